@@ -1,0 +1,3 @@
+from ipstui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,317 @@
+"""Command line. Headless commands never import Textual; only opening the app does."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from ipstui.core.caseload import CaseloadError, ValidationFailed
+from ipstui.core.gitio import GitError
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one clear line, exit 2
+        self.exit(EXIT_USAGE, f"ipstui: {message} (see `ipstui --help`)\n")
+
+
+def _date_arg(text: str) -> date:
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-20") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "-C",
+        dest="caseload",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="caseload folder (default: $IPSTUI_CASELOAD, else the current folder)",
+    )
+    common.add_argument(
+        "--today",
+        type=_date_arg,
+        metavar="DATE",
+        default=argparse.SUPPRESS,
+        help="act as if today were DATE (YYYY-MM-DD)",
+    )
+    p = _Parser(
+        prog="ipstui",
+        parents=[common],
+        description="Terminal caseload tracker for IPS employment teams.",
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    s = sub.add_parser("demo", parents=[common], help="open the app on a fresh demo caseload")
+    s.add_argument("dir", nargs="?", help="where to create it (default: a new temporary folder)")
+    s.add_argument("--no-open", action="store_true", help="create it and print its path only")
+
+    s = sub.add_parser("init", parents=[common], help="create an empty caseload in PATH")
+    s.add_argument("path")
+    s.add_argument("--name", default="IPS team", help="team name")
+    s.add_argument(
+        "--specialist",
+        action="append",
+        default=[],
+        metavar="KEY=NAME",
+        help="a team member (repeatable); default: you, from git's user.name",
+    )
+
+    sub.add_parser("validate", parents=[common], help="check every file; exit 1 on any error")
+
+    s = sub.add_parser("due", parents=[common], help="every open deadline, overdue first")
+    s.add_argument("--specialist", metavar="KEY")
+    s.add_argument("--json", action="store_true", help="print a JSON list")
+
+    s = sub.add_parser("log", parents=[common], help="one participant's field-level history")
+    s.add_argument("id")
+
+    s = sub.add_parser("report", parents=[common], help="outcome report (SPEC §8)")
+    s.add_argument("--quarter", metavar="YYYYQN")
+    s.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    sub.add_parser("sync", parents=[common], help="fetch, merge, validate and push")
+
+    s = sub.add_parser("new", parents=[common], help="add a participant in intake")
+    s.add_argument("--name", required=True)
+    s.add_argument("--specialist", required=True, metavar="KEY")
+    s.add_argument("--referral-source", required=True, metavar="SRC")
+    s.add_argument("--referred-on", type=_date_arg, metavar="DATE")
+    s.add_argument("--id", dest="pid", metavar="ID")
+
+    s = sub.add_parser("move", parents=[common], help="move a participant to a phase")
+    s.add_argument("id")
+    s.add_argument("phase")
+    s.add_argument("--reason", help="closure reason (needed for closed)")
+
+    s = sub.add_parser("contact", parents=[common], help="log a contact")
+    s.add_argument("id")
+    s.add_argument("--kind", required=True)
+    s.add_argument("--on", type=_date_arg, metavar="DATE", help="default: today")
+    s.add_argument("--by", metavar="KEY", help="specialist key")
+    s.add_argument("--note", default="")
+
+    s = sub.add_parser("set", parents=[common], help="set scalar fields: FIELD=VALUE ...")
+    s.add_argument("id")
+    s.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
+
+    s = sub.add_parser("merge-driver", help=argparse.SUPPRESS)
+    s.add_argument("files", nargs=4)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    today: date = getattr(args, "today", None) or date.today()
+    caseload = getattr(args, "caseload", None)
+    try:
+        return _dispatch(args, caseload, today, explicit_today=getattr(args, "today", None))
+    except ValidationFailed as exc:
+        for problem in exc.problems:
+            print(f"ipstui: {problem}", file=sys.stderr)
+        print("ipstui: error: invalid data; nothing was written", file=sys.stderr)
+        return EXIT_FAIL
+    except (CaseloadError, GitError, ValueError) as exc:
+        print(f"ipstui: error: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        return 130
+
+
+def _load(caseload: str | None):
+    from ipstui.core.caseload import find_root, load
+
+    return load(find_root(caseload))
+
+
+def _dispatch(
+    args: argparse.Namespace, caseload: str | None, today: date, explicit_today: date | None
+) -> int:
+    cmd = args.command
+    if cmd is None:
+        from ipstui.core.caseload import find_root
+
+        root = find_root(caseload)
+        from ipstui.ui.app import run
+
+        return run(root, today=explicit_today)
+    if cmd == "merge-driver":
+        from ipstui.core.merge import driver_main
+
+        return driver_main(list(args.files))
+    if cmd == "demo":
+        from ipstui.core.demo import make_demo
+
+        root = make_demo(Path(args.dir) if args.dir else None, today=today)
+        if args.no_open:
+            print(root)
+            return EXIT_OK
+        print(f"demo caseload: {root}", file=sys.stderr)
+        from ipstui.ui.app import run
+
+        return run(root, today=explicit_today)
+    if cmd == "init":
+        from ipstui.core.init import init_caseload
+
+        root = init_caseload(Path(args.path), name=args.name, specialists=args.specialist)
+        print(f"created caseload {root}")
+        return EXIT_OK
+    if cmd == "validate":
+        return _validate(caseload)
+    if cmd == "due":
+        return _due(caseload, today, args.specialist, args.json)
+    if cmd == "log":
+        return _log(caseload, args.id)
+    if cmd == "report":
+        from ipstui.core.report import render
+
+        cl = _load(caseload)
+        data = [p.data for p in cl.participants.values()]
+        sys.stdout.write(
+            render(data, cl.settings, quarter=args.quarter, today=today, fmt=args.format)
+        )
+        return EXIT_OK
+    if cmd == "sync":
+        from ipstui.core.caseload import find_root
+        from ipstui.core.sync import sync
+
+        result = sync(find_root(caseload), progress=lambda m: print(m, file=sys.stderr))
+        print(result.message)
+        return EXIT_OK
+    return _edit(args, caseload, today)
+
+
+def _validate(caseload: str | None) -> int:
+    cl = _load(caseload)
+    errors = 0
+    for problem in sorted(cl.problems, key=lambda p: (p.path, p.line, p.col)):
+        print(problem)
+        errors += problem.severity == "error"
+    warnings = len(cl.problems) - errors
+    n = cl.stats.get("files", 0)
+    summary = f"{n} participant files checked: {errors} error(s), {warnings} warning(s)"
+    print(summary, file=sys.stderr)
+    return EXIT_FAIL if errors else EXIT_OK
+
+
+def _due(caseload: str | None, today: date, specialist: str | None, as_json: bool) -> int:
+    from ipstui.core.rules import agenda
+
+    cl = _load(caseload)
+    if specialist and specialist not in cl.settings.team:
+        raise CaseloadError(
+            f"unknown specialist {specialist!r}; team: {', '.join(cl.settings.team)}"
+        )
+    items = agenda((p.data for p in cl.participants.values()), cl.settings, today, specialist)
+    if as_json:
+        json.dump([d.to_json() for d in items], sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    marks = {"overdue": "!", "due_soon": "*", "upcoming": " "}
+    lines = []
+    for d in items:
+        lines.append(
+            f"{marks[d.state]} {d.due.isoformat()}  {d.participant:<10} {d.specialist:<10} "
+            f"{d.rule:<26} {d.words(today)}"
+        )
+    if not items:
+        lines.append("nothing due")
+    sys.stdout.write("\n".join(lines) + "\n")
+    return EXIT_OK
+
+
+def _log(caseload: str | None, pid: str) -> int:
+    from ipstui.core.caseload import find_root
+    from ipstui.core.gitio import is_repo
+    from ipstui.core.history import history, show_value
+    from ipstui.core.model import is_valid_id
+
+    root = find_root(caseload)
+    if not is_valid_id(pid):
+        raise CaseloadError(f"not a valid participant id: {pid!r}")
+    if not is_repo(root):
+        raise CaseloadError(f"{root} is not a git repository, so there is no history to show")
+    if not (root / "participants" / f"{pid}.toml").exists():
+        from ipstui.core.gitio import git
+
+        if not git(
+            root, "log", "-1", "--format=%H", "--", f"participants/{pid}.toml"
+        ).stdout.strip():
+            raise CaseloadError(f"no participant with id {pid!r}")
+    out = []
+    for rev in history(root, pid):
+        head = f"{rev.commit[:7]}  {rev.when:%Y-%m-%d %H:%M}  {rev.author}"
+        if rev.note:
+            out.append(f"{head}  ({rev.note})")
+        for ch in rev.changes:
+            out.append(f"{head}  {ch.field}: {show_value(ch.old)} -> {show_value(ch.new)}")
+    sys.stdout.write("\n".join(out) + ("\n" if out else "no history\n"))
+    return EXIT_OK
+
+
+def _edit(args: argparse.Namespace, caseload: str | None, today: date) -> int:
+    from ipstui.core import edits
+
+    cl = _load(caseload)
+    cmd = args.command
+    if cmd == "new":
+        res = edits.new_participant(
+            cl,
+            name=args.name,
+            specialist=args.specialist,
+            referral_source=args.referral_source,
+            today=today,
+            referred_on=args.referred_on,
+            pid=args.pid,
+        )
+        print(res.participant.id)
+        print(f"committed {res.commit[:7]}: {res.subject}", file=sys.stderr)
+        return EXIT_OK
+    pid = args.id
+    _check_target(cl, pid)
+    if cmd == "move":
+        res = edits.move(cl, pid, args.phase, today=today, reason=args.reason)
+    elif cmd == "contact":
+        res = edits.add_contact(
+            cl, pid, kind=args.kind, on=args.on or today, by=args.by, note=args.note
+        )
+    elif cmd == "set":
+        pairs: dict[str, str] = {}
+        for item in args.assignments:
+            field, eq, value = item.partition("=")
+            if not eq or not field:
+                raise CaseloadError(f"{item!r} is not FIELD=VALUE")
+            pairs[field.strip()] = value
+        res = edits.set_fields(cl, pid, pairs, today=today)
+    else:  # pragma: no cover - argparse restricts commands
+        raise CaseloadError(f"unknown command {cmd}")
+    print(f"committed {res.commit[:7]}: {res.subject}")
+    return EXIT_OK
+
+
+def _check_target(cl, pid: str) -> None:
+    from ipstui.core.model import is_valid_id
+
+    if not is_valid_id(pid):
+        raise CaseloadError(f"not a valid participant id: {pid!r}")
+    if pid not in cl.participants:
+        broken = [p for p in cl.problems if Path(p.path).stem == pid and p.severity == "error"]
+        if broken:
+            raise CaseloadError(
+                f"{broken[0]} — fix the file first; it is not rewritten while invalid"
+            )
+        raise CaseloadError(f"no participant with id {pid!r}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

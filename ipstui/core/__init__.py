@@ -1,0 +1,1 @@
+"""Headless core of ipstui: never imports Textual."""

@@ -1,0 +1,216 @@
+"""Field-level differences between two versions of a participant, and the commit
+message convention of SPEC §5 built from them (no names or free text in git)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ipstui.core.model import LIST_KEYS, MESSAGE_SAFE_FIELDS
+
+SUBJECT_MAX = 72
+_MISSING = object()
+
+# Sub-fields whose values may be quoted in a commit message.
+SAFE_SUB = {
+    "contacts": {"on", "kind", "by"},
+    "jobs": {"start", "end", "hours_per_week", "competitive"},
+    "tasks": {"due", "done_on"},
+    "suspension": {"since", "reason"},
+    "closure": {"on", "reason"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One changed field: `path` like ('phase',), ('contacts', 3) or ('jobs', 0, 'end')."""
+
+    path: tuple
+    old: Any
+    new: Any
+
+    @property
+    def field(self) -> str:
+        out = str(self.path[0])
+        for p in self.path[1:]:
+            out += f"[{p}]" if isinstance(p, int) else f".{p}"
+        return out
+
+    @property
+    def top(self) -> str:
+        return str(self.path[0])
+
+
+def diff(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> list[FieldChange]:
+    """Field-level changes from `old` to `new` (None stands for no file)."""
+    old = old or {}
+    new = new or {}
+    out: list[FieldChange] = []
+    keys = list(old) + [k for k in new if k not in old]
+    for k in keys:
+        a, b = old.get(k, _MISSING), new.get(k, _MISSING)
+        if a == b and type(a) is type(b):
+            continue
+        a_, b_ = (None if a is _MISSING else a), (None if b is _MISSING else b)
+        if isinstance(a_, list) and isinstance(b_, list) and (k in LIST_KEYS or _all_maps(a_ + b_)):
+            for i in range(max(len(a_), len(b_))):
+                x = a_[i] if i < len(a_) else None
+                y = b_[i] if i < len(b_) else None
+                if x == y:
+                    continue
+                if isinstance(x, Mapping) and isinstance(y, Mapping):
+                    out.extend(_diff_map((k, i), x, y))
+                else:
+                    out.append(FieldChange((k, i), x, y))
+        elif isinstance(a_, Mapping) and isinstance(b_, Mapping):
+            out.extend(_diff_map((k,), a_, b_))
+        else:
+            out.append(FieldChange((k,), a_, b_))
+    return out
+
+
+def _all_maps(xs: list) -> bool:
+    return bool(xs) and all(isinstance(x, Mapping) for x in xs)
+
+
+def _diff_map(prefix: tuple, a: Mapping[str, Any], b: Mapping[str, Any]) -> list[FieldChange]:
+    out = []
+    for k in list(a) + [k for k in b if k not in a]:
+        x, y = a.get(k), b.get(k)
+        if x != y or type(x) is not type(y):
+            out.append(FieldChange(prefix + (k,), x, y))
+    return out
+
+
+def _show(v: Any) -> str:
+    if v is None:
+        return "(none)"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+def _safe(change: FieldChange) -> bool:
+    top = change.top
+    if len(change.path) == 1:
+        return (
+            top in MESSAGE_SAFE_FIELDS
+            and not isinstance(change.old, Mapping | list)
+            and not isinstance(change.new, Mapping | list)
+        )
+    last = change.path[-1]
+    return isinstance(last, str) and last in SAFE_SUB.get(top, ())
+
+
+def body_line(change: FieldChange) -> str:
+    """`field: old -> new` where the value may be shown, else what happened to it."""
+    if _safe(change):
+        return f"{change.field}: {_show(change.old)} -> {_show(change.new)}"
+    if change.old is None:
+        what = "added"
+        if change.top == "contacts" and isinstance(change.new, Mapping):
+            what = f"added ({change.new.get('kind', '?')}, {change.new.get('on', '?')})"
+        elif change.top in ("suspension", "closure") and isinstance(change.new, Mapping):
+            what = f"added ({change.new.get('reason', '?')})"
+        return f"{change.field}: {what}"
+    if change.new is None:
+        return f"{change.field}: removed"
+    return f"{change.field}: changed"
+
+
+def subject(pid: str, changes: list[FieldChange], created: bool) -> str:
+    """`<ID>: <what changed>`, at most 72 characters."""
+    if created:
+        return _fit(f"{pid}: new participant")
+    parts: list[str] = []
+    tops = {c.top for c in changes}
+    phase = next((c for c in changes if c.path == ("phase",)), None)
+    if phase is not None:
+        part = f"phase {phase.old} -> {phase.new}"
+        closure = next(
+            (c for c in changes if c.path == ("closure",) and isinstance(c.new, Mapping)), None
+        )
+        if closure is not None:
+            part += f" ({closure.new.get('reason', '?')})"
+        parts.append(part)
+    for top, noun in (("contacts", "contact"), ("jobs", "job"), ("tasks", "task")):
+        added = [c for c in changes if c.top == top and len(c.path) == 2 and c.old is None]
+        edited = {c.path[1] for c in changes if c.top == top and len(c.path) == 3}
+        if len(added) == 1:
+            extra = f" ({added[0].new.get('kind', '?')})" if top == "contacts" else ""
+            parts.append(f"add {noun}{extra}")
+        elif added:
+            parts.append(f"add {len(added)} {noun}s")
+        if top == "jobs" and any(
+            c.path[-1] == "end" and c.old is None for c in changes if c.top == "jobs"
+        ):
+            parts.append("end job")
+        elif top == "tasks" and any(
+            c.path[-1] == "done_on" and c.old is None for c in changes if c.top == "tasks"
+        ):
+            parts.append("complete task")
+        elif edited:
+            parts.append(f"edit {noun}")
+    if "suspension" in tops:
+        sus = next(c for c in changes if c.top == "suspension")
+        if len(sus.path) == 1 and sus.old is None:
+            parts.append(f"suspend ({sus.new.get('reason', '?')})")
+        elif len(sus.path) == 1 and sus.new is None:
+            parts.append("resume")
+        else:
+            parts.append("edit suspension")
+    if "conflicts" in tops:
+        fields = sorted(
+            {str(c.path[1]) if len(c.path) > 1 else "all" for c in changes if c.top == "conflicts"}
+        )
+        parts.append("resolve " + ", ".join(fields))
+    handled = {
+        "phase",
+        "phase_since",
+        "closure",
+        "contacts",
+        "jobs",
+        "tasks",
+        "suspension",
+        "conflicts",
+    }
+    rest = [t for t in dict.fromkeys(c.top for c in changes) if t not in handled]
+    if "closure" in tops and phase is None:
+        rest.append("closure")
+    if "phase_since" in tops and phase is None:
+        rest.append("phase_since")
+    if rest:
+        if (
+            len(rest) == 1
+            and _safe(next(c for c in changes if c.top == rest[0]))
+            and len([c for c in changes if c.top == rest[0]]) == 1
+        ):
+            c = next(c for c in changes if c.top == rest[0])
+            parts.append(f"{c.field} {_show(c.old)} -> {_show(c.new)}")
+        else:
+            parts.append("set " + ", ".join(rest))
+    return _fit(f"{pid}: " + ("; ".join(parts) or "rewrite file"))
+
+
+def _fit(text: str) -> str:
+    return text if len(text) <= SUBJECT_MAX else text[: SUBJECT_MAX - 1].rstrip(" ,;") + "…"
+
+
+def commit_message(
+    pid: str, old: Mapping[str, Any] | None, new: Mapping[str, Any]
+) -> tuple[str, list[str]]:
+    """The full message and the list of changed top-level fields."""
+    changes = diff(old, new)
+    created = old is None
+    changed = list(dict.fromkeys(c.top for c in changes))
+    lines = [subject(pid, changes, created), ""]
+    if created:
+        safe = [c for c in changes if _safe(c)]
+        lines.extend(body_line(c) for c in safe)
+    else:
+        lines.extend(body_line(c) for c in changes)
+    lines += ["", f"Participant: {pid}", f"Changed: {', '.join(changed) if not created else 'new'}"]
+    # Collapse the blank line when the body is empty.
+    text = "\n".join(lines)
+    return text.replace("\n\n\n", "\n\n") + "\n", changed

@@ -1,0 +1,300 @@
+"""The editing operations of SPEC §7, shared by the CLI and the app. Each builds the
+new version of one participant and hands it to `caseload.save` (one commit)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date
+from typing import Any
+
+from ipstui.core.caseload import Caseload, CaseloadError, SaveResult, save
+from ipstui.core.model import (
+    CLOSURE_REASONS,
+    CONTACT_KINDS,
+    DATE_FIELDS,
+    LIST_FIELDS,
+    PHASES,
+    SCHEMA_VERSION,
+    SETTABLE_FIELDS,
+    SUSPENSION_REASONS,
+    Participant,
+    is_valid_id,
+)
+
+
+def parse_date(text: str, what: str = "date") -> date:
+    """A YYYY-MM-DD date, or a one-line error naming what was wrong."""
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except (ValueError, TypeError):
+        raise CaseloadError(f"{what}: {text!r} is not a date like 2026-11-20") from None
+
+
+def _copy(p: Participant) -> dict[str, Any]:
+    return copy.deepcopy(p.data)
+
+
+def _enum(value: str, allowed: tuple[str, ...], what: str) -> str:
+    if value not in allowed:
+        raise CaseloadError(f"unknown {what} {value!r}; use one of: {', '.join(allowed)}")
+    return value
+
+
+def _specialist(cl: Caseload, key: str) -> str:
+    if key not in cl.settings.team:
+        known = ", ".join(cl.settings.team) or "none configured in caseload.toml"
+        raise CaseloadError(f"unknown specialist {key!r}; team: {known}")
+    return key
+
+
+def new_participant(
+    cl: Caseload,
+    *,
+    name: str,
+    specialist: str,
+    referral_source: str,
+    today: date,
+    referred_on: date | None = None,
+    pid: str | None = None,
+) -> SaveResult:
+    if pid is None:
+        pid = cl.next_id()
+    elif not is_valid_id(pid):
+        raise CaseloadError(
+            f"not a valid participant id: {pid!r} (letters, digits, _ and -, up to 64)"
+        )
+    if pid in cl.participants:
+        raise CaseloadError(f"participant {pid} already exists")
+    if not name.strip():
+        raise CaseloadError("a name (or pseudonym) is required")
+    if not referral_source.strip():
+        raise CaseloadError("a referral source is required")
+    data: dict[str, Any] = {
+        "schema": SCHEMA_VERSION,
+        "id": pid,
+        "name": name.strip(),
+        "specialist": _specialist(cl, specialist),
+        "phase": "intake",
+        "phase_since": today,
+        "referral_source": referral_source.strip(),
+        "referred_on": referred_on or today,
+        "notes": "",
+    }
+    return save(cl, None, data)
+
+
+def move(
+    cl: Caseload, pid: str, phase: str, *, today: date, reason: str | None = None
+) -> SaveResult:
+    p = cl.get(pid)
+    _enum(phase, PHASES, "phase")
+    if phase == p.phase:
+        raise CaseloadError(f"{pid} is already in {phase}")
+    data = _copy(p)
+    data["phase"] = phase
+    data["phase_since"] = today
+    if phase == "closed":
+        if not reason:
+            raise CaseloadError(f"closing needs a reason: one of {', '.join(CLOSURE_REASONS)}")
+        data["closure"] = {"on": today, "reason": _enum(reason, CLOSURE_REASONS, "closure reason")}
+        data.pop("suspension", None)
+    else:
+        if reason:
+            raise CaseloadError("--reason is only for moving to closed")
+        data.pop("closure", None)
+    return save(cl, p, data)
+
+
+def add_contact(
+    cl: Caseload,
+    pid: str,
+    *,
+    kind: str,
+    on: date,
+    by: str | None = None,
+    note: str = "",
+) -> SaveResult:
+    p = cl.get(pid)
+    data = _copy(p)
+    contact: dict[str, Any] = {"on": on, "kind": _enum(kind, CONTACT_KINDS, "contact kind")}
+    if by:
+        contact["by"] = _specialist(cl, by)
+    if note.strip():
+        contact["note"] = note.strip()
+    data.setdefault("contacts", []).append(contact)
+    # Milestones a contact completes, so the record writes itself.
+    referred = data.get("referred_on")
+    if "first_contact_on" not in data and isinstance(referred, date) and on >= referred:
+        data["first_contact_on"] = on
+    enrolled = data.get("enrolled_on")
+    if (
+        kind == "employer"
+        and "first_employer_contact_on" not in data
+        and isinstance(enrolled, date)
+        and on >= enrolled
+    ):
+        data["first_employer_contact_on"] = on
+    if kind == "benefits":
+        prev = data.get("benefits_counseling_on")
+        if not isinstance(prev, date) or on > prev:
+            data["benefits_counseling_on"] = on
+    return save(cl, p, data)
+
+
+def coerce(field: str, text: str) -> Any:
+    """A command-line value typed by the schema: dates as dates, lists from JSON or commas."""
+    if field in DATE_FIELDS:
+        return parse_date(text, field)
+    if field in LIST_FIELDS:
+        text = text.strip()
+        if text.startswith("["):
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError:
+                raise CaseloadError(f'{field}: not a list like ["a", "b"]') from None
+            if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+                raise CaseloadError(f"{field}: a list of texts is expected")
+            return value
+        return [x.strip() for x in text.split(",") if x.strip()]
+    return text
+
+
+def set_fields(cl: Caseload, pid: str, assignments: dict[str, str], *, today: date) -> SaveResult:
+    """`ipstui set ID field=value ...`; an empty value removes an optional field."""
+    p = cl.get(pid)
+    data = _copy(p)
+    for field, text in assignments.items():
+        if field not in SETTABLE_FIELDS:
+            raise CaseloadError(
+                f"cannot set {field!r}; settable fields: {', '.join(SETTABLE_FIELDS)}"
+                + (" (use `ipstui move` for phase)" if field == "phase" else "")
+            )
+        if field == "phase":
+            raise CaseloadError("use `ipstui move ID PHASE` to change the phase")
+        if text == "" and field not in ("notes",):
+            if field in ("name", "specialist", "phase_since"):
+                raise CaseloadError(f"{field} is required and cannot be removed")
+            data.pop(field, None)
+            continue
+        value = coerce(field, text)
+        if field == "specialist":
+            _specialist(cl, value)
+        data[field] = value
+    return save(cl, p, data)
+
+
+def set_data(cl: Caseload, old: Participant, data: dict[str, Any]) -> SaveResult:
+    """Save a whole edited record (the app's participant form)."""
+    return save(cl, old, data)
+
+
+def add_job(
+    cl: Caseload,
+    pid: str,
+    *,
+    employer: str,
+    start: date,
+    competitive: bool = True,
+    title: str = "",
+    hours_per_week: float | None = None,
+    hourly_wage: float | None = None,
+) -> SaveResult:
+    p = cl.get(pid)
+    if not employer.strip():
+        raise CaseloadError("an employer is required")
+    data = _copy(p)
+    job: dict[str, Any] = {"employer": employer.strip()}
+    if title.strip():
+        job["title"] = title.strip()
+    job["start"] = start
+    if hours_per_week is not None:
+        job["hours_per_week"] = hours_per_week
+    if hourly_wage is not None:
+        job["hourly_wage"] = hourly_wage
+    job["competitive"] = competitive
+    data.setdefault("jobs", []).append(job)
+    return save(cl, p, data)
+
+
+def end_job(cl: Caseload, pid: str, index: int, *, end: date, reason: str) -> SaveResult:
+    p = cl.get(pid)
+    data = _copy(p)
+    jobs = data.get("jobs") or []
+    if not 0 <= index < len(jobs):
+        raise CaseloadError(f"{pid} has no job number {index + 1}")
+    job = jobs[index]
+    if "end" in job:
+        raise CaseloadError("that job has already ended")
+    if job.get("start") and end < job["start"]:
+        raise CaseloadError(f"a job cannot end ({end}) before it starts ({job['start']})")
+    if not reason.strip():
+        raise CaseloadError("say why the job ended")
+    ordered = {}
+    for k, v in job.items():
+        ordered[k] = v
+    ordered["end"] = end
+    ordered["end_reason"] = reason.strip()
+    jobs[index] = ordered
+    return save(cl, p, data)
+
+
+def add_task(cl: Caseload, pid: str, *, due: date, what: str) -> SaveResult:
+    p = cl.get(pid)
+    if not what.strip():
+        raise CaseloadError("say what the task is")
+    data = _copy(p)
+    data.setdefault("tasks", []).append({"due": due, "what": what.strip()})
+    return save(cl, p, data)
+
+
+def complete_task(cl: Caseload, pid: str, index: int, *, on: date) -> SaveResult:
+    p = cl.get(pid)
+    data = _copy(p)
+    tasks = data.get("tasks") or []
+    if not 0 <= index < len(tasks):
+        raise CaseloadError(f"{pid} has no task number {index + 1}")
+    if "done_on" in tasks[index]:
+        raise CaseloadError("that task is already done")
+    tasks[index]["done_on"] = on
+    return save(cl, p, data)
+
+
+def suspend(cl: Caseload, pid: str, *, since: date, reason: str) -> SaveResult:
+    p = cl.get(pid)
+    if p.phase == "closed":
+        raise CaseloadError(f"{pid} is closed; a closed participant cannot be suspended")
+    data = _copy(p)
+    data["suspension"] = {
+        "since": since,
+        "reason": _enum(reason, SUSPENSION_REASONS, "suspension reason"),
+    }
+    return save(cl, p, data)
+
+
+def resume(cl: Caseload, pid: str) -> SaveResult:
+    p = cl.get(pid)
+    if not p.suspended:
+        raise CaseloadError(f"{pid} is not suspended")
+    data = _copy(p)
+    data.pop("suspension", None)
+    return save(cl, p, data)
+
+
+def resolve_conflict(cl: Caseload, pid: str, field: str, value: Any) -> SaveResult:
+    """Decide one conflicted field: set its value and drop the conflict record."""
+    p = cl.get(pid)
+    data = _copy(p)
+    conflicts = data.get("conflicts") or {}
+    if field not in conflicts:
+        raise CaseloadError(f"{pid} has no conflict on {field!r}")
+    if value is None:
+        data.pop(field, None)
+    else:
+        data[field] = value
+    del conflicts[field]
+    if not conflicts:
+        data.pop("conflicts", None)
+    return save(cl, p, data)

@@ -1,0 +1,73 @@
+"""`ipstui init`: a new, empty caseload in a git repository."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ipstui.core import gitio, storage
+from ipstui.core.caseload import CASELOAD_FILE, PARTICIPANTS_DIR, CaseloadError
+
+GITATTRIBUTES = "participants/*.toml merge=ipstui\n"
+_KEY = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+
+
+def configure_merge_driver(root: Path) -> None:
+    """Register the field-wise merge driver in the repository's local config."""
+    from ipstui.core.sync import ensure_merge_driver
+
+    ensure_merge_driver(root)
+
+
+def _team(root: Path, specialists: list[str]) -> dict[str, dict[str, str]]:
+    team: dict[str, dict[str, str]] = {}
+    for item in specialists:
+        key, eq, name = item.partition("=")
+        key = key.strip().lower()
+        if not eq or not _KEY.match(key) or not name.strip():
+            raise CaseloadError(
+                f"--specialist {item!r}: use KEY=Full Name, KEY in lowercase letters"
+            )
+        team[key] = {"name": name.strip()}
+    if not team:
+        ident = gitio.identity(root)
+        key = re.sub(r"[^a-z0-9_-]", "", ident.name.split()[0].lower()) or "me"
+        if not key[0].isalpha():
+            key = "s" + key
+        team[key[:32]] = {"name": ident.name, "email": ident.email}
+    return team
+
+
+def init_caseload(
+    path: Path, *, name: str = "IPS team", specialists: list[str] | None = None
+) -> Path:
+    root = path.expanduser().resolve()
+    if (root / CASELOAD_FILE).exists():
+        raise CaseloadError(f"{root} already holds a caseload")
+    if root.exists() and any(p.name != ".git" for p in root.iterdir()):
+        raise CaseloadError(f"{root} is not empty; choose a new folder")
+    root.mkdir(parents=True, exist_ok=True)
+    if not gitio.is_repo(root):
+        gitio.git(root, "init", "-q")
+    team = _team(root, specialists or [])
+    data = {
+        "schema": 1,
+        "name": name,
+        "due_soon_days": 3,
+        "max_caseload": 20,
+        "referral_sources": ["CSM", "Other service", "Self"],
+        "team": team,
+        "rules": {},
+    }
+    (root / PARTICIPANTS_DIR).mkdir(exist_ok=True)
+    storage.atomic_write(root / CASELOAD_FILE, storage.dumps_plain(data))
+    storage.atomic_write(root / ".gitattributes", GITATTRIBUTES)
+    storage.atomic_write(root / PARTICIPANTS_DIR / ".gitkeep", "")
+    configure_merge_driver(root)
+    gitio.commit_paths(
+        root,
+        [CASELOAD_FILE, ".gitattributes", f"{PARTICIPANTS_DIR}/.gitkeep"],
+        "caseload: create\n\nCreated by ipstui init.\n",
+        add=True,
+    )
+    return root

@@ -1,0 +1,289 @@
+"""The caseload's vocabulary: phases, enums, key orders and small value types.
+
+Everything here is plain data. A participant is held as the dict tomllib returns
+(document order kept, unknown keys kept); helpers below read it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+ID_RE = re.compile(ID_PATTERN)
+
+PHASES: tuple[str, ...] = (
+    "intake",
+    "engagement",
+    "assessment",
+    "plan",
+    "job_search",
+    "follow_up",
+    "closed",
+)
+PHASE_LABELS: dict[str, str] = {
+    "intake": "Intake",
+    "engagement": "Engagement",
+    "assessment": "Career profile",
+    "plan": "Plan",
+    "job_search": "Job search",
+    "follow_up": "Follow-up",
+    "closed": "Closed",
+}
+BOARD_PHASES: tuple[str, ...] = PHASES[:-1]
+
+CONTACT_KINDS = (
+    "meeting",
+    "phone",
+    "message",
+    "outreach",
+    "employer",
+    "team",
+    "family",
+    "benefits",
+)
+DISCLOSURE = ("yes", "no", "undecided")
+SUPPORT_MODES = ("direct", "behind_the_scenes")
+SUSPENSION_REASONS = ("request", "team_decision", "relapse", "other")
+CLOSURE_REASONS = (
+    "request",
+    "job_no_further_support",
+    "criteria_not_met",
+    "shared_decision",
+    "moved",
+    "other",
+)
+
+# Canonical order of the top-level keys (SPEC §2). Scalars and arrays of values
+# first, then tables, then arrays of tables, as TOML requires.
+TOP_KEYS: tuple[str, ...] = (
+    "schema",
+    "id",
+    "name",
+    "specialist",
+    "phase",
+    "phase_since",
+    "referral_source",
+    "referred_on",
+    "first_contact_on",
+    "enrolled_on",
+    "first_employer_contact_on",
+    "benefits_counseling_on",
+    "career_profile_updated_on",
+    "disclosure",
+    "support_mode",
+    "goals",
+    "strengths",
+    "notes",
+)
+TABLE_KEYS: tuple[str, ...] = ("suspension", "closure", "conflicts")
+LIST_KEYS: tuple[str, ...] = ("contacts", "jobs", "tasks")
+KNOWN_KEYS = frozenset(TOP_KEYS + TABLE_KEYS + LIST_KEYS)
+
+SUB_KEYS: dict[str, tuple[str, ...]] = {
+    "suspension": ("since", "reason"),
+    "closure": ("on", "reason"),
+    "contacts": ("on", "kind", "by", "note"),
+    "jobs": (
+        "employer",
+        "title",
+        "start",
+        "end",
+        "hours_per_week",
+        "hourly_wage",
+        "competitive",
+        "end_reason",
+    ),
+    "tasks": ("due", "what", "done_on"),
+}
+CONFLICT_KEYS: tuple[str, ...] = ("ours", "theirs", "base", "theirs_commit")
+
+DATE_FIELDS = frozenset(
+    {
+        "phase_since",
+        "referred_on",
+        "first_contact_on",
+        "enrolled_on",
+        "first_employer_contact_on",
+        "benefits_counseling_on",
+        "career_profile_updated_on",
+    }
+)
+REQUIRED_KEYS: tuple[str, ...] = ("schema", "id", "name", "specialist", "phase", "phase_since")
+ENUM_FIELDS: dict[str, tuple[str, ...]] = {
+    "phase": PHASES,
+    "disclosure": DISCLOSURE,
+    "support_mode": SUPPORT_MODES,
+}
+# Scalar fields whose values may appear in a commit message. Everything else
+# (names, notes, free text, the team's own x_ keys) is named but never quoted.
+MESSAGE_SAFE_FIELDS = frozenset(
+    {"schema", "id", "specialist", "phase", "disclosure", "support_mode", "referral_source"}
+    | DATE_FIELDS
+)
+# Scalar fields `ipstui set` and the participant form may change.
+SETTABLE_FIELDS: tuple[str, ...] = tuple(k for k in TOP_KEYS if k not in ("schema", "id"))
+LIST_FIELDS = frozenset({"goals", "strengths"})
+
+
+def is_valid_id(value: object) -> bool:
+    """True when `value` is a participant id that is also a safe file name."""
+    return isinstance(value, str) and ID_RE.fullmatch(value) is not None
+
+
+def participant_path(root: Path, pid: str) -> Path:
+    """The file of participant `pid`; refuses ids that are not safe file names."""
+    if not is_valid_id(pid):
+        raise ValueError(f"not a valid participant id: {pid!r}")
+    return root / "participants" / f"{pid}.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """One participant as loaded: the parsed file and the version it was read at."""
+
+    id: str
+    data: dict[str, Any]
+    rel_path: str
+    blob: str
+    """Git blob id of the bytes that were parsed: the stale-write guard compares it."""
+
+    @property
+    def name(self) -> str:
+        return str(self.data.get("name", ""))
+
+    @property
+    def specialist(self) -> str:
+        return str(self.data.get("specialist", ""))
+
+    @property
+    def phase(self) -> str:
+        return str(self.data.get("phase", ""))
+
+    @property
+    def suspended(self) -> bool:
+        return isinstance(self.data.get("suspension"), dict)
+
+    @property
+    def has_conflicts(self) -> bool:
+        return bool(self.data.get("conflicts"))
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A validation finding at a place in a file."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+    severity: str = "error"  # "error" | "warning"
+
+    def __str__(self) -> str:
+        tag = "warning: " if self.severity == "warning" else ""
+        return f"{self.path}:{self.line}:{self.col}: {tag}{self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Specialist:
+    key: str
+    name: str
+    email: str = ""
+    max_caseload: int | None = None
+
+
+RULE_NAMES: tuple[str, ...] = (
+    "first_contact",
+    "first_employer_contact",
+    "benefits_before_job",
+    "job_start_support",
+    "stay_in_touch",
+    "career_profile_after_job",
+    "program_review",
+    "task",
+)
+RULE_LABELS: dict[str, str] = {
+    "first_contact": "First contact",
+    "first_employer_contact": "First employer contact",
+    "benefits_before_job": "Benefits counselling before job start",
+    "job_start_support": "Follow-along after job start",
+    "stay_in_touch": "Stay in touch",
+    "career_profile_after_job": "Update career profile after job end",
+    "program_review": "Program review",
+    "task": "Task",
+}
+DEFAULT_RULE_DAYS: dict[str, Any] = {
+    "first_contact": 7,
+    "first_employer_contact": 30,
+    "benefits_before_job": 90,
+    "job_start_support": (3, 7, 30),
+    "stay_in_touch": 14,
+    "career_profile_after_job": 30,
+    "program_review": 365,
+}
+DEFAULT_RULE_ON: dict[str, bool] = {name: name != "program_review" for name in RULE_NAMES}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Team settings from caseload.toml, with defaults filled in."""
+
+    name: str = ""
+    due_soon_days: int = 3
+    max_caseload: int = 20
+    referral_sources: tuple[str, ...] = ()
+    team: dict[str, Specialist] = field(default_factory=dict)
+    rules_on: dict[str, bool] = field(default_factory=lambda: dict(DEFAULT_RULE_ON))
+    rule_days: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_RULE_DAYS))
+    as_of: date | None = None
+
+    def max_for(self, specialist: str) -> int:
+        s = self.team.get(specialist)
+        return s.max_caseload if s is not None and s.max_caseload is not None else self.max_caseload
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Settings:
+        """Build settings from parsed caseload.toml (assumed schema-valid where used)."""
+        team: dict[str, Specialist] = {}
+        for key, member in (data.get("team") or {}).items():
+            if isinstance(member, dict):
+                mc = member.get("max_caseload")
+                team[key] = Specialist(
+                    key=key,
+                    name=str(member.get("name", key)),
+                    email=str(member.get("email", "")),
+                    max_caseload=mc if isinstance(mc, int) and not isinstance(mc, bool) else None,
+                )
+        rules = data.get("rules") or {}
+        on = dict(DEFAULT_RULE_ON)
+        days = dict(DEFAULT_RULE_DAYS)
+        for name in RULE_NAMES:
+            v = rules.get(name)
+            if isinstance(v, bool):
+                on[name] = v
+            if name == "task":
+                continue
+            d = rules.get(f"{name}_days")
+            if name == "job_start_support":
+                if isinstance(d, list) and len(d) == 3 and all(isinstance(x, int) for x in d):
+                    days[name] = tuple(d)
+            elif isinstance(d, int) and not isinstance(d, bool):
+                days[name] = d
+        dsd = data.get("due_soon_days", 3)
+        mc = data.get("max_caseload", 20)
+        as_of = data.get("as_of")
+        return cls(
+            name=str(data.get("name", "")),
+            due_soon_days=dsd if isinstance(dsd, int) and not isinstance(dsd, bool) else 3,
+            max_caseload=mc if isinstance(mc, int) and not isinstance(mc, bool) else 20,
+            referral_sources=tuple(str(s) for s in data.get("referral_sources") or ()),
+            team=team,
+            rules_on=on,
+            rule_days=days,
+            as_of=as_of if isinstance(as_of, date) else None,
+        )

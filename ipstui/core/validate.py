@@ -1,0 +1,246 @@
+"""Validation: the JSON Schemas in schema/ (one source of truth) plus the semantic
+rules of SPEC §2 that a schema cannot say. Every finding carries a line and column."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date, datetime, time
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ipstui.core.locate import Locator
+from ipstui.core.model import Problem, is_valid_id
+from ipstui.core.resources import CASELOAD_SCHEMA, PARTICIPANT_SCHEMA
+
+
+def to_json(v: Any) -> Any:
+    """The value as a JSON Schema tool sees TOML: dates and times become ISO strings."""
+    if isinstance(v, Mapping):
+        return {k: to_json(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [to_json(x) for x in v]
+    if isinstance(v, datetime | date | time):
+        return v.isoformat()
+    return v
+
+
+@cache
+def _validator(schema_path: Path) -> Any:
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+@cache
+def _schema_dates(schema_path: Path) -> tuple[tuple, ...]:
+    """Key paths (with '*' for list items and map values) whose schema is `format: date`."""
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    defs = schema.get("$defs", {})
+    out: list[tuple] = []
+
+    def walk(node: Any, path: tuple, seen: frozenset) -> None:
+        if not isinstance(node, dict):
+            return
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            name = ref.split("/")[-1]
+            if name not in seen:
+                walk(defs.get(name), path, seen | {name})
+        if node.get("format") == "date":
+            out.append(path)
+        for k, sub in (node.get("properties") or {}).items():
+            walk(sub, path + (k,), seen)
+        if isinstance(node.get("items"), dict):
+            walk(node["items"], path + ("*",), seen)
+        if isinstance(node.get("additionalProperties"), dict):
+            walk(node["additionalProperties"], path + ("*",), seen)
+        for key in ("anyOf", "oneOf", "allOf"):
+            for sub in node.get(key) or ():
+                walk(sub, path, seen)
+
+    walk(schema, (), frozenset())
+    return tuple(dict.fromkeys(out))
+
+
+def _values_at(data: Any, pattern: tuple, prefix: tuple = ()) -> Iterator[tuple[tuple, Any]]:
+    if not pattern:
+        yield prefix, data
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        if isinstance(data, list):
+            for i, x in enumerate(data):
+                yield from _values_at(x, rest, prefix + (i,))
+        elif isinstance(data, Mapping):
+            for k, x in data.items():
+                yield from _values_at(x, rest, prefix + (k,))
+    elif isinstance(data, Mapping) and head in data:
+        yield from _values_at(data[head], rest, prefix + (head,))
+
+
+def _schema_message(err: Any) -> str:
+    v = err.validator
+    where = ".".join(str(p) for p in err.absolute_path)
+    if v == "additionalProperties":
+        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+        extra = [k for k in extra if not str(k).startswith("x_")]
+        keys = ", ".join(repr(k) for k in extra)
+        place = f" in [{where}]" if where else ""
+        return f"unknown key {keys}{place} (a typo? the team's own keys start with x_)"
+    if v == "required":
+        return f"{err.message.replace(' is a required property', '')} is required" + (
+            f" in [{where}]" if where else ""
+        )
+    if v == "enum":
+        allowed = ", ".join(str(x) for x in err.validator_value)
+        return f"{where}: {err.instance!r} is not one of: {allowed}"
+    if v == "type":
+        want = err.validator_value
+        want = " or ".join(want) if isinstance(want, list) else want
+        return f"{where}: expected {want}, found {_toml_type(err.instance)} {err.instance!r}"
+    if v == "format":
+        return f"{where}: expected a date like 2026-11-20, found {err.instance!r}"
+    if v == "pattern" and where.endswith("id"):
+        return f"{where}: {err.instance!r} is not a valid id (letters, digits, _ and -, up to 64)"
+    return f"{where}: {err.message}" if where else err.message
+
+
+def _toml_type(v: Any) -> str:
+    return {
+        bool: "boolean",
+        int: "integer",
+        float: "number",
+        str: "text",
+        list: "array",
+        dict: "table",
+    }.get(type(v), type(v).__name__)
+
+
+def schema_problems(
+    data: Mapping[str, Any], rel: str, loc: Locator, schema_path: Path
+) -> list[Problem]:
+    """Schema findings, plus dates written as quoted strings (which JSON Schema cannot see)."""
+    out: list[Problem] = []
+    errors = sorted(
+        _validator(schema_path).iter_errors(to_json(data)),
+        key=lambda e: list(map(str, e.absolute_path)),
+    )
+    for err in errors:
+        path = list(err.absolute_path)
+        if err.validator == "additionalProperties":
+            extra = [k for k in err.instance if k not in err.schema.get("properties", {})]
+            for k in extra:
+                if str(k).startswith("x_"):
+                    continue
+                line, col = loc.find(path + [k])
+                where = ".".join(str(p) for p in path)
+                place = f" in [{where}]" if where else ""
+                out.append(
+                    Problem(
+                        rel,
+                        line,
+                        col,
+                        f"unknown key {k!r}{place} (a typo? the team's own keys start with x_)",
+                    )
+                )
+            continue
+        line, col = loc.find(path)
+        out.append(Problem(rel, line, col, _schema_message(err)))
+    for pattern in _schema_dates(schema_path):
+        for path, value in _values_at(data, pattern):
+            if isinstance(value, str):
+                line, col = loc.find(path)
+                where = ".".join(str(p) for p in path)
+                out.append(
+                    Problem(
+                        rel,
+                        line,
+                        col,
+                        f"{where}: date written as a quoted string; write it without quotes, like {value.strip()[:10] or '2026-11-20'}",
+                    )
+                )
+    return out
+
+
+def participant_content_problems(data: Mapping[str, Any], rel: str, text: str) -> list[Problem]:
+    """Checks that depend only on the file itself (cacheable by blob id)."""
+    loc = Locator(text)
+    out = schema_problems(data, rel, loc, PARTICIPANT_SCHEMA)
+    out.extend(_semantic_content(data, rel, loc))
+    return out
+
+
+def _semantic_content(data: Mapping[str, Any], rel: str, loc: Locator) -> list[Problem]:
+    out: list[Problem] = []
+    stem = Path(rel).stem
+    pid = data.get("id")
+    if not is_valid_id(stem):
+        out.append(Problem(rel, 1, 1, f"file name {Path(rel).name!r} is not a safe participant id"))
+    if isinstance(pid, str) and pid != stem:
+        line, col = loc.find(["id"])
+        out.append(
+            Problem(rel, line, col, f"id {pid!r} does not match the file name {Path(rel).name!r}")
+        )
+    phase = data.get("phase")
+    closure = data.get("closure")
+    if phase == "closed" and not isinstance(closure, Mapping):
+        line, col = loc.find(["phase"])
+        out.append(
+            Problem(
+                rel, line, col, "phase is closed but there is no [closure] with a date and reason"
+            )
+        )
+    if phase != "closed" and isinstance(closure, Mapping):
+        line, col = loc.find(["closure"])
+        out.append(Problem(rel, line, col, f"[closure] present but phase is {phase!r}, not closed"))
+    for i, job in enumerate(data.get("jobs") or ()):
+        if isinstance(job, Mapping):
+            s, e = job.get("start"), job.get("end")
+            if _is_date(s) and _is_date(e) and e < s:
+                line, col = loc.find(["jobs", i, "end"])
+                out.append(Problem(rel, line, col, f"jobs[{i}]: ends ({e}) before it starts ({s})"))
+    for field, rec in (
+        (data.get("conflicts") or {}).items() if isinstance(data.get("conflicts"), Mapping) else ()
+    ):
+        line, col = loc.find(["conflicts", field])
+        theirs = rec.get("theirs_commit", "") if isinstance(rec, Mapping) else ""
+        out.append(
+            Problem(
+                rel,
+                line,
+                col,
+                f"needs a decision: {field} was changed differently on two sides"
+                + (f" (other side: {theirs})" if theirs else ""),
+                "warning",
+            )
+        )
+    return out
+
+
+def _is_date(v: Any) -> bool:
+    return isinstance(v, date) and type(v) is date
+
+
+def participant_team_problems(
+    data: Mapping[str, Any], rel: str, text: str | None, team: Iterable[str]
+) -> list[Problem]:
+    """Checks against caseload.toml (the team), redone on every load."""
+    team = set(team)
+    out: list[Problem] = []
+    spec = data.get("specialist")
+    if isinstance(spec, str) and spec and spec not in team:
+        line, col = Locator(text).find(["specialist"]) if text is not None else (1, 1)
+        known = ", ".join(sorted(team)) or "none"
+        out.append(Problem(rel, line, col, f"unknown specialist {spec!r} (team: {known})"))
+    return out
+
+
+def caseload_problems(data: Mapping[str, Any], rel: str, text: str) -> list[Problem]:
+    return schema_problems(data, rel, Locator(text), CASELOAD_SCHEMA)
+
+
+def errors_only(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
