@@ -64,7 +64,7 @@ class NothingToSave(CaseloadError):
         super().__init__("nothing changed; no commit made")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Caseload:
     """An immutable snapshot of a caseload as loaded: replace it, never mutate it."""
 
@@ -91,6 +91,12 @@ class Caseload:
         dirty = self.dirty - {p.rel_path}
         problems = tuple(x for x in self.problems if x.path != p.rel_path)
         return replace(self, participants=parts, dirty=dirty, problems=problems)
+
+    def without(self, pid: str, rel: str) -> Caseload:
+        parts = dict(self.participants)
+        parts.pop(pid, None)
+        problems = tuple(x for x in self.problems if x.path != rel)
+        return replace(self, participants=parts, dirty=self.dirty - {rel}, problems=problems)
 
     def next_id(self, prefix: str = "P-") -> str:
         taken = set(self.participants) | {Path(x.path).stem for x in self.problems}
@@ -206,7 +212,8 @@ def validate_data(cl: Caseload, data: Mapping[str, Any]) -> list[Problem]:
 @dataclass(frozen=True, slots=True)
 class SaveResult:
     commit: str
-    participant: Participant
+    participant: Participant | None
+    """The participant as saved; None when the commit removed the file."""
     message: str
 
     @property
@@ -292,7 +299,7 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
         message = f"{stem}: remove participant file\n\nParticipant: {stem}\nChanged: file removed\n"
         gitio.identity(cl.root)
         commit = gitio.commit_paths(cl.root, [rel], message, add=False)
-        raise CaseloadError(f"committed the removal of {rel} as {commit[:7]}")
+        return SaveResult(commit, None, message)
     p, problems = participant_from(cl, rel, raw, parse_participant(raw, rel))
     if p is None:
         raise ValidationFailed(errors_only(problems))

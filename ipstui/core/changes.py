@@ -53,6 +53,8 @@ def diff(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> list[F
         if a == b and type(a) is type(b):
             continue
         a_, b_ = (None if a is _MISSING else a), (None if b is _MISSING else b)
+        if k in LIST_KEYS and (a_ is None or b_ is None) and isinstance(a_ or b_, list):
+            a_, b_ = a_ or [], b_ or []  # a list that appears or goes is entries added or removed
         if isinstance(a_, list) and isinstance(b_, list) and (k in LIST_KEYS or _all_maps(a_ + b_)):
             for i in range(max(len(a_), len(b_))):
                 x = a_[i] if i < len(a_) else None

@@ -9,6 +9,19 @@ from ipstui.core import gitio, storage
 from ipstui.core.caseload import CASELOAD_FILE, PARTICIPANTS_DIR, CaseloadError
 
 GITATTRIBUTES = "participants/*.toml merge=ipstui\n"
+RULES_TEMPLATE = """
+# Deadline rules (SPEC §4). Defaults shown; `<rule> = false` switches one off,
+# `<rule>_days` sets its number of days.
+[rules]
+# first_contact_days = 7
+# first_employer_contact_days = 30
+# benefits_before_job_days = 90
+# job_start_support_days = [3, 7, 30]
+# stay_in_touch_days = 14
+# career_profile_after_job_days = 30
+# program_review = false
+# program_review_days = 365
+"""
 _KEY = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
 
@@ -57,10 +70,10 @@ def init_caseload(
         "max_caseload": 20,
         "referral_sources": ["CSM", "Other service", "Self"],
         "team": team,
-        "rules": {},
     }
+    text = storage.dumps_plain(data) + RULES_TEMPLATE
     (root / PARTICIPANTS_DIR).mkdir(exist_ok=True)
-    storage.atomic_write(root / CASELOAD_FILE, storage.dumps_plain(data))
+    storage.atomic_write(root / CASELOAD_FILE, text)
     storage.atomic_write(root / ".gitattributes", GITATTRIBUTES)
     storage.atomic_write(root / PARTICIPANTS_DIR / ".gitkeep", "")
     configure_merge_driver(root)

@@ -1,0 +1,100 @@
+"""What the board shows, computed without Textual: one card per participant with its
+most urgent deadline, grouped by phase, sorted by urgency, filtered."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from ipstui.core.model import PHASES, Participant, Settings
+from ipstui.core.rules import STATE_RANK, Deadline, deadlines
+
+_FAR = date.max
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One participant on the board."""
+
+    id: str
+    name: str
+    specialist: str
+    phase: str
+    urgent: Deadline | None
+    open_deadlines: int
+    suspended: bool
+    conflicts: bool
+    haystack: str
+    """Lower-case text the filter searches: id, name, specialist."""
+
+    @property
+    def sort_key(self) -> tuple:
+        u = self.urgent
+        if u is None:
+            return (1, _FAR, 9, self.id)
+        return (0, u.due, STATE_RANK[u.state], self.id)
+
+
+def make_card(p: Participant, settings: Settings, today: date) -> Card:
+    ds = deadlines(p.data, settings, today)
+    name = p.name
+    return Card(
+        id=p.id,
+        name=name,
+        specialist=p.specialist,
+        phase=p.phase,
+        urgent=ds[0] if ds else None,
+        open_deadlines=len(ds),
+        suspended=p.suspended,
+        conflicts=p.has_conflicts,
+        haystack=f"{p.id}\0{name}\0{p.specialist}".lower(),
+    )
+
+
+def make_cards(
+    participants: Iterable[Participant], settings: Settings, today: date
+) -> dict[str, Card]:
+    return {p.id: make_card(p, settings, today) for p in participants}
+
+
+def columns(
+    cards: Iterable[Card],
+    *,
+    show_closed: bool = False,
+    specialist: str | None = None,
+    text: str = "",
+) -> dict[str, list[Card]]:
+    """Cards per phase (in board order), filtered, most urgent first."""
+    phases = PHASES if show_closed else PHASES[:-1]
+    out: dict[str, list[Card]] = {ph: [] for ph in phases}
+    needle = text.strip().lower()
+    for c in cards:
+        col = out.get(c.phase)
+        if col is None:
+            continue
+        if specialist and c.specialist != specialist:
+            continue
+        if needle and needle not in c.haystack:
+            continue
+        col.append(c)
+    for col in out.values():
+        col.sort(key=lambda c: c.sort_key)
+    return out
+
+
+def caseload_sizes(cards: Iterable[Card], settings: Settings) -> dict[str, tuple[int, int]]:
+    """specialist -> (non-closed participants, max_caseload), team order first."""
+    counts: dict[str, int] = {k: 0 for k in settings.team}
+    for c in cards:
+        if c.phase != "closed":
+            counts[c.specialist] = counts.get(c.specialist, 0) + 1
+    return {k: (n, settings.max_for(k)) for k, n in counts.items()}
+
+
+def state_counts(cards: Iterable[Card]) -> Mapping[str, int]:
+    out = {"overdue": 0, "due_soon": 0}
+    for c in cards:
+        if c.urgent is not None and c.urgent.state in out and c.phase != "closed":
+            out[c.urgent.state] += 1
+    return out

@@ -1,0 +1,431 @@
+"""The ipstui Textual app: board, agenda, problems, help and palette. Loading,
+saving, syncing and watching the disk all run in workers; the UI thread only draws."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+
+from ipstui.core import edits
+from ipstui.core.board import Card, make_card, make_cards
+from ipstui.core.caseload import Caseload, CaseloadError, SaveResult, StaleEdit
+from ipstui.core.model import PHASES
+
+WATCH_INTERVAL = 2.0
+
+
+class IpsApp(App[int]):
+    """The caseload app. `caseload` is an immutable snapshot, replaced after each change."""
+
+    CSS_PATH = "ipstui.tcss"
+    TITLE = "ipstui"
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", id="help", key_display="?"),
+        Binding("a", "agenda", "Agenda", id="agenda"),
+        Binding("r", "reports", "Reports", id="reports"),
+        Binding("p", "problems", "Problems", id="problems"),
+        Binding("s", "sync", "Sync", id="sync"),
+    ]
+
+    caseload: reactive[Caseload | None] = reactive(None, always_update=True, init=False)
+    """The loaded caseload (None until the first load finishes)."""
+    cards: dict[str, Card]
+    """The board card of every participant, kept in step with `caseload`."""
+
+    def __init__(self, root: Path, *, today: date | None = None, watch_disk: bool = True) -> None:
+        from ipstui.ui.commands import ActionsProvider, ParticipantsProvider
+
+        super().__init__()
+        self.COMMANDS = App.COMMANDS | {ActionsProvider, ParticipantsProvider}
+        self.root = root
+        self._fixed_today = today
+        self._seen_today = self.today
+        self._watch_disk = watch_disk
+        self._lock = threading.Lock()
+        self._latest: Caseload | None = None
+        self._fingerprint: tuple | None = None
+        self.cards = {}
+        self.sub_title = str(root)
+        self.load_error: str | None = None
+
+    # ------------------------------------------------------------ time
+
+    @property
+    def today(self) -> date:
+        """The date used for deadlines: fixed by --today, else re-read from the clock."""
+        return self._fixed_today or date.today()
+
+    # ------------------------------------------------------------ startup
+
+    def get_default_screen(self):
+        from ipstui.ui.screens.board import BoardScreen
+
+        return BoardScreen()
+
+    def on_mount(self) -> None:
+        self.load_caseload(first=True)
+        self.set_interval(30, self._check_date)
+        if self._watch_disk:
+            self.set_interval(WATCH_INTERVAL, self._poll_disk)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="load",
+        exit_on_error=False,
+        description="loading caseload",
+    )
+    def load_caseload(self, first: bool = False) -> None:
+        from ipstui.core.caseload import load
+        from ipstui.core.gitio import GitError
+
+        def progress(done: int, total: int) -> None:
+            self.call_from_thread(self._progress, done, total)
+
+        try:
+            if first:
+                self._ensure_driver()
+            fp = self._fingerprint_now()
+            cl = load(self.root, progress=progress)
+            cards = make_cards(cl.participants.values(), cl.settings, self.today)
+        except (CaseloadError, GitError, OSError) as exc:
+            self.call_from_thread(self._load_failed, str(exc))
+            return
+        with self._lock:
+            self._latest = cl
+            self._fingerprint = fp
+        self.call_from_thread(self._loaded, cl, cards)
+
+    def _ensure_driver(self) -> None:
+        """A plain clone lacks the merge driver config; add it (SPEC §6)."""
+        try:
+            from ipstui.core.gitio import is_repo
+            from ipstui.core.sync import ensure_merge_driver
+
+            if is_repo(self.root):
+                ensure_merge_driver(self.root)
+        except Exception:  # noqa: BLE001 — never block opening the caseload on this
+            pass
+
+    def _progress(self, done: int, total: int) -> None:
+        screen = self._board_screen()
+        if screen is not None:
+            screen.show_progress(done, total)
+
+    def _load_failed(self, message: str) -> None:
+        self.load_error = message
+        self.notify(message, title="Could not load the caseload", severity="error", timeout=15)
+        screen = self._board_screen()
+        if screen is not None:
+            screen.show_error(message)
+
+    def _loaded(self, cl: Caseload, cards: dict[str, Card]) -> None:
+        self.cards = cards
+        self.caseload = cl
+
+    def _board_screen(self):
+        from ipstui.ui.screens.board import BoardScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, BoardScreen):
+                return screen
+        return None
+
+    # ------------------------------------------------------------ the world moves
+
+    def _fingerprint_now(self) -> tuple:
+        """Cheap signature of everything a pull, a hand edit or another instance changes."""
+        parts: list[Any] = []
+        for name in ("caseload.toml", ".git/index", ".git/HEAD", ".git/FETCH_HEAD"):
+            try:
+                st = os.stat(self.root / name)
+                parts.append((st.st_mtime_ns, st.st_size))
+            except OSError:
+                parts.append(None)
+        pdir = self.root / "participants"
+        count, newest, total = 0, 0, 0
+        try:
+            with os.scandir(pdir) as it:
+                for entry in it:
+                    st = entry.stat()
+                    count += 1
+                    total += st.st_size
+                    newest = max(newest, st.st_mtime_ns)
+        except OSError:
+            pass
+        parts.append((count, newest, total))
+        return tuple(parts)
+
+    def _poll_disk(self) -> None:
+        if self._latest is not None:
+            self._check_disk()
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def _check_disk(self) -> None:
+        fp = self._fingerprint_now()
+        if fp != self._fingerprint:
+            self.call_from_thread(self.load_caseload)
+
+    def _check_date(self) -> None:
+        if self.today != self._seen_today and self.caseload is not None:
+            self._seen_today = self.today
+            self.refresh_cards()
+
+    @work(thread=True, exclusive=True, group="cards", exit_on_error=False)
+    def refresh_cards(self) -> None:
+        cl = self._latest
+        if cl is None:
+            return
+        cards = make_cards(cl.participants.values(), cl.settings, self.today)
+        self.call_from_thread(self._loaded, cl, cards)
+
+    # ------------------------------------------------------------ edits
+
+    def run_edit(
+        self,
+        label: str,
+        func: Callable[..., SaveResult],
+        *args: Any,
+        on_done: Callable[[SaveResult], None] | None = None,
+        on_error: Callable[[Exception], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Run `func(latest_snapshot, *args, **kwargs)` off the UI thread, one edit at a time."""
+        self._edit_worker(label, func, args, kwargs, on_done, on_error)
+
+    @work(thread=True, group="edit", exit_on_error=False, description="saving")
+    def _edit_worker(self, label, func, args, kwargs, on_done, on_error) -> None:
+        from ipstui.core.gitio import GitError
+
+        with self._lock:
+            cl = self._latest
+            if cl is None:
+                return
+            try:
+                result = func(cl, *args, **kwargs)
+            except StaleEdit as exc:
+                if exc.fresh is not None:
+                    self._latest = cl.with_participant(exc.fresh)
+                self.call_from_thread(self._edit_failed, label, exc, on_error, self._latest)
+                return
+            except (CaseloadError, GitError, OSError, ValueError) as exc:
+                self.call_from_thread(self._edit_failed, label, exc, on_error, None)
+                return
+            p = result.participant
+            if p is None:
+                new = cl
+            else:
+                new = cl.with_participant(p)
+            self._latest = new
+            self._fingerprint = self._fingerprint_now()
+        self.call_from_thread(self._edit_saved, result, new, on_done)
+
+    def _edit_saved(self, result: SaveResult, cl: Caseload, on_done) -> None:
+        p = result.participant
+        if p is not None:
+            self.cards = dict(self.cards)
+            self.cards[p.id] = make_card(p, cl.settings, self.today)
+        self.caseload = cl
+        self.notify(f"Saved {result.commit[:7]}: {result.subject}", title="Committed", timeout=4)
+        if on_done is not None:
+            on_done(result)
+
+    def _edit_failed(self, label: str, exc: Exception, on_error, fresh: Caseload | None) -> None:
+        if fresh is not None:
+            self.cards = dict(self.cards)
+            for pid, p in fresh.participants.items():
+                if p is not (self.caseload.participants.get(pid) if self.caseload else None):
+                    self.cards[pid] = make_card(p, fresh.settings, self.today)
+            self.caseload = fresh
+        self.notify(str(exc), title=f"{label}: not saved", severity="error", timeout=12)
+        if on_error is not None:
+            on_error(exc)
+
+    # ------------------------------------------------------------ navigation
+
+    def open_participant(self, pid: str) -> None:
+        from ipstui.ui.screens.participant import ParticipantScreen
+
+        if self.caseload is None or pid not in self.caseload.participants:
+            self.notify(f"No participant {pid}", severity="warning")
+            return
+        self.push_screen(ParticipantScreen(pid))
+
+    def action_help(self) -> None:
+        from ipstui.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_agenda(self) -> None:
+        from ipstui.ui.screens.agenda import AgendaScreen
+
+        if self.caseload is not None and not isinstance(self.screen, AgendaScreen):
+            self.push_screen(AgendaScreen())
+
+    def action_problems(self) -> None:
+        from ipstui.ui.screens.problems import ProblemsScreen
+
+        if self.caseload is not None and not isinstance(self.screen, ProblemsScreen):
+            self.push_screen(ProblemsScreen())
+
+    def action_reports(self) -> None:
+        try:
+            from ipstui.ui.screens.reports import ReportsScreen
+        except ImportError:
+            self.notify("Reports are not available in this build", severity="warning")
+            return
+        cl = self.caseload
+        if cl is not None and not isinstance(self.screen, ReportsScreen):
+            self.push_screen(
+                ReportsScreen([p.data for p in cl.participants.values()], cl.settings, self.today)
+            )
+
+    def action_sync(self) -> None:
+        if self.caseload is None:
+            return
+        self.notify("Syncing with the remote…", timeout=3)
+        self._sync_worker()
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False, description="syncing")
+    def _sync_worker(self) -> None:
+        try:
+            from ipstui.core.sync import sync
+
+            with self._lock:
+                result = sync(self.root)
+        except Exception as exc:  # noqa: BLE001 — every failure becomes a message
+            self.call_from_thread(
+                self.notify, str(exc), title="Sync failed", severity="error", timeout=15
+            )
+            self.call_from_thread(self._sync_status, f"sync failed: {exc}")
+            return
+        self.call_from_thread(self.notify, result.message, title="Sync", timeout=6)
+        self.call_from_thread(self._sync_status, result.message)
+        self.call_from_thread(self.load_caseload)
+
+    def _sync_status(self, text: str) -> None:
+        screen = self._board_screen()
+        if screen is not None:
+            screen.set_sync_status(text)
+
+    # ------------------------------------------------------------ shared edit actions
+
+    def move_participant(self, pid: str, step: int) -> None:
+        """`]` / `[`: the next or previous phase; closing asks for a reason first."""
+        cl = self.caseload
+        if cl is None or pid not in cl.participants:
+            return
+        phase = cl.participants[pid].phase
+        i = PHASES.index(phase) + step if phase in PHASES else -1
+        if not 0 <= i < len(PHASES):
+            self.notify(
+                f"{pid} is already in the {'last' if step > 0 else 'first'} phase",
+                severity="warning",
+            )
+            return
+        target = PHASES[i]
+        if target == "closed":
+            from ipstui.ui.screens.forms import ClosureForm
+
+            def closed(result: dict | None) -> None:
+                if result:
+                    self.run_edit(
+                        "Close",
+                        edits.move,
+                        pid,
+                        "closed",
+                        today=self.today,
+                        reason=result["reason"],
+                        on_done=lambda r: self._follow(pid),
+                    )
+
+            self.push_screen(ClosureForm(self.today), closed)
+            return
+        self.run_edit(
+            "Move",
+            _move_from,
+            pid,
+            phase,
+            target,
+            today=self.today,
+            on_done=lambda r: self._follow(pid),
+        )
+
+    def _follow(self, pid: str) -> None:
+        screen = self._board_screen()
+        if screen is not None:
+            screen.follow(pid)
+
+    def add_contact_for(self, pid: str) -> None:
+        from ipstui.ui.screens.forms import ContactForm
+
+        cl = self.caseload
+        if cl is None or pid not in cl.participants:
+            return
+        team = [(k, s.name) for k, s in cl.settings.team.items()]
+        default_by = cl.participants[pid].specialist
+
+        def done(result: dict | None) -> None:
+            if result:
+                self.run_edit(
+                    "Contact",
+                    edits.add_contact,
+                    pid,
+                    kind=result["kind"],
+                    on=result["on"],
+                    by=result.get("by"),
+                    note=result.get("note", ""),
+                )
+
+        self.push_screen(ContactForm(team, default_by, self.today), done)
+
+    def new_participant(self) -> None:
+        from ipstui.ui.screens.forms import NewParticipantForm
+
+        cl = self.caseload
+        if cl is None:
+            return
+        team = [(k, s.name) for k, s in cl.settings.team.items()]
+
+        def done(result: dict | None) -> None:
+            if result:
+                self.run_edit(
+                    "New participant",
+                    edits.new_participant,
+                    name=result["name"],
+                    specialist=result["specialist"],
+                    referral_source=result["referral_source"],
+                    today=self.today,
+                    referred_on=result.get("referred_on"),
+                    pid=result.get("pid") or None,
+                    on_done=lambda r: r.participant and self._follow(r.participant.id),
+                )
+
+        self.push_screen(
+            NewParticipantForm(team, list(cl.settings.referral_sources), self.today), done
+        )
+
+
+def _move_from(cl: Caseload, pid: str, expected: str, target: str, *, today: date) -> SaveResult:
+    """Move only if the participant is still where the user saw it."""
+    current = cl.get(pid).phase
+    if current != expected:
+        raise CaseloadError(f"{pid} is now in {current} (changed meanwhile); nothing moved")
+    return edits.move(cl, pid, target, today=today)
+
+
+def run(root: Path, *, today: date | None = None) -> int:
+    app = IpsApp(root, today=today)
+    app.run()
+    return app.return_code or 0

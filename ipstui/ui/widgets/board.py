@@ -1,0 +1,289 @@
+"""The phase board. Each column is a ScrollView that draws only its visible lines,
+so 20,000 participants cost no more to show than 20 (no widget per card)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Static
+
+from ipstui.core.board import Card
+from ipstui.core.model import PHASE_LABELS, RULE_LABELS
+
+CARD_H = 5
+SYMBOL = {"overdue": "✖", "due_soon": "▲", "upcoming": "·"}
+
+
+def _fit(text: str, width: int) -> str:
+    if width <= 0:
+        return ""
+    if len(text) > width:
+        return text[: max(0, width - 1)] + "…"
+    return text.ljust(width)
+
+
+class PhaseColumn(ScrollView, can_focus=False):
+    """The cards of one phase, drawn line by line."""
+
+    COMPONENT_CLASSES = {
+        "card--id",
+        "card--text",
+        "card--muted",
+        "card--overdue",
+        "card--soon",
+        "card--upcoming",
+        "card--flag",
+        "card--selected",
+        "card--bar",
+    }
+    DEFAULT_CSS = """
+    PhaseColumn { height: 1fr; scrollbar-size-vertical: 1; background: $surface; }
+    PhaseColumn > .card--id { text-style: bold; color: $text; }
+    PhaseColumn > .card--text { color: $text; }
+    PhaseColumn > .card--muted { color: $text-muted; }
+    PhaseColumn > .card--overdue { color: $text-error; text-style: bold; }
+    PhaseColumn > .card--soon { color: $text-warning; text-style: bold; }
+    PhaseColumn > .card--upcoming { color: $text-muted; }
+    PhaseColumn > .card--flag { color: $text-warning; }
+    PhaseColumn > .card--selected { background: $accent 35%; }
+    PhaseColumn > .card--bar { color: $accent; }
+    """
+
+    def __init__(self, phase: str) -> None:
+        super().__init__(id=f"col-{phase}")
+        self.phase = phase
+        self.cards: list[Card] = []
+        self.selected: int | None = None
+        self.today = date.today()
+
+    def set_cards(self, cards: list[Card], today: date) -> None:
+        self.cards = cards
+        self.today = today
+        self.virtual_size = Size(self.size.width, len(cards) * CARD_H)
+        self.refresh()
+
+    def set_selected(self, index: int | None) -> None:
+        self.selected = index
+        if index is not None:
+            self.scroll_to_region(
+                Region(0, index * CARD_H, 1, CARD_H), animate=False, force=True, immediate=True
+            )
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.cards) * CARD_H)
+
+    def render_line(self, y: int) -> Strip:
+        _, scroll_y = self.scroll_offset
+        line = y + scroll_y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        index, row = divmod(line, CARD_H)
+        if index >= len(self.cards) or row == CARD_H - 1:
+            return Strip.blank(width, base)
+        card = self.cards[index]
+        selected = index == self.selected
+        sel = self.get_component_rich_style("card--selected") if selected else Style()
+        bar = Segment(
+            "▌" if selected else " ", base + self.get_component_rich_style("card--bar") + sel
+        )
+        inner = width - 1
+        segs = self._row(card, row, inner)
+        out = [bar] + [Segment(t, base + s + sel) for t, s in segs]
+        return Strip(out, width)
+
+    def _row(self, card: Card, row: int, width: int) -> list[tuple[str, Style]]:
+        style = self.get_component_rich_style
+        if row == 0:
+            flags = []
+            if card.suspended:
+                flags.append("⏸ suspended")
+            if card.conflicts:
+                flags.append("⚑ decide")
+            left = card.id
+            right = " ".join(flags)
+            if right and len(left) + 1 + len(right) <= width:
+                return [
+                    (left + " ", style("card--id")),
+                    (_fit(right, width - len(left) - 1), style("card--flag")),
+                ]
+            return [(_fit(left + (" " + right if right else ""), width), style("card--id"))]
+        if row == 1:
+            return [(_fit(card.name, width), style("card--text"))]
+        if row == 2:
+            return [(_fit("@" + card.specialist, width), style("card--muted"))]
+        u = card.urgent
+        if u is None:
+            return [(_fit("  nothing due", width), style("card--muted"))]
+        cls = {"overdue": "card--overdue", "due_soon": "card--soon"}.get(u.state, "card--upcoming")
+        words = u.words(self.today)
+        more = f" +{card.open_deadlines - 1}" if card.open_deadlines > 1 else ""
+        text = f"{SYMBOL[u.state]} {words} · {RULE_LABELS.get(u.rule, u.rule).lower()}{more}"
+        return [(_fit(text, width), style(cls))]
+
+
+@dataclass
+class Cursor:
+    column: int = 0
+    row: int = 0
+
+
+class Board(Widget, can_focus=True):
+    """Columns of cards with a keyboard cursor; the selection follows its participant."""
+
+    BINDINGS = [
+        Binding("left,h", "move_cursor(-1, 0)", "Left", show=False),
+        Binding("right,l", "move_cursor(1, 0)", "Right", show=False),
+        Binding("up,k", "move_cursor(0, -1)", "Up", show=False),
+        Binding("down,j", "move_cursor(0, 1)", "Down", show=False),
+        Binding("pageup", "move_cursor(0, -5)", "Page up", show=False),
+        Binding("pagedown", "move_cursor(0, 5)", "Page down", show=False),
+        Binding("home", "move_cursor(0, -1000000)", "First card", show=False),
+        Binding("end", "move_cursor(0, 1000000)", "Last card", show=False),
+        Binding("enter", "open", "Open", id="open"),
+    ]
+    DEFAULT_CSS = """
+    Board { height: 1fr; }
+    Board > Horizontal { height: 1fr; }
+    Board .column { width: 1fr; height: 1fr; border-right: solid $panel-lighten-2; }
+    Board .column-title { height: 1; padding: 0 1; background: $panel; text-style: bold; width: 1fr; }
+    Board:focus .column.-active .column-title { background: $accent 50%; }
+    """
+
+    class Selected(Message):
+        """The cursor moved to another participant (None: an empty board)."""
+
+        def __init__(self, pid: str | None) -> None:
+            super().__init__()
+            self.pid = pid
+
+    class OpenRequested(Message):
+        """The user asked to open the selected participant."""
+
+        def __init__(self, pid: str) -> None:
+            super().__init__()
+            self.pid = pid
+
+    phases: reactive[tuple[str, ...]] = reactive(tuple, recompose=True)
+    """The phases shown as columns, in order."""
+
+    def __init__(self, phases: tuple[str, ...], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.set_reactive(Board.phases, phases)
+        self.data: dict[str, list[Card]] = {ph: [] for ph in phases}
+        self.today = date.today()
+        self.cursor = Cursor()
+        self.selected_pid: str | None = None
+
+    def compose(self):
+        with Horizontal():
+            for ph in self.phases:
+                with Vertical(classes="column", id=f"wrap-{ph}"):
+                    yield Static(PHASE_LABELS[ph], classes="column-title", id=f"title-{ph}")
+                    yield PhaseColumn(ph)
+
+    def on_mount(self) -> None:
+        self._redraw()
+
+    # ------------------------------------------------------------ data
+
+    def set_data(self, data: dict[str, list[Card]], today: date) -> None:
+        """Show new columns, keeping the cursor on the same participant if it is still shown."""
+        self.data = data
+        self.today = today
+        if tuple(data) != self.phases:
+            self.phases = tuple(data)
+            self.call_after_refresh(self._redraw)
+            return
+        self._redraw()
+
+    def _columns(self) -> list[PhaseColumn]:
+        return list(self.query(PhaseColumn))
+
+    def _redraw(self) -> None:
+        cols = self._columns()
+        if not cols:
+            return
+        self._locate(self.selected_pid)
+        for i, col in enumerate(cols):
+            cards = self.data.get(col.phase, [])
+            col.set_cards(cards, self.today)
+            title = self.query_one(f"#title-{col.phase}", Static)
+            title.update(f"{PHASE_LABELS[col.phase]} ({len(cards)})")
+            wrap = self.query_one(f"#wrap-{col.phase}")
+            wrap.set_class(i == self.cursor.column, "-active")
+        self._apply_cursor(announce=False)
+
+    def _locate(self, pid: str | None) -> None:
+        """Put the cursor on `pid` if shown; else keep the column and clamp the row."""
+        if pid is not None:
+            for ci, ph in enumerate(self.phases):
+                for ri, card in enumerate(self.data.get(ph, [])):
+                    if card.id == pid:
+                        self.cursor = Cursor(ci, ri)
+                        return
+        ci = min(self.cursor.column, max(0, len(self.phases) - 1))
+        n = len(self.data.get(self.phases[ci], [])) if self.phases else 0
+        self.cursor = Cursor(ci, max(0, min(self.cursor.row, n - 1)))
+
+    def _apply_cursor(self, announce: bool = True) -> None:
+        cols = self._columns()
+        if not cols:
+            return
+        for i, col in enumerate(cols):
+            active = i == self.cursor.column
+            col.set_selected(self.cursor.row if active and col.cards else None)
+            self.query_one(f"#wrap-{col.phase}").set_class(active, "-active")
+        col = cols[self.cursor.column]
+        pid = col.cards[self.cursor.row].id if col.cards else None
+        changed = pid != self.selected_pid
+        self.selected_pid = pid
+        if announce or changed:
+            self.post_message(self.Selected(pid))
+
+    def select(self, pid: str) -> bool:
+        """Move the cursor to `pid`; False when it is not on the board (filtered or closed)."""
+        for ci, ph in enumerate(self.phases):
+            for ri, card in enumerate(self.data.get(ph, [])):
+                if card.id == pid:
+                    self.cursor = Cursor(ci, ri)
+                    self._apply_cursor()
+                    return True
+        return False
+
+    @property
+    def selected_card(self) -> Card | None:
+        if not self.phases:
+            return None
+        cards = self.data.get(self.phases[self.cursor.column], [])
+        return cards[self.cursor.row] if cards else None
+
+    # ------------------------------------------------------------ keys
+
+    def action_move_cursor(self, dx: int, dy: int) -> None:
+        if not self.phases:
+            return
+        ci = max(0, min(len(self.phases) - 1, self.cursor.column + dx))
+        n = len(self.data.get(self.phases[ci], []))
+        row = self.cursor.row + dy
+        if dx:
+            # Keep the visual height when moving sideways.
+            row = self.cursor.row
+        self.cursor = Cursor(ci, max(0, min(row, n - 1)))
+        self._apply_cursor()
+
+    def action_open(self) -> None:
+        card = self.selected_card
+        if card is not None:
+            self.post_message(self.OpenRequested(card.id))

@@ -1,0 +1,76 @@
+"""Shared fixtures: a hermetic git environment and real caseloads in temp folders."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+TODAY = date(2026, 11, 16)
+
+
+@pytest.fixture(autouse=True)
+def hermetic_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Never read or write the user's home or git config; a fixed author for every commit."""
+    home = tmp_path_factory.mktemp("home")
+    cfg = home / "gitconfig"
+    cfg.write_text("[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(cfg))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Anna Bianchi")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "anna@example.org")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "Anna Bianchi")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "anna@example.org")
+    monkeypatch.delenv("IPSTUI_CASELOAD", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    return home
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(root), *args], check=True, capture_output=True, text=True, env=os.environ
+    ).stdout
+
+
+CASELOAD_TOML = """schema = 1
+name = "Test team"
+due_soon_days = 3
+max_caseload = 2
+referral_sources = ["CSM", "Self"]
+
+[team.anna]
+name = "Anna Bianchi"
+
+[team.mette]
+name = "Mette Hansen"
+
+[rules]
+"""
+
+
+@pytest.fixture
+def caseload_dir(tmp_path: Path) -> Path:
+    """An empty caseload: git repo, caseload.toml with two specialists, first commit."""
+    from ipstui.core.init import init_caseload
+
+    root = init_caseload(tmp_path / "cl", name="Test team", specialists=["anna=Anna Bianchi", "mette=Mette Hansen"])
+    (root / "caseload.toml").write_text(CASELOAD_TOML)
+    git(root, "commit", "-qam", "test settings")
+    return root
+
+
+@pytest.fixture
+def sample_caseload(tmp_path: Path) -> Path:
+    """The shipped sample as a git caseload, dates unshifted (today = its as_of)."""
+    from ipstui.core.demo import make_demo
+
+    return make_demo(tmp_path / "demo", today=date(2026, 11, 16))
+
+
+def commit_count(root: Path) -> int:
+    return int(git(root, "rev-list", "--count", "HEAD").strip())
