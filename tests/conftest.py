@@ -58,7 +58,9 @@ def caseload_dir(tmp_path: Path) -> Path:
     """An empty caseload: git repo, caseload.toml with two specialists, first commit."""
     from ipstui.core.init import init_caseload
 
-    root = init_caseload(tmp_path / "cl", name="Test team", specialists=["anna=Anna Bianchi", "mette=Mette Hansen"])
+    root = init_caseload(
+        tmp_path / "cl", name="Test team", specialists=["anna=Anna Bianchi", "mette=Mette Hansen"]
+    )
     (root / "caseload.toml").write_text(CASELOAD_TOML)
     git(root, "commit", "-qam", "test settings")
     return root

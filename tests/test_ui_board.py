@@ -1,0 +1,259 @@
+"""Pilot tests of the board, agenda and problems screens on real caseloads."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from conftest import commit_count, git
+
+from ipstui.core import edits
+from ipstui.core.caseload import find_root, load
+from ipstui.ui.app import IpsApp
+from ipstui.ui.screens.agenda import AgendaScreen
+from ipstui.ui.screens.problems import ProblemsScreen
+from ipstui.ui.widgets.board import Board
+
+TODAY = date(2026, 11, 16)
+SIZE = (140, 44)
+
+
+def _people(root: Path) -> None:
+    """Three participants: P-0001 overdue first contact, P-0002 due soon, P-0003 in job search."""
+    cl = load(find_root(root))
+    edits.new_participant(
+        cl,
+        name="Giulia R.",
+        specialist="anna",
+        referral_source="CSM",
+        today=date(2026, 11, 1),
+        referred_on=date(2026, 11, 1),
+    )
+    cl = load(root)
+    edits.new_participant(
+        cl,
+        name="Mads K.",
+        specialist="mette",
+        referral_source="Self",
+        today=date(2026, 11, 12),
+        referred_on=date(2026, 11, 12),
+    )
+    cl = load(root)
+    edits.new_participant(
+        cl,
+        name="Elin S.",
+        specialist="anna",
+        referral_source="CSM",
+        today=date(2026, 11, 14),
+        referred_on=date(2026, 11, 14),
+    )
+    cl = load(root)
+    edits.move(cl, "P-0003", "job_search", today=date(2026, 11, 14))
+
+
+async def _ready(app: IpsApp, pilot) -> None:
+    for _ in range(200):
+        await pilot.pause(0.02)
+        if app.caseload is not None and app.screen.query(Board):
+            break
+    await pilot.pause()
+
+
+async def test_board_shows_columns_counts_and_urgency(caseload_dir: Path) -> None:
+    _people(caseload_dir)
+    app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(app, pilot)
+        board = app.screen.query_one(Board)
+        intake = [c.id for c in board.data["intake"]]
+        # Most urgent first: P-0001's first contact was due 2026-11-08 (overdue).
+        assert intake == ["P-0001", "P-0002"]
+        assert board.data["intake"][0].urgent.state == "overdue"
+        assert board.data["intake"][1].urgent.state == "due_soon"  # due 11-19 = today + 3
+        assert "closed" not in board.data
+        title = str(app.screen.query_one("#title").render())
+        assert "overdue" in title
+        caseloads = str(app.screen.query_one("#caseloads").render())
+        assert "anna 2/2" in caseloads and "mette 1/2" in caseloads
+
+
+async def test_move_card_commits_and_selection_follows(caseload_dir: Path) -> None:
+    _people(caseload_dir)
+    before = commit_count(caseload_dir)
+    app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(app, pilot)
+        board = app.screen.query_one(Board)
+        assert board.selected_pid == "P-0001"
+        await pilot.press("right_square_bracket")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.caseload.participants["P-0001"].phase == "engagement":
+                break
+        await pilot.pause(0.05)
+        assert app.caseload.participants["P-0001"].phase == "engagement"
+        assert board.selected_pid == "P-0001"
+        assert board.phases[board.cursor.column] == "engagement"
+    assert commit_count(caseload_dir) == before + 1
+    assert (
+        git(caseload_dir, "log", "-1", "--format=%s").strip()
+        == "P-0001: phase intake -> engagement"
+    )
+    assert git(caseload_dir, "show", "--name-only", "--format=", "HEAD").split() == [
+        "participants/P-0001.toml"
+    ]
+    assert 'phase = "engagement"' in (caseload_dir / "participants/P-0001.toml").read_text()
+    assert "phase_since = 2026-11-16" in (caseload_dir / "participants/P-0001.toml").read_text()
+
+
+async def test_filter_by_text_and_specialist(caseload_dir: Path) -> None:
+    _people(caseload_dir)
+    app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(app, pilot)
+        board = app.screen.query_one(Board)
+        await pilot.press("slash")
+        await pilot.press(*"mads")
+        await pilot.pause()
+        shown = [c.id for col in board.data.values() for c in col]
+        assert shown == ["P-0002"]
+        await pilot.press("enter")  # back to the board, filter kept
+        await pilot.pause()
+        assert board.has_focus
+        await pilot.press("escape")  # clears
+        await pilot.pause()
+        assert sorted(c.id for col in board.data.values() for c in col) == [
+            "P-0001",
+            "P-0002",
+            "P-0003",
+        ]
+        await pilot.press("f")  # specialist filter: anna
+        await pilot.pause()
+        assert sorted(c.id for col in board.data.values() for c in col) == ["P-0001", "P-0003"]
+
+
+async def test_goto_id_and_open(caseload_dir: Path) -> None:
+    _people(caseload_dir)
+    app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(app, pilot)
+        await pilot.press("g", *"P-0003", "enter")
+        await pilot.pause()
+        assert app.screen.query_one(Board).selected_pid == "P-0003"
+
+
+async def test_agenda_overdue_first(caseload_dir: Path) -> None:
+    _people(caseload_dir)
+    app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AgendaScreen)
+        items = app.screen.items
+        states = [d.state for d in items]
+        assert states[0] == "overdue"
+        assert states == sorted(states, key=["overdue", "due_soon", "upcoming"].index)
+        assert [d.due for d in items] == sorted(d.due for d in items)
+        await pilot.press("f")  # anna only
+        await pilot.pause()
+        assert {d.specialist for d in app.screen.items} == {"anna"}
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, AgendaScreen)
+
+
+async def test_broken_file_shows_in_problems_and_rest_works(caseload_dir: Path) -> None:
+    _people(caseload_dir)
+    bad = caseload_dir / "participants" / "P-0009.toml"
+    bad.write_text('schema = 1\nid = "P-0009"\nname = "X"\nphase = "nowhere"\n')
+    (caseload_dir / "participants" / "P-0002.toml").write_text(
+        (caseload_dir / "participants" / "P-0002.toml")
+        .read_text()
+        .replace('name = "Mads K."', 'name = "Mads K"')
+    )
+    app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(app, pilot)
+        assert "P-0009" not in app.caseload.participants
+        assert "P-0001" in app.caseload.participants
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemsScreen)
+        rows = [str(p) for p in app.caseload.problems]
+        assert any(r.startswith("participants/P-0009.toml:4:1:") and "nowhere" in r for r in rows)
+        assert "participants/P-0002.toml" in app.caseload.dirty
+        # Commit the valid hand edit from the app: select it and press ctrl+s.
+        table = app.screen.query_one("#dirty-table")
+        table.focus()
+        keys = [str(k.value) for k in table.rows]
+        table.move_cursor(row=keys.index("participants/P-0002.toml"))
+        before = commit_count(caseload_dir)
+        await pilot.press("ctrl+s")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if commit_count(caseload_dir) > before:
+                break
+        await pilot.pause(0.1)
+    assert commit_count(caseload_dir) == before + 1
+    assert git(caseload_dir, "show", "--name-only", "--format=", "HEAD").split() == [
+        "participants/P-0002.toml"
+    ]
+    assert "name: changed" in git(caseload_dir, "log", "-1", "--format=%B")
+    assert "Mads" not in git(caseload_dir, "log", "-1", "--format=%B")
+    assert bad.read_text().endswith('phase = "nowhere"\n')  # never rewritten
+
+
+async def test_board_refreshes_when_files_change_on_disk(caseload_dir: Path) -> None:
+    _people(caseload_dir)
+    app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(app, pilot)
+        # Another terminal moves P-0002 with the CLI.
+        from ipstui.cli import main
+
+        assert (
+            main(["-C", str(caseload_dir), "--today", "2026-11-16", "move", "P-0002", "plan"]) == 0
+        )
+        app._check_disk()
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.caseload.participants["P-0002"].phase == "plan":
+                break
+        assert app.caseload.participants["P-0002"].phase == "plan"
+        assert [c.id for c in app.screen.query_one(Board).data["plan"]] == ["P-0002"]
+
+
+async def test_stale_move_is_refused_and_fresh_version_shown(caseload_dir: Path) -> None:
+    _people(caseload_dir)
+    app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(app, pilot)
+        # Behind the app's back: a hand edit, committed with plain git.
+        path = caseload_dir / "participants" / "P-0001.toml"
+        path.write_text(
+            path.read_text().replace('referral_source = "CSM"', 'referral_source = "Self"')
+        )
+        git(caseload_dir, "commit", "-qam", "P-0001: hand edit")
+        before = commit_count(caseload_dir)
+        await pilot.press("right_square_bracket")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.caseload.participants["P-0001"].data.get("referral_source") == "Self":
+                break
+        await pilot.pause(0.05)
+        assert app.caseload.participants["P-0001"].data["referral_source"] == "Self"  # fresh shown
+        assert app.caseload.participants["P-0001"].phase == "intake"
+    assert commit_count(caseload_dir) == before
+    assert 'referral_source = "Self"' in path.read_text()
+    assert 'phase = "intake"' in path.read_text()
+
+
+async def test_help_lists_live_bindings(caseload_dir: Path) -> None:
+    app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = str(app.screen.query_one("Static").render())
+        assert "Next phase" in text and "Agenda" in text and "Filter" in text
