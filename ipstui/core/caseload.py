@@ -304,7 +304,7 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
     if p is None:
         raise ValidationFailed(errors_only(problems))
     gitio.identity(cl.root)
-    head = gitio.git(cl.root, "show", f"HEAD:{rel}", check=False, binary=True)
+    head = gitio.git(cl.root, "show", f"HEAD:./{rel}", check=False, binary=True)
     old = None
     if head.returncode == 0:
         try:

@@ -68,6 +68,23 @@ def is_repo(root: Path) -> bool:
     return True
 
 
+@dataclass(frozen=True, slots=True)
+class RepoInfo:
+    git_dir: Path
+    prefix: str
+    """Where `root` sits inside the work tree ('' at its top, else 'sub/dir/')."""
+
+
+def repo_info(root: Path) -> RepoInfo | None:
+    """One git call: None when `root` is not inside a work tree."""
+    proc = git(root, "rev-parse", "--is-inside-work-tree", "--show-prefix", "--git-dir", check=False)
+    lines = proc.stdout.splitlines()
+    if proc.returncode != 0 or len(lines) < 3 or lines[0].strip() != "true":
+        return None
+    gd = Path(lines[2].strip())
+    return RepoInfo(gd if gd.is_absolute() else root / gd, lines[1].strip())
+
+
 def git_dir(root: Path) -> Path:
     path = Path(git(root, "rev-parse", "--git-dir").stdout.strip())
     return path if path.is_absolute() else root / path
@@ -120,7 +137,7 @@ def commit_paths(root: Path, paths: list[str], message: str, *, add: bool = Fals
 
 def head_blob(root: Path, rel: str) -> str | None:
     """Blob id of `rel` in HEAD, or None when HEAD has no such file (or no HEAD yet)."""
-    proc = git(root, "rev-parse", "--verify", "-q", f"HEAD:{rel}", check=False)
+    proc = git(root, "rev-parse", "--verify", "-q", f"HEAD:./{rel}", check=False)
     if proc.returncode != 0:
         return None
     return proc.stdout.strip() or None

@@ -55,14 +55,18 @@ def _write_cache(path: Path, tag: str, entries: dict[str, Parsed]) -> None:
         pass  # a read-only git dir only loses the speed-up
 
 
-def _git_files(root: Path) -> tuple[dict[str, str | None], set[str]]:
-    """rel path -> blob id for files git knows clean (None when it must be read), and the dirty set."""
-    ls = gitio.git(root, "ls-files", "-s", "-z", "--", PARTICIPANTS_DIR).stdout
+def _git_files(root: Path, prefix: str) -> tuple[dict[str, str | None], set[str]]:
+    """rel path -> blob id for files git knows clean (None when it must be read), and the dirty set.
+
+    Paths come back relative to the repository's top; `prefix` is where the caseload sits
+    inside it (empty when the caseload is the repository itself)."""
+    ls = gitio.git(root, "ls-files", "-s", "-z", "--full-name", "--", PARTICIPANTS_DIR).stdout
     files: dict[str, str | None] = {}
     for rec in ls.split("\0"):
         if not rec:
             continue
         meta, _, rel = rec.partition("\t")
+        rel = rel[len(prefix) :]
         parts = meta.split()
         if len(parts) == 3 and parts[2] == "0":
             files[rel] = parts[1]
@@ -82,7 +86,7 @@ def _git_files(root: Path) -> tuple[dict[str, str | None], set[str]]:
     for rec in st.split("\0"):
         if len(rec) < 4:
             continue
-        xy, rel = rec[:2], rec[3:]
+        xy, rel = rec[:2], rec[3:][len(prefix) :]
         dirty.add(rel)
         if "D" in xy and not (root / rel).exists():
             files.pop(rel, None)
@@ -129,11 +133,12 @@ def load(
 ) -> Caseload:
     t0 = time.perf_counter()
     settings, sdata, problems = read_settings(root)
-    is_git = gitio.is_repo(root)
+    repo = gitio.repo_info(root)
+    is_git = repo is not None
     cache_path: Path | None = None
-    if is_git:
-        files, dirty = _git_files(root)
-        cache_path = gitio.git_dir(root) / CACHE_NAME
+    if repo is not None:
+        files, dirty = _git_files(root, repo.prefix)
+        cache_path = repo.git_dir / CACHE_NAME
     else:
         files, dirty = _scan_files(root), set()
     tag = _cache_tag()
