@@ -1,0 +1,594 @@
+"""Outcome reports of SPEC §8, as pure functions of (participants, settings, quarter, today).
+
+The CLI (`ipstui report`) and the Reports screen both call `compute` and `rate_series`
+and only format what they return, so every figure is computed in one place.
+
+Definitions, for a quarter from QS to QE (both inclusive):
+
+- **report date** = min(today, QE): the day the report is "as of". Figures that grow
+  over time (referrals, hires, rapid job search) count only what had happened by then,
+  so a past quarter's report does not change when later data is added.
+- **active caseload**: `enrolled_on` <= QE and not closed before QS (no `closure`, or
+  `closure.on` >= QS — a participant closed on QS itself is still active that quarter).
+- **employed**: active, with a job where `competitive = true`, `start` <= QE and
+  (`end` absent or `end` >= QS). Several such jobs still count the person once.
+- **employment rate**: employed / active; None (JSON null) when nobody is active.
+- **referrals**: participants with `referred_on` <= report date, by year of `referred_on`
+  and `referral_source`; **hired**: those of them who started a competitive job with
+  `start` <= report date.
+- **rapid job search**: participants with `enrolled_on` and `first_employer_contact_on`
+  both on or before the report date; median days between the two, and the share within
+  30 days (IPS-25 "rapid job search").
+- **caseload size**: non-closed participants per specialist today, against
+  `Settings.max_for(key)`; above that is flagged, as on the board.
+
+Participants are the plain dicts tomllib returns. A value of the wrong type (a string
+where a date belongs, a job that is not a table) is ignored, never a crash; a job with an
+`end` that is not a date is ignored as a whole rather than counted as still running.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import statistics
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from ipstui.core.model import Settings
+
+FORMATS: tuple[str, ...] = ("table", "csv", "json")
+RAPID_SEARCH_DAYS = 30
+"""First employer contact within this many days of enrolment counts as rapid (IPS-25)."""
+CSV_COLUMNS: tuple[str, ...] = ("quarter", "section", "group", "year", "source", "metric", "value")
+TEAM = "team"
+"""The group name of team-wide rows in CSV and table output."""
+
+_QUARTER_RE = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]\s*([1-4])\s*$")
+
+
+# ---------------------------------------------------------------- quarters
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Quarter:
+    """A calendar quarter; orders chronologically; str() is its label, e.g. "2026Q3"."""
+
+    year: int
+    q: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.q <= 4 or not 1 <= self.year <= 9999:
+            raise ValueError(f"not a quarter: {self.year}Q{self.q}")
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.q}"
+
+    @property
+    def start(self) -> date:
+        """QS, the quarter's first day."""
+        return date(self.year, 3 * self.q - 2, 1)
+
+    @property
+    def end(self) -> date:
+        """QE, the quarter's last day."""
+        if self.q == 4:
+            return date(self.year, 12, 31)
+        return date(self.year, 3 * self.q + 1, 1) - timedelta(days=1)
+
+    def shift(self, n: int) -> Quarter:
+        """The quarter `n` quarters later (earlier when n < 0)."""
+        index = self.year * 4 + (self.q - 1) + n
+        return Quarter(index // 4, index % 4 + 1)
+
+    def previous(self) -> Quarter:
+        return self.shift(-1)
+
+    def next(self) -> Quarter:
+        return self.shift(1)
+
+
+def parse_quarter(text: str) -> Quarter:
+    """ "2026Q3" (also "2026q3", "2026-Q3") -> Quarter; ValueError with a one-line message."""
+    m = _QUARTER_RE.match(text) if isinstance(text, str) else None
+    if m is None:
+        raise ValueError(f"{text!r} is not a quarter; write a year, Q and 1 to 4, like 2026Q3")
+    year = int(m.group(1))
+    if year < 1:
+        raise ValueError(f"{text!r} is not a quarter; the year must be 0001 or later")
+    return Quarter(year, int(m.group(2)))
+
+
+def report_date(quarter: Quarter, today: date) -> date:
+    """min(today, QE): the date referrals, hires and rapid search are counted up to."""
+    return min(today, quarter.end)
+
+
+def quarter_of(day: date) -> Quarter:
+    """The quarter containing `day`."""
+    return Quarter(day.year, (day.month - 1) // 3 + 1)
+
+
+# ---------------------------------------------------------------- one participant's facts
+
+
+def _date(v: Any) -> date | None:
+    # A datetime is a date subclass; only plain local dates count (SPEC §2).
+    return v if type(v) is date else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What the report reads from one participant, with wrong-typed values dropped."""
+
+    specialist: str
+    closed_now: bool
+    enrolled: date | None
+    closed_on: date | None
+    referred: date | None
+    source: str | None
+    first_employer_contact: date | None
+    competitive_jobs: tuple[tuple[date, date | None], ...]
+    """(start, end) of each well-formed competitive job."""
+
+    @property
+    def first_competitive_start(self) -> date | None:
+        return min((s for s, _ in self.competitive_jobs), default=None)
+
+
+def _facts(data: Mapping[str, Any]) -> _Facts:
+    closure = data.get("closure")
+    closed_on = _date(closure.get("on")) if isinstance(closure, Mapping) else None
+    jobs: list[tuple[date, date | None]] = []
+    raw_jobs = data.get("jobs")
+    for job in raw_jobs if isinstance(raw_jobs, list) else ():
+        if not isinstance(job, Mapping) or job.get("competitive") is not True:
+            continue
+        start = _date(job.get("start"))
+        end = _date(job.get("end"))
+        if start is None or ("end" in job and end is None):
+            continue
+        jobs.append((start, end))
+    source = data.get("referral_source")
+    specialist = data.get("specialist")
+    return _Facts(
+        specialist=specialist if isinstance(specialist, str) else "",
+        closed_now=data.get("phase") == "closed" or isinstance(closure, Mapping),
+        enrolled=_date(data.get("enrolled_on")),
+        closed_on=closed_on,
+        referred=_date(data.get("referred_on")),
+        source=source if isinstance(source, str) and source else None,
+        first_employer_contact=_date(data.get("first_employer_contact_on")),
+        competitive_jobs=tuple(jobs),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Participants read once for reporting: pass to `compute` and `rate_series` in place
+    of the dicts when drawing several reports of the same caseload (the Reports screen)."""
+
+    facts: tuple[_Facts, ...]
+
+
+Participants = Iterable[Mapping[str, Any]] | Prepared
+"""Participant dicts as tomllib returns them, or the same already `prepare`d."""
+
+
+def prepare(participants: Participants) -> Prepared:
+    """Read what the report needs from every participant, once."""
+    if isinstance(participants, Prepared):
+        return participants
+    return Prepared(tuple(_facts(p) for p in participants))
+
+
+# ---------------------------------------------------------------- figures
+
+
+def _rate(num: int, den: int) -> float | None:
+    return num / den if den else None
+
+
+def _round3(x: float | None) -> float | None:
+    return None if x is None else round(x, 3)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Active caseload and how many of it worked a competitive job in the quarter."""
+
+    active: int = 0
+    employed: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        """employed / active, unrounded; None when nobody is active."""
+        return _rate(self.employed, self.active)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"active": self.active, "employed": self.employed, "rate": _round3(self.rate)}
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralRow:
+    """Referrals of one year from one source, and the hires among them."""
+
+    year: int
+    source: str | None
+    """None when the participant has no `referral_source`."""
+    referred: int
+    hired: int
+
+    @property
+    def rate(self) -> float | None:
+        return _rate(self.hired, self.referred)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "year": self.year,
+            "source": self.source,
+            "referred": self.referred,
+            "hired": self.hired,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RapidSearch:
+    """Days from enrolment to first employer contact."""
+
+    participants: int = 0
+    median_days: float | int | None = None
+    """An int when whole, else a .5 value; None without participants."""
+    within_30: int = 0
+    """How many made the first employer contact within 30 days (the count, not the share)."""
+
+    @property
+    def share_within_30(self) -> float | None:
+        return _rate(self.within_30, self.participants)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "participants": self.participants,
+            "median_days": self.median_days,
+            "within_30": _round3(self.share_within_30),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CaseloadSize:
+    """One specialist's non-closed participants today, against their maximum."""
+
+    specialist: str
+    current: int
+    maximum: int
+
+    @property
+    def over(self) -> int:
+        """How many above the maximum (0 when at or under it)."""
+        return max(0, self.current - self.maximum)
+
+
+@dataclass(frozen=True, slots=True)
+class QuarterOutcome:
+    """The team's outcome in one quarter, for charts over time."""
+
+    quarter: Quarter
+    outcome: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class YearReferrals:
+    """Referrals of one year, all sources together, for the chart."""
+
+    year: int
+    referred: int
+    hired: int
+
+    @property
+    def rate(self) -> float | None:
+        return _rate(self.hired, self.referred)
+
+
+@dataclass(frozen=True)
+class Report:
+    """Every figure of SPEC §8 for one quarter; format it with to_json, to_csv, to_table."""
+
+    quarter: Quarter
+    today: date
+    team_name: str
+    team: Outcome
+    by_specialist: Mapping[str, Outcome]
+    """Every team member in caseload.toml order (zero active included), then any other
+    specialist key found on participants, sorted."""
+    referrals: tuple[ReferralRow, ...]
+    """Sorted by year, then source (a missing source last)."""
+    rapid_search: RapidSearch
+    caseload: tuple[CaseloadSize, ...]
+    """Same specialists and order as by_specialist."""
+    specialist_names: Mapping[str, str]
+
+    @property
+    def report_date(self) -> date:
+        return report_date(self.quarter, self.today)
+
+    def referrals_by_year(self) -> list[YearReferrals]:
+        """The referral rows summed over sources, oldest year first."""
+        years: dict[int, list[int]] = {}
+        for row in self.referrals:
+            acc = years.setdefault(row.year, [0, 0])
+            acc[0] += row.referred
+            acc[1] += row.hired
+        return [YearReferrals(y, r, h) for y, (r, h) in sorted(years.items())]
+
+    def to_json(self) -> dict[str, Any]:
+        """The object of SPEC §8, exactly: rates as fractions to 3 decimals, null for 0/0."""
+        return {
+            "quarter": str(self.quarter),
+            "team": self.team.to_json(),
+            "by_specialist": {k: o.to_json() for k, o in self.by_specialist.items()},
+            "referrals": [r.to_json() for r in self.referrals],
+            "rapid_search": self.rapid_search.to_json(),
+        }
+
+
+def _specialist_order(settings: Settings, facts: Iterable[_Facts]) -> list[str]:
+    keys = list(settings.team)
+    known = set(keys)
+    return keys + sorted({f.specialist for f in facts} - known)
+
+
+def _outcomes(facts: Iterable[_Facts], quarter: Quarter) -> dict[str, Outcome]:
+    """Active and employed per specialist key (SPEC §8), for keys with anyone active.
+
+    The one place these two definitions live; written as plain loops because the
+    Reports screen runs it for every quarter of its chart.
+    """
+    qs, qe = quarter.start, quarter.end
+    counts: dict[str, list[int]] = {}
+    for f in facts:
+        # Active: enrolled by QE and not closed before QS.
+        if f.enrolled is None or f.enrolled > qe or (f.closed_on is not None and f.closed_on < qs):
+            continue
+        # Employed: a competitive job overlapping [QS, QE].
+        employed = 0
+        for start, end in f.competitive_jobs:
+            if start <= qe and (end is None or end >= qs):
+                employed = 1
+                break
+        acc = counts.get(f.specialist)
+        if acc is None:
+            acc = counts[f.specialist] = [0, 0]
+        acc[0] += 1
+        acc[1] += employed
+    return {k: Outcome(a, e) for k, (a, e) in counts.items()}
+
+
+def _team(per_specialist: Mapping[str, Outcome]) -> Outcome:
+    return Outcome(
+        sum(o.active for o in per_specialist.values()),
+        sum(o.employed for o in per_specialist.values()),
+    )
+
+
+def _referrals(facts: Iterable[_Facts], as_of: date) -> tuple[ReferralRow, ...]:
+    groups: dict[tuple[int, str | None], list[int]] = {}
+    for f in facts:
+        if f.referred is None or f.referred > as_of:
+            continue
+        acc = groups.setdefault((f.referred.year, f.source), [0, 0])
+        acc[0] += 1
+        start = f.first_competitive_start
+        acc[1] += start is not None and start <= as_of
+    rows = [ReferralRow(y, s, r, h) for (y, s), (r, h) in groups.items()]
+    rows.sort(key=lambda r: (r.year, r.source is None, r.source or ""))
+    return tuple(rows)
+
+
+def _rapid_search(facts: Iterable[_Facts], as_of: date) -> RapidSearch:
+    days = [
+        (f.first_employer_contact - f.enrolled).days
+        for f in facts
+        if f.enrolled is not None
+        and f.first_employer_contact is not None
+        and f.enrolled <= as_of
+        and f.first_employer_contact <= as_of
+    ]
+    if not days:
+        return RapidSearch()
+    median = statistics.median(days)
+    median_days: float | int = int(median) if median == int(median) else float(median)
+    return RapidSearch(len(days), median_days, sum(d <= RAPID_SEARCH_DAYS for d in days))
+
+
+def compute(
+    participants: Participants,
+    settings: Settings,
+    quarter: Quarter,
+    today: date,
+) -> Report:
+    """Every figure of SPEC §8 for `quarter`, as of min(today, quarter end).
+
+    See the module docstring for the exact definitions. Specialist caseload sizes are
+    today's (non-closed participants), whatever the quarter.
+    """
+    facts = prepare(participants).facts
+    order = _specialist_order(settings, facts)
+    outcomes = _outcomes(facts, quarter)
+    by_specialist = {k: outcomes.get(k, Outcome()) for k in order}
+    open_counts: dict[str, int] = {}
+    for f in facts:
+        if not f.closed_now:
+            open_counts[f.specialist] = open_counts.get(f.specialist, 0) + 1
+    as_of = report_date(quarter, today)
+    names = {k: s.name for k, s in settings.team.items()}
+    return Report(
+        quarter=quarter,
+        today=today,
+        team_name=settings.name,
+        team=_team(by_specialist),
+        by_specialist=by_specialist,
+        referrals=_referrals(facts, as_of),
+        rapid_search=_rapid_search(facts, as_of),
+        caseload=tuple(CaseloadSize(k, open_counts.get(k, 0), settings.max_for(k)) for k in order),
+        specialist_names={k: names.get(k, k or "(no specialist)") for k in order},
+    )
+
+
+def rate_series(
+    participants: Participants,
+    settings: Settings,
+    end_quarter: Quarter,
+    n: int = 8,
+) -> list[QuarterOutcome]:
+    """The team's outcome for the `n` quarters ending with `end_quarter`, oldest first.
+
+    Each entry equals `compute(..., quarter).team` for its quarter (same function).
+    `settings` is accepted for symmetry with `compute`; team figures do not depend on it.
+    """
+    facts = prepare(participants).facts
+    out = []
+    for i in range(n - 1, -1, -1):
+        try:
+            q = end_quarter.shift(-i)
+        except ValueError:  # before year 1
+            continue
+        out.append(QuarterOutcome(q, _team(_outcomes(facts, q))))
+    return out
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def fmt_rate(x: float | None) -> str:
+    """A rate as a percentage with one decimal, or an em dash for 0/0."""
+    return "—" if x is None else f"{100 * x:.1f}%"
+
+
+def _csv_value(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return str(int(v)) if v == int(v) else str(round(v, 3))
+    return str(v)
+
+
+def to_csv(report: Report) -> str:
+    """One row per figure and group; empty `value` for a rate with a zero denominator.
+
+    Columns: quarter, section, group, year, source, metric, value. Sections are
+    `employment` (groups: team, then each specialist), `referrals`, `rapid_search` and
+    `caseload` (today's non-closed participants and the maximum, per specialist).
+    """
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    q = str(report.quarter)
+
+    def row(section: str, group: str, metric: str, value: Any, year: Any = "", source: Any = ""):
+        w.writerow([q, section, group, year, source or "", metric, _csv_value(value)])
+
+    for group, o in [(TEAM, report.team), *report.by_specialist.items()]:
+        row("employment", group, "active", o.active)
+        row("employment", group, "employed", o.employed)
+        row("employment", group, "rate", _round3(o.rate))
+    for r in report.referrals:
+        row("referrals", TEAM, "referred", r.referred, r.year, r.source)
+        row("referrals", TEAM, "hired", r.hired, r.year, r.source)
+        row("referrals", TEAM, "hire_rate", _round3(r.rate), r.year, r.source)
+    rs = report.rapid_search
+    row("rapid_search", TEAM, "participants", rs.participants)
+    row("rapid_search", TEAM, "median_days", rs.median_days)
+    row("rapid_search", TEAM, "within_30", _round3(rs.share_within_30))
+    for c in report.caseload:
+        row("caseload", c.specialist, "current", c.current)
+        row("caseload", c.specialist, "max", c.maximum)
+    return buf.getvalue()
+
+
+def _fmt_days(x: float | int | None) -> str:
+    return "—" if x is None else str(x)
+
+
+def to_table(report: Report) -> str:
+    """The report as readable fixed-width text (ends with a newline)."""
+    q = report.quarter
+    names = report.specialist_names
+    kw = max([len(TEAM), *(len(k) for k in report.by_specialist)])
+    nw = max([0, *(len(n) for n in names.values())])
+    title = f"{report.team_name} — " if report.team_name else ""
+    lines = [
+        f"{title}outcome report {q} ({q.start.isoformat()} to {q.end.isoformat()}), "
+        f"as of {report.report_date.isoformat()}",
+        "",
+        "Employment rate: active participants who worked a competitive job in the quarter",
+        f"  {'group':<{kw}}  {'name':<{nw}}  {'active':>6}  {'employed':>8}  {'rate':>6}",
+    ]
+    for group, o in [(TEAM, report.team), *report.by_specialist.items()]:
+        name = "" if group == TEAM else names.get(group, group)
+        lines.append(
+            f"  {group:<{kw}}  {name:<{nw}}  {o.active:>6}  {o.employed:>8}  {fmt_rate(o.rate):>6}"
+        )
+
+    lines += [
+        "",
+        f"Referrals per year by source (hired: competitive job started by "
+        f"{report.report_date.isoformat()})",
+    ]
+    if report.referrals:
+        sw = max([len("source"), *(len(r.source or "(none)") for r in report.referrals)])
+        lines.append(f"  year  {'source':<{sw}}  {'referred':>8}  {'hired':>5}  {'hire rate':>9}")
+        for r in report.referrals:
+            lines.append(
+                f"  {r.year:<4}  {r.source or '(none)':<{sw}}  {r.referred:>8}  {r.hired:>5}  "
+                f"{fmt_rate(r.rate):>9}"
+            )
+    else:
+        lines.append("  no referrals")
+
+    rs = report.rapid_search
+    lines += [
+        "",
+        f"Rapid job search: enrolment to first employer contact "
+        f"(target: within {RAPID_SEARCH_DAYS} days)",
+        f"  participants    {rs.participants}",
+        f"  median days     {_fmt_days(rs.median_days)}",
+        f"  within {RAPID_SEARCH_DAYS} days  {fmt_rate(rs.share_within_30)}"
+        + (f" ({rs.within_30}/{rs.participants})" if rs.participants else ""),
+        "",
+        f"Caseload on {report.today.isoformat()}: non-closed participants per specialist "
+        "against the maximum",
+    ]
+    for c in report.caseload:
+        mark = f"  ABOVE MAX by {c.over}" if c.over else ""
+        name = names.get(c.specialist, c.specialist)
+        lines.append(
+            f"  {c.specialist:<{kw}}  {name:<{nw}}  {c.current:>3} / {c.maximum:<3}{mark}".rstrip()
+        )
+    if not report.caseload:
+        lines.append("  no specialists")
+    return "\n".join(lines) + "\n"
+
+
+def render(
+    participants: Participants,
+    settings: Settings,
+    *,
+    quarter: str | None,
+    today: date,
+    fmt: str,
+) -> str:
+    """The text `ipstui report` prints: `fmt` is table, csv or json; `quarter` like 2026Q3
+    (default: the quarter containing today). ValueError with one line on bad input."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
+    q = quarter_of(today) if quarter is None else parse_quarter(quarter)
+    report = compute(participants, settings, q, today)
+    if fmt == "json":
+        return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        return to_csv(report)
+    return to_table(report)

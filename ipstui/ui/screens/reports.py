@@ -1,0 +1,401 @@
+"""The Reports screen (SPEC §8, §9): one quarter's outcome figures, the per-specialist
+table, the team's employment rate over the last quarters and referrals per year, with
+export to CSV. Every figure comes from `ipstui.core.report`; this module only draws."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import Reactive, reactive
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+
+from ipstui.core.model import Settings
+from ipstui.core.report import (
+    RAPID_SEARCH_DAYS,
+    Participants,
+    Quarter,
+    Report,
+    compute,
+    fmt_rate,
+    prepare,
+    quarter_of,
+    rate_series,
+    to_csv,
+)
+
+CHART_QUARTERS = 8
+BAR_WIDTH = 16
+FULL, TRACK, REST, EMPTY = "█", "░", "▒", "·"
+# IPS Employment Center benchmarks for the quarterly employment rate (DOMAIN.md).
+BENCHMARKS = "IPS benchmarks: 31% minimal,\n41% average, 50% excellent"
+
+
+def bar(fraction: float | None, width: int = BAR_WIDTH) -> str:
+    """A text bar `width` cells wide, filled to `fraction` (dots when there is no value)."""
+    if fraction is None:
+        return EMPTY * width
+    filled = round(min(max(fraction, 0.0), 1.0) * width)
+    return FULL * filled + TRACK * (width - filled)
+
+
+def rate_chart(report: Report, participants: Participants, settings: Settings) -> Text:
+    """Lines like `▶ 2026Q3 ████████░░░░  43.9%  (18/41)`, oldest quarter first."""
+    out = Text()
+    series = rate_series(participants, settings, report.quarter, CHART_QUARTERS)
+    for i, item in enumerate(series):
+        current = item.quarter == report.quarter
+        o = item.outcome
+        line = (
+            f"{'▶' if current else ' '} {item.quarter}  {bar(o.rate)}  "
+            f"{fmt_rate(o.rate):>6}  ({o.employed}/{o.active})"
+        )
+        out.append(line, style="bold" if current else "")
+        if i < len(series) - 1:
+            out.append("\n")
+    return out
+
+
+def referrals_chart(report: Report) -> Text:
+    """One bar per year: its length is the referrals, the solid part the hires."""
+    years = report.referrals_by_year()
+    if not years:
+        return Text(f"No referrals up to {report.report_date.isoformat()}.")
+    top = max(y.referred for y in years)
+    out = Text(
+        f"{FULL} hired (competitive job started by {report.report_date.isoformat()})\n"
+        f"{REST} referred, not hired\n"
+    )
+    for i, y in enumerate(years):
+        length = round(y.referred / top * BAR_WIDTH) if top else 0
+        hired = round(y.hired / top * BAR_WIDTH) if top else 0
+        if y.hired and not hired:
+            hired = 1
+        drawn = FULL * hired + REST * max(length - hired, 0)
+        out.append(
+            f"{y.year}  {drawn:<{BAR_WIDTH}}  {f'{y.hired}/{y.referred} hired':>13}"
+            f"  {fmt_rate(y.rate):>6}"
+        )
+        if i < len(years) - 1:
+            out.append("\n")
+    return out
+
+
+class ExportCsvScreen(ModalScreen[Path | None]):
+    """Asks where to write the CSV; returns the path, or None when cancelled."""
+
+    DEFAULT_CSS = """
+    ExportCsvScreen { align: center middle; }
+    ExportCsvScreen > Vertical {
+        width: 80; height: auto; padding: 1 2;
+        border: thick $primary; background: $surface;
+    }
+    ExportCsvScreen Horizontal { height: auto; margin-top: 1; }
+    ExportCsvScreen Button { margin-right: 2; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, quarter: Quarter, default_path: str) -> None:
+        super().__init__()
+        self._quarter = quarter
+        self._default = default_path
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Export the {self._quarter} report as CSV to:")
+            yield Input(value=self._default, id="export-path")
+            with Horizontal():
+                yield Button("Export", variant="primary", id="export-ok")
+                yield Button("Cancel", id="export-cancel")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#export-ok")
+    def _submit(self) -> None:
+        text = self.query_one("#export-path", Input).value.strip()
+        if not text:
+            self.notify("Type a file path for the CSV.", severity="warning")
+            return
+        self.dismiss(Path(text).expanduser())
+
+    @on(Button.Pressed, "#export-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmOverwriteScreen(ModalScreen[bool]):
+    """Asks whether to replace an existing file; returns True to overwrite."""
+
+    DEFAULT_CSS = """
+    ConfirmOverwriteScreen { align: center middle; }
+    ConfirmOverwriteScreen > Vertical {
+        width: 80; height: auto; padding: 1 2;
+        border: thick $warning; background: $surface;
+    }
+    ConfirmOverwriteScreen Horizontal { height: auto; margin-top: 1; }
+    ConfirmOverwriteScreen Button { margin-right: 2; }
+    """
+    BINDINGS = [
+        Binding("y", "answer(True)", "Overwrite"),
+        Binding("n,escape", "answer(False)", "Keep the file"),
+    ]
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self._path = path
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"{self._path} already exists. Overwrite it?")
+            with Horizontal():
+                yield Button("Overwrite (y)", variant="warning", id="overwrite-yes")
+                yield Button("Cancel (n)", id="overwrite-no")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "overwrite-yes")
+
+
+class ReportsScreen(Screen[None]):
+    """Outcome figures of one quarter; `[`/`]` change the quarter, `e` exports CSV."""
+
+    DEFAULT_CSS = """
+    ReportsScreen { layout: vertical; }
+    ReportsScreen #report-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
+    ReportsScreen #report-body { height: 1fr; padding: 0 1; }
+    ReportsScreen .report-row { height: auto; }
+    ReportsScreen .report-col { width: 1fr; height: auto; padding-right: 2; }
+    ReportsScreen .report-chart-col { width: auto; height: auto; }
+    ReportsScreen .report-chart-col > * { width: auto; }
+    ReportsScreen .report-heading { text-style: bold; color: $accent; margin-top: 1; }
+    ReportsScreen .report-note { color: $text-muted; }
+    ReportsScreen DataTable { height: auto; max-height: 24; }
+    ReportsScreen .report-chart { color: $text; }
+    """
+    BINDINGS = [
+        Binding(
+            "left_square_bracket,left",
+            "previous_quarter",
+            "Prev quarter",
+            id="reports_previous_quarter",
+            priority=True,
+        ),
+        Binding(
+            "right_square_bracket,right",
+            "next_quarter",
+            "Next quarter",
+            id="reports_next_quarter",
+            priority=True,
+        ),
+        Binding("e", "export", "Export CSV", id="reports_export"),
+        Binding("escape", "back", "Back", id="back"),
+    ]
+
+    quarter: reactive[Quarter] = reactive(Quarter(2000, 1), init=False)
+    """The quarter shown; at most the quarter containing today."""
+
+    def __init__(
+        self,
+        participants: Sequence[Mapping[str, Any]],
+        settings: Settings,
+        today: date,
+        *,
+        quarter: Quarter | None = None,
+        export_dir: Path | None = None,
+    ) -> None:
+        """Show `quarter` (default: the one containing `today`); `export_dir` is the folder
+        the CSV export proposes (default: the current folder)."""
+        super().__init__()
+        self._participants = prepare(participants)
+        self._settings = settings
+        self._today = today
+        self._export_dir = export_dir
+        self.report: Report | None = None
+        """The report on screen; the export writes exactly this one."""
+        self.set_reactive(ReportsScreen.quarter, quarter or quarter_of(today))
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="report-title", classes="screen-title")
+        with VerticalScroll(id="report-body"):
+            with Horizontal(classes="report-row"):
+                with Vertical(classes="report-col"):
+                    yield Label("Employment rate by specialist", classes="report-heading")
+                    yield Static(id="report-team")
+                    yield DataTable(id="report-specialists", cursor_type="none", zebra_stripes=True)
+                with Vertical(classes="report-chart-col"):
+                    yield Label(
+                        f"Team employment rate, last {CHART_QUARTERS} quarters",
+                        classes="report-heading",
+                    )
+                    yield Static(id="report-rate-chart", classes="report-chart")
+                    yield Static(BENCHMARKS, classes="report-note")
+            with Horizontal(classes="report-row"):
+                with Vertical(classes="report-col"):
+                    yield Label("Referrals by year and source", classes="report-heading")
+                    yield DataTable(id="report-referrals", cursor_type="none", zebra_stripes=True)
+                    yield Label("Rapid job search", classes="report-heading")
+                    yield Static(id="report-rapid")
+                with Vertical(classes="report-chart-col"):
+                    yield Label("Referrals per year", classes="report-heading")
+                    yield Static(id="report-referrals-chart", classes="report-chart")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        specialists = self.query_one("#report-specialists", DataTable)
+        specialists.add_columns("Specialist", "Active", "Employed", "Rate", "Caseload today")
+        referrals = self.query_one("#report-referrals", DataTable)
+        referrals.add_columns("Year", "Source", "Referred", "Hired", "Hire rate")
+        for table in (specialists, referrals):
+            table.can_focus = False  # read-only: keys scroll the page and change quarter
+        self._show()
+        # Inside ipstui's app, follow its caseload snapshot (saves, syncs, pulls) while open.
+        if isinstance(getattr(type(self.app), "caseload", None), Reactive):
+            self.watch(self.app, "caseload", self._app_caseload_changed, init=False)
+
+    def _app_caseload_changed(self, caseload: Any) -> None:
+        if caseload is not None:
+            today = getattr(self.app, "today", self._today)
+            self.set_caseload(
+                [p.data for p in caseload.participants.values()], caseload.settings, today
+            )
+
+    def watch_quarter(self) -> None:
+        self._show()
+
+    def set_caseload(
+        self, participants: Sequence[Mapping[str, Any]], settings: Settings, today: date
+    ) -> None:
+        """Show the figures of a new caseload snapshot (after a save or a sync)."""
+        self._participants = prepare(participants)
+        self._settings = settings
+        self._today = today
+        quarter = min(self.quarter, quarter_of(today))
+        if not self.is_mounted:
+            self.set_reactive(ReportsScreen.quarter, quarter)
+        elif quarter != self.quarter:
+            self.quarter = quarter  # the watcher redraws
+        else:
+            self._show()
+
+    # ------------------------------------------------------------ drawing
+
+    def _show(self) -> None:
+        q = self.quarter
+        report = compute(self._participants, self._settings, q, self._today)
+        self.report = report
+        self.sub_title = f"Reports {q}"
+        team = report.team
+        name = f"{report.team_name} · " if report.team_name else ""
+        self.query_one("#report-title", Static).update(
+            Text(
+                f"{name}Outcome report {q}  ({q.start:%d %b %Y} – {q.end:%d %b %Y}, "
+                f"as of {report.report_date.isoformat()})"
+            )
+        )
+        self.query_one("#report-team", Static).update(
+            Text(
+                f"Team {fmt_rate(team.rate)}: {team.employed} of {team.active} active "
+                "participants worked a competitive job"
+            )
+        )
+        table = self.query_one("#report-specialists", DataTable)
+        table.clear()
+        sizes = {c.specialist: c for c in report.caseload}
+        for key, o in report.by_specialist.items():
+            c = sizes[key]
+            caseload = f"{c.current:>3} / {c.maximum}" + (
+                f"  ▲ {c.over} over max" if c.over else ""
+            )
+            table.add_row(
+                Text(report.specialist_names.get(key, key)),
+                Text(str(o.active), justify="right"),
+                Text(str(o.employed), justify="right"),
+                Text(fmt_rate(o.rate), justify="right"),
+                Text(caseload, style="bold" if c.over else ""),
+                key=key,
+            )
+        self.query_one("#report-rate-chart", Static).update(
+            rate_chart(report, self._participants, self._settings)
+        )
+        self.query_one("#report-referrals-chart", Static).update(referrals_chart(report))
+        refs = self.query_one("#report-referrals", DataTable)
+        refs.clear()
+        for r in report.referrals:
+            refs.add_row(
+                str(r.year),
+                Text(r.source or "(none)"),
+                Text(str(r.referred), justify="right"),
+                Text(str(r.hired), justify="right"),
+                Text(fmt_rate(r.rate), justify="right"),
+            )
+        rs = report.rapid_search
+        rapid = (
+            f"{rs.participants} participants with a first employer contact: median "
+            f"{rs.median_days} days after enrolment; {fmt_rate(rs.share_within_30)} "
+            f"({rs.within_30}/{rs.participants}) within {RAPID_SEARCH_DAYS} days"
+            if rs.participants
+            else "No participant with both an enrolment and a first employer contact yet."
+        )
+        self.query_one("#report-rapid", Static).update(Text(rapid))
+
+    # ------------------------------------------------------------ actions
+
+    def action_previous_quarter(self) -> None:
+        if self.quarter.year == 1 and self.quarter.q == 1:
+            return
+        self.quarter = self.quarter.previous()
+
+    def action_next_quarter(self) -> None:
+        if self.quarter >= quarter_of(self._today):
+            self.notify(f"{self.quarter} is the current quarter; there is no later one yet.")
+            return
+        self.quarter = self.quarter.next()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_export(self) -> None:
+        report = self.report
+        if report is None:
+            return
+        name = f"ipstui-report-{report.quarter}.csv"
+        default = str((self._export_dir or Path.cwd()) / name)
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self._write_csv(report, path, overwrite=False)
+
+        self.app.push_screen(ExportCsvScreen(report.quarter, default), chosen)
+
+    def _write_csv(self, report: Report, path: Path, *, overwrite: bool) -> None:
+        if path.is_dir():
+            self.notify(f"Not exported: {path} is a folder; give a file name.", severity="error")
+            return
+        try:
+            with path.open("w" if overwrite else "x", encoding="utf-8", newline="") as fh:
+                fh.write(to_csv(report))
+        except FileExistsError:
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self._write_csv(report, path, overwrite=True)
+                else:
+                    self.notify(f"Not exported: {path} was kept as it is.")
+
+            self.app.push_screen(ConfirmOverwriteScreen(path), confirmed)
+            return
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            self.notify(f"Not exported: cannot write {path}: {reason}", severity="error")
+            return
+        self.notify(f"Exported the {report.quarter} report to {path.resolve()}")

@@ -1,0 +1,211 @@
+"""Pilot tests of the Reports screen: quarter keys, figures from compute(), CSV export."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
+from textual.widgets import DataTable, Input, Static
+
+from ipstui.core.model import Settings
+from ipstui.core.report import Quarter, compute, to_csv
+from ipstui.ui.screens.reports import (
+    ConfirmOverwriteScreen,
+    ExportCsvScreen,
+    ReportsScreen,
+    bar,
+)
+
+TODAY = date(2026, 10, 10)  # in 2026Q4, so the screen opens on 2026Q4
+SIZE = (120, 40)
+SETTINGS = Settings.from_dict(
+    {
+        "name": "Test team",
+        "max_caseload": 3,
+        "team": {
+            "anna": {"name": "Anna Bianchi", "max_caseload": 1},
+            "bruno": {"name": "Bruno Conti"},
+        },
+    }
+)
+
+
+def person(pid: str, specialist: str, **fields: Any) -> dict[str, Any]:
+    data = {"schema": 1, "id": pid, "name": pid, "specialist": specialist, "phase": "job_search"}
+    data["phase_since"] = date(2026, 1, 1)
+    data.update(fields)
+    return data
+
+
+PEOPLE = [
+    # Employed all of 2026Q3; referred 2026 by CSM and hired.
+    person("A1", "anna", enrolled_on=date(2026, 2, 1), referred_on=date(2026, 1, 20),
+           referral_source="CSM", first_employer_contact_on=date(2026, 2, 11),
+           jobs=[{"employer": "Coop", "start": date(2026, 6, 1), "competitive": True}]),
+    # Active in Q3, job ended the day before Q3 began.
+    person("A2", "anna", enrolled_on=date(2026, 2, 1), referred_on=date(2026, 1, 25),
+           referral_source="Self",
+           jobs=[{"employer": "Bar", "start": date(2026, 3, 1), "end": date(2026, 6, 30),
+                  "competitive": True}]),
+    # Enrolled on the last day of Q3.
+    person("B1", "bruno", enrolled_on=date(2026, 9, 30), referred_on=date(2025, 11, 3),
+           referral_source="CSM"),
+]  # fmt: skip
+# By hand, 2026Q3: active A1 A2 B1 = 3, employed A1 = 1 (33.3%); anna 2/1, bruno 1/0.
+# 2026Q4 (report date 2026-10-10): the same people, A2 no longer employed either.
+
+
+class Host(App[None]):
+    def __init__(self, export_dir: Path) -> None:
+        super().__init__()
+        self.export_dir = export_dir
+
+    def on_mount(self) -> None:
+        self.push_screen(ReportsScreen(PEOPLE, SETTINGS, TODAY, export_dir=self.export_dir))
+
+
+def text_of(screen: ReportsScreen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+def rows_of(screen: ReportsScreen, selector: str) -> list[list[str]]:
+    table = screen.query_one(selector, DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_quarter_keys_and_figures_match_compute(tmp_path: Path) -> None:
+    app = Host(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        assert screen.quarter == Quarter(2026, 4)
+        assert screen.report == compute(PEOPLE, SETTINGS, Quarter(2026, 4), TODAY)
+
+        await pilot.press("]")  # no later quarter than today's
+        await pilot.pause()
+        assert screen.quarter == Quarter(2026, 4)
+
+        await pilot.press("[")
+        await pilot.pause()
+        q3 = Quarter(2026, 3)
+        assert screen.quarter == q3
+        report = compute(PEOPLE, SETTINGS, q3, TODAY)
+        assert screen.report == report
+        assert (report.team.active, report.team.employed) == (3, 1)  # by hand
+        assert "2026Q3" in text_of(screen, "#report-title")
+        assert "1 of 3 active" in text_of(screen, "#report-team")
+        assert "33.3%" in text_of(screen, "#report-team")
+        rows = rows_of(screen, "#report-specialists")
+        assert [r[:4] for r in rows] == [
+            ["Anna Bianchi", "2", "1", "50.0%"],
+            ["Bruno Conti", "1", "0", "0.0%"],
+        ]
+        assert "2 / 1" in rows[0][4] and "over max" in rows[0][4]  # anna holds 2, max 1
+        assert "over max" not in rows[1][4]
+        chart = text_of(screen, "#report-rate-chart").splitlines()
+        assert len(chart) == 8
+        assert chart[-1].startswith("▶ 2026Q3") and chart[-1].endswith("33.3%  (1/3)")
+        assert chart[0].lstrip().startswith("2024Q4")
+        referrals = text_of(screen, "#report-referrals-chart")
+        assert "0/1 hired" in referrals and "2/2 hired" in referrals  # 2025, 2026
+        assert rows_of(screen, "#report-referrals") == [
+            ["2025", "CSM", "1", "0", "0.0%"],
+            ["2026", "CSM", "1", "1", "100.0%"],
+            ["2026", "Self", "1", "1", "100.0%"],
+        ]
+        assert "median 10 days" in text_of(screen, "#report-rapid")
+
+        await pilot.press("left")
+        await pilot.pause()
+        assert screen.quarter == Quarter(2026, 2)
+        await pilot.press("right")
+        await pilot.pause()
+        assert screen.quarter == q3
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReportsScreen)
+
+
+async def test_export_csv_writes_refuses_overwrite_and_reports_errors(tmp_path: Path) -> None:
+    app = Host(tmp_path)
+    target = tmp_path / "ipstui-report-2026Q3.csv"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("[")
+        await pilot.pause()
+        expected = to_csv(compute(PEOPLE, SETTINGS, Quarter(2026, 3), TODAY))
+
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportCsvScreen)
+        field = app.screen.query_one(Input)
+        assert field.value == str(target)
+        await pilot.press("left")  # moves the cursor in the field, not the quarter
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportsScreen)
+        assert app.screen.quarter == Quarter(2026, 3)
+        assert target.read_text(encoding="utf-8") == expected
+
+        # Existing file: asked first; "n" keeps it as it is.
+        target.write_text("keep me\n", encoding="utf-8")
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmOverwriteScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportsScreen)
+        assert target.read_text(encoding="utf-8") == "keep me\n"
+
+        # ... and "y" overwrites it.
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert target.read_text(encoding="utf-8") == expected
+
+        # A folder that does not exist: nothing written, the screen stays usable.
+        missing = tmp_path / "no-such-folder" / "r.csv"
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(missing)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportsScreen)
+        assert not missing.exists()
+
+        # Escape in the dialog cancels without writing.
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(tmp_path / "cancelled.csv")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportsScreen)
+        assert not (tmp_path / "cancelled.csv").exists()
+
+
+async def test_set_caseload_redraws_with_new_data(tmp_path: Path) -> None:
+    app = Host(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        screen.set_caseload(PEOPLE[:1], SETTINGS, TODAY)
+        await pilot.pause()
+        assert screen.report == compute(PEOPLE[:1], SETTINGS, Quarter(2026, 4), TODAY)
+        assert "1 of 1 active" in text_of(screen, "#report-team")
+
+
+def test_bar_shows_fraction_and_missing_values() -> None:
+    assert bar(0.5, 10) == "█████░░░░░"
+    assert bar(0.0, 4) == "░░░░"
+    assert bar(1.0, 4) == "████"
+    assert bar(None, 4) == "····"
