@@ -1,0 +1,383 @@
+"""The `merge=ipstui` git merge driver: a three-way merge of participant files by field.
+
+Rules (SPEC §6), each chosen so that nothing either side wrote is lost:
+
+- A field changed on one side takes that side's value; changed identically on both
+  sides, that value. Removing a field is a change like any other.
+- A field changed differently on both sides keeps ours in the field and records theirs
+  under `[conflicts.<field>]` (ours, theirs, base, theirs_commit), so the file stays
+  valid and the merge completes. The record describes the latest disagreement: a new
+  one on the same field replaces it (its values are in git history at its commit).
+- A scalar removed on one side and changed on the other keeps the changed value (a
+  conflict record cannot say "absent": the schema requires `ours` and `theirs`).
+  `[suspension]` and `[closure]` removed on one side and changed on the other are
+  recorded as a conflict, with `{}` standing for "no table".
+- `phase`, `phase_since` and `[closure]` move together: when `phase` conflicts, or the
+  field-wise result would pair a phase and a closure from different sides (one side
+  reopened, the other edited the closure), all three follow ours (theirs recorded), so
+  `phase = "closed"` holds exactly when `[closure]` is present.
+- `contacts`, `jobs` and `tasks` merge as the union of entries, ordered by date
+  (`on`, `start`, `due`; stable). An entry is matched to its base version by content:
+  unchanged entries first, then the closest edited entry (more than half its fields
+  equal). An entry edited on one side takes the edit; edited on both, the edits merge
+  field by field, and when they touch the same field differently both versions are kept
+  as two entries. An entry removed on one side and edited on the other is kept, edited.
+  Entries added on both sides that are equal appear once.
+- `[conflicts]` itself merges per field: a record resolved (removed) on one side and
+  untouched on the other is gone; otherwise ours is kept.
+- Unknown keys merge like scalars. The output is the canonical layout (storage.dumps).
+
+If ours or theirs cannot be parsed, the driver falls back to git's own line merge
+(`git merge-file`) and says so on stderr; an unparseable base counts as no base.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from ipstui.core.model import LIST_KEYS
+from ipstui.core.storage import ParseError, dumps, loads_bytes
+
+MISSING: Any = type("Missing", (), {"__repr__": lambda self: "<missing>"})()
+"""Stands for a key absent from one version."""
+
+DATE_KEY = {"contacts": "on", "jobs": "start", "tasks": "due"}
+PHASE_GROUP = ("phase", "phase_since", "closure")
+TABLE_FIELDS = frozenset({"suspension", "closure"})
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equality that also tells 1 from 1.0 from true and a date from a datetime."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, Mapping):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
+
+
+def merge_texts(base: bytes | None, ours: bytes, theirs: bytes, theirs_commit: str) -> bytes:
+    """Merge three versions of a participant file; raise ParseError if ours or theirs is
+    not TOML. `base` None (or unparseable) means the sides share no ancestor version."""
+    o = loads_bytes(ours, "ours")
+    t = loads_bytes(theirs, "theirs")
+    b: dict[str, Any] = {}
+    if base is not None and base.strip():
+        try:
+            b = loads_bytes(base, "base")
+        except ParseError:
+            b = {}
+    return dumps(merge_data(b, o, t, theirs_commit)).encode("utf-8")
+
+
+def merge_data(
+    base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any], theirs_commit: str
+) -> dict[str, Any]:
+    """The field-by-field merge of three parsed participant files (module docstring)."""
+    out: dict[str, Any] = {}
+    records: dict[str, dict[str, Any]] = {}
+    for key in _key_order(ours, theirs):
+        if key == "conflicts":
+            continue
+        b, o, t = base.get(key, MISSING), ours.get(key, MISSING), theirs.get(key, MISSING)
+        if key in LIST_KEYS and all(v is MISSING or _is_entry_list(v) for v in (b, o, t)):
+            value = _merge_list(key, b, o, t)
+        else:
+            value, conflict = _merge_value(key, b, o, t)
+            if conflict:
+                records[key] = _record(o, t, b, theirs_commit)
+        if value is not MISSING:
+            out[key] = value
+    if "phase" in records or (_closure_mismatch(out) and not _closure_mismatch(ours)):
+        # The phase, its date and the closure come from one side: ours, theirs recorded.
+        for key in PHASE_GROUP:
+            o, t = ours.get(key, MISSING), theirs.get(key, MISSING)
+            if same(o, t):
+                continue
+            records.pop(key, None)
+            if o is MISSING:
+                out.pop(key, None)
+            else:
+                out[key] = o
+            if _recordable(key, o, t):
+                records[key] = _record(o, t, base.get(key, MISSING), theirs_commit)
+    conflicts = _merge_conflicts(
+        base.get("conflicts"), ours.get("conflicts"), theirs.get("conflicts")
+    )
+    for key in records:
+        conflicts.pop(key, None)
+    conflicts.update(records)
+    if conflicts:
+        out["conflicts"] = conflicts
+    return _reorder(out, ours, theirs)
+
+
+def _closure_mismatch(data: Mapping[str, Any]) -> bool:
+    """True when `phase = "closed"` and the presence of `[closure]` disagree."""
+    return (data.get("phase") == "closed") != isinstance(data.get("closure"), Mapping)
+
+
+def _key_order(ours: Mapping[str, Any], theirs: Mapping[str, Any]) -> list[str]:
+    """Ours' keys in ours' order; a key only theirs has goes after its predecessor there."""
+    order = list(ours)
+    prev: str | None = None
+    for k in theirs:
+        if k not in order:
+            order.insert(order.index(prev) + 1 if prev is not None else 0, k)
+        prev = k
+    return order
+
+
+def _reorder(out: dict[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any]) -> dict:
+    order = _key_order(ours, theirs)
+    if "conflicts" in out and "conflicts" not in order:
+        order.append("conflicts")
+    return {k: out[k] for k in order if k in out}
+
+
+def _merge_value(key: str, b: Any, o: Any, t: Any) -> tuple[Any, bool]:
+    """Three-way merge of one value: (result, True when both sides changed it differently)."""
+    if same(o, t):
+        return o, False
+    if same(o, b):
+        return t, False
+    if same(t, b):
+        return o, False
+    if o is MISSING or t is MISSING:
+        if key in TABLE_FIELDS:
+            return o, True
+        # Removed on one side, changed on the other: keep the change.
+        return (t if o is MISSING else o), False
+    return o, True
+
+
+def _recordable(key: str, o: Any, t: Any) -> bool:
+    return (o is not MISSING and t is not MISSING) or key in TABLE_FIELDS
+
+
+def _record(o: Any, t: Any, b: Any, theirs_commit: str) -> dict[str, Any]:
+    rec: dict[str, Any] = {"ours": {} if o is MISSING else o, "theirs": {} if t is MISSING else t}
+    if b is not MISSING:
+        rec["base"] = b
+    if theirs_commit:
+        rec["theirs_commit"] = theirs_commit
+    return rec
+
+
+def _merge_conflicts(b: Any, o: Any, t: Any) -> dict[str, Any]:
+    """Merge the `[conflicts]` tables per field: a resolution on one side wins over an
+    untouched record; otherwise ours is kept (theirs when only theirs has one)."""
+    b = b if isinstance(b, Mapping) else {}
+    o = o if isinstance(o, Mapping) else {}
+    t = t if isinstance(t, Mapping) else {}
+    out: dict[str, Any] = {}
+    for field in _key_order(o, t):
+        rb, ro, rt = b.get(field, MISSING), o.get(field, MISSING), t.get(field, MISSING)
+        if same(ro, rt) or same(rt, rb):
+            value = ro
+        elif same(ro, rb):
+            value = rt
+        else:
+            value = ro if ro is not MISSING else rt
+        if value is not MISSING:
+            out[field] = value
+    return out
+
+
+# ------------------------------------------------------------------ lists of entries
+
+
+def _is_entry_list(v: Any) -> bool:
+    return isinstance(v, list) and all(isinstance(x, Mapping) for x in v)
+
+
+def _match(base: list[Mapping], side: list[Mapping]) -> dict[int, int]:
+    """Map base index -> side index: equal entries first, then the closest edits."""
+    pairs: dict[int, int] = {}
+    free = list(range(len(side)))
+    for bi, be in enumerate(base):
+        for si in free:
+            if same(be, side[si]):
+                pairs[bi] = si
+                free.remove(si)
+                break
+    candidates = []
+    for bi, be in enumerate(base):
+        if bi in pairs:
+            continue
+        for si in free:
+            score, total = _similarity(be, side[si])
+            if 2 * score > total:
+                candidates.append((-score / total, bi, si))
+    taken: set[int] = set()
+    for _, bi, si in sorted(candidates):
+        if bi not in pairs and si not in taken:
+            pairs[bi] = si
+            taken.add(si)
+    return pairs
+
+
+def _similarity(a: Mapping, b: Mapping) -> tuple[int, int]:
+    keys = set(a) | set(b)
+    return sum(1 for k in keys if k in a and k in b and same(a[k], b[k])), max(len(keys), 1)
+
+
+def _merge_list(key: str, b: Any, o: Any, t: Any) -> Any:
+    if same(o, t) or same(t, b):
+        return o
+    if same(o, b):
+        return t
+    b = [] if b is MISSING else b
+    ol = [] if o is MISSING else o
+    tl = [] if t is MISSING else t
+    om, tm = _match(b, ol), _match(b, tl)
+    o_of = {si: bi for bi, si in om.items()}
+    t_of = {si: bi for bi, si in tm.items()}
+    merged: list[Mapping] = []
+    placed: set[int] = set()
+
+    def resolve(bi: int) -> list[Mapping]:
+        oe = ol[om[bi]] if bi in om else MISSING
+        te = tl[tm[bi]] if bi in tm else MISSING
+        return _merge_entry(key, b[bi], oe, te)
+
+    # Ours' order first (its base entries resolved, its new entries as they are) ...
+    for si, entry in enumerate(ol):
+        if si in o_of:
+            merged.extend(resolve(o_of[si]))
+            placed.add(o_of[si])
+        else:
+            merged.append(entry)
+    # ... then base entries ours removed (kept only when theirs edited them) ...
+    for bi in range(len(b)):
+        if bi not in placed:
+            merged.extend(resolve(bi))
+    # ... then theirs' new entries, once each unless ours added an equal one.
+    ours_new = [e for si, e in enumerate(ol) if si not in o_of]
+    for si, entry in enumerate(tl):
+        if si in t_of:
+            continue
+        twin = next((i for i, e in enumerate(ours_new) if same(e, entry)), None)
+        if twin is None:
+            merged.append(entry)
+        else:
+            ours_new.pop(twin)
+    dk = DATE_KEY[key]
+    return sorted(merged, key=lambda e: _date_sort_key(e.get(dk)))
+
+
+def _date_sort_key(v: Any) -> tuple:
+    if isinstance(v, datetime):
+        return (0, v.date().toordinal())
+    if isinstance(v, date):
+        return (0, v.toordinal())
+    return (1,)
+
+
+def _merge_entry(key: str, b: Mapping, o: Any, t: Any) -> list[Mapping]:
+    """The merged version(s) of one base entry: none, one or (edited apart) two."""
+    if same(o, t):
+        return [] if o is MISSING else [o]
+    if same(o, b):
+        return [] if t is MISSING else [t]
+    if same(t, b):
+        return [] if o is MISSING else [o]
+    if o is MISSING or t is MISSING:
+        return [t if o is MISSING else o]  # removed on one side, edited on the other
+    merged: dict[str, Any] = {}
+    for k in _key_order(o, t):
+        value, conflict = _merge_value(k, b.get(k, MISSING), o.get(k, MISSING), t.get(k, MISSING))
+        if conflict:
+            return [o, t]
+        if value is not MISSING:
+            merged[k] = value
+    if key == "jobs" and not _dates_in_order(merged.get("start"), merged.get("end")):
+        return [o, t]
+    return [merged]
+
+
+def _dates_in_order(start: Any, end: Any) -> bool:
+    if type(start) is date and type(end) is date:
+        return start <= end
+    return True
+
+
+# ------------------------------------------------------------------ git's driver
+
+
+_SHA = re.compile(r"^GITHEAD_([0-9a-f]{40}|[0-9a-f]{64})$")
+
+
+def theirs_commit_id(cwd: Path | None = None) -> str:
+    """Short id of the commit being merged in: git names it in GITHEAD_<sha> during
+    `git merge`; MERGE_HEAD, CHERRY_PICK_HEAD or REBASE_HEAD otherwise."""
+    for name in os.environ:
+        m = _SHA.match(name)
+        if m:
+            return m.group(1)[:7]
+    for ref in ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REBASE_HEAD"):
+        proc = subprocess.run(
+            ["git", "rev-parse", "-q", "--verify", "--short=7", ref],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+        )
+        if proc.returncode == 0 and proc.stdout.strip():
+            return proc.stdout.strip()
+    return "unknown"
+
+
+def driver_main(argv: Sequence[str]) -> int:
+    """`ipstui merge-driver %O %A %B %P`: merge into %A; 0 when merged, 1 when git must
+    record a conflict (a side is not TOML: then %A holds git's own line merge)."""
+    if len(argv) != 4:
+        print("usage: ipstui merge-driver BASE OURS THEIRS PATH", file=sys.stderr)
+        return 2
+    base_p, ours_p, theirs_p, path = (Path(argv[0]), Path(argv[1]), Path(argv[2]), argv[3])
+    base = base_p.read_bytes() if base_p.exists() else None
+    ours, theirs = ours_p.read_bytes(), theirs_p.read_bytes()
+    try:
+        merged = merge_texts(base, ours, theirs, theirs_commit_id())
+    except ParseError as exc:
+        side = "ours" if exc.path == "ours" else "theirs"
+        proc = subprocess.run(
+            [
+                "git",
+                "merge-file",
+                "-L",
+                f"ours:{path}",
+                "-L",
+                f"base:{path}",
+                "-L",
+                f"theirs:{path}",
+                str(ours_p),
+                str(base_p),
+                str(theirs_p),
+            ],
+            capture_output=True,
+        )
+        print(
+            f"ipstui merge: {path}: {side} version is not valid TOML "
+            f"(line {exc.line}, column {exc.col}: {exc.message}); "
+            + (
+                "merged it line by line instead"
+                if proc.returncode == 0
+                else "left git's line conflict markers in it to resolve by hand"
+            ),
+            file=sys.stderr,
+        )
+        return 0 if proc.returncode == 0 else 1
+    Path(ours_p).write_bytes(merged)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(driver_main(sys.argv[1:]))

@@ -1,0 +1,424 @@
+"""The field-by-field merge driver: the pure merge, and git running it for real."""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sync_helpers import commit_participant, isolate_git, participant, read_participant, run
+
+from ipstui.core import storage
+from ipstui.core.merge import driver_main, merge_texts
+from ipstui.core.sync import driver_command, ensure_merge_driver
+from ipstui.core.validate import errors_only, participant_content_problems
+
+D = date
+
+
+def enc(data: dict) -> bytes:
+    return storage.dumps(data).encode()
+
+
+def merged(base: dict | None, ours: dict, theirs: dict, commit: str = "abc1234") -> dict:
+    raw = merge_texts(None if base is None else enc(base), enc(ours), enc(theirs), commit)
+    data = storage.loads_bytes(raw)
+    assert raw.decode() == storage.dumps(data), "output is not canonical"
+    return data
+
+
+def valid(data: dict) -> bool:
+    rel = f"participants/{data['id']}.toml"
+    return not errors_only(participant_content_problems(data, rel, storage.dumps(data)))
+
+
+def edit(data: dict, **fields) -> dict:
+    out = copy.deepcopy(data)
+    out.update(fields)
+    return out
+
+
+def contact(day: int, kind: str = "phone", note: str = "") -> dict:
+    c = {"on": D(2026, 10, day), "kind": kind, "by": "anna"}
+    if note:
+        c["note"] = note
+    return c
+
+
+BASE = participant()
+
+
+# ------------------------------------------------------------------ scalars
+
+
+def test_scalar_changed_on_one_side_takes_that_side() -> None:
+    out = merged(BASE, BASE, edit(BASE, disclosure="yes"))
+    assert out["disclosure"] == "yes" and "conflicts" not in out
+    out = merged(BASE, edit(BASE, support_mode="behind_the_scenes"), BASE)
+    assert out["support_mode"] == "behind_the_scenes"
+
+
+def test_scalar_changed_identically_on_both_sides_is_no_conflict() -> None:
+    out = merged(BASE, edit(BASE, disclosure="yes"), edit(BASE, disclosure="yes"))
+    assert out["disclosure"] == "yes" and "conflicts" not in out
+
+
+def test_scalar_changed_differently_keeps_ours_and_records_theirs() -> None:
+    out = merged(BASE, edit(BASE, disclosure="yes"), edit(BASE, disclosure="no"), "3f2c9a1")
+    assert out["disclosure"] == "yes"
+    assert out["conflicts"] == {
+        "disclosure": {
+            "ours": "yes",
+            "theirs": "no",
+            "base": "undecided",
+            "theirs_commit": "3f2c9a1",
+        }
+    }
+    assert valid(out)
+    text = storage.dumps(out)
+    assert "[conflicts.disclosure]" in text
+
+
+def test_type_change_counts_as_change() -> None:
+    base = edit(BASE, x_hours=1)
+    out = merged(base, edit(base, x_hours=1.0), base)
+    assert isinstance(out["x_hours"], float)
+
+
+def test_conflict_without_base_omits_base() -> None:
+    out = merged(None, edit(BASE, disclosure="yes"), edit(BASE, disclosure="no"))
+    assert out["conflicts"]["disclosure"] == {
+        "ours": "yes",
+        "theirs": "no",
+        "theirs_commit": "abc1234",
+    }
+
+
+def test_new_conflict_on_same_field_replaces_the_old_record() -> None:
+    base = edit(
+        BASE,
+        disclosure="yes",
+        conflicts={"disclosure": {"ours": "yes", "theirs": "no", "theirs_commit": "1111111"}},
+    )
+    out = merged(base, edit(base, disclosure="undecided"), edit(base, disclosure="no"), "2222222")
+    assert out["disclosure"] == "undecided"
+    assert out["conflicts"]["disclosure"] == {
+        "ours": "undecided",
+        "theirs": "no",
+        "base": "yes",
+        "theirs_commit": "2222222",
+    }
+
+
+def test_resolving_on_one_side_removes_the_record() -> None:
+    base = edit(
+        BASE,
+        disclosure="yes",
+        conflicts={"disclosure": {"ours": "yes", "theirs": "no", "theirs_commit": "1111111"}},
+    )
+    resolved = edit(base, disclosure="no")
+    del resolved["conflicts"]
+    other = edit(base, contacts=base["contacts"] + [contact(20)])
+    out = merged(base, other, resolved)
+    assert out["disclosure"] == "no" and "conflicts" not in out
+    assert out["contacts"][-1] == contact(20)
+
+
+def test_conflict_records_from_both_sides_are_kept() -> None:
+    rec_o = {"ours": "a", "theirs": "b", "theirs_commit": "1111111"}
+    rec_t = {"ours": "c", "theirs": "d", "theirs_commit": "2222222"}
+    out = merged(
+        BASE,
+        edit(BASE, conflicts={"notes": rec_o}),
+        edit(BASE, conflicts={"name": rec_t}),
+    )
+    assert out["conflicts"] == {"notes": rec_o, "name": rec_t}
+
+
+def test_removed_scalar_against_changed_scalar_keeps_the_change() -> None:
+    base = edit(BASE, first_contact_on=D(2026, 9, 4))
+    removed = copy.deepcopy(base)
+    del removed["first_contact_on"]
+    out = merged(base, removed, edit(base, first_contact_on=D(2026, 9, 5)))
+    assert out["first_contact_on"] == D(2026, 9, 5) and "conflicts" not in out
+    out = merged(base, removed, base)
+    assert "first_contact_on" not in out
+
+
+def test_suspension_removed_against_edited_is_recorded() -> None:
+    base = edit(BASE, suspension={"since": D(2026, 11, 1), "reason": "relapse"})
+    resumed = copy.deepcopy(base)
+    del resumed["suspension"]
+    edited = edit(base, suspension={"since": D(2026, 11, 1), "reason": "request"})
+    out = merged(base, resumed, edited)
+    assert "suspension" not in out
+    assert out["conflicts"]["suspension"]["ours"] == {}
+    assert out["conflicts"]["suspension"]["theirs"] == edited["suspension"]
+    assert valid(out)
+    out = merged(base, edited, resumed)
+    assert out["suspension"] == edited["suspension"]
+    assert out["conflicts"]["suspension"]["theirs"] == {}
+
+
+def test_phase_conflict_keeps_phase_date_and_closure_together() -> None:
+    ours = edit(BASE, phase="follow_up", phase_since=D(2026, 11, 2))
+    theirs = edit(
+        BASE,
+        phase="closed",
+        phase_since=D(2026, 11, 5),
+        closure={"on": D(2026, 11, 5), "reason": "moved"},
+    )
+    out = merged(BASE, ours, theirs)
+    assert (out["phase"], out["phase_since"]) == ("follow_up", D(2026, 11, 2))
+    assert "closure" not in out
+    assert set(out["conflicts"]) == {"phase", "phase_since", "closure"}
+    assert out["conflicts"]["closure"] == {
+        "ours": {},
+        "theirs": theirs["closure"],
+        "theirs_commit": "abc1234",
+    }
+    assert valid(out)
+    # And the other way round: ours closed, theirs moved on.
+    out = merged(BASE, theirs, ours)
+    assert out["phase"] == "closed" and out["closure"] == theirs["closure"]
+    assert out["conflicts"]["phase"]["theirs"] == "follow_up"
+    assert valid(out)
+
+
+def test_reopen_on_one_side_and_closure_edit_on_the_other_stays_valid() -> None:
+    closed = edit(
+        BASE,
+        phase="closed",
+        phase_since=D(2026, 11, 5),
+        closure={"on": D(2026, 11, 5), "reason": "moved"},
+    )
+    reopened = edit(closed, phase="job_search", phase_since=D(2026, 12, 1))
+    del reopened["closure"]
+    edited = edit(closed, closure={"on": D(2026, 11, 5), "reason": "request"})
+    for ours, theirs in ((reopened, edited), (edited, reopened)):
+        out = merged(closed, ours, theirs)
+        assert valid(out)
+        assert (out["phase"], out.get("closure")) == (ours["phase"], ours.get("closure"))
+        assert out["conflicts"]["closure"]["theirs"] == theirs.get("closure", {})
+    # Theirs' reopening (phase and its date) is recorded beside ours' closure.
+    assert out["conflicts"]["phase"]["theirs"] == "job_search"
+    assert out["conflicts"]["phase_since"]["theirs"] == D(2026, 12, 1)
+
+
+def test_phase_move_on_one_side_and_contact_on_the_other() -> None:
+    ours = edit(BASE, phase="follow_up", phase_since=D(2026, 11, 2))
+    theirs = edit(BASE, contacts=BASE["contacts"] + [contact(20)])
+    out = merged(BASE, ours, theirs)
+    assert (out["phase"], out["phase_since"]) == ("follow_up", D(2026, 11, 2))
+    assert out["contacts"] == theirs["contacts"]
+    assert "conflicts" not in out
+
+
+def test_unknown_keys_merge_like_scalars_and_keep_their_place() -> None:
+    base = edit(BASE)
+    ours = {}
+    for k, v in base.items():
+        ours[k] = v
+        if k == "name":
+            ours["x_pronouns"] = "she"
+    theirs = {}
+    for k, v in base.items():
+        theirs[k] = v
+        if k == "referred_on":
+            theirs["refered_on"] = D(2026, 9, 2)
+    out = merged(base, ours, theirs)
+    keys = list(out)
+    assert keys.index("x_pronouns") == keys.index("name") + 1
+    assert keys.index("refered_on") == keys.index("referred_on") + 1
+    out = merged(edit(base, x_a="1"), edit(base, x_a="2"), edit(base, x_a="3"))
+    assert out["x_a"] == "2" and out["conflicts"]["x_a"]["theirs"] == "3"
+
+
+# ------------------------------------------------------------------ lists
+
+
+def test_contacts_added_on_both_sides_are_a_union_in_date_order() -> None:
+    ours = edit(BASE, contacts=BASE["contacts"] + [contact(10, note="ours"), contact(30)])
+    theirs = edit(BASE, contacts=BASE["contacts"] + [contact(20, "employer")])
+    out = merged(BASE, ours, theirs)
+    assert [c["on"].day for c in out["contacts"]] == [4, 10, 20, 30]
+    assert out["contacts"][2]["kind"] == "employer"
+    assert "conflicts" not in out
+
+
+def test_same_day_entries_keep_ours_first() -> None:
+    ours = edit(BASE, contacts=BASE["contacts"] + [contact(10, note="ours")])
+    theirs = edit(BASE, contacts=BASE["contacts"] + [contact(10, note="theirs")])
+    out = merged(BASE, ours, theirs)
+    assert [c.get("note") for c in out["contacts"][1:]] == ["ours", "theirs"]
+
+
+def test_equal_entries_added_on_both_sides_appear_once() -> None:
+    ours = edit(BASE, contacts=BASE["contacts"] + [contact(10), contact(10)])
+    theirs = edit(BASE, contacts=BASE["contacts"] + [contact(10), contact(12)])
+    out = merged(BASE, ours, theirs)
+    assert [c["on"].day for c in out["contacts"]] == [4, 10, 10, 12]
+
+
+def test_entry_edited_on_one_side_is_that_entry_not_a_duplicate() -> None:
+    base = edit(BASE, tasks=[{"due": D(2026, 11, 30), "what": "Call the employer"}])
+    done = edit(base, tasks=[dict(base["tasks"][0], done_on=D(2026, 11, 28))])
+    more = edit(base, contacts=base["contacts"] + [contact(12)])
+    out = merged(base, more, done)
+    assert out["tasks"] == done["tasks"]
+    assert len(out["contacts"]) == 2
+
+
+def test_entry_edited_on_both_sides_in_different_fields_merges() -> None:
+    job = {
+        "employer": "Coop",
+        "title": "Shelf stocker",
+        "start": D(2026, 11, 2),
+        "competitive": True,
+    }
+    base = edit(BASE, jobs=[job])
+    ours = edit(base, jobs=[dict(job, end=D(2026, 12, 20), end_reason="contract ended")])
+    theirs = edit(base, jobs=[dict(job, hours_per_week=20)])
+    out = merged(base, ours, theirs)
+    assert out["jobs"] == [
+        dict(job, end=D(2026, 12, 20), end_reason="contract ended", hours_per_week=20)
+    ]
+
+
+def test_entry_edited_apart_on_both_sides_keeps_both_versions() -> None:
+    base = edit(BASE, contacts=[contact(4, note="first")])
+    ours = edit(base, contacts=[contact(4, note="first meeting, at the cafe")])
+    theirs = edit(base, contacts=[contact(4, note="first meeting")])
+    out = merged(base, ours, theirs)
+    assert out["contacts"] == ours["contacts"] + theirs["contacts"]
+
+
+def test_entry_removed_on_one_side() -> None:
+    base = edit(BASE, contacts=[contact(4), contact(5, note="typo")])
+    removed = edit(base, contacts=[contact(4)])
+    out = merged(base, removed, base)
+    assert out["contacts"] == [contact(4)]
+    out = merged(base, removed, edit(base, contacts=[contact(4), contact(5, note="fixed typo")]))
+    assert out["contacts"] == [contact(4), contact(5, note="fixed typo")]
+
+
+def test_entries_matched_by_content_not_position() -> None:
+    # Ours got a contact dated in the middle from an earlier sync: indices shifted.
+    base = edit(BASE, contacts=[contact(4), contact(20, note="x")])
+    ours = edit(base, contacts=[contact(4), contact(10), contact(20, note="x")])
+    theirs = edit(base, contacts=[contact(4), contact(20, note="x, and more")])
+    out = merged(base, ours, theirs)
+    assert out["contacts"] == [contact(4), contact(10), contact(20, note="x, and more")]
+
+
+def test_lists_without_base() -> None:
+    ours = edit(BASE, contacts=[contact(4), contact(6)])
+    theirs = edit(BASE, contacts=[contact(4), contact(5)])
+    out = merged(None, ours, theirs)
+    assert [c["on"].day for c in out["contacts"]] == [4, 5, 6]
+
+
+def test_list_only_one_side_changed_is_taken_verbatim() -> None:
+    # Not re-sorted: one side's list wins as it is.
+    unsorted = edit(BASE, contacts=[contact(9), contact(4)])
+    out = merged(BASE, BASE, unsorted)
+    assert out["contacts"] == unsorted["contacts"]
+
+
+def test_identical_sides_give_ours() -> None:
+    ours = edit(BASE, notes="hello")
+    assert merge_texts(enc(BASE), enc(ours), enc(ours), "x") == enc(ours)
+
+
+def test_unparseable_side_raises_parse_error() -> None:
+    with pytest.raises(storage.ParseError):
+        merge_texts(enc(BASE), b"id = = 1\n", enc(BASE), "x")
+    with pytest.raises(storage.ParseError):
+        merge_texts(enc(BASE), enc(BASE), b"[oops\n", "x")
+    # An unparseable base only means "no common version".
+    out = storage.loads_bytes(merge_texts(b"nonsense ==", enc(BASE), enc(BASE), "x"))
+    assert out == BASE
+
+
+# ------------------------------------------------------------------ git runs the driver
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    isolate_git(tmp_path, monkeypatch)
+    root = tmp_path / "repo"
+    run(tmp_path, "init", "-q", str(root))
+    (root / ".gitattributes").write_text("participants/*.toml merge=ipstui\n")
+    run(root, "add", ".gitattributes")
+    run(root, "commit", "-q", "-m", "attributes")
+    commit_participant(root, BASE, "new participant")
+    assert ensure_merge_driver(root) is True
+    assert ensure_merge_driver(root) is False  # idempotent: reads first
+    return root
+
+
+def test_ensure_merge_driver_writes_local_config(repo: Path) -> None:
+    got = run(repo, "config", "--local", "--get", "merge.ipstui.driver").stdout.strip()
+    assert got == driver_command()
+    assert "-m ipstui.core.merge %O %A %B %P" in got
+    assert run(repo, "config", "--global", "--get", "merge.ipstui.driver", check=False).stdout == ""
+
+
+def test_git_merge_runs_the_driver(repo: Path) -> None:
+    run(repo, "checkout", "-q", "-b", "side")
+    theirs = commit_participant(
+        repo, edit(BASE, disclosure="no", contacts=BASE["contacts"] + [contact(20)])
+    )
+    run(repo, "checkout", "-q", "main")
+    commit_participant(repo, edit(BASE, disclosure="yes", contacts=BASE["contacts"] + [contact(9)]))
+    proc = run(repo, "merge", "--no-edit", "side", check=False)
+    assert proc.returncode == 0, proc.stderr
+    out = read_participant(repo)
+    assert out["disclosure"] == "yes"
+    assert out["conflicts"]["disclosure"]["theirs"] == "no"
+    assert out["conflicts"]["disclosure"]["theirs_commit"] == theirs[:7]
+    assert [c["on"].day for c in out["contacts"]] == [4, 9, 20]
+    assert run(repo, "status", "--porcelain").stdout == ""
+
+
+def test_unparseable_side_falls_back_to_a_normal_conflict(repo: Path) -> None:
+    rel = "participants/P-0001.toml"
+    run(repo, "checkout", "-q", "-b", "side")
+    (repo / rel).write_text(storage.dumps(edit(BASE, notes="side")) + "broken = = 1\n")
+    run(repo, "commit", "-q", "-am", "break")
+    run(repo, "checkout", "-q", "main")
+    commit_participant(repo, edit(BASE, notes="main"))
+    proc = run(repo, "merge", "--no-edit", "side", check=False)
+    assert proc.returncode != 0
+    assert f"ipstui merge: {rel}: theirs version is not valid TOML" in proc.stdout + proc.stderr
+    assert "<<<<<<< ours:" in (repo / rel).read_text()
+    run(repo, "merge", "--abort")
+
+
+def test_driver_main_exit_codes(tmp_path: Path) -> None:
+    o, a, b = tmp_path / "o", tmp_path / "a", tmp_path / "b"
+    o.write_bytes(enc(BASE))
+    a.write_bytes(enc(edit(BASE, notes="a")))
+    b.write_bytes(enc(edit(BASE, disclosure="yes")))
+    assert driver_main([str(o), str(a), str(b), "participants/P-0001.toml"]) == 0
+    assert storage.loads_bytes(a.read_bytes()) == edit(BASE, notes="a", disclosure="yes")
+    a.write_bytes(b"not toml = = \n")
+    assert driver_main([str(o), str(a), str(b), "participants/P-0001.toml"]) == 1
+    assert driver_main(["only-one"]) == 2
+
+
+def test_module_entry_point(tmp_path: Path) -> None:
+    o, a, b = tmp_path / "o", tmp_path / "a", tmp_path / "b"
+    o.write_bytes(enc(BASE))
+    a.write_bytes(enc(BASE))
+    b.write_bytes(enc(edit(BASE, notes="b")))
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run(
+        ["python3", "-m", "ipstui.core.merge", str(o), str(a), str(b), "p.toml"],
+        cwd=root,
+        capture_output=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert storage.loads_bytes(a.read_bytes())["notes"] == "b"

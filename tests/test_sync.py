@@ -1,0 +1,562 @@
+"""`ipstui sync` against real bare remotes and clones in temporary folders."""
+
+from __future__ import annotations
+
+import copy
+import tempfile
+import time
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sync_helpers import (
+    commit_participant,
+    head,
+    is_clean_state,
+    isolate_git,
+    make_team,
+    read_participant,
+    run,
+)
+
+from ipstui.core.sync import SyncError, driver_command, status, sync
+from ipstui.core.validate import errors_only, participant_content_problems
+
+D = date
+PID = "P-0001"
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    isolate_git(tmp_path, monkeypatch)
+    return tmp_path
+
+
+@pytest.fixture
+def team(env: Path) -> list[Path]:
+    return make_team(env, "a", "b", "c")
+
+
+def add_contact(repo: Path, day: int, kind: str = "phone", note: str = "") -> str:
+    data = read_participant(repo)
+    c: dict[str, Any] = {"on": D(2026, 10, day), "kind": kind, "by": "anna"}
+    if note:
+        c["note"] = note
+    data["contacts"].append(c)
+    return commit_participant(repo, data, f"add contact ({kind})")
+
+
+def set_fields(repo: Path, **fields: Any) -> str:
+    data = read_participant(repo)
+    data.update(fields)
+    return commit_participant(repo, data, "set " + ", ".join(fields))
+
+
+def converged(*repos: Path) -> None:
+    heads = {head(r) for r in repos}
+    assert len(heads) == 1, heads
+    texts = {(r / "participants" / f"{PID}.toml").read_text() for r in repos}
+    assert len(texts) == 1
+    for r in repos:
+        assert is_clean_state(r)
+
+
+# ------------------------------------------------------------------ the scenarios
+
+
+def test_concurrent_contacts_on_one_participant(team: list[Path]) -> None:
+    a, b, _ = team
+    add_contact(a, 10, note="from a")
+    add_contact(b, 12, "employer", note="from b")
+    add_contact(b, 8, note="b, earlier")
+    r1 = sync(a)
+    assert (r1.status, r1.ahead, r1.behind) == ("pushed", 1, 0)
+    r2 = sync(b)
+    assert (r2.status, r2.ahead, r2.behind) == ("pushed", 3, 1)  # two commits and the merge
+    assert r2.conflicts == ()
+    r3 = sync(a)
+    assert (r3.status, r3.behind) == ("pulled", 3)
+    converged(a, b)
+    notes = [c.get("note", "") for c in read_participant(a)["contacts"]]
+    assert notes == ["First meeting.", "b, earlier", "from a", "from b"]
+    assert sync(a).status == "in_sync"
+    # The merge commit is one, with both sides as parents.
+    parents = run(a, "log", "-1", "--format=%P", r2_merge := head(b)).stdout.split()
+    assert len(parents) == 2 and r2_merge
+
+
+def test_same_scalar_changed_on_both_sides_records_a_conflict(team: list[Path]) -> None:
+    a, b, _ = team
+    a_commit = set_fields(a, disclosure="yes")
+    set_fields(b, disclosure="no")
+    sync(a)
+    result = sync(b)
+    assert result.status == "conflicts"
+    assert result.conflicts == (PID,)
+    assert PID in result.message and "need a decision" in result.message
+    data = read_participant(b)
+    assert data["disclosure"] == "no"
+    assert data["conflicts"]["disclosure"] == {
+        "ours": "no",
+        "theirs": "yes",
+        "base": "undecided",
+        "theirs_commit": a_commit[:7],
+    }
+    problems = participant_content_problems(
+        data, f"participants/{PID}.toml", (b / "participants" / f"{PID}.toml").read_text()
+    )
+    assert not errors_only(problems)
+    assert any("needs a decision: disclosure" in p.message for p in problems)
+    sync(a)
+    converged(a, b)
+
+
+def test_phase_move_on_one_side_and_contact_on_the_other(team: list[Path]) -> None:
+    a, b, _ = team
+    set_fields(a, phase="follow_up", phase_since=D(2026, 11, 2))
+    add_contact(b, 20, "employer")
+    sync(b)
+    result = sync(a)
+    assert result.status == "pushed" and result.conflicts == ()
+    sync(b)
+    converged(a, b)
+    data = read_participant(b)
+    assert (data["phase"], data["phase_since"]) == ("follow_up", D(2026, 11, 2))
+    assert data["contacts"][-1]["kind"] == "employer"
+    assert "conflicts" not in data
+
+
+def test_push_race_is_retried(team: list[Path]) -> None:
+    a, b, c = team
+    add_contact(b, 15, note="from b")
+    add_contact(c, 16, note="from c")
+    raced = []
+    messages: list[str] = []
+
+    def progress(message: str) -> None:
+        messages.append(message)
+        if message.startswith("Pushing") and not raced:
+            raced.append(sync(c))  # the remote moves on between b's fetch and push
+
+    result = sync(b, progress=progress)
+    assert result.status == "pushed" and result.attempts == 2
+    assert any("moved on meanwhile" in m for m in messages)
+    sync(c)
+    converged(b, c)
+    notes = [x.get("note") for x in read_participant(c)["contacts"]]
+    assert notes[-2:] == ["from b", "from c"]
+    # One merge commit, not a chain of them.
+    merges = run(b, "rev-list", "--merges", "--count", "HEAD").stdout.strip()
+    assert merges == "1"
+
+
+def test_push_race_gives_up_after_bounded_retries(team: list[Path]) -> None:
+    a, b, c = team
+    add_contact(b, 15)
+    start = head(b)
+    day = iter(range(1, 28))
+
+    def progress(message: str) -> None:
+        if message.startswith("Pushing"):
+            add_contact(c, next(day))
+            run(c, "pull", "-q", "--no-rebase")
+            run(c, "push", "-q")
+
+    with pytest.raises(SyncError, match="kept moving on"):
+        sync(b, max_retries=2, progress=progress)
+    assert head(b) == start and is_clean_state(b)
+
+
+def test_no_remote_is_a_clear_message(env: Path) -> None:
+    (a,) = make_team(env, "a")
+    run(a, "remote", "remove", "origin")
+    with pytest.raises(SyncError, match="no remote to sync with.*git remote add origin"):
+        sync(a)
+
+
+def test_unreachable_remote_keeps_local_commits(team: list[Path]) -> None:
+    a, _, _ = team
+    mine = add_contact(a, 11)
+    run(a, "remote", "set-url", "origin", str(a.parent / "gone.git"))
+    with pytest.raises(SyncError) as info:
+        sync(a)
+    msg = str(info.value)
+    assert "could not fetch from origin" in msg and "local commits are kept" in msg
+    assert "\n" not in msg
+    assert head(a) == mine and is_clean_state(a)
+
+
+def test_network_failure_over_http_fails_fast(team: list[Path]) -> None:
+    a, _, _ = team
+    mine = add_contact(a, 11)
+    run(a, "remote", "set-url", "origin", "http://127.0.0.1:9/caseload.git")
+    t0 = time.perf_counter()
+    with pytest.raises(SyncError, match="could not be reached"):
+        sync(a)
+    assert time.perf_counter() - t0 < 10
+    assert head(a) == mine and is_clean_state(a)
+
+
+def test_push_failure_after_a_merge_rolls_the_merge_back(team: list[Path]) -> None:
+    a, b, _ = team
+    add_contact(a, 11)
+    sync(a)
+    mine = add_contact(b, 12)
+    run(b, "remote", "set-url", "--push", "origin", str(b.parent / "gone.git"))
+    with pytest.raises(SyncError, match="could not push to origin.*local commits are kept"):
+        sync(b)
+    assert head(b) == mine and is_clean_state(b)
+    run(b, "remote", "set-url", "--push", "origin", str(b.parent / "remote.git"))
+    assert sync(b).status == "pushed"
+
+
+def test_cli_sync(team: list[Path], capsys: pytest.CaptureFixture[str]) -> None:
+    from ipstui.cli import main
+
+    a, _, _ = team
+    add_contact(a, 11)
+    assert main(["sync", "-C", str(a)]) == 0
+    out = capsys.readouterr()
+    assert "pushed 1 commit to origin/main" in out.out
+    run(a, "remote", "remove", "origin")
+    assert main(["sync", "-C", str(a)]) == 1
+    err = capsys.readouterr().err
+    assert "no remote to sync with" in err and "Traceback" not in err
+
+
+def test_push_refused_by_the_remote(team: list[Path]) -> None:
+    a, _, _ = team
+    hook = a.parent / "remote.git" / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'caseload is read-only today' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    mine = add_contact(a, 11)
+    with pytest.raises(SyncError, match="refused the push"):
+        sync(a)
+    assert head(a) == mine and is_clean_state(a)
+
+
+def test_uncommitted_changes_are_refused_naming_the_files(team: list[Path]) -> None:
+    a, _, _ = team
+    start = head(a)
+    (a / "participants" / f"{PID}.toml").write_text("hand edit\n")
+    (a / "participants" / "P-0002.toml").write_text("new, not added\n")
+    (a / "notes.txt").write_text("untracked, unrelated: ignored\n")
+    with pytest.raises(SyncError) as info:
+        sync(a)
+    msg = str(info.value)
+    assert f"participants/{PID}.toml" in msg and "participants/P-0002.toml" in msg
+    assert "notes.txt" not in msg
+    assert head(a) == start
+
+
+def test_caseload_toml_changes_merge_by_lines(team: list[Path]) -> None:
+    a, b, _ = team
+    text = (a / "caseload.toml").read_text()
+    (a / "caseload.toml").write_text(text.replace("due_soon_days = 3", "due_soon_days = 5"))
+    run(a, "commit", "-q", "-am", "caseload: due soon 5")
+    (b / "caseload.toml").write_text(text + "\n[rules]\nprogram_review = true\n")
+    run(b, "commit", "-q", "-am", "caseload: program review")
+    sync(a)
+    sync(b)
+    sync(a)
+    merged = (a / "caseload.toml").read_text()
+    assert "due_soon_days = 5" in merged and "program_review = true" in merged
+    converged(a, b)
+
+
+def test_caseload_toml_conflict_is_rolled_back(team: list[Path]) -> None:
+    a, b, _ = team
+    text = (a / "caseload.toml").read_text()
+    (a / "caseload.toml").write_text(text.replace("due_soon_days = 3", "due_soon_days = 5"))
+    run(a, "commit", "-q", "-am", "caseload: due soon 5")
+    (b / "caseload.toml").write_text(text.replace("due_soon_days = 3", "due_soon_days = 7"))
+    run(b, "commit", "-q", "-am", "caseload: due soon 7")
+    start = head(b)
+    sync(a)
+    with pytest.raises(SyncError) as info:
+        sync(b)
+    assert "caseload.toml" in str(info.value) and "nothing was changed" in str(info.value)
+    assert head(b) == start and is_clean_state(b)
+    assert "due_soon_days = 7" in (b / "caseload.toml").read_text()
+
+
+def test_merge_producing_an_invalid_file_is_rolled_back(team: list[Path]) -> None:
+    a, b, _ = team
+    rel = f"participants/{PID}.toml"
+    # A hand edit committed with git alone, not valid TOML, reaches the remote.
+    (a / rel).write_text((a / rel).read_text() + "\nbroken = = 1\n")
+    run(a, "commit", "-q", "-am", "hand edit")
+    sync(a)
+    set_fields(b, disclosure="yes")
+    start = head(b)
+    with pytest.raises(SyncError, match=f"invalid file: {rel}"):
+        sync(b)
+    assert head(b) == start and is_clean_state(b)
+
+
+def test_plain_clone_gets_the_merge_driver_config(team: list[Path]) -> None:
+    a, _, _ = team
+    assert run(a, "config", "--local", "--get", "merge.ipstui.driver", check=False).stdout == ""
+    sync(a)
+    got = run(a, "config", "--local", "--get", "merge.ipstui.driver").stdout.strip()
+    assert got == driver_command()
+
+
+def test_refuses_detached_head_and_a_merge_in_progress(team: list[Path]) -> None:
+    a, b, _ = team
+    run(a, "checkout", "-q", "--detach")
+    with pytest.raises(SyncError, match="detached"):
+        sync(a)
+    run(a, "checkout", "-q", "main")
+    gd = a / ".git"
+    (gd / "MERGE_HEAD").write_text(head(a) + "\n")
+    with pytest.raises(SyncError, match="a merge is in progress"):
+        sync(a)
+    (gd / "MERGE_HEAD").unlink()
+
+
+def test_first_push_to_an_empty_remote_sets_upstream(env: Path) -> None:
+    (a,) = make_team(env, "a")
+    empty = env / "empty.git"
+    run(env, "init", "-q", "--bare", str(empty))
+    run(a, "remote", "remove", "origin")
+    run(a, "remote", "add", "origin", str(empty))
+    assert status(a).upstream == "origin/main"
+    result = sync(a)
+    assert result.status == "pushed" and result.ahead == 1
+    assert run(a, "rev-parse", "--abbrev-ref", "main@{upstream}").stdout.strip() == "origin/main"
+    assert sync(a).status == "in_sync"
+
+
+def test_caseload_in_a_subfolder_of_the_work_tree(env: Path) -> None:
+    from sync_helpers import GITATTRIBUTES, caseload_text, participant, write_participant
+
+    remote = env / "remote.git"
+    run(env, "init", "-q", "--bare", str(remote))
+    seed = env / "seed"
+    run(env, "init", "-q", str(seed))
+    team_dir = seed / "teams" / "nord"
+    team_dir.mkdir(parents=True)
+    (team_dir / "caseload.toml").write_text(caseload_text())
+    (team_dir / ".gitattributes").write_text(GITATTRIBUTES)
+    (seed / "README").write_text("several caseloads\n")
+    write_participant(team_dir, participant())
+    run(seed, "add", "-A")
+    run(seed, "commit", "-q", "-m", "create")
+    run(seed, "push", "-q", str(remote), "HEAD:refs/heads/main")
+    a, b = env / "a", env / "b"
+    run(env, "clone", "-q", str(remote), str(a))
+    run(env, "clone", "-q", str(remote), str(b))
+    ca, cb = a / "teams" / "nord", b / "teams" / "nord"
+    set_fields(ca, disclosure="yes")
+    set_fields(cb, disclosure="no")
+    (cb / "participants" / "P-0009.toml").write_text("not yet added\n")
+    with pytest.raises(SyncError, match=r"uncommitted changes in participants/P-0009\.toml"):
+        sync(cb)
+    (cb / "participants" / "P-0009.toml").unlink()
+    sync(ca)
+    result = sync(cb)
+    assert result.status == "conflicts" and result.conflicts == (PID,)
+    assert read_participant(cb)["conflicts"]["disclosure"]["theirs"] == "yes"
+    sync(ca)
+    assert head(a) == head(b)
+
+
+def test_status_without_network(team: list[Path]) -> None:
+    a, b, _ = team
+    assert status(a) == status(a).__class__(0, 0, True, "origin/main")
+    add_contact(a, 11)
+    add_contact(a, 12)
+    assert (status(a).ahead, status(a).behind) == (2, 0)
+    sync(a)
+    add_contact(b, 13)
+    run(b, "fetch", "-q")
+    s = status(b)
+    assert (s.ahead, s.behind, s.has_remote) == (1, 2, True)
+
+
+def test_missing_identity_for_a_merge_is_refused_cleanly(
+    team: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b, _ = team
+    add_contact(a, 11)
+    sync(a)
+    add_contact(b, 12)
+    start = head(b)
+    for var in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(var)
+    with pytest.raises(SyncError, match="no git identity"):
+        sync(b)
+    assert head(b) == start and is_clean_state(b)
+
+
+# ------------------------------------------------------------------ property test
+
+KINDS = ("meeting", "phone", "message", "employer", "team")
+SCALARS = {
+    "disclosure": ("yes", "no", "undecided"),
+    "support_mode": ("direct", "behind_the_scenes"),
+    "notes": ("", "likes mornings", "call after 10", "prefers text"),
+    "x_team_flag": ("red", "green", "blue"),
+}
+OPEN_PHASES = ("engagement", "assessment", "plan", "job_search", "follow_up")
+CLOSURE_REASONS = ("request", "moved", "other")
+
+op = st.one_of(
+    st.tuples(
+        st.just("contact"),
+        st.integers(1, 60),
+        st.sampled_from(KINDS),
+        st.sampled_from(["", "ok", "left a message"]),
+    ),
+    st.tuples(st.just("job"), st.integers(1, 60), st.sampled_from(["Coop", "Bar Roma"])),
+    st.tuples(st.just("task"), st.integers(1, 60), st.sampled_from(["Call", "Write CV"])),
+    st.tuples(st.just("set"), st.sampled_from(sorted(SCALARS)), st.integers(0, 3)),
+    st.tuples(st.just("phase"), st.sampled_from(OPEN_PHASES), st.integers(1, 60)),
+    st.tuples(st.just("close"), st.sampled_from(CLOSURE_REASONS), st.integers(1, 60)),
+    st.tuples(st.just("done"), st.integers(0, 5), st.integers(1, 60)),
+    st.tuples(st.just("end_job"), st.integers(0, 5), st.integers(1, 60)),
+)
+side_ops = st.lists(op, max_size=4)
+rounds_st = st.lists(st.tuples(side_ops, side_ops, st.booleans()), min_size=1, max_size=3)
+
+DAY0 = D(2026, 9, 30)
+
+
+def apply(data: dict[str, Any], operation: tuple) -> bool:
+    """Apply one edit as the app would (the file stays valid); False when not applicable."""
+    kind = operation[0]
+    day = DAY0 + timedelta(
+        days=operation[1] if kind in ("contact", "job", "task") else operation[-1]
+    )
+    if kind == "contact":
+        c = {"on": day, "kind": operation[2], "by": "anna"}
+        if operation[3]:
+            c["note"] = operation[3]
+        data.setdefault("contacts", []).append(c)
+    elif kind == "job":
+        data.setdefault("jobs", []).append(
+            {"employer": operation[2], "title": "Helper", "start": day, "competitive": True}
+        )
+    elif kind == "task":
+        data.setdefault("tasks", []).append({"due": day, "what": operation[2]})
+    elif kind == "set":
+        choices = SCALARS[operation[1]]
+        data[operation[1]] = choices[operation[2] % len(choices)]
+    elif kind == "phase":
+        if data["phase"] == operation[1]:
+            return False
+        data["phase"], data["phase_since"] = operation[1], day
+        data.pop("closure", None)
+    elif kind == "close":
+        if data["phase"] == "closed":
+            return False
+        data["phase"], data["phase_since"] = "closed", day
+        data["closure"] = {"on": day, "reason": operation[1]}
+    elif kind == "done":
+        open_tasks = [t for t in data.get("tasks", []) if "done_on" not in t]
+        if not open_tasks:
+            return False
+        open_tasks[operation[1] % len(open_tasks)]["done_on"] = day
+    elif kind == "end_job":
+        current = [j for j in data.get("jobs", []) if "end" not in j]
+        if not current:
+            return False
+        job = current[operation[1] % len(current)]
+        job["end"] = max(day, job["start"])
+        job["end_reason"] = "contract ended"
+    return True
+
+
+def covered(entry: dict, merged: list[dict]) -> bool:
+    """The entry survives: some merged entry holds every one of its fields."""
+    return any(
+        all(k in m and m[k] == v and type(m[k]) is type(v) for k, v in entry.items())
+        for m in merged
+    )
+
+
+CHECKED_FIELDS = tuple(SCALARS) + ("phase", "phase_since", "closure")
+
+
+def check_nothing_lost(base: dict, sides: list[dict], out: dict, stats: Counter) -> None:
+    for key in ("contacts", "jobs", "tasks"):
+        merged = out.get(key, [])
+        base_list = base.get(key, [])
+        for side in sides:
+            other = sides[1] if side is sides[0] else sides[0]
+            for entry in side.get(key, []):
+                if entry in base_list and entry not in other.get(key, []):
+                    continue  # the other side edited this entry; its edit is what counts
+                assert covered(entry, merged), (key, entry, merged)
+                stats["entries checked"] += 1
+    conflicts = out.get("conflicts", {})
+    for field in CHECKED_FIELDS:
+        for side in sides:
+            if field not in side or side.get(field) == base.get(field):
+                continue
+            value = side[field]
+            rec = conflicts.get(field, {})
+            assert value in (out.get(field), rec.get("ours"), rec.get("theirs")), (field, value)
+            stats["changed values checked"] += 1
+    stats["conflict records"] += len(conflicts)
+    rel = f"participants/{PID}.toml"
+    from ipstui.core import storage
+
+    assert not errors_only(participant_content_problems(out, rel, storage.dumps(out)))
+
+
+def test_random_concurrent_edits_lose_nothing(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stats: Counter = Counter()
+    t0 = time.perf_counter()
+
+    @settings(
+        max_examples=40,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+        database=None,
+    )
+    @given(rounds=rounds_st)
+    def scenario(rounds: list[tuple[list, list, bool]]) -> None:
+        stats["scenarios"] += 1
+        folder = Path(tempfile.mkdtemp(dir=env, prefix="scenario-"))
+        a, b = make_team(folder, "a", "b")
+        for ops_a, ops_b, a_first in rounds:
+            stats["rounds"] += 1
+            base = read_participant(a)
+            sides = []
+            for repo, ops in ((a, ops_a), (b, ops_b)):
+                data = read_participant(repo)
+                for operation in ops:
+                    before = copy.deepcopy(data)
+                    if apply(data, operation) and data != before:
+                        commit_participant(repo, copy.deepcopy(data), operation[0])
+                        stats["edits"] += 1
+                sides.append(read_participant(repo))
+            first, second = (a, b) if a_first else (b, a)
+            sync(first)
+            result = sync(second)
+            sync(first)
+            stats["syncs"] += 3
+            stats[f"status {result.status}"] += 1
+            converged(a, b)
+            check_nothing_lost(base, sides, read_participant(a), stats)
+
+    scenario()
+    elapsed = time.perf_counter() - t0
+    with capsys.disabled():
+        print(
+            f"\nproperty test: {stats['scenarios']} random concurrent scenarios, "
+            f"{stats['rounds']} rounds, {stats['edits']} edits, {stats['syncs']} syncs in "
+            f"{elapsed:.1f}s; {stats['entries checked']} entries and "
+            f"{stats['changed values checked']} changed values checked, nothing lost; "
+            f"{stats['conflict records']} conflict records; "
+            + ", ".join(f"{k}: {v}" for k, v in sorted(stats.items()) if k.startswith("status"))
+        )
+    assert stats["scenarios"] >= 40
