@@ -117,9 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args, caseload, today, explicit_today=getattr(args, "today", None))
     except ValidationFailed as exc:
-        for problem in exc.problems:
-            print(f"ipstui: {problem}", file=sys.stderr)
-        print("ipstui: error: invalid data; nothing was written", file=sys.stderr)
+        # One line (SPEC §7); the positions would point into text that was never written.
+        print(f"ipstui: error: {exc.problems[0].path}: {exc}", file=sys.stderr)
         return EXIT_FAIL
     except (CaseloadError, GitError, ValueError) as exc:
         print(f"ipstui: error: {exc}", file=sys.stderr)

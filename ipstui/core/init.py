@@ -59,6 +59,11 @@ def init_caseload(
         raise CaseloadError(f"{root} already holds a caseload")
     if root.exists() and any(p.name != ".git" for p in root.iterdir()):
         raise CaseloadError(f"{root} is not empty; choose a new folder")
+    # Without an author git cannot make the first commit: refuse before writing anything.
+    probe = root
+    while not probe.exists():
+        probe = probe.parent
+    gitio.identity(probe)
     root.mkdir(parents=True, exist_ok=True)
     if not gitio.is_repo(root):
         gitio.git(root, "init", "-q")
