@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import shutil
 import tempfile
 import time
 from collections import Counter
@@ -178,6 +179,18 @@ def test_no_remote_is_a_clear_message(env: Path) -> None:
         sync(a)
 
 
+def test_several_remotes_without_upstream_is_a_clear_message(env: Path) -> None:
+    (a,) = make_team(env, "a")
+    url = run(a, "remote", "get-url", "origin").stdout.strip()
+    run(a, "remote", "rename", "origin", "team")
+    run(a, "remote", "add", "backup", url)
+    run(a, "branch", "--unset-upstream")
+    with pytest.raises(SyncError, match="no upstream and there are several remotes"):
+        sync(a)
+    run(a, "branch", "--set-upstream-to=team/main")
+    assert sync(a).status == "in_sync"
+
+
 def test_unreachable_remote_keeps_local_commits(team: list[Path]) -> None:
     a, _, _ = team
     mine = add_contact(a, 11)
@@ -282,6 +295,32 @@ def test_caseload_toml_conflict_is_rolled_back(team: list[Path]) -> None:
     assert "caseload.toml" in str(info.value) and "nothing was changed" in str(info.value)
     assert head(b) == start and is_clean_state(b)
     assert "due_soon_days = 7" in (b / "caseload.toml").read_text()
+
+
+def test_deleted_on_one_side_and_edited_on_the_other(team: list[Path]) -> None:
+    a, b, _ = team
+    run(a, "rm", "-q", f"participants/{PID}.toml")
+    run(a, "commit", "-q", "-m", "remove")
+    sync(a)
+    set_fields(b, disclosure="yes")
+    start = head(b)
+    with pytest.raises(SyncError, match="deleted on one side and changed on the other"):
+        sync(b)
+    assert head(b) == start and is_clean_state(b)
+
+
+def test_merge_driver_that_cannot_run_is_reported(
+    team: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b, _ = team
+    set_fields(a, disclosure="yes")
+    sync(a)
+    set_fields(b, notes="from b")
+    start = head(b)
+    monkeypatch.setenv("PYTHONHOME", "/nonexistent")  # the driver's interpreter cannot start
+    with pytest.raises(SyncError, match="merge driver could not run"):
+        sync(b)
+    assert head(b) == start and is_clean_state(b)
 
 
 def test_merge_producing_an_invalid_file_is_rolled_back(team: list[Path]) -> None:
@@ -515,6 +554,9 @@ def test_random_concurrent_edits_lose_nothing(
 ) -> None:
     stats: Counter = Counter()
     t0 = time.perf_counter()
+    template = env / "template"
+    template.mkdir()
+    make_team(template, "a", "b")
 
     @settings(
         max_examples=40,
@@ -526,7 +568,12 @@ def test_random_concurrent_edits_lose_nothing(
     def scenario(rounds: list[tuple[list, list, bool]]) -> None:
         stats["scenarios"] += 1
         folder = Path(tempfile.mkdtemp(dir=env, prefix="scenario-"))
-        a, b = make_team(folder, "a", "b")
+        # Copies of one freshly cloned team (plain clones: no merge driver configured).
+        for name in ("remote.git", "a", "b"):
+            shutil.copytree(template / name, folder / name, symlinks=True)
+        a, b = folder / "a", folder / "b"
+        for clone in (a, b):
+            run(clone, "remote", "set-url", "origin", str(folder / "remote.git"))
         for ops_a, ops_b, a_first in rounds:
             stats["rounds"] += 1
             base = read_participant(a)
@@ -547,6 +594,7 @@ def test_random_concurrent_edits_lose_nothing(
             stats[f"status {result.status}"] += 1
             converged(a, b)
             check_nothing_lost(base, sides, read_participant(a), stats)
+        shutil.rmtree(folder)
 
     scenario()
     elapsed = time.perf_counter() - t0

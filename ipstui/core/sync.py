@@ -9,6 +9,7 @@ fit to show a user. It never discards the user's commits or files.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import site
 import sys
@@ -226,13 +227,24 @@ def _uncommitted(root: Path, prefix: str) -> list[str]:
     return files
 
 
-def _ssh_args(root: Path) -> list[str]:
-    """Make ssh fail fast instead of asking for a password, unless the user chose an ssh."""
-    if os.environ.get("GIT_SSH_COMMAND") or os.environ.get("GIT_SSH"):
-        return []
-    if _config(root, "core.sshCommand"):
-        return []
-    return ["-c", "core.sshCommand=ssh -o BatchMode=yes -o ConnectTimeout=20"]
+def _network_args(root: Path) -> list[str]:
+    """Fail fast instead of prompting or hanging, unless the user configured otherwise:
+    ssh in batch mode with a connect timeout; http aborts a transfer stalled for 30 s."""
+    proc = git(
+        root,
+        "config",
+        "--get-regexp",
+        r"^(core\.sshcommand|http\.lowspeed(limit|time))$",
+        check=False,
+    )
+    have = {line.split(" ", 1)[0].lower() for line in proc.stdout.splitlines()}
+    args: list[str] = []
+    ssh_chosen = os.environ.get("GIT_SSH_COMMAND") or os.environ.get("GIT_SSH")
+    if not ssh_chosen and "core.sshcommand" not in have:
+        args += ["-c", "core.sshCommand=ssh -o BatchMode=yes -o ConnectTimeout=20"]
+    if not have & {"http.lowspeedlimit", "http.lowspeedtime"}:
+        args += ["-c", "http.lowSpeedLimit=1", "-c", "http.lowSpeedTime=30"]
+    return args
 
 
 def _network_message(action: str, target: _Target, root: Path, err: str) -> str:
@@ -308,6 +320,11 @@ def sync(
         )
     target = _target(root, branch)
     if target is None:
+        if git(root, "remote").stdout.split():
+            raise SyncError(
+                f"{branch} has no upstream and there are several remotes; choose one with "
+                f"`git branch --set-upstream-to=REMOTE/{branch}`, then sync again"
+            )
         raise SyncError(
             "this caseload has no remote to sync with; add one with "
             "`git remote add origin URL` (a shared git repository), then sync again"
@@ -333,7 +350,7 @@ def _fetch(run: _Run, target: _Target) -> str | None:
     refspec = f"+refs/heads/{target.remote_branch}:{target.tracking}"
     proc = git(
         run.root,
-        *_ssh_args(run.root),
+        *_network_args(run.root),
         "fetch",
         "-q",
         "--no-tags",
@@ -433,24 +450,34 @@ def _merge(run: _Run, target: _Target, remote_head: str, ahead: int, behind: int
         )
 
 
+_CRASH = re.compile(r"^(\w+Error: .*|Fatal Python error: .*|.*: command not found|.*: not found)$")
+
+
 def _merge_failure(root: Path, prefix: str, target: _Target, output: str) -> str:
-    conflicted = git(root, "diff", "--name-only", "--diff-filter=U", "-z").stdout.split("\0")
-    conflicted = [c for c in conflicted if c]
-    notes = [
-        ln.strip().removeprefix("ipstui merge: ")
-        for ln in output.splitlines()
-        if ln.startswith("ipstui merge:")
-    ]
-    if not conflicted:
+    """One line saying which files could not merge, and why."""
+    stages: dict[str, set[str]] = {}
+    for rec in git(root, "ls-files", "-u", "-z", "--full-name").stdout.split("\0"):
+        if "\t" in rec:
+            info, path = rec.split("\t", 1)
+            stages.setdefault(path, set()).add(info.split()[-1])
+    lines = [ln.strip() for ln in output.splitlines()]
+    notes = [ln.removeprefix("ipstui merge: ") for ln in lines if ln.startswith("ipstui merge:")]
+    crash = next((ln for ln in lines if _CRASH.match(ln)), None)
+    if not stages:
         return f"could not merge {target.label}: {gitio._last_lines(output)}; nothing was changed"
     parts = []
-    for path in conflicted:
-        if path == prefix + CASELOAD_FILE:
-            parts.append(f"{path} (team settings changed on both sides in the same lines)")
-        elif (note := next((x for x in notes if x.startswith(f"{path}:")), None)) is not None:
+    for path, have in stages.items():
+        note = next((x for x in notes if x.startswith(f"{path}:")), None)
+        if note is not None:
             parts.append(note)
+        elif not {"2", "3"} <= have:
+            parts.append(f"{path} (deleted on one side and changed on the other)")
+        elif path == prefix + CASELOAD_FILE:
+            parts.append(f"{path} (team settings changed on both sides in the same lines)")
+        elif crash is not None:
+            parts.append(f"{path} (the ipstui merge driver could not run: {crash})")
         else:
-            parts.append(f"{path} (changed on both sides in a way that cannot merge by field)")
+            parts.append(f"{path} (changed on both sides in the same lines)")
     return (
         f"could not merge {target.label}: conflict in " + "; ".join(parts) + "; "
         "nothing was changed — make the same change on one side (or fix the file), "
@@ -498,7 +525,7 @@ def _push(run: _Run, target: _Target) -> bool:
         args.append("--set-upstream")
     proc = git(
         run.root,
-        *_ssh_args(run.root),
+        *_network_args(run.root),
         *args,
         target.remote,
         f"HEAD:refs/heads/{target.remote_branch}",
