@@ -81,6 +81,16 @@ def test_scalar_changed_differently_keeps_ours_and_records_theirs() -> None:
     assert "[conflicts.disclosure]" in text
 
 
+def test_first_and_latest_event_dates_need_no_decision() -> None:
+    ours = edit(BASE, first_contact_on=D(2026, 10, 1), benefits_counseling_on=D(2026, 9, 20))
+    theirs = edit(BASE, first_contact_on=D(2026, 10, 3), benefits_counseling_on=D(2026, 9, 25))
+    for a, b in ((ours, theirs), (theirs, ours)):
+        out = merged(BASE, a, b)
+        assert out["first_contact_on"] == D(2026, 10, 1)
+        assert out["benefits_counseling_on"] == D(2026, 9, 25)
+        assert "conflicts" not in out
+
+
 def test_type_change_counts_as_change() -> None:
     base = edit(BASE, x_hours=1)
     out = merged(base, edit(base, x_hours=1.0), base)

@@ -206,11 +206,12 @@ def test_unreachable_remote_keeps_local_commits(team: list[Path]) -> None:
 def test_network_failure_over_http_fails_fast(team: list[Path]) -> None:
     a, _, _ = team
     mine = add_contact(a, 11)
-    run(a, "remote", "set-url", "origin", "http://127.0.0.1:9/caseload.git")
+    run(a, "remote", "set-url", "origin", "http://anna:s3cret@127.0.0.1:9/caseload.git")
     t0 = time.perf_counter()
-    with pytest.raises(SyncError, match="could not be reached"):
+    with pytest.raises(SyncError, match="could not be reached") as info:
         sync(a)
     assert time.perf_counter() - t0 < 10
+    assert "s3cret" not in str(info.value) and "127.0.0.1:9" in str(info.value)
     assert head(a) == mine and is_clean_state(a)
 
 
@@ -477,6 +478,7 @@ def apply(data: dict[str, Any], operation: tuple) -> bool:
         if operation[3]:
             c["note"] = operation[3]
         data.setdefault("contacts", []).append(c)
+        data.setdefault("first_contact_on", day)  # as `ipstui contact` does
     elif kind == "job":
         data.setdefault("jobs", []).append(
             {"employer": operation[2], "title": "Helper", "start": day, "competitive": True}
@@ -542,6 +544,9 @@ def check_nothing_lost(base: dict, sides: list[dict], out: dict, stats: Counter)
             rec = conflicts.get(field, {})
             assert value in (out.get(field), rec.get("ours"), rec.get("theirs")), (field, value)
             stats["changed values checked"] += 1
+    firsts = [side["first_contact_on"] for side in sides if "first_contact_on" in side]
+    if firsts:
+        assert out["first_contact_on"] == min(firsts)
     stats["conflict records"] += len(conflicts)
     rel = f"participants/{PID}.toml"
     from ipstui.core import storage

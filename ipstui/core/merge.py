@@ -8,6 +8,10 @@ Rules (SPEC §6), each chosen so that nothing either side wrote is lost:
   under `[conflicts.<field>]` (ours, theirs, base, theirs_commit), so the file stays
   valid and the merge completes. The record describes the latest disagreement: a new
   one on the same field replaces it (its values are in git history at its commit).
+- `first_contact_on` and `first_employer_contact_on` set to two different dates take
+  the earlier, `benefits_counseling_on` and `career_profile_updated_on` the later: they
+  name the first or the most recent event, so two dates are no disagreement (each
+  side's contact log, merged, still holds both events).
 - A scalar removed on one side and changed on the other keeps the changed value (a
   conflict record cannot say "absent": the schema requires `ours` and `theirs`).
   `[suspension]` and `[closure]` removed on one side and changed on the other are
@@ -37,7 +41,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -51,6 +55,14 @@ MISSING: Any = type("Missing", (), {"__repr__": lambda self: "<missing>"})()
 DATE_KEY = {"contacts": "on", "jobs": "start", "tasks": "due"}
 PHASE_GROUP = ("phase", "phase_since", "closure")
 TABLE_FIELDS = frozenset({"suspension", "closure"})
+# Dates of events that mean "the first" or "the most recent" one: two different dates
+# are not a disagreement, the earlier (or later) one is the answer.
+EVENT_DATES: dict[str, Callable[[date, date], date]] = {
+    "first_contact_on": min,
+    "first_employer_contact_on": min,
+    "benefits_counseling_on": max,
+    "career_profile_updated_on": max,
+}
 
 
 def same(a: Any, b: Any) -> bool:
@@ -151,6 +163,8 @@ def _merge_value(key: str, b: Any, o: Any, t: Any) -> tuple[Any, bool]:
         return t, False
     if same(t, b):
         return o, False
+    if key in EVENT_DATES and type(o) is date and type(t) is date:
+        return EVENT_DATES[key](o, t), False
     if o is MISSING or t is MISSING:
         if key in TABLE_FIELDS:
             return o, True

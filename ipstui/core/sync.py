@@ -41,8 +41,8 @@ _AUTH = (
     "terminal prompts disabled",
     "access denied",
     "http basic: access denied",
-    "403",
-    "401",
+    "error: 403",
+    "error: 401",
 )
 
 
@@ -249,6 +249,8 @@ def _network_args(root: Path) -> list[str]:
 
 def _network_message(action: str, target: _Target, root: Path, err: str) -> str:
     url = _config(root, f"remote.{target.remote}.url") or target.remote
+    # Never show a password or token kept in the URL.
+    url, err = (re.sub(r"//[^/@\s]*@", "//", x) for x in (url, err))
     low = err.lower()
     if any(s in low for s in _AUTH):
         why = "authentication failed"
@@ -372,8 +374,6 @@ def _sync_loop(run: _Run, target: _Target, max_retries: int) -> SyncResult:
     while True:
         attempts += 1
         remote_head = _fetch(run, target)
-        head = _rev(root, "HEAD")
-        assert head is not None
         if remote_head is None:
             ahead, behind = int(git(root, "rev-list", "--count", "HEAD").stdout.strip()), 0
         else:
