@@ -22,7 +22,7 @@ import tomli_w
 
 from ipstui.core.model import CONFLICT_KEYS, LIST_KEYS, SUB_KEYS, TABLE_KEYS, TOP_KEYS
 
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")  # used with fullmatch: "$" would allow a final newline
 
 
 class StorageError(Exception):
@@ -92,7 +92,7 @@ def read_file(path: Path, rel: str | None = None) -> tuple[dict[str, Any], bytes
 
 
 def _key(k: str) -> str:
-    return k if _BARE_KEY.match(k) else tomli_w.dumps({k: 0}).split(" = ", 1)[0]
+    return k if _BARE_KEY.fullmatch(k) else tomli_w.dumps({k: 0}).split(" = ", 1)[0]
 
 
 def format_value(v: Any) -> str:
