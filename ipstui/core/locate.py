@@ -16,6 +16,37 @@ def _split_key(key: str) -> list[str]:
     return [p[1:-1] if p[:1] in "\"'" else p for p in parts]
 
 
+def _scan(rest: str) -> tuple[int, str | None]:
+    """Net open brackets in `rest`, and the delimiter of a multi-line string it leaves
+    open; brackets and quotes inside strings and comments do not count."""
+    depth, i, n = 0, 0, len(rest)
+    while i < n:
+        c = rest[i]
+        if c == "#":
+            break
+        if c in "\"'":
+            q3 = c * 3
+            if rest.startswith(q3, i):
+                end = rest.find(q3, i + 3)
+                if end < 0:
+                    return depth, q3
+                i = end + 3
+                while i < n and rest[i] == c:  # a string may end with up to two quotes
+                    i += 1
+                continue
+            j = i + 1
+            while j < n and rest[j] != c:
+                j += 2 if c == '"' and rest[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c == "[":
+            depth += 1
+        elif c == "]":
+            depth -= 1
+        i += 1
+    return depth, None
+
+
 class Locator:
     """Maps key paths such as ('contacts', 2, 'on') to (line, column), 1-based."""
 
@@ -25,13 +56,16 @@ class Locator:
         table: tuple = ()
         in_ml: str | None = None
         depth = 0  # open brackets of a multi-line array value
-        for lineno, line in enumerate(text.splitlines(), start=1):
+        # TOML lines end at "\n" only; str.splitlines() would also split at characters
+        # such as U+2028 or U+0085 that a string value may hold unescaped.
+        for lineno, line in enumerate(text.split("\n"), start=1):
+            line = line.removesuffix("\r")
             if in_ml:
                 if line.count(in_ml) % 2 == 1:
                     in_ml = None
                 continue
             if depth > 0:
-                depth += line.count("[") - line.count("]")
+                depth += _scan(line)[0]
                 continue
             m = _HEADER.match(line)
             if m and not _KEYLINE.match(line):
@@ -53,13 +87,7 @@ class Locator:
                 keys = tuple(_split_key(km.group(2)))
                 path = table + keys
                 self.places.setdefault(path, (lineno, len(km.group(1)) + 1))
-                rest = line[km.end() :]
-                for q in ('"""', "'''"):
-                    if rest.count(q) % 2 == 1:
-                        in_ml = q
-                stripped = rest.split("#", 1)[0] if '"' not in rest else rest
-                if stripped.strip().startswith("["):
-                    depth = stripped.count("[") - stripped.count("]")
+                depth, in_ml = _scan(line[km.end() :])
 
     def _resolve(self, names: Sequence[str], aot_count: dict[tuple, int]) -> tuple:
         """A dotted header inside an array of tables refers to its latest entry."""
