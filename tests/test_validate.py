@@ -175,6 +175,35 @@ BROKEN: list[Broken] = [
         "[[jobs]]",
         "'competitive' is required in [jobs.0]",
     ),
+    # Positions stay right after values that look like structure (regressions).
+    Broken(
+        "P-0118.toml",
+        _b(valid("P-0118").replace('notes = ""\n', 'goals = ["fix [bike", "b"]\nnotes = ""\n'))
+        + b'disclosure = "maybe"\n',
+        "disclosure",
+        "disclosure: 'maybe' is not one of",
+    ),
+    Broken(
+        "P-0119.toml",
+        _b(
+            valid("P-0119").replace("Valid Person", "Line\u2028sep\x85next")
+            + 'disclosure = "maybe"\n'
+        ),
+        "disclosure",
+        "disclosure: 'maybe' is not one of",
+    ),
+    Broken(
+        "P-0120.toml",
+        _b(
+            swap("P-0120", 'referral_source = "CSM"', 'referral_source = \'CSM """ x\'').replace(
+                'notes = ""\n',
+                'goals = [\n  "a ]",\n  "b",\n]\nnotes = """\nphase = "x"\n[closure]\n"""\n',
+            )
+            + 'disclosure = "maybe"\n'
+        ),
+        "disclosure",
+        "disclosure: 'maybe' is not one of",
+    ),
 ]
 
 CONFLICTED = valid("P-0200") + (
