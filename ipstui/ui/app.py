@@ -105,6 +105,27 @@ class IpsApp(App[int]):
             self._latest = cl
             self._fingerprint = fp
         self.call_from_thread(self._loaded, cl, cards)
+        self.call_from_thread(self._sync_status, self._sync_words(cl))
+
+    def _sync_words(self, cl: Caseload) -> str:
+        """ahead / behind / in sync / needs a decision, without touching the network."""
+        n_conf = sum(1 for p in cl.participants.values() if p.has_conflicts)
+        words = ""
+        try:
+            from ipstui.core.sync import status
+
+            st = status(self.root) if cl.is_git else None
+        except Exception:  # noqa: BLE001 — the status line is informative only
+            st = None
+        if st is None or not st.has_remote:
+            words = "no remote"
+        elif st.ahead or st.behind:
+            words = f"{st.ahead} ahead, {st.behind} behind"
+        else:
+            words = "in sync"
+        if n_conf:
+            words += f", ⚑ {n_conf} need a decision"
+        return words
 
     def _ensure_driver(self) -> None:
         """A plain clone lacks the merge driver config; add it (SPEC §6)."""
