@@ -1,0 +1,732 @@
+#!/usr/bin/env python3
+"""Measure ipstui against its floors and targets (issue 6) and write bench/RESULTS.md.
+
+    python bench/run.py            # full run: N = 200, 2,000, 20,000 (generation is cached)
+    python bench/run.py --quick    # smoke run on small caseloads, < 1 min
+    python bench/run.py --runs 7 --only open,due --sizes 2000
+
+Every figure is the median of several runs of a real process (or of repeated actions in
+one app), measured in the same run as its floor, with floors and subjects interleaved so
+that background load hits both alike. See bench/README.md for what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import pty
+import shlex
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+if str(BENCH_DIR.parent) not in sys.path:
+    sys.path.insert(0, str(BENCH_DIR.parent))
+
+from bench import generate  # noqa: E402
+from bench.common import (  # noqa: E402
+    OUT_DIR,
+    PROJECT_DIR,
+    TODAY,
+    ChildRun,
+    TreeSampler,
+    git,
+    git_env,
+    run_child,
+)
+
+CACHE_FILE = "ipstui-parse-cache.pickle"
+PROBES = str(BENCH_DIR / "probes.py")
+PY = sys.executable
+HISTORY_PID = "P-00001"
+CONTACT_NOTE = "Phone call to confirm the next appointment; sounded motivated."
+TRACKER_ERROR = "fds_to_keep"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to build and measure."""
+
+    sizes: tuple[int, ...]
+    commits: dict[int, int]
+    edit_n: int
+    edit_commits: int
+    history: tuple[str, int]
+    runs: int
+    cold_runs: dict[int, int]
+    moves: int
+    keys: str
+
+
+FULL = Plan(
+    sizes=(200, 2_000, 20_000),
+    commits={200: 200, 2_000: 1_000, 20_000: 5_000},
+    edit_n=20_000,
+    edit_commits=5_000,
+    history=(HISTORY_PID, 500),
+    runs=5,
+    cold_runs={200: 5, 2_000: 5, 20_000: 3},
+    moves=10,
+    keys="anna<<<<p-001<<<<<ma<<",
+)
+QUICK = Plan(
+    sizes=(100, 600),
+    commits={100: 50, 600: 300},
+    edit_n=600,
+    edit_commits=300,
+    history=(HISTORY_PID, 60),
+    runs=3,
+    cold_runs={100: 2, 600: 2},
+    moves=4,
+    keys="an<<p-<<",
+)
+
+
+@dataclass
+class Row:
+    figure: str
+    n: int | None
+    values: list[float]
+    floor: list[float] | None = None
+    unit: str = "s"
+    target: float | None = None
+    target_is_ratio: bool = False
+    note: str = ""
+    error: str = ""
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.values) if self.values else None
+
+    @property
+    def floor_median(self) -> float | None:
+        return statistics.median(self.floor) if self.floor else None
+
+    @property
+    def ratio(self) -> float | None:
+        m, f = self.median, self.floor_median
+        return m / f if m is not None and f else None
+
+    @property
+    def met(self) -> bool | None:
+        if self.target is None:
+            return None
+        if self.error:
+            return False
+        got = self.ratio if self.target_is_ratio else self.median
+        return None if got is None else got <= self.target
+
+
+@dataclass
+class Results:
+    rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, row: Row) -> Row:
+        self.rows.append(row)
+        print("  " + _fmt_row(row), file=sys.stderr, flush=True)
+        return row
+
+
+# ---------------------------------------------------------------- caseloads
+
+
+def caseload(n: int, k: int, history: tuple[str, int] | None) -> Path:
+    """The generated caseload for these parameters, built once and cached in bench/out/."""
+    hist = f"-h{history[0]}x{history[1]}" if history else ""
+    root = OUT_DIR / "caseloads" / f"n{n}-k{k}{hist}-g{generate.GENERATOR_VERSION}"
+    marker = root / ".git" / "bench-generated.json"
+    if marker.exists():
+        info = json.loads(marker.read_text())
+        restore(root, info["head"])
+        return root
+    if root.exists():
+        import shutil
+
+        shutil.rmtree(root)
+    print(f"generating {root.name} (once; cached in bench/out/) ...", file=sys.stderr)
+    stats = generate.generate(root, n, k, history)
+    marker.write_text(json.dumps(stats))
+    return root
+
+
+def head_of(root: Path) -> str:
+    return json.loads((root / ".git" / "bench-generated.json").read_text())["head"]
+
+
+def restore(root: Path, head: str) -> None:
+    """Put the caseload back exactly as generated (edits made by a previous run undone)."""
+    if git(root, "rev-parse", "HEAD").strip() != head or git(root, "status", "--porcelain"):
+        git(root, "reset", "-q", "--hard", head)
+        git(root, "clean", "-qfd", "--", "participants")
+
+
+def drop_cache(root: Path) -> None:
+    (root / ".git" / CACHE_FILE).unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- processes
+
+
+def _report_path() -> str:
+    fd, path = tempfile.mkstemp(prefix="ipstui-bench-", suffix=".json")
+    os.close(fd)
+    os.unlink(path)
+    return path
+
+
+def _read_report(path: str) -> dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, ValueError):
+        return {}
+    finally:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+@dataclass
+class AppRun:
+    seconds: float | None
+    maxrss_mb: float
+    tree_mb: float
+    report: dict[str, Any]
+
+
+def run_in_pty(argv: Sequence[str], env: dict[str, str], size: tuple[int, int] = (160, 50)):
+    """Run a process with a real terminal (a pty of `size`), draining what it draws."""
+    import fcntl
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
+    env = dict(env, TERM="xterm-256color", COLUMNS=str(size[0]), LINES=str(size[1]))
+    t_wall = time.time()
+    proc = subprocess.Popen(
+        list(argv), stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+    )
+    os.close(slave)
+    sampler = TreeSampler(proc.pid)
+    drawn = bytearray()
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 1 << 16)
+            except OSError:
+                break
+            if not chunk:
+                break
+            drawn.extend(chunk[-4096:])
+
+    th = threading.Thread(target=drain, daemon=True)
+    th.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    tree = sampler.stop()
+    os.close(master)
+    th.join(timeout=2)
+    return t_wall, os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024, tree, bytes(drawn)
+
+
+def open_app(root: Path, *, prestart: bool, headless: bool) -> AppRun:
+    report = _report_path()
+    argv = [PY, PROBES, "open", str(root), "--today", TODAY.isoformat(), "--report", report]
+    env = git_env({"BENCH_PRESTART_TRACKER": "1" if prestart else "0"})
+    if headless:
+        run = run_child([*argv, "--headless"], env=env, sample_tree=True)
+        t_wall, code, maxrss, tree = run.spawned_at, run.returncode, run.maxrss_mb, run.tree_mb
+        drawn = run.stderr
+    else:
+        t_wall, code, maxrss, tree, drawn = run_in_pty(argv, env)
+    rep = _read_report(report)
+    if "t_frame" not in rep:
+        rep.setdefault("error", f"exit {code}: " + drawn[-600:].decode("utf-8", "replace"))
+        return AppRun(None, maxrss, tree, rep)
+    return AppRun(rep["t_frame"] - t_wall, maxrss, tree, rep)
+
+
+def floor_open(root: Path) -> tuple[float, float]:
+    report = _report_path()
+    run = run_child([PY, PROBES, "floor-open", str(root), "--report", report])
+    rep = _read_report(report)
+    if "t_done" not in rep:
+        raise RuntimeError(f"floor-open failed: {run.stderr.decode()[-500:]}")
+    return rep["t_done"] - run.spawned_at, run.maxrss_mb
+
+
+def timed(argv: Sequence[str], cwd: Path | None = None, stdin: bytes | None = None) -> ChildRun:
+    run = run_child(argv, cwd=cwd, stdin=stdin)
+    if run.returncode != 0:
+        raise RuntimeError(
+            f"{shlex.join(argv)} exited {run.returncode}: {run.stderr.decode()[-800:]}"
+        )
+    return run
+
+
+def ipstui(root: Path, *args: str) -> list[str]:
+    return [PY, "-m", "ipstui", "-C", str(root), *args, "--today", TODAY.isoformat()]
+
+
+# ---------------------------------------------------------------- figures
+
+
+def bench_open_due(
+    res: Results, root: Path, n: int, runs: int, cold_runs: int, headless: bool, only: set[str]
+) -> None:
+    """open (cold, warm), due --json, their floors, and peak memory at one N."""
+    print(f"[N={n:,}] open / due / memory ({runs} runs, {cold_runs} cold)", file=sys.stderr)
+    # Warm-up: compiled bytecode, the page cache, the parse cache.
+    timed(ipstui(root, "due", "--json"))
+    floor_open(root)
+    timed([PY, PROBES, "floor-due", str(root), "--report", os.devnull])
+    cold: list[float] = []
+    warm: list[float] = []
+    f_open: list[float] = []
+    due: list[float] = []
+    f_due: list[float] = []
+    mem_cold: list[float] = []
+    mem_warm: list[float] = []
+    rss_cold: list[float] = []
+    rss_warm: list[float] = []
+    f_rss: list[float] = []
+    due_rss: list[float] = []
+    prestart = False
+    cold_error = ""
+    warm_error = ""
+    for i in range(runs):
+        if "open" in only:
+            t, rss = floor_open(root)
+            f_open.append(t)
+            f_rss.append(rss)
+            if i < cold_runs:
+                drop_cache(root)
+                r = open_app(root, prestart=prestart, headless=headless)
+                if r.seconds is None and TRACKER_ERROR in r.report.get("error", ""):
+                    cold_error = r.report["error"]
+                    prestart = True
+                    drop_cache(root)
+                    r = open_app(root, prestart=True, headless=headless)
+                if r.seconds is None:
+                    cold_error = r.report.get("error", "no report")
+                else:
+                    cold.append(r.seconds)
+                    mem_cold.append(r.tree_mb)
+                    rss_cold.append(r.maxrss_mb)
+                    _check_loaded(r.report, n)
+            if not (root / ".git" / CACHE_FILE).exists():
+                timed(ipstui(root, "due", "--json"))  # the warm runs need a cache
+            r = open_app(root, prestart=False, headless=headless)
+            if r.seconds is None:
+                warm_error = r.report.get("error", "no report")
+            else:
+                warm.append(r.seconds)
+                mem_warm.append(r.tree_mb)
+                rss_warm.append(r.maxrss_mb)
+                _check_loaded(r.report, n, cached=True)
+        if "due" in only:
+            f_due.append(timed([PY, PROBES, "floor-due", str(root), "--report", os.devnull]).wall)
+            run = timed(ipstui(root, "due", "--json"))
+            due.append(run.wall)
+            due_rss.append(run.maxrss_mb)
+    if "open" in only:
+        note = ""
+        if prestart:
+            note = "app fails to load without the workaround; measured with it (see notes)"
+            res.notes.append(
+                f"open cold N={n:,}: the app never finished loading ({cold_error}); "
+                "measured with BENCH_PRESTART_TRACKER=1 (resource tracker started before "
+                "Textual replaces sys.stderr)."
+            )
+        res.add(
+            Row(
+                "open, cold (no cache)",
+                n,
+                cold,
+                f_open,
+                target=6.0 if n == 20_000 else None,
+                note=note,
+                error=cold_error if not cold else "",
+            )
+        )
+        res.add(
+            Row(
+                "open, warm",
+                n,
+                warm,
+                f_open,
+                target={2_000: 0.8, 20_000: 1.5}.get(n),
+                error=warm_error if not warm else "",
+            )
+        )
+    if "due" in only:
+        res.add(Row("`due --json`, warm", n, due, f_due, target=1.0 if n == 20_000 else None))
+    if "open" in only:
+        res.add(
+            Row(
+                "peak memory, open cold (process tree)",
+                n,
+                mem_cold,
+                f_rss,
+                unit="MB",
+                target=400 if n == 20_000 else None,
+                note="sum of RSS of the app and its parse workers; floor: floor-open RSS",
+            )
+        )
+        res.add(
+            Row(
+                "peak memory, open warm (process tree)",
+                n,
+                mem_warm,
+                f_rss,
+                unit="MB",
+                target=400 if n == 20_000 else None,
+            )
+        )
+        res.add(Row("peak RSS, app process alone, cold", n, rss_cold, f_rss, unit="MB"))
+    if "due" in only:
+        res.add(Row("peak RSS, `due --json`", n, due_rss, None, unit="MB"))
+
+
+def _check_loaded(report: dict[str, Any], n: int, cached: bool = False) -> None:
+    if report.get("participants") != n or report.get("problems"):
+        raise RuntimeError(f"the app loaded {report.get('participants')} of {n}: {report}")
+    if cached and report.get("stats", {}).get("parsed"):
+        print(f"    note: warm open parsed {report['stats']['parsed']} files", file=sys.stderr)
+
+
+def _floor_commit(root: Path, rel: str, make: Callable[[dict[str, Any]], dict[str, Any]]) -> float:
+    """Write the next version of `rel` the way ipstui would, then time `git commit` of it."""
+    from ipstui.core.changes import commit_message
+    from ipstui.core.storage import dumps, loads_bytes
+
+    path = root / rel
+    old = loads_bytes(path.read_bytes(), rel)
+    new = make(old)
+    message, _ = commit_message(str(old["id"]), old, new)
+    path.write_text(dumps(new), encoding="utf-8")
+    run = timed(
+        ["git", "-C", str(root), "commit", "-q", "-F", "-", "--", rel], stdin=message.encode()
+    )
+    return run.wall
+
+
+def bench_history(res: Results, root: Path, n: int, plan: Plan) -> None:
+    pid, count = plan.history
+    rel = f"participants/{pid}.toml"
+    got = int(git(root, "rev-list", "--count", "HEAD", "--", rel).strip())
+    print(f"[N={n:,}] history of {pid} ({got} commits)", file=sys.stderr)
+    timed(ipstui(root, "log", pid))
+    mine, floor = [], []
+    for _ in range(plan.runs):
+        floor.append(timed(["git", "-C", str(root), "log", "-p", "--", rel]).wall)
+        mine.append(timed(ipstui(root, "log", pid)).wall)
+    total = git(root, "rev-list", "--count", "HEAD").strip()
+    res.add(
+        Row(
+            f"history: `ipstui log` ({got} of {total} commits)",
+            n,
+            mine,
+            floor,
+            target=1.5,
+            target_is_ratio=True,
+            note="floor: `git log -p -- <file>`",
+        )
+    )
+
+
+def bench_cli_contact(res: Results, root: Path, n: int, plan: Plan) -> None:
+    pid = "P-00002"
+    rel = f"participants/{pid}.toml"
+    print(f"[N={n:,}] CLI contact on {pid}", file=sys.stderr)
+
+    def append(d: dict[str, Any]) -> dict[str, Any]:
+        new = dict(d)
+        contact = {"on": TODAY, "kind": "phone", "by": "anna", "note": CONTACT_NOTE}
+        new["contacts"] = [*d.get("contacts", []), contact]
+        return new
+
+    args = ("contact", pid, "--kind", "phone", "--on", TODAY.isoformat(), "--by", "anna")
+    timed([*ipstui(root, *args), "--note", CONTACT_NOTE])  # warm-up
+    mine, floor = [], []
+    for _ in range(plan.runs):
+        floor.append(_floor_commit(root, rel, append))
+        mine.append(timed([*ipstui(root, *args), "--note", CONTACT_NOTE]).wall)
+    res.add(
+        Row(
+            "edit: CLI `contact` (whole process)",
+            n,
+            mine,
+            floor,
+            target=3.0,
+            target_is_ratio=True,
+            note="floor: `git commit` of the same appended contact",
+        )
+    )
+
+
+def pick_movable(root: Path) -> str:
+    """A participant whose previous and next phases are both on the board."""
+    import tomllib
+
+    for i in range(3, 1000):
+        pid = generate.pid_of(i)
+        path = root / "participants" / f"{pid}.toml"
+        if not path.exists():
+            break
+        with path.open("rb") as fh:
+            if tomllib.load(fh).get("phase") in ("engagement", "assessment", "plan", "job_search"):
+                return pid
+    raise RuntimeError("no participant in a middle phase")
+
+
+def bench_app(res: Results, root: Path, n: int, plan: Plan, only: set[str]) -> None:
+    from ipstui.core.model import PHASES
+
+    pid = pick_movable(root)
+    rel = f"participants/{pid}.toml"
+    print(f"[N={n:,}] in the app: filter keystrokes, moves of {pid}", file=sys.stderr)
+    if not (root / ".git" / CACHE_FILE).exists():
+        timed(ipstui(root, "due", "--json"))
+    report = _report_path()
+    moves = plan.moves if "edit" in only else 0
+    keys = plan.keys if "filter" in only else ""
+    argv = [PY, PROBES, "app", str(root), "--today", TODAY.isoformat(), "--report", report]
+    argv += ["--move", pid, "--moves", str(moves), "--keys", keys]
+    run = run_child(argv, env=git_env({"BENCH_PRESTART_TRACKER": "1"}))
+    rep = _read_report(report)
+    if run.returncode != 0 or not rep:
+        raise RuntimeError(f"app probe failed: {run.stderr.decode()[-1500:]}")
+    if "filter" in only:
+        res.add(
+            Row(
+                "filter keystroke: key to next board frame",
+                n,
+                rep["keys"],
+                None,
+                target=0.050,
+                note=f"{len(rep['keys'])} keystrokes",
+            )
+        )
+        res.add(Row("filter: `BoardScreen.redraw()` alone", n, rep["redraw"], None))
+    if "edit" in only:
+        phase0 = None
+
+        def toggle(d: dict[str, Any]) -> dict[str, Any]:
+            nonlocal phase0
+            new = dict(d)
+            i = PHASES.index(d["phase"])
+            phase0 = phase0 or d["phase"]
+            new["phase"] = PHASES[i + 1] if d["phase"] == phase0 else PHASES[i - 1]
+            new["phase_since"] = TODAY
+            return new
+
+        floor = [_floor_commit(root, rel, toggle) for _ in range(plan.runs * 2)]
+        res.add(
+            Row(
+                "edit: move in the app (until saved)",
+                n,
+                rep["move_saved"],
+                floor,
+                target=1.3,
+                target_is_ratio=True,
+                note="floor: `git commit` of the same phase change",
+            )
+        )
+        res.add(Row("edit: move in the app (until next frame)", n, rep["move_frame"], floor))
+
+
+# ---------------------------------------------------------------- output
+
+
+def _fmt(v: float | None, unit: str) -> str:
+    if v is None:
+        return "—"
+    if unit == "MB":
+        return f"{v:,.0f} MB"
+    if v < 1:
+        return f"{v * 1000:,.1f} ms" if v < 0.1 else f"{v * 1000:,.0f} ms"
+    return f"{v:,.2f} s"
+
+
+def _fmt_target(row: Row) -> str:
+    if row.target is None:
+        return ""
+    if row.target_is_ratio:
+        return f"≤ {row.target:g}× floor"
+    return f"≤ {_fmt(row.target, row.unit)}"
+
+
+def _fmt_met(row: Row) -> str:
+    met = row.met
+    if met is None:
+        return ""
+    return "yes" if met else "**NO**"
+
+
+def _fmt_row(row: Row) -> str:
+    n = f"{row.n:,}" if row.n else ""
+    ratio = f"{row.ratio:.2f}×" if row.ratio is not None else "—"
+    median = _fmt(row.median, row.unit) if not row.error else f"failed: {row.error[:80]}"
+    return (
+        f"| {row.figure} | {n} | {median} | {_fmt(row.floor_median, row.unit)} | {ratio} "
+        f"| {_fmt_target(row)} | {_fmt_met(row)} | {len(row.values)} |"
+    )
+
+
+def table(res: Results) -> str:
+    head = (
+        "| figure | N | median | floor | ratio | target | met? | runs |\n"
+        "|---|--:|--:|--:|--:|---|---|--:|"
+    )
+    return "\n".join([head, *(_fmt_row(r) for r in res.rows)])
+
+
+def machine() -> dict[str, str]:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 2**20:.1f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    import textual
+
+    gitv = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
+    rev = subprocess.run(
+        ["git", "-C", str(PROJECT_DIR), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return {
+        "cpus": str(os.cpu_count()),
+        "cpu": cpu or platform.processor(),
+        "memory": mem,
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "git": gitv.replace("git version ", ""),
+        "textual": textual.__version__,
+        "ipstui commit": rev,
+    }
+
+
+def write_results(path: Path, res: Results, info: dict[str, Any]) -> None:
+    m = info["machine"]
+    lines = [
+        "# ipstui benchmark results",
+        "",
+        f"- **Date**: {info['date']}",
+        f"- **Command**: `{info['command']}`",
+        f"- **Machine**: {m['cpus']} CPUs ({m['cpu']}), {m['memory']} RAM, {m['os']}",
+        f"- **Software**: Python {m['python']}, git {m['git']}, Textual {m['textual']}, "
+        f"ipstui at {m['ipstui commit']}",
+        f"- **Load average** at start / end: {info['load_start']} / {info['load_end']}"
+        + (" — the machine was busy; expect noise" if info["busy"] else ""),
+        f"- **Duration**: {info['duration']}",
+        f"- **Open** is measured {info['open_mode']}.",
+        "",
+        table(res),
+        "",
+        "Medians over the runs shown; floors were measured in the same run, interleaved "
+        "with the subject. `ratio` = median / floor median. What each figure and floor "
+        "measure: bench/README.md.",
+    ]
+    if res.notes:
+        lines += ["", "## Notes", ""] + [f"- {n}" for n in res.notes]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="small caseloads, few runs (< 1 min)")
+    ap.add_argument("--runs", type=int, help="runs per figure (default 5; quick 3)")
+    ap.add_argument("--sizes", help="comma-separated N for open/due (default 200,2000,20000)")
+    ap.add_argument(
+        "--only",
+        default="open,due,history,edit,filter",
+        help="subset of: open,due,history,edit,filter",
+    )
+    ap.add_argument(
+        "--headless", action="store_true", help="open the app headless instead of in a pty"
+    )
+    ap.add_argument("--out", type=Path, help="where to write the results markdown")
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args(argv)
+    plan = QUICK if args.quick else FULL
+    if args.runs:
+        plan = Plan(**{**plan.__dict__, "runs": args.runs})
+    sizes = tuple(int(x) for x in args.sizes.split(",")) if args.sizes else plan.sizes
+    only = {x.strip() for x in args.only.split(",") if x.strip()}
+    t0 = time.time()
+    info: dict[str, Any] = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": shlex.join(["python", "bench/run.py", *(argv or sys.argv[1:])]),
+        "machine": machine(),
+        "load_start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "open_mode": (
+            "headless (Textual's headless driver, 160×50)"
+            if args.headless
+            else "in a pseudo-terminal of 160×50 with Textual's real Linux driver"
+        ),
+    }
+    res = Results()
+    for n in sizes:
+        if only & {"open", "due"}:
+            k = plan.edit_commits if n == plan.edit_n else plan.commits.get(n, max(1, n // 2))
+            hist = plan.history if n == plan.edit_n else None
+            root = caseload(n, k, hist)
+            cold = plan.cold_runs.get(n, min(plan.runs, 3))
+            bench_open_due(res, root, n, plan.runs, cold, args.headless, only)
+    if only & {"history", "edit", "filter"}:
+        root = caseload(plan.edit_n, plan.edit_commits, plan.history)
+        head = head_of(root)
+        try:
+            if "history" in only:
+                bench_history(res, root, plan.edit_n, plan)
+            if "edit" in only:
+                bench_cli_contact(res, root, plan.edit_n, plan)
+            if only & {"edit", "filter"}:
+                bench_app(res, root, plan.edit_n, plan, only)
+        finally:
+            restore(root, head)
+    load_end = os.getloadavg()
+    info["load_end"] = " ".join(f"{x:.2f}" for x in load_end)
+    info["busy"] = max(load_end[0], float(info["load_start"].split()[0])) > 1.0
+    info["duration"] = f"{(time.time() - t0) / 60:.1f} min"
+    out = table(res)
+    print(out)
+    for note in res.notes:
+        print(f"note: {note}")
+    if not args.no_write:
+        path = args.out or (
+            OUT_DIR / "RESULTS-quick.md" if args.quick else BENCH_DIR / "RESULTS.md"
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_results(path, res, info)
+        print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
