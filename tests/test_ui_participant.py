@@ -372,6 +372,21 @@ async def test_stale_contact_is_refused(root: Path) -> None:
         assert "Giulia Rossi" in str(screen.query_one("#p-title").render())
 
 
+async def test_reload_from_disk_shows_the_new_version_and_keeps_edits(root: Path) -> None:
+    app = _app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot)
+        goals = screen.query_one("#field-goals", FormField)
+        goals.control.value = "gardening"
+        await pilot.pause()
+        _outside_edit(root, 'name = "Giulia R."', 'name = "Giulia Rossi"')
+        app.load_caseload()  # what the app's disk watcher does
+        await _wait(pilot, lambda: "changed outside" in _banner(screen))
+        assert screen.query_one("#field-name", FormField).control.value == "Giulia Rossi"
+        assert goals.control.value == "gardening" and goals.has_class("-changed")
+        assert "Giulia Rossi" in str(screen.query_one("#p-title").render())
+
+
 # ---------------------------------------------------------------- jobs and tasks
 
 

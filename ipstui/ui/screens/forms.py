@@ -356,10 +356,10 @@ class FormField(Vertical):
             self.query_one(".field-note", Static).update(note)
 
     def set_changed(self, changed: bool) -> None:
-        """Mark an edited, unsaved field (label text and colour, not colour alone)."""
+        """Mark an edited, unsaved field (a ✎ and a colour, not colour alone)."""
         self.set_class(changed, "-changed")
         if self.is_mounted:
-            text = f"{self.label_text} (edited)" if changed else self.label_text
+            text = f"✎ {self.label_text}" if changed else self.label_text
             self.query_one(".field-label", Label).update(text)
 
 

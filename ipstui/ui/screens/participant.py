@@ -112,7 +112,7 @@ _SPECS: dict[str, DetailSpec] = {
         DetailSpec("referral_source", "Referred by", "choice"),
         DetailSpec("referred_on", "Referred on", "date"),
         DetailSpec("first_contact_on", "First contact on", "date"),
-        DetailSpec("enrolled_on", "Enrolled on (starts the job-search clock)", "date"),
+        DetailSpec("enrolled_on", "Enrolled on (starts job-search clock)", "date"),
         DetailSpec("first_employer_contact_on", "First employer contact on", "date"),
         DetailSpec("benefits_counseling_on", "Latest benefits counselling", "date"),
         DetailSpec("career_profile_updated_on", "Career profile updated on", "date"),
@@ -232,6 +232,9 @@ class ParticipantScreen(Screen[None]):
         self._submitted: dict[str, Any] | None = None
         """Data of a Details save in flight, to recognise our own save coming back."""
         self._history_blob: str | None = None
+        self._pending = 0
+        """Edits of this screen in flight: a snapshot change meanwhile is (likely) ours."""
+        self._banner_kind = ""
         self._last_rebase: tuple[str, dict[str, Any]] | None = None
         """(blob, what moved) of the latest rebase, for the stale-edit message."""
         self._row_refs: dict[str, list[int]] = {"jobs": [], "tasks": []}
@@ -352,7 +355,20 @@ class ParticipantScreen(Screen[None]):
                 self._load_details(p)  # our own save came back
             else:
                 summary = self._rebase_details(prev, p)
+                if not self._pending and not summary["replaced"] and summary["underneath"]:
+                    self._banner(
+                        f"{p.id} was changed outside this screen "
+                        f"({', '.join(summary['underneath'])}); the new version is shown"
+                        + (" and your unsaved edits are kept." if summary["kept"] else "."),
+                        "info",
+                    )
         self.participant = p
+        if same and not reset:
+            # Same record (a reload or a new day): only what depends on the date.
+            self._draw_header(p)
+            self._draw_deadlines(p)
+            self._draw_tasks(p)
+            return summary
         self._draw(p)
         if self._history_blob != p.blob:
             self._history_blob = p.blob
@@ -593,6 +609,7 @@ class ParticipantScreen(Screen[None]):
 
     def _banner(self, text: str, kind: str = "info") -> None:
         banner = self.query_one("#p-banner", Static)
+        self._banner_kind = kind if text else ""
         banner.update(text)
         for k in ("error", "warning", "info"):
             banner.set_class(k == kind and bool(text), f"-{k}")
@@ -806,15 +823,21 @@ class ParticipantScreen(Screen[None]):
         """One edit through the app's worker; the outcome is shown here too."""
 
         def done(result: SaveResult) -> None:
-            self._banner("")
-            if on_done is not None and self.is_attached:
+            self._pending -= 1
+            if not self.is_attached:
+                return
+            if self._banner_kind in ("error", "info"):
+                self._banner("")  # an earlier failure or notice is over
+            if on_done is not None:
                 on_done(result)
 
         def failed(exc: Exception) -> None:
+            self._pending -= 1
             self._submitted = None
             if self.is_attached:
                 self._edit_failed(label, exc)
 
+        self._pending += 1
         self.app.run_edit(  # type: ignore[attr-defined]
             label, func, *args, on_done=done, on_error=failed, **kwargs
         )
