@@ -28,6 +28,11 @@ TEAM: dict[str, dict[str, str]] = {
 BENCH_AUTHOR = ("Bench Runner", "bench@example.org")
 
 
+def ipstui_dir() -> Path:
+    """The ipstui checkout under test: $BENCH_IPSTUI_DIR (run.py --ipstui), else this one."""
+    return Path(os.environ.get("BENCH_IPSTUI_DIR") or PROJECT_DIR)
+
+
 def git_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment of every git and ipstui process the benchmark starts: no user or
     system git config, a fixed identity, and ipstui importable from this checkout."""
@@ -50,7 +55,7 @@ def git_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
             "GIT_TERMINAL_PROMPT": "0",
             "LC_ALL": "C",
             "PYTHONPATH": os.pathsep.join(
-                [str(PROJECT_DIR)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
+                [str(ipstui_dir())] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
             ),
         }
     )

@@ -24,7 +24,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# The ipstui under test: BENCH_IPSTUI_DIR (run.py --ipstui), else this checkout.
+sys.path.insert(0, os.environ.get("BENCH_IPSTUI_DIR") or str(Path(__file__).resolve().parents[1]))
 
 
 def _write(report: str, obj: dict[str, Any]) -> None:

@@ -44,6 +44,7 @@ from bench.common import (  # noqa: E402
     TreeSampler,
     git,
     git_env,
+    ipstui_dir,
     run_child,
 )
 
@@ -614,11 +615,18 @@ def machine() -> dict[str, str]:
     import textual
 
     gitv = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
+    where = ipstui_dir()
     rev = subprocess.run(
-        ["git", "-C", str(PROJECT_DIR), "rev-parse", "--short", "HEAD"],
+        ["git", "-C", str(where), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", str(where), "status", "--porcelain", "--", "ipstui"],
         capture_output=True,
         text=True,
     ).stdout.strip()
+    rev = (rev or "?") + (" with uncommitted changes in ipstui/" if dirty else "")
+    if where != PROJECT_DIR:
+        rev += f" ({where})"
     return {
         "cpus": str(os.cpu_count()),
         "cpu": cpu or platform.processor(),
@@ -670,9 +678,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--headless", action="store_true", help="open the app headless instead of in a pty"
     )
+    ap.add_argument(
+        "--ipstui",
+        type=Path,
+        metavar="DIR",
+        help="measure the ipstui package in DIR (a checkout or scratch copy) instead of this one",
+    )
     ap.add_argument("--out", type=Path, help="where to write the results markdown")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args(argv)
+    if args.ipstui:
+        os.environ["BENCH_IPSTUI_DIR"] = str(args.ipstui.resolve())
     plan = QUICK if args.quick else FULL
     if args.runs:
         plan = Plan(**{**plan.__dict__, "runs": args.runs})
