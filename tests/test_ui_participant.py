@@ -486,9 +486,11 @@ async def test_suspend_and_resume(root: Path) -> None:
         await _commit(pilot, root, before)
         assert _subject(root) == "P-0001: suspend (relapse)"
         assert "SUSPENDED" in str(screen.query_one(".marker.-suspended").render())
-        await pilot.press("s")  # already suspended: the key does nothing here
+        await pilot.press("s")  # already suspended: says so (and never starts a sync)
         await pilot.pause()
         assert app.screen is screen
+        assert any("already suspended" in n.message for n in app._notifications)
+        assert not any("Sync" in n.message for n in app._notifications)
         await pilot.press("S")
         await _commit(pilot, root, before + 1)
         assert _subject(root) == "P-0001: resume"
@@ -606,6 +608,23 @@ async def test_new_participant_form_returns_typed_values(root: Path) -> None:
             "pid": None,
         }
     ]
+
+
+async def test_user_text_is_shown_literally_and_unlisted_values_kept(root: Path) -> None:
+    edits.new_participant(
+        load(root),
+        name="Jo [b]bold[/b]",
+        specialist="mette",
+        referral_source="Job centre [north]",
+        today=date(2026, 11, 2),
+    )
+    app = _app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot, "P-0002")
+        assert "Jo [b]bold[/b]" in str(screen.query_one("#p-title").render())
+        source = screen.query_one("#field-referral_source", FormField).control
+        assert source.value == "Job centre [north]"  # not in the team's list: under Other…
+        assert source.input.value == "Job centre [north]"
 
 
 def test_forms_module_has_no_storage_code() -> None:

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding
@@ -60,6 +61,11 @@ def readable(code: str, labels: dict[str, str] | None = None) -> str:
     if labels and code in labels:
         return labels[code]
     return code.replace("_", " ").capitalize()
+
+
+def plain(text: str) -> Text:
+    """User data shown in a widget that would otherwise read it as markup."""
+    return Text(text)
 
 
 def options(codes: Iterable[str], labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
@@ -230,7 +236,7 @@ class ChoiceOrText(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Select(
-            [(c, c) for c in self._choices] + [("Other…", self.OTHER)],
+            [(plain(c), c) for c in self._choices] + [("Other…", self.OTHER)],
             allow_blank=self._allow_blank or not self._choices,
             prompt="Choose",
             compact=self._compact,
@@ -330,10 +336,10 @@ class FormField(Vertical):
         self.error: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Label(self.label_text, classes="field-label")
+        yield Label(self.label_text, classes="field-label", markup=False)
         yield self.control
         if self.hint:
-            yield Static(self.hint, classes="field-hint")
+            yield Static(self.hint, classes="field-hint", markup=False)
         yield Static("", classes="field-note", markup=False)
         yield Static("", classes="field-error", markup=False)
 
@@ -556,8 +562,11 @@ def _date_input(value: date | None) -> Input:
     return Input(value=value.isoformat() if value else "", placeholder=DATE_HINT, max_length=10)
 
 
-def _team_options(specialists: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(f"{name} ({key})" if name and name != key else key, key) for key, name in specialists]
+def _team_options(specialists: Sequence[tuple[str, str]]) -> list[tuple[Text, str]]:
+    return [
+        (plain(f"{name} ({key})" if name and name != key else key), key)
+        for key, name in specialists
+    ]
 
 
 class ContactForm(FormScreen):
@@ -832,8 +841,8 @@ class ConflictForm(FormScreen):
             ours = self.current.get(name)
             theirs = rec.get("theirs")
             choices = [
-                (f"Keep this version: {show_value(ours, 40)}", "ours"),
-                (f"Take the other version: {show_value(theirs, 40)}", "theirs"),
+                (plain(f"Keep this version: {show_value(ours, 40)}"), "ours"),
+                (plain(f"Take the other version: {show_value(theirs, 40)}"), "theirs"),
             ]
             base = f"; both started from {show_value(rec['base'], 30)}" if "base" in rec else ""
             yield FormField(

@@ -72,6 +72,7 @@ from ipstui.ui.screens.forms import (
     editor_dir,
     field_of,
     options,
+    plain,
     raw_value,
     readable,
     run_editor,
@@ -253,19 +254,21 @@ class ParticipantScreen(Screen[None]):
                     yield Static("", id="details-problems", markup=False)
                     yield Static("", id="details-extra", markup=False)
             with TabPane("Contacts", id="tab-contacts"):
-                yield Static("c: log a contact", classes="tab-summary", id="contacts-summary")
+                yield Static(
+                    "c: log a contact", classes="tab-summary", markup=False, id="contacts-summary"
+                )
                 yield DataTable(id="contacts-table", cursor_type="row", zebra_stripes=True)
             with TabPane("Jobs", id="tab-jobs"):
-                yield Static("", classes="tab-summary", id="jobs-summary")
+                yield Static("", classes="tab-summary", markup=False, id="jobs-summary")
                 yield DataTable(id="jobs-table", cursor_type="row", zebra_stripes=True)
             with TabPane("Tasks", id="tab-tasks"):
-                yield Static("", classes="tab-summary", id="tasks-summary")
+                yield Static("", classes="tab-summary", markup=False, id="tasks-summary")
                 yield DataTable(id="tasks-table", cursor_type="row", zebra_stripes=True)
             with TabPane("Deadlines", id="tab-deadlines"):
-                yield Static("", classes="tab-summary", id="deadlines-summary")
+                yield Static("", classes="tab-summary", markup=False, id="deadlines-summary")
                 yield DataTable(id="deadlines-table", cursor_type="row", zebra_stripes=True)
             with TabPane("History", id="tab-history"):
-                yield Static("", classes="tab-summary", id="history-summary")
+                yield Static("", classes="tab-summary", markup=False, id="history-summary")
                 yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -274,7 +277,7 @@ class ParticipantScreen(Screen[None]):
         cl = self.caseload
         current = cl.participants.get(self.pid) if cl else None
         data = current.data if current else {}
-        selects: dict[str, list[tuple[str, str]]] = {}
+        selects: dict[str, list[tuple[str | Text, str]]] = {}
         for spec in DETAIL_SPECS:
             control: Widget
             if spec.kind == "select":
@@ -348,6 +351,8 @@ class ParticipantScreen(Screen[None]):
         prev = self.participant
         summary: dict[str, Any] = {}
         same = prev is not None and prev.blob == p.blob and prev.data == p.data
+        if prev is None and self._banner_kind == "error":
+            self._banner("")  # it is back (see _show_missing)
         if prev is None or reset:
             self._load_details(p)
         elif not same:
@@ -623,23 +628,24 @@ class ParticipantScreen(Screen[None]):
     def _field(self, name: str) -> FormField:
         return self.query_one(f"#field-{name}", FormField)
 
-    def _select_options(self, name: str, current: Any) -> list[tuple[str, str]]:
+    def _select_options(self, name: str, current: Any) -> list[tuple[str | Text, str]]:
         cl = self.caseload
         if name == "specialist":
             team = cl.settings.team if cl else {}
-            opts = [
-                (f"{s.name} ({k})" if s.name and s.name != k else k, k) for k, s in team.items()
+            opts: list[tuple[str | Text, str]] = [
+                (plain(f"{s.name} ({k})" if s.name and s.name != k else k), k)
+                for k, s in team.items()
             ]
         elif name == "phase":
             opts = [(PHASE_LABELS[ph], ph) for ph in PHASES]
         elif name == "disclosure":
-            opts = options(DISCLOSURE, DISCLOSURE_LABELS)
+            opts = list(options(DISCLOSURE, DISCLOSURE_LABELS))
         elif name == "support_mode":
-            opts = options(SUPPORT_MODES, SUPPORT_MODE_LABELS)
+            opts = list(options(SUPPORT_MODES, SUPPORT_MODE_LABELS))
         else:
             opts = []
         if current is not None and current not in [v for _, v in opts]:
-            opts.append((f"{current} (not in the list)", str(current)))
+            opts.append((plain(f"{current} (not in the list)"), str(current)))
         return opts
 
     def _set_control(self, f: FormField, raw: Any) -> None:
@@ -669,7 +675,7 @@ class ParticipantScreen(Screen[None]):
         choice = self._field("referral_source").control
         if isinstance(choice, ChoiceOrText) and choice._choices != sources:
             choice._choices = sources
-            choice.select.set_options([(s, s) for s in sources] + [("Other…", choice.OTHER)])
+            choice.select.set_options([(plain(s), s) for s in sources] + [("Other…", choice.OTHER)])
         self._baseline = raws_of(p.data)
         self._submitted = None
         for f in self._fields():
@@ -985,6 +991,16 @@ class ParticipantScreen(Screen[None]):
         self._run("Task done", edits.complete_task, self.pid, index, on=self.today)
 
     def action_suspend(self) -> None:
+        p = self.participant
+        if p is None:
+            return
+        if p.phase == "closed":
+            self.notify(f"{p.id} is closed; a closed participant cannot be suspended")
+            return
+        if p.suspended:
+            self.notify(f"{p.id} is already suspended; S resumes", severity="warning")
+            return
+
         def done(result: dict[str, Any] | None) -> None:
             if result:
                 self._run(
@@ -1074,7 +1090,8 @@ class ParticipantScreen(Screen[None]):
         if action in ("save", "edit_notes"):
             return tab == "details"
         if action == "suspend":
-            return p is not None and not p.suspended and p.phase != "closed"
+            # Always ours on this screen, so `s` never falls through to the app's sync.
+            return p is not None
         if action == "resume":
             return p is not None and p.suspended
         if action == "decide":
@@ -1130,7 +1147,7 @@ class ParticipantScreen(Screen[None]):
                 table.add_row(
                     when,
                     Text(rev.author),
-                    change.field,
+                    Text(change.field),
                     Text(f"{show_value(change.old, 40)} → {show_value(change.new, 40)}"),
                 )
                 rows += 1
