@@ -265,6 +265,20 @@ class ChoiceOrText(Vertical):
             return self.input.value.strip() or None
         return str(sel.value)
 
+    @property
+    def choices(self) -> list[str]:
+        return list(self._choices)
+
+    def set_choices(self, choices: Sequence[str]) -> None:
+        """Replace the known values, keeping the current value (under Other… if unlisted)."""
+        current = self.value
+        self._choices = list(dict.fromkeys(choices))
+        if self.is_mounted:
+            self.select.set_options(
+                [(plain(c), c) for c in self._choices] + [("Other…", self.OTHER)]
+            )
+            self.set_value(current)
+
     def set_value(self, value: str | None) -> None:
         """Show `value`: picked in the list when it is there, typed under Other… if not."""
         if not self.is_mounted:

@@ -673,9 +673,8 @@ class ParticipantScreen(Screen[None]):
         cl = self.caseload
         sources = list(cl.settings.referral_sources) if cl else []
         choice = self._field("referral_source").control
-        if isinstance(choice, ChoiceOrText) and choice._choices != sources:
-            choice._choices = sources
-            choice.select.set_options([(plain(s), s) for s in sources] + [("Other…", choice.OTHER)])
+        if isinstance(choice, ChoiceOrText) and choice.choices != sources:
+            choice.set_choices(sources)
         self._baseline = raws_of(p.data)
         self._submitted = None
         for f in self._fields():
