@@ -4,13 +4,16 @@ clones of it in a temporary folder. Nothing here touches the real home or git co
 from __future__ import annotations
 
 import subprocess
-from datetime import date
+from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import strategies as st
 
 from ipstui.core import storage
+from ipstui.core.validate import errors_only, participant_content_problems
 
 GITATTRIBUTES = "participants/*.toml merge=ipstui\n"
 
@@ -127,3 +130,122 @@ def is_clean_state(repo: Path) -> bool:
     on_branch = run(repo, "symbolic-ref", "-q", "HEAD", check=False).returncode == 0
     clean = run(repo, "status", "--porcelain").stdout.strip() == ""
     return on_branch and not busy and clean
+
+
+# ------------------------------------------------------------------ random concurrent edits
+
+PID = "P-0001"
+KINDS = ("meeting", "phone", "message", "employer", "team")
+SCALARS = {
+    "disclosure": ("yes", "no", "undecided"),
+    "support_mode": ("direct", "behind_the_scenes"),
+    "notes": ("", "likes mornings", "call after 10", "prefers text"),
+    "x_team_flag": ("red", "green", "blue"),
+}
+OPEN_PHASES = ("engagement", "assessment", "plan", "job_search", "follow_up")
+CLOSURE_REASONS = ("request", "moved", "other")
+
+op = st.one_of(
+    st.tuples(
+        st.just("contact"),
+        st.integers(1, 60),
+        st.sampled_from(KINDS),
+        st.sampled_from(["", "ok", "left a message"]),
+    ),
+    st.tuples(st.just("job"), st.integers(1, 60), st.sampled_from(["Coop", "Bar Roma"])),
+    st.tuples(st.just("task"), st.integers(1, 60), st.sampled_from(["Call", "Write CV"])),
+    st.tuples(st.just("set"), st.sampled_from(sorted(SCALARS)), st.integers(0, 3)),
+    st.tuples(st.just("phase"), st.sampled_from(OPEN_PHASES), st.integers(1, 60)),
+    st.tuples(st.just("close"), st.sampled_from(CLOSURE_REASONS), st.integers(1, 60)),
+    st.tuples(st.just("done"), st.integers(0, 5), st.integers(1, 60)),
+    st.tuples(st.just("end_job"), st.integers(0, 5), st.integers(1, 60)),
+)
+side_ops = st.lists(op, max_size=4)
+rounds_st = st.lists(st.tuples(side_ops, side_ops, st.booleans()), min_size=1, max_size=3)
+
+DAY0 = date(2026, 9, 30)
+
+
+def apply_edit(data: dict[str, Any], operation: tuple) -> bool:
+    """Apply one edit as the app would (the file stays valid); False when not applicable."""
+    kind = operation[0]
+    day = DAY0 + timedelta(
+        days=operation[1] if kind in ("contact", "job", "task") else operation[-1]
+    )
+    if kind == "contact":
+        c = {"on": day, "kind": operation[2], "by": "anna"}
+        if operation[3]:
+            c["note"] = operation[3]
+        data.setdefault("contacts", []).append(c)
+        data.setdefault("first_contact_on", day)  # as `ipstui contact` does
+    elif kind == "job":
+        data.setdefault("jobs", []).append(
+            {"employer": operation[2], "title": "Helper", "start": day, "competitive": True}
+        )
+    elif kind == "task":
+        data.setdefault("tasks", []).append({"due": day, "what": operation[2]})
+    elif kind == "set":
+        choices = SCALARS[operation[1]]
+        data[operation[1]] = choices[operation[2] % len(choices)]
+    elif kind == "phase":
+        if data["phase"] == operation[1]:
+            return False
+        data["phase"], data["phase_since"] = operation[1], day
+        data.pop("closure", None)
+    elif kind == "close":
+        if data["phase"] == "closed":
+            return False
+        data["phase"], data["phase_since"] = "closed", day
+        data["closure"] = {"on": day, "reason": operation[1]}
+    elif kind == "done":
+        open_tasks = [t for t in data.get("tasks", []) if "done_on" not in t]
+        if not open_tasks:
+            return False
+        open_tasks[operation[1] % len(open_tasks)]["done_on"] = day
+    elif kind == "end_job":
+        current = [j for j in data.get("jobs", []) if "end" not in j]
+        if not current:
+            return False
+        job = current[operation[1] % len(current)]
+        job["end"] = max(day, job["start"])
+        job["end_reason"] = "contract ended"
+    return True
+
+
+def covered(entry: dict, merged: list[dict]) -> bool:
+    """The entry survives: some merged entry holds every one of its fields."""
+    return any(
+        all(k in m and m[k] == v and type(m[k]) is type(v) for k, v in entry.items())
+        for m in merged
+    )
+
+
+CHECKED_FIELDS = tuple(SCALARS) + ("phase", "phase_since", "closure")
+
+
+def check_nothing_lost(base: dict, sides: list[dict], out: dict, stats: Counter) -> None:
+    for key in ("contacts", "jobs", "tasks"):
+        merged = out.get(key, [])
+        base_list = base.get(key, [])
+        for side in sides:
+            other = sides[1] if side is sides[0] else sides[0]
+            for entry in side.get(key, []):
+                if entry in base_list and entry not in other.get(key, []):
+                    continue  # the other side edited this entry; its edit is what counts
+                assert covered(entry, merged), (key, entry, merged)
+                stats["entries checked"] += 1
+    conflicts = out.get("conflicts", {})
+    for field in CHECKED_FIELDS:
+        for side in sides:
+            if field not in side or side.get(field) == base.get(field):
+                continue
+            value = side[field]
+            rec = conflicts.get(field, {})
+            assert value in (out.get(field), rec.get("ours"), rec.get("theirs")), (field, value)
+            stats["changed values checked"] += 1
+    firsts = [side["first_contact_on"] for side in sides if "first_contact_on" in side]
+    if firsts:
+        assert out["first_contact_on"] == min(firsts)
+    stats["conflict records"] += len(conflicts)
+    rel = f"participants/{PID}.toml"
+    assert not errors_only(participant_content_problems(out, rel, storage.dumps(out)))

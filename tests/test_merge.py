@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import copy
 import subprocess
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sync_helpers import commit_participant, isolate_git, participant, read_participant, run
+from hypothesis import given, settings
+from sync_helpers import (
+    apply_edit,
+    check_nothing_lost,
+    commit_participant,
+    isolate_git,
+    participant,
+    read_participant,
+    rounds_st,
+    run,
+)
 
 from ipstui.core import storage
 from ipstui.core.merge import driver_main, merge_texts
@@ -323,6 +334,26 @@ def test_entries_matched_by_content_not_position() -> None:
     assert out["contacts"] == [contact(4), contact(10), contact(20, note="x, and more")]
 
 
+def test_edit_is_matched_by_identity_not_by_looks() -> None:
+    # Ours ended the Bar Roma job and added a Coop one that looks more like the open
+    # Bar Roma job than the ended one does; theirs ended Bar Roma on another day.
+    def job(employer: str, **more) -> dict:
+        return {"employer": employer, "title": "Helper", "start": D(2026, 10, 1), **more}
+
+    ended = {"end_reason": "contract ended"}
+    base = edit(BASE, jobs=[job("Bar Roma", competitive=True)])
+    ours = edit(
+        base,
+        jobs=[job("Bar Roma", competitive=True, end=D(2026, 10, 1), **ended)]
+        + [job("Coop", competitive=True)],
+    )
+    theirs = edit(base, jobs=[job("Bar Roma", competitive=True, end=D(2026, 10, 2), **ended)])
+    out = merged(base, ours, theirs)
+    assert ours["jobs"][0] in out["jobs"] and ours["jobs"][1] in out["jobs"]
+    assert theirs["jobs"][0] in out["jobs"]
+    assert len(out["jobs"]) == 3
+
+
 def test_lists_without_base() -> None:
     ours = edit(BASE, contacts=[contact(4), contact(6)])
     theirs = edit(BASE, contacts=[contact(4), contact(5)])
@@ -350,6 +381,24 @@ def test_unparseable_side_raises_parse_error() -> None:
     # An unparseable base only means "no common version".
     out = storage.loads_bytes(merge_texts(b"nonsense ==", enc(BASE), enc(BASE), "x"))
     assert out == BASE
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(rounds=rounds_st)
+def test_random_concurrent_edits_merge_without_loss(rounds: list) -> None:
+    """The merge alone, fast, on the same random edits the git property test uses."""
+    current = storage.loads_bytes(enc(participant()))
+    for ops_a, ops_b, a_first in rounds:
+        sides = []
+        for ops in (ops_a, ops_b):
+            data = copy.deepcopy(current)
+            for operation in ops:
+                apply_edit(data, operation)
+            sides.append(storage.loads_bytes(enc(data)))
+        theirs, ours = sides if a_first else sides[::-1]
+        out = merged(current, ours, theirs)
+        check_nothing_lost(current, sides, out, Counter())
+        current = out
 
 
 # ------------------------------------------------------------------ git runs the driver

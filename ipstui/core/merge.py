@@ -22,8 +22,9 @@ Rules (SPEC §6), each chosen so that nothing either side wrote is lost:
   `phase = "closed"` holds exactly when `[closure]` is present.
 - `contacts`, `jobs` and `tasks` merge as the union of entries, ordered by date
   (`on`, `start`, `due`; stable). An entry is matched to its base version by content:
-  unchanged entries first, then the closest edited entry (more than half its fields
-  equal). An entry edited on one side takes the edit; edited on both, the edits merge
+  unchanged entries first, then the closest edited entry, which must keep the entry's
+  identity (a contact's `on` and `kind`, a job's `employer` and `start`, a task's
+  `what`) and more than half of its fields. An entry edited on one side takes the edit; edited on both, the edits merge
   field by field, and when they touch the same field differently both versions are kept
   as two entries. An entry removed on one side and edited on the other is kept, edited.
   Entries added on both sides that are equal appear once.
@@ -53,6 +54,8 @@ MISSING: Any = type("Missing", (), {"__repr__": lambda self: "<missing>"})()
 """Stands for a key absent from one version."""
 
 DATE_KEY = {"contacts": "on", "jobs": "start", "tasks": "due"}
+# Fields an edit of an entry keeps: change one and it is another entry.
+IDENTITY = {"contacts": ("on", "kind"), "jobs": ("employer", "start"), "tasks": ("what",)}
 PHASE_GROUP = ("phase", "phase_since", "closure")
 TABLE_FIELDS = frozenset({"suspension", "closure"})
 # Dates of events that mean "the first" or "the most recent" one: two different dates
@@ -213,8 +216,10 @@ def _is_entry_list(v: Any) -> bool:
     return isinstance(v, list) and all(isinstance(x, Mapping) for x in v)
 
 
-def _match(base: list[Mapping], side: list[Mapping]) -> dict[int, int]:
-    """Map base index -> side index: equal entries first, then the closest edits."""
+def _match(key: str, base: list[Mapping], side: list[Mapping]) -> dict[int, int]:
+    """Map base index -> side index: equal entries first, then edits. An edit keeps the
+    entry's identity (IDENTITY) and more than half of its fields; the closest wins, and
+    among equals the one nearest the base position."""
     pairs: dict[int, int] = {}
     free = list(range(len(side)))
     for bi, be in enumerate(base):
@@ -223,25 +228,24 @@ def _match(base: list[Mapping], side: list[Mapping]) -> dict[int, int]:
                 pairs[bi] = si
                 free.remove(si)
                 break
+    ident = IDENTITY[key]
     candidates = []
     for bi, be in enumerate(base):
         if bi in pairs:
             continue
         for si in free:
-            score, total = _similarity(be, side[si])
-            if 2 * score > total:
-                candidates.append((-score / total, bi, si))
+            se = side[si]
+            if not all(same(be.get(k, MISSING), se.get(k, MISSING)) for k in ident):
+                continue
+            kept = sum(1 for k in be if k in se and same(be[k], se[k]))
+            if 2 * kept > len(be):
+                candidates.append((-kept / len(be), abs(si - bi), bi, si))
     taken: set[int] = set()
-    for _, bi, si in sorted(candidates):
+    for *_, bi, si in sorted(candidates):
         if bi not in pairs and si not in taken:
             pairs[bi] = si
             taken.add(si)
     return pairs
-
-
-def _similarity(a: Mapping, b: Mapping) -> tuple[int, int]:
-    keys = set(a) | set(b)
-    return sum(1 for k in keys if k in a and k in b and same(a[k], b[k])), max(len(keys), 1)
 
 
 def _merge_list(key: str, b: Any, o: Any, t: Any) -> Any:
@@ -252,7 +256,7 @@ def _merge_list(key: str, b: Any, o: Any, t: Any) -> Any:
     b = [] if b is MISSING else b
     ol = [] if o is MISSING else o
     tl = [] if t is MISSING else t
-    om, tm = _match(b, ol), _match(b, tl)
+    om, tm = _match(key, b, ol), _match(key, b, tl)
     o_of = {si: bi for bi, si in om.items()}
     t_of = {si: bi for bi, si in tm.items()}
     merged: list[Mapping] = []
