@@ -186,11 +186,18 @@ def app_bench(root: Path, today: date, report: str, move: str, moves: int, keys:
 
     prestart_resource_tracker()
     ProbeApp, state = _probe_app_class()
-    marks: dict[str, list[float]] = {"frames": [], "set_data": []}
+    marks: dict[str, list[float]] = {"frames": [], "set_data": [], "caseload": []}
 
     class BenchApp(ProbeApp):
         def on_frame(self, screen) -> None:  # type: ignore[no-untyped-def]
             marks["frames"].append(time.perf_counter())
+
+        def watch_caseload(self, value) -> None:  # type: ignore[no-untyped-def]
+            # The moment a saved snapshot replaces the old one (before any redraw).
+            marks["caseload"].append(time.perf_counter())
+            parent = getattr(super(), "watch_caseload", None)
+            if parent is not None:
+                parent(value)
 
     set_data = Board.set_data
 
@@ -262,13 +269,12 @@ def app_bench(root: Path, today: date, report: str, move: str, moves: int, keys:
                 n_frames = len(marks["frames"])
                 t0 = time.perf_counter()
                 app.move_participant(move, step)
-                t_saved = 0.0
 
                 def saved(before=before) -> bool:  # type: ignore[no-untyped-def]
                     return app.caseload is not before
 
                 await wait_until(saved, 60)
-                t_saved = time.perf_counter()
+                t_saved = first_after(marks["caseload"], t0) or time.perf_counter()
                 await wait_until(lambda n=n_frames: len(marks["frames"]) > n, 60)
                 t_frame = first_after(marks["frames"], t_saved) or marks["frames"][-1]
                 out["move_saved"].append(t_saved - t0)

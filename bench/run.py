@@ -83,15 +83,15 @@ FULL = Plan(
     keys="anna<<<<p-001<<<<<ma<<",
 )
 QUICK = Plan(
-    sizes=(100, 600),
-    commits={100: 50, 600: 300},
-    edit_n=600,
+    sizes=(100, 500),
+    commits={100: 50, 500: 300},
+    edit_n=500,
     edit_commits=300,
     history=(HISTORY_PID, 60),
     runs=3,
-    cold_runs={100: 2, 600: 2},
+    cold_runs={100: 1, 500: 2},
     moves=4,
-    keys="an<<p-<<",
+    keys="an<<",
 )
 
 
