@@ -204,17 +204,17 @@ def _validate(caseload: str | None) -> int:
 
 
 def _due(caseload: str | None, today: date, specialist: str | None, as_json: bool) -> int:
-    from ipstui.core.rules import agenda
+    from ipstui.core.rules import agenda_for
 
     cl = _load(caseload)
     if specialist and specialist not in cl.settings.team:
         raise CaseloadError(
             f"unknown specialist {specialist!r}; team: {', '.join(cl.settings.team)}"
         )
-    items = agenda((p.data for p in cl.participants.values()), cl.settings, today, specialist)
+    items = agenda_for(cl.participants.values(), cl.settings, today, specialist)
     if as_json:
-        json.dump([d.to_json() for d in items], sys.stdout, indent=1)
-        sys.stdout.write("\n")
+        # One object per line: readable, and the C encoder (indent= falls back to Python).
+        sys.stdout.write("[\n" + ",\n".join(json.dumps(d.to_json()) for d in items) + "\n]\n")
         return EXIT_OK
     marks = {"overdue": "!", "due_soon": "*", "upcoming": " "}
     lines = []

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ipstui.core.model import PHASES, Participant, Settings
-from ipstui.core.rules import STATE_RANK, Deadline, deadlines
+from ipstui.core.rules import STATE_RANK, Deadline, participant_deadlines
 
 _FAR = date.max
 
@@ -37,7 +37,7 @@ class Card:
 
 
 def make_card(p: Participant, settings: Settings, today: date) -> Card:
-    ds = deadlines(p.data, settings, today)
+    ds = participant_deadlines(p, settings, today)
     name = p.name
     return Card(
         id=p.id,

@@ -239,12 +239,8 @@ def save(cl: Caseload, old: Participant | None, new_data: Mapping[str, Any]) -> 
         raise CaseloadError("a participant's id cannot be changed")
     path = participant_path(cl.root, pid)
     rel = f"{PARTICIPANTS_DIR}/{pid}.toml"
-    problems = validate_data(cl, new_data)
-    if problems:
-        raise ValidationFailed(problems)
-    gitio.identity(cl.root)
-
-    # Stale check: what is on disk must be exactly what the caller loaded.
+    # Stale check first: what is on disk must be exactly what the caller loaded (an edit
+    # built on a record that changed or vanished is refused as such, not as invalid).
     try:
         current = path.read_bytes()
     except FileNotFoundError:
@@ -260,6 +256,10 @@ def save(cl: Caseload, old: Participant | None, new_data: Mapping[str, Any]) -> 
             except ValidationFailed:
                 fresh = None
         raise StaleEdit(rel, fresh)
+    problems = validate_data(cl, new_data)
+    if problems:
+        raise ValidationFailed(problems)
+    gitio.identity(cl.root)
     if old is not None and gitio.head_blob(cl.root, rel) != old.blob:
         raise UncommittedFile(rel)
 

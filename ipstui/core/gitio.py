@@ -77,7 +77,9 @@ class RepoInfo:
 
 def repo_info(root: Path) -> RepoInfo | None:
     """One git call: None when `root` is not inside a work tree."""
-    proc = git(root, "rev-parse", "--is-inside-work-tree", "--show-prefix", "--git-dir", check=False)
+    proc = git(
+        root, "rev-parse", "--is-inside-work-tree", "--show-prefix", "--git-dir", check=False
+    )
     lines = proc.stdout.splitlines()
     if proc.returncode != 0 or len(lines) < 3 or lines[0].strip() != "true":
         return None

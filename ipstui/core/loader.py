@@ -1,58 +1,78 @@
-"""Loading a caseload fast: a parse cache keyed on git's blob ids, parallel parsing
-when there is no cache. The cache lives in the git directory and is disposable:
-a missing, old or corrupt cache only costs a rebuild, and because it is keyed on
-content ids a `git pull`, a checkout or a hand edit can never be served stale."""
+"""Loading a caseload fast: a cache of what the board needs of each file, keyed on
+git's blob ids. The cache lives in the git directory and is disposable: a missing,
+old or corrupt cache only costs a rebuild, and because it is keyed on content ids a
+`git pull`, a checkout or a hand edit can never be served stale.
+
+Per blob it keeps the summary (name, specialist, phase, flags), the validation
+findings and the raw deadlines; a participant's full record is read from its file
+when first needed, so opening 20,000 participants never parses 20,000 files twice."""
 
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
-import pickle
 import time
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 
 from ipstui.core import gitio, storage
 from ipstui.core.caseload import (
     PARTICIPANTS_DIR,
     Caseload,
-    Parsed,
     parse_participant,
     read_settings,
 )
-from ipstui.core.model import Participant, Problem, is_valid_id
+from ipstui.core.model import Participant, Problem, Settings, is_valid_id, summarize
 from ipstui.core.resources import PARTICIPANT_SCHEMA
+from ipstui.core.rules import raw_deadlines, rules_signature
 from ipstui.core.validate import errors_only, participant_team_problems
 
-CACHE_NAME = "ipstui-parse-cache.pickle"
-CACHE_FORMAT = 1
-PARALLEL_MIN = 400
+CACHE_NAME = "ipstui-load-cache.marshal"
+CACHE_FORMAT = 2
+PROGRESS_EVERY = 500
+
+Entry = tuple  # (summary | None, problems, raw deadlines with ordinal dates | None)
 
 
-def _cache_tag() -> str:
-    """Changes whenever the schema or this code's format changes, invalidating old caches."""
+def _cache_tag(settings: Settings) -> str:
+    """Changes with the schema, this format and the deadline rules, invalidating old caches."""
     h = hashlib.sha1(PARTICIPANT_SCHEMA.read_bytes())
-    h.update(str(CACHE_FORMAT).encode())
+    h.update(f"{CACHE_FORMAT}\0{rules_signature(settings)}".encode())
     return h.hexdigest()
 
 
-def _read_cache(path: Path, tag: str) -> dict[str, Parsed]:
+def _read_cache(path: Path, tag: str) -> dict[str, Entry]:
     try:
-        with path.open("rb") as fh:
-            obj = pickle.load(fh)
+        obj = marshal.loads(path.read_bytes())
         if isinstance(obj, dict) and obj.get("tag") == tag and isinstance(obj.get("entries"), dict):
-            return {k: Parsed(*v) for k, v in obj["entries"].items()}
-    except Exception:  # noqa: BLE001 — a broken cache is rebuilt, never fatal
+            return obj["entries"]
+    except Exception:  # noqa: BLE001 — a missing or broken cache is rebuilt, never fatal
         pass
     return {}
 
 
-def _write_cache(path: Path, tag: str, entries: dict[str, Parsed]) -> None:
+def _write_cache(path: Path, tag: str, entries: dict[str, Entry]) -> None:
     try:
-        payload = {"tag": tag, "entries": {k: (v.data, v.problems) for k, v in entries.items()}}
-        storage.atomic_write(path, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
+        storage.atomic_write(path, marshal.dumps({"tag": tag, "entries": entries}))
+    except (OSError, ValueError):
         pass  # a read-only git dir only loses the speed-up
+
+
+def _entry(raw: bytes, rel: str, settings: Settings) -> Entry:
+    """Parse and validate one file's bytes into its cache entry."""
+    parsed = parse_participant(raw, rel)
+    if parsed.data is None:
+        return (None, parsed.problems, None)
+    dl = tuple((r, d.toordinal(), ref, what) for r, d, ref, what in raw_deadlines(parsed.data, settings))
+    return (summarize(parsed.data), parsed.problems, dl)
+
+
+def _raw_from_entry(dl: tuple | None) -> tuple | None:
+    if dl is None:
+        return None
+    return tuple((r, date.fromordinal(d), ref, what) for r, d, ref, what in dl)
 
 
 def _git_files(root: Path, prefix: str) -> tuple[dict[str, str | None], set[str]]:
@@ -102,29 +122,6 @@ def _scan_files(root: Path) -> dict[str, str | None]:
     return {f"{PARTICIPANTS_DIR}/{e.name}": None for e in os.scandir(pdir) if e.is_file()}
 
 
-def _parse_chunk(items: list[tuple[str, bytes]]) -> list[Parsed]:
-    return [parse_participant(raw, rel) for rel, raw in items]
-
-
-def _parse_many(items: list[tuple[str, bytes]]) -> list[Parsed]:
-    if len(items) < PARALLEL_MIN or (os.cpu_count() or 1) < 2:
-        return _parse_chunk(items)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    workers = min(os.cpu_count() or 2, 8)
-    size = max(50, len(items) // (workers * 4))
-    chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    # forkserver: safe to start from a process that already runs threads (the app).
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["ipstui.core.caseload"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        out: list[Parsed] = []
-        for res in pool.map(_parse_chunk, chunks):
-            out.extend(res)
-    return out
-
-
 def load(
     root: Path,
     *,
@@ -141,63 +138,61 @@ def load(
         cache_path = repo.git_dir / CACHE_NAME
     else:
         files, dirty = _scan_files(root), set()
-    tag = _cache_tag()
+    tag = _cache_tag(settings)
     cache = _read_cache(cache_path, tag) if (cache_path and use_cache) else {}
 
-    results: dict[str, tuple[str, Parsed]] = {}
-    to_read: list[str] = []
-    for rel, blob in files.items():
+    rels = []
+    for rel in files:
         name = rel[len(PARTICIPANTS_DIR) + 1 :]
-        if "/" in name or not name.endswith(".toml"):
-            continue
-        if blob is not None and blob in cache:
-            results[rel] = (blob, cache[blob])
-        else:
-            to_read.append(rel)
-    total = len(results) + len(to_read)
+        if "/" not in name and name.endswith(".toml"):
+            rels.append(rel)
+    rels.sort()
+    total = len(rels)
     if progress:
-        progress(len(results), total)
-    misses: list[tuple[str, bytes]] = []
-    blobs: dict[str, str] = {}
-    for rel in to_read:
-        try:
-            raw = (root / rel).read_bytes()
-        except OSError as exc:
-            problems.append(Problem(rel, 1, 1, f"cannot read: {exc.strerror}"))
-            continue
-        blob = storage.blob_id(raw)
-        blobs[rel] = blob
-        if blob in cache:
-            results[rel] = (blob, cache[blob])
-        else:
-            misses.append((rel, raw))
-    parsed = _parse_many(misses)
-    for (rel, _), p in zip(misses, parsed, strict=True):
-        results[rel] = (blobs[rel], p)
+        progress(0, total)
+    results: dict[str, tuple[str, Entry]] = {}
+    parsed = 0
+    for i, rel in enumerate(rels, start=1):
+        blob = files[rel]
+        entry = cache.get(blob) if blob is not None else None
+        if entry is None:
+            try:
+                raw = (root / rel).read_bytes()
+            except OSError as exc:
+                problems.append(Problem(rel, 1, 1, f"cannot read: {exc.strerror}"))
+                continue
+            blob = storage.blob_id(raw)
+            entry = cache.get(blob)
+            if entry is None:
+                entry = _entry(raw, rel, settings)
+                parsed += 1
+        results[rel] = (blob, entry)
+        if progress and i % PROGRESS_EVERY == 0:
+            progress(i, total)
     if progress:
         progress(total, total)
 
+    team = settings.team
     participants: dict[str, Participant] = {}
-    for rel in sorted(results):
-        blob, p = results[rel]
-        stem = Path(rel).stem
-        probs = [Problem(rel, ln, col, msg, sev) for ln, col, msg, sev in p.problems]
-        if p.data is not None:
-            team = participant_team_problems(p.data, rel, None, settings.team)
-            if team:
-                text = (root / rel).read_text("utf-8", "replace")
-                probs.extend(participant_team_problems(p.data, rel, text, settings.team))
+    for rel, (blob, (summary, probs_raw, dl)) in results.items():
+        probs = [Problem(rel, ln, col, msg, sev) for ln, col, msg, sev in probs_raw]
+        if summary is not None and summary[1] not in team:
+            text = (root / rel).read_text("utf-8", "replace")
+            probs.extend(participant_team_problems({"specialist": summary[1]}, rel, text, team))
         problems.extend(probs)
-        if p.data is None or errors_only(probs) or not is_valid_id(stem):
+        stem = rel[len(PARTICIPANTS_DIR) + 1 : -5]
+        if summary is None or (probs and errors_only(probs)) or not is_valid_id(stem):
             continue
-        participants[stem] = Participant(stem, p.data, rel, blob)
+        participants[stem] = Participant(
+            stem, None, rel, blob, summary=summary, root=root, raw=_raw_from_entry(dl)
+        )
 
-    if cache_path is not None and (misses or len(cache) != len(results)):
-        _write_cache(cache_path, tag, {b: p for b, p in results.values()})
+    if cache_path is not None and (parsed or len(cache) != len(results)):
+        _write_cache(cache_path, tag, {b: e for b, e in results.values()})
     stats = {
         "files": total,
-        "parsed": len(misses),
-        "cached": total - len(misses),
+        "parsed": parsed,
+        "cached": total - parsed,
         "seconds": time.perf_counter() - t0,
     }
     return Caseload(

@@ -51,6 +51,7 @@ class Locator:
     """Maps key paths such as ('contacts', 2, 'on') to (line, column), 1-based."""
 
     def __init__(self, text: str) -> None:
+        self.text = text
         self.places: dict[tuple, tuple[int, int]] = {}
         aot_count: dict[tuple, int] = {}
         table: tuple = ()

@@ -143,35 +143,97 @@ def participant_path(root: Path, pid: str) -> Path:
     return root / "participants" / f"{pid}.toml"
 
 
-@dataclass(frozen=True, slots=True)
-class Participant:
-    """One participant as loaded: the parsed file and the version it was read at."""
+Summary = tuple[str, str, str, bool, bool]
+"""What the board needs of a participant: (name, specialist, phase, suspended, conflicts)."""
 
-    id: str
-    data: dict[str, Any]
-    rel_path: str
-    blob: str
-    """Git blob id of the bytes that were parsed: the stale-write guard compares it."""
+
+def summarize(data: dict[str, Any]) -> Summary:
+    return (
+        str(data.get("name", "")),
+        str(data.get("specialist", "")),
+        str(data.get("phase", "")),
+        isinstance(data.get("suspension"), dict),
+        bool(data.get("conflicts")),
+    )
+
+
+class Participant:
+    """One participant as loaded: its summary, the version it was read at, and its data.
+
+    A large caseload is loaded from a cache of summaries; the full record is then read
+    from its file the first time `data` is asked for (opening it, a report, an edit).
+    Treat it as immutable: edits build a new record and a new Participant."""
+
+    __slots__ = ("id", "rel_path", "blob", "_data", "_summary", "_root", "raw")
+
+    def __init__(
+        self,
+        id: str,
+        data: dict[str, Any] | None,
+        rel_path: str,
+        blob: str,
+        *,
+        summary: Summary | None = None,
+        root: Path | None = None,
+        raw: tuple | None = None,
+    ) -> None:
+        if data is None and (summary is None or root is None):
+            raise ValueError("a Participant needs its data, or a summary and a root to read it from")
+        self.id = id
+        self.rel_path = rel_path
+        self.blob = blob
+        """Git blob id of the bytes the summary or data came from: the stale-write guard compares it."""
+        self._data = data
+        self._summary = summary if summary is not None else summarize(data or {})
+        self._root = root
+        self.raw = raw
+        """Deadlines as `rules.raw_deadlines` gives them, cached with the summary (or None)."""
+
+    def __repr__(self) -> str:
+        return f"Participant({self.id!r}, blob={self.blob[:7]})"
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The parsed file (read on first use when loaded from the summary cache)."""
+        if self._data is None:
+            from ipstui.core import storage
+
+            try:
+                self._data = storage.loads_bytes((self._root / self.rel_path).read_bytes(), self.rel_path)
+            except (OSError, storage.StorageError):
+                # Gone or broken since the listing: show what was known; a save of it is
+                # refused by the stale-write guard, and the next reload lists the problem.
+                name, spec, phase, _, _ = self._summary
+                self._data = {"schema": 1, "id": self.id, "name": name, "specialist": spec, "phase": phase}
+        return self._data
+
+    @property
+    def loaded(self) -> bool:
+        return self._data is not None
+
+    @property
+    def summary(self) -> Summary:
+        return self._summary
 
     @property
     def name(self) -> str:
-        return str(self.data.get("name", ""))
+        return self._summary[0]
 
     @property
     def specialist(self) -> str:
-        return str(self.data.get("specialist", ""))
+        return self._summary[1]
 
     @property
     def phase(self) -> str:
-        return str(self.data.get("phase", ""))
+        return self._summary[2]
 
     @property
     def suspended(self) -> bool:
-        return isinstance(self.data.get("suspension"), dict)
+        return self._summary[3]
 
     @property
     def has_conflicts(self) -> bool:
-        return bool(self.data.get("conflicts"))
+        return self._summary[4]
 
 
 @dataclass(frozen=True, slots=True)

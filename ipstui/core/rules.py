@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from ipstui.core.model import Settings
+from ipstui.core.model import Participant, Settings
 
 OVERDUE, DUE_SOON, UPCOMING = "overdue", "due_soon", "upcoming"
 STATE_RANK = {OVERDUE: 0, DUE_SOON: 1, UPCOMING: 2}
@@ -213,5 +213,43 @@ def agenda(
         if specialist and data.get("specialist") != specialist:
             continue
         out.extend(deadlines(data, settings, today))
+    out.sort(key=lambda d: d.sort_key)
+    return out
+
+
+def rules_signature(settings: Settings) -> str:
+    """Changes whenever anything that `raw_deadlines` depends on in the settings changes."""
+    return repr((sorted(settings.rules_on.items()), sorted(settings.rule_days.items())))
+
+
+def participant_raw(p: Participant, settings: Settings) -> tuple:
+    """The participant's raw deadlines: from the load cache when it has them."""
+    if p.raw is None:
+        p.raw = tuple(raw_deadlines(p.data, settings))
+    return p.raw
+
+
+def participant_deadlines(p: Participant, settings: Settings, today: date) -> list[Deadline]:
+    dsd = settings.due_soon_days
+    out = [
+        Deadline(p.id, p.specialist, rule, due, state_of(due, today, dsd), ref, what)
+        for rule, due, ref, what in participant_raw(p, settings)
+    ]
+    out.sort(key=lambda d: d.sort_key)
+    return out
+
+
+def agenda_for(
+    participants: Iterable[Participant],
+    settings: Settings,
+    today: date,
+    specialist: str | None = None,
+) -> list[Deadline]:
+    """`agenda` for loaded participants, using their cached deadlines."""
+    out: list[Deadline] = []
+    for p in participants:
+        if specialist and p.specialist != specialist:
+            continue
+        out.extend(participant_deadlines(p, settings, today))
     out.sort(key=lambda d: d.sort_key)
     return out

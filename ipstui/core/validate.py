@@ -4,6 +4,7 @@ rules of SPEC §2 that a schema cannot say. Every finding carries a line and col
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, time
 from functools import cache
@@ -17,9 +18,12 @@ from ipstui.core.resources import CASELOAD_SCHEMA, PARTICIPANT_SCHEMA
 
 def to_json(v: Any) -> Any:
     """The value as a JSON Schema tool sees TOML: dates and times become ISO strings."""
-    if isinstance(v, Mapping):
+    t = type(v)
+    if t is str or t is int or t is bool or t is float:
+        return v
+    if t is dict or isinstance(v, Mapping):
         return {k: to_json(x) for k, x in v.items()}
-    if isinstance(v, list):
+    if t is list:
         return [to_json(x) for x in v]
     if isinstance(v, datetime | date | time):
         return v.isoformat()
@@ -32,6 +36,17 @@ def _validator(schema_path: Path) -> Any:
 
     schema = _inline_refs(json.loads(schema_path.read_text(encoding="utf-8")))
     return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+@cache
+def _fast_check(schema_path: Path) -> Any:
+    """The compiled yes/no check for `schema_path`, or None when it cannot be compiled."""
+    from ipstui.core.fastschema import Unsupported, compile_schema
+
+    try:
+        return compile_schema(json.loads(schema_path.read_text(encoding="utf-8")))
+    except (Unsupported, re.error):
+        return None
 
 
 def _inline_refs(schema: dict) -> dict:
@@ -143,6 +158,9 @@ def _toml_type(v: Any) -> str:
     }.get(type(v), type(v).__name__)
 
 
+_QUOTED_DATE = re.compile(r"[\"']\d{4}-\d{2}-\d{2}")
+
+
 class _LazyLocator:
     """Builds the Locator only when a problem needs a position (the common case has none)."""
 
@@ -161,10 +179,15 @@ def schema_problems(
 ) -> list[Problem]:
     """Schema findings, plus dates written as quoted strings (which JSON Schema cannot see)."""
     out: list[Problem] = []
-    errors = sorted(
-        _validator(schema_path).iter_errors(to_json(data)),
-        key=lambda e: list(map(str, e.absolute_path)),
-    )
+    instance = to_json(data)
+    fast = _fast_check(schema_path)
+    if fast is not None and fast(instance):
+        errors = []  # valid: jsonschema would find nothing, and it is slow
+    else:
+        errors = sorted(
+            _validator(schema_path).iter_errors(instance),
+            key=lambda e: list(map(str, e.absolute_path)),
+        )
     for err in errors:
         path = list(err.absolute_path)
         if err.validator == "additionalProperties":
@@ -186,6 +209,9 @@ def schema_problems(
             continue
         line, col = loc.find(path)
         out.append(Problem(rel, line, col, _schema_message(err)))
+    text = getattr(loc, "text", None)
+    if not errors and text is not None and not _QUOTED_DATE.search(text):
+        return out  # no string anywhere looks like a date: none can sit at a date key
     for pattern in _schema_dates(schema_path):
         for path, value in _values_at(data, pattern):
             if isinstance(value, str):

@@ -8,7 +8,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from ipstui.core.model import RULE_LABELS
-from ipstui.core.rules import Deadline, agenda
+from ipstui.core.rules import Deadline, agenda_for
 from ipstui.ui.widgets.lines import LineList, Row
 
 MARK = {"overdue": "✖", "due_soon": "▲", "upcoming": "·"}
@@ -36,8 +36,8 @@ class AgendaScreen(Screen):
         cl = self.app.caseload
         if cl is None:
             return
-        self.items: list[Deadline] = agenda(
-            (p.data for p in cl.participants.values()), cl.settings, self.app.today, self.specialist
+        self.items: list[Deadline] = agenda_for(
+            cl.participants.values(), cl.settings, self.app.today, self.specialist
         )
         self.query_one(LineList).set_items(self.items)
         n_over = sum(1 for d in self.items if d.state == "overdue")
