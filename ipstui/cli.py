@@ -260,9 +260,10 @@ def _log(caseload: str | None, pid: str) -> int:
 
 def _edit(args: argparse.Namespace, caseload: str | None, today: date) -> int:
     from ipstui.core import edits
+    from ipstui.core.caseload import find_root, load_for_edit
 
-    cl = _load(caseload)
     cmd = args.command
+    cl = load_for_edit(find_root(caseload), None if cmd == "new" else args.id)
     if cmd == "new":
         res = edits.new_participant(
             cl,

@@ -76,6 +76,8 @@ class Caseload:
     dirty: frozenset[str] = frozenset()
     """Participant files (relative paths) with changes git has not committed."""
     is_git: bool = True
+    known_ids: frozenset[str] = frozenset()
+    """Ids of participant files not loaded (an edit loads only its own participant)."""
     stats: Mapping[str, Any] = field(default_factory=dict)
     """How the load went (files, cache hits, seconds) for benchmarks and the status line."""
 
@@ -99,7 +101,7 @@ class Caseload:
         return replace(self, participants=parts, dirty=self.dirty - {rel}, problems=problems)
 
     def next_id(self, prefix: str = "P-") -> str:
-        taken = set(self.participants) | {Path(x.path).stem for x in self.problems}
+        taken = set(self.participants) | set(self.known_ids) | {Path(x.path).stem for x in self.problems}
         n = 1
         for pid in taken:
             if pid.startswith(prefix) and pid[len(prefix) :].isdigit():
@@ -162,6 +164,32 @@ def load(
     from ipstui.core import loader
 
     return loader.load(root, use_cache=use_cache, progress=progress)
+
+
+def load_for_edit(root: Path, pid: str | None) -> Caseload:
+    """Settings and one participant (or, for a new one, just the ids in use).
+
+    A command-line edit touches one file: reading the other 19,999 would cost more
+    than the commit."""
+    settings, sdata, problems = read_settings(root)
+    repo = gitio.repo_info(root)
+    cl = Caseload(root, settings, sdata, {}, tuple(problems), is_git=repo is not None)
+    if pid is None:
+        pdir = root / PARTICIPANTS_DIR
+        names = os.listdir(pdir) if pdir.is_dir() else []
+        ids = frozenset(n[:-5] for n in names if n.endswith(".toml"))
+        return replace(cl, known_ids=ids)
+    if not is_valid_id(pid):
+        return cl
+    rel = f"{PARTICIPANTS_DIR}/{pid}.toml"
+    try:
+        raw = (root / rel).read_bytes()
+    except FileNotFoundError:
+        return cl
+    p, probs = participant_from(cl, rel, raw, parse_participant(raw, rel))
+    return replace(
+        cl, participants={pid: p} if p is not None else {}, problems=tuple(problems) + tuple(probs)
+    )
 
 
 def participant_from(
