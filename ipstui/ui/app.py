@@ -26,7 +26,7 @@ WATCH_INTERVAL = 2.0
 class IpsApp(App[int]):
     """The caseload app. `caseload` is an immutable snapshot, replaced after each change."""
 
-    CSS_PATH = "ipstui.tcss"
+    CSS_PATH = Path(__file__).parent / "ipstui.tcss"
     TITLE = "ipstui"
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),

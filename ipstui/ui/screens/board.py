@@ -5,12 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
 
-from ipstui.core.board import caseload_sizes, columns, state_counts
+from ipstui.core.board import by_urgency, caseload_sizes, columns, state_counts
 from ipstui.core.model import PHASES
-from ipstui.ui.widgets.board import Board
+from ipstui.ui.widgets.board import Board, set_line
 
 
 class BoardScreen(Screen):
@@ -82,21 +83,42 @@ class BoardScreen(Screen):
         cl = self.app.caseload
         if cl is None:
             return
-        cards = self.app.cards.values()
+        derived = self._derived()
         data = columns(
-            cards, show_closed=self.show_closed, specialist=self.specialist, text=self.text
+            derived["sorted"],
+            show_closed=self.show_closed,
+            specialist=self.specialist,
+            text=self.text,
+            presorted=True,
         )
         self.query_one(Board).set_data(data, self.app.today)
         self._update_header()
+
+    def _derived(self) -> dict:
+        """What depends only on the cards (not on the filters), computed once per change."""
+        cards = self.app.cards
+        cached = getattr(self, "_derived_cache", None)
+        if cached is None or cached["of"] is not cards:
+            values = list(cards.values())
+            cl = self.app.caseload
+            cached = {
+                "of": cards,
+                "sorted": by_urgency(values),
+                "counts": state_counts(values),
+                "sizes": caseload_sizes(values, cl.settings),
+                "open": sum(1 for c in values if c.phase != "closed"),
+            }
+            self._derived_cache = cached
+        return cached
 
     def _update_header(self) -> None:
         cl = self.app.caseload
         if cl is None:
             return
-        cards = self.app.cards.values()
-        counts = state_counts(cards)
-        n_open = sum(1 for c in cards if c.phase != "closed")
-        title = cl.settings.name or cl.root.name
+        derived = self._derived()
+        counts = derived["counts"]
+        n_open = derived["open"]
+        title = escape(cl.settings.name or cl.root.name)
         parts = [
             f"[b]{title}[/b]",
             f"{n_open} open participants",
@@ -116,8 +138,8 @@ class BoardScreen(Screen):
         sync = getattr(self, "_sync", "")
         if sync:
             parts.append(f"sync: {sync}")
-        self.query_one("#title", Static).update("  ·  ".join(parts))
-        sizes = caseload_sizes(cards, cl.settings)
+        set_line(self.query_one("#title", Static), "  ·  ".join(parts))
+        sizes = derived["sizes"]
         chips = []
         for key, (n, mx) in sizes.items():
             over = n > mx
@@ -131,13 +153,13 @@ class BoardScreen(Screen):
         if self.specialist:
             filt.append(f"specialist={self.specialist}")
         if self.text:
-            filt.append(f"text={self.text!r}")
+            filt.append(f"text={escape(repr(self.text))}")
         if self.show_closed:
             filt.append("closed shown")
         line = "Caseloads: " + "  ".join(chips)
         if filt:
             line += "   │ filter: " + ", ".join(filt) + " (esc clears)"
-        self.query_one("#caseloads", Static).update(line)
+        set_line(self.query_one("#caseloads", Static), line)
 
     def follow(self, pid: str) -> None:
         self.redraw()
@@ -152,12 +174,13 @@ class BoardScreen(Screen):
         card = self.app.cards.get(event.pid) if event.pid else None
         status = self.query_one("#status", Static)
         if card is None:
-            status.update("No participant selected" if self.app.caseload is not None else "")
+            set_line(status, "No participant selected" if self.app.caseload is not None else "")
             return
         u = card.urgent
         due = f"{u.rule} {u.words(self.app.today)} ({u.due.isoformat()})" if u else "nothing due"
-        status.update(
-            f"{card.id}  {card.name}  @{card.specialist}  ·  {due}  ·  enter opens, ] [ move, c contact"
+        set_line(
+            status,
+            f"{card.id}  {escape(card.name)}  @{escape(card.specialist)}  ·  {due}  ·  enter opens, ] [ move, c contact",
         )
 
     def on_input_changed(self, event: Input.Changed) -> None:
