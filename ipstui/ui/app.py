@@ -248,8 +248,13 @@ class IpsApp(App[int]):
             else:
                 new = cl.with_participant(p)
             self._latest = new
-            self._fingerprint = self._fingerprint_now()
         self.call_from_thread(self._edit_saved, result, new, on_done)
+        # Our own commit changed the disk: note it so the watcher does not reload for it.
+        # Taken after the screen is updated, as it reads every file's stat (~40 ms at 20,000).
+        fp = self._fingerprint_now()
+        with self._lock:
+            if self._latest is new:
+                self._fingerprint = fp
 
     def _edit_saved(self, result: SaveResult, cl: Caseload, on_done) -> None:
         p = result.participant
