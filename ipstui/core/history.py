@@ -1,11 +1,13 @@
 """A participant's field-level history from git (SPEC §5): who, when, field, old, new.
 
 One `git log --raw` names each commit's old and new blob; one `git cat-file --batch`
-reads them all; the versions are parsed and compared field by field. The file
+reads them as they come; the versions are parsed and compared field by field. The file
 content is the truth, so hand edits committed with plain git show up too."""
 
 from __future__ import annotations
 
+import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -32,31 +34,66 @@ class Revision:
     """Set when a version could not be parsed, so its changes are unknown."""
 
 
-def _cat_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
-    if not blobs:
-        return {}
-    proc = gitio.git(root, "cat-file", "--batch", input="\n".join(blobs) + "\n", binary=True)
-    out: dict[str, bytes] = {}
-    data = proc.stdout
-    pos = 0
-    while pos < len(data):
-        nl = data.index(b"\n", pos)
-        header = data[pos:nl].decode()
-        parts = header.split()
-        if len(parts) < 3 or parts[1] != "blob":
-            pos = nl + 1
-            continue
-        size = int(parts[2])
-        out[parts[0]] = data[nl + 1 : nl + 1 + size]
-        pos = nl + 1 + size + 1
-    return out
+class _BlobReader:
+    """One `git cat-file --batch` process answering blob requests one at a time."""
+
+    def __init__(self, root: Path) -> None:
+        self.proc = subprocess.Popen(
+            ["git", "-C", str(root), "cat-file", "--batch"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=gitio._env(),
+        )
+
+    def read(self, blob: str) -> bytes | None:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(blob.encode() + b"\n")
+        self.proc.stdin.flush()
+        parts = self.proc.stdout.readline().split()
+        if len(parts) < 3 or parts[1] != b"blob":
+            return None
+        data = self.proc.stdout.read(int(parts[2]))
+        self.proc.stdout.read(1)
+        return data
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        self.proc.wait()
+
+
+def _records(stream: Any) -> Iterator[tuple[str, str, str, str, str, str, str]]:
+    """(sha, author, email, when, subject, old blob, new blob) as git log prints them."""
+    head: list[str] | None = None
+    old = new = ""
+    for raw in stream:
+        line = raw.decode("utf-8", "replace").rstrip("\n")
+        if line.startswith("\x1e"):
+            if head is not None and new:
+                yield (*head, old, new)  # type: ignore[misc]
+            head = (line[1:].split("\x1f") + [""] * 5)[:5]
+            old = new = ""
+        elif line.startswith(":") and head is not None:
+            meta = line.split("\t", 1)[0].split()
+            if len(meta) >= 4:
+                old, new = meta[2], meta[3]
+    if head is not None and new:
+        yield (*head, old, new)  # type: ignore[misc]
+    # A merge commit prints no raw line: its sides' own commits carry the changes.
 
 
 def history(root: Path, pid: str, limit: int | None = None) -> list[Revision]:
-    """Newest first."""
+    """Newest first.
+
+    git log streams while the versions it names are fetched and compared, so the
+    Python work overlaps git's own walk of the history."""
     path = participant_path(root, pid)
     rel = path.relative_to(root).as_posix()
     args = [
+        "git",
+        "-C",
+        str(root),
         "log",
         "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%s",
         "--raw",
@@ -65,49 +102,42 @@ def history(root: Path, pid: str, limit: int | None = None) -> list[Revision]:
     ]
     if limit:
         args.append(f"-n{limit}")
-    out = gitio.git(root, *args, "--", rel).stdout
-    entries: list[tuple[str, str, str, str, str, str, str]] = []
-    for rec in out.split("\x1e"):
-        if not rec.strip():
-            continue
-        head, _, rest = rec.partition("\n")
-        sha, author, email, when, subject = (head.split("\x1f") + [""] * 5)[:5]
-        old = new = _ZERO
-        if ":" not in rest:
-            continue  # a merge commit: its sides' own commits carry the changes
-        for line in rest.splitlines():
-            if line.startswith(":"):
-                meta = line.split("\t", 1)[0].split()
-                if len(meta) >= 4:
-                    old, new = meta[2], meta[3]
-        entries.append((sha, author, email, when, subject, old, new))
-    blobs = _cat_blobs(root, sorted({b for e in entries for b in e[5:7] if b != _ZERO}))
-    parsed: dict[str, dict[str, Any] | None] = {}
+    args += ["--", rel]
+    log = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=gitio._env())
+    reader = _BlobReader(root)
+    parsed: dict[str, dict[str, Any] | None] = {_ZERO: {}}
 
     def version(blob: str) -> dict[str, Any] | None:
-        if blob == _ZERO:
-            return {}
         if blob not in parsed:
+            data = reader.read(blob)
             try:
-                parsed[blob] = storage.loads_bytes(blobs.get(blob, b""), rel)
+                parsed[blob] = storage.loads_bytes(data or b"", rel) if data is not None else None
             except storage.ParseError:
                 parsed[blob] = None
         return parsed[blob]
 
     revisions = []
-    for sha, author, email, when, subject, old, new in entries:
-        a, b = version(old), version(new)
-        note = ""
-        changes: tuple[FieldChange, ...] = ()
-        if a is None or b is None:
-            note = "a version of the file in this commit is not valid TOML"
-        else:
-            changes = tuple(diff(a or None, b or None))
-            if not b:
-                note = "file removed"
-        revisions.append(
-            Revision(sha, author, email, datetime.fromisoformat(when), subject, changes, note)
-        )
+    try:
+        assert log.stdout is not None
+        for sha, author, email, when, subject, old, new in _records(log.stdout):
+            a, b = version(old), version(new)
+            note = ""
+            changes: tuple[FieldChange, ...] = ()
+            if a is None or b is None:
+                note = "a version of the file in this commit is not valid TOML"
+            else:
+                changes = tuple(diff(a or None, b or None))
+                if not b:
+                    note = "file removed"
+            revisions.append(
+                Revision(sha, author, email, datetime.fromisoformat(when), subject, changes, note)
+            )
+    finally:
+        reader.close()
+        err = log.stderr.read() if log.stderr is not None else b""
+        code = log.wait()
+    if code != 0:
+        raise gitio.GitError(gitio._last_lines(err.decode("utf-8", "replace")) or "git log failed")
     return revisions
 
 
