@@ -705,7 +705,7 @@ def main(argv: list[str] | None = None) -> int:
         plan = Plan(**{**plan.__dict__, "runs": args.runs})
     sizes = tuple(int(x) for x in args.sizes.split(",")) if args.sizes else plan.sizes
     only = {x.strip() for x in args.only.split(",") if x.strip()}
-    t0 = time.time()
+    t0 = time.monotonic()
     info: dict[str, Any] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": shlex.join(["python", "bench/run.py", *(argv or sys.argv[1:])]),
@@ -740,7 +740,7 @@ def main(argv: list[str] | None = None) -> int:
     load_end = os.getloadavg()
     info["load_end"] = " ".join(f"{x:.2f}" for x in load_end)
     info["busy"] = max(load_end[0], float(info["load_start"].split()[0])) > 1.0
-    info["duration"] = f"{(time.time() - t0) / 60:.1f} min"
+    info["duration"] = f"{(time.monotonic() - t0) / 60:.1f} min"
     out = table(res)
     print(out)
     for note in res.notes:
