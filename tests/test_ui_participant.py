@@ -458,13 +458,13 @@ async def test_add_and_complete_a_task(root: Path) -> None:
         assert '[[tasks]]\ndue = 2026-11-12\nwhat = "Call the employer"' in _file(root)
         assert screen.query_one("#p-tabs").active == "tab-tasks"
         table = _table(screen, "tasks")
-        assert _row(table, 0)[-1] == "! 4d overdue"
+        assert _row(table, 0)[-1] == "✖ 4d overdue"
 
         # The overdue task shows on the Deadlines tab with a symbol and words.
         await pilot.press("5")
         deadlines = _table(screen, "deadlines")
         rows = [_row(deadlines, i) for i in range(deadlines.row_count)]
-        assert ["!", "Task", "2026-11-12", "4d overdue", "overdue", "Call the employer"] in rows
+        assert ["✖", "Task", "2026-11-12", "4d overdue", "overdue", "Call the employer"] in rows
 
         await pilot.press("4", "d")
         await _commit(pilot, root, before + 1)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -31,7 +33,8 @@ from ipstui.core.validate import errors_only, participant_team_problems
 
 CACHE_NAME = "ipstui-load-cache.marshal"
 CACHE_FORMAT = 2
-PROGRESS_EVERY = 500
+PARALLEL_MIN = 1500
+MAX_WORKERS = 4
 
 Entry = tuple  # (summary | None, problems, raw deadlines with ordinal dates | None)
 
@@ -122,6 +125,97 @@ def _scan_files(root: Path) -> dict[str, str | None]:
     return {f"{PARTICIPANTS_DIR}/{e.name}": None for e in os.scandir(pdir) if e.is_file()}
 
 
+def _parse_here(
+    root: Path, rels: list[str], settings: Settings, cache: dict[str, Entry]
+) -> dict[str, tuple]:
+    """rel -> (blob, entry, parsed?) or ("error", message)."""
+    out: dict[str, tuple] = {}
+    for rel in rels:
+        try:
+            raw = (root / rel).read_bytes()
+        except OSError as exc:
+            out[rel] = ("error", exc.strerror or str(exc))
+            continue
+        blob = storage.blob_id(raw)
+        entry = cache.get(blob)
+        out[rel] = (blob, entry, 0) if entry is not None else (blob, _entry(raw, rel, settings), 1)
+    return out
+
+
+def _parse_files(
+    root: Path,
+    rels: list[str],
+    settings: Settings,
+    cache: dict[str, Entry],
+    progress: Callable[[int, int], None] | None,
+    done: int,
+    total: int,
+) -> dict[str, tuple]:
+    """Parse many files in worker processes (one per core), few files right here.
+
+    Separate interpreters, started with plain subprocess pipes: they use every core,
+    do not compete with the UI thread for the GIL, and need nothing from the parent
+    process (a multiprocessing pool cannot start under Textual)."""
+    cores = os.cpu_count() or 1
+    if len(rels) < PARALLEL_MIN or cores < 2:
+        return _parse_here(root, rels, settings, cache)
+    n = min(cores, MAX_WORKERS)
+    chunks = [rels[i::n] for i in range(n)]
+    env = dict(os.environ)
+    src = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    procs = []
+    for chunk in chunks:
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "ipstui.core.loader", str(root)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=env,
+            )
+        except OSError:
+            proc = None
+        procs.append((chunk, proc))
+    for chunk, proc in procs:
+        if proc is not None and proc.stdin is not None:
+            try:
+                proc.stdin.write("\n".join(chunk).encode())
+                proc.stdin.close()
+            except OSError:
+                pass
+    out: dict[str, tuple] = {}
+    sig = rules_signature(settings)
+    for chunk, proc in procs:
+        got = None
+        if proc is not None and proc.stdout is not None:
+            data = proc.stdout.read()
+            if proc.wait() == 0:
+                try:
+                    obj = marshal.loads(data)
+                    if obj.get("rules") == sig:  # same settings as ours, or redo it here
+                        got = obj["files"]
+                except Exception:  # noqa: BLE001 — a worker that failed is redone here
+                    got = None
+        if got is None or set(got) != set(chunk):
+            got = _parse_here(root, chunk, settings, cache)
+        out.update(got)
+        done += len(chunk)
+        if progress:
+            progress(done, total)
+    return out
+
+
+def _worker_main(argv: list[str]) -> int:
+    """`python -m ipstui.core.loader ROOT` < relative paths: marshal of their entries."""
+    root = Path(argv[0])
+    settings, _, _ = read_settings(root)
+    rels = [r for r in sys.stdin.read().split("\n") if r]
+    files = _parse_here(root, rels, settings, {})
+    sys.stdout.buffer.write(marshal.dumps({"rules": rules_signature(settings), "files": files}))
+    return 0
+
+
 def load(
     root: Path,
     *,
@@ -151,24 +245,28 @@ def load(
     if progress:
         progress(0, total)
     results: dict[str, tuple[str, Entry]] = {}
-    parsed = 0
-    for i, rel in enumerate(rels, start=1):
+    todo: list[str] = []
+    for rel in rels:
         blob = files[rel]
         entry = cache.get(blob) if blob is not None else None
         if entry is None:
-            try:
-                raw = (root / rel).read_bytes()
-            except OSError as exc:
-                problems.append(Problem(rel, 1, 1, f"cannot read: {exc.strerror}"))
-                continue
-            blob = storage.blob_id(raw)
-            entry = cache.get(blob)
-            if entry is None:
-                entry = _entry(raw, rel, settings)
-                parsed += 1
+            todo.append(rel)
+        else:
+            results[rel] = (blob, entry)
+    if progress:
+        progress(len(results), total)
+    fresh = _parse_files(root, todo, settings, cache, progress, len(results), total)
+    parsed = 0
+    for rel in todo:
+        got = fresh.get(rel)
+        if got is None or got[0] == "error":
+            msg = got[1] if got is not None else "cannot read"
+            problems.append(Problem(rel, 1, 1, f"cannot read: {msg}"))
+            continue
+        blob, entry, was_parsed = got
+        parsed += was_parsed
         results[rel] = (blob, entry)
-        if progress and i % PROGRESS_EVERY == 0:
-            progress(i, total)
+    results = dict(sorted(results.items()))
     if progress:
         progress(total, total)
 
@@ -209,3 +307,7 @@ def load(
 
 def iter_data(cl: Caseload) -> Iterable[dict]:
     return (p.data for p in cl.participants.values())
+
+
+if __name__ == "__main__":
+    raise SystemExit(_worker_main(sys.argv[1:]))

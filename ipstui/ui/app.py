@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -92,20 +93,33 @@ class IpsApp(App[int]):
         def progress(done: int, total: int) -> None:
             self.call_from_thread(self._progress, done, total)
 
+        started = time.time_ns()
         try:
-            if first:
-                self._ensure_driver()
-            fp = self._fingerprint_now()
             cl = load(self.root, progress=progress)
             cards = make_cards(cl.participants.values(), cl.settings, self.today)
         except (CaseloadError, GitError, OSError) as exc:
             self.call_from_thread(self._load_failed, str(exc))
             return
+        except Exception as exc:  # noqa: BLE001 — never leave "Loading…" up without a word
+            self.call_from_thread(
+                self._load_failed, f"unexpected error while loading: {type(exc).__name__}: {exc}"
+            )
+            return
         with self._lock:
             self._latest = cl
-            self._fingerprint = fp
+            self._fingerprint = None  # taken below, once the board is up
         self.call_from_thread(self._loaded, cl, cards)
+        # Everything below waits until the board is on screen.
+        if first:
+            self._ensure_driver()
         self.call_from_thread(self._sync_status, self._sync_words(cl))
+        fp = self._fingerprint_now()
+        with self._lock:
+            if self._latest is cl and self._fingerprint is None:
+                self._fingerprint = fp
+        if fp[-1][1] >= started:
+            # A file changed while we were loading: load again so it is not missed.
+            self.call_from_thread(self.load_caseload)
 
     def _sync_words(self, cl: Caseload) -> str:
         """ahead / behind / in sync / needs a decision, without touching the network."""
@@ -193,6 +207,8 @@ class IpsApp(App[int]):
 
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def _check_disk(self) -> None:
+        if self._fingerprint is None:
+            return  # a load is establishing it
         fp = self._fingerprint_now()
         if fp != self._fingerprint:
             self.call_from_thread(self.load_caseload)
@@ -231,6 +247,8 @@ class IpsApp(App[int]):
         with self._lock:
             cl = self._latest
             if cl is None:
+                exc = CaseloadError("the caseload is still loading; try again in a moment")
+                self.call_from_thread(self._edit_failed, label, exc, on_error, None)
                 return
             try:
                 result = func(cl, *args, **kwargs)
@@ -238,9 +256,17 @@ class IpsApp(App[int]):
                 if exc.fresh is not None:
                     self._latest = cl.with_participant(exc.fresh)
                 self.call_from_thread(self._edit_failed, label, exc, on_error, self._latest)
+                if exc.fresh is None:  # deleted or now invalid: let Problems show why
+                    self.call_from_thread(self.load_caseload)
                 return
             except (CaseloadError, GitError, OSError, ValueError) as exc:
                 self.call_from_thread(self._edit_failed, label, exc, on_error, None)
+                return
+            except Exception as exc:  # noqa: BLE001 — a bug must not vanish silently
+                wrapped = CaseloadError(
+                    f"unexpected error, nothing was saved: {type(exc).__name__}: {exc}"
+                )
+                self.call_from_thread(self._edit_failed, label, wrapped, on_error, None)
                 return
             p = result.participant
             if p is None:

@@ -87,7 +87,7 @@ SUPPORT_MODE_LABELS = {
     "direct": "Direct: the specialist meets employers with the participant",
     "behind_the_scenes": "Behind the scenes",
 }
-STATE_SYMBOL = {OVERDUE: "!", DUE_SOON: "*"}
+STATE_SYMBOL = {OVERDUE: "✖", DUE_SOON: "▲"}  # as on the board and the agenda
 STATE_WORD = {OVERDUE: "overdue", DUE_SOON: "due soon", "upcoming": "upcoming"}
 
 TABS = ("details", "contacts", "jobs", "tasks", "deadlines", "history")
@@ -450,7 +450,7 @@ class ParticipantScreen(Screen[None]):
             over = sum(1 for d in ds if d.state == OVERDUE)
             soon = sum(1 for d in ds if d.state == DUE_SOON)
             if over:
-                labels.append(Label(f"! {over} overdue", classes="marker -overdue"))
+                labels.append(Label(f"✖ {over} overdue", classes="marker -overdue"))
             if soon:
                 labels.append(Label(f"* {soon} due soon", classes="marker -soon"))
         markers.mount_all(labels)
@@ -529,7 +529,7 @@ class ParticipantScreen(Screen[None]):
                 if isinstance(due, date):
                     days = (due - self.today).days
                     if days < 0:
-                        status = f"! {-days}d overdue"
+                        status = f"✖ {-days}d overdue"
                     elif days == 0:
                         status = "* due today"
                     else:
@@ -575,14 +575,14 @@ class ParticipantScreen(Screen[None]):
             text = "No open deadlines."
         else:
             text = (
-                f"{len(ds)} open: ! {over} overdue, * {soon} due soon (as of {today.isoformat()})"
+                f"{len(ds)} open: ✖ {over} overdue, ▲ {soon} due soon (as of {today.isoformat()})"
             )
         if p.suspended and p.phase != "closed":
             text += "  Suspended: the rules pause, only tasks stay due."
         summary = self.query_one("#deadlines-summary", Static)
         summary.update(text)
         summary.set_class(bool(over), "-alert")
-        mark = f" ! {over}" if over else (f" * {soon}" if soon else "")
+        mark = f" ✖ {over}" if over else (f" ▲ {soon}" if soon else "")
         self._tab_label("deadlines", f"Deadlines ({len(ds)}{mark})")
 
     def _draw_extra(self, p: Participant) -> None:

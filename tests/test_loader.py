@@ -1,0 +1,111 @@
+"""The load cache is keyed on git's blob ids: never stale after a hand edit, a pull
+or a checkout; a broken or deleted cache only costs a rebuild. Worker processes
+give the same answer as parsing in-process."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import git
+
+from ipstui.core import edits, loader
+from ipstui.core.caseload import load
+
+
+def _snapshot(cl) -> dict:
+    return {
+        "participants": {pid: (p.blob, p.summary, p.data) for pid, p in cl.participants.items()},
+        "problems": sorted(str(p) for p in cl.problems),
+        "dirty": sorted(cl.dirty),
+    }
+
+
+def _cache_file(root: Path) -> Path:
+    return root / ".git" / loader.CACHE_NAME
+
+
+def test_warm_load_equals_cold_load(sample_caseload: Path) -> None:
+    cold = load(sample_caseload, use_cache=False)
+    assert cold.stats["parsed"] == cold.stats["files"] == 60
+    first = load(sample_caseload)  # writes the cache
+    warm = load(sample_caseload)
+    assert warm.stats["parsed"] == 0 and warm.stats["cached"] == 60
+    assert _snapshot(warm) == _snapshot(cold) == _snapshot(first)
+    # Deadlines from the cache equal those computed from the records.
+    from ipstui.core.rules import deadlines, participant_deadlines
+
+    for p in warm.participants.values():
+        assert participant_deadlines(p, warm.settings, date(2026, 11, 16)) == deadlines(
+            p.data, warm.settings, date(2026, 11, 16)
+        )
+
+
+def test_hand_edit_is_never_served_from_cache(sample_caseload: Path) -> None:
+    load(sample_caseload)
+    path = sample_caseload / "participants" / "P-0001.toml"
+    path.write_text(path.read_text().replace('disclosure = "', 'disclosure = "yes"\nx_was = "'))
+    cl = load(sample_caseload)
+    assert cl.participants["P-0001"].data["disclosure"] == "yes"
+    assert "participants/P-0001.toml" in cl.dirty
+    assert cl.stats["parsed"] == 1
+
+
+def test_checkout_of_an_older_version_is_seen(sample_caseload: Path) -> None:
+    cl = load(sample_caseload)
+    edits.move(
+        cl,
+        "P-0001",
+        "engagement" if cl.participants["P-0001"].phase != "engagement" else "plan",
+        today=date(2026, 11, 16),
+    )
+    after = load(sample_caseload)
+    git(sample_caseload, "checkout", "-q", "HEAD~1", "--", "participants/P-0001.toml")
+    git(sample_caseload, "commit", "-qm", "P-0001: revert")
+    reverted = load(sample_caseload)
+    assert reverted.participants["P-0001"].phase == cl.participants["P-0001"].phase
+    assert reverted.participants["P-0001"].phase != after.participants["P-0001"].phase
+
+
+@pytest.mark.parametrize("damage", [b"", b"not marshal at all", b"\x00" * 100])
+def test_broken_cache_is_rebuilt(sample_caseload: Path, damage: bytes) -> None:
+    good = _snapshot(load(sample_caseload))
+    _cache_file(sample_caseload).write_bytes(damage)
+    cl = load(sample_caseload)
+    assert cl.stats["parsed"] == 60
+    assert _snapshot(cl) == good
+    _cache_file(sample_caseload).unlink()
+    assert _snapshot(load(sample_caseload)) == good
+
+
+def test_worker_processes_agree_with_in_process(
+    sample_caseload: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = sample_caseload / "participants" / "P-0999.toml"
+    broken.write_text('schema = 1\nid = "P-0999"\nname = "X"\nphase = "nowhere"\n')
+    here = _snapshot(load(sample_caseload, use_cache=False))
+    monkeypatch.setattr(loader, "PARALLEL_MIN", 1)
+    spawned = []
+    real_popen = loader.subprocess.Popen
+
+    def popen(*args, **kwargs):
+        proc = real_popen(*args, **kwargs)
+        spawned.append(proc)
+        return proc
+
+    monkeypatch.setattr(loader.subprocess, "Popen", popen)
+    workers = _snapshot(load(sample_caseload, use_cache=False))
+    assert spawned, "the worker path was not taken"
+    assert all(p.returncode == 0 for p in spawned)
+    assert workers == here
+    assert any("P-0999.toml:4:1" in p and "nowhere" in p for p in workers["problems"])
+
+
+def test_lazy_record_reads_its_file_once(sample_caseload: Path) -> None:
+    load(sample_caseload)
+    cl = load(sample_caseload)
+    p = cl.participants["P-0002"]
+    assert not p.loaded
+    assert p.data["id"] == "P-0002" and p.loaded
+    assert p.name == p.data["name"] and p.phase == p.data["phase"]
