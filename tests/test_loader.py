@@ -109,3 +109,16 @@ def test_lazy_record_reads_its_file_once(sample_caseload: Path) -> None:
     assert not p.loaded
     assert p.data["id"] == "P-0002" and p.loaded
     assert p.name == p.data["name"] and p.phase == p.data["phase"]
+
+
+def test_card_shows_the_most_urgent_deadline(sample_caseload: Path) -> None:
+    from ipstui.core.board import make_card
+    from ipstui.core.rules import participant_deadlines
+
+    cl = load(sample_caseload)
+    for today in (date(2026, 11, 16), date(2026, 12, 31), date(2027, 6, 1)):
+        for p in cl.participants.values():
+            ds = participant_deadlines(p, cl.settings, today)
+            card = make_card(p, cl.settings, today)
+            assert card.urgent == (ds[0] if ds else None)
+            assert card.open_deadlines == len(ds)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ipstui.core.model import PHASES, Participant, Settings
-from ipstui.core.rules import STATE_RANK, Deadline, participant_deadlines
+from ipstui.core.rules import STATE_RANK, Deadline, participant_raw, state_of
 
 _FAR = date.max
 
@@ -37,15 +37,22 @@ class Card:
 
 
 def make_card(p: Participant, settings: Settings, today: date) -> Card:
-    ds = participant_deadlines(p, settings, today)
+    raw = participant_raw(p, settings)
+    urgent = None
+    if raw:
+        # Only the most urgent deadline is shown: pick it without building them all.
+        rule, due, ref, what = min(raw, key=lambda r: (r[1], r[0], r[2] or 0))
+        urgent = Deadline(
+            p.id, p.specialist, rule, due, state_of(due, today, settings.due_soon_days), ref, what
+        )
     name = p.name
     return Card(
         id=p.id,
         name=name,
         specialist=p.specialist,
         phase=p.phase,
-        urgent=ds[0] if ds else None,
-        open_deadlines=len(ds),
+        urgent=urgent,
+        open_deadlines=len(raw),
         suspended=p.suspended,
         conflicts=p.has_conflicts,
         haystack=f"{p.id}\0{name}\0{p.specialist}".lower(),
@@ -58,12 +65,18 @@ def make_cards(
     return {p.id: make_card(p, settings, today) for p in participants}
 
 
+def by_urgency(cards: Iterable[Card]) -> list[Card]:
+    """All cards, most urgent first: sort once, then filter with `columns(presorted=True)`."""
+    return sorted(cards, key=lambda c: c.sort_key)
+
+
 def columns(
     cards: Iterable[Card],
     *,
     show_closed: bool = False,
     specialist: str | None = None,
     text: str = "",
+    presorted: bool = False,
 ) -> dict[str, list[Card]]:
     """Cards per phase (in board order), filtered, most urgent first."""
     phases = PHASES if show_closed else PHASES[:-1]
@@ -78,8 +91,9 @@ def columns(
         if needle and needle not in c.haystack:
             continue
         col.append(c)
-    for col in out.values():
-        col.sort(key=lambda c: c.sort_key)
+    if not presorted:
+        for col in out.values():
+            col.sort(key=lambda c: c.sort_key)
     return out
 
 
