@@ -65,35 +65,34 @@ def make_cards(
     return {p.id: make_card(p, settings, today) for p in participants}
 
 
-def by_urgency(cards: Iterable[Card]) -> list[Card]:
-    """All cards, most urgent first: sort once, then filter with `columns(presorted=True)`."""
-    return sorted(cards, key=lambda c: c.sort_key)
+def by_phase(cards: Iterable[Card]) -> dict[str, list[Card]]:
+    """Every card per phase (all phases), most urgent first: sorted once per change."""
+    out: dict[str, list[Card]] = {ph: [] for ph in PHASES}
+    for c in sorted(cards, key=lambda c: c.sort_key):
+        col = out.get(c.phase)
+        if col is not None:
+            col.append(c)
+    return out
 
 
-def columns(
-    cards: Iterable[Card],
+def filtered(
+    sorted_by_phase: Mapping[str, list[Card]],
     *,
     show_closed: bool = False,
     specialist: str | None = None,
     text: str = "",
-    presorted: bool = False,
 ) -> dict[str, list[Card]]:
-    """Cards per phase (in board order), filtered, most urgent first."""
+    """`columns` over the output of `by_phase`: filtering only, order kept (one keystroke)."""
     phases = PHASES if show_closed else PHASES[:-1]
-    out: dict[str, list[Card]] = {ph: [] for ph in phases}
     needle = text.strip().lower()
-    for c in cards:
-        col = out.get(c.phase)
-        if col is None:
-            continue
-        if specialist and c.specialist != specialist:
-            continue
-        if needle and needle not in c.haystack:
-            continue
-        col.append(c)
-    if not presorted:
-        for col in out.values():
-            col.sort(key=lambda c: c.sort_key)
+    out: dict[str, list[Card]] = {}
+    for ph in phases:
+        col = sorted_by_phase.get(ph, [])
+        if specialist:
+            col = [c for c in col if c.specialist == specialist]
+        if needle:
+            col = [c for c in col if needle in c.haystack]
+        out[ph] = col
     return out
 
 

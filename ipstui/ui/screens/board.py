@@ -9,7 +9,7 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
 
-from ipstui.core.board import by_urgency, caseload_sizes, columns, state_counts
+from ipstui.core.board import by_phase, caseload_sizes, filtered, state_counts
 from ipstui.core.model import PHASES
 from ipstui.ui.widgets.board import Board, set_line
 
@@ -84,12 +84,11 @@ class BoardScreen(Screen):
         if cl is None:
             return
         derived = self._derived()
-        data = columns(
-            derived["sorted"],
+        data = filtered(
+            derived["by_phase"],
             show_closed=self.show_closed,
             specialist=self.specialist,
             text=self.text,
-            presorted=True,
         )
         self.query_one(Board).set_data(data, self.app.today)
         self._update_header()
@@ -103,7 +102,7 @@ class BoardScreen(Screen):
             cl = self.app.caseload
             cached = {
                 "of": cards,
-                "sorted": by_urgency(values),
+                "by_phase": by_phase(values),
                 "counts": state_counts(values),
                 "sizes": caseload_sizes(values, cl.settings),
                 "open": sum(1 for c in values if c.phase != "closed"),
