@@ -78,3 +78,17 @@ def test_filters_keep_order() -> None:
 def test_caseload_sizes_and_counts() -> None:
     assert caseload_sizes(CARDS, SETTINGS) == {"anna": (3, 20), "mette": (1, 1)}
     assert state_counts(CARDS) == {"overdue": 2, "due_soon": 1}
+
+
+def test_replacing_one_card_equals_a_full_sort() -> None:
+    from ipstui.core.board import replace_card
+
+    base = by_phase(CARDS)
+    moved = make_card(
+        _p("P-2", "engagement", "mette", date(2026, 11, 12), "Mads K."), SETTINGS, TODAY
+    )
+    later = make_card(_p("P-1", "intake", "anna", None, "Giulia R."), SETTINGS, TODAY)
+    for old, new in ((CARDS[1], moved), (CARDS[0], later), (None, moved), (CARDS[3], None)):
+        after = [c for c in CARDS if c is not old] + ([new] if new is not None else [])
+        assert replace_card(base, old, new) == by_phase(after)
+    assert by_phase(CARDS) == base  # the input lists are never changed in place

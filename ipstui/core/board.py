@@ -3,6 +3,7 @@ most urgent deadline, grouped by phase, sorted by urgency, filtered."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -72,6 +73,29 @@ def by_phase(cards: Iterable[Card]) -> dict[str, list[Card]]:
         col = out.get(c.phase)
         if col is not None:
             col.append(c)
+    return out
+
+
+def replace_card(
+    sorted_by_phase: Mapping[str, list[Card]], old: Card | None, new: Card | None
+) -> dict[str, list[Card]]:
+    """`by_phase` output with one card replaced: only the touched lists are copied, and
+    the new card goes where a full sort would put it (an edit need not re-sort 20,000)."""
+    out = dict(sorted_by_phase)
+    if old is not None and old.phase in out:
+        col = list(out[old.phase])
+        i = bisect.bisect_left(col, old.sort_key, key=lambda c: c.sort_key)
+        while i < len(col) and col[i] is not old and col[i].sort_key == old.sort_key:
+            i += 1
+        if i < len(col) and col[i] is old:
+            del col[i]
+        else:  # not where expected: fall back to a scan
+            col = [c for c in col if c is not old]
+        out[old.phase] = col
+    if new is not None and new.phase in out:
+        col = list(out[new.phase])
+        bisect.insort(col, new, key=lambda c: c.sort_key)
+        out[new.phase] = col
     return out
 
 

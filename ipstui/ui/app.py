@@ -56,6 +56,8 @@ class IpsApp(App[int]):
         self._latest: Caseload | None = None
         self._fingerprint: tuple | None = None
         self.cards = {}
+        self.cards_delta: tuple[dict[str, Card], str] | None = None
+        """(the cards before, the id that changed) after a one-participant save."""
         self.sub_title = str(root)
         self.load_error: str | None = None
 
@@ -166,6 +168,7 @@ class IpsApp(App[int]):
 
     def _loaded(self, cl: Caseload, cards: dict[str, Card]) -> None:
         self.cards = cards
+        self.cards_delta = None
         self.caseload = cl
 
     def _board_screen(self):
@@ -285,8 +288,10 @@ class IpsApp(App[int]):
     def _edit_saved(self, result: SaveResult, cl: Caseload, on_done) -> None:
         p = result.participant
         if p is not None:
-            self.cards = dict(self.cards)
+            prev = self.cards
+            self.cards = dict(prev)
             self.cards[p.id] = make_card(p, cl.settings, self.today)
+            self.cards_delta = (prev, p.id)
         self.caseload = cl
         self.notify(f"Saved {result.commit[:7]}: {result.subject}", title="Committed", timeout=4)
         if on_done is not None:
@@ -295,6 +300,7 @@ class IpsApp(App[int]):
     def _edit_failed(self, label: str, exc: Exception, on_error, fresh: Caseload | None) -> None:
         if fresh is not None:
             self.cards = dict(self.cards)
+            self.cards_delta = None
             for pid, p in fresh.participants.items():
                 if p is not (self.caseload.participants.get(pid) if self.caseload else None):
                     self.cards[pid] = make_card(p, fresh.settings, self.today)

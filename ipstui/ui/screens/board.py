@@ -9,7 +9,7 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
 
-from ipstui.core.board import by_phase, caseload_sizes, filtered, state_counts
+from ipstui.core.board import by_phase, caseload_sizes, filtered, replace_card, state_counts
 from ipstui.core.model import PHASES
 from ipstui.ui.widgets.board import Board, set_line
 
@@ -94,12 +94,39 @@ class BoardScreen(Screen):
         self._update_header()
 
     def _derived(self) -> dict:
-        """What depends only on the cards (not on the filters), computed once per change."""
+        """What depends only on the cards (not on the filters), computed once per change;
+        after an edit of one participant, updated for that card alone."""
         cards = self.app.cards
         cached = getattr(self, "_derived_cache", None)
-        if cached is None or cached["of"] is not cards:
+        if cached is not None and cached["of"] is cards:
+            return cached
+        delta = getattr(self.app, "cards_delta", None)
+        cl = self.app.caseload
+        if cached is not None and delta is not None and delta[0] is cached["of"]:
+            prev, pid = delta
+            old, new = prev.get(pid), cards.get(pid)
+            counts = dict(cached["counts"])
+            sizes = dict(cached["sizes"])
+            for sign, card in ((-1, old), (1, new)):
+                if card is None:
+                    continue
+                for k, n in state_counts([card]).items():
+                    counts[k] += sign * n
+                if card.phase != "closed":
+                    n, mx = sizes.get(card.specialist, (0, cl.settings.max_for(card.specialist)))
+                    sizes[card.specialist] = (n + sign, mx)
+            opened = cached["open"] + sum(
+                s * (c is not None and c.phase != "closed") for s, c in ((-1, old), (1, new))
+            )
+            cached = {
+                "of": cards,
+                "by_phase": replace_card(cached["by_phase"], old, new),
+                "counts": counts,
+                "sizes": sizes,
+                "open": opened,
+            }
+        else:
             values = list(cards.values())
-            cl = self.app.caseload
             cached = {
                 "of": cards,
                 "by_phase": by_phase(values),
@@ -107,7 +134,7 @@ class BoardScreen(Screen):
                 "sizes": caseload_sizes(values, cl.settings),
                 "open": sum(1 for c in values if c.phase != "closed"),
             }
-            self._derived_cache = cached
+        self._derived_cache = cached
         return cached
 
     def _update_header(self) -> None:
