@@ -101,7 +101,11 @@ class Caseload:
         return replace(self, participants=parts, dirty=self.dirty - {rel}, problems=problems)
 
     def next_id(self, prefix: str = "P-") -> str:
-        taken = set(self.participants) | set(self.known_ids) | {Path(x.path).stem for x in self.problems}
+        taken = (
+            set(self.participants)
+            | set(self.known_ids)
+            | {Path(x.path).stem for x in self.problems}
+        )
         n = 1
         for pid in taken:
             if pid.startswith(prefix) and pid[len(prefix) :].isdigit():

@@ -14,7 +14,9 @@ from typing import Any
 
 Check = Callable[[Any], bool]
 
-ANNOTATIONS = frozenset({"$id", "$schema", "$defs", "$comment", "description", "title", "examples", "default"})
+ANNOTATIONS = frozenset(
+    {"$id", "$schema", "$defs", "$comment", "description", "title", "examples", "default"}
+)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
@@ -121,7 +123,11 @@ def _object(node: dict, defs: dict, depth: int) -> Check:
             rx = re.compile(pat)
             test = lambda k, rx=rx: rx.search(k) is not None  # noqa: E731
         pats.append((test, _compile(sch, defs, depth + 1)))
-    extra = _compile(node["additionalProperties"], defs, depth + 1) if "additionalProperties" in node else None
+    extra = (
+        _compile(node["additionalProperties"], defs, depth + 1)
+        if "additionalProperties" in node
+        else None
+    )
 
     def check(v: Any) -> bool:
         if type(v) is not dict:
@@ -191,8 +197,9 @@ def _keyword(key: str, arg: Any, node: dict, defs: dict, depth: int) -> Check | 
     if key == "required":
         return lambda v: not isinstance(v, dict) or all(k in v for k in arg)
     if key == "dependentRequired":
-        return lambda v: not isinstance(v, dict) or all(
-            all(r in v for r in reqs) for k, reqs in arg.items() if k in v
+        return lambda v: (
+            not isinstance(v, dict)
+            or all(all(r in v for r in reqs) for k, reqs in arg.items() if k in v)
         )
     if key == "minItems":
         return lambda v: not isinstance(v, list) or len(v) >= arg
@@ -201,8 +208,9 @@ def _keyword(key: str, arg: Any, node: dict, defs: dict, depth: int) -> Check | 
     if key == "uniqueItems":
         if not arg:
             return None
-        return lambda v: not isinstance(v, list) or all(
-            not _equal(v[i], v[j]) for i in range(len(v)) for j in range(i + 1, len(v))
+        return lambda v: (
+            not isinstance(v, list)
+            or all(not _equal(v[i], v[j]) for i in range(len(v)) for j in range(i + 1, len(v)))
         )
     if key == "items":
         item = sub(arg)
@@ -219,28 +227,4 @@ def _keyword(key: str, arg: Any, node: dict, defs: dict, depth: int) -> Check | 
     if key == "propertyNames":
         name = sub(arg)
         return lambda v: not isinstance(v, dict) or all(name(k) for k in v)
-    if key == "properties":
-        props = {k: sub(s) for k, s in arg.items()}
-        return lambda v: not isinstance(v, dict) or all(props[k](x) for k, x in v.items() if k in props)
-    if key == "patternProperties":
-        pats = [(re.compile(p), sub(s)) for p, s in arg.items()]
-        return lambda v: not isinstance(v, dict) or all(
-            c(x) for k, x in v.items() for rx, c in pats if rx.search(k)
-        )
-    if key == "additionalProperties":
-        known = set(node.get("properties", {}))
-        pats = [re.compile(p) for p in node.get("patternProperties", {})]
-        extra = sub(arg)
-
-        def additional(v: Any) -> bool:
-            if not isinstance(v, dict):
-                return True
-            for k, x in v.items():
-                if k in known or any(rx.search(k) for rx in pats):
-                    continue
-                if not extra(x):
-                    return False
-            return True
-
-        return additional
     raise Unsupported(f"keyword {key!r}")

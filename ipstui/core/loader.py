@@ -68,7 +68,9 @@ def _entry(raw: bytes, rel: str, settings: Settings) -> Entry:
     parsed = parse_participant(raw, rel)
     if parsed.data is None:
         return (None, parsed.problems, None)
-    dl = tuple((r, d.toordinal(), ref, what) for r, d, ref, what in raw_deadlines(parsed.data, settings))
+    dl = tuple(
+        (r, d.toordinal(), ref, what) for r, d, ref, what in raw_deadlines(parsed.data, settings)
+    )
     return (summarize(parsed.data), parsed.problems, dl)
 
 

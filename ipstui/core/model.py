@@ -178,7 +178,9 @@ class Participant:
         raw: tuple | None = None,
     ) -> None:
         if data is None and (summary is None or root is None):
-            raise ValueError("a Participant needs its data, or a summary and a root to read it from")
+            raise ValueError(
+                "a Participant needs its data, or a summary and a root to read it from"
+            )
         self.id = id
         self.rel_path = rel_path
         self.blob = blob
@@ -199,12 +201,20 @@ class Participant:
             from ipstui.core import storage
 
             try:
-                self._data = storage.loads_bytes((self._root / self.rel_path).read_bytes(), self.rel_path)
+                self._data = storage.loads_bytes(
+                    (self._root / self.rel_path).read_bytes(), self.rel_path
+                )
             except (OSError, storage.StorageError):
                 # Gone or broken since the listing: show what was known; a save of it is
                 # refused by the stale-write guard, and the next reload lists the problem.
                 name, spec, phase, _, _ = self._summary
-                self._data = {"schema": 1, "id": self.id, "name": name, "specialist": spec, "phase": phase}
+                self._data = {
+                    "schema": 1,
+                    "id": self.id,
+                    "name": name,
+                    "specialist": spec,
+                    "phase": phase,
+                }
         return self._data
 
     @property
