@@ -257,3 +257,24 @@ async def test_help_lists_live_bindings(caseload_dir: Path) -> None:
         await pilot.pause()
         text = str(app.screen.query_one("Static").render())
         assert "Next phase" in text and "Agenda" in text and "Filter" in text
+
+
+async def test_crash_shows_no_record_contents(caseload_dir: Path, capfd) -> None:
+    """Textual's crash screen prints local variables; ours must not (they hold records)."""
+    import pytest
+
+    class Crashing(IpsApp):
+        def action_help(self) -> None:
+            record = {"name": "".join(["Priv", "ate Person"])}  # only at run time
+            raise RuntimeError(f"boom {len(record)}")
+
+    app = Crashing(caseload_dir, today=TODAY, watch_disk=False)
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=SIZE) as pilot:
+            await _ready(app, pilot)
+            await pilot.press("question_mark")
+            await pilot.pause()
+    out = capfd.readouterr()
+    text = out.out + out.err
+    assert "unexpected error" in text
+    assert "Private Person" not in text

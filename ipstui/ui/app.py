@@ -61,6 +61,28 @@ class IpsApp(App[int]):
         self.sub_title = str(root)
         self.load_error: str | None = None
 
+    def _fatal_error(self) -> None:
+        """On a crash, show the stack without local variables: Textual's default prints
+        them, and here they hold participants' records (health data)."""
+        try:
+            from rich.console import Group
+            from rich.segment import Segments
+            from rich.text import Text
+            from rich.traceback import Traceback
+
+            self.bell()
+            note = Text(
+                "ipstui stopped on an unexpected error. Every saved change is committed in git; "
+                "an edit that was not saved is not in the files. Please report the lines below.\n",
+                style="bold",
+            )
+            trace = Traceback(show_locals=False, width=None)
+            both = Group(note, trace)  # one error: outside dev mode Textual shows only the first
+            self._exit_renderables.append(Segments(self.console.render(both, self.console.options)))
+            self._close_messages_no_wait()
+        except Exception:  # noqa: BLE001 — Textual internals moved: use its own handler
+            super()._fatal_error()
+
     # ------------------------------------------------------------ time
 
     @property
