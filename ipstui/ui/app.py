@@ -16,12 +16,14 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
-from ipstui.core import edits
+from ipstui.core import edits, loader  # loader imported here, not in the prefetch thread
 from ipstui.core.board import Card, make_card, make_cards
 from ipstui.core.caseload import Caseload, CaseloadError, SaveResult, StaleEdit
 from ipstui.core.model import PHASES
 
 WATCH_INTERVAL = 2.0
+FIRST_FRAME_WAIT = 0.3
+"""Seconds the first frame may wait for the caseload (a warm load is well within it)."""
 
 
 class IpsApp(App[int]):
@@ -60,6 +62,17 @@ class IpsApp(App[int]):
         """(the cards before, the id that changed) after a one-participant save."""
         self.sub_title = str(root)
         self.load_error: str | None = None
+        # Start reading the caseload now: it overlaps the app's own start-up (CSS, first
+        # layout), which otherwise it would wait for; load_caseload picks the result up.
+        self._prefetch_progress: tuple[int, int] | None = None
+        self._prefetched: tuple[int, Any] = (0, None)
+        self._prefetch: threading.Thread | None = threading.Thread(
+            target=self._prefetch_load, name="ipstui-prefetch", daemon=True
+        )
+        self._prefetch.start()
+        # Give it the processor before Textual starts: a warm cache is read in well under
+        # this, so the very first frame shows the cards (one paint instead of two).
+        self._prefetch.join(FIRST_FRAME_WAIT)
 
     def _fatal_error(self) -> None:
         """On a crash, show the stack without local variables: Textual's default prints
@@ -98,7 +111,21 @@ class IpsApp(App[int]):
         return BoardScreen()
 
     def on_mount(self) -> None:
-        self.load_caseload(first=True)
+        outcome = self._prefetched[1]
+        if (
+            self._prefetch is not None
+            and not self._prefetch.is_alive()
+            and isinstance(outcome, Caseload)
+        ):
+            self._prefetch = None
+            cards = make_cards(outcome.participants.values(), outcome.settings, self.today)
+            with self._lock:
+                self._latest = outcome
+                self._fingerprint = None
+            self._loaded(outcome, cards)
+            self._settle_worker(outcome, self._prefetched[0])
+        else:
+            self.load_caseload(first=True)
         self.set_interval(30, self._check_date)
         if self._watch_disk:
             self.set_interval(WATCH_INTERVAL, self._poll_disk)
@@ -119,7 +146,10 @@ class IpsApp(App[int]):
 
         started = time.time_ns()
         try:
-            cl = load(self.root, progress=progress)
+            if first and self._prefetch is not None:
+                started, cl = self._take_prefetched(progress)
+            else:
+                cl = load(self.root, progress=progress)
             cards = make_cards(cl.participants.values(), cl.settings, self.today)
         except (CaseloadError, GitError, OSError) as exc:
             self.call_from_thread(self._load_failed, str(exc))
@@ -131,9 +161,13 @@ class IpsApp(App[int]):
             return
         with self._lock:
             self._latest = cl
-            self._fingerprint = None  # taken below, once the board is up
+            self._fingerprint = None  # taken by _settle, once the board is up
         self.call_from_thread(self._loaded, cl, cards)
-        # Everything below waits until the board is on screen.
+        self._settle(cl, started, first)
+
+    def _settle(self, cl: Caseload, started: int, first: bool) -> None:
+        """After a load is on screen (runs in a thread): merge driver, sync status, and the
+        disk fingerprint the watcher compares against."""
         if first:
             self._ensure_driver()
         self.call_from_thread(self._sync_status, self._sync_words(cl))
@@ -144,6 +178,10 @@ class IpsApp(App[int]):
         if fp[-1][1] >= started:
             # A file changed while we were loading: load again so it is not missed.
             self.call_from_thread(self.load_caseload)
+
+    @work(thread=True, group="settle", exit_on_error=False)
+    def _settle_worker(self, cl: Caseload, started: int) -> None:
+        self._settle(cl, started, True)
 
     def _sync_words(self, cl: Caseload) -> str:
         """ahead / behind / in sync / needs a decision, without touching the network."""
@@ -200,6 +238,31 @@ class IpsApp(App[int]):
             if isinstance(screen, BoardScreen):
                 return screen
         return None
+
+    def _take_prefetched(self, progress: Callable[[int, int], None]) -> tuple[int, Caseload]:
+        """Wait for the load started with the app, passing on its progress."""
+        assert self._prefetch is not None
+        while self._prefetch.is_alive():
+            self._prefetch.join(0.1)
+            if self._prefetch_progress:
+                progress(*self._prefetch_progress)
+        self._prefetch = None
+        started, outcome = self._prefetched
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return started, outcome
+
+    def _prefetch_load(self) -> None:
+        started = time.time_ns()
+
+        def note(done: int, total: int) -> None:
+            self._prefetch_progress = (done, total)
+
+        try:
+            outcome: Any = loader.load(self.root, progress=note)
+        except BaseException as exc:  # noqa: BLE001 — handed to load_caseload to report
+            outcome = exc
+        self._prefetched = (started, outcome)
 
     # ------------------------------------------------------------ the world moves
 
