@@ -104,7 +104,10 @@ class PhaseColumn(ScrollView, can_focus=False):
         if self.scroll_y > max_y:
             self.scroll_to(y=max_y, animate=False, immediate=True)
 
-    def set_selected(self, index: int | None) -> None:
+    def set_selected(self, index: int | None, *, force: bool = False) -> None:
+        """Move the highlight; repaints only when it moved (or the cards changed: `force`)."""
+        if index == self.selected and not force:
+            return
         self.selected = index
         if index is not None:
             self.scroll_to_region(
