@@ -278,3 +278,32 @@ async def test_crash_shows_no_record_contents(caseload_dir: Path, capfd) -> None
     text = out.out + out.err
     assert "unexpected error" in text
     assert "Private Person" not in text
+
+
+async def test_keys_remapped_from_config(caseload_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    _people(caseload_dir)
+    config = tmp_path / "config.toml"
+    config.write_text('[keys]\nnext_phase = "greater_than_sign"\nagenda = "A"\nbogus = 3\n')
+    monkeypatch.setenv("IPSTUI_CONFIG", str(config))
+    before = commit_count(caseload_dir)
+    app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ready(app, pilot)
+        await pilot.press("right_square_bracket")  # no longer bound
+        await pilot.pause(0.2)
+        assert commit_count(caseload_dir) == before
+        await pilot.press("greater_than_sign")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.caseload.participants["P-0001"].phase == "engagement":
+                break
+        assert app.caseload.participants["P-0001"].phase == "engagement"
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = str(app.screen.query_one("Static").render())
+        line = next(ln for ln in text.splitlines() if "Next phase" in ln)
+        assert ">" in line and "next_phase" in line
+        await pilot.press("escape", "A")
+        await pilot.pause()
+        assert isinstance(app.screen, AgendaScreen)
+    assert commit_count(caseload_dir) == before + 1

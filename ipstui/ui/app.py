@@ -115,6 +115,13 @@ class IpsApp(App[int]):
         return BoardScreen()
 
     def on_mount(self) -> None:
+        from ipstui.core.config import load_keymap
+
+        keymap, problems = load_keymap()
+        if keymap:
+            self.set_keymap(keymap)
+        for problem in problems:
+            self.notify(problem, title="Key settings ignored", severity="warning", timeout=10)
         outcome = self._prefetched[1]
         if (
             self._prefetch is not None

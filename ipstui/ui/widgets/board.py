@@ -189,10 +189,10 @@ class Board(Widget, can_focus=True):
     """Columns of cards with a keyboard cursor; the selection follows its participant."""
 
     BINDINGS = [
-        Binding("left,h", "move_cursor(-1, 0)", "Left", show=False),
-        Binding("right,l", "move_cursor(1, 0)", "Right", show=False),
-        Binding("up,k", "move_cursor(0, -1)", "Up", show=False),
-        Binding("down,j", "move_cursor(0, 1)", "Down", show=False),
+        Binding("left,h", "move_cursor(-1, 0)", "Left", show=False, id="card_left"),
+        Binding("right,l", "move_cursor(1, 0)", "Right", show=False, id="card_right"),
+        Binding("up,k", "move_cursor(0, -1)", "Up", show=False, id="card_up"),
+        Binding("down,j", "move_cursor(0, 1)", "Down", show=False, id="card_down"),
         Binding("pageup", "move_cursor(0, -5)", "Page up", show=False),
         Binding("pagedown", "move_cursor(0, 5)", "Page down", show=False),
         Binding("home", "move_cursor(0, -1000000)", "First card", show=False),

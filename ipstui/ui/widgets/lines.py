@@ -31,8 +31,8 @@ class LineList(ScrollView, can_focus=True):
     LineList > .line--bold { text-style: bold; }
     """
     BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="list_up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="list_down"),
         Binding("pageup", "cursor(-10)", "Page up", show=False),
         Binding("pagedown", "cursor(10)", "Page down", show=False),
         Binding("home", "cursor(-1000000000)", "Top", show=False),
