@@ -442,13 +442,21 @@ def test_missing_identity_for_a_merge_is_refused_cleanly(
 
 
 def test_random_concurrent_edits_lose_nothing(
-    env: Path, capsys: pytest.CaptureFixture[str]
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stats: Counter = Counter()
     t0 = time.perf_counter()
     template = env / "template"
     template.mkdir()
     make_team(template, "a", "b")
+    # Two specialists, two identities: with one shared identity, the same edit made on
+    # both clones in the same second is the very same commit, and git rightly treats a
+    # later edit on one side as superseding it, which is not what this test is about.
+    for var in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(var, raising=False)
+    for name in ("a", "b"):
+        run(template / name, "config", "user.name", f"Specialist {name}")
+        run(template / name, "config", "user.email", f"{name}@example.org")
 
     @settings(
         max_examples=40,
