@@ -299,7 +299,11 @@ def save(cl: Caseload, old: Participant | None, new_data: Mapping[str, Any]) -> 
     raw = text.encode("utf-8")
     if current is not None and raw == current:
         raise NothingToSave()
-    message, _ = commit_message(pid, old.data if old else None, new_data)
+    old_data = None
+    if old is not None:
+        # The bytes just read are the loaded version (same blob): no second read of the file.
+        old_data = old.data if old.loaded else storage.loads_bytes(current or b"", rel)
+    message, _ = commit_message(pid, old_data, new_data)
     storage.atomic_write(path, raw)
     try:
         commit = gitio.commit_paths(cl.root, [rel], message, add=old is None)

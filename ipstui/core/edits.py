@@ -232,12 +232,8 @@ def end_job(cl: Caseload, pid: str, index: int, *, end: date, reason: str) -> Sa
         raise CaseloadError(f"a job cannot end ({end}) before it starts ({job['start']})")
     if not reason.strip():
         raise CaseloadError("say why the job ended")
-    ordered = {}
-    for k, v in job.items():
-        ordered[k] = v
-    ordered["end"] = end
-    ordered["end_reason"] = reason.strip()
-    jobs[index] = ordered
+    job["end"] = end  # the writer puts keys in canonical order
+    job["end_reason"] = reason.strip()
     return save(cl, p, data)
 
 
@@ -280,21 +276,4 @@ def resume(cl: Caseload, pid: str) -> SaveResult:
         raise CaseloadError(f"{pid} is not suspended")
     data = _copy(p)
     data.pop("suspension", None)
-    return save(cl, p, data)
-
-
-def resolve_conflict(cl: Caseload, pid: str, field: str, value: Any) -> SaveResult:
-    """Decide one conflicted field: set its value and drop the conflict record."""
-    p = cl.get(pid)
-    data = _copy(p)
-    conflicts = data.get("conflicts") or {}
-    if field not in conflicts:
-        raise CaseloadError(f"{pid} has no conflict on {field!r}")
-    if value is None:
-        data.pop(field, None)
-    else:
-        data[field] = value
-    del conflicts[field]
-    if not conflicts:
-        data.pop("conflicts", None)
     return save(cl, p, data)

@@ -87,11 +87,6 @@ def repo_info(root: Path) -> RepoInfo | None:
     return RepoInfo(gd if gd.is_absolute() else root / gd, lines[1].strip())
 
 
-def git_dir(root: Path) -> Path:
-    path = Path(git(root, "rev-parse", "--git-dir").stdout.strip())
-    return path if path.is_absolute() else root / path
-
-
 @dataclass(frozen=True, slots=True)
 class Identity:
     name: str

@@ -15,7 +15,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -305,10 +305,6 @@ def load(
         is_git=is_git,
         stats=stats,
     )
-
-
-def iter_data(cl: Caseload) -> Iterable[dict]:
-    return (p.data for p in cl.participants.values())
 
 
 if __name__ == "__main__":
