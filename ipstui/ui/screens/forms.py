@@ -583,6 +583,14 @@ def _team_options(specialists: Sequence[tuple[str, str]]) -> list[tuple[Text, st
     ]
 
 
+class DatedForm(FormScreen):
+    """A form whose dates default to today."""
+
+    def __init__(self, today: date) -> None:
+        super().__init__()
+        self.today = today
+
+
 class ContactForm(FormScreen):
     """Log a contact → dict(kind, on: date, by: str | None, note: str)."""
 
@@ -692,14 +700,10 @@ class NewParticipantForm(FormScreen):
         )
 
 
-class ClosureForm(FormScreen):
+class ClosureForm(DatedForm):
     """Close a participant's file → dict(reason)."""
 
     title_text = "Close: why does the participant leave the program?"
-
-    def __init__(self, today: date) -> None:
-        super().__init__()
-        self.today = today
 
     def compose_fields(self) -> Iterable[Widget]:
         yield FormField(
@@ -711,14 +715,10 @@ class ClosureForm(FormScreen):
         )
 
 
-class JobForm(FormScreen):
+class JobForm(DatedForm):
     """Add a job → dict(employer, title, start, hours_per_week, hourly_wage, competitive)."""
 
     title_text = "Add a job"
-
-    def __init__(self, today: date) -> None:
-        super().__init__()
-        self.today = today
 
     def compose_fields(self) -> Iterable[Widget]:
         yield FormField(
@@ -790,14 +790,10 @@ class EndJobForm(FormScreen):
         return {}
 
 
-class TaskForm(FormScreen):
+class TaskForm(DatedForm):
     """Add a task → dict(due: date, what: str)."""
 
     title_text = "Add a task"
-
-    def __init__(self, today: date) -> None:
-        super().__init__()
-        self.today = today
 
     def compose_fields(self) -> Iterable[Widget]:
         yield FormField(
@@ -812,14 +808,10 @@ class TaskForm(FormScreen):
         return {"due": values["due"], "what": values["what"]}
 
 
-class SuspendForm(FormScreen):
+class SuspendForm(DatedForm):
     """Suspend a participant → dict(since: date, reason)."""
 
     title_text = "Suspend (the rules pause; tasks stay due)"
-
-    def __init__(self, today: date) -> None:
-        super().__init__()
-        self.today = today
 
     def compose_fields(self) -> Iterable[Widget]:
         yield FormField(
