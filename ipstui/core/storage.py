@@ -8,11 +8,12 @@ place relative to the known key they followed.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
+import stat
 import tempfile
-import tomllib
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 from pathlib import Path
@@ -20,11 +21,7 @@ from typing import Any
 
 import tomli_w
 
-try:  # optional accelerator for loading large caseloads
-    import rtoml as _rtoml
-except ImportError:  # pragma: no cover - the pure-Python path is complete on its own
-    _rtoml = None
-
+from ipstui.core import toml10
 from ipstui.core.model import CONFLICT_KEYS, LIST_KEYS, SUB_KEYS, TABLE_KEYS, TOP_KEYS
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")  # used with fullmatch: "$" would allow a final newline
@@ -49,54 +46,79 @@ def blob_id(raw: bytes) -> str:
     return h.hexdigest()
 
 
-_LOC = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
-_EOD = re.compile(r"\s*\(at end of document\)\s*$")
+BOM = "\ufeff"
+MAX_FILE_BYTES = 16 * 1024 * 1024
+"""Larger files are refused unread: a participant file is a few kilobytes."""
 
 
 def loads_bytes(raw: bytes, path: str = "<string>") -> dict[str, Any]:
-    """Parse TOML bytes; raise ParseError with a line and column on any failure."""
+    """Parse TOML 1.0 bytes exactly as `tomllib` does (SPEC §2).
+
+    A leading UTF-8 byte order mark is skipped (validation reports it as a warning).
+    Raises ParseError with a line and column for bytes that are not UTF-8, text that
+    is not TOML 1.0, a document without keys ("file is empty") and values nested
+    deeper than `toml10.MAX_DEPTH` levels (valid TOML, but not a file ipstui reads)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
         raise ParseError(path, line, col, "file is not valid UTF-8") from None
-    if not text.strip():
-        raise ParseError(path, 1, 1, "file is empty")
-    if _rtoml is not None and not text.startswith("\ufeff"):
-        # rtoml parses the same documents to the same values ten times faster; anything
-        # it refuses goes to tomllib, whose verdict and error position are the reference.
-        try:
-            return _rtoml.loads(text)
-        except Exception:  # noqa: BLE001, S110 — tomllib below decides and explains
-            pass
+    text = text.removeprefix(BOM)
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        msg = str(exc)
-        m = _LOC.search(msg)
-        if m:
-            line, col = int(m.group(1)), int(m.group(2))
-            msg = msg[: m.start()]
-        elif _EOD.search(msg):
-            msg = _EOD.sub("", msg) + " (at end of file)"
-            line = text.count("\n") + 1
-            col = 1
-        else:
-            line, col = 1, 1
+        data = toml10.loads(text)
+    except toml10.TomlError as exc:
+        msg = exc.message
         if msg.startswith("Cannot overwrite a value") or msg.startswith("Cannot declare"):
             msg = f"duplicate key: {msg[0].lower()}{msg[1:]}"
-        raise ParseError(path, line, col, f"TOML syntax error: {msg}") from None
+        if exc.syntax:
+            msg = f"TOML syntax error: {msg}"
+        raise ParseError(path, exc.line, exc.col, msg) from None
+    if not data and not text.strip(" \t\r\n"):
+        raise ParseError(path, 1, 1, "file is empty")
+    return data
+
+
+def read_bytes(path: Path, rel: str | None = None) -> bytes:
+    """The bytes of a regular file, read without blocking or following a final symlink.
+
+    Raises StorageError naming `rel` (or the path) when the file is missing, a folder,
+    a symbolic link, a pipe or device, larger than MAX_FILE_BYTES, or unreadable."""
+    name = rel or str(path)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise StorageError(f"{name}: file not found") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise StorageError(
+                f"{name}: is a symbolic link; participant files must be plain files"
+            ) from None
+        raise StorageError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise StorageError(f"{name}: is a folder, not a file")
+        if not stat.S_ISREG(st.st_mode):
+            raise StorageError(f"{name}: is not a regular file")
+        if st.st_size > MAX_FILE_BYTES:
+            raise StorageError(f"{name}: file is larger than {MAX_FILE_BYTES >> 20} MiB")
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise StorageError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
 
 
 def read_file(path: Path, rel: str | None = None) -> tuple[dict[str, Any], bytes]:
-    """Read and parse one file; returns the data and the exact bytes read."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise StorageError(f"{rel or path}: file not found") from None
-    except OSError as exc:
-        raise StorageError(f"{rel or path}: cannot read: {exc.strerror}") from None
+    """Read and parse one file; returns the data and the exact bytes read.
+
+    Raises StorageError (see `read_bytes`) or its subclass ParseError (`loads_bytes`)."""
+    raw = read_bytes(path, rel)
     return loads_bytes(raw, rel or str(path)), raw
 
 
