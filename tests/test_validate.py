@@ -168,6 +168,7 @@ BROKEN: list[Broken] = [
         _b(valid("P-0116") + '\n[closure]\non = 2026-11-05\nreason = "moved"\n'),
         "[closure]",
         "[closure] present but phase is 'intake'",
+        col=2,  # the key's own column, inside the brackets
     ),
     Broken(
         "P-0117.toml",

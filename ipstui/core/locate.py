@@ -1,103 +1,57 @@
-"""Find the line and column of a key path in TOML text, for `path:line:col` messages."""
+"""Find the line and column of a key path in TOML text, for `path:line:col` messages.
+
+A small scanner of TOML 1.0's structure (headers, dotted keys, quoted keys with their
+escapes, strings, arrays and inline tables) records where every key path is first
+written: each part of a dotted key or a dotted header at its own column, so a key that
+only appears inside `many.dots.x = 1` or `[conflict.disclosure]` has a place of its own.
+It runs on text the parser has already accepted, and never raises: a place it cannot
+find falls back to the nearest enclosing key that it did find.
+"""
 
 from __future__ import annotations
 
-import re
+import bisect
+import tomllib
 from collections.abc import Sequence
 
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEYLINE = re.compile(
-    r"""^(\s*)((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*="""
-)
+_BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_WS = " \t"
+_MAX_DEPTH = 64
 
 
-def _split_key(key: str) -> list[str]:
-    parts = re.findall(r"""[A-Za-z0-9_-]+|"[^"]*"|'[^']*'""", key)
-    return [p[1:-1] if p[:1] in "\"'" else p for p in parts]
-
-
-def _scan(rest: str) -> tuple[int, str | None]:
-    """Net open brackets in `rest`, and the delimiter of a multi-line string it leaves
-    open; brackets and quotes inside strings and comments do not count."""
-    depth, i, n = 0, 0, len(rest)
-    while i < n:
-        c = rest[i]
-        if c == "#":
-            break
-        if c in "\"'":
-            q3 = c * 3
-            if rest.startswith(q3, i):
-                end = rest.find(q3, i + 3)
-                if end < 0:
-                    return depth, q3
-                i = end + 3
-                while i < n and rest[i] == c:  # a string may end with up to two quotes
-                    i += 1
-                continue
-            j = i + 1
-            while j < n and rest[j] != c:
-                j += 2 if c == '"' and rest[j] == "\\" else 1
-            i = j + 1
-            continue
-        if c == "[":
-            depth += 1
-        elif c == "]":
-            depth -= 1
-        i += 1
-    return depth, None
+class _Stop(Exception):
+    """The text ended or broke where the scanner did not expect it."""
 
 
 class Locator:
-    """Maps key paths such as ('contacts', 2, 'on') to (line, column), 1-based."""
+    """Maps key paths such as ('contacts', 2, 'on') to (line, column), both 1-based.
+
+    Array elements are located too: ('goals', 1) is the place of the second goal.
+    `find` falls back to the longest located prefix of a path, then to 1:1."""
 
     def __init__(self, text: str) -> None:
-        self.text = text
+        self.text = text.removeprefix("\ufeff")
         self.places: dict[tuple, tuple[int, int]] = {}
-        aot_count: dict[tuple, int] = {}
-        table: tuple = ()
-        in_ml: str | None = None
-        depth = 0  # open brackets of a multi-line array value
-        # TOML lines end at "\n" only; str.splitlines() would also split at characters
-        # such as U+2028 or U+0085 that a string value may hold unescaped.
-        for lineno, line in enumerate(text.split("\n"), start=1):
-            line = line.removesuffix("\r")
-            if in_ml:
-                if line.count(in_ml) % 2 == 1:
-                    in_ml = None
-                continue
-            if depth > 0:
-                depth += _scan(line)[0]
-                continue
-            m = _HEADER.match(line)
-            if m and not _KEYLINE.match(line):
-                names = tuple(_split_key(m.group(2)))
-                col = line.index("[") + 1
-                if m.group(1) == "[[":
-                    parent = self._resolve(names[:-1], aot_count)
-                    base = parent + (names[-1],)
-                    idx = aot_count.get(base, 0)
-                    aot_count[base] = idx + 1
-                    table = base + (idx,)
-                    self.places.setdefault(base, (lineno, col))
-                else:
-                    table = self._resolve(names, aot_count)
-                self.places.setdefault(table, (lineno, col))
-                continue
-            km = _KEYLINE.match(line)
-            if km:
-                keys = tuple(_split_key(km.group(2)))
-                path = table + keys
-                self.places.setdefault(path, (lineno, len(km.group(1)) + 1))
-                depth, in_ml = _scan(line[km.end() :])
+        self._starts = [0]
+        for i, c in enumerate(self.text):
+            if c == "\n":
+                self._starts.append(i + 1)
+        self._aot: dict[tuple, int] = {}
+        self._i = 0
+        try:
+            self._document()
+        except (_Stop, IndexError, ValueError, RecursionError):
+            pass  # keep what was found; find() falls back for the rest
 
-    def _resolve(self, names: Sequence[str], aot_count: dict[tuple, int]) -> tuple:
-        """A dotted header inside an array of tables refers to its latest entry."""
-        out: tuple = ()
-        for n in names:
-            out = out + (n,)
-            if out in aot_count:
-                out = out + (aot_count[out] - 1,)
-        return out
+    # ------------------------------------------------------------ places
+
+    def _place(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
+
+    def _mark(self, path: tuple, offset: int) -> None:
+        if path not in self.places:
+            self.places[path] = self._place(offset)
 
     def find(self, path: Sequence) -> tuple[int, int]:
         """Place of `path`, or of its longest located prefix, or 1:1."""
@@ -107,3 +61,188 @@ class Locator:
                 return self.places[p]
             p = p[:-1]
         return (1, 1)
+
+    # ------------------------------------------------------------ scanning
+
+    def _peek(self, k: int = 0) -> str:
+        j = self._i + k
+        return self.text[j] if j < len(self.text) else ""
+
+    def _skip_ws(self) -> None:
+        t, n = self.text, len(self.text)
+        while self._i < n and t[self._i] in _WS:
+            self._i += 1
+
+    def _skip_blank(self) -> None:
+        """Whitespace, new lines and comments."""
+        t, n = self.text, len(self.text)
+        while self._i < n:
+            c = t[self._i]
+            if c in _WS or c in "\r\n":
+                self._i += 1
+            elif c == "#":
+                j = t.find("\n", self._i)
+                self._i = n if j < 0 else j
+            else:
+                return
+
+    def _document(self) -> None:
+        table: tuple = ()
+        n = len(self.text)
+        while True:
+            self._skip_blank()
+            if self._i >= n:
+                return
+            if self._peek() == "[":
+                table = self._header()
+            else:
+                self._keyval(table, 0)
+
+    def _header(self) -> tuple:
+        start = self._i
+        aot = self._peek(1) == "["
+        self._i += 2 if aot else 1
+        self._skip_ws()
+        names = self._key()
+        self._skip_ws()
+        self._i += 2 if aot else 1
+        out: tuple = ()
+        for k, (name, off) in enumerate(names):
+            last = k == len(names) - 1
+            out = out + (name,)
+            self._mark(out, off)
+            if aot and last:
+                idx = self._aot.get(out, 0)
+                self._aot[out] = idx + 1
+                out = out + (idx,)
+                self._mark(out, start)
+            elif out in self._aot:
+                out = out + (self._aot[out] - 1,)
+        return out
+
+    def _key(self) -> list[tuple[str, int]]:
+        """A dotted key: [(part, offset of the part)]."""
+        parts: list[tuple[str, int]] = []
+        while True:
+            self._skip_ws()
+            start = self._i
+            c = self._peek()
+            if c == '"' or c == "'":
+                raw = self._string()
+                if c == "'":
+                    name = raw[1:-1]
+                elif "\\" in raw:
+                    name = tomllib.loads(f"k = {raw}")["k"]
+                else:
+                    name = raw[1:-1]
+            else:
+                j = self._i
+                t, n = self.text, len(self.text)
+                while j < n and t[j] in _BARE:
+                    j += 1
+                if j == self._i:
+                    raise _Stop
+                name = t[self._i : j]
+                self._i = j
+            parts.append((name, start))
+            self._skip_ws()
+            if self._peek() != ".":
+                return parts
+            self._i += 1
+
+    def _keyval(self, table: tuple, depth: int) -> None:
+        names = self._key()
+        path = table
+        for name, off in names:
+            path = path + (name,)
+            self._mark(path, off)
+        self._skip_ws()
+        if self._peek() != "=":
+            raise _Stop
+        self._i += 1
+        self._skip_ws()
+        self._value(path, depth + 1)
+
+    def _string(self) -> str:
+        """Consume a string of any of the four kinds; return its source text."""
+        t, n, start = self.text, len(self.text), self._i
+        q = t[start]
+        if t.startswith(q * 3, start):
+            j = start + 3
+            while True:
+                j = t.find(q * 3, j)
+                if j < 0:
+                    raise _Stop
+                if q == '"' and _escaped(t, j):
+                    j += 1
+                    continue
+                break
+            j += 3
+            extra = 0
+            while j < n and t[j] == q and extra < 2:
+                j += 1
+                extra += 1
+            self._i = j
+            return t[start:j]
+        j = start + 1
+        while j < n and t[j] != q:
+            if t[j] == "\n":
+                raise _Stop
+            j += 2 if (q == '"' and t[j] == "\\") else 1
+        self._i = j + 1
+        return t[start : j + 1]
+
+    def _value(self, path: tuple, depth: int) -> None:
+        if depth > _MAX_DEPTH:
+            raise _Stop
+        c = self._peek()
+        if c == '"' or c == "'":
+            self._string()
+        elif c == "[":
+            self._i += 1
+            idx = 0
+            while True:
+                self._skip_blank()
+                if self._peek() == "]":
+                    self._i += 1
+                    return
+                if self._peek() == "":
+                    raise _Stop
+                self._mark(path + (idx,), self._i)
+                self._value(path + (idx,), depth + 1)
+                idx += 1
+                self._skip_blank()
+                if self._peek() == ",":
+                    self._i += 1
+        elif c == "{":
+            self._i += 1
+            while True:
+                self._skip_ws()
+                if self._peek() == "}":
+                    self._i += 1
+                    return
+                if self._peek() == "":
+                    raise _Stop
+                self._keyval(path, depth)
+                self._skip_ws()
+                if self._peek() == ",":
+                    self._i += 1
+        else:
+            t, n, j = self.text, len(self.text), self._i
+            while j < n and t[j] not in ",]}#\r\n":
+                # Dates and times may hold one space ("1979-05-27 07:32:00"): keep going
+                # while what follows is still part of the same value.
+                if t[j] in _WS and not (j + 1 < n and t[j + 1].isdigit() and t[j - 1].isdigit()):
+                    break
+                j += 1
+            if j == self._i:
+                raise _Stop
+            self._i = j
+
+
+def _escaped(text: str, j: int) -> bool:
+    """True when the character at `j` follows an odd number of backslashes."""
+    k = j - 1
+    while k >= 0 and text[k] == "\\":
+        k -= 1
+    return (j - 1 - k) % 2 == 1
