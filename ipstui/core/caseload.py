@@ -135,7 +135,8 @@ def read_settings(root: Path) -> tuple[Settings, dict[str, Any], list[Problem]]:
     except storage.ParseError as exc:
         return Settings(), {}, [Problem(exc.path, exc.line, exc.col, exc.message)]
     except storage.StorageError as exc:
-        return Settings(), {}, [Problem(CASELOAD_FILE, 1, 1, str(exc))]
+        msg = str(exc).removeprefix(f"{CASELOAD_FILE}: ")
+        return Settings(), {}, [Problem(CASELOAD_FILE, 1, 1, msg)]
     problems = caseload_problems(data, CASELOAD_FILE, raw.decode("utf-8"))
     return Settings.from_dict(data), data, problems
 
@@ -203,10 +204,11 @@ def participant_from(
     problems = [Problem(rel, ln, col, msg, sev) for ln, col, msg, sev in parsed.problems]
     if parsed.data is None:
         return None, problems
-    team_probs = participant_team_problems(parsed.data, rel, None, cl.settings.team)
+    sources = cl.settings.referral_sources
+    team_probs = participant_team_problems(parsed.data, rel, None, cl.settings.team, sources)
     if team_probs:
         team_probs = participant_team_problems(
-            parsed.data, rel, raw.decode("utf-8", "replace"), cl.settings.team
+            parsed.data, rel, raw.decode("utf-8", "replace"), cl.settings.team, sources
         )
     problems.extend(team_probs)
     if errors_only(problems):
@@ -237,7 +239,9 @@ def validate_data(cl: Caseload, data: Mapping[str, Any]) -> list[Problem]:
         return [Problem(rel, 1, 1, f"not a valid participant id: {pid!r}")]
     text = storage.dumps(data)
     probs = participant_content_problems(data, rel, text)
-    probs += participant_team_problems(data, rel, text, cl.settings.team)
+    probs += participant_team_problems(
+        data, rel, text, cl.settings.team, cl.settings.referral_sources
+    )
     return errors_only(probs)
 
 

@@ -224,6 +224,9 @@ def _keyword(key: str, arg: Any, node: dict, defs: dict, depth: int) -> Check | 
             return True
 
         return items
+    if key == "not":
+        inner = sub(arg)
+        return lambda v: not inner(v)
     if key == "propertyNames":
         name = sub(arg)
         return lambda v: not isinstance(v, dict) or all(name(k) for k in v)

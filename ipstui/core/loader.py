@@ -32,11 +32,12 @@ from ipstui.core.rules import raw_deadlines, rules_signature
 from ipstui.core.validate import errors_only, participant_team_problems
 
 CACHE_NAME = "ipstui-load-cache.marshal"
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 PARALLEL_MIN = 1500
 MAX_WORKERS = 4
 
-Entry = tuple  # (summary | None, problems, raw deadlines with ordinal dates | None)
+Entry = tuple
+"""(summary | None, problems, raw deadlines with ordinal dates | None, referral source)."""
 
 
 def _cache_tag(settings: Settings) -> str:
@@ -64,14 +65,25 @@ def _write_cache(path: Path, tag: str, entries: dict[str, Entry]) -> None:
 
 
 def _entry(raw: bytes, rel: str, settings: Settings) -> Entry:
-    """Parse and validate one file's bytes into its cache entry."""
-    parsed = parse_participant(raw, rel)
-    if parsed.data is None:
-        return (None, parsed.problems, None)
-    dl = tuple(
-        (r, d.toordinal(), ref, what) for r, d, ref, what in raw_deadlines(parsed.data, settings)
-    )
-    return (summarize(parsed.data), parsed.problems, dl)
+    """Parse and validate one file's bytes into its cache entry.
+
+    Never raises: whatever goes wrong with one file's content becomes a problem of that
+    file (SPEC §2: every other participant keeps working). Deadlines are computed only
+    for a file without errors, whose dates are known to be in range."""
+    try:
+        parsed = parse_participant(raw, rel)
+        if parsed.data is None:
+            return (None, parsed.problems, None, None)
+        if any(sev == "error" for _, _, _, sev in parsed.problems):
+            return (summarize(parsed.data), parsed.problems, None, None)
+        dl = tuple(
+            (r, d.toordinal(), ref, what)
+            for r, d, ref, what in raw_deadlines(parsed.data, settings)
+        )
+        src = parsed.data.get("referral_source")
+        return (summarize(parsed.data), parsed.problems, dl, src if isinstance(src, str) else None)
+    except (RecursionError, OverflowError, ValueError, TypeError, MemoryError) as exc:
+        return (None, ((1, 1, f"cannot read: {type(exc).__name__}: {exc}", "error"),), None, None)
 
 
 def _raw_from_entry(dl: tuple | None) -> tuple | None:
@@ -93,7 +105,9 @@ def _git_files(root: Path, prefix: str) -> tuple[dict[str, str | None], set[str]
         meta, _, rel = rec.partition("\t")
         rel = rel[len(prefix) :]
         parts = meta.split()
-        if len(parts) == 3 and parts[2] == "0":
+        if len(parts) == 3 and parts[0] not in ("100644", "100755"):
+            files[rel] = None  # a symlink or submodule: read from disk, which refuses it
+        elif len(parts) == 3 and parts[2] == "0":
             files[rel] = parts[1]
         else:
             files[rel] = None  # unmerged entry: read what is on disk
@@ -112,6 +126,9 @@ def _git_files(root: Path, prefix: str) -> tuple[dict[str, str | None], set[str]
         if len(rec) < 4:
             continue
         xy, rel = rec[:2], rec[3:][len(prefix) :]
+        head, sep, _ = rel[len(PARTICIPANTS_DIR) + 1 :].partition("/")
+        if sep and head.endswith(".toml"):
+            rel = f"{PARTICIPANTS_DIR}/{head}"  # a folder where a file should be
         dirty.add(rel)
         if "D" in xy and not (root / rel).exists():
             files.pop(rel, None)
@@ -124,7 +141,11 @@ def _scan_files(root: Path) -> dict[str, str | None]:
     pdir = root / PARTICIPANTS_DIR
     if not pdir.is_dir():
         return {}
-    return {f"{PARTICIPANTS_DIR}/{e.name}": None for e in os.scandir(pdir) if e.is_file()}
+    return {
+        f"{PARTICIPANTS_DIR}/{e.name}": None
+        for e in os.scandir(pdir)
+        if e.is_file(follow_symlinks=False) or e.name.endswith(".toml")
+    }
 
 
 def _parse_here(
@@ -134,9 +155,9 @@ def _parse_here(
     out: dict[str, tuple] = {}
     for rel in rels:
         try:
-            raw = (root / rel).read_bytes()
-        except OSError as exc:
-            out[rel] = ("error", exc.strerror or str(exc))
+            raw = storage.read_bytes(root / rel, rel)
+        except storage.StorageError as exc:
+            out[rel] = ("error", str(exc).removeprefix(f"{rel}: "))
             continue
         blob = storage.blob_id(raw)
         entry = cache.get(blob)
@@ -263,7 +284,7 @@ def load(
         got = fresh.get(rel)
         if got is None or got[0] == "error":
             msg = got[1] if got is not None else "cannot read"
-            problems.append(Problem(rel, 1, 1, f"cannot read: {msg}"))
+            problems.append(Problem(rel, 1, 1, msg))
             continue
         blob, entry, was_parsed = got
         parsed += was_parsed
@@ -273,12 +294,22 @@ def load(
         progress(total, total)
 
     team = settings.team
+    sources = settings.referral_sources
     participants: dict[str, Participant] = {}
-    for rel, (blob, (summary, probs_raw, dl)) in results.items():
+    for rel, (blob, (summary, probs_raw, dl, src)) in results.items():
         probs = [Problem(rel, ln, col, msg, sev) for ln, col, msg, sev in probs_raw]
-        if summary is not None and summary[1] not in team:
-            text = (root / rel).read_text("utf-8", "replace")
-            probs.extend(participant_team_problems({"specialist": summary[1]}, rel, text, team))
+        if summary is not None and (
+            summary[1] not in team or (sources and src is not None and src not in sources)
+        ):
+            try:
+                text: str | None = (root / rel).read_bytes().decode("utf-8", "replace")
+            except OSError:
+                text = None
+            probs.extend(
+                participant_team_problems(
+                    {"specialist": summary[1], "referral_source": src}, rel, text, team, sources
+                )
+            )
         problems.extend(probs)
         stem = rel[len(PARTICIPANTS_DIR) + 1 : -5]
         if summary is None or (probs and errors_only(probs)) or not is_valid_id(stem):

@@ -14,6 +14,36 @@ from typing import Any
 
 SCHEMA_VERSION = 1
 
+DATE_MIN = date(1900, 1, 1)
+DATE_MAX = date(2199, 12, 31)
+"""Dates a caseload may hold (SPEC §2); rules add at most a few years to them, so date
+arithmetic never leaves Python's range (year 9999)."""
+_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def parse_date(text: str) -> date:
+    """The one parser of dates typed by a user (CLI options, `set`, the app's forms).
+
+    Accepts `YYYY-MM-DD` only (SPEC §2: no week dates like 2026-W01-1, no ordinal dates,
+    which Python's `date.fromisoformat` also takes) between DATE_MIN and DATE_MAX.
+    Raises ValueError with a one-line message that quotes the text."""
+    text = text.strip()
+    if not _DATE_TEXT.fullmatch(text):
+        raise ValueError(f"{text!r} is not a date like 2026-11-20 (YYYY-MM-DD)")
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date of the calendar") from None
+    if not in_date_range(day):
+        raise ValueError(f"{text!r} is outside the dates ipstui accepts ({DATE_MIN} to {DATE_MAX})")
+    return day
+
+
+def in_date_range(day: object) -> bool:
+    """True for a plain date (not a datetime) between DATE_MIN and DATE_MAX."""
+    return type(day) is date and DATE_MIN <= day <= DATE_MAX
+
+
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 ID_RE = re.compile(ID_PATTERN)
 
@@ -301,6 +331,16 @@ DEFAULT_RULE_DAYS: dict[str, Any] = {
 DEFAULT_RULE_ON: dict[str, bool] = {name: name != "program_review" for name in RULE_NAMES}
 
 
+MAX_RULE_DAYS = 3660
+"""Largest N a rule takes (caseload.schema.json says the same); larger values are refused
+by validation and ignored here, so date arithmetic on a valid date cannot overflow."""
+MAX_DUE_SOON_DAYS = 366
+
+
+def _days_ok(v: object) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_RULE_DAYS
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Team settings from caseload.toml, with defaults filled in."""
@@ -342,20 +382,20 @@ class Settings:
                 continue
             d = rules.get(f"{name}_days")
             if name == "job_start_support":
-                if isinstance(d, list) and len(d) == 3 and all(isinstance(x, int) for x in d):
+                if isinstance(d, list) and len(d) == 3 and all(_days_ok(x) for x in d):
                     days[name] = tuple(d)
-            elif isinstance(d, int) and not isinstance(d, bool):
+            elif _days_ok(d):
                 days[name] = d
         dsd = data.get("due_soon_days", 3)
         mc = data.get("max_caseload", 20)
         as_of = data.get("as_of")
         return cls(
             name=str(data.get("name", "")),
-            due_soon_days=dsd if isinstance(dsd, int) and not isinstance(dsd, bool) else 3,
+            due_soon_days=dsd if _days_ok(dsd) and dsd <= MAX_DUE_SOON_DAYS else 3,
             max_caseload=mc if isinstance(mc, int) and not isinstance(mc, bool) else 20,
             referral_sources=tuple(str(s) for s in data.get("referral_sources") or ()),
             team=team,
             rules_on=on,
             rule_days=days,
-            as_of=as_of if isinstance(as_of, date) else None,
+            as_of=as_of if in_date_range(as_of) else None,
         )

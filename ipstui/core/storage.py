@@ -62,7 +62,9 @@ def loads_bytes(raw: bytes, path: str = "<string>") -> dict[str, Any]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
+        col = (
+            len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
+        )
         raise ParseError(path, line, col, "file is not valid UTF-8") from None
     text = text.removeprefix(BOM)
     try:

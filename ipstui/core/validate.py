@@ -4,6 +4,7 @@ rules of SPEC §2 that a schema cannot say. Every finding carries a line and col
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, time
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ipstui.core.locate import Locator
-from ipstui.core.model import Problem, is_valid_id
+from ipstui.core.model import DATE_MAX, DATE_MIN, Problem, is_valid_id
 from ipstui.core.resources import CASELOAD_SCHEMA, PARTICIPANT_SCHEMA
 
 
@@ -136,6 +137,15 @@ def _schema_message(err: Any) -> str:
         return f"{where}: expected {want}, found {_toml_type(err.instance)} {err.instance!r}"
     if v == "format":
         return f"{where}: expected a date like 2026-11-20, found {err.instance!r}"
+    if v == "not" and isinstance(err.instance, str):
+        sub = err.validator_value if isinstance(err.validator_value, Mapping) else {}
+        free_text = "u000B" in str(sub.get("pattern", ""))  # the notes rule lets \t and \n in
+        bad = (_FORBIDDEN if free_text else _CONTROL).search(err.instance)
+        if bad is not None:
+            kind = "free text" if free_text else "single-line text"
+            return f"{where}: {_char_name(bad.group())} is not allowed in {kind}"
+    if v == "pattern" and err.validator_value == _DATE_RANGE:
+        return f"{where}: {err.instance} is outside the dates ipstui accepts ({DATE_MIN} to {DATE_MAX})"
     if v == "pattern" and where.endswith("id"):
         return f"{where}: {err.instance!r} is not a valid id (letters, digits, _ and -, up to 64)"
     return f"{where}: {err.message}" if where else err.message
@@ -153,6 +163,17 @@ def _toml_type(v: Any) -> str:
 
 
 _QUOTED_DATE = re.compile(r"[\"']\d{4}-\d{2}-\d{2}")
+_DATE_RANGE = "^(19[0-9]{2}|2[01][0-9]{2})-"
+# SPEC §2: single-line text holds no control character (C0, DEL, C1) and no bidirectional
+# override; free text (notes) may also hold new lines and tabs.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _char_name(c: str) -> str:
+    """'control character U+001B' / 'bidirectional override U+202E'."""
+    kind = "bidirectional override" if c >= "\u202a" else "control character"
+    return f"{kind} U+{ord(c):04X}"
 
 
 class _LazyLocator:
@@ -160,6 +181,7 @@ class _LazyLocator:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        """The text as read (a byte order mark included, for the warning)."""
         self._loc: Locator | None = None
 
     def find(self, path: Any) -> tuple[int, int]:
@@ -232,6 +254,8 @@ def participant_content_problems(data: Mapping[str, Any], rel: str, text: str) -
 
 def _semantic_content(data: Mapping[str, Any], rel: str, loc: Any) -> list[Problem]:
     out: list[Problem] = []
+    out.extend(bom_problems(rel, getattr(loc, "text", "")))
+    out.extend(number_problems(data, rel, loc))
     stem = Path(rel).stem
     pid = data.get("id")
     if not is_valid_id(stem):
@@ -277,27 +301,96 @@ def _semantic_content(data: Mapping[str, Any], rel: str, loc: Any) -> list[Probl
     return out
 
 
+def bom_problems(rel: str, text: str) -> list[Problem]:
+    """The warning for a file that starts with a UTF-8 byte order mark (SPEC §2: accepted)."""
+    if not text.startswith("\ufeff"):
+        return []
+    return [
+        Problem(
+            rel,
+            1,
+            1,
+            "file starts with a UTF-8 byte order mark (accepted; ipstui reads it without one)",
+            "warning",
+        )
+    ]
+
+
+def number_problems(data: Mapping[str, Any], rel: str, loc: Any) -> list[Problem]:
+    """nan and inf anywhere outside the team's x_ keys (SPEC §2: numbers are finite).
+
+    JSON Schema cannot say "finite", so this is validate's part of the rule; the schema
+    bounds hours_per_week to 0-168, which already refuses inf there."""
+    out: list[Problem] = []
+    stack: list[tuple[tuple, Any]] = [((), data)]
+    while stack:
+        path, v = stack.pop()
+        if isinstance(v, Mapping):
+            stack.extend(
+                (path + (k,), x)
+                for k, x in v.items()
+                if not (isinstance(k, str) and k.startswith("x_"))
+            )
+        elif isinstance(v, list):
+            stack.extend((path + (i,), x) for i, x in enumerate(v))
+        elif isinstance(v, float) and not math.isfinite(v):
+            line, col = loc.find(list(path))
+            where = ".".join(str(p) for p in path)
+            out.append(
+                Problem(rel, line, col, f"{where}: {v} is not a number; numbers must be finite")
+            )
+    out.sort(key=lambda p: (p.line, p.col))
+    return out
+
+
 def _is_date(v: Any) -> bool:
     return isinstance(v, date) and type(v) is date
 
 
 def participant_team_problems(
-    data: Mapping[str, Any], rel: str, text: str | None, team: Iterable[str]
+    data: Mapping[str, Any],
+    rel: str,
+    text: str | None,
+    team: Iterable[str],
+    sources: Iterable[str] = (),
 ) -> list[Problem]:
-    """Checks against caseload.toml (the team), redone on every load."""
+    """Checks against caseload.toml, redone on every load: the specialist is a member of
+    the team, and when the team lists `referral_sources` the referral source is one of
+    them (SPEC §2). `text` (None: not read) only serves the positions."""
     team = set(team)
+    sources = tuple(sources)
     out: list[Problem] = []
+    loc = _LazyLocator(text) if text is not None else None
     spec = data.get("specialist")
     if isinstance(spec, str) and spec and spec not in team:
-        line, col = Locator(text).find(["specialist"]) if text is not None else (1, 1)
+        line, col = loc.find(["specialist"]) if loc is not None else (1, 1)
         known = ", ".join(sorted(team)) or "none"
         out.append(Problem(rel, line, col, f"unknown specialist {spec!r} (team: {known})"))
+    src = data.get("referral_source")
+    if sources and isinstance(src, str) and src not in sources:
+        line, col = loc.find(["referral_source"]) if loc is not None else (1, 1)
+        out.append(
+            Problem(
+                rel,
+                line,
+                col,
+                f"referral source {src!r} is not one of caseload.toml's referral_sources: "
+                + ", ".join(sources),
+            )
+        )
     return out
 
 
 def caseload_problems(data: Mapping[str, Any], rel: str, text: str) -> list[Problem]:
-    return schema_problems(data, rel, Locator(text), CASELOAD_SCHEMA)
+    """Schema findings for caseload.toml, and the byte order mark warning."""
+    loc = Locator(text)
+    return (
+        bom_problems(rel, text)
+        + schema_problems(data, rel, loc, CASELOAD_SCHEMA)
+        + (number_problems(data, rel, loc))
+    )
 
 
 def errors_only(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems of severity "error" (warnings never leave a file out)."""
     return [p for p in problems if p.severity == "error"]
