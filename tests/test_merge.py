@@ -481,3 +481,40 @@ def test_module_entry_point(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert storage.loads_bytes(a.read_bytes())["notes"] == "b"
+
+
+# A side (or the base) that ipstui cannot read, for any reason: git's own conflict with
+# both sides in it, never a merge that silently keeps one side (issue 10).
+UNREADABLE_SIDES = {
+    "nested_600": "x_deep = " + "[" * 600 + "]" * 600 + "\n",
+    "syntax": "broken = = 1\n",
+    "not_utf8": 'x_bad = "Caf\xe9"\n',
+}
+
+
+@pytest.mark.parametrize("kind", list(UNREADABLE_SIDES))
+@pytest.mark.parametrize("where", ["theirs", "ours", "base"])
+def test_git_merge_of_an_unreadable_version_is_gits_conflict(
+    repo: Path, kind: str, where: str
+) -> None:
+    rel = "participants/P-0001.toml"
+    tail = UNREADABLE_SIDES[kind].encode("latin-1")
+
+    def write(data: dict, broken: bool) -> None:
+        (repo / rel).write_bytes(enc(data) + (tail if broken else b""))
+        run(repo, "commit", "-q", "-am", "edit")
+
+    if where == "base":
+        write(BASE, True)
+    run(repo, "checkout", "-q", "-b", "side")
+    write(edit(BASE, notes="from side"), where == "theirs")
+    run(repo, "checkout", "-q", "main")
+    write(edit(BASE, notes="from main"), where == "ours")
+    proc = run(repo, "merge", "--no-edit", "side", check=False)
+    assert proc.returncode != 0, proc.stdout
+    assert f"ipstui merge: {rel}: {where} version" in proc.stderr
+    text = (repo / rel).read_bytes()
+    assert b"<<<<<<< ours:" in text and b">>>>>>> theirs:" in text
+    assert b"from side" in text and b"from main" in text  # neither side dropped
+    assert rel in run(repo, "diff", "--name-only", "--diff-filter=U").stdout
+    run(repo, "merge", "--abort")

@@ -42,6 +42,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -360,39 +361,51 @@ def driver_main(argv: Sequence[str]) -> int:
         print("usage: ipstui merge-driver BASE OURS THEIRS PATH", file=sys.stderr)
         return 2
     base_p, ours_p, theirs_p, path = (Path(argv[0]), Path(argv[1]), Path(argv[2]), argv[3])
-    base = base_p.read_bytes() if base_p.exists() else None
-    ours, theirs = ours_p.read_bytes(), theirs_p.read_bytes()
     try:
+        base = base_p.read_bytes() if base_p.exists() else None
+        ours, theirs = ours_p.read_bytes(), theirs_p.read_bytes()
+        if base is not None and base.strip():
+            loads_bytes(base, "base")  # an unreadable base is a failure too (git's conflict)
         merged = merge_texts(base, ours, theirs, theirs_commit_id())
-    except ParseError as exc:
-        side = "ours" if exc.path == "ours" else "theirs"
-        proc = subprocess.run(
-            [
-                "git",
-                "merge-file",
-                "-L",
-                f"ours:{path}",
-                "-L",
-                f"base:{path}",
-                "-L",
-                f"theirs:{path}",
-                str(ours_p),
-                str(base_p),
-                str(theirs_p),
-            ],
-            capture_output=True,
-        )
+    except Exception as exc:  # noqa: BLE001 — any failure: git's own conflict, no side lost
+        if isinstance(exc, ParseError):
+            syntax = exc.message.startswith("TOML syntax") or "UTF-8" in exc.message
+            why = (
+                f"{exc.path} version " + ("is not valid TOML" if syntax else "cannot be read")
+            ) + f" (line {exc.line}, column {exc.col}: {exc.message})"
+        else:
+            why = f"cannot merge field by field ({type(exc).__name__}: {exc})"
+        with tempfile.TemporaryDirectory() as tmp:
+            empty = Path(tmp) / "empty"
+            empty.write_bytes(b"")
+            proc = subprocess.run(
+                [
+                    "git",
+                    "merge-file",
+                    "-L",
+                    f"ours:{path}",
+                    "-L",
+                    f"base:{path}",
+                    "-L",
+                    f"theirs:{path}",
+                    str(ours_p),
+                    str(base_p if base_p.exists() else empty),
+                    str(theirs_p),
+                ],
+                capture_output=True,
+            )
+        # Exit 1 either way: git records a conflict, so nobody commits a line merge of a
+        # file ipstui could not read without looking at it.
         print(
-            f"ipstui merge: {path}: {side} version is not valid TOML "
-            f"(line {exc.line}, column {exc.col}: {exc.message}); "
+            f"ipstui merge: {path}: {why}; "
             + (
-                "merged it line by line instead"
+                "merged it line by line, left as a conflict to check"
                 if proc.returncode == 0
                 else "left git's line conflict markers in it to resolve by hand"
             ),
             file=sys.stderr,
         )
-        return 0 if proc.returncode == 0 else 1
+        return 1
     Path(ours_p).write_bytes(merged)
     return 0
 
