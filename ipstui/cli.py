@@ -11,8 +11,9 @@ from pathlib import Path
 
 from ipstui.core.caseload import CaseloadError, ValidationFailed
 from ipstui.core.gitio import GitError
+from ipstui.core.termsafe import escape
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -21,12 +22,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _date_arg(text: str) -> date:
+    from ipstui.core.model import parse_date
+
     try:
-        if len(text) != 10:
-            raise ValueError
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-20") from None
+        return parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,7 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="a team member (repeatable); default: you, from git's user.name",
     )
 
-    sub.add_parser("validate", parents=[common], help="check every file; exit 1 on any error")
+    s = sub.add_parser("validate", parents=[common], help="check every file; exit 1 on any error")
+    s.add_argument(
+        "--staged",
+        action="store_true",
+        help="check the copies staged for the next commit (automatic in a git pre-commit hook)",
+    )
 
     s = sub.add_parser("due", parents=[common], help="every open deadline, overdue first")
     s.add_argument("--specialist", metavar="KEY")
@@ -118,10 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(args, caseload, today, explicit_today=getattr(args, "today", None))
     except ValidationFailed as exc:
         # One line (SPEC §7); the positions would point into text that was never written.
-        print(f"ipstui: error: {exc.problems[0].path}: {exc}", file=sys.stderr)
+        print(escape(f"ipstui: error: {exc.problems[0].path}: {exc}"), file=sys.stderr)
         return EXIT_FAIL
     except (CaseloadError, GitError, ValueError) as exc:
-        print(f"ipstui: error: {exc}", file=sys.stderr)
+        print(escape(f"ipstui: error: {exc}"), file=sys.stderr)
         return EXIT_FAIL
     except KeyboardInterrupt:
         return 130
@@ -166,20 +172,20 @@ def _dispatch(
         print(f"created caseload {root}")
         return EXIT_OK
     if cmd == "validate":
-        return _validate(caseload)
+        return _validate(caseload, args.staged)
     if cmd == "due":
         return _due(caseload, today, args.specialist, args.json)
     if cmd == "log":
         return _log(caseload, args.id)
     if cmd == "report":
         from ipstui.core.report import render
+        from ipstui.core.termsafe import escape_lines
 
         cl = _load(caseload)
         data = [p.data for p in cl.participants.values()]
-        sys.stdout.write(
-            render(data, cl.settings, quarter=args.quarter, today=today, fmt=args.format)
-        )
-        return EXIT_OK
+        out = render(data, cl.settings, quarter=args.quarter, today=today, fmt=args.format)
+        sys.stdout.write(out if args.format == "json" else escape_lines(out))
+        return _left_out(cl)
     if cmd == "sync":
         from ipstui.core.caseload import find_root
         from ipstui.core.sync import sync
@@ -190,17 +196,44 @@ def _dispatch(
     return _edit(args, caseload, today)
 
 
-def _validate(caseload: str | None) -> int:
-    cl = _load(caseload)
+def _validate(caseload: str | None, staged: bool = False) -> int:
+    """`ipstui validate`: every problem as `file:line:col: message`, escaped (SPEC §13).
+
+    As a git pre-commit hook (`GIT_INDEX_FILE` set) or with `--staged` it checks the
+    staged copies, which are what the commit will hold (SPEC §7)."""
+    import os
+
+    from ipstui.core.termsafe import escape
+
+    if staged or os.environ.get("GIT_INDEX_FILE"):
+        from ipstui.core.caseload import find_root
+        from ipstui.core.staged import staged_problems
+
+        problems, n = staged_problems(find_root(caseload))
+        what = "staged participant files"
+    else:
+        cl = _load(caseload)
+        problems, n = list(cl.problems), cl.stats.get("files", 0)
+        what = "participant files"
     errors = 0
-    for problem in sorted(cl.problems, key=lambda p: (p.path, p.line, p.col)):
-        print(problem)
+    for problem in sorted(problems, key=lambda p: (p.path, p.line, p.col)):
+        print(escape(problem))
         errors += problem.severity == "error"
-    warnings = len(cl.problems) - errors
-    n = cl.stats.get("files", 0)
-    summary = f"{n} participant files checked: {errors} error(s), {warnings} warning(s)"
-    print(summary, file=sys.stderr)
+    warnings = len(problems) - errors
+    print(f"{n} {what} checked: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
     return EXIT_FAIL if errors else EXIT_OK
+
+
+def _left_out(cl) -> int:
+    """SPEC §7: name every file that could not be read on stderr, one line each, and
+    exit 3 so that a cron job never takes a partial agenda or report for a whole one."""
+    from ipstui.core.termsafe import escape
+    from ipstui.core.validate import left_out
+
+    missing = left_out(cl.problems)
+    for problem in missing:
+        print(escape(problem), file=sys.stderr)
+    return EXIT_PARTIAL if missing else EXIT_OK
 
 
 def _due(caseload: str | None, today: date, specialist: str | None, as_json: bool) -> int:
@@ -215,7 +248,9 @@ def _due(caseload: str | None, today: date, specialist: str | None, as_json: boo
     if as_json:
         # One object per line: readable, and the C encoder (indent= falls back to Python).
         sys.stdout.write("[\n" + ",\n".join(json.dumps(d.to_json()) for d in items) + "\n]\n")
-        return EXIT_OK
+        return _left_out(cl)
+    from ipstui.core.termsafe import escape
+
     marks = {"overdue": "!", "due_soon": "*", "upcoming": " "}
     lines = []
     for d in items:
@@ -225,8 +260,8 @@ def _due(caseload: str | None, today: date, specialist: str | None, as_json: boo
         )
     if not items:
         lines.append("nothing due")
-    sys.stdout.write("\n".join(lines) + "\n")
-    return EXIT_OK
+    sys.stdout.write("\n".join(escape(line) for line in lines) + "\n")
+    return _left_out(cl)
 
 
 def _log(caseload: str | None, pid: str) -> int:
@@ -247,6 +282,8 @@ def _log(caseload: str | None, pid: str) -> int:
             root, "log", "-1", "--format=%H", "--", f"participants/{pid}.toml"
         ).stdout.strip():
             raise CaseloadError(f"no participant with id {pid!r}")
+    from ipstui.core.termsafe import escape
+
     out = []
     for rev in history(root, pid):
         head = f"{rev.commit[:7]}  {rev.when:%Y-%m-%d %H:%M}  {rev.author}"
@@ -254,7 +291,7 @@ def _log(caseload: str | None, pid: str) -> int:
             out.append(f"{head}  ({rev.note})")
         for ch in rev.changes:
             out.append(f"{head}  {ch.field}: {show_value(ch.old)} -> {show_value(ch.new)}")
-    sys.stdout.write("\n".join(out) + ("\n" if out else "no history\n"))
+    sys.stdout.write("\n".join(escape(line) for line in out) + ("\n" if out else "no history\n"))
     return EXIT_OK
 
 

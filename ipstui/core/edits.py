@@ -8,6 +8,7 @@ import json
 from datetime import date
 from typing import Any
 
+from ipstui.core import model
 from ipstui.core.caseload import Caseload, CaseloadError, SaveResult, save
 from ipstui.core.model import (
     CLOSURE_REASONS,
@@ -24,13 +25,11 @@ from ipstui.core.model import (
 
 
 def parse_date(text: str, what: str = "date") -> date:
-    """A YYYY-MM-DD date, or a one-line error naming what was wrong."""
+    """A YYYY-MM-DD date (`model.parse_date`, the one parser), or a one-line error."""
     try:
-        if len(text) != 10:
-            raise ValueError
-        return date.fromisoformat(text)
-    except (ValueError, TypeError):
-        raise CaseloadError(f"{what}: {text!r} is not a date like 2026-11-20") from None
+        return model.parse_date(text)
+    except (ValueError, TypeError) as exc:
+        raise CaseloadError(f"{what}: {exc}") from None
 
 
 def _copy(p: Participant) -> dict[str, Any]:

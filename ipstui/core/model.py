@@ -39,6 +39,26 @@ def parse_date(text: str) -> date:
     return day
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_IN_NOTES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+HOURS_MAX = 168
+"""hours_per_week is 0 to 168, the hours of a week (SPEC §2; the schema says the same)."""
+
+
+def text_problem(value: str, *, multiline: bool = False) -> str | None:
+    """Why `value` cannot be stored as text, or None (SPEC §2, as the schemas say it).
+
+    Single-line text holds no control character (C0, DEL, C1) and no bidirectional
+    override; `multiline` text (notes) may also hold new lines and tabs."""
+    m = (_CONTROL_IN_NOTES if multiline else _CONTROL).search(value)
+    if m is None:
+        return None
+    c = m.group()
+    kind = "bidirectional override" if c >= "\u202a" else "control character"
+    where = "text" if multiline else "single-line text"
+    return f"{kind} U+{ord(c):04X} is not allowed in {where}"
+
+
 def in_date_range(day: object) -> bool:
     """True for a plain date (not a datetime) between DATE_MIN and DATE_MAX."""
     return type(day) is date and DATE_MIN <= day <= DATE_MAX

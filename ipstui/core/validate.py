@@ -391,6 +391,16 @@ def caseload_problems(data: Mapping[str, Any], rel: str, text: str) -> list[Prob
     )
 
 
+def left_out(problems: Iterable[Problem]) -> list[Problem]:
+    """The first error of every file that has one, by path: the files a load left out
+    (SPEC §7, exit 3). caseload.toml counts: settings it could not give were defaults."""
+    first: dict[str, Problem] = {}
+    for p in sorted(problems, key=lambda p: (p.path, p.line, p.col)):
+        if p.severity == "error":
+            first.setdefault(p.path, p)
+    return list(first.values())
+
+
 def errors_only(problems: Iterable[Problem]) -> list[Problem]:
     """The problems of severity "error" (warnings never leave a file out)."""
     return [p for p in problems if p.severity == "error"]

@@ -26,7 +26,15 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
-from ipstui.core.model import CLOSURE_REASONS, CONTACT_KINDS, SUSPENSION_REASONS, is_valid_id
+from ipstui.core.model import (
+    CLOSURE_REASONS,
+    CONTACT_KINDS,
+    HOURS_MAX,
+    SUSPENSION_REASONS,
+    is_valid_id,
+    parse_date,
+    text_problem,
+)
 
 # ------------------------------------------------------------------ readable labels
 
@@ -82,14 +90,9 @@ DATE_HINT = "YYYY-MM-DD"
 
 
 def parse_date_text(text: str) -> date:
-    """A YYYY-MM-DD date; ValueError with a readable message otherwise."""
-    text = text.strip()
-    try:
-        if len(text) != 10:
-            raise ValueError
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a date like 2026-11-20 ({DATE_HINT})") from None
+    """A YYYY-MM-DD date; ValueError with a readable message otherwise (the one parser
+    of typed dates, `model.parse_date`, shared with the CLI)."""
+    return parse_date(text)
 
 
 def raw_value(control: Widget) -> Any:
@@ -112,6 +115,9 @@ def check_text(*, required: bool = False, what: str = "this") -> Check:
         value = str(raw_value(control) or "").strip()
         if required and not value:
             return None, f"{what} is required"
+        bad = text_problem(value)
+        if bad is not None:
+            return None, f"{what}: {bad}"
         return (value or None), None
 
     return check
@@ -130,7 +136,9 @@ def check_date(*, required: bool = True) -> Check:
     return check
 
 
-def check_number(*, what: str = "this", minimum: float = 0.0) -> Check:
+def check_number(
+    *, what: str = "this", minimum: float = 0.0, maximum: float | None = None
+) -> Check:
     """An optional number (a decimal comma is accepted); whole numbers come back as int."""
 
     def check(control: Widget) -> tuple[Any, str | None]:
@@ -145,6 +153,8 @@ def check_number(*, what: str = "this", minimum: float = 0.0) -> Check:
             return None, f"{what}: {text!r} is not a number"
         if value < minimum:
             return None, f"{what} cannot be below {minimum:g}"
+        if maximum is not None and value > maximum:
+            return None, f"{what} cannot be above {maximum:g}"
         # "20" stays a whole number in the file (hours_per_week = 20), "9.5" a decimal.
         if value.is_integer() and not any(ch in text for ch in ".eE"):
             return int(value), None
@@ -730,7 +740,7 @@ class JobForm(DatedForm):
             "hours_per_week",
             "Hours per week (optional)",
             Input(placeholder="e.g. 20"),
-            check_number(what="hours"),
+            check_number(what="hours", maximum=HOURS_MAX),
         )
         yield FormField(
             "hourly_wage",

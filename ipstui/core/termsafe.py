@@ -1,0 +1,45 @@
+"""The one escaping function for text bound for a terminal (SPEC §13).
+
+Text from the files (names, notes, employers, file names, a teammate's commit arriving
+by sync) must never reach a terminal as control sequences: `ESC ] 0 ; … BEL` retitles
+the window, `ESC [ 2 J` clears the screen, a bidirectional override makes text read
+differently from what it is. Every CLI line and every widget that shows stored text
+passes it through `escape`, which shows such characters as visible escapes instead.
+JSON output needs nothing more: the JSON encoder escapes control characters itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""C0 controls (new line and tab included), DEL, C1 controls, bidirectional overrides."""
+
+_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _visible(c: str) -> str:
+    if c in _NAMED:
+        return _NAMED[c]
+    n = ord(c)
+    return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
+
+
+def escape(text: object, *, keep: str = "") -> str:
+    """`text` (any object, as `str()` shows it) with every unsafe character made visible.
+
+    `\\x1b` for ESC, `\\x7f` for DEL, `\\x9b` for a C1 control, `\\u202e` for a
+    bidirectional override, `\\n` `\\t` `\\r` for those. Characters listed in `keep`
+    (e.g. "\\n" for a multi-line note, "\\n\\t" for a notes editor) pass unchanged.
+    Everything else, including all other Unicode, is returned as it is."""
+    s = text if isinstance(text, str) else str(text)
+    if UNSAFE.search(s) is None:
+        return s
+    if keep:
+        return UNSAFE.sub(lambda m: m.group() if m.group() in keep else _visible(m.group()), s)
+    return UNSAFE.sub(lambda m: _visible(m.group()), s)
+
+
+def escape_lines(text: str) -> str:
+    """`escape` for multi-line output: new lines stay, everything else unsafe is shown."""
+    return escape(text, keep="\n")
