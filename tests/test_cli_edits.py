@@ -323,7 +323,7 @@ def test_set_typed_fields_one_commit(one: Path, run: Run) -> None:
     assert res.code == 0, res.err
     msg = assert_one_commit(one, before, "P-0001")
     assert "enrolled_on: (none) -> 2026-11-10" in msg
-    assert "disclosure: (none) -> yes" in msg
+    assert "disclosure: changed" in msg and "yes" not in msg  # SPEC §5: value never shown
     assert "goals" in trailer(one, "Changed")
     text = (one / "participants" / "P-0001.toml").read_text()
     assert "enrolled_on = 2026-11-10\n" in text  # a TOML date, not a string
@@ -331,11 +331,16 @@ def test_set_typed_fields_one_commit(one: Path, run: Run) -> None:
 
 
 def test_set_one_safe_field_subject(one: Path, run: Run) -> None:
-    assert run("set", "P-0001", "disclosure=no", root=one).code == 0
-    assert head_subject(one) == "P-0001: disclosure (none) -> no"
+    assert run("set", "P-0001", "support_mode=direct", root=one).code == 0
+    assert head_subject(one) == "P-0001: support_mode (none) -> direct"
+    assert run("set", "P-0001", "support_mode=behind_the_scenes", root=one).code == 0
+    assert head_subject(one) == "P-0001: support_mode direct -> behind_the_scenes"
+    assert "support_mode: direct -> behind_the_scenes" in head_message(one)
+    # disclosure is named, never its value (SPEC §5)
     assert run("set", "P-0001", "disclosure=undecided", root=one).code == 0
-    assert head_subject(one) == "P-0001: disclosure no -> undecided"
-    assert "disclosure: no -> undecided" in head_message(one)
+    assert head_subject(one) == "P-0001: set disclosure"
+    assert "disclosure: changed" in head_message(one)
+    assert "undecided" not in head_message(one)
 
 
 def test_set_free_text_never_in_git(one: Path, run: Run) -> None:

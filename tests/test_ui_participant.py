@@ -226,8 +226,8 @@ async def test_edit_a_field_on_details_is_one_commit(root: Path) -> None:
         await _commit(pilot, root, before)
 
         message = git(root, "log", "-1", "--format=%B")
-        assert _subject(root) == "P-0001: disclosure undecided -> yes"
-        assert "disclosure: undecided -> yes" in message.splitlines()
+        assert _subject(root) == "P-0001: set disclosure"  # the value stays out (SPEC §5)
+        assert "disclosure: changed" in message.splitlines()
         assert "Changed: disclosure" in message
         assert _files_of_head(root) == [FILE]
         text = _file(root)
@@ -333,7 +333,7 @@ async def test_stale_edit_is_refused_and_fresh_data_shown(root: Path) -> None:
         await pilot.pause()
         await pilot.press("ctrl+s")
         await _commit(pilot, root, outside)
-        assert _subject(root) == "P-0001: disclosure no -> yes"
+        assert _subject(root) == "P-0001: set disclosure"
 
 
 async def test_stale_edit_keeps_unrelated_unsaved_edits(root: Path) -> None:
@@ -484,7 +484,9 @@ async def test_suspend_and_resume(root: Path) -> None:
         assert isinstance(app.screen, SuspendForm)
         await pilot.press("enter", "r", "e", "l", "enter", "ctrl+s")
         await _commit(pilot, root, before)
-        assert _subject(root) == "P-0001: suspend (relapse)"
+        assert _subject(root) == "P-0001: suspend"  # never the reason (SPEC §5)
+        assert "suspension.reason: changed" in git(root, "log", "-1", "--format=%B")
+        assert "relapse" not in git(root, "log", "-1", "--format=%B")
         assert "SUSPENDED" in str(screen.query_one(".marker.-suspended").render())
         await pilot.press("s")  # already suspended: says so (and never starts a sync)
         await pilot.pause()
@@ -522,7 +524,7 @@ async def test_decide_a_conflict_left_by_a_sync(root: Path) -> None:
         await pilot.press("ctrl+s")
         await _commit(pilot, root, before)
         assert _subject(root).startswith("P-0001: resolve")
-        assert "disclosure undecided -> yes" in _subject(root)
+        assert _subject(root) == "P-0001: resolve all; set disclosure"  # value hidden (SPEC §5)
         text = _file(root)
         assert "[conflicts" not in text and 'disclosure = "yes"' in text
         assert not screen.query(".marker.-conflict")
@@ -611,6 +613,11 @@ async def test_new_participant_form_returns_typed_values(root: Path) -> None:
 
 
 async def test_user_text_is_shown_literally_and_unlisted_values_kept(root: Path) -> None:
+    # A listed referral_sources makes any other source an error (SPEC §2): this team
+    # lists none, so the form offers the sources in use and keeps an unlisted one.
+    settings = (root / "caseload.toml").read_text()
+    (root / "caseload.toml").write_text(settings.replace('referral_sources = ["CSM", "Self"]\n', ""))
+    git(root, "commit", "-qam", "no list of referral sources")
     edits.new_participant(
         load(root),
         name="Jo [b]bold[/b]",

@@ -307,7 +307,7 @@ def save(cl: Caseload, old: Participant | None, new_data: Mapping[str, Any]) -> 
     if old is not None:
         # The bytes just read are the loaded version (same blob): no second read of the file.
         old_data = old.data if old.loaded else storage.loads_bytes(current or b"", rel)
-    message, _ = commit_message(pid, old_data, new_data)
+    message, _ = commit_message(pid, old_data, new_data, cl.settings)
     storage.atomic_write(path, raw)
     try:
         commit = gitio.commit_paths(cl.root, [rel], message, add=old is None)
@@ -351,7 +351,7 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
             old = storage.loads_bytes(head.stdout, rel)
         except storage.ParseError:
             old = {}
-    message, _ = commit_message(p.id, old, p.data)
+    message, _ = commit_message(p.id, old, p.data, cl.settings)
     message = (
         message.replace("\n\n", "\n\nHand edit committed from ipstui.\n", 1)
         if old is not None

@@ -1,5 +1,11 @@
 """Field-level differences between two versions of a participant, and the commit
-message convention of SPEC §5 built from them (no names or free text in git)."""
+message convention of SPEC §5 built from them.
+
+What a message may quote (SPEC §5): never free text (names, notes, contact notes, task
+descriptions, goals), never the values of `disclosure` and `suspension.reason` (the
+field is named: `P-0007: suspend`, body `suspension.reason: changed`), never the fields
+`[privacy] message_values` in caseload.toml names, and a referral source only when it is
+one of the team's `referral_sources` (anything else may be free text)."""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ipstui.core.model import LIST_KEYS, MESSAGE_SAFE_FIELDS
+from ipstui.core.model import ALWAYS_HIDDEN_VALUES, LIST_KEYS, MESSAGE_SAFE_FIELDS, Settings
 
 SUBJECT_MAX = 72
 _MISSING = object()
@@ -17,9 +23,30 @@ SAFE_SUB = {
     "contacts": {"on", "kind", "by"},
     "jobs": {"start", "end", "hours_per_week", "competitive"},
     "tasks": {"due", "done_on"},
-    "suspension": {"since", "reason"},
+    "suspension": {"since"},
     "closure": {"on", "reason"},
 }
+# Tables whose whole-table addition or removal is listed field by field in the body.
+_EXPANDED = ("suspension", "closure")
+
+
+@dataclass(frozen=True, slots=True)
+class MessagePolicy:
+    """Which values a commit message may quote, from the team's settings."""
+
+    hidden: frozenset[str] = ALWAYS_HIDDEN_VALUES
+    """Field names ("disclosure", "suspension.reason", "jobs.hours_per_week") never quoted."""
+    sources: frozenset[str] = frozenset()
+    """Referral sources that may be quoted: the team's list (free text otherwise)."""
+
+    @classmethod
+    def of(cls, settings: Settings | None) -> MessagePolicy:
+        if settings is None:
+            return cls()
+        return cls(
+            ALWAYS_HIDDEN_VALUES | frozenset(settings.message_values),
+            frozenset(settings.referral_sources),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +120,27 @@ def _show(v: Any) -> str:
     return str(v)
 
 
-def _safe(change: FieldChange) -> bool:
+def _name(change: FieldChange) -> str:
+    """The field's name without list positions: "jobs.end", "suspension.reason"."""
+    last = change.path[-1]
+    if len(change.path) > 1 and isinstance(last, str):
+        return f"{change.top}.{last}"
+    return change.top
+
+
+def _hidden(change: FieldChange, policy: MessagePolicy) -> bool:
+    name = _name(change)
+    return name in policy.hidden or change.top in policy.hidden
+
+
+def _safe(change: FieldChange, policy: MessagePolicy | None = None) -> bool:
+    policy = policy or MessagePolicy()
+    if _hidden(change, policy):
+        return False
     top = change.top
     if len(change.path) == 1:
+        if top == "referral_source":
+            return all(v is None or v in policy.sources for v in (change.old, change.new))
         return (
             top in MESSAGE_SAFE_FIELDS
             and not isinstance(change.old, Mapping | list)
@@ -105,42 +150,64 @@ def _safe(change: FieldChange) -> bool:
     return isinstance(last, str) and last in SAFE_SUB.get(top, ())
 
 
-def body_line(change: FieldChange) -> str:
+def _expand(changes: list[FieldChange]) -> list[FieldChange]:
+    """A [suspension] or [closure] added or removed as a whole, field by field."""
+    out: list[FieldChange] = []
+    for c in changes:
+        whole = len(c.path) == 1 and c.top in _EXPANDED
+        if whole and (isinstance(c.old, Mapping) or isinstance(c.new, Mapping)):
+            a = c.old if isinstance(c.old, Mapping) else {}
+            b = c.new if isinstance(c.new, Mapping) else {}
+            out.extend(_diff_map((c.top,), a, b))
+        else:
+            out.append(c)
+    return out
+
+
+def body_line(change: FieldChange, policy: MessagePolicy | None = None) -> str:
     """`field: old -> new` where the value may be shown, else what happened to it."""
-    if _safe(change):
+    policy = policy or MessagePolicy()
+    if _safe(change, policy):
         return f"{change.field}: {_show(change.old)} -> {_show(change.new)}"
+    if _hidden(change, policy) or change.top == "referral_source":
+        return f"{change.field}: changed"
     if change.old is None:
         what = "added"
         if change.top == "contacts" and isinstance(change.new, Mapping):
-            what = f"added ({change.new.get('kind', '?')}, {change.new.get('on', '?')})"
-        elif change.top in ("suspension", "closure") and isinstance(change.new, Mapping):
-            what = f"added ({change.new.get('reason', '?')})"
+            kind = change.new.get("kind", "?")
+            if "contacts.kind" in policy.hidden:
+                kind = "?"
+            what = f"added ({kind}, {change.new.get('on', '?')})"
         return f"{change.field}: {what}"
     if change.new is None:
         return f"{change.field}: removed"
     return f"{change.field}: changed"
 
 
-def subject(pid: str, changes: list[FieldChange], created: bool) -> str:
-    """`<ID>: <what changed>`, at most 72 characters."""
+def subject(
+    pid: str, changes: list[FieldChange], created: bool, policy: MessagePolicy | None = None
+) -> str:
+    """`<ID>: <what changed>`, at most 72 characters, quoting only what `policy` allows."""
+    policy = policy or MessagePolicy()
     if created:
         return _fit(f"{pid}: new participant")
     parts: list[str] = []
     tops = {c.top for c in changes}
     phase = next((c for c in changes if c.path == ("phase",)), None)
     if phase is not None:
-        part = f"phase {phase.old} -> {phase.new}"
+        part = f"phase {phase.old} -> {phase.new}" if _safe(phase, policy) else "phase changed"
         closure = next(
             (c for c in changes if c.path == ("closure",) and isinstance(c.new, Mapping)), None
         )
-        if closure is not None:
+        if closure is not None and "closure.reason" not in policy.hidden and _safe(phase, policy):
             part += f" ({closure.new.get('reason', '?')})"
         parts.append(part)
     for top, noun in (("contacts", "contact"), ("jobs", "job"), ("tasks", "task")):
         added = [c for c in changes if c.top == top and len(c.path) == 2 and c.old is None]
         edited = {c.path[1] for c in changes if c.top == top and len(c.path) == 3}
         if len(added) == 1:
-            extra = f" ({added[0].new.get('kind', '?')})" if top == "contacts" else ""
+            show_kind = top == "contacts" and "contacts.kind" not in policy.hidden
+            extra = f" ({added[0].new.get('kind', '?')})" if show_kind else ""
             parts.append(f"add {noun}{extra}")
         elif added:
             parts.append(f"add {len(added)} {noun}s")
@@ -157,7 +224,7 @@ def subject(pid: str, changes: list[FieldChange], created: bool) -> str:
     if "suspension" in tops:
         sus = next(c for c in changes if c.top == "suspension")
         if len(sus.path) == 1 and sus.old is None:
-            parts.append(f"suspend ({sus.new.get('reason', '?')})")
+            parts.append("suspend")  # never the reason (SPEC §5)
         elif len(sus.path) == 1 and sus.new is None:
             parts.append("resume")
         else:
@@ -185,7 +252,7 @@ def subject(pid: str, changes: list[FieldChange], created: bool) -> str:
     if rest:
         if (
             len(rest) == 1
-            and _safe(next(c for c in changes if c.top == rest[0]))
+            and _safe(next(c for c in changes if c.top == rest[0]), policy)
             and len([c for c in changes if c.top == rest[0]]) == 1
         ):
             c = next(c for c in changes if c.top == rest[0])
@@ -200,18 +267,25 @@ def _fit(text: str) -> str:
 
 
 def commit_message(
-    pid: str, old: Mapping[str, Any] | None, new: Mapping[str, Any]
+    pid: str,
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any],
+    settings: Settings | None = None,
 ) -> tuple[str, list[str]]:
-    """The full message and the list of changed top-level fields."""
+    """The full message and the list of changed top-level fields.
+
+    `settings` (the team's caseload.toml) supplies the referral sources that may be
+    quoted and `[privacy] message_values`; without it no referral source is quoted."""
+    policy = MessagePolicy.of(settings)
     changes = diff(old, new)
     created = old is None
     changed = list(dict.fromkeys(c.top for c in changes))
-    lines = [subject(pid, changes, created), ""]
+    lines = [subject(pid, changes, created, policy), ""]
+    body = _expand(changes)
     if created:
-        safe = [c for c in changes if _safe(c)]
-        lines.extend(body_line(c) for c in safe)
+        lines.extend(body_line(c, policy) for c in body if _safe(c, policy))
     else:
-        lines.extend(body_line(c) for c in changes)
+        lines.extend(body_line(c, policy) for c in body)
     lines += ["", f"Participant: {pid}", f"Changed: {', '.join(changed) if not created else 'new'}"]
     # Collapse the blank line when the body is empty.
     text = "\n".join(lines)

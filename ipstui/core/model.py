@@ -171,11 +171,14 @@ ENUM_FIELDS: dict[str, tuple[str, ...]] = {
     "support_mode": SUPPORT_MODES,
 }
 # Scalar fields whose values may appear in a commit message. Everything else
-# (names, notes, free text, the team's own x_ keys) is named but never quoted.
+# (names, notes, free text, the team's own x_ keys) is named but never quoted, and so
+# are the sensitive values of SPEC §5: disclosure and suspension.reason. A referral
+# source is quoted only when it is one of the team's listed sources (not free text),
+# and `[privacy] message_values` in caseload.toml hides more (changes.MessagePolicy).
 MESSAGE_SAFE_FIELDS = frozenset(
-    {"schema", "id", "specialist", "phase", "disclosure", "support_mode", "referral_source"}
-    | DATE_FIELDS
+    {"schema", "id", "specialist", "phase", "support_mode", "referral_source"} | DATE_FIELDS
 )
+ALWAYS_HIDDEN_VALUES = frozenset({"disclosure", "suspension.reason"})
 # Scalar fields `ipstui set` and the participant form may change.
 SETTABLE_FIELDS: tuple[str, ...] = tuple(k for k in TOP_KEYS if k not in ("schema", "id"))
 LIST_FIELDS = frozenset({"goals", "strengths"})
@@ -373,6 +376,8 @@ class Settings:
     rules_on: dict[str, bool] = field(default_factory=lambda: dict(DEFAULT_RULE_ON))
     rule_days: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_RULE_DAYS))
     as_of: date | None = None
+    message_values: tuple[str, ...] = ()
+    """`[privacy] message_values`: more fields whose values stay out of commit messages."""
 
     def max_for(self, specialist: str) -> int:
         s = self.team.get(specialist)
@@ -418,4 +423,11 @@ class Settings:
             rules_on=on,
             rule_days=days,
             as_of=as_of if in_date_range(as_of) else None,
+            message_values=tuple(
+                str(f)
+                for f in ((data.get("privacy") or {}).get("message_values") or ())
+                if isinstance(f, str)
+            )
+            if isinstance(data.get("privacy"), dict)
+            else (),
         )
