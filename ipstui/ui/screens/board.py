@@ -11,6 +11,8 @@ from textual.widgets import Footer, Input, ProgressBar, Static
 
 from ipstui.core.board import by_phase, caseload_sizes, filtered, replace_card, state_counts
 from ipstui.core.model import PHASES
+from ipstui.core.termsafe import escape as term_escape
+from ipstui.core.validate import left_out
 from ipstui.ui.widgets.board import Board, set_line
 
 
@@ -144,7 +146,7 @@ class BoardScreen(Screen):
         derived = self._derived()
         counts = derived["counts"]
         n_open = derived["open"]
-        title = escape(cl.settings.name or cl.root.name)
+        title = escape(term_escape(cl.settings.name or cl.root.name))
         parts = [
             f"[b]{title}[/b]",
             f"{n_open} open participants",
@@ -155,10 +157,14 @@ class BoardScreen(Screen):
         if counts["due_soon"]:
             parts.append(f"[$text-warning]▲ {counts['due_soon']} due soon[/]")
         if cl.problems:
-            errs = sum(1 for p in cl.problems if p.severity == "error")
-            parts.append(
-                f"[$text-warning]⚠ {len(cl.problems)} problem(s){' — press p' if errs else ''}[/]"
-            )
+            # Files left out of the board are counted first: a board missing a participant
+            # must say so (SPEC §7's exit 3, on screen).
+            left = len(left_out(cl.problems))
+            warns = sum(1 for p in cl.problems if p.severity != "error")
+            if left:
+                parts.append(f"[$text-error]✖ {left} file(s) left out — press p[/]")
+            if warns:
+                parts.append(f"[$text-warning]⚑ {warns} warning(s)[/]")
         if cl.dirty:
             parts.append(f"[$text-warning]✎ {len(cl.dirty)} uncommitted file(s)[/]")
         sync = getattr(self, "_sync", "")

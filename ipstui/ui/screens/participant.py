@@ -50,6 +50,7 @@ from ipstui.core.model import (
     Participant,
 )
 from ipstui.core.rules import DUE_SOON, OVERDUE, Deadline, deadlines
+from ipstui.core.termsafe import escape
 from ipstui.ui.screens.forms import (
     CLOSURE_REASON_LABELS,
     CONTACT_KIND_LABELS,
@@ -412,7 +413,7 @@ class ParticipantScreen(Screen[None]):
         if isinstance(since, date):
             title += f" since {since.isoformat()}"
         title += f" · {who}"
-        self.query_one("#p-title", Label).update(title)
+        self.query_one("#p-title", Label).update(Text(escape(title)))
         markers = self.query_one("#p-markers", Horizontal)
         markers.remove_children()
         labels: list[Label] = []
@@ -464,8 +465,8 @@ class ParticipantScreen(Screen[None]):
             table.add_row(
                 _cell(c.get("on")),
                 readable(str(c.get("kind", "")), CONTACT_KIND_LABELS),
-                str(c.get("by", "")),
-                Text(note[:120] + ("…" if len(note) > 120 else "")),
+                Text(escape(str(c.get("by", "")))),
+                Text(escape(note[:120] + ("…" if len(note) > 120 else ""))),
                 key=str(i),
             )
         if contacts:
@@ -490,8 +491,8 @@ class ParticipantScreen(Screen[None]):
             current += not ended
             status = f"ended: {job.get('end_reason', '')}" if ended else "current"
             table.add_row(
-                Text(str(job.get("employer", ""))),
-                Text(str(job.get("title", ""))),
+                Text(escape(job.get("employer", ""))),
+                Text(escape(job.get("title", ""))),
                 _cell(job.get("start")),
                 _cell(job.get("end")),
                 _cell(job.get("hours_per_week")),
@@ -535,7 +536,7 @@ class ParticipantScreen(Screen[None]):
                     else:
                         status = f"open, due in {days}d"
             table.add_row(
-                _cell(task.get("due")), Text(str(task.get("what", ""))), status, key=str(i)
+                _cell(task.get("due")), Text(escape(task.get("what", ""))), status, key=str(i)
             )
             refs.append(i)
         self._row_refs["tasks"] = refs
@@ -565,7 +566,7 @@ class ParticipantScreen(Screen[None]):
                 d.due.isoformat(),
                 Text(d.words(today), style=st),
                 STATE_WORD.get(d.state, d.state),
-                Text(d.what),
+                Text(escape(d.what)),
             )
         over = sum(1 for d in ds if d.state == OVERDUE)
         soon = sum(1 for d in ds if d.state == DUE_SOON)
@@ -592,7 +593,7 @@ class ParticipantScreen(Screen[None]):
             text = "Other fields, kept as they are: " + ", ".join(
                 f"{k} = {show_value(p.data[k], 30)}" for k in others
             )
-        self.query_one("#details-extra", Static).update(text)
+        self.query_one("#details-extra", Static).update(escape(text))
         conflicts = p.data.get("conflicts") or {}
         for f in self._fields():
             rec = conflicts.get(f.field_name)
@@ -602,7 +603,7 @@ class ParticipantScreen(Screen[None]):
                 )
                 if "base" in rec:
                     note += f" (both started from {show_value(rec['base'], 30)})"
-                f.set_note(note + " — D to decide")
+                f.set_note(escape(note + " — D to decide"))
             else:
                 f.set_note("")
 
@@ -615,7 +616,7 @@ class ParticipantScreen(Screen[None]):
     def _banner(self, text: str, kind: str = "info") -> None:
         banner = self.query_one("#p-banner", Static)
         self._banner_kind = kind if text else ""
-        banner.update(text)
+        banner.update(escape(text, keep="\n"))
         for k in ("error", "warning", "info"):
             banner.set_class(k == kind and bool(text), f"-{k}")
         banner.set_class(bool(text), "-shown")
@@ -741,7 +742,7 @@ class ParticipantScreen(Screen[None]):
 
     def _show_problems(self, lines: list[str]) -> None:
         box = self.query_one("#details-problems", Static)
-        box.update("\n".join(f"✖ {x}" for x in lines))
+        box.update("\n".join(f"✖ {escape(x)}" for x in lines))
         box.set_class(bool(lines), "-shown")
 
     def action_save(self) -> None:
@@ -1140,14 +1141,14 @@ class ParticipantScreen(Screen[None]):
         for rev in revisions:
             when = rev.when.strftime("%Y-%m-%d %H:%M")
             if rev.note:
-                table.add_row(when, Text(rev.author), "", Text(rev.note))
+                table.add_row(when, Text(escape(rev.author)), "", Text(escape(rev.note)))
                 rows += 1
             for change in rev.changes:
                 table.add_row(
                     when,
-                    Text(rev.author),
-                    Text(change.field),
-                    Text(f"{show_value(change.old, 40)} → {show_value(change.new, 40)}"),
+                    Text(escape(rev.author)),
+                    Text(escape(change.field)),
+                    Text(escape(f"{show_value(change.old, 40)} → {show_value(change.new, 40)}")),
                 )
                 rows += 1
         self.query_one("#history-summary", Static).update(

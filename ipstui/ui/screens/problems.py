@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from ipstui.core.caseload import commit_hand_edit
+from ipstui.core.termsafe import escape
 
 
 class ProblemsScreen(Screen):
@@ -44,7 +46,12 @@ class ProblemsScreen(Screen):
         probs = sorted(cl.problems, key=lambda p: (p.path, p.line, p.col))
         for i, p in enumerate(probs):
             sev = "✖ error" if p.severity == "error" else "⚑ warning"
-            pt.add_row(f"{p.path}:{p.line}:{p.col}", sev, p.message, key=f"p{i}")
+            pt.add_row(
+                Text(escape(f"{p.path}:{p.line}:{p.col}")),
+                sev,
+                Text(escape(p.message)),
+                key=f"p{i}",
+            )
         errs = sum(1 for p in probs if p.severity == "error")
         self.query_one("#problems-title", Static).update(
             f"[b]Problems[/b] — {errs} error(s), {len(probs) - errs} warning(s). "
@@ -63,7 +70,7 @@ class ProblemsScreen(Screen):
                 if not exists
                 else ("changed — has errors, fix first" if bad else "changed — ready to commit")
             )
-            dt.add_row(rel, status, key=rel)
+            dt.add_row(Text(escape(rel)), status, key=rel)
         self.query_one("#dirty-title", Static).update(
             f"[b]Uncommitted changes[/b] — {len(self._dirty)} participant file(s) changed outside the app"
             + ("; select one and press ctrl+s to validate and commit it" if self._dirty else "")

@@ -20,6 +20,7 @@ from textual.widgets import Static
 
 from ipstui.core.board import Card
 from ipstui.core.model import PHASE_LABELS, RULE_LABELS
+from ipstui.core.termsafe import escape
 
 CARD_H = 5
 SYMBOL = {"overdue": "✖", "due_soon": "▲", "upcoming": "·"}
@@ -166,7 +167,7 @@ class PhaseColumn(ScrollView, can_focus=False):
                 ]
             return [(_fit(left + (" " + right if right else ""), width), style("card--id"))]
         if row == 1:
-            return [(_fit(card.name, width), style("card--text"))]
+            return [(_fit(escape(card.name), width), style("card--text"))]
         if row == 2:
             return [(_fit("@" + card.specialist, width), style("card--muted"))]
         u = card.urgent

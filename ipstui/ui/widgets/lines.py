@@ -13,6 +13,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ipstui.core.termsafe import escape
+
 Row = list[tuple[str, str]]
 """A row: (text, component class or '') pieces."""
 
@@ -81,6 +83,6 @@ class LineList(ScrollView, can_focus=True):
         segs = []
         for text, cls in self._render_row(self.items[i]):
             style = base + (self.get_component_rich_style(cls) if cls else Style()) + cur
-            segs.append(Segment(text, style))
+            segs.append(Segment(escape(text), style))  # stored text: never raw controls
         strip = Strip(segs).crop(0, width)
         return strip.extend_cell_length(width, base + cur)
