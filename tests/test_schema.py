@@ -230,6 +230,14 @@ GOOD_PARTICIPANTS: dict[str, str] = {
         tables=JOB.replace("competitive", "hours_per_week = 17.5\nhourly_wage = 0\ncompetitive")
     ),
     "no_notes": participant({"notes": None}),
+    "notes_with_new_lines_and_tabs": participant({"notes": '"line one\\n\\tline two"'}),
+    "dates_at_the_ends_of_the_range": participant(
+        {"referred_on": "1900-01-01", "phase_since": "2199-12-31"}
+    ),
+    "hours_0_and_168": participant(
+        tables=JOB.replace("competitive", "hours_per_week = 168\ncompetitive")
+        + JOB.replace("competitive", "hours_per_week = 0\ncompetitive")
+    ),
 }
 
 # The cases the brief names first; each is also run through the CLI on its own.
@@ -280,6 +288,23 @@ REJECTED: dict[str, str] = {
     "task_without_what": participant(tables="\n[[tasks]]\ndue = 2026-11-30\n"),
     "conflict_without_theirs": participant(tables='\n[conflicts.phase]\nours = "plan"\n'),
     "contacts_not_a_list": participant(tables='\n[contacts]\non = 2026-09-04\nkind = "phone"\n'),
+    # SPEC §2 value rules that JSON Schema can say (nan needs ipstui validate).
+    "date_after_2199": participant({"referred_on": "2200-01-01"}),
+    "date_before_1900": participant(tables=CONTACT.replace("2026-09-04", "1899-12-31")),
+    "hours_above_168": participant(
+        tables=JOB.replace("competitive", "hours_per_week = 168.5\ncompetitive")
+    ),
+    "hours_inf": participant(tables=JOB.replace("competitive", "hours_per_week = inf\ncompetitive")),
+    "escape_in_name": participant({"name": '"N\\u001b]0;pwned\\u0007"'}),
+    "new_line_in_name": participant({"name": '"two\\nlines"'}),
+    "tab_in_task": participant(tables='\n[[tasks]]\ndue = 2026-11-30\nwhat = "a\\tb"\n'),
+    "del_in_employer": participant(tables=JOB.replace('"Forno Navile"', '"Forno\\u007fNavile"')),
+    "c1_in_goal": participant({"goals": '["ok", "csi\\u009b"]'}),
+    "bidi_in_notes": participant({"notes": '"a\\u202eb"'}),
+    "escape_in_contact_note": participant(tables=CONTACT + 'note = "x\\u001b[2J"\n'),
+    "escape_in_conflict_value": participant(
+        tables='\n[conflicts.name]\nours = "a"\ntheirs = "b\\u001b"\n'
+    ),
 }
 
 
@@ -370,6 +395,9 @@ program_review = true
 program_review_days = 365
 task = false
 x_note = "ours"
+
+[privacy]
+message_values = ["phase", "jobs.hours_per_week"]
 """,
 }
 REJECTED_CASELOADS: dict[str, str] = {
@@ -392,6 +420,12 @@ REJECTED_CASELOADS: dict[str, str] = {
     "task_days": CASELOAD_BASE + "\n[rules]\ntask_days = 3\n",
     "job_start_support_two": CASELOAD_BASE + "\n[rules]\njob_start_support_days = [3, 7]\n",
     "job_start_support_int": CASELOAD_BASE + "\n[rules]\njob_start_support_days = 3\n",
+    "rule_days_beyond_ten_years": CASELOAD_BASE + "\n[rules]\nstay_in_touch_days = 100000\n",
+    "due_soon_days_huge": CASELOAD_BASE + "due_soon_days = 400\n",
+    "as_of_year_9999": CASELOAD_BASE + "as_of = 9999-12-31\n",
+    "escape_in_source": CASELOAD_BASE + 'referral_sources = ["CSM\\u001b[2J"]\n',
+    "privacy_not_a_list": CASELOAD_BASE + '\n[privacy]\nmessage_values = "phase"\n',
+    "privacy_unknown_key": CASELOAD_BASE + '\n[privacy]\nhide = ["phase"]\n',
 }
 
 
