@@ -238,6 +238,14 @@ def test_odd_file_is_reported_and_the_rest_keeps_working(
     assert err == expected + "\n"
     assert json.loads(out)["referrals"][0]["referred"] == len(GOOD_IDS)
 
+    # An edit of the odd file is refused in one line that names its first problem; an
+    # edit of another participant works.
+    code, out, err = run(capsys, caseload_dir, *TODAY, "contact", "P-0009", "--kind", "phone")
+    assert code == 1
+    assert err.startswith(f"ipstui: error: {expected}") and err.count("\n") == 1
+    code, out, err = run(capsys, caseload_dir, *TODAY, "contact", "P-0001", "--kind", "phone")
+    assert code == 0, err
+
 
 def test_clean_caseload_exits_0_with_nothing_on_stderr(
     caseload_dir: Path, capsys: pytest.CaptureFixture[str]

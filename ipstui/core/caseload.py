@@ -187,10 +187,13 @@ def load_for_edit(root: Path, pid: str | None) -> Caseload:
     if not is_valid_id(pid):
         return cl
     rel = f"{PARTICIPANTS_DIR}/{pid}.toml"
-    try:
-        raw = (root / rel).read_bytes()
-    except FileNotFoundError:
+    if not (root / rel).exists() and not (root / rel).is_symlink():
         return cl
+    try:
+        raw = storage.read_bytes(root / rel, rel)
+    except storage.StorageError as exc:  # a folder, a link, unreadable: a problem, no crash
+        msg = str(exc).removeprefix(f"{rel}: ")
+        return replace(cl, problems=tuple(problems) + (Problem(rel, 1, 1, msg),))
     p, probs = participant_from(cl, rel, raw, parse_participant(raw, rel))
     return replace(
         cl, participants={pid: p} if p is not None else {}, problems=tuple(problems) + tuple(probs)
