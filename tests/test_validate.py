@@ -90,7 +90,7 @@ BROKEN: list[Broken] = [
         _b(valid("P-0103") + 'phase = "plan"\n'),
         'phase = "plan"',
         "duplicate key",
-        None,
+        1,  # the duplicated key itself
     ),
     Broken(
         "P-0104.toml",

@@ -70,12 +70,17 @@ def loads_bytes(raw: bytes, path: str = "<string>") -> dict[str, Any]:
     try:
         data = toml10.loads(text)
     except toml10.TomlError as exc:
-        msg = exc.message
+        msg, col = exc.message, exc.col
         if msg.startswith("Cannot overwrite a value") or msg.startswith("Cannot declare"):
             msg = f"duplicate key: {msg[0].lower()}{msg[1:]}"
+            # The parser stops after the statement; the key (or header) starts the line.
+            lines = text.split("\n")
+            if exc.line <= len(lines):
+                line_text = lines[exc.line - 1]
+                col = len(line_text) - len(line_text.lstrip(" \t")) + 1
         if exc.syntax:
             msg = f"TOML syntax error: {msg}"
-        raise ParseError(path, exc.line, exc.col, msg) from None
+        raise ParseError(path, exc.line, col, msg) from None
     if not data and not text.strip(" \t\r\n"):
         raise ParseError(path, 1, 1, "file is empty")
     return data
