@@ -515,3 +515,75 @@ def test_keys_that_need_quotes_round_trip(key: str) -> None:
     text = dumps(data)
     assert loads_bytes(text.encode()) == data
     assert dumps(loads_bytes(text.encode())) == text
+
+
+# ---------------------------------------------------------------- reading odd paths
+
+
+def _odd_path(tmp_path: Path, kind: str) -> Path:
+    path = tmp_path / "P-0001.toml"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)  # a plain read would block for ever
+    elif kind == "symlink":
+        (tmp_path / "real.toml").write_text("a = 1\n")
+        path.symlink_to(tmp_path / "real.toml")
+    elif kind == "dangling symlink":
+        path.symlink_to(tmp_path / "gone.toml")
+    elif kind == "too large":
+        with open(path, "wb") as fh:
+            fh.truncate(storage.MAX_FILE_BYTES + 1)  # sparse: costs no disk
+    return path
+
+
+@pytest.mark.parametrize(
+    "kind, message",
+    [
+        ("missing", "participants/P-0001.toml: file not found"),
+        ("folder", "participants/P-0001.toml: is a folder, not a file"),
+        ("fifo", "participants/P-0001.toml: is not a regular file"),
+        (
+            "symlink",
+            "participants/P-0001.toml: is a symbolic link; participant files must be plain files",
+        ),
+        (
+            "dangling symlink",
+            "participants/P-0001.toml: is a symbolic link; participant files must be plain files",
+        ),
+        ("too large", "participants/P-0001.toml: file is larger than 16 MiB"),
+    ],
+)
+def test_read_bytes_refuses_what_is_not_a_plain_file(
+    tmp_path: Path, kind: str, message: str
+) -> None:
+    path = _odd_path(tmp_path, kind)
+    with pytest.raises(storage.StorageError) as exc:
+        storage.read_bytes(path, "participants/P-0001.toml")
+    assert str(exc.value) == message
+
+
+@pytest.mark.parametrize(
+    "raw, where",
+    [
+        (b"\xef\xbb\xbfa = 1\n", None),
+        (b"\x0c", "1:1: TOML syntax error: Invalid statement"),
+        (b" \t\r\n\n", "1:1: file is empty"),
+        (b"# only a comment\n", None),
+        (b'a = "x', "1:7: TOML syntax error: Unterminated string"),
+        (b"a = [1,\n", "2:1: TOML syntax error: Invalid value"),
+        (
+            b"a = 1\n  a = 2  # again\n",
+            "2:3: TOML syntax error: duplicate key: cannot overwrite a value",
+        ),
+        (b"x = \xff\n", "1:5: file is not valid UTF-8"),
+        (b'name = "\xc3\xa9\xff"\n', "1:10: file is not valid UTF-8"),
+    ],
+)
+def test_loads_bytes_verdicts_and_places(raw: bytes, where: str | None) -> None:
+    if where is None:
+        assert loads_bytes(raw, "f") in ({"a": 1}, {})
+        return
+    with pytest.raises(ParseError) as exc:
+        loads_bytes(raw, "f")
+    assert str(exc.value) == f"f:{where}"
