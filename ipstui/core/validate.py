@@ -170,6 +170,11 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+# What TOML text must contain for a float to be nan or inf: the words, an exponent of three
+# digits or more (1e999 reads as inf), or a run of 300 digits.
+_MAYBE_NONFINITE = re.compile(r"nan|inf|[eE][+-]?[0-9_]{3}|[0-9_]{300}")
+
+
 def _char_name(c: str) -> str:
     """'control character U+001B' / 'bidirectional override U+202E'."""
     kind = "bidirectional override" if c >= "\u202a" else "control character"
@@ -322,6 +327,9 @@ def number_problems(data: Mapping[str, Any], rel: str, loc: Any) -> list[Problem
     JSON Schema cannot say "finite", so this is validate's part of the rule; the schema
     bounds hours_per_week to 0-168, which already refuses inf there."""
     out: list[Problem] = []
+    text = getattr(loc, "text", None)
+    if text is not None and not _MAYBE_NONFINITE.search(text):
+        return out  # nothing in the text can read as nan or inf: skip the walk
     stack: list[tuple[tuple, Any]] = [((), data)]
     while stack:
         path, v = stack.pop()
