@@ -8,6 +8,7 @@ import json
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,6 +38,25 @@ def test_caseload_schema_compiles_and_agrees() -> None:
     assert fast(inst) and _validator(CASELOAD_SCHEMA).is_valid(inst)
     bad = dict(inst, due_soon_days="3")
     assert not fast(bad) and not _validator(CASELOAD_SCHEMA).is_valid(bad)
+
+
+@pytest.mark.parametrize(
+    "schema, value, ok",
+    [
+        ({"not": {"type": "string", "pattern": "[\\u0000-\\u001F]"}}, "plain", True),
+        ({"not": {"type": "string", "pattern": "[\\u0000-\\u001F]"}}, "esc\x1b", False),
+        ({"not": {"type": "string", "pattern": "[\\u0000-\\u001F]"}}, 3, True),
+        ({"not": {"type": "integer"}}, 3, False),
+        ({"maximum": 168}, 168.0, True),
+        ({"maximum": 168}, 168.5, False),
+        ({"maximum": 168}, float("inf"), False),
+    ],
+)
+def test_not_and_maximum_agree_with_jsonschema(schema: dict, value: object, ok: bool) -> None:
+    from jsonschema import Draft202012Validator
+
+    assert compile_schema(schema)(value) is ok
+    assert Draft202012Validator(schema).is_valid(value) is ok
 
 
 def test_unknown_keyword_refuses_to_compile() -> None:
@@ -69,9 +89,19 @@ SCALARS = st.one_of(
             "2026-11-20T10:00:00",
             "../x",
             "Anna",
+            "N\x1b]0;x\x07",
+            "two\nlines",
+            "tab\there",
+            "del\x7f",
+            "c1\x9b",
+            "bidi\u202e",
+            "9999-12-31",
+            "1899-12-31",
+            "2199-12-31",
         ]
     ),
-    st.dates(date(2020, 1, 1), date(2030, 1, 1)),
+    st.floats(0, 200),
+    st.dates(date(1890, 1, 1), date(2210, 1, 1)),
     st.datetimes(datetime(2020, 1, 1), datetime(2030, 1, 1)),
 )
 VALUES = st.recursive(
