@@ -218,7 +218,7 @@ def _due(caseload: str | None, today: date, specialist: str | None, as_json: boo
 
 
 def _log(caseload: str | None, pid: str) -> int:
-    from ipstui.core.history import show_value
+    from ipstui.core.service import show_value
 
     out = []
     for rev in _service(caseload).history(pid):

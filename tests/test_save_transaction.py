@@ -394,6 +394,24 @@ def test_crlf_caseloads_are_editable_and_keep_their_line_endings(
     # And the next edit of the same file works too (the saved blob is recognised).
     assert run("set", "P-0001", "disclosure=yes", root=root).code == 0
     assert git(root, "status", "--porcelain") == ""
+    # The app's way: a loaded snapshot (blob ids from git's index) is not taken as stale.
+    from ipstui.core.service import CaseloadService
+
+    svc = CaseloadService(root)
+    snap = svc.load(use_cache=False)
+    assert not snap.dirty
+    svc.set_fields(snap, "P-0001", {"support_mode": "behind_the_scenes"}, today=snap_day())
+    raw = path.read_bytes()
+    assert raw.count(b"\n") == raw.count(b"\r\n")
+    assert git(root, "status", "--porcelain") == ""
+    added, deleted, _ = git(root, "diff", "--numstat", "HEAD~1", "HEAD").split("\t")
+    assert (added, deleted) == ("1", "0"), "one new field: one added line"
+
+
+def snap_day():
+    from datetime import date
+
+    return date.fromisoformat(TODAY)
 
 
 # ---------------------------------------------------------------- worktree

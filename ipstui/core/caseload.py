@@ -294,6 +294,8 @@ def validate_data(cl: Caseload, data: Mapping[str, Any]) -> list[Problem]:
 
 @dataclass(frozen=True, slots=True)
 class SaveResult:
+    """A verified save: `commit` is HEAD and holds exactly the participant written."""
+
     commit: str
     participant: Participant | None
     """The participant as saved; None when the commit removed the file."""

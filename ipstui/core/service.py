@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ipstui.core import caseload as _cl
-from ipstui.core import edits, gitio
+from ipstui.core import edits, gitio, loader
 from ipstui.core.caseload import (
     CASELOAD_FILE,
     PARTICIPANTS_DIR,
@@ -48,10 +48,10 @@ from ipstui.core.caseload import (
     ValidationFailed,
 )
 from ipstui.core.gitio import GitError, IdentityMissing
+from ipstui.core.history import Revision, show_value
 from ipstui.core.model import Participant, Problem, is_valid_id
 
 if TYPE_CHECKING:
-    from ipstui.core.history import Revision
     from ipstui.core.rules import Deadline
     from ipstui.core.sync import SyncResult, SyncStatus
 
@@ -64,11 +64,13 @@ __all__ = [
     "IdentityMissing",
     "NotACaseload",
     "NothingToSave",
+    "Revision",
     "SaveFailed",
     "SaveResult",
     "StaleEdit",
     "UncommittedFile",
     "ValidationFailed",
+    "show_value",
 ]
 
 _UNSET: Any = object()
@@ -124,10 +126,10 @@ class CaseloadService:
         """Every participant, with broken files as problems (never exceptions).
 
         `progress(done, total)` is called from the loading thread. Raises OSError only
-        when the caseload folder itself cannot be read."""
-        from ipstui.core import loader
-
+        when the caseload folder itself cannot be read, GitError when git fails."""
         cl = loader.load(self.root, use_cache=use_cache, progress=progress)
+        if self._repo is _UNSET and cl.repo is not None:
+            self._repo = cl.repo
         return cl
 
     def load_for_edit(self) -> Caseload:
@@ -153,6 +155,12 @@ class CaseloadService:
         return os.path.lexists(self.root / rel)
 
     # ------------------------------------------------------------ edits (SPEC §7)
+    # Each runs `caseload.transact` and raises what it raises, all CaseloadError or
+    # GitError subclasses: EditRefused (detached HEAD, an operation in progress, a
+    # path through a link, a case-only id twin, a busy index.lock or save lock),
+    # IdentityMissing, StaleEdit (only with a snapshot), UncommittedFile,
+    # ValidationFailed, NothingToSave, SaveFailed (git did not commit what was
+    # written; taken back), or CaseloadError for a refused argument.
 
     def new_participant(self, snapshot: Caseload | None, **kwargs: Any) -> SaveResult:
         """`edits.new_participant`: name, specialist, referral_source, today,
