@@ -504,3 +504,38 @@ def test_demo_with_a_far_today_fails_cleanly_and_leaves_nothing(
     res = run("demo", str(target), "--no-open", today="9999-12-01")
     assert_refused(res, "9999-12-01")
     assert not target.exists()
+
+
+# ---------------------------------------------------------------- hand edits
+
+
+def test_hand_edits_are_committed_under_the_same_checks(cl: Path) -> None:
+    from ipstui.core.service import (
+        CaseloadService,
+        EditRefused,
+        NothingToSave,
+        ValidationFailed,
+    )
+
+    svc = CaseloadService(cl)
+    rel1, rel2 = "participants/P-0001.toml", "participants/P-0002.toml"
+    with pytest.raises(NothingToSave):
+        svc.commit_hand_edit(None, rel1)
+    path = cl / rel1
+    path.write_text(path.read_text().replace('notes = ""', 'notes = "by hand"'))
+    (cl / rel2).unlink()
+    git(cl, "switch", "-q", "--detach")
+    with pytest.raises(EditRefused, match="detached"):
+        svc.commit_hand_edit(None, rel1)
+    git(cl, "switch", "-q", "main")
+    res = svc.commit_hand_edit(None, rel1)
+    assert res.participant is not None and res.participant.data["notes"] == "by hand"
+    assert "Hand edit committed from ipstui." in git(cl, "log", "-1", "--format=%B")
+    res = svc.commit_hand_edit(None, rel2)
+    assert res.participant is None
+    assert git(cl, "show", "--name-status", "--format=", "HEAD").split() == ["D", rel2]
+    assert git(cl, "status", "--porcelain") == ""
+    path.write_text("not = [valid")
+    with pytest.raises(ValidationFailed):
+        svc.commit_hand_edit(None, rel1)
+    assert git(cl, "status", "--porcelain").strip() == f"M {rel1}"

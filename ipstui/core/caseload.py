@@ -26,8 +26,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import filelock
-
 from ipstui.core import gitio, storage
 from ipstui.core.changes import commit_message
 from ipstui.core.model import Participant, Problem, Settings, is_valid_id, participant_path
@@ -69,11 +67,12 @@ class ValidationFailed(CaseloadError):
 
 
 class StaleEdit(CaseloadError):
-    """The file changed on disk since it was loaded; `fresh` is what is there now."""
+    """The file changed on disk since it was loaded; `fresh` is what is there now
+    (None when it was deleted or is no longer a valid participant)."""
 
-    def __init__(self, rel: str, fresh: Participant | None) -> None:
+    def __init__(self, rel: str, fresh: Participant | None, *, gone: bool = True) -> None:
         self.fresh = fresh
-        what = "was deleted" if fresh is None else "changed on disk"
+        what = "changed on disk" if fresh is not None or not gone else "was deleted"
         super().__init__(
             f"{rel} {what} since it was loaded (another terminal, a pull or a hand edit); "
             "your change was not saved — the fresh version is shown, apply your change again"
@@ -328,6 +327,8 @@ def caseload_lock(git_dir: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None
     caseload from any number of processes and threads run one at a time.
 
     Raises EditRefused when another holder keeps it longer than `timeout` seconds."""
+    import filelock  # only saves need it: ~16 ms of imports kept off read-only commands
+
     path = git_dir / LOCK_NAME
     lock = filelock.FileLock(str(path), timeout=timeout, thread_local=False, is_singleton=False)
     try:
@@ -505,7 +506,7 @@ def transact(
                 raise CaseloadError(f"no participant with id {pid!r}")
             cur, problems = participant_from(cl, rel, current, parse_participant(current, rel))
             if base is not None and not view.matches(base.blob, current):
-                raise StaleEdit(rel, cur)
+                raise StaleEdit(rel, cur, gone=False)
             if cur is None:
                 first = errors_only(problems)[0]
                 raise CaseloadError(
