@@ -547,7 +547,7 @@ def _write_and_commit(
     gitio.wait_index_lock(repo.git_dir)
     storage.atomic_write(path, raw)
     try:
-        gitio.commit_paths(root, [rel], message, add=previous is None, git_dir=repo.git_dir)
+        gitio.commit(root, [rel], message, add=previous is None, git_dir=repo.git_dir)
     except gitio.GitError as exc:
         _undo(root, rel, head, None, written=raw, previous=previous)
         if isinstance(exc, gitio.RepoStateRefused):
@@ -643,7 +643,7 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
             message = (
                 f"{stem}: remove participant file\n\nParticipant: {stem}\nChanged: file removed\n"
             )
-            gitio.commit_paths(cl.root, [rel], message, git_dir=repo.git_dir)
+            gitio.commit(cl.root, [rel], message, git_dir=repo.git_dir)
             new_head, new_blob = _head_and_blob(cl.root, repo.prefix + rel)
             if new_head is None or new_head == head or new_blob is not None:
                 raise SaveFailed(f"the removal of {rel} was not committed")
@@ -664,7 +664,7 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
         if old is not None:
             message = message.replace("\n\n", "\n\nHand edit committed from ipstui.\n", 1)
         try:
-            gitio.commit_paths(cl.root, [rel], message, add=True, git_dir=repo.git_dir)
+            gitio.commit(cl.root, [rel], message, add=True, git_dir=repo.git_dir)
         except gitio.RepoStateRefused as exc:
             gitio.git(cl.root, "reset", "-q", "--", rel, check=False)
             raise EditRefused(f"{exc}; nothing was committed") from None

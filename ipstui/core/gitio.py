@@ -187,25 +187,20 @@ _IDENT_HELP = (
 
 
 def identity(root: Path) -> Identity:
-    """The author (and committer) git itself would use for a commit in `root`.
+    """The author git itself would use for a commit in `root` (SPEC §5).
 
-    Asked of `git var`, so `user.*`, `author.*`/`committer.*`, `GIT_AUTHOR_*` and
+    Asked of `git var GIT_AUTHOR_IDENT`, so `user.*`, `author.*`/`committer.*`, `GIT_AUTHOR_*` and
     `EMAIL` all count exactly as they do for `git commit` (SPEC §5). Raises
     IdentityMissing (one line, how to fix it) when git has no usable identity."""
-    ident: Identity | None = None
-    for var in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
-        proc = git(root, "var", var, check=False)
-        line = proc.stdout.strip()
-        if proc.returncode != 0 or "<" not in line:
-            who = "author" if var == "GIT_AUTHOR_IDENT" else "committer"
-            raise IdentityMissing(
-                f"no git identity: git cannot tell who the {who} is, so nothing was written; "
-                + _IDENT_HELP
-            )
-        if ident is None:
-            name, _, rest = line.partition("<")
-            ident = Identity(name.strip(), rest.partition(">")[0].strip())
-    assert ident is not None
+    proc = git(root, "var", "GIT_AUTHOR_IDENT", check=False)
+    line = proc.stdout.strip()
+    if proc.returncode != 0 or "<" not in line:
+        raise IdentityMissing(
+            "no git identity: git cannot tell who the author is, so nothing was written; "
+            + _IDENT_HELP
+        )
+    name, _, rest = line.partition("<")
+    ident = Identity(name.strip(), rest.partition(">")[0].strip())
     if not ident.name or not ident.email:
         raise IdentityMissing(
             "no git identity: the name or email git would record is empty, so nothing was "
@@ -242,16 +237,16 @@ def _is_index_lock_error(message: str) -> bool:
     return "index.lock" in message
 
 
-def commit_paths(
+def commit(
     root: Path,
     paths: list[str],
     message: str,
     *,
     add: bool = False,
     git_dir: Path | None = None,
-) -> str:
+) -> None:
     """Commit exactly `paths` with git itself (hooks, signing, config apply); other staged
-    changes stay staged. `add` first adds the paths (new files). Returns the new commit id.
+    changes stay staged. `add` first adds the paths (new files).
 
     A busy `index.lock` is waited for (INDEX_LOCK_WAIT seconds), then named in the
     RepoStateRefused raised; any other git failure raises GitError with git's words."""
@@ -265,7 +260,7 @@ def commit_paths(
             if add:
                 git(root, "add", "--", *paths)
             git(root, "commit", "-q", "--no-edit", "-F", "-", "--", *paths, input=message)
-            return git(root, "rev-parse", "HEAD").stdout.strip()
+            return
         except GitError as exc:
             # Another process took the index between our check and git's: wait again.
             if _is_index_lock_error(str(exc)) and time.monotonic() < deadline:
@@ -273,6 +268,19 @@ def commit_paths(
             if _is_index_lock_error(str(exc)):
                 wait_index_lock(git_dir, 0.0)
             raise
+
+
+def commit_paths(
+    root: Path,
+    paths: list[str],
+    message: str,
+    *,
+    add: bool = False,
+    git_dir: Path | None = None,
+) -> str:
+    """`commit`, then the new HEAD's commit id."""
+    commit(root, paths, message, add=add, git_dir=git_dir)
+    return git(root, "rev-parse", "HEAD").stdout.strip()
 
 
 def head_blob(root: Path, rel: str) -> str | None:
