@@ -223,6 +223,16 @@ def test_ids_that_differ_only_in_case_are_one_participant(
     assert snapshot(cl) == before
 
 
+def test_a_new_participant_never_reuses_a_file_deleted_but_not_committed(
+    cl: Path, run: Callable[..., Result]
+) -> None:
+    (cl / "participants" / "P-0002.toml").unlink()
+    before = snapshot(cl)
+    res = run("new", "--name", "Eve", "--specialist", "anna", "--referral-source", "CSM", root=cl)
+    assert_refused(res, "P-0002.toml", "not committed")
+    assert snapshot(cl) == before
+
+
 # ---------------------------------------------------------------- index.lock
 
 
@@ -539,3 +549,26 @@ def test_hand_edits_are_committed_under_the_same_checks(cl: Path) -> None:
     with pytest.raises(ValidationFailed):
         svc.commit_hand_edit(None, rel1)
     assert git(cl, "status", "--porcelain").strip() == f"M {rel1}"
+
+
+@pytest.mark.parametrize("commit_first", [True, False], ids=["after git committed", "before"])
+def test_an_interrupted_save_leaves_the_work_tree_equal_to_head(
+    cl: Path, monkeypatch: pytest.MonkeyPatch, commit_first: bool
+) -> None:
+    from datetime import date
+
+    from ipstui.core.service import CaseloadService
+
+    real_commit = gitio.commit
+
+    def interrupted(*args, **kwargs):  # ctrl+c arriving around git's own commit
+        if commit_first:
+            real_commit(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(gitio, "commit", interrupted)
+    n = commit_count(cl)
+    with pytest.raises(KeyboardInterrupt):
+        CaseloadService(cl).add_contact(None, "P-0001", kind="phone", on=date(2026, 11, 16))
+    assert commit_count(cl) == n + (1 if commit_first else 0)
+    assert git(cl, "status", "--porcelain") == ""

@@ -492,6 +492,10 @@ def transact(
         if create:
             if current is not None:
                 raise CaseloadError(f"participant {pid} already exists ({rel}); choose another id")
+            if head_blob is not None:
+                # Deleted by hand but not committed: a new person must not continue the
+                # old one's file and history.
+                raise UncommittedFile(rel)
             twin = _case_twin(cl.root, pid)
             if twin is not None:
                 raise EditRefused(
@@ -553,6 +557,13 @@ def _write_and_commit(
         if isinstance(exc, gitio.RepoStateRefused):
             raise EditRefused(f"{exc}; nothing was saved") from None
         raise SaveFailed(f"git refused the commit, nothing was saved: {exc}") from None
+    except BaseException:
+        # Interrupted (ctrl+c): keep a commit that landed whole, else put everything back,
+        # so the work tree never disagrees with HEAD.
+        new_head, new_blob = _head_and_blob(root, repo.prefix + rel)
+        if new_head is None or new_head == head or not view.matches(new_blob, raw):
+            _undo(root, rel, head, new_head, written=raw, previous=previous)
+        raise
     new_head, new_blob = _head_and_blob(root, repo.prefix + rel)
     if new_head is None or new_head == head or not view.matches(new_blob, raw):
         _undo(root, rel, head, new_head, written=raw, previous=previous)
