@@ -247,6 +247,15 @@ def test_a_stale_index_lock_is_named_after_a_bounded_wait(
     assert snapshot(cl) == before
 
 
+def test_gits_own_index_lock_failure_is_recognised(cl: Path) -> None:
+    # git names the lock only in the first of its 7 lines: the retry must look there.
+    (cl / ".git" / "index.lock").write_bytes(b"")
+    (cl / "participants" / "P-0001.toml").write_text("x = 1\n")
+    with pytest.raises(gitio.GitError) as info:
+        gitio.git(cl, "commit", "-qm", "x", "--", "participants/P-0001.toml")
+    assert gitio.is_index_lock_error(info.value)
+
+
 def test_an_index_lock_released_during_the_wait_lets_the_edit_through(
     cl: Path, run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -64,7 +64,12 @@ IN_PROGRESS: tuple[tuple[str, str], ...] = (
 
 
 class GitError(Exception):
-    """git failed; the message is git's own last line(s), fit to show a user."""
+    """git failed; the message is git's own last line(s), fit to show a user, and
+    `stderr` all that git said."""
+
+    def __init__(self, message: str, stderr: str = "") -> None:
+        super().__init__(message)
+        self.stderr = stderr
 
 
 class IdentityMissing(GitError):
@@ -128,7 +133,7 @@ def git(
         err = (
             proc.stderr if isinstance(proc.stderr, str) else proc.stderr.decode("utf-8", "replace")
         )
-        raise GitError(_last_lines(err) or f"git {args[0]} failed (exit {proc.returncode})")
+        raise GitError(_last_lines(err) or f"git {args[0]} failed (exit {proc.returncode})", err)
     return proc
 
 
@@ -233,8 +238,10 @@ def wait_index_lock(git_dir: Path, timeout: float | None = None) -> None:
         delay = min(delay * 2, 0.25)
 
 
-def _is_index_lock_error(message: str) -> bool:
-    return "index.lock" in message
+def is_index_lock_error(exc: GitError) -> bool:
+    """True when git failed because another process holds the index (its message names
+    `index.lock` in a line above the last ones the short message keeps)."""
+    return "index.lock" in (exc.stderr or str(exc))
 
 
 def commit(
@@ -263,9 +270,9 @@ def commit(
             return
         except GitError as exc:
             # Another process took the index between our check and git's: wait again.
-            if _is_index_lock_error(str(exc)) and time.monotonic() < deadline:
+            if is_index_lock_error(exc) and time.monotonic() < deadline:
                 continue
-            if _is_index_lock_error(str(exc)):
+            if is_index_lock_error(exc):
                 wait_index_lock(git_dir, 0.0)
             raise
 
