@@ -581,3 +581,41 @@ def test_an_interrupted_save_leaves_the_work_tree_equal_to_head(
         CaseloadService(cl).add_contact(None, "P-0001", kind="phone", on=date(2026, 11, 16))
     assert commit_count(cl) == n + (1 if commit_first else 0)
     assert git(cl, "status", "--porcelain") == ""
+
+
+def test_the_caseload_lock_excludes_threads_and_processes_but_not_its_holder(cl: Path) -> None:
+    import sys
+
+    from ipstui.core.caseload import EditRefused, caseload_lock
+
+    gd = cl / ".git"
+    probe = (
+        "import sys; from pathlib import Path; from ipstui.core.caseload import caseload_lock\n"
+        "try:\n"
+        "    with caseload_lock(Path(sys.argv[1]), timeout=0.2): print('got it')\n"
+        "except Exception as exc: print(type(exc).__name__)\n"
+    )
+    with caseload_lock(gd):
+        with caseload_lock(gd, timeout=0.2):  # the holder takes it again
+            pass
+        seen: list[str] = []
+
+        def other_thread() -> None:
+            try:
+                with caseload_lock(gd, timeout=0.2):
+                    seen.append("got it")
+            except EditRefused:
+                seen.append("refused")
+
+        t = threading.Thread(target=other_thread)
+        t.start()
+        t.join()
+        assert seen == ["refused"]
+        proc = subprocess.run(
+            [sys.executable, "-c", probe, str(gd)], capture_output=True, text=True, timeout=60
+        )
+        assert proc.stdout.strip() == "EditRefused", proc.stderr
+    proc = subprocess.run(
+        [sys.executable, "-c", probe, str(gd)], capture_output=True, text=True, timeout=60
+    )
+    assert proc.stdout.strip() == "got it", proc.stderr

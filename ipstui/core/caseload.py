@@ -324,15 +324,19 @@ def _repo(cl: Caseload) -> gitio.RepoInfo:
 @contextmanager
 def caseload_lock(git_dir: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Hold the caseload's lock (`<git dir>/ipstui.lock`): saves and syncs of one
-    caseload from any number of processes and threads run one at a time.
+    caseload from any number of processes and threads run one at a time; the thread
+    holding it may take it again.
 
     Raises EditRefused when another holder keeps it longer than `timeout` seconds."""
     import filelock  # only saves need it: ~16 ms of imports kept off read-only commands
 
     path = git_dir / LOCK_NAME
-    lock = filelock.FileLock(str(path), timeout=timeout, thread_local=False, is_singleton=False)
+    # One lock object per path, with a per-thread hold: re-entrant in the thread that
+    # holds it (a sync that saves does not wait for itself), exclusive across threads
+    # (each thread locks its own descriptor) and across processes (flock).
+    lock = filelock.FileLock(str(path), is_singleton=True, thread_local=True)
     try:
-        lock.acquire()
+        lock.acquire(timeout=timeout)
     except filelock.Timeout:
         raise EditRefused(
             f"another ipstui has been saving or syncing this caseload for {timeout:.0f} s "
