@@ -242,7 +242,9 @@ def test_odd_file_is_reported_and_the_rest_keeps_working(
     # edit of another participant works.
     code, out, err = run(capsys, caseload_dir, *TODAY, "contact", "P-0009", "--kind", "phone")
     assert code == 1
-    assert err.startswith(f"ipstui: error: {expected}") and err.count("\n") == 1
+    assert err.startswith(f"ipstui: error: {BAD}") and err.count("\n") == 1
+    if not callable(kind.make):  # content problems: the very line validate prints
+        assert err.startswith(f"ipstui: error: {expected}")
     code, out, err = run(capsys, caseload_dir, *TODAY, "contact", "P-0001", "--kind", "phone")
     assert code == 0, err
 
