@@ -521,7 +521,9 @@ def test_demo_with_a_far_today_fails_cleanly_and_leaves_nothing(
 ) -> None:
     target = tmp_path / "demo"
     res = run("demo", str(target), "--no-open", today="9999-12-01")
-    assert_refused(res, "9999-12-01")
+    # Dates past 2199-12-31 are wrong usage (SPEC §2, §7): refused by the one date
+    # parser before anything is created.
+    assert res.code == 2 and "9999-12-01" in res.err and len(res.err.splitlines()) == 1
     assert not target.exists()
 
 
