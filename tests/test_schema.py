@@ -294,7 +294,9 @@ REJECTED: dict[str, str] = {
     "hours_above_168": participant(
         tables=JOB.replace("competitive", "hours_per_week = 168.5\ncompetitive")
     ),
-    "hours_inf": participant(tables=JOB.replace("competitive", "hours_per_week = inf\ncompetitive")),
+    "hours_inf": participant(
+        tables=JOB.replace("competitive", "hours_per_week = inf\ncompetitive")
+    ),
     "escape_in_name": participant({"name": '"N\\u001b]0;pwned\\u0007"'}),
     "new_line_in_name": participant({"name": '"two\\nlines"'}),
     "tab_in_task": participant(tables='\n[[tasks]]\ndue = 2026-11-30\nwhat = "a\\tb"\n'),

@@ -20,9 +20,7 @@ from ipstui.core import storage, toml10
 
 CORPUS = Path(__file__).parent / "data" / "toml-test"
 LISTED = [
-    line
-    for line in (CORPUS / "files-toml-1.0.0").read_text().split("\n")
-    if line.endswith(".toml")
+    line for line in (CORPUS / "files-toml-1.0.0").read_text().split("\n") if line.endswith(".toml")
 ]
 VALID = [f for f in LISTED if f.startswith("valid/")]
 INVALID = [f for f in LISTED if f.startswith("invalid/")]

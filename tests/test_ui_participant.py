@@ -616,7 +616,9 @@ async def test_user_text_is_shown_literally_and_unlisted_values_kept(root: Path)
     # A listed referral_sources makes any other source an error (SPEC §2): this team
     # lists none, so the form offers the sources in use and keeps an unlisted one.
     settings = (root / "caseload.toml").read_text()
-    (root / "caseload.toml").write_text(settings.replace('referral_sources = ["CSM", "Self"]\n', ""))
+    (root / "caseload.toml").write_text(
+        settings.replace('referral_sources = ["CSM", "Self"]\n', "")
+    )
     git(root, "commit", "-qam", "no list of referral sources")
     edits.new_participant(
         load(root),
