@@ -31,6 +31,7 @@ from ipstui.core.report import (
     rate_series,
     to_csv,
 )
+from ipstui.core.termsafe import escape
 
 CHART_QUARTERS = 8
 BAR_WIDTH = 16
@@ -295,7 +296,7 @@ class ReportsScreen(Screen[None]):
         self.report = report
         self.sub_title = f"Reports {q}"
         team = report.team
-        name = f"{report.team_name} · " if report.team_name else ""
+        name = f"{escape(report.team_name)} · " if report.team_name else ""
         self.query_one("#report-title", Static).update(
             Text(
                 f"{name}Outcome report {q}  ({q.start:%d %b %Y} – {q.end:%d %b %Y}, "
@@ -317,7 +318,7 @@ class ReportsScreen(Screen[None]):
                 f"  ▲ {c.over} over max" if c.over else ""
             )
             table.add_row(
-                Text(report.specialist_names.get(key, key)),
+                Text(escape(report.specialist_names.get(key, key))),
                 Text(str(o.active), justify="right"),
                 Text(str(o.employed), justify="right"),
                 Text(fmt_rate(o.rate), justify="right"),
@@ -333,7 +334,7 @@ class ReportsScreen(Screen[None]):
         for r in report.referrals:
             refs.add_row(
                 str(r.year),
-                Text(r.source or "(none)"),
+                Text(escape(r.source or "(none)")),
                 Text(str(r.referred), justify="right"),
                 Text(str(r.hired), justify="right"),
                 Text(fmt_rate(r.rate), justify="right"),
