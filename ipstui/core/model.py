@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ipstui.core.termsafe import UNSAFE
+
 SCHEMA_VERSION = 1
 
 DATE_MIN = date(1900, 1, 1)
@@ -39,8 +41,10 @@ def parse_date(text: str) -> date:
     return day
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_CONTROL_IN_NOTES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+CONTROL_IN_LINE = UNSAFE
+"""What single-line text may not hold: C0 controls, DEL, C1 controls, bidi overrides."""
+CONTROL_IN_NOTES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""What free text (notes) may not hold: the same, but new lines and tabs are allowed."""
 HOURS_MAX = 168
 """hours_per_week is 0 to 168, the hours of a week (SPEC §2; the schema says the same)."""
 
@@ -50,7 +54,7 @@ def text_problem(value: str, *, multiline: bool = False) -> str | None:
 
     Single-line text holds no control character (C0, DEL, C1) and no bidirectional
     override; `multiline` text (notes) may also hold new lines and tabs."""
-    m = (_CONTROL_IN_NOTES if multiline else _CONTROL).search(value)
+    m = (CONTROL_IN_NOTES if multiline else CONTROL_IN_LINE).search(value)
     if m is None:
         return None
     c = m.group()

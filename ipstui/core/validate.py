@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from ipstui.core.locate import Locator
-from ipstui.core.model import DATE_MAX, DATE_MIN, Problem, is_valid_id
+from ipstui.core.model import (
+    CONTROL_IN_LINE,
+    CONTROL_IN_NOTES,
+    DATE_MAX,
+    DATE_MIN,
+    Problem,
+    is_valid_id,
+)
 from ipstui.core.resources import CASELOAD_SCHEMA, PARTICIPANT_SCHEMA
 
 
@@ -166,8 +173,7 @@ _QUOTED_DATE = re.compile(r"[\"']\d{4}-\d{2}-\d{2}")
 _DATE_RANGE = "^(19[0-9]{2}|2[01][0-9]{2})-"
 # SPEC §2: single-line text holds no control character (C0, DEL, C1) and no bidirectional
 # override; free text (notes) may also hold new lines and tabs.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL, _FORBIDDEN = CONTROL_IN_LINE, CONTROL_IN_NOTES
 
 
 # What TOML text must contain for a float to be nan or inf: the words, an exponent of three
