@@ -357,3 +357,19 @@ def test_unreadable_file_is_a_problem_of_that_file(tmp_path: Path) -> None:
     assert os.waitstatus_to_exitcode(status) == 3, stderr
     assert stderr == f"{BAD}:1:1: cannot read: Permission denied\n"
     assert sorted({d["participant"] for d in json.loads(stdout)}) == list(GOOD_IDS)
+
+
+def test_ids_that_differ_only_in_case_are_both_named(
+    caseload_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """P-0009 and p-0009 are one file on macOS and Windows (SPEC §2)."""
+    for pid in GOOD_IDS + ("P-0009", "p-0009"):
+        (caseload_dir / "participants" / f"{pid}.toml").write_text(valid(pid))
+    code, out, err = run(capsys, caseload_dir, *TODAY, "due", "--json")
+    assert code == 3
+    assert err.splitlines() == [
+        f"participants/{a}.toml:1:1: id {a} differs from {b} only in case: on macOS and "
+        "Windows they are one file (SPEC §2: ids are unique ignoring case)"
+        for a, b in (("P-0009", "p-0009"), ("p-0009", "P-0009"))
+    ]
+    assert sorted({d["participant"] for d in json.loads(out)}) == list(GOOD_IDS)

@@ -295,6 +295,10 @@ def load(
 
     team = settings.team
     sources = settings.referral_sources
+    folded: dict[str, list[str]] = {}
+    for rel in results:
+        stem = rel[len(PARTICIPANTS_DIR) + 1 : -5]
+        folded.setdefault(stem.casefold(), []).append(stem)
     participants: dict[str, Participant] = {}
     for rel, (blob, (summary, probs_raw, dl, src)) in results.items():
         probs = [Problem(rel, ln, col, msg, sev) for ln, col, msg, sev in probs_raw]
@@ -310,8 +314,20 @@ def load(
                     {"specialist": summary[1], "referral_source": src}, rel, text, team, sources
                 )
             )
-        problems.extend(probs)
         stem = rel[len(PARTICIPANTS_DIR) + 1 : -5]
+        twins = folded.get(stem.casefold(), ())
+        if len(twins) > 1:
+            others = ", ".join(t for t in twins if t != stem)
+            probs.append(
+                Problem(
+                    rel,
+                    1,
+                    1,
+                    f"id {stem} differs from {others} only in case: on macOS and Windows they "
+                    "are one file (SPEC §2: ids are unique ignoring case)",
+                )
+            )
+        problems.extend(probs)
         if summary is None or (probs and errors_only(probs)) or not is_valid_id(stem):
             continue
         participants[stem] = Participant(
