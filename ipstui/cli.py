@@ -105,6 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("id")
     s.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
 
+    from ipstui.cli_fidelity import add_parsers
+
+    add_parsers(sub, common, _date_arg)
+
     s = sub.add_parser("merge-driver", help=argparse.SUPPRESS)
     s.add_argument("files", nargs=4)
     return p
@@ -180,6 +184,10 @@ def _dispatch(
             render(data, cl.settings, quarter=args.quarter, today=today, fmt=args.format)
         )
         return EXIT_OK
+    if cmd in ("fidelity", "employer"):
+        from ipstui.cli_fidelity import run
+
+        return run(args, caseload, today)
     if cmd == "sync":
         from ipstui.core.caseload import find_root
         from ipstui.core.sync import sync
@@ -191,14 +199,22 @@ def _dispatch(
 
 
 def _validate(caseload: str | None) -> int:
+    from ipstui.core import employers
+
     cl = _load(caseload)
+    reg = employers.load(cl.root, cl.settings.team)
+    problems = cl.problems + reg.problems
     errors = 0
-    for problem in sorted(cl.problems, key=lambda p: (p.path, p.line, p.col)):
+    for problem in sorted(problems, key=lambda p: (p.path, p.line, p.col)):
         print(problem)
         errors += problem.severity == "error"
-    warnings = len(cl.problems) - errors
+    warnings = len(problems) - errors
     n = cl.stats.get("files", 0)
     summary = f"{n} participant files checked: {errors} error(s), {warnings} warning(s)"
+    if reg.known_ids:
+        summary = f"{n} participant and {len(reg.known_ids)} employer files checked: " + (
+            f"{errors} error(s), {warnings} warning(s)"
+        )
     print(summary, file=sys.stderr)
     return EXIT_FAIL if errors else EXIT_OK
 

@@ -50,6 +50,12 @@ def make_demo(target: Path | None, *, today: date, sample: Path = SAMPLE_DIR) ->
     for src in sorted((sample / PARTICIPANTS_DIR).glob("*.toml")):
         data, _ = storage.read_file(src, src.name)
         storage.atomic_write(root / PARTICIPANTS_DIR / src.name, storage.dumps(shift(data, delta)))
+    from ipstui.core import employers
+
+    for src in sorted((sample / employers.EMPLOYERS_DIR).glob("*.toml")):
+        data, _ = storage.read_file(src, src.name)
+        dest = root / employers.EMPLOYERS_DIR / src.name
+        storage.atomic_write(dest, employers.dumps(shift(data, delta)))
     gitio.git(root, "init", "-q")
     try:
         gitio.identity(root)

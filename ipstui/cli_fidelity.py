@@ -1,0 +1,175 @@
+"""`ipstui fidelity` and `ipstui employer ...`: the fidelity self-review (SPEC §10) and
+the employer register (SPEC §11) on the command line. Headless: never imports Textual.
+
+cli.py adds these subcommands with `add_parsers` and hands them to `run`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+
+from ipstui.core.model import Problem
+
+EXIT_OK, EXIT_PARTIAL = 0, 3
+
+
+def add_parsers(
+    sub: argparse._SubParsersAction,
+    common: argparse.ArgumentParser,
+    date_arg: Callable[[str], date],
+) -> None:
+    """The `fidelity` and `employer` subcommands (with `new`, `contact`, `list`)."""
+    from ipstui.core.employers import PURPOSES
+    from ipstui.core.fidelity import FORMATS, ITEMS
+
+    s = sub.add_parser("fidelity", parents=[common], help="fidelity self-review (SPEC §10)")
+    s.add_argument("--quarter", metavar="YYYYQN", help="default: the quarter containing today")
+    s.add_argument("--format", choices=FORMATS, default="table")
+    s.add_argument(
+        "--explain",
+        metavar="ITEM",
+        type=str.upper,
+        choices=ITEMS,
+        help=f"list the records behind one item: {', '.join(ITEMS)}",
+    )
+
+    e = sub.add_parser("employer", parents=[common], help="the employer register (SPEC §11)")
+    esub = e.add_subparsers(
+        dest="employer_command", metavar="ACTION", required=True, parser_class=type(common)
+    )
+    s = esub.add_parser("new", parents=[common], help="add an employer; prints its id")
+    s.add_argument("--name", required=True)
+    s.add_argument("--sector", default="")
+    s.add_argument(
+        "--contact-person",
+        default="",
+        metavar="ROLE",
+        help="a role such as 'store manager', not a private person's details",
+    )
+    s.add_argument("--id", dest="eid", metavar="ID", help="default: the next free E-NNNN")
+    s = esub.add_parser("contact", parents=[common], help="log a contact with an employer")
+    s.add_argument("id")
+    s.add_argument("--by", required=True, metavar="KEY", help="specialist key")
+    s.add_argument("--on", type=date_arg, metavar="DATE", help="default: today")
+    s.add_argument("--purpose", choices=PURPOSES, default="job_development")
+    s.add_argument(
+        "--face-to-face",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="met in person (default); --no-face-to-face for a call or e-mail",
+    )
+    s.add_argument("--note", default="")
+    esub.add_parser(
+        "list",
+        parents=[common],
+        help="every employer with its last contact and the jobs held there",
+    )
+
+
+def _left_out(problems: Iterable[Problem]) -> int:
+    """Name every file left out (an error that kept it from loading) on stderr."""
+    n = 0
+    seen = set()
+    for p in sorted(problems, key=lambda p: (p.path, p.line, p.col)):
+        if p.severity != "error" or p.path in seen or p.path == "caseload.toml":
+            continue
+        seen.add(p.path)
+        print(f"ipstui: left out: {p}", file=sys.stderr)
+        n += 1
+    return n
+
+
+def run(args: argparse.Namespace, caseload: str | None, today: date) -> int:
+    """Run `fidelity` or `employer ...`; CaseloadError / ValueError go to cli.main."""
+    from ipstui.core import employers
+    from ipstui.core.caseload import find_root, load
+
+    root = find_root(caseload)
+    if args.command == "employer" and args.employer_command != "list":
+        return _edit(args, root, today)
+    cl = load(root)
+    reg = employers.load(root, cl.settings.team)
+    data = [p.data for p in cl.participants.values()]
+    if args.command == "fidelity":
+        from ipstui.core.fidelity import render
+
+        sys.stdout.write(
+            render(
+                data,
+                [e.data for e in reg.employers.values()],
+                cl.settings,
+                cl.settings_data,
+                quarter=args.quarter,
+                today=today,
+                fmt=args.format,
+                explain_item=args.explain,
+            )
+        )
+    else:
+        sys.stdout.write(employer_list(reg, data))
+    missing = _left_out(cl.problems) + _left_out(reg.problems)
+    return EXIT_PARTIAL if missing else EXIT_OK
+
+
+def employer_list(reg, participants) -> str:
+    """`ipstui employer list`: id, name, sector, last contact (date, by), contacts, jobs
+    held there (current / all) — one employer a line, by id."""
+    from ipstui.core.employers import jobs_by_employer
+
+    jobs = jobs_by_employer(reg, participants)
+    rows = []
+    for eid in sorted(reg.employers):
+        e = reg.employers[eid]
+        last = e.last_contact()
+        held = jobs.get(eid, [])
+        rows.append(
+            (
+                eid,
+                e.name,
+                str(e.data.get("sector", "")),
+                f"{last['on'].isoformat()} {last.get('by', '')}".strip() if last else "—",
+                str(len(e.contacts)),
+                f"{sum(j.current for j in held)}/{len(held)}",
+            )
+        )
+    if not rows:
+        return "no employers; add one with `ipstui employer new --name NAME`\n"
+    head = ("id", "name", "sector", "last contact", "contacts", "jobs now/all")
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)).rstrip()]
+    for r in rows:
+        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _edit(args: argparse.Namespace, root: Path, today: date) -> int:
+    from ipstui.core import employers
+    from ipstui.core.caseload import read_settings
+
+    settings, _, _ = read_settings(root)
+    reg = employers.load(root, settings.team)
+    if args.employer_command == "new":
+        res = employers.new_employer(
+            reg,
+            name=args.name,
+            sector=args.sector,
+            contact_person=args.contact_person,
+            eid=args.eid,
+        )
+        print(res.employer.id)
+        print(f"committed {res.commit[:7]}: {res.subject}", file=sys.stderr)
+        return EXIT_OK
+    res = employers.add_contact(
+        reg,
+        args.id,
+        by=args.by,
+        on=args.on or today,
+        purpose=args.purpose,
+        face_to_face=args.face_to_face,
+        note=args.note,
+    )
+    print(f"committed {res.commit[:7]}: {res.subject}")
+    return EXIT_OK
