@@ -514,3 +514,32 @@ def test_participant_job_type_and_employer_fields_validate(caseload_dir: Path, r
     bad = good | {"jobs": [{**good["jobs"][0], "job_type": "19"}]}
     probs = participant_content_problems(bad, "participants/P-1.toml", storage.dumps(bad))
     assert len(probs) == 1 and "jobs.0.job_type" in probs[0].message
+
+
+def test_sample_employers_pass_check_jsonschema(tmp_path: Path) -> None:
+    from test_schema import failed_files, run_cli
+
+    files = sorted((PROJECT_DIR / "sample_caseload" / "employers").glob("*.toml"))
+    assert len(files) >= 15
+    code, report = run_cli(SCHEMA_DIR / "employer.schema.json", files, tmp_path)
+    assert (code, failed_files(report)) == (0, set())
+    bad = tmp_path / "E-0001.toml"
+    bad.write_text('schema = 1\nid = "E-0001"\nname = "X"\n\n[[contacts]]\non = 2026-01-01\n')
+    code, report = run_cli(SCHEMA_DIR / "employer.schema.json", [bad], tmp_path)
+    assert (code, failed_files(report)) == (1, {"E-0001.toml"})
+
+
+def test_sample_fidelity_at_as_of(sample_caseload: Path, run) -> None:
+    """Every item has a value at the sample's as_of, and the team is not perfect."""
+    data = json.loads(run("fidelity", "--format", "json", root=sample_caseload).out)
+    assert all(i["value"] is not None for i in data["items"] + data["evidence"])
+    assert all(i["score"] is not None for i in data["items"])
+    assert any(i["score"] < 5 for i in data["items"])
+    v6 = data["items"][2]
+    assert set(v6["detail"]["by_specialist"]) == {"anna", "mette", "lars", "sofia"}
+    # Visits logged both in a participant's file and in the employer log count once.
+    rows = json.loads(
+        run("fidelity", "--explain", "V6", "--format", "json", root=sample_caseload).out
+    )["rows"]
+    assert any(r["also"] for r in rows)
+    assert len(rows) == sum(s["contacts"] for s in v6["detail"]["by_specialist"].values())
