@@ -201,14 +201,21 @@ def add_job(
     title: str = "",
     hours_per_week: float | None = None,
     hourly_wage: float | None = None,
+    employer_id: str | None = None,
+    job_type: str | None = None,
 ) -> SaveResult:
+    """Append a job; `employer_id` names the employers/ file, `job_type` an ISCO-08 code."""
     p = cl.get(pid)
     if not employer.strip():
         raise CaseloadError("an employer is required")
     data = _copy(p)
     job: dict[str, Any] = {"employer": employer.strip()}
+    if employer_id:
+        job["employer_id"] = employer_id
     if title.strip():
         job["title"] = title.strip()
+    if job_type:
+        job["job_type"] = job_type
     job["start"] = start
     if hours_per_week is not None:
         job["hours_per_week"] = hours_per_week

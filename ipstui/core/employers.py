@@ -538,3 +538,14 @@ def add_contact(
         contacts = data["contacts"] = []
     contacts.append(contact)
     return save(register, e, data)
+
+
+def add_job_at_new_employer(cl: Any, pid: str, *, employer: str, **job: Any) -> Any:
+    """Add `employer` to the register (one commit), then the job there with its new
+    `employer_id` (a second commit): the job form's "add it to the register". Returns the
+    job's SaveResult; the register commit stays when the job is refused."""
+    from ipstui.core import edits
+
+    reg = load(cl.root, cl.settings.team)
+    made = new_employer(reg, name=employer)
+    return edits.add_job(cl, pid, employer=employer, employer_id=made.employer.id, **job)

@@ -770,7 +770,8 @@ def _csv(v: Any) -> str:
     return "" if v is None else str(v)
 
 
-def _cell(v: Any) -> str:
+def cell_text(v: Any) -> str:
+    """A value of an explain row as table text: dates ISO, booleans yes/no, None a dash."""
     if v is None:
         return "—"
     if isinstance(v, bool):
@@ -801,7 +802,7 @@ def explain(item: Item, fmt: str) -> str:
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(cols)
         for r in rows:
-            w.writerow(["" if r.get(c) is None else _cell(r.get(c)) for c in cols])
+            w.writerow(["" if r.get(c) is None else cell_text(r.get(c)) for c in cols])
         return buf.getvalue()
     head = f"{item.id} {item.title}: {fmt_value(item)}"
     if item.scored:
@@ -809,7 +810,7 @@ def explain(item: Item, fmt: str) -> str:
     head += f", n = {item.n} ({MEASURES[item.id]})"
     if not rows:
         return head + "\n  no records\n"
-    cells = [[_cell(r.get(c)) for c in cols] for r in rows]
+    cells = [[cell_text(r.get(c)) for c in cols] for r in rows]
     widths = [max(len(c), *(len(x[i]) for x in cells)) for i, c in enumerate(cols)]
     out = [head, "  " + "  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip()]
     for x in cells:

@@ -38,6 +38,8 @@ class IpsApp(App[int]):
         Binding("a", "agenda", "Agenda", id="agenda"),
         Binding("r", "reports", "Reports", id="reports"),
         Binding("p", "problems", "Problems", id="problems"),
+        Binding("e", "employers", "Employers", id="employers"),
+        Binding("F", "fidelity", "Fidelity", id="fidelity"),
         Binding("s", "sync", "Sync", id="sync"),
     ]
 
@@ -447,6 +449,18 @@ class IpsApp(App[int]):
             self.push_screen(
                 ReportsScreen([p.data for p in cl.participants.values()], cl.settings, self.today)
             )
+
+    def action_employers(self) -> None:
+        from ipstui.ui.screens.employers import EmployersScreen
+
+        if self.caseload is not None and not isinstance(self.screen, EmployersScreen):
+            self.push_screen(EmployersScreen())
+
+    def action_fidelity(self) -> None:
+        from ipstui.ui.screens.fidelity import FidelityScreen
+
+        if self.caseload is not None and not isinstance(self.screen, FidelityScreen):
+            self.push_screen(FidelityScreen())
 
     def action_sync(self) -> None:
         if self.caseload is None:

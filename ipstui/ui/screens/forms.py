@@ -716,15 +716,44 @@ class ClosureForm(DatedForm):
 
 
 class JobForm(DatedForm):
-    """Add a job → dict(employer, title, start, hours_per_week, hourly_wage, competitive)."""
+    """Add a job → dict(employer, employer_id, new_employer, title, job_type, start,
+    hours_per_week, hourly_wage, competitive). With a register (`employers`: (id, name)
+    pairs) the employer is picked from it, or typed under Other… and then, with
+    `new_employer` true, added to it. `job_type` is an ISCO-08 group or None."""
 
     title_text = "Add a job"
 
+    def __init__(self, today: date, employers: Sequence[tuple[str, str]] = ()) -> None:
+        super().__init__(today)
+        self.employers = list(employers)
+
     def compose_fields(self) -> Iterable[Widget]:
-        yield FormField(
-            "employer", "Employer", Input(), check_text(required=True, what="the employer")
-        )
+        from ipstui.core.isco08 import choices
+
+        if self.employers:
+            yield FormField(
+                "employer",
+                "Employer (from the register, or Other… to type one)",
+                ChoiceOrText([n for _, n in self.employers], placeholder="the employer's name"),
+                check_choice(what="the employer"),
+            )
+            yield FormField(
+                "new_employer",
+                "Register",
+                Checkbox("Add a typed employer to the register", value=True),
+                lambda c: (raw_value(c), None),
+            )
+        else:
+            yield FormField(
+                "employer", "Employer", Input(), check_text(required=True, what="the employer")
+            )
         yield FormField("title", "Job title", Input(), check_text())
+        yield FormField(
+            "job_type",
+            "Job type (ISCO-08, optional)",
+            Select([(label, code) for code, label in choices()], prompt="(not coded)"),
+            check_choice(required=False),
+        )
         yield FormField("start", "Start date", _date_input(self.today), check_date())
         yield FormField(
             "hours_per_week",
@@ -752,8 +781,15 @@ class JobForm(DatedForm):
         return {}
 
     def result(self, values: dict[str, Any]) -> dict[str, Any]:
+        from ipstui.core.employers import name_key
+
+        ids = {name_key(n): i for i, n in self.employers}
+        employer_id = ids.get(name_key(values["employer"]))
         return {
             "employer": values["employer"],
+            "employer_id": employer_id,
+            "new_employer": employer_id is None and bool(values.get("new_employer")),
+            "job_type": values["job_type"],
             "title": values["title"] or "",
             "start": values["start"],
             "hours_per_week": values["hours_per_week"],

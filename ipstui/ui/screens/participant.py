@@ -910,22 +910,31 @@ class ParticipantScreen(Screen[None]):
         self.app.push_screen(ContactForm(self._team(), p.specialist or None, self.today), done)
 
     def action_add_job(self) -> None:
+        from ipstui.core import employers
+
+        cl = self.app.caseload
+        reg = employers.load(cl.root, cl.settings.team) if cl is not None else None
+        register = [(e.id, e.name) for e in reg.employers.values()] if reg else []
+
         def done(result: dict[str, Any] | None) -> None:
             if result:
-                self._run(
-                    "Job",
-                    edits.add_job,
-                    self.pid,
+                job = dict(
                     employer=result["employer"],
                     start=result["start"],
                     competitive=result["competitive"],
                     title=result["title"],
                     hours_per_week=result["hours_per_week"],
                     hourly_wage=result["hourly_wage"],
-                    on_done=lambda r: self._tab("jobs"),
+                    job_type=result["job_type"],
                 )
+                if result["new_employer"]:
+                    func = employers.add_job_at_new_employer
+                else:
+                    func = edits.add_job
+                    job["employer_id"] = result["employer_id"]
+                self._run("Job", func, self.pid, **job, on_done=lambda r: self._tab("jobs"))
 
-        self.app.push_screen(JobForm(self.today), done)
+        self.app.push_screen(JobForm(self.today, register), done)
 
     def _selected(self, kind: str) -> int | None:
         refs = self._row_refs[kind]
