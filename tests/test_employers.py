@@ -543,3 +543,29 @@ def test_sample_fidelity_at_as_of(sample_caseload: Path, run) -> None:
     )["rows"]
     assert any(r["also"] for r in rows)
     assert len(rows) == sum(s["contacts"] for s in v6["detail"]["by_specialist"].values())
+
+
+def test_findings_cache_is_keyed_on_content_and_path(caseload_dir: Path, run) -> None:
+    root = caseload_dir
+    run("employer", "new", "--name", "Coop", root=root)
+    team = ["anna", "mette"]
+    first = employers.load(root, team)
+    cache = root / ".git" / employers.CACHE_NAME
+    assert cache.is_file() and first.problems == ()
+    # The same bytes under another name are not served the first file's verdict.
+    text = (root / "employers" / "E-0001.toml").read_text()
+    (root / "employers" / "E-0002.toml").write_text(text)
+    got = employers.load(root, team)
+    assert [str(p) for p in got.problems] == [
+        "employers/E-0002.toml:2:1: id 'E-0001' does not match the file name 'E-0002.toml'"
+    ]
+    # A hand edit changes the blob: its new finding shows at once.
+    (root / "employers" / "E-0002.toml").unlink()
+    path = root / "employers" / "E-0001.toml"
+    path.write_text(text + 'sectr = "retail"\n')
+    assert "unknown key 'sectr'" in str(employers.load(root, team).problems[0])
+    # A broken cache is rebuilt, never fatal; without a cache the verdict is the same.
+    cache.write_bytes(b"not marshal")
+    assert (
+        employers.load(root, team).problems == employers.load(root, team, use_cache=False).problems
+    )

@@ -20,6 +20,8 @@ A file that does not parse or validate is listed as a problem and never rewritte
 from __future__ import annotations
 
 import copy
+import hashlib
+import marshal
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -250,18 +252,72 @@ class Register:
         return replace(self, employers=emps, problems=problems, known_ids=self.known_ids | {e.id})
 
 
-def parse(raw: bytes, rel: str, team: Iterable[str]) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """Parse and check one employer file's bytes: (data or None, findings)."""
+def parse(
+    raw: bytes, rel: str, team: Iterable[str], cache: dict[str, tuple] | None = None
+) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Parse and check one employer file's bytes: (data or None, findings).
+
+    `cache` maps `cache_key(rel, raw)` to the file-only findings already computed for
+    those bytes at that path (schema checks are most of the time); new results are added."""
     try:
         data = storage.loads_bytes(raw, rel)
     except storage.ParseError as exc:
         return None, [Problem(rel, exc.line, exc.col, exc.message)]
-    return data, check(data, rel, raw.decode("utf-8"), team)
+    text = raw.decode("utf-8")
+    key = cache_key(rel, raw) if cache is not None else ""
+    known = cache.get(key) if cache is not None else None
+    if known is None:
+        found = content_problems(data, rel, text)
+        known = tuple((p.line, p.col, p.message, p.severity) for p in found)
+        if cache is not None:
+            cache[key] = known
+    probs = [Problem(rel, ln, col, msg, sev) for ln, col, msg, sev in known]
+    return data, probs + team_problems(data, rel, text, team)
 
 
-def load(root: Path, team: Iterable[str]) -> Register:
-    """Read every `employers/*.toml`; broken files become problems, never exceptions."""
+def cache_key(rel: str, raw: bytes) -> str:
+    """The file's path and git blob id: the findings name the file, so both key them."""
+    return f"{rel}\0{storage.blob_id(raw)}"
+
+
+CACHE_NAME = "ipstui-employer-cache.marshal"
+CACHE_FORMAT = 1
+
+
+def _cache_tag() -> str:
+    """Changes with the schema and this format, so an old cache is never trusted."""
+    h = hashlib.sha1(EMPLOYER_SCHEMA.read_bytes())
+    h.update(f"{CACHE_FORMAT}".encode())
+    return h.hexdigest()
+
+
+def _read_cache(path: Path | None) -> dict[str, tuple]:
+    if path is None:
+        return {}
+    try:
+        obj = marshal.loads(path.read_bytes())
+        if isinstance(obj, dict) and obj.get("tag") == _cache_tag():
+            entries = obj.get("entries")
+            return dict(entries) if isinstance(entries, dict) else {}
+    except Exception:  # noqa: BLE001 — a missing or broken cache is rebuilt, never fatal
+        pass
+    return {}
+
+
+def load(root: Path, team: Iterable[str], *, use_cache: bool = True) -> Register:
+    """Read every `employers/*.toml`; broken files become problems, never exceptions.
+
+    File-only findings are cached by git blob id in the git directory (as participants'
+    are), so an unchanged register is parsed but not validated again; a pull or a hand
+    edit changes the blob id and can never be served stale."""
     team = tuple(team)
+    cache_path: Path | None = None
+    if use_cache:
+        info = gitio.repo_info(root)
+        cache_path = info.git_dir / CACHE_NAME if info is not None else None
+    cache = _read_cache(cache_path)
+    size = len(cache)
+    used: dict[str, tuple] = {}
     edir = root / EMPLOYERS_DIR
     names = (
         sorted(e.name for e in os.scandir(edir) if e.name.endswith(".toml") and e.is_file())
@@ -278,7 +334,11 @@ def load(root: Path, team: Iterable[str]) -> Register:
         except OSError as exc:
             problems.append(Problem(rel, 1, 1, f"cannot read: {exc.strerror or exc}"))
             continue
-        data, probs = parse(raw, rel, team)
+        data, probs = parse(raw, rel, team, cache)
+        key = cache_key(rel, raw)
+        if key in cache:
+            used[key] = cache[key]
+        blob = key.rpartition("\0")[2]
         stem = name[:-5]
         folded = stem.casefold()
         if folded in seen:
@@ -289,7 +349,12 @@ def load(root: Path, team: Iterable[str]) -> Register:
         problems.extend(probs)
         if data is None or errors_only(probs) or not is_valid_id(stem):
             continue
-        employers[stem] = Employer(stem, data, rel, storage.blob_id(raw))
+        employers[stem] = Employer(stem, data, rel, blob)
+    if cache_path is not None and (len(cache) != size or len(used) != size):
+        try:
+            storage.atomic_write(cache_path, marshal.dumps({"tag": _cache_tag(), "entries": used}))
+        except (OSError, ValueError):
+            pass  # a read-only git dir only loses the speed-up
     return Register(
         root,
         employers,
