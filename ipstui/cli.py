@@ -100,6 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--on", type=_date_arg, metavar="DATE", help="default: today")
     s.add_argument("--by", metavar="KEY", help="specialist key")
     s.add_argument("--note", default="")
+    s.add_argument("--employer", metavar="ID", help="kind employer: the employer met (E-0003)")
+    s.add_argument(
+        "--face-to-face",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="kind employer: met in person (default); --no-face-to-face for a call",
+    )
 
     s = sub.add_parser("set", parents=[common], help="set scalar fields: FIELD=VALUE ...")
     s.add_argument("id")
@@ -299,7 +306,14 @@ def _edit(args: argparse.Namespace, caseload: str | None, today: date) -> int:
         res = edits.move(cl, pid, args.phase, today=today, reason=args.reason)
     elif cmd == "contact":
         res = edits.add_contact(
-            cl, pid, kind=args.kind, on=args.on or today, by=args.by, note=args.note
+            cl,
+            pid,
+            kind=args.kind,
+            on=args.on or today,
+            by=args.by,
+            note=args.note,
+            employer_id=args.employer,
+            face_to_face=args.face_to_face,
         )
     elif cmd == "set":
         pairs: dict[str, str] = {}

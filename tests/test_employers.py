@@ -569,3 +569,34 @@ def test_findings_cache_is_keyed_on_content_and_path(caseload_dir: Path, run) ->
     assert (
         employers.load(root, team).problems == employers.load(root, team, use_cache=False).problems
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "lines"),
+    [
+        (["--kind", "employer", "--employer", "E-0001"], 0, ['employer_id = "E-0001"']),
+        (["--kind", "employer", "--no-face-to-face"], 0, ["face_to_face = false"]),
+        (["--kind", "employer"], 0, []),
+        (["--kind", "phone", "--employer", "E-0001"], 1, None),
+        (["--kind", "meeting", "--no-face-to-face"], 1, None),
+        (["--kind", "employer", "--employer", "../x"], 1, None),
+    ],
+)
+def test_participant_employer_contact(caseload_dir: Path, run, args, code, lines) -> None:
+    root = caseload_dir
+    assert (
+        run(
+            "new", "--name", "A", "--specialist", "anna", "--referral-source", "CSM", root=root
+        ).code
+        == 0
+    )
+    before = commit_count(root)
+    r = run("contact", "P-0001", "--on", "2026-11-10", "--by", "anna", *args, root=root)
+    assert r.code == code, r.err
+    text = (root / "participants" / "P-0001.toml").read_text()
+    if code:
+        assert commit_count(root) == before and "[[contacts]]" not in text
+        return
+    block = text[text.index("[[contacts]]") :].splitlines()
+    assert block == ["[[contacts]]", "on = 2026-11-10", 'kind = "employer"', 'by = "anna"', *lines]
+    assert message(root).splitlines()[0] == "P-0001: add contact (employer)"

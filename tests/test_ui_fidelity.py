@@ -212,3 +212,35 @@ async def test_job_form_picks_from_the_register_and_codes_isco08(sample_caseload
             in (root / "participants" / "P-0050.toml").read_text()
         )
     assert git(root, "status", "--porcelain") == ""
+
+
+async def test_contact_form_names_the_employer_met(sample_caseload: Path) -> None:
+    from ipstui.ui.screens.forms import ContactForm
+
+    root = sample_caseload
+    before = commit_count(root)
+    app = _app(root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _wait(pilot, lambda: app.caseload is not None)
+        app.open_participant("P-0050")
+        await _wait(pilot, lambda: isinstance(app.screen, ParticipantScreen))
+        await _wait(pilot, lambda: app.screen.participant is not None)
+        await pilot.press("c")
+        form = app.screen
+        assert isinstance(form, ContactForm)
+        form.field("kind").control.value = "phone"
+        form.field("employer_id").control.value = "E-0006"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        assert app.screen is form and form.field("employer_id").has_class("-invalid")
+        form.field("kind").control.value = "employer"
+        form.field("face_to_face").control.value = False
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await _wait(pilot, lambda: commit_count(root) == before + 1)
+        text = (root / "participants" / "P-0050.toml").read_text()
+        block = text[text.rindex("[[contacts]]") :]
+        assert block == (
+            '[[contacts]]\non = 2026-11-16\nkind = "employer"\nby = "lars"\n'
+            'employer_id = "E-0006"\nface_to_face = false\n'
+        )

@@ -116,12 +116,25 @@ def add_contact(
     on: date,
     by: str | None = None,
     note: str = "",
+    employer_id: str | None = None,
+    face_to_face: bool = True,
 ) -> SaveResult:
+    """Append a contact. For kind `employer` only: `employer_id` names the employer met
+    (an employers/ file) and `face_to_face=False` marks a call or an e-mail (written only
+    then: the default is true, SPEC §2)."""
     p = cl.get(pid)
     data = _copy(p)
     contact: dict[str, Any] = {"on": on, "kind": _enum(kind, CONTACT_KINDS, "contact kind")}
+    if kind != "employer" and (employer_id or not face_to_face):
+        raise CaseloadError("an employer and face to face are only for contacts of kind employer")
     if by:
         contact["by"] = _specialist(cl, by)
+    if employer_id:
+        if not is_valid_id(employer_id):
+            raise CaseloadError(f"not a valid employer id: {employer_id!r}")
+        contact["employer_id"] = employer_id
+    if not face_to_face:
+        contact["face_to_face"] = False
     if note.strip():
         contact["note"] = note.strip()
     data.setdefault("contacts", []).append(contact)

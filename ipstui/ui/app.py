@@ -557,9 +557,14 @@ class IpsApp(App[int]):
                     on=result["on"],
                     by=result.get("by"),
                     note=result.get("note", ""),
+                    employer_id=result.get("employer_id"),
+                    face_to_face=result.get("face_to_face", True),
                 )
 
-        self.push_screen(ContactForm(team, default_by, self.today), done)
+        from ipstui.ui.screens.employers import register_choices
+
+        register = register_choices(cl)
+        self.push_screen(ContactForm(team, default_by, self.today, register), done)
 
     def new_participant(self) -> None:
         from ipstui.ui.screens.forms import NewParticipantForm

@@ -41,6 +41,15 @@ PURPOSE_LABELS = {
 }
 
 
+def register_choices(caseload: Any) -> list[tuple[str, str]]:
+    """The employer register as (id, name) pairs for the contact and job forms, by id
+    (a small read: the file-only checks come from the cache in the git directory)."""
+    if caseload is None:
+        return []
+    reg = employers.load(caseload.root, caseload.settings.team)
+    return [(eid, reg.employers[eid].name) for eid in sorted(reg.employers)]
+
+
 class EmployerContactForm(DatedForm):
     """Log a contact with one employer → dict(on, by, purpose, face_to_face, note)."""
 

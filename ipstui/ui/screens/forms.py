@@ -601,12 +601,18 @@ class ContactForm(FormScreen):
     title_text = "Log a contact"
 
     def __init__(
-        self, specialists: Sequence[tuple[str, str]], default_by: str | None, today: date
+        self,
+        specialists: Sequence[tuple[str, str]],
+        default_by: str | None,
+        today: date,
+        employers: Sequence[tuple[str, str]] = (),
     ) -> None:
+        """`employers`: the register as (id, name) pairs, offered for employer contacts."""
         super().__init__()
         self.specialists = list(specialists)
         self.default_by = default_by
         self.today = today
+        self.employers = list(employers)
 
     def compose_fields(self) -> Iterable[Widget]:
         keys = [k for k, _ in self.specialists]
@@ -634,6 +640,30 @@ class ContactForm(FormScreen):
             check_area(),
             hint="ctrl+e writes the note in your $EDITOR",
         )
+        if self.employers:
+            yield FormField(
+                "employer_id",
+                "Employer met (employer contacts)",
+                Select(
+                    [(plain(f"{name} ({eid})"), eid) for eid, name in self.employers],
+                    prompt="(not named)",
+                ),
+                check_choice(required=False),
+            )
+        yield FormField(
+            "face_to_face",
+            "Face to face (employer contacts)",
+            Checkbox("Met in person (untick for a call or an e-mail)", value=True),
+            lambda c: (raw_value(c), None),
+        )
+
+    def cross_check(self, values: dict[str, Any]) -> dict[str, str]:
+        if values.get("kind") != "employer":
+            if values.get("employer_id"):
+                return {"employer_id": "only for contacts of kind Employer contact"}
+            if values.get("face_to_face") is False:
+                return {"face_to_face": "only for contacts of kind Employer contact"}
+        return {}
 
     def result(self, values: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -641,6 +671,8 @@ class ContactForm(FormScreen):
             "on": values["on"],
             "by": values["by"],
             "note": (values["note"] or "").strip(),
+            "employer_id": values.get("employer_id"),
+            "face_to_face": values.get("face_to_face") is not False,
         }
 
     def action_edit_note(self) -> None:

@@ -904,17 +904,23 @@ class ParticipantScreen(Screen[None]):
                     on=result["on"],
                     by=result.get("by"),
                     note=result.get("note") or "",
+                    employer_id=result.get("employer_id"),
+                    face_to_face=result.get("face_to_face", True),
                     on_done=lambda r: self._tab("contacts"),
                 )
 
-        self.app.push_screen(ContactForm(self._team(), p.specialist or None, self.today), done)
+        from ipstui.ui.screens.employers import register_choices
+
+        register = register_choices(self.app.caseload)
+        self.app.push_screen(
+            ContactForm(self._team(), p.specialist or None, self.today, register), done
+        )
 
     def action_add_job(self) -> None:
         from ipstui.core import employers
+        from ipstui.ui.screens.employers import register_choices
 
-        cl = self.app.caseload
-        reg = employers.load(cl.root, cl.settings.team) if cl is not None else None
-        register = [(e.id, e.name) for e in reg.employers.values()] if reg else []
+        register = register_choices(self.app.caseload)
 
         def done(result: dict[str, Any] | None) -> None:
             if result:
