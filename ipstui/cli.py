@@ -210,7 +210,8 @@ def _validate(caseload: str | None) -> int:
 
     cl = _load(caseload)
     reg = employers.load(cl.root, cl.settings.team)
-    problems = cl.problems + reg.problems
+    rels = [p.rel_path for p in cl.participants.values()]
+    problems = cl.problems + reg.problems + tuple(employers.reference_problems(reg, cl.root, rels))
     errors = 0
     for problem in sorted(problems, key=lambda p: (p.path, p.line, p.col)):
         print(problem)

@@ -600,3 +600,17 @@ def test_participant_employer_contact(caseload_dir: Path, run, args, code, lines
     block = text[text.index("[[contacts]]") :].splitlines()
     assert block == ["[[contacts]]", "on = 2026-11-10", 'kind = "employer"', 'by = "anna"', *lines]
     assert message(root).splitlines()[0] == "P-0001: add contact (employer)"
+
+
+def test_validate_warns_about_employer_ids_not_in_the_register(caseload_dir: Path, run) -> None:
+    root = caseload_dir
+    run("employer", "new", "--name", "Coop", root=root)
+    run("new", "--name", "A", "--specialist", "anna", "--referral-source", "CSM", root=root)
+    run("contact", "P-0001", "--kind", "employer", "--employer", "e-0001", root=root)
+    run("contact", "P-0001", "--kind", "employer", "--employer", "E-0042", root=root)
+    r = run("validate", root=root)
+    assert r.code == 0  # a warning: the file may come with the next sync
+    assert r.out.splitlines() == [
+        "participants/P-0001.toml:20:1: warning: contacts[1].employer_id: no employer 'E-0042'"
+        " in employers/"
+    ]

@@ -364,6 +364,48 @@ def load(root: Path, team: Iterable[str], *, use_cache: bool = True) -> Register
     )
 
 
+# ---------------------------------------------------------------- references
+
+
+def reference_problems(register: Register, root: Path, rels: Iterable[str]) -> list[Problem]:
+    """Warnings for participant files (`rels`, relative to `root`) whose jobs or employer
+    contacts name an `employer_id` that is not in the register: usually a typo, or an
+    employer file a sync has not brought yet. Files without the key are not parsed."""
+    from ipstui.core.locate import Locator
+
+    known = {k.casefold() for k in register.known_ids}
+    out: list[Problem] = []
+    for rel in rels:
+        try:
+            raw = (root / rel).read_bytes()
+        except OSError:
+            continue
+        if b"employer_id" not in raw:
+            continue
+        try:
+            data = storage.loads_bytes(raw, rel)
+        except storage.ParseError:
+            continue  # reported as a problem of its own
+        loc: Locator | None = None
+        for key in ("jobs", "contacts"):
+            entries = data.get(key)
+            for i, entry in enumerate(entries if isinstance(entries, list) else ()):
+                eid = entry.get("employer_id") if isinstance(entry, Mapping) else None
+                if isinstance(eid, str) and eid.casefold() not in known:
+                    loc = loc or Locator(raw.decode("utf-8", "replace"))
+                    line, col = loc.find([key, i, "employer_id"])
+                    out.append(
+                        Problem(
+                            rel,
+                            line,
+                            col,
+                            f"{key}[{i}].employer_id: no employer {eid!r} in {EMPLOYERS_DIR}/",
+                            "warning",
+                        )
+                    )
+    return out
+
+
 # ---------------------------------------------------------------- jobs held there
 
 
