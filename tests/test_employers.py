@@ -614,3 +614,28 @@ def test_validate_warns_about_employer_ids_not_in_the_register(caseload_dir: Pat
         "participants/P-0001.toml:20:1: warning: contacts[1].employer_id: no employer 'E-0042'"
         " in employers/"
     ]
+
+
+def test_two_branches_logging_contacts_merge_field_by_field(caseload_dir: Path, run) -> None:
+    """init names employers/*.toml merge=ipstui: a real `git merge` of two logs keeps both
+    contacts (a union by date) and both sides' field edits, and the file stays valid."""
+    root = caseload_dir
+    run("employer", "new", "--name", "Coop", "--sector", "retail", root=root)
+    git(root, "checkout", "-qb", "other")
+    run("employer", "contact", "E-0001", "--by", "mette", "--on", "2026-11-12", root=root)
+    path = root / "employers" / "E-0001.toml"
+    path.write_text(path.read_text().replace('sector = "retail"', 'sector = "groceries"'))
+    git(root, "commit", "-qam", "E-0001: set sector")
+    git(root, "checkout", "-q", "main")
+    run("employer", "contact", "E-0001", "--by", "anna", "--on", "2026-11-10", root=root)
+    git(root, "merge", "-q", "--no-edit", "other")
+    assert git(root, "status", "--porcelain") == ""
+    reg = employers.load(root, ["anna", "mette"])
+    e = reg.get("E-0001")
+    assert reg.problems == ()
+    assert [(c["on"].isoformat(), c["by"]) for c in e.contacts] == [
+        ("2026-11-10", "anna"),
+        ("2026-11-12", "mette"),
+    ]
+    assert e.data["sector"] == "groceries"
+    assert path.read_text() == employers.dumps(e.data)
