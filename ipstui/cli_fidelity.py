@@ -62,6 +62,14 @@ def add_parsers(
         help="met in person (default); --no-face-to-face for a call or e-mail",
     )
     s.add_argument("--note", default="")
+    s = esub.add_parser("set", parents=[common], help="set fields: FIELD=VALUE ...")
+    s.add_argument("id")
+    s.add_argument(
+        "assignments",
+        nargs="+",
+        metavar="FIELD=VALUE",
+        help="name, sector, contact_person, notes; an empty value removes one",
+    )
     esub.add_parser(
         "list",
         parents=[common],
@@ -147,7 +155,7 @@ def employer_list(reg, participants) -> str:
 
 def _edit(args: argparse.Namespace, root: Path, today: date) -> int:
     from ipstui.core import employers
-    from ipstui.core.caseload import read_settings
+    from ipstui.core.caseload import CaseloadError, read_settings
 
     settings, _, _ = read_settings(root)
     reg = employers.load(root, settings.team)
@@ -161,6 +169,16 @@ def _edit(args: argparse.Namespace, root: Path, today: date) -> int:
         )
         print(res.employer.id)
         print(f"committed {res.commit[:7]}: {res.subject}", file=sys.stderr)
+        return EXIT_OK
+    if args.employer_command == "set":
+        pairs: dict[str, str] = {}
+        for item in args.assignments:
+            name, eq, value = item.partition("=")
+            if not eq or not name.strip():
+                raise CaseloadError(f"{item!r} is not FIELD=VALUE")
+            pairs[name.strip()] = value
+        res = employers.set_fields(reg, args.id, pairs)
+        print(f"committed {res.commit[:7]}: {res.subject}")
         return EXIT_OK
     res = employers.add_contact(
         reg,

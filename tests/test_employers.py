@@ -639,3 +639,41 @@ def test_two_branches_logging_contacts_merge_field_by_field(caseload_dir: Path, 
     ]
     assert e.data["sector"] == "groceries"
     assert path.read_text() == employers.dumps(e.data)
+
+
+def test_employer_set_fields_and_settle_a_conflict(caseload_dir: Path, run) -> None:
+    root = caseload_dir
+    run("employer", "new", "--name", "Coop", "--sector", "retail", root=root)
+    run("employer", "new", "--name", "Forno", root=root)
+    r = run(
+        "employer",
+        "set",
+        "E-0001",
+        "sector=",
+        "contact_person=store manager",
+        "notes=Likes early calls",
+        root=root,
+    )
+    assert r.code == 0, r.err
+    msg = message(root)
+    assert msg.splitlines()[0] == "E-0001: set sector, contact_person, notes"
+    assert "Likes early calls" not in msg and "store manager" not in msg
+    text = (root / "employers" / "E-0001.toml").read_text()
+    assert "sector" not in text and 'notes = "Likes early calls"' in text
+    for args, needle in [
+        (["name=forno "], "already in the register as E-0002"),
+        (["name="], "needs a name"),
+        (["id=E-9"], "cannot set 'id'"),
+        (["sector"], "is not FIELD=VALUE"),
+    ]:
+        r = run("employer", "set", "E-0001", *args, root=root)
+        assert r.code == 1 and needle in r.err, (args, r.err)
+    # A [conflicts] record a sync left is settled by setting the field.
+    path = root / "employers" / "E-0001.toml"
+    path.write_text(path.read_text() + '\n[conflicts.name]\nours = "Coop"\ntheirs = "Coop Ltd"\n')
+    git(root, "commit", "-qam", "E-0001: merge")
+    warnings = [p for p in employers.load(root, ["anna"]).problems if p.severity == "warning"]
+    assert len(warnings) == 1 and "needs a decision: name" in warnings[0].message
+    assert run("employer", "set", "E-0001", "name=Coop Ltd", root=root).code == 0
+    assert message(root).splitlines()[0] == "E-0001: resolve conflicts; set name"
+    assert "conflicts" not in path.read_text()

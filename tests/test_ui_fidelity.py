@@ -244,3 +244,28 @@ async def test_contact_form_names_the_employer_met(sample_caseload: Path) -> Non
             '[[contacts]]\non = 2026-11-16\nkind = "employer"\nby = "lars"\n'
             'employer_id = "E-0006"\nface_to_face = false\n'
         )
+
+
+async def test_employers_screen_edits_an_employer(sample_caseload: Path) -> None:
+    root = sample_caseload
+    before = commit_count(root)
+    app = _app(root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wait(pilot, lambda: app.caseload is not None)
+        await pilot.press("e")
+        await _wait(pilot, lambda: isinstance(app.screen, EmployersScreen))
+        screen = app.screen
+        await _wait(pilot, lambda: screen.register is not None)
+        await pilot.press("down", "E")
+        form = app.screen
+        assert isinstance(form, NewEmployerForm) and "E-0002" in form.title_text
+        assert form.field("sector").control.value == "café"
+        form.field("sector").control.value = "bar"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await _wait(pilot, lambda: commit_count(root) == before + 1)
+        assert git(root, "log", "-1", "--format=%s").strip() == "E-0002: set sector"
+        await _wait(
+            pilot,
+            lambda: str(screen.query_one("#employers-list", DataTable).get_row_at(1)[2]) == "bar",
+        )

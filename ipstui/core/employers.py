@@ -475,7 +475,11 @@ def commit_message(eid: str, old: Mapping[str, Any] | None, new: Mapping[str, An
     """`E-0003: <what>`, a body of changed fields without free text, and the trailers
     `Employer: E-0003` and `Changed: <fields>` (SPEC §5, §11)."""
     changes = diff(old, new)
-    changed = list(dict.fromkeys(c.top for c in changes))
+    canon = TOP_KEYS + TABLE_KEYS + LIST_KEYS
+    changed = sorted(
+        dict.fromkeys(c.top for c in changes),
+        key=lambda k: canon.index(k) if k in canon else len(canon),
+    )
     if old is None:
         subject = f"{eid}: new employer"
         body: list[str] = []
@@ -644,6 +648,40 @@ def add_contact(
     if not isinstance(contacts, list):
         contacts = data["contacts"] = []
     contacts.append(contact)
+    return save(register, e, data)
+
+
+SETTABLE: tuple[str, ...] = ("name", "sector", "contact_person", "notes")
+"""Fields `set_fields` changes; an empty value removes an optional one."""
+
+
+def set_fields(register: Register, eid: str, values: Mapping[str, str]) -> SaveResult:
+    """Set `name`, `sector`, `contact_person` or `notes` (one commit). Setting a field
+    settles a `[conflicts]` record a sync left for it, as for participants (SPEC §6).
+    CaseloadError for another field, an empty name, or a name another employer has."""
+    e = register.get(eid)
+    data = copy.deepcopy(dict(e.data))
+    for field_name, value in values.items():
+        if field_name not in SETTABLE:
+            raise CaseloadError(
+                f"cannot set {field_name!r}; settable fields: {', '.join(SETTABLE)}"
+            )
+        value = value.strip() if field_name == "notes" else _one_line(value, field_name)
+        if field_name == "name":
+            if not value:
+                raise CaseloadError("an employer needs a name")
+            same = register.by_name(value)
+            if same is not None and same.id != eid:
+                raise CaseloadError(f"that name is already in the register as {same.id}")
+        if value or field_name == "notes":
+            data[field_name] = value
+        else:
+            data.pop(field_name, None)
+        conflicts = data.get("conflicts")
+        if isinstance(conflicts, dict):
+            conflicts.pop(field_name, None)
+            if not conflicts:
+                data.pop("conflicts")
     return save(register, e, data)
 
 

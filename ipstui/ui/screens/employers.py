@@ -101,14 +101,24 @@ class EmployerContactForm(DatedForm):
 
 
 class NewEmployerForm(FormScreen):
-    """Add an employer to the register → dict(name, sector, contact_person)."""
+    """Add an employer to the register → dict(name, sector, contact_person); or, given
+    `current` (an employer's data), edit it → the same plus notes."""
 
     title_text = "New employer"
 
-    def __init__(self, taken_names: Iterable[str] = (), name: str = "") -> None:
+    def __init__(
+        self,
+        taken_names: Iterable[str] = (),
+        name: str = "",
+        current: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__()
         self.taken = {employers.name_key(n): n for n in taken_names}
+        self.current = current
         self.name_value = name
+        if current is not None:
+            self.title_text = f"Edit {current.get('id', '')} {current.get('name', '')}"
+            self.name_value = str(current.get("name", ""))
 
     def compose_fields(self) -> Iterable[Widget]:
         def check_name(control: Widget) -> tuple[Any, str | None]:
@@ -117,20 +127,37 @@ class NewEmployerForm(FormScreen):
                 return None, f"already in the register as {self.taken[employers.name_key(value)]}"
             return value, error
 
+        cur = self.current or {}
         yield FormField("name", "Name", Input(value=self.name_value), check_name)
         yield FormField(
-            "sector", "Sector (optional)", Input(placeholder="e.g. retail"), check_text()
+            "sector",
+            "Sector (optional)",
+            Input(value=str(cur.get("sector", "")), placeholder="e.g. retail"),
+            check_text(),
         )
         yield FormField(
             "contact_person",
             "Contact person (optional)",
-            Input(placeholder="a role, e.g. store manager"),
+            Input(
+                value=str(cur.get("contact_person", "")), placeholder="a role, e.g. store manager"
+            ),
             check_text(),
             hint="a role, not a private person's details",
         )
+        if self.current is not None:
+            yield FormField(
+                "notes",
+                "Notes",
+                TextArea(str(cur.get("notes", ""))),
+                check_area(),
+                hint="never copied into the commit message",
+            )
 
     def result(self, values: dict[str, Any]) -> dict[str, Any]:
-        return {k: values[k] or "" for k in ("name", "sector", "contact_person")}
+        keys = ("name", "sector", "contact_person")
+        if self.current is not None:
+            keys += ("notes",)
+        return {k: values[k] or "" for k in keys}
 
 
 class EmployersScreen(Screen):
@@ -145,6 +172,7 @@ class EmployersScreen(Screen):
     BINDINGS = [
         Binding("c", "log_contact", "Log contact", id="employer_contact"),
         Binding("n", "new_employer", "New employer", id="employer_new"),
+        Binding("E", "edit_employer", "Edit", id="employer_edit"),
         Binding("tab", "switch_table", "List / log", id="employer_switch", show=False),
         Binding("escape", "app.pop_screen", "Back", id="back"),
     ]
@@ -221,7 +249,7 @@ class EmployersScreen(Screen):
             Text(
                 f"Employers — {len(self._ids)} in the register"
                 + (f"   ✖ {bad} file(s) with errors left out (ipstui validate)" if bad else "")
-                + "   c: log a contact   n: new employer"
+                + "   c: log a contact   n: new employer   E: edit"
             )
         )
         self._show_log()
@@ -302,6 +330,22 @@ class EmployersScreen(Screen):
                 self.save("New employer", lambda reg: employers.new_employer(reg, **result))
 
         self.app.push_screen(NewEmployerForm(names), done)
+
+    def action_edit_employer(self) -> None:
+        eid = self.current_id()
+        if self.register is None or eid is None:
+            return
+        e = self.register.employers[eid]
+        others = [x.name for x in self.register.employers.values() if x.id != eid]
+
+        def done(result: dict[str, Any] | None) -> None:
+            if not result:
+                return
+            changed = {k: v for k, v in result.items() if v != str(e.data.get(k, "")).strip()}
+            if changed:
+                self.save("Edit employer", lambda reg: employers.set_fields(reg, eid, changed))
+
+        self.app.push_screen(NewEmployerForm(others, current=dict(e.data)), done)
 
     def save(self, label: str, func: Callable[[Register], employers.SaveResult]) -> None:
         """Run one employer edit off the UI thread (one commit), then show the result."""
