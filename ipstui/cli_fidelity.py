@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ipstui.core.model import Problem
+from ipstui.core.service import CaseloadError
+
+if TYPE_CHECKING:
+    from ipstui.core.service import CaseloadService, JobAt, Register
 
 EXIT_OK, EXIT_PARTIAL = 0, 3
 
@@ -22,8 +26,8 @@ def add_parsers(
     date_arg: Callable[[str], date],
 ) -> None:
     """The `fidelity` and `employer` subcommands (with `new`, `contact`, `list`)."""
-    from ipstui.core.employers import PURPOSES
     from ipstui.core.fidelity import FORMATS, ITEMS
+    from ipstui.core.service import PURPOSES
 
     s = sub.add_parser("fidelity", parents=[common], help="fidelity self-review (SPEC §10)")
     s.add_argument("--quarter", metavar="YYYYQN", help="default: the quarter containing today")
@@ -90,26 +94,18 @@ def _left_out(problems: Iterable[Problem]) -> int:
     return n
 
 
-def run(args: argparse.Namespace, caseload: str | None, today: date) -> int:
-    """Run `fidelity` or `employer ...`; CaseloadError / ValueError go to cli.main."""
-    from ipstui.core import employers
-    from ipstui.core.caseload import find_root, load
-
-    root = find_root(caseload)
+def run(args: argparse.Namespace, svc: CaseloadService, today: date) -> int:
+    """Run `fidelity` or `employer ...` on the caseload `svc`; CaseloadError / ValueError
+    go to cli.main."""
     if args.command == "employer" and args.employer_command != "list":
-        return _edit(args, root, today)
-    cl = load(root)
-    reg = employers.load(root, cl.settings.team)
-    data = [p.data for p in cl.participants.values()]
+        return _edit(args, svc, today)
+    cl = svc.load()
+    reg = svc.employers(cl)
     if args.command == "fidelity":
-        from ipstui.core.fidelity import render
-
         sys.stdout.write(
-            render(
-                data,
-                [e.data for e in reg.employers.values()],
-                cl.settings,
-                cl.settings_data,
+            svc.fidelity_text(
+                cl,
+                reg,
                 quarter=args.quarter,
                 today=today,
                 fmt=args.format,
@@ -117,17 +113,14 @@ def run(args: argparse.Namespace, caseload: str | None, today: date) -> int:
             )
         )
     else:
-        sys.stdout.write(employer_list(reg, data))
+        sys.stdout.write(employer_list(reg, svc.employer_jobs(reg, cl)))
     missing = _left_out(cl.problems) + _left_out(reg.problems)
     return EXIT_PARTIAL if missing else EXIT_OK
 
 
-def employer_list(reg, participants) -> str:
+def employer_list(reg: Register, jobs: Mapping[str, list[JobAt]]) -> str:
     """`ipstui employer list`: id, name, sector, last contact (date, by), contacts, jobs
     held there (current / all) — one employer a line, by id."""
-    from ipstui.core.employers import jobs_by_employer
-
-    jobs = jobs_by_employer(reg, participants)
     rows = []
     for eid in sorted(reg.employers):
         e = reg.employers[eid]
@@ -153,15 +146,9 @@ def employer_list(reg, participants) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _edit(args: argparse.Namespace, root: Path, today: date) -> int:
-    from ipstui.core import employers
-    from ipstui.core.caseload import CaseloadError, read_settings
-
-    settings, _, _ = read_settings(root)
-    reg = employers.load(root, settings.team)
+def _edit(args: argparse.Namespace, svc: CaseloadService, today: date) -> int:
     if args.employer_command == "new":
-        res = employers.new_employer(
-            reg,
+        res = svc.new_employer(
             name=args.name,
             sector=args.sector,
             contact_person=args.contact_person,
@@ -177,11 +164,11 @@ def _edit(args: argparse.Namespace, root: Path, today: date) -> int:
             if not eq or not name.strip():
                 raise CaseloadError(f"{item!r} is not FIELD=VALUE")
             pairs[name.strip()] = value
-        res = employers.set_fields(reg, args.id, pairs)
+        res = svc.set_employer_fields(None, args.id, pairs)
         print(f"committed {res.commit[:7]}: {res.subject}")
         return EXIT_OK
-    res = employers.add_contact(
-        reg,
+    res = svc.add_employer_contact(
+        None,
         args.id,
         by=args.by,
         on=args.on or today,

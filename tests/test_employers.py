@@ -17,8 +17,14 @@ from conftest import commit_count, git
 
 from ipstui import cli
 from ipstui.core import employers, storage
-from ipstui.core.caseload import CaseloadError, ValidationFailed
 from ipstui.core.resources import PROJECT_DIR
+from ipstui.core.service import (
+    CaseloadError,
+    CaseloadService,
+    StaleEdit,
+    UncommittedFile,
+    ValidationFailed,
+)
 
 TODAY = "2026-11-16"
 SECRET_NAME = "Pasticceria Segreta di Via Libertà"
@@ -170,14 +176,16 @@ def test_employer_refusals_change_nothing(caseload_dir: Path, run, args, needle)
 def test_edit_of_a_changed_or_uncommitted_file_is_refused(caseload_dir: Path, run) -> None:
     root = caseload_dir
     run("employer", "new", "--name", "Coop", root=root)
-    reg = employers.load(root, ["anna", "mette"])
+    svc = CaseloadService(root)
+    reg = svc.employers()
     path = root / "employers" / "E-0001.toml"
     path.write_text(path.read_text() + 'sector = "retail"\n')
-    with pytest.raises(CaseloadError, match="changed on disk"):
-        employers.add_contact(reg, "E-0001", by="anna", on=date(2026, 11, 3))
-    fresh = employers.load(root, ["anna", "mette"])
-    with pytest.raises(CaseloadError, match="not committed"):
-        employers.add_contact(fresh, "E-0001", by="anna", on=date(2026, 11, 3))
+    with pytest.raises(StaleEdit, match="changed on disk"):
+        svc.add_employer_contact(reg, "E-0001", by="anna", on=date(2026, 11, 3))
+    with pytest.raises(UncommittedFile, match="not committed"):
+        svc.add_employer_contact(svc.employers(), "E-0001", by="anna", on=date(2026, 11, 3))
+    with pytest.raises(UncommittedFile, match="not committed"):  # the CLI's way: no register
+        svc.add_employer_contact(None, "E-0001", by="anna", on=date(2026, 11, 3))
     assert path.read_text().endswith('sector = "retail"\n')
 
 
@@ -207,8 +215,11 @@ def test_invalid_file_is_a_problem_with_position_and_never_rewritten(
         "employers/E-0002.toml:2:1: id 'E-0003' does not match the file name 'E-0002.toml'",
         "employers/E-0004.toml:1:10: TOML syntax error: Invalid value",
     ]
+    svc = CaseloadService(root)
     with pytest.raises(CaseloadError, match="fix the file first"):
-        employers.add_contact(reg, "E-0001", by="anna", on=date(2026, 11, 3))
+        svc.add_employer_contact(reg, "E-0001", by="anna", on=date(2026, 11, 3))
+    with pytest.raises(CaseloadError, match="fix the file first"):
+        svc.add_employer_contact(None, "E-0001", by="anna", on=date(2026, 11, 3))
     assert (root / "employers" / "E-0001.toml").read_text() == bad
     # `ipstui validate` lists them too; new ids avoid every file name.
     r = run("validate", root=root)
@@ -385,10 +396,11 @@ def test_fidelity_runs_headless(tmp_path: Path) -> None:
 
 def test_save_validates_before_writing(caseload_dir: Path, run) -> None:
     run("employer", "new", "--name", "Coop", root=caseload_dir)
-    reg = employers.load(caseload_dir, ["anna", "mette"])
-    e = reg.get("E-0001")
+    svc = CaseloadService(caseload_dir)
+    e = svc.employers().get("E-0001")
+    bad = {**e.data, "contacts": [{"on": date(2026, 1, 1), "by": "zed"}]}
     with pytest.raises(ValidationFailed):
-        employers.save(reg, e, {**e.data, "contacts": [{"on": date(2026, 1, 1), "by": "zed"}]})
+        employers.save(svc.load_for_edit(), e, bad)
     assert git(caseload_dir, "status", "--porcelain") == ""
 
 

@@ -15,6 +15,9 @@ message:
     Changed: contacts
 
 A file that does not parse or validate is listed as a problem and never rewritten.
+Edits are saved by the participants' save transaction (`caseload.transact` with the
+record kind `EMPLOYER`): the same caseload lock, staleness and uncommitted-change checks
+by git's view of the file, refusals and verified commit.
 """
 
 from __future__ import annotations
@@ -30,12 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from ipstui.core import gitio, storage
-from ipstui.core.caseload import (
-    CaseloadError,
-    NothingToSave,
-    UncommittedFile,
-    ValidationFailed,
-)
+from ipstui.core.caseload import Caseload, CaseloadError, RecordKind, transact
 from ipstui.core.changes import SUBJECT_MAX, FieldChange, diff
 from ipstui.core.model import SCHEMA_VERSION, Problem, is_valid_id
 from ipstui.core.resources import SCHEMA_DIR
@@ -513,7 +511,7 @@ def commit_message(eid: str, old: Mapping[str, Any] | None, new: Mapping[str, An
 
 @dataclass(frozen=True, slots=True)
 class SaveResult:
-    """The commit made, the employer as saved and the message used."""
+    """A verified save: `commit` is HEAD and holds exactly the employer written."""
 
     commit: str
     employer: Employer
@@ -524,64 +522,48 @@ class SaveResult:
         return self.message.splitlines()[0]
 
 
-def save(register: Register, old: Employer | None, new_data: Mapping[str, Any]) -> SaveResult:
-    """Validate, write atomically and commit exactly this one file (SPEC §5, §11).
+def _read_record(cl: Caseload, rel: str, raw: bytes) -> tuple[Employer | None, list[Problem]]:
+    data, probs = parse(raw, rel, cl.settings.team)
+    if data is None or errors_only(probs):
+        return None, probs
+    return Employer(Path(rel).stem, data, rel, storage.blob_id(raw)), probs
 
-    `old` is the employer as the caller loaded it (None for a new one). Refused with a
-    CaseloadError when the file changed on disk since it was loaded, has uncommitted
-    changes, is invalid after the edit (ValidationFailed), or git has no identity; on a
-    failed commit the file is put back as it was.
-    """
-    root = register.root
-    if gitio.repo_info(root) is None:
-        raise CaseloadError(f"{root} is not a git repository; edits need git (run `git init`)")
+
+def _validate(cl: Caseload, rel: str, data: Mapping[str, Any]) -> list[Problem]:
+    return errors_only(check(data, rel, dumps(data), cl.settings.team))
+
+
+EMPLOYER = RecordKind(
+    noun="employer",
+    folder=EMPLOYERS_DIR,
+    read=_read_record,
+    validate=_validate,
+    dumps=dumps,
+    message=commit_message,
+    record=Employer,
+    result=SaveResult,
+    next_id=lambda cl, on_disk: Register(cl.root, known_ids=on_disk).next_id(),
+)
+"""Employer files for the save transaction (`caseload.transact`): the same lock, checks,
+refusals and verified commit as a participant's."""
+
+
+def save(cl: Caseload, old: Employer | None, new_data: Mapping[str, Any]) -> SaveResult:
+    """Validate, write atomically and commit exactly this one file (SPEC §5, §11) through
+    the caseload's save transaction.
+
+    `old` is the employer as the caller loaded it (None for a new one): the save is
+    refused (StaleEdit) when the file changed since, and (UncommittedFile) when it holds
+    changes git has not committed. Raises what `caseload.transact` raises."""
     eid = new_data.get("id")
     if not is_valid_id(eid):
         raise CaseloadError(f"not a valid employer id: {eid!r}")
     assert isinstance(eid, str)
     if old is not None and old.id != eid:
         raise CaseloadError("an employer's id cannot be changed")
-    path = employer_path(root, eid)
-    rel = f"{EMPLOYERS_DIR}/{eid}.toml"
-    if path.parent.is_symlink() or path.is_symlink():
-        raise CaseloadError(f"{rel} is a symbolic link; ipstui does not write through links")
-    try:
-        current: bytes | None = path.read_bytes()
-    except FileNotFoundError:
-        current = None
-    if old is None:
-        if current is not None or eid.casefold() in {k.casefold() for k in register.known_ids}:
-            raise CaseloadError(f"{rel} already exists; choose another id")
-    elif current is None or storage.blob_id(current) != old.blob:
-        what = "was deleted" if current is None else "changed on disk"
-        raise CaseloadError(
-            f"{rel} {what} since it was loaded (another terminal, a pull or a hand edit); "
-            "your change was not saved — load it again and apply your change again"
-        )
-    text = dumps(new_data)
-    problems = errors_only(check(new_data, rel, text, register.team))
-    if problems:
-        raise ValidationFailed(problems)
-    gitio.identity(root)
-    if old is not None and gitio.head_blob(root, rel) != old.blob:
-        raise UncommittedFile(rel)
-    raw = text.encode("utf-8")
-    if current is not None and raw == current:
-        raise NothingToSave()
-    old_data = storage.loads_bytes(current, rel) if current is not None else None
-    message = commit_message(eid, old_data, new_data)
-    storage.atomic_write(path, raw)
-    try:
-        commit = gitio.commit_paths(root, [rel], message, add=old is None)
-    except gitio.GitError as exc:
-        if current is None:
-            path.unlink(missing_ok=True)
-            gitio.git(root, "rm", "-q", "--cached", "--ignore-unmatch", "--", rel, check=False)
-        else:
-            storage.atomic_write(path, current)
-        raise CaseloadError(f"git refused the commit, nothing was saved: {exc}") from None
-    data = storage.loads_bytes(raw, rel)
-    return SaveResult(commit, Employer(eid, data, rel, storage.blob_id(raw)), message)
+    return transact(
+        cl, eid, lambda _id, _cur: new_data, create=old is None, base=old, kind=EMPLOYER
+    )
 
 
 def _one_line(text: str, what: str) -> str:
@@ -592,24 +574,20 @@ def _one_line(text: str, what: str) -> str:
 
 
 def new_employer(
-    register: Register,
+    cl: Caseload,
     *,
     name: str,
     sector: str = "",
     contact_person: str = "",
     eid: str | None = None,
 ) -> SaveResult:
-    """Add an employer to the register (one commit). Refused when the name is empty or
-    already in the register (trimmed, case-folded), or the id is taken or unsafe."""
+    """Add an employer to the register (one commit); `eid` None takes the next free id
+    under the save lock. Refused when the name is empty or already in the register
+    (trimmed, case-folded), or the id is taken (also ignoring case) or unsafe."""
     name = _one_line(name, "the name")
     if not name:
         raise CaseloadError("an employer needs a name")
-    same = register.by_name(name)
-    if same is not None:
-        raise CaseloadError(f"that employer is already in the register as {same.id}")
-    if eid is None:
-        eid = register.next_id()
-    elif not is_valid_id(eid):
+    if eid is not None and not is_valid_id(eid):
         raise CaseloadError(
             f"not a valid employer id: {eid!r} (letters, digits, _ and -, up to 64)"
         )
@@ -619,11 +597,19 @@ def new_employer(
     if contact_person.strip():
         data["contact_person"] = _one_line(contact_person, "the contact person")
     data["notes"] = ""
-    return save(register, None, data)
+
+    def build(new_id: str, _cur: Employer | None) -> dict[str, Any]:
+        # Under the save lock, so two additions of one employer at once cannot both land.
+        same = load(cl.root, cl.settings.team).by_name(name)
+        if same is not None:
+            raise CaseloadError(f"that employer is already in the register as {same.id}")
+        return {**data, "id": new_id}
+
+    return transact(cl, eid, build, create=True, kind=EMPLOYER)
 
 
 def add_contact(
-    register: Register,
+    cl: Caseload,
     eid: str,
     *,
     by: str,
@@ -631,66 +617,79 @@ def add_contact(
     purpose: str = "job_development",
     face_to_face: bool = True,
     note: str = "",
+    seen: Employer | None = None,
 ) -> SaveResult:
-    """Append a contact to employer `eid`'s log (one commit). CaseloadError for an unknown
-    employer, specialist or purpose."""
-    e = register.get(eid)
-    if by not in register.team:
-        known = ", ".join(register.team) or "none configured in caseload.toml"
+    """Append a contact to employer `eid`'s log (one commit), to the file as it is under
+    the save lock; with `seen` (the employer as the user saw it) refused (StaleEdit) when
+    the file changed since. CaseloadError for an unknown employer, specialist or purpose."""
+    if by not in cl.settings.team:
+        known = ", ".join(cl.settings.team) or "none configured in caseload.toml"
         raise CaseloadError(f"unknown specialist {by!r}; team: {known}")
     if purpose not in PURPOSES:
         raise CaseloadError(f"unknown purpose {purpose!r}; use one of: {', '.join(PURPOSES)}")
-    data = copy.deepcopy(dict(e.data))
     contact: dict[str, Any] = {"on": on, "by": by, "face_to_face": face_to_face, "purpose": purpose}
     if note.strip():
         contact["note"] = note.strip()
-    contacts = data.get("contacts")
-    if not isinstance(contacts, list):
-        contacts = data["contacts"] = []
-    contacts.append(contact)
-    return save(register, e, data)
+
+    def build(_id: str, cur: Employer) -> dict[str, Any]:
+        data = copy.deepcopy(dict(cur.data))
+        contacts = data.get("contacts")
+        if not isinstance(contacts, list):
+            contacts = data["contacts"] = []
+        contacts.append(dict(contact))
+        return data
+
+    return transact(cl, eid, build, base=seen, kind=EMPLOYER)
 
 
 SETTABLE: tuple[str, ...] = ("name", "sector", "contact_person", "notes")
 """Fields `set_fields` changes; an empty value removes an optional one."""
 
 
-def set_fields(register: Register, eid: str, values: Mapping[str, str]) -> SaveResult:
+def set_fields(
+    cl: Caseload, eid: str, values: Mapping[str, str], *, seen: Employer | None = None
+) -> SaveResult:
     """Set `name`, `sector`, `contact_person` or `notes` (one commit). Setting a field
     settles a `[conflicts]` record a sync left for it, as for participants (SPEC §6).
+    With `seen`, refused (StaleEdit) when the file changed since the user saw it.
     CaseloadError for another field, an empty name, or a name another employer has."""
-    e = register.get(eid)
-    data = copy.deepcopy(dict(e.data))
+    clean: dict[str, str] = {}
     for field_name, value in values.items():
         if field_name not in SETTABLE:
             raise CaseloadError(
                 f"cannot set {field_name!r}; settable fields: {', '.join(SETTABLE)}"
             )
         value = value.strip() if field_name == "notes" else _one_line(value, field_name)
-        if field_name == "name":
-            if not value:
-                raise CaseloadError("an employer needs a name")
-            same = register.by_name(value)
+        if field_name == "name" and not value:
+            raise CaseloadError("an employer needs a name")
+        clean[field_name] = value
+
+    def build(_id: str, cur: Employer) -> dict[str, Any]:
+        if "name" in clean:
+            same = load(cl.root, cl.settings.team).by_name(clean["name"])
             if same is not None and same.id != eid:
                 raise CaseloadError(f"that name is already in the register as {same.id}")
-        if value or field_name == "notes":
-            data[field_name] = value
-        else:
-            data.pop(field_name, None)
-        conflicts = data.get("conflicts")
-        if isinstance(conflicts, dict):
-            conflicts.pop(field_name, None)
-            if not conflicts:
-                data.pop("conflicts")
-    return save(register, e, data)
+        data = copy.deepcopy(dict(cur.data))
+        for field_name, value in clean.items():
+            if value or field_name == "notes":
+                data[field_name] = value
+            else:
+                data.pop(field_name, None)
+            conflicts = data.get("conflicts")
+            if isinstance(conflicts, dict):
+                conflicts.pop(field_name, None)
+                if not conflicts:
+                    data.pop("conflicts")
+        return data
+
+    return transact(cl, eid, build, base=seen, kind=EMPLOYER)
 
 
-def add_job_at_new_employer(cl: Any, pid: str, *, employer: str, **job: Any) -> Any:
+def add_job_at_new_employer(cl: Caseload, pid: str, *, employer: str, **job: Any) -> Any:
     """Add `employer` to the register (one commit), then the job there with its new
     `employer_id` (a second commit): the job form's "add it to the register". Returns the
     job's SaveResult; the register commit stays when the job is refused."""
     from ipstui.core import edits
 
-    reg = load(cl.root, cl.settings.team)
-    made = new_employer(reg, name=employer)
+    made = new_employer(cl, name=employer)
     return edits.add_job(cl, pid, employer=employer, employer_id=made.employer.id, **job)

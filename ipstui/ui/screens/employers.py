@@ -1,7 +1,7 @@
 """The Employers screen (SPEC §9, §11): the register with each employer's last contact
 and the jobs held there (derived from the participant files), the highlighted employer's
 job-development log, `c` to log a contact and `n` to add an employer. Reading and saving
-run in workers; every save is one commit through `ipstui.core.employers`."""
+run in workers; every save is one commit through the app's `CaseloadService`."""
 
 from __future__ import annotations
 
@@ -17,8 +17,16 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Select, Static, TextArea
 
-from ipstui.core import employers
-from ipstui.core.employers import PURPOSES, Register
+from ipstui.core.service import (
+    PURPOSES,
+    CaseloadError,
+    CaseloadService,
+    EmployerSaveResult,
+    GitError,
+    JobAt,
+    Register,
+    name_key,
+)
 from ipstui.ui.screens.forms import (
     DatedForm,
     FormField,
@@ -41,12 +49,12 @@ PURPOSE_LABELS = {
 }
 
 
-def register_choices(caseload: Any) -> list[tuple[str, str]]:
+def register_choices(service: CaseloadService, caseload: Any) -> list[tuple[str, str]]:
     """The employer register as (id, name) pairs for the contact and job forms, by id
     (a small read: the file-only checks come from the cache in the git directory)."""
     if caseload is None:
         return []
-    reg = employers.load(caseload.root, caseload.settings.team)
+    reg = service.employers(caseload)
     return [(eid, reg.employers[eid].name) for eid in sorted(reg.employers)]
 
 
@@ -113,7 +121,7 @@ class NewEmployerForm(FormScreen):
         current: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
-        self.taken = {employers.name_key(n): n for n in taken_names}
+        self.taken = {name_key(n): n for n in taken_names}
         self.current = current
         self.name_value = name
         if current is not None:
@@ -123,8 +131,8 @@ class NewEmployerForm(FormScreen):
     def compose_fields(self) -> Iterable[Widget]:
         def check_name(control: Widget) -> tuple[Any, str | None]:
             value, error = check_text(required=True, what="a name")(control)
-            if value and employers.name_key(value) in self.taken:
-                return None, f"already in the register as {self.taken[employers.name_key(value)]}"
+            if value and name_key(value) in self.taken:
+                return None, f"already in the register as {self.taken[name_key(value)]}"
             return value, error
 
         cur = self.current or {}
@@ -181,7 +189,7 @@ class EmployersScreen(Screen):
         super().__init__()
         self.register: Register | None = None
         """The register as last read (None while it loads)."""
-        self.jobs: dict[str, list[employers.JobAt]] = {}
+        self.jobs: dict[str, list[JobAt]] = {}
         self._ids: list[str] = []
 
     def compose(self) -> ComposeResult:
@@ -217,13 +225,12 @@ class EmployersScreen(Screen):
         description="reading employers",
     )
     def _read(self, cl: Any, select: str | None) -> None:
-        reg = employers.load(cl.root, cl.settings.team)
-        jobs = employers.jobs_by_employer(reg, (p.data for p in cl.participants.values()))
+        service: CaseloadService = self.app.service  # type: ignore[attr-defined]
+        reg = service.employers(cl)
+        jobs = service.employer_jobs(reg, cl)
         self.app.call_from_thread(self._show, reg, jobs, select)
 
-    def _show(
-        self, reg: Register, jobs: dict[str, list[employers.JobAt]], select: str | None
-    ) -> None:
+    def _show(self, reg: Register, jobs: dict[str, list[JobAt]], select: str | None) -> None:
         self.register, self.jobs = reg, jobs
         table = self.query_one("#employers-list", DataTable)
         current = select or self.current_id()
@@ -314,7 +321,7 @@ class EmployersScreen(Screen):
             if result:
                 self.save(
                     "Employer contact",
-                    lambda reg: employers.add_contact(reg, eid, **result),
+                    lambda svc, reg: svc.add_employer_contact(reg, eid, **result),
                 )
 
         by = self._team()[0][0] if len(self._team()) == 1 else None
@@ -327,7 +334,7 @@ class EmployersScreen(Screen):
 
         def done(result: dict[str, Any] | None) -> None:
             if result:
-                self.save("New employer", lambda reg: employers.new_employer(reg, **result))
+                self.save("New employer", lambda svc, _reg: svc.new_employer(**result))
 
         self.app.push_screen(NewEmployerForm(names), done)
 
@@ -343,33 +350,31 @@ class EmployersScreen(Screen):
                 return
             changed = {k: v for k, v in result.items() if v != str(e.data.get(k, "")).strip()}
             if changed:
-                self.save("Edit employer", lambda reg: employers.set_fields(reg, eid, changed))
+                self.save(
+                    "Edit employer", lambda svc, reg: svc.set_employer_fields(reg, eid, changed)
+                )
 
         self.app.push_screen(NewEmployerForm(others, current=dict(e.data)), done)
 
-    def save(self, label: str, func: Callable[[Register], employers.SaveResult]) -> None:
-        """Run one employer edit off the UI thread (one commit), then show the result."""
-        self._save(label, func)
+    def save(
+        self, label: str, func: Callable[[CaseloadService, Register | None], EmployerSaveResult]
+    ) -> None:
+        """Run one employer edit off the UI thread (one commit through the service's
+        save transaction), then show the result. `func(service, register)` gets the
+        register on screen (None while it loads): a file changed since it was read is
+        refused, not overwritten."""
+        self._save(label, func, self.register)
 
     @work(thread=True, group="edit", exit_on_error=False, description="saving employer")
-    def _save(self, label: str, func: Callable[[Register], employers.SaveResult]) -> None:
-        from ipstui.core.caseload import CaseloadError
-        from ipstui.core.gitio import GitError
-
-        cl = self.app.caseload
-        if cl is None:
-            return
-        # The app's edit lock: an employer save never interleaves with a participant save.
-        lock = getattr(self.app, "_lock", None)
+    def _save(
+        self,
+        label: str,
+        func: Callable[[CaseloadService, Register | None], EmployerSaveResult],
+        register: Register | None,
+    ) -> None:
+        service: CaseloadService = self.app.service  # type: ignore[attr-defined]
         try:
-            if lock is not None:
-                lock.acquire()
-            try:
-                reg = employers.load(cl.root, cl.settings.team)
-                result = func(reg)
-            finally:
-                if lock is not None:
-                    lock.release()
+            result = func(service, register)
         except (CaseloadError, GitError, OSError, ValueError) as exc:
             self.app.call_from_thread(
                 self.notify, str(exc), title=f"{label}: not saved", severity="error", timeout=12

@@ -1,7 +1,8 @@
 """The Fidelity screen (SPEC §9, §10): each computable IPS-25 item with its value, score,
 n and bands, the evidence-only items, the partial sum, and below the highlighted item
 the participants, jobs or contacts behind it. Every figure comes from
-`ipstui.core.fidelity`; this module only draws. The records are read in a worker."""
+`ipstui.core.fidelity` through the app's `CaseloadService`; this module only draws. The
+records are read in a worker."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from ipstui.core import fidelity
 from ipstui.core.report import Quarter, quarter_of
+from ipstui.core.service import CaseloadService
 
 SCORE_MARK = {5: "●●●●●", 4: "●●●●○", 3: "●●●○○", 2: "●●○○○", 1: "●○○○○"}
 """Scores drawn as dots as well as digits, so they read without colour."""
@@ -97,24 +99,13 @@ class FidelityScreen(Screen):
         thread=True, exclusive=True, group="fidelity", exit_on_error=False, description="fidelity"
     )
     def _compute(self, cl: Any, quarter: Quarter) -> None:
-        from ipstui.core import employers
-
+        service: CaseloadService = self.app.service  # type: ignore[attr-defined]
         try:
-            settings = fidelity.settings_from(cl.settings, cl.settings_data)
-            reg = employers.load(cl.root, cl.settings.team)
-            review = fidelity.compute(
-                [p.data for p in cl.participants.values()],
-                [e.data for e in reg.employers.values()],
-                settings,
-                quarter,
-                self.app.today,
-                cl.settings.name,
-            )
+            view = service.fidelity(cl, quarter=quarter, today=self.app.today)
         except (ValueError, OSError) as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
-        left_out = len({p.path for p in cl.problems + reg.problems if p.severity == "error"})
-        self.app.call_from_thread(self._show, review, settings, left_out)
+        self.app.call_from_thread(self._show, view.review, view.settings, view.left_out)
 
     def _failed(self, message: str) -> None:
         self.query_one("#fidelity-title", Static).update(Text(f"Fidelity: {message}"))
