@@ -302,17 +302,22 @@ def _read_cache(path: Path | None) -> dict[str, tuple]:
     return {}
 
 
-def load(root: Path, team: Iterable[str], *, use_cache: bool = True) -> Register:
+def load(
+    root: Path, team: Iterable[str], *, use_cache: bool = True, git_dir: Path | None = None
+) -> Register:
     """Read every `employers/*.toml`; broken files become problems, never exceptions.
 
     File-only findings are cached by git blob id in the git directory (as participants'
     are), so an unchanged register is parsed but not validated again; a pull or a hand
-    edit changes the blob id and can never be served stale."""
+    edit changes the blob id and can never be served stale. `git_dir`, when the caller
+    knows it, saves asking git."""
     team = tuple(team)
     cache_path: Path | None = None
     if use_cache:
-        info = gitio.repo_info(root)
-        cache_path = info.git_dir / CACHE_NAME if info is not None else None
+        if git_dir is None:
+            info = gitio.repo_info(root)
+            git_dir = info.git_dir if info is not None else None
+        cache_path = git_dir / CACHE_NAME if git_dir is not None else None
     cache = _read_cache(cache_path)
     size = len(cache)
     used: dict[str, tuple] = {}
@@ -566,6 +571,10 @@ def save(cl: Caseload, old: Employer | None, new_data: Mapping[str, Any]) -> Sav
     )
 
 
+def _git_dir(cl: Caseload) -> Path | None:
+    return cl.repo.git_dir if cl.repo is not None else None
+
+
 def _one_line(text: str, what: str) -> str:
     text = text.strip()
     if "\n" in text or "\r" in text:
@@ -600,7 +609,7 @@ def new_employer(
 
     def build(new_id: str, _cur: Employer | None) -> dict[str, Any]:
         # Under the save lock, so two additions of one employer at once cannot both land.
-        same = load(cl.root, cl.settings.team).by_name(name)
+        same = load(cl.root, cl.settings.team, git_dir=_git_dir(cl)).by_name(name)
         if same is not None:
             raise CaseloadError(f"that employer is already in the register as {same.id}")
         return {**data, "id": new_id}
@@ -666,7 +675,7 @@ def set_fields(
 
     def build(_id: str, cur: Employer) -> dict[str, Any]:
         if "name" in clean:
-            same = load(cl.root, cl.settings.team).by_name(clean["name"])
+            same = load(cl.root, cl.settings.team, git_dir=_git_dir(cl)).by_name(clean["name"])
             if same is not None and same.id != eid:
                 raise CaseloadError(f"that name is already in the register as {same.id}")
         data = copy.deepcopy(dict(cur.data))

@@ -265,7 +265,7 @@ class CaseloadService:
         from ipstui.core.employers import load
 
         team = (snapshot if snapshot is not None else self.load_for_edit()).settings.team
-        return load(self.root, team)
+        return load(self.root, team, git_dir=self.git_dir)
 
     def employer_jobs(self, register: Register, snapshot: Caseload) -> dict[str, list[JobAt]]:
         """Employer id -> the jobs held there, from the snapshot's participants (by
