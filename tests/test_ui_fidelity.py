@@ -269,3 +269,33 @@ async def test_employers_screen_edits_an_employer(sample_caseload: Path) -> None
             pilot,
             lambda: str(screen.query_one("#employers-list", DataTable).get_row_at(1)[2]) == "bar",
         )
+
+
+async def test_employers_screen_refuses_an_edit_of_an_employer_changed_since_shown(
+    sample_caseload: Path,
+) -> None:
+    """The screen saves against the register it showed (the service's staleness check):
+    a file changed and committed meanwhile is not overwritten; the fresh one is shown."""
+    root = sample_caseload
+    app = _app(root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _wait(pilot, lambda: app.caseload is not None)
+        await pilot.press("e")
+        await _wait(pilot, lambda: isinstance(app.screen, EmployersScreen))
+        screen = app.screen
+        await _wait(pilot, lambda: screen.register is not None)
+        path = root / "employers" / "E-0002.toml"
+        path.write_text(path.read_text().replace('sector = "café"', 'sector = "bakery"'))
+        git(root, "commit", "-qam", "E-0002: set sector (by hand)")
+        before = commit_count(root)
+        await pilot.press("down", "E")
+        form = app.screen
+        assert isinstance(form, NewEmployerForm)
+        form.field("sector").control.value = "bar"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        table = screen.query_one("#employers-list", DataTable)
+        await _wait(pilot, lambda: str(table.get_row_at(1)[2]) == "bakery")
+        assert commit_count(root) == before
+        assert 'sector = "bakery"' in path.read_text()
+    assert git(root, "status", "--porcelain") == ""
