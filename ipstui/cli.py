@@ -105,10 +105,21 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--on", type=_date_arg, metavar="DATE", help="default: today")
     s.add_argument("--by", metavar="KEY", help="specialist key")
     s.add_argument("--note", default="")
+    s.add_argument("--employer", metavar="ID", help="kind employer: the employer met (E-0003)")
+    s.add_argument(
+        "--face-to-face",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="kind employer: met in person (default); --no-face-to-face for a call",
+    )
 
     s = sub.add_parser("set", parents=[common], help="set scalar fields: FIELD=VALUE ...")
     s.add_argument("id")
     s.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
+
+    from ipstui.cli_fidelity import add_parsers
+
+    add_parsers(sub, common, _date_arg)
 
     s = sub.add_parser("merge-driver", help=argparse.SUPPRESS)
     s.add_argument("files", nargs=4)
@@ -186,6 +197,10 @@ def _dispatch(
         text = svc.report(cl, quarter=args.quarter, today=today, fmt=args.format)
         sys.stdout.write(text if args.format == "json" else escape_lines(text))
         return _left_out(cl)
+    if cmd in ("fidelity", "employer"):
+        from ipstui.cli_fidelity import run
+
+        return run(args, _service(caseload), today)
     if cmd == "sync":
         result = _service(caseload).sync(progress=lambda m: print(m, file=sys.stderr))
         print(result.message)
@@ -202,21 +217,26 @@ def _validate(caseload: str | None, staged: bool = False) -> int:
 
     from ipstui.core.termsafe import escape
 
+    svc = _service(caseload)
     if staged or os.environ.get("GIT_INDEX_FILE"):
         from ipstui.core.staged import staged_problems
 
-        problems, n = staged_problems(_service(caseload).root)
-        what = "staged participant files"
+        problems, n = staged_problems(svc.root)
+        summary = f"{n} staged participant files checked"
     else:
-        cl = _load(caseload)
-        problems, n = list(cl.problems), cl.stats.get("files", 0)
-        what = "participant files"
+        cl = svc.load()
+        reg = svc.employers(cl)
+        problems = svc.problems(cl, reg)
+        n = cl.stats.get("files", 0)
+        summary = f"{n} participant files checked"
+        if reg.known_ids:
+            summary = f"{n} participant and {len(reg.known_ids)} employer files checked"
     errors = 0
     for problem in sorted(problems, key=lambda p: (p.path, p.line, p.col)):
         print(escape(problem))
         errors += problem.severity == "error"
     warnings = len(problems) - errors
-    print(f"{n} {what} checked: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    print(f"{summary}: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
     return EXIT_FAIL if errors else EXIT_OK
 
 
@@ -291,7 +311,14 @@ def _edit(args: argparse.Namespace, caseload: str | None, today: date) -> int:
         res = svc.move(None, pid, args.phase, today=today, reason=args.reason)
     elif cmd == "contact":
         res = svc.add_contact(
-            None, pid, kind=args.kind, on=args.on or today, by=args.by, note=args.note
+            None,
+            pid,
+            kind=args.kind,
+            on=args.on or today,
+            by=args.by,
+            note=args.note,
+            employer_id=args.employer,
+            face_to_face=args.face_to_face,
         )
     elif cmd == "set":
         pairs: dict[str, str] = {}
