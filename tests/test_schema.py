@@ -555,3 +555,21 @@ def test_sample_produces_every_rule_in_every_state() -> None:
     # A realistic mix, not a wall of red: nobody has more than two urgent deadlines.
     assert max(urgent_per_person) <= 2
     assert sum(n > 0 for n in urgent_per_person) <= len(people) // 2
+
+
+EMPLOYER_SCHEMA = ROOT / "schema" / "employer.schema.json"
+EMPLOYER = 'schema = 1\nid = "E-0001"\nname = "Coop"\nnotes = "a\\nb"\n'
+
+
+@pytest.mark.parametrize(
+    "text, bad",
+    [
+        (EMPLOYER, False),
+        (EMPLOYER.replace('"Coop"', '"Co\\u001b[2Jop"'), True),
+        (EMPLOYER.replace('"a\\nb"', '"a\\u202eb"'), True),
+        (EMPLOYER + '\n[[contacts]]\non = 9999-12-31\nby = "anna"\n', True),
+    ],
+)
+def test_employer_files_follow_the_same_text_and_date_rules(text: str, bad: bool) -> None:
+    """SPEC §11: employer files follow the participant files' value rules (SPEC §2)."""
+    assert bool(lib_errors(EMPLOYER_SCHEMA, text)) is bad
