@@ -105,6 +105,25 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("id")
     s.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
 
+    s = sub.add_parser(
+        "audit", parents=[common], help="changes across the caseload for a reviewer (SPEC §12)"
+    )
+    s.add_argument(
+        "--since",
+        dest="since_rev",
+        metavar="D",
+        help="from this date (YYYY-MM-DD); with --check, a revision: check REV..HEAD",
+    )
+    s.add_argument("--until", metavar="D", help="up to this date (YYYY-MM-DD), inclusive")
+    s.add_argument("--by", metavar="WHO", help="a team key, or a pattern for author name/e-mail")
+    s.add_argument("--participant", metavar="ID", help="one participant (or employer) id")
+    s.add_argument("--field", metavar="F", help="one field (contacts matches contacts[3].note)")
+    s.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    s.add_argument("--check", action="store_true", help="verify the commit convention; exit 1")
+    s.add_argument(
+        "--require-signed", action="store_true", help="with --check: every commit signed (good)"
+    )
+
     s = sub.add_parser("merge-driver", help=argparse.SUPPRESS)
     s.add_argument("files", nargs=4)
     return p
@@ -180,6 +199,11 @@ def _dispatch(
             render(data, cl.settings, quarter=args.quarter, today=today, fmt=args.format)
         )
         return EXIT_OK
+    if cmd == "audit":
+        from ipstui.core.audit import run_cli
+        from ipstui.core.caseload import find_root
+
+        return run_cli(find_root(caseload), args)
     if cmd == "sync":
         from ipstui.core.caseload import find_root
         from ipstui.core.sync import sync
