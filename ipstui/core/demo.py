@@ -47,9 +47,6 @@ def make_demo(target: Path | None, *, today: date, sample: Path = SAMPLE_DIR) ->
     (root / PARTICIPANTS_DIR).mkdir()
     storage.atomic_write(root / CASELOAD_FILE, text)
     storage.atomic_write(root / ".gitattributes", GITATTRIBUTES)
-    for src in sorted((sample / PARTICIPANTS_DIR).glob("*.toml")):
-        data, _ = storage.read_file(src, src.name)
-        storage.atomic_write(root / PARTICIPANTS_DIR / src.name, storage.dumps(shift(data, delta)))
     gitio.git(root, "init", "-q")
     try:
         gitio.identity(root)
@@ -57,12 +54,8 @@ def make_demo(target: Path | None, *, today: date, sample: Path = SAMPLE_DIR) ->
         gitio.git(root, "config", "user.name", DEMO_NAME)
         gitio.git(root, "config", "user.email", DEMO_EMAIL)
     configure_merge_driver(root)
-    gitio.git(root, "add", "-A")
-    gitio.git(
-        root,
-        "commit",
-        "-q",
-        "-m",
-        f"demo: sample caseload with dates shifted by {delta.days} days to {today.isoformat()}",
-    )
+    # The sample's past as the team's own commits, each on its date by its specialist.
+    from ipstui.core.demo_history import replay_sample
+
+    replay_sample(root, sample, delta, today)
     return root
