@@ -160,9 +160,7 @@ def test_employer_files_are_created_before_the_jobs_that_name_them(tmp_path: Pat
     root = make_demo(tmp_path / "demo", today=as_of, sample=sample)
     log = git(root, "log", "--reverse", "--format=%aI %an|%s|%(trailers:key=Employer,valueonly)")
     lines = [ln for ln in log.splitlines() if ln.strip()]
-    created = next(
-        i for i, ln in enumerate(lines) if "E-0001: new participant" in ln or "E-0001: " in ln
-    )
+    created = next(i for i, ln in enumerate(lines) if "|E-0001: new employer|" in ln)
     job = next(i for i, ln in enumerate(lines) if "P-0001: add job" in ln)
     assert created < job
     assert "2026-10-05" in lines[created] and lines[created].endswith("|E-0001")
