@@ -37,7 +37,7 @@ import json
 import re
 import subprocess
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -94,7 +94,7 @@ _VOCABULARY = frozenset(
 
 _SEP, _FIELD, _END = "\x1e", "\x1f", "\x1d"
 _FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%G?%x1f%B%x1d"
-_TRAILER = re.compile(r"^(Participant|Employer|Changed):[ \t]*(.*)$")
+_TRAILER_KEYS = frozenset({"Participant", "Employer", "Changed"})
 _BODY_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*(?:\[\d+\]|\.[A-Za-z0-9_-]+)*): (.*)$")
 _ZERO = "0" * 40
 
@@ -106,7 +106,7 @@ class AuditError(CaseloadError):
 # ----------------------------------------------------------------------------- reading
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass is slow to build, and these are many
 class Commit:
     """One commit as `git log` printed it."""
 
@@ -142,54 +142,68 @@ class Message:
 def parse_message(text: str) -> Message:
     """Subject, body lines and the trailers of the last paragraph (`Participant`,
     `Employer`, `Changed`); a trailer given twice keeps its first value."""
-    lines = text.rstrip("\n").split("\n")
-    subject = lines[0] if lines else ""
-    rest = lines[1:]
+    subject, _, rest = text.rstrip("\n").partition("\n")
+    head, sep, last = rest.rpartition("\n\n")
+    if not sep:
+        head, last = "", rest
     trailers: dict[str, str] = {}
-    end = len(rest)
-    # The trailer block is the last paragraph when every line in it is a trailer.
-    start = end
-    while start > 0 and rest[start - 1].strip():
-        start -= 1
-    block = rest[start:end]
-    if block and all(_TRAILER.match(x) for x in block):
-        for x in block:
-            m = _TRAILER.match(x)
-            assert m is not None
-            trailers.setdefault(m.group(1), m.group(2).strip())
-        rest = rest[:start]
-    return Message(subject, tuple(x for x in rest if x.strip()), trailers)
+    block = [x.partition(":") for x in last.split("\n") if x.strip()]
+    if block and all(sep and key in _TRAILER_KEYS for key, sep, _ in block):
+        for key, _, value in block:
+            trailers.setdefault(key, value.strip())
+        rest = head
+    return Message(subject, tuple(x for x in rest.split("\n") if x.strip()), trailers)
 
 
 def _log(root: Path, args: list[str]) -> Iterator[Commit]:
-    """Stream `git log` with the audit format (and `--raw` lines when in `args`)."""
+    """Stream `git log` with the audit format (and `--raw` lines when in `args`): each
+    commit is parsed as soon as git has printed it, so Python's work overlaps git's."""
     cmd = ["git", "-C", str(root), "log", f"--format={_FORMAT}", *args]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=gitio._env())
     assert proc.stdout is not None and proc.stderr is not None
-    data = proc.stdout.read().decode("utf-8", "replace")
-    err = proc.stderr.read().decode("utf-8", "replace")
-    if proc.wait() != 0:
+    buf = b""
+    try:
+        while True:
+            chunk = proc.stdout.read1(1 << 16)
+            if not chunk:
+                break
+            buf += chunk
+            records = buf.split(b"\x1e")
+            buf = records.pop()
+            for rec in records:
+                if rec:
+                    yield _commit(rec.decode("utf-8", "replace"))
+        if buf:
+            yield _commit(buf.decode("utf-8", "replace"))
+    finally:
+        proc.stdout.close()
+        err = proc.stderr.read().decode("utf-8", "replace")
+        code = proc.wait()
+    if code != 0:
         raise AuditError(gitio._last_lines(err) or "git log failed")
-    for chunk in data.split(_SEP)[1:]:
-        head, _, tail = chunk.partition(_END)
-        sha, parents, author, email, when, sig, message = head.split(_FIELD, 6)
-        raw = []
+
+
+def _commit(chunk: str) -> Commit:
+    head, _, tail = chunk.partition(_END)
+    sha, parents, author, email, when, sig, message = head.split(_FIELD, 6)
+    raw = []
+    if ":" in tail:
         for line in tail.split("\n"):
             if line.startswith(":"):
                 meta, _, path = line.partition("\t")
                 parts = meta.split()
                 if len(parts) >= 5:
                     raw.append((parts[2], parts[3], parts[4], path))
-        yield Commit(
-            sha,
-            tuple(parents.split()),
-            author,
-            email,
-            datetime.fromisoformat(when),
-            SIGNATURES.get(sig, "unknown key"),
-            message,
-            tuple(raw),
-        )
+    return Commit(
+        sha,
+        tuple(parents.split()),
+        author,
+        email,
+        datetime.fromisoformat(when),
+        SIGNATURES.get(sig, "unknown key"),
+        message,
+        tuple(raw),
+    )
 
 
 def record_of(path: str) -> tuple[str, str] | None:
@@ -226,7 +240,7 @@ class _Blobs:
 # ----------------------------------------------------------------------------- listing
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass is slow to build, and these are many
 class Change:
     """One field-level change as the reviewer sees it.
 
@@ -247,9 +261,20 @@ class Change:
     """"message" when read from the convention, "diff" when the files were compared."""
 
     def to_json(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["when"] = self.when.isoformat()
-        return d
+        """The change as JSON-ready values (`when` as ISO 8601 with its offset)."""
+        return {
+            "commit": self.commit,
+            "when": self.when.isoformat(),
+            "author": self.author,
+            "email": self.email,
+            "signature": self.signature,
+            "record": self.record,
+            "field": self.field,
+            "old": self.old,
+            "new": self.new,
+            "change": self.change,
+            "source": self.source,
+        }
 
 
 def sensitive_fields(settings: Mapping[str, Any] | None) -> frozenset[str]:
@@ -262,6 +287,9 @@ def sensitive_fields(settings: Mapping[str, Any] | None) -> frozenset[str]:
 
 
 def _is_sensitive(fieldname: str, sensitive: frozenset[str]) -> bool:
+    top = fieldname.partition("[")[0].partition(".")[0]
+    if not any(s == top or s.startswith(top + ".") for s in sensitive):
+        return False
     plain = re.sub(r"\[\d+\]", "", fieldname)
     return any(plain == s or plain.startswith(s + ".") for s in sensitive)
 
@@ -454,7 +482,11 @@ def render(changes: list[Change], fmt: str) -> str:
     if fmt not in FORMATS:
         raise AuditError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt == "json":
-        return json.dumps([c.to_json() for c in changes], ensure_ascii=False, indent=1) + "\n"
+        # One object per line: readable, and json's C encoder (indent= is pure Python).
+        if not changes:
+            return "[]\n"
+        rows = ",\n".join(json.dumps(c.to_json(), ensure_ascii=False) for c in changes)
+        return "[\n" + rows + "\n]\n"
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
