@@ -78,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("report", parents=[common], help="outcome report (SPEC §8)")
     s.add_argument("--quarter", metavar="YYYYQN")
-    s.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    s.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table")
+    s.add_argument("--output", metavar="FILE", help="write there (needed for xlsx)")
 
     sub.add_parser("sync", parents=[common], help="fetch, merge, validate and push")
 
@@ -123,6 +124,18 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--require-signed", action="store_true", help="with --check: every commit signed (good)"
     )
+
+    s = sub.add_parser(
+        "import", parents=[common], help="participants from a CSV or XLSX, one commit each"
+    )
+    s.add_argument("file", metavar="FILE.csv|FILE.xlsx", nargs="?")
+    s.add_argument("--template", metavar="OUT.xlsx", help="copy the template spreadsheet there")
+    s.add_argument("--map", metavar="MAP.toml", help="headers the built-in table does not know")
+    s.add_argument("--dry-run", action="store_true", help="show what would be created")
+
+    s = sub.add_parser("export", parents=[common], help="the caseload as one table")
+    s.add_argument("--format", choices=("csv", "xlsx", "json"), default="csv")
+    s.add_argument("--output", metavar="FILE", help="write there, outside the caseload")
 
     s = sub.add_parser("merge-driver", help=argparse.SUPPRESS)
     s.add_argument("files", nargs=4)
@@ -193,6 +206,10 @@ def _dispatch(
     if cmd == "report":
         from ipstui.core.report import render
 
+        if args.format == "xlsx" or args.output:
+            from ipstui.core.export import report_to_file
+
+            return report_to_file(_load(caseload), args, today)
         cl = _load(caseload)
         data = [p.data for p in cl.participants.values()]
         sys.stdout.write(
@@ -204,6 +221,16 @@ def _dispatch(
         from ipstui.core.caseload import find_root
 
         return run_cli(find_root(caseload), args)
+    if cmd in ("import", "export"):
+        from ipstui.core.caseload import find_root
+
+        if cmd == "import":
+            from ipstui.core.importer import run_cli as run_import
+
+            return run_import(find_root(caseload), args, today)
+        from ipstui.core.export import run_cli as run_export
+
+        return run_export(find_root(caseload), args, lambda root: _load(str(root)))
     if cmd == "sync":
         from ipstui.core.caseload import find_root
         from ipstui.core.sync import sync

@@ -467,7 +467,7 @@ def _diffed(
 # ----------------------------------------------------------------------------- output
 
 
-def _visible(text: str) -> str:
+def visible(text: str) -> str:
     """Control characters, DEL, C1 controls and bidi overrides as visible escapes."""
     return re.sub(
         r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]",
@@ -501,8 +501,8 @@ def render(changes: list[Change], fmt: str) -> str:
     lines = []
     for c in changes:
         lines.append(
-            f"{c.when:%Y-%m-%d %H:%M}  {c.commit[:7]}  {_visible(c.author)[:18]:<18}  "
-            f"{c.signature:<11}  {_visible(c.record):<10}  {_visible(c.field)}: {_visible(c.change)}"
+            f"{c.when:%Y-%m-%d %H:%M}  {c.commit[:7]}  {visible(c.author)[:18]:<18}  "
+            f"{c.signature:<11}  {visible(c.record):<10}  {visible(c.field)}: {visible(c.change)}"
         )
     return "\n".join(lines) + "\n"
 
@@ -521,7 +521,7 @@ class Breach:
 
     def __str__(self) -> str:
         # Not the subject: it may hold the very free text being reported.
-        return f"{self.commit[:10]} {self.when:%Y-%m-%d} {_visible(self.author)}: {self.problem}"
+        return f"{self.commit[:10]} {self.when:%Y-%m-%d} {visible(self.author)}: {self.problem}"
 
 
 @dataclass(slots=True)
