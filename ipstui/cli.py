@@ -137,6 +137,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=("csv", "xlsx", "json"), default="csv")
     s.add_argument("--output", metavar="FILE", help="write there, outside the caseload")
 
+    s = sub.add_parser(
+        "erase", parents=[common], help="remove a participant from the whole history (dry run)"
+    )
+    s.add_argument("id")
+    s.add_argument("--yes", action="store_true", help="rewrite the history (irreversible)")
+    s.add_argument("--request", metavar="REF", help="the erasure request's reference, recorded")
+
     s = sub.add_parser("merge-driver", help=argparse.SUPPRESS)
     s.add_argument("files", nargs=4)
     return p
@@ -221,6 +228,11 @@ def _dispatch(
         from ipstui.core.caseload import find_root
 
         return run_cli(find_root(caseload), args)
+    if cmd == "erase":
+        from ipstui.core.caseload import find_root
+        from ipstui.core.erase import run_cli as run_erase
+
+        return run_erase(find_root(caseload), args, today)
     if cmd in ("import", "export"):
         from ipstui.core.caseload import find_root
 
