@@ -450,3 +450,25 @@ def test_parse_message_trailers_only_in_last_paragraph() -> None:
     assert m.trailers == {"Participant": "P-1", "Changed": "a, b"}
     assert m.body == ("Changed: not a trailer", "body")
     assert audit.parse_message("P-1: x").trailers == {}
+
+
+def test_employer_files_follow_the_same_convention(clean: Path) -> None:
+    """An employer file (SPEC §11) is a record too: its own trailer, no free text."""
+    emp = clean / "employers" / "E-0001.toml"
+    emp.parent.mkdir()
+    emp.write_text('schema = 1\nid = "E-0001"\nname = "Forno Navile"\nnotes = ""\n')
+    git(clean, "add", "-A")
+    git(clean, "commit", "-qm", "E-0001: new employer\n\nEmployer: E-0001\nChanged: new")
+    assert audit.check(clean, since="base").breaches == []
+    rows = audit.audit(clean, record="E-0001")
+    assert rows and {r.record for r in rows} == {"E-0001"}
+    emp.write_text(emp.read_text().replace('notes = ""', 'notes = "ask Marta"'))
+    git(clean, "commit", "-qam", "E-0001: notes\n\nParticipant: E-0001\nChanged: notes")
+    res = audit.check(clean, since="base")
+    assert [b.problem for b in res.breaches] == ["no `Employer: E-0001` trailer"]
+    emp.write_text(emp.read_text().replace("ask Marta", "ask Marta again"))
+    git(clean, "commit", "-qam", "E-0001: Forno Navile notes\n\nEmployer: E-0001\nChanged: notes")
+    res = audit.check(clean, since="HEAD~1")
+    assert [b.problem for b in res.breaches] == [
+        "the message holds free text of the record (1 value, e.g. a name or note)"
+    ]
