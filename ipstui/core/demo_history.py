@@ -289,6 +289,7 @@ class TextCache:
     def __init__(self) -> None:
         self.blocks: dict[int, tuple[Any, str]] = {}
         self.heads: dict[str, str] = {}
+        self.orders: dict[tuple[str, ...], list[str]] = {}
 
     def dumps(self, data: Mapping[str, Any]) -> str:
         """Equal to `storage.dumps(data)` (a test holds it to that on every sample step)."""
@@ -302,8 +303,12 @@ class TextCache:
         if text is None:
             text = self.heads[key] = storage.dumps(head)
         parts = [text]
-        canonical = TOP_KEYS + TABLE_KEYS + LIST_KEYS
-        for k in (x for x in storage._ordered(data, canonical) if x in aots):
+        keys = tuple(data)
+        order = self.orders.get(keys)
+        if order is None:
+            canonical = TOP_KEYS + TABLE_KEYS + LIST_KEYS
+            order = self.orders[keys] = [x for x in storage._ordered(data, canonical) if x in aots]
+        for k in order:
             for item in data[k]:
                 hit = self.blocks.get(id(item))
                 if hit is None or hit[0] is not item:
@@ -314,7 +319,9 @@ class TextCache:
 
 
 def _is_aot(v: Any) -> bool:
-    return isinstance(v, list) and bool(v) and all(isinstance(x, Mapping) for x in v)
+    # Plain dicts (what tomllib gives): an isinstance check against Mapping costs more
+    # than the rest of the test, and this runs for every list of every version.
+    return type(v) is list and bool(v) and all(type(x) is dict for x in v)
 
 
 class _Append(dict):
