@@ -472,3 +472,22 @@ def test_employer_files_follow_the_same_convention(clean: Path) -> None:
     assert [b.problem for b in res.breaches] == [
         "the message holds free text of the record (1 value, e.g. a name or note)"
     ]
+
+
+def test_control_characters_are_escaped_in_table_and_csv(history: Path) -> None:
+    path = history / "participants" / "P-0002.toml"
+    data = storage.loads_bytes(path.read_bytes())
+    data["support_mode"] = "direct"
+    path.write_text(storage.dumps(data))
+    with as_author("Evil\x1b[31m Name", "e@example.org", "2026-11-11"):
+        git(
+            history,
+            "commit",
+            "-qam",
+            "P-0002: support_mode (none) -> direct\n\nParticipant: P-0002\nChanged: support_mode",
+        )
+    rows = audit.audit(history, since=date(2026, 11, 11))
+    for fmt in ("table", "csv"):
+        text = audit.render(rows, fmt)
+        assert "\x1b" not in text and "\\x1b[31m" in text
+    assert json.loads(audit.render(rows, "json"))[0]["author"] == "Evil\x1b[31m Name"

@@ -494,7 +494,7 @@ def render(changes: list[Change], fmt: str) -> str:
         w.writerow(cols)
         for c in changes:
             row = c.to_json()
-            w.writerow(["" if row[k] is None else row[k] for k in cols])
+            w.writerow(["" if row[k] is None else visible(str(row[k])) for k in cols])
         return buf.getvalue()
     if not changes:
         return "no changes\n"
