@@ -693,9 +693,12 @@ def run_cli(root: Path, args: Any) -> int:
     `--check` (exit 1 when there are any). Returns the exit code."""
     import sys
 
-    from ipstui.core.caseload import read_settings  # noqa: I001
-
-    settings, sdata, _ = read_settings(root)
+    # The settings as written, without validating them: that would import jsonschema,
+    # which costs more than reading a month of history.
+    try:
+        sdata, _ = storage.read_file(root / "caseload.toml", "caseload.toml")
+    except storage.StorageError as exc:
+        raise AuditError(str(exc)) from None
     if args.check:
         result = check(
             root, since=args.since_rev, require_signed=args.require_signed, settings=sdata
