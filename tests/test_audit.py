@@ -491,3 +491,31 @@ def test_control_characters_are_escaped_in_table_and_csv(history: Path) -> None:
         text = audit.render(rows, fmt)
         assert "\x1b" not in text and "\\x1b[31m" in text
     assert json.loads(audit.render(rows, "json"))[0]["author"] == "Evil\x1b[31m Name"
+
+
+def test_a_merge_lists_only_what_it_changed_itself(clean: Path) -> None:
+    """Both sides change P-0002's support_mode: the merge driver keeps ours and writes a
+    [conflicts] record — a change only the merge commit makes."""
+    git(clean, "checkout", "-qb", "side")
+    with as_author(*METTE, "2026-11-20"):
+        edits.set_fields(
+            load_for_edit(clean, "P-0002"),
+            "P-0002",
+            {"support_mode": "direct"},
+            today=date(2026, 11, 20),
+        )
+    git(clean, "checkout", "-q", "main")
+    with as_author(*ANNA, "2026-11-21"):
+        edits.set_fields(
+            load_for_edit(clean, "P-0002"),
+            "P-0002",
+            {"support_mode": "behind_the_scenes"},
+            today=date(2026, 11, 21),
+        )
+        git(clean, "merge", "-q", "--no-ff", "-m", "Sync: merge origin/main into main", "side")
+    merge = git(clean, "rev-parse", "HEAD").strip()
+    assert "[conflicts.support_mode]" in (clean / "participants" / "P-0002.toml").read_text()
+    rows = [r for r in audit.audit(clean, since=date(2026, 11, 20)) if r.commit == merge]
+    assert {(r.record, r.field, r.source) for r in rows} == {("P-0002", "conflicts", "merge")}
+    assert rows[0].change.startswith("added")
+    assert audit.check(clean, since="base").breaches == []

@@ -7,8 +7,10 @@ values already hidden where the convention hides them, and the `Participant:` /
 `Employer:` and `Changed:` trailers. Those commits are listed from their messages
 alone. Commits without the trailers (hand edits committed with plain git) are diffed:
 one `git diff-tree --stdin` names their files, one `git cat-file --batch` reads the
-versions, and `changes.diff` compares them field by field. Merges carry no change of
-their own (their sides' commits do) and are not listed. `audit --check` proves the
+versions, and `changes.diff` compares them field by field. A merge lists only what it
+changed itself — fields whose merged value differs from every parent's, such as the
+`[conflicts]` record a sync writes (`git diff-tree --cc`); what it brings from one side
+is that side's commits' and not repeated. `audit --check` proves the
 messages tell the truth; the listing trusts them only where they follow the convention.
 
 **Check.** Every commit in range that touches `participants/*.toml` or
@@ -385,7 +387,7 @@ def audit(
     team key, or a pattern git matches against name and e-mail), record id and field
     (a top-level field also matches its sub-fields: `contacts` matches
     `contacts[3].note`). Raises AuditError when git cannot read the history."""
-    args = ["--no-merges", *_author_args(by, team)]
+    args = [*_author_args(by, team)]
     if since is not None:
         # git filters on the committer date, which is never before the author date of
         # the same commit in a history the app made; a day of margin for time zones.
@@ -395,9 +397,13 @@ def audit(
     sensitive = sensitive_fields(settings)
     out: list[Change] = []
     pending: list[Commit] = []
+    merges: list[Commit] = []
     for c in _log(root, args):
         day = c.when.date()
         if (since and day < since) or (until and day > until):
+            continue
+        if c.is_merge:
+            merges.append(c)
             continue
         msg = parse_message(c.message)
         trailer = next((msg.trailers[k] for k in RECORD_DIRS.values() if k in msg.trailers), None)
@@ -408,6 +414,8 @@ def audit(
             pending.append(c)
     if pending:
         out = _merge_by_date(out, _diffed(root, pending, record, sensitive))
+    if merges:
+        out = _merge_by_date(out, _merged(root, merges, record, sensitive))
     if field_name:
         out = [x for x in out if _field_matches(x.field, field_name)]
     return out
@@ -459,6 +467,57 @@ def _diffed(
                     continue
                 note = "file removed" if new == _ZERO else ""
                 out += _from_diff(c, rec[1], diff(a, b), sensitive, note)
+    finally:
+        blobs.close()
+    return out
+
+
+def _merged(
+    root: Path, commits: list[Commit], record: str | None, sensitive: frozenset[str]
+) -> list[Change]:
+    """What merges changed themselves: fields whose merged value differs from every
+    parent's (a `[conflicts]` record the merge driver wrote, a hand-resolved conflict).
+    Changes a merge brings from one side are that side's commits' and not repeated."""
+    shas = "\n".join(c.sha for c in commits) + "\n"
+    proc = gitio.git(
+        root, "diff-tree", "--stdin", "--cc", "--raw", "--no-abbrev", "--", *RECORD_DIRS,
+        input=shas,
+    )  # fmt: skip
+    raws: dict[str, list[tuple[list[str], str]]] = {}
+    current = ""
+    for line in proc.stdout.splitlines():
+        if line.startswith("::"):
+            meta, _, path = line.partition("\t")
+            n = len(meta) - len(meta.lstrip(":"))
+            parts = meta.lstrip(":").split()
+            raws.setdefault(current, []).append((parts[n + 1 : 2 * n + 2], path))
+        elif line.strip():
+            current = line.strip()
+    blobs = _Blobs(root)
+    out: list[Change] = []
+    try:
+        for c in commits:
+            for ids, path in raws.get(c.sha, []):
+                rec = record_of(path)
+                if rec is None or (record is not None and rec[1] != record):
+                    continue
+                result = blobs.get(ids[-1], path)
+                sides = [blobs.get(b, path) for b in ids[:-1]]
+                versions = [*sides, result]
+                if any(v is None and b != _ZERO for v, b in zip(versions, ids, strict=True)):
+                    out += _from_diff(c, rec[1], [], sensitive, "a version is not valid TOML")
+                    continue
+                own = diff(sides[0], result)
+                for other in sides[1:]:
+                    theirs = {ch.path for ch in diff(other, result)}
+                    own = [ch for ch in own if ch.path in theirs]
+                out += [
+                    Change(
+                        x.commit, x.when, x.author, x.email, x.signature, x.record, x.field,
+                        x.old, x.new, x.change, "merge",
+                    )
+                    for x in _from_diff(c, rec[1], own, sensitive)
+                ]  # fmt: skip
     finally:
         blobs.close()
     return out
