@@ -519,3 +519,18 @@ def test_a_merge_lists_only_what_it_changed_itself(clean: Path) -> None:
     assert {(r.record, r.field, r.source) for r in rows} == {("P-0002", "conflicts", "merge")}
     assert rows[0].change.startswith("added")
     assert audit.check(clean, since="base").breaches == []
+
+
+def test_privacy_message_values_are_breaches_when_quoted(clean: Path) -> None:
+    _write(clean, "P-0001", support_mode="direct")
+    git(
+        clean,
+        "commit",
+        "-qm",
+        "P-0001: support_mode (none) -> direct\n\nParticipant: P-0001\nChanged: support_mode",
+    )
+    assert audit.check(clean, since="base").breaches == []
+    res = audit.check(
+        clean, since="base", settings={"privacy": {"message_values": ["support_mode"]}}
+    )
+    assert [b.problem for b in res.breaches] == ["the message holds the value of a sensitive field"]
