@@ -718,7 +718,8 @@ def _check_commit(
                         f"{', …' if len(ids) > 5 else ''}); one record per commit")  # fmt: skip
         return problems + _message_breaches(c.message, texts, secrets)
     kind, rid, old, new, a, b = versions[0]
-    if not re.fullmatch(re.escape(rid) + r": \S.*", msg.subject):
+    head, sep, what = msg.subject.partition(": ")
+    if head != rid or not sep or not what.strip() or what[0].isspace():
         problems.append(f"subject is not `{rid}: <what changed>`")
     elif len(msg.subject) > SUBJECT_MAX:
         problems.append(f"subject is longer than {SUBJECT_MAX} characters")
