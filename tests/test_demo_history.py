@@ -130,7 +130,7 @@ def test_fast_import_makes_the_commits_caseload_save_makes(
             assert res.participant.data == d
         else:
             cl = load_for_edit(slow, pid)
-            caseload.save(cl, cl.get(pid), step.data)
+            caseload.save(cl, caseload.read_participant(cl, pid), step.data)
 
     fmt = "--format=%an <%ae> %aI %cn <%ce> %cI%n%B"
     assert git(fast, "log", fmt, "--", "participants") == git(

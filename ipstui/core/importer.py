@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import tomllib
 import unicodedata
@@ -421,7 +422,7 @@ def plan(
     out = Plan(problems=problems)
     if problems and any(p.column == 0 for p in problems):
         return out  # without the required columns, every row would say the same
-    taken = {x.casefold() for x in (*cl.participants, *cl.known_ids)}
+    taken = {x.casefold() for x in (*cl.participants, *cl.known_ids, *_ids_in_use(cl.root))}
     in_file: dict[str, int] = {}
     col_of = {f: i for i, f in columns.items() if f}
     for rownum, cells in body:
@@ -474,6 +475,18 @@ def plan(
     out.records = built
     out.problems.sort(key=lambda p: (p.row, p.column))
     return out
+
+
+def _ids_in_use(root: Path) -> set[str]:
+    """Ids of the files in participants/ and of those git tracks there (a file deleted
+    but not committed still holds its id)."""
+    from ipstui.core import gitio
+
+    pdir = root / "participants"
+    names = set(os.listdir(pdir)) if pdir.is_dir() else set()
+    tracked = gitio.git(root, "ls-files", "-z", "--", "participants", check=False).stdout
+    names |= {Path(x).name for x in tracked.split("\0") if x}
+    return {n[:-5] for n in names if n.endswith(".toml")}
 
 
 def _next_id(used: Iterable[str], prefix: str = "P-") -> str:
@@ -545,13 +558,13 @@ def run(plan_: Plan, cl: Caseload, progress: Any = None) -> list[tuple[str, str]
     return made
 
 
-def run_cli(root: Path, args: Any, today: date) -> int:
-    """`ipstui import FILE [--map MAP] [--dry-run]`: problems to stderr (exit 1), else
-    the planned rows (dry run) or one line per committed participant."""
+def run_cli(svc: Any, args: Any, today: date) -> int:
+    """`ipstui import FILE [--map MAP] [--dry-run] | --template OUT`, on the caseload of
+    the service `svc`: problems to stderr (exit 1), else the planned rows (dry run) or
+    one line per committed participant."""
     import sys
 
-    from ipstui.core.caseload import load_for_edit
-
+    root = svc.root
     if args.template:
         from ipstui.core.export import check_output
 
@@ -561,7 +574,7 @@ def run_cli(root: Path, args: Any, today: date) -> int:
         return 0
     if not args.file:
         raise CaseloadError("name the file to import (FILE.csv or FILE.xlsx), or use --template")
-    cl = load_for_edit(root, None)
+    cl = svc.load_for_edit()
     path = Path(args.file)
     p = plan(path, cl, today=today, map_path=Path(args.map) if args.map else None)
     if p.problems:

@@ -35,11 +35,7 @@ from textual.widgets import (
     TextArea,
 )
 
-from ipstui.core import edits
-from ipstui.core.audit import signatures
-from ipstui.core.caseload import Caseload, SaveResult, StaleEdit, validate_data
 from ipstui.core.changes import diff
-from ipstui.core.history import Revision, history, show_value
 from ipstui.core.model import (
     DISCLOSURE,
     PHASE_LABELS,
@@ -51,6 +47,7 @@ from ipstui.core.model import (
     Participant,
 )
 from ipstui.core.rules import DUE_SOON, OVERDUE, Deadline, deadlines
+from ipstui.core.service import Caseload, Revision, SaveResult, StaleEdit, show_value
 from ipstui.ui.screens.forms import (
     CLOSURE_REASON_LABELS,
     CONTACT_KIND_LABELS,
@@ -788,7 +785,7 @@ class ParticipantScreen(Screen[None]):
             # The reason is asked next; validate with a stand-in closure meanwhile.
             check["closure"] = {"on": self.today, "reason": "other"}
             check.pop("suspension", None)
-        problems = validate_data(cl, check)
+        problems = self.app.service.validate_data(cl, check)
         if problems:
             self._show_problems([x.message for x in problems])
             self.notify("Not saved: the record would not be valid (see Details)", severity="error")
@@ -812,7 +809,7 @@ class ParticipantScreen(Screen[None]):
         self._submitted = data
         self._run(
             "Save details",
-            edits.set_data,
+            self.app.service.set_data,
             p,
             data,
             on_done=lambda r: self.show_participant(r.participant, reset=True),
@@ -901,7 +898,7 @@ class ParticipantScreen(Screen[None]):
             if result:
                 self._run(
                     "Contact",
-                    edits.add_contact,
+                    self.app.service.add_contact,
                     self.pid,
                     kind=result["kind"],
                     on=result["on"],
@@ -917,7 +914,7 @@ class ParticipantScreen(Screen[None]):
             if result:
                 self._run(
                     "Job",
-                    edits.add_job,
+                    self.app.service.add_job,
                     self.pid,
                     employer=result["employer"],
                     start=result["start"],
@@ -956,7 +953,7 @@ class ParticipantScreen(Screen[None]):
             if result:
                 self._run(
                     "End job",
-                    edits.end_job,
+                    self.app.service.end_job,
                     self.pid,
                     index,
                     end=result["end"],
@@ -970,7 +967,7 @@ class ParticipantScreen(Screen[None]):
             if result:
                 self._run(
                     "Task",
-                    edits.add_task,
+                    self.app.service.add_task,
                     self.pid,
                     due=result["due"],
                     what=result["what"],
@@ -990,7 +987,7 @@ class ParticipantScreen(Screen[None]):
         if "done_on" in (p.data.get("tasks") or [])[index]:
             self.notify("That task is already done", severity="warning")
             return
-        self._run("Task done", edits.complete_task, self.pid, index, on=self.today)
+        self._run("Task done", self.app.service.complete_task, self.pid, index, on=self.today)
 
     def action_suspend(self) -> None:
         p = self.participant
@@ -1007,7 +1004,7 @@ class ParticipantScreen(Screen[None]):
             if result:
                 self._run(
                     "Suspend",
-                    edits.suspend,
+                    self.app.service.suspend,
                     self.pid,
                     since=result["since"],
                     reason=result["reason"],
@@ -1016,7 +1013,7 @@ class ParticipantScreen(Screen[None]):
         self.app.push_screen(SuspendForm(self.today), done)
 
     def action_resume(self) -> None:
-        self._run("Resume", edits.resume, self.pid)
+        self._run("Resume", self.app.service.resume, self.pid)
 
     def action_decide(self) -> None:
         p = self.participant
@@ -1036,7 +1033,7 @@ class ParticipantScreen(Screen[None]):
                 conflicts.pop(name, None)
             if not conflicts:
                 data.pop("conflicts", None)
-            self._run("Decide", edits.set_data, self.participant, data)
+            self._run("Decide", self.app.service.set_data, self.participant, data)
 
         self.app.push_screen(ConflictForm(dict(p.data.get("conflicts") or {}), p.data), done)
 
@@ -1124,8 +1121,8 @@ class ParticipantScreen(Screen[None]):
         if cl is None:
             return
         try:
-            revisions = history(cl.root, self.pid)
-            signed = signatures(cl.root, (r.commit for r in revisions))
+            revisions = self.app.service.history(self.pid)
+            signed = self.app.service.signatures(r.commit for r in revisions)
         except Exception as exc:  # noqa: BLE001 — shown in the tab, never fatal
             self.app.call_from_thread(self._history_failed, str(exc))
             return
