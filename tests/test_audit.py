@@ -254,7 +254,33 @@ def test_signature_status_good_unknown_bad_unsigned(
     assert forged in bad and len(bad) == res.checked
 
 
-# --------------------------------------------------------------------------- check
+def test_ssh_signatures_good_unknown_and_never_reported_unsigned(
+    history: Path, tmp_path: Path
+) -> None:
+    """SSH signing with a throw-away key. Without gpg.ssh.allowedSignersFile git itself
+    says N (unsigned) for a signed commit; the audit says unknown key instead."""
+    if shutil.which("ssh-keygen") is None:
+        pytest.skip("ssh-keygen is not installed, so SSH-signed commits cannot be made")
+    key = tmp_path / "key"
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "anna@example.org", "-f", str(key)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    git(history, "config", "gpg.format", "ssh")
+    git(history, "config", "user.signingkey", str(key) + ".pub")
+    with as_author(*ANNA, "2026-11-12"):
+        git(history, "commit", "-q", "-S", "--allow-empty", "-m", "signed with ssh")
+    signed = git(history, "rev-parse", "HEAD").strip()
+    assert git(history, "log", "-1", "--format=%G?").strip() == "N"  # git's own answer
+    assert audit.signatures(history, [signed]) == {signed: "unknown key"}
+    allowed = tmp_path / "allowed_signers"
+    allowed.write_text(f"anna@example.org {(tmp_path / 'key.pub').read_text()}")
+    git(history, "config", "gpg.ssh.allowedSignersFile", str(allowed))
+    assert audit.signatures(history, [signed]) == {signed: "good"}
+    rows = audit.audit(history)
+    assert {r.signature for r in rows} == {"unsigned"}  # the signed commit changed no record
+    first = git(history, "rev-list", "--max-parents=0", "HEAD").strip()
+    assert audit.signatures(history, [first, signed]) == {first: "unsigned", signed: "good"}
 
 
 def _write(root: Path, pid: str, **changes: object) -> None:

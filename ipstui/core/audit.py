@@ -36,6 +36,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 from collections.abc import Iterable, Iterator, Mapping
@@ -57,7 +58,9 @@ from ipstui.core.model import (
 
 SIGNATURES: dict[str, str] = {
     "G": "good",
-    "U": "good",  # a good signature whose key's validity git cannot establish
+    # A good signature by a key git cannot vouch for: not trusted in gpg, or not in
+    # gpg.ssh.allowedSignersFile for SSH. Whoever holds such a key could have made it.
+    "U": "unknown key",
     "B": "bad",
     "X": "expired",
     "Y": "expired key",
@@ -157,10 +160,18 @@ def parse_message(text: str) -> Message:
     return Message(subject, tuple(x for x in rest.split("\n") if x.strip()), trailers)
 
 
+def verify_config(root: Path) -> list[str]:
+    """git options for reading signatures. Without `gpg.ssh.allowedSignersFile` git
+    reports an SSH-signed commit as unsigned (`%G?` = N); an empty list of allowed
+    signers makes it say "good signature, unknown key" (U) instead, which is the truth."""
+    proc = gitio.git(root, "config", "--get", "gpg.ssh.allowedSignersFile", check=False)
+    return [] if proc.stdout.strip() else ["-c", f"gpg.ssh.allowedSignersFile={os.devnull}"]
+
+
 def _log(root: Path, args: list[str]) -> Iterator[Commit]:
     """Stream `git log` with the audit format (and `--raw` lines when in `args`): each
     commit is parsed as soon as git has printed it, so Python's work overlaps git's."""
-    cmd = ["git", "-C", str(root), "log", f"--format={_FORMAT}", *args]
+    cmd = ["git", "-C", str(root), *verify_config(root), "log", f"--format={_FORMAT}", *args]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=gitio._env())
     assert proc.stdout is not None and proc.stderr is not None
     buf = b""
@@ -804,7 +815,7 @@ def signatures(root: Path, commits: Iterable[str]) -> dict[str, str]:
     if not shas:
         return {}
     proc = gitio.git(
-        root, "log", "--no-walk=unsorted", "--stdin", "--format=%H %G?",
+        root, *verify_config(root), "log", "--no-walk=unsorted", "--stdin", "--format=%H %G?",
         input="\n".join(shas) + "\n", check=False,
     )  # fmt: skip
     out = {}
