@@ -555,7 +555,8 @@ def render(changes: list[Change], fmt: str) -> str:
         # One object per line: readable, and json's C encoder (indent= is pure Python).
         if not changes:
             return "[]\n"
-        rows = ",\n".join(json.dumps(c.to_json(), ensure_ascii=False) for c in changes)
+        encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per row
+        rows = ",\n".join(encode(c.to_json()) for c in changes)
         return "[\n" + rows + "\n]\n"
     if fmt == "csv":
         buf = io.StringIO()
