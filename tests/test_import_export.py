@@ -224,7 +224,7 @@ def test_missing_required_column_and_unknown_map_field(caseload_dir: Path, tmp_p
     ]
     m = tmp_path / "m.toml"
     m.write_text('[columns]\n"Telefono" = "phone"\n')
-    with pytest.raises(importer.ImportError_, match="unknown field 'phone'"):
+    with pytest.raises(importer.ImportFileError, match="unknown field 'phone'"):
         importer.plan(f, load_for_edit(caseload_dir, None), today=date(2026, 11, 30), map_path=m)
 
 

@@ -127,7 +127,7 @@ _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 SKIP = "-"
 
 
-class ImportError_(CaseloadError):
+class ImportFileError(CaseloadError):
     """The file or the map cannot be read at all (one line)."""
 
 
@@ -177,7 +177,7 @@ def _header_table() -> dict[str, str]:
 
 def read_rows(path: Path) -> tuple[list[Any], list[tuple[int, list[Any]]]]:
     """(header cells, [(row number, cells)]) of a CSV or XLSX file; empty rows left out.
-    ImportError_ when the file cannot be read."""
+    ImportFileError when the file cannot be read."""
     suffix = path.suffix.casefold()
     try:
         if suffix in (".xlsx", ".xlsm"):
@@ -185,13 +185,13 @@ def read_rows(path: Path) -> tuple[list[Any], list[tuple[int, list[Any]]]]:
         elif suffix in (".csv", ".txt", ".tsv"):
             rows = _csv_rows(path)
         else:
-            raise ImportError_(f"{path.name}: not a .csv or .xlsx file")
+            raise ImportFileError(f"{path.name}: not a .csv or .xlsx file")
     except OSError as exc:
-        raise ImportError_(f"{path}: {exc.strerror or exc}") from None
+        raise ImportFileError(f"{path}: {exc.strerror or exc}") from None
     numbered = [(i, r) for i, r in enumerate(rows, start=1)]
     numbered = [(i, r) for i, r in numbered if any(_present(c) for c in r)]
     if not numbered:
-        raise ImportError_(f"{path.name}: the file is empty")
+        raise ImportFileError(f"{path.name}: the file is empty")
     (_, header), *body = numbered
     return list(header), body
 
@@ -206,7 +206,7 @@ def _csv_rows(path: Path) -> list[list[Any]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ImportError_(
+        raise ImportFileError(
             f"{path.name}:{line}:1: not UTF-8 text; save the file as CSV UTF-8"
         ) from None
     first = text.split("\n", 1)[0]
@@ -221,9 +221,9 @@ def _xlsx_rows(path: Path) -> list[list[Any]]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise ImportError_(f"{path.name}: not a readable .xlsx workbook ({exc})") from None
+        raise ImportFileError(f"{path.name}: not a readable .xlsx workbook ({exc})") from None
     except Exception as exc:  # noqa: BLE001 — zipfile.BadZipFile and other corrupt files
-        raise ImportError_(f"{path.name}: not a readable .xlsx workbook ({exc})") from None
+        raise ImportFileError(f"{path.name}: not a readable .xlsx workbook ({exc})") from None
     try:
         ws = wb.worksheets[0]
         return [list(r) for r in ws.iter_rows(values_only=True)]
@@ -273,21 +273,21 @@ def _text(value: Any) -> str:
 
 def load_map(path: Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     """`[columns]` (normalised header → field or "-") and `[values.<field>]` of a map
-    file. ImportError_ for a file that is not TOML or names an unknown field."""
+    file. ImportFileError for a file that is not TOML or names an unknown field."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ImportError_(f"{path}: cannot read the map ({exc})") from None
+        raise ImportFileError(f"{path}: cannot read the map ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ImportError_(f"{path.name}: not valid TOML: {exc}") from None
+        raise ImportFileError(f"{path.name}: not valid TOML: {exc}") from None
     columns = data.get("columns", {})
     values = data.get("values", {})
     if not isinstance(columns, dict) or not isinstance(values, dict):
-        raise ImportError_(f"{path.name}: [columns] and [values.<field>] must be tables")
+        raise ImportFileError(f"{path.name}: [columns] and [values.<field>] must be tables")
     out: dict[str, str] = {}
     for header, target in columns.items():
         if target != SKIP and target not in HEADERS:
-            raise ImportError_(
+            raise ImportFileError(
                 f"{path.name}: column {header!r} maps to unknown field {target!r}; "
                 f'fields: {", ".join(HEADERS)} (or "-" to skip)'
             )
@@ -295,7 +295,7 @@ def load_map(path: Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     vmaps: dict[str, dict[str, str]] = {}
     for fieldname, table in values.items():
         if fieldname not in HEADERS or not isinstance(table, dict):
-            raise ImportError_(f"{path.name}: [values.{fieldname}] names no known field")
+            raise ImportFileError(f"{path.name}: [values.{fieldname}] names no known field")
         vmaps[fieldname] = {normalize_header(k): str(v) for k, v in table.items()}
     return out, vmaps
 
@@ -414,7 +414,7 @@ def plan(
     map_path: Path | None = None,
 ) -> Plan:
     """Read `path` and build every participant it describes, checking everything; writes
-    nothing. ImportError_ when the file or the map cannot be read at all."""
+    nothing. ImportFileError when the file or the map cannot be read at all."""
     name = path.name
     extra, vmaps = load_map(map_path) if map_path is not None else ({}, {})
     header, body = read_rows(path)
