@@ -172,3 +172,12 @@ def test_employer_files_are_created_before_the_jobs_that_name_them(tmp_path: Pat
         ).returncode
         == 0
     )
+
+
+def test_stamps_stay_within_the_working_day_and_in_order() -> None:
+    day = date(2026, 11, 3)
+    steps = [demo_history.Step(day, 1, i, "participants/P-1.toml", "anna", {}) for i in range(500)]
+    steps.append(demo_history.Step(date(2026, 11, 4), 1, 500, "participants/P-1.toml", "anna", {}))
+    when = demo_history.stamps(steps)
+    assert when == sorted(when) and len(set(when)) == len(when)
+    assert all(w.date() == s.on and 9 <= w.hour < 18 for w, s in zip(when, steps, strict=True))

@@ -387,15 +387,20 @@ def _zone() -> Any:
 
 
 def stamps(steps: list[Step]) -> list[datetime]:
-    """A time of day for each step: DAY_START, then STEP_MINUTES apart within a day."""
+    """A time of day for each step: DAY_START, then STEP_MINUTES apart within a day (closer
+    together on a day so busy that the steps would run past 18:00), in the team's zone."""
     tz = _zone()
+    per_day: dict[date, int] = {}
+    for s in steps:
+        per_day[s.on] = per_day.get(s.on, 0) + 1
     out: list[datetime] = []
     n = 0
     prev: date | None = None
     for s in steps:
         n = n + 1 if s.on == prev else 0
         prev = s.on
-        out.append(datetime.combine(s.on, DAY_START, tz) + timedelta(minutes=STEP_MINUTES * n))
+        gap = min(STEP_MINUTES * 60, (9 * 3600) // per_day[s.on])
+        out.append(datetime.combine(s.on, DAY_START, tz) + timedelta(seconds=gap * n))
     return out
 
 
