@@ -169,7 +169,17 @@ def erase(root: Path, p: ErasePlan, *, today: date, request: str = "") -> EraseR
     """Rewrite the history without the participant's file, verify, record. EraseRefused
     when the repository is not in a plain state; CaseloadError when the rewrite or the
     verification fails (the message says what is left)."""
+    from ipstui.core.caseload import caseload_lock
+
+    # Under the caseload's save lock: no save or sync of this caseload (the app in
+    # another terminal, a cron job) can commit in the middle of the rewrite.
+    with caseload_lock(_git_dir(root)):
+        return _erase_locked(root, p, today=today, request=request)
+
+
+def _erase_locked(root: Path, p: ErasePlan, *, today: date, request: str) -> EraseResult:
     check_state(root)
+    p = plan(root, p.pid)  # again, under the lock: a save may have landed since the dry run
     if not p.commits:
         raise CaseloadError(f"{p.pid} is in no commit of this repository; nothing to erase")
     who = gitio.identity(root)
