@@ -576,13 +576,28 @@ def run_cli(svc: Any, args: Any, today: date) -> int:
         raise CaseloadError("name the file to import (FILE.csv or FILE.xlsx), or use --template")
     cl = svc.load_for_edit()
     path = Path(args.file)
-    p = plan(path, cl, today=today, map_path=Path(args.map) if args.map else None)
+    map_path = Path(args.map) if args.map else None
+    if not args.dry_run:
+        if cl.repo is None:
+            raise CaseloadError(f"{root} is not a git repository; importing needs git")
+        from ipstui.core.caseload import caseload_lock
+
+        # The whole import under the caseload's save lock (re-entrant for each save):
+        # no `ipstui new` elsewhere can take an id between the plan and its commit.
+        with caseload_lock(cl.repo.git_dir):
+            return _report(plan(path, cl, today=today, map_path=map_path), cl, dry_run=False)
+    return _report(plan(path, cl, today=today, map_path=map_path), cl, dry_run=True)
+
+
+def _report(p: Plan, cl: Caseload, *, dry_run: bool) -> int:
+    import sys
+
     if p.problems:
         for problem in p.problems:
             print(visible(str(problem)), file=sys.stderr)
         print(f"{len(p.problems)} problem(s); nothing was imported", file=sys.stderr)
         return 1
-    if args.dry_run:
+    if dry_run:
         for rownum, data in p.records:
             print(
                 visible(
