@@ -560,3 +560,21 @@ def test_privacy_message_values_are_breaches_when_quoted(clean: Path) -> None:
         clean, since="base", settings={"privacy": {"message_values": ["support_mode"]}}
     )
     assert [b.problem for b in res.breaches] == ["the message holds the value of a sensitive field"]
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "shown"),
+    [
+        ("disclosure", "undecided -> yes", "changed"),
+        ("suspension", "added (relapse)", "added"),
+        ("suspension", "removed", "removed"),
+        ("suspension.reason", "relapse -> other", "changed"),
+        ("closure", "added (moved)", "added (moved)"),
+        ("phase", "plan -> job_search", "plan -> job_search"),
+        ("contacts[3]", "added (phone, 2026-11-03)", "added (phone, 2026-11-03)"),
+    ],
+)
+def test_sensitive_values_hidden_whatever_the_message_says(
+    field: str, text: str, shown: str
+) -> None:
+    assert audit._hide(field, text, audit.SENSITIVE) == shown

@@ -299,12 +299,19 @@ def sensitive_fields(settings: Mapping[str, Any] | None) -> frozenset[str]:
     return SENSITIVE | {str(x) for x in extra}
 
 
-def _is_sensitive(fieldname: str, sensitive: frozenset[str]) -> bool:
+def _hide(fieldname: str, text: str, sensitive: frozenset[str]) -> str:
+    """`text` as the reviewer may see it: "changed" for a sensitive field (or one inside
+    it); for a table holding one (`suspension` holds `suspension.reason`) only what
+    happened to it, without the values in parentheses."""
     top = fieldname.partition("[")[0].partition(".")[0]
     if not any(s == top or s.startswith(top + ".") for s in sensitive):
-        return False
+        return text
     plain = re.sub(r"\[\d+\]", "", fieldname)
-    return any(plain == s or plain.startswith(s + ".") for s in sensitive)
+    if any(plain == s or plain.startswith(s + ".") for s in sensitive):
+        return "changed"
+    if any(s.startswith(plain + ".") for s in sensitive):
+        return "changed" if " -> " in text else text.split(" (", 1)[0]
+    return text
 
 
 def _split_change(text: str) -> tuple[str | None, str | None]:
@@ -320,9 +327,8 @@ def _from_message(c: Commit, msg: Message, record: str, sensitive: frozenset[str
         m = _BODY_LINE.match(line)
         if not m:
             continue
-        fieldname, text = m.group(1), m.group(2)
-        if _is_sensitive(fieldname, sensitive):
-            text = "changed"
+        fieldname = m.group(1)
+        text = _hide(fieldname, m.group(2), sensitive)
         old, new = _split_change(text)
         out.append(
             Change(c.sha, c.when, c.author, c.email, c.signature, record, fieldname, old, new, text)
@@ -340,9 +346,7 @@ def _from_diff(
 ) -> list[Change]:
     out = []
     for ch in changes:
-        text = body_line(ch).partition(": ")[2]
-        if _is_sensitive(ch.field, sensitive):
-            text = "changed"
+        text = _hide(ch.field, body_line(ch).partition(": ")[2], sensitive)
         old, new = _split_change(text)
         out.append(
             Change(
