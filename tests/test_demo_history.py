@@ -26,19 +26,39 @@ def _sample() -> tuple[list[dict], date, dict]:
     return [storage.read_file(f)[0] for f in files], settings[AS_OF_KEY], settings
 
 
-def test_every_step_is_a_valid_record_written_as_storage_writes_it(tmp_path: Path) -> None:
-    people, as_of, _ = _sample()
+def _employers() -> list[dict]:
+    return [storage.read_file(f)[0] for f in sorted((SAMPLE_DIR / "employers").glob("*.toml"))]
+
+
+def test_every_step_is_a_valid_record_written_as_the_app_writes_it(tmp_path: Path) -> None:
+    from ipstui.core import employers
+
+    people, as_of, settings = _sample()
+    emps = _employers()
     root = make_demo(tmp_path / "demo", today=as_of)  # any caseload with the sample's team
     cl = load_for_edit(root, None)
-    steps = demo_history.sample_steps(people, [], as_of)
+    steps = demo_history.sample_steps(people, emps, as_of)
     texts = demo_history.TextCache()
     assert not [s for s in steps if s.rank == demo_history.R_FIXUP]  # the steps explain it all
     last: dict[str, dict] = {}
     for s in steps:
-        assert texts.dumps(s.data) == storage.dumps(s.data), s.record
-        assert validate_data(cl, s.data) == [], (s.record, s.on)
+        text = demo_history.text_for(s, texts)
+        if s.record.startswith("employers/"):
+            assert text == employers.dumps(s.data)
+            assert employers.check(s.data, s.record, text, settings["team"]) == [], s.record
+        else:
+            assert text == storage.dumps(s.data), s.record
+            assert validate_data(cl, s.data) == [], (s.record, s.on)
         last[s.record] = s.data
-    assert last == {f"participants/{p['id']}.toml": p for p in people}
+    want = {f"participants/{p['id']}.toml": p for p in people}
+    want.update({f"employers/{e['id']}.toml": e for e in emps})
+    assert last == want
+    # An employer exists before the first job or contact that names it.
+    created = {s.record: s.on for s in steps if s.rank == demo_history.R_CREATE}
+    for p in people:
+        for j in p.get("jobs", []):
+            if "employer_id" in j:
+                assert created[f"employers/{j['employer_id']}.toml"] <= j["start"]
 
 
 def test_steps_are_in_date_order_by_team_members_within_each_record() -> None:
@@ -142,9 +162,9 @@ def test_fast_import_makes_the_commits_caseload_save_makes(
 def test_employer_files_are_created_before_the_jobs_that_name_them(tmp_path: Path) -> None:
     sample = tmp_path / "sample"
     shutil.copytree(SAMPLE_DIR, sample)
-    shutil.rmtree(sample / "participants")
-    (sample / "participants").mkdir()
-    (sample / "employers").mkdir()
+    for folder in ("participants", "employers"):
+        shutil.rmtree(sample / folder, ignore_errors=True)
+        (sample / folder).mkdir()
     (sample / "employers" / "E-0001.toml").write_text(
         'schema = 1\nid = "E-0001"\nname = "Forno Navile"\nnotes = ""\n\n'
         '[[contacts]]\non = 2026-10-20\nby = "mette"\nface_to_face = true\n'

@@ -154,6 +154,8 @@ def participant_steps(target: Mapping[str, Any], as_of: date, seq0: int = 0) -> 
         "referred_on": target.get("referred_on"),
         "notes": "",
     }
+    # Keys the file holds empty (`jobs = []`) were there from the start: no step fills them.
+    created.update({k: v for k, v in target.items() if v == [] and k not in created})
     b.plan(referred, R_CREATE, spec, {k: v for k, v in created.items() if v is not None})
 
     # Milestones a contact completes are set with it (as edits.add_contact does).
@@ -405,14 +407,24 @@ def stamps(steps: list[Step]) -> list[datetime]:
 
 
 def message_for(step: Step, old: Mapping[str, Any] | None) -> str:
-    """The commit message `caseload.save` would write for this step."""
+    """The commit message a save would write for this step (`changes.commit_message`
+    for a participant, `employers.commit_message` for an employer)."""
     rid = step.record.rsplit("/", 1)[1][: -len(".toml")]
-    message, _ = commit_message(rid, old, step.data)
     if step.record.startswith("employers/"):
-        message = message.replace(f"\nParticipant: {rid}\n", f"\nEmployer: {rid}\n")
-        if old is None:
-            message = message.replace(f"{rid}: new participant", f"{rid}: new employer", 1)
+        from ipstui.core import employers
+
+        return employers.commit_message(rid, old, step.data)
+    message, _ = commit_message(rid, old, step.data)
     return message
+
+
+def text_for(step: Step, texts: TextCache) -> str:
+    """The file as the app writes it (`employers.dumps` for an employer)."""
+    if step.record.startswith("employers/"):
+        from ipstui.core import employers
+
+        return employers.dumps(step.data)
+    return texts.dumps(step.data)
 
 
 def _ident(team: Mapping[str, Any], key: str, fallback: tuple[str, str]) -> tuple[str, str]:
@@ -465,7 +477,7 @@ def fast_import_stream(
     for step, at in zip(steps, when, strict=True):
         old = versions.get(step.record)
         name, email = _ident(team, step.author, fallback)
-        text = texts.dumps(step.data).encode("utf-8")
+        text = text_for(step, texts).encode("utf-8")
         yield commit(name, email, at, message_for(step, old), {step.record: text})
         versions[step.record] = step.data
 
