@@ -38,11 +38,11 @@ def test_every_step_is_a_valid_record_written_as_the_app_writes_it(tmp_path: Pat
     root = make_demo(tmp_path / "demo", today=as_of)  # any caseload with the sample's team
     cl = load_for_edit(root, None)
     steps = demo_history.sample_steps(people, emps, as_of)
-    texts = demo_history.TextCache()
+    texts, etexts = demo_history.TextCache(), demo_history.TextCache(employers.dumps)
     assert not [s for s in steps if s.rank == demo_history.R_FIXUP]  # the steps explain it all
     last: dict[str, dict] = {}
     for s in steps:
-        text = demo_history.text_for(s, texts)
+        text = demo_history.text_for(s, texts, etexts)
         if s.record.startswith("employers/"):
             assert text == employers.dumps(s.data)
             assert employers.check(s.data, s.record, text, settings["team"]) == [], s.record
