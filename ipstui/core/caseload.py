@@ -421,14 +421,23 @@ def _head_and_blob(root: Path, spec_path: str) -> tuple[str | None, str | None]:
     )
 
 
-def _case_twin(root: Path, pid: str) -> str | None:
-    """An existing participant id equal to `pid` ignoring case, but not equal."""
-    pdir = root / PARTICIPANTS_DIR
-    try:
-        names = os.listdir(pdir)
-    except OSError:
-        return None
+def _case_twin(root: Path, pid: str, head: str | None) -> str | None:
+    """An existing participant id equal to `pid` ignoring case, but not equal: a file on
+    disk, or an entry in the index or in HEAD (a file deleted by hand but still
+    committed would otherwise get a case twin committed next to it)."""
     want = pid.casefold()
+    names: list[str] = []
+    try:
+        names += os.listdir(root / PARTICIPANTS_DIR)
+    except OSError:
+        pass
+    args = ["ls-files", "-z"]
+    if head is not None:
+        args.append("--with-tree=HEAD")
+    proc = gitio.git(
+        root, *args, "--", f":(icase){PARTICIPANTS_DIR}/{pid}.toml", check=False, binary=True
+    )
+    names += [os.path.basename(n.decode("utf-8", "replace")) for n in proc.stdout.split(b"\0") if n]
     for name in names:
         if name.endswith(".toml") and name[:-5] != pid and name[:-5].casefold() == want:
             return name[:-5]
@@ -500,7 +509,7 @@ def transact(
                 # Deleted by hand but not committed: a new person must not continue the
                 # old one's file and history.
                 raise UncommittedFile(rel)
-            twin = _case_twin(cl.root, pid)
+            twin = _case_twin(cl.root, pid, head)
             if twin is not None:
                 raise EditRefused(
                     f"participant {twin} already exists and ids must differ in more than "

