@@ -6,6 +6,11 @@ ones (sequencer, links inside the caseload, skip-worktree)."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,3 +123,41 @@ def test_a_case_twin_in_head_or_the_index_is_refused(
     res = run(*NEW, "--id", new_id, "--name", "Twin", root=cl)
     assert_refused(res, existing, "already exists")
     assert state(cl) == before
+
+
+# ------------------------------------------------- 2. SIGINT to ipstui alone
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("contact", "P-0001", "--kind", "phone", "--by", "anna"), (*NEW, "--name", "Cleo")],
+    ids=["contact (commit)", "new (add, then commit)"],
+)
+def test_sigint_to_ipstui_alone_leaves_no_git_lock(
+    cl: Path, run: Callable[..., Result], tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    started = tmp_path / "hook-started"
+    _hook(cl, f"touch '{started}'\nsleep 3\n")
+    head = git(cl, "rev-parse", "HEAD")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ipstui", *args, "-C", str(cl), "--today", TODAY],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # git is not in our process group: only ipstui is signalled
+    )
+    deadline = time.monotonic() + 30
+    while not started.exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the pre-commit hook never started"
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (out, err)
+    assert "Traceback" not in err
+    locks = {p.name for p in (cl / ".git").iterdir() if p.name.endswith(".lock")}
+    assert locks <= {"ipstui.lock"}, "git was stopped, not killed: no index.lock left"
+    assert git(cl, "rev-parse", "HEAD") == head
+    assert git(cl, "status", "--porcelain", "--untracked-files=all") == ""
+    (cl / ".git" / "hooks" / "pre-commit").unlink()
+    assert contact(run, cl).code == 0, "the next edit goes through"

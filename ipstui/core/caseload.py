@@ -562,8 +562,8 @@ def _write_and_commit(
     """Write `raw`, commit exactly `rel`, verify HEAD holds it; undo on any failure."""
     path = root / rel
     gitio.wait_index_lock(repo.git_dir)
-    storage.atomic_write(path, raw)
     try:
+        storage.atomic_write(path, raw)
         gitio.commit(root, [rel], message, add=previous is None, git_dir=repo.git_dir)
     except gitio.GitError as exc:
         _undo(root, rel, head, None, written=raw, previous=previous)
@@ -571,8 +571,9 @@ def _write_and_commit(
             raise EditRefused(f"{exc}; nothing was saved") from None
         raise SaveFailed(f"git refused the commit, nothing was saved: {exc}") from None
     except BaseException:
-        # Interrupted (ctrl+c): keep a commit that landed whole, else put everything back,
-        # so the work tree never disagrees with HEAD.
+        # Interrupted (ctrl+c, or SIGINT to ipstui alone): git was stopped and waited for
+        # (gitio._stop), so no lock is left. Keep a commit that landed whole, else put
+        # everything back, so the work tree never disagrees with HEAD.
         new_head, new_blob = _head_and_blob(root, repo.prefix + rel)
         if new_head is None or new_head == head or not view.matches(new_blob, raw):
             _undo(root, rel, head, new_head, written=raw, previous=previous)

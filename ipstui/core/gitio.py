@@ -17,6 +17,7 @@ an edit can never land in another repository; read-only uses that must honour th
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import time
 from collections.abc import Mapping
@@ -116,16 +117,25 @@ def git(
     exits non-zero and `check`, or when git is not installed."""
     data = input.encode() if isinstance(input, str) else input
     try:
-        proc = subprocess.run(
+        child = subprocess.Popen(
             ["git", "-C", str(root), *args],
-            input=data,
-            capture_output=True,
+            stdin=subprocess.PIPE if data is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             env=env(repo_env=repo_env),
         )
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None
     except NotADirectoryError:
         raise GitError(f"{root} is not a folder") from None
+    except OSError as exc:
+        raise GitError(f"could not run git: {exc.strerror or exc}") from None
+    try:
+        out, err = child.communicate(data)
+    except BaseException:
+        _stop(child)
+        raise
+    proc = subprocess.CompletedProcess(child.args, child.returncode, out, err)
     if not binary:
         proc.stdout = proc.stdout.decode("utf-8", "replace")
         proc.stderr = proc.stderr.decode("utf-8", "replace")
@@ -135,6 +145,40 @@ def git(
         )
         raise GitError(_last_lines(err) or f"git {args[0]} failed (exit {proc.returncode})", err)
     return proc
+
+
+STOP_WAIT = 10.0
+"""Seconds to wait for an interrupted git after each of SIGINT and SIGTERM."""
+
+
+def _stop(child: subprocess.Popen) -> None:
+    """ctrl+c (or any other exception) while git runs. Never SIGKILL it (what
+    `subprocess.run` does): a git killed while it holds `index.lock` leaves the lock
+    behind and the repository unusable. Instead stop it as a terminal's ctrl+c would
+    (SIGINT: git removes its lock files and exits), then SIGTERM, waiting after each,
+    also through further ctrl+c; the caller then checks and undoes what git did."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        if child.poll() is not None:
+            break
+        try:
+            child.send_signal(sig)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + STOP_WAIT
+        while child.poll() is None and time.monotonic() < deadline:
+            try:
+                child.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                break
+            except KeyboardInterrupt:
+                continue
+    # A hook git started may still hold the pipes: close them instead of reading to EOF.
+    for pipe in (child.stdin, child.stdout, child.stderr):
+        if pipe is not None:
+            try:
+                pipe.close()
+            except OSError:
+                pass
 
 
 def _last_lines(text: str, n: int = 3) -> str:
