@@ -122,6 +122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CaseloadError, GitError, ValueError) as exc:
         print(f"ipstui: error: {exc}", file=sys.stderr)
         return EXIT_FAIL
+    except OSError as exc:  # anything the commands did not turn into their own words
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"ipstui: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAIL
     except KeyboardInterrupt:
         return 130
 

@@ -161,3 +161,76 @@ def test_sigint_to_ipstui_alone_leaves_no_git_lock(
     assert git(cl, "status", "--porcelain", "--untracked-files=all") == ""
     (cl / ".git" / "hooks" / "pre-commit").unlink()
     assert contact(run, cl).code == 0, "the next edit goes through"
+
+
+# ------------------------------------------------- 3. OSErrors of a save
+
+
+def _cli(root: Path, *args: str, preexec: Callable[[], None] | None = None):
+    return subprocess.run(
+        [sys.executable, "-m", "ipstui", *args, "-C", str(root), "--today", TODAY],
+        capture_output=True,
+        text=True,
+        preexec_fn=preexec,
+        timeout=120,
+    )
+
+
+def _file_size_limit() -> None:  # in the child: any file written over 64 bytes fails (EFBIG)
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64, 64))
+
+
+@pytest.mark.parametrize(
+    "args", [("contact", "P-0001", "--kind", "phone", "--by", "anna"), (*NEW, "--name", "Cleo")]
+)
+def test_a_write_that_fails_is_one_line_and_nothing_is_saved(
+    cl: Path, args: tuple[str, ...]
+) -> None:
+    # RLIMIT_FSIZE stops root too (chmod would not): the participant file cannot be written.
+    before = state(cl)
+    raw = (cl / "participants" / "P-0001.toml").read_bytes()
+    proc = _cli(cl, *args, preexec=_file_size_limit)
+    assert proc.returncode == 1, (proc.stdout, proc.stderr)
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "could not write participants/P-000" in proc.stderr
+    assert "File too large; nothing was saved" in proc.stderr
+    assert state(cl) == before
+    assert (cl / "participants" / "P-0001.toml").read_bytes() == raw
+
+
+def _lock_is_a_folder(root: Path) -> None:
+    lock = root / ".git" / "ipstui.lock"
+    lock.unlink(missing_ok=True)
+    lock.mkdir()
+
+
+def _read_only_git_dir(root: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root writes into a read-only folder; the lock-is-a-folder case covers it")
+    (root / ".git").chmod(0o555)
+
+
+@pytest.mark.parametrize(
+    "make,words",
+    [(_lock_is_a_folder, "Is a directory"), (_read_only_git_dir, "Permission denied")],
+    ids=["lock path is a folder", "read-only .git (non-root)"],
+)
+def test_a_lock_that_cannot_be_made_is_one_line(
+    cl: Path, run: Callable[..., Result], make: Callable[[Path], None], words: str
+) -> None:
+    before = state(cl)
+    make(cl)
+    try:
+        res = contact(run, cl)
+    finally:
+        (cl / ".git").chmod(0o755)
+    assert_refused(res, "could not write", "ipstui.lock", words, "nothing was saved")
+    assert state(cl) == before
+
+
+def test_any_other_oserror_is_one_line(run: Callable[..., Result], tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("x")
+    res = run("demo", str(tmp_path / "a-file" / "demo"), "--no-open")
+    assert_refused(res, "a-file/demo", "Not a directory")

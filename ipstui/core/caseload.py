@@ -96,6 +96,11 @@ class SaveFailed(CaseloadError):
     """git did not commit what was written; the file was put back if still ours."""
 
 
+def could_not_write(what: Path | str, exc: OSError) -> str:
+    """The one line for an OSError of a save (read-only file system, no space, denied)."""
+    return f"could not write {what}: {exc.strerror or exc}; nothing was saved"
+
+
 @dataclass(frozen=True, eq=False)
 class Caseload:
     """An immutable snapshot of a caseload as loaded: replace it, never mutate it."""
@@ -342,6 +347,8 @@ def caseload_lock(git_dir: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None
             f"another ipstui has been saving or syncing this caseload for {timeout:.0f} s "
             f"(lock {path}); nothing was written, try again"
         ) from None
+    except OSError as exc:  # a read-only git dir, a folder where the lock file goes, ...
+        raise SaveFailed(could_not_write(path, exc)) from None
     try:
         yield
     finally:
@@ -565,6 +572,9 @@ def _write_and_commit(
     try:
         storage.atomic_write(path, raw)
         gitio.commit(root, [rel], message, add=previous is None, git_dir=repo.git_dir)
+    except OSError as exc:  # EROFS, EACCES, ENOSPC, EFBIG ... while writing the file
+        _undo(root, rel, head, None, written=raw, previous=previous)
+        raise SaveFailed(could_not_write(rel, exc)) from None
     except gitio.GitError as exc:
         _undo(root, rel, head, None, written=raw, previous=previous)
         if isinstance(exc, gitio.RepoStateRefused):
@@ -622,10 +632,13 @@ def _undo(
     except OSError:
         still_ours = False
     if still_ours:
-        if previous is None:
-            path.unlink(missing_ok=True)
-        else:
-            storage.atomic_write(path, previous)
+        try:
+            if previous is None:
+                path.unlink(missing_ok=True)
+            else:
+                storage.atomic_write(path, previous)
+        except OSError:
+            pass  # cannot write any more (disk full, read-only): git status shows it
     # The index entry of rel back to HEAD's (removed for a file HEAD does not have).
     gitio.git(root, "reset", "-q", "--", rel, check=False)
 
