@@ -234,3 +234,86 @@ def test_any_other_oserror_is_one_line(run: Callable[..., Result], tmp_path: Pat
     (tmp_path / "a-file").write_text("x")
     res = run("demo", str(tmp_path / "a-file" / "demo"), "--no-open")
     assert_refused(res, "a-file/demo", "Not a directory")
+
+
+# ------------------------------------------------- 4. init inside a bigger repository
+
+
+def _conflicted_merge(outer: Path) -> None:
+    (outer / "notes.txt").write_text("base\n")
+    git(outer, "add", "notes.txt")
+    git(outer, "commit", "-qm", "base")
+    git(outer, "switch", "-q", "-c", "side")
+    (outer / "notes.txt").write_text("side\n")
+    git(outer, "commit", "-qam", "side")
+    git(outer, "switch", "-q", "main")
+    (outer / "notes.txt").write_text("main\n")
+    git(outer, "commit", "-qam", "main")
+    proc = subprocess.run(["git", "-C", str(outer), "merge", "side"], capture_output=True)
+    assert proc.returncode != 0
+
+
+def _detached_outer(outer: Path) -> None:
+    git(outer, "switch", "-q", "--detach")
+
+
+def _stale_index_lock(outer: Path) -> None:
+    (outer / ".git" / "index.lock").write_bytes(b"")
+
+
+def _rejecting_hook(outer: Path) -> None:
+    _hook(outer, "echo 'policy: not today' >&2\nexit 1\n")
+
+
+def _folder_exists_empty(outer: Path) -> None:
+    (outer / "sub" / "cl").mkdir(parents=True)
+    _rejecting_hook(outer)
+
+
+@pytest.mark.parametrize(
+    "make,words",
+    [
+        (_detached_outer, "HEAD is detached"),
+        (_conflicted_merge, "a merge is in progress"),
+        (_stale_index_lock, "index.lock"),
+        (_rejecting_hook, "policy: not today"),
+        (_folder_exists_empty, "policy: not today"),
+    ],
+    ids=[
+        "detached HEAD",
+        "merge",
+        "stale index.lock",
+        "hook rejects",
+        "empty folder, hook rejects",
+    ],
+)
+def test_init_inside_a_repository_refuses_and_leaves_nothing_behind(
+    run: Callable[..., Result],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    make: Callable[[Path], None],
+    words: str,
+) -> None:
+    from ipstui.core import gitio
+
+    monkeypatch.setattr(gitio, "INDEX_LOCK_WAIT", 0.2)
+    outer = tmp_path / "outer"
+    outer.mkdir()
+    git(outer, "init", "-q")
+    (outer / "README").write_text("outer\n")
+    git(outer, "add", "README")
+    git(outer, "commit", "-qm", "outer")
+    make(outer)
+    before = state(outer)
+    config = (outer / ".git" / "config").read_text()
+    existed = (outer / "sub").exists()
+    res = run("init", str(outer / "sub" / "cl"))
+    assert_refused(res, words)
+    assert state(outer) == before, "nothing staged, committed or left in the work tree"
+    assert (outer / ".git" / "config").read_text() == config, "no merge driver left behind"
+    if existed:
+        assert list((outer / "sub" / "cl").iterdir()) == []
+    else:
+        assert not (outer / "sub").exists()
+    res = run(*NEW, "--name", "Cleo", root=outer / "sub" / "cl")
+    assert res.code == 1 and "not a caseload" in res.err
