@@ -317,3 +317,43 @@ def test_init_inside_a_repository_refuses_and_leaves_nothing_behind(
         assert not (outer / "sub").exists()
     res = run(*NEW, "--name", "Cleo", root=outer / "sub" / "cl")
     assert res.code == 1 and "not a caseload" in res.err
+
+
+# ------------------------------------------------- 5. identity: author and committer
+
+
+@pytest.mark.parametrize(
+    "config,who,words",
+    [
+        (
+            {"author.name": "Au Thor", "author.email": "au@example.org"},
+            "committer",
+            "committer.name",
+        ),
+        (
+            {"committer.name": "Co Mitter", "committer.email": "co@example.org"},
+            "author",
+            "author.name",
+        ),
+        ({"user.name": "Us Er"}, "author", "user.email"),
+    ],
+    ids=["author only", "committer only", "user.name only"],
+)
+def test_an_identity_git_would_refuse_is_refused_in_one_clear_line(
+    cl: Path,
+    run: Callable[..., Result],
+    monkeypatch: pytest.MonkeyPatch,
+    config: dict[str, str],
+    who: str,
+    words: str,
+) -> None:
+    for var in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(var)
+    monkeypatch.delenv("EMAIL", raising=False)
+    git(cl, "config", "user.useConfigOnly", "true")  # no guessing from the host name
+    for key, value in config.items():
+        git(cl, "config", key, value)
+    before = state(cl)
+    assert_refused(contact(run, cl), "no git identity", f"who the {who} is", words)
+    assert_refused(run(*NEW, "--name", "Cleo", root=cl), f"who the {who} is")
+    assert state(cl) == before

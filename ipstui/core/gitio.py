@@ -235,27 +235,30 @@ _IDENT_HELP = (
 )
 
 
+def _ident(root: Path, var: str, who: str, keys: str) -> Identity:
+    proc = git(root, "var", var, check=False)
+    line = proc.stdout.strip()
+    name, _, rest = line.partition("<")
+    ident = Identity(name.strip(), rest.partition(">")[0].strip())
+    if proc.returncode != 0 or "<" not in line or not ident.name or not ident.email:
+        raise IdentityMissing(
+            f"no git identity: git cannot tell who the {who} is ({keys} or user.name and "
+            "user.email are not set), so nothing was written; " + _IDENT_HELP
+        )
+    return ident
+
+
 def identity(root: Path) -> Identity:
     """The author git itself would use for a commit in `root` (SPEC §5).
 
-    Asked of `git var GIT_AUTHOR_IDENT`, so `user.*`, `author.*`/`committer.*`, `GIT_AUTHOR_*` and
-    `EMAIL` all count exactly as they do for `git commit` (SPEC §5). Raises
-    IdentityMissing (one line, how to fix it) when git has no usable identity."""
-    proc = git(root, "var", "GIT_AUTHOR_IDENT", check=False)
-    line = proc.stdout.strip()
-    if proc.returncode != 0 or "<" not in line:
-        raise IdentityMissing(
-            "no git identity: git cannot tell who the author is, so nothing was written; "
-            + _IDENT_HELP
-        )
-    name, _, rest = line.partition("<")
-    ident = Identity(name.strip(), rest.partition(">")[0].strip())
-    if not ident.name or not ident.email:
-        raise IdentityMissing(
-            "no git identity: the name or email git would record is empty, so nothing was "
-            "written; " + _IDENT_HELP
-        )
-    return ident
+    Asked of `git var GIT_AUTHOR_IDENT` and `git var GIT_COMMITTER_IDENT`, so `user.*`,
+    `author.*`/`committer.*`, `GIT_AUTHOR_*`/`GIT_COMMITTER_*` and `EMAIL` all count
+    exactly as they do for `git commit` (SPEC §5): a commit needs both. Raises
+    IdentityMissing (one line, naming what to set) when git has no usable author or
+    committer."""
+    author = _ident(root, "GIT_AUTHOR_IDENT", "author", "author.name/author.email")
+    _ident(root, "GIT_COMMITTER_IDENT", "committer", "committer.name/committer.email")
+    return author
 
 
 def in_progress(git_dir: Path) -> str | None:
