@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import git
+from conftest import commit_count, git
 
 from ipstui import cli
 
@@ -357,3 +357,87 @@ def test_an_identity_git_would_refuse_is_refused_in_one_clear_line(
     assert_refused(contact(run, cl), "no git identity", f"who the {who} is", words)
     assert_refused(run(*NEW, "--name", "Cleo", root=cl), f"who the {who} is")
     assert state(cl) == before
+
+
+# ------------------------------------------------- 6. new files as git checks them out
+
+
+def _config(**cfg: str) -> Callable[[Path], None]:
+    def setup(root: Path) -> None:
+        for key, value in cfg.items():
+            git(root, "config", key.replace("_", "."), value)
+
+    return setup
+
+
+def _attribute(line: str, **cfg: str) -> Callable[[Path], None]:
+    def setup(root: Path) -> None:
+        attrs = root / ".gitattributes"
+        attrs.write_text(attrs.read_text() + line + "\n")
+        git(root, "commit", "-qam", "attributes")
+        _config(**cfg)(root)
+
+    return setup
+
+
+@pytest.mark.parametrize(
+    "setup,crlf",
+    [
+        (_config(core_autocrlf="true", core_safecrlf="true"), True),
+        (_config(core_autocrlf="input", core_safecrlf="true"), False),
+        (_config(core_eol="crlf", core_safecrlf="true"), False),  # core.eol needs `text`
+        (_attribute("*.toml text", core_eol="crlf", core_safecrlf="true"), True),
+        (_attribute("*.toml text=auto", core_eol="crlf", core_safecrlf="true"), True),
+        (_attribute("*.toml eol=crlf", core_safecrlf="true"), True),
+        (_attribute("*.toml eol=lf", core_autocrlf="true", core_safecrlf="true"), False),
+        (_attribute("*.toml -text", core_autocrlf="true", core_safecrlf="true"), False),
+        (_config(core_safecrlf="true"), False),
+    ],
+    ids=[
+        "autocrlf=true",
+        "autocrlf=input",
+        "core.eol=crlf only",
+        "text + core.eol=crlf",
+        "text=auto + core.eol=crlf",
+        "eol=crlf",
+        "eol=lf beats autocrlf",
+        "-text",
+        "defaults",
+    ],
+)
+def test_a_new_file_has_the_line_endings_git_checks_out(
+    cl: Path, run: Callable[..., Result], setup: Callable[[Path], None], crlf: bool
+) -> None:
+    setup(cl)
+    n = commit_count(cl)
+    res = run(*NEW, "--name", "Cleo", root=cl)
+    assert res.code == 0, res.err
+    assert commit_count(cl) == n + 1
+    raw = (cl / "participants" / "P-0003.toml").read_bytes()
+    assert raw.count(b"\r\n") == (raw.count(b"\n") if crlf else 0)
+    assert git(cl, "status", "--porcelain") == ""
+    # What git would check out is exactly what was written.
+    (cl / "participants" / "P-0003.toml").unlink()
+    git(cl, "checkout", "--", "participants/P-0003.toml")
+    assert (cl / "participants" / "P-0003.toml").read_bytes() == raw
+    # Existing files keep theirs: P-0001 was written with LF before the setting (git
+    # itself would refuse to add that LF file under safecrlf, so that is switched off).
+    git(cl, "config", "core.safecrlf", "false")
+    assert contact(run, cl).code == 0
+    assert b"\r\n" not in (cl / "participants" / "P-0001.toml").read_bytes()
+
+
+def test_init_in_an_autocrlf_safecrlf_setup_works(
+    run: Callable[..., Result], tmp_path: Path, hermetic_git: Path
+) -> None:
+    cfg = hermetic_git / "gitconfig"
+    cfg.write_text(cfg.read_text() + "[core]\n\tautocrlf = true\n\tsafecrlf = true\n")
+    res = run("init", str(tmp_path / "cl"))
+    assert res.code == 0, res.err
+    root = tmp_path / "cl"
+    assert b"\r\n" in (root / "caseload.toml").read_bytes()
+    assert git(root, "status", "--porcelain") == ""
+    res = run(*NEW, "--name", "Cleo", root=root)
+    assert res.code == 0, res.err
+    assert b"\r\n" in (root / "participants" / "P-0001.toml").read_bytes()
+    assert git(root, "status", "--porcelain") == ""

@@ -547,6 +547,10 @@ def transact(
         raw = storage.dumps(new_data).encode("utf-8")
         if _uses_crlf(current):
             raw = raw.replace(b"\n", b"\r\n")  # keep the file's line endings (SPEC §2)
+        elif current is None and gitio.checkout_newline(cl.root, rel) == "\r\n":
+            # A new file as git would check it out (autocrlf, eol attributes), so git
+            # converts nothing when it adds it and core.safecrlf has nothing to refuse.
+            raw = raw.replace(b"\n", b"\r\n")
         if current is not None and raw == current:
             raise NothingToSave()
         old_data = cur.data if cur is not None else None

@@ -349,3 +349,49 @@ def git_blob(root: Path, rel: str, raw: bytes) -> str:
     """The blob id git would store for `raw` written at `rel`: `git hash-object --path`,
     so `core.autocrlf`, `.gitattributes` eol and clean filters apply as in `git add`."""
     return git(root, "hash-object", f"--path={rel}", "--stdin", input=raw).stdout.strip()
+
+
+def checkout_newline(root: Path, rel: str) -> str:
+    """The line ending git would check a text file at `rel` out with: CRLF or LF.
+
+    A new file is written that way, so `git add` has nothing to convert back and
+    `core.safecrlf` passes. Follows git's own rules (convert.c): the `text`, `crlf` and
+    `eol` attributes, then `core.autocrlf`, then `core.eol`."""
+    proc = git(root, "check-attr", "text", "crlf", "eol", "--", rel, check=False)
+    attrs: dict[str, str] = {}
+    for line in proc.stdout.splitlines():  # "<path>: <attribute>: <value>"
+        parts = line.rsplit(": ", 2)
+        if len(parts) == 3:
+            attrs[parts[1]] = parts[2].strip()
+    cfg = git(root, "config", "--get-regexp", r"^core\.(autocrlf|eol)$", check=False)
+    conf: dict[str, str] = {}
+    for line in cfg.stdout.splitlines():  # the last value of each key wins, as in git
+        key, _, value = line.partition(" ")
+        conf[key.lower()] = value.strip().lower()
+    autocrlf = conf.get("core.autocrlf", "false")
+    autocrlf = "true" if autocrlf in ("true", "yes", "on", "1") else autocrlf
+    core_eol = conf.get("core.eol", "native")
+
+    def text_eol_is_crlf() -> bool:
+        if autocrlf == "true":
+            return True
+        if autocrlf == "input":
+            return False
+        return core_eol == "crlf" or (core_eol not in ("lf", "crlf") and os.name == "nt")
+
+    text = attrs.get("text", "unspecified")
+    if text == "unspecified":
+        legacy = attrs.get("crlf", "unspecified")
+        text = {"input": "input"}.get(legacy, legacy)
+    if text == "unset":
+        return "\n"  # binary: never converted
+    if text == "input":
+        return "\n"
+    eol = attrs.get("eol", "unspecified")
+    if eol == "crlf":
+        return "\r\n"
+    if eol == "lf":
+        return "\n"
+    if text in ("set", "auto"):
+        return "\r\n" if text_eol_is_crlf() else "\n"
+    return "\r\n" if autocrlf == "true" else "\n"

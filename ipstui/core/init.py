@@ -124,8 +124,11 @@ def init_caseload(
         driver_before = _driver_config(root)
         with caseload_lock(repo.git_dir):
             (root / PARTICIPANTS_DIR).mkdir(exist_ok=True)
-            storage.atomic_write(root / CASELOAD_FILE, text)
-            storage.atomic_write(root / ".gitattributes", GITATTRIBUTES)
+            # Written as git would check them out, so core.safecrlf passes (autocrlf).
+            nl = gitio.checkout_newline(root, CASELOAD_FILE)
+            storage.atomic_write(root / CASELOAD_FILE, text.replace("\n", nl))
+            nl = gitio.checkout_newline(root, ".gitattributes")
+            storage.atomic_write(root / ".gitattributes", GITATTRIBUTES.replace("\n", nl))
             storage.atomic_write(root / PARTICIPANTS_DIR / ".gitkeep", "")
             configure_merge_driver(root)
             staged = True
