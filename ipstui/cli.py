@@ -251,6 +251,7 @@ def _edit(args: argparse.Namespace, caseload: str | None, today: date) -> int:
         assert res.participant is not None
         print(res.participant.id)
         print(f"committed {res.commit[:7]}: {res.subject}", file=sys.stderr)
+        _warn(res.warnings)
         return EXIT_OK
     pid = args.id
     if cmd == "move":
@@ -270,7 +271,13 @@ def _edit(args: argparse.Namespace, caseload: str | None, today: date) -> int:
     else:  # pragma: no cover - argparse restricts commands
         raise CaseloadError(f"unknown command {cmd}")
     print(f"committed {res.commit[:7]}: {res.subject}")
+    _warn(res.warnings)
     return EXIT_OK
+
+
+def _warn(warnings: Sequence[str]) -> None:
+    for line in warnings:
+        print(f"ipstui: warning: {line}", file=sys.stderr)
 
 
 if __name__ == "__main__":

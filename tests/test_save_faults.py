@@ -441,3 +441,47 @@ def test_init_in_an_autocrlf_safecrlf_setup_works(
     assert res.code == 0, res.err
     assert b"\r\n" in (root / "participants" / "P-0001.toml").read_bytes()
     assert git(root, "status", "--porcelain") == ""
+
+
+# ------------------------------------------------- 7. the message is exactly ours
+
+
+@pytest.mark.parametrize(
+    "cfg",
+    [
+        {"core.commentChar": "P", "commit.cleanup": "strip"},
+        {"core.commentChar": "P"},
+        {"core.commentChar": "P", "commit.cleanup": "scissors"},
+        {"commit.cleanup": "strip", "core.commentChar": "auto"},
+    ],
+    ids=["commentChar=P strip", "commentChar=P default", "scissors", "auto"],
+)
+def test_the_commit_message_is_kept_verbatim(
+    cl: Path, run: Callable[..., Result], cfg: dict[str, str]
+) -> None:
+    for key, value in cfg.items():
+        git(cl, "config", key, value)
+    res = contact(run, cl)
+    assert res.code == 0, res.err
+    printed = res.out.strip().partition(": ")[2]
+    assert printed.startswith("P-0001: ")
+    assert git(cl, "log", "-1", "--format=%s") == printed + "\n"
+    body = git(cl, "log", "-1", "--format=%B")
+    assert "Participant: P-0001" in body and "Changed: contacts" in body
+    res = run(*NEW, "--name", "Cleo", root=cl)
+    assert res.code == 0, res.err
+    printed = res.err.strip().partition(": ")[2]
+    assert git(cl, "log", "-1", "--format=%s") == printed + "\n"
+    assert "Participant: P-0003" in git(cl, "log", "-1", "--format=%B")
+
+
+def test_a_subject_changed_by_a_hook_is_what_is_printed_with_a_warning(
+    cl: Path, run: Callable[..., Result]
+) -> None:
+    _hook(cl, "sed -i '1s/^/[team] /' \"$1\"\n", name="commit-msg")
+    res = contact(run, cl)
+    assert res.code == 0, res.err
+    subject = git(cl, "log", "-1", "--format=%s").strip()
+    assert subject.startswith("[team] P-0001: ")
+    assert res.out.strip().endswith(subject)
+    assert "warning: a commit-msg hook changed the commit's subject" in res.err

@@ -304,6 +304,9 @@ class SaveResult:
     participant: Participant | None
     """The participant as saved; None when the commit removed the file."""
     message: str
+    """The commit's message as HEAD holds it."""
+    warnings: tuple[str, ...] = ()
+    """One line each: what git hooks did to the commit besides ipstui's change."""
 
     @property
     def subject(self) -> str:
@@ -555,9 +558,48 @@ def transact(
             raise NothingToSave()
         old_data = cur.data if cur is not None else None
         message, _ = commit_message(pid, old_data, new_data)
-        commit = _write_and_commit(cl.root, repo, rel, raw, current, message, head, view)
+        info = _write_and_commit(cl.root, repo, rel, raw, current, message, head, view)
     data = storage.loads_bytes(raw, rel)
-    return SaveResult(commit, Participant(pid, data, rel, storage.blob_id(raw)), message)
+    return SaveResult(
+        info.commit,
+        Participant(pid, data, rel, storage.blob_id(raw)),
+        info.message,
+        _warnings(info, repo, rel, message),
+    )
+
+
+def _verified(
+    root: Path,
+    repo: gitio.RepoInfo,
+    rel: str,
+    head: str | None,
+    view: _GitView,
+    raw: bytes | None,
+) -> gitio.CommitInfo | None:
+    """HEAD, when it is a new commit whose change of `rel` is exactly `raw` (None: the
+    file's removal); else None."""
+    info = gitio.commit_info(root)
+    if info is None or info.commit == head:
+        return None
+    blob = info.changed.get(repo.prefix + rel)
+    if blob is None:
+        return None
+    if raw is None:
+        return info if set(blob) == {"0"} else None
+    return info if view.matches(blob, raw) else None
+
+
+def _warnings(
+    info: gitio.CommitInfo, repo: gitio.RepoInfo, rel: str, message: str
+) -> tuple[str, ...]:
+    """What a hook did to a verified commit besides ipstui's change, one line each."""
+    out = []
+    intended = message.splitlines()[0]
+    if info.subject != intended:
+        out.append(
+            f"a commit-msg hook changed the commit's subject from {intended!r} to {info.subject!r}"
+        )
+    return tuple(out)
 
 
 def _write_and_commit(
@@ -569,7 +611,7 @@ def _write_and_commit(
     message: str,
     head: str | None,
     view: _GitView,
-) -> str:
+) -> gitio.CommitInfo:
     """Write `raw`, commit exactly `rel`, verify HEAD holds it; undo on any failure."""
     path = root / rel
     gitio.wait_index_lock(repo.git_dir)
@@ -592,15 +634,16 @@ def _write_and_commit(
         if new_head is None or new_head == head or not view.matches(new_blob, raw):
             _undo(root, rel, head, new_head, written=raw, previous=previous)
         raise
-    new_head, new_blob = _head_and_blob(root, repo.prefix + rel)
-    if new_head is None or new_head == head or not view.matches(new_blob, raw):
+    info = _verified(root, repo, rel, head, view, raw)
+    if info is None:
+        new_head, _ = _head_and_blob(root, repo.prefix + rel)
         _undo(root, rel, head, new_head, written=raw, previous=previous)
         raise SaveFailed(
             f"the commit does not hold what was saved to {rel} (a hook or another program "
             "changed the file or the branch meanwhile); the commit was taken back, "
             "nothing was saved"
         )
-    return new_head
+    return info
 
 
 def _undo(
@@ -686,10 +729,10 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
                 f"{stem}: remove participant file\n\nParticipant: {stem}\nChanged: file removed\n"
             )
             gitio.commit(cl.root, [rel], message, git_dir=repo.git_dir)
-            new_head, new_blob = _head_and_blob(cl.root, repo.prefix + rel)
-            if new_head is None or new_head == head or new_blob is not None:
+            info = _verified(cl.root, repo, rel, head, view, None)
+            if info is None:
                 raise SaveFailed(f"the removal of {rel} was not committed")
-            return SaveResult(new_head, None, message)
+            return SaveResult(info.commit, None, info.message, _warnings(info, repo, rel, message))
         if view.matches(head_blob, raw):
             raise NothingToSave()
         p, problems = participant_from(cl, rel, raw, parse_participant(raw, rel))
@@ -713,8 +756,9 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
         except gitio.GitError as exc:
             gitio.git(cl.root, "reset", "-q", "--", rel, check=False)
             raise SaveFailed(f"git refused the commit, nothing was committed: {exc}") from None
-        new_head, new_blob = _head_and_blob(cl.root, repo.prefix + rel)
-        if new_head is None or new_head == head or not view.matches(new_blob, raw):
+        info = _verified(cl.root, repo, rel, head, view, raw)
+        if info is None:
+            new_head, _ = _head_and_blob(cl.root, repo.prefix + rel)
             _undo(cl.root, rel, head, new_head)
             raise SaveFailed(f"the commit does not hold {rel} as it was checked; taken back")
-        return SaveResult(new_head, p, message)
+        return SaveResult(info.commit, p, info.message, _warnings(info, repo, rel, message))

@@ -313,7 +313,20 @@ def commit(
         try:
             if add:
                 git(root, "add", "--", *paths)
-            git(root, "commit", "-q", "--no-edit", "-F", "-", "--", *paths, input=message)
+            # --cleanup=verbatim: the message is exactly ours, whatever commit.cleanup and
+            # core.commentChar say (`P` as comment char would strip "P-0001: ..." lines).
+            git(
+                root,
+                "commit",
+                "-q",
+                "--no-edit",
+                "--cleanup=verbatim",
+                "-F",
+                "-",
+                "--",
+                *paths,
+                input=message,
+            )
             return
         except GitError as exc:
             # Another process took the index between our check and git's: wait again.
@@ -395,3 +408,51 @@ def checkout_newline(root: Path, rel: str) -> str:
     if text in ("set", "auto"):
         return "\r\n" if text_eol_is_crlf() else "\n"
     return "\r\n" if autocrlf == "true" else "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class CommitInfo:
+    """What a commit is: its id, its whole message and what it changed."""
+
+    commit: str
+    message: str
+    changed: dict[str, str]
+    """Path from the top of the work tree -> the blob it has after the commit (the
+    null id for a removal)."""
+
+    @property
+    def subject(self) -> str:
+        return self.message.splitlines()[0] if self.message else ""
+
+
+def commit_info(root: Path, rev: str = "HEAD") -> CommitInfo | None:
+    """One `git diff-tree` call: `rev`'s id, message and changed paths; None without one."""
+    proc = git(
+        root,
+        "diff-tree",
+        "-r",
+        "--root",
+        "--no-renames",
+        "-z",
+        "--format=%H%x00%B%x00",
+        rev,
+        "--",
+        check=False,
+        binary=True,
+    )
+    if proc.returncode != 0:
+        return None
+    parts = proc.stdout.split(b"\0")
+    if len(parts) < 2:
+        return None
+    changed: dict[str, str] = {}
+    rest = iter(parts[2:])
+    for token in rest:
+        meta = token.strip()
+        if meta.startswith(b":"):
+            fields = meta.decode().split()
+            path = next(rest, b"").decode("utf-8", "replace")
+            changed[path] = fields[3] if len(fields) > 3 else ""
+    return CommitInfo(
+        parts[0].decode().strip(), parts[1].decode("utf-8", "replace").rstrip("\n") + "\n", changed
+    )
