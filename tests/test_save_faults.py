@@ -485,3 +485,36 @@ def test_a_subject_changed_by_a_hook_is_what_is_printed_with_a_warning(
     assert subject.startswith("[team] P-0001: ")
     assert res.out.strip().endswith(subject)
     assert "warning: a commit-msg hook changed the commit's subject" in res.err
+
+
+# ------------------------------------------------- 8. a hook commits more files
+
+
+@pytest.mark.parametrize(
+    "body,extra",
+    [
+        ("date > stamp.txt\ngit add stamp.txt\n", "stamp.txt"),
+        ("date > a.txt\ndate > b.txt\ngit add a.txt b.txt\n", "a.txt, b.txt"),
+        ("rm -f README.md\ngit rm -q --cached --ignore-unmatch caseload.toml\n", "caseload.toml"),
+    ],
+    ids=["adds stamp.txt", "adds two files", "removes caseload.toml"],
+)
+@pytest.mark.parametrize("how", ["contact", "new"])
+def test_a_hook_that_commits_more_is_reported_with_a_warning(
+    cl: Path, run: Callable[..., Result], body: str, extra: str, how: str
+) -> None:
+    _hook(cl, body)
+    res = contact(run, cl) if how == "contact" else run(*NEW, "--name", "Cleo", root=cl)
+    assert res.code == 0, res.err
+    head = git(cl, "rev-parse", "--short=7", "HEAD").strip()
+    assert f"committed {head}" in res.out + res.err, "the save is in HEAD and said so"
+    warnings = [ln for ln in res.err.splitlines() if "warning" in ln]
+    assert len(warnings) == 1, res.err
+    assert f"also holds {extra}, added by a git hook" in warnings[0]
+    changed = git(cl, "diff-tree", "--no-commit-id", "--name-only", "-r", "HEAD").split()
+    assert len(changed) == 1 + extra.count(",") + 1
+
+
+def test_a_plain_save_has_no_warning(cl: Path, run: Callable[..., Result]) -> None:
+    res = contact(run, cl)
+    assert res.code == 0 and "warning" not in res.err, res.err

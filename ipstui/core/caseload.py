@@ -599,6 +599,12 @@ def _warnings(
         out.append(
             f"a commit-msg hook changed the commit's subject from {intended!r} to {info.subject!r}"
         )
+    extra = sorted(path for path in info.changed if path != repo.prefix + rel)
+    if extra:
+        out.append(
+            f"the commit also holds {', '.join(extra)}, added by a git hook (pre-commit or "
+            f"commit-msg), not by ipstui; see `git show --stat {info.commit[:7]}`"
+        )
     return tuple(out)
 
 
