@@ -518,3 +518,106 @@ def test_a_hook_that_commits_more_is_reported_with_a_warning(
 def test_a_plain_save_has_no_warning(cl: Path, run: Callable[..., Result]) -> None:
     res = contact(run, cl)
     assert res.code == 0 and "warning" not in res.err, res.err
+
+
+# ------------------------------------------------- 9. small ones
+
+
+def _stopped_sequence(root: Path, *pick: str) -> None:
+    """A cherry-pick or revert of two commits stopped on the first, which is then
+    committed by hand: CHERRY_PICK_HEAD/REVERT_HEAD are gone, .git/sequencer is not."""
+    notes = root / "notes.txt"
+    notes.write_text("base\n")
+    git(root, "add", "notes.txt")
+    git(root, "commit", "-qm", "base")
+    git(root, "switch", "-q", "-c", "side")
+    notes.write_text("side\n")
+    git(root, "commit", "-qam", "side 1")
+    (root / "other.txt").write_text("other\n")
+    git(root, "add", "other.txt")
+    git(root, "commit", "-qm", "side 2")
+    git(root, "switch", "-q", "main")
+    notes.write_text("main\n")
+    git(root, "commit", "-qam", "main")
+    proc = subprocess.run(["git", "-C", str(root), *pick], capture_output=True, text=True)
+    assert proc.returncode != 0, proc.stdout
+    notes.write_text("resolved\n")
+    git(root, "add", "notes.txt")
+    git(root, "commit", "-q", "--no-edit")
+    assert (root / ".git" / "sequencer").is_dir()
+
+
+def _stopped_revert(root: Path) -> None:
+    notes = root / "notes.txt"
+    for text in ("one", "two", "three"):
+        notes.write_text(text + "\n")
+        git(root, "add", "notes.txt")
+        git(root, "commit", "-qm", text)
+    # Reverting "two" conflicts with "three"; "one" would come next.
+    proc = subprocess.run(
+        ["git", "-C", str(root), "revert", "--no-edit", "HEAD~1", "HEAD~2"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode != 0, proc.stdout
+    notes.write_text("resolved\n")
+    git(root, "add", "notes.txt")
+    git(root, "commit", "-q", "--no-edit")
+    assert (root / ".git" / "sequencer").is_dir()
+
+
+def _stopped_cherry_pick(root: Path) -> None:
+    _stopped_sequence(root, "cherry-pick", "side~1", "side")
+
+
+@pytest.mark.parametrize(
+    "stop", [_stopped_cherry_pick, _stopped_revert], ids=["cherry-pick", "revert"]
+)
+def test_a_stopped_sequence_committed_by_hand_is_still_in_progress(
+    cl: Path, run: Callable[..., Result], stop: Callable[[Path], None]
+) -> None:
+    stop(cl)
+    assert "in progress" in git(cl, "status") or "currently" in git(cl, "status")
+    before = state(cl)
+    assert_refused(contact(run, cl), "cherry-pick or revert of several commits", "in progress")
+    assert_refused(run(*NEW, "--name", "Cleo", root=cl), "in progress")
+    assert state(cl) == before
+
+
+def _file_link(root: Path) -> None:
+    path = root / "participants" / "P-0001.toml"
+    path.unlink()
+    path.symlink_to("P-0002.toml")
+
+
+def _folder_link(root: Path) -> None:
+    (root / "participants").rename(root / "people")
+    (root / "participants").symlink_to("people", target_is_directory=True)
+
+
+@pytest.mark.parametrize("make", [_file_link, _folder_link], ids=["file", "folder"])
+def test_a_link_to_a_place_inside_the_caseload_is_called_a_link(
+    cl: Path, run: Callable[..., Result], make: Callable[[Path], None]
+) -> None:
+    make(cl)
+    before = state(cl)
+    raw = (cl / "participants" / "P-0002.toml").read_bytes()
+    res = contact(run, cl)
+    assert_refused(res, "participants/P-0001.toml is a symbolic link", "inside the caseload")
+    assert "outside" not in res.err
+    assert state(cl) == before
+    assert (cl / "participants" / "P-0002.toml").read_bytes() == raw
+
+
+@pytest.mark.parametrize("flag,why", [("--skip-worktree", "skip-worktree")], ids=["skip-worktree"])
+def test_a_file_git_ignores_changes_to_is_refused_in_gits_words(
+    cl: Path, run: Callable[..., Result], flag: str, why: str
+) -> None:
+    git(cl, "update-index", flag, "participants/P-0001.toml")
+    before = state(cl)
+    raw = (cl / "participants" / "P-0001.toml").read_bytes()
+    res = contact(run, cl)
+    assert_refused(res, "nothing to commit", f"marked {why}", "nothing was saved")
+    assert "failed (exit" not in res.err
+    assert state(cl) == before
+    assert (cl / "participants" / "P-0001.toml").read_bytes() == raw

@@ -380,6 +380,12 @@ def check_inside(root: Path, rel: str) -> None:
     real_root = os.path.realpath(root)
     real = os.path.realpath(root / rel)
     if real != os.path.join(real_root, *rel.split("/")):
+        if real.startswith(real_root + os.sep):
+            inside = os.path.relpath(real, real_root).replace(os.sep, "/")
+            raise EditRefused(
+                f"{rel} is a symbolic link (to {inside}, inside the caseload); ipstui never "
+                "writes through links, nothing was written"
+            )
         raise EditRefused(
             f"{rel} resolves outside the caseload ({real}) through a symbolic link; "
             "ipstui never writes through links, nothing was written"
@@ -631,6 +637,12 @@ def _write_and_commit(
         _undo(root, rel, head, None, written=raw, previous=previous)
         if isinstance(exc, gitio.RepoStateRefused):
             raise EditRefused(f"{exc}; nothing was saved") from None
+        why = gitio.ignored_changes(root, rel)
+        if why is not None:
+            exc = gitio.GitError(
+                f"{exc} ({rel} is marked {why}, so git ignores its changes; "
+                f"`git update-index --no-{why} {rel}` undoes that)"
+            )
         raise SaveFailed(f"git refused the commit, nothing was saved: {exc}") from None
     except BaseException:
         # Interrupted (ctrl+c, or SIGINT to ipstui alone): git was stopped and waited for

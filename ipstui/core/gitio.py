@@ -61,6 +61,9 @@ IN_PROGRESS: tuple[tuple[str, str], ...] = (
     ("CHERRY_PICK_HEAD", "a cherry-pick"),
     ("REVERT_HEAD", "a revert"),
     ("BISECT_LOG", "a bisect"),
+    # Left by a cherry-pick or revert of several commits until --continue/--quit, even
+    # after the stopped one was committed by hand (git status still says so).
+    ("sequencer", "a cherry-pick or revert of several commits"),
 )
 
 
@@ -143,7 +146,12 @@ def git(
         err = (
             proc.stderr if isinstance(proc.stderr, str) else proc.stderr.decode("utf-8", "replace")
         )
-        raise GitError(_last_lines(err) or f"git {args[0]} failed (exit {proc.returncode})", err)
+        # Some refusals git prints on stdout only ("nothing to commit, ..."): show those.
+        out = (
+            proc.stdout if isinstance(proc.stdout, str) else proc.stdout.decode("utf-8", "replace")
+        )
+        words = _last_lines(err) or _last_lines(out)
+        raise GitError(words or f"git {args[0]} failed (exit {proc.returncode})", err or out)
     return proc
 
 
@@ -456,3 +464,15 @@ def commit_info(root: Path, rev: str = "HEAD") -> CommitInfo | None:
     return CommitInfo(
         parts[0].decode().strip(), parts[1].decode("utf-8", "replace").rstrip("\n") + "\n", changed
     )
+
+
+def ignored_changes(root: Path, rel: str) -> str | None:
+    """Why git would not see changes to `rel` ("skip-worktree" or "assume-unchanged"),
+    or None: such a file's edits are never committed."""
+    proc = git(root, "ls-files", "-v", "--", rel, check=False)
+    tag = proc.stdout[:1]
+    if tag == "S":
+        return "skip-worktree"
+    if tag.islower():
+        return "assume-unchanged"
+    return None
