@@ -16,7 +16,7 @@ from ipstui.core.caseload import (
     check_repo_state,
 )
 
-GITATTRIBUTES = "participants/*.toml merge=ipstui\n"
+GITATTRIBUTES = "participants/*.toml merge=ipstui\nemployers/*.toml merge=ipstui\n"
 RULES_TEMPLATE = """
 # Deadline rules (SPEC §4). Defaults shown; `<rule> = false` switches one off,
 # `<rule>_days` sets its number of days.
