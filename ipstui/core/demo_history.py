@@ -409,15 +409,16 @@ def stamps(steps: list[Step]) -> list[datetime]:
     return out
 
 
-def message_for(step: Step, old: Mapping[str, Any] | None) -> str:
+def message_for(step: Step, old: Mapping[str, Any] | None, settings: Any = None) -> str:
     """The commit message a save would write for this step (`changes.commit_message`
-    for a participant, `employers.commit_message` for an employer)."""
+    for a participant, with the team's `settings` as a save passes them, and
+    `employers.commit_message` for an employer)."""
     rid = step.record.rsplit("/", 1)[1][: -len(".toml")]
     if step.record.startswith("employers/"):
         from ipstui.core import employers
 
         return employers.commit_message(rid, old, step.data)
-    message, _ = commit_message(rid, old, step.data)
+    message, _ = commit_message(rid, old, step.data, settings)
     return message
 
 
@@ -473,6 +474,12 @@ def fast_import_stream(
             out += [f"M 100644 inline {path}\n".encode(), b"data %d\n" % len(raw), raw, b"\n"]
         return b"".join(out) + b"\n"
 
+    settings = None
+    if "caseload.toml" in setup:  # what a save passes to the message (referral sources)
+        from ipstui.core.model import Settings
+        from ipstui.core.storage import loads_bytes
+
+        settings = Settings.from_dict(loads_bytes(setup["caseload.toml"], "caseload.toml"))
     lead = next(iter(team), "")
     first = (when[0] if when else datetime.now(UTC)) - timedelta(days=1)
     if setup:
@@ -482,7 +489,7 @@ def fast_import_stream(
         old = versions.get(step.record)
         name, email = _ident(team, step.author, fallback)
         text = text_for(step, texts, employer_texts).encode("utf-8")
-        yield commit(name, email, at, message_for(step, old), {step.record: text})
+        yield commit(name, email, at, message_for(step, old, settings), {step.record: text})
         versions[step.record] = step.data
 
 
