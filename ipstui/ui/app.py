@@ -21,6 +21,9 @@ from ipstui.core import edits, loader  # loader imported here, not in the prefet
 from ipstui.core.board import Card, make_card, make_cards
 from ipstui.core.caseload import Caseload, CaseloadError, SaveResult, StaleEdit
 from ipstui.core.model import PHASES
+from ipstui.core.vocab import who
+from ipstui.ui.commands import ActionsProvider, ParticipantsProvider
+from ipstui.ui.keys import allow_letter_action
 
 WATCH_INTERVAL = 2.0
 FIRST_FRAME_WAIT = 0.3
@@ -33,13 +36,35 @@ class IpsApp(App[int]):
     CSS_PATH = Path(__file__).parent / "ipstui.tcss"
     TITLE = "ipstui"
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("question_mark", "help", "Help", id="help", key_display="?"),
-        Binding("a", "agenda", "Agenda", id="agenda"),
-        Binding("r", "reports", "Reports", id="reports"),
-        Binding("p", "problems", "Problems", id="problems"),
-        Binding("s", "sync", "Sync", id="sync"),
+        Binding(
+            "q",
+            "quit",
+            "Quit",
+            id="quit",
+            tooltip="Quit (asks first when a screen has unsaved edits)",
+        ),
+        Binding(
+            "question_mark",
+            "help",
+            "Help",
+            id="help",
+            key_display="?",
+            tooltip="The keys of this screen",
+        ),
+        Binding("a", "agenda", "Agenda", id="agenda", tooltip="Every open deadline, overdue first"),
+        Binding("r", "reports", "Reports", id="reports", tooltip="Outcome figures by quarter"),
+        Binding(
+            "p",
+            "problems",
+            "Problems",
+            id="problems",
+            tooltip="Invalid files and uncommitted hand edits",
+        ),
+        Binding(
+            "s", "sync", "Sync", id="sync", tooltip="Fetch, merge and push with the team's remote"
+        ),
     ]
+    COMMANDS = App.COMMANDS | {ActionsProvider, ParticipantsProvider}
 
     caseload: reactive[Caseload | None] = reactive(None, always_update=True, init=False)
     """The loaded caseload (None until the first load finishes)."""
@@ -47,10 +72,7 @@ class IpsApp(App[int]):
     """The board card of every participant, kept in step with `caseload`."""
 
     def __init__(self, root: Path, *, today: date | None = None, watch_disk: bool = True) -> None:
-        from ipstui.ui.commands import ActionsProvider, ParticipantsProvider
-
         super().__init__()
-        self.COMMANDS = App.COMMANDS | {ActionsProvider, ParticipantsProvider}
         self.root = root
         self._fixed_today = today
         self._seen_today = self.today
@@ -408,6 +430,43 @@ class IpsApp(App[int]):
         if on_error is not None:
             on_error(exc)
 
+    # ------------------------------------------------------------ leaving
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Typed letters run commands only while a list or the board has focus."""
+        return None if not allow_letter_action(self, action) else True
+
+    def unsaved_edits(self) -> list[str]:
+        """What would be lost by quitting: one line per screen with unsaved edits."""
+        out = []
+        for screen in self.screen_stack:
+            describe = getattr(screen, "unsaved_edits", None)
+            if describe is not None and (text := describe()):
+                out.append(text)
+        return out
+
+    async def action_quit(self) -> None:
+        """Quit; with unsaved edits on any screen, ask first (SPEC §9)."""
+        lost = self.unsaved_edits()
+        if not lost:
+            self.exit()
+            return
+        from ipstui.ui.screens.forms import ConfirmScreen
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(
+            ConfirmScreen(
+                "Quit and lose your unsaved edits?\n" + "\n".join(lost),
+                yes="Quit, discard",
+                no="Stay",
+                title="Unsaved edits",
+            ),
+            answer,
+        )
+
     # ------------------------------------------------------------ navigation
 
     def open_participant(self, pid: str) -> None:
@@ -507,7 +566,9 @@ class IpsApp(App[int]):
                         on_done=lambda r: self._follow(pid),
                     )
 
-            self.push_screen(ClosureForm(self.today), closed)
+            self.push_screen(
+                ClosureForm(self.today, who=who(pid, cl.participants[pid].name)), closed
+            )
             return
         self.run_edit(
             "Move",
@@ -545,7 +606,8 @@ class IpsApp(App[int]):
                     note=result.get("note", ""),
                 )
 
-        self.push_screen(ContactForm(team, default_by, self.today), done)
+        name = cl.participants[pid].name
+        self.push_screen(ContactForm(team, default_by, self.today, who=who(pid, name)), done)
 
     def new_participant(self) -> None:
         from ipstui.ui.screens.forms import NewParticipantForm

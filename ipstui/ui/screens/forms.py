@@ -27,50 +27,23 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from ipstui.core.model import CLOSURE_REASONS, CONTACT_KINDS, SUSPENSION_REASONS, is_valid_id
+from ipstui.core.vocab import (
+    CLOSURE_REASON_LABELS,
+    CONTACT_KIND_LABELS,
+    SUSPENSION_REASON_LABELS,
+    options,
+    team_label,
+)
+from ipstui.ui.keys import key_for
+from ipstui.ui.widgets.inputs import OneLineInput
 
 # ------------------------------------------------------------------ readable labels
-
-CONTACT_KIND_LABELS: dict[str, str] = {
-    "meeting": "Meeting",
-    "phone": "Phone call",
-    "message": "Message (text, email)",
-    "outreach": "Outreach",
-    "employer": "Employer contact",
-    "team": "Team meeting",
-    "family": "Family",
-    "benefits": "Benefits counselling",
-}
-CLOSURE_REASON_LABELS: dict[str, str] = {
-    "request": "At the participant's request",
-    "job_no_further_support": "Working, no further support needed",
-    "criteria_not_met": "Eligibility criteria not met",
-    "shared_decision": "Shared decision",
-    "moved": "Moved away",
-    "other": "Other",
-}
-SUSPENSION_REASON_LABELS: dict[str, str] = {
-    "request": "At the participant's request",
-    "team_decision": "Team decision",
-    "relapse": "Relapse",
-    "other": "Other",
-}
-
-
-def readable(code: str, labels: dict[str, str] | None = None) -> str:
-    """The label of a stored code: from `labels`, else the code made readable."""
-    if labels and code in labels:
-        return labels[code]
-    return code.replace("_", " ").capitalize()
+# (the vocabulary is shared with the CLI: ipstui.core.vocab)
 
 
 def plain(text: str) -> Text:
     """User data shown in a widget that would otherwise read it as markup."""
     return Text(text)
-
-
-def options(codes: Iterable[str], labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
-    """(label, code) pairs for a Select."""
-    return [(readable(c, labels), c) for c in codes]
 
 
 # ------------------------------------------------------------------ parsing and checks
@@ -241,7 +214,7 @@ class ChoiceOrText(Vertical):
             prompt="Choose",
             compact=self._compact,
         )
-        yield Input(placeholder=self._placeholder, compact=self._compact)
+        yield OneLineInput(placeholder=self._placeholder, compact=self._compact)
 
     def on_mount(self) -> None:
         self.set_value(self._initial)
@@ -483,10 +456,13 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     """
 
     title_text = ""
+    who = ""
+    """The participant the dialog acts on (`P-0007 Giulia R.`), named in its title."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(self.title_text, id="form-title", markup=False)
+            title = f"{self.title_text} — {self.who}" if self.who else self.title_text
+            yield Static(title, id="form-title", markup=False)
             with VerticalScroll(id="form-fields"):
                 yield from self.compose_fields()
             yield Static("", id="form-error", markup=False)
@@ -573,22 +549,22 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
 
 
 def _date_input(value: date | None) -> Input:
-    return Input(value=value.isoformat() if value else "", placeholder=DATE_HINT, max_length=10)
+    return OneLineInput(
+        value=value.isoformat() if value else "", placeholder=DATE_HINT, max_length=10
+    )
 
 
 def _team_options(specialists: Sequence[tuple[str, str]]) -> list[tuple[Text, str]]:
-    return [
-        (plain(f"{name} ({key})" if name and name != key else key), key)
-        for key, name in specialists
-    ]
+    return [(plain(team_label(key, name)), key) for key, name in specialists]
 
 
 class DatedForm(FormScreen):
-    """A form whose dates default to today."""
+    """A form about one participant (`who`) whose dates default to today."""
 
-    def __init__(self, today: date) -> None:
+    def __init__(self, today: date, *, who: str = "") -> None:
         super().__init__()
         self.today = today
+        self.who = who
 
 
 class ContactForm(FormScreen):
@@ -601,12 +577,18 @@ class ContactForm(FormScreen):
     title_text = "Log a contact"
 
     def __init__(
-        self, specialists: Sequence[tuple[str, str]], default_by: str | None, today: date
+        self,
+        specialists: Sequence[tuple[str, str]],
+        default_by: str | None,
+        today: date,
+        *,
+        who: str = "",
     ) -> None:
         super().__init__()
         self.specialists = list(specialists)
         self.default_by = default_by
         self.today = today
+        self.who = who
 
     def compose_fields(self) -> Iterable[Widget]:
         keys = [k for k, _ in self.specialists]
@@ -675,7 +657,7 @@ class NewParticipantForm(FormScreen):
         yield FormField(
             "name",
             "Name (or pseudonym)",
-            Input(placeholder="e.g. Giulia R."),
+            OneLineInput(placeholder="e.g. Giulia R."),
             check_text(required=True, what="a name"),
         )
         only = self.specialists[0][0] if len(self.specialists) == 1 else Select.NULL
@@ -695,7 +677,7 @@ class NewParticipantForm(FormScreen):
         yield FormField(
             "pid",
             "Id (optional)",
-            Input(placeholder="blank: the next free id"),
+            OneLineInput(placeholder="blank: the next free id"),
             check_id(self.taken),
         )
 
@@ -722,20 +704,20 @@ class JobForm(DatedForm):
 
     def compose_fields(self) -> Iterable[Widget]:
         yield FormField(
-            "employer", "Employer", Input(), check_text(required=True, what="the employer")
+            "employer", "Employer", OneLineInput(), check_text(required=True, what="the employer")
         )
-        yield FormField("title", "Job title", Input(), check_text())
+        yield FormField("title", "Job title", OneLineInput(), check_text())
         yield FormField("start", "Start date", _date_input(self.today), check_date())
         yield FormField(
             "hours_per_week",
             "Hours per week (optional)",
-            Input(placeholder="e.g. 20"),
+            OneLineInput(placeholder="e.g. 20"),
             check_number(what="hours"),
         )
         yield FormField(
             "hourly_wage",
             "Hourly wage (optional)",
-            Input(placeholder="e.g. 9.50"),
+            OneLineInput(placeholder="e.g. 9.50"),
             check_number(what="wage"),
         )
         yield FormField(
@@ -767,10 +749,13 @@ class EndJobForm(FormScreen):
 
     title_text = "End the job"
 
-    def __init__(self, today: date, *, start: date | None = None, job: str = "") -> None:
+    def __init__(
+        self, today: date, *, start: date | None = None, job: str = "", who: str = ""
+    ) -> None:
         super().__init__()
         self.today = today
         self.start = start
+        self.who = who
         if job:
             self.title_text = f"End the job: {job}"
 
@@ -779,7 +764,7 @@ class EndJobForm(FormScreen):
         yield FormField(
             "reason",
             "Why it ended",
-            Input(placeholder="e.g. temporary contract ended"),
+            OneLineInput(placeholder="e.g. temporary contract ended"),
             check_text(required=True, what="a reason"),
         )
 
@@ -799,7 +784,7 @@ class TaskForm(DatedForm):
         yield FormField(
             "what",
             "What",
-            Input(placeholder="e.g. Call the employer about the shift pattern"),
+            OneLineInput(placeholder="e.g. Call the employer about the shift pattern"),
             check_text(required=True, what="the task"),
         )
         yield FormField("due", "Due", _date_input(self.today), check_date())
@@ -835,8 +820,11 @@ class ConflictForm(FormScreen):
 
     title_text = "Needs a decision: two different edits met in a sync"
 
-    def __init__(self, conflicts: dict[str, Any], current: dict[str, Any]) -> None:
+    def __init__(
+        self, conflicts: dict[str, Any], current: dict[str, Any], *, who: str = ""
+    ) -> None:
         super().__init__()
+        self.who = who
         self.conflicts = {k: v for k, v in conflicts.items() if isinstance(v, dict)}
         self.current = current
 
@@ -878,7 +866,7 @@ class ConfirmScreen(ModalScreen[bool]):
     """A yes/no question → True for yes; escape and `n` answer no."""
 
     BINDINGS = [
-        Binding("escape,n", "answer(False)", "No", id="confirm_no"),
+        Binding("n,escape", "answer(False)", "No", id="confirm_no"),
         Binding("y", "answer(True)", "Yes", id="confirm_yes"),
     ]
 
@@ -893,18 +881,26 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen #buttons Button { margin-left: 2; }
     """
 
-    def __init__(self, question: str, *, yes: str = "Yes (y)", no: str = "No (n)") -> None:
+    def __init__(
+        self, question: str, *, yes: str = "Yes", no: str = "No", title: str = "Confirm"
+    ) -> None:
         super().__init__()
         self.question = question
         self.yes = yes
         self.no = no
+        self.title_text = title
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
+        with Vertical(id="dialog") as dialog:
+            dialog.border_title = self.title_text
             yield Static(self.question, id="question", markup=False)
             with Horizontal(id="buttons"):
-                yield Button(self.yes, variant="warning", id="yes")
-                yield Button(self.no, variant="primary", id="no")
+                yield Button(
+                    f"{self.yes} ({key_for(self, 'confirm_yes', 'y')})", variant="warning", id="yes"
+                )
+                yield Button(
+                    f"{self.no} ({key_for(self, 'confirm_no', 'n')})", variant="primary", id="no"
+                )
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

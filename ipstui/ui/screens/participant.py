@@ -50,10 +50,22 @@ from ipstui.core.model import (
     Participant,
 )
 from ipstui.core.rules import DUE_SOON, OVERDUE, Deadline, deadlines
-from ipstui.ui.screens.forms import (
+from ipstui.core.vocab import (
     CLOSURE_REASON_LABELS,
     CONTACT_KIND_LABELS,
+    DISCLOSURE_LABELS,
+    NEEDS_DECISION,
+    STATE_WORD,
+    SUPPORT_MODE_LABELS,
+    SUSPENDED,
     SUSPENSION_REASON_LABELS,
+    SYMBOL,
+    options,
+    readable,
+    who,
+)
+from ipstui.ui.keys import key_for
+from ipstui.ui.screens.forms import (
     ChoiceOrText,
     ClosureForm,
     ConfirmScreen,
@@ -71,24 +83,11 @@ from ipstui.ui.screens.forms import (
     check_text,
     editor_dir,
     field_of,
-    options,
     plain,
     raw_value,
-    readable,
     run_editor,
 )
-
-DISCLOSURE_LABELS = {
-    "yes": "Yes: employers may be told",
-    "no": "No: employers are not told",
-    "undecided": "Undecided",
-}
-SUPPORT_MODE_LABELS = {
-    "direct": "Direct: the specialist meets employers with the participant",
-    "behind_the_scenes": "Behind the scenes",
-}
-STATE_SYMBOL = {OVERDUE: "✖", DUE_SOON: "▲"}  # as on the board and the agenda
-STATE_WORD = {OVERDUE: "overdue", DUE_SOON: "due soon", "upcoming": "upcoming"}
+from ipstui.ui.widgets.inputs import OneLineInput
 
 TABS = ("details", "contacts", "jobs", "tasks", "deadlines", "history")
 
@@ -270,7 +269,7 @@ class ParticipantScreen(Screen[None]):
             with TabPane("History", id="tab-history"):
                 yield Static("", classes="tab-summary", markup=False, id="history-summary")
                 yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def _detail_fields(self) -> list[FormField]:
         out = []
@@ -294,19 +293,19 @@ class ParticipantScreen(Screen[None]):
                 control = ChoiceOrText([], placeholder="type a new value", compact=True)
                 check = check_choice(required=spec.required)
             elif spec.kind == "date":
-                control = Input(
+                control = OneLineInput(
                     placeholder="YYYY-MM-DD" + ("" if spec.required else ", or blank"),
                     compact=True,
                 )
                 check = check_date(required=spec.required)
             elif spec.kind == "list":
-                control = Input(placeholder="first, second, …", compact=True)
+                control = OneLineInput(placeholder="first, second, …", compact=True)
                 check = check_list()
             elif spec.kind == "area":
                 control = TextArea()
                 check = check_area()
             else:
-                control = Input(compact=True)
+                control = OneLineInput(compact=True)
                 check = check_text(required=spec.required, what=spec.label.lower())
             hint = "ctrl+e: write the notes in your $EDITOR" if spec.kind == "area" else ""
             f = FormField(spec.name, spec.label, control, check, hint=hint)
@@ -421,7 +420,7 @@ class ParticipantScreen(Screen[None]):
             reason = readable(str(sus.get("reason", "")), SUSPENSION_REASON_LABELS)
             labels.append(
                 Label(
-                    f"⏸ SUSPENDED since {_cell(sus.get('since'))} ({reason})",
+                    f"{SYMBOL[SUSPENDED]} SUSPENDED since {_cell(sus.get('since'))} ({reason})",
                     classes="marker -suspended",
                     markup=False,
                 )
@@ -440,7 +439,7 @@ class ParticipantScreen(Screen[None]):
             names = ", ".join(str(k) for k in data.get("conflicts") or {})
             labels.append(
                 Label(
-                    f"⚑ NEEDS A DECISION: {names} (D)",
+                    f"{SYMBOL[NEEDS_DECISION]} NEEDS A DECISION: {names} ({key_for(self, 'participant_decide', 'D')})",
                     classes="marker -conflict",
                     markup=False,
                 )
@@ -450,9 +449,9 @@ class ParticipantScreen(Screen[None]):
             over = sum(1 for d in ds if d.state == OVERDUE)
             soon = sum(1 for d in ds if d.state == DUE_SOON)
             if over:
-                labels.append(Label(f"✖ {over} overdue", classes="marker -overdue"))
+                labels.append(Label(f"{SYMBOL[OVERDUE]} {over} overdue", classes="marker -overdue"))
             if soon:
-                labels.append(Label(f"* {soon} due soon", classes="marker -soon"))
+                labels.append(Label(f"{SYMBOL[DUE_SOON]} {soon} due soon", classes="marker -soon"))
         markers.mount_all(labels)
 
     def _draw_contacts(self, p: Participant) -> None:
@@ -529,9 +528,9 @@ class ParticipantScreen(Screen[None]):
                 if isinstance(due, date):
                     days = (due - self.today).days
                     if days < 0:
-                        status = f"✖ {-days}d overdue"
+                        status = f"{SYMBOL[OVERDUE]} {-days}d overdue"
                     elif days == 0:
-                        status = "* due today"
+                        status = f"{SYMBOL[DUE_SOON]} due today"
                     else:
                         status = f"open, due in {days}d"
             table.add_row(
@@ -560,7 +559,7 @@ class ParticipantScreen(Screen[None]):
         for d in ds:
             st = style.get(d.state, "")
             table.add_row(
-                Text(STATE_SYMBOL.get(d.state, " "), style=f"bold {st}".strip()),
+                Text(SYMBOL.get(d.state, " "), style=f"bold {st}".strip()),
                 RULE_LABELS.get(d.rule, d.rule),
                 d.due.isoformat(),
                 Text(d.words(today), style=st),
@@ -801,7 +800,7 @@ class ParticipantScreen(Screen[None]):
                 data.pop("suspension", None)
                 self._submit_details(p, data)
 
-            self.app.push_screen(ClosureForm(self.today), closed)
+            self.app.push_screen(ClosureForm(self.today, who=self._who()), closed)
             return
         self._submit_details(p, data)
 
@@ -885,6 +884,20 @@ class ParticipantScreen(Screen[None]):
             text += " Do it again on the fresh version."
         self._banner(text, "error")
 
+    def _who(self) -> str:
+        """This participant as dialogs name them: `P-0007 Giulia R.`."""
+        p = self.participant
+        return who(self.pid, p.name if p is not None else None)
+
+    def unsaved_edits(self) -> str:
+        """`P-0007 Giulia R.: name, goals` when the Details tab has unsaved edits, else ''."""
+        if self.participant is None or not self.is_mounted:
+            return ""
+        dirty = self._dirty()
+        if not dirty:
+            return ""
+        return f"{self._who()}: " + ", ".join(f.field_name for f in dirty)
+
     def _team(self) -> list[tuple[str, str]]:
         cl = self.caseload
         return [(k, s.name) for k, s in cl.settings.team.items()] if cl else []
@@ -907,7 +920,9 @@ class ParticipantScreen(Screen[None]):
                     on_done=lambda r: self._tab("contacts"),
                 )
 
-        self.app.push_screen(ContactForm(self._team(), p.specialist or None, self.today), done)
+        self.app.push_screen(
+            ContactForm(self._team(), p.specialist or None, self.today, who=self._who()), done
+        )
 
     def action_add_job(self) -> None:
         def done(result: dict[str, Any] | None) -> None:
@@ -925,7 +940,7 @@ class ParticipantScreen(Screen[None]):
                     on_done=lambda r: self._tab("jobs"),
                 )
 
-        self.app.push_screen(JobForm(self.today), done)
+        self.app.push_screen(JobForm(self.today, who=self._who()), done)
 
     def _selected(self, kind: str) -> int | None:
         refs = self._row_refs[kind]
@@ -960,7 +975,9 @@ class ParticipantScreen(Screen[None]):
                     reason=result["reason"],
                 )
 
-        self.app.push_screen(EndJobForm(self.today, start=start, job=_job_label(job)), done)
+        self.app.push_screen(
+            EndJobForm(self.today, start=start, job=_job_label(job), who=self._who()), done
+        )
 
     def action_add_task(self) -> None:
         def done(result: dict[str, Any] | None) -> None:
@@ -974,7 +991,7 @@ class ParticipantScreen(Screen[None]):
                     on_done=lambda r: self._tab("tasks"),
                 )
 
-        self.app.push_screen(TaskForm(self.today), done)
+        self.app.push_screen(TaskForm(self.today, who=self._who()), done)
 
     def action_complete_task(self) -> None:
         p = self.participant
@@ -1010,7 +1027,7 @@ class ParticipantScreen(Screen[None]):
                     reason=result["reason"],
                 )
 
-        self.app.push_screen(SuspendForm(self.today), done)
+        self.app.push_screen(SuspendForm(self.today, who=self._who()), done)
 
     def action_resume(self) -> None:
         self._run("Resume", edits.resume, self.pid)
@@ -1035,7 +1052,9 @@ class ParticipantScreen(Screen[None]):
                 data.pop("conflicts", None)
             self._run("Decide", edits.set_data, self.participant, data)
 
-        self.app.push_screen(ConflictForm(dict(p.data.get("conflicts") or {}), p.data), done)
+        self.app.push_screen(
+            ConflictForm(dict(p.data.get("conflicts") or {}), p.data, who=self._who()), done
+        )
 
     def action_edit_notes(self) -> None:
         area = self._field("notes").control
@@ -1109,7 +1128,11 @@ class ParticipantScreen(Screen[None]):
 
         names = ", ".join(f.field_name for f in dirty)
         self.app.push_screen(
-            ConfirmScreen(f"Leave without saving your edits of {names}?", yes="Discard (y)"),
+            ConfirmScreen(
+                f"Leave {who(self.pid, self.participant.name)} without saving your edits of {names}?",
+                yes="Discard",
+                title="Unsaved edits",
+            ),
             answer,
         )
 

@@ -25,7 +25,7 @@ class ProblemsScreen(Screen):
         yield DataTable(id="problem-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="dirty-title", classes="screen-title")
         yield DataTable(id="dirty-table", cursor_type="row")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         pt = self.query_one("#problem-table", DataTable)

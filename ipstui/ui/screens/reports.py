@@ -31,6 +31,7 @@ from ipstui.core.report import (
     rate_series,
     to_csv,
 )
+from ipstui.ui.widgets.inputs import OneLineInput
 
 CHART_QUARTERS = 8
 BAR_WIDTH = 16
@@ -111,7 +112,7 @@ class ExportCsvScreen(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(f"Export the {self._quarter} report as CSV to:")
-            yield Input(value=self._default, id="export-path")
+            yield OneLineInput(value=self._default, id="export-path")
             with Horizontal():
                 yield Button("Export", variant="primary", id="export-ok")
                 yield Button("Cancel", id="export-cancel")
@@ -248,7 +249,7 @@ class ReportsScreen(Screen[None]):
                 with Vertical(classes="report-chart-col"):
                     yield Label("Referrals per year", classes="report-heading")
                     yield Static(id="report-referrals-chart", classes="report-chart")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         specialists = self.query_one("#report-specialists", DataTable)

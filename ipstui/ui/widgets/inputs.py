@@ -1,0 +1,36 @@
+"""A one-line text field that keeps every line of a paste.
+
+Textual's `Input` keeps only the first line of pasted text, so pasting "Via Roma 1\n
+40100 Bologna" silently lost the town. A single-line field here joins the pasted lines
+with one space instead (blank lines and the spaces around each line dropped), and says
+so, so nothing typed or pasted disappears without a word."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Input
+
+
+def join_lines(text: str) -> str:
+    """Pasted text as one line: its non-blank lines stripped and joined by one space."""
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+class OneLineInput(Input):
+    """An `Input` whose paste keeps every line, joined with a space."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if event.text:
+            lines = [x for x in event.text.splitlines() if x.strip()]
+            line = join_lines(event.text) if len(lines) > 1 else event.text.splitlines()[0]
+            selection = self.selection
+            if selection.is_empty:
+                self.insert_text_at_cursor(line)
+            else:
+                self.replace(line, *selection)
+            if len(lines) > 1:
+                self.notify(
+                    f"Pasted {len(lines)} lines into a one-line field: joined with spaces",
+                    timeout=4,
+                )
+        event.stop()
