@@ -184,12 +184,6 @@ class ChoiceOrText(Vertical):
 
     OTHER = "\x00other"
 
-    DEFAULT_CSS = """
-    ChoiceOrText { height: auto; }
-    ChoiceOrText > Input { display: none; }
-    ChoiceOrText.-other > Input { display: block; }
-    """
-
     def __init__(
         self,
         choices: Sequence[str],
@@ -287,23 +281,6 @@ class ChoiceOrText(Vertical):
 
 class FormField(Vertical):
     """A labelled control with the line that says what is wrong with it."""
-
-    DEFAULT_CSS = """
-    FormField { height: auto; margin-bottom: 1; }
-    FormField > .field-label { color: $text-muted; padding: 0 1; }
-    FormField > .field-error { color: $error; text-style: bold; padding: 0 1; display: none; }
-    FormField.-invalid > .field-error { display: block; }
-    FormField.-invalid > Input, FormField.-invalid Select > SelectCurrent,
-    FormField.-invalid > TextArea, FormField.-invalid ChoiceOrText > Input {
-        border: tall $error;
-    }
-    FormField.-invalid .-textual-compact { background: $error 30%; }
-    FormField.-changed > .field-label { color: $warning; text-style: bold; }
-    FormField > .field-hint { color: $text-muted; padding: 0 1; }
-    FormField > .field-note { color: $warning; padding: 0 1; display: none; }
-    FormField.-noted > .field-note { display: block; }
-    FormField > TextArea { height: 6; }
-    """
 
     def __init__(
         self,
@@ -441,20 +418,6 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         Binding("ctrl+s", "save", "Save", id="form_save", priority=True),
     ]
 
-    DEFAULT_CSS = """
-    FormScreen { align: center middle; }
-    FormScreen > #dialog {
-        width: 76; max-width: 96%; height: auto; max-height: 94%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    FormScreen #form-title { text-style: bold; padding: 0 1 1 1; width: 100%; }
-    FormScreen #form-fields { height: auto; max-height: 30; }
-    FormScreen #form-error { color: $error; text-style: bold; padding: 0 1; display: none; }
-    FormScreen #form-error.-shown { display: block; }
-    FormScreen #form-buttons { height: auto; align-horizontal: right; padding-top: 1; }
-    FormScreen #form-buttons Button { margin-left: 2; }
-    """
-
     title_text = ""
     who = ""
     """The participant the dialog acts on (`P-0007 Giulia R.`), named in its title."""
@@ -467,8 +430,9 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                 yield from self.compose_fields()
             yield Static("", id="form-error", markup=False)
             with Horizontal(id="form-buttons"):
-                yield Button("Save (ctrl+s)", variant="primary", id="form-ok")
-                yield Button("Cancel (esc)", id="form-cancel")
+                save = key_for(self, "form_save", "ctrl+s")
+                yield Button(f"Save ({save})", variant="primary", id="form-ok")
+                yield Button(f"Cancel ({key_for(self, 'form_cancel', 'esc')})", id="form-cancel")
 
     def compose_fields(self) -> Iterable[Widget]:
         raise NotImplementedError
@@ -484,6 +448,11 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         fields = self.fields
         if fields:
             fields[0].control.focus()
+
+    def on_resize(self) -> None:
+        """Keep Save and Cancel on screen: the fields scroll in what the title, the error
+        line and the buttons leave (at 80×24 a contact form is taller than the screen)."""
+        self.query_one("#form-fields").styles.max_height = max(3, self.size.height - 13)
 
     # Inline validation as the user edits.
     @on(Input.Changed)
@@ -869,17 +838,6 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", id="confirm_no"),
         Binding("y", "answer(True)", "Yes", id="confirm_yes"),
     ]
-
-    DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > #dialog {
-        width: 64; max-width: 96%; height: auto;
-        border: thick $warning; background: $surface; padding: 1 2;
-    }
-    ConfirmScreen #question { padding-bottom: 1; }
-    ConfirmScreen #buttons { height: auto; align-horizontal: right; }
-    ConfirmScreen #buttons Button { margin-left: 2; }
-    """
 
     def __init__(
         self, question: str, *, yes: str = "Yes", no: str = "No", title: str = "Confirm"

@@ -183,45 +183,6 @@ class ParticipantScreen(Screen[None]):
         Binding("6", "tab('history')", "History tab", show=False),
     ]
 
-    DEFAULT_CSS = """
-    ParticipantScreen #p-header { height: auto; padding: 0 1; background: $panel; }
-    ParticipantScreen #p-title { text-style: bold; width: auto; }
-    ParticipantScreen #p-markers { height: auto; width: 1fr; }
-    ParticipantScreen .marker { width: auto; margin-left: 2; padding: 0 1; text-style: bold; }
-    ParticipantScreen .marker.-suspended { background: $warning; color: $text; }
-    ParticipantScreen .marker.-conflict { background: $error; color: $text; }
-    ParticipantScreen .marker.-closed { background: $secondary; color: $text; }
-    ParticipantScreen .marker.-overdue { color: $error; }
-    ParticipantScreen .marker.-soon { color: $warning; }
-    ParticipantScreen .marker.-dirty { color: $warning; }
-    ParticipantScreen #p-banner { display: none; padding: 0 1; margin: 0 1; }
-    ParticipantScreen #p-banner.-shown { display: block; }
-    ParticipantScreen #p-banner.-error { border: tall $error; color: $text; }
-    ParticipantScreen #p-banner.-warning { border: tall $warning; color: $text; }
-    ParticipantScreen #p-banner.-info { border: tall $success; color: $text; }
-    ParticipantScreen #p-tabs { height: 1fr; }
-    ParticipantScreen TabPane { padding: 0 1; }
-    ParticipantScreen #details { height: 1fr; }
-    ParticipantScreen #details FormField {
-        layout: grid; grid-size: 2; grid-columns: 44 1fr; grid-rows: auto;
-        margin-bottom: 0;
-    }
-    ParticipantScreen #details FormField > .field-label { padding: 0 1; }
-    ParticipantScreen #details #field-notes { layout: vertical; }
-    ParticipantScreen #details #field-notes > .field-hint { padding-left: 1; }
-    ParticipantScreen #details FormField > TextArea { height: 8; }
-    ParticipantScreen #details FormField > .field-error,
-    ParticipantScreen #details FormField > .field-note,
-    ParticipantScreen #details FormField > .field-hint { column-span: 2; padding-left: 45; }
-    ParticipantScreen #details FormField > TextArea { height: 8; }
-    ParticipantScreen #details-problems { color: $error; display: none; padding: 0 1; }
-    ParticipantScreen #details-problems.-shown { display: block; }
-    ParticipantScreen #details-extra { color: $text-muted; padding: 1 1; }
-    ParticipantScreen DataTable { height: 1fr; }
-    ParticipantScreen .tab-summary { height: auto; padding: 0 1; color: $text-muted; }
-    ParticipantScreen .tab-summary.-alert { color: $error; text-style: bold; }
-    """
-
     def __init__(self, pid: str) -> None:
         super().__init__()
         self.pid = pid
@@ -313,6 +274,10 @@ class ParticipantScreen(Screen[None]):
                 f._opts = selects[spec.name]  # type: ignore[attr-defined]
             out.append(f)
         return out
+
+    def on_resize(self) -> None:
+        # Narrow screens (80×24): each Details label above its field, not beside it.
+        self.set_class(self.size.width < 100, "-narrow")
 
     def on_mount(self) -> None:
         self.query_one("#contacts-table", DataTable).add_columns("Date", "Kind", "By", "Note")

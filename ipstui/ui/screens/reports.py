@@ -5,15 +5,17 @@ export to CSV. Every figure comes from `ipstui.core.report`; this module only dr
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.reactive import Reactive, reactive
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
@@ -31,6 +33,7 @@ from ipstui.core.report import (
     rate_series,
     to_csv,
 )
+from ipstui.core.vocab import PROBLEM, SYMBOL
 from ipstui.ui.widgets.inputs import OneLineInput
 
 CHART_QUARTERS = 8
@@ -167,22 +170,32 @@ class ConfirmOverwriteScreen(ModalScreen[bool]):
         self.dismiss(event.button.id == "overwrite-yes")
 
 
-class ReportsScreen(Screen[None]):
-    """Outcome figures of one quarter; `[`/`]` change the quarter, `e` exports CSV."""
+@dataclass
+class ReportComputed(Message):
+    """A quarter's figures were computed off the UI thread, ready to draw."""
 
-    DEFAULT_CSS = """
-    ReportsScreen { layout: vertical; }
-    ReportsScreen #report-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
-    ReportsScreen #report-body { height: 1fr; padding: 0 1; }
-    ReportsScreen .report-row { height: auto; }
-    ReportsScreen .report-col { width: 1fr; height: auto; padding-right: 2; }
-    ReportsScreen .report-chart-col { width: auto; height: auto; }
-    ReportsScreen .report-chart-col > * { width: auto; }
-    ReportsScreen .report-heading { text-style: bold; color: $accent; margin-top: 1; }
-    ReportsScreen .report-note { color: $text-muted; }
-    ReportsScreen DataTable { height: auto; max-height: 24; }
-    ReportsScreen .report-chart { color: $text; }
-    """
+    quarter: Quarter
+    report: Report
+    rate_chart: Text
+    referrals_chart: Text
+    source: Participants
+    """The records the worker was given."""
+    prepared: Participants
+    """The same, read once (`report.prepare`): reused for the next quarter."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, ReportComputed)
+
+
+class ReportsScreen(Screen[None]):
+    """Outcome figures of one quarter; `[`/`]` change the quarter, `e` exports CSV.
+
+    The figures are computed by a thread worker (at 20,000 participants that reads every
+    record); the screen shows "Computing…" meanwhile and draws on `ReportComputed`."""
+
+    NARROW = 110
+    """Below this width (cells) the charts go under the tables instead of beside them."""
+
     BINDINGS = [
         Binding(
             "left_square_bracket,left",
@@ -217,7 +230,7 @@ class ReportsScreen(Screen[None]):
         """Show `quarter` (default: the one containing `today`); `export_dir` is the folder
         the CSV export proposes (default: the current folder)."""
         super().__init__()
-        self._participants = prepare(participants)
+        self._participants: Participants = participants
         self._settings = settings
         self._today = today
         self._export_dir = export_dir
@@ -273,11 +286,14 @@ class ReportsScreen(Screen[None]):
     def watch_quarter(self) -> None:
         self._show()
 
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < self.NARROW, "-narrow")
+
     def set_caseload(
         self, participants: Sequence[Mapping[str, Any]], settings: Settings, today: date
     ) -> None:
         """Show the figures of a new caseload snapshot (after a save or a sync)."""
-        self._participants = prepare(participants)
+        self._participants = participants
         self._settings = settings
         self._today = today
         quarter = min(self.quarter, quarter_of(today))
@@ -291,9 +307,41 @@ class ReportsScreen(Screen[None]):
     # ------------------------------------------------------------ drawing
 
     def _show(self) -> None:
-        q = self.quarter
-        report = compute(self._participants, self._settings, q, self._today)
+        """Compute the shown quarter's figures in a worker; say so until they arrive."""
+        self.query_one("#report-body").loading = True
+        self.set_class(True, "-computing")
+        self._compute(self.quarter, self._participants, self._settings, self._today)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="report",
+        exit_on_error=False,
+        description="computing the report",
+    )
+    def _compute(
+        self, q: Quarter, participants: Participants, settings: Settings, today: date
+    ) -> None:
+        prepared = prepare(participants)
+        report = compute(prepared, settings, q, today)
+        chart = rate_chart(report, prepared, settings)
+        self.post_message(
+            ReportComputed(q, report, chart, referrals_chart(report), participants, prepared)
+        )
+
+    def on_report_computed(self, message: ReportComputed) -> None:
+        if message.source is self._participants:
+            self._participants = message.prepared  # every record read once, not per quarter
+        if message.quarter != self.quarter:
+            return  # the user has moved on; that quarter's worker result is stale
+        self._draw(message)
+
+    def _draw(self, message: ReportComputed) -> None:
+        q = message.quarter
+        report = message.report
         self.report = report
+        self.query_one("#report-body").loading = False
+        self.set_class(False, "-computing")
         self.sub_title = f"Reports {q}"
         team = report.team
         name = f"{report.team_name} · " if report.team_name else ""
@@ -315,7 +363,7 @@ class ReportsScreen(Screen[None]):
         for key, o in report.by_specialist.items():
             c = sizes[key]
             caseload = f"{c.current:>3} / {c.maximum}" + (
-                f"  ▲ {c.over} over max" if c.over else ""
+                f"  {SYMBOL[PROBLEM]} {c.over} over max" if c.over else ""
             )
             table.add_row(
                 Text(report.specialist_names.get(key, key)),
@@ -325,10 +373,8 @@ class ReportsScreen(Screen[None]):
                 Text(caseload, style="bold" if c.over else ""),
                 key=key,
             )
-        self.query_one("#report-rate-chart", Static).update(
-            rate_chart(report, self._participants, self._settings)
-        )
-        self.query_one("#report-referrals-chart", Static).update(referrals_chart(report))
+        self.query_one("#report-rate-chart", Static).update(message.rate_chart)
+        self.query_one("#report-referrals-chart", Static).update(message.referrals_chart)
         refs = self.query_one("#report-referrals", DataTable)
         refs.clear()
         for r in report.referrals:
