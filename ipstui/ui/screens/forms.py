@@ -307,6 +307,14 @@ class FormField(Vertical):
         yield Static("", classes="field-note", markup=False)
         yield Static("", classes="field-error", markup=False)
 
+    def on_descendant_focus(self) -> None:
+        # A class, not :focus-within: Textual restyles the label on a class change of its
+        # parent, not when the parent's focus-within state changes.
+        self.add_class("-focus")
+
+    def on_descendant_blur(self) -> None:
+        self.remove_class("-focus")
+
     def validate_field(self) -> tuple[Any, str | None]:
         """Check the control, show or clear the error line, and return (value, error)."""
         value, error = self.check(self.control)

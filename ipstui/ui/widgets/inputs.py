@@ -20,6 +20,7 @@ class OneLineInput(Input):
     """An `Input` whose paste keeps every line, joined with a space."""
 
     def _on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()  # Input's own handler would insert the first line again
         if event.text:
             lines = [x for x in event.text.splitlines() if x.strip()]
             line = join_lines(event.text) if len(lines) > 1 else event.text.splitlines()[0]
