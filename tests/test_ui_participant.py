@@ -27,6 +27,7 @@ from ipstui.ui.screens.forms import (
     EndJobForm,
     FormField,
     JobForm,
+    NewParticipantEntry,
     NewParticipantForm,
     SuspendForm,
     TaskForm,
@@ -569,7 +570,7 @@ async def test_escape_with_unsaved_edits_asks_first(root: Path) -> None:
 
 
 async def test_new_participant_form_returns_typed_values(root: Path) -> None:
-    results: list[dict | None] = []
+    results: list[NewParticipantEntry | None] = []
     app = _app(root)
     async with app.run_test(size=SIZE) as pilot:
         await _wait(pilot, lambda: app.caseload is not None)
@@ -600,13 +601,13 @@ async def test_new_participant_form_returns_typed_values(root: Path) -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert results == [
-        {
-            "name": "Mads K.",
-            "specialist": "mette",
-            "referral_source": "Job centre",
-            "referred_on": TODAY,
-            "pid": None,
-        }
+        NewParticipantEntry(
+            name="Mads K.",
+            specialist="mette",
+            referral_source="Job centre",
+            referred_on=TODAY,
+            pid=None,
+        )
     ]
 
 
