@@ -12,10 +12,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.worker import Worker, WorkerState
 
 from ipstui.core import edits, loader  # loader imported here, not in the prefetch thread
 from ipstui.core.board import Card, make_card, make_cards
@@ -24,6 +25,13 @@ from ipstui.core.model import PHASES
 from ipstui.core.vocab import who
 from ipstui.ui.commands import ActionsProvider, ParticipantsProvider
 from ipstui.ui.keys import allow_letter_action
+from ipstui.ui.messages import (
+    CaseloadLoaded,
+    DiskChanged,
+    LoadFailed,
+    LoadProgressed,
+    SyncStatusRead,
+)
 
 WATCH_INTERVAL = 2.0
 FIRST_FRAME_WAIT = 0.3
@@ -175,7 +183,7 @@ class IpsApp(App[int]):
         from ipstui.core.gitio import GitError
 
         def progress(done: int, total: int) -> None:
-            self.call_from_thread(self._progress, done, total)
+            self.post_message(LoadProgressed(done, total))
 
         started = time.time_ns()
         try:
@@ -185,17 +193,17 @@ class IpsApp(App[int]):
                 cl = load(self.root, progress=progress)
             cards = make_cards(cl.participants.values(), cl.settings, self.today)
         except (CaseloadError, GitError, OSError) as exc:
-            self.call_from_thread(self._load_failed, str(exc))
+            self.post_message(LoadFailed(str(exc)))
             return
         except Exception as exc:  # noqa: BLE001 — never leave "Loading…" up without a word
-            self.call_from_thread(
-                self._load_failed, f"unexpected error while loading: {type(exc).__name__}: {exc}"
+            self.post_message(
+                LoadFailed(f"unexpected error while loading: {type(exc).__name__}: {exc}")
             )
             return
         with self._lock:
             self._latest = cl
             self._fingerprint = None  # taken by _settle, once the board is up
-        self.call_from_thread(self._loaded, cl, cards)
+        self.post_message(CaseloadLoaded(cl, cards))
         self._settle(cl, started, first)
 
     def _settle(self, cl: Caseload, started: int, first: bool) -> None:
@@ -203,14 +211,14 @@ class IpsApp(App[int]):
         disk fingerprint the watcher compares against."""
         if first:
             self._ensure_driver()
-        self.call_from_thread(self._sync_status, self._sync_words(cl))
+        self.post_message(SyncStatusRead(self._sync_words(cl)))
         fp = self._fingerprint_now()
         with self._lock:
             if self._latest is cl and self._fingerprint is None:
                 self._fingerprint = fp
         if fp[-1][1] >= started:
             # A file changed while we were loading: load again so it is not missed.
-            self.call_from_thread(self.load_caseload)
+            self.post_message(DiskChanged())
 
     @work(thread=True, group="settle", exit_on_error=False)
     def _settle_worker(self, cl: Caseload, started: int) -> None:
@@ -247,10 +255,44 @@ class IpsApp(App[int]):
         except Exception:  # noqa: BLE001 — never block opening the caseload on this
             pass
 
-    def _progress(self, done: int, total: int) -> None:
+    # ------------------------------------------------------------ worker reports
+
+    @on(CaseloadLoaded)
+    def _caseload_loaded(self, message: CaseloadLoaded) -> None:
+        self._loaded(message.caseload, message.cards)
+
+    @on(LoadProgressed)
+    def _progress(self, message: LoadProgressed) -> None:
         screen = self._board_screen()
         if screen is not None:
-            screen.show_progress(done, total)
+            screen.show_progress(message.done, message.total)
+
+    @on(LoadFailed)
+    def _load_failure(self, message: LoadFailed) -> None:
+        self._load_failed(message.reason)
+
+    @on(DiskChanged)
+    def _disk_changed(self) -> None:
+        self.load_caseload()
+
+    @on(SyncStatusRead)
+    def _sync_status_read(self, message: SyncStatusRead) -> None:
+        self._sync_status(message.words)
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """The one place a worker's uncaught error becomes a message on screen (the
+        workers catch what they expect; this is for what they did not)."""
+        if event.state != WorkerState.ERROR:
+            return
+        worker = event.worker
+        error = worker.error
+        what = worker.description or worker.name or "a background task"
+        text = f"{what}: {type(error).__name__}: {error}"
+        if worker.group == "load" and self.caseload is None:
+            self._load_failed(f"unexpected error while loading: {type(error).__name__}: {error}")
+            return
+        self.notify(text, title="Something went wrong", severity="error", timeout=15)
 
     def _load_failed(self, message: str) -> None:
         self.load_error = message
@@ -335,7 +377,7 @@ class IpsApp(App[int]):
             return  # a load is establishing it
         fp = self._fingerprint_now()
         if fp != self._fingerprint:
-            self.call_from_thread(self.load_caseload)
+            self.post_message(DiskChanged())
 
     def _check_date(self) -> None:
         if self.today != self._seen_today and self.caseload is not None:
@@ -348,7 +390,7 @@ class IpsApp(App[int]):
         if cl is None:
             return
         cards = make_cards(cl.participants.values(), cl.settings, self.today)
-        self.call_from_thread(self._loaded, cl, cards)
+        self.post_message(CaseloadLoaded(cl, cards))
 
     # ------------------------------------------------------------ edits
 

@@ -95,11 +95,11 @@ class BoardScreen(Screen):
         ),
     ]
 
-    show_closed: reactive[bool] = reactive(False, init=False)
+    show_closed: reactive[bool] = reactive(False, init=False, repaint=False)
     """Whether the Closed column is shown (hidden by default, SPEC §3)."""
-    specialist: reactive[str | None] = reactive(None, init=False)
+    specialist: reactive[str | None] = reactive(None, init=False, repaint=False)
     """Only this specialist's participants (None: the whole team)."""
-    text: reactive[str] = reactive("", init=False)
+    text: reactive[str] = reactive("", init=False, repaint=False)
     """Only participants whose id, name or specialist contains this (case-insensitive)."""
 
     def __init__(self) -> None:

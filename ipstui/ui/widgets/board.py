@@ -165,10 +165,21 @@ class PhaseColumn(ScrollView, can_focus=False):
         self.virtual_size = Size(self.size.width, len(self.cards) * CARD_H)
         self._strips.clear()
 
+    def notify_style_update(self) -> None:
+        # The theme or the stylesheet changed: read the card styles again at the next paint.
+        self._styles_of = None
+        super().notify_style_update()
+
     def render_lines(self, crop: Region) -> list[Strip]:
-        # Styles once per paint, not per line; they follow the theme, so never keep them longer.
-        self._styles = {cls: self.get_component_rich_style(cls) for cls in self.COMPONENT_CLASSES}
-        self._base = self.rich_style
+        # Styles once per style change, not per paint (a filter keystroke repaints every
+        # column); notify_style_update drops them when the theme or the CSS changes.
+        key = (self.app.theme, self.app.current_theme)
+        if getattr(self, "_styles_of", None) != key:
+            self._styles = {
+                cls: self.get_component_rich_style(cls) for cls in self.COMPONENT_CLASSES
+            }
+            self._base = self.rich_style
+            self._styles_of = key
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
