@@ -539,14 +539,14 @@ class IpsApp(App[int]):
 
     def action_reports(self) -> None:
         try:
-            from ipstui.ui.screens.reports import ReportsScreen
+            from ipstui.ui.screens.reports import Records, ReportsScreen
         except ImportError:
             self.notify("Reports are not available in this build", severity="warning")
             return
         cl = self.caseload
         if cl is not None and not isinstance(self.screen, ReportsScreen):
             self.push_screen(
-                ReportsScreen([p.data for p in cl.participants.values()], cl.settings, self.today)
+                ReportsScreen(Records(cl.participants.values()), cl.settings, self.today)
             )
 
     def action_sync(self) -> None:

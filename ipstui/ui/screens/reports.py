@@ -4,7 +4,8 @@ export to CSV. Every figure comes from `ipstui.core.report`; this module only dr
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ from ipstui.core.model import Settings
 from ipstui.core.report import (
     RAPID_SEARCH_DAYS,
     Participants,
+    Prepared,
     Quarter,
     Report,
     compute,
@@ -170,6 +172,46 @@ class ConfirmOverwriteScreen(ModalScreen[bool]):
         self.dismiss(event.button.id == "overwrite-yes")
 
 
+YIELD_EVERY = 100
+"""Records read by the report worker between two pauses that let the UI thread run."""
+
+
+def prepare_yielding(participants: Participants) -> Prepared:
+    """`report.prepare`, in batches of YIELD_EVERY records with a 1 ms sleep between them.
+
+    Why: the worker is a thread; reading 20,000 records in one go keeps the interpreter
+    lock long enough for the UI thread to miss frames (Python hands the lock over only
+    when asked, every 5 ms, and a busy machine delays the hand-over further). Sleeping
+    gives it up for certain; it costs about 0.2 s of the worker's time at 20,000."""
+    if isinstance(participants, Prepared):
+        return participants
+    facts: list[Any] = []
+    batch: list[Mapping[str, Any]] = []
+    for record in participants:
+        batch.append(record)
+        if len(batch) >= YIELD_EVERY:
+            facts.extend(prepare(batch).facts)
+            batch.clear()
+            time.sleep(0.001)
+    facts.extend(prepare(batch).facts)
+    return Prepared(tuple(facts))
+
+
+class Records:
+    """Every participant's full record, read only when iterated: by the report worker,
+    not on the UI thread when the screen opens (at 20,000 participants reading them all
+    takes seconds). `participants` are `Participant`s of one snapshot."""
+
+    def __init__(self, participants: Iterable[Any]) -> None:
+        self._participants = tuple(participants)
+
+    def __iter__(self) -> Iterator[Mapping[str, Any]]:
+        return (p.data for p in self._participants)
+
+    def __len__(self) -> int:
+        return len(self._participants)
+
+
 @dataclass
 class ReportComputed(Message):
     """A quarter's figures were computed off the UI thread, ready to draw."""
@@ -220,7 +262,7 @@ class ReportsScreen(Screen[None]):
 
     def __init__(
         self,
-        participants: Sequence[Mapping[str, Any]],
+        participants: Participants,
         settings: Settings,
         today: date,
         *,
@@ -279,9 +321,7 @@ class ReportsScreen(Screen[None]):
     def _app_caseload_changed(self, caseload: Any) -> None:
         if caseload is not None:
             today = getattr(self.app, "today", self._today)
-            self.set_caseload(
-                [p.data for p in caseload.participants.values()], caseload.settings, today
-            )
+            self.set_caseload(Records(caseload.participants.values()), caseload.settings, today)
 
     def watch_quarter(self) -> None:
         self._show()
@@ -289,9 +329,7 @@ class ReportsScreen(Screen[None]):
     def on_resize(self) -> None:
         self.set_class(self.size.width < self.NARROW, "-narrow")
 
-    def set_caseload(
-        self, participants: Sequence[Mapping[str, Any]], settings: Settings, today: date
-    ) -> None:
+    def set_caseload(self, participants: Participants, settings: Settings, today: date) -> None:
         """Show the figures of a new caseload snapshot (after a save or a sync)."""
         self._participants = participants
         self._settings = settings
@@ -322,7 +360,7 @@ class ReportsScreen(Screen[None]):
     def _compute(
         self, q: Quarter, participants: Participants, settings: Settings, today: date
     ) -> None:
-        prepared = prepare(participants)
+        prepared = prepare_yielding(participants)
         report = compute(prepared, settings, q, today)
         chart = rate_chart(report, prepared, settings)
         self.post_message(
