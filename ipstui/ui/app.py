@@ -179,6 +179,7 @@ class IpsApp(App[int]):
         description="loading caseload",
     )
     def load_caseload(self, first: bool = False) -> None:
+        """Read the caseload in a worker; posts CaseloadLoaded (or LoadFailed), then settles the sync status and the disk fingerprint."""
         from ipstui.core.caseload import load
         from ipstui.core.gitio import GitError
 
@@ -386,6 +387,7 @@ class IpsApp(App[int]):
 
     @work(thread=True, exclusive=True, group="cards", exit_on_error=False)
     def refresh_cards(self) -> None:
+        """Recompute every card for today's date (after midnight) in a worker; posts CaseloadLoaded."""
         cl = self._latest
         if cl is None:
             return
@@ -512,6 +514,7 @@ class IpsApp(App[int]):
     # ------------------------------------------------------------ navigation
 
     def open_participant(self, pid: str) -> None:
+        """Open the participant screen of `pid` (a notice when there is no such participant)."""
         from ipstui.ui.screens.participant import ParticipantScreen
 
         if self.caseload is None or pid not in self.caseload.participants:
@@ -520,24 +523,28 @@ class IpsApp(App[int]):
         self.push_screen(ParticipantScreen(pid))
 
     def action_help(self) -> None:
+        """Show the keys of the current screen."""
         from ipstui.ui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
     def action_agenda(self) -> None:
+        """Open the agenda: every open deadline, overdue first."""
         from ipstui.ui.screens.agenda import AgendaScreen
 
         if self.caseload is not None and not isinstance(self.screen, AgendaScreen):
             self.push_screen(AgendaScreen())
 
     def action_problems(self) -> None:
+        """Open Problems: invalid files and uncommitted hand edits."""
         from ipstui.ui.screens.problems import ProblemsScreen
 
         if self.caseload is not None and not isinstance(self.screen, ProblemsScreen):
             self.push_screen(ProblemsScreen())
 
     def action_reports(self) -> None:
+        """Open Reports; the figures are computed by the screen's worker."""
         try:
             from ipstui.ui.screens.reports import Records, ReportsScreen
         except ImportError:
@@ -550,6 +557,7 @@ class IpsApp(App[int]):
             )
 
     def action_sync(self) -> None:
+        """Fetch, merge and push with the team's remote, in a worker."""
         if self.caseload is None:
             return
         self.notify("Syncing with the remote…", timeout=3)
@@ -628,6 +636,7 @@ class IpsApp(App[int]):
             screen.follow(pid)
 
     def add_contact_for(self, pid: str) -> None:
+        """Ask for a contact with `pid` and log it (one commit)."""
         from ipstui.ui.screens.forms import ContactForm
 
         cl = self.caseload
@@ -652,6 +661,7 @@ class IpsApp(App[int]):
         self.push_screen(ContactForm(team, default_by, self.today, who=who(pid, name)), done)
 
     def new_participant(self) -> None:
+        """Ask for a new participant and add them in intake (one commit)."""
         from ipstui.ui.screens.forms import NewParticipantForm
 
         cl = self.caseload
@@ -687,6 +697,7 @@ def _move_from(cl: Caseload, pid: str, expected: str, target: str, *, today: dat
 
 
 def run(root: Path, *, today: date | None = None) -> int:
+    """Run the app on the caseload at `root`; returns its exit code."""
     app = IpsApp(root, today=today)
     app.run()
     return app.return_code or 0

@@ -42,10 +42,12 @@ class ActionsProvider(Provider):
         return cmds
 
     async def discover(self) -> Hits:
+        """Every action, shown when the palette opens."""
         for name, help_text, cb in self._commands():
             yield DiscoveryHit(name, cb, help=help_text)
 
     async def search(self, query: str) -> Hits:
+        """The actions whose name matches `query`."""
         matcher = self.matcher(query)
         for name, help_text, cb in self._commands():
             score = matcher.match(name)
@@ -57,6 +59,7 @@ class ParticipantsProvider(Provider):
     """Open any participant by typing part of the id or name."""
 
     async def search(self, query: str) -> Hits:
+        """Participants whose id or name matches `query` (at most 200)."""
         cl = self.app.caseload
         if cl is None or not query.strip():
             return

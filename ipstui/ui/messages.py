@@ -30,6 +30,7 @@ class LoadProgressed(Message):
     total: int
 
     def can_replace(self, message: Message) -> bool:
+        """A newer progress report replaces a pending one."""
         return isinstance(message, LoadProgressed)
 
 
@@ -46,6 +47,7 @@ class DiskChanged(Message):
     instance): the app loads again."""
 
     def can_replace(self, message: Message) -> bool:
+        """One pending reload is enough."""
         return isinstance(message, DiskChanged)
 
 
@@ -56,4 +58,5 @@ class SyncStatusRead(Message):
     words: str
 
     def can_replace(self, message: Message) -> bool:
+        """Only the latest status matters."""
         return isinstance(message, SyncStatusRead)

@@ -14,7 +14,7 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -64,7 +64,7 @@ from ipstui.core.vocab import (
     readable,
     who,
 )
-from ipstui.ui.keys import key_for
+from ipstui.ui.keys import allow_letter_action, key_for
 from ipstui.ui.screens.forms import (
     ChoiceOrText,
     ClosureForm,
@@ -123,6 +123,9 @@ _SPECS: dict[str, DetailSpec] = {
         DetailSpec("notes", "Notes", "area"),
     )
 }
+if TYPE_CHECKING:
+    from ipstui.ui.app import IpsApp
+
 DETAIL_SPECS: tuple[DetailSpec, ...] = tuple(
     _SPECS.get(name) or DetailSpec(name, readable(name), "text") for name in SETTABLE_FIELDS
 )
@@ -142,6 +145,7 @@ def to_raw(spec: DetailSpec, value: Any) -> Any:
 
 
 def raws_of(data: dict[str, Any]) -> dict[str, Any]:
+    """Every Details field of `data` as its control shows it."""
     return {s.name: to_raw(s, data.get(s.name)) for s in DETAIL_SPECS}
 
 
@@ -158,29 +162,74 @@ class ParticipantScreen(Screen[None]):
     """A participant's record, lists, deadlines and history; every edit one commit."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back", id="participant_back"),
-        Binding("ctrl+s", "save", "Save details", id="participant_save"),
-        Binding("c", "add_contact", "Contact", id="participant_contact"),
-        Binding("j", "add_job", "Job", id="participant_job"),
-        Binding("x", "end_job", "End job", id="participant_end_job"),
-        Binding("t", "add_task", "Task", id="participant_task"),
-        Binding("d", "complete_task", "Task done", id="participant_task_done"),
-        Binding("s", "suspend", "Suspend", id="participant_suspend"),
-        Binding("S", "resume", "Resume", id="participant_resume"),
-        Binding("D", "decide", "Decide conflicts", id="participant_decide"),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            id="participant_back",
+            tooltip="Back to where you came from (asks first with unsaved edits)",
+        ),
+        Binding(
+            "ctrl+s",
+            "save",
+            "Save details",
+            id="participant_save",
+            tooltip="Save the Details tab (one commit)",
+        ),
+        Binding(
+            "c",
+            "add_contact",
+            "Contact",
+            id="participant_contact",
+            tooltip="Log a contact (one commit)",
+        ),
+        Binding("j", "add_job", "Job", id="participant_job", tooltip="Add a job"),
+        Binding(
+            "x",
+            "end_job",
+            "End job",
+            id="participant_end_job",
+            tooltip="End the selected current job (Jobs tab)",
+        ),
+        Binding("t", "add_task", "Task", id="participant_task", tooltip="Add a task"),
+        Binding(
+            "d",
+            "complete_task",
+            "Task done",
+            id="participant_task_done",
+            tooltip="Mark the selected task done today (Tasks tab)",
+        ),
+        Binding(
+            "s",
+            "suspend",
+            "Suspend",
+            id="participant_suspend",
+            tooltip="Suspend: the rules pause, tasks stay due",
+        ),
+        Binding("S", "resume", "Resume", id="participant_resume", tooltip="End the suspension"),
+        Binding(
+            "D",
+            "decide",
+            "Decide conflicts",
+            id="participant_decide",
+            tooltip="Choose between the values two edits left after a sync",
+        ),
         Binding(
             "ctrl+e",
             "edit_notes",
             "Notes in $EDITOR",
             id="participant_editor",
             priority=True,
+            tooltip="Write the notes in your $EDITOR",
         ),
-        Binding("1", "tab('details')", "Details tab", show=False),
-        Binding("2", "tab('contacts')", "Contacts tab", show=False),
-        Binding("3", "tab('jobs')", "Jobs tab", show=False),
-        Binding("4", "tab('tasks')", "Tasks tab", show=False),
-        Binding("5", "tab('deadlines')", "Deadlines tab", show=False),
-        Binding("6", "tab('history')", "History tab", show=False),
+        Binding("1", "tab('details')", "Details tab", show=False, id="participant_tab_details"),
+        Binding("2", "tab('contacts')", "Contacts tab", show=False, id="participant_tab_contacts"),
+        Binding("3", "tab('jobs')", "Jobs tab", show=False, id="participant_tab_jobs"),
+        Binding("4", "tab('tasks')", "Tasks tab", show=False, id="participant_tab_tasks"),
+        Binding(
+            "5", "tab('deadlines')", "Deadlines tab", show=False, id="participant_tab_deadlines"
+        ),
+        Binding("6", "tab('history')", "History tab", show=False, id="participant_tab_history"),
     ]
 
     def __init__(self, pid: str) -> None:
@@ -214,9 +263,7 @@ class ParticipantScreen(Screen[None]):
                     yield Static("", id="details-problems", markup=False)
                     yield Static("", id="details-extra", markup=False)
             with TabPane("Contacts", id="tab-contacts"):
-                yield Static(
-                    "c: log a contact", classes="tab-summary", markup=False, id="contacts-summary"
-                )
+                yield Static("", classes="tab-summary", markup=False, id="contacts-summary")
                 yield DataTable(id="contacts-table", cursor_type="row", zebra_stripes=True)
             with TabPane("Jobs", id="tab-jobs"):
                 yield Static("", classes="tab-summary", markup=False, id="jobs-summary")
@@ -268,7 +315,8 @@ class ParticipantScreen(Screen[None]):
             else:
                 control = OneLineInput(compact=True)
                 check = check_text(required=spec.required, what=spec.label.lower())
-            hint = "ctrl+e: write the notes in your $EDITOR" if spec.kind == "area" else ""
+            editor = self._key("participant_editor", "ctrl+e")
+            hint = f"{editor}: write the notes in your $EDITOR" if spec.kind == "area" else ""
             f = FormField(spec.name, spec.label, control, check, hint=hint)
             if spec.name in selects:
                 f._opts = selects[spec.name]  # type: ignore[attr-defined]
@@ -294,12 +342,19 @@ class ParticipantScreen(Screen[None]):
     # ------------------------------------------------------------ snapshot → screen
 
     @property
+    def ips(self) -> IpsApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    @property
     def caseload(self) -> Caseload | None:
-        return getattr(self.app, "caseload", None)
+        """The app's current snapshot (None while loading)."""
+        return self.ips.caseload
 
     @property
     def today(self) -> date:
-        return self.app.today  # type: ignore[attr-defined]
+        """The date deadlines are computed for."""
+        return self.ips.today
 
     def _caseload_changed(self, cl: Caseload | None) -> None:
         if cl is None:
@@ -350,7 +405,7 @@ class ParticipantScreen(Screen[None]):
         self.query_one("#p-title", Label).update(f"{self.pid} — not available")
         self._banner(
             f"{self.pid} is not in the caseload any more: its file was removed or does not "
-            "validate (see Problems, p). Nothing here can be saved.",
+            f"validate (see Problems, {self._key('problems', 'p')}). Nothing here can be saved.",
             "error",
         )
         self.refresh_bindings()
@@ -436,7 +491,7 @@ class ParticipantScreen(Screen[None]):
             table.move_cursor(row=len(contacts) - 1)  # the newest, in view
         self.query_one("#contacts-summary", Static).update(
             f"{len(contacts)} contact{'s' if len(contacts) != 1 else ''}, oldest first"
-            " — c: log a contact"
+            f" — {self._key('participant_contact', 'c')}: log a contact"
         )
         self._tab_label("contacts", f"Contacts ({len(contacts)})")
 
@@ -470,7 +525,8 @@ class ParticipantScreen(Screen[None]):
             table.move_cursor(row=len(refs) - 1 if keep is None else min(keep, len(refs) - 1))
         self.query_one("#jobs-summary", Static).update(
             f"{len(refs)} job{'s' if len(refs) != 1 else ''}, {current} current"
-            " — j: add a job, x: end the selected current job"
+            f" — {self._key('participant_job', 'j')}: add a job, "
+            f"{self._key('participant_end_job', 'x')}: end the selected current job"
         )
         self._tab_label("jobs", f"Jobs ({current} current)" if current else f"Jobs ({len(refs)})")
 
@@ -507,7 +563,8 @@ class ParticipantScreen(Screen[None]):
             table.move_cursor(row=min(keep, len(refs) - 1))
         self.query_one("#tasks-summary", Static).update(
             f"{open_} open task{'s' if open_ != 1 else ''} of {len(refs)}"
-            " — t: add a task, d: mark the selected one done today"
+            f" — {self._key('participant_task', 't')}: add a task, "
+            f"{self._key('participant_task_done', 'd')}: mark the selected one done today"
         )
         self._tab_label("tasks", f"Tasks ({open_} open)")
 
@@ -566,7 +623,7 @@ class ParticipantScreen(Screen[None]):
                 )
                 if "base" in rec:
                     note += f" (both started from {show_value(rec['base'], 30)})"
-                f.set_note(note + " — D to decide")
+                f.set_note(note + f" — {self._key('participant_decide', 'D')} to decide")
             else:
                 f.set_note("")
 
@@ -709,6 +766,7 @@ class ParticipantScreen(Screen[None]):
         box.set_class(bool(lines), "-shown")
 
     def action_save(self) -> None:
+        """Validate the edited Details fields and save them (one commit); closing asks a reason first."""
         p = self.participant
         cl = self.caseload
         if p is None or cl is None:
@@ -819,7 +877,7 @@ class ParticipantScreen(Screen[None]):
         if exc.fresh is None:
             self._banner(
                 f"{label}: NOT SAVED. {self.pid}'s file was deleted or no longer validates on "
-                "disk since it was loaded; see Problems (p). Nothing was written.",
+                f"disk since it was loaded; see Problems ({self._key('problems', 'p')}). Nothing was written.",
                 "error",
             )
             return
@@ -844,10 +902,17 @@ class ParticipantScreen(Screen[None]):
             )
             text += " collided with it and were dropped: enter them again if still right."
         if kept:
-            text += f" Your unsaved edits of {', '.join(kept)} are still in the form: ctrl+s saves them."
+            text += (
+                f" Your unsaved edits of {', '.join(kept)} are still in the form: "
+                f"{self._key('participant_save', 'ctrl+s')} saves them."
+            )
         elif label != "Save details":
             text += " Do it again on the fresh version."
         self._banner(text, "error")
+
+    def _key(self, binding_id: str, default: str) -> str:
+        """The key the user has for `binding_id` (the live bindings, keymap included)."""
+        return key_for(self, binding_id, default)
 
     def _who(self) -> str:
         """This participant as dialogs name them: `P-0007 Giulia R.`."""
@@ -868,6 +933,7 @@ class ParticipantScreen(Screen[None]):
         return [(k, s.name) for k, s in cl.settings.team.items()] if cl else []
 
     def action_add_contact(self) -> None:
+        """Ask for a contact and log it (one commit)."""
         p = self.participant
         if p is None:
             return
@@ -890,6 +956,8 @@ class ParticipantScreen(Screen[None]):
         )
 
     def action_add_job(self) -> None:
+        """Ask for a job and add it (one commit)."""
+
         def done(result: dict[str, Any] | None) -> None:
             if result:
                 self._run(
@@ -915,13 +983,17 @@ class ParticipantScreen(Screen[None]):
         return refs[table.cursor_row]
 
     def action_end_job(self) -> None:
+        """Ask when and why the selected current job ended, and end it (one commit)."""
         p = self.participant
         if p is None:
             return
         index = self._selected("jobs")
         jobs = p.data.get("jobs") or []
         if index is None:
-            self.notify("No job selected: add one with j", severity="warning")
+            self.notify(
+                f"No job selected: add one with {self._key('participant_job', 'j')}",
+                severity="warning",
+            )
             return
         job = jobs[index]
         if "end" in job:
@@ -945,6 +1017,8 @@ class ParticipantScreen(Screen[None]):
         )
 
     def action_add_task(self) -> None:
+        """Ask for a task and add it (one commit)."""
+
         def done(result: dict[str, Any] | None) -> None:
             if result:
                 self._run(
@@ -959,12 +1033,16 @@ class ParticipantScreen(Screen[None]):
         self.app.push_screen(TaskForm(self.today, who=self._who()), done)
 
     def action_complete_task(self) -> None:
+        """Mark the selected open task done today (one commit)."""
         p = self.participant
         if p is None:
             return
         index = self._selected("tasks")
         if index is None:
-            self.notify("No task selected: add one with t", severity="warning")
+            self.notify(
+                f"No task selected: add one with {self._key('participant_task', 't')}",
+                severity="warning",
+            )
             return
         if "done_on" in (p.data.get("tasks") or [])[index]:
             self.notify("That task is already done", severity="warning")
@@ -972,6 +1050,7 @@ class ParticipantScreen(Screen[None]):
         self._run("Task done", edits.complete_task, self.pid, index, on=self.today)
 
     def action_suspend(self) -> None:
+        """Ask since when and why, and suspend the participant (one commit)."""
         p = self.participant
         if p is None:
             return
@@ -979,7 +1058,10 @@ class ParticipantScreen(Screen[None]):
             self.notify(f"{p.id} is closed; a closed participant cannot be suspended")
             return
         if p.suspended:
-            self.notify(f"{p.id} is already suspended; S resumes", severity="warning")
+            self.notify(
+                f"{p.id} is already suspended; {self._key('participant_resume', 'S')} resumes",
+                severity="warning",
+            )
             return
 
         def done(result: dict[str, Any] | None) -> None:
@@ -995,9 +1077,11 @@ class ParticipantScreen(Screen[None]):
         self.app.push_screen(SuspendForm(self.today, who=self._who()), done)
 
     def action_resume(self) -> None:
+        """End the suspension (one commit)."""
         self._run("Resume", edits.resume, self.pid)
 
     def action_decide(self) -> None:
+        """Choose between the values a sync left, and save the choice (one commit)."""
         p = self.participant
         if p is None or not p.has_conflicts:
             return
@@ -1022,6 +1106,7 @@ class ParticipantScreen(Screen[None]):
         )
 
     def action_edit_notes(self) -> None:
+        """Write the notes in $EDITOR (saved with the Details tab)."""
         area = self._field("notes").control
         assert isinstance(area, TextArea)
         self._tab("details")
@@ -1031,6 +1116,7 @@ class ParticipantScreen(Screen[None]):
         area.focus()
 
     def action_tab(self, tab: str) -> None:
+        """Show the tab `tab`."""
         self._tab(tab)
 
     def _tab(self, tab: str) -> None:
@@ -1050,6 +1136,10 @@ class ParticipantScreen(Screen[None]):
             self.query_one(f"#{tab}-table", DataTable).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Which actions apply now: by tab and by the participant's state; typed letters
+        only while a list or the tab bar has focus (not in a field or a choice list)."""
+        if not allow_letter_action(self, action):
+            return None
         p = self.participant
         edit_actions = {
             "save",
@@ -1082,6 +1172,7 @@ class ParticipantScreen(Screen[None]):
         return True
 
     def action_back(self) -> None:
+        """Leave the screen; with unsaved edits, ask first."""
         dirty = self._dirty() if self.participant is not None else []
         if not dirty:
             self.app.pop_screen()
@@ -1105,6 +1196,7 @@ class ParticipantScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="participant-history", exit_on_error=False)
     def load_history(self) -> None:
+        """Read the participant's field-level history from git in a worker."""
         cl = self.caseload
         if cl is None:
             return

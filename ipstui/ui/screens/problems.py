@@ -19,10 +19,18 @@ from ipstui.ui.keys import key_for
 
 
 class ProblemsScreen(Screen):
+    """Files that failed to parse or validate, and participant files changed by hand."""
+
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="back"),
-        Binding("ctrl+s", "commit_selected", "Validate & commit", id="commit_hand_edit"),
-        Binding("R", "reload", "Reload", id="reload"),
+        Binding("escape", "app.pop_screen", "Back", id="back", tooltip="Back to the board"),
+        Binding(
+            "ctrl+s",
+            "commit_selected",
+            "Validate & commit",
+            id="commit_hand_edit",
+            tooltip="Validate the selected hand-edited file and commit it",
+        ),
+        Binding("R", "reload", "Reload", id="reload", tooltip="Read every file again"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -42,6 +50,7 @@ class ProblemsScreen(Screen):
         pt.focus()
 
     def redraw(self) -> None:
+        """Show the problems and the uncommitted files of the app's snapshot."""
         cl = self.app.caseload
         if cl is None:
             return
@@ -111,6 +120,7 @@ class ProblemsScreen(Screen):
         detail.update(Text(f"{p.path}:{p.line}:{p.col}  {p.message}"))
 
     def action_commit_selected(self) -> None:
+        """Validate the selected hand-edited file and commit it."""
         dt = self.query_one("#dirty-table", DataTable)
         if not self._dirty:
             self.notify("No uncommitted participant files", severity="warning")
@@ -124,4 +134,5 @@ class ProblemsScreen(Screen):
         self.app.run_edit(f"Commit {pid}", lambda cl: commit_hand_edit(cl, rel), on_done=done)
 
     def action_reload(self) -> None:
+        """Read every file again."""
         self.app.load_caseload()

@@ -98,16 +98,7 @@ def referrals_chart(report: Report) -> Text:
 class ExportCsvScreen(ModalScreen[Path | None]):
     """Asks where to write the CSV; returns the path, or None when cancelled."""
 
-    DEFAULT_CSS = """
-    ExportCsvScreen { align: center middle; }
-    ExportCsvScreen > Vertical {
-        width: 80; height: auto; padding: 1 2;
-        border: thick $primary; background: $surface;
-    }
-    ExportCsvScreen Horizontal { height: auto; margin-top: 1; }
-    ExportCsvScreen Button { margin-right: 2; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export_cancel")]
 
     def __init__(self, quarter: Quarter, default_path: str) -> None:
         super().__init__()
@@ -133,24 +124,16 @@ class ExportCsvScreen(ModalScreen[Path | None]):
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
+        """Close without a path."""
         self.dismiss(None)
 
 
 class ConfirmOverwriteScreen(ModalScreen[bool]):
     """Asks whether to replace an existing file; returns True to overwrite."""
 
-    DEFAULT_CSS = """
-    ConfirmOverwriteScreen { align: center middle; }
-    ConfirmOverwriteScreen > Vertical {
-        width: 80; height: auto; padding: 1 2;
-        border: thick $warning; background: $surface;
-    }
-    ConfirmOverwriteScreen Horizontal { height: auto; margin-top: 1; }
-    ConfirmOverwriteScreen Button { margin-right: 2; }
-    """
     BINDINGS = [
-        Binding("y", "answer(True)", "Overwrite"),
-        Binding("n,escape", "answer(False)", "Keep the file"),
+        Binding("y", "answer(True)", "Overwrite", id="overwrite_yes"),
+        Binding("n,escape", "answer(False)", "Keep the file", id="overwrite_no"),
     ]
 
     def __init__(self, path: Path) -> None:
@@ -165,6 +148,7 @@ class ConfirmOverwriteScreen(ModalScreen[bool]):
                 yield Button("Cancel (n)", id="overwrite-no")
 
     def action_answer(self, yes: bool) -> None:
+        """Close with the answer (True: overwrite)."""
         self.dismiss(yes)
 
     @on(Button.Pressed)
@@ -226,6 +210,7 @@ class ReportComputed(Message):
     """The same, read once (`report.prepare`): reused for the next quarter."""
 
     def can_replace(self, message: Message) -> bool:
+        """Only the latest quarter's figures are drawn."""
         return isinstance(message, ReportComputed)
 
 
@@ -253,8 +238,14 @@ class ReportsScreen(Screen[None]):
             id="reports_next_quarter",
             priority=True,
         ),
-        Binding("e", "export", "Export CSV", id="reports_export"),
-        Binding("escape", "back", "Back", id="back"),
+        Binding(
+            "e",
+            "export",
+            "Export CSV",
+            id="reports_export",
+            tooltip="Write this quarter's report as CSV",
+        ),
+        Binding("escape", "back", "Back", id="back", tooltip="Back to the board"),
     ]
 
     quarter: reactive[Quarter] = reactive(Quarter(2000, 1), init=False)
@@ -436,20 +427,24 @@ class ReportsScreen(Screen[None]):
     # ------------------------------------------------------------ actions
 
     def action_previous_quarter(self) -> None:
+        """Show the quarter before."""
         if self.quarter.year == 1 and self.quarter.q == 1:
             return
         self.quarter = self.quarter.previous()
 
     def action_next_quarter(self) -> None:
+        """Show the quarter after, up to the one containing today."""
         if self.quarter >= quarter_of(self._today):
             self.notify(f"{self.quarter} is the current quarter; there is no later one yet.")
             return
         self.quarter = self.quarter.next()
 
     def action_back(self) -> None:
+        """Back to the board."""
         self.app.pop_screen()
 
     def action_export(self) -> None:
+        """Ask where, and write the shown quarter's report as CSV."""
         report = self.report
         if report is None:
             return

@@ -125,6 +125,7 @@ class PhaseColumn(ScrollView, can_focus=False):
         self.today = date.today()
 
     def set_cards(self, cards: list[Card], today: date) -> None:
+        """Show `cards` (most urgent first) as of `today`; no repaint when they are the same."""
         if (
             today == self.today
             and len(cards) == len(self.cards)
@@ -167,6 +168,7 @@ class PhaseColumn(ScrollView, can_focus=False):
 
     def notify_style_update(self) -> None:
         # The theme or the stylesheet changed: read the card styles again at the next paint.
+        """Drop the cached card styles (the theme or the stylesheet changed)."""
         self._styles_of = None
         super().notify_style_update()
 

@@ -48,6 +48,7 @@ class LineList(ScrollView, can_focus=True):
         index: int
 
         def can_replace(self, message: Message) -> bool:
+            """Only the latest cursor position matters."""
             return isinstance(message, LineList.Highlighted)
 
     def __init__(self, render_row: Callable[[Any, int], Row], *, id: str | None = None) -> None:

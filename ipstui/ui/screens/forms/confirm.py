@@ -45,6 +45,7 @@ class ConfirmDialog(ModalScreen[bool]):
         self.query_one("#no", Button).focus()
 
     def action_answer(self, yes: bool) -> None:
+        """Close the dialog with the answer (True: yes)."""
         self.dismiss(yes)
 
     @on(Button.Pressed)

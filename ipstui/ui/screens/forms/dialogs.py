@@ -180,9 +180,11 @@ class FormScreen(ModalScreen[Any]):
 
     @property
     def fields(self) -> list[FormField]:
+        """Every field of the form, in order."""
         return list(self.query(FormField))
 
     def field(self, name: str) -> FormField:
+        """The field named `name`."""
         return self.query_one(f"#field-{name}", FormField)
 
     def on_mount(self) -> None:
@@ -236,6 +238,7 @@ class FormScreen(ModalScreen[Any]):
         box.set_class(bool(text), "-shown")
 
     def action_save(self) -> None:
+        """Check every field; close with the typed result, or show what to fix."""
         values, ok = self.collect()
         if not ok:
             bad = [f for f in self.fields if f.error]
@@ -248,6 +251,7 @@ class FormScreen(ModalScreen[Any]):
         self.dismiss(self.result(values))
 
     def action_cancel(self) -> None:
+        """Close without a result."""
         self.dismiss(None)
 
     @on(Button.Pressed, "#form-ok")
@@ -325,10 +329,11 @@ class ContactForm(FormScreen):
             "Note",
             TextArea(),
             check_area(),
-            hint="ctrl+e writes the note in your $EDITOR",
+            hint=f"{key_for(self, 'form_editor', 'ctrl+e')} writes the note in your $EDITOR",
         )
 
     def result(self, values: dict[str, Any]) -> ContactEntry:
+        """The contact as a `ContactEntry` (the note stripped)."""
         return ContactEntry(
             kind=values["kind"],
             on=values["on"],
@@ -337,6 +342,7 @@ class ContactForm(FormScreen):
         )
 
     def action_edit_note(self) -> None:
+        """Write the note in $EDITOR."""
         area = self.field("note").control
         assert isinstance(area, TextArea)
         text = run_editor(self.app, area.text, work_dir=editor_dir(self.app))
@@ -393,6 +399,7 @@ class NewParticipantForm(FormScreen):
         )
 
     def result(self, values: dict[str, Any]) -> NewParticipantEntry:
+        """The new participant as a `NewParticipantEntry`."""
         return NewParticipantEntry(
             name=values["name"],
             specialist=values["specialist"],
@@ -417,6 +424,7 @@ class ClosureForm(DatedForm):
         )
 
     def result(self, values: dict[str, Any]) -> ClosureEntry:
+        """The reason as a `ClosureEntry`."""
         return ClosureEntry(reason=values["reason"])
 
 
@@ -451,12 +459,14 @@ class JobForm(DatedForm):
         )
 
     def cross_check(self, values: dict[str, Any]) -> dict[str, str]:
+        """Hours per week cannot exceed the 168 hours of a week."""
         hours = values.get("hours_per_week")
         if hours is not None and hours > 168:
             return {"hours_per_week": "a week has 168 hours"}
         return {}
 
     def result(self, values: dict[str, Any]) -> JobEntry:
+        """The job as a `JobEntry`."""
         return JobEntry(
             employer=values["employer"],
             title=values["title"] or "",
@@ -492,12 +502,14 @@ class EndJobForm(FormScreen):
         )
 
     def cross_check(self, values: dict[str, Any]) -> dict[str, str]:
+        """A job cannot end before it started."""
         end = values.get("end")
         if self.start is not None and end is not None and end < self.start:
             return {"end": f"the job started on {self.start.isoformat()}; it cannot end before"}
         return {}
 
     def result(self, values: dict[str, Any]) -> JobEndEntry:
+        """The end as a `JobEndEntry`."""
         return JobEndEntry(end=values["end"], reason=values["reason"])
 
 
@@ -516,6 +528,7 @@ class TaskForm(DatedForm):
         yield FormField("due", "Due", _date_input(self.today), check_date())
 
     def result(self, values: dict[str, Any]) -> TaskEntry:
+        """The task as a `TaskEntry`."""
         return TaskEntry(due=values["due"], what=values["what"])
 
 
@@ -534,6 +547,7 @@ class SuspendForm(DatedForm):
         yield FormField("since", "Since", _date_input(self.today), check_date())
 
     def result(self, values: dict[str, Any]) -> SuspensionEntry:
+        """The suspension as a `SuspensionEntry`."""
         return SuspensionEntry(since=values["since"], reason=values["reason"])
 
 
@@ -574,11 +588,13 @@ class ConflictForm(FormScreen):
             )
 
     def cross_check(self, values: dict[str, Any]) -> dict[str, str]:
+        """At least one field must be decided."""
         if not any(values.values()) and self.conflicts:
             return {next(iter(self.conflicts)): "decide at least one field"}
         return {}
 
     def result(self, values: dict[str, Any]) -> Decisions:
+        """The chosen values as `Decisions`."""
         out: dict[str, Any] = {}
         for name, pick in values.items():
             if pick == "ours":

@@ -62,6 +62,8 @@ def raw_value(control: Widget) -> Any:
 
 
 def check_text(*, required: bool = False, what: str = "this") -> Check:
+    """A text (stripped; None when blank); an error when `required` and blank."""
+
     def check(control: Widget) -> tuple[Any, str | None]:
         value = str(raw_value(control) or "").strip()
         if required and not value:
@@ -72,6 +74,8 @@ def check_text(*, required: bool = False, what: str = "this") -> Check:
 
 
 def check_date(*, required: bool = True) -> Check:
+    """A YYYY-MM-DD date; an error when it is not one, or blank and `required`."""
+
     def check(control: Widget) -> tuple[Any, str | None]:
         text = str(raw_value(control) or "").strip()
         if not text:
@@ -108,6 +112,8 @@ def check_number(*, what: str = "this", minimum: float = 0.0) -> Check:
 
 
 def check_choice(*, required: bool = True, what: str = "a value") -> Check:
+    """The chosen value (None when nothing is chosen); an error when `required`."""
+
     def check(control: Widget) -> tuple[Any, str | None]:
         value = raw_value(control)
         if isinstance(value, str):
@@ -131,6 +137,8 @@ def check_list() -> Check:
 
 
 def check_area(*, required: bool = False, what: str = "this") -> Check:
+    """A multi-line text as typed; an error when `required` and blank."""
+
     def check(control: Widget) -> tuple[Any, str | None]:
         text = str(raw_value(control) or "")
         if required and not text.strip():
@@ -196,14 +204,17 @@ class ChoiceOrText(Vertical):
 
     @property
     def select(self) -> Select:
+        """The list of known values."""
         return self.query_one(Select)
 
     @property
     def input(self) -> Input:
+        """The field for a new value (shown under Other…)."""
         return self.query_one(Input)
 
     @property
     def value(self) -> str | None:
+        """The chosen or typed value; None when blank."""
         if not self.is_mounted:
             return self._initial
         sel = self.select
@@ -215,6 +226,7 @@ class ChoiceOrText(Vertical):
 
     @property
     def choices(self) -> list[str]:
+        """The known values, in order."""
         return list(self._choices)
 
     def set_choices(self, choices: Sequence[str]) -> None:
@@ -248,6 +260,7 @@ class ChoiceOrText(Vertical):
         self.set_class(sel.value == self.OTHER, "-other")
 
     def focus(self, scroll_visible: bool = True) -> ChoiceOrText:
+        """Focus the list, or the text field when there is no list to choose from."""
         target = self.input if self.select.value == self.OTHER and not self._choices else None
         (target or self.select).focus(scroll_visible)
         return self
@@ -303,6 +316,7 @@ class FormField(Vertical):
         return value, error
 
     def show_error(self, error: str | None) -> None:
+        """Show `error` under the field (✖ and a red border), or clear it (None)."""
         self.error = error
         self.set_class(bool(error), "-invalid")
         if self.is_mounted:
