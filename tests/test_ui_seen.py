@@ -136,6 +136,8 @@ async def test_q_and_the_palette_quit_ask_before_losing_edits(sample_caseload: P
         dialog = app.screen
         assert isinstance(dialog, ConfirmScreen)
         assert "P-0057" in dialog.question and "name" in dialog.question
+        box = dialog.query_one("#dialog").region  # styled by the one stylesheet: centred
+        assert box.x > 0 and box.y > 0 and box.right < BIG[0]
         await pilot.press("n")
         await pilot.pause()
         assert app.screen is screen and app.is_running
@@ -504,3 +506,40 @@ async def test_due_soon_is_counted_and_labelled_per_screen(sample_caseload: Path
         title = _text(app.screen.query_one("#agenda-title"))
         assert f"{len(deadlines)} open deadlines" in title
         assert f"{SYMBOL[DUE_SOON]} {soon} due soon" in title
+
+
+async def test_escape_still_works_from_a_field(sample_caseload: Path) -> None:
+    """The typed-letter rule must not catch escape: from the filter field it clears the
+    filter, from a Details field it asks before leaving."""
+    app = _app(sample_caseload)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", "z", "z")
+        await settle(app, pilot)
+        screen = _board(app)
+        assert screen.text == "zz"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert screen.text == "" and isinstance(app.focused, Board)
+        app.open_participant("P-0057")
+        await settle(app, pilot)
+        field = app.screen.query_one("#field-name").control
+        field.focus()
+        await pilot.press("end", "X")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+
+
+@pytest.mark.parametrize(
+    ("key", "typed"),
+    [("a", True), ("C", True), ("question_mark", True), ("left_square_bracket", True),
+     ("slash", True), ("1", True), ("escape", False), ("tab", False), ("enter", False),
+     ("space", False), ("backspace", False), ("delete", False), ("ctrl+s", False),
+     ("ctrl+p", False), ("up", False), ("f1", False)],
+)  # fmt: skip
+def test_types_a_character(key: str, typed: bool) -> None:
+    from ipstui.ui.keys import types_a_character
+
+    assert types_a_character(key) is typed

@@ -7,6 +7,8 @@ the rule that keeps typed letters from firing commands.
 
 from __future__ import annotations
 
+import string
+
 from textual.app import App
 from textual.binding import BindingsMap
 from textual.dom import DOMNode
@@ -54,12 +56,35 @@ def text_entry_or_none(app: App) -> bool:
     return False
 
 
+def types_a_character(key: str) -> bool:
+    """True for a key that types a visible character (`a`, `C`, `question_mark`, `[`);
+    False for escape, tab, enter, space, backspace and keys with ctrl or alt, though
+    Textual maps some of those to a character too."""
+    if key in _PRINTABLE_KEYS:
+        return True
+    char = key_to_character(key)
+    return char is not None and char.isprintable() and not char.isspace()
+
+
+def _printable_keys() -> frozenset[str]:
+    """Textual's names of the keys that type a visible ASCII character (`slash`, `minus`):
+    `key_to_character` does not know every one of them."""
+    try:
+        from textual.keys import _character_to_key
+    except ImportError:  # a Textual without it: key_to_character alone
+        return frozenset()
+    return frozenset(_character_to_key(ch) for ch in string.printable if not ch.isspace())
+
+
+_PRINTABLE_KEYS = _printable_keys()
+
+
 def letter_actions(node: DOMNode) -> frozenset[str]:
     """The actions of `node`'s own bindings that are bound to a typed character (after
     the keymap), e.g. `agenda` for `a`, `quit` for `q`."""
     out = set()
     for key, items in live_bindings(node).key_to_bindings.items():
-        if key_to_character(key) is not None and key not in ("space",):
+        if types_a_character(key):
             for b in items:
                 out.add(b.action.split("(")[0].removeprefix("app.").removeprefix("screen."))
     return frozenset(out)
