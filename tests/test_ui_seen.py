@@ -543,3 +543,30 @@ def test_types_a_character(key: str, typed: bool) -> None:
     from ipstui.ui.keys import types_a_character
 
     assert types_a_character(key) is typed
+
+
+async def test_palette_actions_come_from_the_live_bindings(
+    sample_caseload: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """The palette lists each bound action with the key the user has (remapped here),
+    and running "Show closed participants" from it shows the Closed column."""
+    from ipstui.ui.commands import binding_commands
+
+    config = tmp_path / "config.toml"
+    config.write_text('[keys]\nagenda = "A"\n')
+    monkeypatch.setenv("IPSTUI_CONFIG", str(config))
+    app = _app(sample_caseload)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(app, pilot)
+        commands = {name: text for name, text, _ in binding_commands(app)}
+        assert commands["Agenda"].endswith("(A)")
+        assert {"Quit", "Help", "Reports", "Problems", "Sync"} <= set(commands)
+        board_commands = {name for name, _, _ in binding_commands(_board(app))}
+        assert {"Next", "Prev", "Contact", "Filter", "Go to id"} <= board_commands
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Show closed")
+        await pilot.pause(0.3)  # the palette searches in its own task
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert _board(app).show_closed and "closed" in _board(app).query_one(Board).phases
