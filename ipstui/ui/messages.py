@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from ipstui.core.board import Card
-from ipstui.core.caseload import Caseload
+from ipstui.core.service import Caseload
 
 
 @dataclass

@@ -35,10 +35,7 @@ from textual.widgets import (
     TextArea,
 )
 
-from ipstui.core import edits
-from ipstui.core.caseload import Caseload, SaveResult, StaleEdit, validate_data
 from ipstui.core.changes import diff
-from ipstui.core.history import Revision, history, show_value
 from ipstui.core.model import (
     DISCLOSURE,
     PHASE_LABELS,
@@ -50,6 +47,7 @@ from ipstui.core.model import (
     Participant,
 )
 from ipstui.core.rules import DUE_SOON, OVERDUE, Deadline, deadlines
+from ipstui.core.service import Caseload, Revision, SaveResult, StaleEdit, show_value
 from ipstui.core.vocab import (
     CLOSURE_REASON_LABELS,
     CONTACT_KIND_LABELS,
@@ -807,7 +805,7 @@ class ParticipantScreen(Screen[None]):
             # The reason is asked next; validate with a stand-in closure meanwhile.
             check["closure"] = {"on": self.today, "reason": "other"}
             check.pop("suspension", None)
-        problems = validate_data(cl, check)
+        problems = self.app.service.validate_data(cl, check)
         if problems:
             self._show_problems([x.message for x in problems])
             self.notify("Not saved: the record would not be valid (see Details)", severity="error")
@@ -831,7 +829,7 @@ class ParticipantScreen(Screen[None]):
         self._submitted = data
         self._run(
             "Save details",
-            edits.set_data,
+            self.app.service.set_data,
             p,
             data,
             on_done=lambda r: self.show_participant(r.participant, reset=True),
@@ -942,7 +940,7 @@ class ParticipantScreen(Screen[None]):
             if result:
                 self._run(
                     "Contact",
-                    edits.add_contact,
+                    self.app.service.add_contact,
                     self.pid,
                     kind=result["kind"],
                     on=result["on"],
@@ -962,7 +960,7 @@ class ParticipantScreen(Screen[None]):
             if result:
                 self._run(
                     "Job",
-                    edits.add_job,
+                    self.app.service.add_job,
                     self.pid,
                     employer=result["employer"],
                     start=result["start"],
@@ -1005,7 +1003,7 @@ class ParticipantScreen(Screen[None]):
             if result:
                 self._run(
                     "End job",
-                    edits.end_job,
+                    self.app.service.end_job,
                     self.pid,
                     index,
                     end=result["end"],
@@ -1023,7 +1021,7 @@ class ParticipantScreen(Screen[None]):
             if result:
                 self._run(
                     "Task",
-                    edits.add_task,
+                    self.app.service.add_task,
                     self.pid,
                     due=result["due"],
                     what=result["what"],
@@ -1047,7 +1045,7 @@ class ParticipantScreen(Screen[None]):
         if "done_on" in (p.data.get("tasks") or [])[index]:
             self.notify("That task is already done", severity="warning")
             return
-        self._run("Task done", edits.complete_task, self.pid, index, on=self.today)
+        self._run("Task done", self.app.service.complete_task, self.pid, index, on=self.today)
 
     def action_suspend(self) -> None:
         """Ask since when and why, and suspend the participant (one commit)."""
@@ -1068,7 +1066,7 @@ class ParticipantScreen(Screen[None]):
             if result:
                 self._run(
                     "Suspend",
-                    edits.suspend,
+                    self.app.service.suspend,
                     self.pid,
                     since=result["since"],
                     reason=result["reason"],
@@ -1078,7 +1076,7 @@ class ParticipantScreen(Screen[None]):
 
     def action_resume(self) -> None:
         """End the suspension (one commit)."""
-        self._run("Resume", edits.resume, self.pid)
+        self._run("Resume", self.app.service.resume, self.pid)
 
     def action_decide(self) -> None:
         """Choose between the values a sync left, and save the choice (one commit)."""
@@ -1099,7 +1097,7 @@ class ParticipantScreen(Screen[None]):
                 conflicts.pop(name, None)
             if not conflicts:
                 data.pop("conflicts", None)
-            self._run("Decide", edits.set_data, self.participant, data)
+            self._run("Decide", self.app.service.set_data, self.participant, data)
 
         self.app.push_screen(
             ConflictForm(dict(p.data.get("conflicts") or {}), p.data, who=self._who()), done
@@ -1201,7 +1199,7 @@ class ParticipantScreen(Screen[None]):
         if cl is None:
             return
         try:
-            revisions = history(cl.root, self.pid)
+            revisions = self.app.service.history(self.pid)
         except Exception as exc:  # noqa: BLE001 — shown in the tab, never fatal
             self.app.call_from_thread(self._history_failed, str(exc))
             return

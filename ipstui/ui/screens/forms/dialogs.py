@@ -569,7 +569,7 @@ class ConflictForm(FormScreen):
         self.current = current
 
     def compose_fields(self) -> Iterable[Widget]:
-        from ipstui.core.history import show_value
+        from ipstui.core.service import show_value
 
         for name, rec in self.conflicts.items():
             ours = self.current.get(name)

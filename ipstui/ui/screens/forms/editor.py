@@ -67,9 +67,5 @@ def run_editor(app: App, text: str, *, work_dir: Path | None = None) -> str | No
 
 def editor_dir(app: App) -> Path | None:
     """The caseload's git directory, for the editor's temporary file (None if unknown)."""
-    cl = getattr(app, "caseload", None)
-    root = getattr(cl, "root", None) or getattr(app, "root", None)
-    if root is None:
-        return None
-    git = Path(root) / ".git"
-    return git if git.is_dir() else None
+    service = getattr(app, "service", None)
+    return service.git_dir if service is not None else None
