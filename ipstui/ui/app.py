@@ -8,7 +8,6 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -535,9 +534,7 @@ class IpsApp(App[int]):
         if cl is not None and not isinstance(self.screen, ReportsScreen):
             self.push_screen(
                 # The records are read by the screen's worker, not here (seconds at 20,000).
-                ReportsScreen(
-                    Records(partial(self.service.report_records, cl)), cl.settings, self.today
-                )
+                ReportsScreen(Records(cl.participants.values()), cl.settings, self.today)
             )
 
     def action_sync(self) -> None:

@@ -5,7 +5,7 @@ export to CSV. Every figure comes from `ipstui.core.report`; this module only dr
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -183,18 +183,15 @@ def prepare_yielding(participants: Participants) -> Prepared:
 
 class Records:
     """Every participant's full record, read only when iterated: by the report worker,
-    not on the UI thread when the screen opens (at 20,000 participants reading them all
-    takes seconds). `read` returns them (the app passes the service's `report_records`
-    for its snapshot); it is called once, on the first iteration."""
+    a few at a time between its pauses (`prepare_yielding`), never on the UI thread when
+    the screen opens (at 20,000 participants reading them all takes seconds).
+    `participants` are the `Participant`s of one snapshot; `.data` reads each record."""
 
-    def __init__(self, read: Callable[[], Iterable[Mapping[str, Any]]]) -> None:
-        self._read = read
-        self._records: Sequence[Mapping[str, Any]] | None = None
+    def __init__(self, participants: Iterable[Any]) -> None:
+        self._participants = tuple(participants)
 
     def __iter__(self) -> Iterator[Mapping[str, Any]]:
-        if self._records is None:
-            self._records = list(self._read())
-        return iter(self._records)
+        return (p.data for p in self._participants)
 
 
 @dataclass
