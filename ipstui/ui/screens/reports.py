@@ -336,7 +336,6 @@ class ReportsScreen(Screen[None]):
     def _show(self) -> None:
         """Compute the shown quarter's figures in a worker; say so until they arrive."""
         self.query_one("#report-body").loading = True
-        self.set_class(True, "-computing")
         self._compute(self.quarter, self._participants, self._settings, self._today)
 
     @work(
@@ -368,7 +367,6 @@ class ReportsScreen(Screen[None]):
         report = message.report
         self.report = report
         self.query_one("#report-body").loading = False
-        self.set_class(False, "-computing")
         self.sub_title = f"Reports {q}"
         team = report.team
         name = f"{report.team_name} · " if report.team_name else ""
