@@ -76,6 +76,16 @@ class IpsApp(App[int]):
             tooltip="Invalid files and uncommitted hand edits",
         ),
         Binding(
+            "e",
+            "employers",
+            "Employers",
+            id="employers",
+            tooltip="The employer register and job-development log",
+        ),
+        Binding(
+            "F", "fidelity", "Fidelity", id="fidelity", tooltip="IPS-25 self-review of the records"
+        ),
+        Binding(
             "s", "sync", "Sync", id="sync", tooltip="Fetch, merge and push with the team's remote"
         ),
     ]
@@ -537,6 +547,18 @@ class IpsApp(App[int]):
                 ReportsScreen(Records(cl.participants.values()), cl.settings, self.today)
             )
 
+    def action_employers(self) -> None:
+        from ipstui.ui.screens.employers import EmployersScreen
+
+        if self.caseload is not None and not isinstance(self.screen, EmployersScreen):
+            self.push_screen(EmployersScreen())
+
+    def action_fidelity(self) -> None:
+        from ipstui.ui.screens.fidelity import FidelityScreen
+
+        if self.caseload is not None and not isinstance(self.screen, FidelityScreen):
+            self.push_screen(FidelityScreen())
+
     def action_sync(self) -> None:
         """Fetch, merge and push with the team's remote, in a worker."""
         if self.caseload is None:
@@ -634,10 +656,17 @@ class IpsApp(App[int]):
                     on=result["on"],
                     by=result.get("by"),
                     note=result.get("note", ""),
+                    employer_id=result.get("employer_id"),
+                    face_to_face=result.get("face_to_face", True),
                 )
 
+        from ipstui.ui.screens.employers import register_choices
+
+        register = register_choices(self.service, cl)
         name = cl.participants[pid].name
-        self.push_screen(ContactForm(team, default_by, self.today, who=who(pid, name)), done)
+        self.push_screen(
+            ContactForm(team, default_by, self.today, register, who=who(pid, name)), done
+        )
 
     def new_participant(self) -> None:
         """Ask for a new participant and add them in intake (one commit)."""

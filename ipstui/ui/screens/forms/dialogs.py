@@ -78,6 +78,10 @@ class ContactEntry(FormResult):
     on: date
     by: str | None
     note: str
+    employer_id: str | None = None
+    """The employer met, from the register (employer contacts only)."""
+    face_to_face: bool = True
+    """False for an employer contact by phone or e-mail."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +104,9 @@ class ClosureEntry(FormResult):
 
 @dataclass(frozen=True, slots=True)
 class JobEntry(FormResult):
-    """A job to add; hours and wage are None when not given."""
+    """A job to add; hours and wage are None when not given. `employer_id` names the
+    register's employer picked; `new_employer` asks to add a typed one to the register;
+    `job_type` is an ISCO-08 group or None."""
 
     employer: str
     title: str
@@ -108,6 +114,9 @@ class JobEntry(FormResult):
     hours_per_week: int | float | None
     hourly_wage: int | float | None
     competitive: bool
+    employer_id: str | None = None
+    new_employer: bool = False
+    job_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,13 +305,16 @@ class ContactForm(FormScreen):
         specialists: Sequence[tuple[str, str]],
         default_by: str | None,
         today: date,
+        employers: Sequence[tuple[str, str]] = (),
         *,
         who: str = "",
     ) -> None:
+        """`employers`: the register as (id, name) pairs, offered for employer contacts."""
         super().__init__()
         self.specialists = list(specialists)
         self.default_by = default_by
         self.today = today
+        self.employers = list(employers)
         self.who = who
 
     def compose_fields(self) -> Iterable[Widget]:
@@ -331,6 +343,31 @@ class ContactForm(FormScreen):
             check_area(),
             hint=f"{key_for(self, 'form_editor', 'ctrl+e')} writes the note in your $EDITOR",
         )
+        if self.employers:
+            yield FormField(
+                "employer_id",
+                "Employer met (employer contacts)",
+                Select(
+                    [(plain(f"{name} ({eid})"), eid) for eid, name in self.employers],
+                    prompt="(not named)",
+                ),
+                check_choice(required=False),
+            )
+        yield FormField(
+            "face_to_face",
+            "Face to face (employer contacts)",
+            Checkbox("Met in person (untick for a call or an e-mail)", value=True),
+            lambda c: (raw_value(c), None),
+        )
+
+    def cross_check(self, values: dict[str, Any]) -> dict[str, str]:
+        """The employer met and face to face apply to employer contacts only."""
+        if values.get("kind") != "employer":
+            if values.get("employer_id"):
+                return {"employer_id": "only for contacts of kind Employer contact"}
+            if values.get("face_to_face") is False:
+                return {"face_to_face": "only for contacts of kind Employer contact"}
+        return {}
 
     def result(self, values: dict[str, Any]) -> ContactEntry:
         """The contact as a `ContactEntry` (the note stripped)."""
@@ -339,6 +376,8 @@ class ContactForm(FormScreen):
             on=values["on"],
             by=values["by"],
             note=(values["note"] or "").strip(),
+            employer_id=values.get("employer_id"),
+            face_to_face=values.get("face_to_face") is not False,
         )
 
     def action_edit_note(self) -> None:
@@ -429,15 +468,48 @@ class ClosureForm(DatedForm):
 
 
 class JobForm(DatedForm):
-    """Add a job → `JobEntry`."""
+    """Add a job → `JobEntry`. With a register (`employers`: (id, name) pairs) the
+    employer is picked from it, or typed under Other… and then, with `new_employer`,
+    added to it."""
 
     title_text = "Add a job"
 
+    def __init__(
+        self, today: date, employers: Sequence[tuple[str, str]] = (), *, who: str = ""
+    ) -> None:
+        super().__init__(today, who=who)
+        self.employers = list(employers)
+
     def compose_fields(self) -> Iterable[Widget]:
-        yield FormField(
-            "employer", "Employer", OneLineInput(), check_text(required=True, what="the employer")
-        )
+        from ipstui.core.isco08 import choices
+
+        if self.employers:
+            yield FormField(
+                "employer",
+                "Employer (from the register, or Other… to type one)",
+                ChoiceOrText([n for _, n in self.employers], placeholder="the employer's name"),
+                check_choice(what="the employer"),
+            )
+            yield FormField(
+                "new_employer",
+                "Register",
+                Checkbox("Add a typed employer to the register", value=True),
+                lambda c: (raw_value(c), None),
+            )
+        else:
+            yield FormField(
+                "employer",
+                "Employer",
+                OneLineInput(),
+                check_text(required=True, what="the employer"),
+            )
         yield FormField("title", "Job title", OneLineInput(), check_text())
+        yield FormField(
+            "job_type",
+            "Job type (ISCO-08, optional)",
+            Select([(label, code) for code, label in choices()], prompt="(not coded)"),
+            check_choice(required=False),
+        )
         yield FormField("start", "Start date", _date_input(self.today), check_date())
         yield FormField(
             "hours_per_week",
@@ -466,9 +538,17 @@ class JobForm(DatedForm):
         return {}
 
     def result(self, values: dict[str, Any]) -> JobEntry:
-        """The job as a `JobEntry`."""
+        """The job as a `JobEntry`: a typed employer the register knows by name is that
+        employer (`employer_id`); an unknown one is new when the user asked for it."""
+        from ipstui.core.service import name_key
+
+        ids = {name_key(n): i for i, n in self.employers}
+        employer_id = ids.get(name_key(values["employer"]))
         return JobEntry(
             employer=values["employer"],
+            employer_id=employer_id,
+            new_employer=employer_id is None and bool(values.get("new_employer")),
+            job_type=values["job_type"],
             title=values["title"] or "",
             start=values["start"],
             hours_per_week=values["hours_per_week"],
