@@ -283,7 +283,14 @@ class Board(Widget, can_focus=True):
         Binding("pagedown", "move_cursor(0, 5)", "Page down", show=False, id="card_page_down"),
         Binding("home", "move_cursor(0, -1000000)", "First card", show=False, id="card_first"),
         Binding("end", "move_cursor(0, 1000000)", "Last card", show=False, id="card_last"),
-        Binding("enter", "open", "Open", id="open", tooltip="Open the selected participant"),
+        Binding(
+            "enter",
+            "open",
+            "Open",
+            id="open",
+            show=False,  # the status line says it; the footer keeps room for Sync
+            tooltip="Open the selected participant",
+        ),
     ]
 
     class Selected(Message):
