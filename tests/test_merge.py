@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import subprocess
+import sys
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -473,10 +474,11 @@ def test_module_entry_point(tmp_path: Path) -> None:
     o.write_bytes(enc(BASE))
     a.write_bytes(enc(BASE))
     b.write_bytes(enc(edit(BASE, notes="b")))
-    root = Path(__file__).resolve().parents[1]
+    # This interpreter (the test venv's), never whatever `python3` is first on PATH; run
+    # from a folder outside the source tree so the installed package is what is tested.
     proc = subprocess.run(
-        ["python3", "-m", "ipstui.core.merge", str(o), str(a), str(b), "p.toml"],
-        cwd=root,
+        [sys.executable, "-m", "ipstui.core.merge", str(o), str(a), str(b), "p.toml"],
+        cwd=tmp_path,
         capture_output=True,
     )
     assert proc.returncode == 0, proc.stderr
