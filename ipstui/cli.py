@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -29,7 +30,44 @@ def _date_arg(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-20") from None
 
 
+def _one_of(values: Sequence[str]) -> str:
+    return "one of: " + ", ".join(values)
+
+
+def _settable_fields_epilog() -> str:
+    """The `set` command's list of fields, each with the kind of value it takes."""
+    from ipstui.core.model import DATE_FIELDS, ENUM_FIELDS, LIST_FIELDS, SETTABLE_FIELDS
+
+    lines = ["settable fields (an empty value removes an optional field):"]
+    for field in SETTABLE_FIELDS:
+        if field == "phase":
+            kind = "use `ipstui move ID PHASE`"
+        elif field in DATE_FIELDS:
+            kind = "a date YYYY-MM-DD"
+        elif field in ENUM_FIELDS:
+            kind = _one_of(ENUM_FIELDS[field])
+        elif field in LIST_FIELDS:
+            kind = 'a comma-separated list, or JSON like ["a", "b"]'
+        elif field == "specialist":
+            kind = "a team member's key"
+        else:
+            kind = "text"
+        lines.append(textwrap.fill(f"{field}: {kind}", 78, initial_indent="  ",
+                                   subsequent_indent="      "))
+    lines.append('example: ipstui set P-0007 enrolled_on=2026-11-20 disclosure=undecided')
+    return "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The `ipstui` command line: global options, one subcommand per action (SPEC §7).
+
+    Every choice the files allow (phases, contact kinds, reasons, settable fields) is
+    listed in the help; checking a value stays with the code that applies it, so the
+    CLI and the app refuse the same things with the same words.
+    """
+    from ipstui import __version__
+    from ipstui.core.model import CLOSURE_REASONS, CONTACT_KINDS, PHASES
+
     common = _Parser(add_help=False)
     common.add_argument(
         "-C",
@@ -48,64 +86,117 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="ipstui",
         parents=[common],
-        description="Terminal caseload tracker for IPS employment teams.",
+        description="Terminal caseload tracker for IPS employment teams. Without a command, "
+        "opens the app on the caseload.",
+        epilog="`ipstui COMMAND --help` describes each command. Documentation: the docs/ "
+        "folder of the project (the file format, phases, deadline rules, sync).",
     )
+    p.add_argument("--version", action="version", version=f"ipstui {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    s = sub.add_parser("demo", parents=[common], help="open the app on a fresh demo caseload")
-    s.add_argument("dir", nargs="?", help="where to create it (default: a new temporary folder)")
-    s.add_argument("--no-open", action="store_true", help="create it and print its path only")
+    def command(name: str, summary: str, **kw) -> argparse.ArgumentParser:
+        description = kw.pop("description", summary[0].upper() + summary[1:] + ".")
+        return sub.add_parser(
+            name,
+            parents=[common],
+            help=summary,
+            description=textwrap.fill(description, 78),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            **kw,
+        )
 
-    s = sub.add_parser("init", parents=[common], help="create an empty caseload in PATH")
-    s.add_argument("path")
-    s.add_argument("--name", default="IPS team", help="team name")
+    s = command(
+        "demo",
+        "open the app on a fresh demo caseload",
+        description="Create a demo caseload from the shipped sample (a new git repository, "
+        "every date shifted so the sample looks current), print where it is and which git "
+        "identity its commits use, then open the app on it. A local demo identity is set "
+        "only if git has none.",
+    )
+    s.add_argument("dir", nargs="?", metavar="DIR",
+                   help="a new or empty folder for it (default: a new temporary folder)")
+    s.add_argument("--no-open", action="store_true",
+                   help="only create it and print its path (for scripts)")
+
+    s = command("init", "create an empty caseload in PATH",
+                description="Create an empty caseload: git init, caseload.toml, .gitattributes, "
+                "the merge driver's config and a first commit.")
+    s.add_argument("path", metavar="PATH", help="a new or empty folder")
+    s.add_argument("--name", default="IPS team", help="the team's name (default: %(default)s)")
     s.add_argument(
         "--specialist",
         action="append",
         default=[],
         metavar="KEY=NAME",
-        help="a team member (repeatable); default: you, from git's user.name",
+        help="a team member (repeatable); KEY in lowercase letters; default: you, "
+        "from git's user.name",
     )
 
-    sub.add_parser("validate", parents=[common], help="check every file; exit 1 on any error")
+    s = command("validate", "check every file; exit 1 on any error",
+                description="Check caseload.toml and every participant file against the "
+                "schema and the semantic rules; print path:line:col: message for each "
+                "problem and exit 1 on any error.")
 
-    s = sub.add_parser("due", parents=[common], help="every open deadline, overdue first")
-    s.add_argument("--specialist", metavar="KEY")
-    s.add_argument("--json", action="store_true", help="print a JSON list")
+    s = command("due", "every open deadline, overdue first")
+    s.add_argument("--specialist", metavar="KEY", help="only this team member's participants")
+    s.add_argument("--json", action="store_true",
+                   help="print a JSON list of {participant, specialist, rule, due, state}")
 
-    s = sub.add_parser("log", parents=[common], help="one participant's field-level history")
-    s.add_argument("id")
+    s = command("log", "one participant's field-level history")
+    s.add_argument("id", metavar="ID", help="participant id, e.g. P-0007")
 
-    s = sub.add_parser("report", parents=[common], help="outcome report (SPEC §8)")
-    s.add_argument("--quarter", metavar="YYYYQN")
-    s.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    s = command("report", "outcome report: caseload, employment rate, referrals",
+                description="Outcome report of one quarter: active caseload, employed, "
+                "employment rate (team and per specialist), referrals and hires by source, "
+                "rapid job search.")
+    s.add_argument("--quarter", metavar="YYYYQN",
+                   help="e.g. 2026Q3 (default: the quarter containing today)")
+    s.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                   help="%(choices)s (default: %(default)s)")
 
-    sub.add_parser("sync", parents=[common], help="fetch, merge, validate and push")
+    command("sync", "fetch, merge, validate and push",
+            description="Fetch from the configured remote, merge participant files field by "
+            "field, check the merged caseload, and push. On any failure the repository is "
+            "put back as it was.")
 
-    s = sub.add_parser("new", parents=[common], help="add a participant in intake")
-    s.add_argument("--name", required=True)
-    s.add_argument("--specialist", required=True, metavar="KEY")
-    s.add_argument("--referral-source", required=True, metavar="SRC")
-    s.add_argument("--referred-on", type=_date_arg, metavar="DATE")
-    s.add_argument("--id", dest="pid", metavar="ID")
+    s = command("new", "add a participant in intake",
+                description="Add a participant in intake (one commit); prints the new id.")
+    s.add_argument("--name", required=True, help="display name (a pseudonym is fine)")
+    s.add_argument("--specialist", required=True, metavar="KEY", help="a team member's key")
+    s.add_argument("--referral-source", required=True, metavar="SRC",
+                   help="who referred (one of the caseload's referral_sources, if it lists them)")
+    s.add_argument("--referred-on", type=_date_arg, metavar="DATE", help="default: today")
+    s.add_argument("--id", dest="pid", metavar="ID", help="default: the next free id")
 
-    s = sub.add_parser("move", parents=[common], help="move a participant to a phase")
-    s.add_argument("id")
-    s.add_argument("phase")
-    s.add_argument("--reason", help="closure reason (needed for closed)")
+    s = command("move", "move a participant to a phase",
+                description="Move a participant to a phase (one commit); sets phase and "
+                "phase_since. Moving to closed needs a reason.",
+                epilog=f"phases: {', '.join(PHASES)}\nreasons: {', '.join(CLOSURE_REASONS)}")
+    s.add_argument("id", metavar="ID", help="participant id")
+    s.add_argument("phase", metavar="PHASE", help=_one_of(PHASES))
+    s.add_argument("--reason", metavar="REASON",
+                   help="closure reason, needed for closed; " + _one_of(CLOSURE_REASONS))
 
-    s = sub.add_parser("contact", parents=[common], help="log a contact")
-    s.add_argument("id")
-    s.add_argument("--kind", required=True)
+    s = command("contact", "log a contact",
+                description="Append a contact to a participant's log (one commit).",
+                epilog=f"kinds: {', '.join(CONTACT_KINDS)}")
+    s.add_argument("id", metavar="ID", help="participant id")
+    s.add_argument("--kind", required=True, metavar="KIND", help=_one_of(CONTACT_KINDS))
     s.add_argument("--on", type=_date_arg, metavar="DATE", help="default: today")
-    s.add_argument("--by", metavar="KEY", help="specialist key")
-    s.add_argument("--note", default="")
+    s.add_argument("--by", metavar="KEY", help="specialist key (default: the participant's)")
+    s.add_argument("--note", default="", help="free text; never copied into the commit message")
 
-    s = sub.add_parser("set", parents=[common], help="set scalar fields: FIELD=VALUE ...")
-    s.add_argument("id")
-    s.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
+    s = command("set", "set scalar fields: FIELD=VALUE ...",
+                description="Set scalar fields of one participant (one commit); values are "
+                "typed by the schema.",
+                epilog=_settable_fields_epilog())
+    s.add_argument("id", metavar="ID", help="participant id")
+    s.add_argument("assignments", nargs="+", metavar="FIELD=VALUE",
+                   help="see the fields below")
 
-    s = sub.add_parser("merge-driver", help=argparse.SUPPRESS)
+    # git's merge driver entry (registered by init/sync): added without help= so that it
+    # is not listed among the commands (help=SUPPRESS prints "==SUPPRESS==" there).
+    s = sub.add_parser("merge-driver", add_help=False)
     s.add_argument("files", nargs=4)
     return p
 
@@ -149,16 +240,17 @@ def _dispatch(
 
         return driver_main(list(args.files))
     if cmd == "demo":
-        from ipstui.core.demo import make_demo
+        from ipstui.core.demo import describe, make_demo
 
         root = make_demo(Path(args.dir) if args.dir else None, today=today)
+        info = describe(root)
+        print("\n".join(info.lines()), file=sys.stderr)  # said before the app takes the screen
         if args.no_open:
             print(root)
             return EXIT_OK
-        print(f"demo caseload: {root}", file=sys.stderr)
         from ipstui.ui.app import run
 
-        return run(root, today=explicit_today)
+        return run(root, today=explicit_today, banner=info.title())
     if cmd == "init":
         from ipstui.core.init import init_caseload
 

@@ -1,10 +1,14 @@
 """`ipstui demo`: the sample caseload as a fresh git repository, dates shifted so
-that the sample's `as_of` becomes today and the board always looks current."""
+that the sample's `as_of` becomes today and the board always looks current (SPEC §7).
+
+The sample is the one shipped with the package (`ipstui.core.resources.SAMPLE_DIR`), so
+the demo works the same from a wheel as from a checkout."""
 
 from __future__ import annotations
 
 import re
 import tempfile
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,6 +18,7 @@ from ipstui.core.caseload import CASELOAD_FILE, PARTICIPANTS_DIR, CaseloadError
 from ipstui.core.init import GITATTRIBUTES, configure_merge_driver
 from ipstui.core.resources import SAMPLE_DIR
 
+EMPLOYERS_DIR = "employers"
 DEMO_NAME = "IPS Demo"
 DEMO_EMAIL = "demo@example.org"
 
@@ -29,7 +34,54 @@ def shift(value: Any, delta: timedelta) -> Any:
     return value
 
 
+@dataclass(frozen=True, slots=True)
+class DemoInfo:
+    """Where a demo caseload is and who its commits are by, said before the app opens."""
+
+    root: Path
+    identity: gitio.Identity
+    demo_identity: bool
+    """True when the demo set its own local identity (git had none configured)."""
+
+    def lines(self) -> list[str]:
+        """What `ipstui demo` prints before it opens the app."""
+        who = f"{self.identity.name} <{self.identity.email}>"
+        how = (
+            "a demo identity set in this repository only (git had none)"
+            if self.demo_identity
+            else "your git identity"
+        )
+        return [f"demo caseload: {self.root}", f"commits by:    {who} ({how})"]
+
+    def title(self) -> str:
+        """One line for the app's title bar."""
+        return f"DEMO {self.root} · commits as {self.identity.name} <{self.identity.email}>"
+
+
+def describe(root: Path) -> DemoInfo:
+    """The DemoInfo of the demo caseload at `root`; GitError when git has no identity."""
+    ident = gitio.identity(root)
+    local = gitio.git(root, "config", "--local", "--get", "user.email", check=False)
+    own = local.stdout.strip() == DEMO_EMAIL and ident.email == DEMO_EMAIL
+    return DemoInfo(root, ident, own)
+
+
+_DATE_VALUE = re.compile(r"(?m)^(\s*[A-Za-z0-9_-]+\s*=\s*)(\d{4}-\d{2}-\d{2})(?=\s*(?:#.*)?$)")
+
+
+def shift_text(text: str, delta: timedelta) -> str:
+    """`text` (a TOML file) with every `key = YYYY-MM-DD` date value moved by `delta`,
+    layout and comments untouched (employer files, whose canonical writer is their own)."""
+
+    def moved(m: re.Match[str]) -> str:
+        return m.group(1) + (date.fromisoformat(m.group(2)) + delta).isoformat()
+
+    return _DATE_VALUE.sub(moved, text)
+
+
 def make_demo(target: Path | None, *, today: date, sample: Path = SAMPLE_DIR) -> Path:
+    """Create the demo caseload in `target` (a new or empty folder; None: a new temporary
+    one) as of `today`; its root. CaseloadError when `target` is not empty."""
     settings, raw = storage.read_file(sample / CASELOAD_FILE, CASELOAD_FILE)
     as_of = settings.get("as_of")
     if not isinstance(as_of, date):
@@ -50,6 +102,9 @@ def make_demo(target: Path | None, *, today: date, sample: Path = SAMPLE_DIR) ->
     for src in sorted((sample / PARTICIPANTS_DIR).glob("*.toml")):
         data, _ = storage.read_file(src, src.name)
         storage.atomic_write(root / PARTICIPANTS_DIR / src.name, storage.dumps(shift(data, delta)))
+    for src in sorted((sample / EMPLOYERS_DIR).glob("*.toml")):
+        (root / EMPLOYERS_DIR).mkdir(exist_ok=True)
+        storage.atomic_write(root / EMPLOYERS_DIR / src.name, shift_text(src.read_text("utf-8"), delta))
     gitio.git(root, "init", "-q")
     try:
         gitio.identity(root)

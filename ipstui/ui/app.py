@@ -58,10 +58,13 @@ class IpsApp(App[int]):
         self._lock = threading.Lock()
         self._latest: Caseload | None = None
         self._fingerprint: tuple | None = None
+        self._git_file_paths: tuple[tuple[Path, ...], Path | None] | None = None
         self.cards = {}
         self.cards_delta: tuple[dict[str, Card], str] | None = None
         """(the cards before, the id that changed) after a one-participant save."""
         self.sub_title = str(root)
+        self.banner = ""
+        """Shown in the board's title line when set (the demo's path and identity)."""
         self.load_error: str | None = None
         # Start reading the caseload now: it overlaps the app's own start-up (CSS, first
         # layout), which otherwise it would wait for; load_caseload picks the result up.
@@ -139,7 +142,7 @@ class IpsApp(App[int]):
             self.load_caseload(first=True)
         self.set_interval(30, self._check_date)
         if self._watch_disk:
-            self.set_interval(WATCH_INTERVAL, self._poll_disk)
+            self._start_watching()
 
     @work(
         thread=True,
@@ -280,26 +283,70 @@ class IpsApp(App[int]):
 
     # ------------------------------------------------------------ the world moves
 
+    def _start_watching(self) -> None:
+        """Reload when the disk changes: the system's file events (watchfiles, in a thread
+        of its own) where it has them, else a poll every WATCH_INTERVAL seconds."""
+        self._watch_stop = threading.Event()
+        threading.Thread(target=self._watch_thread, name="ipstui-watch", daemon=True).start()
+
+    def _watch_thread(self) -> None:
+        from ipstui.core.diskwatch import WatchUnavailable, watch
+
+        def changed(_changes: object) -> None:
+            self._from_thread(self._poll_disk)
+
+        try:
+            watch(self.root, changed, self._watch_stop)
+        except WatchUnavailable:
+            self._from_thread(self.set_interval, WATCH_INTERVAL, self._poll_disk)
+
+    def _from_thread(self, func: Callable[..., Any], *args: Any) -> None:
+        """call_from_thread, unless the app has already stopped (the watcher outlives it
+        by up to one step)."""
+        if self._watch_stop.is_set():
+            return
+        try:
+            self.call_from_thread(func, *args)
+        except RuntimeError:  # the app's loop is gone
+            pass
+
+    def on_unmount(self) -> None:
+        stop = getattr(self, "_watch_stop", None)
+        if stop is not None:
+            stop.set()
+
+    def _git_files(self) -> tuple[Path, ...]:
+        """git's index, HEAD, FETCH_HEAD, ... for this work tree, as git names them, and
+        the ref file of the current branch."""
+        from ipstui.core.diskwatch import git_paths, head_ref_file
+
+        if self._git_file_paths is None:
+            self._git_file_paths = git_paths(self.root)
+        files, refs = self._git_file_paths
+        branch = head_ref_file(files, refs)
+        return files if branch is None else (*files, branch)
+
     def _fingerprint_now(self) -> tuple:
-        """Cheap signature of everything a pull, a hand edit or another instance changes."""
+        """Signature of everything a pull, a hand edit or another instance changes; taken
+        after a load or an edit, and compared when the watcher reports a change."""
         parts: list[Any] = []
-        for name in ("caseload.toml", ".git/index", ".git/HEAD", ".git/FETCH_HEAD"):
+        for path in (self.root / "caseload.toml", *self._git_files()):
             try:
-                st = os.stat(self.root / name)
+                st = os.stat(path)
                 parts.append((st.st_mtime_ns, st.st_size))
             except OSError:
                 parts.append(None)
-        pdir = self.root / "participants"
         count, newest, total = 0, 0, 0
-        try:
-            with os.scandir(pdir) as it:
-                for entry in it:
-                    st = entry.stat()
-                    count += 1
-                    total += st.st_size
-                    newest = max(newest, st.st_mtime_ns)
-        except OSError:
-            pass
+        for folder in ("participants", "employers"):
+            try:
+                with os.scandir(self.root / folder) as it:
+                    for entry in it:
+                        st = entry.stat()
+                        count += 1
+                        total += st.st_size
+                        newest = max(newest, st.st_mtime_ns)
+            except OSError:
+                pass
         parts.append((count, newest, total))
         return tuple(parts)
 
@@ -445,7 +492,12 @@ class IpsApp(App[int]):
         cl = self.caseload
         if cl is not None and not isinstance(self.screen, ReportsScreen):
             self.push_screen(
-                ReportsScreen([p.data for p in cl.participants.values()], cl.settings, self.today)
+                ReportsScreen(
+                    [p.data for p in cl.participants.values()],
+                    cl.settings,
+                    self.today,
+                    caseload_root=self.root,
+                )
             )
 
     def action_sync(self) -> None:
@@ -582,7 +634,10 @@ def _move_from(cl: Caseload, pid: str, expected: str, target: str, *, today: dat
     return edits.move(cl, pid, target, today=today)
 
 
-def run(root: Path, *, today: date | None = None) -> int:
+def run(root: Path, *, today: date | None = None, banner: str = "") -> int:
+    """Open the app on the caseload at `root`; `banner` is shown in its title line (the
+    demo's path and identity). Returns the exit code."""
     app = IpsApp(root, today=today)
+    app.banner = banner
     app.run()
     return app.return_code or 0

@@ -145,8 +145,11 @@ class BoardScreen(Screen):
         counts = derived["counts"]
         n_open = derived["open"]
         title = escape(cl.settings.name or cl.root.name)
-        parts = [
-            f"[b]{title}[/b]",
+        parts = [f"[b]{title}[/b]"]
+        banner = getattr(self.app, "banner", "")
+        if banner:
+            parts.append(f"[$text-accent]{escape(banner)}[/]")
+        parts += [
             f"{n_open} open participants",
             f"today {self.app.today.isoformat()}",
         ]
