@@ -49,23 +49,23 @@ def test_demo_names_its_own_identity_when_git_has_none(
     info = describe(root)
     assert info.demo_identity
     assert info.identity.name == DEMO_NAME and info.identity.email == DEMO_EMAIL
-    assert "demo identity set in this repository only" in "\n".join(info.lines())
+    assert "demo identity, set in this repository only" in "\n".join(info.lines())
 
 
-async def test_the_demo_banner_is_in_the_board_title(sample_caseload: Path) -> None:
+async def test_the_demo_banner_is_under_the_board_title(sample_caseload: Path) -> None:
     from ipstui.ui.app import IpsApp
 
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
     app.banner = describe(sample_caseload).title()
-    async with app.run_test(size=(200, 40)) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         for _ in range(200):
             await pilot.pause(0.02)
             if app.caseload is not None:
                 break
         await pilot.pause(0.1)
-        title = str(app.screen.query_one("#title").render())
-        assert f"DEMO {sample_caseload}" in title
-        assert "Anna Bianchi" in title
+        banner = str(app.screen.query_one("#banner").render())
+        assert f"DEMO {sample_caseload}" in banner
+        assert "Anna Bianchi" in banner
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,7 @@ class DemoInfo:
         """What `ipstui demo` prints before it opens the app."""
         who = f"{self.identity.name} <{self.identity.email}>"
         how = (
-            "a demo identity set in this repository only (git had none)"
+            "a demo identity, set in this repository only: git had none"
             if self.demo_identity
             else "your git identity"
         )

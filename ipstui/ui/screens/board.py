@@ -35,6 +35,9 @@ class BoardScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static("ipstui", id="title")
+        banner = getattr(self.app, "banner", "")
+        if banner:  # the demo's path and commit identity, under the title
+            yield Static(banner, id="banner", markup=False)
         yield Static("", id="caseloads")
         with Horizontal(id="filterbar", classes="hidden"):
             yield Static("Filter:", id="filter-label")
@@ -145,11 +148,8 @@ class BoardScreen(Screen):
         counts = derived["counts"]
         n_open = derived["open"]
         title = escape(cl.settings.name or cl.root.name)
-        parts = [f"[b]{title}[/b]"]
-        banner = getattr(self.app, "banner", "")
-        if banner:
-            parts.append(f"[$text-accent]{escape(banner)}[/]")
-        parts += [
+        parts = [
+            f"[b]{title}[/b]",
             f"{n_open} open participants",
             f"today {self.app.today.isoformat()}",
         ]
