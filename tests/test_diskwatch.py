@@ -33,9 +33,11 @@ class Recorder:
         with self.cond:
             return {p for b in self.batches for _, p in b}
 
-    def wait_for(self, pred) -> bool:
+    def wait_for(self, pred, timeout: float = WAIT) -> bool:
         with self.cond:
-            return self.cond.wait_for(lambda: pred({p for b in self.batches for _, p in b}), WAIT)
+            return self.cond.wait_for(
+                lambda: pred({p for b in self.batches for _, p in b}), timeout
+            )
 
     def clear(self) -> None:
         with self.cond:
@@ -49,13 +51,15 @@ def watching(caseload_dir: Path) -> Iterator[Recorder]:
     t = threading.Thread(target=diskwatch.watch, args=(caseload_dir, rec, stop), daemon=True)
     t.start()
     # The watch is up once a change is seen: touch a file until one is (no fixed sleep).
-    probe = caseload_dir / "participants" / "probe.toml"
-    for _ in range(50):
-        probe.write_text("x = 1\n")
-        if rec.wait_for(lambda ps: str(probe) in ps):
+    probe = caseload_dir.resolve() / "participants" / "probe.toml"
+    for i in range(int(WAIT / 0.1)):
+        probe.write_text(f"x = {i}\n")
+        if rec.wait_for(lambda ps: str(probe) in ps, 0.1):
             break
+    else:
+        raise AssertionError("the watcher never reported a change")
     probe.unlink()
-    rec.wait_for(lambda ps: True)
+    rec.wait_for(lambda ps: False, 0.3)  # let the probe's last events drain
     rec.clear()
     yield rec
     stop.set()

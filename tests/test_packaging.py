@@ -219,3 +219,30 @@ def test_the_registered_merge_driver_runs_without_python_on_path(
     assert merged.returncode == 0, merged.stdout + merged.stderr
     out = target.read_text()
     assert 'what = "Theirs"' in out and 'what = "Ours"' in out and "<<<<<<<" not in out
+
+
+def test_a_checkout_reads_the_very_files_editors_use() -> None:
+    """Run from the checkout (editable install), the package's data *is* schema/ and
+    sample_caseload/ — not copies that could drift."""
+    from ipstui.core import resources
+
+    if not Path(ipstui.__file__).resolve().is_relative_to(PROJECT_DIR):
+        pytest.skip("ipstui is installed from a wheel here; the wheel tests cover it")
+    assert resources.SCHEMA_DIR == PROJECT_DIR / "schema"
+    assert resources.SAMPLE_DIR == PROJECT_DIR / "sample_caseload"
+    assert resources.PARTICIPANT_SCHEMA == PROJECT_DIR / "schema" / "participant.schema.json"
+
+
+@pytest.mark.parametrize(
+    ("package", "name"),
+    [
+        ("ipstui.schema", "no-such.schema.json"),  # a file missing from the package
+        ("ipstui.no_such_data", "x.json"),  # a whole data package missing
+        ("ipstui.sample", "participants"),  # a folder where a file is expected
+    ],
+)
+def test_a_missing_shipped_file_is_named(package: str, name: str) -> None:
+    from ipstui.core.resources import ResourceMissing, data_file
+
+    with pytest.raises(ResourceMissing, match="reinstall|missing"):
+        data_file(package, name)
