@@ -64,7 +64,7 @@ class IpsApp(App[int]):
         """(the cards before, the id that changed) after a one-participant save."""
         self.sub_title = str(root)
         self.banner = ""
-        """Shown in the board's title line when set (the demo's path and identity)."""
+        """A line shown under the board's title when set (the demo's path and identity)."""
         self.load_error: str | None = None
         # Start reading the caseload now: it overlaps the app's own start-up (CSS, first
         # layout), which otherwise it would wait for; load_caseload picks the result up.
@@ -635,7 +635,7 @@ def _move_from(cl: Caseload, pid: str, expected: str, target: str, *, today: dat
 
 
 def run(root: Path, *, today: date | None = None, banner: str = "") -> int:
-    """Open the app on the caseload at `root`; `banner` is shown in its title line (the
+    """Open the app on the caseload at `root`; `banner` is shown under its title (the
     demo's path and identity). Returns the exit code."""
     app = IpsApp(root, today=today)
     app.banner = banner
