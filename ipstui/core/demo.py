@@ -7,6 +7,7 @@ the demo works the same from a wheel as from a checkout."""
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -71,40 +72,85 @@ _DATE_VALUE = re.compile(r"(?m)^(\s*[A-Za-z0-9_-]+\s*=\s*)(\d{4}-\d{2}-\d{2})(?=
 
 def shift_text(text: str, delta: timedelta) -> str:
     """`text` (a TOML file) with every `key = YYYY-MM-DD` date value moved by `delta`,
-    layout and comments untouched (employer files, whose canonical writer is their own)."""
+    layout and comments untouched (employer files, whose canonical writer is their own).
+    Raises OverflowError when a date leaves 1900-01-01 to 2199-12-31."""
 
     def moved(m: re.Match[str]) -> str:
-        return m.group(1) + (date.fromisoformat(m.group(2)) + delta).isoformat()
+        new = date.fromisoformat(m.group(2)) + delta
+        if not _in_range(new):
+            raise OverflowError(new)
+        return m.group(1) + new.isoformat()
 
     return _DATE_VALUE.sub(moved, text)
 
 
 def make_demo(target: Path | None, *, today: date, sample: Path = SAMPLE_DIR) -> Path:
     """Create the demo caseload in `target` (a new or empty folder; None: a new temporary
-    one) as of `today`; its root. CaseloadError when `target` is not empty."""
+    one) and return its path. Raises CaseloadError (one line) when `today` moves the
+    sample's dates out of range or the folder is not usable; leaves no half-made folder."""
     settings, raw = storage.read_file(sample / CASELOAD_FILE, CASELOAD_FILE)
     as_of = settings.get("as_of")
     if not isinstance(as_of, date):
         raise CaseloadError("the sample caseload has no as_of date")
     delta = today - as_of
+    # Everything is computed before anything is created, so a date out of range
+    # (SPEC §2: 1900-01-01 to 2199-12-31) leaves no half-made folder behind.
+    files: dict[str, str] = {}
+    try:
+        for src in sorted((sample / PARTICIPANTS_DIR).glob("*.toml")):
+            data, _ = storage.read_file(src, src.name)
+            shifted = shift(data, delta)
+            if any(not _in_range(d) for d in _dates(shifted)):
+                raise OverflowError
+            files[f"{PARTICIPANTS_DIR}/{src.name}"] = storage.dumps(shifted)
+        for src in sorted((sample / EMPLOYERS_DIR).glob("*.toml")):
+            files[f"{EMPLOYERS_DIR}/{src.name}"] = shift_text(src.read_text("utf-8"), delta)
+    except OverflowError:
+        raise CaseloadError(
+            f"--today {today.isoformat()} would move the sample's dates outside 1900-01-01 to "
+            "2199-12-31; choose a nearer date"
+        ) from None
     if target is None:
         root = Path(tempfile.mkdtemp(prefix="ipstui-demo-"))
+        made = True
     else:
         root = target.expanduser().resolve()
+        if root.exists() and not root.is_dir():
+            raise CaseloadError(f"{root} is not a folder; name a new folder for the demo")
         if root.exists() and any(root.iterdir()):
             raise CaseloadError(f"{root} exists and is not empty; name a new folder for the demo")
+        made = not root.exists()
         root.mkdir(parents=True, exist_ok=True)
+    try:
+        _fill(root, raw, today, delta, files)
+    except BaseException:
+        if made:
+            shutil.rmtree(root, ignore_errors=True)
+        raise
+    return root
+
+
+def _dates(value: Any) -> list[date]:
+    if isinstance(value, dict):
+        return [d for v in value.values() for d in _dates(v)]
+    if isinstance(value, list):
+        return [d for v in value for d in _dates(v)]
+    return [value] if type(value) is date else []
+
+
+def _in_range(d: date) -> bool:
+    return date(1900, 1, 1) <= d <= date(2199, 12, 31)
+
+
+def _fill(root: Path, raw: bytes, today: date, delta: timedelta, files: dict[str, str]) -> None:
     text = raw.decode("utf-8")
     text = re.sub(r"(?m)^as_of\s*=\s*\d{4}-\d{2}-\d{2}", f"as_of = {today.isoformat()}", text)
     (root / PARTICIPANTS_DIR).mkdir()
     storage.atomic_write(root / CASELOAD_FILE, text)
     storage.atomic_write(root / ".gitattributes", GITATTRIBUTES)
-    for src in sorted((sample / PARTICIPANTS_DIR).glob("*.toml")):
-        data, _ = storage.read_file(src, src.name)
-        storage.atomic_write(root / PARTICIPANTS_DIR / src.name, storage.dumps(shift(data, delta)))
-    for src in sorted((sample / EMPLOYERS_DIR).glob("*.toml")):
-        (root / EMPLOYERS_DIR).mkdir(exist_ok=True)
-        storage.atomic_write(root / EMPLOYERS_DIR / src.name, shift_text(src.read_text("utf-8"), delta))
+    for rel, body in files.items():
+        (root / rel).parent.mkdir(exist_ok=True)
+        storage.atomic_write(root / rel, body)
     gitio.git(root, "init", "-q")
     try:
         gitio.identity(root)
@@ -120,4 +166,3 @@ def make_demo(target: Path | None, *, today: date, sample: Path = SAMPLE_DIR) ->
         "-m",
         f"demo: sample caseload with dates shifted by {delta.days} days to {today.isoformat()}",
     )
-    return root

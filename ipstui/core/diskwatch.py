@@ -120,6 +120,33 @@ def head_ref_file(git_files: tuple[Path, ...], refs: Path | None) -> Path | None
     return refs.joinpath(*text[len("ref: refs/") :].split("/"))
 
 
+def signature(root: Path, git_files: tuple[Path, ...], refs: Path | None) -> tuple:
+    """What a reload check compares besides the caseload service's own fingerprint:
+    (mtime ns, size) or None of the current branch's ref file and of `packed-refs` (a
+    commit or reset from a terminal touches only those), then (count, newest mtime ns,
+    total size) of employers/. `git_files` and `refs` as git_paths returns them."""
+    parts: list[tuple[int, ...] | None] = []
+    packed = next((p for p in git_files if p.name == "packed-refs"), None)
+    for path in (head_ref_file(git_files, refs), packed):
+        try:
+            st = os.stat(path) if path is not None else None
+        except OSError:
+            st = None
+        parts.append((st.st_mtime_ns, st.st_size) if st is not None else None)
+    count = newest = total = 0
+    try:
+        with os.scandir(root / "employers") as it:
+            for entry in it:
+                st = entry.stat()
+                count += 1
+                total += st.st_size
+                newest = max(newest, st.st_mtime_ns)
+    except OSError:
+        pass
+    parts.append((count, newest, total))
+    return tuple(parts)
+
+
 def targets(root: Path) -> Targets:
     """The Targets of the caseload at `root` as the disk is now."""
     root = Path(os.path.realpath(root))

@@ -61,3 +61,8 @@ SAMPLE_DIR: Path = data_dir(SAMPLE_PACKAGE)
 """The sample caseload: `caseload.toml`, `participants/*.toml` (and `employers/*.toml`)."""
 PARTICIPANT_SCHEMA: Path = data_file(SCHEMA_PACKAGE, "participant.schema.json")
 CASELOAD_SCHEMA: Path = data_file(SCHEMA_PACKAGE, "caseload.schema.json")
+
+PROJECT_DIR: Path = Path(__file__).resolve().parents[2]
+"""The folder above the package: the source checkout when ipstui runs from one (the test
+suite and bench/ use it to start subprocesses there); site-packages when installed.
+Nothing in the package reads data through it."""
