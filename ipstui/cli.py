@@ -182,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("id", metavar="ID", help="participant id")
     s.add_argument("--kind", required=True, metavar="KIND", help=_one_of(CONTACT_KINDS))
     s.add_argument("--on", type=_date_arg, metavar="DATE", help="default: today")
-    s.add_argument("--by", metavar="KEY", help="specialist key (default: the participant's)")
+    s.add_argument("--by", metavar="KEY", help="key of the team member who made it (optional)")
     s.add_argument("--note", default="", help="free text; never copied into the commit message")
 
     s = command("set", "set scalar fields: FIELD=VALUE ...",
