@@ -4,14 +4,14 @@ title); a report export never lands silently inside the caseload."""
 from __future__ import annotations
 
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
 from conftest import TODAY
 
 from ipstui import cli
-from ipstui.core.demo import DEMO_EMAIL, DEMO_NAME, describe, make_demo, shift_text
+from ipstui.core.demo import DEMO_EMAIL, DEMO_NAME, describe, make_demo
 from ipstui.ui.screens.reports import default_export_dir, inside
 
 
@@ -66,20 +66,6 @@ async def test_the_demo_banner_is_under_the_board_title(sample_caseload: Path) -
         banner = str(app.screen.query_one("#banner").render())
         assert f"DEMO {sample_caseload}" in banner
         assert "Anna Bianchi" in banner
-
-
-@pytest.mark.parametrize(
-    ("text", "days", "expected"),
-    [
-        ("on = 2026-11-03\n", 2, "on = 2026-11-05\n"),
-        ("  due=2026-12-31 # year end\n", 1, "  due=2027-01-01 # year end\n"),
-        ('note = "2026-01-01"\n', 5, 'note = "2026-01-01"\n'),  # text, not a date
-        ("on = 2026-03-01T10:00:00\n", 1, "on = 2026-03-01T10:00:00\n"),  # not a local date
-        ("[[contacts]]\non = 2026-01-31\n", 29, "[[contacts]]\non = 2026-03-01\n"),
-    ],
-)
-def test_shift_text_moves_only_date_values(text: str, days: int, expected: str) -> None:
-    assert shift_text(text, timedelta(days=days)) == expected
 
 
 # ------------------------------------------------------------------ export

@@ -19,7 +19,6 @@ from ipstui.core.caseload import CASELOAD_FILE, PARTICIPANTS_DIR, CaseloadError
 from ipstui.core.init import GITATTRIBUTES, configure_merge_driver
 from ipstui.core.resources import SAMPLE_DIR
 
-EMPLOYERS_DIR = "employers"
 DEMO_NAME = "IPS Demo"
 DEMO_EMAIL = "demo@example.org"
 
@@ -67,23 +66,6 @@ def describe(root: Path) -> DemoInfo:
     return DemoInfo(root, ident, own)
 
 
-_DATE_VALUE = re.compile(r"(?m)^(\s*[A-Za-z0-9_-]+\s*=\s*)(\d{4}-\d{2}-\d{2})(?=\s*(?:#.*)?$)")
-
-
-def shift_text(text: str, delta: timedelta) -> str:
-    """`text` (a TOML file) with every `key = YYYY-MM-DD` date value moved by `delta`,
-    layout and comments untouched (employer files, whose canonical writer is their own).
-    Raises OverflowError when a date leaves 1900-01-01 to 2199-12-31."""
-
-    def moved(m: re.Match[str]) -> str:
-        new = date.fromisoformat(m.group(2)) + delta
-        if not _in_range(new):
-            raise OverflowError(new)
-        return m.group(1) + new.isoformat()
-
-    return _DATE_VALUE.sub(moved, text)
-
-
 def make_demo(target: Path | None, *, today: date, sample: Path = SAMPLE_DIR) -> Path:
     """Create the demo caseload in `target` (a new or empty folder; None: a new temporary
     one) and return its path. Raises CaseloadError (one line) when `today` moves the
@@ -95,16 +77,18 @@ def make_demo(target: Path | None, *, today: date, sample: Path = SAMPLE_DIR) ->
     delta = today - as_of
     # Everything is computed before anything is created, so a date out of range
     # (SPEC §2: 1900-01-01 to 2199-12-31) leaves no half-made folder behind.
+    from ipstui.core import employers
+
     files: dict[str, str] = {}
+    kinds = ((PARTICIPANTS_DIR, storage.dumps), (employers.EMPLOYERS_DIR, employers.dumps))
     try:
-        for src in sorted((sample / PARTICIPANTS_DIR).glob("*.toml")):
-            data, _ = storage.read_file(src, src.name)
-            shifted = shift(data, delta)
-            if any(not _in_range(d) for d in _dates(shifted)):
-                raise OverflowError
-            files[f"{PARTICIPANTS_DIR}/{src.name}"] = storage.dumps(shifted)
-        for src in sorted((sample / EMPLOYERS_DIR).glob("*.toml")):
-            files[f"{EMPLOYERS_DIR}/{src.name}"] = shift_text(src.read_text("utf-8"), delta)
+        for folder, dumps in kinds:
+            for src in sorted((sample / folder).glob("*.toml")):
+                data, _ = storage.read_file(src, src.name)
+                shifted = shift(data, delta)
+                if any(not _in_range(d) for d in _dates(shifted)):
+                    raise OverflowError
+                files[f"{folder}/{src.name}"] = dumps(shifted)
     except OverflowError:
         raise CaseloadError(
             f"--today {today.isoformat()} would move the sample's dates outside 1900-01-01 to "
@@ -149,7 +133,6 @@ def _fill(root: Path, raw: bytes, today: date, delta: timedelta, files: dict[str
     storage.atomic_write(root / CASELOAD_FILE, text)
     storage.atomic_write(root / ".gitattributes", GITATTRIBUTES)
     for rel, body in files.items():
-        (root / rel).parent.mkdir(exist_ok=True)
         storage.atomic_write(root / rel, body)
     gitio.git(root, "init", "-q")
     try:
