@@ -52,11 +52,11 @@ def test_demo_names_its_own_identity_when_git_has_none(
     assert "demo identity, set in this repository only" in "\n".join(info.lines())
 
 
-async def test_the_demo_banner_is_under_the_board_title(sample_caseload: Path) -> None:
+async def test_the_demo_banner_is_under_the_board_title(caseload_dir: Path) -> None:
     from ipstui.ui.app import IpsApp
 
-    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
-    app.banner = describe(sample_caseload).title()
+    app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
+    app.banner = describe(caseload_dir).title()
     async with app.run_test(size=(120, 40)) as pilot:
         for _ in range(200):
             await pilot.pause(0.02)
@@ -64,7 +64,7 @@ async def test_the_demo_banner_is_under_the_board_title(sample_caseload: Path) -
                 break
         await pilot.pause(0.1)
         banner = str(app.screen.query_one("#banner").render())
-        assert f"DEMO {sample_caseload}" in banner
+        assert f"DEMO {caseload_dir}" in banner
         assert "Anna Bianchi" in banner
 
 
@@ -107,7 +107,7 @@ def test_inside_follows_symlinks(tmp_path: Path) -> None:
 
 
 async def test_export_into_the_caseload_asks_first(
-    sample_caseload: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    caseload_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from textual.widgets import Input
 
@@ -117,8 +117,8 @@ async def test_export_into_the_caseload_asks_first(
     home = tmp_path / "home-dir"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
-    monkeypatch.chdir(sample_caseload)  # `cd caseload && ipstui`: the usual way to start
-    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    monkeypatch.chdir(caseload_dir)  # `cd caseload && ipstui`: the usual way to start
+    app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
     async with app.run_test(size=(120, 40)) as pilot:
         for _ in range(200):
             await pilot.pause(0.02)
@@ -134,7 +134,7 @@ async def test_export_into_the_caseload_asks_first(
         assert proposed.parent == home.resolve()
 
         # The user types a path inside the caseload: asked first; "n" writes nothing.
-        inner = sample_caseload / "report.csv"
+        inner = caseload_dir / "report.csv"
         app.screen.query_one(Input).value = str(inner)
         await pilot.press("enter")
         await pilot.pause()
