@@ -150,8 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
                 "rapid job search.")
     s.add_argument("--quarter", metavar="YYYYQN",
                    help="e.g. 2026Q3 (default: the quarter containing today)")
-    s.add_argument("--format", choices=("table", "csv", "json"), default="table",
+    s.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table",
                    help="%(choices)s (default: %(default)s)")
+    s.add_argument("--output", metavar="FILE", help="write there (needed for xlsx)")
 
     command("sync", "fetch, merge, validate and push",
             description="Fetch from the configured remote, merge participant files field by "
@@ -200,6 +201,60 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("assignments", nargs="+", metavar="FIELD=VALUE",
                    help="see the fields below")
 
+    s = command(
+        "audit",
+        "changes across the caseload for a reviewer",
+        description="Every field-level change across the caseload — when, who, participant, "
+        "field, old -> new (sensitive values hidden) — with each commit's signature status; "
+        "--check verifies that the history follows the commit convention.",
+    )
+    s.add_argument(
+        "--since",
+        dest="since_rev",
+        metavar="D",
+        help="from this date (YYYY-MM-DD); with --check, a revision: check REV..HEAD",
+    )
+    s.add_argument("--until", metavar="D", help="up to this date (YYYY-MM-DD), inclusive")
+    s.add_argument("--by", metavar="WHO", help="a team key, or a pattern for author name/e-mail")
+    s.add_argument("--participant", metavar="ID", help="one participant (or employer) id")
+    s.add_argument("--field", metavar="F", help="one field (contacts matches contacts[3].note)")
+    s.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                   help="%(choices)s (default: %(default)s)")
+    s.add_argument("--check", action="store_true", help="verify the commit convention; exit 1")
+    s.add_argument(
+        "--require-signed", action="store_true", help="with --check: every commit signed (good)"
+    )
+
+    s = command(
+        "import",
+        "participants from a CSV or XLSX, one commit each",
+        description="Create participants from a team's spreadsheet (one row each, columns "
+        "mapped by header); every problem is reported as FILE:row:column before anything "
+        "is written, then each participant is one commit.",
+    )
+    s.add_argument("file", metavar="FILE.csv|FILE.xlsx", nargs="?",
+                   help="the spreadsheet to read")
+    s.add_argument("--template", metavar="OUT.xlsx", help="copy the template spreadsheet there")
+    s.add_argument("--map", metavar="MAP.toml", help="headers the built-in table does not know")
+    s.add_argument("--dry-run", action="store_true", help="show what would be created")
+
+    s = command("export", "the caseload as one table, one row per participant")
+    s.add_argument("--format", choices=("csv", "xlsx", "json"), default="csv",
+                   help="%(choices)s (default: %(default)s)")
+    s.add_argument("--output", metavar="FILE", help="write there, outside the caseload")
+
+    s = command(
+        "erase",
+        "remove a participant from the whole history (dry run)",
+        description="The erasure procedure: show every commit and file the participant "
+        "appears in; with --yes, remove them from the whole history, verify nothing is "
+        "left, record the erasure without personal data, and print the steps git cannot "
+        "do from one clone (force-push, re-clone every other copy).",
+    )
+    s.add_argument("id", metavar="ID", help="participant id")
+    s.add_argument("--yes", action="store_true", help="rewrite the history (irreversible)")
+    s.add_argument("--request", metavar="REF", help="the erasure request's reference, recorded")
+
     from ipstui.cli_fidelity import add_parsers
 
     add_parsers(sub, common, _date_arg)
@@ -223,6 +278,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAIL
     except (CaseloadError, GitError, ValueError) as exc:
         print(f"ipstui: error: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except OSError as exc:  # anything the commands did not turn into their own words
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"ipstui: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAIL
     except KeyboardInterrupt:
         return 130
@@ -277,9 +336,30 @@ def _dispatch(
         return _log(caseload, args.id)
     if cmd == "report":
         svc = _service(caseload)
+        if args.format == "xlsx" or args.output:
+            from ipstui.core.export import report_to_file
+
+            return report_to_file(svc.load(), args, today)
         text = svc.report(svc.load(), quarter=args.quarter, today=today, fmt=args.format)
         sys.stdout.write(text)
         return EXIT_OK
+    if cmd == "audit":
+        from ipstui.core.audit import run_cli
+
+        return run_cli(_service(caseload).root, args)
+    if cmd == "erase":
+        from ipstui.core.erase import run_cli as run_erase
+
+        return run_erase(_service(caseload).root, args, today)
+    if cmd == "import":
+        from ipstui.core.importer import run_cli as run_import
+
+        return run_import(_service(caseload), args, today)
+    if cmd == "export":
+        from ipstui.core.export import run_cli as run_export
+
+        svc = _service(caseload)
+        return run_export(svc.root, args, lambda _root: svc.load())
     if cmd in ("fidelity", "employer"):
         from ipstui.cli_fidelity import run
 
@@ -361,6 +441,7 @@ def _edit(args: argparse.Namespace, caseload: str | None, today: date) -> int:
         assert res.participant is not None
         print(res.participant.id)
         print(f"committed {res.commit[:7]}: {res.subject}", file=sys.stderr)
+        _warn(res.warnings)
         return EXIT_OK
     pid = args.id
     if cmd == "move":
@@ -387,7 +468,13 @@ def _edit(args: argparse.Namespace, caseload: str | None, today: date) -> int:
     else:  # pragma: no cover - argparse restricts commands
         raise CaseloadError(f"unknown command {cmd}")
     print(f"committed {res.commit[:7]}: {res.subject}")
+    _warn(res.warnings)
     return EXIT_OK
+
+
+def _warn(warnings: Sequence[str]) -> None:
+    for line in warnings:
+        print(f"ipstui: warning: {line}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -120,8 +120,12 @@ def run(bindir: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]
 
 def test_the_wheel_holds_the_code_the_schemas_and_the_whole_sample(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    code = {f"ipstui/{p}" for p in source_files("ipstui", "**/*.py")}
-    code |= {f"ipstui/{p}" for p in source_files("ipstui", "**/*.tcss")}
+    # Every file of the package folder: code, the stylesheet, the import template, ...
+    code = {
+        f"ipstui/{p}"
+        for p in source_files("ipstui", "**/*")
+        if "__pycache__" not in p and not p.endswith(".pyc")
+    }
     schemas = {f"ipstui/schema/{p}" for p in source_files("schema", "*.schema.json")}
     sample = {f"ipstui/sample/{p}" for p in source_files("sample_caseload", "**/*.toml")}
     assert len(schemas) >= 2 and "ipstui/sample/caseload.toml" in sample
