@@ -153,8 +153,7 @@ def main(argv: list[str] | None = None) -> int:
                 "edit": "edit: ours edits 4,000 contacts",
             }[name]
             print(
-                f"{label:<34} {statistics.median(ours):>12.3f}s "
-                f"{statistics.median(floor):>18.3f}s"
+                f"{label:<34} {statistics.median(ours):>12.3f}s {statistics.median(floor):>18.3f}s"
             )
     return 0
 

@@ -170,7 +170,10 @@ SUSP = {"since": D(2026, 11, 1), "reason": "request"}
         # ours is what the merged field holds.
         (
             {},
-            {"disclosure": "no", "conflicts": {"disclosure": {"ours": "undecided", "theirs": "yes"}}},
+            {
+                "disclosure": "no",
+                "conflicts": {"disclosure": {"ours": "undecided", "theirs": "yes"}},
+            },
             "disclosure",
             {"ours": "no", "theirs": "yes"},
         ),
@@ -178,7 +181,11 @@ SUSP = {"since": D(2026, 11, 1), "reason": "request"}
         # now comes from this merge's theirs commit.
         (
             {"disclosure": "yes"},
-            {"conflicts": {"disclosure": {"ours": "undecided", "theirs": "yes", "theirs_commit": "1111111"}}},
+            {
+                "conflicts": {
+                    "disclosure": {"ours": "undecided", "theirs": "yes", "theirs_commit": "1111111"}
+                }
+            },
             "disclosure",
             {"ours": "yes", "theirs": "undecided", "theirs_commit": "abc1234"},
         ),
@@ -192,14 +199,26 @@ SUSP = {"since": D(2026, 11, 1), "reason": "request"}
         # a table: {} stands for "no table"; the merged file has a suspension now.
         (
             {"suspension": SUSP},
-            {"conflicts": {"suspension": {"ours": {}, "theirs": {"since": D(2026, 10, 1), "reason": "relapse"}}}},
+            {
+                "conflicts": {
+                    "suspension": {
+                        "ours": {},
+                        "theirs": {"since": D(2026, 10, 1), "reason": "relapse"},
+                    }
+                }
+            },
             "suspension",
             {"ours": SUSP, "theirs": {"since": D(2026, 10, 1), "reason": "relapse"}},
         ),
         # a record that is up to date stays exactly as it is.
         (
             {},
-            {"disclosure": "no", "conflicts": {"disclosure": {"ours": "no", "theirs": "yes", "theirs_commit": "1111111"}}},
+            {
+                "disclosure": "no",
+                "conflicts": {
+                    "disclosure": {"ours": "no", "theirs": "yes", "theirs_commit": "1111111"}
+                },
+            },
             "disclosure",
             {"ours": "no", "theirs": "yes", "theirs_commit": "1111111"},
         ),
