@@ -105,6 +105,28 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("id")
     s.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
 
+    s = sub.add_parser(
+        "resolve", parents=[common], help="settle a field a sync left in conflict (one commit)"
+    )
+    s.add_argument("id")
+    s.add_argument("field")
+    side = s.add_mutually_exclusive_group(required=True)
+    side.add_argument(
+        "--ours",
+        dest="side",
+        action="store_const",
+        const="ours",
+        help="keep the value in the field",
+    )
+    side.add_argument(
+        "--theirs",
+        dest="side",
+        action="store_const",
+        const="theirs",
+        help="take the other side's value",
+    )
+    side.add_argument("--value", metavar="V", help="put V in the field")
+
     s = sub.add_parser("merge-driver", help=argparse.SUPPRESS)
     s.add_argument("files", nargs=4)
     return p
@@ -293,6 +315,10 @@ def _edit(args: argparse.Namespace, caseload: str | None, today: date) -> int:
                 raise CaseloadError(f"{item!r} is not FIELD=VALUE")
             pairs[field.strip()] = value
         res = edits.set_fields(cl, pid, pairs, today=today)
+    elif cmd == "resolve":
+        from ipstui.core.resolve import resolve
+
+        res = resolve(cl, pid, args.field, side=args.side, value=args.value)
     else:  # pragma: no cover - argparse restricts commands
         raise CaseloadError(f"unknown command {cmd}")
     print(f"committed {res.commit[:7]}: {res.subject}")

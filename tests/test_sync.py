@@ -339,7 +339,7 @@ def test_merge_producing_an_invalid_file_is_rolled_back(team: list[Path]) -> Non
     sync(a)
     set_fields(b, disclosure="yes")
     start = head(b)
-    with pytest.raises(SyncError, match=f"invalid file: {rel}"):
+    with pytest.raises(SyncError, match=f"{rel}: theirs version is not valid TOML"):
         sync(b)
     assert head(b) == start and is_clean_state(b)
 

@@ -164,6 +164,8 @@ def coerce(field: str, text: str) -> Any:
 
 def set_fields(cl: Caseload, pid: str, assignments: dict[str, str], *, today: date) -> SaveResult:
     """`ipstui set ID field=value ...`; an empty value removes an optional field."""
+    from ipstui.core.resolve import settle_assigned
+
     p = cl.get(pid)
     data = _copy(p)
     for field, text in assignments.items():
@@ -183,6 +185,7 @@ def set_fields(cl: Caseload, pid: str, assignments: dict[str, str], *, today: da
         if field == "specialist":
             _specialist(cl, value)
         data[field] = value
+    settle_assigned(data, assignments)  # setting a conflicted field decides it (resolve.py)
     return save(cl, p, data)
 
 

@@ -1,0 +1,92 @@
+"""Settling a `[conflicts]` record (SPEC §6, §7): `ipstui resolve ID FIELD (--ours |
+--theirs | --value V)`, an ordinary edit and one commit through `caseload.save`.
+
+- `--ours` keeps the value in the field (the record's `ours` describes it) and removes
+  the record; `--theirs` puts the record's `theirs` in the field (`{}` for a table means
+  "no table": `[suspension]` or `[closure]` is removed); `--value V` puts V in the field,
+  typed like `ipstui set` (dates as dates, lists from JSON or commas).
+- `phase`, `phase_since` and `[closure]` were kept together by the merge (one side's
+  three values), so settling any of them with `--ours` or `--theirs` settles the records
+  of all three that exist the same way, and the file stays valid.
+- **An ordinary edit of a conflicted field settles it too.** Setting the field (`ipstui
+  set ID FIELD=V`) is a decision on it: `settle_assigned` drops the records of the
+  fields an edit assigns, so `validate` no longer warns about them.
+
+The commit message follows SPEC §5 (`P-0001: resolve disclosure; set disclosure`), with
+sensitive values left out as for any other edit.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, MutableMapping
+from typing import Any
+
+from ipstui.core.caseload import Caseload, CaseloadError, SaveResult, save
+from ipstui.core.merge import PHASE_GROUP, TABLE_FIELDS
+
+SIDES = ("ours", "theirs")
+
+
+def settle_assigned(data: MutableMapping[str, Any], fields: Iterable[str]) -> list[str]:
+    """Remove the `[conflicts]` records of `fields` from `data` (in place), and the table
+    when it is left empty; returns the fields whose records were removed."""
+    conflicts = data.get("conflicts")
+    if not isinstance(conflicts, MutableMapping):
+        return []
+    gone = [f for f in fields if f in conflicts]
+    for f in gone:
+        del conflicts[f]
+    if not conflicts:
+        data.pop("conflicts", None)
+    return gone
+
+
+def resolve(
+    cl: Caseload,
+    pid: str,
+    field: str,
+    *,
+    side: str | None = None,
+    value: str | None = None,
+) -> SaveResult:
+    """Settle `pid`'s conflict on `field` with one side (`side` "ours"/"theirs") or a
+    new `value` (text, typed by the field); one commit. Raises CaseloadError when there
+    is no such record, both or neither of side/value are given, a table is given a
+    value, or the result is not a valid participant (ValidationFailed)."""
+    from ipstui.core.edits import coerce
+
+    if (side is None) == (value is None):
+        raise CaseloadError("say how to settle it: --ours, --theirs or --value V")
+    if side is not None and side not in SIDES:
+        raise CaseloadError(f"unknown side {side!r}; use ours or theirs")
+    p = cl.get(pid)
+    data = copy.deepcopy(p.data)
+    conflicts = data.get("conflicts")
+    if not isinstance(conflicts, dict) or field not in conflicts:
+        open_ = ", ".join(conflicts) if isinstance(conflicts, dict) and conflicts else ""
+        raise CaseloadError(
+            f"{pid} has no conflict on {field!r} to settle"
+            + (f"; fields that need a decision: {open_}" if open_ else "")
+        )
+    if value is not None:
+        if field in TABLE_FIELDS:
+            raise CaseloadError(
+                f"[{field}] is a table: settle it with --ours or --theirs, then edit it"
+            )
+        data[field] = coerce(field, value)
+        settle_assigned(data, [field])
+        return save(cl, p, data)
+    fields = [f for f in PHASE_GROUP if f in conflicts] if field in PHASE_GROUP else [field]
+    for f in fields:
+        rec = conflicts[f]
+        if side == "theirs":
+            if not isinstance(rec, dict) or "theirs" not in rec:
+                raise CaseloadError(f"the conflict record of {f} has no 'theirs' value")
+            chosen = rec["theirs"]
+            if f in TABLE_FIELDS and chosen == {}:
+                data.pop(f, None)
+            else:
+                data[f] = copy.deepcopy(chosen)
+    settle_assigned(data, fields)
+    return save(cl, p, data)
