@@ -504,3 +504,19 @@ def test_driver_config_is_repaired_with_this_interpreter(team: list[Path]) -> No
 
 def test_caseload_text_is_valid() -> None:
     assert "[team.marco]" in caseload_text()
+
+
+def test_conflict_from_a_sync_is_settled_with_resolve_and_synced(team: list[Path]) -> None:
+    a, b, _ = team
+    commit_participant(a, participant(disclosure="yes"), "set disclosure")
+    commit_participant(b, participant(disclosure="no"), "set disclosure")
+    sync(a)
+    assert sync(b).conflicts == ("P-0001",)
+    out = cli(b, "resolve", "P-0001", "disclosure", "--theirs")
+    assert "P-0001: resolve disclosure" in out
+    sync(b)
+    sync(a)
+    for repo in (a, b):
+        data = read_participant(repo)
+        assert data["disclosure"] == "yes" and "conflicts" not in data
+        assert main(["-C", str(repo), "validate"]) == 0
