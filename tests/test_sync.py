@@ -36,7 +36,7 @@ from ipstui.core.sync import SyncError, driver_command, status, sync
 from ipstui.core.validate import errors_only, participant_content_problems
 
 D = date
-EXAMPLES = int(os.environ.get("IPSTUI_PROPERTY_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("IPSTUI_PROPERTY_EXAMPLES", "20"))
 """Scenarios of the random property test (CI's long run sets more)."""
 
 

@@ -25,7 +25,7 @@ from ipstui.core.caseload import CaseloadError, load, load_for_edit
 from ipstui.core.sync import sync
 from ipstui.core.validate import errors_only
 
-EXAMPLES = int(os.environ.get("IPSTUI_PROPERTY_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("IPSTUI_PROPERTY_EXAMPLES", "6"))
 CLONES = ("a", "b", "c")
 DAY0 = date(2026, 10, 1)
 

@@ -186,6 +186,7 @@ def ensure_gitattributes(root: Path) -> str | None:
     have = _attribute_values(root)
     if all(v == "ipstui" for v in have.values()):
         return None
+    gitio.identity(root)  # the repair is a commit: IdentityMissing before writing anything
     path = root / ".gitattributes"
     before = path.read_bytes() if path.exists() else None
     text = before.decode("utf-8", "replace") if before is not None else ""
