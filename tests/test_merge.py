@@ -541,6 +541,47 @@ def test_git_merge_runs_the_driver(repo: Path) -> None:
     assert run(repo, "status", "--porcelain").stdout == ""
 
 
+def test_employer_files_merge_field_by_field(repo: Path) -> None:
+    # SPEC §11: employers/<ID>.toml merge like participants (.gitattributes names both).
+    (repo / ".gitattributes").write_text(
+        "participants/*.toml merge=ipstui\nemployers/*.toml merge=ipstui\n"
+    )
+    base = {
+        "schema": 1,
+        "id": "E-0003",
+        "name": "Coop Adriatica",
+        "sector": "retail",
+        "notes": "",
+        "contacts": [{"on": D(2026, 11, 3), "by": "anna", "purpose": "job_development"}],
+    }
+    rel = "employers/E-0003.toml"
+
+    def commit(data: dict, msg: str) -> str:
+        storage.atomic_write(repo / rel, storage.dumps(data))
+        run(repo, "add", "-A")
+        run(repo, "commit", "-q", "-m", msg)
+        return run(repo, "rev-parse", "HEAD").stdout.strip()
+
+    commit(base, "E-0003: new employer")
+    run(repo, "checkout", "-q", "-b", "side")
+    visit = {"on": D(2026, 11, 20), "by": "marco", "purpose": "placement"}
+    theirs = commit(edit(base, sector="food", contacts=base["contacts"] + [visit]), "E-0003: side")
+    run(repo, "checkout", "-q", "main")
+    call = {"on": D(2026, 11, 10), "by": "anna", "purpose": "follow_along"}
+    commit(edit(base, sector="grocery", contacts=base["contacts"] + [call]), "E-0003: main")
+    proc = run(repo, "merge", "--no-edit", "side", check=False)
+    assert proc.returncode == 0, proc.stderr
+    out = storage.loads_bytes((repo / rel).read_bytes())
+    assert out["contacts"] == base["contacts"] + [call, visit]
+    assert out["sector"] == "grocery"
+    assert out["conflicts"]["sector"] == {
+        "ours": "grocery",
+        "theirs": "food",
+        "base": "retail",
+        "theirs_commit": theirs[:7],
+    }
+
+
 def test_unparseable_side_falls_back_to_a_normal_conflict(repo: Path) -> None:
     rel = "participants/P-0001.toml"
     run(repo, "checkout", "-q", "-b", "side")
