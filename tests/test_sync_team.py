@@ -520,3 +520,16 @@ def test_conflict_from_a_sync_is_settled_with_resolve_and_synced(team: list[Path
         data = read_participant(repo)
         assert data["disclosure"] == "yes" and "conflicts" not in data
         assert main(["-C", str(repo), "validate"]) == 0
+
+
+def test_clash_with_a_local_file_that_is_not_toml_is_refused_cleanly(team: list[Path]) -> None:
+    a, b, _ = team
+    commit_participant(a, participant("P-0002", name="Remote R."), "new participant")
+    sync(a)
+    (b / "participants" / "P-0002.toml").write_text('id = "P-0002"\nname = = "broken"\n')
+    run(b, "add", "-A")
+    run(b, "commit", "-q", "-m", "P-0002: hand-made")
+    start = exact_state(b)
+    with pytest.raises(SyncError, match="participants/P-0002.toml was also added on the remote"):
+        sync(b)
+    assert exact_state(b) == start

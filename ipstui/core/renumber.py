@@ -43,6 +43,10 @@ RECORD_DIRS: dict[str, tuple[str, str]] = {
 """Record folder -> (commit trailer name, name of a reference field to such a record)."""
 
 
+class RenumberError(gitio.GitError):
+    """A clashing record cannot be renumbered (its file is not valid TOML); nothing written."""
+
+
 @dataclass(frozen=True, slots=True)
 class Renumbered:
     """One local record moved to a free id because the remote took its id."""
@@ -165,14 +169,19 @@ _ID_LINE = r'^(id[ \t]*=[ \t]*)"{old}"([ \t]*(?:#[^\r\n]*)?)(\r?)$'
 def _with_id(raw: bytes, rel: str, old: str, new: str) -> bytes:
     """The file with its `id` changed: the one `id = "OLD"` line rewritten in place
     (line endings and layout kept), else the canonical layout of the parsed record."""
+    try:
+        data = storage.loads_bytes(raw, rel)
+    except storage.ParseError as exc:
+        raise RenumberError(
+            f"{rel} was also added on the remote as another record, but yours cannot be "
+            f"renumbered: {exc}; fix the file (`ipstui validate`), commit, and sync again"
+        ) from None
     text = raw.decode("utf-8")
     pattern = re.compile(_ID_LINE.format(old=re.escape(old)), re.MULTILINE)
     if len(pattern.findall(text)) == 1:
-        data = storage.loads_bytes(raw, rel)
         fixed = pattern.sub(lambda m: f'{m.group(1)}"{new}"{m.group(2)}{m.group(3)}', text)
         if storage.loads_bytes(fixed.encode("utf-8"), rel) == {**data, "id": new}:
             return fixed.encode("utf-8")
-    data = storage.loads_bytes(raw, rel)
     data["id"] = new
     return storage.dumps(data).encode("utf-8")
 
@@ -210,8 +219,8 @@ def renumber(root: Path, base: str, ours: str, theirs: str, ours_rel: str) -> Re
     new = next_free_id(old, taken)
     new_rel = f"{folder}/{new}.toml"
     old_path, new_path = root / ours_rel, root / new_rel
-    raw = old_path.read_bytes()
-    storage.atomic_write(new_path, _with_id(raw, ours_rel, old, new))
+    content = _with_id(old_path.read_bytes(), ours_rel, old, new)
+    storage.atomic_write(new_path, content)
     old_path.unlink()
     message = _message(
         f"{old} -> {new}: renumbered, id taken on the remote",

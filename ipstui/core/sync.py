@@ -43,7 +43,7 @@ from pathlib import Path
 from ipstui.core import gitio, storage
 from ipstui.core.gitio import GitError, git
 from ipstui.core.mergecheck import describe, introduced_problems
-from ipstui.core.renumber import RECORD_DIRS, Renumbered, clashes, renumber
+from ipstui.core.renumber import RECORD_DIRS, Renumbered, RenumberError, clashes, renumber
 
 CASELOAD_FILE = "caseload.toml"
 PARTICIPANTS_DIR = "participants"
@@ -622,7 +622,10 @@ def _prepare(run: _Run, target: _Target, remote_head: str | None) -> None:
     for ours_rel, _theirs_rel in found:
         head = _rev(root, "HEAD")
         assert head is not None
-        moved = renumber(root, base, head, remote_head, ours_rel)
+        try:
+            moved = renumber(root, base, head, remote_head, ours_rel)
+        except RenumberError as exc:
+            raise SyncError(str(exc)) from None
         for commit in _commits_between(root, head, moved.commit):
             run.made.add(commit)
         run.renumbered.append(moved)
