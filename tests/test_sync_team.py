@@ -533,3 +533,21 @@ def test_clash_with_a_local_file_that_is_not_toml_is_refused_cleanly(team: list[
     with pytest.raises(SyncError, match="participants/P-0002.toml was also added on the remote"):
         sync(b)
     assert exact_state(b) == start
+
+
+def test_renumbering_refused_by_a_commit_hook_leaves_everything_as_it_was(
+    team: list[Path],
+) -> None:
+    a, b, _ = team
+    new(a, "Carl C.")
+    sync(a)
+    new(b, "Bea B.")
+    hook = b / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'no commits during the audit' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    start = exact_state(b)
+    with pytest.raises(SyncError, match="no commits during the audit"):
+        sync(b)
+    assert exact_state(b) == start
+    hook.unlink()
+    assert [(r.old, r.new) for r in sync(b).renumbered] == [("P-0002", "P-0003")]

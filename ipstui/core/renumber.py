@@ -219,7 +219,8 @@ def renumber(root: Path, base: str, ours: str, theirs: str, ours_rel: str) -> Re
     new = next_free_id(old, taken)
     new_rel = f"{folder}/{new}.toml"
     old_path, new_path = root / ours_rel, root / new_rel
-    content = _with_id(old_path.read_bytes(), ours_rel, old, new)
+    raw = old_path.read_bytes()
+    content = _with_id(raw, ours_rel, old, new)
     storage.atomic_write(new_path, content)
     old_path.unlink()
     message = _message(
@@ -230,7 +231,11 @@ def renumber(root: Path, base: str, ours: str, theirs: str, ours_rel: str) -> Re
         "id",
     )
     message = message.rstrip("\n") + f"\nRenumbered-from: {old}\n"
-    commit = gitio.commit_paths(root, [ours_rel, new_rel], message, add=True)
+    try:
+        commit = gitio.commit_paths(root, [ours_rel, new_rel], message, add=True)
+    except gitio.GitError:
+        _put_back(root, {ours_rel: raw, new_rel: None})
+        raise
     refs = []
     changed = gitio.git(
         root,
@@ -263,6 +268,20 @@ def renumber(root: Path, base: str, ours: str, theirs: str, ours_rel: str) -> Re
         kind_trailer = RECORD_DIRS[rel.partition("/")[0]][0]
         body = body.replace("Participant: ", f"{kind_trailer}: ", 1)
         msg = f"{rid}: {ref_field} {old} -> {new} (renumbered)\n\n{body}"
-        commit = gitio.commit_paths(root, [rel], msg)
+        try:
+            commit = gitio.commit_paths(root, [rel], msg)
+        except gitio.GitError:
+            _put_back(root, {rel: raw})
+            raise
         refs.append(rid)
     return Renumbered(old, new, folder, commit, tuple(refs))
+
+
+def _put_back(root: Path, files: dict[str, bytes | None]) -> None:
+    """After a refused commit: the files as HEAD has them (None: no such file), unstaged."""
+    for rel, raw in files.items():
+        if raw is None:
+            (root / rel).unlink(missing_ok=True)
+        else:
+            storage.atomic_write(root / rel, raw)
+    gitio.git(root, "reset", "-q", "--", *files, check=False)
