@@ -299,6 +299,24 @@ def test_a_problem_both_sides_already_had_does_not_block(env: Path) -> None:
     assert sync(b).status == "pushed"
 
 
+def test_an_old_unknown_specialist_is_not_blamed_on_a_team_change(env: Path) -> None:
+    # P-0005's specialist was unknown on every clone already; a removes marco while b
+    # adds lars and edits P-0005: the merged P-0005 and the merged team are new (the
+    # message lists another team), the problem is not.
+    old = participant("P-0005", specialist="ghost")
+    a, b = make_team(env, "a", "b", participants=[participant(), old])
+    remove_member(a, "marco")
+    text = (b / "caseload.toml").read_text()
+    lars = '[team.lars]\nname = "Lars L."\n\n[team.anna]'
+    (b / "caseload.toml").write_text(text.replace("[team.anna]", lars))
+    run(b, "commit", "-q", "-am", "caseload: add lars")
+    commit_participant(b, participant("P-0005", specialist="ghost", notes="b"), "set notes")
+    sync(a)
+    assert sync(b).status == "pushed"
+    assert "[team.lars]" in (b / "caseload.toml").read_text()
+    assert "[team.marco]" not in (b / "caseload.toml").read_text()
+
+
 def test_whole_check_finds_ids_equal_ignoring_case_the_merge_brought_together(
     team: list[Path],
 ) -> None:

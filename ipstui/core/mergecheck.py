@@ -16,6 +16,7 @@ same message. A case clash is already there when one side holds every file of it
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +68,15 @@ def _team(root: Path, tree: dict[str, str]) -> set[str] | None:
     return set(Settings.from_dict(data).team)
 
 
+_TEAM_LIST = re.compile(r" \(team: [^)]*\)$")
+
+
+def _rule_of(message: str) -> str:
+    """The message without the parts that describe the context rather than the fault
+    (the team listed after an unknown specialist), for comparing two sides."""
+    return _TEAM_LIST.sub("", message)
+
+
 def _record(rel: str) -> str:
     return Path(rel).stem if "/" in rel else rel
 
@@ -91,10 +101,11 @@ def _messages_on_side(
         return None
     raw = _blob_bytes(root, blob)
     parsed = parse_participant(raw, rel)
-    msgs = {m for _, _, m, sev in parsed.problems if sev == "error"}
+    msgs = {_rule_of(m) for _, _, m, sev in parsed.problems if sev == "error"}
     if parsed.data is not None and team is not None:
         text = raw.decode("utf-8", "replace")
-        msgs |= {p.message for p in participant_team_problems(parsed.data, rel, text, team)}
+        team_probs = participant_team_problems(parsed.data, rel, text, team)
+        msgs |= {_rule_of(p.message) for p in team_probs}
     return msgs
 
 
@@ -135,7 +146,7 @@ def introduced_problems(root: Path, ours: str, theirs: str) -> list[Breakage]:
             if teams[i] is None:
                 teams[i] = _team(root, side)
             msgs = _messages_on_side(root, p.path, side, teams[i])
-            if msgs is not None and p.message in msgs:
+            if msgs is not None and _rule_of(p.message) in msgs:
                 old = True
                 break
         if not old:
