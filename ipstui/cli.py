@@ -9,8 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from ipstui.core.caseload import CaseloadError, ValidationFailed
-from ipstui.core.gitio import GitError
+from ipstui.core.service import CaseloadError, GitError, ValidationFailed
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -149,10 +148,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _load(caseload: str | None):
-    from ipstui.core.caseload import find_root, load
+def _service(caseload: str | None):
+    from ipstui.core.service import CaseloadService
 
-    return load(find_root(caseload))
+    return CaseloadService.find(caseload)
+
+
+def _load(caseload: str | None):
+    return _service(caseload).load()
 
 
 def _dispatch(
@@ -160,9 +163,7 @@ def _dispatch(
 ) -> int:
     cmd = args.command
     if cmd is None:
-        from ipstui.core.caseload import find_root
-
-        root = find_root(caseload)
+        root = _service(caseload).root
         from ipstui.ui.app import run
 
         return run(root, today=explicit_today)
@@ -194,19 +195,12 @@ def _dispatch(
     if cmd == "log":
         return _log(caseload, args.id)
     if cmd == "report":
-        from ipstui.core.report import render
-
-        cl = _load(caseload)
-        data = [p.data for p in cl.participants.values()]
-        sys.stdout.write(
-            render(data, cl.settings, quarter=args.quarter, today=today, fmt=args.format)
-        )
+        svc = _service(caseload)
+        text = svc.report(svc.load(), quarter=args.quarter, today=today, fmt=args.format)
+        sys.stdout.write(text)
         return EXIT_OK
     if cmd == "sync":
-        from ipstui.core.caseload import find_root
-        from ipstui.core.sync import sync
-
-        result = sync(find_root(caseload), progress=lambda m: print(m, file=sys.stderr))
+        result = _service(caseload).sync(progress=lambda m: print(m, file=sys.stderr))
         print(result.message)
         return EXIT_OK
     return _edit(args, caseload, today)
@@ -226,14 +220,8 @@ def _validate(caseload: str | None) -> int:
 
 
 def _due(caseload: str | None, today: date, specialist: str | None, as_json: bool) -> int:
-    from ipstui.core.rules import agenda_for
-
-    cl = _load(caseload)
-    if specialist and specialist not in cl.settings.team:
-        raise CaseloadError(
-            f"unknown specialist {specialist!r}; team: {', '.join(cl.settings.team)}"
-        )
-    items = agenda_for(cl.participants.values(), cl.settings, today, specialist)
+    svc = _service(caseload)
+    items = svc.agenda(svc.load(), today, specialist)
     if as_json:
         # One object per line: readable, and the C encoder (indent= falls back to Python).
         sys.stdout.write("[\n" + ",\n".join(json.dumps(d.to_json()) for d in items) + "\n]\n")
@@ -252,25 +240,10 @@ def _due(caseload: str | None, today: date, specialist: str | None, as_json: boo
 
 
 def _log(caseload: str | None, pid: str) -> int:
-    from ipstui.core.caseload import find_root
-    from ipstui.core.gitio import is_repo
-    from ipstui.core.history import history, show_value
-    from ipstui.core.model import is_valid_id
+    from ipstui.core.service import show_value
 
-    root = find_root(caseload)
-    if not is_valid_id(pid):
-        raise CaseloadError(f"not a valid participant id: {pid!r}")
-    if not is_repo(root):
-        raise CaseloadError(f"{root} is not a git repository, so there is no history to show")
-    if not (root / "participants" / f"{pid}.toml").exists():
-        from ipstui.core.gitio import git
-
-        if not git(
-            root, "log", "-1", "--format=%H", "--", f"participants/{pid}.toml"
-        ).stdout.strip():
-            raise CaseloadError(f"no participant with id {pid!r}")
     out = []
-    for rev in history(root, pid):
+    for rev in _service(caseload).history(pid):
         head = f"{rev.commit[:7]}  {rev.when:%Y-%m-%d %H:%M}  {rev.author}"
         if rev.note:
             out.append(f"{head}  ({rev.note})")
@@ -281,14 +254,11 @@ def _log(caseload: str | None, pid: str) -> int:
 
 
 def _edit(args: argparse.Namespace, caseload: str | None, today: date) -> int:
-    from ipstui.core import edits
-    from ipstui.core.caseload import find_root, load_for_edit
-
     cmd = args.command
-    cl = load_for_edit(find_root(caseload), None if cmd == "new" else args.id)
+    svc = _service(caseload)
     if cmd == "new":
-        res = edits.new_participant(
-            cl,
+        res = svc.new_participant(
+            None,
             name=args.name,
             specialist=args.specialist,
             referral_source=args.referral_source,
@@ -296,16 +266,16 @@ def _edit(args: argparse.Namespace, caseload: str | None, today: date) -> int:
             referred_on=args.referred_on,
             pid=args.pid,
         )
+        assert res.participant is not None
         print(res.participant.id)
         print(f"committed {res.commit[:7]}: {res.subject}", file=sys.stderr)
         return EXIT_OK
     pid = args.id
-    _check_target(cl, pid)
     if cmd == "move":
-        res = edits.move(cl, pid, args.phase, today=today, reason=args.reason)
+        res = svc.move(None, pid, args.phase, today=today, reason=args.reason)
     elif cmd == "contact":
-        res = edits.add_contact(
-            cl, pid, kind=args.kind, on=args.on or today, by=args.by, note=args.note
+        res = svc.add_contact(
+            None, pid, kind=args.kind, on=args.on or today, by=args.by, note=args.note
         )
     elif cmd == "set":
         pairs: dict[str, str] = {}
@@ -314,29 +284,13 @@ def _edit(args: argparse.Namespace, caseload: str | None, today: date) -> int:
             if not eq or not field:
                 raise CaseloadError(f"{item!r} is not FIELD=VALUE")
             pairs[field.strip()] = value
-        res = edits.set_fields(cl, pid, pairs, today=today)
+        res = svc.set_fields(None, pid, pairs, today=today)
     elif cmd == "resolve":
-        from ipstui.core.resolve import resolve
-
-        res = resolve(cl, pid, args.field, side=args.side, value=args.value)
+        res = svc.resolve(None, pid, args.field, side=args.side, value=args.value)
     else:  # pragma: no cover - argparse restricts commands
         raise CaseloadError(f"unknown command {cmd}")
     print(f"committed {res.commit[:7]}: {res.subject}")
     return EXIT_OK
-
-
-def _check_target(cl, pid: str) -> None:
-    from ipstui.core.model import is_valid_id
-
-    if not is_valid_id(pid):
-        raise CaseloadError(f"not a valid participant id: {pid!r}")
-    if pid not in cl.participants:
-        broken = [p for p in cl.problems if Path(p.path).stem == pid and p.severity == "error"]
-        if broken:
-            raise CaseloadError(
-                f"{broken[0]} — fix the file first; it is not rewritten while invalid"
-            )
-        raise CaseloadError(f"no participant with id {pid!r}")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,27 @@
-"""The caseload service shared by the CLI and the app: load a snapshot, save one
-participant as one commit. Screens and commands hold no storage or git code."""
+"""A caseload snapshot, and the save transaction of SPEC §5: one participant file
+written and committed as one commit, under one lock per caseload.
+
+`ipstui.core.service.CaseloadService` is what the CLI and the app call; this module
+holds the snapshot type, the errors they show and the transaction itself.
+
+A save, step by step (all under the caseload's lock, `ipstui.lock` in the git dir):
+1. refuse when HEAD is detached or a merge/rebase/cherry-pick/revert/bisect is stopped
+   half-way, when the path resolves outside the work tree, or git has no identity;
+2. read the file; refuse when it changed since the caller loaded it (stale) or holds
+   changes git has not committed, both judged by git's own view of the bytes
+   (`git hash-object --path`: autocrlf and clean filters apply);
+3. build and validate the new record; write it atomically, keeping the file's line
+   endings; commit exactly that path with git itself;
+4. report success only when HEAD's blob for the path is the blob git makes of the bytes
+   written. On any failure the file is put back only if it still holds this save's
+   bytes, and a commit that does not hold them is taken back off the branch.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -23,12 +40,22 @@ CASELOAD_FILE = "caseload.toml"
 PARTICIPANTS_DIR = "participants"
 
 
+LOCK_NAME = "ipstui.lock"
+LOCK_TIMEOUT = 30.0
+"""Seconds a save waits for another save or sync of the same caseload."""
+
+
 class CaseloadError(Exception):
     """A user-facing failure: the message is one clear line."""
 
 
 class NotACaseload(CaseloadError):
-    pass
+    """The folder holds no caseload.toml."""
+
+
+class EditRefused(CaseloadError):
+    """The repository or the path is in a state where no edit may be made (SPEC §5
+    refusals); nothing was written."""
 
 
 class ValidationFailed(CaseloadError):
@@ -40,11 +67,12 @@ class ValidationFailed(CaseloadError):
 
 
 class StaleEdit(CaseloadError):
-    """The file changed on disk since it was loaded; `fresh` is what is there now."""
+    """The file changed on disk since it was loaded; `fresh` is what is there now
+    (None when it was deleted or is no longer a valid participant)."""
 
-    def __init__(self, rel: str, fresh: Participant | None) -> None:
+    def __init__(self, rel: str, fresh: Participant | None, *, gone: bool = True) -> None:
         self.fresh = fresh
-        what = "was deleted" if fresh is None else "changed on disk"
+        what = "changed on disk" if fresh is not None or not gone else "was deleted"
         super().__init__(
             f"{rel} {what} since it was loaded (another terminal, a pull or a hand edit); "
             "your change was not saved — the fresh version is shown, apply your change again"
@@ -64,6 +92,10 @@ class NothingToSave(CaseloadError):
         super().__init__("nothing changed; no commit made")
 
 
+class SaveFailed(CaseloadError):
+    """git did not commit what was written; the file was put back if still ours."""
+
+
 @dataclass(frozen=True, eq=False)
 class Caseload:
     """An immutable snapshot of a caseload as loaded: replace it, never mutate it."""
@@ -80,6 +112,11 @@ class Caseload:
     """Ids of participant files not loaded (an edit loads only its own participant)."""
     stats: Mapping[str, Any] = field(default_factory=dict)
     """How the load went (files, cache hits, seconds) for benchmarks and the status line."""
+    partial: bool = False
+    """Only the settings were loaded (a command-line edit): an edit reads its participant
+    under the save lock instead of checking it against this snapshot."""
+    repo: gitio.RepoInfo | None = None
+    """Where git keeps the repository, when the loader already asked."""
 
     def get(self, pid: str) -> Participant:
         try:
@@ -117,7 +154,9 @@ class Caseload:
 
 
 def find_root(path: Path | str | None) -> Path:
-    """The caseload named by -C, else $IPSTUI_CASELOAD, else the current directory."""
+    """The caseload named by -C, else $IPSTUI_CASELOAD, else the current directory.
+
+    Raises NotACaseload when that folder has no caseload.toml."""
     if path is None:
         path = os.environ.get("IPSTUI_CASELOAD") or "."
     root = Path(path).expanduser().resolve()
@@ -170,29 +209,21 @@ def load(
     return loader.load(root, use_cache=use_cache, progress=progress)
 
 
-def load_for_edit(root: Path, pid: str | None) -> Caseload:
-    """Settings and one participant (or, for a new one, just the ids in use).
-
-    A command-line edit touches one file: reading the other 19,999 would cost more
-    than the commit."""
+def load_for_edit(root: Path, pid: str | None = None) -> Caseload:
+    """The settings only: a command-line edit reads its one participant under the save
+    lock (reading the other 19,999 would cost more than the commit). `pid` is unused and
+    kept for callers of the old signature."""
     settings, sdata, problems = read_settings(root)
     repo = gitio.repo_info(root)
-    cl = Caseload(root, settings, sdata, {}, tuple(problems), is_git=repo is not None)
-    if pid is None:
-        pdir = root / PARTICIPANTS_DIR
-        names = os.listdir(pdir) if pdir.is_dir() else []
-        ids = frozenset(n[:-5] for n in names if n.endswith(".toml"))
-        return replace(cl, known_ids=ids)
-    if not is_valid_id(pid):
-        return cl
-    rel = f"{PARTICIPANTS_DIR}/{pid}.toml"
-    try:
-        raw = (root / rel).read_bytes()
-    except FileNotFoundError:
-        return cl
-    p, probs = participant_from(cl, rel, raw, parse_participant(raw, rel))
-    return replace(
-        cl, participants={pid: p} if p is not None else {}, problems=tuple(problems) + tuple(probs)
+    return Caseload(
+        root,
+        settings,
+        sdata,
+        {},
+        tuple(problems),
+        is_git=repo is not None,
+        partial=True,
+        repo=repo,
     )
 
 
@@ -215,13 +246,32 @@ def participant_from(
     return Participant(pid, parsed.data, rel, storage.blob_id(raw)), problems
 
 
-def read_participant(cl: Caseload, pid: str) -> Participant | None:
-    """Re-read one participant from disk (None when the file is gone)."""
-    path = participant_path(cl.root, pid)
-    rel = f"{PARTICIPANTS_DIR}/{pid}.toml"
+def _read(path: Path, rel: str) -> bytes | None:
+    """The file's bytes, None when absent; a folder or unreadable file is a refusal."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise EditRefused(
+            f"{rel} is a folder, not a participant file; nothing was written"
+        ) from None
+    except NotADirectoryError:
+        raise EditRefused(
+            f"{Path(rel).parent} is not a folder, so {rel} cannot be a participant file"
+        ) from None
+    except OSError as exc:
+        raise EditRefused(f"{rel}: cannot read: {exc.strerror or exc}") from None
+
+
+def read_participant(cl: Caseload, pid: str) -> Participant | None:
+    """Re-read one participant from disk (None when the file is gone).
+
+    Raises ValidationFailed when the file is not a valid participant, EditRefused when
+    the path is a folder or unreadable."""
+    rel = f"{PARTICIPANTS_DIR}/{pid}.toml"
+    raw = _read(participant_path(cl.root, pid), rel)
+    if raw is None:
         return None
     p, problems = participant_from(cl, rel, raw, parse_participant(raw, rel))
     if p is None:
@@ -243,6 +293,8 @@ def validate_data(cl: Caseload, data: Mapping[str, Any]) -> list[Problem]:
 
 @dataclass(frozen=True, slots=True)
 class SaveResult:
+    """A verified save: `commit` is HEAD and holds exactly the participant written."""
+
     commit: str
     participant: Participant | None
     """The participant as saved; None when the commit removed the file."""
@@ -253,105 +305,389 @@ class SaveResult:
         return self.message.splitlines()[0]
 
 
-def save(cl: Caseload, old: Participant | None, new_data: Mapping[str, Any]) -> SaveResult:
-    """Validate, write atomically and commit exactly this one file (SPEC §5).
+# ---------------------------------------------------------------- the transaction
 
-    `old` is the participant as the caller loaded it (None for a new one). The write is
-    refused when the file changed on disk since then, or has uncommitted changes.
-    """
+
+def _repo(cl: Caseload) -> gitio.RepoInfo:
     if not cl.is_git:
         raise CaseloadError(
             f"{cl.root} is not a git repository; edits need git (run `git init` there)"
         )
+    repo = cl.repo or gitio.repo_info(cl.root)
+    if repo is None:
+        raise CaseloadError(
+            f"{cl.root} is not a git repository; edits need git (run `git init` there)"
+        )
+    return repo
+
+
+@contextmanager
+def caseload_lock(git_dir: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the caseload's lock (`<git dir>/ipstui.lock`): saves and syncs of one
+    caseload from any number of processes and threads run one at a time; the thread
+    holding it may take it again.
+
+    Raises EditRefused when another holder keeps it longer than `timeout` seconds."""
+    import filelock  # only saves need it: ~16 ms of imports kept off read-only commands
+
+    path = git_dir / LOCK_NAME
+    # One lock object per path, with a per-thread hold: re-entrant in the thread that
+    # holds it (a sync that saves does not wait for itself), exclusive across threads
+    # (each thread locks its own descriptor) and across processes (flock).
+    lock = filelock.FileLock(str(path), is_singleton=True, thread_local=True)
+    try:
+        lock.acquire(timeout=timeout)
+    except filelock.Timeout:
+        raise EditRefused(
+            f"another ipstui has been saving or syncing this caseload for {timeout:.0f} s "
+            f"(lock {path}); nothing was written, try again"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def check_repo_state(root: Path, repo: gitio.RepoInfo) -> None:
+    """Refuse (EditRefused) when a commit now would be lost: an operation stopped half-way,
+    or a detached HEAD (SPEC §5)."""
+    what = gitio.in_progress(repo.git_dir)
+    if what is not None:
+        raise EditRefused(
+            f"{what} is in progress in this repository; finish or abort it first "
+            "(see `git status`), nothing was written"
+        )
+    proc = gitio.git(root, "symbolic-ref", "-q", "HEAD", check=False)
+    if proc.returncode != 0:
+        raise EditRefused(
+            "HEAD is detached (not on a branch), so a commit would be lost on the next "
+            "switch; `git switch` to your branch first, nothing was written"
+        )
+
+
+def check_inside(root: Path, rel: str) -> None:
+    """Refuse a path that resolves outside the caseload through a symlink (SPEC §1)."""
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(root / rel)
+    if real != os.path.join(real_root, *rel.split("/")):
+        raise EditRefused(
+            f"{rel} resolves outside the caseload ({real}) through a symbolic link; "
+            "ipstui never writes through links, nothing was written"
+        )
+
+
+def _uses_crlf(raw: bytes | None) -> bool:
+    """True when the file's lines end in CRLF (its first line decides)."""
+    if not raw:
+        return False
+    nl = raw.find(b"\n")
+    return nl > 0 and raw[nl - 1 : nl] == b"\r"
+
+
+class _GitView:
+    """git's view of byte strings at one path, asked of git only when the plain blob id
+    does not already match (no filter applies in the common case)."""
+
+    def __init__(self, root: Path, rel: str) -> None:
+        self.root, self.rel = root, rel
+        self._memo: dict[bytes, str] = {}
+
+    def matches(self, blob: str | None, raw: bytes) -> bool:
+        """True when `blob` is what git stores for `raw` at this path."""
+        if blob is None:
+            return False
+        if blob == storage.blob_id(raw):
+            return True
+        if raw not in self._memo:
+            self._memo[raw] = gitio.git_blob(self.root, self.rel, raw)
+        return self._memo[raw] == blob
+
+
+def _head_and_blob(root: Path, spec_path: str) -> tuple[str | None, str | None]:
+    """(HEAD commit, HEAD's blob at the top-relative `spec_path`) in one git call."""
+    proc = gitio.git(
+        root,
+        "cat-file",
+        "--batch-check=%(objectname) %(objecttype)",
+        input=f"HEAD\nHEAD:{spec_path}\n",
+        check=False,
+    )
+    lines = proc.stdout.splitlines() + ["", ""]
+    head = lines[0].split()
+    blob = lines[1].split()
+    return (
+        head[0] if len(head) == 2 and head[1] == "commit" else None,
+        blob[0] if len(blob) == 2 and blob[1] == "blob" else None,
+    )
+
+
+def _case_twin(root: Path, pid: str) -> str | None:
+    """An existing participant id equal to `pid` ignoring case, but not equal."""
+    pdir = root / PARTICIPANTS_DIR
+    try:
+        names = os.listdir(pdir)
+    except OSError:
+        return None
+    want = pid.casefold()
+    for name in names:
+        if name.endswith(".toml") and name[:-5] != pid and name[:-5].casefold() == want:
+            return name[:-5]
+    return None
+
+
+def _next_free_id(cl: Caseload, prefix: str = "P-") -> str:
+    """The next id after every file in participants/ (read under the lock)."""
+    pdir = cl.root / PARTICIPANTS_DIR
+    try:
+        names = os.listdir(pdir)
+    except OSError:
+        names = []
+    ids = frozenset(n[:-5] for n in names if n.endswith(".toml"))
+    taken = replace(cl, known_ids=cl.known_ids | ids)
+    return taken.next_id(prefix)
+
+
+Build = Callable[[str, Participant | None], Mapping[str, Any]]
+"""Makes the new record from its id and the participant as it is on disk now (None for
+a new one)."""
+
+_FROM_SNAPSHOT = object()
+
+
+def transact(
+    cl: Caseload,
+    pid: str | None,
+    build: Build,
+    *,
+    create: bool = False,
+    base: Any = _FROM_SNAPSHOT,
+) -> SaveResult:
+    """Save one participant as one commit, as a transaction (SPEC §5; module docstring).
+
+    `pid` None with `create` picks the next free id under the lock. `base` is the
+    participant the caller's edit was made against; by default the snapshot's, or none
+    (the file is read fresh under the lock) when the snapshot is `partial`. `build` is
+    called under the lock with the participant as it is on disk and returns the new
+    record; it may raise CaseloadError to refuse. A new record's "id" must be the id
+    passed to `build`.
+
+    Raises EditRefused (repository state, paths, lock), IdentityMissing, StaleEdit,
+    UncommittedFile, ValidationFailed, NothingToSave, SaveFailed or CaseloadError; in
+    every case nothing was committed and the file holds what it held before."""
+    repo = _repo(cl)
+    if pid is not None and not is_valid_id(pid):
+        raise CaseloadError(f"not a valid participant id: {pid!r}")
+    if base is _FROM_SNAPSHOT:
+        base = None if (create or cl.partial or pid is None) else cl.participants.get(pid)
+        if base is None and not (create or cl.partial):
+            raise CaseloadError(f"no participant with id {pid!r}")
+    with caseload_lock(repo.git_dir):
+        check_repo_state(cl.root, repo)
+        if pid is None:
+            pid = _next_free_id(cl)
+        rel = f"{PARTICIPANTS_DIR}/{pid}.toml"
+        check_inside(cl.root, rel)
+        gitio.identity(cl.root)
+        path = cl.root / rel
+        current = _read(path, rel)
+        view = _GitView(cl.root, rel)
+        head, head_blob = _head_and_blob(cl.root, repo.prefix + rel)
+        cur: Participant | None = None
+        if create:
+            if current is not None:
+                raise CaseloadError(f"participant {pid} already exists ({rel}); choose another id")
+            if head_blob is not None:
+                # Deleted by hand but not committed: a new person must not continue the
+                # old one's file and history.
+                raise UncommittedFile(rel)
+            twin = _case_twin(cl.root, pid)
+            if twin is not None:
+                raise EditRefused(
+                    f"participant {twin} already exists and ids must differ in more than "
+                    f"case ({pid} and {twin} are one file on macOS and Windows); "
+                    "nothing was written"
+                )
+        else:
+            if current is None:
+                if base is not None:
+                    raise StaleEdit(rel, None)
+                raise CaseloadError(f"no participant with id {pid!r}")
+            cur, problems = participant_from(cl, rel, current, parse_participant(current, rel))
+            if base is not None and not view.matches(base.blob, current):
+                raise StaleEdit(rel, cur, gone=False)
+            if cur is None:
+                first = errors_only(problems)[0]
+                raise CaseloadError(
+                    f"{first} — fix the file first; it is not rewritten while invalid"
+                )
+            if not view.matches(head_blob, current):
+                raise UncommittedFile(rel)
+        new_data = dict(build(pid, cur))
+        if new_data.get("id") != pid:
+            raise CaseloadError("a participant's id cannot be changed")
+        problems = validate_data(cl, new_data)
+        if problems:
+            raise ValidationFailed(problems)
+        raw = storage.dumps(new_data).encode("utf-8")
+        if _uses_crlf(current):
+            raw = raw.replace(b"\n", b"\r\n")  # keep the file's line endings (SPEC §2)
+        if current is not None and raw == current:
+            raise NothingToSave()
+        old_data = cur.data if cur is not None else None
+        message, _ = commit_message(pid, old_data, new_data)
+        commit = _write_and_commit(cl.root, repo, rel, raw, current, message, head, view)
+    data = storage.loads_bytes(raw, rel)
+    return SaveResult(commit, Participant(pid, data, rel, storage.blob_id(raw)), message)
+
+
+def _write_and_commit(
+    root: Path,
+    repo: gitio.RepoInfo,
+    rel: str,
+    raw: bytes,
+    previous: bytes | None,
+    message: str,
+    head: str | None,
+    view: _GitView,
+) -> str:
+    """Write `raw`, commit exactly `rel`, verify HEAD holds it; undo on any failure."""
+    path = root / rel
+    gitio.wait_index_lock(repo.git_dir)
+    storage.atomic_write(path, raw)
+    try:
+        gitio.commit(root, [rel], message, add=previous is None, git_dir=repo.git_dir)
+    except gitio.GitError as exc:
+        _undo(root, rel, head, None, written=raw, previous=previous)
+        if isinstance(exc, gitio.RepoStateRefused):
+            raise EditRefused(f"{exc}; nothing was saved") from None
+        raise SaveFailed(f"git refused the commit, nothing was saved: {exc}") from None
+    except BaseException:
+        # Interrupted (ctrl+c): keep a commit that landed whole, else put everything back,
+        # so the work tree never disagrees with HEAD.
+        new_head, new_blob = _head_and_blob(root, repo.prefix + rel)
+        if new_head is None or new_head == head or not view.matches(new_blob, raw):
+            _undo(root, rel, head, new_head, written=raw, previous=previous)
+        raise
+    new_head, new_blob = _head_and_blob(root, repo.prefix + rel)
+    if new_head is None or new_head == head or not view.matches(new_blob, raw):
+        _undo(root, rel, head, new_head, written=raw, previous=previous)
+        raise SaveFailed(
+            f"the commit does not hold what was saved to {rel} (a hook or another program "
+            "changed the file or the branch meanwhile); the commit was taken back, "
+            "nothing was saved"
+        )
+    return new_head
+
+
+def _undo(
+    root: Path,
+    rel: str,
+    head: str | None,
+    new_head: str | None,
+    *,
+    written: bytes | None = None,
+    previous: bytes | None = None,
+) -> None:
+    """Put things back as they were before this save, touching only what it made: our
+    commit if it is still the branch tip right on top of `head`, the index entry of
+    `rel`, and the file only while it still holds the bytes this save `written`
+    (back to `previous`, or removed when there was none)."""
+    if new_head is not None and head is not None and new_head != head:
+        parent = gitio.git(root, "rev-parse", "-q", "--verify", f"{new_head}^", check=False)
+        if parent.stdout.strip() == head:
+            # Compare-and-swap: moves the branch back only if it is still at our commit.
+            gitio.git(
+                root,
+                "update-ref",
+                "-m",
+                "ipstui: take back a save that was not verified",
+                "HEAD",
+                head,
+                new_head,
+                check=False,
+            )
+    path = root / rel
+    try:
+        still_ours = written is not None and path.read_bytes() == written
+    except OSError:
+        still_ours = False
+    if still_ours:
+        if previous is None:
+            path.unlink(missing_ok=True)
+        else:
+            storage.atomic_write(path, previous)
+    # The index entry of rel back to HEAD's (removed for a file HEAD does not have).
+    gitio.git(root, "reset", "-q", "--", rel, check=False)
+
+
+def save(cl: Caseload, old: Participant | None, new_data: Mapping[str, Any]) -> SaveResult:
+    """Validate, write atomically and commit exactly this one file (SPEC §5).
+
+    `old` is the participant as the caller loaded it (None for a new one): the save is
+    refused (StaleEdit) when the file changed since, and (UncommittedFile) when it holds
+    changes git has not committed. Raises what `transact` raises."""
     pid = new_data.get("id")
     if not is_valid_id(pid):
         raise CaseloadError(f"not a valid participant id: {pid!r}")
     assert isinstance(pid, str)
     if old is not None and old.id != pid:
         raise CaseloadError("a participant's id cannot be changed")
-    path = participant_path(cl.root, pid)
-    rel = f"{PARTICIPANTS_DIR}/{pid}.toml"
-    # Stale check first: what is on disk must be exactly what the caller loaded (an edit
-    # built on a record that changed or vanished is refused as such, not as invalid).
-    try:
-        current = path.read_bytes()
-    except FileNotFoundError:
-        current = None
-    if old is None:
-        if current is not None:
-            raise CaseloadError(f"{rel} already exists; choose another id")
-    elif current is None or storage.blob_id(current) != old.blob:
-        fresh = None
-        if current is not None:
-            try:
-                fresh = read_participant(cl, pid)
-            except ValidationFailed:
-                fresh = None
-        raise StaleEdit(rel, fresh)
-    problems = validate_data(cl, new_data)
-    if problems:
-        raise ValidationFailed(problems)
-    gitio.identity(cl.root)
-    if old is not None and gitio.head_blob(cl.root, rel) != old.blob:
-        raise UncommittedFile(rel)
-
-    text = storage.dumps(new_data)
-    raw = text.encode("utf-8")
-    if current is not None and raw == current:
-        raise NothingToSave()
-    old_data = None
-    if old is not None:
-        # The bytes just read are the loaded version (same blob): no second read of the file.
-        old_data = old.data if old.loaded else storage.loads_bytes(current or b"", rel)
-    message, _ = commit_message(pid, old_data, new_data)
-    storage.atomic_write(path, raw)
-    try:
-        commit = gitio.commit_paths(cl.root, [rel], message, add=old is None)
-    except gitio.GitError as exc:
-        # Put the file back as it was so the work tree matches git; the caller still
-        # holds the edit and can retry once the cause is fixed.
-        if current is None:
-            path.unlink(missing_ok=True)
-            gitio.git(cl.root, "rm", "-q", "--cached", "--ignore-unmatch", "--", rel, check=False)
-        else:
-            storage.atomic_write(path, current)
-        raise CaseloadError(f"git refused the commit, nothing was saved: {exc}") from None
-    # Use the parsed form of what was written, so the snapshot equals the file.
-    data = storage.loads_bytes(raw, rel)
-    return SaveResult(commit, Participant(pid, data, rel, storage.blob_id(raw)), message)
+    return transact(cl, pid, lambda _id, _cur: new_data, create=old is None, base=old)
 
 
 def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
-    """Validate and commit a participant file that was changed outside the app."""
+    """Validate and commit a participant file that was changed outside the app (or its
+    removal), with the message convention of SPEC §5, under the caseload's lock.
+
+    Raises CaseloadError for a path that is not a participant file, ValidationFailed
+    for an invalid file, and the refusals of `transact`."""
     stem = Path(rel).stem
     if not is_valid_id(stem) or rel != f"{PARTICIPANTS_DIR}/{stem}.toml":
         raise CaseloadError(f"{rel} is not a participant file")
-    path = cl.root / rel
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raw = None
-    if raw is None:
-        message = f"{stem}: remove participant file\n\nParticipant: {stem}\nChanged: file removed\n"
+    repo = _repo(cl)
+    with caseload_lock(repo.git_dir):
+        check_repo_state(cl.root, repo)
+        check_inside(cl.root, rel)
         gitio.identity(cl.root)
-        commit = gitio.commit_paths(cl.root, [rel], message, add=False)
-        return SaveResult(commit, None, message)
-    p, problems = participant_from(cl, rel, raw, parse_participant(raw, rel))
-    if p is None:
-        raise ValidationFailed(errors_only(problems))
-    gitio.identity(cl.root)
-    head = gitio.git(cl.root, "show", f"HEAD:./{rel}", check=False, binary=True)
-    old = None
-    if head.returncode == 0:
+        raw = _read(cl.root / rel, rel)
+        view = _GitView(cl.root, rel)
+        head, head_blob = _head_and_blob(cl.root, repo.prefix + rel)
+        if raw is None:
+            if head_blob is None:
+                raise CaseloadError(f"{rel} is neither on disk nor committed; nothing to commit")
+            message = (
+                f"{stem}: remove participant file\n\nParticipant: {stem}\nChanged: file removed\n"
+            )
+            gitio.commit(cl.root, [rel], message, git_dir=repo.git_dir)
+            new_head, new_blob = _head_and_blob(cl.root, repo.prefix + rel)
+            if new_head is None or new_head == head or new_blob is not None:
+                raise SaveFailed(f"the removal of {rel} was not committed")
+            return SaveResult(new_head, None, message)
+        if view.matches(head_blob, raw):
+            raise NothingToSave()
+        p, problems = participant_from(cl, rel, raw, parse_participant(raw, rel))
+        if p is None:
+            raise ValidationFailed(errors_only(problems))
+        old = None
+        if head_blob is not None:
+            shown = gitio.git(cl.root, "cat-file", "blob", head_blob, check=False, binary=True)
+            try:
+                old = storage.loads_bytes(shown.stdout, rel)
+            except storage.ParseError:
+                old = {}
+        message, _ = commit_message(p.id, old, p.data)
+        if old is not None:
+            message = message.replace("\n\n", "\n\nHand edit committed from ipstui.\n", 1)
         try:
-            old = storage.loads_bytes(head.stdout, rel)
-        except storage.ParseError:
-            old = {}
-    message, _ = commit_message(p.id, old, p.data)
-    message = (
-        message.replace("\n\n", "\n\nHand edit committed from ipstui.\n", 1)
-        if old is not None
-        else message
-    )
-    commit = gitio.commit_paths(cl.root, [rel], message, add=True)
-    return SaveResult(commit, p, message)
+            gitio.commit(cl.root, [rel], message, add=True, git_dir=repo.git_dir)
+        except gitio.RepoStateRefused as exc:
+            gitio.git(cl.root, "reset", "-q", "--", rel, check=False)
+            raise EditRefused(f"{exc}; nothing was committed") from None
+        except gitio.GitError as exc:
+            gitio.git(cl.root, "reset", "-q", "--", rel, check=False)
+            raise SaveFailed(f"git refused the commit, nothing was committed: {exc}") from None
+        new_head, new_blob = _head_and_blob(cl.root, repo.prefix + rel)
+        if new_head is None or new_head == head or not view.matches(new_blob, raw):
+            _undo(cl.root, rel, head, new_head)
+            raise SaveFailed(f"the commit does not hold {rel} as it was checked; taken back")
+        return SaveResult(new_head, p, message)

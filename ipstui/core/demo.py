@@ -4,6 +4,7 @@ that the sample's `as_of` becomes today and the board always looks current."""
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
@@ -30,26 +31,69 @@ def shift(value: Any, delta: timedelta) -> Any:
 
 
 def make_demo(target: Path | None, *, today: date, sample: Path = SAMPLE_DIR) -> Path:
+    """Create the demo caseload in `target` (a new or empty folder; None: a new temporary
+    one) and return its path. Raises CaseloadError (one line) when `today` moves the
+    sample's dates out of range or the folder is not usable; leaves no half-made folder."""
     settings, raw = storage.read_file(sample / CASELOAD_FILE, CASELOAD_FILE)
     as_of = settings.get("as_of")
     if not isinstance(as_of, date):
         raise CaseloadError("the sample caseload has no as_of date")
     delta = today - as_of
+    # Everything is computed before anything is created, so a date out of range
+    # (SPEC §2: 1900-01-01 to 2199-12-31) leaves no half-made folder behind.
+    files: dict[str, str] = {}
+    try:
+        for src in sorted((sample / PARTICIPANTS_DIR).glob("*.toml")):
+            data, _ = storage.read_file(src, src.name)
+            shifted = shift(data, delta)
+            if any(not _in_range(d) for d in _dates(shifted)):
+                raise OverflowError
+            files[src.name] = storage.dumps(shifted)
+    except OverflowError:
+        raise CaseloadError(
+            f"--today {today.isoformat()} would move the sample's dates outside 1900-01-01 to "
+            "2199-12-31; choose a nearer date"
+        ) from None
     if target is None:
         root = Path(tempfile.mkdtemp(prefix="ipstui-demo-"))
+        made = True
     else:
         root = target.expanduser().resolve()
+        if root.exists() and not root.is_dir():
+            raise CaseloadError(f"{root} is not a folder; name a new folder for the demo")
         if root.exists() and any(root.iterdir()):
             raise CaseloadError(f"{root} exists and is not empty; name a new folder for the demo")
+        made = not root.exists()
         root.mkdir(parents=True, exist_ok=True)
+    try:
+        _fill(root, raw, today, delta, files)
+    except BaseException:
+        if made:
+            shutil.rmtree(root, ignore_errors=True)
+        raise
+    return root
+
+
+def _dates(value: Any) -> list[date]:
+    if isinstance(value, dict):
+        return [d for v in value.values() for d in _dates(v)]
+    if isinstance(value, list):
+        return [d for v in value for d in _dates(v)]
+    return [value] if type(value) is date else []
+
+
+def _in_range(d: date) -> bool:
+    return date(1900, 1, 1) <= d <= date(2199, 12, 31)
+
+
+def _fill(root: Path, raw: bytes, today: date, delta: timedelta, files: dict[str, str]) -> None:
     text = raw.decode("utf-8")
     text = re.sub(r"(?m)^as_of\s*=\s*\d{4}-\d{2}-\d{2}", f"as_of = {today.isoformat()}", text)
     (root / PARTICIPANTS_DIR).mkdir()
     storage.atomic_write(root / CASELOAD_FILE, text)
     storage.atomic_write(root / ".gitattributes", GITATTRIBUTES)
-    for src in sorted((sample / PARTICIPANTS_DIR).glob("*.toml")):
-        data, _ = storage.read_file(src, src.name)
-        storage.atomic_write(root / PARTICIPANTS_DIR / src.name, storage.dumps(shift(data, delta)))
+    for name, body in files.items():
+        storage.atomic_write(root / PARTICIPANTS_DIR / name, body)
     gitio.git(root, "init", "-q")
     try:
         gitio.identity(root)
@@ -65,4 +109,3 @@ def make_demo(target: Path | None, *, today: date, sample: Path = SAMPLE_DIR) ->
         "-m",
         f"demo: sample caseload with dates shifted by {delta.days} days to {today.isoformat()}",
     )
-    return root

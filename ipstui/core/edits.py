@@ -1,14 +1,21 @@
-"""The editing operations of SPEC §7, shared by the CLI and the app. Each builds the
-new version of one participant and hands it to `caseload.save` (one commit)."""
+"""The editing operations of SPEC §7, shared by the CLI and the app (through
+`ipstui.core.service.CaseloadService`).
+
+Each checks its arguments, then hands `caseload.transact` a function that builds the new
+version of the participant from the one on disk; that function runs under the save lock,
+so two edits of one participant at once are applied one after the other, never lost.
+Every function raises CaseloadError (one line) when the edit is refused, and whatever
+`caseload.transact` raises."""
 
 from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from ipstui.core.caseload import Caseload, CaseloadError, SaveResult, save
+from ipstui.core.caseload import Caseload, CaseloadError, SaveResult, save, transact
 from ipstui.core.model import (
     CLOSURE_REASONS,
     CONTACT_KINDS,
@@ -60,13 +67,13 @@ def new_participant(
     referred_on: date | None = None,
     pid: str | None = None,
 ) -> SaveResult:
-    if pid is None:
-        pid = cl.next_id()
-    elif not is_valid_id(pid):
+    """Add a participant in intake; `pid` None takes the next free id (chosen under the
+    save lock, so two at once get two ids)."""
+    if pid is not None and not is_valid_id(pid):
         raise CaseloadError(
             f"not a valid participant id: {pid!r} (letters, digits, _ and -, up to 64)"
         )
-    if pid in cl.participants:
+    if pid is not None and pid in cl.participants:
         raise CaseloadError(f"participant {pid} already exists")
     if not name.strip():
         raise CaseloadError("a name (or pseudonym) is required")
@@ -83,29 +90,59 @@ def new_participant(
         "referred_on": referred_on or today,
         "notes": "",
     }
-    return save(cl, None, data)
+    return transact(cl, pid, lambda new_id, _: {**data, "id": new_id}, create=True)
+
+
+def _update(
+    cl: Caseload, pid: str, change: Callable[[Participant, dict[str, Any]], None]
+) -> SaveResult:
+    """Save `pid` with `change(current participant, copy of its data)` applied under the
+    save lock; `change` mutates the copy and may raise CaseloadError to refuse."""
+    if not is_valid_id(pid):
+        raise CaseloadError(f"not a valid participant id: {pid!r}")
+
+    def build(_pid: str, cur: Participant | None) -> dict[str, Any]:
+        assert cur is not None
+        data = _copy(cur)
+        change(cur, data)
+        return data
+
+    return transact(cl, pid, build)
 
 
 def move(
-    cl: Caseload, pid: str, phase: str, *, today: date, reason: str | None = None
+    cl: Caseload,
+    pid: str,
+    phase: str,
+    *,
+    today: date,
+    reason: str | None = None,
+    from_phase: str | None = None,
 ) -> SaveResult:
-    p = cl.get(pid)
+    """Move to `phase` (sets phase_since); closing needs one of CLOSURE_REASONS. With
+    `from_phase`, refused unless the participant is still in it (the board's `]`/`[`)."""
     _enum(phase, PHASES, "phase")
-    if phase == p.phase:
-        raise CaseloadError(f"{pid} is already in {phase}")
-    data = _copy(p)
-    data["phase"] = phase
-    data["phase_since"] = today
     if phase == "closed":
         if not reason:
             raise CaseloadError(f"closing needs a reason: one of {', '.join(CLOSURE_REASONS)}")
-        data["closure"] = {"on": today, "reason": _enum(reason, CLOSURE_REASONS, "closure reason")}
-        data.pop("suspension", None)
-    else:
-        if reason:
-            raise CaseloadError("--reason is only for moving to closed")
-        data.pop("closure", None)
-    return save(cl, p, data)
+        _enum(reason, CLOSURE_REASONS, "closure reason")
+    elif reason:
+        raise CaseloadError("--reason is only for moving to closed")
+
+    def change(p: Participant, data: dict[str, Any]) -> None:
+        if from_phase is not None and p.phase != from_phase:
+            raise CaseloadError(f"{pid} is now in {p.phase} (changed meanwhile); nothing moved")
+        if phase == p.phase:
+            raise CaseloadError(f"{pid} is already in {phase}")
+        data["phase"] = phase
+        data["phase_since"] = today
+        if phase == "closed":
+            data["closure"] = {"on": today, "reason": reason}
+            data.pop("suspension", None)
+        else:
+            data.pop("closure", None)
+
+    return _update(cl, pid, change)
 
 
 def add_contact(
@@ -117,31 +154,34 @@ def add_contact(
     by: str | None = None,
     note: str = "",
 ) -> SaveResult:
-    p = cl.get(pid)
-    data = _copy(p)
+    """Append a contact; fills the milestones it completes (first contact, first
+    employer contact, latest benefits counselling)."""
     contact: dict[str, Any] = {"on": on, "kind": _enum(kind, CONTACT_KINDS, "contact kind")}
     if by:
         contact["by"] = _specialist(cl, by)
     if note.strip():
         contact["note"] = note.strip()
-    data.setdefault("contacts", []).append(contact)
-    # Milestones a contact completes, so the record writes itself.
-    referred = data.get("referred_on")
-    if "first_contact_on" not in data and isinstance(referred, date) and on >= referred:
-        data["first_contact_on"] = on
-    enrolled = data.get("enrolled_on")
-    if (
-        kind == "employer"
-        and "first_employer_contact_on" not in data
-        and isinstance(enrolled, date)
-        and on >= enrolled
-    ):
-        data["first_employer_contact_on"] = on
-    if kind == "benefits":
-        prev = data.get("benefits_counseling_on")
-        if not isinstance(prev, date) or on > prev:
-            data["benefits_counseling_on"] = on
-    return save(cl, p, data)
+
+    def change(_p: Participant, data: dict[str, Any]) -> None:
+        data.setdefault("contacts", []).append(dict(contact))
+        # Milestones a contact completes, so the record writes itself.
+        referred = data.get("referred_on")
+        if "first_contact_on" not in data and isinstance(referred, date) and on >= referred:
+            data["first_contact_on"] = on
+        enrolled = data.get("enrolled_on")
+        if (
+            kind == "employer"
+            and "first_employer_contact_on" not in data
+            and isinstance(enrolled, date)
+            and on >= enrolled
+        ):
+            data["first_employer_contact_on"] = on
+        if kind == "benefits":
+            prev = data.get("benefits_counseling_on")
+            if not isinstance(prev, date) or on > prev:
+                data["benefits_counseling_on"] = on
+
+    return _update(cl, pid, change)
 
 
 def coerce(field: str, text: str) -> Any:
@@ -166,31 +206,38 @@ def set_fields(cl: Caseload, pid: str, assignments: dict[str, str], *, today: da
     """`ipstui set ID field=value ...`; an empty value removes an optional field."""
     from ipstui.core.resolve import settle_assigned
 
-    p = cl.get(pid)
-    data = _copy(p)
+    values: dict[str, Any] = {}
     for field, text in assignments.items():
+        if field == "phase":
+            raise CaseloadError("use `ipstui move ID PHASE` to change the phase")
         if field not in SETTABLE_FIELDS:
             raise CaseloadError(
                 f"cannot set {field!r}; settable fields: {', '.join(SETTABLE_FIELDS)}"
-                + (" (use `ipstui move` for phase)" if field == "phase" else "")
             )
-        if field == "phase":
-            raise CaseloadError("use `ipstui move ID PHASE` to change the phase")
         if text == "" and field not in ("notes",):
             if field in ("name", "specialist", "phase_since"):
                 raise CaseloadError(f"{field} is required and cannot be removed")
-            data.pop(field, None)
+            values[field] = None
             continue
         value = coerce(field, text)
         if field == "specialist":
             _specialist(cl, value)
-        data[field] = value
-    settle_assigned(data, assignments)  # setting a conflicted field decides it (resolve.py)
-    return save(cl, p, data)
+        values[field] = value
+
+    def change(_p: Participant, data: dict[str, Any]) -> None:
+        for field, value in values.items():
+            if value is None:
+                data.pop(field, None)
+            else:
+                data[field] = value
+        settle_assigned(data, values)  # setting a conflicted field decides it (resolve.py)
+
+    return _update(cl, pid, change)
 
 
 def set_data(cl: Caseload, old: Participant, data: dict[str, Any]) -> SaveResult:
-    """Save a whole edited record (the app's participant form)."""
+    """Save a whole edited record (the app's participant form), refused if the file
+    changed since `old` was loaded."""
     return save(cl, old, data)
 
 
@@ -205,10 +252,9 @@ def add_job(
     hours_per_week: float | None = None,
     hourly_wage: float | None = None,
 ) -> SaveResult:
-    p = cl.get(pid)
+    """Append a job (current: no end)."""
     if not employer.strip():
         raise CaseloadError("an employer is required")
-    data = _copy(p)
     job: dict[str, Any] = {"employer": employer.strip()}
     if title.strip():
         job["title"] = title.strip()
@@ -218,65 +264,76 @@ def add_job(
     if hourly_wage is not None:
         job["hourly_wage"] = hourly_wage
     job["competitive"] = competitive
-    data.setdefault("jobs", []).append(job)
-    return save(cl, p, data)
+
+    def change(_p: Participant, data: dict[str, Any]) -> None:
+        data.setdefault("jobs", []).append(dict(job))
+
+    return _update(cl, pid, change)
 
 
 def end_job(cl: Caseload, pid: str, index: int, *, end: date, reason: str) -> SaveResult:
-    p = cl.get(pid)
-    data = _copy(p)
-    jobs = data.get("jobs") or []
-    if not 0 <= index < len(jobs):
-        raise CaseloadError(f"{pid} has no job number {index + 1}")
-    job = jobs[index]
-    if "end" in job:
-        raise CaseloadError("that job has already ended")
-    if job.get("start") and end < job["start"]:
-        raise CaseloadError(f"a job cannot end ({end}) before it starts ({job['start']})")
+    """End job number `index` (0-based) on `end`, saying why."""
     if not reason.strip():
         raise CaseloadError("say why the job ended")
-    job["end"] = end  # the writer puts keys in canonical order
-    job["end_reason"] = reason.strip()
-    return save(cl, p, data)
+
+    def change(_p: Participant, data: dict[str, Any]) -> None:
+        jobs = data.get("jobs") or []
+        if not 0 <= index < len(jobs):
+            raise CaseloadError(f"{pid} has no job number {index + 1}")
+        job = jobs[index]
+        if "end" in job:
+            raise CaseloadError("that job has already ended")
+        if job.get("start") and end < job["start"]:
+            raise CaseloadError(f"a job cannot end ({end}) before it starts ({job['start']})")
+        job["end"] = end  # the writer puts keys in canonical order
+        job["end_reason"] = reason.strip()
+
+    return _update(cl, pid, change)
 
 
 def add_task(cl: Caseload, pid: str, *, due: date, what: str) -> SaveResult:
-    p = cl.get(pid)
+    """Append an open task."""
     if not what.strip():
         raise CaseloadError("say what the task is")
-    data = _copy(p)
-    data.setdefault("tasks", []).append({"due": due, "what": what.strip()})
-    return save(cl, p, data)
+
+    def change(_p: Participant, data: dict[str, Any]) -> None:
+        data.setdefault("tasks", []).append({"due": due, "what": what.strip()})
+
+    return _update(cl, pid, change)
 
 
 def complete_task(cl: Caseload, pid: str, index: int, *, on: date) -> SaveResult:
-    p = cl.get(pid)
-    data = _copy(p)
-    tasks = data.get("tasks") or []
-    if not 0 <= index < len(tasks):
-        raise CaseloadError(f"{pid} has no task number {index + 1}")
-    if "done_on" in tasks[index]:
-        raise CaseloadError("that task is already done")
-    tasks[index]["done_on"] = on
-    return save(cl, p, data)
+    """Mark task number `index` (0-based) done on `on`."""
+
+    def change(_p: Participant, data: dict[str, Any]) -> None:
+        tasks = data.get("tasks") or []
+        if not 0 <= index < len(tasks):
+            raise CaseloadError(f"{pid} has no task number {index + 1}")
+        if "done_on" in tasks[index]:
+            raise CaseloadError("that task is already done")
+        tasks[index]["done_on"] = on
+
+    return _update(cl, pid, change)
 
 
 def suspend(cl: Caseload, pid: str, *, since: date, reason: str) -> SaveResult:
-    p = cl.get(pid)
-    if p.phase == "closed":
-        raise CaseloadError(f"{pid} is closed; a closed participant cannot be suspended")
-    data = _copy(p)
-    data["suspension"] = {
-        "since": since,
-        "reason": _enum(reason, SUSPENSION_REASONS, "suspension reason"),
-    }
-    return save(cl, p, data)
+    """Suspend (the rules pause but for tasks)."""
+    _enum(reason, SUSPENSION_REASONS, "suspension reason")
+
+    def change(p: Participant, data: dict[str, Any]) -> None:
+        if p.phase == "closed":
+            raise CaseloadError(f"{pid} is closed; a closed participant cannot be suspended")
+        data["suspension"] = {"since": since, "reason": reason}
+
+    return _update(cl, pid, change)
 
 
 def resume(cl: Caseload, pid: str) -> SaveResult:
-    p = cl.get(pid)
-    if not p.suspended:
-        raise CaseloadError(f"{pid} is not suspended")
-    data = _copy(p)
-    data.pop("suspension", None)
-    return save(cl, p, data)
+    """End a suspension."""
+
+    def change(p: Participant, data: dict[str, Any]) -> None:
+        if not p.suspended:
+            raise CaseloadError(f"{pid} is not suspended")
+        data.pop("suspension", None)
+
+    return _update(cl, pid, change)

@@ -1,28 +1,103 @@
-"""Running git itself. Writes always go through the git CLI so hooks, signing and
-the user's configuration apply; reading uses the CLI too where it is the fast path."""
+"""Running git itself, on the caseload's own repository.
+
+Writes always go through the git CLI so hooks, signing and the user's configuration
+apply; reading uses the CLI too where it is the fast path. Every question about the
+repository (where its git directory is, what HEAD is, who the author is, what git's
+view of a file is) is asked of git, never guessed from the file system: worktrees and
+submodules have a `.git` *file*, `core.autocrlf` and `.gitattributes` filters change
+what "the same content" means, and `author.*`/`EMAIL` change who commits.
+
+Environment (SPEC §5): git inside a hook of another repository sets `GIT_DIR`,
+`GIT_INDEX_FILE` and friends for *that* repository. `git()` removes them by default so
+an edit can never land in another repository; read-only uses that must honour them
+(`validate --staged` as a pre-commit hook reads `GIT_INDEX_FILE`) pass
+`repo_env=True`.
+"""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+# The variables `git rev-parse --local-env-vars` prints (git 2.39), which git itself
+# unsets before it runs git in another repository (submodules), plus GIT_NAMESPACE and
+# GIT_QUARANTINE_PATH, which point refs and objects elsewhere too. tests/test_layers.py
+# checks that this list still covers what the installed git prints.
+REPO_ENV_VARS: tuple[str, ...] = (
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_CONFIG",
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_CONFIG_COUNT",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_IMPLICIT_WORK_TREE",
+    "GIT_GRAFT_FILE",
+    "GIT_INDEX_FILE",
+    "GIT_NO_REPLACE_OBJECTS",
+    "GIT_REPLACE_REF_BASE",
+    "GIT_PREFIX",
+    "GIT_INTERNAL_SUPER_PREFIX",
+    "GIT_SHALLOW_FILE",
+    "GIT_COMMON_DIR",
+    "GIT_NAMESPACE",
+    "GIT_QUARANTINE_PATH",
+)
+
+INDEX_LOCK_WAIT = 3.0
+"""Seconds an edit waits for another git process's `index.lock` before refusing."""
+
+# Files git keeps in the (per-worktree) git directory while an operation is stopped
+# half-way; a commit made then is lost on `--abort` or on the next switch (SPEC §5).
+IN_PROGRESS: tuple[tuple[str, str], ...] = (
+    ("rebase-merge", "a rebase"),
+    ("rebase-apply", "a rebase (or `git am`)"),
+    ("MERGE_HEAD", "a merge"),
+    ("CHERRY_PICK_HEAD", "a cherry-pick"),
+    ("REVERT_HEAD", "a revert"),
+    ("BISECT_LOG", "a bisect"),
+)
+
 
 class GitError(Exception):
-    """git failed; the message is git's own last line(s), fit to show a user."""
+    """git failed; the message is git's own last line(s), fit to show a user, and
+    `stderr` all that git said."""
+
+    def __init__(self, message: str, stderr: str = "") -> None:
+        super().__init__(message)
+        self.stderr = stderr
 
 
 class IdentityMissing(GitError):
     """No author identity is configured, so nothing may be committed."""
 
 
+class RepoStateRefused(GitError):
+    """The repository is in a state where a commit would be lost or misplaced
+    (detached HEAD, an operation in progress, a busy index.lock)."""
+
+
+def env(*, repo_env: bool = False, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment for a git child process: the caller's, without the variables
+    that point git at another repository (unless `repo_env`), no prompts, C locale."""
+    out = dict(os.environ)
+    if not repo_env:
+        for name in REPO_ENV_VARS:
+            out.pop(name, None)
+    out.setdefault("GIT_TERMINAL_PROMPT", "0")
+    out["LC_ALL"] = "C"
+    if extra:
+        out.update(extra)
+    return out
+
+
 def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.setdefault("GIT_TERMINAL_PROMPT", "0")
-    env["LC_ALL"] = "C"
-    return env
+    """Kept for callers of the old name: the scrubbed environment."""
+    return env()
 
 
 def git(
@@ -31,18 +106,26 @@ def git(
     input: str | bytes | None = None,
     check: bool = True,
     binary: bool = False,
+    repo_env: bool = False,
 ) -> subprocess.CompletedProcess:
-    """Run `git -C root args...`; raise GitError with git's message on failure."""
+    """Run `git -C root args...` and return the finished process.
+
+    stdout/stderr are str unless `binary`. `repo_env=True` keeps `GIT_DIR`,
+    `GIT_INDEX_FILE` and the other repository variables of the environment (only for
+    read-only uses that must follow them). Raises GitError with git's message when git
+    exits non-zero and `check`, or when git is not installed."""
     data = input.encode() if isinstance(input, str) else input
     try:
         proc = subprocess.run(
             ["git", "-C", str(root), *args],
             input=data,
             capture_output=True,
-            env=_env(),
+            env=env(repo_env=repo_env),
         )
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None
+    except NotADirectoryError:
+        raise GitError(f"{root} is not a folder") from None
     if not binary:
         proc.stdout = proc.stdout.decode("utf-8", "replace")
         proc.stderr = proc.stderr.decode("utf-8", "replace")
@@ -50,7 +133,7 @@ def git(
         err = (
             proc.stderr if isinstance(proc.stderr, str) else proc.stderr.decode("utf-8", "replace")
         )
-        raise GitError(_last_lines(err) or f"git {args[0]} failed (exit {proc.returncode})")
+        raise GitError(_last_lines(err) or f"git {args[0]} failed (exit {proc.returncode})", err)
     return proc
 
 
@@ -60,76 +143,151 @@ def _last_lines(text: str, n: int = 3) -> str:
     return " ".join(lines[-n:])
 
 
-def is_repo(root: Path) -> bool:
-    """True when `root` is inside a git work tree."""
-    if not (root / ".git").exists():
-        proc = git(root, "rev-parse", "--is-inside-work-tree", check=False)
-        return proc.returncode == 0 and proc.stdout.strip() == "true"
-    return True
-
-
 @dataclass(frozen=True, slots=True)
 class RepoInfo:
+    """Where a caseload sits in its repository, as git reports it."""
+
     git_dir: Path
+    """The absolute (per-worktree) git directory: `.git` may be a file pointing elsewhere."""
     prefix: str
     """Where `root` sits inside the work tree ('' at its top, else 'sub/dir/')."""
+    top: Path | None = None
+    """The top of the work tree (`git rev-parse --show-toplevel`)."""
 
 
 def repo_info(root: Path) -> RepoInfo | None:
-    """One git call: None when `root` is not inside a work tree."""
+    """One git call; None when `root` is not inside a work tree."""
     proc = git(
-        root, "rev-parse", "--is-inside-work-tree", "--show-prefix", "--git-dir", check=False
+        root,
+        "rev-parse",
+        "--is-inside-work-tree",
+        "--show-prefix",
+        "--absolute-git-dir",
+        "--show-toplevel",
+        check=False,
     )
     lines = proc.stdout.splitlines()
-    if proc.returncode != 0 or len(lines) < 3 or lines[0].strip() != "true":
+    if proc.returncode != 0 or len(lines) < 4 or lines[0].strip() != "true":
         return None
-    gd = Path(lines[2].strip())
-    return RepoInfo(gd if gd.is_absolute() else root / gd, lines[1].strip())
+    return RepoInfo(Path(lines[2].strip()), lines[1].strip(), Path(lines[3].strip()))
+
+
+def is_repo(root: Path) -> bool:
+    """True when `root` is inside a git work tree."""
+    return repo_info(root) is not None
 
 
 @dataclass(frozen=True, slots=True)
 class Identity:
+    """The author git would record: `git var GIT_AUTHOR_IDENT`, without the date."""
+
     name: str
     email: str
 
 
+_IDENT_HELP = (
+    'set it with `git config --global user.name "Your Name"` and '
+    "`git config --global user.email you@example.org`"
+)
+
+
 def identity(root: Path) -> Identity:
-    """The author git would use; IdentityMissing when name or email is not set."""
-    name = os.environ.get("GIT_AUTHOR_NAME", "")
-    email = os.environ.get("GIT_AUTHOR_EMAIL", "")
-    if not (name and email):
-        proc = git(root, "config", "--get-regexp", r"^user\.(name|email)$", check=False)
-        for line in proc.stdout.splitlines():
-            key, _, value = line.partition(" ")
-            if key == "user.name" and not name:
-                name = value.strip()
-            elif key == "user.email" and not email:
-                email = value.strip()
-    if not name or not email:
-        missing = " and ".join(x for x, v in (("user.name", name), ("user.email", email)) if not v)
+    """The author git itself would use for a commit in `root` (SPEC §5).
+
+    Asked of `git var GIT_AUTHOR_IDENT`, so `user.*`, `author.*`/`committer.*`, `GIT_AUTHOR_*` and
+    `EMAIL` all count exactly as they do for `git commit` (SPEC §5). Raises
+    IdentityMissing (one line, how to fix it) when git has no usable identity."""
+    proc = git(root, "var", "GIT_AUTHOR_IDENT", check=False)
+    line = proc.stdout.strip()
+    if proc.returncode != 0 or "<" not in line:
         raise IdentityMissing(
-            f"no git identity configured ({missing} not set), so nothing was written; set it with "
-            '`git config --global user.name "Your Name"` and '
-            "`git config --global user.email you@example.org`"
+            "no git identity: git cannot tell who the author is, so nothing was written; "
+            + _IDENT_HELP
         )
-    return Identity(name, email)
+    name, _, rest = line.partition("<")
+    ident = Identity(name.strip(), rest.partition(">")[0].strip())
+    if not ident.name or not ident.email:
+        raise IdentityMissing(
+            "no git identity: the name or email git would record is empty, so nothing was "
+            "written; " + _IDENT_HELP
+        )
+    return ident
 
 
-def commit_paths(root: Path, paths: list[str], message: str, *, add: bool = False) -> str:
-    """Commit exactly `paths` (other staged changes stay staged); returns the new commit id."""
-    for attempt in range(6):
+def in_progress(git_dir: Path) -> str | None:
+    """What git operation is stopped half-way in this (per-worktree) git dir, or None."""
+    for name, what in IN_PROGRESS:
+        if (git_dir / name).exists():
+            return what
+    return None
+
+
+def wait_index_lock(git_dir: Path, timeout: float | None = None) -> None:
+    """Wait up to `timeout` seconds (default INDEX_LOCK_WAIT) for another git process to
+    release the index; raise RepoStateRefused naming the lock file if it is still there."""
+    lock = git_dir / "index.lock"
+    deadline = time.monotonic() + (INDEX_LOCK_WAIT if timeout is None else timeout)
+    delay = 0.02
+    while lock.exists():
+        if time.monotonic() >= deadline:
+            raise RepoStateRefused(
+                f"{lock} exists: another git process is using this repository, or one "
+                f"crashed; if no git is running, delete {lock} and try again"
+            )
+        time.sleep(delay)
+        delay = min(delay * 2, 0.25)
+
+
+def is_index_lock_error(exc: GitError) -> bool:
+    """True when git failed because another process holds the index (its message names
+    `index.lock` in a line above the last ones the short message keeps)."""
+    return "index.lock" in (exc.stderr or str(exc))
+
+
+def commit(
+    root: Path,
+    paths: list[str],
+    message: str,
+    *,
+    add: bool = False,
+    git_dir: Path | None = None,
+) -> None:
+    """Commit exactly `paths` with git itself (hooks, signing, config apply); other staged
+    changes stay staged. `add` first adds the paths (new files).
+
+    A busy `index.lock` is waited for (INDEX_LOCK_WAIT seconds), then named in the
+    RepoStateRefused raised; any other git failure raises GitError with git's words."""
+    if git_dir is None:
+        info = repo_info(root)
+        git_dir = info.git_dir if info is not None else root / ".git"
+    deadline = time.monotonic() + INDEX_LOCK_WAIT
+    while True:
+        wait_index_lock(git_dir, max(0.0, deadline - time.monotonic()))
         try:
             if add:
                 git(root, "add", "--", *paths)
-            git(root, "commit", "-q", "-F", "-", "--", *paths, input=message)
-            return git(root, "rev-parse", "HEAD").stdout.strip()
+            git(root, "commit", "-q", "--no-edit", "-F", "-", "--", *paths, input=message)
+            return
         except GitError as exc:
-            # Another process holding the index lock is transient; anything else is not.
-            if "index.lock" in str(exc) and attempt < 5:
-                time.sleep(0.1 * (attempt + 1))
+            # Another process took the index between our check and git's: wait again.
+            if is_index_lock_error(exc) and time.monotonic() < deadline:
                 continue
+            if is_index_lock_error(exc):
+                wait_index_lock(git_dir, 0.0)
             raise
-    raise GitError("could not commit")  # pragma: no cover
+
+
+def commit_paths(
+    root: Path,
+    paths: list[str],
+    message: str,
+    *,
+    add: bool = False,
+    git_dir: Path | None = None,
+) -> str:
+    """`commit`, then the new HEAD's commit id."""
+    commit(root, paths, message, add=add, git_dir=git_dir)
+    return git(root, "rev-parse", "HEAD").stdout.strip()
 
 
 def head_blob(root: Path, rel: str) -> str | None:
@@ -138,3 +296,9 @@ def head_blob(root: Path, rel: str) -> str | None:
     if proc.returncode != 0:
         return None
     return proc.stdout.strip() or None
+
+
+def git_blob(root: Path, rel: str, raw: bytes) -> str:
+    """The blob id git would store for `raw` written at `rel`: `git hash-object --path`,
+    so `core.autocrlf`, `.gitattributes` eol and clean filters apply as in `git add`."""
+    return git(root, "hash-object", f"--path={rel}", "--stdin", input=raw).stdout.strip()

@@ -43,7 +43,7 @@ class _BlobReader:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            env=gitio._env(),
+            env=gitio.env(),
         )
 
     def read(self, blob: str) -> bytes | None:
@@ -103,7 +103,7 @@ def history(root: Path, pid: str, limit: int | None = None) -> list[Revision]:
     if limit:
         args.append(f"-n{limit}")
     args += ["--", rel]
-    log = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=gitio._env())
+    log = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=gitio.env())
     reader = _BlobReader(root)
     parsed: dict[str, dict[str, Any] | None] = {_ZERO: {}}
 
@@ -139,6 +139,13 @@ def history(root: Path, pid: str, limit: int | None = None) -> list[Revision]:
     if code != 0:
         raise gitio.GitError(gitio._last_lines(err.decode("utf-8", "replace")) or "git log failed")
     return revisions
+
+
+def ever_existed(root: Path, pid: str) -> bool:
+    """True when some commit reachable from HEAD touched `pid`'s file."""
+    rel = participant_path(root, pid).relative_to(root).as_posix()
+    proc = gitio.git(root, "log", "-1", "--format=%H", "--", rel, check=False)
+    return bool(proc.stdout.strip())
 
 
 def show_value(v: Any, width: int = 60) -> str:

@@ -54,7 +54,14 @@ def _team(root: Path, specialists: list[str]) -> dict[str, dict[str, str]]:
 def init_caseload(
     path: Path, *, name: str = "IPS team", specialists: list[str] | None = None
 ) -> Path:
+    """Create an empty caseload at `path` (a new or empty folder, or an empty git work
+    tree): git init, caseload.toml, .gitattributes, merge driver, first commit.
+
+    Raises CaseloadError when `path` is a file, holds a caseload or other files, or a
+    parent on the way is a file; IdentityMissing when git has no identity."""
     root = path.expanduser().resolve()
+    if root.exists() and not root.is_dir():
+        raise CaseloadError(f"{root} is not a folder; name a new folder for the caseload")
     if (root / CASELOAD_FILE).exists():
         raise CaseloadError(f"{root} already holds a caseload")
     if root.exists() and any(p.name != ".git" for p in root.iterdir()):
@@ -63,6 +70,8 @@ def init_caseload(
     probe = root
     while not probe.exists():
         probe = probe.parent
+    if not probe.is_dir():
+        raise CaseloadError(f"{probe} is not a folder, so {root} cannot be created")
     gitio.identity(probe)
     root.mkdir(parents=True, exist_ok=True)
     if not gitio.is_repo(root):

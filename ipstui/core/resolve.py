@@ -8,6 +8,8 @@
 - `phase`, `phase_since` and `[closure]` were kept together by the merge (one side's
   three values), so settling any of them with `--ours` or `--theirs` settles the records
   of all three that exist the same way, and the file stays valid.
+- The decision is applied under the save lock to the record as it is on disk (the save
+  transaction of SPEC §5), like every other edit.
 - **An ordinary edit of a conflicted field settles it too.** Setting the field (`ipstui
   set ID FIELD=V`) is a decision on it: `settle_assigned` drops the records of the
   fields an edit assigns, so `validate` no longer warns about them.
@@ -22,8 +24,9 @@ import copy
 from collections.abc import Iterable, MutableMapping
 from typing import Any
 
-from ipstui.core.caseload import Caseload, CaseloadError, SaveResult, save
+from ipstui.core.caseload import Caseload, CaseloadError, SaveResult, transact
 from ipstui.core.merge import PHASE_GROUP, TABLE_FIELDS
+from ipstui.core.model import Participant
 
 SIDES = ("ours", "theirs")
 
@@ -51,17 +54,37 @@ def resolve(
     value: str | None = None,
 ) -> SaveResult:
     """Settle `pid`'s conflict on `field` with one side (`side` "ours"/"theirs") or a
-    new `value` (text, typed by the field); one commit. Raises CaseloadError when there
-    is no such record, both or neither of side/value are given, a table is given a
-    value, or the result is not a valid participant (ValidationFailed)."""
+    new `value` (text, typed by the field); one commit through the save transaction
+    (`caseload.transact`: the record is read and changed under the save lock). Raises
+    CaseloadError when there is no such record, both or neither of side/value are given,
+    or a table is given a value; and whatever `transact` raises (ValidationFailed when
+    the result is not a valid participant, EditRefused, ...)."""
     from ipstui.core.edits import coerce
 
     if (side is None) == (value is None):
         raise CaseloadError("say how to settle it: --ours, --theirs or --value V")
     if side is not None and side not in SIDES:
         raise CaseloadError(f"unknown side {side!r}; use ours or theirs")
-    p = cl.get(pid)
-    data = copy.deepcopy(p.data)
+    if value is not None and field in TABLE_FIELDS:
+        raise CaseloadError(
+            f"[{field}] is a table: settle it with --ours or --theirs, then edit it"
+        )
+    typed = coerce(field, value) if value is not None else None
+
+    def build(_pid: str, cur: Participant | None) -> dict[str, Any]:
+        if cur is None:
+            raise CaseloadError(f"no participant with id {pid!r}")
+        data = copy.deepcopy(cur.data)
+        settle(data, pid, field, side=side, value=typed)
+        return data
+
+    return transact(cl, pid, build)
+
+
+def settle(
+    data: dict[str, Any], pid: str, field: str, *, side: str | None, value: Any = None
+) -> None:
+    """Apply a decision to a participant's data in place (see `resolve`)."""
     conflicts = data.get("conflicts")
     if not isinstance(conflicts, dict) or field not in conflicts:
         open_ = ", ".join(conflicts) if isinstance(conflicts, dict) and conflicts else ""
@@ -69,14 +92,10 @@ def resolve(
             f"{pid} has no conflict on {field!r} to settle"
             + (f"; fields that need a decision: {open_}" if open_ else "")
         )
-    if value is not None:
-        if field in TABLE_FIELDS:
-            raise CaseloadError(
-                f"[{field}] is a table: settle it with --ours or --theirs, then edit it"
-            )
-        data[field] = coerce(field, value)
+    if side is None:
+        data[field] = value
         settle_assigned(data, [field])
-        return save(cl, p, data)
+        return
     fields = [f for f in PHASE_GROUP if f in conflicts] if field in PHASE_GROUP else [field]
     for f in fields:
         rec = conflicts[f]
@@ -89,4 +108,3 @@ def resolve(
             else:
                 data[f] = copy.deepcopy(chosen)
     settle_assigned(data, fields)
-    return save(cl, p, data)

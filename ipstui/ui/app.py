@@ -4,7 +4,6 @@ saving, syncing and watching the disk all run in workers; the UI thread only dra
 from __future__ import annotations
 
 import gc
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -17,10 +16,18 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
-from ipstui.core import edits, loader  # loader imported here, not in the prefetch thread
 from ipstui.core.board import Card, make_card, make_cards
-from ipstui.core.caseload import Caseload, CaseloadError, SaveResult, StaleEdit
 from ipstui.core.model import PHASES
+
+# Imported here, not in the prefetch thread (the service imports the loader).
+from ipstui.core.service import (
+    Caseload,
+    CaseloadError,
+    CaseloadService,
+    GitError,
+    SaveResult,
+    StaleEdit,
+)
 
 WATCH_INTERVAL = 2.0
 FIRST_FRAME_WAIT = 0.3
@@ -52,6 +59,8 @@ class IpsApp(App[int]):
         super().__init__()
         self.COMMANDS = App.COMMANDS | {ActionsProvider, ParticipantsProvider}
         self.root = root
+        self.service = CaseloadService(root)
+        """The one way to the caseload on disk: loads, edits, history, sync."""
         self._fixed_today = today
         self._seen_today = self.today
         self._watch_disk = watch_disk
@@ -149,9 +158,6 @@ class IpsApp(App[int]):
         description="loading caseload",
     )
     def load_caseload(self, first: bool = False) -> None:
-        from ipstui.core.caseload import load
-        from ipstui.core.gitio import GitError
-
         def progress(done: int, total: int) -> None:
             self.call_from_thread(self._progress, done, total)
 
@@ -160,7 +166,7 @@ class IpsApp(App[int]):
             if first and self._prefetch is not None:
                 started, cl = self._take_prefetched(progress)
             else:
-                cl = load(self.root, progress=progress)
+                cl = self.service.load(progress=progress)
             cards = make_cards(cl.participants.values(), cl.settings, self.today)
         except (CaseloadError, GitError, OSError) as exc:
             self.call_from_thread(self._load_failed, str(exc))
@@ -199,9 +205,7 @@ class IpsApp(App[int]):
         n_conf = sum(1 for p in cl.participants.values() if p.has_conflicts)
         words = ""
         try:
-            from ipstui.core.sync import status
-
-            st = status(self.root) if cl.is_git else None
+            st = self.service.sync_status() if cl.is_git else None
         except Exception:  # noqa: BLE001 — the status line is informative only
             st = None
         if st is None or not st.has_remote:
@@ -217,11 +221,7 @@ class IpsApp(App[int]):
     def _ensure_driver(self) -> None:
         """A plain clone lacks the merge driver config; add it (SPEC §6)."""
         try:
-            from ipstui.core.gitio import is_repo
-            from ipstui.core.sync import ensure_merge_driver
-
-            if is_repo(self.root):
-                ensure_merge_driver(self.root)
+            self.service.ensure_merge_driver()
         except Exception:  # noqa: BLE001 — never block opening the caseload on this
             pass
 
@@ -273,7 +273,7 @@ class IpsApp(App[int]):
             self._prefetch_progress = (done, total)
 
         try:
-            outcome: Any = loader.load(self.root, progress=note)
+            outcome: Any = self.service.load(progress=note)
         except BaseException as exc:  # noqa: BLE001 — handed to load_caseload to report
             outcome = exc
         self._prefetched = (started, outcome)
@@ -282,26 +282,7 @@ class IpsApp(App[int]):
 
     def _fingerprint_now(self) -> tuple:
         """Cheap signature of everything a pull, a hand edit or another instance changes."""
-        parts: list[Any] = []
-        for name in ("caseload.toml", ".git/index", ".git/HEAD", ".git/FETCH_HEAD"):
-            try:
-                st = os.stat(self.root / name)
-                parts.append((st.st_mtime_ns, st.st_size))
-            except OSError:
-                parts.append(None)
-        pdir = self.root / "participants"
-        count, newest, total = 0, 0, 0
-        try:
-            with os.scandir(pdir) as it:
-                for entry in it:
-                    st = entry.stat()
-                    count += 1
-                    total += st.st_size
-                    newest = max(newest, st.st_mtime_ns)
-        except OSError:
-            pass
-        parts.append((count, newest, total))
-        return tuple(parts)
+        return self.service.fingerprint()
 
     def _poll_disk(self) -> None:
         if self._latest is not None:
@@ -344,8 +325,6 @@ class IpsApp(App[int]):
 
     @work(thread=True, group="edit", exit_on_error=False, description="saving")
     def _edit_worker(self, label, func, args, kwargs, on_done, on_error) -> None:
-        from ipstui.core.gitio import GitError
-
         with self._lock:
             cl = self._latest
             if cl is None:
@@ -445,7 +424,7 @@ class IpsApp(App[int]):
         cl = self.caseload
         if cl is not None and not isinstance(self.screen, ReportsScreen):
             self.push_screen(
-                ReportsScreen([p.data for p in cl.participants.values()], cl.settings, self.today)
+                ReportsScreen(self.service.report_records(cl), cl.settings, self.today)
             )
 
     def action_sync(self) -> None:
@@ -457,10 +436,8 @@ class IpsApp(App[int]):
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False, description="syncing")
     def _sync_worker(self) -> None:
         try:
-            from ipstui.core.sync import sync
-
             with self._lock:
-                result = sync(self.root)
+                result = self.service.sync()
         except Exception as exc:  # noqa: BLE001 — every failure becomes a message
             self.call_from_thread(
                 self.notify, str(exc), title="Sync failed", severity="error", timeout=15
@@ -499,7 +476,7 @@ class IpsApp(App[int]):
                 if result:
                     self.run_edit(
                         "Close",
-                        edits.move,
+                        self.service.move,
                         pid,
                         "closed",
                         today=self.today,
@@ -511,11 +488,11 @@ class IpsApp(App[int]):
             return
         self.run_edit(
             "Move",
-            _move_from,
+            self.service.move,
             pid,
-            phase,
             target,
             today=self.today,
+            from_phase=phase,
             on_done=lambda r: self._follow(pid),
         )
 
@@ -537,7 +514,7 @@ class IpsApp(App[int]):
             if result:
                 self.run_edit(
                     "Contact",
-                    edits.add_contact,
+                    self.service.add_contact,
                     pid,
                     kind=result["kind"],
                     on=result["on"],
@@ -559,7 +536,7 @@ class IpsApp(App[int]):
             if result:
                 self.run_edit(
                     "New participant",
-                    edits.new_participant,
+                    self.service.new_participant,
                     name=result["name"],
                     specialist=result["specialist"],
                     referral_source=result["referral_source"],
@@ -572,14 +549,6 @@ class IpsApp(App[int]):
         self.push_screen(
             NewParticipantForm(team, list(cl.settings.referral_sources), self.today), done
         )
-
-
-def _move_from(cl: Caseload, pid: str, expected: str, target: str, *, today: date) -> SaveResult:
-    """Move only if the participant is still where the user saw it."""
-    current = cl.get(pid).phase
-    if current != expected:
-        raise CaseloadError(f"{pid} is now in {current} (changed meanwhile); nothing moved")
-    return edits.move(cl, pid, target, today=today)
 
 
 def run(root: Path, *, today: date | None = None) -> int:

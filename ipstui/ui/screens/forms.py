@@ -449,12 +449,8 @@ def run_editor(app: App, text: str, *, work_dir: Path | None = None) -> str | No
 
 def editor_dir(app: App) -> Path | None:
     """The caseload's git directory, for the editor's temporary file (None if unknown)."""
-    cl = getattr(app, "caseload", None)
-    root = getattr(cl, "root", None) or getattr(app, "root", None)
-    if root is None:
-        return None
-    git = Path(root) / ".git"
-    return git if git.is_dir() else None
+    service = getattr(app, "service", None)
+    return service.git_dir if service is not None else None
 
 
 # ------------------------------------------------------------------ form screens
@@ -841,7 +837,7 @@ class ConflictForm(FormScreen):
         self.current = current
 
     def compose_fields(self) -> Iterable[Widget]:
-        from ipstui.core.history import show_value
+        from ipstui.core.service import show_value
 
         for name, rec in self.conflicts.items():
             ours = self.current.get(name)

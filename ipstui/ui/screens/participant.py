@@ -35,10 +35,7 @@ from textual.widgets import (
     TextArea,
 )
 
-from ipstui.core import edits
-from ipstui.core.caseload import Caseload, SaveResult, StaleEdit, validate_data
 from ipstui.core.changes import diff
-from ipstui.core.history import Revision, history, show_value
 from ipstui.core.model import (
     DISCLOSURE,
     PHASE_LABELS,
@@ -50,6 +47,7 @@ from ipstui.core.model import (
     Participant,
 )
 from ipstui.core.rules import DUE_SOON, OVERDUE, Deadline, deadlines
+from ipstui.core.service import Caseload, Revision, SaveResult, StaleEdit, show_value
 from ipstui.ui.screens.forms import (
     CLOSURE_REASON_LABELS,
     CONTACT_KIND_LABELS,
@@ -785,7 +783,7 @@ class ParticipantScreen(Screen[None]):
             # The reason is asked next; validate with a stand-in closure meanwhile.
             check["closure"] = {"on": self.today, "reason": "other"}
             check.pop("suspension", None)
-        problems = validate_data(cl, check)
+        problems = self.app.service.validate_data(cl, check)
         if problems:
             self._show_problems([x.message for x in problems])
             self.notify("Not saved: the record would not be valid (see Details)", severity="error")
@@ -809,7 +807,7 @@ class ParticipantScreen(Screen[None]):
         self._submitted = data
         self._run(
             "Save details",
-            edits.set_data,
+            self.app.service.set_data,
             p,
             data,
             on_done=lambda r: self.show_participant(r.participant, reset=True),
@@ -898,7 +896,7 @@ class ParticipantScreen(Screen[None]):
             if result:
                 self._run(
                     "Contact",
-                    edits.add_contact,
+                    self.app.service.add_contact,
                     self.pid,
                     kind=result["kind"],
                     on=result["on"],
@@ -914,7 +912,7 @@ class ParticipantScreen(Screen[None]):
             if result:
                 self._run(
                     "Job",
-                    edits.add_job,
+                    self.app.service.add_job,
                     self.pid,
                     employer=result["employer"],
                     start=result["start"],
@@ -953,7 +951,7 @@ class ParticipantScreen(Screen[None]):
             if result:
                 self._run(
                     "End job",
-                    edits.end_job,
+                    self.app.service.end_job,
                     self.pid,
                     index,
                     end=result["end"],
@@ -967,7 +965,7 @@ class ParticipantScreen(Screen[None]):
             if result:
                 self._run(
                     "Task",
-                    edits.add_task,
+                    self.app.service.add_task,
                     self.pid,
                     due=result["due"],
                     what=result["what"],
@@ -987,7 +985,7 @@ class ParticipantScreen(Screen[None]):
         if "done_on" in (p.data.get("tasks") or [])[index]:
             self.notify("That task is already done", severity="warning")
             return
-        self._run("Task done", edits.complete_task, self.pid, index, on=self.today)
+        self._run("Task done", self.app.service.complete_task, self.pid, index, on=self.today)
 
     def action_suspend(self) -> None:
         p = self.participant
@@ -1004,7 +1002,7 @@ class ParticipantScreen(Screen[None]):
             if result:
                 self._run(
                     "Suspend",
-                    edits.suspend,
+                    self.app.service.suspend,
                     self.pid,
                     since=result["since"],
                     reason=result["reason"],
@@ -1013,7 +1011,7 @@ class ParticipantScreen(Screen[None]):
         self.app.push_screen(SuspendForm(self.today), done)
 
     def action_resume(self) -> None:
-        self._run("Resume", edits.resume, self.pid)
+        self._run("Resume", self.app.service.resume, self.pid)
 
     def action_decide(self) -> None:
         p = self.participant
@@ -1033,7 +1031,7 @@ class ParticipantScreen(Screen[None]):
                 conflicts.pop(name, None)
             if not conflicts:
                 data.pop("conflicts", None)
-            self._run("Decide", edits.set_data, self.participant, data)
+            self._run("Decide", self.app.service.set_data, self.participant, data)
 
         self.app.push_screen(ConflictForm(dict(p.data.get("conflicts") or {}), p.data), done)
 
@@ -1121,7 +1119,7 @@ class ParticipantScreen(Screen[None]):
         if cl is None:
             return
         try:
-            revisions = history(cl.root, self.pid)
+            revisions = self.app.service.history(self.pid)
         except Exception as exc:  # noqa: BLE001 — shown in the tab, never fatal
             self.app.call_from_thread(self._history_failed, str(exc))
             return

@@ -10,8 +10,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from ipstui.core.caseload import commit_hand_edit
-
 
 class ProblemsScreen(Screen):
     BINDINGS = [
@@ -56,7 +54,7 @@ class ProblemsScreen(Screen):
         dt.clear()
         self._dirty = sorted(cl.dirty)
         for rel in self._dirty:
-            exists = (cl.root / rel).exists()
+            exists = self.app.service.exists(rel)
             bad = any(p.path == rel and p.severity == "error" for p in cl.problems)
             status = (
                 "deleted"
@@ -80,7 +78,7 @@ class ProblemsScreen(Screen):
         def done(result) -> None:
             self.app.load_caseload()
 
-        self.app.run_edit(f"Commit {pid}", lambda cl: commit_hand_edit(cl, rel), on_done=done)
+        self.app.run_edit(f"Commit {pid}", self.app.service.commit_hand_edit, rel, on_done=done)
 
     def action_reload(self) -> None:
         self.app.load_caseload()

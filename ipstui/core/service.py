@@ -1,0 +1,348 @@
+"""The one way into a caseload: `CaseloadService`, held once by the CLI and once by the
+app (SPEC §5, §7; STYLE "one service the UI and CLI share").
+
+The CLI and the screens never touch git, paths under the caseload or storage functions;
+they call this object. It owns the caseload's root and asks git once where the
+repository is (worktrees and submodules have a `.git` *file*); everything else is done
+by the core modules it wraps:
+
+| operation | done by |
+|---|---|
+| load / reload a snapshot | `loader.load` (cached on git blob ids) |
+| every edit of SPEC §7 | `edits.*` through the save transaction `caseload.transact` |
+| commit of a hand edit | `caseload.commit_hand_edit` (same lock and checks) |
+| history | `history.history` |
+| sync, sync status, merge driver | `sync.sync` (under the save lock), `sync.status` |
+| agenda, report | `rules.agenda_for`, `report.render` |
+| disk fingerprint | stat of caseload.toml, git's index/HEAD/FETCH_HEAD, participants/ |
+
+Edits take the snapshot the user saw as their first argument: a save is refused
+(StaleEdit) when the file changed since. `None` (the CLI) reads the participant under
+the save lock instead, so simultaneous command-line edits queue up and all land.
+Every error the operations raise is a `CaseloadError` or a `GitError`, with a message
+of one line fit to show a user.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ipstui.core import caseload as _cl
+from ipstui.core import edits, gitio, loader
+from ipstui.core.caseload import (
+    CASELOAD_FILE,
+    PARTICIPANTS_DIR,
+    Caseload,
+    CaseloadError,
+    EditRefused,
+    NotACaseload,
+    NothingToSave,
+    SaveFailed,
+    SaveResult,
+    StaleEdit,
+    UncommittedFile,
+    ValidationFailed,
+)
+from ipstui.core.gitio import GitError, IdentityMissing
+from ipstui.core.history import Revision, show_value
+from ipstui.core.model import Participant, Problem, is_valid_id
+
+if TYPE_CHECKING:
+    from ipstui.core.rules import Deadline
+    from ipstui.core.sync import SyncResult, SyncStatus
+
+__all__ = [
+    "Caseload",
+    "CaseloadError",
+    "CaseloadService",
+    "EditRefused",
+    "GitError",
+    "IdentityMissing",
+    "NotACaseload",
+    "NothingToSave",
+    "Revision",
+    "SaveFailed",
+    "SaveResult",
+    "StaleEdit",
+    "UncommittedFile",
+    "ValidationFailed",
+    "show_value",
+]
+
+_UNSET: Any = object()
+
+
+class CaseloadService:
+    """One caseload on disk: load it, edit it (one commit per edit), read its history,
+    sync it. Thread-safe for the app's workers: saves and syncs take the caseload's
+    lock (`caseload.caseload_lock`), which also serialises them with other processes."""
+
+    def __init__(self, root: Path) -> None:
+        """`root` is the caseload folder (holding caseload.toml); see `find`."""
+        self.root = Path(root)
+        self._repo: gitio.RepoInfo | None = _UNSET
+
+    @classmethod
+    def find(cls, path: Path | str | None) -> CaseloadService:
+        """The caseload named by -C PATH, else $IPSTUI_CASELOAD, else the current folder.
+
+        Raises NotACaseload when that folder holds no caseload.toml."""
+        return cls(_cl.find_root(path))
+
+    # ------------------------------------------------------------ the repository
+
+    @property
+    def repo(self) -> gitio.RepoInfo | None:
+        """Where git keeps this caseload (asked of git once); None when not in a repo."""
+        if self._repo is _UNSET:
+            self._repo = gitio.repo_info(self.root)
+        return self._repo
+
+    @property
+    def is_git(self) -> bool:
+        return self.repo is not None
+
+    @property
+    def git_dir(self) -> Path | None:
+        """The absolute git directory (a worktree's own), or None when not in a repo."""
+        repo = self.repo
+        return repo.git_dir if repo is not None else None
+
+    def _need_repo(self, what: str) -> gitio.RepoInfo:
+        repo = self.repo
+        if repo is None:
+            raise CaseloadError(f"{self.root} is not a git repository, so {what}")
+        return repo
+
+    # ------------------------------------------------------------ loading
+
+    def load(
+        self, *, use_cache: bool = True, progress: Callable[[int, int], None] | None = None
+    ) -> Caseload:
+        """Every participant, with broken files as problems (never exceptions).
+
+        `progress(done, total)` is called from the loading thread. Raises OSError only
+        when the caseload folder itself cannot be read, GitError when git fails."""
+        cl = loader.load(self.root, use_cache=use_cache, progress=progress)
+        if self._repo is _UNSET and cl.repo is not None:
+            self._repo = cl.repo
+        return cl
+
+    def load_for_edit(self) -> Caseload:
+        """The settings only (a partial snapshot): what a command-line edit needs."""
+        cl = _cl.load_for_edit(self.root)
+        if self._repo is _UNSET:
+            self._repo = cl.repo
+        return cl
+
+    def _snap(self, snapshot: Caseload | None) -> Caseload:
+        return snapshot if snapshot is not None else self.load_for_edit()
+
+    def read_participant(self, snapshot: Caseload, pid: str) -> Participant | None:
+        """`pid` as it is on disk now (None when gone); ValidationFailed when invalid."""
+        return _cl.read_participant(snapshot, pid)
+
+    def validate_data(self, snapshot: Caseload, data: Mapping[str, Any]) -> list[Problem]:
+        """The errors that saving `data` as a participant would be refused for."""
+        return _cl.validate_data(snapshot, data)
+
+    def exists(self, rel: str) -> bool:
+        """Whether a caseload-relative path (e.g. a dirty file of the snapshot) exists."""
+        return os.path.lexists(self.root / rel)
+
+    # ------------------------------------------------------------ edits (SPEC §7)
+    # Each runs `caseload.transact` and raises what it raises, all CaseloadError or
+    # GitError subclasses: EditRefused (detached HEAD, an operation in progress, a
+    # path through a link, a case-only id twin, a busy index.lock or save lock),
+    # IdentityMissing, StaleEdit (only with a snapshot), UncommittedFile,
+    # ValidationFailed, NothingToSave, SaveFailed (git did not commit what was
+    # written; taken back), or CaseloadError for a refused argument.
+
+    def new_participant(self, snapshot: Caseload | None, **kwargs: Any) -> SaveResult:
+        """`edits.new_participant`: name, specialist, referral_source, today,
+        referred_on, pid (None: the next free id, picked under the lock)."""
+        return edits.new_participant(self._snap(snapshot), **kwargs)
+
+    def move(
+        self,
+        snapshot: Caseload | None,
+        pid: str,
+        phase: str,
+        *,
+        today: date,
+        reason: str | None = None,
+        from_phase: str | None = None,
+    ) -> SaveResult:
+        """Move to `phase`; with `from_phase`, only if the participant is still there."""
+        return edits.move(
+            self._snap(snapshot), pid, phase, today=today, reason=reason, from_phase=from_phase
+        )
+
+    def add_contact(self, snapshot: Caseload | None, pid: str, **kwargs: Any) -> SaveResult:
+        """`edits.add_contact`: kind, on, by, note."""
+        return edits.add_contact(self._snap(snapshot), pid, **kwargs)
+
+    def set_fields(
+        self, snapshot: Caseload | None, pid: str, assignments: dict[str, str], *, today: date
+    ) -> SaveResult:
+        """`ipstui set`: FIELD=VALUE texts typed by the schema."""
+        return edits.set_fields(self._snap(snapshot), pid, assignments, today=today)
+
+    def resolve(
+        self,
+        snapshot: Caseload | None,
+        pid: str,
+        field: str,
+        *,
+        side: str | None = None,
+        value: str | None = None,
+    ) -> SaveResult:
+        """`ipstui resolve`: settle a `[conflicts]` record with `side` ("ours" or
+        "theirs") or a `value` (text typed like `set`); one commit (`resolve.resolve`)."""
+        from ipstui.core.resolve import resolve
+
+        return resolve(self._snap(snapshot), pid, field, side=side, value=value)
+
+    def set_data(self, snapshot: Caseload, old: Participant, data: dict[str, Any]) -> SaveResult:
+        """Save a whole edited record (the participant form)."""
+        return edits.set_data(snapshot, old, data)
+
+    def add_job(self, snapshot: Caseload | None, pid: str, **kwargs: Any) -> SaveResult:
+        """`edits.add_job`: employer, start, competitive, title, hours_per_week, hourly_wage."""
+        return edits.add_job(self._snap(snapshot), pid, **kwargs)
+
+    def end_job(self, snapshot: Caseload | None, pid: str, index: int, **kwargs: Any) -> SaveResult:
+        """`edits.end_job`: end, reason."""
+        return edits.end_job(self._snap(snapshot), pid, index, **kwargs)
+
+    def add_task(self, snapshot: Caseload | None, pid: str, **kwargs: Any) -> SaveResult:
+        """`edits.add_task`: due, what."""
+        return edits.add_task(self._snap(snapshot), pid, **kwargs)
+
+    def complete_task(
+        self, snapshot: Caseload | None, pid: str, index: int, **kwargs: Any
+    ) -> SaveResult:
+        """`edits.complete_task`: on."""
+        return edits.complete_task(self._snap(snapshot), pid, index, **kwargs)
+
+    def suspend(self, snapshot: Caseload | None, pid: str, **kwargs: Any) -> SaveResult:
+        """`edits.suspend`: since, reason."""
+        return edits.suspend(self._snap(snapshot), pid, **kwargs)
+
+    def resume(self, snapshot: Caseload | None, pid: str) -> SaveResult:
+        """`edits.resume`."""
+        return edits.resume(self._snap(snapshot), pid)
+
+    def commit_hand_edit(self, snapshot: Caseload | None, rel: str) -> SaveResult:
+        """Validate and commit a participant file changed outside ipstui (or its removal)."""
+        return _cl.commit_hand_edit(self._snap(snapshot), rel)
+
+    # ------------------------------------------------------------ history
+
+    def history(self, pid: str) -> list[Revision]:
+        """`pid`'s field-level history, newest first (SPEC §5).
+
+        Raises CaseloadError for an invalid id, a caseload outside git, or an id that
+        has neither a file nor any history; GitError when git log fails."""
+        from ipstui.core.history import ever_existed, history
+
+        if not is_valid_id(pid):
+            raise CaseloadError(f"not a valid participant id: {pid!r}")
+        self._need_repo("there is no history to show")
+        rel = f"{PARTICIPANTS_DIR}/{pid}.toml"
+        if not os.path.lexists(self.root / rel) and not ever_existed(self.root, pid):
+            raise CaseloadError(f"no participant with id {pid!r}")
+        return history(self.root, pid)
+
+    # ------------------------------------------------------------ sync
+
+    def sync_status(self) -> SyncStatus | None:
+        """Ahead/behind the remote as last fetched (no network); None outside git."""
+        if self.repo is None:
+            return None
+        from ipstui.core.sync import status
+
+        return status(self.root)
+
+    def sync(self, progress: Callable[[str], None] | None = None) -> SyncResult:
+        """Fetch, merge and push (`sync.sync`), holding the save lock so no edit of this
+        caseload runs in between. Raises SyncError (a GitError) with one line."""
+        from ipstui.core.sync import SyncError, sync
+
+        repo = self.repo
+        if repo is None:
+            raise SyncError(f"{self.root} is not in a git repository, so there is nothing to sync")
+        with _cl.caseload_lock(repo.git_dir):
+            return sync(self.root, progress=progress)
+
+    def ensure_merge_driver(self) -> bool:
+        """Add the merge driver to the local git config when missing (a plain clone);
+        True when it wrote. False outside git."""
+        if self.repo is None:
+            return False
+        from ipstui.core.sync import ensure_merge_driver
+
+        return ensure_merge_driver(self.root)
+
+    # ------------------------------------------------------------ derived views
+
+    def agenda(
+        self, snapshot: Caseload, today: date, specialist: str | None = None
+    ) -> list[Deadline]:
+        """Every open deadline, overdue first; CaseloadError for an unknown specialist."""
+        from ipstui.core.rules import agenda_for
+
+        if specialist and specialist not in snapshot.settings.team:
+            raise CaseloadError(
+                f"unknown specialist {specialist!r}; team: {', '.join(snapshot.settings.team)}"
+            )
+        return agenda_for(snapshot.participants.values(), snapshot.settings, today, specialist)
+
+    def report(self, snapshot: Caseload, *, quarter: str | None, today: date, fmt: str) -> str:
+        """The outcome report as text (SPEC §8); ValueError for a bad quarter or format."""
+        from ipstui.core.report import render
+
+        data = [p.data for p in snapshot.participants.values()]
+        return render(data, snapshot.settings, quarter=quarter, today=today, fmt=fmt)
+
+    def report_records(self, snapshot: Caseload) -> list[dict[str, Any]]:
+        """Every participant's full record, for the Reports screen (reads the files of a
+        snapshot loaded from the cache: call it off the UI thread at 20,000)."""
+        return [p.data for p in snapshot.participants.values()]
+
+    # ------------------------------------------------------------ watching the disk
+
+    def fingerprint(self) -> tuple:
+        """A cheap signature of what a pull, a hand edit or another instance changes:
+        (mtime, size) of caseload.toml and of git's index, HEAD and FETCH_HEAD in the
+        real git dir, then (count, newest mtime, total size) of participants/. The last
+        item's newest mtime is in nanoseconds."""
+        parts: list[Any] = []
+        gd = self.git_dir
+        paths = [self.root / CASELOAD_FILE]
+        if gd is not None:
+            paths += [gd / "index", gd / "HEAD", gd / "FETCH_HEAD"]
+        else:
+            paths += [None, None, None]  # type: ignore[list-item]
+        for path in paths:
+            try:
+                st = os.stat(path) if path is not None else None
+                parts.append((st.st_mtime_ns, st.st_size) if st is not None else None)
+            except OSError:
+                parts.append(None)
+        count, newest, total = 0, 0, 0
+        try:
+            with os.scandir(self.root / PARTICIPANTS_DIR) as it:
+                for entry in it:
+                    st = entry.stat()
+                    count += 1
+                    total += st.st_size
+                    newest = max(newest, st.st_mtime_ns)
+        except OSError:
+            pass
+        parts.append((count, newest, total))
+        return tuple(parts)
