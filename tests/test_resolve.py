@@ -193,3 +193,20 @@ def test_resolve_runs_headless(cl: Path) -> None:
         "sys.exit(r if 'textual' not in sys.modules else 99)"
     )
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_move_decides_the_phase_group(caseload_dir: Path) -> None:
+    data = record(
+        conflicts={
+            "phase": {"ours": "job_search", "theirs": "plan"},
+            "phase_since": {"ours": D(2026, 10, 2), "theirs": D(2026, 10, 5)},
+            "disclosure": {"ours": "no", "theirs": "yes"},
+        }
+    )
+    storage.atomic_write(caseload_dir / "participants" / "P-0001.toml", storage.dumps(data))
+    git(caseload_dir, "add", "-A")
+    git(caseload_dir, "commit", "-qm", "P-0001: after a sync")
+    assert ipstui(caseload_dir, "move", "P-0001", "follow_up") == 0
+    out = current(caseload_dir)
+    assert (out["phase"], out["phase_since"]) == ("follow_up", D(2026, 11, 16))
+    assert list(out["conflicts"]) == ["disclosure"]

@@ -121,6 +121,8 @@ def move(
 ) -> SaveResult:
     """Move to `phase` (sets phase_since); closing needs one of CLOSURE_REASONS. With
     `from_phase`, refused unless the participant is still in it (the board's `]`/`[`)."""
+    from ipstui.core.resolve import settle_assigned
+
     _enum(phase, PHASES, "phase")
     if phase == "closed":
         if not reason:
@@ -141,6 +143,8 @@ def move(
             data.pop("suspension", None)
         else:
             data.pop("closure", None)
+        # A move writes phase, phase_since and closure: it decides their conflicts.
+        settle_assigned(data, ("phase", "phase_since", "closure"))
 
     return _update(cl, pid, change)
 

@@ -11,8 +11,10 @@
 - The decision is applied under the save lock to the record as it is on disk (the save
   transaction of SPEC §5), like every other edit.
 - **An ordinary edit of a conflicted field settles it too.** Setting the field (`ipstui
-  set ID FIELD=V`) is a decision on it: `settle_assigned` drops the records of the
-  fields an edit assigns, so `validate` no longer warns about them.
+  set ID FIELD=V`) is a decision on it, and so is a move (`ipstui move`, `]`/`[` on the
+  board) for phase, phase_since and closure: `settle_assigned` drops the records of
+  the fields an edit writes, so `validate` no longer warns about them. Other edits
+  (a contact, a job, the whole participant form) leave the records alone.
 
 The commit message follows SPEC §5 (`P-0001: resolve disclosure; set disclosure`), with
 sensitive values left out as for any other edit.
