@@ -3,9 +3,9 @@
 Each side can be valid on its own and the merge still broken: one side removes team
 member `sofia` while the other assigns a new participant to her; each side adds a file
 whose id differs from the other's only in case. So after its merge commit, sync loads the
-merged caseload with the ordinary loader (the same validation as `ipstui validate`,
-every file against the schema, the semantic rules and the team) and adds the rules that
-span files (ids equal ignoring case).
+merged caseload with the ordinary loaders of participants and employers (the same
+validation as `ipstui validate`, every file against the schema, the semantic rules and
+the team) and adds the rules that span files (ids equal ignoring case).
 
 Only problems the merge **introduced** stop a push: a problem that either side already
 had is that side's, not the merge's, and must not block every later sync. A problem of
@@ -112,11 +112,13 @@ def _messages_on_side(
 def introduced_problems(root: Path, ours: str, theirs: str) -> list[Breakage]:
     """Errors of the merged caseload in the work tree (HEAD, the merge of `ours` and
     `theirs`) that neither side had; [] when the merge broke nothing."""
+    from ipstui.core.employers import load as load_employers
     from ipstui.core.loader import load
 
     cl = load(root)
+    register = load_employers(root, cl.settings.team)
     merged = _tree(root, "HEAD")
-    problems = errors_only(cl.problems)
+    problems = errors_only([*cl.problems, *register.problems])
     if CASELOAD_FILE in merged and not any(p.path == CASELOAD_FILE for p in problems):
         raw = _blob_bytes(root, merged[CASELOAD_FILE])
         try:
@@ -132,7 +134,7 @@ def introduced_problems(root: Path, ours: str, theirs: str) -> list[Breakage]:
         if (p.path, p.message) in seen:
             continue
         seen.add((p.path, p.message))
-        rule = "team" if p.message.startswith("unknown specialist") else "file"
+        rule = "team" if "unknown specialist" in p.message else "file"
         old = False
         for i, side in enumerate(sides):
             same_inputs = side.get(p.path) == merged.get(p.path) and (
@@ -163,8 +165,8 @@ def introduced_problems(root: Path, ours: str, theirs: str) -> list[Breakage]:
 
 _WHAT_TO_DO = {
     "team": (
-        "assign {ids} to a current team member (`ipstui set ID specialist=KEY`) or put the "
-        "member back in caseload.toml, then sync again"
+        "assign {ids} to a current team member (`ipstui set ID specialist=KEY`; an "
+        "employer contact's `by`) or put the member back in caseload.toml, then sync again"
     ),
     "id_case": "give {ids} ids that differ in more than case, commit, and sync again",
     "file": "fix {ids} on your side (`ipstui validate` shows where), commit, and sync again",
