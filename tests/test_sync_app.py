@@ -1,5 +1,5 @@
-"""The app's sync action goes through the same sync: it says which id moved where and
-shows both people afterwards (Pilot, real git)."""
+"""The app's sync action goes through the same sync: it says which id moved where (its
+notification) and shows both people afterwards (Pilot, real git)."""
 
 from __future__ import annotations
 
@@ -36,6 +36,14 @@ async def test_app_sync_renumbers_and_says_so(tmp_path: Path, monkeypatch: pytes
     sync(b)
     assert new(a, "Carl C.") == "P-0002"
     app = IpsApp(a, today=TODAY, watch_disk=False)
+    said: list[str] = []
+    notify = app.notify
+
+    def heard(message: str, **kwargs: object) -> None:
+        said.append(str(message))
+        notify(message, **kwargs)  # type: ignore[arg-type]
+
+    app.notify = heard  # type: ignore[method-assign]
     async with app.run_test(size=(140, 44)) as pilot:
         for _ in range(200):
             await pilot.pause(0.02)
@@ -44,11 +52,11 @@ async def test_app_sync_renumbers_and_says_so(tmp_path: Path, monkeypatch: pytes
         await pilot.press("s")
         for _ in range(500):
             await pilot.pause(0.02)
-            said = getattr(app.screen, "_sync", "")
             cl = app.caseload
-            if said and cl is not None and "P-0003" in cl.participants:
+            if cl is not None and "P-0003" in cl.participants:
                 break
-        assert "your P-0002 is now P-0003 (P-0002 was taken on the remote)" in said
+        words = "your P-0002 is now P-0003 (P-0002 was taken on the remote)"
+        assert any(words in m for m in said), said
         names = {pid: p.name for pid, p in app.caseload.participants.items()}
         assert names["P-0002"] == "Bea B." and names["P-0003"] == "Carl C."
     assert head(a) == run(b, "ls-remote", "origin", "refs/heads/main").stdout.split()[0]
