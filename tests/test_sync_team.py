@@ -126,6 +126,8 @@ def test_add_add_keeps_both_people_on_every_clone(team: list[Path]) -> None:
     # Carl's history follows the file across the renumbering.
     log = cli(a, "log", "P-0003")
     assert "contacts" in log
+    # Every commit since a's start keeps the convention, the renumbering included.
+    assert main(["-C", str(a), "audit", "--check", "--since", before]) == 0
 
 
 def test_three_clones_each_add_the_same_next_id(team: list[Path]) -> None:
@@ -569,3 +571,38 @@ def test_renumbering_refused_by_a_commit_hook_leaves_everything_as_it_was(
     assert exact_state(b) == start
     hook.unlink()
     assert [(r.old, r.new) for r in sync(b).renumbered] == [("P-0002", "P-0003")]
+
+
+@pytest.mark.parametrize(
+    ("change_name", "subject", "want"),
+    [
+        (False, "P-0001 -> P-0009: renumbered, id taken on the remote", None),
+        (True, "P-0001 -> P-0009: renumbered, id taken on the remote", "changes more than the id"),
+        (False, "P-0009: renumbered", "subject is not `P-0001 -> P-0009: renumbered"),
+    ],
+)
+def test_audit_check_knows_a_renumbering(
+    team: list[Path],
+    capsys: pytest.CaptureFixture[str],
+    change_name: bool,
+    subject: str,
+    want: str | None,
+) -> None:
+    a, _, _ = team
+    start = head(a)
+    data = read_participant(a)
+    data["id"] = "P-0009"
+    if change_name:
+        data["name"] = "Someone Else"
+    run(a, "rm", "-q", "participants/P-0001.toml")
+    (a / "participants").mkdir(exist_ok=True)
+    (a / "participants" / "P-0009.toml").write_text(storage.dumps(data))
+    run(a, "add", "-A")
+    msg = f"{subject}\n\nid: P-0001 -> P-0009\n\nParticipant: P-0009\nChanged: id\nRenumbered-from: P-0001\n"
+    run(a, "commit", "-q", "-m", msg)
+    code = main(["-C", str(a), "audit", "--check", "--since", start])
+    out = capsys.readouterr().out
+    if want is None:
+        assert code == 0, out
+    else:
+        assert code == 1 and want in out
