@@ -194,6 +194,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CaseloadError, GitError, ValueError) as exc:
         print(f"ipstui: error: {exc}", file=sys.stderr)
         return EXIT_FAIL
+    except OSError as exc:  # anything the commands did not turn into their own words
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"ipstui: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAIL
     except KeyboardInterrupt:
         return 130
 
@@ -351,6 +355,7 @@ def _edit(args: argparse.Namespace, caseload: str | None, today: date) -> int:
         assert res.participant is not None
         print(res.participant.id)
         print(f"committed {res.commit[:7]}: {res.subject}", file=sys.stderr)
+        _warn(res.warnings)
         return EXIT_OK
     pid = args.id
     if cmd == "move":
@@ -379,7 +384,13 @@ def _edit(args: argparse.Namespace, caseload: str | None, today: date) -> int:
     else:  # pragma: no cover - argparse restricts commands
         raise CaseloadError(f"unknown command {cmd}")
     print(f"committed {res.commit[:7]}: {res.subject}")
+    _warn(res.warnings)
     return EXIT_OK
+
+
+def _warn(warnings: Sequence[str]) -> None:
+    for line in warnings:
+        print(f"ipstui: warning: {line}", file=sys.stderr)
 
 
 if __name__ == "__main__":
