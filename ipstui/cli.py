@@ -202,6 +202,31 @@ def build_parser() -> argparse.ArgumentParser:
                    help="see the fields below")
 
     s = command(
+        "resolve",
+        "settle a field a sync left in conflict (one commit)",
+        description="Settle a field that a sync left in conflict ([conflicts] in the file): "
+        "keep ours, take theirs, or put a new value; one commit.",
+    )
+    s.add_argument("id", metavar="ID", help="participant (or employer) id")
+    s.add_argument("field", metavar="FIELD", help="the field in conflict, e.g. disclosure")
+    side = s.add_mutually_exclusive_group(required=True)
+    side.add_argument(
+        "--ours",
+        dest="side",
+        action="store_const",
+        const="ours",
+        help="keep the value in the field",
+    )
+    side.add_argument(
+        "--theirs",
+        dest="side",
+        action="store_const",
+        const="theirs",
+        help="take the other side's value",
+    )
+    side.add_argument("--value", metavar="V", help="put V in the field")
+
+    s = command(
         "audit",
         "changes across the caseload for a reviewer",
         description="Every field-level change across the caseload — when, who, participant, "
@@ -466,6 +491,8 @@ def _edit(args: argparse.Namespace, caseload: str | None, today: date) -> int:
                 raise CaseloadError(f"{item!r} is not FIELD=VALUE")
             pairs[field.strip()] = value
         res = svc.set_fields(None, pid, pairs, today=today)
+    elif cmd == "resolve":
+        res = svc.resolve(None, pid, args.field, side=args.side, value=args.value)
     else:  # pragma: no cover - argparse restricts commands
         raise CaseloadError(f"unknown command {cmd}")
     print(f"committed {res.commit[:7]}: {res.subject}")
