@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import shutil
 import tempfile
 import time
@@ -35,6 +36,8 @@ from ipstui.core.sync import SyncError, driver_command, status, sync
 from ipstui.core.validate import errors_only, participant_content_problems
 
 D = date
+EXAMPLES = int(os.environ.get("IPSTUI_PROPERTY_EXAMPLES", "20"))
+"""Scenarios of the random property test (CI's long run sets more)."""
 
 
 @pytest.fixture
@@ -442,6 +445,7 @@ def test_missing_identity_for_a_merge_is_refused_cleanly(
 # ------------------------------------------------------------------ property test
 
 
+@pytest.mark.slow  # ~1 min alone: outside the README's command, run by .ci/run (-m slow)
 def test_random_concurrent_edits_lose_nothing(
     env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -460,7 +464,7 @@ def test_random_concurrent_edits_lose_nothing(
         run(template / name, "config", "user.email", f"{name}@example.org")
 
     @settings(
-        max_examples=40,
+        max_examples=EXAMPLES,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow],
         database=None,
@@ -508,4 +512,4 @@ def test_random_concurrent_edits_lose_nothing(
             f"{stats['conflict records']} conflict records; "
             + ", ".join(f"{k}: {v}" for k, v in sorted(stats.items()) if k.startswith("status"))
         )
-    assert stats["scenarios"] >= 40
+    assert stats["scenarios"] >= EXAMPLES
