@@ -9,8 +9,6 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from ipstui.core.service import CaseloadError, GitError, ValidationFailed
-
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
@@ -111,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Imported after parsing: `--help` and usage errors never load the core (start-up cost).
+    from ipstui.core.service import CaseloadError, GitError, ValidationFailed
+
     today: date = getattr(args, "today", None) or date.today()
     caseload = getattr(args, "caseload", None)
     try:
@@ -260,11 +261,13 @@ def _edit(args: argparse.Namespace, caseload: str | None, today: date) -> int:
         for item in args.assignments:
             field, eq, value = item.partition("=")
             if not eq or not field:
+                from ipstui.core.service import CaseloadError
+
                 raise CaseloadError(f"{item!r} is not FIELD=VALUE")
             pairs[field.strip()] = value
         res = svc.set_fields(None, pid, pairs, today=today)
     else:  # pragma: no cover - argparse restricts commands
-        raise CaseloadError(f"unknown command {cmd}")
+        raise ValueError(f"unknown command {cmd}")
     print(f"committed {res.commit[:7]}: {res.subject}")
     return EXIT_OK
 

