@@ -202,8 +202,11 @@ def _due(caseload: str | None, today: date, specialist: str | None, as_json: boo
     svc = _service(caseload)
     items = svc.agenda(svc.load(), today, specialist)
     if as_json:
-        # One object per line: readable, and the C encoder (indent= falls back to Python).
-        sys.stdout.write("[\n" + ",\n".join(json.dumps(d.to_json()) for d in items) + "\n]\n")
+        # One object per line: readable, and one call of the C encoder (indent= falls back
+        # to Python). '}, {"' cannot occur inside a JSON string (its quote is escaped), so
+        # it is exactly the boundary between two objects.
+        text = json.dumps([d.to_json() for d in items])[1:-1].replace('}, {"', '},\n{"')
+        sys.stdout.write("[\n" + text + "\n]\n")
         return EXIT_OK
     marks = {"overdue": "!", "due_soon": "*", "upcoming": " "}
     lines = []

@@ -80,12 +80,53 @@ def _raw_from_entry(dl: tuple | None) -> tuple | None:
     return tuple((r, date.fromordinal(d), ref, what) for r, d, ref, what in dl)
 
 
-def _git_files(root: Path, prefix: str) -> tuple[dict[str, str | None], set[str]]:
+_LS_FILES = ("ls-files", "-s", "-z", "--full-name", "--", PARTICIPANTS_DIR)
+_STATUS = (
+    "status",
+    "--porcelain=v1",
+    "-z",
+    "--untracked-files=all",
+    "--no-renames",
+    "--",
+    PARTICIPANTS_DIR,
+)
+
+
+def _start_git(root: Path, args: tuple[str, ...]) -> subprocess.Popen | None:
+    """Start one read-only git query without waiting for it (None when git is missing)."""
+    try:
+        return subprocess.Popen(
+            ["git", "-C", str(root), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=gitio.env(),
+        )
+    except OSError:
+        return None
+
+
+def _finish_git(root: Path, proc: subprocess.Popen | None, args: tuple[str, ...]) -> str:
+    """The output of a query `_start_git` started; GitError when it failed, as `gitio.git`."""
+    if proc is None:
+        return gitio.git(root, *args).stdout  # raises git's own error
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        text = err.decode("utf-8", "replace")
+        raise gitio.GitError(gitio._last_lines(text) or f"git {args[0]} failed", text)
+    return out.decode("utf-8", "replace")
+
+
+def _git_files(
+    root: Path, prefix: str, started: tuple | None = None
+) -> tuple[dict[str, str | None], set[str]]:
     """rel path -> blob id for files git knows clean (None when it must be read), and the dirty set.
 
     Paths come back relative to the repository's top; `prefix` is where the caseload sits
-    inside it (empty when the caseload is the repository itself)."""
-    ls = gitio.git(root, "ls-files", "-s", "-z", "--full-name", "--", PARTICIPANTS_DIR).stdout
+    inside it (empty when the caseload is the repository itself). `started`: the two
+    queries already running (`_start_git` of `_LS_FILES` and `_STATUS`), so that they
+    run side by side with each other and with `gitio.repo_info`."""
+    ls_proc, st_proc = started if started is not None else (None, None)
+    ls = _finish_git(root, ls_proc, _LS_FILES)
     files: dict[str, str | None] = {}
     for rec in ls.split("\0"):
         if not rec:
@@ -97,16 +138,7 @@ def _git_files(root: Path, prefix: str) -> tuple[dict[str, str | None], set[str]
             files[rel] = parts[1]
         else:
             files[rel] = None  # unmerged entry: read what is on disk
-    st = gitio.git(
-        root,
-        "status",
-        "--porcelain=v1",
-        "-z",
-        "--untracked-files=all",
-        "--no-renames",
-        "--",
-        PARTICIPANTS_DIR,
-    ).stdout
+    st = _finish_git(root, st_proc, _STATUS)
     dirty: set[str] = set()
     for rec in st.split("\0"):
         if len(rec) < 4:
@@ -225,12 +257,22 @@ def load(
     progress: Callable[[int, int], None] | None = None,
 ) -> Caseload:
     t0 = time.perf_counter()
-    settings, sdata, problems = read_settings(root)
-    repo = gitio.repo_info(root)
+    # The two file queries start before git is asked where the repository is: the three
+    # processes run side by side (outside a repository the two fail and are ignored).
+    repo: gitio.RepoInfo | None = None
+    started = (_start_git(root, _LS_FILES), _start_git(root, _STATUS))
+    try:
+        settings, sdata, problems = read_settings(root)
+        repo = gitio.repo_info(root)
+    finally:
+        if not (sys.exc_info()[0] is None and repo is not None):
+            for proc in started:
+                if proc is not None:
+                    proc.communicate()
     is_git = repo is not None
     cache_path: Path | None = None
     if repo is not None:
-        files, dirty = _git_files(root, repo.prefix)
+        files, dirty = _git_files(root, repo.prefix, started)
         cache_path = repo.git_dir / CACHE_NAME
     else:
         files, dirty = _scan_files(root), set()
