@@ -32,11 +32,12 @@ from ipstui.core.rules import raw_deadlines, rules_signature
 from ipstui.core.validate import errors_only, participant_team_problems
 
 CACHE_NAME = "ipstui-load-cache.marshal"
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 PARALLEL_MIN = 1500
 MAX_WORKERS = 4
 
-Entry = tuple  # (summary | None, problems, raw deadlines with ordinal dates | None)
+Entry = tuple
+"""(summary | None, problems, raw deadlines with ordinal dates | None, report facts | None)"""
 
 
 def _cache_tag(settings: Settings) -> str:
@@ -67,11 +68,13 @@ def _entry(raw: bytes, rel: str, settings: Settings) -> Entry:
     """Parse and validate one file's bytes into its cache entry."""
     parsed = parse_participant(raw, rel)
     if parsed.data is None:
-        return (None, parsed.problems, None)
+        return (None, parsed.problems, None, None)
+    from ipstui.core.report import facts_row  # only when parsing: not on the cached path
+
     dl = tuple(
         (r, d.toordinal(), ref, what) for r, d, ref, what in raw_deadlines(parsed.data, settings)
     )
-    return (summarize(parsed.data), parsed.problems, dl)
+    return (summarize(parsed.data), parsed.problems, dl, facts_row(parsed.data))
 
 
 def _raw_from_entry(dl: tuple | None) -> tuple | None:
@@ -316,7 +319,7 @@ def load(
 
     team = settings.team
     participants: dict[str, Participant] = {}
-    for rel, (blob, (summary, probs_raw, dl)) in results.items():
+    for rel, (blob, (summary, probs_raw, dl, facts)) in results.items():
         probs = [Problem(rel, ln, col, msg, sev) for ln, col, msg, sev in probs_raw]
         if summary is not None and summary[1] not in team:
             text = (root / rel).read_text("utf-8", "replace")
@@ -326,7 +329,7 @@ def load(
         if summary is None or (probs and errors_only(probs)) or not is_valid_id(stem):
             continue
         participants[stem] = Participant(
-            stem, None, rel, blob, summary=summary, root=root, raw=_raw_from_entry(dl)
+            stem, None, rel, blob, summary=summary, root=root, raw=_raw_from_entry(dl), facts=facts
         )
 
     if cache_path is not None and (parsed or len(cache) != len(results)):

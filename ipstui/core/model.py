@@ -164,7 +164,7 @@ class Participant:
     from its file the first time `data` is asked for (opening it, a report, an edit).
     Treat it as immutable: edits build a new record and a new Participant."""
 
-    __slots__ = ("id", "rel_path", "blob", "_data", "_summary", "_root", "raw")
+    __slots__ = ("id", "rel_path", "blob", "_data", "_summary", "_root", "raw", "facts")
 
     def __init__(
         self,
@@ -176,6 +176,7 @@ class Participant:
         summary: Summary | None = None,
         root: Path | None = None,
         raw: tuple | None = None,
+        facts: tuple | None = None,
     ) -> None:
         if data is None and (summary is None or root is None):
             raise ValueError(
@@ -190,6 +191,9 @@ class Participant:
         self._root = root
         self.raw = raw
         """Deadlines as `rules.raw_deadlines` gives them, cached with the summary (or None)."""
+        self.facts = facts
+        """What reports read of the record (`report.facts_row`), cached with the summary
+        (or None: then reports read `data`)."""
 
     def __repr__(self) -> str:
         return f"Participant({self.id!r}, blob={self.blob[:7]})"

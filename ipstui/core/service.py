@@ -306,10 +306,10 @@ class CaseloadService:
 
     def report(self, snapshot: Caseload, *, quarter: str | None, today: date, fmt: str) -> str:
         """The outcome report as text (SPEC §8); ValueError for a bad quarter or format."""
-        from ipstui.core.report import render
+        from ipstui.core.report import prepare_loaded, render
 
-        data = [p.data for p in snapshot.participants.values()]
-        return render(data, snapshot.settings, quarter=quarter, today=today, fmt=fmt)
+        facts = prepare_loaded(snapshot.participants.values())  # from the load cache
+        return render(facts, snapshot.settings, quarter=quarter, today=today, fmt=fmt)
 
     def report_records(self, snapshot: Caseload) -> list[dict[str, Any]]:
         """Every participant's full record, for the Reports screen (reads the files of a
