@@ -97,10 +97,21 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--on", type=_date_arg, metavar="DATE", help="default: today")
     s.add_argument("--by", metavar="KEY", help="specialist key")
     s.add_argument("--note", default="")
+    s.add_argument("--employer", metavar="ID", help="kind employer: the employer met (E-0003)")
+    s.add_argument(
+        "--face-to-face",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="kind employer: met in person (default); --no-face-to-face for a call",
+    )
 
     s = sub.add_parser("set", parents=[common], help="set scalar fields: FIELD=VALUE ...")
     s.add_argument("id")
     s.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
+
+    from ipstui.cli_fidelity import add_parsers
+
+    add_parsers(sub, common, _date_arg)
 
     s = sub.add_parser("merge-driver", help=argparse.SUPPRESS)
     s.add_argument("files", nargs=4)
@@ -178,6 +189,10 @@ def _dispatch(
         text = svc.report(svc.load(), quarter=args.quarter, today=today, fmt=args.format)
         sys.stdout.write(text)
         return EXIT_OK
+    if cmd in ("fidelity", "employer"):
+        from ipstui.cli_fidelity import run
+
+        return run(args, _service(caseload), today)
     if cmd == "sync":
         result = _service(caseload).sync(progress=lambda m: print(m, file=sys.stderr))
         print(result.message)
@@ -186,14 +201,21 @@ def _dispatch(
 
 
 def _validate(caseload: str | None) -> int:
-    cl = _load(caseload)
+    svc = _service(caseload)
+    cl = svc.load()
+    reg = svc.employers(cl)
+    problems = svc.problems(cl, reg)
     errors = 0
-    for problem in sorted(cl.problems, key=lambda p: (p.path, p.line, p.col)):
+    for problem in sorted(problems, key=lambda p: (p.path, p.line, p.col)):
         print(problem)
         errors += problem.severity == "error"
-    warnings = len(cl.problems) - errors
+    warnings = len(problems) - errors
     n = cl.stats.get("files", 0)
     summary = f"{n} participant files checked: {errors} error(s), {warnings} warning(s)"
+    if reg.known_ids:
+        summary = f"{n} participant and {len(reg.known_ids)} employer files checked: " + (
+            f"{errors} error(s), {warnings} warning(s)"
+        )
     print(summary, file=sys.stderr)
     return EXIT_FAIL if errors else EXIT_OK
 
@@ -257,7 +279,14 @@ def _edit(args: argparse.Namespace, caseload: str | None, today: date) -> int:
         res = svc.move(None, pid, args.phase, today=today, reason=args.reason)
     elif cmd == "contact":
         res = svc.add_contact(
-            None, pid, kind=args.kind, on=args.on or today, by=args.by, note=args.note
+            None,
+            pid,
+            kind=args.kind,
+            on=args.on or today,
+            by=args.by,
+            note=args.note,
+            employer_id=args.employer,
+            face_to_face=args.face_to_face,
         )
     elif cmd == "set":
         pairs: dict[str, str] = {}

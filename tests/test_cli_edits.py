@@ -183,7 +183,9 @@ def test_init_creates_a_committed_caseload(tmp_path: Path, run: Run) -> None:
         "caseload.toml",
         "participants/.gitkeep",
     ]
-    assert (target / ".gitattributes").read_text() == "participants/*.toml merge=ipstui\n"
+    assert (target / ".gitattributes").read_text() == (
+        "participants/*.toml merge=ipstui\nemployers/*.toml merge=ipstui\n"
+    )
     assert git(target, "config", "--get", "merge.ipstui.driver").strip()
     settings = storage.read_file(target / "caseload.toml")[0]
     assert settings["name"] == "Team X" and "anna" in settings["team"]

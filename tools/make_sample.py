@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from ipstui.core import employers as employers_mod  # noqa: E402
+from ipstui.core import fidelity  # noqa: E402
 from ipstui.core.model import (  # noqa: E402
     BOARD_PHASES,
     PHASES,
@@ -38,6 +40,7 @@ from ipstui.core.model import (  # noqa: E402
     TOP_KEYS,
     Settings,
 )
+from ipstui.core.report import quarter_of  # noqa: E402
 from ipstui.core.rules import deadlines  # noqa: E402
 from ipstui.core.storage import dumps, dumps_plain  # noqa: E402
 
@@ -46,10 +49,10 @@ SEED = 20261116
 STATES = ("overdue", "due_soon", "upcoming")
 
 TEAM: dict[str, dict[str, Any]] = {
-    "anna": {"name": "Anna Bianchi", "email": "anna@example.org"},
-    "mette": {"name": "Mette Kjærgaard", "email": "mette@example.org"},
-    "lars": {"name": "Lars Lindqvist", "email": "lars@example.org"},
-    "sofia": {"name": "Sofia Conti", "email": "sofia@example.org", "max_caseload": 10},
+    "anna": {"name": "Anna Bianchi", "email": "anna@example.org", "fte": 1.0},
+    "mette": {"name": "Mette Kjærgaard", "email": "mette@example.org", "fte": 0.8},
+    "lars": {"name": "Lars Lindqvist", "email": "lars@example.org", "fte": 1.0},
+    "sofia": {"name": "Sofia Conti", "email": "sofia@example.org", "max_caseload": 10, "fte": 0.5},
 }
 
 CASELOAD: dict[str, Any] = {
@@ -1213,11 +1216,201 @@ def roster(rng: random.Random) -> list[Story]:
     return out
 
 
+# ---------------------------------------------------------------- employers (SPEC §11)
+
+EMPLOYER_SEED = SEED + 11
+"""A separate random stream: the employer register never changes the participants' data."""
+LOG_FROM = d("2026-05-18")
+"""The employer log's general job-development contacts start here (about six months)."""
+# name -> (sector, contact person: a role, never a private person)
+REGISTER: dict[str, tuple[str, str]] = {
+    "Biblioteca Lame": ("public library", "head librarian"),
+    "Caffè Arcoveggio": ("café", "owner"),
+    "Cooperativa sociale Il Ponte": ("social cooperative", "workshop coordinator"),
+    "Farmacia San Donato": ("pharmacy", "pharmacist in charge"),
+    "Ferramenta Corticella": ("hardware shop", "shop manager"),
+    "Forno Navile": ("bakery", "head baker"),
+    "Hotel Porta Nord": ("hotel", "housekeeping lead"),
+    "Lavanderia Bolognina": ("laundry", "owner"),
+    "Libreria Mascarella": ("bookshop", "shop manager"),
+    "Logistica Emilia Nord": ("logistics", "warehouse supervisor"),
+    "Magazzini Corticella": ("logistics", "HR officer"),
+    "Mensa Universitaria Nord": ("catering", "kitchen manager"),
+    "Officina Ciclo Nord": ("bicycle repair", "workshop owner"),
+    "Pulizie Reno": ("cleaning services", "area supervisor"),
+    "Supermercato Lame": ("retail", "store manager"),
+    "Tipografia Navile": ("printing", "production manager"),
+    "Trattoria Il Portico": ("restaurant", "chef"),
+    "Vivaio dei Colli": ("garden centre", "nursery manager"),
+}
+# job title -> ISCO-08 unit group (4 digits; SPEC §10, core/isco08.py)
+JOB_TYPES: dict[str, str] = {
+    "Library assistant": "4411",
+    "Barista": "5132",
+    "Packaging (traineeship)": "9321",
+    "Workshop assistant (traineeship)": "9329",
+    "Stock clerk": "4321",
+    "Baker's assistant": "7512",
+    "Kitchen assistant": "9412",
+    "Breakfast assistant": "5131",
+    "Housekeeping": "9112",
+    "Receptionist": "4224",
+    "Laundry assistant": "9121",
+    "Bookshop assistant": "5223",
+    "Stock assistant": "4321",
+    "Warehouse operative": "9333",
+    "Picker": "9321",
+    "Bike mechanic assistant": "7234",
+    "Cleaner": "9112",
+    "Office cleaner": "9112",
+    "Cashier": "5230",
+    "Shelf stocker": "9334",
+    "Print shop assistant": "7322",
+    "Cook's assistant": "9412",
+    "Dishwasher": "9412",
+    "Gardener's assistant": "9214",
+    "Greenhouse worker": "9214",
+}
+# Face-to-face general job-development visits a week, per specialist (the log only; their
+# participants' employer contacts come on top). Sofia works half time.
+LOG_RATE = {"anna": 3.2, "mette": 2.4, "lars": 3.8, "sofia": 1.4}
+EMPLOYER_LOG_NOTES = {
+    "job_development": [
+        "Introduced IPS; asked what they look for in new staff.",
+        "Asked about their seasonal hiring.",
+        "Toured the shop floor; they need help with early deliveries.",
+        "Talked about part-time shifts that could suit our participants.",
+        "Manager asked for candidates for the spring season.",
+        "Second visit: they will call when a vacancy opens.",
+    ],
+    "placement": [
+        "Agreed the first week's tasks for the new starter.",
+        "Discussed a trial day for one of our participants.",
+    ],
+    "follow_along": [
+        "Checked in with the supervisor; the placement goes well.",
+        "Talked about adjusting the rota after the summer.",
+    ],
+    "other": ["Thanked them for hosting the open day."],
+}
+OLD_JOB_WITHOUT_ID = ("Vivaio dei Colli", d("2024-06-03"))
+"""A job written before the register existed: matched to it by name, not by id."""
+
+
+def add_employers(
+    participants: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The employer register: every employer the jobs name, and one prospect, each with a
+    log of general job-development contacts by every specialist since LOG_FROM. Jobs get
+    `employer_id` and an ISCO-08 `job_type`; participant employer contacts that name a
+    registered employer (in the note, or as the employer of a job they support) get its
+    `employer_id`, and a few are phone calls (`face_to_face = false`). A few visits are
+    logged both in the participant's file and in the employer's log, as teams do: the
+    fidelity item V6 counts them once."""
+    rng = random.Random(EMPLOYER_SEED)
+    ids = {name: f"E-{n:04d}" for n, name in enumerate(sorted(REGISTER), start=1)}
+    logs: dict[str, list[dict[str, Any]]] = {name: [] for name in REGISTER}
+    mirrored = 0
+    for p in participants:
+        for job in p.get("jobs", []):
+            job["job_type"] = JOB_TYPES[job["title"]]
+            if (job["employer"], job["start"]) != OLD_JOB_WITHOUT_ID:
+                job["employer_id"] = ids[job["employer"]]
+        p["jobs"] = [_ordered(j, "jobs") for j in p.get("jobs", [])]
+        for c in p.get("contacts", []):
+            if c["kind"] != "employer":
+                continue
+            name = next((n for n in REGISTER if c.get("note", "").startswith(n)), None)
+            if name is None:
+                name = next(
+                    (j["employer"] for j in p.get("jobs", []) if j["start"] <= c["on"]), None
+                )
+            if name is not None:
+                c["employer_id"] = ids[name]
+            if rng.random() < 0.12:
+                c["face_to_face"] = False
+            elif (
+                name is not None
+                and mirrored < 3
+                and c["on"] > AS_OF - timedelta(days=28)
+                and c["by"] == p["specialist"]
+            ):
+                mirrored += 1
+                logs[name].append(
+                    {
+                        "on": c["on"],
+                        "by": c["by"],
+                        "face_to_face": True,
+                        "purpose": "placement",
+                        "note": "Visit about a participant; also written in the participant's file.",
+                    }
+                )
+        if p.get("contacts"):
+            p["contacts"] = [_ordered(c, "contacts") for c in p["contacts"]]
+    names = sorted(REGISTER)
+    day = LOG_FROM
+    while day <= AS_OF:
+        if day.weekday() < 5:
+            for spec, rate in LOG_RATE.items():
+                if rng.random() >= rate / 5 * 1.15:  # some visits are calls: see below
+                    continue
+                name = rng.choice(names)
+                purpose = rng.choices(
+                    ("job_development", "placement", "follow_along", "other"), (80, 8, 9, 3)
+                )[0]
+                entry: dict[str, Any] = {
+                    "on": day,
+                    "by": spec,
+                    "face_to_face": rng.random() >= 0.13,
+                    "purpose": purpose,
+                }
+                if rng.random() < 0.7:
+                    entry["note"] = rng.choice(EMPLOYER_LOG_NOTES[purpose])
+                logs[name].append(entry)
+        day += timedelta(days=1)
+    register = []
+    for name in names:
+        sector, person = REGISTER[name]
+        data: dict[str, Any] = {
+            "schema": 1,
+            "id": ids[name],
+            "name": name,
+            "sector": sector,
+            "contact_person": person,
+            "notes": "",
+        }
+        if logs[name]:
+            data["contacts"] = sorted(logs[name], key=lambda c: c["on"])
+        register.append(data)
+    return register
+
+
+def fidelity_check(
+    caseload: dict[str, Any], participants: list[dict[str, Any]], register: list[dict[str, Any]]
+) -> tuple[fidelity.Review, list[str]]:
+    """The review at AS_OF; problems unless every item has a value and one scores below 5."""
+    settings = Settings.from_dict(caseload)
+    review = fidelity.compute(
+        participants,
+        register,
+        fidelity.settings_from(settings, caseload),
+        quarter_of(AS_OF),
+        AS_OF,
+    )
+    problems = [
+        f"fidelity {i.id} has no value" for i in review.items + review.evidence if i.value is None
+    ]
+    if all(i.score == 5 for i in review.items):
+        problems.append("every fidelity item scores 5: not a realistic team")
+    return review, problems
+
+
 # ---------------------------------------------------------------- building
 
 
-def build() -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, str]]:
-    """The caseload settings, every participant's data (id order) and story key -> id."""
+def build() -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, str], list[dict[str, Any]]]:
+    """The caseload settings, every participant's data (id order), story key -> id and
+    the employer register (id order)."""
     rng = random.Random(SEED)
     stories = roster(rng)
     stories.sort(key=lambda s: (s.referred, s.key))
@@ -1232,7 +1425,8 @@ def build() -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, str]]:
         participants.append(story.build(pid, names[n - 1]))
     # A team extension key, to show that x_ keys are kept.
     participants[-1]["x_csm_unit"] = "CSM Navile"
-    return CASELOAD, participants, keys
+    register = add_employers(participants)
+    return CASELOAD, participants, keys, register
 
 
 def check(caseload: dict[str, Any], participants: list[dict[str, Any]]) -> list[str]:
@@ -1282,11 +1476,17 @@ def coverage(
     return out
 
 
-def render(caseload: dict[str, Any], participants: list[dict[str, Any]]) -> dict[str, str]:
+def render(
+    caseload: dict[str, Any],
+    participants: list[dict[str, Any]],
+    register: Sequence[dict[str, Any]] = (),
+) -> dict[str, str]:
     """Relative path -> file text."""
     files = {"caseload.toml": dumps_plain(caseload)}
     for p in participants:
         files[f"participants/{p['id']}.toml"] = dumps(p)
+    for e in register:
+        files[f"employers/{e['id']}.toml"] = employers_mod.dumps(e)
     return files
 
 
@@ -1297,8 +1497,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--report", action="store_true", help="print deadlines by rule and state")
     args = ap.parse_args(argv)
 
-    caseload, participants, keys = build()
+    caseload, participants, keys, register = build()
     problems = check(caseload, participants)
+    review, fid_problems = fidelity_check(caseload, participants, register)
+    problems += fid_problems
     cov = coverage(caseload, participants)
     missing = [f"{r}/{s}" for (r, s), ids in cov.items() if not ids]
     if missing:
@@ -1332,9 +1534,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 counts[p["specialist"]] = counts.get(p["specialist"], 0) + 1
         print("\nnon-closed per specialist:", counts)
         print("phases:", {ph: sum(p["phase"] == ph for p in participants) for ph in PHASES})
+        print(
+            fidelity.to_table(
+                review, fidelity.settings_from(Settings.from_dict(caseload), caseload)
+            )
+        )
         assert set(BOARD_PHASES) <= {p["phase"] for p in participants}
 
-    files = render(caseload, participants)
+    files = render(caseload, participants, register)
     out: Path = args.out
     if args.check:
         stale = [
@@ -1343,18 +1550,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not (out / rel).is_file() or (out / rel).read_text(encoding="utf-8") != text
         ]
         extra = [
-            f"participants/{f.name}"
-            for f in sorted((out / "participants").glob("*.toml"))
-            if f"participants/{f.name}" not in files
+            f"{folder}/{f.name}"
+            for folder in ("participants", "employers")
+            for f in sorted((out / folder).glob("*.toml"))
+            if f"{folder}/{f.name}" not in files
         ]
         if stale or extra:
             print(f"make_sample: out of date: {', '.join(stale + extra)}", file=sys.stderr)
             return 1
         return 0
-    (out / "participants").mkdir(parents=True, exist_ok=True)
-    for f in (out / "participants").glob("*.toml"):
-        if f"participants/{f.name}" not in files:
-            f.unlink()
+    for folder in ("participants", "employers"):
+        (out / folder).mkdir(parents=True, exist_ok=True)
+        for f in (out / folder).glob("*.toml"):
+            if f"{folder}/{f.name}" not in files:
+                f.unlink()
     for rel, text in files.items():
         (out / rel).write_text(text, encoding="utf-8", newline="\n")
     print(f"make_sample: wrote {len(files)} files to {out}")

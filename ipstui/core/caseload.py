@@ -1,5 +1,6 @@
-"""A caseload snapshot, and the save transaction of SPEC §5: one participant file
-written and committed as one commit, under one lock per caseload.
+"""A caseload snapshot, and the save transaction of SPEC §5: one participant file (or
+one file of another kind of record, such as an employer: `RecordKind`) written and
+committed as one commit, under one lock per caseload.
 
 `ipstui.core.service.CaseloadService` is what the CLI and the app call; this module
 holds the snapshot type, the errors they show and the transaction itself.
@@ -246,19 +247,17 @@ def participant_from(
     return Participant(pid, parsed.data, rel, storage.blob_id(raw)), problems
 
 
-def _read(path: Path, rel: str) -> bytes | None:
+def _read(path: Path, rel: str, noun: str = "participant") -> bytes | None:
     """The file's bytes, None when absent; a folder or unreadable file is a refusal."""
     try:
         return path.read_bytes()
     except FileNotFoundError:
         return None
     except IsADirectoryError:
-        raise EditRefused(
-            f"{rel} is a folder, not a participant file; nothing was written"
-        ) from None
+        raise EditRefused(f"{rel} is a folder, not {_a(noun)} file; nothing was written") from None
     except NotADirectoryError:
         raise EditRefused(
-            f"{Path(rel).parent} is not a folder, so {rel} cannot be a participant file"
+            f"{Path(rel).parent} is not a folder, so {rel} cannot be {_a(noun)} file"
         ) from None
     except OSError as exc:
         raise EditRefused(f"{rel}: cannot read: {exc.strerror or exc}") from None
@@ -289,6 +288,10 @@ def validate_data(cl: Caseload, data: Mapping[str, Any]) -> list[Problem]:
     probs = participant_content_problems(data, rel, text)
     probs += participant_team_problems(data, rel, text, cl.settings.team)
     return errors_only(probs)
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,9 +424,9 @@ def _head_and_blob(root: Path, spec_path: str) -> tuple[str | None, str | None]:
     )
 
 
-def _case_twin(root: Path, pid: str) -> str | None:
-    """An existing participant id equal to `pid` ignoring case, but not equal."""
-    pdir = root / PARTICIPANTS_DIR
+def _case_twin(root: Path, pid: str, folder: str = PARTICIPANTS_DIR) -> str | None:
+    """An existing id in `folder` equal to `pid` ignoring case, but not equal."""
+    pdir = root / folder
     try:
         names = os.listdir(pdir)
     except OSError:
@@ -435,21 +438,77 @@ def _case_twin(root: Path, pid: str) -> str | None:
     return None
 
 
-def _next_free_id(cl: Caseload, prefix: str = "P-") -> str:
-    """The next id after every file in participants/ (read under the lock)."""
-    pdir = cl.root / PARTICIPANTS_DIR
+def _ids_in(root: Path, folder: str) -> frozenset[str]:
+    """The ids of the .toml files in `folder` (read under the lock)."""
     try:
-        names = os.listdir(pdir)
+        names = os.listdir(root / folder)
     except OSError:
         names = []
-    ids = frozenset(n[:-5] for n in names if n.endswith(".toml"))
-    taken = replace(cl, known_ids=cl.known_ids | ids)
-    return taken.next_id(prefix)
+    return frozenset(n[:-5] for n in names if n.endswith(".toml"))
 
 
-Build = Callable[[str, Participant | None], Mapping[str, Any]]
-"""Makes the new record from its id and the participant as it is on disk now (None for
-a new one)."""
+def _next_free_id(cl: Caseload, on_disk: frozenset[str]) -> str:
+    """The next participant id after every file in participants/ and the snapshot."""
+    return replace(cl, known_ids=cl.known_ids | on_disk).next_id("P-")
+
+
+def _read_participant(cl: Caseload, rel: str, raw: bytes) -> tuple[Any, list[Problem]]:
+    return participant_from(cl, rel, raw, parse_participant(raw, rel))
+
+
+def _validate_participant(cl: Caseload, _rel: str, data: Mapping[str, Any]) -> list[Problem]:
+    return validate_data(cl, data)
+
+
+def _participant_message(pid: str, old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> str:
+    return commit_message(pid, old, new)[0]
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """One kind of record the save transaction writes: a file `<folder>/<id>.toml` per
+    record. Participants are `PARTICIPANT`; `ipstui.core.employers.EMPLOYER` is another.
+    Records have `.id`, `.data`, `.rel_path` and `.blob` (see `Participant`)."""
+
+    noun: str
+    """"participant": used in the refusals."""
+    folder: str
+    read: Callable[[Caseload, str, bytes], tuple[Any, list[Problem]]]
+    """(the record, or None when it has errors; every finding) for a file's bytes."""
+    validate: Callable[[Caseload, str, Mapping[str, Any]], list[Problem]]
+    """The errors that writing this data at this path would be refused for."""
+    dumps: Callable[[Mapping[str, Any]], str]
+    """Canonical text."""
+    message: Callable[[str, Mapping[str, Any] | None, Mapping[str, Any]], str]
+    """The commit message of SPEC §5 for (id, old data or None, new data)."""
+    record: Callable[[str, dict[str, Any], str, str], Any]
+    """Builds the record from (id, data, rel, blob id)."""
+    result: Callable[[str, Any, str], Any]
+    """Builds the save's result from (commit, record, message)."""
+    next_id: Callable[[Caseload, frozenset[str]], str]
+    """A new id, given the snapshot and the ids of the files in the folder now."""
+    snapshot: Callable[[Caseload], Mapping[str, Any]] | None = None
+    """The records the snapshot holds (the default base of an edit); None when a
+    snapshot does not hold this kind and edits name their base themselves."""
+
+
+PARTICIPANT = RecordKind(
+    noun="participant",
+    folder=PARTICIPANTS_DIR,
+    read=_read_participant,
+    validate=_validate_participant,
+    dumps=storage.dumps,
+    message=_participant_message,
+    record=Participant,
+    result=lambda commit, rec, message: SaveResult(commit, rec, message),
+    next_id=_next_free_id,
+    snapshot=lambda cl: cl.participants,
+)
+
+
+Build = Callable[[str, Any], Mapping[str, Any]]
+"""Makes the new record's data from its id and the record as it is on disk now (None
+for a new one)."""
 
 _FROM_SNAPSHOT = object()
 
@@ -461,49 +520,55 @@ def transact(
     *,
     create: bool = False,
     base: Any = _FROM_SNAPSHOT,
-) -> SaveResult:
-    """Save one participant as one commit, as a transaction (SPEC §5; module docstring).
+    kind: RecordKind = PARTICIPANT,
+) -> Any:
+    """Save one record (a participant unless `kind` says otherwise) as one commit, as a
+    transaction (SPEC §5; module docstring); returns `kind.result(...)`, a SaveResult for
+    participants.
 
     `pid` None with `create` picks the next free id under the lock. `base` is the
-    participant the caller's edit was made against; by default the snapshot's, or none
-    (the file is read fresh under the lock) when the snapshot is `partial`. `build` is
-    called under the lock with the participant as it is on disk and returns the new
-    record; it may raise CaseloadError to refuse. A new record's "id" must be the id
-    passed to `build`.
+    record the caller's edit was made against; by default the snapshot's, or none
+    (the file is read fresh under the lock) when the snapshot is `partial` or does not
+    hold this kind. `build` is called under the lock with the record as it is on disk
+    and returns the new data; it may raise CaseloadError to refuse. A new record's "id"
+    must be the id passed to `build`.
 
     Raises EditRefused (repository state, paths, lock), IdentityMissing, StaleEdit,
     UncommittedFile, ValidationFailed, NothingToSave, SaveFailed or CaseloadError; in
     every case nothing was committed and the file holds what it held before."""
+    noun = kind.noun
     repo = _repo(cl)
     if pid is not None and not is_valid_id(pid):
-        raise CaseloadError(f"not a valid participant id: {pid!r}")
+        raise CaseloadError(f"not a valid {noun} id: {pid!r}")
     if base is _FROM_SNAPSHOT:
-        base = None if (create or cl.partial or pid is None) else cl.participants.get(pid)
-        if base is None and not (create or cl.partial):
-            raise CaseloadError(f"no participant with id {pid!r}")
+        held = kind.snapshot(cl) if kind.snapshot is not None else None
+        fresh = create or cl.partial or pid is None or held is None
+        base = None if fresh else held.get(pid)
+        if base is None and not fresh:
+            raise CaseloadError(f"no {noun} with id {pid!r}")
     with caseload_lock(repo.git_dir):
         check_repo_state(cl.root, repo)
         if pid is None:
-            pid = _next_free_id(cl)
-        rel = f"{PARTICIPANTS_DIR}/{pid}.toml"
+            pid = kind.next_id(cl, _ids_in(cl.root, kind.folder))
+        rel = f"{kind.folder}/{pid}.toml"
         check_inside(cl.root, rel)
         gitio.identity(cl.root)
         path = cl.root / rel
-        current = _read(path, rel)
+        current = _read(path, rel, noun)
         view = _GitView(cl.root, rel)
         head, head_blob = _head_and_blob(cl.root, repo.prefix + rel)
-        cur: Participant | None = None
+        cur: Any = None
         if create:
             if current is not None:
-                raise CaseloadError(f"participant {pid} already exists ({rel}); choose another id")
+                raise CaseloadError(f"{noun} {pid} already exists ({rel}); choose another id")
             if head_blob is not None:
-                # Deleted by hand but not committed: a new person must not continue the
+                # Deleted by hand but not committed: a new record must not continue the
                 # old one's file and history.
                 raise UncommittedFile(rel)
-            twin = _case_twin(cl.root, pid)
+            twin = _case_twin(cl.root, pid, kind.folder)
             if twin is not None:
                 raise EditRefused(
-                    f"participant {twin} already exists and ids must differ in more than "
+                    f"{noun} {twin} already exists and ids must differ in more than "
                     f"case ({pid} and {twin} are one file on macOS and Windows); "
                     "nothing was written"
                 )
@@ -511,8 +576,8 @@ def transact(
             if current is None:
                 if base is not None:
                     raise StaleEdit(rel, None)
-                raise CaseloadError(f"no participant with id {pid!r}")
-            cur, problems = participant_from(cl, rel, current, parse_participant(current, rel))
+                raise CaseloadError(f"no {noun} with id {pid!r}")
+            cur, problems = kind.read(cl, rel, current)
             if base is not None and not view.matches(base.blob, current):
                 raise StaleEdit(rel, cur, gone=False)
             if cur is None:
@@ -524,20 +589,20 @@ def transact(
                 raise UncommittedFile(rel)
         new_data = dict(build(pid, cur))
         if new_data.get("id") != pid:
-            raise CaseloadError("a participant's id cannot be changed")
-        problems = validate_data(cl, new_data)
+            raise CaseloadError(f"{_a(noun)}'s id cannot be changed")
+        problems = kind.validate(cl, rel, new_data)
         if problems:
             raise ValidationFailed(problems)
-        raw = storage.dumps(new_data).encode("utf-8")
+        raw = kind.dumps(new_data).encode("utf-8")
         if _uses_crlf(current):
             raw = raw.replace(b"\n", b"\r\n")  # keep the file's line endings (SPEC §2)
         if current is not None and raw == current:
             raise NothingToSave()
         old_data = cur.data if cur is not None else None
-        message, _ = commit_message(pid, old_data, new_data)
+        message = kind.message(pid, old_data, new_data)
         commit = _write_and_commit(cl.root, repo, rel, raw, current, message, head, view)
     data = storage.loads_bytes(raw, rel)
-    return SaveResult(commit, Participant(pid, data, rel, storage.blob_id(raw)), message)
+    return kind.result(commit, kind.record(pid, data, rel, storage.blob_id(raw)), message)
 
 
 def _write_and_commit(

@@ -41,14 +41,18 @@ def make_demo(target: Path | None, *, today: date, sample: Path = SAMPLE_DIR) ->
     delta = today - as_of
     # Everything is computed before anything is created, so a date out of range
     # (SPEC §2: 1900-01-01 to 2199-12-31) leaves no half-made folder behind.
+    from ipstui.core import employers
+
     files: dict[str, str] = {}
+    kinds = ((PARTICIPANTS_DIR, storage.dumps), (employers.EMPLOYERS_DIR, employers.dumps))
     try:
-        for src in sorted((sample / PARTICIPANTS_DIR).glob("*.toml")):
-            data, _ = storage.read_file(src, src.name)
-            shifted = shift(data, delta)
-            if any(not _in_range(d) for d in _dates(shifted)):
-                raise OverflowError
-            files[src.name] = storage.dumps(shifted)
+        for folder, dumps in kinds:
+            for src in sorted((sample / folder).glob("*.toml")):
+                data, _ = storage.read_file(src, src.name)
+                shifted = shift(data, delta)
+                if any(not _in_range(d) for d in _dates(shifted)):
+                    raise OverflowError
+                files[f"{folder}/{src.name}"] = dumps(shifted)
     except OverflowError:
         raise CaseloadError(
             f"--today {today.isoformat()} would move the sample's dates outside 1900-01-01 to "
@@ -92,8 +96,8 @@ def _fill(root: Path, raw: bytes, today: date, delta: timedelta, files: dict[str
     (root / PARTICIPANTS_DIR).mkdir()
     storage.atomic_write(root / CASELOAD_FILE, text)
     storage.atomic_write(root / ".gitattributes", GITATTRIBUTES)
-    for name, body in files.items():
-        storage.atomic_write(root / PARTICIPANTS_DIR / name, body)
+    for rel, body in files.items():
+        storage.atomic_write(root / rel, body)
     gitio.git(root, "init", "-q")
     try:
         gitio.identity(root)

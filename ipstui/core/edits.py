@@ -153,12 +153,24 @@ def add_contact(
     on: date,
     by: str | None = None,
     note: str = "",
+    employer_id: str | None = None,
+    face_to_face: bool = True,
 ) -> SaveResult:
     """Append a contact; fills the milestones it completes (first contact, first
-    employer contact, latest benefits counselling)."""
+    employer contact, latest benefits counselling). For kind `employer` only:
+    `employer_id` names the employer met (an employers/ file) and `face_to_face=False`
+    marks a call or an e-mail (written only then: the default is true, SPEC §2)."""
     contact: dict[str, Any] = {"on": on, "kind": _enum(kind, CONTACT_KINDS, "contact kind")}
+    if kind != "employer" and (employer_id or not face_to_face):
+        raise CaseloadError("an employer and face to face are only for contacts of kind employer")
     if by:
         contact["by"] = _specialist(cl, by)
+    if employer_id:
+        if not is_valid_id(employer_id):
+            raise CaseloadError(f"not a valid employer id: {employer_id!r}")
+        contact["employer_id"] = employer_id
+    if not face_to_face:
+        contact["face_to_face"] = False
     if note.strip():
         contact["note"] = note.strip()
 
@@ -248,13 +260,20 @@ def add_job(
     title: str = "",
     hours_per_week: float | None = None,
     hourly_wage: float | None = None,
+    employer_id: str | None = None,
+    job_type: str | None = None,
 ) -> SaveResult:
-    """Append a job (current: no end)."""
+    """Append a job (current: no end); `employer_id` names the employers/ file,
+    `job_type` an ISCO-08 code."""
     if not employer.strip():
         raise CaseloadError("an employer is required")
     job: dict[str, Any] = {"employer": employer.strip()}
+    if employer_id:
+        job["employer_id"] = employer_id
     if title.strip():
         job["title"] = title.strip()
+    if job_type:
+        job["job_type"] = job_type
     job["start"] = start
     if hours_per_week is not None:
         job["hours_per_week"] = hours_per_week

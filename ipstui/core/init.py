@@ -8,7 +8,7 @@ from pathlib import Path
 from ipstui.core import gitio, storage
 from ipstui.core.caseload import CASELOAD_FILE, PARTICIPANTS_DIR, CaseloadError
 
-GITATTRIBUTES = "participants/*.toml merge=ipstui\n"
+GITATTRIBUTES = "participants/*.toml merge=ipstui\nemployers/*.toml merge=ipstui\n"
 RULES_TEMPLATE = """
 # Deadline rules (SPEC §4). Defaults shown; `<rule> = false` switches one off,
 # `<rule>_days` sets its number of days.

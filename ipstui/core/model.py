@@ -88,10 +88,12 @@ KNOWN_KEYS = frozenset(TOP_KEYS + TABLE_KEYS + LIST_KEYS)
 SUB_KEYS: dict[str, tuple[str, ...]] = {
     "suspension": ("since", "reason"),
     "closure": ("on", "reason"),
-    "contacts": ("on", "kind", "by", "note"),
+    "contacts": ("on", "kind", "by", "employer_id", "face_to_face", "note"),
     "jobs": (
         "employer",
+        "employer_id",
         "title",
+        "job_type",
         "start",
         "end",
         "hours_per_week",

@@ -14,6 +14,8 @@ by the core modules it wraps:
 | history | `history.history` |
 | sync, sync status, merge driver | `sync.sync` (under the save lock), `sync.status` |
 | agenda, report | `rules.agenda_for`, `report.render` |
+| employer register and its edits | `employers.*` through the same `caseload.transact` |
+| fidelity self-review | `fidelity.compute` / `fidelity.render` on the records |
 | disk fingerprint | stat of caseload.toml, git's index/HEAD/FETCH_HEAD, participants/ |
 
 Edits take the snapshot the user saw as their first argument: a save is refused
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,33 +50,54 @@ from ipstui.core.caseload import (
     UncommittedFile,
     ValidationFailed,
 )
+from ipstui.core.employers import PURPOSES, Employer, JobAt, Register, name_key
+from ipstui.core.employers import SaveResult as EmployerSaveResult
 from ipstui.core.gitio import GitError, IdentityMissing
 from ipstui.core.history import Revision, show_value
 from ipstui.core.model import Participant, Problem, is_valid_id
 
 if TYPE_CHECKING:
+    from ipstui.core.fidelity import FidelitySettings, Review
+    from ipstui.core.report import Quarter
     from ipstui.core.rules import Deadline
     from ipstui.core.sync import SyncResult, SyncStatus
 
 __all__ = [
+    "PURPOSES",
     "Caseload",
     "CaseloadError",
     "CaseloadService",
     "EditRefused",
+    "Employer",
+    "EmployerSaveResult",
+    "FidelityView",
     "GitError",
     "IdentityMissing",
+    "JobAt",
     "NotACaseload",
     "NothingToSave",
+    "Register",
     "Revision",
     "SaveFailed",
     "SaveResult",
     "StaleEdit",
     "UncommittedFile",
     "ValidationFailed",
+    "name_key",
     "show_value",
 ]
 
 _UNSET: Any = object()
+
+
+@dataclass(frozen=True)
+class FidelityView:
+    """A fidelity self-review as the Fidelity screen shows it."""
+
+    review: Review
+    settings: FidelitySettings
+    left_out: int
+    """Files that could not be read and are not counted (participants and employers)."""
 
 
 class CaseloadService:
@@ -185,7 +209,8 @@ class CaseloadService:
         )
 
     def add_contact(self, snapshot: Caseload | None, pid: str, **kwargs: Any) -> SaveResult:
-        """`edits.add_contact`: kind, on, by, note."""
+        """`edits.add_contact`: kind, on, by, note; for kind employer also employer_id
+        and face_to_face."""
         return self._saved(edits.add_contact(self._snap(snapshot), pid, **kwargs))
 
     def set_fields(
@@ -199,7 +224,8 @@ class CaseloadService:
         return self._saved(edits.set_data(snapshot, old, data))
 
     def add_job(self, snapshot: Caseload | None, pid: str, **kwargs: Any) -> SaveResult:
-        """`edits.add_job`: employer, start, competitive, title, hours_per_week, hourly_wage."""
+        """`edits.add_job`: employer, start, competitive, title, hours_per_week,
+        hourly_wage, employer_id, job_type."""
         return self._saved(edits.add_job(self._snap(snapshot), pid, **kwargs))
 
     def end_job(self, snapshot: Caseload | None, pid: str, index: int, **kwargs: Any) -> SaveResult:
@@ -238,6 +264,124 @@ class CaseloadService:
 
             keep_commit_graph(self.root, repo.git_dir)
         return res
+
+    # ------------------------------------------------------------ employers (SPEC §11)
+    # The edits run `caseload.transact` with the record kind `employers.EMPLOYER` and
+    # raise what the participant edits raise (see above). `register` is the register
+    # the user saw: the edit is refused (StaleEdit) when the employer's file changed
+    # since; None (the CLI) reads the employer under the save lock instead.
+
+    def employers(self, snapshot: Caseload | None = None) -> Register:
+        """The employer register as on disk now, checked against the snapshot's team (or
+        caseload.toml's). Broken files are problems, never exceptions; OSError only when
+        the folder cannot be read."""
+        from ipstui.core.employers import load
+
+        team = (snapshot if snapshot is not None else self.load_for_edit()).settings.team
+        return load(self.root, team, git_dir=self.git_dir)
+
+    def employer_jobs(self, register: Register, snapshot: Caseload) -> dict[str, list[JobAt]]:
+        """Employer id -> the jobs held there, from the snapshot's participants (by
+        `employer_id`, else by the case-folded name). Reads every participant's file."""
+        from ipstui.core.employers import jobs_by_employer
+
+        return jobs_by_employer(register, (p.data for p in snapshot.participants.values()))
+
+    def new_employer(self, **kwargs: Any) -> EmployerSaveResult:
+        """`employers.new_employer`: name, sector, contact_person, eid (None: the next
+        free id, picked under the lock). Refused for a name already in the register."""
+        from ipstui.core.employers import new_employer
+
+        return new_employer(self.load_for_edit(), **kwargs)
+
+    def add_employer_contact(
+        self, register: Register | None, eid: str, **kwargs: Any
+    ) -> EmployerSaveResult:
+        """`employers.add_contact`: by, on, purpose, face_to_face, note."""
+        from ipstui.core.employers import add_contact
+
+        seen = register.get(eid) if register is not None else None
+        return add_contact(self.load_for_edit(), eid, seen=seen, **kwargs)
+
+    def set_employer_fields(
+        self, register: Register | None, eid: str, values: Mapping[str, str]
+    ) -> EmployerSaveResult:
+        """`employers.set_fields`: name, sector, contact_person, notes."""
+        from ipstui.core.employers import set_fields
+
+        seen = register.get(eid) if register is not None else None
+        return set_fields(self.load_for_edit(), eid, values, seen=seen)
+
+    def add_job_at_new_employer(
+        self, snapshot: Caseload | None, pid: str, **kwargs: Any
+    ) -> SaveResult:
+        """Add the job's employer to the register, then the job with its `employer_id`
+        (two commits; the first stays when the job is refused). Keywords as `add_job`."""
+        from ipstui.core.employers import add_job_at_new_employer
+
+        return add_job_at_new_employer(self._snap(snapshot), pid, **kwargs)
+
+    def problems(self, snapshot: Caseload, register: Register | None = None) -> list[Problem]:
+        """Every finding of `ipstui validate`: the snapshot's, the register's, and
+        warnings for participants naming an `employer_id` the register lacks."""
+        from ipstui.core.employers import reference_problems
+
+        reg = register if register is not None else self.employers(snapshot)
+        rels = [p.rel_path for p in snapshot.participants.values()]
+        return [*snapshot.problems, *reg.problems, *reference_problems(reg, self.root, rels)]
+
+    # ------------------------------------------------------------ fidelity (SPEC §10)
+
+    def fidelity(
+        self,
+        snapshot: Caseload,
+        *,
+        quarter: Quarter,
+        today: date,
+        register: Register | None = None,
+    ) -> FidelityView:
+        """The self-review of `quarter` as of `today` from the snapshot's participants and
+        the register (read now unless given). ValueError (one line) for bad bands in
+        caseload.toml's [fidelity]."""
+        from ipstui.core import fidelity
+
+        reg = register if register is not None else self.employers(snapshot)
+        settings = fidelity.settings_from(snapshot.settings, snapshot.settings_data)
+        review = fidelity.compute(
+            [p.data for p in snapshot.participants.values()],
+            [e.data for e in reg.employers.values()],
+            settings,
+            quarter,
+            today,
+            snapshot.settings.name,
+        )
+        bad = {p.path for p in (*snapshot.problems, *reg.problems) if p.severity == "error"}
+        return FidelityView(review, settings, len(bad))
+
+    def fidelity_text(
+        self,
+        snapshot: Caseload,
+        register: Register,
+        *,
+        quarter: str | None,
+        today: date,
+        fmt: str,
+        explain_item: str | None = None,
+    ) -> str:
+        """What `ipstui fidelity` prints (table, csv or json; or the records behind one
+        item). ValueError (one line) for a bad quarter, format, item or band."""
+        from ipstui.core.fidelity import render
+
+        return render(
+            [p.data for p in snapshot.participants.values()],
+            [e.data for e in register.employers.values()],
+            snapshot.settings,
+            snapshot.settings_data,
+            quarter=quarter,
+            today=today,
+            fmt=fmt,
+            explain_item=explain_item,
+        )
 
     # ------------------------------------------------------------ history
 

@@ -45,6 +45,8 @@ class IpsApp(App[int]):
         Binding("a", "agenda", "Agenda", id="agenda"),
         Binding("r", "reports", "Reports", id="reports"),
         Binding("p", "problems", "Problems", id="problems"),
+        Binding("e", "employers", "Employers", id="employers"),
+        Binding("F", "fidelity", "Fidelity", id="fidelity"),
         Binding("s", "sync", "Sync", id="sync"),
     ]
 
@@ -427,6 +429,18 @@ class IpsApp(App[int]):
                 ReportsScreen(self.service.report_records(cl), cl.settings, self.today)
             )
 
+    def action_employers(self) -> None:
+        from ipstui.ui.screens.employers import EmployersScreen
+
+        if self.caseload is not None and not isinstance(self.screen, EmployersScreen):
+            self.push_screen(EmployersScreen())
+
+    def action_fidelity(self) -> None:
+        from ipstui.ui.screens.fidelity import FidelityScreen
+
+        if self.caseload is not None and not isinstance(self.screen, FidelityScreen):
+            self.push_screen(FidelityScreen())
+
     def action_sync(self) -> None:
         if self.caseload is None:
             return
@@ -520,9 +534,14 @@ class IpsApp(App[int]):
                     on=result["on"],
                     by=result.get("by"),
                     note=result.get("note", ""),
+                    employer_id=result.get("employer_id"),
+                    face_to_face=result.get("face_to_face", True),
                 )
 
-        self.push_screen(ContactForm(team, default_by, self.today), done)
+        from ipstui.ui.screens.employers import register_choices
+
+        register = register_choices(self.service, cl)
+        self.push_screen(ContactForm(team, default_by, self.today, register), done)
 
     def new_participant(self) -> None:
         from ipstui.ui.screens.forms import NewParticipantForm

@@ -19,6 +19,8 @@ class ActionsProvider(Provider):
             ("Agenda", "every open deadline, overdue first (a)", app.action_agenda),
             ("Reports", "outcome figures by quarter (r)", app.action_reports),
             ("Problems", "invalid files and uncommitted hand edits (p)", app.action_problems),
+            ("Employers", "the register and job-development log (e)", app.action_employers),
+            ("Fidelity", "IPS-25 self-review of the records (F)", app.action_fidelity),
             ("Sync", "fetch, merge and push with the team's remote (s)", app.action_sync),
             ("New participant", "add someone in intake (n)", app.new_participant),
             ("Help", "keys on this screen (?)", app.action_help),

@@ -597,12 +597,18 @@ class ContactForm(FormScreen):
     title_text = "Log a contact"
 
     def __init__(
-        self, specialists: Sequence[tuple[str, str]], default_by: str | None, today: date
+        self,
+        specialists: Sequence[tuple[str, str]],
+        default_by: str | None,
+        today: date,
+        employers: Sequence[tuple[str, str]] = (),
     ) -> None:
+        """`employers`: the register as (id, name) pairs, offered for employer contacts."""
         super().__init__()
         self.specialists = list(specialists)
         self.default_by = default_by
         self.today = today
+        self.employers = list(employers)
 
     def compose_fields(self) -> Iterable[Widget]:
         keys = [k for k, _ in self.specialists]
@@ -630,6 +636,30 @@ class ContactForm(FormScreen):
             check_area(),
             hint="ctrl+e writes the note in your $EDITOR",
         )
+        if self.employers:
+            yield FormField(
+                "employer_id",
+                "Employer met (employer contacts)",
+                Select(
+                    [(plain(f"{name} ({eid})"), eid) for eid, name in self.employers],
+                    prompt="(not named)",
+                ),
+                check_choice(required=False),
+            )
+        yield FormField(
+            "face_to_face",
+            "Face to face (employer contacts)",
+            Checkbox("Met in person (untick for a call or an e-mail)", value=True),
+            lambda c: (raw_value(c), None),
+        )
+
+    def cross_check(self, values: dict[str, Any]) -> dict[str, str]:
+        if values.get("kind") != "employer":
+            if values.get("employer_id"):
+                return {"employer_id": "only for contacts of kind Employer contact"}
+            if values.get("face_to_face") is False:
+                return {"face_to_face": "only for contacts of kind Employer contact"}
+        return {}
 
     def result(self, values: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -637,6 +667,8 @@ class ContactForm(FormScreen):
             "on": values["on"],
             "by": values["by"],
             "note": (values["note"] or "").strip(),
+            "employer_id": values.get("employer_id"),
+            "face_to_face": values.get("face_to_face") is not False,
         }
 
     def action_edit_note(self) -> None:
@@ -712,15 +744,44 @@ class ClosureForm(DatedForm):
 
 
 class JobForm(DatedForm):
-    """Add a job → dict(employer, title, start, hours_per_week, hourly_wage, competitive)."""
+    """Add a job → dict(employer, employer_id, new_employer, title, job_type, start,
+    hours_per_week, hourly_wage, competitive). With a register (`employers`: (id, name)
+    pairs) the employer is picked from it, or typed under Other… and then, with
+    `new_employer` true, added to it. `job_type` is an ISCO-08 group or None."""
 
     title_text = "Add a job"
 
+    def __init__(self, today: date, employers: Sequence[tuple[str, str]] = ()) -> None:
+        super().__init__(today)
+        self.employers = list(employers)
+
     def compose_fields(self) -> Iterable[Widget]:
-        yield FormField(
-            "employer", "Employer", Input(), check_text(required=True, what="the employer")
-        )
+        from ipstui.core.isco08 import choices
+
+        if self.employers:
+            yield FormField(
+                "employer",
+                "Employer (from the register, or Other… to type one)",
+                ChoiceOrText([n for _, n in self.employers], placeholder="the employer's name"),
+                check_choice(what="the employer"),
+            )
+            yield FormField(
+                "new_employer",
+                "Register",
+                Checkbox("Add a typed employer to the register", value=True),
+                lambda c: (raw_value(c), None),
+            )
+        else:
+            yield FormField(
+                "employer", "Employer", Input(), check_text(required=True, what="the employer")
+            )
         yield FormField("title", "Job title", Input(), check_text())
+        yield FormField(
+            "job_type",
+            "Job type (ISCO-08, optional)",
+            Select([(label, code) for code, label in choices()], prompt="(not coded)"),
+            check_choice(required=False),
+        )
         yield FormField("start", "Start date", _date_input(self.today), check_date())
         yield FormField(
             "hours_per_week",
@@ -748,8 +809,15 @@ class JobForm(DatedForm):
         return {}
 
     def result(self, values: dict[str, Any]) -> dict[str, Any]:
+        from ipstui.core.service import name_key
+
+        ids = {name_key(n): i for i, n in self.employers}
+        employer_id = ids.get(name_key(values["employer"]))
         return {
             "employer": values["employer"],
+            "employer_id": employer_id,
+            "new_employer": employer_id is None and bool(values.get("new_employer")),
+            "job_type": values["job_type"],
             "title": values["title"] or "",
             "start": values["start"],
             "hours_per_week": values["hours_per_week"],

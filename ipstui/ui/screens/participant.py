@@ -902,28 +902,42 @@ class ParticipantScreen(Screen[None]):
                     on=result["on"],
                     by=result.get("by"),
                     note=result.get("note") or "",
+                    employer_id=result.get("employer_id"),
+                    face_to_face=result.get("face_to_face", True),
                     on_done=lambda r: self._tab("contacts"),
                 )
 
-        self.app.push_screen(ContactForm(self._team(), p.specialist or None, self.today), done)
+        from ipstui.ui.screens.employers import register_choices
+
+        register = register_choices(self.app.service, self.app.caseload)
+        self.app.push_screen(
+            ContactForm(self._team(), p.specialist or None, self.today, register), done
+        )
 
     def action_add_job(self) -> None:
+        from ipstui.ui.screens.employers import register_choices
+
+        register = register_choices(self.app.service, self.app.caseload)
+
         def done(result: dict[str, Any] | None) -> None:
             if result:
-                self._run(
-                    "Job",
-                    self.app.service.add_job,
-                    self.pid,
+                job = dict(
                     employer=result["employer"],
                     start=result["start"],
                     competitive=result["competitive"],
                     title=result["title"],
                     hours_per_week=result["hours_per_week"],
                     hourly_wage=result["hourly_wage"],
-                    on_done=lambda r: self._tab("jobs"),
+                    job_type=result["job_type"],
                 )
+                if result["new_employer"]:
+                    func = self.app.service.add_job_at_new_employer
+                else:
+                    func = self.app.service.add_job
+                    job["employer_id"] = result["employer_id"]
+                self._run("Job", func, self.pid, **job, on_done=lambda r: self._tab("jobs"))
 
-        self.app.push_screen(JobForm(self.today), done)
+        self.app.push_screen(JobForm(self.today, register), done)
 
     def _selected(self, kind: str) -> int | None:
         refs = self._row_refs[kind]

@@ -1,0 +1,180 @@
+"""`ipstui fidelity` and `ipstui employer ...`: the fidelity self-review (SPEC §10) and
+the employer register (SPEC §11) on the command line. Headless: never imports Textual.
+
+cli.py adds these subcommands with `add_parsers` and hands them to `run`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from typing import TYPE_CHECKING
+
+from ipstui.core.model import Problem
+from ipstui.core.service import CaseloadError
+
+if TYPE_CHECKING:
+    from ipstui.core.service import CaseloadService, JobAt, Register
+
+EXIT_OK, EXIT_PARTIAL = 0, 3
+
+
+def add_parsers(
+    sub: argparse._SubParsersAction,
+    common: argparse.ArgumentParser,
+    date_arg: Callable[[str], date],
+) -> None:
+    """The `fidelity` and `employer` subcommands (with `new`, `contact`, `list`)."""
+    from ipstui.core.fidelity import FORMATS, ITEMS
+    from ipstui.core.service import PURPOSES
+
+    s = sub.add_parser("fidelity", parents=[common], help="fidelity self-review (SPEC §10)")
+    s.add_argument("--quarter", metavar="YYYYQN", help="default: the quarter containing today")
+    s.add_argument("--format", choices=FORMATS, default="table")
+    s.add_argument(
+        "--explain",
+        metavar="ITEM",
+        type=str.upper,
+        choices=ITEMS,
+        help=f"list the records behind one item: {', '.join(ITEMS)}",
+    )
+
+    e = sub.add_parser("employer", parents=[common], help="the employer register (SPEC §11)")
+    esub = e.add_subparsers(
+        dest="employer_command", metavar="ACTION", required=True, parser_class=type(common)
+    )
+    s = esub.add_parser("new", parents=[common], help="add an employer; prints its id")
+    s.add_argument("--name", required=True)
+    s.add_argument("--sector", default="")
+    s.add_argument(
+        "--contact-person",
+        default="",
+        metavar="ROLE",
+        help="a role such as 'store manager', not a private person's details",
+    )
+    s.add_argument("--id", dest="eid", metavar="ID", help="default: the next free E-NNNN")
+    s = esub.add_parser("contact", parents=[common], help="log a contact with an employer")
+    s.add_argument("id")
+    s.add_argument("--by", required=True, metavar="KEY", help="specialist key")
+    s.add_argument("--on", type=date_arg, metavar="DATE", help="default: today")
+    s.add_argument("--purpose", choices=PURPOSES, default="job_development")
+    s.add_argument(
+        "--face-to-face",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="met in person (default); --no-face-to-face for a call or e-mail",
+    )
+    s.add_argument("--note", default="")
+    s = esub.add_parser("set", parents=[common], help="set fields: FIELD=VALUE ...")
+    s.add_argument("id")
+    s.add_argument(
+        "assignments",
+        nargs="+",
+        metavar="FIELD=VALUE",
+        help="name, sector, contact_person, notes; an empty value removes one",
+    )
+    esub.add_parser(
+        "list",
+        parents=[common],
+        help="every employer with its last contact and the jobs held there",
+    )
+
+
+def _left_out(problems: Iterable[Problem]) -> int:
+    """Name every file left out (an error that kept it from loading) on stderr."""
+    n = 0
+    seen = set()
+    for p in sorted(problems, key=lambda p: (p.path, p.line, p.col)):
+        if p.severity != "error" or p.path in seen or p.path == "caseload.toml":
+            continue
+        seen.add(p.path)
+        print(f"ipstui: left out: {p}", file=sys.stderr)
+        n += 1
+    return n
+
+
+def run(args: argparse.Namespace, svc: CaseloadService, today: date) -> int:
+    """Run `fidelity` or `employer ...` on the caseload `svc`; CaseloadError / ValueError
+    go to cli.main."""
+    if args.command == "employer" and args.employer_command != "list":
+        return _edit(args, svc, today)
+    cl = svc.load()
+    reg = svc.employers(cl)
+    if args.command == "fidelity":
+        sys.stdout.write(
+            svc.fidelity_text(
+                cl,
+                reg,
+                quarter=args.quarter,
+                today=today,
+                fmt=args.format,
+                explain_item=args.explain,
+            )
+        )
+    else:
+        sys.stdout.write(employer_list(reg, svc.employer_jobs(reg, cl)))
+    missing = _left_out(cl.problems) + _left_out(reg.problems)
+    return EXIT_PARTIAL if missing else EXIT_OK
+
+
+def employer_list(reg: Register, jobs: Mapping[str, list[JobAt]]) -> str:
+    """`ipstui employer list`: id, name, sector, last contact (date, by), contacts, jobs
+    held there (current / all) — one employer a line, by id."""
+    rows = []
+    for eid in sorted(reg.employers):
+        e = reg.employers[eid]
+        last = e.last_contact()
+        held = jobs.get(eid, [])
+        rows.append(
+            (
+                eid,
+                e.name,
+                str(e.data.get("sector", "")),
+                f"{last['on'].isoformat()} {last.get('by', '')}".strip() if last else "—",
+                str(len(e.contacts)),
+                f"{sum(j.current for j in held)}/{len(held)}",
+            )
+        )
+    if not rows:
+        return "no employers; add one with `ipstui employer new --name NAME`\n"
+    head = ("id", "name", "sector", "last contact", "contacts", "jobs now/all")
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)).rstrip()]
+    for r in rows:
+        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _edit(args: argparse.Namespace, svc: CaseloadService, today: date) -> int:
+    if args.employer_command == "new":
+        res = svc.new_employer(
+            name=args.name,
+            sector=args.sector,
+            contact_person=args.contact_person,
+            eid=args.eid,
+        )
+        print(res.employer.id)
+        print(f"committed {res.commit[:7]}: {res.subject}", file=sys.stderr)
+        return EXIT_OK
+    if args.employer_command == "set":
+        pairs: dict[str, str] = {}
+        for item in args.assignments:
+            name, eq, value = item.partition("=")
+            if not eq or not name.strip():
+                raise CaseloadError(f"{item!r} is not FIELD=VALUE")
+            pairs[name.strip()] = value
+        res = svc.set_employer_fields(None, args.id, pairs)
+        print(f"committed {res.commit[:7]}: {res.subject}")
+        return EXIT_OK
+    res = svc.add_employer_contact(
+        None,
+        args.id,
+        by=args.by,
+        on=args.on or today,
+        purpose=args.purpose,
+        face_to_face=args.face_to_face,
+        note=args.note,
+    )
+    print(f"committed {res.commit[:7]}: {res.subject}")
+    return EXIT_OK

@@ -1,0 +1,395 @@
+"""The Employers screen (SPEC §9, §11): the register with each employer's last contact
+and the jobs held there (derived from the participant files), the highlighted employer's
+job-development log, `c` to log a contact and `n` to add an employer. Reading and saving
+run in workers; every save is one commit through the app's `CaseloadService`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Select, Static, TextArea
+
+from ipstui.core.service import (
+    PURPOSES,
+    CaseloadError,
+    CaseloadService,
+    EmployerSaveResult,
+    GitError,
+    JobAt,
+    Register,
+    name_key,
+)
+from ipstui.ui.screens.forms import (
+    DatedForm,
+    FormField,
+    FormScreen,
+    _date_input,
+    _team_options,
+    check_area,
+    check_choice,
+    check_date,
+    check_text,
+    options,
+    raw_value,
+)
+
+PURPOSE_LABELS = {
+    "job_development": "Job development",
+    "placement": "Placement (for a participant)",
+    "follow_along": "Follow-along (a participant at work)",
+    "other": "Other",
+}
+
+
+def register_choices(service: CaseloadService, caseload: Any) -> list[tuple[str, str]]:
+    """The employer register as (id, name) pairs for the contact and job forms, by id
+    (a small read: the file-only checks come from the cache in the git directory)."""
+    if caseload is None:
+        return []
+    reg = service.employers(caseload)
+    return [(eid, reg.employers[eid].name) for eid in sorted(reg.employers)]
+
+
+class EmployerContactForm(DatedForm):
+    """Log a contact with one employer → dict(on, by, purpose, face_to_face, note)."""
+
+    def __init__(
+        self, employer: str, specialists: Sequence[tuple[str, str]], by: str | None, today: date
+    ) -> None:
+        super().__init__(today)
+        self.title_text = f"Log a contact with {employer}"
+        self.specialists = list(specialists)
+        self.by = by
+
+    def compose_fields(self) -> Iterable[Widget]:
+        keys = [k for k, _ in self.specialists]
+        yield FormField("on", "Date", _date_input(self.today), check_date())
+        yield FormField(
+            "by",
+            "By",
+            Select(
+                _team_options(self.specialists),
+                value=self.by if self.by in keys else Select.NULL,
+                prompt="Choose",
+            ),
+            check_choice(what="who made the contact"),
+        )
+        yield FormField(
+            "purpose",
+            "Purpose",
+            Select(options(PURPOSES, PURPOSE_LABELS), value="job_development", allow_blank=False),
+            check_choice(what="a purpose"),
+        )
+        yield FormField(
+            "face_to_face",
+            "Face to face",
+            Checkbox("Met in person (untick for a call or an e-mail)", value=True),
+            lambda c: (raw_value(c), None),
+        )
+        yield FormField(
+            "note", "Note", TextArea(), check_area(), hint="never copied into the commit message"
+        )
+
+    def result(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "on": values["on"],
+            "by": values["by"],
+            "purpose": values["purpose"],
+            "face_to_face": bool(values["face_to_face"]),
+            "note": (values["note"] or "").strip(),
+        }
+
+
+class NewEmployerForm(FormScreen):
+    """Add an employer to the register → dict(name, sector, contact_person); or, given
+    `current` (an employer's data), edit it → the same plus notes."""
+
+    title_text = "New employer"
+
+    def __init__(
+        self,
+        taken_names: Iterable[str] = (),
+        name: str = "",
+        current: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__()
+        self.taken = {name_key(n): n for n in taken_names}
+        self.current = current
+        self.name_value = name
+        if current is not None:
+            self.title_text = f"Edit {current.get('id', '')} {current.get('name', '')}"
+            self.name_value = str(current.get("name", ""))
+
+    def compose_fields(self) -> Iterable[Widget]:
+        def check_name(control: Widget) -> tuple[Any, str | None]:
+            value, error = check_text(required=True, what="a name")(control)
+            if value and name_key(value) in self.taken:
+                return None, f"already in the register as {self.taken[name_key(value)]}"
+            return value, error
+
+        cur = self.current or {}
+        yield FormField("name", "Name", Input(value=self.name_value), check_name)
+        yield FormField(
+            "sector",
+            "Sector (optional)",
+            Input(value=str(cur.get("sector", "")), placeholder="e.g. retail"),
+            check_text(),
+        )
+        yield FormField(
+            "contact_person",
+            "Contact person (optional)",
+            Input(
+                value=str(cur.get("contact_person", "")), placeholder="a role, e.g. store manager"
+            ),
+            check_text(),
+            hint="a role, not a private person's details",
+        )
+        if self.current is not None:
+            yield FormField(
+                "notes",
+                "Notes",
+                TextArea(str(cur.get("notes", ""))),
+                check_area(),
+                hint="never copied into the commit message",
+            )
+
+    def result(self, values: dict[str, Any]) -> dict[str, Any]:
+        keys = ("name", "sector", "contact_person")
+        if self.current is not None:
+            keys += ("notes",)
+        return {k: values[k] or "" for k in keys}
+
+
+class EmployersScreen(Screen):
+    """The register and the highlighted employer's log."""
+
+    DEFAULT_CSS = """
+    EmployersScreen #employers-list { height: 1fr; }
+    EmployersScreen #employer-log { height: 1fr; }
+    EmployersScreen #employer-heading { padding: 0 1; color: $accent; text-style: bold; }
+    EmployersScreen #employer-jobs { padding: 0 1; color: $text-muted; height: auto; }
+    """
+    BINDINGS = [
+        Binding("c", "log_contact", "Log contact", id="employer_contact"),
+        Binding("n", "new_employer", "New employer", id="employer_new"),
+        Binding("E", "edit_employer", "Edit", id="employer_edit"),
+        Binding("tab", "switch_table", "List / log", id="employer_switch", show=False),
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.register: Register | None = None
+        """The register as last read (None while it loads)."""
+        self.jobs: dict[str, list[JobAt]] = {}
+        self._ids: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            "Employers — reading the register…", id="employers-title", classes="screen-title"
+        )
+        yield DataTable(id="employers-list", cursor_type="row", zebra_stripes=True)
+        yield Label("", id="employer-heading")
+        yield Static("", id="employer-jobs")
+        yield DataTable(id="employer-log", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#employers-list", DataTable)
+        table.add_columns("Id", "Name", "Sector", "Last contact", "Contacts", "Jobs now / all")
+        log = self.query_one("#employer-log", DataTable)
+        log.add_columns("Date", "By", "In person", "Purpose", "Note")
+        self.watch(self.app, "caseload", lambda _: self.reload(), init=True)
+        table.focus()
+
+    # ------------------------------------------------------------ reading
+
+    def reload(self, select: str | None = None) -> None:
+        cl = getattr(self.app, "caseload", None)
+        if cl is not None:
+            self._read(cl, select)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="employers",
+        exit_on_error=False,
+        description="reading employers",
+    )
+    def _read(self, cl: Any, select: str | None) -> None:
+        service: CaseloadService = self.app.service  # type: ignore[attr-defined]
+        reg = service.employers(cl)
+        jobs = service.employer_jobs(reg, cl)
+        self.app.call_from_thread(self._show, reg, jobs, select)
+
+    def _show(self, reg: Register, jobs: dict[str, list[JobAt]], select: str | None) -> None:
+        self.register, self.jobs = reg, jobs
+        table = self.query_one("#employers-list", DataTable)
+        current = select or self.current_id()
+        table.clear()
+        self._ids = sorted(reg.employers)
+        for eid in self._ids:
+            e = reg.employers[eid]
+            last = e.last_contact()
+            held = jobs.get(eid, [])
+            table.add_row(
+                eid,
+                Text(e.name),
+                Text(str(e.data.get("sector", ""))),
+                f"{last['on'].isoformat()} {last.get('by', '')}" if last else "—",
+                str(len(e.contacts)),
+                f"{sum(j.current for j in held)} / {len(held)}",
+                key=eid,
+            )
+        if current in self._ids:
+            table.move_cursor(row=self._ids.index(current))
+        bad = len({p.path for p in reg.problems if p.severity == "error"})
+        self.query_one("#employers-title", Static).update(
+            Text(
+                f"Employers — {len(self._ids)} in the register"
+                + (f"   ✖ {bad} file(s) with errors left out (ipstui validate)" if bad else "")
+                + "   c: log a contact   n: new employer   E: edit"
+            )
+        )
+        self._show_log()
+
+    def current_id(self) -> str | None:
+        table = self.query_one("#employers-list", DataTable)
+        row = table.cursor_row
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def _show_log(self) -> None:
+        log = self.query_one("#employer-log", DataTable)
+        log.clear()
+        eid = self.current_id()
+        if self.register is None or eid is None:
+            self.query_one("#employer-heading", Label).update("No employers yet: n adds one.")
+            self.query_one("#employer-jobs", Static).update("")
+            return
+        e = self.register.employers[eid]
+        contacts = e.contacts
+        self.query_one("#employer-heading", Label).update(
+            Text(f"{eid} {e.name}: {len(contacts)} contact(s), newest first")
+        )
+        held = self.jobs.get(eid, [])
+        jobs_text = "; ".join(
+            f"{j.participant} {j.title or 'job'} from {j.start.isoformat()}"
+            + (f" to {j.end.isoformat()}" if j.end else " (current)")
+            for j in held
+        )
+        self.query_one("#employer-jobs", Static).update(
+            Text("Jobs held there: " + (jobs_text or "none"))
+        )
+        for i in range(len(contacts) - 1, -1, -1):
+            c = contacts[i]
+            on = c.get("on")
+            log.add_row(
+                on.isoformat() if isinstance(on, date) else "?",
+                Text(str(c.get("by", ""))),
+                "no" if c.get("face_to_face") is False else "yes",
+                PURPOSE_LABELS.get(str(c.get("purpose", "")), str(c.get("purpose", "—"))),
+                Text(str(c.get("note", "")).replace("\n", " ")),
+                key=str(i),
+            )
+
+    @on(DataTable.RowHighlighted, "#employers-list")
+    def _highlighted(self) -> None:
+        self._show_log()
+
+    # ------------------------------------------------------------ edits
+
+    def _team(self) -> list[tuple[str, str]]:
+        cl = self.app.caseload
+        return [(k, s.name) for k, s in cl.settings.team.items()] if cl else []
+
+    def action_log_contact(self) -> None:
+        eid = self.current_id()
+        if self.register is None or eid is None:
+            self.notify("Choose an employer first (n adds one)", severity="warning")
+            return
+        name = self.register.employers[eid].name
+
+        def done(result: dict[str, Any] | None) -> None:
+            if result:
+                self.save(
+                    "Employer contact",
+                    lambda svc, reg: svc.add_employer_contact(reg, eid, **result),
+                )
+
+        by = self._team()[0][0] if len(self._team()) == 1 else None
+        self.app.push_screen(
+            EmployerContactForm(f"{eid} {name}", self._team(), by, self.app.today), done
+        )
+
+    def action_new_employer(self) -> None:
+        names = [e.name for e in self.register.employers.values()] if self.register else []
+
+        def done(result: dict[str, Any] | None) -> None:
+            if result:
+                self.save("New employer", lambda svc, _reg: svc.new_employer(**result))
+
+        self.app.push_screen(NewEmployerForm(names), done)
+
+    def action_edit_employer(self) -> None:
+        eid = self.current_id()
+        if self.register is None or eid is None:
+            return
+        e = self.register.employers[eid]
+        others = [x.name for x in self.register.employers.values() if x.id != eid]
+
+        def done(result: dict[str, Any] | None) -> None:
+            if not result:
+                return
+            changed = {k: v for k, v in result.items() if v != str(e.data.get(k, "")).strip()}
+            if changed:
+                self.save(
+                    "Edit employer", lambda svc, reg: svc.set_employer_fields(reg, eid, changed)
+                )
+
+        self.app.push_screen(NewEmployerForm(others, current=dict(e.data)), done)
+
+    def save(
+        self, label: str, func: Callable[[CaseloadService, Register | None], EmployerSaveResult]
+    ) -> None:
+        """Run one employer edit off the UI thread (one commit through the service's
+        save transaction), then show the result. `func(service, register)` gets the
+        register on screen (None while it loads): a file changed since it was read is
+        refused, not overwritten."""
+        self._save(label, func, self.register)
+
+    @work(thread=True, group="edit", exit_on_error=False, description="saving employer")
+    def _save(
+        self,
+        label: str,
+        func: Callable[[CaseloadService, Register | None], EmployerSaveResult],
+        register: Register | None,
+    ) -> None:
+        service: CaseloadService = self.app.service  # type: ignore[attr-defined]
+        try:
+            result = func(service, register)
+        except (CaseloadError, GitError, OSError, ValueError) as exc:
+            self.app.call_from_thread(
+                self.notify, str(exc), title=f"{label}: not saved", severity="error", timeout=12
+            )
+            self.app.call_from_thread(self.reload)
+            return
+        self.app.call_from_thread(
+            self.notify,
+            f"Saved {result.commit[:7]}: {result.subject}",
+            title="Committed",
+            timeout=4,
+        )
+        self.app.call_from_thread(self.reload, result.employer.id)
+
+    def action_switch_table(self) -> None:
+        table = self.query_one("#employers-list", DataTable)
+        log = self.query_one("#employer-log", DataTable)
+        (log if table.has_focus else table).focus()

@@ -1,0 +1,229 @@
+"""The Fidelity screen (SPEC §9, §10): each computable IPS-25 item with its value, score,
+n and bands, the evidence-only items, the partial sum, and below the highlighted item
+the participants, jobs or contacts behind it. Every figure comes from
+`ipstui.core.fidelity` through the app's `CaseloadService`; this module only draws. The
+records are read in a worker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from ipstui.core import fidelity
+from ipstui.core.report import Quarter, quarter_of
+from ipstui.core.service import CaseloadService
+
+SCORE_MARK = {5: "●●●●●", 4: "●●●●○", 3: "●●●○○", 2: "●●○○○", 1: "●○○○○"}
+"""Scores drawn as dots as well as digits, so they read without colour."""
+
+
+def _cell(value: Any) -> Text:
+    return Text(fidelity.cell_text(value))
+
+
+class FidelityScreen(Screen):
+    """The fidelity self-review of one quarter (default: the one containing today)."""
+
+    DEFAULT_CSS = """
+    FidelityScreen #fidelity-items { height: auto; max-height: 13; }
+    FidelityScreen #fidelity-rows { height: 1fr; }
+    FidelityScreen .fidelity-note { color: $text-muted; padding: 0 1; }
+    FidelityScreen #fidelity-sum { padding: 0 1; text-style: bold; }
+    FidelityScreen #fidelity-behind { padding: 0 1; color: $accent; text-style: bold; }
+    """
+    BINDINGS = [
+        Binding(
+            "left_square_bracket",
+            "previous_quarter",
+            "Prev quarter",
+            key_display="[",
+            id="fidelity_previous_quarter",
+        ),
+        Binding(
+            "right_square_bracket",
+            "next_quarter",
+            "Next quarter",
+            key_display="]",
+            id="fidelity_next_quarter",
+        ),
+        Binding("tab", "switch_table", "Items / records", id="fidelity_switch", show=False),
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+    ]
+
+    def __init__(self, quarter: Quarter | None = None) -> None:
+        super().__init__()
+        self.quarter = quarter
+        self.review: fidelity.Review | None = None
+        """The review on screen (None while it is computed)."""
+        self.settings: fidelity.FidelitySettings | None = None
+        self.left_out = 0
+        """Files that could not be read and are not counted (named on the Problems screen)."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            "Fidelity self-review — reading the records…",
+            id="fidelity-title",
+            classes="screen-title",
+        )
+        yield DataTable(id="fidelity-items", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="fidelity-sum")
+        yield Static(
+            "A self-check against the IPS Fidelity Scale (IPS-25), not a fidelity review: items "
+            "that need a reviewer's judgement are not here; V1, V3 and V12 are evidence only.",
+            classes="fidelity-note",
+        )
+        yield Label("", id="fidelity-behind")
+        yield DataTable(id="fidelity-rows", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        items = self.query_one("#fidelity-items", DataTable)
+        items.add_columns("Item", "", "Value", "Score", "n", "Bands for 5 / 4 / 3 / 2")
+        self.watch(self.app, "caseload", lambda _: self.recompute(), init=True)
+        items.focus()
+
+    # ------------------------------------------------------------ computing
+
+    def recompute(self) -> None:
+        cl = getattr(self.app, "caseload", None)
+        if cl is not None:
+            self._compute(cl, self.quarter or quarter_of(self.app.today))
+
+    @work(
+        thread=True, exclusive=True, group="fidelity", exit_on_error=False, description="fidelity"
+    )
+    def _compute(self, cl: Any, quarter: Quarter) -> None:
+        service: CaseloadService = self.app.service  # type: ignore[attr-defined]
+        try:
+            view = service.fidelity(cl, quarter=quarter, today=self.app.today)
+        except (ValueError, OSError) as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._show, view.review, view.settings, view.left_out)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#fidelity-title", Static).update(Text(f"Fidelity: {message}"))
+        self.notify(message, title="Fidelity", severity="error", timeout=10)
+
+    # ------------------------------------------------------------ drawing
+
+    def _show(
+        self, review: fidelity.Review, settings: fidelity.FidelitySettings, left_out: int
+    ) -> None:
+        self.review, self.settings, self.left_out = review, settings, left_out
+        q, r = review.quarter, review.report_date
+        name = f"{review.team_name} · " if review.team_name else ""
+        warn = f"   ✖ {left_out} unreadable file(s) left out: see Problems" if left_out else ""
+        self.query_one("#fidelity-title", Static).update(
+            Text(
+                f"{name}Fidelity self-review {q}, as of {r.isoformat()} "
+                f"(12 months to {r.isoformat()})   [ ]: quarter{warn}"
+            )
+        )
+        self.sub_title = f"Fidelity {q}"
+        table = self.query_one("#fidelity-items", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for it in review.items:
+            score = "—" if it.score is None else f"{it.score} {SCORE_MARK[it.score]}"
+            table.add_row(
+                it.id,
+                it.title,
+                fidelity.fmt_value(it),
+                score,
+                str(it.n),
+                fidelity.band_text(it.id, settings.bands[it.id]),
+                key=it.id,
+            )
+        for it in review.evidence:
+            met = it.detail.get("met", 0)
+            table.add_row(
+                it.id,
+                it.title,
+                fidelity.fmt_value(it),
+                "evidence",
+                str(it.n),
+                f"{met} of {it.n}: {fidelity.MEASURES[it.id]}",
+                key=it.id,
+            )
+        if 0 <= keep < table.row_count:
+            table.move_cursor(row=keep)
+        scored = sum(i.score is not None for i in review.items)
+        self.query_one("#fidelity-sum", Static).update(
+            Text(
+                f"Partial sum: {review.total} out of {review.out_of} "
+                f"({scored} of {len(review.items)} computable items scored)"
+            )
+        )
+        self._show_rows()
+
+    def current_item(self) -> fidelity.Item | None:
+        if self.review is None:
+            return None
+        table = self.query_one("#fidelity-items", DataTable)
+        all_items = self.review.items + self.review.evidence
+        row = table.cursor_row
+        return all_items[row] if 0 <= row < len(all_items) else None
+
+    def _show_rows(self) -> None:
+        it = self.current_item()
+        rows_table = self.query_one("#fidelity-rows", DataTable)
+        rows_table.clear(columns=True)
+        if it is None:
+            return
+        rows = fidelity.explain_rows(it)
+        cols = list(dict.fromkeys(k for r in rows for k in r))
+        self.query_one("#fidelity-behind", Label).update(
+            Text(
+                f"Behind {it.id} {it.title}: {len(rows)} record(s) — {fidelity.MEASURES[it.id]}"
+                + ("   (enter opens a participant)" if "participant" in cols else "")
+            )
+        )
+        rows_table.add_columns(*cols)
+        for i, r in enumerate(rows):
+            rows_table.add_row(*(_cell(r.get(c)) for c in cols), key=str(i))
+        self._rows = rows
+
+    @on(DataTable.RowHighlighted, "#fidelity-items")
+    def _item_highlighted(self) -> None:
+        self._show_rows()
+
+    @on(DataTable.RowSelected, "#fidelity-items")
+    def _item_selected(self) -> None:
+        rows_table = self.query_one("#fidelity-rows", DataTable)
+        if rows_table.row_count:
+            rows_table.focus()
+
+    @on(DataTable.RowSelected, "#fidelity-rows")
+    def _record_selected(self, event: DataTable.RowSelected) -> None:
+        row = self._rows[event.cursor_row] if event.cursor_row < len(self._rows) else {}
+        pid = row.get("participant")
+        if isinstance(pid, str) and hasattr(self.app, "open_participant"):
+            self.app.open_participant(pid)
+
+    # ------------------------------------------------------------ actions
+
+    def action_switch_table(self) -> None:
+        items = self.query_one("#fidelity-items", DataTable)
+        rows = self.query_one("#fidelity-rows", DataTable)
+        (rows if items.has_focus else items).focus()
+
+    def action_previous_quarter(self) -> None:
+        q = self.quarter or quarter_of(self.app.today)
+        if (q.year, q.q) > (1, 1):
+            self.quarter = q.previous()
+            self.recompute()
+
+    def action_next_quarter(self) -> None:
+        q = self.quarter or quarter_of(self.app.today)
+        if q >= quarter_of(self.app.today):
+            self.notify(f"{q} is the current quarter; there is no later one yet.")
+            return
+        self.quarter = q.next()
+        self.recompute()

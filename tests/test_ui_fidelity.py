@@ -1,0 +1,301 @@
+"""Pilot tests of the Fidelity and Employers screens and the job form's employer and
+ISCO-08 pickers, on the shipped sample as a real git caseload (dates unshifted)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from conftest import commit_count, git
+from textual.widgets import DataTable
+
+from ipstui.core import employers, fidelity
+from ipstui.core.caseload import load
+from ipstui.core.report import quarter_of
+from ipstui.ui.app import IpsApp
+from ipstui.ui.screens.employers import EmployerContactForm, EmployersScreen, NewEmployerForm
+from ipstui.ui.screens.fidelity import FidelityScreen
+from ipstui.ui.screens.forms import ChoiceOrText, JobForm
+from ipstui.ui.screens.participant import ParticipantScreen
+
+TODAY = date(2026, 11, 16)
+
+
+async def _wait(pilot, cond: Callable[[], bool], timeout: float = 15.0) -> None:
+    for _ in range(int(timeout / 0.05)):
+        if cond():
+            await pilot.pause()
+            return
+        await pilot.pause(0.05)
+    assert cond(), "timed out"
+
+
+def _app(root: Path) -> IpsApp:
+    return IpsApp(root, today=TODAY, watch_disk=False)
+
+
+def _expected(root: Path) -> fidelity.Review:
+    cl = load(root)
+    reg = employers.load(root, cl.settings.team)
+    return fidelity.compute(
+        [p.data for p in cl.participants.values()],
+        [e.data for e in reg.employers.values()],
+        fidelity.settings_from(cl.settings, cl.settings_data),
+        quarter_of(TODAY),
+        TODAY,
+    )
+
+
+async def test_fidelity_screen_shows_every_item_and_the_records_behind(
+    sample_caseload: Path,
+) -> None:
+    expected = _expected(sample_caseload)
+    app = _app(sample_caseload)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _wait(pilot, lambda: app.caseload is not None)
+        await pilot.press("F")
+        await _wait(pilot, lambda: isinstance(app.screen, FidelityScreen))
+        screen = app.screen
+        assert isinstance(screen, FidelityScreen)
+        await _wait(pilot, lambda: screen.review is not None)
+        assert screen.review.to_json() == expected.to_json()
+        items = screen.query_one("#fidelity-items", DataTable)
+        assert items.row_count == 9
+        assert [str(items.get_row_at(i)[0]) for i in range(9)] == list(fidelity.ITEMS)
+        assert str(items.get_row_at(0)[3]).startswith(str(expected.items[0].score))
+        assert f"out of {expected.out_of}" in str(screen.query_one("#fidelity-sum").render())
+        # V6 highlighted: the contacts behind it, one row each.
+        await pilot.press("down", "down")
+        await pilot.pause()
+        rows = screen.query_one("#fidelity-rows", DataTable)
+        assert rows.row_count == len(expected.get("V6").rows) > 0
+        # S1: enter goes to the records; enter on one opens that participant.
+        await pilot.press("up", "up", "enter")
+        await pilot.pause()
+        assert rows.has_focus
+        pid = str(rows.get_row_at(0)[1])
+        await pilot.press("enter")
+        await _wait(pilot, lambda: isinstance(app.screen, ParticipantScreen))
+        assert app.screen.pid == pid
+        await pilot.press("escape")
+        await _wait(pilot, lambda: isinstance(app.screen, FidelityScreen))
+        # An earlier quarter is as of its end.
+        await pilot.press("left_square_bracket")
+        await _wait(
+            pilot, lambda: screen.review is not None and str(screen.review.quarter) == "2026Q3"
+        )
+        assert screen.review.report_date == date(2026, 9, 30)
+
+
+async def test_fidelity_from_the_palette_at_80x24(sample_caseload: Path) -> None:
+    app = _app(sample_caseload)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wait(pilot, lambda: app.caseload is not None)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        await pilot.press(*"Fidelity")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await _wait(pilot, lambda: isinstance(app.screen, FidelityScreen))
+        await _wait(pilot, lambda: app.screen.review is not None)
+        await pilot.press("escape")
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        await pilot.press(*"Employers")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await _wait(pilot, lambda: isinstance(app.screen, EmployersScreen))
+
+
+async def test_employers_screen_lists_and_logs_a_contact(sample_caseload: Path) -> None:
+    root = sample_caseload
+    before = commit_count(root)
+    app = _app(root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _wait(pilot, lambda: app.caseload is not None)
+        await pilot.press("e")
+        await _wait(pilot, lambda: isinstance(app.screen, EmployersScreen))
+        screen = app.screen
+        assert isinstance(screen, EmployersScreen)
+        await _wait(pilot, lambda: screen.register is not None)
+        table = screen.query_one("#employers-list", DataTable)
+        assert table.row_count == len(list((root / "employers").glob("*.toml")))
+        first = employers.load(root, ["anna", "mette", "lars", "sofia"]).get("E-0001")
+        row = [str(c) for c in table.get_row_at(0)]
+        last = first.last_contact()
+        assert row[0] == "E-0001" and row[1] == first.name
+        assert row[3] == f"{last['on'].isoformat()} {last['by']}"
+        assert row[5] == "1 / 1"  # the library job, still held
+        log = screen.query_one("#employer-log", DataTable)
+        assert log.row_count == len(first.contacts)
+        assert str(log.get_row_at(0)[0]) == last["on"].isoformat()  # newest first
+
+        await pilot.press("c")
+        form = app.screen
+        assert isinstance(form, EmployerContactForm)
+        assert "E-0001" in form.title_text
+        await pilot.press("ctrl+s")
+        assert app.screen is form  # nobody chosen in "By": refused
+        form.field("by").control.value = "sofia"
+        form.field("note").control.load_text("note-secret: asked about spring")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await _wait(pilot, lambda: commit_count(root) == before + 1)
+        assert git(root, "log", "-1", "--format=%s").strip() == (
+            "E-0001: add contact (job_development)"
+        )
+        assert "note-secret" not in git(root, "log", "-1", "--format=%B")
+        await _wait(pilot, lambda: log.row_count == len(first.contacts) + 1)
+        assert [str(c) for c in log.get_row_at(0)][:4] == [
+            "2026-11-16",
+            "sofia",
+            "yes",
+            "Job development",
+        ]
+
+        await pilot.press("n")
+        new = app.screen
+        assert isinstance(new, NewEmployerForm)
+        await pilot.press(*"biblioteca LAME ")
+        await pilot.press("ctrl+s")
+        assert app.screen is new and new.field("name").has_class("-invalid")
+        new.field("name").control.value = "Gelateria Navile"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await _wait(pilot, lambda: commit_count(root) == before + 2)
+        await _wait(pilot, lambda: table.row_count == 19)
+        assert screen.current_id() == "E-0019"
+    assert git(root, "status", "--porcelain") == ""
+
+
+async def test_job_form_picks_from_the_register_and_codes_isco08(sample_caseload: Path) -> None:
+    root = sample_caseload
+    before = commit_count(root)
+    app = _app(root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _wait(pilot, lambda: app.caseload is not None)
+        app.open_participant("P-0050")
+        await _wait(pilot, lambda: isinstance(app.screen, ParticipantScreen))
+        await _wait(pilot, lambda: app.screen.participant is not None)
+        await pilot.press("j")
+        form = app.screen
+        assert isinstance(form, JobForm)
+        picker = form.field("employer").control
+        assert isinstance(picker, ChoiceOrText) and "Forno Navile" in picker.choices
+        picker.set_value("Forno Navile")
+        form.field("title").control.value = "Baker"
+        form.field("job_type").control.value = "75"
+        form.field("start").control.value = "2026-11-20"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await _wait(pilot, lambda: commit_count(root) == before + 1)
+        text = (root / "participants" / "P-0050.toml").read_text()
+        assert (
+            '[[jobs]]\nemployer = "Forno Navile"\nemployer_id = "E-0006"\ntitle = "Baker"\n'
+            'job_type = "75"\nstart = 2026-11-20\n'
+        ) in text
+
+        # A typed employer is added to the register first (its own commit), then the job.
+        await pilot.press("j")
+        form = app.screen
+        assert isinstance(form, JobForm)
+        form.field("employer").control.set_value("Nuova Ditta Srl")
+        form.field("start").control.value = "2026-11-23"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await _wait(pilot, lambda: commit_count(root) == before + 3)
+        log = git(root, "log", "-2", "--format=%s").splitlines()
+        assert log == ["P-0050: add job", "E-0019: new employer"]
+        assert (
+            'employer = "Nuova Ditta Srl"\nemployer_id = "E-0019"'
+            in (root / "participants" / "P-0050.toml").read_text()
+        )
+    assert git(root, "status", "--porcelain") == ""
+
+
+async def test_contact_form_names_the_employer_met(sample_caseload: Path) -> None:
+    from ipstui.ui.screens.forms import ContactForm
+
+    root = sample_caseload
+    before = commit_count(root)
+    app = _app(root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _wait(pilot, lambda: app.caseload is not None)
+        app.open_participant("P-0050")
+        await _wait(pilot, lambda: isinstance(app.screen, ParticipantScreen))
+        await _wait(pilot, lambda: app.screen.participant is not None)
+        await pilot.press("c")
+        form = app.screen
+        assert isinstance(form, ContactForm)
+        form.field("kind").control.value = "phone"
+        form.field("employer_id").control.value = "E-0006"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        assert app.screen is form and form.field("employer_id").has_class("-invalid")
+        form.field("kind").control.value = "employer"
+        form.field("face_to_face").control.value = False
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await _wait(pilot, lambda: commit_count(root) == before + 1)
+        text = (root / "participants" / "P-0050.toml").read_text()
+        block = text[text.rindex("[[contacts]]") :]
+        assert block == (
+            '[[contacts]]\non = 2026-11-16\nkind = "employer"\nby = "lars"\n'
+            'employer_id = "E-0006"\nface_to_face = false\n'
+        )
+
+
+async def test_employers_screen_edits_an_employer(sample_caseload: Path) -> None:
+    root = sample_caseload
+    before = commit_count(root)
+    app = _app(root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wait(pilot, lambda: app.caseload is not None)
+        await pilot.press("e")
+        await _wait(pilot, lambda: isinstance(app.screen, EmployersScreen))
+        screen = app.screen
+        await _wait(pilot, lambda: screen.register is not None)
+        await pilot.press("down", "E")
+        form = app.screen
+        assert isinstance(form, NewEmployerForm) and "E-0002" in form.title_text
+        assert form.field("sector").control.value == "café"
+        form.field("sector").control.value = "bar"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await _wait(pilot, lambda: commit_count(root) == before + 1)
+        assert git(root, "log", "-1", "--format=%s").strip() == "E-0002: set sector"
+        await _wait(
+            pilot,
+            lambda: str(screen.query_one("#employers-list", DataTable).get_row_at(1)[2]) == "bar",
+        )
+
+
+async def test_employers_screen_refuses_an_edit_of_an_employer_changed_since_shown(
+    sample_caseload: Path,
+) -> None:
+    """The screen saves against the register it showed (the service's staleness check):
+    a file changed and committed meanwhile is not overwritten; the fresh one is shown."""
+    root = sample_caseload
+    app = _app(root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _wait(pilot, lambda: app.caseload is not None)
+        await pilot.press("e")
+        await _wait(pilot, lambda: isinstance(app.screen, EmployersScreen))
+        screen = app.screen
+        await _wait(pilot, lambda: screen.register is not None)
+        path = root / "employers" / "E-0002.toml"
+        path.write_text(path.read_text().replace('sector = "café"', 'sector = "bakery"'))
+        git(root, "commit", "-qam", "E-0002: set sector (by hand)")
+        before = commit_count(root)
+        await pilot.press("down", "E")
+        form = app.screen
+        assert isinstance(form, NewEmployerForm)
+        form.field("sector").control.value = "bar"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        table = screen.query_one("#employers-list", DataTable)
+        await _wait(pilot, lambda: str(table.get_row_at(1)[2]) == "bakery")
+        assert commit_count(root) == before
+        assert 'sector = "bakery"' in path.read_text()
+    assert git(root, "status", "--porcelain") == ""
