@@ -78,3 +78,20 @@ def test_a_cache_of_the_old_format_is_rebuilt(sample_caseload: Path) -> None:
     cl = svc.load()
     assert cl.stats["parsed"] == cl.stats["files"]
     assert all(p.facts is not None for p in cl.participants.values())
+
+
+def test_cached_deadlines_read_back_as_the_records_deadlines(sample_caseload: Path) -> None:
+    """The cache keeps deadline dates as ordinals; `Participant.raw` gives dates again."""
+    from ipstui.core.rules import raw_deadlines
+
+    svc = CaseloadService.find(sample_caseload)
+    svc.load()
+    cl = svc.load()
+    assert cl.stats["cached"] == cl.stats["files"] > 0
+    some = 0
+    for p in cl.participants.values():
+        fresh = tuple(raw_deadlines(p.data, cl.settings))
+        assert p.raw == fresh, p.id
+        assert all(type(d) is date for _, d, _, _ in p.raw)
+        some += bool(fresh)
+    assert some > 0

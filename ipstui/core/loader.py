@@ -16,7 +16,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 from ipstui.core import gitio, storage
@@ -37,7 +36,8 @@ PARALLEL_MIN = 1500
 MAX_WORKERS = 4
 
 Entry = tuple
-"""(summary | None, problems, raw deadlines with ordinal dates | None, report facts | None)"""
+"""(summary | None, problems, raw deadlines with ordinal dates | None, report facts | None);
+the ordinals become dates when `Participant.raw` is first read."""
 
 
 def _cache_tag(settings: Settings) -> str:
@@ -75,12 +75,6 @@ def _entry(raw: bytes, rel: str, settings: Settings) -> Entry:
         (r, d.toordinal(), ref, what) for r, d, ref, what in raw_deadlines(parsed.data, settings)
     )
     return (summarize(parsed.data), parsed.problems, dl, facts_row(parsed.data))
-
-
-def _raw_from_entry(dl: tuple | None) -> tuple | None:
-    if dl is None:
-        return None
-    return tuple((r, date.fromordinal(d), ref, what) for r, d, ref, what in dl)
 
 
 _LS_FILES = ("ls-files", "-s", "-z", "--full-name", "--", PARTICIPANTS_DIR)
@@ -329,7 +323,7 @@ def load(
         if summary is None or (probs and errors_only(probs)) or not is_valid_id(stem):
             continue
         participants[stem] = Participant(
-            stem, None, rel, blob, summary=summary, root=root, raw=_raw_from_entry(dl), facts=facts
+            stem, None, rel, blob, summary=summary, root=root, raw=dl, facts=facts
         )
 
     if cache_path is not None and (parsed or len(cache) != len(results)):
