@@ -1,12 +1,13 @@
 """A participant's field-level history from git (SPEC §5): who, when, field, old, new.
 
 One `git log --raw` names each commit's old and new blob; one `git cat-file --batch`
-reads them as they come; the versions are parsed and compared field by field. The file
+reads them all; the versions are parsed and compared field by field. The file
 content is the truth, so hand edits committed with plain git show up too."""
 
 from __future__ import annotations
 
 import subprocess
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,33 +35,32 @@ class Revision:
     """Set when a version could not be parsed, so its changes are unknown."""
 
 
-class _BlobReader:
-    """One `git cat-file --batch` process answering blob requests one at a time."""
-
-    def __init__(self, root: Path) -> None:
-        self.proc = subprocess.Popen(
-            ["git", "-C", str(root), "cat-file", "--batch"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=gitio.env(),
-        )
-
-    def read(self, blob: str) -> bytes | None:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write(blob.encode() + b"\n")
-        self.proc.stdin.flush()
-        parts = self.proc.stdout.readline().split()
-        if len(parts) < 3 or parts[1] != b"blob":
-            return None
-        data = self.proc.stdout.read(int(parts[2]))
-        self.proc.stdout.read(1)
-        return data
-
-    def close(self) -> None:
-        if self.proc.stdin is not None:
-            self.proc.stdin.close()
-        self.proc.wait()
+def _read_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
+    """blob id -> content for every id git has, in one `git cat-file --batch` run with
+    all requests written at once (no round trip per version: 500 round trips cost
+    more than the reading itself)."""
+    if not blobs:
+        return {}
+    proc = subprocess.run(
+        ["git", "-C", str(root), "cat-file", "--batch"],
+        input="".join(b + "\n" for b in blobs).encode(),
+        capture_output=True,
+        env=gitio.env(),
+    )
+    out = proc.stdout
+    got: dict[str, bytes] = {}
+    pos = 0
+    while pos < len(out):
+        eol = out.index(b"\n", pos)
+        parts = out[pos:eol].split()
+        pos = eol + 1
+        if len(parts) < 3:  # "<id> missing"
+            continue
+        size = int(parts[2])
+        if parts[1] == b"blob":
+            got[parts[0].decode()] = out[pos : pos + size]
+        pos += size + 1
+    return got
 
 
 def _records(stream: Any) -> Iterator[tuple[str, str, str, str, str, str, str]]:
@@ -86,8 +86,10 @@ def _records(stream: Any) -> Iterator[tuple[str, str, str, str, str, str, str]]:
 def history(root: Path, pid: str, limit: int | None = None) -> list[Revision]:
     """Newest first.
 
-    git log streams while the versions it names are fetched and compared, so the
-    Python work overlaps git's own walk of the history."""
+    Two git processes: `git log` names every commit's old and new blob of the file (fast
+    at any depth while git's commit-graph has changed-path filters, which
+    `keep_commit_graph` sees to), then one `git cat-file --batch` reads all the versions
+    at once. Raises GitError when git log fails."""
     path = participant_path(root, pid)
     rel = path.relative_to(root).as_posix()
     args = [
@@ -103,41 +105,44 @@ def history(root: Path, pid: str, limit: int | None = None) -> list[Revision]:
     if limit:
         args.append(f"-n{limit}")
     args += ["--", rel]
-    log = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=gitio.env())
-    reader = _BlobReader(root)
-    parsed: dict[str, dict[str, Any] | None] = {_ZERO: {}}
+    log = subprocess.run(args, capture_output=True, env=gitio.env())
+    if log.returncode != 0:
+        err = log.stderr.decode("utf-8", "replace")
+        raise gitio.GitError(gitio._last_lines(err) or "git log failed", err)
+    records = list(_records(log.stdout.splitlines(keepends=True)))
+    wanted = dict.fromkeys(b for rec in records for b in rec[5:] if b != _ZERO)
+    contents = _read_blobs(root, list(wanted))
+    # A version is kept parsed only until its last use (each is usually the new side of
+    # one commit and the old side of the next), so memory stays flat at any depth.
+    uses = Counter(b for rec in records for b in rec[5:])
+    parsed: dict[str, dict[str, Any] | None] = {}
 
     def version(blob: str) -> dict[str, Any] | None:
+        if blob == _ZERO:
+            return {}
         if blob not in parsed:
-            data = reader.read(blob)
+            data = contents.pop(blob, None)
             try:
-                parsed[blob] = storage.loads_bytes(data or b"", rel) if data is not None else None
+                parsed[blob] = storage.loads_bytes(data, rel) if data is not None else None
             except storage.ParseError:
                 parsed[blob] = None
-        return parsed[blob]
+        uses[blob] -= 1
+        return parsed[blob] if uses[blob] > 0 else parsed.pop(blob)
 
     revisions = []
-    try:
-        assert log.stdout is not None
-        for sha, author, email, when, subject, old, new in _records(log.stdout):
-            a, b = version(old), version(new)
-            note = ""
-            changes: tuple[FieldChange, ...] = ()
-            if a is None or b is None:
-                note = "a version of the file in this commit is not valid TOML"
-            else:
-                changes = tuple(diff(a or None, b or None))
-                if not b:
-                    note = "file removed"
-            revisions.append(
-                Revision(sha, author, email, datetime.fromisoformat(when), subject, changes, note)
-            )
-    finally:
-        reader.close()
-        err = log.stderr.read() if log.stderr is not None else b""
-        code = log.wait()
-    if code != 0:
-        raise gitio.GitError(gitio._last_lines(err.decode("utf-8", "replace")) or "git log failed")
+    for sha, author, email, when, subject, old, new in records:
+        a, b = version(old), version(new)
+        note = ""
+        changes: tuple[FieldChange, ...] = ()
+        if a is None or b is None:
+            note = "a version of the file in this commit is not valid TOML"
+        else:
+            changes = tuple(diff(a or None, b or None))
+            if not b:
+                note = "file removed"
+        revisions.append(
+            Revision(sha, author, email, datetime.fromisoformat(when), subject, changes, note)
+        )
     return revisions
 
 
