@@ -3,6 +3,7 @@ and syncs (issue 17: `log` at 100,000 commits), in batches, in real repositories
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from pathlib import Path
 
@@ -43,6 +44,16 @@ def graph_commits(root: Path) -> int:
     return total
 
 
+def wait_for_full_write(root: Path) -> None:
+    """The first save starts the full write in a detached process; wait for its end
+    (a condition, not a speed: generous so a loaded machine cannot fail it)."""
+    gd = root / ".git"
+    deadline = time.monotonic() + 120
+    while not (gd / history.GRAPH_DONE).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert (gd / history.GRAPH_DONE).exists(), "the background full write did not finish"
+
+
 def contact(svc: CaseloadService, i: int) -> None:
     svc.add_contact(None, "P-0001", kind="phone", on=TODAY, by="anna", note=f"call {i}")
 
@@ -51,6 +62,7 @@ def test_first_save_writes_the_graph_with_changed_path_filters(sample_caseload: 
     svc = CaseloadService.find(sample_caseload)
     assert not graph_files(sample_caseload)
     contact(svc, 0)
+    wait_for_full_write(sample_caseload)
     files = graph_files(sample_caseload)
     assert files, "no commit-graph after the first save"
     assert all({b"BIDX", b"BDAT"} <= chunk_ids(f) for f in files)
@@ -62,6 +74,7 @@ def test_first_save_writes_the_graph_with_changed_path_filters(sample_caseload: 
 def test_later_saves_add_a_layer_every_batch(sample_caseload: Path) -> None:
     svc = CaseloadService.find(sample_caseload)
     contact(svc, 0)
+    wait_for_full_write(sample_caseload)
     after_first = graph_commits(sample_caseload)
     for i in range(1, history.GRAPH_BATCH):
         contact(svc, i)
@@ -90,7 +103,7 @@ def test_when_the_graph_is_written(
         (gd / history.GRAPH_PENDING).write_text(pending)
     if done:
         (gd / history.GRAPH_DONE).write_text("")
-    assert history.keep_commit_graph(sample_caseload, gd) == expect
+    assert history.keep_commit_graph(sample_caseload, gd, background=False) == expect
     if expect is None:
         assert (gd / history.GRAPH_PENDING).read_text() != pending
     else:
@@ -101,9 +114,33 @@ def test_a_failed_write_keeps_the_count_and_never_raises(tmp_path: Path) -> None
     """Not a repository: git fails; the count is kept for the next try."""
     gd = tmp_path / "gd"
     gd.mkdir()
-    assert history.keep_commit_graph(tmp_path, gd) is None
+    assert history.keep_commit_graph(tmp_path, gd, background=False) is None
     assert (gd / history.GRAPH_PENDING).read_text() == "1"
     assert not (gd / history.GRAPH_DONE).exists()
+
+
+def test_the_full_write_starts_once_in_the_background(sample_caseload: Path) -> None:
+    gd = sample_caseload / ".git"
+    assert history.keep_commit_graph(sample_caseload, gd) == "started"
+    # While it runs (or for FULL_RETRY_SECONDS after a start that never finished), saves
+    # only count.
+    (gd / history.GRAPH_STARTED).touch()
+    assert history.keep_commit_graph(sample_caseload, gd) is None
+    wait_for_full_write(sample_caseload)
+    assert all({b"BIDX", b"BDAT"} <= chunk_ids(f) for f in graph_files(sample_caseload))
+
+
+def test_a_stale_start_is_retried(sample_caseload: Path) -> None:
+    """A background write that died (its start mark older than FULL_RETRY_SECONDS)."""
+    import os
+
+    gd = sample_caseload / ".git"
+    mark = gd / history.GRAPH_STARTED
+    mark.touch()
+    old = time.time() - history.FULL_RETRY_SECONDS - 5
+    os.utime(mark, (old, old))
+    assert history.keep_commit_graph(sample_caseload, gd) == "started"
+    wait_for_full_write(sample_caseload)
 
 
 def test_history_reads_the_same_with_the_graph(sample_caseload: Path) -> None:

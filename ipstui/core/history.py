@@ -6,7 +6,10 @@ content is the truth, so hand edits committed with plain git show up too."""
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -161,41 +164,52 @@ GRAPH_DONE = "ipstui-graph-full"
 """In the git dir: present once a full commit-graph with changed-path filters was written."""
 
 
-def keep_commit_graph(root: Path, git_dir: Path, *, commits: int = 1) -> str | None:
+GRAPH_STARTED = "ipstui-graph-full-started"
+"""In the git dir: touched when a background full write was started."""
+FULL_RETRY_SECONDS = 600
+"""A background full write not finished after this long (killed, failed) is started again."""
+
+
+def keep_commit_graph(
+    root: Path, git_dir: Path, *, commits: int = 1, background: bool = True
+) -> str | None:
     """Keep git's commit-graph with changed-path Bloom filters up to date, so that
     `git log -- <file>` (the history, SPEC §5) skips the commits that did not touch
-    the file without opening their trees: 3.8 s -> 0.3 s at 100,000 commits.
+    the file without opening their trees (issue 17: 3.8 s -> 0.3 s at 100,000 commits).
 
     Call after ipstui made `commits` commits (a save, a sync). The first call in a
-    repository writes the whole graph with filters once (`--split=replace`; seconds
-    at 100,000 commits, milliseconds for a young caseload); after that every
-    `GRAPH_BATCH`-th commit adds one small layer for the new commits only (`--split`,
-    which git merges as layers pile up). Once a graph has filters, git's own writes
-    (`gc`, `fetch.writeCommitGraph`, `git maintenance`) keep them too.
+    repository writes the whole graph with filters once (`--split=replace`: about 12 s
+    of CPU at 100,000 commits, milliseconds for a young caseload); with `background`
+    that write runs in a detached process (`python -m ipstui.core.history`), so no save
+    waits for it. After that every `GRAPH_BATCH`-th commit adds one small layer for the
+    new commits only (`--split`, which git merges as layers pile up), in this process.
+    Once a graph has filters, git's own writes (`gc`, `fetch.writeCommitGraph`,
+    `git maintenance`) keep them too.
 
-    Returns the mode written ("full" or "incremental") or None when nothing was due.
-    Never raises: the graph is only a speed-up, and a failed write (an old git, a
-    read-only git dir, another writer holding the lock) is retried next time."""
+    Returns "full", "incremental", "started" (a background full write) or None when
+    nothing was due. Never raises: the graph is only a speed-up, and a failed write (an
+    old git, a read-only git dir, another writer holding the lock) is retried later."""
     pending_path = git_dir / GRAPH_PENDING
     full = not (git_dir / GRAPH_DONE).exists()
     try:
         pending = int(pending_path.read_text() or 0) + commits
     except (OSError, ValueError):
         pending = commits
-    if not full and pending < GRAPH_BATCH:
+    if (not full and pending < GRAPH_BATCH) or (full and background):
         try:
             pending_path.write_text(str(pending))
         except OSError:
-            pass
-        return None
-    split = "--split=replace" if full else "--split"
+            return None
+        if not full:
+            return None
+        return _start_full_write(root, git_dir)
     proc = gitio.git(
         root,
         "commit-graph",
         "write",
         "--reachable",
         "--changed-paths",
-        split,
+        "--split=replace" if full else "--split",
         "--no-progress",
         check=False,
     )
@@ -209,6 +223,32 @@ def keep_commit_graph(root: Path, git_dir: Path, *, commits: int = 1) -> str | N
     except OSError:
         return None
     return "full" if full else "incremental"
+
+
+def _start_full_write(root: Path, git_dir: Path) -> str | None:
+    """Start the one full write in a detached process unless one started recently."""
+    started = git_dir / GRAPH_STARTED
+    try:
+        if time.time() - started.stat().st_mtime < FULL_RETRY_SECONDS:
+            return None
+    except OSError:
+        pass
+    env = gitio.env()
+    src = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    try:
+        started.write_text("")
+        subprocess.Popen(
+            [sys.executable, "-m", "ipstui.core.history", str(root), str(git_dir)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
+    except OSError:
+        return None
+    return "started"
 
 
 def show_value(v: Any, width: int = 60) -> str:
@@ -225,3 +265,11 @@ def show_value(v: Any, width: int = 60) -> str:
         text = str(v)
     text = text.replace("\n", " ⏎ ")
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+if __name__ == "__main__":  # python -m ipstui.core.history ROOT GIT_DIR: the full write
+    _root, _git_dir = Path(sys.argv[1]), Path(sys.argv[2])
+    try:
+        keep_commit_graph(_root, _git_dir, commits=0, background=False)
+    finally:
+        (_git_dir / GRAPH_STARTED).unlink(missing_ok=True)
