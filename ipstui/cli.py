@@ -75,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("report", parents=[common], help="outcome report (SPEC §8)")
     s.add_argument("--quarter", metavar="YYYYQN")
-    s.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    s.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table")
+    s.add_argument("--output", metavar="FILE", help="write there (needed for xlsx)")
 
     sub.add_parser("sync", parents=[common], help="fetch, merge, validate and push")
 
@@ -109,6 +110,44 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("id")
     s.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
 
+    s = sub.add_parser(
+        "audit", parents=[common], help="changes across the caseload for a reviewer (SPEC §12)"
+    )
+    s.add_argument(
+        "--since",
+        dest="since_rev",
+        metavar="D",
+        help="from this date (YYYY-MM-DD); with --check, a revision: check REV..HEAD",
+    )
+    s.add_argument("--until", metavar="D", help="up to this date (YYYY-MM-DD), inclusive")
+    s.add_argument("--by", metavar="WHO", help="a team key, or a pattern for author name/e-mail")
+    s.add_argument("--participant", metavar="ID", help="one participant (or employer) id")
+    s.add_argument("--field", metavar="F", help="one field (contacts matches contacts[3].note)")
+    s.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    s.add_argument("--check", action="store_true", help="verify the commit convention; exit 1")
+    s.add_argument(
+        "--require-signed", action="store_true", help="with --check: every commit signed (good)"
+    )
+
+    s = sub.add_parser(
+        "import", parents=[common], help="participants from a CSV or XLSX, one commit each"
+    )
+    s.add_argument("file", metavar="FILE.csv|FILE.xlsx", nargs="?")
+    s.add_argument("--template", metavar="OUT.xlsx", help="copy the template spreadsheet there")
+    s.add_argument("--map", metavar="MAP.toml", help="headers the built-in table does not know")
+    s.add_argument("--dry-run", action="store_true", help="show what would be created")
+
+    s = sub.add_parser("export", parents=[common], help="the caseload as one table")
+    s.add_argument("--format", choices=("csv", "xlsx", "json"), default="csv")
+    s.add_argument("--output", metavar="FILE", help="write there, outside the caseload")
+
+    s = sub.add_parser(
+        "erase", parents=[common], help="remove a participant from the whole history (dry run)"
+    )
+    s.add_argument("id")
+    s.add_argument("--yes", action="store_true", help="rewrite the history (irreversible)")
+    s.add_argument("--request", metavar="REF", help="the erasure request's reference, recorded")
+
     from ipstui.cli_fidelity import add_parsers
 
     add_parsers(sub, common, _date_arg)
@@ -133,6 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAIL
     except (CaseloadError, GitError, ValueError) as exc:
         print(f"ipstui: error: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except OSError as exc:  # anything the commands did not turn into their own words
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"ipstui: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAIL
     except KeyboardInterrupt:
         return 130
@@ -186,9 +229,30 @@ def _dispatch(
         return _log(caseload, args.id)
     if cmd == "report":
         svc = _service(caseload)
+        if args.format == "xlsx" or args.output:
+            from ipstui.core.export import report_to_file
+
+            return report_to_file(svc.load(), args, today)
         text = svc.report(svc.load(), quarter=args.quarter, today=today, fmt=args.format)
         sys.stdout.write(text)
         return EXIT_OK
+    if cmd == "audit":
+        from ipstui.core.audit import run_cli
+
+        return run_cli(_service(caseload).root, args)
+    if cmd == "erase":
+        from ipstui.core.erase import run_cli as run_erase
+
+        return run_erase(_service(caseload).root, args, today)
+    if cmd == "import":
+        from ipstui.core.importer import run_cli as run_import
+
+        return run_import(_service(caseload), args, today)
+    if cmd == "export":
+        from ipstui.core.export import run_cli as run_export
+
+        svc = _service(caseload)
+        return run_export(svc.root, args, lambda _root: svc.load())
     if cmd in ("fidelity", "employer"):
         from ipstui.cli_fidelity import run
 
@@ -273,6 +337,7 @@ def _edit(args: argparse.Namespace, caseload: str | None, today: date) -> int:
         assert res.participant is not None
         print(res.participant.id)
         print(f"committed {res.commit[:7]}: {res.subject}", file=sys.stderr)
+        _warn(res.warnings)
         return EXIT_OK
     pid = args.id
     if cmd == "move":
@@ -301,7 +366,13 @@ def _edit(args: argparse.Namespace, caseload: str | None, today: date) -> int:
     else:  # pragma: no cover - argparse restricts commands
         raise ValueError(f"unknown command {cmd}")
     print(f"committed {res.commit[:7]}: {res.subject}")
+    _warn(res.warnings)
     return EXIT_OK
+
+
+def _warn(warnings: Sequence[str]) -> None:
+    for line in warnings:
+        print(f"ipstui: warning: {line}", file=sys.stderr)
 
 
 if __name__ == "__main__":

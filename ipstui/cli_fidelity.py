@@ -159,6 +159,7 @@ def _edit(args: argparse.Namespace, svc: CaseloadService, today: date) -> int:
         )
         print(res.employer.id)
         print(f"committed {res.commit[:7]}: {res.subject}", file=sys.stderr)
+        _warn(res.warnings)
         return EXIT_OK
     if args.employer_command == "set":
         pairs: dict[str, str] = {}
@@ -171,6 +172,7 @@ def _edit(args: argparse.Namespace, svc: CaseloadService, today: date) -> int:
             pairs[name.strip()] = value
         res = svc.set_employer_fields(None, args.id, pairs)
         print(f"committed {res.commit[:7]}: {res.subject}")
+        _warn(res.warnings)
         return EXIT_OK
     res = svc.add_employer_contact(
         None,
@@ -182,4 +184,10 @@ def _edit(args: argparse.Namespace, svc: CaseloadService, today: date) -> int:
         note=args.note,
     )
     print(f"committed {res.commit[:7]}: {res.subject}")
+    _warn(res.warnings)
     return EXIT_OK
+
+
+def _warn(warnings: tuple[str, ...]) -> None:
+    for line in warnings:
+        print(f"ipstui: warning: {line}", file=sys.stderr)

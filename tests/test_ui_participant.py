@@ -542,11 +542,12 @@ async def test_history_tab_shows_field_changes_newest_first(root: Path) -> None:
         await _commit(pilot, root, before)
         await pilot.press("6")
         table = _table(screen, "history")
-        await _wait(pilot, lambda: table.row_count > 0 and _row(table, 0)[2] == "disclosure")
-        when, who, field, change = _row(table, 0)
+        await _wait(pilot, lambda: table.row_count > 0 and _row(table, 0)[3] == "disclosure")
+        when, who, signed, field, change = _row(table, 0)
         assert who == "Anna Bianchi"
+        assert signed == "unsigned"
         assert change == "undecided → yes"
-        fields = [_row(table, i)[2] for i in range(table.row_count)]
+        fields = [_row(table, i)[3] for i in range(table.row_count)]
         assert "contacts[0]" in fields and "first_contact_on" in fields
         assert fields.index("disclosure") < fields.index("contacts[0]")  # newest first
 

@@ -13,6 +13,8 @@ refuses to write otherwise.
     python3 tools/make_sample.py            # (re)write sample_caseload/
     python3 tools/make_sample.py --check    # exit 1 if the files on disk differ
     python3 tools/make_sample.py --report   # also print who produces which deadline
+    python3 tools/make_sample.py --history DIR   # also build DIR: the sample as a git
+                                            # caseload with its past (one commit per step)
 """
 
 from __future__ import annotations
@@ -1495,6 +1497,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "sample_caseload")
     ap.add_argument("--check", action="store_true", help="compare with the files on disk")
     ap.add_argument("--report", action="store_true", help="print deadlines by rule and state")
+    ap.add_argument(
+        "--history",
+        type=Path,
+        metavar="DIR",
+        help="also build DIR: the sample as a git caseload whose history replays its past",
+    )
     args = ap.parse_args(argv)
 
     caseload, participants, keys, register = build()
@@ -1510,6 +1518,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if open_count <= caseload["max_caseload"]:
         problems.append("no specialist above max_caseload")
+    # The demo replays the sample's past from the files: every change must be explained
+    # by a step (a referral, contact, move, job, task...), none left to a catch-all commit.
+    from ipstui.core import demo_history
+
+    unexplained = sorted(
+        s.record
+        for s in demo_history.sample_steps(participants, register, AS_OF)
+        if s.rank == demo_history.R_FIXUP
+    )
+    if unexplained:
+        problems.append("the history replay cannot explain: " + ", ".join(unexplained))
     if problems:
         for line in problems:
             print(f"make_sample: {line}", file=sys.stderr)
@@ -1558,7 +1577,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if stale or extra:
             print(f"make_sample: out of date: {', '.join(stale + extra)}", file=sys.stderr)
             return 1
-        return 0
+        return _history(args.history, out)
     for folder in ("participants", "employers"):
         (out / folder).mkdir(parents=True, exist_ok=True)
         for f in (out / folder).glob("*.toml"):
@@ -1567,6 +1586,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     for rel, text in files.items():
         (out / rel).write_text(text, encoding="utf-8", newline="\n")
     print(f"make_sample: wrote {len(files)} files to {out}")
+    return _history(args.history, out)
+
+
+def _history(target: Path | None, sample: Path) -> int:
+    """`--history DIR`: the sample at DIR as a git caseload with its past, dated as the
+    sample is (today = AS_OF), the way `ipstui demo` builds it."""
+    if target is None:
+        return 0
+    from ipstui.core.demo import make_demo
+
+    root = make_demo(target, today=AS_OF, sample=sample)
+    print(f"make_sample: built the sample's history in {root}")
     return 0
 
 

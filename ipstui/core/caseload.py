@@ -97,6 +97,11 @@ class SaveFailed(CaseloadError):
     """git did not commit what was written; the file was put back if still ours."""
 
 
+def could_not_write(what: Path | str, exc: OSError) -> str:
+    """The one line for an OSError of a save (read-only file system, no space, denied)."""
+    return f"could not write {what}: {exc.strerror or exc}; nothing was saved"
+
+
 @dataclass(frozen=True, eq=False)
 class Caseload:
     """An immutable snapshot of a caseload as loaded: replace it, never mutate it."""
@@ -302,6 +307,9 @@ class SaveResult:
     participant: Participant | None
     """The participant as saved; None when the commit removed the file."""
     message: str
+    """The commit's message as HEAD holds it."""
+    warnings: tuple[str, ...] = ()
+    """One line each: what git hooks did to the commit besides ipstui's change."""
 
     @property
     def subject(self) -> str:
@@ -345,6 +353,8 @@ def caseload_lock(git_dir: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None
             f"another ipstui has been saving or syncing this caseload for {timeout:.0f} s "
             f"(lock {path}); nothing was written, try again"
         ) from None
+    except OSError as exc:  # a read-only git dir, a folder where the lock file goes, ...
+        raise SaveFailed(could_not_write(path, exc)) from None
     try:
         yield
     finally:
@@ -373,6 +383,12 @@ def check_inside(root: Path, rel: str) -> None:
     real_root = os.path.realpath(root)
     real = os.path.realpath(root / rel)
     if real != os.path.join(real_root, *rel.split("/")):
+        if real.startswith(real_root + os.sep):
+            inside = os.path.relpath(real, real_root).replace(os.sep, "/")
+            raise EditRefused(
+                f"{rel} is a symbolic link (to {inside}, inside the caseload); ipstui never "
+                "writes through links, nothing was written"
+            )
         raise EditRefused(
             f"{rel} resolves outside the caseload ({real}) through a symbolic link; "
             "ipstui never writes through links, nothing was written"
@@ -424,14 +440,23 @@ def _head_and_blob(root: Path, spec_path: str) -> tuple[str | None, str | None]:
     )
 
 
-def _case_twin(root: Path, pid: str, folder: str = PARTICIPANTS_DIR) -> str | None:
-    """An existing id in `folder` equal to `pid` ignoring case, but not equal."""
-    pdir = root / folder
-    try:
-        names = os.listdir(pdir)
-    except OSError:
-        return None
+def _case_twin(
+    root: Path, pid: str, head: str | None, folder: str = PARTICIPANTS_DIR
+) -> str | None:
+    """An existing id in `folder` equal to `pid` ignoring case, but not equal: a file on
+    disk, or an entry in the index or in HEAD (a file deleted by hand but still
+    committed would otherwise get a case twin committed next to it)."""
     want = pid.casefold()
+    names: list[str] = []
+    try:
+        names += os.listdir(root / folder)
+    except OSError:
+        pass
+    args = ["ls-files", "-z"]
+    if head is not None:
+        args.append("--with-tree=HEAD")
+    proc = gitio.git(root, *args, "--", f":(icase){folder}/{pid}.toml", check=False, binary=True)
+    names += [os.path.basename(n.decode("utf-8", "replace")) for n in proc.stdout.split(b"\0") if n]
     for name in names:
         if name.endswith(".toml") and name[:-5] != pid and name[:-5].casefold() == want:
             return name[:-5]
@@ -483,8 +508,8 @@ class RecordKind:
     """The commit message of SPEC §5 for (id, old data or None, new data)."""
     record: Callable[[str, dict[str, Any], str, str], Any]
     """Builds the record from (id, data, rel, blob id)."""
-    result: Callable[[str, Any, str], Any]
-    """Builds the save's result from (commit, record, message)."""
+    result: Callable[[str, Any, str, tuple[str, ...]], Any]
+    """Builds the save's result from (commit, record, HEAD's message, warnings)."""
     next_id: Callable[[Caseload, frozenset[str]], str]
     """A new id, given the snapshot and the ids of the files in the folder now."""
     snapshot: Callable[[Caseload], Mapping[str, Any]] | None = None
@@ -500,7 +525,7 @@ PARTICIPANT = RecordKind(
     dumps=storage.dumps,
     message=_participant_message,
     record=Participant,
-    result=lambda commit, rec, message: SaveResult(commit, rec, message),
+    result=SaveResult,
     next_id=_next_free_id,
     snapshot=lambda cl: cl.participants,
 )
@@ -565,7 +590,7 @@ def transact(
                 # Deleted by hand but not committed: a new record must not continue the
                 # old one's file and history.
                 raise UncommittedFile(rel)
-            twin = _case_twin(cl.root, pid, kind.folder)
+            twin = _case_twin(cl.root, pid, head, kind.folder)
             if twin is not None:
                 raise EditRefused(
                     f"{noun} {twin} already exists and ids must differ in more than "
@@ -596,13 +621,62 @@ def transact(
         raw = kind.dumps(new_data).encode("utf-8")
         if _uses_crlf(current):
             raw = raw.replace(b"\n", b"\r\n")  # keep the file's line endings (SPEC §2)
+        elif current is None and gitio.checkout_newline(cl.root, rel) == "\r\n":
+            # A new file as git would check it out (autocrlf, eol attributes), so git
+            # converts nothing when it adds it and core.safecrlf has nothing to refuse.
+            raw = raw.replace(b"\n", b"\r\n")
         if current is not None and raw == current:
             raise NothingToSave()
         old_data = cur.data if cur is not None else None
         message = kind.message(pid, old_data, new_data)
-        commit = _write_and_commit(cl.root, repo, rel, raw, current, message, head, view)
+        info = _write_and_commit(cl.root, repo, rel, raw, current, message, head, view)
     data = storage.loads_bytes(raw, rel)
-    return kind.result(commit, kind.record(pid, data, rel, storage.blob_id(raw)), message)
+    return kind.result(
+        info.commit,
+        kind.record(pid, data, rel, storage.blob_id(raw)),
+        info.message,
+        _warnings(info, repo, rel, message),
+    )
+
+
+def _verified(
+    root: Path,
+    repo: gitio.RepoInfo,
+    rel: str,
+    head: str | None,
+    view: _GitView,
+    raw: bytes | None,
+) -> gitio.CommitInfo | None:
+    """HEAD, when it is a new commit whose change of `rel` is exactly `raw` (None: the
+    file's removal); else None."""
+    info = gitio.commit_info(root)
+    if info is None or info.commit == head:
+        return None
+    blob = info.changed.get(repo.prefix + rel)
+    if blob is None:
+        return None
+    if raw is None:
+        return info if set(blob) == {"0"} else None
+    return info if view.matches(blob, raw) else None
+
+
+def _warnings(
+    info: gitio.CommitInfo, repo: gitio.RepoInfo, rel: str, message: str
+) -> tuple[str, ...]:
+    """What a hook did to a verified commit besides ipstui's change, one line each."""
+    out = []
+    intended = message.splitlines()[0]
+    if info.subject != intended:
+        out.append(
+            f"a commit-msg hook changed the commit's subject from {intended!r} to {info.subject!r}"
+        )
+    extra = sorted(path for path in info.changed if path != repo.prefix + rel)
+    if extra:
+        out.append(
+            f"the commit also holds {', '.join(extra)}, added by a git hook (pre-commit or "
+            f"commit-msg), not by ipstui; see `git show --stat {info.commit[:7]}`"
+        )
+    return tuple(out)
 
 
 def _write_and_commit(
@@ -614,34 +688,45 @@ def _write_and_commit(
     message: str,
     head: str | None,
     view: _GitView,
-) -> str:
+) -> gitio.CommitInfo:
     """Write `raw`, commit exactly `rel`, verify HEAD holds it; undo on any failure."""
     path = root / rel
     gitio.wait_index_lock(repo.git_dir)
-    storage.atomic_write(path, raw)
     try:
+        storage.atomic_write(path, raw)
         gitio.commit(root, [rel], message, add=previous is None, git_dir=repo.git_dir)
+    except OSError as exc:  # EROFS, EACCES, ENOSPC, EFBIG ... while writing the file
+        _undo(root, rel, head, None, written=raw, previous=previous)
+        raise SaveFailed(could_not_write(rel, exc)) from None
     except gitio.GitError as exc:
         _undo(root, rel, head, None, written=raw, previous=previous)
         if isinstance(exc, gitio.RepoStateRefused):
             raise EditRefused(f"{exc}; nothing was saved") from None
+        why = gitio.ignored_changes(root, rel)
+        if why is not None:
+            exc = gitio.GitError(
+                f"{exc} ({rel} is marked {why}, so git ignores its changes; "
+                f"`git update-index --no-{why} {rel}` undoes that)"
+            )
         raise SaveFailed(f"git refused the commit, nothing was saved: {exc}") from None
     except BaseException:
-        # Interrupted (ctrl+c): keep a commit that landed whole, else put everything back,
-        # so the work tree never disagrees with HEAD.
+        # Interrupted (ctrl+c, or SIGINT to ipstui alone): git was stopped and waited for
+        # (gitio._stop), so no lock is left. Keep a commit that landed whole, else put
+        # everything back, so the work tree never disagrees with HEAD.
         new_head, new_blob = _head_and_blob(root, repo.prefix + rel)
         if new_head is None or new_head == head or not view.matches(new_blob, raw):
             _undo(root, rel, head, new_head, written=raw, previous=previous)
         raise
-    new_head, new_blob = _head_and_blob(root, repo.prefix + rel)
-    if new_head is None or new_head == head or not view.matches(new_blob, raw):
+    info = _verified(root, repo, rel, head, view, raw)
+    if info is None:
+        new_head, _ = _head_and_blob(root, repo.prefix + rel)
         _undo(root, rel, head, new_head, written=raw, previous=previous)
         raise SaveFailed(
             f"the commit does not hold what was saved to {rel} (a hook or another program "
             "changed the file or the branch meanwhile); the commit was taken back, "
             "nothing was saved"
         )
-    return new_head
+    return info
 
 
 def _undo(
@@ -677,10 +762,13 @@ def _undo(
     except OSError:
         still_ours = False
     if still_ours:
-        if previous is None:
-            path.unlink(missing_ok=True)
-        else:
-            storage.atomic_write(path, previous)
+        try:
+            if previous is None:
+                path.unlink(missing_ok=True)
+            else:
+                storage.atomic_write(path, previous)
+        except OSError:
+            pass  # cannot write any more (disk full, read-only): git status shows it
     # The index entry of rel back to HEAD's (removed for a file HEAD does not have).
     gitio.git(root, "reset", "-q", "--", rel, check=False)
 
@@ -724,10 +812,10 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
                 f"{stem}: remove participant file\n\nParticipant: {stem}\nChanged: file removed\n"
             )
             gitio.commit(cl.root, [rel], message, git_dir=repo.git_dir)
-            new_head, new_blob = _head_and_blob(cl.root, repo.prefix + rel)
-            if new_head is None or new_head == head or new_blob is not None:
+            info = _verified(cl.root, repo, rel, head, view, None)
+            if info is None:
                 raise SaveFailed(f"the removal of {rel} was not committed")
-            return SaveResult(new_head, None, message)
+            return SaveResult(info.commit, None, info.message, _warnings(info, repo, rel, message))
         if view.matches(head_blob, raw):
             raise NothingToSave()
         p, problems = participant_from(cl, rel, raw, parse_participant(raw, rel))
@@ -751,8 +839,9 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
         except gitio.GitError as exc:
             gitio.git(cl.root, "reset", "-q", "--", rel, check=False)
             raise SaveFailed(f"git refused the commit, nothing was committed: {exc}") from None
-        new_head, new_blob = _head_and_blob(cl.root, repo.prefix + rel)
-        if new_head is None or new_head == head or not view.matches(new_blob, raw):
+        info = _verified(cl.root, repo, rel, head, view, raw)
+        if info is None:
+            new_head, _ = _head_and_blob(cl.root, repo.prefix + rel)
             _undo(cl.root, rel, head, new_head)
             raise SaveFailed(f"the commit does not hold {rel} as it was checked; taken back")
-        return SaveResult(new_head, p, message)
+        return SaveResult(info.commit, p, info.message, _warnings(info, repo, rel, message))

@@ -70,7 +70,7 @@ def make_demo(target: Path | None, *, today: date, sample: Path = SAMPLE_DIR) ->
         made = not root.exists()
         root.mkdir(parents=True, exist_ok=True)
     try:
-        _fill(root, raw, today, delta, files)
+        _fill(root, raw, today, delta, files, sample)
     except BaseException:
         if made:
             shutil.rmtree(root, ignore_errors=True)
@@ -90,14 +90,14 @@ def _in_range(d: date) -> bool:
     return date(1900, 1, 1) <= d <= date(2199, 12, 31)
 
 
-def _fill(root: Path, raw: bytes, today: date, delta: timedelta, files: dict[str, str]) -> None:
+def _fill(
+    root: Path, raw: bytes, today: date, delta: timedelta, files: dict[str, str], sample: Path
+) -> None:
     text = raw.decode("utf-8")
     text = re.sub(r"(?m)^as_of\s*=\s*\d{4}-\d{2}-\d{2}", f"as_of = {today.isoformat()}", text)
     (root / PARTICIPANTS_DIR).mkdir()
     storage.atomic_write(root / CASELOAD_FILE, text)
     storage.atomic_write(root / ".gitattributes", GITATTRIBUTES)
-    for rel, body in files.items():
-        storage.atomic_write(root / rel, body)
     gitio.git(root, "init", "-q")
     try:
         gitio.identity(root)
@@ -105,11 +105,8 @@ def _fill(root: Path, raw: bytes, today: date, delta: timedelta, files: dict[str
         gitio.git(root, "config", "user.name", DEMO_NAME)
         gitio.git(root, "config", "user.email", DEMO_EMAIL)
     configure_merge_driver(root)
-    gitio.git(root, "add", "-A")
-    gitio.git(
-        root,
-        "commit",
-        "-q",
-        "-m",
-        f"demo: sample caseload with dates shifted by {delta.days} days to {today.isoformat()}",
-    )
+    # The sample's past as the team's own commits, each on its date by its specialist;
+    # the participant files are written by checking out the last of them.
+    from ipstui.core.demo_history import replay_sample
+
+    replay_sample(root, sample, delta, today)

@@ -521,6 +521,9 @@ class SaveResult:
     commit: str
     employer: Employer
     message: str
+    """The commit's message as HEAD holds it."""
+    warnings: tuple[str, ...] = ()
+    """One line each: what git hooks did to the commit besides ipstui's change."""
 
     @property
     def subject(self) -> str:

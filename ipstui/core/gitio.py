@@ -17,6 +17,7 @@ an edit can never land in another repository; read-only uses that must honour th
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import time
 from collections.abc import Mapping
@@ -60,6 +61,9 @@ IN_PROGRESS: tuple[tuple[str, str], ...] = (
     ("CHERRY_PICK_HEAD", "a cherry-pick"),
     ("REVERT_HEAD", "a revert"),
     ("BISECT_LOG", "a bisect"),
+    # Left by a cherry-pick or revert of several commits until --continue/--quit, even
+    # after the stopped one was committed by hand (git status still says so).
+    ("sequencer", "a cherry-pick or revert of several commits"),
 )
 
 
@@ -116,16 +120,25 @@ def git(
     exits non-zero and `check`, or when git is not installed."""
     data = input.encode() if isinstance(input, str) else input
     try:
-        proc = subprocess.run(
+        child = subprocess.Popen(
             ["git", "-C", str(root), *args],
-            input=data,
-            capture_output=True,
+            stdin=subprocess.PIPE if data is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             env=env(repo_env=repo_env),
         )
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None
     except NotADirectoryError:
         raise GitError(f"{root} is not a folder") from None
+    except OSError as exc:
+        raise GitError(f"could not run git: {exc.strerror or exc}") from None
+    try:
+        out, err = child.communicate(data)
+    except BaseException:
+        _stop(child)
+        raise
+    proc = subprocess.CompletedProcess(child.args, child.returncode, out, err)
     if not binary:
         proc.stdout = proc.stdout.decode("utf-8", "replace")
         proc.stderr = proc.stderr.decode("utf-8", "replace")
@@ -133,8 +146,47 @@ def git(
         err = (
             proc.stderr if isinstance(proc.stderr, str) else proc.stderr.decode("utf-8", "replace")
         )
-        raise GitError(_last_lines(err) or f"git {args[0]} failed (exit {proc.returncode})", err)
+        # Some refusals git prints on stdout only ("nothing to commit, ..."): show those.
+        out = (
+            proc.stdout if isinstance(proc.stdout, str) else proc.stdout.decode("utf-8", "replace")
+        )
+        words = _last_lines(err) or _last_lines(out)
+        raise GitError(words or f"git {args[0]} failed (exit {proc.returncode})", err or out)
     return proc
+
+
+STOP_WAIT = 10.0
+"""Seconds to wait for an interrupted git after each of SIGINT and SIGTERM."""
+
+
+def _stop(child: subprocess.Popen) -> None:
+    """ctrl+c (or any other exception) while git runs. Never SIGKILL it (what
+    `subprocess.run` does): a git killed while it holds `index.lock` leaves the lock
+    behind and the repository unusable. Instead stop it as a terminal's ctrl+c would
+    (SIGINT: git removes its lock files and exits), then SIGTERM, waiting after each,
+    also through further ctrl+c; the caller then checks and undoes what git did."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        if child.poll() is not None:
+            break
+        try:
+            child.send_signal(sig)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + STOP_WAIT
+        while child.poll() is None and time.monotonic() < deadline:
+            try:
+                child.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                break
+            except KeyboardInterrupt:
+                continue
+    # A hook git started may still hold the pipes: close them instead of reading to EOF.
+    for pipe in (child.stdin, child.stdout, child.stderr):
+        if pipe is not None:
+            try:
+                pipe.close()
+            except OSError:
+                pass
 
 
 def _last_lines(text: str, n: int = 3) -> str:
@@ -191,27 +243,30 @@ _IDENT_HELP = (
 )
 
 
+def _ident(root: Path, var: str, who: str, keys: str) -> Identity:
+    proc = git(root, "var", var, check=False)
+    line = proc.stdout.strip()
+    name, _, rest = line.partition("<")
+    ident = Identity(name.strip(), rest.partition(">")[0].strip())
+    if proc.returncode != 0 or "<" not in line or not ident.name or not ident.email:
+        raise IdentityMissing(
+            f"no git identity: git cannot tell who the {who} is ({keys} or user.name and "
+            "user.email are not set), so nothing was written; " + _IDENT_HELP
+        )
+    return ident
+
+
 def identity(root: Path) -> Identity:
     """The author git itself would use for a commit in `root` (SPEC §5).
 
-    Asked of `git var GIT_AUTHOR_IDENT`, so `user.*`, `author.*`/`committer.*`, `GIT_AUTHOR_*` and
-    `EMAIL` all count exactly as they do for `git commit` (SPEC §5). Raises
-    IdentityMissing (one line, how to fix it) when git has no usable identity."""
-    proc = git(root, "var", "GIT_AUTHOR_IDENT", check=False)
-    line = proc.stdout.strip()
-    if proc.returncode != 0 or "<" not in line:
-        raise IdentityMissing(
-            "no git identity: git cannot tell who the author is, so nothing was written; "
-            + _IDENT_HELP
-        )
-    name, _, rest = line.partition("<")
-    ident = Identity(name.strip(), rest.partition(">")[0].strip())
-    if not ident.name or not ident.email:
-        raise IdentityMissing(
-            "no git identity: the name or email git would record is empty, so nothing was "
-            "written; " + _IDENT_HELP
-        )
-    return ident
+    Asked of `git var GIT_AUTHOR_IDENT` and `git var GIT_COMMITTER_IDENT`, so `user.*`,
+    `author.*`/`committer.*`, `GIT_AUTHOR_*`/`GIT_COMMITTER_*` and `EMAIL` all count
+    exactly as they do for `git commit` (SPEC §5): a commit needs both. Raises
+    IdentityMissing (one line, naming what to set) when git has no usable author or
+    committer."""
+    author = _ident(root, "GIT_AUTHOR_IDENT", "author", "author.name/author.email")
+    _ident(root, "GIT_COMMITTER_IDENT", "committer", "committer.name/committer.email")
+    return author
 
 
 def in_progress(git_dir: Path) -> str | None:
@@ -266,7 +321,20 @@ def commit(
         try:
             if add:
                 git(root, "add", "--", *paths)
-            git(root, "commit", "-q", "--no-edit", "-F", "-", "--", *paths, input=message)
+            # --cleanup=verbatim: the message is exactly ours, whatever commit.cleanup and
+            # core.commentChar say (`P` as comment char would strip "P-0001: ..." lines).
+            git(
+                root,
+                "commit",
+                "-q",
+                "--no-edit",
+                "--cleanup=verbatim",
+                "-F",
+                "-",
+                "--",
+                *paths,
+                input=message,
+            )
             return
         except GitError as exc:
             # Another process took the index between our check and git's: wait again.
@@ -302,3 +370,109 @@ def git_blob(root: Path, rel: str, raw: bytes) -> str:
     """The blob id git would store for `raw` written at `rel`: `git hash-object --path`,
     so `core.autocrlf`, `.gitattributes` eol and clean filters apply as in `git add`."""
     return git(root, "hash-object", f"--path={rel}", "--stdin", input=raw).stdout.strip()
+
+
+def checkout_newline(root: Path, rel: str) -> str:
+    """The line ending git would check a text file at `rel` out with: CRLF or LF.
+
+    A new file is written that way, so `git add` has nothing to convert back and
+    `core.safecrlf` passes. Follows git's own rules (convert.c): the `text`, `crlf` and
+    `eol` attributes, then `core.autocrlf`, then `core.eol`."""
+    proc = git(root, "check-attr", "text", "crlf", "eol", "--", rel, check=False)
+    attrs: dict[str, str] = {}
+    for line in proc.stdout.splitlines():  # "<path>: <attribute>: <value>"
+        parts = line.rsplit(": ", 2)
+        if len(parts) == 3:
+            attrs[parts[1]] = parts[2].strip()
+    cfg = git(root, "config", "--get-regexp", r"^core\.(autocrlf|eol)$", check=False)
+    conf: dict[str, str] = {}
+    for line in cfg.stdout.splitlines():  # the last value of each key wins, as in git
+        key, _, value = line.partition(" ")
+        conf[key.lower()] = value.strip().lower()
+    autocrlf = conf.get("core.autocrlf", "false")
+    autocrlf = "true" if autocrlf in ("true", "yes", "on", "1") else autocrlf
+    core_eol = conf.get("core.eol", "native")
+
+    def text_eol_is_crlf() -> bool:
+        if autocrlf == "true":
+            return True
+        if autocrlf == "input":
+            return False
+        return core_eol == "crlf" or (core_eol not in ("lf", "crlf") and os.name == "nt")
+
+    text = attrs.get("text", "unspecified")
+    if text == "unspecified":
+        legacy = attrs.get("crlf", "unspecified")
+        text = {"input": "input"}.get(legacy, legacy)
+    if text == "unset":
+        return "\n"  # binary: never converted
+    if text == "input":
+        return "\n"
+    eol = attrs.get("eol", "unspecified")
+    if eol == "crlf":
+        return "\r\n"
+    if eol == "lf":
+        return "\n"
+    if text in ("set", "auto"):
+        return "\r\n" if text_eol_is_crlf() else "\n"
+    return "\r\n" if autocrlf == "true" else "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class CommitInfo:
+    """What a commit is: its id, its whole message and what it changed."""
+
+    commit: str
+    message: str
+    changed: dict[str, str]
+    """Path from the top of the work tree -> the blob it has after the commit (the
+    null id for a removal)."""
+
+    @property
+    def subject(self) -> str:
+        return self.message.splitlines()[0] if self.message else ""
+
+
+def commit_info(root: Path, rev: str = "HEAD") -> CommitInfo | None:
+    """One `git diff-tree` call: `rev`'s id, message and changed paths; None without one."""
+    proc = git(
+        root,
+        "diff-tree",
+        "-r",
+        "--root",
+        "--no-renames",
+        "-z",
+        "--format=%H%x00%B%x00",
+        rev,
+        "--",
+        check=False,
+        binary=True,
+    )
+    if proc.returncode != 0:
+        return None
+    parts = proc.stdout.split(b"\0")
+    if len(parts) < 2:
+        return None
+    changed: dict[str, str] = {}
+    rest = iter(parts[2:])
+    for token in rest:
+        meta = token.strip()
+        if meta.startswith(b":"):
+            fields = meta.decode().split()
+            path = next(rest, b"").decode("utf-8", "replace")
+            changed[path] = fields[3] if len(fields) > 3 else ""
+    return CommitInfo(
+        parts[0].decode().strip(), parts[1].decode("utf-8", "replace").rstrip("\n") + "\n", changed
+    )
+
+
+def ignored_changes(root: Path, rel: str) -> str | None:
+    """Why git would not see changes to `rel` ("skip-worktree" or "assume-unchanged"),
+    or None: such a file's edits are never committed."""
+    proc = git(root, "ls-files", "-v", "--", rel, check=False)
+    tag = proc.stdout[:1]
+    if tag == "S":
+        return "skip-worktree"
+    if tag.islower():
+        return "assume-unchanged"
+    return None

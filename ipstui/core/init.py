@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 from ipstui.core import gitio, storage
-from ipstui.core.caseload import CASELOAD_FILE, PARTICIPANTS_DIR, CaseloadError
+from ipstui.core.caseload import (
+    CASELOAD_FILE,
+    PARTICIPANTS_DIR,
+    CaseloadError,
+    EditRefused,
+    caseload_lock,
+    check_repo_state,
+)
 
 GITATTRIBUTES = "participants/*.toml merge=ipstui\nemployers/*.toml merge=ipstui\n"
 RULES_TEMPLATE = """
@@ -57,8 +65,14 @@ def init_caseload(
     """Create an empty caseload at `path` (a new or empty folder, or an empty git work
     tree): git init, caseload.toml, .gitattributes, merge driver, first commit.
 
+    Inside an existing repository the refusals of a save apply first (SPEC §5: detached
+    HEAD, an operation in progress, a busy index.lock), and on any failure nothing is
+    left behind: folders and files it made are removed, what it staged is unstaged, a
+    merge driver it registered is removed again.
+
     Raises CaseloadError when `path` is a file, holds a caseload or other files, or a
-    parent on the way is a file; IdentityMissing when git has no identity."""
+    parent on the way is a file; EditRefused for the repository states above;
+    IdentityMissing when git has no identity; GitError when git fails."""
     root = path.expanduser().resolve()
     if root.exists() and not root.is_dir():
         raise CaseloadError(f"{root} is not a folder; name a new folder for the caseload")
@@ -66,17 +80,21 @@ def init_caseload(
         raise CaseloadError(f"{root} already holds a caseload")
     if root.exists() and any(p.name != ".git" for p in root.iterdir()):
         raise CaseloadError(f"{root} is not empty; choose a new folder")
-    # Without an author git cannot make the first commit: refuse before writing anything.
+    # Everything that can refuse is asked before anything is written.
     probe = root
     while not probe.exists():
         probe = probe.parent
     if not probe.is_dir():
         raise CaseloadError(f"{probe} is not a folder, so {root} cannot be created")
-    gitio.identity(probe)
-    root.mkdir(parents=True, exist_ok=True)
-    if not gitio.is_repo(root):
-        gitio.git(root, "init", "-q")
-    team = _team(root, specialists or [])
+    gitio.identity(probe)  # without an author and a committer there is no first commit
+    team = _team(probe, specialists or [])
+    outer = gitio.repo_info(probe)
+    if outer is not None:
+        check_repo_state(probe, outer)
+        try:
+            gitio.wait_index_lock(outer.git_dir)
+        except gitio.RepoStateRefused as exc:
+            raise EditRefused(f"{exc}; nothing was written") from None
     data = {
         "schema": 1,
         "name": name,
@@ -86,15 +104,78 @@ def init_caseload(
         "team": team,
     }
     text = storage.dumps_plain(data) + RULES_TEMPLATE
-    (root / PARTICIPANTS_DIR).mkdir(exist_ok=True)
-    storage.atomic_write(root / CASELOAD_FILE, text)
-    storage.atomic_write(root / ".gitattributes", GITATTRIBUTES)
-    storage.atomic_write(root / PARTICIPANTS_DIR / ".gitkeep", "")
-    configure_merge_driver(root)
-    gitio.commit_paths(
-        root,
-        [CASELOAD_FILE, ".gitattributes", f"{PARTICIPANTS_DIR}/.gitkeep"],
-        "caseload: create\n\nCreated by ipstui init.\n",
-        add=True,
-    )
+    paths = [CASELOAD_FILE, ".gitattributes", f"{PARTICIPANTS_DIR}/.gitkeep"]
+
+    made: Path | None = None  # the topmost folder this call creates
+    if not root.exists():
+        made = root
+        while not made.parent.exists():
+            made = made.parent
+    had_git = (root / ".git").exists()
+    staged = False
+    driver_before: str | None = None
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        if outer is None:
+            gitio.git(root, "init", "-q")
+        repo = gitio.repo_info(root)
+        if repo is None:  # pragma: no cover - git init just made it
+            raise CaseloadError(f"{root}: git init did not make a repository")
+        driver_before = _driver_config(root)
+        with caseload_lock(repo.git_dir):
+            (root / PARTICIPANTS_DIR).mkdir(exist_ok=True)
+            # Written as git would check them out, so core.safecrlf passes (autocrlf).
+            nl = gitio.checkout_newline(root, CASELOAD_FILE)
+            storage.atomic_write(root / CASELOAD_FILE, text.replace("\n", nl))
+            nl = gitio.checkout_newline(root, ".gitattributes")
+            storage.atomic_write(root / ".gitattributes", GITATTRIBUTES.replace("\n", nl))
+            storage.atomic_write(root / PARTICIPANTS_DIR / ".gitkeep", "")
+            configure_merge_driver(root)
+            staged = True
+            gitio.commit(root, paths, "caseload: create\n\nCreated by ipstui init.\n", add=True)
+    except BaseException:
+        _take_back(root, made, had_git, outer, paths, staged, driver_before)
+        raise
     return root
+
+
+def _driver_config(root: Path) -> str:
+    """The merge driver lines of the local config as they are now ('' for none)."""
+    proc = gitio.git(root, "config", "--local", "--get-regexp", r"^merge\.ipstui\.", check=False)
+    return proc.stdout
+
+
+def _take_back(
+    root: Path,
+    made: Path | None,
+    had_git: bool,
+    outer: gitio.RepoInfo | None,
+    paths: list[str],
+    staged: bool,
+    driver_before: str | None,
+) -> None:
+    """Undo a failed init: unstage, unregister the driver, remove what it created."""
+    if outer is not None:
+        if staged:
+            has_head = gitio.git(root, "rev-parse", "-q", "--verify", "HEAD", check=False)
+            if has_head.returncode == 0:
+                gitio.git(root, "reset", "-q", "--", *paths, check=False)
+            else:
+                gitio.git(
+                    root, "rm", "-q", "--cached", "--ignore-unmatch", "--", *paths, check=False
+                )
+        if driver_before == "":
+            gitio.git(root, "config", "--local", "--remove-section", "merge.ipstui", check=False)
+    try:
+        if made is not None:
+            shutil.rmtree(made)
+            return
+        for rel in paths:
+            (root / rel).unlink(missing_ok=True)
+        for folder in (root / PARTICIPANTS_DIR,):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+        if outer is None and not had_git:
+            shutil.rmtree(root / ".git", ignore_errors=True)
+    except OSError:
+        pass

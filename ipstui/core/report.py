@@ -37,6 +37,7 @@ import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from ipstui.core.model import Settings
@@ -641,3 +642,74 @@ def render(
     if fmt == "csv":
         return to_csv(report)
     return to_table(report)
+
+
+def write_xlsx(report: Report, path: Path) -> None:
+    """The report as a workbook with one sheet per table — Employment (team, then each
+    specialist), Referrals, Rapid search, Caseload — each headed by the team, quarter and
+    report date, rates as fractions formatted as percentages (empty for 0/0). Written with
+    openpyxl to a temporary file beside `path`, then renamed over it."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    title = [
+        ("Team", report.team_name),
+        ("Quarter", str(report.quarter)),
+        ("Report date", report.report_date),
+    ]
+
+    def sheet(name: str, header: list[str], rows: list[list[Any]], rate_cols: set[int]) -> None:
+        ws = wb.create_sheet(name)
+        for row in title:
+            ws.append(list(row))
+        ws.append([])
+        ws.append(header)
+        for r in rows:
+            ws.append(r)
+        first = len(title) + 3
+        for row in ws.iter_rows(min_row=first):
+            for cell in row:
+                if cell.column - 1 in rate_cols and cell.value is not None:
+                    cell.number_format = "0.0%"
+                elif isinstance(cell.value, date):
+                    cell.number_format = "yyyy-mm-dd"
+        ws["B3"].number_format = "yyyy-mm-dd"
+        for col, width in zip("ABCDEF", (22, 14, 14, 14, 14, 14), strict=False):
+            ws.column_dimensions[col].width = width
+
+    groups = [(TEAM, report.team), *report.by_specialist.items()]
+    sheet(
+        "Employment",
+        ["group", "name", "active", "employed", "rate"],
+        [[g, report.specialist_names.get(g, ""), o.active, o.employed, _round3(o.rate)]
+         for g, o in groups],
+        {4},
+    )  # fmt: skip
+    sheet(
+        "Referrals",
+        ["year", "source", "referred", "hired", "hire_rate"],
+        [[r.year, r.source or "", r.referred, r.hired, _round3(r.rate)] for r in report.referrals],
+        {4},
+    )
+    rs = report.rapid_search
+    sheet(
+        "Rapid search",
+        ["participants", "median_days", "within_30"],
+        [[rs.participants, rs.median_days, _round3(rs.share_within_30)]],
+        {2},
+    )
+    sheet(
+        "Caseload",
+        ["specialist", "name", "current", "max"],
+        [[c.specialist, report.specialist_names.get(c.specialist, ""), c.current, c.maximum]
+         for c in report.caseload],
+        set(),
+    )  # fmt: skip
+    del wb[wb.sheetnames[0]]  # the empty default sheet
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        wb.save(tmp)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)

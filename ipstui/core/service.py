@@ -11,7 +11,7 @@ by the core modules it wraps:
 | load / reload a snapshot | `loader.load` (cached on git blob ids) |
 | every edit of SPEC §7 | `edits.*` through the save transaction `caseload.transact` |
 | commit of a hand edit | `caseload.commit_hand_edit` (same lock and checks) |
-| history | `history.history` |
+| history, signature status | `history.history`, `audit.signatures` |
 | sync, sync status, merge driver | `sync.sync` (under the save lock), `sync.status` |
 | agenda, report | `rules.agenda_for`, `report.render` |
 | employer register and its edits | `employers.*` through the same `caseload.transact` |
@@ -28,7 +28,7 @@ of one line fit to show a user.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -399,6 +399,15 @@ class CaseloadService:
         if not os.path.lexists(self.root / rel) and not ever_existed(self.root, pid):
             raise CaseloadError(f"no participant with id {pid!r}")
         return history(self.root, pid)
+
+    def signatures(self, commits: Iterable[str]) -> dict[str, str]:
+        """Signature status of each commit (good, bad, unknown key, unsigned, ...: git's
+        `%G?`, see `audit.SIGNATURES`); {} outside git."""
+        if self.repo is None:
+            return {}
+        from ipstui.core.audit import signatures
+
+        return signatures(self.root, commits)
 
     # ------------------------------------------------------------ sync
 

@@ -374,6 +374,8 @@ class IpsApp(App[int]):
             self.cards_delta = (prev, p.id)
         self.caseload = cl
         self.notify(f"Saved {result.commit[:7]}: {result.subject}", title="Committed", timeout=4)
+        for line in result.warnings:
+            self.notify(line, title="Committed, but", severity="warning", timeout=10)
         if on_done is not None:
             on_done(result)
 

@@ -387,6 +387,10 @@ class EmployersScreen(Screen):
             title="Committed",
             timeout=4,
         )
+        for line in result.warnings:
+            self.app.call_from_thread(
+                self.notify, line, title="Committed, but", severity="warning", timeout=10
+            )
         self.app.call_from_thread(self.reload, result.employer.id)
 
     def action_switch_table(self) -> None:

@@ -322,7 +322,9 @@ class ParticipantScreen(Screen[None]):
         self.query_one("#deadlines-table", DataTable).add_columns(
             "", "Deadline", "Due", "When", "State", "About"
         )
-        self.query_one("#history-table", DataTable).add_columns("When", "Who", "Field", "Old → New")
+        self.query_one("#history-table", DataTable).add_columns(
+            "When", "Who", "Signed", "Field", "Old → New"
+        )
         self.watch(self.app, "caseload", self._caseload_changed, init=True)
 
     # ------------------------------------------------------------ snapshot → screen
@@ -1134,16 +1136,17 @@ class ParticipantScreen(Screen[None]):
             return
         try:
             revisions = self.app.service.history(self.pid)
+            signed = self.app.service.signatures(r.commit for r in revisions)
         except Exception as exc:  # noqa: BLE001 — shown in the tab, never fatal
             self.app.call_from_thread(self._history_failed, str(exc))
             return
-        self.app.call_from_thread(self._show_history, revisions)
+        self.app.call_from_thread(self._show_history, revisions, signed)
 
     def _history_failed(self, message: str) -> None:
         if self.is_attached:
             self.query_one("#history-summary", Static).update(f"History unavailable: {message}")
 
-    def _show_history(self, revisions: list[Revision]) -> None:
+    def _show_history(self, revisions: list[Revision], signed: dict[str, str]) -> None:
         if not self.is_attached:
             return
         table = self.query_one("#history-table", DataTable)
@@ -1151,13 +1154,15 @@ class ParticipantScreen(Screen[None]):
         rows = 0
         for rev in revisions:
             when = rev.when.strftime("%Y-%m-%d %H:%M")
+            sig = signed.get(rev.commit, "")
             if rev.note:
-                table.add_row(when, Text(rev.author), "", Text(rev.note))
+                table.add_row(when, Text(rev.author), sig, "", Text(rev.note))
                 rows += 1
             for change in rev.changes:
                 table.add_row(
                     when,
                     Text(rev.author),
+                    sig,
                     Text(change.field),
                     Text(f"{show_value(change.old, 40)} → {show_value(change.new, 40)}"),
                 )

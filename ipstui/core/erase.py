@@ -1,0 +1,312 @@
+"""`ipstui erase ID`: remove a participant from the caseload's whole history (SPEC §12,
+GDPR Art. 17). What git keeps and what the team must still do: docs/privacy.md.
+
+A dry run (the default) lists every commit that holds a version of
+`participants/<ID>.toml`, every other commit whose message names the id, and every file
+at HEAD that names the person — so the team sees what the erasure will and will not
+reach. With `yes=True`:
+
+1. refuse unless the repository is in a plain state: on a branch, nothing uncommitted
+   (untracked files included), no merge/rebase/cherry-pick/revert/bisect in progress,
+   no stash, no other work tree of the same repository;
+2. record the blob id of every version of the file;
+3. run git filter-repo (`--sensitive-data-removal --invert-paths --path <file>`, and
+   `--replace-message` turning the id and the person's names in any message into
+   `[erased]`) in a subprocess of this interpreter: commits that only changed the file
+   disappear, the others lose the file; filter-repo expires the reflogs and runs
+   `git gc --prune=now`; ipstui does both again and drops its own caches in the git
+   directory (they hold parsed participant data);
+4. verify: `git cat-file -e` fails for every recorded blob (nothing reachable or loose
+   holds the file), no commit on any ref touches the path, no message names the id;
+5. append an entry to `erasures.toml` — the date, who ran it, the SHA-256 of the id and
+   the request reference; no name, no id — and commit it;
+6. print what git cannot do from one clone: force-push every branch and tag, re-clone
+   (never pull into) every other clone, purge backups and the server's own copies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ipstui.core import gitio, storage
+from ipstui.core.caseload import CaseloadError
+from ipstui.core.model import is_valid_id
+
+ERASURES_FILE = "erasures.toml"
+PLACEHOLDER = "[erased]"
+_IN_PROGRESS = (
+    ("MERGE_HEAD", "a merge"),
+    ("rebase-merge", "a rebase"),
+    ("rebase-apply", "a rebase or git am"),
+    ("CHERRY_PICK_HEAD", "a cherry-pick"),
+    ("REVERT_HEAD", "a revert"),
+    ("BISECT_LOG", "a bisect"),
+)
+
+
+class EraseRefused(CaseloadError):
+    """The repository is not in a state where history may be rewritten (one line)."""
+
+
+@dataclass(slots=True)
+class ErasePlan:
+    """Where a participant is in the repository."""
+
+    pid: str
+    path: str
+    commits: list[tuple[str, str, str, str]] = field(default_factory=list)
+    """(commit, ISO date, author, subject) of each commit holding a version of the file."""
+    blobs: set[str] = field(default_factory=set)
+    """Blob ids of every version of the file."""
+    names: set[str] = field(default_factory=set)
+    """Every `name` the file ever held."""
+    messages: list[str] = field(default_factory=list)
+    """Other commits whose message names the id (their message is rewritten)."""
+    mentions: list[str] = field(default_factory=list)
+    """Files at HEAD, other than the participant's own, that hold one of the names."""
+
+
+def plan(root: Path, pid: str) -> ErasePlan:
+    """Find the participant everywhere in the history of every ref (reads only)."""
+    if not is_valid_id(pid):
+        raise CaseloadError(f"not a valid participant id: {pid!r}")
+    rel = f"participants/{pid}.toml"
+    out = ErasePlan(pid, rel)
+    log = gitio.git(
+        root, "log", "--all", "--format=%x1e%H%x1f%aI%x1f%an%x1f%s", "--raw", "--no-abbrev",
+        "--no-renames", "--", rel,
+    ).stdout  # fmt: skip
+    for chunk in log.split("\x1e")[1:]:
+        head, _, raw = chunk.partition("\n")
+        sha, when, author, subject = (head.split("\x1f") + ["", "", ""])[:4]
+        out.commits.append((sha, when, author, subject))
+        for line in raw.splitlines():
+            if line.startswith(":"):
+                meta = line.split("\t", 1)[0].split()
+                out.blobs |= {b for b in meta[2:4] if b.strip("0")}
+    zero = "0" * 40
+    out.blobs.discard(zero)
+    for blob in out.blobs:
+        raw = gitio.git(root, "cat-file", "blob", blob, binary=True, check=False).stdout
+        try:
+            name = storage.loads_bytes(raw, rel).get("name")
+        except storage.ParseError:
+            continue
+        if isinstance(name, str) and len(name.strip()) >= 3:
+            out.names.add(name.strip())
+    touching = {c[0] for c in out.commits}
+    grep = gitio.git(root, "log", "--all", "--format=%H", "-F", f"--grep={pid}").stdout.split()
+    out.messages = [c for c in grep if c not in touching]
+    for name in sorted(out.names):
+        found = gitio.git(
+            root, "grep", "-l", "-I", "-i", "-F", "-e", name, "HEAD", "--", ".", check=False
+        ).stdout.split()
+        out.mentions += [f.partition(":")[2] for f in found if f.partition(":")[2] != rel]
+    out.mentions = sorted(set(out.mentions))
+    return out
+
+
+def _git_dir(root: Path) -> Path:
+    info = gitio.repo_info(root)
+    if info is None:
+        raise EraseRefused(f"{root} is not a git repository")
+    return info.git_dir
+
+
+def check_state(root: Path) -> None:
+    """EraseRefused unless history may be rewritten now (see the module docstring)."""
+    gd = _git_dir(root)
+    for name, what in _IN_PROGRESS:
+        if (gd / name).exists():
+            raise EraseRefused(f"{what} is in progress; finish or abort it first, then erase")
+    if gitio.git(root, "symbolic-ref", "-q", "HEAD", check=False).returncode != 0:
+        raise EraseRefused("HEAD is detached; check out a branch first, then erase")
+    status = gitio.git(root, "status", "--porcelain", "--untracked-files=all").stdout
+    if status.strip():
+        first = status.splitlines()[0][3:]
+        raise EraseRefused(
+            f"the work tree has uncommitted changes ({first} and others may be lost in the "
+            "rewrite); commit or remove them first, then erase"
+        )
+    if gitio.git(root, "rev-parse", "-q", "--verify", "refs/stash", check=False).returncode == 0:
+        raise EraseRefused("there are stashed changes (git stash list); apply or drop them first")
+    trees = gitio.git(root, "worktree", "list", "--porcelain").stdout.count("worktree ")
+    if trees > 1:
+        raise EraseRefused(
+            "this repository has other work trees (git worktree list); remove them first"
+        )
+    if importlib.util.find_spec("git_filter_repo") is None:
+        raise EraseRefused(
+            "erasing needs git filter-repo: pip install 'ipstui[erase]' (or git-filter-repo)"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EraseResult:
+    """What `erase` did."""
+
+    commits_before: int
+    commits_after: int
+    blobs_checked: int
+    record_commit: str
+
+
+def id_hash(pid: str) -> str:
+    """SHA-256 (hex) of the id as stored: what erasures.toml keeps instead of the id."""
+    return hashlib.sha256(pid.encode("utf-8")).hexdigest()
+
+
+def erase(root: Path, p: ErasePlan, *, today: date, request: str = "") -> EraseResult:
+    """Rewrite the history without the participant's file, verify, record. EraseRefused
+    when the repository is not in a plain state; CaseloadError when the rewrite or the
+    verification fails (the message says what is left)."""
+    from ipstui.core.caseload import caseload_lock
+
+    # Under the caseload's save lock: no save or sync of this caseload (the app in
+    # another terminal, a cron job) can commit in the middle of the rewrite.
+    with caseload_lock(_git_dir(root)):
+        return _erase_locked(root, p, today=today, request=request)
+
+
+def _erase_locked(root: Path, p: ErasePlan, *, today: date, request: str) -> EraseResult:
+    check_state(root)
+    p = plan(root, p.pid)  # again, under the lock: a save may have landed since the dry run
+    if not p.commits:
+        raise CaseloadError(f"{p.pid} is in no commit of this repository; nothing to erase")
+    who = gitio.identity(root)
+    gd = _git_dir(root)
+    before = int(gitio.git(root, "rev-list", "--count", "--all").stdout.strip() or 0)
+    shutil.rmtree(gd / "filter-repo", ignore_errors=True)
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as fh:
+        for text in sorted({p.pid, *p.names}, key=len, reverse=True):
+            fh.write(f"{text}==>{PLACEHOLDER}\n")
+        expressions = fh.name
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "git_filter_repo", "--sensitive-data-removal", "--no-fetch",
+             "--invert-paths", "--path", p.path, "--replace-message", expressions, "--force",
+             "--quiet"],
+            cwd=root, stdin=subprocess.DEVNULL, capture_output=True, env=gitio._env(),
+        )  # fmt: skip
+    finally:
+        Path(expressions).unlink(missing_ok=True)
+    if proc.returncode != 0:
+        err = (proc.stderr or proc.stdout).decode("utf-8", "replace")
+        raise CaseloadError(f"git filter-repo failed: {gitio._last_lines(err)}")
+    shutil.rmtree(gd / "filter-repo", ignore_errors=True)
+    for cache in gd.glob("ipstui-*"):
+        if cache.is_file():
+            cache.unlink()
+    (gd / "ORIG_HEAD").unlink(missing_ok=True)
+    gitio.git(root, "reflog", "expire", "--expire=now", "--expire-unreachable=now", "--all")
+    gitio.git(root, "gc", "--quiet", "--prune=now")
+    problems = verify(root, p)
+    if problems:
+        raise CaseloadError("the erasure is not complete: " + "; ".join(problems))
+    after = int(gitio.git(root, "rev-list", "--count", "--all").stdout.strip() or 0)
+    commit = record(root, p.pid, today=today, who=who.name, request=request)
+    return EraseResult(before, after, len(p.blobs), commit)
+
+
+def verify(root: Path, p: ErasePlan) -> list[str]:
+    """What still holds the participant: blobs git can still read (reachable, loose or
+    packed), commits on any ref touching the path, messages naming the id."""
+    problems = []
+    left = [
+        b for b in sorted(p.blobs)
+        if gitio.git(root, "cat-file", "-e", b, check=False).returncode == 0
+    ]  # fmt: skip
+    if left:
+        problems.append(f"{len(left)} version(s) of the file are still in the object store")
+    if gitio.git(root, "log", "--all", "--format=%H", "--", p.path).stdout.strip():
+        problems.append(f"a commit on some ref still touches {p.path}")
+    if gitio.git(root, "log", "--all", "--format=%H", "-F", f"--grep={p.pid}").stdout.strip():
+        problems.append(f"a commit message still names {p.pid}")
+    if (root / p.path).exists():
+        problems.append(f"{p.path} is still in the work tree")
+    return problems
+
+
+def record(root: Path, pid: str, *, today: date, who: str, request: str) -> str:
+    """Append the erasure to erasures.toml and commit it; the new commit id."""
+    path = root / ERASURES_FILE
+    head = (
+        "# Participants erased from this caseload's history with `ipstui erase`.\n"
+        "# No personal data: each entry keeps the SHA-256 of the erased id, so a restored\n"
+        "# backup or an old clone can be checked (`ipstui erase ID` on it finds the id).\n"
+    )
+    text = path.read_text(encoding="utf-8") if path.exists() else head
+    entry = {"on": today, "by": who, "id_sha256": id_hash(pid), "request": request}
+    lines = ["", "[[erasure]]"] + [f"{k} = {storage.format_value(v)}" for k, v in entry.items()]
+    storage.atomic_write(path, text.rstrip("\n") + "\n" + "\n".join(lines) + "\n")
+    message = f"erase: a participant removed from the history\n\nErasure: {id_hash(pid)[:16]}\n" + (
+        f"Request: {request}\n" if request else ""
+    )
+    return gitio.commit_paths(root, [ERASURES_FILE], message, add=True)
+
+
+def next_steps(root: Path) -> list[str]:
+    """What git cannot do from this clone, with the remotes this repository has."""
+    remotes = gitio.git(root, "remote").stdout.split()
+    steps = []
+    if remotes:
+        for r in remotes:
+            steps.append(
+                f"git -C {root} push --force --all {r} && git -C {root} push --force --tags {r}"
+            )
+    else:
+        steps.append("no remote is configured here: if the caseload was ever pushed anywhere, "
+                     "force-push this history there (git push --force --all REMOTE)")  # fmt: skip
+    steps += [
+        "every other clone (each colleague's, each laptop): delete it and clone again — "
+        "a pull or sync from an old clone brings the person back",
+        "the server keeps old commits after a force-push (pull-request refs, caches, its own "
+        "backups): ask its administrators to purge them (GitHub: contact support; GitLab: "
+        "housekeeping / 'prune unreachable objects')",
+        "backups and copies of the caseload folder (disks, cloud sync, exports): erase or "
+        "restore-and-erase them too; erasures.toml lets you check a restored copy",
+    ]
+    return steps
+
+
+def run_cli(root: Path, args: Any, today: date) -> int:
+    """`ipstui erase ID [--yes] [--request REF]`."""
+    from ipstui.core.audit import visible
+
+    p = plan(root, args.id)
+    if not p.commits:
+        raise CaseloadError(f"no commit holds participants/{args.id}.toml; nothing to erase")
+    print(f"{p.pid}: {p.path} is in {len(p.commits)} commit(s), {len(p.blobs)} version(s):")
+    for sha, when, author, subject in p.commits:
+        print(visible(f"  {sha[:10]}  {when[:10]}  {author}  {subject}"))
+    if p.messages:
+        print(f"other commits whose message names {p.pid} (the message is rewritten):")
+        for sha in p.messages:
+            print(f"  {sha[:10]}")
+    if p.mentions:
+        print("files at HEAD that hold the person's name (NOT changed — edit them by hand):")
+        for f in p.mentions:
+            print(visible(f"  {f}"))
+    if not args.yes:
+        check_state(root)
+        print(f"dry run: nothing was changed; run `ipstui erase {p.pid} --yes` to erase")
+        return 0
+    res = erase(root, p, today=today, request=args.request or "")
+    print(
+        f"erased: {res.commits_before} commit(s) before, {res.commits_after} after; "
+        f"none of the {res.blobs_checked} version(s) is readable (git cat-file -e); "
+        f"recorded in {ERASURES_FILE} ({res.record_commit[:7]})"
+    )
+    print("Now, what git cannot do from this clone:")
+    for i, step in enumerate(next_steps(root), start=1):
+        print(f"  {i}. {step}")
+    return 0

@@ -1,0 +1,196 @@
+"""`ipstui export`: the caseload as one table, one row per participant (SPEC §7).
+
+Columns (`COLUMNS`) are the participant's scalar fields under their stored names — so
+`ipstui import` reads an export back — then what the lists hold in one cell each:
+suspension and closure, the number of contacts and the date of the last one, the
+number of jobs and the current one (employer, start), and the number of open tasks.
+`csv` and `json` go to stdout unless `--output FILE`; `xlsx` needs `--output` and
+writes dates as date cells. An export is personal data: it is never written inside the
+caseload's work tree, where a `git add -A` would commit it and a sync share it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Iterable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ipstui.core.caseload import CaseloadError
+
+FORMATS = ("csv", "xlsx", "json")
+EXIT_PARTIAL = 3
+
+SCALARS = (
+    "id", "name", "specialist", "phase", "phase_since", "referral_source", "referred_on",
+    "first_contact_on", "enrolled_on", "first_employer_contact_on", "benefits_counseling_on",
+    "career_profile_updated_on", "disclosure", "support_mode", "goals", "strengths", "notes",
+)  # fmt: skip
+DERIVED = (
+    "suspended_since", "suspension_reason", "closed_on", "closure_reason", "contacts",
+    "last_contact_on", "jobs", "current_employer", "current_job_start", "open_tasks",
+)  # fmt: skip
+COLUMNS: tuple[str, ...] = SCALARS + DERIVED
+
+
+def row(data: Mapping[str, Any]) -> dict[str, Any]:
+    """One participant's row: every column of COLUMNS (None where it has no value)."""
+    out: dict[str, Any] = {k: data.get(k) for k in SCALARS}
+    sus = data.get("suspension") if isinstance(data.get("suspension"), Mapping) else {}
+    clo = data.get("closure") if isinstance(data.get("closure"), Mapping) else {}
+    contacts = [c for c in data.get("contacts") or [] if isinstance(c, Mapping)]
+    jobs = [j for j in data.get("jobs") or [] if isinstance(j, Mapping)]
+    tasks = [t for t in data.get("tasks") or [] if isinstance(t, Mapping)]
+    dates = [c["on"] for c in contacts if isinstance(c.get("on"), date)]
+    current = [j for j in jobs if "end" not in j]
+    out.update(
+        suspended_since=sus.get("since"),
+        suspension_reason=sus.get("reason"),
+        closed_on=clo.get("on"),
+        closure_reason=clo.get("reason"),
+        contacts=len(contacts),
+        last_contact_on=max(dates) if dates else None,
+        jobs=len(jobs),
+        current_employer=current[-1].get("employer") if current else None,
+        current_job_start=current[-1].get("start") if current else None,
+        open_tasks=sum(1 for t in tasks if "done_on" not in t),
+    )
+    return out
+
+
+def rows(participants: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Rows sorted by id."""
+    return sorted((row(p) for p in participants), key=lambda r: str(r["id"]))
+
+
+def _cell(v: Any) -> Any:
+    if isinstance(v, list):
+        return "; ".join(str(x) for x in v)
+    return v
+
+
+def to_csv(table: list[dict[str, Any]]) -> str:
+    """Header row of COLUMNS, ISO dates, lists joined with `; `, empty for no value."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(COLUMNS)
+    for r in table:
+        w.writerow(["" if r[k] is None else _cell(r[k]) for k in COLUMNS])
+    return buf.getvalue()
+
+
+def to_json(table: list[dict[str, Any]]) -> str:
+    """A list of objects with the keys of COLUMNS; dates ISO, lists as lists."""
+    conv = [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.items()} for r in table]
+    return json.dumps(conv, ensure_ascii=False, indent=1) + "\n"
+
+
+def write_xlsx(table: list[dict[str, Any]], path: Path) -> None:
+    """A workbook with one sheet `participants`: header row, dates as date cells."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "participants"
+    ws.append(list(COLUMNS))
+    for r in table:
+        ws.append([_cell(r[k]) for k in COLUMNS])
+    for col in ws.iter_cols(min_row=2):
+        for cell in col:
+            if isinstance(cell.value, date):
+                cell.number_format = "yyyy-mm-dd"
+    ws.freeze_panes = "B2"
+    _save(wb, path)
+
+
+def _save(wb: Any, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        wb.save(tmp)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def check_output(root: Path, output: Path) -> Path:
+    """`output` resolved; CaseloadError when it lies inside the caseload's work tree
+    (or its git directory), where it would be committed and shared."""
+    target = output.expanduser().resolve()
+    from ipstui.core import gitio
+
+    info = gitio.repo_info(root)
+    tops = [root.resolve()]
+    if info is not None:
+        prefix_depth = len([p for p in info.prefix.split("/") if p])
+        top = root.resolve()
+        for _ in range(prefix_depth):
+            top = top.parent
+        tops.append(top)
+    for top in tops:
+        if target == top or top in target.parents:
+            raise CaseloadError(
+                f"{target} is inside the caseload ({top}); an export holds personal data "
+                "and would be committed and shared from there — write it outside the caseload"
+            )
+    if not target.parent.is_dir():
+        raise CaseloadError(f"{target.parent} does not exist")
+    return target
+
+
+def run_cli(root: Path, args: Any, load: Any) -> int:
+    """`ipstui export [--format csv|xlsx|json] [--output FILE]`; exit 3 (SPEC §7) when
+    some participant files could not be read, each named on stderr."""
+    fmt = args.format
+    if fmt == "xlsx" and not args.output:
+        raise CaseloadError("--format xlsx needs --output FILE (a workbook is not text)")
+    target = check_output(root, Path(args.output)) if args.output else None
+    cl = load(root)
+    table = rows(p.data for p in cl.participants.values())
+    if target is not None and fmt == "xlsx":
+        write_xlsx(table, target)
+    else:
+        text = to_csv(table) if fmt == "csv" else to_json(table)
+        if target is None:
+            sys.stdout.write(text)
+        else:
+            tmp = target.with_name(f".{target.name}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, target)
+    if target is not None:
+        print(f"exported {len(table)} participant(s) to {target}", file=sys.stderr)
+    broken = sorted((p for p in cl.problems if p.severity == "error"), key=lambda p: p.path)
+    for problem in broken:
+        print(str(problem), file=sys.stderr)
+    if broken:
+        print(
+            f"{len({p.path for p in broken})} file(s) could not be read and were left out",
+            file=sys.stderr,
+        )
+        return EXIT_PARTIAL
+    return 0
+
+
+def report_to_file(cl: Any, args: Any, today: date) -> int:
+    """`ipstui report --output FILE [--format table|csv|json|xlsx]`: the report of SPEC §8
+    written to FILE (never inside the caseload); xlsx has one sheet per table."""
+    from ipstui.core import report as rep
+
+    if not args.output:
+        raise CaseloadError("--format xlsx needs --output FILE (a workbook is not text)")
+    target = check_output(cl.root, Path(args.output))
+    data = [p.data for p in cl.participants.values()]
+    if args.format == "xlsx":
+        q = rep.quarter_of(today) if args.quarter is None else rep.parse_quarter(args.quarter)
+        rep.write_xlsx(rep.compute(data, cl.settings, q, today), target)
+    else:
+        text = rep.render(data, cl.settings, quarter=args.quarter, today=today, fmt=args.format)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+    print(f"report written to {target}", file=sys.stderr)
+    return 0

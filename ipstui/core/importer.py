@@ -1,0 +1,613 @@
+"""`ipstui import`: participants from a team's existing spreadsheet (SPEC §12).
+
+A CSV (comma, semicolon or tab separated; UTF-8, a byte order mark allowed) or an XLSX
+workbook (its first sheet, read with openpyxl) holds one participant per row under a
+header row. Columns are matched by header in English, Italian, Danish or Swedish
+(`HEADERS`; case, accents of the spreadsheet's own making, spaces, `_`, `*` and a final
+`:` do not matter), or by a `--map` file for anything else:
+
+```toml
+[columns]                # header in the file = field (or "-" to skip the column)
+"Nominativo" = "name"
+"Telefono" = "-"
+
+[values.specialist]      # optional: a value in the file = the value to store
+"Anna B." = "anna"
+```
+
+Dates may be ISO (`2026-11-30`), day-first as Italian, Danish and Swedish spreadsheets
+write them (`30/11/2026`, `30.11.2026`, `30-11-2026`, one or two digits for day and
+month), or date cells of the workbook. A specialist is a team key or a team member's
+name; a referral source must be one of the team's `referral_sources` when it lists
+them (case aside); phases, disclosure and support mode accept their ids and the words
+of `VALUE_WORDS`.
+
+Every row is checked first — the values, then the whole record with the same
+validation as an edit — and every problem is reported as `FILE:row:column: message`
+(row 1 is the header, columns count from 1). Only with no problem at all is anything
+written: each participant one commit through `caseload.save`, as `ipstui new` makes.
+Participants are imported in intake unless the file gives a phase; closed ones are not
+imported (a closure needs a date and a reason the app records when it closes).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from ipstui.core.audit import visible
+from ipstui.core.caseload import Caseload, CaseloadError, save, validate_data
+from ipstui.core.model import (
+    DATE_FIELDS,
+    DISCLOSURE,
+    PHASE_LABELS,
+    PHASES,
+    SCHEMA_VERSION,
+    SUPPORT_MODES,
+    is_valid_id,
+)
+
+HEADERS: dict[str, tuple[str, ...]] = {
+    # field: English, Italian, Danish, Swedish
+    "id": ("id", "participant id", "code", "codice", "id partecipante", "deltager-id",
+           "løbenummer", "deltagar-id", "löpnummer"),
+    "name": ("name", "full name", "participant", "pseudonym", "nome", "nominativo",
+             "nome e cognome", "partecipante", "navn", "deltager", "namn", "deltagare"),
+    "specialist": ("specialist", "employment specialist", "ips specialist", "operatore",
+                   "operatore ips", "specialista", "referente", "medarbejder", "konsulent",
+                   "ips-konsulent", "jobkonsulent", "handledare", "ips-handledare",
+                   "arbetsspecialist"),
+    "referral_source": ("referral source", "referred by", "source", "inviante",
+                        "servizio inviante", "fonte invio", "inviato da", "henviser",
+                        "henvist af", "henvisende instans", "remittent", "remitterad av",
+                        "remissinstans"),
+    "referred_on": ("referred on", "referral date", "referred", "data invio",
+                    "data di invio", "data segnalazione", "henvist", "henvisningsdato",
+                    "dato for henvisning", "remiss", "remissdatum", "datum för remiss"),
+    "phase": ("phase", "stage", "fase", "fas"),
+    "phase_since": ("phase since", "in phase since", "fase dal", "in fase dal",
+                    "fase siden", "fas sedan"),
+    "first_contact_on": ("first contact", "first contact on", "primo contatto",
+                         "data primo contatto", "første kontakt", "första kontakt"),
+    "enrolled_on": ("enrolled on", "enrolled", "enrolment date", "enrollment date",
+                    "data inserimento", "inserito il", "presa in carico",
+                    "data presa in carico", "indskrevet", "indskrivningsdato", "inskriven",
+                    "inskrivningsdatum"),
+    "first_employer_contact_on": ("first employer contact", "first employer contact on",
+                                  "primo contatto azienda", "primo contatto datore",
+                                  "første virksomhedskontakt", "første arbejdsgiverkontakt",
+                                  "första arbetsgivarkontakt"),
+    "benefits_counseling_on": ("benefits counseling", "benefits counselling",
+                               "benefits counseling on", "consulenza previdenziale",
+                               "ydelsesvejledning", "förmånsrådgivning"),
+    "career_profile_updated_on": ("career profile updated", "career profile",
+                                  "career profile updated on", "profilo professionale",
+                                  "karriereprofil", "karriärprofil", "yrkesprofil"),
+    "disclosure": ("disclosure", "rivelazione", "åbenhed", "öppenhet"),
+    "support_mode": ("support mode", "modalità supporto", "modalità di supporto",
+                     "støtteform", "stödform"),
+    "goals": ("goals", "job goals", "obiettivi", "mål", "jobmål"),
+    "strengths": ("strengths", "punti di forza", "styrker", "ressourcer", "styrkor"),
+    "notes": ("notes", "comments", "note", "noter", "bemærkninger", "anteckningar",
+              "kommentarer"),
+}  # fmt: skip
+"""Headers recognised for each field (compared after `normalize_header`); each field's
+own name (`referred_on`, `referred on`) is recognised too."""
+
+REQUIRED = ("name", "specialist", "referral_source")
+TEMPLATE = Path(__file__).resolve().parent.parent / "data" / "import_template.xlsx"
+"""The template spreadsheet shipped in the package (tools/make_import_template.py)."""
+
+VALUE_WORDS: dict[str, dict[str, str]] = {
+    "disclosure": {
+        "yes": "yes", "no": "no", "undecided": "undecided",
+        "sì": "yes", "si": "yes", "indeciso": "undecided", "da decidere": "undecided",
+        "ja": "yes", "nej": "no", "ved ikke": "undecided", "uafklaret": "undecided",
+        "vet ej": "undecided", "osäker": "undecided",
+    },
+    "support_mode": {
+        "direct": "direct", "behind the scenes": "behind_the_scenes",
+        "diretto": "direct", "dietro le quinte": "behind_the_scenes",
+        "direkte": "direct", "bag om": "behind_the_scenes",
+        "direkt": "direct", "bakom kulisserna": "behind_the_scenes",
+    },
+}  # fmt: skip
+
+_DAY_FIRST = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+SKIP = "-"
+
+
+class ImportFileError(CaseloadError):
+    """The file or the map cannot be read at all (one line)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem at a cell: `row` 1 is the header; `column` counts from 1 (0: the row)."""
+
+    file: str
+    row: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.row}:{self.column}: {self.message}"
+
+
+@dataclass(slots=True)
+class Plan:
+    """What an import would create, or why it cannot."""
+
+    records: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    """(row, the participant's record) in file order."""
+    problems: list[Problem] = field(default_factory=list)
+
+
+def normalize_header(text: Any) -> str:
+    """Case-folded, NFC, `_` as space, spaces collapsed, a trailing `:` or `*` dropped."""
+    s = unicodedata.normalize("NFC", str(text or "")).casefold().replace("_", " ")
+    s = re.sub(r"\s+", " ", s).strip().rstrip(":*").strip()
+    return s
+
+
+def _header_table() -> dict[str, str]:
+    from ipstui.core.export import DERIVED
+
+    # The summary columns of `ipstui export` are known and skipped, so an export of one
+    # caseload imports into another.
+    out: dict[str, str] = {normalize_header(k): SKIP for k in DERIVED}
+    for fieldname, names in HEADERS.items():
+        for n in (fieldname, *names):
+            out.setdefault(normalize_header(n), fieldname)
+    return out
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def read_rows(path: Path) -> tuple[list[Any], list[tuple[int, list[Any]]]]:
+    """(header cells, [(row number, cells)]) of a CSV or XLSX file; empty rows left out.
+    ImportFileError when the file cannot be read."""
+    suffix = path.suffix.casefold()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            rows = _xlsx_rows(path)
+        elif suffix in (".csv", ".txt", ".tsv"):
+            rows = _csv_rows(path)
+        else:
+            raise ImportFileError(f"{path.name}: not a .csv or .xlsx file")
+    except OSError as exc:
+        raise ImportFileError(f"{path}: {exc.strerror or exc}") from None
+    numbered = [(i, r) for i, r in enumerate(rows, start=1)]
+    numbered = [(i, r) for i, r in numbered if any(_present(c) for c in r)]
+    if not numbered:
+        raise ImportFileError(f"{path.name}: the file is empty")
+    (_, header), *body = numbered
+    return list(header), body
+
+
+def _present(cell: Any) -> bool:
+    return cell is not None and (not isinstance(cell, str) or cell.strip() != "")
+
+
+def _csv_rows(path: Path) -> list[list[Any]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ImportFileError(
+            f"{path.name}:{line}:1: not UTF-8 text; save the file as CSV UTF-8"
+        ) from None
+    first = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first.count) if first else ","
+    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+
+
+def _xlsx_rows(path: Path) -> list[list[Any]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, KeyError, ValueError, OSError) as exc:
+        raise ImportFileError(f"{path.name}: not a readable .xlsx workbook ({exc})") from None
+    except Exception as exc:  # noqa: BLE001 — zipfile.BadZipFile and other corrupt files
+        raise ImportFileError(f"{path.name}: not a readable .xlsx workbook ({exc})") from None
+    try:
+        ws = wb.worksheets[0]
+        return [list(r) for r in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+# ----------------------------------------------------------------------------- values
+
+
+def parse_date(value: Any) -> date:
+    """A date from a workbook date cell, ISO text or day-first text (`30/11/2026`,
+    `30.11.2026`, `30-11-2026`). ValueError with a message otherwise."""
+    if isinstance(value, datetime):
+        if value.time() != datetime.min.time():
+            raise ValueError(f"{value.isoformat(' ')} has a time of day; a date is expected")
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(f"{value!r} is a number, not a date (format the cell as a date)")
+    text = str(value).strip()
+    if _ISO.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a date") from None
+    m = _DAY_FIRST.fullmatch(text)
+    if m:
+        day, month, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a date (day {day}, month {month})") from None
+    raise ValueError(
+        f"{text!r} is not a date; write 2026-11-30, 30/11/2026, 30.11.2026 or 30-11-2026"
+    )
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def load_map(path: Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """`[columns]` (normalised header → field or "-") and `[values.<field>]` of a map
+    file. ImportFileError for a file that is not TOML or names an unknown field."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImportFileError(f"{path}: cannot read the map ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ImportFileError(f"{path.name}: not valid TOML: {exc}") from None
+    columns = data.get("columns", {})
+    values = data.get("values", {})
+    if not isinstance(columns, dict) or not isinstance(values, dict):
+        raise ImportFileError(f"{path.name}: [columns] and [values.<field>] must be tables")
+    out: dict[str, str] = {}
+    for header, target in columns.items():
+        if target != SKIP and target not in HEADERS:
+            raise ImportFileError(
+                f"{path.name}: column {header!r} maps to unknown field {target!r}; "
+                f'fields: {", ".join(HEADERS)} (or "-" to skip)'
+            )
+        out[normalize_header(header)] = str(target)
+    vmaps: dict[str, dict[str, str]] = {}
+    for fieldname, table in values.items():
+        if fieldname not in HEADERS or not isinstance(table, dict):
+            raise ImportFileError(f"{path.name}: [values.{fieldname}] names no known field")
+        vmaps[fieldname] = {normalize_header(k): str(v) for k, v in table.items()}
+    return out, vmaps
+
+
+def map_columns(
+    file: str, header: Sequence[Any], extra: Mapping[str, str] | None = None
+) -> tuple[dict[int, str | None], list[Problem]]:
+    """Column index (0-based) → field, from the header row; problems for a column no
+    one recognises, a field given twice and a required field missing."""
+    table = _header_table()
+    table.update(extra or {})
+    fields: dict[int, str | None] = {}
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for i, cell in enumerate(header):
+        key = normalize_header(cell)
+        if not key:
+            fields[i] = None
+            continue
+        target = table.get(key)
+        if target is None:
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    i + 1,
+                    f"column {_text(cell)!r} is not recognised; name the "
+                    'field it holds with --map ("-" to skip it)',
+                )  # fmt: skip
+            )
+            fields[i] = None
+        elif target == SKIP:
+            fields[i] = None
+        elif target in seen:
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    i + 1,
+                    f"column {_text(cell)!r} is {target} again "
+                    f"(column {seen[target] + 1} already is)",
+                )  # fmt: skip
+            )
+            fields[i] = None
+        else:
+            seen[target] = i
+            fields[i] = target
+    for req in REQUIRED:
+        if req not in seen:
+            problems.append(Problem(file, 1, 0, f"no column for {req} (e.g. {HEADERS[req][0]!r})"))
+    return fields, problems
+
+
+def _convert(fieldname: str, value: Any, cl: Caseload, vmap: Mapping[str, str]) -> Any:
+    """The stored value for a cell; ValueError with a message when it cannot be one."""
+    text = _text(value)
+    mapped = vmap.get(normalize_header(text))
+    if mapped is not None:
+        value = text = mapped
+    if fieldname in DATE_FIELDS:
+        return parse_date(value)
+    if fieldname == "specialist":
+        team = cl.settings.team
+        if text in team:
+            return text
+        by_name = {normalize_header(getattr(m, "name", "") or ""): k for k, m in team.items()}
+        by_key = {normalize_header(k): k for k in team}
+        key = by_key.get(normalize_header(text)) or by_name.get(normalize_header(text))
+        if key is None:
+            raise ValueError(f"unknown specialist {text!r}; team: {', '.join(team)}")
+        return key
+    if fieldname == "referral_source":
+        sources = list(cl.settings.referral_sources)
+        if sources:
+            hit = {normalize_header(s): s for s in sources}.get(normalize_header(text))
+            if hit is None:
+                raise ValueError(
+                    f"referral source {text!r} is not in the team's list: {', '.join(sources)}"
+                )
+            return hit
+        return text
+    if fieldname == "phase":
+        words = {normalize_header(p): p for p in PHASES}
+        words.update({normalize_header(v): k for k, v in PHASE_LABELS.items()})
+        phase = words.get(normalize_header(text))
+        if phase is None:
+            raise ValueError(f"unknown phase {text!r}; use one of {', '.join(PHASES)}")
+        if phase == "closed":
+            raise ValueError("closed participants are not imported (a closure needs a reason)")
+        return phase
+    if fieldname in VALUE_WORDS:
+        hit = VALUE_WORDS[fieldname].get(normalize_header(text))
+        allowed = DISCLOSURE if fieldname == "disclosure" else SUPPORT_MODES
+        if hit is None:
+            raise ValueError(f"{fieldname} {text!r}: use one of {', '.join(allowed)}")
+        return hit
+    if fieldname in ("goals", "strengths"):
+        return [x.strip() for x in re.split(r"[;,\n]", text) if x.strip()]
+    if fieldname == "id":
+        if not is_valid_id(text):
+            raise ValueError(f"{text!r} is not a valid id (letters, digits, _ and -, up to 64)")
+        return text
+    if fieldname == "name" and "\n" in text:
+        raise ValueError("a name is one line")
+    return text
+
+
+# ----------------------------------------------------------------------------- planning
+
+
+def plan(
+    path: Path,
+    cl: Caseload,
+    *,
+    today: date,
+    map_path: Path | None = None,
+) -> Plan:
+    """Read `path` and build every participant it describes, checking everything; writes
+    nothing. ImportFileError when the file or the map cannot be read at all."""
+    name = path.name
+    extra, vmaps = load_map(map_path) if map_path is not None else ({}, {})
+    header, body = read_rows(path)
+    columns, problems = map_columns(name, header, extra)
+    out = Plan(problems=problems)
+    if problems and any(p.column == 0 for p in problems):
+        return out  # without the required columns, every row would say the same
+    taken = {x.casefold() for x in (*cl.participants, *cl.known_ids, *_ids_in_use(cl.root))}
+    in_file: dict[str, int] = {}
+    col_of = {f: i for i, f in columns.items() if f}
+    for rownum, cells in body:
+        record: dict[str, Any] = {}
+        row_problems: list[Problem] = []
+        for i, fieldname in columns.items():
+            if fieldname is None or i >= len(cells) or not _present(cells[i]):
+                continue
+            try:
+                record[fieldname] = _convert(fieldname, cells[i], cl, vmaps.get(fieldname, {}))
+            except ValueError as exc:
+                row_problems.append(Problem(name, rownum, i + 1, str(exc)))
+        for req in REQUIRED:
+            if req not in record and not any(p.column == col_of[req] + 1 for p in row_problems):
+                row_problems.append(Problem(name, rownum, col_of[req] + 1, f"{req} is empty"))
+        pid = record.get("id")
+        if isinstance(pid, str):
+            if pid.casefold() in taken:
+                row_problems.append(
+                    Problem(name, rownum, col_of["id"] + 1, f"participant {pid} already exists")
+                )
+            elif pid.casefold() in in_file:
+                row_problems.append(
+                    Problem(
+                        name,
+                        rownum,
+                        col_of["id"] + 1,
+                        f"id {pid} is also on row {in_file[pid.casefold()]}",
+                    )  # fmt: skip
+                )
+            else:
+                in_file[pid.casefold()] = rownum
+        if row_problems:
+            out.problems += row_problems
+            continue
+        out.records.append((rownum, record))
+    # Ids for the rows without one, after every id the file names.
+    used = taken | set(in_file)
+    built: list[tuple[int, dict[str, Any]]] = []
+    for rownum, record in out.records:
+        if "id" not in record:
+            record["id"] = _next_id(used)
+        used.add(record["id"].casefold())
+        data = _record(record, today)
+        for problem in validate_data(cl, data):
+            fieldname = _field_in(problem.message, col_of)
+            col = col_of[fieldname] + 1 if fieldname else 0
+            out.problems.append(Problem(name, rownum, col, problem.message))
+        built.append((rownum, data))
+    out.records = built
+    out.problems.sort(key=lambda p: (p.row, p.column))
+    return out
+
+
+def _ids_in_use(root: Path) -> set[str]:
+    """Ids of the files in participants/ and of those git tracks there (a file deleted
+    but not committed still holds its id)."""
+    from ipstui.core import gitio
+
+    pdir = root / "participants"
+    names = set(os.listdir(pdir)) if pdir.is_dir() else set()
+    tracked = gitio.git(root, "ls-files", "-z", "--", "participants", check=False).stdout
+    names |= {Path(x).name for x in tracked.split("\0") if x}
+    return {n[:-5] for n in names if n.endswith(".toml")}
+
+
+def _next_id(used: Iterable[str], prefix: str = "P-") -> str:
+    used = set(used)
+    n = 1
+    for x in used:
+        tail = x[len(prefix) :] if x.startswith(prefix.casefold()) else ""
+        if tail.isdigit():
+            n = max(n, int(tail) + 1)
+    while f"{prefix}{n:04d}".casefold() in used:
+        n += 1
+    return f"{prefix}{n:04d}"
+
+
+def _field_in(message: str, columns: Mapping[str, int]) -> str | None:
+    for fieldname in sorted(columns, key=len, reverse=True):
+        if re.search(rf"\b{re.escape(fieldname)}\b", message):
+            return fieldname
+    return None
+
+
+def _record(values: Mapping[str, Any], today: date) -> dict[str, Any]:
+    """A participant record in canonical key order from the converted cells."""
+    phase = values.get("phase", "intake")
+    referred = values.get("referred_on")
+    data: dict[str, Any] = {
+        "schema": SCHEMA_VERSION,
+        "id": values["id"],
+        "name": values["name"],
+        "specialist": values["specialist"],
+        "phase": phase,
+        "phase_since": values.get("phase_since")
+        or (referred if phase == "intake" and referred else today),
+        "referral_source": values["referral_source"],
+    }
+    for k in ("referred_on", "first_contact_on", "enrolled_on", "first_employer_contact_on",
+              "benefits_counseling_on", "career_profile_updated_on", "disclosure",
+              "support_mode", "goals", "strengths"):  # fmt: skip
+        if k in values and values[k] != []:
+            data[k] = values[k]
+    data["notes"] = values.get("notes", "")
+    return data
+
+
+# ----------------------------------------------------------------------------- writing
+
+
+def run(plan_: Plan, cl: Caseload, progress: Any = None) -> list[tuple[str, str]]:
+    """Create every planned participant, one commit each; [(id, commit)]. A failure
+    stops the import with a CaseloadError naming the row and what was already made."""
+    if plan_.problems:
+        raise CaseloadError("the import has problems; nothing was written")
+    made: list[tuple[str, str]] = []
+    for rownum, data in plan_.records:
+        try:
+            res = save(cl, None, data)
+        except CaseloadError as exc:
+            done = (
+                f"{len(made)} participant(s) were created before it"
+                if made
+                else "nothing was written"
+            )
+            raise CaseloadError(f"row {rownum} ({data['id']}): {exc}; {done}") from None
+        assert res.participant is not None
+        cl = cl.with_participant(res.participant)
+        made.append((data["id"], res.commit))
+        if progress is not None:
+            progress(data["id"], res.commit)
+    return made
+
+
+def run_cli(svc: Any, args: Any, today: date) -> int:
+    """`ipstui import FILE [--map MAP] [--dry-run] | --template OUT`, on the caseload of
+    the service `svc`: problems to stderr (exit 1), else the planned rows (dry run) or
+    one line per committed participant."""
+    import sys
+
+    root = svc.root
+    if args.template:
+        from ipstui.core.export import check_output
+
+        target = check_output(root, Path(args.template))
+        target.write_bytes(TEMPLATE.read_bytes())
+        print(f"template written to {target}", file=sys.stderr)
+        return 0
+    if not args.file:
+        raise CaseloadError("name the file to import (FILE.csv or FILE.xlsx), or use --template")
+    cl = svc.load_for_edit()
+    path = Path(args.file)
+    map_path = Path(args.map) if args.map else None
+    if not args.dry_run:
+        if cl.repo is None:
+            raise CaseloadError(f"{root} is not a git repository; importing needs git")
+        from ipstui.core.caseload import caseload_lock
+
+        # The whole import under the caseload's save lock (re-entrant for each save):
+        # no `ipstui new` elsewhere can take an id between the plan and its commit.
+        with caseload_lock(cl.repo.git_dir):
+            return _report(plan(path, cl, today=today, map_path=map_path), cl, dry_run=False)
+    return _report(plan(path, cl, today=today, map_path=map_path), cl, dry_run=True)
+
+
+def _report(p: Plan, cl: Caseload, *, dry_run: bool) -> int:
+    import sys
+
+    if p.problems:
+        for problem in p.problems:
+            print(visible(str(problem)), file=sys.stderr)
+        print(f"{len(p.problems)} problem(s); nothing was imported", file=sys.stderr)
+        return 1
+    if dry_run:
+        for rownum, data in p.records:
+            print(
+                visible(
+                    f"row {rownum}: would create {data['id']}  {data['name']}  "
+                    f"{data['specialist']}  {data['phase']}  {data['referral_source']}  "
+                    f"{data.get('referred_on', '')}"
+                )
+            )
+        print(f"{len(p.records)} participant(s) would be created (dry run)", file=sys.stderr)
+        return 0
+    made = run(p, cl, progress=lambda pid, c: print(f"{pid} committed {c[:7]}"))
+    print(f"{len(made)} participant(s) imported, one commit each", file=sys.stderr)
+    return 0
