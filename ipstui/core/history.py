@@ -38,6 +38,36 @@ class Revision:
     """Set when a version could not be parsed, so its changes are unknown."""
 
 
+class _BlobReader:
+    """One `git cat-file --batch` process answering blob requests one at a time (for
+    callers that learn which blobs they need as they go, such as `audit`)."""
+
+    def __init__(self, root: Path) -> None:
+        self.proc = subprocess.Popen(
+            ["git", "-C", str(root), "cat-file", "--batch"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=gitio.env(),
+        )
+
+    def read(self, blob: str) -> bytes | None:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(blob.encode() + b"\n")
+        self.proc.stdin.flush()
+        parts = self.proc.stdout.readline().split()
+        if len(parts) < 3 or parts[1] != b"blob":
+            return None
+        data = self.proc.stdout.read(int(parts[2]))
+        self.proc.stdout.read(1)
+        return data
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        self.proc.wait()
+
+
 def _read_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
     """blob id -> content for every id git has, in one `git cat-file --batch` run with
     all requests written at once (no round trip per version: 500 round trips cost
