@@ -294,11 +294,12 @@ def _due(caseload: str | None, today: date, specialist: str | None, as_json: boo
         text = json.dumps([d.to_json() for d in items])[1:-1].replace('}, {"', '},\n{"')
         sys.stdout.write("[\n" + text + "\n]\n")
         return EXIT_OK
-    marks = {"overdue": "!", "due_soon": "*", "upcoming": " "}
+    from ipstui.core.vocab import SYMBOL
+
     lines = []
     for d in items:
         lines.append(
-            f"{marks[d.state]} {d.due.isoformat()}  {d.participant:<10} {d.specialist:<10} "
+            f"{SYMBOL[d.state]} {d.due.isoformat()}  {d.participant:<10} {d.specialist:<10} "
             f"{d.rule:<26} {d.words(today)}"
         )
     if not items:

@@ -823,8 +823,8 @@ def test_due_text(team: Path, run: Run) -> None:
     res = run("due", root=team)
     assert res.code == 0
     lines = res.out.splitlines()
-    assert lines[0].startswith("! 2026-11-08  P-0001") and "8d overdue" in lines[0]
-    assert lines[1].startswith("* 2026-11-19  P-0003")
+    assert lines[0].startswith("✖ 2026-11-08  P-0001") and "8d overdue" in lines[0]
+    assert lines[1].startswith("▲ 2026-11-19  P-0003")
 
 
 def test_due_and_validate_work_in_a_plain_folder(team: Path, run: Run, tmp_path: Path) -> None:

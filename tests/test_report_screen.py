@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Input, Static
 
 from ipstui.core.model import Settings
 from ipstui.core.report import Quarter, compute, to_csv
+from ipstui.ui.app import IpsApp
 from ipstui.ui.screens.reports import (
     ConfirmOverwriteScreen,
     ExportCsvScreen,
@@ -58,12 +59,23 @@ PEOPLE = [
 
 
 class Host(App[None]):
+    CSS_PATH = IpsApp.CSS_PATH  # the one stylesheet
+
     def __init__(self, export_dir: Path) -> None:
         super().__init__()
         self.export_dir = export_dir
 
     def on_mount(self) -> None:
         self.push_screen(ReportsScreen(PEOPLE, SETTINGS, TODAY, export_dir=self.export_dir))
+
+
+async def settle(app: App, pilot) -> None:
+    """Wait for the report worker (the figures are computed off the UI thread), then for
+    the messages it posted to be handled."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 def text_of(screen: ReportsScreen, selector: str) -> str:
@@ -78,18 +90,18 @@ def rows_of(screen: ReportsScreen, selector: str) -> list[list[str]]:
 async def test_quarter_keys_and_figures_match_compute(tmp_path: Path) -> None:
     app = Host(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, ReportsScreen)
         assert screen.quarter == Quarter(2026, 4)
         assert screen.report == compute(PEOPLE, SETTINGS, Quarter(2026, 4), TODAY)
 
         await pilot.press("]")  # no later quarter than today's
-        await pilot.pause()
+        await settle(app, pilot)
         assert screen.quarter == Quarter(2026, 4)
 
         await pilot.press("[")
-        await pilot.pause()
+        await settle(app, pilot)
         q3 = Quarter(2026, 3)
         assert screen.quarter == q3
         report = compute(PEOPLE, SETTINGS, q3, TODAY)
@@ -119,14 +131,14 @@ async def test_quarter_keys_and_figures_match_compute(tmp_path: Path) -> None:
         assert "median 10 days" in text_of(screen, "#report-rapid")
 
         await pilot.press("left")
-        await pilot.pause()
+        await settle(app, pilot)
         assert screen.quarter == Quarter(2026, 2)
         await pilot.press("right")
-        await pilot.pause()
+        await settle(app, pilot)
         assert screen.quarter == q3
 
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(app, pilot)
         assert not isinstance(app.screen, ReportsScreen)
 
 
@@ -134,19 +146,19 @@ async def test_export_csv_writes_refuses_overwrite_and_reports_errors(tmp_path: 
     app = Host(tmp_path)
     target = tmp_path / "ipstui-report-2026Q3.csv"
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(app, pilot)
         await pilot.press("[")
-        await pilot.pause()
+        await settle(app, pilot)
         expected = to_csv(compute(PEOPLE, SETTINGS, Quarter(2026, 3), TODAY))
 
         await pilot.press("e")
-        await pilot.pause()
+        await settle(app, pilot)
         assert isinstance(app.screen, ExportCsvScreen)
         field = app.screen.query_one(Input)
         assert field.value == str(target)
         await pilot.press("left")  # moves the cursor in the field, not the quarter
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(app, pilot)
         assert isinstance(app.screen, ReportsScreen)
         assert app.screen.quarter == Quarter(2026, 3)
         assert target.read_text(encoding="utf-8") == expected
@@ -154,40 +166,40 @@ async def test_export_csv_writes_refuses_overwrite_and_reports_errors(tmp_path: 
         # Existing file: asked first; "n" keeps it as it is.
         target.write_text("keep me\n", encoding="utf-8")
         await pilot.press("e")
-        await pilot.pause()
+        await settle(app, pilot)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(app, pilot)
         assert isinstance(app.screen, ConfirmOverwriteScreen)
         await pilot.press("n")
-        await pilot.pause()
+        await settle(app, pilot)
         assert isinstance(app.screen, ReportsScreen)
         assert target.read_text(encoding="utf-8") == "keep me\n"
 
         # ... and "y" overwrites it.
         await pilot.press("e")
-        await pilot.pause()
+        await settle(app, pilot)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(app, pilot)
         await pilot.press("y")
-        await pilot.pause()
+        await settle(app, pilot)
         assert target.read_text(encoding="utf-8") == expected
 
         # A folder that does not exist: nothing written, the screen stays usable.
         missing = tmp_path / "no-such-folder" / "r.csv"
         await pilot.press("e")
-        await pilot.pause()
+        await settle(app, pilot)
         app.screen.query_one(Input).value = str(missing)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(app, pilot)
         assert isinstance(app.screen, ReportsScreen)
         assert not missing.exists()
 
         # Escape in the dialog cancels without writing.
         await pilot.press("e")
-        await pilot.pause()
+        await settle(app, pilot)
         app.screen.query_one(Input).value = str(tmp_path / "cancelled.csv")
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(app, pilot)
         assert isinstance(app.screen, ReportsScreen)
         assert not (tmp_path / "cancelled.csv").exists()
 
@@ -195,13 +207,67 @@ async def test_export_csv_writes_refuses_overwrite_and_reports_errors(tmp_path: 
 async def test_set_caseload_redraws_with_new_data(tmp_path: Path) -> None:
     app = Host(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, ReportsScreen)
         screen.set_caseload(PEOPLE[:1], SETTINGS, TODAY)
-        await pilot.pause()
+        await settle(app, pilot)
         assert screen.report == compute(PEOPLE[:1], SETTINGS, Quarter(2026, 4), TODAY)
         assert "1 of 1 active" in text_of(screen, "#report-team")
+
+
+async def test_figures_are_computed_off_the_ui_thread_with_a_loading_state(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """While the worker computes, the screen says so and shows no stale figures; the
+    computation runs on another thread than the app's."""
+    import threading
+
+    import ipstui.ui.screens.reports as reports
+
+    release = threading.Event()
+    threads: list[str] = []
+    real = reports.compute
+
+    def slow(*args: Any, **kwargs: Any):
+        threads.append(threading.current_thread().name)
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(reports, "compute", slow)
+    app = Host(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        assert screen.query_one("#report-body").loading
+        assert screen.report is None
+        release.set()
+        await settle(app, pilot)
+        assert not screen.query_one("#report-body").loading
+        assert screen.report == real(PEOPLE, SETTINGS, Quarter(2026, 4), TODAY)
+    assert threads and threading.main_thread().name not in threads
+
+
+async def test_narrow_screen_keeps_every_table_column(tmp_path: Path) -> None:
+    """At 80×24 the charts go under the tables: Employed/Rate and Referred/Hired stay."""
+    app = Host(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert screen.has_class("-narrow")
+        for selector, wanted in (
+            ("#report-specialists", ["Employed", "Rate"]),
+            ("#report-referrals", ["Referred", "Hired"]),
+        ):
+            table = screen.query_one(selector, DataTable)
+            right = table.region.right
+            shown = [str(c.label) for c in table.ordered_columns]
+            for name in wanted:
+                assert name in shown
+            # Every column ends inside the table's visible region (nothing cut off).
+            assert sum(c.get_render_width(table) for c in table.ordered_columns) <= table.size.width
+            assert right <= 80
 
 
 def test_bar_shows_fraction_and_missing_values() -> None:

@@ -255,8 +255,8 @@ async def test_help_lists_live_bindings(caseload_dir: Path) -> None:
         await _ready(app, pilot)
         await pilot.press("question_mark")
         await pilot.pause()
-        text = str(app.screen.query_one("Static").render())
-        assert "Next phase" in text and "Agenda" in text and "Filter" in text
+        text = str(app.screen.query_one("#help-text").render())
+        assert "next phase" in text and "Agenda" in text and "Filter" in text
 
 
 async def test_crash_shows_no_record_contents(caseload_dir: Path, capfd) -> None:
@@ -300,8 +300,8 @@ async def test_keys_remapped_from_config(caseload_dir: Path, tmp_path: Path, mon
         assert app.caseload.participants["P-0001"].phase == "engagement"
         await pilot.press("question_mark")
         await pilot.pause()
-        text = str(app.screen.query_one("Static").render())
-        line = next(ln for ln in text.splitlines() if "Next phase" in ln)
+        text = str(app.screen.query_one("#help-text").render())
+        line = next(ln for ln in text.splitlines() if "[next_phase]" in ln)
         assert ">" in line and "next_phase" in line
         await pilot.press("escape", "A")
         await pilot.pause()

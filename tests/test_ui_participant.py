@@ -27,6 +27,7 @@ from ipstui.ui.screens.forms import (
     EndJobForm,
     FormField,
     JobForm,
+    NewParticipantEntry,
     NewParticipantForm,
     SuspendForm,
     TaskForm,
@@ -73,30 +74,34 @@ def _files_of_head(root: Path) -> list[str]:
     return git(root, "show", "--name-only", "--format=", "HEAD").split()
 
 
-async def _wait(pilot, cond: Callable[[], bool], timeout: float = 10.0) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if cond():
-            await pilot.pause()
-            return
-        await pilot.pause(0.05)
-    assert cond(), "timed out"
+async def _settle(pilot) -> None:
+    """Wait for every worker of the app, then for the messages they posted (three rounds:
+    a handler may start another worker, e.g. the history of a saved participant)."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def _wait(pilot, cond: Callable[[], bool]) -> None:
+    """`cond` holds once the app's workers are done and their messages handled."""
+    await _settle(pilot)
+    assert cond(), "not so after every worker finished"
 
 
 async def _open(app: IpsApp, pilot, pid: str = "P-0001") -> ParticipantScreen:
-    await _wait(pilot, lambda: app.caseload is not None)
+    await _settle(pilot)
+    assert app.caseload is not None
     app.open_participant(pid)
-    await _wait(pilot, lambda: isinstance(app.screen, ParticipantScreen))
+    await _settle(pilot)
     screen = app.screen
     assert isinstance(screen, ParticipantScreen)
-    await _wait(pilot, lambda: screen.participant is not None)
+    assert screen.participant is not None
     return screen
 
 
 async def _commit(pilot, root: Path, before: int) -> None:
-    """Wait for exactly one new commit and for the app to take the saved snapshot."""
-    await _wait(pilot, lambda: commit_count(root) == before + 1)
-    await pilot.pause(0.1)
-    await pilot.pause()
+    """The edit worker finished: exactly one new commit, and the app took the snapshot."""
+    await _settle(pilot)
     assert commit_count(root) == before + 1
 
 
@@ -173,7 +178,7 @@ async def test_contact_form_validates_inline_and_escape_cancels(root: Path) -> N
         assert not date_field.has_class("-invalid")
         await pilot.press("escape")
         assert isinstance(app.screen, ParticipantScreen)
-        await pilot.pause(0.2)
+        await _settle(pilot)
     assert commit_count(root) == before
 
 
@@ -237,7 +242,7 @@ async def test_edit_a_field_on_details_is_one_commit(root: Path) -> None:
         assert screen.participant is not None and screen.participant.data["disclosure"] == "yes"
         # Saving again with nothing changed makes no commit.
         await pilot.press("ctrl+s")
-        await pilot.pause(0.2)
+        await _settle(pilot)
     assert commit_count(root) == before + 1
 
 
@@ -254,7 +259,7 @@ async def test_details_inline_validation_refuses_then_saves(root: Path) -> None:
         goals = screen.query_one("#field-goals", FormField)
         goals.control.value = "warehouse work, gardening"
         await pilot.press("ctrl+s")
-        await pilot.pause(0.2)
+        await _settle(pilot)
         assert commit_count(root) == before  # refused
         await pilot.press("backspace", "0")
         assert not enrolled.has_class("-invalid")
@@ -271,7 +276,7 @@ async def test_details_inline_validation_refuses_then_saves(root: Path) -> None:
         await pilot.pause()
         assert name.has_class("-invalid")
         await pilot.press("ctrl+s")
-        await pilot.pause(0.2)
+        await _settle(pilot)
     assert commit_count(root) == before + 1
 
 
@@ -317,7 +322,6 @@ async def test_stale_edit_is_refused_and_fresh_data_shown(root: Path) -> None:
         await pilot.pause()
         await pilot.press("ctrl+s")
         await _wait(pilot, lambda: "NOT SAVED" in _banner(screen))
-        await pilot.pause(0.1)
 
         assert commit_count(root) == outside  # nothing written
         assert 'disclosure = "no"' in _file(root)  # the outside change is intact
@@ -570,7 +574,7 @@ async def test_escape_with_unsaved_edits_asks_first(root: Path) -> None:
 
 
 async def test_new_participant_form_returns_typed_values(root: Path) -> None:
-    results: list[dict | None] = []
+    results: list[NewParticipantEntry | None] = []
     app = _app(root)
     async with app.run_test(size=SIZE) as pilot:
         await _wait(pilot, lambda: app.caseload is not None)
@@ -601,13 +605,13 @@ async def test_new_participant_form_returns_typed_values(root: Path) -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert results == [
-        {
-            "name": "Mads K.",
-            "specialist": "mette",
-            "referral_source": "Job centre",
-            "referred_on": TODAY,
-            "pid": None,
-        }
+        NewParticipantEntry(
+            name="Mads K.",
+            specialist="mette",
+            referral_source="Job centre",
+            referred_on=TODAY,
+            pid=None,
+        )
     ]
 
 

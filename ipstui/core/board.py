@@ -135,3 +135,98 @@ def state_counts(cards: Iterable[Card]) -> Mapping[str, int]:
         if c.urgent is not None and c.urgent.state in out and c.phase != "closed":
             out[c.urgent.state] += 1
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class BoardSummary:
+    """What the board shows that depends only on the cards, not on the filters.
+
+    `counts` are **participants**, not deadlines: each open participant is counted once,
+    by the state of their most urgent deadline (a participant with one overdue and one
+    due-soon deadline counts as overdue). The agenda counts deadlines; the two screens
+    say which they count."""
+
+    of: Mapping[str, Card]
+    """The cards this summary was computed from (identity tells whether it is current)."""
+    by_phase: Mapping[str, list[Card]]
+    """Every card per phase, most urgent first (`by_phase`)."""
+    counts: Mapping[str, int]
+    """Open participants by the state of their most urgent deadline (`state_counts`)."""
+    sizes: Mapping[str, tuple[int, int]]
+    """specialist -> (open participants, max_caseload) (`caseload_sizes`)."""
+    open: int
+    """Participants not closed."""
+
+
+def summarize(cards: Mapping[str, Card], settings: Settings) -> BoardSummary:
+    """The summary of every card, computed in full (one sort)."""
+    values = list(cards.values())
+    return BoardSummary(
+        of=cards,
+        by_phase=by_phase(values),
+        counts=state_counts(values),
+        sizes=caseload_sizes(values, settings),
+        open=sum(1 for c in values if c.phase != "closed"),
+    )
+
+
+def resummarize(
+    before: BoardSummary, cards: Mapping[str, Card], pid: str, settings: Settings
+) -> BoardSummary:
+    """`before` updated for one participant whose card changed (or appeared, or went):
+    `cards` is `before.of` with only `pid` replaced. No re-sort of the other cards."""
+    old, new = before.of.get(pid), cards.get(pid)
+    counts = dict(before.counts)
+    sizes = dict(before.sizes)
+    opened = before.open
+    for sign, card in ((-1, old), (1, new)):
+        if card is None:
+            continue
+        for k, n in state_counts([card]).items():
+            counts[k] += sign * n
+        if card.phase != "closed":
+            n, mx = sizes.get(card.specialist, (0, settings.max_for(card.specialist)))
+            sizes[card.specialist] = (n + sign, mx)
+            opened += sign
+    return BoardSummary(
+        of=cards,
+        by_phase=replace_card(before.by_phase, old, new),
+        counts=counts,
+        sizes=sizes,
+        open=opened,
+    )
+
+
+def resolve_id(text: str, ids: Iterable[str]) -> str | None:
+    """The participant id a person typed to go to one: the exact id, the id in another
+    case (`p-0007`), or the number alone (`60` and `0060` find `P-0060`; `7` finds
+    `P-0007`). None when nothing matches, or when a number matches more than one id
+    (`60` with both `P-0060` and `E-0060`): the caller then says so.
+
+    The number is compared as a number, so leading zeros never matter."""
+    text = text.strip()
+    if not text:
+        return None
+    pool = list(ids)
+    if text in pool:
+        return text
+    low = text.lower()
+    for pid in pool:
+        if pid.lower() == low:
+            return pid
+    if text.isdigit():
+        want = int(text)
+        hits = [pid for pid in pool if _number(pid) == want]
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
+def _number(pid: str) -> int | None:
+    """The trailing number of an id (`P-0060` -> 60), None without one."""
+    digits = ""
+    for ch in reversed(pid):
+        if not ch.isdigit():
+            break
+        digits = ch + digits
+    return int(digits) if digits else None

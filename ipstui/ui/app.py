@@ -11,10 +11,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.worker import Worker, WorkerState
 
 from ipstui.core.board import Card, make_card, make_cards
 from ipstui.core.model import PHASES
@@ -28,6 +29,16 @@ from ipstui.core.service import (
     SaveResult,
     StaleEdit,
 )
+from ipstui.core.vocab import who
+from ipstui.ui.commands import ActionsProvider, ParticipantsProvider
+from ipstui.ui.keys import allow_letter_action
+from ipstui.ui.messages import (
+    CaseloadLoaded,
+    DiskChanged,
+    LoadFailed,
+    LoadProgressed,
+    SyncStatusRead,
+)
 
 WATCH_INTERVAL = 2.0
 FIRST_FRAME_WAIT = 0.3
@@ -40,15 +51,45 @@ class IpsApp(App[int]):
     CSS_PATH = Path(__file__).parent / "ipstui.tcss"
     TITLE = "ipstui"
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("question_mark", "help", "Help", id="help", key_display="?"),
-        Binding("a", "agenda", "Agenda", id="agenda"),
-        Binding("r", "reports", "Reports", id="reports"),
-        Binding("p", "problems", "Problems", id="problems"),
-        Binding("e", "employers", "Employers", id="employers"),
-        Binding("F", "fidelity", "Fidelity", id="fidelity"),
-        Binding("s", "sync", "Sync", id="sync"),
+        Binding(
+            "q",
+            "quit",
+            "Quit",
+            id="quit",
+            tooltip="Quit (asks first when a screen has unsaved edits)",
+        ),
+        Binding(
+            "question_mark",
+            "help",
+            "Help",
+            id="help",
+            key_display="?",
+            tooltip="The keys of this screen",
+        ),
+        Binding("a", "agenda", "Agenda", id="agenda", tooltip="Every open deadline, overdue first"),
+        Binding("r", "reports", "Reports", id="reports", tooltip="Outcome figures by quarter"),
+        Binding(
+            "p",
+            "problems",
+            "Problems",
+            id="problems",
+            tooltip="Invalid files and uncommitted hand edits",
+        ),
+        Binding(
+            "e",
+            "employers",
+            "Employers",
+            id="employers",
+            tooltip="The employer register and job-development log",
+        ),
+        Binding(
+            "F", "fidelity", "Fidelity", id="fidelity", tooltip="IPS-25 self-review of the records"
+        ),
+        Binding(
+            "s", "sync", "Sync", id="sync", tooltip="Fetch, merge and push with the team's remote"
+        ),
     ]
+    COMMANDS = App.COMMANDS | {ActionsProvider, ParticipantsProvider}
 
     caseload: reactive[Caseload | None] = reactive(None, always_update=True, init=False)
     """The loaded caseload (None until the first load finishes)."""
@@ -56,10 +97,7 @@ class IpsApp(App[int]):
     """The board card of every participant, kept in step with `caseload`."""
 
     def __init__(self, root: Path, *, today: date | None = None, watch_disk: bool = True) -> None:
-        from ipstui.ui.commands import ActionsProvider, ParticipantsProvider
-
         super().__init__()
-        self.COMMANDS = App.COMMANDS | {ActionsProvider, ParticipantsProvider}
         self.root = root
         self.service = CaseloadService(root)
         """The one way to the caseload on disk: loads, edits, history, sync."""
@@ -160,8 +198,10 @@ class IpsApp(App[int]):
         description="loading caseload",
     )
     def load_caseload(self, first: bool = False) -> None:
+        """Read the caseload in a worker; posts CaseloadLoaded (or LoadFailed), then settles the sync status and the disk fingerprint."""
+
         def progress(done: int, total: int) -> None:
-            self.call_from_thread(self._progress, done, total)
+            self.post_message(LoadProgressed(done, total))
 
         started = time.time_ns()
         try:
@@ -171,17 +211,17 @@ class IpsApp(App[int]):
                 cl = self.service.load(progress=progress)
             cards = make_cards(cl.participants.values(), cl.settings, self.today)
         except (CaseloadError, GitError, OSError) as exc:
-            self.call_from_thread(self._load_failed, str(exc))
+            self.post_message(LoadFailed(str(exc)))
             return
         except Exception as exc:  # noqa: BLE001 — never leave "Loading…" up without a word
-            self.call_from_thread(
-                self._load_failed, f"unexpected error while loading: {type(exc).__name__}: {exc}"
+            self.post_message(
+                LoadFailed(f"unexpected error while loading: {type(exc).__name__}: {exc}")
             )
             return
         with self._lock:
             self._latest = cl
             self._fingerprint = None  # taken by _settle, once the board is up
-        self.call_from_thread(self._loaded, cl, cards)
+        self.post_message(CaseloadLoaded(cl, cards))
         self._settle(cl, started, first)
 
     def _settle(self, cl: Caseload, started: int, first: bool) -> None:
@@ -189,14 +229,14 @@ class IpsApp(App[int]):
         disk fingerprint the watcher compares against."""
         if first:
             self._ensure_driver()
-        self.call_from_thread(self._sync_status, self._sync_words(cl))
+        self.post_message(SyncStatusRead(self._sync_words(cl)))
         fp = self._fingerprint_now()
         with self._lock:
             if self._latest is cl and self._fingerprint is None:
                 self._fingerprint = fp
         if fp[-1][1] >= started:
             # A file changed while we were loading: load again so it is not missed.
-            self.call_from_thread(self.load_caseload)
+            self.post_message(DiskChanged())
 
     @work(thread=True, group="settle", exit_on_error=False)
     def _settle_worker(self, cl: Caseload, started: int) -> None:
@@ -227,10 +267,44 @@ class IpsApp(App[int]):
         except Exception:  # noqa: BLE001 — never block opening the caseload on this
             pass
 
-    def _progress(self, done: int, total: int) -> None:
+    # ------------------------------------------------------------ worker reports
+
+    @on(CaseloadLoaded)
+    def _caseload_loaded(self, message: CaseloadLoaded) -> None:
+        self._loaded(message.caseload, message.cards)
+
+    @on(LoadProgressed)
+    def _progress(self, message: LoadProgressed) -> None:
         screen = self._board_screen()
         if screen is not None:
-            screen.show_progress(done, total)
+            screen.show_progress(message.done, message.total)
+
+    @on(LoadFailed)
+    def _load_failure(self, message: LoadFailed) -> None:
+        self._load_failed(message.reason)
+
+    @on(DiskChanged)
+    def _disk_changed(self) -> None:
+        self.load_caseload()
+
+    @on(SyncStatusRead)
+    def _sync_status_read(self, message: SyncStatusRead) -> None:
+        self._sync_status(message.words)
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """The one place a worker's uncaught error becomes a message on screen (the
+        workers catch what they expect; this is for what they did not)."""
+        if event.state != WorkerState.ERROR:
+            return
+        worker = event.worker
+        error = worker.error
+        what = worker.description or worker.name or "a background task"
+        text = f"{what}: {type(error).__name__}: {error}"
+        if worker.group == "load" and self.caseload is None:
+            self._load_failed(f"unexpected error while loading: {type(error).__name__}: {error}")
+            return
+        self.notify(text, title="Something went wrong", severity="error", timeout=15)
 
     def _load_failed(self, message: str) -> None:
         self.load_error = message
@@ -296,7 +370,7 @@ class IpsApp(App[int]):
             return  # a load is establishing it
         fp = self._fingerprint_now()
         if fp != self._fingerprint:
-            self.call_from_thread(self.load_caseload)
+            self.post_message(DiskChanged())
 
     def _check_date(self) -> None:
         if self.today != self._seen_today and self.caseload is not None:
@@ -305,11 +379,12 @@ class IpsApp(App[int]):
 
     @work(thread=True, exclusive=True, group="cards", exit_on_error=False)
     def refresh_cards(self) -> None:
+        """Recompute every card for today's date (after midnight) in a worker; posts CaseloadLoaded."""
         cl = self._latest
         if cl is None:
             return
         cards = make_cards(cl.participants.values(), cl.settings, self.today)
-        self.call_from_thread(self._loaded, cl, cards)
+        self.post_message(CaseloadLoaded(cl, cards))
 
     # ------------------------------------------------------------ edits
 
@@ -391,9 +466,47 @@ class IpsApp(App[int]):
         if on_error is not None:
             on_error(exc)
 
+    # ------------------------------------------------------------ leaving
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Typed letters run commands only while a list or the board has focus."""
+        return None if not allow_letter_action(self, action) else True
+
+    def unsaved_edits(self) -> list[str]:
+        """What would be lost by quitting: one line per screen with unsaved edits."""
+        out = []
+        for screen in self.screen_stack:
+            describe = getattr(screen, "unsaved_edits", None)
+            if describe is not None and (text := describe()):
+                out.append(text)
+        return out
+
+    async def action_quit(self) -> None:
+        """Quit; with unsaved edits on any screen, ask first (SPEC §9)."""
+        lost = self.unsaved_edits()
+        if not lost:
+            self.exit()
+            return
+        from ipstui.ui.screens.forms import ConfirmScreen
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(
+            ConfirmScreen(
+                "Quit and lose your unsaved edits?\n" + "\n".join(lost),
+                yes="Quit, discard",
+                no="Stay",
+                title="Unsaved edits",
+            ),
+            answer,
+        )
+
     # ------------------------------------------------------------ navigation
 
     def open_participant(self, pid: str) -> None:
+        """Open the participant screen of `pid` (a notice when there is no such participant)."""
         from ipstui.ui.screens.participant import ParticipantScreen
 
         if self.caseload is None or pid not in self.caseload.participants:
@@ -402,33 +515,38 @@ class IpsApp(App[int]):
         self.push_screen(ParticipantScreen(pid))
 
     def action_help(self) -> None:
+        """Show the keys of the current screen."""
         from ipstui.ui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
     def action_agenda(self) -> None:
+        """Open the agenda: every open deadline, overdue first."""
         from ipstui.ui.screens.agenda import AgendaScreen
 
         if self.caseload is not None and not isinstance(self.screen, AgendaScreen):
             self.push_screen(AgendaScreen())
 
     def action_problems(self) -> None:
+        """Open Problems: invalid files and uncommitted hand edits."""
         from ipstui.ui.screens.problems import ProblemsScreen
 
         if self.caseload is not None and not isinstance(self.screen, ProblemsScreen):
             self.push_screen(ProblemsScreen())
 
     def action_reports(self) -> None:
+        """Open Reports; the figures are computed by the screen's worker."""
         try:
-            from ipstui.ui.screens.reports import ReportsScreen
+            from ipstui.ui.screens.reports import Records, ReportsScreen
         except ImportError:
             self.notify("Reports are not available in this build", severity="warning")
             return
         cl = self.caseload
         if cl is not None and not isinstance(self.screen, ReportsScreen):
             self.push_screen(
-                ReportsScreen(self.service.report_records(cl), cl.settings, self.today)
+                # The records are read by the screen's worker, not here (seconds at 20,000).
+                ReportsScreen(Records(cl.participants.values()), cl.settings, self.today)
             )
 
     def action_employers(self) -> None:
@@ -444,6 +562,7 @@ class IpsApp(App[int]):
             self.push_screen(FidelityScreen())
 
     def action_sync(self) -> None:
+        """Fetch, merge and push with the team's remote, in a worker."""
         if self.caseload is None:
             return
         self.notify("Syncing with the remote…", timeout=3)
@@ -500,7 +619,9 @@ class IpsApp(App[int]):
                         on_done=lambda r: self._follow(pid),
                     )
 
-            self.push_screen(ClosureForm(self.today), closed)
+            self.push_screen(
+                ClosureForm(self.today, who=who(pid, cl.participants[pid].name)), closed
+            )
             return
         self.run_edit(
             "Move",
@@ -518,6 +639,7 @@ class IpsApp(App[int]):
             screen.follow(pid)
 
     def add_contact_for(self, pid: str) -> None:
+        """Ask for a contact with `pid` and log it (one commit)."""
         from ipstui.ui.screens.forms import ContactForm
 
         cl = self.caseload
@@ -543,9 +665,13 @@ class IpsApp(App[int]):
         from ipstui.ui.screens.employers import register_choices
 
         register = register_choices(self.service, cl)
-        self.push_screen(ContactForm(team, default_by, self.today, register), done)
+        name = cl.participants[pid].name
+        self.push_screen(
+            ContactForm(team, default_by, self.today, register, who=who(pid, name)), done
+        )
 
     def new_participant(self) -> None:
+        """Ask for a new participant and add them in intake (one commit)."""
         from ipstui.ui.screens.forms import NewParticipantForm
 
         cl = self.caseload
@@ -573,6 +699,7 @@ class IpsApp(App[int]):
 
 
 def run(root: Path, *, today: date | None = None) -> int:
+    """Run the app on the caseload at `root`; returns its exit code."""
     app = IpsApp(root, today=today)
     app.run()
     return app.return_code or 0

@@ -1,36 +1,58 @@
-"""Command palette providers: every action, every participant by id or name."""
+"""Command palette providers: every action, every participant by id or name.
+
+The actions are read from the live bindings of the app and the board (each binding
+with a tooltip is a command, its key shown as the user has it), plus the few actions
+that have no key. There is no second, hand-kept list of actions to fall out of step."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
+from textual.actions import parse
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
+
+from ipstui.ui.keys import live_bindings
+
+Command = tuple[str, str, Callable[[], object]]
+"""(name, help text, what it runs)."""
+
+
+def binding_commands(node: DOMNode) -> list[Command]:
+    """One command per binding of `node` that has a tooltip: named by its description,
+    helped by its tooltip and its live key; it runs the binding's action on `node`."""
+    app = node.app
+    out: list[Command] = []
+    seen: set[str] = set()
+    for key, bindings in live_bindings(node).key_to_bindings.items():
+        for b in bindings:
+            if not b.tooltip or b.action in seen:
+                continue
+            seen.add(b.action)
+            namespace, name, params = parse(b.action)
+            target = app if namespace == "app" else node
+            method = getattr(target, f"action_{name}", None)
+            if method is None:
+                continue
+            shown = app.get_key_display(b.with_key(key))
+            out.append((b.description or name, f"{b.tooltip} ({shown})", partial(method, *params)))
+    return out
 
 
 class ActionsProvider(Provider):
-    """The app's actions, including the ones without a key."""
+    """The app's actions: those of the app's and the board's bindings, and those
+    without a key (reload, a filter per specialist, show or hide closed)."""
 
-    def _commands(self) -> list[tuple[str, str, object]]:
-        from ipstui.ui.screens.board import BoardScreen
-
+    def _commands(self) -> list[Command]:
         app = self.app
         board = app._board_screen()
-        cmds: list[tuple[str, str, object]] = [
-            ("Agenda", "every open deadline, overdue first (a)", app.action_agenda),
-            ("Reports", "outcome figures by quarter (r)", app.action_reports),
-            ("Problems", "invalid files and uncommitted hand edits (p)", app.action_problems),
-            ("Employers", "the register and job-development log (e)", app.action_employers),
-            ("Fidelity", "IPS-25 self-review of the records (F)", app.action_fidelity),
-            ("Sync", "fetch, merge and push with the team's remote (s)", app.action_sync),
-            ("New participant", "add someone in intake (n)", app.new_participant),
-            ("Help", "keys on this screen (?)", app.action_help),
-            ("Reload caseload", "read every file again", app.load_caseload),
-        ]
-        if isinstance(board, BoardScreen):
+        cmds = binding_commands(app)
+        cmds.append(("Reload caseload", "read every file again", app.load_caseload))
+        if board is not None:
+            cmds += [c for c in binding_commands(board) if c[0] != "Closed"]
             label = "Hide closed participants" if board.show_closed else "Show closed participants"
             cmds.append((label, "toggle the Closed column on the board", board.toggle_closed))
-            cmds.append(("Clear filters", "show every participant", board.action_clear_filters))
-            cmds.append(("Filter by text", "id, name or specialist (/)", board.action_filter))
             cl = app.caseload
             if cl is not None:
                 for key, spec in cl.settings.team.items():
@@ -44,10 +66,12 @@ class ActionsProvider(Provider):
         return cmds
 
     async def discover(self) -> Hits:
+        """Every action, shown when the palette opens."""
         for name, help_text, cb in self._commands():
             yield DiscoveryHit(name, cb, help=help_text)
 
     async def search(self, query: str) -> Hits:
+        """The actions whose name matches `query`."""
         matcher = self.matcher(query)
         for name, help_text, cb in self._commands():
             score = matcher.match(name)
@@ -59,6 +83,7 @@ class ParticipantsProvider(Provider):
     """Open any participant by typing part of the id or name."""
 
     async def search(self, query: str) -> Hits:
+        """Participants whose id or name matches `query` (at most 200)."""
         cl = self.app.caseload
         if cl is None or not query.strip():
             return

@@ -1,78 +1,157 @@
-"""Every open deadline of the caseload, overdue first."""
+"""Every open deadline of the caseload, overdue first.
+
+Columns are measured in terminal cells and fitted to the width: the last one ("what")
+takes what is left and ends in `…` when cut; the line under the list shows the
+selected deadline in full, wrapped, so nothing is out of reach at 80×24."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from ipstui.core.model import RULE_LABELS
-from ipstui.core.rules import Deadline, agenda_for
+from ipstui.core.rules import DUE_SOON, OVERDUE, Deadline, agenda_for
+from ipstui.core.vocab import SYMBOL, cells, fit, short_words
+from ipstui.ui.keys import allow_letter_action, key_for
 from ipstui.ui.widgets.lines import LineList, Row
 
-MARK = {"overdue": "✖", "due_soon": "▲", "upcoming": "·"}
+if TYPE_CHECKING:
+    from ipstui.ui.app import IpsApp
+
 CLS = {"overdue": "line--overdue", "due_soon": "line--soon", "upcoming": ""}
 
 
+def agenda_columns(width: int, id_cells: int) -> dict[str, int]:
+    """Cells for each column at `width`: when, due date, id, name, specialist; "what"
+    gets the rest. Narrow screens drop the due date and shrink the name first."""
+    cols = {"when": 15, "due": 11, "id": id_cells + 1, "name": 23, "spec": 11}
+    for key, smaller in (("due", 0), ("name", 15), ("spec", 8), ("when", 11), ("name", 12)):
+        if width - sum(cols.values()) >= 24:
+            break
+        cols[key] = smaller
+    cols["what"] = max(0, width - sum(cols.values()))
+    return cols
+
+
 class AgendaScreen(Screen):
+    """Every open deadline of the team (or of one specialist), overdue first."""
+
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="back"),
-        Binding("f", "cycle_specialist", "Specialist", id="agenda_specialist"),
+        Binding("escape", "app.pop_screen", "Back", id="back", tooltip="Back to the board"),
+        Binding(
+            "f",
+            "cycle_specialist",
+            "Specialist",
+            id="agenda_specialist",
+            tooltip="One specialist's deadlines, then the next, then the team's",
+        ),
     ]
 
-    specialist: str | None = None
+    specialist: reactive[str | None] = reactive(None, init=False)
+    """Only this specialist's deadlines (None: the whole team)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[Deadline] = []
+
+    @property
+    def ips(self) -> IpsApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static("", id="agenda-title", classes="screen-title")
         yield LineList(self._row, id="agenda-list")
-        yield Footer()
+        yield Static("", id="agenda-detail")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.watch(self.app, "caseload", lambda _: self.redraw(), init=True)
         self.query_one(LineList).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Typed letters run commands only while the list has focus."""
+        return None if not allow_letter_action(self, action) else True
+
+    def watch_specialist(self) -> None:
+        self.redraw()
+
     def redraw(self) -> None:
-        cl = self.app.caseload
+        """Recompute the deadlines from the app's caseload and today's date."""
+        cl = self.ips.caseload
         if cl is None:
             return
-        self.items: list[Deadline] = agenda_for(
-            cl.participants.values(), cl.settings, self.app.today, self.specialist
+        self.items = agenda_for(
+            cl.participants.values(), cl.settings, self.ips.today, self.specialist
         )
+        self._id_cells = max((cells(d.participant) for d in self.items), default=6)
         self.query_one(LineList).set_items(self.items)
-        n_over = sum(1 for d in self.items if d.state == "overdue")
-        n_soon = sum(1 for d in self.items if d.state == "due_soon")
-        who = f" for @{self.specialist}" if self.specialist else " for the whole team"
-        self.query_one("#agenda-title", Static).update(
-            f"[b]Agenda[/b]{who} — {len(self.items)} open deadlines: "
-            f"✖ {n_over} overdue, ▲ {n_soon} due soon   (f: specialist, enter: open, esc: back)"
+        n_over = sum(1 for d in self.items if d.state == OVERDUE)
+        n_soon = sum(1 for d in self.items if d.state == DUE_SOON)
+        who = f"@{self.specialist}" if self.specialist else "the whole team"
+        keys = (
+            f"{key_for(self, 'agenda_specialist', 'f')}: specialist, "
+            f"{key_for(self, 'list_open', 'enter')}: open, {key_for(self, 'back', 'esc')}: back"
         )
+        # Deadlines, not participants: one person can have several (the board counts people).
+        title = Text.assemble(
+            ("Agenda", "bold"),
+            f" for {who} — {len(self.items)} open deadlines: "
+            f"{SYMBOL[OVERDUE]} {n_over} overdue, {SYMBOL[DUE_SOON]} {n_soon} due soon   ({keys})",
+        )
+        self.query_one("#agenda-title", Static).update(title)
 
-    def _row(self, d: Deadline) -> Row:
-        cl = self.app.caseload
-        name = (
-            cl.participants[d.participant].name if cl and d.participant in cl.participants else ""
-        )
+    def _person(self, d: Deadline) -> str:
+        cl = self.ips.caseload
+        p = cl.participants.get(d.participant) if cl else None
+        return p.name if p is not None else ""
+
+    def _row(self, d: Deadline, width: int) -> Row:
+        today = self.ips.today
+        cols = agenda_columns(width, getattr(self, "_id_cells", 6))
         label = RULE_LABELS.get(d.rule, d.rule)
         if d.what:
             label += f": {d.what}"
-        return [
-            (f" {MARK[d.state]} {d.words(self.app.today):<13}", CLS[d.state]),
-            (f" {d.due.isoformat()}  ", "line--muted"),
-            (f"{d.participant:<10} ", "line--bold"),
-            (f"{name[:22]:<22} ", ""),
-            (f"@{d.specialist:<9} ", "line--muted"),
-            (label, ""),
+        when = d.words(today) if cols["when"] >= 15 else short_words(d.due, today)
+        row: Row = [(fit(f"{SYMBOL[d.state]} {when}", cols["when"]), CLS[d.state])]
+        if cols["due"]:
+            row.append((fit(d.due.isoformat(), cols["due"]), "line--muted"))
+        row += [
+            (fit(d.participant, cols["id"]), "line--bold"),
+            (fit(self._person(d), cols["name"]), ""),
+            (fit(f"@{d.specialist}", cols["spec"]), "line--muted"),
+            (fit(label, cols["what"]), ""),
         ]
+        return row
+
+    def on_line_list_highlighted(self, event: LineList.Highlighted) -> None:
+        detail = self.query_one("#agenda-detail", Static)
+        if not self.items or event.index >= len(self.items):
+            detail.update("No open deadlines.")
+            return
+        d = self.items[event.index]
+        label = RULE_LABELS.get(d.rule, d.rule)
+        text = Text.assemble(
+            (f"{SYMBOL[d.state]} {d.words(self.ips.today)}", "bold"),
+            f" ({d.due.isoformat()})  {d.participant} {self._person(d)}  @{d.specialist}  ·  {label}",
+            f": {d.what}" if d.what else "",
+        )
+        detail.update(text)
 
     def on_line_list_chosen(self, event: LineList.Chosen) -> None:
-        self.app.open_participant(self.items[event.index].participant)
+        self.ips.open_participant(self.items[event.index].participant)
 
     def action_cycle_specialist(self) -> None:
-        cl = self.app.caseload
+        """One specialist's deadlines, then the next, then the whole team's."""
+        cl = self.ips.caseload
         if cl is None:
             return
         keys = [None, *cl.settings.team]
         i = keys.index(self.specialist) if self.specialist in keys else 0
         self.specialist = keys[(i + 1) % len(keys)]
-        self.redraw()

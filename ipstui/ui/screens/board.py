@@ -2,43 +2,123 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.markup import escape
+from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Footer, ProgressBar, Static
 
-from ipstui.core.board import by_phase, caseload_sizes, filtered, replace_card, state_counts
+from ipstui.core.board import BoardSummary, filtered, resolve_id, resummarize, summarize
 from ipstui.core.model import PHASES
+from ipstui.core.rules import DUE_SOON, OVERDUE
+from ipstui.core.vocab import PROBLEM, SYMBOL, UNCOMMITTED, fit
+from ipstui.ui.keys import allow_letter_action, key_for
 from ipstui.ui.widgets.board import Board, set_line
+from ipstui.ui.widgets.inputs import OneLineInput
+
+if TYPE_CHECKING:
+    from ipstui.ui.app import IpsApp
 
 
 class BoardScreen(Screen):
     """Phase columns from intake to follow-up; overdue cards first in each column."""
 
     BINDINGS = [
-        Binding("right_square_bracket", "move(1)", "Next phase", key_display="]", id="next_phase"),
-        Binding("left_square_bracket", "move(-1)", "Prev phase", key_display="[", id="prev_phase"),
-        Binding("c", "contact", "Contact", id="contact"),
-        Binding("n", "new", "New", id="new"),
-        Binding("slash", "filter", "Filter", key_display="/", id="filter"),
-        Binding("f", "cycle_specialist", "Specialist", id="specialist"),
-        Binding("g", "goto", "Go to id", id="goto", show=False),
-        Binding("escape", "clear_filters", "Clear filters", show=False),
+        Binding(
+            "right_square_bracket",
+            "move(1)",
+            "Next",
+            key_display="]",
+            id="next_phase",
+            tooltip="Move the selected participant to the next phase (one commit)",
+        ),
+        Binding(
+            "left_square_bracket",
+            "move(-1)",
+            "Prev",
+            key_display="[",
+            id="prev_phase",
+            tooltip="Move the selected participant to the previous phase (one commit)",
+        ),
+        Binding(
+            "c",
+            "contact",
+            "Contact",
+            id="contact",
+            tooltip="Log a contact with the selected participant",
+        ),
+        Binding("n", "new", "New", id="new", show=False, tooltip="Add a participant in intake"),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            key_display="/",
+            id="filter",
+            tooltip="Filter the board by id, name or specialist",
+        ),
+        Binding(
+            "f",
+            "cycle_specialist",
+            "Specialist",
+            id="specialist",
+            show=False,
+            tooltip="Show one specialist's caseload, then the next, then everyone",
+        ),
+        Binding(
+            "C",
+            "toggle_closed",
+            "Closed",
+            id="show_closed",
+            show=False,
+            tooltip="Show or hide the Closed column",
+        ),
+        Binding(
+            "g",
+            "goto",
+            "Go to id",
+            id="goto",
+            show=False,
+            tooltip="Go to a participant by id or number (60 finds P-0060)",
+        ),
+        Binding(
+            "escape",
+            "clear_filters",
+            "Clear filters",
+            id="clear_filters",
+            show=False,
+            tooltip="Clear the text and specialist filters and hide closed participants",
+        ),
     ]
 
-    show_closed = False
-    specialist: str | None = None
-    text = ""
-    _goto_mode = False
+    show_closed: reactive[bool] = reactive(False, init=False, repaint=False)
+    """Whether the Closed column is shown (hidden by default, SPEC §3)."""
+    specialist: reactive[str | None] = reactive(None, init=False, repaint=False)
+    """Only this specialist's participants (None: the whole team)."""
+    text: reactive[str] = reactive("", init=False, repaint=False)
+    """Only participants whose id, name or specialist contains this (case-insensitive)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._goto_mode = False
+        self._summary: BoardSummary | None = None
+        self._sync = ""
+
+    @property
+    def ips(self) -> IpsApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static("ipstui", id="title")
         yield Static("", id="caseloads")
         with Horizontal(id="filterbar", classes="hidden"):
             yield Static("Filter:", id="filter-label")
-            yield Input(
+            yield OneLineInput(
                 placeholder="id, name or specialist — enter to return to the board",
                 id="filter-input",
             )
@@ -47,15 +127,20 @@ class BoardScreen(Screen):
             yield ProgressBar(total=None, show_eta=False, id="loading-bar")
         yield Board(PHASES[:-1], id="board")
         yield Static("", id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.watch(self.app, "caseload", self._caseload_changed, init=True)
         self.query_one(Board).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Typed letters run commands only while a list or the board has focus."""
+        return None if not allow_letter_action(self, action) else True
+
     # ------------------------------------------------------------ loading
 
     def show_progress(self, done: int, total: int) -> None:
+        """The loading bar: `done` of `total` files read."""
         bar = self.query_one("#loading-bar", ProgressBar)
         bar.update(total=max(total, 1), progress=done)
         self.query_one("#loading-text", Static).update(
@@ -63,10 +148,12 @@ class BoardScreen(Screen):
         )
 
     def show_error(self, message: str) -> None:
-        self.query_one("#loading-text", Static).update(f"✖ {message}")
+        """The load failed: say why where the loading bar was."""
+        self.query_one("#loading-text", Static).update(Text(f"✖ {message}"))
         self.query_one("#loading-bar").display = False
 
     def set_sync_status(self, text: str) -> None:
+        """The last known sync state (ahead/behind, a sync's outcome), in the header."""
         self._sync = text
         self._update_header()
 
@@ -78,149 +165,154 @@ class BoardScreen(Screen):
         self.query_one("#loading").display = False
         self.redraw()
 
+    def watch_show_closed(self) -> None:
+        self.redraw()
+
+    def watch_specialist(self) -> None:
+        self.redraw()
+
+    def watch_text(self) -> None:
+        self.redraw()
+
     def redraw(self) -> None:
         """Recompute the visible columns from the app's cards and the filters."""
-        cl = self.app.caseload
+        cl = self.ips.caseload
         if cl is None:
             return
-        derived = self._derived()
         data = filtered(
-            derived["by_phase"],
+            self._derived().by_phase,
             show_closed=self.show_closed,
             specialist=self.specialist,
             text=self.text,
         )
-        self.query_one(Board).set_data(data, self.app.today)
+        self.query_one(Board).set_data(data, self.ips.today)
         self._update_header()
+        self._update_status()
 
-    def _derived(self) -> dict:
+    def _derived(self) -> BoardSummary:
         """What depends only on the cards (not on the filters), computed once per change;
         after an edit of one participant, updated for that card alone."""
-        cards = self.app.cards
-        cached = getattr(self, "_derived_cache", None)
-        if cached is not None and cached["of"] is cards:
+        app = self.ips
+        cards = app.cards
+        cached = self._summary
+        if cached is not None and cached.of is cards:
             return cached
-        delta = getattr(self.app, "cards_delta", None)
-        cl = self.app.caseload
-        if cached is not None and delta is not None and delta[0] is cached["of"]:
-            prev, pid = delta
-            old, new = prev.get(pid), cards.get(pid)
-            counts = dict(cached["counts"])
-            sizes = dict(cached["sizes"])
-            for sign, card in ((-1, old), (1, new)):
-                if card is None:
-                    continue
-                for k, n in state_counts([card]).items():
-                    counts[k] += sign * n
-                if card.phase != "closed":
-                    n, mx = sizes.get(card.specialist, (0, cl.settings.max_for(card.specialist)))
-                    sizes[card.specialist] = (n + sign, mx)
-            opened = cached["open"] + sum(
-                s * (c is not None and c.phase != "closed") for s, c in ((-1, old), (1, new))
-            )
-            cached = {
-                "of": cards,
-                "by_phase": replace_card(cached["by_phase"], old, new),
-                "counts": counts,
-                "sizes": sizes,
-                "open": opened,
-            }
+        delta = app.cards_delta
+        settings = app.caseload.settings
+        if cached is not None and delta is not None and delta[0] is cached.of:
+            cached = resummarize(cached, cards, delta[1], settings)
         else:
-            values = list(cards.values())
-            cached = {
-                "of": cards,
-                "by_phase": by_phase(values),
-                "counts": state_counts(values),
-                "sizes": caseload_sizes(values, cl.settings),
-                "open": sum(1 for c in values if c.phase != "closed"),
-            }
-        self._derived_cache = cached
+            cached = summarize(cards, settings)
+        self._summary = cached
         return cached
 
     def _update_header(self) -> None:
-        cl = self.app.caseload
+        cl = self.ips.caseload
         if cl is None:
             return
         derived = self._derived()
-        counts = derived["counts"]
-        n_open = derived["open"]
+        counts = derived.counts
         title = escape(cl.settings.name or cl.root.name)
         parts = [
             f"[b]{title}[/b]",
-            f"{n_open} open participants",
-            f"today {self.app.today.isoformat()}",
+            f"{derived.open} open",
+            f"today {self.ips.today.isoformat()}",
         ]
-        if counts["overdue"]:
-            parts.append(f"[$text-error]✖ {counts['overdue']} overdue[/]")
-        if counts["due_soon"]:
-            parts.append(f"[$text-warning]▲ {counts['due_soon']} due soon[/]")
+        # Participants, each counted once by their most urgent deadline (the agenda
+        # counts deadlines and says so).
+        states = []
+        if counts[OVERDUE]:
+            states.append(f"[$text-error]{SYMBOL[OVERDUE]} {counts[OVERDUE]} overdue[/]")
+        if counts[DUE_SOON]:
+            states.append(f"[$text-warning]{SYMBOL[DUE_SOON]} {counts[DUE_SOON]} due soon[/]")
+        if states:
+            parts.append("participants " + ", ".join(states))
         if cl.problems:
             errs = sum(1 for p in cl.problems if p.severity == "error")
+            key = key_for(self, "problems", "p")
             parts.append(
-                f"[$text-warning]⚠ {len(cl.problems)} problem(s){' — press p' if errs else ''}[/]"
+                f"[$text-warning]{SYMBOL[PROBLEM]} {len(cl.problems)} problem(s)"
+                f"{f' — press {escape(key)}' if errs else ''}[/]"
             )
         if cl.dirty:
-            parts.append(f"[$text-warning]✎ {len(cl.dirty)} uncommitted file(s)[/]")
-        sync = getattr(self, "_sync", "")
-        if sync:
-            parts.append(f"sync: {sync}")
-        set_line(self.query_one("#title", Static), "  ·  ".join(parts))
-        sizes = derived["sizes"]
+            parts.append(f"[$text-warning]{SYMBOL[UNCOMMITTED]} {len(cl.dirty)} uncommitted[/]")
+        if self._sync:
+            parts.append(f"sync: {escape(self._sync)}")
+        title_widget = self.query_one("#title", Static)
+        line = "  ·  ".join(parts)
+        if getattr(title_widget, "_ipstui_text", None) != line:
+            # The header wraps (nothing cut at any width); its height may change.
+            title_widget._ipstui_text = line  # type: ignore[attr-defined]
+            title_widget.update(line)
         chips = []
-        for key, (n, mx) in sizes.items():
-            over = n > mx
-            label = f"{key} {n}/{mx}"
-            if over:
-                label = f"[$text-error]⚠ {label} over[/]"
+        for key, (n, mx) in derived.sizes.items():
+            label = escape(f"{key} {n}/{mx}")
+            if n > mx:
+                label = f"[$text-error]{SYMBOL[PROBLEM]} {label} over[/]"
             if key == self.specialist:
                 label = f"[reverse]{label}[/]"
             chips.append(label)
         filt = []
         if self.specialist:
-            filt.append(f"specialist={self.specialist}")
+            filt.append(f"specialist={escape(self.specialist)}")
         if self.text:
             filt.append(f"text={escape(repr(self.text))}")
         if self.show_closed:
             filt.append("closed shown")
         line = "Caseloads: " + "  ".join(chips)
         if filt:
-            line += "   │ filter: " + ", ".join(filt) + " (esc clears)"
+            esc = key_for(self, "clear_filters", "esc")
+            line = f"[b]filter:[/b] {', '.join(filt)} ({escape(esc)} clears)  │ " + line
         set_line(self.query_one("#caseloads", Static), line)
 
+    def _update_status(self) -> None:
+        """The selected participant's line, from the current cards (so it is never stale
+        after a save or a change of day)."""
+        pid = self.query_one(Board).selected_pid
+        card = self.ips.cards.get(pid) if pid else None
+        status = self.query_one("#status", Static)
+        if card is None:
+            set_line(status, "No participant selected" if self.ips.caseload is not None else "")
+            return
+        today = self.ips.today
+        u = card.urgent
+        due = f"{u.rule} {u.words(today)} ({u.due.isoformat()})" if u else "nothing due"
+        keys = (
+            f"{key_for(self, 'open', 'enter')} opens, "
+            f"{key_for(self, 'next_phase', ']')} {key_for(self, 'prev_phase', '[')} move, "
+            f"{key_for(self, 'contact', 'c')} contact"
+        )
+        width = max(1, status.content_region.width or self.app.size.width - 2)
+        text = f"{card.id}  {card.name}  @{card.specialist}  ·  {due}  ·  {keys}"
+        set_line(status, Text(fit(text, width, pad=False)))
+
     def follow(self, pid: str) -> None:
+        """Redraw and put the cursor on `pid` (after it moved or was added)."""
         self.redraw()
         self.query_one(Board).select(pid)
 
     # ------------------------------------------------------------ events
 
     def on_board_open_requested(self, event: Board.OpenRequested) -> None:
-        self.app.open_participant(event.pid)
+        self.ips.open_participant(event.pid)
 
     def on_board_selected(self, event: Board.Selected) -> None:
-        card = self.app.cards.get(event.pid) if event.pid else None
-        status = self.query_one("#status", Static)
-        if card is None:
-            set_line(status, "No participant selected" if self.app.caseload is not None else "")
-            return
-        u = card.urgent
-        due = f"{u.rule} {u.words(self.app.today)} ({u.due.isoformat()})" if u else "nothing due"
-        set_line(
-            status,
-            f"{card.id}  {escape(card.name)}  @{escape(card.specialist)}  ·  {due}  ·  enter opens, ] [ move, c contact",
-        )
+        self._update_status()
 
-    def on_input_changed(self, event: Input.Changed) -> None:
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._update_status)
+
+    def on_input_changed(self, event: OneLineInput.Changed) -> None:
         if event.input.id == "filter-input" and not self._goto_mode:
             self.text = event.value
-            self.redraw()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def on_input_submitted(self, event: OneLineInput.Submitted) -> None:
         if event.input.id != "filter-input":
             return
         if self._goto_mode:
             pid = event.value.strip()
             self._goto_mode = False
-            event.input.value = ""
+            event.input.value = self.text
             self._hide_filterbar()
             if pid:
                 self.goto(pid)
@@ -228,27 +320,25 @@ class BoardScreen(Screen):
         self.query_one(Board).focus()
 
     def goto(self, pid: str) -> bool:
-        cl = self.app.caseload
+        """Select the participant `pid` names (an id, or its number: `60` finds P-0060),
+        clearing whatever filter hides it; False (and a notice) when there is none."""
+        cl = self.ips.caseload
         if cl is None:
             return False
-        match = (
-            pid
-            if pid in cl.participants
-            else next((k for k in cl.participants if k.lower() == pid.lower()), None)
-        )
+        match = resolve_id(pid, cl.participants)
         if match is None:
             self.notify(f"No participant with id {pid!r}", severity="warning")
             return False
         board = self.query_one(Board)
         if not board.select(match):
             # Hidden by a filter or in the closed column: clear what hides it.
+            self._goto_mode = False
+            self.query_one("#filter-input", OneLineInput).value = ""
             self.specialist, self.text = None, ""
-            self.query_one("#filter-input", Input).value = ""
             if cl.participants[match].phase == "closed":
                 self.show_closed = True
-                board.phases = tuple(PHASES)
             self.redraw()
-            self.call_after_refresh(board.select, match)
+            board.select(match)
         board.focus()
         return True
 
@@ -263,39 +353,46 @@ class BoardScreen(Screen):
         return self.query_one(Board).selected_pid
 
     def action_move(self, step: int) -> None:
+        """Move the selected participant one phase on (`step` 1) or back (-1)."""
         pid = self._selected()
         if pid:
-            self.app.move_participant(pid, step)
+            self.ips.move_participant(pid, step)
 
     def action_contact(self) -> None:
+        """Log a contact with the selected participant."""
         pid = self._selected()
         if pid:
-            self.app.add_contact_for(pid)
+            self.ips.add_contact_for(pid)
 
     def action_new(self) -> None:
-        self.app.new_participant()
+        """Add a participant."""
+        self.ips.new_participant()
 
     def action_filter(self) -> None:
+        """Show the filter bar and put the cursor in it."""
         self._goto_mode = False
         bar = self.query_one("#filterbar")
         bar.remove_class("hidden")
         self.query_one("#filter-label", Static).update("Filter:")
-        inp = self.query_one("#filter-input", Input)
-        inp.placeholder = "id, name or specialist — enter returns to the board, esc clears"
+        inp = self.query_one("#filter-input", OneLineInput)
+        esc = key_for(self, "clear_filters", "esc")
+        inp.placeholder = f"id, name or specialist — enter returns to the board, {esc} clears"
         inp.value = self.text
         inp.focus()
 
     def action_goto(self) -> None:
+        """Ask for an id (or a number) and go to that participant."""
         self._goto_mode = True
         self.query_one("#filterbar").remove_class("hidden")
         self.query_one("#filter-label", Static).update("Go to id:")
-        inp = self.query_one("#filter-input", Input)
-        inp.placeholder = "participant id, then enter"
+        inp = self.query_one("#filter-input", OneLineInput)
+        inp.placeholder = "participant id or number (60 finds P-0060), then enter"
         inp.value = ""
         inp.focus()
 
     def action_cycle_specialist(self) -> None:
-        cl = self.app.caseload
+        """One specialist's caseload, then the next, then the whole team."""
+        cl = self.ips.caseload
         if cl is None:
             return
         keys = [None, *cl.settings.team]
@@ -303,20 +400,22 @@ class BoardScreen(Screen):
         self.set_specialist(keys[(i + 1) % len(keys)])
 
     def set_specialist(self, key: str | None) -> None:
+        """Only `key`'s participants (None: everyone)."""
         self.specialist = key
-        self.redraw()
 
-    def toggle_closed(self) -> None:
+    def action_toggle_closed(self) -> None:
+        """Show or hide the Closed column."""
         self.show_closed = not self.show_closed
-        board = self.query_one(Board)
-        board.phases = tuple(PHASES) if self.show_closed else PHASES[:-1]
-        self.call_after_refresh(self.redraw)
+
+    toggle_closed = action_toggle_closed
 
     def action_clear_filters(self) -> None:
+        """Back to the default board: no text or specialist filter, closed hidden."""
         self._goto_mode = False
-        self.specialist = None
-        self.text = ""
-        self.query_one("#filter-input", Input).value = ""
+        self.query_one("#filter-input", OneLineInput).value = ""
         self.query_one("#filterbar").add_class("hidden")
         self.query_one(Board).focus()
+        self.set_reactive(BoardScreen.specialist, None)
+        self.set_reactive(BoardScreen.text, "")
+        self.set_reactive(BoardScreen.show_closed, False)
         self.redraw()

@@ -27,19 +27,18 @@ from ipstui.core.service import (
     Register,
     name_key,
 )
+from ipstui.core.vocab import options
 from ipstui.ui.screens.forms import (
     DatedForm,
     FormField,
     FormScreen,
-    _date_input,
-    _team_options,
     check_area,
     check_choice,
     check_date,
     check_text,
-    options,
     raw_value,
 )
+from ipstui.ui.screens.forms.dialogs import _date_input, _team_options
 
 PURPOSE_LABELS = {
     "job_development": "Job development",

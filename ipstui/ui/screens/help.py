@@ -1,28 +1,38 @@
-"""`?`: the keys of the screen you came from, read from its live bindings."""
+"""`?`: the keys of the screen you came from, read from its live bindings.
+
+Built from `rich.text.Text`, never from markup: a key such as `[` or a user's remapped
+key is shown as it is, and never read as a markup tag."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.markup import escape
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ipstui.core.config import config_path
+from ipstui.core.rules import DUE_SOON, OVERDUE, UPCOMING
+from ipstui.core.vocab import NEEDS_DECISION, SUSPENDED, SYMBOL, fit
+
+KEY_CELLS = 16
+"""Width of the keys column, in terminal cells."""
 
 
 def describe_bindings(screen: Screen) -> list[tuple[str, str, str]]:
     """(keys, description, binding id) for every active binding of `screen`, app keys
-    included, as the keymap in the user's config has made them."""
+    included, as the keymap in the user's config has made them. The description is the
+    binding's tooltip when it has one (the footer shows the short one)."""
     seen: dict[str, list[str]] = {}
     ids: dict[str, str] = {}
     for key, active in screen.active_bindings.items():
         b = active.binding
-        desc = b.description or b.action
-        if not desc:
+        short = b.description or b.action
+        if not short:
             continue
-        shown = screen.app.get_key_display(b.with_key(key)) if hasattr(b, "with_key") else key
+        desc = f"{short}: {b.tooltip}" if b.tooltip and b.tooltip != short else short
+        shown = screen.app.get_key_display(b.with_key(key))
         seen.setdefault(desc, [])
         if b.id:
             ids.setdefault(desc, b.id)
@@ -31,36 +41,45 @@ def describe_bindings(screen: Screen) -> list[tuple[str, str, str]]:
     return [(" ".join(keys), desc, ids.get(desc, "")) for desc, keys in seen.items()]
 
 
+def help_text(screen: Screen) -> Text:
+    """The whole help page for `screen`, as plain styled text."""
+    out = Text()
+    out.append("Keys on this screen\n\n", style="bold")
+    for keys, desc, ident in describe_bindings(screen):
+        out.append("  ")
+        out.append(fit(keys, KEY_CELLS), style="bold")
+        out.append(" ")
+        out.append(desc)
+        if ident:
+            out.append(f"  [{ident}]", style="dim")
+        out.append("\n")
+    out.append("\n  ")
+    out.append(fit("ctrl+p", KEY_CELLS), style="bold")
+    out.append(" Command palette: every action, every participant\n\n")
+    out.append("Marks", style="bold")
+    out.append(" (they do not rely on colour)\n")
+    out.append(
+        f"  {SYMBOL[OVERDUE]} overdue   {SYMBOL[DUE_SOON]} due soon (within the team's "
+        f"due_soon_days)   {SYMBOL[UPCOMING]} upcoming\n"
+        f"  {SYMBOL[SUSPENDED]} suspended (only tasks stay due)   "
+        f"{SYMBOL[NEEDS_DECISION]} needs a decision after a sync\n\n"
+    )
+    out.append("Every save is one git commit; `git log` shows who changed what.\n")
+    out.append(f"Remap a key by its id (in brackets, dim) in {config_path()}:\n")
+    out.append('  [keys]  next_phase = "right_square_bracket,greater_than_sign"\n')
+    out.append("Press esc to close.")
+    return out
+
+
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close help")]
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 76; height: 80%; border: thick $accent; background: $surface; padding: 1 2; }
-    """
+    """The keys of the screen under it, from its live bindings, and the marks' legend."""
+
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close help", id="help_close")]
 
     def __init__(self, under: Screen) -> None:
         super().__init__()
         self.under = under
 
     def compose(self) -> ComposeResult:
-        rows = describe_bindings(self.under)
-        lines = ["[b]Keys on this screen[/b]", ""]
-        lines += [
-            f"  [b]{escape(keys):<18}[/b] {escape(desc):<28} [dim]{ident}[/dim]"
-            for keys, desc, ident in rows
-        ]
-        lines += [
-            "",
-            "  [b]ctrl+p[/b]             Command palette: every action, every participant",
-            "",
-            "[b]Card marks[/b] (they do not rely on colour)",
-            "  ✖ overdue   ▲ due soon (within the team's due_soon_days)   · upcoming",
-            "  ⏸ suspended (only tasks stay due)   ⚑ needs a decision after a sync",
-            "",
-            "Every save is one git commit; `git log` shows who changed what.",
-            f"Remap a key by its id (dim, right) in {escape(str(config_path()))}:",
-            '  [keys]  next_phase = "right_square_bracket,greater_than_sign"',
-            "Press esc to close.",
-        ]
         with VerticalScroll():
-            yield Static("\n".join(lines))
+            yield Static(help_text(self.under), id="help-text")

@@ -14,7 +14,7 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -48,10 +48,22 @@ from ipstui.core.model import (
 )
 from ipstui.core.rules import DUE_SOON, OVERDUE, Deadline, deadlines
 from ipstui.core.service import Caseload, Revision, SaveResult, StaleEdit, show_value
-from ipstui.ui.screens.forms import (
+from ipstui.core.vocab import (
     CLOSURE_REASON_LABELS,
     CONTACT_KIND_LABELS,
+    DISCLOSURE_LABELS,
+    NEEDS_DECISION,
+    STATE_WORD,
+    SUPPORT_MODE_LABELS,
+    SUSPENDED,
     SUSPENSION_REASON_LABELS,
+    SYMBOL,
+    options,
+    readable,
+    who,
+)
+from ipstui.ui.keys import allow_letter_action, key_for
+from ipstui.ui.screens.forms import (
     ChoiceOrText,
     ClosureForm,
     ConfirmScreen,
@@ -69,24 +81,11 @@ from ipstui.ui.screens.forms import (
     check_text,
     editor_dir,
     field_of,
-    options,
     plain,
     raw_value,
-    readable,
     run_editor,
 )
-
-DISCLOSURE_LABELS = {
-    "yes": "Yes: employers may be told",
-    "no": "No: employers are not told",
-    "undecided": "Undecided",
-}
-SUPPORT_MODE_LABELS = {
-    "direct": "Direct: the specialist meets employers with the participant",
-    "behind_the_scenes": "Behind the scenes",
-}
-STATE_SYMBOL = {OVERDUE: "✖", DUE_SOON: "▲"}  # as on the board and the agenda
-STATE_WORD = {OVERDUE: "overdue", DUE_SOON: "due soon", "upcoming": "upcoming"}
+from ipstui.ui.widgets.inputs import OneLineInput
 
 TABS = ("details", "contacts", "jobs", "tasks", "deadlines", "history")
 
@@ -122,6 +121,9 @@ _SPECS: dict[str, DetailSpec] = {
         DetailSpec("notes", "Notes", "area"),
     )
 }
+if TYPE_CHECKING:
+    from ipstui.ui.app import IpsApp
+
 DETAIL_SPECS: tuple[DetailSpec, ...] = tuple(
     _SPECS.get(name) or DetailSpec(name, readable(name), "text") for name in SETTABLE_FIELDS
 )
@@ -141,6 +143,7 @@ def to_raw(spec: DetailSpec, value: Any) -> Any:
 
 
 def raws_of(data: dict[str, Any]) -> dict[str, Any]:
+    """Every Details field of `data` as its control shows it."""
     return {s.name: to_raw(s, data.get(s.name)) for s in DETAIL_SPECS}
 
 
@@ -157,69 +160,75 @@ class ParticipantScreen(Screen[None]):
     """A participant's record, lists, deadlines and history; every edit one commit."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back", id="participant_back"),
-        Binding("ctrl+s", "save", "Save details", id="participant_save"),
-        Binding("c", "add_contact", "Contact", id="participant_contact"),
-        Binding("j", "add_job", "Job", id="participant_job"),
-        Binding("x", "end_job", "End job", id="participant_end_job"),
-        Binding("t", "add_task", "Task", id="participant_task"),
-        Binding("d", "complete_task", "Task done", id="participant_task_done"),
-        Binding("s", "suspend", "Suspend", id="participant_suspend"),
-        Binding("S", "resume", "Resume", id="participant_resume"),
-        Binding("D", "decide", "Decide conflicts", id="participant_decide"),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            id="participant_back",
+            tooltip="Back to where you came from (asks first with unsaved edits)",
+        ),
+        Binding(
+            "ctrl+s",
+            "save",
+            "Save details",
+            id="participant_save",
+            tooltip="Save the Details tab (one commit)",
+        ),
+        Binding(
+            "c",
+            "add_contact",
+            "Contact",
+            id="participant_contact",
+            tooltip="Log a contact (one commit)",
+        ),
+        Binding("j", "add_job", "Job", id="participant_job", tooltip="Add a job"),
+        Binding(
+            "x",
+            "end_job",
+            "End job",
+            id="participant_end_job",
+            tooltip="End the selected current job (Jobs tab)",
+        ),
+        Binding("t", "add_task", "Task", id="participant_task", tooltip="Add a task"),
+        Binding(
+            "d",
+            "complete_task",
+            "Task done",
+            id="participant_task_done",
+            tooltip="Mark the selected task done today (Tasks tab)",
+        ),
+        Binding(
+            "s",
+            "suspend",
+            "Suspend",
+            id="participant_suspend",
+            tooltip="Suspend: the rules pause, tasks stay due",
+        ),
+        Binding("S", "resume", "Resume", id="participant_resume", tooltip="End the suspension"),
+        Binding(
+            "D",
+            "decide",
+            "Decide conflicts",
+            id="participant_decide",
+            tooltip="Choose between the values two edits left after a sync",
+        ),
         Binding(
             "ctrl+e",
             "edit_notes",
             "Notes in $EDITOR",
             id="participant_editor",
             priority=True,
+            tooltip="Write the notes in your $EDITOR",
         ),
-        Binding("1", "tab('details')", "Details tab", show=False),
-        Binding("2", "tab('contacts')", "Contacts tab", show=False),
-        Binding("3", "tab('jobs')", "Jobs tab", show=False),
-        Binding("4", "tab('tasks')", "Tasks tab", show=False),
-        Binding("5", "tab('deadlines')", "Deadlines tab", show=False),
-        Binding("6", "tab('history')", "History tab", show=False),
+        Binding("1", "tab('details')", "Details tab", show=False, id="participant_tab_details"),
+        Binding("2", "tab('contacts')", "Contacts tab", show=False, id="participant_tab_contacts"),
+        Binding("3", "tab('jobs')", "Jobs tab", show=False, id="participant_tab_jobs"),
+        Binding("4", "tab('tasks')", "Tasks tab", show=False, id="participant_tab_tasks"),
+        Binding(
+            "5", "tab('deadlines')", "Deadlines tab", show=False, id="participant_tab_deadlines"
+        ),
+        Binding("6", "tab('history')", "History tab", show=False, id="participant_tab_history"),
     ]
-
-    DEFAULT_CSS = """
-    ParticipantScreen #p-header { height: auto; padding: 0 1; background: $panel; }
-    ParticipantScreen #p-title { text-style: bold; width: auto; }
-    ParticipantScreen #p-markers { height: auto; width: 1fr; }
-    ParticipantScreen .marker { width: auto; margin-left: 2; padding: 0 1; text-style: bold; }
-    ParticipantScreen .marker.-suspended { background: $warning; color: $text; }
-    ParticipantScreen .marker.-conflict { background: $error; color: $text; }
-    ParticipantScreen .marker.-closed { background: $secondary; color: $text; }
-    ParticipantScreen .marker.-overdue { color: $error; }
-    ParticipantScreen .marker.-soon { color: $warning; }
-    ParticipantScreen .marker.-dirty { color: $warning; }
-    ParticipantScreen #p-banner { display: none; padding: 0 1; margin: 0 1; }
-    ParticipantScreen #p-banner.-shown { display: block; }
-    ParticipantScreen #p-banner.-error { border: tall $error; color: $text; }
-    ParticipantScreen #p-banner.-warning { border: tall $warning; color: $text; }
-    ParticipantScreen #p-banner.-info { border: tall $success; color: $text; }
-    ParticipantScreen #p-tabs { height: 1fr; }
-    ParticipantScreen TabPane { padding: 0 1; }
-    ParticipantScreen #details { height: 1fr; }
-    ParticipantScreen #details FormField {
-        layout: grid; grid-size: 2; grid-columns: 44 1fr; grid-rows: auto;
-        margin-bottom: 0;
-    }
-    ParticipantScreen #details FormField > .field-label { padding: 0 1; }
-    ParticipantScreen #details #field-notes { layout: vertical; }
-    ParticipantScreen #details #field-notes > .field-hint { padding-left: 1; }
-    ParticipantScreen #details FormField > TextArea { height: 8; }
-    ParticipantScreen #details FormField > .field-error,
-    ParticipantScreen #details FormField > .field-note,
-    ParticipantScreen #details FormField > .field-hint { column-span: 2; padding-left: 45; }
-    ParticipantScreen #details FormField > TextArea { height: 8; }
-    ParticipantScreen #details-problems { color: $error; display: none; padding: 0 1; }
-    ParticipantScreen #details-problems.-shown { display: block; }
-    ParticipantScreen #details-extra { color: $text-muted; padding: 1 1; }
-    ParticipantScreen DataTable { height: 1fr; }
-    ParticipantScreen .tab-summary { height: auto; padding: 0 1; color: $text-muted; }
-    ParticipantScreen .tab-summary.-alert { color: $error; text-style: bold; }
-    """
 
     def __init__(self, pid: str) -> None:
         super().__init__()
@@ -252,9 +261,7 @@ class ParticipantScreen(Screen[None]):
                     yield Static("", id="details-problems", markup=False)
                     yield Static("", id="details-extra", markup=False)
             with TabPane("Contacts", id="tab-contacts"):
-                yield Static(
-                    "c: log a contact", classes="tab-summary", markup=False, id="contacts-summary"
-                )
+                yield Static("", classes="tab-summary", markup=False, id="contacts-summary")
                 yield DataTable(id="contacts-table", cursor_type="row", zebra_stripes=True)
             with TabPane("Jobs", id="tab-jobs"):
                 yield Static("", classes="tab-summary", markup=False, id="jobs-summary")
@@ -268,7 +275,7 @@ class ParticipantScreen(Screen[None]):
             with TabPane("History", id="tab-history"):
                 yield Static("", classes="tab-summary", markup=False, id="history-summary")
                 yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def _detail_fields(self) -> list[FormField]:
         out = []
@@ -292,26 +299,31 @@ class ParticipantScreen(Screen[None]):
                 control = ChoiceOrText([], placeholder="type a new value", compact=True)
                 check = check_choice(required=spec.required)
             elif spec.kind == "date":
-                control = Input(
+                control = OneLineInput(
                     placeholder="YYYY-MM-DD" + ("" if spec.required else ", or blank"),
                     compact=True,
                 )
                 check = check_date(required=spec.required)
             elif spec.kind == "list":
-                control = Input(placeholder="first, second, …", compact=True)
+                control = OneLineInput(placeholder="first, second, …", compact=True)
                 check = check_list()
             elif spec.kind == "area":
                 control = TextArea()
                 check = check_area()
             else:
-                control = Input(compact=True)
+                control = OneLineInput(compact=True)
                 check = check_text(required=spec.required, what=spec.label.lower())
-            hint = "ctrl+e: write the notes in your $EDITOR" if spec.kind == "area" else ""
+            editor = self._key("participant_editor", "ctrl+e")
+            hint = f"{editor}: write the notes in your $EDITOR" if spec.kind == "area" else ""
             f = FormField(spec.name, spec.label, control, check, hint=hint)
             if spec.name in selects:
                 f._opts = selects[spec.name]  # type: ignore[attr-defined]
             out.append(f)
         return out
+
+    def on_resize(self) -> None:
+        # Narrow screens (80×24): each Details label above its field, not beside it.
+        self.set_class(self.size.width < 100, "-narrow")
 
     def on_mount(self) -> None:
         self.query_one("#contacts-table", DataTable).add_columns("Date", "Kind", "By", "Note")
@@ -330,12 +342,19 @@ class ParticipantScreen(Screen[None]):
     # ------------------------------------------------------------ snapshot → screen
 
     @property
+    def ips(self) -> IpsApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    @property
     def caseload(self) -> Caseload | None:
-        return getattr(self.app, "caseload", None)
+        """The app's current snapshot (None while loading)."""
+        return self.ips.caseload
 
     @property
     def today(self) -> date:
-        return self.app.today  # type: ignore[attr-defined]
+        """The date deadlines are computed for."""
+        return self.ips.today
 
     def _caseload_changed(self, cl: Caseload | None) -> None:
         if cl is None:
@@ -386,7 +405,7 @@ class ParticipantScreen(Screen[None]):
         self.query_one("#p-title", Label).update(f"{self.pid} — not available")
         self._banner(
             f"{self.pid} is not in the caseload any more: its file was removed or does not "
-            "validate (see Problems, p). Nothing here can be saved.",
+            f"validate (see Problems, {self._key('problems', 'p')}). Nothing here can be saved.",
             "error",
         )
         self.refresh_bindings()
@@ -421,7 +440,7 @@ class ParticipantScreen(Screen[None]):
             reason = readable(str(sus.get("reason", "")), SUSPENSION_REASON_LABELS)
             labels.append(
                 Label(
-                    f"⏸ SUSPENDED since {_cell(sus.get('since'))} ({reason})",
+                    f"{SYMBOL[SUSPENDED]} SUSPENDED since {_cell(sus.get('since'))} ({reason})",
                     classes="marker -suspended",
                     markup=False,
                 )
@@ -440,7 +459,7 @@ class ParticipantScreen(Screen[None]):
             names = ", ".join(str(k) for k in data.get("conflicts") or {})
             labels.append(
                 Label(
-                    f"⚑ NEEDS A DECISION: {names} (D)",
+                    f"{SYMBOL[NEEDS_DECISION]} NEEDS A DECISION: {names} ({key_for(self, 'participant_decide', 'D')})",
                     classes="marker -conflict",
                     markup=False,
                 )
@@ -450,9 +469,9 @@ class ParticipantScreen(Screen[None]):
             over = sum(1 for d in ds if d.state == OVERDUE)
             soon = sum(1 for d in ds if d.state == DUE_SOON)
             if over:
-                labels.append(Label(f"✖ {over} overdue", classes="marker -overdue"))
+                labels.append(Label(f"{SYMBOL[OVERDUE]} {over} overdue", classes="marker -overdue"))
             if soon:
-                labels.append(Label(f"* {soon} due soon", classes="marker -soon"))
+                labels.append(Label(f"{SYMBOL[DUE_SOON]} {soon} due soon", classes="marker -soon"))
         markers.mount_all(labels)
 
     def _draw_contacts(self, p: Participant) -> None:
@@ -472,7 +491,7 @@ class ParticipantScreen(Screen[None]):
             table.move_cursor(row=len(contacts) - 1)  # the newest, in view
         self.query_one("#contacts-summary", Static).update(
             f"{len(contacts)} contact{'s' if len(contacts) != 1 else ''}, oldest first"
-            " — c: log a contact"
+            f" — {self._key('participant_contact', 'c')}: log a contact"
         )
         self._tab_label("contacts", f"Contacts ({len(contacts)})")
 
@@ -506,7 +525,8 @@ class ParticipantScreen(Screen[None]):
             table.move_cursor(row=len(refs) - 1 if keep is None else min(keep, len(refs) - 1))
         self.query_one("#jobs-summary", Static).update(
             f"{len(refs)} job{'s' if len(refs) != 1 else ''}, {current} current"
-            " — j: add a job, x: end the selected current job"
+            f" — {self._key('participant_job', 'j')}: add a job, "
+            f"{self._key('participant_end_job', 'x')}: end the selected current job"
         )
         self._tab_label("jobs", f"Jobs ({current} current)" if current else f"Jobs ({len(refs)})")
 
@@ -529,9 +549,9 @@ class ParticipantScreen(Screen[None]):
                 if isinstance(due, date):
                     days = (due - self.today).days
                     if days < 0:
-                        status = f"✖ {-days}d overdue"
+                        status = f"{SYMBOL[OVERDUE]} {-days}d overdue"
                     elif days == 0:
-                        status = "* due today"
+                        status = f"{SYMBOL[DUE_SOON]} due today"
                     else:
                         status = f"open, due in {days}d"
             table.add_row(
@@ -543,7 +563,8 @@ class ParticipantScreen(Screen[None]):
             table.move_cursor(row=min(keep, len(refs) - 1))
         self.query_one("#tasks-summary", Static).update(
             f"{open_} open task{'s' if open_ != 1 else ''} of {len(refs)}"
-            " — t: add a task, d: mark the selected one done today"
+            f" — {self._key('participant_task', 't')}: add a task, "
+            f"{self._key('participant_task_done', 'd')}: mark the selected one done today"
         )
         self._tab_label("tasks", f"Tasks ({open_} open)")
 
@@ -560,7 +581,7 @@ class ParticipantScreen(Screen[None]):
         for d in ds:
             st = style.get(d.state, "")
             table.add_row(
-                Text(STATE_SYMBOL.get(d.state, " "), style=f"bold {st}".strip()),
+                Text(SYMBOL.get(d.state, " "), style=f"bold {st}".strip()),
                 RULE_LABELS.get(d.rule, d.rule),
                 d.due.isoformat(),
                 Text(d.words(today), style=st),
@@ -602,7 +623,7 @@ class ParticipantScreen(Screen[None]):
                 )
                 if "base" in rec:
                     note += f" (both started from {show_value(rec['base'], 30)})"
-                f.set_note(note + " — D to decide")
+                f.set_note(note + f" — {self._key('participant_decide', 'D')} to decide")
             else:
                 f.set_note("")
 
@@ -745,6 +766,7 @@ class ParticipantScreen(Screen[None]):
         box.set_class(bool(lines), "-shown")
 
     def action_save(self) -> None:
+        """Validate the edited Details fields and save them (one commit); closing asks a reason first."""
         p = self.participant
         cl = self.caseload
         if p is None or cl is None:
@@ -801,7 +823,7 @@ class ParticipantScreen(Screen[None]):
                 data.pop("suspension", None)
                 self._submit_details(p, data)
 
-            self.app.push_screen(ClosureForm(self.today), closed)
+            self.app.push_screen(ClosureForm(self.today, who=self._who()), closed)
             return
         self._submit_details(p, data)
 
@@ -855,7 +877,7 @@ class ParticipantScreen(Screen[None]):
         if exc.fresh is None:
             self._banner(
                 f"{label}: NOT SAVED. {self.pid}'s file was deleted or no longer validates on "
-                "disk since it was loaded; see Problems (p). Nothing was written.",
+                f"disk since it was loaded; see Problems ({self._key('problems', 'p')}). Nothing was written.",
                 "error",
             )
             return
@@ -880,16 +902,38 @@ class ParticipantScreen(Screen[None]):
             )
             text += " collided with it and were dropped: enter them again if still right."
         if kept:
-            text += f" Your unsaved edits of {', '.join(kept)} are still in the form: ctrl+s saves them."
+            text += (
+                f" Your unsaved edits of {', '.join(kept)} are still in the form: "
+                f"{self._key('participant_save', 'ctrl+s')} saves them."
+            )
         elif label != "Save details":
             text += " Do it again on the fresh version."
         self._banner(text, "error")
+
+    def _key(self, binding_id: str, default: str) -> str:
+        """The key the user has for `binding_id` (the live bindings, keymap included)."""
+        return key_for(self, binding_id, default)
+
+    def _who(self) -> str:
+        """This participant as dialogs name them: `P-0007 Giulia R.`."""
+        p = self.participant
+        return who(self.pid, p.name if p is not None else None)
+
+    def unsaved_edits(self) -> str:
+        """`P-0007 Giulia R.: name, goals` when the Details tab has unsaved edits, else ''."""
+        if self.participant is None or not self.is_mounted:
+            return ""
+        dirty = self._dirty()
+        if not dirty:
+            return ""
+        return f"{self._who()}: " + ", ".join(f.field_name for f in dirty)
 
     def _team(self) -> list[tuple[str, str]]:
         cl = self.caseload
         return [(k, s.name) for k, s in cl.settings.team.items()] if cl else []
 
     def action_add_contact(self) -> None:
+        """Ask for a contact and log it (one commit)."""
         p = self.participant
         if p is None:
             return
@@ -913,10 +957,12 @@ class ParticipantScreen(Screen[None]):
 
         register = register_choices(self.app.service, self.app.caseload)
         self.app.push_screen(
-            ContactForm(self._team(), p.specialist or None, self.today, register), done
+            ContactForm(self._team(), p.specialist or None, self.today, register, who=self._who()),
+            done,
         )
 
     def action_add_job(self) -> None:
+        """Ask for a job and add it (one commit)."""
         from ipstui.ui.screens.employers import register_choices
 
         register = register_choices(self.app.service, self.app.caseload)
@@ -939,7 +985,7 @@ class ParticipantScreen(Screen[None]):
                     job["employer_id"] = result["employer_id"]
                 self._run("Job", func, self.pid, **job, on_done=lambda r: self._tab("jobs"))
 
-        self.app.push_screen(JobForm(self.today, register), done)
+        self.app.push_screen(JobForm(self.today, register, who=self._who()), done)
 
     def _selected(self, kind: str) -> int | None:
         refs = self._row_refs[kind]
@@ -949,13 +995,17 @@ class ParticipantScreen(Screen[None]):
         return refs[table.cursor_row]
 
     def action_end_job(self) -> None:
+        """Ask when and why the selected current job ended, and end it (one commit)."""
         p = self.participant
         if p is None:
             return
         index = self._selected("jobs")
         jobs = p.data.get("jobs") or []
         if index is None:
-            self.notify("No job selected: add one with j", severity="warning")
+            self.notify(
+                f"No job selected: add one with {self._key('participant_job', 'j')}",
+                severity="warning",
+            )
             return
         job = jobs[index]
         if "end" in job:
@@ -974,9 +1024,13 @@ class ParticipantScreen(Screen[None]):
                     reason=result["reason"],
                 )
 
-        self.app.push_screen(EndJobForm(self.today, start=start, job=_job_label(job)), done)
+        self.app.push_screen(
+            EndJobForm(self.today, start=start, job=_job_label(job), who=self._who()), done
+        )
 
     def action_add_task(self) -> None:
+        """Ask for a task and add it (one commit)."""
+
         def done(result: dict[str, Any] | None) -> None:
             if result:
                 self._run(
@@ -988,15 +1042,19 @@ class ParticipantScreen(Screen[None]):
                     on_done=lambda r: self._tab("tasks"),
                 )
 
-        self.app.push_screen(TaskForm(self.today), done)
+        self.app.push_screen(TaskForm(self.today, who=self._who()), done)
 
     def action_complete_task(self) -> None:
+        """Mark the selected open task done today (one commit)."""
         p = self.participant
         if p is None:
             return
         index = self._selected("tasks")
         if index is None:
-            self.notify("No task selected: add one with t", severity="warning")
+            self.notify(
+                f"No task selected: add one with {self._key('participant_task', 't')}",
+                severity="warning",
+            )
             return
         if "done_on" in (p.data.get("tasks") or [])[index]:
             self.notify("That task is already done", severity="warning")
@@ -1004,6 +1062,7 @@ class ParticipantScreen(Screen[None]):
         self._run("Task done", self.app.service.complete_task, self.pid, index, on=self.today)
 
     def action_suspend(self) -> None:
+        """Ask since when and why, and suspend the participant (one commit)."""
         p = self.participant
         if p is None:
             return
@@ -1011,7 +1070,10 @@ class ParticipantScreen(Screen[None]):
             self.notify(f"{p.id} is closed; a closed participant cannot be suspended")
             return
         if p.suspended:
-            self.notify(f"{p.id} is already suspended; S resumes", severity="warning")
+            self.notify(
+                f"{p.id} is already suspended; {self._key('participant_resume', 'S')} resumes",
+                severity="warning",
+            )
             return
 
         def done(result: dict[str, Any] | None) -> None:
@@ -1024,12 +1086,14 @@ class ParticipantScreen(Screen[None]):
                     reason=result["reason"],
                 )
 
-        self.app.push_screen(SuspendForm(self.today), done)
+        self.app.push_screen(SuspendForm(self.today, who=self._who()), done)
 
     def action_resume(self) -> None:
+        """End the suspension (one commit)."""
         self._run("Resume", self.app.service.resume, self.pid)
 
     def action_decide(self) -> None:
+        """Choose between the values a sync left, and save the choice (one commit)."""
         p = self.participant
         if p is None or not p.has_conflicts:
             return
@@ -1049,9 +1113,12 @@ class ParticipantScreen(Screen[None]):
                 data.pop("conflicts", None)
             self._run("Decide", self.app.service.set_data, self.participant, data)
 
-        self.app.push_screen(ConflictForm(dict(p.data.get("conflicts") or {}), p.data), done)
+        self.app.push_screen(
+            ConflictForm(dict(p.data.get("conflicts") or {}), p.data, who=self._who()), done
+        )
 
     def action_edit_notes(self) -> None:
+        """Write the notes in $EDITOR (saved with the Details tab)."""
         area = self._field("notes").control
         assert isinstance(area, TextArea)
         self._tab("details")
@@ -1061,6 +1128,7 @@ class ParticipantScreen(Screen[None]):
         area.focus()
 
     def action_tab(self, tab: str) -> None:
+        """Show the tab `tab`."""
         self._tab(tab)
 
     def _tab(self, tab: str) -> None:
@@ -1080,6 +1148,10 @@ class ParticipantScreen(Screen[None]):
             self.query_one(f"#{tab}-table", DataTable).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Which actions apply now: by tab and by the participant's state; typed letters
+        only while a list or the tab bar has focus (not in a field or a choice list)."""
+        if not allow_letter_action(self, action):
+            return None
         p = self.participant
         edit_actions = {
             "save",
@@ -1112,6 +1184,7 @@ class ParticipantScreen(Screen[None]):
         return True
 
     def action_back(self) -> None:
+        """Leave the screen; with unsaved edits, ask first."""
         dirty = self._dirty() if self.participant is not None else []
         if not dirty:
             self.app.pop_screen()
@@ -1123,7 +1196,11 @@ class ParticipantScreen(Screen[None]):
 
         names = ", ".join(f.field_name for f in dirty)
         self.app.push_screen(
-            ConfirmScreen(f"Leave without saving your edits of {names}?", yes="Discard (y)"),
+            ConfirmScreen(
+                f"Leave {who(self.pid, self.participant.name)} without saving your edits of {names}?",
+                yes="Discard",
+                title="Unsaved edits",
+            ),
             answer,
         )
 
@@ -1131,6 +1208,7 @@ class ParticipantScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="participant-history", exit_on_error=False)
     def load_history(self) -> None:
+        """Read the participant's field-level history from git in a worker."""
         cl = self.caseload
         if cl is None:
             return

@@ -5,25 +5,40 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from ipstui.core.rules import OVERDUE
+from ipstui.core.vocab import SYMBOL, cells, fit
+from ipstui.ui.keys import key_for
+
 
 class ProblemsScreen(Screen):
+    """Files that failed to parse or validate, and participant files changed by hand."""
+
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="back"),
-        Binding("ctrl+s", "commit_selected", "Validate & commit", id="commit_hand_edit"),
-        Binding("R", "reload", "Reload", id="reload"),
+        Binding("escape", "app.pop_screen", "Back", id="back", tooltip="Back to the board"),
+        Binding(
+            "ctrl+s",
+            "commit_selected",
+            "Validate & commit",
+            id="commit_hand_edit",
+            tooltip="Validate the selected hand-edited file and commit it",
+        ),
+        Binding("R", "reload", "Reload", id="reload", tooltip="Read every file again"),
     ]
 
     def compose(self) -> ComposeResult:
         yield Static("", id="problems-title", classes="screen-title")
         yield DataTable(id="problem-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="problem-detail")
         yield Static("", id="dirty-title", classes="screen-title")
         yield DataTable(id="dirty-table", cursor_type="row")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         pt = self.query_one("#problem-table", DataTable)
@@ -34,15 +49,28 @@ class ProblemsScreen(Screen):
         pt.focus()
 
     def redraw(self) -> None:
+        """Show the problems and the uncommitted files of the app's snapshot."""
         cl = self.app.caseload
         if cl is None:
             return
         pt = self.query_one("#problem-table", DataTable)
         pt.clear()
         probs = sorted(cl.problems, key=lambda p: (p.path, p.line, p.col))
+        self._problems = probs
+        wheres = [f"{p.path}:{p.line}:{p.col}" for p in probs]
+        # The message gets what the other columns leave, and ends in … when cut (the
+        # line under the table shows the selected one in full).
+        where_w = min(max((cells(w) for w in wheres), default=5), 40)
+        room = max(12, (self.size.width or self.app.size.width) - where_w - 9 - 8)
         for i, p in enumerate(probs):
-            sev = "✖ error" if p.severity == "error" else "⚑ warning"
-            pt.add_row(f"{p.path}:{p.line}:{p.col}", sev, p.message, key=f"p{i}")
+            sev = f"{SYMBOL[OVERDUE]} error" if p.severity == "error" else "⚠ warning"
+            pt.add_row(
+                Text(fit(wheres[i], where_w, pad=False)),
+                sev,
+                Text(fit(p.message, room, pad=False)),
+                key=f"p{i}",
+            )
+        self._show_detail(pt.cursor_row)
         errs = sum(1 for p in probs if p.severity == "error")
         self.query_one("#problems-title", Static).update(
             f"[b]Problems[/b] — {errs} error(s), {len(probs) - errs} warning(s). "
@@ -64,10 +92,34 @@ class ProblemsScreen(Screen):
             dt.add_row(rel, status, key=rel)
         self.query_one("#dirty-title", Static).update(
             f"[b]Uncommitted changes[/b] — {len(self._dirty)} participant file(s) changed outside the app"
-            + ("; select one and press ctrl+s to validate and commit it" if self._dirty else "")
+            + (
+                f"; select one and press {key_for(self, 'commit_hand_edit', 'ctrl+s')} "
+                "to validate and commit it"
+                if self._dirty
+                else ""
+            )
         )
 
+    def on_resize(self) -> None:
+        if self.is_mounted and getattr(self, "_problems", None) is not None:
+            self.redraw()
+
+    @on(DataTable.RowHighlighted, "#problem-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail(event.cursor_row)
+
+    def _show_detail(self, row: int) -> None:
+        """The selected problem in full, wrapped, under the table."""
+        probs = getattr(self, "_problems", [])
+        detail = self.query_one("#problem-detail", Static)
+        if not probs or not 0 <= row < len(probs):
+            detail.update("")
+            return
+        p = probs[row]
+        detail.update(Text(f"{p.path}:{p.line}:{p.col}  {p.message}"))
+
     def action_commit_selected(self) -> None:
+        """Validate the selected hand-edited file and commit it."""
         dt = self.query_one("#dirty-table", DataTable)
         if not self._dirty:
             self.notify("No uncommitted participant files", severity="warning")
@@ -81,4 +133,5 @@ class ProblemsScreen(Screen):
         self.app.run_edit(f"Commit {pid}", self.app.service.commit_hand_edit, rel, on_done=done)
 
     def action_reload(self) -> None:
+        """Read every file again."""
         self.app.load_caseload()

@@ -4,16 +4,19 @@ export to CSV. Every figure comes from `ipstui.core.report`; this module only dr
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.reactive import Reactive, reactive
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
@@ -22,6 +25,7 @@ from ipstui.core.model import Settings
 from ipstui.core.report import (
     RAPID_SEARCH_DAYS,
     Participants,
+    Prepared,
     Quarter,
     Report,
     compute,
@@ -31,6 +35,8 @@ from ipstui.core.report import (
     rate_series,
     to_csv,
 )
+from ipstui.core.vocab import PROBLEM, SYMBOL
+from ipstui.ui.widgets.inputs import OneLineInput
 
 CHART_QUARTERS = 8
 BAR_WIDTH = 16
@@ -92,16 +98,7 @@ def referrals_chart(report: Report) -> Text:
 class ExportCsvScreen(ModalScreen[Path | None]):
     """Asks where to write the CSV; returns the path, or None when cancelled."""
 
-    DEFAULT_CSS = """
-    ExportCsvScreen { align: center middle; }
-    ExportCsvScreen > Vertical {
-        width: 80; height: auto; padding: 1 2;
-        border: thick $primary; background: $surface;
-    }
-    ExportCsvScreen Horizontal { height: auto; margin-top: 1; }
-    ExportCsvScreen Button { margin-right: 2; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export_cancel")]
 
     def __init__(self, quarter: Quarter, default_path: str) -> None:
         super().__init__()
@@ -111,7 +108,7 @@ class ExportCsvScreen(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(f"Export the {self._quarter} report as CSV to:")
-            yield Input(value=self._default, id="export-path")
+            yield OneLineInput(value=self._default, id="export-path")
             with Horizontal():
                 yield Button("Export", variant="primary", id="export-ok")
                 yield Button("Cancel", id="export-cancel")
@@ -127,24 +124,16 @@ class ExportCsvScreen(ModalScreen[Path | None]):
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
+        """Close without a path."""
         self.dismiss(None)
 
 
 class ConfirmOverwriteScreen(ModalScreen[bool]):
     """Asks whether to replace an existing file; returns True to overwrite."""
 
-    DEFAULT_CSS = """
-    ConfirmOverwriteScreen { align: center middle; }
-    ConfirmOverwriteScreen > Vertical {
-        width: 80; height: auto; padding: 1 2;
-        border: thick $warning; background: $surface;
-    }
-    ConfirmOverwriteScreen Horizontal { height: auto; margin-top: 1; }
-    ConfirmOverwriteScreen Button { margin-right: 2; }
-    """
     BINDINGS = [
-        Binding("y", "answer(True)", "Overwrite"),
-        Binding("n,escape", "answer(False)", "Keep the file"),
+        Binding("y", "answer(True)", "Overwrite", id="overwrite_yes"),
+        Binding("n,escape", "answer(False)", "Keep the file", id="overwrite_no"),
     ]
 
     def __init__(self, path: Path) -> None:
@@ -159,6 +148,7 @@ class ConfirmOverwriteScreen(ModalScreen[bool]):
                 yield Button("Cancel (n)", id="overwrite-no")
 
     def action_answer(self, yes: bool) -> None:
+        """Close with the answer (True: overwrite)."""
         self.dismiss(yes)
 
     @on(Button.Pressed)
@@ -166,22 +156,71 @@ class ConfirmOverwriteScreen(ModalScreen[bool]):
         self.dismiss(event.button.id == "overwrite-yes")
 
 
-class ReportsScreen(Screen[None]):
-    """Outcome figures of one quarter; `[`/`]` change the quarter, `e` exports CSV."""
+YIELD_EVERY = 100
+"""Records read by the report worker between two pauses that let the UI thread run."""
 
-    DEFAULT_CSS = """
-    ReportsScreen { layout: vertical; }
-    ReportsScreen #report-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
-    ReportsScreen #report-body { height: 1fr; padding: 0 1; }
-    ReportsScreen .report-row { height: auto; }
-    ReportsScreen .report-col { width: 1fr; height: auto; padding-right: 2; }
-    ReportsScreen .report-chart-col { width: auto; height: auto; }
-    ReportsScreen .report-chart-col > * { width: auto; }
-    ReportsScreen .report-heading { text-style: bold; color: $accent; margin-top: 1; }
-    ReportsScreen .report-note { color: $text-muted; }
-    ReportsScreen DataTable { height: auto; max-height: 24; }
-    ReportsScreen .report-chart { color: $text; }
-    """
+
+def prepare_yielding(participants: Participants) -> Prepared:
+    """`report.prepare`, in batches of YIELD_EVERY records with a 1 ms sleep between them.
+
+    Why: the worker is a thread; reading 20,000 records in one go keeps the interpreter
+    lock long enough for the UI thread to miss frames (Python hands the lock over only
+    when asked, every 5 ms, and a busy machine delays the hand-over further). Sleeping
+    gives it up for certain; it costs about 0.2 s of the worker's time at 20,000."""
+    if isinstance(participants, Prepared):
+        return participants
+    facts: list[Any] = []
+    batch: list[Mapping[str, Any]] = []
+    for record in participants:
+        batch.append(record)
+        if len(batch) >= YIELD_EVERY:
+            facts.extend(prepare(batch).facts)
+            batch.clear()
+            time.sleep(0.001)
+    facts.extend(prepare(batch).facts)
+    return Prepared(tuple(facts))
+
+
+class Records:
+    """Every participant's full record, read only when iterated: by the report worker,
+    a few at a time between its pauses (`prepare_yielding`), never on the UI thread when
+    the screen opens (at 20,000 participants reading them all takes seconds).
+    `participants` are the `Participant`s of one snapshot; `.data` reads each record."""
+
+    def __init__(self, participants: Iterable[Any]) -> None:
+        self._participants = tuple(participants)
+
+    def __iter__(self) -> Iterator[Mapping[str, Any]]:
+        return (p.data for p in self._participants)
+
+
+@dataclass
+class ReportComputed(Message):
+    """A quarter's figures were computed off the UI thread, ready to draw."""
+
+    quarter: Quarter
+    report: Report
+    rate_chart: Text
+    referrals_chart: Text
+    source: Participants
+    """The records the worker was given."""
+    prepared: Participants
+    """The same, read once (`report.prepare`): reused for the next quarter."""
+
+    def can_replace(self, message: Message) -> bool:
+        """Only the latest quarter's figures are drawn."""
+        return isinstance(message, ReportComputed)
+
+
+class ReportsScreen(Screen[None]):
+    """Outcome figures of one quarter; `[`/`]` change the quarter, `e` exports CSV.
+
+    The figures are computed by a thread worker (at 20,000 participants that reads every
+    record); the screen shows "Computing…" meanwhile and draws on `ReportComputed`."""
+
+    NARROW = 110
+    """Below this width (cells) the charts go under the tables instead of beside them."""
+
     BINDINGS = [
         Binding(
             "left_square_bracket,left",
@@ -197,8 +236,14 @@ class ReportsScreen(Screen[None]):
             id="reports_next_quarter",
             priority=True,
         ),
-        Binding("e", "export", "Export CSV", id="reports_export"),
-        Binding("escape", "back", "Back", id="back"),
+        Binding(
+            "e",
+            "export",
+            "Export CSV",
+            id="reports_export",
+            tooltip="Write this quarter's report as CSV",
+        ),
+        Binding("escape", "back", "Back", id="back", tooltip="Back to the board"),
     ]
 
     quarter: reactive[Quarter] = reactive(Quarter(2000, 1), init=False)
@@ -206,7 +251,7 @@ class ReportsScreen(Screen[None]):
 
     def __init__(
         self,
-        participants: Sequence[Mapping[str, Any]],
+        participants: Participants,
         settings: Settings,
         today: date,
         *,
@@ -216,7 +261,7 @@ class ReportsScreen(Screen[None]):
         """Show `quarter` (default: the one containing `today`); `export_dir` is the folder
         the CSV export proposes (default: the current folder)."""
         super().__init__()
-        self._participants = prepare(participants)
+        self._participants: Participants = participants
         self._settings = settings
         self._today = today
         self._export_dir = export_dir
@@ -248,7 +293,7 @@ class ReportsScreen(Screen[None]):
                 with Vertical(classes="report-chart-col"):
                     yield Label("Referrals per year", classes="report-heading")
                     yield Static(id="report-referrals-chart", classes="report-chart")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         specialists = self.query_one("#report-specialists", DataTable)
@@ -265,18 +310,17 @@ class ReportsScreen(Screen[None]):
     def _app_caseload_changed(self, caseload: Any) -> None:
         if caseload is not None:
             today = getattr(self.app, "today", self._today)
-            self.set_caseload(
-                [p.data for p in caseload.participants.values()], caseload.settings, today
-            )
+            self.set_caseload(Records(caseload.participants.values()), caseload.settings, today)
 
     def watch_quarter(self) -> None:
         self._show()
 
-    def set_caseload(
-        self, participants: Sequence[Mapping[str, Any]], settings: Settings, today: date
-    ) -> None:
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < self.NARROW, "-narrow")
+
+    def set_caseload(self, participants: Participants, settings: Settings, today: date) -> None:
         """Show the figures of a new caseload snapshot (after a save or a sync)."""
-        self._participants = prepare(participants)
+        self._participants = participants
         self._settings = settings
         self._today = today
         quarter = min(self.quarter, quarter_of(today))
@@ -290,9 +334,39 @@ class ReportsScreen(Screen[None]):
     # ------------------------------------------------------------ drawing
 
     def _show(self) -> None:
-        q = self.quarter
-        report = compute(self._participants, self._settings, q, self._today)
+        """Compute the shown quarter's figures in a worker; say so until they arrive."""
+        self.query_one("#report-body").loading = True
+        self._compute(self.quarter, self._participants, self._settings, self._today)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="report",
+        exit_on_error=False,
+        description="computing the report",
+    )
+    def _compute(
+        self, q: Quarter, participants: Participants, settings: Settings, today: date
+    ) -> None:
+        prepared = prepare_yielding(participants)
+        report = compute(prepared, settings, q, today)
+        chart = rate_chart(report, prepared, settings)
+        self.post_message(
+            ReportComputed(q, report, chart, referrals_chart(report), participants, prepared)
+        )
+
+    def on_report_computed(self, message: ReportComputed) -> None:
+        if message.source is self._participants:
+            self._participants = message.prepared  # every record read once, not per quarter
+        if message.quarter != self.quarter:
+            return  # the user has moved on; that quarter's worker result is stale
+        self._draw(message)
+
+    def _draw(self, message: ReportComputed) -> None:
+        q = message.quarter
+        report = message.report
         self.report = report
+        self.query_one("#report-body").loading = False
         self.sub_title = f"Reports {q}"
         team = report.team
         name = f"{report.team_name} · " if report.team_name else ""
@@ -314,7 +388,7 @@ class ReportsScreen(Screen[None]):
         for key, o in report.by_specialist.items():
             c = sizes[key]
             caseload = f"{c.current:>3} / {c.maximum}" + (
-                f"  ▲ {c.over} over max" if c.over else ""
+                f"  {SYMBOL[PROBLEM]} {c.over} over max" if c.over else ""
             )
             table.add_row(
                 Text(report.specialist_names.get(key, key)),
@@ -324,10 +398,8 @@ class ReportsScreen(Screen[None]):
                 Text(caseload, style="bold" if c.over else ""),
                 key=key,
             )
-        self.query_one("#report-rate-chart", Static).update(
-            rate_chart(report, self._participants, self._settings)
-        )
-        self.query_one("#report-referrals-chart", Static).update(referrals_chart(report))
+        self.query_one("#report-rate-chart", Static).update(message.rate_chart)
+        self.query_one("#report-referrals-chart", Static).update(message.referrals_chart)
         refs = self.query_one("#report-referrals", DataTable)
         refs.clear()
         for r in report.referrals:
@@ -351,20 +423,24 @@ class ReportsScreen(Screen[None]):
     # ------------------------------------------------------------ actions
 
     def action_previous_quarter(self) -> None:
+        """Show the quarter before."""
         if self.quarter.year == 1 and self.quarter.q == 1:
             return
         self.quarter = self.quarter.previous()
 
     def action_next_quarter(self) -> None:
+        """Show the quarter after, up to the one containing today."""
         if self.quarter >= quarter_of(self._today):
             self.notify(f"{self.quarter} is the current quarter; there is no later one yet.")
             return
         self.quarter = self.quarter.next()
 
     def action_back(self) -> None:
+        """Back to the board."""
         self.app.pop_screen()
 
     def action_export(self) -> None:
+        """Ask where, and write the shown quarter's report as CSV."""
         report = self.report
         if report is None:
             return

@@ -1,5 +1,10 @@
 """The phase board. Each column is a ScrollView that draws only its visible lines,
-so 20,000 participants cost no more to show than 20 (no widget per card)."""
+so 20,000 participants cost no more to show than 20 (no widget per card).
+
+Every column is composed once, the Closed one included; showing or hiding closed
+participants only changes which columns are displayed (no recompose, no lost cards).
+Text is fitted in terminal cells (`ipstui.core.vocab.fit`), so wide names keep the
+column borders."""
 
 from __future__ import annotations
 
@@ -8,37 +13,90 @@ from datetime import date
 
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
 from ipstui.core.board import Card
-from ipstui.core.model import PHASE_LABELS, RULE_LABELS
+from ipstui.core.model import PHASE_LABELS, PHASES, RULE_LABELS
+from ipstui.core.vocab import (
+    NEEDS_DECISION,
+    SUSPENDED,
+    SYMBOL,
+    cells,
+    fit,
+    short_words,
+)
 
 CARD_H = 5
-SYMBOL = {"overdue": "✖", "due_soon": "▲", "upcoming": "·"}
+"""Lines per card: id and marks, name, specialist, deadline, a blank separator."""
 
 
-def set_line(widget: Static, text: str) -> None:
+def set_line(widget: Static, text: str | Text) -> None:
     """Update a one-line Static only when its text changes, without a layout pass
     (its size never depends on its text), so typing in a filter stays cheap."""
-    if getattr(widget, "_ipstui_text", None) != text:
-        widget._ipstui_text = text  # type: ignore[attr-defined]
+    key = text.markup if isinstance(text, Text) else text
+    if getattr(widget, "_ipstui_text", None) != key:
+        widget._ipstui_text = key  # type: ignore[attr-defined]
         widget.update(text, layout=False)
 
 
-def _fit(text: str, width: int) -> str:
-    if width <= 0:
-        return ""
-    if len(text) > width:
-        return text[: max(0, width - 1)] + "…"
-    return text.ljust(width)
+def column_title(label: str, count: int, width: int) -> str:
+    """`Career profile (12)` when it fits in `width` cells, else the label is cut and
+    the count kept: `Career p… 12`. The count is never the part that is lost."""
+    full = f"{label} ({count})"
+    if cells(full) <= width:
+        return full
+    tail = f" {count}"
+    return fit(label, max(1, width - cells(tail)), pad=False) + tail
+
+
+def deadline_text(card: Card, today: date, width: int) -> str:
+    """The card's deadline line, as long as `width` cells allow: the symbol and the day
+    count always (`✖ 4d` at the narrowest, the symbol saying which way), then the
+    words, the rule and the number of other open deadlines."""
+    u = card.urgent
+    if u is None:
+        return "  nothing due" if width >= 13 else "– none"
+    sym = SYMBOL[u.state]
+    more = f" +{card.open_deadlines - 1}" if card.open_deadlines > 1 else ""
+    words = u.words(today)
+    short = short_words(u.due, today)
+    for text in (
+        f"{sym} {words} · {RULE_LABELS.get(u.rule, u.rule).lower()}{more}",
+        f"{sym} {words}{more}",
+        f"{sym} {words}",
+        f"{sym} {short}{more}",
+        f"{sym} {short}",
+    ):
+        if cells(text) <= width:
+            return text
+    return f"{sym} {abs((u.due - today).days)}d"
+
+
+class ColumnTitle(Widget):
+    """A column's heading: its label and count, fitted to its width."""
+
+    def __init__(self, phase: str) -> None:
+        super().__init__(id=f"title-{phase}", classes="column-title")
+        self.label = PHASE_LABELS[phase]
+        self.count = 0
+
+    def set_count(self, count: int) -> None:
+        """Show `count` participants (repaints only when it changed)."""
+        if count != self.count:
+            self.count = count
+            self.refresh()
+
+    def render(self) -> Text:
+        width = self.content_region.width or cells(self.label) + 8
+        return Text(column_title(self.label, self.count, width), no_wrap=True, end="")
 
 
 class PhaseColumn(ScrollView, can_focus=False):
@@ -55,18 +113,6 @@ class PhaseColumn(ScrollView, can_focus=False):
         "card--selected",
         "card--bar",
     }
-    DEFAULT_CSS = """
-    PhaseColumn { height: 1fr; scrollbar-size-vertical: 1; overflow-y: scroll; background: $surface; }
-    PhaseColumn > .card--id { text-style: bold; color: $text; }
-    PhaseColumn > .card--text { color: $text; }
-    PhaseColumn > .card--muted { color: $text-muted; }
-    PhaseColumn > .card--overdue { color: $text-error; text-style: bold; }
-    PhaseColumn > .card--soon { color: $text-warning; text-style: bold; }
-    PhaseColumn > .card--upcoming { color: $text-muted; }
-    PhaseColumn > .card--flag { color: $text-warning; }
-    PhaseColumn > .card--selected { background: $accent 35%; }
-    PhaseColumn > .card--bar { color: $accent; }
-    """
 
     def __init__(self, phase: str) -> None:
         super().__init__(id=f"col-{phase}")
@@ -79,6 +125,7 @@ class PhaseColumn(ScrollView, can_focus=False):
         self.today = date.today()
 
     def set_cards(self, cards: list[Card], today: date) -> None:
+        """Show `cards` (most urgent first) as of `today`; no repaint when they are the same."""
         if (
             today == self.today
             and len(cards) == len(self.cards)
@@ -119,10 +166,22 @@ class PhaseColumn(ScrollView, can_focus=False):
         self.virtual_size = Size(self.size.width, len(self.cards) * CARD_H)
         self._strips.clear()
 
+    def notify_style_update(self) -> None:
+        # The theme or the stylesheet changed: read the card styles again at the next paint.
+        """Drop the cached card styles (the theme or the stylesheet changed)."""
+        self._styles_of = None
+        super().notify_style_update()
+
     def render_lines(self, crop: Region) -> list[Strip]:
-        # Styles once per paint, not per line; they follow the theme, so never keep them longer.
-        self._styles = {cls: self.get_component_rich_style(cls) for cls in self.COMPONENT_CLASSES}
-        self._base = self.rich_style
+        # Styles once per style change, not per paint (a filter keystroke repaints every
+        # column); notify_style_update drops them when the theme or the CSS changes.
+        key = (self.app.theme, self.app.current_theme)
+        if getattr(self, "_styles_of", None) != key:
+            self._styles = {
+                cls: self.get_component_rich_style(cls) for cls in self.COMPONENT_CLASSES
+            }
+            self._base = self.rich_style
+            self._styles_of = key
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
@@ -154,58 +213,85 @@ class PhaseColumn(ScrollView, can_focus=False):
         if row == 0:
             flags = []
             if card.suspended:
-                flags.append("⏸ suspended")
+                flags.append(f"{SYMBOL[SUSPENDED]} suspended")
             if card.conflicts:
-                flags.append("⚑ decide")
+                flags.append(f"{SYMBOL[NEEDS_DECISION]} decide")
             left = card.id
             right = " ".join(flags)
-            if right and len(left) + 1 + len(right) <= width:
+            if right and cells(left) + 1 + cells(right) <= width:
                 return [
                     (left + " ", style("card--id")),
-                    (_fit(right, width - len(left) - 1), style("card--flag")),
+                    (fit(right, width - cells(left) - 1), style("card--flag")),
                 ]
-            return [(_fit(left + (" " + right if right else ""), width), style("card--id"))]
+            if right:  # narrow: the marks alone say it, without their words
+                right = "".join(f[0] for f in flags)
+            return [(fit(left + (" " + right if right else ""), width), style("card--id"))]
         if row == 1:
-            return [(_fit(card.name, width), style("card--text"))]
+            return [(fit(card.name, width), style("card--text"))]
         if row == 2:
-            return [(_fit("@" + card.specialist, width), style("card--muted"))]
+            return [(fit("@" + card.specialist, width), style("card--muted"))]
         u = card.urgent
         if u is None:
-            return [(_fit("  nothing due", width), style("card--muted"))]
+            return [(fit(deadline_text(card, self.today, width), width), style("card--muted"))]
         cls = {"overdue": "card--overdue", "due_soon": "card--soon"}.get(u.state, "card--upcoming")
-        words = u.words(self.today)
-        more = f" +{card.open_deadlines - 1}" if card.open_deadlines > 1 else ""
-        text = f"{SYMBOL[u.state]} {words} · {RULE_LABELS.get(u.rule, u.rule).lower()}{more}"
-        return [(_fit(text, width), style(cls))]
+        return [(fit(deadline_text(card, self.today, width), width), style(cls))]
 
 
 @dataclass
 class Cursor:
+    """Where the keyboard cursor is: a column of the shown phases and a row in it."""
+
     column: int = 0
     row: int = 0
 
 
 class Board(Widget, can_focus=True):
-    """Columns of cards with a keyboard cursor; the selection follows its participant."""
+    """Columns of cards with a keyboard cursor; the selection follows its participant.
+
+    `phases` are the columns shown, in order; every phase's column exists (composed
+    once) and the others are hidden."""
 
     BINDINGS = [
-        Binding("left,h", "move_cursor(-1, 0)", "Left", show=False, id="card_left"),
-        Binding("right,l", "move_cursor(1, 0)", "Right", show=False, id="card_right"),
-        Binding("up,k", "move_cursor(0, -1)", "Up", show=False, id="card_up"),
-        Binding("down,j", "move_cursor(0, 1)", "Down", show=False, id="card_down"),
-        Binding("pageup", "move_cursor(0, -5)", "Page up", show=False),
-        Binding("pagedown", "move_cursor(0, 5)", "Page down", show=False),
-        Binding("home", "move_cursor(0, -1000000)", "First card", show=False),
-        Binding("end", "move_cursor(0, 1000000)", "Last card", show=False),
-        Binding("enter", "open", "Open", id="open"),
+        Binding(
+            "left,h",
+            "move_cursor(-1, 0)",
+            "Left",
+            show=False,
+            id="card_left",
+            tooltip="The card beside, in the previous phase",
+        ),
+        Binding(
+            "right,l",
+            "move_cursor(1, 0)",
+            "Right",
+            show=False,
+            id="card_right",
+            tooltip="The card beside, in the next phase",
+        ),
+        Binding(
+            "up,k", "move_cursor(0, -1)", "Up", show=False, id="card_up", tooltip="The card above"
+        ),
+        Binding(
+            "down,j",
+            "move_cursor(0, 1)",
+            "Down",
+            show=False,
+            id="card_down",
+            tooltip="The card below",
+        ),
+        Binding("pageup", "move_cursor(0, -5)", "Page up", show=False, id="card_page_up"),
+        Binding("pagedown", "move_cursor(0, 5)", "Page down", show=False, id="card_page_down"),
+        Binding("home", "move_cursor(0, -1000000)", "First card", show=False, id="card_first"),
+        Binding("end", "move_cursor(0, 1000000)", "Last card", show=False, id="card_last"),
+        Binding(
+            "enter",
+            "open",
+            "Open",
+            id="open",
+            show=False,  # the status line says it; the footer keeps room for Sync
+            tooltip="Open the selected participant",
+        ),
     ]
-    DEFAULT_CSS = """
-    Board { height: 1fr; }
-    Board > Horizontal { height: 1fr; }
-    Board .column { width: 1fr; height: 1fr; border-right: solid $panel-lighten-2; }
-    Board .column-title { height: 1; padding: 0 1; background: $panel; text-style: bold; width: 1fr; }
-    Board:focus .column.-active .column-title { background: $accent 50%; }
-    """
 
     class Selected(Message):
         """The cursor moved to another participant (None: an empty board)."""
@@ -221,12 +307,10 @@ class Board(Widget, can_focus=True):
             super().__init__()
             self.pid = pid
 
-    phases: reactive[tuple[str, ...]] = reactive(tuple, recompose=True)
-    """The phases shown as columns, in order."""
-
     def __init__(self, phases: tuple[str, ...], *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.set_reactive(Board.phases, phases)
+        self.phases: tuple[str, ...] = tuple(phases)
+        """The phases shown as columns, in order."""
         self.data: dict[str, list[Card]] = {ph: [] for ph in phases}
         self.today = date.today()
         self.cursor = Cursor()
@@ -234,9 +318,10 @@ class Board(Widget, can_focus=True):
 
     def compose(self):
         with Horizontal():
-            for ph in self.phases:
-                with Vertical(classes="column", id=f"wrap-{ph}"):
-                    yield Static(PHASE_LABELS[ph], classes="column-title", id=f"title-{ph}")
+            for ph in PHASES:
+                with Vertical(classes="column", id=f"wrap-{ph}") as wrap:
+                    wrap.display = ph in self.phases
+                    yield ColumnTitle(ph)
                     yield PhaseColumn(ph)
 
     def on_mount(self) -> None:
@@ -245,30 +330,34 @@ class Board(Widget, can_focus=True):
     # ------------------------------------------------------------ data
 
     def set_data(self, data: dict[str, list[Card]], today: date) -> None:
-        """Show new columns, keeping the cursor on the same participant if it is still shown."""
+        """Show new columns (the keys of `data`, in order), keeping the cursor on the same
+        participant if it is still shown."""
         self.data = data
         self.today = today
-        if tuple(data) != self.phases:
-            self.phases = tuple(data)
-            self.call_after_refresh(self._redraw)
-            return
+        phases = tuple(data)
+        if phases != self.phases:
+            column = self.phases[self.cursor.column] if self.phases else None
+            self.phases = phases
+            if column in phases:
+                self.cursor = Cursor(phases.index(column), self.cursor.row)
+            for ph in PHASES:
+                self.query_one(f"#wrap-{ph}").display = ph in phases
         self._redraw()
 
     def _columns(self) -> list[PhaseColumn]:
-        return list(self.query(PhaseColumn))
+        """The shown columns, in the order of `phases`."""
+        return [self.query_one(f"#col-{ph}", PhaseColumn) for ph in self.phases]
 
     def _redraw(self) -> None:
-        cols = self._columns()
-        if not cols:
+        if not self.phases:
             return
+        cols = self._columns()
         self._locate(self.selected_pid)
         for i, col in enumerate(cols):
             cards = self.data.get(col.phase, [])
             col.set_cards(cards, self.today)
-            title = self.query_one(f"#title-{col.phase}", Static)
-            set_line(title, f"{PHASE_LABELS[col.phase]} ({len(cards)})")
-            wrap = self.query_one(f"#wrap-{col.phase}")
-            wrap.set_class(i == self.cursor.column, "-active")
+            self.query_one(f"#title-{col.phase}", ColumnTitle).set_count(len(cards))
+            self.query_one(f"#wrap-{col.phase}").set_class(i == self.cursor.column, "-active")
         self._apply_cursor(announce=False)
 
     def _locate(self, pid: str | None) -> None:
@@ -284,9 +373,9 @@ class Board(Widget, can_focus=True):
         self.cursor = Cursor(ci, max(0, min(self.cursor.row, n - 1)))
 
     def _apply_cursor(self, announce: bool = True) -> None:
-        cols = self._columns()
-        if not cols:
+        if not self.phases:
             return
+        cols = self._columns()
         for i, col in enumerate(cols):
             active = i == self.cursor.column
             col.set_selected(self.cursor.row if active and col.cards else None)
@@ -310,6 +399,7 @@ class Board(Widget, can_focus=True):
 
     @property
     def selected_card(self) -> Card | None:
+        """The card under the cursor (None on an empty column)."""
         if not self.phases:
             return None
         cards = self.data.get(self.phases[self.cursor.column], [])
@@ -318,6 +408,7 @@ class Board(Widget, can_focus=True):
     # ------------------------------------------------------------ keys
 
     def action_move_cursor(self, dx: int, dy: int) -> None:
+        """Move the cursor `dx` columns and `dy` cards (clamped to the board)."""
         if not self.phases:
             return
         ci = max(0, min(len(self.phases) - 1, self.cursor.column + dx))
@@ -330,6 +421,7 @@ class Board(Widget, can_focus=True):
         self._apply_cursor()
 
     def action_open(self) -> None:
+        """Ask to open the selected participant (the screen handles OpenRequested)."""
         card = self.selected_card
         if card is not None:
             self.post_message(self.OpenRequested(card.id))

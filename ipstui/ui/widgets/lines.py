@@ -1,8 +1,12 @@
-"""A list that draws only its visible rows: for agendas that may hold thousands."""
+"""A list that draws only its visible rows: for agendas that may hold thousands.
+
+Rows are built for the width they are drawn at (`render_row(item, width)`), so a
+screen can give its last column whatever is left and cut it with `…` in cells."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from rich.segment import Segment
@@ -18,55 +22,60 @@ Row = list[tuple[str, str]]
 
 
 class LineList(ScrollView, can_focus=True):
-    """Rows of styled text with a cursor; `enter` posts Chosen(index)."""
+    """Rows of styled text with a cursor; moving posts Highlighted, `enter` Chosen."""
 
     COMPONENT_CLASSES = {"line--cursor", "line--overdue", "line--soon", "line--muted", "line--bold"}
-    DEFAULT_CSS = """
-    LineList { height: 1fr; background: $surface; }
-    LineList > .line--cursor { background: $accent 35%; }
-    LineList:focus > .line--cursor { background: $accent 60%; }
-    LineList > .line--overdue { color: $text-error; text-style: bold; }
-    LineList > .line--soon { color: $text-warning; text-style: bold; }
-    LineList > .line--muted { color: $text-muted; }
-    LineList > .line--bold { text-style: bold; }
-    """
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "Up", show=False, id="list_up"),
         Binding("down,j", "cursor(1)", "Down", show=False, id="list_down"),
-        Binding("pageup", "cursor(-10)", "Page up", show=False),
-        Binding("pagedown", "cursor(10)", "Page down", show=False),
-        Binding("home", "cursor(-1000000000)", "Top", show=False),
-        Binding("end", "cursor(1000000000)", "Bottom", show=False),
-        Binding("enter", "choose", "Open", show=True),
+        Binding("pageup", "cursor(-10)", "Page up", show=False, id="list_page_up"),
+        Binding("pagedown", "cursor(10)", "Page down", show=False, id="list_page_down"),
+        Binding("home", "cursor(-1000000000)", "Top", show=False, id="list_top"),
+        Binding("end", "cursor(1000000000)", "Bottom", show=False, id="list_bottom"),
+        Binding("enter", "choose", "Open", show=True, id="list_open", tooltip="Open this row"),
     ]
 
+    @dataclass
     class Chosen(Message):
         """The user pressed enter on a row."""
 
-        def __init__(self, index: int) -> None:
-            super().__init__()
-            self.index = index
+        index: int
 
-    def __init__(self, render_row: Callable[[Any], Row], *, id: str | None = None) -> None:
+    @dataclass
+    class Highlighted(Message):
+        """The cursor moved to row `index` (or the rows changed under it)."""
+
+        index: int
+
+        def can_replace(self, message: Message) -> bool:
+            """Only the latest cursor position matters."""
+            return isinstance(message, LineList.Highlighted)
+
+    def __init__(self, render_row: Callable[[Any, int], Row], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.items: Sequence[Any] = ()
         self.cursor = 0
         self._render_row = render_row
 
     def set_items(self, items: Sequence[Any]) -> None:
+        """Show `items` (the cursor stays on the same row number, clamped)."""
         self.items = items
         self.cursor = max(0, min(self.cursor, len(items) - 1))
         self.virtual_size = Size(self.size.width, len(items))
         self.refresh()
+        self.post_message(self.Highlighted(self.cursor))
 
     def action_cursor(self, delta: int) -> None:
+        """Move the cursor `delta` rows (clamped)."""
         if not self.items:
             return
         self.cursor = max(0, min(len(self.items) - 1, self.cursor + delta))
         self.scroll_to_region(Region(0, self.cursor, 1, 1), animate=False, immediate=True)
         self.refresh()
+        self.post_message(self.Highlighted(self.cursor))
 
     def action_choose(self) -> None:
+        """Post Chosen for the row under the cursor."""
         if self.items:
             self.post_message(self.Chosen(self.cursor))
 
@@ -79,7 +88,12 @@ class LineList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         cur = self.get_component_rich_style("line--cursor") if i == self.cursor else Style()
         segs = []
-        for text, cls in self._render_row(self.items[i]):
+        if i == self.cursor:
+            # The cursor is marked by a bar as well as a colour (SPEC §9).
+            segs.append(Segment("▌", base + cur))
+        else:
+            segs.append(Segment(" ", base))
+        for text, cls in self._render_row(self.items[i], width - 1):
             style = base + (self.get_component_rich_style(cls) if cls else Style()) + cur
             segs.append(Segment(text, style))
         strip = Strip(segs).crop(0, width)

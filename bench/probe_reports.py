@@ -1,0 +1,115 @@
+"""Reports at N participants: does opening the screen stall the UI thread?
+
+    python bench/probe_reports.py CASELOAD [--today 2026-11-16] [--runs 3]
+
+In one headless app (warm load), presses `r` and records, until the figures are drawn:
+the longest gap between ticks of a 2 ms timer on the app's event loop (a frame cannot be
+drawn during such a gap, so it is the worst frame stall) and the time until the figures
+were on screen. `idle_stall` is the same timer for a second with nothing to do: the
+machine's own noise floor. Then `[` (the previous
+quarter) the same way. Prints one line per measurement and the medians as JSON.
+
+Run it with the hermetic git environment of `common.git_env()` (as run.py does)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+async def measure(root: Path, today: date, runs: int) -> dict[str, list[float]]:
+    from ipstui.ui.app import IpsApp
+    from ipstui.ui.screens.reports import ReportsScreen
+
+    out: dict[str, list[float]] = {
+        "idle_stall": [],
+        "open_stall": [],
+        "open_drawn": [],
+        "quarter_stall": [],
+    }
+    app = IpsApp(root, today=today, watch_disk=False)
+    async with app.run_test(size=(160, 50)) as pilot:
+        while app.caseload is None:
+            await asyncio.sleep(0.05)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        print(f"{len(app.caseload.participants):,} participants loaded", file=sys.stderr)
+
+        async def stall_while(action, done) -> tuple[float, float]:
+            gaps = [0.0]
+            stop = False
+
+            async def ticker() -> None:
+                last = time.perf_counter()
+                while not stop:
+                    await asyncio.sleep(0.002)
+                    now = time.perf_counter()
+                    gaps.append(now - last)
+                    last = now
+
+            task = asyncio.create_task(ticker())
+            t0 = time.perf_counter()
+            await action()
+            while not done():
+                await asyncio.sleep(0.002)
+            drawn = time.perf_counter() - t0
+            stop = True
+            await task
+            return max(gaps), drawn
+
+        for _ in range(runs):
+            # The noise floor: the same timer for a second with nothing to do.
+            async def nothing() -> None:
+                pass
+
+            t_idle = time.perf_counter() + 1.0
+            stall, _ = await stall_while(nothing, lambda t=t_idle: time.perf_counter() > t)
+            out["idle_stall"].append(stall)
+
+            async def press_r() -> None:
+                await pilot.press("r")
+
+            def report_on_screen() -> bool:
+                s = app.screen
+                return isinstance(s, ReportsScreen) and s.report is not None
+
+            stall, drawn = await stall_while(press_r, report_on_screen)
+            out["open_stall"].append(stall)
+            out["open_drawn"].append(drawn)
+            screen = app.screen
+            before = screen.report
+
+            async def press_prev() -> None:
+                await pilot.press("left_square_bracket")
+
+            stall, _ = await stall_while(press_prev, lambda s=screen, b=before: s.report is not b)
+            out["quarter_stall"].append(stall)
+            await pilot.press("escape")
+            await pilot.pause()
+        app.exit()
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("root", type=Path)
+    ap.add_argument("--today", type=date.fromisoformat, default=date(2026, 11, 16))
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    out = asyncio.run(measure(args.root, args.today, args.runs))
+    for key, values in out.items():
+        print(f"{key:14} " + " ".join(f"{v * 1000:7.1f}" for v in values) + "  ms")
+    print(json.dumps({k: round(statistics.median(v) * 1000, 1) for k, v in out.items()}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,164 @@
+"""The words and marks a person reads, in one place for the app and the CLI: state
+symbols and words, readable labels of stored codes, team options, and text fitted to
+a width measured in terminal cells (SPEC §9: CJK and emoji are two cells wide).
+
+No Textual here (the core stays headless); key hints read from the live bindings are
+in `ipstui.ui.keys`.
+
+One symbol per state, never colour alone (SPEC §9, STYLE "never colour alone"):
+
+| state            | symbol | word             |
+|------------------|--------|------------------|
+| overdue          | ✖      | overdue          |
+| due soon         | ▲      | due soon         |
+| upcoming         | ·      | upcoming         |
+| suspended        | ⏸      | suspended        |
+| needs a decision | ⚑      | needs a decision |
+| uncommitted edit | ✎      | uncommitted      |
+| problem          | ⚠      | problem          |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from rich.cells import cell_len
+from rich.text import Text
+
+from ipstui.core.rules import DUE_SOON, OVERDUE, UPCOMING
+
+SUSPENDED = "suspended"
+NEEDS_DECISION = "needs_decision"
+UNCOMMITTED = "uncommitted"
+PROBLEM = "problem"
+
+SYMBOL: Mapping[str, str] = {
+    OVERDUE: "✖",
+    DUE_SOON: "▲",
+    UPCOMING: "·",
+    SUSPENDED: "⏸",
+    NEEDS_DECISION: "⚑",
+    UNCOMMITTED: "✎",
+    PROBLEM: "⚠",
+}
+"""The one mark of each state, in the app and in the CLI's human output."""
+
+STATE_WORD: Mapping[str, str] = {
+    OVERDUE: "overdue",
+    DUE_SOON: "due soon",
+    UPCOMING: "upcoming",
+    SUSPENDED: "suspended",
+    NEEDS_DECISION: "needs a decision",
+    UNCOMMITTED: "uncommitted",
+    PROBLEM: "problem",
+}
+"""The word of each state, shown beside its symbol."""
+
+ELLIPSIS = "…"
+
+# ------------------------------------------------------------------ readable labels
+
+CONTACT_KIND_LABELS: dict[str, str] = {
+    "meeting": "Meeting",
+    "phone": "Phone call",
+    "message": "Message (text, email)",
+    "outreach": "Outreach",
+    "employer": "Employer contact",
+    "team": "Team meeting",
+    "family": "Family",
+    "benefits": "Benefits counselling",
+}
+CLOSURE_REASON_LABELS: dict[str, str] = {
+    "request": "At the participant's request",
+    "job_no_further_support": "Working, no further support needed",
+    "criteria_not_met": "Eligibility criteria not met",
+    "shared_decision": "Shared decision",
+    "moved": "Moved away",
+    "other": "Other",
+}
+SUSPENSION_REASON_LABELS: dict[str, str] = {
+    "request": "At the participant's request",
+    "team_decision": "Team decision",
+    "relapse": "Relapse",
+    "other": "Other",
+}
+DISCLOSURE_LABELS: dict[str, str] = {
+    "yes": "Yes: employers may be told",
+    "no": "No: employers are not told",
+    "undecided": "Undecided",
+}
+SUPPORT_MODE_LABELS: dict[str, str] = {
+    "direct": "Direct: the specialist meets employers with the participant",
+    "behind_the_scenes": "Behind the scenes",
+}
+
+
+def readable(code: str, labels: Mapping[str, str] | None = None) -> str:
+    """The label of a stored code: from `labels`, else the code made readable
+    (`team_decision` -> `Team decision`)."""
+    if labels and code in labels:
+        return labels[code]
+    return code.replace("_", " ").capitalize()
+
+
+def options(codes: Iterable[str], labels: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """(label, code) pairs, in the order of `codes`, for a choice list."""
+    return [(readable(c, labels), c) for c in codes]
+
+
+def team_label(key: str, name: str | None) -> str:
+    """`Anna Bianchi (anna)`, or just the key when the name adds nothing."""
+    return f"{name} ({key})" if name and name != key else key
+
+
+def team_options(team: Mapping[str, object]) -> list[tuple[str, str]]:
+    """(label, key) for every specialist of `settings.team` (values with a `.name`),
+    in the team's order: the one list every specialist chooser shows."""
+    return [(team_label(k, getattr(s, "name", None)), k) for k, s in team.items()]
+
+
+def state_mark(state: str) -> str:
+    """`✖ overdue`: the symbol and the word together (for headers and legends)."""
+    return f"{SYMBOL[state]} {STATE_WORD[state]}"
+
+
+def short_words(due: date, today: date) -> str:
+    """The day count alone, for narrow places: `8d late`, `today`, `in 2d`."""
+    days = (due - today).days
+    if days < 0:
+        return f"{-days}d late"
+    if days == 0:
+        return "today"
+    return f"in {days}d"
+
+
+# ------------------------------------------------------------------ widths in cells
+
+
+def fit(text: str, width: int, *, pad: bool = True) -> str:
+    """`text` in exactly `width` terminal cells (at most, with `pad=False`): cut with a
+    final `…` when longer, padded with spaces when shorter.
+
+    Widths are cells, not characters (a CJK character or an emoji is two cells; a family
+    emoji joined by zero-width joiners is one grapheme and is never split). A wide
+    character that does not fit beside the `…` is replaced by a space."""
+    if width <= 0:
+        return ""
+    size = cell_len(text)
+    if size <= width:
+        return text + " " * (width - size) if pad else text
+    t = Text(text, end="")
+    t.truncate(width, overflow="ellipsis", pad=pad)
+    out = t.plain
+    return out + " " * (width - cell_len(out)) if pad else out
+
+
+def cells(text: str) -> int:
+    """The width of `text` in terminal cells."""
+    return cell_len(text)
+
+
+def who(pid: str, name: str | None = None) -> str:
+    """The participant a dialog acts on, as its title names them: `P-0007 Giulia R.`."""
+    return f"{pid} {name}" if name else pid

@@ -1,0 +1,101 @@
+"""Key hints read from the live bindings, so a message says the key the user really has
+(SPEC §9: keys are remappable; the footer, help and every hint show the live ones), and
+the rule that keeps typed letters from firing commands.
+
+`key_for(node, "participant_contact")` gives `c`, or the key the user's keymap put there.
+"""
+
+from __future__ import annotations
+
+import string
+
+from textual.app import App
+from textual.binding import BindingsMap
+from textual.dom import DOMNode
+from textual.keys import key_to_character
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Select, TextArea
+
+
+def live_bindings(node: DOMNode) -> BindingsMap:
+    """`node`'s own bindings with the user's keymap applied (as Textual applies it)."""
+    bindings = node._bindings.copy()
+    keymap = getattr(node.app, "_keymap", None)
+    if keymap:
+        bindings.apply_keymap(keymap)
+    return bindings
+
+
+def key_for(node: DOMNode, binding_id: str, default: str = "") -> str:
+    """The key display of the binding with id `binding_id`, searched from `node` up to the
+    app (the first match wins, as a key press would); `default` when none is bound."""
+    app = node.app
+    for n in [*node.ancestors_with_self, app]:
+        for key, items in live_bindings(n).key_to_bindings.items():
+            for b in items:
+                if b.id == binding_id:
+                    return app.get_key_display(b.with_key(key))
+    return default
+
+
+def text_entry_or_none(app: App) -> bool:
+    """True when a typed letter should not run a command: nothing has focus, or the
+    focused widget is a form control (where the user is writing, or just was).
+
+    Why: when focus leaves a field (a dialog closed, a click elsewhere), a person who
+    goes on typing a name must not open Agenda on `a` and Reports on `r`. Single
+    printable keys act only while a list, the board or a tab bar has focus."""
+    focused = app.focused
+    if focused is None:
+        return True
+    node: DOMNode | None = focused
+    while isinstance(node, Widget):
+        if isinstance(node, Input | TextArea | Select | Checkbox | Button):
+            return True
+        node = node.parent
+    return False
+
+
+def types_a_character(key: str) -> bool:
+    """True for a key that types a visible character (`a`, `C`, `question_mark`, `[`);
+    False for escape, tab, enter, space, backspace and keys with ctrl or alt, though
+    Textual maps some of those to a character too."""
+    if key in _PRINTABLE_KEYS:
+        return True
+    char = key_to_character(key)
+    return char is not None and char.isprintable() and not char.isspace()
+
+
+def _printable_keys() -> frozenset[str]:
+    """Textual's names of the keys that type a visible ASCII character (`slash`, `minus`):
+    `key_to_character` does not know every one of them."""
+    try:
+        from textual.keys import _character_to_key
+    except ImportError:  # a Textual without it: key_to_character alone
+        return frozenset()
+    return frozenset(_character_to_key(ch) for ch in string.printable if not ch.isspace())
+
+
+_PRINTABLE_KEYS = _printable_keys()
+
+
+def letter_actions(node: DOMNode) -> frozenset[str]:
+    """The actions of `node`'s own bindings that are bound to a typed character (after
+    the keymap), e.g. `agenda` for `a`, `quit` for `q`."""
+    out = set()
+    for key, items in live_bindings(node).key_to_bindings.items():
+        if types_a_character(key):
+            for b in items:
+                out.add(b.action.split("(")[0].removeprefix("app.").removeprefix("screen."))
+    return frozenset(out)
+
+
+def allow_letter_action(node: DOMNode, action: str) -> bool:
+    """False when `action` is one of `node`'s typed-character bindings and the app is
+    in a state where typing must not run commands (see `text_entry_or_none`).
+
+    Textual asks `check_action` before it runs a key's binding; a palette entry calls
+    its function directly, so the palette is never blocked."""
+    if action not in letter_actions(node):
+        return True
+    return not text_entry_or_none(node.app)

@@ -1,0 +1,684 @@
+"""Modal forms that return a value: the caller pushes one with a callback and gets a
+typed result (a frozen dataclass: dates as dates, numbers as numbers), or None when
+cancelled.
+
+Every field validates as it is edited (a red line under it, not colour alone), and
+Save is refused until every field is valid. `escape` cancels, `ctrl+s` saves. The
+field widgets and checks here are shared with the participant screen's Details tab.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
+
+from ipstui.core.model import CLOSURE_REASONS, CONTACT_KINDS, SUSPENSION_REASONS
+from ipstui.core.vocab import (
+    CLOSURE_REASON_LABELS,
+    CONTACT_KIND_LABELS,
+    SUSPENSION_REASON_LABELS,
+    options,
+    team_label,
+)
+from ipstui.ui.keys import key_for
+from ipstui.ui.screens.forms.editor import editor_dir, run_editor
+from ipstui.ui.screens.forms.fields import (
+    DATE_HINT,
+    ChoiceOrText,
+    FormField,
+    check_area,
+    check_choice,
+    check_date,
+    check_id,
+    check_number,
+    check_text,
+    field_of,
+    plain,
+    raw_value,
+)
+from ipstui.ui.widgets.inputs import OneLineInput
+
+# ------------------------------------------------------------------ results
+
+
+class FormResult:
+    """Base of the dialogs' typed results (frozen dataclasses).
+
+    Reading a field by name (`result["kind"]`, `result.get("by")`) also works, so the
+    callers in app.py and the participant screen can move to attributes when their save
+    paths move to the caseload service (issue 9), without a change of behaviour now."""
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return getattr(self, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The field `name`, or `default` when the result has no such field."""
+        return getattr(self, name, default)
+
+
+@dataclass(frozen=True, slots=True)
+class ContactEntry(FormResult):
+    """A contact to log (SPEC §2 `[[contacts]]`)."""
+
+    kind: str
+    on: date
+    by: str | None
+    note: str
+    employer_id: str | None = None
+    """The employer met, from the register (employer contacts only)."""
+    face_to_face: bool = True
+    """False for an employer contact by phone or e-mail."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewParticipantEntry(FormResult):
+    """A participant to add in intake; `pid` None means the next free id."""
+
+    name: str
+    specialist: str
+    referral_source: str
+    referred_on: date
+    pid: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClosureEntry(FormResult):
+    """Why a participant leaves the program (a `CLOSURE_REASONS` code)."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class JobEntry(FormResult):
+    """A job to add; hours and wage are None when not given. `employer_id` names the
+    register's employer picked; `new_employer` asks to add a typed one to the register;
+    `job_type` is an ISCO-08 group or None."""
+
+    employer: str
+    title: str
+    start: date
+    hours_per_week: int | float | None
+    hourly_wage: int | float | None
+    competitive: bool
+    employer_id: str | None = None
+    new_employer: bool = False
+    job_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JobEndEntry(FormResult):
+    """The last day of a job and why it ended."""
+
+    end: date
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaskEntry(FormResult):
+    """A task to add."""
+
+    due: date
+    what: str
+
+
+@dataclass(frozen=True, slots=True)
+class SuspensionEntry(FormResult):
+    """A suspension to start (a `SUSPENSION_REASONS` code)."""
+
+    since: date
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Decisions(FormResult):
+    """The values chosen for fields that needed a decision; None removes the field."""
+
+    chosen: dict[str, Any]
+
+    def items(self):
+        """(field, chosen value) pairs."""
+        return self.chosen.items()
+
+    def __bool__(self) -> bool:
+        return bool(self.chosen)
+
+
+# ------------------------------------------------------------------ form screens
+
+
+class FormScreen(ModalScreen[Any]):
+    """A dialog of FormFields; dismisses with its typed result (`result()`), or None."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="form_cancel"),
+        Binding("ctrl+s", "save", "Save", id="form_save", priority=True),
+    ]
+
+    title_text = ""
+    who = ""
+    """The participant the dialog acts on (`P-0007 Giulia R.`), named in its title."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            title = f"{self.title_text} — {self.who}" if self.who else self.title_text
+            yield Static(title, id="form-title", markup=False)
+            with VerticalScroll(id="form-fields"):
+                yield from self.compose_fields()
+            yield Static("", id="form-error", markup=False)
+            with Horizontal(id="form-buttons"):
+                save = key_for(self, "form_save", "ctrl+s")
+                yield Button(f"Save ({save})", variant="primary", id="form-ok")
+                yield Button(f"Cancel ({key_for(self, 'form_cancel', 'esc')})", id="form-cancel")
+
+    def compose_fields(self) -> Iterable[Widget]:
+        raise NotImplementedError
+
+    @property
+    def fields(self) -> list[FormField]:
+        """Every field of the form, in order."""
+        return list(self.query(FormField))
+
+    def field(self, name: str) -> FormField:
+        """The field named `name`."""
+        return self.query_one(f"#field-{name}", FormField)
+
+    def on_mount(self) -> None:
+        fields = self.fields
+        if fields:
+            fields[0].control.focus()
+
+    def on_resize(self) -> None:
+        """Keep Save and Cancel on screen: the fields scroll in what the title, the error
+        line and the buttons leave (at 80×24 a contact form is taller than the screen)."""
+        self.query_one("#form-fields").styles.max_height = max(3, self.size.height - 13)
+
+    # Inline validation as the user edits.
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(TextArea.Changed)
+    @on(Checkbox.Changed)
+    def _revalidate(self, event: Any) -> None:
+        f = field_of(event.control)
+        if f is not None:
+            f.validate_field()
+            if not any(x.error for x in self.fields):
+                self._show_form_error("")
+
+    def collect(self) -> tuple[dict[str, Any], bool]:
+        """(typed values by field name, True when every field and cross-check passed)."""
+        values: dict[str, Any] = {}
+        ok = True
+        for f in self.fields:
+            value, error = f.validate_field()
+            values[f.field_name] = value
+            ok = ok and error is None
+        for name, error in self.cross_check(values).items():
+            f = self.field(name)
+            if f.error is None:
+                f.show_error(error)
+            ok = False
+        return values, ok
+
+    def cross_check(self, values: dict[str, Any]) -> dict[str, str]:
+        """Errors that involve more than one field, by field name (values may be None)."""
+        return {}
+
+    def result(self, values: dict[str, Any]) -> Any:
+        """The dialog's typed result from its checked values (by field name)."""
+        return values
+
+    def _show_form_error(self, text: str) -> None:
+        box = self.query_one("#form-error", Static)
+        box.update(text)
+        box.set_class(bool(text), "-shown")
+
+    def action_save(self) -> None:
+        """Check every field; close with the typed result, or show what to fix."""
+        values, ok = self.collect()
+        if not ok:
+            bad = [f for f in self.fields if f.error]
+            self._show_form_error(
+                f"Not saved: fix {len(bad)} marked field{'s' if len(bad) != 1 else ''} first"
+            )
+            if bad:
+                bad[0].control.focus()
+            return
+        self.dismiss(self.result(values))
+
+    def action_cancel(self) -> None:
+        """Close without a result."""
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#form-ok")
+    def _ok(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#form-cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()
+
+
+def _date_input(value: date | None) -> Input:
+    return OneLineInput(
+        value=value.isoformat() if value else "", placeholder=DATE_HINT, max_length=10
+    )
+
+
+def _team_options(specialists: Sequence[tuple[str, str]]) -> list[tuple[Text, str]]:
+    return [(plain(team_label(key, name)), key) for key, name in specialists]
+
+
+class DatedForm(FormScreen):
+    """A form about one participant (`who`) whose dates default to today."""
+
+    def __init__(self, today: date, *, who: str = "") -> None:
+        super().__init__()
+        self.today = today
+        self.who = who
+
+
+class ContactForm(FormScreen):
+    """Log a contact → `ContactEntry`."""
+
+    BINDINGS = [
+        Binding("ctrl+e", "edit_note", "Edit note in $EDITOR", id="form_editor", priority=True),
+    ]
+
+    title_text = "Log a contact"
+
+    def __init__(
+        self,
+        specialists: Sequence[tuple[str, str]],
+        default_by: str | None,
+        today: date,
+        employers: Sequence[tuple[str, str]] = (),
+        *,
+        who: str = "",
+    ) -> None:
+        """`employers`: the register as (id, name) pairs, offered for employer contacts."""
+        super().__init__()
+        self.specialists = list(specialists)
+        self.default_by = default_by
+        self.today = today
+        self.employers = list(employers)
+        self.who = who
+
+    def compose_fields(self) -> Iterable[Widget]:
+        keys = [k for k, _ in self.specialists]
+        yield FormField(
+            "kind",
+            "Kind of contact",
+            Select(options(CONTACT_KINDS, CONTACT_KIND_LABELS), prompt="Choose the kind"),
+            check_choice(what="the kind of contact"),
+        )
+        yield FormField("on", "Date", _date_input(self.today), check_date())
+        yield FormField(
+            "by",
+            "By",
+            Select(
+                _team_options(self.specialists),
+                value=self.default_by if self.default_by in keys else Select.NULL,
+                prompt="(nobody in particular)",
+            ),
+            check_choice(required=False),
+        )
+        yield FormField(
+            "note",
+            "Note",
+            TextArea(),
+            check_area(),
+            hint=f"{key_for(self, 'form_editor', 'ctrl+e')} writes the note in your $EDITOR",
+        )
+        if self.employers:
+            yield FormField(
+                "employer_id",
+                "Employer met (employer contacts)",
+                Select(
+                    [(plain(f"{name} ({eid})"), eid) for eid, name in self.employers],
+                    prompt="(not named)",
+                ),
+                check_choice(required=False),
+            )
+        yield FormField(
+            "face_to_face",
+            "Face to face (employer contacts)",
+            Checkbox("Met in person (untick for a call or an e-mail)", value=True),
+            lambda c: (raw_value(c), None),
+        )
+
+    def cross_check(self, values: dict[str, Any]) -> dict[str, str]:
+        """The employer met and face to face apply to employer contacts only."""
+        if values.get("kind") != "employer":
+            if values.get("employer_id"):
+                return {"employer_id": "only for contacts of kind Employer contact"}
+            if values.get("face_to_face") is False:
+                return {"face_to_face": "only for contacts of kind Employer contact"}
+        return {}
+
+    def result(self, values: dict[str, Any]) -> ContactEntry:
+        """The contact as a `ContactEntry` (the note stripped)."""
+        return ContactEntry(
+            kind=values["kind"],
+            on=values["on"],
+            by=values["by"],
+            note=(values["note"] or "").strip(),
+            employer_id=values.get("employer_id"),
+            face_to_face=values.get("face_to_face") is not False,
+        )
+
+    def action_edit_note(self) -> None:
+        """Write the note in $EDITOR."""
+        area = self.field("note").control
+        assert isinstance(area, TextArea)
+        text = run_editor(self.app, area.text, work_dir=editor_dir(self.app))
+        if text is not None:
+            area.load_text(text)
+        area.focus()
+
+
+class NewParticipantForm(FormScreen):
+    """Add a participant → `NewParticipantEntry`."""
+
+    title_text = "New participant (starts in Intake)"
+
+    def __init__(
+        self,
+        specialists: Sequence[tuple[str, str]],
+        referral_sources: Sequence[str],
+        today: date,
+        *,
+        taken: Iterable[str] = (),
+    ) -> None:
+        super().__init__()
+        self.specialists = list(specialists)
+        self.referral_sources = list(referral_sources)
+        self.today = today
+        self.taken = list(taken)
+
+    def compose_fields(self) -> Iterable[Widget]:
+        yield FormField(
+            "name",
+            "Name (or pseudonym)",
+            OneLineInput(placeholder="e.g. Giulia R."),
+            check_text(required=True, what="a name"),
+        )
+        only = self.specialists[0][0] if len(self.specialists) == 1 else Select.NULL
+        yield FormField(
+            "specialist",
+            "Employment specialist",
+            Select(_team_options(self.specialists), value=only, prompt="Choose"),
+            check_choice(what="a specialist"),
+        )
+        yield FormField(
+            "referral_source",
+            "Referred by",
+            ChoiceOrText(self.referral_sources, placeholder="type the referral source"),
+            check_choice(what="who referred"),
+        )
+        yield FormField("referred_on", "Referred on", _date_input(self.today), check_date())
+        yield FormField(
+            "pid",
+            "Id (optional)",
+            OneLineInput(placeholder="blank: the next free id"),
+            check_id(self.taken),
+        )
+
+    def result(self, values: dict[str, Any]) -> NewParticipantEntry:
+        """The new participant as a `NewParticipantEntry`."""
+        return NewParticipantEntry(
+            name=values["name"],
+            specialist=values["specialist"],
+            referral_source=values["referral_source"],
+            referred_on=values["referred_on"],
+            pid=values["pid"],
+        )
+
+
+class ClosureForm(DatedForm):
+    """Close a participant's file → `ClosureEntry`."""
+
+    title_text = "Close: why does the participant leave the program?"
+
+    def compose_fields(self) -> Iterable[Widget]:
+        yield FormField(
+            "reason",
+            "Reason",
+            Select(options(CLOSURE_REASONS, CLOSURE_REASON_LABELS), prompt="Choose a reason"),
+            check_choice(what="a reason"),
+            hint=f"Closed on {self.today.isoformat()}",
+        )
+
+    def result(self, values: dict[str, Any]) -> ClosureEntry:
+        """The reason as a `ClosureEntry`."""
+        return ClosureEntry(reason=values["reason"])
+
+
+class JobForm(DatedForm):
+    """Add a job → `JobEntry`. With a register (`employers`: (id, name) pairs) the
+    employer is picked from it, or typed under Other… and then, with `new_employer`,
+    added to it."""
+
+    title_text = "Add a job"
+
+    def __init__(
+        self, today: date, employers: Sequence[tuple[str, str]] = (), *, who: str = ""
+    ) -> None:
+        super().__init__(today, who=who)
+        self.employers = list(employers)
+
+    def compose_fields(self) -> Iterable[Widget]:
+        from ipstui.core.isco08 import choices
+
+        if self.employers:
+            yield FormField(
+                "employer",
+                "Employer (from the register, or Other… to type one)",
+                ChoiceOrText([n for _, n in self.employers], placeholder="the employer's name"),
+                check_choice(what="the employer"),
+            )
+            yield FormField(
+                "new_employer",
+                "Register",
+                Checkbox("Add a typed employer to the register", value=True),
+                lambda c: (raw_value(c), None),
+            )
+        else:
+            yield FormField(
+                "employer",
+                "Employer",
+                OneLineInput(),
+                check_text(required=True, what="the employer"),
+            )
+        yield FormField("title", "Job title", OneLineInput(), check_text())
+        yield FormField(
+            "job_type",
+            "Job type (ISCO-08, optional)",
+            Select([(label, code) for code, label in choices()], prompt="(not coded)"),
+            check_choice(required=False),
+        )
+        yield FormField("start", "Start date", _date_input(self.today), check_date())
+        yield FormField(
+            "hours_per_week",
+            "Hours per week (optional)",
+            OneLineInput(placeholder="e.g. 20"),
+            check_number(what="hours"),
+        )
+        yield FormField(
+            "hourly_wage",
+            "Hourly wage (optional)",
+            OneLineInput(placeholder="e.g. 9.50"),
+            check_number(what="wage"),
+        )
+        yield FormField(
+            "competitive",
+            "Competitive",
+            Checkbox("Open-market job at the going wage", value=True),
+            lambda c: (raw_value(c), None),
+        )
+
+    def cross_check(self, values: dict[str, Any]) -> dict[str, str]:
+        """Hours per week cannot exceed the 168 hours of a week."""
+        hours = values.get("hours_per_week")
+        if hours is not None and hours > 168:
+            return {"hours_per_week": "a week has 168 hours"}
+        return {}
+
+    def result(self, values: dict[str, Any]) -> JobEntry:
+        """The job as a `JobEntry`: a typed employer the register knows by name is that
+        employer (`employer_id`); an unknown one is new when the user asked for it."""
+        from ipstui.core.service import name_key
+
+        ids = {name_key(n): i for i, n in self.employers}
+        employer_id = ids.get(name_key(values["employer"]))
+        return JobEntry(
+            employer=values["employer"],
+            employer_id=employer_id,
+            new_employer=employer_id is None and bool(values.get("new_employer")),
+            job_type=values["job_type"],
+            title=values["title"] or "",
+            start=values["start"],
+            hours_per_week=values["hours_per_week"],
+            hourly_wage=values["hourly_wage"],
+            competitive=bool(values["competitive"]),
+        )
+
+
+class EndJobForm(FormScreen):
+    """End a current job → `JobEndEntry`."""
+
+    title_text = "End the job"
+
+    def __init__(
+        self, today: date, *, start: date | None = None, job: str = "", who: str = ""
+    ) -> None:
+        super().__init__()
+        self.today = today
+        self.start = start
+        self.who = who
+        if job:
+            self.title_text = f"End the job: {job}"
+
+    def compose_fields(self) -> Iterable[Widget]:
+        yield FormField("end", "Last day", _date_input(self.today), check_date())
+        yield FormField(
+            "reason",
+            "Why it ended",
+            OneLineInput(placeholder="e.g. temporary contract ended"),
+            check_text(required=True, what="a reason"),
+        )
+
+    def cross_check(self, values: dict[str, Any]) -> dict[str, str]:
+        """A job cannot end before it started."""
+        end = values.get("end")
+        if self.start is not None and end is not None and end < self.start:
+            return {"end": f"the job started on {self.start.isoformat()}; it cannot end before"}
+        return {}
+
+    def result(self, values: dict[str, Any]) -> JobEndEntry:
+        """The end as a `JobEndEntry`."""
+        return JobEndEntry(end=values["end"], reason=values["reason"])
+
+
+class TaskForm(DatedForm):
+    """Add a task → `TaskEntry`."""
+
+    title_text = "Add a task"
+
+    def compose_fields(self) -> Iterable[Widget]:
+        yield FormField(
+            "what",
+            "What",
+            OneLineInput(placeholder="e.g. Call the employer about the shift pattern"),
+            check_text(required=True, what="the task"),
+        )
+        yield FormField("due", "Due", _date_input(self.today), check_date())
+
+    def result(self, values: dict[str, Any]) -> TaskEntry:
+        """The task as a `TaskEntry`."""
+        return TaskEntry(due=values["due"], what=values["what"])
+
+
+class SuspendForm(DatedForm):
+    """Suspend a participant → `SuspensionEntry`."""
+
+    title_text = "Suspend (the rules pause; tasks stay due)"
+
+    def compose_fields(self) -> Iterable[Widget]:
+        yield FormField(
+            "reason",
+            "Reason",
+            Select(options(SUSPENSION_REASONS, SUSPENSION_REASON_LABELS), prompt="Choose a reason"),
+            check_choice(what="a reason"),
+        )
+        yield FormField("since", "Since", _date_input(self.today), check_date())
+
+    def result(self, values: dict[str, Any]) -> SuspensionEntry:
+        """The suspension as a `SuspensionEntry`."""
+        return SuspensionEntry(since=values["since"], reason=values["reason"])
+
+
+class ConflictForm(FormScreen):
+    """Decide fields that a sync met with two different values → `Decisions`.
+
+    `conflicts` is the participant's `[conflicts]` table; `current` its data. A value
+    of None in the result means "remove the field".
+    """
+
+    title_text = "Needs a decision: two different edits met in a sync"
+
+    def __init__(
+        self, conflicts: dict[str, Any], current: dict[str, Any], *, who: str = ""
+    ) -> None:
+        super().__init__()
+        self.who = who
+        self.conflicts = {k: v for k, v in conflicts.items() if isinstance(v, dict)}
+        self.current = current
+
+    def compose_fields(self) -> Iterable[Widget]:
+        from ipstui.core.service import show_value
+
+        for name, rec in self.conflicts.items():
+            ours = self.current.get(name)
+            theirs = rec.get("theirs")
+            choices = [
+                (plain(f"Keep this version: {show_value(ours, 40)}"), "ours"),
+                (plain(f"Take the other version: {show_value(theirs, 40)}"), "theirs"),
+            ]
+            base = f"; both started from {show_value(rec['base'], 30)}" if "base" in rec else ""
+            yield FormField(
+                name,
+                name.replace("_", " ").capitalize(),
+                Select(choices, prompt="Leave undecided"),
+                check_choice(required=False),
+                hint=f"other side: commit {rec.get('theirs_commit', '?')}{base}",
+            )
+
+    def cross_check(self, values: dict[str, Any]) -> dict[str, str]:
+        """At least one field must be decided."""
+        if not any(values.values()) and self.conflicts:
+            return {next(iter(self.conflicts)): "decide at least one field"}
+        return {}
+
+    def result(self, values: dict[str, Any]) -> Decisions:
+        """The chosen values as `Decisions`."""
+        out: dict[str, Any] = {}
+        for name, pick in values.items():
+            if pick == "ours":
+                out[name] = self.current.get(name)
+            elif pick == "theirs":
+                out[name] = self.conflicts[name].get("theirs")
+        return Decisions(out)

@@ -1,0 +1,346 @@
+"""Form fields shared by the dialogs and the participant screen's Details tab: typed
+checks of what a control holds, a labelled field that shows what is wrong with it, and
+a choice list that also takes a new value.
+
+A check reads a control and returns (typed value or None when blank, error or None):
+dates come back as dates, numbers as int or float."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
+
+from ipstui.core.model import is_valid_id
+from ipstui.ui.widgets.inputs import OneLineInput
+
+
+def plain(text: str) -> Text:
+    """User data shown in a widget that would otherwise read it as markup."""
+    return Text(text)
+
+
+# ------------------------------------------------------------------ parsing and checks
+
+Check = Callable[[Widget], tuple[Any, str | None]]
+"""Reads a field's control: (typed value or None when blank, error message or None)."""
+
+DATE_HINT = "YYYY-MM-DD"
+
+
+def parse_date_text(text: str) -> date:
+    """A YYYY-MM-DD date; ValueError with a readable message otherwise."""
+    text = text.strip()
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date like 2026-11-20 ({DATE_HINT})") from None
+
+
+def raw_value(control: Widget) -> Any:
+    """What the control holds right now, before any parsing (used to spot edits)."""
+    if isinstance(control, ChoiceOrText):
+        return control.value
+    if isinstance(control, Input):
+        return control.value
+    if isinstance(control, Select):
+        return None if control.is_blank() else control.value
+    if isinstance(control, TextArea):
+        return control.text
+    if isinstance(control, Checkbox):
+        return control.value
+    raise TypeError(f"not a form control: {control!r}")
+
+
+def check_text(*, required: bool = False, what: str = "this") -> Check:
+    """A text (stripped; None when blank); an error when `required` and blank."""
+
+    def check(control: Widget) -> tuple[Any, str | None]:
+        value = str(raw_value(control) or "").strip()
+        if required and not value:
+            return None, f"{what} is required"
+        return (value or None), None
+
+    return check
+
+
+def check_date(*, required: bool = True) -> Check:
+    """A YYYY-MM-DD date; an error when it is not one, or blank and `required`."""
+
+    def check(control: Widget) -> tuple[Any, str | None]:
+        text = str(raw_value(control) or "").strip()
+        if not text:
+            return None, ("a date is required" if required else None)
+        try:
+            return parse_date_text(text), None
+        except ValueError as exc:
+            return None, str(exc)
+
+    return check
+
+
+def check_number(*, what: str = "this", minimum: float = 0.0) -> Check:
+    """An optional number (a decimal comma is accepted); whole numbers come back as int."""
+
+    def check(control: Widget) -> tuple[Any, str | None]:
+        text = str(raw_value(control) or "").strip().replace(",", ".")
+        if not text:
+            return None, None
+        try:
+            value = float(text)
+        except ValueError:
+            return None, f"{what}: {text!r} is not a number"
+        if value != value or value in (float("inf"), float("-inf")):
+            return None, f"{what}: {text!r} is not a number"
+        if value < minimum:
+            return None, f"{what} cannot be below {minimum:g}"
+        # "20" stays a whole number in the file (hours_per_week = 20), "9.5" a decimal.
+        if value.is_integer() and not any(ch in text for ch in ".eE"):
+            return int(value), None
+        return value, None
+
+    return check
+
+
+def check_choice(*, required: bool = True, what: str = "a value") -> Check:
+    """The chosen value (None when nothing is chosen); an error when `required`."""
+
+    def check(control: Widget) -> tuple[Any, str | None]:
+        value = raw_value(control)
+        if isinstance(value, str):
+            value = value.strip()
+        if not value:
+            return None, (f"choose {what}" if required else None)
+        return value, None
+
+    return check
+
+
+def check_list() -> Check:
+    """Comma-separated texts; blank is no list."""
+
+    def check(control: Widget) -> tuple[Any, str | None]:
+        text = str(raw_value(control) or "")
+        items = [x.strip() for x in text.split(",") if x.strip()]
+        return (items or None), None
+
+    return check
+
+
+def check_area(*, required: bool = False, what: str = "this") -> Check:
+    """A multi-line text as typed; an error when `required` and blank."""
+
+    def check(control: Widget) -> tuple[Any, str | None]:
+        text = str(raw_value(control) or "")
+        if required and not text.strip():
+            return None, f"{what} is required"
+        return text, None
+
+    return check
+
+
+def check_id(taken: Iterable[str] = ()) -> Check:
+    """An optional participant id: blank means the next free one."""
+    used = frozenset(taken)
+
+    def check(control: Widget) -> tuple[Any, str | None]:
+        text = str(raw_value(control) or "").strip()
+        if not text:
+            return None, None
+        if not is_valid_id(text):
+            return None, f"{text!r}: use letters, digits, _ and - (up to 64, no space)"
+        if text in used:
+            return None, f"{text} already exists"
+        return text, None
+
+    return check
+
+
+# ------------------------------------------------------------------ widgets
+
+
+class ChoiceOrText(Vertical):
+    """A Select of known values plus "Other…", which reveals an Input for a new value."""
+
+    OTHER = "\x00other"
+
+    def __init__(
+        self,
+        choices: Sequence[str],
+        value: str | None = None,
+        *,
+        allow_blank: bool = True,
+        placeholder: str = "type a new value",
+        compact: bool = False,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self._compact = compact
+        self._choices = list(dict.fromkeys(choices))
+        self._allow_blank = allow_blank
+        self._placeholder = placeholder
+        self._initial = value
+
+    def compose(self) -> ComposeResult:
+        yield Select(
+            [(plain(c), c) for c in self._choices] + [("Other…", self.OTHER)],
+            allow_blank=self._allow_blank or not self._choices,
+            prompt="Choose",
+            compact=self._compact,
+        )
+        yield OneLineInput(placeholder=self._placeholder, compact=self._compact)
+
+    def on_mount(self) -> None:
+        self.set_value(self._initial)
+
+    @property
+    def select(self) -> Select:
+        """The list of known values."""
+        return self.query_one(Select)
+
+    @property
+    def input(self) -> Input:
+        """The field for a new value (shown under Other…)."""
+        return self.query_one(Input)
+
+    @property
+    def value(self) -> str | None:
+        """The chosen or typed value; None when blank."""
+        if not self.is_mounted:
+            return self._initial
+        sel = self.select
+        if sel.is_blank():
+            return None
+        if sel.value == self.OTHER:
+            return self.input.value.strip() or None
+        return str(sel.value)
+
+    @property
+    def choices(self) -> list[str]:
+        """The known values, in order."""
+        return list(self._choices)
+
+    def set_choices(self, choices: Sequence[str]) -> None:
+        """Replace the known values, keeping the current value (under Other… if unlisted)."""
+        current = self.value
+        self._choices = list(dict.fromkeys(choices))
+        if self.is_mounted:
+            self.select.set_options(
+                [(plain(c), c) for c in self._choices] + [("Other…", self.OTHER)]
+            )
+            self.set_value(current)
+
+    def set_value(self, value: str | None) -> None:
+        """Show `value`: picked in the list when it is there, typed under Other… if not."""
+        if not self.is_mounted:
+            self._initial = value
+            return
+        sel = self.select
+        if value in self._choices:
+            sel.value = value
+            self.input.value = ""
+        elif value:
+            sel.value = self.OTHER
+            self.input.value = value
+        elif self._allow_blank or not self._choices:
+            if self._choices:
+                sel.clear()
+            else:
+                sel.value = self.OTHER
+            self.input.value = ""
+        self.set_class(sel.value == self.OTHER, "-other")
+
+    def focus(self, scroll_visible: bool = True) -> ChoiceOrText:
+        """Focus the list, or the text field when there is no list to choose from."""
+        target = self.input if self.select.value == self.OTHER and not self._choices else None
+        (target or self.select).focus(scroll_visible)
+        return self
+
+    @on(Select.Changed)
+    def _toggle_other(self, event: Select.Changed) -> None:
+        other = event.value == self.OTHER
+        self.set_class(other, "-other")
+        if other and event.control.has_focus:
+            self.input.focus()
+
+
+class FormField(Vertical):
+    """A labelled control with the line that says what is wrong with it."""
+
+    def __init__(
+        self,
+        name: str,
+        label: str,
+        control: Widget,
+        check: Check,
+        *,
+        hint: str = "",
+    ) -> None:
+        super().__init__(id=f"field-{name}", classes="form-field")
+        self.field_name = name
+        self.label_text = label
+        self.control = control
+        self.check = check
+        self.hint = hint
+        self.error: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.label_text, classes="field-label", markup=False)
+        yield self.control
+        if self.hint:
+            yield Static(self.hint, classes="field-hint", markup=False)
+        yield Static("", classes="field-note", markup=False)
+        yield Static("", classes="field-error", markup=False)
+
+    def on_descendant_focus(self) -> None:
+        # A class, not :focus-within: Textual restyles the label on a class change of its
+        # parent, not when the parent's focus-within state changes.
+        self.add_class("-focus")
+
+    def on_descendant_blur(self) -> None:
+        self.remove_class("-focus")
+
+    def validate_field(self) -> tuple[Any, str | None]:
+        """Check the control, show or clear the error line, and return (value, error)."""
+        value, error = self.check(self.control)
+        self.show_error(error)
+        return value, error
+
+    def show_error(self, error: str | None) -> None:
+        """Show `error` under the field (✖ and a red border), or clear it (None)."""
+        self.error = error
+        self.set_class(bool(error), "-invalid")
+        if self.is_mounted:
+            self.query_one(".field-error", Static).update(f"✖ {error}" if error else "")
+
+    def set_note(self, note: str) -> None:
+        """A non-blocking remark under the field (e.g. a pending decision after a sync)."""
+        self.set_class(bool(note), "-noted")
+        if self.is_mounted:
+            self.query_one(".field-note", Static).update(note)
+
+    def set_changed(self, changed: bool) -> None:
+        """Mark an edited, unsaved field (a ✎ and a colour, not colour alone)."""
+        self.set_class(changed, "-changed")
+        if self.is_mounted:
+            text = f"✎ {self.label_text}" if changed else self.label_text
+            self.query_one(".field-label", Label).update(text)
+
+
+def field_of(widget: Widget | None) -> FormField | None:
+    """The FormField a control (or a part of one) belongs to."""
+    node: Any = widget
+    while node is not None:
+        if isinstance(node, FormField):
+            return node
+        node = node.parent
+    return None

@@ -1,0 +1,577 @@
+"""Pilot tests of what a new user met (issue 13, "What was seen, as a user"), each on a
+real git caseload at a fixed date, at the sizes the user had (120×40 and 80×24).
+
+The tests wait for the app's workers and the messages they post (`settle`), never for
+git or a clock."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import commit_count
+from rich.cells import cell_len
+from textual.widgets import Button, Input, Select, Static
+
+from ipstui.core import edits
+from ipstui.core.board import resolve_id
+from ipstui.core.caseload import load
+from ipstui.core.rules import DUE_SOON, OVERDUE, agenda_for
+from ipstui.core.vocab import SYMBOL, fit
+from ipstui.ui.app import IpsApp
+from ipstui.ui.screens.agenda import AgendaScreen, agenda_columns
+from ipstui.ui.screens.board import BoardScreen
+from ipstui.ui.screens.forms import ClosureForm, ConfirmScreen, ContactForm, SuspendForm
+from ipstui.ui.screens.help import HelpScreen
+from ipstui.ui.screens.participant import ParticipantScreen
+from ipstui.ui.screens.problems import ProblemsScreen
+from ipstui.ui.widgets.board import Board, PhaseColumn, column_title, deadline_text
+from ipstui.ui.widgets.inputs import OneLineInput, join_lines
+
+TODAY = date(2026, 11, 16)
+BIG, SMALL = (120, 40), (80, 24)
+
+
+@pytest.fixture(autouse=True)
+def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A blinking cursor would make what is on screen depend on timing."""
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+
+
+async def settle(app: IpsApp, pilot) -> None:
+    """Wait for every worker, then for the messages they posted to be handled (twice: a
+    handler may start another worker, e.g. a load that settles the sync status)."""
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def _app(root: Path, today: date = TODAY) -> IpsApp:
+    return IpsApp(root, today=today, watch_disk=False)
+
+
+def _board(app: IpsApp) -> BoardScreen:
+    screen = app.screen
+    assert isinstance(screen, BoardScreen)
+    return screen
+
+
+def _text(widget: Static) -> str:
+    return str(widget.render())
+
+
+def _column_lines(col: PhaseColumn) -> list[str]:
+    return [col.render_line(y).text for y in range(col.size.height)]
+
+
+# ---------------------------------------------------------------- 1. closed participants
+
+
+async def test_show_closed_keeps_every_column_and_escape_clears_it(sample_caseload: Path) -> None:
+    app = _app(sample_caseload)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(app, pilot)
+        screen = _board(app)
+        board = screen.query_one(Board)
+        before = {ph: [c.id for c in cards] for ph, cards in board.data.items()}
+        assert "closed" not in board.phases and all(before.values())
+
+        await pilot.press("C")  # the key that toggles it
+        await settle(app, pilot)
+        assert board.phases[-1] == "closed"
+        closed = [c.id for c in board.data["closed"]]
+        assert closed and all(app.cards[pid].phase == "closed" for pid in closed)
+        for ph, ids in before.items():  # nothing emptied
+            assert [c.id for c in board.data[ph]] == ids
+            title = _text(screen.query_one(f"#title-{ph}"))
+            assert title.endswith(str(len(ids))) or f"({len(ids)})" in title
+        assert screen.query_one("#col-closed", PhaseColumn).cards
+        assert "closed shown" in _text(screen.query_one("#caseloads"))
+
+        await pilot.press("j")  # the cursor moves, a participant is selected
+        await pilot.pause()
+        status = _text(screen.query_one("#status"))
+        assert "No participant selected" not in status and board.selected_pid in status
+
+        screen.toggle_closed()  # what the palette's "Hide closed participants" runs
+        await settle(app, pilot)
+        assert "closed" not in board.phases
+        assert {ph: [c.id for c in cards] for ph, cards in board.data.items()} == before
+
+        await pilot.press("C")
+        await settle(app, pilot)
+        assert "closed" in board.phases
+        await pilot.press("escape")  # clears it, as the header says
+        await settle(app, pilot)
+        assert not screen.show_closed and "closed" not in board.phases
+        assert "closed shown" not in _text(screen.query_one("#caseloads"))
+        assert all(board.data[ph] for ph in before)
+
+
+# ---------------------------------------------------------------- 2. leaving with unsaved edits
+
+
+async def _dirty_participant(app: IpsApp, pilot, pid: str) -> ParticipantScreen:
+    app.open_participant(pid)
+    await settle(app, pilot)
+    screen = app.screen
+    assert isinstance(screen, ParticipantScreen)
+    field = screen.query_one("#field-name").control
+    assert isinstance(field, Input)
+    field.value = field.value + " (edited)"
+    await pilot.pause()
+    screen.query_one("#p-tabs").focus()  # not in a field: the letter keys are live
+    await pilot.pause()
+    return screen
+
+
+async def test_q_and_the_palette_quit_ask_before_losing_edits(sample_caseload: Path) -> None:
+    app = _app(sample_caseload)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(app, pilot)
+        screen = await _dirty_participant(app, pilot, "P-0057")
+        await pilot.press("q")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmScreen)
+        assert "P-0057" in dialog.question and "name" in dialog.question
+        box = dialog.query_one("#dialog").region  # styled by the one stylesheet: centred
+        assert box.x > 0 and box.y > 0 and box.right < BIG[0]
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen and app.is_running
+        # The palette's "Quit the application" runs the same action.
+        await app.run_action("quit")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_q_without_edits_quits_at_once(sample_caseload: Path) -> None:
+    app = _app(sample_caseload)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(app, pilot)
+        app.open_participant("P-0057")
+        await settle(app, pilot)
+        app.screen.query_one("#p-tabs").focus()
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+# ---------------------------------------------------------------- 3. help
+
+
+async def test_help_shows_keys_without_markup(sample_caseload: Path) -> None:
+    app = _app(sample_caseload)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = _text(app.screen.query_one("#help-text"))
+        assert "[/" not in text and "[b]" not in text
+        prev = next(line for line in text.splitlines() if "[prev_phase]" in line)
+        assert prev.lstrip().startswith("[ ") and "Prev" in prev
+        closed = next(line for line in text.splitlines() if "[show_closed]" in line)
+        assert closed.lstrip().startswith("C ")
+
+
+# ---------------------------------------------------------------- 4. the status line
+
+
+async def test_status_line_follows_a_save_and_a_new_day(caseload_dir: Path) -> None:
+    cl = load(caseload_dir)
+    edits.new_participant(
+        cl, name="Giulia R.", specialist="anna", referral_source="CSM",
+        today=date(2026, 11, 9), referred_on=date(2026, 11, 9),
+    )  # fmt: skip
+    app = _app(caseload_dir)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(app, pilot)
+        status = _board(app).query_one("#status", Static)
+        assert "first_contact due today" in _text(status)
+        # A new day: the clock moves, the status line moves with it.
+        app._fixed_today = TODAY + timedelta(days=1)
+        app._check_date()
+        await settle(app, pilot)
+        assert "first_contact 1d overdue" in _text(status)
+        # Saving first_contact_on on the participant screen satisfies the rule: back on
+        # the board, the card and the status line agree.
+        before = commit_count(caseload_dir)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ParticipantScreen)
+        screen.query_one("#field-first_contact_on").control.value = "2026-11-16"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert commit_count(caseload_dir) == before + 1
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.cards["P-0001"].urgent is None
+        assert "nothing due" in _text(status) and "first_contact" not in _text(status)
+
+
+# ---------------------------------------------------------------- 5. sizes
+
+
+async def test_120x40_header_columns_and_footer_are_whole(sample_caseload: Path) -> None:
+    app = _app(sample_caseload)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(app, pilot)
+        screen = _board(app)
+        screen.set_sync_status("15 ahead, 0 behind")
+        await pilot.pause()
+        title = screen.query_one("#title", Static)
+        assert "sync: 15 ahead, 0 behind" in _text(title)
+        assert title.size.height >= len(_text(title).splitlines())
+        n = len(screen.query_one(Board).data["assessment"])
+        assert _text(screen.query_one("#title-assessment")).endswith(str(n))
+        palette = next(k for k in screen.query("FooterKey") if k.has_class("-command-palette"))
+        whole = {
+            k.key
+            for k in screen.query("FooterKey")
+            if k is not palette and k.region.width and k.region.right <= palette.region.x
+        }
+        assert {"p", "s", "question_mark", "q"} <= whole
+
+
+async def test_80x24_cards_keep_their_day_counts(sample_caseload: Path) -> None:
+    app = _app(sample_caseload)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        board = _board(app).query_one(Board)
+        for ph in board.phases:
+            col = board.query_one(f"#col-{ph}", PhaseColumn)
+            lines = _column_lines(col)
+            for i, card in enumerate(col.cards[: col.size.height // 5]):
+                line = lines[i * 5 + 3]
+                if card.urgent is not None:
+                    days = abs((card.urgent.due - TODAY).days)
+                    assert SYMBOL[card.urgent.state] in line
+                    assert f"{days}d" in line or "today" in line, line
+            assert _text(board.query_one(f"#title-{ph}")).split()[-1].strip("()").isdigit()
+
+
+@pytest.mark.parametrize(
+    ("width", "text"),
+    [(40, "✖ 4d overdue · first contact"), (12, "✖ 4d overdue"), (9, "✖ 4d late"), (5, "✖ 4d")],
+)
+def test_deadline_line_shortens_but_keeps_the_days(width: int, text: str) -> None:
+    from ipstui.core.board import make_card
+    from ipstui.core.model import Participant, Settings
+
+    data = {"schema": 1, "id": "P-1", "name": "A", "specialist": "anna", "phase": "intake",
+            "phase_since": date(2026, 11, 5), "referred_on": date(2026, 11, 5)}  # fmt: skip
+    p = Participant("P-1", data, "participants/P-1.toml", "0" * 40)
+    card = make_card(p, Settings.from_dict({"team": {"anna": {}}}), TODAY)
+    assert deadline_text(card, TODAY, width) == text
+
+
+@pytest.mark.parametrize(
+    ("label", "count", "width", "shown"),
+    [("Career profile", 12, 30, "Career profile (12)"), ("Career profile", 12, 12, "Career p… 12"),
+     ("Engagement", 6, 10, "Engagem… 6"), ("Plan", 6, 8, "Plan (6)")],
+)  # fmt: skip
+def test_column_titles_keep_their_count(label: str, count: int, width: int, shown: str) -> None:
+    assert column_title(label, count, width) == shown
+    assert cell_len(column_title(label, count, width)) <= width
+
+
+async def test_80x24_agenda_what_column_is_usable(sample_caseload: Path) -> None:
+    app = _app(sample_caseload)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, AgendaScreen)
+        cols = agenda_columns(SMALL[0] - 2, 6)
+        assert cols["what"] >= 24
+        long = next(i for i, d in enumerate(screen.items) if d.what and len(d.what) > 30)
+        for _ in range(long):
+            await pilot.press("down")
+        await pilot.pause()
+        detail = _text(screen.query_one("#agenda-detail"))
+        assert screen.items[long].what in detail.replace("\n", " ")
+
+
+async def test_80x24_contact_form_buttons_are_on_screen(sample_caseload: Path) -> None:
+    app = _app(sample_caseload)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ContactForm)
+        for button in form.query(Button):
+            region = button.region
+            assert region.height and region.bottom <= SMALL[1], button.id
+        await pilot.press("ctrl+s")  # refused (no kind yet), and the dialog stays usable
+        await pilot.pause()
+        assert app.screen is form
+
+
+async def test_problems_messages_end_in_an_ellipsis(sample_caseload: Path) -> None:
+    long = "phase: " + "nowhere-near-any-known-phase-name-" * 3
+    (sample_caseload / "participants" / "P-0099.toml").write_text(
+        'schema = 1\nid = "P-0099"\nname = "Broken"\nspecialist = "anna"\n'
+        f'phase = "{long}"\nphase_since = 2026-01-01\n'
+    )
+    app = _app(sample_caseload)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        await pilot.press("p")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ProblemsScreen)
+        table = screen.query_one("#problem-table")
+        messages = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
+        cut = [m for m in messages if m.endswith("…")]
+        assert cut, messages
+        assert all(cell_len(m) <= SMALL[0] for m in messages)
+        full = _text(screen.query_one("#problem-detail"))
+        assert full and not full.endswith("…")
+
+
+# ---------------------------------------------------------------- 6. cells, not characters
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["王小明", "👨‍👩‍👧 Rossi Famiglia", "Ólafur Þórðarson-Ægisdóttir", "李 " * 20, "🇮🇹" * 12],
+)
+@pytest.mark.parametrize("width", [4, 9, 17, 30])
+def test_fit_measures_cells_and_never_breaks_a_grapheme(name: str, width: int) -> None:
+    out = fit(name, width)
+    assert cell_len(out) == width
+    if cell_len(name) > width:
+        assert out.rstrip().endswith("…")
+    assert "\u200d…" not in out and not out.rstrip("… ").endswith("\u200d")
+
+
+async def test_wide_names_keep_card_and_agenda_borders(caseload_dir: Path) -> None:
+    for name in ("王小明 陈大文", "👨‍👩‍👧 Famiglia Rossi"):
+        edits.new_participant(
+            load(caseload_dir), name=name, specialist="anna", referral_source="CSM",
+            today=date(2026, 11, 9), referred_on=date(2026, 11, 9),
+        )  # fmt: skip
+    app = _app(caseload_dir)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        col = _board(app).query_one("#col-intake", PhaseColumn)
+        width = col.scrollable_content_region.width
+        for line in _column_lines(col):
+            assert cell_len(line) == width
+        names = [line for line in _column_lines(col) if "王" in line or "👨" in line]
+        assert len(names) == 2
+        await pilot.press("a")
+        await settle(app, pilot)
+        agenda = app.screen.query_one("#agenda-list")
+        for y in range(2):
+            assert cell_len(agenda.render_line(y).text) == agenda.scrollable_content_region.width
+
+
+async def test_pasting_two_lines_into_a_one_line_field_keeps_both(sample_caseload: Path) -> None:
+    app = _app(sample_caseload)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        field = app.screen.query_one("#filter-input", OneLineInput)
+        assert app.focused is field
+        from textual import events
+
+        field.post_message(events.Paste("Giulia\n  R.\n\n"))
+        await pilot.pause()
+        assert field.value == "Giulia R."
+        assert _board(app).text == "Giulia R."
+
+
+@pytest.mark.parametrize(
+    ("pasted", "line"),
+    [("a\nb", "a b"), ("  Via Roma 1 \r\n40100 Bologna\n", "Via Roma 1 40100 Bologna"),
+     ("\n\nonly\n", "only"), ("one line", "one line")],
+)  # fmt: skip
+def test_join_lines(pasted: str, line: str) -> None:
+    assert join_lines(pasted) == line
+
+
+# ---------------------------------------------------------------- 7. focus, typing, dialogs, ids
+
+
+async def test_focused_field_is_visible_without_colour(sample_caseload: Path) -> None:
+    app = _app(sample_caseload)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(app, pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        form = app.screen
+        date_field = form.query_one("#field-on").control
+        kind_field = form.query_one("#field-kind").control
+        assert isinstance(kind_field, Select) and kind_field.has_focus
+        # The focused control's border has another shape, its label is reversed.
+        assert date_field.styles.border_top[0] != "heavy"
+        label = form.query_one("#field-kind .field-label")
+        assert label.styles.text_style.reverse
+        date_field.focus()
+        await pilot.pause()
+        assert date_field.styles.border_top[0] == "heavy"
+        assert not label.styles.text_style.reverse
+
+
+async def test_typing_with_no_focus_runs_no_command(sample_caseload: Path) -> None:
+    app = _app(sample_caseload)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(app, pilot)
+        screen = _board(app)
+        app.set_focus(None)
+        await pilot.pause()
+        await pilot.press(*"Marco Tedeschi")
+        await pilot.pause()
+        assert app.screen is screen  # no Agenda, no Reports, no dialog
+        screen.query_one(Board).focus()
+        await pilot.press("a")  # with the board focused, the key works
+        await settle(app, pilot)
+        assert isinstance(app.screen, AgendaScreen)
+
+
+async def test_every_dialog_names_the_participant(sample_caseload: Path) -> None:
+    app = _app(sample_caseload)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(app, pilot)
+        pid = _board(app).query_one(Board).selected_pid
+        name = app.caseload.participants[pid].name
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ContactForm)
+        assert f"{pid} {name}" in _text(app.screen.query_one("#form-title"))
+        await pilot.press("escape")
+        app.move_participant("P-0009", 1)  # follow-up -> closed asks a reason
+        await pilot.pause()
+        assert isinstance(app.screen, ClosureForm)
+        assert "P-0009" in _text(app.screen.query_one("#form-title"))
+        await pilot.press("escape")
+        app.open_participant(pid)
+        await settle(app, pilot)
+        app.screen.query_one("#p-tabs").focus()
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SuspendForm)
+        assert f"{pid} {name}" in _text(app.screen.query_one("#form-title"))
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [("60", "P-0060"), ("0060", "P-0060"), ("p-0060", "P-0060"), ("P-0060", "P-0060"),
+     ("7", "P-0007"), (" 12 ", "P-0012"), ("600", None), ("", None), ("P-60", None)],
+)  # fmt: skip
+def test_resolve_id(typed: str, found: str | None) -> None:
+    ids = [f"P-{n:04d}" for n in range(1, 61)]
+    assert resolve_id(typed, ids) == found
+
+
+def test_resolve_id_refuses_an_ambiguous_number() -> None:
+    assert resolve_id("60", ["P-0060", "E-0060"]) is None
+    assert resolve_id("E-0060", ["P-0060", "E-0060"]) == "E-0060"
+
+
+async def test_g_60_goes_to_p_0060(sample_caseload: Path) -> None:
+    app = _app(sample_caseload)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(app, pilot)
+        await pilot.press("g", "6", "0", "enter")
+        await pilot.pause()
+        assert _board(app).query_one(Board).selected_pid == "P-0060"
+
+
+async def test_due_soon_is_counted_and_labelled_per_screen(sample_caseload: Path) -> None:
+    """The board counts participants (each once, by the most urgent deadline), the agenda
+    deadlines; each says which, and each number matches its own definition."""
+    app = _app(sample_caseload)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(app, pilot)
+        cl = app.caseload
+        people = [c for c in app.cards.values() if c.phase != "closed" and c.urgent]
+        soon_people = sum(1 for c in people if c.urgent.state == DUE_SOON)
+        over_people = sum(1 for c in people if c.urgent.state == OVERDUE)
+        header = _text(_board(app).query_one("#title"))
+        assert (
+            f"participants {SYMBOL[OVERDUE]} {over_people} overdue, "
+            f"{SYMBOL[DUE_SOON]} {soon_people} due soon" in header.replace("\n", " ")
+        )
+        await pilot.press("a")
+        await settle(app, pilot)
+        deadlines = agenda_for(cl.participants.values(), cl.settings, TODAY, None)
+        soon = sum(1 for d in deadlines if d.state == DUE_SOON)
+        title = _text(app.screen.query_one("#agenda-title"))
+        assert f"{len(deadlines)} open deadlines" in title
+        assert f"{SYMBOL[DUE_SOON]} {soon} due soon" in title
+
+
+async def test_escape_still_works_from_a_field(sample_caseload: Path) -> None:
+    """The typed-letter rule must not catch escape: from the filter field it clears the
+    filter, from a Details field it asks before leaving."""
+    app = _app(sample_caseload)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", "z", "z")
+        await settle(app, pilot)
+        screen = _board(app)
+        assert screen.text == "zz"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert screen.text == "" and isinstance(app.focused, Board)
+        app.open_participant("P-0057")
+        await settle(app, pilot)
+        field = app.screen.query_one("#field-name").control
+        field.focus()
+        await pilot.press("end", "X")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+
+
+@pytest.mark.parametrize(
+    ("key", "typed"),
+    [("a", True), ("C", True), ("question_mark", True), ("left_square_bracket", True),
+     ("slash", True), ("1", True), ("escape", False), ("tab", False), ("enter", False),
+     ("space", False), ("backspace", False), ("delete", False), ("ctrl+s", False),
+     ("ctrl+p", False), ("up", False), ("f1", False)],
+)  # fmt: skip
+def test_types_a_character(key: str, typed: bool) -> None:
+    from ipstui.ui.keys import types_a_character
+
+    assert types_a_character(key) is typed
+
+
+async def test_palette_actions_come_from_the_live_bindings(
+    sample_caseload: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """The palette lists each bound action with the key the user has (remapped here),
+    and running "Show closed participants" from it shows the Closed column."""
+    from ipstui.ui.commands import binding_commands
+
+    config = tmp_path / "config.toml"
+    config.write_text('[keys]\nagenda = "A"\n')
+    monkeypatch.setenv("IPSTUI_CONFIG", str(config))
+    app = _app(sample_caseload)
+    async with app.run_test(size=BIG) as pilot:
+        await settle(app, pilot)
+        commands = {name: text for name, text, _ in binding_commands(app)}
+        assert commands["Agenda"].endswith("(A)")
+        assert {"Quit", "Help", "Reports", "Problems", "Sync"} <= set(commands)
+        board_commands = {name for name, _, _ in binding_commands(_board(app))}
+        assert {"Next", "Prev", "Contact", "Filter", "Go to id"} <= board_commands
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Show closed")
+        await pilot.pause(0.3)  # the palette searches in its own task
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert _board(app).show_closed and "closed" in _board(app).query_one(Board).phases
