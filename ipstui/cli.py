@@ -111,6 +111,28 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
 
     s = sub.add_parser(
+        "resolve", parents=[common], help="settle a field a sync left in conflict (one commit)"
+    )
+    s.add_argument("id")
+    s.add_argument("field")
+    side = s.add_mutually_exclusive_group(required=True)
+    side.add_argument(
+        "--ours",
+        dest="side",
+        action="store_const",
+        const="ours",
+        help="keep the value in the field",
+    )
+    side.add_argument(
+        "--theirs",
+        dest="side",
+        action="store_const",
+        const="theirs",
+        help="take the other side's value",
+    )
+    side.add_argument("--value", metavar="V", help="put V in the field")
+
+    s = sub.add_parser(
         "audit", parents=[common], help="changes across the caseload for a reviewer (SPEC §12)"
     )
     s.add_argument(
@@ -364,6 +386,8 @@ def _edit(args: argparse.Namespace, caseload: str | None, today: date) -> int:
                 raise CaseloadError(f"{item!r} is not FIELD=VALUE")
             pairs[field.strip()] = value
         res = svc.set_fields(None, pid, pairs, today=today)
+    elif cmd == "resolve":
+        res = svc.resolve(None, pid, args.field, side=args.side, value=args.value)
     else:  # pragma: no cover - argparse restricts commands
         raise ValueError(f"unknown command {cmd}")
     print(f"committed {res.commit[:7]}: {res.subject}")

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from ipstui.core import storage
 from ipstui.core.validate import errors_only, participant_content_problems
 
-GITATTRIBUTES = "participants/*.toml merge=ipstui\n"
+GITATTRIBUTES = "participants/*.toml merge=ipstui\nemployers/*.toml merge=ipstui\n"
 
 
 def isolate_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

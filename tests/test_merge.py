@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import subprocess
+import sys
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -152,10 +153,86 @@ def test_conflict_records_from_both_sides_are_kept() -> None:
     rec_t = {"ours": "c", "theirs": "d", "theirs_commit": "2222222"}
     out = merged(
         BASE,
-        edit(BASE, conflicts={"notes": rec_o}),
-        edit(BASE, conflicts={"name": rec_t}),
+        edit(BASE, notes="a", conflicts={"notes": rec_o}),
+        edit(BASE, name="c", conflicts={"name": rec_t}),
     )
+    assert (out["notes"], out["name"]) == ("a", "c")
     assert out["conflicts"] == {"notes": rec_o, "name": rec_t}
+
+
+SUSP = {"since": D(2026, 11, 1), "reason": "request"}
+
+
+@pytest.mark.parametrize(
+    ("ours_fields", "theirs_fields", "field", "want"),
+    [
+        # theirs carries a stale record (its field was edited later, record left behind):
+        # ours is what the merged field holds.
+        (
+            {},
+            {
+                "disclosure": "no",
+                "conflicts": {"disclosure": {"ours": "undecided", "theirs": "yes"}},
+            },
+            "disclosure",
+            {"ours": "no", "theirs": "yes"},
+        ),
+        # the merged field holds the record's theirs: the sides swap, and the other value
+        # now comes from this merge's theirs commit.
+        (
+            {"disclosure": "yes"},
+            {
+                "conflicts": {
+                    "disclosure": {"ours": "undecided", "theirs": "yes", "theirs_commit": "1111111"}
+                }
+            },
+            "disclosure",
+            {"ours": "yes", "theirs": "undecided", "theirs_commit": "abc1234"},
+        ),
+        # a record whose two values are the value in the field: nothing left to decide.
+        (
+            {},
+            {"disclosure": "no", "conflicts": {"disclosure": {"ours": "no", "theirs": "no"}}},
+            "disclosure",
+            None,
+        ),
+        # a table: {} stands for "no table"; the merged file has a suspension now.
+        (
+            {"suspension": SUSP},
+            {
+                "conflicts": {
+                    "suspension": {
+                        "ours": {},
+                        "theirs": {"since": D(2026, 10, 1), "reason": "relapse"},
+                    }
+                }
+            },
+            "suspension",
+            {"ours": SUSP, "theirs": {"since": D(2026, 10, 1), "reason": "relapse"}},
+        ),
+        # a record that is up to date stays exactly as it is.
+        (
+            {},
+            {
+                "disclosure": "no",
+                "conflicts": {
+                    "disclosure": {"ours": "no", "theirs": "yes", "theirs_commit": "1111111"}
+                },
+            },
+            "disclosure",
+            {"ours": "no", "theirs": "yes", "theirs_commit": "1111111"},
+        ),
+    ],
+)
+def test_record_carried_in_never_keeps_a_stale_ours(
+    ours_fields: dict, theirs_fields: dict, field: str, want: dict | None
+) -> None:
+    out = merged(BASE, edit(BASE, **ours_fields), edit(BASE, **theirs_fields))
+    got = out.get("conflicts", {}).get(field)
+    assert got == want
+    if got is not None:
+        assert got["ours"] == out.get(field, {})
+    assert valid(out)
 
 
 def test_removed_scalar_against_changed_scalar_keeps_the_change() -> None:
@@ -354,6 +431,28 @@ def test_edit_is_matched_by_identity_not_by_looks() -> None:
     assert len(out["jobs"]) == 3
 
 
+@pytest.mark.parametrize("n", [3, 40, 600])
+def test_many_entries_sharing_an_identity_still_match_their_edits(n: int) -> None:
+    # n contacts on one day with one kind: one identity group; with 600 the group is
+    # paired in order (linear) rather than by scoring every pair.
+    base_list = [contact(4, "phone", f"call {i}") | {"by": "anna"} for i in range(n)]
+    base = edit(BASE, contacts=base_list)
+    ours_list = copy.deepcopy(base_list)
+    for i in range(0, n, 2):
+        ours_list[i]["by"] = "marco"  # an edit of every other entry: one field of four
+    theirs_list = copy.deepcopy(base_list)
+    theirs_list[1]["note"] = "call 1, no answer"
+    theirs_list.append(contact(30, "meeting", "new from theirs"))
+    out = merged(base, edit(base, contacts=ours_list), edit(base, contacts=theirs_list))
+    got = out["contacts"]
+    assert len(got) == n + 1  # every edit matched its entry: no duplicates
+    by_note = {c["note"]: c for c in got}
+    for i in range(0, n, 2):
+        assert by_note[f"call {i}" if i != 1 else "call 1, no answer"]["by"] == "marco"
+    assert "call 1, no answer" in by_note and "call 1" not in by_note
+    assert got[-1]["note"] == "new from theirs"
+
+
 def test_lists_without_base() -> None:
     ours = edit(BASE, contacts=[contact(4), contact(6)])
     theirs = edit(BASE, contacts=[contact(4), contact(5)])
@@ -442,6 +541,47 @@ def test_git_merge_runs_the_driver(repo: Path) -> None:
     assert run(repo, "status", "--porcelain").stdout == ""
 
 
+def test_employer_files_merge_field_by_field(repo: Path) -> None:
+    # SPEC §11: employers/<ID>.toml merge like participants (.gitattributes names both).
+    (repo / ".gitattributes").write_text(
+        "participants/*.toml merge=ipstui\nemployers/*.toml merge=ipstui\n"
+    )
+    base = {
+        "schema": 1,
+        "id": "E-0003",
+        "name": "Coop Adriatica",
+        "sector": "retail",
+        "notes": "",
+        "contacts": [{"on": D(2026, 11, 3), "by": "anna", "purpose": "job_development"}],
+    }
+    rel = "employers/E-0003.toml"
+
+    def commit(data: dict, msg: str) -> str:
+        storage.atomic_write(repo / rel, storage.dumps(data))
+        run(repo, "add", "-A")
+        run(repo, "commit", "-q", "-m", msg)
+        return run(repo, "rev-parse", "HEAD").stdout.strip()
+
+    commit(base, "E-0003: new employer")
+    run(repo, "checkout", "-q", "-b", "side")
+    visit = {"on": D(2026, 11, 20), "by": "marco", "purpose": "placement"}
+    theirs = commit(edit(base, sector="food", contacts=base["contacts"] + [visit]), "E-0003: side")
+    run(repo, "checkout", "-q", "main")
+    call = {"on": D(2026, 11, 10), "by": "anna", "purpose": "follow_along"}
+    commit(edit(base, sector="grocery", contacts=base["contacts"] + [call]), "E-0003: main")
+    proc = run(repo, "merge", "--no-edit", "side", check=False)
+    assert proc.returncode == 0, proc.stderr
+    out = storage.loads_bytes((repo / rel).read_bytes())
+    assert out["contacts"] == base["contacts"] + [call, visit]
+    assert out["sector"] == "grocery"
+    assert out["conflicts"]["sector"] == {
+        "ours": "grocery",
+        "theirs": "food",
+        "base": "retail",
+        "theirs_commit": theirs[:7],
+    }
+
+
 def test_unparseable_side_falls_back_to_a_normal_conflict(repo: Path) -> None:
     rel = "participants/P-0001.toml"
     run(repo, "checkout", "-q", "-b", "side")
@@ -465,6 +605,13 @@ def test_driver_main_exit_codes(tmp_path: Path) -> None:
     assert storage.loads_bytes(a.read_bytes()) == edit(BASE, notes="a", disclosure="yes")
     a.write_bytes(b"not toml = = \n")
     assert driver_main([str(o), str(a), str(b), "participants/P-0001.toml"]) == 1
+    # A side that cannot be parsed is a conflict even where git's line merge is clean.
+    a.write_bytes(enc(BASE) + b"x_broken = = 1\n")
+    b.write_bytes(enc(BASE))
+    assert driver_main([str(o), str(a), str(b), "participants/P-0001.toml"]) == 1
+    assert a.read_bytes() == enc(BASE) + b"x_broken = = 1\n"  # both sides still there
+    # A version that cannot be read (here: a folder) is a conflict, not a crash.
+    assert driver_main([str(o), str(tmp_path), str(b), "participants/P-0001.toml"]) == 1
     assert driver_main(["only-one"]) == 2
 
 
@@ -475,7 +622,7 @@ def test_module_entry_point(tmp_path: Path) -> None:
     b.write_bytes(enc(edit(BASE, notes="b")))
     root = Path(__file__).resolve().parents[1]
     proc = subprocess.run(
-        ["python3", "-m", "ipstui.core.merge", str(o), str(a), str(b), "p.toml"],
+        [sys.executable, "-m", "ipstui.core.merge", str(o), str(a), str(b), "p.toml"],
         cwd=root,
         capture_output=True,
     )

@@ -26,6 +26,9 @@ messages tell the truth; the listing trusts them only where they follow the conv
   `[privacy] message_values` names) anywhere in its message;
 - with `--require-signed`, have a good signature.
 
+A renumbering (SPEC §6, trailer `Renumbered-from:`) removes one record and adds it under
+its new id with nothing else changed; it is checked as such (`_renumbering`).
+
 Merge commits (the ones sync makes, and any other) are exempt from the one-record,
 subject and trailer rules — they join two histories — but their message is still
 checked for free text.
@@ -99,7 +102,7 @@ _VOCABULARY = frozenset(
 
 _SEP, _FIELD, _END = "\x1e", "\x1f", "\x1d"
 _FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%G?%x1f%B%x1d"
-_TRAILER_KEYS = frozenset({"Participant", "Employer", "Changed"})
+_TRAILER_KEYS = frozenset({"Participant", "Employer", "Changed", "Renumbered-from"})
 _BODY_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*(?:\[\d+\]|\.[A-Za-z0-9_-]+)*): (.*)$")
 _ZERO = "0" * 40
 
@@ -729,6 +732,9 @@ def _check_commit(
         # Sync's merges join two histories; only the message itself is checked.
         return problems + _message_breaches(c.message, texts, set())
     ids = sorted({f"{kind.lower()} {rid}" for kind, rid, *_ in versions})
+    renumbering = _renumbering(msg, versions)
+    if renumbering is not None:
+        return problems + renumbering + _message_breaches(c.message, texts, secrets)
     if len(ids) > 1:
         problems.append(f"touches {len(ids)} records ({', '.join(ids[:5])}"
                         f"{', …' if len(ids) > 5 else ''}); one record per commit")  # fmt: skip
@@ -762,6 +768,37 @@ def _check_commit(
                 f"`Changed: {given}` does not match the diff (changed: {', '.join(sorted(want))})"
             )
     return problems + _message_breaches(c.message, texts, secrets)
+
+
+def _renumbering(msg: Message, versions: list[tuple]) -> list[str] | None:
+    """The check of a renumbering commit (SPEC §6: sync moves a local record whose id the
+    remote took to a free id, in a commit of its own), or None when `msg` does not say it
+    is one (no `Renumbered-from:` trailer). It removes OLD and adds NEW of one kind, with
+    the same content but `id`; subject `OLD -> NEW: renumbered, id taken on the remote`;
+    trailers `<Kind>: NEW`, `Changed: id`, `Renumbered-from: OLD`."""
+    old_id = msg.trailers.get("Renumbered-from")
+    if old_id is None:
+        return None
+    gone = [v for v in versions if v[3] == _ZERO]
+    added = [v for v in versions if v[2] == _ZERO]
+    if len(versions) != 2 or len(gone) != 1 or len(added) != 1 or gone[0][0] != added[0][0]:
+        return ["`Renumbered-from:` on a commit that does not move one record to a new id"]
+    kind, removed, _, _, before, _ = gone[0]
+    _, new_id, _, _, _, after = added[0]
+    problems = []
+    if removed != old_id:
+        problems.append(f"`Renumbered-from: {old_id}` but the commit removes {removed}")
+    if msg.subject != f"{removed} -> {new_id}: renumbered, id taken on the remote":
+        problems.append(
+            f"subject is not `{removed} -> {new_id}: renumbered, id taken on the remote`"
+        )
+    if msg.trailers.get(kind) != new_id:
+        problems.append(f"no `{kind}: {new_id}` trailer")
+    if msg.trailers.get("Changed") != "id":
+        problems.append("no `Changed: id` trailer")
+    if before is None or after is None or {**before, "id": new_id} != after:
+        problems.append("a renumbering changes more than the id")
+    return problems
 
 
 def run_cli(root: Path, args: Any) -> int:

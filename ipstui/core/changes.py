@@ -164,7 +164,16 @@ def subject(pid: str, changes: list[FieldChange], created: bool) -> str:
             parts.append("edit suspension")
     if "conflicts" in tops:
         fields = sorted(
-            {str(c.path[1]) if len(c.path) > 1 else "all" for c in changes if c.top == "conflicts"}
+            {
+                f
+                for c in changes
+                if c.top == "conflicts"
+                for f in (
+                    [str(c.path[1])]
+                    if len(c.path) > 1
+                    else list(c.old or c.new or {}) or ["all"]  # the whole table went
+                )
+            }
         )
         parts.append("resolve " + ", ".join(fields))
     handled = {

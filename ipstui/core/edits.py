@@ -121,6 +121,8 @@ def move(
 ) -> SaveResult:
     """Move to `phase` (sets phase_since); closing needs one of CLOSURE_REASONS. With
     `from_phase`, refused unless the participant is still in it (the board's `]`/`[`)."""
+    from ipstui.core.resolve import settle_assigned
+
     _enum(phase, PHASES, "phase")
     if phase == "closed":
         if not reason:
@@ -141,6 +143,8 @@ def move(
             data.pop("suspension", None)
         else:
             data.pop("closure", None)
+        # A move writes phase, phase_since and closure: it decides their conflicts.
+        settle_assigned(data, ("phase", "phase_since", "closure"))
 
     return _update(cl, pid, change)
 
@@ -216,6 +220,8 @@ def coerce(field: str, text: str) -> Any:
 
 def set_fields(cl: Caseload, pid: str, assignments: dict[str, str], *, today: date) -> SaveResult:
     """`ipstui set ID field=value ...`; an empty value removes an optional field."""
+    from ipstui.core.resolve import settle_assigned
+
     values: dict[str, Any] = {}
     for field, text in assignments.items():
         if field == "phase":
@@ -240,6 +246,7 @@ def set_fields(cl: Caseload, pid: str, assignments: dict[str, str], *, today: da
                 data.pop(field, None)
             else:
                 data[field] = value
+        settle_assigned(data, values)  # setting a conflicted field decides it (resolve.py)
 
     return _update(cl, pid, change)
 

@@ -219,6 +219,21 @@ class CaseloadService:
         """`ipstui set`: FIELD=VALUE texts typed by the schema."""
         return self._saved(edits.set_fields(self._snap(snapshot), pid, assignments, today=today))
 
+    def resolve(
+        self,
+        snapshot: Caseload | None,
+        pid: str,
+        field: str,
+        *,
+        side: str | None = None,
+        value: str | None = None,
+    ) -> SaveResult:
+        """`ipstui resolve`: settle a `[conflicts]` record with `side` ("ours" or
+        "theirs") or a `value` (text typed like `set`); one commit (`resolve.resolve`)."""
+        from ipstui.core.resolve import resolve
+
+        return resolve(self._snap(snapshot), pid, field, side=side, value=value)
+
     def set_data(self, snapshot: Caseload, old: Participant, data: dict[str, Any]) -> SaveResult:
         """Save a whole edited record (the participant form)."""
         return self._saved(edits.set_data(snapshot, old, data))

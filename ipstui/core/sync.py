@@ -1,9 +1,31 @@
 """Team sync (SPEC §6): fetch, merge (fast-forward when possible), validate, push.
 
-A sync never leaves the repository mid-merge, mid-rebase or on a detached HEAD: on
-any failure it aborts its merge, moves the branch back to where it started (only when
-the branch is still on a commit sync itself made) and raises SyncError with one line
-fit to show a user. It never discards the user's commits or files.
+One sync, in order:
+
+1. **Checks before it starts**: on a branch, no merge/rebase/... under way, no
+   uncommitted change, no git lock file (`index.lock`, `HEAD.lock`, the branch's ref
+   lock: waited for briefly, then named). The state it starts from (branch, HEAD, the
+   `git status` listing) is recorded.
+2. **Set-up repaired**: the merge driver's local git config (`merge.ipstui.*`, with this
+   interpreter: `sys.executable`, never a bare `python3`) and the `.gitattributes` lines
+   that make git use it for `participants/*.toml` and `employers/*.toml` (checked with
+   `git check-attr`, repaired in one commit when wrong).
+3. **Fetch**; a fast-forward when nothing is local.
+4. **Two people never become one**: record files added on both sides with different
+   content are found before merging and the local one is renumbered in its own commit
+   (`core/renumber.py`).
+5. **Merge** (the field-by-field driver) into one merge commit.
+6. **The merged caseload is validated as a whole** (`core/mergecheck.py`): a problem the
+   merge introduced (a participant of a removed team member, ids equal ignoring case, an
+   invalid merged file) stops the sync before anything is pushed.
+7. **Push**; a push refused because the remote moved on starts again from step 2 (from the
+   user's own commits, so history gets one merge), a bounded number of times.
+
+On any failure sync aborts its merge, moves the branch back over the commits it made
+itself, and then **verifies** that the repository is exactly as it started (no
+`MERGE_HEAD`, same branch and HEAD, same `git status`); SyncError's message says what
+happened, with git's and the remote's own words, and what could not be put back if
+anything. It never discards the user's commits or files.
 """
 
 from __future__ import annotations
@@ -13,17 +35,23 @@ import re
 import shlex
 import site
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ipstui.core import gitio, storage
 from ipstui.core.gitio import GitError, git
-from ipstui.core.validate import caseload_problems, errors_only, participant_content_problems
+from ipstui.core.mergecheck import describe, introduced_problems
+from ipstui.core.renumber import RECORD_DIRS, Renumbered, RenumberError, clashes, renumber
 
 CASELOAD_FILE = "caseload.toml"
 PARTICIPANTS_DIR = "participants"
 DRIVER_NAME = "ipstui field-by-field merge of participant files"
+ATTRIBUTE_PATTERNS = tuple(f"{folder}/*.toml" for folder in RECORD_DIRS)
+"""The `.gitattributes` patterns that must say `merge=ipstui` (SPEC §1)."""
+LOCK_WAIT = 2.0
+"""Seconds a git lock file is waited for before sync refuses to start."""
 
 _RACE = (
     "fetch first",
@@ -73,6 +101,10 @@ class SyncResult:
     message: str = ""
     attempts: int = 1
     """Push attempts (more than one when the remote moved on during the sync)."""
+    renumbered: tuple[Renumbered, ...] = field(default=())
+    """Local records moved to a free id because the remote took theirs (pushed)."""
+    repaired: tuple[str, ...] = field(default=())
+    """Set-up sync repaired: "merge driver config", ".gitattributes"."""
 
 
 # ------------------------------------------------------------------ merge driver config
@@ -113,6 +145,71 @@ def ensure_merge_driver(root: Path) -> bool:
             git(root, "config", "--local", key, value)
             changed = True
     return changed
+
+
+def _attribute_values(root: Path) -> dict[str, str]:
+    """Pattern -> the `merge` attribute git applies to a file it matches ('unspecified'...)."""
+    samples = [p.replace("*", "X-0000") for p in ATTRIBUTE_PATTERNS]
+    out = git(root, "check-attr", "-z", "merge", "--", *samples).stdout.split("\0")
+    got = {out[i]: out[i + 2] for i in range(0, len(out) - 2, 3)}
+    return {
+        pat: got.get(sample, "unspecified")
+        for pat, sample in zip(ATTRIBUTE_PATTERNS, samples, strict=True)
+    }
+
+
+def _fixed_attributes(text: str) -> str:
+    """`.gitattributes` text with `merge=ipstui` on each record pattern's line (other
+    attributes on those lines and every other line kept; missing lines appended)."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.splitlines()
+    seen: set[str] = set()
+    for i, line in enumerate(lines):
+        words = line.split()
+        if not words or words[0] not in ATTRIBUTE_PATTERNS:
+            continue
+        seen.add(words[0])
+        rest = [w for w in words[1:] if w.lstrip("-!").split("=", 1)[0] != "merge"]
+        lines[i] = " ".join([words[0], *rest, "merge=ipstui"])
+    lines += [f"{pat} merge=ipstui" for pat in ATTRIBUTE_PATTERNS if pat not in seen]
+    return newline.join(lines) + newline
+
+
+def ensure_gitattributes(root: Path) -> str | None:
+    """Make git merge record files with the ipstui driver; the commit id when it had to
+    fix `.gitattributes` (one commit), None when git already does.
+
+    Checked with git's own view (`git check-attr merge`), so every attribute file counts.
+    Raises SyncError when the fix would not take effect (another attribute file, such as
+    `.git/info/attributes` or `participants/.gitattributes`, overrides it): nothing is
+    changed then."""
+    have = _attribute_values(root)
+    if all(v == "ipstui" for v in have.values()):
+        return None
+    gitio.identity(root)  # the repair is a commit: IdentityMissing before writing anything
+    path = root / ".gitattributes"
+    before = path.read_bytes() if path.exists() else None
+    text = before.decode("utf-8", "replace") if before is not None else ""
+    storage.atomic_write(path, _fixed_attributes(text))
+    still = {pat: v for pat, v in _attribute_values(root).items() if v != "ipstui"}
+    if still:
+        if before is None:
+            path.unlink()
+        else:
+            storage.atomic_write(path, before)
+        shown = ", ".join(f"{pat} merge={v}" for pat, v in still.items())
+        raise SyncError(
+            f"git would not use the ipstui merge driver ({shown}), and a line in "
+            ".gitattributes cannot change that: another attributes file overrides it "
+            "(.git/info/attributes, or a .gitattributes inside the folder); make it say "
+            "merge=ipstui, then sync again"
+        )
+    wrong = ", ".join(f"{pat} merge={v}" for pat, v in have.items() if v != "ipstui")
+    message = (
+        "caseload: merge participant and employer files field by field\n\n"
+        f".gitattributes: {wrong} -> merge=ipstui (repaired by ipstui sync)\n"
+    )
+    return gitio.commit_paths(root, [".gitattributes"], message, add=True)
 
 
 # ------------------------------------------------------------------ status
@@ -205,8 +302,8 @@ def _in_progress(gd: Path) -> str | None:
 
 
 def _uncommitted(root: Path, prefix: str) -> list[str]:
-    """Tracked files with changes, and new participant files git does not track yet
-    (paths relative to the caseload)."""
+    """Tracked files with changes, and new record files (participants, employers) git
+    does not track yet (paths relative to the caseload)."""
     out = git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".").stdout
     files: list[str] = []
     entries = out.split("\0")
@@ -220,7 +317,7 @@ def _uncommitted(root: Path, prefix: str) -> list[str]:
         if xy[0] in "RC":
             i += 1  # the rename's source path follows
         if xy == "??":
-            if path.startswith(f"{PARTICIPANTS_DIR}/") and path.endswith(".toml"):
+            if path.split("/", 1)[0] in RECORD_DIRS and path.endswith(".toml"):
                 files.append(path)
         elif xy != "!!":
             files.append(path)
@@ -262,6 +359,48 @@ def _network_message(action: str, target: _Target, root: Path, err: str) -> str:
     )
 
 
+_LOCKS = ("index.lock", "HEAD.lock", "MERGE_HEAD.lock", "ORIG_HEAD.lock")
+
+
+def _locks(git_dir: Path, branch: str) -> list[Path]:
+    names = [*_LOCKS, f"refs/heads/{branch}.lock"]
+    return [git_dir / n for n in names if (git_dir / n).exists()]
+
+
+def _wait_for_locks(git_dir: Path, branch: str) -> None:
+    """Wait up to LOCK_WAIT seconds for git's lock files to go; SyncError naming them if not."""
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        held = _locks(git_dir, branch)
+        if not held:
+            return
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(0.1)
+    names = ", ".join(str(p) for p in held)
+    raise SyncError(
+        f"git is locked ({names} exists): another git program is working in this caseload, "
+        "or one stopped and left the lock behind; nothing was changed — if no git program "
+        "is running, delete that file and sync again"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _State:
+    """What "exactly as it started" means: branch, HEAD and git's status listing."""
+
+    branch: str | None
+    head: str | None
+    status: str
+
+
+def _state(root: Path) -> _State:
+    listing = git(
+        root, "status", "--porcelain=v1", "-z", "--untracked-files=all", check=False
+    ).stdout
+    return _State(_branch(root), _rev(root, "HEAD"), listing)
+
+
 class _Run:
     """One sync: remembers where it started and which commits it made itself."""
 
@@ -273,31 +412,84 @@ class _Run:
         self.progress = progress
         self.made: set[str] = set()
         self.start = ""
+        self.start_state: _State | None = None
+        self.renumbered: list[Renumbered] = []
+        self.repaired: list[str] = []
 
     def say(self, message: str) -> None:
         if self.progress is not None:
             self.progress(message)
 
     def rollback(self) -> str:
-        """Back to the start: abort a merge, move the branch back over sync's own commits."""
+        """Back to the start, then check it: '' when the repository is exactly as it
+        started, else a note saying what is left and how to clear it."""
         root = self.root
-        if (self.info.git_dir / "MERGE_HEAD").exists():
-            git(root, "merge", "--abort", check=False)
+        gd = self.info.git_dir
+        notes: list[str] = []
+        # A lock another program took meanwhile is waited for, as at the start.
+        deadline = time.monotonic() + LOCK_WAIT
+        while (gd / "MERGE_HEAD").exists():
+            proc = git(root, "merge", "--abort", check=False)
+            if proc.returncode != 0 and (gd / "MERGE_HEAD").exists():
+                git(root, "reset", "-q", "--merge", check=False)
+            if not (gd / "MERGE_HEAD").exists() or time.monotonic() >= deadline:
+                break
+            time.sleep(0.1)
         head = _rev(root, "HEAD")
-        if head is None or head == self.start:
+        if head is not None and head != self.start:
+            if head not in self.made:
+                notes.append(f"HEAD moved to {head[:7]} during the sync by something else")
+            else:
+                while True:
+                    proc = git(root, "reset", "-q", "--keep", self.start, check=False)
+                    if proc.returncode != 0:
+                        proc = git(root, "reset", "-q", "--merge", self.start, check=False)
+                    if proc.returncode == 0 or time.monotonic() >= deadline:
+                        break
+                    time.sleep(0.1)
+                if proc.returncode != 0:
+                    notes.append(
+                        f"could not move back to {self.start[:7]}: {gitio._last_lines(proc.stderr)}"
+                    )
+        self.renumbered.clear()
+        self.repaired = [r for r in self.repaired if r != ".gitattributes"]
+        return self._verify(notes)
+
+    def _verify(self, notes: list[str]) -> str:
+        """Compare the repository with the recorded start state."""
+        gd = self.info.git_dir
+        if self.start_state is None:
             return ""
-        if head not in self.made:
-            return f" (HEAD moved to {head[:7]} during the sync by something else; left it there)"
-        proc = git(root, "reset", "-q", "--keep", self.start, check=False)
-        if proc.returncode != 0:
-            return f" (could not move back to {self.start[:7]}: {gitio._last_lines(proc.stderr)})"
-        return ""
+        now = _state(self.root)
+        left = list(notes)
+        if (gd / "MERGE_HEAD").exists():
+            left.append("a merge is still under way (MERGE_HEAD): run `git merge --abort`")
+        if now.branch != self.start_state.branch:
+            left.append(f"the branch is now {now.branch or 'detached'}")
+        if now.head != self.start_state.head and not notes:
+            left.append(
+                f"HEAD is {str(now.head)[:7]}, not {str(self.start_state.head)[:7]}: "
+                f"run `git reset --keep {str(self.start_state.head)[:7]}`"
+            )
+        if now.status != self.start_state.status:
+            changed = sorted(
+                (set(now.status.split("\0")) ^ set(self.start_state.status.split("\0"))) - {""}
+            )
+            shown = ", ".join(x[3:] for x in changed[:5] if len(x) > 3)
+            left.append(f"files differ from the start ({shown}): see `git status`")
+        if not left:
+            return ""
+        return "; the repository is NOT as it started: " + "; ".join(left)
 
 
 def sync(
     root: Path, *, max_retries: int = 3, progress: Callable[[str], None] | None = None
 ) -> SyncResult:
-    """Fetch, merge, validate and push the current branch; SyncError on any failure."""
+    """Fetch, merge, validate and push the current branch (module docstring).
+
+    `progress` receives one line per step. Returns what happened; raises SyncError (one
+    line, fit to show a user) on any failure, after the repository was put back and
+    checked to be exactly as it started."""
     root = Path(root)
     info = gitio.repo_info(root)
     if info is None:
@@ -314,6 +506,7 @@ def sync(
         raise SyncError(
             f"{busy} is in progress in this repository; finish or abort it first, then sync"
         )
+    _wait_for_locks(info.git_dir, branch)
     dirty = _uncommitted(root, info.prefix)
     if dirty:
         shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
@@ -335,15 +528,47 @@ def sync(
     if start is None:
         raise SyncError("this caseload has no commits yet; nothing to sync")
     run.start = start
-    ensure_merge_driver(root)
+    run.start_state = _state(root)
+    if ensure_merge_driver(root):
+        run.repaired.append("merge driver config")
     try:
         return _sync_loop(run, target, max_retries)
     except SyncError as exc:
         note = run.rollback()
-        raise SyncError(f"{exc}{note}") from None
+        raise SyncError(_with_note(str(exc), note)) from None
+    except GitError as exc:
+        note = run.rollback()
+        msg = f"git failed during the sync: {exc}; nothing was changed"
+        raise SyncError(_with_note(msg, note)) from None
     except BaseException:
         run.rollback()
         raise
+
+
+_CLAIMS = re.compile(
+    r"; nothing was changed| and your branch is back where it was|"
+    r", so nothing was pushed and your branch is back where it was"
+)
+
+
+def _with_note(message: str, note: str) -> str:
+    """The failure message, with the rollback's note; a message that claims the
+    repository is untouched loses that claim when the rollback could not finish."""
+    if not note:
+        return message
+    return _CLAIMS.sub("", message) + note
+
+
+def _remote_lines(stderr: str) -> str:
+    """What the remote itself said (`remote: ...` lines: hooks, hosting messages)."""
+    lines = []
+    for ln in stderr.splitlines():
+        ln = ln.strip()
+        if ln.startswith("remote:"):
+            text = ln[len("remote:") :].strip()
+            if text:
+                lines.append(text)
+    return " / ".join(lines[-6:])
 
 
 def _fetch(run: _Run, target: _Target) -> str | None:
@@ -364,8 +589,51 @@ def _fetch(run: _Run, target: _Target) -> str | None:
         err = gitio._last_lines(proc.stderr)
         if "couldn't find remote ref" in err.lower():
             return None
+        said = _remote_lines(proc.stderr)
+        if said and said not in err:
+            err = f"the remote said: {said}; {err}"
         raise SyncError(_network_message("fetch from", target, run.root, err))
     return _rev(run.root, target.tracking)
+
+
+def _prepare(run: _Run, target: _Target, remote_head: str | None) -> None:
+    """Before merging: the .gitattributes repair and the renumbering of add/add clashes."""
+    root = run.root
+    fixed = ensure_gitattributes(root)
+    if fixed is not None:
+        run.made.add(fixed)
+        run.repaired.append(".gitattributes")
+        run.say("Repaired .gitattributes: record files merge field by field (one commit)")
+    if remote_head is None:
+        return
+    head = _rev(root, "HEAD")
+    assert head is not None
+    base_proc = git(root, "merge-base", head, remote_head, check=False)
+    base = base_proc.stdout.strip()
+    if base_proc.returncode != 0 or not base:
+        return  # unrelated histories: git refuses the merge and says so
+    found = clashes(root, base, head, remote_head)
+    if not found:
+        return
+    try:
+        gitio.identity(root)
+    except GitError as exc:
+        raise SyncError(f"cannot merge {target.label}: {exc}") from None
+    for ours_rel, _theirs_rel in found:
+        head = _rev(root, "HEAD")
+        assert head is not None
+        try:
+            moved = renumber(root, base, head, remote_head, ours_rel)
+        except RenumberError as exc:
+            raise SyncError(str(exc)) from None
+        for commit in _commits_between(root, head, moved.commit):
+            run.made.add(commit)
+        run.renumbered.append(moved)
+        run.say(f"{moved.old} was also added on {target.label}: {moved.words()}")
+
+
+def _commits_between(root: Path, old: str, new: str) -> list[str]:
+    return git(root, "rev-list", f"{old}..{new}").stdout.split()
 
 
 def _sync_loop(run: _Run, target: _Target, max_retries: int) -> SyncResult:
@@ -374,6 +642,7 @@ def _sync_loop(run: _Run, target: _Target, max_retries: int) -> SyncResult:
     while True:
         attempts += 1
         remote_head = _fetch(run, target)
+        _prepare(run, target, remote_head)
         if remote_head is None:
             ahead, behind = int(git(root, "rev-list", "--count", "HEAD").stdout.strip()), 0
         else:
@@ -383,15 +652,14 @@ def _sync_loop(run: _Run, target: _Target, max_retries: int) -> SyncResult:
             if ahead:
                 ahead += 1  # the merge commit
         if not ahead:
-            conflicts = _conflicted_participants(root, run.start)
-            if behind:
-                return _result("pulled", 0, behind, conflicts, target, attempts)
-            return _result("in_sync", 0, 0, conflicts, target, attempts)
+            conflicts = _conflicted_records(root, run.start)
+            status = "pulled" if behind else "in_sync"
+            return _result(status, 0, behind, conflicts, target, attempts, run)
         run.say(f"Pushing {ahead} commit{'s' * (ahead != 1)} to {target.label}…")
         rejected = _push(run, target)
         if not rejected:
-            conflicts = _conflicted_participants(root, run.start)
-            return _result("pushed", ahead, behind, conflicts, target, attempts)
+            conflicts = _conflicted_records(root, run.start)
+            return _result("pushed", ahead, behind, conflicts, target, attempts, run)
         if attempts > max_retries:
             raise SyncError(
                 f"{target.label} kept moving on while pushing ({attempts} tries); "
@@ -422,6 +690,8 @@ def _merge(run: _Run, target: _Target, remote_head: str, ahead: int, behind: int
         gitio.identity(root)
     except GitError as exc:
         raise SyncError(f"cannot merge {target.label}: {exc}") from None
+    ours = _rev(root, "HEAD")
+    assert ours is not None
     run.say(f"Merging {n} from {target.label}…")
     proc = git(
         root,
@@ -435,19 +705,18 @@ def _merge(run: _Run, target: _Target, remote_head: str, ahead: int, behind: int
         check=False,
     )
     if proc.returncode != 0:
-        raise SyncError(_merge_failure(root, run.info.prefix, target, proc.stdout + proc.stderr))
+        held = _locks(run.info.git_dir, target.branch)
+        output = proc.stdout + proc.stderr
+        if held:
+            output += "\nerror: " + ", ".join(map(str, held)) + " is held by another git program"
+        raise SyncError(_merge_failure(root, run.info.prefix, target, output))
     merge = _rev(root, "HEAD")
     assert merge is not None
     run.made.add(merge)
-    run.say("Checking the merged files…")
-    bad = _merge_problems(root)
-    if bad:
-        first = bad[0]
-        more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
-        raise SyncError(
-            f"merging {target.label} would make an invalid file: {first}{more}; "
-            "nothing was pushed and your branch is back where it was"
-        )
+    run.say("Checking the merged caseload as a whole…")
+    broken = introduced_problems(root, ours, remote_head)
+    if broken:
+        raise SyncError(describe(broken, target.label))
 
 
 _CRASH = re.compile(r"^(\w+Error: .*|Fatal Python error: .*|.*: command not found|.*: not found)$")
@@ -464,7 +733,7 @@ def _merge_failure(root: Path, prefix: str, target: _Target, output: str) -> str
     notes = [ln.removeprefix("ipstui merge: ") for ln in lines if ln.startswith("ipstui merge:")]
     crash = next((ln for ln in lines if _CRASH.match(ln)), None)
     if not stages:
-        return f"could not merge {target.label}: {gitio._last_lines(output)}; nothing was changed"
+        return f"could not merge {target.label}: {_git_words(output)}; nothing was changed"
     parts = []
     for path, have in stages.items():
         note = next((x for x in notes if x.startswith(f"{path}:")), None)
@@ -485,31 +754,15 @@ def _merge_failure(root: Path, prefix: str, target: _Target, output: str) -> str
     )
 
 
-def _merge_problems(root: Path) -> list[str]:
-    """Errors in files this merge wrote (content differing from both parents)."""
-    first = set(_changed(root, "HEAD^1", "HEAD"))
-    second = set(_changed(root, "HEAD^2", "HEAD"))
-    out: list[str] = []
-    for rel in sorted(first & second):
-        is_participant = rel.startswith(f"{PARTICIPANTS_DIR}/") and rel.endswith(".toml")
-        if not is_participant and rel != CASELOAD_FILE:
-            continue
-        proc = git(root, "cat-file", "blob", f"HEAD:./{rel}", check=False, binary=True)
-        if proc.returncode != 0:
-            continue
-        raw = proc.stdout
-        try:
-            data = storage.loads_bytes(raw, rel)
-        except storage.ParseError as exc:
-            out.append(str(exc))
-            continue
-        text = raw.decode("utf-8")
-        if is_participant:
-            problems = participant_content_problems(data, rel, text)
-        else:
-            problems = caseload_problems(data, rel, text)
-        out.extend(str(p) for p in errors_only(problems))
-    return out
+def _git_words(output: str) -> str:
+    """git's own error lines (`fatal:`, `error:`), else its last lines, as one line."""
+    said = []
+    for ln in output.splitlines():
+        ln = ln.strip()
+        for tag in ("fatal:", "error:"):
+            if ln.startswith(tag) and ln[len(tag) :].strip() not in said:
+                said.append(ln[len(tag) :].strip())
+    return " ".join(said) if said else gitio._last_lines(output)
 
 
 def _changed(root: Path, a: str, b: str) -> list[str]:
@@ -533,24 +786,29 @@ def _push(run: _Run, target: _Target) -> bool:
     )
     if proc.returncode == 0:
         return False
-    output = proc.stdout + "\n" + proc.stderr
-    low = output.lower()
-    if any(s in low for s in _RACE):
-        return True
+    said = _remote_lines(proc.stderr)
     rejected = [ln for ln in proc.stdout.splitlines() if ln.startswith("!")]
-    if rejected:
-        reason = rejected[0].split("\t")[-1]
+    reasons = " ".join(ln.split("\t")[-1] for ln in rejected).lower()
+    if any(s in reasons for s in _RACE) or (
+        not rejected and not said and any(s in proc.stderr.lower() for s in _RACE)
+    ):
+        return True
+    if rejected or said:
+        reason = rejected[0].split("\t")[-1] if rejected else gitio._last_lines(proc.stderr, 1)
+        words = f"; the remote said: {said}" if said else ""
         raise SyncError(
-            f"{target.label} refused the push: {reason} {gitio._last_lines(proc.stderr, 1)}; "
-            "nothing was lost, your local commits are kept"
+            f"{target.label} refused the push ({reason}){words}; nothing was pushed, "
+            "your local commits are kept and your branch is back where it was"
         )
     raise SyncError(_network_message("push to", target, run.root, gitio._last_lines(proc.stderr)))
 
 
-def _conflicted_participants(root: Path, start: str) -> tuple[str, ...]:
+def _conflicted_records(root: Path, start: str) -> tuple[str, ...]:
+    """Records changed by this sync that carry a [conflicts] table."""
     out = []
     for rel in _changed(root, start, "HEAD"):
-        if not (rel.startswith(f"{PARTICIPANTS_DIR}/") and rel.endswith(".toml")):
+        folder, _, name = rel.partition("/")
+        if folder not in RECORD_DIRS or "/" in name or not name.endswith(".toml"):
             continue
         proc = git(root, "cat-file", "blob", f"HEAD:./{rel}", check=False, binary=True)
         if proc.returncode != 0:
@@ -571,6 +829,7 @@ def _result(
     conflicts: tuple[str, ...],
     target: _Target,
     attempts: int,
+    run: _Run,
 ) -> SyncResult:
     def commits(n: int) -> str:
         return f"{n} commit{'s' * (n != 1)}"
@@ -583,6 +842,12 @@ def _result(
         msg = f"pushed {commits(ahead)} to {target.label}"
         if behind:
             msg += f" after merging {commits(behind)} from there"
+    for moved in run.renumbered:
+        msg += f"; {moved.words()}"
+        if moved.references:
+            msg += f", and {', '.join(moved.references)} now refer{'s' * (len(moved.references) == 1)} to {moved.new}"
+    if ".gitattributes" in run.repaired:
+        msg += "; repaired .gitattributes so record files merge field by field"
     if conflicts:
         status = "conflicts"
         ids = ", ".join(conflicts)
@@ -590,4 +855,13 @@ def _result(
             f"; {len(conflicts)} participant{'s' * (len(conflicts) != 1)} need a decision "
             f"on fields changed on both sides: {ids}"
         )
-    return SyncResult(status, ahead, behind, conflicts, msg, attempts)
+    return SyncResult(
+        status,
+        ahead,
+        behind,
+        conflicts,
+        msg,
+        attempts,
+        tuple(run.renumbered),
+        tuple(run.repaired),
+    )

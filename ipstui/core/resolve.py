@@ -1,0 +1,112 @@
+"""Settling a `[conflicts]` record (SPEC §6, §7): `ipstui resolve ID FIELD (--ours |
+--theirs | --value V)`, an ordinary edit and one commit through `caseload.save`.
+
+- `--ours` keeps the value in the field (the record's `ours` describes it) and removes
+  the record; `--theirs` puts the record's `theirs` in the field (`{}` for a table means
+  "no table": `[suspension]` or `[closure]` is removed); `--value V` puts V in the field,
+  typed like `ipstui set` (dates as dates, lists from JSON or commas).
+- `phase`, `phase_since` and `[closure]` were kept together by the merge (one side's
+  three values), so settling any of them with `--ours` or `--theirs` settles the records
+  of all three that exist the same way, and the file stays valid.
+- The decision is applied under the save lock to the record as it is on disk (the save
+  transaction of SPEC §5), like every other edit.
+- **An ordinary edit of a conflicted field settles it too.** Setting the field (`ipstui
+  set ID FIELD=V`) is a decision on it, and so is a move (`ipstui move`, `]`/`[` on the
+  board) for phase, phase_since and closure: `settle_assigned` drops the records of
+  the fields an edit writes, so `validate` no longer warns about them. Other edits
+  (a contact, a job, the whole participant form) leave the records alone.
+
+The commit message follows SPEC §5 (`P-0001: resolve disclosure; set disclosure`), with
+sensitive values left out as for any other edit.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, MutableMapping
+from typing import Any
+
+from ipstui.core.caseload import Caseload, CaseloadError, SaveResult, transact
+from ipstui.core.merge import PHASE_GROUP, TABLE_FIELDS
+from ipstui.core.model import Participant
+
+SIDES = ("ours", "theirs")
+
+
+def settle_assigned(data: MutableMapping[str, Any], fields: Iterable[str]) -> list[str]:
+    """Remove the `[conflicts]` records of `fields` from `data` (in place), and the table
+    when it is left empty; returns the fields whose records were removed."""
+    conflicts = data.get("conflicts")
+    if not isinstance(conflicts, MutableMapping):
+        return []
+    gone = [f for f in fields if f in conflicts]
+    for f in gone:
+        del conflicts[f]
+    if not conflicts:
+        data.pop("conflicts", None)
+    return gone
+
+
+def resolve(
+    cl: Caseload,
+    pid: str,
+    field: str,
+    *,
+    side: str | None = None,
+    value: str | None = None,
+) -> SaveResult:
+    """Settle `pid`'s conflict on `field` with one side (`side` "ours"/"theirs") or a
+    new `value` (text, typed by the field); one commit through the save transaction
+    (`caseload.transact`: the record is read and changed under the save lock). Raises
+    CaseloadError when there is no such record, both or neither of side/value are given,
+    or a table is given a value; and whatever `transact` raises (ValidationFailed when
+    the result is not a valid participant, EditRefused, ...)."""
+    from ipstui.core.edits import coerce
+
+    if (side is None) == (value is None):
+        raise CaseloadError("say how to settle it: --ours, --theirs or --value V")
+    if side is not None and side not in SIDES:
+        raise CaseloadError(f"unknown side {side!r}; use ours or theirs")
+    if value is not None and field in TABLE_FIELDS:
+        raise CaseloadError(
+            f"[{field}] is a table: settle it with --ours or --theirs, then edit it"
+        )
+    typed = coerce(field, value) if value is not None else None
+
+    def build(_pid: str, cur: Participant | None) -> dict[str, Any]:
+        if cur is None:
+            raise CaseloadError(f"no participant with id {pid!r}")
+        data = copy.deepcopy(cur.data)
+        settle(data, pid, field, side=side, value=typed)
+        return data
+
+    return transact(cl, pid, build)
+
+
+def settle(
+    data: dict[str, Any], pid: str, field: str, *, side: str | None, value: Any = None
+) -> None:
+    """Apply a decision to a participant's data in place (see `resolve`)."""
+    conflicts = data.get("conflicts")
+    if not isinstance(conflicts, dict) or field not in conflicts:
+        open_ = ", ".join(conflicts) if isinstance(conflicts, dict) and conflicts else ""
+        raise CaseloadError(
+            f"{pid} has no conflict on {field!r} to settle"
+            + (f"; fields that need a decision: {open_}" if open_ else "")
+        )
+    if side is None:
+        data[field] = value
+        settle_assigned(data, [field])
+        return
+    fields = [f for f in PHASE_GROUP if f in conflicts] if field in PHASE_GROUP else [field]
+    for f in fields:
+        rec = conflicts[f]
+        if side == "theirs":
+            if not isinstance(rec, dict) or "theirs" not in rec:
+                raise CaseloadError(f"the conflict record of {f} has no 'theirs' value")
+            chosen = rec["theirs"]
+            if f in TABLE_FIELDS and chosen == {}:
+                data.pop(f, None)
+            else:
+                data[f] = copy.deepcopy(chosen)
+    settle_assigned(data, fields)
