@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -26,7 +27,44 @@ def _date_arg(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-20") from None
 
 
+def _one_of(values: Sequence[str]) -> str:
+    return "one of: " + ", ".join(values)
+
+
+def _settable_fields_epilog() -> str:
+    """The `set` command's list of fields, each with the kind of value it takes."""
+    from ipstui.core.model import DATE_FIELDS, ENUM_FIELDS, LIST_FIELDS, SETTABLE_FIELDS
+
+    lines = ["settable fields (an empty value removes an optional field):"]
+    for field in SETTABLE_FIELDS:
+        if field == "phase":
+            kind = "use `ipstui move ID PHASE`"
+        elif field in DATE_FIELDS:
+            kind = "a date YYYY-MM-DD"
+        elif field in ENUM_FIELDS:
+            kind = _one_of(ENUM_FIELDS[field])
+        elif field in LIST_FIELDS:
+            kind = 'a comma-separated list, or JSON like ["a", "b"]'
+        elif field == "specialist":
+            kind = "a team member's key"
+        else:
+            kind = "text"
+        lines.append(textwrap.fill(f"{field}: {kind}", 78, initial_indent="  ",
+                                   subsequent_indent="      "))
+    lines.append('example: ipstui set P-0007 enrolled_on=2026-11-20 disclosure=undecided')
+    return "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The `ipstui` command line: global options, one subcommand per action (SPEC §7).
+
+    Every choice the files allow (phases, contact kinds, reasons, settable fields) is
+    listed in the help; checking a value stays with the code that applies it, so the
+    CLI and the app refuse the same things with the same words.
+    """
+    from ipstui import __version__
+    from ipstui.core.model import CLOSURE_REASONS, CONTACT_KINDS, PHASES
+
     common = _Parser(add_help=False)
     common.add_argument(
         "-C",
@@ -45,59 +83,106 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="ipstui",
         parents=[common],
-        description="Terminal caseload tracker for IPS employment teams.",
+        description="Terminal caseload tracker for IPS employment teams. Without a command, "
+        "opens the app on the caseload.",
+        epilog="`ipstui COMMAND --help` describes each command. Documentation: the docs/ "
+        "folder of the project (the file format, phases, deadline rules, sync).",
     )
+    p.add_argument("--version", action="version", version=f"ipstui {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    s = sub.add_parser("demo", parents=[common], help="open the app on a fresh demo caseload")
-    s.add_argument("dir", nargs="?", help="where to create it (default: a new temporary folder)")
-    s.add_argument("--no-open", action="store_true", help="create it and print its path only")
+    def command(name: str, summary: str, **kw) -> argparse.ArgumentParser:
+        description = kw.pop("description", summary[0].upper() + summary[1:] + ".")
+        return sub.add_parser(
+            name,
+            parents=[common],
+            help=summary,
+            description=textwrap.fill(description, 78),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            **kw,
+        )
 
-    s = sub.add_parser("init", parents=[common], help="create an empty caseload in PATH")
-    s.add_argument("path")
-    s.add_argument("--name", default="IPS team", help="team name")
+    s = command(
+        "demo",
+        "open the app on a fresh demo caseload",
+        description="Create a demo caseload from the shipped sample (a new git repository, "
+        "every date shifted so the sample looks current), print where it is and which git "
+        "identity its commits use, then open the app on it. A local demo identity is set "
+        "only if git has none.",
+    )
+    s.add_argument("dir", nargs="?", metavar="DIR",
+                   help="a new or empty folder for it (default: a new temporary folder)")
+    s.add_argument("--no-open", action="store_true",
+                   help="only create it and print its path (for scripts)")
+
+    s = command("init", "create an empty caseload in PATH",
+                description="Create an empty caseload: git init, caseload.toml, .gitattributes, "
+                "the merge driver's config and a first commit.")
+    s.add_argument("path", metavar="PATH", help="a new or empty folder")
+    s.add_argument("--name", default="IPS team", help="the team's name (default: %(default)s)")
     s.add_argument(
         "--specialist",
         action="append",
         default=[],
         metavar="KEY=NAME",
-        help="a team member (repeatable); default: you, from git's user.name",
+        help="a team member (repeatable); KEY in lowercase letters; default: you, "
+        "from git's user.name",
     )
 
-    sub.add_parser("validate", parents=[common], help="check every file; exit 1 on any error")
+    s = command("validate", "check every file; exit 1 on any error",
+                description="Check caseload.toml and every participant file against the "
+                "schema and the semantic rules; print path:line:col: message for each "
+                "problem and exit 1 on any error.")
 
-    s = sub.add_parser("due", parents=[common], help="every open deadline, overdue first")
-    s.add_argument("--specialist", metavar="KEY")
-    s.add_argument("--json", action="store_true", help="print a JSON list")
+    s = command("due", "every open deadline, overdue first")
+    s.add_argument("--specialist", metavar="KEY", help="only this team member's participants")
+    s.add_argument("--json", action="store_true",
+                   help="print a JSON list of {participant, specialist, rule, due, state}")
 
-    s = sub.add_parser("log", parents=[common], help="one participant's field-level history")
-    s.add_argument("id")
+    s = command("log", "one participant's field-level history")
+    s.add_argument("id", metavar="ID", help="participant id, e.g. P-0007")
 
-    s = sub.add_parser("report", parents=[common], help="outcome report (SPEC §8)")
-    s.add_argument("--quarter", metavar="YYYYQN")
-    s.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table")
+    s = command("report", "outcome report: caseload, employment rate, referrals",
+                description="Outcome report of one quarter: active caseload, employed, "
+                "employment rate (team and per specialist), referrals and hires by source, "
+                "rapid job search.")
+    s.add_argument("--quarter", metavar="YYYYQN",
+                   help="e.g. 2026Q3 (default: the quarter containing today)")
+    s.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table",
+                   help="%(choices)s (default: %(default)s)")
     s.add_argument("--output", metavar="FILE", help="write there (needed for xlsx)")
 
-    sub.add_parser("sync", parents=[common], help="fetch, merge, validate and push")
+    command("sync", "fetch, merge, validate and push",
+            description="Fetch from the configured remote, merge participant files field by "
+            "field, check the merged caseload, and push. On any failure the repository is "
+            "put back as it was.")
 
-    s = sub.add_parser("new", parents=[common], help="add a participant in intake")
-    s.add_argument("--name", required=True)
-    s.add_argument("--specialist", required=True, metavar="KEY")
-    s.add_argument("--referral-source", required=True, metavar="SRC")
-    s.add_argument("--referred-on", type=_date_arg, metavar="DATE")
-    s.add_argument("--id", dest="pid", metavar="ID")
+    s = command("new", "add a participant in intake",
+                description="Add a participant in intake (one commit); prints the new id.")
+    s.add_argument("--name", required=True, help="display name (a pseudonym is fine)")
+    s.add_argument("--specialist", required=True, metavar="KEY", help="a team member's key")
+    s.add_argument("--referral-source", required=True, metavar="SRC",
+                   help="who referred (one of the caseload's referral_sources, if it lists them)")
+    s.add_argument("--referred-on", type=_date_arg, metavar="DATE", help="default: today")
+    s.add_argument("--id", dest="pid", metavar="ID", help="default: the next free id")
 
-    s = sub.add_parser("move", parents=[common], help="move a participant to a phase")
-    s.add_argument("id")
-    s.add_argument("phase")
-    s.add_argument("--reason", help="closure reason (needed for closed)")
+    s = command("move", "move a participant to a phase",
+                description="Move a participant to a phase (one commit); sets phase and "
+                "phase_since. Moving to closed needs a reason.",
+                epilog=f"phases: {', '.join(PHASES)}\nreasons: {', '.join(CLOSURE_REASONS)}")
+    s.add_argument("id", metavar="ID", help="participant id")
+    s.add_argument("phase", metavar="PHASE", help=_one_of(PHASES))
+    s.add_argument("--reason", metavar="REASON",
+                   help="closure reason, needed for closed; " + _one_of(CLOSURE_REASONS))
 
-    s = sub.add_parser("contact", parents=[common], help="log a contact")
-    s.add_argument("id")
-    s.add_argument("--kind", required=True)
+    s = command("contact", "log a contact",
+                description="Append a contact to a participant's log (one commit).",
+                epilog=f"kinds: {', '.join(CONTACT_KINDS)}")
+    s.add_argument("id", metavar="ID", help="participant id")
+    s.add_argument("--kind", required=True, metavar="KIND", help=_one_of(CONTACT_KINDS))
     s.add_argument("--on", type=_date_arg, metavar="DATE", help="default: today")
-    s.add_argument("--by", metavar="KEY", help="specialist key")
-    s.add_argument("--note", default="")
+    s.add_argument("--by", metavar="KEY", help="key of the team member who made it (optional)")
+    s.add_argument("--note", default="", help="free text; never copied into the commit message")
     s.add_argument("--employer", metavar="ID", help="kind employer: the employer met (E-0003)")
     s.add_argument(
         "--face-to-face",
@@ -106,15 +191,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="kind employer: met in person (default); --no-face-to-face for a call",
     )
 
-    s = sub.add_parser("set", parents=[common], help="set scalar fields: FIELD=VALUE ...")
-    s.add_argument("id")
-    s.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
+    s = command("set", "set scalar fields: FIELD=VALUE ...",
+                description="Set scalar fields of one participant (one commit); values are "
+                "typed by the schema.",
+                epilog=_settable_fields_epilog())
+    s.add_argument("id", metavar="ID", help="participant id")
+    s.add_argument("assignments", nargs="+", metavar="FIELD=VALUE",
+                   help="see the fields below")
 
-    s = sub.add_parser(
-        "resolve", parents=[common], help="settle a field a sync left in conflict (one commit)"
+    s = command(
+        "resolve",
+        "settle a field a sync left in conflict (one commit)",
+        description="Settle a field that a sync left in conflict ([conflicts] in the file): "
+        "keep ours, take theirs, or put a new value; one commit.",
     )
-    s.add_argument("id")
-    s.add_argument("field")
+    s.add_argument("id", metavar="ID", help="participant (or employer) id")
+    s.add_argument("field", metavar="FIELD", help="the field in conflict, e.g. disclosure")
     side = s.add_mutually_exclusive_group(required=True)
     side.add_argument(
         "--ours",
@@ -132,8 +224,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     side.add_argument("--value", metavar="V", help="put V in the field")
 
-    s = sub.add_parser(
-        "audit", parents=[common], help="changes across the caseload for a reviewer (SPEC §12)"
+    s = command(
+        "audit",
+        "changes across the caseload for a reviewer",
+        description="Every field-level change across the caseload — when, who, participant, "
+        "field, old -> new (sensitive values hidden) — with each commit's signature status; "
+        "--check verifies that the history follows the commit convention.",
     )
     s.add_argument(
         "--since",
@@ -145,28 +241,40 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--by", metavar="WHO", help="a team key, or a pattern for author name/e-mail")
     s.add_argument("--participant", metavar="ID", help="one participant (or employer) id")
     s.add_argument("--field", metavar="F", help="one field (contacts matches contacts[3].note)")
-    s.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    s.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                   help="%(choices)s (default: %(default)s)")
     s.add_argument("--check", action="store_true", help="verify the commit convention; exit 1")
     s.add_argument(
         "--require-signed", action="store_true", help="with --check: every commit signed (good)"
     )
 
-    s = sub.add_parser(
-        "import", parents=[common], help="participants from a CSV or XLSX, one commit each"
+    s = command(
+        "import",
+        "participants from a CSV or XLSX, one commit each",
+        description="Create participants from a team's spreadsheet (one row each, columns "
+        "mapped by header); every problem is reported as FILE:row:column before anything "
+        "is written, then each participant is one commit.",
     )
-    s.add_argument("file", metavar="FILE.csv|FILE.xlsx", nargs="?")
+    s.add_argument("file", metavar="FILE.csv|FILE.xlsx", nargs="?",
+                   help="the spreadsheet to read")
     s.add_argument("--template", metavar="OUT.xlsx", help="copy the template spreadsheet there")
     s.add_argument("--map", metavar="MAP.toml", help="headers the built-in table does not know")
     s.add_argument("--dry-run", action="store_true", help="show what would be created")
 
-    s = sub.add_parser("export", parents=[common], help="the caseload as one table")
-    s.add_argument("--format", choices=("csv", "xlsx", "json"), default="csv")
+    s = command("export", "the caseload as one table, one row per participant")
+    s.add_argument("--format", choices=("csv", "xlsx", "json"), default="csv",
+                   help="%(choices)s (default: %(default)s)")
     s.add_argument("--output", metavar="FILE", help="write there, outside the caseload")
 
-    s = sub.add_parser(
-        "erase", parents=[common], help="remove a participant from the whole history (dry run)"
+    s = command(
+        "erase",
+        "remove a participant from the whole history (dry run)",
+        description="The erasure procedure: show every commit and file the participant "
+        "appears in; with --yes, remove them from the whole history, verify nothing is "
+        "left, record the erasure without personal data, and print the steps git cannot "
+        "do from one clone (force-push, re-clone every other copy).",
     )
-    s.add_argument("id")
+    s.add_argument("id", metavar="ID", help="participant id")
     s.add_argument("--yes", action="store_true", help="rewrite the history (irreversible)")
     s.add_argument("--request", metavar="REF", help="the erasure request's reference, recorded")
 
@@ -174,7 +282,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_parsers(sub, common, _date_arg)
 
-    s = sub.add_parser("merge-driver", help=argparse.SUPPRESS)
+    # git's merge driver entry (registered by init/sync): added without help= so that it
+    # is not listed among the commands (help=SUPPRESS prints "==SUPPRESS==" there).
+    s = sub.add_parser("merge-driver", add_help=False)
     s.add_argument("files", nargs=4)
     return p
 
@@ -227,16 +337,17 @@ def _dispatch(
 
         return driver_main(list(args.files))
     if cmd == "demo":
-        from ipstui.core.demo import make_demo
+        from ipstui.core.demo import describe, make_demo
 
         root = make_demo(Path(args.dir) if args.dir else None, today=today)
+        info = describe(root)
+        print("\n".join(info.lines()), file=sys.stderr)  # said before the app takes the screen
         if args.no_open:
             print(root)
             return EXIT_OK
-        print(f"demo caseload: {root}", file=sys.stderr)
         from ipstui.ui.app import run
 
-        return run(root, today=explicit_today)
+        return run(root, today=explicit_today, banner=info.title())
     if cmd == "init":
         from ipstui.core.init import init_caseload
 

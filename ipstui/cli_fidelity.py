@@ -32,9 +32,18 @@ def add_parsers(
 ) -> None:
     """The `fidelity` and `employer` subcommands (with `new`, `contact`, `list`)."""
 
-    s = sub.add_parser("fidelity", parents=[common], help="fidelity self-review (SPEC §10)")
+    s = sub.add_parser(
+        "fidelity",
+        parents=[common],
+        help="fidelity self-review: the IPS-25 items the records can show",
+        description="The IPS fidelity self-review: the items of the IPS-25 scale that the "
+        "records can show, scored as of the quarter's report date; a self-check for the "
+        "team, not a fidelity review.",
+    )
     s.add_argument("--quarter", metavar="YYYYQN", help="default: the quarter containing today")
-    s.add_argument("--format", choices=FORMATS, default="table")
+    s.add_argument(
+        "--format", choices=FORMATS, default="table", help="%(choices)s (default: %(default)s)"
+    )
     s.add_argument(
         "--explain",
         metavar="ITEM",
@@ -43,13 +52,24 @@ def add_parsers(
         help=f"list the records behind one item: {', '.join(ITEMS)}",
     )
 
-    e = sub.add_parser("employer", parents=[common], help="the employer register (SPEC §11)")
+    e = sub.add_parser(
+        "employer",
+        parents=[common],
+        help="the employer register and job-development log",
+        description="The employer register (employers/<ID>.toml) and its job-development "
+        "log: new, contact, set, list.",
+    )
     esub = e.add_subparsers(
         dest="employer_command", metavar="ACTION", required=True, parser_class=type(common)
     )
-    s = esub.add_parser("new", parents=[common], help="add an employer; prints its id")
-    s.add_argument("--name", required=True)
-    s.add_argument("--sector", default="")
+    s = esub.add_parser(
+        "new",
+        parents=[common],
+        help="add an employer; prints its id",
+        description="Add an employer to the register (one commit); prints its id.",
+    )
+    s.add_argument("--name", required=True, help="the employer's name")
+    s.add_argument("--sector", default="", help="free choice of the team, e.g. retail")
     s.add_argument(
         "--contact-person",
         default="",
@@ -57,20 +77,35 @@ def add_parsers(
         help="a role such as 'store manager', not a private person's details",
     )
     s.add_argument("--id", dest="eid", metavar="ID", help="default: the next free E-NNNN")
-    s = esub.add_parser("contact", parents=[common], help="log a contact with an employer")
-    s.add_argument("id")
+    s = esub.add_parser(
+        "contact",
+        parents=[common],
+        help="log a contact with an employer",
+        description="Append a job-development contact to an employer's log (one commit).",
+    )
+    s.add_argument("id", metavar="ID", help="employer id, e.g. E-0003")
     s.add_argument("--by", required=True, metavar="KEY", help="specialist key")
     s.add_argument("--on", type=date_arg, metavar="DATE", help="default: today")
-    s.add_argument("--purpose", choices=PURPOSES, default="job_development")
+    s.add_argument(
+        "--purpose",
+        choices=PURPOSES,
+        default="job_development",
+        help="%(choices)s (default: %(default)s)",
+    )
     s.add_argument(
         "--face-to-face",
         action=argparse.BooleanOptionalAction,
         default=True,
         help="met in person (default); --no-face-to-face for a call or e-mail",
     )
-    s.add_argument("--note", default="")
-    s = esub.add_parser("set", parents=[common], help="set fields: FIELD=VALUE ...")
-    s.add_argument("id")
+    s.add_argument("--note", default="", help="free text; never copied into the commit message")
+    s = esub.add_parser(
+        "set",
+        parents=[common],
+        help="set fields: FIELD=VALUE ...",
+        description="Set fields of one employer (one commit).",
+    )
+    s.add_argument("id", metavar="ID", help="employer id, e.g. E-0003")
     s.add_argument(
         "assignments",
         nargs="+",
@@ -81,6 +116,7 @@ def add_parsers(
         "list",
         parents=[common],
         help="every employer with its last contact and the jobs held there",
+        description="Every employer with its last contact and the jobs held there.",
     )
 
 

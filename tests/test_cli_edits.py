@@ -23,7 +23,10 @@ from ipstui import cli
 from ipstui.core import edits, storage
 from ipstui.core.caseload import StaleEdit, UncommittedFile, load
 from ipstui.core.demo import make_demo, shift
-from ipstui.core.resources import PROJECT_DIR, SAMPLE_DIR
+from ipstui.core.resources import SAMPLE_DIR
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+"""The source checkout these tests run in."""
 
 TODAY = "2026-11-16"
 NAME = 'Zelda "Secretname" Quux'

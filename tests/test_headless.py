@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 import ipstui.core
-from ipstui.core.resources import PROJECT_DIR
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+"""The source checkout these tests run in."""
 
 CORE_MODULES = sorted(f"ipstui.core.{m.name}" for m in pkgutil.iter_modules(ipstui.core.__path__))
 

@@ -620,10 +620,11 @@ def test_module_entry_point(tmp_path: Path) -> None:
     o.write_bytes(enc(BASE))
     a.write_bytes(enc(BASE))
     b.write_bytes(enc(edit(BASE, notes="b")))
-    root = Path(__file__).resolve().parents[1]
+    # This interpreter (the test venv's), never whatever `python3` is first on PATH; run
+    # from a folder outside the source tree so the installed package is what is tested.
     proc = subprocess.run(
         [sys.executable, "-m", "ipstui.core.merge", str(o), str(a), str(b), "p.toml"],
-        cwd=root,
+        cwd=tmp_path,
         capture_output=True,
     )
     assert proc.returncode == 0, proc.stderr

@@ -444,6 +444,7 @@ def test_missing_identity_for_a_merge_is_refused_cleanly(
 # ------------------------------------------------------------------ property test
 
 
+@pytest.mark.slow  # ~1 min alone: outside the README's command, run by .ci/run (-m slow)
 def test_random_concurrent_edits_lose_nothing(
     env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

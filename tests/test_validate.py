@@ -15,7 +15,10 @@ import pytest
 from conftest import git
 
 from ipstui import cli
-from ipstui.core.resources import PROJECT_DIR, SAMPLE_DIR
+from ipstui.core.resources import SAMPLE_DIR
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+"""The source checkout these tests run in."""
 
 VALID = """\
 schema = 1

@@ -1,11 +1,15 @@
 """`ipstui demo`: the sample caseload as a fresh git repository, dates shifted so
-that the sample's `as_of` becomes today and the board always looks current."""
+that the sample's `as_of` becomes today and the board always looks current (SPEC §7).
+
+The sample is the one shipped with the package (`ipstui.core.resources.SAMPLE_DIR`), so
+the demo works the same from a wheel as from a checkout."""
 
 from __future__ import annotations
 
 import re
 import shutil
 import tempfile
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,6 +32,38 @@ def shift(value: Any, delta: timedelta) -> Any:
     if type(value) is date:
         return value + delta
     return value
+
+
+@dataclass(frozen=True, slots=True)
+class DemoInfo:
+    """Where a demo caseload is and who its commits are by, said before the app opens."""
+
+    root: Path
+    identity: gitio.Identity
+    demo_identity: bool
+    """True when the demo set its own local identity (git had none configured)."""
+
+    def lines(self) -> list[str]:
+        """What `ipstui demo` prints before it opens the app."""
+        who = f"{self.identity.name} <{self.identity.email}>"
+        how = (
+            "a demo identity, set in this repository only: git had none"
+            if self.demo_identity
+            else "your git identity"
+        )
+        return [f"demo caseload: {self.root}", f"commits by:    {who} ({how})"]
+
+    def title(self) -> str:
+        """One line for the app's title bar."""
+        return f"DEMO {self.root} · commits as {self.identity.name} <{self.identity.email}>"
+
+
+def describe(root: Path) -> DemoInfo:
+    """The DemoInfo of the demo caseload at `root`; GitError when git has no identity."""
+    ident = gitio.identity(root)
+    local = gitio.git(root, "config", "--local", "--get", "user.email", check=False)
+    own = local.stdout.strip() == DEMO_EMAIL and ident.email == DEMO_EMAIL
+    return DemoInfo(root, ident, own)
 
 
 def make_demo(target: Path | None, *, today: date, sample: Path = SAMPLE_DIR) -> Path:

@@ -55,6 +55,7 @@ from ipstui.core.model import (
     SUPPORT_MODES,
     is_valid_id,
 )
+from ipstui.core.resources import data_file
 
 HEADERS: dict[str, tuple[str, ...]] = {
     # field: English, Italian, Danish, Swedish
@@ -104,7 +105,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
 own name (`referred_on`, `referred on`) is recognised too."""
 
 REQUIRED = ("name", "specialist", "referral_source")
-TEMPLATE = Path(__file__).resolve().parent.parent / "data" / "import_template.xlsx"
+TEMPLATE = data_file("ipstui", "data/import_template.xlsx")
 """The template spreadsheet shipped in the package (tools/make_import_template.py)."""
 
 VALUE_WORDS: dict[str, dict[str, str]] = {

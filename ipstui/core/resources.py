@@ -1,11 +1,68 @@
-"""Where the project's shipped files live (schema/, sample_caseload/)."""
+"""The files ipstui ships with its code: the JSON Schemas and the sample caseload.
+
+They live in the repository at `schema/` and `sample_caseload/` (where editors and
+check-jsonschema point) and are installed as the data-only packages `ipstui.schema` and
+`ipstui.sample` (pyproject.toml maps those package names onto the two folders), so a
+wheel, `pip install .` and an editable install all hold them. They are found with
+`importlib.resources` — never from a path computed relative to this file, which is wrong
+once the package is installed.
+
+The constants are `pathlib.Path`s: every supported install keeps packages as files on
+disk. A package imported from a zip archive has no such paths; `data_dir` then raises
+`ResourceMissing` rather than returning something that only half works.
+"""
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-SCHEMA_DIR = PROJECT_DIR / "schema"
-SAMPLE_DIR = PROJECT_DIR / "sample_caseload"
-PARTICIPANT_SCHEMA = SCHEMA_DIR / "participant.schema.json"
-CASELOAD_SCHEMA = SCHEMA_DIR / "caseload.schema.json"
+SCHEMA_PACKAGE = "ipstui.schema"
+SAMPLE_PACKAGE = "ipstui.sample"
+
+
+class ResourceMissing(RuntimeError):
+    """A shipped file is not where the installed package should hold it (a broken or
+    partial install)."""
+
+
+def data_dir(package: str) -> Path:
+    """The folder of data package `package` (e.g. `"ipstui.schema"`) as a real path.
+
+    Raises ResourceMissing when the package cannot be imported or is not a folder on disk.
+    """
+    try:
+        root = files(package)
+    except ModuleNotFoundError as exc:
+        raise ResourceMissing(
+            f"{package} is missing from this installation of ipstui; reinstall it"
+        ) from exc
+    if not isinstance(root, Path) or not root.is_dir():
+        raise ResourceMissing(
+            f"{package} is not a folder on disk ({root!r}); install ipstui as files, not a zip"
+        )
+    return root
+
+
+def data_file(package: str, name: str) -> Path:
+    """The shipped file `name` (a `/`-separated path) of data package `package`.
+
+    Raises ResourceMissing, naming the file, when it is not there.
+    """
+    path = data_dir(package).joinpath(*name.split("/"))
+    if not path.is_file():
+        raise ResourceMissing(f"{path}: shipped file missing from this installation of ipstui")
+    return path
+
+
+SCHEMA_DIR: Path = data_dir(SCHEMA_PACKAGE)
+"""The folder holding the JSON Schemas (`*.schema.json`)."""
+SAMPLE_DIR: Path = data_dir(SAMPLE_PACKAGE)
+"""The sample caseload: `caseload.toml`, `participants/*.toml` (and `employers/*.toml`)."""
+PARTICIPANT_SCHEMA: Path = data_file(SCHEMA_PACKAGE, "participant.schema.json")
+CASELOAD_SCHEMA: Path = data_file(SCHEMA_PACKAGE, "caseload.schema.json")
+
+PROJECT_DIR: Path = Path(__file__).resolve().parents[2]
+"""The folder above the package: the source checkout when ipstui runs from one (the test
+suite and bench/ use it to start subprocesses there); site-packages when installed.
+Nothing in the package reads data through it."""

@@ -107,10 +107,13 @@ class IpsApp(App[int]):
         self._lock = threading.Lock()
         self._latest: Caseload | None = None
         self._fingerprint: tuple | None = None
+        self._git_file_paths: tuple[tuple[Path, ...], Path | None] | None = None
         self.cards = {}
         self.cards_delta: tuple[dict[str, Card], str] | None = None
         """(the cards before, the id that changed) after a one-participant save."""
         self.sub_title = str(root)
+        self.banner = ""
+        """A line shown under the board's title when set (the demo's path and identity)."""
         self.load_error: str | None = None
         # Start reading the caseload now: it overlaps the app's own start-up (CSS, first
         # layout), which otherwise it would wait for; load_caseload picks the result up.
@@ -188,7 +191,7 @@ class IpsApp(App[int]):
             self.load_caseload(first=True)
         self.set_interval(30, self._check_date)
         if self._watch_disk:
-            self.set_interval(WATCH_INTERVAL, self._poll_disk)
+            self._start_watching()
 
     @work(
         thread=True,
@@ -356,9 +359,49 @@ class IpsApp(App[int]):
 
     # ------------------------------------------------------------ the world moves
 
+    def _start_watching(self) -> None:
+        """Reload when the disk changes: the system's file events (watchfiles, in a thread
+        of its own) where it has them, else a poll every WATCH_INTERVAL seconds."""
+        self._watch_stop = threading.Event()
+        threading.Thread(target=self._watch_thread, name="ipstui-watch", daemon=True).start()
+
+    def _watch_thread(self) -> None:
+        from ipstui.core.diskwatch import WatchUnavailable, watch
+
+        def changed(_changes: object) -> None:
+            self._from_thread(self._poll_disk)
+
+        try:
+            watch(self.root, changed, self._watch_stop)
+        except WatchUnavailable:
+            self._from_thread(self.set_interval, WATCH_INTERVAL, self._poll_disk)
+
+    def _from_thread(self, func: Callable[..., Any], *args: Any) -> None:
+        """call_from_thread, unless the app has already stopped (the watcher outlives it
+        by up to one step)."""
+        if self._watch_stop.is_set():
+            return
+        try:
+            self.call_from_thread(func, *args)
+        except RuntimeError:  # the app's loop is gone
+            pass
+
+    def on_unmount(self) -> None:
+        stop = getattr(self, "_watch_stop", None)
+        if stop is not None:
+            stop.set()
+
     def _fingerprint_now(self) -> tuple:
-        """Cheap signature of everything a pull, a hand edit or another instance changes."""
-        return self.service.fingerprint()
+        """Signature of everything a pull, a hand edit or another instance changes; taken
+        after a load or an edit, and compared when the watcher reports a change: what
+        diskwatch.signature adds (the branch's ref, packed-refs, employers/), then the
+        service's (caseload.toml, git's index and HEAD, participants/), which ends with
+        (count, newest mtime, total size) of participants/."""
+        from ipstui.core.diskwatch import git_paths, signature
+
+        if self._git_file_paths is None:
+            self._git_file_paths = git_paths(self.root)
+        return (*signature(self.root, *self._git_file_paths), *self.service.fingerprint())
 
     def _poll_disk(self) -> None:
         if self._latest is not None:
@@ -546,7 +589,12 @@ class IpsApp(App[int]):
         if cl is not None and not isinstance(self.screen, ReportsScreen):
             self.push_screen(
                 # The records are read by the screen's worker, not here (seconds at 20,000).
-                ReportsScreen(Records(cl.participants.values()), cl.settings, self.today)
+                ReportsScreen(
+                    Records(cl.participants.values()),
+                    cl.settings,
+                    self.today,
+                    caseload_root=self.root,
+                )
             )
 
     def action_employers(self) -> None:
@@ -698,8 +746,10 @@ class IpsApp(App[int]):
         )
 
 
-def run(root: Path, *, today: date | None = None) -> int:
-    """Run the app on the caseload at `root`; returns its exit code."""
+def run(root: Path, *, today: date | None = None, banner: str = "") -> int:
+    """Run the app on the caseload at `root`; `banner` is shown under its title (the
+    demo's path and identity). Returns its exit code."""
     app = IpsApp(root, today=today)
+    app.banner = banner
     app.run()
     return app.return_code or 0

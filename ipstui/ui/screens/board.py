@@ -115,6 +115,9 @@ class BoardScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static("ipstui", id="title")
+        banner = getattr(self.app, "banner", "")
+        if banner:  # the demo's path and commit identity, under the title
+            yield Static(banner, id="banner", markup=False)
         yield Static("", id="caseloads")
         with Horizontal(id="filterbar", classes="hidden"):
             yield Static("Filter:", id="filter-label")

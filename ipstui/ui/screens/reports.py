@@ -128,6 +128,23 @@ class ExportCsvScreen(ModalScreen[Path | None]):
         self.dismiss(None)
 
 
+def default_export_dir(caseload_root: Path | None, cwd: Path | None = None) -> Path:
+    """The folder the CSV export proposes: the current folder, unless that is inside the
+    caseload (a file written there would sit in the team's repository, untracked, and
+    be swept into the next `git add -A`); then the home folder, or failing that the
+    folder that holds the caseload."""
+    here = (cwd or Path.cwd()).resolve()
+    if caseload_root is None or not inside(here, caseload_root):
+        return here
+    home = Path.home().resolve()
+    return home if not inside(home, caseload_root) else caseload_root.resolve().parent
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether `path` (resolved, symlinks followed) is `root` or lies under it."""
+    return path.resolve().is_relative_to(root.resolve())
+
+
 class ConfirmOverwriteScreen(ModalScreen[bool]):
     """Asks whether to replace an existing file; returns True to overwrite."""
 
@@ -136,15 +153,18 @@ class ConfirmOverwriteScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "Keep the file", id="overwrite_no"),
     ]
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, question: str = "", yes: str = "Overwrite (y)") -> None:
+        """`question` replaces the default "PATH already exists. Overwrite it?"."""
         super().__init__()
         self._path = path
+        self._question = question or f"{path} already exists. Overwrite it?"
+        self._yes = yes
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"{self._path} already exists. Overwrite it?")
+            yield Label(self._question)
             with Horizontal():
-                yield Button("Overwrite (y)", variant="warning", id="overwrite-yes")
+                yield Button(self._yes, variant="warning", id="overwrite-yes")
                 yield Button("Cancel (n)", id="overwrite-no")
 
     def action_answer(self, yes: bool) -> None:
@@ -257,14 +277,17 @@ class ReportsScreen(Screen[None]):
         *,
         quarter: Quarter | None = None,
         export_dir: Path | None = None,
+        caseload_root: Path | None = None,
     ) -> None:
         """Show `quarter` (default: the one containing `today`); `export_dir` is the folder
-        the CSV export proposes (default: the current folder)."""
+        the CSV export proposes (default: `default_export_dir`, never inside the caseload
+        at `caseload_root`; a path the user types there is written only once confirmed)."""
         super().__init__()
         self._participants: Participants = participants
         self._settings = settings
         self._today = today
         self._export_dir = export_dir
+        self._caseload_root = caseload_root
         self.report: Report | None = None
         """The report on screen; the export writes exactly this one."""
         self.set_reactive(ReportsScreen.quarter, quarter or quarter_of(today))
@@ -445,11 +468,30 @@ class ReportsScreen(Screen[None]):
         if report is None:
             return
         name = f"ipstui-report-{report.quarter}.csv"
-        default = str((self._export_dir or Path.cwd()) / name)
+        folder = self._export_dir or default_export_dir(self._caseload_root)
+        default = str(folder / name)
 
         def chosen(path: Path | None) -> None:
-            if path is not None:
+            if path is None:
+                return
+            root = self._caseload_root
+            if root is None or not inside(path.parent, root):
                 self._write_csv(report, path, overwrite=False)
+                return
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self._write_csv(report, path, overwrite=False)
+                else:
+                    self.notify("Not exported.")
+
+            question = (
+                f"{path} is inside the caseload: the CSV would sit in the team's repository "
+                "as an untracked file. Write it there anyway?"
+            )
+            self.app.push_screen(
+                ConfirmOverwriteScreen(path, question, yes="Write there (y)"), confirmed
+            )
 
         self.app.push_screen(ExportCsvScreen(report.quarter, default), chosen)
 
