@@ -42,7 +42,9 @@ def git_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
         empty.write_text("")
     env = dict(os.environ)
     for key in list(env):
-        if key.startswith("GIT_") or key == "IPSTUI_CASELOAD":
+        # PYTHONDONTWRITEBYTECODE would make every run compile ipstui from source, which
+        # an installed ipstui never does.
+        if key.startswith("GIT_") or key in ("IPSTUI_CASELOAD", "PYTHONDONTWRITEBYTECODE"):
             del env[key]
     env.update(
         {

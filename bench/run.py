@@ -35,7 +35,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 if str(BENCH_DIR.parent) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR.parent))
 
-from bench import generate  # noqa: E402
+from bench import generate, taskwarrior  # noqa: E402
 from bench.common import (  # noqa: E402
     OUT_DIR,
     PROJECT_DIR,
@@ -133,6 +133,11 @@ class Row:
 class Results:
     rows: list[Row] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    def note_once(self, note: str) -> None:
+        if note not in self.notes:
+            self.notes.append(note)
+            print(f"  note: {note}", file=sys.stderr, flush=True)
 
     def add(self, row: Row) -> Row:
         self.rows.append(row)
@@ -311,6 +316,10 @@ def bench_open_due(
     rss_warm: list[float] = []
     f_rss: list[float] = []
     due_rss: list[float] = []
+    peer: list[float] = []
+    tw = taskwarrior.data_dir(n) if ("due" in only and taskwarrior.TASK) else None
+    if tw is not None:
+        timed(taskwarrior.list_argv(tw))
     prestart = False
     cold_error = ""
     warm_error = ""
@@ -349,6 +358,8 @@ def bench_open_due(
             run = timed(ipstui(root, "due", "--json"))
             due.append(run.wall)
             due_rss.append(run.maxrss_mb)
+            if tw is not None:
+                peer.append(timed(taskwarrior.list_argv(tw)).wall)
     if "open" in only:
         note = ""
         if prestart:
@@ -381,6 +392,20 @@ def bench_open_due(
         )
     if "due" in only:
         res.add(Row("`due --json`, warm", n, due, f_due, target=1.0 if n == 20_000 else None))
+        if tw is not None:
+            res.add(
+                Row(
+                    "`due --json` vs Taskwarrior `task due.before:… list`",
+                    n,
+                    due,
+                    peer,
+                    target=1.0 if n == 2_000 else None,
+                    target_is_ratio=True,
+                    note=f"peer: {n:,} pending tasks",
+                )
+            )
+        else:
+            res.note_once(taskwarrior.SKIP_LINE)
     if "open" in only:
         res.add(
             Row(
@@ -437,6 +462,187 @@ def _floor_commit(root: Path, rel: str, make: Callable[[dict[str, Any]], dict[st
     return run.wall
 
 
+def bench_startup(res: Results, runs: int) -> None:
+    """`ipstui --help` (start-up alone) against `python -c pass`."""
+    print("[start-up] ipstui --help vs python -c pass", file=sys.stderr)
+    mine_argv = [PY, "-m", "ipstui", "--help"]
+    timed(mine_argv)
+    mine, floor = [], []
+    for _ in range(runs * 2):
+        floor.append(timed([PY, "-c", "pass"]).wall)
+        mine.append(timed(mine_argv).wall)
+    res.add(
+        Row(
+            "start-up: `ipstui --help`",
+            None,
+            mine,
+            floor,
+            target=3.0,
+            target_is_ratio=True,
+            note="floor: `python -c pass`",
+        )
+    )
+
+
+def bench_report(res: Results, root: Path, n: int, runs: int) -> None:
+    """`report --format json` against `due --json` (both warm), peak memory, cold `due`."""
+    print(f"[N={n:,}] report / cold due ({runs} runs)", file=sys.stderr)
+    report_argv = ipstui(root, "report", "--format", "json")
+    due_argv = ipstui(root, "due", "--json")
+    timed(due_argv)
+    timed(report_argv)
+    rep, due, rep_rss, due_rss, cold, f_due = [], [], [], [], [], []
+    cold_runs = min(runs, 3)
+    for i in range(runs):
+        run = timed(due_argv)
+        due.append(run.wall)
+        due_rss.append(run.maxrss_mb)
+        run = timed(report_argv)
+        rep.append(run.wall)
+        rep_rss.append(run.maxrss_mb)
+        if i < cold_runs:
+            f_due.append(timed([PY, PROBES, "floor-due", str(root), "--report", os.devnull]).wall)
+            drop_cache(root)
+            cold.append(timed(due_argv).wall)
+    big = n >= 100_000
+    res.add(
+        Row(
+            "`report --format json`, warm",
+            n,
+            rep,
+            due,
+            target=1.5 if big else None,
+            target_is_ratio=True,
+            note="floor: `due --json` in the same loop",
+        )
+    )
+    res.add(
+        Row(
+            "peak RSS, `report --format json`",
+            n,
+            rep_rss,
+            due_rss,
+            unit="MB",
+            target=300 if big else None,
+            note="floor: peak RSS of `due --json`",
+        )
+    )
+    res.add(
+        Row(
+            "`due --json`, cold (cache removed)",
+            n,
+            cold,
+            f_due,
+            target=5.0 if big else None,
+            note="floor: parse every file with tomllib",
+        )
+    )
+
+
+def _drop_commit_graph(root: Path) -> None:
+    """No commit-graph and no record that ipstui wrote one."""
+    import shutil
+
+    info = root / ".git" / "objects" / "info"
+    (info / "commit-graph").unlink(missing_ok=True)
+    shutil.rmtree(info / "commit-graphs", ignore_errors=True)
+    for name in ("ipstui-graph-full", "ipstui-graph-pending"):
+        (root / ".git" / name).unlink(missing_ok=True)
+
+
+KEEP_GRAPH = (
+    "import sys; from pathlib import Path; from ipstui.core.history import keep_commit_graph; "
+    "r = Path(sys.argv[1]); "
+    "print(keep_commit_graph(r, r / '.git', commits=int(sys.argv[2]), background=False))"
+)
+
+
+def bench_deep_history(res: Results, root: Path, n: int, k: int, runs: int) -> None:
+    """`log ID` in a deep repository: before (graph as `git gc` leaves it, no changed-path
+    filters), the one-time write ipstui does, after, and what the upkeep costs per commit."""
+    pid = HISTORY_PID
+    rel = f"participants/{pid}.toml"
+    got = int(git(root, "rev-list", "--count", "HEAD", "--", rel).strip())
+    label = f"{got} of {k:,} commits"
+    print(f"[N={n:,}, {k:,} commits] history of {pid} ({got} commits)", file=sys.stderr)
+    log_argv = ipstui(root, "log", pid)
+    floor_argv = ["git", "-C", str(root), "log", "-p", "--", rel]
+    _drop_commit_graph(root)
+    git(root, "commit-graph", "write", "--reachable")  # what `git gc` leaves
+    timed(log_argv)
+    before, after, floor = [], [], []
+    for _ in range(runs):
+        floor.append(timed(floor_argv).wall)
+        run = timed(log_argv)
+        before.append(run.wall)
+    before_rss = run.maxrss_mb
+    _drop_commit_graph(root)
+    full = timed([PY, "-c", KEEP_GRAPH, str(root), "1"])
+    if full.stdout.strip() != b"full":
+        raise RuntimeError(f"keep_commit_graph did not write: {full.stdout!r} {full.stderr!r}")
+    timed(log_argv)
+    floor_after = []
+    for _ in range(runs):
+        floor_after.append(timed(floor_argv).wall)
+        run = timed(log_argv)
+        after.append(run.wall)
+    after_rss = run.maxrss_mb
+    res.add(
+        Row(
+            f"history: `ipstui log`, no changed-path filters ({label})",
+            n,
+            before,
+            floor,
+            note=f"floor: `git log -p -- <file>`; peak RSS {before_rss:.0f} MB",
+        )
+    )
+    res.add(
+        Row(
+            f"history: `ipstui log`, graph kept by ipstui ({label})",
+            n,
+            after,
+            floor_after,
+            target=0.5,
+            note=f"floor: `git log -p -- <file>` with the same graph; peak RSS {after_rss:.0f} MB",
+        )
+    )
+    res.add(
+        Row(
+            "commit-graph: first full write with filters (once per clone)",
+            n,
+            [full.wall],
+            None,
+            note=f"{k:,} commits",
+        )
+    )
+    # The upkeep: GRAPH_BATCH plain commits, then the incremental write ipstui runs.
+    from ipstui.core.history import GRAPH_BATCH
+
+    inc = []
+    head = git(root, "rev-parse", "HEAD").strip()
+    try:
+        for r in range(runs):
+            for i in range(GRAPH_BATCH):
+                git(root, "commit", "-q", "--allow-empty", "-m", f"bench batch {r}.{i}")
+            run = timed([PY, "-c", KEEP_GRAPH, str(root), str(GRAPH_BATCH)])
+            if run.stdout.strip() != b"incremental":
+                raise RuntimeError(f"no incremental write: {run.stdout!r} {run.stderr!r}")
+            inc.append(run.wall)
+        py = [timed([PY, "-c", "import ipstui.core.history"]).wall for _ in range(runs)]
+    finally:
+        git(root, "reset", "-q", "--hard", head)
+    res.add(
+        Row(
+            f"commit-graph: incremental write after {GRAPH_BATCH} commits",
+            n,
+            inc,
+            py,
+            note=f"per commit: median / {GRAPH_BATCH}; floor: the Python start-up "
+            "around it (the hook itself runs in the saving process)",
+        )
+    )
+
+
 def bench_history(res: Results, root: Path, n: int, plan: Plan) -> None:
     pid, count = plan.history
     rel = f"participants/{pid}.toml"
@@ -461,7 +667,18 @@ def bench_history(res: Results, root: Path, n: int, plan: Plan) -> None:
     )
 
 
-def bench_cli_contact(res: Results, root: Path, n: int, plan: Plan) -> None:
+def _wait_for_graph(root: Path, limit: float = 300.0) -> None:
+    """Until ipstui's background commit-graph write (after its first save) is done, so
+    it does not run beside the timed edits (ipstui before issue 17 never starts one)."""
+    gd = root / ".git"
+    end = time.monotonic() + limit
+    while (gd / "ipstui-graph-full-started").exists() and time.monotonic() < end:
+        time.sleep(0.1)
+
+
+def bench_cli_contact(res: Results, root: Path, n: int, runs: int) -> None:
+    """One CLI edit (`ipstui contact`, the whole process) against `git commit` of the
+    same change alone, and against Taskwarrior's `task add` when installed."""
     pid = "P-00002"
     rel = f"participants/{pid}.toml"
     print(f"[N={n:,}] CLI contact on {pid}", file=sys.stderr)
@@ -474,21 +691,29 @@ def bench_cli_contact(res: Results, root: Path, n: int, plan: Plan) -> None:
 
     args = ("contact", pid, "--kind", "phone", "--on", TODAY.isoformat(), "--by", "anna")
     timed([*ipstui(root, *args), "--note", CONTACT_NOTE])  # warm-up
-    mine, floor = [], []
-    for _ in range(plan.runs):
+    _wait_for_graph(root)  # the first save started the full commit-graph write
+    tw = taskwarrior.data_dir(n) if taskwarrior.TASK else None
+    mine, floor, peer = [], [], []
+    for i in range(runs):
         floor.append(_floor_commit(root, rel, append))
         mine.append(timed([*ipstui(root, *args), "--note", CONTACT_NOTE]).wall)
+        if tw is not None:
+            peer.append(timed(taskwarrior.add_argv(tw, i)).wall)
     res.add(
         Row(
             "edit: CLI `contact` (whole process)",
             n,
             mine,
             floor,
-            target=3.0,
+            target=1.5,
             target_is_ratio=True,
             note="floor: `git commit` of the same appended contact",
         )
     )
+    if tw is not None:
+        res.add(Row("edit: CLI `contact` vs Taskwarrior `task add`", n, mine, peer))
+    else:
+        res.note_once(taskwarrior.SKIP_LINE)
 
 
 def pick_movable(root: Path) -> str:
@@ -659,7 +884,8 @@ def write_results(path: Path, res: Results, info: dict[str, Any]) -> None:
         f"- **Command**: `{info['command']}`",
         f"- **Machine**: {m['cpus']} CPUs ({m['cpu']}), {m['memory']} RAM, {m['os']}",
         f"- **Software**: Python {m['python']}, git {m['git']}, Textual {m['textual']}, "
-        f"ipstui at {m['ipstui commit']}",
+        f"ipstui at {m['ipstui commit']}"
+        + (f", {m['taskwarrior']}" if m.get("taskwarrior") else ""),
         f"- **Load average** at start / end: {info['load_start']} / {info['load_end']}"
         + (" — the machine was busy; expect noise" if info["busy"] else ""),
         f"- **Duration**: {info['duration']}",
@@ -676,15 +902,36 @@ def write_results(path: Path, res: Results, info: dict[str, Any]) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+ALL_FIGURES = ("startup", "open", "due", "report", "history", "edit", "filter")
+
+
+def parse_sizes(text: str) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
+    """ "200,2000,2000:100000" -> ((200, 2000), ((2000, 100000),))."""
+    sizes: list[int] = []
+    deep: list[tuple[int, int]] = []
+    for part in text.split(","):
+        n, _, k = part.strip().partition(":")
+        if k:
+            deep.append((int(n), int(k)))
+        elif n:
+            sizes.append(int(n))
+    return tuple(sizes), tuple(deep)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small caseloads, few runs (< 1 min)")
     ap.add_argument("--runs", type=int, help="runs per figure (default 5; quick 3)")
-    ap.add_argument("--sizes", help="comma-separated N for open/due (default 200,2000,20000)")
+    ap.add_argument(
+        "--sizes",
+        help="comma-separated sizes (default 200,2000,20000): N participants for open, due,\n"
+        "report and edits (100000 is the optional large one), or N:K for history at\n"
+        "depth: N participants with K commits (e.g. 2000:100000)",
+    )
     ap.add_argument(
         "--only",
-        default="open,due,history,edit,filter",
-        help="subset of: open,due,history,edit,filter",
+        default=",".join(ALL_FIGURES),
+        help="subset of: " + ",".join(ALL_FIGURES),
     )
     ap.add_argument(
         "--headless", action="store_true", help="open the app headless instead of in a pty"
@@ -703,7 +950,7 @@ def main(argv: list[str] | None = None) -> int:
     plan = QUICK if args.quick else FULL
     if args.runs:
         plan = Plan(**{**plan.__dict__, "runs": args.runs})
-    sizes = tuple(int(x) for x in args.sizes.split(",")) if args.sizes else plan.sizes
+    sizes, deep = parse_sizes(args.sizes) if args.sizes else (plan.sizes, ())
     only = {x.strip() for x in args.only.split(",") if x.strip()}
     t0 = time.monotonic()
     info: dict[str, Any] = {
@@ -718,23 +965,49 @@ def main(argv: list[str] | None = None) -> int:
         ),
     }
     res = Results()
+    if not taskwarrior.TASK:
+        res.note_once(taskwarrior.SKIP_LINE)
+    else:
+        info["machine"]["taskwarrior"] = taskwarrior.version() or "?"
+    if "startup" in only:
+        bench_startup(res, plan.runs)
     for n in sizes:
-        if only & {"open", "due"}:
-            k = plan.edit_commits if n == plan.edit_n else plan.commits.get(n, max(1, n // 2))
-            hist = plan.history if n == plan.edit_n else None
+        k = plan.edit_commits if n == plan.edit_n else plan.commits.get(n, min(1_000, n // 2))
+        hist = plan.history if n == plan.edit_n else None
+        if only & {"open", "due", "report"} or ("edit" in only and n == 2_000):
             root = caseload(n, k, hist)
-            cold = plan.cold_runs.get(n, min(plan.runs, 3))
-            bench_open_due(res, root, n, plan.runs, cold, args.headless, only)
-    if only & {"history", "edit", "filter"}:
+            head = head_of(root)
+            try:
+                if only & {"open", "due"}:
+                    cold = plan.cold_runs.get(n, min(plan.runs, 3))
+                    bench_open_due(res, root, n, plan.runs, cold, args.headless, only)
+                if "report" in only:
+                    bench_report(res, root, n, plan.runs)
+                if "edit" in only and n == 2_000 and n != plan.edit_n:
+                    bench_cli_contact(res, root, n, plan.runs)
+            finally:
+                restore(root, head)
+    for n, k in deep:
+        if "history" in only:
+            root = caseload(n, k, plan.history)
+            head = head_of(root)
+            try:
+                bench_deep_history(res, root, n, k, plan.runs)
+            finally:
+                restore(root, head)
+    if only & {"history", "edit", "filter"} and plan.edit_n in sizes:
         root = caseload(plan.edit_n, plan.edit_commits, plan.history)
         head = head_of(root)
         try:
             if "history" in only:
                 bench_history(res, root, plan.edit_n, plan)
             if "edit" in only:
-                bench_cli_contact(res, root, plan.edit_n, plan)
+                bench_cli_contact(res, root, plan.edit_n, plan.runs)
             if only & {"edit", "filter"}:
-                bench_app(res, root, plan.edit_n, plan, only)
+                try:
+                    bench_app(res, root, plan.edit_n, plan, only)
+                except (RuntimeError, OSError) as exc:  # keep every other figure
+                    res.notes.append(f"in-app figures failed: {str(exc)[-300:]}")
         finally:
             restore(root, head)
     load_end = os.getloadavg()

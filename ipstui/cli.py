@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from ipstui.core.service import CaseloadError, GitError, ValidationFailed
 from ipstui.core.termsafe import escape
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
@@ -299,6 +298,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Imported after parsing: `--help` and usage errors never load the core (start-up cost).
+    from ipstui.core.service import CaseloadError, GitError, ValidationFailed
+
     today: date = getattr(args, "today", None) or date.today()
     caseload = getattr(args, "caseload", None)
     try:
@@ -312,7 +314,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAIL
     except OSError as exc:  # anything the commands did not turn into their own words
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"ipstui: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(escape(f"ipstui: error: {where}{exc.strerror or exc}"), file=sys.stderr)
         return EXIT_FAIL
     except KeyboardInterrupt:
         return 130
@@ -454,8 +456,11 @@ def _due(caseload: str | None, today: date, specialist: str | None, as_json: boo
     cl = svc.load()
     items = svc.agenda(cl, today, specialist)
     if as_json:
-        # One object per line: readable, and the C encoder (indent= falls back to Python).
-        sys.stdout.write("[\n" + ",\n".join(json.dumps(d.to_json()) for d in items) + "\n]\n")
+        # One object per line: readable, and one call of the C encoder (indent= falls back
+        # to Python). '}, {"' cannot occur inside a JSON string (its quote is escaped), so
+        # it is exactly the boundary between two objects.
+        text = json.dumps([d.to_json() for d in items])[1:-1].replace('}, {"', '},\n{"')
+        sys.stdout.write("[\n" + text + "\n]\n")
         return _left_out(cl)
     from ipstui.core.vocab import SYMBOL
 
@@ -522,13 +527,15 @@ def _edit(args: argparse.Namespace, caseload: str | None, today: date) -> int:
         for item in args.assignments:
             field, eq, value = item.partition("=")
             if not eq or not field:
+                from ipstui.core.service import CaseloadError
+
                 raise CaseloadError(f"{item!r} is not FIELD=VALUE")
             pairs[field.strip()] = value
         res = svc.set_fields(None, pid, pairs, today=today)
     elif cmd == "resolve":
         res = svc.resolve(None, pid, args.field, side=args.side, value=args.value)
     else:  # pragma: no cover - argparse restricts commands
-        raise CaseloadError(f"unknown command {cmd}")
+        raise ValueError(f"unknown command {cmd}")
     print(f"committed {res.commit[:7]}: {res.subject}")
     _warn(res.warnings)
     return EXIT_OK

@@ -11,13 +11,18 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ipstui.core.model import Problem
-from ipstui.core.service import CaseloadError
-
 if TYPE_CHECKING:
+    from ipstui.core.model import Problem
     from ipstui.core.service import CaseloadService, JobAt, Register
 
 EXIT_OK, EXIT_PARTIAL = 0, 3
+
+# Copies of `fidelity.FORMATS`, `fidelity.ITEMS` and `employers.PURPOSES` (a test keeps
+# them equal): building the parser must not import the core, or `ipstui --help` pays for
+# all of it (issue 17: start-up within 3x of `python -c pass`).
+FORMATS: tuple[str, ...] = ("table", "csv", "json")
+ITEMS: tuple[str, ...] = ("S1", "V4", "V6", "V8", "V9", "V10", "V1", "V3", "V12")
+PURPOSES: tuple[str, ...] = ("job_development", "placement", "follow_along", "other")
 
 
 def add_parsers(
@@ -26,8 +31,6 @@ def add_parsers(
     date_arg: Callable[[str], date],
 ) -> None:
     """The `fidelity` and `employer` subcommands (with `new`, `contact`, `list`)."""
-    from ipstui.core.fidelity import FORMATS, ITEMS
-    from ipstui.core.service import PURPOSES
 
     s = sub.add_parser(
         "fidelity",
@@ -199,6 +202,8 @@ def _edit(args: argparse.Namespace, svc: CaseloadService, today: date) -> int:
         for item in args.assignments:
             name, eq, value = item.partition("=")
             if not eq or not name.strip():
+                from ipstui.core.service import CaseloadError
+
                 raise CaseloadError(f"{item!r} is not FIELD=VALUE")
             pairs[name.strip()] = value
         res = svc.set_employer_fields(None, args.id, pairs)

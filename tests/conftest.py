@@ -26,6 +26,9 @@ def hermetic_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("GIT_COMMITTER_NAME", "Anna Bianchi")
     monkeypatch.setenv("GIT_COMMITTER_EMAIL", "anna@example.org")
     monkeypatch.delenv("IPSTUI_CASELOAD", raising=False)
+    # No detached commit-graph writer racing a test's temporary repository
+    # (tests/test_commit_graph.py switches it back on).
+    monkeypatch.setenv("IPSTUI_COMMIT_GRAPH", "off")
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
     return home

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import ipstui.core
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -110,3 +112,51 @@ def test_the_check_can_see_textual() -> None:
     proc = python("-X", "importtime", "-c", "import ipstui.ui.app")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "textual" in _imported(proc.stderr)
+
+
+# Issue 17: start like a native tool. What each start-up path may not import at all.
+HEAVY = ("jsonschema", "textual", "filelock", "ipstui.core.fidelity", "ipstui.core.report")
+PARSER_ONLY = tuple(
+    f"ipstui.core.{m}"
+    for m in ("service", "caseload", "loader", "storage", "validate", "gitio", "employers")
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "forbidden"),
+    [
+        # --help and a usage error only build the parser: the vocabulary of
+        # ipstui.core.model for the choices, nothing that reads, validates or saves.
+        (["--help"], (*PARSER_ONLY, *HEAVY)),
+        (["due", "--bogus"], (*PARSER_ONLY, *HEAVY)),
+        (["fidelity", "--help"], (*PARSER_ONLY, *HEAVY)),
+        # due and report answered from the load cache: no schema checker, no lock, and
+        # (for due) no report or fidelity code.
+        (["due", "--json"], HEAVY),
+        (["report", "--format", "json"], ("jsonschema", "textual", "filelock")),
+        (["log", "P-0001"], HEAVY),
+    ],
+)
+def test_start_up_imports_only_what_the_command_uses(
+    tmp_path: Path, args: list[str], forbidden: tuple[str, ...]
+) -> None:
+    root = _caseload(tmp_path)
+    warm = python("-m", "ipstui", "-C", str(root), "due", "--today", "2026-11-16")
+    assert warm.returncode == 0, warm.stderr[-2000:]  # the load cache now answers
+    proc = python("-X", "importtime", "-m", "ipstui", "-C", str(root), *args)
+    assert proc.returncode in (0, 2), proc.stderr[-2000:]
+    modules = _imported(proc.stderr)
+    assert "ipstui.cli" in modules
+    bad = [
+        m for m in modules if any(m == f or m.startswith(f.rstrip(".") + ".") for f in forbidden)
+    ]
+    assert not bad, (args, bad)
+
+
+def test_the_parsers_copies_of_the_core_choices_are_equal() -> None:
+    from ipstui import cli_fidelity
+    from ipstui.core import employers, fidelity
+
+    assert cli_fidelity.FORMATS == fidelity.FORMATS
+    assert cli_fidelity.ITEMS == fidelity.ITEMS
+    assert cli_fidelity.PURPOSES == employers.PURPOSES

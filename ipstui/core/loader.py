@@ -16,7 +16,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 from ipstui.core import gitio, storage
@@ -32,12 +31,13 @@ from ipstui.core.rules import raw_deadlines, rules_signature
 from ipstui.core.validate import errors_only, participant_team_problems
 
 CACHE_NAME = "ipstui-load-cache.marshal"
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 PARALLEL_MIN = 1500
 MAX_WORKERS = 4
 
 Entry = tuple
-"""(summary | None, problems, raw deadlines with ordinal dates | None, referral source)."""
+"""(summary | None, problems, raw deadlines with ordinal dates | None, report facts | None,
+referral source | None); the ordinals become dates when `Participant.raw` is first read."""
 
 
 def _cache_tag(settings: Settings) -> str:
@@ -68,36 +68,80 @@ def _entry(raw: bytes, rel: str, settings: Settings) -> Entry:
     """Parse and validate one file's bytes into its cache entry.
 
     Never raises: whatever goes wrong with one file's content becomes a problem of that
-    file (SPEC §2: every other participant keeps working). Deadlines are computed only
-    for a file without errors, whose dates are known to be in range."""
+    file (SPEC §2: every other participant keeps working). Deadlines and report facts are
+    computed only for a file without errors, whose dates are known to be in range."""
     try:
         parsed = parse_participant(raw, rel)
         if parsed.data is None:
-            return (None, parsed.problems, None, None)
+            return (None, parsed.problems, None, None, None)
         if any(sev == "error" for _, _, _, sev in parsed.problems):
-            return (summarize(parsed.data), parsed.problems, None, None)
+            return (summarize(parsed.data), parsed.problems, None, None, None)
+        from ipstui.core.report import facts_row  # only when parsing: not on the cached path
+
         dl = tuple(
             (r, d.toordinal(), ref, what)
             for r, d, ref, what in raw_deadlines(parsed.data, settings)
         )
         src = parsed.data.get("referral_source")
-        return (summarize(parsed.data), parsed.problems, dl, src if isinstance(src, str) else None)
+        return (
+            summarize(parsed.data),
+            parsed.problems,
+            dl,
+            facts_row(parsed.data),
+            src if isinstance(src, str) else None,
+        )
     except (RecursionError, OverflowError, ValueError, TypeError, MemoryError) as exc:
-        return (None, ((1, 1, f"cannot read: {type(exc).__name__}: {exc}", "error"),), None, None)
+        problem = (1, 1, f"cannot read: {type(exc).__name__}: {exc}", "error")
+        return (None, (problem,), None, None, None)
 
 
-def _raw_from_entry(dl: tuple | None) -> tuple | None:
-    if dl is None:
+_LS_FILES = ("ls-files", "-s", "-z", "--full-name", "--", PARTICIPANTS_DIR)
+_STATUS = (
+    "status",
+    "--porcelain=v1",
+    "-z",
+    "--untracked-files=all",
+    "--no-renames",
+    "--",
+    PARTICIPANTS_DIR,
+)
+
+
+def _start_git(root: Path, args: tuple[str, ...]) -> subprocess.Popen | None:
+    """Start one read-only git query without waiting for it (None when git is missing)."""
+    try:
+        return subprocess.Popen(
+            ["git", "-C", str(root), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=gitio.env(),
+        )
+    except OSError:
         return None
-    return tuple((r, date.fromordinal(d), ref, what) for r, d, ref, what in dl)
 
 
-def _git_files(root: Path, prefix: str) -> tuple[dict[str, str | None], set[str]]:
+def _finish_git(root: Path, proc: subprocess.Popen | None, args: tuple[str, ...]) -> str:
+    """The output of a query `_start_git` started; GitError when it failed, as `gitio.git`."""
+    if proc is None:
+        return gitio.git(root, *args).stdout  # raises git's own error
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        text = err.decode("utf-8", "replace")
+        raise gitio.GitError(gitio._last_lines(text) or f"git {args[0]} failed", text)
+    return out.decode("utf-8", "replace")
+
+
+def _git_files(
+    root: Path, prefix: str, started: tuple | None = None
+) -> tuple[dict[str, str | None], set[str]]:
     """rel path -> blob id for files git knows clean (None when it must be read), and the dirty set.
 
     Paths come back relative to the repository's top; `prefix` is where the caseload sits
-    inside it (empty when the caseload is the repository itself)."""
-    ls = gitio.git(root, "ls-files", "-s", "-z", "--full-name", "--", PARTICIPANTS_DIR).stdout
+    inside it (empty when the caseload is the repository itself). `started`: the two
+    queries already running (`_start_git` of `_LS_FILES` and `_STATUS`), so that they
+    run side by side with each other and with `gitio.repo_info`."""
+    ls_proc, st_proc = started if started is not None else (None, None)
+    ls = _finish_git(root, ls_proc, _LS_FILES)
     files: dict[str, str | None] = {}
     for rec in ls.split("\0"):
         if not rec:
@@ -111,16 +155,7 @@ def _git_files(root: Path, prefix: str) -> tuple[dict[str, str | None], set[str]
             files[rel] = parts[1]
         else:
             files[rel] = None  # unmerged entry: read what is on disk
-    st = gitio.git(
-        root,
-        "status",
-        "--porcelain=v1",
-        "-z",
-        "--untracked-files=all",
-        "--no-renames",
-        "--",
-        PARTICIPANTS_DIR,
-    ).stdout
+    st = _finish_git(root, st_proc, _STATUS)
     dirty: set[str] = set()
     for rec in st.split("\0"):
         if len(rec) < 4:
@@ -246,12 +281,22 @@ def load(
     progress: Callable[[int, int], None] | None = None,
 ) -> Caseload:
     t0 = time.perf_counter()
-    settings, sdata, problems = read_settings(root)
-    repo = gitio.repo_info(root)
+    # The two file queries start before git is asked where the repository is: the three
+    # processes run side by side (outside a repository the two fail and are ignored).
+    repo: gitio.RepoInfo | None = None
+    started = (_start_git(root, _LS_FILES), _start_git(root, _STATUS))
+    try:
+        settings, sdata, problems = read_settings(root)
+        repo = gitio.repo_info(root)
+    finally:
+        if not (sys.exc_info()[0] is None and repo is not None):
+            for proc in started:
+                if proc is not None:
+                    proc.communicate()
     is_git = repo is not None
     cache_path: Path | None = None
     if repo is not None:
-        files, dirty = _git_files(root, repo.prefix)
+        files, dirty = _git_files(root, repo.prefix, started)
         cache_path = repo.git_dir / CACHE_NAME
     else:
         files, dirty = _scan_files(root), set()
@@ -300,7 +345,7 @@ def load(
         stem = rel[len(PARTICIPANTS_DIR) + 1 : -5]
         folded.setdefault(stem.casefold(), []).append(stem)
     participants: dict[str, Participant] = {}
-    for rel, (blob, (summary, probs_raw, dl, src)) in results.items():
+    for rel, (blob, (summary, probs_raw, dl, facts, src)) in results.items():
         probs = [Problem(rel, ln, col, msg, sev) for ln, col, msg, sev in probs_raw]
         if summary is not None and (
             summary[1] not in team or (sources and src is not None and src not in sources)
@@ -331,7 +376,7 @@ def load(
         if summary is None or (probs and errors_only(probs)) or not is_valid_id(stem):
             continue
         participants[stem] = Participant(
-            stem, None, rel, blob, summary=summary, root=root, raw=_raw_from_entry(dl)
+            stem, None, rel, blob, summary=summary, root=root, raw=dl, facts=facts
         )
 
     if cache_path is not None and (parsed or len(cache) != len(results)):

@@ -223,7 +223,7 @@ class Participant:
     from its file the first time `data` is asked for (opening it, a report, an edit).
     Treat it as immutable: edits build a new record and a new Participant."""
 
-    __slots__ = ("id", "rel_path", "blob", "_data", "_summary", "_root", "raw")
+    __slots__ = ("id", "rel_path", "blob", "_data", "_summary", "_root", "_raw", "facts")
 
     def __init__(
         self,
@@ -235,6 +235,7 @@ class Participant:
         summary: Summary | None = None,
         root: Path | None = None,
         raw: tuple | None = None,
+        facts: tuple | None = None,
     ) -> None:
         if data is None and (summary is None or root is None):
             raise ValueError(
@@ -247,11 +248,30 @@ class Participant:
         self._data = data
         self._summary = summary if summary is not None else summarize(data or {})
         self._root = root
-        self.raw = raw
-        """Deadlines as `rules.raw_deadlines` gives them, cached with the summary (or None)."""
+        self._raw = raw
+        self.facts = facts
+        """What reports read of the record (`report.facts_row`), cached with the summary
+        (or None: then reports read `data`)."""
 
     def __repr__(self) -> str:
         return f"Participant({self.id!r}, blob={self.blob[:7]})"
+
+    @property
+    def raw(self) -> tuple | None:
+        """Deadlines as `rules.raw_deadlines` gives them, cached with the summary (or None).
+
+        The load cache stores dates as ordinals (`marshal` has no dates); they are turned
+        into dates here, when first asked for, so a report that never looks at deadlines
+        does not pay for 100,000 participants' worth of them."""
+        raw = self._raw
+        if raw is not None and raw and type(raw[0][1]) is int:
+            fromordinal = date.fromordinal
+            raw = self._raw = tuple((r, fromordinal(d), ref, what) for r, d, ref, what in raw)
+        return raw
+
+    @raw.setter
+    def raw(self, value: tuple | None) -> None:
+        self._raw = value
 
     @property
     def data(self) -> dict[str, Any]:

@@ -168,6 +168,46 @@ def _facts(data: Mapping[str, Any]) -> _Facts:
     )
 
 
+def _ord(d: date | None) -> int | None:
+    return None if d is None else d.toordinal()
+
+
+def _day(n: int | None) -> date | None:
+    return None if n is None else date.fromordinal(n)
+
+
+def facts_row(data: Mapping[str, Any]) -> tuple:
+    """What the report reads of one participant as plain values (dates as ordinals),
+    for the load cache: (specialist, closed_now, enrolled, closed_on, referred, source,
+    first_employer_contact, ((start, end), ...)). `prepare_loaded` reads it back.
+    Changing what it holds needs `loader.CACHE_FORMAT` raised, or old caches lie."""
+    f = _facts(data)
+    return (
+        f.specialist,
+        f.closed_now,
+        _ord(f.enrolled),
+        _ord(f.closed_on),
+        _ord(f.referred),
+        f.source,
+        _ord(f.first_employer_contact),
+        tuple((s.toordinal(), _ord(e)) for s, e in f.competitive_jobs),
+    )
+
+
+def _from_row(row: tuple) -> _Facts:
+    spec, closed_now, enrolled, closed_on, referred, source, fec, jobs = row
+    return _Facts(
+        spec,
+        closed_now,
+        _day(enrolled),
+        _day(closed_on),
+        _day(referred),
+        source,
+        _day(fec),
+        tuple((date.fromordinal(s), _day(e)) for s, e in jobs),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """Participants read once for reporting: pass to `compute` and `rate_series` in place
@@ -185,6 +225,15 @@ def prepare(participants: Participants) -> Prepared:
     if isinstance(participants, Prepared):
         return participants
     return Prepared(tuple(_facts(p) for p in participants))
+
+
+def prepare_loaded(participants: Iterable[Any]) -> Prepared:
+    """`prepare` for loaded `model.Participant`s: the facts cached with each one's summary
+    (`Participant.facts`, from `facts_row`) when it has them, so a report of 100,000
+    participants never parses their files; otherwise its `data`."""
+    return Prepared(
+        tuple(_from_row(p.facts) if p.facts is not None else _facts(p.data) for p in participants)
+    )
 
 
 # ---------------------------------------------------------------- figures

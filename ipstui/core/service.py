@@ -189,7 +189,7 @@ class CaseloadService:
     def new_participant(self, snapshot: Caseload | None, **kwargs: Any) -> SaveResult:
         """`edits.new_participant`: name, specialist, referral_source, today,
         referred_on, pid (None: the next free id, picked under the lock)."""
-        return edits.new_participant(self._snap(snapshot), **kwargs)
+        return self._saved(edits.new_participant(self._snap(snapshot), **kwargs))
 
     def move(
         self,
@@ -202,20 +202,22 @@ class CaseloadService:
         from_phase: str | None = None,
     ) -> SaveResult:
         """Move to `phase`; with `from_phase`, only if the participant is still there."""
-        return edits.move(
-            self._snap(snapshot), pid, phase, today=today, reason=reason, from_phase=from_phase
+        return self._saved(
+            edits.move(
+                self._snap(snapshot), pid, phase, today=today, reason=reason, from_phase=from_phase
+            )
         )
 
     def add_contact(self, snapshot: Caseload | None, pid: str, **kwargs: Any) -> SaveResult:
         """`edits.add_contact`: kind, on, by, note; for kind employer also employer_id
         and face_to_face."""
-        return edits.add_contact(self._snap(snapshot), pid, **kwargs)
+        return self._saved(edits.add_contact(self._snap(snapshot), pid, **kwargs))
 
     def set_fields(
         self, snapshot: Caseload | None, pid: str, assignments: dict[str, str], *, today: date
     ) -> SaveResult:
         """`ipstui set`: FIELD=VALUE texts typed by the schema."""
-        return edits.set_fields(self._snap(snapshot), pid, assignments, today=today)
+        return self._saved(edits.set_fields(self._snap(snapshot), pid, assignments, today=today))
 
     def resolve(
         self,
@@ -234,38 +236,49 @@ class CaseloadService:
 
     def set_data(self, snapshot: Caseload, old: Participant, data: dict[str, Any]) -> SaveResult:
         """Save a whole edited record (the participant form)."""
-        return edits.set_data(snapshot, old, data)
+        return self._saved(edits.set_data(snapshot, old, data))
 
     def add_job(self, snapshot: Caseload | None, pid: str, **kwargs: Any) -> SaveResult:
         """`edits.add_job`: employer, start, competitive, title, hours_per_week,
         hourly_wage, employer_id, job_type."""
-        return edits.add_job(self._snap(snapshot), pid, **kwargs)
+        return self._saved(edits.add_job(self._snap(snapshot), pid, **kwargs))
 
     def end_job(self, snapshot: Caseload | None, pid: str, index: int, **kwargs: Any) -> SaveResult:
         """`edits.end_job`: end, reason."""
-        return edits.end_job(self._snap(snapshot), pid, index, **kwargs)
+        return self._saved(edits.end_job(self._snap(snapshot), pid, index, **kwargs))
 
     def add_task(self, snapshot: Caseload | None, pid: str, **kwargs: Any) -> SaveResult:
         """`edits.add_task`: due, what."""
-        return edits.add_task(self._snap(snapshot), pid, **kwargs)
+        return self._saved(edits.add_task(self._snap(snapshot), pid, **kwargs))
 
     def complete_task(
         self, snapshot: Caseload | None, pid: str, index: int, **kwargs: Any
     ) -> SaveResult:
         """`edits.complete_task`: on."""
-        return edits.complete_task(self._snap(snapshot), pid, index, **kwargs)
+        return self._saved(edits.complete_task(self._snap(snapshot), pid, index, **kwargs))
 
     def suspend(self, snapshot: Caseload | None, pid: str, **kwargs: Any) -> SaveResult:
         """`edits.suspend`: since, reason."""
-        return edits.suspend(self._snap(snapshot), pid, **kwargs)
+        return self._saved(edits.suspend(self._snap(snapshot), pid, **kwargs))
 
     def resume(self, snapshot: Caseload | None, pid: str) -> SaveResult:
         """`edits.resume`."""
-        return edits.resume(self._snap(snapshot), pid)
+        return self._saved(edits.resume(self._snap(snapshot), pid))
 
     def commit_hand_edit(self, snapshot: Caseload | None, rel: str) -> SaveResult:
         """Validate and commit a participant file changed outside ipstui (or its removal)."""
-        return _cl.commit_hand_edit(self._snap(snapshot), rel)
+        return self._saved(_cl.commit_hand_edit(self._snap(snapshot), rel))
+
+    def _saved(self, res: SaveResult) -> SaveResult:
+        """After each commit: git's commit-graph is kept fresh in batches, so history
+        stays fast at depth (`history.keep_commit_graph`; one `git commit-graph write`
+        every 32 commits, nothing otherwise)."""
+        repo = self.repo
+        if repo is not None:
+            from ipstui.core.history import keep_commit_graph
+
+            keep_commit_graph(self.root, repo.git_dir)
+        return res
 
     # ------------------------------------------------------------ employers (SPEC §11)
     # The edits run `caseload.transact` with the record kind `employers.EMPLOYER` and
@@ -430,7 +443,11 @@ class CaseloadService:
         if repo is None:
             raise SyncError(f"{self.root} is not in a git repository, so there is nothing to sync")
         with _cl.caseload_lock(repo.git_dir):
-            return sync(self.root, progress=progress)
+            result = sync(self.root, progress=progress)
+        from ipstui.core.history import GRAPH_BATCH, keep_commit_graph
+
+        keep_commit_graph(self.root, repo.git_dir, commits=GRAPH_BATCH)  # what it fetched
+        return result
 
     def ensure_merge_driver(self) -> bool:
         """Add the merge driver to the local git config when missing (a plain clone);
@@ -457,10 +474,10 @@ class CaseloadService:
 
     def report(self, snapshot: Caseload, *, quarter: str | None, today: date, fmt: str) -> str:
         """The outcome report as text (SPEC §8); ValueError for a bad quarter or format."""
-        from ipstui.core.report import render
+        from ipstui.core.report import prepare_loaded, render
 
-        data = [p.data for p in snapshot.participants.values()]
-        return render(data, snapshot.settings, quarter=quarter, today=today, fmt=fmt)
+        facts = prepare_loaded(snapshot.participants.values())  # from the load cache
+        return render(facts, snapshot.settings, quarter=quarter, today=today, fmt=fmt)
 
     def report_records(self, snapshot: Caseload) -> list[dict[str, Any]]:
         """Every participant's full record, for the Reports screen (reads the files of a
