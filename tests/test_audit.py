@@ -182,8 +182,9 @@ def test_cli_audit_prints_and_rejects_bad_dates(
 
 
 @pytest.fixture
-def gpg_home(tmp_path: Path) -> tuple[Path, str]:
-    """A throw-away gpg key in a temporary GNUPGHOME; (home, fingerprint)."""
+def gpg_home(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A throw-away gpg key in a temporary GNUPGHOME; (home, fingerprint). The gpg-agent
+    that gpg starts for it is stopped afterwards, so no daemon outlives the test."""
     if shutil.which("gpg") is None:
         pytest.skip("gpg is not installed, so signed commits cannot be made")
     home = tmp_path / "gnupg"
@@ -201,7 +202,11 @@ def gpg_home(tmp_path: Path) -> tuple[Path, str]:
         env=env, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     fpr = next(ln.split(":")[9] for ln in listing.splitlines() if ln.startswith("fpr:"))
-    return home, fpr
+    try:
+        yield home, fpr
+    finally:
+        if shutil.which("gpgconf"):
+            subprocess.run(["gpgconf", "--kill", "gpg-agent"], env=env, capture_output=True)
 
 
 def _signed_commit(root: Path, home: Path, fpr: str, message: str) -> None:
