@@ -955,7 +955,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.monotonic()
     info: dict[str, Any] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "command": shlex.join(["python", "bench/run.py", *(argv or sys.argv[1:])]),
+        "command": shlex.join([Path(sys.executable).name, "bench/run.py", *(argv or sys.argv[1:])]),
         "machine": machine(),
         "load_start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
         "open_mode": (
