@@ -1,0 +1,125 @@
+"""The language a person reads (SPEC §13): gettext catalogs for Italian, Danish and
+Swedish, English as the source.
+
+Usage, everywhere a person reads the text (app, CLI tables, headings, errors, help)::
+
+    from ipstui.core.i18n import _, N_, ngettext
+
+    print(_("Saved {id}").format(id=pid))                     # translated at call time
+    LABEL = N_("Job search")     # module level: marked for extraction only...
+    label = _(LABEL)             # ...and translated where it is shown
+    ngettext("{n} participant", "{n} participants", n).format(n=n)
+
+Stored identifiers (phases, kinds, reasons), JSON and CSV headers are never translated.
+
+Catalogs: `ipstui/locale/<lang>/LC_MESSAGES/ipstui.po` (and the compiled `.mo` beside
+it, shipped in the wheel); the template `ipstui/locale/ipstui.pot` is extracted with
+Babel (`docs/translating.md` gives the one command). The runtime needs only the
+standard library's `gettext`.
+
+The language is chosen once per process by `set_language()` (the CLI calls it from
+`--lang`, the config's `lang`, then the locale; see `choose_language`); strings are
+looked up at call time, so a test may switch language between two apps in one process.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+DOMAIN = "ipstui"
+SOURCE_LANGUAGE = "en"
+LANGUAGES: tuple[str, ...] = ("en", "it", "da", "sv")
+"""The languages with a catalog (SPEC §13), English first (the source)."""
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+"""Where the catalogs are: `ipstui/locale/<lang>/LC_MESSAGES/ipstui.mo`."""
+
+_translations: _gettext.NullTranslations = _gettext.NullTranslations()
+_current = SOURCE_LANGUAGE
+
+
+def _(message: str) -> str:
+    """`message` (English source text) in the current language; the source text itself
+    when the catalog has no translation for it."""
+    return _translations.gettext(message)
+
+
+def N_(message: str) -> str:
+    """Marks `message` for extraction without translating it (module-level constants,
+    which are translated with `_()` where they are shown)."""
+    return message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for count `n`, by the current language's plural rule
+    (the catalog's `Plural-Forms` header)."""
+    return _translations.ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """`message` translated in `context` (for one English word that two languages say
+    differently in two places)."""
+    return _translations.pgettext(context, message)
+
+
+def current_language() -> str:
+    """The two-letter code of the language in use (`"en"` until `set_language`)."""
+    return _current
+
+
+def normalise(code: str | None) -> str | None:
+    """`"da_DK.UTF-8"`, `"sv-SE"`, `"IT"` → `"da"`, `"sv"`, `"it"`; None for a value that
+    names none of `LANGUAGES` (`"C"`, `"POSIX"`, `"de_DE"`, empty)."""
+    if not code:
+        return None
+    base = code.strip().split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
+    return base if base in LANGUAGES else None
+
+
+def choose_language(
+    cli: str | None = None,
+    config: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> str:
+    """The language to use: `--lang`, then the user config's `lang`, then the locale
+    (`LANGUAGE` — a colon-separated list, first supported entry wins — then `LC_ALL`,
+    then `LANG`, as gettext reads them); English when none names a supported language.
+
+    `cli` and `config` must already be valid codes (the CLI and the config loader reject
+    others with one line); the locale variables are read leniently, as gettext does."""
+    for explicit in (cli, config):
+        found = normalise(explicit)
+        if found:
+            return found
+    env = os.environ if environ is None else environ
+    for entry in env.get("LANGUAGE", "").split(":"):
+        found = normalise(entry)
+        if found:
+            return found
+    for var in ("LC_ALL", "LANG"):
+        value = env.get(var)
+        if value:
+            return normalise(value) or SOURCE_LANGUAGE
+    return SOURCE_LANGUAGE
+
+
+def set_language(code: str) -> str:
+    """Use `code` (one of `LANGUAGES`) from now on; returns it.
+
+    Raises ValueError for a code that is not one of `LANGUAGES`. A supported language
+    whose compiled catalog is missing falls back to English (never an error at start)."""
+    global _translations, _current
+    found = normalise(code)
+    if found is None:
+        raise ValueError(f"unknown language {code!r}; choose one of {', '.join(LANGUAGES)}")
+    if found == SOURCE_LANGUAGE:
+        _translations = _gettext.NullTranslations()
+    else:
+        _translations = _gettext.translation(
+            DOMAIN, localedir=LOCALE_DIR, languages=[found], fallback=True
+        )
+    _current = found
+    return found
