@@ -579,7 +579,17 @@ class Agenda:
         self.settings, self.problems, self.rows = settings, problems, rows
 
 
-_LS_OTHERS = ("ls-files", "-o", "--exclude-standard", "-z", "--full-name", "--", PARTICIPANTS_DIR)
+_LS_LOADED = (
+    "ls-files",
+    "--cached",
+    "--others",
+    "--exclude-standard",
+    "-z",
+    "--full-name",
+    "--",
+    PARTICIPANTS_DIR,
+)
+"""The files a load reads: tracked, or untracked and not ignored (names only)."""
 RACY_NS = 2_000_000_000
 """A file changed less than this long (ns) before the agenda key is made is keyed by
 its content, not its stat: a second change within one tick of the file system's clock
@@ -587,24 +597,19 @@ would leave the stat as it was (git's "racily clean" entries)."""
 
 
 def _agenda_key(
-    root: Path, repo: gitio.RepoInfo, raw_settings: bytes, schemas: bytes, others: str
+    root: Path, repo: gitio.RepoInfo, raw_settings: bytes, schemas: bytes, loaded: str
 ) -> str:
     """What the agenda is valid for, without asking git for its status (issue 17: at
     20,000 files `git status` alone costs more than the rest of `ipstui due`): an agenda
     is a function of the files' contents, caseload.toml and which files are loaded
     (tracked, or untracked and not ignored). So the key is caseload.toml's bytes and the
     schemas, the stat (size, times, inode) of every entry of participants/ — or its
-    content, for one changed within `RACY_NS` —, the stat of git's index (what is
-    tracked) and the untracked, not ignored files (`git ls-files -o`: ignore rules)."""
+    content, for one changed within `RACY_NS` — and the names `git ls-files --cached
+    --others --exclude-standard` gives (`loaded`: the index and the ignore rules)."""
     h = hashlib.sha1(_settings_key(schemas, raw_settings).encode())
-    h.update(f"\0{repo.prefix}\0{len(others)}\0".encode())
-    h.update(others.encode("utf-8", "surrogateescape"))
+    h.update(f"\0{repo.prefix}\0{len(loaded)}\0".encode())
+    h.update(loaded.encode("utf-8", "surrogateescape"))
     now = time.time_ns()
-    try:
-        st = os.stat(repo.git_dir / "index")
-        h.update(f"\0index {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}".encode())
-    except OSError as exc:
-        h.update(f"\0index {exc.errno}".encode())
     pdir = root / PARTICIPANTS_DIR
     try:
         entries = sorted(os.scandir(pdir), key=lambda e: e.name)
@@ -650,24 +655,42 @@ def load_agenda(root: Path) -> Agenda:
     cache), which then writes the index. Outside git: a full `load`.
 
     Raises what `load` raises."""
-    rev_parse = _start_git(root, gitio.REPO_INFO_ARGS)
-    others = _start_git(root, _LS_OTHERS)
+    # HEAD too: a file deleted from the index but still in HEAD is loaded until the
+    # deletion is committed (the loader follows `git status`).
+    rev_parse = _start_git(root, (*gitio.REPO_INFO_ARGS, "--verify", "-q", "HEAD"))
+    listing = _start_git(root, _LS_LOADED)
     repo = None
+    head = ""
     try:
         raw_settings = read_settings_bytes(root)
         schemas = _schema_hash()
-        repo = _finish_repo_info(root, rev_parse)
+        if rev_parse is not None:
+            got_out, _ = rev_parse.communicate()
+            text = got_out.decode("utf-8", "replace")
+            # exit 1 (HEAD unborn) still told where the repository is
+            code = rev_parse.returncode
+            repo = gitio.parse_repo_info(0 if code in (0, 1) else code, text)
+            head = "".join(text.splitlines()[4:5])
     finally:
-        out, _ = others.communicate() if others is not None else (b"", b"")
+        out, _ = listing.communicate() if listing is not None else (b"", b"")
     key = path = None
-    if repo is not None and others is not None and others.returncode == 0:
+    if repo is not None and listing is not None and listing.returncode == 0:
         if isinstance(raw_settings, bytes):
-            key = _agenda_key(root, repo, raw_settings, schemas, out.decode("utf-8", "replace"))
+            loaded = head + "\0" + out.decode("utf-8", "replace")
+            key = _agenda_key(root, repo, raw_settings, schemas, loaded)
             path = repo.git_dir / AGENDA_NAME
             got = _read_agenda(path, key)
             if got is not None:
                 return got
     cl = load(root)
+    if key is not None and isinstance(raw_settings, bytes):
+        # Kept only when nothing changed while loading: the rows are then of that state.
+        again, head_again = gitio.git_many(
+            root, (_LS_LOADED, None), (("rev-parse", "--verify", "-q", "HEAD"), None)
+        )
+        loaded = head_again.stdout.strip() + "\0" + again.stdout
+        if again.returncode != 0 or key != _agenda_key(root, repo, raw_settings, schemas, loaded):
+            path = None
     rows = [
         (due.toordinal(), p.id, p.specialist, rule, ref, what)
         for p in cl.participants.values()
