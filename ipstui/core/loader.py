@@ -683,14 +683,9 @@ def load_agenda(root: Path) -> Agenda:
             if got is not None:
                 return got
     cl = load(root)
-    if key is not None and isinstance(raw_settings, bytes):
-        # Kept only when nothing changed while loading: the rows are then of that state.
-        again, head_again = gitio.git_many(
-            root, (_LS_LOADED, None), (("rev-parse", "--verify", "-q", "HEAD"), None)
-        )
-        loaded = head_again.stdout.strip() + "\0" + again.stdout
-        if again.returncode != 0 or key != _agenda_key(root, repo, raw_settings, schemas, loaded):
-            path = None
+    # The key was made before the load read anything: a file changed since has a newer
+    # change time (or, within the racy window, other bytes), so the index can only ever
+    # be judged stale for it, never fresh.
     rows = [
         (due.toordinal(), p.id, p.specialist, rule, ref, what)
         for p in cl.participants.values()
