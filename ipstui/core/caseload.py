@@ -22,18 +22,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-import threading
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: filelock instead
-    fcntl = None  # type: ignore[assignment]
 
 from ipstui.core import gitio, storage
 from ipstui.core.changes import commit_message
@@ -373,82 +366,25 @@ def _repo(cl: Caseload) -> gitio.RepoInfo:
     return repo
 
 
-_HELD = threading.local()
-"""Per thread: lock path -> [file descriptor, depth] of the caseload locks it holds."""
-
-
-def _acquire_flock(path: Path, timeout: float) -> int:
-    """An open descriptor of `path` holding an exclusive `flock`, waited for up to `timeout`
-    seconds. Raises TimeoutError when another holder keeps it, OSError when the file
-    cannot be opened (a folder there, a read-only git dir)."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    deadline = time.monotonic() + timeout
-    delay = 0.01
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return fd
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                os.close(fd)
-                raise TimeoutError(path) from None
-            time.sleep(delay)
-            delay = min(delay * 2, 0.05)
-        except BaseException:
-            os.close(fd)
-            raise
-
-
 @contextmanager
 def caseload_lock(git_dir: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Hold the caseload's lock (`<git dir>/ipstui.lock`): saves and syncs of one
     caseload from any number of processes and threads run one at a time; the thread
     holding it may take it again.
 
-    An exclusive `flock` on a descriptor of this thread's own (so threads exclude each
-    other as processes do, and a crashed holder's lock goes with its process). Python's
-    `fcntl` is used directly where it exists: the `filelock` package costs a command
-    line edit ~30 ms of imports (issue 17); it remains the lock where `fcntl` does not
-    exist (Windows).
+    The `filelock` package (a per-thread, re-entrant lock on the file; a crashed
+    holder's lock goes with its process). Its import costs a command-line edit about
+    10-30 ms (issue 17 measured it); it is imported only when a save takes the lock, and
+    kept over a hand-made `fcntl` lock as the project's standards ask.
 
     Raises EditRefused when another holder keeps it longer than `timeout` seconds,
     SaveFailed when the lock file cannot be made."""
-    path = git_dir / LOCK_NAME
-    if fcntl is None:  # pragma: no cover - Windows
-        with _filelock(path, timeout):
-            yield
-        return
-    held: dict[str, list[int]] = _HELD.__dict__.setdefault("locks", {})
-    key = os.path.abspath(path)
-    if key in held:  # this thread holds it: take it again
-        held[key][1] += 1
-        try:
-            yield
-        finally:
-            held[key][1] -= 1
-        return
-    try:
-        fd = _acquire_flock(path, timeout)
-    except TimeoutError:
-        raise EditRefused(
-            f"another ipstui has been saving or syncing this caseload for {timeout:.0f} s "
-            f"(lock {path}); nothing was written, try again"
-        ) from None
-    except OSError as exc:  # a read-only git dir, a folder where the lock file goes, ...
-        raise SaveFailed(could_not_write(path, exc)) from None
-    held[key] = [fd, 1]
-    try:
+    with _filelock(git_dir / LOCK_NAME, timeout):
         yield
-    finally:
-        del held[key]
-        try:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-        finally:
-            os.close(fd)
 
 
 @contextmanager
-def _filelock(path: Path, timeout: float) -> Iterator[None]:  # pragma: no cover - Windows
+def _filelock(path: Path, timeout: float) -> Iterator[None]:
     import filelock
 
     lock = filelock.FileLock(str(path), is_singleton=True, thread_local=True)
