@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ipstui.core.i18n import N_, Labels
 from ipstui.core.termsafe import UNSAFE
 
 SCHEMA_VERSION = 1
@@ -80,15 +81,15 @@ PHASES: tuple[str, ...] = (
     "follow_up",
     "closed",
 )
-PHASE_LABELS: dict[str, str] = {
-    "intake": "Intake",
-    "engagement": "Engagement",
-    "assessment": "Career profile",
-    "plan": "Plan",
-    "job_search": "Job search",
-    "follow_up": "Follow-up",
-    "closed": "Closed",
-}
+PHASE_LABELS: Labels = Labels({
+    "intake": N_("Intake"),
+    "engagement": N_("Engagement"),
+    "assessment": N_("Career profile"),
+    "plan": N_("Plan"),
+    "job_search": N_("Job search"),
+    "follow_up": N_("Follow-up"),
+    "closed": N_("Closed"),
+})
 BOARD_PHASES: tuple[str, ...] = PHASES[:-1]
 
 CONTACT_KINDS = (
@@ -358,16 +359,16 @@ RULE_NAMES: tuple[str, ...] = (
     "program_review",
     "task",
 )
-RULE_LABELS: dict[str, str] = {
-    "first_contact": "First contact",
-    "first_employer_contact": "First employer contact",
-    "benefits_before_job": "Benefits counselling before job start",
-    "job_start_support": "Follow-along after job start",
-    "stay_in_touch": "Stay in touch",
-    "career_profile_after_job": "Update career profile after job end",
-    "program_review": "Program review",
-    "task": "Task",
-}
+RULE_LABELS: Labels = Labels({
+    "first_contact": N_("First contact"),
+    "first_employer_contact": N_("First employer contact"),
+    "benefits_before_job": N_("Benefits counselling before job start"),
+    "job_start_support": N_("Follow-along after job start"),
+    "stay_in_touch": N_("Stay in touch"),
+    "career_profile_after_job": N_("Update career profile after job end"),
+    "program_review": N_("Program review"),
+    "task": N_("Task"),
+})
 DEFAULT_RULE_DAYS: dict[str, Any] = {
     "first_contact": 7,
     "first_employer_contact": 30,

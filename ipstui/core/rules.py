@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from ipstui.core.i18n import _
 from ipstui.core.model import Participant, Settings
 
 OVERDUE, DUE_SOON, UPCOMING = "overdue", "due_soon", "upcoming"
@@ -48,10 +49,10 @@ class Deadline:
         """'3d overdue', 'due today', 'due in 2d'."""
         days = (self.due - today).days
         if days < 0:
-            return f"{-days}d overdue"
+            return _("{n}d overdue").format(n=-days)
         if days == 0:
-            return "due today"
-        return f"due in {days}d"
+            return _("due today")
+        return _("due in {n}d").format(n=days)
 
 
 def state_of(due: date, today: date, due_soon_days: int) -> str:
