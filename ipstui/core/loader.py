@@ -25,6 +25,7 @@ from ipstui.core.caseload import (
     parse_participant,
     read_settings,
 )
+from ipstui.core.i18n import current_language
 from ipstui.core.model import Participant, Problem, Settings, is_valid_id, summarize
 from ipstui.core.resources import PARTICIPANT_SCHEMA
 from ipstui.core.rules import raw_deadlines, rules_signature
@@ -41,9 +42,10 @@ referral source | None); the ordinals become dates when `Participant.raw` is fir
 
 
 def _cache_tag(settings: Settings) -> str:
-    """Changes with the schema, this format and the deadline rules, invalidating old caches."""
+    """Changes with the schema, this format, the deadline rules and the language (the
+    cached problems are text a person reads), invalidating old caches."""
     h = hashlib.sha1(PARTICIPANT_SCHEMA.read_bytes())
-    h.update(f"{CACHE_FORMAT}\0{rules_signature(settings)}".encode())
+    h.update(f"{CACHE_FORMAT}\0{rules_signature(settings)}\0{current_language()}".encode())
     return h.hexdigest()
 
 

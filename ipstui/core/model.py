@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ipstui.core.i18n import N_, Labels
+from ipstui.core.i18n import N_, Labels, _
 from ipstui.core.termsafe import UNSAFE
 
 SCHEMA_VERSION = 1
@@ -32,13 +32,13 @@ def parse_date(text: str) -> date:
     Raises ValueError with a one-line message that quotes the text."""
     text = text.strip()
     if not _DATE_TEXT.fullmatch(text):
-        raise ValueError(f"{text!r} is not a date like 2026-11-20 (YYYY-MM-DD)")
+        raise ValueError(_("{text} is not a date like 2026-11-20 (YYYY-MM-DD)").format(text=repr(text)))
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{text!r} is not a date of the calendar") from None
+        raise ValueError(_("{text} is not a date of the calendar").format(text=repr(text))) from None
     if not in_date_range(day):
-        raise ValueError(f"{text!r} is outside the dates ipstui accepts ({DATE_MIN} to {DATE_MAX})")
+        raise ValueError(_("{text} is outside the dates ipstui accepts ({DATE_MIN} to {DATE_MAX})").format(text=repr(text), DATE_MIN=DATE_MIN, DATE_MAX=DATE_MAX))
     return day
 
 
@@ -199,7 +199,7 @@ def is_valid_id(value: object) -> bool:
 def participant_path(root: Path, pid: str) -> Path:
     """The file of participant `pid`; refuses ids that are not safe file names."""
     if not is_valid_id(pid):
-        raise ValueError(f"not a valid participant id: {pid!r}")
+        raise ValueError(_("not a valid participant id: {pid}").format(pid=repr(pid)))
     return root / "participants" / f"{pid}.toml"
 
 
@@ -240,7 +240,7 @@ class Participant:
     ) -> None:
         if data is None and (summary is None or root is None):
             raise ValueError(
-                "a Participant needs its data, or a summary and a root to read it from"
+                _("a Participant needs its data, or a summary and a root to read it from")
             )
         self.id = id
         self.rel_path = rel_path
@@ -287,7 +287,7 @@ class Participant:
             except (OSError, storage.StorageError):
                 # Gone or broken since the listing: show what was known; a save of it is
                 # refused by the stale-write guard, and the next reload lists the problem.
-                name, spec, phase, _, _ = self._summary
+                name, spec, phase, _unused, _unused = self._summary
                 self._data = {
                     "schema": 1,
                     "id": self.id,

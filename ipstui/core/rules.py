@@ -99,7 +99,7 @@ def raw_deadlines(
         enrolled = _date(data.get("enrolled_on"))
 
         if on["first_contact"] and referred and data.get("first_contact_on") is None:
-            if not any(d >= referred for d, _ in contacts):
+            if not any(d >= referred for d, _unused in contacts):
                 out.append(
                     ("first_contact", referred + timedelta(days=days["first_contact"]), None, "")
                 )
@@ -127,7 +127,7 @@ def raw_deadlines(
                 if not (benefits and start - window <= benefits <= start):
                     out.append(("benefits_before_job", start, i, label))
             if on["job_start_support"]:
-                last = _latest(d for d, _ in contacts if d >= start)
+                last = _latest(d for d, _unused in contacts if d >= start)
                 if last is None:
                     due = start + timedelta(days=first)
                 elif last < start + timedelta(days=FIRST_MONTH_DAYS):
@@ -143,7 +143,7 @@ def raw_deadlines(
             "plan",
             "job_search",
         ):
-            last = _latest(d for d, _ in contacts)
+            last = _latest(d for d, _unused in contacts)
             if last is not None:
                 out.append(
                     ("stay_in_touch", last + timedelta(days=days["stay_in_touch"]), None, "")

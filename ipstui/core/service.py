@@ -54,6 +54,7 @@ from ipstui.core.employers import PURPOSES, Employer, JobAt, Register, name_key
 from ipstui.core.employers import SaveResult as EmployerSaveResult
 from ipstui.core.gitio import GitError, IdentityMissing
 from ipstui.core.history import Revision, show_value
+from ipstui.core.i18n import _
 from ipstui.core.model import Participant, Problem, is_valid_id
 
 if TYPE_CHECKING:
@@ -139,7 +140,7 @@ class CaseloadService:
     def _need_repo(self, what: str) -> gitio.RepoInfo:
         repo = self.repo
         if repo is None:
-            raise CaseloadError(f"{self.root} is not a git repository, so {what}")
+            raise CaseloadError(_("{root} is not a git repository, so {what}").format(root=self.root, what=what))
         return repo
 
     # ------------------------------------------------------------ loading
@@ -408,11 +409,11 @@ class CaseloadService:
         from ipstui.core.history import ever_existed, history
 
         if not is_valid_id(pid):
-            raise CaseloadError(f"not a valid participant id: {pid!r}")
+            raise CaseloadError(_("not a valid participant id: {pid}").format(pid=repr(pid)))
         self._need_repo("there is no history to show")
         rel = f"{PARTICIPANTS_DIR}/{pid}.toml"
         if not os.path.lexists(self.root / rel) and not ever_existed(self.root, pid):
-            raise CaseloadError(f"no participant with id {pid!r}")
+            raise CaseloadError(_("no participant with id {pid}").format(pid=repr(pid)))
         return history(self.root, pid)
 
     def signatures(self, commits: Iterable[str]) -> dict[str, str]:
@@ -441,7 +442,7 @@ class CaseloadService:
 
         repo = self.repo
         if repo is None:
-            raise SyncError(f"{self.root} is not in a git repository, so there is nothing to sync")
+            raise SyncError(_("{root} is not in a git repository, so there is nothing to sync").format(root=self.root))
         with _cl.caseload_lock(repo.git_dir):
             result = sync(self.root, progress=progress)
         from ipstui.core.history import GRAPH_BATCH, keep_commit_graph
@@ -468,7 +469,7 @@ class CaseloadService:
 
         if specialist and specialist not in snapshot.settings.team:
             raise CaseloadError(
-                f"unknown specialist {specialist!r}; team: {', '.join(snapshot.settings.team)}"
+                _("unknown specialist {specialist}; team: {values}").format(specialist=repr(specialist), values=', '.join(snapshot.settings.team))
             )
         return agenda_for(snapshot.participants.values(), snapshot.settings, today, specialist)
 
