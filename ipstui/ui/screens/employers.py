@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Select, Static, TextArea
 
+from ipstui.core.i18n import N_, _
 from ipstui.core.service import (
     PURPOSES,
     CaseloadError,
@@ -27,7 +28,7 @@ from ipstui.core.service import (
     Register,
     name_key,
 )
-from ipstui.core.vocab import options
+from ipstui.ui.keys import TranslatedBindings
 from ipstui.ui.screens.forms import (
     DatedForm,
     FormField,
@@ -37,6 +38,7 @@ from ipstui.ui.screens.forms import (
     check_date,
     check_text,
     raw_value,
+    shown_options,
 )
 from ipstui.ui.screens.forms.dialogs import _date_input, _team_options
 
@@ -69,32 +71,38 @@ class EmployerContactForm(DatedForm):
         self.by = by
 
     def compose_fields(self) -> Iterable[Widget]:
-        keys = [k for k, _ in self.specialists]
-        yield FormField("on", "Date", _date_input(self.today), check_date())
+        keys = [k for k, _name in self.specialists]
+        yield FormField("on", _("Date"), _date_input(self.today), check_date())
         yield FormField(
             "by",
-            "By",
+            _("By"),
             Select(
                 _team_options(self.specialists),
                 value=self.by if self.by in keys else Select.NULL,
-                prompt="Choose",
+                prompt=_("Choose"),
             ),
-            check_choice(what="who made the contact"),
+            check_choice(what=_("who made the contact")),
         )
         yield FormField(
             "purpose",
-            "Purpose",
-            Select(options(PURPOSES, PURPOSE_LABELS), value="job_development", allow_blank=False),
-            check_choice(what="a purpose"),
+            _("Purpose"),
+            Select(
+                shown_options(PURPOSES, PURPOSE_LABELS), value="job_development", allow_blank=False
+            ),
+            check_choice(what=_("a purpose")),
         )
         yield FormField(
             "face_to_face",
-            "Face to face",
-            Checkbox("Met in person (untick for a call or an e-mail)", value=True),
+            _("Face to face"),
+            Checkbox(_("Met in person (untick for a call or an e-mail)"), value=True),
             lambda c: (raw_value(c), None),
         )
         yield FormField(
-            "note", "Note", TextArea(), check_area(), hint="never copied into the commit message"
+            "note",
+            _("Note"),
+            TextArea(),
+            check_area(),
+            hint=_("never copied into the commit message"),
         )
 
     def result(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -129,35 +137,36 @@ class NewEmployerForm(FormScreen):
 
     def compose_fields(self) -> Iterable[Widget]:
         def check_name(control: Widget) -> tuple[Any, str | None]:
-            value, error = check_text(required=True, what="a name")(control)
+            value, error = check_text(required=True, what=_("a name"))(control)
             if value and name_key(value) in self.taken:
                 return None, f"already in the register as {self.taken[name_key(value)]}"
             return value, error
 
         cur = self.current or {}
-        yield FormField("name", "Name", Input(value=self.name_value), check_name)
+        yield FormField("name", _("Name"), Input(value=self.name_value), check_name)
         yield FormField(
             "sector",
-            "Sector (optional)",
-            Input(value=str(cur.get("sector", "")), placeholder="e.g. retail"),
+            _("Sector (optional)"),
+            Input(value=str(cur.get("sector", "")), placeholder=_("e.g. retail")),
             check_text(),
         )
         yield FormField(
             "contact_person",
-            "Contact person (optional)",
+            _("Contact person (optional)"),
             Input(
-                value=str(cur.get("contact_person", "")), placeholder="a role, e.g. store manager"
+                value=str(cur.get("contact_person", "")),
+                placeholder=_("a role, e.g. store manager"),
             ),
             check_text(),
-            hint="a role, not a private person's details",
+            hint=_("a role, not a private person's details"),
         )
         if self.current is not None:
             yield FormField(
                 "notes",
-                "Notes",
+                _("Notes"),
                 TextArea(str(cur.get("notes", ""))),
                 check_area(),
-                hint="never copied into the commit message",
+                hint=_("never copied into the commit message"),
             )
 
     def result(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -167,7 +176,7 @@ class NewEmployerForm(FormScreen):
         return {k: values[k] or "" for k in keys}
 
 
-class EmployersScreen(Screen):
+class EmployersScreen(TranslatedBindings, Screen):
     """The register and the highlighted employer's log."""
 
     DEFAULT_CSS = """
@@ -177,11 +186,11 @@ class EmployersScreen(Screen):
     EmployersScreen #employer-jobs { padding: 0 1; color: $text-muted; height: auto; }
     """
     BINDINGS = [
-        Binding("c", "log_contact", "Log contact", id="employer_contact"),
-        Binding("n", "new_employer", "New employer", id="employer_new"),
-        Binding("E", "edit_employer", "Edit", id="employer_edit"),
-        Binding("tab", "switch_table", "List / log", id="employer_switch", show=False),
-        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("c", "log_contact", N_("Log contact"), id="employer_contact"),
+        Binding("n", "new_employer", N_("New employer"), id="employer_new"),
+        Binding("E", "edit_employer", N_("Edit"), id="employer_edit"),
+        Binding("tab", "switch_table", N_("List / log"), id="employer_switch", show=False),
+        Binding("escape", "app.pop_screen", N_("Back"), id="back"),
     ]
 
     def __init__(self) -> None:
@@ -193,7 +202,7 @@ class EmployersScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            "Employers — reading the register…", id="employers-title", classes="screen-title"
+            _("Employers — reading the register…"), id="employers-title", classes="screen-title"
         )
         yield DataTable(id="employers-list", cursor_type="row", zebra_stripes=True)
         yield Label("", id="employer-heading")
@@ -206,7 +215,7 @@ class EmployersScreen(Screen):
         table.add_columns("Id", "Name", "Sector", "Last contact", "Contacts", "Jobs now / all")
         log = self.query_one("#employer-log", DataTable)
         log.add_columns("Date", "By", "In person", "Purpose", "Note")
-        self.watch(self.app, "caseload", lambda _: self.reload(), init=True)
+        self.watch(self.app, "caseload", lambda _cl: self.reload(), init=True)
         table.focus()
 
     # ------------------------------------------------------------ reading
@@ -312,7 +321,7 @@ class EmployersScreen(Screen):
     def action_log_contact(self) -> None:
         eid = self.current_id()
         if self.register is None or eid is None:
-            self.notify("Choose an employer first (n adds one)", severity="warning")
+            self.notify(_("Choose an employer first (n adds one)"), severity="warning")
             return
         name = self.register.employers[eid].name
 
@@ -383,12 +392,12 @@ class EmployersScreen(Screen):
         self.app.call_from_thread(
             self.notify,
             f"Saved {result.commit[:7]}: {result.subject}",
-            title="Committed",
+            title=_("Committed"),
             timeout=4,
         )
         for line in result.warnings:
             self.app.call_from_thread(
-                self.notify, line, title="Committed, but", severity="warning", timeout=10
+                self.notify, line, title=_("Committed, but"), severity="warning", timeout=10
             )
         self.app.call_from_thread(self.reload, result.employer.id)
 

@@ -21,6 +21,7 @@ from textual.reactive import Reactive, reactive
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
+from ipstui.core.i18n import N_
 from ipstui.core.model import Settings
 from ipstui.core.report import (
     RAPID_SEARCH_DAYS,
@@ -37,6 +38,7 @@ from ipstui.core.report import (
 )
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import PROBLEM, SYMBOL
+from ipstui.ui.keys import TranslatedBindings
 from ipstui.ui.widgets.inputs import OneLineInput
 
 CHART_QUARTERS = 8
@@ -96,10 +98,10 @@ def referrals_chart(report: Report) -> Text:
     return out
 
 
-class ExportCsvScreen(ModalScreen[Path | None]):
+class ExportCsvScreen(TranslatedBindings, ModalScreen[Path | None]):
     """Asks where to write the CSV; returns the path, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export_cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="export_cancel")]
 
     def __init__(self, quarter: Quarter, default_path: str) -> None:
         super().__init__()
@@ -146,12 +148,12 @@ def inside(path: Path, root: Path) -> bool:
     return path.resolve().is_relative_to(root.resolve())
 
 
-class ConfirmOverwriteScreen(ModalScreen[bool]):
+class ConfirmOverwriteScreen(TranslatedBindings, ModalScreen[bool]):
     """Asks whether to replace an existing file; returns True to overwrite."""
 
     BINDINGS = [
-        Binding("y", "answer(True)", "Overwrite", id="overwrite_yes"),
-        Binding("n,escape", "answer(False)", "Keep the file", id="overwrite_no"),
+        Binding("y", "answer(True)", N_("Overwrite"), id="overwrite_yes"),
+        Binding("n,escape", "answer(False)", N_("Keep the file"), id="overwrite_no"),
     ]
 
     def __init__(self, path: Path, question: str = "", yes: str = "Overwrite (y)") -> None:
@@ -233,7 +235,7 @@ class ReportComputed(Message):
         return isinstance(message, ReportComputed)
 
 
-class ReportsScreen(Screen[None]):
+class ReportsScreen(TranslatedBindings, Screen[None]):
     """Outcome figures of one quarter; `[`/`]` change the quarter, `e` exports CSV.
 
     The figures are computed by a thread worker (at 20,000 participants that reads every
@@ -246,25 +248,25 @@ class ReportsScreen(Screen[None]):
         Binding(
             "left_square_bracket,left",
             "previous_quarter",
-            "Prev quarter",
+            N_("Prev quarter"),
             id="reports_previous_quarter",
             priority=True,
         ),
         Binding(
             "right_square_bracket,right",
             "next_quarter",
-            "Next quarter",
+            N_("Next quarter"),
             id="reports_next_quarter",
             priority=True,
         ),
         Binding(
             "e",
             "export",
-            "Export CSV",
+            N_("Export CSV"),
             id="reports_export",
-            tooltip="Write this quarter's report as CSV",
+            tooltip=N_("Write this quarter's report as CSV"),
         ),
-        Binding("escape", "back", "Back", id="back", tooltip="Back to the board"),
+        Binding("escape", "back", N_("Back"), id="back", tooltip=N_("Back to the board")),
     ]
 
     quarter: reactive[Quarter] = reactive(Quarter(2000, 1), init=False)
