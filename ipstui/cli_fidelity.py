@@ -38,9 +38,11 @@ def add_parsers(
         "fidelity",
         parents=[common],
         help=_("fidelity self-review: the IPS-25 items the records can show"),
-        description=_("The IPS fidelity self-review: the items of the IPS-25 scale that the "
-        "records can show, scored as of the quarter's report date; a self-check for the "
-        "team, not a fidelity review."),
+        description=_(
+            "The IPS fidelity self-review: the items of the IPS-25 scale that the "
+            "records can show, scored as of the quarter's report date; a self-check for the "
+            "team, not a fidelity review."
+        ),
     )
     s.add_argument("--quarter", metavar="YYYYQN", help=_("default: the quarter containing today"))
     s.add_argument(
@@ -58,8 +60,10 @@ def add_parsers(
         "employer",
         parents=[common],
         help=_("the employer register and job-development log"),
-        description=_("The employer register (employers/<ID>.toml) and its job-development "
-        "log: new, contact, set, list."),
+        description=_(
+            "The employer register (employers/<ID>.toml) and its job-development "
+            "log: new, contact, set, list."
+        ),
     )
     esub = e.add_subparsers(
         dest="employer_command", metavar="ACTION", required=True, parser_class=type(common)
@@ -196,7 +200,10 @@ def _edit(args: argparse.Namespace, svc: CaseloadService, today: date) -> int:
             eid=args.eid,
         )
         print(res.employer.id)
-        print(_("committed {commit}: {subject}").format(commit=res.commit[:7], subject=res.subject), file=sys.stderr)
+        print(
+            _("committed {commit}: {subject}").format(commit=res.commit[:7], subject=res.subject),
+            file=sys.stderr,
+        )
         _warn(res.warnings)
         return EXIT_OK
     if args.employer_command == "set":

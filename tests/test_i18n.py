@@ -29,35 +29,70 @@ def catalog(lang: str):
 
 CHOICES = [
     # (flag, config, environment, expected, why)
-    ("sv", "it", {"LANGUAGE": "da", "LC_ALL": "da_DK.UTF-8", "LANG": "da_DK.UTF-8"}, "sv",
-     "the flag wins over everything"),
-    (None, "it", {"LANGUAGE": "da", "LC_ALL": "sv_SE.UTF-8", "LANG": "sv_SE.UTF-8"}, "it",
-     "the config wins over the locale"),
-    (None, None, {"LANGUAGE": "da", "LC_ALL": "sv_SE.UTF-8", "LANG": "it_IT.UTF-8"}, "da",
-     "LANGUAGE first among the locale variables"),
-    (None, None, {"LANGUAGE": "de:sv:it", "LANG": "da_DK.UTF-8"}, "sv",
-     "LANGUAGE is a list: its first supported entry"),
+    (
+        "sv",
+        "it",
+        {"LANGUAGE": "da", "LC_ALL": "da_DK.UTF-8", "LANG": "da_DK.UTF-8"},
+        "sv",
+        "the flag wins over everything",
+    ),
+    (
+        None,
+        "it",
+        {"LANGUAGE": "da", "LC_ALL": "sv_SE.UTF-8", "LANG": "sv_SE.UTF-8"},
+        "it",
+        "the config wins over the locale",
+    ),
+    (
+        None,
+        None,
+        {"LANGUAGE": "da", "LC_ALL": "sv_SE.UTF-8", "LANG": "it_IT.UTF-8"},
+        "da",
+        "LANGUAGE first among the locale variables",
+    ),
+    (
+        None,
+        None,
+        {"LANGUAGE": "de:sv:it", "LANG": "da_DK.UTF-8"},
+        "sv",
+        "LANGUAGE is a list: its first supported entry",
+    ),
     (None, None, {"LC_ALL": "sv_SE.UTF-8", "LANG": "it_IT.UTF-8"}, "sv", "LC_ALL before LANG"),
     (None, None, {"LANG": "da_DK.UTF-8"}, "da", "LANG with territory and codeset"),
     (None, None, {"LANG": "sv-SE"}, "sv", "a BCP 47 tag"),
     (None, None, {"LANG": "C"}, "en", "the C locale is English"),
     (None, None, {"LANG": "de_DE.UTF-8"}, "en", "an unsupported language falls to English"),
-    (None, None, {"LC_ALL": "C.UTF-8", "LANG": "da_DK.UTF-8"}, "en",
-     "a set LC_ALL decides, as in gettext, even when it names no catalog"),
+    (
+        None,
+        None,
+        {"LC_ALL": "C.UTF-8", "LANG": "da_DK.UTF-8"},
+        "en",
+        "a set LC_ALL decides, as in gettext, even when it names no catalog",
+    ),
     (None, None, {}, "en", "nothing set: English"),
 ]
 
 
-@pytest.mark.parametrize(("flag", "config", "env", "expected", "why"), CHOICES,
-                         ids=[c[-1] for c in CHOICES])
+@pytest.mark.parametrize(
+    ("flag", "config", "env", "expected", "why"), CHOICES, ids=[c[-1] for c in CHOICES]
+)
 def test_language_choice_order(flag, config, env, expected, why) -> None:
     assert choose_language(flag, config, env) == expected, why
 
 
 @pytest.mark.parametrize(
     ("code", "expected"),
-    [("da_DK.UTF-8", "da"), ("sv-SE", "sv"), ("IT", "it"), ("it_IT@euro", "it"),
-     ("C", None), ("POSIX", None), ("de_DE", None), ("", None), (None, None)],
+    [
+        ("da_DK.UTF-8", "da"),
+        ("sv-SE", "sv"),
+        ("IT", "it"),
+        ("it_IT@euro", "it"),
+        ("C", None),
+        ("POSIX", None),
+        ("de_DE", None),
+        ("", None),
+        (None, None),
+    ],
 )
 def test_normalise(code, expected) -> None:
     assert normalise(code) == expected
@@ -72,14 +107,20 @@ def test_set_language_refuses_an_unknown_code() -> None:
     ("text", "lang", "problem"),
     [
         ('lang = "da"\n', "da", None),
-        ("[keys]\nagenda = \"A\"\n", None, None),
+        ('[keys]\nagenda = "A"\n', None, None),
         ('lang = "de"\n', None, "lang: 'de' is not one of en, it, da, sv"),
         ("lang = 3\n", None, "lang: 3 is not one of"),
         ('lang = "da_DK"\n', None, "lang: 'da_DK' is not one of"),
         ("lang = \n", None, "not a TOML file"),
     ],
-    ids=["valid", "absent", "unknown language", "not a string", "a locale, not a code",
-         "broken TOML"],
+    ids=[
+        "valid",
+        "absent",
+        "unknown language",
+        "not a string",
+        "a locale, not a code",
+        "broken TOML",
+    ],
 )
 def test_config_lang(tmp_path: Path, text: str, lang, problem) -> None:
     path = tmp_path / "config.toml"
@@ -119,7 +160,8 @@ def test_the_template_is_in_step_with_the_catalogs() -> None:
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_every_message_has_a_translation(lang: str) -> None:
     missing = [
-        m.id for m in catalog(lang)
+        m.id
+        for m in catalog(lang)
         if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))
     ]
     assert not missing, f"{len(missing)} untranslated in {lang}, e.g. {missing[:3]}"
@@ -210,8 +252,30 @@ def test_lang_after_the_command_and_json_unchanged(
     assert capsys.readouterr().out == english  # machine output never changes
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["report", "--format", "csv"],
+        ["report", "--format", "json"],
+        ["fidelity", "--format", "csv"],
+    ],
+    ids=["report csv", "report json", "fidelity csv"],
+)
+def test_machine_output_is_the_same_in_every_language(
+    sample: Path, capsys: pytest.CaptureFixture, argv: list[str]
+) -> None:
+    base = ["-C", str(sample), "--today", "2026-11-16", *argv]
+    main(base)
+    english = capsys.readouterr().out
+    for lang in TRANSLATED:
+        main([*base, "--lang", lang])
+        assert capsys.readouterr().out == english, lang
+
+
 def test_config_lang_and_a_bad_value(
-    sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    sample: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture,
 ) -> None:
     config = tmp_path / "config.toml"

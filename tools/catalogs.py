@@ -31,18 +31,25 @@ KEYWORDS = ("_", "N_", "ngettext:1,2", "pgettext:1c,2")
 def pybabel(*args: str) -> None:
     """Run `pybabel ARGS` from the repository root with this interpreter; raises
     CalledProcessError when it fails."""
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], cwd=ROOT,
-                   check=True)
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], cwd=ROOT, check=True)
 
 
 def extract() -> None:
     """Write the template from the sources (no line numbers: a moved line is no change)."""
     keywords = [arg for k in KEYWORDS for arg in ("-k", k)]
     pybabel(
-        "extract", "-F", "babel.cfg", "--no-default-keywords", *keywords,
-        "--no-location", "--sort-output", "--project=ipstui",
+        "extract",
+        "-F",
+        "babel.cfg",
+        "--no-default-keywords",
+        *keywords,
+        "--no-location",
+        "--sort-output",
+        "--project=ipstui",
         "--copyright-holder=ipstui contributors",
-        "-o", str(POT.relative_to(ROOT)), "ipstui",
+        "-o",
+        str(POT.relative_to(ROOT)),
+        "ipstui",
     )
 
 
@@ -51,8 +58,19 @@ def update() -> None:
     for lang in TRANSLATED:
         po = LOCALE / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
         if po.exists():
-            pybabel("update", "-D", DOMAIN, "-i", str(POT), "-d", str(LOCALE), "-l", lang,
-                    "--no-fuzzy-matching", "--ignore-obsolete")
+            pybabel(
+                "update",
+                "-D",
+                DOMAIN,
+                "-i",
+                str(POT),
+                "-d",
+                str(LOCALE),
+                "-l",
+                lang,
+                "--no-fuzzy-matching",
+                "--ignore-obsolete",
+            )
         else:
             pybabel("init", "-D", DOMAIN, "-i", str(POT), "-d", str(LOCALE), "-l", lang)
 

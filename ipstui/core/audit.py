@@ -558,7 +558,11 @@ def render(changes: list[Change], fmt: str) -> str:
     """`table` (one line per change), `csv` (header row, one row per change) or `json`
     (a list of objects with the keys of `Change`)."""
     if fmt not in FORMATS:
-        raise AuditError(_("unknown format {fmt}; use one of {values}").format(fmt=repr(fmt), values=', '.join(FORMATS)))
+        raise AuditError(
+            _("unknown format {fmt}; use one of {values}").format(
+                fmt=repr(fmt), values=", ".join(FORMATS)
+            )
+        )
     if fmt == "json":
         # One object per line: readable, and json's C encoder (indent= is pure Python).
         if not changes:
@@ -820,7 +824,13 @@ def run_cli(root: Path, args: Any) -> int:
         for b in result.breaches:
             print(str(b))
         print(
-            _("{checked} commit(s) touching records checked: {n} breach(es) in {n2} commit(s)").format(checked=result.checked, n=len(result.breaches), n2=len({b.commit for b in result.breaches})),
+            _(
+                "{checked} commit(s) touching records checked: {n} breach(es) in {commits} commit(s)"
+            ).format(
+                checked=result.checked,
+                n=len(result.breaches),
+                commits=len({b.commit for b in result.breaches}),
+            ),
             file=sys.stderr,
         )
         return 1 if result.breaches else 0
@@ -846,7 +856,9 @@ def _day(text: str, what: str) -> date:
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:
-        raise AuditError(_("{what}: {text} is not a date like 2026-11-20").format(what=what, text=repr(text))) from None
+        raise AuditError(
+            _("{what}: {text} is not a date like 2026-11-20").format(what=what, text=repr(text))
+        ) from None
 
 
 def signatures(root: Path, commits: Iterable[str]) -> dict[str, str]:

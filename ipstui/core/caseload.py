@@ -262,13 +262,19 @@ def _read(path: Path, rel: str, noun: str = "participant") -> bytes | None:
     except FileNotFoundError:
         return None
     except IsADirectoryError:
-        raise EditRefused(_("{rel} is a folder, not {a} file; nothing was written").format(rel=rel, a=_a(noun))) from None
+        raise EditRefused(
+            _("{rel} is a folder, not {a} file; nothing was written").format(rel=rel, a=_a(noun))
+        ) from None
     except NotADirectoryError:
         raise EditRefused(
-            _("{parent} is not a folder, so {rel} cannot be {a} file").format(parent=Path(rel).parent, rel=rel, a=_a(noun))
+            _("{parent} is not a folder, so {rel} cannot be {a} file").format(
+                parent=Path(rel).parent, rel=rel, a=_a(noun)
+            )
         ) from None
     except OSError as exc:
-        raise EditRefused(_("{rel}: cannot read: {value}").format(rel=rel, value=exc.strerror or exc)) from None
+        raise EditRefused(
+            _("{rel}: cannot read: {value}").format(rel=rel, value=exc.strerror or exc)
+        ) from None
 
 
 def read_participant(cl: Caseload, pid: str) -> Participant | None:
@@ -327,12 +333,16 @@ class SaveResult:
 def _repo(cl: Caseload) -> gitio.RepoInfo:
     if not cl.is_git:
         raise CaseloadError(
-            _("{root} is not a git repository; edits need git (run `git init` there)").format(root=cl.root)
+            _("{root} is not a git repository; edits need git (run `git init` there)").format(
+                root=cl.root
+            )
         )
     repo = cl.repo or gitio.repo_info(cl.root)
     if repo is None:
         raise CaseloadError(
-            _("{root} is not a git repository; edits need git (run `git init` there)").format(root=cl.root)
+            _("{root} is not a git repository; edits need git (run `git init` there)").format(
+                root=cl.root
+            )
         )
     return repo
 
@@ -355,7 +365,9 @@ def caseload_lock(git_dir: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None
         lock.acquire(timeout=timeout)
     except filelock.Timeout:
         raise EditRefused(
-            _("another ipstui has been saving or syncing this caseload for {timeout} s (lock {path}); nothing was written, try again").format(timeout=format(timeout, ".0f"), path=path)
+            _(
+                "another ipstui has been saving or syncing this caseload for {timeout} s (lock {path}); nothing was written, try again"
+            ).format(timeout=format(timeout, ".0f"), path=path)
         ) from None
     except OSError as exc:  # a read-only git dir, a folder where the lock file goes, ...
         raise SaveFailed(could_not_write(path, exc)) from None
@@ -371,12 +383,16 @@ def check_repo_state(root: Path, repo: gitio.RepoInfo) -> None:
     what = gitio.in_progress(repo.git_dir)
     if what is not None:
         raise EditRefused(
-            _("{what} is in progress in this repository; finish or abort it first (see `git status`), nothing was written").format(what=what)
+            _(
+                "{what} is in progress in this repository; finish or abort it first (see `git status`), nothing was written"
+            ).format(what=what)
         )
     proc = gitio.git(root, "symbolic-ref", "-q", "HEAD", check=False)
     if proc.returncode != 0:
         raise EditRefused(
-            _("HEAD is detached (not on a branch), so a commit would be lost on the next switch; `git switch` to your branch first, nothing was written")
+            _(
+                "HEAD is detached (not on a branch), so a commit would be lost on the next switch; `git switch` to your branch first, nothing was written"
+            )
         )
 
 
@@ -388,10 +404,14 @@ def check_inside(root: Path, rel: str) -> None:
         if real.startswith(real_root + os.sep):
             inside = os.path.relpath(real, real_root).replace(os.sep, "/")
             raise EditRefused(
-                _("{rel} is a symbolic link (to {inside}, inside the caseload); ipstui never writes through links, nothing was written").format(rel=rel, inside=inside)
+                _(
+                    "{rel} is a symbolic link (to {inside}, inside the caseload); ipstui never writes through links, nothing was written"
+                ).format(rel=rel, inside=inside)
             )
         raise EditRefused(
-            _("{rel} resolves outside the caseload ({real}) through a symbolic link; ipstui never writes through links, nothing was written").format(rel=rel, real=real)
+            _(
+                "{rel} resolves outside the caseload ({real}) through a symbolic link; ipstui never writes through links, nothing was written"
+            ).format(rel=rel, real=real)
         )
 
 
@@ -591,7 +611,11 @@ def transact(
         cur: Any = None
         if create:
             if current is not None:
-                raise CaseloadError(_("{noun} {pid} already exists ({rel}); choose another id").format(noun=noun, pid=pid, rel=rel))
+                raise CaseloadError(
+                    _("{noun} {pid} already exists ({rel}); choose another id").format(
+                        noun=noun, pid=pid, rel=rel
+                    )
+                )
             if head_blob is not None:
                 # Deleted by hand but not committed: a new record must not continue the
                 # old one's file and history.
@@ -599,7 +623,9 @@ def transact(
             twin = _case_twin(cl.root, pid, head, kind.folder)
             if twin is not None:
                 raise EditRefused(
-                    _("{noun} {twin} already exists and ids must differ in more than case ({pid} and {twin} are one file on macOS and Windows); nothing was written").format(noun=noun, twin=twin, pid=pid)
+                    _(
+                        "{noun} {twin} already exists and ids must differ in more than case ({pid} and {twin} are one file on macOS and Windows); nothing was written"
+                    ).format(noun=noun, twin=twin, pid=pid)
                 )
         else:
             if current is None:
@@ -612,7 +638,9 @@ def transact(
             if cur is None:
                 first = errors_only(problems)[0]
                 raise CaseloadError(
-                    _("{first} — fix the file first; it is not rewritten while invalid").format(first=first)
+                    _("{first} — fix the file first; it is not rewritten while invalid").format(
+                        first=first
+                    )
                 )
             if not view.matches(head_blob, current):
                 raise UncommittedFile(rel)
@@ -712,9 +740,13 @@ def _write_and_commit(
         why = gitio.ignored_changes(root, rel)
         if why is not None:
             exc = gitio.GitError(
-                _("{exc} ({rel} is marked {why}, so git ignores its changes; `git update-index --no-{why} {rel}` undoes that)").format(exc=exc, rel=rel, why=why)
+                _(
+                    "{exc} ({rel} is marked {why}, so git ignores its changes; `git update-index --no-{why} {rel}` undoes that)"
+                ).format(exc=exc, rel=rel, why=why)
             )
-        raise SaveFailed(_("git refused the commit, nothing was saved: {exc}").format(exc=exc)) from None
+        raise SaveFailed(
+            _("git refused the commit, nothing was saved: {exc}").format(exc=exc)
+        ) from None
     except BaseException:
         # Interrupted (ctrl+c, or SIGINT to ipstui alone): git was stopped and waited for
         # (gitio._stop), so no lock is left. Keep a commit that landed whole, else put
@@ -728,7 +760,9 @@ def _write_and_commit(
         new_head, _unused = _head_and_blob(root, repo.prefix + rel)
         _undo(root, rel, head, new_head, written=raw, previous=previous)
         raise SaveFailed(
-            _("the commit does not hold what was saved to {rel} (a hook or another program changed the file or the branch meanwhile); the commit was taken back, nothing was saved").format(rel=rel)
+            _(
+                "the commit does not hold what was saved to {rel} (a hook or another program changed the file or the branch meanwhile); the commit was taken back, nothing was saved"
+            ).format(rel=rel)
         )
     return info
 
@@ -811,7 +845,9 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
         head, head_blob = _head_and_blob(cl.root, repo.prefix + rel)
         if raw is None:
             if head_blob is None:
-                raise CaseloadError(_("{rel} is neither on disk nor committed; nothing to commit").format(rel=rel))
+                raise CaseloadError(
+                    _("{rel} is neither on disk nor committed; nothing to commit").format(rel=rel)
+                )
             message = (
                 f"{stem}: remove participant file\n\nParticipant: {stem}\nChanged: file removed\n"
             )
@@ -842,10 +878,14 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
             raise EditRefused(_("{exc}; nothing was committed").format(exc=exc)) from None
         except gitio.GitError as exc:
             gitio.git(cl.root, "reset", "-q", "--", rel, check=False)
-            raise SaveFailed(_("git refused the commit, nothing was committed: {exc}").format(exc=exc)) from None
+            raise SaveFailed(
+                _("git refused the commit, nothing was committed: {exc}").format(exc=exc)
+            ) from None
         info = _verified(cl.root, repo, rel, head, view, raw)
         if info is None:
             new_head, _unused = _head_and_blob(cl.root, repo.prefix + rel)
             _undo(cl.root, rel, head, new_head)
-            raise SaveFailed(_("the commit does not hold {rel} as it was checked; taken back").format(rel=rel))
+            raise SaveFailed(
+                _("the commit does not hold {rel} as it was checked; taken back").format(rel=rel)
+            )
         return SaveResult(info.commit, p, info.message, _warnings(info, repo, rel, message))

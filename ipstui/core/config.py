@@ -63,7 +63,8 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], list[str]]:
 
 def load_lang(path: Path | None = None) -> tuple[str | None, str | None]:
     """(the config's `lang` — one of `i18n.LANGUAGES` — or None, a one-line problem or
-    None). A missing file or no `lang` key is no problem; an unreadable file, a file
+    None). A missing file, one in a folder this user cannot enter, or no `lang` key is
+    no problem; an unreadable file, a file
     that is not TOML or a value outside `LANGUAGES` is one line, in English (the
     language is not known yet), and the language then comes from the locale.
 
@@ -76,6 +77,10 @@ def load_lang(path: Path | None = None) -> tuple[str | None, str | None]:
     except FileNotFoundError:
         return None, None
     except OSError as exc:
+        if not os.access(path.parent, os.X_OK):
+            # A folder this user cannot enter (another user's home, a command run as
+            # `nobody`): there is no config of theirs to speak of, as for a missing file.
+            return None, None
         return None, f"{path}: cannot read: {exc.strerror}"
     try:
         data = tomllib.loads(raw.decode("utf-8"))

@@ -60,7 +60,8 @@ class DemoInfo:
     def title(self) -> str:
         """One line for the app's title bar."""
         return _("DEMO {path} · commits as {who}").format(
-            path=self.root, who=f"{self.identity.name} <{self.identity.email}>")
+            path=self.root, who=f"{self.identity.name} <{self.identity.email}>"
+        )
 
 
 def describe(root: Path) -> DemoInfo:
@@ -96,7 +97,9 @@ def make_demo(target: Path | None, *, today: date, sample: Path = SAMPLE_DIR) ->
                 files[f"{folder}/{src.name}"] = dumps(shifted)
     except OverflowError:
         raise CaseloadError(
-            _("--today {isoformat} would move the sample's dates outside 1900-01-01 to 2199-12-31; choose a nearer date").format(isoformat=today.isoformat())
+            _(
+                "--today {date} would move the sample's dates outside 1900-01-01 to 2199-12-31; choose a nearer date"
+            ).format(date=today.isoformat())
         ) from None
     if target is None:
         root = Path(tempfile.mkdtemp(prefix="ipstui-demo-"))
@@ -104,9 +107,15 @@ def make_demo(target: Path | None, *, today: date, sample: Path = SAMPLE_DIR) ->
     else:
         root = target.expanduser().resolve()
         if root.exists() and not root.is_dir():
-            raise CaseloadError(_("{root} is not a folder; name a new folder for the demo").format(root=root))
+            raise CaseloadError(
+                _("{root} is not a folder; name a new folder for the demo").format(root=root)
+            )
         if root.exists() and any(root.iterdir()):
-            raise CaseloadError(_("{root} exists and is not empty; name a new folder for the demo").format(root=root))
+            raise CaseloadError(
+                _("{root} exists and is not empty; name a new folder for the demo").format(
+                    root=root
+                )
+            )
         made = not root.exists()
         root.mkdir(parents=True, exist_ok=True)
     try:

@@ -46,14 +46,20 @@ def _copy(p: Participant) -> dict[str, Any]:
 
 def _enum(value: str, allowed: tuple[str, ...], what: str) -> str:
     if value not in allowed:
-        raise CaseloadError(_("unknown {what} {value}; use one of: {values}").format(what=what, value=repr(value), values=', '.join(allowed)))
+        raise CaseloadError(
+            _("unknown {what} {value}; use one of: {values}").format(
+                what=what, value=repr(value), values=", ".join(allowed)
+            )
+        )
     return value
 
 
 def _specialist(cl: Caseload, key: str) -> str:
     if key not in cl.settings.team:
         known = ", ".join(cl.settings.team) or "none configured in caseload.toml"
-        raise CaseloadError(_("unknown specialist {key}; team: {known}").format(key=repr(key), known=known))
+        raise CaseloadError(
+            _("unknown specialist {key}; team: {known}").format(key=repr(key), known=known)
+        )
     return key
 
 
@@ -71,7 +77,9 @@ def new_participant(
     save lock, so two at once get two ids)."""
     if pid is not None and not is_valid_id(pid):
         raise CaseloadError(
-            _("not a valid participant id: {pid} (letters, digits, _ and -, up to 64)").format(pid=repr(pid))
+            _("not a valid participant id: {pid} (letters, digits, _ and -, up to 64)").format(
+                pid=repr(pid)
+            )
         )
     if pid is not None and pid in cl.participants:
         raise CaseloadError(_("participant {pid} already exists").format(pid=pid))
@@ -126,14 +134,22 @@ def move(
     _enum(phase, PHASES, "phase")
     if phase == "closed":
         if not reason:
-            raise CaseloadError(_("closing needs a reason: one of {values}").format(values=', '.join(CLOSURE_REASONS)))
+            raise CaseloadError(
+                _("closing needs a reason: one of {values}").format(
+                    values=", ".join(CLOSURE_REASONS)
+                )
+            )
         _enum(reason, CLOSURE_REASONS, "closure reason")
     elif reason:
         raise CaseloadError(_("--reason is only for moving to closed"))
 
     def change(p: Participant, data: dict[str, Any]) -> None:
         if from_phase is not None and p.phase != from_phase:
-            raise CaseloadError(_("{pid} is now in {phase} (changed meanwhile); nothing moved").format(pid=pid, phase=p.phase))
+            raise CaseloadError(
+                _("{pid} is now in {phase} (changed meanwhile); nothing moved").format(
+                    pid=pid, phase=p.phase
+                )
+            )
         if phase == p.phase:
             raise CaseloadError(_("{pid} is already in {phase}").format(pid=pid, phase=phase))
         data["phase"] = phase
@@ -166,12 +182,16 @@ def add_contact(
     marks a call or an e-mail (written only then: the default is true, SPEC §2)."""
     contact: dict[str, Any] = {"on": on, "kind": _enum(kind, CONTACT_KINDS, "contact kind")}
     if kind != "employer" and (employer_id or not face_to_face):
-        raise CaseloadError(_("an employer and face to face are only for contacts of kind employer"))
+        raise CaseloadError(
+            _("an employer and face to face are only for contacts of kind employer")
+        )
     if by:
         contact["by"] = _specialist(cl, by)
     if employer_id:
         if not is_valid_id(employer_id):
-            raise CaseloadError(_("not a valid employer id: {employer_id}").format(employer_id=repr(employer_id)))
+            raise CaseloadError(
+                _("not a valid employer id: {employer_id}").format(employer_id=repr(employer_id))
+            )
         contact["employer_id"] = employer_id
     if not face_to_face:
         contact["face_to_face"] = False
@@ -210,7 +230,9 @@ def coerce(field: str, text: str) -> Any:
             try:
                 value = json.loads(text)
             except json.JSONDecodeError:
-                raise CaseloadError(_("{field}: not a list like [\"a\", \"b\"]").format(field=field)) from None
+                raise CaseloadError(
+                    _('{field}: not a list like ["a", "b"]').format(field=field)
+                ) from None
             if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
                 raise CaseloadError(_("{field}: a list of texts is expected").format(field=field))
             return value
@@ -228,11 +250,15 @@ def set_fields(cl: Caseload, pid: str, assignments: dict[str, str], *, today: da
             raise CaseloadError(_("use `ipstui move ID PHASE` to change the phase"))
         if field not in SETTABLE_FIELDS:
             raise CaseloadError(
-                _("cannot set {field}; settable fields: {values}").format(field=repr(field), values=', '.join(SETTABLE_FIELDS))
+                _("cannot set {field}; settable fields: {values}").format(
+                    field=repr(field), values=", ".join(SETTABLE_FIELDS)
+                )
             )
         if text == "" and field not in ("notes",):
             if field in ("name", "specialist", "phase_since"):
-                raise CaseloadError(_("{field} is required and cannot be removed").format(field=field))
+                raise CaseloadError(
+                    _("{field} is required and cannot be removed").format(field=field)
+                )
             values[field] = None
             continue
         value = coerce(field, text)
@@ -302,12 +328,18 @@ def end_job(cl: Caseload, pid: str, index: int, *, end: date, reason: str) -> Sa
     def change(_p: Participant, data: dict[str, Any]) -> None:
         jobs = data.get("jobs") or []
         if not 0 <= index < len(jobs):
-            raise CaseloadError(_("{pid} has no job number {value}").format(pid=pid, value=index + 1))
+            raise CaseloadError(
+                _("{pid} has no job number {value}").format(pid=pid, value=index + 1)
+            )
         job = jobs[index]
         if "end" in job:
             raise CaseloadError(_("that job has already ended"))
         if job.get("start") and end < job["start"]:
-            raise CaseloadError(_("a job cannot end ({end}) before it starts ({start})").format(end=end, start=job['start']))
+            raise CaseloadError(
+                _("a job cannot end ({end}) before it starts ({start})").format(
+                    end=end, start=job["start"]
+                )
+            )
         job["end"] = end  # the writer puts keys in canonical order
         job["end_reason"] = reason.strip()
 
@@ -331,7 +363,9 @@ def complete_task(cl: Caseload, pid: str, index: int, *, on: date) -> SaveResult
     def change(_p: Participant, data: dict[str, Any]) -> None:
         tasks = data.get("tasks") or []
         if not 0 <= index < len(tasks):
-            raise CaseloadError(_("{pid} has no task number {value}").format(pid=pid, value=index + 1))
+            raise CaseloadError(
+                _("{pid} has no task number {value}").format(pid=pid, value=index + 1)
+            )
         if "done_on" in tasks[index]:
             raise CaseloadError(_("that task is already done"))
         tasks[index]["done_on"] = on
@@ -345,7 +379,9 @@ def suspend(cl: Caseload, pid: str, *, since: date, reason: str) -> SaveResult:
 
     def change(p: Participant, data: dict[str, Any]) -> None:
         if p.phase == "closed":
-            raise CaseloadError(_("{pid} is closed; a closed participant cannot be suspended").format(pid=pid))
+            raise CaseloadError(
+                _("{pid} is closed; a closed participant cannot be suspended").format(pid=pid)
+            )
         data["suspension"] = {"since": since, "reason": reason}
 
     return _update(cl, pid, change)

@@ -220,7 +220,9 @@ class Register:
             ]
             if broken:
                 raise CaseloadError(
-                    _("{broken} — fix the file first; it is not rewritten while invalid").format(broken=broken[0])
+                    _("{broken} — fix the file first; it is not rewritten while invalid").format(
+                        broken=broken[0]
+                    )
                 ) from None
             raise CaseloadError(_("no employer with id {eid}").format(eid=repr(eid))) from None
 
@@ -603,7 +605,9 @@ def new_employer(
         raise CaseloadError(_("an employer needs a name"))
     if eid is not None and not is_valid_id(eid):
         raise CaseloadError(
-            _("not a valid employer id: {eid} (letters, digits, _ and -, up to 64)").format(eid=repr(eid))
+            _("not a valid employer id: {eid} (letters, digits, _ and -, up to 64)").format(
+                eid=repr(eid)
+            )
         )
     data: dict[str, Any] = {"schema": SCHEMA_VERSION, "id": eid, "name": name}
     if sector.strip():
@@ -616,7 +620,9 @@ def new_employer(
         # Under the save lock, so two additions of one employer at once cannot both land.
         same = load(cl.root, cl.settings.team, git_dir=_git_dir(cl)).by_name(name)
         if same is not None:
-            raise CaseloadError(_("that employer is already in the register as {id}").format(id=same.id))
+            raise CaseloadError(
+                _("that employer is already in the register as {id}").format(id=same.id)
+            )
         return {**data, "id": new_id}
 
     return transact(cl, eid, build, create=True, kind=EMPLOYER)
@@ -638,9 +644,15 @@ def add_contact(
     the file changed since. CaseloadError for an unknown employer, specialist or purpose."""
     if by not in cl.settings.team:
         known = ", ".join(cl.settings.team) or "none configured in caseload.toml"
-        raise CaseloadError(_("unknown specialist {by}; team: {known}").format(by=repr(by), known=known))
+        raise CaseloadError(
+            _("unknown specialist {by}; team: {known}").format(by=repr(by), known=known)
+        )
     if purpose not in PURPOSES:
-        raise CaseloadError(_("unknown purpose {purpose}; use one of: {values}").format(purpose=repr(purpose), values=', '.join(PURPOSES)))
+        raise CaseloadError(
+            _("unknown purpose {purpose}; use one of: {values}").format(
+                purpose=repr(purpose), values=", ".join(PURPOSES)
+            )
+        )
     contact: dict[str, Any] = {"on": on, "by": by, "face_to_face": face_to_face, "purpose": purpose}
     if note.strip():
         contact["note"] = note.strip()
@@ -671,7 +683,9 @@ def set_fields(
     for field_name, value in values.items():
         if field_name not in SETTABLE:
             raise CaseloadError(
-                _("cannot set {field_name}; settable fields: {values}").format(field_name=repr(field_name), values=', '.join(SETTABLE))
+                _("cannot set {field_name}; settable fields: {values}").format(
+                    field_name=repr(field_name), values=", ".join(SETTABLE)
+                )
             )
         value = value.strip() if field_name == "notes" else _one_line(value, field_name)
         if field_name == "name" and not value:
@@ -682,7 +696,9 @@ def set_fields(
         if "name" in clean:
             same = load(cl.root, cl.settings.team, git_dir=_git_dir(cl)).by_name(clean["name"])
             if same is not None and same.id != eid:
-                raise CaseloadError(_("that name is already in the register as {id}").format(id=same.id))
+                raise CaseloadError(
+                    _("that name is already in the register as {id}").format(id=same.id)
+                )
         data = copy.deepcopy(dict(cur.data))
         for field_name, value in clean.items():
             if value or field_name == "notes":

@@ -128,17 +128,23 @@ def check_state(root: Path) -> None:
     gd = _git_dir(root)
     for name, what in _IN_PROGRESS:
         if (gd / name).exists():
-            raise EraseRefused(_("{what} is in progress; finish or abort it first, then erase").format(what=what))
+            raise EraseRefused(
+                _("{what} is in progress; finish or abort it first, then erase").format(what=what)
+            )
     if gitio.git(root, "symbolic-ref", "-q", "HEAD", check=False).returncode != 0:
         raise EraseRefused(_("HEAD is detached; check out a branch first, then erase"))
     status = gitio.git(root, "status", "--porcelain", "--untracked-files=all").stdout
     if status.strip():
         first = status.splitlines()[0][3:]
         raise EraseRefused(
-            _("the work tree has uncommitted changes ({first} and others may be lost in the rewrite); commit or remove them first, then erase").format(first=first)
+            _(
+                "the work tree has uncommitted changes ({first} and others may be lost in the rewrite); commit or remove them first, then erase"
+            ).format(first=first)
         )
     if gitio.git(root, "rev-parse", "-q", "--verify", "refs/stash", check=False).returncode == 0:
-        raise EraseRefused(_("there are stashed changes (git stash list); apply or drop them first"))
+        raise EraseRefused(
+            _("there are stashed changes (git stash list); apply or drop them first")
+        )
     trees = gitio.git(root, "worktree", "list", "--porcelain").stdout.count("worktree ")
     if trees > 1:
         raise EraseRefused(
@@ -181,7 +187,9 @@ def _erase_locked(root: Path, p: ErasePlan, *, today: date, request: str) -> Era
     check_state(root)
     p = plan(root, p.pid)  # again, under the lock: a save may have landed since the dry run
     if not p.commits:
-        raise CaseloadError(_("{pid} is in no commit of this repository; nothing to erase").format(pid=p.pid))
+        raise CaseloadError(
+            _("{pid} is in no commit of this repository; nothing to erase").format(pid=p.pid)
+        )
     who = gitio.identity(root)
     gd = _git_dir(root)
     before = int(gitio.git(root, "rev-list", "--count", "--all").stdout.strip() or 0)
@@ -201,7 +209,9 @@ def _erase_locked(root: Path, p: ErasePlan, *, today: date, request: str) -> Era
         Path(expressions).unlink(missing_ok=True)
     if proc.returncode != 0:
         err = (proc.stderr or proc.stdout).decode("utf-8", "replace")
-        raise CaseloadError(_("git filter-repo failed: {last_lines}").format(last_lines=gitio._last_lines(err)))
+        raise CaseloadError(
+            _("git filter-repo failed: {last_lines}").format(last_lines=gitio._last_lines(err))
+        )
     shutil.rmtree(gd / "filter-repo", ignore_errors=True)
     for cache in gd.glob("ipstui-*"):
         if cache.is_file():
@@ -284,12 +294,22 @@ def run_cli(root: Path, args: Any, today: date) -> int:
 
     p = plan(root, args.id)
     if not p.commits:
-        raise CaseloadError(_("no commit holds participants/{id}.toml; nothing to erase").format(id=args.id))
-    print(_("{pid}: {path} is in {n} commit(s), {n2} version(s):").format(pid=p.pid, path=p.path, n=len(p.commits), n2=len(p.blobs)))
+        raise CaseloadError(
+            _("no commit holds participants/{id}.toml; nothing to erase").format(id=args.id)
+        )
+    print(
+        _("{pid}: {path} is in {n} commit(s), {versions} version(s):").format(
+            pid=p.pid, path=p.path, n=len(p.commits), versions=len(p.blobs)
+        )
+    )
     for sha, when, author, subject in p.commits:
         print(visible(f"  {sha[:10]}  {when[:10]}  {author}  {subject}"))
     if p.messages:
-        print(_("other commits whose message names {pid} (the message is rewritten):").format(pid=p.pid))
+        print(
+            _("other commits whose message names {pid} (the message is rewritten):").format(
+                pid=p.pid
+            )
+        )
         for sha in p.messages:
             print(f"  {sha[:10]}")
     if p.mentions:
@@ -298,11 +318,23 @@ def run_cli(root: Path, args: Any, today: date) -> int:
             print(visible(f"  {f}"))
     if not args.yes:
         check_state(root)
-        print(_("dry run: nothing was changed; run `ipstui erase {pid} --yes` to erase").format(pid=p.pid))
+        print(
+            _("dry run: nothing was changed; run `ipstui erase {pid} --yes` to erase").format(
+                pid=p.pid
+            )
+        )
         return 0
     res = erase(root, p, today=today, request=args.request or "")
     print(
-        _("erased: {commits_before} commit(s) before, {commits_after} after; none of the {blobs_checked} version(s) is readable (git cat-file -e); recorded in {ERASURES_FILE} ({record_commit})").format(commits_before=res.commits_before, commits_after=res.commits_after, blobs_checked=res.blobs_checked, ERASURES_FILE=ERASURES_FILE, record_commit=res.record_commit[:7])
+        _(
+            "erased: {commits_before} commit(s) before, {commits_after} after; none of the {blobs_checked} version(s) is readable (git cat-file -e); recorded in {file} ({record_commit})"
+        ).format(
+            commits_before=res.commits_before,
+            commits_after=res.commits_after,
+            blobs_checked=res.blobs_checked,
+            file=ERASURES_FILE,
+            record_commit=res.record_commit[:7],
+        )
     )
     print(_("Now, what git cannot do from this clone:"))
     for i, step in enumerate(next_steps(root), start=1):

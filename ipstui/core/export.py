@@ -135,7 +135,9 @@ def check_output(root: Path, output: Path) -> Path:
     for top in tops:
         if target == top or top in target.parents:
             raise CaseloadError(
-                _("{target} is inside the caseload ({top}); an export holds personal data and would be committed and shared from there — write it outside the caseload").format(target=target, top=top)
+                _(
+                    "{target} is inside the caseload ({top}); an export holds personal data and would be committed and shared from there — write it outside the caseload"
+                ).format(target=target, top=top)
             )
     if not target.parent.is_dir():
         raise CaseloadError(_("{parent} does not exist").format(parent=target.parent))
@@ -162,13 +164,18 @@ def run_cli(root: Path, args: Any, load: Any) -> int:
             tmp.write_text(text, encoding="utf-8")
             os.replace(tmp, target)
     if target is not None:
-        print(_("exported {n} participant(s) to {target}").format(n=len(table), target=target), file=sys.stderr)
+        print(
+            _("exported {n} participant(s) to {target}").format(n=len(table), target=target),
+            file=sys.stderr,
+        )
     broken = sorted((p for p in cl.problems if p.severity == "error"), key=lambda p: p.path)
     for problem in broken:
         print(str(problem), file=sys.stderr)
     if broken:
         print(
-            _("{n} file(s) could not be read and were left out").format(n=len({p.path for p in broken})),
+            _("{n} file(s) could not be read and were left out").format(
+                n=len({p.path for p in broken})
+            ),
             file=sys.stderr,
         )
         return EXIT_PARTIAL

@@ -288,7 +288,9 @@ def wait_index_lock(git_dir: Path, timeout: float | None = None) -> None:
     while lock.exists():
         if time.monotonic() >= deadline:
             raise RepoStateRefused(
-                _("{lock} exists: another git process is using this repository, or one crashed; if no git is running, delete {lock} and try again").format(lock=lock)
+                _(
+                    "{lock} exists: another git process is using this repository, or one crashed; if no git is running, delete {lock} and try again"
+                ).format(lock=lock)
             )
         time.sleep(delay)
         delay = min(delay * 2, 0.25)

@@ -209,7 +209,9 @@ def _csv_rows(path: Path) -> list[list[Any]]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ImportFileError(
-            _("{name}:{line}:1: not UTF-8 text; save the file as CSV UTF-8").format(name=path.name, line=line)
+            _("{name}:{line}:1: not UTF-8 text; save the file as CSV UTF-8").format(
+                name=path.name, line=line
+            )
         ) from None
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count) if first else ","
@@ -223,9 +225,13 @@ def _xlsx_rows(path: Path) -> list[list[Any]]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise ImportFileError(_("{name}: not a readable .xlsx workbook ({exc})").format(name=path.name, exc=exc)) from None
+        raise ImportFileError(
+            _("{name}: not a readable .xlsx workbook ({exc})").format(name=path.name, exc=exc)
+        ) from None
     except Exception as exc:  # noqa: BLE001 — zipfile.BadZipFile and other corrupt files
-        raise ImportFileError(_("{name}: not a readable .xlsx workbook ({exc})").format(name=path.name, exc=exc)) from None
+        raise ImportFileError(
+            _("{name}: not a readable .xlsx workbook ({exc})").format(name=path.name, exc=exc)
+        ) from None
     try:
         ws = wb.worksheets[0]
         return [list(r) for r in ws.iter_rows(values_only=True)]
@@ -241,12 +247,20 @@ def parse_date(value: Any) -> date:
     `30.11.2026`, `30-11-2026`). ValueError with a message otherwise."""
     if isinstance(value, datetime):
         if value.time() != datetime.min.time():
-            raise ValueError(_("{isoformat} has a time of day; a date is expected").format(isoformat=value.isoformat(' ')))
+            raise ValueError(
+                _("{isoformat} has a time of day; a date is expected").format(
+                    isoformat=value.isoformat(" ")
+                )
+            )
         return value.date()
     if isinstance(value, date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        raise ValueError(_("{value} is a number, not a date (format the cell as a date)").format(value=repr(value)))
+        raise ValueError(
+            _("{value} is a number, not a date (format the cell as a date)").format(
+                value=repr(value)
+            )
+        )
     text = str(value).strip()
     if _ISO.fullmatch(text):
         try:
@@ -259,9 +273,15 @@ def parse_date(value: Any) -> date:
         try:
             return date(year, month, day)
         except ValueError:
-            raise ValueError(_("{text} is not a date (day {day}, month {month})").format(text=repr(text), day=day, month=month)) from None
+            raise ValueError(
+                _("{text} is not a date (day {day}, month {month})").format(
+                    text=repr(text), day=day, month=month
+                )
+            ) from None
     raise ValueError(
-        _("{text} is not a date; write 2026-11-30, 30/11/2026, 30.11.2026 or 30-11-2026").format(text=repr(text))
+        _("{text} is not a date; write 2026-11-30, 30/11/2026, 30.11.2026 or 30-11-2026").format(
+            text=repr(text)
+        )
     )
 
 
@@ -279,24 +299,41 @@ def load_map(path: Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ImportFileError(_("{path}: cannot read the map ({exc})").format(path=path, exc=exc)) from None
+        raise ImportFileError(
+            _("{path}: cannot read the map ({exc})").format(path=path, exc=exc)
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ImportFileError(_("{name}: not valid TOML: {exc}").format(name=path.name, exc=exc)) from None
+        raise ImportFileError(
+            _("{name}: not valid TOML: {exc}").format(name=path.name, exc=exc)
+        ) from None
     columns = data.get("columns", {})
     values = data.get("values", {})
     if not isinstance(columns, dict) or not isinstance(values, dict):
-        raise ImportFileError(_("{name}: [columns] and [values.<field>] must be tables").format(name=path.name))
+        raise ImportFileError(
+            _("{name}: [columns] and [values.<field>] must be tables").format(name=path.name)
+        )
     out: dict[str, str] = {}
     for header, target in columns.items():
         if target != SKIP and target not in HEADERS:
             raise ImportFileError(
-                _("{name}: column {header} maps to unknown field {target}; fields: {values} (or \"-\" to skip)").format(name=path.name, header=repr(header), target=repr(target), values=", ".join(HEADERS))
+                _(
+                    '{name}: column {header} maps to unknown field {target}; fields: {values} (or "-" to skip)'
+                ).format(
+                    name=path.name,
+                    header=repr(header),
+                    target=repr(target),
+                    values=", ".join(HEADERS),
+                )
             )
         out[normalize_header(header)] = str(target)
     vmaps: dict[str, dict[str, str]] = {}
     for fieldname, table in values.items():
         if fieldname not in HEADERS or not isinstance(table, dict):
-            raise ImportFileError(_("{name}: [values.{fieldname}] names no known field").format(name=path.name, fieldname=fieldname))
+            raise ImportFileError(
+                _("{name}: [values.{fieldname}] names no known field").format(
+                    name=path.name, fieldname=fieldname
+                )
+            )
         vmaps[fieldname] = {normalize_header(k): str(v) for k, v in table.items()}
     return out, vmaps
 
@@ -366,7 +403,11 @@ def _convert(fieldname: str, value: Any, cl: Caseload, vmap: Mapping[str, str]) 
         by_key = {normalize_header(k): k for k in team}
         key = by_key.get(normalize_header(text)) or by_name.get(normalize_header(text))
         if key is None:
-            raise ValueError(_("unknown specialist {text}; team: {values}").format(text=repr(text), values=', '.join(team)))
+            raise ValueError(
+                _("unknown specialist {text}; team: {values}").format(
+                    text=repr(text), values=", ".join(team)
+                )
+            )
         return key
     if fieldname == "referral_source":
         sources = list(cl.settings.referral_sources)
@@ -374,7 +415,9 @@ def _convert(fieldname: str, value: Any, cl: Caseload, vmap: Mapping[str, str]) 
             hit = {normalize_header(s): s for s in sources}.get(normalize_header(text))
             if hit is None:
                 raise ValueError(
-                    _("referral source {text} is not in the team's list: {values}").format(text=repr(text), values=', '.join(sources))
+                    _("referral source {text} is not in the team's list: {values}").format(
+                        text=repr(text), values=", ".join(sources)
+                    )
                 )
             return hit
         return text
@@ -383,7 +426,11 @@ def _convert(fieldname: str, value: Any, cl: Caseload, vmap: Mapping[str, str]) 
         words.update({normalize_header(v): k for k, v in PHASE_LABELS.items()})
         phase = words.get(normalize_header(text))
         if phase is None:
-            raise ValueError(_("unknown phase {text}; use one of {values}").format(text=repr(text), values=', '.join(PHASES)))
+            raise ValueError(
+                _("unknown phase {text}; use one of {values}").format(
+                    text=repr(text), values=", ".join(PHASES)
+                )
+            )
         if phase == "closed":
             raise ValueError(_("closed participants are not imported (a closure needs a reason)"))
         return phase
@@ -391,13 +438,21 @@ def _convert(fieldname: str, value: Any, cl: Caseload, vmap: Mapping[str, str]) 
         hit = VALUE_WORDS[fieldname].get(normalize_header(text))
         allowed = DISCLOSURE if fieldname == "disclosure" else SUPPORT_MODES
         if hit is None:
-            raise ValueError(_("{fieldname} {text}: use one of {values}").format(fieldname=fieldname, text=repr(text), values=', '.join(allowed)))
+            raise ValueError(
+                _("{fieldname} {text}: use one of {values}").format(
+                    fieldname=fieldname, text=repr(text), values=", ".join(allowed)
+                )
+            )
         return hit
     if fieldname in ("goals", "strengths"):
         return [x.strip() for x in re.split(r"[;,\n]", text) if x.strip()]
     if fieldname == "id":
         if not is_valid_id(text):
-            raise ValueError(_("{text} is not a valid id (letters, digits, _ and -, up to 64)").format(text=repr(text)))
+            raise ValueError(
+                _("{text} is not a valid id (letters, digits, _ and -, up to 64)").format(
+                    text=repr(text)
+                )
+            )
         return text
     if fieldname == "name" and "\n" in text:
         raise ValueError(_("a name is one line"))
@@ -550,7 +605,11 @@ def run(plan_: Plan, cl: Caseload, progress: Any = None) -> list[tuple[str, str]
                 if made
                 else "nothing was written"
             )
-            raise CaseloadError(_("row {rownum} ({id}): {exc}; {done}").format(rownum=rownum, id=data['id'], exc=exc, done=done)) from None
+            raise CaseloadError(
+                _("row {rownum} ({id}): {exc}; {done}").format(
+                    rownum=rownum, id=data["id"], exc=exc, done=done
+                )
+            ) from None
         assert res.participant is not None
         cl = cl.with_participant(res.participant)
         made.append((data["id"], res.commit))
@@ -580,7 +639,9 @@ def run_cli(svc: Any, args: Any, today: date) -> int:
     map_path = Path(args.map) if args.map else None
     if not args.dry_run:
         if cl.repo is None:
-            raise CaseloadError(_("{root} is not a git repository; importing needs git").format(root=root))
+            raise CaseloadError(
+                _("{root} is not a git repository; importing needs git").format(root=root)
+            )
         from ipstui.core.caseload import caseload_lock
 
         # The whole import under the caseload's save lock (re-entrant for each save):
@@ -607,8 +668,13 @@ def _report(p: Plan, cl: Caseload, *, dry_run: bool) -> int:
                     f"{data.get('referred_on', '')}"
                 )
             )
-        print(_("{n} participant(s) would be created (dry run)").format(n=len(p.records)), file=sys.stderr)
+        print(
+            _("{n} participant(s) would be created (dry run)").format(n=len(p.records)),
+            file=sys.stderr,
+        )
         return 0
-    made = run(p, cl, progress=lambda pid, c: print(_("{pid} committed {c}").format(pid=pid, c=c[:7])))
+    made = run(
+        p, cl, progress=lambda pid, c: print(_("{pid} committed {c}").format(pid=pid, c=c[:7]))
+    )
     print(_("{n} participant(s) imported, one commit each").format(n=len(made)), file=sys.stderr)
     return 0

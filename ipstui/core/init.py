@@ -48,7 +48,9 @@ def _team(root: Path, specialists: list[str]) -> dict[str, dict[str, str]]:
         key = key.strip().lower()
         if not eq or not _KEY.match(key) or not name.strip():
             raise CaseloadError(
-                _("--specialist {item}: use KEY=Full Name, KEY in lowercase letters").format(item=repr(item))
+                _("--specialist {item}: use KEY=Full Name, KEY in lowercase letters").format(
+                    item=repr(item)
+                )
             )
         team[key] = {"name": name.strip()}
     if not team:
@@ -76,7 +78,9 @@ def init_caseload(
     IdentityMissing when git has no identity; GitError when git fails."""
     root = path.expanduser().resolve()
     if root.exists() and not root.is_dir():
-        raise CaseloadError(_("{root} is not a folder; name a new folder for the caseload").format(root=root))
+        raise CaseloadError(
+            _("{root} is not a folder; name a new folder for the caseload").format(root=root)
+        )
     if (root / CASELOAD_FILE).exists():
         raise CaseloadError(_("{root} already holds a caseload").format(root=root))
     if root.exists() and any(p.name != ".git" for p in root.iterdir()):
@@ -86,7 +90,9 @@ def init_caseload(
     while not probe.exists():
         probe = probe.parent
     if not probe.is_dir():
-        raise CaseloadError(_("{probe} is not a folder, so {root} cannot be created").format(probe=probe, root=root))
+        raise CaseloadError(
+            _("{probe} is not a folder, so {root} cannot be created").format(probe=probe, root=root)
+        )
     gitio.identity(probe)  # without an author and a committer there is no first commit
     team = _team(probe, specialists or [])
     outer = gitio.repo_info(probe)

@@ -32,13 +32,21 @@ def parse_date(text: str) -> date:
     Raises ValueError with a one-line message that quotes the text."""
     text = text.strip()
     if not _DATE_TEXT.fullmatch(text):
-        raise ValueError(_("{text} is not a date like 2026-11-20 (YYYY-MM-DD)").format(text=repr(text)))
+        raise ValueError(
+            _("{text} is not a date like 2026-11-20 (YYYY-MM-DD)").format(text=repr(text))
+        )
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise ValueError(_("{text} is not a date of the calendar").format(text=repr(text))) from None
+        raise ValueError(
+            _("{text} is not a date of the calendar").format(text=repr(text))
+        ) from None
     if not in_date_range(day):
-        raise ValueError(_("{text} is outside the dates ipstui accepts ({DATE_MIN} to {DATE_MAX})").format(text=repr(text), DATE_MIN=DATE_MIN, DATE_MAX=DATE_MAX))
+        raise ValueError(
+            _("{text} is outside the dates ipstui accepts ({DATE_MIN} to {DATE_MAX})").format(
+                text=repr(text), DATE_MIN=DATE_MIN, DATE_MAX=DATE_MAX
+            )
+        )
     return day
 
 
@@ -81,15 +89,17 @@ PHASES: tuple[str, ...] = (
     "follow_up",
     "closed",
 )
-PHASE_LABELS: Labels = Labels({
-    "intake": N_("Intake"),
-    "engagement": N_("Engagement"),
-    "assessment": N_("Career profile"),
-    "plan": N_("Plan"),
-    "job_search": N_("Job search"),
-    "follow_up": N_("Follow-up"),
-    "closed": N_("Closed"),
-})
+PHASE_LABELS: Labels = Labels(
+    {
+        "intake": N_("Intake"),
+        "engagement": N_("Engagement"),
+        "assessment": N_("Career profile"),
+        "plan": N_("Plan"),
+        "job_search": N_("Job search"),
+        "follow_up": N_("Follow-up"),
+        "closed": N_("Closed"),
+    }
+)
 BOARD_PHASES: tuple[str, ...] = PHASES[:-1]
 
 CONTACT_KINDS = (
@@ -359,16 +369,18 @@ RULE_NAMES: tuple[str, ...] = (
     "program_review",
     "task",
 )
-RULE_LABELS: Labels = Labels({
-    "first_contact": N_("First contact"),
-    "first_employer_contact": N_("First employer contact"),
-    "benefits_before_job": N_("Benefits counselling before job start"),
-    "job_start_support": N_("Follow-along after job start"),
-    "stay_in_touch": N_("Stay in touch"),
-    "career_profile_after_job": N_("Update career profile after job end"),
-    "program_review": N_("Program review"),
-    "task": N_("Task"),
-})
+RULE_LABELS: Labels = Labels(
+    {
+        "first_contact": N_("First contact"),
+        "first_employer_contact": N_("First employer contact"),
+        "benefits_before_job": N_("Benefits counselling before job start"),
+        "job_start_support": N_("Follow-along after job start"),
+        "stay_in_touch": N_("Stay in touch"),
+        "career_profile_after_job": N_("Update career profile after job end"),
+        "program_review": N_("Program review"),
+        "task": N_("Task"),
+    }
+)
 DEFAULT_RULE_DAYS: dict[str, Any] = {
     "first_contact": 7,
     "first_employer_contact": 30,

@@ -64,7 +64,8 @@ class Renumbered:
     def words(self) -> str:
         """`P-0061 is now P-0062 (P-0061 was taken on the remote)`."""
         return _("your {old} is now {new} ({old} was taken on the remote)").format(
-            old=self.old, new=self.new)
+            old=self.old, new=self.new
+        )
 
 
 def _added(root: Path, base: str, tip: str) -> dict[str, str]:
@@ -175,7 +176,9 @@ def _with_id(raw: bytes, rel: str, old: str, new: str) -> bytes:
         data = storage.loads_bytes(raw, rel)
     except storage.ParseError as exc:
         raise RenumberError(
-            _("{rel} was also added on the remote as another record, but yours cannot be renumbered: {exc}; fix the file (`ipstui validate`), commit, and sync again").format(rel=rel, exc=exc)
+            _(
+                "{rel} was also added on the remote as another record, but yours cannot be renumbered: {exc}; fix the file (`ipstui validate`), commit, and sync again"
+            ).format(rel=rel, exc=exc)
         ) from None
     text = raw.decode("utf-8")
     pattern = re.compile(_ID_LINE.format(old=re.escape(old)), re.MULTILINE)

@@ -98,10 +98,16 @@ def parse_quarter(text: str) -> Quarter:
     """ "2026Q3" (also "2026q3", "2026-Q3") -> Quarter; ValueError with a one-line message."""
     m = _QUARTER_RE.match(text) if isinstance(text, str) else None
     if m is None:
-        raise ValueError(_("{text} is not a quarter; write a year, Q and 1 to 4, like 2026Q3").format(text=repr(text)))
+        raise ValueError(
+            _("{text} is not a quarter; write a year, Q and 1 to 4, like 2026Q3").format(
+                text=repr(text)
+            )
+        )
     year = int(m.group(1))
     if year < 1:
-        raise ValueError(_("{text} is not a quarter; the year must be 0001 or later").format(text=repr(text)))
+        raise ValueError(
+            _("{text} is not a quarter; the year must be 0001 or later").format(text=repr(text))
+        )
     return Quarter(year, int(m.group(2)))
 
 
@@ -572,14 +578,23 @@ def to_table(report: Report) -> str:
     nw = max([0, *(len(n) for n in names.values())])
     title = f"{report.team_name} — " if report.team_name else ""
     h_group, h_name, h_active, h_employed, h_rate = (
-        _("group"), _("name"), _("active"), _("employed"), _("rate"))
+        _("group"),
+        _("name"),
+        _("active"),
+        _("employed"),
+        _("rate"),
+    )
     kw = max(kw, len(h_group))
     nw = max(nw, len(h_name))
     wa, we, wr = max(6, len(h_active)), max(8, len(h_employed)), max(6, len(h_rate))
     lines = [
-        title + _("outcome report {quarter} ({start} to {end}), as of {date}").format(
-            quarter=q, start=q.start.isoformat(), end=q.end.isoformat(),
-            date=report.report_date.isoformat()),
+        title
+        + _("outcome report {quarter} ({start} to {end}), as of {date}").format(
+            quarter=q,
+            start=q.start.isoformat(),
+            end=q.end.isoformat(),
+            date=report.report_date.isoformat(),
+        ),
         "",
         _("Employment rate: active participants who worked a competitive job in the quarter"),
         f"  {h_group:<{kw}}  {h_name:<{nw}}  {h_active:>{wa}}  {h_employed:>{we}}  {h_rate:>{wr}}",
@@ -594,15 +609,25 @@ def to_table(report: Report) -> str:
     lines += [
         "",
         _("Referrals per year by source (hired: competitive job started by {date})").format(
-            date=report.report_date.isoformat()),
+            date=report.report_date.isoformat()
+        ),
     ]
     if report.referrals:
         h_year, h_source, h_referred, h_hired, h_hire_rate = (
-            _("year"), _("source"), _("referred"), _("hired"), _("hire rate"))
+            _("year"),
+            _("source"),
+            _("referred"),
+            _("hired"),
+            _("hire rate"),
+        )
         none = _("(none)")
         sw = max([len(h_source), *(len(r.source or none) for r in report.referrals)])
-        wy, wf, wh, wx = (max(4, len(h_year)), max(8, len(h_referred)), max(5, len(h_hired)),
-                          max(9, len(h_hire_rate)))
+        wy, wf, wh, wx = (
+            max(4, len(h_year)),
+            max(8, len(h_referred)),
+            max(5, len(h_hired)),
+            max(9, len(h_hire_rate)),
+        )
         lines.append(
             f"  {h_year:<{wy}}  {h_source:<{sw}}  {h_referred:>{wf}}  {h_hired:>{wh}}  "
             f"{h_hire_rate:>{wx}}"
@@ -616,20 +641,21 @@ def to_table(report: Report) -> str:
         lines.append("  " + _("no referrals"))
 
     rs = report.rapid_search
-    labels = (_("participants"), _("median days"),
-              _("within {n} days").format(n=RAPID_SEARCH_DAYS))
+    labels = (_("participants"), _("median days"), _("within {n} days").format(n=RAPID_SEARCH_DAYS))
     lw = max(14, *(len(x) for x in labels))
     lines += [
         "",
-        _("Rapid job search: enrolment to first employer contact (target: within {n} days)")
-        .format(n=RAPID_SEARCH_DAYS),
+        _("Rapid job search: enrolment to first employer contact (target: within {n} days)").format(
+            n=RAPID_SEARCH_DAYS
+        ),
         f"  {labels[0]:<{lw}}  {rs.participants}",
         f"  {labels[1]:<{lw}}  {_fmt_days(rs.median_days)}",
         f"  {labels[2]:<{lw}}  {fmt_rate(rs.share_within_30)}"
         + (f" ({rs.within_30}/{rs.participants})" if rs.participants else ""),
         "",
-        _("Caseload on {date}: non-closed participants per specialist against the maximum")
-        .format(date=report.today.isoformat()),
+        _("Caseload on {date}: non-closed participants per specialist against the maximum").format(
+            date=report.today.isoformat()
+        ),
     ]
     for c in report.caseload:
         mark = "  " + _("ABOVE MAX by {n}").format(n=c.over) if c.over else ""
@@ -653,7 +679,11 @@ def render(
     """The text `ipstui report` prints: `fmt` is table, csv or json; `quarter` like 2026Q3
     (default: the quarter containing today). ValueError with one line on bad input."""
     if fmt not in FORMATS:
-        raise ValueError(_("unknown report format {fmt}; use one of {values}").format(fmt=repr(fmt), values=', '.join(FORMATS)))
+        raise ValueError(
+            _("unknown report format {fmt}; use one of {values}").format(
+                fmt=repr(fmt), values=", ".join(FORMATS)
+            )
+        )
     q = quarter_of(today) if quarter is None else parse_quarter(quarter)
     report = compute(participants, settings, q, today)
     if fmt == "json":

@@ -70,7 +70,9 @@ def resolve(
         raise CaseloadError(_("unknown side {side}; use ours or theirs").format(side=repr(side)))
     if value is not None and field in TABLE_FIELDS:
         raise CaseloadError(
-            _("[{field}] is a table: settle it with --ours or --theirs, then edit it").format(field=field)
+            _("[{field}] is a table: settle it with --ours or --theirs, then edit it").format(
+                field=field
+            )
         )
     typed = coerce(field, value) if value is not None else None
 
@@ -104,7 +106,9 @@ def settle(
         rec = conflicts[f]
         if side == "theirs":
             if not isinstance(rec, dict) or "theirs" not in rec:
-                raise CaseloadError(_("the conflict record of {f} has no 'theirs' value").format(f=f))
+                raise CaseloadError(
+                    _("the conflict record of {f} has no 'theirs' value").format(f=f)
+                )
             chosen = rec["theirs"]
             if f in TABLE_FIELDS and chosen == {}:
                 data.pop(f, None)

@@ -140,7 +140,9 @@ class CaseloadService:
     def _need_repo(self, what: str) -> gitio.RepoInfo:
         repo = self.repo
         if repo is None:
-            raise CaseloadError(_("{root} is not a git repository, so {what}").format(root=self.root, what=what))
+            raise CaseloadError(
+                _("{root} is not a git repository, so {what}").format(root=self.root, what=what)
+            )
         return repo
 
     # ------------------------------------------------------------ loading
@@ -442,7 +444,11 @@ class CaseloadService:
 
         repo = self.repo
         if repo is None:
-            raise SyncError(_("{root} is not in a git repository, so there is nothing to sync").format(root=self.root))
+            raise SyncError(
+                _("{root} is not in a git repository, so there is nothing to sync").format(
+                    root=self.root
+                )
+            )
         with _cl.caseload_lock(repo.git_dir):
             result = sync(self.root, progress=progress)
         from ipstui.core.history import GRAPH_BATCH, keep_commit_graph
@@ -469,7 +475,9 @@ class CaseloadService:
 
         if specialist and specialist not in snapshot.settings.team:
             raise CaseloadError(
-                _("unknown specialist {specialist}; team: {values}").format(specialist=repr(specialist), values=', '.join(snapshot.settings.team))
+                _("unknown specialist {specialist}; team: {values}").format(
+                    specialist=repr(specialist), values=", ".join(snapshot.settings.team)
+                )
             )
         return agenda_for(snapshot.participants.values(), snapshot.settings, today, specialist)
 

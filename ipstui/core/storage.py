@@ -101,9 +101,13 @@ def read_bytes(path: Path, rel: str | None = None) -> bytes:
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise StorageError(
-                _("{name}: is a symbolic link; participant files must be plain files").format(name=name)
+                _("{name}: is a symbolic link; participant files must be plain files").format(
+                    name=name
+                )
             ) from None
-        raise StorageError(_("{name}: cannot read: {value}").format(name=name, value=exc.strerror or exc)) from None
+        raise StorageError(
+            _("{name}: cannot read: {value}").format(name=name, value=exc.strerror or exc)
+        ) from None
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
@@ -111,13 +115,19 @@ def read_bytes(path: Path, rel: str | None = None) -> bytes:
         if not stat.S_ISREG(st.st_mode):
             raise StorageError(_("{name}: is not a regular file").format(name=name))
         if st.st_size > MAX_FILE_BYTES:
-            raise StorageError(_("{name}: file is larger than {value} MiB").format(name=name, value=MAX_FILE_BYTES >> 20))
+            raise StorageError(
+                _("{name}: file is larger than {value} MiB").format(
+                    name=name, value=MAX_FILE_BYTES >> 20
+                )
+            )
         chunks = []
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
         return b"".join(chunks)
     except OSError as exc:
-        raise StorageError(_("{name}: cannot read: {value}").format(name=name, value=exc.strerror or exc)) from None
+        raise StorageError(
+            _("{name}: cannot read: {value}").format(name=name, value=exc.strerror or exc)
+        ) from None
     finally:
         os.close(fd)
 

@@ -200,7 +200,9 @@ def ensure_gitattributes(root: Path) -> str | None:
             storage.atomic_write(path, before)
         shown = ", ".join(f"{pat} merge={v}" for pat, v in still.items())
         raise SyncError(
-            _("git would not use the ipstui merge driver ({shown}), and a line in .gitattributes cannot change that: another attributes file overrides it (.git/info/attributes, or a .gitattributes inside the folder); make it say merge=ipstui, then sync again").format(shown=shown)
+            _(
+                "git would not use the ipstui merge driver ({shown}), and a line in .gitattributes cannot change that: another attributes file overrides it (.git/info/attributes, or a .gitattributes inside the folder); make it say merge=ipstui, then sync again"
+            ).format(shown=shown)
         )
     wrong = ", ".join(f"{pat} merge={v}" for pat, v in have.items() if v != "ipstui")
     message = (
@@ -377,7 +379,9 @@ def _wait_for_locks(git_dir: Path, branch: str) -> None:
         time.sleep(0.1)
     names = ", ".join(str(p) for p in held)
     raise SyncError(
-        _("git is locked ({names} exists): another git program is working in this caseload, or one stopped and left the lock behind; nothing was changed — if no git program is running, delete that file and sync again").format(names=names)
+        _(
+            "git is locked ({names} exists): another git program is working in this caseload, or one stopped and left the lock behind; nothing was changed — if no git program is running, delete that file and sync again"
+        ).format(names=names)
     )
 
 
@@ -489,33 +493,45 @@ def sync(
     root = Path(root)
     info = gitio.repo_info(root)
     if info is None:
-        raise SyncError(_("{root} is not in a git repository, so there is nothing to sync").format(root=root))
+        raise SyncError(
+            _("{root} is not in a git repository, so there is nothing to sync").format(root=root)
+        )
     run = _Run(root, info, progress)
     branch = _branch(root)
     if branch is None:
         raise SyncError(
-            _("HEAD is detached (not on a branch); check out your branch (git switch main) and sync again")
+            _(
+                "HEAD is detached (not on a branch); check out your branch (git switch main) and sync again"
+            )
         )
     busy = _in_progress(info.git_dir)
     if busy:
         raise SyncError(
-            _("{busy} is in progress in this repository; finish or abort it first, then sync").format(busy=busy)
+            _(
+                "{busy} is in progress in this repository; finish or abort it first, then sync"
+            ).format(busy=busy)
         )
     _wait_for_locks(info.git_dir, branch)
     dirty = _uncommitted(root, info.prefix)
     if dirty:
         shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
         raise SyncError(
-            _("uncommitted changes in {shown}; commit them (or undo them) and sync again").format(shown=shown)
+            _("uncommitted changes in {shown}; commit them (or undo them) and sync again").format(
+                shown=shown
+            )
         )
     target = _target(root, branch)
     if target is None:
         if git(root, "remote").stdout.split():
             raise SyncError(
-                _("{branch} has no upstream and there are several remotes; choose one with `git branch --set-upstream-to=REMOTE/{branch}`, then sync again").format(branch=branch)
+                _(
+                    "{branch} has no upstream and there are several remotes; choose one with `git branch --set-upstream-to=REMOTE/{branch}`, then sync again"
+                ).format(branch=branch)
             )
         raise SyncError(
-            _("this caseload has no remote to sync with; add one with `git remote add origin URL` (a shared git repository), then sync again")
+            _(
+                "this caseload has no remote to sync with; add one with `git remote add origin URL` (a shared git repository), then sync again"
+            )
         )
     start = _rev(root, "HEAD")
     if start is None:
@@ -611,7 +627,9 @@ def _prepare(run: _Run, target: _Target, remote_head: str | None) -> None:
     try:
         gitio.identity(root)
     except GitError as exc:
-        raise SyncError(_("cannot merge {label}: {exc}").format(label=target.label, exc=exc)) from None
+        raise SyncError(
+            _("cannot merge {label}: {exc}").format(label=target.label, exc=exc)
+        ) from None
     for ours_rel, _theirs_rel in found:
         head = _rev(root, "HEAD")
         assert head is not None
@@ -622,7 +640,11 @@ def _prepare(run: _Run, target: _Target, remote_head: str | None) -> None:
         for commit in _commits_between(root, head, moved.commit):
             run.made.add(commit)
         run.renumbered.append(moved)
-        run.say(_("{old} was also added on {label}: {words}").format(old=moved.old, label=target.label, words=moved.words()))
+        run.say(
+            _("{old} was also added on {label}: {words}").format(
+                old=moved.old, label=target.label, words=moved.words()
+            )
+        )
 
 
 def _commits_between(root: Path, old: str, new: str) -> list[str]:
@@ -648,16 +670,24 @@ def _sync_loop(run: _Run, target: _Target, max_retries: int) -> SyncResult:
             conflicts = _conflicted_records(root, run.start)
             status = "pulled" if behind else "in_sync"
             return _result(status, 0, behind, conflicts, target, attempts, run)
-        run.say(_("Pushing {commits} to {label}…").format(commits=_commits(ahead), label=target.label))
+        run.say(
+            _("Pushing {commits} to {label}…").format(commits=_commits(ahead), label=target.label)
+        )
         rejected = _push(run, target)
         if not rejected:
             conflicts = _conflicted_records(root, run.start)
             return _result("pushed", ahead, behind, conflicts, target, attempts, run)
         if attempts > max_retries:
             raise SyncError(
-                _("{label} kept moving on while pushing ({attempts} tries); nothing was lost, your local commits are kept; sync again in a moment").format(label=target.label, attempts=attempts)
+                _(
+                    "{label} kept moving on while pushing ({attempts} tries); nothing was lost, your local commits are kept; sync again in a moment"
+                ).format(label=target.label, attempts=attempts)
             )
-        run.say(_("{label} moved on meanwhile; fetching again (try {value})…").format(label=target.label, value=attempts + 1))
+        run.say(
+            _("{label} moved on meanwhile; fetching again (try {attempt})…").format(
+                label=target.label, attempt=attempts + 1
+            )
+        )
         # Start the merge again from the user's own commits, so history gets one merge.
         if _rev(root, "HEAD") != run.start:
             note = run.rollback()
@@ -678,14 +708,18 @@ def _merge(run: _Run, target: _Target, remote_head: str, ahead: int, behind: int
         proc = git(root, "merge", "-q", "--ff-only", remote_head, check=False)
         if proc.returncode != 0:
             raise SyncError(
-                _("could not update to {label}: {last_lines}; nothing was changed").format(label=target.label, last_lines=gitio._last_lines(proc.stderr))
+                _("could not update to {label}: {error}; nothing was changed").format(
+                    label=target.label, error=gitio._last_lines(proc.stderr)
+                )
             )
         run.made.add(remote_head)
         return
     try:
         gitio.identity(root)
     except GitError as exc:
-        raise SyncError(_("cannot merge {label}: {exc}").format(label=target.label, exc=exc)) from None
+        raise SyncError(
+            _("cannot merge {label}: {exc}").format(label=target.label, exc=exc)
+        ) from None
     ours = _rev(root, "HEAD")
     assert ours is not None
     run.say(_("Merging {n} from {label}…").format(n=n, label=target.label))
@@ -793,7 +827,9 @@ def _push(run: _Run, target: _Target) -> bool:
         reason = rejected[0].split("\t")[-1] if rejected else gitio._last_lines(proc.stderr, 1)
         words = f"; the remote said: {said}" if said else ""
         raise SyncError(
-            _("{label} refused the push ({reason}){words}; nothing was pushed, your local commits are kept and your branch is back where it was").format(label=target.label, reason=reason, words=words)
+            _(
+                "{label} refused the push ({reason}){words}; nothing was pushed, your local commits are kept and your branch is back where it was"
+            ).format(label=target.label, reason=reason, words=words)
         )
     raise SyncError(_network_message("push to", target, run.root, gitio._last_lines(proc.stderr)))
 
@@ -833,15 +869,18 @@ def _result(
         msg = _("pulled {commits} from {label}").format(commits=commits(behind), label=target.label)
     elif behind:
         msg = _("pushed {commits} to {label} after merging {merged} from there").format(
-            commits=commits(ahead), label=target.label, merged=commits(behind))
+            commits=commits(ahead), label=target.label, merged=commits(behind)
+        )
     else:
         msg = _("pushed {commits} to {label}").format(commits=commits(ahead), label=target.label)
     for moved in run.renumbered:
         msg += f"; {moved.words()}"
         if moved.references:
-            msg += ngettext(", and {ids} now refers to {new}", ", and {ids} now refer to {new}",
-                            len(moved.references)).format(
-                ids=", ".join(moved.references), new=moved.new)
+            msg += ngettext(
+                ", and {ids} now refers to {new}",
+                ", and {ids} now refer to {new}",
+                len(moved.references),
+            ).format(ids=", ".join(moved.references), new=moved.new)
     if ".gitattributes" in run.repaired:
         msg += "; " + _("repaired .gitattributes so record files merge field by field")
     if conflicts:

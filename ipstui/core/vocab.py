@@ -45,54 +45,66 @@ SYMBOL: Mapping[str, str] = {
 }
 """The one mark of each state, in the app and in the CLI's human output."""
 
-STATE_WORD: Labels = Labels({
-    OVERDUE: N_("overdue"),
-    DUE_SOON: N_("due soon"),
-    UPCOMING: N_("upcoming"),
-    SUSPENDED: N_("suspended"),
-    NEEDS_DECISION: N_("needs a decision"),
-    UNCOMMITTED: N_("uncommitted"),
-    PROBLEM: N_("problem"),
-})
+STATE_WORD: Labels = Labels(
+    {
+        OVERDUE: N_("overdue"),
+        DUE_SOON: N_("due soon"),
+        UPCOMING: N_("upcoming"),
+        SUSPENDED: N_("suspended"),
+        NEEDS_DECISION: N_("needs a decision"),
+        UNCOMMITTED: N_("uncommitted"),
+        PROBLEM: N_("problem"),
+    }
+)
 """The word of each state, shown beside its symbol."""
 
 ELLIPSIS = "…"
 
 # ------------------------------------------------------------------ readable labels
 
-CONTACT_KIND_LABELS: Labels = Labels({
-    "meeting": N_("Meeting"),
-    "phone": N_("Phone call"),
-    "message": N_("Message (text, email)"),
-    "outreach": N_("Outreach"),
-    "employer": N_("Employer contact"),
-    "team": N_("Team meeting"),
-    "family": N_("Family"),
-    "benefits": N_("Benefits counselling"),
-})
-CLOSURE_REASON_LABELS: Labels = Labels({
-    "request": N_("At the participant's request"),
-    "job_no_further_support": N_("Working, no further support needed"),
-    "criteria_not_met": N_("Eligibility criteria not met"),
-    "shared_decision": N_("Shared decision"),
-    "moved": N_("Moved away"),
-    "other": N_("Other"),
-})
-SUSPENSION_REASON_LABELS: Labels = Labels({
-    "request": N_("At the participant's request"),
-    "team_decision": N_("Team decision"),
-    "relapse": N_("Relapse"),
-    "other": N_("Other"),
-})
-DISCLOSURE_LABELS: Labels = Labels({
-    "yes": N_("Yes: employers may be told"),
-    "no": N_("No: employers are not told"),
-    "undecided": N_("Undecided"),
-})
-SUPPORT_MODE_LABELS: Labels = Labels({
-    "direct": N_("Direct: the specialist meets employers with the participant"),
-    "behind_the_scenes": N_("Behind the scenes"),
-})
+CONTACT_KIND_LABELS: Labels = Labels(
+    {
+        "meeting": N_("Meeting"),
+        "phone": N_("Phone call"),
+        "message": N_("Message (text, email)"),
+        "outreach": N_("Outreach"),
+        "employer": N_("Employer contact"),
+        "team": N_("Team meeting"),
+        "family": N_("Family"),
+        "benefits": N_("Benefits counselling"),
+    }
+)
+CLOSURE_REASON_LABELS: Labels = Labels(
+    {
+        "request": N_("At the participant's request"),
+        "job_no_further_support": N_("Working, no further support needed"),
+        "criteria_not_met": N_("Eligibility criteria not met"),
+        "shared_decision": N_("Shared decision"),
+        "moved": N_("Moved away"),
+        "other": N_("Other"),
+    }
+)
+SUSPENSION_REASON_LABELS: Labels = Labels(
+    {
+        "request": N_("At the participant's request"),
+        "team_decision": N_("Team decision"),
+        "relapse": N_("Relapse"),
+        "other": N_("Other"),
+    }
+)
+DISCLOSURE_LABELS: Labels = Labels(
+    {
+        "yes": N_("Yes: employers may be told"),
+        "no": N_("No: employers are not told"),
+        "undecided": N_("Undecided"),
+    }
+)
+SUPPORT_MODE_LABELS: Labels = Labels(
+    {
+        "direct": N_("Direct: the specialist meets employers with the participant"),
+        "behind_the_scenes": N_("Behind the scenes"),
+    }
+)
 
 
 def readable(code: str, labels: Mapping[str, str] | None = None) -> str:
