@@ -498,7 +498,9 @@ class JobForm(DatedForm):
             yield FormField(
                 "employer",
                 _("Employer (from the register, or Other… to type one)"),
-                ChoiceOrText([n for _eid, n in self.employers], placeholder=_("the employer's name")),
+                ChoiceOrText(
+                    [n for _eid, n in self.employers], placeholder=_("the employer's name")
+                ),
                 check_choice(what=_("the employer")),
             )
             yield FormField(
