@@ -115,6 +115,18 @@ async def test_column_titles_and_key_descriptions_go_through_gettext(
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         assert "«Close help»" in [b.description for _key, b in app.screen._bindings]
+        app.pop_screen()
+        await pilot.pause()
+
+        # A Textual widget's own keys (the problems table's cursor) are translated by
+        # the help screen.
+        await pilot.press("p")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if type(app.screen).__name__ == "ProblemsScreen":
+                break
+        page = help_text(app.screen).plain
+        assert "«Cursor down»" in page and "«Back»: «Back to the board»" in page, page
 
 
 async def test_an_app_opened_after_the_language_changed_speaks_the_new_one(
