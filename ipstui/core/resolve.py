@@ -115,3 +115,34 @@ def settle(
             else:
                 data[f] = copy.deepcopy(chosen)
     settle_assigned(data, fields)
+
+
+def decide(cl: Caseload, pid: str, sides: dict[str, str]) -> SaveResult:
+    """Settle several of `pid`'s conflicts in one commit, each field with a side ("ours"
+    keeps the value in the file, "theirs" takes the other edit's): what the app's
+    decision dialog saves. Goes through the save transaction like `move` and `set`
+    (`caseload.transact`: refused with StaleEdit when the file changed since the snapshot
+    `cl` was read, so a decision is never made on a record the user did not see); a
+    phase-group field settles its group together (`settle`). Raises CaseloadError when
+    `sides` is empty, names an unknown side, or a field has no conflict to settle."""
+    if not sides:
+        raise CaseloadError("decide at least one field")
+    for side in sides.values():
+        if side not in SIDES:
+            raise CaseloadError(f"unknown side {side!r}; use ours or theirs")
+
+    def build(_pid: str, cur: Participant | None) -> dict[str, Any]:
+        if cur is None:
+            raise CaseloadError(f"no participant with id {pid!r}")
+        data = copy.deepcopy(cur.data)
+        for name, side in sides.items():
+            conflicts = data.get("conflicts")
+            settled_with_group = name in PHASE_GROUP and (
+                not isinstance(conflicts, dict) or name not in conflicts
+            )
+            if settled_with_group and any(f in sides for f in PHASE_GROUP if f != name):
+                continue  # settled with its phase group by an earlier field
+            settle(data, pid, name, side=side)
+        return data
+
+    return transact(cl, pid, build)

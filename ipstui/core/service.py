@@ -237,6 +237,13 @@ class CaseloadService:
 
         return resolve(self._snap(snapshot), pid, field, side=side, value=value)
 
+    def decide(self, snapshot: Caseload | None, pid: str, sides: dict[str, str]) -> SaveResult:
+        """Settle several conflicts in one commit, field -> "ours"/"theirs"
+        (`resolve.decide`: through the save transaction, refused when stale)."""
+        from ipstui.core.resolve import decide
+
+        return self._saved(decide(self._snap(snapshot), pid, sides))
+
     def set_data(self, snapshot: Caseload, old: Participant, data: dict[str, Any]) -> SaveResult:
         """Save a whole edited record (the participant form)."""
         return self._saved(edits.set_data(snapshot, old, data))

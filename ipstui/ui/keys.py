@@ -23,7 +23,7 @@ from textual.keys import key_to_character
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, TextArea
 
-from ipstui.core.i18n import _
+from ipstui.core.i18n import N_, _
 
 
 def translate_bindings(node: DOMNode) -> None:
@@ -41,6 +41,40 @@ def translate_bindings(node: DOMNode) -> None:
             )
             for b in items
         ]
+
+
+TEXTUAL_WORDS = (
+    N_("palette"),
+    N_("Quit"),
+    N_("Copy selected text"),
+    N_("Focus Next"),
+    N_("Focus Previous"),
+    N_("Page Down"),
+    N_("Page Left"),
+    N_("Page Right"),
+    N_("Page Up"),
+    N_("Scroll Down"),
+    N_("Scroll End"),
+    N_("Scroll Home"),
+    N_("Scroll Left"),
+    N_("Scroll Right"),
+    N_("Scroll Up"),
+    N_("Bottom"),
+    N_("Cursor down"),
+    N_("Cursor left"),
+    N_("Cursor right"),
+    N_("Cursor up"),
+    N_("End"),
+    N_("Home"),
+    N_("Page down"),
+    N_("Page up"),
+    N_("Select"),
+    N_("Top"),
+)
+"""Descriptions of Textual's own bindings that the footer or the help screen can show
+(the command palette's key, screen focus keys, scrolling and table keys), marked here so
+the catalogs carry them; they are translated like ours (`translate_bindings`, or the
+help screen for the bindings of Textual's widgets)."""
 
 
 class TranslatedBindings:

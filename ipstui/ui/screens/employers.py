@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Select, Static, TextArea
 
-from ipstui.core.i18n import N_, _
+from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.service import (
     PURPOSES,
     CaseloadError,
@@ -28,7 +28,7 @@ from ipstui.core.service import (
     Register,
     name_key,
 )
-from ipstui.ui.keys import TranslatedBindings
+from ipstui.ui.keys import TranslatedBindings, key_for
 from ipstui.ui.screens.forms import (
     DatedForm,
     FormField,
@@ -43,11 +43,12 @@ from ipstui.ui.screens.forms import (
 from ipstui.ui.screens.forms.dialogs import _date_input, _team_options
 
 PURPOSE_LABELS = {
-    "job_development": "Job development",
-    "placement": "Placement (for a participant)",
-    "follow_along": "Follow-along (a participant at work)",
-    "other": "Other",
+    "job_development": N_("Job development"),
+    "placement": N_("Placement (for a participant)"),
+    "follow_along": N_("Follow-along (a participant at work)"),
+    "other": N_("Other"),
 }
+"""The words of each stored purpose code (English source; translated where shown)."""
 
 
 def register_choices(service: CaseloadService, caseload: Any) -> list[tuple[str, str]]:
@@ -66,7 +67,7 @@ class EmployerContactForm(DatedForm):
         self, employer: str, specialists: Sequence[tuple[str, str]], by: str | None, today: date
     ) -> None:
         super().__init__(today)
-        self.title_text = f"Log a contact with {employer}"
+        self.title_text = _("Log a contact with {employer}").format(employer=employer)
         self.specialists = list(specialists)
         self.by = by
 
@@ -119,7 +120,7 @@ class NewEmployerForm(FormScreen):
     """Add an employer to the register → dict(name, sector, contact_person); or, given
     `current` (an employer's data), edit it → the same plus notes."""
 
-    title_text = "New employer"
+    title_text = N_("New employer")
 
     def __init__(
         self,
@@ -132,14 +133,18 @@ class NewEmployerForm(FormScreen):
         self.current = current
         self.name_value = name
         if current is not None:
-            self.title_text = f"Edit {current.get('id', '')} {current.get('name', '')}"
+            self.title_text = _("Edit {id} {name}").format(
+                id=current.get("id", ""), name=current.get("name", "")
+            )
             self.name_value = str(current.get("name", ""))
 
     def compose_fields(self) -> Iterable[Widget]:
         def check_name(control: Widget) -> tuple[Any, str | None]:
             value, error = check_text(required=True, what=_("a name"))(control)
             if value and name_key(value) in self.taken:
-                return None, f"already in the register as {self.taken[name_key(value)]}"
+                return None, _("already in the register as {name}").format(
+                    name=self.taken[name_key(value)]
+                )
             return value, error
 
         cur = self.current or {}
@@ -212,9 +217,11 @@ class EmployersScreen(TranslatedBindings, Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#employers-list", DataTable)
-        table.add_columns("Id", "Name", "Sector", "Last contact", "Contacts", "Jobs now / all")
+        table.add_columns(
+            _("Id"), _("Name"), _("Sector"), _("Last contact"), _("Contacts"), _("Jobs now / all")
+        )
         log = self.query_one("#employer-log", DataTable)
-        log.add_columns("Date", "By", "In person", "Purpose", "Note")
+        log.add_columns(_("Date"), _("By"), _("In person"), _("Purpose"), _("Note"))
         self.watch(self.app, "caseload", lambda _cl: self.reload(), init=True)
         table.focus()
 
@@ -230,7 +237,7 @@ class EmployersScreen(TranslatedBindings, Screen):
         exclusive=True,
         group="employers",
         exit_on_error=False,
-        description="reading employers",
+        description=N_("reading employers"),
     )
     def _read(self, cl: Any, select: str | None) -> None:
         service: CaseloadService = self.app.service  # type: ignore[attr-defined]
@@ -262,9 +269,23 @@ class EmployersScreen(TranslatedBindings, Screen):
         bad = len({p.path for p in reg.problems if p.severity == "error"})
         self.query_one("#employers-title", Static).update(
             Text(
-                f"Employers — {len(self._ids)} in the register"
-                + (f"   ✖ {bad} file(s) with errors left out (ipstui validate)" if bad else "")
-                + "   c: log a contact   n: new employer   E: edit"
+                _("Employers — {n} in the register").format(n=len(self._ids))
+                + (
+                    "   ✖ "
+                    + ngettext(
+                        "{n} file with errors left out (ipstui validate)",
+                        "{n} files with errors left out (ipstui validate)",
+                        bad,
+                    ).format(n=bad)
+                    if bad
+                    else ""
+                )
+                + "   "
+                + _("{contact}: log a contact   {new}: new employer   {edit}: edit").format(
+                    contact=key_for(self, "employer_contact", "c"),
+                    new=key_for(self, "employer_new", "n"),
+                    edit=key_for(self, "employer_edit", "E"),
+                )
             )
         )
         self._show_log()
@@ -279,22 +300,42 @@ class EmployersScreen(TranslatedBindings, Screen):
         log.clear()
         eid = self.current_id()
         if self.register is None or eid is None:
-            self.query_one("#employer-heading", Label).update("No employers yet: n adds one.")
+            self.query_one("#employer-heading", Label).update(
+                _("No employers yet: {key} adds one.").format(
+                    key=key_for(self, "employer_new", "n")
+                )
+            )
             self.query_one("#employer-jobs", Static).update("")
             return
         e = self.register.employers[eid]
         contacts = e.contacts
         self.query_one("#employer-heading", Label).update(
-            Text(f"{eid} {e.name}: {len(contacts)} contact(s), newest first")
+            Text(
+                ngettext(
+                    "{id} {name}: {n} contact, newest first",
+                    "{id} {name}: {n} contacts, newest first",
+                    len(contacts),
+                ).format(id=eid, name=e.name, n=len(contacts))
+            )
         )
         held = self.jobs.get(eid, [])
         jobs_text = "; ".join(
-            f"{j.participant} {j.title or 'job'} from {j.start.isoformat()}"
-            + (f" to {j.end.isoformat()}" if j.end else " (current)")
+            (
+                _("{id} {title} from {start} to {end}").format(
+                    id=j.participant,
+                    title=j.title or _("job"),
+                    start=j.start.isoformat(),
+                    end=j.end.isoformat(),
+                )
+                if j.end
+                else _("{id} {title} from {start} (current)").format(
+                    id=j.participant, title=j.title or _("job"), start=j.start.isoformat()
+                )
+            )
             for j in held
         )
         self.query_one("#employer-jobs", Static).update(
-            Text("Jobs held there: " + (jobs_text or "none"))
+            Text(_("Jobs held there: {jobs}").format(jobs=jobs_text or _("none")))
         )
         for i in range(len(contacts) - 1, -1, -1):
             c = contacts[i]
@@ -302,8 +343,10 @@ class EmployersScreen(TranslatedBindings, Screen):
             log.add_row(
                 on.isoformat() if isinstance(on, date) else "?",
                 Text(str(c.get("by", ""))),
-                "no" if c.get("face_to_face") is False else "yes",
-                PURPOSE_LABELS.get(str(c.get("purpose", "")), str(c.get("purpose", "—"))),
+                _("no") if c.get("face_to_face") is False else _("yes"),
+                _(PURPOSE_LABELS[str(c.get("purpose"))])
+                if str(c.get("purpose")) in PURPOSE_LABELS
+                else str(c.get("purpose", "—")),
                 Text(str(c.get("note", "")).replace("\n", " ")),
                 key=str(i),
             )
@@ -328,7 +371,7 @@ class EmployersScreen(TranslatedBindings, Screen):
         def done(result: dict[str, Any] | None) -> None:
             if result:
                 self.save(
-                    "Employer contact",
+                    _("Employer contact"),
                     lambda svc, reg: svc.add_employer_contact(reg, eid, **result),
                 )
 
@@ -342,7 +385,7 @@ class EmployersScreen(TranslatedBindings, Screen):
 
         def done(result: dict[str, Any] | None) -> None:
             if result:
-                self.save("New employer", lambda svc, _reg: svc.new_employer(**result))
+                self.save(_("New employer"), lambda svc, _reg: svc.new_employer(**result))
 
         self.app.push_screen(NewEmployerForm(names), done)
 
@@ -359,7 +402,7 @@ class EmployersScreen(TranslatedBindings, Screen):
             changed = {k: v for k, v in result.items() if v != str(e.data.get(k, "")).strip()}
             if changed:
                 self.save(
-                    "Edit employer", lambda svc, reg: svc.set_employer_fields(reg, eid, changed)
+                    _("Edit employer"), lambda svc, reg: svc.set_employer_fields(reg, eid, changed)
                 )
 
         self.app.push_screen(NewEmployerForm(others, current=dict(e.data)), done)
@@ -373,7 +416,7 @@ class EmployersScreen(TranslatedBindings, Screen):
         refused, not overwritten."""
         self._save(label, func, self.register)
 
-    @work(thread=True, group="edit", exit_on_error=False, description="saving employer")
+    @work(thread=True, group="edit", exit_on_error=False, description=N_("saving employer"))
     def _save(
         self,
         label: str,
@@ -385,13 +428,17 @@ class EmployersScreen(TranslatedBindings, Screen):
             result = func(service, register)
         except (CaseloadError, GitError, OSError, ValueError) as exc:
             self.app.call_from_thread(
-                self.notify, str(exc), title=f"{label}: not saved", severity="error", timeout=12
+                self.notify,
+                str(exc),
+                title=_("{action}: not saved").format(action=label),
+                severity="error",
+                timeout=12,
             )
             self.app.call_from_thread(self.reload)
             return
         self.app.call_from_thread(
             self.notify,
-            f"Saved {result.commit[:7]}: {result.subject}",
+            _("Saved {commit}: {subject}").format(commit=result.commit[:7], subject=result.subject),
             title=_("Committed"),
             timeout=4,
         )

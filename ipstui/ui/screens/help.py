@@ -33,7 +33,12 @@ def describe_bindings(screen: Screen) -> list[tuple[str, str, str]]:
         short = b.description or b.action
         if not short:
             continue
-        desc = f"{short}: {b.tooltip}" if b.tooltip and b.tooltip != short else short
+        tooltip = b.tooltip
+        if not isinstance(active.node, TranslatedBindings):
+            # A Textual widget's own keys (a table's cursor keys): translated here.
+            short = _(b.description) if b.description else short
+            tooltip = _(tooltip) if tooltip else tooltip
+        desc = f"{short}: {tooltip}" if tooltip and tooltip != short else short
         shown = screen.app.get_key_display(b.with_key(key))
         seen.setdefault(desc, [])
         if b.id:

@@ -10,7 +10,7 @@ field widgets and checks here are shared with the participant screen's Details t
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -146,9 +146,12 @@ class SuspensionEntry(FormResult):
 
 @dataclass(frozen=True, slots=True)
 class Decisions(FormResult):
-    """The values chosen for fields that needed a decision; None removes the field."""
+    """The values chosen for fields that needed a decision (None removes the field),
+    and the side each was taken from (`sides`: field -> "ours"/"theirs", what the
+    service's `decide` settles)."""
 
     chosen: dict[str, Any]
+    sides: dict[str, str] = field(default_factory=dict)
 
     def items(self):
         """(field, chosen value) pairs."""
@@ -498,7 +501,9 @@ class JobForm(DatedForm):
             yield FormField(
                 "employer",
                 _("Employer (from the register, or Other… to type one)"),
-                ChoiceOrText([n for _eid, n in self.employers], placeholder=_("the employer's name")),
+                ChoiceOrText(
+                    [n for _eid, n in self.employers], placeholder=_("the employer's name")
+                ),
                 check_choice(what=_("the employer")),
             )
             yield FormField(
@@ -704,9 +709,12 @@ class ConflictForm(FormScreen):
     def result(self, values: dict[str, Any]) -> Decisions:
         """The chosen values as `Decisions`."""
         out: dict[str, Any] = {}
+        sides: dict[str, str] = {}
         for name, pick in values.items():
             if pick == "ours":
                 out[name] = self.current.get(name)
             elif pick == "theirs":
                 out[name] = self.conflicts[name].get("theirs")
-        return Decisions(out)
+            if pick in ("ours", "theirs"):
+                sides[name] = pick
+        return Decisions(out, sides)

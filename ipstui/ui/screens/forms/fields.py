@@ -202,7 +202,7 @@ class ChoiceOrText(Vertical):
         value: str | None = None,
         *,
         allow_blank: bool = True,
-        placeholder: str = "type a new value",
+        placeholder: str | None = None,
         compact: bool = False,
         id: str | None = None,
     ) -> None:
@@ -210,7 +210,7 @@ class ChoiceOrText(Vertical):
         self._compact = compact
         self._choices = list(dict.fromkeys(choices))
         self._allow_blank = allow_blank
-        self._placeholder = placeholder
+        self._placeholder = placeholder if placeholder is not None else _("type a new value")
         self._initial = value
 
     def compose(self) -> ComposeResult:
