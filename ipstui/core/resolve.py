@@ -126,14 +126,16 @@ def decide(cl: Caseload, pid: str, sides: dict[str, str]) -> SaveResult:
     phase-group field settles its group together (`settle`). Raises CaseloadError when
     `sides` is empty, names an unknown side, or a field has no conflict to settle."""
     if not sides:
-        raise CaseloadError("decide at least one field")
+        raise CaseloadError(_("decide at least one field"))
     for side in sides.values():
         if side not in SIDES:
-            raise CaseloadError(f"unknown side {side!r}; use ours or theirs")
+            raise CaseloadError(
+                _("unknown side {side}; use ours or theirs").format(side=repr(side))
+            )
 
     def build(_pid: str, cur: Participant | None) -> dict[str, Any]:
         if cur is None:
-            raise CaseloadError(f"no participant with id {pid!r}")
+            raise CaseloadError(_("no participant with id {pid}").format(pid=repr(pid)))
         data = copy.deepcopy(cur.data)
         for name, side in sides.items():
             conflicts = data.get("conflicts")
