@@ -28,7 +28,7 @@ class ContactsPane(ListPane):
             note = str(c.get("note", "")).replace("\n", " ⏎ ")
             table.add_row(
                 cell(c.get("on")),
-                readable(str(c.get("kind", "")), CONTACT_KIND_LABELS),
+                _(readable(str(c.get("kind", "")), CONTACT_KIND_LABELS)),
                 Text(escape(str(c.get("by", "")))),
                 Text(escape(note[:120] + ("…" if len(note) > 120 else ""))),
                 key=str(i),

@@ -34,7 +34,7 @@ class DeadlinesPane(ListPane):
             st = style.get(d.state, "")
             table.add_row(
                 Text(SYMBOL.get(d.state, " "), style=f"bold {st}".strip()),
-                RULE_LABELS.get(d.rule, d.rule),
+                _(RULE_LABELS[d.rule]) if d.rule in RULE_LABELS else d.rule,
                 d.due.isoformat(),
                 Text(d.words(today), style=st),
                 _(STATE_WORD[d.state]) if d.state in STATE_WORD else d.state,
