@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
-from textual.widgets import Footer
+from textual.widgets import Footer, Tab
 from textual.widgets._footer import FooterKey
 
 from ipstui.core import i18n
@@ -127,6 +127,21 @@ async def test_column_titles_and_key_descriptions_go_through_gettext(
                 break
         page = help_text(app.screen).plain
         assert "«Cursor down»" in page and "«Back»: «Back to the board»" in page, page
+        app.pop_screen()
+        await pilot.pause()
+
+        # The participant screen: its tabs, its keys and its panes' keys.
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if type(app.screen).__name__ == "ParticipantScreen":
+                break
+        await pilot.pause(0.1)
+        tabs = [str(t.label) for t in app.screen.query(Tab)]
+        assert tabs and all(t.startswith("«") for t in tabs), tabs
+        footer = _footer_descriptions(app)
+        assert "«Contact»" in footer and "«Save details»" in footer, footer
+        assert all(d.startswith("«") for d in footer), footer
 
 
 async def test_an_app_opened_after_the_language_changed_speaks_the_new_one(

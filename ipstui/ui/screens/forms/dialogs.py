@@ -284,7 +284,7 @@ class FormScreen(TranslatedBindings, ModalScreen[Any]):
 
 def _date_input(value: date | None) -> Input:
     return OneLineInput(
-        value=value.isoformat() if value else "", placeholder=DATE_HINT, max_length=10
+        value=value.isoformat() if value else "", placeholder=_(DATE_HINT), max_length=10
     )
 
 

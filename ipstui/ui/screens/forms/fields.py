@@ -18,7 +18,7 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
-from ipstui.core.i18n import _
+from ipstui.core.i18n import N_, _
 from ipstui.core.model import is_valid_id, parse_date, text_problem
 from ipstui.core.vocab import options
 from ipstui.ui.widgets.inputs import OneLineInput
@@ -34,7 +34,8 @@ def plain(text: str) -> Text:
 Check = Callable[[Widget], tuple[Any, str | None]]
 """Reads a field's control: (typed value or None when blank, error message or None)."""
 
-DATE_HINT = "YYYY-MM-DD"
+DATE_HINT = N_("YYYY-MM-DD")
+"""The placeholder of a date field (translated where shown: `_(DATE_HINT)`)."""
 
 
 def parse_date_text(text: str) -> date:
@@ -217,7 +218,7 @@ class ChoiceOrText(Vertical):
         yield Select(
             [(plain(c), c) for c in self._choices] + [(_("Other…"), self.OTHER)],
             allow_blank=self._allow_blank or not self._choices,
-            prompt="Choose",
+            prompt=_("Choose"),
             compact=self._compact,
         )
         yield OneLineInput(placeholder=self._placeholder, compact=self._compact)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual import work
 
+from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import Participant
 from ipstui.core.service import Revision, show_value
 from ipstui.core.termsafe import escape
@@ -16,8 +17,8 @@ class HistoryPane(ListPane):
     """One row per changed field of each commit (and a row for a commit's note)."""
 
     TAB = "history"
-    TITLE = "History"
-    COLUMNS = ("When", "Who", "Signed", "Field", "Old → New")
+    TITLE = N_("History")
+    COLUMNS = (N_("When"), N_("Who"), N_("Signed"), N_("Field"), N_("Old → New"))
 
     def __init__(self) -> None:
         super().__init__()
@@ -44,7 +45,7 @@ class HistoryPane(ListPane):
 
     def _history_failed(self, message: str) -> None:
         if self.is_attached:
-            self.summary.update(f"History unavailable: {message}")
+            self.summary.update(_("History unavailable: {message}").format(message=message))
 
     def _show_history(self, revisions: list[Revision], signed: dict[str, str]) -> None:
         if not self.is_attached:
@@ -67,7 +68,10 @@ class HistoryPane(ListPane):
                     Text(escape(f"{show_value(change.old, 40)} → {show_value(change.new, 40)}")),
                 )
                 rows += 1
+        commits = ngettext("{n} commit", "{n} commits", len(revisions)).format(n=len(revisions))
+        changes = ngettext("{n} field change", "{n} field changes", rows).format(n=rows)
         self.summary.update(
-            f"{len(revisions)} commit{'s' if len(revisions) != 1 else ''}, "
-            f"{rows} field change{'s' if rows != 1 else ''}, newest first (from git log)"
+            _("{commits}, {changes}, newest first (from git log)").format(
+                commits=commits, changes=changes
+            )
         )
