@@ -30,6 +30,7 @@ from typing import Any
 
 from ipstui.core import gitio, storage
 from ipstui.core.changes import commit_message
+from ipstui.core.i18n import _
 from ipstui.core.model import (
     Participant,
     Problem,
@@ -133,7 +134,7 @@ class Caseload:
         try:
             return self.participants[pid]
         except KeyError:
-            raise CaseloadError(f"no participant with id {pid!r}") from None
+            raise CaseloadError(_("no participant with id {pid}").format(pid=repr(pid))) from None
 
     def with_participant(self, p: Participant) -> Caseload:
         parts = dict(self.participants)
@@ -289,13 +290,19 @@ def _read(path: Path, rel: str, noun: str = "participant") -> bytes | None:
     except FileNotFoundError:
         return None
     except IsADirectoryError:
-        raise EditRefused(f"{rel} is a folder, not {_a(noun)} file; nothing was written") from None
+        raise EditRefused(
+            _("{rel} is a folder, not {a} file; nothing was written").format(rel=rel, a=_a(noun))
+        ) from None
     except NotADirectoryError:
         raise EditRefused(
-            f"{Path(rel).parent} is not a folder, so {rel} cannot be {_a(noun)} file"
+            _("{parent} is not a folder, so {rel} cannot be {a} file").format(
+                parent=Path(rel).parent, rel=rel, a=_a(noun)
+            )
         ) from None
     except OSError as exc:
-        raise EditRefused(f"{rel}: cannot read: {exc.strerror or exc}") from None
+        raise EditRefused(
+            _("{rel}: cannot read: {value}").format(rel=rel, value=exc.strerror or exc)
+        ) from None
 
 
 def read_participant(cl: Caseload, pid: str) -> Participant | None:
@@ -356,12 +363,16 @@ class SaveResult:
 def _repo(cl: Caseload) -> gitio.RepoInfo:
     if not cl.is_git:
         raise CaseloadError(
-            f"{cl.root} is not a git repository; edits need git (run `git init` there)"
+            _("{root} is not a git repository; edits need git (run `git init` there)").format(
+                root=cl.root
+            )
         )
     repo = cl.repo or gitio.repo_info(cl.root)
     if repo is None:
         raise CaseloadError(
-            f"{cl.root} is not a git repository; edits need git (run `git init` there)"
+            _("{root} is not a git repository; edits need git (run `git init` there)").format(
+                root=cl.root
+            )
         )
     return repo
 
@@ -392,8 +403,9 @@ def _filelock(path: Path, timeout: float) -> Iterator[None]:
         lock.acquire(timeout=timeout)
     except filelock.Timeout:
         raise EditRefused(
-            f"another ipstui has been saving or syncing this caseload for {timeout:.0f} s "
-            f"(lock {path}); nothing was written, try again"
+            _(
+                "another ipstui has been saving or syncing this caseload for {timeout} s (lock {path}); nothing was written, try again"
+            ).format(timeout=format(timeout, ".0f"), path=path)
         ) from None
     except OSError as exc:
         raise SaveFailed(could_not_write(path, exc)) from None
@@ -414,16 +426,18 @@ def _refuse_in_progress(repo: gitio.RepoInfo) -> None:
     what = gitio.in_progress(repo.git_dir)
     if what is not None:
         raise EditRefused(
-            f"{what} is in progress in this repository; finish or abort it first "
-            "(see `git status`), nothing was written"
+            _(
+                "{what} is in progress in this repository; finish or abort it first (see `git status`), nothing was written"
+            ).format(what=what)
         )
 
 
 def _refuse_detached(symbolic_ref: subprocess.CompletedProcess) -> None:
     if symbolic_ref.returncode != 0:
         raise EditRefused(
-            "HEAD is detached (not on a branch), so a commit would be lost on the next "
-            "switch; `git switch` to your branch first, nothing was written"
+            _(
+                "HEAD is detached (not on a branch), so a commit would be lost on the next switch; `git switch` to your branch first, nothing was written"
+            )
         )
 
 
@@ -460,12 +474,14 @@ def check_inside(root: Path, rel: str) -> None:
         if real.startswith(real_root + os.sep):
             inside = os.path.relpath(real, real_root).replace(os.sep, "/")
             raise EditRefused(
-                f"{rel} is a symbolic link (to {inside}, inside the caseload); ipstui never "
-                "writes through links, nothing was written"
+                _(
+                    "{rel} is a symbolic link (to {inside}, inside the caseload); ipstui never writes through links, nothing was written"
+                ).format(rel=rel, inside=inside)
             )
         raise EditRefused(
-            f"{rel} resolves outside the caseload ({real}) through a symbolic link; "
-            "ipstui never writes through links, nothing was written"
+            _(
+                "{rel} resolves outside the caseload ({real}) through a symbolic link; ipstui never writes through links, nothing was written"
+            ).format(rel=rel, real=real)
         )
 
 
@@ -646,13 +662,13 @@ def transact(
     noun = kind.noun
     repo = _repo(cl)
     if pid is not None and not is_valid_id(pid):
-        raise CaseloadError(f"not a valid {noun} id: {pid!r}")
+        raise CaseloadError(_("not a valid {noun} id: {pid}").format(noun=noun, pid=repr(pid)))
     if base is _FROM_SNAPSHOT:
         held = kind.snapshot(cl) if kind.snapshot is not None else None
         fresh = create or cl.partial or pid is None or held is None
         base = None if fresh else held.get(pid)
         if base is None and not fresh:
-            raise CaseloadError(f"no {noun} with id {pid!r}")
+            raise CaseloadError(_("no {noun} with id {pid}").format(noun=noun, pid=repr(pid)))
     with caseload_lock(repo.git_dir):
         _refuse_in_progress(repo)
         if pid is None:
@@ -669,7 +685,11 @@ def transact(
         cur: Any = None
         if create:
             if current is not None:
-                raise CaseloadError(f"{noun} {pid} already exists ({rel}); choose another id")
+                raise CaseloadError(
+                    _("{noun} {pid} already exists ({rel}); choose another id").format(
+                        noun=noun, pid=pid, rel=rel
+                    )
+                )
             if head_blob is not None:
                 # Deleted by hand but not committed: a new record must not continue the
                 # old one's file and history.
@@ -677,28 +697,30 @@ def transact(
             twin = _case_twin(cl.root, pid, head, kind.folder)
             if twin is not None:
                 raise EditRefused(
-                    f"{noun} {twin} already exists and ids must differ in more than "
-                    f"case ({pid} and {twin} are one file on macOS and Windows); "
-                    "nothing was written"
+                    _(
+                        "{noun} {twin} already exists and ids must differ in more than case ({pid} and {twin} are one file on macOS and Windows); nothing was written"
+                    ).format(noun=noun, twin=twin, pid=pid)
                 )
         else:
             if current is None:
                 if base is not None:
                     raise StaleEdit(rel, None)
-                raise CaseloadError(f"no {noun} with id {pid!r}")
+                raise CaseloadError(_("no {noun} with id {pid}").format(noun=noun, pid=repr(pid)))
             cur, problems = kind.read(cl, rel, current)
             if base is not None and not view.matches(base.blob, current):
                 raise StaleEdit(rel, cur, gone=False)
             if cur is None:
                 first = errors_only(problems)[0]
                 raise CaseloadError(
-                    f"{first} — fix the file first; it is not rewritten while invalid"
+                    _("{first} — fix the file first; it is not rewritten while invalid").format(
+                        first=first
+                    )
                 )
             if not view.matches(head_blob, current):
                 raise UncommittedFile(rel)
         new_data = dict(build(pid, cur))
         if new_data.get("id") != pid:
-            raise CaseloadError(f"{_a(noun)}'s id cannot be changed")
+            raise CaseloadError(_("{a}'s id cannot be changed").format(a=_a(noun)))
         problems = kind.validate(cl, rel, new_data)
         if problems:
             raise ValidationFailed(problems)
@@ -788,14 +810,17 @@ def _write_and_commit(
     except gitio.GitError as exc:
         _undo(root, rel, head, None, written=raw, previous=previous)
         if isinstance(exc, gitio.RepoStateRefused):
-            raise EditRefused(f"{exc}; nothing was saved") from None
+            raise EditRefused(_("{exc}; nothing was saved").format(exc=exc)) from None
         why = gitio.ignored_changes(root, rel)
         if why is not None:
             exc = gitio.GitError(
-                f"{exc} ({rel} is marked {why}, so git ignores its changes; "
-                f"`git update-index --no-{why} {rel}` undoes that)"
+                _(
+                    "{exc} ({rel} is marked {why}, so git ignores its changes; `git update-index --no-{why} {rel}` undoes that)"
+                ).format(exc=exc, rel=rel, why=why)
             )
-        raise SaveFailed(f"git refused the commit, nothing was saved: {exc}") from None
+        raise SaveFailed(
+            _("git refused the commit, nothing was saved: {exc}").format(exc=exc)
+        ) from None
     except BaseException:
         # Interrupted (ctrl+c, or SIGINT to ipstui alone): git was stopped and waited for
         # (gitio._stop), so no lock is left. Keep a commit that landed whole, else put
@@ -806,12 +831,12 @@ def _write_and_commit(
         raise
     info = _verified(root, repo, rel, head, view, raw)
     if info is None:
-        new_head, _ = _head_and_blob(root, repo.prefix + rel)
+        new_head, _unused = _head_and_blob(root, repo.prefix + rel)
         _undo(root, rel, head, new_head, written=raw, previous=previous)
         raise SaveFailed(
-            f"the commit does not hold what was saved to {rel} (a hook or another program "
-            "changed the file or the branch meanwhile); the commit was taken back, "
-            "nothing was saved"
+            _(
+                "the commit does not hold what was saved to {rel} (a hook or another program changed the file or the branch meanwhile); the commit was taken back, nothing was saved"
+            ).format(rel=rel)
         )
     return info
 
@@ -868,10 +893,10 @@ def save(cl: Caseload, old: Participant | None, new_data: Mapping[str, Any]) -> 
     changes git has not committed. Raises what `transact` raises."""
     pid = new_data.get("id")
     if not is_valid_id(pid):
-        raise CaseloadError(f"not a valid participant id: {pid!r}")
+        raise CaseloadError(_("not a valid participant id: {pid}").format(pid=repr(pid)))
     assert isinstance(pid, str)
     if old is not None and old.id != pid:
-        raise CaseloadError("a participant's id cannot be changed")
+        raise CaseloadError(_("a participant's id cannot be changed"))
     return transact(cl, pid, lambda _id, _cur: new_data, create=old is None, base=old)
 
 
@@ -883,7 +908,7 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
     for an invalid file, and the refusals of `transact`."""
     stem = Path(rel).stem
     if not is_valid_id(stem) or rel != f"{PARTICIPANTS_DIR}/{stem}.toml":
-        raise CaseloadError(f"{rel} is not a participant file")
+        raise CaseloadError(_("{rel} is not a participant file").format(rel=rel))
     repo = _repo(cl)
     with caseload_lock(repo.git_dir):
         _refuse_in_progress(repo)
@@ -896,14 +921,16 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
         head, head_blob = before.head, before.head_blob
         if raw is None:
             if head_blob is None:
-                raise CaseloadError(f"{rel} is neither on disk nor committed; nothing to commit")
+                raise CaseloadError(
+                    _("{rel} is neither on disk nor committed; nothing to commit").format(rel=rel)
+                )
             message = (
                 f"{stem}: remove participant file\n\nParticipant: {stem}\nChanged: file removed\n"
             )
             gitio.commit(cl.root, [rel], message, git_dir=repo.git_dir)
             info = _verified(cl.root, repo, rel, head, view, None)
             if info is None:
-                raise SaveFailed(f"the removal of {rel} was not committed")
+                raise SaveFailed(_("the removal of {rel} was not committed").format(rel=rel))
             return SaveResult(info.commit, None, info.message, _warnings(info, repo, rel, message))
         if view.matches(head_blob, raw):
             raise NothingToSave()
@@ -917,20 +944,24 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
                 old = storage.loads_bytes(shown.stdout, rel)
             except storage.ParseError:
                 old = {}
-        message, _ = commit_message(p.id, old, p.data, cl.settings)
+        message, _unused = commit_message(p.id, old, p.data, cl.settings)
         if old is not None:
             message = message.replace("\n\n", "\n\nHand edit committed from ipstui.\n", 1)
         try:
             gitio.commit(cl.root, [rel], message, add=True, git_dir=repo.git_dir)
         except gitio.RepoStateRefused as exc:
             gitio.git(cl.root, "reset", "-q", "--", rel, check=False)
-            raise EditRefused(f"{exc}; nothing was committed") from None
+            raise EditRefused(_("{exc}; nothing was committed").format(exc=exc)) from None
         except gitio.GitError as exc:
             gitio.git(cl.root, "reset", "-q", "--", rel, check=False)
-            raise SaveFailed(f"git refused the commit, nothing was committed: {exc}") from None
+            raise SaveFailed(
+                _("git refused the commit, nothing was committed: {exc}").format(exc=exc)
+            ) from None
         info = _verified(cl.root, repo, rel, head, view, raw)
         if info is None:
-            new_head, _ = _head_and_blob(cl.root, repo.prefix + rel)
+            new_head, _unused = _head_and_blob(cl.root, repo.prefix + rel)
             _undo(cl.root, rel, head, new_head)
-            raise SaveFailed(f"the commit does not hold {rel} as it was checked; taken back")
+            raise SaveFailed(
+                _("the commit does not hold {rel} as it was checked; taken back").format(rel=rel)
+            )
         return SaveResult(info.commit, p, info.message, _warnings(info, repo, rel, message))

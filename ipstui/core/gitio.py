@@ -24,6 +24,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ipstui.core.i18n import _
+
 # The variables `git rev-parse --local-env-vars` prints (git 2.39), which git itself
 # unsets before it runs git in another repository (submodules), plus GIT_NAMESPACE and
 # GIT_QUARANTINE_PATH, which point refs and objects elsewhere too. tests/test_layers.py
@@ -128,11 +130,11 @@ def git(
             env=env(repo_env=repo_env),
         )
     except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH") from None
+        raise GitError(_("git is not installed or not on PATH")) from None
     except NotADirectoryError:
-        raise GitError(f"{root} is not a folder") from None
+        raise GitError(_("{root} is not a folder").format(root=root)) from None
     except OSError as exc:
-        raise GitError(f"could not run git: {exc.strerror or exc}") from None
+        raise GitError(_("could not run git: {value}").format(value=exc.strerror or exc)) from None
     try:
         out, err = child.communicate(data)
     except BaseException:
@@ -313,7 +315,7 @@ IDENT_QUERIES: tuple[tuple[tuple[str, ...], None], ...] = (
 
 def _ident(proc: subprocess.CompletedProcess, who: str, keys: str) -> Identity:
     line = proc.stdout.strip()
-    name, _, rest = line.partition("<")
+    name, _unused, rest = line.partition("<")
     ident = Identity(name.strip(), rest.partition(">")[0].strip())
     if proc.returncode != 0 or "<" not in line or not ident.name or not ident.email:
         raise IdentityMissing(
@@ -360,8 +362,9 @@ def wait_index_lock(git_dir: Path, timeout: float | None = None) -> None:
     while lock.exists():
         if time.monotonic() >= deadline:
             raise RepoStateRefused(
-                f"{lock} exists: another git process is using this repository, or one "
-                f"crashed; if no git is running, delete {lock} and try again"
+                _(
+                    "{lock} exists: another git process is using this repository, or one crashed; if no git is running, delete {lock} and try again"
+                ).format(lock=lock)
             )
         time.sleep(delay)
         delay = min(delay * 2, 0.25)
@@ -461,7 +464,7 @@ def checkout_newline(root: Path, rel: str) -> str:
     cfg = git(root, "config", "--get-regexp", r"^core\.(autocrlf|eol)$", check=False)
     conf: dict[str, str] = {}
     for line in cfg.stdout.splitlines():  # the last value of each key wins, as in git
-        key, _, value = line.partition(" ")
+        key, _unused, value = line.partition(" ")
         conf[key.lower()] = value.strip().lower()
     autocrlf = conf.get("core.autocrlf", "false")
     autocrlf = "true" if autocrlf in ("true", "yes", "on", "1") else autocrlf

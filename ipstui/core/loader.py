@@ -30,6 +30,7 @@ from ipstui.core.caseload import (
     read_settings_bytes,
     settings_from_bytes,
 )
+from ipstui.core.i18n import current_language
 from ipstui.core.model import (
     Participant,
     Problem,
@@ -62,9 +63,10 @@ def _schema_hash() -> bytes:
 
 
 def _cache_tag(schemas: bytes, settings: Settings) -> str:
-    """Changes with the schema, this format and the deadline rules, invalidating old caches."""
+    """Changes with the schema, this format, the deadline rules and the language (the
+    cached problems are text a person reads), invalidating old caches."""
     h = hashlib.sha1(schemas)
-    h.update(f"{CACHE_FORMAT}\0{rules_signature(settings)}".encode())
+    h.update(f"{CACHE_FORMAT}\0{rules_signature(settings)}\0{current_language()}".encode())
     return h.hexdigest()
 
 
@@ -605,9 +607,11 @@ def _agenda_key(
     (tracked, or untracked and not ignored). So the key is caseload.toml's bytes and the
     schemas, the stat (size, times, inode) of every entry of participants/ — or its
     content, for one changed within `RACY_NS` — and the names `git ls-files --cached
-    --others --exclude-standard` gives (`loaded`: the index and the ignore rules)."""
+    --others --exclude-standard` gives (`loaded`: the index and the ignore rules), and
+    the language of the problems' text."""
     h = hashlib.sha1(_settings_key(schemas, raw_settings).encode())
-    h.update(f"\0{repo.prefix}\0{len(loaded)}\0".encode())
+    # The language too: the agenda keeps its problems' text, which a person reads.
+    h.update(f"\0{repo.prefix}\0{len(loaded)}\0{current_language()}\0".encode())
     h.update(loaded.encode("utf-8", "surrogateescape"))
     now = time.time_ns()
     pdir = root / PARTICIPANTS_DIR

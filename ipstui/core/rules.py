@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
+from ipstui.core.i18n import _
 from ipstui.core.model import Participant, Settings
 
 OVERDUE, DUE_SOON, UPCOMING = "overdue", "due_soon", "upcoming"
@@ -49,10 +50,10 @@ class Deadline(NamedTuple):
         """'3d overdue', 'due today', 'due in 2d'."""
         days = (self.due - today).days
         if days < 0:
-            return f"{-days}d overdue"
+            return _("{n}d overdue").format(n=-days)
         if days == 0:
-            return "due today"
-        return f"due in {days}d"
+            return _("due today")
+        return _("due in {n}d").format(n=days)
 
 
 def state_of(due: date, today: date, due_soon_days: int) -> str:
@@ -99,7 +100,7 @@ def raw_deadlines(
         enrolled = _date(data.get("enrolled_on"))
 
         if on["first_contact"] and referred and data.get("first_contact_on") is None:
-            if not any(d >= referred for d, _ in contacts):
+            if not any(d >= referred for d, _unused in contacts):
                 out.append(
                     ("first_contact", referred + timedelta(days=days["first_contact"]), None, "")
                 )
@@ -127,7 +128,7 @@ def raw_deadlines(
                 if not (benefits and start - window <= benefits <= start):
                     out.append(("benefits_before_job", start, i, label))
             if on["job_start_support"]:
-                last = _latest(d for d, _ in contacts if d >= start)
+                last = _latest(d for d, _unused in contacts if d >= start)
                 if last is None:
                     due = start + timedelta(days=first)
                 elif last < start + timedelta(days=FIRST_MONTH_DAYS):
@@ -143,7 +144,7 @@ def raw_deadlines(
             "plan",
             "job_search",
         ):
-            last = _latest(d for d, _ in contacts)
+            last = _latest(d for d, _unused in contacts)
             if last is not None:
                 out.append(
                     ("stay_in_touch", last + timedelta(days=days["stay_in_touch"]), None, "")

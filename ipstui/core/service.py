@@ -51,6 +51,7 @@ from ipstui.core.caseload import (
     ValidationFailed,
 )
 from ipstui.core.gitio import GitError, IdentityMissing
+from ipstui.core.i18n import _
 from ipstui.core.model import Participant, Problem, is_valid_id
 
 if TYPE_CHECKING:
@@ -174,7 +175,9 @@ class CaseloadService:
     def _need_repo(self, what: str) -> gitio.RepoInfo:
         repo = self.repo
         if repo is None:
-            raise CaseloadError(f"{self.root} is not a git repository, so {what}")
+            raise CaseloadError(
+                _("{root} is not a git repository, so {what}").format(root=self.root, what=what)
+            )
         return repo
 
     # ------------------------------------------------------------ loading
@@ -268,6 +271,13 @@ class CaseloadService:
         from ipstui.core.resolve import resolve
 
         return resolve(self._snap(snapshot), pid, field, side=side, value=value)
+
+    def decide(self, snapshot: Caseload | None, pid: str, sides: dict[str, str]) -> SaveResult:
+        """Settle several conflicts in one commit, field -> "ours"/"theirs"
+        (`resolve.decide`: through the save transaction, refused when stale)."""
+        from ipstui.core.resolve import decide
+
+        return self._saved(decide(self._snap(snapshot), pid, sides))
 
     def set_data(self, snapshot: Caseload, old: Participant, data: dict[str, Any]) -> SaveResult:
         """Save a whole edited record (the participant form)."""
@@ -443,11 +453,11 @@ class CaseloadService:
         from ipstui.core.history import ever_existed, history
 
         if not is_valid_id(pid):
-            raise CaseloadError(f"not a valid participant id: {pid!r}")
+            raise CaseloadError(_("not a valid participant id: {pid}").format(pid=repr(pid)))
         self._need_repo("there is no history to show")
         rel = f"{PARTICIPANTS_DIR}/{pid}.toml"
         if not os.path.lexists(self.root / rel) and not ever_existed(self.root, pid):
-            raise CaseloadError(f"no participant with id {pid!r}")
+            raise CaseloadError(_("no participant with id {pid}").format(pid=repr(pid)))
         return history(self.root, pid)
 
     def signatures(self, commits: Iterable[str]) -> dict[str, str]:
@@ -476,7 +486,11 @@ class CaseloadService:
 
         repo = self.repo
         if repo is None:
-            raise SyncError(f"{self.root} is not in a git repository, so there is nothing to sync")
+            raise SyncError(
+                _("{root} is not in a git repository, so there is nothing to sync").format(
+                    root=self.root
+                )
+            )
         with _cl.caseload_lock(repo.git_dir):
             result = sync(self.root, progress=progress)
         from ipstui.core.history import GRAPH_BATCH, keep_commit_graph
@@ -503,7 +517,9 @@ class CaseloadService:
 
         if specialist and specialist not in snapshot.settings.team:
             raise CaseloadError(
-                f"unknown specialist {specialist!r}; team: {', '.join(snapshot.settings.team)}"
+                _("unknown specialist {specialist}; team: {values}").format(
+                    specialist=repr(specialist), values=", ".join(snapshot.settings.team)
+                )
             )
         return agenda_for(snapshot.participants.values(), snapshot.settings, today, specialist)
 

@@ -20,6 +20,7 @@ from typing import Any
 
 # tomli_w, toml10 (the TOML parsers) and tempfile are imported where they are used: a
 # command answered from the load cache (`ipstui due`) reads no TOML (issue 17).
+from ipstui.core.i18n import _
 from ipstui.core.model import CONFLICT_KEYS, LIST_KEYS, SUB_KEYS, TABLE_KEYS, TOP_KEYS
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")  # used with fullmatch: "$" would allow a final newline
@@ -96,27 +97,37 @@ def read_bytes(path: Path, rel: str | None = None) -> bytes:
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise StorageError(f"{name}: file not found") from None
+        raise StorageError(_("{name}: file not found").format(name=name)) from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise StorageError(
-                f"{name}: is a symbolic link; participant files must be plain files"
+                _("{name}: is a symbolic link; participant files must be plain files").format(
+                    name=name
+                )
             ) from None
-        raise StorageError(f"{name}: cannot read: {exc.strerror or exc}") from None
+        raise StorageError(
+            _("{name}: cannot read: {value}").format(name=name, value=exc.strerror or exc)
+        ) from None
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
-            raise StorageError(f"{name}: is a folder, not a file")
+            raise StorageError(_("{name}: is a folder, not a file").format(name=name))
         if not stat.S_ISREG(st.st_mode):
-            raise StorageError(f"{name}: is not a regular file")
+            raise StorageError(_("{name}: is not a regular file").format(name=name))
         if st.st_size > MAX_FILE_BYTES:
-            raise StorageError(f"{name}: file is larger than {MAX_FILE_BYTES >> 20} MiB")
+            raise StorageError(
+                _("{name}: file is larger than {value} MiB").format(
+                    name=name, value=MAX_FILE_BYTES >> 20
+                )
+            )
         chunks = []
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
         return b"".join(chunks)
     except OSError as exc:
-        raise StorageError(f"{name}: cannot read: {exc.strerror or exc}") from None
+        raise StorageError(
+            _("{name}: cannot read: {value}").format(name=name, value=exc.strerror or exc)
+        ) from None
     finally:
         os.close(fd)
 
@@ -152,7 +163,7 @@ def format_value(v: Any) -> str:
         import tomli_w
 
         return tomli_w.dumps({"v": v}).split(" = ", 1)[1].rstrip("\n")
-    raise StorageError(f"cannot write a value of type {type(v).__name__}")
+    raise StorageError(_("cannot write a value of type {name}").format(name=type(v).__name__))
 
 
 def _ordered(d: Mapping[str, Any], canonical: Iterable[str]) -> list[str]:
