@@ -245,10 +245,8 @@ def test_the_shipped_template_imports_into_the_demo(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    from ipstui.core.demo import make_demo
-
-    return make_demo(tmp_path / "demo", today=date(2026, 11, 16))
+def demo(sample_caseload: Path) -> Path:
+    return sample_caseload
 
 
 def test_export_formats_agree(
