@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from ipstui.core.i18n import _
 from ipstui.core.termsafe import escape
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
@@ -266,6 +267,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the spreadsheet to read")
     s.add_argument("--template", metavar="OUT.xlsx", help="copy the template spreadsheet there")
     s.add_argument("--map", metavar="MAP.toml", help="headers the built-in table does not know")
+    s.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help=_("the worksheet to read (default: the first whose header is recognised)"),
+    )
     s.add_argument("--dry-run", action="store_true", help="show what would be created")
 
     s = command("export", "the caseload as one table, one row per participant")
