@@ -91,7 +91,8 @@ name = "Mette Hansen"
 """
 
 
-def _empty_caseload(folder: Path) -> None:
+def empty_caseload(folder: Path) -> None:
+    """Make in `folder` the caseload of `caseload_dir` (for a template's `build`)."""
     from ipstui.core.init import init_caseload
 
     root = init_caseload(
@@ -104,7 +105,7 @@ def _empty_caseload(folder: Path) -> None:
 @pytest.fixture
 def caseload_dir(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An empty caseload: git repo, caseload.toml with two specialists, first commit."""
-    return from_template("empty", _empty_caseload, tmp_path / "cl", tmp_path_factory)
+    return from_template("empty", empty_caseload, tmp_path / "cl", tmp_path_factory)
 
 
 def _sample(folder: Path) -> None:
