@@ -9,6 +9,7 @@ import textwrap
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ipstui.core.i18n import _
 from ipstui.core.termsafe import escape
@@ -52,18 +53,46 @@ def _settable_fields_epilog() -> str:
             kind = "a team member's key"
         else:
             kind = "text"
-        lines.append(textwrap.fill(f"{field}: {kind}", 78, initial_indent="  ",
-                                   subsequent_indent="      "))
-    lines.append('example: ipstui set P-0007 enrolled_on=2026-11-20 disclosure=undecided')
+        lines.append(
+            textwrap.fill(f"{field}: {kind}", 78, initial_indent="  ", subsequent_indent="      ")
+        )
+    lines.append("example: ipstui set P-0007 enrolled_on=2026-11-20 disclosure=undecided")
     return "\n".join(lines)
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Skipped:
+    """Stands in for the parser of a command that this run does not need: every call on
+    it (add_argument, groups) is accepted and does nothing."""
+
+    def __getattr__(self, _name: str) -> Any:
+        return lambda *a, **kw: self
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command word of `argv` when the global options before it are the plain ones
+    (-C PATH, --today DATE); None otherwise (no command, --help, --version, ...)."""
+    it = iter(argv)
+    for tok in it:
+        if tok in ("-C", "--today"):
+            next(it, None)
+        elif tok.startswith("-C") or tok.startswith("--today="):
+            continue
+        elif tok.startswith("-"):
+            return None
+        else:
+            return tok
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The `ipstui` command line: global options, one subcommand per action (SPEC §7).
 
     Every choice the files allow (phases, contact kinds, reasons, settable fields) is
     listed in the help; checking a value stays with the code that applies it, so the
     CLI and the app refuse the same things with the same words.
+
+    `only`: build just this command's parser (issue 17: the others' ~90 arguments cost
+    every run ~10 ms); `ipstui --help` and a word that is no command get all of them.
     """
     from ipstui import __version__
     from ipstui.core.model import CLOSURE_REASONS, CONTACT_KINDS, PHASES
@@ -94,7 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"ipstui {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
+    def wanted(name: str) -> bool:
+        return only is None or name == only
+
     def command(name: str, summary: str, **kw) -> argparse.ArgumentParser:
+        if not wanted(name):
+            return _Skipped()  # type: ignore[return-value]
         description = kw.pop("description", summary[0].upper() + summary[1:] + ".")
         return sub.add_parser(
             name,
@@ -113,14 +147,22 @@ def build_parser() -> argparse.ArgumentParser:
         "identity its commits use, then open the app on it. A local demo identity is set "
         "only if git has none.",
     )
-    s.add_argument("dir", nargs="?", metavar="DIR",
-                   help="a new or empty folder for it (default: a new temporary folder)")
-    s.add_argument("--no-open", action="store_true",
-                   help="only create it and print its path (for scripts)")
+    s.add_argument(
+        "dir",
+        nargs="?",
+        metavar="DIR",
+        help="a new or empty folder for it (default: a new temporary folder)",
+    )
+    s.add_argument(
+        "--no-open", action="store_true", help="only create it and print its path (for scripts)"
+    )
 
-    s = command("init", "create an empty caseload in PATH",
-                description="Create an empty caseload: git init, caseload.toml, .gitattributes, "
-                "the merge driver's config and a first commit.")
+    s = command(
+        "init",
+        "create an empty caseload in PATH",
+        description="Create an empty caseload: git init, caseload.toml, .gitattributes, "
+        "the merge driver's config and a first commit.",
+    )
     s.add_argument("path", metavar="PATH", help="a new or empty folder")
     s.add_argument("--name", default="IPS team", help="the team's name (default: %(default)s)")
     s.add_argument(
@@ -132,10 +174,13 @@ def build_parser() -> argparse.ArgumentParser:
         "from git's user.name",
     )
 
-    s = command("validate", "check every file; exit 1 on any error",
-                description="Check caseload.toml and every participant file against the "
-                "schema and the semantic rules; print path:line:col: message for each "
-                "problem and exit 1 on any error.")
+    s = command(
+        "validate",
+        "check every file; exit 1 on any error",
+        description="Check caseload.toml and every participant file against the "
+        "schema and the semantic rules; print path:line:col: message for each "
+        "problem and exit 1 on any error.",
+    )
     s.add_argument(
         "--staged",
         action="store_true",
@@ -144,48 +189,78 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = command("due", "every open deadline, overdue first")
     s.add_argument("--specialist", metavar="KEY", help="only this team member's participants")
-    s.add_argument("--json", action="store_true",
-                   help="print a JSON list of {participant, specialist, rule, due, state}")
+    s.add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON list of {participant, specialist, rule, due, state}",
+    )
 
     s = command("log", "one participant's field-level history")
     s.add_argument("id", metavar="ID", help="participant id, e.g. P-0007")
 
-    s = command("report", "outcome report: caseload, employment rate, referrals",
-                description="Outcome report of one quarter: active caseload, employed, "
-                "employment rate (team and per specialist), referrals and hires by source, "
-                "rapid job search.")
-    s.add_argument("--quarter", metavar="YYYYQN",
-                   help="e.g. 2026Q3 (default: the quarter containing today)")
-    s.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table",
-                   help="%(choices)s (default: %(default)s)")
+    s = command(
+        "report",
+        "outcome report: caseload, employment rate, referrals",
+        description="Outcome report of one quarter: active caseload, employed, "
+        "employment rate (team and per specialist), referrals and hires by source, "
+        "rapid job search.",
+    )
+    s.add_argument(
+        "--quarter", metavar="YYYYQN", help="e.g. 2026Q3 (default: the quarter containing today)"
+    )
+    s.add_argument(
+        "--format",
+        choices=("table", "csv", "json", "xlsx"),
+        default="table",
+        help="%(choices)s (default: %(default)s)",
+    )
     s.add_argument("--output", metavar="FILE", help="write there (needed for xlsx)")
 
-    command("sync", "fetch, merge, validate and push",
-            description="Fetch from the configured remote, merge participant files field by "
-            "field, check the merged caseload, and push. On any failure the repository is "
-            "put back as it was.")
+    command(
+        "sync",
+        "fetch, merge, validate and push",
+        description="Fetch from the configured remote, merge participant files field by "
+        "field, check the merged caseload, and push. On any failure the repository is "
+        "put back as it was.",
+    )
 
-    s = command("new", "add a participant in intake",
-                description="Add a participant in intake (one commit); prints the new id.")
+    s = command(
+        "new",
+        "add a participant in intake",
+        description="Add a participant in intake (one commit); prints the new id.",
+    )
     s.add_argument("--name", required=True, help="display name (a pseudonym is fine)")
     s.add_argument("--specialist", required=True, metavar="KEY", help="a team member's key")
-    s.add_argument("--referral-source", required=True, metavar="SRC",
-                   help="who referred (one of the caseload's referral_sources, if it lists them)")
+    s.add_argument(
+        "--referral-source",
+        required=True,
+        metavar="SRC",
+        help="who referred (one of the caseload's referral_sources, if it lists them)",
+    )
     s.add_argument("--referred-on", type=_date_arg, metavar="DATE", help="default: today")
     s.add_argument("--id", dest="pid", metavar="ID", help="default: the next free id")
 
-    s = command("move", "move a participant to a phase",
-                description="Move a participant to a phase (one commit); sets phase and "
-                "phase_since. Moving to closed needs a reason.",
-                epilog=f"phases: {', '.join(PHASES)}\nreasons: {', '.join(CLOSURE_REASONS)}")
+    s = command(
+        "move",
+        "move a participant to a phase",
+        description="Move a participant to a phase (one commit); sets phase and "
+        "phase_since. Moving to closed needs a reason.",
+        epilog=f"phases: {', '.join(PHASES)}\nreasons: {', '.join(CLOSURE_REASONS)}",
+    )
     s.add_argument("id", metavar="ID", help="participant id")
     s.add_argument("phase", metavar="PHASE", help=_one_of(PHASES))
-    s.add_argument("--reason", metavar="REASON",
-                   help="closure reason, needed for closed; " + _one_of(CLOSURE_REASONS))
+    s.add_argument(
+        "--reason",
+        metavar="REASON",
+        help="closure reason, needed for closed; " + _one_of(CLOSURE_REASONS),
+    )
 
-    s = command("contact", "log a contact",
-                description="Append a contact to a participant's log (one commit).",
-                epilog=f"kinds: {', '.join(CONTACT_KINDS)}")
+    s = command(
+        "contact",
+        "log a contact",
+        description="Append a contact to a participant's log (one commit).",
+        epilog=f"kinds: {', '.join(CONTACT_KINDS)}",
+    )
     s.add_argument("id", metavar="ID", help="participant id")
     s.add_argument("--kind", required=True, metavar="KIND", help=_one_of(CONTACT_KINDS))
     s.add_argument("--on", type=_date_arg, metavar="DATE", help="default: today")
@@ -199,13 +274,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="kind employer: met in person (default); --no-face-to-face for a call",
     )
 
-    s = command("set", "set scalar fields: FIELD=VALUE ...",
-                description="Set scalar fields of one participant (one commit); values are "
-                "typed by the schema.",
-                epilog=_settable_fields_epilog())
+    s = command(
+        "set",
+        "set scalar fields: FIELD=VALUE ...",
+        description="Set scalar fields of one participant (one commit); values are "
+        "typed by the schema.",
+        epilog=_settable_fields_epilog() if wanted("set") else None,
+    )
     s.add_argument("id", metavar="ID", help="participant id")
-    s.add_argument("assignments", nargs="+", metavar="FIELD=VALUE",
-                   help="see the fields below")
+    s.add_argument("assignments", nargs="+", metavar="FIELD=VALUE", help="see the fields below")
 
     s = command(
         "resolve",
@@ -249,8 +326,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--by", metavar="WHO", help="a team key, or a pattern for author name/e-mail")
     s.add_argument("--participant", metavar="ID", help="one participant (or employer) id")
     s.add_argument("--field", metavar="F", help="one field (contacts matches contacts[3].note)")
-    s.add_argument("--format", choices=("table", "csv", "json"), default="table",
-                   help="%(choices)s (default: %(default)s)")
+    s.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="%(choices)s (default: %(default)s)",
+    )
     s.add_argument("--check", action="store_true", help="verify the commit convention; exit 1")
     s.add_argument(
         "--require-signed", action="store_true", help="with --check: every commit signed (good)"
@@ -263,8 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
         "mapped by header); every problem is reported as FILE:row:column before anything "
         "is written, then each participant is one commit.",
     )
-    s.add_argument("file", metavar="FILE.csv|FILE.xlsx", nargs="?",
-                   help="the spreadsheet to read")
+    s.add_argument("file", metavar="FILE.csv|FILE.xlsx", nargs="?", help="the spreadsheet to read")
     s.add_argument("--template", metavar="OUT.xlsx", help="copy the template spreadsheet there")
     s.add_argument("--map", metavar="MAP.toml", help="headers the built-in table does not know")
     s.add_argument(
@@ -275,8 +355,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--dry-run", action="store_true", help="show what would be created")
 
     s = command("export", "the caseload as one table, one row per participant")
-    s.add_argument("--format", choices=("csv", "xlsx", "json"), default="csv",
-                   help="%(choices)s (default: %(default)s)")
+    s.add_argument(
+        "--format",
+        choices=("csv", "xlsx", "json"),
+        default="csv",
+        help="%(choices)s (default: %(default)s)",
+    )
     s.add_argument("--output", metavar="FILE", help="write there, outside the caseload")
 
     s = command(
@@ -291,19 +375,24 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--yes", action="store_true", help="rewrite the history (irreversible)")
     s.add_argument("--request", metavar="REF", help="the erasure request's reference, recorded")
 
-    from ipstui.cli_fidelity import add_parsers
+    if wanted("fidelity") or wanted("employer"):
+        from ipstui.cli_fidelity import add_parsers
 
-    add_parsers(sub, common, _date_arg)
+        add_parsers(sub, common, _date_arg)
 
     # git's merge driver entry (registered by init/sync): added without help= so that it
     # is not listed among the commands (help=SUPPRESS prints "==SUPPRESS==" there).
-    s = sub.add_parser("merge-driver", add_help=False)
-    s.add_argument("files", nargs=4)
+    if wanted("merge-driver"):
+        s = sub.add_parser("merge-driver", add_help=False)
+        s.add_argument("files", nargs=4)
+    if only is not None and only not in sub.choices:
+        return build_parser()  # not a command: the full parser says so, listing them
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(_command_in(words)).parse_args(words)
     # Imported after parsing: `--help` and usage errors never load the core (start-up cost).
     from ipstui.core.service import CaseloadError, GitError, ValidationFailed
 
@@ -448,10 +537,14 @@ def _validate(caseload: str | None, staged: bool = False) -> int:
 def _left_out(cl) -> int:
     """SPEC §7: name every file that could not be read on stderr, one line each, and
     exit 3 so that a cron job never takes a partial agenda or report for a whole one."""
-    from ipstui.core.termsafe import escape
-    from ipstui.core.validate import left_out
+    return _left_out_of(cl.problems)
 
-    missing = left_out(cl.problems)
+
+def _left_out_of(problems) -> int:
+    """`_left_out` of a load's problems."""
+    from ipstui.core.model import left_out
+
+    missing = left_out(problems)
     for problem in missing:
         print(escape(problem), file=sys.stderr)
     return EXIT_PARTIAL if missing else EXIT_OK
@@ -459,15 +552,14 @@ def _left_out(cl) -> int:
 
 def _due(caseload: str | None, today: date, specialist: str | None, as_json: bool) -> int:
     svc = _service(caseload)
-    cl = svc.load()
-    items = svc.agenda(cl, today, specialist)
+    items, problems = svc.due(today, specialist)
     if as_json:
         # One object per line: readable, and one call of the C encoder (indent= falls back
         # to Python). '}, {"' cannot occur inside a JSON string (its quote is escaped), so
         # it is exactly the boundary between two objects.
         text = json.dumps([d.to_json() for d in items])[1:-1].replace('}, {"', '},\n{"')
         sys.stdout.write("[\n" + text + "\n]\n")
-        return _left_out(cl)
+        return _left_out_of(problems)
     from ipstui.core.vocab import SYMBOL
 
     lines = []
@@ -479,7 +571,7 @@ def _due(caseload: str | None, today: date, specialist: str | None, as_json: boo
     if not items:
         lines.append("nothing due")
     sys.stdout.write("\n".join(escape(line) for line in lines) + "\n")
-    return _left_out(cl)
+    return _left_out_of(problems)
 
 
 def _log(caseload: str | None, pid: str) -> int:

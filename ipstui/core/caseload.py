@@ -21,6 +21,7 @@ A save, step by step (all under the caseload's lock, `ipstui.lock` in the git di
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -29,13 +30,17 @@ from typing import Any
 
 from ipstui.core import gitio, storage
 from ipstui.core.changes import commit_message
-from ipstui.core.model import Participant, Problem, Settings, is_valid_id, participant_path
-from ipstui.core.validate import (
-    caseload_problems,
+from ipstui.core.model import (
+    Participant,
+    Problem,
+    Settings,
     errors_only,
-    participant_content_problems,
-    participant_team_problems,
+    is_valid_id,
+    participant_path,
 )
+
+# The validation (JSON Schema, positions in the text) is imported where a file is
+# checked: reading a caseload from the load cache needs none of it (issue 17).
 
 CASELOAD_FILE = "caseload.toml"
 PARTICIPANTS_DIR = "participants"
@@ -175,13 +180,32 @@ def find_root(path: Path | str | None) -> Path:
 
 
 def read_settings(root: Path) -> tuple[Settings, dict[str, Any], list[Problem]]:
+    """caseload.toml read, parsed and checked: (settings, its data, its problems).
+
+    Never raises for the file's content or absence: defaults and a problem instead."""
+    raw = read_settings_bytes(root)
+    if isinstance(raw, Problem):
+        return Settings(), {}, [raw]
+    return settings_from_bytes(raw)
+
+
+def read_settings_bytes(root: Path) -> bytes | Problem:
+    """caseload.toml's bytes, or the problem that reading it is."""
     try:
-        data, raw = storage.read_file(root / CASELOAD_FILE, CASELOAD_FILE)
-    except storage.ParseError as exc:
-        return Settings(), {}, [Problem(exc.path, exc.line, exc.col, exc.message)]
+        return storage.read_bytes(root / CASELOAD_FILE, CASELOAD_FILE)
     except storage.StorageError as exc:
         msg = str(exc).removeprefix(f"{CASELOAD_FILE}: ")
-        return Settings(), {}, [Problem(CASELOAD_FILE, 1, 1, msg)]
+        return Problem(CASELOAD_FILE, 1, 1, msg)
+
+
+def settings_from_bytes(raw: bytes) -> tuple[Settings, dict[str, Any], list[Problem]]:
+    """`read_settings` of caseload.toml's bytes (as `read_settings_bytes` gave them)."""
+    from ipstui.core.validate import caseload_problems
+
+    try:
+        data = storage.loads_bytes(raw, CASELOAD_FILE)
+    except storage.ParseError as exc:
+        return Settings(), {}, [Problem(exc.path, exc.line, exc.col, exc.message)]
     problems = caseload_problems(data, CASELOAD_FILE, raw.decode("utf-8"))
     return Settings.from_dict(data), data, problems
 
@@ -196,6 +220,8 @@ class Parsed:
 
 
 def parse_participant(raw: bytes, rel: str) -> Parsed:
+    from ipstui.core.validate import participant_content_problems
+
     try:
         data = storage.loads_bytes(raw, rel)
     except storage.ParseError as exc:
@@ -238,6 +264,8 @@ def participant_from(
     cl: Caseload, rel: str, raw: bytes, parsed: Parsed
 ) -> tuple[Participant | None, list[Problem]]:
     """Attach file-independent checks and build the Participant (None if it has errors)."""
+    from ipstui.core.validate import participant_team_problems
+
     problems = [Problem(rel, ln, col, msg, sev) for ln, col, msg, sev in parsed.problems]
     if parsed.data is None:
         return None, problems
@@ -292,6 +320,8 @@ def validate_data(cl: Caseload, data: Mapping[str, Any]) -> list[Problem]:
     if not is_valid_id(pid):
         return [Problem(rel, 1, 1, f"not a valid participant id: {pid!r}")]
     text = storage.dumps(data)
+    from ipstui.core.validate import participant_content_problems, participant_team_problems
+
     probs = participant_content_problems(data, rel, text)
     probs += participant_team_problems(
         data, rel, text, cl.settings.team, cl.settings.referral_sources
@@ -342,13 +372,21 @@ def caseload_lock(git_dir: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None
     caseload from any number of processes and threads run one at a time; the thread
     holding it may take it again.
 
-    Raises EditRefused when another holder keeps it longer than `timeout` seconds."""
-    import filelock  # only saves need it: ~16 ms of imports kept off read-only commands
+    The `filelock` package (a per-thread, re-entrant lock on the file; a crashed
+    holder's lock goes with its process). Its import costs a command-line edit about
+    10-30 ms (issue 17 measured it); it is imported only when a save takes the lock, and
+    kept over a hand-made `fcntl` lock as the project's standards ask.
 
-    path = git_dir / LOCK_NAME
-    # One lock object per path, with a per-thread hold: re-entrant in the thread that
-    # holds it (a sync that saves does not wait for itself), exclusive across threads
-    # (each thread locks its own descriptor) and across processes (flock).
+    Raises EditRefused when another holder keeps it longer than `timeout` seconds,
+    SaveFailed when the lock file cannot be made."""
+    with _filelock(git_dir / LOCK_NAME, timeout):
+        yield
+
+
+@contextmanager
+def _filelock(path: Path, timeout: float) -> Iterator[None]:
+    import filelock
+
     lock = filelock.FileLock(str(path), is_singleton=True, thread_local=True)
     try:
         lock.acquire(timeout=timeout)
@@ -357,7 +395,7 @@ def caseload_lock(git_dir: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None
             f"another ipstui has been saving or syncing this caseload for {timeout:.0f} s "
             f"(lock {path}); nothing was written, try again"
         ) from None
-    except OSError as exc:  # a read-only git dir, a folder where the lock file goes, ...
+    except OSError as exc:
         raise SaveFailed(could_not_write(path, exc)) from None
     try:
         yield
@@ -368,18 +406,50 @@ def caseload_lock(git_dir: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None
 def check_repo_state(root: Path, repo: gitio.RepoInfo) -> None:
     """Refuse (EditRefused) when a commit now would be lost: an operation stopped half-way,
     or a detached HEAD (SPEC §5)."""
+    _refuse_in_progress(repo)
+    _refuse_detached(gitio.git(root, "symbolic-ref", "-q", "HEAD", check=False))
+
+
+def _refuse_in_progress(repo: gitio.RepoInfo) -> None:
     what = gitio.in_progress(repo.git_dir)
     if what is not None:
         raise EditRefused(
             f"{what} is in progress in this repository; finish or abort it first "
             "(see `git status`), nothing was written"
         )
-    proc = gitio.git(root, "symbolic-ref", "-q", "HEAD", check=False)
-    if proc.returncode != 0:
+
+
+def _refuse_detached(symbolic_ref: subprocess.CompletedProcess) -> None:
+    if symbolic_ref.returncode != 0:
         raise EditRefused(
             "HEAD is detached (not on a branch), so a commit would be lost on the next "
             "switch; `git switch` to your branch first, nothing was written"
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Before:
+    """What git says before a save, asked in one round of queries run side by side
+    (issue 17): whether HEAD is on a branch, the identity, HEAD and its blob at the path."""
+
+    symbolic_ref: subprocess.CompletedProcess
+    author: subprocess.CompletedProcess
+    committer: subprocess.CompletedProcess
+    head: str | None
+    head_blob: str | None
+
+
+def _ask_before_save(root: Path, spec_path: str) -> _Before:
+    """`symbolic-ref`, both `git var` identities and `cat-file` of HEAD and
+    HEAD:`spec_path`, as four processes at once; the caller judges them in the order
+    of the transaction's checks."""
+    sym, author, committer, heads = gitio.git_many(
+        root,
+        (("symbolic-ref", "-q", "HEAD"), None),
+        *gitio.IDENT_QUERIES,
+        _head_and_blob_query(spec_path),
+    )
+    return _Before(sym, author, committer, *_parse_head_and_blob(heads))
 
 
 def check_inside(root: Path, rel: str) -> None:
@@ -426,15 +496,11 @@ class _GitView:
         return self._memo[raw] == blob
 
 
-def _head_and_blob(root: Path, spec_path: str) -> tuple[str | None, str | None]:
-    """(HEAD commit, HEAD's blob at the top-relative `spec_path`) in one git call."""
-    proc = gitio.git(
-        root,
-        "cat-file",
-        "--batch-check=%(objectname) %(objecttype)",
-        input=f"HEAD\nHEAD:{spec_path}\n",
-        check=False,
-    )
+def _head_and_blob_query(spec_path: str) -> tuple[tuple[str, ...], str]:
+    return (("cat-file", "--batch-check=%(objectname) %(objecttype)"), f"HEAD\nHEAD:{spec_path}\n")
+
+
+def _parse_head_and_blob(proc: subprocess.CompletedProcess) -> tuple[str | None, str | None]:
     lines = proc.stdout.splitlines() + ["", ""]
     head = lines[0].split()
     blob = lines[1].split()
@@ -442,6 +508,12 @@ def _head_and_blob(root: Path, spec_path: str) -> tuple[str | None, str | None]:
         head[0] if len(head) == 2 and head[1] == "commit" else None,
         blob[0] if len(blob) == 2 and blob[1] == "blob" else None,
     )
+
+
+def _head_and_blob(root: Path, spec_path: str) -> tuple[str | None, str | None]:
+    """(HEAD commit, HEAD's blob at the top-relative `spec_path`) in one git call."""
+    args, data = _head_and_blob_query(spec_path)
+    return _parse_head_and_blob(gitio.git(root, *args, input=data, check=False))
 
 
 def _case_twin(
@@ -582,16 +654,18 @@ def transact(
         if base is None and not fresh:
             raise CaseloadError(f"no {noun} with id {pid!r}")
     with caseload_lock(repo.git_dir):
-        check_repo_state(cl.root, repo)
+        _refuse_in_progress(repo)
         if pid is None:
             pid = kind.next_id(cl, _ids_in(cl.root, kind.folder))
         rel = f"{kind.folder}/{pid}.toml"
+        before = _ask_before_save(cl.root, repo.prefix + rel)
+        _refuse_detached(before.symbolic_ref)
         check_inside(cl.root, rel)
-        gitio.identity(cl.root)
+        gitio.identity_from(before.author, before.committer)
         path = cl.root / rel
         current = _read(path, rel, noun)
         view = _GitView(cl.root, rel)
-        head, head_blob = _head_and_blob(cl.root, repo.prefix + rel)
+        head, head_blob = before.head, before.head_blob
         cur: Any = None
         if create:
             if current is not None:
@@ -812,12 +886,14 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
         raise CaseloadError(f"{rel} is not a participant file")
     repo = _repo(cl)
     with caseload_lock(repo.git_dir):
-        check_repo_state(cl.root, repo)
+        _refuse_in_progress(repo)
+        before = _ask_before_save(cl.root, repo.prefix + rel)
+        _refuse_detached(before.symbolic_ref)
         check_inside(cl.root, rel)
-        gitio.identity(cl.root)
+        gitio.identity_from(before.author, before.committer)
         raw = _read(cl.root / rel, rel)
         view = _GitView(cl.root, rel)
-        head, head_blob = _head_and_blob(cl.root, repo.prefix + rel)
+        head, head_blob = before.head, before.head_blob
         if raw is None:
             if head_blob is None:
                 raise CaseloadError(f"{rel} is neither on disk nor committed; nothing to commit")

@@ -10,7 +10,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 from ipstui.core.termsafe import UNSAFE
 
@@ -457,3 +460,18 @@ class Settings:
             if isinstance(data.get("privacy"), dict)
             else (),
         )
+
+
+def errors_only(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems of severity "error" (warnings never leave a file out)."""
+    return [p for p in problems if p.severity == "error"]
+
+
+def left_out(problems: Iterable[Problem]) -> list[Problem]:
+    """The first error of every file that has one, by path: the files a load left out
+    (SPEC §7, exit 3). caseload.toml counts: settings it could not give were defaults."""
+    first: dict[str, Problem] = {}
+    for p in sorted(problems, key=lambda p: (p.path, p.line, p.col)):
+        if p.severity == "error":
+            first.setdefault(p.path, p)
+    return list(first.values())

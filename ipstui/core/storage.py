@@ -14,15 +14,13 @@ import hashlib
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
-from ipstui.core import toml10
+# tomli_w, toml10 (the TOML parsers) and tempfile are imported where they are used: a
+# command answered from the load cache (`ipstui due`) reads no TOML (issue 17).
 from ipstui.core.model import CONFLICT_KEYS, LIST_KEYS, SUB_KEYS, TABLE_KEYS, TOP_KEYS
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")  # used with fullmatch: "$" would allow a final newline
@@ -68,6 +66,8 @@ def loads_bytes(raw: bytes, path: str = "<string>") -> dict[str, Any]:
         )
         raise ParseError(path, line, col, "file is not valid UTF-8") from None
     text = text.removeprefix(BOM)
+    from ipstui.core import toml10
+
     try:
         data = toml10.loads(text)
     except toml10.TomlError as exc:
@@ -134,7 +134,11 @@ def read_file(path: Path, rel: str | None = None) -> tuple[dict[str, Any], bytes
 
 
 def _key(k: str) -> str:
-    return k if _BARE_KEY.fullmatch(k) else tomli_w.dumps({k: 0}).split(" = ", 1)[0]
+    if _BARE_KEY.fullmatch(k):
+        return k
+    import tomli_w
+
+    return tomli_w.dumps({k: 0}).split(" = ", 1)[0]
 
 
 def format_value(v: Any) -> str:
@@ -153,6 +157,8 @@ def format_value(v: Any) -> str:
 
 
 def _scalar(v: Any) -> str:
+    import tomli_w
+
     return tomli_w.dumps({"v": v}).split(" = ", 1)[1].rstrip("\n")
 
 
@@ -278,6 +284,8 @@ def dumps_plain(data: Mapping[str, Any]) -> str:
 def atomic_write(path: Path, text: str | bytes) -> None:
     """Write a file so a reader sees either the old or the new content, never a mix."""
     raw = text.encode("utf-8") if isinstance(text, str) else text
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
