@@ -311,6 +311,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                    help=_("the spreadsheet to read"))
     s.add_argument("--template", metavar="OUT.xlsx", help=_("copy the template spreadsheet there"))
     s.add_argument("--map", metavar="MAP.toml", help=_("headers the built-in table does not know"))
+    s.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help=_("the worksheet to read (default: the first whose header is recognised)"),
+    )
     s.add_argument("--dry-run", action="store_true", help=_("show what would be created"))
 
     s = command("export", _("the caseload as one table, one row per participant"))

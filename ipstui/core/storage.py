@@ -9,6 +9,7 @@ place relative to the known key they followed.
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import os
 import re
@@ -159,11 +160,24 @@ def format_value(v: Any) -> str:
         return "{ " + ", ".join(f"{_key(k)} = {format_value(x)}" for k, x in v.items()) + " }"
     if isinstance(v, list | tuple):
         return "[" + ", ".join(format_value(x) for x in v) + "]"
-    if isinstance(v, bool | int | float | str | date | datetime | time):
-        import tomli_w
-
-        return tomli_w.dumps({"v": v}).split(" = ", 1)[1].rstrip("\n")
+    if isinstance(v, float):  # not cached: -0.0 == 0.0 would share one entry
+        return _scalar(v)
+    if isinstance(v, bool | int | str | date | datetime | time):
+        return _cached_scalar(type(v), v)
     raise StorageError(_("cannot write a value of type {name}").format(name=type(v).__name__))
+
+
+def _scalar(v: Any) -> str:
+    import tomli_w
+
+    return tomli_w.dumps({"v": v}).split(" = ", 1)[1].rstrip("\n")
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_scalar(kind: type, v: Any) -> str:
+    """`_scalar(v)`, remembered: a file's values recur in every version of it (the type
+    is part of the key, so True and 1, a date and a datetime never share an entry)."""
+    return _scalar(v)
 
 
 def _ordered(d: Mapping[str, Any], canonical: Iterable[str]) -> list[str]:
