@@ -63,10 +63,6 @@ def test_agenda(snap_compare, sample_caseload: Path, size: tuple[int, int]) -> N
     assert snap_compare(_app(sample_caseload), terminal_size=size, run_before=_settled("a"))
 
 
-@pytest.mark.skip(
-    reason="flaky: the reports picture's text is stable but its styling differs between runs "
-    "(seen 2026-11-30 under load); left for the issue 13 follow-up to find the cause"
-)
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_reports(snap_compare, sample_caseload: Path, size: tuple[int, int]) -> None:
     assert snap_compare(_app(sample_caseload), terminal_size=size, run_before=_settled("r"))
