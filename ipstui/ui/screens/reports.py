@@ -301,7 +301,9 @@ class ReportsScreen(Screen[None]):
                     with Vertical(classes="report-col"):
                         yield Label("Employment rate by specialist", classes="report-heading")
                         yield Static(id="report-team")
-                        yield DataTable(id="report-specialists", cursor_type="none", zebra_stripes=True)
+                        yield DataTable(
+                            id="report-specialists", cursor_type="none", zebra_stripes=True
+                        )
                     with Vertical(classes="report-chart-col"):
                         yield Label(
                             f"Team employment rate, last {CHART_QUARTERS} quarters",
@@ -312,7 +314,9 @@ class ReportsScreen(Screen[None]):
                 with Horizontal(classes="report-row"):
                     with Vertical(classes="report-col"):
                         yield Label("Referrals by year and source", classes="report-heading")
-                        yield DataTable(id="report-referrals", cursor_type="none", zebra_stripes=True)
+                        yield DataTable(
+                            id="report-referrals", cursor_type="none", zebra_stripes=True
+                        )
                         yield Label("Rapid job search", classes="report-heading")
                         yield Static(id="report-rapid")
                     with Vertical(classes="report-chart-col"):
