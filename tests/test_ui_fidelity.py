@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import pytest
 from conftest import commit_count, git
 from textual.widgets import DataTable
 
@@ -309,41 +310,44 @@ def _table_cells(table: DataTable) -> int:
     return sum(c.get_render_width(table) for c in table.columns.values())
 
 
+@pytest.mark.parametrize(
+    ("size", "key", "screen_type", "table_id"),
+    [
+        ((80, 24), "e", EmployersScreen, "#employers-list"),
+        ((80, 24), "F", FidelityScreen, "#fidelity-items"),
+        ((120, 40), "e", EmployersScreen, "#employers-list"),
+    ],
+)
 async def test_employers_and_fidelity_tables_fit_80_columns_and_cut_with_an_ellipsis(
-    sample_caseload: Path,
+    sample_caseload: Path, size: tuple[int, int], key: str, screen_type: type, table_id: str
 ) -> None:
     """SPEC §9 at 80×24: the tables fit the width (no column lost off the right edge); a
     cut cell ends in `…`; ids are whole; the highlighted row's full text is under the
     table. At 120 columns the names are whole."""
-    for size, key, screen_type, table_id in [
-        ((80, 24), "e", EmployersScreen, "#employers-list"),
-        ((80, 24), "F", FidelityScreen, "#fidelity-items"),
-        ((120, 40), "e", EmployersScreen, "#employers-list"),
-    ]:
-        app = _app(sample_caseload)
-        async with app.run_test(size=size) as pilot:
-            await _wait(pilot, lambda: app.caseload is not None)
-            await pilot.press(key)
-            await _wait(pilot, lambda: isinstance(app.screen, screen_type))
-            screen = app.screen
-            table = screen.query_one(table_id, DataTable)
-            await _wait(pilot, lambda: table.row_count > 0)
-            assert _table_cells(table) <= size[0] - 2, (size, key)
-            rows = _table_text(table)
-            assert all(r[0] == r[0].rstrip("…") for r in rows)  # ids whole
-            if isinstance(screen, EmployersScreen):
-                reg = screen.register
-                assert reg is not None
-                names = [reg.employers[r[0]].name for r in rows]
-                shown = [r[1] for r in rows]
-                if size[0] == 80:
-                    cut = [(n, s) for n, s in zip(names, shown, strict=True) if n != s]
-                    assert cut and all(s.endswith("…") and n.startswith(s[:-1]) for n, s in cut)
-                    heading = str(screen.query_one("#employer-heading").render())
-                    assert names[0] in heading
-                else:
-                    assert shown == names
+    app = _app(sample_caseload)
+    async with app.run_test(size=size) as pilot:
+        await _wait(pilot, lambda: app.caseload is not None)
+        await pilot.press(key)
+        await _wait(pilot, lambda: isinstance(app.screen, screen_type))
+        screen = app.screen
+        table = screen.query_one(table_id, DataTable)
+        await _wait(pilot, lambda: table.row_count > 0)
+        assert _table_cells(table) <= size[0] - 2, (size, key)
+        rows = _table_text(table)
+        assert all(r[0] == r[0].rstrip("…") for r in rows)  # ids whole
+        if isinstance(screen, EmployersScreen):
+            reg = screen.register
+            assert reg is not None
+            names = [reg.employers[r[0]].name for r in rows]
+            shown = [r[1] for r in rows]
+            if size[0] == 80:
+                cut = [(n, s) for n, s in zip(names, shown, strict=True) if n != s]
+                assert cut and all(s.endswith("…") and n.startswith(s[:-1]) for n, s in cut)
+                heading = str(screen.query_one("#employer-heading").render())
+                assert names[0] in heading
             else:
-                assert any(r[5].endswith("…") for r in rows)
-                behind = str(screen.query_one("#fidelity-behind").render())
-                assert "<= 20 / <= 25 / <= 30 / <= 40" in behind
+                assert shown == names
+        else:
+            assert any(r[5].endswith("…") for r in rows)
+            behind = str(screen.query_one("#fidelity-behind").render())
+            assert "<= 20 / <= 25 / <= 30 / <= 40" in behind
