@@ -127,10 +127,12 @@ class PhaseColumn(ScrollView, can_focus=False):
 
     def set_cards(self, cards: list[Card], today: date) -> None:
         """Show `cards` (most urgent first) as of `today`; no repaint when they are the same."""
-        if (
-            today == self.today
-            and len(cards) == len(self.cards)
-            and all(a is b for a, b in zip(cards, self.cards, strict=True))
+        if today == self.today and (
+            cards is self.cards
+            or (
+                len(cards) == len(self.cards)
+                and all(a is b for a, b in zip(cards, self.cards, strict=True))
+            )
         ):
             return  # the same cards: nothing to redraw (most columns, most keystrokes)
         self.cards = cards
@@ -363,9 +365,13 @@ class Board(Widget, can_focus=True):
 
     def _locate(self, pid: str | None) -> None:
         """Put the cursor on `pid` if shown; else keep the column and clamp the row."""
-        if pid is not None:
-            for ci, ph in enumerate(self.phases):
-                for ri, card in enumerate(self.data.get(ph, [])):
+        if pid is not None and self.phases:
+            # The cursor's column first: a filter keystroke keeps the card in its phase,
+            # so the other columns (thousands of cards at 20,000) are rarely searched.
+            first = min(self.cursor.column, len(self.phases) - 1)
+            order = [first, *(i for i in range(len(self.phases)) if i != first)]
+            for ci in order:
+                for ri, card in enumerate(self.data.get(self.phases[ci], [])):
                     if card.id == pid:
                         self.cursor = Cursor(ci, ri)
                         return
