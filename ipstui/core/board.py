@@ -178,7 +178,9 @@ class Narrowing:
             if specialist:
                 start = [c for c in start if c.specialist == specialist]
         if needle:
-            return [c for c in start if needle in c.haystack]
+            col = [c for c in start if needle in c.haystack]
+            # Nothing left out: the same list, so the board sees at once it is unchanged.
+            return start if len(col) == len(start) else col
         return start
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 from rich.segment import Segment
 from rich.style import Style
@@ -34,6 +35,8 @@ from ipstui.core.vocab import (
     fit,
     short_words,
 )
+
+_card_id = attrgetter("id")
 
 CARD_H = 5
 """Lines per card: id and marks, name, specialist, deadline, a blank separator."""
@@ -367,14 +370,17 @@ class Board(Widget, can_focus=True):
         """Put the cursor on `pid` if shown; else keep the column and clamp the row."""
         if pid is not None and self.phases:
             # The cursor's column first: a filter keystroke keeps the card in its phase,
-            # so the other columns (thousands of cards at 20,000) are rarely searched.
+            # so the other columns (thousands of cards at 20,000) are rarely searched;
+            # the ids are compared in C (`list.index`), not in a Python loop.
             first = min(self.cursor.column, len(self.phases) - 1)
             order = [first, *(i for i in range(len(self.phases)) if i != first)]
             for ci in order:
-                for ri, card in enumerate(self.data.get(self.phases[ci], [])):
-                    if card.id == pid:
-                        self.cursor = Cursor(ci, ri)
-                        return
+                ids = list(map(_card_id, self.data.get(self.phases[ci], [])))
+                try:
+                    self.cursor = Cursor(ci, ids.index(pid))
+                    return
+                except ValueError:
+                    continue
         ci = min(self.cursor.column, max(0, len(self.phases) - 1))
         n = len(self.data.get(self.phases[ci], [])) if self.phases else 0
         self.cursor = Cursor(ci, max(0, min(self.cursor.row, n - 1)))
