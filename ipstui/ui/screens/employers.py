@@ -225,6 +225,8 @@ class EmployersScreen(Screen):
         """The register as last read (None while it loads)."""
         self.jobs: dict[str, list[JobAt]] = {}
         self._ids: list[str] = []
+        self._register_rows: list[list[str]] = []
+        self._log_rows: list[list[str]] = []
 
     def compose(self) -> ComposeResult:
         yield Static(
