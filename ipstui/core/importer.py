@@ -46,6 +46,7 @@ from typing import Any
 
 from ipstui.core.audit import visible
 from ipstui.core.caseload import Caseload, CaseloadError, save, validate_data
+from ipstui.core.i18n import _
 from ipstui.core.model import (
     DATE_FIELDS,
     DISCLOSURE,
@@ -186,14 +187,14 @@ def read_rows(path: Path) -> tuple[list[Any], list[tuple[int, list[Any]]]]:
         elif suffix in (".csv", ".txt", ".tsv"):
             rows = _csv_rows(path)
         else:
-            raise ImportFileError(f"{path.name}: not a .csv or .xlsx file")
+            raise ImportFileError(_("{name}: not a .csv or .xlsx file").format(name=path.name))
     except OSError as exc:
         raise ImportFileError(f"{path}: {exc.strerror or exc}") from None
     numbered = [(i, r) for i, r in enumerate(rows, start=1)]
     numbered = [(i, r) for i, r in numbered if any(_present(c) for c in r)]
     if not numbered:
-        raise ImportFileError(f"{path.name}: the file is empty")
-    (_, header), *body = numbered
+        raise ImportFileError(_("{name}: the file is empty").format(name=path.name))
+    (_unused, header), *body = numbered
     return list(header), body
 
 
@@ -208,7 +209,9 @@ def _csv_rows(path: Path) -> list[list[Any]]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ImportFileError(
-            f"{path.name}:{line}:1: not UTF-8 text; save the file as CSV UTF-8"
+            _("{name}:{line}:1: not UTF-8 text; save the file as CSV UTF-8").format(
+                name=path.name, line=line
+            )
         ) from None
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count) if first else ","
@@ -222,9 +225,13 @@ def _xlsx_rows(path: Path) -> list[list[Any]]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise ImportFileError(f"{path.name}: not a readable .xlsx workbook ({exc})") from None
+        raise ImportFileError(
+            _("{name}: not a readable .xlsx workbook ({exc})").format(name=path.name, exc=exc)
+        ) from None
     except Exception as exc:  # noqa: BLE001 — zipfile.BadZipFile and other corrupt files
-        raise ImportFileError(f"{path.name}: not a readable .xlsx workbook ({exc})") from None
+        raise ImportFileError(
+            _("{name}: not a readable .xlsx workbook ({exc})").format(name=path.name, exc=exc)
+        ) from None
     try:
         ws = wb.worksheets[0]
         return [list(r) for r in ws.iter_rows(values_only=True)]
@@ -240,27 +247,41 @@ def parse_date(value: Any) -> date:
     `30.11.2026`, `30-11-2026`). ValueError with a message otherwise."""
     if isinstance(value, datetime):
         if value.time() != datetime.min.time():
-            raise ValueError(f"{value.isoformat(' ')} has a time of day; a date is expected")
+            raise ValueError(
+                _("{isoformat} has a time of day; a date is expected").format(
+                    isoformat=value.isoformat(" ")
+                )
+            )
         return value.date()
     if isinstance(value, date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        raise ValueError(f"{value!r} is a number, not a date (format the cell as a date)")
+        raise ValueError(
+            _("{value} is a number, not a date (format the cell as a date)").format(
+                value=repr(value)
+            )
+        )
     text = str(value).strip()
     if _ISO.fullmatch(text):
         try:
             return date.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"{text!r} is not a date") from None
+            raise ValueError(_("{text} is not a date").format(text=repr(text))) from None
     m = _DAY_FIRST.fullmatch(text)
     if m:
         day, month, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
         try:
             return date(year, month, day)
         except ValueError:
-            raise ValueError(f"{text!r} is not a date (day {day}, month {month})") from None
+            raise ValueError(
+                _("{text} is not a date (day {day}, month {month})").format(
+                    text=repr(text), day=day, month=month
+                )
+            ) from None
     raise ValueError(
-        f"{text!r} is not a date; write 2026-11-30, 30/11/2026, 30.11.2026 or 30-11-2026"
+        _("{text} is not a date; write 2026-11-30, 30/11/2026, 30.11.2026 or 30-11-2026").format(
+            text=repr(text)
+        )
     )
 
 
@@ -278,25 +299,41 @@ def load_map(path: Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ImportFileError(f"{path}: cannot read the map ({exc})") from None
+        raise ImportFileError(
+            _("{path}: cannot read the map ({exc})").format(path=path, exc=exc)
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ImportFileError(f"{path.name}: not valid TOML: {exc}") from None
+        raise ImportFileError(
+            _("{name}: not valid TOML: {exc}").format(name=path.name, exc=exc)
+        ) from None
     columns = data.get("columns", {})
     values = data.get("values", {})
     if not isinstance(columns, dict) or not isinstance(values, dict):
-        raise ImportFileError(f"{path.name}: [columns] and [values.<field>] must be tables")
+        raise ImportFileError(
+            _("{name}: [columns] and [values.<field>] must be tables").format(name=path.name)
+        )
     out: dict[str, str] = {}
     for header, target in columns.items():
         if target != SKIP and target not in HEADERS:
             raise ImportFileError(
-                f"{path.name}: column {header!r} maps to unknown field {target!r}; "
-                f'fields: {", ".join(HEADERS)} (or "-" to skip)'
+                _(
+                    '{name}: column {header} maps to unknown field {target}; fields: {values} (or "-" to skip)'
+                ).format(
+                    name=path.name,
+                    header=repr(header),
+                    target=repr(target),
+                    values=", ".join(HEADERS),
+                )
             )
         out[normalize_header(header)] = str(target)
     vmaps: dict[str, dict[str, str]] = {}
     for fieldname, table in values.items():
         if fieldname not in HEADERS or not isinstance(table, dict):
-            raise ImportFileError(f"{path.name}: [values.{fieldname}] names no known field")
+            raise ImportFileError(
+                _("{name}: [values.{fieldname}] names no known field").format(
+                    name=path.name, fieldname=fieldname
+                )
+            )
         vmaps[fieldname] = {normalize_header(k): str(v) for k, v in table.items()}
     return out, vmaps
 
@@ -366,7 +403,11 @@ def _convert(fieldname: str, value: Any, cl: Caseload, vmap: Mapping[str, str]) 
         by_key = {normalize_header(k): k for k in team}
         key = by_key.get(normalize_header(text)) or by_name.get(normalize_header(text))
         if key is None:
-            raise ValueError(f"unknown specialist {text!r}; team: {', '.join(team)}")
+            raise ValueError(
+                _("unknown specialist {text}; team: {values}").format(
+                    text=repr(text), values=", ".join(team)
+                )
+            )
         return key
     if fieldname == "referral_source":
         sources = list(cl.settings.referral_sources)
@@ -374,7 +415,9 @@ def _convert(fieldname: str, value: Any, cl: Caseload, vmap: Mapping[str, str]) 
             hit = {normalize_header(s): s for s in sources}.get(normalize_header(text))
             if hit is None:
                 raise ValueError(
-                    f"referral source {text!r} is not in the team's list: {', '.join(sources)}"
+                    _("referral source {text} is not in the team's list: {values}").format(
+                        text=repr(text), values=", ".join(sources)
+                    )
                 )
             return hit
         return text
@@ -383,24 +426,36 @@ def _convert(fieldname: str, value: Any, cl: Caseload, vmap: Mapping[str, str]) 
         words.update({normalize_header(v): k for k, v in PHASE_LABELS.items()})
         phase = words.get(normalize_header(text))
         if phase is None:
-            raise ValueError(f"unknown phase {text!r}; use one of {', '.join(PHASES)}")
+            raise ValueError(
+                _("unknown phase {text}; use one of {values}").format(
+                    text=repr(text), values=", ".join(PHASES)
+                )
+            )
         if phase == "closed":
-            raise ValueError("closed participants are not imported (a closure needs a reason)")
+            raise ValueError(_("closed participants are not imported (a closure needs a reason)"))
         return phase
     if fieldname in VALUE_WORDS:
         hit = VALUE_WORDS[fieldname].get(normalize_header(text))
         allowed = DISCLOSURE if fieldname == "disclosure" else SUPPORT_MODES
         if hit is None:
-            raise ValueError(f"{fieldname} {text!r}: use one of {', '.join(allowed)}")
+            raise ValueError(
+                _("{fieldname} {text}: use one of {values}").format(
+                    fieldname=fieldname, text=repr(text), values=", ".join(allowed)
+                )
+            )
         return hit
     if fieldname in ("goals", "strengths"):
         return [x.strip() for x in re.split(r"[;,\n]", text) if x.strip()]
     if fieldname == "id":
         if not is_valid_id(text):
-            raise ValueError(f"{text!r} is not a valid id (letters, digits, _ and -, up to 64)")
+            raise ValueError(
+                _("{text} is not a valid id (letters, digits, _ and -, up to 64)").format(
+                    text=repr(text)
+                )
+            )
         return text
     if fieldname == "name" and "\n" in text:
-        raise ValueError("a name is one line")
+        raise ValueError(_("a name is one line"))
     return text
 
 
@@ -539,7 +594,7 @@ def run(plan_: Plan, cl: Caseload, progress: Any = None) -> list[tuple[str, str]
     """Create every planned participant, one commit each; [(id, commit)]. A failure
     stops the import with a CaseloadError naming the row and what was already made."""
     if plan_.problems:
-        raise CaseloadError("the import has problems; nothing was written")
+        raise CaseloadError(_("the import has problems; nothing was written"))
     made: list[tuple[str, str]] = []
     for rownum, data in plan_.records:
         try:
@@ -550,7 +605,11 @@ def run(plan_: Plan, cl: Caseload, progress: Any = None) -> list[tuple[str, str]
                 if made
                 else "nothing was written"
             )
-            raise CaseloadError(f"row {rownum} ({data['id']}): {exc}; {done}") from None
+            raise CaseloadError(
+                _("row {rownum} ({id}): {exc}; {done}").format(
+                    rownum=rownum, id=data["id"], exc=exc, done=done
+                )
+            ) from None
         assert res.participant is not None
         cl = cl.with_participant(res.participant)
         made.append((data["id"], res.commit))
@@ -571,16 +630,18 @@ def run_cli(svc: Any, args: Any, today: date) -> int:
 
         target = check_output(root, Path(args.template))
         target.write_bytes(TEMPLATE.read_bytes())
-        print(f"template written to {target}", file=sys.stderr)
+        print(_("template written to {target}").format(target=target), file=sys.stderr)
         return 0
     if not args.file:
-        raise CaseloadError("name the file to import (FILE.csv or FILE.xlsx), or use --template")
+        raise CaseloadError(_("name the file to import (FILE.csv or FILE.xlsx), or use --template"))
     cl = svc.load_for_edit()
     path = Path(args.file)
     map_path = Path(args.map) if args.map else None
     if not args.dry_run:
         if cl.repo is None:
-            raise CaseloadError(f"{root} is not a git repository; importing needs git")
+            raise CaseloadError(
+                _("{root} is not a git repository; importing needs git").format(root=root)
+            )
         from ipstui.core.caseload import caseload_lock
 
         # The whole import under the caseload's save lock (re-entrant for each save):
@@ -596,7 +657,7 @@ def _report(p: Plan, cl: Caseload, *, dry_run: bool) -> int:
     if p.problems:
         for problem in p.problems:
             print(visible(str(problem)), file=sys.stderr)
-        print(f"{len(p.problems)} problem(s); nothing was imported", file=sys.stderr)
+        print(_("{n} problem(s); nothing was imported").format(n=len(p.problems)), file=sys.stderr)
         return 1
     if dry_run:
         for rownum, data in p.records:
@@ -607,8 +668,13 @@ def _report(p: Plan, cl: Caseload, *, dry_run: bool) -> int:
                     f"{data.get('referred_on', '')}"
                 )
             )
-        print(f"{len(p.records)} participant(s) would be created (dry run)", file=sys.stderr)
+        print(
+            _("{n} participant(s) would be created (dry run)").format(n=len(p.records)),
+            file=sys.stderr,
+        )
         return 0
-    made = run(p, cl, progress=lambda pid, c: print(f"{pid} committed {c[:7]}"))
-    print(f"{len(made)} participant(s) imported, one commit each", file=sys.stderr)
+    made = run(
+        p, cl, progress=lambda pid, c: print(_("{pid} committed {c}").format(pid=pid, c=c[:7]))
+    )
+    print(_("{n} participant(s) imported, one commit each").format(n=len(made)), file=sys.stderr)
     return 0

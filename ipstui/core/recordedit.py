@@ -1,0 +1,125 @@
+"""The rules of editing one participant's record in a form, without any widget: what a
+save of edited fields means for the phase and the closure, and how unsaved edits move
+onto a version of the record that changed underneath them (a save refused as stale, a
+pull, another terminal).
+
+The participant screen holds each field as its control shows it (a "raw" value: text,
+or an option value); these functions take and return such mappings, so they are tested
+here and the screen only copies values in and out of its controls."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ipstui.core.changes import diff
+
+CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class Rebase:
+    """Unsaved edits moved onto a newer version of the record.
+
+    `set_to`: the fields whose control must now show the newer value (raw);
+    `kept`: fields whose unsaved edit survives (the newer version left them alone);
+    `replaced`: (field, the user's raw value, the newer raw value) where both the user
+    and the newer version changed a field differently: the newer value wins, the user's
+    edit is dropped and must be said so."""
+
+    set_to: dict[str, Any] = field(default_factory=dict)
+    kept: list[str] = field(default_factory=list)
+    replaced: list[tuple[str, Any, Any]] = field(default_factory=list)
+
+
+def rebase(
+    old_base: Mapping[str, Any], new_base: Mapping[str, Any], current: Mapping[str, Any]
+) -> Rebase:
+    """Move a form's `current` values from the version it was loaded from (`old_base`)
+    onto `new_base`; all three map field name → raw value, over the same names.
+
+    A field the user did not touch follows the newer version; a field the user edited
+    is kept unless the newer version changed it too, in which case the saved value wins
+    (nothing saved is ever overwritten by an edit made on an older version)."""
+    out = Rebase()
+    for name, mine in current.items():
+        before, after = old_base.get(name), new_base.get(name)
+        if mine == before:
+            if after != before:
+                out.set_to[name] = after
+        elif after != before:
+            if mine != after:
+                out.replaced.append((name, mine, after))
+            out.set_to[name] = after
+        else:
+            out.kept.append(name)
+    return out
+
+
+def changed_tops(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """The top-level keys of a record that differ between `old` and `new` data, in the
+    order `changes.diff` reports them, each once (`contacts`, `disclosure`, ...)."""
+    return list(dict.fromkeys(c.top for c in diff(dict(old), dict(new))))
+
+
+@dataclass(frozen=True, slots=True)
+class DetailsSave:
+    """A Details save prepared by `prepare_details_save`.
+
+    `data`: the record to write (closure not yet added when `needs_closure_reason`);
+    `check`: what to validate now (with a stand-in closure while the reason is asked);
+    `needs_closure_reason`: the edit closes the participant: ask why, then `close_data`."""
+
+    data: dict[str, Any]
+    check: dict[str, Any]
+    needs_closure_reason: bool
+
+
+def prepare_details_save(
+    old_phase: str, data: dict[str, Any], edited: set[str] | frozenset[str], *, today: date
+) -> DetailsSave:
+    """The phase rules of SPEC §4 applied to a form save: `data` is the record with the
+    user's edited fields (`edited`, names) already in it; mutated and returned in `data`.
+
+    - a new phase starts today unless the user also set `phase_since`;
+    - leaving `closed` drops the closure record;
+    - entering `closed` needs a reason (asked next): validation meanwhile uses a
+      stand-in closure of today, and a suspension ends with the closure."""
+    new_phase = data.get("phase")
+    if new_phase != old_phase:
+        if "phase_since" not in edited:
+            data["phase_since"] = today
+        if old_phase == CLOSED:
+            data.pop("closure", None)
+    closing = new_phase == CLOSED and old_phase != CLOSED
+    check = dict(data)
+    if closing:
+        check["closure"] = {"on": today, "reason": "other"}
+        check.pop("suspension", None)
+    return DetailsSave(data, check, closing)
+
+
+def close_data(data: dict[str, Any], *, today: date, reason: str) -> dict[str, Any]:
+    """`data` closed today for `reason` (one of model.CLOSURE_REASONS): the closure
+    record added and any suspension ended (a closed participant is not suspended);
+    mutated in place and returned."""
+    data["closure"] = {"on": today, "reason": reason}
+    data.pop("suspension", None)
+    return data
+
+
+SUSPEND_OK = ""
+SUSPEND_CLOSED = "closed"
+SUSPEND_ALREADY = "already"
+
+
+def why_not_suspend(phase: str, suspended: bool) -> str:
+    """Whether a participant can be suspended: SUSPEND_OK (""), or SUSPEND_CLOSED (a
+    closed participant has no deadlines to pause), or SUSPEND_ALREADY."""
+    if phase == CLOSED:
+        return SUSPEND_CLOSED
+    if suspended:
+        return SUSPEND_ALREADY
+    return SUSPEND_OK

@@ -1,0 +1,113 @@
+"""What every tab of the participant screen shares: a `Pane` draws one participant and
+owns the keys that act on what it shows; a `ListPane` is a summary line over a table."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
+
+from ipstui.core.i18n import _
+from ipstui.core.model import Participant
+from ipstui.core.service import Caseload, show_value
+from ipstui.ui.keys import TranslatedBindings, key_for
+
+if TYPE_CHECKING:
+    from ipstui.ui.app import IpsApp
+    from ipstui.ui.screens.participant.screen import ParticipantScreen
+
+
+def cell(value: Any, width: int = 50) -> str:
+    """A stored value as one table cell: '' for None, else `show_value` cut to `width`."""
+    return "" if value is None else show_value(value, width)
+
+
+class Pane(TranslatedBindings, TabPane):
+    """One tab of the participant screen (its id is `tab-<TAB>`).
+
+    A pane draws the participant it is given and owns the bindings of what it shows
+    (they apply while focus is in the pane, or on the tab bar while it is the tab shown:
+    see `ParticipantScreen._binding_chain`)."""
+
+    TAB: ClassVar[str] = ""
+    TITLE: ClassVar[str] = ""
+    """The tab's title, English source marked with `N_()`; translated when shown."""
+
+    def __init__(self) -> None:
+        super().__init__(_(self.TITLE) if self.TITLE else "", id=f"tab-{self.TAB}")
+
+    @property
+    def owner(self) -> ParticipantScreen:
+        """The participant screen this pane is on."""
+        return self.screen  # type: ignore[return-value]
+
+    @property
+    def ips(self) -> IpsApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def caseload(self) -> Caseload | None:
+        """The app's current snapshot (None while loading)."""
+        return self.ips.caseload
+
+    @property
+    def today(self) -> date:
+        """The date deadlines are computed for."""
+        return self.ips.today
+
+    @property
+    def participant(self) -> Participant | None:
+        """The version the screen shows (None when it is not in the caseload)."""
+        return self.owner.participant
+
+    def key(self, binding_id: str, default: str) -> str:
+        """The key the user has for `binding_id` (the live bindings, keymap included)."""
+        return key_for(self, binding_id, default)
+
+    def draw(self, p: Participant) -> None:
+        """Show `p` (a new version of the record)."""
+
+    def redraw_for_day(self, p: Participant) -> None:
+        """Show what depends on the date only (the record is unchanged)."""
+
+    def set_label(self, label: str) -> None:
+        """The tab's title (counts), e.g. `Contacts (3)`."""
+        try:
+            tabs = self.owner.query_one("#p-tabs", TabbedContent)
+            tabs.get_tab(f"tab-{self.TAB}").label = label
+        except Exception:  # noqa: BLE001 — a label is cosmetic
+            pass
+
+    def focus_content(self) -> None:
+        """Put focus in the pane (its list), so its keys apply."""
+
+
+class ListPane(Pane):
+    """A summary line over a table of rows (`#<TAB>-summary`, `#<TAB>-table`)."""
+
+    COLUMNS: ClassVar[tuple[str, ...]] = ()
+    """The table's column titles, marked with `N_()`; translated when shown."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="tab-summary", markup=False, id=f"{self.TAB}-summary")
+        yield DataTable(id=f"{self.TAB}-table", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        self.table.add_columns(*(_(c) if c else c for c in self.COLUMNS))
+
+    @property
+    def table(self) -> DataTable:
+        """The pane's table."""
+        return self.query_one(f"#{self.TAB}-table", DataTable)
+
+    @property
+    def summary(self) -> Static:
+        """The line above the table."""
+        return self.query_one(f"#{self.TAB}-summary", Static)
+
+    def focus_content(self) -> None:
+        """Focus the table."""
+        self.table.focus()

@@ -1,0 +1,77 @@
+"""The History tab: the participant's field-level history from git, newest first, read
+by a worker whenever the record shown changes."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+
+from ipstui.core.i18n import N_, _, ngettext
+from ipstui.core.model import Participant
+from ipstui.core.service import Revision, show_value
+from ipstui.core.termsafe import escape
+from ipstui.ui.screens.participant.base import ListPane
+
+
+class HistoryPane(ListPane):
+    """One row per changed field of each commit (and a row for a commit's note)."""
+
+    TAB = "history"
+    TITLE = N_("History")
+    COLUMNS = (N_("When"), N_("Who"), N_("Signed"), N_("Field"), N_("Old → New"))
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._blob: str | None = None
+        """The version whose history is shown (or being read)."""
+
+    def draw(self, p: Participant) -> None:
+        """Read the history again when the record changed."""
+        if self._blob != p.blob:
+            self._blob = p.blob
+            self.load_history(p.id)
+
+    @work(thread=True, exclusive=True, group="participant-history", exit_on_error=False)
+    def load_history(self, pid: str) -> None:
+        """Read `pid`'s field-level history and signatures from git in a worker."""
+        service = self.ips.service
+        try:
+            revisions = service.history(pid)
+            signed = service.signatures(r.commit for r in revisions)
+        except Exception as exc:  # noqa: BLE001 — shown in the tab, never fatal
+            self.app.call_from_thread(self._history_failed, str(exc))
+            return
+        self.app.call_from_thread(self._show_history, revisions, signed)
+
+    def _history_failed(self, message: str) -> None:
+        if self.is_attached:
+            self.summary.update(_("History unavailable: {message}").format(message=message))
+
+    def _show_history(self, revisions: list[Revision], signed: dict[str, str]) -> None:
+        if not self.is_attached:
+            return
+        table = self.table
+        table.clear()
+        rows = 0
+        for rev in revisions:
+            when = rev.when.strftime("%Y-%m-%d %H:%M")
+            sig = signed.get(rev.commit, "")
+            if rev.note:
+                table.add_row(when, Text(escape(rev.author)), sig, "", Text(escape(rev.note)))
+                rows += 1
+            for change in rev.changes:
+                table.add_row(
+                    when,
+                    Text(escape(rev.author)),
+                    sig,
+                    Text(escape(change.field)),
+                    Text(escape(f"{show_value(change.old, 40)} → {show_value(change.new, 40)}")),
+                )
+                rows += 1
+        commits = ngettext("{n} commit", "{n} commits", len(revisions)).format(n=len(revisions))
+        changes = ngettext("{n} field change", "{n} field changes", rows).format(n=rows)
+        self.summary.update(
+            _("{commits}, {changes}, newest first (from git log)").format(
+                commits=commits, changes=changes
+            )
+        )

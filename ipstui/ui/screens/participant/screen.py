@@ -1,0 +1,559 @@
+"""One participant: every field editable with validation, contacts, jobs, tasks, the
+open deadlines with their state, and the field-level history from git — one pane per
+tab (this package's other modules), each owning the keys of what it shows.
+
+Every edit goes through `app.run_edit` (a worker: one commit, never on the UI thread)
+and the screen redraws from the new snapshot it watches on the app. When the file
+changed on disk meanwhile, the core refuses the save and the app puts the fresh
+version in the snapshot: this screen then shows it, keeps the user's unsaved edits
+that do not collide (`core.recordedit.rebase`), and says so plainly — nothing is
+overwritten silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingsMap
+from textual.containers import Horizontal
+from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Static, TabbedContent
+
+from ipstui.core.i18n import N_, _
+from ipstui.core.model import PHASE_LABELS, Participant
+from ipstui.core.recordedit import SUSPEND_ALREADY, SUSPEND_CLOSED, changed_tops, why_not_suspend
+from ipstui.core.rules import DUE_SOON, OVERDUE, deadlines
+from ipstui.core.service import Caseload, SaveResult, StaleEdit, show_value
+from ipstui.core.termsafe import escape
+from ipstui.core.vocab import (
+    CLOSURE_REASON_LABELS,
+    NEEDS_DECISION,
+    SUSPENDED,
+    SUSPENSION_REASON_LABELS,
+    SYMBOL,
+    readable,
+    who,
+)
+from ipstui.ui.keys import TranslatedBindings, allow_letter_action, key_for
+from ipstui.ui.screens.forms import ConfirmScreen, ConflictForm, SuspendForm
+from ipstui.ui.screens.participant.base import Pane, cell
+from ipstui.ui.screens.participant.contacts import ContactsPane
+from ipstui.ui.screens.participant.deadlines import DeadlinesPane
+from ipstui.ui.screens.participant.details import DetailsPane
+from ipstui.ui.screens.participant.history import HistoryPane
+from ipstui.ui.screens.participant.jobs import JobsPane
+from ipstui.ui.screens.participant.tasks import TasksPane
+
+if TYPE_CHECKING:
+    from ipstui.ui.app import IpsApp
+
+TABS = ("details", "contacts", "jobs", "tasks", "deadlines", "history")
+
+
+class ParticipantScreen(TranslatedBindings, Screen[None]):
+    """A participant's record, lists, deadlines and history; every edit one commit.
+
+    The keys here act on the participant from any tab; a pane's own keys (save the
+    form, end a job, mark a task done) are the pane's bindings."""
+
+    BINDINGS = [
+        Binding(
+            "escape",
+            "back",
+            N_("Back"),
+            id="participant_back",
+            tooltip=N_("Back to where you came from (asks first with unsaved edits)"),
+        ),
+        Binding(
+            "c",
+            "add_contact",
+            N_("Contact"),
+            id="participant_contact",
+            tooltip=N_("Log a contact (one commit)"),
+        ),
+        Binding("j", "add_job", N_("Job"), id="participant_job", tooltip=N_("Add a job")),
+        Binding("t", "add_task", N_("Task"), id="participant_task", tooltip=N_("Add a task")),
+        Binding(
+            "s",
+            "suspend",
+            N_("Suspend"),
+            id="participant_suspend",
+            tooltip=N_("Suspend: the rules pause, tasks stay due"),
+        ),
+        Binding(
+            "S", "resume", N_("Resume"), id="participant_resume", tooltip=N_("End the suspension")
+        ),
+        Binding(
+            "D",
+            "decide",
+            N_("Decide conflicts"),
+            id="participant_decide",
+            tooltip=N_("Choose between the values two edits left after a sync"),
+        ),
+        Binding("1", "tab('details')", N_("Details tab"), show=False, id="participant_tab_details"),
+        Binding(
+            "2", "tab('contacts')", N_("Contacts tab"), show=False, id="participant_tab_contacts"
+        ),
+        Binding("3", "tab('jobs')", N_("Jobs tab"), show=False, id="participant_tab_jobs"),
+        Binding("4", "tab('tasks')", N_("Tasks tab"), show=False, id="participant_tab_tasks"),
+        Binding(
+            "5", "tab('deadlines')", N_("Deadlines tab"), show=False, id="participant_tab_deadlines"
+        ),
+        Binding("6", "tab('history')", N_("History tab"), show=False, id="participant_tab_history"),
+    ]
+
+    def __init__(self, pid: str) -> None:
+        super().__init__()
+        self.pid = pid
+        self.participant: Participant | None = None
+        """The version the form and lists show; the one a save must find on disk."""
+        self._pending = 0
+        """Edits of this screen in flight: a snapshot change meanwhile is (likely) ours."""
+        self._banner_kind = ""
+
+    # ------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="p-header"):
+            yield Label(self.pid, id="p-title", markup=False)
+            yield Horizontal(id="p-markers")
+        yield Static("", id="p-banner", markup=False)
+        with TabbedContent(id="p-tabs", initial="tab-details"):
+            yield DetailsPane(self.pid)
+            yield ContactsPane()
+            yield JobsPane()
+            yield TasksPane()
+            yield DeadlinesPane()
+            yield HistoryPane()
+        yield Footer(compact=True)
+
+    def on_resize(self) -> None:
+        # Narrow screens (80×24): each Details label above its field, not beside it.
+        self.set_class(self.size.width < 100, "-narrow")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "caseload", self._caseload_changed, init=True)
+
+    @property
+    def details(self) -> DetailsPane:
+        """The Details tab's form."""
+        return self.query_one(DetailsPane)
+
+    def panes(self) -> list[Pane]:
+        """Every tab's pane, in tab order."""
+        return list(self.query(Pane))
+
+    def active_pane(self) -> Pane | None:
+        """The pane of the tab shown (None before mount)."""
+        try:
+            active = self.query_one("#p-tabs", TabbedContent).active
+            return self.query_one(f"#{active}", Pane)
+        except Exception:  # noqa: BLE001 — before mount
+            return None
+
+    @property
+    def _binding_chain(self) -> list[tuple[DOMNode, BindingsMap]]:
+        """Textual's chain (focused widget up to the app), with the shown pane's keys
+        added when focus is outside it (on the tab bar): `ctrl+s` saves the Details tab
+        and `x` ends a job while the tab's title is focused, as the footer shows."""
+        chain = super()._binding_chain
+        pane = self.active_pane()
+        if pane is None or any(node is pane for node, _map in chain):
+            return chain
+        bindings = pane._bindings.copy()
+        keymap = self.app._keymap
+        if keymap:
+            bindings.apply_keymap(keymap)
+        at = next((i for i, (node, _map) in enumerate(chain) if node is self), 0)
+        chain.insert(at, (pane, bindings))
+        return chain
+
+    # ------------------------------------------------------------ snapshot → screen
+
+    @property
+    def ips(self) -> IpsApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def caseload(self) -> Caseload | None:
+        """The app's current snapshot (None while loading)."""
+        return self.ips.caseload
+
+    @property
+    def today(self) -> date:
+        """The date deadlines are computed for."""
+        return self.ips.today
+
+    def _caseload_changed(self, cl: Caseload | None) -> None:
+        if cl is None:
+            return
+        p = cl.participants.get(self.pid)
+        if p is None:
+            self._show_missing()
+            return
+        self.show_participant(p)
+
+    def show_participant(self, p: Participant, *, reset: bool = False) -> dict[str, Any]:
+        """Show `p`; returns what moved underneath the user's unsaved edits, if anything."""
+        prev = self.participant
+        details = self.details
+        summary: dict[str, Any] = {}
+        same = prev is not None and prev.blob == p.blob and prev.data == p.data
+        if prev is None and self._banner_kind == "error":
+            self.banner("")  # it is back (see _show_missing)
+        if prev is None or reset:
+            details.load(p)
+        elif not same:
+            if details.submitted is not None and p.data == details.submitted:
+                details.load(p)  # our own save came back
+            else:
+                summary = details.rebase(prev, p)
+                if not self._pending and not summary["replaced"] and summary["underneath"]:
+                    fields = ", ".join(summary["underneath"])
+                    text = (
+                        _(
+                            "{id} was changed outside this screen ({fields}); the new version "
+                            "is shown and your unsaved edits are kept."
+                        )
+                        if summary["kept"]
+                        else _(
+                            "{id} was changed outside this screen ({fields}); the new version "
+                            "is shown."
+                        )
+                    )
+                    self.banner(text.format(id=p.id, fields=fields), "info")
+        self.participant = p
+        if same and not reset:
+            # Same record (a reload or a new day): only what depends on the date.
+            self._draw_header(p)
+            for pane in self.panes():
+                pane.redraw_for_day(p)
+            return summary
+        self._draw_header(p)
+        for pane in self.panes():
+            pane.draw(p)
+        self.refresh_bindings()
+        return summary
+
+    def _show_missing(self) -> None:
+        self.participant = None
+        self.query_one("#p-title", Label).update(_("{id} — not available").format(id=self.pid))
+        self.banner(
+            _(
+                "{id} is not in the caseload any more: its file was removed or does not "
+                "validate (see Problems, {key}). Nothing here can be saved."
+            ).format(id=self.pid, key=self._key("problems", "p")),
+            "error",
+        )
+        self.refresh_bindings()
+
+    def _draw_header(self, p: Participant) -> None:
+        cl = self.caseload
+        data = p.data
+        spec = cl.settings.team.get(p.specialist) if cl else None
+        by = f"{spec.name} ({p.specialist})" if spec and spec.name != p.specialist else p.specialist
+        since = data.get("phase_since")
+        phase = _(PHASE_LABELS[p.phase]) if p.phase in PHASE_LABELS else p.phase
+        if isinstance(since, date):
+            phase = _("{phase} since {date}").format(phase=phase, date=since.isoformat())
+        title = f"{p.id} · {p.name} · {phase} · {by}"
+        self.query_one("#p-title", Label).update(Text(escape(title)))
+        markers = self.query_one("#p-markers", Horizontal)
+        markers.remove_children()
+        labels: list[Label] = []
+        sus = data.get("suspension")
+        if isinstance(sus, dict):
+            reason = _(readable(str(sus.get("reason", "")), SUSPENSION_REASON_LABELS))
+            labels.append(
+                Label(
+                    SYMBOL[SUSPENDED]
+                    + " "
+                    + _("SUSPENDED since {date} ({reason})").format(
+                        date=cell(sus.get("since")), reason=reason
+                    ),
+                    classes="marker -suspended",
+                    markup=False,
+                )
+            )
+        closure = data.get("closure")
+        if isinstance(closure, dict):
+            reason = _(readable(str(closure.get("reason", "")), CLOSURE_REASON_LABELS))
+            labels.append(
+                Label(
+                    _("CLOSED on {date} ({reason})").format(
+                        date=cell(closure.get("on")), reason=reason
+                    ),
+                    classes="marker -closed",
+                    markup=False,
+                )
+            )
+        if p.has_conflicts:
+            names = ", ".join(str(k) for k in data.get("conflicts") or {})
+            labels.append(
+                Label(
+                    SYMBOL[NEEDS_DECISION]
+                    + " "
+                    + _("NEEDS A DECISION: {fields} ({key})").format(
+                        fields=names, key=self._key("participant_decide", "D")
+                    ),
+                    classes="marker -conflict",
+                    markup=False,
+                )
+            )
+        if cl is not None:
+            ds = deadlines(data, cl.settings, self.today)
+            over = sum(1 for d in ds if d.state == OVERDUE)
+            soon = sum(1 for d in ds if d.state == DUE_SOON)
+            if over:
+                text = SYMBOL[OVERDUE] + " " + _("{n} overdue").format(n=over)
+                labels.append(Label(text, classes="marker -overdue", markup=False))
+            if soon:
+                text = SYMBOL[DUE_SOON] + " " + _("{n} due soon").format(n=soon)
+                labels.append(Label(text, classes="marker -soon", markup=False))
+        markers.mount_all(labels)
+
+    def banner(self, text: str, kind: str = "info") -> None:
+        """The line under the header: `kind` error, warning or info; '' hides it."""
+        banner = self.query_one("#p-banner", Static)
+        self._banner_kind = kind if text else ""
+        banner.update(escape(text, keep="\n"))
+        for k in ("error", "warning", "info"):
+            banner.set_class(k == kind and bool(text), f"-{k}")
+        banner.set_class(bool(text), "-shown")
+
+    # ------------------------------------------------------------ edits
+
+    def run_edit(
+        self,
+        label: str,
+        func: Callable[..., SaveResult],
+        *args: Any,
+        then_tab: str | None = None,
+        then_reset: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """One edit through the app's worker; once saved, show the tab `then_tab`, or
+        reload the form from the saved record (`then_reset`); a refusal is shown here."""
+
+        def done(result: SaveResult) -> None:
+            self._pending -= 1
+            if not self.is_attached:
+                return
+            if self._banner_kind in ("error", "info"):
+                self.banner("")  # an earlier failure or notice is over
+            if then_reset and result.participant is not None:
+                self.show_participant(result.participant, reset=True)
+            if then_tab is not None:
+                self.show_tab(then_tab)
+
+        def failed(exc: Exception) -> None:
+            self._pending -= 1
+            self.details.submitted = None
+            if self.is_attached:
+                self._edit_failed(label, exc)
+
+        self._pending += 1
+        self.ips.run_edit(label, func, *args, on_done=done, on_error=failed, **kwargs)
+
+    def _edit_failed(self, label: str, exc: Exception) -> None:
+        if not isinstance(exc, StaleEdit):
+            self.banner(_("{action}: not saved — {error}").format(action=label, error=exc), "error")
+            return
+        old = self.participant
+        details = self.details
+        if exc.fresh is None:
+            self.banner(
+                _(
+                    "{action}: NOT SAVED. {id}'s file was deleted or no longer validates on "
+                    "disk since it was loaded; see Problems ({key}). Nothing was written."
+                ).format(action=label, id=self.pid, key=self._key("problems", "p")),
+                "error",
+            )
+            return
+        # The app normally put the fresh version in the snapshot already (this call is a
+        # no-op then, and the rebase it did is remembered).
+        summary = self.show_participant(exc.fresh)
+        if not summary and details.last_rebase and details.last_rebase[0] == exc.fresh.blob:
+            summary = details.last_rebase[1]
+        underneath = summary.get("underneath") or (
+            changed_tops(old.data, exc.fresh.data) if old else []
+        )
+        kept = summary.get("kept") or [f.field_name for f in details.dirty()]
+        replaced = summary.get("replaced") or []
+        # One sentence per fact, each translated whole.
+        if underneath:
+            text = _(
+                "{action}: NOT SAVED. {id}'s file changed on disk since it was loaded "
+                "(another terminal, a pull or a hand edit). The version on disk is shown "
+                "now; it changed: {fields}."
+            ).format(action=label, id=self.pid, fields=", ".join(underneath))
+        else:
+            text = _(
+                "{action}: NOT SAVED. {id}'s file changed on disk since it was loaded "
+                "(another terminal, a pull or a hand edit). The version on disk is shown now."
+            ).format(action=label, id=self.pid)
+        if replaced:
+            edits = ", ".join(f"{n} ({show_value(y, 30)})" for n, y, _theirs in replaced)
+            text += " " + _(
+                "Your edits of {edits} collided with it and were dropped: enter them again "
+                "if still right."
+            ).format(edits=edits)
+        if kept:
+            text += " " + _(
+                "Your unsaved edits of {fields} are still in the form: {key} saves them."
+            ).format(fields=", ".join(kept), key=key_for(details, "participant_save", "ctrl+s"))
+        elif label != _("Save details"):
+            text += " " + _("Do it again on the fresh version.")
+        self.banner(text, "error")
+
+    def _key(self, binding_id: str, default: str) -> str:
+        """The key the user has for `binding_id` (the live bindings, keymap included)."""
+        return key_for(self, binding_id, default)
+
+    def who(self) -> str:
+        """This participant as dialogs name them: `P-0007 Giulia R.`."""
+        p = self.participant
+        return who(self.pid, p.name if p is not None else None)
+
+    def team(self) -> list[tuple[str, str]]:
+        """(key, name) of every specialist, for a dialog's choice."""
+        cl = self.caseload
+        return [(k, s.name) for k, s in cl.settings.team.items()] if cl else []
+
+    def unsaved_edits(self) -> str:
+        """`P-0007 Giulia R.: name, goals` when the Details tab has unsaved edits, else ''."""
+        if self.participant is None or not self.is_mounted:
+            return ""
+        dirty = self.details.dirty()
+        if not dirty:
+            return ""
+        return f"{self.who()}: " + ", ".join(f.field_name for f in dirty)
+
+    # ------------------------------------------------------------ actions on the participant
+
+    def action_add_contact(self) -> None:
+        """Ask for a contact and log it (one commit)."""
+        self.query_one(ContactsPane).add_contact()
+
+    def action_add_job(self) -> None:
+        """Ask for a job and add it (one commit)."""
+        self.query_one(JobsPane).add_job()
+
+    def action_add_task(self) -> None:
+        """Ask for a task and add it (one commit)."""
+        self.query_one(TasksPane).add_task()
+
+    def action_suspend(self) -> None:
+        """Ask since when and why, and suspend the participant (one commit)."""
+        p = self.participant
+        if p is None:
+            return
+        refusal = why_not_suspend(p.phase, p.suspended)
+        if refusal == SUSPEND_CLOSED:
+            self.notify(
+                _("{id} is closed; a closed participant cannot be suspended").format(id=p.id)
+            )
+            return
+        if refusal == SUSPEND_ALREADY:
+            self.notify(
+                _("{id} is already suspended; {key} resumes").format(
+                    id=p.id, key=self._key("participant_resume", "S")
+                ),
+                severity="warning",
+            )
+            return
+
+        def done(result: Any) -> None:
+            if result:
+                self.run_edit(
+                    _("Suspend"),
+                    self.ips.service.suspend,
+                    self.pid,
+                    since=result["since"],
+                    reason=result["reason"],
+                )
+
+        self.app.push_screen(SuspendForm(self.today, who=self.who()), done)
+
+    def action_resume(self) -> None:
+        """End the suspension (one commit)."""
+        self.run_edit(_("Resume"), self.ips.service.resume, self.pid)
+
+    def action_decide(self) -> None:
+        """Choose between the values a sync left, and save the choice (one commit) the
+        way `set` and `move` settle conflicts: on the record as the snapshot has it,
+        refused (and the fresh version shown) when it changed on disk meanwhile."""
+        p = self.participant
+        if p is None or not p.has_conflicts:
+            return
+
+        def done(result: Any) -> None:
+            if result and result.sides:
+                self.run_edit(_("Decide"), self.ips.service.decide, self.pid, dict(result.sides))
+
+        self.app.push_screen(
+            ConflictForm(dict(p.data.get("conflicts") or {}), p.data, who=self.who()), done
+        )
+
+    def action_tab(self, tab: str) -> None:
+        """Show the tab `tab`."""
+        self.show_tab(tab)
+
+    def show_tab(self, tab: str) -> None:
+        """Show the tab `tab` (one of TABS)."""
+        self.query_one("#p-tabs", TabbedContent).active = f"tab-{tab}"
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        self.refresh_bindings()
+        pane = self.active_pane()
+        if pane is not None and pane.TAB != "details":
+            pane.focus_content()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Which actions apply now: by the participant's state; typed letters only while
+        a list or the tab bar has focus (not in a field or a choice list)."""
+        if not allow_letter_action(self, action):
+            return None
+        p = self.participant
+        if action in ("add_contact", "add_job", "add_task", "suspend", "resume", "decide"):
+            if p is None:
+                return False
+        if action == "suspend":
+            # Always ours on this screen, so `s` never falls through to the app's sync.
+            return True
+        if action == "resume":
+            return p is not None and p.suspended
+        if action == "decide":
+            return p is not None and p.has_conflicts
+        return True
+
+    def action_back(self) -> None:
+        """Leave the screen; with unsaved edits, ask first."""
+        dirty = self.details.dirty() if self.participant is not None else []
+        if not dirty:
+            self.app.pop_screen()
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.app.pop_screen()
+
+        names = ", ".join(f.field_name for f in dirty)
+        self.app.push_screen(
+            ConfirmScreen(
+                _("Leave {who} without saving your edits of {fields}?").format(
+                    who=self.who(), fields=names
+                ),
+                yes=_("Discard"),
+                title=_("Unsaved edits"),
+            ),
+            answer,
+        )
