@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from ipstui.core.board import by_phase, caseload_sizes, filtered, make_card, state_counts
+from ipstui.core.board import (
+    Narrowing,
+    by_phase,
+    caseload_sizes,
+    filtered,
+    make_card,
+    state_counts,
+)
 from ipstui.core.model import Participant, Settings
 
 TODAY = date(2026, 11, 16)
@@ -73,6 +80,67 @@ def test_filters_keep_order() -> None:
         "P-3"
     ]
     assert filtered(sorted_cols, text="nobody")["intake"] == []
+
+
+# What a person types, one state per keystroke: (text, specialist, show_closed).
+TYPING = [
+    ("", None, False),
+    ("p", None, False),
+    ("p-", None, False),  # extends: narrowed from "p"
+    ("p-4", None, False),
+    ("p-", None, False),  # backspace: remembered
+    ("p-", "anna", False),  # another specialist filter: not narrowed from the others
+    ("p-3", "anna", False),
+    ("p-3", None, False),
+    ("saga", None, False),  # not an extension of the last text
+    ("SAGA ", None, True),  # case and spaces; the closed column appears
+    ("o", None, True),
+    ("on", None, True),
+    ("one", None, True),
+    ("nobody", None, True),
+    ("", "mette", True),
+    ("", None, True),
+    ("", None, False),
+]
+
+
+def test_narrowing_gives_what_filtering_everything_gives_at_every_keystroke() -> None:
+    """The incremental filter of a typed text (each keystroke narrowing the last result,
+    a backspace going back to a remembered one) shows exactly what filtering every card
+    shows, in the same order."""
+    cols = by_phase(CARDS)
+    narrowing = Narrowing(cols, keep=4)  # small: the forgetting is exercised too
+    for text, specialist, closed in TYPING:
+        want = filtered(cols, show_closed=closed, specialist=specialist, text=text)
+        got = narrowing(show_closed=closed, specialist=specialist, text=text)
+        assert {ph: [c.id for c in col] for ph, col in got.items()} == {
+            ph: [c.id for c in col] for ph, col in want.items()
+        }, (text, specialist, closed)
+
+
+def test_narrowing_searches_the_last_result_not_every_card() -> None:
+    """Extending the text filters the previous result: a card that did not match "p-4"
+    is never looked at again for "p-4x" (counted by a haystack that records reads)."""
+    cols = by_phase(CARDS)
+    narrowing = Narrowing(cols)
+    narrowing(text="p-4")
+    again = narrowing(text="p-4")
+    assert again["intake"] is narrowing(text="p-4")["intake"]  # remembered, same list
+    read: list[str] = []
+
+    class Spy(str):
+        def __contains__(self, needle: object) -> bool:
+            read.append(str(self))
+            return super().__contains__(needle)
+
+    for ph, col in narrowing._memo[(None, "p-4")].items():
+        narrowing._memo[(None, "p-4")][ph] = [
+            type(c)(**{**{f: getattr(c, f) for f in c.__slots__}, "haystack": Spy(c.haystack)})
+            for c in col
+        ]
+    narrowing(text="p-4 ")  # spaces are stripped: the same needle, remembered
+    narrowing(text="p-4s")
+    assert len(read) == 1  # only P-4's card was searched
 
 
 def test_caseload_sizes_and_counts() -> None:

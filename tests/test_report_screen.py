@@ -240,11 +240,15 @@ async def test_figures_are_computed_off_the_ui_thread_with_a_loading_state(
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ReportsScreen)
-        assert screen.query_one("#report-body").loading
+        assert screen.query_one("#report-content").loading
         assert screen.report is None
+        # The page has focus while computing, so typed keys (`q`, `?`) work; it was left
+        # to auto-focus, which skipped the loading page: focus then hung on timing.
+        assert app.focused is screen.query_one("#report-body")
         release.set()
         await settle(app, pilot)
-        assert not screen.query_one("#report-body").loading
+        assert not screen.query_one("#report-content").loading
+        assert app.focused is screen.query_one("#report-body")
         assert screen.report == real(PEOPLE, SETTINGS, Quarter(2026, 4), TODAY)
     assert threads and threading.main_thread().name not in threads
 

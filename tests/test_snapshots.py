@@ -1,5 +1,6 @@
-"""Snapshot tests (pytest-textual-snapshot) of the four main screens on the sample
-caseload at a fixed date, at 80×24 and 120×40. The cursor does not blink and every
+"""Snapshot tests (pytest-textual-snapshot) of the main screens (board, participant,
+agenda, reports, employers, fidelity) on the sample caseload at a fixed date, at 80×24
+and 120×40. The cursor does not blink and every
 worker has finished before the picture is taken, so a snapshot changes only when what
 the user sees changes. Update them with `pytest tests/test_snapshots.py --snapshot-update`
 after checking the new pictures (the report in snapshot_report.html)."""
@@ -63,10 +64,16 @@ def test_agenda(snap_compare, sample_caseload: Path, size: tuple[int, int]) -> N
     assert snap_compare(_app(sample_caseload), terminal_size=size, run_before=_settled("a"))
 
 
-@pytest.mark.skip(
-    reason="flaky: the reports picture's text is stable but its styling differs between runs "
-    "(seen 2026-11-30 under load); left for the issue 13 follow-up to find the cause"
-)
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_reports(snap_compare, sample_caseload: Path, size: tuple[int, int]) -> None:
     assert snap_compare(_app(sample_caseload), terminal_size=size, run_before=_settled("r"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_employers(snap_compare, sample_caseload: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(_app(sample_caseload), terminal_size=size, run_before=_settled("e"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_fidelity(snap_compare, sample_caseload: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(_app(sample_caseload), terminal_size=size, run_before=_settled("F"))

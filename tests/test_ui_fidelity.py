@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import pytest
 from conftest import commit_count, git
 from textual.widgets import DataTable
 
@@ -125,8 +126,8 @@ async def test_employers_screen_lists_and_logs_a_contact(sample_caseload: Path) 
         row = [str(c) for c in table.get_row_at(0)]
         last = first.last_contact()
         assert row[0] == "E-0001" and row[1] == first.name
-        assert row[3] == f"{last['on'].isoformat()} {last['by']}"
-        assert row[5] == "1 / 1"  # the library job, still held
+        assert row[3:5] == [last["on"].isoformat(), last["by"]]
+        assert row[6] == "1 / 1"  # the library job, still held
         log = screen.query_one("#employer-log", DataTable)
         assert log.row_count == len(first.contacts)
         assert str(log.get_row_at(0)[0]) == last["on"].isoformat()  # newest first
@@ -299,3 +300,54 @@ async def test_employers_screen_refuses_an_edit_of_an_employer_changed_since_sho
         assert commit_count(root) == before
         assert 'sector = "bakery"' in path.read_text()
     assert git(root, "status", "--porcelain") == ""
+
+
+def _table_text(table: DataTable) -> list[list[str]]:
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def _table_cells(table: DataTable) -> int:
+    return sum(c.get_render_width(table) for c in table.columns.values())
+
+
+@pytest.mark.parametrize(
+    ("size", "key", "screen_type", "table_id"),
+    [
+        ((80, 24), "e", EmployersScreen, "#employers-list"),
+        ((80, 24), "F", FidelityScreen, "#fidelity-items"),
+        ((120, 40), "e", EmployersScreen, "#employers-list"),
+    ],
+)
+async def test_employers_and_fidelity_tables_fit_80_columns_and_cut_with_an_ellipsis(
+    sample_caseload: Path, size: tuple[int, int], key: str, screen_type: type, table_id: str
+) -> None:
+    """SPEC §9 at 80×24: the tables fit the width (no column lost off the right edge); a
+    cut cell ends in `…`; ids are whole; the highlighted row's full text is under the
+    table. At 120 columns the names are whole."""
+    app = _app(sample_caseload)
+    async with app.run_test(size=size) as pilot:
+        await _wait(pilot, lambda: app.caseload is not None)
+        await pilot.press(key)
+        await _wait(pilot, lambda: isinstance(app.screen, screen_type))
+        screen = app.screen
+        table = screen.query_one(table_id, DataTable)
+        await _wait(pilot, lambda: table.row_count > 0)
+        assert _table_cells(table) <= size[0] - 2, (size, key)
+        rows = _table_text(table)
+        assert all(r[0] == r[0].rstrip("…") for r in rows)  # ids whole
+        if isinstance(screen, EmployersScreen):
+            reg = screen.register
+            assert reg is not None
+            names = [reg.employers[r[0]].name for r in rows]
+            shown = [r[1] for r in rows]
+            if size[0] == 80:
+                cut = [(n, s) for n, s in zip(names, shown, strict=True) if n != s]
+                assert cut and all(s.endswith("…") and n.startswith(s[:-1]) for n, s in cut)
+                heading = str(screen.query_one("#employer-heading").render())
+                assert names[0] in heading
+            else:
+                assert shown == names
+        else:
+            assert any(r[5].endswith("…") for r in rows)
+            behind = str(screen.query_one("#fidelity-behind").render())
+            assert "<= 20 / <= 25 / <= 30 / <= 40" in behind

@@ -4,6 +4,7 @@ most urgent deadline, grouped by phase, sorted by urgency, filtered."""
 from __future__ import annotations
 
 import bisect
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -118,6 +119,69 @@ def filtered(
             col = [c for c in col if needle in c.haystack]
         out[ph] = col
     return out
+
+
+class Narrowing:
+    """`filtered` for one set of sorted columns as the user types, without scanning every
+    card on every keystroke.
+
+    A card that contains `"ann"` contains `"an"`: the cards matching a needle are among
+    those matching any shorter needle it contains. So a keystroke that extends the text
+    filters the last (smallest) remembered result that can hold the answer, not all
+    20,000 cards; a backspace finds its earlier result remembered. The results are
+    the same lists `filtered` returns, in the same order (filtering keeps order).
+
+    `sorted_by_phase` is `by_phase`'s output and must not change while this is used:
+    make a new `Narrowing` for new cards. At most `keep` results are remembered."""
+
+    def __init__(self, sorted_by_phase: Mapping[str, list[Card]], keep: int = 32) -> None:
+        self.source = sorted_by_phase
+        self._keep = keep
+        # (specialist, needle) -> phase -> the matching cards, most recently used last.
+        self._memo: OrderedDict[tuple[str | None, str], dict[str, list[Card]]] = OrderedDict()
+
+    def __call__(
+        self, *, show_closed: bool = False, specialist: str | None = None, text: str = ""
+    ) -> dict[str, list[Card]]:
+        """The shown columns, as `filtered(sorted_by_phase, ...)` returns them."""
+        phases = PHASES if show_closed else PHASES[:-1]
+        needle = text.strip().lower()
+        key = (specialist or None, needle)
+        memo = self._memo.get(key)
+        if memo is None:
+            memo = self._memo[key] = {}
+            if len(self._memo) > self._keep:
+                self._memo.popitem(last=False)
+        else:
+            self._memo.move_to_end(key)
+        out: dict[str, list[Card]] = {}
+        for ph in phases:
+            col = memo.get(ph)
+            if col is None:
+                col = memo[ph] = self._column(ph, key)
+            out[ph] = col
+        return out
+
+    def _column(self, phase: str, key: tuple[str | None, str]) -> list[Card]:
+        specialist, needle = key
+        # The smallest remembered result that holds every answer: same specialist filter
+        # (or, for the no-text result, none yet) and a needle contained in this one.
+        start: list[Card] | None = None
+        for (spec, prev), cols in self._memo.items():
+            if spec != specialist or prev not in needle or (spec, prev) == key:
+                continue
+            col = cols.get(phase)
+            if col is not None and (start is None or len(col) < len(start)):
+                start = col
+        if start is None:
+            start = self.source.get(phase, [])
+            if specialist:
+                start = [c for c in start if c.specialist == specialist]
+        if needle:
+            col = [c for c in start if needle in c.haystack]
+            # Nothing left out: the same list, so the board sees at once it is unchanged.
+            return start if len(col) == len(start) else col
+        return start
 
 
 def caseload_sizes(cards: Iterable[Card], settings: Settings) -> dict[str, tuple[int, int]]:

@@ -13,7 +13,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 
-from ipstui.core.board import BoardSummary, filtered, resolve_id, resummarize, summarize
+from ipstui.core.board import BoardSummary, Narrowing, resolve_id, resummarize, summarize
 from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import PHASES
 from ipstui.core.rules import DUE_SOON, OVERDUE
@@ -111,6 +111,8 @@ class BoardScreen(TranslatedBindings, Screen):
         super().__init__()
         self._goto_mode = False
         self._summary: BoardSummary | None = None
+        self._narrowing: Narrowing | None = None
+        """The text filter's remembered results for the current cards."""
         self._sync = ""
 
     @property
@@ -191,8 +193,12 @@ class BoardScreen(TranslatedBindings, Screen):
         cl = self.ips.caseload
         if cl is None:
             return
-        data = filtered(
-            self._derived().by_phase,
+        by_phase = self._derived().by_phase
+        narrowing = self._narrowing
+        if narrowing is None or narrowing.source is not by_phase:
+            # New cards (a load, a save, a sync): results of the old ones are dropped.
+            narrowing = self._narrowing = Narrowing(by_phase)
+        data = narrowing(
             show_closed=self.show_closed,
             specialist=self.specialist,
             text=self.text,

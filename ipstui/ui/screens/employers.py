@@ -28,6 +28,7 @@ from ipstui.core.service import (
     Register,
     name_key,
 )
+from ipstui.core.termsafe import escape
 from ipstui.ui.keys import TranslatedBindings, key_for
 from ipstui.ui.screens.forms import (
     DatedForm,
@@ -41,6 +42,7 @@ from ipstui.ui.screens.forms import (
     shown_options,
 )
 from ipstui.ui.screens.forms.dialogs import _date_input, _team_options
+from ipstui.ui.widgets.columns import Column, fill_table
 
 PURPOSE_LABELS = {
     "job_development": N_("Job development"),
@@ -49,6 +51,44 @@ PURPOSE_LABELS = {
     "other": N_("Other"),
 }
 """The words of each stored purpose code (English source; translated where shown)."""
+
+
+PURPOSE_SHORT = {
+    "job_development": N_("Job development"),
+    "placement": N_("Placement"),
+    "follow_along": N_("Follow-along"),
+    "other": N_("Other"),
+}
+"""The purposes as the log table shows them (the form explains them at length)."""
+
+REGISTER_COLUMNS = (
+    Column(N_("Id")),
+    Column(N_("Name"), min=16),
+    Column(N_("Sector"), min=10, drop=1),
+    Column(N_("Last contact"), N_("Last")),
+    Column(N_("By"), drop=2),
+    Column(N_("Contacts"), N_("Cont."), justify="right"),
+    Column(N_("Jobs now / all"), N_("Jobs"), justify="right"),
+)
+"""The register table. At 80 columns the name and sector shrink (the highlighted
+employer's full name is in the heading under the table); when narrower, who made the
+last contact and then the sector leave."""
+
+LOG_COLUMNS = (
+    Column(N_("Date")),
+    Column(N_("By"), min=6),
+    Column(N_("In person"), N_("Met")),
+    Column(N_("Purpose"), min=10, drop=1),
+    Column(N_("Note"), min=16),
+)
+"""An employer's log, newest first: the note takes the room the others leave."""
+
+
+def _translated(columns: tuple[Column, ...]) -> list[Column]:
+    return [
+        Column(_(c.header), _(c.short) if c.short else "", c.min, c.drop, c.justify)
+        for c in columns
+    ]
 
 
 def register_choices(service: CaseloadService, caseload: Any) -> list[tuple[str, str]]:
@@ -184,12 +224,6 @@ class NewEmployerForm(FormScreen):
 class EmployersScreen(TranslatedBindings, Screen):
     """The register and the highlighted employer's log."""
 
-    DEFAULT_CSS = """
-    EmployersScreen #employers-list { height: 1fr; }
-    EmployersScreen #employer-log { height: 1fr; }
-    EmployersScreen #employer-heading { padding: 0 1; color: $accent; text-style: bold; }
-    EmployersScreen #employer-jobs { padding: 0 1; color: $text-muted; height: auto; }
-    """
     BINDINGS = [
         Binding("c", "log_contact", N_("Log contact"), id="employer_contact"),
         Binding("n", "new_employer", N_("New employer"), id="employer_new"),
@@ -204,6 +238,8 @@ class EmployersScreen(TranslatedBindings, Screen):
         """The register as last read (None while it loads)."""
         self.jobs: dict[str, list[JobAt]] = {}
         self._ids: list[str] = []
+        self._register_rows: list[list[str]] = []
+        self._log_rows: list[list[str]] = []
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -217,11 +253,8 @@ class EmployersScreen(TranslatedBindings, Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#employers-list", DataTable)
-        table.add_columns(
-            _("Id"), _("Name"), _("Sector"), _("Last contact"), _("Contacts"), _("Jobs now / all")
-        )
-        log = self.query_one("#employer-log", DataTable)
-        log.add_columns(_("Date"), _("By"), _("In person"), _("Purpose"), _("Note"))
+        self._fill_register([])
+        self._fill_log([])
         self.watch(self.app, "caseload", lambda _cl: self.reload(), init=True)
         table.focus()
 
@@ -249,21 +282,24 @@ class EmployersScreen(TranslatedBindings, Screen):
         self.register, self.jobs = reg, jobs
         table = self.query_one("#employers-list", DataTable)
         current = select or self.current_id()
-        table.clear()
         self._ids = sorted(reg.employers)
+        rows = []
         for eid in self._ids:
             e = reg.employers[eid]
             last = e.last_contact()
             held = jobs.get(eid, [])
-            table.add_row(
-                eid,
-                Text(e.name),
-                Text(str(e.data.get("sector", ""))),
-                f"{last['on'].isoformat()} {last.get('by', '')}" if last else "—",
-                str(len(e.contacts)),
-                f"{sum(j.current for j in held)} / {len(held)}",
-                key=eid,
+            rows.append(
+                [
+                    escape(eid),
+                    escape(e.name),
+                    escape(str(e.data.get("sector", ""))),
+                    last["on"].isoformat() if last else "—",
+                    escape(str(last.get("by", ""))) if last else "",
+                    str(len(e.contacts)),
+                    f"{sum(j.current for j in held)} / {len(held)}",
+                ]
             )
+        self._fill_register(rows)
         if current in self._ids:
             table.move_cursor(row=self._ids.index(current))
         bad = len({p.path for p in reg.problems if p.severity == "error"})
@@ -290,16 +326,39 @@ class EmployersScreen(TranslatedBindings, Screen):
         )
         self._show_log()
 
+    def _fill_register(self, rows: list[list[str]]) -> None:
+        self._register_rows = rows
+        table = self.query_one("#employers-list", DataTable)
+        fill_table(table, _translated(REGISTER_COLUMNS), rows, keys=self._ids or None)
+
+    def _fill_log(self, rows: list[list[str]]) -> None:
+        self._log_rows = rows
+        log = self.query_one("#employer-log", DataTable)
+        fill_table(
+            log,
+            _translated(LOG_COLUMNS),
+            rows,
+            keys=[str(len(rows) - 1 - i) for i in range(len(rows))],
+        )
+
+    def on_resize(self) -> None:
+        """Fit the tables to the new width (columns shrink or leave; SPEC §9)."""
+        table = self.query_one("#employers-list", DataTable)
+        row = table.cursor_row
+        self._fill_register(self._register_rows)
+        if 0 <= row < table.row_count:
+            table.move_cursor(row=row)
+        self._fill_log(self._log_rows)
+
     def current_id(self) -> str | None:
         table = self.query_one("#employers-list", DataTable)
         row = table.cursor_row
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def _show_log(self) -> None:
-        log = self.query_one("#employer-log", DataTable)
-        log.clear()
         eid = self.current_id()
         if self.register is None or eid is None:
+            self._fill_log([])
             self.query_one("#employer-heading", Label).update(
                 _("No employers yet: {key} adds one.").format(
                     key=key_for(self, "employer_new", "n")
@@ -315,7 +374,7 @@ class EmployersScreen(TranslatedBindings, Screen):
                     "{id} {name}: {n} contact, newest first",
                     "{id} {name}: {n} contacts, newest first",
                     len(contacts),
-                ).format(id=eid, name=e.name, n=len(contacts))
+                ).format(id=escape(eid), name=escape(e.name), n=len(contacts))
             )
         )
         held = self.jobs.get(eid, [])
@@ -323,13 +382,15 @@ class EmployersScreen(TranslatedBindings, Screen):
             (
                 _("{id} {title} from {start} to {end}").format(
                     id=j.participant,
-                    title=j.title or _("job"),
+                    title=escape(j.title) if j.title else _("job"),
                     start=j.start.isoformat(),
                     end=j.end.isoformat(),
                 )
                 if j.end
                 else _("{id} {title} from {start} (current)").format(
-                    id=j.participant, title=j.title or _("job"), start=j.start.isoformat()
+                    id=j.participant,
+                    title=escape(j.title) if j.title else _("job"),
+                    start=j.start.isoformat(),
                 )
             )
             for j in held
@@ -337,19 +398,22 @@ class EmployersScreen(TranslatedBindings, Screen):
         self.query_one("#employer-jobs", Static).update(
             Text(_("Jobs held there: {jobs}").format(jobs=jobs_text or _("none")))
         )
-        for i in range(len(contacts) - 1, -1, -1):
-            c = contacts[i]
+        rows = []
+        for c in reversed(contacts):
             on = c.get("on")
-            log.add_row(
-                on.isoformat() if isinstance(on, date) else "?",
-                Text(str(c.get("by", ""))),
-                _("no") if c.get("face_to_face") is False else _("yes"),
-                _(PURPOSE_LABELS[str(c.get("purpose"))])
-                if str(c.get("purpose")) in PURPOSE_LABELS
-                else str(c.get("purpose", "—")),
-                Text(str(c.get("note", "")).replace("\n", " ")),
-                key=str(i),
+            purpose = str(c.get("purpose", ""))
+            rows.append(
+                [
+                    on.isoformat() if isinstance(on, date) else "?",
+                    escape(str(c.get("by", ""))),
+                    _("no") if c.get("face_to_face") is False else _("yes"),
+                    _(PURPOSE_SHORT[purpose])
+                    if purpose in PURPOSE_SHORT
+                    else escape(purpose or "—"),
+                    escape(str(c.get("note", "")).replace("\n", " ")),
+                ]
             )
+        self._fill_log(rows)
 
     @on(DataTable.RowHighlighted, "#employers-list")
     def _highlighted(self) -> None:

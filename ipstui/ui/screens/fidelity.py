@@ -19,26 +19,43 @@ from ipstui.core import fidelity
 from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.report import Quarter, quarter_of
 from ipstui.core.service import CaseloadService
+from ipstui.core.termsafe import escape
+from ipstui.core.vocab import cells
 from ipstui.ui.keys import TranslatedBindings
+from ipstui.ui.widgets.columns import Column, fill_table
 
 SCORE_MARK = {5: "●●●●●", 4: "●●●●○", 3: "●●●○○", 2: "●●○○○", 1: "●○○○○"}
 """Scores drawn as dots as well as digits, so they read without colour."""
 
 
-def _cell(value: Any) -> Text:
-    return Text(fidelity.cell_text(value))
+ITEM_COLUMNS = (
+    Column(N_("Item")),
+    Column("", min=14),
+    Column(N_("Value")),
+    Column(N_("Score")),
+    Column(N_("n"), justify="right"),
+    Column(N_("Bands for 5 / 4 / 3 / 2"), N_("Bands 5/4/3/2"), min=12),
+)
+"""The items table. At 80 columns the titles and bands shrink (cut with `…`); the
+highlighted item's title, measure and bands are written out in full under the table."""
+
+ID_COLUMNS = frozenset({"participant", "employer", "id"})
+"""Columns of the records behind an item that are never cut (what `enter` opens)."""
+
+
+def _cell(value: Any) -> str:
+    return escape(fidelity.cell_text(value))
+
+
+def record_columns(names: list[str]) -> list[Column]:
+    """The columns of the records behind an item: ids whole, the rest shrinkable to
+    their header's width (at least 8 cells)."""
+    return [Column(n) if n in ID_COLUMNS else Column(n, min=max(8, cells(n))) for n in names]
 
 
 class FidelityScreen(TranslatedBindings, Screen):
     """The fidelity self-review of one quarter (default: the one containing today)."""
 
-    DEFAULT_CSS = """
-    FidelityScreen #fidelity-items { height: auto; max-height: 13; }
-    FidelityScreen #fidelity-rows { height: 1fr; }
-    FidelityScreen .fidelity-note { color: $text-muted; padding: 0 1; }
-    FidelityScreen #fidelity-sum { padding: 0 1; text-style: bold; }
-    FidelityScreen #fidelity-behind { padding: 0 1; color: $accent; text-style: bold; }
-    """
     BINDINGS = [
         Binding(
             "left_square_bracket",
@@ -66,6 +83,9 @@ class FidelityScreen(TranslatedBindings, Screen):
         self.settings: fidelity.FidelitySettings | None = None
         self.left_out = 0
         """Files that could not be read and are not counted (named on the Problems screen)."""
+        self._item_rows: list[list[str]] = []
+        self._item_ids: list[str] = []
+        self._rows: list[dict[str, Any]] = []
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -89,7 +109,7 @@ class FidelityScreen(TranslatedBindings, Screen):
 
     def on_mount(self) -> None:
         items = self.query_one("#fidelity-items", DataTable)
-        items.add_columns(_("Item"), "", _("Value"), _("Score"), "n", _("Bands for 5 / 4 / 3 / 2"))
+        self._fill_items()
         self.watch(self.app, "caseload", lambda _cl: self.recompute(), init=True)
         items.focus()
 
@@ -147,31 +167,36 @@ class FidelityScreen(TranslatedBindings, Screen):
         self.sub_title = _("Fidelity {quarter}").format(quarter=q)
         table = self.query_one("#fidelity-items", DataTable)
         keep = table.cursor_row
-        table.clear()
+        rows: list[list[str]] = []
         for it in review.items:
             score = "—" if it.score is None else f"{it.score} {SCORE_MARK[it.score]}"
-            table.add_row(
-                it.id,
-                _(it.title),
-                fidelity.fmt_value(it),
-                score,
-                str(it.n),
-                fidelity.band_text(it.id, settings.bands[it.id]),
-                key=it.id,
+            rows.append(
+                [
+                    it.id,
+                    _(it.title),
+                    fidelity.fmt_value(it),
+                    score,
+                    str(it.n),
+                    fidelity.band_text(it.id, settings.bands[it.id]),
+                ]
             )
         for it in review.evidence:
             met = it.detail.get("met", 0)
-            table.add_row(
-                it.id,
-                _(it.title),
-                fidelity.fmt_value(it),
-                _("evidence"),
-                str(it.n),
-                _("{met} of {n}: {measure}").format(
-                    met=met, n=it.n, measure=_(fidelity.MEASURES[it.id])
-                ),
-                key=it.id,
+            rows.append(
+                [
+                    it.id,
+                    _(it.title),
+                    fidelity.fmt_value(it),
+                    _("evidence"),
+                    str(it.n),
+                    _("{met} of {n}: {measure}").format(
+                        met=met, n=it.n, measure=_(fidelity.MEASURES[it.id])
+                    ),
+                ]
             )
+        self._item_rows = rows
+        self._item_ids = [it.id for it in review.items + review.evidence]
+        self._fill_items()
         if 0 <= keep < table.row_count:
             table.move_cursor(row=keep)
         scored = sum(i.score is not None for i in review.items)
@@ -198,14 +223,36 @@ class FidelityScreen(TranslatedBindings, Screen):
         row = table.cursor_row
         return all_items[row] if 0 <= row < len(all_items) else None
 
+    def _fill_items(self) -> None:
+        table = self.query_one("#fidelity-items", DataTable)
+        columns = [
+            Column(
+                _(c.header) if c.header else "",
+                _(c.short) if c.short else "",
+                c.min,
+                c.drop,
+                c.justify,
+            )
+            for c in ITEM_COLUMNS
+        ]
+        fill_table(table, columns, self._item_rows, keys=self._item_ids or None)
+
     def _show_rows(self) -> None:
         it = self.current_item()
         rows_table = self.query_one("#fidelity-rows", DataTable)
-        rows_table.clear(columns=True)
         if it is None:
+            fill_table(rows_table, [], [])
             return
         rows = fidelity.explain_rows(it)
         cols = list(dict.fromkeys(k for r in rows for k in r))
+        bands = (
+            "  "
+            + _("Bands for 5 / 4 / 3 / 2: {bands}.").format(
+                bands=fidelity.band_text(it.id, self.settings.bands[it.id])
+            )
+            if self.settings is not None and it.id in self.settings.bands
+            else ""
+        )
         self.query_one("#fidelity-behind", Label).update(
             Text(
                 ngettext(
@@ -219,12 +266,25 @@ class FidelityScreen(TranslatedBindings, Screen):
                     measure=_(fidelity.MEASURES[it.id]),
                 )
                 + ("   " + _("(enter opens a participant)") if "participant" in cols else "")
+                + bands
             )
         )
-        rows_table.add_columns(*cols)
-        for i, r in enumerate(rows):
-            rows_table.add_row(*(_cell(r.get(c)) for c in cols), key=str(i))
         self._rows = rows
+        fill_table(
+            rows_table,
+            record_columns(cols),
+            [[_cell(r.get(c)) for c in cols] for r in rows],
+            keys=[str(i) for i in range(len(rows))],
+        )
+
+    def on_resize(self) -> None:
+        """Fit the tables to the new width (columns shrink; SPEC §9)."""
+        table = self.query_one("#fidelity-items", DataTable)
+        row = table.cursor_row
+        self._fill_items()
+        if 0 <= row < table.row_count:
+            table.move_cursor(row=row)
+        self._show_rows()
 
     @on(DataTable.RowHighlighted, "#fidelity-items")
     def _item_highlighted(self) -> None:

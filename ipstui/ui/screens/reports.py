@@ -301,27 +301,32 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="report-title", classes="screen-title")
         with VerticalScroll(id="report-body"):
-            with Horizontal(classes="report-row"):
-                with Vertical(classes="report-col"):
-                    yield Label(_("Employment rate by specialist"), classes="report-heading")
-                    yield Static(id="report-team")
-                    yield DataTable(id="report-specialists", cursor_type="none", zebra_stripes=True)
-                with Vertical(classes="report-chart-col"):
-                    yield Label(
-                        _("Team employment rate, last {n} quarters").format(n=CHART_QUARTERS),
-                        classes="report-heading",
-                    )
-                    yield Static(id="report-rate-chart", classes="report-chart")
-                    yield Static(_(BENCHMARKS), classes="report-note")
-            with Horizontal(classes="report-row"):
-                with Vertical(classes="report-col"):
-                    yield Label(_("Referrals by year and source"), classes="report-heading")
-                    yield DataTable(id="report-referrals", cursor_type="none", zebra_stripes=True)
-                    yield Label(_("Rapid job search"), classes="report-heading")
-                    yield Static(id="report-rapid")
-                with Vertical(classes="report-chart-col"):
-                    yield Label(_("Referrals per year"), classes="report-heading")
-                    yield Static(id="report-referrals-chart", classes="report-chart")
+            with Vertical(id="report-content"):
+                with Horizontal(classes="report-row"):
+                    with Vertical(classes="report-col"):
+                        yield Label(_("Employment rate by specialist"), classes="report-heading")
+                        yield Static(id="report-team")
+                        yield DataTable(
+                            id="report-specialists", cursor_type="none", zebra_stripes=True
+                        )
+                    with Vertical(classes="report-chart-col"):
+                        yield Label(
+                            _("Team employment rate, last {n} quarters").format(n=CHART_QUARTERS),
+                            classes="report-heading",
+                        )
+                        yield Static(id="report-rate-chart", classes="report-chart")
+                        yield Static(_(BENCHMARKS), classes="report-note")
+                with Horizontal(classes="report-row"):
+                    with Vertical(classes="report-col"):
+                        yield Label(_("Referrals by year and source"), classes="report-heading")
+                        yield DataTable(
+                            id="report-referrals", cursor_type="none", zebra_stripes=True
+                        )
+                        yield Label(_("Rapid job search"), classes="report-heading")
+                        yield Static(id="report-rapid")
+                    with Vertical(classes="report-chart-col"):
+                        yield Label(_("Referrals per year"), classes="report-heading")
+                        yield Static(id="report-referrals-chart", classes="report-chart")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -333,6 +338,10 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
         referrals.add_columns(_("Year"), _("Source"), _("Referred"), _("Hired"), _("Hire rate"))
         for table in (specialists, referrals):
             table.can_focus = False  # read-only: keys scroll the page and change quarter
+        # Focus the page now, every time: left to auto-focus, whether it got focus hung on
+        # whether the report was still computing at that moment (a loading widget cannot
+        # take focus); without focus, typed keys such as `q` and `?` are refused.
+        self.query_one("#report-body").focus()
         self._show()
         # Inside ipstui's app, follow its caseload snapshot (saves, syncs, pulls) while open.
         if isinstance(getattr(type(self.app), "caseload", None), Reactive):
@@ -366,7 +375,7 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
 
     def _show(self) -> None:
         """Compute the shown quarter's figures in a worker; say so until they arrive."""
-        self.query_one("#report-body").loading = True
+        self.query_one("#report-content").loading = True
         self._compute(self.quarter, self._participants, self._settings, self._today)
 
     @work(
@@ -397,7 +406,7 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
         q = message.quarter
         report = message.report
         self.report = report
-        self.query_one("#report-body").loading = False
+        self.query_one("#report-content").loading = False
         self.sub_title = _("Reports {quarter}").format(quarter=q)
         team = report.team
         name = f"{escape(report.team_name)} · " if report.team_name else ""

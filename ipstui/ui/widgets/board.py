@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 from rich.segment import Segment
 from rich.style import Style
@@ -36,6 +37,8 @@ from ipstui.core.vocab import (
     short_words,
 )
 from ipstui.ui.keys import TranslatedBindings
+
+_card_id = attrgetter("id")
 
 CARD_H = 5
 """Lines per card: id and marks, name, specialist, deadline, a blank separator."""
@@ -130,10 +133,12 @@ class PhaseColumn(ScrollView, can_focus=False):
 
     def set_cards(self, cards: list[Card], today: date) -> None:
         """Show `cards` (most urgent first) as of `today`; no repaint when they are the same."""
-        if (
-            today == self.today
-            and len(cards) == len(self.cards)
-            and all(a is b for a, b in zip(cards, self.cards, strict=True))
+        if today == self.today and (
+            cards is self.cards
+            or (
+                len(cards) == len(self.cards)
+                and all(a is b for a, b in zip(cards, self.cards, strict=True))
+            )
         ):
             return  # the same cards: nothing to redraw (most columns, most keystrokes)
         self.cards = cards
@@ -371,12 +376,19 @@ class Board(TranslatedBindings, Widget, can_focus=True):
 
     def _locate(self, pid: str | None) -> None:
         """Put the cursor on `pid` if shown; else keep the column and clamp the row."""
-        if pid is not None:
-            for ci, ph in enumerate(self.phases):
-                for ri, card in enumerate(self.data.get(ph, [])):
-                    if card.id == pid:
-                        self.cursor = Cursor(ci, ri)
-                        return
+        if pid is not None and self.phases:
+            # The cursor's column first: a filter keystroke keeps the card in its phase,
+            # so the other columns (thousands of cards at 20,000) are rarely searched;
+            # the ids are compared in C (`list.index`), not in a Python loop.
+            first = min(self.cursor.column, len(self.phases) - 1)
+            order = [first, *(i for i in range(len(self.phases)) if i != first)]
+            for ci in order:
+                ids = list(map(_card_id, self.data.get(self.phases[ci], [])))
+                try:
+                    self.cursor = Cursor(ci, ids.index(pid))
+                    return
+                except ValueError:
+                    continue
         ci = min(self.cursor.column, max(0, len(self.phases) - 1))
         n = len(self.data.get(self.phases[ci], [])) if self.phases else 0
         self.cursor = Cursor(ci, max(0, min(self.cursor.row, n - 1)))
