@@ -511,8 +511,11 @@ def _validate(caseload: str | None, staged: bool = False) -> int:
         summary = ngettext("{n} participant file checked",
                            "{n} participant files checked", n).format(n=n)
         if reg.known_ids:
-            summary = _("{n} participant and {m} employer files checked").format(
-                n=n, m=len(reg.known_ids))
+            m = len(reg.known_ids)
+            summary = _("{participants} and {employers} checked").format(
+                participants=ngettext("{n} participant file", "{n} participant files",
+                                      n).format(n=n),
+                employers=ngettext("{n} employer file", "{n} employer files", m).format(n=m))
     errors = 0
     for problem in sorted(problems, key=lambda p: (p.path, p.line, p.col)):
         print(escape(problem))

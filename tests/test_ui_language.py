@@ -210,3 +210,46 @@ async def test_long_words_fit_the_board_at_80x24(sample_caseload: Path, catalog)
             app.pop_screen()
             await pilot.pause()
             assert isinstance(app.screen, BoardScreen)
+
+
+async def test_textual_own_words_go_through_gettext(sample_caseload: Path, catalog) -> None:
+    """Textual's English literals a person reads: the command palette's placeholder, its
+    "No matches found" line and its system commands, and the tab bar's keys in the
+    participant screen's help."""
+    from textual.command import CommandInput, CommandList, CommandPalette
+    from textual.widgets import Tabs
+
+    catalog(Marked())
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    async with app.run_test(size=(160, 44)) as pilot:
+        await _ready(app, pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert titles and all(t.startswith("«") for t in titles), titles
+        helps = [c.help for c in app.get_system_commands(app.screen)]
+        assert all(h.startswith("«") for h in helps), helps
+
+        app.action_command_palette()
+        await pilot.pause()
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        assert palette.query_one(CommandInput).placeholder == "«Search for commands…»"
+        await pilot.press(*"qzxqzx")
+        options = palette.query_one(CommandList)
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if options.option_count and options.get_option_at_index(0).id == "--no-matches":
+                break
+        prompt = options.get_option_at_index(0).prompt
+        assert prompt.renderable.plain == "«No matches found»"
+        await pilot.press("escape")
+        await pilot.pause()
+
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if type(app.screen).__name__ == "ParticipantScreen":
+                break
+        app.screen.query_one(Tabs).focus()
+        await pilot.pause()
+        page = help_text(app.screen).plain
+        assert "«Previous tab»" in page and "«Next tab»" in page, page

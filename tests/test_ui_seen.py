@@ -193,12 +193,14 @@ async def test_status_line_follows_a_save_and_a_new_day(caseload_dir: Path) -> N
     async with app.run_test(size=BIG) as pilot:
         await settle(app, pilot)
         status = _board(app).query_one("#status", Static)
-        assert "first_contact due today" in _text(status)
+        # The rule's readable label, never its stored code (SPEC §13).
+        assert "First contact due today" in _text(status)
+        assert "first_contact" not in _text(status)
         # A new day: the clock moves, the status line moves with it.
         app._fixed_today = TODAY + timedelta(days=1)
         app._check_date()
         await settle(app, pilot)
-        assert "first_contact 1d overdue" in _text(status)
+        assert "First contact 1d overdue" in _text(status)
         # Saving first_contact_on on the participant screen satisfies the rule: back on
         # the board, the card and the status line agree.
         before = commit_count(caseload_dir)
@@ -213,7 +215,7 @@ async def test_status_line_follows_a_save_and_a_new_day(caseload_dir: Path) -> N
         await pilot.press("escape")
         await pilot.pause()
         assert app.cards["P-0001"].urgent is None
-        assert "nothing due" in _text(status) and "first_contact" not in _text(status)
+        assert "nothing due" in _text(status) and "First contact" not in _text(status)
 
 
 # ---------------------------------------------------------------- 5. sizes

@@ -51,7 +51,7 @@ from typing import Any
 from ipstui.core import gitio, storage
 from ipstui.core.caseload import CaseloadError
 from ipstui.core.changes import SUBJECT_MAX, FieldChange, body_line, diff
-from ipstui.core.i18n import _
+from ipstui.core.i18n import N_, Labels, _
 from ipstui.core.model import (
     CLOSURE_REASONS,
     CONTACT_KINDS,
@@ -72,7 +72,23 @@ SIGNATURES: dict[str, str] = {
     "E": "unknown key",
     "N": "unsigned",
 }
-"""git's `%G?` letters (git-log(1), "Placeholders") mapped to what the reviewer reads."""
+"""git's `%G?` letters (git-log(1), "Placeholders") mapped to the status words: codes,
+as the CSV and JSON output and `audit --check` write them; a person reads
+`SIGNATURE_LABELS`."""
+
+SIGNATURE_LABELS: Labels = Labels(
+    {
+        "good": N_("good"),
+        "unknown key": N_("unknown key"),
+        "bad": N_("bad"),
+        "expired": N_("expired"),
+        "expired key": N_("expired key"),
+        "revoked key": N_("revoked key"),
+        "unsigned": N_("unsigned"),
+    }
+)
+"""The status words of SIGNATURES in the current language (the History tab, the
+`audit` table); keys are the codes."""
 
 GOOD = "good"
 FORMATS = ("table", "csv", "json")
@@ -581,11 +597,13 @@ def render(changes: list[Change], fmt: str) -> str:
         return buf.getvalue()
     if not changes:
         return _("no changes") + "\n"
+    sig_width = max(len(label) for label in SIGNATURE_LABELS.values())
     lines = []
     for c in changes:
         lines.append(
             f"{c.when:%Y-%m-%d %H:%M}  {c.commit[:7]}  {visible(c.author)[:18]:<18}  "
-            f"{c.signature:<11}  {visible(c.record):<10}  {visible(c.field)}: {visible(c.change)}"
+            f"{SIGNATURE_LABELS.get(c.signature, c.signature):<{sig_width}}  "
+            f"{visible(c.record):<10}  {visible(c.field)}: {visible(c.change)}"
         )
     return "\n".join(lines) + "\n"
 

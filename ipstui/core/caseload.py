@@ -30,7 +30,7 @@ from typing import Any
 
 from ipstui.core import gitio, storage
 from ipstui.core.changes import commit_message
-from ipstui.core.i18n import _
+from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import (
     Participant,
     Problem,
@@ -69,8 +69,16 @@ class ValidationFailed(CaseloadError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         first = problems[0]
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(f"{first.message}{more}; nothing was written")
+        more = len(problems) - 1
+        if more:
+            text = ngettext(
+                "{problem} (and {n} more); nothing was written",
+                "{problem} (and {n} more); nothing was written",
+                more,
+            ).format(problem=first.message, n=more)
+        else:
+            text = _("{problem}; nothing was written").format(problem=first.message)
+        super().__init__(text)
 
 
 class StaleEdit(CaseloadError):
@@ -79,24 +87,34 @@ class StaleEdit(CaseloadError):
 
     def __init__(self, rel: str, fresh: Participant | None, *, gone: bool = True) -> None:
         self.fresh = fresh
-        what = "changed on disk" if fresh is not None or not gone else "was deleted"
-        super().__init__(
-            f"{rel} {what} since it was loaded (another terminal, a pull or a hand edit); "
-            "your change was not saved — the fresh version is shown, apply your change again"
-        )
+        if fresh is not None or not gone:
+            text = _(
+                "{rel} changed on disk since it was loaded (another terminal, a pull or a "
+                "hand edit); your change was not saved — the fresh version is shown, apply "
+                "your change again"
+            )
+        else:
+            text = _(
+                "{rel} was deleted since it was loaded (another terminal, a pull or a hand "
+                "edit); your change was not saved — the fresh version is shown, apply your "
+                "change again"
+            )
+        super().__init__(text.format(rel=rel))
 
 
 class UncommittedFile(CaseloadError):
     def __init__(self, rel: str) -> None:
         super().__init__(
-            f"{rel} has changes that are not committed; commit them first "
-            "(Problems screen in the app, or `git commit`), then edit again"
+            _(
+                "{rel} has changes that are not committed; commit them first "
+                "(Problems screen in the app, or `git commit`), then edit again"
+            ).format(rel=rel)
         )
 
 
 class NothingToSave(CaseloadError):
     def __init__(self) -> None:
-        super().__init__("nothing changed; no commit made")
+        super().__init__(_("nothing changed; no commit made"))
 
 
 class SaveFailed(CaseloadError):
@@ -105,7 +123,9 @@ class SaveFailed(CaseloadError):
 
 def could_not_write(what: Path | str, exc: OSError) -> str:
     """The one line for an OSError of a save (read-only file system, no space, denied)."""
-    return f"could not write {what}: {exc.strerror or exc}; nothing was saved"
+    return _("could not write {what}: {error}; nothing was saved").format(
+        what=what, error=exc.strerror or exc
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -174,8 +194,10 @@ def find_root(path: Path | str | None) -> Path:
     root = Path(path).expanduser().resolve()
     if not (root / CASELOAD_FILE).is_file():
         raise NotACaseload(
-            f"{root} is not a caseload (no {CASELOAD_FILE}); create one with "
-            f"`ipstui init {path}`, try `ipstui demo`, or point at one with -C PATH"
+            _(
+                "{root} is not a caseload (no {file}); create one with "
+                "`ipstui init {path}`, try `ipstui demo`, or point at one with -C PATH"
+            ).format(root=root, file=CASELOAD_FILE, path=path)
         )
     return root
 
@@ -283,21 +305,19 @@ def participant_from(
     return Participant(pid, parsed.data, rel, storage.blob_id(raw)), problems
 
 
-def _read(path: Path, rel: str, noun: str = "participant") -> bytes | None:
-    """The file's bytes, None when absent; a folder or unreadable file is a refusal."""
+def _read(path: Path, rel: str, says: RecordMessages | None = None) -> bytes | None:
+    """The file's bytes, None when absent; a folder or unreadable file is a refusal
+    (worded by `says`, the record kind's messages; a participant's by default)."""
+    says = says or PARTICIPANT_MESSAGES
     try:
         return path.read_bytes()
     except FileNotFoundError:
         return None
     except IsADirectoryError:
-        raise EditRefused(
-            _("{rel} is a folder, not {a} file; nothing was written").format(rel=rel, a=_a(noun))
-        ) from None
+        raise EditRefused(_(says.folder_not_file).format(rel=rel)) from None
     except NotADirectoryError:
         raise EditRefused(
-            _("{parent} is not a folder, so {rel} cannot be {a} file").format(
-                parent=Path(rel).parent, rel=rel, a=_a(noun)
-            )
+            _(says.parent_not_folder).format(parent=Path(rel).parent, rel=rel)
         ) from None
     except OSError as exc:
         raise EditRefused(
@@ -334,10 +354,6 @@ def validate_data(cl: Caseload, data: Mapping[str, Any]) -> list[Problem]:
         data, rel, text, cl.settings.team, cl.settings.referral_sources
     )
     return errors_only(probs)
-
-
-def _a(noun: str) -> str:
-    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -581,14 +597,51 @@ def _participant_message(pid: str, old: Mapping[str, Any] | None, new: Mapping[s
     return commit_message(pid, old, new)[0]
 
 
+@dataclass(frozen=True, slots=True)
+class RecordMessages:
+    """The refusals of the save transaction for one kind of record, each a whole message
+    (marked with `N_`, translated with `_` where raised), so that every language words
+    "a participant" / "an employer" with its own grammar: nothing is glued in but the
+    placeholders named below."""
+
+    bad_id: str
+    """`{pid}`: the id as given (repr)."""
+    missing: str
+    """`{pid}`: the id as given (repr)."""
+    exists: str
+    """`{pid}`, `{rel}`: the id and its file."""
+    case_twin: str
+    """`{pid}`, `{twin}`: the new id and the existing one that differs only in case."""
+    id_fixed: str
+    """No placeholder: an edit tried to change the record's id."""
+    folder_not_file: str
+    """`{rel}`: the record's path, which is a folder."""
+    parent_not_folder: str
+    """`{parent}`, `{rel}`: the record's folder, which is a file, and the record's path."""
+
+
+PARTICIPANT_MESSAGES = RecordMessages(
+    bad_id=N_("not a valid participant id: {pid}"),
+    missing=N_("no participant with id {pid}"),
+    exists=N_("participant {pid} already exists ({rel}); choose another id"),
+    case_twin=N_(
+        "participant {twin} already exists and ids must differ in more than case ({pid} and {twin} are one file on macOS and Windows); nothing was written"
+    ),
+    id_fixed=N_("a participant's id cannot be changed"),
+    folder_not_file=N_("{rel} is a folder, not a participant file; nothing was written"),
+    parent_not_folder=N_("{parent} is not a folder, so {rel} cannot be a participant file"),
+)
+"""The participant's refusals (`RecordKind.says` of `PARTICIPANT`)."""
+
+
 @dataclass(frozen=True)
 class RecordKind:
     """One kind of record the save transaction writes: a file `<folder>/<id>.toml` per
     record. Participants are `PARTICIPANT`; `ipstui.core.employers.EMPLOYER` is another.
     Records have `.id`, `.data`, `.rel_path` and `.blob` (see `Participant`)."""
 
-    noun: str
-    """"participant": used in the refusals."""
+    says: RecordMessages
+    """The refusals, worded for this kind of record."""
     folder: str
     read: Callable[[Caseload, str, bytes], tuple[Any, list[Problem]]]
     """(the record, or None when it has errors; every finding) for a file's bytes."""
@@ -615,7 +668,7 @@ class RecordKind:
 
 
 PARTICIPANT = RecordKind(
-    noun="participant",
+    says=PARTICIPANT_MESSAGES,
     folder=PARTICIPANTS_DIR,
     read=_read_participant,
     validate=_validate_participant,
@@ -659,16 +712,16 @@ def transact(
     Raises EditRefused (repository state, paths, lock), IdentityMissing, StaleEdit,
     UncommittedFile, ValidationFailed, NothingToSave, SaveFailed or CaseloadError; in
     every case nothing was committed and the file holds what it held before."""
-    noun = kind.noun
+    says = kind.says
     repo = _repo(cl)
     if pid is not None and not is_valid_id(pid):
-        raise CaseloadError(_("not a valid {noun} id: {pid}").format(noun=noun, pid=repr(pid)))
+        raise CaseloadError(_(says.bad_id).format(pid=repr(pid)))
     if base is _FROM_SNAPSHOT:
         held = kind.snapshot(cl) if kind.snapshot is not None else None
         fresh = create or cl.partial or pid is None or held is None
         base = None if fresh else held.get(pid)
         if base is None and not fresh:
-            raise CaseloadError(_("no {noun} with id {pid}").format(noun=noun, pid=repr(pid)))
+            raise CaseloadError(_(says.missing).format(pid=repr(pid)))
     with caseload_lock(repo.git_dir):
         _refuse_in_progress(repo)
         if pid is None:
@@ -679,33 +732,25 @@ def transact(
         check_inside(cl.root, rel)
         gitio.identity_from(before.author, before.committer)
         path = cl.root / rel
-        current = _read(path, rel, noun)
+        current = _read(path, rel, says)
         view = _GitView(cl.root, rel)
         head, head_blob = before.head, before.head_blob
         cur: Any = None
         if create:
             if current is not None:
-                raise CaseloadError(
-                    _("{noun} {pid} already exists ({rel}); choose another id").format(
-                        noun=noun, pid=pid, rel=rel
-                    )
-                )
+                raise CaseloadError(_(says.exists).format(pid=pid, rel=rel))
             if head_blob is not None:
                 # Deleted by hand but not committed: a new record must not continue the
                 # old one's file and history.
                 raise UncommittedFile(rel)
             twin = _case_twin(cl.root, pid, head, kind.folder)
             if twin is not None:
-                raise EditRefused(
-                    _(
-                        "{noun} {twin} already exists and ids must differ in more than case ({pid} and {twin} are one file on macOS and Windows); nothing was written"
-                    ).format(noun=noun, twin=twin, pid=pid)
-                )
+                raise EditRefused(_(says.case_twin).format(twin=twin, pid=pid))
         else:
             if current is None:
                 if base is not None:
                     raise StaleEdit(rel, None)
-                raise CaseloadError(_("no {noun} with id {pid}").format(noun=noun, pid=repr(pid)))
+                raise CaseloadError(_(says.missing).format(pid=repr(pid)))
             cur, problems = kind.read(cl, rel, current)
             if base is not None and not view.matches(base.blob, current):
                 raise StaleEdit(rel, cur, gone=False)
@@ -720,7 +765,7 @@ def transact(
                 raise UncommittedFile(rel)
         new_data = dict(build(pid, cur))
         if new_data.get("id") != pid:
-            raise CaseloadError(_("{a}'s id cannot be changed").format(a=_a(noun)))
+            raise CaseloadError(_(says.id_fixed))
         problems = kind.validate(cl, rel, new_data)
         if problems:
             raise ValidationFailed(problems)

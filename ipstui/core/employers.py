@@ -33,9 +33,15 @@ from pathlib import Path
 from typing import Any
 
 from ipstui.core import gitio, storage
-from ipstui.core.caseload import Caseload, CaseloadError, RecordKind, transact
+from ipstui.core.caseload import (
+    Caseload,
+    CaseloadError,
+    RecordKind,
+    RecordMessages,
+    transact,
+)
 from ipstui.core.changes import SUBJECT_MAX, FieldChange, diff
-from ipstui.core.i18n import _, current_language
+from ipstui.core.i18n import N_, _, current_language
 from ipstui.core.model import SCHEMA_VERSION, Problem, is_valid_id
 from ipstui.core.resources import SCHEMA_DIR
 from ipstui.core.validate import _LazyLocator, errors_only, schema_problems
@@ -545,8 +551,21 @@ def _validate(cl: Caseload, rel: str, data: Mapping[str, Any]) -> list[Problem]:
     return errors_only(check(data, rel, dumps(data), cl.settings.team))
 
 
+EMPLOYER_MESSAGES = RecordMessages(
+    bad_id=N_("not a valid employer id: {pid}"),
+    missing=N_("no employer with id {pid}"),
+    exists=N_("employer {pid} already exists ({rel}); choose another id"),
+    case_twin=N_(
+        "employer {twin} already exists and ids must differ in more than case ({pid} and {twin} are one file on macOS and Windows); nothing was written"
+    ),
+    id_fixed=N_("an employer's id cannot be changed"),
+    folder_not_file=N_("{rel} is a folder, not an employer file; nothing was written"),
+    parent_not_folder=N_("{parent} is not a folder, so {rel} cannot be an employer file"),
+)
+"""The employer's refusals in the save transaction (`RecordKind.says`)."""
+
 EMPLOYER = RecordKind(
-    noun="employer",
+    says=EMPLOYER_MESSAGES,
     folder=EMPLOYERS_DIR,
     read=_read_record,
     validate=_validate,

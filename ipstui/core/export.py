@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ipstui.core.caseload import CaseloadError
-from ipstui.core.i18n import _
+from ipstui.core.i18n import _, ngettext
 
 FORMATS = ("csv", "xlsx", "json")
 EXIT_PARTIAL = 3
@@ -173,9 +173,11 @@ def run_cli(root: Path, args: Any, load: Any) -> int:
         print(str(problem), file=sys.stderr)
     if broken:
         print(
-            _("{n} file(s) could not be read and were left out").format(
-                n=len({p.path for p in broken})
-            ),
+            ngettext(
+                "{n} file could not be read and was left out",
+                "{n} files could not be read and were left out",
+                len({p.path for p in broken}),
+            ).format(n=len({p.path for p in broken})),
             file=sys.stderr,
         )
         return EXIT_PARTIAL

@@ -76,7 +76,7 @@ from fractions import Fraction
 from typing import Any
 
 from ipstui.core import isco08
-from ipstui.core.i18n import N_, Labels, _
+from ipstui.core.i18n import N_, Labels, _, ngettext, pgettext
 from ipstui.core.model import Settings
 from ipstui.core.report import Quarter, parse_quarter, quarter_of, report_date
 
@@ -118,6 +118,36 @@ MEASURES: Labels = Labels(
         "V12": N_("working participants with a contact in the last 30 days"),
     }
 )
+RECORD_HEADERS: Labels = Labels(
+    {
+        "specialist": N_("Specialist"),
+        "participant": N_("Participant"),
+        "fte": N_("FTE"),
+        "enrolled_on": N_("Enrolled"),
+        "first_employer_contact_on": N_("First employer contact"),
+        "days": N_("Days"),
+        "on": N_("Date"),
+        "employer": N_("Employer"),
+        "source": N_("Source"),
+        "also": N_("Also recorded in"),
+        "job": N_("Job"),
+        "start": N_("Start"),
+        "end": N_("End"),
+        "job_type": N_("Job type"),
+        "group": N_("ISCO group"),
+        "counted_as": N_("Counted as"),
+        "competitive": N_("Competitive"),
+        "benefits_on": N_("Benefits counselling"),
+        "met": N_("Met"),
+        "career_profile_updated_on": N_("Career profile updated"),
+        "still_open": N_("Still open"),
+        "last_contact": N_("Last contact"),
+    }
+)
+"""The column headers a person reads for the keys of the records behind an item
+(`Item.rows`: the Fidelity screen's lower table, `ipstui fidelity --explain` as a
+table); CSV and JSON keep the keys."""
+
 LOWER_IS_BETTER = frozenset({"S1", "V4"})
 DEFAULT_BANDS: dict[str, tuple[float, float, float, float]] = {
     "S1": (20, 25, 30, 40),
@@ -198,12 +228,15 @@ def settings_from(settings: Settings, data: Mapping[str, Any] | None) -> Fidelit
             if (item in LOWER_IS_BETTER and not rising) or (
                 item not in LOWER_IS_BETTER and not falling
             ):
-                way = "rise" if item in LOWER_IS_BETTER else "fall"
-                raise ValueError(
-                    _(
-                        "caseload.toml [fidelity] {item}: the edges for scores 5, 4, 3, 2 must {way} ({values})"
-                    ).format(item=item, way=way, values=", ".join(str(x) for x in edges))
-                )
+                if item in LOWER_IS_BETTER:
+                    says = _(
+                        "caseload.toml [fidelity] {item}: the edges for scores 5, 4, 3, 2 must rise ({values})"
+                    )
+                else:
+                    says = _(
+                        "caseload.toml [fidelity] {item}: the edges for scores 5, 4, 3, 2 must fall ({values})"
+                    )
+                raise ValueError(says.format(item=item, values=", ".join(str(x) for x in edges)))
             bands[item] = ex
     return FidelitySettings(
         team=tuple(settings.team),
@@ -714,7 +747,10 @@ def fmt_value(item: Item) -> str:
     if item.id in ("S1", "V6"):
         return f"{v:.2f}".rstrip("0").rstrip(".")
     if item.id == "V4":
-        return f"{v:.1f}".rstrip("0").rstrip(".") + " days"
+        days = f"{v:.1f}".rstrip("0").rstrip(".")
+        if days.isdigit():
+            return ngettext("{n} day", "{n} days", int(days)).format(n=days)
+        return pgettext("a number of days with a decimal, e.g. 42.5", "{n} days").format(n=days)
     return f"{100 * v:.1f}%"
 
 
@@ -811,6 +847,18 @@ def cell_text(v: Any) -> str:
     return str(v)
 
 
+def readable_cell(v: Any) -> str:
+    """`cell_text` for a person: booleans as the current language's yes/no."""
+    if isinstance(v, bool):
+        return _("yes") if v else _("no")
+    return cell_text(v)
+
+
+def record_header(key: str) -> str:
+    """The translated header of an explain row's key (the key itself when unknown)."""
+    return RECORD_HEADERS.get(key, key)
+
+
 def explain_rows(item: Item) -> list[dict[str, Any]]:
     """The records behind an item, one dict per row (participants, jobs or contacts)."""
     return [dict(r) for r in item.rows]
@@ -840,9 +888,10 @@ def explain(item: Item, fmt: str) -> str:
     head += f", n = {item.n} ({MEASURES[item.id]})"
     if not rows:
         return head + "\n  " + _("no records") + "\n"
-    cells = [[cell_text(r.get(c)) for c in cols] for r in rows]
-    widths = [max(len(c), *(len(x[i]) for x in cells)) for i, c in enumerate(cols)]
-    out = [head, "  " + "  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip()]
+    cells = [[readable_cell(r.get(c)) for c in cols] for r in rows]
+    heads = [record_header(c) for c in cols]
+    widths = [max(len(h), *(len(x[i]) for x in cells)) for i, h in enumerate(heads)]
+    out = [head, "  " + "  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)).rstrip()]
     for x in cells:
         out.append("  " + "  ".join(v.ljust(w) for v, w in zip(x, widths, strict=True)).rstrip())
     return "\n".join(out) + "\n"

@@ -50,7 +50,7 @@ from typing import Any
 
 from ipstui.core.audit import visible
 from ipstui.core.caseload import Caseload, CaseloadError, save, validate_data
-from ipstui.core.i18n import _
+from ipstui.core.i18n import _, ngettext
 from ipstui.core.model import (
     DATE_FIELDS,
     DISCLOSURE,
@@ -779,24 +779,41 @@ def _report(p: Plan, cl: Caseload, file: str, *, dry_run: bool) -> int:
     if p.problems:
         for problem in p.problems:
             print(visible(str(problem)), file=sys.stderr)
-        print(_("{n} problem(s); nothing was imported").format(n=len(p.problems)), file=sys.stderr)
+        n = len(p.problems)
+        print(
+            ngettext(
+                "{n} problem; nothing was imported", "{n} problems; nothing was imported", n
+            ).format(n=n),
+            file=sys.stderr,
+        )
         return 1
     if dry_run:
         for rownum, data in p.records:
             print(
                 visible(
-                    f"row {rownum}: would create {data['id']}  {data['name']}  "
-                    f"{data['specialist']}  {data['phase']}  {data['referral_source']}  "
-                    f"{data.get('referred_on', '')}"
+                    _("row {row}: would create {id}").format(row=rownum, id=data["id"])
+                    + f"  {data['name']}  {data['specialist']}  {data['phase']}  "
+                    f"{data['referral_source']}  {data.get('referred_on', '')}"
                 )
             )
         print(
-            _("{n} participant(s) would be created (dry run)").format(n=len(p.records)),
+            ngettext(
+                "{n} participant would be created (dry run)",
+                "{n} participants would be created (dry run)",
+                len(p.records),
+            ).format(n=len(p.records)),
             file=sys.stderr,
         )
         return 0
     made = run(
         p, cl, progress=lambda pid, c: print(_("{pid} committed {c}").format(pid=pid, c=c[:7]))
     )
-    print(_("{n} participant(s) imported, one commit each").format(n=len(made)), file=sys.stderr)
+    print(
+        ngettext(
+            "{n} participant imported, one commit each",
+            "{n} participants imported, one commit each",
+            len(made),
+        ).format(n=len(made)),
+        file=sys.stderr,
+    )
     return 0

@@ -51,10 +51,11 @@ from ipstui.core.caseload import (
     ValidationFailed,
 )
 from ipstui.core.gitio import GitError, IdentityMissing
-from ipstui.core.i18n import _
+from ipstui.core.i18n import N_, _
 from ipstui.core.model import Participant, Problem, is_valid_id
 
 if TYPE_CHECKING:
+    from ipstui.core.audit import SIGNATURE_LABELS
     from ipstui.core.employers import PURPOSES, Employer, JobAt, Register, name_key
     from ipstui.core.employers import SaveResult as EmployerSaveResult
     from ipstui.core.fidelity import FidelitySettings, Review
@@ -79,6 +80,7 @@ __all__ = [
     "NothingToSave",
     "Register",
     "Revision",
+    "SIGNATURE_LABELS",
     "SaveFailed",
     "SaveResult",
     "StaleEdit",
@@ -102,6 +104,7 @@ _LAZY = {
     "EmployerSaveResult": ("ipstui.core.employers", "SaveResult"),
     "Revision": ("ipstui.core.history", "Revision"),
     "show_value": ("ipstui.core.history", "show_value"),
+    "SIGNATURE_LABELS": ("ipstui.core.audit", "SIGNATURE_LABELS"),
     "edits": ("ipstui.core.edits", None),
 }
 
@@ -172,12 +175,12 @@ class CaseloadService:
         repo = self.repo
         return repo.git_dir if repo is not None else None
 
-    def _need_repo(self, what: str) -> gitio.RepoInfo:
+    def _need_repo(self, refusal: str) -> gitio.RepoInfo:
+        """The repository; raises CaseloadError with `refusal` (a whole message marked
+        with `N_`, its `{root}` the caseload folder) translated when there is none."""
         repo = self.repo
         if repo is None:
-            raise CaseloadError(
-                _("{root} is not a git repository, so {what}").format(root=self.root, what=what)
-            )
+            raise CaseloadError(_(refusal).format(root=self.root))
         return repo
 
     # ------------------------------------------------------------ loading
@@ -454,7 +457,7 @@ class CaseloadService:
 
         if not is_valid_id(pid):
             raise CaseloadError(_("not a valid participant id: {pid}").format(pid=repr(pid)))
-        self._need_repo("there is no history to show")
+        self._need_repo(N_("{root} is not a git repository, so there is no history to show"))
         rel = f"{PARTICIPANTS_DIR}/{pid}.toml"
         if not os.path.lexists(self.root / rel) and not ever_existed(self.root, pid):
             raise CaseloadError(_("no participant with id {pid}").format(pid=repr(pid)))
@@ -462,7 +465,7 @@ class CaseloadService:
 
     def signatures(self, commits: Iterable[str]) -> dict[str, str]:
         """Signature status of each commit (good, bad, unknown key, unsigned, ...: git's
-        `%G?`, see `audit.SIGNATURES`); {} outside git."""
+        `%G?`, see `audit.SIGNATURES`; shown through `SIGNATURE_LABELS`); {} outside git."""
         if self.repo is None:
             return {}
         from ipstui.core.audit import signatures

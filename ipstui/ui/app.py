@@ -6,15 +6,16 @@ from __future__ import annotations
 import gc
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from textual import on, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from ipstui.core.board import Card, make_card, make_cards
@@ -31,7 +32,7 @@ from ipstui.core.service import (
     StaleEdit,
 )
 from ipstui.core.vocab import who
-from ipstui.ui.commands import ActionsProvider, ParticipantsProvider
+from ipstui.ui.commands import ActionsProvider, Palette, ParticipantsProvider
 from ipstui.ui.keys import TranslatedBindings, allow_letter_action
 from ipstui.ui.messages import (
     CaseloadLoaded,
@@ -603,6 +604,17 @@ class IpsApp(TranslatedBindings, App[int]):
             self.notify(_("No participant {id}").format(id=pid), severity="warning")
             return
         self.push_screen(ParticipantScreen(pid))
+
+    def action_command_palette(self) -> None:
+        """Open the command palette, in the current language (`commands.Palette`)."""
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's system commands (theme, quit, keys, screenshot...) with their title
+        and help in the current language (the words are in `keys.TEXTUAL_WORDS`)."""
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=_(command.title), help=_(command.help))
 
     def action_help(self) -> None:
         """Show the keys of the current screen."""

@@ -9,15 +9,47 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
+from rich.align import Align
+from rich.text import Text
 from textual.actions import parse
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
+from textual.widgets.option_list import Option
 
 from ipstui.core.i18n import _
 from ipstui.ui.keys import live_bindings
 
 Command = tuple[str, str, Callable[[], object]]
 """(name, help text, what it runs)."""
+
+
+class Palette(CommandPalette):
+    """Textual's command palette speaking the current language: its placeholder and its
+    "No matches found" line (English literals in Textual, listed in
+    `ipstui.ui.keys.TEXTUAL_WORDS` so the catalogs carry them)."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(placeholder=_("Search for commands…"), **kwargs)  # type: ignore[arg-type]
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        """As Textual's (8.x), with the line translated: after a short wait, say that a
+        search found nothing; an empty search (discovery) hides the list instead."""
+        self._stop_no_matches_countdown()
+
+        def show() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(
+                        Align.center(Text(_("No matches found"), style="not bold")),
+                        disabled=True,
+                        id=self._NO_MATCHES,
+                    )
+                )
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show)
 
 
 def binding_commands(node: DOMNode, skip: frozenset[str] | set[str] = frozenset()) -> list[Command]:

@@ -70,11 +70,30 @@ TEXTUAL_WORDS = (
     N_("Page up"),
     N_("Select"),
     N_("Top"),
+    N_("Previous tab"),
+    N_("Next tab"),
+    # The command palette's own words (`ipstui.ui.commands.Palette`) and the system
+    # commands it lists (`IpsApp.get_system_commands`).
+    N_("Search for commands…"),
+    N_("No matches found"),
+    N_("Theme"),
+    N_("Change the current theme"),
+    N_("Quit the application as soon as possible"),
+    N_("Keys"),
+    N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"),
+    N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"),
+    N_("Maximize the focused widget"),
+    N_("Screenshot"),
+    N_("Save an SVG 'screenshot' of the current screen"),
 )
-"""Descriptions of Textual's own bindings that the footer or the help screen can show
-(the command palette's key, screen focus keys, scrolling and table keys), marked here so
-the catalogs carry them; they are translated like ours (`translate_bindings`, or the
-help screen for the bindings of Textual's widgets)."""
+"""Textual's own words a person can read, copied here (same msgids) so the catalogs carry
+them: descriptions of its bindings that the footer or the help screen can show (the
+command palette's key, screen focus keys, scrolling, table and tab keys), translated like
+ours (`translate_bindings`, or the help screen for the bindings of Textual's widgets);
+the command palette's placeholder and "no matches" line, and its system commands."""
 
 
 class TranslatedBindings:

@@ -15,7 +15,7 @@ from textual.widgets import Footer, ProgressBar, Static
 
 from ipstui.core.board import BoardSummary, Narrowing, resolve_id, resummarize, summarize
 from ipstui.core.i18n import N_, _, ngettext
-from ipstui.core.model import PHASES
+from ipstui.core.model import PHASES, RULE_LABELS
 from ipstui.core.rules import DUE_SOON, OVERDUE
 from ipstui.core.termsafe import escape as term_escape
 from ipstui.core.validate import left_out
@@ -233,17 +233,19 @@ class BoardScreen(TranslatedBindings, Screen):
         title = escape(term_escape(cl.settings.name or cl.root.name))
         parts = [
             f"[b]{title}[/b]",
-            _("{n} open").format(n=derived.open),
+            ngettext("{n} open", "{n} open", derived.open).format(n=derived.open),
             _("today {date}").format(date=self.ips.today.isoformat()),
         ]
         # Participants, each counted once by their most urgent deadline (the agenda
         # counts deadlines and says so).
         states = []
         if counts[OVERDUE]:
-            words = escape(_("{n} overdue").format(n=counts[OVERDUE]))
+            n = counts[OVERDUE]
+            words = escape(ngettext("{n} overdue", "{n} overdue", n).format(n=n))
             states.append(f"[$text-error]{SYMBOL[OVERDUE]} {words}[/]")
         if counts[DUE_SOON]:
-            words = escape(_("{n} due soon").format(n=counts[DUE_SOON]))
+            n = counts[DUE_SOON]
+            words = escape(ngettext("{n} due soon", "{n} due soon", n).format(n=n))
             states.append(f"[$text-warning]{SYMBOL[DUE_SOON]} {words}[/]")
         if states:
             parts.append(_("participants {states}").format(states=", ".join(states)))
@@ -262,7 +264,8 @@ class BoardScreen(TranslatedBindings, Screen):
                 words = ngettext("{n} warning", "{n} warnings", warns).format(n=warns)
                 parts.append(f"[$text-warning]{SYMBOL[PROBLEM]} {escape(words)}[/]")
         if cl.dirty:
-            words = _("{n} uncommitted").format(n=len(cl.dirty))
+            n = len(cl.dirty)
+            words = ngettext("{n} uncommitted", "{n} uncommitted", n).format(n=n)
             parts.append(f"[$text-warning]{SYMBOL[UNCOMMITTED]} {escape(words)}[/]")
         if self._sync:
             parts.append(escape(_("sync: {status}").format(status=self._sync)))
@@ -307,7 +310,13 @@ class BoardScreen(TranslatedBindings, Screen):
             return
         today = self.ips.today
         u = card.urgent
-        due = f"{u.rule} {u.words(today)} ({u.due.isoformat()})" if u else _("nothing due")
+        due = (
+            _("{rule} {when} ({date})").format(
+                rule=RULE_LABELS.get(u.rule, u.rule), when=u.words(today), date=u.due.isoformat()
+            )
+            if u
+            else _("nothing due")
+        )
         keys = _("{open} opens, {next} {prev} move, {contact} contact").format(
             open=key_for(self, "open", "enter"),
             next=key_for(self, "next_phase", "]"),

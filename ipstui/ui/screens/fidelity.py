@@ -44,13 +44,20 @@ ID_COLUMNS = frozenset({"participant", "employer", "id"})
 
 
 def _cell(value: Any) -> str:
-    return escape(fidelity.cell_text(value))
+    return escape(fidelity.readable_cell(value))
 
 
 def record_columns(names: list[str]) -> list[Column]:
-    """The columns of the records behind an item: ids whole, the rest shrinkable to
-    their header's width (at least 8 cells)."""
-    return [Column(n) if n in ID_COLUMNS else Column(n, min=max(8, cells(n))) for n in names]
+    """The columns of the records behind an item (`names`: the rows' keys), headed by
+    their translated labels: ids whole, the rest shrinkable to their header's width (at
+    least 8 cells)."""
+    columns = []
+    for name in names:
+        header = fidelity.record_header(name)
+        columns.append(
+            Column(header) if name in ID_COLUMNS else Column(header, min=max(8, cells(header)))
+        )
+    return columns
 
 
 class FidelityScreen(TranslatedBindings, Screen):

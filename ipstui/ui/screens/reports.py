@@ -415,8 +415,8 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
                 name
                 + _("Outcome report {quarter}  ({start} – {end}, as of {date})").format(
                     quarter=q,
-                    start=f"{q.start:%d %b %Y}",
-                    end=f"{q.end:%d %b %Y}",
+                    start=q.start.isoformat(),
+                    end=q.end.isoformat(),
                     date=report.report_date.isoformat(),
                 )
             )
@@ -438,7 +438,7 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
         for key, o in report.by_specialist.items():
             c = sizes[key]
             caseload = f"{c.current:>3} / {c.maximum}" + (
-                "  " + SYMBOL[PROBLEM] + " " + _("{n} over max").format(n=c.over) if c.over else ""
+                "  " + SYMBOL[PROBLEM] + " " + ngettext("{n} over max", "{n} over max", c.over).format(n=c.over) if c.over else ""
             )
             table.add_row(
                 Text(escape(report.specialist_names.get(key, key))),

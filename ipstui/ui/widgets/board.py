@@ -25,7 +25,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from ipstui.core.board import Card
-from ipstui.core.i18n import N_, _
+from ipstui.core.i18n import N_, _, pgettext
 from ipstui.core.model import PHASE_LABELS, PHASES, RULE_LABELS
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import (
@@ -76,7 +76,7 @@ def deadline_text(card: Card, today: date, width: int) -> str:
     words = u.words(today)
     short = short_words(u.due, today)
     for text in (
-        f"{sym} {words} · {_(RULE_LABELS.get(u.rule, u.rule)).lower()}{more}",
+        f"{sym} {words} · {RULE_LABELS.get(u.rule, u.rule).lower()}{more}",
         f"{sym} {words}{more}",
         f"{sym} {words}",
         f"{sym} {short}{more}",
@@ -84,7 +84,10 @@ def deadline_text(card: Card, today: date, width: int) -> str:
     ):
         if cells(text) <= width:
             return text
-    return f"{sym} {abs((u.due - today).days)}d"
+    days = pgettext("a number of days at the narrowest, e.g. 4d", "{n}d").format(
+        n=abs((u.due - today).days)
+    )
+    return f"{sym} {days}"
 
 
 class ColumnTitle(Widget):

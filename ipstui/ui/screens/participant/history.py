@@ -8,7 +8,7 @@ from textual import work
 
 from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import Participant
-from ipstui.core.service import Revision, show_value
+from ipstui.core.service import SIGNATURE_LABELS, Revision, show_value
 from ipstui.core.termsafe import escape
 from ipstui.ui.screens.participant.base import ListPane
 
@@ -55,7 +55,8 @@ class HistoryPane(ListPane):
         rows = 0
         for rev in revisions:
             when = rev.when.strftime("%Y-%m-%d %H:%M")
-            sig = signed.get(rev.commit, "")
+            code = signed.get(rev.commit, "")
+            sig = SIGNATURE_LABELS.get(code, code)
             if rev.note:
                 table.add_row(when, Text(escape(rev.author)), sig, "", Text(escape(rev.note)))
                 rows += 1
