@@ -37,6 +37,7 @@ from ipstui.core.report import (
 )
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import PROBLEM, SYMBOL
+from ipstui.ui.screens.forms.confirm import ConfirmDialog
 from ipstui.ui.widgets.inputs import OneLineInput
 
 CHART_QUARTERS = 8
@@ -144,37 +145,6 @@ def default_export_dir(caseload_root: Path | None, cwd: Path | None = None) -> P
 def inside(path: Path, root: Path) -> bool:
     """Whether `path` (resolved, symlinks followed) is `root` or lies under it."""
     return path.resolve().is_relative_to(root.resolve())
-
-
-class ConfirmOverwriteScreen(ModalScreen[bool]):
-    """Asks whether to replace an existing file; returns True to overwrite."""
-
-    BINDINGS = [
-        Binding("y", "answer(True)", "Overwrite", id="overwrite_yes"),
-        Binding("n,escape", "answer(False)", "Keep the file", id="overwrite_no"),
-    ]
-
-    def __init__(self, path: Path, question: str = "", yes: str = "Overwrite (y)") -> None:
-        """`question` replaces the default "PATH already exists. Overwrite it?"."""
-        super().__init__()
-        self._path = path
-        self._question = question or f"{path} already exists. Overwrite it?"
-        self._yes = yes
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(self._question)
-            with Horizontal():
-                yield Button(self._yes, variant="warning", id="overwrite-yes")
-                yield Button("Cancel (n)", id="overwrite-no")
-
-    def action_answer(self, yes: bool) -> None:
-        """Close with the answer (True: overwrite)."""
-        self.dismiss(yes)
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "overwrite-yes")
 
 
 YIELD_EVERY = 100
@@ -491,7 +461,7 @@ class ReportsScreen(Screen[None]):
                 "as an untracked file. Write it there anyway?"
             )
             self.app.push_screen(
-                ConfirmOverwriteScreen(path, question, yes="Write there (y)"), confirmed
+                ConfirmDialog(question, yes="Write there", no="Cancel", title="Export"), confirmed
             )
 
         self.app.push_screen(ExportCsvScreen(report.quarter, default), chosen)
@@ -511,7 +481,15 @@ class ReportsScreen(Screen[None]):
                 else:
                     self.notify(f"Not exported: {path} was kept as it is.")
 
-            self.app.push_screen(ConfirmOverwriteScreen(path), confirmed)
+            self.app.push_screen(
+                ConfirmDialog(
+                    f"{path} already exists. Overwrite it?",
+                    yes="Overwrite",
+                    no="Keep the file",
+                    title="Export",
+                ),
+                confirmed,
+            )
             return
         except OSError as exc:
             reason = exc.strerror or str(exc)
