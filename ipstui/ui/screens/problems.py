@@ -16,6 +16,7 @@ from ipstui.core.rules import OVERDUE
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import SYMBOL, cells, fit
 from ipstui.ui.keys import key_for
+from ipstui.ui.messages import EditRefused, EditSaved
 
 
 class ProblemsScreen(Screen):
@@ -32,6 +33,11 @@ class ProblemsScreen(Screen):
         ),
         Binding("R", "reload", "Reload", id="reload", tooltip="Read every file again"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._commits: set[int] = set()
+        """Edit requests of this screen (hand edits being committed)."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="problems-title", classes="screen-title")
@@ -128,10 +134,20 @@ class ProblemsScreen(Screen):
         rel = self._dirty[min(dt.cursor_row, len(self._dirty) - 1)]
         pid = Path(rel).stem
 
-        def done(result) -> None:
+        self._commits.add(
+            self.app.run_edit(f"Commit {pid}", self.app.service.commit_hand_edit, rel)
+        )
+
+    @on(EditSaved)
+    def _committed(self, message: EditSaved) -> None:
+        """A hand edit this screen committed: read everything again (Problems shrinks)."""
+        if message.request in self._commits:
+            self._commits.discard(message.request)
             self.app.load_caseload()
 
-        self.app.run_edit(f"Commit {pid}", self.app.service.commit_hand_edit, rel, on_done=done)
+    @on(EditRefused)
+    def _not_committed(self, message: EditRefused) -> None:
+        self._commits.discard(message.request)
 
     def action_reload(self) -> None:
         """Read every file again."""
