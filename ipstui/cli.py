@@ -51,10 +51,9 @@ def _settable_fields_epilog() -> str:
             kind = "a team member's key"
         else:
             kind = "text"
-        lines.append(
-            textwrap.fill(f"{field}: {kind}", 78, initial_indent="  ", subsequent_indent="      ")
-        )
-    lines.append("example: ipstui set P-0007 enrolled_on=2026-11-20 disclosure=undecided")
+        lines.append(textwrap.fill(f"{field}: {kind}", 78, initial_indent="  ",
+                                   subsequent_indent="      "))
+    lines.append('example: ipstui set P-0007 enrolled_on=2026-11-20 disclosure=undecided')
     return "\n".join(lines)
 
 
@@ -113,22 +112,14 @@ def build_parser() -> argparse.ArgumentParser:
         "identity its commits use, then open the app on it. A local demo identity is set "
         "only if git has none.",
     )
-    s.add_argument(
-        "dir",
-        nargs="?",
-        metavar="DIR",
-        help="a new or empty folder for it (default: a new temporary folder)",
-    )
-    s.add_argument(
-        "--no-open", action="store_true", help="only create it and print its path (for scripts)"
-    )
+    s.add_argument("dir", nargs="?", metavar="DIR",
+                   help="a new or empty folder for it (default: a new temporary folder)")
+    s.add_argument("--no-open", action="store_true",
+                   help="only create it and print its path (for scripts)")
 
-    s = command(
-        "init",
-        "create an empty caseload in PATH",
-        description="Create an empty caseload: git init, caseload.toml, .gitattributes, "
-        "the merge driver's config and a first commit.",
-    )
+    s = command("init", "create an empty caseload in PATH",
+                description="Create an empty caseload: git init, caseload.toml, .gitattributes, "
+                "the merge driver's config and a first commit.")
     s.add_argument("path", metavar="PATH", help="a new or empty folder")
     s.add_argument("--name", default="IPS team", help="the team's name (default: %(default)s)")
     s.add_argument(
@@ -140,13 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
         "from git's user.name",
     )
 
-    s = command(
-        "validate",
-        "check every file; exit 1 on any error",
-        description="Check caseload.toml and every participant file against the "
-        "schema and the semantic rules; print path:line:col: message for each "
-        "problem and exit 1 on any error.",
-    )
+    s = command("validate", "check every file; exit 1 on any error",
+                description="Check caseload.toml and every participant file against the "
+                "schema and the semantic rules; print path:line:col: message for each "
+                "problem and exit 1 on any error.")
     s.add_argument(
         "--staged",
         action="store_true",
@@ -155,78 +143,48 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = command("due", "every open deadline, overdue first")
     s.add_argument("--specialist", metavar="KEY", help="only this team member's participants")
-    s.add_argument(
-        "--json",
-        action="store_true",
-        help="print a JSON list of {participant, specialist, rule, due, state}",
-    )
+    s.add_argument("--json", action="store_true",
+                   help="print a JSON list of {participant, specialist, rule, due, state}")
 
     s = command("log", "one participant's field-level history")
     s.add_argument("id", metavar="ID", help="participant id, e.g. P-0007")
 
-    s = command(
-        "report",
-        "outcome report: caseload, employment rate, referrals",
-        description="Outcome report of one quarter: active caseload, employed, "
-        "employment rate (team and per specialist), referrals and hires by source, "
-        "rapid job search.",
-    )
-    s.add_argument(
-        "--quarter", metavar="YYYYQN", help="e.g. 2026Q3 (default: the quarter containing today)"
-    )
-    s.add_argument(
-        "--format",
-        choices=("table", "csv", "json", "xlsx"),
-        default="table",
-        help="%(choices)s (default: %(default)s)",
-    )
+    s = command("report", "outcome report: caseload, employment rate, referrals",
+                description="Outcome report of one quarter: active caseload, employed, "
+                "employment rate (team and per specialist), referrals and hires by source, "
+                "rapid job search.")
+    s.add_argument("--quarter", metavar="YYYYQN",
+                   help="e.g. 2026Q3 (default: the quarter containing today)")
+    s.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table",
+                   help="%(choices)s (default: %(default)s)")
     s.add_argument("--output", metavar="FILE", help="write there (needed for xlsx)")
 
-    command(
-        "sync",
-        "fetch, merge, validate and push",
-        description="Fetch from the configured remote, merge participant files field by "
-        "field, check the merged caseload, and push. On any failure the repository is "
-        "put back as it was.",
-    )
+    command("sync", "fetch, merge, validate and push",
+            description="Fetch from the configured remote, merge participant files field by "
+            "field, check the merged caseload, and push. On any failure the repository is "
+            "put back as it was.")
 
-    s = command(
-        "new",
-        "add a participant in intake",
-        description="Add a participant in intake (one commit); prints the new id.",
-    )
+    s = command("new", "add a participant in intake",
+                description="Add a participant in intake (one commit); prints the new id.")
     s.add_argument("--name", required=True, help="display name (a pseudonym is fine)")
     s.add_argument("--specialist", required=True, metavar="KEY", help="a team member's key")
-    s.add_argument(
-        "--referral-source",
-        required=True,
-        metavar="SRC",
-        help="who referred (one of the caseload's referral_sources, if it lists them)",
-    )
+    s.add_argument("--referral-source", required=True, metavar="SRC",
+                   help="who referred (one of the caseload's referral_sources, if it lists them)")
     s.add_argument("--referred-on", type=_date_arg, metavar="DATE", help="default: today")
     s.add_argument("--id", dest="pid", metavar="ID", help="default: the next free id")
 
-    s = command(
-        "move",
-        "move a participant to a phase",
-        description="Move a participant to a phase (one commit); sets phase and "
-        "phase_since. Moving to closed needs a reason.",
-        epilog=f"phases: {', '.join(PHASES)}\nreasons: {', '.join(CLOSURE_REASONS)}",
-    )
+    s = command("move", "move a participant to a phase",
+                description="Move a participant to a phase (one commit); sets phase and "
+                "phase_since. Moving to closed needs a reason.",
+                epilog=f"phases: {', '.join(PHASES)}\nreasons: {', '.join(CLOSURE_REASONS)}")
     s.add_argument("id", metavar="ID", help="participant id")
     s.add_argument("phase", metavar="PHASE", help=_one_of(PHASES))
-    s.add_argument(
-        "--reason",
-        metavar="REASON",
-        help="closure reason, needed for closed; " + _one_of(CLOSURE_REASONS),
-    )
+    s.add_argument("--reason", metavar="REASON",
+                   help="closure reason, needed for closed; " + _one_of(CLOSURE_REASONS))
 
-    s = command(
-        "contact",
-        "log a contact",
-        description="Append a contact to a participant's log (one commit).",
-        epilog=f"kinds: {', '.join(CONTACT_KINDS)}",
-    )
+    s = command("contact", "log a contact",
+                description="Append a contact to a participant's log (one commit).",
+                epilog=f"kinds: {', '.join(CONTACT_KINDS)}")
     s.add_argument("id", metavar="ID", help="participant id")
     s.add_argument("--kind", required=True, metavar="KIND", help=_one_of(CONTACT_KINDS))
     s.add_argument("--on", type=_date_arg, metavar="DATE", help="default: today")
@@ -240,15 +198,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="kind employer: met in person (default); --no-face-to-face for a call",
     )
 
-    s = command(
-        "set",
-        "set scalar fields: FIELD=VALUE ...",
-        description="Set scalar fields of one participant (one commit); values are "
-        "typed by the schema.",
-        epilog=_settable_fields_epilog(),
-    )
+    s = command("set", "set scalar fields: FIELD=VALUE ...",
+                description="Set scalar fields of one participant (one commit); values are "
+                "typed by the schema.",
+                epilog=_settable_fields_epilog())
     s.add_argument("id", metavar="ID", help="participant id")
-    s.add_argument("assignments", nargs="+", metavar="FIELD=VALUE", help="see the fields below")
+    s.add_argument("assignments", nargs="+", metavar="FIELD=VALUE",
+                   help="see the fields below")
 
     s = command(
         "resolve",
@@ -292,12 +248,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--by", metavar="WHO", help="a team key, or a pattern for author name/e-mail")
     s.add_argument("--participant", metavar="ID", help="one participant (or employer) id")
     s.add_argument("--field", metavar="F", help="one field (contacts matches contacts[3].note)")
-    s.add_argument(
-        "--format",
-        choices=("table", "csv", "json"),
-        default="table",
-        help="%(choices)s (default: %(default)s)",
-    )
+    s.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                   help="%(choices)s (default: %(default)s)")
     s.add_argument("--check", action="store_true", help="verify the commit convention; exit 1")
     s.add_argument(
         "--require-signed", action="store_true", help="with --check: every commit signed (good)"
@@ -310,18 +262,15 @@ def build_parser() -> argparse.ArgumentParser:
         "mapped by header); every problem is reported as FILE:row:column before anything "
         "is written, then each participant is one commit.",
     )
-    s.add_argument("file", metavar="FILE.csv|FILE.xlsx", nargs="?", help="the spreadsheet to read")
+    s.add_argument("file", metavar="FILE.csv|FILE.xlsx", nargs="?",
+                   help="the spreadsheet to read")
     s.add_argument("--template", metavar="OUT.xlsx", help="copy the template spreadsheet there")
     s.add_argument("--map", metavar="MAP.toml", help="headers the built-in table does not know")
     s.add_argument("--dry-run", action="store_true", help="show what would be created")
 
     s = command("export", "the caseload as one table, one row per participant")
-    s.add_argument(
-        "--format",
-        choices=("csv", "xlsx", "json"),
-        default="csv",
-        help="%(choices)s (default: %(default)s)",
-    )
+    s.add_argument("--format", choices=("csv", "xlsx", "json"), default="csv",
+                   help="%(choices)s (default: %(default)s)")
     s.add_argument("--output", metavar="FILE", help="write there, outside the caseload")
 
     s = command(

@@ -45,17 +45,8 @@ def build_wheel(src: Path, out: Path) -> Path:
     """Build the wheel of the project copied to `src` into `out`; its path."""
     proc = subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "--no-index",
-            "-q",
-            "-w",
-            str(out),
-            str(src),
+            sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+            "--no-index", "-q", "-w", str(out), str(src),
         ],
         capture_output=True,
         text=True,
@@ -93,16 +84,8 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     python = bindir / ("python.exe" if os.name == "nt" else "python")
     proc = subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "pip",
-            "--python",
-            str(python),
-            "install",
-            "-q",
-            "--no-deps",
-            "--no-index",
-            str(wheel),
+            sys.executable, "-m", "pip", "--python", str(python), "install", "-q",
+            "--no-deps", "--no-index", str(wheel),
         ],
         capture_output=True,
         text=True,
@@ -111,11 +94,7 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     site = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=env_dir,
-        env=clean_env(bindir),
+        capture_output=True, text=True, check=True, cwd=env_dir, env=clean_env(bindir),
     ).stdout.strip()
     deps = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
     Path(site, "_test_deps.pth").write_text("\n".join(sorted(deps)) + "\n")
@@ -154,10 +133,7 @@ def test_the_wheel_holds_the_code_the_schemas_and_the_whole_sample(wheel: Path) 
     for group in (code, schemas, sample):
         assert group <= names, sorted(group - names)
     # Nothing from outside the package (tests, bench, tools) rides along.
-    assert {n.split("/")[0] for n in names} == {
-        "ipstui",
-        wheel.name.split("-py3")[0] + ".dist-info",
-    }
+    assert {n.split("/")[0] for n in names} == {"ipstui", wheel.name.split("-py3")[0] + ".dist-info"}
 
 
 def test_the_wheel_copies_equal_the_files_editors_use(wheel: Path) -> None:
@@ -171,7 +147,9 @@ def test_the_wheel_copies_equal_the_files_editors_use(wheel: Path) -> None:
             assert z.read(f"ipstui/{package}/{rel}") == (PROJECT_DIR / folder / rel).read_bytes()
 
 
-def test_installed_wheel_runs_demo_validate_due_and_report(installed: Path, tmp_path: Path) -> None:
+def test_installed_wheel_runs_demo_validate_due_and_report(
+    installed: Path, tmp_path: Path
+) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     version = run(installed, elsewhere, "--version")
@@ -181,15 +159,11 @@ def test_installed_wheel_runs_demo_validate_due_and_report(installed: Path, tmp_
     python = installed / "python"
     probe = subprocess.run(
         [
-            str(python),
-            "-c",
+            str(python), "-c",
             "import ipstui, ipstui.core.resources as r; "
             "print(ipstui.__file__); print(r.SCHEMA_DIR); print(r.SAMPLE_DIR)",
         ],
-        capture_output=True,
-        text=True,
-        cwd=elsewhere,
-        env=clean_env(installed),
+        capture_output=True, text=True, cwd=elsewhere, env=clean_env(installed),
     )
     assert probe.returncode == 0, probe.stderr
     venv_root = installed.parent.resolve()
@@ -225,9 +199,7 @@ def test_the_registered_merge_driver_runs_without_python_on_path(
     """git runs the driver through /bin/sh with whatever PATH it has: the registered command
     names its interpreter by absolute path, so a real merge works with no python on PATH."""
     root = tmp_path / "demo"
-    assert (
-        run(installed, tmp_path, "demo", str(root), "--no-open", "--today", TODAY).returncode == 0
-    )
+    assert run(installed, tmp_path, "demo", str(root), "--no-open", "--today", TODAY).returncode == 0
     env = clean_env(installed)
     env["PATH"] = str(Path(shutil.which("git") or "git").parent)  # git's folder only
 
