@@ -2,6 +2,7 @@
 
     python bench/audit.py                       # the 20,000 / 5,000 caseload of run.py
     python bench/audit.py --dir CASELOAD --runs 9 --no-write
+    python bench/audit.py --ipstui /tmp/old-ipstui --out bench/out/audit-before.md
 
 Figures (medians; subject and floor alternate in one loop, so load hits both):
 
@@ -51,7 +52,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=9)
     ap.add_argument("--days", type=int, default=30)
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--out", type=Path, help="where to write (default: bench/RESULTS-audit.md)")
+    ap.add_argument(
+        "--ipstui", type=Path, metavar="DIR", help="measure the ipstui package in DIR instead"
+    )
     args = ap.parse_args(argv)
+    if args.ipstui:
+        os.environ["BENCH_IPSTUI_DIR"] = str(args.ipstui.resolve())
+        sys.path.insert(0, str(args.ipstui.resolve()))
     if args.dir is None:
         from bench.run import caseload
 
@@ -93,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     rows_md = [
         ("floor: `git log --since --format=...`", f, None),
         ("audit, in process (read + JSON)", statistics.median(inproc), 2.0),
-        ("audit, whole process (`python -m ipstui audit`)", statistics.median(whole), None),
+        ("audit, whole process (`python -m ipstui audit`)", statistics.median(whole), 2.0),
         ("python start + `import ipstui.cli`", statistics.median(start), None),
     ]
     n_files = sum(1 for _ in (root / "participants").glob("*.toml"))
@@ -103,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         "# `ipstui audit`: a month of changes",
         "",
         f"- **Date**: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
-        f"- **Command**: `python bench/audit.py{' --dir ...' if args.dir else ''} --runs {args.runs}`",
+        f"- **Command**: `python bench/audit.py{' --dir ...' if args.dir else ''}"
+        f"{' --ipstui ' + str(args.ipstui) if args.ipstui else ''} --runs {args.runs}`",
         f"- **Machine**: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
         f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
         f"- **Caseload**: {n_files:,} participants, {total:,} commits; range {s}..{u}: "
@@ -126,7 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join(lines) + "\n"
     print(text)
     if not args.no_write:
-        (BENCH_DIR / "RESULTS-audit.md").write_text(text)
+        out = args.out or BENCH_DIR / "RESULTS-audit.md"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text)
     return 0
 
 

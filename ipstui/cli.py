@@ -9,7 +9,9 @@ import textwrap
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from ipstui.core.i18n import LANGUAGES, _, ngettext, set_language
 from ipstui.core.termsafe import escape
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
@@ -17,7 +19,8 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one clear line, exit 2
-        self.exit(EXIT_USAGE, f"ipstui: {message} (see `ipstui --help`)\n")
+        self.exit(EXIT_USAGE, _("ipstui: {message} (see `ipstui --help`)").format(
+            message=message) + "\n")
 
 
 def _date_arg(text: str) -> date:
@@ -30,39 +33,67 @@ def _date_arg(text: str) -> date:
 
 
 def _one_of(values: Sequence[str]) -> str:
-    return "one of: " + ", ".join(values)
+    return _("one of: {values}").format(values=", ".join(values))
 
 
 def _settable_fields_epilog() -> str:
     """The `set` command's list of fields, each with the kind of value it takes."""
     from ipstui.core.model import DATE_FIELDS, ENUM_FIELDS, LIST_FIELDS, SETTABLE_FIELDS
 
-    lines = ["settable fields (an empty value removes an optional field):"]
+    lines = [_("settable fields (an empty value removes an optional field):")]
     for field in SETTABLE_FIELDS:
         if field == "phase":
-            kind = "use `ipstui move ID PHASE`"
+            kind = _("use `ipstui move ID PHASE`")
         elif field in DATE_FIELDS:
-            kind = "a date YYYY-MM-DD"
+            kind = _("a date YYYY-MM-DD")
         elif field in ENUM_FIELDS:
             kind = _one_of(ENUM_FIELDS[field])
         elif field in LIST_FIELDS:
-            kind = 'a comma-separated list, or JSON like ["a", "b"]'
+            kind = _('a comma-separated list, or JSON like ["a", "b"]')
         elif field == "specialist":
-            kind = "a team member's key"
+            kind = _("a team member's key")
         else:
-            kind = "text"
+            kind = _("text")
         lines.append(textwrap.fill(f"{field}: {kind}", 78, initial_indent="  ",
                                    subsequent_indent="      "))
-    lines.append('example: ipstui set P-0007 enrolled_on=2026-11-20 disclosure=undecided')
+    lines.append(_("example: {command}").format(
+        command="ipstui set P-0007 enrolled_on=2026-11-20 disclosure=undecided"))
     return "\n".join(lines)
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Skipped:
+    """Stands in for the parser of a command that this run does not need: every call on
+    it (add_argument, groups) is accepted and does nothing."""
+
+    def __getattr__(self, _name: str) -> Any:
+        return lambda *a, **kw: self
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command word of `argv` when the global options before it are the plain ones
+    (-C PATH, --today DATE, --lang CODE); None otherwise (no command, --help, --version, ...)."""
+    it = iter(argv)
+    for tok in it:
+        if tok in ("-C", "--today", "--lang"):
+            next(it, None)
+        elif tok.startswith(("-C", "--today=", "--lang=")):
+            continue
+        elif tok.startswith("-"):
+            return None
+        else:
+            return tok
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The `ipstui` command line: global options, one subcommand per action (SPEC §7).
 
     Every choice the files allow (phases, contact kinds, reasons, settable fields) is
     listed in the help; checking a value stays with the code that applies it, so the
     CLI and the app refuse the same things with the same words.
+
+    `only`: build just this command's parser (issue 17: the others' ~90 arguments cost
+    every run ~10 ms); `ipstui --help` and a word that is no command get all of them.
     """
     from ipstui import __version__
     from ipstui.core.model import CLOSURE_REASONS, CONTACT_KINDS, PHASES
@@ -73,27 +104,39 @@ def build_parser() -> argparse.ArgumentParser:
         dest="caseload",
         metavar="PATH",
         default=argparse.SUPPRESS,
-        help="caseload folder (default: $IPSTUI_CASELOAD, else the current folder)",
+        help=_("caseload folder (default: $IPSTUI_CASELOAD, else the current folder)"),
+    )
+    common.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=argparse.SUPPRESS,
+        help=_("language of the output: %(choices)s (default: the config's lang, else "
+               "the locale)"),
     )
     common.add_argument(
         "--today",
         type=_date_arg,
         metavar="DATE",
         default=argparse.SUPPRESS,
-        help="act as if today were DATE (YYYY-MM-DD)",
+        help=_("act as if today were DATE (YYYY-MM-DD)"),
     )
     p = _Parser(
         prog="ipstui",
         parents=[common],
-        description="Terminal caseload tracker for IPS employment teams. Without a command, "
-        "opens the app on the caseload.",
-        epilog="`ipstui COMMAND --help` describes each command. Documentation: the docs/ "
-        "folder of the project (the file format, phases, deadline rules, sync).",
+        description=_("Terminal caseload tracker for IPS employment teams. Without a command, "
+        "opens the app on the caseload."),
+        epilog=_("`ipstui COMMAND --help` describes each command. Documentation: the docs/ "
+        "folder of the project (the file format, phases, deadline rules, sync)."),
     )
     p.add_argument("--version", action="version", version=f"ipstui {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
+    def wanted(name: str) -> bool:
+        return only is None or name == only
+
     def command(name: str, summary: str, **kw) -> argparse.ArgumentParser:
+        if not wanted(name):
+            return _Skipped()  # type: ignore[return-value]
         description = kw.pop("description", summary[0].upper() + summary[1:] + ".")
         return sub.add_parser(
             name,
@@ -106,198 +149,233 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = command(
         "demo",
-        "open the app on a fresh demo caseload",
-        description="Create a demo caseload from the shipped sample (a new git repository, "
+        _("open the app on a fresh demo caseload"),
+        description=_("Create a demo caseload from the shipped sample (a new git repository, "
         "every date shifted so the sample looks current), print where it is and which git "
         "identity its commits use, then open the app on it. A local demo identity is set "
-        "only if git has none.",
+        "only if git has none."),
     )
     s.add_argument("dir", nargs="?", metavar="DIR",
-                   help="a new or empty folder for it (default: a new temporary folder)")
+                   help=_("a new or empty folder for it (default: a new temporary folder)"))
     s.add_argument("--no-open", action="store_true",
-                   help="only create it and print its path (for scripts)")
+                   help=_("only create it and print its path (for scripts)"))
 
-    s = command("init", "create an empty caseload in PATH",
-                description="Create an empty caseload: git init, caseload.toml, .gitattributes, "
-                "the merge driver's config and a first commit.")
-    s.add_argument("path", metavar="PATH", help="a new or empty folder")
-    s.add_argument("--name", default="IPS team", help="the team's name (default: %(default)s)")
+    s = command("init", _("create an empty caseload in PATH"),
+                description=_("Create an empty caseload: git init, caseload.toml, .gitattributes, "
+                "the merge driver's config and a first commit."))
+    s.add_argument("path", metavar="PATH", help=_("a new or empty folder"))
+    s.add_argument("--name", default="IPS team", help=_("the team's name (default: %(default)s)"))
     s.add_argument(
         "--specialist",
         action="append",
         default=[],
         metavar="KEY=NAME",
-        help="a team member (repeatable); KEY in lowercase letters; default: you, "
-        "from git's user.name",
+        help=_("a team member (repeatable); KEY in lowercase letters; default: you, "
+        "from git's user.name"),
     )
 
-    s = command("validate", "check every file; exit 1 on any error",
-                description="Check caseload.toml and every participant file against the "
+    s = command("validate", _("check every file; exit 1 on any error"),
+                description=_("Check caseload.toml and every participant file against the "
                 "schema and the semantic rules; print path:line:col: message for each "
-                "problem and exit 1 on any error.")
+                "problem and exit 1 on any error."))
     s.add_argument(
         "--staged",
         action="store_true",
-        help="check the copies staged for the next commit (automatic in a git pre-commit hook)",
+        help=_("check the copies staged for the next commit (automatic in a git pre-commit hook)"),
     )
 
-    s = command("due", "every open deadline, overdue first")
-    s.add_argument("--specialist", metavar="KEY", help="only this team member's participants")
+    s = command("due", _("every open deadline, overdue first"))
+    s.add_argument("--specialist", metavar="KEY", help=_("only this team member's participants"))
     s.add_argument("--json", action="store_true",
-                   help="print a JSON list of {participant, specialist, rule, due, state}")
+                   help=_("print a JSON list of {participant, specialist, rule, due, state}"))
 
-    s = command("log", "one participant's field-level history")
-    s.add_argument("id", metavar="ID", help="participant id, e.g. P-0007")
+    s = command("log", _("one participant's field-level history"))
+    s.add_argument("id", metavar="ID", help=_("participant id, e.g. P-0007"))
 
-    s = command("report", "outcome report: caseload, employment rate, referrals",
-                description="Outcome report of one quarter: active caseload, employed, "
+    s = command("report", _("outcome report: caseload, employment rate, referrals"),
+                description=_("Outcome report of one quarter: active caseload, employed, "
                 "employment rate (team and per specialist), referrals and hires by source, "
-                "rapid job search.")
+                "rapid job search."))
     s.add_argument("--quarter", metavar="YYYYQN",
-                   help="e.g. 2026Q3 (default: the quarter containing today)")
+                   help=_("e.g. 2026Q3 (default: the quarter containing today)"))
     s.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table",
-                   help="%(choices)s (default: %(default)s)")
-    s.add_argument("--output", metavar="FILE", help="write there (needed for xlsx)")
+                   help=_("%(choices)s (default: %(default)s)"))
+    s.add_argument("--output", metavar="FILE", help=_("write there (needed for xlsx)"))
 
-    command("sync", "fetch, merge, validate and push",
-            description="Fetch from the configured remote, merge participant files field by "
+    command("sync", _("fetch, merge, validate and push"),
+            description=_("Fetch from the configured remote, merge participant files field by "
             "field, check the merged caseload, and push. On any failure the repository is "
-            "put back as it was.")
+            "put back as it was."))
 
-    s = command("new", "add a participant in intake",
-                description="Add a participant in intake (one commit); prints the new id.")
-    s.add_argument("--name", required=True, help="display name (a pseudonym is fine)")
-    s.add_argument("--specialist", required=True, metavar="KEY", help="a team member's key")
+    s = command("new", _("add a participant in intake"),
+                description=_("Add a participant in intake (one commit); prints the new id."))
+    s.add_argument("--name", required=True, help=_("display name (a pseudonym is fine)"))
+    s.add_argument("--specialist", required=True, metavar="KEY", help=_("a team member's key"))
     s.add_argument("--referral-source", required=True, metavar="SRC",
-                   help="who referred (one of the caseload's referral_sources, if it lists them)")
-    s.add_argument("--referred-on", type=_date_arg, metavar="DATE", help="default: today")
-    s.add_argument("--id", dest="pid", metavar="ID", help="default: the next free id")
+                   help=_("who referred (one of the caseload's referral_sources, if it lists them)"))
+    s.add_argument("--referred-on", type=_date_arg, metavar="DATE", help=_("default: today"))
+    s.add_argument("--id", dest="pid", metavar="ID", help=_("default: the next free id"))
 
-    s = command("move", "move a participant to a phase",
-                description="Move a participant to a phase (one commit); sets phase and "
-                "phase_since. Moving to closed needs a reason.",
-                epilog=f"phases: {', '.join(PHASES)}\nreasons: {', '.join(CLOSURE_REASONS)}")
-    s.add_argument("id", metavar="ID", help="participant id")
+    s = command("move", _("move a participant to a phase"),
+                description=_("Move a participant to a phase (one commit); sets phase and "
+                "phase_since. Moving to closed needs a reason."),
+                epilog=_("phases: {phases}\nreasons: {reasons}").format(
+                    phases=", ".join(PHASES), reasons=", ".join(CLOSURE_REASONS)))
+    s.add_argument("id", metavar="ID", help=_("participant id"))
     s.add_argument("phase", metavar="PHASE", help=_one_of(PHASES))
     s.add_argument("--reason", metavar="REASON",
-                   help="closure reason, needed for closed; " + _one_of(CLOSURE_REASONS))
+                   help=_("closure reason, needed for closed; {choices}").format(
+                       choices=_one_of(CLOSURE_REASONS)))
 
-    s = command("contact", "log a contact",
-                description="Append a contact to a participant's log (one commit).",
-                epilog=f"kinds: {', '.join(CONTACT_KINDS)}")
-    s.add_argument("id", metavar="ID", help="participant id")
+    s = command("contact", _("log a contact"),
+                description=_("Append a contact to a participant's log (one commit)."),
+                epilog=_("kinds: {kinds}").format(kinds=", ".join(CONTACT_KINDS)))
+    s.add_argument("id", metavar="ID", help=_("participant id"))
     s.add_argument("--kind", required=True, metavar="KIND", help=_one_of(CONTACT_KINDS))
-    s.add_argument("--on", type=_date_arg, metavar="DATE", help="default: today")
-    s.add_argument("--by", metavar="KEY", help="key of the team member who made it (optional)")
-    s.add_argument("--note", default="", help="free text; never copied into the commit message")
-    s.add_argument("--employer", metavar="ID", help="kind employer: the employer met (E-0003)")
+    s.add_argument("--on", type=_date_arg, metavar="DATE", help=_("default: today"))
+    s.add_argument("--by", metavar="KEY", help=_("key of the team member who made it (optional)"))
+    s.add_argument("--note", default="", help=_("free text; never copied into the commit message"))
+    s.add_argument("--employer", metavar="ID", help=_("kind employer: the employer met (E-0003)"))
     s.add_argument(
         "--face-to-face",
         action=argparse.BooleanOptionalAction,
         default=True,
-        help="kind employer: met in person (default); --no-face-to-face for a call",
+        help=_("kind employer: met in person (default); --no-face-to-face for a call"),
     )
 
-    s = command("set", "set scalar fields: FIELD=VALUE ...",
-                description="Set scalar fields of one participant (one commit); values are "
-                "typed by the schema.",
-                epilog=_settable_fields_epilog())
-    s.add_argument("id", metavar="ID", help="participant id")
+    s = command("set", _("set scalar fields: FIELD=VALUE ..."),
+                description=_("Set scalar fields of one participant (one commit); values are "
+                "typed by the schema."),
+                epilog=_settable_fields_epilog() if wanted("set") else None)
+    s.add_argument("id", metavar="ID", help=_("participant id"))
     s.add_argument("assignments", nargs="+", metavar="FIELD=VALUE",
-                   help="see the fields below")
+                   help=_("see the fields below"))
 
     s = command(
         "resolve",
-        "settle a field a sync left in conflict (one commit)",
-        description="Settle a field that a sync left in conflict ([conflicts] in the file): "
-        "keep ours, take theirs, or put a new value; one commit.",
+        _("settle a field a sync left in conflict (one commit)"),
+        description=_("Settle a field that a sync left in conflict ([conflicts] in the file): "
+        "keep ours, take theirs, or put a new value; one commit."),
     )
-    s.add_argument("id", metavar="ID", help="participant (or employer) id")
-    s.add_argument("field", metavar="FIELD", help="the field in conflict, e.g. disclosure")
+    s.add_argument("id", metavar="ID", help=_("participant (or employer) id"))
+    s.add_argument("field", metavar="FIELD", help=_("the field in conflict, e.g. disclosure"))
     side = s.add_mutually_exclusive_group(required=True)
     side.add_argument(
         "--ours",
         dest="side",
         action="store_const",
         const="ours",
-        help="keep the value in the field",
+        help=_("keep the value in the field"),
     )
     side.add_argument(
         "--theirs",
         dest="side",
         action="store_const",
         const="theirs",
-        help="take the other side's value",
+        help=_("take the other side's value"),
     )
-    side.add_argument("--value", metavar="V", help="put V in the field")
+    side.add_argument("--value", metavar="V", help=_("put V in the field"))
 
     s = command(
         "audit",
-        "changes across the caseload for a reviewer",
-        description="Every field-level change across the caseload — when, who, participant, "
+        _("changes across the caseload for a reviewer"),
+        description=_("Every field-level change across the caseload — when, who, participant, "
         "field, old -> new (sensitive values hidden) — with each commit's signature status; "
-        "--check verifies that the history follows the commit convention.",
+        "--check verifies that the history follows the commit convention."),
     )
     s.add_argument(
         "--since",
         dest="since_rev",
         metavar="D",
-        help="from this date (YYYY-MM-DD); with --check, a revision: check REV..HEAD",
+        help=_("from this date (YYYY-MM-DD); with --check, a revision: check REV..HEAD"),
     )
-    s.add_argument("--until", metavar="D", help="up to this date (YYYY-MM-DD), inclusive")
-    s.add_argument("--by", metavar="WHO", help="a team key, or a pattern for author name/e-mail")
-    s.add_argument("--participant", metavar="ID", help="one participant (or employer) id")
-    s.add_argument("--field", metavar="F", help="one field (contacts matches contacts[3].note)")
+    s.add_argument("--until", metavar="D", help=_("up to this date (YYYY-MM-DD), inclusive"))
+    s.add_argument("--by", metavar="WHO", help=_("a team key, or a pattern for author name/e-mail"))
+    s.add_argument("--participant", metavar="ID", help=_("one participant (or employer) id"))
+    s.add_argument("--field", metavar="F", help=_("one field (contacts matches contacts[3].note)"))
     s.add_argument("--format", choices=("table", "csv", "json"), default="table",
-                   help="%(choices)s (default: %(default)s)")
-    s.add_argument("--check", action="store_true", help="verify the commit convention; exit 1")
+                   help=_("%(choices)s (default: %(default)s)"))
+    s.add_argument("--check", action="store_true", help=_("verify the commit convention; exit 1"))
     s.add_argument(
-        "--require-signed", action="store_true", help="with --check: every commit signed (good)"
+        "--require-signed", action="store_true", help=_("with --check: every commit signed (good)")
     )
 
     s = command(
         "import",
-        "participants from a CSV or XLSX, one commit each",
-        description="Create participants from a team's spreadsheet (one row each, columns "
+        _("participants from a CSV or XLSX, one commit each"),
+        description=_("Create participants from a team's spreadsheet (one row each, columns "
         "mapped by header); every problem is reported as FILE:row:column before anything "
-        "is written, then each participant is one commit.",
+        "is written, then each participant is one commit."),
     )
     s.add_argument("file", metavar="FILE.csv|FILE.xlsx", nargs="?",
-                   help="the spreadsheet to read")
-    s.add_argument("--template", metavar="OUT.xlsx", help="copy the template spreadsheet there")
-    s.add_argument("--map", metavar="MAP.toml", help="headers the built-in table does not know")
-    s.add_argument("--dry-run", action="store_true", help="show what would be created")
+                   help=_("the spreadsheet to read"))
+    s.add_argument("--template", metavar="OUT.xlsx", help=_("copy the template spreadsheet there"))
+    s.add_argument("--map", metavar="MAP.toml", help=_("headers the built-in table does not know"))
+    s.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help=_("the worksheet to read (default: the first whose header is recognised)"),
+    )
+    s.add_argument("--dry-run", action="store_true", help=_("show what would be created"))
 
-    s = command("export", "the caseload as one table, one row per participant")
+    s = command("export", _("the caseload as one table, one row per participant"))
     s.add_argument("--format", choices=("csv", "xlsx", "json"), default="csv",
-                   help="%(choices)s (default: %(default)s)")
-    s.add_argument("--output", metavar="FILE", help="write there, outside the caseload")
+                   help=_("%(choices)s (default: %(default)s)"))
+    s.add_argument("--output", metavar="FILE", help=_("write there, outside the caseload"))
 
     s = command(
         "erase",
-        "remove a participant from the whole history (dry run)",
-        description="The erasure procedure: show every commit and file the participant "
+        _("remove a participant from the whole history (dry run)"),
+        description=_("The erasure procedure: show every commit and file the participant "
         "appears in; with --yes, remove them from the whole history, verify nothing is "
         "left, record the erasure without personal data, and print the steps git cannot "
-        "do from one clone (force-push, re-clone every other copy).",
+        "do from one clone (force-push, re-clone every other copy)."),
     )
-    s.add_argument("id", metavar="ID", help="participant id")
-    s.add_argument("--yes", action="store_true", help="rewrite the history (irreversible)")
-    s.add_argument("--request", metavar="REF", help="the erasure request's reference, recorded")
+    s.add_argument("id", metavar="ID", help=_("participant id"))
+    s.add_argument("--yes", action="store_true", help=_("rewrite the history (irreversible)"))
+    s.add_argument("--request", metavar="REF", help=_("the erasure request's reference, recorded"))
 
-    from ipstui.cli_fidelity import add_parsers
+    if wanted("fidelity") or wanted("employer"):
+        from ipstui.cli_fidelity import add_parsers
 
-    add_parsers(sub, common, _date_arg)
+        add_parsers(sub, common, _date_arg)
 
     # git's merge driver entry (registered by init/sync): added without help= so that it
     # is not listed among the commands (help=SUPPRESS prints "==SUPPRESS==" there).
-    s = sub.add_parser("merge-driver", add_help=False)
-    s.add_argument("files", nargs=4)
+    if wanted("merge-driver"):
+        s = sub.add_parser("merge-driver", add_help=False)
+        s.add_argument("files", nargs=4)
+    if only is not None and only not in sub.choices:
+        return build_parser()  # not a command: the full parser says so, listing them
     return p
 
 
+def _language(argv: Sequence[str] | None) -> str:
+    """The language of this run (SPEC §13): `--lang` (before the command or after it),
+    then the user config's `lang`, then the locale; set before the parser is built, as
+    its help is translated. A bad config value is one line on stderr (in English, the
+    language not being known yet); a bad `--lang` is left to the parser's usage error."""
+    from ipstui.core.i18n import choose_language, translate_argparse
+
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--lang")
+    known, _rest = pre.parse_known_args(argv)
+    flag = known.lang if known.lang in LANGUAGES else None
+    config = None
+    if flag is None:
+        from ipstui.core.config import load_lang
+
+        config, problem = load_lang()
+        if problem:
+            print(escape(f"ipstui: warning: {problem}"), file=sys.stderr)
+    translate_argparse()
+    return set_language(choose_language(flag, config))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    _language(words)
+    args = build_parser(_command_in(words)).parse_args(words)
     # Imported after parsing: `--help` and usage errors never load the core (start-up cost).
     from ipstui.core.service import CaseloadError, GitError, ValidationFailed
 
@@ -307,14 +385,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(args, caseload, today, explicit_today=getattr(args, "today", None))
     except ValidationFailed as exc:
         # One line (SPEC §7); the positions would point into text that was never written.
-        print(escape(f"ipstui: error: {exc.problems[0].path}: {exc}"), file=sys.stderr)
+        print(escape(_("ipstui: error: {where}: {problem}").format(
+            where=exc.problems[0].path, problem=exc)), file=sys.stderr)
         return EXIT_FAIL
     except (CaseloadError, GitError, ValueError) as exc:
-        print(escape(f"ipstui: error: {exc}"), file=sys.stderr)
+        print(escape(_("ipstui: error: {problem}").format(problem=exc)), file=sys.stderr)
         return EXIT_FAIL
     except OSError as exc:  # anything the commands did not turn into their own words
         where = f"{exc.filename}: " if exc.filename else ""
-        print(escape(f"ipstui: error: {where}{exc.strerror or exc}"), file=sys.stderr)
+        problem = f"{where}{exc.strerror or exc}"
+        print(escape(_("ipstui: error: {problem}").format(problem=problem)), file=sys.stderr)
         return EXIT_FAIL
     except KeyboardInterrupt:
         return 130
@@ -359,7 +439,7 @@ def _dispatch(
         from ipstui.core.init import init_caseload
 
         root = init_caseload(Path(args.path), name=args.name, specialists=args.specialist)
-        print(f"created caseload {root}")
+        print(_("created caseload {path}").format(path=root))
         return EXIT_OK
     if cmd == "validate":
         return _validate(caseload, args.staged)
@@ -421,31 +501,39 @@ def _validate(caseload: str | None, staged: bool = False) -> int:
         from ipstui.core.staged import staged_problems
 
         problems, n = staged_problems(svc.root)
-        summary = f"{n} staged participant files checked"
+        summary = ngettext("{n} staged participant file checked",
+                           "{n} staged participant files checked", n).format(n=n)
     else:
         cl = svc.load()
         reg = svc.employers(cl)
         problems = svc.problems(cl, reg)
         n = cl.stats.get("files", 0)
-        summary = f"{n} participant files checked"
+        summary = ngettext("{n} participant file checked",
+                           "{n} participant files checked", n).format(n=n)
         if reg.known_ids:
-            summary = f"{n} participant and {len(reg.known_ids)} employer files checked"
+            summary = _("{n} participant and {m} employer files checked").format(
+                n=n, m=len(reg.known_ids))
     errors = 0
     for problem in sorted(problems, key=lambda p: (p.path, p.line, p.col)):
         print(escape(problem))
         errors += problem.severity == "error"
     warnings = len(problems) - errors
-    print(f"{summary}: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    print(_("{summary}: {errors} error(s), {warnings} warning(s)").format(
+        summary=summary, errors=errors, warnings=warnings), file=sys.stderr)
     return EXIT_FAIL if errors else EXIT_OK
 
 
 def _left_out(cl) -> int:
     """SPEC §7: name every file that could not be read on stderr, one line each, and
     exit 3 so that a cron job never takes a partial agenda or report for a whole one."""
-    from ipstui.core.termsafe import escape
-    from ipstui.core.validate import left_out
+    return _left_out_of(cl.problems)
 
-    missing = left_out(cl.problems)
+
+def _left_out_of(problems) -> int:
+    """`_left_out` of a load's problems."""
+    from ipstui.core.model import left_out
+
+    missing = left_out(problems)
     for problem in missing:
         print(escape(problem), file=sys.stderr)
     return EXIT_PARTIAL if missing else EXIT_OK
@@ -453,27 +541,39 @@ def _left_out(cl) -> int:
 
 def _due(caseload: str | None, today: date, specialist: str | None, as_json: bool) -> int:
     svc = _service(caseload)
-    cl = svc.load()
-    items = svc.agenda(cl, today, specialist)
+    items, problems = svc.due(today, specialist)
     if as_json:
         # One object per line: readable, and one call of the C encoder (indent= falls back
         # to Python). '}, {"' cannot occur inside a JSON string (its quote is escaped), so
         # it is exactly the boundary between two objects.
         text = json.dumps([d.to_json() for d in items])[1:-1].replace('}, {"', '},\n{"')
         sys.stdout.write("[\n" + text + "\n]\n")
-        return _left_out(cl)
-    from ipstui.core.vocab import SYMBOL
+        return _left_out_of(problems)
+    from ipstui.core.model import RULE_LABELS
+    from ipstui.core.vocab import SYMBOL, cells, fit
 
+    # Columns in terminal cells: translated headings and rule labels may be longer in
+    # Danish or Swedish, and the columns grow with them (nothing is cut).
+    labels = [RULE_LABELS.get(d.rule, d.rule) for d in items]
+    heads = (_("Due"), _("Participant"), _("Specialist"), _("Deadline"), _("When"))
+    w_id = max([cells(heads[1])] + [cells(d.participant) for d in items])
+    w_sp = max([cells(heads[2])] + [cells(d.specialist) for d in items])
+    w_rule = max([26, cells(heads[3])] + [cells(label) for label in labels])
     lines = []
-    for d in items:
+    if items:
         lines.append(
-            f"{SYMBOL[d.state]} {d.due.isoformat()}  {d.participant:<10} {d.specialist:<10} "
-            f"{d.rule:<26} {d.words(today)}"
+            f"  {fit(heads[0], 10)}  {fit(heads[1], w_id)} {fit(heads[2], w_sp)} "
+            f"{fit(heads[3], w_rule)} {heads[4]}"
+        )
+    for d, label in zip(items, labels, strict=True):
+        lines.append(
+            f"{SYMBOL[d.state]} {d.due.isoformat()}  {fit(d.participant, w_id)} "
+            f"{fit(d.specialist, w_sp)} {fit(label, w_rule)} {d.words(today)}"
         )
     if not items:
-        lines.append("nothing due")
+        lines.append(_("nothing due"))
     sys.stdout.write("\n".join(escape(line) for line in lines) + "\n")
-    return _left_out(cl)
+    return _left_out_of(problems)
 
 
 def _log(caseload: str | None, pid: str) -> int:
@@ -486,7 +586,8 @@ def _log(caseload: str | None, pid: str) -> int:
             out.append(f"{head}  ({rev.note})")
         for ch in rev.changes:
             out.append(f"{head}  {ch.field}: {show_value(ch.old)} -> {show_value(ch.new)}")
-    sys.stdout.write("\n".join(escape(line) for line in out) + ("\n" if out else "no history\n"))
+    sys.stdout.write("\n".join(escape(line) for line in out)
+                     + ("\n" if out else _("no history") + "\n"))
     return EXIT_OK
 
 
@@ -505,7 +606,8 @@ def _edit(args: argparse.Namespace, caseload: str | None, today: date) -> int:
         )
         assert res.participant is not None
         print(res.participant.id)
-        print(f"committed {res.commit[:7]}: {res.subject}", file=sys.stderr)
+        print(_("committed {commit}: {subject}").format(commit=res.commit[:7],
+                                                         subject=res.subject), file=sys.stderr)
         _warn(res.warnings)
         return EXIT_OK
     pid = args.id
@@ -529,21 +631,21 @@ def _edit(args: argparse.Namespace, caseload: str | None, today: date) -> int:
             if not eq or not field:
                 from ipstui.core.service import CaseloadError
 
-                raise CaseloadError(f"{item!r} is not FIELD=VALUE")
+                raise CaseloadError(_("{item} is not FIELD=VALUE").format(item=repr(item)))
             pairs[field.strip()] = value
         res = svc.set_fields(None, pid, pairs, today=today)
     elif cmd == "resolve":
         res = svc.resolve(None, pid, args.field, side=args.side, value=args.value)
     else:  # pragma: no cover - argparse restricts commands
         raise ValueError(f"unknown command {cmd}")
-    print(f"committed {res.commit[:7]}: {res.subject}")
+    print(_("committed {commit}: {subject}").format(commit=res.commit[:7], subject=res.subject))
     _warn(res.warnings)
     return EXIT_OK
 
 
 def _warn(warnings: Sequence[str]) -> None:
     for line in warnings:
-        print(f"ipstui: warning: {line}", file=sys.stderr)
+        print(_("ipstui: warning: {problem}").format(problem=line), file=sys.stderr)
 
 
 if __name__ == "__main__":

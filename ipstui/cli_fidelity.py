@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ipstui.core.i18n import _
+
 if TYPE_CHECKING:
     from ipstui.core.model import Problem
     from ipstui.core.service import CaseloadService, JobAt, Register
@@ -35,29 +37,33 @@ def add_parsers(
     s = sub.add_parser(
         "fidelity",
         parents=[common],
-        help="fidelity self-review: the IPS-25 items the records can show",
-        description="The IPS fidelity self-review: the items of the IPS-25 scale that the "
-        "records can show, scored as of the quarter's report date; a self-check for the "
-        "team, not a fidelity review.",
+        help=_("fidelity self-review: the IPS-25 items the records can show"),
+        description=_(
+            "The IPS fidelity self-review: the items of the IPS-25 scale that the "
+            "records can show, scored as of the quarter's report date; a self-check for the "
+            "team, not a fidelity review."
+        ),
     )
-    s.add_argument("--quarter", metavar="YYYYQN", help="default: the quarter containing today")
+    s.add_argument("--quarter", metavar="YYYYQN", help=_("default: the quarter containing today"))
     s.add_argument(
-        "--format", choices=FORMATS, default="table", help="%(choices)s (default: %(default)s)"
+        "--format", choices=FORMATS, default="table", help=_("%(choices)s (default: %(default)s)")
     )
     s.add_argument(
         "--explain",
         metavar="ITEM",
         type=str.upper,
         choices=ITEMS,
-        help=f"list the records behind one item: {', '.join(ITEMS)}",
+        help=_("list the records behind one item: {items}").format(items=", ".join(ITEMS)),
     )
 
     e = sub.add_parser(
         "employer",
         parents=[common],
-        help="the employer register and job-development log",
-        description="The employer register (employers/<ID>.toml) and its job-development "
-        "log: new, contact, set, list.",
+        help=_("the employer register and job-development log"),
+        description=_(
+            "The employer register (employers/<ID>.toml) and its job-development "
+            "log: new, contact, set, list."
+        ),
     )
     esub = e.add_subparsers(
         dest="employer_command", metavar="ACTION", required=True, parser_class=type(common)
@@ -65,58 +71,58 @@ def add_parsers(
     s = esub.add_parser(
         "new",
         parents=[common],
-        help="add an employer; prints its id",
-        description="Add an employer to the register (one commit); prints its id.",
+        help=_("add an employer; prints its id"),
+        description=_("Add an employer to the register (one commit); prints its id."),
     )
-    s.add_argument("--name", required=True, help="the employer's name")
-    s.add_argument("--sector", default="", help="free choice of the team, e.g. retail")
+    s.add_argument("--name", required=True, help=_("the employer's name"))
+    s.add_argument("--sector", default="", help=_("free choice of the team, e.g. retail"))
     s.add_argument(
         "--contact-person",
         default="",
         metavar="ROLE",
-        help="a role such as 'store manager', not a private person's details",
+        help=_("a role such as 'store manager', not a private person's details"),
     )
-    s.add_argument("--id", dest="eid", metavar="ID", help="default: the next free E-NNNN")
+    s.add_argument("--id", dest="eid", metavar="ID", help=_("default: the next free E-NNNN"))
     s = esub.add_parser(
         "contact",
         parents=[common],
-        help="log a contact with an employer",
-        description="Append a job-development contact to an employer's log (one commit).",
+        help=_("log a contact with an employer"),
+        description=_("Append a job-development contact to an employer's log (one commit)."),
     )
-    s.add_argument("id", metavar="ID", help="employer id, e.g. E-0003")
-    s.add_argument("--by", required=True, metavar="KEY", help="specialist key")
-    s.add_argument("--on", type=date_arg, metavar="DATE", help="default: today")
+    s.add_argument("id", metavar="ID", help=_("employer id, e.g. E-0003"))
+    s.add_argument("--by", required=True, metavar="KEY", help=_("specialist key"))
+    s.add_argument("--on", type=date_arg, metavar="DATE", help=_("default: today"))
     s.add_argument(
         "--purpose",
         choices=PURPOSES,
         default="job_development",
-        help="%(choices)s (default: %(default)s)",
+        help=_("%(choices)s (default: %(default)s)"),
     )
     s.add_argument(
         "--face-to-face",
         action=argparse.BooleanOptionalAction,
         default=True,
-        help="met in person (default); --no-face-to-face for a call or e-mail",
+        help=_("met in person (default); --no-face-to-face for a call or e-mail"),
     )
-    s.add_argument("--note", default="", help="free text; never copied into the commit message")
+    s.add_argument("--note", default="", help=_("free text; never copied into the commit message"))
     s = esub.add_parser(
         "set",
         parents=[common],
-        help="set fields: FIELD=VALUE ...",
-        description="Set fields of one employer (one commit).",
+        help=_("set fields: FIELD=VALUE ..."),
+        description=_("Set fields of one employer (one commit)."),
     )
-    s.add_argument("id", metavar="ID", help="employer id, e.g. E-0003")
+    s.add_argument("id", metavar="ID", help=_("employer id, e.g. E-0003"))
     s.add_argument(
         "assignments",
         nargs="+",
         metavar="FIELD=VALUE",
-        help="name, sector, contact_person, notes; an empty value removes one",
+        help=_("name, sector, contact_person, notes; an empty value removes one"),
     )
     esub.add_parser(
         "list",
         parents=[common],
-        help="every employer with its last contact and the jobs held there",
-        description="Every employer with its last contact and the jobs held there.",
+        help=_("every employer with its last contact and the jobs held there"),
+        description=_("Every employer with its last contact and the jobs held there."),
     )
 
 
@@ -128,7 +134,7 @@ def _left_out(problems: Iterable[Problem]) -> int:
         if p.severity != "error" or p.path in seen or p.path == "caseload.toml":
             continue
         seen.add(p.path)
-        print(f"ipstui: left out: {p}", file=sys.stderr)
+        print(_("ipstui: left out: {problem}").format(problem=p), file=sys.stderr)
         n += 1
     return n
 
@@ -176,8 +182,8 @@ def employer_list(reg: Register, jobs: Mapping[str, list[JobAt]]) -> str:
             )
         )
     if not rows:
-        return "no employers; add one with `ipstui employer new --name NAME`\n"
-    head = ("id", "name", "sector", "last contact", "contacts", "jobs now/all")
+        return _("no employers; add one with `ipstui employer new --name NAME`") + "\n"
+    head = (_("id"), _("name"), _("sector"), _("last contact"), _("contacts"), _("jobs now/all"))
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)).rstrip()]
     for r in rows:
@@ -194,7 +200,10 @@ def _edit(args: argparse.Namespace, svc: CaseloadService, today: date) -> int:
             eid=args.eid,
         )
         print(res.employer.id)
-        print(f"committed {res.commit[:7]}: {res.subject}", file=sys.stderr)
+        print(
+            _("committed {commit}: {subject}").format(commit=res.commit[:7], subject=res.subject),
+            file=sys.stderr,
+        )
         _warn(res.warnings)
         return EXIT_OK
     if args.employer_command == "set":
@@ -204,10 +213,10 @@ def _edit(args: argparse.Namespace, svc: CaseloadService, today: date) -> int:
             if not eq or not name.strip():
                 from ipstui.core.service import CaseloadError
 
-                raise CaseloadError(f"{item!r} is not FIELD=VALUE")
+                raise CaseloadError(_("{item} is not FIELD=VALUE").format(item=repr(item)))
             pairs[name.strip()] = value
         res = svc.set_employer_fields(None, args.id, pairs)
-        print(f"committed {res.commit[:7]}: {res.subject}")
+        print(_("committed {commit}: {subject}").format(commit=res.commit[:7], subject=res.subject))
         _warn(res.warnings)
         return EXIT_OK
     res = svc.add_employer_contact(
@@ -219,11 +228,11 @@ def _edit(args: argparse.Namespace, svc: CaseloadService, today: date) -> int:
         face_to_face=args.face_to_face,
         note=args.note,
     )
-    print(f"committed {res.commit[:7]}: {res.subject}")
+    print(_("committed {commit}: {subject}").format(commit=res.commit[:7], subject=res.subject))
     _warn(res.warnings)
     return EXIT_OK
 
 
 def _warn(warnings: tuple[str, ...]) -> None:
     for line in warnings:
-        print(f"ipstui: warning: {line}", file=sys.stderr)
+        print(_("ipstui: warning: {problem}").format(problem=line), file=sys.stderr)

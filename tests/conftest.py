@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +18,11 @@ TODAY = date(2026, 11, 16)
 def hermetic_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Never read or write the user's home or git config; a fixed author for every commit."""
     home = tmp_path_factory.mktemp("home")
+    _hermetic_env(monkeypatch, home)
+    return home
+
+
+def _hermetic_env(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
     cfg = home / "gitconfig"
     cfg.write_text("[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n")
     monkeypatch.setenv("HOME", str(home))
@@ -31,7 +38,51 @@ def hermetic_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("IPSTUI_COMMIT_GRAPH", "off")
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
-    return home
+    monkeypatch.delenv("IPSTUI_CONFIG", raising=False)
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "EMAIL"):
+        monkeypatch.delenv(var, raising=False)
+
+
+_TEMPLATES: dict[str, Path] = {}
+
+
+def from_template(
+    key: str,
+    build: Callable[[Path], object],
+    target: Path,
+    factory: pytest.TempPathFactory,
+) -> Path:
+    """A copy at `target` of the repository `build(folder)` makes in a new `folder`.
+
+    The repository is built once per session (per xdist worker), in the hermetic
+    environment of `hermetic_git` whatever the calling test changed, and copied for each
+    test: a copy costs a few milliseconds where `git init` and the commits cost tenths
+    of a second (the sample's history, seconds). After the copy git's index is
+    refreshed, as a fresh repository's is, so no later `git status` rewrites it."""
+    if key not in _TEMPLATES:
+        base = factory.mktemp(f"template-{key}")
+        with pytest.MonkeyPatch.context() as mp:
+            _hermetic_env(mp, factory.mktemp("template-home"))
+            build(base / "repo")
+        _TEMPLATES[key] = base / "repo"
+    shutil.copytree(_TEMPLATES[key], target, symlinks=True)
+    git(target, "update-index", "-q", "--refresh")
+    return target
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch):
+    """Tests read English whatever the machine's locale (SPEC §13: the locale chooses the
+    language); a test that switched language in this process leaves English behind."""
+    from ipstui.core.i18n import set_language
+
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    set_language("en")
+    yield
+    set_language("en")
 
 
 def git(root: Path, *args: str) -> str:
@@ -56,25 +107,34 @@ name = "Mette Hansen"
 """
 
 
-@pytest.fixture
-def caseload_dir(tmp_path: Path) -> Path:
-    """An empty caseload: git repo, caseload.toml with two specialists, first commit."""
+def empty_caseload(folder: Path) -> None:
+    """Make in `folder` the caseload of `caseload_dir` (for a template's `build`)."""
     from ipstui.core.init import init_caseload
 
     root = init_caseload(
-        tmp_path / "cl", name="Test team", specialists=["anna=Anna Bianchi", "mette=Mette Hansen"]
+        folder, name="Test team", specialists=["anna=Anna Bianchi", "mette=Mette Hansen"]
     )
     (root / "caseload.toml").write_text(CASELOAD_TOML)
     git(root, "commit", "-qam", "test settings")
-    return root
 
 
 @pytest.fixture
-def sample_caseload(tmp_path: Path) -> Path:
-    """The shipped sample as a git caseload, dates unshifted (today = its as_of)."""
+def caseload_dir(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty caseload: git repo, caseload.toml with two specialists, first commit."""
+    return from_template("empty", empty_caseload, tmp_path / "cl", tmp_path_factory)
+
+
+def _sample(folder: Path) -> None:
     from ipstui.core.demo import make_demo
 
-    return make_demo(tmp_path / "demo", today=date(2026, 11, 16))
+    make_demo(folder, today=date(2026, 11, 16))
+
+
+@pytest.fixture
+def sample_caseload(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped sample as a git caseload, dates unshifted (today = its as_of), with its
+    history (tests/test_demo_history.py tests how `make_demo` builds it)."""
+    return from_template("sample", _sample, tmp_path / "demo", tmp_path_factory)
 
 
 def commit_count(root: Path) -> int:

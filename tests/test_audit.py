@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import git
+from conftest import empty_caseload, from_template, git
 
 from ipstui import cli
 from ipstui.core import audit, edits, storage
@@ -61,9 +61,14 @@ def _new(root: Path, name: str, on: str, pid: str | None = None) -> str:
 
 
 @pytest.fixture
-def history(caseload_dir: Path) -> Path:
-    """Two participants, edits by two people over three months (all via the save path)."""
-    root = caseload_dir
+def history(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two participants, edits by two people over three months (all via the save path;
+    built once, a copy for each test)."""
+    return from_template("audit-history", _history, tmp_path / "cl", tmp_path_factory)
+
+
+def _history(root: Path) -> None:
+    empty_caseload(root)
     with as_author(*ANNA, "2026-09-01"):
         _new(root, NAME, "2026-09-01")
     with as_author(*METTE, "2026-09-15"):
@@ -78,7 +83,6 @@ def history(caseload_dir: Path) -> Path:
         edits.set_fields(
             load_for_edit(root, "P-0001"), "P-0001", {"disclosure": "yes"}, today=date(2026, 11, 5)
         )
-    return root
 
 
 def test_listing_reads_every_change_with_who_and_when(history: Path) -> None:

@@ -830,7 +830,8 @@ def test_due_specialist_filter_and_today(team: Path, run: Run) -> None:
 def test_due_text(team: Path, run: Run) -> None:
     res = run("due", root=team)
     assert res.code == 0
-    lines = res.out.splitlines()
+    head, *lines = res.out.splitlines()
+    assert head.split() == ["Due", "Participant", "Specialist", "Deadline", "When"]
     assert lines[0].startswith("✖ 2026-11-08  P-0001") and "8d overdue" in lines[0]
     assert lines[1].startswith("▲ 2026-11-19  P-0003")
 

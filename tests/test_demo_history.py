@@ -30,13 +30,14 @@ def _employers() -> list[dict]:
     return [storage.read_file(f)[0] for f in sorted((SAMPLE_DIR / "employers").glob("*.toml"))]
 
 
-def test_every_step_is_a_valid_record_written_as_the_app_writes_it(tmp_path: Path) -> None:
+def test_every_step_is_a_valid_record_written_as_the_app_writes_it(
+    sample_caseload: Path,
+) -> None:
     from ipstui.core import employers
 
     people, as_of, settings = _sample()
     emps = _employers()
-    root = make_demo(tmp_path / "demo", today=as_of)  # any caseload with the sample's team
-    cl = load_for_edit(root, None)
+    cl = load_for_edit(sample_caseload, None)  # any caseload with the sample's team
     steps = demo_history.sample_steps(people, emps, as_of)
     texts, etexts = demo_history.TextCache(), demo_history.TextCache(employers.dumps)
     assert not [s for s in steps if s.rank == demo_history.R_FIXUP]  # the steps explain it all

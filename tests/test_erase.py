@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import git
+from conftest import empty_caseload, from_template, git
 
 from ipstui import cli
 from ipstui.core import edits, erase, storage
@@ -23,9 +23,14 @@ TODAY = "2026-11-30"
 
 
 @pytest.fixture
-def repo(caseload_dir: Path) -> Path:
-    """Three participants, 50 commits in all (settings commits included), round-robin."""
-    root = caseload_dir
+def repo(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three participants, 50 commits in all (settings commits included), round-robin
+    (built once, a copy for each test)."""
+    return from_template("erase-50", _fifty_commits, tmp_path / "cl", tmp_path_factory)
+
+
+def _fifty_commits(root: Path) -> None:
+    empty_caseload(root)
     for pid, name in NAMES.items():
         edits.new_participant(
             load_for_edit(root, None), name=name, specialist="anna", referral_source="CSM",
@@ -47,7 +52,6 @@ def repo(caseload_dir: Path) -> Path:
         i += 1
         n += 1
     assert int(git(root, "rev-list", "--count", "HEAD")) == 50
-    return root
 
 
 def _blobs(root: Path, pid: str) -> set[str]:

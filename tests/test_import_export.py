@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -199,6 +200,137 @@ def test_xlsx_with_problems_and_a_clean_one(
     assert "123" not in (caseload_dir / "participants" / "P-0001.toml").read_text()
 
 
+# Where the table is in a team's workbook: a title and blank rows above the header,
+# several sheets, `--sheet`. Each case: the sheets (title -> rows, in order), the
+# `--sheet` given, then the sheet and header row read and the cells with a problem.
+HEAD = ["Nome", "Operatore", "Inviante", "Data invio"]
+GOOD = ["Giulia R.", "anna", "CSM", "30/11/2026"]
+BAD_DATE = ["Marco B.", "anna", "CSM", "31/11/2026"]  # no 31 November: column 4
+NOTES = [["Istruzioni"], ["Compilare un rigo per partecipante."], ["Nome", "e", "cognome"]]
+WHERE_CASES = [
+    ("header on row 1", {"Foglio1": [HEAD, GOOD, BAD_DATE]}, None, "Foglio1", 1, {(3, 4)}),
+    (
+        "title, date and blank rows above",
+        {"Foglio1": [["Elenco partecipanti IPS"], ["aggiornato al", "30/11/2026"], [], HEAD,
+                     GOOD, [], BAD_DATE]},
+        None, "Foglio1", 4, {(7, 4)},
+    ),
+    (
+        "instructions sheet first",
+        {"Istruzioni": NOTES, "Partecipanti": [["Partecipanti"], HEAD, BAD_DATE, GOOD]},
+        None, "Partecipanti", 2, {(3, 4)},
+    ),
+    (
+        "--sheet picks a later sheet",
+        {"2025": [HEAD, GOOD], "2026": [[], [], HEAD, GOOD, BAD_DATE]},
+        "2026", "2026", 3, {(5, 4)},
+    ),
+    (
+        "--sheet, case aside",
+        {"2025": [HEAD, GOOD], "Anno 2026": [HEAD, BAD_DATE]},
+        "anno 2026", "Anno 2026", 1, {(2, 4)},
+    ),
+    (
+        "no header recognised: the first row, its unknown columns reported there",
+        {"Foglio1": [[], ["Chi", "Con chi", "Da dove"], ["Giulia R.", "anna", "CSM"]]},
+        None, "Foglio1", 2, {(2, 0), (2, 1), (2, 2), (2, 3)},
+    ),
+    (
+        "one known header is not enough: a title row naming a field",
+        {"Foglio1": [["Nome"], HEAD, GOOD]},
+        None, "Foglio1", 2, set(),
+    ),
+    (
+        "a header below the first ten rows is not looked for",
+        {"Foglio1": [[f"riga {i}"] for i in range(1, 11)] + [HEAD, GOOD]},
+        None, "Foglio1", 1, {(1, 0), (1, 1)},
+    ),
+]  # fmt: skip
+
+
+def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for r in rows:
+            ws.append(r)
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("sheets", "sheet", "want_sheet", "want_row", "want_cells"),
+    [c[1:] for c in WHERE_CASES],
+    ids=[c[0] for c in WHERE_CASES],
+)
+def test_the_table_is_found_below_titles_and_on_its_sheet(
+    caseload_dir: Path,
+    tmp_path: Path,
+    sheets: dict[str, list[list[object]]],
+    sheet: str | None,
+    want_sheet: str,
+    want_row: int,
+    want_cells: set[tuple[int, int]],
+) -> None:
+    f = _workbook(tmp_path / "squadra.xlsx", sheets)
+    p = importer.plan(f, load_for_edit(caseload_dir, None), today=date(2026, 11, 30), sheet=sheet)
+    assert (p.sheet, p.header_row, p.sheets) == (want_sheet, want_row, tuple(sheets))
+    assert {(x.row, x.column) for x in p.problems} == want_cells
+    if not want_cells:
+        assert [data["name"] for _, data in p.records] == ["Giulia R."]
+
+
+@pytest.mark.parametrize(
+    ("rows", "want_row", "want_cells"),
+    [
+        ([["Elenco IPS"], [], HEAD, GOOD, BAD_DATE], 3, {"elenco.csv:5:4"}),
+        ([["", ""], HEAD, BAD_DATE, [], GOOD], 2, {"elenco.csv:3:4"}),
+        ([HEAD, GOOD, BAD_DATE], 1, {"elenco.csv:3:4"}),
+    ],
+)
+def test_a_csv_header_below_a_title_and_its_rows_numbered_as_in_the_file(
+    caseload_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    rows: list[list[str]],
+    want_row: int,
+    want_cells: set[str],
+) -> None:
+    f = _csv(tmp_path / "elenco.csv", rows)
+    assert _cli("import", str(f), root=caseload_dir) == 1
+    err = capsys.readouterr().err
+    located = set(re.findall(r"(?m)^(elenco\.csv:\d+:\d+): ", err))
+    assert located == want_cells
+    said = f"elenco.csv: header on row {want_row}"
+    assert (said in err) == (want_row != 1)
+
+
+def test_the_sheet_read_is_said_and_a_wrong_sheet_name_lists_the_sheets(
+    caseload_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = _workbook(
+        tmp_path / "squadra.xlsx",
+        {"Istruzioni": NOTES, "Partecipanti": [["Partecipanti IPS"], HEAD, GOOD]},
+    )
+    before = commit_count(caseload_dir)
+    assert _cli("import", str(f), "--dry-run", root=caseload_dir) == 0
+    out = capsys.readouterr()
+    assert "squadra.xlsx: read sheet 'Partecipanti', header on row 2" in out.err
+    assert "row 3: would create P-0001  Giulia R." in out.out
+    assert _cli("import", str(f), "--sheet", "Foglio9", root=caseload_dir) == 1
+    err = capsys.readouterr().err
+    assert "no sheet named 'Foglio9'; its sheets: 'Istruzioni', 'Partecipanti'" in err
+    csv_file = _csv(tmp_path / "elenco.csv", [HEAD, GOOD])
+    assert _cli("import", str(csv_file), "--sheet", "Foglio1", root=caseload_dir) == 1
+    assert "--sheet is for .xlsx workbooks" in capsys.readouterr().err
+    assert _cli("import", str(f), "--sheet", "Partecipanti", root=caseload_dir) == 0
+    assert commit_count(caseload_dir) == before + 1
+    assert storage.read_file(caseload_dir / "participants" / "P-0001.toml")[0]["referred_on"] == (
+        date(2026, 11, 30)
+    )
+
+
 def test_ids_from_the_file_and_next_free_ones(caseload_dir: Path, tmp_path: Path) -> None:
     f = _csv(
         tmp_path / "ids.csv",
@@ -245,10 +377,8 @@ def test_the_shipped_template_imports_into_the_demo(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    from ipstui.core.demo import make_demo
-
-    return make_demo(tmp_path / "demo", today=date(2026, 11, 16))
+def demo(sample_caseload: Path) -> Path:
+    return sample_caseload
 
 
 def test_export_formats_agree(

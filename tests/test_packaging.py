@@ -132,6 +132,9 @@ def test_the_wheel_holds_the_code_the_schemas_and_the_whole_sample(wheel: Path) 
     assert len(sample) > 10
     for group in (code, schemas, sample):
         assert group <= names, sorted(group - names)
+    # The compiled catalogs gettext reads at run time (SPEC §13).
+    for lang in ("it", "da", "sv"):
+        assert f"ipstui/locale/{lang}/LC_MESSAGES/ipstui.mo" in names
     # Nothing from outside the package (tests, bench, tools) rides along.
     assert {n.split("/")[0] for n in names} == {"ipstui", wheel.name.split("-py3")[0] + ".dist-info"}
 
@@ -183,6 +186,11 @@ def test_installed_wheel_runs_demo_validate_due_and_report(
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert f"{n_participants} participant" in checked.stderr
     assert " 0 error(s)" in checked.stderr
+
+    # The installed catalogs are found: headings in Danish.
+    dansk = run(installed, elsewhere, "-C", "demo", "--lang", "da", "--today", TODAY, "due")
+    assert dansk.returncode == 0, dansk.stderr
+    assert dansk.stdout.split()[:2] == ["Frist", "Deltager"]
 
     due = run(installed, elsewhere, "-C", "demo", "--today", TODAY, "due", "--json")
     assert due.returncode == 0, due.stderr

@@ -107,7 +107,7 @@ def test_same_scalar_changed_on_both_sides_records_a_conflict(team: list[Path]) 
     result = sync(b)
     assert result.status == "conflicts"
     assert result.conflicts == (PID,)
-    assert PID in result.message and "need a decision" in result.message
+    assert PID in result.message and "1 participant needs a decision" in result.message
     data = read_participant(b)
     assert data["disclosure"] == "no"
     assert data["conflicts"]["disclosure"] == {

@@ -136,7 +136,7 @@ async def test_the_app_shows_hostile_text_escaped(caseload_dir: Path) -> None:
                 break
         await pilot.pause()
         title = str(app.screen.query_one("#title").render())
-        assert "2 file(s) left out" in title
+        assert "2 files left out" in title
         await pilot.press("p")
         await pilot.pause()
         assert isinstance(app.screen, ProblemsScreen)

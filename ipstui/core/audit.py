@@ -51,6 +51,7 @@ from typing import Any
 from ipstui.core import gitio, storage
 from ipstui.core.caseload import CaseloadError
 from ipstui.core.changes import SUBJECT_MAX, FieldChange, body_line, diff
+from ipstui.core.i18n import _
 from ipstui.core.model import (
     CLOSURE_REASONS,
     CONTACT_KINDS,
@@ -150,14 +151,14 @@ class Message:
 def parse_message(text: str) -> Message:
     """Subject, body lines and the trailers of the last paragraph (`Participant`,
     `Employer`, `Changed`); a trailer given twice keeps its first value."""
-    subject, _, rest = text.rstrip("\n").partition("\n")
+    subject, _unused, rest = text.rstrip("\n").partition("\n")
     head, sep, last = rest.rpartition("\n\n")
     if not sep:
         head, last = "", rest
     trailers: dict[str, str] = {}
     block = [x.partition(":") for x in last.split("\n") if x.strip()]
-    if block and all(sep and key in _TRAILER_KEYS for key, sep, _ in block):
-        for key, _, value in block:
+    if block and all(sep and key in _TRAILER_KEYS for key, sep, _unused in block):
+        for key, _unused, value in block:
             trailers.setdefault(key, value.strip())
         rest = head
     return Message(subject, tuple(x for x in rest.split("\n") if x.strip()), trailers)
@@ -200,13 +201,13 @@ def _log(root: Path, args: list[str]) -> Iterator[Commit]:
 
 
 def _commit(chunk: str) -> Commit:
-    head, _, tail = chunk.partition(_END)
+    head, _unused, tail = chunk.partition(_END)
     sha, parents, author, email, when, sig, message = head.split(_FIELD, 6)
     raw = []
     if ":" in tail:
         for line in tail.split("\n"):
             if line.startswith(":"):
-                meta, _, path = line.partition("\t")
+                meta, _unused, path = line.partition("\t")
                 parts = meta.split()
                 if len(parts) >= 5:
                     raw.append((parts[2], parts[3], parts[4], path))
@@ -224,7 +225,7 @@ def _commit(chunk: str) -> Commit:
 
 def record_of(path: str) -> tuple[str, str] | None:
     """('Participant' | 'Employer', id) for a record file's path, else None."""
-    folder, _, name = path.partition("/")
+    folder, _unused, name = path.partition("/")
     kind = RECORD_DIRS.get(folder)
     if kind is None or "/" in name or not name.endswith(".toml") or len(name) <= 5:
         return None
@@ -466,7 +467,7 @@ def _diffed(
     current = ""
     for line in proc.stdout.splitlines():
         if line.startswith(":"):
-            meta, _, path = line.partition("\t")
+            meta, _unused, path = line.partition("\t")
             parts = meta.split()
             raws.setdefault(current, []).append((parts[2], parts[3], path))
         elif line.strip():
@@ -505,7 +506,7 @@ def _merged(
     current = ""
     for line in proc.stdout.splitlines():
         if line.startswith("::"):
-            meta, _, path = line.partition("\t")
+            meta, _unused, path = line.partition("\t")
             n = len(meta) - len(meta.lstrip(":"))
             parts = meta.lstrip(":").split()
             raws.setdefault(current, []).append((parts[n + 1 : 2 * n + 2], path))
@@ -557,7 +558,11 @@ def render(changes: list[Change], fmt: str) -> str:
     """`table` (one line per change), `csv` (header row, one row per change) or `json`
     (a list of objects with the keys of `Change`)."""
     if fmt not in FORMATS:
-        raise AuditError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+        raise AuditError(
+            _("unknown format {fmt}; use one of {values}").format(
+                fmt=repr(fmt), values=", ".join(FORMATS)
+            )
+        )
     if fmt == "json":
         # One object per line: readable, and json's C encoder (indent= is pure Python).
         if not changes:
@@ -575,7 +580,7 @@ def render(changes: list[Change], fmt: str) -> str:
             w.writerow(["" if row[k] is None else visible(str(row[k])) for k in cols])
         return buf.getvalue()
     if not changes:
-        return "no changes\n"
+        return _("no changes") + "\n"
     lines = []
     for c in changes:
         lines.append(
@@ -684,7 +689,7 @@ def check(
     if since is not None:
         ok = gitio.git(root, "rev-parse", "--verify", "-q", f"{since}^{{commit}}", check=False)
         if ok.returncode != 0:
-            raise AuditError(f"unknown revision {since!r}")
+            raise AuditError(_("unknown revision {since}").format(since=repr(since)))
     rng = [f"{since}..HEAD"] if since else []
     sources = frozenset(str(x) for x in (settings or {}).get("referral_sources") or [])
     sensitive = sensitive_fields(settings)
@@ -731,7 +736,7 @@ def _check_commit(
     if c.is_merge:
         # Sync's merges join two histories; only the message itself is checked.
         return problems + _message_breaches(c.message, texts, set())
-    ids = sorted({f"{kind.lower()} {rid}" for kind, rid, *_ in versions})
+    ids = sorted({f"{kind.lower()} {rid}" for kind, rid, *_unused in versions})
     renumbering = _renumbering(msg, versions)
     if renumbering is not None:
         return problems + renumbering + _message_breaches(c.message, texts, secrets)
@@ -783,8 +788,8 @@ def _renumbering(msg: Message, versions: list[tuple]) -> list[str] | None:
     added = [v for v in versions if v[2] == _ZERO]
     if len(versions) != 2 or len(gone) != 1 or len(added) != 1 or gone[0][0] != added[0][0]:
         return ["`Renumbered-from:` on a commit that does not move one record to a new id"]
-    kind, removed, _, _, before, _ = gone[0]
-    _, new_id, _, _, _, after = added[0]
+    kind, removed, _unused, _unused, before, _unused = gone[0]
+    _unused, new_id, _unused, _unused, _unused, after = added[0]
     problems = []
     if removed != old_id:
         problems.append(f"`Renumbered-from: {old_id}` but the commit removes {removed}")
@@ -809,7 +814,7 @@ def run_cli(root: Path, args: Any) -> int:
     # The settings as written, without validating them: that would import jsonschema,
     # which costs more than reading a month of history.
     try:
-        sdata, _ = storage.read_file(root / "caseload.toml", "caseload.toml")
+        sdata, _unused = storage.read_file(root / "caseload.toml", "caseload.toml")
     except storage.StorageError as exc:
         raise AuditError(str(exc)) from None
     if args.check:
@@ -819,9 +824,13 @@ def run_cli(root: Path, args: Any) -> int:
         for b in result.breaches:
             print(str(b))
         print(
-            f"{result.checked} commit(s) touching records checked: "
-            f"{len(result.breaches)} breach(es) in "
-            f"{len({b.commit for b in result.breaches})} commit(s)",
+            _(
+                "{checked} commit(s) touching records checked: {n} breach(es) in {commits} commit(s)"
+            ).format(
+                checked=result.checked,
+                n=len(result.breaches),
+                commits=len({b.commit for b in result.breaches}),
+            ),
             file=sys.stderr,
         )
         return 1 if result.breaches else 0
@@ -847,7 +856,9 @@ def _day(text: str, what: str) -> date:
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:
-        raise AuditError(f"{what}: {text!r} is not a date like 2026-11-20") from None
+        raise AuditError(
+            _("{what}: {text} is not a date like 2026-11-20").format(what=what, text=repr(text))
+        ) from None
 
 
 def signatures(root: Path, commits: Iterable[str]) -> dict[str, str]:
@@ -862,7 +873,7 @@ def signatures(root: Path, commits: Iterable[str]) -> dict[str, str]:
     )  # fmt: skip
     out = {}
     for line in proc.stdout.splitlines():
-        sha, _, code = line.partition(" ")
+        sha, _unused, code = line.partition(" ")
         if sha:
             out[sha] = SIGNATURES.get(code.strip(), "unknown key")
     return out

@@ -21,6 +21,7 @@ A save, step by step (all under the caseload's lock, `ipstui.lock` in the git di
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -29,13 +30,18 @@ from typing import Any
 
 from ipstui.core import gitio, storage
 from ipstui.core.changes import commit_message
-from ipstui.core.model import Participant, Problem, Settings, is_valid_id, participant_path
-from ipstui.core.validate import (
-    caseload_problems,
+from ipstui.core.i18n import _
+from ipstui.core.model import (
+    Participant,
+    Problem,
+    Settings,
     errors_only,
-    participant_content_problems,
-    participant_team_problems,
+    is_valid_id,
+    participant_path,
 )
+
+# The validation (JSON Schema, positions in the text) is imported where a file is
+# checked: reading a caseload from the load cache needs none of it (issue 17).
 
 CASELOAD_FILE = "caseload.toml"
 PARTICIPANTS_DIR = "participants"
@@ -128,7 +134,7 @@ class Caseload:
         try:
             return self.participants[pid]
         except KeyError:
-            raise CaseloadError(f"no participant with id {pid!r}") from None
+            raise CaseloadError(_("no participant with id {pid}").format(pid=repr(pid))) from None
 
     def with_participant(self, p: Participant) -> Caseload:
         parts = dict(self.participants)
@@ -175,13 +181,32 @@ def find_root(path: Path | str | None) -> Path:
 
 
 def read_settings(root: Path) -> tuple[Settings, dict[str, Any], list[Problem]]:
+    """caseload.toml read, parsed and checked: (settings, its data, its problems).
+
+    Never raises for the file's content or absence: defaults and a problem instead."""
+    raw = read_settings_bytes(root)
+    if isinstance(raw, Problem):
+        return Settings(), {}, [raw]
+    return settings_from_bytes(raw)
+
+
+def read_settings_bytes(root: Path) -> bytes | Problem:
+    """caseload.toml's bytes, or the problem that reading it is."""
     try:
-        data, raw = storage.read_file(root / CASELOAD_FILE, CASELOAD_FILE)
-    except storage.ParseError as exc:
-        return Settings(), {}, [Problem(exc.path, exc.line, exc.col, exc.message)]
+        return storage.read_bytes(root / CASELOAD_FILE, CASELOAD_FILE)
     except storage.StorageError as exc:
         msg = str(exc).removeprefix(f"{CASELOAD_FILE}: ")
-        return Settings(), {}, [Problem(CASELOAD_FILE, 1, 1, msg)]
+        return Problem(CASELOAD_FILE, 1, 1, msg)
+
+
+def settings_from_bytes(raw: bytes) -> tuple[Settings, dict[str, Any], list[Problem]]:
+    """`read_settings` of caseload.toml's bytes (as `read_settings_bytes` gave them)."""
+    from ipstui.core.validate import caseload_problems
+
+    try:
+        data = storage.loads_bytes(raw, CASELOAD_FILE)
+    except storage.ParseError as exc:
+        return Settings(), {}, [Problem(exc.path, exc.line, exc.col, exc.message)]
     problems = caseload_problems(data, CASELOAD_FILE, raw.decode("utf-8"))
     return Settings.from_dict(data), data, problems
 
@@ -196,6 +221,8 @@ class Parsed:
 
 
 def parse_participant(raw: bytes, rel: str) -> Parsed:
+    from ipstui.core.validate import participant_content_problems
+
     try:
         data = storage.loads_bytes(raw, rel)
     except storage.ParseError as exc:
@@ -238,6 +265,8 @@ def participant_from(
     cl: Caseload, rel: str, raw: bytes, parsed: Parsed
 ) -> tuple[Participant | None, list[Problem]]:
     """Attach file-independent checks and build the Participant (None if it has errors)."""
+    from ipstui.core.validate import participant_team_problems
+
     problems = [Problem(rel, ln, col, msg, sev) for ln, col, msg, sev in parsed.problems]
     if parsed.data is None:
         return None, problems
@@ -261,13 +290,19 @@ def _read(path: Path, rel: str, noun: str = "participant") -> bytes | None:
     except FileNotFoundError:
         return None
     except IsADirectoryError:
-        raise EditRefused(f"{rel} is a folder, not {_a(noun)} file; nothing was written") from None
+        raise EditRefused(
+            _("{rel} is a folder, not {a} file; nothing was written").format(rel=rel, a=_a(noun))
+        ) from None
     except NotADirectoryError:
         raise EditRefused(
-            f"{Path(rel).parent} is not a folder, so {rel} cannot be {_a(noun)} file"
+            _("{parent} is not a folder, so {rel} cannot be {a} file").format(
+                parent=Path(rel).parent, rel=rel, a=_a(noun)
+            )
         ) from None
     except OSError as exc:
-        raise EditRefused(f"{rel}: cannot read: {exc.strerror or exc}") from None
+        raise EditRefused(
+            _("{rel}: cannot read: {value}").format(rel=rel, value=exc.strerror or exc)
+        ) from None
 
 
 def read_participant(cl: Caseload, pid: str) -> Participant | None:
@@ -292,6 +327,8 @@ def validate_data(cl: Caseload, data: Mapping[str, Any]) -> list[Problem]:
     if not is_valid_id(pid):
         return [Problem(rel, 1, 1, f"not a valid participant id: {pid!r}")]
     text = storage.dumps(data)
+    from ipstui.core.validate import participant_content_problems, participant_team_problems
+
     probs = participant_content_problems(data, rel, text)
     probs += participant_team_problems(
         data, rel, text, cl.settings.team, cl.settings.referral_sources
@@ -326,12 +363,16 @@ class SaveResult:
 def _repo(cl: Caseload) -> gitio.RepoInfo:
     if not cl.is_git:
         raise CaseloadError(
-            f"{cl.root} is not a git repository; edits need git (run `git init` there)"
+            _("{root} is not a git repository; edits need git (run `git init` there)").format(
+                root=cl.root
+            )
         )
     repo = cl.repo or gitio.repo_info(cl.root)
     if repo is None:
         raise CaseloadError(
-            f"{cl.root} is not a git repository; edits need git (run `git init` there)"
+            _("{root} is not a git repository; edits need git (run `git init` there)").format(
+                root=cl.root
+            )
         )
     return repo
 
@@ -342,22 +383,31 @@ def caseload_lock(git_dir: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None
     caseload from any number of processes and threads run one at a time; the thread
     holding it may take it again.
 
-    Raises EditRefused when another holder keeps it longer than `timeout` seconds."""
-    import filelock  # only saves need it: ~16 ms of imports kept off read-only commands
+    The `filelock` package (a per-thread, re-entrant lock on the file; a crashed
+    holder's lock goes with its process). Its import costs a command-line edit about
+    10-30 ms (issue 17 measured it); it is imported only when a save takes the lock, and
+    kept over a hand-made `fcntl` lock as the project's standards ask.
 
-    path = git_dir / LOCK_NAME
-    # One lock object per path, with a per-thread hold: re-entrant in the thread that
-    # holds it (a sync that saves does not wait for itself), exclusive across threads
-    # (each thread locks its own descriptor) and across processes (flock).
+    Raises EditRefused when another holder keeps it longer than `timeout` seconds,
+    SaveFailed when the lock file cannot be made."""
+    with _filelock(git_dir / LOCK_NAME, timeout):
+        yield
+
+
+@contextmanager
+def _filelock(path: Path, timeout: float) -> Iterator[None]:
+    import filelock
+
     lock = filelock.FileLock(str(path), is_singleton=True, thread_local=True)
     try:
         lock.acquire(timeout=timeout)
     except filelock.Timeout:
         raise EditRefused(
-            f"another ipstui has been saving or syncing this caseload for {timeout:.0f} s "
-            f"(lock {path}); nothing was written, try again"
+            _(
+                "another ipstui has been saving or syncing this caseload for {timeout} s (lock {path}); nothing was written, try again"
+            ).format(timeout=format(timeout, ".0f"), path=path)
         ) from None
-    except OSError as exc:  # a read-only git dir, a folder where the lock file goes, ...
+    except OSError as exc:
         raise SaveFailed(could_not_write(path, exc)) from None
     try:
         yield
@@ -368,18 +418,52 @@ def caseload_lock(git_dir: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None
 def check_repo_state(root: Path, repo: gitio.RepoInfo) -> None:
     """Refuse (EditRefused) when a commit now would be lost: an operation stopped half-way,
     or a detached HEAD (SPEC §5)."""
+    _refuse_in_progress(repo)
+    _refuse_detached(gitio.git(root, "symbolic-ref", "-q", "HEAD", check=False))
+
+
+def _refuse_in_progress(repo: gitio.RepoInfo) -> None:
     what = gitio.in_progress(repo.git_dir)
     if what is not None:
         raise EditRefused(
-            f"{what} is in progress in this repository; finish or abort it first "
-            "(see `git status`), nothing was written"
+            _(
+                "{what} is in progress in this repository; finish or abort it first (see `git status`), nothing was written"
+            ).format(what=what)
         )
-    proc = gitio.git(root, "symbolic-ref", "-q", "HEAD", check=False)
-    if proc.returncode != 0:
+
+
+def _refuse_detached(symbolic_ref: subprocess.CompletedProcess) -> None:
+    if symbolic_ref.returncode != 0:
         raise EditRefused(
-            "HEAD is detached (not on a branch), so a commit would be lost on the next "
-            "switch; `git switch` to your branch first, nothing was written"
+            _(
+                "HEAD is detached (not on a branch), so a commit would be lost on the next switch; `git switch` to your branch first, nothing was written"
+            )
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Before:
+    """What git says before a save, asked in one round of queries run side by side
+    (issue 17): whether HEAD is on a branch, the identity, HEAD and its blob at the path."""
+
+    symbolic_ref: subprocess.CompletedProcess
+    author: subprocess.CompletedProcess
+    committer: subprocess.CompletedProcess
+    head: str | None
+    head_blob: str | None
+
+
+def _ask_before_save(root: Path, spec_path: str) -> _Before:
+    """`symbolic-ref`, both `git var` identities and `cat-file` of HEAD and
+    HEAD:`spec_path`, as four processes at once; the caller judges them in the order
+    of the transaction's checks."""
+    sym, author, committer, heads = gitio.git_many(
+        root,
+        (("symbolic-ref", "-q", "HEAD"), None),
+        *gitio.IDENT_QUERIES,
+        _head_and_blob_query(spec_path),
+    )
+    return _Before(sym, author, committer, *_parse_head_and_blob(heads))
 
 
 def check_inside(root: Path, rel: str) -> None:
@@ -390,12 +474,14 @@ def check_inside(root: Path, rel: str) -> None:
         if real.startswith(real_root + os.sep):
             inside = os.path.relpath(real, real_root).replace(os.sep, "/")
             raise EditRefused(
-                f"{rel} is a symbolic link (to {inside}, inside the caseload); ipstui never "
-                "writes through links, nothing was written"
+                _(
+                    "{rel} is a symbolic link (to {inside}, inside the caseload); ipstui never writes through links, nothing was written"
+                ).format(rel=rel, inside=inside)
             )
         raise EditRefused(
-            f"{rel} resolves outside the caseload ({real}) through a symbolic link; "
-            "ipstui never writes through links, nothing was written"
+            _(
+                "{rel} resolves outside the caseload ({real}) through a symbolic link; ipstui never writes through links, nothing was written"
+            ).format(rel=rel, real=real)
         )
 
 
@@ -426,15 +512,11 @@ class _GitView:
         return self._memo[raw] == blob
 
 
-def _head_and_blob(root: Path, spec_path: str) -> tuple[str | None, str | None]:
-    """(HEAD commit, HEAD's blob at the top-relative `spec_path`) in one git call."""
-    proc = gitio.git(
-        root,
-        "cat-file",
-        "--batch-check=%(objectname) %(objecttype)",
-        input=f"HEAD\nHEAD:{spec_path}\n",
-        check=False,
-    )
+def _head_and_blob_query(spec_path: str) -> tuple[tuple[str, ...], str]:
+    return (("cat-file", "--batch-check=%(objectname) %(objecttype)"), f"HEAD\nHEAD:{spec_path}\n")
+
+
+def _parse_head_and_blob(proc: subprocess.CompletedProcess) -> tuple[str | None, str | None]:
     lines = proc.stdout.splitlines() + ["", ""]
     head = lines[0].split()
     blob = lines[1].split()
@@ -442,6 +524,12 @@ def _head_and_blob(root: Path, spec_path: str) -> tuple[str | None, str | None]:
         head[0] if len(head) == 2 and head[1] == "commit" else None,
         blob[0] if len(blob) == 2 and blob[1] == "blob" else None,
     )
+
+
+def _head_and_blob(root: Path, spec_path: str) -> tuple[str | None, str | None]:
+    """(HEAD commit, HEAD's blob at the top-relative `spec_path`) in one git call."""
+    args, data = _head_and_blob_query(spec_path)
+    return _parse_head_and_blob(gitio.git(root, *args, input=data, check=False))
 
 
 def _case_twin(
@@ -574,28 +662,34 @@ def transact(
     noun = kind.noun
     repo = _repo(cl)
     if pid is not None and not is_valid_id(pid):
-        raise CaseloadError(f"not a valid {noun} id: {pid!r}")
+        raise CaseloadError(_("not a valid {noun} id: {pid}").format(noun=noun, pid=repr(pid)))
     if base is _FROM_SNAPSHOT:
         held = kind.snapshot(cl) if kind.snapshot is not None else None
         fresh = create or cl.partial or pid is None or held is None
         base = None if fresh else held.get(pid)
         if base is None and not fresh:
-            raise CaseloadError(f"no {noun} with id {pid!r}")
+            raise CaseloadError(_("no {noun} with id {pid}").format(noun=noun, pid=repr(pid)))
     with caseload_lock(repo.git_dir):
-        check_repo_state(cl.root, repo)
+        _refuse_in_progress(repo)
         if pid is None:
             pid = kind.next_id(cl, _ids_in(cl.root, kind.folder))
         rel = f"{kind.folder}/{pid}.toml"
+        before = _ask_before_save(cl.root, repo.prefix + rel)
+        _refuse_detached(before.symbolic_ref)
         check_inside(cl.root, rel)
-        gitio.identity(cl.root)
+        gitio.identity_from(before.author, before.committer)
         path = cl.root / rel
         current = _read(path, rel, noun)
         view = _GitView(cl.root, rel)
-        head, head_blob = _head_and_blob(cl.root, repo.prefix + rel)
+        head, head_blob = before.head, before.head_blob
         cur: Any = None
         if create:
             if current is not None:
-                raise CaseloadError(f"{noun} {pid} already exists ({rel}); choose another id")
+                raise CaseloadError(
+                    _("{noun} {pid} already exists ({rel}); choose another id").format(
+                        noun=noun, pid=pid, rel=rel
+                    )
+                )
             if head_blob is not None:
                 # Deleted by hand but not committed: a new record must not continue the
                 # old one's file and history.
@@ -603,28 +697,30 @@ def transact(
             twin = _case_twin(cl.root, pid, head, kind.folder)
             if twin is not None:
                 raise EditRefused(
-                    f"{noun} {twin} already exists and ids must differ in more than "
-                    f"case ({pid} and {twin} are one file on macOS and Windows); "
-                    "nothing was written"
+                    _(
+                        "{noun} {twin} already exists and ids must differ in more than case ({pid} and {twin} are one file on macOS and Windows); nothing was written"
+                    ).format(noun=noun, twin=twin, pid=pid)
                 )
         else:
             if current is None:
                 if base is not None:
                     raise StaleEdit(rel, None)
-                raise CaseloadError(f"no {noun} with id {pid!r}")
+                raise CaseloadError(_("no {noun} with id {pid}").format(noun=noun, pid=repr(pid)))
             cur, problems = kind.read(cl, rel, current)
             if base is not None and not view.matches(base.blob, current):
                 raise StaleEdit(rel, cur, gone=False)
             if cur is None:
                 first = errors_only(problems)[0]
                 raise CaseloadError(
-                    f"{first} — fix the file first; it is not rewritten while invalid"
+                    _("{first} — fix the file first; it is not rewritten while invalid").format(
+                        first=first
+                    )
                 )
             if not view.matches(head_blob, current):
                 raise UncommittedFile(rel)
         new_data = dict(build(pid, cur))
         if new_data.get("id") != pid:
-            raise CaseloadError(f"{_a(noun)}'s id cannot be changed")
+            raise CaseloadError(_("{a}'s id cannot be changed").format(a=_a(noun)))
         problems = kind.validate(cl, rel, new_data)
         if problems:
             raise ValidationFailed(problems)
@@ -714,14 +810,17 @@ def _write_and_commit(
     except gitio.GitError as exc:
         _undo(root, rel, head, None, written=raw, previous=previous)
         if isinstance(exc, gitio.RepoStateRefused):
-            raise EditRefused(f"{exc}; nothing was saved") from None
+            raise EditRefused(_("{exc}; nothing was saved").format(exc=exc)) from None
         why = gitio.ignored_changes(root, rel)
         if why is not None:
             exc = gitio.GitError(
-                f"{exc} ({rel} is marked {why}, so git ignores its changes; "
-                f"`git update-index --no-{why} {rel}` undoes that)"
+                _(
+                    "{exc} ({rel} is marked {why}, so git ignores its changes; `git update-index --no-{why} {rel}` undoes that)"
+                ).format(exc=exc, rel=rel, why=why)
             )
-        raise SaveFailed(f"git refused the commit, nothing was saved: {exc}") from None
+        raise SaveFailed(
+            _("git refused the commit, nothing was saved: {exc}").format(exc=exc)
+        ) from None
     except BaseException:
         # Interrupted (ctrl+c, or SIGINT to ipstui alone): git was stopped and waited for
         # (gitio._stop), so no lock is left. Keep a commit that landed whole, else put
@@ -732,12 +831,12 @@ def _write_and_commit(
         raise
     info = _verified(root, repo, rel, head, view, raw)
     if info is None:
-        new_head, _ = _head_and_blob(root, repo.prefix + rel)
+        new_head, _unused = _head_and_blob(root, repo.prefix + rel)
         _undo(root, rel, head, new_head, written=raw, previous=previous)
         raise SaveFailed(
-            f"the commit does not hold what was saved to {rel} (a hook or another program "
-            "changed the file or the branch meanwhile); the commit was taken back, "
-            "nothing was saved"
+            _(
+                "the commit does not hold what was saved to {rel} (a hook or another program changed the file or the branch meanwhile); the commit was taken back, nothing was saved"
+            ).format(rel=rel)
         )
     return info
 
@@ -794,10 +893,10 @@ def save(cl: Caseload, old: Participant | None, new_data: Mapping[str, Any]) -> 
     changes git has not committed. Raises what `transact` raises."""
     pid = new_data.get("id")
     if not is_valid_id(pid):
-        raise CaseloadError(f"not a valid participant id: {pid!r}")
+        raise CaseloadError(_("not a valid participant id: {pid}").format(pid=repr(pid)))
     assert isinstance(pid, str)
     if old is not None and old.id != pid:
-        raise CaseloadError("a participant's id cannot be changed")
+        raise CaseloadError(_("a participant's id cannot be changed"))
     return transact(cl, pid, lambda _id, _cur: new_data, create=old is None, base=old)
 
 
@@ -809,25 +908,29 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
     for an invalid file, and the refusals of `transact`."""
     stem = Path(rel).stem
     if not is_valid_id(stem) or rel != f"{PARTICIPANTS_DIR}/{stem}.toml":
-        raise CaseloadError(f"{rel} is not a participant file")
+        raise CaseloadError(_("{rel} is not a participant file").format(rel=rel))
     repo = _repo(cl)
     with caseload_lock(repo.git_dir):
-        check_repo_state(cl.root, repo)
+        _refuse_in_progress(repo)
+        before = _ask_before_save(cl.root, repo.prefix + rel)
+        _refuse_detached(before.symbolic_ref)
         check_inside(cl.root, rel)
-        gitio.identity(cl.root)
+        gitio.identity_from(before.author, before.committer)
         raw = _read(cl.root / rel, rel)
         view = _GitView(cl.root, rel)
-        head, head_blob = _head_and_blob(cl.root, repo.prefix + rel)
+        head, head_blob = before.head, before.head_blob
         if raw is None:
             if head_blob is None:
-                raise CaseloadError(f"{rel} is neither on disk nor committed; nothing to commit")
+                raise CaseloadError(
+                    _("{rel} is neither on disk nor committed; nothing to commit").format(rel=rel)
+                )
             message = (
                 f"{stem}: remove participant file\n\nParticipant: {stem}\nChanged: file removed\n"
             )
             gitio.commit(cl.root, [rel], message, git_dir=repo.git_dir)
             info = _verified(cl.root, repo, rel, head, view, None)
             if info is None:
-                raise SaveFailed(f"the removal of {rel} was not committed")
+                raise SaveFailed(_("the removal of {rel} was not committed").format(rel=rel))
             return SaveResult(info.commit, None, info.message, _warnings(info, repo, rel, message))
         if view.matches(head_blob, raw):
             raise NothingToSave()
@@ -841,20 +944,24 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
                 old = storage.loads_bytes(shown.stdout, rel)
             except storage.ParseError:
                 old = {}
-        message, _ = commit_message(p.id, old, p.data, cl.settings)
+        message, _unused = commit_message(p.id, old, p.data, cl.settings)
         if old is not None:
             message = message.replace("\n\n", "\n\nHand edit committed from ipstui.\n", 1)
         try:
             gitio.commit(cl.root, [rel], message, add=True, git_dir=repo.git_dir)
         except gitio.RepoStateRefused as exc:
             gitio.git(cl.root, "reset", "-q", "--", rel, check=False)
-            raise EditRefused(f"{exc}; nothing was committed") from None
+            raise EditRefused(_("{exc}; nothing was committed").format(exc=exc)) from None
         except gitio.GitError as exc:
             gitio.git(cl.root, "reset", "-q", "--", rel, check=False)
-            raise SaveFailed(f"git refused the commit, nothing was committed: {exc}") from None
+            raise SaveFailed(
+                _("git refused the commit, nothing was committed: {exc}").format(exc=exc)
+            ) from None
         info = _verified(cl.root, repo, rel, head, view, raw)
         if info is None:
-            new_head, _ = _head_and_blob(cl.root, repo.prefix + rel)
+            new_head, _unused = _head_and_blob(cl.root, repo.prefix + rel)
             _undo(cl.root, rel, head, new_head)
-            raise SaveFailed(f"the commit does not hold {rel} as it was checked; taken back")
+            raise SaveFailed(
+                _("the commit does not hold {rel} as it was checked; taken back").format(rel=rel)
+            )
         return SaveResult(info.commit, p, info.message, _warnings(info, repo, rel, message))

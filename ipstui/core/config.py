@@ -1,6 +1,9 @@
 """The user's own settings: `~/.config/ipstui/config.toml` (or $IPSTUI_CONFIG).
 
-Only key remapping for now (SPEC §9: keys remappable from configuration):
+The language (SPEC §13; `--lang` wins over it, it wins over the locale) and key
+remapping (SPEC §9: keys remappable from configuration):
+
+    lang = "da"          # one of en, it, da, sv
 
     [keys]
     next_phase = "right_square_bracket,greater_than_sign"
@@ -13,9 +16,10 @@ from __future__ import annotations
 
 import os
 import re
+import tomllib
 from pathlib import Path
 
-from ipstui.core import storage
+from ipstui.core.i18n import LANGUAGES
 
 _KEY = re.compile(r"^[A-Za-z0-9_+-]+(,[A-Za-z0-9_+-]+)*$")
 
@@ -31,6 +35,8 @@ def config_path() -> Path:
 def load_keymap(path: Path | None = None) -> tuple[dict[str, str], list[str]]:
     """(binding id -> keys, problems). A missing file is no problem; a broken one never
     stops the app: its problems are reported and the default keys stay."""
+    from ipstui.core import storage  # not at import: `--help` reads only `lang`
+
     path = path or config_path()
     try:
         raw = path.read_bytes()
@@ -53,3 +59,36 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], list[str]]:
         else:
             problems.append(f'{path}: keys.{ident}: {value!r} is not a key like "ctrl+n" or "a,b"')
     return keymap, problems
+
+
+def load_lang(path: Path | None = None) -> tuple[str | None, str | None]:
+    """(the config's `lang` — one of `i18n.LANGUAGES` — or None, a one-line problem or
+    None). A missing file, one in a folder this user cannot enter, or no `lang` key is
+    no problem; an unreadable file, a file
+    that is not TOML or a value outside `LANGUAGES` is one line, in English (the
+    language is not known yet), and the language then comes from the locale.
+
+    Read with the standard library's `tomllib` (not `storage`), because every start of
+    the CLI, `--help` included, reads it before anything prints (issue 17: start-up
+    cost)."""
+    path = path or config_path()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, None
+    except OSError as exc:
+        if not os.access(path.parent, os.X_OK):
+            # A folder this user cannot enter (another user's home, a command run as
+            # `nobody`): there is no config of theirs to speak of, as for a missing file.
+            return None, None
+        return None, f"{path}: cannot read: {exc.strerror}"
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return None, f"{path}: not a TOML file: {exc}"
+    value = data.get("lang")
+    if value is None:
+        return None, None
+    if not isinstance(value, str) or value not in LANGUAGES:
+        return None, f"{path}: lang: {value!r} is not one of {', '.join(LANGUAGES)}"
+    return value, None

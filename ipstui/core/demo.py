@@ -16,6 +16,7 @@ from typing import Any
 
 from ipstui.core import gitio, storage
 from ipstui.core.caseload import CASELOAD_FILE, PARTICIPANTS_DIR, CaseloadError
+from ipstui.core.i18n import _
 from ipstui.core.init import GITATTRIBUTES, configure_merge_driver
 from ipstui.core.resources import SAMPLE_DIR
 
@@ -47,15 +48,20 @@ class DemoInfo:
         """What `ipstui demo` prints before it opens the app."""
         who = f"{self.identity.name} <{self.identity.email}>"
         how = (
-            "a demo identity, set in this repository only: git had none"
+            _("a demo identity, set in this repository only: git had none")
             if self.demo_identity
-            else "your git identity"
+            else _("your git identity")
         )
-        return [f"demo caseload: {self.root}", f"commits by:    {who} ({how})"]
+        return [
+            _("demo caseload: {path}").format(path=self.root),
+            _("commits by:    {who} ({how})").format(who=who, how=how),
+        ]
 
     def title(self) -> str:
         """One line for the app's title bar."""
-        return f"DEMO {self.root} · commits as {self.identity.name} <{self.identity.email}>"
+        return _("DEMO {path} · commits as {who}").format(
+            path=self.root, who=f"{self.identity.name} <{self.identity.email}>"
+        )
 
 
 def describe(root: Path) -> DemoInfo:
@@ -73,7 +79,7 @@ def make_demo(target: Path | None, *, today: date, sample: Path = SAMPLE_DIR) ->
     settings, raw = storage.read_file(sample / CASELOAD_FILE, CASELOAD_FILE)
     as_of = settings.get("as_of")
     if not isinstance(as_of, date):
-        raise CaseloadError("the sample caseload has no as_of date")
+        raise CaseloadError(_("the sample caseload has no as_of date"))
     delta = today - as_of
     # Everything is computed before anything is created, so a date out of range
     # (SPEC §2: 1900-01-01 to 2199-12-31) leaves no half-made folder behind.
@@ -84,15 +90,16 @@ def make_demo(target: Path | None, *, today: date, sample: Path = SAMPLE_DIR) ->
     try:
         for folder, dumps in kinds:
             for src in sorted((sample / folder).glob("*.toml")):
-                data, _ = storage.read_file(src, src.name)
+                data, _unused = storage.read_file(src, src.name)
                 shifted = shift(data, delta)
                 if any(not _in_range(d) for d in _dates(shifted)):
                     raise OverflowError
                 files[f"{folder}/{src.name}"] = dumps(shifted)
     except OverflowError:
         raise CaseloadError(
-            f"--today {today.isoformat()} would move the sample's dates outside 1900-01-01 to "
-            "2199-12-31; choose a nearer date"
+            _(
+                "--today {date} would move the sample's dates outside 1900-01-01 to 2199-12-31; choose a nearer date"
+            ).format(date=today.isoformat())
         ) from None
     if target is None:
         root = Path(tempfile.mkdtemp(prefix="ipstui-demo-"))
@@ -100,9 +107,15 @@ def make_demo(target: Path | None, *, today: date, sample: Path = SAMPLE_DIR) ->
     else:
         root = target.expanduser().resolve()
         if root.exists() and not root.is_dir():
-            raise CaseloadError(f"{root} is not a folder; name a new folder for the demo")
+            raise CaseloadError(
+                _("{root} is not a folder; name a new folder for the demo").format(root=root)
+            )
         if root.exists() and any(root.iterdir()):
-            raise CaseloadError(f"{root} exists and is not empty; name a new folder for the demo")
+            raise CaseloadError(
+                _("{root} exists and is not empty; name a new folder for the demo").format(
+                    root=root
+                )
+            )
         made = not root.exists()
         root.mkdir(parents=True, exist_ok=True)
     try:

@@ -17,6 +17,7 @@ from typing import Any
 
 from ipstui.core import model
 from ipstui.core.caseload import Caseload, CaseloadError, SaveResult, save, transact
+from ipstui.core.i18n import _
 from ipstui.core.model import (
     CLOSURE_REASONS,
     CONTACT_KINDS,
@@ -45,14 +46,20 @@ def _copy(p: Participant) -> dict[str, Any]:
 
 def _enum(value: str, allowed: tuple[str, ...], what: str) -> str:
     if value not in allowed:
-        raise CaseloadError(f"unknown {what} {value!r}; use one of: {', '.join(allowed)}")
+        raise CaseloadError(
+            _("unknown {what} {value}; use one of: {values}").format(
+                what=what, value=repr(value), values=", ".join(allowed)
+            )
+        )
     return value
 
 
 def _specialist(cl: Caseload, key: str) -> str:
     if key not in cl.settings.team:
         known = ", ".join(cl.settings.team) or "none configured in caseload.toml"
-        raise CaseloadError(f"unknown specialist {key!r}; team: {known}")
+        raise CaseloadError(
+            _("unknown specialist {key}; team: {known}").format(key=repr(key), known=known)
+        )
     return key
 
 
@@ -70,14 +77,16 @@ def new_participant(
     save lock, so two at once get two ids)."""
     if pid is not None and not is_valid_id(pid):
         raise CaseloadError(
-            f"not a valid participant id: {pid!r} (letters, digits, _ and -, up to 64)"
+            _("not a valid participant id: {pid} (letters, digits, _ and -, up to 64)").format(
+                pid=repr(pid)
+            )
         )
     if pid is not None and pid in cl.participants:
-        raise CaseloadError(f"participant {pid} already exists")
+        raise CaseloadError(_("participant {pid} already exists").format(pid=pid))
     if not name.strip():
-        raise CaseloadError("a name (or pseudonym) is required")
+        raise CaseloadError(_("a name (or pseudonym) is required"))
     if not referral_source.strip():
-        raise CaseloadError("a referral source is required")
+        raise CaseloadError(_("a referral source is required"))
     data: dict[str, Any] = {
         "schema": SCHEMA_VERSION,
         "id": pid,
@@ -98,7 +107,7 @@ def _update(
     """Save `pid` with `change(current participant, copy of its data)` applied under the
     save lock; `change` mutates the copy and may raise CaseloadError to refuse."""
     if not is_valid_id(pid):
-        raise CaseloadError(f"not a valid participant id: {pid!r}")
+        raise CaseloadError(_("not a valid participant id: {pid}").format(pid=repr(pid)))
 
     def build(_pid: str, cur: Participant | None) -> dict[str, Any]:
         assert cur is not None
@@ -125,16 +134,24 @@ def move(
     _enum(phase, PHASES, "phase")
     if phase == "closed":
         if not reason:
-            raise CaseloadError(f"closing needs a reason: one of {', '.join(CLOSURE_REASONS)}")
+            raise CaseloadError(
+                _("closing needs a reason: one of {values}").format(
+                    values=", ".join(CLOSURE_REASONS)
+                )
+            )
         _enum(reason, CLOSURE_REASONS, "closure reason")
     elif reason:
-        raise CaseloadError("--reason is only for moving to closed")
+        raise CaseloadError(_("--reason is only for moving to closed"))
 
     def change(p: Participant, data: dict[str, Any]) -> None:
         if from_phase is not None and p.phase != from_phase:
-            raise CaseloadError(f"{pid} is now in {p.phase} (changed meanwhile); nothing moved")
+            raise CaseloadError(
+                _("{pid} is now in {phase} (changed meanwhile); nothing moved").format(
+                    pid=pid, phase=p.phase
+                )
+            )
         if phase == p.phase:
-            raise CaseloadError(f"{pid} is already in {phase}")
+            raise CaseloadError(_("{pid} is already in {phase}").format(pid=pid, phase=phase))
         data["phase"] = phase
         data["phase_since"] = today
         if phase == "closed":
@@ -165,12 +182,16 @@ def add_contact(
     marks a call or an e-mail (written only then: the default is true, SPEC §2)."""
     contact: dict[str, Any] = {"on": on, "kind": _enum(kind, CONTACT_KINDS, "contact kind")}
     if kind != "employer" and (employer_id or not face_to_face):
-        raise CaseloadError("an employer and face to face are only for contacts of kind employer")
+        raise CaseloadError(
+            _("an employer and face to face are only for contacts of kind employer")
+        )
     if by:
         contact["by"] = _specialist(cl, by)
     if employer_id:
         if not is_valid_id(employer_id):
-            raise CaseloadError(f"not a valid employer id: {employer_id!r}")
+            raise CaseloadError(
+                _("not a valid employer id: {employer_id}").format(employer_id=repr(employer_id))
+            )
         contact["employer_id"] = employer_id
     if not face_to_face:
         contact["face_to_face"] = False
@@ -209,9 +230,11 @@ def coerce(field: str, text: str) -> Any:
             try:
                 value = json.loads(text)
             except json.JSONDecodeError:
-                raise CaseloadError(f'{field}: not a list like ["a", "b"]') from None
+                raise CaseloadError(
+                    _('{field}: not a list like ["a", "b"]').format(field=field)
+                ) from None
             if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
-                raise CaseloadError(f"{field}: a list of texts is expected")
+                raise CaseloadError(_("{field}: a list of texts is expected").format(field=field))
             return value
         return [x.strip() for x in text.split(",") if x.strip()]
     return text
@@ -224,14 +247,18 @@ def set_fields(cl: Caseload, pid: str, assignments: dict[str, str], *, today: da
     values: dict[str, Any] = {}
     for field, text in assignments.items():
         if field == "phase":
-            raise CaseloadError("use `ipstui move ID PHASE` to change the phase")
+            raise CaseloadError(_("use `ipstui move ID PHASE` to change the phase"))
         if field not in SETTABLE_FIELDS:
             raise CaseloadError(
-                f"cannot set {field!r}; settable fields: {', '.join(SETTABLE_FIELDS)}"
+                _("cannot set {field}; settable fields: {values}").format(
+                    field=repr(field), values=", ".join(SETTABLE_FIELDS)
+                )
             )
         if text == "" and field not in ("notes",):
             if field in ("name", "specialist", "phase_since"):
-                raise CaseloadError(f"{field} is required and cannot be removed")
+                raise CaseloadError(
+                    _("{field} is required and cannot be removed").format(field=field)
+                )
             values[field] = None
             continue
         value = coerce(field, text)
@@ -272,7 +299,7 @@ def add_job(
     """Append a job (current: no end); `employer_id` names the employers/ file,
     `job_type` an ISCO-08 code."""
     if not employer.strip():
-        raise CaseloadError("an employer is required")
+        raise CaseloadError(_("an employer is required"))
     job: dict[str, Any] = {"employer": employer.strip()}
     if employer_id:
         job["employer_id"] = employer_id
@@ -296,17 +323,23 @@ def add_job(
 def end_job(cl: Caseload, pid: str, index: int, *, end: date, reason: str) -> SaveResult:
     """End job number `index` (0-based) on `end`, saying why."""
     if not reason.strip():
-        raise CaseloadError("say why the job ended")
+        raise CaseloadError(_("say why the job ended"))
 
     def change(_p: Participant, data: dict[str, Any]) -> None:
         jobs = data.get("jobs") or []
         if not 0 <= index < len(jobs):
-            raise CaseloadError(f"{pid} has no job number {index + 1}")
+            raise CaseloadError(
+                _("{pid} has no job number {value}").format(pid=pid, value=index + 1)
+            )
         job = jobs[index]
         if "end" in job:
-            raise CaseloadError("that job has already ended")
+            raise CaseloadError(_("that job has already ended"))
         if job.get("start") and end < job["start"]:
-            raise CaseloadError(f"a job cannot end ({end}) before it starts ({job['start']})")
+            raise CaseloadError(
+                _("a job cannot end ({end}) before it starts ({start})").format(
+                    end=end, start=job["start"]
+                )
+            )
         job["end"] = end  # the writer puts keys in canonical order
         job["end_reason"] = reason.strip()
 
@@ -316,7 +349,7 @@ def end_job(cl: Caseload, pid: str, index: int, *, end: date, reason: str) -> Sa
 def add_task(cl: Caseload, pid: str, *, due: date, what: str) -> SaveResult:
     """Append an open task."""
     if not what.strip():
-        raise CaseloadError("say what the task is")
+        raise CaseloadError(_("say what the task is"))
 
     def change(_p: Participant, data: dict[str, Any]) -> None:
         data.setdefault("tasks", []).append({"due": due, "what": what.strip()})
@@ -330,9 +363,11 @@ def complete_task(cl: Caseload, pid: str, index: int, *, on: date) -> SaveResult
     def change(_p: Participant, data: dict[str, Any]) -> None:
         tasks = data.get("tasks") or []
         if not 0 <= index < len(tasks):
-            raise CaseloadError(f"{pid} has no task number {index + 1}")
+            raise CaseloadError(
+                _("{pid} has no task number {value}").format(pid=pid, value=index + 1)
+            )
         if "done_on" in tasks[index]:
-            raise CaseloadError("that task is already done")
+            raise CaseloadError(_("that task is already done"))
         tasks[index]["done_on"] = on
 
     return _update(cl, pid, change)
@@ -344,7 +379,9 @@ def suspend(cl: Caseload, pid: str, *, since: date, reason: str) -> SaveResult:
 
     def change(p: Participant, data: dict[str, Any]) -> None:
         if p.phase == "closed":
-            raise CaseloadError(f"{pid} is closed; a closed participant cannot be suspended")
+            raise CaseloadError(
+                _("{pid} is closed; a closed participant cannot be suspended").format(pid=pid)
+            )
         data["suspension"] = {"since": since, "reason": reason}
 
     return _update(cl, pid, change)
@@ -355,7 +392,7 @@ def resume(cl: Caseload, pid: str) -> SaveResult:
 
     def change(p: Participant, data: dict[str, Any]) -> None:
         if not p.suspended:
-            raise CaseloadError(f"{pid} is not suspended")
+            raise CaseloadError(_("{pid} is not suspended").format(pid=pid))
         data.pop("suspension", None)
 
     return _update(cl, pid, change)

@@ -35,6 +35,7 @@ from typing import Any
 from ipstui.core import gitio, storage
 from ipstui.core.caseload import Caseload, CaseloadError, RecordKind, transact
 from ipstui.core.changes import SUBJECT_MAX, FieldChange, diff
+from ipstui.core.i18n import _, current_language
 from ipstui.core.model import SCHEMA_VERSION, Problem, is_valid_id
 from ipstui.core.resources import SCHEMA_DIR
 from ipstui.core.validate import _LazyLocator, errors_only, schema_problems
@@ -58,7 +59,7 @@ SAFE_CONTACT_KEYS = frozenset({"on", "by", "face_to_face", "purpose"})
 def employer_path(root: Path, eid: str) -> Path:
     """The file of employer `eid`; ValueError for ids that are not safe file names."""
     if not is_valid_id(eid):
-        raise ValueError(f"not a valid employer id: {eid!r}")
+        raise ValueError(_("not a valid employer id: {eid}").format(eid=repr(eid)))
     return root / EMPLOYERS_DIR / f"{eid}.toml"
 
 
@@ -219,9 +220,11 @@ class Register:
             ]
             if broken:
                 raise CaseloadError(
-                    f"{broken[0]} — fix the file first; it is not rewritten while invalid"
+                    _("{broken} — fix the file first; it is not rewritten while invalid").format(
+                        broken=broken[0]
+                    )
                 ) from None
-            raise CaseloadError(f"no employer with id {eid!r}") from None
+            raise CaseloadError(_("no employer with id {eid}").format(eid=repr(eid))) from None
 
     def by_name(self, name: str) -> Employer | None:
         """The employer whose name equals `name` trimmed and case-folded, if any."""
@@ -283,9 +286,10 @@ CACHE_FORMAT = 1
 
 
 def _cache_tag() -> str:
-    """Changes with the schema and this format, so an old cache is never trusted."""
+    """Changes with the schema, this format and the language (the cached problems are
+    text a person reads), so an old cache is never trusted."""
     h = hashlib.sha1(EMPLOYER_SCHEMA.read_bytes())
-    h.update(f"{CACHE_FORMAT}".encode())
+    h.update(f"{CACHE_FORMAT}\0{current_language()}".encode())
     return h.hexdigest()
 
 
@@ -565,10 +569,10 @@ def save(cl: Caseload, old: Employer | None, new_data: Mapping[str, Any]) -> Sav
     changes git has not committed. Raises what `caseload.transact` raises."""
     eid = new_data.get("id")
     if not is_valid_id(eid):
-        raise CaseloadError(f"not a valid employer id: {eid!r}")
+        raise CaseloadError(_("not a valid employer id: {eid}").format(eid=repr(eid)))
     assert isinstance(eid, str)
     if old is not None and old.id != eid:
-        raise CaseloadError("an employer's id cannot be changed")
+        raise CaseloadError(_("an employer's id cannot be changed"))
     return transact(
         cl, eid, lambda _id, _cur: new_data, create=old is None, base=old, kind=EMPLOYER
     )
@@ -581,7 +585,7 @@ def _git_dir(cl: Caseload) -> Path | None:
 def _one_line(text: str, what: str) -> str:
     text = text.strip()
     if "\n" in text or "\r" in text:
-        raise CaseloadError(f"{what} must be one line")
+        raise CaseloadError(_("{what} must be one line").format(what=what))
     return text
 
 
@@ -598,10 +602,12 @@ def new_employer(
     (trimmed, case-folded), or the id is taken (also ignoring case) or unsafe."""
     name = _one_line(name, "the name")
     if not name:
-        raise CaseloadError("an employer needs a name")
+        raise CaseloadError(_("an employer needs a name"))
     if eid is not None and not is_valid_id(eid):
         raise CaseloadError(
-            f"not a valid employer id: {eid!r} (letters, digits, _ and -, up to 64)"
+            _("not a valid employer id: {eid} (letters, digits, _ and -, up to 64)").format(
+                eid=repr(eid)
+            )
         )
     data: dict[str, Any] = {"schema": SCHEMA_VERSION, "id": eid, "name": name}
     if sector.strip():
@@ -614,7 +620,9 @@ def new_employer(
         # Under the save lock, so two additions of one employer at once cannot both land.
         same = load(cl.root, cl.settings.team, git_dir=_git_dir(cl)).by_name(name)
         if same is not None:
-            raise CaseloadError(f"that employer is already in the register as {same.id}")
+            raise CaseloadError(
+                _("that employer is already in the register as {id}").format(id=same.id)
+            )
         return {**data, "id": new_id}
 
     return transact(cl, eid, build, create=True, kind=EMPLOYER)
@@ -636,9 +644,15 @@ def add_contact(
     the file changed since. CaseloadError for an unknown employer, specialist or purpose."""
     if by not in cl.settings.team:
         known = ", ".join(cl.settings.team) or "none configured in caseload.toml"
-        raise CaseloadError(f"unknown specialist {by!r}; team: {known}")
+        raise CaseloadError(
+            _("unknown specialist {by}; team: {known}").format(by=repr(by), known=known)
+        )
     if purpose not in PURPOSES:
-        raise CaseloadError(f"unknown purpose {purpose!r}; use one of: {', '.join(PURPOSES)}")
+        raise CaseloadError(
+            _("unknown purpose {purpose}; use one of: {values}").format(
+                purpose=repr(purpose), values=", ".join(PURPOSES)
+            )
+        )
     contact: dict[str, Any] = {"on": on, "by": by, "face_to_face": face_to_face, "purpose": purpose}
     if note.strip():
         contact["note"] = note.strip()
@@ -669,18 +683,22 @@ def set_fields(
     for field_name, value in values.items():
         if field_name not in SETTABLE:
             raise CaseloadError(
-                f"cannot set {field_name!r}; settable fields: {', '.join(SETTABLE)}"
+                _("cannot set {field_name}; settable fields: {values}").format(
+                    field_name=repr(field_name), values=", ".join(SETTABLE)
+                )
             )
         value = value.strip() if field_name == "notes" else _one_line(value, field_name)
         if field_name == "name" and not value:
-            raise CaseloadError("an employer needs a name")
+            raise CaseloadError(_("an employer needs a name"))
         clean[field_name] = value
 
     def build(_id: str, cur: Employer) -> dict[str, Any]:
         if "name" in clean:
             same = load(cl.root, cl.settings.team, git_dir=_git_dir(cl)).by_name(clean["name"])
             if same is not None and same.id != eid:
-                raise CaseloadError(f"that name is already in the register as {same.id}")
+                raise CaseloadError(
+                    _("that name is already in the register as {id}").format(id=same.id)
+                )
         data = copy.deepcopy(dict(cur.data))
         for field_name, value in clean.items():
             if value or field_name == "notes":

@@ -39,6 +39,7 @@ from typing import Any
 
 from ipstui.core import gitio, storage
 from ipstui.core.caseload import CaseloadError
+from ipstui.core.i18n import _
 from ipstui.core.model import is_valid_id
 
 ERASURES_FILE = "erasures.toml"
@@ -78,7 +79,7 @@ class ErasePlan:
 def plan(root: Path, pid: str) -> ErasePlan:
     """Find the participant everywhere in the history of every ref (reads only)."""
     if not is_valid_id(pid):
-        raise CaseloadError(f"not a valid participant id: {pid!r}")
+        raise CaseloadError(_("not a valid participant id: {pid}").format(pid=repr(pid)))
     rel = f"participants/{pid}.toml"
     out = ErasePlan(pid, rel)
     log = gitio.git(
@@ -86,7 +87,7 @@ def plan(root: Path, pid: str) -> ErasePlan:
         "--no-renames", "--", rel,
     ).stdout  # fmt: skip
     for chunk in log.split("\x1e")[1:]:
-        head, _, raw = chunk.partition("\n")
+        head, _unused, raw = chunk.partition("\n")
         sha, when, author, subject = (head.split("\x1f") + ["", "", ""])[:4]
         out.commits.append((sha, when, author, subject))
         for line in raw.splitlines():
@@ -118,7 +119,7 @@ def plan(root: Path, pid: str) -> ErasePlan:
 def _git_dir(root: Path) -> Path:
     info = gitio.repo_info(root)
     if info is None:
-        raise EraseRefused(f"{root} is not a git repository")
+        raise EraseRefused(_("{root} is not a git repository").format(root=root))
     return info.git_dir
 
 
@@ -127,26 +128,31 @@ def check_state(root: Path) -> None:
     gd = _git_dir(root)
     for name, what in _IN_PROGRESS:
         if (gd / name).exists():
-            raise EraseRefused(f"{what} is in progress; finish or abort it first, then erase")
+            raise EraseRefused(
+                _("{what} is in progress; finish or abort it first, then erase").format(what=what)
+            )
     if gitio.git(root, "symbolic-ref", "-q", "HEAD", check=False).returncode != 0:
-        raise EraseRefused("HEAD is detached; check out a branch first, then erase")
+        raise EraseRefused(_("HEAD is detached; check out a branch first, then erase"))
     status = gitio.git(root, "status", "--porcelain", "--untracked-files=all").stdout
     if status.strip():
         first = status.splitlines()[0][3:]
         raise EraseRefused(
-            f"the work tree has uncommitted changes ({first} and others may be lost in the "
-            "rewrite); commit or remove them first, then erase"
+            _(
+                "the work tree has uncommitted changes ({first} and others may be lost in the rewrite); commit or remove them first, then erase"
+            ).format(first=first)
         )
     if gitio.git(root, "rev-parse", "-q", "--verify", "refs/stash", check=False).returncode == 0:
-        raise EraseRefused("there are stashed changes (git stash list); apply or drop them first")
+        raise EraseRefused(
+            _("there are stashed changes (git stash list); apply or drop them first")
+        )
     trees = gitio.git(root, "worktree", "list", "--porcelain").stdout.count("worktree ")
     if trees > 1:
         raise EraseRefused(
-            "this repository has other work trees (git worktree list); remove them first"
+            _("this repository has other work trees (git worktree list); remove them first")
         )
     if importlib.util.find_spec("git_filter_repo") is None:
         raise EraseRefused(
-            "erasing needs git filter-repo: pip install 'ipstui[erase]' (or git-filter-repo)"
+            _("erasing needs git filter-repo: pip install 'ipstui[erase]' (or git-filter-repo)")
         )
 
 
@@ -181,7 +187,9 @@ def _erase_locked(root: Path, p: ErasePlan, *, today: date, request: str) -> Era
     check_state(root)
     p = plan(root, p.pid)  # again, under the lock: a save may have landed since the dry run
     if not p.commits:
-        raise CaseloadError(f"{p.pid} is in no commit of this repository; nothing to erase")
+        raise CaseloadError(
+            _("{pid} is in no commit of this repository; nothing to erase").format(pid=p.pid)
+        )
     who = gitio.identity(root)
     gd = _git_dir(root)
     before = int(gitio.git(root, "rev-list", "--count", "--all").stdout.strip() or 0)
@@ -201,7 +209,9 @@ def _erase_locked(root: Path, p: ErasePlan, *, today: date, request: str) -> Era
         Path(expressions).unlink(missing_ok=True)
     if proc.returncode != 0:
         err = (proc.stderr or proc.stdout).decode("utf-8", "replace")
-        raise CaseloadError(f"git filter-repo failed: {gitio._last_lines(err)}")
+        raise CaseloadError(
+            _("git filter-repo failed: {last_lines}").format(last_lines=gitio._last_lines(err))
+        )
     shutil.rmtree(gd / "filter-repo", ignore_errors=True)
     for cache in gd.glob("ipstui-*"):
         if cache.is_file():
@@ -284,29 +294,49 @@ def run_cli(root: Path, args: Any, today: date) -> int:
 
     p = plan(root, args.id)
     if not p.commits:
-        raise CaseloadError(f"no commit holds participants/{args.id}.toml; nothing to erase")
-    print(f"{p.pid}: {p.path} is in {len(p.commits)} commit(s), {len(p.blobs)} version(s):")
+        raise CaseloadError(
+            _("no commit holds participants/{id}.toml; nothing to erase").format(id=args.id)
+        )
+    print(
+        _("{pid}: {path} is in {n} commit(s), {versions} version(s):").format(
+            pid=p.pid, path=p.path, n=len(p.commits), versions=len(p.blobs)
+        )
+    )
     for sha, when, author, subject in p.commits:
         print(visible(f"  {sha[:10]}  {when[:10]}  {author}  {subject}"))
     if p.messages:
-        print(f"other commits whose message names {p.pid} (the message is rewritten):")
+        print(
+            _("other commits whose message names {pid} (the message is rewritten):").format(
+                pid=p.pid
+            )
+        )
         for sha in p.messages:
             print(f"  {sha[:10]}")
     if p.mentions:
-        print("files at HEAD that hold the person's name (NOT changed — edit them by hand):")
+        print(_("files at HEAD that hold the person's name (NOT changed — edit them by hand):"))
         for f in p.mentions:
             print(visible(f"  {f}"))
     if not args.yes:
         check_state(root)
-        print(f"dry run: nothing was changed; run `ipstui erase {p.pid} --yes` to erase")
+        print(
+            _("dry run: nothing was changed; run `ipstui erase {pid} --yes` to erase").format(
+                pid=p.pid
+            )
+        )
         return 0
     res = erase(root, p, today=today, request=args.request or "")
     print(
-        f"erased: {res.commits_before} commit(s) before, {res.commits_after} after; "
-        f"none of the {res.blobs_checked} version(s) is readable (git cat-file -e); "
-        f"recorded in {ERASURES_FILE} ({res.record_commit[:7]})"
+        _(
+            "erased: {commits_before} commit(s) before, {commits_after} after; none of the {blobs_checked} version(s) is readable (git cat-file -e); recorded in {file} ({record_commit})"
+        ).format(
+            commits_before=res.commits_before,
+            commits_after=res.commits_after,
+            blobs_checked=res.blobs_checked,
+            file=ERASURES_FILE,
+            record_commit=res.record_commit[:7],
+        )
     )
-    print("Now, what git cannot do from this clone:")
+    print(_("Now, what git cannot do from this clone:"))
     for i, step in enumerate(next_steps(root), start=1):
         print(f"  {i}. {step}")
     return 0

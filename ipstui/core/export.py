@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ipstui.core.caseload import CaseloadError
+from ipstui.core.i18n import _
 
 FORMATS = ("csv", "xlsx", "json")
 EXIT_PARTIAL = 3
@@ -128,17 +129,18 @@ def check_output(root: Path, output: Path) -> Path:
     if info is not None:
         prefix_depth = len([p for p in info.prefix.split("/") if p])
         top = root.resolve()
-        for _ in range(prefix_depth):
+        for _unused in range(prefix_depth):
             top = top.parent
         tops.append(top)
     for top in tops:
         if target == top or top in target.parents:
             raise CaseloadError(
-                f"{target} is inside the caseload ({top}); an export holds personal data "
-                "and would be committed and shared from there — write it outside the caseload"
+                _(
+                    "{target} is inside the caseload ({top}); an export holds personal data and would be committed and shared from there — write it outside the caseload"
+                ).format(target=target, top=top)
             )
     if not target.parent.is_dir():
-        raise CaseloadError(f"{target.parent} does not exist")
+        raise CaseloadError(_("{parent} does not exist").format(parent=target.parent))
     return target
 
 
@@ -147,7 +149,7 @@ def run_cli(root: Path, args: Any, load: Any) -> int:
     some participant files could not be read, each named on stderr."""
     fmt = args.format
     if fmt == "xlsx" and not args.output:
-        raise CaseloadError("--format xlsx needs --output FILE (a workbook is not text)")
+        raise CaseloadError(_("--format xlsx needs --output FILE (a workbook is not text)"))
     target = check_output(root, Path(args.output)) if args.output else None
     cl = load(root)
     table = rows(p.data for p in cl.participants.values())
@@ -162,13 +164,18 @@ def run_cli(root: Path, args: Any, load: Any) -> int:
             tmp.write_text(text, encoding="utf-8")
             os.replace(tmp, target)
     if target is not None:
-        print(f"exported {len(table)} participant(s) to {target}", file=sys.stderr)
+        print(
+            _("exported {n} participant(s) to {target}").format(n=len(table), target=target),
+            file=sys.stderr,
+        )
     broken = sorted((p for p in cl.problems if p.severity == "error"), key=lambda p: p.path)
     for problem in broken:
         print(str(problem), file=sys.stderr)
     if broken:
         print(
-            f"{len({p.path for p in broken})} file(s) could not be read and were left out",
+            _("{n} file(s) could not be read and were left out").format(
+                n=len({p.path for p in broken})
+            ),
             file=sys.stderr,
         )
         return EXIT_PARTIAL
@@ -181,7 +188,7 @@ def report_to_file(cl: Any, args: Any, today: date) -> int:
     from ipstui.core import report as rep
 
     if not args.output:
-        raise CaseloadError("--format xlsx needs --output FILE (a workbook is not text)")
+        raise CaseloadError(_("--format xlsx needs --output FILE (a workbook is not text)"))
     target = check_output(cl.root, Path(args.output))
     data = [p.data for p in cl.participants.values()]
     if args.format == "xlsx":
@@ -192,5 +199,5 @@ def report_to_file(cl: Any, args: Any, today: date) -> int:
         tmp = target.with_name(f".{target.name}.tmp")
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, target)
-    print(f"report written to {target}", file=sys.stderr)
+    print(_("report written to {target}").format(target=target), file=sys.stderr)
     return 0

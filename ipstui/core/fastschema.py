@@ -3,13 +3,17 @@ library reads (one source of truth). Loading 20,000 files cannot afford jsonsche
 generic walk on every file, and almost every file is valid: this answers "valid?" in
 a few microseconds, and only a file that fails it is handed to jsonschema, which
 then produces the messages. Keywords it does not know make compilation refuse, so
-the caller falls back to jsonschema for everything rather than guess."""
+the caller falls back to jsonschema for everything rather than guess.
+
+The check takes a file's data as the TOML parser gives it, or as JSON: a date, time or
+datetime counts as the ISO string `validate.to_json` would turn it into (so loading
+need not convert every file before checking it, issue 17)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 Check = Callable[[Any], bool]
@@ -24,8 +28,18 @@ class Unsupported(Exception):
     """The schema uses a keyword this compiler does not implement."""
 
 
+_TEMPORAL = (date, time)  # datetime is a date
+_STRINGY = (str, date, time)  # what JSON holds as a string
+
+
+def _s(v: Any) -> Any:
+    """A TOML date, time or datetime as the string JSON holds for it; anything else as is."""
+    return v.isoformat() if isinstance(v, _TEMPORAL) else v
+
+
 def _equal(a: Any, b: Any) -> bool:
-    """JSON equality: true and 1 differ, 1 and 1.0 do not."""
+    """JSON equality: true and 1 differ, 1 and 1.0 do not (dates as their ISO strings)."""
+    a, b = _s(a), _s(b)
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool) and a == b
     if isinstance(a, list) and isinstance(b, list):
@@ -37,7 +51,7 @@ def _equal(a: Any, b: Any) -> bool:
 
 def _is_type(value: Any, name: str) -> bool:
     if name == "string":
-        return isinstance(value, str)
+        return isinstance(value, _STRINGY)
     if name == "object":
         return isinstance(value, dict)
     if name == "array":
@@ -56,6 +70,8 @@ def _is_type(value: Any, name: str) -> bool:
 
 
 def _is_date(value: Any) -> bool:
+    if isinstance(value, _TEMPORAL):
+        return type(value) is date  # a datetime's or time's ISO string is no date
     if not isinstance(value, str):
         return True
     if not _DATE.fullmatch(value):
@@ -160,7 +176,12 @@ def _keyword(key: str, arg: Any, node: dict, defs: dict, depth: int) -> Check | 
         for n in names:
             _is_type(None, n)  # validates the name
         if len(names) == 1:
-            simple = {"string": str, "object": dict, "array": list, "boolean": bool}.get(names[0])
+            simple = {
+                "string": (str, *_TEMPORAL),
+                "object": dict,
+                "array": list,
+                "boolean": bool,
+            }.get(names[0])
             if simple is not None:
                 return lambda v: isinstance(v, simple)
             n0 = names[0]
@@ -169,23 +190,31 @@ def _keyword(key: str, arg: Any, node: dict, defs: dict, depth: int) -> Check | 
     if key == "enum":
         if all(isinstance(x, str) for x in arg):
             strings = frozenset(arg)
-            return lambda v: isinstance(v, str) and v in strings
+            return lambda v: (
+                v in strings
+                if isinstance(v, str)
+                else isinstance(v, _TEMPORAL) and _s(v) in strings
+            )
         return lambda v: any(_equal(v, x) for x in arg)
     if key == "const":
         return lambda v: _equal(v, arg)
     if key == "pattern":
         rx = re.compile(arg)
-        return lambda v: not isinstance(v, str) or rx.search(v) is not None
+        return lambda v: (
+            rx.search(v) is not None
+            if isinstance(v, str)
+            else not isinstance(v, _TEMPORAL) or rx.search(_s(v)) is not None
+        )
     if key == "format":
         if arg == "date":
             return _is_date
         if arg == "email":  # as jsonschema's FormatChecker checks it
-            return lambda v: not isinstance(v, str) or "@" in v
+            return lambda v: not isinstance(v, _STRINGY) or "@" in _s(v)
         raise Unsupported(f"format {arg!r}")
     if key == "minLength":
-        return lambda v: not isinstance(v, str) or len(v) >= arg
+        return lambda v: not isinstance(v, _STRINGY) or len(_s(v)) >= arg
     if key == "maxLength":
-        return lambda v: not isinstance(v, str) or len(v) <= arg
+        return lambda v: not isinstance(v, _STRINGY) or len(_s(v)) <= arg
     if key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         op = {
             "minimum": lambda v: v >= arg,

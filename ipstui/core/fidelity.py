@@ -76,6 +76,7 @@ from fractions import Fraction
 from typing import Any
 
 from ipstui.core import isco08
+from ipstui.core.i18n import N_, Labels, _
 from ipstui.core.model import Settings
 from ipstui.core.report import Quarter, parse_quarter, quarter_of, report_date
 
@@ -91,28 +92,32 @@ SCORED: tuple[str, ...] = ("S1", "V4", "V6", "V8", "V9", "V10")
 EVIDENCE: tuple[str, ...] = ("V1", "V3", "V12")
 ITEMS: tuple[str, ...] = SCORED + EVIDENCE
 
-TITLES: dict[str, str] = {
-    "S1": "Caseload size",
-    "V4": "Rapid job search",
-    "V6": "Employer contacts",
-    "V8": "Diversity of job types",
-    "V9": "Diversity of employers",
-    "V10": "Competitive jobs",
-    "V1": "Benefits planning",
-    "V3": "Career profile after a job",
-    "V12": "Time-unlimited follow-along",
-}
-MEASURES: dict[str, str] = {
-    "S1": "largest number of participants per FTE of one specialist",
-    "V4": "mean days from enrolment to first employer contact",
-    "V6": "face-to-face employer contacts per specialist per week (mean)",
-    "V8": "distinct ISCO-08 2-digit groups / jobs started with a job type",
-    "V9": "distinct employers / jobs started",
-    "V10": "share of jobs started that are competitive",
-    "V1": "jobs started with benefits counselling before the start",
-    "V3": "job ends followed by a career profile update",
-    "V12": "working participants with a contact in the last 30 days",
-}
+TITLES: Labels = Labels(
+    {
+        "S1": N_("Caseload size"),
+        "V4": N_("Rapid job search"),
+        "V6": N_("Employer contacts"),
+        "V8": N_("Diversity of job types"),
+        "V9": N_("Diversity of employers"),
+        "V10": N_("Competitive jobs"),
+        "V1": N_("Benefits planning"),
+        "V3": N_("Career profile after a job"),
+        "V12": N_("Time-unlimited follow-along"),
+    }
+)
+MEASURES: Labels = Labels(
+    {
+        "S1": N_("largest number of participants per FTE of one specialist"),
+        "V4": N_("mean days from enrolment to first employer contact"),
+        "V6": N_("face-to-face employer contacts per specialist per week (mean)"),
+        "V8": N_("distinct ISCO-08 2-digit groups / jobs started with a job type"),
+        "V9": N_("distinct employers / jobs started"),
+        "V10": N_("share of jobs started that are competitive"),
+        "V1": N_("jobs started with benefits counselling before the start"),
+        "V3": N_("job ends followed by a career profile update"),
+        "V12": N_("working participants with a contact in the last 30 days"),
+    }
+)
 LOWER_IS_BETTER = frozenset({"S1", "V4"})
 DEFAULT_BANDS: dict[str, tuple[float, float, float, float]] = {
     "S1": (20, 25, 30, 40),
@@ -183,8 +188,9 @@ def settings_from(settings: Settings, data: Mapping[str, Any] | None) -> Fidelit
                 continue
             if not (isinstance(edges, list) and len(edges) == 4 and all(_num(x) for x in edges)):
                 raise ValueError(
-                    f"caseload.toml [fidelity] {item}: give four numbers, like "
-                    f"{list(DEFAULT_BANDS[item])}"
+                    _("caseload.toml [fidelity] {item}: give four numbers, like {example}").format(
+                        item=item, example=list(DEFAULT_BANDS[item])
+                    )
                 )
             ex = tuple(map(_exact, edges))
             rising = all(a <= b for a, b in zip(ex, ex[1:], strict=False))
@@ -194,8 +200,9 @@ def settings_from(settings: Settings, data: Mapping[str, Any] | None) -> Fidelit
             ):
                 way = "rise" if item in LOWER_IS_BETTER else "fall"
                 raise ValueError(
-                    f"caseload.toml [fidelity] {item}: the edges for scores 5, 4, 3, 2 must "
-                    f"{way} ({', '.join(str(x) for x in edges)})"
+                    _(
+                        "caseload.toml [fidelity] {item}: the edges for scores 5, 4, 3, 2 must {way} ({values})"
+                    ).format(item=item, way=way, values=", ".join(str(x) for x in edges))
                 )
             bands[item] = ex
     return FidelitySettings(
@@ -375,7 +382,11 @@ class Review:
         for i in self.items + self.evidence:
             if i.id.casefold() == item_id.strip().casefold():
                 return i
-        raise ValueError(f"unknown fidelity item {item_id!r}; one of {', '.join(ITEMS)}")
+        raise ValueError(
+            _("unknown fidelity item {item_id}; one of {values}").format(
+                item_id=repr(item_id), values=", ".join(ITEMS)
+            )
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The object of SPEC §10, exactly."""
@@ -717,34 +728,51 @@ def to_table(review: Review, settings: FidelitySettings) -> str:
     """The review as readable text (ends with a newline)."""
     q, r = review.quarter, review.report_date
     title = f"{review.team_name} — " if review.team_name else ""
+    h_item, h_value, h_score = _("item"), _("value"), _("score")
+    wi, wv, ws = max(4, len(h_item)), max(11, len(h_value)), max(5, len(h_score))
+    wt = max(28, *(len(it.title) for it in (*review.items, *review.evidence)))
     lines = [
-        f"{title}fidelity self-review {q}, as of {r.isoformat()} "
-        f"(last 12 months: {(r - timedelta(days=WINDOW_DAYS - 1)).isoformat()} to {r.isoformat()})",
-        "A self-check against the IPS Fidelity Scale (IPS-25), not a fidelity review.",
+        title
+        + _(
+            "fidelity self-review {quarter}, as of {date} (last 12 months: {start} to {date})"
+        ).format(
+            quarter=q, date=r.isoformat(), start=(r - timedelta(days=WINDOW_DAYS - 1)).isoformat()
+        ),
+        _("A self-check against the IPS Fidelity Scale (IPS-25), not a fidelity review."),
         "",
-        f"  {'item':<4}  {'':<28}  {'value':>11}  {'score':>5}  {'n':>4}  bands for 5 / 4 / 3 / 2",
+        f"  {h_item:<{wi}}  {'':<{wt}}  {h_value:>{wv}}  {h_score:>{ws}}  {'n':>4}  "
+        + _("bands for 5 / 4 / 3 / 2"),
     ]
     for it in review.items:
         sc = "—" if it.score is None else str(it.score)
         lines.append(
-            f"  {it.id:<4}  {it.title:<28}  {fmt_value(it):>11}  {sc:>5}  {it.n:>4}  "
+            f"  {it.id:<{wi}}  {it.title:<{wt}}  {fmt_value(it):>{wv}}  {sc:>{ws}}  {it.n:>4}  "
             f"{band_text(it.id, settings.bands[it.id])}"
         )
     scored = sum(i.score is not None for i in review.items)
     lines += [
         "",
-        f"  Partial sum: {review.total} out of {review.out_of} "
-        f"({scored} of {len(review.items)} computable items scored; a partial sum has no band)",
+        "  "
+        + _(
+            "Partial sum: {total} out of {out_of} ({scored} of {items} computable items "
+            "scored; a partial sum has no band)"
+        ).format(total=review.total, out_of=review.out_of, scored=scored, items=len(review.items)),
         "",
-        "Evidence for the reviewer (no score):",
+        _("Evidence for the reviewer (no score):"),
     ]
     for it in review.evidence:
         num = it.detail.get("met", 0)
-        count = f"{num}/{it.n}" if it.n else "none"
+        count = f"{num}/{it.n}" if it.n else _("none")
         lines.append(
-            f"  {it.id:<4}  {it.title:<28}  {fmt_value(it):>11}  {count:>7}  {MEASURES[it.id]}"
+            f"  {it.id:<{wi}}  {it.title:<{wt}}  {fmt_value(it):>{wv}}  {count:>7}  "
+            f"{MEASURES[it.id]}"
         )
-    lines += ["", f"Details: ipstui fidelity --explain ITEM ({', '.join(ITEMS)})"]
+    lines += [
+        "",
+        _("Details: {command} ({items})").format(
+            command="ipstui fidelity --explain ITEM", items=", ".join(ITEMS)
+        ),
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -806,10 +834,12 @@ def explain(item: Item, fmt: str) -> str:
         return buf.getvalue()
     head = f"{item.id} {item.title}: {fmt_value(item)}"
     if item.scored:
-        head += f", score {item.score if item.score is not None else '—'}"
+        head += ", " + _("score {score}").format(
+            score=item.score if item.score is not None else "—"
+        )
     head += f", n = {item.n} ({MEASURES[item.id]})"
     if not rows:
-        return head + "\n  no records\n"
+        return head + "\n  " + _("no records") + "\n"
     cells = [[cell_text(r.get(c)) for c in cols] for r in rows]
     widths = [max(len(c), *(len(x[i]) for x in cells)) for i, c in enumerate(cols)]
     out = [head, "  " + "  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip()]
@@ -831,7 +861,11 @@ def render(
 ) -> str:
     """The text `ipstui fidelity` prints. ValueError with one line on bad input."""
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+        raise ValueError(
+            _("unknown format {fmt}; use one of {values}").format(
+                fmt=repr(fmt), values=", ".join(FORMATS)
+            )
+        )
     q = quarter_of(today) if quarter is None else parse_quarter(quarter)
     fs = settings_from(settings, settings_data)
     review = compute(participants, employers, fs, q, today, settings.name)

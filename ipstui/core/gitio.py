@@ -24,6 +24,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ipstui.core.i18n import _
+
 # The variables `git rev-parse --local-env-vars` prints (git 2.39), which git itself
 # unsets before it runs git in another repository (submodules), plus GIT_NAMESPACE and
 # GIT_QUARANTINE_PATH, which point refs and objects elsewhere too. tests/test_layers.py
@@ -128,11 +130,11 @@ def git(
             env=env(repo_env=repo_env),
         )
     except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH") from None
+        raise GitError(_("git is not installed or not on PATH")) from None
     except NotADirectoryError:
-        raise GitError(f"{root} is not a folder") from None
+        raise GitError(_("{root} is not a folder").format(root=root)) from None
     except OSError as exc:
-        raise GitError(f"could not run git: {exc.strerror or exc}") from None
+        raise GitError(_("could not run git: {value}").format(value=exc.strerror or exc)) from None
     try:
         out, err = child.communicate(data)
     except BaseException:
@@ -153,6 +155,60 @@ def git(
         words = _last_lines(err) or _last_lines(out)
         raise GitError(words or f"git {args[0]} failed (exit {proc.returncode})", err or out)
     return proc
+
+
+def git_many(
+    root: Path, *commands: tuple[tuple[str, ...], str | None]
+) -> list[subprocess.CompletedProcess]:
+    """Run several read-only git queries side by side; each `(args, input)` gives one
+    finished process as `git(root, *args, input=input, check=False)` would (str output).
+
+    For the questions a save asks together (issue 17: each git process costs a command
+    line edit a few milliseconds, and queries that do not depend on each other need not
+    wait for each other). Raises GitError when git cannot be started."""
+    children = []
+    try:
+        for args, data in commands:
+            try:
+                child = subprocess.Popen(
+                    ["git", "-C", str(root), *args],
+                    stdin=subprocess.PIPE if data is not None else subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    env=env(),
+                )
+            except FileNotFoundError:
+                raise GitError("git is not installed or not on PATH") from None
+            except NotADirectoryError:
+                raise GitError(f"{root} is not a folder") from None
+            except OSError as exc:
+                raise GitError(f"could not run git: {exc.strerror or exc}") from None
+            children.append(child)
+            if data is not None and child.stdin is not None:
+                # A few lines: they fit the pipe, so the query runs while the next starts.
+                try:
+                    child.stdin.write(data.encode())
+                    child.stdin.close()
+                except BrokenPipeError:
+                    pass
+                child.stdin = None
+        out = []
+        for child in children:
+            stdout, stderr = child.communicate()
+            out.append(
+                subprocess.CompletedProcess(
+                    child.args,
+                    child.returncode,
+                    stdout.decode("utf-8", "replace"),
+                    stderr.decode("utf-8", "replace"),
+                )
+            )
+        return out
+    except BaseException:
+        for child in children:
+            if child.returncode is None:
+                _stop(child)
+        raise
 
 
 STOP_WAIT = 10.0
@@ -207,19 +263,26 @@ class RepoInfo:
     """The top of the work tree (`git rev-parse --show-toplevel`)."""
 
 
+REPO_INFO_ARGS = (
+    "rev-parse",
+    "--is-inside-work-tree",
+    "--show-prefix",
+    "--absolute-git-dir",
+    "--show-toplevel",
+)
+"""The one `git rev-parse` that tells every fact of `RepoInfo`."""
+
+
 def repo_info(root: Path) -> RepoInfo | None:
     """One git call; None when `root` is not inside a work tree."""
-    proc = git(
-        root,
-        "rev-parse",
-        "--is-inside-work-tree",
-        "--show-prefix",
-        "--absolute-git-dir",
-        "--show-toplevel",
-        check=False,
-    )
-    lines = proc.stdout.splitlines()
-    if proc.returncode != 0 or len(lines) < 4 or lines[0].strip() != "true":
+    proc = git(root, *REPO_INFO_ARGS, check=False)
+    return parse_repo_info(proc.returncode, proc.stdout)
+
+
+def parse_repo_info(returncode: int, stdout: str) -> RepoInfo | None:
+    """`RepoInfo` from the exit status and output of `git REPO_INFO_ARGS`."""
+    lines = stdout.splitlines()
+    if returncode != 0 or len(lines) < 4 or lines[0].strip() != "true":
         return None
     return RepoInfo(Path(lines[2].strip()), lines[1].strip(), Path(lines[3].strip()))
 
@@ -243,10 +306,16 @@ _IDENT_HELP = (
 )
 
 
-def _ident(root: Path, var: str, who: str, keys: str) -> Identity:
-    proc = git(root, "var", var, check=False)
+IDENT_QUERIES: tuple[tuple[tuple[str, ...], None], ...] = (
+    (("var", "GIT_AUTHOR_IDENT"), None),
+    (("var", "GIT_COMMITTER_IDENT"), None),
+)
+"""The two `git var` queries `identity_from` reads (for `git_many`)."""
+
+
+def _ident(proc: subprocess.CompletedProcess, who: str, keys: str) -> Identity:
     line = proc.stdout.strip()
-    name, _, rest = line.partition("<")
+    name, _unused, rest = line.partition("<")
     ident = Identity(name.strip(), rest.partition(">")[0].strip())
     if proc.returncode != 0 or "<" not in line or not ident.name or not ident.email:
         raise IdentityMissing(
@@ -256,17 +325,24 @@ def _ident(root: Path, var: str, who: str, keys: str) -> Identity:
     return ident
 
 
+def identity_from(
+    author: subprocess.CompletedProcess, committer: subprocess.CompletedProcess
+) -> Identity:
+    """`identity` from the finished `IDENT_QUERIES` (run together with other queries)."""
+    ident = _ident(author, "author", "author.name/author.email")
+    _ident(committer, "committer", "committer.name/committer.email")
+    return ident
+
+
 def identity(root: Path) -> Identity:
     """The author git itself would use for a commit in `root` (SPEC §5).
 
-    Asked of `git var GIT_AUTHOR_IDENT` and `git var GIT_COMMITTER_IDENT`, so `user.*`,
-    `author.*`/`committer.*`, `GIT_AUTHOR_*`/`GIT_COMMITTER_*` and `EMAIL` all count
-    exactly as they do for `git commit` (SPEC §5): a commit needs both. Raises
-    IdentityMissing (one line, naming what to set) when git has no usable author or
-    committer."""
-    author = _ident(root, "GIT_AUTHOR_IDENT", "author", "author.name/author.email")
-    _ident(root, "GIT_COMMITTER_IDENT", "committer", "committer.name/committer.email")
-    return author
+    Asked of `git var GIT_AUTHOR_IDENT` and `git var GIT_COMMITTER_IDENT` (side by
+    side), so `user.*`, `author.*`/`committer.*`, `GIT_AUTHOR_*`/`GIT_COMMITTER_*` and
+    `EMAIL` all count exactly as they do for `git commit` (SPEC §5): a commit needs
+    both. Raises IdentityMissing (one line, naming what to set) when git has no usable
+    author or committer."""
+    return identity_from(*git_many(root, *IDENT_QUERIES))
 
 
 def in_progress(git_dir: Path) -> str | None:
@@ -286,8 +362,9 @@ def wait_index_lock(git_dir: Path, timeout: float | None = None) -> None:
     while lock.exists():
         if time.monotonic() >= deadline:
             raise RepoStateRefused(
-                f"{lock} exists: another git process is using this repository, or one "
-                f"crashed; if no git is running, delete {lock} and try again"
+                _(
+                    "{lock} exists: another git process is using this repository, or one crashed; if no git is running, delete {lock} and try again"
+                ).format(lock=lock)
             )
         time.sleep(delay)
         delay = min(delay * 2, 0.25)
@@ -387,7 +464,7 @@ def checkout_newline(root: Path, rel: str) -> str:
     cfg = git(root, "config", "--get-regexp", r"^core\.(autocrlf|eol)$", check=False)
     conf: dict[str, str] = {}
     for line in cfg.stdout.splitlines():  # the last value of each key wins, as in git
-        key, _, value = line.partition(" ")
+        key, _unused, value = line.partition(" ")
         conf[key.lower()] = value.strip().lower()
     autocrlf = conf.get("core.autocrlf", "false")
     autocrlf = "true" if autocrlf in ("true", "yes", "on", "1") else autocrlf

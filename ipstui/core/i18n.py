@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 DOMAIN = "ipstui"
@@ -63,6 +63,70 @@ def pgettext(context: str, message: str) -> str:
     """`message` translated in `context` (for one English word that two languages say
     differently in two places)."""
     return _translations.pgettext(context, message)
+
+
+class Labels(Mapping[str, str]):
+    """A read-only mapping from stored codes to labels a person reads, translated at
+    lookup time: the module-level tables of codes (phases, contact kinds, reasons, rules,
+    state words) are written ``Labels({"job_search": N_("Job search"), ...})`` and every
+    ``labels[code]``, ``labels.get(code)``, ``labels.items()`` answers in the current
+    language. Keys (the stored codes) never change; ``source`` is the English table (for
+    matching words that are English by contract, e.g. spreadsheet headers)."""
+
+    __slots__ = ("source",)
+
+    def __init__(self, source: Mapping[str, str]) -> None:
+        self.source: dict[str, str] = dict(source)
+
+    def __getitem__(self, code: str) -> str:
+        return _translations.gettext(self.source[code])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.source)
+
+    def __len__(self) -> int:
+        return len(self.source)
+
+    def __repr__(self) -> str:
+        return f"Labels({self.source!r})"
+
+
+ARGPARSE_MESSAGES: tuple[str, ...] = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("unrecognized arguments: %s"),
+    N_("the following arguments are required: %s"),
+    N_("one of the arguments %s is required"),
+    N_("not allowed with argument %s"),
+    N_("expected one argument"),
+    N_("expected at most one argument"),
+    N_("expected at least one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+)
+"""The words of the standard library's argparse that a person meets in `ipstui --help`
+and its usage errors, copied here (same msgids) so that they are extracted into this
+catalog: Python ships no catalog for argparse, which calls `gettext.gettext` of the
+default domain. `translate_argparse` points argparse at this catalog. Its internal
+errors for programmers (bad `add_argument` calls) stay English."""
+
+
+def translate_argparse() -> None:
+    """Make the standard library's argparse look its own words (`usage:`, `options`,
+    `invalid choice: ...`) up in this catalog, in the current language, instead of in
+    gettext's default domain, where nothing translates them.
+
+    argparse reads the module-level names `_` and `ngettext` at call time (Python 3.11
+    to 3.13), so rebinding them is enough; the CLI calls this once, before it builds its
+    parser (whose `-h` help text argparse translates when the parser is made)."""
+    import argparse
+
+    argparse._ = _  # type: ignore[attr-defined]
+    argparse.ngettext = ngettext  # type: ignore[attr-defined]
 
 
 def current_language() -> str:

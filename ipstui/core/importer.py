@@ -1,8 +1,12 @@
 """`ipstui import`: participants from a team's existing spreadsheet (SPEC §12).
 
 A CSV (comma, semicolon or tab separated; UTF-8, a byte order mark allowed) or an XLSX
-workbook (its first sheet, read with openpyxl) holds one participant per row under a
-header row. Columns are matched by header in English, Italian, Danish or Swedish
+workbook (read with openpyxl) holds one participant per row under a header row. Team
+spreadsheets often have a title, a date or blank rows above the header: the header row
+is the first of the first `HEADER_SCAN_ROWS` non-empty rows with at least
+`HEADER_MIN_KNOWN` recognised headers (else the first non-empty row, whose unknown
+columns are then reported). A workbook is read from the first sheet with a recognised
+header (or the sheet named with `--sheet`). Columns are matched by header in English, Italian, Danish or Swedish
 (`HEADERS`; case, accents of the spreadsheet's own making, spaces, `_`, `*` and a final
 `:` do not matter), or by a `--map` file for anything else:
 
@@ -24,7 +28,7 @@ of `VALUE_WORDS`.
 
 Every row is checked first — the values, then the whole record with the same
 validation as an edit — and every problem is reported as `FILE:row:column: message`
-(row 1 is the header, columns count from 1). Only with no problem at all is anything
+(rows as the spreadsheet numbers them, title rows counted; columns count from 1). Only with no problem at all is anything
 written: each participant one commit through `caseload.save`, as `ipstui new` makes.
 Participants are imported in intake unless the file gives a phase; closed ones are not
 imported (a closure needs a date and a reason the app records when it closes).
@@ -46,6 +50,7 @@ from typing import Any
 
 from ipstui.core.audit import visible
 from ipstui.core.caseload import Caseload, CaseloadError, save, validate_data
+from ipstui.core.i18n import _
 from ipstui.core.model import (
     DATE_FIELDS,
     DISCLOSURE,
@@ -134,7 +139,8 @@ class ImportFileError(CaseloadError):
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One problem at a cell: `row` 1 is the header; `column` counts from 1 (0: the row)."""
+    """One problem at a cell: `row` as the spreadsheet numbers it (the header's row for a
+    column's problem); `column` counts from 1 (0: the whole row)."""
 
     file: str
     row: int
@@ -152,6 +158,12 @@ class Plan:
     records: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     """(row, the participant's record) in file order."""
     problems: list[Problem] = field(default_factory=list)
+    header_row: int = 1
+    """The row the header was found on."""
+    sheet: str | None = None
+    """The worksheet read (None for a CSV)."""
+    sheets: tuple[str, ...] = ()
+    """Every worksheet of the workbook."""
 
 
 def normalize_header(text: Any) -> str:
@@ -176,25 +188,105 @@ def _header_table() -> dict[str, str]:
 # ----------------------------------------------------------------------------- reading
 
 
-def read_rows(path: Path) -> tuple[list[Any], list[tuple[int, list[Any]]]]:
-    """(header cells, [(row number, cells)]) of a CSV or XLSX file; empty rows left out.
-    ImportFileError when the file cannot be read."""
+HEADER_SCAN_ROWS = 10
+"""The header row is looked for among this many first non-empty rows."""
+HEADER_MIN_KNOWN = 2
+"""A row is the header when at least this many of its cells are recognised headers."""
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """The rows of one sheet under its header, numbered as the spreadsheet numbers them."""
+
+    header_row: int
+    """Row number of the header (1 when the file starts with it)."""
+    header: list[Any]
+    body: list[tuple[int, list[Any]]]
+    """(row number, cells) of every non-empty row below the header."""
+    sheet: str | None = None
+    """The worksheet's title (None for a CSV)."""
+    sheets: tuple[str, ...] = ()
+    """Every worksheet of the workbook, in order (empty for a CSV)."""
+    recognised: bool = True
+    """False when no row near the top had `HEADER_MIN_KNOWN` recognised headers."""
+
+
+def known_headers(cells: Sequence[Any], extra: Mapping[str, str] | None = None) -> int:
+    """How many of `cells` are headers of a field (the built-in table, then `extra`, the
+    `--map` columns): a column to skip does not count."""
+    table = _header_table()
+    table.update(extra or {})
+    return sum(1 for c in cells if table.get(normalize_header(c), SKIP) != SKIP)
+
+
+def find_header(
+    rows: Sequence[Sequence[Any]], extra: Mapping[str, str] | None = None
+) -> tuple[int, bool] | None:
+    """Index in `rows` of the header row and whether it was recognised: the first of the
+    first `HEADER_SCAN_ROWS` non-empty rows with `HEADER_MIN_KNOWN` known headers, else
+    the first non-empty row (False). None when every row is empty."""
+    filled = [i for i, r in enumerate(rows) if any(_present(c) for c in r)]
+    if not filled:
+        return None
+    for i in filled[:HEADER_SCAN_ROWS]:
+        if known_headers(rows[i], extra) >= HEADER_MIN_KNOWN:
+            return i, True
+    return filled[0], False
+
+
+def read_table(
+    path: Path, *, sheet: str | None = None, extra: Mapping[str, str] | None = None
+) -> Table:
+    """The participants' table of a CSV or XLSX file: its header row found as the module
+    says, in the sheet named `sheet` (XLSX only; case aside) or else the first sheet
+    whose header is recognised (else the first sheet). ImportFileError when the file
+    cannot be read, is empty, names no such sheet, or `sheet` is given for a CSV."""
     suffix = path.suffix.casefold()
     try:
         if suffix in (".xlsx", ".xlsm"):
-            rows = _xlsx_rows(path)
+            sheets = _xlsx_sheets(path)
         elif suffix in (".csv", ".txt", ".tsv"):
-            rows = _csv_rows(path)
+            if sheet is not None:
+                raise ImportFileError(
+                    _("{file}: --sheet is for .xlsx workbooks; a CSV file has one table").format(
+                        file=path.name
+                    )
+                )
+            sheets = [(None, _csv_rows(path))]
         else:
-            raise ImportFileError(f"{path.name}: not a .csv or .xlsx file")
+            raise ImportFileError(_("{file}: not a .csv or .xlsx file").format(file=path.name))
     except OSError as exc:
         raise ImportFileError(f"{path}: {exc.strerror or exc}") from None
-    numbered = [(i, r) for i, r in enumerate(rows, start=1)]
-    numbered = [(i, r) for i, r in numbered if any(_present(c) for c in r)]
-    if not numbered:
-        raise ImportFileError(f"{path.name}: the file is empty")
-    (_, header), *body = numbered
-    return list(header), body
+    names = tuple(n for n, _rows in sheets if n is not None)
+    if sheet is not None:
+        chosen = [(n, r) for n, r in sheets if n == sheet] or [
+            (n, r) for n, r in sheets if (n or "").casefold() == sheet.casefold()
+        ]
+        if not chosen:
+            raise ImportFileError(
+                _("{file}: no sheet named '{sheet}'; its sheets: {names}").format(
+                    file=path.name, sheet=sheet, names=", ".join(repr(n) for n in names)
+                )
+            )
+        sheets = chosen[:1]
+    found = [(n, rows, find_header(rows, extra)) for n, rows in sheets]
+    found = [(n, rows, h) for n, rows, h in found if h is not None]
+    if not found:
+        raise ImportFileError(_("{file}: the file is empty").format(file=path.name))
+    name, rows, (at, recognised) = next((x for x in found if x[2][1]), found[0])
+    body = [
+        (i, list(r))
+        for i, r in enumerate(rows[at + 1 :], start=at + 2)
+        if any(_present(c) for c in r)
+    ]
+    return Table(at + 1, list(rows[at]), body, name, names, recognised)
+
+
+def read_rows(path: Path) -> tuple[list[Any], list[tuple[int, list[Any]]]]:
+    """(header cells, [(row number, cells)]) of a CSV or XLSX file, as `read_table`
+    finds them with no `--sheet` and no map. ImportFileError when it cannot be read."""
+    table = read_table(path)
+    return table.header, table.body
 
 
 def _present(cell: Any) -> bool:
@@ -208,26 +300,34 @@ def _csv_rows(path: Path) -> list[list[Any]]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ImportFileError(
-            f"{path.name}:{line}:1: not UTF-8 text; save the file as CSV UTF-8"
+            _("{name}:{line}:1: not UTF-8 text; save the file as CSV UTF-8").format(
+                name=path.name, line=line
+            )
         ) from None
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count) if first else ","
     return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
-def _xlsx_rows(path: Path) -> list[list[Any]]:
+def _xlsx_sheets(path: Path) -> list[tuple[str | None, list[list[Any]]]]:
+    """(title, rows) of every worksheet (chart sheets have no rows and are left out)."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise ImportFileError(f"{path.name}: not a readable .xlsx workbook ({exc})") from None
+        raise ImportFileError(
+            _("{name}: not a readable .xlsx workbook ({exc})").format(name=path.name, exc=exc)
+        ) from None
     except Exception as exc:  # noqa: BLE001 — zipfile.BadZipFile and other corrupt files
-        raise ImportFileError(f"{path.name}: not a readable .xlsx workbook ({exc})") from None
+        raise ImportFileError(
+            _("{name}: not a readable .xlsx workbook ({exc})").format(name=path.name, exc=exc)
+        ) from None
     try:
-        ws = wb.worksheets[0]
-        return [list(r) for r in ws.iter_rows(values_only=True)]
+        return [
+            (ws.title, [list(r) for r in ws.iter_rows(values_only=True)]) for ws in wb.worksheets
+        ]
     finally:
         wb.close()
 
@@ -240,27 +340,41 @@ def parse_date(value: Any) -> date:
     `30.11.2026`, `30-11-2026`). ValueError with a message otherwise."""
     if isinstance(value, datetime):
         if value.time() != datetime.min.time():
-            raise ValueError(f"{value.isoformat(' ')} has a time of day; a date is expected")
+            raise ValueError(
+                _("{isoformat} has a time of day; a date is expected").format(
+                    isoformat=value.isoformat(" ")
+                )
+            )
         return value.date()
     if isinstance(value, date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        raise ValueError(f"{value!r} is a number, not a date (format the cell as a date)")
+        raise ValueError(
+            _("{value} is a number, not a date (format the cell as a date)").format(
+                value=repr(value)
+            )
+        )
     text = str(value).strip()
     if _ISO.fullmatch(text):
         try:
             return date.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"{text!r} is not a date") from None
+            raise ValueError(_("{text} is not a date").format(text=repr(text))) from None
     m = _DAY_FIRST.fullmatch(text)
     if m:
         day, month, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
         try:
             return date(year, month, day)
         except ValueError:
-            raise ValueError(f"{text!r} is not a date (day {day}, month {month})") from None
+            raise ValueError(
+                _("{text} is not a date (day {day}, month {month})").format(
+                    text=repr(text), day=day, month=month
+                )
+            ) from None
     raise ValueError(
-        f"{text!r} is not a date; write 2026-11-30, 30/11/2026, 30.11.2026 or 30-11-2026"
+        _("{text} is not a date; write 2026-11-30, 30/11/2026, 30.11.2026 or 30-11-2026").format(
+            text=repr(text)
+        )
     )
 
 
@@ -278,34 +392,54 @@ def load_map(path: Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ImportFileError(f"{path}: cannot read the map ({exc})") from None
+        raise ImportFileError(
+            _("{path}: cannot read the map ({exc})").format(path=path, exc=exc)
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ImportFileError(f"{path.name}: not valid TOML: {exc}") from None
+        raise ImportFileError(
+            _("{name}: not valid TOML: {exc}").format(name=path.name, exc=exc)
+        ) from None
     columns = data.get("columns", {})
     values = data.get("values", {})
     if not isinstance(columns, dict) or not isinstance(values, dict):
-        raise ImportFileError(f"{path.name}: [columns] and [values.<field>] must be tables")
+        raise ImportFileError(
+            _("{name}: [columns] and [values.<field>] must be tables").format(name=path.name)
+        )
     out: dict[str, str] = {}
     for header, target in columns.items():
         if target != SKIP and target not in HEADERS:
             raise ImportFileError(
-                f"{path.name}: column {header!r} maps to unknown field {target!r}; "
-                f'fields: {", ".join(HEADERS)} (or "-" to skip)'
+                _(
+                    '{name}: column {header} maps to unknown field {target}; fields: {values} (or "-" to skip)'
+                ).format(
+                    name=path.name,
+                    header=repr(header),
+                    target=repr(target),
+                    values=", ".join(HEADERS),
+                )
             )
         out[normalize_header(header)] = str(target)
     vmaps: dict[str, dict[str, str]] = {}
     for fieldname, table in values.items():
         if fieldname not in HEADERS or not isinstance(table, dict):
-            raise ImportFileError(f"{path.name}: [values.{fieldname}] names no known field")
+            raise ImportFileError(
+                _("{name}: [values.{fieldname}] names no known field").format(
+                    name=path.name, fieldname=fieldname
+                )
+            )
         vmaps[fieldname] = {normalize_header(k): str(v) for k, v in table.items()}
     return out, vmaps
 
 
 def map_columns(
-    file: str, header: Sequence[Any], extra: Mapping[str, str] | None = None
+    file: str,
+    header: Sequence[Any],
+    extra: Mapping[str, str] | None = None,
+    header_row: int = 1,
 ) -> tuple[dict[int, str | None], list[Problem]]:
-    """Column index (0-based) → field, from the header row; problems for a column no
-    one recognises, a field given twice and a required field missing."""
+    """Column index (0-based) → field, from the header row (on row `header_row`, where
+    its problems are reported); problems for a column no one recognises, a field given
+    twice and a required field missing."""
     table = _header_table()
     table.update(extra or {})
     fields: dict[int, str | None] = {}
@@ -321,7 +455,7 @@ def map_columns(
             problems.append(
                 Problem(
                     file,
-                    1,
+                    header_row,
                     i + 1,
                     f"column {_text(cell)!r} is not recognised; name the "
                     'field it holds with --map ("-" to skip it)',
@@ -334,7 +468,7 @@ def map_columns(
             problems.append(
                 Problem(
                     file,
-                    1,
+                    header_row,
                     i + 1,
                     f"column {_text(cell)!r} is {target} again "
                     f"(column {seen[target] + 1} already is)",
@@ -346,7 +480,9 @@ def map_columns(
             fields[i] = target
     for req in REQUIRED:
         if req not in seen:
-            problems.append(Problem(file, 1, 0, f"no column for {req} (e.g. {HEADERS[req][0]!r})"))
+            problems.append(
+                Problem(file, header_row, 0, f"no column for {req} (e.g. {HEADERS[req][0]!r})")
+            )
     return fields, problems
 
 
@@ -366,7 +502,11 @@ def _convert(fieldname: str, value: Any, cl: Caseload, vmap: Mapping[str, str]) 
         by_key = {normalize_header(k): k for k in team}
         key = by_key.get(normalize_header(text)) or by_name.get(normalize_header(text))
         if key is None:
-            raise ValueError(f"unknown specialist {text!r}; team: {', '.join(team)}")
+            raise ValueError(
+                _("unknown specialist {text}; team: {values}").format(
+                    text=repr(text), values=", ".join(team)
+                )
+            )
         return key
     if fieldname == "referral_source":
         sources = list(cl.settings.referral_sources)
@@ -374,7 +514,9 @@ def _convert(fieldname: str, value: Any, cl: Caseload, vmap: Mapping[str, str]) 
             hit = {normalize_header(s): s for s in sources}.get(normalize_header(text))
             if hit is None:
                 raise ValueError(
-                    f"referral source {text!r} is not in the team's list: {', '.join(sources)}"
+                    _("referral source {text} is not in the team's list: {values}").format(
+                        text=repr(text), values=", ".join(sources)
+                    )
                 )
             return hit
         return text
@@ -383,24 +525,36 @@ def _convert(fieldname: str, value: Any, cl: Caseload, vmap: Mapping[str, str]) 
         words.update({normalize_header(v): k for k, v in PHASE_LABELS.items()})
         phase = words.get(normalize_header(text))
         if phase is None:
-            raise ValueError(f"unknown phase {text!r}; use one of {', '.join(PHASES)}")
+            raise ValueError(
+                _("unknown phase {text}; use one of {values}").format(
+                    text=repr(text), values=", ".join(PHASES)
+                )
+            )
         if phase == "closed":
-            raise ValueError("closed participants are not imported (a closure needs a reason)")
+            raise ValueError(_("closed participants are not imported (a closure needs a reason)"))
         return phase
     if fieldname in VALUE_WORDS:
         hit = VALUE_WORDS[fieldname].get(normalize_header(text))
         allowed = DISCLOSURE if fieldname == "disclosure" else SUPPORT_MODES
         if hit is None:
-            raise ValueError(f"{fieldname} {text!r}: use one of {', '.join(allowed)}")
+            raise ValueError(
+                _("{fieldname} {text}: use one of {values}").format(
+                    fieldname=fieldname, text=repr(text), values=", ".join(allowed)
+                )
+            )
         return hit
     if fieldname in ("goals", "strengths"):
         return [x.strip() for x in re.split(r"[;,\n]", text) if x.strip()]
     if fieldname == "id":
         if not is_valid_id(text):
-            raise ValueError(f"{text!r} is not a valid id (letters, digits, _ and -, up to 64)")
+            raise ValueError(
+                _("{text} is not a valid id (letters, digits, _ and -, up to 64)").format(
+                    text=repr(text)
+                )
+            )
         return text
     if fieldname == "name" and "\n" in text:
-        raise ValueError("a name is one line")
+        raise ValueError(_("a name is one line"))
     return text
 
 
@@ -413,14 +567,19 @@ def plan(
     *,
     today: date,
     map_path: Path | None = None,
+    sheet: str | None = None,
 ) -> Plan:
-    """Read `path` and build every participant it describes, checking everything; writes
-    nothing. ImportFileError when the file or the map cannot be read at all."""
+    """Read `path` (the worksheet `sheet` of a workbook, else the one `read_table`
+    chooses) and build every participant it describes, checking everything; writes
+    nothing. ImportFileError when the file, the sheet or the map cannot be read at all."""
     name = path.name
     extra, vmaps = load_map(map_path) if map_path is not None else ({}, {})
-    header, body = read_rows(path)
-    columns, problems = map_columns(name, header, extra)
-    out = Plan(problems=problems)
+    table = read_table(path, sheet=sheet, extra=extra)
+    body = table.body
+    columns, problems = map_columns(name, table.header, extra, table.header_row)
+    out = Plan(
+        problems=problems, header_row=table.header_row, sheet=table.sheet, sheets=table.sheets
+    )
     if problems and any(p.column == 0 for p in problems):
         return out  # without the required columns, every row would say the same
     taken = {x.casefold() for x in (*cl.participants, *cl.known_ids, *_ids_in_use(cl.root))}
@@ -539,7 +698,7 @@ def run(plan_: Plan, cl: Caseload, progress: Any = None) -> list[tuple[str, str]
     """Create every planned participant, one commit each; [(id, commit)]. A failure
     stops the import with a CaseloadError naming the row and what was already made."""
     if plan_.problems:
-        raise CaseloadError("the import has problems; nothing was written")
+        raise CaseloadError(_("the import has problems; nothing was written"))
     made: list[tuple[str, str]] = []
     for rownum, data in plan_.records:
         try:
@@ -550,7 +709,11 @@ def run(plan_: Plan, cl: Caseload, progress: Any = None) -> list[tuple[str, str]
                 if made
                 else "nothing was written"
             )
-            raise CaseloadError(f"row {rownum} ({data['id']}): {exc}; {done}") from None
+            raise CaseloadError(
+                _("row {rownum} ({id}): {exc}; {done}").format(
+                    rownum=rownum, id=data["id"], exc=exc, done=done
+                )
+            ) from None
         assert res.participant is not None
         cl = cl.with_participant(res.participant)
         made.append((data["id"], res.commit))
@@ -560,7 +723,7 @@ def run(plan_: Plan, cl: Caseload, progress: Any = None) -> list[tuple[str, str]
 
 
 def run_cli(svc: Any, args: Any, today: date) -> int:
-    """`ipstui import FILE [--map MAP] [--dry-run] | --template OUT`, on the caseload of
+    """`ipstui import FILE [--sheet NAME] [--map MAP] [--dry-run] | --template OUT`, on the caseload of
     the service `svc`: problems to stderr (exit 1), else the planned rows (dry run) or
     one line per committed participant."""
     import sys
@@ -571,32 +734,52 @@ def run_cli(svc: Any, args: Any, today: date) -> int:
 
         target = check_output(root, Path(args.template))
         target.write_bytes(TEMPLATE.read_bytes())
-        print(f"template written to {target}", file=sys.stderr)
+        print(_("template written to {target}").format(target=target), file=sys.stderr)
         return 0
     if not args.file:
-        raise CaseloadError("name the file to import (FILE.csv or FILE.xlsx), or use --template")
+        raise CaseloadError(_("name the file to import (FILE.csv or FILE.xlsx), or use --template"))
     cl = svc.load_for_edit()
     path = Path(args.file)
     map_path = Path(args.map) if args.map else None
+    sheet = getattr(args, "sheet", None)
     if not args.dry_run:
         if cl.repo is None:
-            raise CaseloadError(f"{root} is not a git repository; importing needs git")
+            raise CaseloadError(
+                _("{root} is not a git repository; importing needs git").format(root=root)
+            )
         from ipstui.core.caseload import caseload_lock
 
         # The whole import under the caseload's save lock (re-entrant for each save):
         # no `ipstui new` elsewhere can take an id between the plan and its commit.
         with caseload_lock(cl.repo.git_dir):
-            return _report(plan(path, cl, today=today, map_path=map_path), cl, dry_run=False)
-    return _report(plan(path, cl, today=today, map_path=map_path), cl, dry_run=True)
+            p = plan(path, cl, today=today, map_path=map_path, sheet=sheet)
+            return _report(p, cl, path.name, dry_run=False)
+    p = plan(path, cl, today=today, map_path=map_path, sheet=sheet)
+    return _report(p, cl, path.name, dry_run=True)
 
 
-def _report(p: Plan, cl: Caseload, *, dry_run: bool) -> int:
+def where_read(p: Plan, file: str) -> str | None:
+    """One line saying which sheet and header row were read, when it is not simply the
+    first row of the only sheet (None then)."""
+    if p.sheet is not None and len(p.sheets) > 1:
+        return _("{file}: read sheet '{sheet}', header on row {row}").format(
+            file=file, sheet=p.sheet, row=p.header_row
+        )
+    if p.header_row != 1:
+        return _("{file}: header on row {row}").format(file=file, row=p.header_row)
+    return None
+
+
+def _report(p: Plan, cl: Caseload, file: str, *, dry_run: bool) -> int:
     import sys
 
+    where = where_read(p, file)
+    if where is not None:
+        print(visible(where), file=sys.stderr)
     if p.problems:
         for problem in p.problems:
             print(visible(str(problem)), file=sys.stderr)
-        print(f"{len(p.problems)} problem(s); nothing was imported", file=sys.stderr)
+        print(_("{n} problem(s); nothing was imported").format(n=len(p.problems)), file=sys.stderr)
         return 1
     if dry_run:
         for rownum, data in p.records:
@@ -607,8 +790,13 @@ def _report(p: Plan, cl: Caseload, *, dry_run: bool) -> int:
                     f"{data.get('referred_on', '')}"
                 )
             )
-        print(f"{len(p.records)} participant(s) would be created (dry run)", file=sys.stderr)
+        print(
+            _("{n} participant(s) would be created (dry run)").format(n=len(p.records)),
+            file=sys.stderr,
+        )
         return 0
-    made = run(p, cl, progress=lambda pid, c: print(f"{pid} committed {c[:7]}"))
-    print(f"{len(made)} participant(s) imported, one commit each", file=sys.stderr)
+    made = run(
+        p, cl, progress=lambda pid, c: print(_("{pid} committed {c}").format(pid=pid, c=c[:7]))
+    )
+    print(_("{n} participant(s) imported, one commit each").format(n=len(made)), file=sys.stderr)
     return 0

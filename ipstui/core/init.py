@@ -15,6 +15,7 @@ from ipstui.core.caseload import (
     caseload_lock,
     check_repo_state,
 )
+from ipstui.core.i18n import _
 
 GITATTRIBUTES = "participants/*.toml merge=ipstui\nemployers/*.toml merge=ipstui\n"
 RULES_TEMPLATE = """
@@ -47,7 +48,9 @@ def _team(root: Path, specialists: list[str]) -> dict[str, dict[str, str]]:
         key = key.strip().lower()
         if not eq or not _KEY.match(key) or not name.strip():
             raise CaseloadError(
-                f"--specialist {item!r}: use KEY=Full Name, KEY in lowercase letters"
+                _("--specialist {item}: use KEY=Full Name, KEY in lowercase letters").format(
+                    item=repr(item)
+                )
             )
         team[key] = {"name": name.strip()}
     if not team:
@@ -75,17 +78,21 @@ def init_caseload(
     IdentityMissing when git has no identity; GitError when git fails."""
     root = path.expanduser().resolve()
     if root.exists() and not root.is_dir():
-        raise CaseloadError(f"{root} is not a folder; name a new folder for the caseload")
+        raise CaseloadError(
+            _("{root} is not a folder; name a new folder for the caseload").format(root=root)
+        )
     if (root / CASELOAD_FILE).exists():
-        raise CaseloadError(f"{root} already holds a caseload")
+        raise CaseloadError(_("{root} already holds a caseload").format(root=root))
     if root.exists() and any(p.name != ".git" for p in root.iterdir()):
-        raise CaseloadError(f"{root} is not empty; choose a new folder")
+        raise CaseloadError(_("{root} is not empty; choose a new folder").format(root=root))
     # Everything that can refuse is asked before anything is written.
     probe = root
     while not probe.exists():
         probe = probe.parent
     if not probe.is_dir():
-        raise CaseloadError(f"{probe} is not a folder, so {root} cannot be created")
+        raise CaseloadError(
+            _("{probe} is not a folder, so {root} cannot be created").format(probe=probe, root=root)
+        )
     gitio.identity(probe)  # without an author and a committer there is no first commit
     team = _team(probe, specialists or [])
     outer = gitio.repo_info(probe)
@@ -94,7 +101,7 @@ def init_caseload(
         try:
             gitio.wait_index_lock(outer.git_dir)
         except gitio.RepoStateRefused as exc:
-            raise EditRefused(f"{exc}; nothing was written") from None
+            raise EditRefused(_("{exc}; nothing was written").format(exc=exc)) from None
     data = {
         "schema": 1,
         "name": name,
@@ -120,7 +127,7 @@ def init_caseload(
             gitio.git(root, "init", "-q")
         repo = gitio.repo_info(root)
         if repo is None:  # pragma: no cover - git init just made it
-            raise CaseloadError(f"{root}: git init did not make a repository")
+            raise CaseloadError(_("{root}: git init did not make a repository").format(root=root))
         driver_before = _driver_config(root)
         with caseload_lock(repo.git_dir):
             (root / PARTICIPANTS_DIR).mkdir(exist_ok=True)

@@ -15,8 +15,11 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from datetime import time as dt_time
 from pathlib import Path
+from typing import Any
 
 from ipstui.core import gitio, storage
 from ipstui.core.caseload import (
@@ -24,13 +27,22 @@ from ipstui.core.caseload import (
     Caseload,
     parse_participant,
     read_settings,
+    read_settings_bytes,
+    settings_from_bytes,
 )
-from ipstui.core.model import Participant, Problem, Settings, is_valid_id, summarize
-from ipstui.core.resources import PARTICIPANT_SCHEMA
-from ipstui.core.rules import raw_deadlines, rules_signature
-from ipstui.core.validate import errors_only, participant_team_problems
+from ipstui.core.i18n import current_language
+from ipstui.core.model import (
+    Participant,
+    Problem,
+    Settings,
+    errors_only,
+    is_valid_id,
+    summarize,
+)
+from ipstui.core.rules import participant_raw, raw_deadlines, rules_signature
 
 CACHE_NAME = "ipstui-load-cache.marshal"
+AGENDA_NAME = "ipstui-agenda-cache.marshal"
 CACHE_FORMAT = 4
 PARALLEL_MIN = 1500
 MAX_WORKERS = 4
@@ -40,27 +52,108 @@ Entry = tuple
 referral source | None); the ordinals become dates when `Participant.raw` is first read."""
 
 
-def _cache_tag(settings: Settings) -> str:
-    """Changes with the schema, this format and the deadline rules, invalidating old caches."""
+def _schema_hash() -> bytes:
+    """The participant and caseload schemas' content, hashed: a cache made under other
+    schemas is never used."""
+    from ipstui.core.resources import CASELOAD_SCHEMA, PARTICIPANT_SCHEMA
+
     h = hashlib.sha1(PARTICIPANT_SCHEMA.read_bytes())
-    h.update(f"{CACHE_FORMAT}\0{rules_signature(settings)}".encode())
+    h.update(CASELOAD_SCHEMA.read_bytes())
+    return h.digest()
+
+
+def _cache_tag(schemas: bytes, settings: Settings) -> str:
+    """Changes with the schema, this format, the deadline rules and the language (the
+    cached problems are text a person reads), invalidating old caches."""
+    h = hashlib.sha1(schemas)
+    h.update(f"{CACHE_FORMAT}\0{rules_signature(settings)}\0{current_language()}".encode())
     return h.hexdigest()
 
 
-def _read_cache(path: Path, tag: str) -> dict[str, Entry]:
+def _settings_key(schemas: bytes, raw: bytes) -> str:
+    """What caseload.toml's cached reading is valid for: its exact bytes, the schemas."""
+    h = hashlib.sha1(schemas)
+    h.update(f"{CACHE_FORMAT}\0".encode())
+    h.update(raw)
+    return h.hexdigest()
+
+
+def _read_cache(path: Path) -> dict:
+    """The whole cache file ({} when missing or unreadable): "tag", "entries" and
+    "settings" (the key, data and problems of caseload.toml as last read)."""
     try:
         obj = marshal.loads(path.read_bytes())
-        if isinstance(obj, dict) and obj.get("tag") == tag and isinstance(obj.get("entries"), dict):
-            return obj["entries"]
+        if isinstance(obj, dict):
+            return obj
     except Exception:  # noqa: BLE001 — a missing or broken cache is rebuilt, never fatal
         pass
     return {}
 
 
-def _write_cache(path: Path, tag: str, entries: dict[str, Entry]) -> None:
+def _cached_entries(obj: dict, tag: str) -> dict[str, Entry]:
+    entries = obj.get("entries")
+    return entries if obj.get("tag") == tag and isinstance(entries, dict) else {}
+
+
+def _to_marshal(v: Any) -> Any:
+    """TOML data in the types marshal keeps: a date, datetime or time becomes a tuple
+    (TOML has no tuples, so one is never data) that `_from_marshal` turns back."""
+    t = type(v)
+    if t is dict:
+        return {k: _to_marshal(x) for k, x in v.items()}
+    if t is list:
+        return [_to_marshal(x) for x in v]
+    if t is date:
+        return ("date", v.isoformat())
+    if t is datetime:
+        return ("datetime", v.isoformat())
+    if t is dt_time:
+        return ("time", v.isoformat())
+    return v
+
+
+def _from_marshal(v: Any) -> Any:
+    t = type(v)
+    if t is dict:
+        return {k: _from_marshal(x) for k, x in v.items()}
+    if t is list:
+        return [_from_marshal(x) for x in v]
+    if t is tuple:
+        kind, text = v
+        return {"date": date, "datetime": datetime, "time": dt_time}[kind].fromisoformat(text)
+    return v
+
+
+def _cached_settings(obj: dict, key: str) -> tuple[Settings, dict[str, Any], list[Problem]] | None:
+    """caseload.toml's reading from the cache when it was made of the same bytes."""
+    got = obj.get("settings")
+    if not (isinstance(got, tuple) and len(got) == 3 and got[0] == key):
+        return None
     try:
-        storage.atomic_write(path, marshal.dumps({"tag": tag, "entries": entries}))
-    except (OSError, ValueError):
+        data = _from_marshal(got[1])
+        problems = [Problem(*p) for p in got[2]]
+        return Settings.from_dict(data), data, problems
+    except (TypeError, ValueError, KeyError):
+        return None
+
+
+def _write_cache(
+    path: Path, tag: str, entries: dict[str, Entry], settings: tuple | None = None
+) -> None:
+    obj: dict[str, Any] = {"tag": tag, "entries": entries}
+    if settings is not None:
+        obj["settings"] = settings
+    try:
+        data = marshal.dumps(obj)
+    except ValueError:  # settings holding what marshal cannot keep (a date): not cached
+        obj.pop("settings", None)
+        try:
+            data = marshal.dumps(obj)
+        except ValueError:
+            return
+    try:
+        storage.atomic_write(path, data)
+    except OSError:
         pass  # a read-only git dir only loses the speed-up
 
 
@@ -131,6 +224,14 @@ def _finish_git(root: Path, proc: subprocess.Popen | None, args: tuple[str, ...]
     return out.decode("utf-8", "replace")
 
 
+def _finish_repo_info(root: Path, proc: subprocess.Popen | None) -> gitio.RepoInfo | None:
+    """`gitio.repo_info` from the query `_start_git` started."""
+    if proc is None:
+        return gitio.repo_info(root)
+    out, _ = proc.communicate()
+    return gitio.parse_repo_info(proc.returncode, out.decode("utf-8", "replace"))
+
+
 def _git_files(
     root: Path, prefix: str, started: tuple | None = None
 ) -> tuple[dict[str, str | None], set[str]]:
@@ -140,8 +241,20 @@ def _git_files(
     inside it (empty when the caseload is the repository itself). `started`: the two
     queries already running (`_start_git` of `_LS_FILES` and `_STATUS`), so that they
     run side by side with each other and with `gitio.repo_info`."""
+    return _files_from(root, prefix, *_finish_file_queries(root, started))
+
+
+def _finish_file_queries(root: Path, started: tuple | None) -> tuple[str, str]:
+    """The output of `git ls-files` and `git status` (as `_start_git` started them)."""
     ls_proc, st_proc = started if started is not None else (None, None)
     ls = _finish_git(root, ls_proc, _LS_FILES)
+    return ls, _finish_git(root, st_proc, _STATUS)
+
+
+def _files_from(
+    root: Path, prefix: str, ls: str, st: str
+) -> tuple[dict[str, str | None], set[str]]:
+    """`_git_files` from the two queries' output."""
     files: dict[str, str | None] = {}
     for rec in ls.split("\0"):
         if not rec:
@@ -155,8 +268,18 @@ def _git_files(
             files[rel] = parts[1]
         else:
             files[rel] = None  # unmerged entry: read what is on disk
-    st = _finish_git(root, st_proc, _STATUS)
     dirty: set[str] = set()
+    for xy, rel in _status_records(prefix, st):
+        dirty.add(rel)
+        if "D" in xy and not (root / rel).exists():
+            files.pop(rel, None)
+        else:
+            files[rel] = None
+    return files, dirty
+
+
+def _status_records(prefix: str, st: str) -> Iterator[tuple[str, str]]:
+    """(XY status, caseload-relative path) of each record of `git status -z`."""
     for rec in st.split("\0"):
         if len(rec) < 4:
             continue
@@ -164,12 +287,7 @@ def _git_files(
         head, sep, _ = rel[len(PARTICIPANTS_DIR) + 1 :].partition("/")
         if sep and head.endswith(".toml"):
             rel = f"{PARTICIPANTS_DIR}/{head}"  # a folder where a file should be
-        dirty.add(rel)
-        if "D" in xy and not (root / rel).exists():
-            files.pop(rel, None)
-        else:
-            files[rel] = None
-    return files, dirty
+        yield xy, rel
 
 
 def _scan_files(root: Path) -> dict[str, str | None]:
@@ -274,34 +392,71 @@ def _worker_main(argv: list[str]) -> int:
     return 0
 
 
+class _Begun:
+    """What every load asks first, side by side: where the repository is, caseload.toml's
+    bytes, the schemas' hash, and (in a repository) the index and the status."""
+
+    __slots__ = ("repo", "raw_settings", "schemas", "ls", "st")
+
+    def __init__(self, root: Path) -> None:
+        # The three git queries (where the repository is, the index, the status) start
+        # first and run side by side while caseload.toml is read (outside a repository
+        # they fail and are ignored).
+        self.repo: gitio.RepoInfo | None = None
+        self.ls = self.st = ""
+        rev_parse = _start_git(root, gitio.REPO_INFO_ARGS)
+        started = (_start_git(root, _LS_FILES), _start_git(root, _STATUS))
+        try:
+            self.raw_settings = read_settings_bytes(root)
+            self.schemas = _schema_hash()
+            self.repo = _finish_repo_info(root, rev_parse)
+        finally:
+            if not (sys.exc_info()[0] is None and self.repo is not None):
+                for proc in started:
+                    if proc is not None:
+                        proc.communicate()
+        if self.repo is not None:
+            self.ls, self.st = _finish_file_queries(root, started)
+
+
 def load(
     root: Path,
     *,
     use_cache: bool = True,
     progress: Callable[[int, int], None] | None = None,
 ) -> Caseload:
+    """Every participant file of the caseload at `root`, from the cache where the blob is
+    known, parsed (in worker processes when many) where not; see the module docstring.
+
+    Raises OSError only when the caseload folder cannot be read, GitError when git fails."""
     t0 = time.perf_counter()
-    # The two file queries start before git is asked where the repository is: the three
-    # processes run side by side (outside a repository the two fail and are ignored).
-    repo: gitio.RepoInfo | None = None
-    started = (_start_git(root, _LS_FILES), _start_git(root, _STATUS))
-    try:
-        settings, sdata, problems = read_settings(root)
-        repo = gitio.repo_info(root)
-    finally:
-        if not (sys.exc_info()[0] is None and repo is not None):
-            for proc in started:
-                if proc is not None:
-                    proc.communicate()
+    b = _Begun(root)
+    repo, raw_settings, schemas = b.repo, b.raw_settings, b.schemas
     is_git = repo is not None
     cache_path: Path | None = None
+    cache_obj: dict = {}
     if repo is not None:
-        files, dirty = _git_files(root, repo.prefix, started)
         cache_path = repo.git_dir / CACHE_NAME
+        if use_cache:
+            cache_obj = _read_cache(cache_path)
+    settings_key: str | None = None
+    got_settings = None
+    if isinstance(raw_settings, Problem):
+        settings, sdata, problems = Settings(), {}, [raw_settings]
+    else:
+        settings_key = _settings_key(schemas, raw_settings)
+        got_settings = _cached_settings(cache_obj, settings_key)
+        if got_settings is None:
+            settings, sdata, problems = settings_from_bytes(raw_settings)
+        else:
+            settings, sdata, problems = got_settings
+    settings_problems = list(problems)
+    if repo is not None:
+        files, dirty = _files_from(root, repo.prefix, b.ls, b.st)
     else:
         files, dirty = _scan_files(root), set()
-    tag = _cache_tag(settings)
-    cache = _read_cache(cache_path, tag) if (cache_path and use_cache) else {}
+    tag = _cache_tag(schemas, settings)
+    cache = _cached_entries(cache_obj, tag)
 
     rels = []
     for rel in files:
@@ -354,6 +509,8 @@ def load(
                 text: str | None = (root / rel).read_bytes().decode("utf-8", "replace")
             except OSError:
                 text = None
+            from ipstui.core.validate import participant_team_problems
+
             probs.extend(
                 participant_team_problems(
                     {"specialist": summary[1], "referral_source": src}, rel, text, team, sources
@@ -379,8 +536,17 @@ def load(
             stem, None, rel, blob, summary=summary, root=root, raw=dl, facts=facts
         )
 
-    if cache_path is not None and (parsed or len(cache) != len(results)):
-        _write_cache(cache_path, tag, {b: e for b, e in results.values()})
+    if cache_path is not None and (
+        parsed or len(cache) != len(results) or (settings_key is not None and got_settings is None)
+    ):
+        kept = None
+        if settings_key is not None:
+            kept = (
+                settings_key,
+                _to_marshal(sdata),
+                tuple((p.path, p.line, p.col, p.message, p.severity) for p in settings_problems),
+            )
+        _write_cache(cache_path, tag, {b: e for b, e in results.values()}, kept)
     stats = {
         "files": total,
         "parsed": parsed,
@@ -397,6 +563,151 @@ def load(
         is_git=is_git,
         stats=stats,
     )
+
+
+# ---------------------------------------------------------------- the agenda index
+
+
+class Agenda:
+    """What `ipstui due` needs of a caseload (issue 17: answer from the cache): the
+    settings, every problem of the load, and every open deadline as a row
+    `(due as a date ordinal, participant, specialist, rule, ref, what)` in agenda order
+    (by due date, then participant, rule and ref: a deadline's state only grows with
+    its due date, so this is `rules.agenda_for`'s order on any day)."""
+
+    __slots__ = ("settings", "problems", "rows")
+
+    def __init__(self, settings: Settings, problems: tuple[Problem, ...], rows: list) -> None:
+        self.settings, self.problems, self.rows = settings, problems, rows
+
+
+_LS_LOADED = (
+    "ls-files",
+    "--cached",
+    "--others",
+    "--exclude-standard",
+    "-z",
+    "--full-name",
+    "--",
+    PARTICIPANTS_DIR,
+)
+"""The files a load reads: tracked, or untracked and not ignored (names only)."""
+RACY_NS = 2_000_000_000
+"""A file changed less than this long (ns) before the agenda key is made is keyed by
+its content, not its stat: a second change within one tick of the file system's clock
+would leave the stat as it was (git's "racily clean" entries)."""
+
+
+def _agenda_key(
+    root: Path, repo: gitio.RepoInfo, raw_settings: bytes, schemas: bytes, loaded: str
+) -> str:
+    """What the agenda is valid for, without asking git for its status (issue 17: at
+    20,000 files `git status` alone costs more than the rest of `ipstui due`): an agenda
+    is a function of the files' contents, caseload.toml and which files are loaded
+    (tracked, or untracked and not ignored). So the key is caseload.toml's bytes and the
+    schemas, the stat (size, times, inode) of every entry of participants/ — or its
+    content, for one changed within `RACY_NS` — and the names `git ls-files --cached
+    --others --exclude-standard` gives (`loaded`: the index and the ignore rules), and
+    the language of the problems' text."""
+    h = hashlib.sha1(_settings_key(schemas, raw_settings).encode())
+    # The language too: the agenda keeps its problems' text, which a person reads.
+    h.update(f"\0{repo.prefix}\0{len(loaded)}\0{current_language()}\0".encode())
+    h.update(loaded.encode("utf-8", "surrogateescape"))
+    now = time.time_ns()
+    pdir = root / PARTICIPANTS_DIR
+    try:
+        entries = sorted(os.scandir(pdir), key=lambda e: e.name)
+    except OSError as exc:
+        entries = []
+        h.update(f"\0scan {exc.errno}".encode())
+    for e in entries:
+        try:
+            st = e.stat(follow_symlinks=False)
+        except OSError as exc:
+            h.update(f"\0{e.name}\0{exc.errno}".encode("utf-8", "surrogateescape"))
+            continue
+        h.update(
+            f"\0{e.name}\0{st.st_mode} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} "
+            f"{st.st_ino}".encode("utf-8", "surrogateescape")
+        )
+        if max(st.st_mtime_ns, st.st_ctime_ns) >= now - RACY_NS:
+            try:
+                h.update(storage.blob_id(pdir.joinpath(e.name).read_bytes()).encode())
+            except OSError as exc:
+                h.update(f"unreadable {exc.errno}".encode())
+    return h.hexdigest()
+
+
+def _read_agenda(path: Path, key: str) -> Agenda | None:
+    obj = _read_cache(path)
+    if obj.get("key") != key:
+        return None
+    try:
+        data = _from_marshal(obj["settings"])
+        problems = tuple(Problem(*p) for p in obj["problems"])
+        rows = obj["rows"]
+        if not isinstance(rows, list):
+            return None
+        return Agenda(Settings.from_dict(data), problems, rows)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def load_agenda(root: Path) -> Agenda:
+    """The caseload's agenda: from the agenda index in the git dir when nothing it was
+    made from changed (`_agenda_key`); else by a full `load` (itself from the load
+    cache), which then writes the index. Outside git: a full `load`.
+
+    Raises what `load` raises."""
+    # HEAD too: a file deleted from the index but still in HEAD is loaded until the
+    # deletion is committed (the loader follows `git status`).
+    rev_parse = _start_git(root, (*gitio.REPO_INFO_ARGS, "--verify", "-q", "HEAD"))
+    listing = _start_git(root, _LS_LOADED)
+    repo = None
+    head = ""
+    try:
+        raw_settings = read_settings_bytes(root)
+        schemas = _schema_hash()
+        if rev_parse is not None:
+            got_out, _ = rev_parse.communicate()
+            text = got_out.decode("utf-8", "replace")
+            # exit 1 (HEAD unborn) still told where the repository is
+            code = rev_parse.returncode
+            repo = gitio.parse_repo_info(0 if code in (0, 1) else code, text)
+            head = "".join(text.splitlines()[4:5])
+    finally:
+        out, _ = listing.communicate() if listing is not None else (b"", b"")
+    key = path = None
+    if repo is not None and listing is not None and listing.returncode == 0:
+        if isinstance(raw_settings, bytes):
+            loaded = head + "\0" + out.decode("utf-8", "replace")
+            key = _agenda_key(root, repo, raw_settings, schemas, loaded)
+            path = repo.git_dir / AGENDA_NAME
+            got = _read_agenda(path, key)
+            if got is not None:
+                return got
+    cl = load(root)
+    # The key was made before the load read anything: a file changed since has a newer
+    # change time (or, within the racy window, other bytes), so the index can only ever
+    # be judged stale for it, never fresh.
+    rows = [
+        (due.toordinal(), p.id, p.specialist, rule, ref, what)
+        for p in cl.participants.values()
+        for rule, due, ref, what in participant_raw(p, cl.settings)
+    ]
+    rows.sort(key=lambda r: (r[0], r[1], r[3], r[4] or 0))
+    if path is not None:
+        obj = {
+            "key": key,
+            "settings": _to_marshal(cl.settings_data),
+            "problems": tuple((p.path, p.line, p.col, p.message, p.severity) for p in cl.problems),
+            "rows": rows,
+        }
+        try:
+            storage.atomic_write(path, marshal.dumps(obj))
+        except (OSError, ValueError):
+            pass  # a read-only git dir only loses the speed-up
+    return Agenda(cl.settings, cl.problems, rows)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ find falls back to the nearest enclosing key that it did find.
 from __future__ import annotations
 
 import bisect
-import tomllib
 from collections.abc import Sequence
 
 _BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
@@ -132,6 +131,8 @@ class Locator:
                 if c == "'":
                     name = raw[1:-1]
                 elif "\\" in raw:
+                    import tomllib  # only for a key with escapes in it
+
                     name = tomllib.loads(f"k = {raw}")["k"]
                 else:
                     name = raw[1:-1]

@@ -54,6 +54,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from ipstui.core.i18n import _
 from ipstui.core.model import LIST_KEYS
 from ipstui.core.storage import ParseError, dumps, loads_bytes
 
@@ -339,7 +340,7 @@ def _match(key: str, base: list[Mapping], side: list[Mapping]) -> dict[int, int]
                     if 2 * kept > len(be):
                         candidates.append((-kept / len(be), abs(si - bi), bi, si))
             taken: set[int] = set()
-            for *_, bi, si in sorted(candidates):
+            for *_unused, bi, si in sorted(candidates):
                 if bi not in pairs and si not in taken:
                     pairs[bi] = si
                     taken.add(si)
@@ -474,7 +475,7 @@ def driver_main(argv: Sequence[str]) -> int:
     markers included, and git records the file as conflicted — a side is never dropped.
     Exit 2 on wrong usage."""
     if len(argv) != 4:
-        print("usage: ipstui merge-driver BASE OURS THEIRS PATH", file=sys.stderr)
+        print(_("usage: ipstui merge-driver BASE OURS THEIRS PATH"), file=sys.stderr)
         return 2
     base_p, ours_p, theirs_p, path = (Path(argv[0]), Path(argv[1]), Path(argv[2]), argv[3])
     try:

@@ -10,8 +10,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+from ipstui.core.i18n import N_, Labels, _
 from ipstui.core.termsafe import UNSAFE
 
 SCHEMA_VERSION = 1
@@ -31,13 +35,21 @@ def parse_date(text: str) -> date:
     Raises ValueError with a one-line message that quotes the text."""
     text = text.strip()
     if not _DATE_TEXT.fullmatch(text):
-        raise ValueError(f"{text!r} is not a date like 2026-11-20 (YYYY-MM-DD)")
+        raise ValueError(
+            _("{text} is not a date like 2026-11-20 (YYYY-MM-DD)").format(text=repr(text))
+        )
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{text!r} is not a date of the calendar") from None
+        raise ValueError(
+            _("{text} is not a date of the calendar").format(text=repr(text))
+        ) from None
     if not in_date_range(day):
-        raise ValueError(f"{text!r} is outside the dates ipstui accepts ({DATE_MIN} to {DATE_MAX})")
+        raise ValueError(
+            _("{text} is outside the dates ipstui accepts ({DATE_MIN} to {DATE_MAX})").format(
+                text=repr(text), DATE_MIN=DATE_MIN, DATE_MAX=DATE_MAX
+            )
+        )
     return day
 
 
@@ -80,15 +92,17 @@ PHASES: tuple[str, ...] = (
     "follow_up",
     "closed",
 )
-PHASE_LABELS: dict[str, str] = {
-    "intake": "Intake",
-    "engagement": "Engagement",
-    "assessment": "Career profile",
-    "plan": "Plan",
-    "job_search": "Job search",
-    "follow_up": "Follow-up",
-    "closed": "Closed",
-}
+PHASE_LABELS: Labels = Labels(
+    {
+        "intake": N_("Intake"),
+        "engagement": N_("Engagement"),
+        "assessment": N_("Career profile"),
+        "plan": N_("Plan"),
+        "job_search": N_("Job search"),
+        "follow_up": N_("Follow-up"),
+        "closed": N_("Closed"),
+    }
+)
 BOARD_PHASES: tuple[str, ...] = PHASES[:-1]
 
 CONTACT_KINDS = (
@@ -198,7 +212,7 @@ def is_valid_id(value: object) -> bool:
 def participant_path(root: Path, pid: str) -> Path:
     """The file of participant `pid`; refuses ids that are not safe file names."""
     if not is_valid_id(pid):
-        raise ValueError(f"not a valid participant id: {pid!r}")
+        raise ValueError(_("not a valid participant id: {pid}").format(pid=repr(pid)))
     return root / "participants" / f"{pid}.toml"
 
 
@@ -239,7 +253,7 @@ class Participant:
     ) -> None:
         if data is None and (summary is None or root is None):
             raise ValueError(
-                "a Participant needs its data, or a summary and a root to read it from"
+                _("a Participant needs its data, or a summary and a root to read it from")
             )
         self.id = id
         self.rel_path = rel_path
@@ -286,7 +300,7 @@ class Participant:
             except (OSError, storage.StorageError):
                 # Gone or broken since the listing: show what was known; a save of it is
                 # refused by the stale-write guard, and the next reload lists the problem.
-                name, spec, phase, _, _ = self._summary
+                name, spec, phase, _unused, _unused = self._summary
                 self._data = {
                     "schema": 1,
                     "id": self.id,
@@ -358,16 +372,18 @@ RULE_NAMES: tuple[str, ...] = (
     "program_review",
     "task",
 )
-RULE_LABELS: dict[str, str] = {
-    "first_contact": "First contact",
-    "first_employer_contact": "First employer contact",
-    "benefits_before_job": "Benefits counselling before job start",
-    "job_start_support": "Follow-along after job start",
-    "stay_in_touch": "Stay in touch",
-    "career_profile_after_job": "Update career profile after job end",
-    "program_review": "Program review",
-    "task": "Task",
-}
+RULE_LABELS: Labels = Labels(
+    {
+        "first_contact": N_("First contact"),
+        "first_employer_contact": N_("First employer contact"),
+        "benefits_before_job": N_("Benefits counselling before job start"),
+        "job_start_support": N_("Follow-along after job start"),
+        "stay_in_touch": N_("Stay in touch"),
+        "career_profile_after_job": N_("Update career profile after job end"),
+        "program_review": N_("Program review"),
+        "task": N_("Task"),
+    }
+)
 DEFAULT_RULE_DAYS: dict[str, Any] = {
     "first_contact": 7,
     "first_employer_contact": 30,
@@ -457,3 +473,18 @@ class Settings:
             if isinstance(data.get("privacy"), dict)
             else (),
         )
+
+
+def errors_only(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems of severity "error" (warnings never leave a file out)."""
+    return [p for p in problems if p.severity == "error"]
+
+
+def left_out(problems: Iterable[Problem]) -> list[Problem]:
+    """The first error of every file that has one, by path: the files a load left out
+    (SPEC §7, exit 3). caseload.toml counts: settings it could not give were defaults."""
+    first: dict[str, Problem] = {}
+    for p in sorted(problems, key=lambda p: (p.path, p.line, p.col)):
+        if p.severity == "error":
+            first.setdefault(p.path, p)
+    return list(first.values())

@@ -35,6 +35,7 @@ from typing import Any
 
 from ipstui.core import gitio, storage
 from ipstui.core.changes import commit_message
+from ipstui.core.i18n import _
 
 RECORD_DIRS: dict[str, tuple[str, str]] = {
     "participants": ("Participant", "participant_id"),
@@ -62,7 +63,9 @@ class Renumbered:
 
     def words(self) -> str:
         """`P-0061 is now P-0062 (P-0061 was taken on the remote)`."""
-        return f"your {self.old} is now {self.new} ({self.old} was taken on the remote)"
+        return _("your {old} is now {new} ({old} was taken on the remote)").format(
+            old=self.old, new=self.new
+        )
 
 
 def _added(root: Path, base: str, tip: str) -> dict[str, str]:
@@ -84,7 +87,7 @@ def _added(root: Path, base: str, tip: str) -> dict[str, str]:
 
 
 def _record_path(rel: str) -> bool:
-    folder, _, name = rel.partition("/")
+    folder, _unused, name = rel.partition("/")
     return folder in RECORD_DIRS and "/" not in name and name.endswith(".toml")
 
 
@@ -173,8 +176,9 @@ def _with_id(raw: bytes, rel: str, old: str, new: str) -> bytes:
         data = storage.loads_bytes(raw, rel)
     except storage.ParseError as exc:
         raise RenumberError(
-            f"{rel} was also added on the remote as another record, but yours cannot be "
-            f"renumbered: {exc}; fix the file (`ipstui validate`), commit, and sync again"
+            _(
+                "{rel} was also added on the remote as another record, but yours cannot be renumbered: {exc}; fix the file (`ipstui validate`), commit, and sync again"
+            ).format(rel=rel, exc=exc)
         ) from None
     text = raw.decode("utf-8")
     pattern = re.compile(_ID_LINE.format(old=re.escape(old)), re.MULTILINE)
@@ -199,7 +203,7 @@ def _replace_refs(value: Any, field: str, old: str, new: str) -> tuple[Any, int]
         return out, n
     if isinstance(value, list):
         items = [_replace_refs(v, field, old, new) for v in value]
-        return [v for v, _ in items], sum(m for _, m in items)
+        return [v for v, _unused in items], sum(m for _unused, m in items)
     return value, 0
 
 
@@ -212,7 +216,7 @@ def renumber(root: Path, base: str, ours: str, theirs: str, ours_rel: str) -> Re
     """Move the local record at `ours_rel` to the next free id (one commit), then point
     this side's references at the new id (one commit per referring record). HEAD must
     be `ours` with a clean work tree; raises GitError when git refuses a commit."""
-    folder, _, name = ours_rel.partition("/")
+    folder, _unused, name = ours_rel.partition("/")
     trailer, ref_field = RECORD_DIRS[folder]
     old = name[:-5]
     taken = _ids(root, ours, folder) | _ids(root, theirs, folder)
@@ -263,7 +267,7 @@ def renumber(root: Path, base: str, ours: str, theirs: str, ours_rel: str) -> Re
             continue
         rid = str(data.get("id", Path(rel).stem))
         storage.atomic_write(path, storage.dumps(fixed))
-        full, _ = commit_message(rid, data, fixed)
+        full, _unused = commit_message(rid, data, fixed)
         body = full.split("\n\n", 1)[1] if "\n\n" in full else ""
         kind_trailer = RECORD_DIRS[rel.partition("/")[0]][0]
         body = body.replace("Participant: ", f"{kind_trailer}: ", 1)

@@ -40,6 +40,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from ipstui.core.i18n import _
 from ipstui.core.model import Settings
 
 FORMATS: tuple[str, ...] = ("table", "csv", "json")
@@ -64,7 +65,7 @@ class Quarter:
 
     def __post_init__(self) -> None:
         if not 1 <= self.q <= 4 or not 1 <= self.year <= 9999:
-            raise ValueError(f"not a quarter: {self.year}Q{self.q}")
+            raise ValueError(_("not a quarter: {year}Q{q}").format(year=self.year, q=self.q))
 
     def __str__(self) -> str:
         return f"{self.year}Q{self.q}"
@@ -97,10 +98,16 @@ def parse_quarter(text: str) -> Quarter:
     """ "2026Q3" (also "2026q3", "2026-Q3") -> Quarter; ValueError with a one-line message."""
     m = _QUARTER_RE.match(text) if isinstance(text, str) else None
     if m is None:
-        raise ValueError(f"{text!r} is not a quarter; write a year, Q and 1 to 4, like 2026Q3")
+        raise ValueError(
+            _("{text} is not a quarter; write a year, Q and 1 to 4, like 2026Q3").format(
+                text=repr(text)
+            )
+        )
     year = int(m.group(1))
     if year < 1:
-        raise ValueError(f"{text!r} is not a quarter; the year must be 0001 or later")
+        raise ValueError(
+            _("{text} is not a quarter; the year must be 0001 or later").format(text=repr(text))
+        )
     return Quarter(year, int(m.group(2)))
 
 
@@ -138,7 +145,7 @@ class _Facts:
 
     @property
     def first_competitive_start(self) -> date | None:
-        return min((s for s, _ in self.competitive_jobs), default=None)
+        return min((s for s, _unused in self.competitive_jobs), default=None)
 
 
 def _facts(data: Mapping[str, Any]) -> _Facts:
@@ -570,56 +577,94 @@ def to_table(report: Report) -> str:
     kw = max([len(TEAM), *(len(k) for k in report.by_specialist)])
     nw = max([0, *(len(n) for n in names.values())])
     title = f"{report.team_name} — " if report.team_name else ""
+    h_group, h_name, h_active, h_employed, h_rate = (
+        _("group"),
+        _("name"),
+        _("active"),
+        _("employed"),
+        _("rate"),
+    )
+    kw = max(kw, len(h_group))
+    nw = max(nw, len(h_name))
+    wa, we, wr = max(6, len(h_active)), max(8, len(h_employed)), max(6, len(h_rate))
     lines = [
-        f"{title}outcome report {q} ({q.start.isoformat()} to {q.end.isoformat()}), "
-        f"as of {report.report_date.isoformat()}",
+        title
+        + _("outcome report {quarter} ({start} to {end}), as of {date}").format(
+            quarter=q,
+            start=q.start.isoformat(),
+            end=q.end.isoformat(),
+            date=report.report_date.isoformat(),
+        ),
         "",
-        "Employment rate: active participants who worked a competitive job in the quarter",
-        f"  {'group':<{kw}}  {'name':<{nw}}  {'active':>6}  {'employed':>8}  {'rate':>6}",
+        _("Employment rate: active participants who worked a competitive job in the quarter"),
+        f"  {h_group:<{kw}}  {h_name:<{nw}}  {h_active:>{wa}}  {h_employed:>{we}}  {h_rate:>{wr}}",
     ]
     for group, o in [(TEAM, report.team), *report.by_specialist.items()]:
         name = "" if group == TEAM else names.get(group, group)
         lines.append(
-            f"  {group:<{kw}}  {name:<{nw}}  {o.active:>6}  {o.employed:>8}  {fmt_rate(o.rate):>6}"
+            f"  {group:<{kw}}  {name:<{nw}}  {o.active:>{wa}}  {o.employed:>{we}}  "
+            f"{fmt_rate(o.rate):>{wr}}"
         )
 
     lines += [
         "",
-        f"Referrals per year by source (hired: competitive job started by "
-        f"{report.report_date.isoformat()})",
+        _("Referrals per year by source (hired: competitive job started by {date})").format(
+            date=report.report_date.isoformat()
+        ),
     ]
     if report.referrals:
-        sw = max([len("source"), *(len(r.source or "(none)") for r in report.referrals)])
-        lines.append(f"  year  {'source':<{sw}}  {'referred':>8}  {'hired':>5}  {'hire rate':>9}")
+        h_year, h_source, h_referred, h_hired, h_hire_rate = (
+            _("year"),
+            _("source"),
+            _("referred"),
+            _("hired"),
+            _("hire rate"),
+        )
+        none = _("(none)")
+        sw = max([len(h_source), *(len(r.source or none) for r in report.referrals)])
+        wy, wf, wh, wx = (
+            max(4, len(h_year)),
+            max(8, len(h_referred)),
+            max(5, len(h_hired)),
+            max(9, len(h_hire_rate)),
+        )
+        lines.append(
+            f"  {h_year:<{wy}}  {h_source:<{sw}}  {h_referred:>{wf}}  {h_hired:>{wh}}  "
+            f"{h_hire_rate:>{wx}}"
+        )
         for r in report.referrals:
             lines.append(
-                f"  {r.year:<4}  {r.source or '(none)':<{sw}}  {r.referred:>8}  {r.hired:>5}  "
-                f"{fmt_rate(r.rate):>9}"
+                f"  {r.year:<{wy}}  {r.source or none:<{sw}}  {r.referred:>{wf}}  "
+                f"{r.hired:>{wh}}  {fmt_rate(r.rate):>{wx}}"
             )
     else:
-        lines.append("  no referrals")
+        lines.append("  " + _("no referrals"))
 
     rs = report.rapid_search
+    labels = (_("participants"), _("median days"), _("within {n} days").format(n=RAPID_SEARCH_DAYS))
+    lw = max(14, *(len(x) for x in labels))
     lines += [
         "",
-        f"Rapid job search: enrolment to first employer contact "
-        f"(target: within {RAPID_SEARCH_DAYS} days)",
-        f"  participants    {rs.participants}",
-        f"  median days     {_fmt_days(rs.median_days)}",
-        f"  within {RAPID_SEARCH_DAYS} days  {fmt_rate(rs.share_within_30)}"
+        _("Rapid job search: enrolment to first employer contact (target: within {n} days)").format(
+            n=RAPID_SEARCH_DAYS
+        ),
+        f"  {labels[0]:<{lw}}  {rs.participants}",
+        f"  {labels[1]:<{lw}}  {_fmt_days(rs.median_days)}",
+        f"  {labels[2]:<{lw}}  {fmt_rate(rs.share_within_30)}"
         + (f" ({rs.within_30}/{rs.participants})" if rs.participants else ""),
         "",
-        f"Caseload on {report.today.isoformat()}: non-closed participants per specialist "
-        "against the maximum",
+        _("Caseload on {date}: non-closed participants per specialist against the maximum").format(
+            date=report.today.isoformat()
+        ),
     ]
     for c in report.caseload:
-        mark = f"  ABOVE MAX by {c.over}" if c.over else ""
+        mark = "  " + _("ABOVE MAX by {n}").format(n=c.over) if c.over else ""
         name = names.get(c.specialist, c.specialist)
         lines.append(
             f"  {c.specialist:<{kw}}  {name:<{nw}}  {c.current:>3} / {c.maximum:<3}{mark}".rstrip()
         )
     if not report.caseload:
-        lines.append("  no specialists")
+        lines.append("  " + _("no specialists"))
     return "\n".join(lines) + "\n"
 
 
@@ -634,7 +679,11 @@ def render(
     """The text `ipstui report` prints: `fmt` is table, csv or json; `quarter` like 2026Q3
     (default: the quarter containing today). ValueError with one line on bad input."""
     if fmt not in FORMATS:
-        raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
+        raise ValueError(
+            _("unknown report format {fmt}; use one of {values}").format(
+                fmt=repr(fmt), values=", ".join(FORMATS)
+            )
+        )
     q = quarter_of(today) if quarter is None else parse_quarter(quarter)
     report = compute(participants, settings, q, today)
     if fmt == "json":

@@ -27,6 +27,7 @@ from collections.abc import Iterable, MutableMapping
 from typing import Any
 
 from ipstui.core.caseload import Caseload, CaseloadError, SaveResult, transact
+from ipstui.core.i18n import _
 from ipstui.core.merge import PHASE_GROUP, TABLE_FIELDS
 from ipstui.core.model import Participant
 
@@ -64,18 +65,20 @@ def resolve(
     from ipstui.core.edits import coerce
 
     if (side is None) == (value is None):
-        raise CaseloadError("say how to settle it: --ours, --theirs or --value V")
+        raise CaseloadError(_("say how to settle it: --ours, --theirs or --value V"))
     if side is not None and side not in SIDES:
-        raise CaseloadError(f"unknown side {side!r}; use ours or theirs")
+        raise CaseloadError(_("unknown side {side}; use ours or theirs").format(side=repr(side)))
     if value is not None and field in TABLE_FIELDS:
         raise CaseloadError(
-            f"[{field}] is a table: settle it with --ours or --theirs, then edit it"
+            _("[{field}] is a table: settle it with --ours or --theirs, then edit it").format(
+                field=field
+            )
         )
     typed = coerce(field, value) if value is not None else None
 
     def build(_pid: str, cur: Participant | None) -> dict[str, Any]:
         if cur is None:
-            raise CaseloadError(f"no participant with id {pid!r}")
+            raise CaseloadError(_("no participant with id {pid}").format(pid=repr(pid)))
         data = copy.deepcopy(cur.data)
         settle(data, pid, field, side=side, value=typed)
         return data
@@ -103,7 +106,9 @@ def settle(
         rec = conflicts[f]
         if side == "theirs":
             if not isinstance(rec, dict) or "theirs" not in rec:
-                raise CaseloadError(f"the conflict record of {f} has no 'theirs' value")
+                raise CaseloadError(
+                    _("the conflict record of {f} has no 'theirs' value").format(f=f)
+                )
             chosen = rec["theirs"]
             if f in TABLE_FIELDS and chosen == {}:
                 data.pop(f, None)
@@ -121,14 +126,16 @@ def decide(cl: Caseload, pid: str, sides: dict[str, str]) -> SaveResult:
     phase-group field settles its group together (`settle`). Raises CaseloadError when
     `sides` is empty, names an unknown side, or a field has no conflict to settle."""
     if not sides:
-        raise CaseloadError("decide at least one field")
+        raise CaseloadError(_("decide at least one field"))
     for side in sides.values():
         if side not in SIDES:
-            raise CaseloadError(f"unknown side {side!r}; use ours or theirs")
+            raise CaseloadError(
+                _("unknown side {side}; use ours or theirs").format(side=repr(side))
+            )
 
     def build(_pid: str, cur: Participant | None) -> dict[str, Any]:
         if cur is None:
-            raise CaseloadError(f"no participant with id {pid!r}")
+            raise CaseloadError(_("no participant with id {pid}").format(pid=repr(pid)))
         data = copy.deepcopy(cur.data)
         for name, side in sides.items():
             conflicts = data.get("conflicts")

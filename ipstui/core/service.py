@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ipstui.core import caseload as _cl
-from ipstui.core import edits, gitio, loader
+from ipstui.core import gitio, loader
 from ipstui.core.caseload import (
     CASELOAD_FILE,
     PARTICIPANTS_DIR,
@@ -50,14 +50,15 @@ from ipstui.core.caseload import (
     UncommittedFile,
     ValidationFailed,
 )
-from ipstui.core.employers import PURPOSES, Employer, JobAt, Register, name_key
-from ipstui.core.employers import SaveResult as EmployerSaveResult
 from ipstui.core.gitio import GitError, IdentityMissing
-from ipstui.core.history import Revision, show_value
+from ipstui.core.i18n import _
 from ipstui.core.model import Participant, Problem, is_valid_id
 
 if TYPE_CHECKING:
+    from ipstui.core.employers import PURPOSES, Employer, JobAt, Register, name_key
+    from ipstui.core.employers import SaveResult as EmployerSaveResult
     from ipstui.core.fidelity import FidelitySettings, Review
+    from ipstui.core.history import Revision, show_value
     from ipstui.core.report import Quarter
     from ipstui.core.rules import Deadline
     from ipstui.core.sync import SyncResult, SyncStatus
@@ -88,6 +89,41 @@ __all__ = [
 ]
 
 _UNSET: Any = object()
+
+# Re-exported names whose modules load on first use: a command that only reads the load
+# cache (`ipstui due`) never imports the edits, the employer register or the history
+# (issue 17: start-up).
+_LAZY = {
+    "PURPOSES": ("ipstui.core.employers", "PURPOSES"),
+    "Employer": ("ipstui.core.employers", "Employer"),
+    "JobAt": ("ipstui.core.employers", "JobAt"),
+    "Register": ("ipstui.core.employers", "Register"),
+    "name_key": ("ipstui.core.employers", "name_key"),
+    "EmployerSaveResult": ("ipstui.core.employers", "SaveResult"),
+    "Revision": ("ipstui.core.history", "Revision"),
+    "show_value": ("ipstui.core.history", "show_value"),
+    "edits": ("ipstui.core.edits", None),
+}
+
+
+def _edits() -> Any:
+    """`ipstui.core.edits`, imported on the first edit."""
+    from ipstui.core import edits
+
+    return edits
+
+
+def __getattr__(name: str) -> Any:
+    """The names of `_LAZY`, imported when first asked for (PEP 562)."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    module_name, attr = _LAZY[name]
+    module = importlib.import_module(module_name)
+    value = module if attr is None else getattr(module, attr)
+    globals()[name] = value
+    return value
 
 
 @dataclass(frozen=True)
@@ -139,7 +175,9 @@ class CaseloadService:
     def _need_repo(self, what: str) -> gitio.RepoInfo:
         repo = self.repo
         if repo is None:
-            raise CaseloadError(f"{self.root} is not a git repository, so {what}")
+            raise CaseloadError(
+                _("{root} is not a git repository, so {what}").format(root=self.root, what=what)
+            )
         return repo
 
     # ------------------------------------------------------------ loading
@@ -189,7 +227,7 @@ class CaseloadService:
     def new_participant(self, snapshot: Caseload | None, **kwargs: Any) -> SaveResult:
         """`edits.new_participant`: name, specialist, referral_source, today,
         referred_on, pid (None: the next free id, picked under the lock)."""
-        return self._saved(edits.new_participant(self._snap(snapshot), **kwargs))
+        return self._saved(_edits().new_participant(self._snap(snapshot), **kwargs))
 
     def move(
         self,
@@ -203,7 +241,7 @@ class CaseloadService:
     ) -> SaveResult:
         """Move to `phase`; with `from_phase`, only if the participant is still there."""
         return self._saved(
-            edits.move(
+            _edits().move(
                 self._snap(snapshot), pid, phase, today=today, reason=reason, from_phase=from_phase
             )
         )
@@ -211,13 +249,13 @@ class CaseloadService:
     def add_contact(self, snapshot: Caseload | None, pid: str, **kwargs: Any) -> SaveResult:
         """`edits.add_contact`: kind, on, by, note; for kind employer also employer_id
         and face_to_face."""
-        return self._saved(edits.add_contact(self._snap(snapshot), pid, **kwargs))
+        return self._saved(_edits().add_contact(self._snap(snapshot), pid, **kwargs))
 
     def set_fields(
         self, snapshot: Caseload | None, pid: str, assignments: dict[str, str], *, today: date
     ) -> SaveResult:
         """`ipstui set`: FIELD=VALUE texts typed by the schema."""
-        return self._saved(edits.set_fields(self._snap(snapshot), pid, assignments, today=today))
+        return self._saved(_edits().set_fields(self._snap(snapshot), pid, assignments, today=today))
 
     def resolve(
         self,
@@ -243,34 +281,34 @@ class CaseloadService:
 
     def set_data(self, snapshot: Caseload, old: Participant, data: dict[str, Any]) -> SaveResult:
         """Save a whole edited record (the participant form)."""
-        return self._saved(edits.set_data(snapshot, old, data))
+        return self._saved(_edits().set_data(snapshot, old, data))
 
     def add_job(self, snapshot: Caseload | None, pid: str, **kwargs: Any) -> SaveResult:
         """`edits.add_job`: employer, start, competitive, title, hours_per_week,
         hourly_wage, employer_id, job_type."""
-        return self._saved(edits.add_job(self._snap(snapshot), pid, **kwargs))
+        return self._saved(_edits().add_job(self._snap(snapshot), pid, **kwargs))
 
     def end_job(self, snapshot: Caseload | None, pid: str, index: int, **kwargs: Any) -> SaveResult:
         """`edits.end_job`: end, reason."""
-        return self._saved(edits.end_job(self._snap(snapshot), pid, index, **kwargs))
+        return self._saved(_edits().end_job(self._snap(snapshot), pid, index, **kwargs))
 
     def add_task(self, snapshot: Caseload | None, pid: str, **kwargs: Any) -> SaveResult:
         """`edits.add_task`: due, what."""
-        return self._saved(edits.add_task(self._snap(snapshot), pid, **kwargs))
+        return self._saved(_edits().add_task(self._snap(snapshot), pid, **kwargs))
 
     def complete_task(
         self, snapshot: Caseload | None, pid: str, index: int, **kwargs: Any
     ) -> SaveResult:
         """`edits.complete_task`: on."""
-        return self._saved(edits.complete_task(self._snap(snapshot), pid, index, **kwargs))
+        return self._saved(_edits().complete_task(self._snap(snapshot), pid, index, **kwargs))
 
     def suspend(self, snapshot: Caseload | None, pid: str, **kwargs: Any) -> SaveResult:
         """`edits.suspend`: since, reason."""
-        return self._saved(edits.suspend(self._snap(snapshot), pid, **kwargs))
+        return self._saved(_edits().suspend(self._snap(snapshot), pid, **kwargs))
 
     def resume(self, snapshot: Caseload | None, pid: str) -> SaveResult:
         """`edits.resume`."""
-        return self._saved(edits.resume(self._snap(snapshot), pid))
+        return self._saved(_edits().resume(self._snap(snapshot), pid))
 
     def commit_hand_edit(self, snapshot: Caseload | None, rel: str) -> SaveResult:
         """Validate and commit a participant file changed outside ipstui (or its removal)."""
@@ -415,11 +453,11 @@ class CaseloadService:
         from ipstui.core.history import ever_existed, history
 
         if not is_valid_id(pid):
-            raise CaseloadError(f"not a valid participant id: {pid!r}")
+            raise CaseloadError(_("not a valid participant id: {pid}").format(pid=repr(pid)))
         self._need_repo("there is no history to show")
         rel = f"{PARTICIPANTS_DIR}/{pid}.toml"
         if not os.path.lexists(self.root / rel) and not ever_existed(self.root, pid):
-            raise CaseloadError(f"no participant with id {pid!r}")
+            raise CaseloadError(_("no participant with id {pid}").format(pid=repr(pid)))
         return history(self.root, pid)
 
     def signatures(self, commits: Iterable[str]) -> dict[str, str]:
@@ -450,7 +488,11 @@ class CaseloadService:
 
         repo = self.repo
         if repo is None:
-            raise SyncError(f"{self.root} is not in a git repository, so there is nothing to sync")
+            raise SyncError(
+                _("{root} is not in a git repository, so there is nothing to sync").format(
+                    root=self.root
+                )
+            )
         fetched = prefetch(self.root, progress=progress)
         with _cl.caseload_lock(repo.git_dir):
             result = sync(self.root, progress=progress, prefetched=fetched)
@@ -478,9 +520,26 @@ class CaseloadService:
 
         if specialist and specialist not in snapshot.settings.team:
             raise CaseloadError(
-                f"unknown specialist {specialist!r}; team: {', '.join(snapshot.settings.team)}"
+                _("unknown specialist {specialist}; team: {values}").format(
+                    specialist=repr(specialist), values=", ".join(snapshot.settings.team)
+                )
             )
         return agenda_for(snapshot.participants.values(), snapshot.settings, today, specialist)
+
+    def due(
+        self, today: date, specialist: str | None = None
+    ) -> tuple[list[Deadline], tuple[Problem, ...]]:
+        """`agenda` of the caseload as it is now, and every problem of loading it: answered
+        from the agenda index when nothing changed since it was made (`loader.load_agenda`;
+        `ipstui due`). CaseloadError for an unknown specialist."""
+        from ipstui.core.rules import agenda_rows
+
+        ag = loader.load_agenda(self.root)
+        if specialist and specialist not in ag.settings.team:
+            raise CaseloadError(
+                f"unknown specialist {specialist!r}; team: {', '.join(ag.settings.team)}"
+            )
+        return agenda_rows(ag.rows, ag.settings, today, specialist), ag.problems
 
     def report(self, snapshot: Caseload, *, quarter: str | None, today: date, fmt: str) -> str:
         """The outcome report as text (SPEC §8); ValueError for a bad quarter or format."""

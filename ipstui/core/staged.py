@@ -18,6 +18,7 @@ from pathlib import Path
 from ipstui.core import storage
 from ipstui.core.caseload import CASELOAD_FILE, PARTICIPANTS_DIR, parse_participant
 from ipstui.core.gitio import GitError
+from ipstui.core.i18n import _
 from ipstui.core.model import Problem, Settings
 from ipstui.core.validate import caseload_problems, participant_team_problems
 
@@ -54,7 +55,7 @@ def _git(root: Path, env: dict[str, str], *args: str, data: bytes | None = None)
             ["git", "-C", str(root), *args], input=data, capture_output=True, env=env
         )
     except FileNotFoundError:
-        raise StagedError("git is not installed or not on PATH") from None
+        raise StagedError(_("git is not installed or not on PATH")) from None
     if proc.returncode != 0:
         msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise StagedError(msg[-1] if msg else f"git {args[0]} failed")
@@ -71,7 +72,7 @@ def staged_blobs(root: Path, env: dict[str, str]) -> tuple[dict[str, tuple[str, 
     for rec in out.decode("utf-8", "surrogateescape").split("\0"):
         if not rec:
             continue
-        meta, _, path = rec.partition("\t")
+        meta, _unused, path = rec.partition("\t")
         mode, blob, stage = meta.split()
         if stage != "0":
             unmerged.add(path)
@@ -91,7 +92,7 @@ def read_blobs(root: Path, env: dict[str, str], blobs: list[str]) -> dict[str, b
         nl = out.index(b"\n", i)
         header = out[i:nl].split()
         if len(header) < 3 or header[1] == b"missing":
-            raise StagedError(f"object {blob} is missing from the repository")
+            raise StagedError(_("object {blob} is missing from the repository").format(blob=blob))
         size = int(header[2])
         got[blob] = out[nl + 1 : nl + 1 + size]
         i = nl + 1 + size + 1

@@ -9,19 +9,19 @@ place relative to the known key they followed.
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
-from ipstui.core import toml10
+# tomli_w, toml10 (the TOML parsers) and tempfile are imported where they are used: a
+# command answered from the load cache (`ipstui due`) reads no TOML (issue 17).
+from ipstui.core.i18n import _
 from ipstui.core.model import CONFLICT_KEYS, LIST_KEYS, SUB_KEYS, TABLE_KEYS, TOP_KEYS
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")  # used with fullmatch: "$" would allow a final newline
@@ -67,6 +67,8 @@ def loads_bytes(raw: bytes, path: str = "<string>") -> dict[str, Any]:
         )
         raise ParseError(path, line, col, "file is not valid UTF-8") from None
     text = text.removeprefix(BOM)
+    from ipstui.core import toml10
+
     try:
         data = toml10.loads(text)
     except toml10.TomlError as exc:
@@ -96,27 +98,37 @@ def read_bytes(path: Path, rel: str | None = None) -> bytes:
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise StorageError(f"{name}: file not found") from None
+        raise StorageError(_("{name}: file not found").format(name=name)) from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise StorageError(
-                f"{name}: is a symbolic link; participant files must be plain files"
+                _("{name}: is a symbolic link; participant files must be plain files").format(
+                    name=name
+                )
             ) from None
-        raise StorageError(f"{name}: cannot read: {exc.strerror or exc}") from None
+        raise StorageError(
+            _("{name}: cannot read: {value}").format(name=name, value=exc.strerror or exc)
+        ) from None
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
-            raise StorageError(f"{name}: is a folder, not a file")
+            raise StorageError(_("{name}: is a folder, not a file").format(name=name))
         if not stat.S_ISREG(st.st_mode):
-            raise StorageError(f"{name}: is not a regular file")
+            raise StorageError(_("{name}: is not a regular file").format(name=name))
         if st.st_size > MAX_FILE_BYTES:
-            raise StorageError(f"{name}: file is larger than {MAX_FILE_BYTES >> 20} MiB")
+            raise StorageError(
+                _("{name}: file is larger than {value} MiB").format(
+                    name=name, value=MAX_FILE_BYTES >> 20
+                )
+            )
         chunks = []
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
         return b"".join(chunks)
     except OSError as exc:
-        raise StorageError(f"{name}: cannot read: {exc.strerror or exc}") from None
+        raise StorageError(
+            _("{name}: cannot read: {value}").format(name=name, value=exc.strerror or exc)
+        ) from None
     finally:
         os.close(fd)
 
@@ -133,7 +145,11 @@ def read_file(path: Path, rel: str | None = None) -> tuple[dict[str, Any], bytes
 
 
 def _key(k: str) -> str:
-    return k if _BARE_KEY.fullmatch(k) else tomli_w.dumps({k: 0}).split(" = ", 1)[0]
+    if _BARE_KEY.fullmatch(k):
+        return k
+    import tomli_w
+
+    return tomli_w.dumps({k: 0}).split(" = ", 1)[0]
 
 
 def format_value(v: Any) -> str:
@@ -144,9 +160,24 @@ def format_value(v: Any) -> str:
         return "{ " + ", ".join(f"{_key(k)} = {format_value(x)}" for k, x in v.items()) + " }"
     if isinstance(v, list | tuple):
         return "[" + ", ".join(format_value(x) for x in v) + "]"
-    if isinstance(v, bool | int | float | str | date | datetime | time):
-        return tomli_w.dumps({"v": v}).split(" = ", 1)[1].rstrip("\n")
-    raise StorageError(f"cannot write a value of type {type(v).__name__}")
+    if isinstance(v, float):  # not cached: -0.0 == 0.0 would share one entry
+        return _scalar(v)
+    if isinstance(v, bool | int | str | date | datetime | time):
+        return _cached_scalar(type(v), v)
+    raise StorageError(_("cannot write a value of type {name}").format(name=type(v).__name__))
+
+
+def _scalar(v: Any) -> str:
+    import tomli_w
+
+    return tomli_w.dumps({"v": v}).split(" = ", 1)[1].rstrip("\n")
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_scalar(kind: type, v: Any) -> str:
+    """`_scalar(v)`, remembered: a file's values recur in every version of it (the type
+    is part of the key, so True and 1, a date and a datetime never share an entry)."""
+    return _scalar(v)
 
 
 def _ordered(d: Mapping[str, Any], canonical: Iterable[str]) -> list[str]:
@@ -264,6 +295,8 @@ def dumps_plain(data: Mapping[str, Any]) -> str:
 def atomic_write(path: Path, text: str | bytes) -> None:
     """Write a file so a reader sees either the old or the new content, never a mix."""
     raw = text.encode("utf-8") if isinstance(text, str) else text
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

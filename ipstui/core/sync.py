@@ -42,6 +42,7 @@ from pathlib import Path
 
 from ipstui.core import gitio, storage
 from ipstui.core.gitio import GitError, git
+from ipstui.core.i18n import _, ngettext
 from ipstui.core.mergecheck import describe, introduced_problems
 from ipstui.core.renumber import RECORD_DIRS, Renumbered, RenumberError, clashes, renumber
 
@@ -137,7 +138,7 @@ def ensure_merge_driver(root: Path) -> bool:
     proc = git(root, "config", "--local", "--get-regexp", r"^merge\.ipstui\.", check=False)
     have = {}
     for line in proc.stdout.splitlines():
-        key, _, value = line.partition(" ")
+        key, _unused, value = line.partition(" ")
         have[key] = value
     changed = False
     for key, value in want.items():
@@ -199,10 +200,9 @@ def ensure_gitattributes(root: Path) -> str | None:
             storage.atomic_write(path, before)
         shown = ", ".join(f"{pat} merge={v}" for pat, v in still.items())
         raise SyncError(
-            f"git would not use the ipstui merge driver ({shown}), and a line in "
-            ".gitattributes cannot change that: another attributes file overrides it "
-            "(.git/info/attributes, or a .gitattributes inside the folder); make it say "
-            "merge=ipstui, then sync again"
+            _(
+                "git would not use the ipstui merge driver ({shown}), and a line in .gitattributes cannot change that: another attributes file overrides it (.git/info/attributes, or a .gitattributes inside the folder); make it say merge=ipstui, then sync again"
+            ).format(shown=shown)
         )
     wrong = ", ".join(f"{pat} merge={v}" for pat, v in have.items() if v != "ipstui")
     message = (
@@ -379,9 +379,9 @@ def _wait_for_locks(git_dir: Path, branch: str) -> None:
         time.sleep(0.1)
     names = ", ".join(str(p) for p in held)
     raise SyncError(
-        f"git is locked ({names} exists): another git program is working in this caseload, "
-        "or one stopped and left the lock behind; nothing was changed — if no git program "
-        "is running, delete that file and sync again"
+        _(
+            "git is locked ({names} exists): another git program is working in this caseload, or one stopped and left the lock behind; nothing was changed — if no git program is running, delete that file and sync again"
+        ).format(names=names)
     )
 
 
@@ -522,40 +522,49 @@ def sync(
     root = Path(root)
     info = gitio.repo_info(root)
     if info is None:
-        raise SyncError(f"{root} is not in a git repository, so there is nothing to sync")
+        raise SyncError(
+            _("{root} is not in a git repository, so there is nothing to sync").format(root=root)
+        )
     run = _Run(root, info, progress)
     branch = _branch(root)
     if branch is None:
         raise SyncError(
-            "HEAD is detached (not on a branch); check out your branch (git switch main) "
-            "and sync again"
+            _(
+                "HEAD is detached (not on a branch); check out your branch (git switch main) and sync again"
+            )
         )
     busy = _in_progress(info.git_dir)
     if busy:
         raise SyncError(
-            f"{busy} is in progress in this repository; finish or abort it first, then sync"
+            _(
+                "{busy} is in progress in this repository; finish or abort it first, then sync"
+            ).format(busy=busy)
         )
     _wait_for_locks(info.git_dir, branch)
     dirty = _uncommitted(root, info.prefix)
     if dirty:
         shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
         raise SyncError(
-            f"uncommitted changes in {shown}; commit them (or undo them) and sync again"
+            _("uncommitted changes in {shown}; commit them (or undo them) and sync again").format(
+                shown=shown
+            )
         )
     target = _target(root, branch)
     if target is None:
         if git(root, "remote").stdout.split():
             raise SyncError(
-                f"{branch} has no upstream and there are several remotes; choose one with "
-                f"`git branch --set-upstream-to=REMOTE/{branch}`, then sync again"
+                _(
+                    "{branch} has no upstream and there are several remotes; choose one with `git branch --set-upstream-to=REMOTE/{branch}`, then sync again"
+                ).format(branch=branch)
             )
         raise SyncError(
-            "this caseload has no remote to sync with; add one with "
-            "`git remote add origin URL` (a shared git repository), then sync again"
+            _(
+                "this caseload has no remote to sync with; add one with `git remote add origin URL` (a shared git repository), then sync again"
+            )
         )
     start = _rev(root, "HEAD")
     if start is None:
-        raise SyncError("this caseload has no commits yet; nothing to sync")
+        raise SyncError(_("this caseload has no commits yet; nothing to sync"))
     run.start = start
     run.start_state = _state(root)
     if ensure_merge_driver(root):
@@ -602,7 +611,7 @@ def _remote_lines(stderr: str) -> str:
 
 def _fetch(run: _Run, target: _Target) -> str | None:
     """Fetch the remote branch; its commit, or None when the remote has no such branch."""
-    run.say(f"Fetching from {target.remote}…")
+    run.say(_("Fetching from {remote}…").format(remote=target.remote))
     refspec = f"+refs/heads/{target.remote_branch}:{target.tracking}"
     proc = git(
         run.root,
@@ -632,7 +641,7 @@ def _prepare(run: _Run, target: _Target, remote_head: str | None) -> None:
     if fixed is not None:
         run.made.add(fixed)
         run.repaired.append(".gitattributes")
-        run.say("Repaired .gitattributes: record files merge field by field (one commit)")
+        run.say(_("Repaired .gitattributes: record files merge field by field (one commit)"))
     if remote_head is None:
         return
     head = _rev(root, "HEAD")
@@ -647,7 +656,9 @@ def _prepare(run: _Run, target: _Target, remote_head: str | None) -> None:
     try:
         gitio.identity(root)
     except GitError as exc:
-        raise SyncError(f"cannot merge {target.label}: {exc}") from None
+        raise SyncError(
+            _("cannot merge {label}: {exc}").format(label=target.label, exc=exc)
+        ) from None
     for ours_rel, _theirs_rel in found:
         head = _rev(root, "HEAD")
         assert head is not None
@@ -658,7 +669,11 @@ def _prepare(run: _Run, target: _Target, remote_head: str | None) -> None:
         for commit in _commits_between(root, head, moved.commit):
             run.made.add(commit)
         run.renumbered.append(moved)
-        run.say(f"{moved.old} was also added on {target.label}: {moved.words()}")
+        run.say(
+            _("{old} was also added on {label}: {words}").format(
+                old=moved.old, label=target.label, words=moved.words()
+            )
+        )
 
 
 def _commits_between(root: Path, old: str, new: str) -> list[str]:
@@ -689,44 +704,59 @@ def _sync_loop(
             conflicts = _conflicted_records(root, run.start)
             status = "pulled" if behind else "in_sync"
             return _result(status, 0, behind, conflicts, target, attempts, run)
-        run.say(f"Pushing {ahead} commit{'s' * (ahead != 1)} to {target.label}…")
+        run.say(
+            _("Pushing {commits} to {label}…").format(commits=_commits(ahead), label=target.label)
+        )
         rejected = _push(run, target)
         if not rejected:
             conflicts = _conflicted_records(root, run.start)
             return _result("pushed", ahead, behind, conflicts, target, attempts, run)
         if attempts > max_retries:
             raise SyncError(
-                f"{target.label} kept moving on while pushing ({attempts} tries); "
-                "nothing was lost, your local commits are kept; sync again in a moment"
+                _(
+                    "{label} kept moving on while pushing ({attempts} tries); nothing was lost, your local commits are kept; sync again in a moment"
+                ).format(label=target.label, attempts=attempts)
             )
-        run.say(f"{target.label} moved on meanwhile; fetching again (try {attempts + 1})…")
+        run.say(
+            _("{label} moved on meanwhile; fetching again (try {attempt})…").format(
+                label=target.label, attempt=attempts + 1
+            )
+        )
         # Start the merge again from the user's own commits, so history gets one merge.
         if _rev(root, "HEAD") != run.start:
             note = run.rollback()
             if note:
-                raise SyncError(f"could not retry the sync{note}")
+                raise SyncError(_("could not retry the sync{note}").format(note=note))
+
+
+def _commits(n: int) -> str:
+    """`1 commit`, `3 commits`, in the current language."""
+    return ngettext("{n} commit", "{n} commits", n).format(n=n)
 
 
 def _merge(run: _Run, target: _Target, remote_head: str, ahead: int, behind: int) -> None:
     root = run.root
-    n = f"{behind} commit{'s' * (behind != 1)}"
+    n = _commits(behind)
     if not ahead:
-        run.say(f"Fast-forwarding {n} from {target.label}…")
+        run.say(_("Fast-forwarding {n} from {label}…").format(n=n, label=target.label))
         proc = git(root, "merge", "-q", "--ff-only", remote_head, check=False)
         if proc.returncode != 0:
             raise SyncError(
-                f"could not update to {target.label}: {gitio._last_lines(proc.stderr)}; "
-                "nothing was changed"
+                _("could not update to {label}: {error}; nothing was changed").format(
+                    label=target.label, error=gitio._last_lines(proc.stderr)
+                )
             )
         run.made.add(remote_head)
         return
     try:
         gitio.identity(root)
     except GitError as exc:
-        raise SyncError(f"cannot merge {target.label}: {exc}") from None
+        raise SyncError(
+            _("cannot merge {label}: {exc}").format(label=target.label, exc=exc)
+        ) from None
     ours = _rev(root, "HEAD")
     assert ours is not None
-    run.say(f"Merging {n} from {target.label}…")
+    run.say(_("Merging {n} from {label}…").format(n=n, label=target.label))
     proc = git(
         root,
         "merge",
@@ -747,7 +777,7 @@ def _merge(run: _Run, target: _Target, remote_head: str, ahead: int, behind: int
     merge = _rev(root, "HEAD")
     assert merge is not None
     run.made.add(merge)
-    run.say("Checking the merged caseload as a whole…")
+    run.say(_("Checking the merged caseload as a whole…"))
     broken = introduced_problems(root, ours, remote_head)
     if broken:
         raise SyncError(describe(broken, target.label))
@@ -831,8 +861,9 @@ def _push(run: _Run, target: _Target) -> bool:
         reason = rejected[0].split("\t")[-1] if rejected else gitio._last_lines(proc.stderr, 1)
         words = f"; the remote said: {said}" if said else ""
         raise SyncError(
-            f"{target.label} refused the push ({reason}){words}; nothing was pushed, "
-            "your local commits are kept and your branch is back where it was"
+            _(
+                "{label} refused the push ({reason}){words}; nothing was pushed, your local commits are kept and your branch is back where it was"
+            ).format(label=target.label, reason=reason, words=words)
         )
     raise SyncError(_network_message("push to", target, run.root, gitio._last_lines(proc.stderr)))
 
@@ -841,7 +872,7 @@ def _conflicted_records(root: Path, start: str) -> tuple[str, ...]:
     """Records changed by this sync that carry a [conflicts] table."""
     out = []
     for rel in _changed(root, start, "HEAD"):
-        folder, _, name = rel.partition("/")
+        folder, _unused, name = rel.partition("/")
         if folder not in RECORD_DIRS or "/" in name or not name.endswith(".toml"):
             continue
         proc = git(root, "cat-file", "blob", f"HEAD:./{rel}", check=False, binary=True)
@@ -865,30 +896,35 @@ def _result(
     attempts: int,
     run: _Run,
 ) -> SyncResult:
-    def commits(n: int) -> str:
-        return f"{n} commit{'s' * (n != 1)}"
-
+    commits = _commits
     if status == "in_sync":
-        msg = f"already in sync with {target.label}"
+        msg = _("already in sync with {label}").format(label=target.label)
     elif status == "pulled":
-        msg = f"pulled {commits(behind)} from {target.label}"
+        msg = _("pulled {commits} from {label}").format(commits=commits(behind), label=target.label)
+    elif behind:
+        msg = _("pushed {commits} to {label} after merging {merged} from there").format(
+            commits=commits(ahead), label=target.label, merged=commits(behind)
+        )
     else:
-        msg = f"pushed {commits(ahead)} to {target.label}"
-        if behind:
-            msg += f" after merging {commits(behind)} from there"
+        msg = _("pushed {commits} to {label}").format(commits=commits(ahead), label=target.label)
     for moved in run.renumbered:
         msg += f"; {moved.words()}"
         if moved.references:
-            msg += f", and {', '.join(moved.references)} now refer{'s' * (len(moved.references) == 1)} to {moved.new}"
+            msg += ngettext(
+                ", and {ids} now refers to {new}",
+                ", and {ids} now refer to {new}",
+                len(moved.references),
+            ).format(ids=", ".join(moved.references), new=moved.new)
     if ".gitattributes" in run.repaired:
-        msg += "; repaired .gitattributes so record files merge field by field"
+        msg += "; " + _("repaired .gitattributes so record files merge field by field")
     if conflicts:
         status = "conflicts"
         ids = ", ".join(conflicts)
-        msg += (
-            f"; {len(conflicts)} participant{'s' * (len(conflicts) != 1)} need a decision "
-            f"on fields changed on both sides: {ids}"
-        )
+        msg += "; " + ngettext(
+            "{n} participant needs a decision on fields changed on both sides: {ids}",
+            "{n} participants need a decision on fields changed on both sides: {ids}",
+            len(conflicts),
+        ).format(n=len(conflicts), ids=ids)
     return SyncResult(
         status,
         ahead,

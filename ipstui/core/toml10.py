@@ -18,7 +18,6 @@ meet a value deep enough to exhaust Python's stack.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from typing import Any
 
@@ -39,7 +38,9 @@ def _fast_parser() -> Callable[[str], dict[str, Any]] | None:
 
 
 _FAST = _fast_parser()
-_DECODE_ERRORS: tuple[type[Exception], ...] = (tomllib.TOMLDecodeError,)
+_DECODE_ERRORS: tuple[type[Exception], ...] = ()
+"""tomli's errors; tomllib (imported only when it has to answer: issue 17, start-up) is
+caught in `_tomllib_loads`."""
 if _FAST is not None:
     import tomli
 
@@ -91,9 +92,9 @@ def loads(text: str) -> dict[str, Any]:
             try:
                 data = _FAST(text)
             except RecursionError:
-                data = tomllib.loads(text)  # tomli's own limit is 400 levels; tomllib's verdict
+                data = _tomllib_loads(text)  # tomli's limit is 400 levels; tomllib's verdict
         else:
-            data = tomllib.loads(text)
+            data = _tomllib_loads(text)
     except _DECODE_ERRORS as exc:
         raise _error(exc, text) from None
     except RecursionError:
@@ -104,6 +105,16 @@ def loads(text: str) -> dict[str, Any]:
         line, col = deep_place(text)
         raise TomlError(TOO_DEEP, line, col, syntax=False)
     return data
+
+
+def _tomllib_loads(text: str) -> dict[str, Any]:
+    """`tomllib.loads`, its decode errors as TomlError (RecursionError passes)."""
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _error(exc, text) from None
 
 
 def depth_of(value: Any) -> int:

@@ -21,6 +21,8 @@ from ipstui.core.model import (
     Problem,
     is_valid_id,
 )
+from ipstui.core.model import errors_only as errors_only  # where they lived before; kept
+from ipstui.core.model import left_out as left_out  # for their callers
 from ipstui.core.resources import CASELOAD_SCHEMA, PARTICIPANT_SCHEMA
 
 
@@ -206,13 +208,12 @@ def schema_problems(
 ) -> list[Problem]:
     """Schema findings, plus dates written as quoted strings (which JSON Schema cannot see)."""
     out: list[Problem] = []
-    instance = to_json(data)
     fast = _fast_check(schema_path)
-    if fast is not None and fast(instance):
+    if fast is not None and fast(data):  # the TOML data itself: no to_json copy
         errors = []  # valid: jsonschema would find nothing, and it is slow
     else:
         errors = sorted(
-            _validator(schema_path).iter_errors(instance),
+            _validator(schema_path).iter_errors(to_json(data)),
             key=lambda e: list(map(str, e.absolute_path)),
         )
     for err in errors:
@@ -403,18 +404,3 @@ def caseload_problems(data: Mapping[str, Any], rel: str, text: str) -> list[Prob
         + schema_problems(data, rel, loc, CASELOAD_SCHEMA)
         + (number_problems(data, rel, loc))
     )
-
-
-def left_out(problems: Iterable[Problem]) -> list[Problem]:
-    """The first error of every file that has one, by path: the files a load left out
-    (SPEC §7, exit 3). caseload.toml counts: settings it could not give were defaults."""
-    first: dict[str, Problem] = {}
-    for p in sorted(problems, key=lambda p: (p.path, p.line, p.col)):
-        if p.severity == "error":
-            first.setdefault(p.path, p)
-    return list(first.values())
-
-
-def errors_only(problems: Iterable[Problem]) -> list[Problem]:
-    """The problems of severity "error" (warnings never leave a file out)."""
-    return [p for p in problems if p.severity == "error"]

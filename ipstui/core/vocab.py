@@ -26,6 +26,7 @@ from datetime import date
 from rich.cells import cell_len
 from rich.text import Text
 
+from ipstui.core.i18n import N_, Labels, _
 from ipstui.core.rules import DUE_SOON, OVERDUE, UPCOMING
 
 SUSPENDED = "suspended"
@@ -44,61 +45,75 @@ SYMBOL: Mapping[str, str] = {
 }
 """The one mark of each state, in the app and in the CLI's human output."""
 
-STATE_WORD: Mapping[str, str] = {
-    OVERDUE: "overdue",
-    DUE_SOON: "due soon",
-    UPCOMING: "upcoming",
-    SUSPENDED: "suspended",
-    NEEDS_DECISION: "needs a decision",
-    UNCOMMITTED: "uncommitted",
-    PROBLEM: "problem",
-}
+STATE_WORD: Labels = Labels(
+    {
+        OVERDUE: N_("overdue"),
+        DUE_SOON: N_("due soon"),
+        UPCOMING: N_("upcoming"),
+        SUSPENDED: N_("suspended"),
+        NEEDS_DECISION: N_("needs a decision"),
+        UNCOMMITTED: N_("uncommitted"),
+        PROBLEM: N_("problem"),
+    }
+)
 """The word of each state, shown beside its symbol."""
 
 ELLIPSIS = "…"
 
 # ------------------------------------------------------------------ readable labels
 
-CONTACT_KIND_LABELS: dict[str, str] = {
-    "meeting": "Meeting",
-    "phone": "Phone call",
-    "message": "Message (text, email)",
-    "outreach": "Outreach",
-    "employer": "Employer contact",
-    "team": "Team meeting",
-    "family": "Family",
-    "benefits": "Benefits counselling",
-}
-CLOSURE_REASON_LABELS: dict[str, str] = {
-    "request": "At the participant's request",
-    "job_no_further_support": "Working, no further support needed",
-    "criteria_not_met": "Eligibility criteria not met",
-    "shared_decision": "Shared decision",
-    "moved": "Moved away",
-    "other": "Other",
-}
-SUSPENSION_REASON_LABELS: dict[str, str] = {
-    "request": "At the participant's request",
-    "team_decision": "Team decision",
-    "relapse": "Relapse",
-    "other": "Other",
-}
-DISCLOSURE_LABELS: dict[str, str] = {
-    "yes": "Yes: employers may be told",
-    "no": "No: employers are not told",
-    "undecided": "Undecided",
-}
-SUPPORT_MODE_LABELS: dict[str, str] = {
-    "direct": "Direct: the specialist meets employers with the participant",
-    "behind_the_scenes": "Behind the scenes",
-}
+CONTACT_KIND_LABELS: Labels = Labels(
+    {
+        "meeting": N_("Meeting"),
+        "phone": N_("Phone call"),
+        "message": N_("Message (text, email)"),
+        "outreach": N_("Outreach"),
+        "employer": N_("Employer contact"),
+        "team": N_("Team meeting"),
+        "family": N_("Family"),
+        "benefits": N_("Benefits counselling"),
+    }
+)
+CLOSURE_REASON_LABELS: Labels = Labels(
+    {
+        "request": N_("At the participant's request"),
+        "job_no_further_support": N_("Working, no further support needed"),
+        "criteria_not_met": N_("Eligibility criteria not met"),
+        "shared_decision": N_("Shared decision"),
+        "moved": N_("Moved away"),
+        "other": N_("Other"),
+    }
+)
+SUSPENSION_REASON_LABELS: Labels = Labels(
+    {
+        "request": N_("At the participant's request"),
+        "team_decision": N_("Team decision"),
+        "relapse": N_("Relapse"),
+        "other": N_("Other"),
+    }
+)
+DISCLOSURE_LABELS: Labels = Labels(
+    {
+        "yes": N_("Yes: employers may be told"),
+        "no": N_("No: employers are not told"),
+        "undecided": N_("Undecided"),
+    }
+)
+SUPPORT_MODE_LABELS: Labels = Labels(
+    {
+        "direct": N_("Direct: the specialist meets employers with the participant"),
+        "behind_the_scenes": N_("Behind the scenes"),
+    }
+)
 
 
 def readable(code: str, labels: Mapping[str, str] | None = None) -> str:
-    """The label of a stored code: from `labels`, else the code made readable
-    (`team_decision` -> `Team decision`)."""
+    """The label of a stored code in the current language: from `labels` (a `Labels`
+    table, or a plain dict of `N_()`-marked English labels, translated here), else the
+    code made readable (`team_decision` -> `Team decision`, untranslated: a code the
+    tables do not know has no catalog entry)."""
     if labels and code in labels:
-        return labels[code]
+        return labels[code] if isinstance(labels, Labels) else _(labels[code])
     return code.replace("_", " ").capitalize()
 
 
@@ -127,10 +142,10 @@ def short_words(due: date, today: date) -> str:
     """The day count alone, for narrow places: `8d late`, `today`, `in 2d`."""
     days = (due - today).days
     if days < 0:
-        return f"{-days}d late"
+        return _("{n}d late").format(n=-days)
     if days == 0:
-        return "today"
-    return f"in {days}d"
+        return _("today")
+    return _("in {n}d").format(n=days)
 
 
 # ------------------------------------------------------------------ widths in cells

@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from ipstui.core.board import Card, make_card, make_cards
+from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import PHASES
 from ipstui.core.service import (
     Caseload,
@@ -30,7 +31,7 @@ from ipstui.core.service import (
 )
 from ipstui.core.vocab import who
 from ipstui.ui.commands import ActionsProvider, ParticipantsProvider
-from ipstui.ui.keys import allow_letter_action
+from ipstui.ui.keys import TranslatedBindings, allow_letter_action
 from ipstui.ui.messages import (
     CaseloadLoaded,
     DiskChanged,
@@ -49,7 +50,7 @@ EDIT_WORKER = "edit:"
 """Name prefix of an edit's worker; the request number follows."""
 
 
-class IpsApp(App[int]):
+class IpsApp(TranslatedBindings, App[int]):
     """The caseload app. `caseload` is an immutable snapshot, replaced after each change."""
 
     CSS_PATH = Path(__file__).parent / "ipstui.tcss"
@@ -58,39 +59,55 @@ class IpsApp(App[int]):
         Binding(
             "q",
             "quit",
-            "Quit",
+            N_("Quit"),
             id="quit",
-            tooltip="Quit (asks first when a screen has unsaved edits)",
+            tooltip=N_("Quit (asks first when a screen has unsaved edits)"),
         ),
         Binding(
             "question_mark",
             "help",
-            "Help",
+            N_("Help"),
             id="help",
             key_display="?",
-            tooltip="The keys of this screen",
+            tooltip=N_("The keys of this screen"),
         ),
-        Binding("a", "agenda", "Agenda", id="agenda", tooltip="Every open deadline, overdue first"),
-        Binding("r", "reports", "Reports", id="reports", tooltip="Outcome figures by quarter"),
+        Binding(
+            "a",
+            "agenda",
+            N_("Agenda"),
+            id="agenda",
+            tooltip=N_("Every open deadline, overdue first"),
+        ),
+        Binding(
+            "r", "reports", N_("Reports"), id="reports", tooltip=N_("Outcome figures by quarter")
+        ),
         Binding(
             "p",
             "problems",
-            "Problems",
+            N_("Problems"),
             id="problems",
-            tooltip="Invalid files and uncommitted hand edits",
+            tooltip=N_("Invalid files and uncommitted hand edits"),
         ),
         Binding(
             "e",
             "employers",
-            "Employers",
+            N_("Employers"),
             id="employers",
-            tooltip="The employer register and job-development log",
+            tooltip=N_("The employer register and job-development log"),
         ),
         Binding(
-            "F", "fidelity", "Fidelity", id="fidelity", tooltip="IPS-25 self-review of the records"
+            "F",
+            "fidelity",
+            N_("Fidelity"),
+            id="fidelity",
+            tooltip=N_("IPS-25 self-review of the records"),
         ),
         Binding(
-            "s", "sync", "Sync", id="sync", tooltip="Fetch, merge and push with the team's remote"
+            "s",
+            "sync",
+            N_("Sync"),
+            id="sync",
+            tooltip=N_("Fetch, merge and push with the team's remote"),
         ),
     ]
     COMMANDS = App.COMMANDS | {ActionsProvider, ParticipantsProvider}
@@ -142,8 +159,12 @@ class IpsApp(App[int]):
 
             self.bell()
             note = Text(
-                "ipstui stopped on an unexpected error. Every saved change is committed in git; "
-                "an edit that was not saved is not in the files. Please report the lines below.\n",
+                _(
+                    "ipstui stopped on an unexpected error. Every saved change is committed "
+                    "in git; an edit that was not saved is not in the files. Please report "
+                    "the lines below."
+                )
+                + "\n",
                 style="bold",
             )
             trace = Traceback(show_locals=False, width=None)
@@ -180,7 +201,7 @@ class IpsApp(App[int]):
         if keymap:
             self.set_keymap(keymap)
         for problem in problems:
-            self.notify(problem, title="Key settings ignored", severity="warning", timeout=10)
+            self.notify(problem, title=_("Key settings ignored"), severity="warning", timeout=10)
         self.set_interval(30, self._check_date)
         if self._watch_disk:
             self._start_watching()
@@ -190,7 +211,7 @@ class IpsApp(App[int]):
         exclusive=True,
         group="load",
         exit_on_error=False,
-        description="loading caseload",
+        description=N_("loading caseload"),
     )
     def load_caseload(self, first: bool = False) -> None:
         """Read the caseload in a worker; posts CaseloadLoaded (or LoadFailed), then settles the sync status and the disk fingerprint."""
@@ -235,13 +256,18 @@ class IpsApp(App[int]):
         except Exception:  # noqa: BLE001 — the status line is informative only
             st = None
         if st is None or not st.has_remote:
-            words = "no remote"
+            words = _("no remote")
         elif st.ahead or st.behind:
-            words = f"{st.ahead} ahead, {st.behind} behind"
+            words = _("{ahead} ahead, {behind} behind").format(ahead=st.ahead, behind=st.behind)
         else:
-            words = "in sync"
+            words = _("in sync")
         if n_conf:
-            words += f", ⚑ {n_conf} need a decision"
+            words = _("{sync}, ⚑ {decisions}").format(
+                sync=words,
+                decisions=ngettext("{n} needs a decision", "{n} need a decision", n_conf).format(
+                    n=n_conf
+                ),
+            )
         return words
 
     def _ensure_driver(self) -> None:
@@ -301,24 +327,31 @@ class IpsApp(App[int]):
             return
         worker = event.worker
         error = worker.error
-        what = worker.description or worker.name or "a background task"
+        what = _(worker.description) if worker.description else None
+        what = what or worker.name or _("a background task")
         text = f"{what}: {type(error).__name__}: {error}"
         if worker.group == "load" and self.caseload is None:
-            self._load_failed(f"unexpected error while loading: {type(error).__name__}: {error}")
+            self._load_failed(
+                _("unexpected error while loading: {error}").format(
+                    error=f"{type(error).__name__}: {error}"
+                )
+            )
             return
         if worker.group == "edit" and worker.name.startswith(EDIT_WORKER):
             # The screen that asked must hear its edit is over (it counts edits in flight).
             request = int(worker.name.removeprefix(EDIT_WORKER))
             wrapped = CaseloadError(
-                f"unexpected error, nothing was saved: {type(error).__name__}: {error}"
+                _("unexpected error, nothing was saved: {error}").format(
+                    error=f"{type(error).__name__}: {error}"
+                )
             )
             self.post_message(EditRefused(request, what.removeprefix("saving: "), wrapped))
             return
-        self.notify(text, title="Something went wrong", severity="error", timeout=15)
+        self.notify(text, title=_("Something went wrong"), severity="error", timeout=15)
 
     def _load_failed(self, message: str) -> None:
         self.load_error = message
-        self.notify(message, title="Could not load the caseload", severity="error", timeout=15)
+        self.notify(message, title=_("Could not load the caseload"), severity="error", timeout=15)
         screen = self._board_screen()
         if screen is not None:
             screen.show_error(message)
@@ -435,7 +468,7 @@ class IpsApp(App[int]):
         with self._lock:
             cl = self._latest
             if cl is None:
-                exc = CaseloadError("the caseload is still loading; try again in a moment")
+                exc = CaseloadError(_("the caseload is still loading; try again in a moment"))
                 self.post_message(EditRefused(request, label, exc))
                 return
             try:
@@ -473,9 +506,13 @@ class IpsApp(App[int]):
             self.cards[p.id] = make_card(p, cl.settings, self.today)
             self.cards_delta = (prev, p.id)
         self.caseload = cl
-        self.notify(f"Saved {result.commit[:7]}: {result.subject}", title="Committed", timeout=4)
+        self.notify(
+            _("Saved {commit}: {subject}").format(commit=result.commit[:7], subject=result.subject),
+            title=_("Committed"),
+            timeout=4,
+        )
         for line in result.warnings:
-            self.notify(line, title="Committed, but", severity="warning", timeout=10)
+            self.notify(line, title=_("Committed, but"), severity="warning", timeout=10)
         follow = self._follow_on_save.pop(message.request, None)
         if follow is not None and (follow or p is not None):
             self._follow(follow or p.id)  # "": the participant the edit made
@@ -493,7 +530,10 @@ class IpsApp(App[int]):
             self.caseload = fresh
         self._follow_on_save.pop(message.request, None)
         self.notify(
-            str(message.error), title=f"{message.label}: not saved", severity="error", timeout=12
+            str(message.error),
+            title=_("{action}: not saved").format(action=message.label),
+            severity="error",
+            timeout=12,
         )
         if message.reload:
             self.load_caseload()
@@ -534,10 +574,10 @@ class IpsApp(App[int]):
 
         self.push_screen(
             ConfirmScreen(
-                "Quit and lose your unsaved edits?\n" + "\n".join(lost),
-                yes="Quit, discard",
-                no="Stay",
-                title="Unsaved edits",
+                _("Quit and lose your unsaved edits?") + "\n" + "\n".join(lost),
+                yes=_("Quit, discard"),
+                no=_("Stay"),
+                title=_("Unsaved edits"),
             ),
             answer,
         )
@@ -549,7 +589,7 @@ class IpsApp(App[int]):
         from ipstui.ui.screens.participant import ParticipantScreen
 
         if self.caseload is None or pid not in self.caseload.participants:
-            self.notify(f"No participant {pid}", severity="warning")
+            self.notify(_("No participant {id}").format(id=pid), severity="warning")
             return
         self.push_screen(ParticipantScreen(pid))
 
@@ -579,7 +619,7 @@ class IpsApp(App[int]):
         try:
             from ipstui.ui.screens.reports import Records, ReportsScreen
         except ImportError:
-            self.notify("Reports are not available in this build", severity="warning")
+            self.notify(_("Reports are not available in this build"), severity="warning")
             return
         cl = self.caseload
         if cl is not None and not isinstance(self.screen, ReportsScreen):
@@ -609,10 +649,10 @@ class IpsApp(App[int]):
         """Fetch, merge and push with the team's remote, in a worker."""
         if self.caseload is None:
             return
-        self.notify("Syncing with the remote…", timeout=3)
+        self.notify(_("Syncing with the remote…"), timeout=3)
         self._sync_worker()
 
-    @work(thread=True, exclusive=True, group="sync", exit_on_error=False, description="syncing")
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False, description=N_("syncing"))
     def _sync_worker(self) -> None:
         """Fetch, merge and push (the service's sync); posts SyncFinished. It does not
         take the app's edit lock: the service holds the caseload's save lock only while
@@ -627,12 +667,12 @@ class IpsApp(App[int]):
     @on(SyncFinished)
     def _sync_finished(self, message: SyncFinished) -> None:
         if message.ok:
-            self.notify(message.message, title="Sync", timeout=6)
+            self.notify(message.message, title=_("Sync"), timeout=6)
             self._sync_note = message.message
             self.load_caseload()
         else:
-            self.notify(message.message, title="Sync failed", severity="error", timeout=15)
-            self._sync_note = f"sync failed: {message.message}"
+            self.notify(message.message, title=_("Sync failed"), severity="error", timeout=15)
+            self._sync_note = _("sync failed: {error}").format(error=message.message)
         self._sync_status(self._sync_note)
 
     def _sync_status(self, text: str) -> None:
@@ -650,10 +690,12 @@ class IpsApp(App[int]):
         phase = cl.participants[pid].phase
         i = PHASES.index(phase) + step if phase in PHASES else -1
         if not 0 <= i < len(PHASES):
-            self.notify(
-                f"{pid} is already in the {'last' if step > 0 else 'first'} phase",
-                severity="warning",
+            text = (
+                _("{id} is already in the last phase")
+                if step > 0
+                else _("{id} is already in the first phase")
             )
+            self.notify(text.format(id=pid), severity="warning")
             return
         target = PHASES[i]
         if target == "closed":
@@ -662,7 +704,7 @@ class IpsApp(App[int]):
             def closed(result: dict | None) -> None:
                 if result:
                     request = self.run_edit(
-                        "Close",
+                        _("Close"),
                         self.service.move,
                         pid,
                         "closed",
@@ -676,7 +718,7 @@ class IpsApp(App[int]):
             )
             return
         request = self.run_edit(
-            "Move", self.service.move, pid, target, today=self.today, from_phase=phase
+            _("Move"), self.service.move, pid, target, today=self.today, from_phase=phase
         )
         self._follow_on_save[request] = pid
 
@@ -698,7 +740,7 @@ class IpsApp(App[int]):
         def done(result: dict | None) -> None:
             if result:
                 self.run_edit(
-                    "Contact",
+                    _("Contact"),
                     self.service.add_contact,
                     pid,
                     kind=result["kind"],
@@ -729,7 +771,7 @@ class IpsApp(App[int]):
         def done(result: dict | None) -> None:
             if result:
                 request = self.run_edit(
-                    "New participant",
+                    _("New participant"),
                     self.service.new_participant,
                     name=result["name"],
                     specialist=result["specialist"],

@@ -13,21 +13,24 @@ from textual.actions import parse
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
+from ipstui.core.i18n import _
 from ipstui.ui.keys import live_bindings
 
 Command = tuple[str, str, Callable[[], object]]
 """(name, help text, what it runs)."""
 
 
-def binding_commands(node: DOMNode) -> list[Command]:
-    """One command per binding of `node` that has a tooltip: named by its description,
-    helped by its tooltip and its live key; it runs the binding's action on `node`."""
+def binding_commands(node: DOMNode, skip: frozenset[str] | set[str] = frozenset()) -> list[Command]:
+    """One command per binding of `node` that has a tooltip, except those whose action
+    is in `skip`: named by its description, helped by its tooltip and its live key (the
+    words already translated, see `ipstui.ui.keys.TranslatedBindings`); it runs the
+    binding's action on `node`."""
     app = node.app
     out: list[Command] = []
     seen: set[str] = set()
     for key, bindings in live_bindings(node).key_to_bindings.items():
         for b in bindings:
-            if not b.tooltip or b.action in seen:
+            if not b.tooltip or b.action in seen or b.action in skip:
                 continue
             seen.add(b.action)
             namespace, name, params = parse(b.action)
@@ -48,18 +51,23 @@ class ActionsProvider(Provider):
         app = self.app
         board = app._board_screen()
         cmds = binding_commands(app)
-        cmds.append(("Reload caseload", "read every file again", app.load_caseload))
+        cmds.append((_("Reload caseload"), _("read every file again"), app.load_caseload))
         if board is not None:
-            cmds += [c for c in binding_commands(board) if c[0] != "Closed"]
-            label = "Hide closed participants" if board.show_closed else "Show closed participants"
-            cmds.append((label, "toggle the Closed column on the board", board.toggle_closed))
+            # The board's own `C` command is replaced by the one that says which way it goes.
+            cmds += [c for c in binding_commands(board, skip={"toggle_closed"})]
+            label = (
+                _("Hide closed participants")
+                if board.show_closed
+                else _("Show closed participants")
+            )
+            cmds.append((label, _("toggle the Closed column on the board"), board.toggle_closed))
             cl = app.caseload
             if cl is not None:
                 for key, spec in cl.settings.team.items():
                     cmds.append(
                         (
-                            f"Filter: specialist {key}",
-                            f"only {spec.name}'s caseload",
+                            _("Filter: specialist {key}").format(key=key),
+                            _("only {name}'s caseload").format(name=spec.name),
                             partial(board.set_specialist, key),
                         )
                     )

@@ -3,11 +3,18 @@
 the rule that keeps typed letters from firing commands.
 
 `key_for(node, "participant_contact")` gives `c`, or the key the user's keymap put there.
+
+Binding descriptions and tooltips are English source text marked with `N_()` in the
+classes' `BINDINGS`; `TranslatedBindings` translates them when a screen, widget or the
+app is created (SPEC §13), so the footer, the help screen and the palette show them in
+the current language, and a language set between two apps applies to the second.
 """
 
 from __future__ import annotations
 
 import string
+from dataclasses import replace
+from typing import Any
 
 from textual.app import App
 from textual.binding import BindingsMap
@@ -15,6 +22,68 @@ from textual.dom import DOMNode
 from textual.keys import key_to_character
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, TextArea
+
+from ipstui.core.i18n import N_, _
+
+
+def translate_bindings(node: DOMNode) -> None:
+    """Replace `node`'s own bindings (`node._bindings`, which Textual copies from the
+    class's merged `BINDINGS` in `DOMNode.__init__`) with copies whose description and
+    tooltip are translated into the current language. Keys, actions and ids are
+    untouched, so keymaps and `key_for` work as before. Call once per node."""
+    table = node._bindings.key_to_bindings
+    for key, items in list(table.items()):
+        table[key] = [
+            replace(
+                b,
+                description=_(b.description) if b.description else b.description,
+                tooltip=_(b.tooltip) if b.tooltip else b.tooltip,
+            )
+            for b in items
+        ]
+
+
+TEXTUAL_WORDS = (
+    N_("palette"),
+    N_("Quit"),
+    N_("Copy selected text"),
+    N_("Focus Next"),
+    N_("Focus Previous"),
+    N_("Page Down"),
+    N_("Page Left"),
+    N_("Page Right"),
+    N_("Page Up"),
+    N_("Scroll Down"),
+    N_("Scroll End"),
+    N_("Scroll Home"),
+    N_("Scroll Left"),
+    N_("Scroll Right"),
+    N_("Scroll Up"),
+    N_("Bottom"),
+    N_("Cursor down"),
+    N_("Cursor left"),
+    N_("Cursor right"),
+    N_("Cursor up"),
+    N_("End"),
+    N_("Home"),
+    N_("Page down"),
+    N_("Page up"),
+    N_("Select"),
+    N_("Top"),
+)
+"""Descriptions of Textual's own bindings that the footer or the help screen can show
+(the command palette's key, screen focus keys, scrolling and table keys), marked here so
+the catalogs carry them; they are translated like ours (`translate_bindings`, or the
+help screen for the bindings of Textual's widgets)."""
+
+
+class TranslatedBindings:
+    """Mixin, placed before the Textual base (`class X(TranslatedBindings, Screen)`):
+    the instance's bindings are translated when it is created (see `translate_bindings`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        translate_bindings(self)  # type: ignore[arg-type]
 
 
 def live_bindings(node: DOMNode) -> BindingsMap:

@@ -15,10 +15,11 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import RULE_LABELS
 from ipstui.core.rules import DUE_SOON, OVERDUE, Deadline, agenda_for
 from ipstui.core.vocab import SYMBOL, cells, fit, short_words
-from ipstui.ui.keys import allow_letter_action, key_for
+from ipstui.ui.keys import TranslatedBindings, allow_letter_action, key_for
 from ipstui.ui.widgets.lines import LineList, Row
 
 if TYPE_CHECKING:
@@ -39,17 +40,17 @@ def agenda_columns(width: int, id_cells: int) -> dict[str, int]:
     return cols
 
 
-class AgendaScreen(Screen):
+class AgendaScreen(TranslatedBindings, Screen):
     """Every open deadline of the team (or of one specialist), overdue first."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="back", tooltip="Back to the board"),
+        Binding("escape", "app.pop_screen", N_("Back"), id="back", tooltip=N_("Back to the board")),
         Binding(
             "f",
             "cycle_specialist",
-            "Specialist",
+            N_("Specialist"),
             id="agenda_specialist",
-            tooltip="One specialist's deadlines, then the next, then the team's",
+            tooltip=N_("One specialist's deadlines, then the next, then the team's"),
         ),
     ]
 
@@ -72,7 +73,7 @@ class AgendaScreen(Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.watch(self.app, "caseload", lambda _: self.redraw(), init=True)
+        self.watch(self.app, "caseload", lambda _cl: self.redraw(), init=True)
         self.query_one(LineList).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -94,17 +95,27 @@ class AgendaScreen(Screen):
         self.query_one(LineList).set_items(self.items)
         n_over = sum(1 for d in self.items if d.state == OVERDUE)
         n_soon = sum(1 for d in self.items if d.state == DUE_SOON)
-        who = f"@{self.specialist}" if self.specialist else "the whole team"
-        keys = (
-            f"{key_for(self, 'agenda_specialist', 'f')}: specialist, "
-            f"{key_for(self, 'list_open', 'enter')}: open, {key_for(self, 'back', 'esc')}: back"
+        keys = _("{specialist}: specialist, {open}: open, {back}: back").format(
+            specialist=key_for(self, "agenda_specialist", "f"),
+            open=key_for(self, "list_open", "enter"),
+            back=key_for(self, "back", "esc"),
         )
         # Deadlines, not participants: one person can have several (the board counts people).
-        title = Text.assemble(
-            ("Agenda", "bold"),
-            f" for {who} — {len(self.items)} open deadlines: "
-            f"{SYMBOL[OVERDUE]} {n_over} overdue, {SYMBOL[DUE_SOON]} {n_soon} due soon   ({keys})",
+        n = len(self.items)
+        if self.specialist:
+            head = ngettext(
+                "for @{key} — {n} open deadline:", "for @{key} — {n} open deadlines:", n
+            ).format(key=self.specialist, n=n)
+        else:
+            head = ngettext(
+                "for the whole team — {n} open deadline:",
+                "for the whole team — {n} open deadlines:",
+                n,
+            ).format(n=n)
+        states = _("{overdue} {n_over} overdue, {soon} {n_soon} due soon").format(
+            overdue=SYMBOL[OVERDUE], n_over=n_over, soon=SYMBOL[DUE_SOON], n_soon=n_soon
         )
+        title = Text.assemble((_("Agenda"), "bold"), f" {head} {states}   ({keys})")
         self.query_one("#agenda-title", Static).update(title)
 
     def _person(self, d: Deadline) -> str:
@@ -115,7 +126,7 @@ class AgendaScreen(Screen):
     def _row(self, d: Deadline, width: int) -> Row:
         today = self.ips.today
         cols = agenda_columns(width, getattr(self, "_id_cells", 6))
-        label = RULE_LABELS.get(d.rule, d.rule)
+        label = _(RULE_LABELS[d.rule]) if d.rule in RULE_LABELS else d.rule
         if d.what:
             label += f": {d.what}"
         when = d.words(today) if cols["when"] >= 15 else short_words(d.due, today)
@@ -133,10 +144,10 @@ class AgendaScreen(Screen):
     def on_line_list_highlighted(self, event: LineList.Highlighted) -> None:
         detail = self.query_one("#agenda-detail", Static)
         if not self.items or event.index >= len(self.items):
-            detail.update("No open deadlines.")
+            detail.update(_("No open deadlines."))
             return
         d = self.items[event.index]
-        label = RULE_LABELS.get(d.rule, d.rule)
+        label = _(RULE_LABELS[d.rule]) if d.rule in RULE_LABELS else d.rule
         text = Text.assemble(
             (f"{SYMBOL[d.state]} {d.words(self.ips.today)}", "bold"),
             f" ({d.due.isoformat()})  {d.participant} {self._person(d)}  @{d.specialist}  ·  {label}",

@@ -14,12 +14,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 
 from ipstui.core.board import BoardSummary, filtered, resolve_id, resummarize, summarize
+from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import PHASES
 from ipstui.core.rules import DUE_SOON, OVERDUE
 from ipstui.core.termsafe import escape as term_escape
 from ipstui.core.validate import left_out
 from ipstui.core.vocab import PROBLEM, SYMBOL, UNCOMMITTED, fit
-from ipstui.ui.keys import allow_letter_action, key_for
+from ipstui.ui.keys import TranslatedBindings, allow_letter_action, key_for
 from ipstui.ui.widgets.board import Board, set_line
 from ipstui.ui.widgets.inputs import OneLineInput
 
@@ -27,73 +28,75 @@ if TYPE_CHECKING:
     from ipstui.ui.app import IpsApp
 
 
-class BoardScreen(Screen):
+class BoardScreen(TranslatedBindings, Screen):
     """Phase columns from intake to follow-up; overdue cards first in each column."""
 
     BINDINGS = [
         Binding(
             "right_square_bracket",
             "move(1)",
-            "Next",
+            N_("Next"),
             key_display="]",
             id="next_phase",
-            tooltip="Move the selected participant to the next phase (one commit)",
+            tooltip=N_("Move the selected participant to the next phase (one commit)"),
         ),
         Binding(
             "left_square_bracket",
             "move(-1)",
-            "Prev",
+            N_("Prev"),
             key_display="[",
             id="prev_phase",
-            tooltip="Move the selected participant to the previous phase (one commit)",
+            tooltip=N_("Move the selected participant to the previous phase (one commit)"),
         ),
         Binding(
             "c",
             "contact",
-            "Contact",
+            N_("Contact"),
             id="contact",
-            tooltip="Log a contact with the selected participant",
+            tooltip=N_("Log a contact with the selected participant"),
         ),
-        Binding("n", "new", "New", id="new", show=False, tooltip="Add a participant in intake"),
+        Binding(
+            "n", "new", N_("New"), id="new", show=False, tooltip=N_("Add a participant in intake")
+        ),
         Binding(
             "slash",
             "filter",
-            "Filter",
+            N_("Filter"),
             key_display="/",
             id="filter",
-            tooltip="Filter the board by id, name or specialist",
+            tooltip=N_("Filter the board by id, name or specialist"),
         ),
         Binding(
             "f",
             "cycle_specialist",
-            "Specialist",
+            N_("Specialist"),
             id="specialist",
             show=False,
-            tooltip="Show one specialist's caseload, then the next, then everyone",
+            tooltip=N_("Show one specialist's caseload, then the next, then everyone"),
         ),
         Binding(
             "C",
             "toggle_closed",
-            "Closed",
+            N_("Closed"),
             id="show_closed",
             show=False,
-            tooltip="Show or hide the Closed column",
+            tooltip=N_("Show or hide the Closed column"),
         ),
         Binding(
             "g",
             "goto",
-            "Go to id",
+            N_("Go to id"),
             id="goto",
             show=False,
-            tooltip="Go to a participant by id or number (60 finds P-0060)",
+            tooltip=N_("Go to a participant by id or number (60 finds P-0060)"),
         ),
         Binding(
             "escape",
             "clear_filters",
-            "Clear filters",
+            N_("Clear filters"),
             id="clear_filters",
             show=False,
-            tooltip="Clear the text and specialist filters and hide closed participants",
+            tooltip=N_("Clear the text and specialist filters and hide closed participants"),
         ),
     ]
 
@@ -122,13 +125,13 @@ class BoardScreen(Screen):
             yield Static(banner, id="banner", markup=False)
         yield Static("", id="caseloads")
         with Horizontal(id="filterbar", classes="hidden"):
-            yield Static("Filter:", id="filter-label")
+            yield Static(_("Filter:"), id="filter-label")
             yield OneLineInput(
-                placeholder="id, name or specialist — enter to return to the board",
+                placeholder=_("id, name or specialist — enter to return to the board"),
                 id="filter-input",
             )
         with Horizontal(id="loading"):
-            yield Static("Loading caseload…", id="loading-text")
+            yield Static(_("Loading caseload…"), id="loading-text")
             yield ProgressBar(total=None, show_eta=False, id="loading-bar")
         yield Board(PHASES[:-1], id="board")
         yield Static("", id="status")
@@ -149,7 +152,11 @@ class BoardScreen(Screen):
         bar = self.query_one("#loading-bar", ProgressBar)
         bar.update(total=max(total, 1), progress=done)
         self.query_one("#loading-text", Static).update(
-            f"Loading caseload… {done:,}/{total:,} files"
+            ngettext(
+                "Loading caseload… {done}/{total} file",
+                "Loading caseload… {done}/{total} files",
+                total,
+            ).format(done=f"{done:,}", total=f"{total:,}")
         )
 
     def show_error(self, message: str) -> None:
@@ -220,18 +227,20 @@ class BoardScreen(Screen):
         title = escape(term_escape(cl.settings.name or cl.root.name))
         parts = [
             f"[b]{title}[/b]",
-            f"{derived.open} open",
-            f"today {self.ips.today.isoformat()}",
+            _("{n} open").format(n=derived.open),
+            _("today {date}").format(date=self.ips.today.isoformat()),
         ]
         # Participants, each counted once by their most urgent deadline (the agenda
         # counts deadlines and says so).
         states = []
         if counts[OVERDUE]:
-            states.append(f"[$text-error]{SYMBOL[OVERDUE]} {counts[OVERDUE]} overdue[/]")
+            words = escape(_("{n} overdue").format(n=counts[OVERDUE]))
+            states.append(f"[$text-error]{SYMBOL[OVERDUE]} {words}[/]")
         if counts[DUE_SOON]:
-            states.append(f"[$text-warning]{SYMBOL[DUE_SOON]} {counts[DUE_SOON]} due soon[/]")
+            words = escape(_("{n} due soon").format(n=counts[DUE_SOON]))
+            states.append(f"[$text-warning]{SYMBOL[DUE_SOON]} {words}[/]")
         if states:
-            parts.append("participants " + ", ".join(states))
+            parts.append(_("participants {states}").format(states=", ".join(states)))
         if cl.problems:
             # Files left out of the board are counted first: a board missing a participant
             # must say so (SPEC §7's exit 3, on screen).
@@ -239,16 +248,18 @@ class BoardScreen(Screen):
             warns = sum(1 for p in cl.problems if p.severity != "error")
             key = key_for(self, "problems", "p")
             if left:
-                parts.append(
-                    f"[$text-error]{SYMBOL[PROBLEM]} {left} file(s) left out"
-                    f" — press {escape(key)}[/]"
-                )
+                words = ngettext(
+                    "{n} file left out — press {key}", "{n} files left out — press {key}", left
+                ).format(n=left, key=key)
+                parts.append(f"[$text-error]{SYMBOL[PROBLEM]} {escape(words)}[/]")
             if warns:
-                parts.append(f"[$text-warning]{SYMBOL[PROBLEM]} {warns} warning(s)[/]")
+                words = ngettext("{n} warning", "{n} warnings", warns).format(n=warns)
+                parts.append(f"[$text-warning]{SYMBOL[PROBLEM]} {escape(words)}[/]")
         if cl.dirty:
-            parts.append(f"[$text-warning]{SYMBOL[UNCOMMITTED]} {len(cl.dirty)} uncommitted[/]")
+            words = _("{n} uncommitted").format(n=len(cl.dirty))
+            parts.append(f"[$text-warning]{SYMBOL[UNCOMMITTED]} {escape(words)}[/]")
         if self._sync:
-            parts.append(f"sync: {escape(self._sync)}")
+            parts.append(escape(_("sync: {status}").format(status=self._sync)))
         title_widget = self.query_one("#title", Static)
         line = "  ·  ".join(parts)
         if getattr(title_widget, "_ipstui_text", None) != line:
@@ -259,21 +270,24 @@ class BoardScreen(Screen):
         for key, (n, mx) in derived.sizes.items():
             label = escape(f"{key} {n}/{mx}")
             if n > mx:
-                label = f"[$text-error]{SYMBOL[PROBLEM]} {label} over[/]"
+                label = escape(_("{chip} over").format(chip=f"{key} {n}/{mx}"))
+                label = f"[$text-error]{SYMBOL[PROBLEM]} {label}[/]"
             if key == self.specialist:
                 label = f"[reverse]{label}[/]"
             chips.append(label)
         filt = []
         if self.specialist:
-            filt.append(f"specialist={escape(self.specialist)}")
+            filt.append(escape(_("specialist={key}").format(key=self.specialist)))
         if self.text:
-            filt.append(f"text={escape(repr(self.text))}")
+            filt.append(escape(_("text={text}").format(text=repr(self.text))))
         if self.show_closed:
-            filt.append("closed shown")
-        line = "Caseloads: " + "  ".join(chips)
+            filt.append(escape(_("closed shown")))
+        line = escape(_("Caseloads:")) + " " + "  ".join(chips)
         if filt:
             esc = key_for(self, "clear_filters", "esc")
-            line = f"[b]filter:[/b] {', '.join(filt)} ({escape(esc)} clears)  │ " + line
+            head = escape(_("filter:"))
+            clears = escape(_("({key} clears)").format(key=esc))
+            line = f"[b]{head}[/b] {', '.join(filt)} {clears}  │ " + line
         set_line(self.query_one("#caseloads", Static), line)
 
     def _update_status(self) -> None:
@@ -283,15 +297,16 @@ class BoardScreen(Screen):
         card = self.ips.cards.get(pid) if pid else None
         status = self.query_one("#status", Static)
         if card is None:
-            set_line(status, "No participant selected" if self.ips.caseload is not None else "")
+            set_line(status, _("No participant selected") if self.ips.caseload is not None else "")
             return
         today = self.ips.today
         u = card.urgent
-        due = f"{u.rule} {u.words(today)} ({u.due.isoformat()})" if u else "nothing due"
-        keys = (
-            f"{key_for(self, 'open', 'enter')} opens, "
-            f"{key_for(self, 'next_phase', ']')} {key_for(self, 'prev_phase', '[')} move, "
-            f"{key_for(self, 'contact', 'c')} contact"
+        due = f"{u.rule} {u.words(today)} ({u.due.isoformat()})" if u else _("nothing due")
+        keys = _("{open} opens, {next} {prev} move, {contact} contact").format(
+            open=key_for(self, "open", "enter"),
+            next=key_for(self, "next_phase", "]"),
+            prev=key_for(self, "prev_phase", "["),
+            contact=key_for(self, "contact", "c"),
         )
         width = max(1, status.content_region.width or self.app.size.width - 2)
         text = f"{card.id}  {card.name}  @{card.specialist}  ·  {due}  ·  {keys}"
@@ -338,7 +353,7 @@ class BoardScreen(Screen):
             return False
         match = resolve_id(pid, cl.participants)
         if match is None:
-            self.notify(f"No participant with id {pid!r}", severity="warning")
+            self.notify(_("No participant with id {id}").format(id=repr(pid)), severity="warning")
             return False
         board = self.query_one(Board)
         if not board.select(match):
@@ -384,10 +399,12 @@ class BoardScreen(Screen):
         self._goto_mode = False
         bar = self.query_one("#filterbar")
         bar.remove_class("hidden")
-        self.query_one("#filter-label", Static).update("Filter:")
+        self.query_one("#filter-label", Static).update(_("Filter:"))
         inp = self.query_one("#filter-input", OneLineInput)
         esc = key_for(self, "clear_filters", "esc")
-        inp.placeholder = f"id, name or specialist — enter returns to the board, {esc} clears"
+        inp.placeholder = _(
+            "id, name or specialist — enter returns to the board, {key} clears"
+        ).format(key=esc)
         inp.value = self.text
         inp.focus()
 
@@ -395,9 +412,9 @@ class BoardScreen(Screen):
         """Ask for an id (or a number) and go to that participant."""
         self._goto_mode = True
         self.query_one("#filterbar").remove_class("hidden")
-        self.query_one("#filter-label", Static).update("Go to id:")
+        self.query_one("#filter-label", Static).update(_("Go to id:"))
         inp = self.query_one("#filter-input", OneLineInput)
-        inp.placeholder = "participant id or number (60 finds P-0060), then enter"
+        inp.placeholder = _("participant id or number (60 finds P-0060), then enter")
         inp.value = ""
         inp.focus()
 

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Select, Static, TextArea
 
+from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.service import (
     PURPOSES,
     CaseloadError,
@@ -27,7 +28,7 @@ from ipstui.core.service import (
     Register,
     name_key,
 )
-from ipstui.core.vocab import options
+from ipstui.ui.keys import TranslatedBindings, key_for
 from ipstui.ui.messages import EmployerRefused, EmployerSaved, EmployersRead
 from ipstui.ui.screens.forms import (
     DatedForm,
@@ -38,15 +39,17 @@ from ipstui.ui.screens.forms import (
     check_date,
     check_text,
     raw_value,
+    shown_options,
 )
 from ipstui.ui.screens.forms.dialogs import _date_input, _team_options
 
 PURPOSE_LABELS = {
-    "job_development": "Job development",
-    "placement": "Placement (for a participant)",
-    "follow_along": "Follow-along (a participant at work)",
-    "other": "Other",
+    "job_development": N_("Job development"),
+    "placement": N_("Placement (for a participant)"),
+    "follow_along": N_("Follow-along (a participant at work)"),
+    "other": N_("Other"),
 }
+"""The words of each stored purpose code (English source; translated where shown)."""
 
 
 def register_choices(service: CaseloadService, caseload: Any) -> list[tuple[str, str]]:
@@ -65,37 +68,43 @@ class EmployerContactForm(DatedForm):
         self, employer: str, specialists: Sequence[tuple[str, str]], by: str | None, today: date
     ) -> None:
         super().__init__(today)
-        self.title_text = f"Log a contact with {employer}"
+        self.title_text = _("Log a contact with {employer}").format(employer=employer)
         self.specialists = list(specialists)
         self.by = by
 
     def compose_fields(self) -> Iterable[Widget]:
-        keys = [k for k, _ in self.specialists]
-        yield FormField("on", "Date", _date_input(self.today), check_date())
+        keys = [k for k, _name in self.specialists]
+        yield FormField("on", _("Date"), _date_input(self.today), check_date())
         yield FormField(
             "by",
-            "By",
+            _("By"),
             Select(
                 _team_options(self.specialists),
                 value=self.by if self.by in keys else Select.NULL,
-                prompt="Choose",
+                prompt=_("Choose"),
             ),
-            check_choice(what="who made the contact"),
+            check_choice(what=_("who made the contact")),
         )
         yield FormField(
             "purpose",
-            "Purpose",
-            Select(options(PURPOSES, PURPOSE_LABELS), value="job_development", allow_blank=False),
-            check_choice(what="a purpose"),
+            _("Purpose"),
+            Select(
+                shown_options(PURPOSES, PURPOSE_LABELS), value="job_development", allow_blank=False
+            ),
+            check_choice(what=_("a purpose")),
         )
         yield FormField(
             "face_to_face",
-            "Face to face",
-            Checkbox("Met in person (untick for a call or an e-mail)", value=True),
+            _("Face to face"),
+            Checkbox(_("Met in person (untick for a call or an e-mail)"), value=True),
             lambda c: (raw_value(c), None),
         )
         yield FormField(
-            "note", "Note", TextArea(), check_area(), hint="never copied into the commit message"
+            "note",
+            _("Note"),
+            TextArea(),
+            check_area(),
+            hint=_("never copied into the commit message"),
         )
 
     def result(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -112,7 +121,7 @@ class NewEmployerForm(FormScreen):
     """Add an employer to the register → dict(name, sector, contact_person); or, given
     `current` (an employer's data), edit it → the same plus notes."""
 
-    title_text = "New employer"
+    title_text = N_("New employer")
 
     def __init__(
         self,
@@ -125,40 +134,45 @@ class NewEmployerForm(FormScreen):
         self.current = current
         self.name_value = name
         if current is not None:
-            self.title_text = f"Edit {current.get('id', '')} {current.get('name', '')}"
+            self.title_text = _("Edit {id} {name}").format(
+                id=current.get("id", ""), name=current.get("name", "")
+            )
             self.name_value = str(current.get("name", ""))
 
     def compose_fields(self) -> Iterable[Widget]:
         def check_name(control: Widget) -> tuple[Any, str | None]:
-            value, error = check_text(required=True, what="a name")(control)
+            value, error = check_text(required=True, what=_("a name"))(control)
             if value and name_key(value) in self.taken:
-                return None, f"already in the register as {self.taken[name_key(value)]}"
+                return None, _("already in the register as {name}").format(
+                    name=self.taken[name_key(value)]
+                )
             return value, error
 
         cur = self.current or {}
-        yield FormField("name", "Name", Input(value=self.name_value), check_name)
+        yield FormField("name", _("Name"), Input(value=self.name_value), check_name)
         yield FormField(
             "sector",
-            "Sector (optional)",
-            Input(value=str(cur.get("sector", "")), placeholder="e.g. retail"),
+            _("Sector (optional)"),
+            Input(value=str(cur.get("sector", "")), placeholder=_("e.g. retail")),
             check_text(),
         )
         yield FormField(
             "contact_person",
-            "Contact person (optional)",
+            _("Contact person (optional)"),
             Input(
-                value=str(cur.get("contact_person", "")), placeholder="a role, e.g. store manager"
+                value=str(cur.get("contact_person", "")),
+                placeholder=_("a role, e.g. store manager"),
             ),
             check_text(),
-            hint="a role, not a private person's details",
+            hint=_("a role, not a private person's details"),
         )
         if self.current is not None:
             yield FormField(
                 "notes",
-                "Notes",
+                _("Notes"),
                 TextArea(str(cur.get("notes", ""))),
                 check_area(),
-                hint="never copied into the commit message",
+                hint=_("never copied into the commit message"),
             )
 
     def result(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -168,7 +182,7 @@ class NewEmployerForm(FormScreen):
         return {k: values[k] or "" for k in keys}
 
 
-class EmployersScreen(Screen):
+class EmployersScreen(TranslatedBindings, Screen):
     """The register and the highlighted employer's log."""
 
     DEFAULT_CSS = """
@@ -178,11 +192,11 @@ class EmployersScreen(Screen):
     EmployersScreen #employer-jobs { padding: 0 1; color: $text-muted; height: auto; }
     """
     BINDINGS = [
-        Binding("c", "log_contact", "Log contact", id="employer_contact"),
-        Binding("n", "new_employer", "New employer", id="employer_new"),
-        Binding("E", "edit_employer", "Edit", id="employer_edit"),
-        Binding("tab", "switch_table", "List / log", id="employer_switch", show=False),
-        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("c", "log_contact", N_("Log contact"), id="employer_contact"),
+        Binding("n", "new_employer", N_("New employer"), id="employer_new"),
+        Binding("E", "edit_employer", N_("Edit"), id="employer_edit"),
+        Binding("tab", "switch_table", N_("List / log"), id="employer_switch", show=False),
+        Binding("escape", "app.pop_screen", N_("Back"), id="back"),
     ]
 
     def __init__(self) -> None:
@@ -194,7 +208,7 @@ class EmployersScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            "Employers — reading the register…", id="employers-title", classes="screen-title"
+            _("Employers — reading the register…"), id="employers-title", classes="screen-title"
         )
         yield DataTable(id="employers-list", cursor_type="row", zebra_stripes=True)
         yield Label("", id="employer-heading")
@@ -204,10 +218,12 @@ class EmployersScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#employers-list", DataTable)
-        table.add_columns("Id", "Name", "Sector", "Last contact", "Contacts", "Jobs now / all")
+        table.add_columns(
+            _("Id"), _("Name"), _("Sector"), _("Last contact"), _("Contacts"), _("Jobs now / all")
+        )
         log = self.query_one("#employer-log", DataTable)
-        log.add_columns("Date", "By", "In person", "Purpose", "Note")
-        self.watch(self.app, "caseload", lambda _: self.reload(), init=True)
+        log.add_columns(_("Date"), _("By"), _("In person"), _("Purpose"), _("Note"))
+        self.watch(self.app, "caseload", lambda _cl: self.reload(), init=True)
         table.focus()
 
     # ------------------------------------------------------------ reading
@@ -222,7 +238,7 @@ class EmployersScreen(Screen):
         exclusive=True,
         group="employers",
         exit_on_error=False,
-        description="reading employers",
+        description=N_("reading employers"),
     )
     def _read(self, cl: Any, select: str | None) -> None:
         service: CaseloadService = self.app.service  # type: ignore[attr-defined]
@@ -256,9 +272,23 @@ class EmployersScreen(Screen):
         bad = len({p.path for p in reg.problems if p.severity == "error"})
         self.query_one("#employers-title", Static).update(
             Text(
-                f"Employers — {len(self._ids)} in the register"
-                + (f"   ✖ {bad} file(s) with errors left out (ipstui validate)" if bad else "")
-                + "   c: log a contact   n: new employer   E: edit"
+                _("Employers — {n} in the register").format(n=len(self._ids))
+                + (
+                    "   ✖ "
+                    + ngettext(
+                        "{n} file with errors left out (ipstui validate)",
+                        "{n} files with errors left out (ipstui validate)",
+                        bad,
+                    ).format(n=bad)
+                    if bad
+                    else ""
+                )
+                + "   "
+                + _("{contact}: log a contact   {new}: new employer   {edit}: edit").format(
+                    contact=key_for(self, "employer_contact", "c"),
+                    new=key_for(self, "employer_new", "n"),
+                    edit=key_for(self, "employer_edit", "E"),
+                )
             )
         )
         self._show_log()
@@ -273,22 +303,42 @@ class EmployersScreen(Screen):
         log.clear()
         eid = self.current_id()
         if self.register is None or eid is None:
-            self.query_one("#employer-heading", Label).update("No employers yet: n adds one.")
+            self.query_one("#employer-heading", Label).update(
+                _("No employers yet: {key} adds one.").format(
+                    key=key_for(self, "employer_new", "n")
+                )
+            )
             self.query_one("#employer-jobs", Static).update("")
             return
         e = self.register.employers[eid]
         contacts = e.contacts
         self.query_one("#employer-heading", Label).update(
-            Text(f"{eid} {e.name}: {len(contacts)} contact(s), newest first")
+            Text(
+                ngettext(
+                    "{id} {name}: {n} contact, newest first",
+                    "{id} {name}: {n} contacts, newest first",
+                    len(contacts),
+                ).format(id=eid, name=e.name, n=len(contacts))
+            )
         )
         held = self.jobs.get(eid, [])
         jobs_text = "; ".join(
-            f"{j.participant} {j.title or 'job'} from {j.start.isoformat()}"
-            + (f" to {j.end.isoformat()}" if j.end else " (current)")
+            (
+                _("{id} {title} from {start} to {end}").format(
+                    id=j.participant,
+                    title=j.title or _("job"),
+                    start=j.start.isoformat(),
+                    end=j.end.isoformat(),
+                )
+                if j.end
+                else _("{id} {title} from {start} (current)").format(
+                    id=j.participant, title=j.title or _("job"), start=j.start.isoformat()
+                )
+            )
             for j in held
         )
         self.query_one("#employer-jobs", Static).update(
-            Text("Jobs held there: " + (jobs_text or "none"))
+            Text(_("Jobs held there: {jobs}").format(jobs=jobs_text or _("none")))
         )
         for i in range(len(contacts) - 1, -1, -1):
             c = contacts[i]
@@ -296,8 +346,10 @@ class EmployersScreen(Screen):
             log.add_row(
                 on.isoformat() if isinstance(on, date) else "?",
                 Text(str(c.get("by", ""))),
-                "no" if c.get("face_to_face") is False else "yes",
-                PURPOSE_LABELS.get(str(c.get("purpose", "")), str(c.get("purpose", "—"))),
+                _("no") if c.get("face_to_face") is False else _("yes"),
+                _(PURPOSE_LABELS[str(c.get("purpose"))])
+                if str(c.get("purpose")) in PURPOSE_LABELS
+                else str(c.get("purpose", "—")),
                 Text(str(c.get("note", "")).replace("\n", " ")),
                 key=str(i),
             )
@@ -315,14 +367,14 @@ class EmployersScreen(Screen):
     def action_log_contact(self) -> None:
         eid = self.current_id()
         if self.register is None or eid is None:
-            self.notify("Choose an employer first (n adds one)", severity="warning")
+            self.notify(_("Choose an employer first (n adds one)"), severity="warning")
             return
         name = self.register.employers[eid].name
 
         def done(result: dict[str, Any] | None) -> None:
             if result:
                 self.save(
-                    "Employer contact",
+                    _("Employer contact"),
                     lambda svc, reg: svc.add_employer_contact(reg, eid, **result),
                 )
 
@@ -336,7 +388,7 @@ class EmployersScreen(Screen):
 
         def done(result: dict[str, Any] | None) -> None:
             if result:
-                self.save("New employer", lambda svc, _reg: svc.new_employer(**result))
+                self.save(_("New employer"), lambda svc, _reg: svc.new_employer(**result))
 
         self.app.push_screen(NewEmployerForm(names), done)
 
@@ -353,7 +405,7 @@ class EmployersScreen(Screen):
             changed = {k: v for k, v in result.items() if v != str(e.data.get(k, "")).strip()}
             if changed:
                 self.save(
-                    "Edit employer", lambda svc, reg: svc.set_employer_fields(reg, eid, changed)
+                    _("Edit employer"), lambda svc, reg: svc.set_employer_fields(reg, eid, changed)
                 )
 
         self.app.push_screen(NewEmployerForm(others, current=dict(e.data)), done)
@@ -367,7 +419,7 @@ class EmployersScreen(Screen):
         refused, not overwritten."""
         self._save(label, func, self.register)
 
-    @work(thread=True, group="edit", exit_on_error=False, description="saving employer")
+    @work(thread=True, group="edit", exit_on_error=False, description=N_("saving employer"))
     def _save(
         self,
         label: str,
@@ -385,16 +437,23 @@ class EmployersScreen(Screen):
     @on(EmployerRefused)
     def _refused(self, message: EmployerRefused) -> None:
         self.notify(
-            message.reason, title=f"{message.label}: not saved", severity="error", timeout=12
+            message.reason,
+            title=_("{action}: not saved").format(action=message.label),
+            severity="error",
+            timeout=12,
         )
         self.reload()
 
     @on(EmployerSaved)
     def _saved(self, message: EmployerSaved) -> None:
         result = message.result
-        self.notify(f"Saved {result.commit[:7]}: {result.subject}", title="Committed", timeout=4)
+        self.notify(
+            _("Saved {commit}: {subject}").format(commit=result.commit[:7], subject=result.subject),
+            title=_("Committed"),
+            timeout=4,
+        )
         for line in result.warnings:
-            self.notify(line, title="Committed, but", severity="warning", timeout=10)
+            self.notify(line, title=_("Committed, but"), severity="warning", timeout=10)
         self.reload(result.employer.id)
 
     def action_switch_table(self) -> None:

@@ -16,8 +16,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from ipstui.core import fidelity
+from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.report import Quarter, quarter_of
 from ipstui.core.service import CaseloadService
+from ipstui.ui.keys import TranslatedBindings
 from ipstui.ui.messages import FidelityComputed, FidelityFailed
 
 SCORE_MARK = {5: "●●●●●", 4: "●●●●○", 3: "●●●○○", 2: "●●○○○", 1: "●○○○○"}
@@ -28,7 +30,7 @@ def _cell(value: Any) -> Text:
     return Text(fidelity.cell_text(value))
 
 
-class FidelityScreen(Screen):
+class FidelityScreen(TranslatedBindings, Screen):
     """The fidelity self-review of one quarter (default: the one containing today)."""
 
     DEFAULT_CSS = """
@@ -42,19 +44,19 @@ class FidelityScreen(Screen):
         Binding(
             "left_square_bracket",
             "previous_quarter",
-            "Prev quarter",
+            N_("Prev quarter"),
             key_display="[",
             id="fidelity_previous_quarter",
         ),
         Binding(
             "right_square_bracket",
             "next_quarter",
-            "Next quarter",
+            N_("Next quarter"),
             key_display="]",
             id="fidelity_next_quarter",
         ),
-        Binding("tab", "switch_table", "Items / records", id="fidelity_switch", show=False),
-        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("tab", "switch_table", N_("Items / records"), id="fidelity_switch", show=False),
+        Binding("escape", "app.pop_screen", N_("Back"), id="back"),
     ]
 
     def __init__(self, quarter: Quarter | None = None) -> None:
@@ -68,15 +70,18 @@ class FidelityScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            "Fidelity self-review — reading the records…",
+            _("Fidelity self-review — reading the records…"),
             id="fidelity-title",
             classes="screen-title",
         )
         yield DataTable(id="fidelity-items", cursor_type="row", zebra_stripes=True)
         yield Static("", id="fidelity-sum")
         yield Static(
-            "A self-check against the IPS Fidelity Scale (IPS-25), not a fidelity review: items "
-            "that need a reviewer's judgement are not here; V1, V3 and V12 are evidence only.",
+            _(
+                "A self-check against the IPS Fidelity Scale (IPS-25), not a fidelity review: "
+                "items that need a reviewer's judgement are not here; V1, V3 and V12 are "
+                "evidence only."
+            ),
             classes="fidelity-note",
         )
         yield Label("", id="fidelity-behind")
@@ -85,8 +90,8 @@ class FidelityScreen(Screen):
 
     def on_mount(self) -> None:
         items = self.query_one("#fidelity-items", DataTable)
-        items.add_columns("Item", "", "Value", "Score", "n", "Bands for 5 / 4 / 3 / 2")
-        self.watch(self.app, "caseload", lambda _: self.recompute(), init=True)
+        items.add_columns(_("Item"), "", _("Value"), _("Score"), "n", _("Bands for 5 / 4 / 3 / 2"))
+        self.watch(self.app, "caseload", lambda _cl: self.recompute(), init=True)
         items.focus()
 
     # ------------------------------------------------------------ computing
@@ -97,7 +102,11 @@ class FidelityScreen(Screen):
             self._compute(cl, self.quarter or quarter_of(self.app.today))
 
     @work(
-        thread=True, exclusive=True, group="fidelity", exit_on_error=False, description="fidelity"
+        thread=True,
+        exclusive=True,
+        group="fidelity",
+        exit_on_error=False,
+        description=N_("fidelity"),
     )
     def _compute(self, cl: Any, quarter: Quarter) -> None:
         service: CaseloadService = self.app.service  # type: ignore[attr-defined]
@@ -117,8 +126,10 @@ class FidelityScreen(Screen):
         self._failed(message.reason)
 
     def _failed(self, message: str) -> None:
-        self.query_one("#fidelity-title", Static).update(Text(f"Fidelity: {message}"))
-        self.notify(message, title="Fidelity", severity="error", timeout=10)
+        self.query_one("#fidelity-title", Static).update(
+            Text(_("Fidelity: {message}").format(message=message))
+        )
+        self.notify(message, title=_("Fidelity"), severity="error", timeout=10)
 
     # ------------------------------------------------------------ drawing
 
@@ -128,14 +139,21 @@ class FidelityScreen(Screen):
         self.review, self.settings, self.left_out = review, settings, left_out
         q, r = review.quarter, review.report_date
         name = f"{review.team_name} · " if review.team_name else ""
-        warn = f"   ✖ {left_out} unreadable file(s) left out: see Problems" if left_out else ""
-        self.query_one("#fidelity-title", Static).update(
-            Text(
-                f"{name}Fidelity self-review {q}, as of {r.isoformat()} "
-                f"(12 months to {r.isoformat()})   [ ]: quarter{warn}"
-            )
+        warn = (
+            "   ✖ "
+            + ngettext(
+                "{n} unreadable file left out: see Problems",
+                "{n} unreadable files left out: see Problems",
+                left_out,
+            ).format(n=left_out)
+            if left_out
+            else ""
         )
-        self.sub_title = f"Fidelity {q}"
+        head = _(
+            "Fidelity self-review {quarter}, as of {date} (12 months to {date})   [ ]: quarter"
+        ).format(quarter=q, date=r.isoformat())
+        self.query_one("#fidelity-title", Static).update(Text(f"{name}{head}{warn}"))
+        self.sub_title = _("Fidelity {quarter}").format(quarter=q)
         table = self.query_one("#fidelity-items", DataTable)
         keep = table.cursor_row
         table.clear()
@@ -143,7 +161,7 @@ class FidelityScreen(Screen):
             score = "—" if it.score is None else f"{it.score} {SCORE_MARK[it.score]}"
             table.add_row(
                 it.id,
-                it.title,
+                _(it.title),
                 fidelity.fmt_value(it),
                 score,
                 str(it.n),
@@ -154,11 +172,13 @@ class FidelityScreen(Screen):
             met = it.detail.get("met", 0)
             table.add_row(
                 it.id,
-                it.title,
+                _(it.title),
                 fidelity.fmt_value(it),
-                "evidence",
+                _("evidence"),
                 str(it.n),
-                f"{met} of {it.n}: {fidelity.MEASURES[it.id]}",
+                _("{met} of {n}: {measure}").format(
+                    met=met, n=it.n, measure=_(fidelity.MEASURES[it.id])
+                ),
                 key=it.id,
             )
         if 0 <= keep < table.row_count:
@@ -166,8 +186,15 @@ class FidelityScreen(Screen):
         scored = sum(i.score is not None for i in review.items)
         self.query_one("#fidelity-sum", Static).update(
             Text(
-                f"Partial sum: {review.total} out of {review.out_of} "
-                f"({scored} of {len(review.items)} computable items scored)"
+                _(
+                    "Partial sum: {total} out of {out_of} "
+                    "({scored} of {items} computable items scored)"
+                ).format(
+                    total=review.total,
+                    out_of=review.out_of,
+                    scored=scored,
+                    items=len(review.items),
+                )
             )
         )
         self._show_rows()
@@ -190,8 +217,17 @@ class FidelityScreen(Screen):
         cols = list(dict.fromkeys(k for r in rows for k in r))
         self.query_one("#fidelity-behind", Label).update(
             Text(
-                f"Behind {it.id} {it.title}: {len(rows)} record(s) — {fidelity.MEASURES[it.id]}"
-                + ("   (enter opens a participant)" if "participant" in cols else "")
+                ngettext(
+                    "Behind {id} {title}: {n} record — {measure}",
+                    "Behind {id} {title}: {n} records — {measure}",
+                    len(rows),
+                ).format(
+                    id=it.id,
+                    title=_(it.title),
+                    n=len(rows),
+                    measure=_(fidelity.MEASURES[it.id]),
+                )
+                + ("   " + _("(enter opens a participant)") if "participant" in cols else "")
             )
         )
         rows_table.add_columns(*cols)
@@ -232,7 +268,9 @@ class FidelityScreen(Screen):
     def action_next_quarter(self) -> None:
         q = self.quarter or quarter_of(self.app.today)
         if q >= quarter_of(self.app.today):
-            self.notify(f"{q} is the current quarter; there is no later one yet.")
+            self.notify(
+                _("{quarter} is the current quarter; there is no later one yet.").format(quarter=q)
+            )
             return
         self.quarter = q.next()
         self.recompute()

@@ -13,8 +13,10 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ipstui.core.config import config_path
+from ipstui.core.i18n import N_, _
 from ipstui.core.rules import DUE_SOON, OVERDUE, UPCOMING
 from ipstui.core.vocab import NEEDS_DECISION, SUSPENDED, SYMBOL, fit
+from ipstui.ui.keys import TranslatedBindings
 
 KEY_CELLS = 16
 """Width of the keys column, in terminal cells."""
@@ -31,7 +33,12 @@ def describe_bindings(screen: Screen) -> list[tuple[str, str, str]]:
         short = b.description or b.action
         if not short:
             continue
-        desc = f"{short}: {b.tooltip}" if b.tooltip and b.tooltip != short else short
+        tooltip = b.tooltip
+        if not isinstance(active.node, TranslatedBindings):
+            # A Textual widget's own keys (a table's cursor keys): translated here.
+            short = _(b.description) if b.description else short
+            tooltip = _(tooltip) if tooltip else tooltip
+        desc = f"{short}: {tooltip}" if tooltip and tooltip != short else short
         shown = screen.app.get_key_display(b.with_key(key))
         seen.setdefault(desc, [])
         if b.id:
@@ -44,7 +51,7 @@ def describe_bindings(screen: Screen) -> list[tuple[str, str, str]]:
 def help_text(screen: Screen) -> Text:
     """The whole help page for `screen`, as plain styled text."""
     out = Text()
-    out.append("Keys on this screen\n\n", style="bold")
+    out.append(_("Keys on this screen") + "\n\n", style="bold")
     for keys, desc, ident in describe_bindings(screen):
         out.append("  ")
         out.append(fit(keys, KEY_CELLS), style="bold")
@@ -55,26 +62,33 @@ def help_text(screen: Screen) -> Text:
         out.append("\n")
     out.append("\n  ")
     out.append(fit("ctrl+p", KEY_CELLS), style="bold")
-    out.append(" Command palette: every action, every participant\n\n")
-    out.append("Marks", style="bold")
-    out.append(" (they do not rely on colour)\n")
+    out.append(" " + _("Command palette: every action, every participant") + "\n\n")
+    out.append(_("Marks"), style="bold")
+    out.append(" " + _("(they do not rely on colour)") + "\n")
+    legend = [
+        (OVERDUE, _("overdue")),
+        (DUE_SOON, _("due soon (within the team's due_soon_days)")),
+        (UPCOMING, _("upcoming")),
+        (SUSPENDED, _("suspended (only tasks stay due)")),
+        (NEEDS_DECISION, _("needs a decision after a sync")),
+    ]
+    for state, words in legend:
+        # One mark a line: translated words are often longer (and wrap, never cut).
+        out.append(f"  {SYMBOL[state]} {words}\n")
+    out.append("\n")
+    out.append(_("Every save is one git commit; `git log` shows who changed what.") + "\n")
     out.append(
-        f"  {SYMBOL[OVERDUE]} overdue   {SYMBOL[DUE_SOON]} due soon (within the team's "
-        f"due_soon_days)   {SYMBOL[UPCOMING]} upcoming\n"
-        f"  {SYMBOL[SUSPENDED]} suspended (only tasks stay due)   "
-        f"{SYMBOL[NEEDS_DECISION]} needs a decision after a sync\n\n"
+        _("Remap a key by its id (in brackets, dim) in {path}:").format(path=config_path()) + "\n"
     )
-    out.append("Every save is one git commit; `git log` shows who changed what.\n")
-    out.append(f"Remap a key by its id (in brackets, dim) in {config_path()}:\n")
     out.append('  [keys]  next_phase = "right_square_bracket,greater_than_sign"\n')
-    out.append("Press esc to close.")
+    out.append(_("Press {key} to close.").format(key="esc"))
     return out
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(TranslatedBindings, ModalScreen[None]):
     """The keys of the screen under it, from its live bindings, and the marks' legend."""
 
-    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close help", id="help_close")]
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", N_("Close help"), id="help_close")]
 
     def __init__(self, under: Screen) -> None:
         super().__init__()

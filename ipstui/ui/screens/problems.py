@@ -9,29 +9,31 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.markup import escape as markup_escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.rules import OVERDUE
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import SYMBOL, cells, fit
-from ipstui.ui.keys import key_for
+from ipstui.ui.keys import TranslatedBindings, key_for
 from ipstui.ui.messages import EditRefused, EditSaved
 
 
-class ProblemsScreen(Screen):
+class ProblemsScreen(TranslatedBindings, Screen):
     """Files that failed to parse or validate, and participant files changed by hand."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="back", tooltip="Back to the board"),
+        Binding("escape", "app.pop_screen", N_("Back"), id="back", tooltip=N_("Back to the board")),
         Binding(
             "ctrl+s",
             "commit_selected",
-            "Validate & commit",
+            N_("Validate & commit"),
             id="commit_hand_edit",
-            tooltip="Validate the selected hand-edited file and commit it",
+            tooltip=N_("Validate the selected hand-edited file and commit it"),
         ),
-        Binding("R", "reload", "Reload", id="reload", tooltip="Read every file again"),
+        Binding("R", "reload", N_("Reload"), id="reload", tooltip=N_("Read every file again")),
     ]
 
     def __init__(self) -> None:
@@ -49,10 +51,10 @@ class ProblemsScreen(Screen):
 
     def on_mount(self) -> None:
         pt = self.query_one("#problem-table", DataTable)
-        pt.add_columns("where", "severity", "message")
+        pt.add_columns(_("where"), _("severity"), _("message"))
         dt = self.query_one("#dirty-table", DataTable)
-        dt.add_columns("file", "status")
-        self.watch(self.app, "caseload", lambda _: self.redraw(), init=True)
+        dt.add_columns(_("file"), _("status"))
+        self.watch(self.app, "caseload", lambda _cl: self.redraw(), init=True)
         pt.focus()
 
     def redraw(self) -> None:
@@ -70,7 +72,9 @@ class ProblemsScreen(Screen):
         where_w = min(max((cells(w) for w in wheres), default=5), 40)
         room = max(12, (self.size.width or self.app.size.width) - where_w - 9 - 8)
         for i, p in enumerate(probs):
-            sev = f"{SYMBOL[OVERDUE]} error" if p.severity == "error" else "⚠ warning"
+            sev = (
+                SYMBOL[OVERDUE] + " " + _("error") if p.severity == "error" else "⚠ " + _("warning")
+            )
             pt.add_row(
                 Text(fit(wheres[i], where_w, pad=False)),
                 sev,
@@ -79,12 +83,19 @@ class ProblemsScreen(Screen):
             )
         self._show_detail(pt.cursor_row)
         errs = sum(1 for p in probs if p.severity == "error")
-        self.query_one("#problems-title", Static).update(
-            f"[b]Problems[/b] — {errs} error(s), {len(probs) - errs} warning(s). "
-            "Files with errors are never rewritten by ipstui; fix them in an editor."
-            if probs
-            else "[b]Problems[/b] — none: every file is valid."
-        )
+        head = markup_escape(_("Problems"))
+        if probs:
+            counts = _("{errors}, {warnings}.").format(
+                errors=ngettext("{n} error", "{n} errors", errs).format(n=errs),
+                warnings=ngettext("{n} warning", "{n} warnings", len(probs) - errs).format(
+                    n=len(probs) - errs
+                ),
+            )
+            advice = _("Files with errors are never rewritten by ipstui; fix them in an editor.")
+            line = f"[b]{head}[/b] — {markup_escape(counts)} {markup_escape(advice)}"
+        else:
+            line = f"[b]{head}[/b] — " + markup_escape(_("none: every file is valid."))
+        self.query_one("#problems-title", Static).update(line)
         dt = self.query_one("#dirty-table", DataTable)
         dt.clear()
         self._dirty = sorted(cl.dirty)
@@ -92,20 +103,26 @@ class ProblemsScreen(Screen):
             exists = self.app.service.exists(rel)
             bad = any(p.path == rel and p.severity == "error" for p in cl.problems)
             status = (
-                "deleted"
+                _("deleted")
                 if not exists
-                else ("changed — has errors, fix first" if bad else "changed — ready to commit")
+                else (
+                    _("changed — has errors, fix first") if bad else _("changed — ready to commit")
+                )
             )
             dt.add_row(Text(escape(rel)), status, key=rel)
-        self.query_one("#dirty-title", Static).update(
-            f"[b]Uncommitted changes[/b] — {len(self._dirty)} participant file(s) changed outside the app"
-            + (
-                f"; select one and press {key_for(self, 'commit_hand_edit', 'ctrl+s')} "
-                "to validate and commit it"
-                if self._dirty
-                else ""
-            )
-        )
+        n = len(self._dirty)
+        head = markup_escape(_("Uncommitted changes"))
+        if n:
+            words = ngettext(
+                "{n} participant file changed outside the app; select it and press {key} "
+                "to validate and commit it",
+                "{n} participant files changed outside the app; select one and press {key} "
+                "to validate and commit it",
+                n,
+            ).format(n=n, key=key_for(self, "commit_hand_edit", "ctrl+s"))
+        else:
+            words = _("no participant file changed outside the app")
+        self.query_one("#dirty-title", Static).update(f"[b]{head}[/b] — {markup_escape(words)}")
 
     def on_resize(self) -> None:
         if self.is_mounted and getattr(self, "_problems", None) is not None:
@@ -129,13 +146,15 @@ class ProblemsScreen(Screen):
         """Validate the selected hand-edited file and commit it."""
         dt = self.query_one("#dirty-table", DataTable)
         if not self._dirty:
-            self.notify("No uncommitted participant files", severity="warning")
+            self.notify(_("No uncommitted participant files"), severity="warning")
             return
         rel = self._dirty[min(dt.cursor_row, len(self._dirty) - 1)]
         pid = Path(rel).stem
 
         self._commits.add(
-            self.app.run_edit(f"Commit {pid}", self.app.service.commit_hand_edit, rel)
+            self.app.run_edit(
+                _("Commit {id}").format(id=pid), self.app.service.commit_hand_edit, rel
+            )
         )
 
     @on(EditSaved)

@@ -21,6 +21,7 @@ from textual.reactive import Reactive, reactive
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
+from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import Settings
 from ipstui.core.report import (
     RAPID_SEARCH_DAYS,
@@ -37,6 +38,7 @@ from ipstui.core.report import (
 )
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import PROBLEM, SYMBOL
+from ipstui.ui.keys import TranslatedBindings
 from ipstui.ui.screens.forms.confirm import ConfirmDialog
 from ipstui.ui.widgets.inputs import OneLineInput
 
@@ -44,7 +46,7 @@ CHART_QUARTERS = 8
 BAR_WIDTH = 16
 FULL, TRACK, REST, EMPTY = "█", "░", "▒", "·"
 # IPS Employment Center benchmarks for the quarterly employment rate (DOMAIN.md).
-BENCHMARKS = "IPS benchmarks: 31% minimal,\n41% average, 50% excellent"
+BENCHMARKS = N_("IPS benchmarks: 31% minimal,\n41% average, 50% excellent")
 
 
 def bar(fraction: float | None, width: int = BAR_WIDTH) -> str:
@@ -76,11 +78,15 @@ def referrals_chart(report: Report) -> Text:
     """One bar per year: its length is the referrals, the solid part the hires."""
     years = report.referrals_by_year()
     if not years:
-        return Text(f"No referrals up to {report.report_date.isoformat()}.")
+        return Text(_("No referrals up to {date}.").format(date=report.report_date.isoformat()))
     top = max(y.referred for y in years)
     out = Text(
-        f"{FULL} hired (competitive job started by {report.report_date.isoformat()})\n"
-        f"{REST} referred, not hired\n"
+        _("{full} hired (competitive job started by {date})").format(
+            full=FULL, date=report.report_date.isoformat()
+        )
+        + "\n"
+        + _("{rest} referred, not hired").format(rest=REST)
+        + "\n"
     )
     for i, y in enumerate(years):
         length = round(y.referred / top * BAR_WIDTH) if top else 0
@@ -88,19 +94,17 @@ def referrals_chart(report: Report) -> Text:
         if y.hired and not hired:
             hired = 1
         drawn = FULL * hired + REST * max(length - hired, 0)
-        out.append(
-            f"{y.year}  {drawn:<{BAR_WIDTH}}  {f'{y.hired}/{y.referred} hired':>13}"
-            f"  {fmt_rate(y.rate):>6}"
-        )
+        hired_text = _("{hired}/{referred} hired").format(hired=y.hired, referred=y.referred)
+        out.append(f"{y.year}  {drawn:<{BAR_WIDTH}}  {hired_text:>13}  {fmt_rate(y.rate):>6}")
         if i < len(years) - 1:
             out.append("\n")
     return out
 
 
-class ExportCsvScreen(ModalScreen[Path | None]):
+class ExportCsvScreen(TranslatedBindings, ModalScreen[Path | None]):
     """Asks where to write the CSV; returns the path, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export_cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="export_cancel")]
 
     def __init__(self, quarter: Quarter, default_path: str) -> None:
         super().__init__()
@@ -109,18 +113,18 @@ class ExportCsvScreen(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Export the {self._quarter} report as CSV to:")
+            yield Label(_("Export the {quarter} report as CSV to:").format(quarter=self._quarter))
             yield OneLineInput(value=self._default, id="export-path")
             with Horizontal():
-                yield Button("Export", variant="primary", id="export-ok")
-                yield Button("Cancel", id="export-cancel")
+                yield Button(_("Export"), variant="primary", id="export-ok")
+                yield Button(_("Cancel"), id="export-cancel")
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#export-ok")
     def _submit(self) -> None:
         text = self.query_one("#export-path", Input).value.strip()
         if not text:
-            self.notify("Type a file path for the CSV.", severity="warning")
+            self.notify(_("Type a file path for the CSV."), severity="warning")
             return
         self.dismiss(Path(text).expanduser())
 
@@ -203,7 +207,7 @@ class ReportComputed(Message):
         return isinstance(message, ReportComputed)
 
 
-class ReportsScreen(Screen[None]):
+class ReportsScreen(TranslatedBindings, Screen[None]):
     """Outcome figures of one quarter; `[`/`]` change the quarter, `e` exports CSV.
 
     The figures are computed by a thread worker (at 20,000 participants that reads every
@@ -216,25 +220,25 @@ class ReportsScreen(Screen[None]):
         Binding(
             "left_square_bracket,left",
             "previous_quarter",
-            "Prev quarter",
+            N_("Prev quarter"),
             id="reports_previous_quarter",
             priority=True,
         ),
         Binding(
             "right_square_bracket,right",
             "next_quarter",
-            "Next quarter",
+            N_("Next quarter"),
             id="reports_next_quarter",
             priority=True,
         ),
         Binding(
             "e",
             "export",
-            "Export CSV",
+            N_("Export CSV"),
             id="reports_export",
-            tooltip="Write this quarter's report as CSV",
+            tooltip=N_("Write this quarter's report as CSV"),
         ),
-        Binding("escape", "back", "Back", id="back", tooltip="Back to the board"),
+        Binding("escape", "back", N_("Back"), id="back", tooltip=N_("Back to the board")),
     ]
 
     quarter: reactive[Quarter] = reactive(Quarter(2000, 1), init=False)
@@ -268,32 +272,34 @@ class ReportsScreen(Screen[None]):
         with VerticalScroll(id="report-body"):
             with Horizontal(classes="report-row"):
                 with Vertical(classes="report-col"):
-                    yield Label("Employment rate by specialist", classes="report-heading")
+                    yield Label(_("Employment rate by specialist"), classes="report-heading")
                     yield Static(id="report-team")
                     yield DataTable(id="report-specialists", cursor_type="none", zebra_stripes=True)
                 with Vertical(classes="report-chart-col"):
                     yield Label(
-                        f"Team employment rate, last {CHART_QUARTERS} quarters",
+                        _("Team employment rate, last {n} quarters").format(n=CHART_QUARTERS),
                         classes="report-heading",
                     )
                     yield Static(id="report-rate-chart", classes="report-chart")
-                    yield Static(BENCHMARKS, classes="report-note")
+                    yield Static(_(BENCHMARKS), classes="report-note")
             with Horizontal(classes="report-row"):
                 with Vertical(classes="report-col"):
-                    yield Label("Referrals by year and source", classes="report-heading")
+                    yield Label(_("Referrals by year and source"), classes="report-heading")
                     yield DataTable(id="report-referrals", cursor_type="none", zebra_stripes=True)
-                    yield Label("Rapid job search", classes="report-heading")
+                    yield Label(_("Rapid job search"), classes="report-heading")
                     yield Static(id="report-rapid")
                 with Vertical(classes="report-chart-col"):
-                    yield Label("Referrals per year", classes="report-heading")
+                    yield Label(_("Referrals per year"), classes="report-heading")
                     yield Static(id="report-referrals-chart", classes="report-chart")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         specialists = self.query_one("#report-specialists", DataTable)
-        specialists.add_columns("Specialist", "Active", "Employed", "Rate", "Caseload today")
+        specialists.add_columns(
+            _("Specialist"), _("Active"), _("Employed"), _("Rate"), _("Caseload today")
+        )
         referrals = self.query_one("#report-referrals", DataTable)
-        referrals.add_columns("Year", "Source", "Referred", "Hired", "Hire rate")
+        referrals.add_columns(_("Year"), _("Source"), _("Referred"), _("Hired"), _("Hire rate"))
         for table in (specialists, referrals):
             table.can_focus = False  # read-only: keys scroll the page and change quarter
         self._show()
@@ -337,7 +343,7 @@ class ReportsScreen(Screen[None]):
         exclusive=True,
         group="report",
         exit_on_error=False,
-        description="computing the report",
+        description=N_("computing the report"),
     )
     def _compute(
         self, q: Quarter, participants: Participants, settings: Settings, today: date
@@ -361,19 +367,29 @@ class ReportsScreen(Screen[None]):
         report = message.report
         self.report = report
         self.query_one("#report-body").loading = False
-        self.sub_title = f"Reports {q}"
+        self.sub_title = _("Reports {quarter}").format(quarter=q)
         team = report.team
         name = f"{escape(report.team_name)} · " if report.team_name else ""
         self.query_one("#report-title", Static).update(
             Text(
-                f"{name}Outcome report {q}  ({q.start:%d %b %Y} – {q.end:%d %b %Y}, "
-                f"as of {report.report_date.isoformat()})"
+                name
+                + _("Outcome report {quarter}  ({start} – {end}, as of {date})").format(
+                    quarter=q,
+                    start=f"{q.start:%d %b %Y}",
+                    end=f"{q.end:%d %b %Y}",
+                    date=report.report_date.isoformat(),
+                )
             )
         )
         self.query_one("#report-team", Static).update(
             Text(
-                f"Team {fmt_rate(team.rate)}: {team.employed} of {team.active} active "
-                "participants worked a competitive job"
+                ngettext(
+                    "Team {rate}: {employed} of {active} active participant worked a "
+                    "competitive job",
+                    "Team {rate}: {employed} of {active} active participants worked a "
+                    "competitive job",
+                    team.active,
+                ).format(rate=fmt_rate(team.rate), employed=team.employed, active=team.active)
             )
         )
         table = self.query_one("#report-specialists", DataTable)
@@ -382,7 +398,7 @@ class ReportsScreen(Screen[None]):
         for key, o in report.by_specialist.items():
             c = sizes[key]
             caseload = f"{c.current:>3} / {c.maximum}" + (
-                f"  {SYMBOL[PROBLEM]} {c.over} over max" if c.over else ""
+                "  " + SYMBOL[PROBLEM] + " " + _("{n} over max").format(n=c.over) if c.over else ""
             )
             table.add_row(
                 Text(escape(report.specialist_names.get(key, key))),
@@ -399,18 +415,28 @@ class ReportsScreen(Screen[None]):
         for r in report.referrals:
             refs.add_row(
                 str(r.year),
-                Text(escape(r.source or "(none)")),
+                Text(escape(r.source or _("(none)"))),
                 Text(str(r.referred), justify="right"),
                 Text(str(r.hired), justify="right"),
                 Text(fmt_rate(r.rate), justify="right"),
             )
         rs = report.rapid_search
         rapid = (
-            f"{rs.participants} participants with a first employer contact: median "
-            f"{rs.median_days} days after enrolment; {fmt_rate(rs.share_within_30)} "
-            f"({rs.within_30}/{rs.participants}) within {RAPID_SEARCH_DAYS} days"
+            ngettext(
+                "{n} participant with a first employer contact: median {median} days after "
+                "enrolment; {share} ({within}/{n}) within {days} days",
+                "{n} participants with a first employer contact: median {median} days after "
+                "enrolment; {share} ({within}/{n}) within {days} days",
+                rs.participants,
+            ).format(
+                n=rs.participants,
+                median=rs.median_days,
+                share=fmt_rate(rs.share_within_30),
+                within=rs.within_30,
+                days=RAPID_SEARCH_DAYS,
+            )
             if rs.participants
-            else "No participant with both an enrolment and a first employer contact yet."
+            else _("No participant with both an enrolment and a first employer contact yet.")
         )
         self.query_one("#report-rapid", Static).update(Text(rapid))
 
@@ -425,7 +451,11 @@ class ReportsScreen(Screen[None]):
     def action_next_quarter(self) -> None:
         """Show the quarter after, up to the one containing today."""
         if self.quarter >= quarter_of(self._today):
-            self.notify(f"{self.quarter} is the current quarter; there is no later one yet.")
+            self.notify(
+                _("{quarter} is the current quarter; there is no later one yet.").format(
+                    quarter=self.quarter
+                )
+            )
             return
         self.quarter = self.quarter.next()
 
@@ -454,21 +484,25 @@ class ReportsScreen(Screen[None]):
                 if yes:
                     self._write_csv(report, path, overwrite=False)
                 else:
-                    self.notify("Not exported.")
+                    self.notify(_("Not exported."))
 
-            question = (
-                f"{path} is inside the caseload: the CSV would sit in the team's repository "
+            question = _(
+                "{path} is inside the caseload: the CSV would sit in the team's repository "
                 "as an untracked file. Write it there anyway?"
-            )
+            ).format(path=path)
             self.app.push_screen(
-                ConfirmDialog(question, yes="Write there", no="Cancel", title="Export"), confirmed
+                ConfirmDialog(question, yes=_("Write there"), no=_("Cancel"), title=_("Export")),
+                confirmed,
             )
 
         self.app.push_screen(ExportCsvScreen(report.quarter, default), chosen)
 
     def _write_csv(self, report: Report, path: Path, *, overwrite: bool) -> None:
         if path.is_dir():
-            self.notify(f"Not exported: {path} is a folder; give a file name.", severity="error")
+            self.notify(
+                _("Not exported: {path} is a folder; give a file name.").format(path=path),
+                severity="error",
+            )
             return
         try:
             with path.open("w" if overwrite else "x", encoding="utf-8", newline="") as fh:
@@ -479,20 +513,27 @@ class ReportsScreen(Screen[None]):
                 if yes:
                     self._write_csv(report, path, overwrite=True)
                 else:
-                    self.notify(f"Not exported: {path} was kept as it is.")
+                    self.notify(_("Not exported: {path} was kept as it is.").format(path=path))
 
             self.app.push_screen(
                 ConfirmDialog(
-                    f"{path} already exists. Overwrite it?",
-                    yes="Overwrite",
-                    no="Keep the file",
-                    title="Export",
+                    _("{path} already exists. Overwrite it?").format(path=path),
+                    yes=_("Overwrite"),
+                    no=_("Keep the file"),
+                    title=_("Export"),
                 ),
                 confirmed,
             )
             return
         except OSError as exc:
             reason = exc.strerror or str(exc)
-            self.notify(f"Not exported: cannot write {path}: {reason}", severity="error")
+            self.notify(
+                _("Not exported: cannot write {path}: {reason}").format(path=path, reason=reason),
+                severity="error",
+            )
             return
-        self.notify(f"Exported the {report.quarter} report to {path.resolve()}")
+        self.notify(
+            _("Exported the {quarter} report to {path}").format(
+                quarter=report.quarter, path=path.resolve()
+            )
+        )

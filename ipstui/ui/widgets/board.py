@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from ipstui.core.board import Card
+from ipstui.core.i18n import N_, _
 from ipstui.core.model import PHASE_LABELS, PHASES, RULE_LABELS
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import (
@@ -34,6 +35,7 @@ from ipstui.core.vocab import (
     fit,
     short_words,
 )
+from ipstui.ui.keys import TranslatedBindings
 
 CARD_H = 5
 """Lines per card: id and marks, name, specialist, deadline, a blank separator."""
@@ -64,13 +66,14 @@ def deadline_text(card: Card, today: date, width: int) -> str:
     words, the rule and the number of other open deadlines."""
     u = card.urgent
     if u is None:
-        return "  nothing due" if width >= 13 else "– none"
+        full = "  " + _("nothing due")
+        return full if cells(full) <= width else fit("– " + _("none"), width, pad=False)
     sym = SYMBOL[u.state]
     more = f" +{card.open_deadlines - 1}" if card.open_deadlines > 1 else ""
     words = u.words(today)
     short = short_words(u.due, today)
     for text in (
-        f"{sym} {words} · {RULE_LABELS.get(u.rule, u.rule).lower()}{more}",
+        f"{sym} {words} · {_(RULE_LABELS.get(u.rule, u.rule)).lower()}{more}",
         f"{sym} {words}{more}",
         f"{sym} {words}",
         f"{sym} {short}{more}",
@@ -86,7 +89,7 @@ class ColumnTitle(Widget):
 
     def __init__(self, phase: str) -> None:
         super().__init__(id=f"title-{phase}", classes="column-title")
-        self.label = PHASE_LABELS[phase]
+        self.label = _(PHASE_LABELS[phase])
         self.count = 0
 
     def set_count(self, count: int) -> None:
@@ -214,9 +217,9 @@ class PhaseColumn(ScrollView, can_focus=False):
         if row == 0:
             flags = []
             if card.suspended:
-                flags.append(f"{SYMBOL[SUSPENDED]} suspended")
+                flags.append(SYMBOL[SUSPENDED] + " " + _("suspended"))
             if card.conflicts:
-                flags.append(f"{SYMBOL[NEEDS_DECISION]} decide")
+                flags.append(SYMBOL[NEEDS_DECISION] + " " + _("decide"))
             left = card.id
             right = " ".join(flags)
             if right and cells(left) + 1 + cells(right) <= width:
@@ -246,7 +249,7 @@ class Cursor:
     row: int = 0
 
 
-class Board(Widget, can_focus=True):
+class Board(TranslatedBindings, Widget, can_focus=True):
     """Columns of cards with a keyboard cursor; the selection follows its participant.
 
     `phases` are the columns shown, in order; every phase's column exists (composed
@@ -256,41 +259,46 @@ class Board(Widget, can_focus=True):
         Binding(
             "left,h",
             "move_cursor(-1, 0)",
-            "Left",
+            N_("Left"),
             show=False,
             id="card_left",
-            tooltip="The card beside, in the previous phase",
+            tooltip=N_("The card beside, in the previous phase"),
         ),
         Binding(
             "right,l",
             "move_cursor(1, 0)",
-            "Right",
+            N_("Right"),
             show=False,
             id="card_right",
-            tooltip="The card beside, in the next phase",
+            tooltip=N_("The card beside, in the next phase"),
         ),
         Binding(
-            "up,k", "move_cursor(0, -1)", "Up", show=False, id="card_up", tooltip="The card above"
+            "up,k",
+            "move_cursor(0, -1)",
+            N_("Up"),
+            show=False,
+            id="card_up",
+            tooltip=N_("The card above"),
         ),
         Binding(
             "down,j",
             "move_cursor(0, 1)",
-            "Down",
+            N_("Down"),
             show=False,
             id="card_down",
-            tooltip="The card below",
+            tooltip=N_("The card below"),
         ),
-        Binding("pageup", "move_cursor(0, -5)", "Page up", show=False, id="card_page_up"),
-        Binding("pagedown", "move_cursor(0, 5)", "Page down", show=False, id="card_page_down"),
-        Binding("home", "move_cursor(0, -1000000)", "First card", show=False, id="card_first"),
-        Binding("end", "move_cursor(0, 1000000)", "Last card", show=False, id="card_last"),
+        Binding("pageup", "move_cursor(0, -5)", N_("Page up"), show=False, id="card_page_up"),
+        Binding("pagedown", "move_cursor(0, 5)", N_("Page down"), show=False, id="card_page_down"),
+        Binding("home", "move_cursor(0, -1000000)", N_("First card"), show=False, id="card_first"),
+        Binding("end", "move_cursor(0, 1000000)", N_("Last card"), show=False, id="card_last"),
         Binding(
             "enter",
             "open",
-            "Open",
+            N_("Open"),
             id="open",
             show=False,  # the status line says it; the footer keeps room for Sync
-            tooltip="Open the selected participant",
+            tooltip=N_("Open the selected participant"),
         ),
     ]
 

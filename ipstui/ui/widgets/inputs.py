@@ -11,6 +11,8 @@ from textual import events
 from textual.geometry import Size
 from textual.widgets import Input
 
+from ipstui.core.i18n import ngettext
+
 
 def join_lines(text: str) -> str:
     """Pasted text as one line: its non-blank lines stripped and joined by one space."""
@@ -40,7 +42,11 @@ class OneLineInput(Input):
                 self.replace(line, *selection)
             if len(lines) > 1:
                 self.notify(
-                    f"Pasted {len(lines)} lines into a one-line field: joined with spaces",
+                    ngettext(
+                        "Pasted {n} line into a one-line field: joined with spaces",
+                        "Pasted {n} lines into a one-line field: joined with spaces",
+                        len(lines),
+                    ).format(n=len(lines)),
                     timeout=4,
                 )
         event.stop()

@@ -17,24 +17,28 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ipstui.core.i18n import N_
 from ipstui.core.termsafe import escape
+from ipstui.ui.keys import TranslatedBindings
 
 Row = list[tuple[str, str]]
 """A row: (text, component class or '') pieces."""
 
 
-class LineList(ScrollView, can_focus=True):
+class LineList(TranslatedBindings, ScrollView, can_focus=True):
     """Rows of styled text with a cursor; moving posts Highlighted, `enter` Chosen."""
 
     COMPONENT_CLASSES = {"line--cursor", "line--overdue", "line--soon", "line--muted", "line--bold"}
     BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False, id="list_up"),
-        Binding("down,j", "cursor(1)", "Down", show=False, id="list_down"),
-        Binding("pageup", "cursor(-10)", "Page up", show=False, id="list_page_up"),
-        Binding("pagedown", "cursor(10)", "Page down", show=False, id="list_page_down"),
-        Binding("home", "cursor(-1000000000)", "Top", show=False, id="list_top"),
-        Binding("end", "cursor(1000000000)", "Bottom", show=False, id="list_bottom"),
-        Binding("enter", "choose", "Open", show=True, id="list_open", tooltip="Open this row"),
+        Binding("up,k", "cursor(-1)", N_("Up"), show=False, id="list_up"),
+        Binding("down,j", "cursor(1)", N_("Down"), show=False, id="list_down"),
+        Binding("pageup", "cursor(-10)", N_("Page up"), show=False, id="list_page_up"),
+        Binding("pagedown", "cursor(10)", N_("Page down"), show=False, id="list_page_down"),
+        Binding("home", "cursor(-1000000000)", N_("Top"), show=False, id="list_top"),
+        Binding("end", "cursor(1000000000)", N_("Bottom"), show=False, id="list_bottom"),
+        Binding(
+            "enter", "choose", N_("Open"), show=True, id="list_open", tooltip=N_("Open this row")
+        ),
     ]
 
     @dataclass

@@ -40,6 +40,7 @@ from ipstui.ui.screens.forms.fields import (
     parse_date_text,
     plain,
     raw_value,
+    shown_options,
 )
 
 __all__ = [
@@ -81,4 +82,5 @@ __all__ = [
     "plain",
     "raw_value",
     "run_editor",
+    "shown_options",
 ]

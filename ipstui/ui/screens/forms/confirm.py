@@ -9,25 +9,33 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from ipstui.ui.keys import key_for
+from ipstui.core.i18n import N_, _
+from ipstui.ui.keys import TranslatedBindings, key_for
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(TranslatedBindings, ModalScreen[bool]):
     """A yes/no question → True for yes; escape and `n` answer no."""
 
     BINDINGS = [
-        Binding("n,escape", "answer(False)", "No", id="confirm_no"),
-        Binding("y", "answer(True)", "Yes", id="confirm_yes"),
+        Binding("n,escape", "answer(False)", N_("No"), id="confirm_no"),
+        Binding("y", "answer(True)", N_("Yes"), id="confirm_yes"),
     ]
 
     def __init__(
-        self, question: str, *, yes: str = "Yes", no: str = "No", title: str = "Confirm"
+        self,
+        question: str,
+        *,
+        yes: str | None = None,
+        no: str | None = None,
+        title: str | None = None,
     ) -> None:
+        """`question`, `yes`, `no` and `title` already translated; the defaults are
+        "Yes", "No" and "Confirm" in the current language."""
         super().__init__()
         self.question = question
-        self.yes = yes
-        self.no = no
-        self.title_text = title
+        self.yes = yes or _("Yes")
+        self.no = no or _("No")
+        self.title_text = title or _("Confirm")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:

@@ -23,15 +23,15 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 
+from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import CLOSURE_REASONS, CONTACT_KINDS, HOURS_MAX, SUSPENSION_REASONS
 from ipstui.core.vocab import (
     CLOSURE_REASON_LABELS,
     CONTACT_KIND_LABELS,
     SUSPENSION_REASON_LABELS,
-    options,
     team_label,
 )
-from ipstui.ui.keys import key_for
+from ipstui.ui.keys import TranslatedBindings, key_for
 from ipstui.ui.screens.forms.editor import editor_dir, run_editor
 from ipstui.ui.screens.forms.fields import (
     DATE_HINT,
@@ -46,6 +46,7 @@ from ipstui.ui.screens.forms.fields import (
     field_of,
     plain,
     raw_value,
+    shown_options,
 )
 from ipstui.ui.widgets.inputs import OneLineInput
 
@@ -163,12 +164,12 @@ class Decisions(FormResult):
 # ------------------------------------------------------------------ form screens
 
 
-class FormScreen(ModalScreen[Any]):
+class FormScreen(TranslatedBindings, ModalScreen[Any]):
     """A dialog of FormFields; dismisses with its typed result (`result()`), or None."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="form_cancel"),
-        Binding("ctrl+s", "save", "Save", id="form_save", priority=True),
+        Binding("escape", "cancel", N_("Cancel"), id="form_cancel"),
+        Binding("ctrl+s", "save", N_("Save"), id="form_save", priority=True),
     ]
 
     title_text = ""
@@ -177,15 +178,17 @@ class FormScreen(ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            title = f"{self.title_text} — {self.who}" if self.who else self.title_text
+            text = _(self.title_text) if self.title_text else ""
+            title = f"{text} — {self.who}" if self.who else text
             yield Static(title, id="form-title", markup=False)
             with VerticalScroll(id="form-fields"):
                 yield from self.compose_fields()
             yield Static("", id="form-error", markup=False)
             with Horizontal(id="form-buttons"):
                 save = key_for(self, "form_save", "ctrl+s")
-                yield Button(f"Save ({save})", variant="primary", id="form-ok")
-                yield Button(f"Cancel ({key_for(self, 'form_cancel', 'esc')})", id="form-cancel")
+                yield Button(_("Save ({key})").format(key=save), variant="primary", id="form-ok")
+                cancel = key_for(self, "form_cancel", "esc")
+                yield Button(_("Cancel ({key})").format(key=cancel), id="form-cancel")
 
     def compose_fields(self) -> Iterable[Widget]:
         raise NotImplementedError
@@ -255,7 +258,11 @@ class FormScreen(ModalScreen[Any]):
         if not ok:
             bad = [f for f in self.fields if f.error]
             self._show_form_error(
-                f"Not saved: fix {len(bad)} marked field{'s' if len(bad) != 1 else ''} first"
+                ngettext(
+                    "Not saved: fix {n} marked field first",
+                    "Not saved: fix {n} marked fields first",
+                    len(bad),
+                ).format(n=len(bad))
             )
             if bad:
                 bad[0].control.focus()
@@ -277,7 +284,7 @@ class FormScreen(ModalScreen[Any]):
 
 def _date_input(value: date | None) -> Input:
     return OneLineInput(
-        value=value.isoformat() if value else "", placeholder=DATE_HINT, max_length=10
+        value=value.isoformat() if value else "", placeholder=_(DATE_HINT), max_length=10
     )
 
 
@@ -298,10 +305,10 @@ class ContactForm(FormScreen):
     """Log a contact → `ContactEntry`."""
 
     BINDINGS = [
-        Binding("ctrl+e", "edit_note", "Edit note in $EDITOR", id="form_editor", priority=True),
+        Binding("ctrl+e", "edit_note", N_("Edit note in $EDITOR"), id="form_editor", priority=True),
     ]
 
-    title_text = "Log a contact"
+    title_text = N_("Log a contact")
 
     def __init__(
         self,
@@ -321,45 +328,47 @@ class ContactForm(FormScreen):
         self.who = who
 
     def compose_fields(self) -> Iterable[Widget]:
-        keys = [k for k, _ in self.specialists]
+        keys = [k for k, _name in self.specialists]
         yield FormField(
             "kind",
-            "Kind of contact",
-            Select(options(CONTACT_KINDS, CONTACT_KIND_LABELS), prompt="Choose the kind"),
-            check_choice(what="the kind of contact"),
+            _("Kind of contact"),
+            Select(shown_options(CONTACT_KINDS, CONTACT_KIND_LABELS), prompt=_("Choose the kind")),
+            check_choice(what=_("the kind of contact")),
         )
-        yield FormField("on", "Date", _date_input(self.today), check_date())
+        yield FormField("on", _("Date"), _date_input(self.today), check_date())
         yield FormField(
             "by",
-            "By",
+            _("By"),
             Select(
                 _team_options(self.specialists),
                 value=self.default_by if self.default_by in keys else Select.NULL,
-                prompt="(nobody in particular)",
+                prompt=_("(nobody in particular)"),
             ),
             check_choice(required=False),
         )
         yield FormField(
             "note",
-            "Note",
+            _("Note"),
             TextArea(),
             check_area(),
-            hint=f"{key_for(self, 'form_editor', 'ctrl+e')} writes the note in your $EDITOR",
+            hint=_("{key} writes the note in your $EDITOR").format(
+                key=key_for(self, "form_editor", "ctrl+e")
+            ),
         )
         if self.employers:
             yield FormField(
                 "employer_id",
-                "Employer met (employer contacts)",
+                _("Employer met (employer contacts)"),
                 Select(
                     [(plain(f"{name} ({eid})"), eid) for eid, name in self.employers],
-                    prompt="(not named)",
+                    prompt=_("(not named)"),
                 ),
                 check_choice(required=False),
             )
         yield FormField(
             "face_to_face",
-            "Face to face (employer contacts)",
-            Checkbox("Met in person (untick for a call or an e-mail)", value=True),
+            _("Face to face (employer contacts)"),
+            Checkbox(_("Met in person (untick for a call or an e-mail)"), value=True),
             lambda c: (raw_value(c), None),
         )
 
@@ -367,9 +376,9 @@ class ContactForm(FormScreen):
         """The employer met and face to face apply to employer contacts only."""
         if values.get("kind") != "employer":
             if values.get("employer_id"):
-                return {"employer_id": "only for contacts of kind Employer contact"}
+                return {"employer_id": _("only for contacts of kind Employer contact")}
             if values.get("face_to_face") is False:
-                return {"face_to_face": "only for contacts of kind Employer contact"}
+                return {"face_to_face": _("only for contacts of kind Employer contact")}
         return {}
 
     def result(self, values: dict[str, Any]) -> ContactEntry:
@@ -396,7 +405,7 @@ class ContactForm(FormScreen):
 class NewParticipantForm(FormScreen):
     """Add a participant → `NewParticipantEntry`."""
 
-    title_text = "New participant (starts in Intake)"
+    title_text = N_("New participant (starts in Intake)")
 
     def __init__(
         self,
@@ -415,28 +424,28 @@ class NewParticipantForm(FormScreen):
     def compose_fields(self) -> Iterable[Widget]:
         yield FormField(
             "name",
-            "Name (or pseudonym)",
-            OneLineInput(placeholder="e.g. Giulia R."),
-            check_text(required=True, what="a name"),
+            _("Name (or pseudonym)"),
+            OneLineInput(placeholder=_("e.g. Giulia R.")),
+            check_text(required=True, what=_("a name")),
         )
         only = self.specialists[0][0] if len(self.specialists) == 1 else Select.NULL
         yield FormField(
             "specialist",
-            "Employment specialist",
-            Select(_team_options(self.specialists), value=only, prompt="Choose"),
-            check_choice(what="a specialist"),
+            _("Employment specialist"),
+            Select(_team_options(self.specialists), value=only, prompt=_("Choose")),
+            check_choice(what=_("a specialist")),
         )
         yield FormField(
             "referral_source",
-            "Referred by",
-            ChoiceOrText(self.referral_sources, placeholder="type the referral source"),
-            check_choice(what="who referred"),
+            _("Referred by"),
+            ChoiceOrText(self.referral_sources, placeholder=_("type the referral source")),
+            check_choice(what=_("who referred")),
         )
-        yield FormField("referred_on", "Referred on", _date_input(self.today), check_date())
+        yield FormField("referred_on", _("Referred on"), _date_input(self.today), check_date())
         yield FormField(
             "pid",
-            "Id (optional)",
-            OneLineInput(placeholder="blank: the next free id"),
+            _("Id (optional)"),
+            OneLineInput(placeholder=_("blank: the next free id")),
             check_id(self.taken),
         )
 
@@ -454,15 +463,17 @@ class NewParticipantForm(FormScreen):
 class ClosureForm(DatedForm):
     """Close a participant's file → `ClosureEntry`."""
 
-    title_text = "Close: why does the participant leave the program?"
+    title_text = N_("Close: why does the participant leave the program?")
 
     def compose_fields(self) -> Iterable[Widget]:
         yield FormField(
             "reason",
-            "Reason",
-            Select(options(CLOSURE_REASONS, CLOSURE_REASON_LABELS), prompt="Choose a reason"),
-            check_choice(what="a reason"),
-            hint=f"Closed on {self.today.isoformat()}",
+            _("Reason"),
+            Select(
+                shown_options(CLOSURE_REASONS, CLOSURE_REASON_LABELS), prompt=_("Choose a reason")
+            ),
+            check_choice(what=_("a reason")),
+            hint=_("Closed on {date}").format(date=self.today.isoformat()),
         )
 
     def result(self, values: dict[str, Any]) -> ClosureEntry:
@@ -475,7 +486,7 @@ class JobForm(DatedForm):
     employer is picked from it, or typed under Other… and then, with `new_employer`,
     added to it."""
 
-    title_text = "Add a job"
+    title_text = N_("Add a job")
 
     def __init__(
         self, today: date, employers: Sequence[tuple[str, str]] = (), *, who: str = ""
@@ -489,47 +500,49 @@ class JobForm(DatedForm):
         if self.employers:
             yield FormField(
                 "employer",
-                "Employer (from the register, or Other… to type one)",
-                ChoiceOrText([n for _, n in self.employers], placeholder="the employer's name"),
-                check_choice(what="the employer"),
+                _("Employer (from the register, or Other… to type one)"),
+                ChoiceOrText(
+                    [n for _eid, n in self.employers], placeholder=_("the employer's name")
+                ),
+                check_choice(what=_("the employer")),
             )
             yield FormField(
                 "new_employer",
-                "Register",
-                Checkbox("Add a typed employer to the register", value=True),
+                _("Register"),
+                Checkbox(_("Add a typed employer to the register"), value=True),
                 lambda c: (raw_value(c), None),
             )
         else:
             yield FormField(
                 "employer",
-                "Employer",
+                _("Employer"),
                 OneLineInput(),
-                check_text(required=True, what="the employer"),
+                check_text(required=True, what=_("the employer")),
             )
-        yield FormField("title", "Job title", OneLineInput(), check_text())
+        yield FormField("title", _("Job title"), OneLineInput(), check_text())
         yield FormField(
             "job_type",
-            "Job type (ISCO-08, optional)",
-            Select([(label, code) for code, label in choices()], prompt="(not coded)"),
+            _("Job type (ISCO-08, optional)"),
+            Select([(label, code) for code, label in choices()], prompt=_("(not coded)")),
             check_choice(required=False),
         )
-        yield FormField("start", "Start date", _date_input(self.today), check_date())
+        yield FormField("start", _("Start date"), _date_input(self.today), check_date())
         yield FormField(
             "hours_per_week",
-            "Hours per week (optional)",
-            OneLineInput(placeholder="e.g. 20"),
-            check_number(what="hours", maximum=HOURS_MAX),
+            _("Hours per week (optional)"),
+            OneLineInput(placeholder=_("e.g. 20")),
+            check_number(what=_("hours"), maximum=HOURS_MAX),
         )
         yield FormField(
             "hourly_wage",
-            "Hourly wage (optional)",
-            OneLineInput(placeholder="e.g. 9.50"),
-            check_number(what="wage"),
+            _("Hourly wage (optional)"),
+            OneLineInput(placeholder=_("e.g. 9.50")),
+            check_number(what=_("wage")),
         )
         yield FormField(
             "competitive",
-            "Competitive",
-            Checkbox("Open-market job at the going wage", value=True),
+            _("Competitive"),
+            Checkbox(_("Open-market job at the going wage"), value=True),
             lambda c: (raw_value(c), None),
         )
 
@@ -537,7 +550,7 @@ class JobForm(DatedForm):
         """Hours per week cannot exceed the 168 hours of a week."""
         hours = values.get("hours_per_week")
         if hours is not None and hours > 168:
-            return {"hours_per_week": "a week has 168 hours"}
+            return {"hours_per_week": _("a week has 168 hours")}
         return {}
 
     def result(self, values: dict[str, Any]) -> JobEntry:
@@ -563,7 +576,7 @@ class JobForm(DatedForm):
 class EndJobForm(FormScreen):
     """End a current job → `JobEndEntry`."""
 
-    title_text = "End the job"
+    title_text = N_("End the job")
 
     def __init__(
         self, today: date, *, start: date | None = None, job: str = "", who: str = ""
@@ -573,22 +586,26 @@ class EndJobForm(FormScreen):
         self.start = start
         self.who = who
         if job:
-            self.title_text = f"End the job: {job}"
+            self.title_text = _("End the job: {job}").format(job=job)
 
     def compose_fields(self) -> Iterable[Widget]:
-        yield FormField("end", "Last day", _date_input(self.today), check_date())
+        yield FormField("end", _("Last day"), _date_input(self.today), check_date())
         yield FormField(
             "reason",
-            "Why it ended",
-            OneLineInput(placeholder="e.g. temporary contract ended"),
-            check_text(required=True, what="a reason"),
+            _("Why it ended"),
+            OneLineInput(placeholder=_("e.g. temporary contract ended")),
+            check_text(required=True, what=_("a reason")),
         )
 
     def cross_check(self, values: dict[str, Any]) -> dict[str, str]:
         """A job cannot end before it started."""
         end = values.get("end")
         if self.start is not None and end is not None and end < self.start:
-            return {"end": f"the job started on {self.start.isoformat()}; it cannot end before"}
+            return {
+                "end": _("the job started on {date}; it cannot end before").format(
+                    date=self.start.isoformat()
+                )
+            }
         return {}
 
     def result(self, values: dict[str, Any]) -> JobEndEntry:
@@ -599,16 +616,16 @@ class EndJobForm(FormScreen):
 class TaskForm(DatedForm):
     """Add a task → `TaskEntry`."""
 
-    title_text = "Add a task"
+    title_text = N_("Add a task")
 
     def compose_fields(self) -> Iterable[Widget]:
         yield FormField(
             "what",
-            "What",
-            OneLineInput(placeholder="e.g. Call the employer about the shift pattern"),
-            check_text(required=True, what="the task"),
+            _("What"),
+            OneLineInput(placeholder=_("e.g. Call the employer about the shift pattern")),
+            check_text(required=True, what=_("the task")),
         )
-        yield FormField("due", "Due", _date_input(self.today), check_date())
+        yield FormField("due", _("Due"), _date_input(self.today), check_date())
 
     def result(self, values: dict[str, Any]) -> TaskEntry:
         """The task as a `TaskEntry`."""
@@ -618,16 +635,19 @@ class TaskForm(DatedForm):
 class SuspendForm(DatedForm):
     """Suspend a participant → `SuspensionEntry`."""
 
-    title_text = "Suspend (the rules pause; tasks stay due)"
+    title_text = N_("Suspend (the rules pause; tasks stay due)")
 
     def compose_fields(self) -> Iterable[Widget]:
         yield FormField(
             "reason",
-            "Reason",
-            Select(options(SUSPENSION_REASONS, SUSPENSION_REASON_LABELS), prompt="Choose a reason"),
-            check_choice(what="a reason"),
+            _("Reason"),
+            Select(
+                shown_options(SUSPENSION_REASONS, SUSPENSION_REASON_LABELS),
+                prompt=_("Choose a reason"),
+            ),
+            check_choice(what=_("a reason")),
         )
-        yield FormField("since", "Since", _date_input(self.today), check_date())
+        yield FormField("since", _("Since"), _date_input(self.today), check_date())
 
     def result(self, values: dict[str, Any]) -> SuspensionEntry:
         """The suspension as a `SuspensionEntry`."""
@@ -641,7 +661,7 @@ class ConflictForm(FormScreen):
     of None in the result means "remove the field".
     """
 
-    title_text = "Needs a decision: two different edits met in a sync"
+    title_text = N_("Needs a decision: two different edits met in a sync")
 
     def __init__(
         self, conflicts: dict[str, Any], current: dict[str, Any], *, who: str = ""
@@ -658,22 +678,32 @@ class ConflictForm(FormScreen):
             ours = self.current.get(name)
             theirs = rec.get("theirs")
             choices = [
-                (plain(f"Keep this version: {show_value(ours, 40)}"), "ours"),
-                (plain(f"Take the other version: {show_value(theirs, 40)}"), "theirs"),
+                (plain(_("Keep this version: {value}").format(value=show_value(ours, 40))), "ours"),
+                (
+                    plain(
+                        _("Take the other version: {value}").format(value=show_value(theirs, 40))
+                    ),
+                    "theirs",
+                ),
             ]
-            base = f"; both started from {show_value(rec['base'], 30)}" if "base" in rec else ""
+            if "base" in rec:
+                hint = _("other side: commit {commit}; both started from {value}").format(
+                    commit=rec.get("theirs_commit", "?"), value=show_value(rec["base"], 30)
+                )
+            else:
+                hint = _("other side: commit {commit}").format(commit=rec.get("theirs_commit", "?"))
             yield FormField(
                 name,
                 name.replace("_", " ").capitalize(),
-                Select(choices, prompt="Leave undecided"),
+                Select(choices, prompt=_("Leave undecided")),
                 check_choice(required=False),
-                hint=f"other side: commit {rec.get('theirs_commit', '?')}{base}",
+                hint=hint,
             )
 
     def cross_check(self, values: dict[str, Any]) -> dict[str, str]:
         """At least one field must be decided."""
         if not any(values.values()) and self.conflicts:
-            return {next(iter(self.conflicts)): "decide at least one field"}
+            return {next(iter(self.conflicts)): _("decide at least one field")}
         return {}
 
     def result(self, values: dict[str, Any]) -> Decisions:

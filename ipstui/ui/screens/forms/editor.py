@@ -10,6 +10,8 @@ from pathlib import Path
 
 from textual.app import App, SuspendNotSupported
 
+from ipstui.core.i18n import _
+
 
 def run_editor(app: App, text: str, *, work_dir: Path | None = None) -> str | None:
     """Hand the terminal to $EDITOR (else vi) on a private temporary file holding `text`.
@@ -24,14 +26,18 @@ def run_editor(app: App, text: str, *, work_dir: Path | None = None) -> str | No
     except ValueError:
         command = []
     if not command:
-        app.notify(f"$EDITOR is not a command: {editor!r}", severity="error")
+        app.notify(
+            _("$EDITOR is not a command: {editor}").format(editor=repr(editor)), severity="error"
+        )
         return None
     try:
         fd, name = tempfile.mkstemp(
             prefix="ipstui-note-", suffix=".txt", dir=work_dir if work_dir else None
         )
     except OSError as exc:
-        app.notify(f"Could not create a file for the editor: {exc}", severity="error")
+        app.notify(
+            _("Could not create a file for the editor: {error}").format(error=exc), severity="error"
+        )
         return None
     path = Path(name)
     try:
@@ -42,7 +48,7 @@ def run_editor(app: App, text: str, *, work_dir: Path | None = None) -> str | No
                 code = subprocess.call([*command, str(path)])
         except SuspendNotSupported:
             if not app.is_headless:
-                app.notify("This terminal cannot hand over to an editor", severity="error")
+                app.notify(_("This terminal cannot hand over to an editor"), severity="error")
                 return None
             # No terminal to hand over (tests, headless runs): just run it.
             code = subprocess.call(
@@ -50,14 +56,18 @@ def run_editor(app: App, text: str, *, work_dir: Path | None = None) -> str | No
             )
         if code != 0:
             app.notify(
-                f"The editor ({command[0]}) exited with status {code}; the text was kept as it was",
+                _(
+                    "The editor ({editor}) exited with status {code}; the text was kept as it was"
+                ).format(editor=command[0], code=code),
                 severity="error",
             )
             return None
         return path.read_text(encoding="utf-8").rstrip("\n")
     except (OSError, UnicodeDecodeError) as exc:
         app.notify(
-            f"Could not run the editor ({command[0]}): {exc}; the text was kept as it was",
+            _("Could not run the editor ({editor}): {error}; the text was kept as it was").format(
+                editor=command[0], error=exc
+            ),
             severity="error",
         )
         return None

@@ -7,7 +7,7 @@ dates come back as dates, numbers as int or float."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -18,7 +18,9 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
+from ipstui.core.i18n import N_, _
 from ipstui.core.model import is_valid_id, parse_date, text_problem
+from ipstui.core.vocab import options
 from ipstui.ui.widgets.inputs import OneLineInput
 
 
@@ -32,7 +34,8 @@ def plain(text: str) -> Text:
 Check = Callable[[Widget], tuple[Any, str | None]]
 """Reads a field's control: (typed value or None when blank, error message or None)."""
 
-DATE_HINT = "YYYY-MM-DD"
+DATE_HINT = N_("YYYY-MM-DD")
+"""The placeholder of a date field (translated where shown: `_(DATE_HINT)`)."""
 
 
 def parse_date_text(text: str) -> date:
@@ -56,16 +59,18 @@ def raw_value(control: Widget) -> Any:
     raise TypeError(f"not a form control: {control!r}")
 
 
-def check_text(*, required: bool = False, what: str = "this") -> Check:
-    """A text (stripped; None when blank); an error when `required` and blank."""
+def check_text(*, required: bool = False, what: str | None = None) -> Check:
+    """A text (stripped; None when blank); an error when `required` and blank. `what`
+    names the field in the error, already translated (default: "this")."""
 
     def check(control: Widget) -> tuple[Any, str | None]:
+        name = what or _("this")
         value = str(raw_value(control) or "").strip()
         if required and not value:
-            return None, f"{what} is required"
+            return None, _("{what} is required").format(what=name)
         bad = text_problem(value)
         if bad is not None:
-            return None, f"{what}: {bad}"
+            return None, _("{what}: {problem}").format(what=name, problem=bad)
         return (value or None), None
 
     return check
@@ -77,7 +82,7 @@ def check_date(*, required: bool = True) -> Check:
     def check(control: Widget) -> tuple[Any, str | None]:
         text = str(raw_value(control) or "").strip()
         if not text:
-            return None, ("a date is required" if required else None)
+            return None, (_("a date is required") if required else None)
         try:
             return parse_date_text(text), None
         except ValueError as exc:
@@ -87,24 +92,27 @@ def check_date(*, required: bool = True) -> Check:
 
 
 def check_number(
-    *, what: str = "this", minimum: float = 0.0, maximum: float | None = None
+    *, what: str | None = None, minimum: float = 0.0, maximum: float | None = None
 ) -> Check:
-    """An optional number (a decimal comma is accepted); whole numbers come back as int."""
+    """An optional number (a decimal comma is accepted); whole numbers come back as int.
+    `what` names the field in the error, already translated (default: "this")."""
 
     def check(control: Widget) -> tuple[Any, str | None]:
+        name = what or _("this")
         text = str(raw_value(control) or "").strip().replace(",", ".")
         if not text:
             return None, None
+        not_a_number = _("{what}: {text} is not a number").format(what=name, text=repr(text))
         try:
             value = float(text)
         except ValueError:
-            return None, f"{what}: {text!r} is not a number"
+            return None, not_a_number
         if value != value or value in (float("inf"), float("-inf")):
-            return None, f"{what}: {text!r} is not a number"
+            return None, not_a_number
         if value < minimum:
-            return None, f"{what} cannot be below {minimum:g}"
+            return None, _("{what} cannot be below {n}").format(what=name, n=f"{minimum:g}")
         if maximum is not None and value > maximum:
-            return None, f"{what} cannot be above {maximum:g}"
+            return None, _("{what} cannot be above {n}").format(what=name, n=f"{maximum:g}")
         # "20" stays a whole number in the file (hours_per_week = 20), "9.5" a decimal.
         if value.is_integer() and not any(ch in text for ch in ".eE"):
             return int(value), None
@@ -113,15 +121,18 @@ def check_number(
     return check
 
 
-def check_choice(*, required: bool = True, what: str = "a value") -> Check:
-    """The chosen value (None when nothing is chosen); an error when `required`."""
+def check_choice(*, required: bool = True, what: str | None = None) -> Check:
+    """The chosen value (None when nothing is chosen); an error when `required`. `what`
+    names the choice in the error, already translated (default: "a value")."""
 
     def check(control: Widget) -> tuple[Any, str | None]:
         value = raw_value(control)
         if isinstance(value, str):
             value = value.strip()
         if not value:
-            return None, (f"choose {what}" if required else None)
+            return None, (
+                _("choose {what}").format(what=what or _("a value")) if required else None
+            )
         return value, None
 
     return check
@@ -138,13 +149,14 @@ def check_list() -> Check:
     return check
 
 
-def check_area(*, required: bool = False, what: str = "this") -> Check:
-    """A multi-line text as typed; an error when `required` and blank."""
+def check_area(*, required: bool = False, what: str | None = None) -> Check:
+    """A multi-line text as typed; an error when `required` and blank. `what` names the
+    field in the error, already translated (default: "this")."""
 
     def check(control: Widget) -> tuple[Any, str | None]:
         text = str(raw_value(control) or "")
         if required and not text.strip():
-            return None, f"{what} is required"
+            return None, _("{what} is required").format(what=what or _("this"))
         return text, None
 
     return check
@@ -159,12 +171,22 @@ def check_id(taken: Iterable[str] = ()) -> Check:
         if not text:
             return None, None
         if not is_valid_id(text):
-            return None, f"{text!r}: use letters, digits, _ and - (up to 64, no space)"
+            return None, _("{id}: use letters, digits, _ and - (up to 64, no space)").format(
+                id=repr(text)
+            )
         if text in used:
-            return None, f"{text} already exists"
+            return None, _("{id} already exists").format(id=text)
         return text, None
 
     return check
+
+
+def shown_options(
+    codes: Iterable[str], labels: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """(label, code) pairs for a Select, as `ipstui.core.vocab.options` gives them, with
+    each label in the current language; the values stay the stored codes."""
+    return [(_(label), code) for label, code in options(codes, labels)]
 
 
 # ------------------------------------------------------------------ widgets
@@ -181,7 +203,7 @@ class ChoiceOrText(Vertical):
         value: str | None = None,
         *,
         allow_blank: bool = True,
-        placeholder: str = "type a new value",
+        placeholder: str | None = None,
         compact: bool = False,
         id: str | None = None,
     ) -> None:
@@ -189,14 +211,14 @@ class ChoiceOrText(Vertical):
         self._compact = compact
         self._choices = list(dict.fromkeys(choices))
         self._allow_blank = allow_blank
-        self._placeholder = placeholder
+        self._placeholder = placeholder if placeholder is not None else _("type a new value")
         self._initial = value
 
     def compose(self) -> ComposeResult:
         yield Select(
-            [(plain(c), c) for c in self._choices] + [("Other…", self.OTHER)],
+            [(plain(c), c) for c in self._choices] + [(_("Other…"), self.OTHER)],
             allow_blank=self._allow_blank or not self._choices,
-            prompt="Choose",
+            prompt=_("Choose"),
             compact=self._compact,
         )
         yield OneLineInput(placeholder=self._placeholder, compact=self._compact)
@@ -237,7 +259,7 @@ class ChoiceOrText(Vertical):
         self._choices = list(dict.fromkeys(choices))
         if self.is_mounted:
             self.select.set_options(
-                [(plain(c), c) for c in self._choices] + [("Other…", self.OTHER)]
+                [(plain(c), c) for c in self._choices] + [(_("Other…"), self.OTHER)]
             )
             self.set_value(current)
 

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
+from ipstui.core.i18n import _
 from ipstui.core.model import Participant
 from ipstui.core.service import Caseload, show_value
-from ipstui.ui.keys import key_for
+from ipstui.ui.keys import TranslatedBindings, key_for
 
 if TYPE_CHECKING:
     from ipstui.ui.app import IpsApp
@@ -23,7 +24,7 @@ def cell(value: Any, width: int = 50) -> str:
     return "" if value is None else show_value(value, width)
 
 
-class Pane(TabPane):
+class Pane(TranslatedBindings, TabPane):
     """One tab of the participant screen (its id is `tab-<TAB>`).
 
     A pane draws the participant it is given and owns the bindings of what it shows
@@ -32,9 +33,10 @@ class Pane(TabPane):
 
     TAB: ClassVar[str] = ""
     TITLE: ClassVar[str] = ""
+    """The tab's title, English source marked with `N_()`; translated when shown."""
 
     def __init__(self) -> None:
-        super().__init__(self.TITLE, id=f"tab-{self.TAB}")
+        super().__init__(_(self.TITLE) if self.TITLE else "", id=f"tab-{self.TAB}")
 
     @property
     def owner(self) -> ParticipantScreen:
@@ -87,13 +89,14 @@ class ListPane(Pane):
     """A summary line over a table of rows (`#<TAB>-summary`, `#<TAB>-table`)."""
 
     COLUMNS: ClassVar[tuple[str, ...]] = ()
+    """The table's column titles, marked with `N_()`; translated when shown."""
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="tab-summary", markup=False, id=f"{self.TAB}-summary")
         yield DataTable(id=f"{self.TAB}-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        self.table.add_columns(*self.COLUMNS)
+        self.table.add_columns(*(_(c) if c else c for c in self.COLUMNS))
 
     @property
     def table(self) -> DataTable:

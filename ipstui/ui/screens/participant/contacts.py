@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import Participant
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import CONTACT_KIND_LABELS, readable
@@ -15,8 +16,8 @@ class ContactsPane(ListPane):
     """Contacts with the participant (SPEC §2 `[[contacts]]`), the newest in view."""
 
     TAB = "contacts"
-    TITLE = "Contacts"
-    COLUMNS = ("Date", "Kind", "By", "Note")
+    TITLE = N_("Contacts")
+    COLUMNS = (N_("Date"), N_("Kind"), N_("By"), N_("Note"))
 
     def draw(self, p: Participant) -> None:
         """One row per contact; the note on one line, cut at 120 characters."""
@@ -27,18 +28,22 @@ class ContactsPane(ListPane):
             note = str(c.get("note", "")).replace("\n", " ⏎ ")
             table.add_row(
                 cell(c.get("on")),
-                readable(str(c.get("kind", "")), CONTACT_KIND_LABELS),
+                _(readable(str(c.get("kind", "")), CONTACT_KIND_LABELS)),
                 Text(escape(str(c.get("by", "")))),
                 Text(escape(note[:120] + ("…" if len(note) > 120 else ""))),
                 key=str(i),
             )
         if contacts:
             table.move_cursor(row=len(contacts) - 1)  # the newest, in view
+        n = len(contacts)
         self.summary.update(
-            f"{len(contacts)} contact{'s' if len(contacts) != 1 else ''}, oldest first"
-            f" — {self.key('participant_contact', 'c')}: log a contact"
+            ngettext(
+                "{n} contact, oldest first — {key}: log a contact",
+                "{n} contacts, oldest first — {key}: log a contact",
+                n,
+            ).format(n=n, key=self.key("participant_contact", "c"))
         )
-        self.set_label(f"Contacts ({len(contacts)})")
+        self.set_label(_("Contacts ({n})").format(n=n))
 
     def add_contact(self) -> None:
         """Ask for a contact and log it (one commit); shows this tab once saved."""
@@ -50,7 +55,7 @@ class ContactsPane(ListPane):
         def done(result) -> None:
             if result:
                 owner.run_edit(
-                    "Contact",
+                    _("Contact"),
                     self.ips.service.add_contact,
                     owner.pid,
                     kind=result["kind"],

@@ -20,6 +20,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static, TextArea
 
+from ipstui.core.i18n import N_, _
 from ipstui.core.model import (
     DISCLOSURE,
     PHASE_LABELS,
@@ -32,7 +33,7 @@ from ipstui.core.model import (
 from ipstui.core.recordedit import changed_tops, close_data, prepare_details_save, rebase
 from ipstui.core.service import show_value
 from ipstui.core.termsafe import escape
-from ipstui.core.vocab import DISCLOSURE_LABELS, SUPPORT_MODE_LABELS, options, readable
+from ipstui.core.vocab import DISCLOSURE_LABELS, SUPPORT_MODE_LABELS, readable
 from ipstui.ui.keys import allow_letter_action
 from ipstui.ui.screens.forms import (
     ChoiceOrText,
@@ -48,6 +49,7 @@ from ipstui.ui.screens.forms import (
     plain,
     raw_value,
     run_editor,
+    shown_options,
 )
 from ipstui.ui.screens.participant.base import Pane
 from ipstui.ui.widgets.inputs import OneLineInput
@@ -59,6 +61,7 @@ class DetailSpec:
 
     name: str
     label: str
+    """English source, marked with `N_()`; translated where shown."""
     kind: str  # text | date | select | choice | list | area
     required: bool = False
 
@@ -66,22 +69,22 @@ class DetailSpec:
 _SPECS: dict[str, DetailSpec] = {
     s.name: s
     for s in (
-        DetailSpec("name", "Name (or pseudonym)", "text", True),
-        DetailSpec("specialist", "Employment specialist", "select", True),
-        DetailSpec("phase", "Phase", "select", True),
-        DetailSpec("phase_since", "In this phase since", "date", True),
-        DetailSpec("referral_source", "Referred by", "choice"),
-        DetailSpec("referred_on", "Referred on", "date"),
-        DetailSpec("first_contact_on", "First contact on", "date"),
-        DetailSpec("enrolled_on", "Enrolled on (starts job-search clock)", "date"),
-        DetailSpec("first_employer_contact_on", "First employer contact on", "date"),
-        DetailSpec("benefits_counseling_on", "Latest benefits counselling", "date"),
-        DetailSpec("career_profile_updated_on", "Career profile updated on", "date"),
-        DetailSpec("disclosure", "Disclosure (the participant decides)", "select"),
-        DetailSpec("support_mode", "Type of support", "select"),
-        DetailSpec("goals", "Goals (comma-separated)", "list"),
-        DetailSpec("strengths", "Strengths (comma-separated)", "list"),
-        DetailSpec("notes", "Notes", "area"),
+        DetailSpec("name", N_("Name (or pseudonym)"), "text", True),
+        DetailSpec("specialist", N_("Employment specialist"), "select", True),
+        DetailSpec("phase", N_("Phase"), "select", True),
+        DetailSpec("phase_since", N_("In this phase since"), "date", True),
+        DetailSpec("referral_source", N_("Referred by"), "choice"),
+        DetailSpec("referred_on", N_("Referred on"), "date"),
+        DetailSpec("first_contact_on", N_("First contact on"), "date"),
+        DetailSpec("enrolled_on", N_("Enrolled on (starts job-search clock)"), "date"),
+        DetailSpec("first_employer_contact_on", N_("First employer contact on"), "date"),
+        DetailSpec("benefits_counseling_on", N_("Latest benefits counselling"), "date"),
+        DetailSpec("career_profile_updated_on", N_("Career profile updated on"), "date"),
+        DetailSpec("disclosure", N_("Disclosure (the participant decides)"), "select"),
+        DetailSpec("support_mode", N_("Type of support"), "select"),
+        DetailSpec("goals", N_("Goals (comma-separated)"), "list"),
+        DetailSpec("strengths", N_("Strengths (comma-separated)"), "list"),
+        DetailSpec("notes", N_("Notes"), "area"),
     )
 }
 
@@ -112,22 +115,22 @@ class DetailsPane(Pane):
     """The record's fields as one form; `ctrl+s` saves the edited ones (one commit)."""
 
     TAB = "details"
-    TITLE = "Details"
+    TITLE = N_("Details")
     BINDINGS = [
         Binding(
             "ctrl+s",
             "save",
-            "Save details",
+            N_("Save details"),
             id="participant_save",
-            tooltip="Save the Details tab (one commit)",
+            tooltip=N_("Save the Details tab (one commit)"),
         ),
         Binding(
             "ctrl+e",
             "edit_notes",
-            "Notes in $EDITOR",
+            N_("Notes in $EDITOR"),
             id="participant_editor",
             priority=True,
-            tooltip="Write the notes in your $EDITOR",
+            tooltip=N_("Write the notes in your $EDITOR"),
         ),
     ]
 
@@ -163,31 +166,35 @@ class DetailsPane(Pane):
                 control = Select(
                     opts,
                     allow_blank=not spec.required or not opts,
-                    prompt="(not set)",
+                    prompt=_("(not set)"),
                     compact=True,
                 )
-                check = check_choice(required=spec.required, what=spec.label.lower())
+                check = check_choice(required=spec.required, what=_(spec.label).lower())
             elif spec.kind == "choice":
-                control = ChoiceOrText([], placeholder="type a new value", compact=True)
+                control = ChoiceOrText([], placeholder=_("type a new value"), compact=True)
                 check = check_choice(required=spec.required)
             elif spec.kind == "date":
                 control = OneLineInput(
-                    placeholder="YYYY-MM-DD" + ("" if spec.required else ", or blank"),
+                    placeholder=_("YYYY-MM-DD") if spec.required else _("YYYY-MM-DD, or blank"),
                     compact=True,
                 )
                 check = check_date(required=spec.required)
             elif spec.kind == "list":
-                control = OneLineInput(placeholder="first, second, …", compact=True)
+                control = OneLineInput(placeholder=_("first, second, …"), compact=True)
                 check = check_list()
             elif spec.kind == "area":
                 control = TextArea()
                 check = check_area()
             else:
                 control = OneLineInput(compact=True)
-                check = check_text(required=spec.required, what=spec.label.lower())
+                check = check_text(required=spec.required, what=_(spec.label).lower())
             editor = self.key("participant_editor", "ctrl+e")
-            hint = f"{editor}: write the notes in your $EDITOR" if spec.kind == "area" else ""
-            f = FormField(spec.name, spec.label, control, check, hint=hint)
+            hint = (
+                _("{key}: write the notes in your $EDITOR").format(key=editor)
+                if spec.kind == "area"
+                else ""
+            )
+            f = FormField(spec.name, _(spec.label), control, check, hint=hint)
             if spec.name in selects:
                 f._opts = selects[spec.name]  # type: ignore[attr-defined]
             out.append(f)
@@ -216,15 +223,15 @@ class DetailsPane(Pane):
                 for k, s in team.items()
             ]
         elif name == "phase":
-            opts = [(PHASE_LABELS[ph], ph) for ph in PHASES]
+            opts = [(_(PHASE_LABELS[ph]), ph) for ph in PHASES]
         elif name == "disclosure":
-            opts = list(options(DISCLOSURE, DISCLOSURE_LABELS))
+            opts = list(shown_options(DISCLOSURE, DISCLOSURE_LABELS))
         elif name == "support_mode":
-            opts = list(options(SUPPORT_MODES, SUPPORT_MODE_LABELS))
+            opts = list(shown_options(SUPPORT_MODES, SUPPORT_MODE_LABELS))
         else:
             opts = []
-        if current is not None and current not in [v for _, v in opts]:
-            opts.append((plain(f"{current} (not in the list)"), str(current)))
+        if current is not None and current not in [v for _label, v in opts]:
+            opts.append((plain(_("{value} (not in the list)").format(value=current)), str(current)))
         return opts
 
     def _set_control(self, f: FormField, raw: Any) -> None:
@@ -252,8 +259,8 @@ class DetailsPane(Pane):
         others = [k for k in p.data if k not in TOP_KEYS and not isinstance(p.data[k], dict | list)]
         text = ""
         if others:
-            text = "Other fields, kept as they are: " + ", ".join(
-                f"{k} = {show_value(p.data[k], 30)}" for k in others
+            text = _("Other fields, kept as they are: {fields}").format(
+                fields=", ".join(f"{k} = {show_value(p.data[k], 30)}" for k in others)
             )
         self.query_one("#details-extra", Static).update(escape(text))
         conflicts = p.data.get("conflicts") or {}
@@ -261,12 +268,17 @@ class DetailsPane(Pane):
         for f in self.fields():
             rec = conflicts.get(f.field_name)
             if isinstance(rec, dict):
-                note = (
-                    f"⚑ needs a decision: the other edit says {show_value(rec.get('theirs'), 40)}"
-                )
+                theirs = show_value(rec.get("theirs"), 40)
                 if "base" in rec:
-                    note += f" (both started from {show_value(rec['base'], 30)})"
-                f.set_note(escape(note) + f" — {decide} to decide")
+                    note = _(
+                        "⚑ needs a decision: the other edit says {theirs} (both started from "
+                        "{base}) — {key} to decide"
+                    ).format(theirs=theirs, base=show_value(rec["base"], 30), key=decide)
+                else:
+                    note = _(
+                        "⚑ needs a decision: the other edit says {theirs} — {key} to decide"
+                    ).format(theirs=theirs, key=decide)
+                f.set_note(escape(note))
             else:
                 f.set_note("")
 
@@ -301,11 +313,16 @@ class DetailsPane(Pane):
         underneath = changed_tops(old.data, new.data)
         self.call_after_refresh(self._mark_changed)
         if moved.replaced:
-            lost = "; ".join(f"{n}: yours {show_value(y, 30)!s}" for n, y, _ in moved.replaced)
+            lost = "; ".join(
+                _("{field}: yours {value}").format(field=n, value=show_value(y, 30))
+                for n, y, _theirs in moved.replaced
+            )
             self.owner.banner(
-                f"{new.id} changed meanwhile ({', '.join(underneath)}). Where you had also "
-                f"edited a field, the newer saved value is now shown and your edit was "
-                f"NOT applied — enter it again if it is still right: {lost}",
+                _(
+                    "{id} changed meanwhile ({fields}). Where you had also edited a field, the "
+                    "newer saved value is now shown and your edit was NOT applied — enter it "
+                    "again if it is still right: {lost}"
+                ).format(id=new.id, fields=", ".join(underneath), lost=lost),
                 "warning",
             )
         summary = {"underneath": underneath, "kept": moved.kept, "replaced": moved.replaced}
@@ -357,7 +374,7 @@ class DetailsPane(Pane):
             return
         dirty = self.dirty()
         if not dirty:
-            self.notify("Nothing changed on the Details tab; no commit made")
+            self.notify(_("Nothing changed on the Details tab; no commit made"))
             return
         data = copy.deepcopy(p.data)
         bad: list[FormField] = []
@@ -376,21 +393,26 @@ class DetailsPane(Pane):
             self.owner.show_tab(self.TAB)
             bad[0].control.focus()
             self.notify(
-                f"Not saved: fix {', '.join(f.field_name for f in bad)} first", severity="error"
+                _("Not saved: fix {fields} first").format(
+                    fields=", ".join(f.field_name for f in bad)
+                ),
+                severity="error",
             )
             return
         plan = prepare_details_save(p.phase, data, {f.field_name for f in dirty}, today=self.today)
         problems = self.ips.service.validate_data(cl, plan.check)
         if problems:
             self.show_problems([x.message for x in problems])
-            self.notify("Not saved: the record would not be valid (see Details)", severity="error")
+            self.notify(
+                _("Not saved: the record would not be valid (see Details)"), severity="error"
+            )
             return
         self.show_problems([])
         if plan.needs_closure_reason:
 
             def closed(result: Any) -> None:
                 if not result:
-                    self.notify("Not closed: a closure needs a reason; nothing was saved")
+                    self.notify(_("Not closed: a closure needs a reason; nothing was saved"))
                     return
                 self._submit(p, close_data(plan.data, today=self.today, reason=result["reason"]))
 
@@ -400,7 +422,7 @@ class DetailsPane(Pane):
 
     def _submit(self, p: Participant, data: dict[str, Any]) -> None:
         self.submitted = data
-        self.owner.run_edit("Save details", self.ips.service.set_data, p, data, then_reset=True)
+        self.owner.run_edit(_("Save details"), self.ips.service.set_data, p, data, then_reset=True)
 
     def action_edit_notes(self) -> None:
         """Write the notes in $EDITOR (saved with the Details tab)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on, work
 
+from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import Participant
 from ipstui.core.service import show_value
 from ipstui.core.termsafe import escape
@@ -17,8 +18,8 @@ class HistoryPane(ListPane):
     """One row per changed field of each commit (and a row for a commit's note)."""
 
     TAB = "history"
-    TITLE = "History"
-    COLUMNS = ("When", "Who", "Signed", "Field", "Old → New")
+    TITLE = N_("History")
+    COLUMNS = (N_("When"), N_("Who"), N_("Signed"), N_("Field"), N_("Old → New"))
 
     def __init__(self) -> None:
         super().__init__()
@@ -45,7 +46,7 @@ class HistoryPane(ListPane):
 
     @on(HistoryFailed)
     def _history_failed(self, message: HistoryFailed) -> None:
-        self.summary.update(f"History unavailable: {message.reason}")
+        self.summary.update(_("History unavailable: {message}").format(message=message.reason))
 
     @on(HistoryRead)
     def _show_history(self, message: HistoryRead) -> None:
@@ -68,7 +69,10 @@ class HistoryPane(ListPane):
                     Text(escape(f"{show_value(change.old, 40)} → {show_value(change.new, 40)}")),
                 )
                 rows += 1
+        commits = ngettext("{n} commit", "{n} commits", len(revisions)).format(n=len(revisions))
+        changes = ngettext("{n} field change", "{n} field changes", rows).format(n=rows)
         self.summary.update(
-            f"{len(revisions)} commit{'s' if len(revisions) != 1 else ''}, "
-            f"{rows} field change{'s' if rows != 1 else ''}, newest first (from git log)"
+            _("{commits}, {changes}, newest first (from git log)").format(
+                commits=commits, changes=changes
+            )
         )

@@ -8,6 +8,7 @@ from typing import Any
 from rich.text import Text
 from textual.binding import Binding
 
+from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import Participant
 from ipstui.core.termsafe import escape
 from ipstui.ui.keys import allow_letter_action
@@ -25,15 +26,24 @@ class JobsPane(ListPane):
     """Jobs held (SPEC §2 `[[jobs]]`); the row cursor stays where it was on a redraw."""
 
     TAB = "jobs"
-    TITLE = "Jobs"
-    COLUMNS = ("Employer", "Title", "Start", "End", "Hours/wk", "Wage/h", "Competitive", "Status")
+    TITLE = N_("Jobs")
+    COLUMNS = (
+        N_("Employer"),
+        N_("Title"),
+        N_("Start"),
+        N_("End"),
+        N_("Hours/wk"),
+        N_("Wage/h"),
+        N_("Competitive"),
+        N_("Status"),
+    )
     BINDINGS = [
         Binding(
             "x",
             "end_job",
-            "End job",
+            N_("End job"),
             id="participant_end_job",
-            tooltip="End the selected current job (Jobs tab)",
+            tooltip=N_("End the selected current job (Jobs tab)"),
         ),
     ]
 
@@ -55,7 +65,11 @@ class JobsPane(ListPane):
                 continue
             ended = "end" in job
             current += not ended
-            status = f"ended: {job.get('end_reason', '')}" if ended else "current"
+            status = (
+                _("ended: {reason}").format(reason=job.get("end_reason", ""))
+                if ended
+                else _("current")
+            )
             table.add_row(
                 Text(escape(job.get("employer", ""))),
                 Text(escape(job.get("title", ""))),
@@ -63,7 +77,7 @@ class JobsPane(ListPane):
                 cell(job.get("end")),
                 cell(job.get("hours_per_week")),
                 cell(job.get("hourly_wage")),
-                "yes" if job.get("competitive") else "no",
+                _("yes") if job.get("competitive") else _("no"),
                 Text(status),
                 key=str(i),
             )
@@ -72,11 +86,24 @@ class JobsPane(ListPane):
         if refs:
             table.move_cursor(row=len(refs) - 1 if keep is None else min(keep, len(refs) - 1))
         self.summary.update(
-            f"{len(refs)} job{'s' if len(refs) != 1 else ''}, {current} current"
-            f" — {self.key('participant_job', 'j')}: add a job, "
-            f"{self.key('participant_end_job', 'x')}: end the selected current job"
+            ngettext(
+                "{n} job, {current} current — {add}: add a job, {end}: end the selected "
+                "current job",
+                "{n} jobs, {current} current — {add}: add a job, {end}: end the selected "
+                "current job",
+                len(refs),
+            ).format(
+                n=len(refs),
+                current=current,
+                add=self.key("participant_job", "j"),
+                end=self.key("participant_end_job", "x"),
+            )
         )
-        self.set_label(f"Jobs ({current} current)" if current else f"Jobs ({len(refs)})")
+        self.set_label(
+            _("Jobs ({n} current)").format(n=current)
+            if current
+            else _("Jobs ({n})").format(n=len(refs))
+        )
 
     def selected(self) -> int | None:
         """The index in `jobs` of the selected row, or None."""
@@ -115,7 +142,7 @@ class JobsPane(ListPane):
                 else:
                     func = service.add_job
                     job["employer_id"] = result["employer_id"]
-                owner.run_edit("Job", func, owner.pid, **job, then_tab=self.TAB)
+                owner.run_edit(_("Job"), func, owner.pid, **job, then_tab=self.TAB)
 
         self.app.push_screen(JobForm(self.today, register, who=owner.who()), done)
 
@@ -129,20 +156,22 @@ class JobsPane(ListPane):
         jobs = p.data.get("jobs") or []
         if index is None:
             self.notify(
-                f"No job selected: add one with {self.key('participant_job', 'j')}",
+                _("No job selected: add one with {key}").format(
+                    key=self.key("participant_job", "j")
+                ),
                 severity="warning",
             )
             return
         job = jobs[index]
         if "end" in job:
-            self.notify("That job has already ended; select a current one", severity="warning")
+            self.notify(_("That job has already ended; select a current one"), severity="warning")
             return
         start = job.get("start") if isinstance(job.get("start"), date) else None
 
         def done(result) -> None:
             if result:
                 owner.run_edit(
-                    "End job",
+                    _("End job"),
                     self.ips.service.end_job,
                     owner.pid,
                     index,

@@ -25,6 +25,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static, TabbedContent
 
+from ipstui.core.i18n import N_, _
 from ipstui.core.model import PHASE_LABELS, Participant
 from ipstui.core.recordedit import SUSPEND_ALREADY, SUSPEND_CLOSED, changed_tops, why_not_suspend
 from ipstui.core.rules import DUE_SOON, OVERDUE, deadlines
@@ -39,7 +40,7 @@ from ipstui.core.vocab import (
     readable,
     who,
 )
-from ipstui.ui.keys import allow_letter_action, key_for
+from ipstui.ui.keys import TranslatedBindings, allow_letter_action, key_for
 from ipstui.ui.messages import EditRefused, EditSaved
 from ipstui.ui.screens.forms import ConfirmScreen, ConflictForm, SuspendForm
 from ipstui.ui.screens.participant.base import Pane, cell
@@ -56,7 +57,7 @@ if TYPE_CHECKING:
 TABS = ("details", "contacts", "jobs", "tasks", "deadlines", "history")
 
 
-class ParticipantScreen(Screen[None]):
+class ParticipantScreen(TranslatedBindings, Screen[None]):
     """A participant's record, lists, deadlines and history; every edit one commit.
 
     The keys here act on the participant from any tab; a pane's own keys (save the
@@ -66,42 +67,46 @@ class ParticipantScreen(Screen[None]):
         Binding(
             "escape",
             "back",
-            "Back",
+            N_("Back"),
             id="participant_back",
-            tooltip="Back to where you came from (asks first with unsaved edits)",
+            tooltip=N_("Back to where you came from (asks first with unsaved edits)"),
         ),
         Binding(
             "c",
             "add_contact",
-            "Contact",
+            N_("Contact"),
             id="participant_contact",
-            tooltip="Log a contact (one commit)",
+            tooltip=N_("Log a contact (one commit)"),
         ),
-        Binding("j", "add_job", "Job", id="participant_job", tooltip="Add a job"),
-        Binding("t", "add_task", "Task", id="participant_task", tooltip="Add a task"),
+        Binding("j", "add_job", N_("Job"), id="participant_job", tooltip=N_("Add a job")),
+        Binding("t", "add_task", N_("Task"), id="participant_task", tooltip=N_("Add a task")),
         Binding(
             "s",
             "suspend",
-            "Suspend",
+            N_("Suspend"),
             id="participant_suspend",
-            tooltip="Suspend: the rules pause, tasks stay due",
+            tooltip=N_("Suspend: the rules pause, tasks stay due"),
         ),
-        Binding("S", "resume", "Resume", id="participant_resume", tooltip="End the suspension"),
+        Binding(
+            "S", "resume", N_("Resume"), id="participant_resume", tooltip=N_("End the suspension")
+        ),
         Binding(
             "D",
             "decide",
-            "Decide conflicts",
+            N_("Decide conflicts"),
             id="participant_decide",
-            tooltip="Choose between the values two edits left after a sync",
+            tooltip=N_("Choose between the values two edits left after a sync"),
         ),
-        Binding("1", "tab('details')", "Details tab", show=False, id="participant_tab_details"),
-        Binding("2", "tab('contacts')", "Contacts tab", show=False, id="participant_tab_contacts"),
-        Binding("3", "tab('jobs')", "Jobs tab", show=False, id="participant_tab_jobs"),
-        Binding("4", "tab('tasks')", "Tasks tab", show=False, id="participant_tab_tasks"),
+        Binding("1", "tab('details')", N_("Details tab"), show=False, id="participant_tab_details"),
         Binding(
-            "5", "tab('deadlines')", "Deadlines tab", show=False, id="participant_tab_deadlines"
+            "2", "tab('contacts')", N_("Contacts tab"), show=False, id="participant_tab_contacts"
         ),
-        Binding("6", "tab('history')", "History tab", show=False, id="participant_tab_history"),
+        Binding("3", "tab('jobs')", N_("Jobs tab"), show=False, id="participant_tab_jobs"),
+        Binding("4", "tab('tasks')", N_("Tasks tab"), show=False, id="participant_tab_tasks"),
+        Binding(
+            "5", "tab('deadlines')", N_("Deadlines tab"), show=False, id="participant_tab_deadlines"
+        ),
+        Binding("6", "tab('history')", N_("History tab"), show=False, id="participant_tab_history"),
     ]
 
     def __init__(self, pid: str) -> None:
@@ -161,13 +166,13 @@ class ParticipantScreen(Screen[None]):
         and `x` ends a job while the tab's title is focused, as the footer shows."""
         chain = super()._binding_chain
         pane = self.active_pane()
-        if pane is None or any(node is pane for node, _ in chain):
+        if pane is None or any(node is pane for node, _map in chain):
             return chain
         bindings = pane._bindings.copy()
         keymap = self.app._keymap
         if keymap:
             bindings.apply_keymap(keymap)
-        at = next((i for i, (node, _) in enumerate(chain) if node is self), 0)
+        at = next((i for i, (node, _map) in enumerate(chain) if node is self), 0)
         chain.insert(at, (pane, bindings))
         return chain
 
@@ -213,12 +218,19 @@ class ParticipantScreen(Screen[None]):
             else:
                 summary = details.rebase(prev, p)
                 if not self._requests and not summary["replaced"] and summary["underneath"]:
-                    self.banner(
-                        f"{p.id} was changed outside this screen "
-                        f"({', '.join(summary['underneath'])}); the new version is shown"
-                        + (" and your unsaved edits are kept." if summary["kept"] else "."),
-                        "info",
+                    fields = ", ".join(summary["underneath"])
+                    text = (
+                        _(
+                            "{id} was changed outside this screen ({fields}); the new version "
+                            "is shown and your unsaved edits are kept."
+                        )
+                        if summary["kept"]
+                        else _(
+                            "{id} was changed outside this screen ({fields}); the new version "
+                            "is shown."
+                        )
                     )
+                    self.banner(text.format(id=p.id, fields=fields), "info")
         self.participant = p
         if same and not reset:
             # Same record (a reload or a new day): only what depends on the date.
@@ -234,10 +246,12 @@ class ParticipantScreen(Screen[None]):
 
     def _show_missing(self) -> None:
         self.participant = None
-        self.query_one("#p-title", Label).update(f"{self.pid} — not available")
+        self.query_one("#p-title", Label).update(_("{id} — not available").format(id=self.pid))
         self.banner(
-            f"{self.pid} is not in the caseload any more: its file was removed or does not "
-            f"validate (see Problems, {self._key('problems', 'p')}). Nothing here can be saved.",
+            _(
+                "{id} is not in the caseload any more: its file was removed or does not "
+                "validate (see Problems, {key}). Nothing here can be saved."
+            ).format(id=self.pid, key=self._key("problems", "p")),
             "error",
         )
         self.refresh_bindings()
@@ -248,31 +262,36 @@ class ParticipantScreen(Screen[None]):
         spec = cl.settings.team.get(p.specialist) if cl else None
         by = f"{spec.name} ({p.specialist})" if spec and spec.name != p.specialist else p.specialist
         since = data.get("phase_since")
-        phase = PHASE_LABELS.get(p.phase, p.phase)
-        title = f"{p.id} · {p.name} · {phase}"
+        phase = _(PHASE_LABELS[p.phase]) if p.phase in PHASE_LABELS else p.phase
         if isinstance(since, date):
-            title += f" since {since.isoformat()}"
-        title += f" · {by}"
+            phase = _("{phase} since {date}").format(phase=phase, date=since.isoformat())
+        title = f"{p.id} · {p.name} · {phase} · {by}"
         self.query_one("#p-title", Label).update(Text(escape(title)))
         markers = self.query_one("#p-markers", Horizontal)
         markers.remove_children()
         labels: list[Label] = []
         sus = data.get("suspension")
         if isinstance(sus, dict):
-            reason = readable(str(sus.get("reason", "")), SUSPENSION_REASON_LABELS)
+            reason = _(readable(str(sus.get("reason", "")), SUSPENSION_REASON_LABELS))
             labels.append(
                 Label(
-                    f"{SYMBOL[SUSPENDED]} SUSPENDED since {cell(sus.get('since'))} ({reason})",
+                    SYMBOL[SUSPENDED]
+                    + " "
+                    + _("SUSPENDED since {date} ({reason})").format(
+                        date=cell(sus.get("since")), reason=reason
+                    ),
                     classes="marker -suspended",
                     markup=False,
                 )
             )
         closure = data.get("closure")
         if isinstance(closure, dict):
-            reason = readable(str(closure.get("reason", "")), CLOSURE_REASON_LABELS)
+            reason = _(readable(str(closure.get("reason", "")), CLOSURE_REASON_LABELS))
             labels.append(
                 Label(
-                    f"CLOSED on {cell(closure.get('on'))} ({reason})",
+                    _("CLOSED on {date} ({reason})").format(
+                        date=cell(closure.get("on")), reason=reason
+                    ),
                     classes="marker -closed",
                     markup=False,
                 )
@@ -281,7 +300,11 @@ class ParticipantScreen(Screen[None]):
             names = ", ".join(str(k) for k in data.get("conflicts") or {})
             labels.append(
                 Label(
-                    f"{SYMBOL[NEEDS_DECISION]} NEEDS A DECISION: {names} ({self._key('participant_decide', 'D')})",
+                    SYMBOL[NEEDS_DECISION]
+                    + " "
+                    + _("NEEDS A DECISION: {fields} ({key})").format(
+                        fields=names, key=self._key("participant_decide", "D")
+                    ),
                     classes="marker -conflict",
                     markup=False,
                 )
@@ -291,9 +314,11 @@ class ParticipantScreen(Screen[None]):
             over = sum(1 for d in ds if d.state == OVERDUE)
             soon = sum(1 for d in ds if d.state == DUE_SOON)
             if over:
-                labels.append(Label(f"{SYMBOL[OVERDUE]} {over} overdue", classes="marker -overdue"))
+                text = SYMBOL[OVERDUE] + " " + _("{n} overdue").format(n=over)
+                labels.append(Label(text, classes="marker -overdue", markup=False))
             if soon:
-                labels.append(Label(f"{SYMBOL[DUE_SOON]} {soon} due soon", classes="marker -soon"))
+                text = SYMBOL[DUE_SOON] + " " + _("{n} due soon").format(n=soon)
+                labels.append(Label(text, classes="marker -soon", markup=False))
         markers.mount_all(labels)
 
     def banner(self, text: str, kind: str = "info") -> None:
@@ -345,14 +370,16 @@ class ParticipantScreen(Screen[None]):
 
     def _edit_failed(self, label: str, exc: Exception) -> None:
         if not isinstance(exc, StaleEdit):
-            self.banner(f"{label}: not saved — {exc}", "error")
+            self.banner(_("{action}: not saved — {error}").format(action=label, error=exc), "error")
             return
         old = self.participant
         details = self.details
         if exc.fresh is None:
             self.banner(
-                f"{label}: NOT SAVED. {self.pid}'s file was deleted or no longer validates on "
-                f"disk since it was loaded; see Problems ({self._key('problems', 'p')}). Nothing was written.",
+                _(
+                    "{action}: NOT SAVED. {id}'s file was deleted or no longer validates on "
+                    "disk since it was loaded; see Problems ({key}). Nothing was written."
+                ).format(action=label, id=self.pid, key=self._key("problems", "p")),
                 "error",
             )
             return
@@ -366,23 +393,30 @@ class ParticipantScreen(Screen[None]):
         )
         kept = summary.get("kept") or [f.field_name for f in details.dirty()]
         replaced = summary.get("replaced") or []
-        text = (
-            f"{label}: NOT SAVED. {self.pid}'s file changed on disk since it was loaded "
-            "(another terminal, a pull or a hand edit). The version on disk is shown now"
-        )
-        text += f"; it changed: {', '.join(underneath)}." if underneath else "."
+        # One sentence per fact, each translated whole.
+        if underneath:
+            text = _(
+                "{action}: NOT SAVED. {id}'s file changed on disk since it was loaded "
+                "(another terminal, a pull or a hand edit). The version on disk is shown "
+                "now; it changed: {fields}."
+            ).format(action=label, id=self.pid, fields=", ".join(underneath))
+        else:
+            text = _(
+                "{action}: NOT SAVED. {id}'s file changed on disk since it was loaded "
+                "(another terminal, a pull or a hand edit). The version on disk is shown now."
+            ).format(action=label, id=self.pid)
         if replaced:
-            text += " Your edits of " + ", ".join(
-                f"{n} ({show_value(y, 30)})" for n, y, _ in replaced
-            )
-            text += " collided with it and were dropped: enter them again if still right."
+            edits = ", ".join(f"{n} ({show_value(y, 30)})" for n, y, _theirs in replaced)
+            text += " " + _(
+                "Your edits of {edits} collided with it and were dropped: enter them again "
+                "if still right."
+            ).format(edits=edits)
         if kept:
-            text += (
-                f" Your unsaved edits of {', '.join(kept)} are still in the form: "
-                f"{key_for(details, 'participant_save', 'ctrl+s')} saves them."
-            )
-        elif label != "Save details":
-            text += " Do it again on the fresh version."
+            text += " " + _(
+                "Your unsaved edits of {fields} are still in the form: {key} saves them."
+            ).format(fields=", ".join(kept), key=key_for(details, "participant_save", "ctrl+s"))
+        elif label != _("Save details"):
+            text += " " + _("Do it again on the fresh version.")
         self.banner(text, "error")
 
     def _key(self, binding_id: str, default: str) -> str:
@@ -429,11 +463,15 @@ class ParticipantScreen(Screen[None]):
             return
         refusal = why_not_suspend(p.phase, p.suspended)
         if refusal == SUSPEND_CLOSED:
-            self.notify(f"{p.id} is closed; a closed participant cannot be suspended")
+            self.notify(
+                _("{id} is closed; a closed participant cannot be suspended").format(id=p.id)
+            )
             return
         if refusal == SUSPEND_ALREADY:
             self.notify(
-                f"{p.id} is already suspended; {self._key('participant_resume', 'S')} resumes",
+                _("{id} is already suspended; {key} resumes").format(
+                    id=p.id, key=self._key("participant_resume", "S")
+                ),
                 severity="warning",
             )
             return
@@ -441,7 +479,7 @@ class ParticipantScreen(Screen[None]):
         def done(result: Any) -> None:
             if result:
                 self.run_edit(
-                    "Suspend",
+                    _("Suspend"),
                     self.ips.service.suspend,
                     self.pid,
                     since=result["since"],
@@ -452,7 +490,7 @@ class ParticipantScreen(Screen[None]):
 
     def action_resume(self) -> None:
         """End the suspension (one commit)."""
-        self.run_edit("Resume", self.ips.service.resume, self.pid)
+        self.run_edit(_("Resume"), self.ips.service.resume, self.pid)
 
     def action_decide(self) -> None:
         """Choose between the values a sync left, and save the choice (one commit) the
@@ -464,7 +502,7 @@ class ParticipantScreen(Screen[None]):
 
         def done(result: Any) -> None:
             if result and result.sides:
-                self.run_edit("Decide", self.ips.service.decide, self.pid, dict(result.sides))
+                self.run_edit(_("Decide"), self.ips.service.decide, self.pid, dict(result.sides))
 
         self.app.push_screen(
             ConflictForm(dict(p.data.get("conflicts") or {}), p.data, who=self.who()), done
@@ -517,9 +555,11 @@ class ParticipantScreen(Screen[None]):
         names = ", ".join(f.field_name for f in dirty)
         self.app.push_screen(
             ConfirmScreen(
-                f"Leave {self.who()} without saving your edits of {names}?",
-                yes="Discard",
-                title="Unsaved edits",
+                _("Leave {who} without saving your edits of {fields}?").format(
+                    who=self.who(), fields=names
+                ),
+                yes=_("Discard"),
+                title=_("Unsaved edits"),
             ),
             answer,
         )

@@ -7,6 +7,7 @@ from datetime import date
 from rich.text import Text
 from textual.binding import Binding
 
+from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import Participant
 from ipstui.core.rules import DUE_SOON, OVERDUE
 from ipstui.core.termsafe import escape
@@ -20,15 +21,15 @@ class TasksPane(ListPane):
     """Tasks (SPEC §2 `[[tasks]]`): due in days, overdue marked, done with its date."""
 
     TAB = "tasks"
-    TITLE = "Tasks"
-    COLUMNS = ("Due", "What", "Status")
+    TITLE = N_("Tasks")
+    COLUMNS = (N_("Due"), N_("What"), N_("Status"))
     BINDINGS = [
         Binding(
             "d",
             "complete_task",
-            "Task done",
+            N_("Task done"),
             id="participant_task_done",
-            tooltip="Mark the selected task done today (Tasks tab)",
+            tooltip=N_("Mark the selected task done today (Tasks tab)"),
         ),
     ]
 
@@ -49,19 +50,19 @@ class TasksPane(ListPane):
                 continue
             done = task.get("done_on")
             if done is not None:
-                status = f"done {cell(done)}"
+                status = _("done {date}").format(date=cell(done))
             else:
                 open_ += 1
                 due = task.get("due")
-                status = "open"
+                status = _("open")
                 if isinstance(due, date):
                     days = (due - self.today).days
                     if days < 0:
-                        status = f"{SYMBOL[OVERDUE]} {-days}d overdue"
+                        status = SYMBOL[OVERDUE] + " " + _("{n}d overdue").format(n=-days)
                     elif days == 0:
-                        status = f"{SYMBOL[DUE_SOON]} due today"
+                        status = SYMBOL[DUE_SOON] + " " + _("due today")
                     else:
-                        status = f"open, due in {days}d"
+                        status = _("open, due in {n}d").format(n=days)
             table.add_row(
                 cell(task.get("due")), Text(escape(task.get("what", ""))), status, key=str(i)
             )
@@ -70,11 +71,20 @@ class TasksPane(ListPane):
         if refs:
             table.move_cursor(row=min(keep, len(refs) - 1))
         self.summary.update(
-            f"{open_} open task{'s' if open_ != 1 else ''} of {len(refs)}"
-            f" — {self.key('participant_task', 't')}: add a task, "
-            f"{self.key('participant_task_done', 'd')}: mark the selected one done today"
+            ngettext(
+                "{n} open task of {total} — {add}: add a task, {done}: mark the selected one "
+                "done today",
+                "{n} open tasks of {total} — {add}: add a task, {done}: mark the selected one "
+                "done today",
+                open_,
+            ).format(
+                n=open_,
+                total=len(refs),
+                add=self.key("participant_task", "t"),
+                done=self.key("participant_task_done", "d"),
+            )
         )
-        self.set_label(f"Tasks ({open_} open)")
+        self.set_label(_("Tasks ({n} open)").format(n=open_))
 
     def redraw_for_day(self, p: Participant) -> None:
         """Due words change with the date."""
@@ -100,7 +110,7 @@ class TasksPane(ListPane):
         def done(result) -> None:
             if result:
                 owner.run_edit(
-                    "Task",
+                    _("Task"),
                     self.ips.service.add_task,
                     owner.pid,
                     due=result["due"],
@@ -118,12 +128,16 @@ class TasksPane(ListPane):
         index = self.selected()
         if index is None:
             self.notify(
-                f"No task selected: add one with {self.key('participant_task', 't')}",
+                _("No task selected: add one with {key}").format(
+                    key=self.key("participant_task", "t")
+                ),
                 severity="warning",
             )
             return
         if "done_on" in (p.data.get("tasks") or [])[index]:
-            self.notify("That task is already done", severity="warning")
+            self.notify(_("That task is already done"), severity="warning")
             return
         owner = self.owner
-        owner.run_edit("Task done", self.ips.service.complete_task, owner.pid, index, on=self.today)
+        owner.run_edit(
+            _("Task done"), self.ips.service.complete_task, owner.pid, index, on=self.today
+        )

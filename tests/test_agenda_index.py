@@ -1,0 +1,188 @@
+"""`ipstui due` answers from the agenda index (issue 17) only while nothing it was made
+from changed: for each kind of change a team can make — a hand edit (also one that keeps
+the size and puts the old times back), a new or removed file, an ignore rule, an index
+change, a commit, caseload.toml — the agenda equals the one a full load without caches
+computes, and an unchanged caseload is answered without reading a participant file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import git
+
+from ipstui.core import loader
+from ipstui.core.service import CaseloadService
+
+TODAY = date(2026, 11, 16)
+
+
+def _fresh(root: Path) -> tuple[list, list[str]]:
+    """The agenda and problems of a full load that uses no cache at all."""
+    svc = CaseloadService(root)
+    cl = svc.load(use_cache=False)
+    return svc.agenda(cl, TODAY), sorted(str(p) for p in cl.problems)
+
+
+def _due(root: Path) -> tuple[list, list[str]]:
+    items, problems = CaseloadService(root).due(TODAY)
+    return items, sorted(str(p) for p in problems)
+
+
+def _pfile(root: Path, pid: str) -> Path:
+    return root / "participants" / f"{pid}.toml"
+
+
+def _with_task(root: Path) -> str:
+    """A participant with an open task deadline (its id)."""
+    items, _ = _fresh(root)
+    return next(d.participant for d in items if d.rule == "task")
+
+
+def _hand_edit(root: Path) -> None:
+    """A new task appended by hand: one more deadline."""
+    path = _pfile(root, _with_task(root))
+    path.write_text(path.read_text() + '\n[[tasks]]\nwhat = "call back"\ndue = 2026-11-20\n')
+
+
+def _same_size_old_times(root: Path) -> None:
+    """A task's due day changed in place (same length) and the file's access and
+    modification times put back: only the inode's change time, which no program can
+    set, tells."""
+    items, _ = _fresh(root)
+    d = next(d for d in items if d.rule == "task")
+    path = _pfile(root, d.participant)
+    st = path.stat()
+    old = f"due = {d.due.isoformat()}".encode()
+    new = f"due = {d.due.replace(day=1 if d.due.day != 1 else 2).isoformat()}".encode()
+    raw = path.read_bytes()
+    assert old in raw and len(old) == len(new)
+    path.write_bytes(raw.replace(old, new, 1))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def _new_untracked(root: Path) -> None:
+    pid = _with_task(root)
+    src = _pfile(root, pid).read_text()
+    _pfile(root, "P-0900").write_text(src.replace(f'id = "{pid}"', 'id = "P-0900"'))
+
+
+def _removed(root: Path) -> None:
+    _pfile(root, _with_task(root)).unlink()
+
+
+def _ignore_it(root: Path) -> None:
+    (root / ".gitignore").write_text("participants/P-0900.toml\n")
+
+
+def _ignore_tracked(root: Path) -> None:
+    (root / ".gitignore").write_text(f"participants/{_with_task(root)}.toml\n")
+
+
+def _untrack(root: Path) -> None:
+    """An ignored file taken out of git, the file left on disk: loaded while HEAD still
+    has it, no longer once the removal is committed (only git's index and HEAD say so)."""
+    rel = (root / ".gitignore").read_text().strip()
+    git(root, "rm", "-q", "--cached", rel)
+    assert _due(root) == _fresh(root)
+    git(root, "commit", "-qm", "stop tracking")
+
+
+def _committed(root: Path) -> None:
+    _hand_edit(root)
+    git(root, "commit", "-qam", "hand edit")
+
+
+def _settings(root: Path) -> None:
+    path = root / "caseload.toml"
+    lines = [
+        "due_soon_days = 13" if ln.startswith("due_soon_days") else ln
+        for ln in path.read_text().splitlines()
+    ]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def _nothing(root: Path) -> None:
+    pass
+
+
+CHANGES: list[tuple[Callable[[Path], None], Callable[[Path], None]]] = [
+    (_nothing, _hand_edit),
+    (_nothing, _same_size_old_times),
+    (_nothing, _new_untracked),
+    (_nothing, _removed),
+    (_new_untracked, _ignore_it),
+    (_ignore_tracked, _untrack),
+    (_nothing, _committed),
+    (_nothing, _settings),
+]
+
+
+@pytest.mark.parametrize(
+    ("setup", "change"), CHANGES, ids=[c.__name__.strip("_") for _, c in CHANGES]
+)
+def test_every_kind_of_change_is_seen(
+    sample_caseload: Path,
+    setup: Callable[[Path], None],
+    change: Callable[[Path], None],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(loader, "RACY_NS", 0)  # stat alone decides, as a second later
+    setup(sample_caseload)
+    before = _due(sample_caseload)  # writes the index
+    assert before == _fresh(sample_caseload) == _due(sample_caseload)
+    change(sample_caseload)
+    after = _due(sample_caseload)
+    assert after == _fresh(sample_caseload)
+    assert after != before  # the change moved the agenda, so a stale answer would show
+    assert _due(sample_caseload) == after  # and the next answer, from the new index, too
+
+
+def test_an_unchanged_caseload_reads_no_participant_file(
+    sample_caseload: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loader, "RACY_NS", 0)
+    first = _due(sample_caseload)
+    read: list[str] = []
+    real = loader.storage.read_bytes
+
+    def spy(path: Path, rel: str | None = None) -> bytes:
+        read.append(str(rel))
+        return real(path, rel)
+
+    monkeypatch.setattr(loader.storage, "read_bytes", spy)
+    monkeypatch.setattr(loader, "load", lambda *a, **k: pytest.fail("a full load was made"))
+    assert _due(sample_caseload) == first
+    assert read == ["caseload.toml"]
+
+
+def test_a_file_changed_within_the_racy_window_is_keyed_by_content(
+    sample_caseload: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two edits within one tick of the file system's clock leave size and times as they
+    were; a file that recent is judged by its bytes."""
+    monkeypatch.setattr(loader, "RACY_NS", 10**18)  # every file counts as just changed
+    before = _due(sample_caseload)
+    _same_size_old_times(sample_caseload)
+    after = _due(sample_caseload)
+    assert after == _fresh(sample_caseload) and after != before
+
+
+@pytest.mark.parametrize("damage", [b"", b"not marshal", b"\x00" * 64])
+def test_a_broken_index_is_rebuilt(sample_caseload: Path, damage: bytes) -> None:
+    good = _due(sample_caseload)
+    git_dir = sample_caseload / ".git"
+    (git_dir / loader.AGENDA_NAME).write_bytes(damage)
+    assert _due(sample_caseload) == good == _fresh(sample_caseload)
+
+
+def test_outside_git_the_agenda_is_a_full_load(tmp_path: Path, sample_caseload: Path) -> None:
+    import shutil
+
+    plain = tmp_path / "plain"
+    shutil.copytree(sample_caseload, plain, ignore=shutil.ignore_patterns(".git"))
+    assert _due(plain) == _fresh(plain)
+    assert not (plain / ".git").exists()
