@@ -112,7 +112,8 @@ async def test_export_into_the_caseload_asks_first(
     from textual.widgets import Input
 
     from ipstui.ui.app import IpsApp
-    from ipstui.ui.screens.reports import ConfirmOverwriteScreen, ExportCsvScreen, ReportsScreen
+    from ipstui.ui.screens.forms import ConfirmDialog
+    from ipstui.ui.screens.reports import ExportCsvScreen, ReportsScreen
 
     home = tmp_path / "home-dir"
     home.mkdir()
@@ -138,7 +139,7 @@ async def test_export_into_the_caseload_asks_first(
         app.screen.query_one(Input).value = str(inner)
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmOverwriteScreen)
+        assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, ReportsScreen)

@@ -12,8 +12,8 @@ from textual.widgets import DataTable, Input, Static
 from ipstui.core.model import Settings
 from ipstui.core.report import Quarter, compute, to_csv
 from ipstui.ui.app import IpsApp
+from ipstui.ui.screens.forms import ConfirmDialog
 from ipstui.ui.screens.reports import (
-    ConfirmOverwriteScreen,
     ExportCsvScreen,
     ReportsScreen,
     bar,
@@ -169,7 +169,7 @@ async def test_export_csv_writes_refuses_overwrite_and_reports_errors(tmp_path: 
         await settle(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
-        assert isinstance(app.screen, ConfirmOverwriteScreen)
+        assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
         await settle(app, pilot)
         assert isinstance(app.screen, ReportsScreen)

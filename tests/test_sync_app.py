@@ -3,6 +3,7 @@ notification) and shows both people afterwards (Pilot, real git)."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -10,12 +11,21 @@ import pytest
 from sync_helpers import head, isolate_git, make_team, run
 
 from ipstui.core import edits
-from ipstui.core.caseload import load_for_edit
+from ipstui.core.caseload import EditRefused, caseload_lock, load_for_edit
+from ipstui.core.service import CaseloadService
 from ipstui.core.sync import sync
 from ipstui.ui.app import IpsApp
 from ipstui.ui.widgets.board import Board
 
 TODAY = date(2026, 11, 16)
+
+
+async def _settle(pilot) -> None:
+    """Every worker done and the messages they posted handled (a handler may start
+    another worker: the reload after a sync)."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
 
 
 def new(repo: Path, name: str) -> str:
@@ -45,18 +55,56 @@ async def test_app_sync_renumbers_and_says_so(tmp_path: Path, monkeypatch: pytes
 
     app.notify = heard  # type: ignore[method-assign]
     async with app.run_test(size=(140, 44)) as pilot:
-        for _ in range(200):
-            await pilot.pause(0.02)
-            if app.caseload is not None and app.screen.query(Board):
-                break
+        await _settle(pilot)
+        assert app.caseload is not None and app.screen.query(Board)
         await pilot.press("s")
-        for _ in range(500):
-            await pilot.pause(0.02)
-            cl = app.caseload
-            if cl is not None and "P-0003" in cl.participants:
-                break
+        await _settle(pilot)  # the sync worker, its SyncFinished, then the reload it starts
         words = "your P-0002 is now P-0003 (P-0002 was taken on the remote)"
         assert any(words in m for m in said), said
         names = {pid: p.name for pid, p in app.caseload.participants.items()}
         assert names["P-0002"] == "Bea B." and names["P-0003"] == "Carl C."
+        # The status line keeps the sync's account through the reload it started...
+        board = app._board_screen()
+        assert words in board._sync
+        # ... until the user acts: then it shows the state again.
+        await pilot.press("down")
+        await pilot.pause()
+        assert words not in board._sync and "in sync" in board._sync
     assert head(a) == run(b, "ls-remote", "origin", "refs/heads/main").stdout.split()[0]
+
+
+def test_the_network_fetch_does_not_hold_the_save_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit made while the sync talks to the remote is not held up (or refused) by
+    the sync: the first fetch runs before the save lock is taken."""
+    import ipstui.core.sync as core_sync
+
+    isolate_git(tmp_path, monkeypatch)
+    a, b = make_team(tmp_path, "a", "b")
+    new(b, "Bea B.")
+    sync(b)
+    real = core_sync._fetch
+    free: list[bool] = []
+
+    def fetch(run_: object, target: object) -> str | None:
+        got: list[bool] = []
+
+        def edit() -> None:  # another thread, as an edit worker is
+            try:
+                with caseload_lock(a / ".git", timeout=0.5):
+                    got.append(True)
+            except EditRefused:
+                got.append(False)
+
+        t = threading.Thread(target=edit)
+        t.start()
+        t.join()
+        free.append(got == [True])
+        return real(run_, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(core_sync, "_fetch", fetch)
+    result = CaseloadService(a).sync()
+    assert free == [True]  # one fetch, made with the lock free
+    assert result.status == "pulled"
+    assert (a / "participants" / "P-0002.toml").exists()  # pulled

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import commit_count, git
 from textual.widgets import DataTable, Select, Static, TextArea
+from textual.worker import WorkerFailed
 
 from ipstui.core import edits
 from ipstui.core.caseload import load
@@ -534,6 +535,57 @@ async def test_decide_a_conflict_left_by_a_sync(root: Path) -> None:
         text = _file(root)
         assert "[conflicts" not in text and 'disclosure = "yes"' in text
         assert not screen.query(".marker.-conflict")
+
+
+async def test_decide_on_a_stale_record_is_refused_like_set_and_move(root: Path) -> None:
+    """`D` settles through the save transaction, as `set` and `move` do: a file changed
+    since it was shown is not overwritten; the fresh version is shown and nothing saved."""
+    conflict = '\n[conflicts.disclosure]\nours = "undecided"\ntheirs = "yes"\n'
+    text = _file(root).replace("\n[[contacts]]", conflict + "\n[[contacts]]", 1)
+    (root / FILE).write_text(text, encoding="utf-8")
+    git(root, "commit", "-qam", "merge left a conflict")
+    app = _app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot)
+        _outside_edit(root, 'name = "Giulia R."', 'name = "Giulia Rossi"')
+        outside = commit_count(root)
+        await pilot.press("D")
+        form = app.screen
+        assert isinstance(form, ConflictForm)
+        form.field("disclosure").control.value = "theirs"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await _wait(pilot, lambda: "NOT SAVED" in _banner(screen))
+        assert commit_count(root) == outside
+        assert "[conflicts.disclosure]" in _file(root)
+        assert "Giulia Rossi" in str(screen.query_one("#p-title").render())
+        # Decided again on the fresh version, it is saved (one commit).
+        await pilot.press("D")
+        app.screen.field("disclosure").control.value = "theirs"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await _commit(pilot, root, outside)
+        assert 'disclosure = "yes"' in _file(root) and "[conflicts" not in _file(root)
+
+
+async def test_an_unexpected_error_in_an_edit_reaches_the_screen_that_asked(root: Path) -> None:
+    """A bug in an edit ends its worker in error; the app's one worker-error handler
+    turns it into EditRefused for that request, so the screen says so and stops waiting."""
+    before = commit_count(root)
+    app = _app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot)
+
+        def broken(_snapshot: object, *_args: object) -> None:
+            raise RuntimeError("boom")
+
+        screen.run_edit("Resume", broken)  # type: ignore[arg-type]
+        with pytest.raises(WorkerFailed, match="boom"):
+            await app.workers.wait_for_complete()
+        await _settle(pilot)
+        assert not screen._requests
+        assert "unexpected error" in _banner(screen) and "boom" in _banner(screen)
+        assert commit_count(root) == before
 
 
 # ---------------------------------------------------------------- history and navigation

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from pathlib import Path
 
 from ipstui.core.i18n import LANGUAGES
@@ -82,6 +81,8 @@ def load_lang(path: Path | None = None) -> tuple[str | None, str | None]:
             # `nobody`): there is no config of theirs to speak of, as for a missing file.
             return None, None
         return None, f"{path}: cannot read: {exc.strerror}"
+    import tomllib  # only when there is a config file to read
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

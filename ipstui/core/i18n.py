@@ -24,10 +24,10 @@ looked up at call time, so a test may switch language between two apps in one pr
 
 from __future__ import annotations
 
-import gettext as _gettext
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 DOMAIN = "ipstui"
 SOURCE_LANGUAGE = "en"
@@ -37,7 +37,24 @@ LANGUAGES: tuple[str, ...] = ("en", "it", "da", "sv")
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 """Where the catalogs are: `ipstui/locale/<lang>/LC_MESSAGES/ipstui.mo`."""
 
-_translations: _gettext.NullTranslations = _gettext.NullTranslations()
+class _Source:
+    """The English source as a catalog (what `gettext.NullTranslations` answers), without
+    importing `gettext` and `locale` for a command run in English (issue 17: start-up)."""
+
+    @staticmethod
+    def gettext(message: str) -> str:
+        return message
+
+    @staticmethod
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return singular if n == 1 else plural
+
+    @staticmethod
+    def pgettext(context: str, message: str) -> str:
+        return message
+
+
+_translations: Any = _Source()
 _current = SOURCE_LANGUAGE
 
 
@@ -181,8 +198,10 @@ def set_language(code: str) -> str:
     if found is None:
         raise ValueError(f"unknown language {code!r}; choose one of {', '.join(LANGUAGES)}")
     if found == SOURCE_LANGUAGE:
-        _translations = _gettext.NullTranslations()
+        _translations = _Source()
     else:
+        import gettext as _gettext
+
         _translations = _gettext.translation(
             DOMAIN, localedir=LOCALE_DIR, languages=[found], fallback=True
         )

@@ -483,9 +483,11 @@ class CaseloadService:
         return status(self.root)
 
     def sync(self, progress: Callable[[str], None] | None = None) -> SyncResult:
-        """Fetch, merge and push (`sync.sync`), holding the save lock so no edit of this
+        """Fetch, merge and push (`sync.sync`). The first fetch (the network round trip)
+        runs before the save lock is taken (`sync.prefetch`: it moves only the
+        remote-tracking ref); the merge and the push hold the lock so no edit of this
         caseload runs in between. Raises SyncError (a GitError) with one line."""
-        from ipstui.core.sync import SyncError, sync
+        from ipstui.core.sync import SyncError, prefetch, sync
 
         repo = self.repo
         if repo is None:
@@ -494,8 +496,9 @@ class CaseloadService:
                     root=self.root
                 )
             )
+        fetched = prefetch(self.root, progress=progress)
         with _cl.caseload_lock(repo.git_dir):
-            result = sync(self.root, progress=progress)
+            result = sync(self.root, progress=progress, prefetched=fetched)
         from ipstui.core.history import GRAPH_BATCH, keep_commit_graph
 
         keep_commit_graph(self.root, repo.git_dir, commits=GRAPH_BATCH)  # what it fetched

@@ -482,14 +482,43 @@ class _Run:
         return "; the repository is NOT as it started: " + "; ".join(left)
 
 
+@dataclass(frozen=True, slots=True)
+class Prefetched:
+    """A fetch made before the sync proper (`prefetch`): the remote branch's commit as
+    fetched (None: the remote has no such branch yet)."""
+
+    remote_head: str | None
+
+
+def prefetch(root: Path, progress: Callable[[str], None] | None = None) -> Prefetched | None:
+    """The network part of a sync's first step: fetch the remote branch into its
+    remote-tracking ref. It changes nothing a save reads or writes (no branch, no
+    working file), so it runs before the save lock is taken and edits are not held up
+    by the network; `sync(..., prefetched=...)` then starts from it. None when there
+    is nothing to fetch from (no repository, detached HEAD, no remote: `sync` says
+    why). Raises SyncError on a network failure (nothing was changed)."""
+    root = Path(root)
+    info = gitio.repo_info(root)
+    branch = _branch(root) if info is not None else None
+    target = _target(root, branch) if info is not None and branch is not None else None
+    if info is None or target is None:
+        return None
+    return Prefetched(_fetch(_Run(root, info, progress), target))
+
+
 def sync(
-    root: Path, *, max_retries: int = 3, progress: Callable[[str], None] | None = None
+    root: Path,
+    *,
+    max_retries: int = 3,
+    progress: Callable[[str], None] | None = None,
+    prefetched: Prefetched | None = None,
 ) -> SyncResult:
     """Fetch, merge, validate and push the current branch (module docstring).
 
-    `progress` receives one line per step. Returns what happened; raises SyncError (one
-    line, fit to show a user) on any failure, after the repository was put back and
-    checked to be exactly as it started."""
+    `progress` receives one line per step. `prefetched`: the first fetch was made by
+    `prefetch` (outside the save lock); the first attempt starts from it. Returns what
+    happened; raises SyncError (one line, fit to show a user) on any failure, after the
+    repository was put back and checked to be exactly as it started."""
     root = Path(root)
     info = gitio.repo_info(root)
     if info is None:
@@ -541,7 +570,7 @@ def sync(
     if ensure_merge_driver(root):
         run.repaired.append("merge driver config")
     try:
-        return _sync_loop(run, target, max_retries)
+        return _sync_loop(run, target, max_retries, prefetched)
     except SyncError as exc:
         note = run.rollback()
         raise SyncError(_with_note(str(exc), note)) from None
@@ -651,12 +680,17 @@ def _commits_between(root: Path, old: str, new: str) -> list[str]:
     return git(root, "rev-list", f"{old}..{new}").stdout.split()
 
 
-def _sync_loop(run: _Run, target: _Target, max_retries: int) -> SyncResult:
+def _sync_loop(
+    run: _Run, target: _Target, max_retries: int, prefetched: Prefetched | None = None
+) -> SyncResult:
     root = run.root
     attempts = 0
     while True:
         attempts += 1
-        remote_head = _fetch(run, target)
+        if attempts == 1 and prefetched is not None:
+            remote_head = prefetched.remote_head
+        else:
+            remote_head = _fetch(run, target)
         _prepare(run, target, remote_head)
         if remote_head is None:
             ahead, behind = int(git(root, "rev-list", "--count", "HEAD").stdout.strip()), 0

@@ -3,15 +3,16 @@ saving, syncing and watching the disk all run in workers; the UI thread only dra
 
 from __future__ import annotations
 
-import gc
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -21,8 +22,6 @@ from textual.worker import Worker, WorkerState
 from ipstui.core.board import Card, make_card, make_cards
 from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import PHASES
-
-# Imported here, not in the prefetch thread (the service imports the loader).
 from ipstui.core.service import (
     Caseload,
     CaseloadError,
@@ -37,14 +36,19 @@ from ipstui.ui.keys import TranslatedBindings, allow_letter_action
 from ipstui.ui.messages import (
     CaseloadLoaded,
     DiskChanged,
+    EditRefused,
+    EditSaved,
+    FilesTouched,
     LoadFailed,
     LoadProgressed,
+    SyncFinished,
     SyncStatusRead,
+    WatchFellBack,
 )
 
 WATCH_INTERVAL = 2.0
-FIRST_FRAME_WAIT = 0.3
-"""Seconds the first frame may wait for the caseload (a warm load is well within it)."""
+EDIT_WORKER = "edit:"
+"""Name prefix of an edit's worker; the request number follows."""
 
 
 class IpsApp(TranslatedBindings, App[int]):
@@ -133,20 +137,17 @@ class IpsApp(TranslatedBindings, App[int]):
         self.banner = ""
         """A line shown under the board's title when set (the demo's path and identity)."""
         self.load_error: str | None = None
-        # Start reading the caseload now: it overlaps the app's own start-up (CSS, first
-        # layout), which otherwise it would wait for; load_caseload picks the result up.
-        # Full collections over a large caseload and Textual's caches stalled frames by
-        # 100+ ms while typing a filter; collect young objects less often instead.
-        gc.set_threshold(50_000, 20, 100)
-        self._prefetch_progress: tuple[int, int] | None = None
-        self._prefetched: tuple[int, Any] = (0, None)
-        self._prefetch: threading.Thread | None = threading.Thread(
-            target=self._prefetch_load, name="ipstui-prefetch", daemon=True
-        )
-        self._prefetch.start()
-        # Give it the processor before Textual starts: a warm cache is read in well under
-        # this, so the very first frame shows the cards (one paint instead of two).
-        self._prefetch.join(FIRST_FRAME_WAIT)
+        self._requests = 0
+        """The number of the latest edit request (`run_edit`)."""
+        self._follow_on_save: dict[int, str] = {}
+        """Edit request → the participant the board's cursor follows once it is saved
+        ("": the one the edit made)."""
+        self._watch_stop = threading.Event()
+        self._status_words = ""
+        """The sync state as last read without the network (`_sync_words`)."""
+        self._sync_note = ""
+        """The last sync's own account (a renumbering, a failure), shown in the status line
+        in place of the state until the user presses a key: a reload must not wipe it."""
 
     def _fatal_error(self) -> None:
         """On a crash, show the stack without local variables: Textual's default prints
@@ -188,6 +189,12 @@ class IpsApp(TranslatedBindings, App[int]):
 
         return BoardScreen()
 
+    def on_load(self) -> None:
+        """Start reading the caseload as soon as the app's loop runs, before Textual reads
+        the stylesheet and lays out the first screen: the load overlaps that start-up
+        instead of waiting for it (what a thread started in `__init__` did, as a worker)."""
+        self.load_caseload(first=True)
+
     def on_mount(self) -> None:
         from ipstui.core.config import load_keymap
 
@@ -196,21 +203,6 @@ class IpsApp(TranslatedBindings, App[int]):
             self.set_keymap(keymap)
         for problem in problems:
             self.notify(problem, title=_("Key settings ignored"), severity="warning", timeout=10)
-        outcome = self._prefetched[1]
-        if (
-            self._prefetch is not None
-            and not self._prefetch.is_alive()
-            and isinstance(outcome, Caseload)
-        ):
-            self._prefetch = None
-            cards = make_cards(outcome.participants.values(), outcome.settings, self.today)
-            with self._lock:
-                self._latest = outcome
-                self._fingerprint = None
-            self._loaded(outcome, cards)
-            self._settle_worker(outcome, self._prefetched[0])
-        else:
-            self.load_caseload(first=True)
         self.set_interval(30, self._check_date)
         if self._watch_disk:
             self._start_watching()
@@ -230,23 +222,12 @@ class IpsApp(TranslatedBindings, App[int]):
 
         started = time.time_ns()
         try:
-            if first and self._prefetch is not None:
-                started, cl = self._take_prefetched(progress)
-            else:
-                cl = self.service.load(progress=progress)
+            cl = self.service.load(progress=progress)
             cards = make_cards(cl.participants.values(), cl.settings, self.today)
         except (CaseloadError, GitError, OSError) as exc:
             self.post_message(LoadFailed(str(exc)))
             return
-        except Exception as exc:  # noqa: BLE001 — never leave "Loading…" up without a word
-            self.post_message(
-                LoadFailed(
-                    _("unexpected error while loading: {error}").format(
-                        error=f"{type(exc).__name__}: {exc}"
-                    )
-                )
-            )
-            return
+        # Anything else ends the worker in error: `_worker_failed` says so on the board.
         with self._lock:
             self._latest = cl
             self._fingerprint = None  # taken by _settle, once the board is up
@@ -266,10 +247,6 @@ class IpsApp(TranslatedBindings, App[int]):
         if fp[-1][1] >= started:
             # A file changed while we were loading: load again so it is not missed.
             self.post_message(DiskChanged())
-
-    @work(thread=True, group="settle", exit_on_error=False)
-    def _settle_worker(self, cl: Caseload, started: int) -> None:
-        self._settle(cl, started, True)
 
     def _sync_words(self, cl: Caseload) -> str:
         """ahead / behind / in sync / needs a decision, without touching the network."""
@@ -323,7 +300,25 @@ class IpsApp(TranslatedBindings, App[int]):
 
     @on(SyncStatusRead)
     def _sync_status_read(self, message: SyncStatusRead) -> None:
-        self._sync_status(message.words)
+        self._status_words = message.words
+        self._sync_status(self._sync_note or message.words)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Every key reaches the app first: the first one after a sync's account was
+        shown means the user has acted, and the status line goes back to the state."""
+        if isinstance(event, events.Key) and self._sync_note:
+            self._sync_note = ""
+            if self._status_words:
+                self._sync_status(self._status_words)
+        await super().on_event(event)
+
+    @on(FilesTouched)
+    def _files_touched(self) -> None:
+        self._poll_disk()
+
+    @on(WatchFellBack)
+    def _watch_fell_back(self) -> None:
+        self.set_interval(WATCH_INTERVAL, self._poll_disk)
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
@@ -343,6 +338,16 @@ class IpsApp(TranslatedBindings, App[int]):
                 )
             )
             return
+        if worker.group == "edit" and worker.name.startswith(EDIT_WORKER):
+            # The screen that asked must hear its edit is over (it counts edits in flight).
+            request = int(worker.name.removeprefix(EDIT_WORKER))
+            wrapped = CaseloadError(
+                _("unexpected error, nothing was saved: {error}").format(
+                    error=f"{type(error).__name__}: {error}"
+                )
+            )
+            self.post_message(EditRefused(request, what.removeprefix("saving: "), wrapped))
+            return
         self.notify(text, title=_("Something went wrong"), severity="error", timeout=15)
 
     def _load_failed(self, message: str) -> None:
@@ -355,9 +360,6 @@ class IpsApp(TranslatedBindings, App[int]):
     def _loaded(self, cl: Caseload, cards: dict[str, Card]) -> None:
         self.cards = cards
         self.cards_delta = None
-        # The snapshot's objects live until the next load: move them out of the cyclic
-        # collector's sight (they are still freed by reference counting).
-        gc.freeze()
         self.caseload = cl
 
     def _board_screen(self):
@@ -368,64 +370,32 @@ class IpsApp(TranslatedBindings, App[int]):
                 return screen
         return None
 
-    def _take_prefetched(self, progress: Callable[[int, int], None]) -> tuple[int, Caseload]:
-        """Wait for the load started with the app, passing on its progress."""
-        assert self._prefetch is not None
-        while self._prefetch.is_alive():
-            self._prefetch.join(0.1)
-            if self._prefetch_progress:
-                progress(*self._prefetch_progress)
-        self._prefetch = None
-        started, outcome = self._prefetched
-        if isinstance(outcome, BaseException):
-            raise outcome
-        return started, outcome
-
-    def _prefetch_load(self) -> None:
-        started = time.time_ns()
-
-        def note(done: int, total: int) -> None:
-            self._prefetch_progress = (done, total)
-
-        try:
-            outcome: Any = self.service.load(progress=note)
-        except BaseException as exc:  # noqa: BLE001 — handed to load_caseload to report
-            outcome = exc
-        self._prefetched = (started, outcome)
-
     # ------------------------------------------------------------ the world moves
 
     def _start_watching(self) -> None:
         """Reload when the disk changes: the system's file events (watchfiles, in a thread
         of its own) where it has them, else a poll every WATCH_INTERVAL seconds."""
-        self._watch_stop = threading.Event()
+        # A thread of its own, not a worker: it lives as long as the app, and waiting for
+        # the workers to finish (tests, `wait_for_complete`) must not wait for it.
         threading.Thread(target=self._watch_thread, name="ipstui-watch", daemon=True).start()
 
     def _watch_thread(self) -> None:
+        """Posts FilesTouched for each batch of file events (the fingerprint then decides
+        whether to reload), or WatchFellBack when the system has no file events."""
         from ipstui.core.diskwatch import WatchUnavailable, watch
 
         def changed(_changes: object) -> None:
-            self._from_thread(self._poll_disk)
+            if not self._watch_stop.is_set():
+                self.post_message(FilesTouched())
 
         try:
             watch(self.root, changed, self._watch_stop)
         except WatchUnavailable:
-            self._from_thread(self.set_interval, WATCH_INTERVAL, self._poll_disk)
-
-    def _from_thread(self, func: Callable[..., Any], *args: Any) -> None:
-        """call_from_thread, unless the app has already stopped (the watcher outlives it
-        by up to one step)."""
-        if self._watch_stop.is_set():
-            return
-        try:
-            self.call_from_thread(func, *args)
-        except RuntimeError:  # the app's loop is gone
-            pass
+            if not self._watch_stop.is_set():
+                self.post_message(WatchFellBack())
 
     def on_unmount(self) -> None:
-        stop = getattr(self, "_watch_stop", None)
-        if stop is not None:
-            stop.set()
+        self._watch_stop.set()
 
     def _fingerprint_now(self) -> tuple:
         """Signature of everything a pull, a hand edit or another instance changes; taken
@@ -468,61 +438,68 @@ class IpsApp(TranslatedBindings, App[int]):
     # ------------------------------------------------------------ edits
 
     def run_edit(
+        self, label: str, func: Callable[..., SaveResult], *args: Any, **kwargs: Any
+    ) -> int:
+        """Run `func(latest_snapshot, *args, **kwargs)` off the UI thread, one edit at a
+        time; returns the request's number. The worker posts EditSaved or EditRefused
+        with that number: the app takes the new snapshot, then hands the message on to
+        every screen (`_tell_screens`), where the one that asked recognises its number."""
+        self._requests += 1
+        request = self._requests
+        self.run_worker(
+            partial(self._edit_worker, request, label, func, args, kwargs),
+            name=f"{EDIT_WORKER}{request}",
+            group="edit",
+            description=f"saving: {label}",
+            exit_on_error=False,
+            thread=True,
+        )
+        return request
+
+    def _edit_worker(
         self,
+        request: int,
         label: str,
         func: Callable[..., SaveResult],
-        *args: Any,
-        on_done: Callable[[SaveResult], None] | None = None,
-        on_error: Callable[[Exception], None] | None = None,
-        **kwargs: Any,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
     ) -> None:
-        """Run `func(latest_snapshot, *args, **kwargs)` off the UI thread, one edit at a time.
-        `label` names the edit in a failure's title, already translated (`_("Move")`)."""
-        self._edit_worker(label, func, args, kwargs, on_done, on_error)
-
-    @work(thread=True, group="edit", exit_on_error=False, description=N_("saving"))
-    def _edit_worker(self, label, func, args, kwargs, on_done, on_error) -> None:
+        """One edit on the latest snapshot, under the app's edit lock (runs in a thread;
+        an error it does not expect ends the worker, see `_worker_failed`)."""
         with self._lock:
             cl = self._latest
             if cl is None:
                 exc = CaseloadError(_("the caseload is still loading; try again in a moment"))
-                self.call_from_thread(self._edit_failed, label, exc, on_error, None)
+                self.post_message(EditRefused(request, label, exc))
                 return
             try:
                 result = func(cl, *args, **kwargs)
             except StaleEdit as exc:
+                fresh = None
                 if exc.fresh is not None:
-                    self._latest = cl.with_participant(exc.fresh)
-                self.call_from_thread(self._edit_failed, label, exc, on_error, self._latest)
-                if exc.fresh is None:  # deleted or now invalid: let Problems show why
-                    self.call_from_thread(self.load_caseload)
+                    fresh = self._latest = cl.with_participant(exc.fresh)
+                # Deleted or now invalid (no fresh version): load again, Problems says why.
+                self.post_message(
+                    EditRefused(request, label, exc, fresh=fresh, reload=exc.fresh is None)
+                )
                 return
             except (CaseloadError, GitError, OSError, ValueError) as exc:
-                self.call_from_thread(self._edit_failed, label, exc, on_error, None)
-                return
-            except Exception as exc:  # noqa: BLE001 — a bug must not vanish silently
-                wrapped = CaseloadError(
-                    _("unexpected error, nothing was saved: {error}").format(
-                        error=f"{type(exc).__name__}: {exc}"
-                    )
-                )
-                self.call_from_thread(self._edit_failed, label, wrapped, on_error, None)
+                self.post_message(EditRefused(request, label, exc))
                 return
             p = result.participant
-            if p is None:
-                new = cl
-            else:
-                new = cl.with_participant(p)
+            new = cl if p is None else cl.with_participant(p)
             self._latest = new
-        self.call_from_thread(self._edit_saved, result, new, on_done)
+        self.post_message(EditSaved(request, label, result, new))
         # Our own commit changed the disk: note it so the watcher does not reload for it.
-        # Taken after the screen is updated, as it reads every file's stat (~40 ms at 20,000).
+        # Taken after the message is posted, as it reads every file's stat (~40 ms at 20,000).
         fp = self._fingerprint_now()
         with self._lock:
             if self._latest is new:
                 self._fingerprint = fp
 
-    def _edit_saved(self, result: SaveResult, cl: Caseload, on_done) -> None:
+    @on(EditSaved)
+    def _edit_saved(self, message: EditSaved) -> None:
+        result, cl = message.result, message.caseload
         p = result.participant
         if p is not None:
             prev = self.cards
@@ -537,10 +514,14 @@ class IpsApp(TranslatedBindings, App[int]):
         )
         for line in result.warnings:
             self.notify(line, title=_("Committed, but"), severity="warning", timeout=10)
-        if on_done is not None:
-            on_done(result)
+        follow = self._follow_on_save.pop(message.request, None)
+        if follow is not None and (follow or p is not None):
+            self._follow(follow or p.id)  # "": the participant the edit made
+        self._tell_screens(message)
 
-    def _edit_failed(self, label: str, exc: Exception, on_error, fresh: Caseload | None) -> None:
+    @on(EditRefused)
+    def _edit_refused(self, message: EditRefused) -> None:
+        fresh = message.fresh
         if fresh is not None:
             self.cards = dict(self.cards)
             self.cards_delta = None
@@ -548,14 +529,22 @@ class IpsApp(TranslatedBindings, App[int]):
                 if p is not (self.caseload.participants.get(pid) if self.caseload else None):
                     self.cards[pid] = make_card(p, fresh.settings, self.today)
             self.caseload = fresh
+        self._follow_on_save.pop(message.request, None)
         self.notify(
-            str(exc),
-            title=_("{action}: not saved").format(action=label),
+            str(message.error),
+            title=_("{action}: not saved").format(action=message.label),
             severity="error",
             timeout=12,
         )
-        if on_error is not None:
-            on_error(exc)
+        if message.reload:
+            self.load_caseload()
+        self._tell_screens(message)
+
+    def _tell_screens(self, message: EditSaved | EditRefused) -> None:
+        """Hand each screen on the stack its own copy of an edit's outcome (they do not
+        bubble back here); a screen that made the request recognises its number."""
+        for screen in self.screen_stack:
+            screen.post_message(replace(message))
 
     # ------------------------------------------------------------ leaving
 
@@ -677,18 +666,26 @@ class IpsApp(TranslatedBindings, App[int]):
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False, description=N_("syncing"))
     def _sync_worker(self) -> None:
+        """Fetch, merge and push (the service's sync); posts SyncFinished. It does not
+        take the app's edit lock: the service holds the caseload's save lock only while
+        the repository changes, and the network round trip runs outside it."""
         try:
-            with self._lock:
-                result = self.service.sync()
+            result = self.service.sync()
         except Exception as exc:  # noqa: BLE001 — every failure becomes a message
-            self.call_from_thread(
-                self.notify, str(exc), title=_("Sync failed"), severity="error", timeout=15
-            )
-            self.call_from_thread(self._sync_status, _("sync failed: {error}").format(error=exc))
+            self.post_message(SyncFinished(False, str(exc)))
             return
-        self.call_from_thread(self.notify, result.message, title=_("Sync"), timeout=6)
-        self.call_from_thread(self._sync_status, result.message)
-        self.call_from_thread(self.load_caseload)
+        self.post_message(SyncFinished(True, result.message))
+
+    @on(SyncFinished)
+    def _sync_finished(self, message: SyncFinished) -> None:
+        if message.ok:
+            self.notify(message.message, title=_("Sync"), timeout=6)
+            self._sync_note = message.message
+            self.load_caseload()
+        else:
+            self.notify(message.message, title=_("Sync failed"), severity="error", timeout=15)
+            self._sync_note = _("sync failed: {error}").format(error=message.message)
+        self._sync_status(self._sync_note)
 
     def _sync_status(self, text: str) -> None:
         screen = self._board_screen()
@@ -718,29 +715,24 @@ class IpsApp(TranslatedBindings, App[int]):
 
             def closed(result: dict | None) -> None:
                 if result:
-                    self.run_edit(
+                    request = self.run_edit(
                         _("Close"),
                         self.service.move,
                         pid,
                         "closed",
                         today=self.today,
                         reason=result["reason"],
-                        on_done=lambda r: self._follow(pid),
                     )
+                    self._follow_on_save[request] = pid
 
             self.push_screen(
                 ClosureForm(self.today, who=who(pid, cl.participants[pid].name)), closed
             )
             return
-        self.run_edit(
-            _("Move"),
-            self.service.move,
-            pid,
-            target,
-            today=self.today,
-            from_phase=phase,
-            on_done=lambda r: self._follow(pid),
+        request = self.run_edit(
+            _("Move"), self.service.move, pid, target, today=self.today, from_phase=phase
         )
+        self._follow_on_save[request] = pid
 
     def _follow(self, pid: str) -> None:
         screen = self._board_screen()
@@ -790,7 +782,7 @@ class IpsApp(TranslatedBindings, App[int]):
 
         def done(result: dict | None) -> None:
             if result:
-                self.run_edit(
+                request = self.run_edit(
                     _("New participant"),
                     self.service.new_participant,
                     name=result["name"],
@@ -799,8 +791,8 @@ class IpsApp(TranslatedBindings, App[int]):
                     today=self.today,
                     referred_on=result.get("referred_on"),
                     pid=result.get("pid") or None,
-                    on_done=lambda r: r.participant and self._follow(r.participant.id),
                 )
+                self._follow_on_save[request] = ""
 
         self.push_screen(
             NewParticipantForm(team, list(cl.settings.referral_sources), self.today), done

@@ -2,7 +2,12 @@
 (after toolong's `messages.py`). A worker never touches a widget; it posts one of these
 to the app, and the app's handler (on the UI thread) updates the screen.
 
-Floods replace each other (`can_replace`): only the latest load progress matters."""
+Floods replace each other (`can_replace`): only the latest load progress matters.
+
+An edit is a request with a number (`IpsApp.run_edit` returns it): the app handles
+`EditSaved` / `EditRefused` first (the new snapshot, the notice), then hands each
+screen on the stack its own copy; a screen that made the request recognises its number.
+Those copies do not bubble back to the app (`bubble=False`)."""
 
 from __future__ import annotations
 
@@ -11,7 +16,15 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from ipstui.core.board import Card
-from ipstui.core.service import Caseload
+from ipstui.core.fidelity import FidelitySettings, Review
+from ipstui.core.service import (
+    Caseload,
+    EmployerSaveResult,
+    JobAt,
+    Register,
+    Revision,
+    SaveResult,
+)
 
 
 @dataclass
@@ -52,6 +65,21 @@ class DiskChanged(Message):
 
 
 @dataclass
+class FilesTouched(Message):
+    """The system reported file events under the caseload (the watcher's thread); the
+    app compares the disk's fingerprint to decide whether anything really changed."""
+
+    def can_replace(self, message: Message) -> bool:
+        """One pending check is enough."""
+        return isinstance(message, FilesTouched)
+
+
+@dataclass
+class WatchFellBack(Message):
+    """The system has no file events here: the app polls the disk instead."""
+
+
+@dataclass
 class SyncStatusRead(Message):
     """The sync state read without the network: `ahead/behind`, `in sync`, `no remote`."""
 
@@ -60,3 +88,96 @@ class SyncStatusRead(Message):
     def can_replace(self, message: Message) -> bool:
         """Only the latest status matters."""
         return isinstance(message, SyncStatusRead)
+
+
+@dataclass
+class EditSaved(Message, bubble=False):
+    """Edit number `request` (named `label`: "Contact", "Save details") was committed;
+    `caseload` is the snapshot with it."""
+
+    request: int
+    label: str
+    result: SaveResult
+    caseload: Caseload
+
+
+@dataclass
+class EditRefused(Message, bubble=False):
+    """Edit number `request` was not saved; `error` says why (a StaleEdit carries the
+    fresh version). `fresh`: the snapshot with the version now on disk, when the
+    refusal brought one; `reload`: the file is gone or invalid, so load everything again."""
+
+    request: int
+    label: str
+    error: Exception
+    fresh: Caseload | None = None
+    reload: bool = False
+
+
+@dataclass
+class SyncFinished(Message, bubble=False):
+    """A sync with the remote ended: `ok` or not, and its one-line account."""
+
+    ok: bool
+    message: str
+
+
+@dataclass
+class HistoryRead(Message, bubble=False):
+    """The field-level history of participant `pid` (newest first) and, per commit id,
+    its signature state."""
+
+    pid: str
+    revisions: list[Revision]
+    signed: dict[str, str]
+
+
+@dataclass
+class HistoryFailed(Message, bubble=False):
+    """The history of participant `pid` could not be read; `reason` says why."""
+
+    pid: str
+    reason: str
+
+
+@dataclass
+class EmployersRead(Message, bubble=False):
+    """The employer register and each employer's jobs (`Register`, {id: [JobAt]}) were
+    read; `select` is the employer to put the cursor on (None: keep it)."""
+
+    register: Register
+    jobs: dict[str, list[JobAt]]
+    select: str | None = None
+
+
+@dataclass
+class EmployerSaved(Message, bubble=False):
+    """An employer edit named `label` was committed."""
+
+    label: str
+    result: EmployerSaveResult
+
+
+@dataclass
+class EmployerRefused(Message, bubble=False):
+    """An employer edit named `label` was not saved; `reason` says why."""
+
+    label: str
+    reason: str
+
+
+@dataclass
+class FidelityComputed(Message, bubble=False):
+    """The fidelity self-review was computed: the review, the settings it used, and how
+    many unreadable files were left out of it."""
+
+    review: Review
+    settings: FidelitySettings
+    left_out: int
+
+
+@dataclass
+class FidelityFailed(Message, bubble=False):
+    """The fidelity self-review could not be computed; `reason` says why."""
+
+    reason: str

@@ -30,6 +30,7 @@ from ipstui.core.service import (
 )
 from ipstui.core.termsafe import escape
 from ipstui.ui.keys import TranslatedBindings, key_for
+from ipstui.ui.messages import EmployerRefused, EmployerSaved, EmployersRead
 from ipstui.ui.screens.forms import (
     DatedForm,
     FormField,
@@ -276,9 +277,11 @@ class EmployersScreen(TranslatedBindings, Screen):
         service: CaseloadService = self.app.service  # type: ignore[attr-defined]
         reg = service.employers(cl)
         jobs = service.employer_jobs(reg, cl)
-        self.app.call_from_thread(self._show, reg, jobs, select)
+        self.post_message(EmployersRead(reg, jobs, select))
 
-    def _show(self, reg: Register, jobs: dict[str, list[JobAt]], select: str | None) -> None:
+    @on(EmployersRead)
+    def _show(self, message: EmployersRead) -> None:
+        reg, jobs, select = message.register, message.jobs, message.select
         self.register, self.jobs = reg, jobs
         table = self.query_one("#employers-list", DataTable)
         current = select or self.current_id()
@@ -491,26 +494,31 @@ class EmployersScreen(TranslatedBindings, Screen):
         try:
             result = func(service, register)
         except (CaseloadError, GitError, OSError, ValueError) as exc:
-            self.app.call_from_thread(
-                self.notify,
-                str(exc),
-                title=_("{action}: not saved").format(action=label),
-                severity="error",
-                timeout=12,
-            )
-            self.app.call_from_thread(self.reload)
+            self.post_message(EmployerRefused(label, str(exc)))
             return
-        self.app.call_from_thread(
-            self.notify,
+        self.post_message(EmployerSaved(label, result))
+
+    @on(EmployerRefused)
+    def _refused(self, message: EmployerRefused) -> None:
+        self.notify(
+            message.reason,
+            title=_("{action}: not saved").format(action=message.label),
+            severity="error",
+            timeout=12,
+        )
+        self.reload()
+
+    @on(EmployerSaved)
+    def _saved(self, message: EmployerSaved) -> None:
+        result = message.result
+        self.notify(
             _("Saved {commit}: {subject}").format(commit=result.commit[:7], subject=result.subject),
             title=_("Committed"),
             timeout=4,
         )
         for line in result.warnings:
-            self.app.call_from_thread(
-                self.notify, line, title=_("Committed, but"), severity="warning", timeout=10
-            )
-        self.app.call_from_thread(self.reload, result.employer.id)
+            self.notify(line, title=_("Committed, but"), severity="warning", timeout=10)
+        self.reload(result.employer.id)
 
     def action_switch_table(self) -> None:
         table = self.query_one("#employers-list", DataTable)

@@ -22,6 +22,7 @@ from ipstui.core.service import CaseloadService
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import cells
 from ipstui.ui.keys import TranslatedBindings
+from ipstui.ui.messages import FidelityComputed, FidelityFailed
 from ipstui.ui.widgets.columns import Column, fill_table
 
 SCORE_MARK = {5: "●●●●●", 4: "●●●●○", 3: "●●●○○", 2: "●●○○○", 1: "●○○○○"}
@@ -139,9 +140,17 @@ class FidelityScreen(TranslatedBindings, Screen):
         try:
             view = service.fidelity(cl, quarter=quarter, today=self.app.today)
         except (ValueError, OSError) as exc:
-            self.app.call_from_thread(self._failed, str(exc))
+            self.post_message(FidelityFailed(str(exc)))
             return
-        self.app.call_from_thread(self._show, view.review, view.settings, view.left_out)
+        self.post_message(FidelityComputed(view.review, view.settings, view.left_out))
+
+    @on(FidelityComputed)
+    def _computed(self, message: FidelityComputed) -> None:
+        self._show(message.review, message.settings, message.left_out)
+
+    @on(FidelityFailed)
+    def _compute_failed(self, message: FidelityFailed) -> None:
+        self._failed(message.reason)
 
     def _failed(self, message: str) -> None:
         self.query_one("#fidelity-title", Static).update(

@@ -18,6 +18,7 @@ from ipstui.core.rules import OVERDUE
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import SYMBOL, cells, fit
 from ipstui.ui.keys import TranslatedBindings, key_for
+from ipstui.ui.messages import EditRefused, EditSaved
 
 
 class ProblemsScreen(TranslatedBindings, Screen):
@@ -34,6 +35,11 @@ class ProblemsScreen(TranslatedBindings, Screen):
         ),
         Binding("R", "reload", N_("Reload"), id="reload", tooltip=N_("Read every file again")),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._commits: set[int] = set()
+        """Edit requests of this screen (hand edits being committed)."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="problems-title", classes="screen-title")
@@ -145,12 +151,22 @@ class ProblemsScreen(TranslatedBindings, Screen):
         rel = self._dirty[min(dt.cursor_row, len(self._dirty) - 1)]
         pid = Path(rel).stem
 
-        def done(result) -> None:
+        self._commits.add(
+            self.app.run_edit(
+                _("Commit {id}").format(id=pid), self.app.service.commit_hand_edit, rel
+            )
+        )
+
+    @on(EditSaved)
+    def _committed(self, message: EditSaved) -> None:
+        """A hand edit this screen committed: read everything again (Problems shrinks)."""
+        if message.request in self._commits:
+            self._commits.discard(message.request)
             self.app.load_caseload()
 
-        self.app.run_edit(
-            _("Commit {id}").format(id=pid), self.app.service.commit_hand_edit, rel, on_done=done
-        )
+    @on(EditRefused)
+    def _not_committed(self, message: EditRefused) -> None:
+        self._commits.discard(message.request)
 
     def action_reload(self) -> None:
         """Read every file again."""

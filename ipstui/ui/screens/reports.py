@@ -39,6 +39,7 @@ from ipstui.core.report import (
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import PROBLEM, SYMBOL
 from ipstui.ui.keys import TranslatedBindings
+from ipstui.ui.screens.forms.confirm import ConfirmDialog
 from ipstui.ui.widgets.inputs import OneLineInput
 
 CHART_QUARTERS = 8
@@ -148,38 +149,6 @@ def default_export_dir(caseload_root: Path | None, cwd: Path | None = None) -> P
 def inside(path: Path, root: Path) -> bool:
     """Whether `path` (resolved, symlinks followed) is `root` or lies under it."""
     return path.resolve().is_relative_to(root.resolve())
-
-
-class ConfirmOverwriteScreen(TranslatedBindings, ModalScreen[bool]):
-    """Asks whether to replace an existing file; returns True to overwrite."""
-
-    BINDINGS = [
-        Binding("y", "answer(True)", N_("Overwrite"), id="overwrite_yes"),
-        Binding("n,escape", "answer(False)", N_("Keep the file"), id="overwrite_no"),
-    ]
-
-    def __init__(self, path: Path, question: str = "", yes: str = "") -> None:
-        """`question` replaces the default "PATH already exists. Overwrite it?", `yes`
-        the default "Overwrite (y)" (both already translated)."""
-        super().__init__()
-        self._path = path
-        self._question = question or _("{path} already exists. Overwrite it?").format(path=path)
-        self._yes = yes or _("Overwrite ({key})").format(key="y")
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(self._question)
-            with Horizontal():
-                yield Button(self._yes, variant="warning", id="overwrite-yes")
-                yield Button(_("Cancel ({key})").format(key="n"), id="overwrite-no")
-
-    def action_answer(self, yes: bool) -> None:
-        """Close with the answer (True: overwrite)."""
-        self.dismiss(yes)
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "overwrite-yes")
 
 
 YIELD_EVERY = 100
@@ -530,8 +499,10 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
                 "{path} is inside the caseload: the CSV would sit in the team's repository "
                 "as an untracked file. Write it there anyway?"
             ).format(path=path)
-            yes = _("Write there ({key})").format(key="y")
-            self.app.push_screen(ConfirmOverwriteScreen(path, question, yes=yes), confirmed)
+            self.app.push_screen(
+                ConfirmDialog(question, yes=_("Write there"), no=_("Cancel"), title=_("Export")),
+                confirmed,
+            )
 
         self.app.push_screen(ExportCsvScreen(report.quarter, default), chosen)
 
@@ -553,7 +524,15 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
                 else:
                     self.notify(_("Not exported: {path} was kept as it is.").format(path=path))
 
-            self.app.push_screen(ConfirmOverwriteScreen(path), confirmed)
+            self.app.push_screen(
+                ConfirmDialog(
+                    _("{path} already exists. Overwrite it?").format(path=path),
+                    yes=_("Overwrite"),
+                    no=_("Keep the file"),
+                    title=_("Export"),
+                ),
+                confirmed,
+            )
             return
         except OSError as exc:
             reason = exc.strerror or str(exc)

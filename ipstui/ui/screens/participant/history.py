@@ -4,12 +4,13 @@ by a worker whenever the record shown changes."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 
 from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import Participant
-from ipstui.core.service import SIGNATURE_LABELS, Revision, show_value
+from ipstui.core.service import SIGNATURE_LABELS, show_value
 from ipstui.core.termsafe import escape
+from ipstui.ui.messages import HistoryFailed, HistoryRead
 from ipstui.ui.screens.participant.base import ListPane
 
 
@@ -39,17 +40,17 @@ class HistoryPane(ListPane):
             revisions = service.history(pid)
             signed = service.signatures(r.commit for r in revisions)
         except Exception as exc:  # noqa: BLE001 — shown in the tab, never fatal
-            self.app.call_from_thread(self._history_failed, str(exc))
+            self.post_message(HistoryFailed(pid, str(exc)))
             return
-        self.app.call_from_thread(self._show_history, revisions, signed)
+        self.post_message(HistoryRead(pid, revisions, signed))
 
-    def _history_failed(self, message: str) -> None:
-        if self.is_attached:
-            self.summary.update(_("History unavailable: {message}").format(message=message))
+    @on(HistoryFailed)
+    def _history_failed(self, message: HistoryFailed) -> None:
+        self.summary.update(_("History unavailable: {message}").format(message=message.reason))
 
-    def _show_history(self, revisions: list[Revision], signed: dict[str, str]) -> None:
-        if not self.is_attached:
-            return
+    @on(HistoryRead)
+    def _show_history(self, message: HistoryRead) -> None:
+        revisions, signed = message.revisions, message.signed
         table = self.table
         table.clear()
         rows = 0

@@ -41,6 +41,7 @@ from ipstui.core.vocab import (
     who,
 )
 from ipstui.ui.keys import TranslatedBindings, allow_letter_action, key_for
+from ipstui.ui.messages import EditRefused, EditSaved
 from ipstui.ui.screens.forms import ConfirmScreen, ConflictForm, SuspendForm
 from ipstui.ui.screens.participant.base import Pane, cell
 from ipstui.ui.screens.participant.contacts import ContactsPane
@@ -113,8 +114,9 @@ class ParticipantScreen(TranslatedBindings, Screen[None]):
         self.pid = pid
         self.participant: Participant | None = None
         """The version the form and lists show; the one a save must find on disk."""
-        self._pending = 0
-        """Edits of this screen in flight: a snapshot change meanwhile is (likely) ours."""
+        self._requests: dict[int, tuple[str | None, bool]] = {}
+        """Edits of this screen in flight, by request number: (tab to show, reload the
+        form) once saved. A snapshot change meanwhile is (likely) ours."""
         self._banner_kind = ""
 
     # ------------------------------------------------------------ layout
@@ -215,7 +217,7 @@ class ParticipantScreen(TranslatedBindings, Screen[None]):
                 details.load(p)  # our own save came back
             else:
                 summary = details.rebase(prev, p)
-                if not self._pending and not summary["replaced"] and summary["underneath"]:
+                if not self._requests and not summary["replaced"] and summary["underneath"]:
                     fields = ", ".join(summary["underneath"])
                     text = (
                         _(
@@ -339,28 +341,32 @@ class ParticipantScreen(TranslatedBindings, Screen[None]):
         then_reset: bool = False,
         **kwargs: Any,
     ) -> None:
-        """One edit through the app's worker; once saved, show the tab `then_tab`, or
-        reload the form from the saved record (`then_reset`); a refusal is shown here."""
+        """One edit through the app's worker; once saved (EditSaved with its number),
+        show the tab `then_tab`, or reload the form from the saved record (`then_reset`);
+        a refusal (EditRefused) is shown here."""
+        request = self.ips.run_edit(label, func, *args, **kwargs)
+        self._requests[request] = (then_tab, then_reset)
 
-        def done(result: SaveResult) -> None:
-            self._pending -= 1
-            if not self.is_attached:
-                return
-            if self._banner_kind in ("error", "info"):
-                self.banner("")  # an earlier failure or notice is over
-            if then_reset and result.participant is not None:
-                self.show_participant(result.participant, reset=True)
-            if then_tab is not None:
-                self.show_tab(then_tab)
+    @on(EditSaved)
+    def _edit_saved(self, message: EditSaved) -> None:
+        then = self._requests.pop(message.request, None)
+        if then is None:
+            return  # another screen's edit
+        then_tab, then_reset = then
+        if self._banner_kind in ("error", "info"):
+            self.banner("")  # an earlier failure or notice is over
+        p = message.result.participant
+        if then_reset and p is not None:
+            self.show_participant(p, reset=True)
+        if then_tab is not None:
+            self.show_tab(then_tab)
 
-        def failed(exc: Exception) -> None:
-            self._pending -= 1
-            self.details.submitted = None
-            if self.is_attached:
-                self._edit_failed(label, exc)
-
-        self._pending += 1
-        self.ips.run_edit(label, func, *args, on_done=done, on_error=failed, **kwargs)
+    @on(EditRefused)
+    def _edit_refused(self, message: EditRefused) -> None:
+        if self._requests.pop(message.request, None) is None:
+            return
+        self.details.submitted = None
+        self._edit_failed(message.label, message.error)
 
     def _edit_failed(self, label: str, exc: Exception) -> None:
         if not isinstance(exc, StaleEdit):
