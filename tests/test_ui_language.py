@@ -253,3 +253,48 @@ async def test_textual_own_words_go_through_gettext(sample_caseload: Path, catal
         await pilot.pause()
         page = help_text(app.screen).plain
         assert "«Previous tab»" in page and "«Next tab»" in page, page
+
+
+async def test_participant_header_gives_way_to_the_overdue_marker_at_80x24(
+    caseload_dir: Path,
+) -> None:
+    """Danish at 80×24 with a long name: the title (id · name · phase since · specialist)
+    is cut with …, the overdue marker is whole (it was cut to `✖ 1 o` when the title kept
+    its full width)."""
+    from textual.widgets import Label
+
+    from ipstui.core import edits
+    from ipstui.core.caseload import load
+    from ipstui.core.rules import OVERDUE
+    from ipstui.core.vocab import SYMBOL
+
+    long_name = "Maria Giuseppina Antonietta Bianchi-Rossini Lindqvist"
+    # Referred on 2026-10-01: the first contact was due on 2026-10-08, overdue on TODAY.
+    edits.new_participant(
+        load(caseload_dir), name=long_name, specialist="anna", referral_source="CSM",
+        today=date(2026, 10, 1), referred_on=date(2026, 10, 1),
+    )  # fmt: skip
+    i18n.set_language("da")
+    marker_text = SYMBOL[OVERDUE] + " " + i18n.ngettext("{n} overdue", "{n} overdue", 1)
+    marker_text = marker_text.format(n=1)
+    assert "{n}" not in marker_text and "overdue" not in marker_text  # Danish words
+    app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(app, pilot)
+        app.open_participant("P-0001")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if type(app.screen).__name__ == "ParticipantScreen":
+                break
+        await pilot.pause(0.1)
+        screen = app.screen
+        marker = screen.query_one(".marker.-overdue", Label)
+        assert marker.region.right <= 80
+        assert marker.content_region.width >= cell_len(marker_text), marker.content_region
+        shown = "".join(s.text for s in marker.render_line(0)).strip()
+        assert shown == marker_text, shown
+        title = screen.query_one("#p-title", Label)
+        line = "".join(s.text for s in title.render_line(0)).rstrip()
+        assert line.startswith("P-0001 · Maria"), line
+        assert line.endswith("…"), line
+        assert title.region.right <= marker.region.x

@@ -128,7 +128,7 @@ RECORD_HEADERS: Labels = Labels(
         "days": N_("Days"),
         "on": N_("Date"),
         "employer": N_("Employer"),
-        "source": N_("Source"),
+        "source": N_("Recorded in"),
         "also": N_("Also recorded in"),
         "job": N_("Job"),
         "start": N_("Start"),

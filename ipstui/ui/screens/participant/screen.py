@@ -25,7 +25,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static, TabbedContent
 
-from ipstui.core.i18n import N_, _
+from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import PHASE_LABELS, Participant
 from ipstui.core.recordedit import SUSPEND_ALREADY, SUSPEND_CLOSED, changed_tops, why_not_suspend
 from ipstui.core.rules import DUE_SOON, OVERDUE, deadlines
@@ -314,10 +314,12 @@ class ParticipantScreen(TranslatedBindings, Screen[None]):
             over = sum(1 for d in ds if d.state == OVERDUE)
             soon = sum(1 for d in ds if d.state == DUE_SOON)
             if over:
-                text = SYMBOL[OVERDUE] + " " + _("{n} overdue").format(n=over)
+                words = ngettext("{n} overdue", "{n} overdue", over).format(n=over)
+                text = SYMBOL[OVERDUE] + " " + words
                 labels.append(Label(text, classes="marker -overdue", markup=False))
             if soon:
-                text = SYMBOL[DUE_SOON] + " " + _("{n} due soon").format(n=soon)
+                words = ngettext("{n} due soon", "{n} due soon", soon).format(n=soon)
+                text = SYMBOL[DUE_SOON] + " " + words
                 labels.append(Label(text, classes="marker -soon", markup=False))
         markers.mount_all(labels)
 
