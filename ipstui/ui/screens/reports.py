@@ -406,8 +406,9 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
         sizes = {c.specialist: c for c in report.caseload}
         for key, o in report.by_specialist.items():
             c = sizes[key]
+            over = ngettext("{n} over max", "{n} over max", c.over).format(n=c.over)
             caseload = f"{c.current:>3} / {c.maximum}" + (
-                "  " + SYMBOL[PROBLEM] + " " + ngettext("{n} over max", "{n} over max", c.over).format(n=c.over) if c.over else ""
+                "  " + SYMBOL[PROBLEM] + " " + over if c.over else ""
             )
             table.add_row(
                 Text(escape(report.specialist_names.get(key, key))),
