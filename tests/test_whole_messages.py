@@ -168,28 +168,31 @@ def _problem(message: str) -> Problem:
 @pytest.mark.parametrize(
     ("error", "says"),
     [
-        (NothingToSave(), "«nothing changed; no commit made»"),
+        (NothingToSave, "«nothing changed; no commit made»"),
         (
-            UncommittedFile("participants/P-0001.toml"),
+            lambda: UncommittedFile("participants/P-0001.toml"),
             "«participants/P-0001.toml has changes that are not committed; commit them first "
             "(Problems screen in the app, or `git commit`), then edit again»",
         ),
         (
-            StaleEdit("participants/P-0001.toml", None),
+            lambda: StaleEdit("participants/P-0001.toml", None),
             "«participants/P-0001.toml was deleted since it was loaded (another terminal, a "
             "pull or a hand edit); your change was not saved — the fresh version is shown, "
             "apply your change again»",
         ),
         (
-            ValidationFailed([_problem("bad phase"), _problem("bad date")]),
+            lambda: ValidationFailed([_problem("bad phase"), _problem("bad date")]),
             "«bad phase (and 1 more); nothing was written»",
         ),
-        (ValidationFailed([_problem("bad phase")]), "«bad phase; nothing was written»"),
+        (lambda: ValidationFailed([_problem("bad phase")]), "«bad phase; nothing was written»"),
     ],
     ids=["nothing to save", "uncommitted", "stale, deleted", "invalid, two", "invalid, one"],
 )
-def test_save_refusals_are_translated(marked: None, error: CaseloadError, says: str) -> None:
-    assert str(error) == says
+def test_save_refusals_are_translated(
+    marked: None, error: Callable[[], CaseloadError], says: str
+) -> None:
+    """Made in the test (the language is read when the error is made)."""
+    assert str(error()) == says
 
 
 def _team(bands: dict[str, list[float]]) -> tuple[Settings, dict[str, Any]]:
