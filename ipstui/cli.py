@@ -128,7 +128,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         epilog=_("`ipstui COMMAND --help` describes each command. Documentation: the docs/ "
         "folder of the project (the file format, phases, deadline rules, sync)."),
     )
-    p.add_argument("--version", action="version", version=f"ipstui {__version__}")
+    p.add_argument(
+        "--version",
+        action="version",
+        version=f"ipstui {__version__}",
+        # Python 3.11's argparse writes this help as a plain string (later ones through
+        # gettext), so it is given here, from our catalog.
+        help=_("show program's version number and exit"),
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def wanted(name: str) -> bool:

@@ -313,3 +313,25 @@ def test_locale_chooses_when_nothing_else_does(
     monkeypatch.setenv("LANG", "da_DK.UTF-8")
     main(["-C", str(sample), "--today", "2026-11-16", "due"])
     assert capsys.readouterr().out.split()[0] == "Frist"
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("da", ["vis denne hjælpetekst og afslut", "vis programmets versionsnummer og afslut"]),
+        ("sv", ["visa detta hjälpmeddelande och avsluta",
+                "visa programmets versionsnummer och avsluta"]),
+        ("it", ["mostra questo messaggio di aiuto ed esce",
+                "mostra il numero di versione del programma ed esce"]),
+    ],
+)  # fmt: skip
+def test_help_translates_argparse_own_options(
+    lang: str, words: list[str], capsys: pytest.CaptureFixture
+) -> None:
+    """`-h` and `--version` are argparse's options; their help is ours to translate."""
+    with pytest.raises(SystemExit):
+        main(["--lang", lang, "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    for text in words:
+        assert text in out, (lang, text)
+    assert "show program's version number" not in out
