@@ -7,6 +7,7 @@ computes, and an unchanged caseload is answered without reading a participant fi
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -60,6 +61,12 @@ def _same_size_old_times(root: Path) -> None:
     new = f"due = {d.due.replace(day=1 if d.due.day != 1 else 2).isoformat()}".encode()
     raw = path.read_bytes()
     assert old in raw and len(old) == len(new)
+    # git keeps a file's change time in its index in whole seconds: within the second the
+    # file was last staged (the test's copy refreshes the index), git itself calls such an
+    # edit clean (`git status` shows nothing, `git commit -a` would miss it), and a full
+    # load follows git. Any later second, git sees it, and so must ipstui: wait for one.
+    while time.time_ns() // 10**9 <= st.st_ctime_ns // 10**9:
+        time.sleep(0.02)
     path.write_bytes(raw.replace(old, new, 1))
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
 
