@@ -1,5 +1,6 @@
 """What every tab of the participant screen shares: a `Pane` draws one participant and
-owns the keys that act on what it shows; a `ListPane` is a summary line over a table."""
+owns the keys that act on what it shows; a `ListPane` is a summary line over a table; a
+`RowPane` is a list whose rows stand for entries of one of the record's lists."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 from ipstui.core.i18n import _
 from ipstui.core.model import Participant
 from ipstui.core.service import Caseload, show_value
-from ipstui.ui.keys import TranslatedBindings, key_for
+from ipstui.ui.keys import TranslatedBindings, allow_letter_action, key_for
 
 if TYPE_CHECKING:
     from ipstui.ui.app import IpsApp
@@ -111,3 +112,27 @@ class ListPane(Pane):
     def focus_content(self) -> None:
         """Focus the table."""
         self.table.focus()
+
+
+class RowPane(ListPane):
+    """A list whose rows stand for entries of one of the record's lists (`jobs`,
+    `tasks`): `_refs` holds the list index of each row, and the pane's letter keys act on
+    the selected row only while a participant is shown and no field is being typed in."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._refs: list[int] = []
+        """The index in the record's list of each table row (set by `draw`)."""
+
+    def selected(self) -> int | None:
+        """The index in the record's list of the selected row, or None."""
+        refs, table = self._refs, self.table
+        if not refs or not 0 <= table.cursor_row < len(refs):
+            return None
+        return refs[table.cursor_row]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The pane's keys only with a participant shown, and not while typing in a field."""
+        if not allow_letter_action(self, action):
+            return None
+        return self.participant is not None

@@ -11,9 +11,8 @@ from textual.binding import Binding
 from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import Participant
 from ipstui.core.termsafe import escape
-from ipstui.ui.keys import allow_letter_action
 from ipstui.ui.screens.forms import EndJobForm, JobForm
-from ipstui.ui.screens.participant.base import ListPane, cell
+from ipstui.ui.screens.participant.base import RowPane, cell
 
 
 def job_label(job: dict[str, Any]) -> str:
@@ -22,7 +21,7 @@ def job_label(job: dict[str, Any]) -> str:
     return f"{job.get('employer', '?')}" + (f" ({title})" if title else "")
 
 
-class JobsPane(ListPane):
+class JobsPane(RowPane):
     """Jobs held (SPEC §2 `[[jobs]]`); the row cursor stays where it was on a redraw."""
 
     TAB = "jobs"
@@ -46,11 +45,6 @@ class JobsPane(ListPane):
             tooltip=N_("End the selected current job (Jobs tab)"),
         ),
     ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._refs: list[int] = []
-        """The index in `jobs` of each table row."""
 
     def draw(self, p: Participant) -> None:
         """One row per job; the summary counts the current ones."""
@@ -104,19 +98,6 @@ class JobsPane(ListPane):
             if current
             else _("Jobs ({n})").format(n=len(refs))
         )
-
-    def selected(self) -> int | None:
-        """The index in `jobs` of the selected row, or None."""
-        refs, table = self._refs, self.table
-        if not refs or not 0 <= table.cursor_row < len(refs):
-            return None
-        return refs[table.cursor_row]
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`x` only with a participant shown, and not while typing in a field."""
-        if not allow_letter_action(self, action):
-            return None
-        return self.participant is not None
 
     def add_job(self) -> None:
         """Ask for a job and add it (one commit); shows this tab once saved."""

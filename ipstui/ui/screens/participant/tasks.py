@@ -12,12 +12,11 @@ from ipstui.core.model import Participant
 from ipstui.core.rules import DUE_SOON, OVERDUE
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import SYMBOL
-from ipstui.ui.keys import allow_letter_action
 from ipstui.ui.screens.forms import TaskForm
-from ipstui.ui.screens.participant.base import ListPane, cell
+from ipstui.ui.screens.participant.base import RowPane, cell
 
 
-class TasksPane(ListPane):
+class TasksPane(RowPane):
     """Tasks (SPEC §2 `[[tasks]]`): due in days, overdue marked, done with its date."""
 
     TAB = "tasks"
@@ -32,11 +31,6 @@ class TasksPane(ListPane):
             tooltip=N_("Mark the selected task done today (Tasks tab)"),
         ),
     ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._refs: list[int] = []
-        """The index in `tasks` of each table row."""
 
     def draw(self, p: Participant) -> None:
         """One row per task; the summary counts the open ones."""
@@ -89,19 +83,6 @@ class TasksPane(ListPane):
     def redraw_for_day(self, p: Participant) -> None:
         """Due words change with the date."""
         self.draw(p)
-
-    def selected(self) -> int | None:
-        """The index in `tasks` of the selected row, or None."""
-        refs, table = self._refs, self.table
-        if not refs or not 0 <= table.cursor_row < len(refs):
-            return None
-        return refs[table.cursor_row]
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`d` only with a participant shown, and not while typing in a field."""
-        if not allow_letter_action(self, action):
-            return None
-        return self.participant is not None
 
     def add_task(self) -> None:
         """Ask for a task and add it (one commit); shows this tab once saved."""
