@@ -48,6 +48,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ipstui.core import storage
 from ipstui.core.audit import visible
 from ipstui.core.caseload import Caseload, CaseloadError, save, validate_data
 from ipstui.core.i18n import _, ngettext
@@ -733,7 +734,7 @@ def run_cli(svc: Any, args: Any, today: date) -> int:
         from ipstui.core.export import check_output
 
         target = check_output(root, Path(args.template))
-        target.write_bytes(TEMPLATE.read_bytes())
+        storage.write_output(target, TEMPLATE.read_bytes())
         print(_("template written to {target}").format(target=target), file=sys.stderr)
         return 0
     if not args.file:

@@ -697,7 +697,7 @@ def write_xlsx(report: Report, path: Path) -> None:
     """The report as a workbook with one sheet per table — Employment (team, then each
     specialist), Referrals, Rapid search, Caseload — each headed by the team, quarter and
     report date, rates as fractions formatted as percentages (empty for 0/0). Written with
-    openpyxl to a temporary file beside `path`, then renamed over it."""
+    openpyxl with `export.save_workbook` (whole, or to a pipe)."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -755,10 +755,6 @@ def write_xlsx(report: Report, path: Path) -> None:
         set(),
     )  # fmt: skip
     del wb[wb.sheetnames[0]]  # the empty default sheet
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        wb.save(tmp)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    from ipstui.core.export import save_workbook
+
+    save_workbook(wb, Path(path))
