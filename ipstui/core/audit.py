@@ -562,12 +562,11 @@ def _merged(
 
 
 def visible(text: str) -> str:
-    """Control characters, DEL, C1 controls and bidi overrides as visible escapes."""
-    return re.sub(
-        r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]",
-        lambda m: m.group(0).encode("unicode_escape").decode("ascii"),
-        text,
-    )
+    """Control characters, DEL, C1 controls and bidi overrides as visible escapes: the
+    one escaping function of SPEC §13, `termsafe.escape`."""
+    from ipstui.core.termsafe import escape
+
+    return escape(text)
 
 
 def render(changes: list[Change], fmt: str) -> str:
