@@ -47,6 +47,25 @@ CASELOAD_FILE = "caseload.toml"
 PARTICIPANTS_DIR = "participants"
 
 
+def is_participant_file(rel: str) -> bool:
+    """Whether the caseload-relative path `rel` (`/`-separated) is a participant file:
+    `participants/<name>.toml`, directly in the folder, the suffix in lower case (SPEC §1).
+
+    The one rule for what the loader reads, what counts as an uncommitted participant
+    change and what may be committed as a hand edit. Anything else in participants/
+    (`.DS_Store`, `P-0023.toml~`, `.P-0024.toml.swp`, `README.txt`, `P-0001.TOML`) is not
+    a participant file; a name that passes but is no valid id (`.P-0024.toml`) is one,
+    with a problem that says so."""
+    folder, sep, name = rel.partition("/")
+    return (
+        folder == PARTICIPANTS_DIR
+        and bool(sep)
+        and "/" not in name
+        and name.endswith(".toml")
+        and len(name) > len(".toml")
+    )
+
+
 LOCK_NAME = "ipstui.lock"
 LOCK_TIMEOUT = 30.0
 """Seconds a save waits for another save or sync of the same caseload."""
@@ -952,7 +971,7 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
     Raises CaseloadError for a path that is not a participant file, ValidationFailed
     for an invalid file, and the refusals of `transact`."""
     stem = Path(rel).stem
-    if not is_valid_id(stem) or rel != f"{PARTICIPANTS_DIR}/{stem}.toml":
+    if not is_participant_file(rel) or not is_valid_id(stem):
         raise CaseloadError(_("{rel} is not a participant file").format(rel=rel))
     repo = _repo(cl)
     with caseload_lock(repo.git_dir):

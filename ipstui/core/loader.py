@@ -25,12 +25,13 @@ from ipstui.core import gitio, storage
 from ipstui.core.caseload import (
     PARTICIPANTS_DIR,
     Caseload,
+    is_participant_file,
     parse_participant,
     read_settings,
     read_settings_bytes,
     settings_from_bytes,
 )
-from ipstui.core.i18n import current_language
+from ipstui.core.i18n import _, current_language
 from ipstui.core.model import (
     Participant,
     Problem,
@@ -458,12 +459,24 @@ def load(
     tag = _cache_tag(schemas, settings)
     cache = _cached_entries(cache_obj, tag)
 
-    rels = []
-    for rel in files:
-        name = rel[len(PARTICIPANTS_DIR) + 1 :]
-        if "/" not in name and name.endswith(".toml"):
-            rels.append(rel)
-    rels.sort()
+    rels = sorted(rel for rel in files if is_participant_file(rel))
+    # Only participant files are uncommitted participant changes; anything else changed
+    # in the folder (.DS_Store, an editor's backup) is named once, as a warning.
+    for rel in sorted(r for r in dirty if not is_participant_file(r)):
+        problems.append(
+            Problem(
+                rel,
+                1,
+                1,
+                _(
+                    "not a participant file: ipstui neither reads nor commits it (a "
+                    "participant file is named <id>.toml); move it out of the folder or "
+                    "add it to .gitignore"
+                ),
+                "warning",
+            )
+        )
+    dirty = {r for r in dirty if is_participant_file(r)}
     total = len(rels)
     if progress:
         progress(0, total)
