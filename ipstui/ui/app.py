@@ -713,21 +713,20 @@ class IpsApp(TranslatedBindings, App[int]):
         if target == "closed":
             from ipstui.ui.screens.forms import ClosureForm
 
-            def closed(result: dict | None) -> None:
-                if result:
-                    request = self.run_edit(
-                        _("Close"),
-                        self.service.move,
-                        pid,
-                        "closed",
-                        today=self.today,
-                        reason=result["reason"],
-                    )
-                    self._follow_on_save[request] = pid
+            def close(result: Any) -> int:
+                request = self.run_edit(
+                    _("Close"),
+                    self.service.move,
+                    pid,
+                    "closed",
+                    today=self.today,
+                    reason=result.reason,
+                )
+                self._follow_on_save[request] = pid
+                return request
 
-            self.push_screen(
-                ClosureForm(self.today, who=who(pid, cl.participants[pid].name)), closed
-            )
+            form = ClosureForm(self.today, who=who(pid, cl.participants[pid].name))
+            self.push_screen(form.submitting(close))
             return
         request = self.run_edit(
             _("Move"), self.service.move, pid, target, today=self.today, from_phase=phase
@@ -749,27 +748,25 @@ class IpsApp(TranslatedBindings, App[int]):
         team = [(k, s.name) for k, s in cl.settings.team.items()]
         default_by = cl.participants[pid].specialist
 
-        def done(result: dict | None) -> None:
-            if result:
-                self.run_edit(
-                    _("Contact"),
-                    self.service.add_contact,
-                    pid,
-                    kind=result["kind"],
-                    on=result["on"],
-                    by=result.get("by"),
-                    note=result.get("note", ""),
-                    employer_id=result.get("employer_id"),
-                    face_to_face=result.get("face_to_face", True),
-                )
+        def log(result: Any) -> int:
+            return self.run_edit(
+                _("Contact"),
+                self.service.add_contact,
+                pid,
+                kind=result.kind,
+                on=result.on,
+                by=result.by,
+                note=result.note,
+                employer_id=result.employer_id,
+                face_to_face=result.face_to_face,
+            )
 
         from ipstui.ui.screens.employers import register_choices
 
         register = register_choices(self.service, cl)
         name = cl.participants[pid].name
-        self.push_screen(
-            ContactForm(team, default_by, self.today, register, who=who(pid, name)), done
-        )
+        form = ContactForm(team, default_by, self.today, register, who=who(pid, name))
+        self.push_screen(form.submitting(log))
 
     def new_participant(self) -> None:
         """Ask for a new participant and add them in intake (one commit)."""
@@ -780,23 +777,22 @@ class IpsApp(TranslatedBindings, App[int]):
             return
         team = [(k, s.name) for k, s in cl.settings.team.items()]
 
-        def done(result: dict | None) -> None:
-            if result:
-                request = self.run_edit(
-                    _("New participant"),
-                    self.service.new_participant,
-                    name=result["name"],
-                    specialist=result["specialist"],
-                    referral_source=result["referral_source"],
-                    today=self.today,
-                    referred_on=result.get("referred_on"),
-                    pid=result.get("pid") or None,
-                )
-                self._follow_on_save[request] = ""
+        def add(result: Any) -> int:
+            request = self.run_edit(
+                _("New participant"),
+                self.service.new_participant,
+                name=result.name,
+                specialist=result.specialist,
+                referral_source=result.referral_source,
+                today=self.today,
+                referred_on=result.referred_on,
+                pid=result.pid or None,
+            )
+            self._follow_on_save[request] = ""
+            return request
 
-        self.push_screen(
-            NewParticipantForm(team, list(cl.settings.referral_sources), self.today), done
-        )
+        form = NewParticipantForm(team, list(cl.settings.referral_sources), self.today)
+        self.push_screen(form.submitting(add))
 
 
 def run(root: Path, *, today: date | None = None, banner: str = "") -> int:

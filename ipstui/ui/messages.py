@@ -152,18 +152,22 @@ class EmployersRead(Message, bubble=False):
 
 @dataclass
 class EmployerSaved(Message, bubble=False):
-    """An employer edit named `label` was committed."""
+    """An employer edit named `label` was committed; `request` is the number
+    `EmployersScreen.save` returned for it."""
 
     label: str
     result: EmployerSaveResult
+    request: int = 0
 
 
 @dataclass
 class EmployerRefused(Message, bubble=False):
-    """An employer edit named `label` was not saved; `reason` says why."""
+    """An employer edit named `label` was not saved; `reason` says why; `request` is the
+    number `EmployersScreen.save` returned for it."""
 
     label: str
     reason: str
+    request: int = 0
 
 
 @dataclass

@@ -5,7 +5,7 @@ run in workers; every save is one commit through the app's `CaseloadService`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -44,6 +44,9 @@ from ipstui.ui.screens.forms import (
 )
 from ipstui.ui.screens.forms.dialogs import _date_input, _team_options
 from ipstui.ui.widgets.columns import Column, fill_table
+
+EMPLOYER_TICKET = "employer"
+"""Tags an employer edit's ticket, so it never equals an app edit's request number."""
 
 PURPOSE_LABELS = {
     "job_development": N_("Job development"),
@@ -241,6 +244,8 @@ class EmployersScreen(TranslatedBindings, Screen):
         self._ids: list[str] = []
         self._register_rows: list[list[str]] = []
         self._log_rows: list[list[str]] = []
+        self._requests = 0
+        """The number of the last employer edit started (`save`)."""
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -435,26 +440,23 @@ class EmployersScreen(TranslatedBindings, Screen):
             return
         name = self.register.employers[eid].name
 
-        def done(result: dict[str, Any] | None) -> None:
-            if result:
-                self.save(
-                    _("Employer contact"),
-                    lambda svc, reg: svc.add_employer_contact(reg, eid, **result),
-                )
+        def log(result: dict[str, Any]) -> Hashable:
+            return self.save(
+                _("Employer contact"),
+                lambda svc, reg: svc.add_employer_contact(reg, eid, **result),
+            )
 
         by = self._team()[0][0] if len(self._team()) == 1 else None
-        self.app.push_screen(
-            EmployerContactForm(f"{eid} {name}", self._team(), by, self.app.today), done
-        )
+        form = EmployerContactForm(f"{eid} {name}", self._team(), by, self.app.today)
+        self.app.push_screen(form.submitting(log))
 
     def action_new_employer(self) -> None:
         names = [e.name for e in self.register.employers.values()] if self.register else []
 
-        def done(result: dict[str, Any] | None) -> None:
-            if result:
-                self.save(_("New employer"), lambda svc, _reg: svc.new_employer(**result))
+        def add(result: dict[str, Any]) -> Hashable:
+            return self.save(_("New employer"), lambda svc, _reg: svc.new_employer(**result))
 
-        self.app.push_screen(NewEmployerForm(names), done)
+        self.app.push_screen(NewEmployerForm(names).submitting(add))
 
     def action_edit_employer(self) -> None:
         eid = self.current_id()
@@ -463,25 +465,33 @@ class EmployersScreen(TranslatedBindings, Screen):
         e = self.register.employers[eid]
         others = [x.name for x in self.register.employers.values() if x.id != eid]
 
-        def done(result: dict[str, Any] | None) -> None:
-            if not result:
-                return
+        def edit(result: dict[str, Any]) -> Hashable | None:
             changed = {k: v for k, v in result.items() if v != str(e.data.get(k, "")).strip()}
-            if changed:
-                self.save(
-                    _("Edit employer"), lambda svc, reg: svc.set_employer_fields(reg, eid, changed)
-                )
+            if not changed:
+                return None
+            return self.save(
+                _("Edit employer"), lambda svc, reg: svc.set_employer_fields(reg, eid, changed)
+            )
 
-        self.app.push_screen(NewEmployerForm(others, current=dict(e.data)), done)
+        self.app.push_screen(NewEmployerForm(others, current=dict(e.data)).submitting(edit))
 
     def save(
         self, label: str, func: Callable[[CaseloadService, Register | None], EmployerSaveResult]
-    ) -> None:
+    ) -> Hashable:
         """Run one employer edit off the UI thread (one commit through the service's
         save transaction), then show the result. `func(service, register)` gets the
         register on screen (None while it loads): a file changed since it was read is
-        refused, not overwritten."""
-        self._save(label, func, self.register)
+        refused, not overwritten. Returns the edit's ticket, which the dialog that
+        started it waits for (`FormScreen.settle`)."""
+        self._requests += 1
+        self._save(label, func, self.register, self._requests)
+        return (EMPLOYER_TICKET, self._requests)
+
+    def _settle_forms(self, request: int, refusal: str | None) -> None:
+        """Tell the dialog waiting for employer edit `request` how it ended."""
+        for screen in self.app.screen_stack:
+            if isinstance(screen, FormScreen):
+                screen.settle((EMPLOYER_TICKET, request), refusal)
 
     @work(thread=True, group="edit", exit_on_error=False, description=N_("saving employer"))
     def _save(
@@ -489,14 +499,15 @@ class EmployersScreen(TranslatedBindings, Screen):
         label: str,
         func: Callable[[CaseloadService, Register | None], EmployerSaveResult],
         register: Register | None,
+        request: int,
     ) -> None:
         service: CaseloadService = self.app.service  # type: ignore[attr-defined]
         try:
             result = func(service, register)
         except (CaseloadError, GitError, OSError, ValueError) as exc:
-            self.post_message(EmployerRefused(label, str(exc)))
+            self.post_message(EmployerRefused(label, str(exc), request))
             return
-        self.post_message(EmployerSaved(label, result))
+        self.post_message(EmployerSaved(label, result, request))
 
     @on(EmployerRefused)
     def _refused(self, message: EmployerRefused) -> None:
@@ -506,6 +517,7 @@ class EmployersScreen(TranslatedBindings, Screen):
             severity="error",
             timeout=12,
         )
+        self._settle_forms(message.request, message.reason)
         self.reload()
 
     @on(EmployerSaved)
@@ -518,6 +530,7 @@ class EmployersScreen(TranslatedBindings, Screen):
         )
         for line in result.warnings:
             self.notify(line, title=_("Committed, but"), severity="warning", timeout=10)
+        self._settle_forms(message.request, None)
         self.reload(result.employer.id)
 
     def action_switch_table(self) -> None:

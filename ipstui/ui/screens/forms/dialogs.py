@@ -5,14 +5,19 @@ cancelled.
 Every field validates as it is edited (a red line under it, not colour alone), and
 Save is refused until every field is valid. `escape` cancels, `ctrl+s` saves. The
 field widgets and checks here are shared with the participant screen's Details tab.
+
+A form never drops what was typed (SPEC §9, issue 13): `escape` on a form whose fields
+differ from what it opened with asks first (the one `ConfirmDialog`), and a form given a
+`submitting` function stays open until the edit it started is saved; a refused edit
+leaves the form open with what was typed and the refusal shown in it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Self
 
 from rich.text import Text
 from textual import on
@@ -32,6 +37,8 @@ from ipstui.core.vocab import (
     team_label,
 )
 from ipstui.ui.keys import TranslatedBindings, key_for
+from ipstui.ui.messages import EditRefused, EditSaved
+from ipstui.ui.screens.forms.confirm import ConfirmDialog
 from ipstui.ui.screens.forms.editor import editor_dir, run_editor
 from ipstui.ui.screens.forms.fields import (
     DATE_HINT,
@@ -164,8 +171,18 @@ class Decisions(FormResult):
 # ------------------------------------------------------------------ form screens
 
 
+Submit = Callable[[Any], Hashable | None]
+"""Starts the edit a form's result asks for and returns its ticket (the app's request
+number from `IpsApp.run_edit`), or None when nothing was started."""
+
+
 class FormScreen(TranslatedBindings, ModalScreen[Any]):
-    """A dialog of FormFields; dismisses with its typed result (`result()`), or None."""
+    """A dialog of FormFields; dismisses with its typed result (`result()`), or None.
+
+    Given a `Submit` (`form.submitting(submit)`), Save starts the edit and the form
+    waits: the edit saved (EditSaved with its ticket, or `settle(ticket, None)`) closes
+    it with the result; refused (EditRefused, or `settle(ticket, reason)`) keeps it open
+    with what was typed and the reason shown in it."""
 
     BINDINGS = [
         Binding("escape", "cancel", N_("Cancel"), id="form_cancel"),
@@ -176,9 +193,27 @@ class FormScreen(TranslatedBindings, ModalScreen[Any]):
     who = ""
     """The participant the dialog acts on (`P-0007 Giulia R.`), named in its title."""
 
+    _submit: Submit | None = None
+    _pending: Hashable | None = None
+    """The ticket of the edit Save started and the form waits for (None: not waiting)."""
+    _result: Any = None
+    _opened_with: dict[str, Any] | None = None
+    """Each field's raw value as the form opened (see `typed`)."""
+
+    def submitting(self, submit: Submit) -> Self:
+        """Let Save start the edit (`submit(result)` -> its ticket) and wait for its
+        outcome instead of closing at once. Returns the form, for `push_screen`."""
+        self._submit = submit
+        return self
+
+    @property
+    def shown_title(self) -> str:
+        """The form's title as shown, in the current language, without the participant."""
+        return _(self.title_text) if self.title_text else ""
+
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            text = _(self.title_text) if self.title_text else ""
+            text = self.shown_title
             title = f"{text} — {self.who}" if self.who else text
             yield Static(title, id="form-title", markup=False)
             with VerticalScroll(id="form-fields"):
@@ -206,6 +241,30 @@ class FormScreen(TranslatedBindings, ModalScreen[Any]):
         fields = self.fields
         if fields:
             fields[0].control.focus()
+        self._opened_with = self.raw_values()
+
+    def raw_values(self) -> dict[str, Any]:
+        """Each field's raw value now (what the control holds, before parsing), by name."""
+        return {f.field_name: raw_value(f.control) for f in self.fields}
+
+    def typed(self) -> list[str]:
+        """The labels (as shown) of the fields whose value differs from what the form
+        opened with."""
+        start = self._opened_with
+        if start is None:
+            return []
+        return [
+            f.label_text for f in self.fields if start.get(f.field_name) != raw_value(f.control)
+        ]
+
+    def unsaved_edits(self) -> str:
+        """`Log a contact — P-0007 Giulia R.: note` when something was typed, else ''
+        (what `IpsApp.action_quit` lists before it asks)."""
+        typed = self.typed()
+        if not typed:
+            return ""
+        title = f"{self.shown_title} — {self.who}" if self.who else self.shown_title
+        return f"{title}: " + ", ".join(typed)
 
     def on_resize(self) -> None:
         """Keep Save and Cancel on screen: the fields scroll in what the title, the error
@@ -253,7 +312,10 @@ class FormScreen(TranslatedBindings, ModalScreen[Any]):
         box.set_class(bool(text), "-shown")
 
     def action_save(self) -> None:
-        """Check every field; close with the typed result, or show what to fix."""
+        """Check every field; close with the typed result (or start its edit, see
+        `submitting`), or show what to fix."""
+        if self._pending is not None:
+            return  # the edit Save started is still running
         values, ok = self.collect()
         if not ok:
             bad = [f for f in self.fields if f.error]
@@ -267,11 +329,64 @@ class FormScreen(TranslatedBindings, ModalScreen[Any]):
             if bad:
                 bad[0].control.focus()
             return
-        self.dismiss(self.result(values))
+        result = self.result(values)
+        ticket = self._submit(result) if self._submit is not None else None
+        if ticket is None:
+            self.dismiss(result)
+            return
+        self._pending, self._result = ticket, result
+        self.query_one("#form-ok", Button).disabled = True
+        self._show_form_error(_("Saving…"))
+
+    def settle(self, ticket: Hashable, refusal: str | None) -> None:
+        """The outcome of the edit with `ticket` (ignored when the form does not wait for
+        it): saved (`refusal` None) closes the form with its result; refused keeps every
+        field as typed and shows `refusal` (already translated) in the form."""
+        if self._pending is None or ticket != self._pending:
+            return
+        self._pending = None
+        if refusal is None:
+            self.dismiss(self._result)
+            return
+        self.query_one("#form-ok", Button).disabled = False
+        self._show_form_error(
+            _("Not saved: {reason} What you typed is still here.").format(
+                reason=refusal.rstrip(".") + "."
+            )
+        )
+
+    @on(EditSaved)
+    def _edit_saved(self, message: EditSaved) -> None:
+        self.settle(message.request, None)
+
+    @on(EditRefused)
+    def _edit_refused(self, message: EditRefused) -> None:
+        self.settle(message.request, str(message.error))
 
     def action_cancel(self) -> None:
-        """Close without a result."""
-        self.dismiss(None)
+        """Close without a result; when something was typed, ask first (SPEC §9)."""
+        typed = self.typed()
+        if not typed:
+            self.dismiss(None)
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        if self.who:
+            question = _("Close “{form}” for {who} and discard what you typed ({fields})?")
+        else:
+            question = _("Close “{form}” and discard what you typed ({fields})?")
+        self.app.push_screen(
+            ConfirmDialog(
+                question.format(form=self.shown_title, who=self.who, fields=", ".join(typed)),
+                yes=_("Discard"),
+                no=_("Keep editing"),
+                title=_("Unsaved edits"),
+            ),
+            answer,
+        )
 
     @on(Button.Pressed, "#form-ok")
     def _ok(self) -> None:

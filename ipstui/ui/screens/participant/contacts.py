@@ -8,7 +8,7 @@ from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import Participant
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import CONTACT_KIND_LABELS, readable
-from ipstui.ui.screens.forms import ContactForm
+from ipstui.ui.screens.forms import ContactEntry, ContactForm
 from ipstui.ui.screens.participant.base import ListPane, cell
 
 
@@ -52,25 +52,24 @@ class ContactsPane(ListPane):
             return
         owner = self.owner
 
-        def done(result) -> None:
-            if result:
-                owner.run_edit(
-                    _("Contact"),
-                    self.ips.service.add_contact,
-                    owner.pid,
-                    kind=result["kind"],
-                    on=result["on"],
-                    by=result.get("by"),
-                    note=result.get("note") or "",
-                    employer_id=result.get("employer_id"),
-                    face_to_face=result.get("face_to_face", True),
-                    then_tab=self.TAB,
-                )
+        def log(result: ContactEntry) -> int:
+            return owner.run_edit(
+                _("Contact"),
+                self.ips.service.add_contact,
+                owner.pid,
+                kind=result.kind,
+                on=result.on,
+                by=result.by,
+                note=result.note,
+                employer_id=result.employer_id,
+                face_to_face=result.face_to_face,
+                then_tab=self.TAB,
+            )
 
         from ipstui.ui.screens.employers import register_choices
 
         register = register_choices(self.ips.service, self.caseload)
-        self.app.push_screen(
-            ContactForm(owner.team(), p.specialist or None, self.today, register, who=owner.who()),
-            done,
+        form = ContactForm(
+            owner.team(), p.specialist or None, self.today, register, who=owner.who()
         )
+        self.app.push_screen(form.submitting(log))

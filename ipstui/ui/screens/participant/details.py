@@ -410,19 +410,25 @@ class DetailsPane(Pane):
         self.show_problems([])
         if plan.needs_closure_reason:
 
+            def close(result: Any) -> int:
+                return self._submit(
+                    p, close_data(plan.data, today=self.today, reason=result.reason)
+                )
+
             def closed(result: Any) -> None:
                 if not result:
                     self.notify(_("Not closed: a closure needs a reason; nothing was saved"))
-                    return
-                self._submit(p, close_data(plan.data, today=self.today, reason=result["reason"]))
 
-            self.app.push_screen(ClosureForm(self.today, who=self.owner.who()), closed)
+            form = ClosureForm(self.today, who=self.owner.who()).submitting(close)
+            self.app.push_screen(form, closed)
             return
         self._submit(p, plan.data)
 
-    def _submit(self, p: Participant, data: dict[str, Any]) -> None:
+    def _submit(self, p: Participant, data: dict[str, Any]) -> int:
         self.submitted = data
-        self.owner.run_edit(_("Save details"), self.ips.service.set_data, p, data, then_reset=True)
+        return self.owner.run_edit(
+            _("Save details"), self.ips.service.set_data, p, data, then_reset=True
+        )
 
     def action_edit_notes(self) -> None:
         """Write the notes in $EDITOR (saved with the Details tab)."""

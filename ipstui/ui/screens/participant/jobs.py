@@ -11,7 +11,7 @@ from textual.binding import Binding
 from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import Participant
 from ipstui.core.termsafe import escape
-from ipstui.ui.screens.forms import EndJobForm, JobForm
+from ipstui.ui.screens.forms import EndJobForm, JobEndEntry, JobEntry, JobForm
 from ipstui.ui.screens.participant.base import RowPane, cell
 
 
@@ -107,25 +107,24 @@ class JobsPane(RowPane):
         service = self.ips.service
         register = register_choices(service, self.caseload)
 
-        def done(result) -> None:
-            if result:
-                job = dict(
-                    employer=result["employer"],
-                    start=result["start"],
-                    competitive=result["competitive"],
-                    title=result["title"],
-                    hours_per_week=result["hours_per_week"],
-                    hourly_wage=result["hourly_wage"],
-                    job_type=result["job_type"],
-                )
-                if result["new_employer"]:
-                    func = service.add_job_at_new_employer
-                else:
-                    func = service.add_job
-                    job["employer_id"] = result["employer_id"]
-                owner.run_edit(_("Job"), func, owner.pid, **job, then_tab=self.TAB)
+        def add(result: JobEntry) -> int:
+            job = dict(
+                employer=result.employer,
+                start=result.start,
+                competitive=result.competitive,
+                title=result.title,
+                hours_per_week=result.hours_per_week,
+                hourly_wage=result.hourly_wage,
+                job_type=result.job_type,
+            )
+            if result.new_employer:
+                func = service.add_job_at_new_employer
+            else:
+                func = service.add_job
+                job["employer_id"] = result.employer_id
+            return owner.run_edit(_("Job"), func, owner.pid, **job, then_tab=self.TAB)
 
-        self.app.push_screen(JobForm(self.today, register, who=owner.who()), done)
+        self.app.push_screen(JobForm(self.today, register, who=owner.who()).submitting(add))
 
     def action_end_job(self) -> None:
         """Ask when and why the selected current job ended, and end it (one commit)."""
@@ -149,17 +148,15 @@ class JobsPane(RowPane):
             return
         start = job.get("start") if isinstance(job.get("start"), date) else None
 
-        def done(result) -> None:
-            if result:
-                owner.run_edit(
-                    _("End job"),
-                    self.ips.service.end_job,
-                    owner.pid,
-                    index,
-                    end=result["end"],
-                    reason=result["reason"],
-                )
+        def end(result: JobEndEntry) -> int:
+            return owner.run_edit(
+                _("End job"),
+                self.ips.service.end_job,
+                owner.pid,
+                index,
+                end=result.end,
+                reason=result.reason,
+            )
 
-        self.app.push_screen(
-            EndJobForm(self.today, start=start, job=job_label(job), who=owner.who()), done
-        )
+        form = EndJobForm(self.today, start=start, job=job_label(job), who=owner.who())
+        self.app.push_screen(form.submitting(end))

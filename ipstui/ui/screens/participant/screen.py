@@ -342,12 +342,14 @@ class ParticipantScreen(TranslatedBindings, Screen[None]):
         then_tab: str | None = None,
         then_reset: bool = False,
         **kwargs: Any,
-    ) -> None:
+    ) -> int:
         """One edit through the app's worker; once saved (EditSaved with its number),
         show the tab `then_tab`, or reload the form from the saved record (`then_reset`);
-        a refusal (EditRefused) is shown here."""
+        a refusal (EditRefused) is shown here. Returns the request's number (a dialog
+        that started the edit waits for it: `FormScreen.submitting`)."""
         request = self.ips.run_edit(label, func, *args, **kwargs)
         self._requests[request] = (then_tab, then_reset)
+        return request
 
     @on(EditSaved)
     def _edit_saved(self, message: EditSaved) -> None:
@@ -478,17 +480,16 @@ class ParticipantScreen(TranslatedBindings, Screen[None]):
             )
             return
 
-        def done(result: Any) -> None:
-            if result:
-                self.run_edit(
-                    _("Suspend"),
-                    self.ips.service.suspend,
-                    self.pid,
-                    since=result["since"],
-                    reason=result["reason"],
-                )
+        def suspend(result: Any) -> int:
+            return self.run_edit(
+                _("Suspend"),
+                self.ips.service.suspend,
+                self.pid,
+                since=result.since,
+                reason=result.reason,
+            )
 
-        self.app.push_screen(SuspendForm(self.today, who=self.who()), done)
+        self.app.push_screen(SuspendForm(self.today, who=self.who()).submitting(suspend))
 
     def action_resume(self) -> None:
         """End the suspension (one commit)."""
@@ -502,13 +503,13 @@ class ParticipantScreen(TranslatedBindings, Screen[None]):
         if p is None or not p.has_conflicts:
             return
 
-        def done(result: Any) -> None:
-            if result and result.sides:
-                self.run_edit(_("Decide"), self.ips.service.decide, self.pid, dict(result.sides))
+        def decide(result: Any) -> int | None:
+            if not result.sides:
+                return None
+            return self.run_edit(_("Decide"), self.ips.service.decide, self.pid, dict(result.sides))
 
-        self.app.push_screen(
-            ConflictForm(dict(p.data.get("conflicts") or {}), p.data, who=self.who()), done
-        )
+        form = ConflictForm(dict(p.data.get("conflicts") or {}), p.data, who=self.who())
+        self.app.push_screen(form.submitting(decide))
 
     def action_tab(self, tab: str) -> None:
         """Show the tab `tab`."""

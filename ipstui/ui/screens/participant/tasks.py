@@ -12,7 +12,7 @@ from ipstui.core.model import Participant
 from ipstui.core.rules import DUE_SOON, OVERDUE
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import SYMBOL
-from ipstui.ui.screens.forms import TaskForm
+from ipstui.ui.screens.forms import TaskEntry, TaskForm
 from ipstui.ui.screens.participant.base import RowPane, cell
 
 
@@ -88,18 +88,17 @@ class TasksPane(RowPane):
         """Ask for a task and add it (one commit); shows this tab once saved."""
         owner = self.owner
 
-        def done(result) -> None:
-            if result:
-                owner.run_edit(
-                    _("Task"),
-                    self.ips.service.add_task,
-                    owner.pid,
-                    due=result["due"],
-                    what=result["what"],
-                    then_tab=self.TAB,
-                )
+        def add(result: TaskEntry) -> int:
+            return owner.run_edit(
+                _("Task"),
+                self.ips.service.add_task,
+                owner.pid,
+                due=result.due,
+                what=result.what,
+                then_tab=self.TAB,
+            )
 
-        self.app.push_screen(TaskForm(self.today, who=owner.who()), done)
+        self.app.push_screen(TaskForm(self.today, who=owner.who()).submitting(add))
 
     def action_complete_task(self) -> None:
         """Mark the selected open task done today (one commit)."""

@@ -1,0 +1,258 @@
+"""A form never drops what was typed (issue 13, item 1; SPEC §9 "ask before losing edits").
+
+Table-driven over every dialog that holds typed input, opened the way a user opens it:
+typing then `escape` asks (the one ConfirmDialog); "keep editing" keeps the text; "discard"
+closes without a commit; an untouched form closes at once; a save the service refuses
+leaves the form open with what was typed and the refusal shown in it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import commit_count
+from textual.widgets import Input, Select, Static, TextArea
+
+from ipstui.ui.app import IpsApp
+from ipstui.ui.screens.employers import EmployersScreen
+from ipstui.ui.screens.forms import ChoiceOrText, ConfirmDialog, FormScreen
+from ipstui.ui.screens.participant import ParticipantScreen
+from ipstui.ui.screens.participant.jobs import JobsPane
+
+TODAY = date(2026, 11, 16)
+PID = "P-0005"  # in the sample: a current job, not suspended, not closed
+
+
+@pytest.fixture(autouse=True)
+def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+
+
+async def settle(app: IpsApp, pilot) -> None:
+    """Wait for every worker, then for the messages they posted to be handled."""
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def _participant(app: IpsApp, pilot) -> ParticipantScreen:
+    app.open_participant(PID)
+    await settle(app, pilot)
+    screen = app.screen
+    assert isinstance(screen, ParticipantScreen)
+    return screen
+
+
+async def _employers(app: IpsApp, pilot) -> EmployersScreen:
+    app.action_employers()
+    await settle(app, pilot)
+    screen = app.screen
+    assert isinstance(screen, EmployersScreen)
+    return screen
+
+
+async def open_contact(app, pilot) -> None:
+    app.add_contact_for(PID)
+
+
+async def open_new_participant(app, pilot) -> None:
+    app.new_participant()
+
+
+async def open_job(app, pilot) -> None:
+    (await _participant(app, pilot)).action_add_job()
+
+
+async def open_end_job(app, pilot) -> None:
+    screen = await _participant(app, pilot)
+    screen.show_tab("jobs")
+    await pilot.pause()
+    pane = screen.query_one(JobsPane)
+    jobs = screen.participant.data["jobs"]
+    row = next(i for i, ref in enumerate(pane._refs) if "end" not in jobs[ref])
+    pane.table.move_cursor(row=row)
+    pane.action_end_job()
+
+
+async def open_task(app, pilot) -> None:
+    (await _participant(app, pilot)).action_add_task()
+
+
+async def open_suspend(app, pilot) -> None:
+    (await _participant(app, pilot)).action_suspend()
+
+
+async def open_new_employer(app, pilot) -> None:
+    (await _employers(app, pilot)).action_new_employer()
+
+
+async def open_employer_contact(app, pilot) -> None:
+    (await _employers(app, pilot)).action_log_contact()
+
+
+async def open_edit_employer(app, pilot) -> None:
+    (await _employers(app, pilot)).action_edit_employer()
+
+
+def _set(form: FormScreen, name: str, value: Any) -> None:
+    control = form.field(name).control
+    if isinstance(control, ChoiceOrText):
+        control.set_value(value)
+    elif isinstance(control, Input):
+        control.value = value
+    elif isinstance(control, TextArea):
+        control.load_text(value)
+    elif isinstance(control, Select):
+        control.value = value
+    else:
+        raise TypeError(control)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    open: Callable
+    typed: tuple[str, str]
+    """(field, text typed into it) — an Input or TextArea."""
+    valid: dict[str, Any]
+    """What else makes the form valid (None: this case does not test a refused save)."""
+    refuse: Callable[[Path], None] | None = None
+    """Makes the service refuse the save (run before Save)."""
+
+
+def hand_edit(root: Path) -> None:
+    """An uncommitted hand edit of the participant's file: a save on it is refused."""
+    path = root / "participants" / f"{PID}.toml"
+    path.write_text(path.read_text().replace('notes = "', 'notes = "edited by hand. ', 1))
+
+
+CASES = [
+    Case(
+        "contact",
+        open_contact,
+        ("note", "Met at the café; wants evening shifts"),
+        {"kind": "meeting"},
+        hand_edit,
+    ),
+    Case(
+        "new participant",
+        open_new_participant,
+        ("name", "Marco Tedeschi"),
+        {"specialist": "anna", "referral_source": "CSM", "pid": "P-0002"},
+        lambda root: None,  # P-0002 exists: the service refuses
+    ),
+    Case(
+        "job",
+        open_job,
+        ("title", "Shelf stacker"),
+        # One the register knows: a new one would be committed before the job's refusal
+        # (`add_job_at_new_employer`: two commits, the first stays).
+        {"employer": lambda form: form.employers[0][1]},
+        hand_edit,
+    ),
+    Case("end job", open_end_job, ("reason", "temporary contract ended"), {}, hand_edit),
+    Case("task", open_task, ("what", "Call the employer about shifts"), {}, hand_edit),
+    Case("suspend", open_suspend, ("since", "2026-11-10"), {"reason": "request"}, hand_edit),
+    Case("new employer", open_new_employer, ("name", "Bar Roma"), {}, None),
+    Case("employer contact", open_employer_contact, ("note", "asked about openings"), {}, None),
+    Case("edit employer", open_edit_employer, ("sector", "hospitality"), {}, None),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+async def test_escape_asks_and_keep_editing_keeps_the_text(
+    sample_caseload: Path, case: Case
+) -> None:
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await case.open(app, pilot)
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        commits = commit_count(sample_caseload)
+        name, text = case.typed
+        form.field(name).control.focus()
+        await pilot.pause()
+        control = form.field(name).control
+        if isinstance(control, Input):
+            control.value = ""
+        await pilot.press(*text)
+        await pilot.pause()
+
+        await pilot.press("escape")
+        await pilot.pause()
+        ask = app.screen
+        assert isinstance(ask, ConfirmDialog), f"{case.name}: escape closed without asking"
+        assert text not in ask.question  # names the fields, never echoes the typed text
+        await pilot.press("n")  # keep editing
+        await pilot.pause()
+        assert app.screen is form
+        assert form.raw_values()[name] == text
+
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("y")  # discard
+        await settle(app, pilot)
+        assert not isinstance(app.screen, FormScreen | ConfirmDialog)
+        assert commit_count(sample_caseload) == commits
+
+
+REFUSED = [c for c in CASES if c.refuse is not None]
+
+
+@pytest.mark.parametrize("case", REFUSED, ids=[c.name for c in REFUSED])
+async def test_refused_save_keeps_the_form_and_what_was_typed(
+    sample_caseload: Path, case: Case
+) -> None:
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await case.open(app, pilot)
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        name, text = case.typed
+        for field, value in {name: text, **case.valid}.items():
+            _set(form, field, value(form) if callable(value) else value)
+        await pilot.pause()
+        typed = form.raw_values()
+        commits = commit_count(sample_caseload)
+        assert case.refuse is not None
+        case.refuse(sample_caseload)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form, f"{case.name}: a refused save closed the form"
+        assert form.raw_values() == typed
+        error = str(form.query_one("#form-error", Static).render())
+        assert error.startswith("Not saved:") and "still here" in error
+        assert commit_count(sample_caseload) == commits
+
+
+async def test_an_untouched_form_closes_at_once_and_a_saved_one_closes(
+    sample_caseload: Path,
+) -> None:
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        board = app.screen
+        app.add_contact_for(PID)
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is board
+        commits = commit_count(sample_caseload)
+        app.add_contact_for(PID)
+        await pilot.pause()
+        form = app.screen
+        _set(form, "kind", "phone")
+        _set(form, "note", "all well")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is board
+        assert commit_count(sample_caseload) == commits + 1
