@@ -23,6 +23,7 @@ from ipstui.core.model import (
     CONTACT_KINDS,
     DATE_FIELDS,
     LIST_FIELDS,
+    PHASE_LABELS,
     PHASES,
     SCHEMA_VERSION,
     SETTABLE_FIELDS,
@@ -44,13 +45,12 @@ def _copy(p: Participant) -> dict[str, Any]:
     return copy.deepcopy(p.data)
 
 
-def _enum(value: str, allowed: tuple[str, ...], what: str) -> str:
+def _enum(value: str, allowed: tuple[str, ...], message: str) -> str:
+    """`value` when it is one of the codes `allowed`; else CaseloadError with `message`
+    (translated, one whole sentence naming the field in the language, with `{value}`:
+    the value as typed, and `{values}`: the codes one may type)."""
     if value not in allowed:
-        raise CaseloadError(
-            _("unknown {what} {value}; use one of: {values}").format(
-                what=what, value=repr(value), values=", ".join(allowed)
-            )
-        )
+        raise CaseloadError(message.format(value=repr(value), values=", ".join(allowed)))
     return value
 
 
@@ -131,7 +131,7 @@ def move(
     `from_phase`, refused unless the participant is still in it (the board's `]`/`[`)."""
     from ipstui.core.resolve import settle_assigned
 
-    _enum(phase, PHASES, "phase")
+    _enum(phase, PHASES, _("unknown phase {value}; use one of: {values}"))
     if phase == "closed":
         if not reason:
             raise CaseloadError(
@@ -139,7 +139,7 @@ def move(
                     values=", ".join(CLOSURE_REASONS)
                 )
             )
-        _enum(reason, CLOSURE_REASONS, "closure reason")
+        _enum(reason, CLOSURE_REASONS, _("unknown closure reason {value}; use one of: {values}"))
     elif reason:
         raise CaseloadError(_("--reason is only for moving to closed"))
 
@@ -147,11 +147,15 @@ def move(
         if from_phase is not None and p.phase != from_phase:
             raise CaseloadError(
                 _("{pid} is now in {phase} (changed meanwhile); nothing moved").format(
-                    pid=pid, phase=p.phase
+                    pid=pid, phase=PHASE_LABELS.get(p.phase, p.phase)
                 )
             )
         if phase == p.phase:
-            raise CaseloadError(_("{pid} is already in {phase}").format(pid=pid, phase=phase))
+            raise CaseloadError(
+                _("{pid} is already in {phase}").format(
+                    pid=pid, phase=PHASE_LABELS.get(phase, phase)
+                )
+            )
         data["phase"] = phase
         data["phase_since"] = today
         if phase == "closed":
@@ -180,7 +184,8 @@ def add_contact(
     employer contact, latest benefits counselling). For kind `employer` only:
     `employer_id` names the employer met (an employers/ file) and `face_to_face=False`
     marks a call or an e-mail (written only then: the default is true, SPEC §2)."""
-    contact: dict[str, Any] = {"on": on, "kind": _enum(kind, CONTACT_KINDS, "contact kind")}
+    kind = _enum(kind, CONTACT_KINDS, _("unknown contact kind {value}; use one of: {values}"))
+    contact: dict[str, Any] = {"on": on, "kind": kind}
     if kind != "employer" and (employer_id or not face_to_face):
         raise CaseloadError(
             _("an employer and face to face are only for contacts of kind employer")
@@ -375,7 +380,7 @@ def complete_task(cl: Caseload, pid: str, index: int, *, on: date) -> SaveResult
 
 def suspend(cl: Caseload, pid: str, *, since: date, reason: str) -> SaveResult:
     """Suspend (the rules pause but for tasks)."""
-    _enum(reason, SUSPENSION_REASONS, "suspension reason")
+    _enum(reason, SUSPENSION_REASONS, _("unknown suspension reason {value}; use one of: {values}"))
 
     def change(p: Participant, data: dict[str, Any]) -> None:
         if p.phase == "closed":

@@ -62,6 +62,7 @@ from ipstui.core.model import (
     is_valid_id,
 )
 from ipstui.core.resources import data_file
+from ipstui.core.vocab import field_label
 
 HEADERS: dict[str, tuple[str, ...]] = {
     # field: English, Italian, Danish, Swedish
@@ -540,7 +541,7 @@ def _convert(fieldname: str, value: Any, cl: Caseload, vmap: Mapping[str, str]) 
         if hit is None:
             raise ValueError(
                 _("{fieldname} {text}: use one of {values}").format(
-                    fieldname=fieldname, text=repr(text), values=", ".join(allowed)
+                    fieldname=field_label(fieldname), text=repr(text), values=", ".join(allowed)
                 )
             )
         return hit

@@ -22,11 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
 
 from ipstui.core.i18n import N_, Labels, _
+from ipstui.core.model import PHASE_LABELS
 from ipstui.core.rules import DUE_SOON, OVERDUE, UPCOMING
 
 SUSPENDED = "suspended"
@@ -105,6 +107,52 @@ SUPPORT_MODE_LABELS: Labels = Labels(
         "behind_the_scenes": N_("Behind the scenes"),
     }
 )
+
+FIELD_LABELS: Labels = Labels(
+    {
+        "name": N_("Name (or pseudonym)"),
+        "specialist": N_("Employment specialist"),
+        "phase": N_("Phase"),
+        "phase_since": N_("In this phase since"),
+        "referral_source": N_("Referred by"),
+        "referred_on": N_("Referred on"),
+        "first_contact_on": N_("First contact on"),
+        "enrolled_on": N_("Enrolled on (starts job-search clock)"),
+        "first_employer_contact_on": N_("First employer contact on"),
+        "benefits_counseling_on": N_("Latest benefits counselling"),
+        "career_profile_updated_on": N_("Career profile updated on"),
+        "disclosure": N_("Disclosure (the participant decides)"),
+        "support_mode": N_("Type of support"),
+        "goals": N_("Goals (comma-separated)"),
+        "strengths": N_("Strengths (comma-separated)"),
+        "notes": N_("Notes"),
+    }
+)
+"""The label of each top-level field of a participant file (SPEC §2) a person edits:
+the Details tab's labels, and the names dialogs and messages give a field."""
+
+VALUE_LABELS: Mapping[str, Labels] = {
+    "phase": PHASE_LABELS,
+    "disclosure": DISCLOSURE_LABELS,
+    "support_mode": SUPPORT_MODE_LABELS,
+}
+"""The label table of each coded top-level field, by field name."""
+
+
+def field_label(name: str) -> str:
+    """The label of field `name` in the current language (`FIELD_LABELS`), else the
+    name made readable (`phase_since` -> `Phase since`)."""
+    return readable(name, FIELD_LABELS)
+
+
+def field_value(name: str, value: Any) -> Any:
+    """`value` of field `name` as a person reads it: a stored code of a coded field
+    (`VALUE_LABELS`) becomes its label in the current language; anything else is
+    returned unchanged (for `show_value`)."""
+    labels = VALUE_LABELS.get(name)
+    if labels is not None and isinstance(value, str) and value in labels:
+        return labels[value]
+    return value
 
 
 def readable(code: str, labels: Mapping[str, str] | None = None) -> str:

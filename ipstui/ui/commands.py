@@ -6,8 +6,9 @@ that have no key. There is no second, hand-kept list of actions to fall out of s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
+from typing import Any
 
 from rich.align import Align
 from rich.text import Text
@@ -17,6 +18,9 @@ from textual.dom import DOMNode
 from textual.widgets.option_list import Option
 
 from ipstui.core.i18n import _
+from ipstui.core.model import PHASE_LABELS
+from ipstui.core.termsafe import escape
+from ipstui.core.vocab import team_label
 from ipstui.ui.keys import live_bindings
 
 Command = tuple[str, str, Callable[[], object]]
@@ -119,6 +123,13 @@ class ActionsProvider(Provider):
                 yield Hit(score, matcher.highlight(name), cb, help=help_text)
 
 
+def participant_help(phase: str, specialist: str, team: Mapping[str, Any]) -> str:
+    """A participant hit's second line: the phase and the specialist as a person reads
+    them (`Engagement · Anna Bianchi (anna)`), never the stored codes."""
+    name = getattr(team.get(specialist), "name", None)
+    return escape(f"{PHASE_LABELS.get(phase, phase)} · {team_label(specialist, name)}")
+
+
 class ParticipantsProvider(Provider):
     """Open any participant by typing part of the id or name."""
 
@@ -128,6 +139,7 @@ class ParticipantsProvider(Provider):
         if cl is None or not query.strip():
             return
         matcher = self.matcher(query)
+        team = cl.settings.team
         q = query.strip().lower()
         shown = 0
         for pid, p in cl.participants.items():
@@ -141,7 +153,7 @@ class ParticipantsProvider(Provider):
                     score,
                     matcher.highlight(text),
                     partial(self._open, pid),
-                    help=f"@{p.specialist} · {p.phase}",
+                    help=participant_help(p.phase, p.specialist, team),
                 )
             if shown >= 200:
                 return

@@ -34,6 +34,8 @@ from ipstui.core.vocab import (
     CLOSURE_REASON_LABELS,
     CONTACT_KIND_LABELS,
     SUSPENSION_REASON_LABELS,
+    field_label,
+    field_value,
     team_label,
 )
 from ipstui.ui.keys import TranslatedBindings, key_for
@@ -790,8 +792,8 @@ class ConflictForm(FormScreen):
         from ipstui.core.service import show_value
 
         for name, rec in self.conflicts.items():
-            ours = self.current.get(name)
-            theirs = rec.get("theirs")
+            ours = field_value(name, self.current.get(name))
+            theirs = field_value(name, rec.get("theirs"))
             choices = [
                 (plain(_("Keep this version: {value}").format(value=show_value(ours, 40))), "ours"),
                 (
@@ -803,13 +805,14 @@ class ConflictForm(FormScreen):
             ]
             if "base" in rec:
                 hint = _("other side: commit {commit}; both started from {value}").format(
-                    commit=rec.get("theirs_commit", "?"), value=show_value(rec["base"], 30)
+                    commit=rec.get("theirs_commit", "?"),
+                    value=show_value(field_value(name, rec["base"]), 30),
                 )
             else:
                 hint = _("other side: commit {commit}").format(commit=rec.get("theirs_commit", "?"))
             yield FormField(
                 name,
-                name.replace("_", " ").capitalize(),
+                field_label(name),
                 Select(choices, prompt=_("Leave undecided")),
                 check_choice(required=False),
                 hint=hint,

@@ -33,7 +33,7 @@ from ipstui.core.model import (
 from ipstui.core.recordedit import changed_tops, close_data, prepare_details_save, rebase
 from ipstui.core.service import show_value
 from ipstui.core.termsafe import escape
-from ipstui.core.vocab import DISCLOSURE_LABELS, SUPPORT_MODE_LABELS, readable
+from ipstui.core.vocab import DISCLOSURE_LABELS, FIELD_LABELS, SUPPORT_MODE_LABELS, readable
 from ipstui.ui.keys import allow_letter_action
 from ipstui.ui.screens.forms import (
     ChoiceOrText,
@@ -66,25 +66,29 @@ class DetailSpec:
     required: bool = False
 
 
+def _spec(name: str, kind: str, required: bool = False) -> DetailSpec:
+    return DetailSpec(name, FIELD_LABELS.source[name], kind, required)
+
+
 _SPECS: dict[str, DetailSpec] = {
     s.name: s
     for s in (
-        DetailSpec("name", N_("Name (or pseudonym)"), "text", True),
-        DetailSpec("specialist", N_("Employment specialist"), "select", True),
-        DetailSpec("phase", N_("Phase"), "select", True),
-        DetailSpec("phase_since", N_("In this phase since"), "date", True),
-        DetailSpec("referral_source", N_("Referred by"), "choice"),
-        DetailSpec("referred_on", N_("Referred on"), "date"),
-        DetailSpec("first_contact_on", N_("First contact on"), "date"),
-        DetailSpec("enrolled_on", N_("Enrolled on (starts job-search clock)"), "date"),
-        DetailSpec("first_employer_contact_on", N_("First employer contact on"), "date"),
-        DetailSpec("benefits_counseling_on", N_("Latest benefits counselling"), "date"),
-        DetailSpec("career_profile_updated_on", N_("Career profile updated on"), "date"),
-        DetailSpec("disclosure", N_("Disclosure (the participant decides)"), "select"),
-        DetailSpec("support_mode", N_("Type of support"), "select"),
-        DetailSpec("goals", N_("Goals (comma-separated)"), "list"),
-        DetailSpec("strengths", N_("Strengths (comma-separated)"), "list"),
-        DetailSpec("notes", N_("Notes"), "area"),
+        _spec("name", "text", True),
+        _spec("specialist", "select", True),
+        _spec("phase", "select", True),
+        _spec("phase_since", "date", True),
+        _spec("referral_source", "choice"),
+        _spec("referred_on", "date"),
+        _spec("first_contact_on", "date"),
+        _spec("enrolled_on", "date"),
+        _spec("first_employer_contact_on", "date"),
+        _spec("benefits_counseling_on", "date"),
+        _spec("career_profile_updated_on", "date"),
+        _spec("disclosure", "select"),
+        _spec("support_mode", "select"),
+        _spec("goals", "list"),
+        _spec("strengths", "list"),
+        _spec("notes", "area"),
     )
 }
 

@@ -37,6 +37,8 @@ from ipstui.core.vocab import (
     SUSPENDED,
     SUSPENSION_REASON_LABELS,
     SYMBOL,
+    field_label,
+    field_value,
     readable,
     who,
 )
@@ -403,14 +405,17 @@ class ParticipantScreen(TranslatedBindings, Screen[None]):
                 "{action}: NOT SAVED. {id}'s file changed on disk since it was loaded "
                 "(another terminal, a pull or a hand edit). The version on disk is shown "
                 "now; it changed: {fields}."
-            ).format(action=label, id=self.pid, fields=", ".join(underneath))
+            ).format(action=label, id=self.pid, fields=", ".join(map(field_label, underneath)))
         else:
             text = _(
                 "{action}: NOT SAVED. {id}'s file changed on disk since it was loaded "
                 "(another terminal, a pull or a hand edit). The version on disk is shown now."
             ).format(action=label, id=self.pid)
         if replaced:
-            edits = ", ".join(f"{n} ({show_value(y, 30)})" for n, y, _theirs in replaced)
+            edits = ", ".join(
+                f"{field_label(n)} ({show_value(field_value(n, y), 30)})"
+                for n, y, _theirs in replaced
+            )
             text += " " + _(
                 "Your edits of {edits} collided with it and were dropped: enter them again "
                 "if still right."
@@ -418,7 +423,10 @@ class ParticipantScreen(TranslatedBindings, Screen[None]):
         if kept:
             text += " " + _(
                 "Your unsaved edits of {fields} are still in the form: {key} saves them."
-            ).format(fields=", ".join(kept), key=key_for(details, "participant_save", "ctrl+s"))
+            ).format(
+                fields=", ".join(map(field_label, kept)),
+                key=key_for(details, "participant_save", "ctrl+s"),
+            )
         elif label != _("Save details"):
             text += " " + _("Do it again on the fresh version.")
         self.banner(text, "error")
@@ -444,7 +452,7 @@ class ParticipantScreen(TranslatedBindings, Screen[None]):
         dirty = self.details.dirty()
         if not dirty:
             return ""
-        return f"{self.who()}: " + ", ".join(f.field_name for f in dirty)
+        return f"{self.who()}: " + ", ".join(field_label(f.field_name) for f in dirty)
 
     # ------------------------------------------------------------ actions on the participant
 
@@ -555,7 +563,7 @@ class ParticipantScreen(TranslatedBindings, Screen[None]):
             if yes:
                 self.app.pop_screen()
 
-        names = ", ".join(f.field_name for f in dirty)
+        names = ", ".join(field_label(f.field_name) for f in dirty)
         self.app.push_screen(
             ConfirmScreen(
                 _("Leave {who} without saving your edits of {fields}?").format(
