@@ -177,7 +177,8 @@ async def test_contact_form_validates_inline_and_escape_cancels(root: Path) -> N
         date_field.control.value = "2026-11-15"
         await pilot.pause()
         assert not date_field.has_class("-invalid")
-        await pilot.press("escape")
+        await pilot.press("escape")  # the date was edited: asked first (issue 13)
+        await pilot.press("y")
         assert isinstance(app.screen, ParticipantScreen)
         await _settle(pilot)
     assert commit_count(root) == before

@@ -20,6 +20,7 @@ from textual.app import App
 from textual.binding import BindingsMap
 from textual.dom import DOMNode
 from textual.keys import key_to_character
+from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, TextArea
 
@@ -128,18 +129,26 @@ def key_for(node: DOMNode, binding_id: str, default: str = "") -> str:
 
 def text_entry_or_none(app: App) -> bool:
     """True when a typed letter should not run a command: nothing has focus, or the
-    focused widget is a form control (where the user is writing, or just was).
+    focused widget takes typed text (an input, a text area, an open choice list, which
+    jumps to the option typed).
 
     Why: when focus leaves a field (a dialog closed, a click elsewhere), a person who
-    goes on typing a name must not open Agenda on `a` and Reports on `r`. Single
-    printable keys act only while a list, the board or a tab bar has focus."""
+    goes on typing a name must not open Agenda on `a` and Reports on `r`. A closed
+    choice list, a checkbox or a button takes no letters, and shows its focus (SPEC §9):
+    there `?`, `c` and the other keys keep working (issue 13: with a choice focused
+    they did nothing, and the letters typed vanished); in a dialog (a modal screen)
+    they still do nothing, as the app's screens would open over it."""
     focused = app.focused
     if focused is None:
         return True
+    in_dialog = isinstance(focused.screen, ModalScreen)
     node: DOMNode | None = focused
     while isinstance(node, Widget):
-        if isinstance(node, Input | TextArea | Select | Checkbox | Button):
+        if isinstance(node, Input | TextArea):
             return True
+        if isinstance(node, Select | Checkbox | Button):
+            # In a dialog, the app's keys (agenda, reports...) would open over it.
+            return in_dialog or (isinstance(node, Select) and node.expanded)
         node = node.parent
     return False
 

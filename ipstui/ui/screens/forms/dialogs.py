@@ -218,7 +218,9 @@ class FormScreen(TranslatedBindings, ModalScreen[Any]):
             text = self.shown_title
             title = f"{text} — {self.who}" if self.who else text
             yield Static(title, id="form-title", markup=False)
-            with VerticalScroll(id="form-fields"):
+            fields = VerticalScroll(id="form-fields")
+            fields.can_focus = False  # focus goes to the fields, which scroll into view
+            with fields:
                 yield from self.compose_fields()
             yield Static("", id="form-error", markup=False)
             with Horizontal(id="form-buttons"):

@@ -1,0 +1,171 @@
+"""Focus is visible without colour on every focusable widget of every screen (SPEC §9;
+issue 13, item 2), and keys keep working while a closed choice list has focus.
+
+Each screen is walked with `tab` at 80×24; at each stop the focused widget's cells are
+compared, with every colour dropped (text, bold, reverse, underline, italic only), with
+focus on it and with focus nowhere: they must differ."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.widget import Widget
+from textual.widgets import Input, Select
+from textual.widgets._select import SelectOverlay
+
+from ipstui.ui.app import IpsApp
+from ipstui.ui.screens.agenda import AgendaScreen
+from ipstui.ui.screens.forms import ContactForm
+from ipstui.ui.screens.help import HelpScreen
+from ipstui.ui.screens.participant import ParticipantScreen
+
+TODAY = date(2026, 11, 16)
+PID = "P-0005"
+MAX_STOPS = 30
+
+
+@pytest.fixture(autouse=True)
+def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+
+
+async def settle(app: IpsApp, pilot) -> None:
+    """Wait for every worker, then for the messages they posted to be handled."""
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def mono(app: IpsApp, widget: Widget) -> list[tuple]:
+    """The widget's cells on screen without colour: (text, bold, reverse, underline,
+    italic) per segment, line by line."""
+    strips = app.screen._compositor.render_strips()
+    r = widget.region.intersection(app.screen.region)
+    out = []
+    for y in range(r.y, r.bottom):
+        line = strips[y].crop(r.x, r.right)
+        out.append(
+            tuple(
+                (s.text, *(bool(s.style and getattr(s.style, a)) for a in STYLE_BITS)) for s in line
+            )
+        )
+    return out
+
+
+STYLE_BITS = ("bold", "reverse", "underline", "italic")
+
+
+def open_with(call: Callable[[IpsApp], object]) -> Callable[[IpsApp], Awaitable[None]]:
+    async def opener(app: IpsApp) -> None:
+        result = call(app)
+        if inspect.isawaitable(result):
+            await result
+
+    return opener
+
+
+SCREENS = {
+    "board": open_with(lambda app: None),
+    "participant": open_with(lambda app: app.open_participant(PID)),
+    "agenda": open_with(lambda app: app.action_agenda()),
+    "problems": open_with(lambda app: app.action_problems()),
+    "employers": open_with(lambda app: app.action_employers()),
+    "fidelity": open_with(lambda app: app.action_fidelity()),
+    "reports": open_with(lambda app: app.action_reports()),
+    "help": open_with(lambda app: app.action_help()),
+    "contact form": open_with(lambda app: app.add_contact_for(PID)),
+    "new participant form": open_with(lambda app: app.new_participant()),
+    "quit question": open_with(lambda app: app.action_quit()),
+}
+
+
+@pytest.mark.parametrize("name", SCREENS)
+async def test_every_focus_stop_is_visible_without_colour(sample_caseload: Path, name: str) -> None:
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    if name == "quit question":
+        app.unsaved_edits = lambda: ["P-0005 Paola T.: notes"]  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await SCREENS[name](app)
+        await settle(app, pilot)
+        screen = app.screen
+        seen: list[Widget] = []
+        invisible: list[str] = []
+        for _ in range(MAX_STOPS):
+            widget = app.focused
+            assert widget is not None, f"{name}: nothing has focus"
+            if widget in seen:
+                break
+            seen.append(widget)
+            focused = mono(app, widget)
+            app.set_focus(None)
+            await pilot.pause()
+            if mono(app, widget) == focused:
+                invisible.append(f"{type(widget).__name__}#{widget.id}")
+            widget.focus()
+            await pilot.pause()
+            await pilot.press("tab")
+            await pilot.pause()
+            assert app.screen is screen
+        assert not invisible, f"{name}: focus not visible on {invisible}"
+        assert seen
+
+
+async def test_an_open_choice_list_shows_its_highlight(sample_caseload: Path) -> None:
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.add_contact_for(PID)
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ContactForm)
+        select = form.field("kind").control
+        assert isinstance(select, Select) and select.has_focus
+        await pilot.press("enter")
+        await pilot.pause()
+        overlay = select.query_one(SelectOverlay)
+        assert overlay.has_focus
+        await pilot.press("down")
+        await pilot.pause()
+        lines = mono(app, overlay)
+
+        def stands_out(line: tuple) -> bool:
+            return any(
+                (bold or rev) for text, bold, rev, _u, _i in line if any(c.isalnum() for c in text)
+            )
+
+        marked = [i for i, line in enumerate(lines) if stands_out(line)]
+        assert len(marked) == 1, marked  # one row, the highlighted one, stands out
+
+
+async def test_keys_work_while_a_closed_choice_has_focus(sample_caseload: Path) -> None:
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.open_participant(PID)
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ParticipantScreen)
+        select = screen.query_one("#field-phase Select", Select)
+        select.focus()
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        select.focus()
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ContactForm)
+        # In a dialog, a focused choice still keeps the app's letters from opening screens.
+        assert isinstance(app.focused, Select)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ContactForm)
+        assert not any(isinstance(s, AgendaScreen) for s in app.screen_stack)
