@@ -19,9 +19,10 @@ from textual.widgets import Input, Select, Static, TextArea
 
 from ipstui.ui.app import IpsApp
 from ipstui.ui.screens.employers import EmployersScreen
-from ipstui.ui.screens.forms import ChoiceOrText, ConfirmDialog, FormScreen
+from ipstui.ui.screens.forms import ChoiceOrText, ClosureForm, ConfirmDialog, FormScreen
 from ipstui.ui.screens.participant import ParticipantScreen
 from ipstui.ui.screens.participant.jobs import JobsPane
+from ipstui.ui.screens.reports import ExportCsvScreen
 
 TODAY = date(2026, 11, 16)
 PID = "P-0005"  # in the sample: a current job, not suspended, not closed
@@ -256,3 +257,49 @@ async def test_an_untouched_form_closes_at_once_and_a_saved_one_closes(
         await settle(app, pilot)
         assert app.screen is board
         assert commit_count(sample_caseload) == commits + 1
+
+
+async def test_a_choice_made_counts_as_typed(sample_caseload: Path) -> None:
+    """A form of choice lists only (the closure reason) asks too once one is chosen."""
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.move_participant(PID, +1)  # follow-up -> closed asks for a reason
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ClosureForm)
+        _set(form, "reason", "moved")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is form and form.raw_values()["reason"] == "moved"
+
+
+async def test_export_path_is_kept_when_refused_or_cancelled(
+    sample_caseload: Path, tmp_path: Path
+) -> None:
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.action_reports()
+        await settle(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportCsvScreen)
+        path_input = dialog.query_one("#export-path", Input)
+        path_input.value = str(tmp_path)  # a folder: refused in the dialog
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog and path_input.value == str(tmp_path)
+        assert "folder" in str(dialog.query_one("#export-error", Static).render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is dialog and path_input.value == str(tmp_path)

@@ -102,7 +102,9 @@ def referrals_chart(report: Report) -> Text:
 
 
 class ExportCsvScreen(TranslatedBindings, ModalScreen[Path | None]):
-    """Asks where to write the CSV; returns the path, or None when cancelled."""
+    """Asks where to write the CSV; returns the path, or None when cancelled. A path
+    that cannot be written (a folder, a missing folder) is refused in the dialog, with
+    what was typed kept; cancelling a typed path asks first (SPEC §9)."""
 
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="export_cancel")]
 
@@ -115,6 +117,7 @@ class ExportCsvScreen(TranslatedBindings, ModalScreen[Path | None]):
         with Vertical():
             yield Label(_("Export the {quarter} report as CSV to:").format(quarter=self._quarter))
             yield OneLineInput(value=self._default, id="export-path")
+            yield Static("", id="export-error", markup=False)
             with Horizontal():
                 yield Button(_("Export"), variant="primary", id="export-ok")
                 yield Button(_("Cancel"), id="export-cancel")
@@ -126,12 +129,37 @@ class ExportCsvScreen(TranslatedBindings, ModalScreen[Path | None]):
         if not text:
             self.notify(_("Type a file path for the CSV."), severity="warning")
             return
-        self.dismiss(Path(text).expanduser())
+        path = Path(text).expanduser()
+        error = ""
+        if path.is_dir():
+            error = _("Not exported: {path} is a folder; give a file name.").format(path=path)
+        elif not path.parent.is_dir():
+            error = _("Not exported: there is no folder {folder}.").format(folder=path.parent)
+        if error:
+            self.query_one("#export-error", Static).update(error)
+            return
+        self.dismiss(path)
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
-        """Close without a path."""
-        self.dismiss(None)
+        """Close without a path; when a path was typed, ask first."""
+        if self.query_one("#export-path", Input).value == self._default:
+            self.dismiss(None)
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                _("Close the export and discard the path you typed?"),
+                yes=_("Discard"),
+                no=_("Keep editing"),
+                title=_("Unsaved edits"),
+            ),
+            answer,
+        )
 
 
 def default_export_dir(caseload_root: Path | None, cwd: Path | None = None) -> Path:
