@@ -59,6 +59,7 @@ from ipstui.core.model import (
     PHASES,
     SUSPENSION_REASONS,
 )
+from ipstui.core.sheetsafe import csv_row
 
 SIGNATURES: dict[str, str] = {
     "G": "good",
@@ -592,7 +593,7 @@ def render(changes: list[Change], fmt: str) -> str:
         w.writerow(cols)
         for c in changes:
             row = c.to_json()
-            w.writerow(["" if row[k] is None else visible(str(row[k])) for k in cols])
+            w.writerow(csv_row("" if row[k] is None else visible(str(row[k])) for k in cols))
         return buf.getvalue()
     if not changes:
         return _("no changes") + "\n"

@@ -62,6 +62,7 @@ from ipstui.core.model import (
     is_valid_id,
 )
 from ipstui.core.resources import data_file
+from ipstui.core.sheetsafe import from_csv_cell
 
 HEADERS: dict[str, tuple[str, ...]] = {
     # field: English, Italian, Danish, Swedish
@@ -307,7 +308,9 @@ def _csv_rows(path: Path) -> list[list[Any]]:
         ) from None
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count) if first else ","
-    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    # A cell `ipstui export` guarded against running as a formula reads back as it was.
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return [[from_csv_cell(c) for c in r] for r in rows]
 
 
 def _xlsx_sheets(path: Path) -> list[tuple[str | None, list[list[Any]]]]:
