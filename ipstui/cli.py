@@ -382,6 +382,14 @@ def _language(argv: Sequence[str] | None) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else list(argv)
     _language(words)
+    for word in words:
+        try:
+            word.encode("utf-8")
+        except UnicodeEncodeError:  # bytes the locale could not decode (surrogateescape)
+            shown = word.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            print(escape(_("ipstui: error: {argument} is not UTF-8 text; set the terminal or "
+                           "the file to UTF-8").format(argument=shown)), file=sys.stderr)
+            return EXIT_USAGE
     args = build_parser(_command_in(words)).parse_args(words)
     # Imported after parsing: `--help` and usage errors never load the core (start-up cost).
     from ipstui.core.service import CaseloadError, GitError, ValidationFailed
