@@ -12,7 +12,7 @@ import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import pytest
@@ -603,13 +603,13 @@ def test_sensitive_values_hidden_whatever_the_message_says(
 def test_the_table_shows_authors_whole_or_with_an_ellipsis_and_aligned(
     authors: list[str], shown: list[str]
 ) -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from rich.cells import cell_len
 
     from ipstui.core.audit import Change, render
 
-    when = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+    when = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
     changes = [Change("a" * 40, when, a, "e@x", "ok", "P-0001", "phase", None, None, "x -> y")
                for a in authors]  # fmt: skip
     lines = render(changes, "table").splitlines()
