@@ -111,7 +111,10 @@ HEADERS: dict[str, tuple[str, ...]] = {
 """Headers recognised for each field (compared after `normalize_header`); each field's
 own name (`referred_on`, `referred on`) is recognised too."""
 
-REQUIRED = ("name", "specialist", "referral_source")
+REQUIRED = ("name", "specialist", "referral_source", "referred_on")
+"""Columns every row must fill. `referred_on` too: the first-contact deadline, the
+referral counts and fidelity S1 all count from it (SPEC §4, §8, §10), so a participant
+without it would silently drop out of the agenda and the figures."""
 TEMPLATE = data_file("ipstui", "data/import_template.xlsx")
 """The template spreadsheet shipped in the package (tools/make_import_template.py)."""
 
