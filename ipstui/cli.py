@@ -324,6 +324,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         help=_("the worksheet to read (default: the first whose header is recognised)"),
     )
     s.add_argument("--dry-run", action="store_true", help=_("show what would be created"))
+    s.add_argument("--allow-same", action="store_true", help=_(
+        "import a row even when a participant with the same name and referral date exists"))
 
     s = command("export", _("the caseload as one table, one row per participant"))
     s.add_argument("--format", choices=("csv", "xlsx", "json"), default="csv",

@@ -485,3 +485,35 @@ def test_every_required_cell_is_named_when_empty(
     p = importer.plan(f, load_for_edit(caseload_dir, None), today=date(2026, 11, 30))
     assert [str(x) for x in p.problems] == [problem]
     assert p.records == []
+
+
+def test_the_same_sheet_imported_twice_makes_nobody_twice(
+    caseload_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    header = ["Name", "Specialist", "Referral source", "Referred on"]
+    rows = [
+        ["Giulia R.", "anna", "CSM", "2026-11-02"],
+        ["Marco T.", "anna", "CSM", "2026-11-03"],
+    ]
+    f = _csv(tmp_path / "x.csv", [header, *rows])
+    assert _cli("import", str(f), root=caseload_dir) == 0
+    before = commit_count(caseload_dir)
+    cases = [
+        # (rows of the second file, problems expected)
+        (rows, ["x.csv:2:1: P-0001 has the same name", "x.csv:3:1: P-0002 has the same name"]),
+        ([["  giulia  r. ", "anna", "CSM", "02/11/2026"]], ["x.csv:2:1: P-0001 has the same name"]),
+        ([["Giulia R.", "anna", "CSM", "2026-11-09"]], []),  # another referral date
+        ([["Ada B.", "anna", "CSM", "2026-11-02"], ["ada b.", "anna", "CSM", "2026-11-02"]],
+         ["x.csv:3:1: row 2 has the same name"]),
+    ]  # fmt: skip
+    for second, want in cases:
+        f = _csv(tmp_path / "x.csv", [header, *second])
+        p = importer.plan(f, load(caseload_dir), today=date(2026, 11, 30))
+        got = [str(x) for x in p.problems]
+        assert len(got) == len(want) and all(g.startswith(w) for g, w in zip(got, want, strict=True)), got
+        assert all("--allow-same" in g for g in got)
+    f = _csv(tmp_path / "x.csv", [header, *rows])
+    assert _cli("import", str(f), root=caseload_dir) == 1
+    assert commit_count(caseload_dir) == before
+    assert _cli("import", str(f), "--allow-same", root=caseload_dir) == 0
+    assert commit_count(caseload_dir) == before + 2
