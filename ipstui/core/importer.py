@@ -51,6 +51,7 @@ from typing import Any
 from ipstui.core import storage
 from ipstui.core.audit import visible
 from ipstui.core.caseload import Caseload, CaseloadError, save, validate_data
+from ipstui.core.edits import listed_source
 from ipstui.core.i18n import _, ngettext
 from ipstui.core.model import (
     DATE_FIELDS,
@@ -518,8 +519,8 @@ def _convert(fieldname: str, value: Any, cl: Caseload, vmap: Mapping[str, str]) 
     if fieldname == "referral_source":
         sources = list(cl.settings.referral_sources)
         if sources:
-            hit = {normalize_header(s): s for s in sources}.get(normalize_header(text))
-            if hit is None:
+            hit = listed_source(sources, text)  # the one rule `new` and `set` use too
+            if hit not in sources:
                 raise ValueError(
                     _("referral source {text} is not in the team's list: {values}").format(
                         text=repr(text), values=", ".join(sources)
