@@ -25,6 +25,7 @@ from typing import Any
 from ipstui.core import storage
 from ipstui.core.caseload import CaseloadError
 from ipstui.core.i18n import _, ngettext
+from ipstui.core.sheetsafe import csv_row, text_cells
 
 FORMATS = ("csv", "xlsx", "json")
 EXIT_PARTIAL = 3
@@ -78,12 +79,13 @@ def _cell(v: Any) -> Any:
 
 
 def to_csv(table: list[dict[str, Any]]) -> str:
-    """Header row of COLUMNS, ISO dates, lists joined with `; `, empty for no value."""
+    """Header row of COLUMNS, ISO dates, lists joined with `; `, empty for no value;
+    text a spreadsheet would run as a formula guarded (`sheetsafe.csv_cell`)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(COLUMNS)
     for r in table:
-        w.writerow(["" if r[k] is None else _cell(r[k]) for k in COLUMNS])
+        w.writerow(csv_row("" if r[k] is None else _cell(r[k]) for k in COLUMNS))
     return buf.getvalue()
 
 
@@ -108,6 +110,7 @@ def write_xlsx(table: list[dict[str, Any]], path: Path) -> None:
             if isinstance(cell.value, date):
                 cell.number_format = "yyyy-mm-dd"
     ws.freeze_panes = "B2"
+    text_cells(ws)
     save_workbook(wb, path)
 
 
