@@ -184,12 +184,16 @@ async def test_export_csv_writes_refuses_overwrite_and_reports_errors(tmp_path: 
         await settle(app, pilot)
         assert target.read_text(encoding="utf-8") == expected
 
-        # A folder that does not exist: nothing written, the screen stays usable.
+        # A folder that does not exist: nothing written, refused in the dialog with the
+        # path kept (issue 13); escape then asks before dropping it.
         missing = tmp_path / "no-such-folder" / "r.csv"
         await pilot.press("e")
         await settle(app, pilot)
         app.screen.query_one(Input).value = str(missing)
         await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen.query_one(Input).value == str(missing)
+        await pilot.press("escape", "y")
         await settle(app, pilot)
         assert isinstance(app.screen, ReportsScreen)
         assert not missing.exists()
@@ -198,7 +202,7 @@ async def test_export_csv_writes_refuses_overwrite_and_reports_errors(tmp_path: 
         await pilot.press("e")
         await settle(app, pilot)
         app.screen.query_one(Input).value = str(tmp_path / "cancelled.csv")
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # a typed path: asked first
         await settle(app, pilot)
         assert isinstance(app.screen, ReportsScreen)
         assert not (tmp_path / "cancelled.csv").exists()

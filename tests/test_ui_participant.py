@@ -329,7 +329,7 @@ async def test_stale_edit_is_refused_and_fresh_data_shown(root: Path) -> None:
         assert 'disclosure = "no"' in _file(root)  # the outside change is intact
         assert _subject(root) == "outside edit"
         banner = _banner(screen)
-        assert "changed on disk" in banner and "disclosure" in banner
+        assert "changed on disk" in banner and "Disclosure" in banner  # the field's label
         assert any("changed on disk" in n.message for n in app._notifications)
         # The fresh version is shown; the colliding edit was not kept silently.
         assert select.value == "no"
@@ -354,7 +354,7 @@ async def test_stale_edit_keeps_unrelated_unsaved_edits(root: Path) -> None:
         await pilot.press("ctrl+s")
         await _wait(pilot, lambda: "NOT SAVED" in _banner(screen))
         assert commit_count(root) == outside
-        assert "goals" in _banner(screen)
+        assert "Goals" in _banner(screen)  # the field's label
         assert goals.control.value == "gardening"  # still in the form
         assert screen.query_one("#field-disclosure Select", Select).value == "no"
         await pilot.press("ctrl+s")

@@ -135,7 +135,7 @@ async def test_q_and_the_palette_quit_ask_before_losing_edits(sample_caseload: P
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, ConfirmScreen)
-        assert "P-0057" in dialog.question and "name" in dialog.question
+        assert "P-0057" in dialog.question and "Name" in dialog.question  # the field's label
         box = dialog.query_one("#dialog").region  # styled by the one stylesheet: centred
         assert box.x > 0 and box.y > 0 and box.right < BIG[0]
         await pilot.press("n")
