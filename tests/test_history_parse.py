@@ -160,3 +160,16 @@ def test_history_shows_what_whole_file_parses_show(caseload_dir: Path) -> None:
         else:
             assert rev.changes == tuple(diff(old or None, new))
             assert rev.changes, f"version {i} changed something"
+
+
+def test_a_failing_git_log_raises_and_leaves_no_process_waiting(caseload_dir: Path) -> None:
+    from ipstui.core.gitio import GitError
+
+    path = caseload_dir / "participants" / "P-0001.toml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(BASE)
+    git(caseload_dir, "add", "-A")
+    git(caseload_dir, "commit", "-qm", "one")
+    git(caseload_dir, "symbolic-ref", "HEAD", "refs/heads/unborn")
+    with pytest.raises(GitError, match="does not have any commits"):
+        history(caseload_dir, "P-0001")

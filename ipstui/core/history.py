@@ -13,7 +13,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -69,24 +68,6 @@ class _BlobReader:
         if self.proc.stdin is not None:
             self.proc.stdin.close()
         self.proc.wait()
-
-
-def _batch_output(out: bytes) -> dict[str, bytes]:
-    """blob id -> content from `git cat-file --batch` output ("<id> missing" and objects
-    that are not blobs left out)."""
-    got: dict[str, bytes] = {}
-    pos = 0
-    while pos < len(out):
-        eol = out.index(b"\n", pos)
-        parts = out[pos:eol].split()
-        pos = eol + 1
-        if len(parts) < 3:  # "<id> missing"
-            continue
-        size = int(parts[2])
-        if parts[1] == b"blob":
-            got[parts[0].decode()] = out[pos : pos + size]
-        pos += size + 1
-    return got
 
 
 def _records(stream: Any) -> Iterator[tuple[str, str, str, str, str, str, str]]:
@@ -226,9 +207,10 @@ def history(root: Path, pid: str, limit: int | None = None) -> list[Revision]:
     Two git processes side by side: `git log` names every commit's old and new blob of
     the file (fast at any depth while git's commit-graph has changed-path filters, which
     `keep_commit_graph` sees to), and one `git cat-file --batch` is handed each blob as
-    soon as `git log` names it, so the versions are read while the walk goes on. The
-    versions are parsed by one `VersionParser` (each section once). Raises GitError when
-    git log fails."""
+    soon as `git log` names it, so the versions are read, parsed (by one `VersionParser`:
+    each section once) and compared while the walk goes on. Only the last version parsed
+    is kept parsed (each is usually the new side of one commit and the old side of the
+    next). Raises GitError when git log fails."""
     path = participant_path(root, pid)
     rel = path.relative_to(root).as_posix()
     args = [
@@ -284,48 +266,73 @@ def history(root: Path, pid: str, limit: int | None = None) -> list[Revision]:
             except OSError:
                 pass
 
-    walker = threading.Thread(target=walk, daemon=True)
-    walker.start()
-    assert cat.stdout is not None
-    out = cat.stdout.read()
-    cat.wait()
-    walker.join()
-    if log.returncode != 0:
-        err = b"".join(log_err).decode("utf-8", "replace")
-        raise gitio.GitError(gitio._last_lines(err) or "git log failed", err)
-    contents = _batch_output(out)
     parser = VersionParser(rel)
-    # A version is kept parsed only until its last use (each is usually the new side of
-    # one commit and the old side of the next), so memory stays flat at any depth.
-    uses = Counter(b for rec in records for b in rec[5:])
+    contents: dict[str, bytes | None] = {_ZERO: None}
+    """blob -> its bytes as cat-file answered (None: missing, or not a blob)."""
     parsed: dict[str, dict[str, Any] | None] = {}
+    """The last version parsed (usually the new side of the next, older, commit)."""
 
     def version(blob: str) -> dict[str, Any] | None:
         if blob == _ZERO:
             return {}
         if blob not in parsed:
-            data = contents.pop(blob, None)
+            data = contents.get(blob)
             try:
-                parsed[blob] = parser.parse(data) if data is not None else None
+                got = parser.parse(data) if data is not None else None
             except storage.ParseError:
-                parsed[blob] = None
-        uses[blob] -= 1
-        return parsed[blob] if uses[blob] > 0 else parsed.pop(blob)
+                got = None
+            parsed.clear()
+            parsed[blob] = got
+        return parsed[blob]
 
-    revisions = []
-    for sha, author, email, when, subject, old, new in records:
-        a, b = version(old), version(new)
-        note = ""
-        changes: tuple[FieldChange, ...] = ()
-        if a is None or b is None:
-            note = "a version of the file in this commit is not valid TOML"
-        else:
-            changes = tuple(diff(a or None, b or None))
-            if not b:
-                note = "file removed"
-        revisions.append(
-            Revision(sha, author, email, datetime.fromisoformat(when), subject, changes, note)
-        )
+    revisions: list[Revision] = []
+
+    def advance() -> None:
+        """Compare every version pair, in order, whose both sides have been read."""
+        while len(revisions) < len(records):
+            sha, author, email, when, subject, old, new = records[len(revisions)]
+            if old not in contents or new not in contents:
+                return
+            b, a = version(new), version(old)
+            note = ""
+            changes: tuple[FieldChange, ...] = ()
+            if a is None or b is None:
+                note = "a version of the file in this commit is not valid TOML"
+            else:
+                changes = tuple(diff(a or None, b or None))
+                if not b:
+                    note = "file removed"
+            revisions.append(
+                Revision(sha, author, email, datetime.fromisoformat(when), subject, changes, note)
+            )
+
+    walker = threading.Thread(target=walk, daemon=True)
+    walker.start()
+    assert cat.stdout is not None
+    try:
+        # The versions are compared as they arrive, while git log is still walking.
+        while header := cat.stdout.readline():
+            parts = header.split()
+            if len(parts) >= 3:
+                data = cat.stdout.read(int(parts[2]))
+                cat.stdout.read(1)
+                contents[parts[0].decode()] = data if parts[1] == b"blob" else None
+            elif parts:  # "<id> missing"
+                contents[parts[0].decode()] = None
+            advance()
+    finally:
+        if walker.is_alive() and sys.exc_info()[0] is not None:
+            log.kill()
+            cat.kill()
+        cat.wait()
+        walker.join()
+    if log.returncode != 0:
+        err = b"".join(log_err).decode("utf-8", "replace")
+        raise gitio.GitError(gitio._last_lines(err) or "git log failed", err)
+    for rec in records[len(revisions) :]:  # blobs cat-file never answered: unknown
+        for blob in rec[5:]:
+            contents.setdefault(blob, None)
+    advance()
     return revisions
 
 
