@@ -243,10 +243,15 @@ def history(root: Path, pid: str, limit: int | None = None) -> list[Revision]:
     )
     records: list[tuple[str, str, str, str, str, str, str]] = []
     log_err: list[bytes] = []
+    # git log's errors are drained by their own thread: a full stderr pipe would stop git
+    # before its output ends, and `walk` reads the output to its end first.
+    assert log.stderr is not None
+    drain = threading.Thread(target=lambda e=log.stderr: log_err.append(e.read()), daemon=True)
+    drain.start()
 
     def walk() -> None:
         """Read git log's records and ask cat-file for each new blob as it appears."""
-        assert log.stdout is not None and log.stderr is not None and cat.stdin is not None
+        assert log.stdout is not None and cat.stdin is not None
         asked: set[str] = {_ZERO}
         try:
             for rec in _records(log.stdout):
@@ -259,7 +264,7 @@ def history(root: Path, pid: str, limit: int | None = None) -> list[Revision]:
         except OSError:  # cat-file went away: its output says which blobs it read
             pass
         finally:
-            log_err.append(log.stderr.read())
+            drain.join()
             log.wait()
             try:
                 cat.stdin.close()
