@@ -145,8 +145,15 @@ def run_child(
     pass_fds: Sequence[int] = (),
     sample_tree: bool = False,
 ) -> ChildRun:
-    """Run a process to its end; wall time and peak RSS from wait4 (no sampling, no overhead)."""
+    """Run a process to its end; wall time and peak RSS from wait4 (no sampling, no overhead).
+
+    The child runs in `OUT_DIR` unless told otherwise: `python -m ipstui` and `python -c`
+    put their working directory first on sys.path, so a child started in the project's
+    root imported this checkout's ipstui whatever `--ipstui DIR` put on PYTHONPATH."""
     env = dict(env) if env is not None else git_env()
+    if cwd is None:
+        OUT_DIR.mkdir(parents=True, exist_ok=True)
+        cwd = OUT_DIR
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     t_wall = time.time()

@@ -122,3 +122,57 @@ def test_card_shows_the_most_urgent_deadline(sample_caseload: Path) -> None:
             card = make_card(p, cl.settings, today)
             assert card.urgent == (ds[0] if ds else None)
             assert card.open_deadlines == len(ds)
+
+
+ODD_FILES: dict[str, bytes] = {
+    # kind of fault -> the file's bytes (names chosen so every kind lands in both workers)
+    "P-0901.toml": b'schema = 1\nid = "P-0901"\nname = "X"\nphase = "nowhere"\n',  # schema
+    "P-0902.toml": b"schema = = 1\n",  # TOML syntax
+    "P-0903.toml": b'schema = 1\nid = "P-0903"\nname = "\xff"\n',  # not UTF-8
+    "P-0904.toml": b"",  # empty
+    "P-0905.toml": b'schema = 1\nid = "P-0999"\n',  # id differs from the name
+    "p-0001.toml": b'schema = 1\nid = "p-0001"\n',  # differs from P-0001 only in case
+    "not an id.toml": b"schema = 1\n",  # unsafe name
+}
+
+
+def test_worker_processes_and_in_process_give_one_agenda_on_odd_files(
+    sample_caseload: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cold `due` path (issue 17): the agenda and its problems are the same whether the
+    files are parsed here or in worker processes, with broken and odd files among them."""
+    pdir = sample_caseload / "participants"
+    for name, raw in ODD_FILES.items():
+        (pdir / name).write_bytes(raw)
+    good = (pdir / "P-0002.toml").read_text()
+    (pdir / "P-0906.toml").write_text("\ufeff" + good.replace("P-0002", "P-0906"))  # BOM
+    (pdir / "P-0907.toml").write_text(good.replace("P-0002", "P-0907") + "x_score = nan\n")
+    (pdir / "P-0908.toml").mkdir()  # a folder where a file should be (git sees its file)
+    (pdir / "P-0908.toml" / "inside").write_text("x")
+
+    def agenda() -> tuple[list, list]:
+        for name in (loader.CACHE_NAME, loader.AGENDA_NAME):
+            (sample_caseload / ".git" / name).unlink(missing_ok=True)
+        got = loader.load_agenda(sample_caseload)
+        return got.rows, sorted(str(p) for p in got.problems)
+
+    here = agenda()
+    monkeypatch.setattr(loader, "PARALLEL_MIN", 1)
+    spawned = []
+    real_popen = loader.subprocess.Popen
+
+    def popen(*args, **kwargs):
+        proc = real_popen(*args, **kwargs)
+        if "ipstui.core.loader" in args[0]:
+            spawned.append(proc)
+        return proc
+
+    monkeypatch.setattr(loader.subprocess, "Popen", popen)
+    workers = agenda()
+    assert len(spawned) >= 2, "the worker path was not taken"
+    assert all(p.returncode == 0 for p in spawned)
+    assert workers == here
+    rows, problems = here
+    assert any(r[1] == "P-0907" for r in rows), "x_ keys may hold nan: P-0907 stays"
+    for name in [*ODD_FILES, "P-0906.toml", "P-0908.toml"]:
+        assert any(f"participants/{name}" in p for p in problems), name

@@ -13,35 +13,64 @@ from ipstui.core.service import CaseloadService
 
 D = date(2026, 3, 2)
 
+DAY = D.toordinal()
+# (record, its facts row: specialist, closed_now, enrolled, closed_on, referred, source,
+# first_employer_contact, competitive jobs as (start, end), dates as ordinals).
 RECORDS = [
-    {},  # nothing at all
-    {"specialist": "anna", "phase": "closed"},  # closed by phase, no closure table
-    {"specialist": 7, "closure": {"on": D, "reason": "moved"}},  # wrong-typed specialist
-    {"closure": {"on": "2026-03-02"}},  # closure date as text: closed now, no date
-    {"enrolled_on": D, "referred_on": datetime(2026, 1, 1, 9), "referral_source": ""},
-    {"first_employer_contact_on": D, "referral_source": "self"},
-    {
-        "jobs": [
-            {"competitive": True, "start": D},  # running
-            {"competitive": True, "start": D, "end": date(2026, 6, 1)},  # ended
-            {"competitive": True, "start": D, "end": "soon"},  # bad end: ignored whole
-            {"competitive": False, "start": D},  # not competitive
-            {"competitive": "yes", "start": D},  # not the boolean true
-            {"competitive": True},  # no start
-            "not a table",
-        ]
-    },
-    {"jobs": "not a list", "phase": "job_search"},
+    ({}, ("", False, None, None, None, None, None, ())),  # nothing at all
+    (  # closed by phase, no closure table
+        {"specialist": "anna", "phase": "closed"},
+        ("anna", True, None, None, None, None, None, ()),
+    ),
+    (  # wrong-typed specialist
+        {"specialist": 7, "closure": {"on": D, "reason": "moved"}},
+        ("", True, None, DAY, None, None, None, ()),
+    ),
+    (  # closure date as text: closed now, no date
+        {"closure": {"on": "2026-03-02"}},
+        ("", True, None, None, None, None, None, ()),
+    ),
+    (  # a datetime is not a date; an empty source is none
+        {"enrolled_on": D, "referred_on": datetime(2026, 1, 1, 9), "referral_source": ""},
+        ("", False, DAY, None, None, None, None, ()),
+    ),
+    (
+        {"first_employer_contact_on": D, "referral_source": "self"},
+        ("", False, None, None, None, "self", DAY, ()),
+    ),
+    (
+        {
+            "jobs": [
+                {"competitive": True, "start": D},  # running
+                {"competitive": True, "start": D, "end": date(2026, 6, 1)},  # ended
+                {"competitive": True, "start": D, "end": "soon"},  # bad end: ignored whole
+                {"competitive": False, "start": D},  # not competitive
+                {"competitive": "yes", "start": D},  # not the boolean true
+                {"competitive": True},  # no start
+                "not a table",
+            ]
+        },
+        (
+            "",
+            False,
+            None,
+            None,
+            None,
+            None,
+            None,
+            ((DAY, None), (DAY, date(2026, 6, 1).toordinal())),
+        ),
+    ),
+    ({"jobs": "not a list", "phase": "job_search"}, ("", False, None, None, None, None, None, ())),
 ]
 
 
-@pytest.mark.parametrize("data", RECORDS)
-def test_cached_facts_are_the_facts_of_the_record(data: dict) -> None:
-    row = report.facts_row(data)
+@pytest.mark.parametrize(("data", "row"), RECORDS)
+def test_cached_facts_are_the_facts_of_the_record(data: dict, row: tuple) -> None:
     import marshal
 
+    assert report.facts_row(data) == row
     assert marshal.loads(marshal.dumps(row)) == row  # storable in the load cache
-    assert report._from_row(row) == report._facts(data)
 
 
 def test_report_from_the_cache_equals_the_report_from_the_records(

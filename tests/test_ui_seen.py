@@ -232,7 +232,7 @@ async def test_120x40_header_columns_and_footer_are_whole(sample_caseload: Path)
         assert "sync: 15 ahead, 0 behind" in _text(title)
         assert title.size.height >= len(_text(title).splitlines())
         n = len(screen.query_one(Board).data["assessment"])
-        assert _text(screen.query_one("#title-assessment")).endswith(str(n))
+        assert _text(screen.query_one("#title-assessment")).endswith(f"({n})")
         palette = next(k for k in screen.query("FooterKey") if k.has_class("-command-palette"))
         whole = {
             k.key
@@ -276,8 +276,8 @@ def test_deadline_line_shortens_but_keeps_the_days(width: int, text: str) -> Non
 
 @pytest.mark.parametrize(
     ("label", "count", "width", "shown"),
-    [("Career profile", 12, 30, "Career profile (12)"), ("Career profile", 12, 12, "Career p… 12"),
-     ("Engagement", 6, 10, "Engagem… 6"), ("Plan", 6, 8, "Plan (6)")],
+    [("Career profile", 12, 30, "Career profile (12)"), ("Career profile", 12, 12, "Career… (12)"),
+     ("Engagement", 6, 10, "Engag… (6)"), ("Plan", 6, 8, "Plan (6)")],
 )  # fmt: skip
 def test_column_titles_keep_their_count(label: str, count: int, width: int, shown: str) -> None:
     assert column_title(label, count, width) == shown

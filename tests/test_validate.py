@@ -392,3 +392,25 @@ def test_shipped_sample_validates_clean() -> None:
 def test_demo_of_the_sample_validates_clean(sample_caseload: Path) -> None:
     proc = run_cli("-C", str(sample_caseload), "validate")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("data", "places"),
+    [
+        ({"jobs": [{"hours_per_week": float("nan")}]}, ["jobs.0.hours_per_week"]),
+        ({"a": {"b": [1.5, float("-inf")]}}, ["a.b.1"]),
+        ({"x_score": float("nan"), "x_meta": {"w": float("inf")}}, []),  # the team's own keys
+        ({"jobs": [{"hours_per_week": 20.5, "start": "2026-01-01"}]}, []),
+        ({"y": (float("inf"),)}, []),  # what the exact walk does not enter, it does not report
+    ],
+)
+def test_nan_and_inf_are_found_where_the_rule_looks(data: dict, places: list[str]) -> None:
+    """The typed walk that spares the walk with paths never hides a nan or inf from it."""
+    from ipstui.core.validate import number_problems
+
+    class NoText:
+        def find(self, path: list) -> tuple[int, int]:
+            return (1, 1)
+
+    got = [p.message.split(":")[0] for p in number_problems(data, "x.toml", NoText())]
+    assert sorted(got) == sorted(places)

@@ -106,18 +106,34 @@ def _compile(node: Any, defs: dict[str, Any], depth: int) -> Check:
         if key in ANNOTATIONS or key in object_keys:
             continue
         checks.append(_keyword(key, arg, node, defs, depth))
-    checks = [c for c in checks if c is not None]
+    return _all_of([c for c in checks if c is not None])
+
+
+def _all_of(checks: list[Check]) -> Check:
+    """One function that is True when every check is: a flat `and` of up to four calls
+    (faster than nested pairs or all() over a generator), then a loop."""
     if not checks:
         return lambda v: True
-    out = checks[0]
-    for nxt in checks[1:]:
-        out = _both(out, nxt)
-    return out
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        a, b = checks
+        return lambda v: a(v) and b(v)
+    if len(checks) == 3:
+        a, b, c = checks
+        return lambda v: a(v) and b(v) and c(v)
+    if len(checks) == 4:
+        a, b, c, d = checks
+        return lambda v: a(v) and b(v) and c(v) and d(v)
+    every = tuple(checks)
 
+    def each(v: Any) -> bool:
+        for check in every:
+            if not check(v):
+                return False
+        return True
 
-def _both(a: Check, b: Check) -> Check:
-    # A chain of `and`s is several times faster than all() over a generator.
-    return lambda v: a(v) and b(v)
+    return each
 
 
 def _prefix_of(pattern: str) -> str | None:
@@ -145,21 +161,33 @@ def _object(node: dict, defs: dict, depth: int) -> Check:
         else None
     )
 
+    # Which checks apply to a key depends on the key alone, and files use few keys:
+    # worked out once per key (issue 17: this was a pattern test per key per file).
+    plans: dict[Any, tuple[Check, ...]] = {}
+
+    def plan(k: Any) -> tuple[Check, ...]:
+        c = props.get(k)
+        checks = [c] if c is not None else []
+        for test, pc in pats:
+            if test(k):
+                checks.append(pc)
+        if not checks and extra is not None:
+            checks.append(extra)
+        got = tuple(checks)
+        if isinstance(k, str) and len(plans) < 10_000:
+            plans[k] = got
+        return got
+
     def check(v: Any) -> bool:
         if type(v) is not dict:
             return not isinstance(v, dict) or check(dict(v))
         for k, x in v.items():
-            c = props.get(k)
-            matched = c is not None
-            if matched and not c(x):
-                return False
-            for test, pc in pats:
-                if test(k):
-                    matched = True
-                    if not pc(x):
-                        return False
-            if not matched and extra is not None and not extra(x):
-                return False
+            todo = plans.get(k)
+            if todo is None:
+                todo = plan(k)
+            for c in todo:
+                if not c(x):
+                    return False
         return True
 
     return check
@@ -200,11 +228,21 @@ def _keyword(key: str, arg: Any, node: dict, defs: dict, depth: int) -> Check | 
         return lambda v: _equal(v, arg)
     if key == "pattern":
         rx = re.compile(arg)
-        return lambda v: (
-            rx.search(v) is not None
-            if isinstance(v, str)
-            else not isinstance(v, _TEMPORAL) or rx.search(_s(v)) is not None
-        )
+        seen: dict[Any, bool] = {}  # dates repeat across files: their ISO text once each
+
+        def pattern(v: Any) -> bool:
+            if isinstance(v, str):
+                return rx.search(v) is not None
+            if not isinstance(v, _TEMPORAL):
+                return True
+            got = seen.get(v)
+            if got is None or type(v) is not date:
+                got = rx.search(_s(v)) is not None
+                if type(v) is date and len(seen) < 100_000:
+                    seen[v] = got
+            return got
+
+        return pattern
     if key == "format":
         if arg == "date":
             return _is_date

@@ -1,16 +1,18 @@
 """A participant's field-level history from git (SPEC §5): who, when, field, old, new.
 
-One `git log --raw` names each commit's old and new blob; one `git cat-file --batch`
-reads them all; the versions are parsed and compared field by field. The file
+One `git log --raw` names each commit's old and new blob; one `git cat-file --batch`,
+running beside it, reads them; the versions are parsed (each table section once:
+`VersionParser`) and compared field by field. The file
 content is the truth, so hand edits committed with plain git show up too."""
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+import threading
 import time
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -68,34 +70,6 @@ class _BlobReader:
         self.proc.wait()
 
 
-def _read_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
-    """blob id -> content for every id git has, in one `git cat-file --batch` run with
-    all requests written at once (no round trip per version: 500 round trips cost
-    more than the reading itself)."""
-    if not blobs:
-        return {}
-    proc = subprocess.run(
-        ["git", "-C", str(root), "cat-file", "--batch"],
-        input="".join(b + "\n" for b in blobs).encode(),
-        capture_output=True,
-        env=gitio.env(),
-    )
-    out = proc.stdout
-    got: dict[str, bytes] = {}
-    pos = 0
-    while pos < len(out):
-        eol = out.index(b"\n", pos)
-        parts = out[pos:eol].split()
-        pos = eol + 1
-        if len(parts) < 3:  # "<id> missing"
-            continue
-        size = int(parts[2])
-        if parts[1] == b"blob":
-            got[parts[0].decode()] = out[pos : pos + size]
-        pos += size + 1
-    return got
-
-
 def _records(stream: Any) -> Iterator[tuple[str, str, str, str, str, str, str]]:
     """(sha, author, email, when, subject, old blob, new blob) as git log prints them."""
     head: list[str] | None = None
@@ -116,13 +90,127 @@ def _records(stream: Any) -> Iterator[tuple[str, str, str, str, str, str, str]]:
     # A merge commit prints no raw line: its sides' own commits carry the changes.
 
 
+_HEADER = re.compile(r"\[\[([A-Za-z0-9_-]+)\]\]\n|\[([A-Za-z0-9_-]+)\]\n")
+"""A table header `[name]` or array-of-tables header `[[name]]` with a bare key, alone on
+its line: the only headers `VersionParser` splits at (ipstui's writer writes no others)."""
+
+
+class VersionParser:
+    """Parses many versions of one file, each table section parsed once (issue 17: the
+    500 versions of a long history are ~12 MB of TOML, ~1 s of parsing; consecutive
+    versions share all but a section or two).
+
+    A version is cut before every line that starts with `[`; each piece is parsed by
+    itself (`toml10.loads`, remembered by its text) and the pieces joined as TOML joins
+    sections. This gives exactly `storage.loads_bytes`'s result, because:
+
+    - if a cut fell inside a multi-line string or array, the piece before it would end
+      inside that string or array, which no TOML parser accepts; so when every piece
+      parses, every cut is at the start of a statement, and a statement starting with
+      `[` is a table header;
+    - only headers of the forms in `_HEADER` are joined here, each piece must come back as
+      exactly its own table (or one element of its own array of tables), and a name seen
+      twice as `[name]`, or as both kinds, or also as a key of the top-level piece, is
+      left to the whole-text parse (which then reports TOML's own error).
+
+    Anything else (a byte order mark, bytes that are not UTF-8, a header of another form, a
+    piece that does not parse, an empty document) is parsed whole by
+    `storage.loads_bytes`, whose ParseError passes. Values are shared between versions:
+    treat the results as read-only."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._top: dict[str, dict[str, Any] | None] = {}
+        self._sections: dict[str, tuple[str, bool, Any] | None] = {}
+        """Text after the cut (without the `[` and, but for the last, the new line)
+        -> (name, array of tables?, the table) or None when it cannot be joined."""
+        self._last: dict[str, tuple[str, bool, Any] | None] = {}
+
+    @staticmethod
+    def _loads(text: str) -> dict[str, Any] | None:
+        from ipstui.core import toml10
+
+        try:
+            return toml10.loads(text)
+        except toml10.TomlError:
+            return None
+
+    def _section(self, text: str) -> tuple[str, bool, Any] | None:
+        m = _HEADER.match(text)
+        if m is None:
+            return None
+        array = m.group(1) is not None
+        name = m.group(1) if array else m.group(2)
+        got = self._loads(text)
+        if got is None or len(got) != 1 or name not in got:
+            return None
+        value = got[name]
+        if array:
+            if type(value) is not list or len(value) != 1:
+                return None
+            return (name, True, value[0])
+        return (name, False, value) if type(value) is dict else None
+
+    def parse(self, raw: bytes) -> dict[str, Any]:
+        """The parsed document, as `storage.loads_bytes(raw, path)`; raises ParseError."""
+        data = self._joined(raw)
+        return data if data is not None else storage.loads_bytes(raw, self.path)
+
+    def _joined(self, raw: bytes) -> dict[str, Any] | None:
+        """The document from its sections, or None when it must be parsed whole."""
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if text.startswith(storage.BOM):
+            return None
+        cuts = text.split("\n[")
+        first = cuts[0] + "\n" if len(cuts) > 1 else cuts[0]
+        top = self._top.get(first, False)
+        if top is False:
+            top = self._top[first] = self._loads(first)
+        if not top:
+            return None
+        doc = dict(top)
+        arrays: dict[str, list[Any]] = {}
+        sections, nothing = self._sections, object()
+        last = len(cuts) - 1
+        for i in range(1, last + 1):
+            cut = cuts[i]
+            if i < last:
+                got = sections.get(cut, nothing)
+                if got is nothing:
+                    got = sections[cut] = self._section("[" + cut + "\n")
+            else:
+                got = self._last.get(cut, nothing)
+                if got is nothing:
+                    got = self._last[cut] = self._section("[" + cut)
+            if got is None:
+                return None
+            name, array, value = got  # type: ignore[misc]
+            if array:
+                if name not in arrays:
+                    if name in doc:
+                        return None
+                    arrays[name] = doc[name] = []
+                arrays[name].append(value)
+            elif name in doc:
+                return None
+            else:
+                doc[name] = value
+        return doc
+
+
 def history(root: Path, pid: str, limit: int | None = None) -> list[Revision]:
     """Newest first.
 
-    Two git processes: `git log` names every commit's old and new blob of the file (fast
-    at any depth while git's commit-graph has changed-path filters, which
-    `keep_commit_graph` sees to), then one `git cat-file --batch` reads all the versions
-    at once. Raises GitError when git log fails."""
+    Two git processes side by side: `git log` names every commit's old and new blob of
+    the file (fast at any depth while git's commit-graph has changed-path filters, which
+    `keep_commit_graph` sees to), and one `git cat-file --batch` is handed each blob as
+    soon as `git log` names it, so the versions are read, parsed (by one `VersionParser`:
+    each section once) and compared while the walk goes on. Only the last version parsed
+    is kept parsed (each is usually the new side of one commit and the old side of the
+    next). Raises GitError when git log fails."""
     path = participant_path(root, pid)
     rel = path.relative_to(root).as_posix()
     args = [
@@ -138,44 +226,112 @@ def history(root: Path, pid: str, limit: int | None = None) -> list[Revision]:
     if limit:
         args.append(f"-n{limit}")
     args += ["--", rel]
-    log = subprocess.run(args, capture_output=True, env=gitio.env())
-    if log.returncode != 0:
-        err = log.stderr.decode("utf-8", "replace")
-        raise gitio.GitError(gitio._last_lines(err) or "git log failed", err)
-    records = list(_records(log.stdout.splitlines(keepends=True)))
-    wanted = dict.fromkeys(b for rec in records for b in rec[5:] if b != _ZERO)
-    contents = _read_blobs(root, list(wanted))
-    # A version is kept parsed only until its last use (each is usually the new side of
-    # one commit and the old side of the next), so memory stays flat at any depth.
-    uses = Counter(b for rec in records for b in rec[5:])
+    env = gitio.env()
+    log = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    cat = subprocess.Popen(
+        ["git", "-C", str(root), "cat-file", "--batch"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    records: list[tuple[str, str, str, str, str, str, str]] = []
+    log_err: list[bytes] = []
+    # git log's errors are drained by their own thread: a full stderr pipe would stop git
+    # before its output ends, and `walk` reads the output to its end first.
+    assert log.stderr is not None
+    drain = threading.Thread(target=lambda e=log.stderr: log_err.append(e.read()), daemon=True)
+    drain.start()
+
+    def walk() -> None:
+        """Read git log's records and ask cat-file for each new blob as it appears."""
+        assert log.stdout is not None and cat.stdin is not None
+        asked: set[str] = {_ZERO}
+        try:
+            for rec in _records(log.stdout):
+                records.append(rec)
+                ask = [b for b in rec[5:] if b not in asked]
+                if ask:
+                    asked.update(ask)
+                    cat.stdin.write("".join(b + "\n" for b in ask).encode())
+                    cat.stdin.flush()
+        except OSError:  # cat-file went away: its output says which blobs it read
+            pass
+        finally:
+            drain.join()
+            log.wait()
+            try:
+                cat.stdin.close()
+            except OSError:
+                pass
+
+    parser = VersionParser(rel)
+    contents: dict[str, bytes | None] = {_ZERO: None}
+    """blob -> its bytes as cat-file answered (None: missing, or not a blob)."""
     parsed: dict[str, dict[str, Any] | None] = {}
+    """The last version parsed (usually the new side of the next, older, commit)."""
 
     def version(blob: str) -> dict[str, Any] | None:
         if blob == _ZERO:
             return {}
         if blob not in parsed:
-            data = contents.pop(blob, None)
+            data = contents.get(blob)
             try:
-                parsed[blob] = storage.loads_bytes(data, rel) if data is not None else None
+                got = parser.parse(data) if data is not None else None
             except storage.ParseError:
-                parsed[blob] = None
-        uses[blob] -= 1
-        return parsed[blob] if uses[blob] > 0 else parsed.pop(blob)
+                got = None
+            parsed.clear()
+            parsed[blob] = got
+        return parsed[blob]
 
-    revisions = []
-    for sha, author, email, when, subject, old, new in records:
-        a, b = version(old), version(new)
-        note = ""
-        changes: tuple[FieldChange, ...] = ()
-        if a is None or b is None:
-            note = "a version of the file in this commit is not valid TOML"
-        else:
-            changes = tuple(diff(a or None, b or None))
-            if not b:
-                note = "file removed"
-        revisions.append(
-            Revision(sha, author, email, datetime.fromisoformat(when), subject, changes, note)
-        )
+    revisions: list[Revision] = []
+
+    def advance() -> None:
+        """Compare every version pair, in order, whose both sides have been read."""
+        while len(revisions) < len(records):
+            sha, author, email, when, subject, old, new = records[len(revisions)]
+            if old not in contents or new not in contents:
+                return
+            b, a = version(new), version(old)
+            note = ""
+            changes: tuple[FieldChange, ...] = ()
+            if a is None or b is None:
+                note = "a version of the file in this commit is not valid TOML"
+            else:
+                changes = tuple(diff(a or None, b or None))
+                if not b:
+                    note = "file removed"
+            revisions.append(
+                Revision(sha, author, email, datetime.fromisoformat(when), subject, changes, note)
+            )
+
+    walker = threading.Thread(target=walk, daemon=True)
+    walker.start()
+    assert cat.stdout is not None
+    try:
+        # The versions are compared as they arrive, while git log is still walking.
+        while header := cat.stdout.readline():
+            parts = header.split()
+            if len(parts) >= 3:
+                data = cat.stdout.read(int(parts[2]))
+                cat.stdout.read(1)
+                contents[parts[0].decode()] = data if parts[1] == b"blob" else None
+            elif parts:  # "<id> missing"
+                contents[parts[0].decode()] = None
+            advance()
+    finally:
+        if walker.is_alive() and sys.exc_info()[0] is not None:
+            log.kill()
+            cat.kill()
+        cat.wait()
+        walker.join()
+    if log.returncode != 0:
+        err = b"".join(log_err).decode("utf-8", "replace")
+        raise gitio.GitError(gitio._last_lines(err) or "git log failed", err)
+    for rec in records[len(revisions) :]:  # blobs cat-file never answered: unknown
+        for blob in rec[5:]:
+            contents.setdefault(blob, None)
+    advance()
     return revisions
 
 

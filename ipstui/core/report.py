@@ -125,94 +125,61 @@ def quarter_of(day: date) -> Quarter:
 # ---------------------------------------------------------------- one participant's facts
 
 
-def _date(v: Any) -> date | None:
+FactsRow = tuple[
+    str,
+    bool,
+    int | None,
+    int | None,
+    int | None,
+    str | None,
+    int | None,
+    tuple[tuple[int, int | None], ...],
+]
+"""What the report reads of one participant, as plain values with dates as ordinals:
+(specialist, closed_now, enrolled, closed_on, referred, source, first_employer_contact,
+((start, end), ...)), wrong-typed values dropped: `specialist` "" unless a string,
+`source` None unless a non-empty string, every date None unless a plain date; the jobs
+are the competitive ones with a date `start` and an `end` that is a date or absent.
+
+The one form the figures are computed from, and the one the load cache stores per blob
+(`model.Participant.facts`): a report of loaded participants makes no new object per
+participant (issue 13: 20,000 new objects per Reports screen set off full garbage
+collections that stopped the UI thread)."""
+
+SPECIALIST, CLOSED_NOW, ENROLLED, CLOSED_ON, REFERRED, SOURCE, FIRST_CONTACT, JOBS = range(8)
+"""Positions in a `FactsRow`."""
+
+
+def _ord(v: Any) -> int | None:
     # A datetime is a date subclass; only plain local dates count (SPEC §2).
-    return v if type(v) is date else None
+    return v.toordinal() if type(v) is date else None
 
 
-@dataclass(frozen=True, slots=True)
-class _Facts:
-    """What the report reads from one participant, with wrong-typed values dropped."""
-
-    specialist: str
-    closed_now: bool
-    enrolled: date | None
-    closed_on: date | None
-    referred: date | None
-    source: str | None
-    first_employer_contact: date | None
-    competitive_jobs: tuple[tuple[date, date | None], ...]
-    """(start, end) of each well-formed competitive job."""
-
-    @property
-    def first_competitive_start(self) -> date | None:
-        return min((s for s, _unused in self.competitive_jobs), default=None)
-
-
-def _facts(data: Mapping[str, Any]) -> _Facts:
+def facts_row(data: Mapping[str, Any]) -> FactsRow:
+    """The `FactsRow` of one participant record (a dict as tomllib returns it).
+    Changing what it holds needs `loader.CACHE_FORMAT` raised, or old caches lie."""
     closure = data.get("closure")
-    closed_on = _date(closure.get("on")) if isinstance(closure, Mapping) else None
-    jobs: list[tuple[date, date | None]] = []
+    jobs: list[tuple[int, int | None]] = []
     raw_jobs = data.get("jobs")
     for job in raw_jobs if isinstance(raw_jobs, list) else ():
         if not isinstance(job, Mapping) or job.get("competitive") is not True:
             continue
-        start = _date(job.get("start"))
-        end = _date(job.get("end"))
+        start = _ord(job.get("start"))
+        end = _ord(job.get("end"))
         if start is None or ("end" in job and end is None):
             continue
         jobs.append((start, end))
     source = data.get("referral_source")
     specialist = data.get("specialist")
-    return _Facts(
-        specialist=specialist if isinstance(specialist, str) else "",
-        closed_now=data.get("phase") == "closed" or isinstance(closure, Mapping),
-        enrolled=_date(data.get("enrolled_on")),
-        closed_on=closed_on,
-        referred=_date(data.get("referred_on")),
-        source=source if isinstance(source, str) and source else None,
-        first_employer_contact=_date(data.get("first_employer_contact_on")),
-        competitive_jobs=tuple(jobs),
-    )
-
-
-def _ord(d: date | None) -> int | None:
-    return None if d is None else d.toordinal()
-
-
-def _day(n: int | None) -> date | None:
-    return None if n is None else date.fromordinal(n)
-
-
-def facts_row(data: Mapping[str, Any]) -> tuple:
-    """What the report reads of one participant as plain values (dates as ordinals),
-    for the load cache: (specialist, closed_now, enrolled, closed_on, referred, source,
-    first_employer_contact, ((start, end), ...)). `prepare_loaded` reads it back.
-    Changing what it holds needs `loader.CACHE_FORMAT` raised, or old caches lie."""
-    f = _facts(data)
     return (
-        f.specialist,
-        f.closed_now,
-        _ord(f.enrolled),
-        _ord(f.closed_on),
-        _ord(f.referred),
-        f.source,
-        _ord(f.first_employer_contact),
-        tuple((s.toordinal(), _ord(e)) for s, e in f.competitive_jobs),
-    )
-
-
-def _from_row(row: tuple) -> _Facts:
-    spec, closed_now, enrolled, closed_on, referred, source, fec, jobs = row
-    return _Facts(
-        spec,
-        closed_now,
-        _day(enrolled),
-        _day(closed_on),
-        _day(referred),
-        source,
-        _day(fec),
-        tuple((date.fromordinal(s), _day(e)) for s, e in jobs),
+        specialist if isinstance(specialist, str) else "",
+        data.get("phase") == "closed" or isinstance(closure, Mapping),
+        _ord(data.get("enrolled_on")),
+        _ord(closure.get("on")) if isinstance(closure, Mapping) else None,
+        _ord(data.get("referred_on")),
+        source if isinstance(source, str) and source else None,
+        _ord(data.get("first_employer_contact_on")),
+        tuple(jobs),
     )
 
 
@@ -221,7 +188,7 @@ class Prepared:
     """Participants read once for reporting: pass to `compute` and `rate_series` in place
     of the dicts when drawing several reports of the same caseload (the Reports screen)."""
 
-    facts: tuple[_Facts, ...]
+    facts: tuple[FactsRow, ...]
 
 
 Participants = Iterable[Mapping[str, Any]] | Prepared
@@ -232,7 +199,7 @@ def prepare(participants: Participants) -> Prepared:
     """Read what the report needs from every participant, once."""
     if isinstance(participants, Prepared):
         return participants
-    return Prepared(tuple(_facts(p) for p in participants))
+    return Prepared(tuple(facts_row(p) for p in participants))
 
 
 def prepare_loaded(participants: Iterable[Any]) -> Prepared:
@@ -240,7 +207,7 @@ def prepare_loaded(participants: Iterable[Any]) -> Prepared:
     (`Participant.facts`, from `facts_row`) when it has them, so a report of 100,000
     participants never parses their files; otherwise its `data`."""
     return Prepared(
-        tuple(_from_row(p.facts) if p.facts is not None else _facts(p.data) for p in participants)
+        tuple(p.facts if p.facts is not None else facts_row(p.data) for p in participants)
     )
 
 
@@ -393,33 +360,33 @@ class Report:
         }
 
 
-def _specialist_order(settings: Settings, facts: Iterable[_Facts]) -> list[str]:
+def _specialist_order(settings: Settings, facts: Iterable[FactsRow]) -> list[str]:
     keys = list(settings.team)
     known = set(keys)
-    return keys + sorted({f.specialist for f in facts} - known)
+    return keys + sorted({f[SPECIALIST] for f in facts} - known)
 
 
-def _outcomes(facts: Iterable[_Facts], quarter: Quarter) -> dict[str, Outcome]:
+def _outcomes(facts: Iterable[FactsRow], quarter: Quarter) -> dict[str, Outcome]:
     """Active and employed per specialist key (SPEC §8), for keys with anyone active.
 
     The one place these two definitions live; written as plain loops because the
     Reports screen runs it for every quarter of its chart.
     """
-    qs, qe = quarter.start, quarter.end
+    qs, qe = quarter.start.toordinal(), quarter.end.toordinal()
     counts: dict[str, list[int]] = {}
-    for f in facts:
+    for spec, _closed_now, enrolled, closed_on, _ref, _src, _fec, jobs in facts:
         # Active: enrolled by QE and not closed before QS.
-        if f.enrolled is None or f.enrolled > qe or (f.closed_on is not None and f.closed_on < qs):
+        if enrolled is None or enrolled > qe or (closed_on is not None and closed_on < qs):
             continue
         # Employed: a competitive job overlapping [QS, QE].
         employed = 0
-        for start, end in f.competitive_jobs:
+        for start, end in jobs:
             if start <= qe and (end is None or end >= qs):
                 employed = 1
                 break
-        acc = counts.get(f.specialist)
+        acc = counts.get(spec)
         if acc is None:
-            acc = counts[f.specialist] = [0, 0]
+            acc = counts[spec] = [0, 0]
         acc[0] += 1
         acc[1] += employed
     return {k: Outcome(a, e) for k, (a, e) in counts.items()}
@@ -432,28 +399,35 @@ def _team(per_specialist: Mapping[str, Outcome]) -> Outcome:
     )
 
 
-def _referrals(facts: Iterable[_Facts], as_of: date) -> tuple[ReferralRow, ...]:
+def _referrals(facts: Iterable[FactsRow], as_of: date) -> tuple[ReferralRow, ...]:
+    last = as_of.toordinal()
+    year_of: dict[int, int] = {}
     groups: dict[tuple[int, str | None], list[int]] = {}
     for f in facts:
-        if f.referred is None or f.referred > as_of:
+        referred = f[REFERRED]
+        if referred is None or referred > last:
             continue
-        acc = groups.setdefault((f.referred.year, f.source), [0, 0])
+        year = year_of.get(referred)
+        if year is None:
+            year = year_of[referred] = date.fromordinal(referred).year
+        acc = groups.setdefault((year, f[SOURCE]), [0, 0])
         acc[0] += 1
-        start = f.first_competitive_start
-        acc[1] += start is not None and start <= as_of
+        start = min((s for s, _end in f[JOBS]), default=None)
+        acc[1] += start is not None and start <= last
     rows = [ReferralRow(y, s, r, h) for (y, s), (r, h) in groups.items()]
     rows.sort(key=lambda r: (r.year, r.source is None, r.source or ""))
     return tuple(rows)
 
 
-def _rapid_search(facts: Iterable[_Facts], as_of: date) -> RapidSearch:
+def _rapid_search(facts: Iterable[FactsRow], as_of: date) -> RapidSearch:
+    last = as_of.toordinal()
     days = [
-        (f.first_employer_contact - f.enrolled).days
+        f[FIRST_CONTACT] - f[ENROLLED]
         for f in facts
-        if f.enrolled is not None
-        and f.first_employer_contact is not None
-        and f.enrolled <= as_of
-        and f.first_employer_contact <= as_of
+        if f[ENROLLED] is not None
+        and f[FIRST_CONTACT] is not None
+        and f[ENROLLED] <= last
+        and f[FIRST_CONTACT] <= last
     ]
     if not days:
         return RapidSearch()
@@ -479,8 +453,8 @@ def compute(
     by_specialist = {k: outcomes.get(k, Outcome()) for k in order}
     open_counts: dict[str, int] = {}
     for f in facts:
-        if not f.closed_now:
-            open_counts[f.specialist] = open_counts.get(f.specialist, 0) + 1
+        if not f[CLOSED_NOW]:
+            open_counts[f[SPECIALIST]] = open_counts.get(f[SPECIALIST], 0) + 1
     as_of = report_date(quarter, today)
     names = {k: s.name for k, s in settings.team.items()}
     return Report(

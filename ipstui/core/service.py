@@ -551,11 +551,6 @@ class CaseloadService:
         facts = prepare_loaded(snapshot.participants.values())  # from the load cache
         return render(facts, snapshot.settings, quarter=quarter, today=today, fmt=fmt)
 
-    def report_records(self, snapshot: Caseload) -> list[dict[str, Any]]:
-        """Every participant's full record, for the Reports screen (reads the files of a
-        snapshot loaded from the cache: call it off the UI thread at 20,000)."""
-        return [p.data for p in snapshot.participants.values()]
-
     # ------------------------------------------------------------ watching the disk
 
     def fingerprint(self) -> tuple:

@@ -636,7 +636,7 @@ class IpsApp(TranslatedBindings, App[int]):
         cl = self.caseload
         if cl is not None and not isinstance(self.screen, ReportsScreen):
             self.push_screen(
-                # The records are read by the screen's worker, not here (seconds at 20,000).
+                # The screen's worker gathers the report facts the load cached; none are read here.
                 ReportsScreen(
                     Records(cl.participants.values()),
                     cl.settings,

@@ -43,7 +43,7 @@ from ipstui.ui.screens.forms import (
     shown_options,
 )
 from ipstui.ui.screens.forms.dialogs import _date_input, _team_options
-from ipstui.ui.widgets.columns import Column, fill_table
+from ipstui.ui.widgets.columns import Column, fill_table, translated
 
 EMPLOYER_TICKET = "employer"
 """Tags an employer edit's ticket, so it never equals an app edit's request number."""
@@ -86,13 +86,6 @@ LOG_COLUMNS = (
     Column(N_("Note"), min=16),
 )
 """An employer's log, newest first: the note takes the room the others leave."""
-
-
-def _translated(columns: tuple[Column, ...]) -> list[Column]:
-    return [
-        Column(_(c.header), _(c.short) if c.short else "", c.min, c.drop, c.justify)
-        for c in columns
-    ]
 
 
 def register_choices(service: CaseloadService, caseload: Any) -> list[tuple[str, str]]:
@@ -337,14 +330,14 @@ class EmployersScreen(TranslatedBindings, Screen):
     def _fill_register(self, rows: list[list[str]]) -> None:
         self._register_rows = rows
         table = self.query_one("#employers-list", DataTable)
-        fill_table(table, _translated(REGISTER_COLUMNS), rows, keys=self._ids or None)
+        fill_table(table, translated(REGISTER_COLUMNS), rows, keys=self._ids or None)
 
     def _fill_log(self, rows: list[list[str]]) -> None:
         self._log_rows = rows
         log = self.query_one("#employer-log", DataTable)
         fill_table(
             log,
-            _translated(LOG_COLUMNS),
+            translated(LOG_COLUMNS),
             rows,
             keys=[str(len(rows) - 1 - i) for i in range(len(rows))],
         )

@@ -5,7 +5,7 @@ export to CSV. Every figure comes from `ipstui.core.report`; this module only dr
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import Reactive, reactive
 from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
 from ipstui.core.i18n import N_, _, ngettext
@@ -32,6 +33,7 @@ from ipstui.core.report import (
     compute,
     fmt_rate,
     prepare,
+    prepare_loaded,
     quarter_of,
     rate_series,
     to_csv,
@@ -180,20 +182,36 @@ def inside(path: Path, root: Path) -> bool:
 
 
 YIELD_EVERY = 100
-"""Records read by the report worker between two pauses that let the UI thread run."""
+"""Records parsed by the report worker between two pauses that let the UI thread run."""
 
 
-def prepare_yielding(participants: Participants) -> Prepared:
-    """`report.prepare`, in batches of YIELD_EVERY records with a 1 ms sleep between them.
+class Records:
+    """The participants of one loaded snapshot (`model.Participant`s), for the report
+    worker: it reads the report facts cached with each one's summary
+    (`report.prepare_loaded`), and a record's file only when it has none (an edited one,
+    whose record is in memory). Never iterated on the UI thread."""
 
-    Why: the worker is a thread; reading 20,000 records in one go keeps the interpreter
-    lock long enough for the UI thread to miss frames (Python hands the lock over only
-    when asked, every 5 ms, and a busy machine delays the hand-over further). Sleeping
-    gives it up for certain; it costs about 0.2 s of the worker's time at 20,000."""
+    def __init__(self, participants: Iterable[Any]) -> None:
+        self.participants: tuple[Any, ...] = tuple(participants)
+
+
+def prepare_yielding(participants: Participants | Records) -> Prepared:
+    """`report.prepare_loaded` for `Records` (the facts rows the load cached: no file
+    read, no new object per participant); `report.prepare` for dicts, in batches of
+    YIELD_EVERY with a 1 ms sleep between them.
+
+    Why the cached rows: parsing all 20,000 files instead made millions of objects, and
+    the full garbage collections they set off stopped every thread, the UI's included,
+    for 0.1-1 s (issue 13). Why the sleeps: the worker is a thread; parsing many records
+    in one go keeps the interpreter lock long enough for the UI thread to miss frames
+    (Python hands the lock over only when asked, every 5 ms, and a busy machine delays
+    the hand-over further). Sleeping gives it up for certain."""
     if isinstance(participants, Prepared):
         return participants
+    if isinstance(participants, Records):
+        return prepare_loaded(participants.participants)
     facts: list[Any] = []
-    batch: list[Mapping[str, Any]] = []
+    batch: list[Any] = []
     for record in participants:
         batch.append(record)
         if len(batch) >= YIELD_EVERY:
@@ -204,17 +222,8 @@ def prepare_yielding(participants: Participants) -> Prepared:
     return Prepared(tuple(facts))
 
 
-class Records:
-    """Every participant's full record, read only when iterated: by the report worker,
-    a few at a time between its pauses (`prepare_yielding`), never on the UI thread when
-    the screen opens (at 20,000 participants reading them all takes seconds).
-    `participants` are the `Participant`s of one snapshot; `.data` reads each record."""
-
-    def __init__(self, participants: Iterable[Any]) -> None:
-        self._participants = tuple(participants)
-
-    def __iter__(self) -> Iterator[Mapping[str, Any]]:
-        return (p.data for p in self._participants)
+Source = Participants | Records
+"""What the Reports screen is given: participant dicts, a `Prepared`, or `Records`."""
 
 
 @dataclass
@@ -225,7 +234,7 @@ class ReportComputed(Message):
     report: Report
     rate_chart: Text
     referrals_chart: Text
-    source: Participants
+    source: Source
     """The records the worker was given."""
     prepared: Participants
     """The same, read once (`report.prepare`): reused for the next quarter."""
@@ -243,6 +252,10 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
 
     NARROW = 110
     """Below this width (cells) the charts go under the tables instead of beside them."""
+    LOADING_AFTER = 0.25
+    """Seconds of computing before the loading indicator shows. At 20,000 participants
+    the figures take about 0.1 s; mounting and animating the indicator for that long
+    cost the UI thread more than the figures cost the worker (issue 13)."""
 
     BINDINGS = [
         Binding(
@@ -274,7 +287,7 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
 
     def __init__(
         self,
-        participants: Participants,
+        participants: Source,
         settings: Settings,
         today: date,
         *,
@@ -286,13 +299,14 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
         the CSV export proposes (default: `default_export_dir`, never inside the caseload
         at `caseload_root`; a path the user types there is written only once confirmed)."""
         super().__init__()
-        self._participants: Participants = participants
+        self._participants: Source = participants
         self._settings = settings
         self._today = today
         self._export_dir = export_dir
         self._caseload_root = caseload_root
         self.report: Report | None = None
         """The report on screen; the export writes exactly this one."""
+        self._loading_timer: Timer | None = None
         self.set_reactive(ReportsScreen.quarter, quarter or quarter_of(today))
 
     def compose(self) -> ComposeResult:
@@ -355,7 +369,7 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
     def on_resize(self) -> None:
         self.set_class(self.size.width < self.NARROW, "-narrow")
 
-    def set_caseload(self, participants: Participants, settings: Settings, today: date) -> None:
+    def set_caseload(self, participants: Source, settings: Settings, today: date) -> None:
         """Show the figures of a new caseload snapshot (after a save or a sync)."""
         self._participants = participants
         self._settings = settings
@@ -371,9 +385,20 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
     # ------------------------------------------------------------ drawing
 
     def _show(self) -> None:
-        """Compute the shown quarter's figures in a worker; say so until they arrive."""
-        self.query_one("#report-content").loading = True
+        """Compute the shown quarter's figures in a worker; say so (after LOADING_AFTER,
+        so a quick computation draws no loading indicator) until they arrive. The
+        figures on screen meanwhile are hidden: never a stale quarter's."""
+        self.query_one("#report-content").display = False
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+        self._loading_timer = self.set_timer(self.LOADING_AFTER, self._say_loading)
         self._compute(self.quarter, self._participants, self._settings, self._today)
+
+    def _say_loading(self) -> None:
+        self._loading_timer = None
+        content = self.query_one("#report-content")
+        content.display = True
+        content.loading = True
 
     @work(
         thread=True,
@@ -383,7 +408,7 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
         description=N_("computing the report"),
     )
     def _compute(
-        self, q: Quarter, participants: Participants, settings: Settings, today: date
+        self, q: Quarter, participants: Source, settings: Settings, today: date
     ) -> None:
         prepared = prepare_yielding(participants)
         report = compute(prepared, settings, q, today)
@@ -400,10 +425,20 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
         self._draw(message)
 
     def _draw(self, message: ReportComputed) -> None:
+        """Put the figures on screen in one batch (one layout, one frame)."""
+        self.report = message.report
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+            self._loading_timer = None
+        with self.app.batch_update():
+            self._fill(message)
+
+    def _fill(self, message: ReportComputed) -> None:
         q = message.quarter
         report = message.report
-        self.report = report
-        self.query_one("#report-content").loading = False
+        content = self.query_one("#report-content")
+        content.loading = False
+        content.display = True
         self.sub_title = _("Reports {quarter}").format(quarter=q)
         team = report.team
         name = f"{escape(report.team_name)} · " if report.team_name else ""

@@ -54,13 +54,18 @@ def set_line(widget: Static, text: str | Text) -> None:
 
 
 def column_title(label: str, count: int, width: int) -> str:
-    """`Career profile (12)` when it fits in `width` cells, else the label is cut and
-    the count kept: `Career p… 12`. The count is never the part that is lost."""
-    full = f"{label} ({count})"
+    """`Career profile (12)`, in one form at every width: when it does not fit in `width`
+    cells the label is cut with `…` and the count kept, `Career p… (12)`. The count is
+    never the part that is lost; below `… (12)` only `(12)` is left (issue 13: titles
+    used to switch to `Name 12` when narrow, beside `Name (6)` in the next column)."""
+    tail = f" ({count})"
+    full = label + tail
     if cells(full) <= width:
         return full
-    tail = f" {count}"
-    return fit(label, max(1, width - cells(tail)), pad=False) + tail
+    room = width - cells(tail)
+    if room >= 1:
+        return fit(label, room, pad=False) + tail
+    return tail.lstrip()
 
 
 def deadline_text(card: Card, today: date, width: int) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widgets import DataTable
 
+from ipstui.core.i18n import _
 from ipstui.core.vocab import cells, fit
 
 
@@ -34,6 +35,15 @@ class Column:
     min: int = 0
     drop: int = 0
     justify: str = "left"
+
+
+def translated(columns: Sequence[Column]) -> list[Column]:
+    """`columns` with their headers (English source marked with `N_()`) in the current
+    language."""
+    return [
+        Column(_(c.header) if c.header else "", _(c.short) if c.short else "", c.min, c.drop, c.justify)
+        for c in columns
+    ]
 
 
 def column_widths(

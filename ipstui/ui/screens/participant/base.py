@@ -14,6 +14,7 @@ from ipstui.core.i18n import _
 from ipstui.core.model import Participant
 from ipstui.core.service import Caseload, show_value
 from ipstui.ui.keys import TranslatedBindings, allow_letter_action, key_for
+from ipstui.ui.widgets.columns import Column, fill_table, translated
 
 if TYPE_CHECKING:
     from ipstui.ui.app import IpsApp
@@ -91,13 +92,43 @@ class ListPane(Pane):
 
     COLUMNS: ClassVar[tuple[str, ...]] = ()
     """The table's column titles, marked with `N_()`; translated when shown."""
+    FIT: ClassVar[tuple[Column, ...]] = ()
+    """Instead of COLUMNS: columns whose rows (`show_rows`) are fitted to the pane's
+    width, again on every resize: free text shrinks and a cut cell ends in `…`
+    (SPEC §9), rather than running off the screen's edge."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[list[str]] = []
+        self._keys: list[str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="tab-summary", markup=False, id=f"{self.TAB}-summary")
         yield DataTable(id=f"{self.TAB}-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        self.table.add_columns(*(_(c) if c else c for c in self.COLUMNS))
+        if self.FIT:
+            self._fit()
+        else:
+            self.table.add_columns(*(_(c) if c else c for c in self.COLUMNS))
+
+    def show_rows(self, rows: list[list[str]], keys: list[str] | None = None) -> None:
+        """Put `rows` (plain strings, escaped where they come from files) in the table,
+        fitted to its width (`FIT`); `keys` are the row keys."""
+        self._rows, self._keys = rows, keys
+        self._fit()
+
+    def _fit(self) -> None:
+        table = self.table
+        row = table.cursor_row
+        fill_table(table, translated(self.FIT), self._rows, keys=self._keys)
+        if self._rows:
+            table.move_cursor(row=min(max(row, 0), len(self._rows) - 1))
+
+    def on_resize(self) -> None:
+        """Fit the rows to the new width."""
+        if self.FIT and self.is_mounted:
+            self._fit()
 
     @property
     def table(self) -> DataTable:

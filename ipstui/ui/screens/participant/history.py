@@ -3,7 +3,6 @@ by a worker whenever the record shown changes."""
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on, work
 
 from ipstui.core.i18n import N_, _, ngettext
@@ -12,6 +11,7 @@ from ipstui.core.service import SIGNATURE_LABELS, show_value
 from ipstui.core.termsafe import escape
 from ipstui.ui.messages import HistoryFailed, HistoryRead
 from ipstui.ui.screens.participant.base import ListPane
+from ipstui.ui.widgets.columns import Column
 
 
 class HistoryPane(ListPane):
@@ -19,7 +19,13 @@ class HistoryPane(ListPane):
 
     TAB = "history"
     TITLE = N_("History")
-    COLUMNS = (N_("When"), N_("Who"), N_("Signed"), N_("Field"), N_("Old → New"))
+    FIT = (
+        Column(N_("When")),
+        Column(N_("Who"), min=8),
+        Column(N_("Signed"), min=6, drop=1),
+        Column(N_("Field"), min=10),
+        Column(N_("Old → New"), min=16),
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -51,27 +57,22 @@ class HistoryPane(ListPane):
     @on(HistoryRead)
     def _show_history(self, message: HistoryRead) -> None:
         revisions, signed = message.revisions, message.signed
-        table = self.table
-        table.clear()
-        rows = 0
+        rows: list[list[str]] = []
         for rev in revisions:
             when = rev.when.strftime("%Y-%m-%d %H:%M")
             code = signed.get(rev.commit, "")
             sig = SIGNATURE_LABELS.get(code, code)
+            author = escape(rev.author)
             if rev.note:
-                table.add_row(when, Text(escape(rev.author)), sig, "", Text(escape(rev.note)))
-                rows += 1
+                rows.append([when, author, sig, "", escape(rev.note)])
             for change in rev.changes:
-                table.add_row(
-                    when,
-                    Text(escape(rev.author)),
-                    sig,
-                    Text(escape(change.field)),
-                    Text(escape(f"{show_value(change.old, 40)} → {show_value(change.new, 40)}")),
-                )
-                rows += 1
+                change_text = f"{show_value(change.old, 40)} → {show_value(change.new, 40)}"
+                rows.append([when, author, sig, escape(change.field), escape(change_text)])
+        self.show_rows(rows)
         commits = ngettext("{n} commit", "{n} commits", len(revisions)).format(n=len(revisions))
-        changes = ngettext("{n} field change", "{n} field changes", rows).format(n=rows)
+        changes = ngettext("{n} field change", "{n} field changes", len(rows)).format(
+            n=len(rows)
+        )
         self.summary.update(
             _("{commits}, {changes}, newest first (from git log)").format(
                 commits=commits, changes=changes

@@ -1,0 +1,156 @@
+"""Screen faults a tester found (issue 13), each tested for its kind, at the sizes and in
+the languages a user has: the footer's palette key covers the footer's last cell; board
+column titles take one form, `Label (n)`, at every width; a cut table cell ends in `…`;
+key hints in titles come from the live bindings (a remapped key shows)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import git
+from rich.cells import cell_len
+from textual.widgets import DataTable, Footer, Static
+from textual.widgets._footer import FooterKey
+
+from ipstui.core.i18n import _, set_language
+from ipstui.core.model import PHASE_LABELS
+from ipstui.ui.app import IpsApp
+from ipstui.ui.screens.board import BoardScreen
+from ipstui.ui.screens.employers import EmployersScreen
+from ipstui.ui.screens.participant import ParticipantScreen
+from ipstui.ui.widgets.board import ColumnTitle, column_title
+
+TODAY = date(2026, 11, 16)
+LANGUAGES = ("en", "it", "da", "sv")
+SIZES = ((80, 24), (120, 40))
+
+
+async def settle(app: IpsApp, pilot) -> None:
+    """Wait for every worker, then for the messages they posted to be handled."""
+    for _unused in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def screen_lines(app: IpsApp) -> list[str]:
+    """What the terminal shows, one string per line (the screen's compositor, as the
+    driver gets it)."""
+    update = app.screen._compositor.render_full_update()
+    return ["".join(seg.text for seg in line) for line in update.strips]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_palette_key_ends_the_footer(
+    sample_caseload: Path, size: tuple[int, int], lang: str
+) -> None:
+    """The compact footer's keys scroll under the palette key, docked right; it used to
+    leave the last column uncovered, so a letter of a hidden key showed after it."""
+    set_language(lang)
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, BoardScreen)
+        footer = app.screen.query_one(Footer)
+        palette = footer.query_one("FooterKey.-command-palette", FooterKey)
+        assert palette.region.right == size[0]
+        last = screen_lines(app)[footer.region.y]
+        assert last.endswith(f"{palette.key_display} {_('palette')}"), last
+
+
+@pytest.mark.parametrize(
+    ("label", "count", "width", "shown"),
+    [
+        ("Career profile", 12, 30, "Career profile (12)"),
+        ("Career profile", 12, 19, "Career profile (12)"),
+        ("Career profile", 12, 18, "Career profi… (12)"),
+        ("Career profile", 1234, 9, "C… (1234)"),
+        ("Career profile", 1234, 8, "… (1234)"),
+        ("Career profile", 1234, 7, "(1234)"),  # the count, never the label alone
+        ("求职", 3, 7, "求… (3)"),  # cells, not characters: 求职 is four cells
+        ("求职", 3, 6, " … (3)"),  # a wide letter that does not fit beside … is a space
+        ("求职", 3, 8, "求职 (3)"),
+    ],
+)
+def test_column_title_has_one_form(label: str, count: int, width: int, shown: str) -> None:
+    assert column_title(label, count, width) == shown
+    assert cell_len(shown) <= width or shown == f"({count})"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("size", SIZES)
+async def test_board_column_titles_are_label_and_count(
+    sample_caseload: Path, size: tuple[int, int], lang: str
+) -> None:
+    """Every column title reads `Label (n)` (the label cut with `…` when narrow, the
+    count whole), and fits its column."""
+    set_language(lang)
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        titles = [t for t in app.screen.query(ColumnTitle) if t.content_region.width]
+        assert len(titles) >= 5  # the closed column is hidden
+        for title in titles:
+            text = str(title.render())
+            assert re.fullmatch(r".+ \((\d+)\)", text), text
+            assert text.endswith(f" ({title.count})")
+            label = text[: -len(f" ({title.count})")]
+            assert label == title.label or label.endswith("…"), text
+            assert title.label == _(PHASE_LABELS[title.id.removeprefix("title-")])
+            assert cell_len(text) <= title.content_region.width, text
+
+
+LONG = "a note that goes on and on about what the person wants from work " * 3
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_cut_history_cell_ends_in_an_ellipsis(
+    sample_caseload: Path, size: tuple[int, int]
+) -> None:
+    """The History table fits the screen: a change too long for its column is cut with
+    `…` (it used to run off the screen's edge, cut at no letter in particular)."""
+    path = sample_caseload / "participants" / "P-0001.toml"
+    path.write_text(path.read_text().replace('notes = ""', f'notes = "{LONG.strip()}"', 1))
+    git(sample_caseload, "commit", "-qam", "notes")
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        app.open_participant("P-0001")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ParticipantScreen)
+        await pilot.press("6")
+        await settle(app, pilot)
+        table = screen.query_one("#history-table", DataTable)
+        assert table.row_count
+        columns = table.ordered_columns
+        assert sum(c.get_render_width(table) for c in columns) <= table.size.width
+        cut = 0
+        for i in range(table.row_count):
+            for column, value in zip(columns, table.get_row_at(i), strict=True):
+                text = str(value)
+                assert cell_len(text) <= column.width, (column.label, text)
+                if cell_len(text) == column.width and text.endswith("…"):
+                    cut += 1
+        row = [str(v) for v in table.get_row_at(0)]
+        assert row[3] == "notes"
+        if size[0] < 120:
+            assert cut and row[4].endswith("…")
+        assert row[4].startswith(" → a note that")  # the old value was ""
+
+
+async def test_employers_title_shows_the_remapped_keys(sample_caseload: Path) -> None:
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.set_keymap({"employer_contact": "x", "employer_new": "N"})
+        await pilot.press("e")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, EmployersScreen)
+        title = str(screen.query_one("#employers-title", Static).render())
+        assert "x: log a contact" in title and "N: new employer" in title, title
+        assert "c: log a contact" not in title
