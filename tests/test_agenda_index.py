@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import git
 
-from ipstui.core import loader
+from ipstui.core import agenda, loader
 from ipstui.core.service import CaseloadService
 
 TODAY = date(2026, 11, 16)
@@ -137,7 +137,7 @@ def test_every_kind_of_change_is_seen(
     change: Callable[[Path], None],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(loader, "RACY_NS", 0)  # stat alone decides, as a second later
+    monkeypatch.setattr(agenda, "RACY_NS", 0)  # stat alone decides, as a second later
     setup(sample_caseload)
     before = _due(sample_caseload)  # writes the index
     assert before == _fresh(sample_caseload) == _due(sample_caseload)
@@ -151,19 +151,21 @@ def test_every_kind_of_change_is_seen(
 def test_an_unchanged_caseload_reads_no_participant_file(
     sample_caseload: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(loader, "RACY_NS", 0)
+    monkeypatch.setattr(agenda, "RACY_NS", 0)
     first = _due(sample_caseload)
     read: list[str] = []
-    real = loader.storage.read_bytes
+    real = agenda._read
 
-    def spy(path: Path, rel: str | None = None) -> bytes:
-        read.append(str(rel))
-        return real(path, rel)
+    def spy(path: Path) -> bytes:
+        read.append(Path(path).name)
+        return real(path)
 
-    monkeypatch.setattr(loader.storage, "read_bytes", spy)
+    monkeypatch.setattr(agenda, "_read", spy)
     monkeypatch.setattr(loader, "load", lambda *a, **k: pytest.fail("a full load was made"))
     assert _due(sample_caseload) == first
-    assert read == ["caseload.toml"]
+    assert sorted(read) == sorted(
+        ["caseload.toml", "participant.schema.json", "caseload.schema.json", agenda.AGENDA_NAME]
+    )
 
 
 def test_a_file_changed_within_the_racy_window_is_keyed_by_content(
@@ -171,7 +173,7 @@ def test_a_file_changed_within_the_racy_window_is_keyed_by_content(
 ) -> None:
     """Two edits within one tick of the file system's clock leave size and times as they
     were; a file that recent is judged by its bytes."""
-    monkeypatch.setattr(loader, "RACY_NS", 10**18)  # every file counts as just changed
+    monkeypatch.setattr(agenda, "RACY_NS", 10**18)  # every file counts as just changed
     before = _due(sample_caseload)
     _same_size_old_times(sample_caseload)
     after = _due(sample_caseload)
@@ -182,7 +184,7 @@ def test_a_file_changed_within_the_racy_window_is_keyed_by_content(
 def test_a_broken_index_is_rebuilt(sample_caseload: Path, damage: bytes) -> None:
     good = _due(sample_caseload)
     git_dir = sample_caseload / ".git"
-    (git_dir / loader.AGENDA_NAME).write_bytes(damage)
+    (git_dir / agenda.AGENDA_NAME).write_bytes(damage)
     assert _due(sample_caseload) == good == _fresh(sample_caseload)
 
 
@@ -193,3 +195,49 @@ def test_outside_git_the_agenda_is_a_full_load(tmp_path: Path, sample_caseload: 
     shutil.copytree(sample_caseload, plain, ignore=shutil.ignore_patterns(".git"))
     assert _due(plain) == _fresh(plain)
     assert not (plain / ".git").exists()
+
+
+def _json_of(items: list) -> str:
+    """`ipstui due --json`'s text as the CLI printed it before issue 17's index: one
+    `json.dumps` of every `Deadline.to_json()`, one object per line."""
+    import json
+
+    text = json.dumps([d.to_json() for d in items])[1:-1].replace('}, {"', '},\n{"')
+    return "[\n" + text + "\n]\n"
+
+
+@pytest.mark.parametrize("specialist", [None, "anna", "marco", "nobody-with-deadlines"])
+@pytest.mark.parametrize("shift", [-400, -30, -1, 0, 1, 2, 3, 4, 30, 400])
+def test_the_index_prints_what_the_deadlines_print(
+    sample_caseload: Path, specialist: str | None, shift: int
+) -> None:
+    """The JSON the index keeps, with each deadline's state put in on the day, is byte for
+    byte the JSON of the deadlines themselves: on days that move deadlines across the
+    overdue and due-soon edges, for the whole team and for one specialist."""
+    from datetime import timedelta
+
+    svc = CaseloadService(sample_caseload)
+    team = list(svc.load().settings.team)
+    if specialist == "marco":
+        specialist = team[-1]
+    if specialist == "nobody-with-deadlines":
+        (sample_caseload / "caseload.toml").write_text(
+            (sample_caseload / "caseload.toml").read_text()
+            + '\n[team.zoe]\nname = "Zoe Nobody"\n'
+        )
+        specialist = "zoe"
+    day = TODAY + timedelta(days=shift)
+    items, _problems = svc.due(day, specialist)
+    text, _problems = svc.due_json(day.toordinal(), specialist)
+    assert text == _json_of(items)
+    assert text == CaseloadService(sample_caseload).due_json(day.toordinal(), specialist)[0]
+
+
+def test_an_unknown_specialist_is_refused_from_the_index(sample_caseload: Path) -> None:
+    from ipstui.core.service import CaseloadError
+
+    svc = CaseloadService(sample_caseload)
+    svc.due(TODAY)  # writes the index
+    for ask in (lambda: svc.due(TODAY, "nobody"), lambda: svc.due_json(TODAY.toordinal(), "nobody")):
+        with pytest.raises(CaseloadError, match="unknown specialist 'nobody'; team: "):
+            ask()

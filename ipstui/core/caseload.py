@@ -30,6 +30,16 @@ from typing import Any
 
 from ipstui.core import gitio, storage
 from ipstui.core.changes import commit_message
+
+# The folder's names, the base error and `find_root` live in `folder` (no models
+# imported: `ipstui due` finds its caseload with them); re-exported here.
+from ipstui.core.folder import (  # noqa: F401
+    CASELOAD_FILE,
+    PARTICIPANTS_DIR,
+    CaseloadError,
+    NotACaseload,
+    find_root,
+)
 from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import (
     Participant,
@@ -43,21 +53,10 @@ from ipstui.core.model import (
 # The validation (JSON Schema, positions in the text) is imported where a file is
 # checked: reading a caseload from the load cache needs none of it (issue 17).
 
-CASELOAD_FILE = "caseload.toml"
-PARTICIPANTS_DIR = "participants"
-
 
 LOCK_NAME = "ipstui.lock"
 LOCK_TIMEOUT = 30.0
 """Seconds a save waits for another save or sync of the same caseload."""
-
-
-class CaseloadError(Exception):
-    """A user-facing failure: the message is one clear line."""
-
-
-class NotACaseload(CaseloadError):
-    """The folder holds no caseload.toml."""
 
 
 class EditRefused(CaseloadError):
@@ -183,23 +182,6 @@ class Caseload:
         while f"{prefix}{n:0{width}d}" in taken:
             n += 1
         return f"{prefix}{n:0{width}d}"
-
-
-def find_root(path: Path | str | None) -> Path:
-    """The caseload named by -C, else $IPSTUI_CASELOAD, else the current directory.
-
-    Raises NotACaseload when that folder has no caseload.toml."""
-    if path is None:
-        path = os.environ.get("IPSTUI_CASELOAD") or "."
-    root = Path(path).expanduser().resolve()
-    if not (root / CASELOAD_FILE).is_file():
-        raise NotACaseload(
-            _(
-                "{root} is not a caseload (no {file}); create one with "
-                "`ipstui init {path}`, try `ipstui demo`, or point at one with -C PATH"
-            ).format(root=root, file=CASELOAD_FILE, path=path)
-        )
-    return root
 
 
 def read_settings(root: Path) -> tuple[Settings, dict[str, Any], list[Problem]]:

@@ -20,8 +20,8 @@ import os
 import signal
 import subprocess
 import time
+from collections import namedtuple
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from ipstui.core.i18n import _
@@ -251,16 +251,18 @@ def _last_lines(text: str, n: int = 3) -> str:
     return " ".join(lines[-n:])
 
 
-@dataclass(frozen=True, slots=True)
-class RepoInfo:
-    """Where a caseload sits in its repository, as git reports it."""
+class RepoInfo(namedtuple("RepoInfo", ("git_dir", "prefix", "top"), defaults=(None,))):
+    """Where a caseload sits in its repository, as git reports it.
 
-    git_dir: Path
-    """The absolute (per-worktree) git directory: `.git` may be a file pointing elsewhere."""
-    prefix: str
-    """Where `root` sits inside the work tree ('' at its top, else 'sub/dir/')."""
-    top: Path | None = None
-    """The top of the work tree (`git rev-parse --show-toplevel`)."""
+    `git_dir` (Path): the absolute (per-worktree) git directory: `.git` may be a file
+    pointing elsewhere. `prefix` (str): where `root` sits inside the work tree ('' at its
+    top, else 'sub/dir/'). `top` (Path | None): the top of the work tree (`git rev-parse
+    --show-toplevel`).
+
+    The value types of this module are `collections.namedtuple`s: `ipstui due` runs git
+    through it without importing `dataclasses` or `typing` (issue 17: start-up)."""
+
+    __slots__ = ()
 
 
 REPO_INFO_ARGS = (
@@ -292,12 +294,11 @@ def is_repo(root: Path) -> bool:
     return repo_info(root) is not None
 
 
-@dataclass(frozen=True, slots=True)
-class Identity:
-    """The author git would record: `git var GIT_AUTHOR_IDENT`, without the date."""
+class Identity(namedtuple("Identity", ("name", "email"))):
+    """The author git would record: `git var GIT_AUTHOR_IDENT`, without the date
+    (`name`, `email`: str)."""
 
-    name: str
-    email: str
+    __slots__ = ()
 
 
 _IDENT_HELP = (
@@ -495,15 +496,12 @@ def checkout_newline(root: Path, rel: str) -> str:
     return "\r\n" if autocrlf == "true" else "\n"
 
 
-@dataclass(frozen=True, slots=True)
-class CommitInfo:
-    """What a commit is: its id, its whole message and what it changed."""
+class CommitInfo(namedtuple("CommitInfo", ("commit", "message", "changed"))):
+    """What a commit is: its id (`commit`), its whole `message` and what it changed
+    (`changed`: path from the top of the work tree -> the blob it has after the commit,
+    the null id for a removal)."""
 
-    commit: str
-    message: str
-    changed: dict[str, str]
-    """Path from the top of the work tree -> the blob it has after the commit (the
-    null id for a removal)."""
+    __slots__ = ()
 
     @property
     def subject(self) -> str:
