@@ -148,6 +148,10 @@ class Caseload:
     under the save lock instead of checking it against this snapshot."""
     repo: gitio.RepoInfo | None = None
     """Where git keeps the repository, when the loader already asked."""
+    identity: tuple[subprocess.CompletedProcess, subprocess.CompletedProcess] | None = None
+    """git's answers to `gitio.IDENT_QUERIES` (author, committer) when they were asked
+    before the save (a command-line edit asks them while it reads the settings; the app
+    once per session): a save judges them instead of asking again (issue 17)."""
 
     def get(self, pid: str) -> Participant:
         try:
@@ -247,12 +251,24 @@ def load(
     return loader.load(root, use_cache=use_cache, progress=progress)
 
 
-def load_for_edit(root: Path, pid: str | None = None) -> Caseload:
+def load_for_edit(
+    root: Path, pid: str | None = None, *, started: list[subprocess.Popen] | None = None
+) -> Caseload:
     """The settings only: a command-line edit reads its one participant under the save
     lock (reading the other 19,999 would cost more than the commit). `pid` is unused and
-    kept for callers of the old signature."""
+    kept for callers of the old signature.
+
+    Where the repository is and git's identity (neither depends on the save lock) are
+    asked side by side while caseload.toml is read and checked and the lock's package
+    is imported, so the save itself asks git only what must be asked under the lock
+    (issue 17: git processes per edit). `started`: those queries, already started by
+    the caller (`gitio.start_many` of `gitio.FOR_EDIT_QUERIES`)."""
+    if started is None:
+        started = gitio.start_many(root, *gitio.FOR_EDIT_QUERIES)
+    _lock_package()
     settings, sdata, problems = read_settings(root)
-    repo = gitio.repo_info(root)
+    rev_parse, author, committer = gitio.finish_many(started)
+    repo = gitio.parse_repo_info(rev_parse.returncode, rev_parse.stdout)
     return Caseload(
         root,
         settings,
@@ -262,6 +278,7 @@ def load_for_edit(root: Path, pid: str | None = None) -> Caseload:
         is_git=repo is not None,
         partial=True,
         repo=repo,
+        identity=(author, committer) if repo is not None else None,
     )
 
 
@@ -392,9 +409,17 @@ def caseload_lock(git_dir: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None
         yield
 
 
+def _lock_package() -> Any:
+    """The `filelock` package, imported on first use (its import costs more than a git
+    query: `load_for_edit` imports it while git answers)."""
+    import filelock
+
+    return filelock
+
+
 @contextmanager
 def _filelock(path: Path, timeout: float) -> Iterator[None]:
-    import filelock
+    filelock = _lock_package()
 
     lock = filelock.FileLock(str(path), is_singleton=True, thread_local=True)
     try:
@@ -451,16 +476,18 @@ class _Before:
     head_blob: str | None
 
 
-def _ask_before_save(root: Path, spec_path: str) -> _Before:
-    """`symbolic-ref`, both `git var` identities and `cat-file` of HEAD and
-    HEAD:`spec_path`, as four processes at once; the caller judges them in the order
-    of the transaction's checks."""
-    sym, author, committer, heads = gitio.git_many(
-        root,
-        (("symbolic-ref", "-q", "HEAD"), None),
-        *gitio.IDENT_QUERIES,
-        _head_and_blob_query(spec_path),
-    )
+def _ask_before_save(
+    root: Path, spec_path: str, identity: tuple[Any, Any] | None = None
+) -> _Before:
+    """`symbolic-ref`, both `git var` identities (unless `identity` holds their answers,
+    asked earlier: they do not depend on the lock) and `cat-file` of HEAD and
+    HEAD:`spec_path`, as processes run at once; the caller judges them in the order of
+    the transaction's checks."""
+    queries = [(("symbolic-ref", "-q", "HEAD"), None), _head_and_blob_query(spec_path)]
+    if identity is None:
+        queries += gitio.IDENT_QUERIES
+    sym, heads, *asked = gitio.git_many(root, *queries)
+    author, committer = identity if identity is not None else asked
     return _Before(sym, author, committer, *_parse_head_and_blob(heads))
 
 
@@ -709,7 +736,7 @@ def transact(
         if pid is None:
             pid = kind.next_id(cl, _ids_in(cl.root, kind.folder))
         rel = f"{kind.folder}/{pid}.toml"
-        before = _ask_before_save(cl.root, repo.prefix + rel)
+        before = _ask_before_save(cl.root, repo.prefix + rel, cl.identity)
         _refuse_detached(before.symbolic_ref)
         check_inside(cl.root, rel)
         gitio.identity_from(before.author, before.committer)
@@ -939,7 +966,7 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
     repo = _repo(cl)
     with caseload_lock(repo.git_dir):
         _refuse_in_progress(repo)
-        before = _ask_before_save(cl.root, repo.prefix + rel)
+        before = _ask_before_save(cl.root, repo.prefix + rel, cl.identity)
         _refuse_detached(before.symbolic_ref)
         check_inside(cl.root, rel)
         gitio.identity_from(before.author, before.committer)

@@ -166,7 +166,16 @@ def git_many(
     For the questions a save asks together (issue 17: each git process costs a command
     line edit a few milliseconds, and queries that do not depend on each other need not
     wait for each other). Raises GitError when git cannot be started."""
-    children = []
+    return finish_many(start_many(root, *commands))
+
+
+def start_many(
+    root: Path, *commands: tuple[tuple[str, ...], str | None]
+) -> list[subprocess.Popen]:
+    """`git_many`'s queries started, not waited for: the caller works on (imports, reads
+    files) while git answers on another core, then calls `finish_many`. Raises GitError
+    when git cannot be started (the ones already started are stopped)."""
+    children: list[subprocess.Popen] = []
     try:
         for args, data in commands:
             try:
@@ -192,6 +201,15 @@ def git_many(
                 except BrokenPipeError:
                     pass
                 child.stdin = None
+    except BaseException:
+        _stop_all(children)
+        raise
+    return children
+
+
+def finish_many(children: list[subprocess.Popen]) -> list[subprocess.CompletedProcess]:
+    """The finished processes of `start_many`, in order (str output, never checked)."""
+    try:
         out = []
         for child in children:
             stdout, stderr = child.communicate()
@@ -205,10 +223,14 @@ def git_many(
             )
         return out
     except BaseException:
-        for child in children:
-            if child.returncode is None:
-                _stop(child)
+        _stop_all(children)
         raise
+
+
+def _stop_all(children: list[subprocess.Popen]) -> None:
+    for child in children:
+        if child.returncode is None:
+            _stop(child)
 
 
 STOP_WAIT = 10.0
@@ -312,6 +334,11 @@ IDENT_QUERIES: tuple[tuple[tuple[str, ...], None], ...] = (
     (("var", "GIT_COMMITTER_IDENT"), None),
 )
 """The two `git var` queries `identity_from` reads (for `git_many`)."""
+
+FOR_EDIT_QUERIES: tuple[tuple[tuple[str, ...], None], ...] = ((REPO_INFO_ARGS, None), *IDENT_QUERIES)
+"""What a command-line edit asks before it takes the save lock (none of it depends on
+the lock): where the repository is, the author and the committer
+(`caseload.load_for_edit`)."""
 
 
 def _ident(proc: subprocess.CompletedProcess, who: str, keys: str) -> Identity:

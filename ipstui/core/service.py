@@ -185,6 +185,7 @@ class CaseloadService:
         """`root` is the caseload folder (holding caseload.toml); see `find`."""
         self.root = Path(root)
         self._repo: gitio.RepoInfo | None = _UNSET
+        self._identity: tuple[Any, Any] | None = None
 
     @classmethod
     def find(cls, path: Path | str | None) -> CaseloadService:
@@ -235,14 +236,48 @@ class CaseloadService:
         return cl
 
     def load_for_edit(self) -> Caseload:
-        """The settings only (a partial snapshot): what a command-line edit needs."""
-        cl = _caseload().load_for_edit(self.root)
+        """The settings only (a partial snapshot): what a command-line edit needs.
+
+        The git queries that do not depend on the save lock (where the repository is,
+        the identity) start first, so git answers on another core while this process
+        imports the save transaction (issue 17: an edit's imports cost more than those
+        queries)."""
+        gitio = _gitio()
+        started = gitio.start_many(self.root, *gitio.FOR_EDIT_QUERIES)
+        cl = _caseload().load_for_edit(self.root, started=started)
         if self._repo is _UNSET:
             self._repo = cl.repo
         return cl
 
     def _snap(self, snapshot: Caseload | None) -> Caseload:
-        return snapshot if snapshot is not None else self.load_for_edit()
+        """The snapshot a save runs on: the CLI's settings-only one (`load_for_edit`), or
+        the app's with git's identity attached, asked once per service (issue 17:
+        "identity and config read once"), so that each save asks git only what must be
+        asked under the lock. The identity is only checked for presence before a save
+        (git itself writes it into the commit); it is kept once git gave a usable one,
+        and a missing one is asked again by every save, which refuses with git's words."""
+        if snapshot is None:
+            return self.load_for_edit()
+        if snapshot.identity is None and snapshot.is_git:
+            answers = self._identity_answers()
+            if answers is not None:
+                from dataclasses import replace
+
+                return replace(snapshot, identity=answers)
+        return snapshot
+
+    def _identity_answers(self) -> tuple[Any, Any] | None:
+        """git's answers to `gitio.IDENT_QUERIES`, asked on the first save and kept while
+        they name an identity; None when git has none (the save then refuses)."""
+        if self._identity is None:
+            gitio = _gitio()
+            author, committer = gitio.git_many(self.root, *gitio.IDENT_QUERIES)
+            try:
+                gitio.identity_from(author, committer)
+            except gitio.IdentityMissing:
+                return None
+            self._identity = (author, committer)
+        return self._identity
 
     def read_participant(self, snapshot: Caseload, pid: str) -> Participant | None:
         """`pid` as it is on disk now (None when gone); ValidationFailed when invalid."""
