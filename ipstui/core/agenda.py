@@ -179,18 +179,20 @@ def _not_vouched(listing: bytes) -> list[str]:
 _VOUCHED = (b"H 100644 ", b"H 100755 ")
 
 
-def agenda_key(root: Path, repo: gitio.RepoInfo, head: bytes, listing: bytes) -> bytes:
+def agenda_key(
+    root: Path, repo: gitio.RepoInfo, head: bytes, listing: bytes,
+    settings: bytes | None = None, schemas: bytes | None = None,
+) -> bytes:
     """What an agenda is valid for (see the module's docstring): compared whole, never
-    hashed. `listing`: `LS_GIT_VIEW`'s output; `head`: HEAD's id (empty when unborn)."""
-    try:
-        settings = _read(root / CASELOAD_FILE)
-    except OSError as exc:
-        settings = f"unreadable {exc.errno}".encode()
+    hashed. `listing`: `LS_GIT_VIEW`'s output; `head`: HEAD's id (empty when unborn);
+    `settings`, `schemas`: caseload.toml's and the schemas' bytes when already read."""
+    if settings is None:
+        settings = _settings_bytes(root)
     parts = [
         f"{AGENDA_FORMAT}\0{__version__}\0{current_language()}\0{repo.prefix}\0".encode(
             "utf-8", "surrogateescape"),
         head,
-        _schemas(),
+        _schemas() if schemas is None else schemas,
         settings,
         listing,
     ]
@@ -215,16 +217,36 @@ def agenda_key(root: Path, repo: gitio.RepoInfo, head: bytes, listing: bytes) ->
     return b"\0\0".join(parts)
 
 
-def read_agenda(path: Path, key: bytes) -> Agenda | None:
-    """The index at `path` when it was made for `key`; None when missing, broken or not."""
+def _settings_bytes(root: Path) -> bytes:
+    try:
+        return _read(root / CASELOAD_FILE)
+    except OSError as exc:
+        return f"unreadable {exc.errno}".encode()
+
+
+def _load_index(path: Path) -> dict | None:
+    """The index file's content (None when missing or broken)."""
     try:
         obj = marshal.loads(_read(path))
-        if not isinstance(obj, dict) or obj.get("key") != key:
-            return None
+    except Exception:  # noqa: BLE001 — a broken index is rebuilt, never fatal
+        return None
+    return obj if isinstance(obj, dict) else None
+
+
+def _agenda_of(obj: dict | None, key: bytes) -> Agenda | None:
+    """The agenda an index file holds, when it was made for `key`."""
+    if obj is None or obj.get("key") != key:
+        return None
+    try:
         return Agenda(obj["team"], obj["due_soon_days"], obj["problems"], obj["ordinals"],
                       obj["specialists"], obj["json"], obj["rows"])
     except Exception:  # noqa: BLE001 — a broken index is rebuilt, never fatal
         return None
+
+
+def read_agenda(path: Path, key: bytes) -> Agenda | None:
+    """The index at `path` when it was made for `key`; None when missing, broken or not."""
+    return _agenda_of(_load_index(path), key)
 
 
 def load_agenda(root: Path) -> Agenda:
@@ -232,12 +254,18 @@ def load_agenda(root: Path) -> Agenda:
     key of the caseload as it is now; else by a full load (`loader.load`, itself from
     the load cache), which then writes the index. Outside git: a full load.
 
+    While git answers, caseload.toml, the schemas and the index where a plain repository
+    keeps it (`.git/` of the caseload) are read; the index is used only when git names
+    that folder as the git dir (worktrees and submodules keep it elsewhere).
+
     Raises what `loader.load` raises."""
     rev_parse = _start_git(root, (*gitio.REPO_INFO_ARGS, "--verify", "-q", "HEAD"))
     listing = _start_git(root, LS_GIT_VIEW)
-    key = None
     repo = None
     try:
+        settings, schemas = _settings_bytes(root), _schemas()
+        likely = root / ".git"
+        stored = _load_index(likely / AGENDA_NAME)
         if rev_parse is not None:
             got, _err = rev_parse.communicate()
             text = got.decode("utf-8", "replace")
@@ -246,10 +274,13 @@ def load_agenda(root: Path) -> Agenda:
             repo = gitio.parse_repo_info(0 if code in (0, 1) else code, text)
     finally:
         out, _err = listing.communicate() if listing is not None else (b"", b"")
+    key = None
     if repo is not None and listing is not None and listing.returncode == 0:
         head = "".join(text.splitlines()[4:5]).encode()
-        key = agenda_key(root, repo, head, out)
-        got_agenda = read_agenda(repo.git_dir / AGENDA_NAME, key)
+        key = agenda_key(root, repo, head, out, settings, schemas)
+        if repo.git_dir != likely:
+            stored = _load_index(repo.git_dir / AGENDA_NAME)
+        got_agenda = _agenda_of(stored, key)
         if got_agenda is not None:
             return got_agenda
     return _rebuild(root, repo, key, out)
