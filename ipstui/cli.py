@@ -641,9 +641,18 @@ def _validate(caseload: str | None, staged: bool = False) -> int:
         print(escape(problem))
         errors += problem.severity == "error"
     warnings = len(problems) - errors
-    print(_("{summary}: {errors} error(s), {warnings} warning(s)").format(
-        summary=summary, errors=errors, warnings=warnings), file=sys.stderr)
+    print(validate_summary(summary, errors, warnings), file=sys.stderr)
     return EXIT_FAIL if errors else EXIT_OK
+
+
+def validate_summary(checked: str, errors: int, warnings: int) -> str:
+    """`validate`'s last line: what was checked, then the counts, each in its own plural
+    form ("1 error, 2 warnings"; Danish "1 fejl, 2 advarsler")."""
+    return _("{summary}: {errors}, {warnings}").format(
+        summary=checked,
+        errors=ngettext("{n} error", "{n} errors", errors).format(n=errors),
+        warnings=ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings),
+    )
 
 
 def _left_out(cl) -> int:

@@ -59,6 +59,7 @@ from ipstui.core.model import (
     PHASES,
     SUSPENSION_REASONS,
 )
+from ipstui.core.sheetsafe import csv_row
 
 SIGNATURES: dict[str, str] = {
     "G": "good",
@@ -562,12 +563,11 @@ def _merged(
 
 
 def visible(text: str) -> str:
-    """Control characters, DEL, C1 controls and bidi overrides as visible escapes."""
-    return re.sub(
-        r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]",
-        lambda m: m.group(0).encode("unicode_escape").decode("ascii"),
-        text,
-    )
+    """Control characters, DEL, C1 controls and bidi overrides as visible escapes: the
+    one escaping function of SPEC §13, `termsafe.escape`."""
+    from ipstui.core.termsafe import escape
+
+    return escape(text)
 
 
 def render(changes: list[Change], fmt: str) -> str:
@@ -593,7 +593,7 @@ def render(changes: list[Change], fmt: str) -> str:
         w.writerow(cols)
         for c in changes:
             row = c.to_json()
-            w.writerow(["" if row[k] is None else visible(str(row[k])) for k in cols])
+            w.writerow(csv_row("" if row[k] is None else visible(str(row[k])) for k in cols))
         return buf.getvalue()
     if not changes:
         return _("no changes") + "\n"

@@ -48,6 +48,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ipstui.core import storage
 from ipstui.core.audit import visible
 from ipstui.core.caseload import Caseload, CaseloadError, save, validate_data
 from ipstui.core.i18n import _, ngettext
@@ -61,6 +62,7 @@ from ipstui.core.model import (
     is_valid_id,
 )
 from ipstui.core.resources import data_file
+from ipstui.core.sheetsafe import from_csv_cell
 
 HEADERS: dict[str, tuple[str, ...]] = {
     # field: English, Italian, Danish, Swedish
@@ -306,7 +308,9 @@ def _csv_rows(path: Path) -> list[list[Any]]:
         ) from None
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count) if first else ","
-    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    # A cell `ipstui export` guarded against running as a formula reads back as it was.
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return [[from_csv_cell(c) for c in r] for r in rows]
 
 
 def _xlsx_sheets(path: Path) -> list[tuple[str | None, list[list[Any]]]]:
@@ -733,7 +737,7 @@ def run_cli(svc: Any, args: Any, today: date) -> int:
         from ipstui.core.export import check_output
 
         target = check_output(root, Path(args.template))
-        target.write_bytes(TEMPLATE.read_bytes())
+        storage.write_output(target, TEMPLATE.read_bytes())
         print(_("template written to {target}").format(target=target), file=sys.stderr)
         return 0
     if not args.file:
