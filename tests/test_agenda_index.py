@@ -103,6 +103,13 @@ def _committed(root: Path) -> None:
     git(root, "commit", "-qam", "hand edit")
 
 
+def _staged(root: Path) -> None:
+    """A hand edit staged with `git add`: git now vouches for the file again, with the
+    new blob id in its index."""
+    _hand_edit(root)
+    git(root, "add", "participants")
+
+
 def _settings(root: Path) -> None:
     path = root / "caseload.toml"
     lines = [
@@ -124,6 +131,7 @@ CHANGES: list[tuple[Callable[[Path], None], Callable[[Path], None]]] = [
     (_new_untracked, _ignore_it),
     (_ignore_tracked, _untrack),
     (_nothing, _committed),
+    (_hand_edit, _staged),
     (_nothing, _settings),
 ]
 
@@ -241,3 +249,30 @@ def test_an_unknown_specialist_is_refused_from_the_index(sample_caseload: Path) 
     for ask in (lambda: svc.due(TODAY, "nobody"), lambda: svc.due_json(TODAY.toordinal(), "nobody")):
         with pytest.raises(CaseloadError, match="unknown specialist 'nobody'; team: "):
             ask()
+
+
+def test_what_git_does_not_vouch_for() -> None:
+    """Each kind of record of `git ls-files -s -t -c -o -m -d`: only a regular file
+    at stage 0 listed as `H` alone is left to git's word."""
+    blob = "73cdb8bcc8734ee0facfc9ef313edee31ea87bd9"
+    listing = "\0".join([
+        f"H 100644 {blob} 0\tparticipants/P-1.toml",  # clean
+        f"H 100755 {blob} 0\tparticipants/P-2.toml",  # clean, executable
+        f"H 100644 {blob} 0\tparticipants/P-3.toml",
+        f"C 100644 {blob} 0\tparticipants/P-3.toml",  # modified
+        f"H 100644 {blob} 0\tparticipants/P-4.toml",
+        f"R 100644 {blob} 0\tparticipants/P-4.toml",  # deleted
+        f"H 120000 {blob} 0\tparticipants/P-5.toml",  # a symlink
+        f"H 100644 {blob} 1\tparticipants/P-6.toml",  # unmerged
+        f"S 100644 {blob} 0\tparticipants/P-7.toml",  # skip-worktree
+        "? participants/P-8\t.toml",  # untracked (a tab in its name)
+        "",
+    ]).encode()
+    assert agenda._not_vouched(listing) == [
+        "participants/P-3.toml",
+        "participants/P-4.toml",
+        "participants/P-5.toml",
+        "participants/P-6.toml",
+        "participants/P-7.toml",
+        "participants/P-8\t.toml",
+    ]

@@ -169,10 +169,13 @@ def _not_vouched(listing: bytes) -> list[str]:
     for rec in listing.split(b"\0"):
         if not rec:
             continue
-        tab = rec.find(b"\t")
-        if tab > 0 and rec[tab - 2 : tab] == b" 0" and rec[:9] in _VOUCHED:
+        if rec[:2] == b"? ":  # untracked: `? path`
+            out.append(rec[2:].decode("utf-8", "surrogateescape"))
             continue
-        out.append((rec[tab + 1 :] if tab > 0 else rec[2:]).decode("utf-8", "surrogateescape"))
+        tab = rec.find(b"\t")  # `TAG MODE BLOB STAGE\tpath`
+        if rec[tab - 2 : tab] == b" 0" and rec[:9] in _VOUCHED:
+            continue
+        out.append(rec[tab + 1 :].decode("utf-8", "surrogateescape"))
     return out
 
 
@@ -242,11 +245,6 @@ def _agenda_of(obj: dict | None, key: bytes) -> Agenda | None:
                       obj["specialists"], obj["json"], obj["rows"])
     except Exception:  # noqa: BLE001 — a broken index is rebuilt, never fatal
         return None
-
-
-def read_agenda(path: Path, key: bytes) -> Agenda | None:
-    """The index at `path` when it was made for `key`; None when missing, broken or not."""
-    return _agenda_of(_load_index(path), key)
 
 
 def load_agenda(root: Path) -> Agenda:
