@@ -13,7 +13,7 @@ by the core modules it wraps:
 | commit of a hand edit | `caseload.commit_hand_edit` (same lock and checks) |
 | history, signature status | `history.history`, `audit.signatures` |
 | sync, sync status, merge driver | `sync.sync` (under the save lock), `sync.status` |
-| agenda, report | `rules.agenda_for`, `report.render` |
+| agenda, report | `rules.agenda_for` (`ipstui due`: the index of `agenda`), `report.render` |
 | employer register and its edits | `employers.*` through the same `caseload.transact` |
 | fidelity self-review | `fidelity.compute` / `fidelity.render` on the records |
 | disk fingerprint | stat of caseload.toml, git's index/HEAD/FETCH_HEAD, participants/ |
