@@ -47,7 +47,7 @@ class Recorder:
                 recorder._waited = True
                 return super().communicate(*a, **kw)
 
-        monkeypatch.setattr(gitio.subprocess, "Popen", Popen)
+        monkeypatch.setattr(subprocess, "Popen", Popen)
 
     def rounds(self) -> list[list[str]]:
         out: list[list[str]] = []

@@ -17,14 +17,19 @@ an edit can never land in another repository; read-only uses that must honour th
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import time
 from collections import namedtuple
 from collections.abc import Mapping
 from pathlib import Path
 
 from ipstui.core.i18n import _
+
+# `subprocess` (with `signal`, `threading`, `selectors`, `locale`) is imported where a
+# process is started: `ipstui due` reads this module's facts (`env`, `REPO_INFO_ARGS`,
+# `parse_repo_info`) and starts its two queries itself (issue 17: start-up).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import subprocess
 
 # The variables `git rev-parse --local-env-vars` prints (git 2.39), which git itself
 # unsets before it runs git in another repository (submodules), plus GIT_NAMESPACE and
@@ -120,6 +125,8 @@ def git(
     `GIT_INDEX_FILE` and the other repository variables of the environment (only for
     read-only uses that must follow them). Raises GitError with git's message when git
     exits non-zero and `check`, or when git is not installed."""
+    import subprocess
+
     data = input.encode() if isinstance(input, str) else input
     try:
         child = subprocess.Popen(
@@ -175,6 +182,8 @@ def start_many(
     """`git_many`'s queries started, not waited for: the caller works on (imports, reads
     files) while git answers on another core, then calls `finish_many`. Raises GitError
     when git cannot be started (the ones already started are stopped)."""
+    import subprocess
+
     children: list[subprocess.Popen] = []
     try:
         for args, data in commands:
@@ -209,6 +218,8 @@ def start_many(
 
 def finish_many(children: list[subprocess.Popen]) -> list[subprocess.CompletedProcess]:
     """The finished processes of `start_many`, in order (str output, never checked)."""
+    import subprocess
+
     try:
         out = []
         for child in children:
@@ -243,6 +254,9 @@ def _stop(child: subprocess.Popen) -> None:
     behind and the repository unusable. Instead stop it as a terminal's ctrl+c would
     (SIGINT: git removes its lock files and exits), then SIGTERM, waiting after each,
     also through further ctrl+c; the caller then checks and undoes what git did."""
+    import signal
+    import subprocess
+
     for sig in (signal.SIGINT, signal.SIGTERM):
         if child.poll() is not None:
             break
