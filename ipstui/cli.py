@@ -350,6 +350,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         help=_("the worksheet to read (default: the first whose header is recognised)"),
     )
     s.add_argument("--dry-run", action="store_true", help=_("show what would be created"))
+    s.add_argument("--allow-same", action="store_true", help=_(
+        "import a row even when a participant with the same name and referral date exists"))
 
     s = command("export", _("the caseload as one table, one row per participant"))
     s.add_argument("--format", choices=("csv", "xlsx", "json"), default="csv",
@@ -469,6 +471,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ValueError:  # not a day of the calendar: the parser says so
             quick = None
     _language(words, quick)
+    for word in words:
+        try:
+            word.encode("utf-8")
+        except UnicodeEncodeError:  # bytes the locale could not decode (surrogateescape)
+            shown = word.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            print(escape(_("ipstui: error: {argument} is not UTF-8 text; set the terminal or "
+                           "the file to UTF-8").format(argument=shown)), file=sys.stderr)
+            return EXIT_USAGE
     if quick is not None:
         q = quick
 

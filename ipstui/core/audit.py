@@ -570,6 +570,10 @@ def visible(text: str) -> str:
     return escape(text)
 
 
+AUTHOR_WIDTH = 32
+"""The widest the author column of the audit table grows, in terminal cells."""
+
+
 def render(changes: list[Change], fmt: str) -> str:
     """`table` (one line per change), `csv` (header row, one row per change) or `json`
     (a list of objects with the keys of `Change`)."""
@@ -597,13 +601,19 @@ def render(changes: list[Change], fmt: str) -> str:
         return buf.getvalue()
     if not changes:
         return _("no changes") + "\n"
-    sig_width = max(len(label) for label in SIGNATURE_LABELS.values())
+    from ipstui.core.vocab import cells, fit
+
+    sig_width = max(cells(label) for label in SIGNATURE_LABELS.values())
+    # As wide as the widest author, up to AUTHOR_WIDTH cells; a longer name ends in `…`.
+    authors = {c.author: visible(c.author) for c in changes}
+    who_width = min(AUTHOR_WIDTH, max(cells(a) for a in authors.values()))
+    rec_width = max(10, *(cells(visible(c.record)) for c in changes))
     lines = []
     for c in changes:
         lines.append(
-            f"{c.when:%Y-%m-%d %H:%M}  {c.commit[:7]}  {visible(c.author)[:18]:<18}  "
-            f"{SIGNATURE_LABELS.get(c.signature, c.signature):<{sig_width}}  "
-            f"{visible(c.record):<10}  {visible(c.field)}: {visible(c.change)}"
+            f"{c.when:%Y-%m-%d %H:%M}  {c.commit[:7]}  {fit(authors[c.author], who_width)}  "
+            f"{fit(SIGNATURE_LABELS.get(c.signature, c.signature), sig_width)}  "
+            f"{fit(visible(c.record), rec_width)}  {visible(c.field)}: {visible(c.change)}"
         )
     return "\n".join(lines) + "\n"
 
