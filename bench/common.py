@@ -56,6 +56,11 @@ def git_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
             "GIT_COMMITTER_EMAIL": BENCH_AUTHOR[1],
             "GIT_TERMINAL_PROMPT": "0",
             "LC_ALL": "C",
+            # `python -m ipstui` puts the current folder first on sys.path; run from a
+            # checkout, that folder's ipstui would shadow `--ipstui DIR` (the "before" of a
+            # before/after pair measured the checkout itself). Python 3.11's safe path
+            # leaves sys.path to PYTHONPATH alone.
+            "PYTHONSAFEPATH": "1",
             "PYTHONPATH": os.pathsep.join(
                 [str(ipstui_dir())] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
             ),

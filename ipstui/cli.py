@@ -1,29 +1,49 @@
-"""Command line. Headless commands never import Textual; only opening the app does."""
+"""Command line. Headless commands never import Textual; only opening the app does.
+
+Start-up is most of what a command costs (issue 17), so this module imports argparse,
+json and the core only when a command needs them; `ipstui due --json`, asked in its
+plain form, does not even build a parser (`_quick_due`)."""
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
-import textwrap
-from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from ipstui.core.i18n import LANGUAGES, _, ngettext, set_language
 from ipstui.core.termsafe import escape
 
+TYPE_CHECKING = False  # `typing` and `argparse` are not imported at run time for this
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+    from typing import Any
+
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one clear line, exit 2
-        self.exit(EXIT_USAGE, _("ipstui: {message} (see `ipstui --help`)").format(
-            message=message) + "\n")
+def _parser_class() -> type[argparse.ArgumentParser]:
+    """The parser class of every `ipstui` parser (argparse imported on first use): a usage
+    error is one clear line, exit 2."""
+    global _PARSER
+    if _PARSER is None:
+        import argparse
+
+        class _Parser(argparse.ArgumentParser):
+            def error(self, message: str) -> None:  # one clear line, exit 2
+                self.exit(EXIT_USAGE, _("ipstui: {message} (see `ipstui --help`)").format(
+                    message=message) + "\n")
+
+        _PARSER = _Parser
+    return _PARSER
+
+
+_PARSER: type[argparse.ArgumentParser] | None = None
 
 
 def _date_arg(text: str) -> date:
+    import argparse
+
     from ipstui.core.model import parse_date
 
     try:
@@ -38,6 +58,8 @@ def _one_of(values: Sequence[str]) -> str:
 
 def _settable_fields_epilog() -> str:
     """The `set` command's list of fields, each with the kind of value it takes."""
+    import textwrap
+
     from ipstui.core.model import DATE_FIELDS, ENUM_FIELDS, LIST_FIELDS, SETTABLE_FIELDS
 
     lines = [_("settable fields (an empty value removes an optional field):")]
@@ -95,9 +117,13 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     `only`: build just this command's parser (issue 17: the others' ~90 arguments cost
     every run ~10 ms); `ipstui --help` and a word that is no command get all of them.
     """
+    import argparse
+    import textwrap
+
     from ipstui import __version__
     from ipstui.core.model import CLOSURE_REASONS, CONTACT_KINDS, PHASES
 
+    _Parser = _parser_class()
     common = _Parser(add_help=False)
     common.add_argument(
         "-C",
@@ -359,17 +385,25 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return p
 
 
-def _language(argv: Sequence[str] | None) -> str:
+def _language(argv: Sequence[str] | None, quick: dict[str, str] | None = None) -> str:
     """The language of this run (SPEC §13): `--lang` (before the command or after it),
     then the user config's `lang`, then the locale; set before the parser is built, as
     its help is translated. A bad config value is one line on stderr (in English, the
-    language not being known yet); a bad `--lang` is left to the parser's usage error."""
-    from ipstui.core.i18n import choose_language, translate_argparse
+    language not being known yet); a bad `--lang` is left to the parser's usage error.
 
-    pre = argparse.ArgumentParser(add_help=False)
-    pre.add_argument("--lang")
-    known, _rest = pre.parse_known_args(argv)
-    flag = known.lang if known.lang in LANGUAGES else None
+    `quick`: the options `_quick_due` read, when it did; argparse is then neither
+    imported nor translated."""
+    from ipstui.core.i18n import choose_language
+
+    if quick is not None:
+        flag = quick.get("--lang")
+    else:
+        import argparse
+
+        pre = argparse.ArgumentParser(add_help=False)
+        pre.add_argument("--lang")
+        known, _rest = pre.parse_known_args(argv)
+        flag = known.lang if known.lang in LANGUAGES else None
     config = None
     if flag is None:
         from ipstui.core.config import load_lang
@@ -377,13 +411,66 @@ def _language(argv: Sequence[str] | None) -> str:
         config, problem = load_lang()
         if problem:
             print(escape(f"ipstui: warning: {problem}"), file=sys.stderr)
-    translate_argparse()
+    if "argparse" in sys.modules:
+        from ipstui.core.i18n import translate_argparse
+
+        translate_argparse()
     return set_language(choose_language(flag, config))
+
+
+_QUICK_OPTIONS = ("-C", "--today", "--lang", "--specialist")
+
+
+def _quick_due(argv: Sequence[str]) -> dict[str, str] | None:
+    """`ipstui due --json` in its plain form, read without argparse (issue 17: building
+    the parser costs a warm `due` more than answering it): the words `due` and `--json`
+    and the options -C PATH, --today DATE, --lang CODE and --specialist KEY (long ones
+    also as --opt=VALUE), each at most once, -C, --today and --lang before or after
+    `due`. Returns {option: value} ("-C", "--today", "--lang", "--specialist"), or None
+    for anything else — then the full parser reads the line and says what is wrong, so
+    the two readings can never differ: a value starting with "-", an abbreviation, an
+    unknown language or a date `_date_arg` might refuse all go to argparse."""
+    got: dict[str, str] = {}
+    command = as_json = False
+    it = iter(argv)
+    for tok in it:
+        if tok == "due" and not command:
+            command = True
+            continue
+        if tok == "--json" and command and not as_json:
+            as_json = True
+            continue
+        name, eq, value = tok.partition("=") if tok.startswith("--") else (tok, "", "")
+        if name not in _QUICK_OPTIONS or name in got or (name == "--specialist" and not command):
+            return None
+        if not eq:
+            value = next(it, "-")
+        if not value or value.startswith("-"):
+            return None
+        got[name] = value
+    if not (command and as_json):
+        return None
+    if "--lang" in got and got["--lang"] not in LANGUAGES:
+        return None
+    today = got.get("--today")
+    if today is not None and not (
+        len(today) == 10 and today[4] == today[7] == "-"
+        and (today[:4] + today[5:7] + today[8:]).isdigit() and "1900" <= today[:4] <= "2199"
+    ):
+        return None
+    return got
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else list(argv)
-    _language(words)
+    quick = _quick_due(words)
+    if quick is not None:
+        try:
+            given = quick.get("--today")
+            today = date.fromisoformat(given) if given else date.today()
+        except ValueError:  # not a day of the calendar: the parser says so
+            quick = None
+    _language(words, quick)
     for word in words:
         try:
             word.encode("utf-8")
@@ -392,29 +479,55 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(escape(_("ipstui: error: {argument} is not UTF-8 text; set the terminal or "
                            "the file to UTF-8").format(argument=shown)), file=sys.stderr)
             return EXIT_USAGE
-    args = build_parser(_command_in(words)).parse_args(words)
-    # Imported after parsing: `--help` and usage errors never load the core (start-up cost).
+    if quick is not None:
+        q = quick
+
+        def run() -> int:
+            return _due_quick(q.get("-C"), today.toordinal(), q.get("--specialist"))
+    else:
+        args = build_parser(_command_in(words)).parse_args(words)
+        # Imported after parsing: `--help` and usage errors never load the core.
+        explicit = getattr(args, "today", None)
+        day: date = explicit or date.today()
+
+        def run() -> int:
+            return _dispatch(args, getattr(args, "caseload", None), day, explicit_today=explicit)
+
+    try:
+        return run()
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 — ours become one line; the rest is re-raised
+        return _failed(exc)
+
+
+def _failed(exc: BaseException) -> int:
+    """One line on stderr and exit 1 for a failure a person can act on; anything else is
+    a bug and raised again (called from an `except` clause)."""
     from ipstui.core.service import CaseloadError, GitError, ValidationFailed
 
-    today: date = getattr(args, "today", None) or date.today()
-    caseload = getattr(args, "caseload", None)
-    try:
-        return _dispatch(args, caseload, today, explicit_today=getattr(args, "today", None))
-    except ValidationFailed as exc:
+    if isinstance(exc, ValidationFailed):
         # One line (SPEC §7); the positions would point into text that was never written.
         print(escape(_("ipstui: error: {where}: {problem}").format(
             where=exc.problems[0].path, problem=exc)), file=sys.stderr)
         return EXIT_FAIL
-    except (CaseloadError, GitError, ValueError) as exc:
+    if isinstance(exc, (CaseloadError, GitError, ValueError)):
         print(escape(_("ipstui: error: {problem}").format(problem=exc)), file=sys.stderr)
         return EXIT_FAIL
-    except OSError as exc:  # anything the commands did not turn into their own words
+    if isinstance(exc, OSError):  # anything the commands did not turn into their own words
         where = f"{exc.filename}: " if exc.filename else ""
         problem = f"{where}{exc.strerror or exc}"
         print(escape(_("ipstui: error: {problem}").format(problem=problem)), file=sys.stderr)
         return EXIT_FAIL
-    except KeyboardInterrupt:
-        return 130
+    raise exc
+
+
+def _due_quick(caseload: str | None, today_ordinal: int, specialist: str | None) -> int:
+    """`ipstui due --json` from the agenda index, printed as `CaseloadService.due_json`
+    gives it (no deadline objects, no JSON encoder)."""
+    text, problems = _service(caseload).due_json(today_ordinal, specialist)
+    sys.stdout.write(text)
+    return _left_out_of(problems) if problems else EXIT_OK
 
 
 def _service(caseload: str | None):
@@ -572,6 +685,8 @@ def _due(caseload: str | None, today: date, specialist: str | None, as_json: boo
     svc = _service(caseload)
     items, problems = svc.due(today, specialist)
     if as_json:
+        import json
+
         # One object per line: readable, and one call of the C encoder (indent= falls back
         # to Python). '}, {"' cannot occur inside a JSON string (its quote is escaped), so
         # it is exactly the boundary between two objects.

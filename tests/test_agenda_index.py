@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import git
 
-from ipstui.core import loader
+from ipstui.core import agenda, loader
 from ipstui.core.service import CaseloadService
 
 TODAY = date(2026, 11, 16)
@@ -103,6 +103,13 @@ def _committed(root: Path) -> None:
     git(root, "commit", "-qam", "hand edit")
 
 
+def _staged(root: Path) -> None:
+    """A hand edit staged with `git add`: git now vouches for the file again, with the
+    new blob id in its index."""
+    _hand_edit(root)
+    git(root, "add", "participants")
+
+
 def _settings(root: Path) -> None:
     path = root / "caseload.toml"
     lines = [
@@ -124,6 +131,7 @@ CHANGES: list[tuple[Callable[[Path], None], Callable[[Path], None]]] = [
     (_new_untracked, _ignore_it),
     (_ignore_tracked, _untrack),
     (_nothing, _committed),
+    (_hand_edit, _staged),
     (_nothing, _settings),
 ]
 
@@ -137,7 +145,7 @@ def test_every_kind_of_change_is_seen(
     change: Callable[[Path], None],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(loader, "RACY_NS", 0)  # stat alone decides, as a second later
+    monkeypatch.setattr(agenda, "RACY_NS", 0)  # stat alone decides, as a second later
     setup(sample_caseload)
     before = _due(sample_caseload)  # writes the index
     assert before == _fresh(sample_caseload) == _due(sample_caseload)
@@ -151,19 +159,21 @@ def test_every_kind_of_change_is_seen(
 def test_an_unchanged_caseload_reads_no_participant_file(
     sample_caseload: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(loader, "RACY_NS", 0)
+    monkeypatch.setattr(agenda, "RACY_NS", 0)
     first = _due(sample_caseload)
     read: list[str] = []
-    real = loader.storage.read_bytes
+    real = agenda._read
 
-    def spy(path: Path, rel: str | None = None) -> bytes:
-        read.append(str(rel))
-        return real(path, rel)
+    def spy(path: Path) -> bytes:
+        read.append(Path(path).name)
+        return real(path)
 
-    monkeypatch.setattr(loader.storage, "read_bytes", spy)
+    monkeypatch.setattr(agenda, "_read", spy)
     monkeypatch.setattr(loader, "load", lambda *a, **k: pytest.fail("a full load was made"))
     assert _due(sample_caseload) == first
-    assert read == ["caseload.toml"]
+    assert sorted(read) == sorted(
+        ["caseload.toml", "participant.schema.json", "caseload.schema.json", agenda.AGENDA_NAME]
+    )
 
 
 def test_a_file_changed_within_the_racy_window_is_keyed_by_content(
@@ -171,7 +181,7 @@ def test_a_file_changed_within_the_racy_window_is_keyed_by_content(
 ) -> None:
     """Two edits within one tick of the file system's clock leave size and times as they
     were; a file that recent is judged by its bytes."""
-    monkeypatch.setattr(loader, "RACY_NS", 10**18)  # every file counts as just changed
+    monkeypatch.setattr(agenda, "RACY_NS", 10**18)  # every file counts as just changed
     before = _due(sample_caseload)
     _same_size_old_times(sample_caseload)
     after = _due(sample_caseload)
@@ -182,7 +192,7 @@ def test_a_file_changed_within_the_racy_window_is_keyed_by_content(
 def test_a_broken_index_is_rebuilt(sample_caseload: Path, damage: bytes) -> None:
     good = _due(sample_caseload)
     git_dir = sample_caseload / ".git"
-    (git_dir / loader.AGENDA_NAME).write_bytes(damage)
+    (git_dir / agenda.AGENDA_NAME).write_bytes(damage)
     assert _due(sample_caseload) == good == _fresh(sample_caseload)
 
 
@@ -193,3 +203,76 @@ def test_outside_git_the_agenda_is_a_full_load(tmp_path: Path, sample_caseload: 
     shutil.copytree(sample_caseload, plain, ignore=shutil.ignore_patterns(".git"))
     assert _due(plain) == _fresh(plain)
     assert not (plain / ".git").exists()
+
+
+def _json_of(items: list) -> str:
+    """`ipstui due --json`'s text as the CLI printed it before issue 17's index: one
+    `json.dumps` of every `Deadline.to_json()`, one object per line."""
+    import json
+
+    text = json.dumps([d.to_json() for d in items])[1:-1].replace('}, {"', '},\n{"')
+    return "[\n" + text + "\n]\n"
+
+
+@pytest.mark.parametrize("specialist", [None, "anna", "marco", "nobody-with-deadlines"])
+@pytest.mark.parametrize("shift", [-400, -30, -1, 0, 1, 2, 3, 4, 30, 400])
+def test_the_index_prints_what_the_deadlines_print(
+    sample_caseload: Path, specialist: str | None, shift: int
+) -> None:
+    """The JSON the index keeps, with each deadline's state put in on the day, is byte for
+    byte the JSON of the deadlines themselves: on days that move deadlines across the
+    overdue and due-soon edges, for the whole team and for one specialist."""
+    from datetime import timedelta
+
+    svc = CaseloadService(sample_caseload)
+    team = list(svc.load().settings.team)
+    if specialist == "marco":
+        specialist = team[-1]
+    if specialist == "nobody-with-deadlines":
+        (sample_caseload / "caseload.toml").write_text(
+            (sample_caseload / "caseload.toml").read_text()
+            + '\n[team.zoe]\nname = "Zoe Nobody"\n'
+        )
+        specialist = "zoe"
+    day = TODAY + timedelta(days=shift)
+    items, _problems = svc.due(day, specialist)
+    text, _problems = svc.due_json(day.toordinal(), specialist)
+    assert text == _json_of(items)
+    assert text == CaseloadService(sample_caseload).due_json(day.toordinal(), specialist)[0]
+
+
+def test_an_unknown_specialist_is_refused_from_the_index(sample_caseload: Path) -> None:
+    from ipstui.core.service import CaseloadError
+
+    svc = CaseloadService(sample_caseload)
+    svc.due(TODAY)  # writes the index
+    for ask in (lambda: svc.due(TODAY, "nobody"), lambda: svc.due_json(TODAY.toordinal(), "nobody")):
+        with pytest.raises(CaseloadError, match="unknown specialist 'nobody'; team: "):
+            ask()
+
+
+def test_what_git_does_not_vouch_for() -> None:
+    """Each kind of record of `git ls-files -s -t -c -o -m -d`: only a regular file
+    at stage 0 listed as `H` alone is left to git's word."""
+    blob = "73cdb8bcc8734ee0facfc9ef313edee31ea87bd9"
+    listing = "\0".join([
+        f"H 100644 {blob} 0\tparticipants/P-1.toml",  # clean
+        f"H 100755 {blob} 0\tparticipants/P-2.toml",  # clean, executable
+        f"H 100644 {blob} 0\tparticipants/P-3.toml",
+        f"C 100644 {blob} 0\tparticipants/P-3.toml",  # modified
+        f"H 100644 {blob} 0\tparticipants/P-4.toml",
+        f"R 100644 {blob} 0\tparticipants/P-4.toml",  # deleted
+        f"H 120000 {blob} 0\tparticipants/P-5.toml",  # a symlink
+        f"H 100644 {blob} 1\tparticipants/P-6.toml",  # unmerged
+        f"S 100644 {blob} 0\tparticipants/P-7.toml",  # skip-worktree
+        "? participants/P-8\t.toml",  # untracked (a tab in its name)
+        "",
+    ]).encode()
+    assert agenda._not_vouched(listing) == [
+        "participants/P-3.toml",
+        "participants/P-4.toml",
+        "participants/P-5.toml",
+        "participants/P-6.toml",
+        "participants/P-7.toml",
+        "participants/P-8\t.toml",
+    ]

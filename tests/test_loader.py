@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import git
 
+from ipstui.core import agenda as agenda_index
 from ipstui.core import edits, loader
 from ipstui.core.caseload import load
 
@@ -151,10 +152,10 @@ def test_worker_processes_and_in_process_give_one_agenda_on_odd_files(
     (pdir / "P-0908.toml" / "inside").write_text("x")
 
     def agenda() -> tuple[list, list]:
-        for name in (loader.CACHE_NAME, loader.AGENDA_NAME):
+        for name in (loader.CACHE_NAME, agenda_index.AGENDA_NAME):
             (sample_caseload / ".git" / name).unlink(missing_ok=True)
-        got = loader.load_agenda(sample_caseload)
-        return got.rows, sorted(str(p) for p in got.problems)
+        got = agenda_index.load_agenda(sample_caseload)
+        return got.rows, sorted(str(p) for p in got.problems())
 
     here = agenda()
     monkeypatch.setattr(loader, "PARALLEL_MIN", 1)

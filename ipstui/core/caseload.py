@@ -30,6 +30,16 @@ from typing import Any
 
 from ipstui.core import gitio, storage
 from ipstui.core.changes import commit_message
+
+# The folder's names, the base error and `find_root` live in `folder` (no models
+# imported: `ipstui due` finds its caseload with them); re-exported here.
+from ipstui.core.folder import (  # noqa: F401
+    CASELOAD_FILE,
+    PARTICIPANTS_DIR,
+    CaseloadError,
+    NotACaseload,
+    find_root,
+)
 from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import (
     Participant,
@@ -42,9 +52,6 @@ from ipstui.core.model import (
 
 # The validation (JSON Schema, positions in the text) is imported where a file is
 # checked: reading a caseload from the load cache needs none of it (issue 17).
-
-CASELOAD_FILE = "caseload.toml"
-PARTICIPANTS_DIR = "participants"
 
 
 def is_participant_file(rel: str) -> bool:
@@ -69,14 +76,6 @@ def is_participant_file(rel: str) -> bool:
 LOCK_NAME = "ipstui.lock"
 LOCK_TIMEOUT = 30.0
 """Seconds a save waits for another save or sync of the same caseload."""
-
-
-class CaseloadError(Exception):
-    """A user-facing failure: the message is one clear line."""
-
-
-class NotACaseload(CaseloadError):
-    """The folder holds no caseload.toml."""
 
 
 class EditRefused(CaseloadError):
@@ -168,6 +167,10 @@ class Caseload:
     under the save lock instead of checking it against this snapshot."""
     repo: gitio.RepoInfo | None = None
     """Where git keeps the repository, when the loader already asked."""
+    identity: tuple[subprocess.CompletedProcess, subprocess.CompletedProcess] | None = None
+    """git's answers to `gitio.IDENT_QUERIES` (author, committer) when they were asked
+    before the save (a command-line edit asks them while it reads the settings; the app
+    once per session): a save judges them instead of asking again (issue 17)."""
 
     def get(self, pid: str) -> Participant:
         try:
@@ -202,23 +205,6 @@ class Caseload:
         while f"{prefix}{n:0{width}d}" in taken:
             n += 1
         return f"{prefix}{n:0{width}d}"
-
-
-def find_root(path: Path | str | None) -> Path:
-    """The caseload named by -C, else $IPSTUI_CASELOAD, else the current directory.
-
-    Raises NotACaseload when that folder has no caseload.toml."""
-    if path is None:
-        path = os.environ.get("IPSTUI_CASELOAD") or "."
-    root = Path(path).expanduser().resolve()
-    if not (root / CASELOAD_FILE).is_file():
-        raise NotACaseload(
-            _(
-                "{root} is not a caseload (no {file}); create one with "
-                "`ipstui init {path}`, try `ipstui demo`, or point at one with -C PATH"
-            ).format(root=root, file=CASELOAD_FILE, path=path)
-        )
-    return root
 
 
 def read_settings(root: Path) -> tuple[Settings, dict[str, Any], list[Problem]]:
@@ -284,12 +270,24 @@ def load(
     return loader.load(root, use_cache=use_cache, progress=progress)
 
 
-def load_for_edit(root: Path, pid: str | None = None) -> Caseload:
+def load_for_edit(
+    root: Path, pid: str | None = None, *, started: list[subprocess.Popen] | None = None
+) -> Caseload:
     """The settings only: a command-line edit reads its one participant under the save
     lock (reading the other 19,999 would cost more than the commit). `pid` is unused and
-    kept for callers of the old signature."""
+    kept for callers of the old signature.
+
+    Where the repository is and git's identity (neither depends on the save lock) are
+    asked side by side while caseload.toml is read and checked and the lock's package
+    is imported, so the save itself asks git only what must be asked under the lock
+    (issue 17: git processes per edit). `started`: those queries, already started by
+    the caller (`gitio.start_many` of `gitio.FOR_EDIT_QUERIES`)."""
+    if started is None:
+        started = gitio.start_many(root, *gitio.FOR_EDIT_QUERIES)
+    _lock_package()
     settings, sdata, problems = read_settings(root)
-    repo = gitio.repo_info(root)
+    rev_parse, author, committer = gitio.finish_many(started)
+    repo = gitio.parse_repo_info(rev_parse.returncode, rev_parse.stdout)
     return Caseload(
         root,
         settings,
@@ -299,6 +297,7 @@ def load_for_edit(root: Path, pid: str | None = None) -> Caseload:
         is_git=repo is not None,
         partial=True,
         repo=repo,
+        identity=(author, committer) if repo is not None else None,
     )
 
 
@@ -429,9 +428,17 @@ def caseload_lock(git_dir: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None
         yield
 
 
+def _lock_package() -> Any:
+    """The `filelock` package, imported on first use (its import costs more than a git
+    query: `load_for_edit` imports it while git answers)."""
+    import filelock
+
+    return filelock
+
+
 @contextmanager
 def _filelock(path: Path, timeout: float) -> Iterator[None]:
-    import filelock
+    filelock = _lock_package()
 
     lock = filelock.FileLock(str(path), is_singleton=True, thread_local=True)
     try:
@@ -488,16 +495,18 @@ class _Before:
     head_blob: str | None
 
 
-def _ask_before_save(root: Path, spec_path: str) -> _Before:
-    """`symbolic-ref`, both `git var` identities and `cat-file` of HEAD and
-    HEAD:`spec_path`, as four processes at once; the caller judges them in the order
-    of the transaction's checks."""
-    sym, author, committer, heads = gitio.git_many(
-        root,
-        (("symbolic-ref", "-q", "HEAD"), None),
-        *gitio.IDENT_QUERIES,
-        _head_and_blob_query(spec_path),
-    )
+def _ask_before_save(
+    root: Path, spec_path: str, identity: tuple[Any, Any] | None = None
+) -> _Before:
+    """`symbolic-ref`, both `git var` identities (unless `identity` holds their answers,
+    asked earlier: they do not depend on the lock) and `cat-file` of HEAD and
+    HEAD:`spec_path`, as processes run at once; the caller judges them in the order of
+    the transaction's checks."""
+    queries = [(("symbolic-ref", "-q", "HEAD"), None), _head_and_blob_query(spec_path)]
+    if identity is None:
+        queries += gitio.IDENT_QUERIES
+    sym, heads, *asked = gitio.git_many(root, *queries)
+    author, committer = identity if identity is not None else asked
     return _Before(sym, author, committer, *_parse_head_and_blob(heads))
 
 
@@ -746,7 +755,7 @@ def transact(
         if pid is None:
             pid = kind.next_id(cl, _ids_in(cl.root, kind.folder))
         rel = f"{kind.folder}/{pid}.toml"
-        before = _ask_before_save(cl.root, repo.prefix + rel)
+        before = _ask_before_save(cl.root, repo.prefix + rel, cl.identity)
         _refuse_detached(before.symbolic_ref)
         check_inside(cl.root, rel)
         gitio.identity_from(before.author, before.committer)
@@ -976,7 +985,7 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
     repo = _repo(cl)
     with caseload_lock(repo.git_dir):
         _refuse_in_progress(repo)
-        before = _ask_before_save(cl.root, repo.prefix + rel)
+        before = _ask_before_save(cl.root, repo.prefix + rel, cl.identity)
         _refuse_detached(before.symbolic_ref)
         check_inside(cl.root, rel)
         gitio.identity_from(before.author, before.committer)

@@ -17,14 +17,19 @@ an edit can never land in another repository; read-only uses that must honour th
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import time
+from collections import namedtuple
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from ipstui.core.i18n import _
+
+# `subprocess` (with `signal`, `threading`, `selectors`, `locale`) is imported where a
+# process is started: `ipstui due` reads this module's facts (`env`, `REPO_INFO_ARGS`,
+# `parse_repo_info`) and starts its two queries itself (issue 17: start-up).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import subprocess
 
 # The variables `git rev-parse --local-env-vars` prints (git 2.39), which git itself
 # unsets before it runs git in another repository (submodules), plus GIT_NAMESPACE and
@@ -120,6 +125,8 @@ def git(
     `GIT_INDEX_FILE` and the other repository variables of the environment (only for
     read-only uses that must follow them). Raises GitError with git's message when git
     exits non-zero and `check`, or when git is not installed."""
+    import subprocess
+
     data = input.encode() if isinstance(input, str) else input
     try:
         child = subprocess.Popen(
@@ -166,7 +173,18 @@ def git_many(
     For the questions a save asks together (issue 17: each git process costs a command
     line edit a few milliseconds, and queries that do not depend on each other need not
     wait for each other). Raises GitError when git cannot be started."""
-    children = []
+    return finish_many(start_many(root, *commands))
+
+
+def start_many(
+    root: Path, *commands: tuple[tuple[str, ...], str | None]
+) -> list[subprocess.Popen]:
+    """`git_many`'s queries started, not waited for: the caller works on (imports, reads
+    files) while git answers on another core, then calls `finish_many`. Raises GitError
+    when git cannot be started (the ones already started are stopped)."""
+    import subprocess
+
+    children: list[subprocess.Popen] = []
     try:
         for args, data in commands:
             try:
@@ -192,6 +210,17 @@ def git_many(
                 except BrokenPipeError:
                     pass
                 child.stdin = None
+    except BaseException:
+        _stop_all(children)
+        raise
+    return children
+
+
+def finish_many(children: list[subprocess.Popen]) -> list[subprocess.CompletedProcess]:
+    """The finished processes of `start_many`, in order (str output, never checked)."""
+    import subprocess
+
+    try:
         out = []
         for child in children:
             stdout, stderr = child.communicate()
@@ -205,10 +234,14 @@ def git_many(
             )
         return out
     except BaseException:
-        for child in children:
-            if child.returncode is None:
-                _stop(child)
+        _stop_all(children)
         raise
+
+
+def _stop_all(children: list[subprocess.Popen]) -> None:
+    for child in children:
+        if child.returncode is None:
+            _stop(child)
 
 
 STOP_WAIT = 10.0
@@ -221,6 +254,9 @@ def _stop(child: subprocess.Popen) -> None:
     behind and the repository unusable. Instead stop it as a terminal's ctrl+c would
     (SIGINT: git removes its lock files and exits), then SIGTERM, waiting after each,
     also through further ctrl+c; the caller then checks and undoes what git did."""
+    import signal
+    import subprocess
+
     for sig in (signal.SIGINT, signal.SIGTERM):
         if child.poll() is not None:
             break
@@ -251,16 +287,18 @@ def _last_lines(text: str, n: int = 3) -> str:
     return " ".join(lines[-n:])
 
 
-@dataclass(frozen=True, slots=True)
-class RepoInfo:
-    """Where a caseload sits in its repository, as git reports it."""
+class RepoInfo(namedtuple("RepoInfo", ("git_dir", "prefix", "top"), defaults=(None,))):
+    """Where a caseload sits in its repository, as git reports it.
 
-    git_dir: Path
-    """The absolute (per-worktree) git directory: `.git` may be a file pointing elsewhere."""
-    prefix: str
-    """Where `root` sits inside the work tree ('' at its top, else 'sub/dir/')."""
-    top: Path | None = None
-    """The top of the work tree (`git rev-parse --show-toplevel`)."""
+    `git_dir` (Path): the absolute (per-worktree) git directory: `.git` may be a file
+    pointing elsewhere. `prefix` (str): where `root` sits inside the work tree ('' at its
+    top, else 'sub/dir/'). `top` (Path | None): the top of the work tree (`git rev-parse
+    --show-toplevel`).
+
+    The value types of this module are `collections.namedtuple`s: `ipstui due` runs git
+    through it without importing `dataclasses` or `typing` (issue 17: start-up)."""
+
+    __slots__ = ()
 
 
 REPO_INFO_ARGS = (
@@ -292,12 +330,11 @@ def is_repo(root: Path) -> bool:
     return repo_info(root) is not None
 
 
-@dataclass(frozen=True, slots=True)
-class Identity:
-    """The author git would record: `git var GIT_AUTHOR_IDENT`, without the date."""
+class Identity(namedtuple("Identity", ("name", "email"))):
+    """The author git would record: `git var GIT_AUTHOR_IDENT`, without the date
+    (`name`, `email`: str)."""
 
-    name: str
-    email: str
+    __slots__ = ()
 
 
 _IDENT_HELP = (
@@ -311,6 +348,11 @@ IDENT_QUERIES: tuple[tuple[tuple[str, ...], None], ...] = (
     (("var", "GIT_COMMITTER_IDENT"), None),
 )
 """The two `git var` queries `identity_from` reads (for `git_many`)."""
+
+FOR_EDIT_QUERIES: tuple[tuple[tuple[str, ...], None], ...] = ((REPO_INFO_ARGS, None), *IDENT_QUERIES)
+"""What a command-line edit asks before it takes the save lock (none of it depends on
+the lock): where the repository is, the author and the committer
+(`caseload.load_for_edit`)."""
 
 
 def _ident(proc: subprocess.CompletedProcess, who: str, keys: str) -> Identity:
@@ -495,15 +537,12 @@ def checkout_newline(root: Path, rel: str) -> str:
     return "\r\n" if autocrlf == "true" else "\n"
 
 
-@dataclass(frozen=True, slots=True)
-class CommitInfo:
-    """What a commit is: its id, its whole message and what it changed."""
+class CommitInfo(namedtuple("CommitInfo", ("commit", "message", "changed"))):
+    """What a commit is: its id (`commit`), its whole `message` and what it changed
+    (`changed`: path from the top of the work tree -> the blob it has after the commit,
+    the null id for a removal)."""
 
-    commit: str
-    message: str
-    changed: dict[str, str]
-    """Path from the top of the work tree -> the blob it has after the commit (the
-    null id for a removal)."""
+    __slots__ = ()
 
     @property
     def subject(self) -> str:

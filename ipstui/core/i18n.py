@@ -27,7 +27,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # not imported at run time: `typing` costs every command (issue 17)
+    from typing import Any
 
 DOMAIN = "ipstui"
 SOURCE_LANGUAGE = "en"

@@ -40,10 +40,9 @@ from ipstui.core.model import (
     is_valid_id,
     summarize,
 )
-from ipstui.core.rules import participant_raw, raw_deadlines, rules_signature
+from ipstui.core.rules import raw_deadlines, rules_signature
 
 CACHE_NAME = "ipstui-load-cache.marshal"
-AGENDA_NAME = "ipstui-agenda-cache.marshal"
 CACHE_FORMAT = 4
 PARALLEL_MIN = 1500
 MAX_WORKERS = 4
@@ -576,151 +575,6 @@ def load(
         is_git=is_git,
         stats=stats,
     )
-
-
-# ---------------------------------------------------------------- the agenda index
-
-
-class Agenda:
-    """What `ipstui due` needs of a caseload (issue 17: answer from the cache): the
-    settings, every problem of the load, and every open deadline as a row
-    `(due as a date ordinal, participant, specialist, rule, ref, what)` in agenda order
-    (by due date, then participant, rule and ref: a deadline's state only grows with
-    its due date, so this is `rules.agenda_for`'s order on any day)."""
-
-    __slots__ = ("settings", "problems", "rows")
-
-    def __init__(self, settings: Settings, problems: tuple[Problem, ...], rows: list) -> None:
-        self.settings, self.problems, self.rows = settings, problems, rows
-
-
-_LS_LOADED = (
-    "ls-files",
-    "--cached",
-    "--others",
-    "--exclude-standard",
-    "-z",
-    "--full-name",
-    "--",
-    PARTICIPANTS_DIR,
-)
-"""The files a load reads: tracked, or untracked and not ignored (names only)."""
-RACY_NS = 2_000_000_000
-"""A file changed less than this long (ns) before the agenda key is made is keyed by
-its content, not its stat: a second change within one tick of the file system's clock
-would leave the stat as it was (git's "racily clean" entries)."""
-
-
-def _agenda_key(
-    root: Path, repo: gitio.RepoInfo, raw_settings: bytes, schemas: bytes, loaded: str
-) -> str:
-    """What the agenda is valid for, without asking git for its status (issue 17: at
-    20,000 files `git status` alone costs more than the rest of `ipstui due`): an agenda
-    is a function of the files' contents, caseload.toml and which files are loaded
-    (tracked, or untracked and not ignored). So the key is caseload.toml's bytes and the
-    schemas, the stat (size, times, inode) of every entry of participants/ — or its
-    content, for one changed within `RACY_NS` — and the names `git ls-files --cached
-    --others --exclude-standard` gives (`loaded`: the index and the ignore rules), and
-    the language of the problems' text."""
-    h = hashlib.sha1(_settings_key(schemas, raw_settings).encode())
-    # The language too: the agenda keeps its problems' text, which a person reads.
-    h.update(f"\0{repo.prefix}\0{len(loaded)}\0{current_language()}\0".encode())
-    h.update(loaded.encode("utf-8", "surrogateescape"))
-    now = time.time_ns()
-    pdir = root / PARTICIPANTS_DIR
-    try:
-        entries = sorted(os.scandir(pdir), key=lambda e: e.name)
-    except OSError as exc:
-        entries = []
-        h.update(f"\0scan {exc.errno}".encode())
-    for e in entries:
-        try:
-            st = e.stat(follow_symlinks=False)
-        except OSError as exc:
-            h.update(f"\0{e.name}\0{exc.errno}".encode("utf-8", "surrogateescape"))
-            continue
-        h.update(
-            f"\0{e.name}\0{st.st_mode} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} "
-            f"{st.st_ino}".encode("utf-8", "surrogateescape")
-        )
-        if max(st.st_mtime_ns, st.st_ctime_ns) >= now - RACY_NS:
-            try:
-                h.update(storage.blob_id(pdir.joinpath(e.name).read_bytes()).encode())
-            except OSError as exc:
-                h.update(f"unreadable {exc.errno}".encode())
-    return h.hexdigest()
-
-
-def _read_agenda(path: Path, key: str) -> Agenda | None:
-    obj = _read_cache(path)
-    if obj.get("key") != key:
-        return None
-    try:
-        data = _from_marshal(obj["settings"])
-        problems = tuple(Problem(*p) for p in obj["problems"])
-        rows = obj["rows"]
-        if not isinstance(rows, list):
-            return None
-        return Agenda(Settings.from_dict(data), problems, rows)
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def load_agenda(root: Path) -> Agenda:
-    """The caseload's agenda: from the agenda index in the git dir when nothing it was
-    made from changed (`_agenda_key`); else by a full `load` (itself from the load
-    cache), which then writes the index. Outside git: a full `load`.
-
-    Raises what `load` raises."""
-    # HEAD too: a file deleted from the index but still in HEAD is loaded until the
-    # deletion is committed (the loader follows `git status`).
-    rev_parse = _start_git(root, (*gitio.REPO_INFO_ARGS, "--verify", "-q", "HEAD"))
-    listing = _start_git(root, _LS_LOADED)
-    repo = None
-    head = ""
-    try:
-        raw_settings = read_settings_bytes(root)
-        schemas = _schema_hash()
-        if rev_parse is not None:
-            got_out, _ = rev_parse.communicate()
-            text = got_out.decode("utf-8", "replace")
-            # exit 1 (HEAD unborn) still told where the repository is
-            code = rev_parse.returncode
-            repo = gitio.parse_repo_info(0 if code in (0, 1) else code, text)
-            head = "".join(text.splitlines()[4:5])
-    finally:
-        out, _ = listing.communicate() if listing is not None else (b"", b"")
-    key = path = None
-    if repo is not None and listing is not None and listing.returncode == 0:
-        if isinstance(raw_settings, bytes):
-            loaded = head + "\0" + out.decode("utf-8", "replace")
-            key = _agenda_key(root, repo, raw_settings, schemas, loaded)
-            path = repo.git_dir / AGENDA_NAME
-            got = _read_agenda(path, key)
-            if got is not None:
-                return got
-    cl = load(root)
-    # The key was made before the load read anything: a file changed since has a newer
-    # change time (or, within the racy window, other bytes), so the index can only ever
-    # be judged stale for it, never fresh.
-    rows = [
-        (due.toordinal(), p.id, p.specialist, rule, ref, what)
-        for p in cl.participants.values()
-        for rule, due, ref, what in participant_raw(p, cl.settings)
-    ]
-    rows.sort(key=lambda r: (r[0], r[1], r[3], r[4] or 0))
-    if path is not None:
-        obj = {
-            "key": key,
-            "settings": _to_marshal(cl.settings_data),
-            "problems": tuple((p.path, p.line, p.col, p.message, p.severity) for p in cl.problems),
-            "rows": rows,
-        }
-        try:
-            storage.atomic_write(path, marshal.dumps(obj))
-        except (OSError, ValueError):
-            pass  # a read-only git dir only loses the speed-up
-    return Agenda(cl.settings, cl.problems, rows)
 
 
 if __name__ == "__main__":

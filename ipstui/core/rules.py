@@ -258,12 +258,12 @@ def agenda_for(
 
 
 def agenda_rows(
-    rows: Iterable[tuple], settings: Settings, today: date, specialist: str | None = None
+    rows: Iterable[tuple], due_soon_days: int, today: date, specialist: str | None = None
 ) -> list[Deadline]:
-    """`agenda_for` of the rows of an agenda index (`loader.Agenda`): (due as a date
+    """`agenda_for` of the rows of an agenda index (`agenda.Agenda.rows`): (due as a date
     ordinal, participant, specialist, rule, ref, what), already in agenda order."""
     t = today.toordinal()
-    soon = t + settings.due_soon_days
+    soon = t + due_soon_days
     fromordinal = date.fromordinal
     return [
         Deadline(

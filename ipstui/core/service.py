@@ -13,7 +13,7 @@ by the core modules it wraps:
 | commit of a hand edit | `caseload.commit_hand_edit` (same lock and checks) |
 | history, signature status | `history.history`, `audit.signatures` |
 | sync, sync status, merge driver | `sync.sync` (under the save lock), `sync.status` |
-| agenda, report | `rules.agenda_for`, `report.render` |
+| agenda, report | `rules.agenda_for` (`ipstui due`: the index of `agenda`), `report.render` |
 | employer register and its edits | `employers.*` through the same `caseload.transact` |
 | fidelity self-review | `fidelity.compute` / `fidelity.render` on the records |
 | disk fingerprint | stat of caseload.toml, git's index/HEAD/FETCH_HEAD, participants/ |
@@ -28,38 +28,45 @@ of one line fit to show a user.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import date
+from collections import namedtuple
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from ipstui.core import caseload as _cl
-from ipstui.core import gitio, loader
-from ipstui.core.caseload import (
+# Only the light modules at import: `ipstui due` answers from the agenda index without
+# the models, the save transaction or the loader (issue 17: start-up). The others are
+# imported on first use (`_caseload()`, `_loader()`, `_gitio()`; the re-exported names
+# through `__getattr__`).
+from ipstui.core.folder import (
     CASELOAD_FILE,
     PARTICIPANTS_DIR,
-    Caseload,
     CaseloadError,
-    EditRefused,
     NotACaseload,
-    NothingToSave,
-    SaveFailed,
-    SaveResult,
-    StaleEdit,
-    UncommittedFile,
-    ValidationFailed,
+    find_root,
 )
-from ipstui.core.gitio import GitError, IdentityMissing
 from ipstui.core.i18n import N_, _
-from ipstui.core.model import Participant, Problem, is_valid_id
 
+TYPE_CHECKING = False  # `typing` is not imported at run time (issue 17: start-up)
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping
+    from datetime import date
+    from typing import Any
+
+    from ipstui.core import gitio
     from ipstui.core.audit import SIGNATURE_LABELS
+    from ipstui.core.caseload import (
+        Caseload,
+        EditRefused,
+        NothingToSave,
+        SaveFailed,
+        SaveResult,
+        StaleEdit,
+        UncommittedFile,
+        ValidationFailed,
+    )
     from ipstui.core.employers import PURPOSES, Employer, JobAt, Register, name_key
     from ipstui.core.employers import SaveResult as EmployerSaveResult
-    from ipstui.core.fidelity import FidelitySettings, Review
+    from ipstui.core.gitio import GitError, IdentityMissing
     from ipstui.core.history import Revision, show_value
+    from ipstui.core.model import Participant, Problem
     from ipstui.core.report import Quarter
     from ipstui.core.rules import Deadline
     from ipstui.core.sync import SyncResult, SyncStatus
@@ -96,6 +103,16 @@ _UNSET: Any = object()
 # cache (`ipstui due`) never imports the edits, the employer register or the history
 # (issue 17: start-up).
 _LAZY = {
+    "Caseload": ("ipstui.core.caseload", "Caseload"),
+    "EditRefused": ("ipstui.core.caseload", "EditRefused"),
+    "NothingToSave": ("ipstui.core.caseload", "NothingToSave"),
+    "SaveFailed": ("ipstui.core.caseload", "SaveFailed"),
+    "SaveResult": ("ipstui.core.caseload", "SaveResult"),
+    "StaleEdit": ("ipstui.core.caseload", "StaleEdit"),
+    "UncommittedFile": ("ipstui.core.caseload", "UncommittedFile"),
+    "ValidationFailed": ("ipstui.core.caseload", "ValidationFailed"),
+    "GitError": ("ipstui.core.gitio", "GitError"),
+    "IdentityMissing": ("ipstui.core.gitio", "IdentityMissing"),
     "PURPOSES": ("ipstui.core.employers", "PURPOSES"),
     "Employer": ("ipstui.core.employers", "Employer"),
     "JobAt": ("ipstui.core.employers", "JobAt"),
@@ -107,6 +124,27 @@ _LAZY = {
     "SIGNATURE_LABELS": ("ipstui.core.audit", "SIGNATURE_LABELS"),
     "edits": ("ipstui.core.edits", None),
 }
+
+
+def _caseload() -> Any:
+    """`ipstui.core.caseload`, imported on first use."""
+    from ipstui.core import caseload
+
+    return caseload
+
+
+def _loader() -> Any:
+    """`ipstui.core.loader`, imported on first use."""
+    from ipstui.core import loader
+
+    return loader
+
+
+def _gitio() -> Any:
+    """`ipstui.core.gitio`, imported on first use."""
+    from ipstui.core import gitio
+
+    return gitio
 
 
 def _edits() -> Any:
@@ -129,14 +167,13 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-@dataclass(frozen=True)
-class FidelityView:
-    """A fidelity self-review as the Fidelity screen shows it."""
+class FidelityView(namedtuple("FidelityView", ("review", "settings", "left_out"))):
+    """A fidelity self-review as the Fidelity screen shows it: `review` (a
+    `fidelity.Review`), `settings` (`fidelity.FidelitySettings`) and `left_out`, the files
+    that could not be read and are not counted (participants and employers). A named
+    tuple: `dataclasses` costs every command its import (issue 17)."""
 
-    review: Review
-    settings: FidelitySettings
-    left_out: int
-    """Files that could not be read and are not counted (participants and employers)."""
+    __slots__ = ()
 
 
 class CaseloadService:
@@ -148,13 +185,14 @@ class CaseloadService:
         """`root` is the caseload folder (holding caseload.toml); see `find`."""
         self.root = Path(root)
         self._repo: gitio.RepoInfo | None = _UNSET
+        self._identity: tuple[Any, Any] | None = None
 
     @classmethod
     def find(cls, path: Path | str | None) -> CaseloadService:
         """The caseload named by -C PATH, else $IPSTUI_CASELOAD, else the current folder.
 
         Raises NotACaseload when that folder holds no caseload.toml."""
-        return cls(_cl.find_root(path))
+        return cls(find_root(path))
 
     # ------------------------------------------------------------ the repository
 
@@ -162,7 +200,7 @@ class CaseloadService:
     def repo(self) -> gitio.RepoInfo | None:
         """Where git keeps this caseload (asked of git once); None when not in a repo."""
         if self._repo is _UNSET:
-            self._repo = gitio.repo_info(self.root)
+            self._repo = _gitio().repo_info(self.root)
         return self._repo
 
     @property
@@ -192,28 +230,62 @@ class CaseloadService:
 
         `progress(done, total)` is called from the loading thread. Raises OSError only
         when the caseload folder itself cannot be read, GitError when git fails."""
-        cl = loader.load(self.root, use_cache=use_cache, progress=progress)
+        cl = _loader().load(self.root, use_cache=use_cache, progress=progress)
         if self._repo is _UNSET and cl.repo is not None:
             self._repo = cl.repo
         return cl
 
     def load_for_edit(self) -> Caseload:
-        """The settings only (a partial snapshot): what a command-line edit needs."""
-        cl = _cl.load_for_edit(self.root)
+        """The settings only (a partial snapshot): what a command-line edit needs.
+
+        The git queries that do not depend on the save lock (where the repository is,
+        the identity) start first, so git answers on another core while this process
+        imports the save transaction (issue 17: an edit's imports cost more than those
+        queries)."""
+        gitio = _gitio()
+        started = gitio.start_many(self.root, *gitio.FOR_EDIT_QUERIES)
+        cl = _caseload().load_for_edit(self.root, started=started)
         if self._repo is _UNSET:
             self._repo = cl.repo
         return cl
 
     def _snap(self, snapshot: Caseload | None) -> Caseload:
-        return snapshot if snapshot is not None else self.load_for_edit()
+        """The snapshot a save runs on: the CLI's settings-only one (`load_for_edit`), or
+        the app's with git's identity attached, asked once per service (issue 17:
+        "identity and config read once"), so that each save asks git only what must be
+        asked under the lock. The identity is only checked for presence before a save
+        (git itself writes it into the commit); it is kept once git gave a usable one,
+        and a missing one is asked again by every save, which refuses with git's words."""
+        if snapshot is None:
+            return self.load_for_edit()
+        if snapshot.identity is None and snapshot.is_git:
+            answers = self._identity_answers()
+            if answers is not None:
+                from dataclasses import replace
+
+                return replace(snapshot, identity=answers)
+        return snapshot
+
+    def _identity_answers(self) -> tuple[Any, Any] | None:
+        """git's answers to `gitio.IDENT_QUERIES`, asked on the first save and kept while
+        they name an identity; None when git has none (the save then refuses)."""
+        if self._identity is None:
+            gitio = _gitio()
+            author, committer = gitio.git_many(self.root, *gitio.IDENT_QUERIES)
+            try:
+                gitio.identity_from(author, committer)
+            except gitio.IdentityMissing:
+                return None
+            self._identity = (author, committer)
+        return self._identity
 
     def read_participant(self, snapshot: Caseload, pid: str) -> Participant | None:
         """`pid` as it is on disk now (None when gone); ValidationFailed when invalid."""
-        return _cl.read_participant(snapshot, pid)
+        return _caseload().read_participant(snapshot, pid)
 
     def validate_data(self, snapshot: Caseload, data: Mapping[str, Any]) -> list[Problem]:
         """The errors that saving `data` as a participant would be refused for."""
-        return _cl.validate_data(snapshot, data)
+        return _caseload().validate_data(snapshot, data)
 
     def exists(self, rel: str) -> bool:
         """Whether a caseload-relative path (e.g. a dirty file of the snapshot) exists."""
@@ -315,7 +387,7 @@ class CaseloadService:
 
     def commit_hand_edit(self, snapshot: Caseload | None, rel: str) -> SaveResult:
         """Validate and commit a participant file changed outside ipstui (or its removal)."""
-        return self._saved(_cl.commit_hand_edit(self._snap(snapshot), rel))
+        return self._saved(_caseload().commit_hand_edit(self._snap(snapshot), rel))
 
     def _saved(self, res: SaveResult) -> SaveResult:
         """After each commit: git's commit-graph is kept fresh in batches, so history
@@ -454,6 +526,7 @@ class CaseloadService:
         Raises CaseloadError for an invalid id, a caseload outside git, or an id that
         has neither a file nor any history; GitError when git log fails."""
         from ipstui.core.history import ever_existed, history
+        from ipstui.core.model import is_valid_id
 
         if not is_valid_id(pid):
             raise CaseloadError(_("not a valid participant id: {pid}").format(pid=repr(pid)))
@@ -497,7 +570,7 @@ class CaseloadService:
                 )
             )
         fetched = prefetch(self.root, progress=progress)
-        with _cl.caseload_lock(repo.git_dir):
+        with _caseload().caseload_lock(repo.git_dir):
             result = sync(self.root, progress=progress, prefetched=fetched)
         from ipstui.core.history import GRAPH_BATCH, keep_commit_graph
 
@@ -533,16 +606,28 @@ class CaseloadService:
         self, today: date, specialist: str | None = None
     ) -> tuple[list[Deadline], tuple[Problem, ...]]:
         """`agenda` of the caseload as it is now, and every problem of loading it: answered
-        from the agenda index when nothing changed since it was made (`loader.load_agenda`;
+        from the agenda index when nothing changed since it was made (`agenda.load_agenda`;
         `ipstui due`). CaseloadError for an unknown specialist."""
+        from ipstui.core.agenda import load_agenda
         from ipstui.core.rules import agenda_rows
 
-        ag = loader.load_agenda(self.root)
-        if specialist and specialist not in ag.settings.team:
-            raise CaseloadError(
-                f"unknown specialist {specialist!r}; team: {', '.join(ag.settings.team)}"
-            )
-        return agenda_rows(ag.rows, ag.settings, today, specialist), ag.problems
+        ag = load_agenda(self.root)
+        ag.check_specialist(specialist)
+        return agenda_rows(ag.rows, ag.due_soon_days, today, specialist), ag.problems()
+
+    def due_json(
+        self, today_ordinal: int, specialist: str | None = None
+    ) -> tuple[str, tuple[Problem, ...]]:
+        """`due` as the JSON text `ipstui due --json` prints (SPEC §7: a list of
+        {participant, specialist, rule, due, state}, one object per line) and the problems,
+        without building a deadline object or importing the models when the agenda index
+        answers. `today_ordinal`: today as a date ordinal. CaseloadError for an unknown
+        specialist."""
+        from ipstui.core.agenda import load_agenda
+
+        ag = load_agenda(self.root)
+        ag.check_specialist(specialist)
+        return ag.to_json(today_ordinal, specialist), ag.problems()
 
     def report(self, snapshot: Caseload, *, quarter: str | None, today: date, fmt: str) -> str:
         """The outcome report as text (SPEC §8); ValueError for a bad quarter or format."""
