@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import commit_count, git
 from textual.widgets import DataTable, Select, Static, TextArea
+from textual.widgets._footer import FooterKey
 from textual.worker import WorkerFailed
 
 from ipstui.core import edits
@@ -34,6 +35,7 @@ from ipstui.ui.screens.forms import (
     TaskForm,
 )
 from ipstui.ui.screens.participant import ParticipantScreen
+from ipstui.ui.widgets.footer import KeysFooter
 
 TODAY = date(2026, 11, 16)
 SIZE = (120, 40)
@@ -299,6 +301,53 @@ async def test_phase_change_to_closed_asks_a_reason(root: Path) -> None:
         assert 'phase = "closed"' in text and "phase_since = 2026-11-16" in text
         assert '[closure]\non = 2026-11-16\nreason = "moved"' in text
         assert "CLOSED" in str(screen.query_one("#p-markers").query_one(".marker").render())
+
+
+def _footer(screen: ParticipantScreen) -> list[FooterKey]:
+    return list(screen.query_one(KeysFooter).query(FooterKey))
+
+
+def _keys_due(screen: ParticipantScreen) -> list[tuple[str, str, bool]]:
+    """What Textual's Footer shows for the screen's bindings now: per action, its first
+    shown binding (key, description, disabled)."""
+    first: dict[str, tuple[str, str, bool]] = {}
+    for _node, binding, enabled, _tip in screen.active_bindings.values():
+        if binding.show:
+            first.setdefault(binding.action, (binding.key, binding.description, not enabled))
+    return list(first.values())
+
+
+async def test_the_footer_follows_the_keys_and_is_rebuilt_only_when_they_change(
+    root: Path,
+) -> None:
+    app = _app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot)
+
+        def shown() -> list[tuple[str, str, bool]]:
+            keys = [k for k in _footer(screen) if not k.has_class("-command-palette")]
+            return [(k.key, k.description, k.disabled) for k in keys]
+
+        assert ("c", "Contact", False) in shown()
+        assert shown() == _keys_due(screen)
+        # Into a field: the letter keys go, so the footer is rebuilt without them.
+        screen.details.field("referred_on").control.focus()
+        await _settle(pilot)
+        assert "c" not in [key for key, _d, _off in shown()]
+        assert shown() == _keys_due(screen)
+        # To the next date field: the same keys, the same footer (no rebuild).
+        before = _footer(screen)
+        await pilot.press("tab")
+        await _settle(pilot)
+        assert app.focused is screen.details.field("first_contact_on").control
+        after = _footer(screen)
+        assert len(after) == len(before) and all(a is b for a, b in zip(after, before, strict=True))
+        assert shown() == _keys_due(screen)
+        # Back to the form: the letters return.
+        screen.details.focus_content()
+        await _settle(pilot)
+        assert ("c", "Contact", False) in shown()
+        assert shown() == _keys_due(screen)
 
 
 # ---------------------------------------------------------------- stale edits
