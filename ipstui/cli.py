@@ -324,6 +324,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         help=_("the worksheet to read (default: the first whose header is recognised)"),
     )
     s.add_argument("--dry-run", action="store_true", help=_("show what would be created"))
+    s.add_argument("--allow-same", action="store_true", help=_(
+        "import a row even when a participant with the same name and referral date exists"))
 
     s = command("export", _("the caseload as one table, one row per participant"))
     s.add_argument("--format", choices=("csv", "xlsx", "json"), default="csv",
@@ -382,6 +384,14 @@ def _language(argv: Sequence[str] | None) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else list(argv)
     _language(words)
+    for word in words:
+        try:
+            word.encode("utf-8")
+        except UnicodeEncodeError:  # bytes the locale could not decode (surrogateescape)
+            shown = word.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            print(escape(_("ipstui: error: {argument} is not UTF-8 text; set the terminal or "
+                           "the file to UTF-8").format(argument=shown)), file=sys.stderr)
+            return EXIT_USAGE
     args = build_parser(_command_in(words)).parse_args(words)
     # Imported after parsing: `--help` and usage errors never load the core (start-up cost).
     from ipstui.core.service import CaseloadError, GitError, ValidationFailed
@@ -528,9 +538,18 @@ def _validate(caseload: str | None, staged: bool = False) -> int:
         print(escape(problem))
         errors += problem.severity == "error"
     warnings = len(problems) - errors
-    print(_("{summary}: {errors} error(s), {warnings} warning(s)").format(
-        summary=summary, errors=errors, warnings=warnings), file=sys.stderr)
+    print(validate_summary(summary, errors, warnings), file=sys.stderr)
     return EXIT_FAIL if errors else EXIT_OK
+
+
+def validate_summary(checked: str, errors: int, warnings: int) -> str:
+    """`validate`'s last line: what was checked, then the counts, each in its own plural
+    form ("1 error, 2 warnings"; Danish "1 fejl, 2 advarsler")."""
+    return _("{summary}: {errors}, {warnings}").format(
+        summary=checked,
+        errors=ngettext("{n} error", "{n} errors", errors).format(n=errors),
+        warnings=ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings),
+    )
 
 
 def _left_out(cl) -> int:

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import pytest
@@ -587,3 +587,34 @@ def test_sensitive_values_hidden_whatever_the_message_says(
     field: str, text: str, shown: str
 ) -> None:
     assert audit._hide(field, text, audit.SENSITIVE) == shown
+
+
+@pytest.mark.parametrize(
+    ("authors", "shown"),
+    [
+        (["Seed 0077a6a8 maintainers", "Anna"], ["Seed 0077a6a8 maintainers", "Anna"]),
+        (["Anna", "Bo"], ["Anna", "Bo"]),
+        (["李小龍", "Anna Bianchi"], ["李小龍", "Anna Bianchi"]),
+        (["A" * 40, "Bo"], ["A" * 31 + "…", "Bo"]),
+        (["Ann\x1b]0;x\x07", "Bo"], ["Ann\\x1b]0;x\\x07", "Bo"]),
+    ],
+    ids=["long-whole", "short", "wide", "cut", "escaped"],
+)
+def test_the_table_shows_authors_whole_or_with_an_ellipsis_and_aligned(
+    authors: list[str], shown: list[str]
+) -> None:
+    from datetime import datetime
+
+    from rich.cells import cell_len
+
+    from ipstui.core.audit import Change, render
+
+    when = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    changes = [Change("a" * 40, when, a, "e@x", "ok", "P-0001", "phase", None, None, "x -> y")
+               for a in authors]  # fmt: skip
+    lines = render(changes, "table").splitlines()
+    for line, want in zip(lines, shown, strict=True):
+        assert line.split("  ")[2].rstrip() == want
+    # the columns after the author start at the same cell on every line
+    starts = {cell_len(line[: line.index("P-0001")]) for line in lines}
+    assert len(starts) == 1

@@ -996,3 +996,60 @@ def test_caseload_precedence_flag_env_cwd(
     monkeypatch.setenv("IPSTUI_CASELOAD", str(roots["env"]))
     proc = run_subprocess("due", "--json", "--today", TODAY, cwd=roots["cwd"])
     assert json.loads(proc.stdout)[0]["participant"] == "env-1"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [b"set", b"P-0003", b"name=A\xff\xfeB"],
+        [b"new", b"--name", b"Caf\xe9", b"--specialist", b"anna"],
+        [b"contact", b"P-0003", b"--kind", b"phone", b"--note", b"\xc3("],
+        [b"due", b"--json", b"-C", b"/tmp/\xff"],
+    ],
+    ids=["set", "new-latin1", "contact-note", "path"],
+)
+def test_an_argument_that_is_not_utf8_is_one_line_and_writes_nothing(
+    sample_caseload: Path, argv: list[bytes]
+) -> None:
+    before = git(sample_caseload, "rev-parse", "HEAD")
+    run = subprocess.run(
+        [sys.executable, "-m", "ipstui", *argv, b"-C", str(sample_caseload).encode(),
+         b"--today", b"2026-11-30"],
+        capture_output=True, env={**os.environ, "LC_ALL": "C.UTF-8"}, timeout=60,
+    )  # fmt: skip
+    err = run.stderr.decode()
+    assert run.returncode == 2, err
+    assert len(err.strip().splitlines()) == 1 and "is not UTF-8 text" in err, err
+    assert "\\x" in err and "Traceback" not in err
+    assert git(sample_caseload, "rev-parse", "HEAD") == before
+    assert git(sample_caseload, "status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("self", "Self"), ("SELF", "Self"), ("csm", "CSM"), ("social  services", "Social services"),
+     (" SerDP ", "SerDP")],
+)  # fmt: skip
+def test_a_listed_referral_source_is_stored_as_the_team_spells_it(
+    sample_caseload: Path, typed: str, stored: str
+) -> None:
+    """`new`, `set` and `import` share one rule (edits.listed_source)."""
+    from ipstui import cli
+    from ipstui.core.caseload import load
+
+    root = ["-C", str(sample_caseload), "--today", "2026-11-30"]
+    assert cli.main(["new", "--name", "Z. Q.", "--specialist", "anna",
+                     "--referral-source", typed, *root]) == 0  # fmt: skip
+    made = max(load(sample_caseload).participants)
+    assert load(sample_caseload).participants[made].data["referral_source"] == stored
+    other, spelled = ("csm", "CSM") if stored != "CSM" else ("self", "Self")
+    assert cli.main(["set", made, "referral_source=" + other, *root]) == 0
+    assert load(sample_caseload).participants[made].data["referral_source"] == spelled
+
+
+def test_an_unlisted_referral_source_is_still_refused(sample_caseload: Path) -> None:
+    from ipstui import cli
+
+    root = ["-C", str(sample_caseload), "--today", "2026-11-30"]
+    assert cli.main(["new", "--name", "Z. Q.", "--specialist", "anna",
+                     "--referral-source", "GP", *root]) == 1  # fmt: skip

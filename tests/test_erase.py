@@ -198,6 +198,30 @@ def test_refusals_change_nothing(
     assert not (repo / "erasures.toml").exists()
 
 
+@pytest.mark.parametrize(
+    ("setup", "says"),
+    [
+        (_dirty, "uncommitted changes"),
+        (_mid_merge, "a merge is in progress"),
+        (_detached, "HEAD is detached"),
+        (_stash, "stashed changes"),
+    ],
+    ids=["dirty", "mid-merge", "detached", "stash"],
+)
+def test_a_dry_run_lists_and_says_what_stands_before_yes(
+    repo: Path, setup, says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    setup(repo)
+    refs = git(repo, "for-each-ref")
+    assert cli.main(["erase", "P-0002", "-C", str(repo), "--today", TODAY]) == 0
+    out = capsys.readouterr().out
+    assert "participants/P-0002.toml" in out
+    last = out.strip().splitlines()[-1]
+    assert last.startswith("dry run: nothing was changed; `--yes` would be refused now:")
+    assert says in last
+    assert git(repo, "for-each-ref") == refs
+
+
 def test_unknown_and_invalid_ids(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["erase", "P-0099", "-C", str(repo)]) == 1
     assert "nothing to erase" in capsys.readouterr().err

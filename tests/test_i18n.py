@@ -335,3 +335,29 @@ def test_help_translates_argparse_own_options(
     for text in words:
         assert text in out, (lang, text)
     assert "show program's version number" not in out
+
+
+@pytest.mark.parametrize(
+    ("lang", "errors", "warnings", "want"),
+    [
+        ("en", 0, 0, "3 files: 0 errors, 0 warnings"),
+        ("en", 1, 0, "3 files: 1 error, 0 warnings"),
+        ("en", 1, 1, "3 files: 1 error, 1 warning"),
+        ("en", 2, 5, "3 files: 2 errors, 5 warnings"),
+        ("da", 1, 1, "3 files: 1 fejl, 1 advarsel"),
+        ("da", 2, 2, "3 files: 2 fejl, 2 advarsler"),
+        ("sv", 1, 2, "3 files: 1 fel, 2 varningar"),
+        ("it", 1, 1, "3 files: 1 errore, 1 avviso"),
+        ("it", 2, 3, "3 files: 2 errori, 3 avvisi"),
+    ],
+)
+def test_validate_summary_counts_in_their_plural_forms(
+    lang: str, errors: int, warnings: int, want: str
+) -> None:
+    from ipstui.cli import validate_summary
+
+    set_language(lang)
+    try:
+        assert validate_summary("3 files", errors, warnings) == want
+    finally:
+        set_language("en")

@@ -335,10 +335,10 @@ def test_ids_from_the_file_and_next_free_ones(caseload_dir: Path, tmp_path: Path
     f = _csv(
         tmp_path / "ids.csv",
         [
-            ["ID", "Name", "Specialist", "Referral source"],
-            ["", "A.", "anna", "CSM"],
-            ["P-0007", "B.", "anna", "CSM"],
-            ["p-0007", "C.", "anna", "CSM"],  # the same id ignoring case
+            ["ID", "Name", "Specialist", "Referral source", "Referred on"],
+            ["", "A.", "anna", "CSM", "2026-11-02"],
+            ["P-0007", "B.", "anna", "CSM", "2026-11-02"],
+            ["p-0007", "C.", "anna", "CSM", "2026-11-02"],  # the same id ignoring case
         ],
     )
     p = importer.plan(f, load_for_edit(caseload_dir, None), today=date(2026, 11, 30))
@@ -352,7 +352,8 @@ def test_missing_required_column_and_unknown_map_field(caseload_dir: Path, tmp_p
     f = _csv(tmp_path / "x.csv", [["Name", "Specialist"], ["A.", "anna"]])
     p = importer.plan(f, load_for_edit(caseload_dir, None), today=date(2026, 11, 30))
     assert [str(x) for x in p.problems] == [
-        "x.csv:1:0: no column for referral_source (e.g. 'referral source')"
+        "x.csv:1:0: no column for referral_source (e.g. 'referral source')",
+        "x.csv:1:0: no column for referred_on (e.g. 'referred on')",
     ]
     m = tmp_path / "m.toml"
     m.write_text('[columns]\n"Telefono" = "phone"\n')
@@ -464,3 +465,55 @@ def test_report_xlsx_has_one_sheet_per_table(demo: Path, tmp_path: Path) -> None
     assert list(wb["Referrals"].iter_rows(min_row=5, max_row=5, values_only=True))[0][0] == "year"
     assert sum(r[2] for r in refs) == sum(r["referred"] for r in want["referrals"])
     assert _cli("report", "--format", "xlsx", root=demo) == 1
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        (["A.", "anna", "CSM", ""], "x.csv:2:4: referred_on is empty"),
+        (["A.", "anna", "", "2026-11-02"], "x.csv:2:3: referral_source is empty"),
+        (["", "anna", "CSM", "2026-11-02"], "x.csv:2:1: name is empty"),
+        (["A.", "", "CSM", "2026-11-02"], "x.csv:2:2: specialist is empty"),
+    ],
+)
+def test_every_required_cell_is_named_when_empty(
+    caseload_dir: Path, tmp_path: Path, row: list[str], problem: str
+) -> None:
+    """A participant without a referral date would never get a first-contact deadline and
+    would be missing from the referral counts and fidelity S1, so the row is refused."""
+    f = _csv(tmp_path / "x.csv", [["Name", "Specialist", "Referral source", "Referred on"], row])
+    p = importer.plan(f, load_for_edit(caseload_dir, None), today=date(2026, 11, 30))
+    assert [str(x) for x in p.problems] == [problem]
+    assert p.records == []
+
+
+def test_the_same_sheet_imported_twice_makes_nobody_twice(
+    caseload_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    header = ["Name", "Specialist", "Referral source", "Referred on"]
+    rows = [
+        ["Giulia R.", "anna", "CSM", "2026-11-02"],
+        ["Marco T.", "anna", "CSM", "2026-11-03"],
+    ]
+    f = _csv(tmp_path / "x.csv", [header, *rows])
+    assert _cli("import", str(f), root=caseload_dir) == 0
+    before = commit_count(caseload_dir)
+    cases = [
+        # (rows of the second file, problems expected)
+        (rows, ["x.csv:2:1: P-0001 has the same name", "x.csv:3:1: P-0002 has the same name"]),
+        ([["  giulia  r. ", "anna", "CSM", "02/11/2026"]], ["x.csv:2:1: P-0001 has the same name"]),
+        ([["Giulia R.", "anna", "CSM", "2026-11-09"]], []),  # another referral date
+        ([["Ada B.", "anna", "CSM", "2026-11-02"], ["ada b.", "anna", "CSM", "2026-11-02"]],
+         ["x.csv:3:1: row 2 has the same name"]),
+    ]  # fmt: skip
+    for second, want in cases:
+        f = _csv(tmp_path / "x.csv", [header, *second])
+        p = importer.plan(f, load(caseload_dir), today=date(2026, 11, 30))
+        got = [str(x) for x in p.problems]
+        assert len(got) == len(want) and all(g.startswith(w) for g, w in zip(got, want, strict=True)), got
+        assert all("--allow-same" in g for g in got)
+    f = _csv(tmp_path / "x.csv", [header, *rows])
+    assert _cli("import", str(f), root=caseload_dir) == 1
+    assert commit_count(caseload_dir) == before
+    assert _cli("import", str(f), "--allow-same", root=caseload_dir) == 0
+    assert commit_count(caseload_dir) == before + 2

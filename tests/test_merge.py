@@ -148,6 +148,57 @@ def test_resolving_on_one_side_removes_the_record() -> None:
     assert out["contacts"][-1] == contact(20)
 
 
+_OPEN = {"ours": "no", "theirs": "yes", "theirs_commit": "1111111"}
+_DECIDING = edit(BASE, disclosure="no", conflicts={"disclosure": _OPEN})
+
+
+def _side(action: str) -> dict:
+    """One side's change of a record in conflict (disclosure: kept "no", recorded "yes")."""
+    if action == "untouched":
+        return copy.deepcopy(_DECIDING)
+    if action == "edit":  # the field set by hand, the record left
+        return edit(_DECIDING, disclosure="undecided")
+    value = {"keep": "no", "take": "yes", "value": "undecided"}[action]
+    side = edit(_DECIDING, disclosure=value)
+    del side["conflicts"]
+    return side
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs", "field", "record"),
+    [
+        # two decisions that differ: a new conflict, nothing lost without a word
+        ("keep", "take", "no", ("no", "yes")),
+        ("take", "keep", "yes", ("yes", "no")),
+        ("value", "keep", "undecided", ("undecided", "no")),
+        ("keep", "value", "no", ("no", "undecided")),
+        ("value", "take", "undecided", ("undecided", "yes")),
+        # a decision met by an edit of the field on the other side
+        ("keep", "edit", "no", ("no", "undecided")),
+        ("edit", "keep", "undecided", ("undecided", "no")),
+        # the same decision on both sides, or one side did nothing: settled
+        ("keep", "keep", "no", None),
+        ("take", "take", "yes", None),
+        ("keep", "untouched", "no", None),
+        ("untouched", "keep", "no", None),
+        ("take", "untouched", "yes", None),
+        ("untouched", "take", "yes", None),
+        ("value", "untouched", "undecided", None),
+    ],
+)
+def test_decisions_on_one_conflict_meet(
+    ours: str, theirs: str, field: str, record: tuple[str, str] | None
+) -> None:
+    out = merged(_DECIDING, _side(ours), _side(theirs), "2222222")
+    assert out["disclosure"] == field
+    got = out.get("conflicts", {}).get("disclosure")
+    if record is None:
+        assert got is None
+    else:
+        assert (got["ours"], got["theirs"]) == record
+        assert got["base"] == "no"
+
+
 def test_conflict_records_from_both_sides_are_kept() -> None:
     rec_o = {"ours": "a", "theirs": "b", "theirs_commit": "1111111"}
     rec_t = {"ours": "c", "theirs": "d", "theirs_commit": "2222222"}

@@ -386,7 +386,7 @@ def test_ids_that_differ_only_in_case_are_both_named(
     assert code == 3
     assert err.splitlines() == [
         f"participants/{a}.toml:1:1: id {a} differs from {b} only in case: on macOS and "
-        "Windows they are one file (SPEC §2: ids are unique ignoring case)"
+        "Windows they are one file (ids are unique ignoring case: docs/file-format.md)"
         for a, b in (("P-0009", "p-0009"), ("p-0009", "P-0009"))
     ]
     assert sorted({d["participant"] for d in json.loads(out)}) == list(GOOD_IDS)

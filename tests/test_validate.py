@@ -281,7 +281,7 @@ def test_validate_reports_every_broken_file_in_process(
     assert code == 1
     check_broken_report(out)
     assert "Traceback" not in out + err
-    assert "error(s)" in err
+    assert " errors, " in err or " error, " in err
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -334,7 +334,7 @@ def test_clean_caseload_exits_zero(caseload_dir: Path, capsys: pytest.CaptureFix
     assert cli.main(["-C", str(caseload_dir), "validate"]) == 0
     out, err = capsys.readouterr()
     assert out == ""
-    assert "0 error(s), 0 warning(s)" in err
+    assert "0 errors, 0 warnings" in err
 
 
 def test_empty_caseload_exits_zero(caseload_dir: Path) -> None:
@@ -351,7 +351,7 @@ def test_conflicts_are_a_warning_with_exit_zero(
     assert row[0] == "participants/P-0200.toml"
     assert row[3].startswith("warning: ") and "referral_source" in row[3]
     assert "3f2c9a1" in row[3]
-    assert "0 error(s), 1 warning(s)" in err
+    assert "0 errors, 1 warning" in err
 
 
 def test_broken_caseload_toml_is_reported(

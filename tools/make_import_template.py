@@ -51,7 +51,7 @@ DESCRIPTION = {
     "name": "display name or pseudonym (required)",
     "specialist": "a team key from caseload.toml, or the member's name (required)",
     "referral_source": "one of the team's referral_sources (required)",
-    "referred_on": "date of the referral",
+    "referred_on": "date of the referral (required: deadlines and figures count from it)",
     "phase": "intake (default), engagement, assessment, plan, job_search, follow_up",
     "enrolled_on": "program entry",
     "disclosure": "yes, no or undecided",

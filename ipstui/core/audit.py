@@ -59,6 +59,7 @@ from ipstui.core.model import (
     PHASES,
     SUSPENSION_REASONS,
 )
+from ipstui.core.sheetsafe import csv_row
 
 SIGNATURES: dict[str, str] = {
     "G": "good",
@@ -562,12 +563,15 @@ def _merged(
 
 
 def visible(text: str) -> str:
-    """Control characters, DEL, C1 controls and bidi overrides as visible escapes."""
-    return re.sub(
-        r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]",
-        lambda m: m.group(0).encode("unicode_escape").decode("ascii"),
-        text,
-    )
+    """Control characters, DEL, C1 controls and bidi overrides as visible escapes: the
+    one escaping function of SPEC §13, `termsafe.escape`."""
+    from ipstui.core.termsafe import escape
+
+    return escape(text)
+
+
+AUTHOR_WIDTH = 32
+"""The widest the author column of the audit table grows, in terminal cells."""
 
 
 def render(changes: list[Change], fmt: str) -> str:
@@ -593,17 +597,23 @@ def render(changes: list[Change], fmt: str) -> str:
         w.writerow(cols)
         for c in changes:
             row = c.to_json()
-            w.writerow(["" if row[k] is None else visible(str(row[k])) for k in cols])
+            w.writerow(csv_row("" if row[k] is None else visible(str(row[k])) for k in cols))
         return buf.getvalue()
     if not changes:
         return _("no changes") + "\n"
-    sig_width = max(len(label) for label in SIGNATURE_LABELS.values())
+    from ipstui.core.vocab import cells, fit
+
+    sig_width = max(cells(label) for label in SIGNATURE_LABELS.values())
+    # As wide as the widest author, up to AUTHOR_WIDTH cells; a longer name ends in `…`.
+    authors = {c.author: visible(c.author) for c in changes}
+    who_width = min(AUTHOR_WIDTH, max(cells(a) for a in authors.values()))
+    rec_width = max(10, *(cells(visible(c.record)) for c in changes))
     lines = []
     for c in changes:
         lines.append(
-            f"{c.when:%Y-%m-%d %H:%M}  {c.commit[:7]}  {visible(c.author)[:18]:<18}  "
-            f"{SIGNATURE_LABELS.get(c.signature, c.signature):<{sig_width}}  "
-            f"{visible(c.record):<10}  {visible(c.field)}: {visible(c.change)}"
+            f"{c.when:%Y-%m-%d %H:%M}  {c.commit[:7]}  {fit(authors[c.author], who_width)}  "
+            f"{fit(SIGNATURE_LABELS.get(c.signature, c.signature), sig_width)}  "
+            f"{fit(visible(c.record), rec_width)}  {visible(c.field)}: {visible(c.change)}"
         )
     return "\n".join(lines) + "\n"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -94,7 +94,7 @@ def new_participant(
         "specialist": _specialist(cl, specialist),
         "phase": "intake",
         "phase_since": today,
-        "referral_source": referral_source.strip(),
+        "referral_source": listed_source(cl.settings.referral_sources, referral_source),
         "referred_on": referred_on or today,
         "notes": "",
     }
@@ -220,6 +220,18 @@ def add_contact(
     return _update(cl, pid, change)
 
 
+def listed_source(sources: Sequence[str], text: str) -> str:
+    """`text` as the team's list spells it (`self` -> `Self`, `csm` -> `CSM`) when it
+    names one of `sources` ignoring case and spaces; else `text` stripped, for validation
+    to refuse when the team keeps a list (SPEC §2)."""
+    text = text.strip()
+    fold = " ".join(text.split()).casefold()
+    for source in sources:
+        if " ".join(source.split()).casefold() == fold:
+            return source
+    return text
+
+
 def coerce(field: str, text: str) -> Any:
     """A command-line value typed by the schema: dates as dates, lists from JSON or commas."""
     if field in DATE_FIELDS:
@@ -264,6 +276,8 @@ def set_fields(cl: Caseload, pid: str, assignments: dict[str, str], *, today: da
         value = coerce(field, text)
         if field == "specialist":
             _specialist(cl, value)
+        if field == "referral_source":
+            value = listed_source(cl.settings.referral_sources, value)
         values[field] = value
 
     def change(_p: Participant, data: dict[str, Any]) -> None:

@@ -317,7 +317,16 @@ def run_cli(root: Path, args: Any, today: date) -> int:
         for f in p.mentions:
             print(visible(f"  {f}"))
     if not args.yes:
-        check_state(root)
+        try:
+            check_state(root)
+        except EraseRefused as exc:
+            # The dry run did its work; say what stands before `--yes` instead of failing.
+            print(
+                _("dry run: nothing was changed; `--yes` would be refused now: {reason}").format(
+                    reason=exc
+                )
+            )
+            return 0
         print(
             _("dry run: nothing was changed; run `ipstui erase {pid} --yes` to erase").format(
                 pid=p.pid

@@ -15,14 +15,17 @@ import csv
 import io
 import json
 import os
+import stat
 import sys
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ipstui.core import storage
 from ipstui.core.caseload import CaseloadError
 from ipstui.core.i18n import _, ngettext
+from ipstui.core.sheetsafe import csv_row, text_cells
 
 FORMATS = ("csv", "xlsx", "json")
 EXIT_PARTIAL = 3
@@ -76,12 +79,13 @@ def _cell(v: Any) -> Any:
 
 
 def to_csv(table: list[dict[str, Any]]) -> str:
-    """Header row of COLUMNS, ISO dates, lists joined with `; `, empty for no value."""
+    """Header row of COLUMNS, ISO dates, lists joined with `; `, empty for no value;
+    text a spreadsheet would run as a formula guarded (`sheetsafe.csv_cell`)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(COLUMNS)
     for r in table:
-        w.writerow(["" if r[k] is None else _cell(r[k]) for k in COLUMNS])
+        w.writerow(csv_row("" if r[k] is None else _cell(r[k]) for k in COLUMNS))
     return buf.getvalue()
 
 
@@ -106,22 +110,32 @@ def write_xlsx(table: list[dict[str, Any]], path: Path) -> None:
             if isinstance(cell.value, date):
                 cell.number_format = "yyyy-mm-dd"
     ws.freeze_panes = "B2"
-    _save(wb, path)
+    text_cells(ws)
+    save_workbook(wb, path)
 
 
-def _save(wb: Any, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        wb.save(tmp)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+def save_workbook(wb: Any, path: Path) -> None:
+    """An openpyxl workbook written with `storage.write_output` (whole, or to a pipe)."""
+    buf = io.BytesIO()
+    wb.save(buf)
+    storage.write_output(path, buf.getvalue())
 
 
 def check_output(root: Path, output: Path) -> Path:
     """`output` resolved; CaseloadError when it lies inside the caseload's work tree
-    (or its git directory), where it would be committed and shared."""
-    target = output.expanduser().resolve()
+    (or its git directory), where it would be committed and shared, is a directory, or
+    its directory does not exist. An existing device, pipe or socket (`/dev/stdout`) is
+    returned as named: nothing is stored there."""
+    output = output.expanduser()
+    try:
+        mode = os.stat(output).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise CaseloadError(_("{target} is a directory; name a file").format(target=output))
+    if mode is not None and not stat.S_ISREG(mode):
+        return output
+    target = output.resolve()
     from ipstui.core import gitio
 
     info = gitio.repo_info(root)
@@ -160,9 +174,7 @@ def run_cli(root: Path, args: Any, load: Any) -> int:
         if target is None:
             sys.stdout.write(text)
         else:
-            tmp = target.with_name(f".{target.name}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, target)
+            storage.write_output(target, text)
     if target is not None:
         print(
             _("exported {n} participant(s) to {target}").format(n=len(table), target=target),
@@ -198,8 +210,6 @@ def report_to_file(cl: Any, args: Any, today: date) -> int:
         rep.write_xlsx(rep.compute(data, cl.settings, q, today), target)
     else:
         text = rep.render(data, cl.settings, quarter=args.quarter, today=today, fmt=args.format)
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, target)
+        storage.write_output(target, text)
     print(_("report written to {target}").format(target=target), file=sys.stderr)
     return 0

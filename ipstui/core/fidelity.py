@@ -79,6 +79,7 @@ from ipstui.core import isco08
 from ipstui.core.i18n import N_, Labels, _, ngettext, pgettext
 from ipstui.core.model import Settings
 from ipstui.core.report import Quarter, parse_quarter, quarter_of, report_date
+from ipstui.core.sheetsafe import csv_row
 
 FORMATS: tuple[str, ...] = ("table", "csv", "json")
 WINDOW_DAYS = 365
@@ -823,9 +824,9 @@ def to_csv(review: Review) -> str:
     w.writerow(CSV_COLUMNS)
     q, r = str(review.quarter), review.report_date.isoformat()
     for it in review.items:
-        w.writerow([q, r, it.id, "scored", _csv(it.shown()), _csv(it.score), it.n])
+        w.writerow(csv_row([q, r, it.id, "scored", _csv(it.shown()), _csv(it.score), it.n]))
     for it in review.evidence:
-        w.writerow([q, r, it.id, "evidence", _csv(it.shown()), "", it.n])
+        w.writerow(csv_row([q, r, it.id, "evidence", _csv(it.shown()), "", it.n]))
     w.writerow([q, r, "total", "sum", "", review.total, review.out_of])
     return buf.getvalue()
 
@@ -878,7 +879,7 @@ def explain(item: Item, fmt: str) -> str:
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(cols)
         for r in rows:
-            w.writerow(["" if r.get(c) is None else cell_text(r.get(c)) for c in cols])
+            w.writerow(csv_row("" if r.get(c) is None else cell_text(r.get(c)) for c in cols))
         return buf.getvalue()
     head = f"{item.id} {item.title}: {fmt_value(item)}"
     if item.scored:

@@ -48,8 +48,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ipstui.core import storage
 from ipstui.core.audit import visible
 from ipstui.core.caseload import Caseload, CaseloadError, save, validate_data
+from ipstui.core.edits import listed_source
 from ipstui.core.i18n import _, ngettext
 from ipstui.core.model import (
     DATE_FIELDS,
@@ -61,6 +63,7 @@ from ipstui.core.model import (
     is_valid_id,
 )
 from ipstui.core.resources import data_file
+from ipstui.core.sheetsafe import from_csv_cell
 
 HEADERS: dict[str, tuple[str, ...]] = {
     # field: English, Italian, Danish, Swedish
@@ -109,7 +112,10 @@ HEADERS: dict[str, tuple[str, ...]] = {
 """Headers recognised for each field (compared after `normalize_header`); each field's
 own name (`referred_on`, `referred on`) is recognised too."""
 
-REQUIRED = ("name", "specialist", "referral_source")
+REQUIRED = ("name", "specialist", "referral_source", "referred_on")
+"""Columns every row must fill. `referred_on` too: the first-contact deadline, the
+referral counts and fidelity S1 all count from it (SPEC §4, §8, §10), so a participant
+without it would silently drop out of the agenda and the figures."""
 TEMPLATE = data_file("ipstui", "data/import_template.xlsx")
 """The template spreadsheet shipped in the package (tools/make_import_template.py)."""
 
@@ -306,7 +312,9 @@ def _csv_rows(path: Path) -> list[list[Any]]:
         ) from None
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count) if first else ","
-    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    # A cell `ipstui export` guarded against running as a formula reads back as it was.
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return [[from_csv_cell(c) for c in r] for r in rows]
 
 
 def _xlsx_sheets(path: Path) -> list[tuple[str | None, list[list[Any]]]]:
@@ -511,8 +519,8 @@ def _convert(fieldname: str, value: Any, cl: Caseload, vmap: Mapping[str, str]) 
     if fieldname == "referral_source":
         sources = list(cl.settings.referral_sources)
         if sources:
-            hit = {normalize_header(s): s for s in sources}.get(normalize_header(text))
-            if hit is None:
+            hit = listed_source(sources, text)  # the one rule `new` and `set` use too
+            if hit not in sources:
                 raise ValueError(
                     _("referral source {text} is not in the team's list: {values}").format(
                         text=repr(text), values=", ".join(sources)
@@ -568,10 +576,18 @@ def plan(
     today: date,
     map_path: Path | None = None,
     sheet: str | None = None,
+    allow_same: bool = False,
+    existing: Mapping[str, Any] | None = None,
 ) -> Plan:
     """Read `path` (the worksheet `sheet` of a workbook, else the one `read_table`
     chooses) and build every participant it describes, checking everything; writes
-    nothing. ImportFileError when the file, the sheet or the map cannot be read at all."""
+    nothing. ImportFileError when the file, the sheet or the map cannot be read at all.
+
+    A row with the name and referral date of a participant already in the caseload, or
+    of an earlier row, is a problem (the same sheet imported twice would otherwise make
+    everyone twice) unless `allow_same`: two people may share a pseudonym and a date.
+    `existing` (id -> Participant) are the participants to compare with; default
+    `cl.participants` (empty for a caseload loaded for an edit only)."""
     name = path.name
     extra, vmaps = load_map(map_path) if map_path is not None else ({}, {})
     table = read_table(path, sheet=sheet, extra=extra)
@@ -585,6 +601,13 @@ def plan(
     taken = {x.casefold() for x in (*cl.participants, *cl.known_ids, *_ids_in_use(cl.root))}
     in_file: dict[str, int] = {}
     col_of = {f: i for i, f in columns.items() if f}
+    # Who is already here, by folded name (the summary, no file read); a row whose name
+    # matches reads those participants' referral dates.
+    by_name: dict[str, list[Any]] = {}
+    here = cl.participants if existing is None else existing
+    for p in () if allow_same else here.values():
+        by_name.setdefault(_fold(p.name), []).append(p)
+    same: dict[tuple[str, Any], str] = {}
     for rownum, cells in body:
         record: dict[str, Any] = {}
         row_problems: list[Problem] = []
@@ -615,6 +638,16 @@ def plan(
                 )
             else:
                 in_file[pid.casefold()] = rownum
+        if not row_problems and not allow_same:
+            who = (_fold(record.get("name", "")), record.get("referred_on"))
+            for p in by_name.pop(who[0], ()):
+                same.setdefault((who[0], p.data.get("referred_on")), p.id)
+            if who in same:
+                row_problems.append(Problem(name, rownum, col_of["name"] + 1, (
+                    f"{same[who]} has the same name and referral date; leave the row out, "
+                    "or import with --allow-same if this is another person")))  # fmt: skip
+            else:
+                same[who] = f"row {rownum}"
         if row_problems:
             out.problems += row_problems
             continue
@@ -635,6 +668,12 @@ def plan(
     out.records = built
     out.problems.sort(key=lambda p: (p.row, p.column))
     return out
+
+
+def _fold(name: Any) -> str:
+    """A name folded for case and spaces: with the referral date, how a second copy of a
+    person is recognised."""
+    return " ".join(str(name).split()).casefold()
 
 
 def _ids_in_use(root: Path) -> set[str]:
@@ -733,7 +772,7 @@ def run_cli(svc: Any, args: Any, today: date) -> int:
         from ipstui.core.export import check_output
 
         target = check_output(root, Path(args.template))
-        target.write_bytes(TEMPLATE.read_bytes())
+        storage.write_output(target, TEMPLATE.read_bytes())
         print(_("template written to {target}").format(target=target), file=sys.stderr)
         return 0
     if not args.file:
@@ -742,6 +781,8 @@ def run_cli(svc: Any, args: Any, today: date) -> int:
     path = Path(args.file)
     map_path = Path(args.map) if args.map else None
     sheet = getattr(args, "sheet", None)
+    allow = bool(getattr(args, "allow_same", False))
+    here = {} if allow else svc.load().participants
     if not args.dry_run:
         if cl.repo is None:
             raise CaseloadError(
@@ -752,9 +793,9 @@ def run_cli(svc: Any, args: Any, today: date) -> int:
         # The whole import under the caseload's save lock (re-entrant for each save):
         # no `ipstui new` elsewhere can take an id between the plan and its commit.
         with caseload_lock(cl.repo.git_dir):
-            p = plan(path, cl, today=today, map_path=map_path, sheet=sheet)
+            p = plan(path, cl, today=today, map_path=map_path, sheet=sheet, allow_same=allow, existing=here)
             return _report(p, cl, path.name, dry_run=False)
-    p = plan(path, cl, today=today, map_path=map_path, sheet=sheet)
+    p = plan(path, cl, today=today, map_path=map_path, sheet=sheet, allow_same=allow, existing=here)
     return _report(p, cl, path.name, dry_run=True)
 
 

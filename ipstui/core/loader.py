@@ -526,7 +526,7 @@ def load(
                     1,
                     1,
                     f"id {stem} differs from {others} only in case: on macOS and Windows they "
-                    "are one file (SPEC §2: ids are unique ignoring case)",
+                    "are one file (ids are unique ignoring case: docs/file-format.md)",
                 )
             )
         problems.extend(probs)

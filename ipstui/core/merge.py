@@ -29,7 +29,10 @@ Rules (SPEC §6), each chosen so that nothing either side wrote is lost:
   as two entries. An entry removed on one side and edited on the other is kept, edited.
   Entries added on both sides that are equal appear once.
 - `[conflicts]` itself merges per field: a record resolved (removed) on one side and
-  untouched on the other is gone; otherwise ours is kept.
+  untouched on the other is gone; otherwise ours is kept. A decision that kept the field
+  as it was, met by a different decision or an edit of the field on the other side, is
+  a new disagreement: ours in the field, theirs recorded (a decision is never lost
+  without a word).
 - Unknown keys merge like scalars. The output is the canonical layout (storage.dumps).
 
 If ours or theirs cannot be read or parsed, the driver leaves git's own line merge
@@ -112,6 +115,7 @@ def merge_data(
     """The field-by-field merge of three parsed participant files (module docstring)."""
     out: dict[str, Any] = {}
     records: dict[str, dict[str, Any]] = {}
+    decided = _decided(base.get("conflicts"), ours.get("conflicts"), theirs.get("conflicts"))
     for key in _key_order(ours, theirs):
         if key == "conflicts":
             continue
@@ -120,6 +124,8 @@ def merge_data(
             value = _merge_list(key, b, o, t)
         else:
             value, conflict = _merge_value(key, b, o, t)
+            if not conflict and key in decided and _decisions_differ(decided[key], b, o, t):
+                value, conflict = o, True
             if conflict:
                 records[key] = _record(o, t, b, theirs_commit)
         if value is not MISSING:
@@ -147,6 +153,28 @@ def merge_data(
     if conflicts:
         out["conflicts"] = conflicts
     return _reorder(out, ours, theirs)
+
+
+def _decided(b: Any, o: Any, t: Any) -> dict[str, tuple[bool, bool]]:
+    """Fields with a `[conflicts]` record in base -> (removed in ours, removed in theirs):
+    a side that removed the record decided the field."""
+    b = b if isinstance(b, Mapping) else {}
+    o = o if isinstance(o, Mapping) else {}
+    t = t if isinstance(t, Mapping) else {}
+    return {field: (field not in o, field not in t) for field in b}
+
+
+def _decisions_differ(decided: tuple[bool, bool], b: Any, o: Any, t: Any) -> bool:
+    """True when a decision on a conflict meets a different decision or edit from the
+    other side: one side decided and kept the field as it was (`--ours`), the other
+    changed it (`--theirs`, `--value`, or a plain edit). Without this rule the change
+    would win the three-way merge and the decision would vanish without a word."""
+    if same(o, t):
+        return False
+    decided_ours, decided_theirs = decided
+    return (decided_ours and same(o, b) and not same(t, b)) or (
+        decided_theirs and same(t, b) and not same(o, b)
+    )
 
 
 def _settle_records(conflicts: dict[str, Any], out: Mapping[str, Any], theirs_commit: str) -> None:

@@ -42,6 +42,7 @@ from typing import Any
 
 from ipstui.core.i18n import _
 from ipstui.core.model import Settings
+from ipstui.core.sheetsafe import csv_row, text_cells
 
 FORMATS: tuple[str, ...] = ("table", "csv", "json")
 RAPID_SEARCH_DAYS = 30
@@ -546,7 +547,7 @@ def to_csv(report: Report) -> str:
     q = str(report.quarter)
 
     def row(section: str, group: str, metric: str, value: Any, year: Any = "", source: Any = ""):
-        w.writerow([q, section, group, year, source or "", metric, _csv_value(value)])
+        w.writerow(csv_row([q, section, group, year, source or "", metric, _csv_value(value)]))
 
     for group, o in [(TEAM, report.team), *report.by_specialist.items()]:
         row("employment", group, "active", o.active)
@@ -697,7 +698,7 @@ def write_xlsx(report: Report, path: Path) -> None:
     """The report as a workbook with one sheet per table — Employment (team, then each
     specialist), Referrals, Rapid search, Caseload — each headed by the team, quarter and
     report date, rates as fractions formatted as percentages (empty for 0/0). Written with
-    openpyxl to a temporary file beside `path`, then renamed over it."""
+    openpyxl with `export.save_workbook` (whole, or to a pipe)."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -755,10 +756,8 @@ def write_xlsx(report: Report, path: Path) -> None:
         set(),
     )  # fmt: skip
     del wb[wb.sheetnames[0]]  # the empty default sheet
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        wb.save(tmp)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    for ws in wb.worksheets:
+        text_cells(ws)
+    from ipstui.core.export import save_workbook
+
+    save_workbook(wb, Path(path))

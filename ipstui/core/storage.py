@@ -292,8 +292,28 @@ def dumps_plain(data: Mapping[str, Any]) -> str:
     return "\n".join(out).lstrip("\n") + "\n"
 
 
-def atomic_write(path: Path, text: str | bytes) -> None:
-    """Write a file so a reader sees either the old or the new content, never a mix."""
+def write_output(path: Path, data: str | bytes) -> None:
+    """Write an export, report or template the user asked for at `path` (a file outside
+    the caseload, never a record): a regular file or a new name gets the whole content
+    at once (`atomic_write`, mode 0600 for a new file: exports hold personal data); a
+    device, pipe or socket that already exists (`/dev/stdout`, a named pipe, `>(...)`)
+    is written to as it is, since nothing can be renamed over it. Raises OSError."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        special = not stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        special = False
+    if special:
+        with open(path, "wb") as fh:
+            fh.write(raw)
+    else:
+        atomic_write(path, raw, new_mode=0o600)
+
+
+def atomic_write(path: Path, text: str | bytes, new_mode: int = 0o644) -> None:
+    """Write a file so a reader sees either the old or the new content, never a mix: a
+    temporary file beside it, fsync, rename over it, fsync of the directory. An existing
+    file keeps its mode; a new one gets `new_mode`. Raises OSError."""
     raw = text.encode("utf-8") if isinstance(text, str) else text
     import tempfile
 
@@ -307,7 +327,7 @@ def atomic_write(path: Path, text: str | bytes) -> None:
         if path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o777)
         else:
-            os.chmod(tmp, 0o644)
+            os.chmod(tmp, new_mode)
         os.replace(tmp, path)
     except BaseException:
         try:
