@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TODAY
+from pilot_wait import wait_for
 
 from ipstui import cli
 from ipstui.core.demo import DEMO_EMAIL, DEMO_NAME, describe, make_demo
@@ -58,11 +59,7 @@ async def test_the_demo_banner_is_under_the_board_title(caseload_dir: Path) -> N
     app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
     app.banner = describe(caseload_dir).title()
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(200):
-            await pilot.pause(0.02)
-            if app.caseload is not None:
-                break
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: app.caseload is not None)
         banner = str(app.screen.query_one("#banner").render())
         assert f"DEMO {caseload_dir}" in banner
         assert "Anna Bianchi" in banner
@@ -121,10 +118,7 @@ async def test_export_into_the_caseload_asks_first(
     monkeypatch.chdir(caseload_dir)  # `cd caseload && ipstui`: the usual way to start
     app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(200):
-            await pilot.pause(0.02)
-            if app.caseload is not None:
-                break
+        await wait_for(pilot, lambda: app.caseload is not None)
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, ReportsScreen)

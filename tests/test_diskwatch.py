@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TODAY, git
+from pilot_wait import wait_for
 
 from ipstui.core import diskwatch
 from ipstui.core.diskwatch import WatchUnavailable, git_paths, targets
@@ -159,14 +160,6 @@ def test_a_missing_folder_is_reported_as_unwatchable(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ the app
 
 
-async def _ready(app, pilot) -> None:
-    for _ in range(200):
-        await pilot.pause(0.02)
-        if app.caseload is not None and app._fingerprint is not None:
-            return
-    raise AssertionError("the app did not finish loading")
-
-
 def _hand_edit(root: Path) -> None:
     path = root / "participants" / "P-0001.toml"
     path.write_text(path.read_text().replace('name = "Giulia R."', 'name = "Giulia Edited"'))
@@ -193,7 +186,9 @@ async def test_the_app_reloads_on_a_change_and_reads_nothing_while_idle(
     monkeypatch.setattr(app_module, "WATCH_INTERVAL", 0.05)  # would poll often, if it polled
     app = IpsApp(caseload_dir, today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _ready(app, pilot)
+        await wait_for(
+            pilot, lambda: app.caseload is not None and app._fingerprint is not None, "the load"
+        )
         calls = 0
         original = app._fingerprint_now
 
@@ -206,10 +201,9 @@ async def test_the_app_reloads_on_a_change_and_reads_nothing_while_idle(
         await pilot.pause(0.5)
         assert calls == 0  # idle: no stat of every file every interval
         _hand_edit(caseload_dir)
-        for _ in range(int(WAIT / 0.05)):
-            await pilot.pause(0.05)
-            if app.caseload.participants["P-0001"].name == "Giulia Edited":
-                break
+        await wait_for(
+            pilot, lambda: app.caseload.participants["P-0001"].name == "Giulia Edited", "the reload"
+        )
         assert app.caseload.participants["P-0001"].name == "Giulia Edited"
         assert calls >= 1
 
@@ -228,10 +222,11 @@ async def test_the_app_polls_where_watching_is_unavailable(
     monkeypatch.setattr(app_module, "WATCH_INTERVAL", 0.1)
     app = IpsApp(caseload_dir, today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _ready(app, pilot)
+        await wait_for(
+            pilot, lambda: app.caseload is not None and app._fingerprint is not None, "the load"
+        )
         _hand_edit(caseload_dir)
-        for _ in range(int(WAIT / 0.05)):
-            await pilot.pause(0.05)
-            if app.caseload.participants["P-0001"].name == "Giulia Edited":
-                break
+        await wait_for(
+            pilot, lambda: app.caseload.participants["P-0001"].name == "Giulia Edited", "the reload"
+        )
         assert app.caseload.participants["P-0001"].name == "Giulia Edited"

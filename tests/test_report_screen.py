@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pilot_wait import settle
 from textual.app import App
 from textual.widgets import DataTable, Input, Static
 
@@ -69,15 +70,6 @@ class Host(App[None]):
         self.push_screen(ReportsScreen(PEOPLE, SETTINGS, TODAY, export_dir=self.export_dir))
 
 
-async def settle(app: App, pilot) -> None:
-    """Wait for the report worker (the figures are computed off the UI thread), then for
-    the messages it posted to be handled."""
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def text_of(screen: ReportsScreen, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
@@ -90,18 +82,18 @@ def rows_of(screen: ReportsScreen, selector: str) -> list[list[str]]:
 async def test_quarter_keys_and_figures_match_compute(tmp_path: Path) -> None:
     app = Host(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ReportsScreen)
         assert screen.quarter == Quarter(2026, 4)
         assert screen.report == compute(PEOPLE, SETTINGS, Quarter(2026, 4), TODAY)
 
         await pilot.press("]")  # no later quarter than today's
-        await settle(app, pilot)
+        await settle(pilot)
         assert screen.quarter == Quarter(2026, 4)
 
         await pilot.press("[")
-        await settle(app, pilot)
+        await settle(pilot)
         q3 = Quarter(2026, 3)
         assert screen.quarter == q3
         report = compute(PEOPLE, SETTINGS, q3, TODAY)
@@ -131,14 +123,14 @@ async def test_quarter_keys_and_figures_match_compute(tmp_path: Path) -> None:
         assert "median 10 days" in text_of(screen, "#report-rapid")
 
         await pilot.press("left")
-        await settle(app, pilot)
+        await settle(pilot)
         assert screen.quarter == Quarter(2026, 2)
         await pilot.press("right")
-        await settle(app, pilot)
+        await settle(pilot)
         assert screen.quarter == q3
 
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle(pilot)
         assert not isinstance(app.screen, ReportsScreen)
 
 
@@ -146,19 +138,19 @@ async def test_export_csv_writes_refuses_overwrite_and_reports_errors(tmp_path: 
     app = Host(tmp_path)
     target = tmp_path / "ipstui-report-2026Q3.csv"
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("[")
-        await settle(app, pilot)
+        await settle(pilot)
         expected = to_csv(compute(PEOPLE, SETTINGS, Quarter(2026, 3), TODAY))
 
         await pilot.press("e")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ExportCsvScreen)
         field = app.screen.query_one(Input)
         assert field.value == str(target)
         await pilot.press("left")  # moves the cursor in the field, not the quarter
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ReportsScreen)
         assert app.screen.quarter == Quarter(2026, 3)
         assert target.read_text(encoding="utf-8") == expected
@@ -166,44 +158,44 @@ async def test_export_csv_writes_refuses_overwrite_and_reports_errors(tmp_path: 
         # Existing file: asked first; "n" keeps it as it is.
         target.write_text("keep me\n", encoding="utf-8")
         await pilot.press("e")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ReportsScreen)
         assert target.read_text(encoding="utf-8") == "keep me\n"
 
         # ... and "y" overwrites it.
         await pilot.press("e")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("y")
-        await settle(app, pilot)
+        await settle(pilot)
         assert target.read_text(encoding="utf-8") == expected
 
         # A folder that does not exist: nothing written, refused in the dialog with the
         # path kept (issue 13); escape then asks before dropping it.
         missing = tmp_path / "no-such-folder" / "r.csv"
         await pilot.press("e")
-        await settle(app, pilot)
+        await settle(pilot)
         app.screen.query_one(Input).value = str(missing)
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.screen.query_one(Input).value == str(missing)
         await pilot.press("escape", "y")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ReportsScreen)
         assert not missing.exists()
 
         # Escape in the dialog cancels without writing.
         await pilot.press("e")
-        await settle(app, pilot)
+        await settle(pilot)
         app.screen.query_one(Input).value = str(tmp_path / "cancelled.csv")
         await pilot.press("escape", "y")  # a typed path: asked first
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ReportsScreen)
         assert not (tmp_path / "cancelled.csv").exists()
 
@@ -211,11 +203,11 @@ async def test_export_csv_writes_refuses_overwrite_and_reports_errors(tmp_path: 
 async def test_set_caseload_redraws_with_new_data(tmp_path: Path) -> None:
     app = Host(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ReportsScreen)
         screen.set_caseload(PEOPLE[:1], SETTINGS, TODAY)
-        await settle(app, pilot)
+        await settle(pilot)
         assert screen.report == compute(PEOPLE[:1], SETTINGS, Quarter(2026, 4), TODAY)
         assert "1 of 1 active" in text_of(screen, "#report-team")
 
@@ -258,7 +250,7 @@ async def test_figures_are_computed_off_the_ui_thread_with_a_loading_state(
         # to auto-focus, which skipped the loading page: focus then hung on timing.
         assert app.focused is screen.query_one("#report-body")
         release.set()
-        await settle(app, pilot)
+        await settle(pilot)
         assert not screen.query_one("#report-content").loading
         assert app.focused is screen.query_one("#report-body")
         assert screen.report == real(PEOPLE, SETTINGS, Quarter(2026, 4), TODAY)
@@ -269,7 +261,7 @@ async def test_narrow_screen_keeps_every_table_column(tmp_path: Path) -> None:
     """At 80×24 the charts go under the tables: Employed/Rate and Referred/Hired stay."""
     app = Host(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert screen.has_class("-narrow")
         for selector, wanted in (

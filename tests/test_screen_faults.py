@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import git
+from pilot_wait import settle
 from rich.cells import cell_len
 from textual.widgets import DataTable, Footer, Static
 from textual.widgets._footer import FooterKey
@@ -26,13 +27,6 @@ from ipstui.ui.widgets.board import ColumnTitle, column_title
 TODAY = date(2026, 11, 16)
 LANGUAGES = ("en", "it", "da", "sv")
 SIZES = ((80, 24), (120, 40))
-
-
-async def settle(app: IpsApp, pilot) -> None:
-    """Wait for every worker, then for the messages they posted to be handled."""
-    for _unused in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def screen_lines(app: IpsApp) -> list[str]:
@@ -52,7 +46,7 @@ async def test_the_palette_key_ends_the_footer(
     set_language(lang)
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
     async with app.run_test(size=size) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, BoardScreen)
         footer = app.screen.query_one(Footer)
         palette = footer.query_one("FooterKey.-command-palette", FooterKey)
@@ -90,7 +84,7 @@ async def test_board_column_titles_are_label_and_count(
     set_language(lang)
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
     async with app.run_test(size=size) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         titles = [t for t in app.screen.query(ColumnTitle) if t.content_region.width]
         assert len(titles) >= 5  # the closed column is hidden
         for title in titles:
@@ -117,13 +111,13 @@ async def test_a_cut_history_cell_ends_in_an_ellipsis(
     git(sample_caseload, "commit", "-qam", "notes")
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
     async with app.run_test(size=size) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         app.open_participant("P-0001")
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ParticipantScreen)
         await pilot.press("6")
-        await settle(app, pilot)
+        await settle(pilot)
         table = screen.query_one("#history-table", DataTable)
         assert table.row_count
         columns = table.ordered_columns
@@ -145,10 +139,10 @@ async def test_a_cut_history_cell_ends_in_an_ellipsis(
 async def test_employers_title_shows_the_remapped_keys(sample_caseload: Path) -> None:
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         app.set_keymap({"employer_contact": "x", "employer_new": "N"})
         await pilot.press("e")
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, EmployersScreen)
         title = str(screen.query_one("#employers-title", Static).render())

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pilot_wait import settle
 from textual.widgets import Input
 
 from ipstui.ui.app import IpsApp
@@ -26,19 +27,13 @@ def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _settled(*keys: str, open_pid: str | None = None):
     async def run_before(pilot) -> None:
-        app = pilot.app
-        for _ in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        await settle(pilot)
         if open_pid:
-            app.open_participant(open_pid)
+            pilot.app.open_participant(open_pid)
         for key in keys:
             await pilot.press(key)
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-        for _ in range(2):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot, 1)
+        await settle(pilot, 2)
 
     return run_before
 

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pilot_wait import settle
 from sync_helpers import head, isolate_git, make_team, run
 
 from ipstui.core import edits
@@ -18,14 +19,6 @@ from ipstui.ui.app import IpsApp
 from ipstui.ui.widgets.board import Board
 
 TODAY = date(2026, 11, 16)
-
-
-async def _settle(pilot) -> None:
-    """Every worker done and the messages they posted handled (a handler may start
-    another worker: the reload after a sync)."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def new(repo: Path, name: str) -> str:
@@ -55,10 +48,10 @@ async def test_app_sync_renumbers_and_says_so(tmp_path: Path, monkeypatch: pytes
 
     app.notify = heard  # type: ignore[method-assign]
     async with app.run_test(size=(140, 44)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         assert app.caseload is not None and app.screen.query(Board)
         await pilot.press("s")
-        await _settle(pilot)  # the sync worker, its SyncFinished, then the reload it starts
+        await settle(pilot)  # the sync worker, its SyncFinished, then the reload it starts
         words = "your P-0002 is now P-0003 (P-0002 was taken on the remote)"
         assert any(words in m for m in said), said
         names = {pid: p.name for pid, p in app.caseload.participants.items()}

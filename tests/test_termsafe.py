@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import git
+from pilot_wait import wait_for
 from rich.text import Text
 
 from ipstui.core import edits
@@ -130,10 +131,7 @@ async def test_the_app_shows_hostile_text_escaped(caseload_dir: Path) -> None:
     _hostile_caseload(caseload_dir)
     app = IpsApp(caseload_dir, today=date(2026, 11, 16), watch_disk=False)
     async with app.run_test(size=(140, 44)) as pilot:
-        for _ in range(200):
-            await pilot.pause(0.02)
-            if app.caseload is not None and app.screen.query(Board):
-                break
+        await wait_for(pilot, lambda: app.caseload is not None and app.screen.query(Board))
         await pilot.pause()
         title = str(app.screen.query_one("#title").render())
         assert "2 files left out" in title
@@ -145,18 +143,17 @@ async def test_the_app_shows_hostile_text_escaped(caseload_dir: Path) -> None:
         assert not any(re.search("[\x00-\x1f\x7f-\x9f\u202a-\u202e]", c) for c in cells)
         await pilot.press("escape")
         app.open_participant("P-0001")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, ParticipantScreen) and app.screen.participant is not None:
-                break
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ParticipantScreen) and app.screen.participant is not None
+            ),
+        )
         screen = app.screen
         assert isinstance(screen, ParticipantScreen)
         screen.query_one("#p-tabs").active = "tab-history"
         table = screen.query_one("#history-table")
-        for _ in range(200):
-            await pilot.pause(0.02)
-            if table.row_count:
-                break
+        await wait_for(pilot, lambda: table.row_count)
         cells = _cells(table)
         assert any("\\x1b]0;pwned\\x07" in c for c in cells), cells
         assert not any(re.search("[\x00-\x1f\x7f-\x9f\u202a-\u202e]", c) for c in cells)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from conftest import commit_count, git
+import pytest
+from conftest import commit_count, empty_caseload, from_template, git
+from pilot_wait import settle, wait_for
 
 from ipstui.core import edits
 from ipstui.core.caseload import find_root, load
@@ -51,16 +53,23 @@ def _people(root: Path) -> None:
     edits.move(cl, "P-0003", "job_search", today=date(2026, 11, 14))
 
 
+def _board_people(folder: Path) -> None:
+    empty_caseload(folder)
+    _people(folder)
+
+
+@pytest.fixture
+def people(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The empty caseload with `_people`'s three participants (built once per worker)."""
+    return from_template("board-people", _board_people, tmp_path / "cl", tmp_path_factory)
+
+
 async def _ready(app: IpsApp, pilot) -> None:
-    for _ in range(200):
-        await pilot.pause(0.02)
-        if app.caseload is not None and app.screen.query(Board):
-            break
-    await pilot.pause()
+    await wait_for(pilot, lambda: app.caseload is not None and app.screen.query(Board), "the board")
 
 
-async def test_board_shows_columns_counts_and_urgency(caseload_dir: Path) -> None:
-    _people(caseload_dir)
+async def test_board_shows_columns_counts_and_urgency(people: Path) -> None:
+    caseload_dir = people
     app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
     async with app.run_test(size=SIZE) as pilot:
         await _ready(app, pilot)
@@ -77,8 +86,8 @@ async def test_board_shows_columns_counts_and_urgency(caseload_dir: Path) -> Non
         assert "anna 2/2" in caseloads and "mette 1/2" in caseloads
 
 
-async def test_move_card_commits_and_selection_follows(caseload_dir: Path) -> None:
-    _people(caseload_dir)
+async def test_move_card_commits_and_selection_follows(people: Path) -> None:
+    caseload_dir = people
     before = commit_count(caseload_dir)
     app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
     async with app.run_test(size=SIZE) as pilot:
@@ -86,11 +95,7 @@ async def test_move_card_commits_and_selection_follows(caseload_dir: Path) -> No
         board = app.screen.query_one(Board)
         assert board.selected_pid == "P-0001"
         await pilot.press("right_square_bracket")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if app.caseload.participants["P-0001"].phase == "engagement":
-                break
-        await pilot.pause(0.05)
+        await wait_for(pilot, lambda: app.caseload.participants["P-0001"].phase == "engagement")
         assert app.caseload.participants["P-0001"].phase == "engagement"
         assert board.selected_pid == "P-0001"
         assert board.phases[board.cursor.column] == "engagement"
@@ -106,8 +111,8 @@ async def test_move_card_commits_and_selection_follows(caseload_dir: Path) -> No
     assert "phase_since = 2026-11-16" in (caseload_dir / "participants/P-0001.toml").read_text()
 
 
-async def test_filter_by_text_and_specialist(caseload_dir: Path) -> None:
-    _people(caseload_dir)
+async def test_filter_by_text_and_specialist(people: Path) -> None:
+    caseload_dir = people
     app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
     async with app.run_test(size=SIZE) as pilot:
         await _ready(app, pilot)
@@ -132,8 +137,8 @@ async def test_filter_by_text_and_specialist(caseload_dir: Path) -> None:
         assert sorted(c.id for col in board.data.values() for c in col) == ["P-0001", "P-0003"]
 
 
-async def test_goto_id_and_open(caseload_dir: Path) -> None:
-    _people(caseload_dir)
+async def test_goto_id_and_open(people: Path) -> None:
+    caseload_dir = people
     app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
     async with app.run_test(size=SIZE) as pilot:
         await _ready(app, pilot)
@@ -142,8 +147,8 @@ async def test_goto_id_and_open(caseload_dir: Path) -> None:
         assert app.screen.query_one(Board).selected_pid == "P-0003"
 
 
-async def test_agenda_overdue_first(caseload_dir: Path) -> None:
-    _people(caseload_dir)
+async def test_agenda_overdue_first(people: Path) -> None:
+    caseload_dir = people
     app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
     async with app.run_test(size=SIZE) as pilot:
         await _ready(app, pilot)
@@ -163,8 +168,8 @@ async def test_agenda_overdue_first(caseload_dir: Path) -> None:
         assert not isinstance(app.screen, AgendaScreen)
 
 
-async def test_broken_file_shows_in_problems_and_rest_works(caseload_dir: Path) -> None:
-    _people(caseload_dir)
+async def test_broken_file_shows_in_problems_and_rest_works(people: Path) -> None:
+    caseload_dir = people
     bad = caseload_dir / "participants" / "P-0009.toml"
     bad.write_text('schema = 1\nid = "P-0009"\nname = "X"\nphase = "nowhere"\n')
     (caseload_dir / "participants" / "P-0002.toml").write_text(
@@ -190,11 +195,7 @@ async def test_broken_file_shows_in_problems_and_rest_works(caseload_dir: Path) 
         table.move_cursor(row=keys.index("participants/P-0002.toml"))
         before = commit_count(caseload_dir)
         await pilot.press("ctrl+s")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if commit_count(caseload_dir) > before:
-                break
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: commit_count(caseload_dir) > before)
     assert commit_count(caseload_dir) == before + 1
     assert git(caseload_dir, "show", "--name-only", "--format=", "HEAD").split() == [
         "participants/P-0002.toml"
@@ -204,8 +205,8 @@ async def test_broken_file_shows_in_problems_and_rest_works(caseload_dir: Path) 
     assert bad.read_text().endswith('phase = "nowhere"\n')  # never rewritten
 
 
-async def test_board_refreshes_when_files_change_on_disk(caseload_dir: Path) -> None:
-    _people(caseload_dir)
+async def test_board_refreshes_when_files_change_on_disk(people: Path) -> None:
+    caseload_dir = people
     app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
     async with app.run_test(size=SIZE) as pilot:
         await _ready(app, pilot)
@@ -216,16 +217,13 @@ async def test_board_refreshes_when_files_change_on_disk(caseload_dir: Path) -> 
             main(["-C", str(caseload_dir), "--today", "2026-11-16", "move", "P-0002", "plan"]) == 0
         )
         app._check_disk()
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if app.caseload.participants["P-0002"].phase == "plan":
-                break
+        await wait_for(pilot, lambda: app.caseload.participants["P-0002"].phase == "plan")
         assert app.caseload.participants["P-0002"].phase == "plan"
         assert [c.id for c in app.screen.query_one(Board).data["plan"]] == ["P-0002"]
 
 
-async def test_stale_move_is_refused_and_fresh_version_shown(caseload_dir: Path) -> None:
-    _people(caseload_dir)
+async def test_stale_move_is_refused_and_fresh_version_shown(people: Path) -> None:
+    caseload_dir = people
     app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
     async with app.run_test(size=SIZE) as pilot:
         await _ready(app, pilot)
@@ -237,11 +235,9 @@ async def test_stale_move_is_refused_and_fresh_version_shown(caseload_dir: Path)
         git(caseload_dir, "commit", "-qam", "P-0001: hand edit")
         before = commit_count(caseload_dir)
         await pilot.press("right_square_bracket")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if app.caseload.participants["P-0001"].data.get("referral_source") == "Self":
-                break
-        await pilot.pause(0.05)
+        await wait_for(
+            pilot, lambda: app.caseload.participants["P-0001"].data.get("referral_source") == "Self"
+        )
         assert app.caseload.participants["P-0001"].data["referral_source"] == "Self"  # fresh shown
         assert app.caseload.participants["P-0001"].phase == "intake"
     assert commit_count(caseload_dir) == before
@@ -280,8 +276,8 @@ async def test_crash_shows_no_record_contents(caseload_dir: Path, capfd) -> None
     assert "Private Person" not in text
 
 
-async def test_keys_remapped_from_config(caseload_dir: Path, tmp_path: Path, monkeypatch) -> None:
-    _people(caseload_dir)
+async def test_keys_remapped_from_config(people: Path, tmp_path: Path, monkeypatch) -> None:
+    caseload_dir = people
     config = tmp_path / "config.toml"
     config.write_text('[keys]\nnext_phase = "greater_than_sign"\nagenda = "A"\nbogus = 3\n')
     monkeypatch.setenv("IPSTUI_CONFIG", str(config))
@@ -290,13 +286,10 @@ async def test_keys_remapped_from_config(caseload_dir: Path, tmp_path: Path, mon
     async with app.run_test(size=SIZE) as pilot:
         await _ready(app, pilot)
         await pilot.press("right_square_bracket")  # no longer bound
-        await pilot.pause(0.2)
+        await settle(pilot)  # an edit it started would be a worker
         assert commit_count(caseload_dir) == before
         await pilot.press("greater_than_sign")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if app.caseload.participants["P-0001"].phase == "engagement":
-                break
+        await wait_for(pilot, lambda: app.caseload.participants["P-0001"].phase == "engagement")
         assert app.caseload.participants["P-0001"].phase == "engagement"
         await pilot.press("question_mark")
         await pilot.pause()

@@ -3,12 +3,12 @@ ISCO-08 pickers, on the shipped sample as a real git caseload (dates unshifted).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 from conftest import commit_count, git
+from pilot_wait import palette_offers, wait_for
 from textual.widgets import DataTable
 
 from ipstui.core import employers, fidelity
@@ -21,15 +21,6 @@ from ipstui.ui.screens.forms import ChoiceOrText, JobForm
 from ipstui.ui.screens.participant import ParticipantScreen
 
 TODAY = date(2026, 11, 16)
-
-
-async def _wait(pilot, cond: Callable[[], bool], timeout: float = 15.0) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if cond():
-            await pilot.pause()
-            return
-        await pilot.pause(0.05)
-    assert cond(), "timed out"
 
 
 def _app(root: Path) -> IpsApp:
@@ -54,12 +45,12 @@ async def test_fidelity_screen_shows_every_item_and_the_records_behind(
     expected = _expected(sample_caseload)
     app = _app(sample_caseload)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _wait(pilot, lambda: app.caseload is not None)
+        await wait_for(pilot, lambda: app.caseload is not None)
         await pilot.press("F")
-        await _wait(pilot, lambda: isinstance(app.screen, FidelityScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, FidelityScreen))
         screen = app.screen
         assert isinstance(screen, FidelityScreen)
-        await _wait(pilot, lambda: screen.review is not None)
+        await wait_for(pilot, lambda: screen.review is not None)
         assert screen.review.to_json() == expected.to_json()
         items = screen.query_one("#fidelity-items", DataTable)
         assert items.row_count == 9
@@ -77,13 +68,13 @@ async def test_fidelity_screen_shows_every_item_and_the_records_behind(
         assert rows.has_focus
         pid = str(rows.get_row_at(0)[1])
         await pilot.press("enter")
-        await _wait(pilot, lambda: isinstance(app.screen, ParticipantScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ParticipantScreen))
         assert app.screen.pid == pid
         await pilot.press("escape")
-        await _wait(pilot, lambda: isinstance(app.screen, FidelityScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, FidelityScreen))
         # An earlier quarter is as of its end.
         await pilot.press("left_square_bracket")
-        await _wait(
+        await wait_for(
             pilot, lambda: screen.review is not None and str(screen.review.quarter) == "2026Q3"
         )
         assert screen.review.report_date == date(2026, 9, 30)
@@ -92,21 +83,19 @@ async def test_fidelity_screen_shows_every_item_and_the_records_behind(
 async def test_fidelity_from_the_palette_at_80x24(sample_caseload: Path) -> None:
     app = _app(sample_caseload)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _wait(pilot, lambda: app.caseload is not None)
+        await wait_for(pilot, lambda: app.caseload is not None)
         await pilot.press("ctrl+p")
-        await pilot.pause(0.2)
         await pilot.press(*"Fidelity")
-        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: palette_offers(app, "Fidelity"), "the palette's match")
         await pilot.press("enter")
-        await _wait(pilot, lambda: isinstance(app.screen, FidelityScreen))
-        await _wait(pilot, lambda: app.screen.review is not None)
+        await wait_for(pilot, lambda: isinstance(app.screen, FidelityScreen))
+        await wait_for(pilot, lambda: app.screen.review is not None)
         await pilot.press("escape")
         await pilot.press("ctrl+p")
-        await pilot.pause(0.2)
         await pilot.press(*"Employers")
-        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: palette_offers(app, "Employers"), "the palette's match")
         await pilot.press("enter")
-        await _wait(pilot, lambda: isinstance(app.screen, EmployersScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, EmployersScreen))
 
 
 async def test_employers_screen_lists_and_logs_a_contact(sample_caseload: Path) -> None:
@@ -114,12 +103,12 @@ async def test_employers_screen_lists_and_logs_a_contact(sample_caseload: Path) 
     before = commit_count(root)
     app = _app(root)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _wait(pilot, lambda: app.caseload is not None)
+        await wait_for(pilot, lambda: app.caseload is not None)
         await pilot.press("e")
-        await _wait(pilot, lambda: isinstance(app.screen, EmployersScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, EmployersScreen))
         screen = app.screen
         assert isinstance(screen, EmployersScreen)
-        await _wait(pilot, lambda: screen.register is not None)
+        await wait_for(pilot, lambda: screen.register is not None)
         table = screen.query_one("#employers-list", DataTable)
         assert table.row_count == len(list((root / "employers").glob("*.toml")))
         first = employers.load(root, ["anna", "mette", "lars", "sofia"]).get("E-0001")
@@ -142,12 +131,12 @@ async def test_employers_screen_lists_and_logs_a_contact(sample_caseload: Path) 
         form.field("note").control.load_text("note-secret: asked about spring")
         await pilot.pause()
         await pilot.press("ctrl+s")
-        await _wait(pilot, lambda: commit_count(root) == before + 1)
+        await wait_for(pilot, lambda: commit_count(root) == before + 1)
         assert git(root, "log", "-1", "--format=%s").strip() == (
             "E-0001: add contact (job_development)"
         )
         assert "note-secret" not in git(root, "log", "-1", "--format=%B")
-        await _wait(pilot, lambda: log.row_count == len(first.contacts) + 1)
+        await wait_for(pilot, lambda: log.row_count == len(first.contacts) + 1)
         assert [str(c) for c in log.get_row_at(0)][:4] == [
             "2026-11-16",
             "sofia",
@@ -164,8 +153,8 @@ async def test_employers_screen_lists_and_logs_a_contact(sample_caseload: Path) 
         new.field("name").control.value = "Gelateria Navile"
         await pilot.pause()
         await pilot.press("ctrl+s")
-        await _wait(pilot, lambda: commit_count(root) == before + 2)
-        await _wait(pilot, lambda: table.row_count == 19)
+        await wait_for(pilot, lambda: commit_count(root) == before + 2)
+        await wait_for(pilot, lambda: table.row_count == 19)
         assert screen.current_id() == "E-0019"
     assert git(root, "status", "--porcelain") == ""
 
@@ -175,10 +164,10 @@ async def test_job_form_picks_from_the_register_and_codes_isco08(sample_caseload
     before = commit_count(root)
     app = _app(root)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _wait(pilot, lambda: app.caseload is not None)
+        await wait_for(pilot, lambda: app.caseload is not None)
         app.open_participant("P-0050")
-        await _wait(pilot, lambda: isinstance(app.screen, ParticipantScreen))
-        await _wait(pilot, lambda: app.screen.participant is not None)
+        await wait_for(pilot, lambda: isinstance(app.screen, ParticipantScreen))
+        await wait_for(pilot, lambda: app.screen.participant is not None)
         await pilot.press("j")
         form = app.screen
         assert isinstance(form, JobForm)
@@ -190,7 +179,7 @@ async def test_job_form_picks_from_the_register_and_codes_isco08(sample_caseload
         form.field("start").control.value = "2026-11-20"
         await pilot.pause()
         await pilot.press("ctrl+s")
-        await _wait(pilot, lambda: commit_count(root) == before + 1)
+        await wait_for(pilot, lambda: commit_count(root) == before + 1)
         text = (root / "participants" / "P-0050.toml").read_text()
         assert (
             '[[jobs]]\nemployer = "Forno Navile"\nemployer_id = "E-0006"\ntitle = "Baker"\n'
@@ -205,7 +194,7 @@ async def test_job_form_picks_from_the_register_and_codes_isco08(sample_caseload
         form.field("start").control.value = "2026-11-23"
         await pilot.pause()
         await pilot.press("ctrl+s")
-        await _wait(pilot, lambda: commit_count(root) == before + 3)
+        await wait_for(pilot, lambda: commit_count(root) == before + 3)
         log = git(root, "log", "-2", "--format=%s").splitlines()
         assert log == ["P-0050: add job", "E-0019: new employer"]
         assert (
@@ -222,10 +211,10 @@ async def test_contact_form_names_the_employer_met(sample_caseload: Path) -> Non
     before = commit_count(root)
     app = _app(root)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _wait(pilot, lambda: app.caseload is not None)
+        await wait_for(pilot, lambda: app.caseload is not None)
         app.open_participant("P-0050")
-        await _wait(pilot, lambda: isinstance(app.screen, ParticipantScreen))
-        await _wait(pilot, lambda: app.screen.participant is not None)
+        await wait_for(pilot, lambda: isinstance(app.screen, ParticipantScreen))
+        await wait_for(pilot, lambda: app.screen.participant is not None)
         await pilot.press("c")
         form = app.screen
         assert isinstance(form, ContactForm)
@@ -238,7 +227,7 @@ async def test_contact_form_names_the_employer_met(sample_caseload: Path) -> Non
         form.field("face_to_face").control.value = False
         await pilot.pause()
         await pilot.press("ctrl+s")
-        await _wait(pilot, lambda: commit_count(root) == before + 1)
+        await wait_for(pilot, lambda: commit_count(root) == before + 1)
         text = (root / "participants" / "P-0050.toml").read_text()
         block = text[text.rindex("[[contacts]]") :]
         assert block == (
@@ -252,11 +241,11 @@ async def test_employers_screen_edits_an_employer(sample_caseload: Path) -> None
     before = commit_count(root)
     app = _app(root)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _wait(pilot, lambda: app.caseload is not None)
+        await wait_for(pilot, lambda: app.caseload is not None)
         await pilot.press("e")
-        await _wait(pilot, lambda: isinstance(app.screen, EmployersScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, EmployersScreen))
         screen = app.screen
-        await _wait(pilot, lambda: screen.register is not None)
+        await wait_for(pilot, lambda: screen.register is not None)
         await pilot.press("down", "E")
         form = app.screen
         assert isinstance(form, NewEmployerForm) and "E-0002" in form.title_text
@@ -264,9 +253,9 @@ async def test_employers_screen_edits_an_employer(sample_caseload: Path) -> None
         form.field("sector").control.value = "bar"
         await pilot.pause()
         await pilot.press("ctrl+s")
-        await _wait(pilot, lambda: commit_count(root) == before + 1)
+        await wait_for(pilot, lambda: commit_count(root) == before + 1)
         assert git(root, "log", "-1", "--format=%s").strip() == "E-0002: set sector"
-        await _wait(
+        await wait_for(
             pilot,
             lambda: str(screen.query_one("#employers-list", DataTable).get_row_at(1)[2]) == "bar",
         )
@@ -280,11 +269,11 @@ async def test_employers_screen_refuses_an_edit_of_an_employer_changed_since_sho
     root = sample_caseload
     app = _app(root)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _wait(pilot, lambda: app.caseload is not None)
+        await wait_for(pilot, lambda: app.caseload is not None)
         await pilot.press("e")
-        await _wait(pilot, lambda: isinstance(app.screen, EmployersScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, EmployersScreen))
         screen = app.screen
-        await _wait(pilot, lambda: screen.register is not None)
+        await wait_for(pilot, lambda: screen.register is not None)
         path = root / "employers" / "E-0002.toml"
         path.write_text(path.read_text().replace('sector = "café"', 'sector = "bakery"'))
         git(root, "commit", "-qam", "E-0002: set sector (by hand)")
@@ -296,7 +285,7 @@ async def test_employers_screen_refuses_an_edit_of_an_employer_changed_since_sho
         await pilot.pause()
         await pilot.press("ctrl+s")
         table = screen.query_one("#employers-list", DataTable)
-        await _wait(pilot, lambda: str(table.get_row_at(1)[2]) == "bakery")
+        await wait_for(pilot, lambda: str(table.get_row_at(1)[2]) == "bakery")
         assert commit_count(root) == before
         assert 'sector = "bakery"' in path.read_text()
     assert git(root, "status", "--porcelain") == ""
@@ -326,12 +315,12 @@ async def test_employers_and_fidelity_tables_fit_80_columns_and_cut_with_an_elli
     table. At 120 columns the names are whole."""
     app = _app(sample_caseload)
     async with app.run_test(size=size) as pilot:
-        await _wait(pilot, lambda: app.caseload is not None)
+        await wait_for(pilot, lambda: app.caseload is not None)
         await pilot.press(key)
-        await _wait(pilot, lambda: isinstance(app.screen, screen_type))
+        await wait_for(pilot, lambda: isinstance(app.screen, screen_type))
         screen = app.screen
         table = screen.query_one(table_id, DataTable)
-        await _wait(pilot, lambda: table.row_count > 0)
+        await wait_for(pilot, lambda: table.row_count > 0)
         assert _table_cells(table) <= size[0] - 2, (size, key)
         rows = _table_text(table)
         assert all(r[0] == r[0].rstrip("…") for r in rows)  # ids whole

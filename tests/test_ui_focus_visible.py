@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pilot_wait import settle
 from textual.widget import Widget
 from textual.widgets import Input, Select
 from textual.widgets._select import SelectOverlay
@@ -31,13 +32,6 @@ MAX_STOPS = 30
 @pytest.fixture(autouse=True)
 def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
-
-
-async def settle(app: IpsApp, pilot) -> None:
-    """Wait for every worker, then for the messages they posted to be handled."""
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def mono(app: IpsApp, widget: Widget) -> list[tuple]:
@@ -89,9 +83,9 @@ async def test_every_focus_stop_is_visible_without_colour(sample_caseload: Path,
     if name == "quit question":
         app.unsaved_edits = lambda: ["P-0005 Paola T.: notes"]  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await SCREENS[name](app)
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         seen: list[Widget] = []
         invisible: list[str] = []
@@ -118,7 +112,7 @@ async def test_every_focus_stop_is_visible_without_colour(sample_caseload: Path,
 async def test_an_open_choice_list_shows_its_highlight(sample_caseload: Path) -> None:
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         app.add_contact_for(PID)
         await pilot.pause()
         form = app.screen
@@ -145,9 +139,9 @@ async def test_an_open_choice_list_shows_its_highlight(sample_caseload: Path) ->
 async def test_keys_work_while_a_closed_choice_has_focus(sample_caseload: Path) -> None:
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         app.open_participant(PID)
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ParticipantScreen)
         select = screen.query_one("#field-phase Select", Select)

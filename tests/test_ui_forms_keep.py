@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from conftest import commit_count
+from pilot_wait import settle
 from textual.widgets import Input, Select, Static, TextArea
 
 from ipstui.ui.app import IpsApp
@@ -33,16 +34,9 @@ def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
 
 
-async def settle(app: IpsApp, pilot) -> None:
-    """Wait for every worker, then for the messages they posted to be handled."""
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 async def _participant(app: IpsApp, pilot) -> ParticipantScreen:
     app.open_participant(PID)
-    await settle(app, pilot)
+    await settle(pilot)
     screen = app.screen
     assert isinstance(screen, ParticipantScreen)
     return screen
@@ -50,7 +44,7 @@ async def _participant(app: IpsApp, pilot) -> ParticipantScreen:
 
 async def _employers(app: IpsApp, pilot) -> EmployersScreen:
     app.action_employers()
-    await settle(app, pilot)
+    await settle(pilot)
     screen = app.screen
     assert isinstance(screen, EmployersScreen)
     return screen
@@ -170,7 +164,7 @@ async def test_escape_asks_and_keep_editing_keeps_the_text(
 ) -> None:
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await case.open(app, pilot)
         await pilot.pause()
         form = app.screen
@@ -198,7 +192,7 @@ async def test_escape_asks_and_keep_editing_keeps_the_text(
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("y")  # discard
-        await settle(app, pilot)
+        await settle(pilot)
         assert not isinstance(app.screen, FormScreen | ConfirmDialog)
         assert commit_count(sample_caseload) == commits
 
@@ -212,7 +206,7 @@ async def test_refused_save_keeps_the_form_and_what_was_typed(
 ) -> None:
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await case.open(app, pilot)
         await pilot.pause()
         form = app.screen
@@ -226,7 +220,7 @@ async def test_refused_save_keeps_the_form_and_what_was_typed(
         assert case.refuse is not None
         case.refuse(sample_caseload)
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.screen is form, f"{case.name}: a refused save closed the form"
         assert form.raw_values() == typed
         error = str(form.query_one("#form-error", Static).render())
@@ -239,7 +233,7 @@ async def test_an_untouched_form_closes_at_once_and_a_saved_one_closes(
 ) -> None:
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         board = app.screen
         app.add_contact_for(PID)
         await pilot.pause()
@@ -254,7 +248,7 @@ async def test_an_untouched_form_closes_at_once_and_a_saved_one_closes(
         _set(form, "kind", "phone")
         _set(form, "note", "all well")
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.screen is board
         assert commit_count(sample_caseload) == commits + 1
 
@@ -263,7 +257,7 @@ async def test_a_choice_made_counts_as_typed(sample_caseload: Path) -> None:
     """A form of choice lists only (the closure reason) asks too once one is chosen."""
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         app.move_participant(PID, +1)  # follow-up -> closed asks for a reason
         await pilot.pause()
         form = app.screen
@@ -283,11 +277,11 @@ async def test_export_path_is_kept_when_refused_or_cancelled(
 ) -> None:
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         app.action_reports()
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("e")
-        await settle(app, pilot)
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ExportCsvScreen)
         path_input = dialog.query_one("#export-path", Input)

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pilot_wait import wait_for
 from rich.cells import cell_len
 from textual.widgets import Footer, Tab
 from textual.widgets._footer import FooterKey
@@ -67,11 +68,7 @@ def catalog(monkeypatch: pytest.MonkeyPatch):
 
 
 async def _ready(app: IpsApp, pilot) -> None:
-    for _ in range(300):
-        await pilot.pause(0.02)
-        if app.caseload is not None and app.screen.query(Board):
-            break
-    await pilot.pause()
+    await wait_for(pilot, lambda: app.caseload is not None and app.screen.query(Board), "the board")
 
 
 def _footer_descriptions(app: IpsApp) -> list[str]:
@@ -121,10 +118,7 @@ async def test_column_titles_and_key_descriptions_go_through_gettext(
         # A Textual widget's own keys (the problems table's cursor) are translated by
         # the help screen.
         await pilot.press("p")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if type(app.screen).__name__ == "ProblemsScreen":
-                break
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ProblemsScreen")
         page = help_text(app.screen).plain
         assert "«Cursor down»" in page and "«Back»: «Back to the board»" in page, page
         app.pop_screen()
@@ -132,11 +126,7 @@ async def test_column_titles_and_key_descriptions_go_through_gettext(
 
         # The participant screen: its tabs, its keys and its panes' keys.
         await pilot.press("enter")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if type(app.screen).__name__ == "ParticipantScreen":
-                break
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ParticipantScreen")
         tabs = [str(t.label) for t in app.screen.query(Tab)]
         assert tabs and all(t.startswith("«") for t in tabs), tabs
         footer = _footer_descriptions(app)
@@ -201,12 +191,8 @@ async def test_long_words_fit_the_board_at_80x24(sample_caseload: Path, catalog)
             ("n", "NewParticipantForm"),
         ):
             await pilot.press(key)
-            for _ in range(100):
-                await pilot.pause(0.02)
-                if type(app.screen).__name__ == screen_name:
-                    break
+            await wait_for(pilot, lambda name=screen_name: type(app.screen).__name__ == name)
             assert type(app.screen).__name__ == screen_name
-            await pilot.pause(0.1)
             app.pop_screen()
             await pilot.pause()
             assert isinstance(app.screen, BoardScreen)
@@ -235,20 +221,17 @@ async def test_textual_own_words_go_through_gettext(sample_caseload: Path, catal
         assert palette.query_one(CommandInput).placeholder == "«Search for commands…»"
         await pilot.press(*"qzxqzx")
         options = palette.query_one(CommandList)
-        for _ in range(200):
-            await pilot.pause(0.02)
-            if options.option_count and options.get_option_at_index(0).id == "--no-matches":
-                break
+        await wait_for(
+            pilot,
+            lambda: options.option_count and options.get_option_at_index(0).id == "--no-matches",
+        )
         prompt = options.get_option_at_index(0).prompt
         assert prompt.renderable.plain == "«No matches found»"
         await pilot.press("escape")
         await pilot.pause()
 
         await pilot.press("enter")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if type(app.screen).__name__ == "ParticipantScreen":
-                break
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ParticipantScreen")
         app.screen.query_one(Tabs).focus()
         await pilot.pause()
         page = help_text(app.screen).plain
@@ -282,11 +265,7 @@ async def test_participant_header_gives_way_to_the_overdue_marker_at_80x24(
     async with app.run_test(size=(80, 24)) as pilot:
         await _ready(app, pilot)
         app.open_participant("P-0001")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if type(app.screen).__name__ == "ParticipantScreen":
-                break
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ParticipantScreen")
         screen = app.screen
         marker = screen.query_one(".marker.-overdue", Label)
         assert marker.region.right <= 80

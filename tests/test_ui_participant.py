@@ -13,8 +13,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import commit_count, git
+from conftest import commit_count, empty_caseload, from_template, git
+from pilot_wait import settle
 from textual.widgets import DataTable, Select, Static, TextArea
+from textual.widgets._footer import FooterKey
 from textual.worker import WorkerFailed
 
 from ipstui.core import edits
@@ -34,6 +36,7 @@ from ipstui.ui.screens.forms import (
     TaskForm,
 )
 from ipstui.ui.screens.participant import ParticipantScreen
+from ipstui.ui.widgets.footer import KeysFooter
 
 TODAY = date(2026, 11, 16)
 SIZE = (120, 40)
@@ -57,10 +60,15 @@ def _participant(root: Path) -> None:
     edits.set_fields(load(root), "P-0001", {"disclosure": "undecided"}, today=date(2026, 11, 3))
 
 
+def _caseload_with_participant(folder: Path) -> None:
+    empty_caseload(folder)
+    _participant(folder)
+
+
 @pytest.fixture
-def root(caseload_dir: Path) -> Path:
-    _participant(caseload_dir)
-    return caseload_dir
+def root(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The empty caseload with P-0001 (built once per worker, copied for each test)."""
+    return from_template("p-0001", _caseload_with_participant, tmp_path / "cl", tmp_path_factory)
 
 
 def _file(root: Path) -> str:
@@ -75,25 +83,17 @@ def _files_of_head(root: Path) -> list[str]:
     return git(root, "show", "--name-only", "--format=", "HEAD").split()
 
 
-async def _settle(pilot) -> None:
-    """Wait for every worker of the app, then for the messages they posted (three rounds:
-    a handler may start another worker, e.g. the history of a saved participant)."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 async def _wait(pilot, cond: Callable[[], bool]) -> None:
     """`cond` holds once the app's workers are done and their messages handled."""
-    await _settle(pilot)
+    await settle(pilot)
     assert cond(), "not so after every worker finished"
 
 
 async def _open(app: IpsApp, pilot, pid: str = "P-0001") -> ParticipantScreen:
-    await _settle(pilot)
+    await settle(pilot)
     assert app.caseload is not None
     app.open_participant(pid)
-    await _settle(pilot)
+    await settle(pilot)
     screen = app.screen
     assert isinstance(screen, ParticipantScreen)
     assert screen.participant is not None
@@ -102,7 +102,7 @@ async def _open(app: IpsApp, pilot, pid: str = "P-0001") -> ParticipantScreen:
 
 async def _commit(pilot, root: Path, before: int) -> None:
     """The edit worker finished: exactly one new commit, and the app took the snapshot."""
-    await _settle(pilot)
+    await settle(pilot)
     assert commit_count(root) == before + 1
 
 
@@ -180,7 +180,7 @@ async def test_contact_form_validates_inline_and_escape_cancels(root: Path) -> N
         await pilot.press("escape")  # the date was edited: asked first (issue 13)
         await pilot.press("y")
         assert isinstance(app.screen, ParticipantScreen)
-        await _settle(pilot)
+        await settle(pilot)
     assert commit_count(root) == before
 
 
@@ -244,7 +244,7 @@ async def test_edit_a_field_on_details_is_one_commit(root: Path) -> None:
         assert screen.participant is not None and screen.participant.data["disclosure"] == "yes"
         # Saving again with nothing changed makes no commit.
         await pilot.press("ctrl+s")
-        await _settle(pilot)
+        await settle(pilot)
     assert commit_count(root) == before + 1
 
 
@@ -261,7 +261,7 @@ async def test_details_inline_validation_refuses_then_saves(root: Path) -> None:
         goals = screen.query_one("#field-goals", FormField)
         goals.control.value = "warehouse work, gardening"
         await pilot.press("ctrl+s")
-        await _settle(pilot)
+        await settle(pilot)
         assert commit_count(root) == before  # refused
         await pilot.press("backspace", "0")
         assert not enrolled.has_class("-invalid")
@@ -278,7 +278,7 @@ async def test_details_inline_validation_refuses_then_saves(root: Path) -> None:
         await pilot.pause()
         assert name.has_class("-invalid")
         await pilot.press("ctrl+s")
-        await _settle(pilot)
+        await settle(pilot)
     assert commit_count(root) == before + 1
 
 
@@ -300,6 +300,53 @@ async def test_phase_change_to_closed_asks_a_reason(root: Path) -> None:
         assert 'phase = "closed"' in text and "phase_since = 2026-11-16" in text
         assert '[closure]\non = 2026-11-16\nreason = "moved"' in text
         assert "CLOSED" in str(screen.query_one("#p-markers").query_one(".marker").render())
+
+
+def _footer(screen: ParticipantScreen) -> list[FooterKey]:
+    return list(screen.query_one(KeysFooter).query(FooterKey))
+
+
+def _keys_due(screen: ParticipantScreen) -> list[tuple[str, str, bool]]:
+    """What Textual's Footer shows for the screen's bindings now: per action, its first
+    shown binding (key, description, disabled)."""
+    first: dict[str, tuple[str, str, bool]] = {}
+    for _node, binding, enabled, _tip in screen.active_bindings.values():
+        if binding.show:
+            first.setdefault(binding.action, (binding.key, binding.description, not enabled))
+    return list(first.values())
+
+
+async def test_the_footer_follows_the_keys_and_is_rebuilt_only_when_they_change(
+    root: Path,
+) -> None:
+    app = _app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot)
+
+        def shown() -> list[tuple[str, str, bool]]:
+            keys = [k for k in _footer(screen) if not k.has_class("-command-palette")]
+            return [(k.key, k.description, k.disabled) for k in keys]
+
+        assert ("c", "Contact", False) in shown()
+        assert shown() == _keys_due(screen)
+        # Into a field: the letter keys go, so the footer is rebuilt without them.
+        screen.details.field("referred_on").control.focus()
+        await settle(pilot)
+        assert "c" not in [key for key, _d, _off in shown()]
+        assert shown() == _keys_due(screen)
+        # To the next date field: the same keys, the same footer (no rebuild).
+        before = _footer(screen)
+        await pilot.press("tab")
+        await settle(pilot)
+        assert app.focused is screen.details.field("first_contact_on").control
+        after = _footer(screen)
+        assert len(after) == len(before) and all(a is b for a, b in zip(after, before, strict=True))
+        assert shown() == _keys_due(screen)
+        # Back to the form: the letters return.
+        screen.details.focus_content()
+        await settle(pilot)
+        assert ("c", "Contact", False) in shown()
+        assert shown() == _keys_due(screen)
 
 
 # ---------------------------------------------------------------- stale edits
@@ -583,7 +630,7 @@ async def test_an_unexpected_error_in_an_edit_reaches_the_screen_that_asked(root
         screen.run_edit("Resume", broken)  # type: ignore[arg-type]
         with pytest.raises(WorkerFailed, match="boom"):
             await app.workers.wait_for_complete()
-        await _settle(pilot)
+        await settle(pilot)
         assert not screen._requests
         assert "unexpected error" in _banner(screen) and "boom" in _banner(screen)
         assert commit_count(root) == before

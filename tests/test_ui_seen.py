@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import commit_count
+from pilot_wait import palette_offers, settle, wait_for
 from rich.cells import cell_len
 from textual.widgets import Button, Input, Select, Static
 
@@ -39,14 +40,6 @@ def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
 
 
-async def settle(app: IpsApp, pilot) -> None:
-    """Wait for every worker, then for the messages they posted to be handled (twice: a
-    handler may start another worker, e.g. a load that settles the sync status)."""
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 def _app(root: Path, today: date = TODAY) -> IpsApp:
     return IpsApp(root, today=today, watch_disk=False)
 
@@ -71,14 +64,14 @@ def _column_lines(col: PhaseColumn) -> list[str]:
 async def test_show_closed_keeps_every_column_and_escape_clears_it(sample_caseload: Path) -> None:
     app = _app(sample_caseload)
     async with app.run_test(size=BIG) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen = _board(app)
         board = screen.query_one(Board)
         before = {ph: [c.id for c in cards] for ph, cards in board.data.items()}
         assert "closed" not in board.phases and all(before.values())
 
         await pilot.press("C")  # the key that toggles it
-        await settle(app, pilot)
+        await settle(pilot)
         assert board.phases[-1] == "closed"
         closed = [c.id for c in board.data["closed"]]
         assert closed and all(app.cards[pid].phase == "closed" for pid in closed)
@@ -95,15 +88,15 @@ async def test_show_closed_keeps_every_column_and_escape_clears_it(sample_caselo
         assert "No participant selected" not in status and board.selected_pid in status
 
         screen.toggle_closed()  # what the palette's "Hide closed participants" runs
-        await settle(app, pilot)
+        await settle(pilot)
         assert "closed" not in board.phases
         assert {ph: [c.id for c in cards] for ph, cards in board.data.items()} == before
 
         await pilot.press("C")
-        await settle(app, pilot)
+        await settle(pilot)
         assert "closed" in board.phases
         await pilot.press("escape")  # clears it, as the header says
-        await settle(app, pilot)
+        await settle(pilot)
         assert not screen.show_closed and "closed" not in board.phases
         assert "closed shown" not in _text(screen.query_one("#caseloads"))
         assert all(board.data[ph] for ph in before)
@@ -114,7 +107,7 @@ async def test_show_closed_keeps_every_column_and_escape_clears_it(sample_caselo
 
 async def _dirty_participant(app: IpsApp, pilot, pid: str) -> ParticipantScreen:
     app.open_participant(pid)
-    await settle(app, pilot)
+    await settle(pilot)
     screen = app.screen
     assert isinstance(screen, ParticipantScreen)
     field = screen.query_one("#field-name").control
@@ -129,7 +122,7 @@ async def _dirty_participant(app: IpsApp, pilot, pid: str) -> ParticipantScreen:
 async def test_q_and_the_palette_quit_ask_before_losing_edits(sample_caseload: Path) -> None:
     app = _app(sample_caseload)
     async with app.run_test(size=BIG) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen = await _dirty_participant(app, pilot, "P-0057")
         await pilot.press("q")
         await pilot.pause()
@@ -153,9 +146,9 @@ async def test_q_and_the_palette_quit_ask_before_losing_edits(sample_caseload: P
 async def test_q_without_edits_quits_at_once(sample_caseload: Path) -> None:
     app = _app(sample_caseload)
     async with app.run_test(size=BIG) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         app.open_participant("P-0057")
-        await settle(app, pilot)
+        await settle(pilot)
         app.screen.query_one("#p-tabs").focus()
         await pilot.press("q")
         await pilot.pause()
@@ -168,7 +161,7 @@ async def test_q_without_edits_quits_at_once(sample_caseload: Path) -> None:
 async def test_help_shows_keys_without_markup(sample_caseload: Path) -> None:
     app = _app(sample_caseload)
     async with app.run_test(size=BIG) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -191,7 +184,7 @@ async def test_status_line_follows_a_save_and_a_new_day(caseload_dir: Path) -> N
     )  # fmt: skip
     app = _app(caseload_dir)
     async with app.run_test(size=BIG) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         status = _board(app).query_one("#status", Static)
         # The rule's readable label, never its stored code (SPEC §13).
         assert "First contact due today" in _text(status)
@@ -199,18 +192,18 @@ async def test_status_line_follows_a_save_and_a_new_day(caseload_dir: Path) -> N
         # A new day: the clock moves, the status line moves with it.
         app._fixed_today = TODAY + timedelta(days=1)
         app._check_date()
-        await settle(app, pilot)
+        await settle(pilot)
         assert "First contact 1d overdue" in _text(status)
         # Saving first_contact_on on the participant screen satisfies the rule: back on
         # the board, the card and the status line agree.
         before = commit_count(caseload_dir)
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ParticipantScreen)
         screen.query_one("#field-first_contact_on").control.value = "2026-11-16"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         assert commit_count(caseload_dir) == before + 1
         await pilot.press("escape")
         await pilot.pause()
@@ -224,7 +217,7 @@ async def test_status_line_follows_a_save_and_a_new_day(caseload_dir: Path) -> N
 async def test_120x40_header_columns_and_footer_are_whole(sample_caseload: Path) -> None:
     app = _app(sample_caseload)
     async with app.run_test(size=BIG) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen = _board(app)
         screen.set_sync_status("15 ahead, 0 behind")
         await pilot.pause()
@@ -245,7 +238,7 @@ async def test_120x40_header_columns_and_footer_are_whole(sample_caseload: Path)
 async def test_80x24_cards_keep_their_day_counts(sample_caseload: Path) -> None:
     app = _app(sample_caseload)
     async with app.run_test(size=SMALL) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         board = _board(app).query_one(Board)
         for ph in board.phases:
             col = board.query_one(f"#col-{ph}", PhaseColumn)
@@ -287,9 +280,9 @@ def test_column_titles_keep_their_count(label: str, count: int, width: int, show
 async def test_80x24_agenda_what_column_is_usable(sample_caseload: Path) -> None:
     app = _app(sample_caseload)
     async with app.run_test(size=SMALL) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("a")
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, AgendaScreen)
         cols = agenda_columns(SMALL[0] - 2, 6)
@@ -305,7 +298,7 @@ async def test_80x24_agenda_what_column_is_usable(sample_caseload: Path) -> None
 async def test_80x24_contact_form_buttons_are_on_screen(sample_caseload: Path) -> None:
     app = _app(sample_caseload)
     async with app.run_test(size=SMALL) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("c")
         await pilot.pause()
         form = app.screen
@@ -326,9 +319,9 @@ async def test_problems_messages_end_in_an_ellipsis(sample_caseload: Path) -> No
     )
     app = _app(sample_caseload)
     async with app.run_test(size=SMALL) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("p")
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ProblemsScreen)
         table = screen.query_one("#problem-table")
@@ -364,7 +357,7 @@ async def test_wide_names_keep_card_and_agenda_borders(caseload_dir: Path) -> No
         )  # fmt: skip
     app = _app(caseload_dir)
     async with app.run_test(size=SMALL) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         col = _board(app).query_one("#col-intake", PhaseColumn)
         width = col.scrollable_content_region.width
         for line in _column_lines(col):
@@ -372,7 +365,7 @@ async def test_wide_names_keep_card_and_agenda_borders(caseload_dir: Path) -> No
         names = [line for line in _column_lines(col) if "王" in line or "👨" in line]
         assert len(names) == 2
         await pilot.press("a")
-        await settle(app, pilot)
+        await settle(pilot)
         agenda = app.screen.query_one("#agenda-list")
         for y in range(2):
             assert cell_len(agenda.render_line(y).text) == agenda.scrollable_content_region.width
@@ -381,7 +374,7 @@ async def test_wide_names_keep_card_and_agenda_borders(caseload_dir: Path) -> No
 async def test_pasting_two_lines_into_a_one_line_field_keeps_both(sample_caseload: Path) -> None:
     app = _app(sample_caseload)
     async with app.run_test(size=BIG) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("slash")
         await pilot.pause()
         field = app.screen.query_one("#filter-input", OneLineInput)
@@ -409,7 +402,7 @@ def test_join_lines(pasted: str, line: str) -> None:
 async def test_focused_field_is_visible_without_colour(sample_caseload: Path) -> None:
     app = _app(sample_caseload)
     async with app.run_test(size=BIG) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("c")
         await pilot.pause()
         form = app.screen
@@ -429,7 +422,7 @@ async def test_focused_field_is_visible_without_colour(sample_caseload: Path) ->
 async def test_typing_with_no_focus_runs_no_command(sample_caseload: Path) -> None:
     app = _app(sample_caseload)
     async with app.run_test(size=BIG) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen = _board(app)
         app.set_focus(None)
         await pilot.pause()
@@ -438,14 +431,14 @@ async def test_typing_with_no_focus_runs_no_command(sample_caseload: Path) -> No
         assert app.screen is screen  # no Agenda, no Reports, no dialog
         screen.query_one(Board).focus()
         await pilot.press("a")  # with the board focused, the key works
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, AgendaScreen)
 
 
 async def test_every_dialog_names_the_participant(sample_caseload: Path) -> None:
     app = _app(sample_caseload)
     async with app.run_test(size=BIG) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         pid = _board(app).query_one(Board).selected_pid
         name = app.caseload.participants[pid].name
         await pilot.press("c")
@@ -459,7 +452,7 @@ async def test_every_dialog_names_the_participant(sample_caseload: Path) -> None
         assert "P-0009" in _text(app.screen.query_one("#form-title"))
         await pilot.press("escape")
         app.open_participant(pid)
-        await settle(app, pilot)
+        await settle(pilot)
         app.screen.query_one("#p-tabs").focus()
         await pilot.press("s")
         await pilot.pause()
@@ -485,7 +478,7 @@ def test_resolve_id_refuses_an_ambiguous_number() -> None:
 async def test_g_60_goes_to_p_0060(sample_caseload: Path) -> None:
     app = _app(sample_caseload)
     async with app.run_test(size=BIG) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("g", "6", "0", "enter")
         await pilot.pause()
         assert _board(app).query_one(Board).selected_pid == "P-0060"
@@ -496,7 +489,7 @@ async def test_due_soon_is_counted_and_labelled_per_screen(sample_caseload: Path
     deadlines; each says which, and each number matches its own definition."""
     app = _app(sample_caseload)
     async with app.run_test(size=BIG) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         cl = app.caseload
         people = [c for c in app.cards.values() if c.phase != "closed" and c.urgent]
         soon_people = sum(1 for c in people if c.urgent.state == DUE_SOON)
@@ -507,7 +500,7 @@ async def test_due_soon_is_counted_and_labelled_per_screen(sample_caseload: Path
             f"{SYMBOL[DUE_SOON]} {soon_people} due soon" in header.replace("\n", " ")
         )
         await pilot.press("a")
-        await settle(app, pilot)
+        await settle(pilot)
         deadlines = agenda_for(cl.participants.values(), cl.settings, TODAY, None)
         soon = sum(1 for d in deadlines if d.state == DUE_SOON)
         title = _text(app.screen.query_one("#agenda-title"))
@@ -520,16 +513,16 @@ async def test_escape_still_works_from_a_field(sample_caseload: Path) -> None:
     filter, from a Details field it asks before leaving."""
     app = _app(sample_caseload)
     async with app.run_test(size=BIG) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("slash", "z", "z")
-        await settle(app, pilot)
+        await settle(pilot)
         screen = _board(app)
         assert screen.text == "zz"
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle(pilot)
         assert screen.text == "" and isinstance(app.focused, Board)
         app.open_participant("P-0057")
-        await settle(app, pilot)
+        await settle(pilot)
         field = app.screen.query_one("#field-name").control
         field.focus()
         await pilot.press("end", "X")
@@ -564,7 +557,7 @@ async def test_palette_actions_come_from_the_live_bindings(
     monkeypatch.setenv("IPSTUI_CONFIG", str(config))
     app = _app(sample_caseload)
     async with app.run_test(size=BIG) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         commands = {name: text for name, text, _ in binding_commands(app)}
         assert commands["Agenda"].endswith("(A)")
         assert {"Quit", "Help", "Reports", "Problems", "Sync"} <= set(commands)
@@ -573,7 +566,7 @@ async def test_palette_actions_come_from_the_live_bindings(
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Show closed")
-        await pilot.pause(0.3)  # the palette searches in its own task
+        await wait_for(pilot, lambda: palette_offers(app, "Show closed"), "the palette's match")
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert _board(app).show_closed and "closed" in _board(app).query_one(Board).phases

@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import RULE_LABELS
 from ipstui.core.rules import DUE_SOON, OVERDUE, Deadline, agenda_for
 from ipstui.core.vocab import SYMBOL, cells, fit, short_words
 from ipstui.ui.keys import TranslatedBindings, allow_letter_action, key_for
+from ipstui.ui.widgets.footer import KeysFooter
 from ipstui.ui.widgets.lines import LineList, Row
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ class AgendaScreen(TranslatedBindings, Screen):
         yield Static("", id="agenda-title", classes="screen-title")
         yield LineList(self._row, id="agenda-list")
         yield Static("", id="agenda-detail")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.watch(self.app, "caseload", lambda _cl: self.redraw(), init=True)

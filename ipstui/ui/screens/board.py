@@ -11,7 +11,7 @@ from textual.containers import Horizontal
 from textual.markup import escape
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 from ipstui.core.board import BoardSummary, Narrowing, resolve_id, resummarize, summarize
 from ipstui.core.i18n import N_, _, ngettext
@@ -22,6 +22,7 @@ from ipstui.core.validate import left_out
 from ipstui.core.vocab import PROBLEM, SYMBOL, UNCOMMITTED, fit
 from ipstui.ui.keys import TranslatedBindings, allow_letter_action, key_for
 from ipstui.ui.widgets.board import Board, set_line
+from ipstui.ui.widgets.footer import KeysFooter
 from ipstui.ui.widgets.inputs import OneLineInput
 
 if TYPE_CHECKING:
@@ -137,7 +138,7 @@ class BoardScreen(TranslatedBindings, Screen):
             yield ProgressBar(total=None, show_eta=False, id="loading-bar")
         yield Board(PHASES[:-1], id="board")
         yield Static("", id="status")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.watch(self.app, "caseload", self._caseload_changed, init=True)

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static, TextArea
 
 from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.service import (
@@ -44,6 +44,7 @@ from ipstui.ui.screens.forms import (
 )
 from ipstui.ui.screens.forms.dialogs import _date_input, _team_options
 from ipstui.ui.widgets.columns import Column, fill_table, translated
+from ipstui.ui.widgets.footer import KeysFooter
 
 EMPLOYER_TICKET = "employer"
 """Tags an employer edit's ticket, so it never equals an app edit's request number."""
@@ -248,7 +249,7 @@ class EmployersScreen(TranslatedBindings, Screen):
         yield Label("", id="employer-heading")
         yield Static("", id="employer-jobs")
         yield DataTable(id="employer-log", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#employers-list", DataTable)

@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from ipstui.core import fidelity
 from ipstui.core.i18n import N_, _, ngettext
@@ -24,6 +24,7 @@ from ipstui.core.vocab import cells
 from ipstui.ui.keys import TranslatedBindings
 from ipstui.ui.messages import FidelityComputed, FidelityFailed
 from ipstui.ui.widgets.columns import Column, fill_table
+from ipstui.ui.widgets.footer import KeysFooter
 
 SCORE_MARK = {5: "●●●●●", 4: "●●●●○", 3: "●●●○○", 2: "●●○○○", 1: "●○○○○"}
 """Scores drawn as dots as well as digits, so they read without colour."""
@@ -113,7 +114,7 @@ class FidelityScreen(TranslatedBindings, Screen):
         )
         yield Label("", id="fidelity-behind")
         yield DataTable(id="fidelity-rows", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         items = self.query_one("#fidelity-items", DataTable)

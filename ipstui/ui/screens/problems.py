@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.markup import escape as markup_escape
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.rules import OVERDUE
@@ -19,6 +19,7 @@ from ipstui.core.termsafe import escape
 from ipstui.core.vocab import SYMBOL, cells, fit
 from ipstui.ui.keys import TranslatedBindings, key_for
 from ipstui.ui.messages import EditRefused, EditSaved
+from ipstui.ui.widgets.footer import KeysFooter
 
 
 class ProblemsScreen(TranslatedBindings, Screen):
@@ -47,7 +48,7 @@ class ProblemsScreen(TranslatedBindings, Screen):
         yield Static("", id="problem-detail")
         yield Static("", id="dirty-title", classes="screen-title")
         yield DataTable(id="dirty-table", cursor_type="row")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         pt = self.query_one("#problem-table", DataTable)

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.reactive import Reactive, reactive
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+from textual.widgets import Button, DataTable, Input, Label, Static
 
 from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import Settings
@@ -42,6 +42,7 @@ from ipstui.core.termsafe import escape
 from ipstui.core.vocab import PROBLEM, SYMBOL
 from ipstui.ui.keys import TranslatedBindings
 from ipstui.ui.screens.forms.confirm import ConfirmDialog
+from ipstui.ui.widgets.footer import KeysFooter
 from ipstui.ui.widgets.inputs import OneLineInput
 
 CHART_QUARTERS = 8
@@ -338,7 +339,7 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
                     with Vertical(classes="report-chart-col"):
                         yield Label(_("Referrals per year"), classes="report-heading")
                         yield Static(id="report-referrals-chart", classes="report-chart")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         specialists = self.query_one("#report-specialists", DataTable)

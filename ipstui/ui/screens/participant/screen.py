@@ -23,7 +23,7 @@ from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static, TabbedContent
+from textual.widgets import Label, Static, TabbedContent
 
 from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import PHASE_LABELS, Participant
@@ -52,6 +52,7 @@ from ipstui.ui.screens.participant.details import DetailsPane
 from ipstui.ui.screens.participant.history import HistoryPane
 from ipstui.ui.screens.participant.jobs import JobsPane
 from ipstui.ui.screens.participant.tasks import TasksPane
+from ipstui.ui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from ipstui.ui.app import IpsApp
@@ -135,7 +136,7 @@ class ParticipantScreen(TranslatedBindings, Screen[None]):
             yield TasksPane()
             yield DeadlinesPane()
             yield HistoryPane()
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_resize(self) -> None:
         # Narrow screens (80×24): each Details label above its field, not beside it.

@@ -1,0 +1,65 @@
+"""The key bar at the bottom of every screen: Textual's `Footer`, rebuilt only when what
+it shows changes.
+
+Textual's Footer recomposes on every `bindings_updated` signal of its screen: each focus
+change, each screen pushed or popped, each `refresh_bindings()`. A rebuild mounts and
+styles a dozen `FooterKey` widgets (two component classes each); opening a participant
+sent six such signals and the rebuilds were a sixth of its CPU, though the keys shown
+changed once. Tabbing through a form's fields rebuilt it on every key, for the same keys.
+Here the footer first compares the keys it would show with those it shows, and rebuilds
+only if they differ; when it does, it draws exactly what Textual's Footer draws."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+
+
+class KeysFooter(Footer):
+    """A `Footer` that recomposes only when its keys, their labels or their enabled state
+    change (see the module's docstring)."""
+
+    _shown: Hashable = None
+    """What the last compose drew (`_keys()` at that time); None before the first."""
+
+    def _keys(self) -> Hashable:
+        """Everything `Footer.compose` reads from the screen and the app, as a value:
+        per shown binding its key, key display, description, action, group, enabled
+        state and tooltip, plus whether the palette key is shown."""
+        if not self._bindings_ready:
+            return None
+        app = self.app
+        keys = tuple(
+            (
+                binding.key,
+                app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                binding.group,
+                enabled,
+                tooltip,
+                binding.tooltip,
+            )
+            for (_node, binding, enabled, tooltip) in self.screen.active_bindings.values()
+            if binding.show
+        )
+        return (keys, self.show_command_palette and app.ENABLE_COMMAND_PALETTE)
+
+    def compose(self) -> ComposeResult:
+        self._shown = self._keys()
+        yield from super().compose()
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """As Textual's Footer, but the rebuild is asked of `_recompose_if_changed`."""
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen:
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        if self.is_attached and self._keys() != self._shown:
+            await self.recompose()

@@ -1,0 +1,50 @@
+"""Waiting in Pilot tests on what the app does, not on the clock.
+
+The app does its I/O in workers that post messages back (ipstui/ui/messages.py), so "the
+app has caught up" is: every worker finished, then the messages they posted handled — in
+rounds, as a handler may start another worker (a load settles the sync status, a save
+reads the history). Harlequin's functional tests wait the same way. A fixed sleep is
+either too short on a busy machine (a flaky test) or too long everywhere (a slow one)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from textual.app import App
+from textual.command import CommandList, CommandPalette
+from textual.pilot import Pilot
+
+TIMEOUT = 15.0
+"""Seconds `wait_for` allows for what no worker tracks (a file event, a palette search)."""
+
+
+async def settle(pilot: Pilot, rounds: int = 3) -> None:
+    """Every worker of the app done and the messages they posted handled, `rounds` times."""
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def wait_for(pilot: Pilot, cond: Callable[[], object], what: str = "the condition") -> None:
+    """Settle, then until `cond()` holds: a short pause and settle again (for what is not
+    a worker: timers, the command palette's search, the disk watcher's thread).
+    AssertionError naming `what` after TIMEOUT seconds."""
+    await settle(pilot)
+    deadline = time.monotonic() + TIMEOUT
+    while not cond():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await pilot.pause(0.01)
+        await settle(pilot, 1)
+    await pilot.pause()
+
+
+def palette_offers(app: App, name: str) -> bool:
+    """The command palette is open and its first command is `name` (its search runs in a
+    worker of its own and shows results in batches)."""
+    if not isinstance(app.screen, CommandPalette):
+        return False
+    options = app.screen.query_one(CommandList)
+    return bool(options.option_count) and str(options.get_option_at_index(0).prompt).startswith(
+        name
+    )
