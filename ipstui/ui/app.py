@@ -740,7 +740,7 @@ class IpsApp(TranslatedBindings, App[int]):
 
     def add_contact_for(self, pid: str) -> None:
         """Ask for a contact with `pid` and log it (one commit)."""
-        from ipstui.ui.screens.forms import ContactForm
+        from ipstui.ui.screens.forms import ContactEntry, ContactForm
 
         cl = self.caseload
         if cl is None or pid not in cl.participants:
@@ -748,17 +748,12 @@ class IpsApp(TranslatedBindings, App[int]):
         team = [(k, s.name) for k, s in cl.settings.team.items()]
         default_by = cl.participants[pid].specialist
 
-        def log(result: Any) -> int:
+        def log(result: ContactEntry) -> int:
             return self.run_edit(
                 _("Contact"),
                 self.service.add_contact,
                 pid,
-                kind=result.kind,
-                on=result.on,
-                by=result.by,
-                note=result.note,
-                employer_id=result.employer_id,
-                face_to_face=result.face_to_face,
+                **result.edit_args(),
             )
 
         from ipstui.ui.screens.employers import register_choices

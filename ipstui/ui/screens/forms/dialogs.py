@@ -93,6 +93,10 @@ class ContactEntry(FormResult):
     face_to_face: bool = True
     """False for an employer contact by phone or e-mail."""
 
+    def edit_args(self) -> dict[str, Any]:
+        """The keyword arguments of `CaseloadService.add_contact` (all six fields)."""
+        return {f: getattr(self, f) for f in self.__dataclass_fields__}
+
 
 @dataclass(frozen=True, slots=True)
 class NewParticipantEntry(FormResult):

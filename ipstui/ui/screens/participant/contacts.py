@@ -57,12 +57,7 @@ class ContactsPane(ListPane):
                 _("Contact"),
                 self.ips.service.add_contact,
                 owner.pid,
-                kind=result.kind,
-                on=result.on,
-                by=result.by,
-                note=result.note,
-                employer_id=result.employer_id,
-                face_to_face=result.face_to_face,
+                **result.edit_args(),
                 then_tab=self.TAB,
             )
 
