@@ -763,6 +763,7 @@ def _edit(args: argparse.Namespace, caseload: str | None, today: date) -> int:
             pid,
             kind=args.kind,
             on=args.on or today,
+            today=today,
             by=args.by,
             note=args.note,
             employer_id=args.employer,

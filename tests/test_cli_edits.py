@@ -1053,3 +1053,37 @@ def test_an_unlisted_referral_source_is_still_refused(sample_caseload: Path) -> 
     root = ["-C", str(sample_caseload), "--today", "2026-11-30"]
     assert cli.main(["new", "--name", "Z. Q.", "--specialist", "anna",
                      "--referral-source", "GP", *root]) == 1  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "refused"),
+    [
+        (["contact", "P-0003", "--kind", "phone", "--on", "2026-12-01"], True),
+        (["contact", "P-0003", "--kind", "phone", "--on", "2027-11-30"], True),
+        (["contact", "P-0003", "--kind", "phone", "--on", "2026-11-30"], False),
+        (["set", "P-0003", "referred_on=2027-05-01"], True),
+        (["set", "P-0003", "first_contact_on=2026-12-01"], True),
+        (["set", "P-0003", "benefits_counseling_on=2026-12-24"], True),
+        (["set", "P-0003", "career_profile_updated_on=2026-11-30"], False),
+        (["new", "--name", "Z. Q.", "--specialist", "anna", "--referral-source", "CSM",
+          "--referred-on", "2026-12-02"], True),
+        (["new", "--name", "Z. Q.", "--specialist", "anna", "--referral-source", "CSM",
+          "--referred-on", "2026-11-29"], False),
+    ],
+)  # fmt: skip
+def test_an_event_dated_after_today_is_refused_and_nothing_written(
+    sample_caseload: Path, args: list[str], refused: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped year would move deadlines out of sight (a contact dated next year
+    hides "stay in touch" for a year); planned dates may lie ahead."""
+    from ipstui import cli
+
+    before = git(sample_caseload, "rev-parse", "HEAD")
+    code = cli.main([*args, "-C", str(sample_caseload), "--today", "2026-11-30"])
+    err = capsys.readouterr().err
+    if refused:
+        assert code == 1 and "is after today (2026-11-30)" in err, err
+        assert git(sample_caseload, "rev-parse", "HEAD") == before
+        assert git(sample_caseload, "status", "--porcelain") == ""
+    else:
+        assert code == 0, err

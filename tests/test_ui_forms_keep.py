@@ -297,3 +297,39 @@ async def test_export_path_is_kept_when_refused_or_cancelled(
         await pilot.press("n")
         await pilot.pause()
         assert app.screen is dialog and path_input.value == str(tmp_path)
+
+
+@pytest.mark.parametrize("where", ["board", "participant"])
+async def test_a_contact_dated_after_today_is_refused_in_the_form(
+    sample_caseload: Path, where: str
+) -> None:
+    """The app passes its date to the save: a contact dated tomorrow (a mistyped day or
+    year) is refused and the form keeps what was typed; today's is saved."""
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        if where == "board":
+            app.add_contact_for(PID)
+        else:
+            (await _participant(app, pilot)).action_add_contact()
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        _set(form, "kind", "phone")
+        _set(form, "on", "2026-11-17")
+        _set(form, "note", "typed with the wrong day")
+        await pilot.pause()
+        commits = commit_count(sample_caseload)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        error = str(form.query_one("#form-error", Static).render())
+        assert "is after today (2026-11-16)" in error, error
+        assert form.raw_values()["note"] == "typed with the wrong day"
+        assert commit_count(sample_caseload) == commits
+        _set(form, "on", "2026-11-16")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is not form
+        assert commit_count(sample_caseload) == commits + 1

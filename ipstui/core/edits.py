@@ -87,6 +87,8 @@ def new_participant(
         raise CaseloadError(_("a name (or pseudonym) is required"))
     if not referral_source.strip():
         raise CaseloadError(_("a referral source is required"))
+    if referred_on is not None:
+        not_after_today("referred_on", referred_on, today)
     data: dict[str, Any] = {
         "schema": SCHEMA_VERSION,
         "id": pid,
@@ -175,6 +177,7 @@ def add_contact(
     *,
     kind: str,
     on: date,
+    today: date | None = None,
     by: str | None = None,
     note: str = "",
     employer_id: str | None = None,
@@ -183,7 +186,11 @@ def add_contact(
     """Append a contact; fills the milestones it completes (first contact, first
     employer contact, latest benefits counselling). For kind `employer` only:
     `employer_id` names the employer met (an employers/ file) and `face_to_face=False`
-    marks a call or an e-mail (written only then: the default is true, SPEC §2)."""
+    marks a call or an e-mail (written only then: the default is true, SPEC §2).
+    CaseloadError for a contact dated after `today` (`not_after_today`); the CLI and the
+    app always give `today` (None: no such check, for scripts replaying a history)."""
+    if today is not None:
+        not_after_today("on", on, today)
     kind = _enum(kind, CONTACT_KINDS, _("unknown contact kind {value}; use one of: {values}"))
     contact: dict[str, Any] = {"on": on, "kind": kind}
     if kind != "employer" and (employer_id or not face_to_face):
@@ -223,6 +230,28 @@ def add_contact(
                 data["benefits_counseling_on"] = on
 
     return _update(cl, pid, change)
+
+
+EVENT_DATES = (
+    "phase_since", "referred_on", "first_contact_on", "enrolled_on",
+    "first_employer_contact_on", "benefits_counseling_on", "career_profile_updated_on",
+)  # fmt: skip
+"""Dates of events that have happened; an edit may not put them after today."""
+
+
+def not_after_today(field: str, when: date, today: date) -> None:
+    """CaseloadError when `when`, the date of an event that has happened (a contact, a
+    referral, a milestone: EVENT_DATES), is after `today`. SPEC is silent; a date in the
+    future is almost always a mistyped year, and it moves deadlines out of sight: a
+    contact dated next year would hide a participant's "stay in touch" deadline for a
+    year. Planned dates (a task's due date, a job's start) are not events and may lie
+    ahead."""
+    if when > today:
+        raise CaseloadError(
+            _("{field} {when} is after today ({today}): record an event once it has happened").format(
+                field=field, when=when.isoformat(), today=today.isoformat()
+            )
+        )
 
 
 def listed_source(sources: Sequence[str], text: str) -> str:
@@ -279,6 +308,8 @@ def set_fields(cl: Caseload, pid: str, assignments: dict[str, str], *, today: da
             values[field] = None
             continue
         value = coerce(field, text)
+        if field in EVENT_DATES and isinstance(value, date):
+            not_after_today(field, value, today)
         if field == "specialist":
             _specialist(cl, value)
         if field == "referral_source":

@@ -754,6 +754,7 @@ class IpsApp(TranslatedBindings, App[int]):
                 self.service.add_contact,
                 pid,
                 **result.edit_args(),
+                today=self.today,
             )
 
         from ipstui.ui.screens.employers import register_choices

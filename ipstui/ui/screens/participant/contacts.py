@@ -58,6 +58,7 @@ class ContactsPane(ListPane):
                 self.ips.service.add_contact,
                 owner.pid,
                 **result.edit_args(),
+                today=self.today,
                 then_tab=self.TAB,
             )
 
