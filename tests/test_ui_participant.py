@@ -752,3 +752,25 @@ def test_forms_module_has_no_storage_code() -> None:
             src = path.read_text(encoding="utf-8")
             assert "gitio" not in src and 'subprocess.run(["git' not in src, path
             assert "storage." not in src, path
+
+
+@pytest.mark.parametrize("field", ["enrolled_on", "first_contact_on", "referred_on"])
+async def test_details_refuse_an_event_dated_after_today(root: Path, field: str) -> None:
+    """The Details tab keeps the rule the CLI keeps (edits.not_after_today)."""
+    before = commit_count(root)
+    app = _app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot)
+        control = screen.query_one(f"#field-{field}", FormField)
+        control.control.value = "2026-11-17"  # TODAY + 1
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert commit_count(root) == before
+        shown = str(screen.query_one("#details-problems", Static).render())
+        assert f"{field} 2026-11-17 is after today (2026-11-16)" in shown, shown
+        control.control.value = "2026-11-16"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await _commit(pilot, root, before)
+    assert commit_count(root) == before + 1

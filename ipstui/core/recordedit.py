@@ -70,11 +70,14 @@ class DetailsSave:
 
     `data`: the record to write (closure not yet added when `needs_closure_reason`);
     `check`: what to validate now (with a stand-in closure while the reason is asked);
-    `needs_closure_reason`: the edit closes the participant: ask why, then `close_data`."""
+    `needs_closure_reason`: the edit closes the participant: ask why, then `close_data`;
+    `refused`: why the edit may not be saved beyond the schema (an event date after
+    today, `edits.not_after_today`), one message each."""
 
     data: dict[str, Any]
     check: dict[str, Any]
     needs_closure_reason: bool
+    refused: tuple[str, ...] = ()
 
 
 def prepare_details_save(
@@ -98,7 +101,18 @@ def prepare_details_save(
     if closing:
         check["closure"] = {"on": today, "reason": "other"}
         check.pop("suspension", None)
-    return DetailsSave(data, check, closing)
+    from ipstui.core.edits import EVENT_DATES, not_after_today
+    from ipstui.core.folder import CaseloadError
+
+    refused = []
+    for name in sorted(set(edited) & set(EVENT_DATES)):
+        value = data.get(name)
+        if isinstance(value, date):
+            try:
+                not_after_today(name, value, today)
+            except CaseloadError as exc:
+                refused.append(str(exc))
+    return DetailsSave(data, check, closing, tuple(refused))
 
 
 def close_data(data: dict[str, Any], *, today: date, reason: str) -> dict[str, Any]:

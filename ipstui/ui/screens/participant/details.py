@@ -404,9 +404,9 @@ class DetailsPane(Pane):
             )
             return
         plan = prepare_details_save(p.phase, data, {f.field_name for f in dirty}, today=self.today)
-        problems = self.ips.service.validate_data(cl, plan.check)
+        problems = [*plan.refused, *(x.message for x in self.ips.service.validate_data(cl, plan.check))]
         if problems:
-            self.show_problems([x.message for x in problems])
+            self.show_problems(problems)
             self.notify(
                 _("Not saved: the record would not be valid (see Details)"), severity="error"
             )
