@@ -297,7 +297,8 @@ def test_contact_appends_and_commits(one: Path, run: Run) -> None:
     text1 = path.read_text()
     assert NOTE in text1
     # A second contact: exactly the SPEC example, and lines only added at the end.
-    res = run("contact", "P-0001", "--kind", "meeting", "--on", "2026-11-17", root=one)
+    res = run("contact", "P-0001", "--kind", "meeting", "--on", "2026-11-17", root=one,
+              today="2026-11-17")  # a contact is logged once it happened (edits.not_after_today)
     assert res.code == 0, res.err
     msg = assert_one_commit(one, before + 1, "P-0001")
     assert msg.splitlines()[0] == "P-0001: add contact (meeting)"
@@ -382,7 +383,7 @@ def test_no_free_text_in_any_commit_message(one: Path, run: Run) -> None:
         ("contact", "P-0001", "--kind", "phone", "--note", NOTE),
         ("set", "P-0001", f"notes={NOTES}"),
         ("move", "P-0001", "engagement"),
-        ("contact", "P-0001", "--kind", "family", "--note", NOTE + " again", "--on", "2026-11-18"),
+        ("contact", "P-0001", "--kind", "family", "--note", NOTE + " again", "--on", "2026-11-15"),
         ("set", "P-0001", f"name={NAME} Junior", "strengths=secret-strength"),
     ):
         assert run(*args, root=one).code == 0
