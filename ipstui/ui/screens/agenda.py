@@ -20,11 +20,12 @@ from ipstui.core.model import RULE_LABELS
 from ipstui.core.rules import DUE_SOON, OVERDUE, Deadline, agenda_for
 from ipstui.core.vocab import SYMBOL, cells, fit, short_words
 from ipstui.ui.keys import TranslatedBindings, allow_letter_action, key_for
+from ipstui.ui.onapp import OnIpsApp
 from ipstui.ui.widgets.footer import KeysFooter
 from ipstui.ui.widgets.lines import LineList, Row
 
 if TYPE_CHECKING:
-    from ipstui.ui.app import IpsApp
+    pass
 
 CLS = {"overdue": "line--overdue", "due_soon": "line--soon", "upcoming": ""}
 
@@ -41,7 +42,7 @@ def agenda_columns(width: int, id_cells: int) -> dict[str, int]:
     return cols
 
 
-class AgendaScreen(TranslatedBindings, Screen):
+class AgendaScreen(OnIpsApp, TranslatedBindings, Screen):
     """Every open deadline of the team (or of one specialist), overdue first."""
 
     BINDINGS = [
@@ -61,11 +62,6 @@ class AgendaScreen(TranslatedBindings, Screen):
     def __init__(self) -> None:
         super().__init__()
         self.items: list[Deadline] = []
-
-    @property
-    def ips(self) -> IpsApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static("", id="agenda-title", classes="screen-title")

@@ -21,15 +21,16 @@ from ipstui.core.termsafe import escape as term_escape
 from ipstui.core.validate import left_out
 from ipstui.core.vocab import PROBLEM, SYMBOL, UNCOMMITTED, fit
 from ipstui.ui.keys import TranslatedBindings, allow_letter_action, key_for
+from ipstui.ui.onapp import OnIpsApp
 from ipstui.ui.widgets.board import Board, set_line
 from ipstui.ui.widgets.footer import KeysFooter
 from ipstui.ui.widgets.inputs import OneLineInput
 
 if TYPE_CHECKING:
-    from ipstui.ui.app import IpsApp
+    pass
 
 
-class BoardScreen(TranslatedBindings, Screen):
+class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
     """Phase columns from intake to follow-up; overdue cards first in each column."""
 
     BINDINGS = [
@@ -115,11 +116,6 @@ class BoardScreen(TranslatedBindings, Screen):
         self._narrowing: Narrowing | None = None
         """The text filter's remembered results for the current cards."""
         self._sync = ""
-
-    @property
-    def ips(self) -> IpsApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static("ipstui", id="title")

@@ -4,7 +4,6 @@ owns the keys that act on what it shows; a `ListPane` is a summary line over a t
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
@@ -12,12 +11,12 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from ipstui.core.i18n import _
 from ipstui.core.model import Participant
-from ipstui.core.service import Caseload, show_value
+from ipstui.core.service import show_value
 from ipstui.ui.keys import TranslatedBindings, allow_letter_action, key_for
+from ipstui.ui.onapp import OnIpsApp
 from ipstui.ui.widgets.columns import Column, fill_table, translated
 
 if TYPE_CHECKING:
-    from ipstui.ui.app import IpsApp
     from ipstui.ui.screens.participant.screen import ParticipantScreen
 
 
@@ -26,7 +25,7 @@ def cell(value: Any, width: int = 50) -> str:
     return "" if value is None else show_value(value, width)
 
 
-class Pane(TranslatedBindings, TabPane):
+class Pane(OnIpsApp, TranslatedBindings, TabPane):
     """One tab of the participant screen (its id is `tab-<TAB>`).
 
     A pane draws the participant it is given and owns the bindings of what it shows
@@ -44,21 +43,6 @@ class Pane(TranslatedBindings, TabPane):
     def owner(self) -> ParticipantScreen:
         """The participant screen this pane is on."""
         return self.screen  # type: ignore[return-value]
-
-    @property
-    def ips(self) -> IpsApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def caseload(self) -> Caseload | None:
-        """The app's current snapshot (None while loading)."""
-        return self.ips.caseload
-
-    @property
-    def today(self) -> date:
-        """The date deadlines are computed for."""
-        return self.ips.today
 
     @property
     def participant(self) -> Participant | None:

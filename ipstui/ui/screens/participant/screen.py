@@ -44,6 +44,7 @@ from ipstui.core.vocab import (
 )
 from ipstui.ui.keys import TranslatedBindings, allow_letter_action, key_for
 from ipstui.ui.messages import EditRefused, EditSaved
+from ipstui.ui.onapp import OnIpsApp
 from ipstui.ui.screens.forms import ConfirmScreen, ConflictForm, SuspendForm
 from ipstui.ui.screens.participant.base import Pane, cell
 from ipstui.ui.screens.participant.contacts import ContactsPane
@@ -55,12 +56,12 @@ from ipstui.ui.screens.participant.tasks import TasksPane
 from ipstui.ui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
-    from ipstui.ui.app import IpsApp
+    pass
 
 TABS = ("details", "contacts", "jobs", "tasks", "deadlines", "history")
 
 
-class ParticipantScreen(TranslatedBindings, Screen[None]):
+class ParticipantScreen(OnIpsApp, TranslatedBindings, Screen[None]):
     """A participant's record, lists, deadlines and history; every edit one commit.
 
     The keys here act on the participant from any tab; a pane's own keys (save the
@@ -180,21 +181,6 @@ class ParticipantScreen(TranslatedBindings, Screen[None]):
         return chain
 
     # ------------------------------------------------------------ snapshot → screen
-
-    @property
-    def ips(self) -> IpsApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def caseload(self) -> Caseload | None:
-        """The app's current snapshot (None while loading)."""
-        return self.ips.caseload
-
-    @property
-    def today(self) -> date:
-        """The date deadlines are computed for."""
-        return self.ips.today
 
     def _caseload_changed(self, cl: Caseload | None) -> None:
         if cl is None:
