@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from catalogs import Marked
 from pilot_wait import wait_for
 from rich.cells import cell_len
 from textual.widgets import Footer, Tab
@@ -27,19 +28,6 @@ from ipstui.ui.screens.help import HelpScreen, help_text
 from ipstui.ui.widgets.board import Board, ColumnTitle
 
 TODAY = date(2026, 11, 16)
-
-
-class Marked(gettext.NullTranslations):
-    """Every message comes back as «message»: what went through gettext is visible."""
-
-    def gettext(self, message: str) -> str:
-        return f"«{message}»"
-
-    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        return f"«{msgid1 if n == 1 else msgid2}»"
-
-    def pgettext(self, context: str, message: str) -> str:
-        return f"«{message}»"
 
 
 class Doubled(gettext.NullTranslations):

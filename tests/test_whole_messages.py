@@ -11,7 +11,6 @@ right values, written out."""
 
 from __future__ import annotations
 
-import gettext
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from fractions import Fraction
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from catalogs import Marked
 
 from ipstui.core import audit, fidelity, i18n
 from ipstui.core.board import Card
@@ -39,19 +39,6 @@ from ipstui.core.service import CaseloadError, CaseloadService
 from ipstui.ui.widgets.board import deadline_text
 
 TODAY = date(2026, 11, 16)
-
-
-class Marked(gettext.NullTranslations):
-    """Every message comes back as «message» (plural and context forms too)."""
-
-    def gettext(self, message: str) -> str:
-        return f"«{message}»"
-
-    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        return f"«{msgid1 if n == 1 else msgid2}»"
-
-    def pgettext(self, context: str, message: str) -> str:
-        return f"«{message}»"
 
 
 @pytest.fixture
