@@ -10,8 +10,21 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import textual._wait
 
 TODAY = date(2026, 11, 16)
+
+# Textual's Pilot waits for "idle" after every key press (twice) and every
+# `pilot.pause()`: it sleeps SLEEP_GRANULARITY (20 ms) at a time until a whole sleep
+# passes with under SLEEP_IDLE (a twentieth of it) of process CPU. So each key costs at
+# least 40 ms of a worker doing nothing: about a quarter of the suite's wall time was
+# these sleeps (549 waits in tests/test_ui_participant.py alone). A 5 ms step keeps
+# the rule (a whole step with under 5% CPU) and the 1 s cap, at a quarter of the wait.
+# What the app does in workers is waited for explicitly (tests/pilot_wait.py), not
+# guessed from idleness. Both names are read at call time, so setting them here is
+# enough; only `wait_for_idle` reads them.
+textual._wait.SLEEP_GRANULARITY = 0.005
+textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20
 
 
 @pytest.fixture(autouse=True)
