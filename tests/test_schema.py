@@ -7,6 +7,7 @@ and through the jsonschema library with format checking on.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -16,7 +17,9 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+import check_jsonschema
 import pytest
+from click.testing import CliRunner
 from jsonschema import Draft202012Validator, FormatChecker
 
 from ipstui.core import model
@@ -52,22 +55,18 @@ def lib_errors(schema_path: Path, text: str) -> list[str]:
 
 
 def run_cli(schema: Path, files: list[Path], tmp_path: Path) -> tuple[int, dict[str, Any]]:
-    """Run the real check-jsonschema CLI; returns (exit code, its JSON report)."""
-    env = dict(os.environ, HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path / ".cache"))
-    proc = subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "-o", "json", "--schemafile", str(schema)]
-        + [str(f) for f in files],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-    )
+    """Run the real check-jsonschema command (its click entry point, in this process: the
+    same argument parsing, loading and report as `check-jsonschema` on a shell, without
+    starting a Python for each call); returns (exit code, its JSON report)."""
+    env = {"HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / ".cache")}
+    args = ["-o", "json", "--schemafile", str(schema), *map(str, files)]
+    with contextlib.chdir(tmp_path):
+        result = CliRunner().invoke(check_jsonschema.main, args, env=env)
     try:
-        report = json.loads(proc.stdout)
+        report = json.loads(result.stdout)
     except json.JSONDecodeError:
-        pytest.fail(f"check-jsonschema printed no JSON: {proc.stdout!r} {proc.stderr!r}")
-    return proc.returncode, report
+        pytest.fail(f"check-jsonschema printed no JSON: {result.output!r} {result.exception!r}")
+    return result.exit_code, report
 
 
 def failed_files(report: dict[str, Any]) -> set[str]:
