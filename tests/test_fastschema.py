@@ -149,16 +149,33 @@ def _paths(value: object, prefix: tuple = ()) -> list[tuple]:
     return out
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    sample=st.sampled_from(SAMPLES),
-    edits=st.lists(
+MUTATIONS = {
+    "sample": st.sampled_from(SAMPLES),
+    "edits": st.lists(
         st.tuples(st.integers(0, 10_000), st.sampled_from(["set", "delete", "add"]), KEYS, VALUES),
         min_size=1,
         max_size=3,
     ),
-)
+}
+"""A sample participant and one to three random edits of it (`_mutated_participant_agrees`)."""
+SEARCH = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@settings(SEARCH, max_examples=100)
+@given(**MUTATIONS)
 def test_mutated_participants_agree(sample: Path, edits: list) -> None:
+    _mutated_participant_agrees(sample, edits)
+
+
+@pytest.mark.slow  # the same search, four times as long (.ci/run: -m slow)
+@settings(SEARCH, max_examples=400)
+@given(**MUTATIONS)
+def test_mutated_participants_agree_long(sample: Path, edits: list) -> None:
+    _mutated_participant_agrees(sample, edits)
+
+
+def _mutated_participant_agrees(sample: Path, edits: list) -> None:
+    """`sample` after `edits` is judged alike by the compiled and the library validator."""
     data = copy.deepcopy(_data(sample))
     for pick, op, key, value in edits:
         if op == "top":  # a top-level field, where most rules live

@@ -533,9 +533,23 @@ def test_unparseable_side_raises_parse_error() -> None:
     assert out == BASE
 
 
-@settings(max_examples=300, deadline=None, database=None)
+MERGE_SEARCH = settings(deadline=None, database=None)
+
+
+@settings(MERGE_SEARCH, max_examples=100)
 @given(rounds=rounds_st)
 def test_random_concurrent_edits_merge_without_loss(rounds: list) -> None:
+    _merges_without_loss(rounds)
+
+
+@pytest.mark.slow  # the same search, three times as long (.ci/run: -m slow)
+@settings(MERGE_SEARCH, max_examples=300)
+@given(rounds=rounds_st)
+def test_random_concurrent_edits_merge_without_loss_long(rounds: list) -> None:
+    _merges_without_loss(rounds)
+
+
+def _merges_without_loss(rounds: list) -> None:
     """The merge alone, fast, on the same random edits the git property test uses."""
     current = storage.loads_bytes(enc(participant()))
     for ops_a, ops_b, a_first in rounds:
