@@ -3,6 +3,8 @@ right position; one bad file never hides another; exit 1 on errors, 0 when clean
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import shutil
@@ -284,7 +286,8 @@ def test_validate_reports_every_broken_file_in_process(
     assert " errors, " in err or " error, " in err
 
 
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_subprocess(*args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m ipstui ARGS` in a real process (exit code and streams as a shell sees them)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = str(PROJECT_DIR) + os.pathsep + env.get("PYTHONPATH", "")
     return subprocess.run(
@@ -292,13 +295,24 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
         capture_output=True,
         text=True,
         env=env,
-        cwd=cwd or PROJECT_DIR,
+        cwd=PROJECT_DIR,
         timeout=60,
     )
 
 
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """`ipstui ARGS` in this process: its exit code (argparse's exits too) and streams."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+    return subprocess.CompletedProcess(["ipstui", *args], code, out.getvalue(), err.getvalue())
+
+
 def test_validate_reports_every_broken_file_in_subprocess(broken: Path) -> None:
-    proc = run_cli("-C", str(broken), "validate")
+    proc = run_subprocess("-C", str(broken), "validate")
     assert proc.returncode == 1, proc.stderr
     check_broken_report(proc.stdout)
     assert "Traceback" not in proc.stderr
