@@ -935,11 +935,11 @@ def test_demo_refuses_a_non_empty_folder(tmp_path: Path, run: Run) -> None:
 
 
 @needs_sample
-def test_demo_command_shifts_the_sample(tmp_path: Path) -> None:
+def test_demo_command_shifts_the_sample(tmp_path: Path, run: Run) -> None:
     target = tmp_path / "demo"
-    proc = run_subprocess("demo", str(target), "--no-open", "--today", "2026-12-01")
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == str(target.resolve())
+    res = run("demo", str(target), "--no-open", today="2026-12-01")
+    assert res.code == 0, res.err
+    assert res.out.strip() == str(target.resolve())
     assert commit_count(target) > 100 and status(target) == ""
     as_of = storage.read_file(SAMPLE_DIR / "caseload.toml")[0]["as_of"]
     delta = date(2026, 12, 1) - as_of
@@ -951,7 +951,7 @@ def test_demo_command_shifts_the_sample(tmp_path: Path) -> None:
         original = storage.read_file(src)[0]
         shifted = storage.read_file(target / "participants" / src.name)[0]
         assert shifted == shift(original, delta)
-    assert run_subprocess("-C", str(target), "validate").returncode == 0
+    assert run("validate", root=target, today=None).code == 0
 
 
 # ---------------------------------------------------------- finding the caseload
