@@ -238,8 +238,14 @@ def _branch(root: Path) -> str | None:
     return proc.stdout.strip() or None if proc.returncode == 0 else None
 
 
-def _target(root: Path, branch: str) -> _Target | None:
-    remotes = git(root, "remote").stdout.split()
+def _target(root: Path, branch: str, remotes: list[str] | None = None) -> _Target | None:
+    """The remote branch `branch` syncs with (its upstream, else origin's or the only
+    remote's branch of the same name); None without one. `remotes`: `git remote`'s
+    names when the caller has them already."""
+    if remotes is None:
+        remotes = git(root, "remote").stdout.split()
+    if not remotes:
+        return None  # nothing to sync with, whatever the branch's config says
     remote = _config(root, f"branch.{branch}.remote")
     merge_ref = _config(root, f"branch.{branch}.merge")
     has_upstream = bool(remote and merge_ref and remote in remotes)
@@ -269,13 +275,14 @@ def _counts(root: Path, left: str, right: str) -> tuple[int, int]:
 def status(root: Path) -> SyncStatus:
     """Ahead/behind against the remote branch as last fetched; never touches the network."""
     branch = _branch(root)
-    has_remote = bool(git(root, "remote", check=False).stdout.split())
+    remotes = git(root, "remote", check=False).stdout.split()
+    has_remote = bool(remotes)
     if branch is None:
         return SyncStatus(0, 0, has_remote, None)
-    target = _target(root, branch)
+    target = _target(root, branch, remotes)
     if target is None or _rev(root, target.tracking) is None:
         ahead = 0
-        if _rev(root, "HEAD") is not None and target is not None:
+        if target is not None and _rev(root, "HEAD") is not None:
             ahead = int(git(root, "rev-list", "--count", "HEAD").stdout.strip() or 0)
         return SyncStatus(ahead, 0, has_remote, target.label if target else None)
     if _rev(root, "HEAD") is None:
