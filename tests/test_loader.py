@@ -113,7 +113,7 @@ def test_lazy_record_reads_its_file_once(sample_caseload: Path) -> None:
 
 
 def test_card_shows_the_most_urgent_deadline(sample_caseload: Path) -> None:
-    from ipstui.core.board import make_card
+    from ipstui.core.board import F, deadline_of, make_card
     from ipstui.core.rules import participant_deadlines
 
     cl = load(sample_caseload)
@@ -121,8 +121,8 @@ def test_card_shows_the_most_urgent_deadline(sample_caseload: Path) -> None:
         for p in cl.participants.values():
             ds = participant_deadlines(p, cl.settings, today)
             card = make_card(p, cl.settings, today)
-            assert card.urgent == (ds[0] if ds else None)
-            assert card.open_deadlines == len(ds)
+            assert deadline_of(card) == (ds[0] if ds else None)
+            assert card[F.OPEN_DEADLINES] == len(ds)
 
 
 ODD_FILES: dict[str, bytes] = {
