@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
 
-from ipstui.core.model import PHASES, Participant, Settings
+from ipstui.core.model import PHASES, Participant, Roster, Settings, Summary
 from ipstui.core.rules import STATE_RANK, Deadline, participant_raw, state_of
 
 _FAR = date.max
@@ -88,23 +88,42 @@ def card_of(
 
 def make_card(p: Participant, settings: Settings, today: date) -> Card:
     """The card of one participant as of `today` (its most urgent deadline by `rules`)."""
-    raw = participant_raw(p, settings)
+    return _card(p.id, p.summary, participant_raw(p, settings), settings, today)
+
+
+def _card(pid: str, summary: Summary, raw: tuple, settings: Settings, today: date) -> Card:
+    name, specialist, phase, suspended, conflicts = summary
     urgent = None
     if raw:
         # Only the most urgent deadline is shown: pick it without building them all.
         rule, due, ref, what = min(raw, key=lambda r: (r[1], r[0], r[2] or 0))
-        urgent = Deadline(
-            p.id, p.specialist, rule, due, state_of(due, today, settings.due_soon_days), ref, what
-        )
-    return card_of(
-        p.id, p.name, p.specialist, p.phase, urgent, len(raw), p.suspended, p.has_conflicts
-    )
+        state = state_of(due, today, settings.due_soon_days)
+        urgent = Deadline(pid, specialist, rule, due, state, ref, what)
+    return card_of(pid, name, specialist, phase, urgent, len(raw), suspended, conflicts)
 
 
 def make_cards(
-    participants: Iterable[Participant], settings: Settings, today: date
+    participants: Iterable[Participant] | Mapping[str, Participant],
+    settings: Settings,
+    today: date,
 ) -> dict[str, Card]:
-    """pid -> card for every participant (`make_card`)."""
+    """pid -> card for every participant (`make_card`), of loaded participants or a
+    snapshot's id -> participant mapping (a `Roster`'s cached rows are read without
+    making a `Participant` for each)."""
+    if isinstance(participants, Roster):
+        roster = participants
+        return {
+            pid: _card(
+                pid,
+                summary,
+                raw if raw is not None else participant_raw(roster[pid], settings),
+                settings,
+                today,
+            )
+            for pid, summary, raw in roster.deadline_rows()
+        }
+    if isinstance(participants, Mapping):
+        participants = participants.values()
     return {p.id: make_card(p, settings, today) for p in participants}
 
 

@@ -33,8 +33,9 @@ from ipstui.core.caseload import (
 )
 from ipstui.core.i18n import _, current_language
 from ipstui.core.model import (
-    Participant,
     Problem,
+    Roster,
+    Row,
     Settings,
     errors_only,
     is_valid_id,
@@ -511,7 +512,7 @@ def load(
     for rel in results:
         stem = rel[len(PARTICIPANTS_DIR) + 1 : -5]
         folded.setdefault(stem.casefold(), []).append(stem)
-    participants: dict[str, Participant] = {}
+    rows: dict[str, Row] = {}
     for rel, (blob, (summary, probs_raw, dl, facts, src)) in results.items():
         probs = [Problem(rel, ln, col, msg, sev) for ln, col, msg, sev in probs_raw]
         if summary is not None and (
@@ -544,9 +545,7 @@ def load(
         problems.extend(probs)
         if summary is None or (probs and errors_only(probs)) or not is_valid_id(stem):
             continue
-        participants[stem] = Participant(
-            stem, None, rel, blob, summary=summary, root=root, raw=dl, facts=facts
-        )
+        rows[stem] = (rel, blob, summary, dl, facts)
 
     if cache_path is not None and (
         parsed or len(cache) != len(results) or (settings_key is not None and got_settings is None)
@@ -569,7 +568,7 @@ def load(
         root=root,
         settings=settings,
         settings_data=sdata,
-        participants=participants,
+        participants=Roster(root, rows),
         problems=tuple(problems),
         dirty=frozenset(dirty),
         is_git=is_git,

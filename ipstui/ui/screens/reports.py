@@ -5,7 +5,7 @@ export to CSV. Every figure comes from `ipstui.core.report`; this module only dr
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -187,13 +187,17 @@ YIELD_EVERY = 100
 
 
 class Records:
-    """The participants of one loaded snapshot (`model.Participant`s), for the report
-    worker: it reads the report facts cached with each one's summary
-    (`report.prepare_loaded`), and a record's file only when it has none (an edited one,
-    whose record is in memory). Never iterated on the UI thread."""
+    """The participants of one loaded snapshot (`model.Participant`s, or the snapshot's
+    id -> participant mapping as it is), for the report worker: it reads the report facts
+    cached with each one's summary (`report.prepare_loaded`), and a record's file only
+    when it has none (an edited one, whose record is in memory). Never iterated on the
+    UI thread: a mapping is kept as given, so opening Reports makes no object per
+    participant."""
 
-    def __init__(self, participants: Iterable[Any]) -> None:
-        self.participants: tuple[Any, ...] = tuple(participants)
+    def __init__(self, participants: Mapping[str, Any] | Iterable[Any]) -> None:
+        self.participants: Mapping[str, Any] | tuple[Any, ...] = (
+            participants if isinstance(participants, Mapping) else tuple(participants)
+        )
 
 
 def prepare_yielding(participants: Participants | Records) -> Prepared:
@@ -362,7 +366,7 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
     def _app_caseload_changed(self, caseload: Any) -> None:
         if caseload is not None:
             today = getattr(self.app, "today", self._today)
-            self.set_caseload(Records(caseload.participants.values()), caseload.settings, today)
+            self.set_caseload(Records(caseload.participants), caseload.settings, today)
 
     def watch_quarter(self) -> None:
         self._show()
@@ -408,9 +412,7 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
         exit_on_error=False,
         description=N_("computing the report"),
     )
-    def _compute(
-        self, q: Quarter, participants: Source, settings: Settings, today: date
-    ) -> None:
+    def _compute(self, q: Quarter, participants: Source, settings: Settings, today: date) -> None:
         prepared = prepare_yielding(participants)
         report = compute(prepared, settings, q, today)
         chart = rate_chart(report, prepared, settings)
