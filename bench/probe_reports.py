@@ -13,7 +13,8 @@ Two figures the machine's load does not move: `tracked`, the objects the garbage
 collector tracks once the caseload is loaded (what every full collection walks), and
 `gen2_ms`, the duration of each full (generation 2) collection while Reports opens,
 from `gc.callbacks` (a collection that lands there stalls every thread; there may be
-none), and `full_gc`, three `gc.collect()` calls timed after the load.
+none), and `full_gc`, three `gc.collect()` calls timed after the load; `_cpu`: the same
+in CPU time of the collecting thread.
 
 Run it with the hermetic git environment of `common.git_env()` (as run.py does)."""
 
@@ -37,21 +38,25 @@ sys.path.insert(
 
 
 class FullCollections:
-    """Durations (seconds) of the generation-2 collections while `on`, from gc.callbacks."""
+    """Durations (seconds) of the generation-2 collections while `on`, from gc.callbacks:
+    wall time, and the CPU time of the thread that collected (`thread_time`, which a busy
+    machine moves far less than wall time)."""
 
     def __init__(self) -> None:
         self.on = False
         self.durations: list[float] = []
-        self._start = 0.0
+        self.cpu: list[float] = []
+        self._start = (0.0, 0.0)
         gc.callbacks.append(self._callback)
 
     def _callback(self, phase: str, info: dict) -> None:
         if not self.on or info.get("generation") != 2:
             return
         if phase == "start":
-            self._start = time.perf_counter()
+            self._start = (time.perf_counter(), time.thread_time())
         else:
-            self.durations.append(time.perf_counter() - self._start)
+            self.durations.append(time.perf_counter() - self._start[0])
+            self.cpu.append(time.thread_time() - self._start[1])
 
 
 async def measure(root: Path, today: date, runs: int) -> tuple[dict[str, list[float]], int]:
@@ -64,7 +69,9 @@ async def measure(root: Path, today: date, runs: int) -> tuple[dict[str, list[fl
         "open_drawn": [],
         "quarter_stall": [],
         "gen2_ms": [],
+        "gen2_cpu": [],
         "full_gc": [],
+        "full_gc_cpu": [],
     }
     full = FullCollections()
     app = IpsApp(root, today=today, watch_disk=False)
@@ -77,9 +84,10 @@ async def measure(root: Path, today: date, runs: int) -> tuple[dict[str, list[fl
         gc.collect()
         tracked = len(gc.get_objects())
         for _ in range(3):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.thread_time()
             gc.collect()
             out["full_gc"].append(time.perf_counter() - t0)
+            out["full_gc_cpu"].append(time.thread_time() - c0)
         print(f"{tracked:,} objects tracked", file=sys.stderr)
 
         async def stall_while(action, done) -> tuple[float, float]:
@@ -124,11 +132,13 @@ async def measure(root: Path, today: date, runs: int) -> tuple[dict[str, list[fl
             stall, drawn = await stall_while(press_r, report_on_screen)
             full.on = False
             out["gen2_ms"].extend(full.durations)
+            out["gen2_cpu"].extend(full.cpu)
             print(
                 "gen2 during open: " + " ".join(f"{d * 1000:.1f}" for d in full.durations) + " ms",
                 file=sys.stderr,
             )
             full.durations.clear()
+            full.cpu.clear()
             out["open_stall"].append(stall)
             out["open_drawn"].append(drawn)
             screen = app.screen
