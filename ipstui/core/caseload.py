@@ -247,14 +247,22 @@ class Parsed:
     """(line, col, message, severity) — the path is added at load."""
 
 
-def parse_participant(raw: bytes, rel: str) -> Parsed:
+def parse_participant(raw: bytes, rel: str, *, path_checks: bool = True) -> Parsed:
+    """Parse and check one participant file's bytes found at `rel`.
+
+    With `path_checks` False the findings depend on the bytes alone and may be cached by
+    blob id; the checks of the file's name (`validate.participant_path_problems`) are
+    then the caller's, for each path (the load cache: a copy of a valid file under
+    another name must not share its verdict)."""
     from ipstui.core.validate import participant_content_problems
 
     try:
         data = storage.loads_bytes(raw, rel)
     except storage.ParseError as exc:
         return Parsed(None, ((exc.line, exc.col, exc.message, "error"),))
-    probs = participant_content_problems(data, rel, raw.decode("utf-8"))
+    probs = participant_content_problems(
+        data, rel, raw.decode("utf-8"), path_checks=path_checks
+    )
     return Parsed(data, tuple((p.line, p.col, p.message, p.severity) for p in probs))
 
 
