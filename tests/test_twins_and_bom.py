@@ -179,3 +179,25 @@ def test_bom_and_line_endings_are_kept(
             f"{rel}:1:1: warning: file starts with a UTF-8 byte order mark (accepted; ipstui "
             "reads it without one)\n",
         )
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["bom lf", "bom crlf"])
+def test_employer_file_keeps_its_bom(
+    caseload_dir: Path, capsys: pytest.CaptureFixture[str], newline: str
+) -> None:
+    """The same transaction writes employer files: their mark and line endings stay too."""
+    root = caseload_dir
+    git(root, "config", "core.autocrlf", "false")
+    (root / "employers").mkdir(exist_ok=True)
+    rel = "employers/E-0001.toml"
+    raw = BOM + EMPLOYER.format(eid="E-0001").replace("\n", newline).encode()
+    (root / rel).write_bytes(raw)
+    commit_all(root)
+    code, _out, err = run(
+        capsys, root, *TODAY, "employer", "contact", "E-0001", "--by", "anna", "--on", "2026-11-10"
+    )
+    assert code == 0, err
+    after = (root / rel).read_bytes()
+    assert after.startswith(raw)  # the contact is appended; nothing before it changed
+    body = after.removeprefix(BOM)
+    assert body.count(b"\n") == body.count(newline.encode())
