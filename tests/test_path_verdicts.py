@@ -241,3 +241,25 @@ def test_employer_copies_get_their_own_verdict(
         reg = employers.load(root, ["anna"])
         assert sorted(str(p) for p in reg.problems) == problems
         assert list(reg.employers) == ([loaded] if loaded else [])
+
+
+@pytest.mark.parametrize("how", ["mv", "git mv", "git mv and commit"])
+def test_a_renamed_file_is_judged_at_its_new_name(
+    caseload_dir: Path, capsys: pytest.CaptureFixture[str], how: str
+) -> None:
+    """The original was cached valid; renamed, its bytes are an error at the new name."""
+    root = caseload_dir
+    make(root)
+    cache_from(root, None)  # P-0002.toml cached, valid
+    old, new = root / "participants" / "P-0002.toml", root / "participants" / "P-0007.toml"
+    if how == "mv":
+        old.rename(new)
+    else:
+        git(root, "mv", "participants/P-0002.toml", "participants/P-0007.toml")
+        if how.endswith("commit"):
+            git(root, "commit", "-qm", "rename")
+    kind = Copy("rename", (), (mismatch("P-0007.toml"),), ("P-0001", "P-0003"))
+    want = expected(kind)
+    assert answers(capsys, root) == want  # warm
+    (root / ".git" / CACHE_NAME).unlink()
+    assert answers(capsys, root) == want  # cold
