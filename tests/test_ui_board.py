@@ -10,6 +10,7 @@ from conftest import commit_count, empty_caseload, from_template, git
 from pilot_wait import settle, wait_for
 
 from ipstui.core import edits
+from ipstui.core.board import F, urgent_state
 from ipstui.core.caseload import find_root, load
 from ipstui.ui.app import IpsApp
 from ipstui.ui.screens.agenda import AgendaScreen
@@ -74,11 +75,11 @@ async def test_board_shows_columns_counts_and_urgency(people: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await _ready(app, pilot)
         board = app.screen.query_one(Board)
-        intake = [c.id for c in board.data["intake"]]
+        intake = [c[F.ID] for c in board.data["intake"]]
         # Most urgent first: P-0001's first contact was due 2026-11-08 (overdue).
         assert intake == ["P-0001", "P-0002"]
-        assert board.data["intake"][0].urgent.state == "overdue"
-        assert board.data["intake"][1].urgent.state == "due_soon"  # due 11-19 = today + 3
+        assert urgent_state(board.data["intake"][0]) == "overdue"
+        assert urgent_state(board.data["intake"][1]) == "due_soon"  # due 11-19 = today + 3
         assert "closed" not in board.data
         title = str(app.screen.query_one("#title").render())
         assert "overdue" in title
@@ -120,21 +121,21 @@ async def test_filter_by_text_and_specialist(people: Path) -> None:
         await pilot.press("slash")
         await pilot.press(*"mads")
         await pilot.pause()
-        shown = [c.id for col in board.data.values() for c in col]
+        shown = [c[F.ID] for col in board.data.values() for c in col]
         assert shown == ["P-0002"]
         await pilot.press("enter")  # back to the board, filter kept
         await pilot.pause()
         assert board.has_focus
         await pilot.press("escape")  # clears
         await pilot.pause()
-        assert sorted(c.id for col in board.data.values() for c in col) == [
+        assert sorted(c[F.ID] for col in board.data.values() for c in col) == [
             "P-0001",
             "P-0002",
             "P-0003",
         ]
         await pilot.press("f")  # specialist filter: anna
         await pilot.pause()
-        assert sorted(c.id for col in board.data.values() for c in col) == ["P-0001", "P-0003"]
+        assert sorted(c[F.ID] for col in board.data.values() for c in col) == ["P-0001", "P-0003"]
 
 
 async def test_goto_id_and_open(people: Path) -> None:
@@ -219,7 +220,7 @@ async def test_board_refreshes_when_files_change_on_disk(people: Path) -> None:
         app._check_disk()
         await wait_for(pilot, lambda: app.caseload.participants["P-0002"].phase == "plan")
         assert app.caseload.participants["P-0002"].phase == "plan"
-        assert [c.id for c in app.screen.query_one(Board).data["plan"]] == ["P-0002"]
+        assert [c[F.ID] for c in app.screen.query_one(Board).data["plan"]] == ["P-0002"]
 
 
 async def test_stale_move_is_refused_and_fresh_version_shown(people: Path) -> None:

@@ -16,7 +16,7 @@ from rich.cells import cell_len
 from textual.widgets import Button, Input, Select, Static
 
 from ipstui.core import edits
-from ipstui.core.board import resolve_id
+from ipstui.core.board import F, deadline_of, resolve_id, urgent_state
 from ipstui.core.caseload import load
 from ipstui.core.rules import DUE_SOON, OVERDUE, agenda_for
 from ipstui.core.vocab import SYMBOL, fit
@@ -67,16 +67,16 @@ async def test_show_closed_keeps_every_column_and_escape_clears_it(sample_caselo
         await settle(pilot)
         screen = _board(app)
         board = screen.query_one(Board)
-        before = {ph: [c.id for c in cards] for ph, cards in board.data.items()}
+        before = {ph: [c[F.ID] for c in cards] for ph, cards in board.data.items()}
         assert "closed" not in board.phases and all(before.values())
 
         await pilot.press("C")  # the key that toggles it
         await settle(pilot)
         assert board.phases[-1] == "closed"
-        closed = [c.id for c in board.data["closed"]]
-        assert closed and all(app.cards[pid].phase == "closed" for pid in closed)
+        closed = [c[F.ID] for c in board.data["closed"]]
+        assert closed and all(app.cards[pid][F.PHASE] == "closed" for pid in closed)
         for ph, ids in before.items():  # nothing emptied
-            assert [c.id for c in board.data[ph]] == ids
+            assert [c[F.ID] for c in board.data[ph]] == ids
             title = _text(screen.query_one(f"#title-{ph}"))
             assert title.endswith(str(len(ids))) or f"({len(ids)})" in title
         assert screen.query_one("#col-closed", PhaseColumn).cards
@@ -90,7 +90,7 @@ async def test_show_closed_keeps_every_column_and_escape_clears_it(sample_caselo
         screen.toggle_closed()  # what the palette's "Hide closed participants" runs
         await settle(pilot)
         assert "closed" not in board.phases
-        assert {ph: [c.id for c in cards] for ph, cards in board.data.items()} == before
+        assert {ph: [c[F.ID] for c in cards] for ph, cards in board.data.items()} == before
 
         await pilot.press("C")
         await settle(pilot)
@@ -207,7 +207,7 @@ async def test_status_line_follows_a_save_and_a_new_day(caseload_dir: Path) -> N
         assert commit_count(caseload_dir) == before + 1
         await pilot.press("escape")
         await pilot.pause()
-        assert app.cards["P-0001"].urgent is None
+        assert app.cards["P-0001"][F.URGENT] is None
         assert "nothing due" in _text(status) and "First contact" not in _text(status)
 
 
@@ -245,9 +245,10 @@ async def test_80x24_cards_keep_their_day_counts(sample_caseload: Path) -> None:
             lines = _column_lines(col)
             for i, card in enumerate(col.cards[: col.size.height // 5]):
                 line = lines[i * 5 + 3]
-                if card.urgent is not None:
-                    days = abs((card.urgent.due - TODAY).days)
-                    assert SYMBOL[card.urgent.state] in line
+                u = deadline_of(card)
+                if u is not None:
+                    days = abs((u.due - TODAY).days)
+                    assert SYMBOL[u.state] in line
                     assert f"{days}d" in line or "today" in line, line
             assert _text(board.query_one(f"#title-{ph}")).split()[-1].strip("()").isdigit()
 
@@ -491,9 +492,9 @@ async def test_due_soon_is_counted_and_labelled_per_screen(sample_caseload: Path
     async with app.run_test(size=BIG) as pilot:
         await settle(pilot)
         cl = app.caseload
-        people = [c for c in app.cards.values() if c.phase != "closed" and c.urgent]
-        soon_people = sum(1 for c in people if c.urgent.state == DUE_SOON)
-        over_people = sum(1 for c in people if c.urgent.state == OVERDUE)
+        people = [c for c in app.cards.values() if c[F.PHASE] != "closed" and c[F.URGENT]]
+        soon_people = sum(1 for c in people if urgent_state(c) == DUE_SOON)
+        over_people = sum(1 for c in people if urgent_state(c) == OVERDUE)
         header = _text(_board(app).query_one("#title"))
         assert (
             f"participants {SYMBOL[OVERDUE]} {over_people} overdue, "
