@@ -14,15 +14,25 @@ from collections.abc import Callable
 from textual.app import App
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 TIMEOUT = 15.0
 """Seconds `wait_for` allows for what no worker tracks (a file event, a palette search)."""
 
 
 async def settle(pilot: Pilot, rounds: int = 3) -> None:
-    """Every worker of the app done and the messages they posted handled, `rounds` times."""
+    """Every worker of the app done and the messages they posted handled, `rounds` times.
+
+    A worker that failed raises WorkerFailed here, as `workers.wait_for_complete()` does.
+    A worker cancelled meanwhile is done too: an exclusive worker (the load) is cancelled
+    when a newer one starts (a disk change polled while the last load still ran), and the
+    newer one is waited for in the next round."""
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        for worker in list(pilot.app.workers):
+            try:
+                await worker.wait()
+            except WorkerCancelled:
+                pass
         await pilot.pause()
 
 
