@@ -9,7 +9,7 @@ either too short on a busy machine (a flaky test) or too long everywhere (a slow
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from textual.app import App
@@ -75,3 +75,11 @@ async def back_to(pilot: Pilot, screen: Screen) -> None:
         app.pop_screen()
         await pilot.pause()
     await settle(pilot)
+
+
+async def run_steps(steps: Iterable[tuple[str, Callable[..., Awaitable[object]]]], *args) -> None:
+    """Run each `(name, step)` of a journey in order as `await step(*args)`, inside
+    `step(name)`: the first failure stops the journey and names its step."""
+    for name, run in steps:
+        with step(name):
+            await run(*args)
