@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 from conftest import commit_count, git
-from pilot_wait import back_to, settle, step
+from pilot_wait import back_to, run_steps, settle
 from textual.widgets import Input, Select, Static, TextArea
 
 from ipstui.ui.app import IpsApp
@@ -374,6 +374,4 @@ async def test_no_form_drops_what_was_typed(sample_caseload: Path, tmp_path: Pat
     app = IpsApp(root, today=TODAY, watch_disk=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        for name, run in steps:
-            with step(name):
-                await run(app, pilot, root)
+        await run_steps(steps, app, pilot, root)

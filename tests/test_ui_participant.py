@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from conftest import commit_count, empty_caseload, from_template, git
-from pilot_wait import back_to, settle, step
+from pilot_wait import back_to, run_steps, settle
 from textual.widgets import DataTable, Select, Static, TextArea
 from textual.widgets._footer import FooterKey
 from textual.worker import WorkerFailed
@@ -161,12 +161,6 @@ class Journey:
 
 
 Step = Callable[[Journey], Awaitable[None]]
-
-
-async def _run(journey: Journey, steps: list[tuple[str, Step]]) -> None:
-    for name, run in steps:
-        with step(name):
-            await run(journey)
 
 
 async def _letters_live(j: Journey) -> None:
@@ -634,7 +628,7 @@ async def test_one_record_through_every_form(
     app = _app(root)
     async with app.run_test(size=SIZE) as pilot:
         await _wait(pilot, lambda: app.caseload is not None)
-        await _run(Journey(app, pilot, root, tmp_path, monkeypatch), ONE_RECORD)
+        await run_steps(ONE_RECORD, Journey(app, pilot, root, tmp_path, monkeypatch))
 
 
 # ================================================================ stale edits
@@ -747,7 +741,7 @@ async def test_edits_on_a_record_changed_on_disk(
 ) -> None:
     app = _app(root)
     async with app.run_test(size=SIZE) as pilot:
-        await _run(Journey(app, pilot, root, tmp_path, monkeypatch), STALE)
+        await run_steps(STALE, Journey(app, pilot, root, tmp_path, monkeypatch))
 
 
 # ================================================================ conflicts, user text
@@ -856,7 +850,7 @@ async def test_conflicts_and_user_text(
     app = _app(root)
     async with app.run_test(size=SIZE) as pilot:
         await _wait(pilot, lambda: app.caseload is not None)
-        await _run(Journey(app, pilot, root, tmp_path, monkeypatch), CONFLICTS)
+        await run_steps(CONFLICTS, Journey(app, pilot, root, tmp_path, monkeypatch))
 
 
 def test_forms_module_has_no_storage_code() -> None:
