@@ -108,8 +108,8 @@ def every_focus_stop_is_visible_without_colour(name: str):
             await pilot.pause()
             if mono(app, widget) == focused:
                 invisible.append(f"{type(widget).__name__}#{widget.id}")
-            widget.focus()
-            await pilot.pause()
+            app.set_focus(widget)  # at once, not queued: `tab` moves on from it
+            assert app.focused is widget
             await pilot.press("tab")
             await pilot.pause()
             assert app.screen is screen
