@@ -27,6 +27,16 @@ textual._wait.SLEEP_GRANULARITY = 0.005
 textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the app's tests first: they are the async ones (Pilot journeys of 10-60 s
+    each), and xdist hands tests out in collection order, so a long journey collected
+    last would keep one worker busy alone while the other has finished. Stable: the
+    order within each kind is pytest's, and every worker collects the same order."""
+    import inspect
+
+    items.sort(key=lambda item: not inspect.iscoroutinefunction(getattr(item, "function", None)))
+
+
 @pytest.fixture(autouse=True)
 def hermetic_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Never read or write the user's home or git config; a fixed author for every commit."""
