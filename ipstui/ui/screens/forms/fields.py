@@ -340,11 +340,13 @@ class FormField(Vertical):
         return value, error
 
     def show_error(self, error: str | None) -> None:
-        """Show `error` under the field (✖ and a red border), or clear it (None)."""
+        """Show `error` under the field and ✖ beside its label (and a red border), or
+        clear both (None): the mark is not colour alone (SPEC §9)."""
         self.error = error
         self.set_class(bool(error), "-invalid")
         if self.is_mounted:
             self.query_one(".field-error", Static).update(f"✖ {error}" if error else "")
+            self._draw_label()
 
     def set_note(self, note: str) -> None:
         """A non-blocking remark under the field (e.g. a pending decision after a sync)."""
@@ -356,8 +358,11 @@ class FormField(Vertical):
         """Mark an edited, unsaved field (a ✎ and a colour, not colour alone)."""
         self.set_class(changed, "-changed")
         if self.is_mounted:
-            text = f"✎ {self.label_text}" if changed else self.label_text
-            self.query_one(".field-label", Label).update(text)
+            self._draw_label()
+
+    def _draw_label(self) -> None:
+        marks = ("✖ " if self.error else "") + ("✎ " if self.has_class("-changed") else "")
+        self.query_one(".field-label", Label).update(marks + self.label_text)
 
 
 def field_of(widget: Widget | None) -> FormField | None:

@@ -207,7 +207,7 @@ class ParticipantScreen(OnIpsApp, TranslatedBindings, Screen[None]):
             else:
                 summary = details.rebase(prev, p)
                 if not self._requests and not summary["replaced"] and summary["underneath"]:
-                    fields = ", ".join(summary["underneath"])
+                    fields = ", ".join(map(field_label, summary["underneath"]))
                     text = (
                         _(
                             "{id} was changed outside this screen ({fields}); the new version "
