@@ -473,7 +473,7 @@ def test_report_xlsx_has_one_sheet_per_table(demo: Path, tmp_path: Path) -> None
     [
         (["A.", "anna", "CSM", ""], "x.csv:2:4: Referred on is empty"),
         (["A.", "anna", "", "2026-11-02"], "x.csv:2:3: Referred by is empty"),
-        (["", "anna", "CSM", "2026-11-02"], "x.csv:2:1: Name (or pseudonym) is empty"),
+        (["", "anna", "CSM", "2026-11-02"], "x.csv:2:1: Name is empty"),
         (["A.", "", "CSM", "2026-11-02"], "x.csv:2:2: Employment specialist is empty"),
     ],
 )

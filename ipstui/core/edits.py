@@ -31,7 +31,7 @@ from ipstui.core.model import (
     Participant,
     is_valid_id,
 )
-from ipstui.core.vocab import field_label
+from ipstui.core.vocab import field_word
 
 
 def parse_date(text: str, what: str = "date") -> date:
@@ -261,7 +261,7 @@ def event_label(field: str) -> str:
     (`vocab.field_label`), or "Contact date" for a contact's `on`."""
     if field == "on":
         return _("Contact date")
-    return field_label(field)
+    return field_word(field)
 
 
 def listed_source(sources: Sequence[str], text: str) -> str:
@@ -279,7 +279,7 @@ def listed_source(sources: Sequence[str], text: str) -> str:
 def coerce(field: str, text: str) -> Any:
     """A command-line value typed by the schema: dates as dates, lists from JSON or commas."""
     if field in DATE_FIELDS:
-        return parse_date(text, field_label(field))
+        return parse_date(text, field_word(field))
     if field in LIST_FIELDS:
         text = text.strip()
         if text.startswith("["):
@@ -287,11 +287,11 @@ def coerce(field: str, text: str) -> Any:
                 value = json.loads(text)
             except json.JSONDecodeError:
                 raise CaseloadError(
-                    _('{field}: not a list like ["a", "b"]').format(field=field_label(field))
+                    _('{field}: not a list like ["a", "b"]').format(field=field_word(field))
                 ) from None
             if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
                 raise CaseloadError(
-                    _("{field}: a list of texts is expected").format(field=field_label(field))
+                    _("{field}: a list of texts is expected").format(field=field_word(field))
                 )
             return value
         return [x.strip() for x in text.split(",") if x.strip()]
@@ -315,7 +315,7 @@ def set_fields(cl: Caseload, pid: str, assignments: dict[str, str], *, today: da
         if text == "" and field not in ("notes",):
             if field in ("name", "specialist", "phase_since"):
                 raise CaseloadError(
-                    _("{field} is required and cannot be removed").format(field=field_label(field))
+                    _("{field} is required and cannot be removed").format(field=field_word(field))
                 )
             values[field] = None
             continue

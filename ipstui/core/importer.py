@@ -69,7 +69,7 @@ from ipstui.core.model import (
 )
 from ipstui.core.resources import data_file
 from ipstui.core.sheetsafe import from_csv_cell
-from ipstui.core.vocab import CLOSURE_REASON_LABELS, SUSPENSION_REASON_LABELS, field_label
+from ipstui.core.vocab import CLOSURE_REASON_LABELS, SUSPENSION_REASON_LABELS, field_word
 
 HEADERS: dict[str, tuple[str, ...]] = {
     # field: English, Italian, Danish, Swedish
@@ -516,7 +516,7 @@ def map_columns(
                     header_row,
                     i + 1,
                     _("column {header} is {field} again (column {n} already is)").format(
-                        header=repr(_text(cell)), field=field_label(target), n=seen[target] + 1
+                        header=repr(_text(cell)), field=field_word(target), n=seen[target] + 1
                     ),
                 )  # fmt: skip
             )
@@ -532,7 +532,7 @@ def map_columns(
                     header_row,
                     0,
                     _("no column for {field} (a header such as {header} or {key})").format(
-                        field=field_label(req), header=repr(HEADERS[req][0]), key=repr(req)
+                        field=field_word(req), header=repr(HEADERS[req][0]), key=repr(req)
                     ),
                 )
             )
@@ -558,8 +558,8 @@ def _convert(fieldname: str, value: Any, cl: Caseload, vmap: Mapping[str, str]) 
         hit = words.get(normalize_header(text))
         if hit is None:
             raise ValueError(
-                _("{field} {text}: use one of {values}").format(
-                    field=_("Closure reason") if closing else _("Suspension reason"),
+                _("{fieldname} {text}: use one of {values}").format(
+                    fieldname=_("Closure reason") if closing else _("Suspension reason"),
                     text=repr(text),
                     values=", ".join(codes),
                 )
@@ -609,7 +609,7 @@ def _convert(fieldname: str, value: Any, cl: Caseload, vmap: Mapping[str, str]) 
         if hit is None:
             raise ValueError(
                 _("{fieldname} {text}: use one of {values}").format(
-                    fieldname=field_label(fieldname), text=repr(text), values=", ".join(allowed)
+                    fieldname=field_word(fieldname), text=repr(text), values=", ".join(allowed)
                 )
             )
         return hit
@@ -699,7 +699,7 @@ def plan(
                         name,
                         rownum,
                         col_of[req] + 1,
-                        _("{field} is empty").format(field=field_label(req)),
+                        _("{field} is empty").format(field=field_word(req)),
                     )
                 )
         pid = record.get("id")
@@ -783,7 +783,8 @@ def _closure_problems(
         when = record.get(k)
         if isinstance(when, date) and when > today:
             out.append(Problem(file, rownum, col(k), _(
-                "{field}: {when} is after today ({today})").format(
+                "{field}: {when} is after today ({today}); record an event once it has "
+                "happened").format(
                     field=what, when=when.isoformat(), today=today.isoformat())))  # fmt: skip
     return out
 

@@ -145,6 +145,16 @@ def field_label(name: str) -> str:
     return readable(name, FIELD_LABELS)
 
 
+def field_word(name: str) -> str:
+    """The label of field `name` as a message names it: `field_label` without the hint
+    in its final parentheses (`Enrolled on (starts job-search clock)` -> `Enrolled on`,
+    in every language whose label keeps the hint in parentheses)."""
+    label = field_label(name)
+    if label.endswith(")") and " (" in label:
+        label = label[: label.rindex(" (")]
+    return label
+
+
 def field_value(name: str, value: Any) -> Any:
     """`value` of field `name` as a person reads it: a stored code of a coded field
     (`VALUE_LABELS`) becomes its label in the current language; anything else is
