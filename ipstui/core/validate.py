@@ -421,9 +421,10 @@ def future_event_problems(
     out = []
     for path, value, pattern in found:
         line, col = loc.find(path)
-        key = path[0] if len(path) == 1 else f"{path[0]}[{path[1]}].{path[2]}"
-        if pattern[0] in ("closure", "suspension"):
-            key = ".".join(path)
+        if "*" in pattern:  # contacts[2].on
+            key = f"{path[0]}[{path[1]}].{path[2]}"
+        else:  # referred_on, closure.on
+            key = ".".join(str(x) for x in path)
         out.append(
             Problem(
                 rel,
