@@ -124,11 +124,17 @@ def test_details_refusals_are_given_to_the_field_on_whose_line_they_are() -> Non
         line = next(i for i, x in enumerate(lines, 1) if x.startswith(key))
         return Problem("participants/P-0001.toml", line, 1, f"about {key}")
 
-    got = attribute([problem("referral_source"), problem("[closure]"), problem("schema")], data)
+    from dataclasses import replace
+
+    typed = replace(problem("referred_on"), message="referred_on: expected a date")
+    got = attribute(
+        [problem("referral_source"), problem("[closure]"), problem("schema"), typed], data
+    )
     assert got == [
         Refusal("referral_source", "about referral_source"),
         Refusal("closure", "about [closure]"),
         Refusal("schema", "about schema"),
+        Refusal("referred_on", "Referred on: expected a date"),
     ]
 
 

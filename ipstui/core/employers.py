@@ -133,8 +133,9 @@ def content_problems(data: Mapping[str, Any], rel: str, text: str) -> list[Probl
             Problem(rel, line, col, f"id {eid!r} does not match the file name {Path(rel).name!r}")
         )
     from ipstui.core.validate import conflict_problems
+    from ipstui.core.vocab import EMPLOYER_FIELD_LABELS
 
-    out.extend(conflict_problems(data, rel, loc))
+    out.extend(conflict_problems(data, rel, loc, resolve_id=stem, labels=EMPLOYER_FIELD_LABELS))
     return out
 
 

@@ -129,9 +129,12 @@ def prepare_details_save(
 def attribute(problems: Iterable[Problem], data: Mapping[str, Any]) -> list[Refusal]:
     """The validation `problems` of `data` (what `caseload.validate_data` found in the
     file `storage.dumps(data)` would be) as Refusals: each given the top-level key
-    written on its line (None when the line holds no key of its own, e.g. line 1)."""
+    written on its line (None when the line holds no key of its own), and a message
+    that starts with that key (`referred_on: expected a date ...`) starting with the
+    field's label instead (`vocab.field_word`)."""
     from ipstui.core import storage
     from ipstui.core.locate import Locator
+    from ipstui.core.vocab import field_word
 
     problems = list(problems)
     if not problems:
@@ -141,7 +144,15 @@ def attribute(problems: Iterable[Problem], data: Mapping[str, Any]) -> list[Refu
     for path, (line, _col) in loc.places.items():
         if path and isinstance(path[0], str):
             at_line.setdefault(line, path[0])
-    return [Refusal(at_line.get(p.line), p.message) for p in problems]
+    out = []
+    for p in problems:
+        key = at_line.get(p.line)
+        message = p.message
+        if key is not None and message.startswith(f"{key}: "):
+            # validate writes `key: ...` for a file; a person reads the field's label
+            message = f"{field_word(key)}: {message[len(key) + 2 :]}"
+        out.append(Refusal(key, message))
+    return out
 
 
 def close_data(data: dict[str, Any], *, today: date, reason: str) -> dict[str, Any]:

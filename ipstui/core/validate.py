@@ -328,13 +328,13 @@ def _semantic_content(data: Mapping[str, Any], rel: str, loc: Any) -> list[Probl
 
 
 def conflict_problems(
-    data: Mapping[str, Any], rel: str, loc: Any, *, resolve_id: str | None = None
+    data: Mapping[str, Any], rel: str, loc: Any, *, resolve_id: str, labels: Any = None
 ) -> list[Problem]:
     """A warning for each `[conflicts]` record (SPEC §6) saying what happened: the value
     this file kept and the other side's (and its commit), both read from the record, so
     it is right whether two edits or two different decisions on an earlier conflict
-    met. `resolve_id`: the participant id for the `ipstui resolve` hint (None: an
-    employer file, decided in the app)."""
+    met, and how to decide (`ipstui resolve <resolve_id> <field>`). `labels`: the
+    fields' label table (default: a participant's, `vocab.FIELD_LABELS`)."""
     from ipstui.core.history import show_value
     from ipstui.core.i18n import _
     from ipstui.core.vocab import field_word, readable
@@ -345,19 +345,14 @@ def conflict_problems(
         line, col = loc.find(["conflicts", key])
         rec = rec if isinstance(rec, Mapping) else {}
         values = {
-            "field": field_word(str(key)) if resolve_id is not None else readable(str(key)),
+            "field": readable(str(key), labels) if labels is not None else field_word(str(key)),
             "key": key,
             "ours": show_value(rec.get("ours"), 40),
             "theirs": show_value(rec.get("theirs"), 40),
             "commit": str(rec.get("theirs_commit", ""))[:12],
             "id": resolve_id,
         }
-        if resolve_id is None:
-            message = _(
-                "needs a decision: {field} ({key}) kept {ours} here, the other side has "
-                "{theirs}; decide it in the app"
-            )
-        elif values["commit"]:
+        if values["commit"]:
             message = _(
                 "needs a decision: {field} ({key}) kept {ours} here, the other side (commit "
                 "{commit}) has {theirs}; decide with `ipstui resolve {id} {key} --ours` "

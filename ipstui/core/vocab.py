@@ -131,6 +131,16 @@ FIELD_LABELS: Labels = Labels(
 """The label of each top-level field of a participant file (SPEC §2) a person edits:
 the Details tab's labels, and the names dialogs and messages give a field."""
 
+EMPLOYER_FIELD_LABELS: Labels = Labels(
+    {
+        "name": N_("Name"),
+        "sector": N_("Sector"),
+        "contact_person": N_("Contact person"),
+        "notes": N_("Notes"),
+    }
+)
+"""The label of each top-level field of an employer file (SPEC §11) a person edits."""
+
 VALUE_LABELS: Mapping[str, Labels] = {
     "phase": PHASE_LABELS,
     "disclosure": DISCLOSURE_LABELS,
