@@ -567,7 +567,7 @@ async def test_decide_a_conflict_left_by_a_sync(root: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open(app, pilot)
         marker = str(screen.query_one(".marker.-conflict").render())
-        assert "NEEDS A DECISION" in marker and "disclosure" in marker
+        assert "NEEDS A DECISION" in marker and "Disclosure" in marker
         note = screen.query_one("#field-disclosure .field-note", Static)
         assert "yes" in str(note.render())
         await pilot.press("D")

@@ -286,7 +286,7 @@ class ParticipantScreen(OnIpsApp, TranslatedBindings, Screen[None]):
                 )
             )
         if p.has_conflicts:
-            names = ", ".join(str(k) for k in data.get("conflicts") or {})
+            names = ", ".join(field_label(str(k)) for k in data.get("conflicts") or {})
             labels.append(
                 Label(
                     SYMBOL[NEEDS_DECISION]
