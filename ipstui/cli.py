@@ -631,9 +631,14 @@ def _validate(caseload: str | None, staged: bool = False, today: date | None = N
     if staged or os.environ.get("GIT_INDEX_FILE"):
         from ipstui.core.staged import staged_problems
 
-        problems, n = staged_problems(svc.root)
+        problems, n, m = staged_problems(svc.root, today=today)
         summary = ngettext("{n} staged participant file checked",
                            "{n} staged participant files checked", n).format(n=n)
+        if m:
+            summary = _("{participants} and {employers} checked").format(
+                participants=ngettext("{n} staged participant file",
+                                      "{n} staged participant files", n).format(n=n),
+                employers=ngettext("{n} employer file", "{n} employer files", m).format(n=m))
     else:
         cl = svc.load()
         reg = svc.employers(cl)

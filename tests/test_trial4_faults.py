@@ -380,14 +380,23 @@ def test_event_dates_after_today_are_warnings(edit: dict, warned: str | None) ->
         assert p.line > 1 and ("=" in line or line.startswith("[")), line
 
 
+@pytest.mark.parametrize("staged", [False, True])
 @pytest.mark.parametrize(("today", "warned"), [("2026-11-16", True), ("2027-12-01", False)])
 def test_validate_warns_for_a_hand_edited_future_date_as_of_its_today(
-    sample_caseload: Path, capsys: pytest.CaptureFixture[str], today: str, warned: bool
+    sample_caseload: Path,
+    capsys: pytest.CaptureFixture[str],
+    today: str,
+    warned: bool,
+    staged: bool,
 ) -> None:
+    """The work tree's files, and the staged copies a pre-commit hook checks."""
     f = sample_caseload / "participants" / f"{PID}.toml"
     text = f.read_text(encoding="utf-8")
     f.write_text(re.sub(r"(?m)^referred_on = .*$", "referred_on = 2027-11-10", text))
-    assert _cli(sample_caseload, "validate", today=today) == 0  # a warning, not an error
+    args = ["validate", "--staged"] if staged else ["validate"]
+    if staged:
+        git(sample_caseload, "add", str(f))
+    assert _cli(sample_caseload, *args, today=today) == 0  # a warning, not an error
     out = capsys.readouterr().out
     assert ("Referred on (referred_on): 2027-11-10 is after today" in out) == warned, out
 

@@ -26,7 +26,7 @@ import copy
 import hashlib
 import marshal
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -374,15 +374,28 @@ def reference_problems(register: Register, root: Path, rels: Iterable[str]) -> l
     """Warnings for participant files (`rels`, relative to `root`) whose jobs or employer
     contacts name an `employer_id` that is not in the register: usually a typo, or an
     employer file a sync has not brought yet. Files without the key are not parsed."""
+
+    def read() -> Iterator[tuple[str, bytes]]:
+        for rel in rels:
+            try:
+                yield rel, (root / rel).read_bytes()
+            except OSError:
+                continue
+
+    return reference_problems_in(register.known_ids, read())
+
+
+def reference_problems_in(
+    known_ids: Iterable[str], files: Iterable[tuple[str, bytes]]
+) -> list[Problem]:
+    """`reference_problems` of participant files given as (path, raw bytes) pairs, against
+    the employer ids `known_ids` (case-insensitive, as ids are on a case-insensitive disk):
+    `validate --staged` checks the index's copies with it, not the work tree's."""
     from ipstui.core.locate import Locator
 
-    known = {k.casefold() for k in register.known_ids}
+    known = {k.casefold() for k in known_ids}
     out: list[Problem] = []
-    for rel in rels:
-        try:
-            raw = (root / rel).read_bytes()
-        except OSError:
-            continue
+    for rel, raw in files:
         if b"employer_id" not in raw:
             continue
         try:

@@ -1,4 +1,6 @@
-"""`ipstui validate --staged`: check the copies staged for the next commit (SPEC §7).
+"""`ipstui validate --staged`: check the copies staged for the next commit (SPEC §7):
+caseload.toml, the participant files and the employer files (SPEC §11), and the
+participants' `employer_id`s against the staged employers.
 
 As a git pre-commit hook, `validate` must judge what the commit will hold, which is the
 index, not the work tree: a bad value staged and then fixed in the file without staging
@@ -13,14 +15,21 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 
 from ipstui.core import storage
 from ipstui.core.caseload import CASELOAD_FILE, PARTICIPANTS_DIR, parse_participant
+from ipstui.core.employers import EMPLOYERS_DIR, reference_problems_in
+from ipstui.core.employers import check as employer_problems
 from ipstui.core.gitio import GitError
 from ipstui.core.i18n import _
 from ipstui.core.model import Problem, Settings
-from ipstui.core.validate import caseload_problems, participant_team_problems
+from ipstui.core.validate import (
+    caseload_problems,
+    future_event_problems,
+    participant_team_problems,
+)
 
 _PATH_VARS = (
     "GIT_DIR",
@@ -66,7 +75,9 @@ def staged_blobs(root: Path, env: dict[str, str]) -> tuple[dict[str, tuple[str, 
     """path -> (mode, blob id) of stage-0 entries under the caseload, and unmerged paths.
 
     Paths are relative to `root` (the caseload, which may sit inside a larger repository)."""
-    out = _git(root, env, "ls-files", "-s", "-z", "--", CASELOAD_FILE, PARTICIPANTS_DIR)
+    out = _git(
+        root, env, "ls-files", "-s", "-z", "--", CASELOAD_FILE, PARTICIPANTS_DIR, EMPLOYERS_DIR
+    )
     entries: dict[str, tuple[str, str]] = {}
     unmerged: set[str] = set()
     for rec in out.decode("utf-8", "surrogateescape").split("\0"):
@@ -99,41 +110,53 @@ def read_blobs(root: Path, env: dict[str, str], blobs: list[str]) -> dict[str, b
     return got
 
 
+def _record_files(
+    entries: dict[str, tuple[str, str]], folder: str, what: str
+) -> tuple[dict[str, str], list[Problem]]:
+    """The regular `folder/*.toml` entries (path -> blob id) and the problems of the others:
+    a folder named like a record, a symbolic link (`what` names the kind of file)."""
+    files: dict[str, str] = {}
+    problems: list[Problem] = []
+    for path, (mode, blob) in entries.items():
+        if not path.startswith(folder + "/"):
+            continue
+        name = path[len(folder) + 1 :]
+        if "/" in name:
+            head = name.split("/", 1)[0]
+            if head.endswith(".toml"):
+                problems.append(Problem(f"{folder}/{head}", 1, 1, "is a folder, not a file"))
+            continue
+        if not name.endswith(".toml"):
+            continue
+        if mode not in _REGULAR:
+            kind = "a symbolic link" if mode == "120000" else "not a regular file"
+            problems.append(Problem(path, 1, 1, f"is {kind}; {what} files must be plain files"))
+            continue
+        files[path] = blob
+    return files, problems
+
+
 def staged_problems(
-    root: Path, environ: Mapping[str, str] | None = None
-) -> tuple[list[Problem], int]:
-    """Problems of the staged caseload.toml and participant files, and how many
-    participant files were checked. Raises StagedError when git cannot read the index."""
+    root: Path, environ: Mapping[str, str] | None = None, *, today: date | None = None
+) -> tuple[list[Problem], int, int]:
+    """Problems of the staged caseload.toml, participant and employer files, and how many
+    participant and employer files were checked; with `today`, also a warning for each
+    event date after it (`validate.future_event_problems`: a hand edit is what a
+    pre-commit hook sees). Raises StagedError when git cannot read the index."""
     env = hook_env(environ)
     entries, unmerged = staged_blobs(root, env)
     problems: list[Problem] = [
         Problem(path, 1, 1, "unmerged: the merge conflict in this file is not resolved")
         for path in sorted(unmerged)
     ]
-    people: dict[str, str] = {}
-    for path, (mode, blob) in entries.items():
-        if path == CASELOAD_FILE:
-            continue
-        name = path[len(PARTICIPANTS_DIR) + 1 :]
-        if "/" in name:
-            head = name.split("/", 1)[0]
-            if head.endswith(".toml"):
-                problems.append(
-                    Problem(f"{PARTICIPANTS_DIR}/{head}", 1, 1, "is a folder, not a file")
-                )
-            continue
-        if not name.endswith(".toml"):
-            continue
-        if mode not in _REGULAR:
-            what = "a symbolic link" if mode == "120000" else "not a regular file"
-            problems.append(
-                Problem(path, 1, 1, f"is {what}; participant files must be plain files")
-            )
-            continue
-        people[path] = blob
+    people, found = _record_files(entries, PARTICIPANTS_DIR, "participant")
+    problems.extend(found)
+    firms, found = _record_files(entries, EMPLOYERS_DIR, "employer")
+    problems.extend(found)
     wanted = list(
         dict.fromkeys(
             list(people.values())
+            + list(firms.values())
             + ([entries[CASELOAD_FILE][1]] if CASELOAD_FILE in entries else [])
         )
     )
@@ -166,4 +189,24 @@ def staged_problems(
                     settings.referral_sources,
                 )
             )
-    return problems, len(people)
+            if today is not None:
+                problems.extend(
+                    future_event_problems(parsed.data, path, raw.decode("utf-8", "replace"), today)
+                )
+    for path, blob in sorted(firms.items()):
+        raw = contents[blob]
+        try:
+            data = storage.loads_bytes(raw, path)
+        except storage.ParseError as exc:
+            problems.append(Problem(exc.path, exc.line, exc.col, exc.message))
+            continue
+        problems.extend(
+            employer_problems(data, path, raw.decode("utf-8", "replace"), settings.team)
+        )
+    known = [Path(path).stem for path in firms]
+    problems.extend(
+        reference_problems_in(
+            known, ((path, contents[blob]) for path, blob in sorted(people.items()))
+        )
+    )
+    return problems, len(people), len(firms)
