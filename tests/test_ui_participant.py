@@ -21,7 +21,7 @@ from textual.worker import WorkerFailed
 
 from ipstui.core import edits
 from ipstui.core.caseload import load
-from ipstui.core.vocab import field_label
+from ipstui.core.vocab import field_word
 from ipstui.ui.app import IpsApp
 from ipstui.ui.screens.forms import (
     ClosureForm,
@@ -769,7 +769,7 @@ async def test_details_refuse_an_event_dated_after_today(root: Path, field: str)
         await settle(pilot)
         assert commit_count(root) == before
         assert control.error is not None
-        assert f"{field_label(field)}: 2026-11-17 is after today (2026-11-16)" in control.error
+        assert f"{field_word(field)}: 2026-11-17 is after today (2026-11-16)" in control.error
         control.control.value = "2026-11-16"
         await pilot.pause()
         await pilot.press("ctrl+s")
