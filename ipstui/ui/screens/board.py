@@ -193,14 +193,15 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
         self.query_one("#loading-text", Static).update(Text(f"✖ {message}"))
         self.query_one("#loading-bar").display = False
 
-    def set_sync_status(self, text: str, steady: str = "") -> None:
+    def set_sync_status(self, text: str, steady: str | None = None) -> None:
         """The last known sync state (ahead/behind, a sync's outcome), in the header.
 
         `steady`: the short state words (`in sync`, `2 ahead, 0 behind`) the header is
-        sized for: a longer `text` (a sync's outcome; the whole sentence is in a toast)
-        is cut with `…` so the header keeps that height (SPEC §9 at 80×24)."""
+        sized for (None: `text` itself, shown whole): a longer `text` (a sync's outcome;
+        the whole sentence is in a toast) is cut with `…` so the header keeps that
+        height (SPEC §9 at 80×24)."""
         self._sync = text
-        self._sync_steady = steady
+        self._sync_steady = text if steady is None else steady
         self._update_header()
 
     # ------------------------------------------------------------ data
