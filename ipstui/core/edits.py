@@ -22,6 +22,7 @@ from ipstui.core.model import (
     CLOSURE_REASONS,
     CONTACT_KINDS,
     DATE_FIELDS,
+    EVENT_DATES,
     LIST_FIELDS,
     PHASE_LABELS,
     PHASES,
@@ -233,11 +234,6 @@ def add_contact(
     return _update(cl, pid, change)
 
 
-EVENT_DATES = (
-    "phase_since", "referred_on", "first_contact_on", "enrolled_on",
-    "first_employer_contact_on", "benefits_counseling_on", "career_profile_updated_on",
-)  # fmt: skip
-"""Dates of events that have happened; an edit may not put them after today."""
 
 
 def not_after_today(field: str, when: date, today: date) -> None:

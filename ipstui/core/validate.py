@@ -19,6 +19,7 @@ from ipstui.core.model import (
     CONTROL_IN_NOTES,
     DATE_MAX,
     DATE_MIN,
+    EVENT_DATES,
     Problem,
     is_valid_id,
 )
@@ -369,10 +370,8 @@ def conflict_problems(
 
 
 EVENT_PATHS: tuple[tuple[Any, ...], ...] = (
-    ("phase_since",), ("referred_on",), ("first_contact_on",), ("enrolled_on",),
-    ("first_employer_contact_on",), ("benefits_counseling_on",),
-    ("career_profile_updated_on",), ("closure", "on"), ("suspension", "since"),
-    ("contacts", "*", "on"), ("tasks", "*", "done_on"),
+    *((k,) for k in EVENT_DATES),
+    ("closure", "on"), ("suspension", "since"), ("contacts", "*", "on"), ("tasks", "*", "done_on"),
 )  # fmt: skip
 """Key paths of a participant file that date events that have happened (`*`: each list
 item). Planned dates (a job's start or end, a task's due date) may lie ahead."""
