@@ -268,7 +268,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     s.add_argument("--on", type=_date_arg, metavar="DATE", help=_("default: today"))
     s.add_argument("--by", metavar="KEY", help=_("key of the team member who made it (optional)"))
     s.add_argument("--note", default="", help=_("free text; never copied into the commit message"))
-    s.add_argument("--employer", metavar="ID", help=_("kind employer: the employer met (E-0003)"))
+    s.add_argument("--employer", metavar="ID", help=_("kind employer, optional: the employer met (E-0003), when it is in the register"))
     s.add_argument(
         "--face-to-face",
         action=argparse.BooleanOptionalAction,
@@ -572,7 +572,7 @@ def _dispatch(
         print(_("created caseload {path}").format(path=root))
         return EXIT_OK
     if cmd == "validate":
-        return _validate(caseload, args.staged)
+        return _validate(caseload, args.staged, today)
     if cmd == "due":
         return _due(caseload, today, args.specialist, args.json)
     if cmd == "log":
@@ -617,11 +617,12 @@ def _dispatch(
     return _edit(args, caseload, today)
 
 
-def _validate(caseload: str | None, staged: bool = False) -> int:
+def _validate(caseload: str | None, staged: bool = False, today: date | None = None) -> int:
     """`ipstui validate`: every problem as `file:line:col: message`, escaped (SPEC §13).
 
     As a git pre-commit hook (`GIT_INDEX_FILE` set) or with `--staged` it checks the
-    staged copies, which are what the commit will hold (SPEC §7)."""
+    staged copies, which are what the commit will hold (SPEC §7). An event date after
+    `today` (the command's: `--today`, else the real date) is a warning."""
     import os
 
     from ipstui.core.termsafe import escape
@@ -630,7 +631,7 @@ def _validate(caseload: str | None, staged: bool = False) -> int:
     if staged or os.environ.get("GIT_INDEX_FILE"):
         from ipstui.core.staged import staged_problems
 
-        problems, n, m = staged_problems(svc.root)
+        problems, n, m = staged_problems(svc.root, today=today)
         summary = ngettext("{n} staged participant file checked",
                            "{n} staged participant files checked", n).format(n=n)
         if m:
@@ -641,7 +642,7 @@ def _validate(caseload: str | None, staged: bool = False) -> int:
     else:
         cl = svc.load()
         reg = svc.employers(cl)
-        problems = svc.problems(cl, reg)
+        problems = svc.problems(cl, reg, today=today)
         n = cl.stats.get("files", 0)
         summary = ngettext("{n} participant file checked",
                            "{n} participant files checked", n).format(n=n)

@@ -685,7 +685,7 @@ def test_employer_set_fields_and_settle_a_conflict(caseload_dir: Path, run) -> N
     path.write_text(path.read_text() + '\n[conflicts.name]\nours = "Coop"\ntheirs = "Coop Ltd"\n')
     git(root, "commit", "-qam", "E-0001: merge")
     warnings = [p for p in employers.load(root, ["anna"]).problems if p.severity == "warning"]
-    assert len(warnings) == 1 and "needs a decision: name" in warnings[0].message
+    assert len(warnings) == 1 and "needs a decision: Name (name)" in warnings[0].message
     assert run("employer", "set", "E-0001", "name=Coop Ltd", root=root).code == 0
     assert message(root).splitlines()[0] == "E-0001: resolve conflicts; set name"
     assert "conflicts" not in path.read_text()

@@ -352,8 +352,9 @@ def test_missing_required_column_and_unknown_map_field(caseload_dir: Path, tmp_p
     f = _csv(tmp_path / "x.csv", [["Name", "Specialist"], ["A.", "anna"]])
     p = importer.plan(f, load_for_edit(caseload_dir, None), today=date(2026, 11, 30))
     assert [str(x) for x in p.problems] == [
-        "x.csv:1:0: no column for referral_source (e.g. 'referral source')",
-        "x.csv:1:0: no column for referred_on (e.g. 'referred on')",
+        "x.csv:1:0: no column for Referred by (a header such as 'referral source' or "
+        "'referral_source')",
+        "x.csv:1:0: no column for Referred on (a header such as 'referred on' or 'referred_on')",
     ]
     m = tmp_path / "m.toml"
     m.write_text('[columns]\n"Telefono" = "phone"\n')
@@ -470,10 +471,10 @@ def test_report_xlsx_has_one_sheet_per_table(demo: Path, tmp_path: Path) -> None
 @pytest.mark.parametrize(
     ("row", "problem"),
     [
-        (["A.", "anna", "CSM", ""], "x.csv:2:4: referred_on is empty"),
-        (["A.", "anna", "", "2026-11-02"], "x.csv:2:3: referral_source is empty"),
-        (["", "anna", "CSM", "2026-11-02"], "x.csv:2:1: name is empty"),
-        (["A.", "", "CSM", "2026-11-02"], "x.csv:2:2: specialist is empty"),
+        (["A.", "anna", "CSM", ""], "x.csv:2:4: Referred on is empty"),
+        (["A.", "anna", "", "2026-11-02"], "x.csv:2:3: Referred by is empty"),
+        (["", "anna", "CSM", "2026-11-02"], "x.csv:2:1: Name is empty"),
+        (["A.", "", "CSM", "2026-11-02"], "x.csv:2:2: Employment specialist is empty"),
     ],
 )
 def test_every_required_cell_is_named_when_empty(

@@ -92,7 +92,7 @@ def test_resolving_the_last_record_removes_the_table_and_the_warning(
 ) -> None:
     assert ipstui(cl, "resolve", "P-0001", "disclosure", "--theirs") == 0
     assert ipstui(cl, "validate") == 0
-    assert "needs a decision: enrolled_on" in capsys.readouterr().out
+    assert "needs a decision: Enrolled on (enrolled_on)" in capsys.readouterr().out
     assert ipstui(cl, "resolve", "P-0001", "enrolled_on", "--ours") == 0
     assert "conflicts" not in current(cl)
     assert "[conflicts" not in (cl / "participants" / "P-0001.toml").read_text()

@@ -120,7 +120,7 @@ def test_same_scalar_changed_on_both_sides_records_a_conflict(team: list[Path]) 
         data, f"participants/{PID}.toml", (b / "participants" / f"{PID}.toml").read_text()
     )
     assert not errors_only(problems)
-    assert any("needs a decision: disclosure" in p.message for p in problems)
+    assert any("needs a decision: Disclosure (disclosure)" in p.message for p in problems)
     sync(a)
     converged(a, b)
 

@@ -27,6 +27,7 @@ from textual.worker import WorkerFailed
 
 from ipstui.core import edits
 from ipstui.core.caseload import load
+from ipstui.core.vocab import field_word
 from ipstui.ui.app import IpsApp
 from ipstui.ui.screens.forms import (
     ClosureForm,
@@ -424,8 +425,8 @@ def details_refuse_an_event_dated_after_today(field: str) -> Step:
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert commit_count(root) == before
-        shown = str(screen.query_one("#details-problems", Static).render())
-        assert f"{field} 2026-11-17 is after today (2026-11-16)" in shown, shown
+        assert control.error is not None
+        assert f"{field_word(field)}: 2026-11-17 is after today (2026-11-16)" in control.error
         control.control.value = "2026-11-16"
         await pilot.pause()
         await pilot.press("ctrl+s")
@@ -796,7 +797,7 @@ async def decide_a_conflict_left_by_a_sync(j: Journey) -> None:
     before = commit_count(root)
     screen = await _open(app, pilot)
     marker = str(screen.query_one(".marker.-conflict").render())
-    assert "NEEDS A DECISION" in marker and "disclosure" in marker
+    assert "NEEDS A DECISION" in marker and "Disclosure" in marker
     note = screen.query_one("#field-disclosure .field-note", Static)
     assert "yes" in str(note.render())
     await pilot.press("D")

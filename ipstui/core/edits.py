@@ -22,6 +22,7 @@ from ipstui.core.model import (
     CLOSURE_REASONS,
     CONTACT_KINDS,
     DATE_FIELDS,
+    EVENT_DATES,
     LIST_FIELDS,
     PHASE_LABELS,
     PHASES,
@@ -31,6 +32,7 @@ from ipstui.core.model import (
     Participant,
     is_valid_id,
 )
+from ipstui.core.vocab import field_word
 
 
 def parse_date(text: str, what: str = "date") -> date:
@@ -232,11 +234,6 @@ def add_contact(
     return _update(cl, pid, change)
 
 
-EVENT_DATES = (
-    "phase_since", "referred_on", "first_contact_on", "enrolled_on",
-    "first_employer_contact_on", "benefits_counseling_on", "career_profile_updated_on",
-)  # fmt: skip
-"""Dates of events that have happened; an edit may not put them after today."""
 
 
 def not_after_today(field: str, when: date, today: date) -> None:
@@ -245,13 +242,22 @@ def not_after_today(field: str, when: date, today: date) -> None:
     future is almost always a mistyped year, and it moves deadlines out of sight: a
     contact dated next year would hide a participant's "stay in touch" deadline for a
     year. Planned dates (a task's due date, a job's start) are not events and may lie
-    ahead."""
+    ahead. The message names the field by its label (`event_label`), as a person reads
+    it, never by its stored key."""
     if when > today:
         raise CaseloadError(
-            _("{field} {when} is after today ({today}): record an event once it has happened").format(
-                field=field, when=when.isoformat(), today=today.isoformat()
+            _("{field}: {when} is after today ({today}); record an event once it has happened").format(
+                field=event_label(field), when=when.isoformat(), today=today.isoformat()
             )
         )
+
+
+def event_label(field: str) -> str:
+    """The label of an event date in the current language: a participant field's
+    (`vocab.field_label`), or "Contact date" for a contact's `on`."""
+    if field == "on":
+        return _("Contact date")
+    return field_word(field)
 
 
 def listed_source(sources: Sequence[str], text: str) -> str:
@@ -269,7 +275,7 @@ def listed_source(sources: Sequence[str], text: str) -> str:
 def coerce(field: str, text: str) -> Any:
     """A command-line value typed by the schema: dates as dates, lists from JSON or commas."""
     if field in DATE_FIELDS:
-        return parse_date(text, field)
+        return parse_date(text, field_word(field))
     if field in LIST_FIELDS:
         text = text.strip()
         if text.startswith("["):
@@ -277,10 +283,12 @@ def coerce(field: str, text: str) -> Any:
                 value = json.loads(text)
             except json.JSONDecodeError:
                 raise CaseloadError(
-                    _('{field}: not a list like ["a", "b"]').format(field=field)
+                    _('{field}: not a list like ["a", "b"]').format(field=field_word(field))
                 ) from None
             if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
-                raise CaseloadError(_("{field}: a list of texts is expected").format(field=field))
+                raise CaseloadError(
+                    _("{field}: a list of texts is expected").format(field=field_word(field))
+                )
             return value
         return [x.strip() for x in text.split(",") if x.strip()]
     return text
@@ -303,7 +311,7 @@ def set_fields(cl: Caseload, pid: str, assignments: dict[str, str], *, today: da
         if text == "" and field not in ("notes",):
             if field in ("name", "specialist", "phase_since"):
                 raise CaseloadError(
-                    _("{field} is required and cannot be removed").format(field=field)
+                    _("{field} is required and cannot be removed").format(field=field_word(field))
                 )
             values[field] = None
             continue

@@ -132,20 +132,10 @@ def content_problems(data: Mapping[str, Any], rel: str, text: str) -> list[Probl
         out.append(
             Problem(rel, line, col, f"id {eid!r} does not match the file name {Path(rel).name!r}")
         )
-    conflicts = data.get("conflicts")
-    for fld, rec in conflicts.items() if isinstance(conflicts, Mapping) else ():
-        line, col = loc.find(["conflicts", fld])
-        theirs = rec.get("theirs_commit", "") if isinstance(rec, Mapping) else ""
-        out.append(
-            Problem(
-                rel,
-                line,
-                col,
-                f"needs a decision: {fld} was changed differently on two sides"
-                + (f" (other side: {theirs})" if theirs else ""),
-                "warning",
-            )
-        )
+    from ipstui.core.validate import conflict_problems
+    from ipstui.core.vocab import EMPLOYER_FIELD_LABELS
+
+    out.extend(conflict_problems(data, rel, loc, resolve_id=stem, labels=EMPLOYER_FIELD_LABELS))
     return out
 
 

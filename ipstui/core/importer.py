@@ -30,8 +30,11 @@ Every row is checked first — the values, then the whole record with the same
 validation as an edit — and every problem is reported as `FILE:row:column: message`
 (rows as the spreadsheet numbers them, title rows counted; columns count from 1). Only with no problem at all is anything
 written: each participant one commit through `caseload.save`, as `ipstui new` makes.
-Participants are imported in intake unless the file gives a phase; closed ones are not
-imported (a closure needs a date and a reason the app records when it closes).
+Participants are imported in intake unless the file gives a phase; a closed one comes
+with its closure date and reason (`closed_on`, `closure_reason`, as `ipstui export`
+writes them), a suspended one with `suspended_since` and `suspension_reason`. The
+export's summary columns (`SUMMARIES`: counts, the latest contact, the current job) are
+read past and named on one line: they cannot give back the lists they count.
 """
 
 from __future__ import annotations
@@ -54,17 +57,19 @@ from ipstui.core.caseload import Caseload, CaseloadError, save, validate_data
 from ipstui.core.edits import listed_source
 from ipstui.core.i18n import _, ngettext
 from ipstui.core.model import (
+    CLOSURE_REASONS,
     DATE_FIELDS,
     DISCLOSURE,
     PHASE_LABELS,
     PHASES,
     SCHEMA_VERSION,
     SUPPORT_MODES,
+    SUSPENSION_REASONS,
     is_valid_id,
 )
 from ipstui.core.resources import data_file
 from ipstui.core.sheetsafe import from_csv_cell
-from ipstui.core.vocab import field_label
+from ipstui.core.vocab import CLOSURE_REASON_LABELS, SUSPENSION_REASON_LABELS, field_word
 
 HEADERS: dict[str, tuple[str, ...]] = {
     # field: English, Italian, Danish, Swedish
@@ -109,6 +114,14 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "strengths": ("strengths", "punti di forza", "styrker", "ressourcer", "styrkor"),
     "notes": ("notes", "comments", "note", "noter", "bemærkninger", "anteckningar",
               "kommentarer"),
+    # The closure and suspension columns of `ipstui export`: a whole export imports.
+    "closed_on": ("closed on", "closure date", "data chiusura", "chiuso il",
+                  "afsluttet", "afslutningsdato", "avslutad", "avslutsdatum"),
+    "closure_reason": ("closure reason", "reason for closure", "motivo chiusura",
+                       "afslutningsårsag", "avslutsorsak"),
+    "suspended_since": ("suspended since", "sospeso dal", "pause siden", "pausad sedan"),
+    "suspension_reason": ("suspension reason", "motivo sospensione", "pauseårsag",
+                          "orsak till paus"),
 }  # fmt: skip
 """Headers recognised for each field (compared after `normalize_header`); each field's
 own name (`referred_on`, `referred on`) is recognised too."""
@@ -135,6 +148,16 @@ VALUE_WORDS: dict[str, dict[str, str]] = {
     },
 }  # fmt: skip
 
+SUMMARIES = (
+    "contacts", "last_contact_on", "jobs", "current_employer", "current_job_start",
+    "open_tasks",
+)  # fmt: skip
+"""The columns of `ipstui export` that summarise lists (counts, the latest contact, the
+current job): they cannot give back the contacts, jobs and tasks themselves, so an
+import reads past them and says which it left out."""
+CLOSURE_COLUMNS = ("closed_on", "closure_reason")
+SUSPENSION_COLUMNS = ("suspended_since", "suspension_reason")
+
 _DAY_FIRST = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})")
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 SKIP = "-"
@@ -142,6 +165,15 @@ SKIP = "-"
 
 class ImportFileError(CaseloadError):
     """The file or the map cannot be read at all (one line)."""
+
+
+class UnknownSource(ValueError):
+    """A referral source the team's `referral_sources` does not list (`source`: as the
+    file writes it, stripped)."""
+
+    def __init__(self, source: str, message: str) -> None:
+        super().__init__(message)
+        self.source = source
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +203,12 @@ class Plan:
     """The worksheet read (None for a CSV)."""
     sheets: tuple[str, ...] = ()
     """Every worksheet of the workbook."""
+    skipped: list[str] = field(default_factory=list)
+    """The headers of the columns read past (export summaries, `"-"` in the map), as
+    the file writes them."""
+    unknown_sources: list[str] = field(default_factory=list)
+    """Referral sources of the file that the team's `referral_sources` does not list,
+    each once, in file order."""
 
 
 def normalize_header(text: Any) -> str:
@@ -181,11 +219,9 @@ def normalize_header(text: Any) -> str:
 
 
 def _header_table() -> dict[str, str]:
-    from ipstui.core.export import DERIVED
-
-    # The summary columns of `ipstui export` are known and skipped, so an export of one
-    # caseload imports into another.
-    out: dict[str, str] = {normalize_header(k): SKIP for k in DERIVED}
+    # The summary columns of `ipstui export` are known and skipped (and named, see
+    # `Plan.skipped`), so an export of one caseload imports into another.
+    out: dict[str, str] = {normalize_header(k): SKIP for k in SUMMARIES}
     for fieldname, names in HEADERS.items():
         for n in (fieldname, *names):
             out.setdefault(normalize_header(n), fieldname)
@@ -479,8 +515,9 @@ def map_columns(
                     file,
                     header_row,
                     i + 1,
-                    f"column {_text(cell)!r} is {target} again "
-                    f"(column {seen[target] + 1} already is)",
+                    _("column {header} is {field} again (column {n} already is)").format(
+                        header=repr(_text(cell)), field=field_word(target), n=seen[target] + 1
+                    ),
                 )  # fmt: skip
             )
             fields[i] = None
@@ -490,7 +527,14 @@ def map_columns(
     for req in REQUIRED:
         if req not in seen:
             problems.append(
-                Problem(file, header_row, 0, f"no column for {req} (e.g. {HEADERS[req][0]!r})")
+                Problem(
+                    file,
+                    header_row,
+                    0,
+                    _("no column for {field} (a header such as {header} or {key})").format(
+                        field=field_word(req), header=repr(HEADERS[req][0]), key=repr(req)
+                    ),
+                )
             )
     return fields, problems
 
@@ -501,8 +545,26 @@ def _convert(fieldname: str, value: Any, cl: Caseload, vmap: Mapping[str, str]) 
     mapped = vmap.get(normalize_header(text))
     if mapped is not None:
         value = text = mapped
-    if fieldname in DATE_FIELDS:
+    if fieldname in DATE_FIELDS or fieldname in ("closed_on", "suspended_since"):
         return parse_date(value)
+    if fieldname in ("closure_reason", "suspension_reason"):
+        closing = fieldname == "closure_reason"
+        codes = CLOSURE_REASONS if closing else SUSPENSION_REASONS
+        labels = CLOSURE_REASON_LABELS if closing else SUSPENSION_REASON_LABELS
+        words = {normalize_header(c): c for c in codes}
+        for code in codes:  # the label in English and in the current language
+            words.setdefault(normalize_header(labels.source[code]), code)
+            words.setdefault(normalize_header(labels[code]), code)
+        hit = words.get(normalize_header(text))
+        if hit is None:
+            raise ValueError(
+                _("{fieldname} {text}: use one of {values}").format(
+                    fieldname=_("Closure reason") if closing else _("Suspension reason"),
+                    text=repr(text),
+                    values=", ".join(codes),
+                )
+            )
+        return hit
     if fieldname == "specialist":
         team = cl.settings.team
         if text in team:
@@ -522,10 +584,11 @@ def _convert(fieldname: str, value: Any, cl: Caseload, vmap: Mapping[str, str]) 
         if sources:
             hit = listed_source(sources, text)  # the one rule `new` and `set` use too
             if hit not in sources:
-                raise ValueError(
+                raise UnknownSource(
+                    hit,
                     _("referral source {text} is not in the team's list: {values}").format(
                         text=repr(text), values=", ".join(sources)
-                    )
+                    ),
                 )
             return hit
         return text
@@ -539,8 +602,6 @@ def _convert(fieldname: str, value: Any, cl: Caseload, vmap: Mapping[str, str]) 
                     text=repr(text), values=", ".join(PHASES)
                 )
             )
-        if phase == "closed":
-            raise ValueError(_("closed participants are not imported (a closure needs a reason)"))
         return phase
     if fieldname in VALUE_WORDS:
         hit = VALUE_WORDS[fieldname].get(normalize_header(text))
@@ -548,7 +609,7 @@ def _convert(fieldname: str, value: Any, cl: Caseload, vmap: Mapping[str, str]) 
         if hit is None:
             raise ValueError(
                 _("{fieldname} {text}: use one of {values}").format(
-                    fieldname=field_label(fieldname), text=repr(text), values=", ".join(allowed)
+                    fieldname=field_word(fieldname), text=repr(text), values=", ".join(allowed)
                 )
             )
         return hit
@@ -599,6 +660,13 @@ def plan(
     )
     if problems and any(p.column == 0 for p in problems):
         return out  # without the required columns, every row would say the same
+    skip = _header_table()
+    skip.update(extra)
+    out.skipped = [
+        _text(c)
+        for i, c in enumerate(table.header)
+        if columns.get(i) is None and skip.get(normalize_header(c)) == SKIP
+    ]
     taken = {x.casefold() for x in (*cl.participants, *cl.known_ids, *_ids_in_use(cl.root))}
     in_file: dict[str, int] = {}
     col_of = {f: i for i, f in columns.items() if f}
@@ -617,11 +685,23 @@ def plan(
                 continue
             try:
                 record[fieldname] = _convert(fieldname, cells[i], cl, vmaps.get(fieldname, {}))
+            except UnknownSource as exc:
+                if exc.source not in out.unknown_sources:
+                    out.unknown_sources.append(exc.source)
+                row_problems.append(Problem(name, rownum, i + 1, str(exc)))
             except ValueError as exc:
                 row_problems.append(Problem(name, rownum, i + 1, str(exc)))
+        row_problems += _closure_problems(name, rownum, record, col_of, today)
         for req in REQUIRED:
             if req not in record and not any(p.column == col_of[req] + 1 for p in row_problems):
-                row_problems.append(Problem(name, rownum, col_of[req] + 1, f"{req} is empty"))
+                row_problems.append(
+                    Problem(
+                        name,
+                        rownum,
+                        col_of[req] + 1,
+                        _("{field} is empty").format(field=field_word(req)),
+                    )
+                )
         pid = record.get("id")
         if isinstance(pid, str):
             if pid.casefold() in taken:
@@ -668,6 +748,44 @@ def plan(
         built.append((rownum, data))
     out.records = built
     out.problems.sort(key=lambda p: (p.row, p.column))
+    return out
+
+
+def _closure_problems(
+    file: str, rownum: int, record: Mapping[str, Any], col_of: Mapping[str, int], today: date
+) -> list[Problem]:
+    """A closure or a suspension comes whole, as `ipstui export` writes it: a closed
+    row with its date and reason (SPEC §2: phase closed iff [closure]), a suspension
+    with its start and reason, and neither dated after `today`."""
+    out: list[Problem] = []
+
+    def col(fieldname: str) -> int:
+        return col_of[fieldname] + 1 if fieldname in col_of else 0
+
+    closed = record.get("phase") == "closed"
+    given = [k for k in CLOSURE_COLUMNS if k in record]
+    if closed and len(given) < 2:
+        out.append(Problem(file, rownum, col("phase"), _(
+            "a closed participant needs the closure date (closed_on) and reason "
+            "(closure_reason)")))  # fmt: skip
+    elif given and not closed:
+        out.append(Problem(file, rownum, col(given[0]), _(
+            "a closure is given but the phase is not closed")))  # fmt: skip
+    sus = [k for k in SUSPENSION_COLUMNS if k in record]
+    if len(sus) == 1:
+        out.append(Problem(file, rownum, col(sus[0]), _(
+            "a suspension needs both its start (suspended_since) and its reason "
+            "(suspension_reason)")))  # fmt: skip
+    elif sus and closed:
+        out.append(Problem(file, rownum, col(sus[0]), _(
+            "a closed participant cannot be suspended")))  # fmt: skip
+    for k, what in (("closed_on", _("Closure date")), ("suspended_since", _("Suspended since"))):
+        when = record.get(k)
+        if isinstance(when, date) and when > today:
+            out.append(Problem(file, rownum, col(k), _(
+                "{field}: {when} is after today ({today}); record an event once it has "
+                "happened").format(
+                    field=what, when=when.isoformat(), today=today.isoformat())))  # fmt: skip
     return out
 
 
@@ -728,6 +846,13 @@ def _record(values: Mapping[str, Any], today: date) -> dict[str, Any]:
         if k in values and values[k] != []:
             data[k] = values[k]
     data["notes"] = values.get("notes", "")
+    if "suspended_since" in values and "suspension_reason" in values:
+        data["suspension"] = {
+            "since": values["suspended_since"],
+            "reason": values["suspension_reason"],
+        }
+    if "closed_on" in values and "closure_reason" in values:
+        data["closure"] = {"on": values["closed_on"], "reason": values["closure_reason"]}
     return data
 
 
@@ -812,15 +937,44 @@ def where_read(p: Plan, file: str) -> str | None:
     return None
 
 
+def skipped_line(p: Plan, file: str) -> str:
+    """One line naming the columns the import read past (`Plan.skipped`)."""
+    return ngettext(
+        "{file}: column not imported: {columns}",
+        "{file}: columns not imported: {columns}",
+        len(p.skipped),
+    ).format(file=file, columns=", ".join(p.skipped))
+
+
+def unknown_sources_line(p: Plan) -> str:
+    """One line naming the referral sources the team does not list and how to add them.
+    They are refused, not added: `referral_sources` is the team's list in caseload.toml
+    (SPEC §2), changed by the team in its own commit, and an import writes participant
+    files only; a spreadsheet's spelling ("C.S.M.") would otherwise become a source."""
+    return ngettext(
+        "Referral source {sources} is not in caseload.toml's referral_sources: add it "
+        "there and commit, or map it to a listed source in a --map file "
+        "([values.referral_source]), then import again",
+        "Referral sources {sources} are not in caseload.toml's referral_sources: add them "
+        "there and commit, or map them to listed sources in a --map file "
+        "([values.referral_source]), then import again",
+        len(p.unknown_sources),
+    ).format(sources=", ".join(repr(x) for x in p.unknown_sources))
+
+
 def _report(p: Plan, cl: Caseload, file: str, *, dry_run: bool) -> int:
     import sys
 
     where = where_read(p, file)
     if where is not None:
         print(visible(where), file=sys.stderr)
+    if p.skipped:
+        print(visible(skipped_line(p, file)), file=sys.stderr)
     if p.problems:
         for problem in p.problems:
             print(visible(str(problem)), file=sys.stderr)
+        if p.unknown_sources:
+            print(visible(unknown_sources_line(p)), file=sys.stderr)
         n = len(p.problems)
         print(
             ngettext(

@@ -45,7 +45,7 @@ from ipstui.core.model import (
 from ipstui.core.rules import raw_deadlines, rules_signature
 
 CACHE_NAME = "ipstui-load-cache.marshal"
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 PARALLEL_MIN = 1500
 MAX_WORKERS = 4
 

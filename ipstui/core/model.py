@@ -186,6 +186,12 @@ DATE_FIELDS = frozenset(
         "career_profile_updated_on",
     }
 )
+EVENT_DATES: tuple[str, ...] = (
+    "phase_since", "referred_on", "first_contact_on", "enrolled_on",
+    "first_employer_contact_on", "benefits_counseling_on", "career_profile_updated_on",
+)  # fmt: skip
+"""Top-level dates of events that have happened: an edit may not put them after today
+(`edits.not_after_today`), validate warns when a file does (`validate.EVENT_PATHS`)."""
 REQUIRED_KEYS: tuple[str, ...] = ("schema", "id", "name", "specialist", "phase", "phase_since")
 ENUM_FIELDS: dict[str, tuple[str, ...]] = {
     "phase": PHASES,

@@ -9,12 +9,13 @@ here and the screen only copies values in and out of its controls."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from ipstui.core.changes import diff
+from ipstui.core.model import Problem
 
 CLOSED = "closed"
 
@@ -65,6 +66,16 @@ def changed_tops(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why a Details save is refused, and where: `field` is the top-level key of the
+    record it is about (None: no one field, the record as a whole); `message` is one
+    sentence in the current language that names a field by its label, never by its key."""
+
+    field: str | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class DetailsSave:
     """A Details save prepared by `prepare_details_save`.
 
@@ -72,12 +83,12 @@ class DetailsSave:
     `check`: what to validate now (with a stand-in closure while the reason is asked);
     `needs_closure_reason`: the edit closes the participant: ask why, then `close_data`;
     `refused`: why the edit may not be saved beyond the schema (an event date after
-    today, `edits.not_after_today`), one message each."""
+    today, `edits.not_after_today`), one Refusal each, in the order of the fields."""
 
     data: dict[str, Any]
     check: dict[str, Any]
     needs_closure_reason: bool
-    refused: tuple[str, ...] = ()
+    refused: tuple[Refusal, ...] = ()
 
 
 def prepare_details_save(
@@ -105,14 +116,43 @@ def prepare_details_save(
     from ipstui.core.folder import CaseloadError
 
     refused = []
-    for name in sorted(set(edited) & set(EVENT_DATES)):
+    for name in EVENT_DATES:
         value = data.get(name)
-        if isinstance(value, date):
+        if name in edited and isinstance(value, date):
             try:
                 not_after_today(name, value, today)
             except CaseloadError as exc:
-                refused.append(str(exc))
+                refused.append(Refusal(name, str(exc)))
     return DetailsSave(data, check, closing, tuple(refused))
+
+
+def attribute(problems: Iterable[Problem], data: Mapping[str, Any]) -> list[Refusal]:
+    """The validation `problems` of `data` (what `caseload.validate_data` found in the
+    file `storage.dumps(data)` would be) as Refusals: each given the top-level key
+    written on its line (None when the line holds no key of its own), and a message
+    that starts with that key (`referred_on: expected a date ...`) starting with the
+    field's label instead (`vocab.field_word`)."""
+    from ipstui.core import storage
+    from ipstui.core.locate import Locator
+    from ipstui.core.vocab import field_word
+
+    problems = list(problems)
+    if not problems:
+        return []
+    loc = Locator(storage.dumps(dict(data)))
+    at_line: dict[int, str] = {}
+    for path, (line, _col) in loc.places.items():
+        if path and isinstance(path[0], str):
+            at_line.setdefault(line, path[0])
+    out = []
+    for p in problems:
+        key = at_line.get(p.line)
+        message = p.message
+        if key is not None and message.startswith(f"{key}: "):
+            # validate writes `key: ...` for a file; a person reads the field's label
+            message = f"{field_word(key)}: {message[len(key) + 2 :]}"
+        out.append(Refusal(key, message))
+    return out
 
 
 def close_data(data: dict[str, Any], *, today: date, reason: str) -> dict[str, Any]:

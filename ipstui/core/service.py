@@ -456,14 +456,27 @@ class CaseloadService:
 
         return add_job_at_new_employer(self._snap(snapshot), pid, **kwargs)
 
-    def problems(self, snapshot: Caseload, register: Register | None = None) -> list[Problem]:
+    def problems(
+        self, snapshot: Caseload, register: Register | None = None, *, today: date | None = None
+    ) -> list[Problem]:
         """Every finding of `ipstui validate`: the snapshot's, the register's, and
-        warnings for participants naming an `employer_id` the register lacks."""
+        warnings for participants naming an `employer_id` the register lacks; with
+        `today`, also a warning for each event date after it
+        (`validate.future_event_problems`)."""
         from ipstui.core.employers import reference_problems
 
         reg = register if register is not None else self.employers(snapshot)
         rels = [p.rel_path for p in snapshot.participants.values()]
-        return [*snapshot.problems, *reg.problems, *reference_problems(reg, self.root, rels)]
+        out = [*snapshot.problems, *reg.problems, *reference_problems(reg, self.root, rels)]
+        if today is not None:
+            from ipstui.core.validate import future_event_problems
+
+            for p in snapshot.participants.values():
+                path = self.root / p.rel_path
+                out += future_event_problems(
+                    p.data, p.rel_path, lambda path=path: path.read_text(encoding="utf-8"), today
+                )
+        return out
 
     # ------------------------------------------------------------ fidelity (SPEC §10)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 
 from ipstui.core import storage
@@ -24,7 +25,11 @@ from ipstui.core.employers import check as employer_problems
 from ipstui.core.gitio import GitError
 from ipstui.core.i18n import _
 from ipstui.core.model import Problem, Settings, case_twin_problems
-from ipstui.core.validate import caseload_problems, participant_team_problems
+from ipstui.core.validate import (
+    caseload_problems,
+    future_event_problems,
+    participant_team_problems,
+)
 
 _PATH_VARS = (
     "GIT_DIR",
@@ -132,11 +137,12 @@ def _record_files(
 
 
 def staged_problems(
-    root: Path, environ: Mapping[str, str] | None = None
+    root: Path, environ: Mapping[str, str] | None = None, *, today: date | None = None
 ) -> tuple[list[Problem], int, int]:
     """Problems of the staged caseload.toml, participant and employer files, and how many
-    participant and employer files were checked. Raises StagedError when git cannot read
-    the index."""
+    participant and employer files were checked; with `today`, also a warning for each
+    event date after it (`validate.future_event_problems`: a hand edit is what a
+    pre-commit hook sees). Raises StagedError when git cannot read the index."""
     env = hook_env(environ)
     entries, unmerged = staged_blobs(root, env)
     problems: list[Problem] = [
@@ -183,6 +189,10 @@ def staged_problems(
                     settings.referral_sources,
                 )
             )
+            if today is not None:
+                problems.extend(
+                    future_event_problems(parsed.data, path, raw.decode("utf-8", "replace"), today)
+                )
     for path, blob in sorted(firms.items()):
         raw = contents[blob]
         try:

@@ -7,7 +7,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
@@ -20,6 +20,7 @@ from ipstui.core.model import (
     CONTROL_IN_NOTES,
     DATE_MAX,
     DATE_MIN,
+    EVENT_DATES,
     Problem,
     is_valid_id,
 )
@@ -361,18 +362,118 @@ def _semantic_content(data: Mapping[str, Any], rel: str, loc: Any) -> list[Probl
             if _is_date(s) and _is_date(e) and e < s:
                 line, col = loc.find(["jobs", i, "end"])
                 out.append(Problem(rel, line, col, f"jobs[{i}]: ends ({e}) before it starts ({s})"))
-    for field, rec in (
-        (data.get("conflicts") or {}).items() if isinstance(data.get("conflicts"), Mapping) else ()
-    ):
-        line, col = loc.find(["conflicts", field])
-        theirs = rec.get("theirs_commit", "") if isinstance(rec, Mapping) else ""
+    # The id of the file's content (checked against its name per path), so this stays
+    # a finding of the bytes alone, cacheable by blob.
+    pid = data.get("id")
+    out.extend(conflict_problems(data, rel, loc, resolve_id=pid if isinstance(pid, str) else "ID"))
+    return out
+
+
+def conflict_problems(
+    data: Mapping[str, Any], rel: str, loc: Any, *, resolve_id: str, labels: Any = None
+) -> list[Problem]:
+    """A warning for each `[conflicts]` record (SPEC §6) saying what happened: the value
+    this file kept and the other side's (and its commit), both read from the record, so
+    it is right whether two edits or two different decisions on an earlier conflict
+    met, and how to decide (`ipstui resolve <resolve_id> <field>`). `labels`: the
+    fields' label table (default: a participant's, `vocab.FIELD_LABELS`)."""
+    from ipstui.core.history import show_value
+    from ipstui.core.i18n import _
+    from ipstui.core.vocab import field_word, readable
+
+    conflicts = data.get("conflicts")
+    out: list[Problem] = []
+    for key, rec in conflicts.items() if isinstance(conflicts, Mapping) else ():
+        line, col = loc.find(["conflicts", key])
+        rec = rec if isinstance(rec, Mapping) else {}
+        values = {
+            "field": readable(str(key), labels) if labels is not None else field_word(str(key)),
+            "key": key,
+            "ours": show_value(rec.get("ours"), 40),
+            "theirs": show_value(rec.get("theirs"), 40),
+            "commit": str(rec.get("theirs_commit", ""))[:12],
+            "id": resolve_id,
+        }
+        if values["commit"]:
+            message = _(
+                "needs a decision: {field} ({key}) kept {ours} here, the other side (commit "
+                "{commit}) has {theirs}; decide with `ipstui resolve {id} {key} --ours` "
+                "(or --theirs, or --value V)"
+            )
+        else:
+            message = _(
+                "needs a decision: {field} ({key}) kept {ours} here, the other side has "
+                "{theirs}; decide with `ipstui resolve {id} {key} --ours` (or --theirs, or "
+                "--value V)"
+            )
+        out.append(Problem(rel, line, col, message.format(**values), "warning"))
+    return out
+
+
+EVENT_PATHS: tuple[tuple[Any, ...], ...] = (
+    *((k,) for k in EVENT_DATES),
+    ("closure", "on"), ("suspension", "since"), ("contacts", "*", "on"), ("tasks", "*", "done_on"),
+)  # fmt: skip
+"""Key paths of a participant file that date events that have happened (`*`: each list
+item). Planned dates (a job's start or end, a task's due date) may lie ahead."""
+
+
+def _event_label(path: tuple[Any, ...]) -> str:
+    from ipstui.core.i18n import _
+    from ipstui.core.vocab import field_word
+
+    if len(path) == 1:
+        return field_word(path[0])
+    return {
+        "closure": _("Closure date"),
+        "suspension": _("Suspended since"),
+        "contacts": _("Contact date"),
+        "tasks": _("Task done on"),
+    }[path[0]]
+
+
+def future_event_problems(
+    data: Mapping[str, Any], rel: str, text: str | Callable[[], str], today: date
+) -> list[Problem]:
+    """A warning for each event date (`EVENT_PATHS`) after `today`: such a date is
+    almost always a mistyped year (the app and the CLI refuse it, `edits.not_after_today`;
+    a hand edit or a merge can still write it) and it moves deadlines out of sight.
+    `today` is the command's (`--today`, else the real date: SPEC §7 "act as if today
+    were DATE"). A warning, not an error: the file is valid, only unlikely. `text`: the
+    file's text (or a function that reads it), for the positions; read only when a
+    warning is found. Each message names the field by its label and by its key, which
+    is what a hand edit looks for: `First contact on (first_contact_on): ...`."""
+    from ipstui.core.i18n import _
+
+    found: list[tuple[tuple[Any, ...], date, tuple[Any, ...]]] = []
+    for pattern in EVENT_PATHS:
+        for path, value in _values_at(data, pattern):
+            if type(value) is date and value > today:
+                found.append((path, value, pattern))
+    if not found:
+        return []
+    loc = _LazyLocator(text if isinstance(text, str) else text())
+    out = []
+    for path, value, pattern in found:
+        line, col = loc.find(path)
+        if "*" in pattern:  # contacts[2].on
+            key = f"{path[0]}[{path[1]}].{path[2]}"
+        else:  # referred_on, closure.on
+            key = ".".join(str(x) for x in path)
         out.append(
             Problem(
                 rel,
                 line,
                 col,
-                f"needs a decision: {field} was changed differently on two sides"
-                + (f" (other side: {theirs})" if theirs else ""),
+                _(
+                    "{field} ({key}): {when} is after today ({today}); an event is recorded "
+                    "once it has happened"
+                ).format(
+                    field=_event_label(pattern),
+                    key=key,
+                    when=value.isoformat(),
+                    today=today.isoformat(),
+                ),
                 "warning",
             )
         )

@@ -131,6 +131,16 @@ FIELD_LABELS: Labels = Labels(
 """The label of each top-level field of a participant file (SPEC §2) a person edits:
 the Details tab's labels, and the names dialogs and messages give a field."""
 
+EMPLOYER_FIELD_LABELS: Labels = Labels(
+    {
+        "name": N_("Name"),
+        "sector": N_("Sector"),
+        "contact_person": N_("Contact person"),
+        "notes": N_("Notes"),
+    }
+)
+"""The label of each top-level field of an employer file (SPEC §11) a person edits."""
+
 VALUE_LABELS: Mapping[str, Labels] = {
     "phase": PHASE_LABELS,
     "disclosure": DISCLOSURE_LABELS,
@@ -143,6 +153,16 @@ def field_label(name: str) -> str:
     """The label of field `name` in the current language (`FIELD_LABELS`), else the
     name made readable (`phase_since` -> `Phase since`)."""
     return readable(name, FIELD_LABELS)
+
+
+def field_word(name: str) -> str:
+    """The label of field `name` as a message names it: `field_label` without the hint
+    in its final parentheses (`Enrolled on (starts job-search clock)` -> `Enrolled on`,
+    in every language whose label keeps the hint in parentheses)."""
+    label = field_label(name)
+    if label.endswith(")") and " (" in label:
+        label = label[: label.rindex(" (")]
+    return label
 
 
 def field_value(name: str, value: Any) -> Any:

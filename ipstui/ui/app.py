@@ -684,13 +684,13 @@ class IpsApp(TranslatedBindings, App[int]):
             self.load_caseload()
         else:
             self.notify(message.message, title=_("Sync failed"), severity="error", timeout=15)
-            self._sync_note = _("sync failed: {error}").format(error=message.message)
+            self._sync_note = _("failed: {error}").format(error=message.message)
         self._sync_status(self._sync_note)
 
     def _sync_status(self, text: str) -> None:
         screen = self._board_screen()
         if screen is not None:
-            screen.set_sync_status(text)
+            screen.set_sync_status(text, steady=self._status_words)
 
     # ------------------------------------------------------------ shared edit actions
 

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.markup import escape
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -27,7 +28,7 @@ from ipstui.core.model import PHASES, RULE_LABELS
 from ipstui.core.rules import DUE_SOON, OVERDUE
 from ipstui.core.termsafe import escape as term_escape
 from ipstui.core.validate import left_out
-from ipstui.core.vocab import PROBLEM, SYMBOL, UNCOMMITTED, fit
+from ipstui.core.vocab import ELLIPSIS, PROBLEM, SYMBOL, UNCOMMITTED, cells, fit
 from ipstui.ui.keys import TranslatedBindings, allow_letter_action, key_for
 from ipstui.ui.onapp import OnIpsApp
 from ipstui.ui.widgets.board import Board, set_line
@@ -36,6 +37,34 @@ from ipstui.ui.widgets.inputs import OneLineInput
 
 if TYPE_CHECKING:
     pass
+
+
+def _lines(markup: str, width: int) -> int:
+    return len(Content.from_markup(markup).wrap(width))
+
+
+def fit_last(head: str, status: str, steady: str, width: int) -> str:
+    """The header `head` (content markup) with `sync: <status>` after it, `status` cut
+    with `…` where needed so the header wraps to no more lines at `width` cells than it
+    does with `sync: <steady>` (or without a sync part when `steady` is empty)."""
+    sep = "  ·  "
+
+    def with_status(words: str) -> str:
+        return head + sep + escape(_("sync: {status}").format(status=words))
+
+    budget = _lines(with_status(steady) if steady else head, width)
+    full = with_status(status)
+    if _lines(full, width) <= budget:
+        return full
+    best, lo, hi = with_status(ELLIPSIS), 1, cells(status) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        candidate = with_status(fit(status, mid, pad=False))
+        if _lines(candidate, width) <= budget:
+            best, lo = candidate, mid + 1
+        else:
+            hi = mid - 1
+    return best
 
 
 class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
@@ -124,6 +153,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
         self._narrowing: Narrowing | None = None
         """The text filter's remembered results for the current cards."""
         self._sync = ""
+        self._sync_steady = ""
 
     def compose(self) -> ComposeResult:
         yield Static("ipstui", id="title")
@@ -171,9 +201,15 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
         self.query_one("#loading-text", Static).update(Text(f"✖ {message}"))
         self.query_one("#loading-bar").display = False
 
-    def set_sync_status(self, text: str) -> None:
-        """The last known sync state (ahead/behind, a sync's outcome), in the header."""
+    def set_sync_status(self, text: str, steady: str | None = None) -> None:
+        """The last known sync state (ahead/behind, a sync's outcome), in the header.
+
+        `steady`: the short state words (`in sync`, `2 ahead, 0 behind`) the header is
+        sized for (None: `text` itself, shown whole): a longer `text` (a sync's outcome;
+        the whole sentence is in a toast) is cut with `…` so the header keeps that
+        height (SPEC §9 at 80×24)."""
         self._sync = text
+        self._sync_steady = text if steady is None else steady
         self._update_header()
 
     # ------------------------------------------------------------ data
@@ -272,10 +308,11 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
             n = len(cl.dirty)
             words = ngettext("{n} uncommitted", "{n} uncommitted", n).format(n=n)
             parts.append(f"[$text-warning]{SYMBOL[UNCOMMITTED]} {escape(words)}[/]")
-        if self._sync:
-            parts.append(escape(_("sync: {status}").format(status=self._sync)))
         title_widget = self.query_one("#title", Static)
         line = "  ·  ".join(parts)
+        if self._sync:
+            width = title_widget.content_size.width or max(self.app.size.width - 2, 20)
+            line = fit_last(line, self._sync, self._sync_steady, width)
         if getattr(title_widget, "_ipstui_text", None) != line:
             # The header wraps (nothing cut at any width); its height may change.
             title_widget._ipstui_text = line  # type: ignore[attr-defined]
@@ -347,6 +384,8 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._update_status)
+        if self._sync:  # the sync words are fitted to the width
+            self.call_after_refresh(self._update_header)
 
     def on_input_changed(self, event: OneLineInput.Changed) -> None:
         if event.input.id == "filter-input" and not self._goto_mode:

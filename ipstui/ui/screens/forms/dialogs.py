@@ -784,7 +784,7 @@ class ConflictForm(FormScreen):
     of None in the result means "remove the field".
     """
 
-    title_text = N_("Needs a decision: two different edits met in a sync")
+    title_text = N_("Needs a decision: a sync met two different values of a field")
 
     def __init__(
         self, conflicts: dict[str, Any], current: dict[str, Any], *, who: str = ""

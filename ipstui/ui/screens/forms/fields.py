@@ -344,10 +344,12 @@ class FormField(Vertical):
         return value, error
 
     def show_error(self, error: str | None) -> None:
-        """Show `error` under the field (✖ and a red border), or clear it (None)."""
+        """Show `error` under the field and ✖ beside its label (and a red border), or
+        clear both (None): the mark is not colour alone (SPEC §9)."""
         self.error = error
         self.set_class(bool(error), "-invalid")
         self._show(".field-error", f"✖ {error}" if error else "")
+        self._draw_label()
 
     def set_note(self, note: str) -> None:
         """A non-blocking remark under the field (e.g. a pending decision after a sync)."""
@@ -357,9 +359,15 @@ class FormField(Vertical):
     def set_changed(self, changed: bool) -> None:
         """Mark an edited, unsaved field (a ✎ and a colour, not colour alone)."""
         self.set_class(changed, "-changed")
-        self._show(".field-label", f"✎ {self.label_text}" if changed else self.label_text)
+        self._draw_label()
+
+    def _draw_label(self) -> None:
+        """The label with its marks: ✖ for an error, ✎ for an unsaved change."""
+        marks = ("✖ " if self.error else "") + ("✎ " if self.has_class("-changed") else "")
+        self._show(".field-label", marks + self.label_text)
 
     def _show(self, line: str, text: str) -> None:
+        """Redraw one line under or above the field only when its text changed."""
         if self.is_mounted and self._lines[line] != text:
             self.query_one(line, Static).update(text)
             self._lines[line] = text

@@ -20,7 +20,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static, TextArea
 
-from ipstui.core.i18n import N_, _
+from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import (
     DISCLOSURE,
     PHASE_LABELS,
@@ -30,10 +30,23 @@ from ipstui.core.model import (
     TOP_KEYS,
     Participant,
 )
-from ipstui.core.recordedit import changed_tops, close_data, prepare_details_save, rebase
+from ipstui.core.recordedit import (
+    Refusal,
+    attribute,
+    changed_tops,
+    close_data,
+    prepare_details_save,
+    rebase,
+)
 from ipstui.core.service import show_value
 from ipstui.core.termsafe import escape
-from ipstui.core.vocab import DISCLOSURE_LABELS, FIELD_LABELS, SUPPORT_MODE_LABELS, readable
+from ipstui.core.vocab import (
+    DISCLOSURE_LABELS,
+    FIELD_LABELS,
+    SUPPORT_MODE_LABELS,
+    field_label,
+    readable,
+)
 from ipstui.ui.keys import allow_letter_action
 from ipstui.ui.screens.forms import (
     ChoiceOrText,
@@ -318,7 +331,7 @@ class DetailsPane(Pane):
         self.call_after_refresh(self._mark_changed)
         if moved.replaced:
             lost = "; ".join(
-                _("{field}: yours {value}").format(field=n, value=show_value(y, 30))
+                _("{field}: yours {value}").format(field=field_label(n), value=show_value(y, 30))
                 for n, y, _theirs in moved.replaced
             )
             self.owner.banner(
@@ -326,7 +339,7 @@ class DetailsPane(Pane):
                     "{id} changed meanwhile ({fields}). Where you had also edited a field, the "
                     "newer saved value is now shown and your edit was NOT applied — enter it "
                     "again if it is still right: {lost}"
-                ).format(id=new.id, fields=", ".join(underneath), lost=lost),
+                ).format(id=new.id, fields=", ".join(map(field_label, underneath)), lost=lost),
                 "warning",
             )
         summary = {"underneath": underneath, "kept": moved.kept, "replaced": moved.replaced}
@@ -355,6 +368,43 @@ class DetailsPane(Pane):
             f.validate_field()
         else:
             f.show_error(None)
+
+    def show_refusals(self, refusals: list[Refusal]) -> None:
+        """A refused save shown where the person looks: each refusal about a field of
+        the form under that field (✖ beside its label and its message), the others
+        under the form; the first marked field (else the list) is scrolled into view
+        and the first field focused, and a toast says the save did not happen."""
+        by_name = {f.field_name: f for f in self.fields()}
+        on_fields: dict[str, list[str]] = {}
+        rest: list[str] = []
+        for r in refusals:
+            if r.field in by_name:
+                on_fields.setdefault(r.field, []).append(r.message)
+            else:
+                rest.append(r.message)
+        for name, f in by_name.items():
+            if name in on_fields:
+                f.show_error("; ".join(on_fields[name]))
+            elif f.error and name not in {d.field_name for d in self.dirty()}:
+                f.show_error(None)
+        self.show_problems(rest)
+        self.owner.show_tab(self.TAB)
+        marked = [f for f in by_name.values() if f.field_name in on_fields]
+        if marked:
+            marked[0].control.focus(scroll_visible=False)
+            self.call_after_refresh(marked[0].scroll_visible, animate=False, top=True)
+        else:
+            box = self.query_one("#details-problems", Static)
+            self.call_after_refresh(box.scroll_visible, animate=False)
+        if len(refusals) == 1:
+            text = _("Not saved: {problem}").format(problem=refusals[0].message)
+        else:
+            text = ngettext(
+                "Not saved: {n} problem, marked ✖ on the Details tab",
+                "Not saved: {n} problems, marked ✖ on the Details tab",
+                len(refusals),
+            ).format(n=len(refusals))
+        self.notify(escape(text), severity="error", markup=False)
 
     def show_problems(self, lines: list[str]) -> None:
         """The record-level problems of the last save attempt (none: hidden)."""
@@ -398,18 +448,18 @@ class DetailsPane(Pane):
             bad[0].control.focus()
             self.notify(
                 _("Not saved: fix {fields} first").format(
-                    fields=", ".join(f.field_name for f in bad)
+                    fields=", ".join(f.label_text for f in bad)
                 ),
                 severity="error",
             )
             return
         plan = prepare_details_save(p.phase, data, {f.field_name for f in dirty}, today=self.today)
-        problems = [*plan.refused, *(x.message for x in self.ips.service.validate_data(cl, plan.check))]
-        if problems:
-            self.show_problems(problems)
-            self.notify(
-                _("Not saved: the record would not be valid (see Details)"), severity="error"
-            )
+        refusals = [
+            *plan.refused,
+            *attribute(self.ips.service.validate_data(cl, plan.check), plan.check),
+        ]
+        if refusals:
+            self.show_refusals(refusals)
             return
         self.show_problems([])
         if plan.needs_closure_reason:

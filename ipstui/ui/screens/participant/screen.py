@@ -207,7 +207,7 @@ class ParticipantScreen(OnIpsApp, TranslatedBindings, Screen[None]):
             else:
                 summary = details.rebase(prev, p)
                 if not self._requests and not summary["replaced"] and summary["underneath"]:
-                    fields = ", ".join(summary["underneath"])
+                    fields = ", ".join(map(field_label, summary["underneath"]))
                     text = (
                         _(
                             "{id} was changed outside this screen ({fields}); the new version "
@@ -286,7 +286,7 @@ class ParticipantScreen(OnIpsApp, TranslatedBindings, Screen[None]):
                 )
             )
         if p.has_conflicts:
-            names = ", ".join(str(k) for k in data.get("conflicts") or {})
+            names = ", ".join(field_label(str(k)) for k in data.get("conflicts") or {})
             labels.append(
                 Label(
                     SYMBOL[NEEDS_DECISION]
