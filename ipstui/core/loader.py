@@ -72,17 +72,24 @@ def _schema_hash() -> bytes:
 
 
 def _cache_tag(schemas: bytes, settings: Settings) -> str:
-    """Changes with the schema, this format, the deadline rules and the language (the
-    cached problems are text a person reads), invalidating old caches."""
+    """Changes with the schema, this format, ipstui's version (another release may lay
+    out an entry differently under the same format number), the deadline rules and the
+    language (the cached problems are text a person reads), invalidating old caches."""
+    from ipstui import __version__
+
     h = hashlib.sha1(schemas)
-    h.update(f"{CACHE_FORMAT}\0{rules_signature(settings)}\0{current_language()}".encode())
+    h.update(f"{CACHE_FORMAT}\0{__version__}\0".encode())
+    h.update(f"{rules_signature(settings)}\0{current_language()}".encode())
     return h.hexdigest()
 
 
 def _settings_key(schemas: bytes, raw: bytes) -> str:
-    """What caseload.toml's cached reading is valid for: its exact bytes, the schemas."""
+    """What caseload.toml's cached reading is valid for: its exact bytes, the schemas,
+    this format and ipstui's version."""
+    from ipstui import __version__
+
     h = hashlib.sha1(schemas)
-    h.update(f"{CACHE_FORMAT}\0".encode())
+    h.update(f"{CACHE_FORMAT}\0{__version__}\0".encode())
     h.update(raw)
     return h.hexdigest()
 
