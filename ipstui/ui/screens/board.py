@@ -17,11 +17,11 @@ from ipstui.core.board import BoardSummary, Narrowing, resolve_id, resummarize, 
 from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import PHASES, RULE_LABELS
 from ipstui.core.rules import DUE_SOON, OVERDUE
-from ipstui.core.termsafe import escape as term_escape
 from ipstui.core.validate import left_out
 from ipstui.core.vocab import PROBLEM, SYMBOL, UNCOMMITTED, fit
 from ipstui.ui.keys import TranslatedBindings, allow_letter_action, key_for
 from ipstui.ui.onapp import OnIpsApp
+from ipstui.ui.screensafe import shown
 from ipstui.ui.widgets.board import Board, set_line
 from ipstui.ui.widgets.footer import KeysFooter
 from ipstui.ui.widgets.inputs import OneLineInput
@@ -227,7 +227,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
             return
         derived = self._derived()
         counts = derived.counts
-        title = escape(term_escape(cl.settings.name or cl.root.name))
+        title = shown(cl.settings.name or cl.root.name)
         parts = [
             f"[b]{title}[/b]",
             ngettext("{n} open", "{n} open", derived.open).format(n=derived.open),
@@ -265,7 +265,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
             words = ngettext("{n} uncommitted", "{n} uncommitted", n).format(n=n)
             parts.append(f"[$text-warning]{SYMBOL[UNCOMMITTED]} {escape(words)}[/]")
         if self._sync:
-            parts.append(escape(_("sync: {status}").format(status=self._sync)))
+            parts.append(shown(_("sync: {status}").format(status=self._sync)))
         title_widget = self.query_one("#title", Static)
         line = "  ·  ".join(parts)
         if getattr(title_widget, "_ipstui_text", None) != line:
@@ -274,18 +274,18 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
             title_widget.update(line)
         chips = []
         for key, (n, mx) in derived.sizes.items():
-            label = escape(f"{key} {n}/{mx}")
+            label = shown(f"{key} {n}/{mx}")
             if n > mx:
-                label = escape(_("{chip} over").format(chip=f"{key} {n}/{mx}"))
+                label = shown(_("{chip} over").format(chip=f"{key} {n}/{mx}"))
                 label = f"[$text-error]{SYMBOL[PROBLEM]} {label}[/]"
             if key == self.specialist:
                 label = f"[reverse]{label}[/]"
             chips.append(label)
         filt = []
         if self.specialist:
-            filt.append(escape(_("specialist={key}").format(key=self.specialist)))
+            filt.append(shown(_("specialist={key}").format(key=self.specialist)))
         if self.text:
-            filt.append(escape(_("text={text}").format(text=repr(self.text))))
+            filt.append(shown(_("text={text}").format(text=repr(self.text))))
         if self.show_closed:
             filt.append(escape(_("closed shown")))
         line = escape(_("Caseloads:")) + " " + "  ".join(chips)
