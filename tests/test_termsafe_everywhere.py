@@ -261,6 +261,7 @@ VISITS: list[tuple[str, list[Step], str, bool]] = [
     # hostile text must be on it, escaped: proof the visit reached it)
     ("board", [], "BoardScreen", True),
     ("board filtered by the hostile key", [call(_filter_specialist)], "BoardScreen", True),
+    ("sync without a remote", [keys("s")], "BoardScreen", True),
     ("palette, every action", [keys("escape"), palette("")], "Palette", False),
     ("palette, a specialist filter", [keys("escape"), palette("Filter")], "Palette", True),
     ("palette, participants", [keys("escape"), palette("P-000")], "Palette", False),
@@ -285,7 +286,8 @@ VISITS: list[tuple[str, list[Step], str, bool]] = [
     ("its specialists", [expand("specialist")], "NewParticipantForm", True),
     ("its referral sources", [keys("escape"), expand("referral_source")], "NewParticipantForm", True),
     ("participant", [keys("escape", "escape"), _open("P-0002")], "ParticipantScreen", True),
-    ("participant contacts", [keys("2")], "ParticipantScreen", False),
+    ("participant specialists", [expand("specialist")], "ParticipantScreen", True),
+    ("participant contacts", [keys("escape", "2")], "ParticipantScreen", False),
     ("participant jobs", [keys("3")], "ParticipantScreen", False),
     ("participant tasks", [keys("4")], "ParticipantScreen", False),
     ("participant deadlines", [keys("5")], "ParticipantScreen", False),
