@@ -95,7 +95,7 @@ CASES = [
         id="id-not-file-name",
     ),
     pytest.param(
-        {EREL: EMPLOYER + "name = 'twice'\n"},
+        {EREL: "name = 'twice'\n" + EMPLOYER},
         1,
         f"{EREL}:",
         id="not-toml",

@@ -247,14 +247,22 @@ class Parsed:
     """(line, col, message, severity) — the path is added at load."""
 
 
-def parse_participant(raw: bytes, rel: str) -> Parsed:
+def parse_participant(raw: bytes, rel: str, *, path_checks: bool = True) -> Parsed:
+    """Parse and check one participant file's bytes found at `rel`.
+
+    With `path_checks` False the findings depend on the bytes alone and may be cached by
+    blob id; the checks of the file's name (`validate.participant_path_problems`) are
+    then the caller's, for each path (the load cache: a copy of a valid file under
+    another name must not share its verdict)."""
     from ipstui.core.validate import participant_content_problems
 
     try:
         data = storage.loads_bytes(raw, rel)
     except storage.ParseError as exc:
         return Parsed(None, ((exc.line, exc.col, exc.message, "error"),))
-    probs = participant_content_problems(data, rel, raw.decode("utf-8"))
+    probs = participant_content_problems(
+        data, rel, raw.decode("utf-8"), path_checks=path_checks
+    )
     return Parsed(data, tuple((p.line, p.col, p.message, p.severity) for p in probs))
 
 
@@ -529,6 +537,36 @@ def check_inside(root: Path, rel: str) -> None:
         )
 
 
+_BOM = b"\xef\xbb\xbf"
+"""The UTF-8 byte order mark: accepted at the start of a file (SPEC §2) and kept there
+when the app rewrites it."""
+
+
+def refuse_case_twin(root: Path, rel: str) -> None:
+    """Refuse (EditRefused) to rewrite `rel` while a file whose name differs only in case
+    sits beside it (`P-0008.toml` and `p-0008.toml`): validate reports both (ids are
+    unique ignoring case, SPEC §2), and a file that fails validation is never rewritten.
+    On a case-insensitive file system the two are one file and nothing is refused."""
+    folder, _sep, name = rel.rpartition("/")
+    want = name.casefold()
+    try:
+        names = os.listdir(root / folder)
+    except OSError:
+        return
+    for other in names:
+        if other != name and other.casefold() == want:
+            try:
+                if os.path.samefile(root / rel, root / folder / other):
+                    continue  # one file under two spellings: a case-insensitive system
+            except OSError:
+                pass
+            raise EditRefused(
+                _(
+                    "{rel} and {twin} differ only in case, so on macOS and Windows they are one file; rename or remove one of them first, nothing was written"
+                ).format(rel=rel, twin=f"{folder}/{other}")
+            )
+
+
 def _uses_crlf(raw: bytes | None) -> bool:
     """True when the file's lines end in CRLF (its first line decides)."""
     if not raw:
@@ -791,6 +829,7 @@ def transact(
                 )
             if not view.matches(head_blob, current):
                 raise UncommittedFile(rel)
+            refuse_case_twin(cl.root, rel)
         new_data = dict(build(pid, cur))
         if new_data.get("id") != pid:
             raise CaseloadError(_(says.id_fixed))
@@ -798,6 +837,8 @@ def transact(
         if problems:
             raise ValidationFailed(problems)
         raw = kind.dumps(new_data).encode("utf-8")
+        if current is not None and current.startswith(_BOM):
+            raw = _BOM + raw  # keep the file's byte order mark: one field, one changed line
         if _uses_crlf(current):
             raw = raw.replace(b"\n", b"\r\n")  # keep the file's line endings (SPEC §2)
         elif current is None and gitio.checkout_newline(cl.root, rel) == "\r\n":
@@ -871,47 +912,123 @@ def _write_and_commit(
     head: str | None,
     view: _GitView,
 ) -> gitio.CommitInfo:
-    """Write `raw`, commit exactly `rel`, verify HEAD holds it; undo on any failure."""
+    """Write `raw`, commit exactly `rel`, verify HEAD holds it; undo on any failure.
+
+    The file's old content is kept as a second name of its inode (`_keep_old`) while the
+    save runs, so the undo is a rename, which needs no free space: on a full disk the
+    file is put back even though no new copy of it could be written (SPEC §5)."""
     path = root / rel
     gitio.wait_index_lock(repo.git_dir)
+    kept = _keep_old(path, repo.git_dir) if previous is not None else None
     try:
-        storage.atomic_write(path, raw)
-        gitio.commit(root, [rel], message, add=previous is None, git_dir=repo.git_dir)
-    except OSError as exc:  # EROFS, EACCES, ENOSPC, EFBIG ... while writing the file
-        _undo(root, rel, head, None, written=raw, previous=previous)
-        raise SaveFailed(could_not_write(rel, exc)) from None
-    except gitio.GitError as exc:
-        _undo(root, rel, head, None, written=raw, previous=previous)
-        if isinstance(exc, gitio.RepoStateRefused):
-            raise EditRefused(_("{exc}; nothing was saved").format(exc=exc)) from None
-        why = gitio.ignored_changes(root, rel)
-        if why is not None:
-            exc = gitio.GitError(
+        try:
+            storage.atomic_write(path, raw)
+            gitio.commit(root, [rel], message, add=previous is None, git_dir=repo.git_dir)
+        except OSError as exc:  # EROFS, EACCES, ENOSPC, EFBIG ... while writing the file
+            why = _undo(root, rel, head, None, written=raw, previous=previous, kept=kept)
+            if why is not None:
+                raise SaveFailed(
+                    _not_put_back(
+                        _("could not write {rel}: {error}.").format(
+                            rel=rel, error=exc.strerror or exc
+                        ),
+                        rel,
+                        why,
+                        previous,
+                    )
+                ) from None
+            raise SaveFailed(could_not_write(rel, exc)) from None
+        except gitio.GitError as exc:
+            why = _undo(root, rel, head, None, written=raw, previous=previous, kept=kept)
+            if why is not None:
+                raise SaveFailed(
+                    _not_put_back(
+                        _("git refused the commit: {exc}.").format(exc=str(exc).rstrip(".")),
+                        rel,
+                        why,
+                        previous,
+                    )
+                ) from None
+            if isinstance(exc, gitio.RepoStateRefused):
+                raise EditRefused(_("{exc}; nothing was saved").format(exc=exc)) from None
+            ignored = gitio.ignored_changes(root, rel)
+            if ignored is not None:
+                exc = gitio.GitError(
+                    _(
+                        "{exc} ({rel} is marked {why}, so git ignores its changes; `git update-index --no-{why} {rel}` undoes that)"
+                    ).format(exc=exc, rel=rel, why=ignored)
+                )
+            raise SaveFailed(
+                _("git refused the commit, nothing was saved: {exc}").format(exc=exc)
+            ) from None
+        except BaseException:
+            # Interrupted (ctrl+c, or SIGINT to ipstui alone): git was stopped and waited
+            # for (gitio._stop), so no lock is left. Keep a commit that landed whole, else
+            # put everything back, so the work tree never disagrees with HEAD.
+            new_head, new_blob = _head_and_blob(root, repo.prefix + rel)
+            if new_head is None or new_head == head or not view.matches(new_blob, raw):
+                _undo(root, rel, head, new_head, written=raw, previous=previous, kept=kept)
+            raise
+        info = _verified(root, repo, rel, head, view, raw)
+        if info is None:
+            new_head, _unused = _head_and_blob(root, repo.prefix + rel)
+            why = _undo(root, rel, head, new_head, written=raw, previous=previous, kept=kept)
+            if why is not None:
+                raise SaveFailed(
+                    _not_put_back(
+                        _(
+                            "The commit does not hold what was saved to {rel} (a hook or another program changed the file or the branch meanwhile), so it was taken back."
+                        ).format(rel=rel),
+                        rel,
+                        why,
+                        previous,
+                    )
+                )
+            raise SaveFailed(
                 _(
-                    "{exc} ({rel} is marked {why}, so git ignores its changes; `git update-index --no-{why} {rel}` undoes that)"
-                ).format(exc=exc, rel=rel, why=why)
+                    "the commit does not hold what was saved to {rel} (a hook or another program changed the file or the branch meanwhile); the commit was taken back, nothing was saved"
+                ).format(rel=rel)
             )
-        raise SaveFailed(
-            _("git refused the commit, nothing was saved: {exc}").format(exc=exc)
-        ) from None
-    except BaseException:
-        # Interrupted (ctrl+c, or SIGINT to ipstui alone): git was stopped and waited for
-        # (gitio._stop), so no lock is left. Keep a commit that landed whole, else put
-        # everything back, so the work tree never disagrees with HEAD.
-        new_head, new_blob = _head_and_blob(root, repo.prefix + rel)
-        if new_head is None or new_head == head or not view.matches(new_blob, raw):
-            _undo(root, rel, head, new_head, written=raw, previous=previous)
-        raise
-    info = _verified(root, repo, rel, head, view, raw)
-    if info is None:
-        new_head, _unused = _head_and_blob(root, repo.prefix + rel)
-        _undo(root, rel, head, new_head, written=raw, previous=previous)
-        raise SaveFailed(
-            _(
-                "the commit does not hold what was saved to {rel} (a hook or another program changed the file or the branch meanwhile); the commit was taken back, nothing was saved"
-            ).format(rel=rel)
-        )
-    return info
+        return info
+    finally:
+        if kept is not None:
+            try:
+                kept.unlink(missing_ok=True)
+            except OSError:
+                pass
+
+
+UNDO_NAME = "ipstui-undo"
+"""The old content's second name during a save: in the git directory (beside the file
+when the git directory is on another file system)."""
+
+
+def _keep_old(path: Path, git_dir: Path) -> Path | None:
+    """A hard link to the file's current inode, so the undo can rename it back without
+    writing a byte (`_undo`); None when no link can be made (no file, a file system
+    without hard links): the undo then writes the old bytes again."""
+    for where in (git_dir / UNDO_NAME, path.parent / f".{path.name}.{UNDO_NAME}"):
+        try:
+            where.unlink(missing_ok=True)  # left by a save that was killed
+            os.link(path, where)
+            return where
+        except OSError:
+            continue
+    return None
+
+
+def _not_put_back(cause: str, rel: str, why: str, previous: bytes | None) -> str:
+    """The whole truth of a failed save whose file could not be put back: `cause` (one
+    sentence, translated), that `rel` still holds the unsaved change and `why` (the
+    error), and what puts it right."""
+    if previous is None:
+        fix = _("It is a new file that was not committed: remove it.")
+    else:
+        fix = _("`git restore {rel}` brings back the committed version.").format(rel=rel)
+    held = _(
+        "Nothing was committed, but {rel} could not be put back ({why}), so it still holds the change that was not saved."
+    ).format(rel=rel, why=why)
+    return " ".join((cause, held, fix))
 
 
 def _undo(
@@ -922,11 +1039,17 @@ def _undo(
     *,
     written: bytes | None = None,
     previous: bytes | None = None,
-) -> None:
+    kept: Path | None = None,
+) -> str | None:
     """Put things back as they were before this save, touching only what it made: our
     commit if it is still the branch tip right on top of `head`, the index entry of
     `rel`, and the file only while it still holds the bytes this save `written`
-    (back to `previous`, or removed when there was none)."""
+    (back to `previous`, or removed when there was none).
+
+    `kept`: a hard link to the old content (`_keep_old`), renamed back over the file,
+    which needs no free space; without one the old bytes are written again. Returns
+    None when the file is as it was (or was not ours to touch), else why it could not
+    be put back (the error, for the message)."""
     if new_head is not None and head is not None and new_head != head:
         parent = gitio.git(root, "rev-parse", "-q", "--verify", f"{new_head}^", check=False)
         if parent.stdout.strip() == head:
@@ -946,16 +1069,28 @@ def _undo(
         still_ours = written is not None and path.read_bytes() == written
     except OSError:
         still_ours = False
+    failed: str | None = None
     if still_ours:
         try:
             if previous is None:
                 path.unlink(missing_ok=True)
+            elif kept is not None and _holds(kept, previous):
+                os.replace(kept, path)
             else:
                 storage.atomic_write(path, previous)
-        except OSError:
-            pass  # cannot write any more (disk full, read-only): git status shows it
+        except OSError as exc:
+            failed = exc.strerror or str(exc)
     # The index entry of rel back to HEAD's (removed for a file HEAD does not have).
     gitio.git(root, "reset", "-q", "--", rel, check=False)
+    return failed
+
+
+def _holds(path: Path, raw: bytes) -> bool:
+    """Whether the file at `path` holds exactly `raw`."""
+    try:
+        return path.read_bytes() == raw
+    except OSError:
+        return False
 
 
 def save(cl: Caseload, old: Participant | None, new_data: Mapping[str, Any]) -> SaveResult:
@@ -1007,6 +1142,7 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
             return SaveResult(info.commit, None, info.message, _warnings(info, repo, rel, message))
         if view.matches(head_blob, raw):
             raise NothingToSave()
+        refuse_case_twin(cl.root, rel)
         p, problems = participant_from(cl, rel, raw, parse_participant(raw, rel))
         if p is None:
             raise ValidationFailed(errors_only(problems))

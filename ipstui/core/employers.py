@@ -42,7 +42,7 @@ from ipstui.core.caseload import (
 )
 from ipstui.core.changes import SUBJECT_MAX, FieldChange, diff
 from ipstui.core.i18n import N_, _, current_language
-from ipstui.core.model import SCHEMA_VERSION, Problem, is_valid_id
+from ipstui.core.model import SCHEMA_VERSION, Problem, case_twin_problems, is_valid_id
 from ipstui.core.resources import SCHEMA_DIR
 from ipstui.core.validate import _LazyLocator, errors_only, schema_problems
 
@@ -339,7 +339,7 @@ def load(
     )
     employers: dict[str, Employer] = {}
     problems: list[Problem] = []
-    seen: dict[str, str] = {}
+    twins = {p.path: p for p in case_twin_problems(f"{EMPLOYERS_DIR}/{n}" for n in names)}
     for name in names:
         rel = f"{EMPLOYERS_DIR}/{name}"
         try:
@@ -353,12 +353,8 @@ def load(
             used[key] = cache[key]
         blob = key.rpartition("\0")[2]
         stem = name[:-5]
-        folded = stem.casefold()
-        if folded in seen:
-            probs.append(
-                Problem(rel, 1, 1, f"id {stem!r} differs from {seen[folded]!r} only in case")
-            )
-        seen.setdefault(folded, stem)
+        if rel in twins:  # both files: neither is loaded or rewritten while both exist
+            probs.append(twins[rel])
         problems.extend(probs)
         if data is None or errors_only(probs) or not is_valid_id(stem):
             continue

@@ -36,6 +36,7 @@ from ipstui.core.model import (
     Participant,
     Problem,
     Settings,
+    case_twin_problems,
     errors_only,
     is_valid_id,
     summarize,
@@ -43,13 +44,20 @@ from ipstui.core.model import (
 from ipstui.core.rules import raw_deadlines, rules_signature
 
 CACHE_NAME = "ipstui-load-cache.marshal"
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 PARALLEL_MIN = 1500
 MAX_WORKERS = 4
 
 Entry = tuple
 """(summary | None, problems, raw deadlines with ordinal dates | None, report facts | None,
-referral source | None); the ordinals become dates when `Participant.raw` is first read."""
+referral source | None, the `id` key | None); the ordinals become dates when
+`Participant.raw` is first read.
+
+Everything in an entry depends on the file's bytes alone, never on its path: one blob
+can sit at several paths (a copy, a rename, `P-0002.toml` and `P-0002b.toml`), and is
+valid at one and not at another. The checks of the path (the id equals the file name,
+the name is a safe id, case twins) are made at every load, for every path
+(`validate.participant_path_problems`)."""
 
 
 def _schema_hash() -> bytes:
@@ -164,11 +172,13 @@ def _entry(raw: bytes, rel: str, settings: Settings) -> Entry:
     file (SPEC §2: every other participant keeps working). Deadlines and report facts are
     computed only for a file without errors, whose dates are known to be in range."""
     try:
-        parsed = parse_participant(raw, rel)
+        parsed = parse_participant(raw, rel, path_checks=False)
         if parsed.data is None:
-            return (None, parsed.problems, None, None, None)
+            return (None, parsed.problems, None, None, None, None)
+        pid = parsed.data.get("id")
+        pid = pid if isinstance(pid, str) else None
         if any(sev == "error" for _, _, _, sev in parsed.problems):
-            return (summarize(parsed.data), parsed.problems, None, None, None)
+            return (summarize(parsed.data), parsed.problems, None, None, None, pid)
         from ipstui.core.report import facts_row  # only when parsing: not on the cached path
 
         dl = tuple(
@@ -182,10 +192,11 @@ def _entry(raw: bytes, rel: str, settings: Settings) -> Entry:
             dl,
             facts_row(parsed.data),
             src if isinstance(src, str) else None,
+            pid,
         )
     except (RecursionError, OverflowError, ValueError, TypeError, MemoryError) as exc:
         problem = (1, 1, f"cannot read: {type(exc).__name__}: {exc}", "error")
-        return (None, (problem,), None, None, None)
+        return (None, (problem,), None, None, None, None)
 
 
 _LS_FILES = ("ls-files", "-s", "-z", "--full-name", "--", PARTICIPANTS_DIR)
@@ -507,13 +518,24 @@ def load(
 
     team = settings.team
     sources = settings.referral_sources
-    folded: dict[str, list[str]] = {}
-    for rel in results:
-        stem = rel[len(PARTICIPANTS_DIR) + 1 : -5]
-        folded.setdefault(stem.casefold(), []).append(stem)
+    twins: dict[str, Problem] = {p.path: p for p in case_twin_problems(results)}
     participants: dict[str, Participant] = {}
-    for rel, (blob, (summary, probs_raw, dl, facts, src)) in results.items():
+    for rel, (blob, (summary, probs_raw, dl, facts, src, pid)) in results.items():
         probs = [Problem(rel, ln, col, msg, sev) for ln, col, msg, sev in probs_raw]
+        stem = rel[len(PARTICIPANTS_DIR) + 1 : -5]
+        if summary is not None and not (
+            is_valid_id(stem) and (pid is None or pid == stem)
+        ):
+            # The checks of the path, made for every path at every load (`Entry`); rare,
+            # so the validation module and the file's text (the position of `id`) are
+            # read only here.
+            from ipstui.core.validate import participant_path_problems
+
+            try:
+                text_at: str | None = (root / rel).read_bytes().decode("utf-8", "replace")
+            except OSError:
+                text_at = None
+            probs.extend(participant_path_problems(pid, rel, text_at))
         if summary is not None and (
             summary[1] not in team or (sources and src is not None and src not in sources)
         ):
@@ -528,19 +550,8 @@ def load(
                     {"specialist": summary[1], "referral_source": src}, rel, text, team, sources
                 )
             )
-        stem = rel[len(PARTICIPANTS_DIR) + 1 : -5]
-        twins = folded.get(stem.casefold(), ())
-        if len(twins) > 1:
-            others = ", ".join(t for t in twins if t != stem)
-            probs.append(
-                Problem(
-                    rel,
-                    1,
-                    1,
-                    f"id {stem} differs from {others} only in case: on macOS and Windows they "
-                    "are one file (ids are unique ignoring case: docs/file-format.md)",
-                )
-            )
+        if rel in twins:
+            probs.append(twins[rel])
         problems.extend(probs)
         if summary is None or (probs and errors_only(probs)) or not is_valid_id(stem):
             continue

@@ -475,6 +475,36 @@ class Settings:
         )
 
 
+def case_twin_problems(rels: Iterable[str]) -> list[Problem]:
+    """An error for every record file whose id differs from another's only in case
+    (`participants/P-0008.toml` and `participants/p-0008.toml`): SPEC §2, ids are unique
+    ignoring case, since on macOS and Windows the two are one file. Every one of the
+    files gets the error, so neither is loaded or rewritten while both exist.
+
+    `rels`: `<folder>/<id>.toml` paths of one folder; the findings come in their order."""
+    folded: dict[str, list[str]] = {}
+    rels = list(rels)
+    for rel in rels:
+        stem = rel.rpartition("/")[2][:-5]
+        folded.setdefault(stem.casefold(), []).append(stem)
+    out: list[Problem] = []
+    for rel in rels:
+        stem = rel.rpartition("/")[2][:-5]
+        twins = folded[stem.casefold()]
+        if len(twins) > 1:
+            others = ", ".join(t for t in twins if t != stem)
+            out.append(
+                Problem(
+                    rel,
+                    1,
+                    1,
+                    f"id {stem} differs from {others} only in case: on macOS and Windows they "
+                    "are one file (ids are unique ignoring case: docs/file-format.md)",
+                )
+            )
+    return out
+
+
 def errors_only(problems: Iterable[Problem]) -> list[Problem]:
     """The problems of severity "error" (warnings never leave a file out)."""
     return [p for p in problems if p.severity == "error"]

@@ -23,7 +23,7 @@ from ipstui.core.employers import EMPLOYERS_DIR, reference_problems_in
 from ipstui.core.employers import check as employer_problems
 from ipstui.core.gitio import GitError
 from ipstui.core.i18n import _
-from ipstui.core.model import Problem, Settings
+from ipstui.core.model import Problem, Settings, case_twin_problems
 from ipstui.core.validate import caseload_problems, participant_team_problems
 
 _PATH_VARS = (
@@ -193,6 +193,8 @@ def staged_problems(
         problems.extend(
             employer_problems(data, path, raw.decode("utf-8", "replace"), settings.team)
         )
+    problems.extend(case_twin_problems(sorted(people)))
+    problems.extend(case_twin_problems(sorted(firms)))
     known = [Path(path).stem for path in firms]
     problems.extend(
         reference_problems_in(

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ipstui.core.i18n import _
 from ipstui.core.locate import Locator
 from ipstui.core.model import (
     CONTROL_IN_LINE,
@@ -246,21 +247,12 @@ def schema_problems(
     for err in errors:
         path = list(err.absolute_path)
         if err.validator == "additionalProperties":
-            extra = [k for k in err.instance if k not in err.schema.get("properties", {})]
-            for k in extra:
-                if str(k).startswith("x_"):
+            known = tuple(err.schema.get("properties", {}))
+            for k in err.instance:
+                if k in known or str(k).startswith("x_"):
                     continue
                 line, col = loc.find(path + [k])
-                where = ".".join(str(p) for p in path)
-                place = f" in [{where}]" if where else ""
-                out.append(
-                    Problem(
-                        rel,
-                        line,
-                        col,
-                        f"unknown key {k!r}{place} (a typo? the team's own keys start with x_)",
-                    )
-                )
+                out.append(Problem(rel, line, col, unknown_key_message(str(k), path, known), "warning"))
             continue
         line, col = loc.find(path)
         out.append(Problem(rel, line, col, _schema_message(err)))
@@ -283,11 +275,67 @@ def schema_problems(
     return out
 
 
-def participant_content_problems(data: Mapping[str, Any], rel: str, text: str) -> list[Problem]:
-    """Checks that depend only on the file itself (cacheable by blob id)."""
+def unknown_key_message(key: str, path: list, known: Iterable[str]) -> str:
+    """The warning for a key the schema does not know at `path` (SPEC §2: reported, kept
+    in place when the app rewrites the file, never a reason to leave the file out).
+
+    Names the known key it most likely misspells (`difflib`, the ratio of SequenceMatcher
+    at 0.75 or more: `refered_on` -> `referred_on`), else says it may be a typo."""
+    import difflib
+
+    where = ".".join(str(p) for p in path)
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.75)
+    if close and where:
+        text = _(
+            "unknown key {key} in [{where}]: did you mean {known}? It is kept as it is; "
+            "the team's own keys start with x_"
+        )
+    elif close:
+        text = _(
+            "unknown key {key}: did you mean {known}? It is kept as it is; the team's own "
+            "keys start with x_"
+        )
+    elif where:
+        text = _("unknown key {key} in [{where}] (a typo? the team's own keys start with x_)")
+    else:
+        text = _("unknown key {key} (a typo? the team's own keys start with x_)")
+    return text.format(key=repr(key), where=where, known=repr(close[0]) if close else "")
+
+
+def participant_content_problems(
+    data: Mapping[str, Any], rel: str, text: str, *, path_checks: bool = True
+) -> list[Problem]:
+    """Checks of the file itself: the schema and the semantic rules of SPEC §2.
+
+    With `path_checks` False, only those that depend on the bytes alone (cacheable by
+    blob id: the load cache); the checks of the file's name are then
+    `participant_path_problems`, which the caller makes for every path the bytes sit at."""
     loc = _LazyLocator(text)
     out = schema_problems(data, rel, loc, PARTICIPANT_SCHEMA)
     out.extend(_semantic_content(data, rel, loc))
+    if path_checks:
+        out.extend(participant_path_problems(data.get("id"), rel, loc))
+    return out
+
+
+def participant_path_problems(pid: object, rel: str, text: str | Any | None) -> list[Problem]:
+    """The checks of SPEC §2 that depend on where the file is, not on its bytes: the file
+    name is a safe id, and the `id` key (`pid`, as parsed) equals it.
+
+    `text`: the file's text (or a locator of it) for the position of `id`; None places
+    the finding at 1:1 (the loader then reads the text of the rare file that has one).
+    Never cache these by content: the same bytes are valid at one path and not at another."""
+    out: list[Problem] = []
+    # Path(rel).name and .stem without building a Path (~8 µs a file at 100,000 files).
+    name = os.path.basename(rel)
+    dot = name.rfind(".")
+    stem = name[:dot] if 0 < dot < len(name) - 1 else name
+    if not is_valid_id(stem):
+        out.append(Problem(rel, 1, 1, f"file name {name!r} is not a safe participant id"))
+    if isinstance(pid, str) and pid != stem:
+        loc = _LazyLocator(text) if isinstance(text, str) else text
+        line, col = loc.find(["id"]) if loc is not None else (1, 1)
+        out.append(Problem(rel, line, col, f"id {pid!r} does not match the file name {name!r}"))
     return out
 
 
@@ -295,16 +343,6 @@ def _semantic_content(data: Mapping[str, Any], rel: str, loc: Any) -> list[Probl
     out: list[Problem] = []
     out.extend(bom_problems(rel, getattr(loc, "text", "")))
     out.extend(number_problems(data, rel, loc))
-    # Path(rel).name and .stem without building a Path (~8 µs a file at 100,000 files).
-    name = os.path.basename(rel)
-    dot = name.rfind(".")
-    stem = name[:dot] if 0 < dot < len(name) - 1 else name
-    pid = data.get("id")
-    if not is_valid_id(stem):
-        out.append(Problem(rel, 1, 1, f"file name {name!r} is not a safe participant id"))
-    if isinstance(pid, str) and pid != stem:
-        line, col = loc.find(["id"])
-        out.append(Problem(rel, line, col, f"id {pid!r} does not match the file name {name!r}"))
     phase = data.get("phase")
     closure = data.get("closure")
     if phase == "closed" and not isinstance(closure, Mapping):
