@@ -9,23 +9,57 @@ were on screen. `idle_stall` is the same timer for a second with nothing to do: 
 machine's own noise floor. Then `[` (the previous
 quarter) the same way. Prints one line per measurement and the medians as JSON.
 
+Two figures the machine's load does not move: `tracked`, the objects the garbage
+collector tracks once the caseload is loaded (what every full collection walks), and
+`gen2_ms`, the duration of each full (generation 2) collection while Reports opens,
+from `gc.callbacks` (a collection that lands there stalls every thread; there may be
+none), and `full_gc`, three `gc.collect()` calls timed after the load; `_cpu`: the same
+in CPU time of the collecting thread.
+
 Run it with the hermetic git environment of `common.git_env()` (as run.py does)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
+import os
 import statistics
 import sys
 import time
 from datetime import date
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The checkout under test: $BENCH_IPSTUI_DIR (as common.ipstui_dir()), else this one.
+sys.path.insert(
+    0, os.environ.get("BENCH_IPSTUI_DIR") or str(Path(__file__).resolve().parent.parent)
+)
 
 
-async def measure(root: Path, today: date, runs: int) -> dict[str, list[float]]:
+class FullCollections:
+    """Durations (seconds) of the generation-2 collections while `on`, from gc.callbacks:
+    wall time, and the CPU time of the thread that collected (`thread_time`, which a busy
+    machine moves far less than wall time)."""
+
+    def __init__(self) -> None:
+        self.on = False
+        self.durations: list[float] = []
+        self.cpu: list[float] = []
+        self._start = (0.0, 0.0)
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict) -> None:
+        if not self.on or info.get("generation") != 2:
+            return
+        if phase == "start":
+            self._start = (time.perf_counter(), time.thread_time())
+        else:
+            self.durations.append(time.perf_counter() - self._start[0])
+            self.cpu.append(time.thread_time() - self._start[1])
+
+
+async def measure(root: Path, today: date, runs: int) -> tuple[dict[str, list[float]], int]:
     from ipstui.ui.app import IpsApp
     from ipstui.ui.screens.reports import ReportsScreen
 
@@ -34,7 +68,12 @@ async def measure(root: Path, today: date, runs: int) -> dict[str, list[float]]:
         "open_stall": [],
         "open_drawn": [],
         "quarter_stall": [],
+        "gen2_ms": [],
+        "gen2_cpu": [],
+        "full_gc": [],
+        "full_gc_cpu": [],
     }
+    full = FullCollections()
     app = IpsApp(root, today=today, watch_disk=False)
     async with app.run_test(size=(160, 50)) as pilot:
         while app.caseload is None:
@@ -42,6 +81,14 @@ async def measure(root: Path, today: date, runs: int) -> dict[str, list[float]]:
         await app.workers.wait_for_complete()
         await pilot.pause()
         print(f"{len(app.caseload.participants):,} participants loaded", file=sys.stderr)
+        gc.collect()
+        tracked = len(gc.get_objects())
+        for _ in range(3):
+            t0, c0 = time.perf_counter(), time.thread_time()
+            gc.collect()
+            out["full_gc"].append(time.perf_counter() - t0)
+            out["full_gc_cpu"].append(time.thread_time() - c0)
+        print(f"{tracked:,} objects tracked", file=sys.stderr)
 
         async def stall_while(action, done) -> tuple[float, float]:
             gaps = [0.0]
@@ -81,7 +128,17 @@ async def measure(root: Path, today: date, runs: int) -> dict[str, list[float]]:
                 s = app.screen
                 return isinstance(s, ReportsScreen) and s.report is not None
 
+            full.on = True
             stall, drawn = await stall_while(press_r, report_on_screen)
+            full.on = False
+            out["gen2_ms"].extend(full.durations)
+            out["gen2_cpu"].extend(full.cpu)
+            print(
+                "gen2 during open: " + " ".join(f"{d * 1000:.1f}" for d in full.durations) + " ms",
+                file=sys.stderr,
+            )
+            full.durations.clear()
+            full.cpu.clear()
             out["open_stall"].append(stall)
             out["open_drawn"].append(drawn)
             screen = app.screen
@@ -95,7 +152,7 @@ async def measure(root: Path, today: date, runs: int) -> dict[str, list[float]]:
             await pilot.press("escape")
             await pilot.pause()
         app.exit()
-    return out
+    return out, tracked
 
 
 def main() -> int:
@@ -104,10 +161,15 @@ def main() -> int:
     ap.add_argument("--today", type=date.fromisoformat, default=date(2026, 11, 16))
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
-    out = asyncio.run(measure(args.root, args.today, args.runs))
+    out, tracked = asyncio.run(measure(args.root, args.today, args.runs))
     for key, values in out.items():
         print(f"{key:14} " + " ".join(f"{v * 1000:7.1f}" for v in values) + "  ms")
-    print(json.dumps({k: round(statistics.median(v) * 1000, 1) for k, v in out.items()}))
+    print(
+        json.dumps(
+            {k: round(statistics.median(v) * 1000, 1) if v else None for k, v in out.items()}
+            | {"tracked": tracked}
+        )
+    )
     return 0
 
 

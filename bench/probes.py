@@ -126,7 +126,12 @@ def _probe_app_class():
             except Exception:  # noqa: BLE001 — not on the board screen yet
                 return False
             shown = sum(len(v) for v in board.data.values())
-            expected = sum(1 for c in self.cards.values() if c.phase in board.phases)
+            # A card is a plain tuple (phase at 3) since issue 13; a dataclass before.
+            expected = sum(
+                1
+                for c in self.cards.values()
+                if (c.phase if hasattr(c, "phase") else c[3]) in board.phases
+            )
             return shown == expected and len(self.cards) == len(self.caseload.participants)
 
     return ProbeApp, state

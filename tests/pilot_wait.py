@@ -9,11 +9,13 @@ either too short on a busy machine (a flaky test) or too long everywhere (a slow
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from contextlib import contextmanager
 
 from textual.app import App
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 TIMEOUT = 15.0
 """Seconds `wait_for` allows for what no worker tracks (a file event, a palette search)."""
@@ -48,3 +50,36 @@ def palette_offers(app: App, name: str) -> bool:
     return bool(options.option_count) and str(options.get_option_at_index(0).prompt).startswith(
         name
     )
+
+
+@contextmanager
+def step(name: str) -> Iterator[None]:
+    """One named step of a journey: a test that drives one app session through several
+    checks (an app start and a participant opened cost a second or two of CPU each, so
+    checks that need the same state share them). A failure inside is reported with
+    "in step: NAME" under its traceback; the steps after it do not run, as they build
+    on the state this one leaves."""
+    try:
+        yield
+    except BaseException as exc:
+        exc.add_note(f"in step: {name}")
+        raise
+
+
+async def back_to(pilot: Pilot, screen: Screen) -> None:
+    """Dismiss screens until `screen` is on top again (between the steps of a journey);
+    AssertionError if `screen` is not on the stack."""
+    app = pilot.app
+    assert screen in app.screen_stack, f"{screen!r} is not on the screen stack"
+    while app.screen is not screen:
+        app.pop_screen()
+        await pilot.pause()
+    await settle(pilot)
+
+
+async def run_steps(steps: Iterable[tuple[str, Callable[..., Awaitable[object]]]], *args) -> None:
+    """Run each `(name, step)` of a journey in order as `await step(*args)`, inside
+    `step(name)`: the first failure stops the journey and names its step."""
+    for name, run in steps:
+        with step(name):
+            await run(*args)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from ipstui.core.board import (
+    F,
     Narrowing,
     by_phase,
     caseload_sizes,
+    deadline_of,
     filtered,
     make_card,
     state_counts,
@@ -53,30 +55,30 @@ CARDS = [make_card(p, SETTINGS, TODAY) for p in PEOPLE]
 def test_columns_sorted_by_urgency_and_closed_hidden() -> None:
     cols = filtered(by_phase(CARDS))
     assert "closed" not in cols
-    assert [c.id for c in cols["intake"]] == ["P-1", "P-4", "P-2", "P-3"]
-    assert [c.urgent.words(TODAY) for c in cols["intake"][:3]] == [
+    assert [c[F.ID] for c in cols["intake"]] == ["P-1", "P-4", "P-2", "P-3"]
+    assert [deadline_of(c).words(TODAY) for c in cols["intake"][:3]] == [
         "8d overdue",
         "4d overdue",
         "due in 3d",
     ]
-    assert filtered(by_phase(CARDS), show_closed=True)["closed"][0].id == "P-5"
+    assert filtered(by_phase(CARDS), show_closed=True)["closed"][0][F.ID] == "P-5"
 
 
 def test_filters_keep_order() -> None:
     sorted_cols = by_phase(CARDS)
-    assert [c.id for c in filtered(sorted_cols, text="  SAGA ")["intake"]] == ["P-4"]
-    assert [c.id for c in filtered(sorted_cols, text="p-")["intake"]] == [
+    assert [c[F.ID] for c in filtered(sorted_cols, text="  SAGA ")["intake"]] == ["P-4"]
+    assert [c[F.ID] for c in filtered(sorted_cols, text="p-")["intake"]] == [
         "P-1",
         "P-4",
         "P-2",
         "P-3",
     ]
-    assert [c.id for c in filtered(sorted_cols, specialist="anna")["intake"]] == [
+    assert [c[F.ID] for c in filtered(sorted_cols, specialist="anna")["intake"]] == [
         "P-1",
         "P-4",
         "P-3",
     ]
-    assert [c.id for c in filtered(sorted_cols, specialist="anna", text="elin")["intake"]] == [
+    assert [c[F.ID] for c in filtered(sorted_cols, specialist="anna", text="elin")["intake"]] == [
         "P-3"
     ]
     assert filtered(sorted_cols, text="nobody")["intake"] == []
@@ -113,8 +115,8 @@ def test_narrowing_gives_what_filtering_everything_gives_at_every_keystroke() ->
     for text, specialist, closed in TYPING:
         want = filtered(cols, show_closed=closed, specialist=specialist, text=text)
         got = narrowing(show_closed=closed, specialist=specialist, text=text)
-        assert {ph: [c.id for c in col] for ph, col in got.items()} == {
-            ph: [c.id for c in col] for ph, col in want.items()
+        assert {ph: [c[F.ID] for c in col] for ph, col in got.items()} == {
+            ph: [c[F.ID] for c in col] for ph, col in want.items()
         }, (text, specialist, closed)
 
 
@@ -135,8 +137,7 @@ def test_narrowing_searches_the_last_result_not_every_card() -> None:
 
     for ph, col in narrowing._memo[(None, "p-4")].items():
         narrowing._memo[(None, "p-4")][ph] = [
-            type(c)(**{**{f: getattr(c, f) for f in c.__slots__}, "haystack": Spy(c.haystack)})
-            for c in col
+            (*c[: F.HAYSTACK], Spy(c[F.HAYSTACK]), *c[F.HAYSTACK + 1 :]) for c in col
         ]
     narrowing(text="p-4 ")  # spaces are stripped: the same needle, remembered
     narrowing(text="p-4s")
@@ -160,3 +161,21 @@ def test_replacing_one_card_equals_a_full_sort() -> None:
         after = [c for c in CARDS if c is not old] + ([new] if new is not None else [])
         assert replace_card(base, old, new) == by_phase(after)
     assert by_phase(CARDS) == base  # the input lists are never changed in place
+
+
+def test_cards_cost_a_full_garbage_collection_nothing() -> None:
+    """The app keeps one card per participant for its whole life: each must be a plain
+    tuple of atoms, which CPython stops tracking once it survives a collection (a class
+    instance, a named tuple too, is walked by every full collection: issue 13)."""
+    import gc
+
+    data = dict(_p("P-6", "job_search", "anna", date(2026, 11, 1), "Sus P.").data)
+    data["suspension"] = {"since": date(2026, 10, 1), "reason": "request"}
+    people = [*PEOPLE, Participant("P-6", data, "participants/P-6.toml", "0" * 40)]
+    cards = [make_card(p, SETTINGS, TODAY) for p in people]
+    assert any(c[F.URGENT] is None for c in cards) and any(c[F.URGENT] for c in cards)
+    assert cards[-1][F.SUSPENDED]
+    for _ in range(3):  # one collection per level of nested tuples (card, urgent)
+        gc.collect()
+    for p, card in zip(people, cards, strict=True):
+        assert type(card) is tuple and not gc.is_tracked(card), p.id

@@ -113,7 +113,7 @@ def test_lazy_record_reads_its_file_once(sample_caseload: Path) -> None:
 
 
 def test_card_shows_the_most_urgent_deadline(sample_caseload: Path) -> None:
-    from ipstui.core.board import make_card
+    from ipstui.core.board import F, deadline_of, make_card
     from ipstui.core.rules import participant_deadlines
 
     cl = load(sample_caseload)
@@ -121,8 +121,8 @@ def test_card_shows_the_most_urgent_deadline(sample_caseload: Path) -> None:
         for p in cl.participants.values():
             ds = participant_deadlines(p, cl.settings, today)
             card = make_card(p, cl.settings, today)
-            assert card.urgent == (ds[0] if ds else None)
-            assert card.open_deadlines == len(ds)
+            assert deadline_of(card) == (ds[0] if ds else None)
+            assert card[F.OPEN_DEADLINES] == len(ds)
 
 
 ODD_FILES: dict[str, bytes] = {
@@ -177,3 +177,76 @@ def test_worker_processes_and_in_process_give_one_agenda_on_odd_files(
     assert any(r[1] == "P-0907" for r in rows), "x_ keys may hold nan: P-0907 stays"
     for name in [*ODD_FILES, "P-0906.toml", "P-0908.toml"]:
         assert any(f"participants/{name}" in p for p in problems), name
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["parsed", "from the cache"])
+def test_a_loaded_snapshot_keeps_rows_not_participants(sample_caseload: Path, cached) -> None:
+    """The snapshot lives as long as the app shows it: what it keeps per participant must
+    be plain tuples of atoms, which the garbage collector stops tracking, not objects
+    every full collection walks (issue 13). A Participant is made when asked for, and is
+    the same object while someone holds it."""
+    import gc
+    import weakref
+
+    from ipstui.core.board import make_cards
+    from ipstui.core.model import Roster
+    from ipstui.core.report import prepare, prepare_loaded
+    from ipstui.core.rules import agenda_for
+
+    if cached:
+        load(sample_caseload)  # writes the cache the next load reads
+    cl = load(sample_caseload)
+    assert cl.stats["parsed"] == (0 if cached else 60)
+    roster = cl.participants
+    assert isinstance(roster, Roster) and len(roster) == 60
+    # A collection stops tracking a tuple whose items are untracked atoms or tuples: a
+    # row nests tuples four deep (row, facts, jobs, a job), so at most four collections.
+    for _ in range(4):
+        gc.collect()
+    rows = roster._rows  # what the snapshot holds per participant
+    assert not [pid for pid, row in rows.items() if gc.is_tracked(row)]
+
+    p = roster["P-0001"]
+    assert roster["P-0001"] is p and roster.get("P-0001") is p  # the same while held
+    assert p.data is p.data and p.loaded
+    gone = weakref.ref(p)
+    del p
+    assert gone() is None and not roster["P-0001"].loaded  # dropped, read again on demand
+
+    people = list(roster.values())
+    today = date(2026, 11, 16)
+    # What the screens read from the rows is what the Participants say.
+    assert dict(roster.summaries()) == {p.id: p.summary for p in people}
+    assert make_cards(roster, cl.settings, today) == make_cards(people, cl.settings, today)
+    assert agenda_for(roster, cl.settings, today) == agenda_for(people, cl.settings, today)
+    assert agenda_for(roster, cl.settings, today, "anna") == agenda_for(
+        people, cl.settings, today, "anna"
+    )
+    assert prepare_loaded(roster) == prepare([p.data for p in people])
+
+
+def test_roster_edits_replace_add_and_remove(sample_caseload: Path) -> None:
+    """`with_participant` and `without` give new snapshots in file order; the one they
+    came from is unchanged, and `changed_ids` names exactly the participants that differ."""
+    from ipstui.core.model import Participant, changed_ids
+
+    cl = load(sample_caseload)
+    ids = list(cl.participants)
+    old = cl.participants["P-0002"]
+    data = {**old.data, "name": "Renamed"}
+    edited = Participant("P-0002", data, old.rel_path, "1" * 40)
+    added = Participant("P-9999", {**data, "id": "P-9999"}, "participants/P-9999.toml", "2" * 40)
+
+    one = cl.with_participant(edited)
+    two = one.with_participant(added)
+    three = two.without("P-0001", "participants/P-0001.toml")
+    assert list(one.participants) == ids and one.participants["P-0002"] is edited
+    assert list(two.participants) == [*ids, "P-9999"] and len(two.participants) == 61
+    assert list(three.participants) == [*ids[1:], "P-9999"] and "P-0001" not in three.participants
+    assert cl.participants["P-0002"].name == old.name and "P-9999" not in cl.participants
+    assert dict(two.participants.summaries())["P-0002"][0] == "Renamed"
+    assert changed_ids(cl.participants, two.participants) == ["P-0002", "P-9999"]
+    assert changed_ids(two.participants, three.participants) == []
+    assert changed_ids(cl.participants, cl.participants) == []
+    with pytest.raises(KeyError):
+        three.participants["P-0001"]

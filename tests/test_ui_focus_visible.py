@@ -3,7 +3,10 @@ issue 13, item 2), and keys keep working while a closed choice list has focus.
 
 Each screen is walked with `tab` at 80×24; at each stop the focused widget's cells are
 compared, with every colour dropped (text, bold, reverse, underline, italic only), with
-focus on it and with focus nowhere: they must differ."""
+focus on it and with focus nowhere: they must differ.
+
+One journey on one app (`pilot_wait.step`; an app start costs more CPU than a walk): each
+screen is a named step that opens it from the board and goes back to the board."""
 
 from __future__ import annotations
 
@@ -13,13 +16,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from pilot_wait import settle
+from pilot_wait import back_to, run_steps, settle
 from textual.widget import Widget
 from textual.widgets import Input, Select
 from textual.widgets._select import SelectOverlay
 
 from ipstui.ui.app import IpsApp
 from ipstui.ui.screens.agenda import AgendaScreen
+from ipstui.ui.screens.board import BoardScreen
 from ipstui.ui.screens.forms import ContactForm
 from ipstui.ui.screens.help import HelpScreen
 from ipstui.ui.screens.participant import ParticipantScreen
@@ -77,15 +81,19 @@ SCREENS = {
 }
 
 
-@pytest.mark.parametrize("name", SCREENS)
-async def test_every_focus_stop_is_visible_without_colour(sample_caseload: Path, name: str) -> None:
-    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
-    if name == "quit question":
-        app.unsaved_edits = lambda: ["P-0005 Paola T.: notes"]  # type: ignore[method-assign]
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+async def _to_board(app: IpsApp, pilot) -> None:
+    """Every screen above the board dismissed (between the steps of the journey)."""
+    await back_to(pilot, next(s for s in app.screen_stack if isinstance(s, BoardScreen)))
+
+
+def every_focus_stop_is_visible_without_colour(name: str):
+    async def walk(app: IpsApp, pilot) -> None:
+        if name == "quit question":
+            app.unsaved_edits = lambda: ["P-0005 Paola T.: notes"]  # type: ignore[method-assign]
         await SCREENS[name](app)
         await settle(pilot)
+        if name == "quit question":
+            del app.unsaved_edits  # the class's own again, for the steps after this one
         screen = app.screen
         seen: list[Widget] = []
         invisible: list[str] = []
@@ -100,66 +108,80 @@ async def test_every_focus_stop_is_visible_without_colour(sample_caseload: Path,
             await pilot.pause()
             if mono(app, widget) == focused:
                 invisible.append(f"{type(widget).__name__}#{widget.id}")
-            widget.focus()
-            await pilot.pause()
+            app.set_focus(widget)  # at once, not queued: `tab` moves on from it
+            assert app.focused is widget
             await pilot.press("tab")
             await pilot.pause()
             assert app.screen is screen
         assert not invisible, f"{name}: focus not visible on {invisible}"
         assert seen
+        await _to_board(app, pilot)
+
+    return walk
 
 
-async def test_an_open_choice_list_shows_its_highlight(sample_caseload: Path) -> None:
+async def an_open_choice_list_shows_its_highlight(app: IpsApp, pilot) -> None:
+    app.add_contact_for(PID)
+    await pilot.pause()
+    form = app.screen
+    assert isinstance(form, ContactForm)
+    select = form.field("kind").control
+    assert isinstance(select, Select) and select.has_focus
+    await pilot.press("enter")
+    await pilot.pause()
+    overlay = select.query_one(SelectOverlay)
+    assert overlay.has_focus
+    await pilot.press("down")
+    await pilot.pause()
+    lines = mono(app, overlay)
+
+    def stands_out(line: tuple) -> bool:
+        return any(
+            (bold or rev) for text, bold, rev, _u, _i in line if any(c.isalnum() for c in text)
+        )
+
+    marked = [i for i, line in enumerate(lines) if stands_out(line)]
+    assert len(marked) == 1, marked  # one row, the highlighted one, stands out
+    await _to_board(app, pilot)
+
+
+async def keys_work_while_a_closed_choice_has_focus(app: IpsApp, pilot) -> None:
+    app.open_participant(PID)
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, ParticipantScreen)
+    select = screen.query_one("#field-phase Select", Select)
+    select.focus()
+    await pilot.pause()
+    await pilot.press("question_mark")
+    await pilot.pause()
+    assert isinstance(app.screen, HelpScreen)
+    await pilot.press("escape")
+    await pilot.pause()
+    assert app.screen is screen
+    select.focus()
+    await pilot.press("c")
+    await pilot.pause()
+    assert isinstance(app.screen, ContactForm)
+    # In a dialog, a focused choice still keeps the app's letters from opening screens.
+    assert isinstance(app.focused, Select)
+    await pilot.press("a")
+    await pilot.pause()
+    assert isinstance(app.screen, ContactForm)
+    assert not any(isinstance(s, AgendaScreen) for s in app.screen_stack)
+    await _to_board(app, pilot)
+
+
+STEPS = [
+    *[(f"every focus stop is visible without colour: {name}",
+       every_focus_stop_is_visible_without_colour(name)) for name in SCREENS],
+    ("an open choice list shows its highlight", an_open_choice_list_shows_its_highlight),
+    ("keys work while a closed choice has focus", keys_work_while_a_closed_choice_has_focus),
+]  # fmt: skip
+
+
+async def test_focus_is_visible_and_keys_work_on_every_screen(sample_caseload: Path) -> None:
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.add_contact_for(PID)
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, ContactForm)
-        select = form.field("kind").control
-        assert isinstance(select, Select) and select.has_focus
-        await pilot.press("enter")
-        await pilot.pause()
-        overlay = select.query_one(SelectOverlay)
-        assert overlay.has_focus
-        await pilot.press("down")
-        await pilot.pause()
-        lines = mono(app, overlay)
-
-        def stands_out(line: tuple) -> bool:
-            return any(
-                (bold or rev) for text, bold, rev, _u, _i in line if any(c.isalnum() for c in text)
-            )
-
-        marked = [i for i, line in enumerate(lines) if stands_out(line)]
-        assert len(marked) == 1, marked  # one row, the highlighted one, stands out
-
-
-async def test_keys_work_while_a_closed_choice_has_focus(sample_caseload: Path) -> None:
-    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.open_participant(PID)
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ParticipantScreen)
-        select = screen.query_one("#field-phase Select", Select)
-        select.focus()
-        await pilot.pause()
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        await pilot.press("escape")
-        await pilot.pause()
-        assert app.screen is screen
-        select.focus()
-        await pilot.press("c")
-        await pilot.pause()
-        assert isinstance(app.screen, ContactForm)
-        # In a dialog, a focused choice still keeps the app's letters from opening screens.
-        assert isinstance(app.focused, Select)
-        await pilot.press("a")
-        await pilot.pause()
-        assert isinstance(app.screen, ContactForm)
-        assert not any(isinstance(s, AgendaScreen) for s in app.screen_stack)
+        await run_steps(STEPS, app, pilot)

@@ -3,22 +3,29 @@
 Table-driven over every dialog that holds typed input, opened the way a user opens it:
 typing then `escape` asks (the one ConfirmDialog); "keep editing" keeps the text; "discard"
 closes without a commit; an untouched form closes at once; a save the service refuses
-leaves the form open with what was typed and the refusal shown in it."""
+leaves the form open with what was typed and the refusal shown in it.
+
+All of it is one journey on one app (`pilot_wait.step`; starting the app and opening a
+participant cost more CPU than a case): each case is a named step that starts from the
+screen the user opens its form on and leaves the app there. The cases that save run before
+the ones whose refusal leaves an uncommitted hand edit (undone after each)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import commit_count
-from pilot_wait import settle
+from conftest import commit_count, git
+from pilot_wait import back_to, run_steps, settle
 from textual.widgets import Input, Select, Static, TextArea
 
 from ipstui.ui.app import IpsApp
+from ipstui.ui.screens.board import BoardScreen
 from ipstui.ui.screens.employers import EmployersScreen
 from ipstui.ui.screens.forms import ChoiceOrText, ClosureForm, ConfirmDialog, FormScreen
 from ipstui.ui.screens.participant import ParticipantScreen
@@ -35,6 +42,10 @@ def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def _participant(app: IpsApp, pilot) -> ParticipantScreen:
+    """PID's screen: the one on top if it is shown already, else opened."""
+    screen = app.screen
+    if isinstance(screen, ParticipantScreen) and screen.pid == PID:
+        return screen
     app.open_participant(PID)
     await settle(pilot)
     screen = app.screen
@@ -43,6 +54,10 @@ async def _participant(app: IpsApp, pilot) -> ParticipantScreen:
 
 
 async def _employers(app: IpsApp, pilot) -> EmployersScreen:
+    """The employers screen: the one on top if it is shown already, else opened."""
+    if isinstance(app.screen, EmployersScreen):
+        return app.screen
+    await _board(app, pilot)
     app.action_employers()
     await settle(pilot)
     screen = app.screen
@@ -50,11 +65,20 @@ async def _employers(app: IpsApp, pilot) -> EmployersScreen:
     return screen
 
 
+async def _board(app: IpsApp, pilot) -> BoardScreen:
+    """Back to the board (every screen above it dismissed)."""
+    board = next(s for s in app.screen_stack if isinstance(s, BoardScreen))
+    await back_to(pilot, board)
+    return board
+
+
 async def open_contact(app, pilot) -> None:
+    await _board(app, pilot)
     app.add_contact_for(PID)
 
 
 async def open_new_participant(app, pilot) -> None:
+    await _board(app, pilot)
     app.new_participant()
 
 
@@ -158,178 +182,196 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-async def test_escape_asks_and_keep_editing_keeps_the_text(
-    sample_caseload: Path, case: Case
+def restore(root: Path) -> None:
+    """Undo what `hand_edit` did (the next case starts from the committed file)."""
+    git(root, "checkout", "--", f"participants/{PID}.toml")
+
+
+async def escape_asks_and_keep_editing_keeps_the_text(app, pilot, root: Path, case: Case) -> None:
+    await case.open(app, pilot)
+    await pilot.pause()
+    form = app.screen
+    assert isinstance(form, FormScreen)
+    commits = commit_count(root)
+    name, text = case.typed
+    form.field(name).control.focus()
+    await pilot.pause()
+    control = form.field(name).control
+    if isinstance(control, Input):
+        control.value = ""
+    await pilot.press(*text)
+    await pilot.pause()
+
+    await pilot.press("escape")
+    await pilot.pause()
+    ask = app.screen
+    assert isinstance(ask, ConfirmDialog), f"{case.name}: escape closed without asking"
+    assert text not in ask.question  # names the fields, never echoes the typed text
+    await pilot.press("n")  # keep editing
+    await pilot.pause()
+    assert app.screen is form
+    assert form.raw_values()[name] == text
+
+    await pilot.press("escape")
+    await pilot.pause()
+    await pilot.press("y")  # discard
+    await settle(pilot)
+    assert not isinstance(app.screen, FormScreen | ConfirmDialog)
+    assert commit_count(root) == commits
+
+
+async def refused_save_keeps_the_form_and_what_was_typed(
+    app, pilot, root: Path, case: Case
 ) -> None:
-    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await case.open(app, pilot)
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, FormScreen)
-        commits = commit_count(sample_caseload)
-        name, text = case.typed
-        form.field(name).control.focus()
-        await pilot.pause()
-        control = form.field(name).control
-        if isinstance(control, Input):
-            control.value = ""
-        await pilot.press(*text)
-        await pilot.pause()
+    await case.open(app, pilot)
+    await pilot.pause()
+    form = app.screen
+    assert isinstance(form, FormScreen)
+    under = app.screen_stack[-2]
+    name, text = case.typed
+    for field, value in {name: text, **case.valid}.items():
+        _set(form, field, value(form) if callable(value) else value)
+    await pilot.pause()
+    typed = form.raw_values()
+    commits = commit_count(root)
+    assert case.refuse is not None
+    case.refuse(root)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert app.screen is form, f"{case.name}: a refused save closed the form"
+    assert form.raw_values() == typed
+    error = str(form.query_one("#form-error", Static).render())
+    assert error.startswith("Not saved:") and "still here" in error
+    assert commit_count(root) == commits
+    restore(root)
+    await back_to(pilot, under)
 
-        await pilot.press("escape")
-        await pilot.pause()
-        ask = app.screen
-        assert isinstance(ask, ConfirmDialog), f"{case.name}: escape closed without asking"
-        assert text not in ask.question  # names the fields, never echoes the typed text
-        await pilot.press("n")  # keep editing
-        await pilot.pause()
-        assert app.screen is form
-        assert form.raw_values()[name] == text
 
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.press("y")  # discard
-        await settle(pilot)
-        assert not isinstance(app.screen, FormScreen | ConfirmDialog)
-        assert commit_count(sample_caseload) == commits
+async def an_untouched_form_closes_at_once_and_a_saved_one_closes(app, pilot, root: Path) -> None:
+    board = await _board(app, pilot)
+    app.add_contact_for(PID)
+    await pilot.pause()
+    assert isinstance(app.screen, FormScreen)
+    await pilot.press("escape")
+    await pilot.pause()
+    assert app.screen is board
+    commits = commit_count(root)
+    app.add_contact_for(PID)
+    await pilot.pause()
+    form = app.screen
+    _set(form, "kind", "phone")
+    _set(form, "note", "all well")
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert app.screen is board
+    assert commit_count(root) == commits + 1
+
+
+async def a_choice_made_counts_as_typed(app, pilot, root: Path) -> None:
+    """A form of choice lists only (the closure reason) asks too once one is chosen."""
+    board = await _board(app, pilot)
+    app.move_participant(PID, +1)  # follow-up -> closed asks for a reason
+    await pilot.pause()
+    form = app.screen
+    assert isinstance(form, ClosureForm)
+    _set(form, "reason", "moved")
+    await pilot.pause()
+    await pilot.press("escape")
+    await pilot.pause()
+    assert isinstance(app.screen, ConfirmDialog)
+    await pilot.press("n")
+    await pilot.pause()
+    assert app.screen is form and form.raw_values()["reason"] == "moved"
+    await back_to(pilot, board)
+
+
+async def export_path_is_kept_when_refused_or_cancelled(
+    app, pilot, root: Path, folder: Path
+) -> None:
+    board = await _board(app, pilot)
+    app.action_reports()
+    await settle(pilot)
+    await pilot.press("e")
+    await settle(pilot)
+    dialog = app.screen
+    assert isinstance(dialog, ExportCsvScreen)
+    path_input = dialog.query_one("#export-path", Input)
+    path_input.value = str(folder)  # a folder: refused in the dialog
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    assert app.screen is dialog and path_input.value == str(folder)
+    assert "folder" in str(dialog.query_one("#export-error", Static).render())
+    await pilot.press("escape")
+    await pilot.pause()
+    assert isinstance(app.screen, ConfirmDialog)
+    await pilot.press("n")
+    await pilot.pause()
+    assert app.screen is dialog and path_input.value == str(folder)
+    await back_to(pilot, board)
+
+
+async def a_contact_dated_after_today_is_refused_in_the_form(
+    app, pilot, root: Path, where: str
+) -> None:
+    """The app passes its date to the save: a contact dated tomorrow (a mistyped day or
+    year) is refused and the form keeps what was typed; today's is saved."""
+    if where == "board":
+        await _board(app, pilot)
+        app.add_contact_for(PID)
+    else:
+        (await _participant(app, pilot)).action_add_contact()
+    await pilot.pause()
+    form = app.screen
+    assert isinstance(form, FormScreen)
+    _set(form, "kind", "phone")
+    _set(form, "on", "2026-11-17")
+    _set(form, "note", "typed with the wrong day")
+    await pilot.pause()
+    commits = commit_count(root)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert app.screen is form
+    error = str(form.query_one("#form-error", Static).render())
+    assert "is after today (2026-11-16)" in error, error
+    assert form.raw_values()["note"] == "typed with the wrong day"
+    assert commit_count(root) == commits
+    _set(form, "on", "2026-11-16")
+    await pilot.pause()
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert app.screen is not form
+    assert commit_count(root) == commits + 1
 
 
 REFUSED = [c for c in CASES if c.refuse is not None]
 
 
-@pytest.mark.parametrize("case", REFUSED, ids=[c.name for c in REFUSED])
-async def test_refused_save_keeps_the_form_and_what_was_typed(
-    sample_caseload: Path, case: Case
-) -> None:
-    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+async def test_no_form_drops_what_was_typed(sample_caseload: Path, tmp_path: Path) -> None:
+    root = sample_caseload
+    steps: list[tuple[str, Callable]] = [
+        *[
+            (f"escape asks, keep editing keeps the text: {c.name}",
+             partial(escape_asks_and_keep_editing_keeps_the_text, case=c))
+            for c in CASES
+        ],
+        ("a choice made counts as typed", a_choice_made_counts_as_typed),
+        ("export path kept when refused or cancelled",
+         partial(export_path_is_kept_when_refused_or_cancelled, folder=tmp_path)),
+        ("an untouched form closes at once, a saved one closes",
+         an_untouched_form_closes_at_once_and_a_saved_one_closes),
+        *[
+            (f"a contact dated after today is refused in the form: {where}",
+             partial(a_contact_dated_after_today_is_refused_in_the_form, where=where))
+            for where in ("board", "participant")
+        ],
+        *[
+            (f"a refused save keeps the form and what was typed: {c.name}",
+             partial(refused_save_keeps_the_form_and_what_was_typed, case=c))
+            for c in REFUSED
+        ],
+    ]  # fmt: skip
+    app = IpsApp(root, today=TODAY, watch_disk=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await case.open(app, pilot)
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, FormScreen)
-        name, text = case.typed
-        for field, value in {name: text, **case.valid}.items():
-            _set(form, field, value(form) if callable(value) else value)
-        await pilot.pause()
-        typed = form.raw_values()
-        commits = commit_count(sample_caseload)
-        assert case.refuse is not None
-        case.refuse(sample_caseload)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert app.screen is form, f"{case.name}: a refused save closed the form"
-        assert form.raw_values() == typed
-        error = str(form.query_one("#form-error", Static).render())
-        assert error.startswith("Not saved:") and "still here" in error
-        assert commit_count(sample_caseload) == commits
-
-
-async def test_an_untouched_form_closes_at_once_and_a_saved_one_closes(
-    sample_caseload: Path,
-) -> None:
-    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        board = app.screen
-        app.add_contact_for(PID)
-        await pilot.pause()
-        assert isinstance(app.screen, FormScreen)
-        await pilot.press("escape")
-        await pilot.pause()
-        assert app.screen is board
-        commits = commit_count(sample_caseload)
-        app.add_contact_for(PID)
-        await pilot.pause()
-        form = app.screen
-        _set(form, "kind", "phone")
-        _set(form, "note", "all well")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert app.screen is board
-        assert commit_count(sample_caseload) == commits + 1
-
-
-async def test_a_choice_made_counts_as_typed(sample_caseload: Path) -> None:
-    """A form of choice lists only (the closure reason) asks too once one is chosen."""
-    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.move_participant(PID, +1)  # follow-up -> closed asks for a reason
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, ClosureForm)
-        _set(form, "reason", "moved")
-        await pilot.pause()
-        await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("n")
-        await pilot.pause()
-        assert app.screen is form and form.raw_values()["reason"] == "moved"
-
-
-async def test_export_path_is_kept_when_refused_or_cancelled(
-    sample_caseload: Path, tmp_path: Path
-) -> None:
-    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.action_reports()
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, ExportCsvScreen)
-        path_input = dialog.query_one("#export-path", Input)
-        path_input.value = str(tmp_path)  # a folder: refused in the dialog
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.screen is dialog and path_input.value == str(tmp_path)
-        assert "folder" in str(dialog.query_one("#export-error", Static).render())
-        await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("n")
-        await pilot.pause()
-        assert app.screen is dialog and path_input.value == str(tmp_path)
-
-
-@pytest.mark.parametrize("where", ["board", "participant"])
-async def test_a_contact_dated_after_today_is_refused_in_the_form(
-    sample_caseload: Path, where: str
-) -> None:
-    """The app passes its date to the save: a contact dated tomorrow (a mistyped day or
-    year) is refused and the form keeps what was typed; today's is saved."""
-    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        if where == "board":
-            app.add_contact_for(PID)
-        else:
-            (await _participant(app, pilot)).action_add_contact()
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, FormScreen)
-        _set(form, "kind", "phone")
-        _set(form, "on", "2026-11-17")
-        _set(form, "note", "typed with the wrong day")
-        await pilot.pause()
-        commits = commit_count(sample_caseload)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert app.screen is form
-        error = str(form.query_one("#form-error", Static).render())
-        assert "is after today (2026-11-16)" in error, error
-        assert form.raw_values()["note"] == "typed with the wrong day"
-        assert commit_count(sample_caseload) == commits
-        _set(form, "on", "2026-11-16")
-        await pilot.pause()
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert app.screen is not form
-        assert commit_count(sample_caseload) == commits + 1
+        await run_steps(steps, app, pilot, root)

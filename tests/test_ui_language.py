@@ -5,7 +5,10 @@ back speaks English again (bindings are translated per instance, not per class);
 catalog whose every message is twice as long still fits the board at 80×24.
 
 The catalogs are stand-ins (`gettext.NullTranslations` subclasses), so these tests say
-nothing about the shipped translations; they prove the app asks for them."""
+nothing about the shipped translations; they prove the app asks for them.
+
+The checks in the marked catalog share one app session as named steps
+(`pilot_wait.step`): an app start on the sample costs more CPU than a check."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from catalogs import Marked
-from pilot_wait import wait_for
+from pilot_wait import back_to, run_steps, wait_for
 from rich.cells import cell_len
 from textual.widgets import Footer, Tab
 from textual.widgets._footer import FooterKey
@@ -63,83 +66,60 @@ def _footer_descriptions(app: IpsApp) -> list[str]:
     return [k.description for k in app.screen.query_one(Footer).query(FooterKey)]
 
 
-async def test_column_titles_and_key_descriptions_go_through_gettext(
-    sample_caseload: Path, catalog
-) -> None:
-    catalog(Marked())
-    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
-    async with app.run_test(size=(160, 44)) as pilot:
-        await _ready(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, BoardScreen)
-        for phase in PHASES:
-            title = screen.query_one(f"#title-{phase}", ColumnTitle)
-            assert title.label == f"«{PHASE_LABELS[phase]}»"
-        shown = [
-            str(t.render()) for t in screen.query(ColumnTitle) if t.display and t.parent.display
-        ]
-        assert shown and all(text.startswith("«") for text in shown), shown
+async def column_titles_and_key_descriptions_go_through_gettext(app: IpsApp, pilot) -> None:
+    screen = app.screen
+    assert isinstance(screen, BoardScreen)
+    for phase in PHASES:
+        title = screen.query_one(f"#title-{phase}", ColumnTitle)
+        assert title.label == f"«{PHASE_LABELS[phase]}»"
+    shown = [str(t.render()) for t in screen.query(ColumnTitle) if t.display and t.parent.display]
+    assert shown and all(text.startswith("«") for text in shown), shown
 
-        # Every binding of the app, the board screen and the board widget: the footer,
-        # help and palette read these.
-        for node in (app, screen, screen.query_one(Board)):
-            for _key, b in node._bindings:
-                if b.description:
-                    assert b.description.startswith("«"), (node, b)
-                if b.tooltip:
-                    assert b.tooltip.startswith("«"), (node, b)
-        footer = _footer_descriptions(app)
-        assert footer and all(d.startswith("«") for d in footer), footer
-        assert "«Next»" in footer and "«Quit»" in footer
+    # Every binding of the app, the board screen and the board widget: the footer,
+    # help and palette read these.
+    for node in (app, screen, screen.query_one(Board)):
+        for _key, b in node._bindings:
+            if b.description:
+                assert b.description.startswith("«"), (node, b)
+            if b.tooltip:
+                assert b.tooltip.startswith("«"), (node, b)
+    footer = _footer_descriptions(app)
+    assert footer and all(d.startswith("«") for d in footer), footer
+    assert "«Next»" in footer and "«Quit»" in footer
 
-        help_page = help_text(screen).plain
-        assert "«Keys on this screen»" in help_page
-        assert "«Agenda»: «Every open deadline, overdue first»" in help_page
+    help_page = help_text(screen).plain
+    assert "«Keys on this screen»" in help_page
+    assert "«Agenda»: «Every open deadline, overdue first»" in help_page
 
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        assert "«Close help»" in [b.description for _key, b in app.screen._bindings]
-        app.pop_screen()
-        await pilot.pause()
+    await pilot.press("question_mark")
+    await pilot.pause()
+    assert isinstance(app.screen, HelpScreen)
+    assert "«Close help»" in [b.description for _key, b in app.screen._bindings]
+    app.pop_screen()
+    await pilot.pause()
 
-        # A Textual widget's own keys (the problems table's cursor) are translated by
-        # the help screen.
-        await pilot.press("p")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "ProblemsScreen")
-        page = help_text(app.screen).plain
-        assert "«Cursor down»" in page and "«Back»: «Back to the board»" in page, page
-        app.pop_screen()
-        await pilot.pause()
+    # A Textual widget's own keys (the problems table's cursor) are translated by
+    # the help screen.
+    await pilot.press("p")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "ProblemsScreen")
+    page = help_text(app.screen).plain
+    assert "«Cursor down»" in page and "«Back»: «Back to the board»" in page, page
+    app.pop_screen()
+    await pilot.pause()
 
-        # The participant screen: its tabs, its keys and its panes' keys.
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "ParticipantScreen")
-        tabs = [str(t.label) for t in app.screen.query(Tab)]
-        assert tabs and all(t.startswith("«") for t in tabs), tabs
-        footer = _footer_descriptions(app)
-        assert "«Contact»" in footer and "«Save details»" in footer, footer
-        assert all(d.startswith("«") for d in footer), footer
+    # The participant screen: its tabs, its keys and its panes' keys.
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "ParticipantScreen")
+    tabs = [str(t.label) for t in app.screen.query(Tab)]
+    assert tabs and all(t.startswith("«") for t in tabs), tabs
+    footer = _footer_descriptions(app)
+    assert "«Contact»" in footer and "«Save details»" in footer, footer
+    assert all(d.startswith("«") for d in footer), footer
+    await back_to(pilot, screen)
 
 
-async def test_an_app_opened_after_the_language_changed_speaks_the_new_one(
-    sample_caseload: Path, catalog
-) -> None:
-    """Bindings are class attributes in Textual; they are translated per instance, so
-    the language in force when an app starts is the one it speaks."""
-    catalog(Marked())
-    first = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
-    async with first.run_test(size=(160, 44)) as pilot:
-        await _ready(first, pilot)
-        assert "«Quit»" in _footer_descriptions(first)
-    catalog(gettext.NullTranslations())
-    second = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
-    async with second.run_test(size=(160, 44)) as pilot:
-        await _ready(second, pilot)
-        footer = _footer_descriptions(second)
-        assert "Quit" in footer and not any("«" in d for d in footer), footer
-        title = second.screen.query_one("#title-intake", ColumnTitle)
-        assert title.label == PHASE_LABELS["intake"]
+async def the_app_speaks_the_language_it_started_in(app: IpsApp, pilot) -> None:
+    assert "«Quit»" in _footer_descriptions(app)
 
 
 async def test_long_words_fit_the_board_at_80x24(sample_caseload: Path, catalog) -> None:
@@ -186,44 +166,42 @@ async def test_long_words_fit_the_board_at_80x24(sample_caseload: Path, catalog)
             assert isinstance(app.screen, BoardScreen)
 
 
-async def test_textual_own_words_go_through_gettext(sample_caseload: Path, catalog) -> None:
+async def textual_own_words_go_through_gettext(app: IpsApp, pilot) -> None:
     """Textual's English literals a person reads: the command palette's placeholder, its
     "No matches found" line and its system commands, and the tab bar's keys in the
     participant screen's help."""
     from textual.command import CommandInput, CommandList, CommandPalette
     from textual.widgets import Tabs
 
-    catalog(Marked())
-    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
-    async with app.run_test(size=(160, 44)) as pilot:
-        await _ready(app, pilot)
-        titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert titles and all(t.startswith("«") for t in titles), titles
-        helps = [c.help for c in app.get_system_commands(app.screen)]
-        assert all(h.startswith("«") for h in helps), helps
+    board = app.screen
+    titles = [c.title for c in app.get_system_commands(app.screen)]
+    assert titles and all(t.startswith("«") for t in titles), titles
+    helps = [c.help for c in app.get_system_commands(app.screen)]
+    assert all(h.startswith("«") for h in helps), helps
 
-        app.action_command_palette()
-        await pilot.pause()
-        palette = app.screen
-        assert isinstance(palette, CommandPalette)
-        assert palette.query_one(CommandInput).placeholder == "«Search for commands…»"
-        await pilot.press(*"qzxqzx")
-        options = palette.query_one(CommandList)
-        await wait_for(
-            pilot,
-            lambda: options.option_count and options.get_option_at_index(0).id == "--no-matches",
-        )
-        prompt = options.get_option_at_index(0).prompt
-        assert prompt.renderable.plain == "«No matches found»"
-        await pilot.press("escape")
-        await pilot.pause()
+    app.action_command_palette()
+    await pilot.pause()
+    palette = app.screen
+    assert isinstance(palette, CommandPalette)
+    assert palette.query_one(CommandInput).placeholder == "«Search for commands…»"
+    await pilot.press(*"qzxqzx")
+    options = palette.query_one(CommandList)
+    await wait_for(
+        pilot,
+        lambda: options.option_count and options.get_option_at_index(0).id == "--no-matches",
+    )
+    prompt = options.get_option_at_index(0).prompt
+    assert prompt.renderable.plain == "«No matches found»"
+    await pilot.press("escape")
+    await pilot.pause()
 
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "ParticipantScreen")
-        app.screen.query_one(Tabs).focus()
-        await pilot.pause()
-        page = help_text(app.screen).plain
-        assert "«Previous tab»" in page and "«Next tab»" in page, page
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "ParticipantScreen")
+    app.screen.query_one(Tabs).focus()
+    await pilot.pause()
+    page = help_text(app.screen).plain
+    assert "«Previous tab»" in page and "«Next tab»" in page, page
+    await back_to(pilot, board)
 
 
 async def test_participant_header_gives_way_to_the_overdue_marker_at_80x24(
@@ -265,3 +243,32 @@ async def test_participant_header_gives_way_to_the_overdue_marker_at_80x24(
         assert line.startswith("P-0001 · Maria"), line
         assert line.endswith("…"), line
         assert title.region.right <= marker.region.x
+
+
+MARKED = [
+    ("column titles and key descriptions go through gettext",
+     column_titles_and_key_descriptions_go_through_gettext),
+    ("Textual's own words go through gettext", textual_own_words_go_through_gettext),
+    ("the app speaks the language it started in", the_app_speaks_the_language_it_started_in),
+]  # fmt: skip
+
+
+async def test_the_words_go_through_gettext_and_a_new_app_speaks_the_new_language(
+    sample_caseload: Path, catalog
+) -> None:
+    """Bindings are class attributes in Textual; they are translated per instance, so
+    the language in force when an app starts is the one it speaks: the app of the
+    marked catalog's steps, then one started after English is back."""
+    catalog(Marked())
+    first = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    async with first.run_test(size=(160, 44)) as pilot:
+        await _ready(first, pilot)
+        await run_steps(MARKED, first, pilot)
+    catalog(gettext.NullTranslations())
+    second = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    async with second.run_test(size=(160, 44)) as pilot:
+        await _ready(second, pilot)
+        footer = _footer_descriptions(second)
+        assert "Quit" in footer and not any("«" in d for d in footer), footer
+        title = second.screen.query_one("#title-intake", ColumnTitle)
+        assert title.label == PHASE_LABELS["intake"]

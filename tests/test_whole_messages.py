@@ -21,7 +21,7 @@ import pytest
 from catalogs import Marked
 
 from ipstui.core import audit, fidelity, i18n
-from ipstui.core.board import Card
+from ipstui.core.board import card_of
 from ipstui.core.caseload import (
     NotACaseload,
     NothingToSave,
@@ -258,5 +258,5 @@ def test_every_signature_status_has_a_label_and_the_table_shows_it(marked: None)
 
 def test_the_narrowest_card_deadline_is_translated(marked: None) -> None:
     due = Deadline("P-0001", "anna", "first_contact", date(2026, 11, 12), OVERDUE)
-    card = Card("P-0001", "X", "anna", "intake", due, 1, False, False, "p-0001")
+    card = card_of("P-0001", "X", "anna", "intake", due, 1, False, False)
     assert deadline_text(card, TODAY, 5) == "✖ «4d»"

@@ -8,70 +8,133 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 
-from ipstui.core.model import PHASES, Participant, Settings
+from ipstui.core.model import PHASES, Participant, Roster, Settings, Summary
 from ipstui.core.rules import STATE_RANK, Deadline, participant_raw, state_of
 
 _FAR = date.max
 
 
-@dataclass(frozen=True, slots=True)
-class Card:
-    """One participant on the board."""
+Card = tuple
+"""One participant on the board: a plain tuple of atoms (str, int, bool, date, None and
+plain tuples of those), its fields at the positions `F` names:
 
-    id: str
-    name: str
-    specialist: str
-    phase: str
-    urgent: Deadline | None
-    open_deadlines: int
-    suspended: bool
-    conflicts: bool
-    haystack: str
-    """Lower-case text the filter searches: id, name, specialist."""
+    (id, name, specialist, phase, urgent, open_deadlines, suspended, conflicts,
+     haystack, sort_key)
 
-    @property
-    def sort_key(self) -> tuple:
-        u = self.urgent
-        if u is None:
-            return (1, _FAR, 9, self.id)
-        return (0, u.due, STATE_RANK[u.state], self.id)
+`urgent` is the most urgent open deadline as a plain tuple of `rules.Deadline`'s fields
+(`deadline_of` gives the `Deadline`), or None; `haystack` the lower-case text the filter
+searches (id, name, specialist); `sort_key` the board's order, most urgent first.
+
+Why a plain tuple and not a class: the app keeps one card per participant for its whole
+life, 20,000 at 20,000 participants. Every full garbage collection walks every object it
+tracks, and an instance of a class (a dataclass, a named tuple too) stays tracked
+forever; CPython stops tracking a plain tuple of atoms at the first collection it
+survives. So the cards cost the collections that stall the UI nothing (issue 13)."""
+
+
+class F:
+    """The positions of a card's fields (`Card`)."""
+
+    ID = 0
+    NAME = 1
+    SPECIALIST = 2
+    PHASE = 3
+    URGENT = 4
+    OPEN_DEADLINES = 5
+    SUSPENDED = 6
+    CONFLICTS = 7
+    HAYSTACK = 8
+    SORT_KEY = 9
+
+
+_U_STATE = Deadline._fields.index("state")
+"""The position of the state in a card's `urgent` tuple."""
+
+
+def deadline_of(card: Card) -> Deadline | None:
+    """The card's most urgent open deadline as a `Deadline` (None when nothing is due)."""
+    u = card[F.URGENT]
+    return None if u is None else Deadline._make(u)
+
+
+def urgent_state(card: Card) -> str | None:
+    """The state of the card's most urgent deadline (`rules` states), None when none."""
+    u = card[F.URGENT]
+    return None if u is None else u[_U_STATE]
+
+
+def card_of(
+    pid: str,
+    name: str,
+    specialist: str,
+    phase: str,
+    urgent: Deadline | None,
+    open_deadlines: int,
+    suspended: bool,
+    conflicts: bool,
+) -> Card:
+    """A card from its fields (the haystack and sort key are derived here)."""
+    if urgent is None:
+        key: tuple = (1, _FAR, 9, pid)
+        u = None
+    else:
+        key = (0, urgent.due, STATE_RANK[urgent.state], pid)
+        u = tuple(urgent)
+    haystack = f"{pid}\0{name}\0{specialist}".lower()
+    return (pid, name, specialist, phase, u, open_deadlines, suspended, conflicts, haystack, key)
 
 
 def make_card(p: Participant, settings: Settings, today: date) -> Card:
-    raw = participant_raw(p, settings)
+    """The card of one participant as of `today` (its most urgent deadline by `rules`)."""
+    return _card(p.id, p.summary, participant_raw(p, settings), settings, today)
+
+
+def _card(pid: str, summary: Summary, raw: tuple, settings: Settings, today: date) -> Card:
+    name, specialist, phase, suspended, conflicts = summary
     urgent = None
     if raw:
         # Only the most urgent deadline is shown: pick it without building them all.
         rule, due, ref, what = min(raw, key=lambda r: (r[1], r[0], r[2] or 0))
-        urgent = Deadline(
-            p.id, p.specialist, rule, due, state_of(due, today, settings.due_soon_days), ref, what
-        )
-    name = p.name
-    return Card(
-        id=p.id,
-        name=name,
-        specialist=p.specialist,
-        phase=p.phase,
-        urgent=urgent,
-        open_deadlines=len(raw),
-        suspended=p.suspended,
-        conflicts=p.has_conflicts,
-        haystack=f"{p.id}\0{name}\0{p.specialist}".lower(),
-    )
+        state = state_of(due, today, settings.due_soon_days)
+        urgent = Deadline(pid, specialist, rule, due, state, ref, what)
+    return card_of(pid, name, specialist, phase, urgent, len(raw), suspended, conflicts)
 
 
 def make_cards(
-    participants: Iterable[Participant], settings: Settings, today: date
+    participants: Iterable[Participant] | Mapping[str, Participant],
+    settings: Settings,
+    today: date,
 ) -> dict[str, Card]:
+    """pid -> card for every participant (`make_card`), of loaded participants or a
+    snapshot's id -> participant mapping (a `Roster`'s cached rows are read without
+    making a `Participant` for each)."""
+    if isinstance(participants, Roster):
+        roster = participants
+        return {
+            pid: _card(
+                pid,
+                summary,
+                raw if raw is not None else participant_raw(roster[pid], settings),
+                settings,
+                today,
+            )
+            for pid, summary, raw in roster.deadline_rows()
+        }
+    if isinstance(participants, Mapping):
+        participants = participants.values()
     return {p.id: make_card(p, settings, today) for p in participants}
+
+
+_sort_key = itemgetter(F.SORT_KEY)
 
 
 def by_phase(cards: Iterable[Card]) -> dict[str, list[Card]]:
     """Every card per phase (all phases), most urgent first: sorted once per change."""
     out: dict[str, list[Card]] = {ph: [] for ph in PHASES}
-    for c in sorted(cards, key=lambda c: c.sort_key):
-        col = out.get(c.phase)
+    for c in sorted(cards, key=_sort_key):
+        col = out.get(c[F.PHASE])
         if col is not None:
             col.append(c)
     return out
@@ -83,20 +146,21 @@ def replace_card(
     """`by_phase` output with one card replaced: only the touched lists are copied, and
     the new card goes where a full sort would put it (an edit need not re-sort 20,000)."""
     out = dict(sorted_by_phase)
-    if old is not None and old.phase in out:
-        col = list(out[old.phase])
-        i = bisect.bisect_left(col, old.sort_key, key=lambda c: c.sort_key)
-        while i < len(col) and col[i] is not old and col[i].sort_key == old.sort_key:
+    if old is not None and old[F.PHASE] in out:
+        col = list(out[old[F.PHASE]])
+        old_key = old[F.SORT_KEY]
+        i = bisect.bisect_left(col, old_key, key=_sort_key)
+        while i < len(col) and col[i] is not old and col[i][F.SORT_KEY] == old_key:
             i += 1
         if i < len(col) and col[i] is old:
             del col[i]
         else:  # not where expected: fall back to a scan
             col = [c for c in col if c is not old]
-        out[old.phase] = col
-    if new is not None and new.phase in out:
-        col = list(out[new.phase])
-        bisect.insort(col, new, key=lambda c: c.sort_key)
-        out[new.phase] = col
+        out[old[F.PHASE]] = col
+    if new is not None and new[F.PHASE] in out:
+        col = list(out[new[F.PHASE]])
+        bisect.insort(col, new, key=_sort_key)
+        out[new[F.PHASE]] = col
     return out
 
 
@@ -114,9 +178,9 @@ def filtered(
     for ph in phases:
         col = sorted_by_phase.get(ph, [])
         if specialist:
-            col = [c for c in col if c.specialist == specialist]
+            col = [c for c in col if c[F.SPECIALIST] == specialist]
         if needle:
-            col = [c for c in col if needle in c.haystack]
+            col = [c for c in col if needle in c[F.HAYSTACK]]
         out[ph] = col
     return out
 
@@ -176,9 +240,9 @@ class Narrowing:
         if start is None:
             start = self.source.get(phase, [])
             if specialist:
-                start = [c for c in start if c.specialist == specialist]
+                start = [c for c in start if c[F.SPECIALIST] == specialist]
         if needle:
-            col = [c for c in start if needle in c.haystack]
+            col = [c for c in start if needle in c[F.HAYSTACK]]
             # Nothing left out: the same list, so the board sees at once it is unchanged.
             return start if len(col) == len(start) else col
         return start
@@ -188,16 +252,17 @@ def caseload_sizes(cards: Iterable[Card], settings: Settings) -> dict[str, tuple
     """specialist -> (non-closed participants, max_caseload), team order first."""
     counts: dict[str, int] = {k: 0 for k in settings.team}
     for c in cards:
-        if c.phase != "closed":
-            counts[c.specialist] = counts.get(c.specialist, 0) + 1
+        if c[F.PHASE] != "closed":
+            counts[c[F.SPECIALIST]] = counts.get(c[F.SPECIALIST], 0) + 1
     return {k: (n, settings.max_for(k)) for k, n in counts.items()}
 
 
 def state_counts(cards: Iterable[Card]) -> Mapping[str, int]:
     out = {"overdue": 0, "due_soon": 0}
     for c in cards:
-        if c.urgent is not None and c.urgent.state in out and c.phase != "closed":
-            out[c.urgent.state] += 1
+        u = c[F.URGENT]
+        if u is not None and u[_U_STATE] in out and c[F.PHASE] != "closed":
+            out[u[_U_STATE]] += 1
     return out
 
 
@@ -230,7 +295,7 @@ def summarize(cards: Mapping[str, Card], settings: Settings) -> BoardSummary:
         by_phase=by_phase(values),
         counts=state_counts(values),
         sizes=caseload_sizes(values, settings),
-        open=sum(1 for c in values if c.phase != "closed"),
+        open=sum(1 for c in values if c[F.PHASE] != "closed"),
     )
 
 
@@ -248,9 +313,10 @@ def resummarize(
             continue
         for k, n in state_counts([card]).items():
             counts[k] += sign * n
-        if card.phase != "closed":
-            n, mx = sizes.get(card.specialist, (0, settings.max_for(card.specialist)))
-            sizes[card.specialist] = (n + sign, mx)
+        if card[F.PHASE] != "closed":
+            spec = card[F.SPECIALIST]
+            n, mx = sizes.get(spec, (0, settings.max_for(spec)))
+            sizes[spec] = (n + sign, mx)
             opened += sign
     return BoardSummary(
         of=cards,

@@ -44,6 +44,7 @@ from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import (
     Participant,
     Problem,
+    Roster,
     Settings,
     errors_only,
     is_valid_id,
@@ -179,15 +180,18 @@ class Caseload:
             raise CaseloadError(_("no participant with id {pid}").format(pid=repr(pid))) from None
 
     def with_participant(self, p: Participant) -> Caseload:
-        parts = dict(self.participants)
-        parts[p.id] = p
+        held = self.participants
+        parts = held.with_participant(p) if isinstance(held, Roster) else {**held, p.id: p}
         dirty = self.dirty - {p.rel_path}
         problems = tuple(x for x in self.problems if x.path != p.rel_path)
         return replace(self, participants=parts, dirty=dirty, problems=problems)
 
     def without(self, pid: str, rel: str) -> Caseload:
-        parts = dict(self.participants)
-        parts.pop(pid, None)
+        held = self.participants
+        if isinstance(held, Roster):
+            parts: Mapping[str, Participant] = held.without(pid)
+        else:
+            parts = {k: v for k, v in held.items() if k != pid}
         problems = tuple(x for x in self.problems if x.path != rel)
         return replace(self, participants=parts, dirty=self.dirty - {rel}, problems=problems)
 

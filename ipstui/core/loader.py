@@ -33,8 +33,9 @@ from ipstui.core.caseload import (
 )
 from ipstui.core.i18n import _, current_language
 from ipstui.core.model import (
-    Participant,
     Problem,
+    Roster,
+    Row,
     Settings,
     case_twin_problems,
     errors_only,
@@ -519,7 +520,7 @@ def load(
     team = settings.team
     sources = settings.referral_sources
     twins: dict[str, Problem] = {p.path: p for p in case_twin_problems(results)}
-    participants: dict[str, Participant] = {}
+    rows: dict[str, Row] = {}
     for rel, (blob, (summary, probs_raw, dl, facts, src, pid)) in results.items():
         probs = [Problem(rel, ln, col, msg, sev) for ln, col, msg, sev in probs_raw]
         stem = rel[len(PARTICIPANTS_DIR) + 1 : -5]
@@ -555,9 +556,7 @@ def load(
         problems.extend(probs)
         if summary is None or (probs and errors_only(probs)) or not is_valid_id(stem):
             continue
-        participants[stem] = Participant(
-            stem, None, rel, blob, summary=summary, root=root, raw=dl, facts=facts
-        )
+        rows[stem] = (rel, blob, summary, dl, facts)
 
     if cache_path is not None and (
         parsed or len(cache) != len(results) or (settings_key is not None and got_settings is None)
@@ -580,7 +579,7 @@ def load(
         root=root,
         settings=settings,
         settings_data=sdata,
-        participants=participants,
+        participants=Roster(root, rows),
         problems=tuple(problems),
         dirty=frozenset(dirty),
         is_git=is_git,

@@ -7,6 +7,8 @@ Everything here is plain data. A participant is held as the dict tomllib returns
 from __future__ import annotations
 
 import re
+import weakref
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -230,6 +232,15 @@ def summarize(data: dict[str, Any]) -> Summary:
     )
 
 
+def dated(raw: tuple) -> tuple:
+    """Raw deadlines (`rules.raw_deadlines`' (rule, due, ref, what)) with each due as a
+    date: the load cache keeps them as date ordinals (`marshal` has no dates)."""
+    if not raw or type(raw[0][1]) is not int:
+        return raw
+    fromordinal = date.fromordinal
+    return tuple((r, fromordinal(d), ref, what) for r, d, ref, what in raw)
+
+
 class Participant:
     """One participant as loaded: its summary, the version it was read at, and its data.
 
@@ -237,7 +248,17 @@ class Participant:
     from its file the first time `data` is asked for (opening it, a report, an edit).
     Treat it as immutable: edits build a new record and a new Participant."""
 
-    __slots__ = ("id", "rel_path", "blob", "_data", "_summary", "_root", "_raw", "facts")
+    __slots__ = (
+        "id",
+        "rel_path",
+        "blob",
+        "_data",
+        "_summary",
+        "_root",
+        "_raw",
+        "facts",
+        "__weakref__",
+    )
 
     def __init__(
         self,
@@ -279,8 +300,7 @@ class Participant:
         does not pay for 100,000 participants' worth of them."""
         raw = self._raw
         if raw is not None and raw and type(raw[0][1]) is int:
-            fromordinal = date.fromordinal
-            raw = self._raw = tuple((r, fromordinal(d), ref, what) for r, d, ref, what in raw)
+            raw = self._raw = dated(raw)
         return raw
 
     @raw.setter
@@ -337,6 +357,167 @@ class Participant:
     @property
     def has_conflicts(self) -> bool:
         return self._summary[4]
+
+
+Row = tuple[str, str, Summary, "tuple | None", "tuple | None"]
+"""A participant loaded from the summary cache, as `Roster` keeps it:
+(rel_path, blob, summary, raw, facts), a plain tuple of atoms and plain tuples."""
+
+
+class Roster(Mapping[str, Participant]):
+    """The participants of a loaded snapshot: participant id -> `Participant`, in file
+    order, holding each one loaded from the summary cache as a `Row` and making its
+    `Participant` when asked for (the file itself is read only when its `data` is).
+
+    Why: a snapshot lives as long as the app shows it, and 20,000 `Participant`s are
+    20,000 objects every full garbage collection walks (they are class instances, so
+    the collector tracks them for good); the collections that land while a screen comes
+    up stall the UI for that long (issue 13). A plain tuple of atoms is no longer
+    tracked once it survives a collection, so rows cost a collection nothing.
+
+    A `Participant` asked for twice while someone still holds it is the same object
+    (its `data`, once read, is not read again); one nobody holds is dropped. Records
+    given in full (an edit's, `with_participant`) are kept as they are. Immutable like
+    the snapshot: `with_participant` and `without` return a new roster."""
+
+    __slots__ = ("_root", "_rows", "_full", "_made", "_dates")
+
+    def __init__(
+        self,
+        root: Path,
+        rows: Mapping[str, Row],
+        full: Mapping[str, Participant] | None = None,
+    ) -> None:
+        """`rows`: participant id -> `Row`, in the order to iterate; `full`: participants
+        kept as they are (their ids not in `rows` come after the rows, in their order).
+        Neither mapping may change afterwards."""
+        self._root = root
+        self._rows = rows
+        self._full: Mapping[str, Participant] = full or {}
+        self._made: weakref.WeakValueDictionary[str, Participant] = weakref.WeakValueDictionary()
+        self._dates: dict[str, tuple] = {}
+        """id -> the row's deadlines with their dates made (`Participant.raw`), once per
+        row; shared by the rosters made from this one (the rows never change)."""
+
+    def __getitem__(self, pid: str) -> Participant:
+        p = self._full.get(pid)
+        if p is not None:
+            return p
+        p = self._made.get(pid)
+        if p is not None:
+            return p
+        rel, blob, summary, raw, facts = self._rows[pid]
+        p = Participant(
+            pid, None, rel, blob, summary=summary, root=self._root, raw=raw, facts=facts
+        )
+        if raw:
+            p.raw = self._dated(pid, raw)
+        self._made[pid] = p
+        return p
+
+    def __contains__(self, pid: object) -> bool:
+        return pid in self._full or pid in self._rows
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._rows
+        for pid in self._full:
+            if pid not in self._rows:
+                yield pid
+
+    def __len__(self) -> int:
+        return len(self._rows) + sum(1 for pid in self._full if pid not in self._rows)
+
+    def _dated(self, pid: str, raw: tuple) -> tuple:
+        # The dates once per row, not once per use (the agenda asks for every
+        # participant's deadlines each time it is drawn).
+        out = self._dates.get(pid)
+        if out is None:
+            out = self._dates[pid] = dated(raw)
+        return out
+
+    def deadline_rows(self) -> Iterator[tuple[str, Summary, tuple | None]]:
+        """(id, summary, raw deadlines with dates) of every participant, in order, without
+        making `Participant`s for the rows; the deadlines are None when not cached (then
+        `rules.participant_raw(self[id], ...)` computes them from the record)."""
+        full = self._full
+        for pid, row in self._rows.items():
+            p = full.get(pid)
+            if p is not None:
+                yield pid, p.summary, p.raw
+            else:
+                raw = row[3]
+                yield pid, row[2], None if raw is None else self._dated(pid, raw)
+        for pid, p in full.items():
+            if pid not in self._rows:
+                yield pid, p.summary, p.raw
+
+    def summaries(self) -> Iterator[tuple[str, Summary]]:
+        """(id, summary) of every participant, in order, without making `Participant`s."""
+        full = self._full
+        for pid, row in self._rows.items():
+            p = full.get(pid)
+            yield pid, (row[2] if p is None else p.summary)
+        for pid, p in full.items():
+            if pid not in self._rows:
+                yield pid, p.summary
+
+    def cached_facts(self) -> Iterator[tuple[str, tuple | None]]:
+        """(id, facts) of every participant, in order, without making `Participant`s
+        for the rows: the report facts cached with the summary, or None (then reports
+        read the record: `self[id].data`)."""
+        full = self._full
+        for pid, row in self._rows.items():
+            p = full.get(pid)
+            yield pid, (row[4] if p is None else p.facts)
+        for pid, p in full.items():
+            if pid not in self._rows:
+                yield pid, p.facts
+
+    def blob_of(self, pid: str) -> str | None:
+        """The git blob id `pid` was read at (None when absent), without a `Participant`."""
+        p = self._full.get(pid)
+        if p is not None:
+            return p.blob
+        row = self._rows.get(pid)
+        return None if row is None else row[1]
+
+    def with_participant(self, p: Participant) -> Roster:
+        """This roster with `p` in place of the participant of its id (or added last)."""
+        return self._derived(self._rows, {**self._full, p.id: p})
+
+    def without(self, pid: str) -> Roster:
+        """This roster without participant `pid`."""
+        rows = self._rows
+        if pid in rows:
+            rows = {k: v for k, v in rows.items() if k != pid}
+        return self._derived(rows, {k: v for k, v in self._full.items() if k != pid})
+
+    def _derived(self, rows: Mapping[str, Row], full: Mapping[str, Participant]) -> Roster:
+        out = Roster(self._root, rows, full)
+        out._dates = self._dates
+        return out
+
+
+def summaries_of(held: Mapping[str, Participant]) -> Iterator[tuple[str, Summary]]:
+    """(id, summary) of every participant of a snapshot, in order; from a `Roster`
+    without making a `Participant` for each."""
+    if isinstance(held, Roster):
+        return held.summaries()
+    return ((pid, p.summary) for pid, p in held.items())
+
+
+def changed_ids(before: Mapping[str, Participant], after: Mapping[str, Participant]) -> list[str]:
+    """The ids in `after` whose participant is new or was read at another blob than in
+    `before` (two snapshots of the same caseload). Rosters are compared by their rows'
+    blobs, without making a `Participant` for each."""
+
+    def blob(held: Mapping[str, Participant], pid: str) -> str | None:
+        if isinstance(held, Roster):
+            return held.blob_of(pid)
+        p = held.get(pid)
+        return None if p is None else p.blob
+
+    return [pid for pid in after if blob(after, pid) != blob(before, pid)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from ipstui.core.i18n import _
-from ipstui.core.model import Settings
+from ipstui.core.model import Roster, Settings
 from ipstui.core.sheetsafe import csv_row, text_cells
 
 FORMATS: tuple[str, ...] = ("table", "csv", "json")
@@ -202,10 +202,22 @@ def prepare(participants: Participants) -> Prepared:
     return Prepared(tuple(facts_row(p) for p in participants))
 
 
-def prepare_loaded(participants: Iterable[Any]) -> Prepared:
-    """`prepare` for loaded `model.Participant`s: the facts cached with each one's summary
-    (`Participant.facts`, from `facts_row`) when it has them, so a report of 100,000
-    participants never parses their files; otherwise its `data`."""
+def prepare_loaded(participants: Iterable[Any] | Mapping[str, Any]) -> Prepared:
+    """`prepare` for loaded `model.Participant`s (or a mapping of them, such as a
+    snapshot's `Roster`): the facts cached with each one's summary (`Participant.facts`,
+    from `facts_row`) when it has them, so a report of 100,000 participants never parses
+    their files; otherwise its `data`. From a `Roster`, no `Participant` is made for a
+    participant whose facts are cached."""
+    if isinstance(participants, Roster):
+        roster = participants
+        return Prepared(
+            tuple(
+                f if f is not None else facts_row(roster[pid].data)
+                for pid, f in roster.cached_facts()
+            )
+        )
+    if isinstance(participants, Mapping):
+        participants = participants.values()
     return Prepared(
         tuple(p.facts if p.facts is not None else facts_row(p.data) for p in participants)
     )

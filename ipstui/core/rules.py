@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from ipstui.core.i18n import _
-from ipstui.core.model import Participant, Settings
+from ipstui.core.model import Participant, Roster, Settings
 
 OVERDUE, DUE_SOON, UPCOMING = "overdue", "due_soon", "upcoming"
 STATE_RANK = {OVERDUE: 0, DUE_SOON: 1, UPCOMING: 2}
@@ -242,13 +242,31 @@ def participant_deadlines(p: Participant, settings: Settings, today: date) -> li
 
 
 def agenda_for(
-    participants: Iterable[Participant],
+    participants: Iterable[Participant] | Mapping[str, Participant],
     settings: Settings,
     today: date,
     specialist: str | None = None,
 ) -> list[Deadline]:
-    """`agenda` for loaded participants, using their cached deadlines."""
+    """`agenda` for loaded participants (or a snapshot's id -> participant mapping),
+    using their cached deadlines. Given a `Roster`, it reads the cached rows without
+    making a `Participant` for each."""
     out: list[Deadline] = []
+    if isinstance(participants, Mapping) and not isinstance(participants, Roster):
+        participants = participants.values()
+    if isinstance(participants, Roster):
+        dsd = settings.due_soon_days
+        for pid, summary, raw in participants.deadline_rows():
+            spec = summary[1]
+            if specialist and spec != specialist:
+                continue
+            if raw is None:
+                raw = participant_raw(participants[pid], settings)
+            out.extend(
+                Deadline(pid, spec, rule, due, state_of(due, today, dsd), ref, what)
+                for rule, due, ref, what in raw
+            )
+        out.sort(key=lambda d: d.sort_key)
+        return out
     for p in participants:
         if specialist and p.specialist != specialist:
             continue

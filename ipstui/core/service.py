@@ -600,7 +600,7 @@ class CaseloadService:
                     specialist=repr(specialist), values=", ".join(snapshot.settings.team)
                 )
             )
-        return agenda_for(snapshot.participants.values(), snapshot.settings, today, specialist)
+        return agenda_for(snapshot.participants, snapshot.settings, today, specialist)
 
     def due(
         self, today: date, specialist: str | None = None

@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from ipstui.core.board import Card, make_card, make_cards
 from ipstui.core.i18n import N_, _, ngettext
-from ipstui.core.model import PHASES
+from ipstui.core.model import PHASES, changed_ids, summaries_of
 from ipstui.core.service import (
     Caseload,
     CaseloadError,
@@ -244,7 +244,7 @@ class IpsApp(TranslatedBindings, App[int]):
         started = time.time_ns()
         try:
             cl = self.service.load(progress=progress)
-            cards = make_cards(cl.participants.values(), cl.settings, self.today)
+            cards = make_cards(cl.participants, cl.settings, self.today)
         except (CaseloadError, GitError, OSError) as exc:
             self.post_message(LoadFailed(str(exc)))
             return
@@ -271,7 +271,7 @@ class IpsApp(TranslatedBindings, App[int]):
 
     def _sync_words(self, cl: Caseload) -> str:
         """ahead / behind / in sync / needs a decision, without touching the network."""
-        n_conf = sum(1 for p in cl.participants.values() if p.has_conflicts)
+        n_conf = sum(1 for _pid, s in summaries_of(cl.participants) if s[4])  # has conflicts
         words = ""
         try:
             st = self.service.sync_status() if cl.is_git else None
@@ -453,7 +453,7 @@ class IpsApp(TranslatedBindings, App[int]):
         cl = self._latest
         if cl is None:
             return
-        cards = make_cards(cl.participants.values(), cl.settings, self.today)
+        cards = make_cards(cl.participants, cl.settings, self.today)
         self.post_message(CaseloadLoaded(cl, cards))
 
     # ------------------------------------------------------------ edits
@@ -546,9 +546,9 @@ class IpsApp(TranslatedBindings, App[int]):
         if fresh is not None:
             self.cards = dict(self.cards)
             self.cards_delta = None
-            for pid, p in fresh.participants.items():
-                if p is not (self.caseload.participants.get(pid) if self.caseload else None):
-                    self.cards[pid] = make_card(p, fresh.settings, self.today)
+            held = self.caseload.participants if self.caseload else {}
+            for pid in changed_ids(held, fresh.participants):
+                self.cards[pid] = make_card(fresh.participants[pid], fresh.settings, self.today)
             self.caseload = fresh
         self._follow_on_save.pop(message.request, None)
         self.notify(
@@ -659,7 +659,7 @@ class IpsApp(TranslatedBindings, App[int]):
             self.push_screen(
                 # The screen's worker gathers the report facts the load cached; none are read here.
                 ReportsScreen(
-                    Records(cl.participants.values()),
+                    Records(cl.participants),
                     cl.settings,
                     self.today,
                     caseload_root=self.root,

@@ -18,7 +18,7 @@ from textual.dom import DOMNode
 from textual.widgets.option_list import Option
 
 from ipstui.core.i18n import _
-from ipstui.core.model import PHASE_LABELS
+from ipstui.core.model import PHASE_LABELS, summaries_of
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import team_label
 from ipstui.ui.keys import live_bindings
@@ -147,8 +147,8 @@ class ParticipantsProvider(Provider):
         team = cl.settings.team
         q = query.strip().lower()
         shown = 0
-        for pid, p in cl.participants.items():
-            text = escape(f"{pid} {p.name}")
+        for pid, (name, specialist, phase, *_flags) in summaries_of(cl.participants):
+            text = escape(f"{pid} {name}")
             if q not in text.lower() and shown > 50:
                 continue
             score = matcher.match(text)
@@ -158,7 +158,7 @@ class ParticipantsProvider(Provider):
                     score,
                     matcher.highlight(text),
                     partial(self._open, pid),
-                    help=participant_help(p.phase, p.specialist, team),
+                    help=participant_help(phase, specialist, team),
                 )
             if shown >= 200:
                 return

@@ -85,9 +85,7 @@ class AgendaScreen(OnIpsApp, TranslatedBindings, Screen):
         cl = self.ips.caseload
         if cl is None:
             return
-        self.items = agenda_for(
-            cl.participants.values(), cl.settings, self.ips.today, self.specialist
-        )
+        self.items = agenda_for(cl.participants, cl.settings, self.ips.today, self.specialist)
         self._id_cells = max((cells(d.participant) for d in self.items), default=6)
         self.query_one(LineList).set_items(self.items)
         n_over = sum(1 for d in self.items if d.state == OVERDUE)

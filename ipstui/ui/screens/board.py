@@ -13,7 +13,15 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
 
-from ipstui.core.board import BoardSummary, Narrowing, resolve_id, resummarize, summarize
+from ipstui.core.board import (
+    BoardSummary,
+    F,
+    Narrowing,
+    deadline_of,
+    resolve_id,
+    resummarize,
+    summarize,
+)
 from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import PHASES, RULE_LABELS
 from ipstui.core.rules import DUE_SOON, OVERDUE
@@ -306,7 +314,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
             set_line(status, _("No participant selected") if self.ips.caseload is not None else "")
             return
         today = self.ips.today
-        u = card.urgent
+        u = deadline_of(card)
         due = (
             _("{rule} {when} ({date})").format(
                 rule=RULE_LABELS.get(u.rule, u.rule), when=u.words(today), date=u.due.isoformat()
@@ -321,7 +329,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
             contact=key_for(self, "contact", "c"),
         )
         width = max(1, status.content_region.width or self.app.size.width - 2)
-        text = f"{card.id}  {card.name}  @{card.specialist}  ·  {due}  ·  {keys}"
+        text = f"{card[F.ID]}  {card[F.NAME]}  @{card[F.SPECIALIST]}  ·  {due}  ·  {keys}"
         set_line(status, Text(fit(text, width, pad=False)))
 
     def follow(self, pid: str) -> None:

@@ -5,12 +5,13 @@ export to CSV. Every figure comes from `ipstui.core.report`; this module only dr
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,7 +21,7 @@ from textual.message import Message
 from textual.reactive import Reactive, reactive
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Button, DataTable, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import Settings
@@ -58,6 +59,40 @@ def bar(fraction: float | None, width: int = BAR_WIDTH) -> str:
         return EMPTY * width
     filled = round(min(max(fraction, 0.0), 1.0) * width)
     return FULL * filled + TRACK * (width - filled)
+
+
+TABLE_GAP = "  "
+"""Between two columns of a `text_table`."""
+
+
+def text_table(headers: Sequence[str], rows: Sequence[Sequence[Text]], right: set[int]) -> Text:
+    """A read-only table as lines of text: a bold header line, then one line per row,
+    each column as wide (in terminal cells) as its widest cell, the columns numbered in
+    `right` aligned right. Why not a `DataTable`: these tables never scroll, focus or
+    select, and a DataTable's widgets and per-cell rendering made up a good part of the
+    frame that draws the Reports screen at 20,000 participants (issue 13)."""
+    widths = [cell_len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], cell.cell_len)
+    out = Text(no_wrap=True, end="")
+
+    def line(cells: Sequence[Text]) -> None:
+        for i, cell in enumerate(cells):
+            pad = " " * (widths[i] - cell.cell_len)
+            if i:
+                out.append(TABLE_GAP)
+            if i in right:
+                out.append(pad)
+            out.append_text(cell)
+            if i not in right and i < len(cells) - 1:
+                out.append(pad)
+
+    line([Text(h, style="bold") for h in headers])
+    for row in rows:
+        out.append("\n")
+        line(row)
+    return out
 
 
 def rate_chart(report: Report, participants: Participants, settings: Settings) -> Text:
@@ -187,13 +222,17 @@ YIELD_EVERY = 100
 
 
 class Records:
-    """The participants of one loaded snapshot (`model.Participant`s), for the report
-    worker: it reads the report facts cached with each one's summary
-    (`report.prepare_loaded`), and a record's file only when it has none (an edited one,
-    whose record is in memory). Never iterated on the UI thread."""
+    """The participants of one loaded snapshot (`model.Participant`s, or the snapshot's
+    id -> participant mapping as it is), for the report worker: it reads the report facts
+    cached with each one's summary (`report.prepare_loaded`), and a record's file only
+    when it has none (an edited one, whose record is in memory). Never iterated on the
+    UI thread: a mapping is kept as given, so opening Reports makes no object per
+    participant."""
 
-    def __init__(self, participants: Iterable[Any]) -> None:
-        self.participants: tuple[Any, ...] = tuple(participants)
+    def __init__(self, participants: Mapping[str, Any] | Iterable[Any]) -> None:
+        self.participants: Mapping[str, Any] | tuple[Any, ...] = (
+            participants if isinstance(participants, Mapping) else tuple(participants)
+        )
 
 
 def prepare_yielding(participants: Participants | Records) -> Prepared:
@@ -318,9 +357,7 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
                     with Vertical(classes="report-col"):
                         yield Label(_("Employment rate by specialist"), classes="report-heading")
                         yield Static(id="report-team")
-                        yield DataTable(
-                            id="report-specialists", cursor_type="none", zebra_stripes=True
-                        )
+                        yield Static(id="report-specialists", classes="report-table")
                     with Vertical(classes="report-chart-col"):
                         yield Label(
                             _("Team employment rate, last {n} quarters").format(n=CHART_QUARTERS),
@@ -331,9 +368,7 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
                 with Horizontal(classes="report-row"):
                     with Vertical(classes="report-col"):
                         yield Label(_("Referrals by year and source"), classes="report-heading")
-                        yield DataTable(
-                            id="report-referrals", cursor_type="none", zebra_stripes=True
-                        )
+                        yield Static(id="report-referrals", classes="report-table")
                         yield Label(_("Rapid job search"), classes="report-heading")
                         yield Static(id="report-rapid")
                     with Vertical(classes="report-chart-col"):
@@ -342,14 +377,6 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
         yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
-        specialists = self.query_one("#report-specialists", DataTable)
-        specialists.add_columns(
-            _("Specialist"), _("Active"), _("Employed"), _("Rate"), _("Caseload today")
-        )
-        referrals = self.query_one("#report-referrals", DataTable)
-        referrals.add_columns(_("Year"), _("Source"), _("Referred"), _("Hired"), _("Hire rate"))
-        for table in (specialists, referrals):
-            table.can_focus = False  # read-only: keys scroll the page and change quarter
         # Focus the page now, every time: left to auto-focus, whether it got focus hung on
         # whether the report was still computing at that moment (a loading widget cannot
         # take focus); without focus, typed keys such as `q` and `?` are refused.
@@ -362,7 +389,7 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
     def _app_caseload_changed(self, caseload: Any) -> None:
         if caseload is not None:
             today = getattr(self.app, "today", self._today)
-            self.set_caseload(Records(caseload.participants.values()), caseload.settings, today)
+            self.set_caseload(Records(caseload.participants), caseload.settings, today)
 
     def watch_quarter(self) -> None:
         self._show()
@@ -408,9 +435,7 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
         exit_on_error=False,
         description=N_("computing the report"),
     )
-    def _compute(
-        self, q: Quarter, participants: Source, settings: Settings, today: date
-    ) -> None:
+    def _compute(self, q: Quarter, participants: Source, settings: Settings, today: date) -> None:
         prepared = prepare_yielding(participants)
         report = compute(prepared, settings, q, today)
         chart = rate_chart(report, prepared, settings)
@@ -465,35 +490,43 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
                 ).format(rate=fmt_rate(team.rate), employed=team.employed, active=team.active)
             )
         )
-        table = self.query_one("#report-specialists", DataTable)
-        table.clear()
         sizes = {c.specialist: c for c in report.caseload}
+        rows: list[list[Text]] = []
         for key, o in report.by_specialist.items():
             c = sizes[key]
             over = ngettext("{n} over max", "{n} over max", c.over).format(n=c.over)
             caseload = f"{c.current:>3} / {c.maximum}" + (
                 "  " + SYMBOL[PROBLEM] + " " + over if c.over else ""
             )
-            table.add_row(
-                Text(escape(report.specialist_names.get(key, key))),
-                Text(str(o.active), justify="right"),
-                Text(str(o.employed), justify="right"),
-                Text(fmt_rate(o.rate), justify="right"),
-                Text(caseload, style="bold" if c.over else ""),
-                key=key,
+            rows.append(
+                [
+                    Text(escape(report.specialist_names.get(key, key))),
+                    Text(str(o.active)),
+                    Text(str(o.employed)),
+                    Text(fmt_rate(o.rate)),
+                    Text(caseload, style="bold" if c.over else ""),
+                ]
             )
+        headers = [_("Specialist"), _("Active"), _("Employed"), _("Rate"), _("Caseload today")]
+        self.query_one("#report-specialists", Static).update(
+            text_table(headers, rows, right={1, 2, 3})
+        )
         self.query_one("#report-rate-chart", Static).update(message.rate_chart)
         self.query_one("#report-referrals-chart", Static).update(message.referrals_chart)
-        refs = self.query_one("#report-referrals", DataTable)
-        refs.clear()
-        for r in report.referrals:
-            refs.add_row(
-                str(r.year),
+        headers = [_("Year"), _("Source"), _("Referred"), _("Hired"), _("Hire rate")]
+        rows = [
+            [
+                Text(str(r.year)),
                 Text(escape(r.source or _("(none)"))),
-                Text(str(r.referred), justify="right"),
-                Text(str(r.hired), justify="right"),
-                Text(fmt_rate(r.rate), justify="right"),
-            )
+                Text(str(r.referred)),
+                Text(str(r.hired)),
+                Text(fmt_rate(r.rate)),
+            ]
+            for r in report.referrals
+        ]
+        self.query_one("#report-referrals", Static).update(
+            text_table(headers, rows, right={2, 3, 4})
+        )
         rs = report.rapid_search
         rapid = (
             ngettext(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from operator import attrgetter
+from operator import itemgetter
 
 from rich.segment import Segment
 from rich.style import Style
@@ -24,7 +24,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
-from ipstui.core.board import Card
+from ipstui.core.board import Card, F, deadline_of, urgent_state
 from ipstui.core.i18n import N_, _, pgettext
 from ipstui.core.model import PHASE_LABELS, PHASES, RULE_LABELS
 from ipstui.core.termsafe import escape
@@ -38,7 +38,7 @@ from ipstui.core.vocab import (
 )
 from ipstui.ui.keys import TranslatedBindings
 
-_card_id = attrgetter("id")
+_card_id = itemgetter(F.ID)
 
 CARD_H = 5
 """Lines per card: id and marks, name, specialist, deadline, a blank separator."""
@@ -72,12 +72,13 @@ def deadline_text(card: Card, today: date, width: int) -> str:
     """The card's deadline line, as long as `width` cells allow: the symbol and the day
     count always (`✖ 4d` at the narrowest, the symbol saying which way), then the
     words, the rule and the number of other open deadlines."""
-    u = card.urgent
+    u = deadline_of(card)
     if u is None:
         full = "  " + _("nothing due")
         return full if cells(full) <= width else fit("– " + _("none"), width, pad=False)
     sym = SYMBOL[u.state]
-    more = f" +{card.open_deadlines - 1}" if card.open_deadlines > 1 else ""
+    n_open = card[F.OPEN_DEADLINES]
+    more = f" +{n_open - 1}" if n_open > 1 else ""
     words = u.words(today)
     short = short_words(u.due, today)
     for text in (
@@ -128,6 +129,12 @@ class PhaseColumn(ScrollView, can_focus=False):
         "card--selected",
         "card--bar",
     }
+
+    STRIP_SCREENS = 3
+    """Card lines kept drawn per column, in screen heights (a move or a scroll back
+    repaints from them). Few on purpose: every Strip carries about a dozen objects the
+    garbage collector tracks, and a full collection walks them all (issue 13); 4,000 per
+    column made up to 300,000 of them."""
 
     def __init__(self, phase: str) -> None:
         super().__init__(id=f"col-{phase}")
@@ -220,7 +227,7 @@ class PhaseColumn(ScrollView, can_focus=False):
         bar = Segment("▌" if selected else " ", base + styles["card--bar"] + sel)
         segs = self._row(card, row, width - 1)
         strip = Strip([bar] + [Segment(t, base + s + sel) for t, s in segs], width)
-        if len(self._strips) > 4000:
+        if len(self._strips) >= self.STRIP_SCREENS * max(self.size.height, CARD_H):
             self._strips.clear()
         self._strips[key] = strip
         return strip
@@ -229,11 +236,11 @@ class PhaseColumn(ScrollView, can_focus=False):
         style = self._styles.__getitem__
         if row == 0:
             flags = []
-            if card.suspended:
+            if card[F.SUSPENDED]:
                 flags.append(SYMBOL[SUSPENDED] + " " + _("suspended"))
-            if card.conflicts:
+            if card[F.CONFLICTS]:
                 flags.append(SYMBOL[NEEDS_DECISION] + " " + _("decide"))
-            left = card.id
+            left = card[F.ID]
             right = " ".join(flags)
             if right and cells(left) + 1 + cells(right) <= width:
                 return [
@@ -244,13 +251,13 @@ class PhaseColumn(ScrollView, can_focus=False):
                 right = "".join(f[0] for f in flags)
             return [(fit(left + (" " + right if right else ""), width), style("card--id"))]
         if row == 1:
-            return [(fit(escape(card.name), width), style("card--text"))]
+            return [(fit(escape(card[F.NAME]), width), style("card--text"))]
         if row == 2:
-            return [(fit("@" + card.specialist, width), style("card--muted"))]
-        u = card.urgent
-        if u is None:
+            return [(fit("@" + card[F.SPECIALIST], width), style("card--muted"))]
+        state = urgent_state(card)
+        if state is None:
             return [(fit(deadline_text(card, self.today, width), width), style("card--muted"))]
-        cls = {"overdue": "card--overdue", "due_soon": "card--soon"}.get(u.state, "card--upcoming")
+        cls = {"overdue": "card--overdue", "due_soon": "card--soon"}.get(state, "card--upcoming")
         return [(fit(deadline_text(card, self.today, width), width), style(cls))]
 
 
@@ -410,7 +417,7 @@ class Board(TranslatedBindings, Widget, can_focus=True):
             col.set_selected(self.cursor.row if active and col.cards else None)
             self.query_one(f"#wrap-{col.phase}").set_class(active, "-active")
         col = cols[self.cursor.column]
-        pid = col.cards[self.cursor.row].id if col.cards else None
+        pid = col.cards[self.cursor.row][F.ID] if col.cards else None
         changed = pid != self.selected_pid
         self.selected_pid = pid
         if announce or changed:
@@ -420,7 +427,7 @@ class Board(TranslatedBindings, Widget, can_focus=True):
         """Move the cursor to `pid`; False when it is not on the board (filtered or closed)."""
         for ci, ph in enumerate(self.phases):
             for ri, card in enumerate(self.data.get(ph, [])):
-                if card.id == pid:
+                if card[F.ID] == pid:
                     self.cursor = Cursor(ci, ri)
                     self._apply_cursor()
                     return True
@@ -453,4 +460,4 @@ class Board(TranslatedBindings, Widget, can_focus=True):
         """Ask to open the selected participant (the screen handles OpenRequested)."""
         card = self.selected_card
         if card is not None:
-            self.post_message(self.OpenRequested(card.id))
+            self.post_message(self.OpenRequested(card[F.ID]))
