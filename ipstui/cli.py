@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from ipstui.core.i18n import LANGUAGES, _, ngettext, set_language
-from ipstui.core.termsafe import escape
+from ipstui.core.termsafe import SafeStream, escape
 
 TYPE_CHECKING = False  # `typing` and `argparse` are not imported at run time for this
 if TYPE_CHECKING:
@@ -462,6 +462,18 @@ def _quick_due(argv: Sequence[str]) -> dict[str, str] | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The `ipstui` command: parse `argv` (default `sys.argv[1:]`), run, return the exit
+    code. Everything it prints passes `termsafe.SafeStream` (SPEC §13): no control
+    character from a file reaches the terminal, whichever line quotes it."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)  # type: ignore[assignment]
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: Sequence[str] | None) -> int:
     words = sys.argv[1:] if argv is None else list(argv)
     quick = _quick_due(words)
     if quick is not None:

@@ -2,7 +2,7 @@
 
     .venv/bin/python tools/catalogs.py      # extract -> update it/da/sv -> compile
 
-1. `pybabel extract` (config: babel.cfg; keywords `_ N_ ngettext pgettext`) writes the
+1. `pybabel extract` (config: babel.cfg; keywords `_ N_ NP_ ngettext pgettext`) writes the
    template `ipstui/locale/ipstui.pot` with every marked string of the product;
 2. `pybabel update` merges it into `ipstui/locale/<lang>/LC_MESSAGES/ipstui.po` for
    each language (a new language's `.po` is created with `pybabel init`);
@@ -25,7 +25,7 @@ LOCALE = ROOT / "ipstui" / "locale"
 POT = LOCALE / "ipstui.pot"
 DOMAIN = "ipstui"
 TRANSLATED = ("it", "da", "sv")  # i18n.LANGUAGES without the source language, English
-KEYWORDS = ("_", "N_", "ngettext:1,2", "pgettext:1c,2")
+KEYWORDS = ("_", "N_", "NP_:1c,2", "ngettext:1,2", "pgettext:1c,2")
 
 
 def pybabel(*args: str) -> None:

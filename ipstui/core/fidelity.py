@@ -80,6 +80,7 @@ from ipstui.core.i18n import N_, Labels, _, ngettext, pgettext
 from ipstui.core.model import Settings
 from ipstui.core.report import Quarter, parse_quarter, quarter_of, report_date
 from ipstui.core.sheetsafe import csv_row
+from ipstui.core.termsafe import escape
 
 FORMATS: tuple[str, ...] = ("table", "csv", "json")
 WINDOW_DAYS = 365
@@ -764,7 +765,7 @@ def band_text(item_id: str, bands: Sequence[Fraction]) -> str:
 def to_table(review: Review, settings: FidelitySettings) -> str:
     """The review as readable text (ends with a newline)."""
     q, r = review.quarter, review.report_date
-    title = f"{review.team_name} — " if review.team_name else ""
+    title = f"{escape(review.team_name)} — " if review.team_name else ""
     h_item, h_value, h_score = _("item"), _("value"), _("score")
     wi, wv, ws = max(4, len(h_item)), max(11, len(h_value)), max(5, len(h_score))
     wt = max(28, *(len(it.title) for it in (*review.items, *review.evidence)))

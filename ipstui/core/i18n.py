@@ -61,9 +61,19 @@ _translations: Any = _Source()
 _current = SOURCE_LANGUAGE
 
 
+class InContext(str):
+    """English source text marked with `NP_`: it carries its gettext context, and `_()`
+    translates it in that context."""
+
+    context: str
+
+
 def _(message: str) -> str:
     """`message` (English source text) in the current language; the source text itself
-    when the catalog has no translation for it."""
+    when the catalog has no translation for it. A message marked with `NP_` is
+    translated in its context."""
+    if type(message) is InContext:
+        return _translations.pgettext(message.context, message)
     return _translations.gettext(message)
 
 
@@ -71,6 +81,16 @@ def N_(message: str) -> str:
     """Marks `message` for extraction without translating it (module-level constants,
     which are translated with `_()` where they are shown)."""
     return message
+
+
+def NP_(context: str, message: str) -> str:
+    """`N_` for one English word that means two things (`pgettext`'s case): `message`,
+    which remembers `context`, so `_()` translates it in that context where it is shown.
+    E.g. `NP_("employer log: met the employer in person", "Met")` is not the "Met" of a
+    fidelity criterion."""
+    marked = InContext(message)
+    marked.context = context
+    return marked
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

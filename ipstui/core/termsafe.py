@@ -43,3 +43,30 @@ def escape(text: object, *, keep: str = "") -> str:
 def escape_lines(text: str) -> str:
     """`escape` for multi-line output: new lines stay, everything else unsafe is shown."""
     return escape(text, keep="\n")
+
+
+class SafeStream:
+    """A text stream that writes everything through `escape` (new lines kept) to
+    `stream`: the CLI's one choke point (SPEC §13). `ipstui.cli.main` puts one in front
+    of `sys.stdout` and `sys.stderr`, so a line that quotes a file's text (a team name,
+    a file name, an error message) cannot reach the terminal as a control sequence even
+    where the code that prints it forgot to escape. JSON and CSV output hold no control
+    characters (the encoders escape or quote them; CSV lines end in `\\n` here), so
+    machine output passes unchanged. Everything else (`buffer`, `fileno`, `isatty`,
+    `encoding`...) is the wrapped stream's."""
+
+    def __init__(self, stream: object) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        """Write `text` escaped; returns `len(text)` as the caller wrote it."""
+        self.stream.write(escape(text, keep="\n"))  # type: ignore[attr-defined]
+        return len(text)
+
+    def writelines(self, lines: object) -> None:
+        """`write` for each of `lines`."""
+        for line in lines:  # type: ignore[attr-defined]
+            self.write(line)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)

@@ -30,6 +30,7 @@ from ipstui.core.service import (
     SaveResult,
     StaleEdit,
 )
+from ipstui.core.termsafe import escape
 from ipstui.core.vocab import who
 from ipstui.ui.commands import ActionsProvider, Palette, ParticipantsProvider
 from ipstui.ui.keys import TranslatedBindings, allow_letter_action
@@ -45,6 +46,7 @@ from ipstui.ui.messages import (
     SyncStatusRead,
     WatchFellBack,
 )
+from ipstui.ui.screensafe import DropUnsafe, visible_segments
 
 WATCH_INTERVAL = 2.0
 EDIT_WORKER = "edit:"
@@ -133,6 +135,9 @@ class IpsApp(TranslatedBindings, App[int]):
         self.cards = {}
         self.cards_delta: tuple[dict[str, Card], str] | None = None
         """(the cards before, the id that changed) after a one-participant save."""
+        self.unsafe_filter = DropUnsafe()
+        """The last choke point of SPEC §13 (`screensafe.DropUnsafe`), on every line drawn."""
+        self._filters.append(self.unsafe_filter)
         self.sub_title = str(root)
         self.banner = ""
         """A line shown under the board's title when set (the demo's path and identity)."""
@@ -170,10 +175,26 @@ class IpsApp(TranslatedBindings, App[int]):
             )
             trace = Traceback(show_locals=False, width=None)
             both = Group(note, trace)  # one error: outside dev mode Textual shows only the first
-            self._exit_renderables.append(Segments(self.console.render(both, self.console.options)))
+            lines = self.console.render(both, self.console.options)
+            self._exit_renderables.append(Segments(visible_segments(lines)))
             self._close_messages_no_wait()
         except Exception:  # noqa: BLE001 — Textual internals moved: use its own handler
             super()._fatal_error()
+
+    # ------------------------------------------------------------ terminal safety
+
+    def notify(self, message: str, *, title: str = "", **kwargs: Any) -> None:
+        """Textual's toast, with `message` and `title` escaped (SPEC §13): a toast often
+        quotes a file name or an error that quotes a file's text. New lines stay."""
+        super().notify(escape(message, keep="\n"), title=escape(title), **kwargs)
+
+    def validate_title(self, title: str) -> str:
+        """The app's title, escaped (SPEC §13; it may name the caseload's folder)."""
+        return escape(title)
+
+    def validate_sub_title(self, sub_title: str) -> str:
+        """The app's sub-title, escaped (SPEC §13; it is the caseload's path)."""
+        return escape(sub_title)
 
     # ------------------------------------------------------------ time
 

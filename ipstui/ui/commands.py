@@ -84,6 +84,11 @@ class ActionsProvider(Provider):
     without a key (reload, a filter per specialist, show or hide closed)."""
 
     def _commands(self) -> list[Command]:
+        """Every command, its name and help escaped (SPEC §13): a specialist's key and
+        name come from caseload.toml."""
+        return [(escape(name), escape(help_text), cb) for name, help_text, cb in self._all()]
+
+    def _all(self) -> list[Command]:
         app = self.app
         board = app._board_screen()
         cmds = binding_commands(app)
@@ -143,7 +148,7 @@ class ParticipantsProvider(Provider):
         q = query.strip().lower()
         shown = 0
         for pid, (name, specialist, phase, *_flags) in summaries_of(cl.participants):
-            text = f"{pid} {name}"
+            text = escape(f"{pid} {name}")
             if q not in text.lower() and shown > 50:
                 continue
             score = matcher.match(text)

@@ -46,7 +46,9 @@ def translate_bindings(node: DOMNode) -> None:
 
 TEXTUAL_WORDS = (
     N_("palette"),
+    N_("Open the command palette"),
     N_("Quit"),
+    N_("Quit the app and return to the command prompt."),
     N_("Copy selected text"),
     N_("Focus Next"),
     N_("Focus Previous"),

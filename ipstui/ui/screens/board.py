@@ -26,11 +26,11 @@ from ipstui.core.board import (
 from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import PHASES, RULE_LABELS
 from ipstui.core.rules import DUE_SOON, OVERDUE
-from ipstui.core.termsafe import escape as term_escape
 from ipstui.core.validate import left_out
 from ipstui.core.vocab import ELLIPSIS, PROBLEM, SYMBOL, UNCOMMITTED, cells, fit
 from ipstui.ui.keys import TranslatedBindings, allow_letter_action, key_for
 from ipstui.ui.onapp import OnIpsApp
+from ipstui.ui.screensafe import shown
 from ipstui.ui.widgets.board import Board, set_line
 from ipstui.ui.widgets.footer import KeysFooter
 from ipstui.ui.widgets.inputs import OneLineInput
@@ -50,7 +50,7 @@ def fit_last(head: str, status: str, steady: str, width: int) -> str:
     sep = "  ·  "
 
     def with_status(words: str) -> str:
-        return head + sep + escape(_("sync: {status}").format(status=words))
+        return head + sep + shown(_("sync: {status}").format(status=words))
 
     budget = _lines(with_status(steady) if steady else head, width)
     full = with_status(status)
@@ -271,7 +271,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
             return
         derived = self._derived()
         counts = derived.counts
-        title = escape(term_escape(cl.settings.name or cl.root.name))
+        title = shown(cl.settings.name or cl.root.name)
         parts = [
             f"[b]{title}[/b]",
             ngettext("{n} open", "{n} open", derived.open).format(n=derived.open),
@@ -319,18 +319,18 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
             title_widget.update(line)
         chips = []
         for key, (n, mx) in derived.sizes.items():
-            label = escape(f"{key} {n}/{mx}")
+            label = shown(f"{key} {n}/{mx}")
             if n > mx:
-                label = escape(_("{chip} over").format(chip=f"{key} {n}/{mx}"))
+                label = shown(_("{chip} over").format(chip=f"{key} {n}/{mx}"))
                 label = f"[$text-error]{SYMBOL[PROBLEM]} {label}[/]"
             if key == self.specialist:
                 label = f"[reverse]{label}[/]"
             chips.append(label)
         filt = []
         if self.specialist:
-            filt.append(escape(_("specialist={key}").format(key=self.specialist)))
+            filt.append(shown(_("specialist={key}").format(key=self.specialist)))
         if self.text:
-            filt.append(escape(_("text={text}").format(text=repr(self.text))))
+            filt.append(shown(_("text={text}").format(text=repr(self.text))))
         if self.show_closed:
             filt.append(escape(_("closed shown")))
         line = escape(_("Caseloads:")) + " " + "  ".join(chips)

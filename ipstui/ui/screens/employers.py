@@ -15,9 +15,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, DataTable, Label, Select, Static, TextArea
 
-from ipstui.core.i18n import N_, _, ngettext
+from ipstui.core.i18n import N_, NP_, _, ngettext
 from ipstui.core.service import (
     PURPOSES,
     CaseloadError,
@@ -45,6 +45,7 @@ from ipstui.ui.screens.forms import (
 from ipstui.ui.screens.forms.dialogs import _date_input, _team_options
 from ipstui.ui.widgets.columns import Column, fill_table, translated
 from ipstui.ui.widgets.footer import KeysFooter
+from ipstui.ui.widgets.inputs import OneLineInput
 
 EMPLOYER_TICKET = "employer"
 """Tags an employer edit's ticket, so it never equals an app edit's request number."""
@@ -82,7 +83,7 @@ last contact and then the sector leave."""
 LOG_COLUMNS = (
     Column(N_("Date")),
     Column(N_("By"), min=6),
-    Column(N_("In person"), N_("Met")),
+    Column(N_("In person"), NP_("employer log: met the employer in person", "Met")),
     Column(N_("Purpose"), min=10, drop=1),
     Column(N_("Note"), min=16),
 )
@@ -186,17 +187,17 @@ class NewEmployerForm(FormScreen):
             return value, error
 
         cur = self.current or {}
-        yield FormField("name", _("Name"), Input(value=self.name_value), check_name)
+        yield FormField("name", _("Name"), OneLineInput(value=self.name_value), check_name)
         yield FormField(
             "sector",
             _("Sector (optional)"),
-            Input(value=str(cur.get("sector", "")), placeholder=_("e.g. retail")),
+            OneLineInput(value=str(cur.get("sector", "")), placeholder=_("e.g. retail")),
             check_text(),
         )
         yield FormField(
             "contact_person",
             _("Contact person (optional)"),
-            Input(
+            OneLineInput(
                 value=str(cur.get("contact_person", "")),
                 placeholder=_("a role, e.g. store manager"),
             ),

@@ -23,6 +23,7 @@ from ipstui.core.termsafe import escape
 from ipstui.core.vocab import cells
 from ipstui.ui.keys import TranslatedBindings
 from ipstui.ui.messages import FidelityComputed, FidelityFailed
+from ipstui.ui.screensafe import plain
 from ipstui.ui.widgets.columns import Column, fill_table
 from ipstui.ui.widgets.footer import KeysFooter
 
@@ -155,7 +156,7 @@ class FidelityScreen(TranslatedBindings, Screen):
 
     def _failed(self, message: str) -> None:
         self.query_one("#fidelity-title", Static).update(
-            Text(_("Fidelity: {message}").format(message=message))
+            plain(_("Fidelity: {message}").format(message=message))
         )
         self.notify(message, title=_("Fidelity"), severity="error", timeout=10)
 
@@ -180,7 +181,7 @@ class FidelityScreen(TranslatedBindings, Screen):
         head = _(
             "Fidelity self-review {quarter}, as of {date} (12 months to {date})   [ ]: quarter"
         ).format(quarter=q, date=r.isoformat())
-        self.query_one("#fidelity-title", Static).update(Text(f"{name}{head}{warn}"))
+        self.query_one("#fidelity-title", Static).update(plain(f"{name}{head}{warn}"))
         self.sub_title = _("Fidelity {quarter}").format(quarter=q)
         table = self.query_one("#fidelity-items", DataTable)
         keep = table.cursor_row

@@ -15,6 +15,7 @@ from textual.widgets import Static
 from ipstui.core.config import config_path
 from ipstui.core.i18n import N_, _
 from ipstui.core.rules import DUE_SOON, OVERDUE, UPCOMING
+from ipstui.core.termsafe import escape
 from ipstui.core.vocab import NEEDS_DECISION, SUSPENDED, SYMBOL, fit
 from ipstui.ui.keys import TranslatedBindings
 
@@ -78,7 +79,10 @@ def help_text(screen: Screen) -> Text:
     out.append("\n")
     out.append(_("Every save is one git commit; `git log` shows who changed what.") + "\n")
     out.append(
-        _("Remap a key by its id (in brackets, dim) in {path}:").format(path=config_path()) + "\n"
+        _("Remap a key by its id (in brackets, dim) in {path}:").format(
+            path=escape(config_path())  # the home folder's name: SPEC §13
+        )
+        + "\n"
     )
     out.append('  [keys]  next_phase = "right_square_bracket,greater_than_sign"\n')
     out.append(_("Press {key} to close.").format(key="esc"))

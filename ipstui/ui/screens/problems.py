@@ -14,12 +14,22 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ipstui.core.i18n import N_, _, ngettext
+from ipstui.core.model import is_valid_id
 from ipstui.core.rules import OVERDUE
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import SYMBOL, cells, fit
 from ipstui.ui.keys import TranslatedBindings, key_for
 from ipstui.ui.messages import EditRefused, EditSaved
+from ipstui.ui.screensafe import plain
 from ipstui.ui.widgets.footer import KeysFooter
+
+
+def named_by_id(rel: str) -> bool:
+    """Whether the file `rel` (`participants/<name>.toml`) is named by a participant id,
+    as every participant file is (SPEC §1); only those can be committed as hand edits.
+    A copy such as `participants/P-0002 (copy).toml` is not, though it is listed as
+    changed."""
+    return is_valid_id(Path(rel).stem)
 
 
 class ProblemsScreen(TranslatedBindings, Screen):
@@ -101,16 +111,16 @@ class ProblemsScreen(TranslatedBindings, Screen):
         dt.clear()
         self._dirty = sorted(cl.dirty)
         for rel in self._dirty:
-            exists = self.app.service.exists(rel)
             bad = any(p.path == rel and p.severity == "error" for p in cl.problems)
-            status = (
-                _("deleted")
-                if not exists
-                else (
-                    _("changed — has errors, fix first") if bad else _("changed — ready to commit")
-                )
-            )
-            dt.add_row(Text(escape(rel)), status, key=rel)
+            if not named_by_id(rel):
+                status = _("not a participant file: its name is not an id")
+            elif not self.app.service.exists(rel):
+                status = _("deleted")
+            elif bad:
+                status = _("changed — has errors, fix first")
+            else:
+                status = _("changed — ready to commit")
+            dt.add_row(plain(rel), status, key=rel)
         n = len(self._dirty)
         head = markup_escape(_("Uncommitted changes"))
         if n:
@@ -151,7 +161,18 @@ class ProblemsScreen(TranslatedBindings, Screen):
             return
         rel = self._dirty[min(dt.cursor_row, len(self._dirty) - 1)]
         pid = Path(rel).stem
-
+        if not named_by_id(rel):
+            # The commit would be refused: say why, and what to do, before trying.
+            self.notify(
+                _(
+                    "{file} is not a participant file: its name is not a participant id. "
+                    "Rename it to the id it holds (e.g. P-0007.toml), or move it out of "
+                    "the folder."
+                ).format(file=rel),
+                severity="warning",
+                timeout=10,
+            )
+            return
         self._commits.add(
             self.app.run_edit(
                 _("Commit {id}").format(id=pid), self.app.service.commit_hand_edit, rel

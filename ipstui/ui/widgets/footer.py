@@ -15,7 +15,7 @@ from collections.abc import Hashable
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 
 
 class KeysFooter(Footer):
@@ -51,6 +51,29 @@ class KeysFooter(Footer):
     def compose(self) -> ComposeResult:
         self._shown = self._keys()
         yield from super().compose()
+        if self._shown is not None:
+            yield Static("…", id="footer-more", classes="hidden")
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._mark_cut)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._mark_cut)
+
+    def _mark_cut(self) -> None:
+        """Show `…` before the palette key when the keys do not all fit (SPEC §9: a cut
+        text ends in `…`; `?` lists every key)."""
+        more = self.query("#footer-more")
+        if not more:
+            return
+        cut = self.virtual_size.width > self.scrollable_content_region.width
+        mark = more.first()
+        mark.set_class(not cut, "hidden")
+        # Both are docked right, where Textual lays them over each other: the mark moves
+        # left by the palette key's width (which depends on the language).
+        palette = self.query(".-command-palette")
+        width = palette.first().outer_size.width if palette else 0
+        mark.styles.offset = (-width, 0)
 
     def bindings_changed(self, screen: Screen) -> None:
         """As Textual's Footer, but the rebuild is asked of `_recompose_if_changed`."""
@@ -63,3 +86,4 @@ class KeysFooter(Footer):
     async def _recompose_if_changed(self) -> None:
         if self.is_attached and self._keys() != self._shown:
             await self.recompose()
+            self.call_after_refresh(self._mark_cut)

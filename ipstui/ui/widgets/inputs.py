@@ -1,11 +1,19 @@
-"""A one-line text field that keeps every line of a paste.
+"""The app's one-line text field: it keeps every line of a paste, and focus leaves its
+text as it is.
 
 Textual's `Input` keeps only the first line of pasted text, so pasting "Via Roma 1\n
 40100 Bologna" silently lost the town. A single-line field here joins the pasted lines
 with one space instead (blank lines and the spaces around each line dropped), and says
-so, so nothing typed or pasted disappears without a word."""
+so, so nothing typed or pasted disappears without a word.
+
+Textual's `Input` also selects all its text when focus arrives, so a person who tabs
+into a name and types replaces the whole name. Here the cursor goes to the end of the
+text instead (`select_on_focus=False`), as in most forms; every field of the app is a
+`OneLineInput`."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from textual import events
 from textual.geometry import Size
@@ -20,8 +28,12 @@ def join_lines(text: str) -> str:
 
 
 class OneLineInput(Input):
-    """An `Input` whose paste keeps every line, joined with a space, and whose typing
-    costs no layout pass of the screen."""
+    """An `Input` whose paste keeps every line, joined with a space, whose typing costs
+    no layout pass of the screen, and which does not select its text on focus (the
+    cursor is at the end). Takes Textual's `Input` arguments."""
+
+    def __init__(self, *args: Any, select_on_focus: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, select_on_focus=select_on_focus, **kwargs)
 
     def _watch_value(self, value: str) -> None:
         # Input re-sets its virtual size on every change; that reactive asks for a layout

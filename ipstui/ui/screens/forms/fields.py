@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -21,13 +20,8 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 from ipstui.core.i18n import N_, _
 from ipstui.core.model import is_valid_id, parse_date, text_problem
 from ipstui.core.vocab import options
+from ipstui.ui.screensafe import plain
 from ipstui.ui.widgets.inputs import OneLineInput
-
-
-def plain(text: str) -> Text:
-    """User data shown in a widget that would otherwise read it as markup."""
-    return Text(text)
-
 
 # ------------------------------------------------------------------ parsing and checks
 
