@@ -736,8 +736,11 @@ def set_fields(
 def add_job_at_new_employer(cl: Caseload, pid: str, *, employer: str, **job: Any) -> Any:
     """Add `employer` to the register (one commit), then the job there with its new
     `employer_id` (a second commit): the job form's "add it to the register". Returns the
-    job's SaveResult; the register commit stays when the job is refused."""
+    job's SaveResult; the register commit stays when the job is refused, so a retry of
+    the same form finds the employer there (same name, trimmed and case-folded) and uses
+    it instead of being refused as a duplicate or adding a second one."""
     from ipstui.core import edits
 
-    made = new_employer(cl, name=employer)
-    return edits.add_job(cl, pid, employer=employer, employer_id=made.employer.id, **job)
+    known = load(cl.root, cl.settings.team, git_dir=_git_dir(cl)).by_name(employer)
+    eid = known.id if known is not None else new_employer(cl, name=employer).employer.id
+    return edits.add_job(cl, pid, employer=employer, employer_id=eid, **job)
