@@ -114,6 +114,21 @@ def git(root: Path, *args: str) -> str:
     ).stdout
 
 
+VALID_PARTICIPANT = """\
+schema = 1
+id = "{pid}"
+name = "Valid Person"
+specialist = "anna"
+phase = "intake"
+phase_since = 2026-11-01
+referral_source = "CSM"
+referred_on = 2026-11-01
+notes = ""
+"""
+"""A participant file that passes `validate` in `caseload_dir`'s caseload, as a template:
+`.format(pid=...)` gives the file of one id. Tests point at its lines (phase is line 5)."""
+
+
 CASELOAD_TOML = """schema = 1
 name = "Test team"
 due_soon_days = 3

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import git
+from conftest import VALID_PARTICIPANT, git
 
 from ipstui import cli
 from ipstui.core import toml10
@@ -24,17 +24,7 @@ from ipstui.core import toml10
 BAD = "participants/P-0009.toml"
 GOOD_IDS = ("P-0001", "P-0002", "P-0003")
 TODAY = ["--today", "2026-11-16"]
-VALID = """\
-schema = 1
-id = "{pid}"
-name = "Valid Person"
-specialist = "anna"
-phase = "intake"
-phase_since = 2026-11-01
-referral_source = "CSM"
-referred_on = 2026-11-01
-notes = ""
-"""
+VALID = VALID_PARTICIPANT
 JOB = """
 [[jobs]]
 employer = "Coop"

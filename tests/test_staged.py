@@ -13,23 +13,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import commit_count, git
+from conftest import VALID_PARTICIPANT, commit_count, git
 
 from ipstui import cli
 
 PROJECT = Path(__file__).resolve().parents[1]
 REL = "participants/P-0001.toml"
-GOOD = """\
-schema = 1
-id = "P-0001"
-name = "Valid Person"
-specialist = "anna"
-phase = "intake"
-phase_since = 2026-11-01
-referral_source = "CSM"
-referred_on = 2026-11-01
-notes = ""
-"""
+GOOD = VALID_PARTICIPANT.format(pid="P-0001")
 BAD = GOOD.replace('phase = "intake"', 'phase = "intakee"')
 PROBLEM = f"{REL}:5:1: phase: 'intakee' is not one of:"
 

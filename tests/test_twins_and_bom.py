@@ -11,22 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import git
+from conftest import VALID_PARTICIPANT, git
 
 from ipstui import cli
 
 TODAY = ["--today", "2026-11-16"]
-VALID = """\
-schema = 1
-id = "{pid}"
-name = "Valid Person"
-specialist = "anna"
-phase = "intake"
-phase_since = 2026-11-01
-referral_source = "CSM"
-referred_on = 2026-11-01
-notes = ""
-"""
+VALID = VALID_PARTICIPANT
 EMPLOYER = 'schema = 1\nid = "{eid}"\nname = "Coop"\nnotes = ""\n'
 BOM = b"\xef\xbb\xbf"
 

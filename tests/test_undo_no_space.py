@@ -20,24 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import git
+from conftest import VALID_PARTICIPANT, git
 
 from ipstui import cli
 from ipstui.core import caseload, storage
 
 TODAY = ["--today", "2026-11-16"]
 REL = "participants/P-0009.toml"
-VALID = """\
-schema = 1
-id = "P-0009"
-name = "Valid Person"
-specialist = "anna"
-phase = "intake"
-phase_since = 2026-11-01
-referral_source = "CSM"
-referred_on = 2026-11-01
-notes = ""
-"""
+VALID = VALID_PARTICIPANT.format(pid="P-0009")
 REFUSED = "ipstui: error: git refused the commit, nothing was saved: "
 
 

@@ -16,23 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import git
+from conftest import VALID_PARTICIPANT, git
 
 from ipstui import cli
 
 TODAY = ["--today", "2026-11-16"]
 REL = "participants/P-0009.toml"
-BASE = """\
-schema = 1
-id = "P-0009"
-name = "Valid Person"
-specialist = "anna"
-phase = "intake"
-phase_since = 2026-11-01
-referral_source = "CSM"
-referred_on = 2026-11-01
-notes = ""
-
+BASE = VALID_PARTICIPANT.format(pid="P-0009") + """
 [[contacts]]
 on = 2026-11-02
 kind = "phone"

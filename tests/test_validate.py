@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import git
+from conftest import VALID_PARTICIPANT, git
 
 from ipstui import cli
 from ipstui.core.resources import SAMPLE_DIR
@@ -22,17 +22,7 @@ from ipstui.core.resources import SAMPLE_DIR
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 """The source checkout these tests run in."""
 
-VALID = """\
-schema = 1
-id = "{pid}"
-name = "Valid Person"
-specialist = "anna"
-phase = "intake"
-phase_since = 2026-11-01
-referral_source = "CSM"
-referred_on = 2026-11-01
-notes = ""
-"""
+VALID = VALID_PARTICIPANT
 
 JOB = """
 [[jobs]]
