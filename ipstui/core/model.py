@@ -441,43 +441,39 @@ class Roster(Mapping[str, Participant]):
             out = self._dates[pid] = dated(raw)
         return out
 
+    def _each(self) -> Iterator[tuple[str, tuple | None, Participant | None]]:
+        """(id, stored row or None, `Participant` made so far or None) of every
+        participant, in order: the rows first, then participants added since the load.
+        One of the two is always there; a made `Participant` is newer than its row."""
+        full = self._full
+        for pid, row in self._rows.items():
+            yield pid, row, full.get(pid)
+        for pid, p in full.items():
+            if pid not in self._rows:
+                yield pid, None, p
+
     def deadline_rows(self) -> Iterator[tuple[str, Summary, tuple | None]]:
         """(id, summary, raw deadlines with dates) of every participant, in order, without
         making `Participant`s for the rows; the deadlines are None when not cached (then
         `rules.participant_raw(self[id], ...)` computes them from the record)."""
-        full = self._full
-        for pid, row in self._rows.items():
-            p = full.get(pid)
+        for pid, row, p in self._each():
             if p is not None:
                 yield pid, p.summary, p.raw
             else:
                 raw = row[3]
                 yield pid, row[2], None if raw is None else self._dated(pid, raw)
-        for pid, p in full.items():
-            if pid not in self._rows:
-                yield pid, p.summary, p.raw
 
     def summaries(self) -> Iterator[tuple[str, Summary]]:
         """(id, summary) of every participant, in order, without making `Participant`s."""
-        full = self._full
-        for pid, row in self._rows.items():
-            p = full.get(pid)
+        for pid, row, p in self._each():
             yield pid, (row[2] if p is None else p.summary)
-        for pid, p in full.items():
-            if pid not in self._rows:
-                yield pid, p.summary
 
     def cached_facts(self) -> Iterator[tuple[str, tuple | None]]:
         """(id, facts) of every participant, in order, without making `Participant`s
         for the rows: the report facts cached with the summary, or None (then reports
         read the record: `self[id].data`)."""
-        full = self._full
-        for pid, row in self._rows.items():
-            p = full.get(pid)
+        for pid, row, p in self._each():
             yield pid, (row[4] if p is None else p.facts)
-        for pid, p in full.items():
-            if pid not in self._rows:
-                yield pid, p.facts
 
     def blob_of(self, pid: str) -> str | None:
         """The git blob id `pid` was read at (None when absent), without a `Participant`."""
