@@ -16,6 +16,7 @@ from collections.abc import Hashable
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.widgets._footer import FooterKey
 
 
 class KeysFooter(Footer):
@@ -50,7 +51,14 @@ class KeysFooter(Footer):
 
     def compose(self) -> ComposeResult:
         self._shown = self._keys()
-        yield from super().compose()
+        for widget in super().compose():
+            if self.compact and isinstance(widget, FooterKey):
+                # Textual binds each key's `compact` to the footer's; on mount the bound
+                # value reaches the key's watcher, which adds `-compact` and restyles the
+                # key (a stylesheet pass per key, every rebuild). With the class already
+                # there the watcher has nothing to change.
+                widget.add_class("-compact", update=False)
+            yield widget
         if self._shown is not None:
             yield Static("…", id="footer-more", classes="hidden")
 
@@ -84,6 +92,43 @@ class KeysFooter(Footer):
             self.call_after_refresh(self._recompose_if_changed)
 
     async def _recompose_if_changed(self) -> None:
-        if self.is_attached and self._keys() != self._shown:
-            await self.recompose()
-            self.call_after_refresh(self._mark_cut)
+        if not self.is_attached:
+            return
+        keys = self._keys()
+        if keys == self._shown:
+            return
+        if self._restate(keys):
+            self._shown = keys
+            return
+        await self.recompose()
+        self.call_after_refresh(self._mark_cut)
+
+    def _restate(self, keys: Hashable) -> bool:
+        """Show `keys` by changing the shown keys' enabled state and tooltip in place,
+        when only those differ from what is shown (the same keys, labels and order), as
+        when focus moves between a list and a field, or a dialog opens over the screen:
+        a rebuild would remount every key and lay out the whole screen again for a
+        change of style. False (nothing changed) when anything else differs, or when a
+        key stands for several bindings (Textual's groups, or two keys of one action)."""
+        old, new = self._shown, keys
+        if not (isinstance(old, tuple) and isinstance(new, tuple)) or old[1] != new[1]:
+            return False
+        old_keys, new_keys = old[0], new[0]
+        if len(old_keys) != len(new_keys) or any(
+            a[:5] != b[:5] or a[7] != b[7] for a, b in zip(old_keys, new_keys, strict=True)
+        ):
+            return False
+        if any(k[4] is not None for k in new_keys) or len({k[3] for k in new_keys}) != len(
+            new_keys
+        ):
+            return False
+        shown = [key for key in self.query(FooterKey) if not key.has_class("-command-palette")]
+        if len(shown) != len(new_keys):
+            return False
+        for widget, key in zip(shown, new_keys, strict=True):
+            enabled, tooltip = key[5], key[6]
+            # What Footer.compose gives a key of its own (not grouped).
+            widget._disabled = not enabled
+            widget.set_class(not enabled, "-disabled")
+            widget.tooltip = tooltip or None
+        return True
