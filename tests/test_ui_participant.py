@@ -667,12 +667,12 @@ async def stale_edit_is_refused_and_fresh_data_shown(j: Journey) -> None:
     banner = _banner(screen)
     assert "changed on disk" in banner and "Disclosure" in banner  # the field's label
     assert any("changed on disk" in n.message for n in app._notifications)
-    # The fresh version is shown; the colliding edit was not kept silently.
-    assert select.value == "no"
+    # The fresh version is saved; the colliding edit stays in the form, both shown.
+    assert select.value == "yes"
+    note = screen.details.field("disclosure").query_one(".field-note", Static)
+    assert "saved meanwhile" in str(note.render())
     assert screen.participant is not None and screen.participant.data["disclosure"] == "no"
     # A new save now builds on the fresh version.
-    select.value = "yes"
-    await pilot.pause()
     await pilot.press("ctrl+s")
     await _commit(pilot, root, outside)
     assert _subject(root) == "P-0001: set disclosure"
