@@ -29,3 +29,30 @@ def test_numbers_follow_the_language(
         assert i18n.decimal(figure, 2) == figure_shown
     finally:
         i18n.set_language("en")
+
+
+SHOWN = [
+    # (language, value, width, shown): values in tables, banners and field notes
+    ("en", 9.5, 60, "9.5"),
+    ("da", 9.5, 60, "9,5"),
+    ("it", 1.0, 60, "1,0"),
+    ("sv", 20, 60, "20"),
+    ("en", "陈大文" * 10, 11, "陈大文陈大…"),  # cells, not characters
+    ("da", "Ø" * 20, 5, "ØØØØ…"),
+    ("en", "👨‍👩‍👧‍👦" * 3, 5, "👨‍👩‍👧‍👦👨‍👩‍👧‍👦…"),  # a joined family is one grapheme, never split
+]
+
+
+@pytest.mark.parametrize(("lang", "value", "width", "shown"), SHOWN)
+def test_show_value_in_language_and_cells(lang: str, value: object, width: int, shown: str) -> None:
+    from rich.cells import cell_len
+
+    from ipstui.core.history import show_value
+
+    i18n.set_language(lang)
+    try:
+        out = show_value(value, width)
+        assert out == shown
+        assert cell_len(out) <= width
+    finally:
+        i18n.set_language("en")

@@ -242,14 +242,14 @@ def percent(fraction: float) -> str:
     return format_percent(fraction, format="#,##0.0%", locale=_babel_locale())
 
 
-def decimal(value: float, places: int) -> str:
-    """`value` with at most `places` decimals (trailing zeros dropped, no grouping) in
-    the language in use: `2.35` in English, `2,35` in Danish, Italian and Swedish."""
+def decimal(value: float, places: int, *, least: int = 0) -> str:
+    """`value` with at most `places` decimals and at least `least` (other trailing zeros
+    dropped, no grouping) in the language in use: `2.35` in English, `2,35` in Danish,
+    Italian and Swedish; `decimal(1.0, 4, least=1)` is `1.0` (a float stays one)."""
     from babel.numbers import format_decimal
 
-    return format_decimal(
-        value, format="0." + "#" * places if places else "0", locale=_babel_locale()
-    )
+    pattern = "0." + "0" * least + "#" * (places - least) if places else "0"
+    return format_decimal(value, format=pattern, locale=_babel_locale())
 
 
 def _babel_locale() -> str:
