@@ -43,7 +43,7 @@ from ipstui.ui.screens.forms import (
     TaskForm,
 )
 from ipstui.ui.screens.participant import ParticipantScreen
-from ipstui.ui.widgets.footer import KeysFooter
+from ipstui.ui.widgets.footer import KeysFooter, footer_order
 
 TODAY = date(2026, 11, 16)
 SIZE = (120, 40)
@@ -134,13 +134,14 @@ def _footer(screen: ParticipantScreen) -> list[FooterKey]:
 
 
 def _keys_due(screen: ParticipantScreen) -> list[tuple[str, str, bool]]:
-    """What Textual's Footer shows for the screen's bindings now: per action, its first
-    shown binding (key, description, disabled)."""
-    first: dict[str, tuple[str, str, bool]] = {}
-    for _node, binding, enabled, _tip in screen.active_bindings.values():
-        if binding.show:
-            first.setdefault(binding.action, (binding.key, binding.description, not enabled))
-    return list(first.values())
+    """What the footer shows for the screen's bindings now: per action, its first shown
+    binding (key, description, disabled), in the footer's order (`footer_order`)."""
+    return [
+        (binding.key, binding.description, not enabled)
+        for _node, binding, enabled, _tip in footer_order(
+            screen.active_bindings.values(), screen.app
+        )
+    ]
 
 
 @dataclass
