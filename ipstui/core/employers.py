@@ -242,11 +242,13 @@ class Register:
             n += 1
         return f"{ID_PREFIX}{n:04d}"
 
-    def with_employer(self, e: Employer) -> Register:
+    def with_employer(self, e: Employer, problems: Iterable[Problem] = ()) -> Register:
+        """This register with `e` as saved, and `problems` (`SaveResult.problems`) as its
+        file's problems in place of the ones it had."""
         emps = dict(self.employers)
         emps[e.id] = e
-        problems = tuple(p for p in self.problems if p.path != e.rel_path)
-        return replace(self, employers=emps, problems=problems, known_ids=self.known_ids | {e.id})
+        kept = tuple(p for p in self.problems if p.path != e.rel_path) + tuple(problems)
+        return replace(self, employers=emps, problems=kept, known_ids=self.known_ids | {e.id})
 
 
 def parse(
@@ -533,6 +535,9 @@ class SaveResult:
     """The commit's message as HEAD holds it."""
     warnings: tuple[str, ...] = ()
     """One line each: what git hooks did to the commit besides ipstui's change."""
+    problems: tuple[Problem, ...] = ()
+    """The saved file's problems (warnings only), by the rule the register's load uses
+    (`parse`): `Register.with_employer` takes them in place of the file's old ones."""
 
     @property
     def subject(self) -> str:
