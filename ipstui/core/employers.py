@@ -441,26 +441,33 @@ class JobAt:
 def jobs_by_employer(
     register: Register, participants: Iterable[Mapping[str, Any]]
 ) -> dict[str, list[JobAt]]:
-    """Employer id -> the jobs held there: by a job's `employer_id`, else by its employer
-    name matched to the register's names (trimmed, case-folded). Oldest start first."""
+    """Employer id -> the jobs held there, from participant records (dicts as tomllib
+    returns them): `jobs_from_refs` of each one's `refs.refs_row`."""
+    from ipstui.core.refs import refs_row
+
+    return jobs_from_refs(register, ((str(p.get("id", "")), refs_row(p)) for p in participants))
+
+
+def jobs_from_refs(
+    register: Register, rows: Iterable[tuple[str, Any]]
+) -> dict[str, list[JobAt]]:
+    """Employer id -> the jobs held there, from (participant id, `refs.Refs`) pairs: by a
+    job's `employer_id`, else by its employer name matched to the register's names
+    (trimmed, case-folded). Only jobs with a start date; oldest start first."""
     by_name = {name_key(e.name): e.id for e in register.employers.values() if e.name}
     out: dict[str, list[JobAt]] = {}
-    for p in participants:
-        jobs = p.get("jobs")
-        for i, job in enumerate(jobs if isinstance(jobs, list) else ()):
-            if not isinstance(job, Mapping) or type(job.get("start")) is not date:
-                continue
-            eid = job.get("employer_id")
-            if not isinstance(eid, str) or not eid:
-                name = job.get("employer")
-                eid = by_name.get(name_key(name)) if isinstance(name, str) else None
+    fromordinal = date.fromordinal
+    for pid, (jobs, _named, _latest) in rows:
+        for i, eid, name, title, start, end in jobs:
+            if eid is None:
+                eid = by_name.get(name_key(name)) if name is not None else None
             if eid is None:
                 continue
-            end = job.get("end") if type(job.get("end")) is date else None
-            title = job.get("title") if isinstance(job.get("title"), str) else ""
-            out.setdefault(eid, []).append(JobAt(str(p.get("id", "")), i, title, job["start"], end))
-    for jobs in out.values():
-        jobs.sort(key=lambda j: (j.start, j.participant))
+            out.setdefault(eid, []).append(
+                JobAt(pid, i, title, fromordinal(start), None if end is None else fromordinal(end))
+            )
+    for held in out.values():
+        held.sort(key=lambda j: (j.start, j.participant))
     return out
 
 

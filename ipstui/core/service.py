@@ -417,10 +417,13 @@ class CaseloadService:
 
     def employer_jobs(self, register: Register, snapshot: Caseload) -> dict[str, list[JobAt]]:
         """Employer id -> the jobs held there, from the snapshot's participants (by
-        `employer_id`, else by the case-folded name). Reads every participant's file."""
-        from ipstui.core.employers import jobs_by_employer
+        `employer_id`, else by the case-folded name): from the references cached with
+        each one's summary (`refs.refs_row`), so no participant file is read."""
+        from ipstui.core.employers import jobs_from_refs
+        from ipstui.core.refs import participant_refs
 
-        return jobs_by_employer(register, (p.data for p in snapshot.participants.values()))
+        rows = ((pid, refs) for pid, _rel, refs in participant_refs(snapshot.participants))
+        return jobs_from_refs(register, rows)
 
     def new_employer(self, **kwargs: Any) -> EmployerSaveResult:
         """`employers.new_employer`: name, sector, contact_person, eid (None: the next
