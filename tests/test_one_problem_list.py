@@ -105,15 +105,31 @@ def _validate_lines(root: Path, capsys: pytest.CaptureFixture[str]) -> list[str]
     return capsys.readouterr().out.splitlines()
 
 
-def _screen_lines(screen: ProblemsScreen) -> list[str]:
-    """Each row of the Problems table as validate prints a problem."""
+def _screen_rows(screen: ProblemsScreen) -> list[tuple[str, str, str]]:
+    """Each row of the Problems table: (where, tag "warning: " or "", message)."""
     table = screen.query_one("#problem-table", DataTable)
     out = []
     for i in range(table.row_count):
         where, severity, message = (str(c) for c in table.get_row_at(i))
-        tag = "warning: " if "warning" in severity else ""
-        out.append(f"{where}: {tag}{message}")
+        out.append((where, "warning: " if "warning" in severity else "", message))
     return out
+
+
+def _screen_lines(screen: ProblemsScreen) -> list[str]:
+    """Each row of the Problems table as validate prints a problem."""
+    return [f"{where}: {tag}{message}" for where, tag, message in _screen_rows(screen)]
+
+
+def _agree(screen: ProblemsScreen, printed: list[str]) -> None:
+    """The table shows validate's lines in order; a place longer than its column ends in
+    `…` (the line under the table shows it whole) and must begin the printed one."""
+    rows = _screen_rows(screen)
+    assert len(rows) == len(printed)
+    for (where, tag, message), line in zip(rows, printed, strict=True):
+        if where.endswith("…"):
+            assert line.startswith(where[:-1]) and line.endswith(f": {tag}{message}"), line
+        else:
+            assert f"{where}: {tag}{message}" == line
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -135,7 +151,7 @@ async def test_validate_and_problems_screen_agree(
             and getattr(app.screen, "_shown", None) is app.caseload,
             "the problems",
         )
-        assert _screen_lines(app.screen) == printed
+        _agree(app.screen, printed)
 
 
 async def test_problems_screen_follows_a_save(
@@ -166,3 +182,28 @@ async def test_problems_screen_follows_a_save(
         shown = _screen_lines(app.screen)
     assert shown == _validate_lines(caseload_dir, capsys)
     assert any("unknown key 'refered_on'" in line for line in shown)
+
+
+@pytest.mark.parametrize("hostile", [False, True], ids=["sample", "hostile"])
+async def test_sample_and_hostile_caseloads_agree(
+    hostile: bool, sample_caseload: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The shipped sample, and the same made hostile (tests/hostile.py: escapes in text,
+    in file names, invalid and uncommitted files, employers)."""
+    if hostile:
+        from hostile import make_hostile
+
+        make_hostile(sample_caseload)
+    printed = _validate_lines(sample_caseload, capsys)
+    assert not hostile or printed
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    async with app.run_test(size=(300, 60)) as pilot:
+        await wait_for(pilot, lambda: app.caseload is not None, "the load")
+        await pilot.press("p")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, ProblemsScreen)
+            and getattr(app.screen, "_shown", None) is app.caseload,
+            "the problems",
+        )
+        _agree(app.screen, printed)
