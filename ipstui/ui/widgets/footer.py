@@ -11,12 +11,50 @@ only if they differ; when it does, it draws exactly what Textual's Footer draws.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
+
+FIRST = ("help",)
+"""Shown before everything: `?` lists every key, so whatever a narrow footer cuts is
+one key away (SPEC §9: "help lists all")."""
+APP_ORDER = ("agenda", "sync", "problems", "reports", "employers", "fidelity", "quit")
+"""The app's own keys, after the screen's: the daily ones (agenda, sync, problems) before
+the periodic ones (reports, employers, fidelity); quit last (`escape` and `q` are known
+to everyone, and help lists them)."""
+
+Entry = tuple[DOMNode, Binding, bool, str]
+"""One of a screen's `active_bindings` values: (node, binding, enabled, tooltip)."""
+
+
+def footer_order(entries: Iterable[Entry], app: DOMNode) -> list[Entry]:
+    """The shown bindings (`binding.show`) in the footer's order, one per action: help
+    first, then the focused widget's and the screen's own keys as they are bound (what
+    this screen is for), then the app's in `APP_ORDER`, then any other. Narrow
+    terminals cut the footer at the right (with `…`), so the order is the priority."""
+    first: dict[str, Entry] = {}
+    for entry in entries:
+        binding = entry[1]
+        if binding.show:
+            first.setdefault(binding.action, entry)
+
+    def rank(pair: tuple[int, Entry]) -> tuple[int, int, int]:
+        index, (node, binding, _enabled, _tip) = pair
+        bid = binding.id or binding.action
+        if bid in FIRST:
+            return (0, FIRST.index(bid), index)
+        if node is not app:
+            return (1, 0, index)
+        if bid in APP_ORDER:
+            return (2, APP_ORDER.index(bid), index)
+        return (3, 0, index)
+
+    return [entry for _i, entry in sorted(enumerate(first.values()), key=rank)]
 
 
 class KeysFooter(Footer):
@@ -25,6 +63,8 @@ class KeysFooter(Footer):
 
     _shown: Hashable = None
     """What the last compose drew (`_keys()` at that time); None before the first."""
+    _mark: tuple[bool, int] = (True, 0)
+    """The `…` mark as `_mark_cut` last left it: (hidden, horizontal offset)."""
 
     def _keys(self) -> Hashable:
         """Everything `Footer.compose` reads from the screen and the app, as a value:
@@ -50,17 +90,50 @@ class KeysFooter(Footer):
         return (keys, self.show_command_palette and app.ENABLE_COMMAND_PALETTE)
 
     def compose(self) -> ComposeResult:
+        """Textual's Footer (ipstui binds no key groups), keys in `footer_order`."""
         self._shown = self._keys()
-        for widget in super().compose():
-            if self.compact and isinstance(widget, FooterKey):
-                # Textual binds each key's `compact` to the footer's; on mount the bound
-                # value reaches the key's watcher, which adds `-compact` and restyles the
-                # key (a stylesheet pass per key, every rebuild). With the class already
+        if not self._bindings_ready:
+            return
+        app = self.app
+        active = self.screen.active_bindings
+        ordered = footer_order(active.values(), app)
+        self.styles.grid_size_columns = len(ordered)
+        for _node, binding, enabled, tooltip in ordered:
+            key = FooterKey(
+                binding.key,
+                app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                disabled=not enabled,
+                tooltip=tooltip,
+            )
+            if self.compact:
+                # The key's `compact` is bound to the footer's: on mount the bound value
+                # reaches the key's watcher, which adds `-compact` and restyles the key
+                # (a stylesheet pass per key, every rebuild). With the class already
                 # there the watcher has nothing to change.
-                widget.add_class("-compact", update=False)
-            yield widget
-        if self._shown is not None:
-            yield Static("…", id="footer-more", classes="hidden")
+                key.add_class("-compact", update=False)
+            yield key.data_bind(compact=Footer.compact)
+        if self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
+            entry = active.get(app.COMMAND_PALETTE_BINDING)
+            if entry is not None:
+                _node, binding, enabled, _tooltip = entry
+                yield FooterKey(
+                    binding.key,
+                    app.get_key_display(binding),
+                    binding.description,
+                    binding.action,
+                    classes="-command-palette",
+                    disabled=not enabled,
+                    tooltip=binding.tooltip or binding.description,
+                )
+        # The mark as the last rebuild left it (`_mark_cut`): a rebuild that keeps the
+        # keys' widths then moves and shows nothing, which would lay out the screen again.
+        hidden, offset = self._mark
+        mark = Static("…", id="footer-more", classes="hidden" if hidden else "")
+        if offset:
+            mark.styles.offset = (offset, 0)
+        yield mark
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._mark_cut)
@@ -82,6 +155,7 @@ class KeysFooter(Footer):
         palette = self.query(".-command-palette")
         width = palette.first().outer_size.width if palette else 0
         mark.styles.offset = (-width, 0)
+        self._mark = (not cut, -width)
 
     def bindings_changed(self, screen: Screen) -> None:
         """As Textual's Footer, but the rebuild is asked of `_recompose_if_changed`."""
@@ -105,11 +179,11 @@ class KeysFooter(Footer):
 
     def _restate(self, keys: Hashable) -> bool:
         """Show `keys` by changing the shown keys' enabled state and tooltip in place,
-        when only those differ from what is shown (the same keys, labels and order), as
-        when focus moves between a list and a field, or a dialog opens over the screen:
-        a rebuild would remount every key and lay out the whole screen again for a
-        change of style. False (nothing changed) when anything else differs, or when a
-        key stands for several bindings (Textual's groups, or two keys of one action)."""
+        when only those differ from what is shown (the same bindings with the same
+        labels), as when focus moves between a list and a field: a rebuild would
+        remount every key and lay out the whole screen again for a change of style.
+        False (nothing changed) when anything else differs, or when two shown bindings
+        share an action (the footer shows one key per action)."""
         old, new = self._shown, keys
         if not (isinstance(old, tuple) and isinstance(new, tuple)) or old[1] != new[1]:
             return False
@@ -118,16 +192,17 @@ class KeysFooter(Footer):
             a[:5] != b[:5] or a[7] != b[7] for a, b in zip(old_keys, new_keys, strict=True)
         ):
             return False
-        if any(k[4] is not None for k in new_keys) or len({k[3] for k in new_keys}) != len(
-            new_keys
-        ):
+        by_action = {
+            key.action: key
+            for key in self.query(FooterKey)
+            if not key.has_class("-command-palette")
+        }
+        if len(by_action) != len(new_keys) or {k[3] for k in new_keys} != by_action.keys():
             return False
-        shown = [key for key in self.query(FooterKey) if not key.has_class("-command-palette")]
-        if len(shown) != len(new_keys):
-            return False
-        for widget, key in zip(shown, new_keys, strict=True):
+        for key in new_keys:
             enabled, tooltip = key[5], key[6]
-            # What Footer.compose gives a key of its own (not grouped).
+            widget = by_action[key[3]]
+            # What `compose` gives a key.
             widget._disabled = not enabled
             widget.set_class(not enabled, "-disabled")
             widget.tooltip = tooltip or None
