@@ -383,6 +383,9 @@ def validate_data(cl: Caseload, data: Mapping[str, Any]) -> list[Problem]:
     probs += participant_team_problems(
         data, rel, text, cl.settings.team, cl.settings.referral_sources
     )
+    from ipstui.core.erasures import erased_problems, hashes_on_disk
+
+    probs += erased_problems([rel], hashes_on_disk(cl.root))
     return errors_only(probs)
 
 
@@ -651,8 +654,17 @@ def _ids_in(root: Path, folder: str) -> frozenset[str]:
 
 
 def _next_free_id(cl: Caseload, on_disk: frozenset[str]) -> str:
-    """The next participant id after every file in participants/ and the snapshot."""
-    return replace(cl, known_ids=cl.known_ids | on_disk).next_id("P-")
+    """The next participant id after every file in participants/ and the snapshot,
+    never an id erasures.toml lists (an erased person's id is not given to another)."""
+    from ipstui.core.erasures import hashes_on_disk, id_hash
+
+    erased = hashes_on_disk(cl.root)
+    known = cl.known_ids | on_disk
+    while True:
+        pid = replace(cl, known_ids=known).next_id("P-")
+        if id_hash(pid) not in erased:
+            return pid
+        known = known | {pid}
 
 
 def _read_participant(cl: Caseload, rel: str, raw: bytes) -> tuple[Any, list[Problem]]:

@@ -468,6 +468,9 @@ class CaseloadService:
         reg = register if register is not None else self.employers(snapshot)
         rels = [p.rel_path for p in snapshot.participants.values()]
         out = [*snapshot.problems, *reg.problems, *reference_problems(reg, self.root, rels)]
+        from ipstui.core.erasures import problems_on_disk
+
+        out += problems_on_disk(self.root)
         if today is not None:
             from ipstui.core.validate import future_event_problems
 
