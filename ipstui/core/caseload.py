@@ -217,7 +217,7 @@ def read_settings(root: Path) -> tuple[Settings, dict[str, Any], list[Problem]]:
     Never raises for the file's content or absence: defaults and a problem instead."""
     raw = read_settings_bytes(root)
     if isinstance(raw, Problem):
-        return Settings(), {}, [raw]
+        return Settings(unknown=str(raw)), {}, [raw]
     return settings_from_bytes(raw)
 
 
@@ -237,7 +237,8 @@ def settings_from_bytes(raw: bytes) -> tuple[Settings, dict[str, Any], list[Prob
     try:
         data = storage.loads_bytes(raw, CASELOAD_FILE)
     except storage.ParseError as exc:
-        return Settings(), {}, [Problem(exc.path, exc.line, exc.col, exc.message)]
+        problem = Problem(exc.path, exc.line, exc.col, exc.message)
+        return Settings(unknown=str(problem)), {}, [problem]
     problems = caseload_problems(data, CASELOAD_FILE, raw.decode("utf-8"))
     return Settings.from_dict(data), data, problems
 
@@ -323,10 +324,10 @@ def participant_from(
     if parsed.data is None:
         return None, problems
     sources = cl.settings.referral_sources
-    team_probs = participant_team_problems(parsed.data, rel, None, cl.settings.team, sources)
+    team_probs = participant_team_problems(parsed.data, rel, None, cl.settings.team_keys, sources)
     if team_probs:
         team_probs = participant_team_problems(
-            parsed.data, rel, raw.decode("utf-8", "replace"), cl.settings.team, sources
+            parsed.data, rel, raw.decode("utf-8", "replace"), cl.settings.team_keys, sources
         )
     problems.extend(team_probs)
     if errors_only(problems):
@@ -381,7 +382,7 @@ def validate_data(cl: Caseload, data: Mapping[str, Any]) -> list[Problem]:
 
     probs = participant_content_problems(data, rel, text)
     probs += participant_team_problems(
-        data, rel, text, cl.settings.team, cl.settings.referral_sources
+        data, rel, text, cl.settings.team_keys, cl.settings.referral_sources
     )
     from ipstui.core.erasures import erased_problems, hashes_on_disk
 
@@ -771,6 +772,18 @@ for a new one)."""
 _FROM_SNAPSHOT = object()
 
 
+def refuse_unknown_settings(settings: Settings) -> None:
+    """EditRefused naming caseload.toml's problem while the team settings are unknown
+    (`Settings.unknown`): a commit made then could break the team's rules (the privacy
+    settings that keep values out of messages, the team a specialist must belong to)."""
+    if settings.unknown:
+        raise EditRefused(
+            _(
+                "{problem} — fix caseload.toml first: no edit is saved while the team settings cannot be read"
+            ).format(problem=settings.unknown)
+        )
+
+
 def transact(
     cl: Caseload,
     pid: str | None,
@@ -795,6 +808,7 @@ def transact(
     UncommittedFile, ValidationFailed, NothingToSave, SaveFailed or CaseloadError; in
     every case nothing was committed and the file holds what it held before."""
     says = kind.says
+    refuse_unknown_settings(cl.settings)
     repo = _repo(cl)
     if pid is not None and not is_valid_id(pid):
         raise CaseloadError(_(says.bad_id).format(pid=repr(pid)))

@@ -38,6 +38,7 @@ from ipstui.core.caseload import (
     CaseloadError,
     RecordKind,
     RecordMessages,
+    refuse_unknown_settings,
     transact,
 )
 from ipstui.core.changes import SUBJECT_MAX, FieldChange, diff
@@ -140,9 +141,12 @@ def content_problems(data: Mapping[str, Any], rel: str, text: str) -> list[Probl
 
 
 def team_problems(
-    data: Mapping[str, Any], rel: str, text: str, team: Iterable[str]
+    data: Mapping[str, Any], rel: str, text: str, team: Iterable[str] | None
 ) -> list[Problem]:
-    """Contacts whose `by` is not a member of the team in caseload.toml."""
+    """Contacts whose `by` is not a member of the team in caseload.toml; none while the
+    team is unknown (`team` None: caseload.toml is broken and says so itself)."""
+    if team is None:
+        return []
     team = set(team)
     out: list[Problem] = []
     contacts = data.get("contacts")
@@ -157,7 +161,9 @@ def team_problems(
     return out
 
 
-def check(data: Mapping[str, Any], rel: str, text: str, team: Iterable[str]) -> list[Problem]:
+def check(
+    data: Mapping[str, Any], rel: str, text: str, team: Iterable[str] | None
+) -> list[Problem]:
     """Every finding for one employer file's parsed `data` and `text`."""
     return content_problems(data, rel, text) + team_problems(data, rel, text, team)
 
@@ -250,7 +256,7 @@ class Register:
 
 
 def parse(
-    raw: bytes, rel: str, team: Iterable[str], cache: dict[str, tuple] | None = None
+    raw: bytes, rel: str, team: Iterable[str] | None, cache: dict[str, tuple] | None = None
 ) -> tuple[dict[str, Any] | None, list[Problem]]:
     """Parse and check one employer file's bytes: (data or None, findings).
 
@@ -303,7 +309,11 @@ def _read_cache(path: Path | None) -> dict[str, tuple]:
 
 
 def load(
-    root: Path, team: Iterable[str], *, use_cache: bool = True, git_dir: Path | None = None
+    root: Path,
+    team: Iterable[str] | None,
+    *,
+    use_cache: bool = True,
+    git_dir: Path | None = None,
 ) -> Register:
     """Read every `employers/*.toml`; broken files become problems, never exceptions.
 
@@ -311,7 +321,7 @@ def load(
     are), so an unchanged register is parsed but not validated again; a pull or a hand
     edit changes the blob id and can never be served stale. `git_dir`, when the caller
     knows it, saves asking git."""
-    team = tuple(team)
+    team = tuple(team) if team is not None else None
     cache_path: Path | None = None
     if use_cache:
         if git_dir is None:
@@ -358,7 +368,7 @@ def load(
         root,
         employers,
         tuple(problems),
-        team,
+        team or (),
         frozenset(n[:-5] for n in names),
     )
 
@@ -540,14 +550,14 @@ class SaveResult:
 
 
 def _read_record(cl: Caseload, rel: str, raw: bytes) -> tuple[Employer | None, list[Problem]]:
-    data, probs = parse(raw, rel, cl.settings.team)
+    data, probs = parse(raw, rel, cl.settings.team_keys)
     if data is None or errors_only(probs):
         return None, probs
     return Employer(Path(rel).stem, data, rel, storage.blob_id(raw)), probs
 
 
 def _validate(cl: Caseload, rel: str, data: Mapping[str, Any]) -> list[Problem]:
-    return errors_only(check(data, rel, dumps(data), cl.settings.team))
+    return errors_only(check(data, rel, dumps(data), cl.settings.team_keys))
 
 
 EMPLOYER_MESSAGES = RecordMessages(
@@ -660,6 +670,7 @@ def add_contact(
     """Append a contact to employer `eid`'s log (one commit), to the file as it is under
     the save lock; with `seen` (the employer as the user saw it) refused (StaleEdit) when
     the file changed since. CaseloadError for an unknown employer, specialist or purpose."""
+    refuse_unknown_settings(cl.settings)  # the real cause, not "unknown specialist"
     if by not in cl.settings.team:
         known = ", ".join(cl.settings.team) or "none configured in caseload.toml"
         raise CaseloadError(

@@ -461,7 +461,7 @@ def load(
     settings_key: str | None = None
     got_settings = None
     if isinstance(raw_settings, Problem):
-        settings, sdata, problems = Settings(), {}, [raw_settings]
+        settings, sdata, problems = Settings(unknown=str(raw_settings)), {}, [raw_settings]
     else:
         settings_key = _settings_key(schemas, raw_settings)
         got_settings = _cached_settings(cache_obj, settings_key)
@@ -526,6 +526,7 @@ def load(
 
     team = settings.team
     sources = settings.referral_sources
+    team_known = not settings.unknown
     twins: dict[str, Problem] = {p.path: p for p in case_twin_problems(results)}
     rows: dict[str, Row] = {}
     for rel, (blob, (summary, probs_raw, dl, facts, src, pid)) in results.items():
@@ -545,7 +546,8 @@ def load(
                 text_at = None
             probs.extend(participant_path_problems(pid, rel, text_at))
         if summary is not None and (
-            summary[1] not in team or (sources and src is not None and src not in sources)
+            (team_known and summary[1] not in team)
+            or (sources and src is not None and src not in sources)
         ):
             try:
                 text: str | None = (root / rel).read_bytes().decode("utf-8", "replace")
@@ -555,7 +557,11 @@ def load(
 
             probs.extend(
                 participant_team_problems(
-                    {"specialist": summary[1], "referral_source": src}, rel, text, team, sources
+                    {"specialist": summary[1], "referral_source": src},
+                    rel,
+                    text,
+                    settings.team_keys,
+                    sources,
                 )
             )
         if rel in twins:
@@ -566,10 +572,13 @@ def load(
         rows[stem] = (rel, blob, summary, dl, facts)
 
     if cache_path is not None and (
-        parsed or len(cache) != len(results) or (settings_key is not None and got_settings is None)
+        parsed
+        or len(cache) != len(results)
+        or (settings_key is not None and got_settings is None and not settings.unknown)
     ):
         kept = None
-        if settings_key is not None:
+        # Unparsable settings are not cached: their data ({}) would read back as known.
+        if settings_key is not None and not settings.unknown:
             kept = (
                 settings_key,
                 _to_marshal(sdata),

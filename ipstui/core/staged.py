@@ -171,11 +171,16 @@ def staged_problems(
             data = storage.loads_bytes(raw, CASELOAD_FILE)
         except storage.ParseError as exc:
             problems.append(Problem(exc.path, exc.line, exc.col, exc.message))
+            settings = Settings(unknown=str(problems[-1]))
         else:
             problems.extend(caseload_problems(data, CASELOAD_FILE, raw.decode("utf-8")))
             settings = Settings.from_dict(data)
-    elif CASELOAD_FILE not in unmerged:
-        problems.append(Problem(CASELOAD_FILE, 1, 1, "is not staged (the commit would have none)"))
+    else:
+        settings = Settings(unknown=f"{CASELOAD_FILE} is not staged")
+        if CASELOAD_FILE not in unmerged:
+            problems.append(
+                Problem(CASELOAD_FILE, 1, 1, "is not staged (the commit would have none)")
+            )
 
     for path, blob in sorted(people.items()):
         raw = contents[blob]
@@ -187,7 +192,7 @@ def staged_problems(
                     parsed.data,
                     path,
                     raw.decode("utf-8", "replace"),
-                    settings.team,
+                    settings.team_keys,
                     settings.referral_sources,
                 )
             )
@@ -203,7 +208,7 @@ def staged_problems(
             problems.append(Problem(exc.path, exc.line, exc.col, exc.message))
             continue
         problems.extend(
-            employer_problems(data, path, raw.decode("utf-8", "replace"), settings.team)
+            employer_problems(data, path, raw.decode("utf-8", "replace"), settings.team_keys)
         )
     if ERASURES_FILE in entries:
         erased = hashes_in(

@@ -532,18 +532,20 @@ def participant_team_problems(
     data: Mapping[str, Any],
     rel: str,
     text: str | None,
-    team: Iterable[str],
+    team: Iterable[str] | None,
     sources: Iterable[str] = (),
 ) -> list[Problem]:
     """Checks against caseload.toml, redone on every load: the specialist is a member of
     the team, and when the team lists `referral_sources` the referral source is one of
-    them (SPEC §2). `text` (None: not read) only serves the positions."""
-    team = set(team)
+    them (SPEC §2). `text` (None: not read) only serves the positions. `team` None: the
+    team is unknown (`Settings.unknown`: caseload.toml is broken, and says so itself),
+    so the specialist is not checked."""
+    team = set(team) if team is not None else None
     sources = tuple(sources)
     out: list[Problem] = []
     loc = _LazyLocator(text) if text is not None else None
     spec = data.get("specialist")
-    if isinstance(spec, str) and spec and spec not in team:
+    if team is not None and isinstance(spec, str) and spec and spec not in team:
         line, col = loc.find(["specialist"]) if loc is not None else (1, 1)
         known = ", ".join(sorted(team)) or "none"
         out.append(Problem(rel, line, col, f"unknown specialist {spec!r} (team: {known})"))
