@@ -21,6 +21,7 @@ A save, step by step (all under the caseload's lock, `ipstui.lock` in the git di
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -341,6 +342,12 @@ def _read(path: Path, rel: str, says: RecordMessages | None = None) -> bytes | N
     (worded by `says`, the record kind's messages; a participant's by default)."""
     says = says or PARTICIPANT_MESSAGES
     try:
+        mode = os.lstat(path).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode)):
+            # A pipe would block the read; a socket or device is no record either.
+            raise EditRefused(
+                _("{rel} is not a regular file; nothing was written").format(rel=rel)
+            )
         return path.read_bytes()
     except FileNotFoundError:
         return None

@@ -332,8 +332,10 @@ def load(
     size = len(cache)
     used: dict[str, tuple] = {}
     edir = root / EMPLOYERS_DIR
+    # Every entry named like an employer file, whatever its type: a folder, a link, a
+    # pipe is a problem (storage.read_bytes says which), never silently left out.
     names = (
-        sorted(e.name for e in os.scandir(edir) if e.name.endswith(".toml") and e.is_file())
+        sorted(e.name for e in os.scandir(edir) if e.name.endswith(".toml"))
         if edir.is_dir()
         else []
     )
@@ -343,9 +345,9 @@ def load(
     for name in names:
         rel = f"{EMPLOYERS_DIR}/{name}"
         try:
-            raw = (root / rel).read_bytes()
-        except OSError as exc:
-            problems.append(Problem(rel, 1, 1, f"cannot read: {exc.strerror or exc}"))
+            raw = storage.read_bytes(root / rel, rel)
+        except storage.StorageError as exc:
+            problems.append(Problem(rel, 1, 1, str(exc).removeprefix(f"{rel}: ")))
             continue
         data, probs = parse(raw, rel, team, cache)
         key = cache_key(rel, raw)

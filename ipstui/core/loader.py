@@ -474,6 +474,10 @@ def load(
         files, dirty = _files_from(root, repo.prefix, b.ls, b.st)
     else:
         files, dirty = _scan_files(root), set()
+    if repo is not None:
+        # What git does not list: an empty folder, a pipe, a socket named like a file.
+        for rel in storage.odd_entries(root / PARTICIPANTS_DIR, PARTICIPANTS_DIR):
+            files.setdefault(rel, None)
     tag = _cache_tag(schemas, settings)
     cache = _cached_entries(cache_obj, tag)
 
