@@ -345,9 +345,7 @@ def _read(path: Path, rel: str, says: RecordMessages | None = None) -> bytes | N
         mode = os.lstat(path).st_mode
         if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode)):
             # A pipe would block the read; a socket or device is no record either.
-            raise EditRefused(
-                _("{rel} is not a regular file; nothing was written").format(rel=rel)
-            )
+            raise EditRefused(_("{rel} is not a regular file; nothing was written").format(rel=rel))
         return path.read_bytes()
     except FileNotFoundError:
         return None
@@ -779,6 +777,23 @@ for a new one)."""
 _FROM_SNAPSHOT = object()
 
 
+def _check_new_name(rel: str, old: Mapping[str, Any] | None, new: dict[str, Any]) -> None:
+    """A name the save writes (new, or changed) is put in NFC, and refused when it holds
+    an invisible character (`core/names.py`): every write path, the CLI, the app's
+    forms and the import, saves through here. A name already on disk and not changed is
+    left as it is (`validate` warns about it)."""
+    from ipstui.core import names
+
+    name = new.get("name")
+    if not isinstance(name, str) or (old is not None and old.get("name") == name):
+        return
+    name = names.normal(name)
+    problem = names.name_problem(name)
+    if problem:
+        raise ValidationFailed([Problem(rel, 1, 1, f"name: {problem}")])
+    new["name"] = name
+
+
 def refuse_unknown_settings(settings: Settings) -> None:
     """EditRefused naming caseload.toml's problem while the team settings are unknown
     (`Settings.unknown`): a commit made then could break the team's rules (the privacy
@@ -870,6 +885,7 @@ def transact(
         new_data = dict(build(pid, cur))
         if new_data.get("id") != pid:
             raise CaseloadError(_(says.id_fixed))
+        _check_new_name(rel, cur.data if cur is not None else None, new_data)
         problems = kind.validate(cl, rel, new_data)
         if problems:
             raise ValidationFailed(problems)

@@ -45,7 +45,7 @@ from ipstui.core.changes import SUBJECT_MAX, FieldChange, diff
 from ipstui.core.i18n import N_, _, current_language
 from ipstui.core.model import SCHEMA_VERSION, Problem, case_twin_problems, is_valid_id
 from ipstui.core.resources import SCHEMA_DIR
-from ipstui.core.validate import _LazyLocator, errors_only, schema_problems
+from ipstui.core.validate import _LazyLocator, errors_only, name_problems, schema_problems
 
 EMPLOYERS_DIR = "employers"
 EMPLOYER_SCHEMA = SCHEMA_DIR / "employer.schema.json"
@@ -137,6 +137,7 @@ def content_problems(data: Mapping[str, Any], rel: str, text: str) -> list[Probl
     from ipstui.core.vocab import EMPLOYER_FIELD_LABELS
 
     out.extend(conflict_problems(data, rel, loc, resolve_id=stem, labels=EMPLOYER_FIELD_LABELS))
+    out.extend(name_problems(data.get("name"), rel, loc, ["name"]))
     return out
 
 
@@ -284,7 +285,7 @@ def cache_key(rel: str, raw: bytes) -> str:
 
 
 CACHE_NAME = "ipstui-employer-cache.marshal"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def _cache_tag() -> str:

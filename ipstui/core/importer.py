@@ -624,8 +624,15 @@ def _convert(fieldname: str, value: Any, cl: Caseload, vmap: Mapping[str, str]) 
                 )
             )
         return text
-    if fieldname == "name" and "\n" in text:
-        raise ValueError(_("a name is one line"))
+    if fieldname == "name":
+        if "\n" in text:
+            raise ValueError(_("a name is one line"))
+        from ipstui.core import names
+
+        text = names.normal(text)
+        problem = names.name_problem(text)
+        if problem:
+            raise ValueError(problem)
     return text
 
 
