@@ -279,9 +279,7 @@ def parse_participant(raw: bytes, rel: str, *, path_checks: bool = True) -> Pars
         data = storage.loads_bytes(raw, rel)
     except storage.ParseError as exc:
         return Parsed(None, ((exc.line, exc.col, exc.message, "error"),))
-    probs = participant_content_problems(
-        data, rel, raw.decode("utf-8"), path_checks=path_checks
-    )
+    probs = participant_content_problems(data, rel, raw.decode("utf-8"), path_checks=path_checks)
     return Parsed(data, tuple((p.line, p.col, p.message, p.severity) for p in probs))
 
 
@@ -971,7 +969,7 @@ def transact(
         problems = kind.validate(cl, rel, new_data)
         if problems:
             raise ValidationFailed(problems)
-        raw = kind.dumps(new_data).encode("utf-8")
+        raw = _text_of(kind, current, cur.data if cur is not None else None, new_data)
         if current is not None and current.startswith(_BOM):
             raw = _BOM + raw  # keep the file's byte order mark: one field, one changed line
         if _uses_crlf(current):
@@ -999,6 +997,27 @@ def transact(
         _warnings(info, repo, rel, message),
         tuple(found),
     )
+
+
+def _text_of(
+    kind: RecordKind, current: bytes | None, old: Mapping[str, Any] | None, new: Mapping[str, Any]
+) -> bytes:
+    """The bytes to write for `new` (new lines "\\n", no byte order mark): the file's own
+    text with only the changed values' lines patched (`textpatch.patch`: comments, dotted
+    keys and layout stay, SPEC §2), or the canonical text when the file is new, already
+    canonical, or laid out in a way the patcher cannot follow."""
+    canonical = kind.dumps(new)
+    if current is None or old is None:
+        return canonical.encode("utf-8")
+    text = current.decode("utf-8").removeprefix("\ufeff")
+    if _uses_crlf(current):
+        text = text.replace("\r\n", "\n")
+    if text == kind.dumps(old):
+        return canonical.encode("utf-8")
+    from ipstui.core.textpatch import patch
+
+    patched = patch(text, old, new, kind.dumps)
+    return (canonical if patched is None else patched).encode("utf-8")
 
 
 def _verified(
