@@ -50,6 +50,8 @@ from ipstui.ui.screensafe import DropUnsafe, visible_segments
 
 WATCH_INTERVAL = 2.0
 EDIT_WORKER = "edit:"
+REPORTS = "reports"
+"""Name of the installed Reports screen (one per app, kept between opens)."""
 """Name prefix of an edit's worker; the request number follows."""
 
 
@@ -655,16 +657,18 @@ class IpsApp(TranslatedBindings, App[int]):
             self.notify(_("Reports are not available in this build"), severity="warning")
             return
         cl = self.caseload
-        if cl is not None and not isinstance(self.screen, ReportsScreen):
-            self.push_screen(
-                # The screen's worker gathers the report facts the load cached; none are read here.
-                ReportsScreen(
-                    Records(cl.participants),
-                    cl.settings,
-                    self.today,
-                    caseload_root=self.root,
-                )
+        if cl is None or isinstance(self.screen, ReportsScreen):
+            return
+        # One screen, installed, shown again on every open (ReportsScreen says why). Its
+        # worker gathers the report facts the load cached; none are read here.
+        if not self.is_screen_installed(REPORTS):
+            screen = ReportsScreen(
+                Records(cl.participants), cl.settings, self.today, caseload_root=self.root
             )
+            self.install_screen(screen, REPORTS)
+        screen = self.get_screen(REPORTS, ReportsScreen)
+        screen.reopen(self.today)
+        self.push_screen(screen)
 
     def action_employers(self) -> None:
         from ipstui.ui.screens.employers import EmployersScreen

@@ -288,7 +288,13 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
     """Outcome figures of one quarter; `[`/`]` change the quarter, `e` exports CSV.
 
     The figures are computed by a thread worker (at 20,000 participants that reads every
-    record); the screen shows "Computing…" meanwhile and draws on `ReportComputed`."""
+    record); the screen shows "Computing…" meanwhile and draws on `ReportComputed`.
+
+    The app keeps one instance, installed, and shows it again on every open (`reopen`):
+    building the widget tree anew on every open made some 17,000 objects that outlived
+    a collection (so the next full collection came sooner and walked them), and every
+    closed screen stayed alive until the next caseload change, held by its watcher of the
+    app's snapshot (issue 13)."""
 
     NARROW = 110
     """Below this width (cells) the charts go under the tables instead of beside them."""
@@ -322,8 +328,9 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
         Binding("escape", "back", N_("Back"), id="back", tooltip=N_("Back to the board")),
     ]
 
-    quarter: reactive[Quarter] = reactive(Quarter(2000, 1), init=False)
-    """The quarter shown; at most the quarter containing today."""
+    quarter: reactive[Quarter] = reactive(Quarter(2000, 1), init=False, repaint=False)
+    """The quarter shown; at most the quarter containing today. Its watcher computes
+    and draws the figures; the screen itself has nothing to repaint."""
 
     def __init__(
         self,
@@ -347,6 +354,8 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
         self.report: Report | None = None
         """The report on screen; the export writes exactly this one."""
         self._loading_timer: Timer | None = None
+        self._stale = False
+        """A newer snapshot arrived while the screen was hidden: compute on `reopen`."""
         self.set_reactive(ReportsScreen.quarter, quarter or quarter_of(today))
 
     def compose(self) -> ComposeResult:
@@ -387,9 +396,33 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
             self.watch(self.app, "caseload", self._app_caseload_changed, init=False)
 
     def _app_caseload_changed(self, caseload: Any) -> None:
-        if caseload is not None:
-            today = getattr(self.app, "today", self._today)
+        if caseload is None:
+            return
+        today = getattr(self.app, "today", self._today)
+        if self in self.app.screen_stack:  # shown, or under a dialog of its own
             self.set_caseload(Records(caseload.participants), caseload.settings, today)
+        else:
+            # Hidden (installed, not shown): remember the snapshot, compute when reopened;
+            # no figures computed for every save made on the board meanwhile.
+            self._participants = Records(caseload.participants)
+            self._settings = caseload.settings
+            self._today = today
+            self._stale = True
+
+    def reopen(self, today: date) -> None:
+        """Before this screen is shown again: the quarter containing `today` (as a new
+        screen would open on), its figures computed again only when something changed
+        since they were drawn (the quarter, the day or the caseload snapshot)."""
+        quarter = quarter_of(today)
+        changed = self._stale or today != self._today
+        self._stale = False
+        self._today = today
+        if not self.is_mounted:
+            self.set_reactive(ReportsScreen.quarter, quarter)
+        elif quarter != self.quarter:
+            self.quarter = quarter  # the watcher computes
+        elif changed or self.report is None:
+            self._show()
 
     def watch_quarter(self) -> None:
         self._show()
@@ -415,8 +448,13 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
     def _show(self) -> None:
         """Compute the shown quarter's figures in a worker; say so (after LOADING_AFTER,
         so a quick computation draws no loading indicator) until they arrive. The
-        figures on screen meanwhile are hidden: never a stale quarter's."""
-        self.query_one("#report-content").display = False
+        figures on screen meanwhile are hidden: never a stale quarter's.
+
+        Hidden, not removed from the layout (`visible`, not `display`): every widget
+        keeps its size, so only the figures that change are drawn again, not the whole
+        page twice (each drawn line is a dozen objects for the garbage collector)."""
+        self.report = None
+        self.query_one("#report-content").visible = False
         if self._loading_timer is not None:
             self._loading_timer.stop()
         self._loading_timer = self.set_timer(self.LOADING_AFTER, self._say_loading)
@@ -425,7 +463,7 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
     def _say_loading(self) -> None:
         self._loading_timer = None
         content = self.query_one("#report-content")
-        content.display = True
+        content.visible = True
         content.loading = True
 
     @work(
@@ -464,8 +502,9 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
         report = message.report
         content = self.query_one("#report-content")
         content.loading = False
-        content.display = True
-        self.sub_title = _("Reports {quarter}").format(quarter=q)
+        content.visible = True
+        # No header shows it on this screen: set without repainting the whole page.
+        self.set_reactive(Screen.sub_title, _("Reports {quarter}").format(quarter=q))
         team = report.team
         name = f"{escape(report.team_name)} · " if report.team_name else ""
         self.query_one("#report-title", Static).update(
