@@ -64,6 +64,8 @@ class Promotions:
         self.on = False
         self.promoted = 0
         self.full: list[tuple[float, int]] = []
+        self.collections = [0, 0, 0]
+        """Collections started, by generation (each one ~700 objects made, net)."""
         self._young = 0
         self._t0 = 0.0
         gc.callbacks.append(self._callback)
@@ -72,6 +74,8 @@ class Promotions:
         if not self.on:
             return
         generation = info.get("generation")
+        if phase == "start":
+            self.collections[generation] += 1
         if generation == 1:
             if phase == "start":
                 self._young = len(gc.get_objects(0)) + len(gc.get_objects(1))
@@ -83,9 +87,9 @@ class Promotions:
             else:
                 self.full.append((time.perf_counter() - self._t0, info["collected"]))
 
-    def take(self) -> tuple[int, list[tuple[float, int]]]:
-        out = (self.promoted, self.full)
-        self.promoted, self.full = 0, []
+    def take(self) -> tuple[int, list[tuple[float, int]], list[int]]:
+        out = (self.promoted, self.full, self.collections)
+        self.promoted, self.full, self.collections = 0, [], [0, 0, 0]
         return out
 
 
@@ -150,6 +154,8 @@ async def run(root: Path, today: date, opens: int, top: int) -> dict:
                 "promoted_open": opened[0],  # the open and `[`
                 "promoted_close": closed[0],
                 "gen2": [round(d * 1000, 1) for d, _ in opened[1] + closed[1]],
+                "gen2_freed": [n for _, n in opened[1] + closed[1]],
+                "collections": [a + b for a, b in zip(opened[2], closed[2], strict=True)],
                 "left_in_gen2": len(new),
             }
             result["opens"].append(row)

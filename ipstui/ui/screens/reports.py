@@ -359,16 +359,18 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
         self.set_reactive(ReportsScreen.quarter, quarter or quarter_of(today))
 
     def compose(self) -> ComposeResult:
+        # Headings are Statics, not Labels: the page's styles are applied again each time
+        # it is shown, and a Label (its variant rules) costs three times a Static there.
         yield Static(id="report-title", classes="screen-title")
         with VerticalScroll(id="report-body"):
             with Vertical(id="report-content"):
                 with Horizontal(classes="report-row"):
                     with Vertical(classes="report-col"):
-                        yield Label(_("Employment rate by specialist"), classes="report-heading")
+                        yield Static(_("Employment rate by specialist"), classes="report-heading")
                         yield Static(id="report-team")
                         yield Static(id="report-specialists", classes="report-table")
                     with Vertical(classes="report-chart-col"):
-                        yield Label(
+                        yield Static(
                             _("Team employment rate, last {n} quarters").format(n=CHART_QUARTERS),
                             classes="report-heading",
                         )
@@ -376,12 +378,12 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
                         yield Static(_(BENCHMARKS), classes="report-note")
                 with Horizontal(classes="report-row"):
                     with Vertical(classes="report-col"):
-                        yield Label(_("Referrals by year and source"), classes="report-heading")
+                        yield Static(_("Referrals by year and source"), classes="report-heading")
                         yield Static(id="report-referrals", classes="report-table")
-                        yield Label(_("Rapid job search"), classes="report-heading")
+                        yield Static(_("Rapid job search"), classes="report-heading")
                         yield Static(id="report-rapid")
                     with Vertical(classes="report-chart-col"):
-                        yield Label(_("Referrals per year"), classes="report-heading")
+                        yield Static(_("Referrals per year"), classes="report-heading")
                         yield Static(id="report-referrals-chart", classes="report-chart")
         yield KeysFooter(compact=True)
 

@@ -16,7 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -190,6 +190,17 @@ class PhaseColumn(ScrollView, can_focus=False):
         self.virtual_size = Size(self.size.width, len(self.cards) * CARD_H)
         self._strips.clear()
 
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Textual's layout hands a ScrollView its visible area as `virtual_size`, never
+        # equal to the cards' height set here, so ScrollView took every layout of the
+        # screen (a screen shown again, a footer update) for a new size and redrew both
+        # scrollbars of every column: about 270 lines, some 13,000 objects for the garbage
+        # collector each time (issue 13). The cards' height is ours (`_set_virtual_height`
+        # keeps the scrollbars in step with it); only a new size or container redraws.
+        return super()._size_updated(size, self.virtual_size, container_size, layout)
+
     def notify_style_update(self) -> None:
         # The theme or the stylesheet changed: read the card styles again at the next paint.
         """Drop the cached card styles (the theme or the stylesheet changed)."""
@@ -346,12 +357,15 @@ class Board(TranslatedBindings, Widget, can_focus=True):
         self.selected_pid: str | None = None
 
     def compose(self):
-        with Horizontal():
-            for ph in PHASES:
-                with Vertical(classes="column", id=f"wrap-{ph}") as wrap:
-                    wrap.display = ph in self.phases
-                    yield ColumnTitle(ph)
-                    yield PhaseColumn(ph)
+        # The columns sit in the board itself (`layout: horizontal` in the stylesheet), not
+        # in a Horizontal inside it: a container the columns cover whole is still drawn
+        # and cut at every column edge, line by line, and those pieces stay cached for
+        # the garbage collector to walk (about 8,000 objects at 160×50, issue 13).
+        for ph in PHASES:
+            with Vertical(classes="column", id=f"wrap-{ph}") as wrap:
+                wrap.display = ph in self.phases
+                yield ColumnTitle(ph)
+                yield PhaseColumn(ph)
 
     def on_mount(self) -> None:
         self._redraw()
