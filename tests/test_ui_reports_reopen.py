@@ -8,9 +8,12 @@ import gc
 from datetime import date
 from pathlib import Path
 
+import pytest
 from pilot_wait import settle
+from textual.widgets import Static
 
-from ipstui.core.report import compute, prepare_loaded, quarter_of
+import ipstui.ui.screens.reports as reports
+from ipstui.core.report import Quarter, compute, prepare_loaded, quarter_of
 from ipstui.ui.app import IpsApp
 from ipstui.ui.screens.reports import ReportsScreen
 
@@ -23,6 +26,10 @@ def expected(app: IpsApp, quarter):
     return compute(prepare_loaded(cl.participants), cl.settings, quarter, TODAY)
 
 
+def text_of(screen: ReportsScreen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
 def an_active_participant(app: IpsApp) -> tuple[str, str]:
     cl = app.caseload
     assert cl is not None
@@ -33,8 +40,16 @@ def an_active_participant(app: IpsApp) -> tuple[str, str]:
 
 
 async def test_reopen_shows_the_same_screen_on_the_current_quarter(
-    sample_caseload: Path,
+    sample_caseload: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    computed: list[Quarter] = []
+    real = reports.compute
+
+    def counted(prepared, settings, quarter, today):
+        computed.append(quarter)
+        return real(prepared, settings, quarter, today)
+
+    monkeypatch.setattr(reports, "compute", counted)
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -47,10 +62,12 @@ async def test_reopen_shows_the_same_screen_on_the_current_quarter(
         assert screen.report == expected(app, current)
 
         # Another quarter, then closed: the next open is on the current quarter again,
-        # as a new screen would be, and on the same screen.
+        # as a new screen would be, and on the same screen; its figures, drawn before
+        # from this same snapshot, are drawn again, not computed again.
         await pilot.press("left_square_bracket")
         await settle(pilot)
         assert screen.report == expected(app, current.previous())
+        assert computed == [current, current.previous()]
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, ReportsScreen)
@@ -60,6 +77,8 @@ async def test_reopen_shows_the_same_screen_on_the_current_quarter(
         assert screen.quarter == current
         assert screen.report == expected(app, current)
         assert screen.query_one("#report-content").visible
+        assert f"Outcome report {current}" in text_of(screen, "#report-title")
+        assert computed == [current, current.previous()]
 
         # Nothing changed since: the figures on screen are kept, not computed again.
         drawn = screen.report
@@ -97,6 +116,22 @@ async def test_a_snapshot_replaced_while_hidden_or_shown_is_what_reports_show(
         assert app.screen is screen
         assert screen.report == expected(app, current)
         assert screen.report != before
+
+        # Another snapshot, then another quarter: back on the current one, it is computed
+        # from the new snapshot (the figures drawn from the old one are not reused).
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        newer = app.caseload
+        assert newer is not None
+        pid, rel = an_active_participant(app)
+        app.caseload = newer.without(pid, rel)
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.quarter == current
+        assert screen.report == expected(app, current)
 
         # And while it is shown, at once.
         shown = app.caseload

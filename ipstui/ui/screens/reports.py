@@ -356,6 +356,10 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
         self._loading_timer: Timer | None = None
         self._stale = False
         """A newer snapshot arrived while the screen was hidden: compute on `reopen`."""
+        self._current: ReportComputed | None = None
+        """The figures of the quarter containing today, as last drawn from the snapshot
+        held now (None once another snapshot or day arrives): `reopen` draws them again
+        after another quarter was looked at, with no worker and no hidden page."""
         self.set_reactive(ReportsScreen.quarter, quarter or quarter_of(today))
 
     def compose(self) -> ComposeResult:
@@ -410,6 +414,7 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
             self._settings = caseload.settings
             self._today = today
             self._stale = True
+            self._current = None
 
     def reopen(self, today: date) -> None:
         """Before this screen is shown again: the quarter containing `today` (as a new
@@ -419,8 +424,14 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
         changed = self._stale or today != self._today
         self._stale = False
         self._today = today
+        if changed:
+            self._current = None
+        current = self._current
         if not self.is_mounted:
             self.set_reactive(ReportsScreen.quarter, quarter)
+        elif quarter != self.quarter and current is not None and current.quarter == quarter:
+            self.set_reactive(ReportsScreen.quarter, quarter)
+            self._draw(current)  # back from another quarter: drawn as before, not computed
         elif quarter != self.quarter:
             self.quarter = quarter  # the watcher computes
         elif changed or self.report is None:
@@ -437,6 +448,7 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
         self._participants = participants
         self._settings = settings
         self._today = today
+        self._current = None
         quarter = min(self.quarter, quarter_of(today))
         if not self.is_mounted:
             self.set_reactive(ReportsScreen.quarter, quarter)
@@ -493,6 +505,8 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
     def _draw(self, message: ReportComputed) -> None:
         """Put the figures on screen in one batch (one layout, one frame)."""
         self.report = message.report
+        if message.prepared is self._participants and message.quarter == quarter_of(self._today):
+            self._current = message
         if self._loading_timer is not None:
             self._loading_timer.stop()
             self._loading_timer = None
