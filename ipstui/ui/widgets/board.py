@@ -190,17 +190,6 @@ class PhaseColumn(ScrollView, can_focus=False):
         self.virtual_size = Size(self.size.width, len(self.cards) * CARD_H)
         self._strips.clear()
 
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        # Textual's layout hands a ScrollView its visible area as `virtual_size`, never
-        # equal to the cards' height set here, so ScrollView took every layout of the
-        # screen (a screen shown again, a footer update) for a new size and redrew both
-        # scrollbars of every column: about 270 lines, some 13,000 objects for the garbage
-        # collector each time (issue 13). The cards' height is ours (`_set_virtual_height`
-        # keeps the scrollbars in step with it); only a new size or container redraws.
-        return super()._size_updated(size, self.virtual_size, container_size, layout)
-
     def notify_style_update(self) -> None:
         # The theme or the stylesheet changed: read the card styles again at the next paint.
         """Drop the cached card styles (the theme or the stylesheet changed)."""
