@@ -17,6 +17,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
 from ipstui.core.board import Card, make_card, make_cards
@@ -137,6 +138,9 @@ class IpsApp(TranslatedBindings, App[int]):
         self.cards = {}
         self.cards_delta: tuple[dict[str, Card], str] | None = None
         """(the cards before, the id that changed) after a one-participant save."""
+        self.caseload_replaced: Signal[Caseload | None] = Signal(self, "caseload_replaced")
+        """Published with each new snapshot; screens follow it through
+        `onapp.FollowsCaseload`, which ends the subscription when they are removed."""
         self.unsafe_filter = DropUnsafe()
         """The last choke point of SPEC §13 (`screensafe.DropUnsafe`), on every line drawn."""
         self._filters.append(self.unsafe_filter)
@@ -197,6 +201,9 @@ class IpsApp(TranslatedBindings, App[int]):
     def validate_sub_title(self, sub_title: str) -> str:
         """The app's sub-title, escaped (SPEC §13; it is the caseload's path)."""
         return escape(sub_title)
+
+    def watch_caseload(self, caseload: Caseload | None) -> None:
+        self.caseload_replaced.publish(caseload)
 
     # ------------------------------------------------------------ time
 

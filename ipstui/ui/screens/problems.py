@@ -20,6 +20,7 @@ from ipstui.core.termsafe import escape
 from ipstui.core.vocab import SYMBOL, cells, fit
 from ipstui.ui.keys import TranslatedBindings, key_for
 from ipstui.ui.messages import EditRefused, EditSaved
+from ipstui.ui.onapp import FollowsCaseload
 from ipstui.ui.screensafe import plain
 from ipstui.ui.widgets.footer import KeysFooter
 
@@ -32,7 +33,7 @@ def named_by_id(rel: str) -> bool:
     return is_valid_id(Path(rel).stem)
 
 
-class ProblemsScreen(TranslatedBindings, Screen):
+class ProblemsScreen(FollowsCaseload, TranslatedBindings, Screen):
     """Files that failed to parse or validate, and participant files changed by hand."""
 
     BINDINGS = [
@@ -65,7 +66,7 @@ class ProblemsScreen(TranslatedBindings, Screen):
         pt.add_columns(_("where"), _("severity"), _("message"))
         dt = self.query_one("#dirty-table", DataTable)
         dt.add_columns(_("file"), _("status"))
-        self.watch(self.app, "caseload", lambda _cl: self.redraw(), init=True)
+        self.follow_caseload(lambda _cl: self.redraw())
         pt.focus()
 
     def redraw(self) -> None:

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.reactive import Reactive, reactive
+from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
@@ -42,6 +42,7 @@ from ipstui.core.report import (
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import PROBLEM, SYMBOL
 from ipstui.ui.keys import TranslatedBindings
+from ipstui.ui.onapp import FollowsCaseload
 from ipstui.ui.screens.forms.confirm import ConfirmDialog
 from ipstui.ui.widgets.footer import KeysFooter
 from ipstui.ui.widgets.inputs import OneLineInput
@@ -284,7 +285,7 @@ class ReportComputed(Message):
         return isinstance(message, ReportComputed)
 
 
-class ReportsScreen(TranslatedBindings, Screen[None]):
+class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
     """Outcome figures of one quarter; `[`/`]` change the quarter, `e` exports CSV.
 
     The figures are computed by a thread worker (at 20,000 participants that reads every
@@ -397,9 +398,9 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
         # take focus); without focus, typed keys such as `q` and `?` are refused.
         self.query_one("#report-body").focus()
         self._show()
-        # Inside ipstui's app, follow its caseload snapshot (saves, syncs, pulls) while open.
-        if isinstance(getattr(type(self.app), "caseload", None), Reactive):
-            self.watch(self.app, "caseload", self._app_caseload_changed, init=False)
+        # Inside ipstui's app, follow its caseload snapshot (saves, syncs, pulls).
+        if hasattr(self.app, "caseload_replaced"):
+            self.follow_caseload(self._app_caseload_changed, init=False)
 
     def _app_caseload_changed(self, caseload: Any) -> None:
         if caseload is None:
