@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TODAY
-from pilot_wait import wait_for
+from pilot_wait import settle, wait_for
 
 from ipstui import cli
 from ipstui.core.demo import DEMO_EMAIL, DEMO_NAME, describe, make_demo
@@ -132,7 +132,7 @@ async def test_export_into_the_caseload_asks_first(
         inner = caseload_dir / "report.csv"
         app.screen.query_one(Input).value = str(inner)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)  # the export's worker asks
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
         await pilot.pause()
@@ -146,5 +146,5 @@ async def test_export_into_the_caseload_asks_first(
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("y")
-        await pilot.pause()
+        await settle(pilot)
         assert inner.read_text(encoding="utf-8").startswith("quarter,section,")

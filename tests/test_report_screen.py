@@ -14,6 +14,7 @@ from textual.widgets import Input, Static
 
 from ipstui.core.model import Settings
 from ipstui.core.report import Quarter, compute, to_csv
+from ipstui.core.service import CaseloadService
 from ipstui.ui.app import IpsApp
 from ipstui.ui.screens.forms import ConfirmDialog
 from ipstui.ui.screens.reports import (
@@ -67,6 +68,7 @@ class Host(App[None]):
     def __init__(self, export_dir: Path) -> None:
         super().__init__()
         self.export_dir = export_dir
+        self.service = CaseloadService(export_dir / "caseload")  # the export writes through it
 
     def on_mount(self) -> None:
         self.push_screen(ReportsScreen(PEOPLE, SETTINGS, TODAY, export_dir=self.export_dir))

@@ -145,6 +145,9 @@ def test_sigint_to_ipstui_alone_leaves_no_git_lock(
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # git is not in our process group: only ipstui is signalled
+        # A shell starts background jobs with SIGINT ignored, and Python then keeps it
+        # ignored: give ipstui the disposition a terminal's Ctrl-C meets.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 30
     while not started.exists():

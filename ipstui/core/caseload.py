@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -104,8 +104,17 @@ class StaleEdit(CaseloadError):
     """The file changed on disk since it was loaded; `fresh` is what is there now
     (None when it was deleted or is no longer a valid participant)."""
 
-    def __init__(self, rel: str, fresh: Participant | None, *, gone: bool = True) -> None:
+    def __init__(
+        self,
+        rel: str,
+        fresh: Participant | None,
+        *,
+        gone: bool = True,
+        problems: Iterable[Problem] = (),
+    ) -> None:
         self.fresh = fresh
+        self.problems = tuple(problems)
+        """The fresh file's problems (`file_problems`): warnings beside `fresh`."""
         if fresh is not None or not gone:
             text = _(
                 "{rel} changed on disk since it was loaded (another terminal, a pull or a "
@@ -179,12 +188,16 @@ class Caseload:
         except KeyError:
             raise CaseloadError(_("no participant with id {pid}").format(pid=repr(pid))) from None
 
-    def with_participant(self, p: Participant) -> Caseload:
+    def with_participant(self, p: Participant, problems: Iterable[Problem] = ()) -> Caseload:
+        """This snapshot with `p` as read or saved (its file committed), and `problems` as
+        that file's problems in place of the ones it had: what `file_problems` finds in
+        it (`SaveResult.problems`, `StaleEdit.problems`), so the snapshot lists what a
+        reload would (a saved file keeps its warnings, such as an unknown key)."""
         held = self.participants
         parts = held.with_participant(p) if isinstance(held, Roster) else {**held, p.id: p}
         dirty = self.dirty - {p.rel_path}
-        problems = tuple(x for x in self.problems if x.path != p.rel_path)
-        return replace(self, participants=parts, dirty=dirty, problems=problems)
+        kept = tuple(x for x in self.problems if x.path != p.rel_path)
+        return replace(self, participants=parts, dirty=dirty, problems=kept + tuple(problems))
 
     def without(self, pid: str, rel: str) -> Caseload:
         held = self.participants
@@ -314,25 +327,82 @@ def load_for_edit(
 
 
 def participant_from(
-    cl: Caseload, rel: str, raw: bytes, parsed: Parsed
+    cl: Caseload, rel: str, raw: bytes, parsed: Parsed | None = None
 ) -> tuple[Participant | None, list[Problem]]:
-    """Attach file-independent checks and build the Participant (None if it has errors)."""
-    from ipstui.core.validate import participant_team_problems
-
-    problems = [Problem(rel, ln, col, msg, sev) for ln, col, msg, sev in parsed.problems]
-    if parsed.data is None:
-        return None, problems
-    sources = cl.settings.referral_sources
-    team_probs = participant_team_problems(parsed.data, rel, None, cl.settings.team, sources)
-    if team_probs:
-        team_probs = participant_team_problems(
-            parsed.data, rel, raw.decode("utf-8", "replace"), cl.settings.team, sources
-        )
-    problems.extend(team_probs)
+    """The participant file `raw` found at `rel`: (the Participant, or None when it has
+    errors; every finding, by `file_problems`, the loader's own rule). `parsed`: the
+    bytes already parsed with `path_checks=False` (parsed here when None)."""
+    if parsed is None:
+        parsed = parse_participant(raw, rel, path_checks=False)
+    data = parsed.data
+    if data is None:
+        return None, file_problems(rel, parsed.problems, None, cl.settings, lambda: None)
+    pid, spec, src = data.get("id"), data.get("specialist", ""), data.get("referral_source")
+    problems = file_problems(
+        rel,
+        parsed.problems,
+        (
+            pid if isinstance(pid, str) else None,
+            str(spec),
+            src if isinstance(src, str) else None,
+        ),
+        cl.settings,
+        lambda: raw.decode("utf-8", "replace"),
+    )
     if errors_only(problems):
         return None, problems
-    pid = str(parsed.data["id"])
-    return Participant(pid, parsed.data, rel, storage.blob_id(raw)), problems
+    return Participant(str(pid), data, rel, storage.blob_id(raw)), problems
+
+
+def file_problems(
+    rel: str,
+    found: Iterable[tuple[int, int, str, str]],
+    keys: tuple[str | None, str, str | None] | None,
+    settings: Settings,
+    text: Callable[[], str | None],
+) -> list[Problem]:
+    """Every finding of the participant file at `rel`, as the loader lists it: the
+    findings of its bytes alone (`found`: (line, col, message, severity), what
+    `parse_participant(..., path_checks=False)` gives and the load cache keeps), then the
+    checks of its path (the name is a safe id equal to the `id` key:
+    `validate.participant_path_problems`) and of the team (`specialist` in the team,
+    `referral_source` in the listed sources: `validate.participant_team_problems`).
+
+    The one rule for a file's problems: the loader uses it for every file, and every
+    save for the file it wrote (`SaveResult.problems`), so a snapshot updated after a
+    save lists the same problems a reload would. `keys`: the file's (`id` when a string,
+    `specialist` as text, `referral_source` when a string), None when it did not parse
+    (only `found` then). `text`: reads the file's text (None when it cannot), asked only
+    for the positions of the rare path or team finding. Case twins are the caller's
+    (they depend on the other files: `model.case_twin_problems`)."""
+    probs = [Problem(rel, ln, col, msg, sev) for ln, col, msg, sev in found]
+    if keys is None:
+        return probs
+    pid, specialist, source = keys
+    stem = rel[len(PARTICIPANTS_DIR) + 1 : -5] if rel.endswith(".toml") else rel
+    shown: list[str | None] = []
+
+    def read() -> str | None:
+        if not shown:
+            shown.append(text())
+        return shown[0]
+
+    if not (is_valid_id(stem) and (pid is None or pid == stem)):
+        # The validation module and the file's text only for the rare file that needs them
+        # (reading a caseload from the load cache imports neither).
+        from ipstui.core.validate import participant_path_problems
+
+        probs.extend(participant_path_problems(pid, rel, read()))
+    team, sources = settings.team, settings.referral_sources
+    if specialist not in team or (sources and source is not None and source not in sources):
+        from ipstui.core.validate import participant_team_problems
+
+        probs.extend(
+            participant_team_problems(
+                {"specialist": specialist, "referral_source": source}, rel, read(), team, sources
+            )
+        )
+    return probs
 
 
 def _read(path: Path, rel: str, says: RecordMessages | None = None) -> bytes | None:
@@ -364,7 +434,7 @@ def read_participant(cl: Caseload, pid: str) -> Participant | None:
     raw = _read(participant_path(cl.root, pid), rel)
     if raw is None:
         return None
-    p, problems = participant_from(cl, rel, raw, parse_participant(raw, rel))
+    p, problems = participant_from(cl, rel, raw)
     if p is None:
         raise ValidationFailed(errors_only(problems))
     return p
@@ -397,6 +467,10 @@ class SaveResult:
     """The commit's message as HEAD holds it."""
     warnings: tuple[str, ...] = ()
     """One line each: what git hooks did to the commit besides ipstui's change."""
+    problems: tuple[Problem, ...] = ()
+    """The saved file's problems (warnings only: a file with errors is never written),
+    by the loader's rule (`file_problems`): the snapshot takes them in place of the
+    file's old ones (`Caseload.with_participant`)."""
 
     @property
     def subject(self) -> str:
@@ -656,7 +730,7 @@ def _next_free_id(cl: Caseload, on_disk: frozenset[str]) -> str:
 
 
 def _read_participant(cl: Caseload, rel: str, raw: bytes) -> tuple[Any, list[Problem]]:
-    return participant_from(cl, rel, raw, parse_participant(raw, rel))
+    return participant_from(cl, rel, raw)
 
 
 def _validate_participant(cl: Caseload, _rel: str, data: Mapping[str, Any]) -> list[Problem]:
@@ -723,8 +797,9 @@ class RecordKind:
     """The commit message of SPEC §5 for (id, old data or None, new data)."""
     record: Callable[[str, dict[str, Any], str, str], Any]
     """Builds the record from (id, data, rel, blob id)."""
-    result: Callable[[str, Any, str, tuple[str, ...]], Any]
-    """Builds the save's result from (commit, record, HEAD's message, warnings)."""
+    result: Callable[[str, Any, str, tuple[str, ...], tuple[Problem, ...]], Any]
+    """Builds the save's result from (commit, record, HEAD's message, warnings, the saved
+    file's problems as `read` finds them)."""
     next_id: Callable[[Caseload, frozenset[str]], str]
     """A new id, given the snapshot and the ids of the files in the folder now."""
     snapshot: Callable[[Caseload], Mapping[str, Any]] | None = None
@@ -823,7 +898,7 @@ def transact(
                 raise CaseloadError(_(says.missing).format(pid=repr(pid)))
             cur, problems = kind.read(cl, rel, current)
             if base is not None and not view.matches(base.blob, current):
-                raise StaleEdit(rel, cur, gone=False)
+                raise StaleEdit(rel, cur, gone=False, problems=problems)
             if cur is None:
                 first = errors_only(problems)[0]
                 raise CaseloadError(
@@ -858,11 +933,15 @@ def transact(
             message = kind.message(pid, old_data, new_data)
         info = _write_and_commit(cl.root, repo, rel, raw, current, message, head, view)
     data = storage.loads_bytes(raw, rel)
+    # The saved file's problems by the rule a load uses (`kind.read`): its warnings stay
+    # listed (an unknown key, a byte order mark, a pending decision).
+    _record, found = kind.read(cl, rel, raw)
     return kind.result(
         info.commit,
         kind.record(pid, data, rel, storage.blob_id(raw)),
         info.message,
         _warnings(info, repo, rel, message),
+        tuple(found),
     )
 
 
@@ -1147,7 +1226,7 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
         if view.matches(head_blob, raw):
             raise NothingToSave()
         refuse_case_twin(cl.root, rel)
-        p, problems = participant_from(cl, rel, raw, parse_participant(raw, rel))
+        p, problems = participant_from(cl, rel, raw)
         if p is None:
             raise ValidationFailed(errors_only(problems))
         old = None
@@ -1177,4 +1256,6 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
             raise SaveFailed(
                 _("the commit does not hold {rel} as it was checked; taken back").format(rel=rel)
             )
-        return SaveResult(info.commit, p, info.message, _warnings(info, repo, rel, message))
+        return SaveResult(
+            info.commit, p, info.message, _warnings(info, repo, rel, message), tuple(problems)
+        )

@@ -242,11 +242,13 @@ class Register:
             n += 1
         return f"{ID_PREFIX}{n:04d}"
 
-    def with_employer(self, e: Employer) -> Register:
+    def with_employer(self, e: Employer, problems: Iterable[Problem] = ()) -> Register:
+        """This register with `e` as saved, and `problems` (`SaveResult.problems`) as its
+        file's problems in place of the ones it had."""
         emps = dict(self.employers)
         emps[e.id] = e
-        problems = tuple(p for p in self.problems if p.path != e.rel_path)
-        return replace(self, employers=emps, problems=problems, known_ids=self.known_ids | {e.id})
+        kept = tuple(p for p in self.problems if p.path != e.rel_path) + tuple(problems)
+        return replace(self, employers=emps, problems=kept, known_ids=self.known_ids | {e.id})
 
 
 def parse(
@@ -439,26 +441,33 @@ class JobAt:
 def jobs_by_employer(
     register: Register, participants: Iterable[Mapping[str, Any]]
 ) -> dict[str, list[JobAt]]:
-    """Employer id -> the jobs held there: by a job's `employer_id`, else by its employer
-    name matched to the register's names (trimmed, case-folded). Oldest start first."""
+    """Employer id -> the jobs held there, from participant records (dicts as tomllib
+    returns them): `jobs_from_refs` of each one's `refs.refs_row`."""
+    from ipstui.core.refs import refs_row
+
+    return jobs_from_refs(register, ((str(p.get("id", "")), refs_row(p)) for p in participants))
+
+
+def jobs_from_refs(
+    register: Register, rows: Iterable[tuple[str, Any]]
+) -> dict[str, list[JobAt]]:
+    """Employer id -> the jobs held there, from (participant id, `refs.Refs`) pairs: by a
+    job's `employer_id`, else by its employer name matched to the register's names
+    (trimmed, case-folded). Only jobs with a start date; oldest start first."""
     by_name = {name_key(e.name): e.id for e in register.employers.values() if e.name}
     out: dict[str, list[JobAt]] = {}
-    for p in participants:
-        jobs = p.get("jobs")
-        for i, job in enumerate(jobs if isinstance(jobs, list) else ()):
-            if not isinstance(job, Mapping) or type(job.get("start")) is not date:
-                continue
-            eid = job.get("employer_id")
-            if not isinstance(eid, str) or not eid:
-                name = job.get("employer")
-                eid = by_name.get(name_key(name)) if isinstance(name, str) else None
+    fromordinal = date.fromordinal
+    for pid, (jobs, _named, _latest) in rows:
+        for i, eid, name, title, start, end in jobs:
+            if eid is None:
+                eid = by_name.get(name_key(name)) if name is not None else None
             if eid is None:
                 continue
-            end = job.get("end") if type(job.get("end")) is date else None
-            title = job.get("title") if isinstance(job.get("title"), str) else ""
-            out.setdefault(eid, []).append(JobAt(str(p.get("id", "")), i, title, job["start"], end))
-    for jobs in out.values():
-        jobs.sort(key=lambda j: (j.start, j.participant))
+            out.setdefault(eid, []).append(
+                JobAt(pid, i, title, fromordinal(start), None if end is None else fromordinal(end))
+            )
+    for held in out.values():
+        held.sort(key=lambda j: (j.start, j.participant))
     return out
 
 
@@ -533,6 +542,9 @@ class SaveResult:
     """The commit's message as HEAD holds it."""
     warnings: tuple[str, ...] = ()
     """One line each: what git hooks did to the commit besides ipstui's change."""
+    problems: tuple[Problem, ...] = ()
+    """The saved file's problems (warnings only), by the rule the register's load uses
+    (`parse`): `Register.with_employer` takes them in place of the file's old ones."""
 
     @property
     def subject(self) -> str:

@@ -213,3 +213,73 @@ def report_to_file(cl: Any, args: Any, today: date) -> int:
         storage.write_output(target, text)
     print(_("report written to {target}").format(target=target), file=sys.stderr)
     return 0
+
+
+class ExportRefusal(CaseloadError):
+    """A report export that was not written; `reason` says which (one of the constants
+    below) and the message is the sentence to show. `INSIDE` and `EXISTS` are questions
+    for the person: the same export with `inside_ok` or `overwrite` writes."""
+
+    FOLDER = "folder"
+    """The path is a folder."""
+    NO_FOLDER = "no_folder"
+    """The path's folder does not exist."""
+    INSIDE = "inside"
+    """The file would sit inside the caseload (issue 12: an untracked file the next
+    `git add -A` sweeps in)."""
+    EXISTS = "exists"
+    """A file is there already."""
+    UNWRITABLE = "unwritable"
+    """The system refused the write (permissions, a read-only or full disk)."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def write_report_csv(
+    root: Path, report: Any, path: Path, *, overwrite: bool = False, inside_ok: bool = False
+) -> Path:
+    """Write `report` (`report.Report`) as CSV (`report.to_csv`) to `path`, for the app's
+    Reports screen; returns the path written, resolved.
+
+    Refuses (ExportRefusal, nothing written) a folder, a missing folder, a path inside
+    the caseload at `root` unless `inside_ok`, an existing file unless `overwrite` (the
+    file is created exclusively, so one made meanwhile is never overwritten unasked), and
+    a write the system refuses."""
+    from ipstui.core.report import to_csv
+
+    path = path.expanduser()
+    if path.is_dir():
+        raise ExportRefusal(
+            ExportRefusal.FOLDER,
+            _("Not exported: {path} is a folder; give a file name.").format(path=path),
+        )
+    if not path.parent.is_dir():
+        raise ExportRefusal(
+            ExportRefusal.NO_FOLDER,
+            _("Not exported: there is no folder {folder}.").format(folder=path.parent),
+        )
+    if not inside_ok and path.parent.resolve().is_relative_to(root.resolve()):
+        raise ExportRefusal(
+            ExportRefusal.INSIDE,
+            _(
+                "{path} is inside the caseload: the CSV would sit in the team's repository "
+                "as an untracked file. Write it there anyway?"
+            ).format(path=path),
+        )
+    try:
+        with path.open("w" if overwrite else "x", encoding="utf-8", newline="") as fh:
+            fh.write(to_csv(report))
+    except FileExistsError:
+        raise ExportRefusal(
+            ExportRefusal.EXISTS, _("{path} already exists. Overwrite it?").format(path=path)
+        ) from None
+    except OSError as exc:
+        raise ExportRefusal(
+            ExportRefusal.UNWRITABLE,
+            _("Not exported: cannot write {path}: {reason}").format(
+                path=path, reason=exc.strerror or str(exc)
+            ),
+        ) from None
+    return path.resolve()

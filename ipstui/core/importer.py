@@ -880,7 +880,7 @@ def run(plan_: Plan, cl: Caseload, progress: Any = None) -> list[tuple[str, str]
                 )
             ) from None
         assert res.participant is not None
-        cl = cl.with_participant(res.participant)
+        cl = cl.with_participant(res.participant, res.problems)
         made.append((data["id"], res.commit))
         if progress is not None:
             progress(data["id"], res.commit)

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from datetime import time as dt_time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from ipstui.core import gitio, storage
 from ipstui.core.caseload import (
     PARTICIPANTS_DIR,
     Caseload,
+    file_problems,
     is_participant_file,
     parse_participant,
     read_settings,
@@ -45,14 +47,16 @@ from ipstui.core.model import (
 from ipstui.core.rules import raw_deadlines, rules_signature
 
 CACHE_NAME = "ipstui-load-cache.marshal"
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 PARALLEL_MIN = 1500
 MAX_WORKERS = 4
 
 Entry = tuple
 """(summary | None, problems, raw deadlines with ordinal dates | None, report facts | None,
-referral source | None, the `id` key | None); the ordinals become dates when
-`Participant.raw` is first read.
+referral source | None, the `id` key | None, references | None); the ordinals become
+dates when `Participant.raw` is first read. References: `refs.refs_row` (the jobs'
+employers, the employer ids named, the latest event date), what the employer register's
+job lists and the problem list read instead of each record (format 7).
 
 Everything in an entry depends on the file's bytes alone, never on its path: one blob
 can sit at several paths (a copy, a rename, `P-0002.toml` and `P-0002b.toml`), and is
@@ -182,12 +186,13 @@ def _entry(raw: bytes, rel: str, settings: Settings) -> Entry:
     try:
         parsed = parse_participant(raw, rel, path_checks=False)
         if parsed.data is None:
-            return (None, parsed.problems, None, None, None, None)
+            return (None, parsed.problems, None, None, None, None, None)
         pid = parsed.data.get("id")
         pid = pid if isinstance(pid, str) else None
         if any(sev == "error" for _, _, _, sev in parsed.problems):
-            return (summarize(parsed.data), parsed.problems, None, None, None, pid)
-        from ipstui.core.report import facts_row  # only when parsing: not on the cached path
+            return (summarize(parsed.data), parsed.problems, None, None, None, pid, None)
+        from ipstui.core.refs import refs_row  # only when parsing: not on the cached path
+        from ipstui.core.report import facts_row
 
         dl = tuple(
             (r, d.toordinal(), ref, what)
@@ -201,10 +206,19 @@ def _entry(raw: bytes, rel: str, settings: Settings) -> Entry:
             facts_row(parsed.data),
             src if isinstance(src, str) else None,
             pid,
+            refs_row(parsed.data),
         )
     except (RecursionError, OverflowError, ValueError, TypeError, MemoryError) as exc:
         problem = (1, 1, f"cannot read: {type(exc).__name__}: {exc}", "error")
-        return (None, (problem,), None, None, None, None)
+        return (None, (problem,), None, None, None, None, None)
+
+
+def _text_of(root: Path, rel: str) -> str | None:
+    """The file's text for the positions of a path or team finding (None: unreadable)."""
+    try:
+        return (root / rel).read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return None
 
 
 _LS_FILES = ("ls-files", "-s", "-z", "--full-name", "--", PARTICIPANTS_DIR)
@@ -524,46 +538,18 @@ def load(
     if progress:
         progress(total, total)
 
-    team = settings.team
-    sources = settings.referral_sources
     twins: dict[str, Problem] = {p.path: p for p in case_twin_problems(results)}
     rows: dict[str, Row] = {}
-    for rel, (blob, (summary, probs_raw, dl, facts, src, pid)) in results.items():
-        probs = [Problem(rel, ln, col, msg, sev) for ln, col, msg, sev in probs_raw]
+    for rel, (blob, (summary, probs_raw, dl, facts, src, pid, refs)) in results.items():
         stem = rel[len(PARTICIPANTS_DIR) + 1 : -5]
-        if summary is not None and not (
-            is_valid_id(stem) and (pid is None or pid == stem)
-        ):
-            # The checks of the path, made for every path at every load (`Entry`); rare,
-            # so the validation module and the file's text (the position of `id`) are
-            # read only here.
-            from ipstui.core.validate import participant_path_problems
-
-            try:
-                text_at: str | None = (root / rel).read_bytes().decode("utf-8", "replace")
-            except OSError:
-                text_at = None
-            probs.extend(participant_path_problems(pid, rel, text_at))
-        if summary is not None and (
-            summary[1] not in team or (sources and src is not None and src not in sources)
-        ):
-            try:
-                text: str | None = (root / rel).read_bytes().decode("utf-8", "replace")
-            except OSError:
-                text = None
-            from ipstui.core.validate import participant_team_problems
-
-            probs.extend(
-                participant_team_problems(
-                    {"specialist": summary[1], "referral_source": src}, rel, text, team, sources
-                )
-            )
+        keys = None if summary is None else (pid, summary[1], src)
+        probs = file_problems(rel, probs_raw, keys, settings, partial(_text_of, root, rel))
         if rel in twins:
             probs.append(twins[rel])
         problems.extend(probs)
         if summary is None or (probs and errors_only(probs)) or not is_valid_id(stem):
             continue
-        rows[stem] = (rel, blob, summary, dl, facts)
+        rows[stem] = (rel, blob, summary, dl, facts, refs)
 
     if cache_path is not None and (
         parsed or len(cache) != len(results) or (settings_key is not None and got_settings is None)

@@ -365,9 +365,10 @@ class Participant:
         return self._summary[4]
 
 
-Row = tuple[str, str, Summary, "tuple | None", "tuple | None"]
+Row = tuple[str, str, Summary, "tuple | None", "tuple | None", "tuple | None"]
 """A participant loaded from the summary cache, as `Roster` keeps it:
-(rel_path, blob, summary, raw, facts), a plain tuple of atoms and plain tuples."""
+(rel_path, blob, summary, raw, facts, refs), a plain tuple of atoms and plain tuples
+(refs: `refs.refs_row`)."""
 
 
 class Roster(Mapping[str, Participant]):
@@ -412,7 +413,7 @@ class Roster(Mapping[str, Participant]):
         p = self._made.get(pid)
         if p is not None:
             return p
-        rel, blob, summary, raw, facts = self._rows[pid]
+        rel, blob, summary, raw, facts = self._rows[pid][:5]
         p = Participant(
             pid, None, rel, blob, summary=summary, root=self._root, raw=raw, facts=facts
         )
@@ -474,6 +475,16 @@ class Roster(Mapping[str, Participant]):
         read the record: `self[id].data`)."""
         for pid, row, p in self._each():
             yield pid, (row[4] if p is None else p.facts)
+
+    def cached_refs(self) -> Iterator[tuple[str, str, tuple | None]]:
+        """(id, file's relative path, refs) of every participant, in order, without making
+        `Participant`s for the rows: the references cached with the summary
+        (`refs.refs_row`), or None for a participant held in full (then read its `data`)."""
+        for pid, row, p in self._each():
+            if p is None:
+                yield pid, row[0], row[5]
+            else:
+                yield pid, p.rel_path, None
 
     def blob_of(self, pid: str) -> str | None:
         """The git blob id `pid` was read at (None when absent), without a `Participant`."""

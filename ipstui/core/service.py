@@ -64,10 +64,11 @@ if TYPE_CHECKING:
     )
     from ipstui.core.employers import PURPOSES, Employer, JobAt, Register, name_key
     from ipstui.core.employers import SaveResult as EmployerSaveResult
+    from ipstui.core.export import ExportRefusal
     from ipstui.core.gitio import GitError, IdentityMissing
     from ipstui.core.history import Revision, show_value
     from ipstui.core.model import Participant, Problem
-    from ipstui.core.report import Quarter
+    from ipstui.core.report import Quarter, Report
     from ipstui.core.rules import Deadline
     from ipstui.core.sync import SyncResult, SyncStatus
 
@@ -79,6 +80,7 @@ __all__ = [
     "EditRefused",
     "Employer",
     "EmployerSaveResult",
+    "ExportRefusal",
     "FidelityView",
     "GitError",
     "IdentityMissing",
@@ -119,6 +121,7 @@ _LAZY = {
     "Register": ("ipstui.core.employers", "Register"),
     "name_key": ("ipstui.core.employers", "name_key"),
     "EmployerSaveResult": ("ipstui.core.employers", "SaveResult"),
+    "ExportRefusal": ("ipstui.core.export", "ExportRefusal"),
     "Revision": ("ipstui.core.history", "Revision"),
     "show_value": ("ipstui.core.history", "show_value"),
     "SIGNATURE_LABELS": ("ipstui.core.audit", "SIGNATURE_LABELS"),
@@ -417,10 +420,13 @@ class CaseloadService:
 
     def employer_jobs(self, register: Register, snapshot: Caseload) -> dict[str, list[JobAt]]:
         """Employer id -> the jobs held there, from the snapshot's participants (by
-        `employer_id`, else by the case-folded name). Reads every participant's file."""
-        from ipstui.core.employers import jobs_by_employer
+        `employer_id`, else by the case-folded name): from the references cached with
+        each one's summary (`refs.refs_row`), so no participant file is read."""
+        from ipstui.core.employers import jobs_from_refs
+        from ipstui.core.refs import participant_refs
 
-        return jobs_by_employer(register, (p.data for p in snapshot.participants.values()))
+        rows = ((pid, refs) for pid, _rel, refs in participant_refs(snapshot.participants))
+        return jobs_from_refs(register, rows)
 
     def new_employer(self, **kwargs: Any) -> EmployerSaveResult:
         """`employers.new_employer`: name, sector, contact_person, eid (None: the next
@@ -459,24 +465,14 @@ class CaseloadService:
     def problems(
         self, snapshot: Caseload, register: Register | None = None, *, today: date | None = None
     ) -> list[Problem]:
-        """Every finding of `ipstui validate`: the snapshot's, the register's, and
-        warnings for participants naming an `employer_id` the register lacks; with
-        `today`, also a warning for each event date after it
-        (`validate.future_event_problems`)."""
-        from ipstui.core.employers import reference_problems
+        """Every finding of `ipstui validate` and of the app's Problems screen, sorted by
+        (path, line, column): `findings.every_problem` of the snapshot and the register
+        (read now unless given); with `today`, also a warning for each event date after
+        it. OSError only when employers/ cannot be read."""
+        from ipstui.core.findings import every_problem
 
         reg = register if register is not None else self.employers(snapshot)
-        rels = [p.rel_path for p in snapshot.participants.values()]
-        out = [*snapshot.problems, *reg.problems, *reference_problems(reg, self.root, rels)]
-        if today is not None:
-            from ipstui.core.validate import future_event_problems
-
-            for p in snapshot.participants.values():
-                path = self.root / p.rel_path
-                out += future_event_problems(
-                    p.data, p.rel_path, lambda path=path: path.read_text(encoding="utf-8"), today
-                )
-        return out
+        return every_problem(snapshot, reg, today=today)
 
     # ------------------------------------------------------------ fidelity (SPEC §10)
 
@@ -648,6 +644,20 @@ class CaseloadService:
 
         facts = prepare_loaded(snapshot.participants.values())  # from the load cache
         return render(facts, snapshot.settings, quarter=quarter, today=today, fmt=fmt)
+
+    def export_report_csv(
+        self, report: Report, path: Path, *, overwrite: bool = False, inside_ok: bool = False
+    ) -> Path:
+        """Write the Reports screen's `report` as CSV to `path` (`export.write_report_csv`,
+        with this caseload as the folder an export asks before writing into); returns the
+        path written. ExportRefusal (nothing written) for a folder, a missing folder, a
+        path inside the caseload unless `inside_ok`, an existing file unless `overwrite`,
+        or a write the system refuses."""
+        from ipstui.core.export import write_report_csv
+
+        return write_report_csv(
+            self.root, report, Path(path), overwrite=overwrite, inside_ok=inside_ok
+        )
 
     # ------------------------------------------------------------ watching the disk
 

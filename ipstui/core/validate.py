@@ -432,6 +432,18 @@ def _event_label(path: tuple[Any, ...]) -> str:
     }[path[0]]
 
 
+def latest_event(data: Mapping[str, Any]) -> date | None:
+    """The latest event date of a participant record (`EVENT_PATHS`; plain dates only),
+    or None: `future_event_problems` finds nothing in a record whose latest event is not
+    after today (the load cache keeps it: `refs.refs_row`)."""
+    latest: date | None = None
+    for pattern in EVENT_PATHS:
+        for _path, value in _values_at(data, pattern):
+            if type(value) is date and (latest is None or value > latest):
+                latest = value
+    return latest
+
+
 def future_event_problems(
     data: Mapping[str, Any], rel: str, text: str | Callable[[], str], today: date
 ) -> list[Problem]:

@@ -507,7 +507,7 @@ class IpsApp(TranslatedBindings, App[int]):
             except StaleEdit as exc:
                 fresh = None
                 if exc.fresh is not None:
-                    fresh = self._latest = cl.with_participant(exc.fresh)
+                    fresh = self._latest = cl.with_participant(exc.fresh, exc.problems)
                 # Deleted or now invalid (no fresh version): load again, Problems says why.
                 self.post_message(
                     EditRefused(request, label, exc, fresh=fresh, reload=exc.fresh is None)
@@ -517,7 +517,7 @@ class IpsApp(TranslatedBindings, App[int]):
                 self.post_message(EditRefused(request, label, exc))
                 return
             p = result.participant
-            new = cl if p is None else cl.with_participant(p)
+            new = cl if p is None else cl.with_participant(p, result.problems)
             self._latest = new
         self.post_message(EditSaved(request, label, result, new))
         # Our own commit changed the disk: note it so the watcher does not reload for it.

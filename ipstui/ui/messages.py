@@ -12,14 +12,18 @@ Those copies do not bubble back to the app (`bubble=False`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from textual.message import Message
 
 from ipstui.core.board import Card
 from ipstui.core.fidelity import FidelitySettings, Review
+from ipstui.core.model import Problem
+from ipstui.core.report import Report
 from ipstui.core.service import (
     Caseload,
     EmployerSaveResult,
+    ExportRefusal,
     JobAt,
     Register,
     Revision,
@@ -185,3 +189,33 @@ class FidelityFailed(Message, bubble=False):
     """The fidelity self-review could not be computed; `reason` says why."""
 
     reason: str
+
+
+@dataclass
+class ProblemsRead(Message, bubble=False):
+    """The one problem list of `snapshot` (`CaseloadService.problems`, what `ipstui
+    validate` prints), sorted by path, line and column."""
+
+    snapshot: Caseload
+    problems: list[Problem]
+
+
+@dataclass
+class ReportExported(Message, bubble=False):
+    """`report` was written as CSV to `path` (resolved)."""
+
+    report: Report
+    path: Path
+
+
+@dataclass
+class ExportRefused(Message, bubble=False):
+    """The CSV export of `report` to `path` was not written: `refusal` says why
+    (`ExportRefusal.reason`; `INSIDE` and `EXISTS` are questions for the person, asked
+    before the same export is tried again); `inside_ok`: the export had been allowed
+    inside the caseload."""
+
+    report: Report
+    path: Path
+    refusal: ExportRefusal
+    inside_ok: bool = False

@@ -3,10 +3,12 @@ app and not committed, with a way to validate and commit them."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.markup import escape as markup_escape
@@ -19,7 +21,7 @@ from ipstui.core.rules import OVERDUE
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import SYMBOL, cells, fit
 from ipstui.ui.keys import TranslatedBindings, key_for
-from ipstui.ui.messages import EditRefused, EditSaved
+from ipstui.ui.messages import EditRefused, EditSaved, ProblemsRead
 from ipstui.ui.onapp import FollowsCaseload
 from ipstui.ui.screensafe import plain
 from ipstui.ui.widgets.footer import KeysFooter
@@ -66,18 +68,41 @@ class ProblemsScreen(FollowsCaseload, TranslatedBindings, Screen):
         pt.add_columns(_("where"), _("severity"), _("message"))
         dt = self.query_one("#dirty-table", DataTable)
         dt.add_columns(_("file"), _("status"))
-        self.follow_caseload(lambda _cl: self.redraw())
+        self.follow_caseload(self._read_problems)
         pt.focus()
 
+    def _read_problems(self, cl: Any) -> None:
+        if cl is not None:
+            self._read(cl, self.app.today)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="problems",
+        exit_on_error=False,
+        description=N_("reading problems"),
+    )
+    def _read(self, cl: Any, today: date) -> None:
+        """The one problem list of `ipstui validate` for the snapshot (the service reads
+        the employer register); posts ProblemsRead."""
+        self.post_message(ProblemsRead(cl, self.app.service.problems(cl, today=today)))
+
+    @on(ProblemsRead)
+    def _problems_read(self, message: ProblemsRead) -> None:
+        if message.snapshot is self.app.caseload:  # else a newer read is on its way
+            self._shown = message.snapshot
+            self._problems = message.problems
+            self.redraw()
+
     def redraw(self) -> None:
-        """Show the problems and the uncommitted files of the app's snapshot."""
-        cl = self.app.caseload
+        """Show the problems read for the app's snapshot (`ipstui validate`'s list) and
+        its uncommitted files."""
+        cl = getattr(self, "_shown", None)
         if cl is None:
             return
         pt = self.query_one("#problem-table", DataTable)
         pt.clear()
-        probs = sorted(cl.problems, key=lambda p: (p.path, p.line, p.col))
-        self._problems = probs
+        probs = self._problems
         wheres = [escape(f"{p.path}:{p.line}:{p.col}") for p in probs]
         # The message gets what the other columns leave, and ends in … when cut (the
         # line under the table shows the selected one in full).

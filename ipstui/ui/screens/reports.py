@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +38,12 @@ from ipstui.core.report import (
     prepare_loaded,
     quarter_of,
     rate_series,
-    to_csv,
 )
+from ipstui.core.service import ExportRefusal
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import PROBLEM, SYMBOL
 from ipstui.ui.keys import TranslatedBindings
+from ipstui.ui.messages import ExportRefused, ReportExported
 from ipstui.ui.onapp import FollowsCaseload
 from ipstui.ui.screens.forms.confirm import ConfirmDialog
 from ipstui.ui.widgets.footer import KeysFooter
@@ -627,76 +629,63 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         self.app.pop_screen()
 
     def action_export(self) -> None:
-        """Ask where, and write the shown quarter's report as CSV."""
+        """Ask where, and write the shown quarter's report as CSV (in a worker)."""
         report = self.report
         if report is None:
             return
         name = f"ipstui-report-{report.quarter}.csv"
         folder = self._export_dir or default_export_dir(self._caseload_root)
-        default = str(folder / name)
 
         def chosen(path: Path | None) -> None:
-            if path is None:
-                return
-            root = self._caseload_root
-            if root is None or not inside(path.parent, root):
-                self._write_csv(report, path, overwrite=False)
-                return
+            if path is not None:
+                self._export(report, path)
 
-            def confirmed(yes: bool | None) -> None:
-                if yes:
-                    self._write_csv(report, path, overwrite=False)
-                else:
-                    self.notify(_("Not exported."))
+        self.app.push_screen(ExportCsvScreen(report.quarter, str(folder / name)), chosen)
 
-            question = _(
-                "{path} is inside the caseload: the CSV would sit in the team's repository "
-                "as an untracked file. Write it there anyway?"
-            ).format(path=path)
-            self.app.push_screen(
-                ConfirmDialog(question, yes=_("Write there"), no=_("Cancel"), title=_("Export")),
-                confirmed,
-            )
-
-        self.app.push_screen(ExportCsvScreen(report.quarter, default), chosen)
-
-    def _write_csv(self, report: Report, path: Path, *, overwrite: bool) -> None:
-        if path.is_dir():
-            self.notify(
-                _("Not exported: {path} is a folder; give a file name.").format(path=path),
-                severity="error",
-            )
-            return
+    @work(thread=True, group="export", exit_on_error=False, description=N_("exporting"))
+    def _export(
+        self, report: Report, path: Path, *, overwrite: bool = False, inside_ok: bool = False
+    ) -> None:
+        """Write the CSV through the service; posts ReportExported or ExportRefused."""
         try:
-            with path.open("w" if overwrite else "x", encoding="utf-8", newline="") as fh:
-                fh.write(to_csv(report))
-        except FileExistsError:
-
-            def confirmed(yes: bool | None) -> None:
-                if yes:
-                    self._write_csv(report, path, overwrite=True)
-                else:
-                    self.notify(_("Not exported: {path} was kept as it is.").format(path=path))
-
-            self.app.push_screen(
-                ConfirmDialog(
-                    _("{path} already exists. Overwrite it?").format(path=path),
-                    yes=_("Overwrite"),
-                    no=_("Keep the file"),
-                    title=_("Export"),
-                ),
-                confirmed,
+            written = self.app.service.export_report_csv(
+                report, path, overwrite=overwrite, inside_ok=inside_ok
             )
+        except ExportRefusal as refusal:
+            self.post_message(ExportRefused(report, path, refusal, inside_ok))
             return
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            self.notify(
-                _("Not exported: cannot write {path}: {reason}").format(path=path, reason=reason),
-                severity="error",
-            )
-            return
+        self.post_message(ReportExported(report, written))
+
+    @on(ReportExported)
+    def _exported(self, message: ReportExported) -> None:
         self.notify(
             _("Exported the {quarter} report to {path}").format(
-                quarter=report.quarter, path=path.resolve()
+                quarter=message.report.quarter, path=message.path
             )
+        )
+
+    @on(ExportRefused)
+    def _export_refused(self, message: ExportRefused) -> None:
+        """A refusal that is a question (inside the caseload, an existing file) is asked,
+        and the export tried again when the answer is yes; any other is said."""
+        report, path, refusal = message.report, message.path, message.refusal
+        if refusal.reason == ExportRefusal.INSIDE:
+            yes, no, declined = _("Write there"), _("Cancel"), _("Not exported.")
+            retry = partial(self._export, report, path, inside_ok=True)
+        elif refusal.reason == ExportRefusal.EXISTS:
+            yes, no = _("Overwrite"), _("Keep the file")
+            declined = _("Not exported: {path} was kept as it is.").format(path=path)
+            retry = partial(self._export, report, path, overwrite=True, inside_ok=message.inside_ok)
+        else:
+            self.notify(str(refusal), severity="error")
+            return
+
+        def answer(ok: bool | None) -> None:
+            if ok:
+                retry()
+            else:
+                self.notify(declined)
+
+        self.app.push_screen(
+            ConfirmDialog(str(refusal), yes=yes, no=no, title=_("Export")), answer
         )
