@@ -22,6 +22,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
+from textual.visual import visualize
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
 from ipstui.core.i18n import N_, _, ngettext
@@ -96,6 +98,34 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[Text]], right: se
         out.append("\n")
         line(row)
     return out
+
+
+def room(widget: Static, content: object) -> tuple[int | None, int] | None:
+    """The room `content` takes in `widget` as laid out now, by Textual's own measure:
+    (its width when the widget is as wide as its content, else None; its height at the
+    widget's width). None while the widget has no width (not laid out, or hidden)."""
+    width = widget.content_size.width
+    if width <= 0:
+        return None
+    visual = visualize(widget, content)
+    rules = widget.styles
+    auto = rules.width is not None and rules.width.is_auto
+    parent = widget.parent
+    room_across = parent.content_size.width if isinstance(parent, Widget) else width
+    return (
+        visual.get_optimal_width(rules, room_across) if auto else None,
+        visual.get_height(rules, width),
+    )
+
+
+def put(widget: Static, text: Text) -> None:
+    """`widget.update(text)`, with no layout pass of the page when `text` takes the room
+    the content it replaces takes (`room`). Why: back on the current quarter after
+    another, a layout of the whole page made up half of the frame that shows it again
+    (issue 13), and the figures of another quarter mostly keep their shape."""
+    before = room(widget, widget.content)
+    same = before is not None and before == room(widget, text)
+    widget.update(text, layout=not same)
 
 
 def rate_chart(report: Report, participants: Participants, settings: Settings) -> Text:
@@ -526,7 +556,8 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         self.set_reactive(Screen.sub_title, _("Reports {quarter}").format(quarter=q))
         team = report.team
         name = f"{escape(report.team_name)} · " if report.team_name else ""
-        self.query_one("#report-title", Static).update(
+        put(
+            self.query_one("#report-title", Static),
             Text(
                 name
                 + _("Outcome report {quarter}  ({start} – {end}, as of {date})").format(
@@ -535,9 +566,10 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
                     end=q.end.isoformat(),
                     date=report.report_date.isoformat(),
                 )
-            )
+            ),
         )
-        self.query_one("#report-team", Static).update(
+        put(
+            self.query_one("#report-team", Static),
             Text(
                 ngettext(
                     "Team {rate}: {employed} of {active} active participant worked a "
@@ -546,7 +578,7 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
                     "competitive job",
                     team.active,
                 ).format(rate=fmt_rate(team.rate), employed=team.employed, active=team.active)
-            )
+            ),
         )
         sizes = {c.specialist: c for c in report.caseload}
         rows: list[list[Text]] = []
@@ -566,11 +598,12 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
                 ]
             )
         headers = [_("Specialist"), _("Active"), _("Employed"), _("Rate"), _("Caseload today")]
-        self.query_one("#report-specialists", Static).update(
-            text_table(headers, rows, right={1, 2, 3})
+        put(
+            self.query_one("#report-specialists", Static),
+            text_table(headers, rows, right={1, 2, 3}),
         )
-        self.query_one("#report-rate-chart", Static).update(message.rate_chart)
-        self.query_one("#report-referrals-chart", Static).update(message.referrals_chart)
+        put(self.query_one("#report-rate-chart", Static), message.rate_chart)
+        put(self.query_one("#report-referrals-chart", Static), message.referrals_chart)
         headers = [_("Year"), _("Source"), _("Referred"), _("Hired"), _("Hire rate")]
         rows = [
             [
@@ -582,9 +615,7 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
             ]
             for r in report.referrals
         ]
-        self.query_one("#report-referrals", Static).update(
-            text_table(headers, rows, right={2, 3, 4})
-        )
+        put(self.query_one("#report-referrals", Static), text_table(headers, rows, right={2, 3, 4}))
         rs = report.rapid_search
         rapid = (
             ngettext(
@@ -603,7 +634,7 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
             if rs.participants
             else _("No participant with both an enrolment and a first employer contact yet.")
         )
-        self.query_one("#report-rapid", Static).update(Text(rapid))
+        put(self.query_one("#report-rapid", Static), Text(rapid))
 
     # ------------------------------------------------------------ actions
 
@@ -686,6 +717,4 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
             else:
                 self.notify(declined)
 
-        self.app.push_screen(
-            ConfirmDialog(str(refusal), yes=yes, no=no, title=_("Export")), answer
-        )
+        self.app.push_screen(ConfirmDialog(str(refusal), yes=yes, no=no, title=_("Export")), answer)
