@@ -23,16 +23,16 @@ TODAY = date(2026, 11, 16)
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "mine", "set_to", "kept", "replaced"),
+    ("old", "new", "mine", "set_to", "kept", "collided"),
     [
         # untouched field follows the newer version
         ({"a": "1"}, {"a": "2"}, {"a": "1"}, {"a": "2"}, [], []),
         # edited field the newer version left alone: the edit is kept
         ({"a": "1"}, {"a": "1"}, {"a": "x"}, {}, ["a"], []),
-        # both changed it, differently: the saved value wins, the edit is reported
-        ({"a": "1"}, {"a": "2"}, {"a": "x"}, {"a": "2"}, [], [("a", "x", "2")]),
+        # both changed it, differently: the user's value stays, both are reported
+        ({"a": "1"}, {"a": "2"}, {"a": "x"}, {}, [], [("a", "x", "2")]),
         # both changed it to the same value: nothing lost, nothing to report
-        ({"a": "1"}, {"a": "2"}, {"a": "2"}, {"a": "2"}, [], []),
+        ({"a": "1"}, {"a": "2"}, {"a": "2"}, {}, [], []),
         # nothing moved at all
         ({"a": "1", "b": None}, {"a": "1", "b": None}, {"a": "1", "b": None}, {}, [], []),
         # a select cleared by the newer version (None), kept edit elsewhere
@@ -46,11 +46,11 @@ TODAY = date(2026, 11, 16)
         ),
     ],
 )
-def test_rebase_keeps_edits_unless_the_saved_version_changed_that_field(
-    old: dict, new: dict, mine: dict, set_to: dict, kept: list, replaced: list
+def test_rebase_keeps_every_edit_and_reports_collisions(
+    old: dict, new: dict, mine: dict, set_to: dict, kept: list, collided: list
 ) -> None:
     out = recordedit.rebase(old, new, mine)
-    assert (out.set_to, out.kept, out.replaced) == (set_to, kept, replaced)
+    assert (out.set_to, out.kept, out.collided) == (set_to, kept, collided)
 
 
 def test_changed_tops_names_each_top_level_key_once() -> None:

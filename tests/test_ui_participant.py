@@ -43,7 +43,7 @@ from ipstui.ui.screens.forms import (
     TaskForm,
 )
 from ipstui.ui.screens.participant import ParticipantScreen
-from ipstui.ui.widgets.footer import KeysFooter
+from ipstui.ui.widgets.footer import KeysFooter, footer_order
 
 TODAY = date(2026, 11, 16)
 SIZE = (120, 40)
@@ -134,13 +134,14 @@ def _footer(screen: ParticipantScreen) -> list[FooterKey]:
 
 
 def _keys_due(screen: ParticipantScreen) -> list[tuple[str, str, bool]]:
-    """What Textual's Footer shows for the screen's bindings now: per action, its first
-    shown binding (key, description, disabled)."""
-    first: dict[str, tuple[str, str, bool]] = {}
-    for _node, binding, enabled, _tip in screen.active_bindings.values():
-        if binding.show:
-            first.setdefault(binding.action, (binding.key, binding.description, not enabled))
-    return list(first.values())
+    """What the footer shows for the screen's bindings now: per action, its first shown
+    binding (key, description, disabled), in the footer's order (`footer_order`)."""
+    return [
+        (binding.key, binding.description, not enabled)
+        for _node, binding, enabled, _tip in footer_order(
+            screen.active_bindings.values(), screen.app
+        )
+    ]
 
 
 @dataclass
@@ -667,12 +668,12 @@ async def stale_edit_is_refused_and_fresh_data_shown(j: Journey) -> None:
     banner = _banner(screen)
     assert "changed on disk" in banner and "Disclosure" in banner  # the field's label
     assert any("changed on disk" in n.message for n in app._notifications)
-    # The fresh version is shown; the colliding edit was not kept silently.
-    assert select.value == "no"
+    # The fresh version is saved; the colliding edit stays in the form, both shown.
+    assert select.value == "yes"
+    note = screen.details.field("disclosure").query_one(".field-note", Static)
+    assert "saved meanwhile" in str(note.render())
     assert screen.participant is not None and screen.participant.data["disclosure"] == "no"
     # A new save now builds on the fresh version.
-    select.value = "yes"
-    await pilot.pause()
     await pilot.press("ctrl+s")
     await _commit(pilot, root, outside)
     assert _subject(root) == "P-0001: set disclosure"

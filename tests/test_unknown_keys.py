@@ -93,7 +93,6 @@ KINDS = [
         'notes = ""',
         'notes = ""\nmany.dots.x = 1',
         f"10:1: warning: unknown key 'many' {NO_GUESS}",
-        in_place=False,
     ),
     Unknown(
         "typo of a table",

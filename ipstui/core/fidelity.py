@@ -746,14 +746,17 @@ def fmt_value(item: Item) -> str:
     v = item.shown()
     if v is None:
         return "—"
+    from ipstui.core.i18n import decimal, percent
+
     if item.id in ("S1", "V6"):
-        return f"{v:.2f}".rstrip("0").rstrip(".")
+        return decimal(v, 2)
     if item.id == "V4":
-        days = f"{v:.1f}".rstrip("0").rstrip(".")
-        if days.isdigit():
-            return ngettext("{n} day", "{n} days", int(days)).format(n=days)
+        if round(v, 1) == int(round(v, 1)):
+            n = int(round(v, 1))
+            return ngettext("{n} day", "{n} days", n).format(n=n)
+        days = decimal(v, 1)
         return pgettext("a number of days with a decimal, e.g. 42.5", "{n} days").format(n=days)
-    return f"{100 * v:.1f}%"
+    return percent(v)
 
 
 def band_text(item_id: str, bands: Sequence[Fraction]) -> str:

@@ -7,6 +7,7 @@ content is the truth, so hand edits committed with plain git show up too."""
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import subprocess
@@ -441,7 +442,10 @@ def _start_full_write(root: Path, git_dir: Path) -> str | None:
 
 
 def show_value(v: Any, width: int = 60) -> str:
-    """A value on one line for tables of changes."""
+    """A value on one line for tables of changes, at most `width` terminal cells (a
+    CJK character or an emoji is two; a longer text is cut with a final `…`, never
+    inside a grapheme: `vocab.fit`); a decimal number in the language in use (`9,5` in
+    Danish: `i18n.decimal`)."""
     if v is None:
         return "—"
     if isinstance(v, dict):
@@ -450,10 +454,16 @@ def show_value(v: Any, width: int = 60) -> str:
         text = "[" + ", ".join(show_value(x) for x in v) + "]"
     elif isinstance(v, bool):
         text = "true" if v else "false"
+    elif isinstance(v, float) and math.isfinite(v):
+        from ipstui.core.i18n import decimal
+
+        text = decimal(v, 6, least=1)
     else:
         text = str(v)
     text = text.replace("\n", " ⏎ ")
-    return text if len(text) <= width else text[: width - 1] + "…"
+    from ipstui.core.vocab import fit
+
+    return fit(text, width, pad=False)
 
 
 if __name__ == "__main__":  # python -m ipstui.core.history ROOT GIT_DIR: the full write

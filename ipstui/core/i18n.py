@@ -40,6 +40,7 @@ LANGUAGES: tuple[str, ...] = ("en", "it", "da", "sv")
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 """Where the catalogs are: `ipstui/locale/<lang>/LC_MESSAGES/ipstui.mo`."""
 
+
 class _Source:
     """The English source as a catalog (what `gettext.NullTranslations` answers), without
     importing `gettext` and `locale` for a command run in English (issue 17: start-up)."""
@@ -230,3 +231,27 @@ def set_language(code: str) -> str:
         )
     _current = found
     return found
+
+
+def percent(fraction: float) -> str:
+    """`fraction` (0.417) as a percentage with one decimal in the language in use:
+    `41.7%` in English, `41,7%` in Danish, Italian and Swedish (their decimal comma;
+    Babel's CLDR data, the same source the catalogs' tooling uses)."""
+    from babel.numbers import format_percent
+
+    return format_percent(fraction, format="#,##0.0%", locale=_babel_locale())
+
+
+def decimal(value: float, places: int, *, least: int = 0) -> str:
+    """`value` with at most `places` decimals and at least `least` (other trailing zeros
+    dropped, no grouping) in the language in use: `2.35` in English, `2,35` in Danish,
+    Italian and Swedish; `decimal(1.0, 4, least=1)` is `1.0` (a float stays one)."""
+    from babel.numbers import format_decimal
+
+    pattern = "0." + "0" * least + "#" * (places - least) if places else "0"
+    return format_decimal(value, format=pattern, locale=_babel_locale())
+
+
+def _babel_locale() -> str:
+    """Babel's name of the language in use (`en`, `it`, `da`, `sv`)."""
+    return current_language()

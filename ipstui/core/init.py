@@ -6,7 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
-from ipstui.core import gitio, storage
+from ipstui.core import gitio, names, storage
 from ipstui.core.caseload import (
     CASELOAD_FILE,
     PARTICIPANTS_DIR,
@@ -52,7 +52,15 @@ def _team(root: Path, specialists: list[str]) -> dict[str, dict[str, str]]:
                     item=repr(item)
                 )
             )
-        team[key] = {"name": name.strip()}
+        name = names.normal(name.strip())
+        problem = names.name_problem(name)
+        if problem:
+            raise CaseloadError(
+                _("--specialist {item}: the name {problem}").format(
+                    item=repr(item), problem=problem
+                )
+            )
+        team[key] = {"name": name}
     if not team:
         ident = gitio.identity(root)
         key = re.sub(r"[^a-z0-9_-]", "", ident.name.split()[0].lower()) or "me"

@@ -26,13 +26,14 @@ class Rebase:
 
     `set_to`: the fields whose control must now show the newer value (raw);
     `kept`: fields whose unsaved edit survives (the newer version left them alone);
-    `replaced`: (field, the user's raw value, the newer raw value) where both the user
-    and the newer version changed a field differently: the newer value wins, the user's
-    edit is dropped and must be said so."""
+    `collided`: (field, the user's raw value, the newer raw value) where both the user
+    and the newer version changed a field differently: the user's value stays in the
+    form (never dropped, SPEC §5) and the newer saved value must be shown beside it, so
+    the person sees both and decides (saving keeps theirs; `collisions` tracks them)."""
 
     set_to: dict[str, Any] = field(default_factory=dict)
     kept: list[str] = field(default_factory=list)
-    replaced: list[tuple[str, Any, Any]] = field(default_factory=list)
+    collided: list[tuple[str, Any, Any]] = field(default_factory=list)
 
 
 def rebase(
@@ -42,21 +43,33 @@ def rebase(
     onto `new_base`; all three map field name → raw value, over the same names.
 
     A field the user did not touch follows the newer version; a field the user edited
-    is kept unless the newer version changed it too, in which case the saved value wins
-    (nothing saved is ever overwritten by an edit made on an older version)."""
+    keeps the user's value, whatever the newer version did (SPEC §5: an unsaved edit is
+    never thrown away); where the newer version changed it too, differently, the field
+    is reported in `collided`. Nothing saved is overwritten either: the form's save
+    needs the person's action, with the newer value in view."""
     out = Rebase()
     for name, mine in current.items():
         before, after = old_base.get(name), new_base.get(name)
         if mine == before:
             if after != before:
                 out.set_to[name] = after
-        elif after != before:
-            if mine != after:
-                out.replaced.append((name, mine, after))
-            out.set_to[name] = after
-        else:
+        elif after != before and mine != after:
+            out.collided.append((name, mine, after))
+        elif after == before:
             out.kept.append(name)
     return out
+
+
+def collisions(
+    pending: Iterable[str], moved: Rebase, current: Mapping[str, Any], base: Mapping[str, Any]
+) -> set[str]:
+    """The fields whose unsaved value differs from a version saved after the person
+    began typing, once `moved` is applied: the `pending` ones (from earlier rebases)
+    and `moved.collided`, less those whose value now equals the saved one in `base`
+    (the person took it, or the newer version came round to theirs). `current` and
+    `base` map field name → raw value; any number of rebases in a row keep them."""
+    names = set(pending) | {name for name, _mine, _theirs in moved.collided}
+    return {n for n in names if n in current and current[n] != base.get(n)}
 
 
 def changed_tops(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:

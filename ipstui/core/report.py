@@ -508,8 +508,11 @@ def rate_series(
 
 
 def fmt_rate(x: float | None) -> str:
-    """A rate as a percentage with one decimal, or an em dash for 0/0."""
-    return "—" if x is None else f"{100 * x:.1f}%"
+    """A rate as a percentage with one decimal in the language in use (`41.7%`,
+    `41,7%`: `i18n.percent`), or an em dash for 0/0."""
+    from ipstui.core.i18n import percent
+
+    return "—" if x is None else percent(x)
 
 
 def _csv_value(v: Any) -> str:

@@ -180,7 +180,7 @@ class NewEmployerForm(FormScreen):
 
     def compose_fields(self) -> Iterable[Widget]:
         def check_name(control: Widget) -> tuple[Any, str | None]:
-            value, error = check_text(required=True, what=_("a name"))(control)
+            value, error = check_text(required=True, what=_("a name"), name=True)(control)
             if value and name_key(value) in self.taken:
                 return None, _("already in the register as {name}").format(
                     name=self.taken[name_key(value)]

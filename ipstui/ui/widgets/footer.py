@@ -11,11 +11,50 @@ only if they differ; when it does, it draws exactly what Textual's Footer draws.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.widgets._footer import FooterKey
+
+FIRST = ("help",)
+"""Shown before everything: `?` lists every key, so whatever a narrow footer cuts is
+one key away (SPEC §9: "help lists all")."""
+APP_ORDER = ("agenda", "sync", "problems", "reports", "employers", "fidelity", "quit")
+"""The app's own keys, after the screen's: the daily ones (agenda, sync, problems) before
+the periodic ones (reports, employers, fidelity); quit last (`escape` and `q` are known
+to everyone, and help lists them)."""
+
+Entry = tuple[DOMNode, Binding, bool, str]
+"""One of a screen's `active_bindings` values: (node, binding, enabled, tooltip)."""
+
+
+def footer_order(entries: Iterable[Entry], app: DOMNode) -> list[Entry]:
+    """The shown bindings (`binding.show`) in the footer's order, one per action: help
+    first, then the focused widget's and the screen's own keys as they are bound (what
+    this screen is for), then the app's in `APP_ORDER`, then any other. Narrow
+    terminals cut the footer at the right (with `…`), so the order is the priority."""
+    first: dict[str, Entry] = {}
+    for entry in entries:
+        binding = entry[1]
+        if binding.show:
+            first.setdefault(binding.action, entry)
+
+    def rank(pair: tuple[int, Entry]) -> tuple[int, int, int]:
+        index, (node, binding, _enabled, _tip) = pair
+        bid = binding.id or binding.action
+        if bid in FIRST:
+            return (0, FIRST.index(bid), index)
+        if node is not app:
+            return (1, 0, index)
+        if bid in APP_ORDER:
+            return (2, APP_ORDER.index(bid), index)
+        return (3, 0, index)
+
+    return [entry for _i, entry in sorted(enumerate(first.values()), key=rank)]
 
 
 class KeysFooter(Footer):
@@ -49,10 +88,37 @@ class KeysFooter(Footer):
         return (keys, self.show_command_palette and app.ENABLE_COMMAND_PALETTE)
 
     def compose(self) -> ComposeResult:
+        """Textual's Footer (ipstui binds no key groups), keys in `footer_order`."""
         self._shown = self._keys()
-        yield from super().compose()
-        if self._shown is not None:
-            yield Static("…", id="footer-more", classes="hidden")
+        if not self._bindings_ready:
+            return
+        app = self.app
+        active = self.screen.active_bindings
+        ordered = footer_order(active.values(), app)
+        self.styles.grid_size_columns = len(ordered)
+        for _node, binding, enabled, tooltip in ordered:
+            yield FooterKey(
+                binding.key,
+                app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                disabled=not enabled,
+                tooltip=tooltip,
+            ).data_bind(compact=Footer.compact)
+        if self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
+            entry = active.get(app.COMMAND_PALETTE_BINDING)
+            if entry is not None:
+                _node, binding, enabled, _tooltip = entry
+                yield FooterKey(
+                    binding.key,
+                    app.get_key_display(binding),
+                    binding.description,
+                    binding.action,
+                    classes="-command-palette",
+                    disabled=not enabled,
+                    tooltip=binding.tooltip or binding.description,
+                )
+        yield Static("…", id="footer-more", classes="hidden")
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._mark_cut)

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Input, Select, Static, TextArea
+from textual.widgets import Input, Select, Static, Tabs, TextArea
 
 from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import (
@@ -35,6 +35,7 @@ from ipstui.core.recordedit import (
     attribute,
     changed_tops,
     close_data,
+    collisions,
     prepare_details_save,
     rebase,
 )
@@ -44,7 +45,7 @@ from ipstui.core.vocab import (
     DISCLOSURE_LABELS,
     FIELD_LABELS,
     SUPPORT_MODE_LABELS,
-    field_label,
+    field_value,
     readable,
 )
 from ipstui.ui.keys import allow_letter_action
@@ -142,6 +143,14 @@ class DetailsPane(Pane):
             tooltip=N_("Save the Details tab (one commit)"),
         ),
         Binding(
+            "ctrl+t",
+            "take_saved",
+            N_("Take the saved value"),
+            id="participant_take_saved",
+            show=False,
+            tooltip=N_("Replace your unsaved value of a field by the one saved meanwhile"),
+        ),
+        Binding(
             "ctrl+e",
             "edit_notes",
             N_("Notes in $EDITOR"),
@@ -160,11 +169,19 @@ class DetailsPane(Pane):
         """Data of a save in flight, to recognise our own save coming back."""
         self.last_rebase: tuple[str, dict[str, Any]] | None = None
         """(blob, what moved) of the latest rebase, for the stale-edit message."""
+        self.collided: set[str] = set()
+        """Fields whose unsaved value differs from a version saved since the person began
+        typing (`recordedit.collisions`): the saved value is shown under each."""
 
     # ------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="details"):
+        form = VerticalScroll(id="details")
+        # No focus stop of its own: Tab and Shift+Tab land on the fields, where typed
+        # letters are text, never on the form around them, where they would run the
+        # screen's commands (trial 5: "APPEDIT2" typed there opened the Contacts tab).
+        form.can_focus = False
+        with form:
             yield from self._detail_fields()
             yield Static("", id="details-problems", markup=False)
             yield Static("", id="details-extra", markup=False)
@@ -204,7 +221,11 @@ class DetailsPane(Pane):
                 check = check_area()
             else:
                 control = OneLineInput(compact=True)
-                check = check_text(required=spec.required, what=_(spec.label).lower())
+                check = check_text(
+                    required=spec.required,
+                    what=_(spec.label).lower(),
+                    name=spec.name == "name",
+                )
             editor = self.key("participant_editor", "ctrl+e")
             hint = (
                 _("{key}: write the notes in your $EDITOR").format(key=editor)
@@ -218,8 +239,9 @@ class DetailsPane(Pane):
         return out
 
     def focus_content(self) -> None:
-        """Focus the form (not a field: letters still run commands until a field is entered)."""
-        self.query_one("#details", VerticalScroll).focus()
+        """Focus the tab bar above the form (not a field: letters run commands until a
+        field is entered; the form itself is no focus stop)."""
+        self.screen.query_one(Tabs).focus()
 
     # ------------------------------------------------------------ fields
 
@@ -295,7 +317,11 @@ class DetailsPane(Pane):
                     note = _(
                         "⚑ needs a decision: the other edit says {theirs} — {key} to decide"
                     ).format(theirs=theirs, key=decide)
+                if f.field_name in self.collided:
+                    note += "\n" + self.collision_note(f.field_name)
                 f.set_note(escape(note))
+            elif f.field_name in self.collided:
+                f.set_note(escape(self.collision_note(f.field_name)))
             else:
                 f.set_note("")
 
@@ -308,6 +334,7 @@ class DetailsPane(Pane):
             choice.set_choices(sources)
         self.baseline = raws_of(p.data)
         self.submitted = None
+        self.collided = set()
         for f in self.fields():
             self._set_control(f, self.baseline[f.field_name])
             f.show_error(None)
@@ -315,36 +342,49 @@ class DetailsPane(Pane):
         self.show_problems([])
 
     def rebase(self, old: Participant, new: Participant) -> dict[str, Any]:
-        """Move the form onto `new`, keeping unsaved edits unless that field changed too
-        (`recordedit.rebase`); returns {"underneath": changed fields, "kept": names,
-        "replaced": [(name, yours, theirs)]} and says so when an edit was dropped."""
+        """Move the form onto `new`, keeping every unsaved edit (`recordedit.rebase`);
+        returns {"underneath": changed fields, "kept": names, "collided": names whose
+        unsaved value differs from a newer saved one (this and earlier rebases)}. Each
+        collided field shows the saved value under it until saved or taken."""
         new_base = raws_of(new.data)
         fields = self.fields()
-        moved = rebase(
-            self.baseline, new_base, {f.field_name: raw_value(f.control) for f in fields}
-        )
+        current = {f.field_name: raw_value(f.control) for f in fields}
+        moved = rebase(self.baseline, new_base, current)
         for f in fields:
             if f.field_name in moved.set_to:
                 self._set_control(f, moved.set_to[f.field_name])
+                current[f.field_name] = moved.set_to[f.field_name]
         self.baseline = new_base
+        self.collided = collisions(self.collided, moved, current, new_base)
         underneath = changed_tops(old.data, new.data)
         self.call_after_refresh(self._mark_changed)
-        if moved.replaced:
-            lost = "; ".join(
-                _("{field}: yours {value}").format(field=field_label(n), value=show_value(y, 30))
-                for n, y, _theirs in moved.replaced
-            )
-            self.owner.banner(
-                _(
-                    "{id} changed meanwhile ({fields}). Where you had also edited a field, the "
-                    "newer saved value is now shown and your edit was NOT applied — enter it "
-                    "again if it is still right: {lost}"
-                ).format(id=new.id, fields=", ".join(map(field_label, underneath)), lost=lost),
-                "warning",
-            )
-        summary = {"underneath": underneath, "kept": moved.kept, "replaced": moved.replaced}
+        summary = {
+            "underneath": underneath,
+            "kept": moved.kept,
+            "collided": [f.field_name for f in fields if f.field_name in self.collided],
+        }
         self.last_rebase = (new.blob, summary)
         return summary
+
+    def shown(self, name: str, raw: Any, width: int = 30) -> str:
+        """A raw value of field `name` as a person reads it, cut to `width` cells."""
+        if raw is None or raw == "":
+            return _("(not set)")
+        return show_value(field_value(name, raw), width)
+
+    def yours(self, name: str) -> Any:
+        """The raw value field `name` shows now."""
+        return raw_value(self.field(name).control)
+
+    def collision_note(self, name: str) -> str:
+        """The note under a field whose unsaved value collided with a newer saved one."""
+        return _(
+            "⚠ saved meanwhile by someone else: {theirs}. Your value is kept here; saving "
+            "writes yours, {key} takes the saved one."
+        ).format(
+            theirs=self.shown(name, self.baseline.get(name), 40),
+            key=self.key("participant_take_saved", "ctrl+t"),
+        )
 
     def dirty(self) -> list[FormField]:
         """The fields with unsaved edits."""
@@ -354,6 +394,16 @@ class DetailsPane(Pane):
         dirty = {f.field_name for f in self.dirty()}
         for f in self.fields():
             f.set_changed(f.field_name in dirty)
+        self._drop_settled(dirty)
+
+    def _drop_settled(self, dirty: set[str]) -> None:
+        """Forget the collisions of fields that hold the saved value again."""
+        settled = self.collided - dirty
+        if not settled:
+            return
+        self.collided -= settled
+        if self.participant is not None:
+            self.draw(self.participant)
 
     @on(Input.Changed, "#details Input")
     @on(Select.Changed, "#details Select")
@@ -368,6 +418,7 @@ class DetailsPane(Pane):
             f.validate_field()
         else:
             f.show_error(None)
+            self._drop_settled(set(self.collided) - {f.field_name})
 
     def show_refusals(self, refusals: list[Refusal]) -> None:
         """A refused save shown where the person looks: each refusal about a field of
@@ -418,6 +469,8 @@ class DetailsPane(Pane):
         """Saving and $EDITOR need a participant shown."""
         if not allow_letter_action(self, action):
             return None
+        if action == "take_saved":
+            return bool(self.collided)
         return self.participant is not None
 
     def action_save(self) -> None:
@@ -483,6 +536,17 @@ class DetailsPane(Pane):
         return self.owner.run_edit(
             _("Save details"), self.ips.service.set_data, p, data, then_reset=True
         )
+
+    def action_take_saved(self) -> None:
+        """Show the saved value instead of the unsaved one in the focused field, when it
+        collided with a newer save; elsewhere, in every collided field."""
+        fields = [f for f in self.fields() if f.field_name in self.collided]
+        focused = [
+            f for f in fields if self.screen.focused in (f.control, *f.control.walk_children())
+        ]
+        for f in focused or fields:
+            self._set_control(f, self.baseline.get(f.field_name))
+        self.call_after_refresh(self._mark_changed)
 
     def action_edit_notes(self) -> None:
         """Write the notes in $EDITOR (saved with the Details tab)."""

@@ -29,7 +29,7 @@ from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import PHASE_LABELS, Participant
 from ipstui.core.recordedit import SUSPEND_ALREADY, SUSPEND_CLOSED, changed_tops, why_not_suspend
 from ipstui.core.rules import DUE_SOON, OVERDUE, deadlines
-from ipstui.core.service import Caseload, SaveResult, StaleEdit, show_value
+from ipstui.core.service import Caseload, SaveResult, StaleEdit
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import (
     CLOSURE_REASON_LABELS,
@@ -38,7 +38,6 @@ from ipstui.core.vocab import (
     SUSPENSION_REASON_LABELS,
     SYMBOL,
     field_label,
-    field_value,
     readable,
     who,
 )
@@ -206,20 +205,8 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
                 details.load(p)  # our own save came back
             else:
                 summary = details.rebase(prev, p)
-                if not self._requests and not summary["replaced"] and summary["underneath"]:
-                    fields = ", ".join(map(field_label, summary["underneath"]))
-                    text = (
-                        _(
-                            "{id} was changed outside this screen ({fields}); the new version "
-                            "is shown and your unsaved edits are kept."
-                        )
-                        if summary["kept"]
-                        else _(
-                            "{id} was changed outside this screen ({fields}); the new version "
-                            "is shown."
-                        )
-                    )
-                    self.banner(text.format(id=p.id, fields=fields), "info")
+                if not self._requests and summary["underneath"]:
+                    self.banner(*self._rebase_banner(p, summary))
         self.participant = p
         if same and not reset:
             # Same record (a reload or a new day): only what depends on the date.
@@ -232,6 +219,37 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
             pane.draw(p)
         self.refresh_bindings()
         return summary
+
+    def _rebase_banner(self, p: Participant, summary: dict[str, Any]) -> tuple[str, str]:
+        """(text, kind) of the banner after an outside change moved the form: a warning
+        while any unsaved value differs from a newer saved one (named with both values,
+        however many changes came since), else a notice."""
+        fields = ", ".join(map(field_label, summary["underneath"]))
+        collided = summary.get("collided") or []
+        if collided:
+            details = self.details
+            both = "; ".join(
+                _("{field}: yours {value}, saved {saved}").format(
+                    field=field_label(n),
+                    value=details.shown(n, details.yours(n)),
+                    saved=details.shown(n, details.baseline.get(n)),
+                )
+                for n in collided
+            )
+            text = _(
+                "{id} was changed outside this screen ({fields}). Your unsaved values are "
+                "kept; where the saved version differs, both are shown under the field and "
+                "you decide: {both}"
+            ).format(id=p.id, fields=fields, both=both)
+            return text, "warning"
+        if summary["kept"]:
+            text = _(
+                "{id} was changed outside this screen ({fields}); the new version "
+                "is shown and your unsaved edits are kept."
+            )
+        else:
+            text = _("{id} was changed outside this screen ({fields}); the new version is shown.")
+        return text.format(id=p.id, fields=fields), "info"
 
     def _show_missing(self) -> None:
         self.participant = None
@@ -384,8 +402,8 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
         underneath = summary.get("underneath") or (
             changed_tops(old.data, exc.fresh.data) if old else []
         )
-        kept = summary.get("kept") or [f.field_name for f in details.dirty()]
-        replaced = summary.get("replaced") or []
+        kept = [f.field_name for f in details.dirty()]
+        collided = summary.get("collided") or []
         # One sentence per fact, each translated whole.
         if underneath:
             text = _(
@@ -398,15 +416,11 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
                 "{action}: NOT SAVED. {id}'s file changed on disk since it was loaded "
                 "(another terminal, a pull or a hand edit). The version on disk is shown now."
             ).format(action=label, id=self.pid)
-        if replaced:
-            edits = ", ".join(
-                f"{field_label(n)} ({show_value(field_value(n, y), 30)})"
-                for n, y, _theirs in replaced
-            )
+        if collided:
             text += " " + _(
-                "Your edits of {edits} collided with it and were dropped: enter them again "
-                "if still right."
-            ).format(edits=edits)
+                "Your values of {fields} differ from the saved ones: both are shown under "
+                "each field; you decide."
+            ).format(fields=", ".join(map(field_label, collided)))
         if kept:
             text += " " + _(
                 "Your unsaved edits of {fields} are still in the form: {key} saves them."
