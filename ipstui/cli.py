@@ -696,6 +696,13 @@ def _left_out_of(problems) -> int:
     missing = left_out(problems)
     for problem in missing:
         print(escape(problem), file=sys.stderr)
+    if any(p.path == "caseload.toml" for p in missing):
+        print(
+            _(
+                "caseload.toml: the settings it could not give were replaced by the defaults (deadline rules, due-soon days, team); fix the file and run the command again"
+            ),
+            file=sys.stderr,
+        )
     return EXIT_PARTIAL if missing else EXIT_OK
 
 
@@ -733,7 +740,20 @@ def _due(caseload: str | None, today: date, specialist: str | None, as_json: boo
             f"{fit(d.specialist, w_sp)} {fit(label, w_rule)} {d.words(today)}"
         )
     if not items:
-        lines.append(_("nothing due"))
+        from ipstui.core.model import left_out
+
+        # Exit 3 says files were left out: "nothing due" alone would read as complete.
+        skipped = [p for p in left_out(problems) if p.path != "caseload.toml"]
+        if skipped:
+            lines.append(
+                ngettext(
+                    "nothing due among the files that could be read ({n} file left out)",
+                    "nothing due among the files that could be read ({n} files left out)",
+                    len(skipped),
+                ).format(n=len(skipped))
+            )
+        else:
+            lines.append(_("nothing due"))
     sys.stdout.write("\n".join(escape(line) for line in lines) + "\n")
     return _left_out_of(problems)
 

@@ -45,7 +45,7 @@ from ipstui.core.folder import CASELOAD_FILE, PARTICIPANTS_DIR, CaseloadError
 from ipstui.core.i18n import _, current_language
 
 AGENDA_NAME = "ipstui-agenda-cache.marshal"
-AGENDA_FORMAT = 3
+AGENDA_FORMAT = 4
 RACY_NS = 2_000_000_000
 """A file git does not vouch for, changed less than this long (ns) before the key is
 made, is keyed by its bytes, not its stat: a second change within one tick of the file

@@ -21,6 +21,7 @@ A save, step by step (all under the caseload's lock, `ipstui.lock` in the git di
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -230,7 +231,7 @@ def read_settings(root: Path) -> tuple[Settings, dict[str, Any], list[Problem]]:
     Never raises for the file's content or absence: defaults and a problem instead."""
     raw = read_settings_bytes(root)
     if isinstance(raw, Problem):
-        return Settings(), {}, [raw]
+        return Settings(unknown=str(raw)), {}, [raw]
     return settings_from_bytes(raw)
 
 
@@ -250,7 +251,8 @@ def settings_from_bytes(raw: bytes) -> tuple[Settings, dict[str, Any], list[Prob
     try:
         data = storage.loads_bytes(raw, CASELOAD_FILE)
     except storage.ParseError as exc:
-        return Settings(), {}, [Problem(exc.path, exc.line, exc.col, exc.message)]
+        problem = Problem(exc.path, exc.line, exc.col, exc.message)
+        return Settings(unknown=str(problem)), {}, [problem]
     problems = caseload_problems(data, CASELOAD_FILE, raw.decode("utf-8"))
     return Settings.from_dict(data), data, problems
 
@@ -392,12 +394,19 @@ def file_problems(
 
         probs.extend(participant_path_problems(pid, rel, read()))
     team, sources = settings.team, settings.referral_sources
-    if specialist not in team or (sources and source is not None and source not in sources):
+    # While the team is unknown (a broken caseload.toml) no specialist is checked.
+    if (not settings.unknown and specialist not in team) or (
+        sources and source is not None and source not in sources
+    ):
         from ipstui.core.validate import participant_team_problems
 
         probs.extend(
             participant_team_problems(
-                {"specialist": specialist, "referral_source": source}, rel, read(), team, sources
+                {"specialist": specialist, "referral_source": source},
+                rel,
+                read(),
+                settings.team_keys,
+                sources,
             )
         )
     return probs
@@ -408,6 +417,10 @@ def _read(path: Path, rel: str, says: RecordMessages | None = None) -> bytes | N
     (worded by `says`, the record kind's messages; a participant's by default)."""
     says = says or PARTICIPANT_MESSAGES
     try:
+        mode = os.lstat(path).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode)):
+            # A pipe would block the read; a socket or device is no record either.
+            raise EditRefused(_("{rel} is not a regular file; nothing was written").format(rel=rel))
         return path.read_bytes()
     except FileNotFoundError:
         return None
@@ -449,8 +462,11 @@ def validate_data(cl: Caseload, data: Mapping[str, Any]) -> list[Problem]:
 
     probs = participant_content_problems(data, rel, text)
     probs += participant_team_problems(
-        data, rel, text, cl.settings.team, cl.settings.referral_sources
+        data, rel, text, cl.settings.team_keys, cl.settings.referral_sources
     )
+    from ipstui.core.erasures import erased_problems, hashes_on_disk
+
+    probs += erased_problems([rel], hashes_on_disk(cl.root))
     return errors_only(probs)
 
 
@@ -723,8 +739,17 @@ def _ids_in(root: Path, folder: str) -> frozenset[str]:
 
 
 def _next_free_id(cl: Caseload, on_disk: frozenset[str]) -> str:
-    """The next participant id after every file in participants/ and the snapshot."""
-    return replace(cl, known_ids=cl.known_ids | on_disk).next_id("P-")
+    """The next participant id after every file in participants/ and the snapshot,
+    never an id erasures.toml lists (an erased person's id is not given to another)."""
+    from ipstui.core.erasures import hashes_on_disk, id_hash
+
+    erased = hashes_on_disk(cl.root)
+    known = cl.known_ids | on_disk
+    while True:
+        pid = replace(cl, known_ids=known).next_id("P-")
+        if id_hash(pid) not in erased:
+            return pid
+        known = known | {pid}
 
 
 def _read_participant(cl: Caseload, rel: str, raw: bytes) -> tuple[Any, list[Problem]]:
@@ -832,6 +857,35 @@ for a new one)."""
 _FROM_SNAPSHOT = object()
 
 
+def _check_new_name(rel: str, old: Mapping[str, Any] | None, new: dict[str, Any]) -> None:
+    """A name the save writes (new, or changed) is put in NFC, and refused when it holds
+    an invisible character (`core/names.py`): every write path, the CLI, the app's
+    forms and the import, saves through here. A name already on disk and not changed is
+    left as it is (`validate` warns about it)."""
+    from ipstui.core import names
+
+    name = new.get("name")
+    if not isinstance(name, str) or (old is not None and old.get("name") == name):
+        return
+    name = names.normal(name)
+    problem = names.name_problem(name)
+    if problem:
+        raise ValidationFailed([Problem(rel, 1, 1, f"name: {problem}")])
+    new["name"] = name
+
+
+def refuse_unknown_settings(settings: Settings) -> None:
+    """EditRefused naming caseload.toml's problem while the team settings are unknown
+    (`Settings.unknown`): a commit made then could break the team's rules (the privacy
+    settings that keep values out of messages, the team a specialist must belong to)."""
+    if settings.unknown:
+        raise EditRefused(
+            _(
+                "{problem} — fix caseload.toml first: no edit is saved while the team settings cannot be read"
+            ).format(problem=settings.unknown)
+        )
+
+
 def transact(
     cl: Caseload,
     pid: str | None,
@@ -856,6 +910,7 @@ def transact(
     UncommittedFile, ValidationFailed, NothingToSave, SaveFailed or CaseloadError; in
     every case nothing was committed and the file holds what it held before."""
     says = kind.says
+    refuse_unknown_settings(cl.settings)
     repo = _repo(cl)
     if pid is not None and not is_valid_id(pid):
         raise CaseloadError(_(says.bad_id).format(pid=repr(pid)))
@@ -910,6 +965,7 @@ def transact(
         new_data = dict(build(pid, cur))
         if new_data.get("id") != pid:
             raise CaseloadError(_(says.id_fixed))
+        _check_new_name(rel, cur.data if cur is not None else None, new_data)
         problems = kind.validate(cl, rel, new_data)
         if problems:
             raise ValidationFailed(problems)

@@ -16,7 +16,14 @@ from datetime import date
 from typing import Any
 
 from ipstui.core import model
-from ipstui.core.caseload import Caseload, CaseloadError, SaveResult, save, transact
+from ipstui.core.caseload import (
+    Caseload,
+    CaseloadError,
+    SaveResult,
+    refuse_unknown_settings,
+    save,
+    transact,
+)
 from ipstui.core.i18n import _
 from ipstui.core.model import (
     CLOSURE_REASONS,
@@ -57,6 +64,7 @@ def _enum(value: str, allowed: tuple[str, ...], message: str) -> str:
 
 
 def _specialist(cl: Caseload, key: str) -> str:
+    refuse_unknown_settings(cl.settings)  # the real cause, not "unknown specialist"
     if key not in cl.settings.team:
         known = ", ".join(cl.settings.team) or "none configured in caseload.toml"
         raise CaseloadError(

@@ -38,13 +38,14 @@ from ipstui.core.caseload import (
     CaseloadError,
     RecordKind,
     RecordMessages,
+    refuse_unknown_settings,
     transact,
 )
 from ipstui.core.changes import SUBJECT_MAX, FieldChange, diff
 from ipstui.core.i18n import N_, _, current_language
 from ipstui.core.model import SCHEMA_VERSION, Problem, case_twin_problems, is_valid_id
 from ipstui.core.resources import SCHEMA_DIR
-from ipstui.core.validate import _LazyLocator, errors_only, schema_problems
+from ipstui.core.validate import _LazyLocator, errors_only, name_problems, schema_problems
 
 EMPLOYERS_DIR = "employers"
 EMPLOYER_SCHEMA = SCHEMA_DIR / "employer.schema.json"
@@ -136,13 +137,17 @@ def content_problems(data: Mapping[str, Any], rel: str, text: str) -> list[Probl
     from ipstui.core.vocab import EMPLOYER_FIELD_LABELS
 
     out.extend(conflict_problems(data, rel, loc, resolve_id=stem, labels=EMPLOYER_FIELD_LABELS))
+    out.extend(name_problems(data.get("name"), rel, loc, ["name"]))
     return out
 
 
 def team_problems(
-    data: Mapping[str, Any], rel: str, text: str, team: Iterable[str]
+    data: Mapping[str, Any], rel: str, text: str, team: Iterable[str] | None
 ) -> list[Problem]:
-    """Contacts whose `by` is not a member of the team in caseload.toml."""
+    """Contacts whose `by` is not a member of the team in caseload.toml; none while the
+    team is unknown (`team` None: caseload.toml is broken and says so itself)."""
+    if team is None:
+        return []
     team = set(team)
     out: list[Problem] = []
     contacts = data.get("contacts")
@@ -157,7 +162,9 @@ def team_problems(
     return out
 
 
-def check(data: Mapping[str, Any], rel: str, text: str, team: Iterable[str]) -> list[Problem]:
+def check(
+    data: Mapping[str, Any], rel: str, text: str, team: Iterable[str] | None
+) -> list[Problem]:
     """Every finding for one employer file's parsed `data` and `text`."""
     return content_problems(data, rel, text) + team_problems(data, rel, text, team)
 
@@ -252,7 +259,7 @@ class Register:
 
 
 def parse(
-    raw: bytes, rel: str, team: Iterable[str], cache: dict[str, tuple] | None = None
+    raw: bytes, rel: str, team: Iterable[str] | None, cache: dict[str, tuple] | None = None
 ) -> tuple[dict[str, Any] | None, list[Problem]]:
     """Parse and check one employer file's bytes: (data or None, findings).
 
@@ -280,7 +287,7 @@ def cache_key(rel: str, raw: bytes) -> str:
 
 
 CACHE_NAME = "ipstui-employer-cache.marshal"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def _cache_tag() -> str:
@@ -305,7 +312,11 @@ def _read_cache(path: Path | None) -> dict[str, tuple]:
 
 
 def load(
-    root: Path, team: Iterable[str], *, use_cache: bool = True, git_dir: Path | None = None
+    root: Path,
+    team: Iterable[str] | None,
+    *,
+    use_cache: bool = True,
+    git_dir: Path | None = None,
 ) -> Register:
     """Read every `employers/*.toml`; broken files become problems, never exceptions.
 
@@ -313,7 +324,7 @@ def load(
     are), so an unchanged register is parsed but not validated again; a pull or a hand
     edit changes the blob id and can never be served stale. `git_dir`, when the caller
     knows it, saves asking git."""
-    team = tuple(team)
+    team = tuple(team) if team is not None else None
     cache_path: Path | None = None
     if use_cache:
         if git_dir is None:
@@ -324,8 +335,10 @@ def load(
     size = len(cache)
     used: dict[str, tuple] = {}
     edir = root / EMPLOYERS_DIR
+    # Every entry named like an employer file, whatever its type: a folder, a link, a
+    # pipe is a problem (storage.read_bytes says which), never silently left out.
     names = (
-        sorted(e.name for e in os.scandir(edir) if e.name.endswith(".toml") and e.is_file())
+        sorted(e.name for e in os.scandir(edir) if e.name.endswith(".toml"))
         if edir.is_dir()
         else []
     )
@@ -335,9 +348,9 @@ def load(
     for name in names:
         rel = f"{EMPLOYERS_DIR}/{name}"
         try:
-            raw = (root / rel).read_bytes()
-        except OSError as exc:
-            problems.append(Problem(rel, 1, 1, f"cannot read: {exc.strerror or exc}"))
+            raw = storage.read_bytes(root / rel, rel)
+        except storage.StorageError as exc:
+            problems.append(Problem(rel, 1, 1, str(exc).removeprefix(f"{rel}: ")))
             continue
         data, probs = parse(raw, rel, team, cache)
         key = cache_key(rel, raw)
@@ -360,7 +373,7 @@ def load(
         root,
         employers,
         tuple(problems),
-        team,
+        team or (),
         frozenset(n[:-5] for n in names),
     )
 
@@ -552,14 +565,14 @@ class SaveResult:
 
 
 def _read_record(cl: Caseload, rel: str, raw: bytes) -> tuple[Employer | None, list[Problem]]:
-    data, probs = parse(raw, rel, cl.settings.team)
+    data, probs = parse(raw, rel, cl.settings.team_keys)
     if data is None or errors_only(probs):
         return None, probs
     return Employer(Path(rel).stem, data, rel, storage.blob_id(raw)), probs
 
 
 def _validate(cl: Caseload, rel: str, data: Mapping[str, Any]) -> list[Problem]:
-    return errors_only(check(data, rel, dumps(data), cl.settings.team))
+    return errors_only(check(data, rel, dumps(data), cl.settings.team_keys))
 
 
 EMPLOYER_MESSAGES = RecordMessages(
@@ -672,6 +685,7 @@ def add_contact(
     """Append a contact to employer `eid`'s log (one commit), to the file as it is under
     the save lock; with `seen` (the employer as the user saw it) refused (StaleEdit) when
     the file changed since. CaseloadError for an unknown employer, specialist or purpose."""
+    refuse_unknown_settings(cl.settings)  # the real cause, not "unknown specialist"
     if by not in cl.settings.team:
         known = ", ".join(cl.settings.team) or "none configured in caseload.toml"
         raise CaseloadError(

@@ -26,7 +26,6 @@ reach. With `yes=True`:
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import shutil
 import subprocess
@@ -39,10 +38,10 @@ from typing import Any
 
 from ipstui.core import gitio, storage
 from ipstui.core.caseload import CaseloadError
+from ipstui.core.erasures import ERASURES_FILE, id_hash
 from ipstui.core.i18n import _
 from ipstui.core.model import is_valid_id
 
-ERASURES_FILE = "erasures.toml"
 PLACEHOLDER = "[erased]"
 _IN_PROGRESS = (
     ("MERGE_HEAD", "a merge"),
@@ -164,11 +163,6 @@ class EraseResult:
     commits_after: int
     blobs_checked: int
     record_commit: str
-
-
-def id_hash(pid: str) -> str:
-    """SHA-256 (hex) of the id as stored: what erasures.toml keeps instead of the id."""
-    return hashlib.sha256(pid.encode("utf-8")).hexdigest()
 
 
 def erase(root: Path, p: ErasePlan, *, today: date, request: str = "") -> EraseResult:

@@ -55,6 +55,7 @@ from ipstui.core import storage
 from ipstui.core.audit import visible
 from ipstui.core.caseload import Caseload, CaseloadError, save, validate_data
 from ipstui.core.edits import listed_source
+from ipstui.core.erasures import hashes_on_disk, id_hash
 from ipstui.core.i18n import _, ngettext
 from ipstui.core.model import (
     CLOSURE_REASONS,
@@ -623,8 +624,15 @@ def _convert(fieldname: str, value: Any, cl: Caseload, vmap: Mapping[str, str]) 
                 )
             )
         return text
-    if fieldname == "name" and "\n" in text:
-        raise ValueError(_("a name is one line"))
+    if fieldname == "name":
+        if "\n" in text:
+            raise ValueError(_("a name is one line"))
+        from ipstui.core import names
+
+        text = names.normal(text)
+        problem = names.name_problem(text)
+        if problem:
+            raise ValueError(problem)
     return text
 
 
@@ -736,9 +744,13 @@ def plan(
     # Ids for the rows without one, after every id the file names.
     used = taken | set(in_file)
     built: list[tuple[int, dict[str, Any]]] = []
+    erased = hashes_on_disk(cl.root)
     for rownum, record in out.records:
         if "id" not in record:
             record["id"] = _next_id(used)
+            while id_hash(record["id"]) in erased:  # never give an erased person's id
+                used.add(record["id"].casefold())
+                record["id"] = _next_id(used)
         used.add(record["id"].casefold())
         data = _record(record, today)
         for problem in validate_data(cl, data):

@@ -47,7 +47,7 @@ from ipstui.core.model import (
 from ipstui.core.rules import raw_deadlines, rules_signature
 
 CACHE_NAME = "ipstui-load-cache.marshal"
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8
 PARALLEL_MIN = 1500
 MAX_WORKERS = 4
 
@@ -475,7 +475,7 @@ def load(
     settings_key: str | None = None
     got_settings = None
     if isinstance(raw_settings, Problem):
-        settings, sdata, problems = Settings(), {}, [raw_settings]
+        settings, sdata, problems = Settings(unknown=str(raw_settings)), {}, [raw_settings]
     else:
         settings_key = _settings_key(schemas, raw_settings)
         got_settings = _cached_settings(cache_obj, settings_key)
@@ -488,6 +488,10 @@ def load(
         files, dirty = _files_from(root, repo.prefix, b.ls, b.st)
     else:
         files, dirty = _scan_files(root), set()
+    if repo is not None:
+        # What git does not list: an empty folder, a pipe, a socket named like a file.
+        for rel in storage.odd_entries(root / PARTICIPANTS_DIR, PARTICIPANTS_DIR):
+            files.setdefault(rel, None)
     tag = _cache_tag(schemas, settings)
     cache = _cached_entries(cache_obj, tag)
 
@@ -552,10 +556,13 @@ def load(
         rows[stem] = (rel, blob, summary, dl, facts, refs)
 
     if cache_path is not None and (
-        parsed or len(cache) != len(results) or (settings_key is not None and got_settings is None)
+        parsed
+        or len(cache) != len(results)
+        or (settings_key is not None and got_settings is None and not settings.unknown)
     ):
         kept = None
-        if settings_key is not None:
+        # Unparsable settings are not cached: their data ({}) would read back as known.
+        if settings_key is not None and not settings.unknown:
             kept = (
                 settings_key,
                 _to_marshal(sdata),

@@ -614,6 +614,17 @@ class Settings:
     as_of: date | None = None
     message_values: tuple[str, ...] = ()
     """`[privacy] message_values`: more fields whose values stay out of commit messages."""
+    unknown: str = ""
+    """Why the team settings are unknown (caseload.toml could not be read or parsed, or
+    its `team` is not a table: the problem as `file:line:col: message`); "" when known.
+    While unknown, nothing is checked against the team (a broken caseload.toml is one
+    problem, never blamed on every participant) and no edit is saved (the privacy and
+    team settings a commit depends on are not known)."""
+
+    @property
+    def team_keys(self) -> frozenset[str] | None:
+        """The team's keys to check `specialist`/`by` against; None while unknown."""
+        return None if self.unknown else frozenset(self.team)
 
     def max_for(self, specialist: str) -> int:
         s = self.team.get(specialist)
@@ -623,16 +634,33 @@ class Settings:
     def from_dict(cls, data: dict[str, Any]) -> Settings:
         """Build settings from parsed caseload.toml (assumed schema-valid where used)."""
         team: dict[str, Specialist] = {}
-        for key, member in (data.get("team") or {}).items():
-            if isinstance(member, dict):
-                mc = member.get("max_caseload")
-                team[key] = Specialist(
-                    key=key,
-                    name=str(member.get("name", key)),
-                    email=str(member.get("email", "")),
-                    max_caseload=mc if isinstance(mc, int) and not isinstance(mc, bool) else None,
-                )
-        rules = data.get("rules") or {}
+        raw_team = data.get("team")
+        for key, member in (raw_team if isinstance(raw_team, dict) else {}).items():
+            # A malformed member is still a member (caseload.toml's own problem says
+            # what is wrong with it): their participants are not blamed for it.
+            member = member if isinstance(member, dict) else {}
+            mc = member.get("max_caseload")
+            team[key] = Specialist(
+                key=key,
+                name=str(member.get("name", key)),
+                email=str(member.get("email", "")),
+                max_caseload=mc if isinstance(mc, int) and not isinstance(mc, bool) else None,
+            )
+        unknown = ""
+        privacy = data.get("privacy")
+        if raw_team is not None and not isinstance(raw_team, dict):
+            unknown = _("caseload.toml: team is not a table of team members")
+        elif privacy is not None and not (
+            isinstance(privacy, dict)
+            and isinstance(privacy.get("message_values", []), list)
+            and all(isinstance(f, str) for f in privacy.get("message_values", []))
+        ):
+            # The fields whose values must stay out of commit messages are not known.
+            unknown = _("caseload.toml: [privacy] message_values is not a list of field names")
+        rules = data.get("rules")
+        rules = rules if isinstance(rules, dict) else {}
+        sources = data.get("referral_sources")
+        sources = sources if isinstance(sources, list) else []
         on = dict(DEFAULT_RULE_ON)
         days = dict(DEFAULT_RULE_DAYS)
         for name in RULE_NAMES:
@@ -654,7 +682,7 @@ class Settings:
             name=str(data.get("name", "")),
             due_soon_days=dsd if _days_ok(dsd) and dsd <= MAX_DUE_SOON_DAYS else 3,
             max_caseload=mc if isinstance(mc, int) and not isinstance(mc, bool) else 20,
-            referral_sources=tuple(str(s) for s in data.get("referral_sources") or ()),
+            referral_sources=tuple(str(s) for s in sources),
             team=team,
             rules_on=on,
             rule_days=days,
@@ -666,6 +694,7 @@ class Settings:
             )
             if isinstance(data.get("privacy"), dict)
             else (),
+            unknown=unknown,
         )
 
 

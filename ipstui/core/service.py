@@ -415,7 +415,7 @@ class CaseloadService:
         the folder cannot be read."""
         from ipstui.core.employers import load
 
-        team = (snapshot if snapshot is not None else self.load_for_edit()).settings.team
+        team = (snapshot if snapshot is not None else self.load_for_edit()).settings.team_keys
         return load(self.root, team, git_dir=self.git_dir)
 
     def employer_jobs(self, register: Register, snapshot: Caseload) -> dict[str, list[JobAt]]:

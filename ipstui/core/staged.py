@@ -22,6 +22,7 @@ from ipstui.core import storage
 from ipstui.core.caseload import CASELOAD_FILE, PARTICIPANTS_DIR, parse_participant
 from ipstui.core.employers import EMPLOYERS_DIR, reference_problems_in
 from ipstui.core.employers import check as employer_problems
+from ipstui.core.erasures import ERASURES_FILE, erased_problems, hashes_in
 from ipstui.core.gitio import GitError
 from ipstui.core.i18n import _
 from ipstui.core.model import Problem, Settings, case_twin_problems
@@ -76,8 +77,9 @@ def staged_blobs(root: Path, env: dict[str, str]) -> tuple[dict[str, tuple[str, 
 
     Paths are relative to `root` (the caseload, which may sit inside a larger repository)."""
     out = _git(
-        root, env, "ls-files", "-s", "-z", "--", CASELOAD_FILE, PARTICIPANTS_DIR, EMPLOYERS_DIR
-    )
+        root, env, "ls-files", "-s", "-z", "--", CASELOAD_FILE, ERASURES_FILE, PARTICIPANTS_DIR,
+        EMPLOYERS_DIR,
+    )  # fmt: skip
     entries: dict[str, tuple[str, str]] = {}
     unmerged: set[str] = set()
     for rec in out.decode("utf-8", "surrogateescape").split("\0"):
@@ -169,11 +171,16 @@ def staged_problems(
             data = storage.loads_bytes(raw, CASELOAD_FILE)
         except storage.ParseError as exc:
             problems.append(Problem(exc.path, exc.line, exc.col, exc.message))
+            settings = Settings(unknown=str(problems[-1]))
         else:
             problems.extend(caseload_problems(data, CASELOAD_FILE, raw.decode("utf-8")))
             settings = Settings.from_dict(data)
-    elif CASELOAD_FILE not in unmerged:
-        problems.append(Problem(CASELOAD_FILE, 1, 1, "is not staged (the commit would have none)"))
+    else:
+        settings = Settings(unknown=f"{CASELOAD_FILE} is not staged")
+        if CASELOAD_FILE not in unmerged:
+            problems.append(
+                Problem(CASELOAD_FILE, 1, 1, "is not staged (the commit would have none)")
+            )
 
     for path, blob in sorted(people.items()):
         raw = contents[blob]
@@ -185,7 +192,7 @@ def staged_problems(
                     parsed.data,
                     path,
                     raw.decode("utf-8", "replace"),
-                    settings.team,
+                    settings.team_keys,
                     settings.referral_sources,
                 )
             )
@@ -201,8 +208,15 @@ def staged_problems(
             problems.append(Problem(exc.path, exc.line, exc.col, exc.message))
             continue
         problems.extend(
-            employer_problems(data, path, raw.decode("utf-8", "replace"), settings.team)
+            employer_problems(data, path, raw.decode("utf-8", "replace"), settings.team_keys)
         )
+    if ERASURES_FILE in entries:
+        erased = hashes_in(
+            read_blobs(root, env, [entries[ERASURES_FILE][1]])[entries[ERASURES_FILE][1]].decode(
+                "utf-8", "replace"
+            )
+        )
+        problems.extend(erased_problems(people, erased))
     problems.extend(case_twin_problems(sorted(people)))
     problems.extend(case_twin_problems(sorted(firms)))
     known = [Path(path).stem for path in firms]

@@ -101,11 +101,19 @@ def read_bytes(path: Path, rel: str | None = None) -> bytes:
         raise StorageError(_("{name}: file not found").format(name=name)) from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
+            if name.startswith("employers/"):
+                raise StorageError(
+                    _("{name}: is a symbolic link; employer files must be plain files").format(
+                        name=name
+                    )
+                ) from None
             raise StorageError(
                 _("{name}: is a symbolic link; participant files must be plain files").format(
                     name=name
                 )
             ) from None
+        if exc.errno == errno.ENXIO:  # a socket (or a device without its driver)
+            raise StorageError(_("{name}: is not a regular file").format(name=name)) from None
         raise StorageError(
             _("{name}: cannot read: {value}").format(name=name, value=exc.strerror or exc)
         ) from None
@@ -345,3 +353,22 @@ def atomic_write(path: Path, text: str | bytes, new_mode: int = 0o644) -> None:
         pass
     finally:
         os.close(dfd)
+
+
+def odd_entries(folder: Path, rel_folder: str) -> list[str]:
+    """Caseload-relative paths of the entries of `folder` named like a record file
+    (`*.toml`) that are not regular files: a folder, a symbolic link (dangling or not),
+    a pipe, a socket, a device. git does not list most of them (an empty folder, a pipe
+    or a socket is invisible to `git status`), so every load looks for them: reading one
+    with `read_bytes` gives the problem to show (SPEC §2: shown, never silently left
+    out). Empty when `folder` cannot be read. Uses the entries' types from the folder
+    listing, so it costs no stat per file."""
+    try:
+        with os.scandir(folder) as it:
+            return sorted(
+                f"{rel_folder}/{e.name}"
+                for e in it
+                if e.name.endswith(".toml") and not e.is_file(follow_symlinks=False)
+            )
+    except OSError:
+        return []

@@ -44,6 +44,7 @@ from ipstui.core import gitio, storage
 from ipstui.core.gitio import GitError, git
 from ipstui.core.i18n import _, ngettext
 from ipstui.core.mergecheck import describe, introduced_problems
+from ipstui.core.model import is_valid_id
 from ipstui.core.renumber import RECORD_DIRS, Renumbered, RenumberError, clashes, renumber
 
 CASELOAD_FILE = "caseload.toml"
@@ -422,6 +423,8 @@ class _Run:
         self.start_state: _State | None = None
         self.renumbered: list[Renumbered] = []
         self.repaired: list[str] = []
+        self.known: str | None = None
+        """The remote branch's commit as this clone knew it before the first fetch."""
 
     def say(self, message: str) -> None:
         if self.progress is not None:
@@ -495,6 +498,8 @@ class Prefetched:
     fetched (None: the remote has no such branch yet)."""
 
     remote_head: str | None
+    known: str | None = None
+    """The remote branch's commit as this clone knew it before that fetch."""
 
 
 def prefetch(root: Path, progress: Callable[[str], None] | None = None) -> Prefetched | None:
@@ -510,7 +515,8 @@ def prefetch(root: Path, progress: Callable[[str], None] | None = None) -> Prefe
     target = _target(root, branch) if info is not None and branch is not None else None
     if info is None or target is None:
         return None
-    return Prefetched(_fetch(_Run(root, info, progress), target))
+    run = _Run(root, info, progress)
+    return Prefetched(_fetch(run, target), run.known)
 
 
 def sync(
@@ -574,6 +580,8 @@ def sync(
         raise SyncError(_("this caseload has no commits yet; nothing to sync"))
     run.start = start
     run.start_state = _state(root)
+    if prefetched is not None:
+        run.known = prefetched.known
     if ensure_merge_driver(root):
         run.repaired.append("merge driver config")
     try:
@@ -617,8 +625,17 @@ def _remote_lines(stderr: str) -> str:
 
 
 def _fetch(run: _Run, target: _Target) -> str | None:
-    """Fetch the remote branch; its commit, or None when the remote has no such branch."""
+    """Fetch the remote branch; its commit, or None when the remote has no such branch.
+
+    Raises SyncError when the remote's history was rewritten: the commit this clone last
+    knew of the remote branch is not an ancestor of the one fetched (`ipstui erase` and a
+    force-push, SPEC §12). Merging would bring back what the rewrite removed, so the
+    remote-tracking ref is put back to what it was (every later sync refuses too, until
+    the clone is replaced) and nothing is merged or pushed."""
     run.say(_("Fetching from {remote}…").format(remote=target.remote))
+    known = _rev(run.root, target.tracking)
+    if run.known is None:
+        run.known = known
     refspec = f"+refs/heads/{target.remote_branch}:{target.tracking}"
     proc = git(
         run.root,
@@ -633,12 +650,215 @@ def _fetch(run: _Run, target: _Target) -> str | None:
     if proc.returncode != 0:
         err = gitio._last_lines(proc.stderr)
         if "couldn't find remote ref" in err.lower():
+            _branch_missing(run, target, known)
             return None
         said = _remote_lines(proc.stderr)
         if said and said not in err:
             err = f"the remote said: {said}; {err}"
         raise SyncError(_network_message("fetch from", target, run.root, err))
-    return _rev(run.root, target.tracking)
+    fetched = _rev(run.root, target.tracking)
+    if known is not None and fetched is not None and fetched != known:
+        if not _is_ancestor(run.root, known, fetched):
+            git(
+                run.root, "update-ref", "-m", "ipstui sync: remote history rewritten; kept the last known",
+                target.tracking, known,
+            )  # fmt: skip
+            raise SyncError(_rewritten_message(run, target, known, fetched))
+    return fetched
+
+
+def _remote_default(run: _Run, target: _Target) -> str | None:
+    """The branch the remote's HEAD names now (`git ls-remote --symref`), or None when
+    it names none or cannot be asked."""
+    proc = git(
+        run.root,
+        *_network_args(run.root),
+        "ls-remote",
+        "--symref",
+        target.remote,
+        "HEAD",
+        check=False,
+    )
+    for line in proc.stdout.splitlines():
+        if line.startswith("ref: ") and line.endswith("\tHEAD"):
+            ref = line[len("ref: ") : -len("\tHEAD")]
+            if ref.startswith("refs/heads/"):
+                return ref.removeprefix("refs/heads/")
+    return None
+
+
+def _fetch_other(run: _Run, target: _Target, branch: str) -> str | None:
+    """Fetch another branch of the remote without moving any ref of this clone (the
+    commit lands in FETCH_HEAD only); its commit, or None when it cannot be fetched."""
+    proc = git(
+        run.root,
+        *_network_args(run.root),
+        "fetch",
+        "-q",
+        "--no-tags",
+        "--no-write-fetch-head",
+        target.remote,
+        f"refs/heads/{branch}",
+        check=False,
+    )
+    if proc.returncode != 0:
+        return None
+    ls = git(
+        run.root,
+        *_network_args(run.root),
+        "ls-remote",
+        target.remote,
+        f"refs/heads/{branch}",
+        check=False,
+    )
+    commit = ls.stdout.split("\t", 1)[0].strip() if ls.returncode == 0 else ""
+    return _rev(run.root, commit) if commit else None
+
+
+def _branch_missing(run: _Run, target: _Target, known: str | None) -> None:
+    """The remote has no branch `target.remote_branch`. Raises SyncError unless this is a
+    true first push.
+
+    - This clone knew the branch (its remote-tracking ref is there, `known`): the branch
+      was deleted or renamed on the remote, which is a rewrite (SPEC §12), not a first
+      push: pushing would recreate the old history (an erased participant with it) and
+      split the team over two branches. Nothing is merged or pushed; the message names
+      the branch the remote's HEAD names now and the recovery (a new clone).
+    - A first push (no remote-tracking ref): allowed, unless the remote's main branch
+      lists in erasures.toml a participant this push would publish (the erased-id check
+      of `_refuse_erased`, against what the remote holds)."""
+    start = run.start or _rev(run.root, "HEAD")
+    new_branch = _remote_default(run, target)
+    if new_branch == target.remote_branch:
+        new_branch = None
+    other = _fetch_other(run, target, new_branch) if new_branch else None
+    back: list[str] = []
+    if other is not None and start is not None:
+        from ipstui.core import erasures
+
+        back = erasures.brought_back(run.root, erasures.hashes_at(run.root, other), start, other)
+    if known is None and not back:
+        return
+    if back:
+        raise SyncError(_erased_message(run, target, back))
+    args = {
+        "label": target.label,
+        "remote": target.remote,
+        "known": known[:7] if known else "",
+        "unsynced": _unsynced(run, target, known),
+        "url": _url(run.root, target),
+    }
+    if new_branch:
+        raise SyncError(
+            _(
+                "{label} is gone from the remote, whose main branch is now {new}: the branch this clone last synced ({known}) was renamed or deleted, which rewrites the caseload's history; nothing was merged or pushed, and the old branch was not recreated; {unsynced}; clone the caseload again ({url}) and redo those edits in the new clone"
+            ).format(new=f"{target.remote}/{new_branch}", **args)
+        )
+    raise SyncError(
+        _(
+            "{label} is gone from the remote: the branch this clone last synced ({known}) was renamed or deleted, which rewrites the caseload's history; nothing was merged or pushed, and the old branch was not recreated; {unsynced}; ask the person who manages {remote} which branch the team uses now, then clone the caseload again ({url}) and redo those edits in the new clone"
+        ).format(**args)
+    )
+
+
+def _is_ancestor(root: Path, old: str, new: str) -> bool:
+    return git(root, "merge-base", "--is-ancestor", old, new, check=False).returncode == 0
+
+
+def _url(root: Path, target: _Target) -> str:
+    """The remote's URL without a password or token kept in it."""
+    url = _config(root, f"remote.{target.remote}.url") or target.remote
+    return re.sub(r"//[^/@\s]*@", "//", url)
+
+
+def _last_synced(run: _Run, target: _Target, known: str | None) -> str | None:
+    """The newest commit the remote branch was known at (before this sync's fetch, then
+    back through the remote-tracking ref's reflog) that HEAD contains: where the user's
+    own unsynced commits begin."""
+    start = run.start or _rev(run.root, "HEAD")
+    reflog = git(run.root, "log", "-g", "--format=%H", target.tracking, check=False).stdout
+    for commit in [known, *reflog.split()]:
+        if commit and start and _is_ancestor(run.root, commit, start):
+            return commit
+    return None
+
+
+def _unsynced(run: _Run, target: _Target, known: str | None) -> str:
+    """`your N unsynced commits (changing P-0001, P-0002) stay in this clone; git log
+    ... lists them`: the user's own commits since the last sync (`_last_synced`)."""
+    start = run.start or _rev(run.root, "HEAD")
+    if start is None:
+        return ""
+    base = _last_synced(run, target, known)
+    span = f"{base}..{start}" if base else start
+    subjects = git(run.root, "log", "--no-merges", "--format=%s", span, check=False).stdout
+    lines = subjects.splitlines()
+    if not lines:
+        return _("you have no unsynced commits in this clone")
+    ids = sorted(
+        {ln.split(":", 1)[0] for ln in lines if ":" in ln and is_valid_id(ln.split(":", 1)[0])}
+    )
+    shown = ", ".join(ids[:5]) + (" …" if len(ids) > 5 else "")
+    listing = f"git log --oneline --no-merges {base[:10]}..HEAD" if base else "git log --oneline"
+    return ngettext(
+        "your {n} unsynced commit (changing {ids}) stays in this clone; {listing} lists it",
+        "your {n} unsynced commits (changing {ids}) stay in this clone; {listing} lists them",
+        len(lines),
+    ).format(n=len(lines), ids=shown or "-", listing=listing)
+
+
+def _rewritten_message(run: _Run, target: _Target, known: str, fetched: str) -> str:
+    """The one line for a remote whose history was rewritten (SPEC §12): an erasure
+    when the rewritten history's erasures.toml lists an id the known one did not, else
+    a plain rewrite (an amended or dropped commit, force-pushed)."""
+    from ipstui.core import erasures
+
+    erased = erasures.hashes_at(run.root, fetched) - erasures.hashes_at(run.root, known)
+    if not erased:
+        return _(
+            "the history of {label} was rewritten (it no longer contains the commit this clone last synced, {known}: someone changed or removed commits that were already shared and force-pushed); nothing was merged or pushed, because merging would bring back what the rewrite removed; {unsynced}; clone the caseload again ({url}) and redo those edits in the new clone"
+        ).format(
+            label=target.label,
+            known=known[:7],
+            unsynced=_unsynced(run, target, known),
+            url=_url(run.root, target),
+        )
+    return _(
+        "the history of {label} was rewritten (it no longer contains the commit this clone last synced, {known}: usually a participant was erased with `ipstui erase` and force-pushed); nothing was merged or pushed, because merging would bring the erased data back; {unsynced}; clone the caseload again ({url}) and redo those edits in the new clone — if you ran the erasure here, force-push it instead as `ipstui erase` said"
+    ).format(
+        label=target.label,
+        known=known[:7],
+        unsynced=_unsynced(run, target, known),
+        url=_url(run.root, target),
+    )
+
+
+def _refuse_erased(run: _Run, target: _Target, remote_head: str | None) -> None:
+    """SyncError when HEAD (the merge result) would publish a participant that
+    erasures.toml — ours, theirs or the merged one — lists as erased (SPEC §12)."""
+    from ipstui.core import erasures
+
+    hashes = (
+        erasures.hashes_at(run.root, "HEAD")
+        | erasures.hashes_at(run.root, remote_head)
+        | erasures.hashes_at(run.root, run.start)
+    )
+    back = erasures.brought_back(run.root, hashes, "HEAD", remote_head)
+    if back:
+        raise SyncError(_erased_message(run, target, back))
+
+
+def _erased_message(run: _Run, target: _Target, back: list[str]) -> str:
+    """The one line for a sync that would publish erased participants `back` again."""
+    return ngettext(
+        "this sync would publish {ids} again, although erasures.toml says that participant was erased from the caseload's history; nothing was pushed and your branch is back where it was; {unsynced}; clone the caseload again ({url}) and redo those edits in the new clone",
+        "this sync would publish {ids} again, although erasures.toml says those participants were erased from the caseload's history; nothing was pushed and your branch is back where it was; {unsynced}; clone the caseload again ({url}) and redo those edits in the new clone",
+        len(back),
+    ).format(
+        ids=", ".join(back),
+        unsynced=_unsynced(run, target, run.known),
+        url=_url(run.root, target),
+    )
 
 
 def _prepare(run: _Run, target: _Target, remote_head: str | None) -> None:
@@ -711,6 +931,7 @@ def _sync_loop(
             conflicts = _conflicted_records(root, run.start)
             status = "pulled" if behind else "in_sync"
             return _result(status, 0, behind, conflicts, target, attempts, run)
+        _refuse_erased(run, target, remote_head)
         run.say(
             _("Pushing {commits} to {label}…").format(commits=_commits(ahead), label=target.label)
         )

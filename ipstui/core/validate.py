@@ -314,9 +314,38 @@ def participant_content_problems(
     loc = _LazyLocator(text)
     out = schema_problems(data, rel, loc, PARTICIPANT_SCHEMA)
     out.extend(_semantic_content(data, rel, loc))
+    out.extend(name_problems(data.get("name"), rel, loc, ["name"]))
     if path_checks:
         out.extend(participant_path_problems(data.get("id"), rel, loc))
     return out
+
+
+def name_problems(name: object, rel: str, loc: Any, path: list[Any]) -> list[Problem]:
+    """Warnings for a name on disk that ipstui would not write (`core/names.py`): an
+    invisible character, or a spelling not in Unicode normal form NFC. Warnings, not
+    errors: the file keeps working; a new or changed name is refused or normalised."""
+    from ipstui.core import names
+
+    if not isinstance(name, str) or name.isascii():
+        return []
+    field = ".".join(str(p) for p in path)
+    problem = names.name_problem(name)
+    if problem is None and names.is_normal(name):
+        return []
+    line, col = loc.find(path)
+    if problem is not None:
+        return [Problem(rel, line, col, f"{field}: {problem}", "warning")]
+    return [
+        Problem(
+            rel,
+            line,
+            col,
+            _(
+                "{field} is not in Unicode normal form NFC (a letter is stored as two characters), so the same name typed again would not match it; type the name again"
+            ).format(field=field),
+            "warning",
+        )
+    ]
 
 
 def participant_path_problems(pid: object, rel: str, text: str | Any | None) -> list[Problem]:
@@ -544,18 +573,20 @@ def participant_team_problems(
     data: Mapping[str, Any],
     rel: str,
     text: str | None,
-    team: Iterable[str],
+    team: Iterable[str] | None,
     sources: Iterable[str] = (),
 ) -> list[Problem]:
     """Checks against caseload.toml, redone on every load: the specialist is a member of
     the team, and when the team lists `referral_sources` the referral source is one of
-    them (SPEC §2). `text` (None: not read) only serves the positions."""
-    team = set(team)
+    them (SPEC §2). `text` (None: not read) only serves the positions. `team` None: the
+    team is unknown (`Settings.unknown`: caseload.toml is broken, and says so itself),
+    so the specialist is not checked."""
+    team = set(team) if team is not None else None
     sources = tuple(sources)
     out: list[Problem] = []
     loc = _LazyLocator(text) if text is not None else None
     spec = data.get("specialist")
-    if isinstance(spec, str) and spec and spec not in team:
+    if team is not None and isinstance(spec, str) and spec and spec not in team:
         line, col = loc.find(["specialist"]) if loc is not None else (1, 1)
         known = ", ".join(sorted(team)) or "none"
         out.append(Problem(rel, line, col, f"unknown specialist {spec!r} (team: {known})"))
@@ -577,8 +608,14 @@ def participant_team_problems(
 def caseload_problems(data: Mapping[str, Any], rel: str, text: str) -> list[Problem]:
     """Schema findings for caseload.toml, and the byte order mark warning."""
     loc = Locator(text)
+    team = data.get("team")
+    names: list[Problem] = name_problems(data.get("name"), rel, loc, ["name"])
+    for key, member in (team if isinstance(team, Mapping) else {}).items():
+        if isinstance(member, Mapping):
+            names += name_problems(member.get("name"), rel, loc, ["team", key, "name"])
     return (
         bom_problems(rel, text)
         + schema_problems(data, rel, loc, CASELOAD_SCHEMA)
         + (number_problems(data, rel, loc))
+        + names
     )

@@ -549,7 +549,7 @@ class NewParticipantForm(FormScreen):
             "name",
             _("Name (or pseudonym)"),
             OneLineInput(placeholder=_("e.g. Giulia R.")),
-            check_text(required=True, what=_("a name")),
+            check_text(required=True, what=_("a name"), name=True),
         )
         only = self.specialists[0][0] if len(self.specialists) == 1 else Select.NULL
         yield FormField(
@@ -640,7 +640,7 @@ class JobForm(DatedForm):
                 "employer",
                 _("Employer"),
                 OneLineInput(),
-                check_text(required=True, what=_("the employer")),
+                check_text(required=True, what=_("the employer"), name=True),
             )
         yield FormField("title", _("Job title"), OneLineInput(), check_text())
         yield FormField(

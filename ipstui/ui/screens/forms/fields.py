@@ -17,6 +17,7 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
+from ipstui.core import names
 from ipstui.core.i18n import N_, _
 from ipstui.core.model import is_valid_id, parse_date, text_problem
 from ipstui.core.vocab import options
@@ -53,18 +54,23 @@ def raw_value(control: Widget) -> Any:
     raise TypeError(f"not a form control: {control!r}")
 
 
-def check_text(*, required: bool = False, what: str | None = None) -> Check:
+def check_text(*, required: bool = False, what: str | None = None, name: bool = False) -> Check:
     """A text (stripped; None when blank); an error when `required` and blank. `what`
-    names the field in the error, already translated (default: "this")."""
+    names the field in the error, already translated (default: "this"). `name`: the
+    text is a name (a participant's, an employer's): put in NFC, and an error when it
+    holds an invisible character (`core/names.py`, the rule every save applies)."""
 
     def check(control: Widget) -> tuple[Any, str | None]:
-        name = what or _("this")
+        label = what or _("this")
         value = str(raw_value(control) or "").strip()
         if required and not value:
-            return None, _("{what} is required").format(what=name)
+            return None, _("{what} is required").format(what=label)
         bad = text_problem(value)
+        if bad is None and name:
+            value = names.normal(value)
+            bad = names.name_problem(value)
         if bad is not None:
-            return None, _("{what}: {problem}").format(what=name, problem=bad)
+            return None, _("{what}: {problem}").format(what=label, problem=bad)
         return (value or None), None
 
     return check

@@ -221,7 +221,11 @@ class DetailsPane(Pane):
                 check = check_area()
             else:
                 control = OneLineInput(compact=True)
-                check = check_text(required=spec.required, what=_(spec.label).lower())
+                check = check_text(
+                    required=spec.required,
+                    what=_(spec.label).lower(),
+                    name=spec.name == "name",
+                )
             editor = self.key("participant_editor", "ctrl+e")
             hint = (
                 _("{key}: write the notes in your $EDITOR").format(key=editor)

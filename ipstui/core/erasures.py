@@ -1,0 +1,134 @@
+"""The erasure register read back (SPEC §12): which participant ids `ipstui erase`
+removed from the history, and whether a tree or a set of commits brings one back.
+
+`erasures.toml` holds one `[[erasure]]` table per erased participant with `id_sha256`,
+the SHA-256 (hex) of the id as stored (`id_hash`); never the id itself. The register is
+read leniently: every `id_sha256 = "<64 hex digits>"` line counts, even in a file that
+is not valid TOML, because a guard that a typo can switch off guards nothing.
+
+Used by sync (a merge or a push that would re-publish an erased participant is refused)
+and by `validate` (an erased id present in the caseload is an error).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from ipstui.core.gitio import git
+from ipstui.core.i18n import _
+from ipstui.core.model import Problem
+
+ERASURES_FILE = "erasures.toml"
+PARTICIPANTS_DIR = "participants"
+_ENTRY = re.compile(r'^\s*id_sha256\s*=\s*["\']([0-9a-fA-F]{64})["\']', re.MULTILINE)
+
+
+def id_hash(pid: str) -> str:
+    """SHA-256 (hex) of the id as stored: what erasures.toml keeps instead of the id."""
+    return hashlib.sha256(pid.encode("utf-8")).hexdigest()
+
+
+def hashes_in(text: str) -> frozenset[str]:
+    """The erased ids' hashes (lower-case hex) listed in erasures.toml's text."""
+    return frozenset(h.lower() for h in _ENTRY.findall(text))
+
+
+def hashes_on_disk(root: Path) -> frozenset[str]:
+    """The hashes in the work tree's erasures.toml (empty when there is none)."""
+    try:
+        raw = (Path(root) / ERASURES_FILE).read_bytes()
+    except OSError:
+        return frozenset()
+    return hashes_in(raw.decode("utf-8", "replace"))
+
+
+def hashes_at(root: Path, rev: str | None) -> frozenset[str]:
+    """The hashes in erasures.toml as commit `rev` holds it (caseload-relative; empty
+    when `rev` is None or holds no such file)."""
+    if rev is None:
+        return frozenset()
+    proc = git(root, "cat-file", "blob", f"{rev}:./{ERASURES_FILE}", check=False, binary=True)
+    if proc.returncode != 0:
+        return frozenset()
+    return hashes_in(proc.stdout.decode("utf-8", "replace"))
+
+
+def erased_among(ids: Iterable[str], hashes: frozenset[str]) -> list[str]:
+    """The ids (sorted, each once) whose hash is in `hashes`."""
+    if not hashes:
+        return []
+    return sorted({i for i in ids if id_hash(i) in hashes})
+
+
+def _stem(path: str) -> str | None:
+    folder, _sep, name = path.partition("/")
+    if folder != PARTICIPANTS_DIR or "/" in name or not name.endswith(".toml"):
+        return None
+    return name[: -len(".toml")]
+
+
+def ids_in_tree(root: Path, rev: str) -> list[str]:
+    """The participant ids (file stems under participants/) in commit `rev`'s tree."""
+    out = git(root, "ls-tree", "-z", "--name-only", rev, "--", f"{PARTICIPANTS_DIR}/").stdout
+    return [s for p in out.split("\0") if p and (s := _stem(p)) is not None]
+
+
+def ids_in_commits(root: Path, since: str | None, until: str) -> list[str]:
+    """Participant ids that the commits in `since..until` (all of `until`'s history when
+    `since` is None) touch a file of or name in a `Participant:` trailer."""
+    span = until if since is None else f"{since}..{until}"
+    names = git(
+        root, "log", "-z", "--format=", "--name-only", "--no-renames", "--relative", span,
+        "--", f"{PARTICIPANTS_DIR}/",
+    ).stdout  # fmt: skip
+    found = {s for p in names.replace("\n", "\0").split("\0") if p and (s := _stem(p))}
+    trailers = git(
+        root, "log", "--format=%(trailers:key=Participant,valueonly,separator=%x0a)", span
+    ).stdout
+    found |= {line.strip() for line in trailers.splitlines() if line.strip()}
+    return sorted(found)
+
+
+def brought_back(root: Path, hashes: frozenset[str], head: str, since: str | None) -> list[str]:
+    """Erased ids that `head` would publish: present in its tree, or touched or named by
+    a commit in `since..head` (the commits a push would send). Empty without hashes."""
+    if not hashes:
+        return []
+    return erased_among([*ids_in_tree(root, head), *ids_in_commits(root, since, head)], hashes)
+
+
+def erased_problems(paths: Iterable[str], hashes: frozenset[str]) -> list[Problem]:
+    """`validate`'s error for each participant file (caseload-relative path) whose id
+    `hashes` (erasures.toml's) lists: the file brings an erased person back (SPEC §12)."""
+    if not hashes:
+        return []
+    out = []
+    for rel in sorted(paths):
+        pid = _stem(rel)
+        if pid is not None and id_hash(pid) in hashes:
+            out.append(
+                Problem(
+                    rel,
+                    1,
+                    1,
+                    _(
+                        "{pid} was erased from this caseload ({file} lists it): this file brings the person back; delete it unless the erasure was a mistake, and check where it came from (an old clone or backup)"
+                    ).format(pid=pid, file=ERASURES_FILE),
+                )
+            )
+    return out
+
+
+def problems_on_disk(root: Path) -> list[Problem]:
+    """`erased_problems` for the participant files in the work tree."""
+    hashes = hashes_on_disk(root)
+    if not hashes:
+        return []
+    try:
+        names = [e.name for e in (Path(root) / PARTICIPANTS_DIR).iterdir()]
+    except OSError:
+        return []
+    return erased_problems((f"{PARTICIPANTS_DIR}/{n}" for n in names), hashes)
