@@ -301,6 +301,7 @@ VISITS: list[tuple[str, list[Step], str, bool]] = [
 ]
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_no_screen_shows_a_control_character(hostile: Path) -> None:
     from ipstui.ui.app import IpsApp
     from ipstui.ui.widgets.board import Board

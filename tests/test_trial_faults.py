@@ -180,7 +180,10 @@ async def _palette_lines(root: Path, lang: str) -> set[str]:
         return lines
 
 
-@pytest.mark.parametrize("lang", ["it", "da", "sv"])
+@pytest.mark.parametrize(
+    # one language in the quick run, all three in .ci/run (pytest -m slow)
+    "lang", ["it", pytest.param("da", marks=pytest.mark.slow), pytest.param("sv", marks=pytest.mark.slow)]
+)
 async def test_every_palette_entry_is_in_the_language(sample_caseload: Path, lang: str) -> None:
     """Each line of each entry (name, help) differs from the English one, unless the
     catalog translates it to the same words (`Agenda`, `palette` in Italian)."""

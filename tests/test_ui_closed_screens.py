@@ -26,11 +26,14 @@ from ipstui.ui.screens.problems import ProblemsScreen
 TODAY = date(2026, 11, 16)  # the sample's as-of date
 
 
+# The same mechanism (onapp.FollowsCaseload) on every screen: the quick run checks two
+# kinds of screen, .ci/run (pytest -m slow) all five.
+_EVERY = pytest.mark.slow
 OPENERS = [
     ("a", AgendaScreen),
-    ("p", ProblemsScreen),
-    ("e", EmployersScreen),
-    ("F", FidelityScreen),
+    pytest.param("p", ProblemsScreen, marks=_EVERY),
+    pytest.param("e", EmployersScreen, marks=_EVERY),
+    pytest.param("F", FidelityScreen, marks=_EVERY),
     (None, ParticipantScreen),
 ]
 

@@ -180,6 +180,7 @@ STEPS = [
 ]  # fmt: skip
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_focus_is_visible_and_keys_work_on_every_screen(sample_caseload: Path) -> None:
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -347,6 +347,7 @@ async def a_contact_dated_after_today_is_refused_in_the_form(
 REFUSED = [c for c in CASES if c.refuse is not None]
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_no_form_drops_what_was_typed(sample_caseload: Path, tmp_path: Path) -> None:
     root = sample_caseload
     steps: list[tuple[str, Callable]] = [

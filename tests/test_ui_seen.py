@@ -548,6 +548,7 @@ BIG_SAMPLE = [
 ]  # fmt: skip
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_the_sample_at_120x40(sample_caseload: Path) -> None:
     app = _app(sample_caseload)
     async with app.run_test(size=BIG) as pilot:
