@@ -127,15 +127,27 @@ def add_parsers(
 
 
 def _left_out(problems: Iterable[Problem]) -> int:
-    """Name every file left out (an error that kept it from loading) on stderr."""
+    """Name every file left out (an error that kept it from loading) on stderr, once
+    each; caseload.toml counts, with the line `report` prints too: the settings it
+    could not give (deadline rules, due-soon days, team, name) were the defaults, so
+    the review is partial (SPEC §7, exit 3)."""
+    from ipstui.core.termsafe import escape
+
     n = 0
     seen = set()
     for p in sorted(problems, key=lambda p: (p.path, p.line, p.col)):
-        if p.severity != "error" or p.path in seen or p.path == "caseload.toml":
+        if p.severity != "error" or p.path in seen:
             continue
         seen.add(p.path)
-        print(_("ipstui: left out: {problem}").format(problem=p), file=sys.stderr)
+        print(escape(_("ipstui: left out: {problem}").format(problem=p)), file=sys.stderr)
         n += 1
+    if "caseload.toml" in seen:
+        print(
+            _(
+                "caseload.toml: the settings it could not give were replaced by the defaults (deadline rules, due-soon days, team); fix the file and run the command again"
+            ),
+            file=sys.stderr,
+        )
     return n
 
 
@@ -159,7 +171,7 @@ def run(args: argparse.Namespace, svc: CaseloadService, today: date) -> int:
         )
     else:
         sys.stdout.write(employer_list(reg, svc.employer_jobs(reg, cl)))
-    missing = _left_out(cl.problems) + _left_out(reg.problems)
+    missing = _left_out([*cl.problems, *reg.problems])
     return EXIT_PARTIAL if missing else EXIT_OK
 
 

@@ -69,6 +69,52 @@ def _hermetic_env(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
 
 _TEMPLATES: dict[str, Path] = {}
 
+_SHARED_TEMPLATES = "ipstui_templates"
+"""The key of `workerinput` under which the controller names the templates it built."""
+
+
+def _shared_builds() -> dict[str, Callable[[Path], object]]:
+    """The templates most tests start from, built once by xdist's controller for all
+    its workers (the sample's history alone is seconds of CPU per build)."""
+    return {"empty": empty_caseload, "sample": _sample}
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under xdist: the controller builds the shared templates before it starts the
+    workers (`pytest_configure_node` hands their paths over), and each worker takes
+    them as built. Without xdist each process builds what its tests ask for."""
+    config = session.config
+    shared = getattr(config, "workerinput", {}).get(_SHARED_TEMPLATES)
+    if shared is not None:
+        _TEMPLATES.update({key: Path(path) for key, path in shared.items()})
+        return
+    if getattr(config.option, "numprocesses", None) and config.pluginmanager.hasplugin(
+        "dsession"
+    ):
+        factory: pytest.TempPathFactory = config._tmp_path_factory  # type: ignore[attr-defined]
+        for key, build in _shared_builds().items():
+            _build_template(key, build, factory)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:  # noqa: ANN001 — xdist's WorkerController
+    """Hand the templates the controller built to a worker (`pytest_sessionstart`)."""
+    node.workerinput[_SHARED_TEMPLATES] = {
+        key: str(_TEMPLATES[key]) for key in _shared_builds() if key in _TEMPLATES
+    }
+
+
+def _build_template(
+    key: str, build: Callable[[Path], object], factory: pytest.TempPathFactory
+) -> None:
+    """Build the template `key` in a new folder, in the hermetic environment of
+    `hermetic_git` whatever the calling test changed."""
+    base = factory.mktemp(f"template-{key}")
+    with pytest.MonkeyPatch.context() as mp:
+        _hermetic_env(mp, factory.mktemp("template-home"))
+        build(base / "repo")
+    _TEMPLATES[key] = base / "repo"
+
 
 def from_template(
     key: str,
@@ -78,17 +124,14 @@ def from_template(
 ) -> Path:
     """A copy at `target` of the repository `build(folder)` makes in a new `folder`.
 
-    The repository is built once per session (per xdist worker), in the hermetic
+    The repository is built once per session (per xdist worker; the empty caseload and
+    the sample once for all workers, by the controller: `pytest_sessionstart`), in the hermetic
     environment of `hermetic_git` whatever the calling test changed, and copied for each
     test: a copy costs a few milliseconds where `git init` and the commits cost tenths
     of a second (the sample's history, seconds). After the copy git's index is
     refreshed, as a fresh repository's is, so no later `git status` rewrites it."""
     if key not in _TEMPLATES:
-        base = factory.mktemp(f"template-{key}")
-        with pytest.MonkeyPatch.context() as mp:
-            _hermetic_env(mp, factory.mktemp("template-home"))
-            build(base / "repo")
-        _TEMPLATES[key] = base / "repo"
+        _build_template(key, build, factory)
     shutil.copytree(_TEMPLATES[key], target, symlinks=True)
     git(target, "update-index", "-q", "--refresh")
     return target

@@ -245,13 +245,13 @@ async def test_figures_are_computed_off_the_ui_thread_with_a_loading_state(
         content = screen.query_one("#report-content")
         # No figures (no stale ones) while computing: hidden, then (after LOADING_AFTER,
         # which a busy machine may already have passed) covered by the loading indicator.
-        assert not content.display or content.loading
+        assert not content.visible or content.loading
         assert screen.report is None
         for _ in range(100):  # a slow computation says so, after LOADING_AFTER
             if content.loading:
                 break
             await pilot.pause(ReportsScreen.LOADING_AFTER / 10)
-        assert content.display and content.loading
+        assert content.visible and content.loading
         # The page has focus while computing, so typed keys (`q`, `?`) work; it was left
         # to auto-focus, which skipped the loading page: focus then hung on timing.
         assert app.focused is screen.query_one("#report-body")

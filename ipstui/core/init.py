@@ -16,6 +16,7 @@ from ipstui.core.caseload import (
     check_repo_state,
 )
 from ipstui.core.i18n import _
+from ipstui.core.model import text_problem
 
 GITATTRIBUTES = "participants/*.toml merge=ipstui\nemployers/*.toml merge=ipstui\n"
 RULES_TEMPLATE = """
@@ -53,7 +54,7 @@ def _team(root: Path, specialists: list[str]) -> dict[str, dict[str, str]]:
                 )
             )
         name = names.normal(name.strip())
-        problem = names.name_problem(name)
+        problem = text_problem(name) or names.name_problem(name)
         if problem:
             raise CaseloadError(
                 _("--specialist {item}: the name {problem}").format(
@@ -68,6 +69,21 @@ def _team(root: Path, specialists: list[str]) -> dict[str, dict[str, str]]:
             key = "s" + key
         team[key[:32]] = {"name": ident.name, "email": ident.email}
     return team
+
+
+def _team_name(name: str) -> str:
+    """The team's name as written to caseload.toml (NFC, trimmed); CaseloadError when it
+    is not single-line text (SPEC §2) or breaks the names rule (`core/names.py`), the
+    same rules as a specialist's name."""
+    cleaned = names.normal(name.strip())
+    problem = text_problem(cleaned) or names.name_problem(cleaned)
+    if not cleaned:
+        problem = _("is empty")
+    if problem:
+        raise CaseloadError(
+            _("--name {name}: the team name {problem}").format(name=repr(name), problem=problem)
+        )
+    return cleaned
 
 
 def init_caseload(
@@ -102,6 +118,7 @@ def init_caseload(
             _("{probe} is not a folder, so {root} cannot be created").format(probe=probe, root=root)
         )
     gitio.identity(probe)  # without an author and a committer there is no first commit
+    name = _team_name(name)
     team = _team(probe, specialists or [])
     outer = gitio.repo_info(probe)
     if outer is not None:

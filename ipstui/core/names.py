@@ -11,7 +11,10 @@ look the same must be the same text. Two things break that:
   grapheme joiner U+034F, Khmer U+17B4/U+17B5). `Zero`+U+200B+`Width` and `ZeroWidth`
   would be two people. They are refused, except where writing needs them:
   the zero width joiner U+200D (emoji sequences such as 👩‍🔧, Indic conjuncts) and the
-  zero width non-joiner U+200C (Persian, Indic) between two visible characters, a
+  zero width non-joiner U+200C (Persian, Indic) between two visible characters, unless
+  both sides are Latin, Greek or Cyrillic letters or ASCII (scripts that never need a
+  joiner: `Mo`+U+200D+`hammad` would look exactly like `Mohammad`; a combining mark
+  counts as the letter it sits on), a
   variation selector (U+FE00–U+FE0F, U+E0100–U+E01EF) right after a visible character
   (❤️), and tag characters (U+E0020–U+E007F) in an emoji tag sequence after U+1F3F4
   (the flags of Scotland, Wales, England);
@@ -52,6 +55,25 @@ def _visible(c: str) -> bool:
     )
 
 
+_NEVER_JOINED = ("LATIN ", "GREEK ", "CYRILLIC ")
+
+
+def _never_joins(name: str, i: int, step: int) -> bool:
+    """The visible character next to index `i` (`step` -1: before it, over combining
+    marks to their letter; +1: after it) is ASCII or a Latin, Greek or Cyrillic letter,
+    which no joiner changes (Unicode chapter 23.2: the joiners act on cursive scripts,
+    conjuncts and emoji sequences)."""
+    j = i + step
+    while 0 <= j < len(name) and unicodedata.category(name[j]) in ("Mn", "Me"):
+        if step > 0:
+            return False  # a mark right after a joiner: leave it to the other rules
+        j += step
+    if not 0 <= j < len(name):
+        return False
+    c = name[j]
+    return c.isascii() or unicodedata.name(c, "").startswith(_NEVER_JOINED)
+
+
 def invisible_at(name: str) -> int | None:
     """The index of the first character `name` may not hold (module docstring), or None."""
     if name.isascii():
@@ -67,6 +89,8 @@ def invisible_at(name: str) -> int | None:
         if unicodedata.category(c) != "Cf":
             continue
         if c in _JOINERS:
+            if 0 < i < n - 1 and _never_joins(name, i, -1) and _never_joins(name, i, 1):
+                return i  # a look-alike: Latin, Greek, Cyrillic never need a joiner
             if (
                 0 < i < n - 1
                 and _visible(name[i - 1])

@@ -650,6 +650,7 @@ def _fetch(run: _Run, target: _Target) -> str | None:
     if proc.returncode != 0:
         err = gitio._last_lines(proc.stderr)
         if "couldn't find remote ref" in err.lower():
+            _branch_missing(run, target, known)
             return None
         said = _remote_lines(proc.stderr)
         if said and said not in err:
@@ -662,8 +663,102 @@ def _fetch(run: _Run, target: _Target) -> str | None:
                 run.root, "update-ref", "-m", "ipstui sync: remote history rewritten; kept the last known",
                 target.tracking, known,
             )  # fmt: skip
-            raise SyncError(_rewritten_message(run, target, known))
+            raise SyncError(_rewritten_message(run, target, known, fetched))
     return fetched
+
+
+def _remote_default(run: _Run, target: _Target) -> str | None:
+    """The branch the remote's HEAD names now (`git ls-remote --symref`), or None when
+    it names none or cannot be asked."""
+    proc = git(
+        run.root,
+        *_network_args(run.root),
+        "ls-remote",
+        "--symref",
+        target.remote,
+        "HEAD",
+        check=False,
+    )
+    for line in proc.stdout.splitlines():
+        if line.startswith("ref: ") and line.endswith("\tHEAD"):
+            ref = line[len("ref: ") : -len("\tHEAD")]
+            if ref.startswith("refs/heads/"):
+                return ref.removeprefix("refs/heads/")
+    return None
+
+
+def _fetch_other(run: _Run, target: _Target, branch: str) -> str | None:
+    """Fetch another branch of the remote without moving any ref of this clone (the
+    commit lands in FETCH_HEAD only); its commit, or None when it cannot be fetched."""
+    proc = git(
+        run.root,
+        *_network_args(run.root),
+        "fetch",
+        "-q",
+        "--no-tags",
+        "--no-write-fetch-head",
+        target.remote,
+        f"refs/heads/{branch}",
+        check=False,
+    )
+    if proc.returncode != 0:
+        return None
+    ls = git(
+        run.root,
+        *_network_args(run.root),
+        "ls-remote",
+        target.remote,
+        f"refs/heads/{branch}",
+        check=False,
+    )
+    commit = ls.stdout.split("\t", 1)[0].strip() if ls.returncode == 0 else ""
+    return _rev(run.root, commit) if commit else None
+
+
+def _branch_missing(run: _Run, target: _Target, known: str | None) -> None:
+    """The remote has no branch `target.remote_branch`. Raises SyncError unless this is a
+    true first push.
+
+    - This clone knew the branch (its remote-tracking ref is there, `known`): the branch
+      was deleted or renamed on the remote, which is a rewrite (SPEC §12), not a first
+      push: pushing would recreate the old history (an erased participant with it) and
+      split the team over two branches. Nothing is merged or pushed; the message names
+      the branch the remote's HEAD names now and the recovery (a new clone).
+    - A first push (no remote-tracking ref): allowed, unless the remote's main branch
+      lists in erasures.toml a participant this push would publish (the erased-id check
+      of `_refuse_erased`, against what the remote holds)."""
+    start = run.start or _rev(run.root, "HEAD")
+    new_branch = _remote_default(run, target)
+    if new_branch == target.remote_branch:
+        new_branch = None
+    other = _fetch_other(run, target, new_branch) if new_branch else None
+    back: list[str] = []
+    if other is not None and start is not None:
+        from ipstui.core import erasures
+
+        back = erasures.brought_back(run.root, erasures.hashes_at(run.root, other), start, other)
+    if known is None and not back:
+        return
+    if back:
+        raise SyncError(_erased_message(run, target, back))
+    args = {
+        "label": target.label,
+        "remote": target.remote,
+        "known": known[:7] if known else "",
+        "unsynced": _unsynced(run, target, known),
+        "url": _url(run.root, target),
+    }
+    if new_branch:
+        raise SyncError(
+            _(
+                "{label} is gone from the remote, whose main branch is now {new}: the branch this clone last synced ({known}) was renamed or deleted, which rewrites the caseload's history; nothing was merged or pushed, and the old branch was not recreated; {unsynced}; clone the caseload again ({url}) and redo those edits in the new clone"
+            ).format(new=f"{target.remote}/{new_branch}", **args)
+        )
+    raise SyncError(
+        _(
+            "{label} is gone from the remote: the branch this clone last synced ({known}) was renamed or deleted, which rewrites the caseload's history; nothing was merged or pushed, and the old branch was not recreated; {unsynced}; ask the person who manages {remote} which branch the team uses now, then clone the caseload again ({url}) and redo those edits in the new clone"
+        ).format(**args)
+    )
 
 
 def _is_ancestor(root: Path, old: str, new: str) -> bool:
@@ -712,8 +807,22 @@ def _unsynced(run: _Run, target: _Target, known: str | None) -> str:
     ).format(n=len(lines), ids=shown or "-", listing=listing)
 
 
-def _rewritten_message(run: _Run, target: _Target, known: str) -> str:
-    """The one line for a remote whose history was rewritten (SPEC §12)."""
+def _rewritten_message(run: _Run, target: _Target, known: str, fetched: str) -> str:
+    """The one line for a remote whose history was rewritten (SPEC §12): an erasure
+    when the rewritten history's erasures.toml lists an id the known one did not, else
+    a plain rewrite (an amended or dropped commit, force-pushed)."""
+    from ipstui.core import erasures
+
+    erased = erasures.hashes_at(run.root, fetched) - erasures.hashes_at(run.root, known)
+    if not erased:
+        return _(
+            "the history of {label} was rewritten (it no longer contains the commit this clone last synced, {known}: someone changed or removed commits that were already shared and force-pushed); nothing was merged or pushed, because merging would bring back what the rewrite removed; {unsynced}; clone the caseload again ({url}) and redo those edits in the new clone"
+        ).format(
+            label=target.label,
+            known=known[:7],
+            unsynced=_unsynced(run, target, known),
+            url=_url(run.root, target),
+        )
     return _(
         "the history of {label} was rewritten (it no longer contains the commit this clone last synced, {known}: usually a participant was erased with `ipstui erase` and force-pushed); nothing was merged or pushed, because merging would bring the erased data back; {unsynced}; clone the caseload again ({url}) and redo those edits in the new clone — if you ran the erasure here, force-push it instead as `ipstui erase` said"
     ).format(
@@ -735,18 +844,20 @@ def _refuse_erased(run: _Run, target: _Target, remote_head: str | None) -> None:
         | erasures.hashes_at(run.root, run.start)
     )
     back = erasures.brought_back(run.root, hashes, "HEAD", remote_head)
-    if not back:
-        return
-    raise SyncError(
-        ngettext(
-            "this sync would publish {ids} again, although erasures.toml says that participant was erased from the caseload's history; nothing was pushed and your branch is back where it was; {unsynced}; clone the caseload again ({url}) and redo those edits in the new clone",
-            "this sync would publish {ids} again, although erasures.toml says those participants were erased from the caseload's history; nothing was pushed and your branch is back where it was; {unsynced}; clone the caseload again ({url}) and redo those edits in the new clone",
-            len(back),
-        ).format(
-            ids=", ".join(back),
-            unsynced=_unsynced(run, target, run.known),
-            url=_url(run.root, target),
-        )
+    if back:
+        raise SyncError(_erased_message(run, target, back))
+
+
+def _erased_message(run: _Run, target: _Target, back: list[str]) -> str:
+    """The one line for a sync that would publish erased participants `back` again."""
+    return ngettext(
+        "this sync would publish {ids} again, although erasures.toml says that participant was erased from the caseload's history; nothing was pushed and your branch is back where it was; {unsynced}; clone the caseload again ({url}) and redo those edits in the new clone",
+        "this sync would publish {ids} again, although erasures.toml says those participants were erased from the caseload's history; nothing was pushed and your branch is back where it was; {unsynced}; clone the caseload again ({url}) and redo those edits in the new clone",
+        len(back),
+    ).format(
+        ids=", ".join(back),
+        unsynced=_unsynced(run, target, run.known),
+        url=_url(run.root, target),
     )
 
 

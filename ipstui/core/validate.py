@@ -609,7 +609,7 @@ def caseload_problems(data: Mapping[str, Any], rel: str, text: str) -> list[Prob
     """Schema findings for caseload.toml, and the byte order mark warning."""
     loc = Locator(text)
     team = data.get("team")
-    names: list[Problem] = []
+    names: list[Problem] = name_problems(data.get("name"), rel, loc, ["name"])
     for key, member in (team if isinstance(team, Mapping) else {}).items():
         if isinstance(member, Mapping):
             names += name_problems(member.get("name"), rel, loc, ["team", key, "name"])

@@ -17,6 +17,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
 from ipstui.core.board import Card, make_card, make_cards
@@ -50,6 +51,8 @@ from ipstui.ui.screensafe import DropUnsafe, visible_segments
 
 WATCH_INTERVAL = 2.0
 EDIT_WORKER = "edit:"
+REPORTS = "reports"
+"""Name of the installed Reports screen (one per app, kept between opens)."""
 """Name prefix of an edit's worker; the request number follows."""
 
 
@@ -135,6 +138,9 @@ class IpsApp(TranslatedBindings, App[int]):
         self.cards = {}
         self.cards_delta: tuple[dict[str, Card], str] | None = None
         """(the cards before, the id that changed) after a one-participant save."""
+        self.caseload_replaced: Signal[Caseload | None] = Signal(self, "caseload_replaced")
+        """Published with each new snapshot; screens follow it through
+        `onapp.FollowsCaseload`, which ends the subscription when they are removed."""
         self.unsafe_filter = DropUnsafe()
         """The last choke point of SPEC §13 (`screensafe.DropUnsafe`), on every line drawn."""
         self._filters.append(self.unsafe_filter)
@@ -195,6 +201,9 @@ class IpsApp(TranslatedBindings, App[int]):
     def validate_sub_title(self, sub_title: str) -> str:
         """The app's sub-title, escaped (SPEC §13; it is the caseload's path)."""
         return escape(sub_title)
+
+    def watch_caseload(self, caseload: Caseload | None) -> None:
+        self.caseload_replaced.publish(caseload)
 
     # ------------------------------------------------------------ time
 
@@ -655,16 +664,18 @@ class IpsApp(TranslatedBindings, App[int]):
             self.notify(_("Reports are not available in this build"), severity="warning")
             return
         cl = self.caseload
-        if cl is not None and not isinstance(self.screen, ReportsScreen):
-            self.push_screen(
-                # The screen's worker gathers the report facts the load cached; none are read here.
-                ReportsScreen(
-                    Records(cl.participants),
-                    cl.settings,
-                    self.today,
-                    caseload_root=self.root,
-                )
+        if cl is None or isinstance(self.screen, ReportsScreen):
+            return
+        # One screen, installed, shown again on every open (ReportsScreen says why). Its
+        # worker gathers the report facts the load cached; none are read here.
+        if not self.is_screen_installed(REPORTS):
+            screen = ReportsScreen(
+                Records(cl.participants), cl.settings, self.today, caseload_root=self.root
             )
+            self.install_screen(screen, REPORTS)
+        screen = self.get_screen(REPORTS, ReportsScreen)
+        screen.reopen(self.today)
+        self.push_screen(screen)
 
     def action_employers(self) -> None:
         from ipstui.ui.screens.employers import EmployersScreen

@@ -3,8 +3,9 @@ current caseload snapshot, and today), instead of each class repeating the prope
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from ipstui.core.service import Caseload
@@ -28,3 +29,27 @@ class OnIpsApp:
     def today(self) -> date:
         """The date deadlines are computed for."""
         return self.ips.today
+
+
+class FollowsCaseload:
+    """Mixin for a screen of `IpsApp` that redraws when the app's caseload snapshot is
+    replaced (a save, a sync, a reload): `follow_caseload(callback)` once mounted, and
+    the subscription ends when the screen is removed.
+
+    Why not `self.watch(self.app, "caseload", ...)`: Textual keeps such a watcher, and
+    with it the closed screen and everything it holds, until the watched value next
+    changes; at 20,000 participants three agendas opened and closed without a save kept
+    about 145,000 objects alive, for every full garbage collection to walk (issue 13)."""
+
+    def follow_caseload(self, callback: Callable[[Any], object], *, init: bool = True) -> None:
+        """Call `callback(snapshot)` now (when `init`) and on every replacement."""
+        app = cast("IpsApp", self.app)  # type: ignore[attr-defined]
+        app.caseload_replaced.subscribe(self, callback, immediate=True)  # type: ignore[arg-type]
+        if init:
+            callback(app.caseload)
+
+    def on_unmount(self) -> None:
+        """Stop following: nothing of the app holds a removed screen."""
+        signal = getattr(self.app, "caseload_replaced", None)  # type: ignore[attr-defined]
+        if signal is not None:  # not in a test's bare host app
+            signal.unsubscribe(self)

@@ -20,7 +20,7 @@ from ipstui.core.model import RULE_LABELS
 from ipstui.core.rules import DUE_SOON, OVERDUE, Deadline, agenda_for
 from ipstui.core.vocab import SYMBOL, cells, fit, short_words
 from ipstui.ui.keys import TranslatedBindings, allow_letter_action, key_for
-from ipstui.ui.onapp import OnIpsApp
+from ipstui.ui.onapp import FollowsCaseload, OnIpsApp
 from ipstui.ui.widgets.footer import KeysFooter
 from ipstui.ui.widgets.lines import LineList, Row
 
@@ -42,7 +42,7 @@ def agenda_columns(width: int, id_cells: int) -> dict[str, int]:
     return cols
 
 
-class AgendaScreen(OnIpsApp, TranslatedBindings, Screen):
+class AgendaScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen):
     """Every open deadline of the team (or of one specialist), overdue first."""
 
     BINDINGS = [
@@ -70,7 +70,7 @@ class AgendaScreen(OnIpsApp, TranslatedBindings, Screen):
         yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
-        self.watch(self.app, "caseload", lambda _cl: self.redraw(), init=True)
+        self.follow_caseload(lambda _cl: self.redraw())
         self.query_one(LineList).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -292,10 +292,23 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
             parts.append(_("participants {states}").format(states=", ".join(states)))
         if cl.problems:
             # Files left out of the board are counted first: a board missing a participant
-            # must say so (SPEC §7's exit 3, on screen).
-            left = len(left_out(cl.problems))
-            warns = sum(1 for p in cl.problems if p.severity != "error")
+            # must say so (SPEC §7's exit 3, on screen). Team settings that could not be
+            # read are said as such: every deadline, chip and the name use the defaults.
+            missing = left_out(cl.problems)
             key = key_for(self, "problems", "p")
+            if any(p.path == "caseload.toml" for p in missing):
+                missing = [p for p in missing if p.path != "caseload.toml"]
+                if cl.settings.unknown:
+                    words = _(
+                        "the team settings (caseload.toml) could not be read, so deadlines, due-soon days, caseload sizes and the team use the defaults — press {key}"
+                    ).format(key=key)
+                else:
+                    words = _(
+                        "caseload.toml has an error, so the settings it could not give use the defaults — press {key}"
+                    ).format(key=key)
+                parts.append(f"[$text-error]{SYMBOL[PROBLEM]} {escape(words)}[/]")
+            left = len(missing)
+            warns = sum(1 for p in cl.problems if p.severity != "error")
             if left:
                 words = ngettext(
                     "{n} file left out — press {key}", "{n} files left out — press {key}", left

@@ -31,6 +31,7 @@ from ipstui.core.service import (
 from ipstui.core.termsafe import escape
 from ipstui.ui.keys import TranslatedBindings, key_for
 from ipstui.ui.messages import EmployerRefused, EmployerSaved, EmployersRead
+from ipstui.ui.onapp import FollowsCaseload
 from ipstui.ui.screens.forms import (
     DatedForm,
     FormField,
@@ -220,7 +221,7 @@ class NewEmployerForm(FormScreen):
         return {k: values[k] or "" for k in keys}
 
 
-class EmployersScreen(TranslatedBindings, Screen):
+class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
     """The register and the highlighted employer's log."""
 
     BINDINGS = [
@@ -256,7 +257,7 @@ class EmployersScreen(TranslatedBindings, Screen):
         table = self.query_one("#employers-list", DataTable)
         self._fill_register([])
         self._fill_log([])
-        self.watch(self.app, "caseload", lambda _cl: self.reload(), init=True)
+        self.follow_caseload(lambda _cl: self.reload())
         table.focus()
 
     # ------------------------------------------------------------ reading

@@ -23,6 +23,7 @@ from ipstui.core.termsafe import escape
 from ipstui.core.vocab import cells
 from ipstui.ui.keys import TranslatedBindings
 from ipstui.ui.messages import FidelityComputed, FidelityFailed
+from ipstui.ui.onapp import FollowsCaseload
 from ipstui.ui.screensafe import plain
 from ipstui.ui.widgets.columns import Column, fill_table
 from ipstui.ui.widgets.footer import KeysFooter
@@ -63,7 +64,7 @@ def record_columns(names: list[str]) -> list[Column]:
     return columns
 
 
-class FidelityScreen(TranslatedBindings, Screen):
+class FidelityScreen(FollowsCaseload, TranslatedBindings, Screen):
     """The fidelity self-review of one quarter (default: the one containing today)."""
 
     BINDINGS = [
@@ -120,7 +121,7 @@ class FidelityScreen(TranslatedBindings, Screen):
     def on_mount(self) -> None:
         items = self.query_one("#fidelity-items", DataTable)
         self._fill_items()
-        self.watch(self.app, "caseload", lambda _cl: self.recompute(), init=True)
+        self.follow_caseload(lambda _cl: self.recompute())
         items.focus()
 
     # ------------------------------------------------------------ computing

@@ -22,6 +22,7 @@ from ipstui.core.termsafe import escape
 from ipstui.core.vocab import SYMBOL, cells, fit
 from ipstui.ui.keys import TranslatedBindings, key_for
 from ipstui.ui.messages import EditRefused, EditSaved, ProblemsRead
+from ipstui.ui.onapp import FollowsCaseload
 from ipstui.ui.screensafe import plain
 from ipstui.ui.widgets.footer import KeysFooter
 
@@ -34,7 +35,7 @@ def named_by_id(rel: str) -> bool:
     return is_valid_id(Path(rel).stem)
 
 
-class ProblemsScreen(TranslatedBindings, Screen):
+class ProblemsScreen(FollowsCaseload, TranslatedBindings, Screen):
     """Files that failed to parse or validate, and participant files changed by hand."""
 
     BINDINGS = [
@@ -67,7 +68,7 @@ class ProblemsScreen(TranslatedBindings, Screen):
         pt.add_columns(_("where"), _("severity"), _("message"))
         dt = self.query_one("#dirty-table", DataTable)
         dt.add_columns(_("file"), _("status"))
-        self.watch(self.app, "caseload", self._read_problems, init=True)
+        self.follow_caseload(self._read_problems)
         pt.focus()
 
     def _read_problems(self, cl: Any) -> None:

@@ -19,9 +19,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.reactive import Reactive, reactive
+from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
+from textual.visual import visualize
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
 from ipstui.core.i18n import N_, _, ngettext
@@ -44,6 +46,7 @@ from ipstui.core.termsafe import escape
 from ipstui.core.vocab import PROBLEM, SYMBOL
 from ipstui.ui.keys import TranslatedBindings
 from ipstui.ui.messages import ExportRefused, ReportExported
+from ipstui.ui.onapp import FollowsCaseload
 from ipstui.ui.screens.forms.confirm import ConfirmDialog
 from ipstui.ui.widgets.footer import KeysFooter
 from ipstui.ui.widgets.inputs import OneLineInput
@@ -95,6 +98,34 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[Text]], right: se
         out.append("\n")
         line(row)
     return out
+
+
+def room(widget: Static, content: object) -> tuple[int | None, int] | None:
+    """The room `content` takes in `widget` as laid out now, by Textual's own measure:
+    (its width when the widget is as wide as its content, else None; its height at the
+    widget's width). None while the widget has no width (not laid out, or hidden)."""
+    width = widget.content_size.width
+    if width <= 0:
+        return None
+    visual = visualize(widget, content)
+    rules = widget.styles
+    auto = rules.width is not None and rules.width.is_auto
+    parent = widget.parent
+    room_across = parent.content_size.width if isinstance(parent, Widget) else width
+    return (
+        visual.get_optimal_width(rules, room_across) if auto else None,
+        visual.get_height(rules, width),
+    )
+
+
+def put(widget: Static, text: Text) -> None:
+    """`widget.update(text)`, with no layout pass of the page when `text` takes the room
+    the content it replaces takes (`room`). Why: back on the current quarter after
+    another, a layout of the whole page made up half of the frame that shows it again
+    (issue 13), and the figures of another quarter mostly keep their shape."""
+    before = room(widget, widget.content)
+    same = before is not None and before == room(widget, text)
+    widget.update(text, layout=not same)
 
 
 def rate_chart(report: Report, participants: Participants, settings: Settings) -> Text:
@@ -286,11 +317,17 @@ class ReportComputed(Message):
         return isinstance(message, ReportComputed)
 
 
-class ReportsScreen(TranslatedBindings, Screen[None]):
+class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
     """Outcome figures of one quarter; `[`/`]` change the quarter, `e` exports CSV.
 
     The figures are computed by a thread worker (at 20,000 participants that reads every
-    record); the screen shows "Computing…" meanwhile and draws on `ReportComputed`."""
+    record); the screen shows "Computing…" meanwhile and draws on `ReportComputed`.
+
+    The app keeps one instance, installed, and shows it again on every open (`reopen`):
+    building the widget tree anew on every open made some 17,000 objects that outlived
+    a collection (so the next full collection came sooner and walked them), and every
+    closed screen stayed alive until the next caseload change, held by its watcher of the
+    app's snapshot (issue 13)."""
 
     NARROW = 110
     """Below this width (cells) the charts go under the tables instead of beside them."""
@@ -324,8 +361,9 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
         Binding("escape", "back", N_("Back"), id="back", tooltip=N_("Back to the board")),
     ]
 
-    quarter: reactive[Quarter] = reactive(Quarter(2000, 1), init=False)
-    """The quarter shown; at most the quarter containing today."""
+    quarter: reactive[Quarter] = reactive(Quarter(2000, 1), init=False, repaint=False)
+    """The quarter shown; at most the quarter containing today. Its watcher computes
+    and draws the figures; the screen itself has nothing to repaint."""
 
     def __init__(
         self,
@@ -349,19 +387,27 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
         self.report: Report | None = None
         """The report on screen; the export writes exactly this one."""
         self._loading_timer: Timer | None = None
+        self._stale = False
+        """A newer snapshot arrived while the screen was hidden: compute on `reopen`."""
+        self._current: ReportComputed | None = None
+        """The figures of the quarter containing today, as last drawn from the snapshot
+        held now (None once another snapshot or day arrives): `reopen` draws them again
+        after another quarter was looked at, with no worker and no hidden page."""
         self.set_reactive(ReportsScreen.quarter, quarter or quarter_of(today))
 
     def compose(self) -> ComposeResult:
+        # Headings are Statics, not Labels: the page's styles are applied again each time
+        # it is shown, and a Label (its variant rules) costs three times a Static there.
         yield Static(id="report-title", classes="screen-title")
         with VerticalScroll(id="report-body"):
             with Vertical(id="report-content"):
                 with Horizontal(classes="report-row"):
                     with Vertical(classes="report-col"):
-                        yield Label(_("Employment rate by specialist"), classes="report-heading")
+                        yield Static(_("Employment rate by specialist"), classes="report-heading")
                         yield Static(id="report-team")
                         yield Static(id="report-specialists", classes="report-table")
                     with Vertical(classes="report-chart-col"):
-                        yield Label(
+                        yield Static(
                             _("Team employment rate, last {n} quarters").format(n=CHART_QUARTERS),
                             classes="report-heading",
                         )
@@ -369,12 +415,12 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
                         yield Static(_(BENCHMARKS), classes="report-note")
                 with Horizontal(classes="report-row"):
                     with Vertical(classes="report-col"):
-                        yield Label(_("Referrals by year and source"), classes="report-heading")
+                        yield Static(_("Referrals by year and source"), classes="report-heading")
                         yield Static(id="report-referrals", classes="report-table")
-                        yield Label(_("Rapid job search"), classes="report-heading")
+                        yield Static(_("Rapid job search"), classes="report-heading")
                         yield Static(id="report-rapid")
                     with Vertical(classes="report-chart-col"):
-                        yield Label(_("Referrals per year"), classes="report-heading")
+                        yield Static(_("Referrals per year"), classes="report-heading")
                         yield Static(id="report-referrals-chart", classes="report-chart")
         yield KeysFooter(compact=True)
 
@@ -384,14 +430,45 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
         # take focus); without focus, typed keys such as `q` and `?` are refused.
         self.query_one("#report-body").focus()
         self._show()
-        # Inside ipstui's app, follow its caseload snapshot (saves, syncs, pulls) while open.
-        if isinstance(getattr(type(self.app), "caseload", None), Reactive):
-            self.watch(self.app, "caseload", self._app_caseload_changed, init=False)
+        # Inside ipstui's app, follow its caseload snapshot (saves, syncs, pulls).
+        if hasattr(self.app, "caseload_replaced"):
+            self.follow_caseload(self._app_caseload_changed, init=False)
 
     def _app_caseload_changed(self, caseload: Any) -> None:
-        if caseload is not None:
-            today = getattr(self.app, "today", self._today)
+        if caseload is None:
+            return
+        today = getattr(self.app, "today", self._today)
+        if self in self.app.screen_stack:  # shown, or under a dialog of its own
             self.set_caseload(Records(caseload.participants), caseload.settings, today)
+        else:
+            # Hidden (installed, not shown): remember the snapshot, compute when reopened;
+            # no figures computed for every save made on the board meanwhile.
+            self._participants = Records(caseload.participants)
+            self._settings = caseload.settings
+            self._today = today
+            self._stale = True
+            self._current = None
+
+    def reopen(self, today: date) -> None:
+        """Before this screen is shown again: the quarter containing `today` (as a new
+        screen would open on), its figures computed again only when something changed
+        since they were drawn (the quarter, the day or the caseload snapshot)."""
+        quarter = quarter_of(today)
+        changed = self._stale or today != self._today
+        self._stale = False
+        self._today = today
+        if changed:
+            self._current = None
+        current = self._current
+        if not self.is_mounted:
+            self.set_reactive(ReportsScreen.quarter, quarter)
+        elif quarter != self.quarter and current is not None and current.quarter == quarter:
+            self.set_reactive(ReportsScreen.quarter, quarter)
+            self._draw(current)  # back from another quarter: drawn as before, not computed
+        elif quarter != self.quarter:
+            self.quarter = quarter  # the watcher computes
+        elif changed or self.report is None:
+            self._show()
 
     def watch_quarter(self) -> None:
         self._show()
@@ -404,6 +481,7 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
         self._participants = participants
         self._settings = settings
         self._today = today
+        self._current = None
         quarter = min(self.quarter, quarter_of(today))
         if not self.is_mounted:
             self.set_reactive(ReportsScreen.quarter, quarter)
@@ -417,8 +495,13 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
     def _show(self) -> None:
         """Compute the shown quarter's figures in a worker; say so (after LOADING_AFTER,
         so a quick computation draws no loading indicator) until they arrive. The
-        figures on screen meanwhile are hidden: never a stale quarter's."""
-        self.query_one("#report-content").display = False
+        figures on screen meanwhile are hidden: never a stale quarter's.
+
+        Hidden, not removed from the layout (`visible`, not `display`): every widget
+        keeps its size, so only the figures that change are drawn again, not the whole
+        page twice (each drawn line is a dozen objects for the garbage collector)."""
+        self.report = None
+        self.query_one("#report-content").visible = False
         if self._loading_timer is not None:
             self._loading_timer.stop()
         self._loading_timer = self.set_timer(self.LOADING_AFTER, self._say_loading)
@@ -427,7 +510,7 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
     def _say_loading(self) -> None:
         self._loading_timer = None
         content = self.query_one("#report-content")
-        content.display = True
+        content.visible = True
         content.loading = True
 
     @work(
@@ -455,6 +538,8 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
     def _draw(self, message: ReportComputed) -> None:
         """Put the figures on screen in one batch (one layout, one frame)."""
         self.report = message.report
+        if message.prepared is self._participants and message.quarter == quarter_of(self._today):
+            self._current = message
         if self._loading_timer is not None:
             self._loading_timer.stop()
             self._loading_timer = None
@@ -466,11 +551,13 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
         report = message.report
         content = self.query_one("#report-content")
         content.loading = False
-        content.display = True
-        self.sub_title = _("Reports {quarter}").format(quarter=q)
+        content.visible = True
+        # No header shows it on this screen: set without repainting the whole page.
+        self.set_reactive(Screen.sub_title, _("Reports {quarter}").format(quarter=q))
         team = report.team
         name = f"{escape(report.team_name)} · " if report.team_name else ""
-        self.query_one("#report-title", Static).update(
+        put(
+            self.query_one("#report-title", Static),
             Text(
                 name
                 + _("Outcome report {quarter}  ({start} – {end}, as of {date})").format(
@@ -479,9 +566,10 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
                     end=q.end.isoformat(),
                     date=report.report_date.isoformat(),
                 )
-            )
+            ),
         )
-        self.query_one("#report-team", Static).update(
+        put(
+            self.query_one("#report-team", Static),
             Text(
                 ngettext(
                     "Team {rate}: {employed} of {active} active participant worked a "
@@ -490,7 +578,7 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
                     "competitive job",
                     team.active,
                 ).format(rate=fmt_rate(team.rate), employed=team.employed, active=team.active)
-            )
+            ),
         )
         sizes = {c.specialist: c for c in report.caseload}
         rows: list[list[Text]] = []
@@ -510,11 +598,12 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
                 ]
             )
         headers = [_("Specialist"), _("Active"), _("Employed"), _("Rate"), _("Caseload today")]
-        self.query_one("#report-specialists", Static).update(
-            text_table(headers, rows, right={1, 2, 3})
+        put(
+            self.query_one("#report-specialists", Static),
+            text_table(headers, rows, right={1, 2, 3}),
         )
-        self.query_one("#report-rate-chart", Static).update(message.rate_chart)
-        self.query_one("#report-referrals-chart", Static).update(message.referrals_chart)
+        put(self.query_one("#report-rate-chart", Static), message.rate_chart)
+        put(self.query_one("#report-referrals-chart", Static), message.referrals_chart)
         headers = [_("Year"), _("Source"), _("Referred"), _("Hired"), _("Hire rate")]
         rows = [
             [
@@ -526,9 +615,7 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
             ]
             for r in report.referrals
         ]
-        self.query_one("#report-referrals", Static).update(
-            text_table(headers, rows, right={2, 3, 4})
-        )
+        put(self.query_one("#report-referrals", Static), text_table(headers, rows, right={2, 3, 4}))
         rs = report.rapid_search
         rapid = (
             ngettext(
@@ -547,7 +634,7 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
             if rs.participants
             else _("No participant with both an enrolment and a first employer contact yet.")
         )
-        self.query_one("#report-rapid", Static).update(Text(rapid))
+        put(self.query_one("#report-rapid", Static), Text(rapid))
 
     # ------------------------------------------------------------ actions
 
@@ -630,6 +717,4 @@ class ReportsScreen(TranslatedBindings, Screen[None]):
             else:
                 self.notify(declined)
 
-        self.app.push_screen(
-            ConfirmDialog(str(refusal), yes=yes, no=no, title=_("Export")), answer
-        )
+        self.app.push_screen(ConfirmDialog(str(refusal), yes=yes, no=no, title=_("Export")), answer)

@@ -16,7 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -346,12 +346,15 @@ class Board(TranslatedBindings, Widget, can_focus=True):
         self.selected_pid: str | None = None
 
     def compose(self):
-        with Horizontal():
-            for ph in PHASES:
-                with Vertical(classes="column", id=f"wrap-{ph}") as wrap:
-                    wrap.display = ph in self.phases
-                    yield ColumnTitle(ph)
-                    yield PhaseColumn(ph)
+        # The columns sit in the board itself (`layout: horizontal` in the stylesheet), not
+        # in a Horizontal inside it: a container the columns cover whole is still drawn
+        # and cut at every column edge, line by line, and those pieces stay cached for
+        # the garbage collector to walk (about 8,000 objects at 160×50, issue 13).
+        for ph in PHASES:
+            with Vertical(classes="column", id=f"wrap-{ph}") as wrap:
+                wrap.display = ph in self.phases
+                yield ColumnTitle(ph)
+                yield PhaseColumn(ph)
 
     def on_mount(self) -> None:
         self._redraw()

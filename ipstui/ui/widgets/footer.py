@@ -63,6 +63,8 @@ class KeysFooter(Footer):
 
     _shown: Hashable = None
     """What the last compose drew (`_keys()` at that time); None before the first."""
+    _mark: tuple[bool, int] = (True, 0)
+    """The `…` mark as `_mark_cut` last left it: (hidden, horizontal offset)."""
 
     def _keys(self) -> Hashable:
         """Everything `Footer.compose` reads from the screen and the app, as a value:
@@ -97,14 +99,21 @@ class KeysFooter(Footer):
         ordered = footer_order(active.values(), app)
         self.styles.grid_size_columns = len(ordered)
         for _node, binding, enabled, tooltip in ordered:
-            yield FooterKey(
+            key = FooterKey(
                 binding.key,
                 app.get_key_display(binding),
                 binding.description,
                 binding.action,
                 disabled=not enabled,
                 tooltip=tooltip,
-            ).data_bind(compact=Footer.compact)
+            )
+            if self.compact:
+                # The key's `compact` is bound to the footer's: on mount the bound value
+                # reaches the key's watcher, which adds `-compact` and restyles the key
+                # (a stylesheet pass per key, every rebuild). With the class already
+                # there the watcher has nothing to change.
+                key.add_class("-compact", update=False)
+            yield key.data_bind(compact=Footer.compact)
         if self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
             entry = active.get(app.COMMAND_PALETTE_BINDING)
             if entry is not None:
@@ -118,7 +127,13 @@ class KeysFooter(Footer):
                     disabled=not enabled,
                     tooltip=binding.tooltip or binding.description,
                 )
-        yield Static("…", id="footer-more", classes="hidden")
+        # The mark as the last rebuild left it (`_mark_cut`): a rebuild that keeps the
+        # keys' widths then moves and shows nothing, which would lay out the screen again.
+        hidden, offset = self._mark
+        mark = Static("…", id="footer-more", classes="hidden" if hidden else "")
+        if offset:
+            mark.styles.offset = (offset, 0)
+        yield mark
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._mark_cut)
@@ -140,6 +155,7 @@ class KeysFooter(Footer):
         palette = self.query(".-command-palette")
         width = palette.first().outer_size.width if palette else 0
         mark.styles.offset = (-width, 0)
+        self._mark = (not cut, -width)
 
     def bindings_changed(self, screen: Screen) -> None:
         """As Textual's Footer, but the rebuild is asked of `_recompose_if_changed`."""
@@ -150,6 +166,44 @@ class KeysFooter(Footer):
             self.call_after_refresh(self._recompose_if_changed)
 
     async def _recompose_if_changed(self) -> None:
-        if self.is_attached and self._keys() != self._shown:
-            await self.recompose()
-            self.call_after_refresh(self._mark_cut)
+        if not self.is_attached:
+            return
+        keys = self._keys()
+        if keys == self._shown:
+            return
+        if self._restate(keys):
+            self._shown = keys
+            return
+        await self.recompose()
+        self.call_after_refresh(self._mark_cut)
+
+    def _restate(self, keys: Hashable) -> bool:
+        """Show `keys` by changing the shown keys' enabled state and tooltip in place,
+        when only those differ from what is shown (the same bindings with the same
+        labels), as when focus moves between a list and a field: a rebuild would
+        remount every key and lay out the whole screen again for a change of style.
+        False (nothing changed) when anything else differs, or when two shown bindings
+        share an action (the footer shows one key per action)."""
+        old, new = self._shown, keys
+        if not (isinstance(old, tuple) and isinstance(new, tuple)) or old[1] != new[1]:
+            return False
+        old_keys, new_keys = old[0], new[0]
+        if len(old_keys) != len(new_keys) or any(
+            a[:5] != b[:5] or a[7] != b[7] for a, b in zip(old_keys, new_keys, strict=True)
+        ):
+            return False
+        by_action = {
+            key.action: key
+            for key in self.query(FooterKey)
+            if not key.has_class("-command-palette")
+        }
+        if len(by_action) != len(new_keys) or {k[3] for k in new_keys} != by_action.keys():
+            return False
+        for key in new_keys:
+            enabled, tooltip = key[5], key[6]
+            widget = by_action[key[3]]
+            # What `compose` gives a key.
+            widget._disabled = not enabled
+            widget.set_class(not enabled, "-disabled")
+            widget.tooltip = tooltip or None
+        return True

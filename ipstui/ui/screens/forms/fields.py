@@ -322,12 +322,14 @@ class FormField(Vertical):
         does not restyle and lay out 48 unchanged lines."""
 
     def compose(self) -> ComposeResult:
+        # The note and error lines are mounted the first time they have something to
+        # say (`_show`): most fields never show either, and every widget of a form is
+        # styled when it opens and again when a dialog over it closes (the Details tab
+        # alone had 32 such empty lines).
         yield Label(self.label_text, classes="field-label", markup=False)
         yield self.control
         if self.hint:
             yield Static(self.hint, classes="field-hint", markup=False)
-        yield Static("", classes="field-note", markup=False)
-        yield Static("", classes="field-error", markup=False)
 
     def on_descendant_focus(self) -> None:
         # A class, not :focus-within: Textual restyles the label on a class change of its
@@ -367,10 +369,22 @@ class FormField(Vertical):
         self._show(".field-label", marks + self.label_text)
 
     def _show(self, line: str, text: str) -> None:
-        """Redraw one line under or above the field only when its text changed."""
-        if self.is_mounted and self._lines[line] != text:
-            self.query_one(line, Static).update(text)
-            self._lines[line] = text
+        """Redraw one line under or above the field only when its text changed; the note
+        or error line is mounted when it first has a text (the error line last, the
+        note line before it)."""
+        if not self.is_mounted or self._lines[line] == text:
+            return
+        found = self.query_children(line)
+        if found:
+            found.first(Static).update(text)
+        else:
+            widget = Static(text, classes=line.removeprefix("."), markup=False)
+            error = self.query_children(".field-error")
+            if line == ".field-note" and error:
+                self.mount(widget, before=error.first())
+            else:
+                self.mount(widget)
+        self._lines[line] = text
 
 
 def field_of(widget: Widget | None) -> FormField | None:

@@ -43,7 +43,7 @@ from ipstui.core.vocab import (
 )
 from ipstui.ui.keys import TranslatedBindings, allow_letter_action, key_for
 from ipstui.ui.messages import EditRefused, EditSaved
-from ipstui.ui.onapp import OnIpsApp
+from ipstui.ui.onapp import FollowsCaseload, OnIpsApp
 from ipstui.ui.screens.forms import ConfirmScreen, ConflictForm, SuspendForm
 from ipstui.ui.screens.participant.base import Pane, cell
 from ipstui.ui.screens.participant.contacts import ContactsPane
@@ -60,7 +60,7 @@ if TYPE_CHECKING:
 TABS = ("details", "contacts", "jobs", "tasks", "deadlines", "history")
 
 
-class ParticipantScreen(OnIpsApp, TranslatedBindings, Screen[None]):
+class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[None]):
     """A participant's record, lists, deadlines and history; every edit one commit.
 
     The keys here act on the participant from any tab; a pane's own keys (save the
@@ -149,7 +149,7 @@ class ParticipantScreen(OnIpsApp, TranslatedBindings, Screen[None]):
         self.set_class(self.size.width < 100, "-narrow")
 
     def on_mount(self) -> None:
-        self.watch(self.app, "caseload", self._caseload_changed, init=True)
+        self.follow_caseload(self._caseload_changed)
 
     @property
     def details(self) -> DetailsPane:

@@ -1,0 +1,83 @@
+"""Screens that follow the app's caseload snapshot (issue 13): once closed, no
+subscription to the snapshot keeps them alive, and while open they still follow it.
+
+They used to watch the app's `caseload` reactive; Textual keeps such a watcher, and the
+closed screen with everything it holds, until the value next changes, so every open
+without a save left a whole screen (at 20,000 participants an agenda was some 48,000
+objects) for each full garbage collection to walk."""
+
+from __future__ import annotations
+
+import gc
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pilot_wait import settle
+from textual.screen import Screen
+
+from ipstui.ui.app import IpsApp
+from ipstui.ui.screens.agenda import AgendaScreen
+from ipstui.ui.screens.employers import EmployersScreen
+from ipstui.ui.screens.fidelity import FidelityScreen
+from ipstui.ui.screens.participant import ParticipantScreen
+from ipstui.ui.screens.problems import ProblemsScreen
+
+TODAY = date(2026, 11, 16)  # the sample's as-of date
+
+
+OPENERS = [
+    ("a", AgendaScreen),
+    ("p", ProblemsScreen),
+    ("e", EmployersScreen),
+    ("F", FidelityScreen),
+    (None, ParticipantScreen),
+]
+
+
+@pytest.mark.parametrize(("key", "kind"), OPENERS, ids=lambda v: getattr(v, "__name__", v))
+async def test_a_closed_screen_is_not_kept_alive(
+    sample_caseload: Path, key: str | None, kind: type[Screen]
+) -> None:
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for _ in range(3):
+            if key is None:
+                app.open_participant("P-0030")
+            else:
+                await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, kind)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert not isinstance(app.screen, kind)
+        gc.collect()
+        # At most the last one: a task or thread started while it was the active screen
+        # keeps Textual's context variables (the active message pump) until it ends.
+        assert len([o for o in gc.get_objects() if isinstance(o, kind)]) <= 1
+
+
+async def test_an_open_screen_follows_a_replaced_snapshot(sample_caseload: Path) -> None:
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AgendaScreen)
+        drawn: list[object] = []
+        real = screen.redraw
+
+        def redraw() -> None:
+            drawn.append(app.caseload)
+            real()
+
+        screen.redraw = redraw  # type: ignore[method-assign]
+        cl = app.caseload
+        assert cl is not None
+        pid = next(iter(cl.participants))
+        newer = cl.without(pid, cl.participants[pid].rel_path)
+        app.caseload = newer
+        await settle(pilot)
+        assert drawn == [newer]

@@ -1,0 +1,158 @@
+"""Reports is one screen per app, shown again on every open (issue 13): what a new screen
+showed is what a reopened one shows (the current quarter, the latest snapshot), it is
+computed again only when something changed, and no closed screen is left alive."""
+
+from __future__ import annotations
+
+import gc
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pilot_wait import settle
+from textual.widgets import Static
+
+import ipstui.ui.screens.reports as reports
+from ipstui.core.report import Quarter, compute, prepare_loaded, quarter_of
+from ipstui.ui.app import IpsApp
+from ipstui.ui.screens.reports import ReportsScreen
+
+TODAY = date(2026, 11, 16)  # the sample's as-of date
+
+
+def expected(app: IpsApp, quarter):
+    cl = app.caseload
+    assert cl is not None
+    return compute(prepare_loaded(cl.participants), cl.settings, quarter, TODAY)
+
+
+def text_of(screen: ReportsScreen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+def an_active_participant(app: IpsApp) -> tuple[str, str]:
+    cl = app.caseload
+    assert cl is not None
+    for pid, p in cl.participants.items():
+        if p.phase != "closed":
+            return pid, p.rel_path
+    raise AssertionError("the sample has no open participant")
+
+
+async def test_reopen_shows_the_same_screen_on_the_current_quarter(
+    sample_caseload: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    computed: list[Quarter] = []
+    real = reports.compute
+
+    def counted(prepared, settings, quarter, today):
+        computed.append(quarter)
+        return real(prepared, settings, quarter, today)
+
+    monkeypatch.setattr(reports, "compute", counted)
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        current = quarter_of(TODAY)
+        assert screen.quarter == current
+        assert screen.report == expected(app, current)
+
+        # Another quarter, then closed: the next open is on the current quarter again,
+        # as a new screen would be, and on the same screen; its figures, drawn before
+        # from this same snapshot, are drawn again, not computed again.
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert screen.report == expected(app, current.previous())
+        assert computed == [current, current.previous()]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ReportsScreen)
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.quarter == current
+        assert screen.report == expected(app, current)
+        assert screen.query_one("#report-content").visible
+        assert f"Outcome report {current}" in text_of(screen, "#report-title")
+        assert computed == [current, current.previous()]
+
+        # Nothing changed since: the figures on screen are kept, not computed again.
+        drawn = screen.report
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.report is drawn
+
+
+async def test_a_snapshot_replaced_while_hidden_or_shown_is_what_reports_show(
+    sample_caseload: Path,
+) -> None:
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    current = quarter_of(TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        before = screen.report
+        await pilot.press("escape")
+        await settle(pilot)
+
+        # A save on the board replaces the snapshot while Reports is hidden.
+        cl = app.caseload
+        assert cl is not None
+        pid, rel = an_active_participant(app)
+        app.caseload = cl.without(pid, rel)
+        await settle(pilot)
+        assert screen.report is before  # hidden: nothing computed for it yet
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.report == expected(app, current)
+        assert screen.report != before
+
+        # Another snapshot, then another quarter: back on the current one, it is computed
+        # from the new snapshot (the figures drawn from the old one are not reused).
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        newer = app.caseload
+        assert newer is not None
+        pid, rel = an_active_participant(app)
+        app.caseload = newer.without(pid, rel)
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.quarter == current
+        assert screen.report == expected(app, current)
+
+        # And while it is shown, at once.
+        shown = app.caseload
+        assert shown is not None
+        pid, rel = an_active_participant(app)
+        app.caseload = shown.without(pid, rel)
+        await settle(pilot)
+        assert screen.report == expected(app, current)
+
+
+async def test_no_closed_reports_screen_stays_alive(sample_caseload: Path) -> None:
+    """A closed screen used to stay alive, held by its watcher of the app's snapshot, until
+    the next save: every open left a whole widget tree for the garbage collector."""
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for _ in range(3):
+            await pilot.press("r")
+            await settle(pilot)
+            assert isinstance(app.screen, ReportsScreen)
+            await pilot.press("escape")
+            await settle(pilot)
+        gc.collect()
+        assert sum(isinstance(o, ReportsScreen) for o in gc.get_objects()) == 1
