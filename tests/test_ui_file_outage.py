@@ -135,7 +135,7 @@ async def test_a_typed_value_survives_the_file_going_away(root: Path, outage: Ou
         assert name.control.value == TYPED  # never dropped
         assert name.has_class("-changed")
         assert "✎" in _text(name.query_one(".field-label", Static))
-        note = _text(name.query_one(".field-note", Static))
+        note = " ".join(_text(w) for w in name.query(".field-note"))  # mounted once set
         if "name" in outage.meanwhile:
             assert "Paola CLI" in note and "^t" in note
             assert f"yours {TYPED}, saved Paola CLI" in _text(banner)
