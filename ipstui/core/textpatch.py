@@ -52,7 +52,15 @@ class Statements(Locator):
 
     def __init__(self, text: str) -> None:
         self.statements: list[Statement] = []
+        # (start, end) offsets of every value, array elements included: ('contacts', 1)
+        # is the second entry of an inline `contacts = [ … ]`.
+        self.spans: dict[tuple, tuple[int, int]] = {}
         super().__init__(text)
+
+    def _value(self, path: tuple, depth: int) -> None:
+        start = self._i
+        super()._value(path, depth)
+        self.spans.setdefault(path, (start, self._i))
 
     def _line_start(self, offset: int) -> int:
         return self.text.rfind("\n", 0, offset) + 1
@@ -130,6 +138,7 @@ class _Patcher:
         self.dumps = dumps
         scan = Statements(text)
         self.stmts = scan.statements
+        self.spans = scan.spans
         self.edits: list[tuple[int, int, str]] = []
         # Canonical order of every table's keys, from the canonical text of `new`.
         self.order: dict[tuple, list[Any]] = {}
@@ -177,7 +186,7 @@ class _Patcher:
                 self.insert_section(kpath, new)
             elif new is _MISSING:
                 self.replace(s.start, s.end, "")
-            else:
+            elif not self.inline_list(s, kpath, old, new):
                 self.replace(s.vstart, s.vend, _inline(new))
             return
         if old is _MISSING:
@@ -212,6 +221,74 @@ class _Patcher:
             for item in new[len(old) :]:
                 lines += ["", *self.section(kpath, [item])]
             self.replace(end, end, "\n".join(lines) + "\n")
+
+    # ------------------------------------------------------------ inline arrays
+
+    def inline_list(self, s: Statement, kpath: tuple, old: Any, new: Any) -> bool:
+        """Patch an inline array `key = [ a, b ]` entry by entry: a changed entry is
+        rewritten where it is written, new entries are appended in the array's own
+        layout (SPEC §2: "a new contact is appended at the end of its list"). False
+        when the change is not one of those (an entry removed, not a list), and the
+        caller rewrites the whole value."""
+        if not (isinstance(old, list) and isinstance(new, list)) or not old:
+            return False
+        if len(new) < len(old) or self.text[s.vend - 1 : s.vend] != "]":
+            return False
+        spans = [self.spans.get(kpath + (i,)) for i in range(len(old))]
+        if any(sp is None for sp in spans):
+            return False
+        for i, sp in enumerate(spans):
+            assert sp is not None
+            if not same(old[i], new[i]):
+                self.replace(sp[0], sp[1], _inline(new[i]))
+        if len(new) > len(old):
+            last = spans[-1]
+            assert last is not None
+            self.append_entries(last[0], last[1], s.vend - 1, new[len(old) :])
+        return True
+
+    def append_entries(self, last_start: int, last_end: int, close: int, items: list) -> None:
+        """Write `items` after the array's last entry (`last_start`..`last_end`), the
+        closing `]` being at `close`.
+
+        Layouts kept: one entry a line (a new line before the `]` line, with the last
+        entry's indentation, a trailing comma when the file writes one), and entries
+        sharing a line (appended on the last entry's line, `, ` between)."""
+        t = self.text
+        k = last_end  # past blanks and comments to the comma after the last entry
+        while k < close:
+            if t[k] in " \t\r\n":
+                k += 1
+            elif t[k] == "#":
+                j = t.find("\n", k)
+                k = close if j < 0 else j
+            else:
+                break
+        comma = k < close and t[k] == ","
+        line = t.rfind("\n", 0, last_start) + 1
+        own_line = not t[line:last_start].strip()
+        texts = [_inline(item) for item in items]
+        if not own_line:
+            if comma:
+                self.replace(k + 1, k + 1, "".join(" " + x + "," for x in texts))
+            else:
+                self.replace(last_end, last_end, "".join(", " + x for x in texts))
+            return
+        indent = t[line:last_start]
+        close_line = t.rfind("\n", 0, close) + 1
+        if close_line > last_end and not t[close_line:close].strip():
+            # `]` on a line of its own: the new entries go on lines just before it.
+            if not comma:
+                self.replace(last_end, last_end, ",")
+            tail = "," if comma else ""
+            body = ",\n".join(indent + x for x in texts) + tail + "\n"
+            self.replace(close_line, close_line, body)
+            return
+        # `]` right after the last entry, on its line.
+        if comma:
+            self.replace(k + 1, k + 1, "".join("\n" + indent + x + "," for x in texts))
+        else:
+            self.replace(last_end, last_end, "".join(",\n" + indent + x for x in texts))
 
     # ------------------------------------------------------------ removing
 

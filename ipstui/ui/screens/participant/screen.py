@@ -121,6 +121,12 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
         """Edits of this screen in flight, by request number: (tab to show, reload the
         form) once saved. A snapshot change meanwhile is (likely) ours."""
         self._banner_kind = ""
+        self._gone: Participant | None = None
+        """The version the form showed when the file went away (deleted, broken,
+        renamed): the one a returning file is rebased from, so nothing typed is lost."""
+        self._outside: list[str] = []
+        """Fields changed by outside commits since the form last agreed with the file
+        (no unsaved edits, or a save), each named in the banner."""
 
     # ------------------------------------------------------------ layout
 
@@ -195,20 +201,37 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
         prev = self.participant
         details = self.details
         summary: dict[str, Any] = {}
+        back = prev is None and self._gone is not None
+        if back:
+            prev = self._gone  # the file is back: rebase what was typed meanwhile
+        self._gone = None
         same = prev is not None and prev.blob == p.blob and prev.data == p.data
-        if prev is None and self._banner_kind == "error":
+        if self.participant is None and self._banner_kind == "error":
             self.banner("")  # it is back (see _show_missing)
         if prev is None or reset:
             details.load(p)
-        elif not same:
+            self._outside = []
+        elif not same or back:
             if details.submitted is not None and p.data == details.submitted:
                 details.load(p)  # our own save came back
+                self._outside = []
             else:
+                if not details.dirty():
+                    self._outside = []  # the form agreed with the file until now
                 summary = details.rebase(prev, p)
+                self._outside += [f for f in summary["underneath"] if f not in self._outside]
                 if not self._requests and summary["underneath"]:
                     self.banner(*self._rebase_banner(p, summary))
+                elif back and details.dirty():
+                    self.banner(
+                        _(
+                            "{id}'s file is back, unchanged. Your unsaved edits are still "
+                            "in the form."
+                        ).format(id=p.id),
+                        "info",
+                    )
         self.participant = p
-        if same and not reset:
+        if same and not reset and not back:
             # Same record (a reload or a new day): only what depends on the date.
             self._draw_header(p)
             for pane in self.panes():
@@ -223,8 +246,9 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
     def _rebase_banner(self, p: Participant, summary: dict[str, Any]) -> tuple[str, str]:
         """(text, kind) of the banner after an outside change moved the form: a warning
         while any unsaved value differs from a newer saved one (named with both values,
-        however many changes came since), else a notice."""
-        fields = ", ".join(map(field_label, summary["underneath"]))
+        however many changes came since), else a notice. It names the fields of every
+        outside commit since the form last agreed with the file."""
+        fields = ", ".join(map(field_label, self._outside or summary["underneath"]))
         collided = summary.get("collided") or []
         if collided:
             details = self.details
@@ -252,6 +276,8 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
         return text.format(id=p.id, fields=fields), "info"
 
     def _show_missing(self) -> None:
+        if self.participant is not None:
+            self._gone = self.participant
         self.participant = None
         self.query_one("#p-title", Label).update(_("{id} — not available").format(id=self.pid))
         self.banner(
@@ -369,6 +395,8 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
         p = message.result.participant
         if then_reset and p is not None:
             self.show_participant(p, reset=True)
+        if self._banner_kind == "warning" and not self.details.collided:
+            self.banner("")  # the values it named both ways are saved now
         if then_tab is not None:
             self.show_tab(then_tab)
 

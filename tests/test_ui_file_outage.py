@@ -1,0 +1,191 @@
+"""A typed value survives its file going away and coming back (SPEC §5: an unsaved
+edit is never lost; re-test item 2).
+
+Table-driven over the kinds of outage a person can cause from another shell while the
+app shows the participant with a typed, unsaved name: the file deleted then restored,
+broken then fixed, renamed away then back, and each of them coming back with a
+different saved version (a commit made meanwhile). While the file is away the banner
+says nothing can be saved and the form keeps the typed value; once it is back the
+value is still in its field, marked unsaved (✎), and a differing saved value is shown
+under it (the collisions mechanism), until the person saves. Also: the banner names
+the fields of every outside commit since the form last agreed with the file, and
+clears after a save.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import commit_count, empty_caseload, from_template, git
+from pilot_wait import settle
+from textual.widgets import Static
+
+from ipstui.core import edits
+from ipstui.core.caseload import load
+from ipstui.core.vocab import field_label
+from ipstui.ui.app import IpsApp
+from ipstui.ui.screens.participant import ParticipantScreen
+
+TODAY = date(2026, 11, 16)
+SIZE = (120, 40)
+FILE = "participants/P-0001.toml"
+TYPED = "Paola W"
+
+
+def _participant(folder: Path) -> None:
+    empty_caseload(folder)
+    edits.new_participant(
+        load(folder),
+        name="Paola B.",
+        specialist="anna",
+        referral_source="CSM",
+        today=date(2026, 11, 1),
+        referred_on=date(2026, 11, 1),
+    )
+
+
+@pytest.fixture
+def root(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return from_template("paola-outage", _participant, tmp_path / "cl", tmp_path_factory)
+
+
+def _delete(root: Path) -> None:
+    (root / FILE).unlink()
+
+
+def _break(root: Path) -> None:
+    with (root / FILE).open("a") as f:
+        f.write("broken = \n")
+
+
+def _rename(root: Path) -> None:
+    (root / FILE).rename(root / "participants" / "P-0001.toml.old")
+
+
+def _restore(root: Path) -> None:
+    old = root / "participants" / "P-0001.toml.old"
+    if old.exists():
+        old.rename(root / FILE)
+    git(root, "checkout", "--", FILE)
+
+
+def _outside(root: Path, values: dict[str, str]) -> None:
+    """Another terminal's `ipstui set` (one commit through the core, as the CLI does)."""
+    edits.set_fields(load(root), "P-0001", dict(values), today=TODAY)
+
+
+@dataclass(frozen=True)
+class Outage:
+    name: str
+    away: Callable[[Path], None]
+    meanwhile: dict[str, str]
+    """Committed after the file is back, before the app sees it ({}: nothing)."""
+
+
+OUTAGES = [
+    Outage("deleted then restored", _delete, {}),
+    Outage("broken then fixed", _break, {}),
+    Outage("renamed away then back", _rename, {}),
+    Outage("deleted, back with another saved name", _delete, {"name": "Paola CLI"}),
+    Outage("broken, fixed with another saved name", _break, {"name": "Paola CLI"}),
+    Outage("renamed, back with another field changed", _rename, {"disclosure": "yes"}),
+]
+
+
+def _text(widget) -> str:
+    return str(widget.render())
+
+
+async def _open(app: IpsApp, pilot) -> ParticipantScreen:
+    await settle(pilot)
+    app.open_participant("P-0001")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, ParticipantScreen)
+    return screen
+
+
+@pytest.mark.parametrize("outage", OUTAGES, ids=[o.name for o in OUTAGES])
+async def test_a_typed_value_survives_the_file_going_away(root: Path, outage: Outage) -> None:
+    app = IpsApp(root, today=TODAY, watch_disk=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot)
+        name = screen.details.field("name")
+        name.control.value = TYPED
+        await pilot.pause()
+        banner = screen.query_one("#p-banner", Static)
+
+        outage.away(root)
+        app.load_caseload()  # what the disk watcher does on each change
+        await settle(pilot)
+        assert "Nothing here can be saved" in _text(banner)
+        assert name.control.value == TYPED
+
+        _restore(root)
+        if outage.meanwhile:
+            _outside(root, outage.meanwhile)
+        app.load_caseload()
+        await settle(pilot)
+        assert screen.participant is not None
+        assert "Nothing here can be saved" not in _text(banner)
+        assert name.control.value == TYPED  # never dropped
+        assert name.has_class("-changed")
+        assert "✎" in _text(name.query_one(".field-label", Static))
+        note = " ".join(_text(w) for w in name.query(".field-note"))  # mounted once set
+        if "name" in outage.meanwhile:
+            assert "Paola CLI" in note and "^t" in note
+            assert f"yours {TYPED}, saved Paola CLI" in _text(banner)
+        else:
+            assert "saved meanwhile" not in note
+        if not outage.meanwhile:
+            assert "file is back, unchanged" in _text(banner)
+        for field, value in outage.meanwhile.items():
+            if field != "name":
+                assert str(screen.details.field(field).control.value) == value
+
+        # Saving writes the typed value on the newest version, in one commit, and the
+        # banner is over.
+        before = commit_count(root)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert commit_count(root) == before + 1
+        text = (root / FILE).read_text()
+        assert f'name = "{TYPED}"' in text
+        for field, value in outage.meanwhile.items():
+            if field != "name":
+                assert f'{field} = "{value}"' in text
+        assert _text(banner).strip() == ""
+        assert not name.has_class("-changed")
+
+
+async def test_the_banner_names_every_outside_commit_until_a_save(root: Path) -> None:
+    app = IpsApp(root, today=TODAY, watch_disk=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot)
+        name = screen.details.field("name")
+        name.control.value = TYPED
+        await pilot.pause()
+        banner = screen.query_one("#p-banner", Static)
+        for values in ({"name": "Paola CLI"}, {"disclosure": "yes"}, {"support_mode": "direct"}):
+            _outside(root, values)
+            app.load_caseload()
+            await settle(pilot)
+        shown = _text(banner)
+        fields = ", ".join(map(field_label, ("name", "disclosure", "support_mode")))
+        assert f"({fields})" in shown, shown
+        assert f"yours {TYPED}, saved Paola CLI" in shown
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert f'name = "{TYPED}"' in (root / FILE).read_text()
+        assert _text(banner).strip() == ""
+        # A later outside commit on a form that agrees with the file names only itself.
+        _outside(root, {"referral_source": "Self"})
+        app.load_caseload()
+        await settle(pilot)
+        shown = _text(banner)
+        assert field_label("referral_source") in shown, shown
+        assert field_label("disclosure") not in shown, shown
