@@ -237,6 +237,23 @@ class ExportRefusal(CaseloadError):
         self.reason = reason
 
 
+def target_refusal(path: Path) -> ExportRefusal | None:
+    """Why no file can be written at `path` (user-expanded): a folder is there
+    (`FOLDER`), or its folder does not exist (`NO_FOLDER`); None when one can be. The
+    export dialog asks it as the path is typed, and `write_report_csv` again as it writes."""
+    if path.is_dir():
+        return ExportRefusal(
+            ExportRefusal.FOLDER,
+            _("Not exported: {path} is a folder; give a file name.").format(path=path),
+        )
+    if not path.parent.is_dir():
+        return ExportRefusal(
+            ExportRefusal.NO_FOLDER,
+            _("Not exported: there is no folder {folder}.").format(folder=path.parent),
+        )
+    return None
+
+
 def write_report_csv(
     root: Path, report: Any, path: Path, *, overwrite: bool = False, inside_ok: bool = False
 ) -> Path:
@@ -250,16 +267,9 @@ def write_report_csv(
     from ipstui.core.report import to_csv
 
     path = path.expanduser()
-    if path.is_dir():
-        raise ExportRefusal(
-            ExportRefusal.FOLDER,
-            _("Not exported: {path} is a folder; give a file name.").format(path=path),
-        )
-    if not path.parent.is_dir():
-        raise ExportRefusal(
-            ExportRefusal.NO_FOLDER,
-            _("Not exported: there is no folder {folder}.").format(folder=path.parent),
-        )
+    refusal = target_refusal(path)
+    if refusal is not None:
+        raise refusal
     if not inside_ok and path.parent.resolve().is_relative_to(root.resolve()):
         raise ExportRefusal(
             ExportRefusal.INSIDE,

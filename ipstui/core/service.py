@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from ipstui.core.employers import PURPOSES, Employer, JobAt, Register, name_key
     from ipstui.core.employers import SaveResult as EmployerSaveResult
     from ipstui.core.export import ExportRefusal
+    from ipstui.core.export import target_refusal as export_target_refusal
     from ipstui.core.gitio import GitError, IdentityMissing
     from ipstui.core.history import Revision, show_value
     from ipstui.core.model import Participant, Problem
@@ -81,6 +82,7 @@ __all__ = [
     "Employer",
     "EmployerSaveResult",
     "ExportRefusal",
+    "export_target_refusal",
     "FidelityView",
     "GitError",
     "IdentityMissing",
@@ -122,6 +124,7 @@ _LAZY = {
     "name_key": ("ipstui.core.employers", "name_key"),
     "EmployerSaveResult": ("ipstui.core.employers", "SaveResult"),
     "ExportRefusal": ("ipstui.core.export", "ExportRefusal"),
+    "export_target_refusal": ("ipstui.core.export", "target_refusal"),
     "Revision": ("ipstui.core.history", "Revision"),
     "show_value": ("ipstui.core.history", "show_value"),
     "SIGNATURE_LABELS": ("ipstui.core.audit", "SIGNATURE_LABELS"),

@@ -41,7 +41,7 @@ from ipstui.core.report import (
     quarter_of,
     rate_series,
 )
-from ipstui.core.service import ExportRefusal
+from ipstui.core.service import ExportRefusal, export_target_refusal
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import PROBLEM, SYMBOL
 from ipstui.ui.keys import TranslatedBindings
@@ -201,13 +201,9 @@ class ExportCsvScreen(TranslatedBindings, ModalScreen[Path | None]):
             self.notify(_("Type a file path for the CSV."), severity="warning")
             return
         path = Path(text).expanduser()
-        error = ""
-        if path.is_dir():
-            error = _("Not exported: {path} is a folder; give a file name.").format(path=path)
-        elif not path.parent.is_dir():
-            error = _("Not exported: there is no folder {folder}.").format(folder=path.parent)
-        if error:
-            self.query_one("#export-error", Static).update(error)
+        refusal = export_target_refusal(path)
+        if refusal is not None:
+            self.query_one("#export-error", Static).update(str(refusal))
             return
         self.dismiss(path)
 
