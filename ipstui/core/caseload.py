@@ -20,6 +20,7 @@ A save, step by step (all under the caseload's lock, `ipstui.lock` in the git di
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 import subprocess
@@ -327,13 +328,11 @@ def load_for_edit(
 
 
 def participant_from(
-    cl: Caseload, rel: str, raw: bytes, parsed: Parsed | None = None
+    cl: Caseload, rel: str, raw: bytes
 ) -> tuple[Participant | None, list[Problem]]:
     """The participant file `raw` found at `rel`: (the Participant, or None when it has
-    errors; every finding, by `file_problems`, the loader's own rule). `parsed`: the
-    bytes already parsed with `path_checks=False` (parsed here when None)."""
-    if parsed is None:
-        parsed = parse_participant(raw, rel, path_checks=False)
+    errors; every finding, by `file_problems`, the loader's own rule)."""
+    parsed = parse_participant(raw, rel, path_checks=False)
     data = parsed.data
     if data is None:
         return None, file_problems(rel, parsed.problems, None, cl.settings, lambda: None)
@@ -380,12 +379,7 @@ def file_problems(
         return probs
     pid, specialist, source = keys
     stem = rel[len(PARTICIPANTS_DIR) + 1 : -5] if rel.endswith(".toml") else rel
-    shown: list[str | None] = []
-
-    def read() -> str | None:
-        if not shown:
-            shown.append(text())
-        return shown[0]
+    read = functools.cache(text)
 
     if not (is_valid_id(stem) and (pid is None or pid == stem)):
         # The validation module and the file's text only for the rare file that needs them
@@ -451,8 +445,12 @@ def read_participant(cl: Caseload, pid: str) -> Participant | None:
     return p
 
 
-def validate_data(cl: Caseload, data: Mapping[str, Any]) -> list[Problem]:
-    """Errors that would make `data` an invalid participant file."""
+def validate_data(
+    cl: Caseload, data: Mapping[str, Any], *, erased: frozenset[str] | None = None
+) -> list[Problem]:
+    """Errors that would make `data` an invalid participant file. `erased`: the id
+    hashes of erasures.toml when the caller holds them already (an import checks every
+    row against one read); None reads the work tree's file."""
     pid = data.get("id")
     rel = f"{PARTICIPANTS_DIR}/{pid}.toml"
     if not is_valid_id(pid):
@@ -466,7 +464,7 @@ def validate_data(cl: Caseload, data: Mapping[str, Any]) -> list[Problem]:
     )
     from ipstui.core.erasures import erased_problems, hashes_on_disk
 
-    probs += erased_problems([rel], hashes_on_disk(cl.root))
+    probs += erased_problems([rel], hashes_on_disk(cl.root) if erased is None else erased)
     return errors_only(probs)
 
 
@@ -752,10 +750,6 @@ def _next_free_id(cl: Caseload, on_disk: frozenset[str]) -> str:
         known = known | {pid}
 
 
-def _read_participant(cl: Caseload, rel: str, raw: bytes) -> tuple[Any, list[Problem]]:
-    return participant_from(cl, rel, raw)
-
-
 def _validate_participant(cl: Caseload, _rel: str, data: Mapping[str, Any]) -> list[Problem]:
     return validate_data(cl, data)
 
@@ -838,7 +832,7 @@ class RecordKind:
 PARTICIPANT = RecordKind(
     says=PARTICIPANT_MESSAGES,
     folder=PARTICIPANTS_DIR,
-    read=_read_participant,
+    read=participant_from,
     validate=_validate_participant,
     dumps=storage.dumps,
     message=_participant_message,
@@ -986,13 +980,14 @@ def transact(
         else:
             message = kind.message(pid, old_data, new_data)
         info = _write_and_commit(cl.root, repo, rel, raw, current, message, head, view)
-    data = storage.loads_bytes(raw, rel)
-    # The saved file's problems by the rule a load uses (`kind.read`): its warnings stay
-    # listed (an unknown key, a byte order mark, a pending decision).
-    _record, found = kind.read(cl, rel, raw)
+    # The saved file read by the rule a load uses (`kind.read`): its warnings stay listed
+    # (an unknown key, a byte order mark, a pending decision).
+    record, found = kind.read(cl, rel, raw)
+    if record is None:  # validated above, so not expected; HEAD holds it all the same
+        record = kind.record(pid, storage.loads_bytes(raw, rel), rel, storage.blob_id(raw))
     return kind.result(
         info.commit,
-        kind.record(pid, data, rel, storage.blob_id(raw)),
+        record,
         info.message,
         _warnings(info, repo, rel, message),
         tuple(found),

@@ -17,12 +17,12 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from ipstui.core.folder import PARTICIPANTS_DIR
 from ipstui.core.gitio import git
 from ipstui.core.i18n import _
 from ipstui.core.model import Problem
 
 ERASURES_FILE = "erasures.toml"
-PARTICIPANTS_DIR = "participants"
 _ENTRY = re.compile(r'^\s*id_sha256\s*=\s*["\']([0-9a-fA-F]{64})["\']', re.MULTILINE)
 
 

@@ -35,10 +35,16 @@ SCALARS = (
     "first_contact_on", "enrolled_on", "first_employer_contact_on", "benefits_counseling_on",
     "career_profile_updated_on", "disclosure", "support_mode", "goals", "strengths", "notes",
 )  # fmt: skip
-DERIVED = (
-    "suspended_since", "suspension_reason", "closed_on", "closure_reason", "contacts",
-    "last_contact_on", "jobs", "current_employer", "current_job_start", "open_tasks",
+SUSPENSION_COLUMNS = ("suspended_since", "suspension_reason")
+CLOSURE_COLUMNS = ("closed_on", "closure_reason")
+SUMMARIES = (
+    "contacts", "last_contact_on", "jobs", "current_employer", "current_job_start",
+    "open_tasks",
 )  # fmt: skip
+"""The columns that summarise lists (counts, the latest contact, the current job): they
+cannot give back the contacts, jobs and tasks themselves, so an import reads past them
+and says which it left out."""
+DERIVED = SUSPENSION_COLUMNS + CLOSURE_COLUMNS + SUMMARIES
 COLUMNS: tuple[str, ...] = SCALARS + DERIVED
 
 

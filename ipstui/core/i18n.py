@@ -239,7 +239,7 @@ def percent(fraction: float) -> str:
     Babel's CLDR data, the same source the catalogs' tooling uses)."""
     from babel.numbers import format_percent
 
-    return format_percent(fraction, format="#,##0.0%", locale=_babel_locale())
+    return format_percent(fraction, format="#,##0.0%", locale=current_language())
 
 
 def decimal(value: float, places: int, *, least: int = 0) -> str:
@@ -249,9 +249,4 @@ def decimal(value: float, places: int, *, least: int = 0) -> str:
     from babel.numbers import format_decimal
 
     pattern = "0." + "0" * least + "#" * (places - least) if places else "0"
-    return format_decimal(value, format=pattern, locale=_babel_locale())
-
-
-def _babel_locale() -> str:
-    """Babel's name of the language in use (`en`, `it`, `da`, `sv`)."""
-    return current_language()
+    return format_decimal(value, format=pattern, locale=current_language())

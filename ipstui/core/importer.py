@@ -56,6 +56,7 @@ from ipstui.core.audit import visible
 from ipstui.core.caseload import Caseload, CaseloadError, save, validate_data
 from ipstui.core.edits import listed_source
 from ipstui.core.erasures import hashes_on_disk, id_hash
+from ipstui.core.export import CLOSURE_COLUMNS, SUMMARIES, SUSPENSION_COLUMNS
 from ipstui.core.i18n import _, ngettext
 from ipstui.core.model import (
     CLOSURE_REASONS,
@@ -149,15 +150,6 @@ VALUE_WORDS: dict[str, dict[str, str]] = {
     },
 }  # fmt: skip
 
-SUMMARIES = (
-    "contacts", "last_contact_on", "jobs", "current_employer", "current_job_start",
-    "open_tasks",
-)  # fmt: skip
-"""The columns of `ipstui export` that summarise lists (counts, the latest contact, the
-current job): they cannot give back the contacts, jobs and tasks themselves, so an
-import reads past them and says which it left out."""
-CLOSURE_COLUMNS = ("closed_on", "closure_reason")
-SUSPENSION_COLUMNS = ("suspended_since", "suspension_reason")
 
 _DAY_FIRST = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})")
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -753,7 +745,7 @@ def plan(
                 record["id"] = _next_id(used)
         used.add(record["id"].casefold())
         data = _record(record, today)
-        for problem in validate_data(cl, data):
+        for problem in validate_data(cl, data, erased=erased):
             fieldname = _field_in(problem.message, col_of)
             col = col_of[fieldname] + 1 if fieldname else 0
             out.problems.append(Problem(name, rownum, col, problem.message))

@@ -353,9 +353,8 @@ def _network_args(root: Path) -> list[str]:
 
 
 def _network_message(action: str, target: _Target, root: Path, err: str) -> str:
-    url = _config(root, f"remote.{target.remote}.url") or target.remote
     # Never show a password or token kept in the URL.
-    url, err = (re.sub(r"//[^/@\s]*@", "//", x) for x in (url, err))
+    url, err = _url(root, target), _without_secret(err)
     low = err.lower()
     if any(s in low for s in _AUTH):
         why = "authentication failed"
@@ -765,10 +764,14 @@ def _is_ancestor(root: Path, old: str, new: str) -> bool:
     return git(root, "merge-base", "--is-ancestor", old, new, check=False).returncode == 0
 
 
+def _without_secret(text: str) -> str:
+    """`text` with the user-info part of every URL in it (`//user:token@`) taken out."""
+    return re.sub(r"//[^/@\s]*@", "//", text)
+
+
 def _url(root: Path, target: _Target) -> str:
     """The remote's URL without a password or token kept in it."""
-    url = _config(root, f"remote.{target.remote}.url") or target.remote
-    return re.sub(r"//[^/@\s]*@", "//", url)
+    return _without_secret(_config(root, f"remote.{target.remote}.url") or target.remote)
 
 
 def _last_synced(run: _Run, target: _Target, known: str | None) -> str | None:
@@ -815,17 +818,14 @@ def _rewritten_message(run: _Run, target: _Target, known: str, fetched: str) -> 
 
     erased = erasures.hashes_at(run.root, fetched) - erasures.hashes_at(run.root, known)
     if not erased:
-        return _(
+        template = _(
             "the history of {label} was rewritten (it no longer contains the commit this clone last synced, {known}: someone changed or removed commits that were already shared and force-pushed); nothing was merged or pushed, because merging would bring back what the rewrite removed; {unsynced}; clone the caseload again ({url}) and redo those edits in the new clone"
-        ).format(
-            label=target.label,
-            known=known[:7],
-            unsynced=_unsynced(run, target, known),
-            url=_url(run.root, target),
         )
-    return _(
-        "the history of {label} was rewritten (it no longer contains the commit this clone last synced, {known}: usually a participant was erased with `ipstui erase` and force-pushed); nothing was merged or pushed, because merging would bring the erased data back; {unsynced}; clone the caseload again ({url}) and redo those edits in the new clone — if you ran the erasure here, force-push it instead as `ipstui erase` said"
-    ).format(
+    else:
+        template = _(
+            "the history of {label} was rewritten (it no longer contains the commit this clone last synced, {known}: usually a participant was erased with `ipstui erase` and force-pushed); nothing was merged or pushed, because merging would bring the erased data back; {unsynced}; clone the caseload again ({url}) and redo those edits in the new clone — if you ran the erasure here, force-push it instead as `ipstui erase` said"
+        )
+    return template.format(
         label=target.label,
         known=known[:7],
         unsynced=_unsynced(run, target, known),

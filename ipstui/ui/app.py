@@ -51,9 +51,9 @@ from ipstui.ui.screensafe import DropUnsafe, visible_segments
 
 WATCH_INTERVAL = 2.0
 EDIT_WORKER = "edit:"
+"""Name prefix of an edit's worker; the request number follows."""
 REPORTS = "reports"
 """Name of the installed Reports screen (one per app, kept between opens)."""
-"""Name prefix of an edit's worker; the request number follows."""
 
 
 class IpsApp(TranslatedBindings, App[int]):

@@ -52,8 +52,10 @@ def fit_last(head: str, status: str, steady: str, width: int) -> str:
     def with_status(words: str) -> str:
         return head + sep + shown(_("sync: {status}").format(status=words))
 
-    budget = _lines(with_status(steady) if steady else head, width)
     full = with_status(status)
+    if status == steady:  # the steady words are the budget itself
+        return full
+    budget = _lines(with_status(steady) if steady else head, width)
     if _lines(full, width) <= budget:
         return full
     best, lo, hi = with_status(ELLIPSIS), 1, cells(status) - 1

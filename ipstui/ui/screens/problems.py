@@ -136,13 +136,13 @@ class ProblemsScreen(FollowsCaseload, TranslatedBindings, Screen):
         dt = self.query_one("#dirty-table", DataTable)
         dt.clear()
         self._dirty = sorted(cl.dirty)
+        errored = {p.path for p in cl.problems if p.severity == "error"}
         for rel in self._dirty:
-            bad = any(p.path == rel and p.severity == "error" for p in cl.problems)
             if not named_by_id(rel):
                 status = _("not a participant file: its name is not an id")
             elif not self.app.service.exists(rel):
                 status = _("deleted")
-            elif bad:
+            elif rel in errored:
                 status = _("changed — has errors, fix first")
             else:
                 status = _("changed — ready to commit")

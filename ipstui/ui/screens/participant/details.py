@@ -433,10 +433,11 @@ class DetailsPane(Pane):
                 on_fields.setdefault(r.field, []).append(r.message)
             else:
                 rest.append(r.message)
+        dirty = {d.field_name for d in self.dirty()}
         for name, f in by_name.items():
             if name in on_fields:
                 f.show_error("; ".join(on_fields[name]))
-            elif f.error and name not in {d.field_name for d in self.dirty()}:
+            elif f.error and name not in dirty:
                 f.show_error(None)
         self.show_problems(rest)
         self.owner.show_tab(self.TAB)
