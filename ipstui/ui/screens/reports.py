@@ -383,6 +383,8 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         self.report: Report | None = None
         """The report on screen; the export writes exactly this one."""
         self._loading_timer: Timer | None = None
+        self._start_pending = False
+        """A worker start is queued for after the next refresh (`_show`)."""
         self._stale = False
         """A newer snapshot arrived while the screen was hidden: compute on `reopen`."""
         self._current: ReportComputed | None = None
@@ -495,12 +497,29 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
 
         Hidden, not removed from the layout (`visible`, not `display`): every widget
         keeps its size, so only the figures that change are drawn again, not the whole
-        page twice (each drawn line is a dozen objects for the garbage collector)."""
+        page twice (each drawn line is a dozen objects for the garbage collector).
+
+        The worker starts once the screen has drawn the page without the figures
+        (`call_after_refresh`), not at once. Why: it is a thread, and at 20,000
+        participants it holds the interpreter lock for about 50 ms of computing; the
+        frame that builds and lays out the page on the first open (some 20 ms of the UI
+        thread) then got the lock only every other switch interval and stalled 38-51 ms
+        (issue 13, round 6). Drawn first, the page frame has the lock to itself; the
+        figures follow as before, in the frame after the worker's message."""
         self.report = None
         self.query_one("#report-content").visible = False
         if self._loading_timer is not None:
             self._loading_timer.stop()
         self._loading_timer = self.set_timer(self.LOADING_AFTER, self._say_loading)
+        if not self._start_pending:
+            self._start_pending = True
+            self.call_after_refresh(self._start)
+
+    def _start(self) -> None:
+        """Start the worker on what the screen shows now (the quarter and the snapshot
+        may have changed since `_show` asked): one worker for any number of `_show`
+        calls between two frames (`[` held down, a save while the page is drawn)."""
+        self._start_pending = False
         self._compute(self.quarter, self._participants, self._settings, self._today)
 
     def _say_loading(self) -> None:
@@ -527,8 +546,10 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
     def on_report_computed(self, message: ReportComputed) -> None:
         if message.source is self._participants:
             self._participants = message.prepared  # every record read once, not per quarter
-        if message.quarter != self.quarter:
-            return  # the user has moved on; that quarter's worker result is stale
+        if message.quarter != self.quarter or self._start_pending:
+            # The user has moved on (another quarter), or a newer computation is queued
+            # (`_show` since this worker started): these figures are stale.
+            return
         self._draw(message)
 
     def _draw(self, message: ReportComputed) -> None:
