@@ -376,6 +376,8 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         at `caseload_root`; a path the user types there is written only once confirmed)."""
         super().__init__()
         self._participants: Source = participants
+        self._snapshot: Source = participants
+        """The records as given (`_participants` becomes their `Prepared` once read)."""
         self._settings = settings
         self._today = today
         self._export_dir = export_dir
@@ -423,6 +425,9 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
+        # Narrow or not before the first layout, so the page is laid out once, not wide
+        # first and then narrow.
+        self.set_class(self.app.size.width < self.NARROW, "-narrow")
         # Focus the page now, every time: left to auto-focus, whether it got focus hung on
         # whether the report was still computing at that moment (a loading widget cannot
         # take focus); without focus, typed keys such as `q` and `?` are refused.
@@ -441,7 +446,7 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         else:
             # Hidden (installed, not shown): remember the snapshot, compute when reopened;
             # no figures computed for every save made on the board meanwhile.
-            self._participants = Records(caseload.participants)
+            self._participants = self._snapshot = Records(caseload.participants)
             self._settings = caseload.settings
             self._today = today
             self._stale = True
@@ -476,7 +481,7 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
 
     def set_caseload(self, participants: Source, settings: Settings, today: date) -> None:
         """Show the figures of a new caseload snapshot (after a save or a sync)."""
-        self._participants = participants
+        self._participants = self._snapshot = participants
         self._settings = settings
         self._today = today
         self._current = None
@@ -544,6 +549,8 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         )
 
     def on_report_computed(self, message: ReportComputed) -> None:
+        if message.source is not self._participants and message.source is not self._snapshot:
+            return  # computed from a caseload snapshot replaced since the worker started
         if message.source is self._participants:
             self._participants = message.prepared  # every record read once, not per quarter
         if message.quarter != self.quarter or self._start_pending:
