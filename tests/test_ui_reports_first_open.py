@@ -16,7 +16,7 @@ from textual.app import App
 from textual.geometry import Size
 
 from ipstui.core.model import Settings
-from ipstui.core.report import Quarter, compute
+from ipstui.core.report import Quarter, compute, prepare_loaded
 from ipstui.ui.app import IpsApp
 from ipstui.ui.screens import reports
 from ipstui.ui.screens.reports import ReportsScreen
@@ -153,3 +153,31 @@ async def test_narrow_from_the_first_frame_and_after_a_resize() -> None:
         await settle(pilot)
         assert screen.has_class("-narrow")
         assert chart.region.y > table.region.y
+
+
+async def test_closed_before_the_figures_came_then_reopened(
+    sample_caseload: Path, monkeypatch
+) -> None:
+    """`r` then `escape` at once (the worker not yet started, or still computing), then
+    `r` again: the current quarter's figures of the caseload are drawn, once."""
+    today = date(2026, 11, 16)  # the sample's as-of date
+    app = IpsApp(sample_caseload, today=today, watch_disk=False)
+    recorder = Recorder(app)
+    monkeypatch.setattr(reports, "compute", recorder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("r", "escape")
+        assert not isinstance(app.screen, ReportsScreen)
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        cl = app.caseload
+        assert cl is not None
+        current = Quarter(2026, 4)
+        assert screen.report == compute(
+            prepare_loaded(cl.participants), cl.settings, current, today
+        )
+        assert screen.query_one("#report-content").visible
+        assert [q for q, _size in recorder.calls] == [current]
