@@ -288,7 +288,9 @@ def settings_of(data: dict[str, Any], problems: Iterable[Problem]) -> Settings:
     settings = Settings.from_dict(data)
     errors = errors_only(problems)
     if errors and not settings.unknown:
-        settings = replace(settings, unknown=str(errors[0]))
+        # Nothing is checked against what is unknown: the referral sources neither (a
+        # broken list would blame every participant for caseload.toml's fault).
+        settings = replace(settings, unknown=str(errors[0]), referral_sources=())
     return settings
 
 

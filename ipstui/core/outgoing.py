@@ -100,6 +100,26 @@ def _file_errors(raw: bytes, rel: str, settings: Settings | None) -> list[Proble
     return errors_only(found)
 
 
+def _had_them(
+    root: Path,
+    entry: tuple[str, str, str] | None,
+    rel: str,
+    errors: list[Problem],
+    settings: Settings | None,
+) -> bool:
+    """True when the remote's version of `rel` (its tree `entry`, checked against the
+    remote's settings) already had every one of `errors`: a problem the team already
+    has is not this push's (as `mergecheck` judges a merge), and must not block every
+    later sync of an edit to that file. The team listed in a message does not count."""
+    from ipstui.core.mergecheck import rule_of
+
+    if entry is None or entry[0] in (_LINK, _SUBMODULE) or entry[1] != "blob":
+        return False
+    raw = gitio.git(root, "cat-file", "blob", entry[2], binary=True).stdout
+    old = {rule_of(p.message) for p in _file_errors(raw, rel, settings)}
+    return all(rule_of(p.message) in old for p in errors)
+
+
 def outgoing_problems(root: Path, since: str | None, head: str = "HEAD") -> list[Problem]:
     """One error per caseload file that a push of `head` over `since` (the remote
     branch's commit; None: it has none) would publish broken (module docstring), in
@@ -122,7 +142,9 @@ def outgoing_problems(root: Path, since: str | None, head: str = "HEAD") -> list
             continue
         direct.append(path)
     entries = _entries(root, head, direct)
+    before = _entries(root, since, direct) if since is not None else {}
     settings = _settings(root, head)
+    settings_before = _settings(root, since) if since is not None else None
     out = list(folders_as_files.values())
     for path in direct:
         entry = entries.get(path)
@@ -139,7 +161,7 @@ def outgoing_problems(root: Path, since: str | None, head: str = "HEAD") -> list
             continue  # not a record file (a README in participants/): validate says so
         raw = gitio.git(root, "cat-file", "blob", obj, binary=True).stdout
         errors = _file_errors(raw, path, settings)
-        if errors:
+        if errors and not _had_them(root, before.get(path), path, errors, settings_before):
             out.append(errors[0])
     return sorted(out, key=lambda p: p.path)
 

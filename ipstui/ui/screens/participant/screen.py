@@ -205,9 +205,9 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
         prev = self.participant
         if prev is not None and (p is None or p.blob != prev.blob):
             followed = self._follow(prev, p)
-            if followed is None:
+            if self._other_person:
                 return {}
-            if followed is not p:
+            if followed is not None and followed is not p:
                 old, self.pid = self.pid, followed.id
                 self.details.pid = followed.id
                 return self.show_participant(followed, renumbered=old)
