@@ -6,7 +6,8 @@ app's back, each kind of change that puts another record at the screen's path or
 the record away: a real `sync` that renumbers the local participant because the remote
 took its id, a hand `git mv`, and a file deleted and then re-created as another person.
 The screen follows a rename to the new id (saying so, keeping the typed value, a save
-writing it there) and refuses, with the typed value never written, when its path holds
+writing it there; a save sent before the app saw the change is refused and says where
+the record went) and refuses, with the typed value never written, when its path holds
 another person.
 """
 
@@ -47,6 +48,14 @@ def _team(tmp_path: Path) -> tuple[Path, Path]:
     for clone in (mine, theirs):
         git(tmp_path, "clone", "-q", str(remote), str(clone))
     return mine, theirs
+
+
+def _move(root: Path, old: str, new: str) -> None:
+    """A renumber by hand: the file renamed and its id changed, in one commit."""
+    data = dict(_on_disk(root, old), id=new)
+    git(root, "mv", f"participants/{old}.toml", f"participants/{new}.toml")
+    (root / "participants" / f"{new}.toml").write_text(storage.dumps(data))
+    git(root, "commit", "-qam", f"{old} -> {new}: renumbered by hand")
 
 
 async def _typed(pilot, screen: ParticipantScreen, value: str) -> None:
@@ -92,13 +101,32 @@ async def test_the_open_screen_follows_its_record_never_its_path(tmp_path: Path)
             assert _on_disk(mine, "P-0001")["name"] == "Bob Remote"
             assert _on_disk(mine, "P-0001")["notes"] == "Bob private note"
 
+        with step("saved before the app saw the change: refused, then saved at the new id"):
+            await _typed(pilot, screen, "Alice before the reload")
+            _move(mine, "P-0002", "P-0008")
+            dora = dict(_on_disk(mine, "P-0008"), id="P-0002", name="Dora Other")
+            (mine / "participants" / "P-0002.toml").write_text(storage.dumps(dora))
+            git(mine, "add", "participants/P-0002.toml")
+            git(mine, "commit", "-qm", "P-0002: new participant")
+            await pilot.press("ctrl+s")  # no reload yet: the save names P-0002
+            await settle(pilot)
+            assert _on_disk(mine, "P-0002")["name"] == "Dora Other"
+            banner = str(screen.query_one("#p-banner").render())
+            assert "NOT SAVED" in banner and "P-0002 is now P-0008" in banner
+            assert screen.pid == "P-0008"
+            assert screen.details.field("name").control.value == "Alice before the reload"
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert _on_disk(mine, "P-0008")["name"] == "Alice before the reload"
+            assert _on_disk(mine, "P-0002")["name"] == "Dora Other"
+
         with step("a hand `git mv` of the open record: the screen follows to P-0007"):
             await _typed(pilot, screen, "Alice typed again")
-            data = _on_disk(mine, "P-0002")
-            git(mine, "mv", "participants/P-0002.toml", "participants/P-0007.toml")
+            data = _on_disk(mine, "P-0008")
+            git(mine, "mv", "participants/P-0008.toml", "participants/P-0007.toml")
             data["id"] = "P-0007"
             (mine / "participants" / "P-0007.toml").write_text(storage.dumps(data))
-            git(mine, "commit", "-qam", "P-0002 -> P-0007: renumbered by hand")
+            git(mine, "commit", "-qam", "P-0008 -> P-0007: renumbered by hand")
             await _outside(app, pilot)
             assert screen.pid == "P-0007"
             assert screen.details.field("name").control.value == "Alice typed again"

@@ -510,8 +510,23 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
             return
         # The app normally put the fresh version in the snapshot already (this call is a
         # no-op then, and the rebase it did is remembered).
+        asked = exc.fresh.id
         summary = self._arrived(exc.fresh)
         if self._other_person:
+            return
+        if asked != self.pid:
+            # The save was made against the record's old id; the screen follows it now.
+            self.banner(
+                _(
+                    "{action}: NOT SAVED. {old} is now {new}: its id was taken by another participant (a sync renumbered it, or its file was renamed). This screen follows it to {new}, your unsaved values are still in the form, and {key} saves them to {new}."
+                ).format(
+                    action=label,
+                    old=asked,
+                    new=self.pid,
+                    key=key_for(details, "participant_save", "ctrl+s"),
+                ),
+                "error",
+            )
             return
         if not summary and details.last_rebase and details.last_rebase[0] == exc.fresh.blob:
             summary = details.last_rebase[1]
