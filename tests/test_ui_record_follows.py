@@ -4,7 +4,8 @@ item 1; SPEC §6 "Two people never become one", §5 "shows both").
 One app session (named steps), one participant open with a typed value; behind the
 app's back, each kind of change that puts another record at the screen's path or moves
 the record away: a real `sync` that renumbers the local participant because the remote
-took its id, a hand `git mv`, and a file deleted and then re-created as another person.
+took its id, a hand `git mv`, a file deleted and then re-created as another person, and
+an erasure (history rewritten) followed by another person at the erased id.
 The screen follows a rename to the new id (saying so, keeping the typed value, a save
 writing it there; a save sent before the app saw the change is refused and says where
 the record went) and refuses, with the typed value never written, when its path holds
@@ -13,14 +14,17 @@ another person.
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import date
 from pathlib import Path
 
+import pytest
 from conftest import git
-from pilot_wait import settle, step
+from pilot_wait import back_to, settle, step
 
 from ipstui.core import edits, storage
 from ipstui.core.caseload import load
+from ipstui.core.erase import erase, plan
 from ipstui.core.init import init_caseload
 from ipstui.core.service import CaseloadService
 from ipstui.ui.app import IpsApp
@@ -150,3 +154,28 @@ async def test_the_open_screen_follows_its_record_never_its_path(tmp_path: Path)
             assert _on_disk(mine, "P-0007")["name"] == "Carla Other"
             await _outside(app, pilot)  # a later reload does not show Carla here either
             assert screen.participant is None
+
+        with step("erased (history rewritten), then another person at the id: refused"):
+            if importlib.util.find_spec("git_filter_repo") is None:
+                pytest.skip("erasing needs git-filter-repo (extra 'erase')")
+            board = app.screen_stack[1]
+            await back_to(pilot, board)
+            app.open_participant("P-0001")  # Bob
+            await settle(pilot)
+            bob = app.screen
+            assert isinstance(bob, ParticipantScreen) and bob.participant is not None
+            await _typed(pilot, bob, "Bob typed")
+            erase(mine, plan(mine, "P-0001"), today=TODAY)
+            await _outside(app, pilot)
+            assert bob.participant is None  # gone: not available, the typed value kept
+            assert bob.details.field("name").control.value == "Bob typed"
+            eve = dict(data, id="P-0001", name="Eve Other", notes="Eve's note")
+            (mine / "participants" / "P-0001.toml").write_text(storage.dumps(eve))
+            git(mine, "add", "participants/P-0001.toml")
+            git(mine, "commit", "-qm", "P-0001: new participant")
+            await _outside(app, pilot)
+            assert bob.participant is None
+            assert "holds another participant" in str(bob.query_one("#p-banner").render())
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert _on_disk(mine, "P-0001")["name"] == "Eve Other"

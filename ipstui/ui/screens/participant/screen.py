@@ -203,8 +203,11 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
         record itself, or where it went when it was renamed (`_follow`); returns what
         moved underneath the user's unsaved edits, as `show_participant` does."""
         prev = self.participant
+        was_gone = prev is None and self._gone is not None
+        if was_gone:
+            prev = self._gone  # the version shown when the file went away
         if prev is not None and (p is None or p.blob != prev.blob):
-            followed = self._follow(prev, p)
+            followed = self._follow(prev, p, was_gone=was_gone)
             if self._other_person:
                 return {}
             if followed is not None and followed is not p:
@@ -287,14 +290,19 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
         if head is not None and (blob == p.blob or self._base is None):
             self._base = head
 
-    def _follow(self, prev: Participant, p: Participant | None) -> Participant | None:
+    def _follow(
+        self, prev: Participant, p: Participant | None, *, was_gone: bool = False
+    ) -> Participant | None:
         """The version to show when the file of the shown record `prev` now holds `p`:
         `p` when it is the same record (git's rename detection from `_base`, core
         `follow.where_now`); the record at its new id when it was renamed (a sync's
         renumber, `git mv`: `_arrived` makes it this screen's); None when the
         path now holds another record, which is never shown in this form (the screen
-        says so and refuses every save: typed values never land on another person)."""
-        from ipstui.core.follow import MOVED, REPLACED
+        says so and refuses every save: typed values never land on another person).
+        `was_gone`: `prev` is the version shown when the file went away; a different
+        file at the path after a rewritten history (an erasure) is then taken for
+        another person too, as git cannot say it is the same one."""
+        from ipstui.core.follow import MOVED, REPLACED, UNKNOWN
 
         submitted = self.details.submitted
         if self._base is None or (p is not None and p.data == submitted):
@@ -314,7 +322,8 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
                     moved = None
             if moved is not None:
                 return moved
-        elif where.state != REPLACED or p is None:
+        other = where.state == REPLACED or (where.state == UNKNOWN and was_gone)
+        if not other or p is None:
             return p
         self._other_person = True
         self._gone = None
