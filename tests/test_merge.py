@@ -286,14 +286,7 @@ def test_record_carried_in_never_keeps_a_stale_ours(
     assert valid(out)
 
 
-def test_removed_scalar_against_changed_scalar_keeps_the_change() -> None:
-    base = edit(BASE, first_contact_on=D(2026, 9, 4))
-    removed = copy.deepcopy(base)
-    del removed["first_contact_on"]
-    out = merged(base, removed, edit(base, first_contact_on=D(2026, 9, 5)))
-    assert out["first_contact_on"] == D(2026, 9, 5) and "conflicts" not in out
-    out = merged(base, removed, base)
-    assert "first_contact_on" not in out
+# A scalar removed on one side and changed on the other: tests/test_merge_clears.py.
 
 
 def test_suspension_removed_against_edited_is_recorded() -> None:

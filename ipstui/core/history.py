@@ -446,7 +446,7 @@ def show_value(v: Any, width: int = 60) -> str:
     CJK character or an emoji is two; a longer text is cut with a final `…`, never
     inside a grapheme: `vocab.fit`); a decimal number in the language in use (`9,5` in
     Danish: `i18n.decimal`)."""
-    if v is None:
+    if v is None or (isinstance(v, dict) and not v):  # `{}`: "no value" in a conflict record
         return "—"
     if isinstance(v, dict):
         text = ", ".join(f"{k}={show_value(x)}" for k, x in v.items())
