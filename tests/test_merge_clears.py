@@ -56,8 +56,20 @@ def valid(data: dict) -> bool:
 # (case, ours, theirs, the field after the merge, the record or None); "base"/"new"
 # stand for the field's base value and the other value.
 CASES = [
-    ("cleared here, changed there", GONE, "new", GONE, {"ours": {}, "theirs": "new", "base": "base"}),
-    ("changed here, cleared there", "new", GONE, "new", {"ours": "new", "theirs": {}, "base": "base"}),
+    (
+        "cleared here, changed there",
+        GONE,
+        "new",
+        GONE,
+        {"ours": {}, "theirs": "new", "base": "base"},
+    ),
+    (
+        "changed here, cleared there",
+        "new",
+        GONE,
+        "new",
+        {"ours": "new", "theirs": {}, "base": "base"},
+    ),
     ("cleared on both sides", GONE, GONE, GONE, None),
     ("cleared here, unchanged there", GONE, "base", GONE, None),
     ("unchanged here, cleared there", "base", GONE, GONE, None),
@@ -70,7 +82,9 @@ def _value(token: Any, base: Any, new: Any) -> Any:
 
 
 @pytest.mark.parametrize("kind", list(FIELDS))
-@pytest.mark.parametrize(("case", "ours", "theirs", "want", "record"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("case", "ours", "theirs", "want", "record"), CASES, ids=[c[0] for c in CASES]
+)
 def test_a_clear_meeting_a_change_is_recorded(
     kind: str, case: str, ours: Any, theirs: Any, want: Any, record: dict | None
 ) -> None:
