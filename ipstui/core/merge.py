@@ -11,7 +11,9 @@ Rules (SPEC §6), each chosen so that nothing either side wrote is lost:
 - `first_contact_on` and `first_employer_contact_on` set to two different dates take
   the earlier, `benefits_counseling_on` and `career_profile_updated_on` the later: they
   name the first or the most recent event, so two dates are no disagreement (each
-  side's contact log, merged, still holds both events).
+  side's contact log, merged, still holds both events). The merged contact log then
+  moves them as every logged contact does (`milestones.settle`: a first date is the
+  earliest dated contact's).
 - A field removed (cleared) on one side and changed on the other is a disagreement like
   two different values: a clear is a change (SPEC §6). Ours stays in the file (absent
   when ours cleared it) and the record says `{}` for the side that has no value, as it
@@ -60,6 +62,7 @@ from pathlib import Path
 from typing import Any
 
 from ipstui.core.i18n import _
+from ipstui.core.milestones import settle as settle_milestones
 from ipstui.core.model import LIST_KEYS
 from ipstui.core.storage import ParseError, dumps, loads_bytes
 
@@ -152,6 +155,8 @@ def merge_data(
         conflicts.pop(key, None)
     conflicts.update(records)
     _settle_records(conflicts, out, theirs_commit)
+    # The merged contact log decides the milestone dates (the earliest dated contact).
+    settle_milestones(out)
     if conflicts:
         out["conflicts"] = conflicts
     return _reorder(out, ours, theirs)
