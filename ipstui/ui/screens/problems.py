@@ -24,6 +24,7 @@ from ipstui.ui.keys import TranslatedBindings, key_for
 from ipstui.ui.messages import EditRefused, EditSaved, ProblemsRead
 from ipstui.ui.onapp import FollowsCaseload
 from ipstui.ui.screensafe import plain
+from ipstui.ui.widgets.clamped import Clamped
 from ipstui.ui.widgets.footer import KeysFooter
 
 
@@ -56,10 +57,10 @@ class ProblemsScreen(FollowsCaseload, TranslatedBindings, Screen):
         """Edit requests of this screen (hand edits being committed)."""
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="problems-title", classes="screen-title")
+        yield Clamped("", id="problems-title", classes="screen-title")
         yield DataTable(id="problem-table", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="problem-detail")
-        yield Static("", id="dirty-title", classes="screen-title")
+        yield Clamped("", id="problem-detail")
+        yield Clamped("", id="dirty-title", classes="screen-title")
         yield DataTable(id="dirty-table", cursor_type="row")
         yield KeysFooter(compact=True)
 
