@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import empty_caseload, from_template
 from pilot_wait import run_steps, settle
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from ipstui.core import edits
 from ipstui.core.caseload import load
@@ -94,10 +94,19 @@ async def test_the_outside_change_notice_names_lists_in_the_language(
         async def added_task() -> None:
             await outside(task, "Attività", "Tasks")
 
+        async def history_tab() -> None:
+            await pilot.press("6")
+            await settle(pilot)
+            table = screen.query_one("#history-table", DataTable)
+            fields = {str(table.get_row_at(i)[3]) for i in range(table.row_count)}
+            assert "Contatti[0]" in fields and "Note" in fields, fields
+            assert not {"contacts[0]", "notes", "name"} & fields, fields
+
         await run_steps(
             [
                 ("a contact logged outside", logged_contact),
                 ("a job added outside", added_job),
                 ("a task added outside", added_task),
+                ("the History tab names fields by their labels", history_tab),
             ]
         )

@@ -21,6 +21,7 @@ from textual.widgets._footer import FooterKey
 
 from ipstui.core.i18n import _, set_language
 from ipstui.core.model import PHASE_LABELS
+from ipstui.core.vocab import field_word
 from ipstui.ui.app import IpsApp
 from ipstui.ui.screens.board import BoardScreen
 from ipstui.ui.screens.employers import EmployersScreen
@@ -123,7 +124,7 @@ async def a_cut_history_cell_ends_in_an_ellipsis(app: IpsApp, pilot) -> None:
             if cell_len(text) == column.width and text.endswith("…"):
                 cut += 1
     row = [str(v) for v in table.get_row_at(0)]
-    assert row[3] == "notes"
+    assert row[3] == field_word("notes")  # the field by its label (trial 7 item 11)
     if size[0] < 120:
         assert cut and row[4].endswith("…")
     assert row[4].startswith(" → a note that")  # the old value was ""
