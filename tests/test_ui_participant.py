@@ -521,7 +521,7 @@ async def add_and_complete_a_task(j: Journey) -> None:
 async def suspend_and_resume(j: Journey) -> None:
     app, pilot, root, screen = j.app, j.pilot, j.root, j.opened
     before = commit_count(root)
-    await pilot.press("s")
+    await pilot.press("S")
     assert isinstance(app.screen, SuspendForm)
     await pilot.press("enter", "r", "e", "l", "enter", "ctrl+s")
     await _commit(pilot, root, before)

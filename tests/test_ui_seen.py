@@ -461,7 +461,7 @@ async def every_dialog_names_the_participant(app: IpsApp, pilot) -> None:
     app.open_participant(pid)
     await settle(pilot)
     app.screen.query_one("#p-tabs").focus()
-    await pilot.press("s")
+    await pilot.press("S")
     await pilot.pause()
     assert isinstance(app.screen, SuspendForm)
     assert f"{pid} {name}" in _text(app.screen.query_one("#form-title"))

@@ -56,6 +56,14 @@ DATE_CHECK = 30.0
 EDIT_WORKER = "edit:"
 """Name prefix of an edit's worker; the request number follows."""
 REPORTS = "reports"
+SCREEN_OF_ACTION = {
+    "agenda": "AgendaScreen",
+    "problems": "ProblemsScreen",
+    "reports": "ReportsScreen",
+    "employers": "EmployersScreen",
+    "fidelity": "FidelityScreen",
+}
+"""The app's actions that open a screen, and the class of the screen each opens."""
 """Name of the installed Reports screen (one per app, kept between opens)."""
 
 
@@ -619,8 +627,17 @@ class IpsApp(TranslatedBindings, App[int]):
     # ------------------------------------------------------------ leaving
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Typed letters run commands only while a list or the board has focus."""
+        """Typed letters run commands only while a list or the board has focus; a key
+        that would open the screen already shown is left out of the footer (it would do
+        nothing)."""
+        if self.opens(action, self.screen):
+            return False
         return None if not allow_letter_action(self, action) else True
+
+    def opens(self, action: str, screen: Screen) -> bool:
+        """Whether the app's `action` opens a screen of `screen`'s kind (`a` on the
+        agenda): there it has nothing to do."""
+        return SCREEN_OF_ACTION.get(action) == type(screen).__name__
 
     def unsaved_edits(self) -> list[str]:
         """What would be lost by quitting: one line per screen with unsaved edits."""

@@ -431,7 +431,15 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
             if pid:
                 self.goto(pid)
             return
-        self.query_one(Board).focus()
+        # Enter after a text filter: the first match (the most urgent card of the first
+        # phase that has one) under the cursor, on the focused board; Enter again opens
+        # it, as the status line says. Never opened at once: one match is not a choice.
+        board = self.query_one(Board)
+        if self.text:
+            first = board.first_pid()
+            if first is not None:
+                board.select(first)
+        board.focus()
 
     def goto(self, pid: str) -> bool:
         """Select the participant `pid` names (an id, or its number: `60` finds P-0060),

@@ -17,7 +17,7 @@ from ipstui.core.i18n import N_, _
 from ipstui.core.rules import DUE_SOON, OVERDUE, UPCOMING
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import NEEDS_DECISION, SUSPENDED, SYMBOL, fit
-from ipstui.ui.keys import TranslatedBindings
+from ipstui.ui.keys import TranslatedBindings, live_bindings
 
 KEY_CELLS = 16
 """Width of the keys column, in terminal cells."""
@@ -49,6 +49,28 @@ def describe_bindings(screen: Screen) -> list[tuple[str, str, str]]:
     return [(" ".join(keys), desc, ids.get(desc, "")) for desc, keys in seen.items()]
 
 
+def shadowed_app_bindings(screen: Screen) -> list[Binding]:
+    """The app's bindings (with a description) that no key runs on `screen`: the
+    screen binds their key to something of its own (Reports' `e` exports, so Employers
+    is not on `e` there). The command palette still runs each of them, and the help
+    says so; an app action that opens the screen shown (Agenda on the agenda,
+    `IpsApp.opens`) is not listed."""
+    app = screen.app
+    active = screen.active_bindings
+    out = []
+    for key, items in live_bindings(app).key_to_bindings.items():
+        for b in items:
+            if not b.description:
+                continue
+            opens = getattr(app, "opens", None)
+            if opens is not None and opens(b.action, screen):
+                continue
+            here = active.get(key)
+            if here is None or here.node is not app or here.binding.action != b.action:
+                out.append(b)
+    return out
+
+
 def help_text(screen: Screen) -> Text:
     """The whole help page for `screen`, as plain styled text."""
     out = Text()
@@ -63,7 +85,17 @@ def help_text(screen: Screen) -> Text:
         out.append("\n")
     out.append("\n  ")
     out.append(fit("ctrl+p", KEY_CELLS), style="bold")
-    out.append(" " + _("Command palette: every action, every participant") + "\n\n")
+    out.append(" " + _("Command palette: every action, every participant") + "\n")
+    shadowed = shadowed_app_bindings(screen)
+    if shadowed:
+        out.append(_("Not on a key on this screen, in the command palette:") + "\n")
+        for b in shadowed:
+            desc = f"{b.description}: {b.tooltip}" if b.tooltip else b.description
+            out.append("  " + " " * (KEY_CELLS + 1) + desc)
+            if b.id:
+                out.append(f"  [{b.id}]", style="dim")
+            out.append("\n")
+    out.append("\n")
     out.append(_("Marks"), style="bold")
     out.append(" " + _("(they do not rely on colour)") + "\n")
     legend = [
