@@ -366,8 +366,9 @@ def _every_app_action_reachable(app: IpsApp, screen) -> None:
             if not b.description:
                 continue
             here = active.get(key)
-            if app.opens(b.action, screen):
+            if app.opens(b.action, screen):  # neither the footer nor the help offers it
                 assert here is None or here.binding.action != b.action
+                assert f"{b.description}: {b.tooltip}" not in page, b.action
             elif here is not None and here.node is app and here.binding.action == b.action:
                 assert b.description in page
             else:

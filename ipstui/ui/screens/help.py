@@ -25,15 +25,19 @@ KEY_CELLS = 16
 
 def describe_bindings(screen: Screen) -> list[tuple[str, str, str]]:
     """(keys, description, binding id) for every active binding of `screen`, app keys
-    included, as the keymap in the user's config has made them. The description is the
+    included (but the one that opens `screen` itself), as the keymap in the user's
+    config has made them. The description is the
     binding's tooltip when it has one (the footer shows the short one)."""
     seen: dict[str, list[str]] = {}
     ids: dict[str, str] = {}
+    opens = getattr(screen.app, "opens", None)
     for key, active in screen.active_bindings.items():
         b = active.binding
         short = b.description or b.action
         if not short:
             continue
+        if opens is not None and active.node is screen.app and opens(b.action, screen):
+            continue  # the key of the screen shown (`IpsApp.opens`): nothing to do here
         tooltip = b.tooltip
         if not isinstance(active.node, TranslatedBindings):
             # A Textual widget's own keys (a table's cursor keys): translated here.
