@@ -22,7 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from ipstui.core.board import Card, make_card, make_cards
 from ipstui.core.i18n import N_, _
-from ipstui.core.model import PHASES, changed_ids
+from ipstui.core.model import PHASES, Problem, changed_ids
 from ipstui.core.service import (
     Caseload,
     CaseloadError,
@@ -245,7 +245,13 @@ class IpsApp(TranslatedBindings, App[int]):
         """The one problem list of `ipstui validate` for the snapshot as of `today` (the
         service reads the employer register) and which of its uncommitted files are gone
         from disk, off the UI thread; posts ProblemsRead."""
-        problems = self.service.problems(cl, today=today)
+        try:
+            problems = self.service.problems(cl, today=today)
+        except OSError as exc:
+            # employers/ cannot be read: said once in the list, not as an error toast after
+            # every save (this runs for every snapshot).
+            reason = _("the employer register could not be read: {error}").format(error=exc)
+            problems = [*cl.problems, Problem("employers", 0, 0, reason)]
         gone = frozenset(rel for rel in cl.dirty if not self.service.exists(rel))
         self.post_message(ProblemsRead(cl, problems, today, gone))
 
