@@ -53,7 +53,8 @@ async def test_a_cut_footer_ends_in_an_ellipsis_and_help_lists_its_keys(
     sample_caseload: Path,
 ) -> None:
     """Every screen of SCREENS at 80 columns (the footer cut), then the terminal widened
-    to 220 (nothing cut): one app session."""
+    to 220 (nothing cut); then, at 120×40, focus arriving in a field (below): one app
+    session."""
     from textual.widgets._footer import FooterKey
 
     from ipstui.ui.app import IpsApp
@@ -89,9 +90,14 @@ async def test_a_cut_footer_ends_in_an_ellipsis_and_help_lists_its_keys(
                             key.key_display,
                             page,
                         )
+        await back_to(pilot, board)
+        await pilot.resize_terminal(120, 40)
+        with step("focus keeps a field's text and typing adds to it"):
+            await focus_keeps_a_fields_text_and_typing_adds_to_it(app, pilot)
 
 
 # ------------------------------------------------------------------ text fields
+# (focus arriving in a field is checked in the footer's session above)
 
 
 def test_every_text_field_of_the_app_is_the_one_input() -> None:
@@ -105,34 +111,28 @@ def test_every_text_field_of_the_app_is_the_one_input() -> None:
     assert direct == []
 
 
-async def test_focus_keeps_a_fields_text_and_typing_adds_to_it(sample_caseload: Path) -> None:
+async def focus_keeps_a_fields_text_and_typing_adds_to_it(app, pilot: Pilot) -> None:
     from textual.widgets import Input
 
-    from ipstui.ui.app import IpsApp
     from ipstui.ui.screens.participant import ParticipantScreen
 
-    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await _ready(app, pilot)
-        app.open_participant("P-0002")
-        await wait_for(
-            pilot,
-            lambda: (
-                isinstance(app.screen, ParticipantScreen) and app.screen.participant is not None
-            ),
-        )
-        name = app.screen.query_one("#field-name").query_one(Input)
-        before = name.value
-        assert before
-        for _i in range(10):  # tab from the tab bar to the name field, as a person does
-            if app.focused is name:
-                break
-            await pilot.press("tab")
-            await pilot.pause()
-        assert app.focused is name
-        assert name.selection.is_empty and name.cursor_position == len(before)
-        await pilot.press("Z")
-        assert name.value == before + "Z"
+    app.open_participant("P-0002")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, ParticipantScreen) and app.screen.participant is not None,
+    )
+    name = app.screen.query_one("#field-name").query_one(Input)
+    before = name.value
+    assert before
+    for _i in range(10):  # tab from the tab bar to the name field, as a person does
+        if app.focused is name:
+            break
+        await pilot.press("tab")
+        await pilot.pause()
+    assert app.focused is name
+    assert name.selection.is_empty and name.cursor_position == len(before)
+    await pilot.press("Z")
+    assert name.value == before + "Z"
 
 
 # ------------------------------------------------------------------ one word, two meanings
