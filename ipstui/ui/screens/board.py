@@ -107,6 +107,10 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
             key_display="/",
             id="filter",
             tooltip=N_("Filter the board by id, name or specialist"),
+            # Priority: run as the app reads the key, before the keys typed after it are
+            # sent on (a terminal delivers "/Marco" in one read). In the field itself
+            # `check_action` turns it off, so there `/` is typed.
+            priority=True,
         ),
         Binding(
             "f",
@@ -131,6 +135,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
             id="goto",
             show=False,
             tooltip=N_("Go to a participant by id or number (60 finds P-0060)"),
+            priority=True,  # as `filter`: the digits typed right after `g` go in the field
         ),
         Binding(
             "escape",
@@ -439,7 +444,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
             first = board.first_pid()
             if first is not None:
                 board.select(first)
-        board.focus()
+        self.set_focus(board)  # at once: the key typed right after Enter is a board key
 
     def goto(self, pid: str) -> bool:
         """Select the participant `pid` names (an id, or its number: `60` finds P-0060),
@@ -467,7 +472,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
     def _hide_filterbar(self) -> None:
         if not self.text:
             self.query_one("#filterbar").add_class("hidden")
-        self.query_one(Board).focus()
+        self.set_focus(self.query_one(Board))
 
     # ------------------------------------------------------------ actions
 
@@ -502,7 +507,10 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
             "id, name or specialist — enter returns to the board, {key} clears"
         ).format(key=esc)
         inp.value = self.text
-        inp.focus()
+        # At once, not at the next message (Widget.focus): keys typed right after `/` are
+        # already queued, and would reach the board's bindings (typing "Marco" opened the
+        # agenda, then reports).
+        self.set_focus(inp)
 
     def action_goto(self) -> None:
         """Ask for an id (or a number) and go to that participant."""
@@ -512,7 +520,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
         inp = self.query_one("#filter-input", OneLineInput)
         inp.placeholder = _("participant id or number (60 finds P-0060), then enter")
         inp.value = ""
-        inp.focus()
+        self.set_focus(inp)  # at once: the digits typed right after the key go in it
 
     def action_cycle_specialist(self) -> None:
         """One specialist's caseload, then the next, then the whole team."""
@@ -538,7 +546,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
         self._goto_mode = False
         self.query_one("#filter-input", OneLineInput).value = ""
         self.query_one("#filterbar").add_class("hidden")
-        self.query_one(Board).focus()
+        self.set_focus(self.query_one(Board))
         self.set_reactive(BoardScreen.specialist, None)
         self.set_reactive(BoardScreen.text, "")
         self.set_reactive(BoardScreen.show_closed, False)
