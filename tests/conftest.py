@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import textual._wait
-import textual.screen
 
 TODAY = date(2026, 11, 16)
 
@@ -26,27 +25,6 @@ TODAY = date(2026, 11, 16)
 # enough; only `wait_for_idle` reads them.
 textual._wait.SLEEP_GRANULARITY = 0.005
 textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20
-
-# A headless app (`App.run_test`) still renders a frame of its screen at every refresh
-# (up to 60 a second: after each key, each pause, each message that changed a widget)
-# and throws it away (`App._display` returns early when headless): a third of a Pilot
-# test's CPU went to frames nobody saw. Here a headless app's screen only collects what
-# changed, and `pilot_wait.settle` draws it once the app has caught up, so every state a
-# test checks is still drawn (a widget that cannot draw itself fails the test) but the
-# frames in between are not. A real terminal's app (not headless) is untouched.
-_draw_frame = textual.screen.Screen._compositor_refresh
-
-
-def _defer_headless_frames(self: textual.screen.Screen) -> None:
-    app = self.app
-    if app.is_headless and not app.is_inline and self is app.screen:
-        self._dirty_widgets.clear()  # their regions wait in the compositor for `draw`
-        app._update_mouse_over(self)
-        return
-    _draw_frame(self)
-
-
-textual.screen.Screen._compositor_refresh = _defer_headless_frames
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

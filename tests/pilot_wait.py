@@ -23,8 +23,7 @@ TIMEOUT = 15.0
 
 
 async def settle(pilot: Pilot, rounds: int = 3) -> None:
-    """Every worker of the app done and the messages they posted handled, `rounds` times;
-    then what changed on screen drawn (`draw`).
+    """Every worker of the app done and the messages they posted handled, `rounds` times.
 
     A worker that failed raises WorkerFailed here, as `workers.wait_for_complete()` does.
     A worker cancelled meanwhile is done too: an exclusive worker (the load) is cancelled
@@ -37,16 +36,6 @@ async def settle(pilot: Pilot, rounds: int = 3) -> None:
             except WorkerCancelled:
                 pass
         await pilot.pause()
-    draw(pilot.app)
-
-
-def draw(app: App) -> None:
-    """Draw what changed on the app's screen since it was last drawn, as a terminal's
-    frame would (tests/conftest.py: a headless app's refreshes only collect the changes).
-    A widget that fails to draw raises here, in the test."""
-    screen = app.screen
-    if screen._compositor._dirty_regions:
-        screen._compositor.render_update(screen_stack=app._background_screens)
 
 
 async def wait_for(pilot: Pilot, cond: Callable[[], object], what: str = "the condition") -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pilot_wait import draw
 from textual.widgets import Select
 
 from ipstui import cli
@@ -93,7 +92,6 @@ async def test_conflict_dialog_shows_labels(lang: str) -> None:
     async with App().run_test() as pilot:
         pilot.app.push_screen(form)
         await pilot.pause()
-        draw(pilot.app)
         field = form.field("support_mode")
         assert field.label_text == FIELD_LABELS["support_mode"]
         select = field.control

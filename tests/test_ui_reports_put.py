@@ -5,7 +5,6 @@ again to fit it. Checked on the size the widget ends up with, in a real app."""
 from __future__ import annotations
 
 import pytest
-from pilot_wait import draw
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -55,7 +54,6 @@ async def test_put_lays_out_again_only_when_the_room_changes(
         put(widget, Text(second))
         await pilot.pause()
         await pilot.pause()
-        draw(pilot.app)
         width, height = expected
         assert widget.size.height == height
         if width is not None:
