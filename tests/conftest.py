@@ -76,7 +76,7 @@ _SHARED_TEMPLATES = "ipstui_templates"
 def _shared_builds() -> dict[str, Callable[[Path], object]]:
     """The templates most tests start from, built once by xdist's controller for all
     its workers (the sample's history alone is seconds of CPU per build)."""
-    return {"empty": empty_caseload, "sample": _sample}
+    return {"empty": empty_caseload, "sample": build_sample}
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -205,7 +205,8 @@ def caseload_dir(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     return from_template("empty", empty_caseload, tmp_path / "cl", tmp_path_factory)
 
 
-def _sample(folder: Path) -> None:
+def build_sample(folder: Path) -> None:
+    """Make in `folder` the caseload of `sample_caseload` (for a template's `build`)."""
     from ipstui.core.demo import make_demo
 
     make_demo(folder, today=date(2026, 11, 16))
@@ -215,7 +216,7 @@ def _sample(folder: Path) -> None:
 def sample_caseload(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped sample as a git caseload, dates unshifted (today = its as_of), with its
     history (tests/test_demo_history.py tests how `make_demo` builds it)."""
-    return from_template("sample", _sample, tmp_path / "demo", tmp_path_factory)
+    return from_template("sample", build_sample, tmp_path / "demo", tmp_path_factory)
 
 
 def commit_count(root: Path) -> int:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import strategies as st
 
-from ipstui.core import storage
+from ipstui.core import milestones, storage
 from ipstui.core.validate import errors_only, participant_content_problems
 
 GITATTRIBUTES = "participants/*.toml merge=ipstui\nemployers/*.toml merge=ipstui\n"
@@ -177,7 +177,7 @@ def apply_edit(data: dict[str, Any], operation: tuple) -> bool:
         if operation[3]:
             c["note"] = operation[3]
         data.setdefault("contacts", []).append(c)
-        data.setdefault("first_contact_on", day)  # as `ipstui contact` does
+        milestones.settle(data)  # as `ipstui contact` does
     elif kind == "job":
         data.setdefault("jobs", []).append(
             {"employer": operation[2], "title": "Helper", "start": day, "competitive": True}

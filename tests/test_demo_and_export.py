@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TODAY
-from pilot_wait import settle, wait_for
+from pilot_wait import settle, step, wait_for
 
 from ipstui import cli
 from ipstui.core.demo import DEMO_EMAIL, DEMO_NAME, describe, make_demo
@@ -53,18 +53,6 @@ def test_demo_names_its_own_identity_when_git_has_none(
     assert "demo identity, set in this repository only" in "\n".join(info.lines())
 
 
-async def test_the_demo_banner_is_under_the_board_title(caseload_dir: Path) -> None:
-    from ipstui.ui.app import IpsApp
-
-    app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
-    app.banner = describe(caseload_dir).title()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: app.caseload is not None)
-        banner = str(app.screen.query_one("#banner").render())
-        assert f"DEMO {caseload_dir}" in banner
-        assert "Anna Bianchi" in banner
-
-
 # ------------------------------------------------------------------ export
 
 
@@ -103,9 +91,11 @@ def test_inside_follows_symlinks(tmp_path: Path) -> None:
     assert not inside(tmp_path / "r.csv", root)
 
 
-async def test_export_into_the_caseload_asks_first(
+async def test_the_demo_banner_and_an_export_into_the_caseload(
     caseload_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """One app session (a start costs more than either check): the demo's banner is
+    under the board's title; an export into the caseload asks first."""
     from textual.widgets import Input
 
     from ipstui.ui.app import IpsApp
@@ -117,8 +107,14 @@ async def test_export_into_the_caseload_asks_first(
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.chdir(caseload_dir)  # `cd caseload && ipstui`: the usual way to start
     app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
+    app.banner = describe(caseload_dir).title()
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.caseload is not None)
+        with step("the demo banner is under the board title"):
+            banner = str(app.screen.query_one("#banner").render())
+            assert f"DEMO {caseload_dir}" in banner
+            assert "Anna Bianchi" in banner
+
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, ReportsScreen)

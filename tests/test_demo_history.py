@@ -109,10 +109,14 @@ def test_fast_import_makes_the_commits_caseload_save_makes(
     """Part of the sample replayed twice: through `edits`/`caseload.save` (one git commit
     per step, dates in the environment) and through the fast path; same log, same tree."""
     people, as_of, settings = _sample()
-    chosen = [p for p in people if p.get("jobs") and p.get("tasks")][:1]
-    chosen += [p for p in people if p["phase"] == "closed"][:1]
-    chosen += [p for p in people if "suspension" in p][:1]
-    assert len(chosen) == 3
+    # A closed participant, one with jobs and tasks and a suspended one: the three with the
+    # fewest steps (129) whose commits hold every kind of message the first closed, first
+    # with jobs and tasks and first suspended did (181 steps, each a save), and notes edits.
+    # None has an empty list (`jobs = []`): a new participant is written without one.
+    chosen = [p for p in people if p["id"] in ("P-0006", "P-0019", "P-0029")]
+    assert [p["phase"] == "closed" for p in chosen] == [True, False, False]
+    assert chosen[1].get("jobs") and chosen[1].get("tasks") and "suspension" in chosen[1]
+    assert not [k for p in chosen for k, v in p.items() if v == []]
     steps = demo_history.sample_steps(chosen, [], as_of)
     team = settings["team"]
     setup = {"caseload.toml": (SAMPLE_DIR / "caseload.toml").read_bytes()}

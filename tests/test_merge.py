@@ -94,10 +94,13 @@ def test_scalar_changed_differently_keeps_ours_and_records_theirs() -> None:
 
 
 def test_first_and_latest_event_dates_need_no_decision() -> None:
-    ours = edit(BASE, first_contact_on=D(2026, 10, 1), benefits_counseling_on=D(2026, 9, 20))
-    theirs = edit(BASE, first_contact_on=D(2026, 10, 3), benefits_counseling_on=D(2026, 9, 25))
+    # No contact logged: the dates were set by hand (a logged contact would decide them,
+    # tests/test_milestones.py).
+    base = edit(BASE, contacts=[])
+    ours = edit(base, first_contact_on=D(2026, 10, 1), benefits_counseling_on=D(2026, 9, 20))
+    theirs = edit(base, first_contact_on=D(2026, 10, 3), benefits_counseling_on=D(2026, 9, 25))
     for a, b in ((ours, theirs), (theirs, ours)):
-        out = merged(BASE, a, b)
+        out = merged(base, a, b)
         assert out["first_contact_on"] == D(2026, 10, 1)
         assert out["benefits_counseling_on"] == D(2026, 9, 25)
         assert "conflicts" not in out
@@ -286,14 +289,7 @@ def test_record_carried_in_never_keeps_a_stale_ours(
     assert valid(out)
 
 
-def test_removed_scalar_against_changed_scalar_keeps_the_change() -> None:
-    base = edit(BASE, first_contact_on=D(2026, 9, 4))
-    removed = copy.deepcopy(base)
-    del removed["first_contact_on"]
-    out = merged(base, removed, edit(base, first_contact_on=D(2026, 9, 5)))
-    assert out["first_contact_on"] == D(2026, 9, 5) and "conflicts" not in out
-    out = merged(base, removed, base)
-    assert "first_contact_on" not in out
+# A scalar removed on one side and changed on the other: tests/test_merge_clears.py.
 
 
 def test_suspension_removed_against_edited_is_recorded() -> None:

@@ -1,17 +1,33 @@
 """Snapshot tests (pytest-textual-snapshot) of the main screens (board, participant,
 agenda, reports, employers, fidelity) on the sample caseload at a fixed date, at 80×24
-and 120×40. The cursor does not blink and every
-worker has finished before the picture is taken, so a snapshot changes only when what
-the user sees changes. Update them with `pytest tests/test_snapshots.py --snapshot-update`
-after checking the new pictures (the report in snapshot_report.html)."""
+and 120×40. The cursor does not blink and every worker has finished before the picture
+is taken, so a snapshot changes only when what the user sees changes.
+
+One app session per size visits every screen from the board and back (starting the app
+on the sample costs more CPU than a picture): each picture is the one a fresh start that
+went straight to that screen takes, and is stored as `test_screens[SIZE][SCREEN].svg`.
+Update them with `pytest tests/test_snapshots.py --snapshot-update` after checking the new
+pictures (a mismatch is drawn side by side in snapshot_report.html, as `snap_compare`'s)."""
 
 from __future__ import annotations
 
+import inspect
+import pickle
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
-from pilot_wait import settle
+from pilot_wait import back_to, settle, step
+from pytest_textual_snapshot import (
+    PseudoApp,
+    PseudoConsole,
+    SVGImageExtension,
+    node_to_report_path,
+)
+from rich.console import Console
+from syrupy import SnapshotAssertion
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from ipstui.ui.app import IpsApp
@@ -19,56 +35,80 @@ from ipstui.ui.app import IpsApp
 TODAY = date(2026, 11, 16)
 SIZES = [(80, 24), (120, 40)]
 
+SCREENS: list[tuple[str, Callable[[Pilot], object]]] = [
+    ("board", lambda pilot: None),
+    ("agenda", lambda pilot: pilot.press("a")),
+    ("reports", lambda pilot: pilot.press("r")),
+    ("employers", lambda pilot: pilot.press("e")),
+    ("fidelity", lambda pilot: pilot.press("F")),
+    ("participant", lambda pilot: pilot.app.open_participant("P-0030")),
+]
+"""Each screen pictured, and how the board gets there (a key, or opening P-0030)."""
+
 
 @pytest.fixture(autouse=True)
 def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
 
 
-def _settled(*keys: str, open_pid: str | None = None):
-    async def run_before(pilot) -> None:
-        await settle(pilot)
-        if open_pid:
-            pilot.app.open_participant(open_pid)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot, 1)
-        await settle(pilot, 2)
-
-    return run_before
-
-
-def _app(root: Path) -> IpsApp:
-    return IpsApp(root, today=TODAY, watch_disk=False)
+async def _picture(pilot: Pilot, title: str) -> str:
+    """The screen as an SVG, taken as pytest-textual-snapshot's `take_svg_screenshot`
+    takes it once its `run_before` is done (animations finished, then two pauses)."""
+    await pilot.pause()
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    return pilot.app.export_screenshot(title=title, simplify=True)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_board(snap_compare, sample_caseload: Path, size: tuple[int, int]) -> None:
-    assert snap_compare(_app(sample_caseload), terminal_size=size, run_before=_settled())
-
-
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_participant(snap_compare, sample_caseload: Path, size: tuple[int, int]) -> None:
-    assert snap_compare(
-        _app(sample_caseload), terminal_size=size, run_before=_settled(open_pid="P-0030")
+def _compare(snapshot: SnapshotAssertion, request: pytest.FixtureRequest, name: str, svg: str):
+    """`svg` equals the stored picture `name` of this test; what `snap_compare` records
+    for its HTML report is recorded too, one entry per picture."""
+    stored = snapshot.use_extension(SVGImageExtension)(name=name)
+    result = stored == svg
+    node = request.node
+    full_path, line_number, test_name = node.reportinfo()
+    console = Console(legacy_windows=False, force_terminal=True)
+    data = (
+        result,
+        str(stored),
+        svg,
+        PseudoApp(PseudoConsole(console.legacy_windows, console.size)),
+        full_path,
+        line_number,
+        f"{test_name}[{name}]",
+        inspect.getdoc(node.function) or "",
+        "",
+        stored.executions.get(stored.num_executions - 1) is not None,
     )
+    report = node_to_report_path(node)
+    report.with_name(f"{report.name}_{name}").write_bytes(pickle.dumps(data))
+    return result
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_agenda(snap_compare, sample_caseload: Path, size: tuple[int, int]) -> None:
-    assert snap_compare(_app(sample_caseload), terminal_size=size, run_before=_settled("a"))
-
-
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_reports(snap_compare, sample_caseload: Path, size: tuple[int, int]) -> None:
-    assert snap_compare(_app(sample_caseload), terminal_size=size, run_before=_settled("r"))
-
-
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_employers(snap_compare, sample_caseload: Path, size: tuple[int, int]) -> None:
-    assert snap_compare(_app(sample_caseload), terminal_size=size, run_before=_settled("e"))
-
-
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_fidelity(snap_compare, sample_caseload: Path, size: tuple[int, int]) -> None:
-    assert snap_compare(_app(sample_caseload), terminal_size=size, run_before=_settled("F"))
+async def test_screens(
+    snapshot: SnapshotAssertion,
+    request: pytest.FixtureRequest,
+    sample_caseload: Path,
+    size: tuple[int, int],
+) -> None:
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    title = app.title
+    mismatched = []
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        board = app.screen
+        for name, go in SCREENS:
+            with step(name):
+                await back_to(pilot, board)
+                shown = go(pilot)
+                if inspect.isawaitable(shown):
+                    await shown
+                await settle(pilot, 1)
+                await settle(pilot, 2)
+                if not _compare(snapshot, request, name, await _picture(pilot, title)):
+                    mismatched.append(name)
+    assert not mismatched, f"pictures that differ from the stored ones: {mismatched}"

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import build_sample, from_template
 from hostile import HOSTILE, HOSTILE_FILES, HOSTILE_KEY, UNSAFE, UNSAFE_BYTES, make_hostile
 from pilot_wait import settle, wait_for
 from rich.segment import Segment
@@ -27,9 +28,15 @@ TODAY = "2026-11-16"
 
 
 @pytest.fixture
-def hostile(sample_caseload: Path) -> Path:
-    make_hostile(sample_caseload)
-    return sample_caseload
+def hostile(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample made hostile (`make_hostile`), built once per worker and copied for
+    each test (making it is three commits)."""
+
+    def build(folder: Path) -> None:
+        from_template("sample", build_sample, folder, tmp_path_factory)
+        make_hostile(folder)
+
+    return from_template("hostile", build, tmp_path / "demo", tmp_path_factory)
 
 
 # ------------------------------------------------------------------ the hostile data
@@ -296,7 +303,7 @@ VISITS: list[tuple[str, list[Step], str, bool]] = [
     ("contact dialog", [keys("c")], "ContactForm", True),
     ("job dialog", [keys("escape", "j")], "JobForm", False),
     ("task dialog", [keys("escape", "t")], "TaskForm", False),
-    ("suspend dialog", [keys("escape", "s")], "SuspendForm", False),
+    ("suspend dialog", [keys("escape", "S")], "SuspendForm", False),
     ("participant help", [keys("escape", "question_mark")], "HelpScreen", False),
 ]
 

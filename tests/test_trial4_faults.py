@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import commit_count, git
-from pilot_wait import settle
+from pilot_wait import back_to, run_steps, settle
 from textual.widgets import Label, Static
 
 from ipstui import cli
@@ -138,25 +138,30 @@ def test_details_refusals_are_given_to_the_field_on_whose_line_they_are() -> Non
     ]
 
 
-@pytest.mark.parametrize(
-    ("field", "typed", "words"),
-    [
-        ("first_contact_on", "2026-11-20", "First contact on: 2026-11-20 is after today"),
-        ("referred_on", "2027-11-01", "Referred on: 2027-11-01 is after today"),
-        ("enrolled_on", "2026-11-17", "Enrolled on: 2026-11-17 is after today"),
-        ("referral_source", "Nowhere", "referral source 'Nowhere' is not one of"),
-    ],
-)
-async def test_a_refused_details_save_is_shown_on_the_field_at_80x24(
-    sample_caseload: Path, field: str, typed: str, words: str
-) -> None:
+def _board(app: IpsApp) -> BoardScreen:
+    """The board: the screen under every other one of the session."""
+    return next(s for s in app.screen_stack if isinstance(s, BoardScreen))
+
+
+REFUSED = [
+    ("first_contact_on", "2026-11-20", "First contact on: 2026-11-20 is after today"),
+    ("referred_on", "2027-11-01", "Referred on: 2027-11-01 is after today"),
+    ("enrolled_on", "2026-11-17", "Enrolled on: 2026-11-17 is after today"),
+    ("referral_source", "Nowhere", "referral source 'Nowhere' is not one of"),
+]
+"""A Details field of PID, a value typed in it that a save refuses, and the refusal's words."""
+
+
+def _refused_details_save_is_shown_on_the_field(field: str, typed: str, words: str):
     """At 80×24 the refusal is on screen: the field scrolled into view, ✖ beside its
     label and the message under it; the toast says the save did not happen, names no
-    stored key and does not send the person to the tab they are on."""
-    before = commit_count(sample_caseload)
-    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    stored key and does not send the person to the tab they are on. PID is opened
+    afresh from the board, so each field is the only one typed in."""
+
+    async def check(app: IpsApp, pilot, root: Path) -> None:
+        before = commit_count(root)
+        await back_to(pilot, _board(app))
+        app.clear_notifications()
         app.open_participant(PID)
         await settle(pilot)
         screen = app.screen
@@ -170,7 +175,7 @@ async def test_a_refused_details_save_is_shown_on_the_field_at_80x24(
         await pilot.press("ctrl+s")
         await settle(pilot)
         await pilot.pause()
-        assert commit_count(sample_caseload) == before
+        assert commit_count(root) == before
         assert f.error is not None and words in f.error, f.error
         label = str(f.query_one(".field-label", Label).render())
         assert label.startswith("✖"), label
@@ -185,6 +190,8 @@ async def test_a_refused_details_save_is_shown_on_the_field_at_80x24(
         refusal = [t for t in toasts if t.startswith("Not saved")]
         assert refusal and all("see Details" not in t for t in refusal), toasts
         assert not any(_key_shown(field, t) for t in refusal if field != "referral_source")
+
+    return check
 
 
 # ------------------------------------------------------------------ the header
@@ -222,23 +229,47 @@ def test_the_header_keeps_its_height_whatever_sync_says(
     assert shown == status or (shown.endswith("…") and status.startswith(shown[:-1]))
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-async def test_after_a_failed_sync_the_board_keeps_its_place(
-    sample_caseload: Path, size: tuple[int, int]
+async def after_a_failed_sync_the_board_keeps_its_place(app: IpsApp, pilot, root: Path) -> None:
+    await back_to(pilot, _board(app))
+    app.clear_notifications()
+    screen = app.screen
+    assert isinstance(screen, BoardScreen)
+    board_y = screen.query_one("#board").region.y
+    await pilot.press("s")  # the sample has no remote: the sync fails with a sentence
+    await settle(pilot)
+    await pilot.pause()
+    title = str(screen.query_one("#title", Static).render())
+    assert "sync: failed:" in title and title.rstrip().endswith("…"), title
+    assert screen.query_one("#board").region.y == board_y
+    assert any("no remote" in n.message for n in app._notifications)
+
+
+SYNC = [
+    ("after a failed sync the board keeps its place", after_a_failed_sync_the_board_keeps_its_place)
+]
+
+
+@pytest.mark.parametrize(
+    ("size", "steps"),
+    [
+        ((80, 24), [
+            *((f"a refused {field} save is shown on the field",
+               _refused_details_save_is_shown_on_the_field(field, typed, words))
+              for field, typed, words in REFUSED),
+            *SYNC,
+        ]),
+        ((120, 40), SYNC),
+    ],
+    ids=["80x24", "120x40"],
+)  # fmt: skip
+async def test_the_sample_on_screen(
+    sample_caseload: Path, size: tuple[int, int], steps: list
 ) -> None:
+    """One app session on the sample per size (starting it costs more than a check)."""
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, BoardScreen)
-        board_y = screen.query_one("#board").region.y
-        await pilot.press("s")  # the sample has no remote: the sync fails with a sentence
-        await settle(pilot)
-        await pilot.pause()
-        title = str(screen.query_one("#title", Static).render())
-        assert "sync: failed:" in title and title.rstrip().endswith("…"), title
-        assert screen.query_one("#board").region.y == board_y
-        assert any("no remote" in n.message for n in app._notifications)
+        await run_steps(steps, app, pilot, sample_caseload)
 
 
 # ------------------------------------------------------------------ import an export

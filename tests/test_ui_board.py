@@ -152,6 +152,15 @@ async def agenda_overdue_first(app: IpsApp, pilot, caseload_dir: Path) -> None:
     assert not isinstance(app.screen, AgendaScreen)
 
 
+async def help_lists_live_bindings(app: IpsApp, pilot, caseload_dir: Path) -> None:
+    board = app.screen
+    await pilot.press("question_mark")
+    await pilot.pause()
+    text = str(app.screen.query_one("#help-text").render())
+    assert "next phase" in text and "Agenda" in text and "Filter" in text
+    await back_to(pilot, board)
+
+
 def broken_and_hand_edited(caseload_dir: Path) -> Path:
     """Before the app starts: P-0009 does not validate; P-0002 has a valid hand edit,
     not committed. Returns P-0009's path."""
@@ -231,6 +240,7 @@ async def stale_move_is_refused_and_fresh_version_shown(
 LOOK_AROUND = [
     ("the board shows columns, counts and urgency", board_shows_columns_counts_and_urgency),
     ("go to an id", goto_id),
+    ("help lists the live bindings", help_lists_live_bindings),
     ("the agenda: overdue first", agenda_overdue_first),
     ("filter by text and specialist", filter_by_text_and_specialist),  # leaves a filter on
 ]
@@ -258,16 +268,6 @@ async def test_board_journeys(people: Path, steps: list, setup) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await _ready(app, pilot)
         await run_steps(steps, app, pilot, people)
-
-
-async def test_help_lists_live_bindings(caseload_dir: Path) -> None:
-    app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await _ready(app, pilot)
-        await pilot.press("question_mark")
-        await pilot.pause()
-        text = str(app.screen.query_one("#help-text").render())
-        assert "next phase" in text and "Agenda" in text and "Filter" in text
 
 
 async def test_crash_shows_no_record_contents(caseload_dir: Path, capfd) -> None:

@@ -32,6 +32,11 @@ its new id with nothing else changed; it is checked as such (`_renumbering`).
 Merge commits (the ones sync makes, and any other) are exempt from the one-record,
 subject and trailer rules — they join two histories — but their message is still
 checked for free text.
+
+In a shallow clone (`git clone --depth N`, `--shallow-since`) the commit where the
+history stops has no parents here, so git shows it creating every record it holds: its
+diff is unknown, not a breach. It is checked like a merge (its message only) and named
+in a note (`CheckResult.shallow`; `gitio.shallow_boundary`).
 """
 
 from __future__ import annotations
@@ -637,10 +642,13 @@ class Breach:
 
 @dataclass(slots=True)
 class CheckResult:
-    """What `audit --check` found: the breaches, and how many commits it looked at."""
+    """What `audit --check` found: the breaches, how many commits it looked at, and the
+    shallow clone's boundary commits in range (`shallow`: full ids), whose diffs are
+    unknown and were checked for free text in their message only."""
 
     checked: int = 0
     breaches: list[Breach] = field(default_factory=list)
+    shallow: list[str] = field(default_factory=list)
 
 
 def _free_texts(data: Mapping[str, Any] | None, sources: frozenset[str]) -> set[str]:
@@ -722,6 +730,7 @@ def check(
     sources = frozenset(str(x) for x in (settings or {}).get("referral_sources") or [])
     sensitive = sensitive_fields(settings)
     result = CheckResult()
+    boundary = gitio.shallow_boundary(root)
     blobs = _Blobs(root)
     try:
         for c in _log(root, ["--raw", "--no-abbrev", "--no-renames", *rng]):
@@ -733,6 +742,16 @@ def check(
             if not records and not c.is_merge:
                 continue
             result.checked += 1
+            if c.sha in boundary:
+                # A shallow clone's first commit: git shows it creating every record it
+                # holds, since its parents are not here. Its message is all that is known.
+                result.shallow.append(c.sha)
+                texts = set().union(
+                    *(_free_texts(blobs.get(n, p), sources) for _r, _o, n, p in records)
+                )
+                for problem in _message_breaches(c.message, texts, set()):
+                    result.breaches.append(Breach(c.sha, c.author, c.when, problem))
+                continue
             for problem in _check_commit(c, records, blobs, sources, sensitive, require_signed):
                 result.breaches.append(Breach(c.sha, c.author, c.when, problem))
     finally:
@@ -851,6 +870,13 @@ def run_cli(root: Path, args: Any) -> int:
         )
         for b in result.breaches:
             print(str(b))
+        for sha in result.shallow:
+            print(
+                _(
+                    "note: this clone is shallow and its history starts at {commit}: what that commit changed is unknown, so only its message was checked; `git fetch --unshallow` brings the rest"
+                ).format(commit=sha[:10]),
+                file=sys.stderr,
+            )
         print(
             _(
                 "{checked} commit(s) touching records checked: {n} breach(es) in {commits} commit(s)"

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from ipstui.core import model
+from ipstui.core import milestones, model
 from ipstui.core.caseload import (
     Caseload,
     CaseloadError,
@@ -193,8 +193,9 @@ def add_contact(
     employer_id: str | None = None,
     face_to_face: bool = True,
 ) -> SaveResult:
-    """Append a contact; fills the milestones it completes (first contact, first
-    employer contact, latest benefits counselling). For kind `employer` only:
+    """Append a contact; stores the milestones the log then gives (first contact, first
+    employer contact: the earliest dated, a back-dated contact moves them back; latest
+    benefits counselling: `milestones.settle`). For kind `employer` only:
     `employer_id` names the employer met (an employers/ file) and `face_to_face=False`
     marks a call or an e-mail (written only then: the default is true, SPEC §2).
     CaseloadError for a contact dated after `today` (`not_after_today`); the CLI and the
@@ -222,22 +223,9 @@ def add_contact(
 
     def change(_p: Participant, data: dict[str, Any]) -> None:
         data.setdefault("contacts", []).append(dict(contact))
-        # Milestones a contact completes, so the record writes itself.
-        referred = data.get("referred_on")
-        if "first_contact_on" not in data and isinstance(referred, date) and on >= referred:
-            data["first_contact_on"] = on
-        enrolled = data.get("enrolled_on")
-        if (
-            kind == "employer"
-            and "first_employer_contact_on" not in data
-            and isinstance(enrolled, date)
-            and on >= enrolled
-        ):
-            data["first_employer_contact_on"] = on
-        if kind == "benefits":
-            prev = data.get("benefits_counseling_on")
-            if not isinstance(prev, date) or on > prev:
-                data["benefits_counseling_on"] = on
+        # Milestones the log decides, the earliest dated contact first: a back-dated
+        # contact moves a first date back (core/milestones.py).
+        milestones.settle(data)
 
     return _update(cl, pid, change)
 

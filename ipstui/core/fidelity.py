@@ -20,6 +20,8 @@ and "the last 12 months" the window (R − 365, R] (R − 365 excluded, R includ
 - **V4 rapid job search**: mean days from `enrolled_on` to `first_employer_contact_on`
   over participants with both dates whose first employer contact lies in the last 12
   months. A first employer contact dated before enrolment counts as 0 days (no delay).
+  The first employer contact is the earliest the file gives, the field or a logged
+  employer contact (`milestones.first_on`).
   n = those participants.
 - **V6 employer contacts**: per team member with `fte` > 0, face-to-face employer contacts
   in the 4 weeks ending R, i.e. dated in (R − 28, R], divided by 4 (contacts per week);
@@ -77,6 +79,7 @@ from typing import Any
 
 from ipstui.core import isco08
 from ipstui.core.i18n import N_, Labels, _, ngettext, pgettext
+from ipstui.core.milestones import first_on
 from ipstui.core.model import Settings
 from ipstui.core.report import Quarter, parse_quarter, quarter_of, report_date
 from ipstui.core.sheetsafe import csv_row
@@ -474,7 +477,7 @@ def _v4(ps: Sequence[Mapping[str, Any]], fs: FidelitySettings, r: date) -> Item:
     rows = []
     for p in ps:
         enrolled = _date(p.get("enrolled_on"))
-        first = _date(p.get("first_employer_contact_on"))
+        first = first_on(p, "first_employer_contact_on")
         if enrolled is None or first is None or not lo < first <= r:
             continue
         days = max(0, (first - enrolled).days)

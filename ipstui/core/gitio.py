@@ -325,6 +325,24 @@ def parse_repo_info(returncode: int, stdout: str) -> RepoInfo | None:
     return RepoInfo(Path(lines[2].strip()), lines[1].strip(), Path(lines[3].strip()))
 
 
+def shallow_boundary(root: Path) -> frozenset[str]:
+    """The commits where a shallow clone's history stops (`git clone --depth N`,
+    `--shallow-since`): full ids whose parents this clone does not have, so git shows
+    each as if it created every file it holds. Empty for a full clone, or when git cannot
+    say. One `git rev-parse --is-shallow-repository --git-path shallow`, then the
+    `shallow` file git keeps (gitrepository-layout(5))."""
+    proc = git(root, "rev-parse", "--is-shallow-repository", "--git-path", "shallow", check=False)
+    lines = proc.stdout.splitlines()
+    if proc.returncode != 0 or len(lines) < 2 or lines[0].strip() != "true":
+        return frozenset()
+    path = Path(lines[1].strip())
+    try:
+        text = (path if path.is_absolute() else root / path).read_text("ascii")
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
+    return frozenset(line.strip() for line in text.splitlines() if line.strip())
+
+
 def is_repo(root: Path) -> bool:
     """True when `root` is inside a git work tree."""
     return repo_info(root) is not None

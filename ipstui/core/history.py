@@ -211,7 +211,10 @@ def history(root: Path, pid: str, limit: int | None = None) -> list[Revision]:
     soon as `git log` names it, so the versions are read, parsed (by one `VersionParser`:
     each section once) and compared while the walk goes on. Only the last version parsed
     is kept parsed (each is usually the new side of one commit and the old side of the
-    next). Raises GitError when git log fails."""
+    next). In a shallow clone the commit where the history stops has no parents here,
+    so git shows it creating the file: its revision has no changes and a note saying the
+    history starts there (`gitio.shallow_boundary`). Raises GitError when git log fails."""
+    boundary = gitio.shallow_boundary(root)
     path = participant_path(root, pid)
     rel = path.relative_to(root).as_posix()
     args = [
@@ -296,7 +299,13 @@ def history(root: Path, pid: str, limit: int | None = None) -> list[Revision]:
             b, a = version(new), version(old)
             note = ""
             changes: tuple[FieldChange, ...] = ()
-            if a is None or b is None:
+            if sha in boundary and old == _ZERO:
+                from ipstui.core.i18n import _
+
+                note = _(
+                    "the history starts here: this clone is shallow, so what this commit changed is unknown (`git fetch --unshallow` brings the earlier commits)"
+                )
+            elif a is None or b is None:
                 note = "a version of the file in this commit is not valid TOML"
             else:
                 changes = tuple(diff(a or None, b or None))
@@ -446,7 +455,7 @@ def show_value(v: Any, width: int = 60) -> str:
     CJK character or an emoji is two; a longer text is cut with a final `…`, never
     inside a grapheme: `vocab.fit`); a decimal number in the language in use (`9,5` in
     Danish: `i18n.decimal`)."""
-    if v is None:
+    if v is None or (isinstance(v, dict) and not v):  # `{}`: "no value" in a conflict record
         return "—"
     if isinstance(v, dict):
         text = ", ".join(f"{k}={show_value(x)}" for k, x in v.items())

@@ -58,6 +58,7 @@ from ipstui.core.edits import listed_source
 from ipstui.core.erasures import hashes_on_disk, id_hash
 from ipstui.core.export import CLOSURE_COLUMNS, SUMMARIES, SUSPENSION_COLUMNS
 from ipstui.core.i18n import _, ngettext
+from ipstui.core.merge import same
 from ipstui.core.model import (
     CLOSURE_REASONS,
     DATE_FIELDS,
@@ -202,6 +203,10 @@ class Plan:
     unknown_sources: list[str] = field(default_factory=list)
     """Referral sources of the file that the team's `referral_sources` does not list,
     each once, in file order."""
+    already: list[tuple[int, str]] = field(default_factory=list)
+    """(row, participant id) for the rows a participant of the caseload already holds
+    value for value (`imported_as`): an earlier import of the same file, perhaps one
+    stopped half-way. They are left out, and are no problem."""
 
 
 def normalize_header(text: Any) -> str:
@@ -645,9 +650,13 @@ def plan(
     chooses) and build every participant it describes, checking everything; writes
     nothing. ImportFileError when the file, the sheet or the map cannot be read at all.
 
-    A row with the name and referral date of a participant already in the caseload, or
-    of an earlier row, is a problem (the same sheet imported twice would otherwise make
-    everyone twice) unless `allow_same`: two people may share a pseudonym and a date.
+    A row that a participant of the caseload already holds value for value (by its id,
+    or by name and referral date) was imported before: it is left out and listed in
+    `Plan.already`, so an import stopped half-way (killed, a power cut) is finished by
+    running it again. A row with the name and referral date of a participant already in
+    the caseload but other values, or of an earlier row, is a problem (the same sheet
+    imported twice would otherwise make everyone twice; a changed row is for a person
+    to look at) unless `allow_same`: two people may share a pseudonym and a date.
     `existing` (id -> Participant) are the participants to compare with; default
     `cl.participants` (empty for a caseload loaded for an edit only)."""
     name = path.name
@@ -676,6 +685,7 @@ def plan(
     here = cl.participants if existing is None else existing
     for p in () if allow_same else here.values():
         by_name.setdefault(_fold(p.name), []).append(p)
+    named = {k: list(v) for k, v in by_name.items()}  # by_name is used up as rows match
     same: dict[tuple[str, Any], str] = {}
     for rownum, cells in body:
         record: dict[str, Any] = {}
@@ -703,6 +713,13 @@ def plan(
                     )
                 )
         pid = record.get("id")
+        if not row_problems and not allow_same:
+            twin = _imported_before(record, here, named, today)
+            if twin is not None:
+                out.already.append((rownum, twin))
+                if isinstance(pid, str):
+                    in_file.setdefault(pid.casefold(), rownum)
+                continue
         if isinstance(pid, str):
             if pid.casefold() in taken:
                 row_problems.append(
@@ -753,6 +770,42 @@ def plan(
     out.records = built
     out.problems.sort(key=lambda p: (p.row, p.column))
     return out
+
+
+def _imported_before(
+    record: Mapping[str, Any],
+    here: Mapping[str, Any],
+    by_name: Mapping[str, list[Any]],
+    today: date,
+) -> str | None:
+    """The id of the participant that already holds `record` (a row's converted values)
+    value for value: the one with the row's id, else one with its name and referral
+    date (`by_name`: folded name -> participants); None when there is none."""
+    pid = record.get("id")
+    if isinstance(pid, str):
+        p = here.get(pid)
+        return p.id if p is not None and imported_as(record, p.data, today) else None
+    for p in by_name.get(_fold(record.get("name", "")), ()):
+        if imported_as(record, p.data, today):
+            return p.id
+    return None
+
+
+def imported_as(record: Mapping[str, Any], data: Mapping[str, Any], today: date) -> bool:
+    """True when participant `data` holds every value the import would write for
+    `record` (a row's converted values): the fields the row gives, and the defaults it
+    implies (phase intake), but not the ones an import fills in on the day it runs
+    (`phase_since`, when the row has none) nor an empty `notes`. Contacts, jobs and tasks
+    added since are not compared: an import writes none."""
+    built = _record({**record, "id": data.get("id")}, today)
+    for key, value in built.items():
+        if key == "phase_since" and "phase_since" not in record:
+            continue
+        if key == "notes" and "notes" not in record and not data.get("notes"):
+            continue
+        if key not in data or not same(data[key], value):
+            return False
+    return True
 
 
 def _closure_problems(
@@ -966,6 +1019,19 @@ def unknown_sources_line(p: Plan) -> str:
     ).format(sources=", ".join(repr(x) for x in p.unknown_sources))
 
 
+def already_line(p: Plan, most: int = 10) -> str:
+    """One line naming the rows left out as imported before (`Plan.already`), their ids
+    (the first `most`, then "…")."""
+    ids = ", ".join(pid for _row, pid in p.already[:most])
+    if len(p.already) > most:
+        ids += ", …"
+    return ngettext(
+        "{n} row is already in the caseload, value for value, and was left out: {ids}",
+        "{n} rows are already in the caseload, value for value, and were left out: {ids}",
+        len(p.already),
+    ).format(n=len(p.already), ids=ids)
+
+
 def _report(p: Plan, cl: Caseload, file: str, *, dry_run: bool) -> int:
     import sys
 
@@ -974,6 +1040,8 @@ def _report(p: Plan, cl: Caseload, file: str, *, dry_run: bool) -> int:
         print(visible(where), file=sys.stderr)
     if p.skipped:
         print(visible(skipped_line(p, file)), file=sys.stderr)
+    if p.already:
+        print(visible(already_line(p)), file=sys.stderr)
     if p.problems:
         for problem in p.problems:
             print(visible(str(problem)), file=sys.stderr)

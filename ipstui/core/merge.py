@@ -11,11 +11,15 @@ Rules (SPEC §6), each chosen so that nothing either side wrote is lost:
 - `first_contact_on` and `first_employer_contact_on` set to two different dates take
   the earlier, `benefits_counseling_on` and `career_profile_updated_on` the later: they
   name the first or the most recent event, so two dates are no disagreement (each
-  side's contact log, merged, still holds both events).
-- A scalar removed on one side and changed on the other keeps the changed value (a
-  conflict record cannot say "absent": the schema requires `ours` and `theirs`).
-  `[suspension]` and `[closure]` removed on one side and changed on the other are
-  recorded as a conflict, with `{}` standing for "no table".
+  side's contact log, merged, still holds both events). The merged contact log then
+  moves them as every logged contact does (`milestones.settle`: a first date is the
+  earliest dated contact's).
+- A field removed (cleared) on one side and changed on the other is a disagreement like
+  two different values: a clear is a change (SPEC §6). Ours stays in the file (absent
+  when ours cleared it) and the record says `{}` for the side that has no value, as it
+  does for `[suspension]` and `[closure]` ("no table"); `ipstui resolve --theirs` with
+  `theirs = {}` removes the field. Cleared on both sides is no disagreement, and a clear
+  met by no change on the other side wins.
 - `phase`, `phase_since` and `[closure]` move together: when `phase` conflicts, or the
   field-wise result would pair a phase and a closure from different sides (one side
   reopened, the other edited the closure), all three follow ours (theirs recorded), so
@@ -58,6 +62,7 @@ from pathlib import Path
 from typing import Any
 
 from ipstui.core.i18n import _
+from ipstui.core.milestones import settle as settle_milestones
 from ipstui.core.model import LIST_KEYS
 from ipstui.core.storage import ParseError, dumps, loads_bytes
 
@@ -150,6 +155,8 @@ def merge_data(
         conflicts.pop(key, None)
     conflicts.update(records)
     _settle_records(conflicts, out, theirs_commit)
+    # The merged contact log decides the milestone dates (the earliest dated contact).
+    settle_milestones(out)
     if conflicts:
         out["conflicts"] = conflicts
     return _reorder(out, ours, theirs)
@@ -184,15 +191,12 @@ def _settle_records(conflicts: dict[str, Any], out: Mapping[str, Any], theirs_co
     merge put another value in the field, its `ours` would be stale. When the field now
     holds the record's `theirs`, the sides swap (the other value came in with this merge,
     from `theirs_commit`); when the two values are then equal there is nothing left to
-    decide and the record goes. A plain scalar that is absent keeps its record as it is
-    (a record cannot say "absent" for a scalar)."""
+    decide and the record goes. An absent field reads as `{}`, as the record writes it."""
     for field, rec in list(conflicts.items()):
         if not isinstance(rec, Mapping) or "ours" not in rec or "theirs" not in rec:
             continue
         value = out.get(field, MISSING)
         if value is MISSING:
-            if field not in TABLE_FIELDS:
-                continue
             value = {}
         if same(rec["ours"], value) and not same(rec["ours"], rec["theirs"]):
             continue
@@ -246,16 +250,12 @@ def _merge_value(key: str, b: Any, o: Any, t: Any) -> tuple[Any, bool]:
         return o, False
     if key in EVENT_DATES and type(o) is date and type(t) is date:
         return EVENT_DATES[key](o, t), False
-    if o is MISSING or t is MISSING:
-        if key in TABLE_FIELDS:
-            return o, True
-        # Removed on one side, changed on the other: keep the change.
-        return (t if o is MISSING else o), False
+    # Changed differently, a removal included: ours kept, theirs recorded.
     return o, True
 
 
 def _recordable(key: str, o: Any, t: Any) -> bool:
-    return (o is not MISSING and t is not MISSING) or key in TABLE_FIELDS
+    return not (o is MISSING and t is MISSING)
 
 
 def _record(o: Any, t: Any, b: Any, theirs_commit: str) -> dict[str, Any]:

@@ -18,7 +18,8 @@ Definitions, for a quarter from QS to QE (both inclusive):
   `start` <= report date.
 - **rapid job search**: participants with `enrolled_on` and `first_employer_contact_on`
   both on or before the report date; median days between the two, and the share within
-  30 days (IPS-25 "rapid job search").
+  30 days (IPS-25 "rapid job search"). The first employer contact is the earliest the
+  file gives, the field or a logged employer contact (`milestones.first_on`).
 - **caseload size**: non-closed participants per specialist today, against
   `Settings.max_for(key)`; above that is flagged, as on the board.
 
@@ -41,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from ipstui.core.i18n import _
+from ipstui.core.milestones import first_on
 from ipstui.core.model import Roster, Settings
 from ipstui.core.sheetsafe import csv_row, text_cells
 
@@ -178,7 +180,7 @@ def facts_row(data: Mapping[str, Any]) -> FactsRow:
         _ord(closure.get("on")) if isinstance(closure, Mapping) else None,
         _ord(data.get("referred_on")),
         source if isinstance(source, str) and source else None,
-        _ord(data.get("first_employer_contact_on")),
+        _ord(first_on(data, "first_employer_contact_on")),
         tuple(jobs),
     )
 

@@ -2,8 +2,9 @@
 --theirs | --value V)`, an ordinary edit and one commit through `caseload.save`.
 
 - `--ours` keeps the value in the field (the record's `ours` describes it) and removes
-  the record; `--theirs` puts the record's `theirs` in the field (`{}` for a table means
-  "no table": `[suspension]` or `[closure]` is removed); `--value V` puts V in the field,
+  the record; `--theirs` puts the record's `theirs` in the field (`{}` means "no value":
+  the other side removed the field, a table such as `[closure]` or a scalar such as
+  `enrolled_on`, and the field is removed); `--value V` puts V in the field,
   typed like `ipstui set` (dates as dates, lists from JSON or commas).
 - `phase`, `phase_since` and `[closure]` were kept together by the merge (one side's
   three values), so settling any of them with `--ours` or `--theirs` settles the records
@@ -110,7 +111,7 @@ def settle(
                     _("the conflict record of {f} has no 'theirs' value").format(f=f)
                 )
             chosen = rec["theirs"]
-            if f in TABLE_FIELDS and chosen == {}:
+            if chosen == {}:  # "no value": that side removed the field (merge.py)
                 data.pop(f, None)
             else:
                 data[f] = copy.deepcopy(chosen)

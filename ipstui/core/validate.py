@@ -391,10 +391,34 @@ def _semantic_content(data: Mapping[str, Any], rel: str, loc: Any) -> list[Probl
             if _is_date(s) and _is_date(e) and e < s:
                 line, col = loc.find(["jobs", i, "end"])
                 out.append(Problem(rel, line, col, f"jobs[{i}]: ends ({e}) before it starts ({s})"))
+    out.extend(milestone_problems(data, rel, loc))
     # The id of the file's content (checked against its name per path), so this stays
     # a finding of the bytes alone, cacheable by blob.
     pid = data.get("id")
     out.extend(conflict_problems(data, rel, loc, resolve_id=pid if isinstance(pid, str) else "ID"))
+    return out
+
+
+def milestone_problems(data: Mapping[str, Any], rel: str, loc: Any) -> list[Problem]:
+    """Warnings for a first date the contact log contradicts (`milestones.late_firsts`:
+    a contact dated earlier qualifies). Reports already count the earlier date; the
+    warning says so and how to store it."""
+    from ipstui.core.i18n import _
+    from ipstui.core.milestones import late_firsts
+    from ipstui.core.vocab import field_word
+
+    out = []
+    pid = data.get("id")
+    for field, stored, day in late_firsts(data):
+        line, col = loc.find([field])
+        message = _(
+            "{field} ({key}) is {stored}, but a contact logged on {day} is earlier; reports "
+            "count {day}: store it with `ipstui set {id} {key}={day}`"
+        ).format(
+            field=field_word(field), key=field, stored=stored.isoformat(), day=day.isoformat(),
+            id=pid if isinstance(pid, str) else "ID",
+        )  # fmt: skip
+        out.append(Problem(rel, line, col, message, "warning"))
     return out
 
 

@@ -131,6 +131,24 @@ FIELD_LABELS: Labels = Labels(
 """The label of each top-level field of a participant file (SPEC §2) a person edits:
 the Details tab's labels, and the names dialogs and messages give a field."""
 
+PART_LABELS: Labels = Labels(
+    {
+        "schema": N_("Schema version"),
+        "id": N_("Id"),
+        "suspension": N_("Suspension"),
+        "closure": N_("Closure"),
+        "conflicts": N_("Decisions needed"),
+        "contacts": N_("Contacts"),
+        "jobs": N_("Jobs"),
+        "tasks": N_("Tasks"),
+    }
+)
+"""The label of every other key of a participant file ipstui writes (the tables and
+lists of SPEC §2, the id and schema), as a message names it: "changed outside this
+screen (Name, Contacts)" must say Contatti in Italian too (trial 7, item 11). With
+FIELD_LABELS it covers `model.KNOWN_KEYS`; only a team's own `x_` keys fall back to the
+key made readable."""
+
 EMPLOYER_FIELD_LABELS: Labels = Labels(
     {
         "name": N_("Name"),
@@ -150,9 +168,10 @@ VALUE_LABELS: Mapping[str, Labels] = {
 
 
 def field_label(name: str) -> str:
-    """The label of field `name` in the current language (`FIELD_LABELS`), else the
-    name made readable (`phase_since` -> `Phase since`)."""
-    return readable(name, FIELD_LABELS)
+    """The label of field `name` in the current language (`FIELD_LABELS`, or
+    `PART_LABELS` for a list or table such as `contacts`), else the name made readable
+    (a team's own `x_hours` -> `X hours`)."""
+    return readable(name, FIELD_LABELS if name in FIELD_LABELS else PART_LABELS)
 
 
 def field_word(name: str) -> str:

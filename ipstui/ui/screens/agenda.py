@@ -6,6 +6,7 @@ selected deadline in full, wrapped, so nothing is out of reach at 80×24."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -21,6 +22,7 @@ from ipstui.core.rules import DUE_SOON, OVERDUE, Deadline, agenda_for
 from ipstui.core.vocab import SYMBOL, cells, fit, short_words
 from ipstui.ui.keys import TranslatedBindings, allow_letter_action, key_for
 from ipstui.ui.onapp import FollowsCaseload, OnIpsApp
+from ipstui.ui.widgets.clamped import Clamped
 from ipstui.ui.widgets.footer import KeysFooter
 from ipstui.ui.widgets.lines import LineList, Row
 
@@ -30,16 +32,39 @@ if TYPE_CHECKING:
 CLS = {"overdue": "line--overdue", "due_soon": "line--soon", "upcoming": ""}
 
 
-def agenda_columns(width: int, id_cells: int) -> dict[str, int]:
-    """Cells for each column at `width`: when, due date, id, name, specialist; "what"
-    gets the rest. Narrow screens drop the due date and shrink the name first."""
-    cols = {"when": 15, "due": 11, "id": id_cells + 1, "name": 23, "spec": 11}
-    for key, smaller in (("due", 0), ("name", 15), ("spec", 8), ("when", 11), ("name", 12)):
+def agenda_columns(
+    width: int, id_cells: int, when_cells: int = 14, short_cells: int = 10
+) -> dict[str, int]:
+    """Cells for each column at `width`, its one-cell gap included: when, due date, id,
+    name, specialist; "what" gets the rest. `when_cells` and `short_cells` are the
+    widest state words of the rows in the language shown (`✖ 40d overdue`, `✖ 40d
+    late`: "scade tra 11g" is wider than "due in 11d"), measured by the caller. Narrow
+    screens drop the due date, shrink the name, and use the short words first."""
+    cols = {"when": when_cells + 1, "due": 11, "id": id_cells + 1, "name": 23, "spec": 11}
+    steps = (("due", 0), ("name", 15), ("spec", 8), ("when", min(when_cells, short_cells) + 1),
+             ("name", 12))  # fmt: skip
+    for key, smaller in steps:
         if width - sum(cols.values()) >= 24:
             break
         cols[key] = smaller
     cols["what"] = max(0, width - sum(cols.values()))
     return cols
+
+
+def state_cells(items: list[Deadline], today: date) -> tuple[int, int]:
+    """(widest, widest short) state words of `items` in cells, in the language shown:
+    `✖ 40d overdue` and `✖ 40d late` in English, `▲ scade tra 11g` in Italian."""
+    full = max((cells(f"{SYMBOL[d.state]} {d.words(today)}") for d in items), default=14)
+    short = max(
+        (cells(f"{SYMBOL[d.state]} {short_words(d.due, today)}") for d in items), default=10
+    )
+    return full, short
+
+
+def column(text: str, width: int) -> str:
+    """`text` in a column of `width` cells that ends in a one-cell gap: cut with `…`
+    (`vocab.fit`) so it never touches the next column, whatever the language's words."""
+    return fit(text, width - 1) + " " if width > 0 else ""
 
 
 class AgendaScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen):
@@ -64,9 +89,9 @@ class AgendaScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen):
         self.items: list[Deadline] = []
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="agenda-title", classes="screen-title")
+        yield Clamped("", id="agenda-title", classes="screen-title")
         yield LineList(self._row, id="agenda-list")
-        yield Static("", id="agenda-detail")
+        yield Clamped("", id="agenda-detail")
         yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -87,6 +112,7 @@ class AgendaScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen):
             return
         self.items = agenda_for(cl.participants, cl.settings, self.ips.today, self.specialist)
         self._id_cells = max((cells(d.participant) for d in self.items), default=6)
+        self._when_cells, self._short_cells = state_cells(self.items, self.ips.today)
         self.query_one(LineList).set_items(self.items)
         n_over = sum(1 for d in self.items if d.state == OVERDUE)
         n_soon = sum(1 for d in self.items if d.state == DUE_SOON)
@@ -120,18 +146,21 @@ class AgendaScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen):
 
     def _row(self, d: Deadline, width: int) -> Row:
         today = self.ips.today
-        cols = agenda_columns(width, getattr(self, "_id_cells", 6))
+        when_cells = getattr(self, "_when_cells", 14)
+        cols = agenda_columns(
+            width, getattr(self, "_id_cells", 6), when_cells, getattr(self, "_short_cells", 10)
+        )
         label = _(RULE_LABELS[d.rule]) if d.rule in RULE_LABELS else d.rule
         if d.what:
             label += f": {d.what}"
-        when = d.words(today) if cols["when"] >= 15 else short_words(d.due, today)
-        row: Row = [(fit(f"{SYMBOL[d.state]} {when}", cols["when"]), CLS[d.state])]
+        when = d.words(today) if cols["when"] > when_cells else short_words(d.due, today)
+        row: Row = [(column(f"{SYMBOL[d.state]} {when}", cols["when"]), CLS[d.state])]
         if cols["due"]:
-            row.append((fit(d.due.isoformat(), cols["due"]), "line--muted"))
+            row.append((column(d.due.isoformat(), cols["due"]), "line--muted"))
         row += [
-            (fit(d.participant, cols["id"]), "line--bold"),
-            (fit(self._person(d), cols["name"]), ""),
-            (fit(f"@{d.specialist}", cols["spec"]), "line--muted"),
+            (column(d.participant, cols["id"]), "line--bold"),
+            (column(self._person(d), cols["name"]), ""),
+            (column(f"@{d.specialist}", cols["spec"]), "line--muted"),
             (fit(label, cols["what"]), ""),
         ]
         return row

@@ -44,6 +44,7 @@ from ipstui.ui.screens.forms import (
     shown_options,
 )
 from ipstui.ui.screens.forms.dialogs import _date_input, _team_options
+from ipstui.ui.widgets.clamped import Clamped
 from ipstui.ui.widgets.columns import Column, fill_table, translated
 from ipstui.ui.widgets.footer import KeysFooter
 from ipstui.ui.widgets.inputs import OneLineInput
@@ -244,12 +245,12 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
         """The number of the last employer edit started (`save`)."""
 
     def compose(self) -> ComposeResult:
-        yield Static(
+        yield Clamped(
             _("Employers — reading the register…"), id="employers-title", classes="screen-title"
         )
         yield DataTable(id="employers-list", cursor_type="row", zebra_stripes=True)
         yield Label("", id="employer-heading")
-        yield Static("", id="employer-jobs")
+        yield Clamped("", id="employer-jobs")
         yield DataTable(id="employer-log", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 

@@ -25,6 +25,7 @@ from ipstui.ui.keys import TranslatedBindings
 from ipstui.ui.messages import FidelityComputed, FidelityFailed
 from ipstui.ui.onapp import FollowsCaseload
 from ipstui.ui.screensafe import plain
+from ipstui.ui.widgets.clamped import Clamped
 from ipstui.ui.widgets.columns import Column, fill_table
 from ipstui.ui.widgets.footer import KeysFooter
 
@@ -99,7 +100,7 @@ class FidelityScreen(FollowsCaseload, TranslatedBindings, Screen):
         self._rows: list[dict[str, Any]] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(
+        yield Clamped(
             _("Fidelity self-review — reading the records…"),
             id="fidelity-title",
             classes="screen-title",

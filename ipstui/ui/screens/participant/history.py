@@ -9,6 +9,7 @@ from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import Participant
 from ipstui.core.service import SIGNATURE_LABELS, show_value
 from ipstui.core.termsafe import escape
+from ipstui.core.vocab import field_word
 from ipstui.ui.messages import HistoryFailed, HistoryRead
 from ipstui.ui.screens.participant.base import ListPane
 from ipstui.ui.widgets.columns import Column
@@ -67,7 +68,10 @@ class HistoryPane(ListPane):
                 rows.append([when, author, sig, "", escape(rev.note)])
             for change in rev.changes:
                 change_text = f"{show_value(change.old, 40)} → {show_value(change.new, 40)}"
-                rows.append([when, author, sig, escape(change.field), escape(change_text)])
+                # The field by its label in the language shown (`Contatti[3].note`): the
+                # key is the file's word, not the reader's (trial 7 item 11).
+                field = field_word(change.top) + change.field[len(change.top) :]
+                rows.append([when, author, sig, escape(field), escape(change_text)])
         self.show_rows(rows)
         commits = ngettext("{n} commit", "{n} commits", len(revisions)).format(n=len(revisions))
         changes = ngettext("{n} field change", "{n} field changes", len(rows)).format(
