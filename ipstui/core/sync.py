@@ -43,6 +43,7 @@ from pathlib import Path
 from ipstui.core import gitio, storage
 from ipstui.core.gitio import GitError, git
 from ipstui.core.i18n import _, ngettext
+from ipstui.core.merge import LAYOUT_LOST
 from ipstui.core.mergecheck import describe, introduced_problems
 from ipstui.core.model import is_valid_id
 from ipstui.core.renumber import RECORD_DIRS, Renumbered, RenumberError, clashes, renumber
@@ -107,6 +108,9 @@ class SyncResult:
     """Local records moved to a free id because the remote took theirs (pushed)."""
     repaired: tuple[str, ...] = field(default=())
     """Set-up sync repaired: "merge driver config", ".gitattributes"."""
+    relaid: tuple[str, ...] = field(default=())
+    """Records (ids) this sync wrote in the canonical layout because their own could
+    not be kept (merged or renumbered: their comments or key order are gone)."""
 
 
 # ------------------------------------------------------------------ merge driver config
@@ -422,6 +426,8 @@ class _Run:
         self.start_state: _State | None = None
         self.renumbered: list[Renumbered] = []
         self.repaired: list[str] = []
+        self.relaid: list[str] = []
+        """Ids of records written in the canonical layout (SyncResult.relaid)."""
         self.known: str | None = None
         """The remote branch's commit as this clone knew it before the first fetch."""
 
@@ -461,6 +467,7 @@ class _Run:
                         f"could not move back to {self.start[:7]}: {gitio._last_lines(proc.stderr)}"
                     )
         self.renumbered.clear()
+        self.relaid.clear()
         self.repaired = [r for r in self.repaired if r != ".gitattributes"]
         return self._verify(notes)
 
@@ -896,6 +903,7 @@ def _prepare(run: _Run, target: _Target, remote_head: str | None) -> None:
         for commit in _commits_between(root, head, moved.commit):
             run.made.add(commit)
         run.renumbered.append(moved)
+        run.relaid.extend(r for r in moved.rewritten if r not in run.relaid)
         run.say(
             _("{old} was also added on {label}: {words}").format(
                 old=moved.old, label=target.label, words=moved.words()
@@ -1005,10 +1013,24 @@ def _merge(run: _Run, target: _Target, remote_head: str, ahead: int, behind: int
     merge = _rev(root, "HEAD")
     assert merge is not None
     run.made.add(merge)
+    for rid in _relaid(proc.stdout + proc.stderr):
+        if rid not in run.relaid:
+            run.relaid.append(rid)
     run.say(_("Checking the merged caseload as a whole…"))
     broken = introduced_problems(root, ours, remote_head)
     if broken:
         raise SyncError(describe(broken, target.label))
+
+
+_RELAID = re.compile(
+    r"^ipstui merge: (?:.*/)?([^/]+)\.toml: " + re.escape(LAYOUT_LOST) + r"$", re.MULTILINE
+)
+
+
+def _relaid(output: str) -> list[str]:
+    """Ids of the records the merge driver wrote in the canonical layout (it says so on
+    stderr, `merge.LAYOUT_LOST`, which git passes on)."""
+    return list(dict.fromkeys(_RELAID.findall(output)))
 
 
 _CRASH = re.compile(r"^(\w+Error: .*|Fatal Python error: .*|.*: command not found|.*: not found)$")
@@ -1145,6 +1167,12 @@ def _result(
             ).format(ids=", ".join(moved.references), new=moved.new)
     if ".gitattributes" in run.repaired:
         msg += "; " + _("repaired .gitattributes so record files merge field by field")
+    if run.relaid:
+        msg += "; " + ngettext(
+            "the file of {ids} was written in the standard layout, because its own layout could not be kept (its comments and key order are gone)",
+            "the files of {ids} were written in the standard layout, because their own layout could not be kept (their comments and key order are gone)",
+            len(run.relaid),
+        ).format(ids=", ".join(run.relaid))
     if conflicts:
         status = "conflicts"
         ids = ", ".join(conflicts)
@@ -1162,4 +1190,5 @@ def _result(
         attempts,
         tuple(run.renumbered),
         tuple(run.repaired),
+        tuple(run.relaid),
     )
