@@ -10,7 +10,9 @@ One sync, in order:
    interpreter: `sys.executable`, never a bare `python3`) and the `.gitattributes` lines
    that make git use it for `participants/*.toml` and `employers/*.toml` (checked with
    `git check-attr`, repaired in one commit when wrong).
-3. **Fetch**; a fast-forward when nothing is local.
+3. **Fetch**; a fast-forward when nothing is local. A fetched remote branch that does not
+   descend from the last remote commit this clone synced (`SYNCED_REFS`, kept per remote
+   URL and branch; else the remote-tracking ref) is a rewritten history: refused.
 4. **Two people never become one**: record files added on both sides with different
    content are found before merging and the local one is renumbered in its own commit
    (`core/renumber.py`).
@@ -30,6 +32,7 @@ anything. It never discards the user's commits or files.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shlex
@@ -639,7 +642,8 @@ def _fetch(run: _Run, target: _Target) -> str | None:
     remote-tracking ref is put back to what it was (every later sync refuses too, until
     the clone is replaced) and nothing is merged or pushed."""
     run.say(_("Fetching from {remote}…").format(remote=target.remote))
-    known = _rev(run.root, target.tracking)
+    tracked = _rev(run.root, target.tracking)
+    known = remembered(run.root, target) or tracked
     if run.known is None:
         run.known = known
     refspec = f"+refs/heads/{target.remote_branch}:{target.tracking}"
@@ -665,12 +669,53 @@ def _fetch(run: _Run, target: _Target) -> str | None:
     fetched = _rev(run.root, target.tracking)
     if known is not None and fetched is not None and fetched != known:
         if not _is_ancestor(run.root, known, fetched):
-            git(
-                run.root, "update-ref", "-m", "ipstui sync: remote history rewritten; kept the last known",
-                target.tracking, known,
-            )  # fmt: skip
+            # The tracking ref as it was before this fetch (none: the fetch made it).
+            if tracked is not None:
+                git(
+                    run.root, "update-ref", "-m", "ipstui sync: remote history rewritten; kept the last known",
+                    target.tracking, tracked,
+                )  # fmt: skip
+            else:
+                git(run.root, "update-ref", "-d", target.tracking, check=False)
             raise SyncError(_rewritten_message(run, target, known, fetched))
     return fetched
+
+
+SYNCED_REFS = "refs/ipstui/synced/"
+"""Sync's memory of each remote: one ref per (remote URL, remote branch) under this
+prefix, at the last remote commit a sync of this clone merged or pushed.
+
+The remote-tracking ref alone is no memory: `git fetch --prune`, `git remote remove` and
+`add`, or a branch renamed on the remote take it away, and a rewritten history (an
+erasure force-pushed, SPEC §12) then looks like a new remote and is merged back. This
+ref is keyed by the URL (without user info, trailing slashes or `.git`) so a remote
+removed and added again, under any name, is still known; it is a ref, so the commit it
+names stays in the object store for the ancestry check, and `git filter-repo` (ipstui
+erase) rewrites it with the rest of this clone's history. A clone made afresh (the
+re-clone every other clone does after an erasure) has none, so its first sync works."""
+
+
+def _synced_ref(root: Path, target: _Target) -> str:
+    url = _url(root, target).rstrip("/").removesuffix(".git").rstrip("/")
+    key = f"{url}\n{target.remote_branch}".encode()
+    return SYNCED_REFS + hashlib.sha256(key).hexdigest()[:24]
+
+
+def remembered(root: Path, target: _Target) -> str | None:
+    """The last commit of `target`'s remote branch a sync here merged or pushed (the
+    commit itself), or None when this clone never synced with that URL and branch."""
+    return _rev(root, _synced_ref(root, target))
+
+
+def _remember(run: _Run, target: _Target, commit: str | None) -> None:
+    """Record `commit` as the remote branch's last synced commit (SYNCED_REFS)."""
+    if commit is None:
+        return
+    git(
+        run.root, "update-ref", "-m",
+        f"ipstui sync: {_url(run.root, target)} {target.remote_branch}",
+        _synced_ref(run.root, target), commit,
+    )  # fmt: skip
 
 
 def _remote_default(run: _Run, target: _Target) -> str | None:
@@ -725,7 +770,7 @@ def _branch_missing(run: _Run, target: _Target, known: str | None) -> None:
     """The remote has no branch `target.remote_branch`. Raises SyncError unless this is a
     true first push.
 
-    - This clone knew the branch (its remote-tracking ref is there, `known`): the branch
+    - This clone knew the branch (sync's memory of it or its remote-tracking ref, `known`): the branch
       was deleted or renamed on the remote, which is a rewrite (SPEC §12), not a first
       push: pushing would recreate the old history (an erased participant with it) and
       split the team over two branches. Nothing is merged or pushed; the message names
@@ -938,6 +983,7 @@ def _sync_loop(
         if not ahead:
             conflicts = _conflicted_records(root, run.start)
             status = "pulled" if behind else "in_sync"
+            _remember(run, target, remote_head)
             return _result(status, 0, behind, conflicts, target, attempts, run)
         _refuse_erased(run, target, remote_head)
         run.say(
@@ -946,6 +992,7 @@ def _sync_loop(
         rejected = _push(run, target)
         if not rejected:
             conflicts = _conflicted_records(root, run.start)
+            _remember(run, target, _rev(root, "HEAD"))
             return _result("pushed", ahead, behind, conflicts, target, attempts, run)
         if attempts > max_retries:
             raise SyncError(
