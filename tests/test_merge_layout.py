@@ -80,6 +80,15 @@ def sub(text: str, old: str, new: str) -> str:
 
 
 # (name, ours, theirs, ours' lines the merge changes or removes)
+INLINE = (
+    BASE[: BASE.index("\n# the contact log")]
+    + """contacts = [
+  { on = 2026-09-04, kind = "meeting", by = "anna", note = "First meeting." },  # the first
+  { on = 2026-10-20, kind = "phone", by = "anna", note = "Follow-up." },
+]
+"""
+)
+
 CASES = [
     (
         "a comment above and beside fields; theirs edits another field",
@@ -149,6 +158,18 @@ CASES = [
         sub(
             "# theirs: a note of their own\n" + BASE, 'phase = "job_search"', 'phase = "follow_up"'
         ),
+        {'phase = "job_search"'},
+    ),
+    (
+        "ours writes its contacts as an inline array: theirs' goes in between, in its layout",
+        INLINE,
+        BASE + THEIR_CONTACT,
+        set(),
+    ),
+    (
+        "ours starts with a byte order mark",
+        "\ufeff" + BASE,
+        sub(BASE, 'phase = "job_search"', 'phase = "follow_up"'),
         {'phase = "job_search"'},
     ),
     (
@@ -229,6 +250,7 @@ def test_a_merge_keeps_ours_layout(
     text = raw.decode("utf-8")
     assert lines_gone(ours, text) == changed, name
     assert LAYOUT_LOST not in said
+    assert text.startswith("\ufeff") == ours.startswith("\ufeff")
     if "\r\n" in ours:
         assert text.count("\n") == text.count("\r\n"), "CRLF kept on every line"
     else:
