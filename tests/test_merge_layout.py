@@ -9,14 +9,16 @@ kept, the driver says so and `ipstui sync` reports it in its summary."""
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sync_helpers import isolate_git, make_team, participant, run
+from hypothesis import given, settings
+from sync_helpers import apply_edit, isolate_git, make_team, participant, rounds_st, run
 
 from ipstui.core import storage
-from ipstui.core.merge import LAYOUT_LOST, merge_data
+from ipstui.core.merge import LAYOUT_LOST, merge_data, merge_file
 from ipstui.core.sync import ensure_merge_driver, sync
 from ipstui.core.tomlvalues import freeze, same
 
@@ -357,3 +359,39 @@ def test_one_notion_of_the_same_value(what: str, a: object, b: object, want: boo
     assert merge.same is textpatch.same is same
     assert same(a, b) is want, what
     assert (freeze(a) == freeze(b)) is want, what
+
+
+# ------------------------------------------------------------------ random edits, hand layout
+
+
+def _hand(text: str) -> str:
+    """A hand-kept layout of a canonical text: a comment on top and above every entry."""
+    out = "# kept by hand\n" + text
+    for name in ("contacts", "jobs", "tasks"):
+        out = out.replace(f"\n[[{name}]]\n", f"\n# one of the {name}\n[[{name}]]\n")
+    return out
+
+
+@settings(deadline=None, database=None, max_examples=60)
+@given(rounds=rounds_st)
+def test_random_edits_merge_into_a_hand_layout_as_into_the_canonical_one(rounds: list) -> None:
+    """The same random concurrent edits the merge property tests use, with ours laid out
+    by hand: the merged data is the field-by-field merge, and ours' comments stay."""
+    current = storage.loads_bytes(storage.dumps(participant()).encode())
+    for ops_a, ops_b, a_first in rounds:
+        sides = []
+        for ops in (ops_a, ops_b):
+            data = copy.deepcopy(current)
+            for operation in ops:
+                apply_edit(data, operation)
+            sides.append(storage.loads_bytes(storage.dumps(data).encode()))
+        theirs, ours = sides if a_first else sides[::-1]
+        ours_text = _hand(storage.dumps(ours))
+        got = merge_file(
+            storage.dumps(current).encode(), ours_text.encode(), storage.dumps(theirs).encode(), "c"
+        )
+        out = storage.loads_bytes(got.raw)
+        assert same(out, merge_data(current, ours, theirs, "c"))
+        if got.layout_kept:
+            assert got.raw.decode().startswith("# kept by hand\n")
+        current = out

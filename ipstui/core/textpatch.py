@@ -169,8 +169,8 @@ class _Patcher:
                 self.section_of[st.start] = head
                 if head is not None:
                     self.body[head.start].append(st)
-        self.local: dict[tuple, list[Any]] = {}
-        """Path of an entry of a list of tables -> its own canonical key order."""
+        self.entries_new: dict[tuple, Mapping[str, Any]] = {}
+        """Path of an edited entry of a list of tables -> its new value."""
         # Canonical order of every table's keys, from the canonical text of `new` with
         # each list of tables cut to one entry of each shape (the order is per name).
         self.order: dict[tuple, list[Any]] = {}
@@ -209,11 +209,7 @@ class _Patcher:
 
     def table(self, tpath: tuple, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
         if tpath and type(tpath[-1]) is int:
-            # An entry of a list of tables: its own canonical key order, not the union
-            # of every entry's (a job with an `end` writes it before `competitive`).
-            lines = self.section(tpath[:-1], [new])
-            names = [st.path[-1] for st in Statements("\n".join(lines) + "\n").statements]
-            self.local[tpath] = [n for n in names if isinstance(n, str)]
+            self.entries_new[tpath] = new  # for its own key order, if a key is added
         for k in list(old) + [k for k in new if k not in old]:
             if k in old and k in new and same(old[k], new[k]):
                 continue
@@ -486,7 +482,7 @@ class _Patcher:
         if (isinstance(value, Mapping) and value) or _is_aot(value):
             self.insert_section(kpath, value)
             return
-        names = self.local.get(tpath) or self.order.get(_names(tpath), [])
+        names = self.entry_order(tpath) or self.order.get(_names(tpath), [])
         before = names[: names.index(name)] if name in names else names
         for prev in reversed(before):
             anchor = [
@@ -509,6 +505,17 @@ class _Patcher:
             self.replace(at, at, self.line(kpath, value, at))
             return
         raise _CannotPatch
+
+    def entry_order(self, tpath: tuple) -> list[Any]:
+        """The canonical key order of the edited entry at `tpath` (its own, not the
+        union of every entry's: a job with an `end` writes it before `competitive`);
+        [] when `tpath` is not an entry of a list of tables."""
+        new = self.entries_new.get(tpath)
+        if new is None:
+            return []
+        lines = self.section(tpath[:-1], [new])
+        names = [st.path[-1] for st in Statements("\n".join(lines) + "\n").statements]
+        return [n for n in names if isinstance(n, str)]
 
     def line(self, dotted: tuple, value: Any, at: int) -> str:
         from ipstui.core.storage import _key
