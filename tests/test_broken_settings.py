@@ -7,7 +7,9 @@ Kinds of breakage, each with what the user gets:
   report and the app's Problems list caseload.toml's error only; every edit is refused
   with that error (a commit could break the team's privacy rules or team membership);
 - **a bad value** (`[rules]` not a table, `referral_sources` not a list, a bad
-  `due_soon_days`): caseload.toml's own error only; defaults stand in, edits go on.
+  `due_soon_days`): caseload.toml's own error only; defaults stand in for reading, and
+  edits are refused as for a broken file (trial 7 item 13: a commit made with defaults
+  in place of the team's settings; more kinds in test_invalid_settings_refuse.py).
 `due` and `report` exit 3 (the settings were partly defaults) and say so on stderr."""
 
 from __future__ import annotations
@@ -56,9 +58,9 @@ KINDS = [
     ("team not a table", _set("team", 3), "team: expected object", True),
     ("privacy not a table", _set("privacy", 3), "privacy: expected object", True),
     ("message_values not a list", _set("privacy", {"message_values": "notes"}), "", True),
-    ("rules not a table", _set("rules", 3), "rules: expected object", False),
-    ("referral_sources a text", _set("referral_sources", "CSM"), "expected array", False),
-    ("due_soon_days a text", _set("due_soon_days", "x"), "due_soon_days", False),
+    ("rules not a table", _set("rules", 3), "rules: expected object", True),
+    ("referral_sources a text", _set("referral_sources", "CSM"), "expected array", True),
+    ("due_soon_days a text", _set("due_soon_days", "x"), "due_soon_days", True),
 ]
 IDS = [k[0] for k in KINDS]
 

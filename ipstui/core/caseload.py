@@ -133,11 +133,32 @@ class StaleEdit(CaseloadError):
 
 
 class UncommittedFile(CaseloadError):
+    """The record's file holds changes git has not committed: in the work tree, or
+    (`staged`) in git's index, which a commit of the path would replace and lose."""
+
+    def __init__(self, rel: str, *, staged: bool = False) -> None:
+        self.staged = staged
+        if staged:
+            text = _(
+                "{rel} has changes staged in git's index that are not committed; commit them "
+                "first (`git commit`) or unstage them (`git restore --staged {rel}`), then edit again"
+            )
+        else:
+            text = _(
+                "{rel} has changes that are not committed; commit them first "
+                "(Problems screen in the app, or `git commit`), then edit again"
+            )
+        super().__init__(text.format(rel=rel))
+
+
+class NotCheckedOut(EditRefused):
+    """The record's file is committed but left out of this clone's sparse checkout (its
+    index entry has git's skip-worktree bit): it cannot be read or written here."""
+
     def __init__(self, rel: str) -> None:
         super().__init__(
             _(
-                "{rel} has changes that are not committed; commit them first "
-                "(Problems screen in the app, or `git commit`), then edit again"
+                "{rel} is committed but not checked out: this clone is a sparse checkout that leaves it out; `git sparse-checkout add {rel}` (or `git sparse-checkout disable`) first, nothing was written"
             ).format(rel=rel)
         )
 
@@ -255,7 +276,22 @@ def settings_from_bytes(raw: bytes) -> tuple[Settings, dict[str, Any], list[Prob
         problem = Problem(exc.path, exc.line, exc.col, exc.message)
         return Settings(unknown=str(problem)), {}, [problem]
     problems = caseload_problems(data, CASELOAD_FILE, raw.decode("utf-8"))
-    return Settings.from_dict(data), data, problems
+    return settings_of(data, problems), data, problems
+
+
+def settings_of(data: dict[str, Any], problems: Iterable[Problem]) -> Settings:
+    """The Settings of caseload.toml's parsed `data`, given its `problems`
+    (`validate.caseload_problems`): unknown (`Settings.unknown`, its first error) when
+    the schema refuses a value — a control character in a member's name, a number out
+    of range — as for a syntax error: edits are refused naming it, no participant is
+    blamed for it, and no default silently stands in for the team's setting."""
+    settings = Settings.from_dict(data)
+    errors = errors_only(problems)
+    if errors and not settings.unknown:
+        # Nothing is checked against what is unknown: the referral sources neither (a
+        # broken list would blame every participant for caseload.toml's fault).
+        settings = replace(settings, unknown=str(errors[0]), referral_sources=())
+    return settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -591,6 +627,8 @@ class _Before:
     committer: subprocess.CompletedProcess
     head: str | None
     head_blob: str | None
+    index_blob: str | None
+    """The blob git's index holds at the path (stage 0), None when it holds none."""
 
 
 def _ask_before_save(
@@ -600,12 +638,15 @@ def _ask_before_save(
     asked earlier: they do not depend on the lock) and `cat-file` of HEAD and
     HEAD:`spec_path`, as processes run at once; the caller judges them in the order of
     the transaction's checks."""
-    queries = [(("symbolic-ref", "-q", "HEAD"), None), _head_and_blob_query(spec_path)]
+    args, data = _head_and_blob_query(spec_path)
+    queries = [(("symbolic-ref", "-q", "HEAD"), None), (args, data + f":{spec_path}\n")]
     if identity is None:
         queries += gitio.IDENT_QUERIES
     sym, heads, *asked = gitio.git_many(root, *queries)
     author, committer = identity if identity is not None else asked
-    return _Before(sym, author, committer, *_parse_head_and_blob(heads))
+    index = (heads.stdout.splitlines() + ["", "", ""])[2].split()
+    index_blob = index[0] if len(index) == 2 and index[1] == "blob" else None
+    return _Before(sym, author, committer, *_parse_head_and_blob(heads), index_blob)
 
 
 def check_inside(root: Path, rel: str) -> None:
@@ -727,13 +768,34 @@ def _case_twin(
     return None
 
 
-def _ids_in(root: Path, folder: str) -> frozenset[str]:
-    """The ids of the .toml files in `folder` (read under the lock)."""
+def _ids_in(root: Path, folder: str, git_dir: Path | None = None) -> frozenset[str]:
+    """The ids of the .toml files in `folder` (read under the lock); in a sparse
+    checkout (`git_dir` given and holding `info/sparse-checkout`) also those git's index
+    holds, so a new record never takes the id of one the checkout leaves out."""
     try:
         names = os.listdir(root / folder)
     except OSError:
         names = []
-    return frozenset(n[:-5] for n in names if n.endswith(".toml"))
+    ids = {n[:-5] for n in names if n.endswith(".toml")}
+    if git_dir is not None and is_sparse(git_dir):
+        listed = gitio.git(root, "ls-files", "-z", "--", f"{folder}/", check=False).stdout
+        ids |= {Path(n).stem for n in listed.split("\0") if n.endswith(".toml")}
+    return frozenset(ids)
+
+
+def is_sparse(git_dir: Path) -> bool:
+    """True when the repository (this work tree's `git_dir`) has a sparse-checkout
+    pattern file, as `git sparse-checkout set` writes: files may be committed and yet
+    absent from the work tree (skip-worktree)."""
+    return (git_dir / "info" / "sparse-checkout").is_file()
+
+
+def _refuse_not_checked_out(root: Path, rel: str, git_dir: Path) -> None:
+    """NotCheckedOut when `rel`, absent from the work tree, is left out by a sparse
+    checkout (its index entry has the skip-worktree bit), rather than blaming the
+    file's absence on an uncommitted deletion."""
+    if is_sparse(git_dir) and gitio.ignored_changes(root, rel) == "skip-worktree":
+        raise NotCheckedOut(rel)
 
 
 def _next_free_id(cl: Caseload, on_disk: frozenset[str]) -> str:
@@ -917,7 +979,7 @@ def transact(
     with caseload_lock(repo.git_dir):
         _refuse_in_progress(repo)
         if pid is None:
-            pid = kind.next_id(cl, _ids_in(cl.root, kind.folder))
+            pid = kind.next_id(cl, _ids_in(cl.root, kind.folder, repo.git_dir))
         rel = f"{kind.folder}/{pid}.toml"
         before = _ask_before_save(cl.root, repo.prefix + rel, cl.identity)
         _refuse_detached(before.symbolic_ref)
@@ -933,13 +995,18 @@ def transact(
                 raise CaseloadError(_(says.exists).format(pid=pid, rel=rel))
             if head_blob is not None:
                 # Deleted by hand but not committed: a new record must not continue the
-                # old one's file and history.
+                # old one's file and history. (Or left out by a sparse checkout.)
+                _refuse_not_checked_out(cl.root, rel, repo.git_dir)
                 raise UncommittedFile(rel)
+            if before.index_blob is not None:
+                raise UncommittedFile(rel, staged=True)  # added to the index, then deleted
             twin = _case_twin(cl.root, pid, head, kind.folder)
             if twin is not None:
                 raise EditRefused(_(says.case_twin).format(twin=twin, pid=pid))
         else:
             if current is None:
+                if head_blob is not None:
+                    _refuse_not_checked_out(cl.root, rel, repo.git_dir)
                 if base is not None:
                     raise StaleEdit(rel, None)
                 raise CaseloadError(_(says.missing).format(pid=repr(pid)))
@@ -955,6 +1022,10 @@ def transact(
                 )
             if not view.matches(head_blob, current):
                 raise UncommittedFile(rel)
+            if before.index_blob != head_blob:
+                # `git commit -- path` commits the work tree's copy: a change staged in
+                # the index (status `MM`/`M `) would be replaced and lost.
+                raise UncommittedFile(rel, staged=True)
             refuse_case_twin(cl.root, rel)
         new_data = dict(build(pid, cur))
         if new_data.get("id") != pid:
@@ -1295,6 +1366,10 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
             return SaveResult(info.commit, None, info.message, _warnings(info, repo, rel, message))
         if view.matches(head_blob, raw):
             raise NothingToSave()
+        staged = before.index_blob
+        if staged is not None and staged != head_blob and not view.matches(staged, raw):
+            # Committing the work tree's copy would replace a different staged one.
+            raise UncommittedFile(rel, staged=True)
         refuse_case_twin(cl.root, rel)
         p, problems = participant_from(cl, rel, raw)
         if p is None:

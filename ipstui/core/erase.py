@@ -38,7 +38,7 @@ from typing import Any
 
 from ipstui.core import gitio, storage
 from ipstui.core.caseload import CaseloadError
-from ipstui.core.erasures import ERASURES_FILE, id_hash
+from ipstui.core.erasures import ERASURES_FILE, id_hash, register_problems_on_disk
 from ipstui.core.i18n import _
 from ipstui.core.model import is_valid_id
 
@@ -148,6 +148,13 @@ def check_state(root: Path) -> None:
     if trees > 1:
         raise EraseRefused(
             _("this repository has other work trees (git worktree list); remove them first")
+        )
+    broken = register_problems_on_disk(root)
+    if broken:
+        raise EraseRefused(
+            _(
+                "{problem} — fix {file} first: an erasure is recorded there, and an entry added to an invalid register would leave it invalid; nothing was changed"
+            ).format(problem=broken[0], file=ERASURES_FILE)
         )
     if importlib.util.find_spec("git_filter_repo") is None:
         raise EraseRefused(

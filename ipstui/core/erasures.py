@@ -16,6 +16,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from ipstui.core.folder import PARTICIPANTS_DIR
 from ipstui.core.gitio import git
@@ -120,6 +121,82 @@ def erased_problems(paths: Iterable[str], hashes: frozenset[str]) -> list[Proble
                 )
             )
     return out
+
+
+_HASH = re.compile(r"[0-9a-fA-F]{64}")
+_TEXT_KEYS = ("by", "request")
+
+
+def register_problem(raw: bytes, rel: str = ERASURES_FILE) -> Problem | None:
+    """The one problem of erasures.toml's bytes `raw`, or None when the register is
+    valid: not UTF-8/TOML, or not the shape `erase.record` writes — only `[[erasure]]`
+    tables, each with `id_sha256` (64 hex digits), `on` a date and `by` and
+    `request` text when present. A file of comments only is a valid, empty register.
+
+    One problem, not one per entry: the register is one file the team repairs as a
+    whole, and `ipstui erase` is refused while it has one (an entry appended to a file
+    that does not parse would leave the register broken, SPEC §12)."""
+    from datetime import date
+
+    from ipstui.core import storage
+    from ipstui.core.locate import Locator
+
+    try:
+        data = storage.loads_bytes(raw, rel)
+    except storage.ParseError as exc:
+        if exc.message == "file is empty" and not any(
+            line.strip() and not line.lstrip().startswith("#")
+            for line in raw.decode("utf-8", "replace").splitlines()
+        ):
+            return None
+        return Problem(exc.path, exc.line, exc.col, exc.message)
+
+    def at(path: list[Any], message: str) -> Problem:
+        line, col = Locator(raw.decode("utf-8").removeprefix("\ufeff")).find(path)
+        return Problem(rel, line, col, message)
+
+    for key in data:
+        if key != "erasure":
+            return at(
+                [key],
+                _(
+                    "{key}: not a key of the erasure register; only [[erasure]] entries belong here"
+                ).format(key=key),
+            )
+    entries = data.get("erasure", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        return at(["erasure"], _("erasure: expected [[erasure]] tables"))
+    for i, entry in enumerate(entries):
+        digest = entry.get("id_sha256")
+        if not isinstance(digest, str) or not _HASH.fullmatch(digest):
+            return at(
+                ["erasure", i, "id_sha256"] if "id_sha256" in entry else ["erasure", i],
+                _(
+                    "erasure {n}: id_sha256 must be the 64 hex digits of the erased id's SHA-256"
+                ).format(n=i + 1),
+            )
+        if "on" in entry and type(entry["on"]) is not date:
+            return at(
+                ["erasure", i, "on"],
+                _("erasure {n}: on must be a date (YYYY-MM-DD)").format(n=i + 1),
+            )
+        for key in _TEXT_KEYS:
+            if key in entry and not isinstance(entry[key], str):
+                return at(
+                    ["erasure", i, key],
+                    _("erasure {n}: {key} must be text").format(n=i + 1, key=key),
+                )
+    return None
+
+
+def register_problems_on_disk(root: Path) -> list[Problem]:
+    """[`register_problem`] of the work tree's erasures.toml; [] when valid or absent."""
+    try:
+        raw = (Path(root) / ERASURES_FILE).read_bytes()
+    except OSError:
+        return []
+    problem = register_problem(raw)
+    return [] if problem is None else [problem]
 
 
 def problems_on_disk(root: Path) -> list[Problem]:

@@ -18,7 +18,8 @@ def every_problem(cl: Caseload, register: Register, *, today: date | None) -> li
     """Every finding of the caseload `cl` with its employer `register`, sorted by (path,
     line, column): the load's (each file by `caseload.file_problems`, the case twins,
     caseload.toml's, files that are not participant files), the register's, an error
-    for each participant file whose id erasures.toml lists, a warning
+    for each participant file whose id erasures.toml lists, erasures.toml's own problem
+    (`erasures.register_problem`), a warning
     for each `employer_id` the register lacks (`employers.reference_problems`) and, with
     `today`, one for each event date after it (`validate.future_event_problems`).
 
@@ -37,9 +38,10 @@ def every_problem(cl: Caseload, register: Register, *, today: date | None) -> li
         if after is not None and latest is not None and latest > after:
             future.append((pid, rel))
     out = [*cl.problems, *register.problems, *reference_problems(register, cl.root, naming)]
-    from ipstui.core.erasures import problems_on_disk
+    from ipstui.core.erasures import problems_on_disk, register_problems_on_disk
 
     out += problems_on_disk(cl.root)  # an erased person brought back (SPEC §12)
+    out += register_problems_on_disk(cl.root)  # the register itself broken or invalid
     if today is not None and future:
         from ipstui.core.validate import future_event_problems
 

@@ -32,6 +32,7 @@ from ipstui.core.caseload import (
     read_settings,
     read_settings_bytes,
     settings_from_bytes,
+    settings_of,
 )
 from ipstui.core.i18n import _, current_language
 from ipstui.core.model import (
@@ -152,7 +153,7 @@ def _cached_settings(obj: dict, key: str) -> tuple[Settings, dict[str, Any], lis
     try:
         data = _from_marshal(got[1])
         problems = [Problem(*p) for p in got[2]]
-        return Settings.from_dict(data), data, problems
+        return settings_of(data, problems), data, problems
     except (TypeError, ValueError, KeyError):
         return None
 

@@ -71,7 +71,7 @@ def _team(root: Path, tree: dict[str, str]) -> set[str] | None:
 _TEAM_LIST = re.compile(r" \(team: [^)]*\)$")
 
 
-def _rule_of(message: str) -> str:
+def rule_of(message: str) -> str:
     """The message without the parts that describe the context rather than the fault
     (the team listed after an unknown specialist), for comparing two sides."""
     return _TEAM_LIST.sub("", message)
@@ -101,11 +101,11 @@ def _messages_on_side(
         return None
     raw = _blob_bytes(root, blob)
     parsed = parse_participant(raw, rel)
-    msgs = {_rule_of(m) for _, _, m, sev in parsed.problems if sev == "error"}
+    msgs = {rule_of(m) for _, _, m, sev in parsed.problems if sev == "error"}
     if parsed.data is not None and team is not None:
         text = raw.decode("utf-8", "replace")
         team_probs = participant_team_problems(parsed.data, rel, text, team)
-        msgs |= {_rule_of(p.message) for p in team_probs}
+        msgs |= {rule_of(p.message) for p in team_probs}
     return msgs
 
 
@@ -148,7 +148,7 @@ def introduced_problems(root: Path, ours: str, theirs: str) -> list[Breakage]:
             if teams[i] is None:
                 teams[i] = _team(root, side)
             msgs = _messages_on_side(root, p.path, side, teams[i])
-            if msgs is not None and _rule_of(p.message) in msgs:
+            if msgs is not None and rule_of(p.message) in msgs:
                 old = True
                 break
         if not old:

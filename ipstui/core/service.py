@@ -66,6 +66,7 @@ if TYPE_CHECKING:
     from ipstui.core.employers import SaveResult as EmployerSaveResult
     from ipstui.core.export import ExportRefusal
     from ipstui.core.export import target_refusal as export_target_refusal
+    from ipstui.core.follow import Whereabouts
     from ipstui.core.gitio import GitError, IdentityMissing
     from ipstui.core.history import Revision, show_value
     from ipstui.core.model import Participant, Problem
@@ -292,6 +293,21 @@ class CaseloadService:
     def validate_data(self, snapshot: Caseload, data: Mapping[str, Any]) -> list[Problem]:
         """The errors that saving `data` as a participant would be refused for."""
         return _caseload().validate_data(snapshot, data)
+
+    def record_base(self, rel: str) -> tuple[str | None, str | None]:
+        """(HEAD commit, HEAD's blob at caseload-relative `rel`): the commit a screen's
+        version of a record is followed from (`where_now`). GitError when git fails."""
+        from ipstui.core.follow import head_and_blob
+
+        return head_and_blob(self.root, rel)
+
+    def where_now(self, base: str, rel: str) -> Whereabouts:
+        """Where the record at `rel` in commit `base` is at HEAD: the same file, renamed
+        (a sync's renumber, `git mv`), deleted, or replaced by another record at its
+        path (`follow.where_now`; git's rename detection). GitError when git fails."""
+        from ipstui.core.follow import where_now
+
+        return where_now(self.root, base, rel)
 
     def exists(self, rel: str) -> bool:
         """Whether a caseload-relative path (e.g. a dirty file of the snapshot) exists."""

@@ -19,10 +19,10 @@ from datetime import date
 from pathlib import Path
 
 from ipstui.core import storage
-from ipstui.core.caseload import CASELOAD_FILE, PARTICIPANTS_DIR, parse_participant
+from ipstui.core.caseload import CASELOAD_FILE, PARTICIPANTS_DIR, parse_participant, settings_of
 from ipstui.core.employers import EMPLOYERS_DIR, reference_problems_in
 from ipstui.core.employers import check as employer_problems
-from ipstui.core.erasures import ERASURES_FILE, erased_problems, hashes_in
+from ipstui.core.erasures import ERASURES_FILE, erased_problems, hashes_in, register_problem
 from ipstui.core.gitio import GitError
 from ipstui.core.i18n import _
 from ipstui.core.model import Problem, Settings, case_twin_problems
@@ -173,8 +173,9 @@ def staged_problems(
             problems.append(Problem(exc.path, exc.line, exc.col, exc.message))
             settings = Settings(unknown=str(problems[-1]))
         else:
-            problems.extend(caseload_problems(data, CASELOAD_FILE, raw.decode("utf-8")))
-            settings = Settings.from_dict(data)
+            found = caseload_problems(data, CASELOAD_FILE, raw.decode("utf-8"))
+            problems.extend(found)
+            settings = settings_of(data, found)
     else:
         settings = Settings(unknown=f"{CASELOAD_FILE} is not staged")
         if CASELOAD_FILE not in unmerged:
@@ -211,12 +212,12 @@ def staged_problems(
             employer_problems(data, path, raw.decode("utf-8", "replace"), settings.team_keys)
         )
     if ERASURES_FILE in entries:
-        erased = hashes_in(
-            read_blobs(root, env, [entries[ERASURES_FILE][1]])[entries[ERASURES_FILE][1]].decode(
-                "utf-8", "replace"
-            )
-        )
+        register = read_blobs(root, env, [entries[ERASURES_FILE][1]])[entries[ERASURES_FILE][1]]
+        erased = hashes_in(register.decode("utf-8", "replace"))
         problems.extend(erased_problems(people, erased))
+        broken = register_problem(register)
+        if broken is not None:
+            problems.append(broken)
     problems.extend(case_twin_problems(sorted(people)))
     problems.extend(case_twin_problems(sorted(firms)))
     known = [Path(path).stem for path in firms]

@@ -19,7 +19,9 @@ One sync, in order:
 5. **Merge** (the field-by-field driver) into one merge commit.
 6. **The merged caseload is validated as a whole** (`core/mergecheck.py`): a problem the
    merge introduced (a participant of a removed team member, ids equal ignoring case, an
-   invalid merged file) stops the sync before anything is pushed.
+   invalid merged file) stops the sync before anything is pushed; so does a caseload
+   file the outgoing commits bring that is invalid, a symbolic link or a folder
+   (`core/outgoing.py`).
 7. **Push**; a push refused because the remote moved on starts again from step 2 (from the
    user's own commits, so history gets one merge), a bounded number of times.
 
@@ -900,6 +902,28 @@ def _refuse_erased(run: _Run, target: _Target, remote_head: str | None) -> None:
         raise SyncError(_erased_message(run, target, back))
 
 
+def _refuse_invalid_outgoing(run: _Run, target: _Target, remote_head: str | None) -> None:
+    """SyncError naming the files when the push would publish a caseload file that is
+    not valid: one that does not parse or has an error `validate` reports, a symbolic
+    link, a folder named like a record (`outgoing.outgoing_problems`, SPEC §6: the
+    caseload is valid as a whole before it is pushed). The user's commits are kept."""
+    from ipstui.core.outgoing import outgoing_problems
+
+    broken = outgoing_problems(run.root, remote_head)
+    if not broken:
+        return
+    shown = "; ".join(str(p) for p in broken[:4])
+    if len(broken) > 4:
+        shown = _("{problems} and {n} more").format(problems=shown, n=len(broken) - 4)
+    raise SyncError(
+        ngettext(
+            "{problems} — this file is not valid, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); fix it (`ipstui validate`), commit, and sync again",
+            "{problems} — these files are not valid, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); fix them (`ipstui validate`), commit, and sync again",
+            len(broken),
+        ).format(problems=shown, label=target.label)
+    )
+
+
 def _erased_message(run: _Run, target: _Target, back: list[str]) -> str:
     """The one line for a sync that would publish erased participants `back` again."""
     return ngettext(
@@ -986,6 +1010,7 @@ def _sync_loop(
             _remember(run, target, remote_head)
             return _result(status, 0, behind, conflicts, target, attempts, run)
         _refuse_erased(run, target, remote_head)
+        _refuse_invalid_outgoing(run, target, remote_head)
         run.say(
             _("Pushing {commits} to {label}…").format(commits=_commits(ahead), label=target.label)
         )

@@ -300,7 +300,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
             key = key_for(self, "problems", "p")
             if any(p.path == "caseload.toml" for p in missing):
                 missing = [p for p in missing if p.path != "caseload.toml"]
-                if cl.settings.unknown:
+                if cl.settings.unknown and not cl.settings_data:  # it did not parse
                     words = _(
                         "the team settings (caseload.toml) could not be read, so deadlines, due-soon days, caseload sizes and the team use the defaults — press {key}"
                     ).format(key=key)

@@ -127,6 +127,12 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
         self._outside: list[str] = []
         """Fields changed by outside commits since the form last agreed with the file
         (no unsaved edits, or a save), each named in the banner."""
+        self._base: str | None = None
+        """The HEAD commit at which the shown version was the committed one: where git's
+        rename detection follows the record from when its file changes (`_follow`)."""
+        self._other_person = False
+        """The record's path now holds another record (its file was deleted or renamed
+        away and the id was taken): nothing typed here is moved onto it, ever."""
 
     # ------------------------------------------------------------ layout
 
@@ -188,16 +194,38 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
     # ------------------------------------------------------------ snapshot → screen
 
     def _caseload_changed(self, cl: Caseload | None) -> None:
-        if cl is None:
+        if cl is None or self._other_person:
             return
-        p = cl.participants.get(self.pid)
+        self._arrived(cl.participants.get(self.pid))
+
+    def _arrived(self, p: Participant | None) -> dict[str, Any]:
+        """Show what the record's path holds now (`p`, None when nothing valid): the
+        record itself, or where it went when it was renamed (`_follow`); returns what
+        moved underneath the user's unsaved edits, as `show_participant` does."""
+        prev = self.participant
+        was_gone = prev is None and self._gone is not None
+        if was_gone:
+            prev = self._gone  # the version shown when the file went away
+        if prev is not None and (p is None or p.blob != prev.blob):
+            followed = self._follow(prev, p, was_gone=was_gone)
+            if self._other_person:
+                return {}
+            if followed is not None and followed is not p:
+                old, self.pid = self.pid, followed.id
+                self.details.pid = followed.id
+                return self.show_participant(followed, renumbered=old)
         if p is None:
             self._show_missing()
-            return
-        self.show_participant(p)
+            return {}
+        return self.show_participant(p)
 
-    def show_participant(self, p: Participant, *, reset: bool = False) -> dict[str, Any]:
-        """Show `p`; returns what moved underneath the user's unsaved edits, if anything."""
+    def show_participant(
+        self, p: Participant, *, reset: bool = False, renumbered: str = ""
+    ) -> dict[str, Any]:
+        """Show `p`; returns what moved underneath the user's unsaved edits, if anything.
+        `renumbered`: the id the shown record had before it was renamed to `p.id`."""
+        if p.id != self.pid or self._other_person:
+            return {}  # another record's version (the one that took this path): not ours
         prev = self.participant
         details = self.details
         summary: dict[str, Any] = {}
@@ -237,11 +265,78 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
             for pane in self.panes():
                 pane.redraw_for_day(p)
             return summary
+        self._note_base(p)
+        if renumbered:
+            self.banner(
+                _(
+                    "{old} is now {new}: its id was taken by another participant (a sync renumbered it, or its file was renamed). This screen follows it to {new}; your unsaved values are kept and a save writes them to {new}."
+                ).format(old=renumbered, new=p.id),
+                "warning",
+            )
         self._draw_header(p)
         for pane in self.panes():
             pane.draw(p)
         self.refresh_bindings()
         return summary
+
+    def _note_base(self, p: Participant) -> None:
+        """Remember HEAD as the commit the shown version `p` is followed from, when HEAD
+        holds `p` at its path (or no commit is remembered yet): a version read before a
+        newer commit landed keeps the older commit, so no rename in between is missed."""
+        try:
+            head, blob = self.ips.service.record_base(p.rel_path)
+        except Exception:  # noqa: BLE001 — no git, or git failed: keep what we had
+            return
+        if head is not None and (blob == p.blob or self._base is None):
+            self._base = head
+
+    def _follow(
+        self, prev: Participant, p: Participant | None, *, was_gone: bool = False
+    ) -> Participant | None:
+        """The version to show when the file of the shown record `prev` now holds `p`:
+        `p` when it is the same record (git's rename detection from `_base`, core
+        `follow.where_now`); the record at its new id when it was renamed (a sync's
+        renumber, `git mv`: `_arrived` makes it this screen's); None when the
+        path now holds another record, which is never shown in this form (the screen
+        says so and refuses every save: typed values never land on another person).
+        `was_gone`: `prev` is the version shown when the file went away; a different
+        file at the path after a rewritten history (an erasure) is then taken for
+        another person too, as git cannot say it is the same one."""
+        from ipstui.core.follow import MOVED, REPLACED, UNKNOWN
+
+        submitted = self.details.submitted
+        if self._base is None or (p is not None and p.data == submitted):
+            return p
+        try:
+            where = self.ips.service.where_now(self._base, prev.rel_path)
+        except Exception:  # noqa: BLE001 — git cannot tell: keep to the path
+            return p
+        if where.state == MOVED:
+            new_pid = where.rel.rpartition("/")[2].removesuffix(".toml")
+            cl = self.caseload
+            moved = cl.participants.get(new_pid) if cl is not None else None
+            if moved is None and cl is not None:
+                try:
+                    moved = self.ips.service.read_participant(cl, new_pid)
+                except Exception:  # noqa: BLE001 — invalid there: shown as not available
+                    moved = None
+            if moved is not None:
+                return moved
+        other = where.state == REPLACED or (where.state == UNKNOWN and was_gone)
+        if not other or p is None:
+            return p
+        self._other_person = True
+        self._gone = None
+        self.participant = None
+        self.query_one("#p-title", Label).update(_("{id} — not available").format(id=prev.id))
+        self.banner(
+            _(
+                "{id}'s file now holds another participant: this record was removed or renamed and its id taken. Your unsaved values were not moved onto the other person, and nothing here can be saved; go back ({key}) and open the participant again."
+            ).format(id=prev.id, key=self._key("participant_back", "escape")),
+            "error",
+        )
+        self.refresh_bindings()
+        return None
 
     def _rebase_banner(self, p: Participant, summary: dict[str, Any]) -> tuple[str, str]:
         """(text, kind) of the banner after an outside change moved the form: a warning
@@ -424,7 +519,24 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
             return
         # The app normally put the fresh version in the snapshot already (this call is a
         # no-op then, and the rebase it did is remembered).
-        summary = self.show_participant(exc.fresh)
+        asked = exc.fresh.id
+        summary = self._arrived(exc.fresh)
+        if self._other_person:
+            return
+        if asked != self.pid:
+            # The save was made against the record's old id; the screen follows it now.
+            self.banner(
+                _(
+                    "{action}: NOT SAVED. {old} is now {new}: its id was taken by another participant (a sync renumbered it, or its file was renamed). This screen follows it to {new}, your unsaved values are still in the form, and {key} saves them to {new}."
+                ).format(
+                    action=label,
+                    old=asked,
+                    new=self.pid,
+                    key=key_for(details, "participant_save", "ctrl+s"),
+                ),
+                "error",
+            )
+            return
         if not summary and details.last_rebase and details.last_rebase[0] == exc.fresh.blob:
             summary = details.last_rebase[1]
         underneath = summary.get("underneath") or (

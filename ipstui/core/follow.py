@@ -1,0 +1,133 @@
+"""Where a record went between two commits: the same file, renamed (a sync's renumber,
+a `git mv`), deleted (removed, erased) or replaced by another record at its path.
+
+A screen that holds unsaved edits of `participants/P-0001.toml` must never move them
+onto another person (SPEC §6 "Two people never become one", §5 "shows both"). When the
+file changed under the screen, comparing paths is not enough: a sync that renumbers
+the local P-0001 to P-0002 brings the remote's P-0001, a different person, to the same
+path. This module asks git's rename detection, commit by commit along HEAD's
+first-parent line since the commit the screen loaded (`base`), where the record went.
+
+Why commit by commit: a participant file is far smaller than the 400 bytes below which
+git never breaks a rewrite (`-B`), so one diff from `base` to HEAD shows the renumbered
+P-0001 as "modified" (holding the other person) and P-0002 as "added". Each commit on
+its own is clear: the renumber commit renames P-0001 to P-0002 (`R`), and the merge
+that follows adds P-0001 (`A`) against its first parent. Merges are diffed against
+their first parent (`--diff-merges=first-parent`): what they brought in from the other
+side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ipstui.core import gitio
+
+SAME = "same"
+"""The record is still at its path (possibly edited)."""
+MOVED = "moved"
+"""The record was renamed: `Whereabouts.rel` is its path now."""
+GONE = "gone"
+"""The record's file was deleted and no other file holds it."""
+REPLACED = "replaced"
+"""The record's file was deleted or renamed away and another record now has its path
+(`Whereabouts.rel` is where this record is now when it was renamed, else the path)."""
+UNKNOWN = "unknown"
+"""`base` is not in HEAD's history (a rewritten history, an unknown commit): git cannot
+tell, so the caller keeps to what the path holds."""
+
+
+@dataclass(frozen=True, slots=True)
+class Whereabouts:
+    """Where the record at `asked` (caseload-relative path) in commit `base` is at HEAD.
+
+    `state`: SAME, MOVED, GONE, REPLACED or UNKNOWN (module constants); `rel`: its path
+    at HEAD (the asked one unless it moved); `head`: the HEAD commit asked about (None
+    on an unborn branch)."""
+
+    state: str
+    rel: str
+    asked: str
+    head: str | None
+    replaced_path: bool = False
+    """MOVED only: the asked path holds another record at HEAD (the renumber case)."""
+
+
+def head_and_blob(root: Path, rel: str) -> tuple[str | None, str | None]:
+    """(HEAD commit, HEAD's blob at caseload-relative `rel`) in one git call; None for
+    what does not exist."""
+    proc = gitio.git(
+        root,
+        "cat-file",
+        "--batch-check=%(objectname) %(objecttype)",
+        input=f"HEAD\nHEAD:./{rel}\n",
+        check=False,
+    )
+    lines = proc.stdout.splitlines() + ["", ""]
+    head, blob = lines[0].split(), lines[1].split()
+    return (
+        head[0] if len(head) == 2 and head[1] == "commit" else None,
+        blob[0] if len(blob) == 2 and blob[1] == "blob" else None,
+    )
+
+
+def where_now(root: Path, base: str, rel: str) -> Whereabouts:
+    """Follow the record at caseload-relative `rel` in commit `base` to HEAD (see the
+    module docstring). Reads only; one `git merge-base` and one `git log`."""
+    head, _blob = head_and_blob(root, rel)
+    if head is None:
+        return Whereabouts(UNKNOWN, rel, rel, None)
+    if head == base:
+        return Whereabouts(SAME, rel, rel, head)
+    ancestor = gitio.git(root, "merge-base", "--is-ancestor", base, head, check=False)
+    if ancestor.returncode != 0:
+        return Whereabouts(UNKNOWN, rel, rel, head)
+    folder = rel.rpartition("/")[0] or "."
+    log = gitio.git(
+        root,
+        "log",
+        "--first-parent",
+        "--diff-merges=first-parent",
+        "--reverse",
+        "-M",
+        "--name-status",
+        "-z",
+        "--relative",
+        "--format=%x1e",
+        f"{base}..{head}",
+        "--",
+        f"{folder}/",
+    ).stdout
+    tracked: str | None = rel
+    for chunk in log.split("\x1e")[1:]:
+        # One commit: "\0\n" then status\0path\0 (R and C: status\0from\0to\0).
+        fields = [f.lstrip("\n") for f in chunk.split("\0")]
+        fields = [f for f in fields if f]
+        moved_to: str | None = None
+        deleted = False
+        i = 0
+        while i < len(fields):
+            status = fields[i]
+            if status[:1] in ("R", "C"):
+                if status[0] == "R" and fields[i + 1 : i + 2] == [tracked]:
+                    moved_to = fields[i + 2] if i + 2 < len(fields) else None
+                i += 3
+                continue
+            if status[:1] == "D" and fields[i + 1 : i + 2] == [tracked]:
+                deleted = True
+            i += 2
+        if tracked is not None and moved_to is not None:
+            tracked = moved_to
+        elif deleted:
+            tracked = None
+    at_path = _blob_at_head(root, rel) is not None
+    if tracked is None:
+        return Whereabouts(REPLACED if at_path else GONE, rel, rel, head)
+    if tracked != rel:
+        return Whereabouts(MOVED, tracked, rel, head, replaced_path=at_path)
+    return Whereabouts(SAME, rel, rel, head)
+
+
+def _blob_at_head(root: Path, rel: str) -> str | None:
+    return head_and_blob(root, rel)[1]

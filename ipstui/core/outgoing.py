@@ -1,0 +1,172 @@
+"""What a push would publish, checked before sync pushes it (SPEC §6: "the merged
+caseload must be valid as a whole before it is pushed"; trial 7 item 7).
+
+The merge check (`mergecheck`) judges what a merge introduced. This module judges the
+files the outgoing commits bring: every caseload file that differs between the remote
+branch and HEAD (all of HEAD's when the remote has no branch yet) — `caseload.toml`,
+`erasures.toml` and the record files under `participants/` and `employers/`.
+
+Refused (sync pushes nothing and names the files):
+- a symbolic link, or any entry that is not a plain file (a submodule), under the record
+  folders or as caseload.toml/erasures.toml: ipstui never reads or writes through links
+  (SPEC §1), and a link pushed to the team points into each colleague's own disk;
+- a folder named like a record file (`participants/P-0009.toml/`);
+- a record file, caseload.toml or erasures.toml that does not parse, or has an *error*
+  `ipstui validate` would report for it (the schema, the rules, the team at HEAD).
+
+Not refused: warnings (an unknown key, a byte order mark, a pending `[conflicts]`
+decision: `validate` lists them and the file keeps working), and files outside the
+caseload's own ones (a README, a `docs/` folder).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ipstui.core import gitio, storage
+from ipstui.core.erasures import ERASURES_FILE, register_problem
+from ipstui.core.folder import CASELOAD_FILE
+from ipstui.core.i18n import _
+from ipstui.core.model import Problem, Settings, errors_only
+from ipstui.core.renumber import RECORD_DIRS
+
+_LINK, _SUBMODULE = "120000", "160000"
+
+
+def _changed(root: Path, since: str | None, head: str) -> list[str]:
+    """Caseload-relative paths of the caseload's files that differ between `since` and
+    `head` (every one `head` holds when `since` is None), as `git diff` lists them."""
+    specs = [CASELOAD_FILE, ERASURES_FILE, *(f"{d}/" for d in RECORD_DIRS)]
+    if since is None:
+        out = gitio.git(
+            root, "ls-tree", "-r", "-z", "--name-only", "--full-name", head, "--", *specs
+        ).stdout
+        prefix = gitio.git(root, "rev-parse", "--show-prefix").stdout.strip()
+        return [p.removeprefix(prefix) for p in out.split("\0") if p]
+    out = gitio.git(
+        root, "diff", "--name-only", "-z", "--no-renames", "--relative", since, head, "--", *specs
+    ).stdout
+    return [p for p in out.split("\0") if p]
+
+
+def _entries(root: Path, head: str, paths: list[str]) -> dict[str, tuple[str, str, str]]:
+    """path -> (mode, type, object id) of `paths` in `head`'s tree (those it holds)."""
+    if not paths:
+        return {}
+    out = gitio.git(root, "ls-tree", "-z", head, "--", *(f"./{p}" for p in paths)).stdout
+    prefix = gitio.git(root, "rev-parse", "--show-prefix").stdout.strip()
+    found = {}
+    for rec in out.split("\0"):
+        meta, _sep, path = rec.partition("\t")
+        if path:
+            mode, kind, obj = meta.split()
+            found[path.removeprefix(prefix)] = (mode, kind, obj)
+    return found
+
+
+def _settings(root: Path, head: str) -> Settings | None:
+    """The team settings at `head` (None when caseload.toml cannot give them)."""
+    proc = gitio.git(root, "cat-file", "blob", f"{head}:./{CASELOAD_FILE}", binary=True, check=False)
+    if proc.returncode != 0:
+        return None
+    try:
+        return Settings.from_dict(storage.loads_bytes(proc.stdout, CASELOAD_FILE))
+    except storage.ParseError:
+        return None
+
+
+def _file_errors(raw: bytes, rel: str, settings: Settings | None) -> list[Problem]:
+    """The errors `ipstui validate` reports for one file's bytes at `rel`."""
+    from ipstui.core.caseload import parse_participant
+    from ipstui.core.employers import parse as parse_employer
+    from ipstui.core.validate import caseload_problems, participant_team_problems
+
+    team = settings.team_keys if settings is not None else None
+    if rel == ERASURES_FILE:
+        problem = register_problem(raw, rel)
+        return [] if problem is None else [problem]
+    if rel == CASELOAD_FILE:
+        try:
+            data = storage.loads_bytes(raw, rel)
+        except storage.ParseError as exc:
+            return [Problem(rel, exc.line, exc.col, exc.message)]
+        return errors_only(caseload_problems(data, rel, raw.decode("utf-8")))
+    if rel.startswith("employers/"):
+        return errors_only(parse_employer(raw, rel, team)[1])
+    parsed = parse_participant(raw, rel)
+    found = [Problem(rel, ln, col, msg, sev) for ln, col, msg, sev in parsed.problems]
+    if parsed.data is not None and team is not None:
+        found += participant_team_problems(parsed.data, rel, raw.decode("utf-8"), team)
+    return errors_only(found)
+
+
+def _had_them(
+    root: Path,
+    entry: tuple[str, str, str] | None,
+    rel: str,
+    errors: list[Problem],
+    settings: Settings | None,
+) -> bool:
+    """True when the remote's version of `rel` (its tree `entry`, checked against the
+    remote's settings) already had every one of `errors`: a problem the team already
+    has is not this push's (as `mergecheck` judges a merge), and must not block every
+    later sync of an edit to that file. The team listed in a message does not count."""
+    from ipstui.core.mergecheck import rule_of
+
+    if entry is None or entry[0] in (_LINK, _SUBMODULE) or entry[1] != "blob":
+        return False
+    raw = gitio.git(root, "cat-file", "blob", entry[2], binary=True).stdout
+    old = {rule_of(p.message) for p in _file_errors(raw, rel, settings)}
+    return all(rule_of(p.message) in old for p in errors)
+
+
+def outgoing_problems(root: Path, since: str | None, head: str = "HEAD") -> list[Problem]:
+    """One error per caseload file that a push of `head` over `since` (the remote
+    branch's commit; None: it has none) would publish broken (module docstring), in
+    path order; [] when everything pushed is valid. Reads only."""
+    changed = _changed(root, since, head)
+    folders_as_files: dict[str, Problem] = {}
+    direct: list[str] = []
+    for path in changed:
+        folder, _sep, rest = path.partition("/")
+        name, sep, _deeper = rest.partition("/")
+        if folder in RECORD_DIRS and sep:
+            if name.endswith(".toml"):
+                rel = f"{folder}/{name}"
+                folders_as_files[rel] = Problem(
+                    rel,
+                    1,
+                    1,
+                    _("is a folder, not a record file"),
+                )
+            continue
+        direct.append(path)
+    entries = _entries(root, head, direct)
+    before = _entries(root, since, direct) if since is not None else {}
+    settings = _settings(root, head)
+    settings_before = _settings(root, since) if since is not None else None
+    out = list(folders_as_files.values())
+    for path in direct:
+        entry = entries.get(path)
+        if entry is None:
+            continue  # removed: nothing of it is published
+        mode, kind, obj = entry
+        if mode == _LINK:
+            out.append(Problem(path, 1, 1, _("is a symbolic link, not a file")))
+            continue
+        if kind != "blob" or mode == _SUBMODULE:
+            out.append(Problem(path, 1, 1, _("is not a plain file")))
+            continue
+        if folder_of(path) in RECORD_DIRS and not path.endswith(".toml"):
+            continue  # not a record file (a README in participants/): validate says so
+        raw = gitio.git(root, "cat-file", "blob", obj, binary=True).stdout
+        errors = _file_errors(raw, path, settings)
+        if errors and not _had_them(root, before.get(path), path, errors, settings_before):
+            out.append(errors[0])
+    return sorted(out, key=lambda p: p.path)
+
+
+def folder_of(path: str) -> str:
+    """The first component of a caseload-relative path ('' for a top-level file)."""
+    folder, sep, _rest = path.partition("/")
+    return folder if sep else ""
