@@ -571,8 +571,9 @@ def _align(old: list, new: list) -> list[tuple[int | None, int | None]]:
 
     Entries equal in both (tomlvalues.same) are matched first, in order, through a dict
     of their frozen values (linear); between two matched entries, the old and new ones
-    left over are paired as edits when an old entry keeps more than half of its fields
-    (TOML tables) or by position (anything else), the rest removed or added."""
+    left over are paired by position when there are as many of each (edits in place),
+    else as edits when an old entry keeps more than half of its fields (TOML tables) or
+    by position (anything else), the rest removed or added."""
     where: dict[Any, list[int]] = {}
     for j in range(len(new) - 1, -1, -1):
         where.setdefault(freeze(new[j]), []).append(j)
@@ -602,7 +603,13 @@ def _pair(
     if not olds or not news:
         return [(i, None) for i in olds] + [(None, j) for j in news]
     out: list[tuple[int | None, int | None]] = []
-    if len(olds) * len(news) > PAIRS_MAX or not all(isinstance(old[i], Mapping) for i in olds):
+    if (
+        len(olds) == len(news)
+        or len(olds) * len(news) > PAIRS_MAX
+        or not all(isinstance(old[i], Mapping) for i in olds)
+    ):
+        # As many on each side: each one edited where it is (the common case of an
+        # edit); otherwise too many to compare, or not tables: paired by position.
         k = min(len(olds), len(news))
         out += [(i, j) for i, j in zip(olds[:k], news[:k], strict=True)]
         return out + [(i, None) for i in olds[k:]] + [(None, j) for j in news[k:]]
