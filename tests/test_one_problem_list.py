@@ -6,16 +6,22 @@ register lacks and event dates after today. Both now read one core function
 (`findings.every_problem`, through `CaseloadService.problems`).
 
 Each case: a caseload with odd files; the lines `validate --today` prints must be the
-rows the Problems screen shows, in the same order, and hold the expected finding."""
+rows the Problems screen shows, in the same order, and hold the expected finding.
+
+The cases share one app session with the Problems screen open: each case puts its
+files in the caseload's history in place of the last case's, and the app loads again,
+as it does when its disk watcher sees a change (an app start costs more CPU than a
+case)."""
 
 from __future__ import annotations
 
+import io
+from contextlib import redirect_stdout
 from datetime import date
 from pathlib import Path
 
-import pytest
 from conftest import VALID_PARTICIPANT, git
-from pilot_wait import wait_for
+from pilot_wait import step, wait_for
 from textual.widgets import DataTable
 
 from ipstui import cli
@@ -99,10 +105,13 @@ def _make(root: Path, files: dict[str, str]) -> None:
     git(root, "commit", "-qm", "odd files")
 
 
-def _validate_lines(root: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
-    capsys.readouterr()
-    cli.main(["-C", str(root), "--today", TODAY.isoformat(), "validate"])
-    return capsys.readouterr().out.splitlines()
+def _validate_lines(root: Path) -> list[str]:
+    """What `ipstui validate` prints on stdout, line by line (read here, not by pytest's
+    capture: a running app redirects stdout to itself)."""
+    out = io.StringIO()
+    with redirect_stdout(out):
+        cli.main(["-C", str(root), "--today", TODAY.isoformat(), "validate"])
+    return out.getvalue().splitlines()
 
 
 def _screen_rows(screen: ProblemsScreen) -> list[tuple[str, str, str]]:
@@ -132,78 +141,89 @@ def _agree(screen: ProblemsScreen, printed: list[str]) -> None:
             assert f"{where}: {tag}{message}" == line
 
 
-@pytest.mark.parametrize("case", CASES)
-async def test_validate_and_problems_screen_agree(
-    case: str, caseload_dir: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+async def _problems_of(app: IpsApp, pilot) -> ProblemsScreen:
+    """The Problems screen once it shows the caseload the app holds now."""
+    await wait_for(
+        pilot,
+        lambda: (
+            isinstance(app.screen, ProblemsScreen)
+            and getattr(app.screen, "_shown", None) is app.caseload
+        ),
+        "the problems",
+    )
+    assert isinstance(app.screen, ProblemsScreen)
+    return app.screen
+
+
+async def validate_and_problems_screen_agree(app: IpsApp, pilot, root: Path, case: str) -> None:
     files, words = CASES[case]
-    _make(caseload_dir, files)
-    printed = _validate_lines(caseload_dir, capsys)
+    _make(root, files)
+    printed = _validate_lines(root)
     assert all(line == escape(line) for line in printed)
     assert (not words and not printed) or any(words in line for line in printed), printed
-    app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
-    async with app.run_test(size=(240, 50)) as pilot:
-        await wait_for(pilot, lambda: app.caseload is not None, "the load")
-        await pilot.press("p")
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, ProblemsScreen)
-            and getattr(app.screen, "_shown", None) is app.caseload,
-            "the problems",
-        )
-        _agree(app.screen, printed)
+    app.load_caseload()  # what the disk watcher does on a change
+    _agree(await _problems_of(app, pilot), printed)
 
 
-async def test_problems_screen_follows_a_save(
-    caseload_dir: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+async def problems_screen_follows_a_save(app: IpsApp, pilot, root: Path) -> None:
     """After a save in the app, the screen's list is validate's list again."""
-    from pilot_wait import settle
-
-    _make(caseload_dir, {"participants/P-0001.toml": _p("P-0001", "refered_on = 2026-11-01\n")})
-    app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
-    async with app.run_test(size=(240, 50)) as pilot:
-        await wait_for(pilot, lambda: app.caseload is not None, "the load")
-        await pilot.press("p")
-        await settle(pilot)
-        app.run_edit(
-            "first contact",
-            app.service.set_fields,
-            "P-0001",
-            {"first_contact_on": "2026-11-10"},
-            today=TODAY,
-        )
-        await wait_for(
-            pilot,
-            lambda: getattr(app.screen, "_shown", None) is app.caseload
-            and app.caseload.participants["P-0001"].data.get("first_contact_on"),
-            "the save",
-        )
-        shown = _screen_lines(app.screen)
-    assert shown == _validate_lines(caseload_dir, capsys)
+    _make(root, {"participants/P-0001.toml": _p("P-0001", "refered_on = 2026-11-01\n")})
+    app.load_caseload()
+    await _problems_of(app, pilot)
+    app.run_edit(
+        "first contact",
+        app.service.set_fields,
+        "P-0001",
+        {"first_contact_on": "2026-11-10"},
+        today=TODAY,
+    )
+    await wait_for(
+        pilot,
+        lambda: (
+            getattr(app.screen, "_shown", None) is app.caseload
+            and app.caseload.participants["P-0001"].data.get("first_contact_on")
+        ),
+        "the save",
+    )
+    shown = _screen_lines(app.screen)
+    assert shown == _validate_lines(root)
     assert any("unknown key 'refered_on'" in line for line in shown)
 
 
-@pytest.mark.parametrize("hostile", [False, True], ids=["sample", "hostile"])
-async def test_sample_and_hostile_caseloads_agree(
-    hostile: bool, sample_caseload: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """The shipped sample, and the same made hostile (tests/hostile.py: escapes in text,
-    in file names, invalid and uncommitted files, employers)."""
-    if hostile:
-        from hostile import make_hostile
+async def test_validate_and_problems_screen_agree(caseload_dir: Path) -> None:
+    """Each case of CASES, then a save: one app with the Problems screen open, each
+    case's files committed on the caseload as it was before the first case."""
+    base = git(caseload_dir, "rev-parse", "HEAD").strip()
+    app = IpsApp(caseload_dir, today=TODAY, watch_disk=False)
+    async with app.run_test(size=(240, 50)) as pilot:
+        await wait_for(pilot, lambda: app.caseload is not None, "the load")
+        await pilot.press("p")
+        await _problems_of(app, pilot)
+        for case in [*CASES, "problems screen follows a save"]:
+            with step(case):
+                git(caseload_dir, "reset", "-q", "--hard", base)
+                git(caseload_dir, "clean", "-qfd")
+                if case in CASES:
+                    await validate_and_problems_screen_agree(app, pilot, caseload_dir, case)
+                else:
+                    await problems_screen_follows_a_save(app, pilot, caseload_dir)
 
-        make_hostile(sample_caseload)
-    printed = _validate_lines(sample_caseload, capsys)
-    assert not hostile or printed
+
+async def test_sample_and_hostile_caseloads_agree(sample_caseload: Path) -> None:
+    """The shipped sample, then the same made hostile (tests/hostile.py: escapes in text,
+    in file names, invalid and uncommitted files, employers) and loaded again."""
+    from hostile import make_hostile
+
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
     async with app.run_test(size=(300, 60)) as pilot:
         await wait_for(pilot, lambda: app.caseload is not None, "the load")
         await pilot.press("p")
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, ProblemsScreen)
-            and getattr(app.screen, "_shown", None) is app.caseload,
-            "the problems",
-        )
-        _agree(app.screen, printed)
+        with step("sample"):
+            printed = _validate_lines(sample_caseload)
+            _agree(await _problems_of(app, pilot), printed)
+        with step("hostile"):
+            make_hostile(sample_caseload)
+            printed = _validate_lines(sample_caseload)
+            assert printed
+            app.load_caseload()  # what the disk watcher does on a change
+            _agree(await _problems_of(app, pilot), printed)

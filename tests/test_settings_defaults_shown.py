@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import VALID_PARTICIPANT, git
-from pilot_wait import wait_for
+from pilot_wait import step, wait_for
 from textual.widgets import Static
 
 from ipstui import cli
@@ -71,23 +71,26 @@ def test_fidelity_warns_and_exits_as_report_does(
     assert err.count(DEFAULTS_LINE) == 1
 
 
-@pytest.mark.parametrize(("kind", "text", "words"), BREAKAGES, ids=[b[0] for b in BREAKAGES])
-async def test_the_board_header_says_the_defaults_stand_in(
-    root: Path, kind: str, text: str, words: str
-) -> None:
-    _break(root, text)
+async def test_the_board_header_says_the_defaults_stand_in(root: Path) -> None:
+    """Each breakage of BREAKAGES in one app: caseload.toml put back as committed, broken
+    that way, and loaded again (as on a disk change)."""
     app = IpsApp(root, today=TODAY, watch_disk=False)
     async with app.run_test(size=(160, 44)) as pilot:
         await wait_for(pilot, lambda: app.caseload is not None and app.screen.query(Board))
-        header = str(app.screen.query_one("#title", Static).render())
-        assert words in header, header
-        assert "use the defaults" in header
-        assert "file left out" not in header  # caseload.toml is not counted twice
+        for kind, text, words in BREAKAGES:
+            with step(kind):
+                git(root, "checkout", "--", "caseload.toml")
+                _break(root, text)
+                before = app.caseload
+                app.load_caseload()
+                await wait_for(pilot, lambda old=before: app.caseload is not old, "the load")
+                header = str(app.screen.query_one("#title", Static).render())
+                assert words in header, header
+                assert "use the defaults" in header
+                assert "file left out" not in header  # caseload.toml is not counted twice
 
 
-async def test_the_board_header_in_italian(
-    root: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_the_board_header_in_italian(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from ipstui.core import i18n
 
     _break(root, BREAKAGES[0][1])

@@ -296,7 +296,7 @@ VISITS: list[tuple[str, list[Step], str, bool]] = [
     ("contact dialog", [keys("c")], "ContactForm", True),
     ("job dialog", [keys("escape", "j")], "JobForm", False),
     ("task dialog", [keys("escape", "t")], "TaskForm", False),
-    ("suspend dialog", [keys("escape", "s")], "SuspendForm", False),
+    ("suspend dialog", [keys("escape", "S")], "SuspendForm", False),
     ("participant help", [keys("escape", "question_mark")], "HelpScreen", False),
 ]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import commit_count
-from pilot_wait import settle, wait_for
+from pilot_wait import back_to, settle, step, wait_for
 from textual.pilot import Pilot
 
 from ipstui.core.i18n import _, set_language
@@ -49,37 +49,55 @@ SCREENS = [
 ]
 
 
-@pytest.mark.parametrize("width, cut", [(80, True), (220, False)])
 async def test_a_cut_footer_ends_in_an_ellipsis_and_help_lists_its_keys(
-    sample_caseload: Path, width: int, cut: bool
+    sample_caseload: Path,
 ) -> None:
+    """Every screen of SCREENS at 80 columns (the footer cut), then the terminal widened
+    to 220 (nothing cut); then, at 120×40, focus arriving in a field (below): one app
+    session."""
     from textual.widgets._footer import FooterKey
 
     from ipstui.ui.app import IpsApp
     from ipstui.ui.screens.help import help_text
 
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
-    async with app.run_test(size=(width, 24)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await _ready(app, pilot)
-        for name, keys in SCREENS:
-            for key in keys:
-                await pilot.press(key)
-                await settle(pilot)
-            await pilot.pause()
-            line = _last_line(app).rstrip()
-            palette = line.rsplit("▏", 1)
-            assert len(palette) == 2, (name, line)
-            assert palette[0].rstrip().endswith("…") is cut, (name, line)
-            page = help_text(app.screen).plain
-            for key in app.screen.query(FooterKey):
-                if "-command-palette" in key.classes:
-                    continue
-                shown = f"{key.key_display} "
-                rows = [r for r in page.splitlines() if r.strip().startswith(shown.strip())]
-                assert any(key.description in r for r in rows), (name, key.key_display, page)
+        board = app.screen
+        for width, cut in [(80, True), (220, False)]:
+            await back_to(pilot, board)
+            await pilot.resize_terminal(width, 24)
+            await settle(pilot)
+            for name, keys in SCREENS:
+                with step(f"{name} at {width}"):
+                    for key in keys:
+                        await pilot.press(key)
+                        await settle(pilot)
+                    await pilot.pause()
+                    assert app.size.width == width
+                    line = _last_line(app).rstrip()
+                    palette = line.rsplit("▏", 1)
+                    assert len(palette) == 2, (name, line)
+                    assert palette[0].rstrip().endswith("…") is cut, (name, line)
+                    page = help_text(app.screen).plain
+                    for key in app.screen.query(FooterKey):
+                        if "-command-palette" in key.classes:
+                            continue
+                        shown = f"{key.key_display} "
+                        rows = [r for r in page.splitlines() if r.strip().startswith(shown.strip())]
+                        assert any(key.description in r for r in rows), (
+                            name,
+                            key.key_display,
+                            page,
+                        )
+        await back_to(pilot, board)
+        await pilot.resize_terminal(120, 40)
+        with step("focus keeps a field's text and typing adds to it"):
+            await focus_keeps_a_fields_text_and_typing_adds_to_it(app, pilot)
 
 
 # ------------------------------------------------------------------ text fields
+# (focus arriving in a field is checked in the footer's session above)
 
 
 def test_every_text_field_of_the_app_is_the_one_input() -> None:
@@ -93,33 +111,28 @@ def test_every_text_field_of_the_app_is_the_one_input() -> None:
     assert direct == []
 
 
-async def test_focus_keeps_a_fields_text_and_typing_adds_to_it(sample_caseload: Path) -> None:
+async def focus_keeps_a_fields_text_and_typing_adds_to_it(app, pilot: Pilot) -> None:
     from textual.widgets import Input
 
-    from ipstui.ui.app import IpsApp
     from ipstui.ui.screens.participant import ParticipantScreen
 
-    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await _ready(app, pilot)
-        app.open_participant("P-0002")
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, ParticipantScreen)
-            and app.screen.participant is not None,
-        )
-        name = app.screen.query_one("#field-name").query_one(Input)
-        before = name.value
-        assert before
-        for _i in range(10):  # tab from the tab bar to the name field, as a person does
-            if app.focused is name:
-                break
-            await pilot.press("tab")
-            await pilot.pause()
-        assert app.focused is name
-        assert name.selection.is_empty and name.cursor_position == len(before)
-        await pilot.press("Z")
-        assert name.value == before + "Z"
+    app.open_participant("P-0002")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, ParticipantScreen) and app.screen.participant is not None,
+    )
+    name = app.screen.query_one("#field-name").query_one(Input)
+    before = name.value
+    assert before
+    for _i in range(10):  # tab from the tab bar to the name field, as a person does
+        if app.focused is name:
+            break
+        await pilot.press("tab")
+        await pilot.pause()
+    assert app.focused is name
+    assert name.selection.is_empty and name.cursor_position == len(before)
+    await pilot.press("Z")
+    assert name.value == before + "Z"
 
 
 # ------------------------------------------------------------------ one word, two meanings
@@ -167,8 +180,10 @@ async def _palette_lines(root: Path, lang: str) -> set[str]:
         app.action_command_palette()
         await wait_for(
             pilot,
-            lambda: app.screen.query(CommandList)
-            and app.screen.query_one(CommandList).option_count > 10,
+            lambda: (
+                app.screen.query(CommandList)
+                and app.screen.query_one(CommandList).option_count > 10
+            ),
             "the palette's entries",
         )
         await pilot.pause(0.2)
@@ -182,7 +197,8 @@ async def _palette_lines(root: Path, lang: str) -> set[str]:
 
 @pytest.mark.parametrize(
     # one language in the quick run, all three in .ci/run (pytest -m slow)
-    "lang", ["it", pytest.param("da", marks=pytest.mark.slow), pytest.param("sv", marks=pytest.mark.slow)]
+    "lang",
+    ["it", pytest.param("da", marks=pytest.mark.slow), pytest.param("sv", marks=pytest.mark.slow)],
 )
 async def test_every_palette_entry_is_in_the_language(sample_caseload: Path, lang: str) -> None:
     """Each line of each entry (name, help) differs from the English one, unless the
@@ -198,26 +214,26 @@ async def test_every_palette_entry_is_in_the_language(sample_caseload: Path, lan
 # ------------------------------------------------------------------ Problems
 
 
-@pytest.mark.parametrize(
-    "name, status",
-    [
-        ("P-0002 (copy).toml", "not a participant file: its name is not an id"),
-        (".P-0003.toml", "not a participant file: its name is not an id"),
-        ("P-0002\x1b]0;OWNED\x07.toml", "not a participant file: its name is not an id"),
-        ("P-0099.toml", "changed — has errors, fix first"),
-    ],
-)
-async def test_problems_names_a_file_not_named_by_an_id(
-    sample_caseload: Path, name: str, status: str
-) -> None:
+ODD_FILES = [
+    ("P-0002 (copy).toml", "not a participant file: its name is not an id"),
+    (".P-0003.toml", "not a participant file: its name is not an id"),
+    ("P-0002\x1b]0;OWNED\x07.toml", "not a participant file: its name is not an id"),
+    ("P-0099.toml", "changed — has errors, fix first"),
+]
+"""(a file put in participants/ with P-0005's text, its status in the Problems screen)"""
+
+
+async def test_problems_names_a_file_not_named_by_an_id(sample_caseload: Path) -> None:
+    """Every file of ODD_FILES at once, in one app: each row's status, and a save asked
+    on each row commits nothing (and says why when it is not a participant file)."""
     from textual.widgets import DataTable
 
     from ipstui.ui.app import IpsApp
     from ipstui.ui.screens.problems import ProblemsScreen
 
     root = sample_caseload
-    rel = f"participants/{name}"
-    (root / rel).write_text((root / "participants/P-0005.toml").read_text())
+    for name, _status in ODD_FILES:
+        (root / f"participants/{name}").write_text((root / "participants/P-0005.toml").read_text())
     commits = commit_count(root)
     app = IpsApp(root, today=TODAY, watch_disk=False)
     async with app.run_test(size=(160, 44)) as pilot:
@@ -227,14 +243,22 @@ async def test_problems_names_a_file_not_named_by_an_id(
         screen = app.screen
         assert isinstance(screen, ProblemsScreen)
         table = screen.query_one("#dirty-table", DataTable)
-        assert [str(c) for c in table.get_row(rel)][1] == status
-        table.focus()
-        table.move_cursor(row=screen._dirty.index(rel))
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert commit_count(root) == commits
-        if status.startswith("not"):
-            (toast,) = list(app._notifications)
-            assert toast.severity == "warning"
-            assert "is not a participant file: its name is not a participant id" in toast.message
-            assert "\x1b" not in toast.message
+        for name, status in ODD_FILES:
+            with step(repr(name)):
+                rel = f"participants/{name}"
+                assert [str(c) for c in table.get_row(rel)][1] == status
+                app.clear_notifications()
+                table.focus()
+                table.move_cursor(row=screen._dirty.index(rel))
+                await pilot.press("ctrl+s")
+                await settle(pilot)
+                assert app.screen is screen
+                assert commit_count(root) == commits
+                if status.startswith("not"):
+                    (toast,) = list(app._notifications)
+                    assert toast.severity == "warning"
+                    assert (
+                        "is not a participant file: its name is not a participant id"
+                        in toast.message
+                    )
+                    assert "\x1b" not in toast.message

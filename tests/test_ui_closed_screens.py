@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from pilot_wait import settle
+from pilot_wait import settle, step
 from textual.screen import Screen
 
 from ipstui.ui.app import IpsApp
@@ -27,60 +27,71 @@ TODAY = date(2026, 11, 16)  # the sample's as-of date
 
 
 # The same mechanism (onapp.FollowsCaseload) on every screen: the quick run checks two
-# kinds of screen, .ci/run (pytest -m slow) all five.
-_EVERY = pytest.mark.slow
-OPENERS = [
-    ("a", AgendaScreen),
-    pytest.param("p", ProblemsScreen, marks=_EVERY),
-    pytest.param("e", EmployersScreen, marks=_EVERY),
-    pytest.param("F", FidelityScreen, marks=_EVERY),
-    (None, ParticipantScreen),
-]
+# kinds of screen in one app, .ci/run (pytest -m slow) the other three, an app each.
+QUICK = [("a", AgendaScreen), (None, ParticipantScreen)]
+EVERY = [("p", ProblemsScreen), ("e", EmployersScreen), ("F", FidelityScreen)]
 
 
-@pytest.mark.parametrize(("key", "kind"), OPENERS, ids=lambda v: getattr(v, "__name__", v))
+async def a_closed_screen_is_not_kept_alive(
+    app: IpsApp, pilot, key: str | None, kind: type[Screen]
+) -> None:
+    for _ in range(3):
+        if key is None:
+            app.open_participant("P-0030")
+        else:
+            await pilot.press(key)
+        await settle(pilot)
+        assert isinstance(app.screen, kind)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, kind)
+    gc.collect()
+    # At most the last one: a task or thread started while it was the active screen
+    # keeps Textual's context variables (the active message pump) until it ends.
+    assert len([o for o in gc.get_objects() if isinstance(o, kind)]) <= 1
+
+
+async def an_open_screen_follows_a_replaced_snapshot(app: IpsApp, pilot) -> None:
+    """(The last step: the app's snapshot is one without a participant.)"""
+    await pilot.press("a")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, AgendaScreen)
+    drawn: list[object] = []
+    real = screen.redraw
+
+    def redraw() -> None:
+        drawn.append(app.caseload)
+        real()
+
+    screen.redraw = redraw  # type: ignore[method-assign]
+    cl = app.caseload
+    assert cl is not None
+    pid = next(iter(cl.participants))
+    newer = cl.without(pid, cl.participants[pid].rel_path)
+    app.caseload = newer
+    await settle(pilot)
+    assert drawn == [newer]
+
+
+async def test_closed_screens_go_and_an_open_one_follows(sample_caseload: Path) -> None:
+    """The quick kinds of OPENERS in one app, then an open screen follows a new snapshot."""
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for key, kind in QUICK:
+            with step(f"a closed {kind.__name__} is not kept alive"):
+                await a_closed_screen_is_not_kept_alive(app, pilot, key, kind)
+        with step("an open screen follows a replaced snapshot"):
+            await an_open_screen_follows_a_replaced_snapshot(app, pilot)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("key", "kind"), EVERY, ids=lambda v: getattr(v, "__name__", v))
 async def test_a_closed_screen_is_not_kept_alive(
     sample_caseload: Path, key: str | None, kind: type[Screen]
 ) -> None:
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        for _ in range(3):
-            if key is None:
-                app.open_participant("P-0030")
-            else:
-                await pilot.press(key)
-            await settle(pilot)
-            assert isinstance(app.screen, kind)
-            await pilot.press("escape")
-            await settle(pilot)
-            assert not isinstance(app.screen, kind)
-        gc.collect()
-        # At most the last one: a task or thread started while it was the active screen
-        # keeps Textual's context variables (the active message pump) until it ends.
-        assert len([o for o in gc.get_objects() if isinstance(o, kind)]) <= 1
-
-
-async def test_an_open_screen_follows_a_replaced_snapshot(sample_caseload: Path) -> None:
-    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, AgendaScreen)
-        drawn: list[object] = []
-        real = screen.redraw
-
-        def redraw() -> None:
-            drawn.append(app.caseload)
-            real()
-
-        screen.redraw = redraw  # type: ignore[method-assign]
-        cl = app.caseload
-        assert cl is not None
-        pid = next(iter(cl.participants))
-        newer = cl.without(pid, cl.participants[pid].rel_path)
-        app.caseload = newer
-        await settle(pilot)
-        assert drawn == [newer]
+        await a_closed_screen_is_not_kept_alive(app, pilot, key, kind)

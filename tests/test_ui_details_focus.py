@@ -6,6 +6,9 @@ label reversed), between the tab bar and the first field. Shift+Tab from Name, o
 from the tab bar, landed there, and letters typed next ran commands: "APPEDIT2" opened
 the Contacts tab. Every Tab or Shift+Tab from a field now lands on a field (text goes
 into it) or on the tab bar (the screen's keys, shown focused).
+
+Every check runs on one participant screen of one app session, as named steps
+(`pilot_wait.step`): an app start on the sample costs more CPU than the checks.
 """
 
 from __future__ import annotations
@@ -13,8 +16,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pytest
-from pilot_wait import settle
+from pilot_wait import settle, step
 from textual.widgets import Input, Select, Tabs, TextArea
 
 from ipstui.ui.app import IpsApp
@@ -48,12 +50,40 @@ def _where(screen: ParticipantScreen) -> str:
     raise AssertionError(f"focus on {type(focused).__name__}#{focused.id}, not a field")
 
 
-@pytest.mark.parametrize(
-    ("start", "keys", "end"), MOVES, ids=[f"{m[0]} {'+'.join(m[1])}" for m in MOVES]
-)
-async def test_tab_lands_on_a_field_or_the_tab_bar(
-    sample_caseload: Path, start: str, keys: tuple[str, ...], end: str
+async def tab_lands_on_a_field_or_the_tab_bar(
+    pilot, screen: ParticipantScreen, start: str, keys: tuple[str, ...], end: str
 ) -> None:
+    if start == "tabs":
+        screen.query_one(Tabs).focus()
+    else:
+        screen.details.field(start).control.focus()
+    await pilot.pause()
+    for key in keys:
+        await pilot.press(key)
+        await pilot.pause()
+    assert _where(screen) == end
+
+
+async def a_name_typed_after_tab_into_name_is_text(
+    app: IpsApp, pilot, screen: ParticipantScreen
+) -> None:
+    """On the screen as it opened (focus on the tab bar)."""
+    await pilot.press("tab")  # from the tab bar: the first field
+    await pilot.pause()
+    name = screen.details.field("name").control
+    assert screen.focused is name
+    assert isinstance(name, Input)
+    name.value = ""
+    await pilot.press(*"APPEDIT2cstD")
+    await settle(pilot)
+    assert app.screen is screen
+    assert screen.query_one("#p-tabs").active == "tab-details"
+    assert name.value == "APPEDIT2cstD"
+
+
+async def test_tab_lands_on_a_field_or_the_tab_bar(sample_caseload: Path) -> None:
+    """Letters typed after Tab into Name, on the screen as it opened; then each move of
+    MOVES."""
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -61,33 +91,8 @@ async def test_tab_lands_on_a_field_or_the_tab_bar(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ParticipantScreen)
-        if start == "tabs":
-            screen.query_one(Tabs).focus()
-        else:
-            screen.details.field(start).control.focus()
-        await pilot.pause()
-        for key in keys:
-            await pilot.press(key)
-            await pilot.pause()
-        assert _where(screen) == end
-
-
-async def test_a_name_typed_after_shift_tab_back_into_name_is_text(sample_caseload: Path) -> None:
-    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.open_participant(PID)
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ParticipantScreen)
-        await pilot.press("tab")  # from the tab bar: the first field
-        await pilot.pause()
-        name = screen.details.field("name").control
-        assert screen.focused is name
-        assert isinstance(name, Input)
-        name.value = ""
-        await pilot.press(*"APPEDIT2cstD")
-        await settle(pilot)
-        assert app.screen is screen
-        assert screen.query_one("#p-tabs").active == "tab-details"
-        assert name.value == "APPEDIT2cstD"
+        with step("a name typed after tab into name is text"):
+            await a_name_typed_after_tab_into_name_is_text(app, pilot, screen)
+        for start, keys, end in MOVES:
+            with step(f"{start} {'+'.join(keys)}"):
+                await tab_lands_on_a_field_or_the_tab_bar(pilot, screen, start, keys, end)

@@ -10,6 +10,9 @@ value is still in its field, marked unsaved (✎), and a differing saved value i
 under it (the collisions mechanism), until the person saves. Also: the banner names
 the fields of every outside commit since the form last agreed with the file, and
 clears after a save.
+
+Every outage runs in one app session, each on a participant of its own (`sessions_a`):
+an app start costs more CPU than a case.
 """
 
 from __future__ import annotations
@@ -20,68 +23,59 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import commit_count, empty_caseload, from_template, git
-from pilot_wait import settle
+from conftest import commit_count, from_template, git
+from pilot_wait import settle, step
+from sessions_a import back_to_board, open_participant, paolas, pid_of
 from textual.widgets import Static
 
 from ipstui.core import edits
 from ipstui.core.caseload import load
 from ipstui.core.vocab import field_label
 from ipstui.ui.app import IpsApp
-from ipstui.ui.screens.participant import ParticipantScreen
 
 TODAY = date(2026, 11, 16)
 SIZE = (120, 40)
-FILE = "participants/P-0001.toml"
 TYPED = "Paola W"
-
-
-def _participant(folder: Path) -> None:
-    empty_caseload(folder)
-    edits.new_participant(
-        load(folder),
-        name="Paola B.",
-        specialist="anna",
-        referral_source="CSM",
-        today=date(2026, 11, 1),
-        referred_on=date(2026, 11, 1),
-    )
 
 
 @pytest.fixture
 def root(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return from_template("paola-outage", _participant, tmp_path / "cl", tmp_path_factory)
+    return from_template("paolas", paolas, tmp_path / "cl", tmp_path_factory)
 
 
-def _delete(root: Path) -> None:
-    (root / FILE).unlink()
+def _file(pid: str) -> str:
+    return f"participants/{pid}.toml"
 
 
-def _break(root: Path) -> None:
-    with (root / FILE).open("a") as f:
+def _delete(root: Path, pid: str) -> None:
+    (root / _file(pid)).unlink()
+
+
+def _break(root: Path, pid: str) -> None:
+    with (root / _file(pid)).open("a") as f:
         f.write("broken = \n")
 
 
-def _rename(root: Path) -> None:
-    (root / FILE).rename(root / "participants" / "P-0001.toml.old")
+def _rename(root: Path, pid: str) -> None:
+    (root / _file(pid)).rename(root / f"{_file(pid)}.old")
 
 
-def _restore(root: Path) -> None:
-    old = root / "participants" / "P-0001.toml.old"
+def _restore(root: Path, pid: str) -> None:
+    old = root / f"{_file(pid)}.old"
     if old.exists():
-        old.rename(root / FILE)
-    git(root, "checkout", "--", FILE)
+        old.rename(root / _file(pid))
+    git(root, "checkout", "--", _file(pid))
 
 
-def _outside(root: Path, values: dict[str, str]) -> None:
+def _outside(root: Path, pid: str, values: dict[str, str]) -> None:
     """Another terminal's `ipstui set` (one commit through the core, as the CLI does)."""
-    edits.set_fields(load(root), "P-0001", dict(values), today=TODAY)
+    edits.set_fields(load(root), pid, dict(values), today=TODAY)
 
 
 @dataclass(frozen=True)
 class Outage:
     name: str
-    away: Callable[[Path], None]
+    away: Callable[[Path, str], None]
     meanwhile: dict[str, str]
     """Committed after the file is back, before the app sees it ({}: nothing)."""
 
@@ -100,92 +94,99 @@ def _text(widget) -> str:
     return str(widget.render())
 
 
-async def _open(app: IpsApp, pilot) -> ParticipantScreen:
+async def a_typed_value_survives_the_file_going_away(
+    app: IpsApp, pilot, root: Path, pid: str, outage: Outage
+) -> None:
+    screen = await open_participant(app, pilot, pid)
+    name = screen.details.field("name")
+    name.control.value = TYPED
+    await pilot.pause()
+    banner = screen.query_one("#p-banner", Static)
+
+    outage.away(root, pid)
+    app.load_caseload()  # what the disk watcher does on each change
     await settle(pilot)
-    app.open_participant("P-0001")
+    assert "Nothing here can be saved" in _text(banner)
+    assert name.control.value == TYPED
+
+    _restore(root, pid)
+    if outage.meanwhile:
+        _outside(root, pid, outage.meanwhile)
+    app.load_caseload()
     await settle(pilot)
-    screen = app.screen
-    assert isinstance(screen, ParticipantScreen)
-    return screen
+    assert screen.participant is not None
+    assert "Nothing here can be saved" not in _text(banner)
+    assert name.control.value == TYPED  # never dropped
+    assert name.has_class("-changed")
+    assert "✎" in _text(name.query_one(".field-label", Static))
+    note = " ".join(_text(w) for w in name.query(".field-note"))  # mounted once set
+    if "name" in outage.meanwhile:
+        assert "Paola CLI" in note and "^t" in note
+        assert f"yours {TYPED}, saved Paola CLI" in _text(banner)
+    else:
+        assert "saved meanwhile" not in note
+    if not outage.meanwhile:
+        assert "file is back, unchanged" in _text(banner)
+    for field, value in outage.meanwhile.items():
+        if field != "name":
+            assert str(screen.details.field(field).control.value) == value
+
+    # Saving writes the typed value on the newest version, in one commit, and the
+    # banner is over.
+    before = commit_count(root)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert commit_count(root) == before + 1
+    text = (root / _file(pid)).read_text()
+    assert f'name = "{TYPED}"' in text
+    for field, value in outage.meanwhile.items():
+        if field != "name":
+            assert f'{field} = "{value}"' in text
+    assert _text(banner).strip() == ""
+    assert not name.has_class("-changed")
 
 
-@pytest.mark.parametrize("outage", OUTAGES, ids=[o.name for o in OUTAGES])
-async def test_a_typed_value_survives_the_file_going_away(root: Path, outage: Outage) -> None:
-    app = IpsApp(root, today=TODAY, watch_disk=False)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(app, pilot)
-        name = screen.details.field("name")
-        name.control.value = TYPED
-        await pilot.pause()
-        banner = screen.query_one("#p-banner", Static)
-
-        outage.away(root)
-        app.load_caseload()  # what the disk watcher does on each change
-        await settle(pilot)
-        assert "Nothing here can be saved" in _text(banner)
-        assert name.control.value == TYPED
-
-        _restore(root)
-        if outage.meanwhile:
-            _outside(root, outage.meanwhile)
+async def the_banner_names_every_outside_commit_until_a_save(
+    app: IpsApp, pilot, root: Path, pid: str
+) -> None:
+    screen = await open_participant(app, pilot, pid)
+    name = screen.details.field("name")
+    name.control.value = TYPED
+    await pilot.pause()
+    banner = screen.query_one("#p-banner", Static)
+    for values in ({"name": "Paola CLI"}, {"disclosure": "yes"}, {"support_mode": "direct"}):
+        _outside(root, pid, values)
         app.load_caseload()
         await settle(pilot)
-        assert screen.participant is not None
-        assert "Nothing here can be saved" not in _text(banner)
-        assert name.control.value == TYPED  # never dropped
-        assert name.has_class("-changed")
-        assert "✎" in _text(name.query_one(".field-label", Static))
-        note = " ".join(_text(w) for w in name.query(".field-note"))  # mounted once set
-        if "name" in outage.meanwhile:
-            assert "Paola CLI" in note and "^t" in note
-            assert f"yours {TYPED}, saved Paola CLI" in _text(banner)
-        else:
-            assert "saved meanwhile" not in note
-        if not outage.meanwhile:
-            assert "file is back, unchanged" in _text(banner)
-        for field, value in outage.meanwhile.items():
-            if field != "name":
-                assert str(screen.details.field(field).control.value) == value
-
-        # Saving writes the typed value on the newest version, in one commit, and the
-        # banner is over.
-        before = commit_count(root)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert commit_count(root) == before + 1
-        text = (root / FILE).read_text()
-        assert f'name = "{TYPED}"' in text
-        for field, value in outage.meanwhile.items():
-            if field != "name":
-                assert f'{field} = "{value}"' in text
-        assert _text(banner).strip() == ""
-        assert not name.has_class("-changed")
+    shown = _text(banner)
+    fields = ", ".join(map(field_label, ("name", "disclosure", "support_mode")))
+    assert f"({fields})" in shown, shown
+    assert f"yours {TYPED}, saved Paola CLI" in shown
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert f'name = "{TYPED}"' in (root / _file(pid)).read_text()
+    assert _text(banner).strip() == ""
+    # A later outside commit on a form that agrees with the file names only itself.
+    _outside(root, pid, {"referral_source": "Self"})
+    app.load_caseload()
+    await settle(pilot)
+    shown = _text(banner)
+    assert field_label("referral_source") in shown, shown
+    assert field_label("disclosure") not in shown, shown
 
 
-async def test_the_banner_names_every_outside_commit_until_a_save(root: Path) -> None:
+async def test_a_typed_value_survives_the_file_going_away(root: Path) -> None:
+    """Each outage of OUTAGES, then the banner's list of outside commits: one app, each
+    on a participant of its own, the board between them."""
     app = IpsApp(root, today=TODAY, watch_disk=False)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(app, pilot)
-        name = screen.details.field("name")
-        name.control.value = TYPED
-        await pilot.pause()
-        banner = screen.query_one("#p-banner", Static)
-        for values in ({"name": "Paola CLI"}, {"disclosure": "yes"}, {"support_mode": "direct"}):
-            _outside(root, values)
-            app.load_caseload()
-            await settle(pilot)
-        shown = _text(banner)
-        fields = ", ".join(map(field_label, ("name", "disclosure", "support_mode")))
-        assert f"({fields})" in shown, shown
-        assert f"yours {TYPED}, saved Paola CLI" in shown
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert f'name = "{TYPED}"' in (root / FILE).read_text()
-        assert _text(banner).strip() == ""
-        # A later outside commit on a form that agrees with the file names only itself.
-        _outside(root, {"referral_source": "Self"})
-        app.load_caseload()
-        await settle(pilot)
-        shown = _text(banner)
-        assert field_label("referral_source") in shown, shown
-        assert field_label("disclosure") not in shown, shown
+        for index, outage in enumerate(OUTAGES):
+            with step(outage.name):
+                await a_typed_value_survives_the_file_going_away(
+                    app, pilot, root, pid_of(index), outage
+                )
+                await back_to_board(app, pilot)
+        with step("the banner names every outside commit until a save"):
+            await the_banner_names_every_outside_commit_until_a_save(
+                app, pilot, root, pid_of(len(OUTAGES))
+            )

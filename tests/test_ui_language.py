@@ -1,8 +1,8 @@
 """The app's words go through gettext (SPEC §13, issue 14): a test catalog installed in
 `ipstui.core.i18n` changes every board column title and every key description the
 footer, the help screen and the palette show; an app opened after the language changed
-back speaks English again (bindings are translated per instance, not per class); and a
-catalog whose every message is twice as long still fits the board at 80×24.
+speaks the new one (bindings are translated per instance, not per class); and a catalog
+whose every message is twice as long still fits the board at 80×24.
 
 The catalogs are stand-ins (`gettext.NullTranslations` subclasses), so these tests say
 nothing about the shipped translations; they prove the app asks for them.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from catalogs import Marked
-from pilot_wait import back_to, run_steps, wait_for
+from pilot_wait import back_to, run_steps, step, wait_for
 from rich.cells import cell_len
 from textual.widgets import Footer, Tab
 from textual.widgets._footer import FooterKey
@@ -122,48 +122,45 @@ async def the_app_speaks_the_language_it_started_in(app: IpsApp, pilot) -> None:
     assert "«Quit»" in _footer_descriptions(app)
 
 
-async def test_long_words_fit_the_board_at_80x24(sample_caseload: Path, catalog) -> None:
+async def long_words_fit_the_board_at_80x24(app: IpsApp, pilot) -> None:
     """Twice-as-long messages: the column titles are cut with … and keep their counts,
     the footer and the header still draw, and every screen opens without an error."""
-    catalog(Doubled())
-    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(app, pilot)
-        board = app.screen
-        data = board.query_one(Board).data
-        for phase, cards in data.items():
-            title = board.query_one(f"#title-{phase}", ColumnTitle)
-            text = str(title.render())
-            width = title.content_region.width
-            assert cell_len(text) <= width, (phase, text, width)
-            assert text.endswith(str(len(cards))) or text.endswith(f"({len(cards)})"), text
-            if cell_len(f"{title.label} ({len(cards)})") > width:
-                assert "…" in text, text
-        footer = _footer_descriptions(app)
-        assert "Quit Quit" in footer
-        assert str(board.query_one("#title").render())
-        assert "Caseloads: Caseloads:" in str(board.query_one("#caseloads").render())
-        status = str(board.query_one("#status").render())
-        assert cell_len(status) <= 80
+    assert app.size == (80, 24)
+    board = app.screen
+    data = board.query_one(Board).data
+    for phase, cards in data.items():
+        title = board.query_one(f"#title-{phase}", ColumnTitle)
+        text = str(title.render())
+        width = title.content_region.width
+        assert cell_len(text) <= width, (phase, text, width)
+        assert text.endswith(str(len(cards))) or text.endswith(f"({len(cards)})"), text
+        if cell_len(f"{title.label} ({len(cards)})") > width:
+            assert "…" in text, text
+    footer = _footer_descriptions(app)
+    assert "Quit Quit" in footer
+    assert str(board.query_one("#title").render())
+    assert "Caseloads: Caseloads:" in str(board.query_one("#caseloads").render())
+    status = str(board.query_one("#status").render())
+    assert cell_len(status) <= 80
 
-        # Every screen and dialog reachable from the board opens and draws.
-        for key, screen_name in (
-            ("question_mark", "HelpScreen"),
-            ("a", "AgendaScreen"),
-            ("p", "ProblemsScreen"),
-            ("r", "ReportsScreen"),
-            ("F", "FidelityScreen"),
-            ("e", "EmployersScreen"),
-            ("enter", "ParticipantScreen"),
-            ("c", "ContactForm"),
-            ("n", "NewParticipantForm"),
-        ):
-            await pilot.press(key)
-            await wait_for(pilot, lambda name=screen_name: type(app.screen).__name__ == name)
-            assert type(app.screen).__name__ == screen_name
-            app.pop_screen()
-            await pilot.pause()
-            assert isinstance(app.screen, BoardScreen)
+    # Every screen and dialog reachable from the board opens and draws.
+    for key, screen_name in (
+        ("question_mark", "HelpScreen"),
+        ("a", "AgendaScreen"),
+        ("p", "ProblemsScreen"),
+        ("r", "ReportsScreen"),
+        ("F", "FidelityScreen"),
+        ("e", "EmployersScreen"),
+        ("enter", "ParticipantScreen"),
+        ("c", "ContactForm"),
+        ("n", "NewParticipantForm"),
+    ):
+        await pilot.press(key)
+        await wait_for(pilot, lambda name=screen_name: type(app.screen).__name__ == name)
+        assert type(app.screen).__name__ == screen_name
+        app.pop_screen()
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
 
 
 async def textual_own_words_go_through_gettext(app: IpsApp, pilot) -> None:
@@ -258,17 +255,22 @@ async def test_the_words_go_through_gettext_and_a_new_app_speaks_the_new_languag
 ) -> None:
     """Bindings are class attributes in Textual; they are translated per instance, so
     the language in force when an app starts is the one it speaks: the app of the
-    marked catalog's steps, then one started after English is back."""
+    marked catalog's steps, then one started after the doubled catalog replaced it
+    (no mark left in its words), which then shows that long words fit at 80×24."""
     catalog(Marked())
     first = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
     async with first.run_test(size=(160, 44)) as pilot:
         await _ready(first, pilot)
         await run_steps(MARKED, first, pilot)
-    catalog(gettext.NullTranslations())
+    catalog(Doubled())
     second = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
-    async with second.run_test(size=(160, 44)) as pilot:
+    async with second.run_test(size=(80, 24)) as pilot:
         await _ready(second, pilot)
-        footer = _footer_descriptions(second)
-        assert "Quit" in footer and not any("«" in d for d in footer), footer
-        title = second.screen.query_one("#title-intake", ColumnTitle)
-        assert title.label == PHASE_LABELS["intake"]
+        with step("a new app speaks the new language"):
+            footer = _footer_descriptions(second)
+            assert "Quit Quit" in footer and not any("«" in d for d in footer), footer
+            title = second.screen.query_one("#title-intake", ColumnTitle)
+            label = PHASE_LABELS["intake"]
+            assert title.label == f"{label} {label}"
+        with step("long words fit the board at 80x24"):
+            await long_words_fit_the_board_at_80x24(second, pilot)

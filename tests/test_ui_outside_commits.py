@@ -5,6 +5,9 @@ to the field being typed in or to others, seen one by one or back to back: the t
 value stays in its field; where a newer saved value differs, it is shown under the
 field and in the banner (both versions), until the person saves (theirs is written)
 or takes the saved one. A dialog open meanwhile keeps what was typed in it too.
+
+Every case runs in one app session, each on a participant of its own (`sessions_a`):
+an app start costs more CPU than a case.
 """
 
 from __future__ import annotations
@@ -14,36 +17,27 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import commit_count, empty_caseload, from_template, git
-from pilot_wait import settle
+from conftest import commit_count, from_template, git
+from pilot_wait import settle, step
+from sessions_a import back_to_board, open_participant, paolas, pid_of
 from textual.widgets import Static
 
 from ipstui.core import edits
 from ipstui.core.caseload import load
 from ipstui.ui.app import IpsApp
 from ipstui.ui.screens.forms import ContactForm
-from ipstui.ui.screens.participant import ParticipantScreen
 
 TODAY = date(2026, 11, 16)
 SIZE = (120, 40)
-FILE = "participants/P-0001.toml"
 
 
-def _participant(folder: Path) -> None:
-    empty_caseload(folder)
-    edits.new_participant(
-        load(folder),
-        name="Paola B.",
-        specialist="anna",
-        referral_source="CSM",
-        today=date(2026, 11, 1),
-        referred_on=date(2026, 11, 1),
-    )
+def _file(pid: str) -> str:
+    return f"participants/{pid}.toml"
 
 
 @pytest.fixture
 def root(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return from_template("paola", _participant, tmp_path / "cl", tmp_path_factory)
+    return from_template("paolas", paolas, tmp_path / "cl", tmp_path_factory)
 
 
 @dataclass(frozen=True)
@@ -92,29 +86,20 @@ CASES = [
 ]  # fmt: skip
 
 
-def _outside(root: Path, values: dict[str, str]) -> None:
+def _outside(root: Path, pid: str, values: dict[str, str]) -> None:
     """Another terminal's `ipstui set` (one commit through the core, as the CLI does)."""
-    edits.set_fields(load(root), "P-0001", dict(values), today=TODAY)
+    edits.set_fields(load(root), pid, dict(values), today=TODAY)
 
 
-async def _land(app: IpsApp, pilot, root: Path, case: Case) -> None:
+async def _land(app: IpsApp, pilot, root: Path, pid: str, case: Case) -> None:
     for values in case.outside:
-        _outside(root, values)
+        _outside(root, pid, values)
         if case.one_by_one:
             app.load_caseload()  # what the disk watcher does on each change
             await settle(pilot)
     if not case.one_by_one:
         app.load_caseload()
         await settle(pilot)
-
-
-async def _open(app: IpsApp, pilot) -> ParticipantScreen:
-    await settle(pilot)
-    app.open_participant("P-0001")
-    await settle(pilot)
-    screen = app.screen
-    assert isinstance(screen, ParticipantScreen)
-    return screen
 
 
 def _text(widget) -> str:
@@ -128,92 +113,104 @@ def _note(field) -> str:
     return _text(lines.first(Static)) if lines else ""
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-async def test_a_typed_value_survives_outside_commits(root: Path, case: Case) -> None:
-    app = IpsApp(root, today=TODAY, watch_disk=False)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(app, pilot)
-        name = screen.details.field("name")
-        name.control.value = TYPED
-        await pilot.pause()
-        await _land(app, pilot, root, case)
-        assert screen.participant is not None
-        assert screen.participant.data["name"] == case.saved_name
-        assert name.control.value == TYPED  # never dropped
-        note = _note(name)
-        banner = _text(screen.query_one("#p-banner", Static))
-        if case.collided:
-            assert case.saved_name in note and "^t" in note
-            assert f"yours {TYPED}, saved {case.saved_name}" in banner
-            assert name.has_class("-changed")
-        else:
-            assert "saved meanwhile" not in note
-            assert "saved meanwhile" not in banner
-        assert name.has_class("-changed") == (case.saved_name != TYPED)
-        # The other fields show the newest saved version.
-        last = {k: v for values in case.outside for k, v in values.items() if k != "name"}
-        for field, value in last.items():
-            control = screen.details.field(field).control
-            assert str(getattr(control, "value", "")) == value or field == "referral_source"
+async def a_typed_value_survives_outside_commits(
+    app: IpsApp, pilot, root: Path, pid: str, case: Case
+) -> None:
+    screen = await open_participant(app, pilot, pid)
+    name = screen.details.field("name")
+    name.control.value = TYPED
+    await pilot.pause()
+    await _land(app, pilot, root, pid, case)
+    assert screen.participant is not None
+    assert screen.participant.data["name"] == case.saved_name
+    assert name.control.value == TYPED  # never dropped
+    note = _note(name)
+    banner = _text(screen.query_one("#p-banner", Static))
+    if case.collided:
+        assert case.saved_name in note and "^t" in note
+        assert f"yours {TYPED}, saved {case.saved_name}" in banner
+        assert name.has_class("-changed")
+    else:
+        assert "saved meanwhile" not in note
+        assert "saved meanwhile" not in banner
+    assert name.has_class("-changed") == (case.saved_name != TYPED)
+    # The other fields show the newest saved version.
+    last = {k: v for values in case.outside for k, v in values.items() if k != "name"}
+    for field, value in last.items():
+        control = screen.details.field(field).control
+        assert str(getattr(control, "value", "")) == value or field == "referral_source"
 
-        # Saving writes the typed value, on the newest version, in one commit.
-        before = commit_count(root)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        if case.saved_name == TYPED:
-            assert commit_count(root) == before  # nothing to save
-        else:
-            assert commit_count(root) == before + 1
-            assert f'name = "{TYPED}"' in (root / FILE).read_text()
-        assert "saved meanwhile" not in _note(name)
+    # Saving writes the typed value, on the newest version, in one commit.
+    before = commit_count(root)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    if case.saved_name == TYPED:
+        assert commit_count(root) == before  # nothing to save
+    else:
+        assert commit_count(root) == before + 1
+        assert f'name = "{TYPED}"' in (root / _file(pid)).read_text()
+    assert "saved meanwhile" not in _note(name)
 
 
-async def test_take_the_saved_value_instead(root: Path) -> None:
-    app = IpsApp(root, today=TODAY, watch_disk=False)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(app, pilot)
-        name = screen.details.field("name")
-        name.control.value = TYPED
-        name.control.focus()
-        await pilot.pause()
-        _outside(root, {"name": "Paola CLI5"})
-        _outside(root, {"support_mode": "behind_the_scenes"})
+async def take_the_saved_value_instead(app: IpsApp, pilot, root: Path, pid: str) -> None:
+    screen = await open_participant(app, pilot, pid)
+    name = screen.details.field("name")
+    name.control.value = TYPED
+    name.control.focus()
+    await pilot.pause()
+    _outside(root, pid, {"name": "Paola CLI5"})
+    _outside(root, pid, {"support_mode": "behind_the_scenes"})
+    app.load_caseload()
+    await settle(pilot)
+    assert name.control.value == TYPED
+    await pilot.press("ctrl+t")
+    await settle(pilot)
+    assert name.control.value == "Paola CLI5"
+    assert not name.has_class("-changed")
+    assert "saved meanwhile" not in _note(name)
+
+
+async def a_dialog_keeps_what_was_typed_in_it(app: IpsApp, pilot, root: Path, pid: str) -> None:
+    screen = await open_participant(app, pilot, pid)
+    screen.details.focus_content()
+    await pilot.press("c")
+    await settle(pilot)
+    form = app.screen
+    assert isinstance(form, ContactForm)
+    note = form.field("note")
+    note.control.load_text("Met at the cafe")
+    await pilot.pause()
+    for values in ({"name": "Paola CLI5"}, {"support_mode": "behind_the_scenes"}):
+        _outside(root, pid, values)
         app.load_caseload()
         await settle(pilot)
-        assert name.control.value == TYPED
-        await pilot.press("ctrl+t")
-        await settle(pilot)
-        assert name.control.value == "Paola CLI5"
-        assert not name.has_class("-changed")
-        assert "saved meanwhile" not in _note(name)
+    assert app.screen is form
+    assert note.control.text == "Met at the cafe"
+    before = commit_count(root)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    # Saved on the newest version (a contact is appended under the lock), or
+    # refused with the dialog and its text still there: never lost.
+    text = (root / _file(pid)).read_text()
+    if commit_count(root) == before + 1:
+        assert "Met at the cafe" in text
+        assert 'name = "Paola CLI5"' in text
+    else:
+        assert app.screen is form and note.control.text == "Met at the cafe"
+    assert git(root, "status", "--porcelain") == ""
 
 
-async def test_a_dialog_keeps_what_was_typed_in_it(root: Path) -> None:
+async def test_a_typed_value_survives_outside_commits(root: Path) -> None:
+    """Each case of CASES, then taking the saved value instead, then a dialog: one app,
+    each on a participant of its own, the board between them."""
     app = IpsApp(root, today=TODAY, watch_disk=False)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(app, pilot)
-        screen.details.focus_content()
-        await pilot.press("c")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, ContactForm)
-        note = form.field("note")
-        note.control.load_text("Met at the cafe")
-        await pilot.pause()
-        for values in ({"name": "Paola CLI5"}, {"support_mode": "behind_the_scenes"}):
-            _outside(root, values)
-            app.load_caseload()
-            await settle(pilot)
-        assert app.screen is form
-        assert note.control.text == "Met at the cafe"
-        before = commit_count(root)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        # Saved on the newest version (a contact is appended under the lock), or
-        # refused with the dialog and its text still there: never lost.
-        if commit_count(root) == before + 1:
-            assert "Met at the cafe" in (root / FILE).read_text()
-            assert 'name = "Paola CLI5"' in (root / FILE).read_text()
-        else:
-            assert app.screen is form and note.control.text == "Met at the cafe"
-        assert git(root, "status", "--porcelain") == ""
+        for index, case in enumerate(CASES):
+            with step(case.name):
+                await a_typed_value_survives_outside_commits(app, pilot, root, pid_of(index), case)
+                await back_to_board(app, pilot)
+        with step("take the saved value instead"):
+            await take_the_saved_value_instead(app, pilot, root, pid_of(len(CASES)))
+            await back_to_board(app, pilot)
+        with step("a dialog keeps what was typed in it"):
+            await a_dialog_keeps_what_was_typed_in_it(app, pilot, root, pid_of(len(CASES) + 1))

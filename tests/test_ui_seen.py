@@ -192,7 +192,7 @@ async def test_status_line_follows_a_save_and_a_new_day(caseload_dir: Path) -> N
         assert "first_contact" not in _text(status)
         # A new day: the clock moves, the status line moves with it.
         app._fixed_today = TODAY + timedelta(days=1)
-        app._check_date()
+        app.check_date()
         await settle(pilot)
         assert "First contact 1d overdue" in _text(status)
         # Saving first_contact_on on the participant screen satisfies the rule: back on
@@ -461,7 +461,7 @@ async def every_dialog_names_the_participant(app: IpsApp, pilot) -> None:
     app.open_participant(pid)
     await settle(pilot)
     app.screen.query_one("#p-tabs").focus()
-    await pilot.press("s")
+    await pilot.press("S")
     await pilot.pause()
     assert isinstance(app.screen, SuspendForm)
     assert f"{pid} {name}" in _text(app.screen.query_one("#form-title"))

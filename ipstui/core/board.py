@@ -266,6 +266,11 @@ def state_counts(cards: Iterable[Card]) -> Mapping[str, int]:
     return out
 
 
+def needs_decision(cards: Iterable[Card]) -> int:
+    """How many of `cards` need a decision after a sync (the ones the board marks ⚑)."""
+    return sum(1 for c in cards if c[F.CONFLICTS])
+
+
 @dataclass(frozen=True, slots=True)
 class BoardSummary:
     """What the board shows that depends only on the cards, not on the filters.
@@ -285,6 +290,9 @@ class BoardSummary:
     """specialist -> (open participants, max_caseload) (`caseload_sizes`)."""
     open: int
     """Participants not closed."""
+    conflicts: int = 0
+    """Participants whose record needs a decision after a sync (the cards marked ⚑),
+    closed ones included (`needs_decision`)."""
 
 
 def summarize(cards: Mapping[str, Card], settings: Settings) -> BoardSummary:
@@ -296,6 +304,7 @@ def summarize(cards: Mapping[str, Card], settings: Settings) -> BoardSummary:
         counts=state_counts(values),
         sizes=caseload_sizes(values, settings),
         open=sum(1 for c in values if c[F.PHASE] != "closed"),
+        conflicts=needs_decision(values),
     )
 
 
@@ -308,9 +317,11 @@ def resummarize(
     counts = dict(before.counts)
     sizes = dict(before.sizes)
     opened = before.open
+    conflicts = before.conflicts
     for sign, card in ((-1, old), (1, new)):
         if card is None:
             continue
+        conflicts += sign * needs_decision([card])
         for k, n in state_counts([card]).items():
             counts[k] += sign * n
         if card[F.PHASE] != "closed":
@@ -324,6 +335,7 @@ def resummarize(
         counts=counts,
         sizes=sizes,
         open=opened,
+        conflicts=conflicts,
     )
 
 

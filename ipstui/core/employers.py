@@ -632,6 +632,14 @@ def _one_line(text: str, what: str) -> str:
     return text
 
 
+class _AlreadyThere(CaseloadError):
+    """`new_employer(..., reuse=True)` found the name in the register under the lock."""
+
+    def __init__(self, employer: Employer) -> None:
+        super().__init__(employer.id)
+        self.employer = employer
+
+
 def new_employer(
     cl: Caseload,
     *,
@@ -643,6 +651,19 @@ def new_employer(
     """Add an employer to the register (one commit); `eid` None takes the next free id
     under the save lock. Refused when the name is empty or already in the register
     (trimmed, case-folded), or the id is taken (also ignoring case) or unsafe."""
+    added = _add_employer(
+        cl, name=name, sector=sector, contact_person=contact_person, eid=eid, reuse=False
+    )
+    assert not isinstance(added, Employer)  # only with reuse
+    return added
+
+
+def _add_employer(
+    cl: Caseload, *, name: str, sector: str, contact_person: str, eid: str | None, reuse: bool
+) -> SaveResult | Employer:
+    """`new_employer`; with `reuse`, a name already in the register returns that
+    `Employer` instead of a refusal (nothing committed). The register is read once,
+    under the save lock."""
     name = _one_line(name, "the name")
     if not name:
         raise CaseloadError(_("an employer needs a name"))
@@ -663,12 +684,17 @@ def new_employer(
         # Under the save lock, so two additions of one employer at once cannot both land.
         same = load(cl.root, cl.settings.team, git_dir=_git_dir(cl)).by_name(name)
         if same is not None:
+            if reuse:
+                raise _AlreadyThere(same)
             raise CaseloadError(
                 _("that employer is already in the register as {id}").format(id=same.id)
             )
         return {**data, "id": new_id}
 
-    return transact(cl, eid, build, create=True, kind=EMPLOYER)
+    try:
+        return transact(cl, eid, build, create=True, kind=EMPLOYER)
+    except _AlreadyThere as found:
+        return found.employer
 
 
 def add_contact(
@@ -767,6 +793,8 @@ def add_job_at_new_employer(cl: Caseload, pid: str, *, employer: str, **job: Any
     it instead of being refused as a duplicate or adding a second one."""
     from ipstui.core import edits
 
-    known = load(cl.root, cl.settings.team, git_dir=_git_dir(cl)).by_name(employer)
-    eid = known.id if known is not None else new_employer(cl, name=employer).employer.id
+    added = _add_employer(
+        cl, name=employer, sector="", contact_person="", eid=None, reuse=True
+    )  # the register is read once, under the lock
+    eid = added.id if isinstance(added, Employer) else added.employer.id
     return edits.add_job(cl, pid, employer=employer, employer_id=eid, **job)

@@ -3,6 +3,7 @@ Problems screen shows (SPEC §2, §7, §9), so the two never disagree."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -54,3 +55,16 @@ def every_problem(cl: Caseload, register: Register, *, today: date | None) -> li
                 today,
             )
     return sorted(out, key=lambda p: (p.path, p.line, p.col))
+
+
+def tally(problems: Iterable[Problem]) -> tuple[int, int]:
+    """(errors, warnings) among `problems`: what the app's header and the Problems
+    screen's title both say of the one list (`every_problem`), so their counts agree.
+    Every problem that is not an error is a warning."""
+    errors = warnings = 0
+    for p in problems:
+        if p.severity == "error":
+            errors += 1
+        else:
+            warnings += 1
+    return errors, warnings

@@ -21,8 +21,8 @@ from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
 from ipstui.core.board import Card, make_card, make_cards
-from ipstui.core.i18n import N_, _, ngettext
-from ipstui.core.model import PHASES, changed_ids, summaries_of
+from ipstui.core.i18n import N_, _
+from ipstui.core.model import PHASES, Problem, changed_ids
 from ipstui.core.service import (
     Caseload,
     CaseloadError,
@@ -43,6 +43,7 @@ from ipstui.ui.messages import (
     FilesTouched,
     LoadFailed,
     LoadProgressed,
+    ProblemsRead,
     SyncFinished,
     SyncStatusRead,
     WatchFellBack,
@@ -50,9 +51,19 @@ from ipstui.ui.messages import (
 from ipstui.ui.screensafe import DropUnsafe, visible_segments
 
 WATCH_INTERVAL = 2.0
+DATE_CHECK = 30.0
+"""Seconds between two looks at the clock for a new day (`IpsApp.check_date`)."""
 EDIT_WORKER = "edit:"
 """Name prefix of an edit's worker; the request number follows."""
 REPORTS = "reports"
+SCREEN_OF_ACTION = {
+    "agenda": "AgendaScreen",
+    "problems": "ProblemsScreen",
+    "reports": "ReportsScreen",
+    "employers": "EmployersScreen",
+    "fidelity": "FidelityScreen",
+}
+"""The app's actions that open a screen, and the class of the screen each opens."""
 """Name of the installed Reports screen (one per app, kept between opens)."""
 
 
@@ -123,12 +134,22 @@ class IpsApp(TranslatedBindings, App[int]):
     cards: dict[str, Card]
     """The board card of every participant, kept in step with `caseload`."""
 
-    def __init__(self, root: Path, *, today: date | None = None, watch_disk: bool = True) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        today: date | None = None,
+        clock: Callable[[], date] = date.today,
+        watch_disk: bool = True,
+    ) -> None:
+        """`today` fixes the date (`--today`); else `clock()` is read for it, and the app
+        notices the day change within DATE_CHECK seconds (`check_date`)."""
         super().__init__()
         self.root = root
         self.service = CaseloadService(root)
         """The one way to the caseload on disk: loads, edits, history, sync."""
         self._fixed_today = today
+        self._clock = clock
         self._seen_today = self.today
         self._watch_disk = watch_disk
         self._lock = threading.Lock()
@@ -139,8 +160,14 @@ class IpsApp(TranslatedBindings, App[int]):
         self.cards_delta: tuple[dict[str, Card], str] | None = None
         """(the cards before, the id that changed) after a one-participant save."""
         self.caseload_replaced: Signal[Caseload | None] = Signal(self, "caseload_replaced")
-        """Published with each new snapshot; screens follow it through
+        """Published with each new snapshot, and with the same snapshot and new cards when
+        the day changes (`check_date`); screens follow it through
         `onapp.FollowsCaseload`, which ends the subscription when they are removed."""
+        self.findings: ProblemsRead | None = None
+        """The one problem list (`ipstui validate`'s) of the latest snapshot read, as of
+        its day: the header counts it and the Problems screen lists it."""
+        self.findings_read: Signal[ProblemsRead] = Signal(self, "findings_read")
+        """Published with each new `findings`."""
         self.unsafe_filter = DropUnsafe()
         """The last choke point of SPEC §13 (`screensafe.DropUnsafe`), on every line drawn."""
         self._filters.append(self.unsafe_filter)
@@ -204,13 +231,42 @@ class IpsApp(TranslatedBindings, App[int]):
 
     def watch_caseload(self, caseload: Caseload | None) -> None:
         self.caseload_replaced.publish(caseload)
+        if caseload is not None:
+            self.read_findings(caseload, self.today)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="findings",
+        exit_on_error=False,
+        description=N_("reading problems"),
+    )
+    def read_findings(self, cl: Caseload, today: date) -> None:
+        """The one problem list of `ipstui validate` for the snapshot as of `today` (the
+        service reads the employer register) and which of its uncommitted files are gone
+        from disk, off the UI thread; posts ProblemsRead."""
+        try:
+            problems = self.service.problems(cl, today=today)
+        except OSError as exc:
+            # employers/ cannot be read: said once in the list, not as an error toast after
+            # every save (this runs for every snapshot).
+            reason = _("the employer register could not be read: {error}").format(error=exc)
+            problems = [*cl.problems, Problem("employers", 0, 0, reason)]
+        gone = frozenset(rel for rel in cl.dirty if not self.service.exists(rel))
+        self.post_message(ProblemsRead(cl, problems, today, gone))
+
+    @on(ProblemsRead)
+    def _findings_read(self, message: ProblemsRead) -> None:
+        if message.snapshot is self.caseload and message.today == self.today:
+            self.findings = message  # else a newer read is on its way
+            self.findings_read.publish(message)
 
     # ------------------------------------------------------------ time
 
     @property
     def today(self) -> date:
-        """The date used for deadlines: fixed by --today, else re-read from the clock."""
-        return self._fixed_today or date.today()
+        """The date used for deadlines: fixed by --today, else read from the clock."""
+        return self._fixed_today or self._clock()
 
     # ------------------------------------------------------------ startup
 
@@ -233,7 +289,7 @@ class IpsApp(TranslatedBindings, App[int]):
             self.set_keymap(keymap)
         for problem in problems:
             self.notify(problem, title=_("Key settings ignored"), severity="warning", timeout=10)
-        self.set_interval(30, self._check_date)
+        self.set_interval(DATE_CHECK, self.check_date)
         if self._watch_disk:
             self._start_watching()
 
@@ -279,8 +335,8 @@ class IpsApp(TranslatedBindings, App[int]):
             self.post_message(DiskChanged())
 
     def _sync_words(self, cl: Caseload) -> str:
-        """ahead / behind / in sync / needs a decision, without touching the network."""
-        n_conf = sum(1 for _pid, s in summaries_of(cl.participants) if s[4])  # has conflicts
+        """ahead / behind / in sync, without touching the network (the board's header
+        counts the records that need a decision from its cards)."""
         words = ""
         try:
             st = self.service.sync_status() if cl.is_git else None
@@ -292,13 +348,6 @@ class IpsApp(TranslatedBindings, App[int]):
             words = _("{ahead} ahead, {behind} behind").format(ahead=st.ahead, behind=st.behind)
         else:
             words = _("in sync")
-        if n_conf:
-            words = _("{sync}, ⚑ {decisions}").format(
-                sync=words,
-                decisions=ngettext("{n} needs a decision", "{n} need a decision", n_conf).format(
-                    n=n_conf
-                ),
-            )
         return words
 
     def _ensure_driver(self) -> None:
@@ -451,7 +500,12 @@ class IpsApp(TranslatedBindings, App[int]):
         if fp != self._fingerprint:
             self.post_message(DiskChanged())
 
-    def _check_date(self) -> None:
+    def check_date(self) -> None:
+        """After midnight, the day change: every card recomputed for the new date
+        (`refresh_cards`), then the snapshot published again with them, which is the one
+        event everything dated follows (the board, the status line, the agenda, an open
+        participant, Problems' future-date warnings through `read_findings`, Fidelity,
+        Reports). Runs every DATE_CHECK seconds; a no-op on the same day."""
         if self.today != self._seen_today and self.caseload is not None:
             self._seen_today = self.today
             self.refresh_cards()
@@ -579,8 +633,17 @@ class IpsApp(TranslatedBindings, App[int]):
     # ------------------------------------------------------------ leaving
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Typed letters run commands only while a list or the board has focus."""
+        """Typed letters run commands only while a list or the board has focus; a key
+        that would open the screen already shown is left out of the footer (it would do
+        nothing)."""
+        if self.opens(action, self.screen):
+            return False
         return None if not allow_letter_action(self, action) else True
+
+    def opens(self, action: str, screen: Screen) -> bool:
+        """Whether the app's `action` opens a screen of `screen`'s kind (`a` on the
+        agenda): there it has nothing to do."""
+        return SCREEN_OF_ACTION.get(action) == type(screen).__name__
 
     def unsaved_edits(self) -> list[str]:
         """What would be lost by quitting: one line per screen with unsaved edits."""

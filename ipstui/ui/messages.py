@@ -12,6 +12,7 @@ Those copies do not bubble back to the app (`bubble=False`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from textual.message import Message
@@ -193,11 +194,14 @@ class FidelityFailed(Message, bubble=False):
 
 @dataclass
 class ProblemsRead(Message, bubble=False):
-    """The one problem list of `snapshot` (`CaseloadService.problems`, what `ipstui
-    validate` prints), sorted by path, line and column."""
+    """The one problem list of `snapshot` as of `today` (`CaseloadService.problems`, what
+    `ipstui validate` prints), sorted by path, line and column, with the snapshot's
+    uncommitted files that are no longer on disk (`gone`, read in the same worker)."""
 
     snapshot: Caseload
     problems: list[Problem]
+    today: date | None = None
+    gone: frozenset[str] = frozenset()
 
 
 @dataclass

@@ -48,8 +48,17 @@ class FollowsCaseload:
         if init:
             callback(app.caseload)
 
+    def follow_findings(self, callback: Callable[[Any], object]) -> None:
+        """Call `callback(findings)` with the app's problem list now (when it has read
+        one) and on every new one (`IpsApp.findings_read`: a new snapshot or a new day)."""
+        app = cast("IpsApp", self.app)  # type: ignore[attr-defined]
+        app.findings_read.subscribe(self, callback, immediate=True)  # type: ignore[arg-type]
+        if app.findings is not None:
+            callback(app.findings)
+
     def on_unmount(self) -> None:
         """Stop following: nothing of the app holds a removed screen."""
-        signal = getattr(self.app, "caseload_replaced", None)  # type: ignore[attr-defined]
-        if signal is not None:  # not in a test's bare host app
-            signal.unsubscribe(self)
+        for name in ("caseload_replaced", "findings_read"):
+            signal = getattr(self.app, name, None)  # type: ignore[attr-defined]
+            if signal is not None:  # not in a test's bare host app
+                signal.unsubscribe(self)

@@ -23,11 +23,12 @@ from ipstui.core.board import (
     resummarize,
     summarize,
 )
+from ipstui.core.findings import tally
 from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import PHASES, RULE_LABELS
 from ipstui.core.rules import DUE_SOON, OVERDUE
 from ipstui.core.validate import left_out
-from ipstui.core.vocab import ELLIPSIS, PROBLEM, SYMBOL, UNCOMMITTED, cells, fit
+from ipstui.core.vocab import ELLIPSIS, NEEDS_DECISION, PROBLEM, SYMBOL, UNCOMMITTED, cells, fit
 from ipstui.ui.keys import TranslatedBindings, allow_letter_action, key_for
 from ipstui.ui.onapp import OnIpsApp
 from ipstui.ui.screensafe import shown
@@ -106,6 +107,10 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
             key_display="/",
             id="filter",
             tooltip=N_("Filter the board by id, name or specialist"),
+            # Priority: run as the app reads the key, before the keys typed after it are
+            # sent on (a terminal delivers "/Marco" in one read). In the field itself
+            # `check_action` turns it off, so there `/` is typed.
+            priority=True,
         ),
         Binding(
             "f",
@@ -130,6 +135,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
             id="goto",
             show=False,
             tooltip=N_("Go to a participant by id or number (60 finds P-0060)"),
+            priority=True,  # as `filter`: the digits typed right after `g` go in the field
         ),
         Binding(
             "escape",
@@ -178,6 +184,8 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
 
     def on_mount(self) -> None:
         self.watch(self.app, "caseload", self._caseload_changed, init=True)
+        # The warnings and errors counted in the header are the Problems screen's list.
+        self.ips.findings_read.subscribe(self, lambda _f: self._update_header(), immediate=True)
         self.query_one(Board).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -292,6 +300,10 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
             states.append(f"[$text-warning]{SYMBOL[DUE_SOON]} {words}[/]")
         if states:
             parts.append(_("participants {states}").format(states=", ".join(states)))
+        if derived.conflicts:
+            n = derived.conflicts
+            words = ngettext("{n} needs a decision", "{n} need a decision", n).format(n=n)
+            parts.append(f"[$text-warning]{SYMBOL[NEEDS_DECISION]} {escape(words)}[/]")
         if cl.problems:
             # Files left out of the board are counted first: a board missing a participant
             # must say so (SPEC §7's exit 3, on screen). Team settings that could not be
@@ -310,11 +322,18 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
                     ).format(key=key)
                 parts.append(f"[$text-error]{SYMBOL[PROBLEM]} {escape(words)}[/]")
             left = len(missing)
-            warns = sum(1 for p in cl.problems if p.severity != "error")
             if left:
                 words = ngettext(
                     "{n} file left out — press {key}", "{n} files left out — press {key}", left
                 ).format(n=left, key=key)
+                parts.append(f"[$text-error]{SYMBOL[PROBLEM]} {escape(words)}[/]")
+        findings = self.ips.findings
+        if findings is not None:
+            # The Problems screen's own list and count (`findings.tally`), read by the
+            # app's worker for the latest snapshot and day (future dates are warnings).
+            errs, warns = tally(findings.problems)
+            if errs:
+                words = ngettext("{n} error", "{n} errors", errs).format(n=errs)
                 parts.append(f"[$text-error]{SYMBOL[PROBLEM]} {escape(words)}[/]")
             if warns:
                 words = ngettext("{n} warning", "{n} warnings", warns).format(n=warns)
@@ -417,7 +436,15 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
             if pid:
                 self.goto(pid)
             return
-        self.query_one(Board).focus()
+        # Enter after a text filter: the first match (the most urgent card of the first
+        # phase that has one) under the cursor, on the focused board; Enter again opens
+        # it, as the status line says. Never opened at once: one match is not a choice.
+        board = self.query_one(Board)
+        if self.text:
+            first = board.first_pid()
+            if first is not None:
+                board.select(first)
+        self.set_focus(board)  # at once: the key typed right after Enter is a board key
 
     def goto(self, pid: str) -> bool:
         """Select the participant `pid` names (an id, or its number: `60` finds P-0060),
@@ -445,7 +472,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
     def _hide_filterbar(self) -> None:
         if not self.text:
             self.query_one("#filterbar").add_class("hidden")
-        self.query_one(Board).focus()
+        self.set_focus(self.query_one(Board))
 
     # ------------------------------------------------------------ actions
 
@@ -480,7 +507,10 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
             "id, name or specialist — enter returns to the board, {key} clears"
         ).format(key=esc)
         inp.value = self.text
-        inp.focus()
+        # At once, not at the next message (Widget.focus): keys typed right after `/` are
+        # already queued, and would reach the board's bindings (typing "Marco" opened the
+        # agenda, then reports).
+        self.set_focus(inp)
 
     def action_goto(self) -> None:
         """Ask for an id (or a number) and go to that participant."""
@@ -490,7 +520,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
         inp = self.query_one("#filter-input", OneLineInput)
         inp.placeholder = _("participant id or number (60 finds P-0060), then enter")
         inp.value = ""
-        inp.focus()
+        self.set_focus(inp)  # at once: the digits typed right after the key go in it
 
     def action_cycle_specialist(self) -> None:
         """One specialist's caseload, then the next, then the whole team."""
@@ -516,7 +546,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
         self._goto_mode = False
         self.query_one("#filter-input", OneLineInput).value = ""
         self.query_one("#filterbar").add_class("hidden")
-        self.query_one(Board).focus()
+        self.set_focus(self.query_one(Board))
         self.set_reactive(BoardScreen.specialist, None)
         self.set_reactive(BoardScreen.text, "")
         self.set_reactive(BoardScreen.show_closed, False)

@@ -17,7 +17,7 @@ from ipstui.core.i18n import N_, _
 from ipstui.core.rules import DUE_SOON, OVERDUE, UPCOMING
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import NEEDS_DECISION, SUSPENDED, SYMBOL, fit
-from ipstui.ui.keys import TranslatedBindings
+from ipstui.ui.keys import TranslatedBindings, live_bindings
 
 KEY_CELLS = 16
 """Width of the keys column, in terminal cells."""
@@ -25,15 +25,19 @@ KEY_CELLS = 16
 
 def describe_bindings(screen: Screen) -> list[tuple[str, str, str]]:
     """(keys, description, binding id) for every active binding of `screen`, app keys
-    included, as the keymap in the user's config has made them. The description is the
+    included (but the one that opens `screen` itself), as the keymap in the user's
+    config has made them. The description is the
     binding's tooltip when it has one (the footer shows the short one)."""
     seen: dict[str, list[str]] = {}
     ids: dict[str, str] = {}
+    opens = getattr(screen.app, "opens", None)
     for key, active in screen.active_bindings.items():
         b = active.binding
         short = b.description or b.action
         if not short:
             continue
+        if opens is not None and active.node is screen.app and opens(b.action, screen):
+            continue  # the key of the screen shown (`IpsApp.opens`): nothing to do here
         tooltip = b.tooltip
         if not isinstance(active.node, TranslatedBindings):
             # A Textual widget's own keys (a table's cursor keys): translated here.
@@ -47,6 +51,28 @@ def describe_bindings(screen: Screen) -> list[tuple[str, str, str]]:
         if shown not in seen[desc]:
             seen[desc].append(shown)
     return [(" ".join(keys), desc, ids.get(desc, "")) for desc, keys in seen.items()]
+
+
+def shadowed_app_bindings(screen: Screen) -> list[Binding]:
+    """The app's bindings (with a description) that no key runs on `screen`: the
+    screen binds their key to something of its own (Reports' `e` exports, so Employers
+    is not on `e` there). The command palette still runs each of them, and the help
+    says so; an app action that opens the screen shown (Agenda on the agenda,
+    `IpsApp.opens`) is not listed."""
+    app = screen.app
+    active = screen.active_bindings
+    out = []
+    for key, items in live_bindings(app).key_to_bindings.items():
+        for b in items:
+            if not b.description:
+                continue
+            opens = getattr(app, "opens", None)
+            if opens is not None and opens(b.action, screen):
+                continue
+            here = active.get(key)
+            if here is None or here.node is not app or here.binding.action != b.action:
+                out.append(b)
+    return out
 
 
 def help_text(screen: Screen) -> Text:
@@ -63,7 +89,17 @@ def help_text(screen: Screen) -> Text:
         out.append("\n")
     out.append("\n  ")
     out.append(fit("ctrl+p", KEY_CELLS), style="bold")
-    out.append(" " + _("Command palette: every action, every participant") + "\n\n")
+    out.append(" " + _("Command palette: every action, every participant") + "\n")
+    shadowed = shadowed_app_bindings(screen)
+    if shadowed:
+        out.append(_("Not on a key on this screen, in the command palette:") + "\n")
+        for b in shadowed:
+            desc = f"{b.description}: {b.tooltip}" if b.tooltip else b.description
+            out.append("  " + " " * (KEY_CELLS + 1) + desc)
+            if b.id:
+                out.append(f"  [{b.id}]", style="dim")
+            out.append("\n")
+    out.append("\n")
     out.append(_("Marks"), style="bold")
     out.append(" " + _("(they do not rely on colour)") + "\n")
     legend = [

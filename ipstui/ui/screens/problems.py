@@ -3,18 +3,17 @@ app and not committed, with a way to validate and commit them."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.markup import escape as markup_escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from ipstui.core.findings import tally
 from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import is_valid_id
 from ipstui.core.rules import OVERDUE
@@ -68,31 +67,16 @@ class ProblemsScreen(FollowsCaseload, TranslatedBindings, Screen):
         pt.add_columns(_("where"), _("severity"), _("message"))
         dt = self.query_one("#dirty-table", DataTable)
         dt.add_columns(_("file"), _("status"))
-        self.follow_caseload(self._read_problems)
+        self.follow_findings(self._problems_read)
         pt.focus()
 
-    def _read_problems(self, cl: Any) -> None:
-        if cl is not None:
-            self._read(cl, self.app.today)
-
-    @work(
-        thread=True,
-        exclusive=True,
-        group="problems",
-        exit_on_error=False,
-        description=N_("reading problems"),
-    )
-    def _read(self, cl: Any, today: date) -> None:
-        """The one problem list of `ipstui validate` for the snapshot (the service reads
-        the employer register); posts ProblemsRead."""
-        self.post_message(ProblemsRead(cl, self.app.service.problems(cl, today=today)))
-
-    @on(ProblemsRead)
     def _problems_read(self, message: ProblemsRead) -> None:
-        if message.snapshot is self.app.caseload:  # else a newer read is on its way
-            self._shown = message.snapshot
-            self._problems = message.problems
-            self.redraw()
+        """The app's worker read the list of its latest snapshot (`IpsApp.read_findings`:
+        the one list the board's header counts, with the uncommitted files' existence)."""
+        self._shown = message.snapshot
+        self._problems = message.problems
+        self._gone = message.gone
+        self.redraw()
 
     def redraw(self) -> None:
         """Show the problems read for the app's snapshot (`ipstui validate`'s list) and
@@ -119,14 +103,12 @@ class ProblemsScreen(FollowsCaseload, TranslatedBindings, Screen):
                 key=f"p{i}",
             )
         self._show_detail(pt.cursor_row)
-        errs = sum(1 for p in probs if p.severity == "error")
+        errs, warns = tally(probs)
         head = markup_escape(_("Problems"))
         if probs:
             counts = _("{errors}, {warnings}.").format(
                 errors=ngettext("{n} error", "{n} errors", errs).format(n=errs),
-                warnings=ngettext("{n} warning", "{n} warnings", len(probs) - errs).format(
-                    n=len(probs) - errs
-                ),
+                warnings=ngettext("{n} warning", "{n} warnings", warns).format(n=warns),
             )
             advice = _("Files with errors are never rewritten by ipstui; fix them in an editor.")
             line = f"[b]{head}[/b] — {markup_escape(counts)} {markup_escape(advice)}"
@@ -140,7 +122,7 @@ class ProblemsScreen(FollowsCaseload, TranslatedBindings, Screen):
         for rel in self._dirty:
             if not named_by_id(rel):
                 status = _("not a participant file: its name is not an id")
-            elif not self.app.service.exists(rel):
+            elif rel in self._gone:
                 status = _("deleted")
             elif rel in errored:
                 status = _("changed — has errors, fix first")

@@ -436,6 +436,15 @@ class Board(TranslatedBindings, Widget, can_focus=True):
                     return True
         return False
 
+    def first_pid(self) -> str | None:
+        """The id of the first card shown: the top of the first column that has one
+        (None when every column is empty)."""
+        for ph in self.phases:
+            cards = self.data.get(ph)
+            if cards:
+                return cards[0][F.ID]
+        return None
+
     @property
     def selected_card(self) -> Card | None:
         """The card under the cursor (None on an empty column)."""

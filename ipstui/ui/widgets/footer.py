@@ -28,6 +28,9 @@ APP_ORDER = ("agenda", "sync", "problems", "reports", "employers", "fidelity", "
 the periodic ones (reports, employers, fidelity); quit last (`escape` and `q` are known
 to everyone, and help lists them)."""
 
+MARK_CELLS = 2
+"""Cells of the `…` mark (`#footer-more` in ipstui.tcss)."""
+
 Entry = tuple[DOMNode, Binding, bool, str]
 """One of a screen's `active_bindings` values: (node, binding, enabled, tooltip)."""
 
@@ -36,7 +39,7 @@ def footer_order(entries: Iterable[Entry], app: DOMNode) -> list[Entry]:
     """The shown bindings (`binding.show`) in the footer's order, one per action: help
     first, then the focused widget's and the screen's own keys as they are bound (what
     this screen is for), then the app's in `APP_ORDER`, then any other. Narrow
-    terminals cut the footer at the right (with `…`), so the order is the priority."""
+    terminals drop whole keys at the right (with `…`), so the order is the priority."""
     first: dict[str, Entry] = {}
     for entry in entries:
         binding = entry[1]
@@ -142,20 +145,46 @@ class KeysFooter(Footer):
         self.call_after_refresh(self._mark_cut)
 
     def _mark_cut(self) -> None:
-        """Show `…` before the palette key when the keys do not all fit (SPEC §9: a cut
-        text ends in `…`; `?` lists every key)."""
+        """Drop whole keys from the right when they do not all fit, and show `…` before
+        the palette key then (SPEC §9: a cut text ends in `…`; `?`, always first and
+        always kept, lists every key): never a label cut mid-word. The keys are in
+        priority order (`footer_order`), so the ones dropped are the least used."""
         more = self.query("#footer-more")
         if not more:
             return
-        cut = self.virtual_size.width > self.scrollable_content_region.width
-        mark = more.first()
-        mark.set_class(not cut, "hidden")
+        keys = [key for key in self.query(FooterKey) if not key.has_class("-command-palette")]
         # Both are docked right, where Textual lays them over each other: the mark moves
         # left by the palette key's width (which depends on the language).
         palette = self.query(".-command-palette")
-        width = palette.first().outer_size.width if palette else 0
-        mark.styles.offset = (-width, 0)
-        self._mark = (not cut, -width)
+        pal = palette.first().outer_size.width if palette else 0
+        width = self.scrollable_content_region.width
+        # A key's cells: its label, and the gap after it (a compact footer's margin).
+        need = [
+            key.get_content_width(self.size, self.app.size) + key.styles.margin.width
+            for key in keys
+        ]
+        kept = len(keys)
+        if sum(need) > width - pal:
+            room = width - pal - MARK_CELLS
+            kept, used = 0, 0
+            for cells in need:
+                if used + cells > room and kept:
+                    break
+                used += cells
+                kept += 1
+        for i, key in enumerate(keys):
+            if key.display != (i < kept):
+                key.display = i < kept
+        cut = kept < len(keys)
+        mark = more.first()
+        mark.set_class(not cut, "hidden")
+        mark.styles.offset = (-pal, 0)
+        self._mark = (not cut, -pal)
+
+    def shown_keys(self) -> list[FooterKey]:
+        """The keys drawn, in order (the palette key last), without those dropped for
+        want of room (`_mark_cut`)."""
+        return [key for key in self.query(FooterKey) if key.display]
 
     def bindings_changed(self, screen: Screen) -> None:
         """As Textual's Footer, but the rebuild is asked of `_recompose_if_changed`."""

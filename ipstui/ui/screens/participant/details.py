@@ -246,8 +246,9 @@ class DetailsPane(Pane):
     # ------------------------------------------------------------ fields
 
     def fields(self) -> list[FormField]:
-        """Every field of the form, in order."""
-        return list(self.query_one("#details").query(FormField))
+        """Every field of the form, in order (the form's own children: a search of
+        everything under it would walk each select's option list too, on every redraw)."""
+        return list(self.query_one("#details").query_children(FormField))
 
     def field(self, name: str) -> FormField:
         """The field `name`."""

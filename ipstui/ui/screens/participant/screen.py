@@ -83,8 +83,10 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
         ),
         Binding("j", "add_job", N_("Job"), id="participant_job", tooltip=N_("Add a job")),
         Binding("t", "add_task", N_("Task"), id="participant_task", tooltip=N_("Add a task")),
+        # Suspend and resume share `S` (the one that applies is active): `s` stays the
+        # app's Sync on every screen, as the footer and help say.
         Binding(
-            "s",
+            "S",
             "suspend",
             N_("Suspend"),
             id="participant_suspend",
@@ -685,8 +687,8 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
             if p is None:
                 return False
         if action == "suspend":
-            # Always ours on this screen, so `s` never falls through to the app's sync.
-            return True
+            # `S` suspends unless the participant is suspended (then it resumes).
+            return p is not None and not p.suspended
         if action == "resume":
             return p is not None and p.suspended
         if action == "decide":
