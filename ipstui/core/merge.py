@@ -178,9 +178,11 @@ def merge_data(
     for key in records:
         conflicts.pop(key, None)
     conflicts.update(records)
-    _settle_records(conflicts, out, theirs_commit)
-    # The merged contact log decides the milestone dates (the earliest dated contact).
+    # The merged contact log decides the milestone dates (the earliest dated contact),
+    # before the records are made to describe the merged file: a record's `ours` is the
+    # value the file holds, milestones included.
     settle_milestones(out)
+    _settle_records(conflicts, out, theirs_commit)
     if conflicts:
         out["conflicts"] = conflicts
     return _reorder(out, ours, theirs)
