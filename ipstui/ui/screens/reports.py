@@ -72,20 +72,65 @@ TABLE_GAP = "  "
 """Between two columns of a `text_table`."""
 
 
-def text_table(headers: Sequence[str], rows: Sequence[Sequence[Text]], right: set[int]) -> Text:
-    """A read-only table as lines of text: a bold header line, then one line per row,
-    each column as wide (in terminal cells) as its widest cell, the columns numbered in
-    `right` aligned right. Why not a `DataTable`: these tables never scroll, focus or
-    select, and a DataTable's widgets and per-cell rendering made up a good part of the
-    frame that draws the Reports screen at 20,000 participants (issue 13)."""
+MIN_CUT = 4
+"""The fewest cells a left-aligned column of a `text_table` is cut down to (a year, or a
+name's first letters and "…")."""
+
+
+def table_widths(headers: Sequence[str], rows: Sequence[Sequence[Text]]) -> list[int]:
+    """Each column's width in terminal cells (Rich's `cell_len`, not characters): its
+    widest cell, the header included."""
     widths = [cell_len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):
             widths[i] = max(widths[i], cell.cell_len)
+    return widths
+
+
+def table_width(widths: Sequence[int]) -> int:
+    """The cells a table's line takes with these column widths, the gaps included."""
+    return sum(widths) + cell_len(TABLE_GAP) * max(len(widths) - 1, 0)
+
+
+def fit(widths: Sequence[int], right: set[int], limit: int | None) -> list[int]:
+    """`widths` narrowed until the table fits in `limit` cells: the widest left-aligned
+    column (a name, a source, a text) loses a cell at a time, never below MIN_CUT; the
+    right-aligned figures are never cut. Unchanged when it fits or `limit` is None."""
+    out = list(widths)
+    if limit is None:
+        return out
+    over = table_width(out) - limit
+    while over > 0:
+        cuttable = [i for i in range(len(out)) if i not in right and out[i] > MIN_CUT]
+        if not cuttable:
+            break
+        widest = max(cuttable, key=lambda i: out[i])
+        out[widest] -= 1
+        over -= 1
+    return out
+
+
+def text_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Text]],
+    right: set[int],
+    limit: int | None = None,
+) -> Text:
+    """A read-only table as lines of text: a bold header line, then one line per row,
+    each column as wide (in terminal cells) as its widest cell, the columns numbered in
+    `right` aligned right. Wider than `limit` cells, its left-aligned columns are narrowed
+    (`fit`) and a cell that no longer fits ends in "…" (SPEC §9): a row is never wrapped
+    onto a second line. Why not a `DataTable`: these tables never scroll, focus or
+    select, and a DataTable's widgets and per-cell rendering made up a good part of the
+    frame that draws the Reports screen at 20,000 participants (issue 13)."""
+    widths = fit(table_widths(headers, rows), right, limit)
     out = Text(no_wrap=True, end="")
 
     def line(cells: Sequence[Text]) -> None:
         for i, cell in enumerate(cells):
+            if cell.cell_len > widths[i]:
+                cell = cell.copy()
+                cell.truncate(widths[i], overflow="ellipsis")
             pad = " " * (widths[i] - cell.cell_len)
             if i:
                 out.append(TABLE_GAP)
@@ -100,6 +145,12 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[Text]], right: se
         out.append("\n")
         line(row)
     return out
+
+
+def text_width(text: Text | str) -> int:
+    """The widest line of `text` in terminal cells (Rich's `cell_len`)."""
+    plain = text.plain if isinstance(text, Text) else text
+    return max((cell_len(line) for line in plain.splitlines()), default=0)
 
 
 def room(widget: Static, content: object) -> tuple[int | None, int] | None:
@@ -330,7 +381,8 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
     app's snapshot (issue 13)."""
 
     NARROW = 110
-    """Below this width (cells) the charts go under the tables instead of beside them."""
+    """Before any figures were drawn (so before their tables' widths are known), below
+    this width (cells) the charts go under the tables instead of beside them."""
     PAGE_DRAWN_WAIT = 1.0
     """Seconds the report worker waits at most for the page to be drawn (`_show`)."""
     LOADING_AFTER = 0.25
@@ -400,6 +452,12 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         """The figures of the quarter containing today, as last drawn from the snapshot
         held now (None once another snapshot or day arrives): `reopen` draws them again
         after another quarter was looked at, with no worker and no hidden page."""
+        self._tables: dict[str, tuple[list[str], list[list[Text]], set[int]]] = {}
+        """The tables drawn last (headers, rows, right-aligned columns) by widget id:
+        fitted again to the room a resize leaves."""
+        self._wide_need: int | None = None
+        """Cells the wide layout needs for the figures drawn last (tables beside
+        charts, in the language shown); None before any were drawn."""
         self.set_reactive(ReportsScreen.quarter, quarter or quarter_of(today))
 
     def compose(self) -> ComposeResult:
@@ -434,7 +492,7 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
     def on_mount(self) -> None:
         # Narrow or not before the first layout, so the page is laid out once, not wide
         # first and then narrow.
-        self.set_class(self.app.size.width < self.NARROW, "-narrow")
+        self._set_layout(self.app.size.width)
         # Focus the page now, every time: left to auto-focus, whether it got focus hung on
         # whether the report was still computing at that moment (a loading widget cannot
         # take focus); without focus, typed keys such as `q` and `?` are refused.
@@ -484,7 +542,31 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         self._show()
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < self.NARROW, "-narrow")
+        self._set_layout(self.size.width)
+        self._fit_tables(self.size.width)
+
+    def _room(self, width: int) -> int:
+        """Cells across the page's content at a terminal `width`: the body's padding and
+        border and its vertical scrollbar (counted whether shown or not) left out."""
+        body = self.query_one("#report-body")
+        return width - body.styles.gutter.width - body.styles.scrollbar_size_vertical
+
+    def _set_layout(self, width: int) -> None:
+        """Tables beside the charts when they fit in a terminal `width` cells wide as the
+        figures drawn last need (`_wide_need`), else the charts under the tables. Why not
+        the width alone: the tables' widths depend on the language's words and the names
+        (Italian's "Tasso di assunzione" and "2 oltre il max" wrapped at 120 cells)."""
+        need = self._wide_need
+        narrow = width < self.NARROW if need is None else self._room(width) < need
+        self.set_class(narrow, "-narrow")
+
+    def _fit_tables(self, width: int) -> None:
+        """Draw the tables again, each fitted (`text_table`'s limit) to the page's room at
+        a terminal `width`: in the stacked layout a table wider than the page has its
+        text cells cut with "…" rather than wrapped."""
+        limit = self._room(width)
+        for selector, (headers, rows, right) in self._tables.items():
+            put(self.query_one(selector, Static), text_table(headers, rows, right, limit))
 
     def set_caseload(self, participants: Source, settings: Settings, today: date) -> None:
         """Show the figures of a new caseload snapshot (after a save or a sync)."""
@@ -640,10 +722,7 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
                 ]
             )
         headers = [_("Specialist"), _("Active"), _("Employed"), _("Rate"), _("Caseload today")]
-        put(
-            self.query_one("#report-specialists", Static),
-            text_table(headers, rows, right={1, 2, 3}),
-        )
+        self._tables["#report-specialists"] = (headers, rows, {1, 2, 3})
         put(self.query_one("#report-rate-chart", Static), message.rate_chart)
         put(self.query_one("#report-referrals-chart", Static), message.referrals_chart)
         headers = [_("Year"), _("Source"), _("Referred"), _("Hired"), _("Hire rate")]
@@ -657,7 +736,18 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
             ]
             for r in report.referrals
         ]
-        put(self.query_one("#report-referrals", Static), text_table(headers, rows, right={2, 3, 4}))
+        self._tables["#report-referrals"] = (headers, rows, {2, 3, 4})
+        # Wide or stacked from the widths these tables and charts take in the language
+        # shown (a measure of cells, no layout), then the tables fitted to the room.
+        tables = max(table_width(table_widths(h, r)) for h, r, _right in self._tables.values())
+        charts = max(
+            text_width(static.content if isinstance(static.content, (Text, str)) else "")
+            for static in self.query(".report-chart-col > Static").results(Static)
+        )
+        column_gap = self.query_one(".report-col").styles.padding.right
+        self._wide_need = tables + column_gap + charts
+        self._set_layout(self.size.width)
+        self._fit_tables(self.size.width)
         rs = report.rapid_search
         rapid = (
             ngettext(
