@@ -15,10 +15,12 @@ import pytest
 from pilot_wait import run_steps, settle
 from rich.cells import cell_len
 from rich.text import Text
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Static
 
 from ipstui.core.i18n import set_language
+from ipstui.core.model import Settings
 from ipstui.ui.app import IpsApp
 from ipstui.ui.screens.reports import ReportsScreen, fit, table_width, text_table
 
@@ -126,3 +128,46 @@ def test_a_cut_cell_ends_in_an_ellipsis_in_cells_not_characters() -> None:
     lines = out.plain.splitlines()
     assert all(cell_len(line) <= 12 for line in lines)
     assert lines[1].endswith("12,5%") and "…" in lines[1]
+
+
+class LongNames(App[None]):
+    """The Reports screen alone, for a team whose specialist's name is longer than the
+    page at 80 cells is wide."""
+
+    CSS_PATH = IpsApp.CSS_PATH  # the one stylesheet
+
+    NAME = "Anna Maria Bianchi-Kjærgaard Lindqvist della Valle Santangelo"
+
+    def on_mount(self) -> None:
+        settings = Settings.from_dict({"name": "T", "team": {"anna": {"name": self.NAME}}})
+        people = [
+            {
+                "schema": 1,
+                "id": "A1",
+                "name": "A1",
+                "specialist": "anna",
+                "phase": "job_search",
+                "phase_since": date(2026, 1, 1),
+                "enrolled_on": date(2026, 2, 1),
+                "referred_on": date(2026, 1, 20),
+                "referral_source": "A source named at length by the team, longer than a line",
+            }
+        ]
+        self.push_screen(ReportsScreen(people, settings, TODAY, export_dir=Path.cwd()))
+
+
+async def test_a_cell_too_wide_even_stacked_is_cut_with_an_ellipsis() -> None:
+    app = LongNames()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen) and screen.has_class("-narrow")
+        check_tables(screen, (80, 24), "en")
+        for selector in TABLES:
+            line = shown_lines(screen.query_one(selector, Static))[1]
+            assert "…" in line and cell_len(line) <= 80
+        await pilot.resize_terminal(200, 40)  # room again: the whole cells come back
+        await settle(pilot)
+        assert not screen.has_class("-narrow")
+        check_tables(screen, (200, 40), "en")
+        assert LongNames.NAME in shown_lines(screen.query_one("#report-specialists", Static))[1]
