@@ -10,6 +10,9 @@ Scenarios (one participant, P-0001, in a caseload of one file):
 
 - **add**: base holds 1 contact; ours appends 5,000 contacts, theirs 5,000 others (every
   contact distinct: a different day or kind or note). The merged file must hold 10,001.
+- **hand**: as add, but ours is laid out by hand (a comment above every contact), so
+  the driver patches ours' text instead of writing the canonical layout (the path a
+  file with comments, dotted keys or its own key order takes).
 - **edit**: base holds 4,000 contacts; ours edits the note of every one of them, theirs
   appends one contact. The merged file must hold 4,001, every note ours.
 
@@ -70,7 +73,7 @@ def _participant(contacts: list[dict]) -> dict:
 
 def scenario_files(name: str) -> tuple[dict, dict, dict, int]:
     """(base, ours, theirs, expected number of contacts) for a scenario."""
-    if name == "add":
+    if name in ("add", "hand"):
         base = [_contact(0, "base")]
         ours = base + [_contact(i, "ours") for i in range(1, 5001)]
         theirs = base + [_contact(i, "theirs") for i in range(1, 5001)]
@@ -95,7 +98,10 @@ def make_repo(folder: Path, name: str, driver: str) -> tuple[Path, int]:
     git(root, "config", "merge.ipstui.name", "ipstui")
 
     def commit(data: dict, msg: str) -> None:
-        storage.atomic_write(root / REL, storage.dumps(data))
+        text = storage.dumps(data)
+        if name == "hand" and msg == "ours":
+            text = text.replace("\n[[contacts]]\n", "\n# by hand\n[[contacts]]\n")
+        storage.atomic_write(root / REL, text)
         git(root, "add", "-A")
         git(root, "commit", "-q", "-m", msg)
 
@@ -140,14 +146,14 @@ def time_merge(root: Path, attr: str, runs: int, expected: int | None) -> list[t
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--scenario", choices=("add", "edit", "all"), default="all")
+    ap.add_argument("--scenario", choices=("add", "hand", "edit", "all"), default="all")
     args = ap.parse_args(argv)
     src = ipstui_dir()
     driver = (
         f"PYTHONPATH={shlex.quote(str(src))} {shlex.quote(sys.executable)} "
         "-m ipstui.core.merge %O %A %B %P"
     )
-    names = ("add", "edit") if args.scenario == "all" else (args.scenario,)
+    names = ("add", "hand", "edit") if args.scenario == "all" else (args.scenario,)
     print(f"ipstui from {src}; median of {args.runs} runs of `git merge`, wall (CPU) seconds")
     print(f"{'scenario':<34} {'merge=ipstui':>18} {'floor (merge=text)':>20}")
     with tempfile.TemporaryDirectory(prefix="ipstui-merge-bench-") as tmp:
@@ -157,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             floor = time_merge(root, "text", args.runs, None)
             label = {
                 "add": "add: 5,000 + 5,000 contacts",
+                "hand": "hand: add, ours laid out by hand",
                 "edit": "edit: ours edits 4,000 contacts",
             }[name]
 

@@ -637,6 +637,7 @@ def _validate(caseload: str | None, staged: bool = False, today: date | None = N
     `today` (the command's: `--today`, else the real date) is a warning."""
     import os
 
+    from ipstui.core.findings import tally
     from ipstui.core.termsafe import escape
 
     svc = _service(caseload)
@@ -664,11 +665,9 @@ def _validate(caseload: str | None, staged: bool = False, today: date | None = N
                 participants=ngettext("{n} participant file", "{n} participant files",
                                       n).format(n=n),
                 employers=ngettext("{n} employer file", "{n} employer files", m).format(n=m))
-    errors = 0
     for problem in sorted(problems, key=lambda p: (p.path, p.line, p.col)):
         print(escape(problem))
-        errors += problem.severity == "error"
-    warnings = len(problems) - errors
+    errors, warnings = tally(problems)  # as the app's header and Problems count them
     print(validate_summary(summary, errors, warnings), file=sys.stderr)
     return EXIT_FAIL if errors else EXIT_OK
 

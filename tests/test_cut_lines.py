@@ -55,6 +55,7 @@ async def a_cut_line_ends_in_an_ellipsis(app: IpsApp, pilot, name: str) -> None:
     status = board.query_one("#status")
     line = _line(status)
     assert PID in line
+    assert name[:2] in line, line  # this name, not the one shown before the reload
     assert line.endswith("…"), line
     assert cell_len(line) <= status.size.width  # the content width
 
@@ -63,6 +64,7 @@ async def a_cut_line_ends_in_an_ellipsis(app: IpsApp, pilot, name: str) -> None:
     title = app.screen.query_one("#p-title")
     line = _line(title)
     assert line.startswith(PID)
+    assert name[:2] in line, line
     assert line.endswith("…"), line
     await back_to(pilot, board)
 

@@ -122,8 +122,8 @@ def test_a_new_refs_folder_is_watched_too(caseload_dir: Path, watching: Recorder
     assert watching.wait_for(lambda ps: any(p.startswith(str(refs / "remotes")) for p in ps))
     watching.clear()
     # A new folder restarts the watch on the new set (diskwatch.watch); a ref written
-    # while it restarts is not seen by the watcher (the app reloads on the batch that
-    # reported the folder). So the ref is moved again until the restarted watch sees it.
+    # while it restarts is reported by the fingerprint comparison (tests/
+    # test_diskwatch_gap.py). Here the ref is moved until the restarted watch sees it.
     deadline = time.monotonic() + WAIT
     while True:
         git(caseload_dir, "commit", "-q", "--allow-empty", "-m", "x")

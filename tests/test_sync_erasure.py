@@ -25,7 +25,7 @@ from sync_helpers import commit_participant, head, make_team, participant, read_
 from ipstui import cli
 from ipstui.core import erase, erasures
 from ipstui.core.service import CaseloadService
-from ipstui.core.sync import SyncError, sync
+from ipstui.core.sync import SYNCED_REFS, SyncError, sync
 
 pytest.importorskip("git_filter_repo", reason="ipstui erase needs git-filter-repo (extra 'erase')")
 
@@ -81,6 +81,8 @@ def _old_clone_only_behind(b: Path) -> None:
 def _old_clone_recreated_the_file(b: Path) -> None:
     run(b, "fetch", "-q", "origin")
     run(b, "reset", "-q", "--hard", "origin/main")  # a "re-clone" ...
+    for ref in run(b, "for-each-ref", "--format=%(refname)", SYNCED_REFS).stdout.split():
+        run(b, "update-ref", "-d", ref)  # ... which, made afresh, has no sync memory
     data = participant(ERASED, name="Person 2")  # ... then the file restored from a backup
     commit_participant(b, data, "add")
 
@@ -89,7 +91,13 @@ KINDS: list[tuple[str, Any, str]] = [
     # (kind, what the old clone does after the erasure was force-pushed, words said)
     ("old clone with an edit", _old_clone_edits, "history of origin/main was rewritten"),
     ("old clone, nothing local", _old_clone_only_behind, "history of origin/main was rewritten"),
-    ("tracking ref moved by hand", _old_clone_fetched_by_hand, f"would publish {ERASED} again"),
+    # Sync remembers the last remote commit it synced (sync.SYNCED_REFS), so a hand fetch
+    # that moved the tracking ref onto the rewritten history no longer hides the rewrite.
+    (
+        "tracking ref moved by hand",
+        _old_clone_fetched_by_hand,
+        "history of origin/main was rewritten",
+    ),
     ("erased file put back", _old_clone_recreated_the_file, f"would publish {ERASED} again"),
 ]
 

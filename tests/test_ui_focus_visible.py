@@ -57,6 +57,19 @@ def mono(app: IpsApp, widget: Widget) -> list[tuple]:
 STYLE_BITS = ("bold", "reverse", "underline", "italic")
 
 
+async def handled(pilot, cond: Callable[[], bool], what: str) -> None:
+    """Pause until `cond()` holds. A focus change is two steps in Textual: the screen's
+    `focused` moves at once, but the widget is restyled (`:focus`) only when it handles
+    its own Focus or Blur event, in its own message queue; `pilot.pause()` can return
+    before that under load (its idle test compares CPU and wall time), and a frame taken
+    then shows the widget as it was (the cause of a walk failing 1 run in 3)."""
+    for _ in range(200):
+        if cond():
+            return
+        await pilot.pause()
+    raise AssertionError(f"never happened: {what}")
+
+
 def open_with(call: Callable[[IpsApp], object]) -> Callable[[IpsApp], Awaitable[None]]:
     async def opener(app: IpsApp) -> None:
         result = call(app)
@@ -103,9 +116,10 @@ def every_focus_stop_is_visible_without_colour(name: str):
             if widget in seen:
                 break
             seen.append(widget)
+            await handled(pilot, lambda w=widget: w.has_focus, "the widget restyled as focused")
             focused = mono(app, widget)
             app.set_focus(None)
-            await pilot.pause()
+            await handled(pilot, lambda w=widget: not w.has_focus, "the widget restyled as blurred")
             if mono(app, widget) == focused:
                 invisible.append(f"{type(widget).__name__}#{widget.id}")
             app.set_focus(widget)  # at once, not queued: `tab` moves on from it

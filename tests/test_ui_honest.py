@@ -306,6 +306,7 @@ async def enter_after_a_filter_opens_the_first_match(j: Journey) -> None:
         with step(f"filter {text!r}"):
             await back_to(pilot, j.board)
             board.action_move_cursor(5, 0)  # a column with no match under the cursor
+            assert board.selected_pid != pid
             await pilot.press("slash", *text, "enter")
             await settle(pilot)
             assert app.focused is board and board.selected_pid == pid

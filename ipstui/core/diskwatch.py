@@ -12,7 +12,8 @@ for the places that matter, so nothing is read while nothing changes:
 Folders are watched one level deep and named one by one (a file watched directly is lost
 the first time it is replaced by a rename, which is how git and ipstui write); a folder
 that appears or goes away (a new remote's `refs/remotes/NAME`) restarts the watch on the
-new set. Where the system cannot watch (`WatchUnavailable`) the caller falls back to
+new set, and what changed while it restarted is found by comparing the stats of what is
+watched before and after (`fingerprint`), so a ref written in that gap is still reported. Where the system cannot watch (`WatchUnavailable`) the caller falls back to
 polling. `WATCHFILES_FORCE_POLLING=1` makes watchfiles itself poll (network file
 systems, where inotify sees only local changes).
 """
@@ -166,25 +167,109 @@ def targets(root: Path) -> Targets:
     )
 
 
+def fingerprint(t: Targets) -> dict[str, tuple[int, int, int]]:
+    """The stats of what `t` watches: absolute path (as watchfiles names it) -> (inode,
+    mtime ns, size) of every entry of the watched folders that `t.wanted` would report
+    (records, caseload.toml, git's files, refs and ref folders). One `scandir` per
+    folder, no file read: cheap enough to take at every restart of the watch."""
+    out: dict[str, tuple[int, int, int]] = {}
+    record_dirs = {str(d) for d in t._record_dirs}
+    root = str(t.root)
+    refs = str(t.refs) if t.refs is not None else None
+    files = {str(f) for f in t.files}
+    for folder in t.folders:
+        f = str(folder)
+        in_refs = refs is not None and (f == refs or f.startswith(refs + os.sep))
+        try:
+            with os.scandir(f) as it:
+                for entry in it:
+                    name, path = entry.name, entry.path
+                    if name.endswith(".lock"):
+                        continue
+                    if not (
+                        in_refs
+                        or path in files
+                        or (f in record_dirs and name.endswith(".toml"))
+                        or (f == root and name in RECORD_DIRS)
+                    ):
+                        continue
+                    try:
+                        st = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    out[path] = (st.st_ino, st.st_mtime_ns, st.st_size)
+        except OSError:
+            continue
+    return out
+
+
+def changed_between(
+    before: dict[str, tuple[int, int, int]], after: dict[str, tuple[int, int, int]]
+) -> set[Change]:
+    """What differs between two fingerprints, as watchfiles events: added (1), modified
+    (2), deleted (3)."""
+    out: set[Change] = set()
+    for path, st in after.items():
+        old = before.get(path)
+        if old is None:
+            out.add((1, path))
+        elif old != st:
+            out.add((2, path))
+    out.update((3, path) for path in before.keys() - after.keys())
+    return out
+
+
+class _Gate:
+    """The stop event given to watchfiles. watchfiles asks it `is_set()` every `step`
+    ms once its watcher is running, so the first call after a restart is the moment the
+    new watch is certainly up: `check` runs then, once (the fingerprint comparison)."""
+
+    def __init__(self, stop: threading.Event, check: Callable[[], bool] | None) -> None:
+        self.stop = stop
+        self.check = check
+        self.again = False
+        """True when `check` asked for another restart (a folder came or went)."""
+
+    def is_set(self) -> bool:
+        if self.check is not None:
+            check, self.check = self.check, None
+            if check():
+                self.again = True
+                return True
+        return self.stop.is_set()
+
+
 def watch(
     root: Path,
     on_change: Callable[[set[Change]], None],
     stop: threading.Event,
     *,
     debounce_ms: int = 200,
+    on_restart: Callable[[], None] | None = None,
 ) -> None:
     """Call `on_change(changes)` for every batch of relevant changes under `root` until
     `stop` is set; blocks, so run it in a thread. A batch is what arrives within
     `debounce_ms` of its first event (a `git pull` is one batch, not thousands).
 
+    When a folder appears or goes away the watch restarts on the new set of folders.
+    Nothing watches during that restart, so the stats of what is watched
+    (`fingerprint`) are taken when the batch that asked for it arrives and again once
+    the new watch is up; what differs (a ref written in the gap, every entry of a new
+    folder) is reported as one more batch. `on_restart` is called in the gap, after the
+    old watch ended and before the new one starts (tests write there).
+
     Raises WatchUnavailable when the system cannot watch (then poll instead).
     """
     import watchfiles
 
+    before: dict[str, tuple[int, int, int]] | None = None
     while not stop.is_set():
         if not Path(root).is_dir():
             raise WatchUnavailable(f"{root} is not a folder")
         t = targets(root)
+        if before is not None and on_restart is not None:
+            on_restart()
+        gate = _Gate(stop, _gap_check(t, before, on_change) if before is not None else None)
         try:
             batches = watchfiles.watch(
                 *t.folders,
@@ -192,18 +277,42 @@ def watch(
                 recursive=False,
                 debounce=debounce_ms,
                 step=50,
-                stop_event=stop,
+                stop_event=gate,
                 raise_interrupt=False,
                 ignore_permission_denied=True,
             )
             for changes in batches:
-                on_change({(int(c), p) for c, p in changes})
+                report = {(int(c), p) for c, p in changes}
                 if t.reshaped(changes):
+                    before = fingerprint(t)  # first: a change after it is in the gap
+                    on_change(report)
                     break  # watch the new set of folders
+                on_change(report)
             else:
+                if gate.again:
+                    before = fingerprint(t)
+                    continue  # the gap check saw a folder come or go
                 return  # stopped
         except FileNotFoundError:
             stop.wait(0.1)  # a folder went away between listing and watching: list again
             continue
         except (OSError, RuntimeError) as exc:
             raise WatchUnavailable(f"cannot watch {root}: {exc}") from exc
+
+
+def _gap_check(
+    t: Targets,
+    before: dict[str, tuple[int, int, int]],
+    on_change: Callable[[set[Change]], None],
+) -> Callable[[], bool]:
+    """The check a restarted watch runs once it is up: report what changed since
+    `before`; True when that change reshapes the set of folders (restart again)."""
+
+    def check() -> bool:
+        gap = changed_between(before, fingerprint(t))
+        if not gap:
+            return False
+        on_change(gap)
+        return t.reshaped(gap)
+
+    return check

@@ -200,12 +200,19 @@ def register_problems_on_disk(root: Path) -> list[Problem]:
 
 
 def problems_on_disk(root: Path) -> list[Problem]:
-    """`erased_problems` for the participant files in the work tree."""
-    hashes = hashes_on_disk(root)
-    if not hashes:
+    """What the work tree's erasures.toml finds, from one read of it: the register's own
+    problem (`register_problem`), then `erased_problems` for the participant files."""
+    try:
+        raw = (Path(root) / ERASURES_FILE).read_bytes()
+    except OSError:
         return []
+    problem = register_problem(raw)
+    out = [] if problem is None else [problem]
+    hashes = hashes_in(raw.decode("utf-8", "replace"))
+    if not hashes:
+        return out
     try:
         names = [e.name for e in (Path(root) / PARTICIPANTS_DIR).iterdir()]
     except OSError:
-        return []
-    return erased_problems((f"{PARTICIPANTS_DIR}/{n}" for n in names), hashes)
+        return out
+    return out + erased_problems((f"{PARTICIPANTS_DIR}/{n}" for n in names), hashes)

@@ -39,10 +39,10 @@ def every_problem(cl: Caseload, register: Register, *, today: date | None) -> li
         if after is not None and latest is not None and latest > after:
             future.append((pid, rel))
     out = [*cl.problems, *register.problems, *reference_problems(register, cl.root, naming)]
-    from ipstui.core.erasures import problems_on_disk, register_problems_on_disk
+    from ipstui.core.erasures import problems_on_disk
 
-    out += problems_on_disk(cl.root)  # an erased person brought back (SPEC §12)
-    out += register_problems_on_disk(cl.root)  # the register itself broken or invalid
+    # The register itself broken or invalid, an erased person brought back (SPEC §12).
+    out += problems_on_disk(cl.root)
     if today is not None and future:
         from ipstui.core.validate import future_event_problems
 

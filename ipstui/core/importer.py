@@ -686,7 +686,8 @@ def plan(
     for p in () if allow_same else here.values():
         by_name.setdefault(_fold(p.name), []).append(p)
     named = {k: list(v) for k, v in by_name.items()}  # by_name is used up as rows match
-    same: dict[tuple[str, Any], str] = {}
+    # (folded name, referral date) -> who has it first: a participant's id, or a row.
+    first_seen: dict[tuple[str, Any], str | int] = {}
     for rownum, cells in body:
         record: dict[str, Any] = {}
         row_problems: list[Problem] = []
@@ -723,7 +724,12 @@ def plan(
         if isinstance(pid, str):
             if pid.casefold() in taken:
                 row_problems.append(
-                    Problem(name, rownum, col_of["id"] + 1, f"participant {pid} already exists")
+                    Problem(
+                        name,
+                        rownum,
+                        col_of["id"] + 1,
+                        _("participant {id} already exists").format(id=pid),
+                    )
                 )
             elif pid.casefold() in in_file:
                 row_problems.append(
@@ -731,21 +737,33 @@ def plan(
                         name,
                         rownum,
                         col_of["id"] + 1,
-                        f"id {pid} is also on row {in_file[pid.casefold()]}",
-                    )  # fmt: skip
+                        _("id {id} is also on row {row}").format(
+                            id=pid, row=in_file[pid.casefold()]
+                        ),
+                    )
                 )
             else:
                 in_file[pid.casefold()] = rownum
         if not row_problems and not allow_same:
             who = (_fold(record.get("name", "")), record.get("referred_on"))
             for p in by_name.pop(who[0], ()):
-                same.setdefault((who[0], p.data.get("referred_on")), p.id)
-            if who in same:
-                row_problems.append(Problem(name, rownum, col_of["name"] + 1, (
-                    f"{same[who]} has the same name and referral date; leave the row out, "
-                    "or import with --allow-same if this is another person")))  # fmt: skip
+                first_seen.setdefault((who[0], p.data.get("referred_on")), p.id)
+            earlier = first_seen.get(who)
+            if earlier is None:
+                first_seen[who] = rownum
             else:
-                same[who] = f"row {rownum}"
+                message = (
+                    _(
+                        "row {row} has the same name and referral date; leave this row out, "
+                        "or import with --allow-same if this is another person"
+                    ).format(row=earlier)
+                    if isinstance(earlier, int)
+                    else _(
+                        "{id} has the same name and referral date; leave the row out, "
+                        "or import with --allow-same if this is another person"
+                    ).format(id=earlier)
+                )
+                row_problems.append(Problem(name, rownum, col_of["name"] + 1, message))
         if row_problems:
             out.problems += row_problems
             continue

@@ -11,10 +11,19 @@ find falls back to the nearest enclosing key that it did find.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 
-_BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 _WS = " \t"
+# Scanning a long file character by character in Python is slow (a 5,000-contact file
+# is a merge driver's input): runs of characters are taken by regular expressions.
+_NEWLINE = re.compile("\n")
+_WS_RUN = re.compile(r"[ \t]*")
+_BLANKS = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
+_BARE_RUN = re.compile(r"[A-Za-z0-9_-]*")
+_BASIC = re.compile(r'"(?:[^"\\\n]|\\[^\n])*"')
+_LITERAL = re.compile(r"'[^'\n]*'")
+_PLAIN_RUN = re.compile(r"[^,\]}#\r\n \t]*")
 _MAX_DEPTH = 64
 
 
@@ -31,10 +40,7 @@ class Locator:
     def __init__(self, text: str) -> None:
         self.text = text.removeprefix("\ufeff")
         self.places: dict[tuple, tuple[int, int]] = {}
-        self._starts = [0]
-        for i, c in enumerate(self.text):
-            if c == "\n":
-                self._starts.append(i + 1)
+        self._starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
         self._aot: dict[tuple, int] = {}
         self._i = 0
         try:
@@ -68,22 +74,15 @@ class Locator:
         return self.text[j] if j < len(self.text) else ""
 
     def _skip_ws(self) -> None:
-        t, n = self.text, len(self.text)
-        while self._i < n and t[self._i] in _WS:
-            self._i += 1
+        m = _WS_RUN.match(self.text, self._i)
+        assert m is not None
+        self._i = m.end()
 
     def _skip_blank(self) -> None:
         """Whitespace, new lines and comments."""
-        t, n = self.text, len(self.text)
-        while self._i < n:
-            c = t[self._i]
-            if c in _WS or c in "\r\n":
-                self._i += 1
-            elif c == "#":
-                j = t.find("\n", self._i)
-                self._i = n if j < 0 else j
-            else:
-                return
+        m = _BLANKS.match(self.text, self._i)
+        assert m is not None
+        self._i = m.end()
 
     def _document(self) -> None:
         table: tuple = ()
@@ -137,10 +136,10 @@ class Locator:
                 else:
                     name = raw[1:-1]
             else:
-                j = self._i
-                t, n = self.text, len(self.text)
-                while j < n and t[j] in _BARE:
-                    j += 1
+                t = self.text
+                m = _BARE_RUN.match(t, self._i)
+                assert m is not None
+                j = m.end()
                 if j == self._i:
                     raise _Stop
                 name = t[self._i : j]
@@ -185,6 +184,10 @@ class Locator:
                 extra += 1
             self._i = j
             return t[start:j]
+        m = (_BASIC if q == '"' else _LITERAL).match(t, start)
+        if m is not None:
+            self._i = m.end()
+            return m.group()
         j = start + 1
         while j < n and t[j] != q:
             if t[j] == "\n":
@@ -230,6 +233,9 @@ class Locator:
                     self._i += 1
         else:
             t, n, j = self.text, len(self.text), self._i
+            m = _PLAIN_RUN.match(t, j)
+            assert m is not None
+            j = m.end()
             while j < n and t[j] not in ",]}#\r\n":
                 # Dates and times may hold one space ("1979-05-27 07:32:00"): keep going
                 # while what follows is still part of the same value.

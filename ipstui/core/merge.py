@@ -37,7 +37,15 @@ Rules (SPEC §6), each chosen so that nothing either side wrote is lost:
   as it was, met by a different decision or an edit of the field on the other side, is
   a new disagreement: ours in the field, theirs recorded (a decision is never lost
   without a word).
-- Unknown keys merge like scalars. The output is the canonical layout (storage.dumps).
+- Unknown keys merge like scalars.
+- **The text is ours'**, with only what the merge changed patched in
+  (`textpatch.patch_bytes`): a field, a list entry added from theirs (written before the
+  entry that follows it by date), the `[conflicts]` table. Comments, dotted keys, inline
+  tables, the key order, CRLF line endings and a byte order mark written in ours stay.
+  Only when that layout cannot be patched safely (the patched text does not parse back
+  to the merged data) is the file written in the canonical layout, and the driver says
+  so on stderr (`ipstui merge: PATH: merged field by field, but ...`), which `ipstui
+  sync` reports in its summary.
 
 If ours or theirs cannot be read or parsed, the driver leaves git's own line merge
 (`git merge-file`, conflict markers included) in the file, says so on stderr and exits
@@ -57,7 +65,8 @@ import subprocess
 import sys
 from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime, time
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -65,12 +74,12 @@ from ipstui.core.i18n import _
 from ipstui.core.milestones import settle as settle_milestones
 from ipstui.core.model import LIST_KEYS
 from ipstui.core.storage import ParseError, dumps, loads_bytes
+from ipstui.core.textpatch import patch_bytes
+from ipstui.core.tomlvalues import freeze, same
 
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "<missing>"})()
 """Stands for a key absent from one version."""
 
-_SCALARS = frozenset({str, int, float, bool, date, datetime, time})
-"""Types of TOML scalar values (compared by type and value)."""
 DATE_KEY = {"contacts": "on", "jobs": "start", "tasks": "due"}
 # Fields an edit of an entry keeps: change one and it is another entry.
 IDENTITY = {"contacts": ("on", "kind"), "jobs": ("employer", "start"), "tasks": ("what",)}
@@ -86,23 +95,31 @@ EVENT_DATES: dict[str, Callable[[date, date], date]] = {
 }
 
 
-def same(a: Any, b: Any) -> bool:
-    """Equality that also tells 1 from 1.0 from true and a date from a datetime."""
-    t = type(a)
-    if t is not type(b):
-        return False
-    if t in _SCALARS:
-        return a == b
-    if t is dict or isinstance(a, Mapping):
-        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-    if t is list:
-        return len(a) == len(b) and all(map(same, a, b))
-    return a == b
+@dataclass(frozen=True, slots=True)
+class Merged:
+    """The merged bytes of a record file."""
+
+    raw: bytes
+    """Ours' text with only what the merge changed patched in (`textpatch.patch_bytes`:
+    its comments, dotted keys, inline tables, key order, CRLF and byte order mark
+    kept), or the canonical text when `layout_kept` is False."""
+    layout_kept: bool
+    """False when ours was written in a layout of its own that could not be kept, so
+    the file was written in the canonical layout (the driver says so on stderr)."""
 
 
-def merge_texts(base: bytes | None, ours: bytes, theirs: bytes, theirs_commit: str) -> bytes:
-    """Merge three versions of a participant file; raise ParseError if ours or theirs is
-    not TOML. `base` None (or unparseable) means the sides share no ancestor version."""
+def merge_file(
+    base: bytes | None,
+    ours: bytes,
+    theirs: bytes,
+    theirs_commit: str,
+    dumps: Callable[[Mapping[str, Any]], str] = dumps,
+) -> Merged:
+    """Merge three versions of a record file, starting from ours' text (the merged
+    data is `merge_data`'s; only what differs from ours is rewritten). `dumps`: the
+    canonical layout of this kind of record (participants: storage.dumps; employers:
+    employers.dumps). Raises ParseError if ours or theirs is not TOML; `base` None (or
+    unparseable) means the sides share no ancestor version."""
     o = loads_bytes(ours, "ours")
     t = loads_bytes(theirs, "theirs")
     b: dict[str, Any] = {}
@@ -111,7 +128,14 @@ def merge_texts(base: bytes | None, ours: bytes, theirs: bytes, theirs_commit: s
             b = loads_bytes(base, "base")
         except ParseError:
             b = {}
-    return dumps(merge_data(b, o, t, theirs_commit)).encode("utf-8")
+    merged = merge_data(b, o, t, theirs_commit)
+    raw, kept = patch_bytes(ours, o, merged, dumps)
+    return Merged(raw, kept)
+
+
+def merge_texts(base: bytes | None, ours: bytes, theirs: bytes, theirs_commit: str) -> bytes:
+    """The merged bytes of three versions of a participant file (`merge_file`)."""
+    return merge_file(base, ours, theirs, theirs_commit).raw
 
 
 def merge_data(
@@ -154,9 +178,11 @@ def merge_data(
     for key in records:
         conflicts.pop(key, None)
     conflicts.update(records)
-    _settle_records(conflicts, out, theirs_commit)
-    # The merged contact log decides the milestone dates (the earliest dated contact).
+    # The merged contact log decides the milestone dates (the earliest dated contact),
+    # before the records are made to describe the merged file: a record's `ours` is the
+    # value the file holds, milestones included.
     settle_milestones(out)
+    _settle_records(conflicts, out, theirs_commit)
     if conflicts:
         out["conflicts"] = conflicts
     return _reorder(out, ours, theirs)
@@ -292,22 +318,6 @@ def _merge_conflicts(b: Any, o: Any, t: Any) -> dict[str, Any]:
 
 def _is_entry_list(v: Any) -> bool:
     return isinstance(v, list) and all(isinstance(x, Mapping) for x in v)
-
-
-def freeze(v: Any) -> Any:
-    """A hashable stand-in for a parsed TOML value such that `freeze(a) == freeze(b)`
-    exactly when `same(a, b)`: types are part of it (1, 1.0 and true differ), tables
-    compare regardless of key order."""
-    t = type(v)
-    if t in _SCALARS:
-        return (t, v)
-    if t is dict or isinstance(v, Mapping):
-        return frozenset(
-            [(k, type(x), x) if type(x) in _SCALARS else (k, None, freeze(x)) for k, x in v.items()]
-        )
-    if t is list:
-        return tuple(map(freeze, v))
-    return (t, v)
 
 
 # Above this many (base x side) pairs in one identity group, edits are paired in order
@@ -511,16 +521,36 @@ def driver_main(argv: Sequence[str]) -> int:
         ours, theirs = ours_p.read_bytes(), theirs_p.read_bytes()
         if base is not None and base.strip():
             loads_bytes(base, "base")  # an unreadable base is a failure too (git's conflict)
-        merged = merge_texts(base, ours, theirs, theirs_commit_id())
+        merged = merge_file(base, ours, theirs, theirs_commit_id(), _dumps_for(path))
     except ParseError as exc:
         side = exc.path if exc.path in ("ours", "theirs", "base") else "theirs"
         why = f"{side} version is not valid TOML (line {exc.line}, column {exc.col}: {exc.message})"
         return _line_merge_fallback(base_p, ours_p, theirs_p, path, why)
     except (OSError, ValueError, RecursionError, OverflowError, TypeError) as exc:
+        # (UnicodeDecodeError is a ValueError: loads_bytes reports it as ParseError first.)
         why = f"could not merge it field by field ({type(exc).__name__}: {exc})"
         return _line_merge_fallback(base_p, ours_p, theirs_p, path, why)
-    ours_p.write_bytes(merged)
+    ours_p.write_bytes(merged.raw)
+    if not merged.layout_kept:
+        print(f"ipstui merge: {path}: {LAYOUT_LOST}", file=sys.stderr)
     return 0
+
+
+LAYOUT_LOST = (
+    "merged field by field, but its own layout (comments, key order) could not be "
+    "kept: written in the standard layout"
+)
+"""What the driver says on stderr after `ipstui merge: PATH: ` when a merged file could
+not keep ours' layout; `ipstui sync` looks for it to say so in its summary."""
+
+
+def _dumps_for(path: str) -> Callable[[Mapping[str, Any]], str]:
+    """The canonical layout of the record at `path` (employers/ or participants/)."""
+    if path.replace("\\", "/").split("/")[-2:-1] == ["employers"]:
+        from ipstui.core.employers import dumps as employer_dumps
+
+        return employer_dumps
+    return dumps
 
 
 def _line_merge_fallback(base_p: Path, ours_p: Path, theirs_p: Path, path: str, why: str) -> int:

@@ -53,14 +53,16 @@ def _entries(root: Path, head: str, paths: list[str]) -> dict[str, tuple[str, st
     """path -> (mode, type, object id) of `paths` in `head`'s tree (those it holds)."""
     if not paths:
         return {}
+    # Without --full-name, ls-tree names paths from the folder git runs in (`root`), as
+    # `paths` are: nothing to strip (stripping the repository prefix lost every file of
+    # a caseload kept in a folder named like one of its own, e.g. `participants/`).
     out = gitio.git(root, "ls-tree", "-z", head, "--", *(f"./{p}" for p in paths)).stdout
-    prefix = gitio.git(root, "rev-parse", "--show-prefix").stdout.strip()
     found = {}
     for rec in out.split("\0"):
         meta, _sep, path = rec.partition("\t")
         if path:
             mode, kind, obj = meta.split()
-            found[path.removeprefix(prefix)] = (mode, kind, obj)
+            found[path] = (mode, kind, obj)
     return found
 
 
@@ -69,10 +71,12 @@ def _settings(root: Path, head: str) -> Settings | None:
     proc = gitio.git(root, "cat-file", "blob", f"{head}:./{CASELOAD_FILE}", binary=True, check=False)
     if proc.returncode != 0:
         return None
-    try:
-        return Settings.from_dict(storage.loads_bytes(proc.stdout, CASELOAD_FILE))
-    except storage.ParseError:
-        return None
+    from ipstui.core.caseload import settings_from_bytes
+
+    # As a load reads them: settings the schema refuses are unknown, and no participant
+    # is then blamed for caseload.toml's fault.
+    settings = settings_from_bytes(proc.stdout)[0]
+    return None if settings.unknown else settings
 
 
 def _file_errors(raw: bytes, rel: str, settings: Settings | None) -> list[Problem]:

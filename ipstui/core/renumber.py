@@ -18,6 +18,9 @@ added since the merge base:
   without a number gets `-2`, `-3`, ... The move is one commit of its own, subject
   `P-0061 -> P-0062: renumbered, id taken on the remote` (SPEC §5: no names), with the
   `id` line of the file changed and nothing else.
+- **Layout kept.** Both rewrites change only the lines that hold the id (the file's
+  comments, dotted keys, key order and line endings stay, `textpatch`); a file whose
+  layout cannot be patched is written in the canonical layout and sync says so.
 - **References follow.** A record of this side that names the old id in a reference
   field (`employer_id` for employers, `participant_id` for participants, at any depth:
   a job, a contact) was written for the local record, because the old id did not exist
@@ -28,7 +31,7 @@ added since the merge base:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +39,8 @@ from typing import Any
 from ipstui.core import gitio, storage
 from ipstui.core.changes import commit_message
 from ipstui.core.i18n import _
+from ipstui.core.textpatch import patch_bytes
+from ipstui.core.tomlvalues import same
 
 RECORD_DIRS: dict[str, tuple[str, str]] = {
     "participants": ("Participant", "participant_id"),
@@ -60,6 +65,10 @@ class Renumbered:
     """The renumbering commit."""
     references: tuple[str, ...] = ()
     """Ids of this side's records whose references were changed to the new id."""
+    rewritten: tuple[str, ...] = ()
+    """Ids (new ones for the renumbered record) of files that had to be written in the
+    canonical layout because their own could not be patched (`textpatch.patch_bytes`):
+    sync says so, since their comments or key order are gone."""
 
     def words(self) -> str:
         """`P-0061 is now P-0062 (P-0061 was taken on the remote)`."""
@@ -169,9 +178,27 @@ def clashes(root: Path, base: str, ours: str, theirs: str) -> list[tuple[str, st
 _ID_LINE = r'^(id[ \t]*=[ \t]*)"{old}"([ \t]*(?:#[^\r\n]*)?)(\r?)$'
 
 
-def _with_id(raw: bytes, rel: str, old: str, new: str) -> bytes:
+def _dumps_of(folder: str) -> Callable[[Mapping[str, Any]], str]:
+    """The canonical layout of a record in `folder` (participants or employers)."""
+    if folder == "employers":
+        from ipstui.core.employers import dumps
+
+        return dumps
+    return storage.dumps
+
+
+def _patched(
+    raw: bytes, rel: str, data: Mapping[str, Any], fixed: Mapping[str, Any]
+) -> tuple[bytes, bool]:
+    """`raw` (parsed: `data`) changed to hold `fixed`, only the changed values' lines
+    rewritten; (bytes, False) when the file's own layout could not be kept."""
+    return patch_bytes(raw, data, fixed, _dumps_of(rel.partition("/")[0]))
+
+
+def _with_id(raw: bytes, rel: str, old: str, new: str) -> tuple[bytes, bool]:
     """The file with its `id` changed: the one `id = "OLD"` line rewritten in place
-    (line endings and layout kept), else the canonical layout of the parsed record."""
+    (line endings and layout kept), else the file patched (`textpatch`), else its
+    canonical layout; and False in that last case (the layout was not kept)."""
     try:
         data = storage.loads_bytes(raw, rel)
     except storage.ParseError as exc:
@@ -184,10 +211,9 @@ def _with_id(raw: bytes, rel: str, old: str, new: str) -> bytes:
     pattern = re.compile(_ID_LINE.format(old=re.escape(old)), re.MULTILINE)
     if len(pattern.findall(text)) == 1:
         fixed = pattern.sub(lambda m: f'{m.group(1)}"{new}"{m.group(2)}{m.group(3)}', text)
-        if storage.loads_bytes(fixed.encode("utf-8"), rel) == {**data, "id": new}:
-            return fixed.encode("utf-8")
-    data["id"] = new
-    return storage.dumps(data).encode("utf-8")
+        if same(storage.loads_bytes(fixed.encode("utf-8"), rel), {**data, "id": new}):
+            return fixed.encode("utf-8"), True
+    return _patched(raw, rel, data, {**data, "id": new})
 
 
 def _replace_refs(value: Any, field: str, old: str, new: str) -> tuple[Any, int]:
@@ -224,7 +250,8 @@ def renumber(root: Path, base: str, ours: str, theirs: str, ours_rel: str) -> Re
     new_rel = f"{folder}/{new}.toml"
     old_path, new_path = root / ours_rel, root / new_rel
     raw = old_path.read_bytes()
-    content = _with_id(raw, ours_rel, old, new)
+    content, kept = _with_id(raw, ours_rel, old, new)
+    rewritten = [] if kept else [new]
     storage.atomic_write(new_path, content)
     old_path.unlink()
     message = _message(
@@ -266,7 +293,10 @@ def renumber(root: Path, base: str, ours: str, theirs: str, ours_rel: str) -> Re
         if not n:
             continue
         rid = str(data.get("id", Path(rel).stem))
-        storage.atomic_write(path, storage.dumps(fixed))
+        content, kept = _patched(raw, rel, data, fixed)
+        if not kept:
+            rewritten.append(rid)
+        storage.atomic_write(path, content)
         full, _unused = commit_message(rid, data, fixed)
         body = full.split("\n\n", 1)[1] if "\n\n" in full else ""
         kind_trailer = RECORD_DIRS[rel.partition("/")[0]][0]
@@ -278,7 +308,7 @@ def renumber(root: Path, base: str, ours: str, theirs: str, ours_rel: str) -> Re
             _put_back(root, {rel: raw})
             raise
         refs.append(rid)
-    return Renumbered(old, new, folder, commit, tuple(refs))
+    return Renumbered(old, new, folder, commit, tuple(refs), tuple(rewritten))
 
 
 def _put_back(root: Path, files: dict[str, bytes | None]) -> None:

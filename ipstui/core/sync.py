@@ -10,7 +10,9 @@ One sync, in order:
    interpreter: `sys.executable`, never a bare `python3`) and the `.gitattributes` lines
    that make git use it for `participants/*.toml` and `employers/*.toml` (checked with
    `git check-attr`, repaired in one commit when wrong).
-3. **Fetch**; a fast-forward when nothing is local.
+3. **Fetch**; a fast-forward when nothing is local. A fetched remote branch that does not
+   descend from the last remote commit this clone synced (`SYNCED_REFS`, kept per remote
+   URL and branch; else the remote-tracking ref) is a rewritten history: refused.
 4. **Two people never become one**: record files added on both sides with different
    content are found before merging and the local one is renumbered in its own commit
    (`core/renumber.py`).
@@ -32,6 +34,7 @@ anything. It never discards the user's commits or files.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shlex
@@ -45,6 +48,7 @@ from pathlib import Path
 from ipstui.core import gitio, storage
 from ipstui.core.gitio import GitError, git
 from ipstui.core.i18n import _, ngettext
+from ipstui.core.merge import LAYOUT_LOST
 from ipstui.core.mergecheck import describe, introduced_problems
 from ipstui.core.model import is_valid_id
 from ipstui.core.renumber import RECORD_DIRS, Renumbered, RenumberError, clashes, renumber
@@ -109,6 +113,9 @@ class SyncResult:
     """Local records moved to a free id because the remote took theirs (pushed)."""
     repaired: tuple[str, ...] = field(default=())
     """Set-up sync repaired: "merge driver config", ".gitattributes"."""
+    relaid: tuple[str, ...] = field(default=())
+    """Records (ids) this sync wrote in the canonical layout because their own could
+    not be kept (merged or renumbered: their comments or key order are gone)."""
 
 
 # ------------------------------------------------------------------ merge driver config
@@ -424,6 +431,8 @@ class _Run:
         self.start_state: _State | None = None
         self.renumbered: list[Renumbered] = []
         self.repaired: list[str] = []
+        self.relaid: list[str] = []
+        """Ids of records written in the canonical layout (SyncResult.relaid)."""
         self.known: str | None = None
         """The remote branch's commit as this clone knew it before the first fetch."""
 
@@ -463,6 +472,7 @@ class _Run:
                         f"could not move back to {self.start[:7]}: {gitio._last_lines(proc.stderr)}"
                     )
         self.renumbered.clear()
+        self.relaid.clear()
         self.repaired = [r for r in self.repaired if r != ".gitattributes"]
         return self._verify(notes)
 
@@ -634,7 +644,8 @@ def _fetch(run: _Run, target: _Target) -> str | None:
     remote-tracking ref is put back to what it was (every later sync refuses too, until
     the clone is replaced) and nothing is merged or pushed."""
     run.say(_("Fetching from {remote}…").format(remote=target.remote))
-    known = _rev(run.root, target.tracking)
+    tracked = _rev(run.root, target.tracking)
+    known = remembered(run.root, target) or tracked
     if run.known is None:
         run.known = known
     refspec = f"+refs/heads/{target.remote_branch}:{target.tracking}"
@@ -660,12 +671,53 @@ def _fetch(run: _Run, target: _Target) -> str | None:
     fetched = _rev(run.root, target.tracking)
     if known is not None and fetched is not None and fetched != known:
         if not _is_ancestor(run.root, known, fetched):
-            git(
-                run.root, "update-ref", "-m", "ipstui sync: remote history rewritten; kept the last known",
-                target.tracking, known,
-            )  # fmt: skip
+            # The tracking ref as it was before this fetch (none: the fetch made it).
+            if tracked is not None:
+                git(
+                    run.root, "update-ref", "-m", "ipstui sync: remote history rewritten; kept the last known",
+                    target.tracking, tracked,
+                )  # fmt: skip
+            else:
+                git(run.root, "update-ref", "-d", target.tracking, check=False)
             raise SyncError(_rewritten_message(run, target, known, fetched))
     return fetched
+
+
+SYNCED_REFS = "refs/ipstui/synced/"
+"""Sync's memory of each remote: one ref per (remote URL, remote branch) under this
+prefix, at the last remote commit a sync of this clone merged or pushed.
+
+The remote-tracking ref alone is no memory: `git fetch --prune`, `git remote remove` and
+`add`, or a branch renamed on the remote take it away, and a rewritten history (an
+erasure force-pushed, SPEC §12) then looks like a new remote and is merged back. This
+ref is keyed by the URL (without user info, trailing slashes or `.git`) so a remote
+removed and added again, under any name, is still known; it is a ref, so the commit it
+names stays in the object store for the ancestry check, and `git filter-repo` (ipstui
+erase) rewrites it with the rest of this clone's history. A clone made afresh (the
+re-clone every other clone does after an erasure) has none, so its first sync works."""
+
+
+def _synced_ref(root: Path, target: _Target) -> str:
+    url = _url(root, target).rstrip("/").removesuffix(".git").rstrip("/")
+    key = f"{url}\n{target.remote_branch}".encode()
+    return SYNCED_REFS + hashlib.sha256(key).hexdigest()[:24]
+
+
+def remembered(root: Path, target: _Target) -> str | None:
+    """The last commit of `target`'s remote branch a sync here merged or pushed (the
+    commit itself), or None when this clone never synced with that URL and branch."""
+    return _rev(root, _synced_ref(root, target))
+
+
+def _remember(run: _Run, target: _Target, commit: str | None) -> None:
+    """Record `commit` as the remote branch's last synced commit (SYNCED_REFS)."""
+    if commit is None:
+        return
+    git(
+        run.root, "update-ref", "-m",
+        f"ipstui sync: {_url(run.root, target)} {target.remote_branch}",
+        _synced_ref(run.root, target), commit,
+    )  # fmt: skip
 
 
 def _remote_default(run: _Run, target: _Target) -> str | None:
@@ -720,7 +772,7 @@ def _branch_missing(run: _Run, target: _Target, known: str | None) -> None:
     """The remote has no branch `target.remote_branch`. Raises SyncError unless this is a
     true first push.
 
-    - This clone knew the branch (its remote-tracking ref is there, `known`): the branch
+    - This clone knew the branch (sync's memory of it or its remote-tracking ref, `known`): the branch
       was deleted or renamed on the remote, which is a rewrite (SPEC §12), not a first
       push: pushing would recreate the old history (an erased participant with it) and
       split the team over two branches. Nothing is merged or pushed; the message names
@@ -920,6 +972,7 @@ def _prepare(run: _Run, target: _Target, remote_head: str | None) -> None:
         for commit in _commits_between(root, head, moved.commit):
             run.made.add(commit)
         run.renumbered.append(moved)
+        run.relaid.extend(r for r in moved.rewritten if r not in run.relaid)
         run.say(
             _("{old} was also added on {label}: {words}").format(
                 old=moved.old, label=target.label, words=moved.words()
@@ -954,6 +1007,7 @@ def _sync_loop(
         if not ahead:
             conflicts = _conflicted_records(root, run.start)
             status = "pulled" if behind else "in_sync"
+            _remember(run, target, remote_head)
             return _result(status, 0, behind, conflicts, target, attempts, run)
         _refuse_erased(run, target, remote_head)
         _refuse_invalid_outgoing(run, target, remote_head)
@@ -963,6 +1017,7 @@ def _sync_loop(
         rejected = _push(run, target)
         if not rejected:
             conflicts = _conflicted_records(root, run.start)
+            _remember(run, target, _rev(root, "HEAD"))
             return _result("pushed", ahead, behind, conflicts, target, attempts, run)
         if attempts > max_retries:
             raise SyncError(
@@ -1030,10 +1085,24 @@ def _merge(run: _Run, target: _Target, remote_head: str, ahead: int, behind: int
     merge = _rev(root, "HEAD")
     assert merge is not None
     run.made.add(merge)
+    for rid in _relaid(proc.stdout + proc.stderr):
+        if rid not in run.relaid:
+            run.relaid.append(rid)
     run.say(_("Checking the merged caseload as a whole…"))
     broken = introduced_problems(root, ours, remote_head)
     if broken:
         raise SyncError(describe(broken, target.label))
+
+
+_RELAID = re.compile(
+    r"^ipstui merge: (?:.*/)?([^/]+)\.toml: " + re.escape(LAYOUT_LOST) + r"$", re.MULTILINE
+)
+
+
+def _relaid(output: str) -> list[str]:
+    """Ids of the records the merge driver wrote in the canonical layout (it says so on
+    stderr, `merge.LAYOUT_LOST`, which git passes on)."""
+    return list(dict.fromkeys(_RELAID.findall(output)))
 
 
 _CRASH = re.compile(r"^(\w+Error: .*|Fatal Python error: .*|.*: command not found|.*: not found)$")
@@ -1170,6 +1239,12 @@ def _result(
             ).format(ids=", ".join(moved.references), new=moved.new)
     if ".gitattributes" in run.repaired:
         msg += "; " + _("repaired .gitattributes so record files merge field by field")
+    if run.relaid:
+        msg += "; " + ngettext(
+            "the file of {ids} was written in the standard layout, because its own layout could not be kept (its comments and key order are gone)",
+            "the files of {ids} were written in the standard layout, because their own layout could not be kept (their comments and key order are gone)",
+            len(run.relaid),
+        ).format(ids=", ".join(run.relaid))
     if conflicts:
         status = "conflicts"
         ids = ", ".join(conflicts)
@@ -1187,4 +1262,5 @@ def _result(
         attempts,
         tuple(run.renumbered),
         tuple(run.repaired),
+        tuple(run.relaid),
     )

@@ -6,8 +6,12 @@ place").
 holding `new` by changing only the statements whose values differ: a changed value is
 replaced where it is written (its end-of-line comment stays), a removed key loses its
 line, a new key gets a line after the key it follows in the canonical layout (`dumps`),
-a new table or array-of-tables entry is written in the canonical layout at its
-canonical place. Own-line comments, end-of-line comments, blank lines, dotted keys
+a new table is written in the canonical layout at its canonical place. An array of
+tables is lined up entry by entry (`_align`: equal entries matched through a dict of
+their frozen values, so it stays linear for thousands): a kept entry stays where it is,
+an edited one has its own lines patched, a removed one loses its section (and the
+comments above it), a new one is written before the kept entry that follows it (a merge
+adds the other side's contacts in date order). Own-line comments, end-of-line comments, blank lines, dotted keys
 (`x_custom.level = 3`), inline tables and the order of the keys stay as they were.
 
 The result is parsed again and compared with `new`, values and types; a file whose
@@ -17,18 +21,20 @@ None, and the caller writes the canonical text instead.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ipstui.core.locate import Locator, _Stop
+from ipstui.core.tomlvalues import freeze, same
 
 
 class _CannotPatch(Exception):
     """The file writes a changed value in a form the patcher does not rewrite."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen one is slow to build, and files are long
 class Statement:
     """One statement of a TOML document: a `key = value` line or a table header.
 
@@ -45,6 +51,17 @@ class Statement:
     end: int
     vstart: int = -1
     vend: int = -1
+
+
+# The common statement, `key = "text"` / `key = 2026-09-04` / `key = 3` on a line of
+# its own, read by one regular expression (a merge driver reads files of 10,000
+# contacts); anything else (quoted or dotted keys, arrays, inline tables, multi-line
+# strings, a date and time with a space) goes through the scanner.
+_SIMPLE_KEYVAL = re.compile(
+    r"([A-Za-z0-9_-]+)[ \t]*=[ \t]*"
+    r"(\"(?:[^\"\\\n]|\\[^\n])*\"(?!\")|'[^'\n]*'(?!')|[A-Za-z0-9_:.+-]+)"
+    r"[ \t]*(?:#[^\n]*)?\r?(?:\n|\Z)"
+)
 
 
 class Statements(Locator):
@@ -86,6 +103,14 @@ class Statements(Locator):
             if self._i >= n:
                 return
             start = self._line_start(self._i)
+            simple = _SIMPLE_KEYVAL.match(self.text, self._i)
+            if simple is not None:
+                path = table + (simple.group(1),)
+                vstart, vend = simple.span(2)
+                self.spans.setdefault(path, (vstart, vend))
+                self._i = simple.end()
+                self.statements.append(Statement(path, table, False, start, self._i, vstart, vend))
+                continue
             if self._peek() == "[":
                 table = self._header()
                 self.statements.append(Statement(table, table, True, start, self._line_end()))
@@ -105,25 +130,6 @@ class Statements(Locator):
                 )
 
 
-def same(a: Any, b: Any) -> bool:
-    """Equal values of equal types, all the way down (True is not 1, a date is not a
-    datetime, 1.0 is not 1)."""
-    if type(a) is not type(b):
-        if isinstance(a, Mapping) and isinstance(b, Mapping):
-            pass
-        elif isinstance(a, list | tuple) and isinstance(b, list | tuple):
-            pass
-        else:
-            return False
-    if isinstance(a, Mapping):
-        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list | tuple):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    if isinstance(a, float) and a != a:
-        return b != b
-    return bool(a == b)
-
-
 def _is_aot(v: Any) -> bool:
     return isinstance(v, list) and bool(v) and all(isinstance(x, Mapping) for x in v)
 
@@ -139,44 +145,81 @@ class _Patcher:
         scan = Statements(text)
         self.stmts = scan.statements
         self.spans = scan.spans
-        self.edits: list[tuple[int, int, str]] = []
-        # Canonical order of every table's keys, from the canonical text of `new`.
+        self.edits: list[tuple[int, int, str, int]] = []
+        # Indexes, so that a change costs the statements it touches, not the file's
+        # length (a merge adds thousands of entries to a file of thousands).
+        self.under: dict[tuple, list[Statement]] = {}
+        """Path prefix (the path itself included) -> the statements at or under it."""
+        self.heads: dict[tuple, Statement] = {}
+        """Header path -> its header (the first, for a table written twice)."""
+        self.body: dict[int, list[Statement]] = {}
+        """Offset of a header -> the keyvals of its section."""
+        self.section_of: dict[int, Statement | None] = {}
+        """Offset of a keyval -> the header of its section (None: the root)."""
+        head: Statement | None = None
+        for st in self.stmts:
+            p = st.path
+            for i in range(1, len(p) + 1):
+                self.under.setdefault(p[:i], []).append(st)
+            if st.header:
+                head = st
+                self.heads.setdefault(p, st)
+                self.body[st.start] = []
+            else:
+                self.section_of[st.start] = head
+                if head is not None:
+                    self.body[head.start].append(st)
+        self.entries_new: dict[tuple, Mapping[str, Any]] = {}
+        """Path of an edited entry of a list of tables -> its new value."""
+        # Canonical order of every table's keys, from the canonical text of `new` with
+        # each list of tables cut to one entry of each shape (the order is per name).
         self.order: dict[tuple, list[Any]] = {}
-        for s in Statements(dumps(new)).statements:
-            for i in range(len(s.path)):
-                names = self.order.setdefault(_names(s.path[:i]), [])
-                if isinstance(s.path[i], str) and s.path[i] not in names:
-                    names.append(s.path[i])
+        for st in Statements(dumps(_shapes(new))).statements:
+            for i in range(len(st.path)):
+                names = self.order.setdefault(_names(st.path[:i]), [])
+                if isinstance(st.path[i], str) and st.path[i] not in names:
+                    names.append(st.path[i])
 
     # ------------------------------------------------------------ edits
 
-    def replace(self, start: int, end: int, text: str) -> None:
-        self.edits.append((start, end, text))
+    def replace(self, start: int, end: int, text: str, rank: int = 1) -> None:
+        """Replace text[start:end] by `text`. Insertions at one offset go in `rank`
+        order, then in the order they were asked for: a new section (rank 0) goes
+        before the entries added to the list whose first section follows it."""
+        self.edits.append((start, end, text, rank))
 
     def result(self) -> str:
-        spans = sorted((s, e) for s, e, _t in self.edits if e > s)
-        for (_s1, e1), (s2, _e2) in zip(spans, spans[1:], strict=False):
-            if s2 < e1:
-                raise _CannotPatch
-        text = self.text
-        order = sorted(range(len(self.edits)), key=lambda i: (self.edits[i][0], i), reverse=True)
+        """The text with every edit made; _CannotPatch when two edits overlap (an
+        insertion strictly inside a replaced span counts)."""
+        edits = self.edits
+        order = sorted(range(len(edits)), key=lambda i: (edits[i][0], edits[i][1], edits[i][3], i))
+        pieces: list[str] = []
+        at = 0
         for i in order:
-            s, e, t = self.edits[i]
-            text = text[:s] + t + text[e:]
-        return text
+            s, e, t, _rank = edits[i]
+            if s < at:
+                raise _CannotPatch
+            pieces.append(self.text[at:s])
+            pieces.append(t)
+            at = e
+        pieces.append(self.text[at:])
+        return "".join(pieces)
 
     # ------------------------------------------------------------ the walk
 
     def table(self, tpath: tuple, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
+        if tpath and type(tpath[-1]) is int:
+            self.entries_new[tpath] = new  # for its own key order, if a key is added
         for k in list(old) + [k for k in new if k not in old]:
             if k in old and k in new and same(old[k], new[k]):
                 continue
             self.key(tpath + (k,), old.get(k, _MISSING), new.get(k, _MISSING))
 
     def key(self, kpath: tuple, old: Any, new: Any) -> None:
-        exact = [s for s in self.stmts if not s.header and s.path == kpath]
-        under = [s for s in self.stmts if len(s.path) > len(kpath) and _starts(s.path, kpath)]
-        own_header = [s for s in self.stmts if s.header and s.path == kpath]
+        at = self.under.get(kpath, [])
+        exact = [s for s in at if not s.header and s.path == kpath]
+        under = len(exact) < len(at) and any(len(s.path) > len(kpath) for s in at)
+        own_header = kpath in self.heads
         if exact:
             if len(exact) > 1 or under or own_header:
                 raise _CannotPatch
@@ -198,7 +241,12 @@ class _Patcher:
             self.remove(kpath)
             return
         if isinstance(old, Mapping) and isinstance(new, Mapping):
-            self.table(kpath, old, new)
+            if kpath in self.heads and _subtables(old) != _subtables(new):
+                # A value moves between a [sub.table] of its own and `key = value` (a
+                # conflict record's `ours` becoming `{}`): the table is written anew.
+                self.rewrite_section(kpath, new)
+            else:
+                self.table(kpath, old, new)
             return
         if _is_aot(old) and _is_aot(new) and under:
             self.aot(kpath, old, new)
@@ -206,30 +254,85 @@ class _Patcher:
         raise _CannotPatch
 
     def aot(self, kpath: tuple, old: list, new: list) -> None:
-        headers = [s for s in self.stmts if s.header and len(s.path) == len(kpath) + 1]
-        headers = [s for s in headers if _starts(s.path, kpath)]
-        if len(headers) != len(old):
+        """Patch an array of tables written as `[[name]]` sections: entries kept or
+        edited stay where they are (an edit patches its own lines), a removed entry's
+        section goes, a new entry is written in the canonical layout before the kept
+        entry that follows it (after the last one at the end), so a comment above or
+        inside an entry stays with it."""
+        heads = [self.heads.get(kpath + (i,)) for i in range(len(old))]
+        if any(h is None for h in heads) or kpath + (len(old),) in self.heads:
             raise _CannotPatch
-        for i in range(min(len(old), len(new))):
-            if not same(old[i], new[i]):
-                self.table(kpath + (i,), old[i], new[i])
-        for i in range(len(new), len(old)):
-            self.remove(kpath + (i,))
-        if len(new) > len(old):
-            end = self.end_of(kpath + (len(old) - 1,))
-            lines = []
-            for item in new[len(old) :]:
-                lines += ["", *self.section(kpath, [item])]
-            self.replace(end, end, "\n".join(lines) + "\n")
+        # Where each new entry goes: before the kept entry `i` that follows it, or at
+        # the end (None); written in one canonical text (one `dumps` for thousands).
+        places: list[tuple[int | None, Any]] = []
+        pending: list[Any] = []
+        for i, j in _align(old, new):
+            if i is None:
+                assert j is not None
+                pending.append(new[j])
+                continue
+            if j is None:
+                self.remove(kpath + (i,))
+                continue
+            places += [(i, item) for item in pending]
+            pending = []
+            if not same(old[i], new[j]):
+                self.table(kpath + (i,), old[i], new[j])
+        places += [(None, item) for item in pending]
+        if not places:
+            return
+        blocks = self.entry_blocks(kpath, [item for _i, item in places])
+        end = self.end_of(kpath + (len(old) - 1,))
+        for (i, _item), block in zip(places, blocks, strict=True):
+            if i is None:
+                self.replace(end, end, "\n" + block + "\n")
+            else:
+                head = heads[i]
+                assert head is not None
+                at = self.attached_comments(head.start)
+                self.replace(at, at, block + "\n\n")
+
+    def entry_blocks(self, kpath: tuple, items: list) -> list[str]:
+        """The canonical text of each of `items`, new entries of the array of tables at
+        `kpath` (from its `[[name]]` line to its last line)."""
+        lines = self.section(kpath, items)
+        header = lines[0]
+        blocks: list[list[str]] = []
+        for line in lines:
+            if line == header:
+                blocks.append([])
+            blocks[-1].append(line)
+        if len(blocks) != len(items):
+            raise _CannotPatch
+        out = []
+        for block in blocks:
+            while block and not block[-1].strip():
+                block.pop()
+            out.append("\n".join(block))
+        return out
+
+    def rewrite_section(self, kpath: tuple, value: Mapping[str, Any]) -> None:
+        """Replace the table at `kpath` and its sub-tables, written as consecutive
+        sections, by their canonical text."""
+        at = self.under.get(kpath, [])
+        heads = [st for st in self.stmts if st.header]
+        mine = [k for k, st in enumerate(heads) if _starts(st.path, kpath)]
+        if not mine or mine != list(range(mine[0], mine[-1] + 1)):
+            raise _CannotPatch
+        first, last = heads[mine[0]], heads[mine[-1]]
+        if any(not st.header and self.section_of.get(st.start) is None for st in at):
+            raise _CannotPatch  # a dotted key at the root writes into it
+        end = max([last.end] + [st.end for st in self.body[last.start]])
+        self.replace(first.start, end, "\n".join(self.section(kpath, value)) + "\n")
 
     # ------------------------------------------------------------ inline arrays
 
     def inline_list(self, s: Statement, kpath: tuple, old: Any, new: Any) -> bool:
         """Patch an inline array `key = [ a, b ]` entry by entry: a changed entry is
-        rewritten where it is written, new entries are appended in the array's own
-        layout (SPEC §2: "a new contact is appended at the end of its list"). False
-        when the change is not one of those (an entry removed, not a list), and the
-        caller rewrites the whole value."""
+        rewritten where it is written, a new entry is written before the kept entry
+        that follows it, or appended in the array's own layout (SPEC §2: "a new contact
+        is appended at the end of its list"). False when the change is not one of
+        those (an entry removed, not a list), and the caller rewrites the whole value."""
         if not (isinstance(old, list) and isinstance(new, list)) or not old:
             return False
         if len(new) < len(old) or self.text[s.vend - 1 : s.vend] != "]":
@@ -237,15 +340,39 @@ class _Patcher:
         spans = [self.spans.get(kpath + (i,)) for i in range(len(old))]
         if any(sp is None for sp in spans):
             return False
-        for i, sp in enumerate(spans):
+        pairs = _align(old, new)
+        if any(j is None for _i, j in pairs):
+            return False
+        pending: list[Any] = []
+        for i, j in pairs:
+            assert j is not None
+            if i is None:
+                pending.append(new[j])
+                continue
+            sp = spans[i]
             assert sp is not None
-            if not same(old[i], new[i]):
-                self.replace(sp[0], sp[1], _inline(new[i]))
-        if len(new) > len(old):
+            if pending:
+                self.insert_entries(sp[0], pending)
+                pending = []
+            if not same(old[i], new[j]):
+                self.replace(sp[0], sp[1], _inline(new[j]))
+        if pending:
             last = spans[-1]
             assert last is not None
-            self.append_entries(last[0], last[1], s.vend - 1, new[len(old) :])
+            self.append_entries(last[0], last[1], s.vend - 1, pending)
         return True
+
+    def insert_entries(self, at: int, items: list) -> None:
+        """Write `items` before the array entry that starts at `at`: on lines of their
+        own with its indentation when it is on a line of its own, else on its line."""
+        t = self.text
+        line = t.rfind("\n", 0, at) + 1
+        texts = [_inline(item) for item in items]
+        if not t[line:at].strip():
+            indent = t[line:at]
+            self.replace(at, at, "".join(x + ",\n" + indent for x in texts))
+        else:
+            self.replace(at, at, "".join(x + ", " for x in texts))
 
     def append_entries(self, last_start: int, last_end: int, close: int, items: list) -> None:
         """Write `items` after the array's last entry (`last_start`..`last_end`), the
@@ -294,40 +421,42 @@ class _Patcher:
 
     def remove(self, kpath: tuple) -> None:
         """Remove every statement of `kpath`: keyvals under it and whole sections."""
-        sections = self.sections()
         done = False
-        for head, body in sections:
-            if head is not None and _starts(head.path, kpath):
-                start = head.start
-                end = max([head.end] + [s.end for s in body])
+        gone: set[int] = set()  # headers whose whole section goes
+        for st in self.under.get(kpath, []):
+            if st.header and st.start not in gone:
+                gone.add(st.start)
+                start = self.attached_comments(st.start)  # its comments go with it
+                end = max([st.end] + [b.end for b in self.body[st.start]])
                 before = self.text.rfind("\n", 0, max(start - 1, 0)) + 1
                 if start > 0 and not self.text[before:start].strip():
                     start = before  # the blank line that set the section off
                 self.replace(start, end, "")
                 done = True
+        for st in self.under.get(kpath, []):
+            if st.header:
                 continue
-            for s in body:
-                if _starts(s.path, kpath):
-                    self.replace(s.start, s.end, "")
-                    done = True
+            head = self.section_of.get(st.start)
+            if head is not None and head.start in gone:
+                continue
+            self.replace(st.start, st.end, "")
+            done = True
         if not done:
             raise _CannotPatch
 
     def sections(self) -> list[tuple[Statement | None, list[Statement]]]:
-        out: list[tuple[Statement | None, list[Statement]]] = [(None, [])]
-        for s in self.stmts:
-            if s.header:
-                out.append((s, []))
-            else:
-                out[-1][1].append(s)
+        out: list[tuple[Statement | None, list[Statement]]] = [
+            (None, [s for s in self.stmts if not s.header and self.section_of[s.start] is None])
+        ]
+        out += [(s, self.body[s.start]) for s in self.stmts if s.header]
         return out
 
     def end_of(self, tpath: tuple) -> int:
         """Past the last statement of the section whose header is `tpath`."""
-        for head, body in self.sections():
-            if head is not None and head.path == tpath:
-                return max([head.end] + [s.end for s in body])
-        raise _CannotPatch
+        head = self.heads.get(tpath)
+        if head is None:
+            raise _CannotPatch
+        return max([head.end] + [s.end for s in self.body[head.start]])
 
     # ------------------------------------------------------------ adding
 
@@ -353,24 +482,21 @@ class _Patcher:
         if (isinstance(value, Mapping) and value) or _is_aot(value):
             self.insert_section(kpath, value)
             return
-        names = self.order.get(_names(tpath), [])
+        names = self.entry_order(tpath) or self.order.get(_names(tpath), [])
         before = names[: names.index(name)] if name in names else names
         for prev in reversed(before):
             anchor = [
                 s
-                for s in self.stmts
-                if not s.header
-                and _starts(s.path, tpath + (prev,))
-                and len(s.table) <= len(tpath)
-                and _starts(tpath, s.table)
+                for s in self.under.get(tpath + (prev,), [])
+                if not s.header and len(s.table) <= len(tpath) and _starts(tpath, s.table)
             ]
             if anchor:
                 s = anchor[-1]
                 self.replace(s.end, s.end, self.line(kpath[len(s.table) :], value, s.end))
                 return
-        heads = [s for s in self.stmts if s.header and s.path == tpath]
-        if heads:
-            at = heads[0].end
+        head = self.heads.get(tpath)
+        if head is not None:
+            at = head.end
             self.replace(at, at, self.line((name,), value, at))
             return
         if tpath == ():
@@ -379,6 +505,17 @@ class _Patcher:
             self.replace(at, at, self.line(kpath, value, at))
             return
         raise _CannotPatch
+
+    def entry_order(self, tpath: tuple) -> list[Any]:
+        """The canonical key order of the edited entry at `tpath` (its own, not the
+        union of every entry's: a job with an `end` writes it before `competitive`);
+        [] when `tpath` is not an entry of a list of tables."""
+        new = self.entries_new.get(tpath)
+        if new is None:
+            return []
+        lines = self.section(tpath[:-1], [new])
+        names = [st.path[-1] for st in Statements("\n".join(lines) + "\n").statements]
+        return [n for n in names if isinstance(n, str)]
 
     def line(self, dotted: tuple, value: Any, at: int) -> str:
         from ipstui.core.storage import _key
@@ -404,7 +541,7 @@ class _Patcher:
                     at = self.attached_comments(head.start)
                     prev = self.text.rfind("\n", 0, max(at - 1, 0)) + 1
                     sep = "\n" if at > 0 and self.text[prev:at].strip() else ""
-                    self.replace(at, at, sep + "\n".join(lines) + "\n\n")
+                    self.replace(at, at, sep + "\n".join(lines) + "\n\n", rank=0)
                     return
         at = len(self.text)
         sep = "" if not self.text or self.text.endswith("\n") else "\n"
@@ -422,6 +559,92 @@ class _Patcher:
 
 
 _MISSING = object()
+
+# Above this many (old x new) pairs in a stretch between kept entries, edited entries
+# are paired in order instead of by the closest content (the patch stays linear).
+PAIRS_MAX = 64
+
+
+def _align(old: list, new: list) -> list[tuple[int | None, int | None]]:
+    """Line up two versions of a list, in order: (old index, new index) for an entry
+    kept or edited, (old, None) for one removed, (None, new) for one added.
+
+    Entries equal in both (tomlvalues.same) are matched first, in order, through a dict
+    of their frozen values (linear); between two matched entries, the old and new ones
+    left over are paired by position when there are as many of each (edits in place),
+    else as edits when an old entry keeps more than half of its fields (TOML tables) or
+    by position (anything else), the rest removed or added."""
+    where: dict[Any, list[int]] = {}
+    for j in range(len(new) - 1, -1, -1):
+        where.setdefault(freeze(new[j]), []).append(j)
+    anchors: list[tuple[int, int]] = []
+    last = -1
+    for i, item in enumerate(old):
+        stack = where.get(freeze(item))
+        while stack and stack[-1] <= last:
+            stack.pop()
+        if stack:
+            last = stack.pop()
+            anchors.append((i, last))
+    out: list[tuple[int | None, int | None]] = []
+    pi = pj = 0
+    for ai, aj in [*anchors, (len(old), len(new))]:
+        out += _pair(old, new, list(range(pi, ai)), list(range(pj, aj)))
+        if ai < len(old):
+            out.append((ai, aj))
+        pi, pj = ai + 1, aj + 1
+    return out
+
+
+def _pair(
+    old: list, new: list, olds: list[int], news: list[int]
+) -> list[tuple[int | None, int | None]]:
+    """The stretch between two kept entries: old entries `olds`, new ones `news`."""
+    if not olds or not news:
+        return [(i, None) for i in olds] + [(None, j) for j in news]
+    out: list[tuple[int | None, int | None]] = []
+    if (
+        len(olds) == len(news)
+        or len(olds) * len(news) > PAIRS_MAX
+        or not all(isinstance(old[i], Mapping) for i in olds)
+    ):
+        # As many on each side: each one edited where it is (the common case of an
+        # edit); otherwise too many to compare, or not tables: paired by position.
+        k = min(len(olds), len(news))
+        out += [(i, j) for i, j in zip(olds[:k], news[:k], strict=True)]
+        return out + [(i, None) for i in olds[k:]] + [(None, j) for j in news[k:]]
+    at = 0
+    for i in olds:
+        o = old[i]
+        for pos in range(at, len(news)):
+            n = new[news[pos]]
+            kept = sum(1 for k in o if isinstance(n, Mapping) and k in n and same(o[k], n[k]))
+            if 2 * kept > len(o):
+                out += [(None, j) for j in news[at:pos]]
+                out.append((i, news[pos]))
+                at = pos + 1
+                break
+        else:
+            out.append((i, None))
+    return out + [(None, j) for j in news[at:]]
+
+
+def _subtables(table: Mapping[str, Any]) -> set[str]:
+    """Keys of `table` the canonical layout writes as tables of their own."""
+    return {k for k, v in table.items() if (isinstance(v, Mapping) and v) or _is_aot(v)}
+
+
+def _shapes(value: Any) -> Any:
+    """`value` with every list of tables cut to the first entry of each set of keys:
+    the same canonical key order, at a fraction of the cost of writing it all."""
+    if isinstance(value, Mapping):
+        return {k: _shapes(v) for k, v in value.items()}
+    if _is_aot(value):
+        seen: dict[tuple, Any] = {}
+        for item in value:
+            seen.setdefault(tuple(item), item)
+        return [_shapes(item) for item in seen.values()]
+    return value
 
 
 def _names(path: tuple) -> tuple:
@@ -459,3 +682,47 @@ def patch(
     except toml10.TomlError:
         return None
     return out
+
+
+_BOM = "\ufeff"
+
+
+def patch_bytes(
+    raw: bytes, old: Mapping[str, Any], new: Mapping[str, Any], dumps: Callable[..., str]
+) -> tuple[bytes, bool]:
+    """The bytes of a record file `raw` (which parses to `old`) changed to hold `new`:
+    `patch` on its text, its byte order mark and CRLF line endings kept (SPEC §2).
+    Returns (bytes, True), or (the canonical text `dumps(new)` in the file's line
+    endings, False) when the file's own layout (one that is not already canonical)
+    cannot be kept; the caller says so
+    where a user sees it. Raises UnicodeDecodeError for bytes that are not UTF-8."""
+    from ipstui.core import toml10
+
+    text = raw.decode("utf-8")
+    bom = text.startswith(_BOM)
+    text = text.removeprefix(_BOM)
+    nl = text.find("\n")
+    crlf = nl > 0 and text[nl - 1] == "\r"
+    if crlf:
+        text = text.replace("\r\n", "\n")
+    if text == dumps(old):
+        # The canonical layout has nothing of its own to keep: written canonically, it
+        # stays canonical (and a long file is written faster than it is patched).
+        patched: str | None = dumps(new)
+    else:
+        patched = patch(text, old, new, dumps)
+    kept = patched is not None
+    out = patched if patched is not None else dumps(new)
+    if crlf:
+        out = out.replace("\n", "\r\n")
+    if kept and crlf:
+        # A multi-line string written with CRLF inside: check the bytes as they will be.
+        try:
+            kept = same(toml10.loads(out), new)
+        except toml10.TomlError:
+            kept = False
+        if not kept:
+            out = dumps(new).replace("\n", "\r\n")
+    if bom:
+        out = _BOM + out
+    return out.encode("utf-8"), kept

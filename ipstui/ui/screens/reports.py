@@ -4,6 +4,7 @@ export to CSV. Every figure comes from `ipstui.core.report`; this module only dr
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from textual.timer import Timer
 from textual.visual import visualize
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
+from textual.worker import get_current_worker
 
 from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import Settings
@@ -307,6 +309,8 @@ class ReportComputed(Message):
     """The records the worker was given."""
     prepared: Participants
     """The same, read once (`report.prepare`): reused for the next quarter."""
+    shown: int = 0
+    """The screen's `_show` count when the worker started: an older one's figures are stale."""
 
     def can_replace(self, message: Message) -> bool:
         """Only the latest quarter's figures are drawn."""
@@ -327,6 +331,8 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
 
     NARROW = 110
     """Below this width (cells) the charts go under the tables instead of beside them."""
+    PAGE_DRAWN_WAIT = 1.0
+    """Seconds the report worker waits at most for the page to be drawn (`_show`)."""
     LOADING_AFTER = 0.25
     """Seconds of computing before the loading indicator shows. At 20,000 participants
     the figures take about 0.1 s; mounting and animating the indicator for that long
@@ -376,6 +382,8 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         at `caseload_root`; a path the user types there is written only once confirmed)."""
         super().__init__()
         self._participants: Source = participants
+        self._snapshot: Source = participants
+        """The records as given (`_participants` becomes their `Prepared` once read)."""
         self._settings = settings
         self._today = today
         self._export_dir = export_dir
@@ -383,6 +391,9 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         self.report: Report | None = None
         """The report on screen; the export writes exactly this one."""
         self._loading_timer: Timer | None = None
+        self._shown = 0
+        """How many times `_show` asked for figures; a worker's figures are drawn only when
+        no later `_show` asked again (`ReportComputed.shown`)."""
         self._stale = False
         """A newer snapshot arrived while the screen was hidden: compute on `reopen`."""
         self._current: ReportComputed | None = None
@@ -421,6 +432,9 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
+        # Narrow or not before the first layout, so the page is laid out once, not wide
+        # first and then narrow.
+        self.set_class(self.app.size.width < self.NARROW, "-narrow")
         # Focus the page now, every time: left to auto-focus, whether it got focus hung on
         # whether the report was still computing at that moment (a loading widget cannot
         # take focus); without focus, typed keys such as `q` and `?` are refused.
@@ -439,7 +453,7 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         else:
             # Hidden (installed, not shown): remember the snapshot, compute when reopened;
             # no figures computed for every save made on the board meanwhile.
-            self._participants = Records(caseload.participants)
+            self._participants = self._snapshot = Records(caseload.participants)
             self._settings = caseload.settings
             self._today = today
             self._stale = True
@@ -474,7 +488,7 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
 
     def set_caseload(self, participants: Source, settings: Settings, today: date) -> None:
         """Show the figures of a new caseload snapshot (after a save or a sync)."""
-        self._participants = participants
+        self._participants = self._snapshot = participants
         self._settings = settings
         self._today = today
         self._current = None
@@ -495,13 +509,27 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
 
         Hidden, not removed from the layout (`visible`, not `display`): every widget
         keeps its size, so only the figures that change are drawn again, not the whole
-        page twice (each drawn line is a dozen objects for the garbage collector)."""
+        page twice (each drawn line is a dozen objects for the garbage collector).
+
+        The worker computes once the screen has drawn the page without the figures
+        (it waits for `call_after_refresh`), not at once. Why: it is a thread, and at
+        20,000 participants it holds the interpreter lock for about 50 ms of computing;
+        the frame that builds and lays out the page on the first open (some 20 ms of the
+        UI thread) then got the lock only every other switch interval and stalled 38-51
+        ms (issue 13, round 6). Drawn first, the page frame has the lock to itself; the
+        figures follow as before, in the frame after the worker's message. The worker
+        itself starts at once, so whoever waits for the app's workers waits for it."""
         self.report = None
         self.query_one("#report-content").visible = False
         if self._loading_timer is not None:
             self._loading_timer.stop()
         self._loading_timer = self.set_timer(self.LOADING_AFTER, self._say_loading)
-        self._compute(self.quarter, self._participants, self._settings, self._today)
+        self._shown += 1
+        drawn = threading.Event()
+        self.call_after_refresh(drawn.set)
+        self._compute(
+            self.quarter, self._participants, self._settings, self._today, self._shown, drawn
+        )
 
     def _say_loading(self) -> None:
         self._loading_timer = None
@@ -516,19 +544,37 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         exit_on_error=False,
         description=N_("computing the report"),
     )
-    def _compute(self, q: Quarter, participants: Source, settings: Settings, today: date) -> None:
+    def _compute(
+        self,
+        q: Quarter,
+        participants: Source,
+        settings: Settings,
+        today: date,
+        shown: int,
+        drawn: threading.Event,
+    ) -> None:
+        """The figures of `q`, posted as ReportComputed; computing starts once `drawn` is
+        set (the page drawn, see `_show`) or after PAGE_DRAWN_WAIT seconds, and not at
+        all when a newer `_show` has replaced this worker meanwhile (`exclusive`)."""
+        drawn.wait(self.PAGE_DRAWN_WAIT)
+        if get_current_worker().is_cancelled:
+            return
         prepared = prepare_yielding(participants)
         report = compute(prepared, settings, q, today)
         chart = rate_chart(report, prepared, settings)
         self.post_message(
-            ReportComputed(q, report, chart, referrals_chart(report), participants, prepared)
+            ReportComputed(q, report, chart, referrals_chart(report), participants, prepared, shown)
         )
 
     def on_report_computed(self, message: ReportComputed) -> None:
+        if message.source is not self._participants and message.source is not self._snapshot:
+            return  # computed from a caseload snapshot replaced since the worker started
         if message.source is self._participants:
             self._participants = message.prepared  # every record read once, not per quarter
-        if message.quarter != self.quarter:
-            return  # the user has moved on; that quarter's worker result is stale
+        if message.quarter != self.quarter or message.shown != self._shown:
+            # The user has moved on (another quarter), or a newer computation was asked
+            # for (`_show` since this worker started): these figures are stale.
+            return
         self._draw(message)
 
     def _draw(self, message: ReportComputed) -> None:
