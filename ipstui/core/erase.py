@@ -3,11 +3,13 @@ GDPR Art. 17). What git keeps and what the team must still do: docs/privacy.md.
 
 A dry run (the default) lists every commit that holds a version of the record now at
 `participants/<ID>.toml` — at that path and at the paths it had before a renumber (a
-sync's, a `git mv`; followed through git's rename detection, `_lineage`) — every other commit whose message names the id, and every file
-at HEAD that names the person — so the team sees what the erasure will and will not
-reach. With `yes=True`:
+sync's, a `git mv`; followed through git's rename detection, `_lineage`) — every other
+commit whose message names the id, and every file at HEAD that names the person — so the
+team sees what the erasure will and will not reach. With `yes=True`:
 
-1. refuse unless the repository is in a plain state: on a branch, nothing uncommitted
+1. refuse unless the repository is in a plain state: a full clone (a shallow one holds
+   only part of the history, and its force-push would replace the team's), on a branch,
+   nothing uncommitted
    (untracked files included), no merge/rebase/cherry-pick/revert/bisect in progress,
    no stash, no other work tree of the same repository;
 2. record the blob id of every version of the record, at every path it had;
@@ -187,6 +189,16 @@ def check_state(root: Path) -> None:
             raise EraseRefused(
                 _("{what} is in progress; finish or abort it first, then erase").format(what=what)
             )
+    shallow = gitio.git(root, "rev-parse", "--is-shallow-repository", check=False).stdout
+    if shallow.strip() == "true":
+        # The rewrite would keep only the commits this clone has, and the force-push that
+        # must follow would replace the team's whole history with them (SPEC §12: the
+        # others' history is unchanged).
+        raise EraseRefused(
+            _(
+                "this clone is shallow (cloned with --depth): rewriting it and force-pushing the result would remove the team's older history; erase in a full clone (git fetch --unshallow, or a clone without --depth)"
+            )
+        )
     if gitio.git(root, "symbolic-ref", "-q", "HEAD", check=False).returncode != 0:
         raise EraseRefused(_("HEAD is detached; check out a branch first, then erase"))
     status = gitio.git(root, "status", "--porcelain", "--untracked-files=all").stdout
