@@ -72,8 +72,10 @@ def _state(root: Path) -> tuple[str, str, str]:
     ("build", "reason"),
     [
         (_shallow, "shallow"),
+        (_register("folder"), "erasures.toml"),
+        (_register("symlink"), "erasures.toml"),
     ],
-    ids=["shallow-clone"],
+    ids=["shallow-clone", "register-is-a-folder", "register-is-a-symlink"],
 )
 def test_erase_is_refused_before_anything_changes(
     tmp_path: Path, build: Callable[[Path], Path], reason: str,
@@ -89,3 +91,13 @@ def test_erase_is_refused_before_anything_changes(
     assert reason in err
     assert _state(root) == before
     assert "Erasmo Quux" in (root / "participants" / "P-0005.toml").read_text()
+
+
+@pytest.mark.parametrize("kind", ["folder", "symlink"])
+def test_validate_names_a_register_that_is_not_a_file(
+    tmp_path: Path, kind: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _register(kind)(tmp_path)
+    assert cli.main(["validate", "-C", str(root), "--today", TODAY]) == 1
+    out = capsys.readouterr()
+    assert "erasures.toml" in out.out + out.err and "not a regular file" in out.out + out.err
