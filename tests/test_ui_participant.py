@@ -367,14 +367,16 @@ async def history_tab_shows_field_changes_newest_first(j: Journey) -> None:
     await _letters_live(j)
     await pilot.press("6")
     table = _table(screen, "history")
-    await _wait(pilot, lambda: table.row_count > 0 and _row(table, 0)[3] == "disclosure")
+    # Fields are named by their labels in the language shown (trial 7 item 11).
+    disclosure, contact = field_word("disclosure"), field_word("contacts") + "[0]"
+    await _wait(pilot, lambda: table.row_count > 0 and _row(table, 0)[3] == disclosure)
     when, who, signed, field, change = _row(table, 0)
     assert who == "Anna Bianchi"
     assert signed == "unsigned"
     assert change == "undecided → yes"
     fields = [_row(table, i)[3] for i in range(table.row_count)]
-    assert "contacts[0]" in fields and "first_contact_on" in fields
-    assert fields.index("disclosure") < fields.index("contacts[0]")  # newest first
+    assert contact in fields and field_word("first_contact_on") in fields
+    assert fields.index(disclosure) < fields.index(contact)  # newest first
     await pilot.press("1")
     await pilot.pause()
 

@@ -158,7 +158,7 @@ async def test_the_open_screen_follows_its_record_never_its_path(tmp_path: Path)
         with step("erased (history rewritten), then another person at the id: refused"):
             if importlib.util.find_spec("git_filter_repo") is None:
                 pytest.skip("erasing needs git-filter-repo (extra 'erase')")
-            board = app.screen_stack[1]
+            board = app.screen_stack[0]  # the board, under every screen
             await back_to(pilot, board)
             app.open_participant("P-0001")  # Bob
             await settle(pilot)

@@ -21,8 +21,10 @@ from ipstui.ui.app import IpsApp
 
 async def main():
     app = IpsApp(Path(sys.argv[1]), today=date(2026, 11, 16), watch_disk=False)
+    # Before the app runs: once it does, the load (and the warm-up after it) may be done
+    # before the first look.
+    before = sorted(m for m in sys.modules if m.startswith("ipstui.ui.screens."))
     async with app.run_test() as pilot:
-        before = sorted(m for m in sys.modules if m.startswith("ipstui.ui.screens."))
         while app.caseload is None or any(w.is_running for w in app.workers):
             await pilot.pause(0.01)
         after = sorted(m for m in sys.modules if m.startswith("ipstui.ui.screens."))

@@ -1,23 +1,26 @@
 """`ipstui erase ID`: remove a participant from the caseload's whole history (SPEC §12,
 GDPR Art. 17). What git keeps and what the team must still do: docs/privacy.md.
 
-A dry run (the default) lists every commit that holds a version of
-`participants/<ID>.toml`, every other commit whose message names the id, and every file
-at HEAD that names the person — so the team sees what the erasure will and will not
-reach. With `yes=True`:
+A dry run (the default) lists every commit that holds a version of the record now at
+`participants/<ID>.toml` — at that path and at the paths it had before a renumber (a
+sync's, a `git mv`; followed through git's rename detection, `_lineage`) — every other
+commit whose message names the id, and every file at HEAD that names the person — so the
+team sees what the erasure will and will not reach. With `yes=True`:
 
-1. refuse unless the repository is in a plain state: on a branch, nothing uncommitted
+1. refuse unless the repository is in a plain state: a full clone (a shallow one holds
+   only part of the history, and its force-push would replace the team's), on a branch,
+   nothing uncommitted
    (untracked files included), no merge/rebase/cherry-pick/revert/bisect in progress,
    no stash, no other work tree of the same repository;
-2. record the blob id of every version of the file;
-3. run git filter-repo (`--sensitive-data-removal --invert-paths --path <file>`, and
+2. record the blob id of every version of the record, at every path it had;
+3. run git filter-repo (`--sensitive-data-removal --strip-blobs-with-ids <those>`, and
    `--replace-message` turning the id and the person's names in any message into
-   `[erased]`) in a subprocess of this interpreter: commits that only changed the file
-   disappear, the others lose the file; filter-repo expires the reflogs and runs
+   `[erased]`) in a subprocess of this interpreter: commits that only changed the record
+   disappear, the others lose it; another person who got an old path keeps theirs; filter-repo expires the reflogs and runs
    `git gc --prune=now`; ipstui does both again and drops its own caches in the git
    directory (they hold parsed participant data);
 4. verify: `git cat-file -e` fails for every recorded blob (nothing reachable or loose
-   holds the file), no commit on any ref touches the path, no message names the id;
+   holds a version), no work-tree file holds one, no message names the id;
 5. append an entry to `erasures.toml` — the date, who ran it, the SHA-256 of the id and
    the request reference; no name, no id — and commit it;
 6. print what git cannot do from one clone: force-push every branch and tag, re-clone
@@ -69,30 +72,86 @@ class ErasePlan:
     """Blob ids of every version of the file."""
     names: set[str] = field(default_factory=set)
     """Every `name` the file ever held."""
+    paths: list[str] = field(default_factory=list)
+    """Other paths the record had (before a renumber); only its own versions there go."""
     messages: list[str] = field(default_factory=list)
     """Other commits whose message names the id (their message is rewritten)."""
     mentions: list[str] = field(default_factory=list)
     """Files at HEAD, other than the participant's own, that hold one of the names."""
 
 
+def _lineage(root: Path, rel: str) -> tuple[set[str], set[str]]:
+    """(blob ids, paths) of every version of the record now at `rel`, followed through
+    renames (a sync's renumber, a `git mv`) on every ref.
+
+    Nodes are (path, blob) pairs; git's rename detection (`-M`, merges against their
+    first parent: what they brought in) links a version to the next one — `M` at the
+    same path, `R` to the new path. The record's versions are the nodes linked to the
+    file at `rel` on some ref's tip (when no ref holds `rel` any more: to every version
+    ever at `rel`). An `A` starts a new record, so another person who later got the
+    same path (the remote's P-0001 after a renumber) is not linked to this one.
+    """
+    log = gitio.git(
+        root, "log", "--all", "-M", "--diff-merges=first-parent", "--format=%x1e",
+        "--raw", "--no-abbrev", "--", "participants/",
+    ).stdout  # fmt: skip
+    zero = "0" * 40
+    links: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    at_rel: set[tuple[str, str]] = set()
+    for line in log.splitlines():
+        if not line.startswith(":"):
+            continue
+        meta, _tab, paths = line.partition("\t")
+        fields = meta.split()
+        src, dst, status = fields[2], fields[3], fields[4]
+        names = paths.split("\t")
+        old, new = names[0], names[-1]
+        a, b = (old, src), (new, dst)
+        for node in (a, b):
+            if node[1] != zero and node[0] == rel:
+                at_rel.add(node)
+        if status[0] in "MR" and src != zero and dst != zero:
+            links.setdefault(a, set()).add(b)
+            links.setdefault(b, set()).add(a)
+    tips = gitio.git(root, "for-each-ref", "--format=%(objectname)").stdout.split()
+    seeds = set()
+    for tip in set(tips):
+        got = gitio.git(root, "rev-parse", "-q", "--verify", f"{tip}:{rel}", check=False)
+        if got.returncode == 0 and got.stdout.strip():
+            seeds.add((rel, got.stdout.strip()))
+    todo = list(seeds & at_rel) if seeds & at_rel else list(at_rel)
+    seen = set(todo)
+    while todo:
+        for nxt in links.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return {b for _p, b in seen}, {p for p, _b in seen}
+
+
 def plan(root: Path, pid: str) -> ErasePlan:
-    """Find the participant everywhere in the history of every ref (reads only)."""
+    """Find the participant everywhere in the history of every ref (reads only): every
+    version of the record now at `participants/<pid>.toml`, at this path and at the
+    paths it had before a renumber (`_lineage`)."""
     if not is_valid_id(pid):
         raise CaseloadError(_("not a valid participant id: {pid}").format(pid=repr(pid)))
     rel = f"participants/{pid}.toml"
     out = ErasePlan(pid, rel)
+    out.blobs, paths = _lineage(root, rel)
+    out.paths = sorted(paths - {rel})
     log = gitio.git(
         root, "log", "--all", "--format=%x1e%H%x1f%aI%x1f%an%x1f%s", "--raw", "--no-abbrev",
-        "--no-renames", "--", rel,
+        "--no-renames", "--", rel, *out.paths,
     ).stdout  # fmt: skip
     for chunk in log.split("\x1e")[1:]:
         head, _unused, raw = chunk.partition("\n")
         sha, when, author, subject = (head.split("\x1f") + ["", "", ""])[:4]
-        out.commits.append((sha, when, author, subject))
+        held = set()
         for line in raw.splitlines():
             if line.startswith(":"):
-                meta = line.split("\t", 1)[0].split()
-                out.blobs |= {b for b in meta[2:4] if b.strip("0")}
+                held |= set(line.split("\t", 1)[0].split()[2:4])
+        if held & out.blobs:
+            out.commits.append((sha, when, author, subject))
     zero = "0" * 40
     out.blobs.discard(zero)
     for blob in out.blobs:
@@ -130,6 +189,16 @@ def check_state(root: Path) -> None:
             raise EraseRefused(
                 _("{what} is in progress; finish or abort it first, then erase").format(what=what)
             )
+    shallow = gitio.git(root, "rev-parse", "--is-shallow-repository", check=False).stdout
+    if shallow.strip() == "true":
+        # The rewrite would keep only the commits this clone has, and the force-push that
+        # must follow would replace the team's whole history with them (SPEC §12: the
+        # others' history is unchanged).
+        raise EraseRefused(
+            _(
+                "this clone is shallow (cloned with --depth): rewriting it and force-pushing the result would remove the team's older history; erase in a full clone (git fetch --unshallow, or a clone without --depth)"
+            )
+        )
     if gitio.git(root, "symbolic-ref", "-q", "HEAD", check=False).returncode != 0:
         raise EraseRefused(_("HEAD is detached; check out a branch first, then erase"))
     status = gitio.git(root, "status", "--porcelain", "--untracked-files=all").stdout
@@ -199,15 +268,22 @@ def _erase_locked(root: Path, p: ErasePlan, *, today: date, request: str) -> Era
         for text in sorted({p.pid, *p.names}, key=len, reverse=True):
             fh.write(f"{text}==>{PLACEHOLDER}\n")
         expressions = fh.name
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as fh:
+        fh.write("".join(f"{b}\n" for b in sorted(p.blobs)))
+        blob_ids = fh.name
+    # The record's own versions, by blob id, wherever they were (its path now and the
+    # paths it had before a renumber): a path alone would miss the old ones, and would
+    # take the other person who got the old path since.
     try:
         proc = subprocess.run(
             [sys.executable, "-m", "git_filter_repo", "--sensitive-data-removal", "--no-fetch",
-             "--invert-paths", "--path", p.path, "--replace-message", expressions, "--force",
+             "--strip-blobs-with-ids", blob_ids, "--replace-message", expressions, "--force",
              "--quiet"],
             cwd=root, stdin=subprocess.DEVNULL, capture_output=True, env=gitio._env(),
         )  # fmt: skip
     finally:
         Path(expressions).unlink(missing_ok=True)
+        Path(blob_ids).unlink(missing_ok=True)
     if proc.returncode != 0:
         err = (proc.stderr or proc.stdout).decode("utf-8", "replace")
         raise CaseloadError(
@@ -238,12 +314,13 @@ def verify(root: Path, p: ErasePlan) -> list[str]:
     ]  # fmt: skip
     if left:
         problems.append(f"{len(left)} version(s) of the file are still in the object store")
-    if gitio.git(root, "log", "--all", "--format=%H", "--", p.path).stdout.strip():
-        problems.append(f"a commit on some ref still touches {p.path}")
+    for rel in (p.path, *p.paths):
+        if (root / rel).is_file():
+            blob = gitio.git(root, "hash-object", "--", rel).stdout.strip()
+            if blob in p.blobs:
+                problems.append(f"{rel} in the work tree still holds a version of the record")
     if gitio.git(root, "log", "--all", "--format=%H", "-F", f"--grep={p.pid}").stdout.strip():
         problems.append(f"a commit message still names {p.pid}")
-    if (root / p.path).exists():
-        problems.append(f"{p.path} is still in the work tree")
     return problems
 
 
@@ -305,6 +382,12 @@ def run_cli(root: Path, args: Any, today: date) -> int:
     )
     for sha, when, author, subject in p.commits:
         print(visible(f"  {sha[:10]}  {when[:10]}  {author}  {subject}"))
+    if p.paths:
+        print(
+            _(
+                "the record had other paths before a renumber; its versions there are erased too: {paths}"
+            ).format(paths=", ".join(p.paths))
+        )
     if p.messages:
         print(
             _("other commits whose message names {pid} (the message is rewritten):").format(

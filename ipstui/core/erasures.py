@@ -189,8 +189,30 @@ def register_problem(raw: bytes, rel: str = ERASURES_FILE) -> Problem | None:
     return None
 
 
+def not_a_file_problem(root: Path) -> Problem | None:
+    """The problem of a work-tree erasures.toml that exists but is not a regular file (a
+    folder, a symbolic link), or None. ipstui never reads or writes through a link, and
+    `ipstui erase` could not append its entry to a folder after rewriting the history
+    (SPEC §12: the erasure is recorded), so the register must be a plain file."""
+    path = Path(root) / ERASURES_FILE
+    if not path.is_symlink() and not path.exists():
+        return None
+    if path.is_symlink() or not path.is_file():
+        return Problem(
+            ERASURES_FILE, 1, 1,
+            _("{file} is not a regular file (it is a folder or a symbolic link); replace it with a plain file").format(
+                file=ERASURES_FILE
+            ),
+        )  # fmt: skip
+    return None
+
+
 def register_problems_on_disk(root: Path) -> list[Problem]:
-    """[`register_problem`] of the work tree's erasures.toml; [] when valid or absent."""
+    """[`register_problem`] of the work tree's erasures.toml; [] when valid or absent.
+    [`not_a_file_problem`] when it is a folder or a symbolic link."""
+    odd = not_a_file_problem(root)
+    if odd is not None:
+        return [odd]
     try:
         raw = (Path(root) / ERASURES_FILE).read_bytes()
     except OSError:
@@ -201,7 +223,11 @@ def register_problems_on_disk(root: Path) -> list[Problem]:
 
 def problems_on_disk(root: Path) -> list[Problem]:
     """What the work tree's erasures.toml finds, from one read of it: the register's own
-    problem (`register_problem`), then `erased_problems` for the participant files."""
+    problem (`register_problem`, or `not_a_file_problem`), then `erased_problems` for the
+    participant files."""
+    odd = not_a_file_problem(root)
+    if odd is not None:
+        return [odd]
     try:
         raw = (Path(root) / ERASURES_FILE).read_bytes()
     except OSError:

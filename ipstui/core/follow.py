@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ipstui.core import gitio
+from ipstui.core.caseload import _head_and_blob
 
 SAME = "same"
 """The record is still at its path (possibly edited)."""
@@ -56,26 +57,16 @@ class Whereabouts:
 
 def head_and_blob(root: Path, rel: str) -> tuple[str | None, str | None]:
     """(HEAD commit, HEAD's blob at caseload-relative `rel`) in one git call; None for
-    what does not exist."""
-    proc = gitio.git(
-        root,
-        "cat-file",
-        "--batch-check=%(objectname) %(objecttype)",
-        input=f"HEAD\nHEAD:./{rel}\n",
-        check=False,
-    )
-    lines = proc.stdout.splitlines() + ["", ""]
-    head, blob = lines[0].split(), lines[1].split()
-    return (
-        head[0] if len(head) == 2 and head[1] == "commit" else None,
-        blob[0] if len(blob) == 2 and blob[1] == "blob" else None,
-    )
+    what does not exist (the loader's query, `caseload._head_and_blob`)."""
+    return _head_and_blob(root, f"./{rel}")
 
 
 def where_now(root: Path, base: str, rel: str) -> Whereabouts:
     """Follow the record at caseload-relative `rel` in commit `base` to HEAD (see the
-    module docstring). Reads only; one `git merge-base` and one `git log`."""
-    head, _blob = head_and_blob(root, rel)
+    module docstring). Reads only; one `git merge-base` and one `git log`. Whether
+    another record holds `rel` at HEAD is read from the same `git cat-file` call as
+    HEAD itself, so the two cannot disagree when a commit lands meanwhile."""
+    head, blob = head_and_blob(root, rel)
     if head is None:
         return Whereabouts(UNKNOWN, rel, rel, None)
     if head == base:
@@ -121,7 +112,7 @@ def where_now(root: Path, base: str, rel: str) -> Whereabouts:
             tracked = moved_to
         elif deleted:
             tracked = None
-    at_path = _blob_at_head(root, rel) is not None
+    at_path = blob is not None
     if tracked is None:
         return Whereabouts(REPLACED if at_path else GONE, rel, rel, head)
     if tracked != rel:
@@ -129,5 +120,26 @@ def where_now(root: Path, base: str, rel: str) -> Whereabouts:
     return Whereabouts(SAME, rel, rel, head)
 
 
-def _blob_at_head(root: Path, rel: str) -> str | None:
-    return head_and_blob(root, rel)[1]
+def commit_holding(root: Path, rel: str, blob: str, *, depth: int = 20) -> str | None:
+    """The newest commit on HEAD's first-parent line whose caseload-relative `rel` is
+    `blob`, among the last `depth` commits that changed `rel`; None when none is (an
+    uncommitted version, an unborn branch). The base to follow a version from that was
+    read before newer commits landed (`where_now`): HEAD itself would hide a rename
+    made in between. Two git calls (`git log`, one `git cat-file` batch)."""
+    log = gitio.git(
+        root, "log", "--first-parent", f"-n{depth}", "--format=%H", "HEAD", "--", rel, check=False
+    )
+    commits = log.stdout.split()
+    if log.returncode != 0 or not commits:
+        return None
+    found = gitio.git(
+        root,
+        "cat-file",
+        "--batch-check=%(objectname)",
+        input="".join(f"{c}:./{rel}\n" for c in commits),
+        check=False,
+    ).stdout.splitlines()
+    for commit, line in zip(commits, found, strict=False):
+        if line.split()[:1] == [blob]:
+            return commit
+    return None

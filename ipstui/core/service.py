@@ -301,6 +301,13 @@ class CaseloadService:
 
         return head_and_blob(self.root, rel)
 
+    def commit_holding(self, rel: str, blob: str) -> str | None:
+        """The newest commit of HEAD's history whose caseload-relative `rel` is `blob`
+        (`follow.commit_holding`), None when none is. GitError when git fails."""
+        from ipstui.core.follow import commit_holding
+
+        return commit_holding(self.root, rel, blob)
+
     def where_now(self, base: str, rel: str) -> Whereabouts:
         """Where the record at `rel` in commit `base` is at HEAD: the same file, renamed
         (a sync's renumber, `git mv`), deleted, or replaced by another record at its

@@ -506,7 +506,8 @@ def future_event_problems(
     `today` is the command's (`--today`, else the real date: SPEC §7 "act as if today
     were DATE"). A warning, not an error: the file is valid, only unlikely. `text`: the
     file's text (or a function that reads it), for the positions; read only when a
-    warning is found. Each message names the field by its label and by its key, which
+    warning is found, and a file that cannot be read then (deleted, not UTF-8) puts its
+    warnings at line 0. Each message names the field by its label and by its key, which
     is what a hand edit looks for: `First contact on (first_contact_on): ...`."""
     from ipstui.core.i18n import _
 
@@ -517,10 +518,15 @@ def future_event_problems(
                 found.append((path, value, pattern))
     if not found:
         return []
-    loc = _LazyLocator(text if isinstance(text, str) else text())
+    source: str | None
+    try:
+        source = text if isinstance(text, str) else text()
+    except (OSError, UnicodeDecodeError):
+        source = None  # deleted or rewritten meanwhile: the warning at line 0
+    loc = _LazyLocator(source) if source is not None else None
     out = []
     for path, value, pattern in found:
-        line, col = loc.find(path)
+        line, col = loc.find(path) if loc is not None else (0, 0)
         if "*" in pattern:  # contacts[2].on
             key = f"{path[0]}[{path[1]}].{path[2]}"
         else:  # referred_on, closure.on

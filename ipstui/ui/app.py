@@ -193,6 +193,10 @@ class IpsApp(TranslatedBindings, App[int]):
         self.load_error: str | None = None
         self._requests = 0
         """The number of the latest edit request (`run_edit`)."""
+        self.last_save: SaveResult | None = None
+        """The latest edit this app saved, taken before its snapshot is published: a
+        screen that sees its record's version come back as that save's knows the commit
+        holding it without asking git (`ParticipantScreen._own_save`)."""
         self._follow_on_save: dict[int, str] = {}
         """Edit request → the participant the board's cursor follows once it is saved
         ("": the one the edit made)."""
@@ -262,12 +266,14 @@ class IpsApp(TranslatedBindings, App[int]):
         service reads the employer register) and which of its uncommitted files are gone
         from disk, off the UI thread; posts ProblemsRead."""
         try:
-            problems = self.service.problems(cl, today=today)
+            register = self.service.employers(cl)
         except OSError as exc:
             # employers/ cannot be read: said once in the list, not as an error toast after
             # every save (this runs for every snapshot).
             reason = _("the employer register could not be read: {error}").format(error=exc)
             problems = [*cl.problems, Problem("employers", 0, 0, reason)]
+        else:
+            problems = self.service.problems(cl, register, today=today)
         gone = frozenset(rel for rel in cl.dirty if not self.service.exists(rel))
         self.post_message(ProblemsRead(cl, problems, today, gone))
 
@@ -557,6 +563,15 @@ class IpsApp(TranslatedBindings, App[int]):
         )
         return request
 
+    def refuse_edit(self, label: str, error: Exception) -> int:
+        """An edit refused before it starts, like one the worker refuses: returns its
+        request number and posts EditRefused with it (handled after the caller returns,
+        so a dialog waiting for the number stays open with what was typed)."""
+        self._requests += 1
+        request = self._requests
+        self.post_message(EditRefused(request, label, error))
+        return request
+
     def _edit_worker(
         self,
         request: int,
@@ -607,6 +622,7 @@ class IpsApp(TranslatedBindings, App[int]):
             self.cards = dict(prev)
             self.cards[p.id] = make_card(p, cl.settings, self.today)
             self.cards_delta = (prev, p.id)
+        self.last_save = result
         self.caseload = cl
         self.notify(
             _("Saved {commit}: {subject}").format(commit=result.commit[:7], subject=result.subject),

@@ -29,7 +29,7 @@ from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import PHASE_LABELS, Participant
 from ipstui.core.recordedit import SUSPEND_ALREADY, SUSPEND_CLOSED, changed_tops, why_not_suspend
 from ipstui.core.rules import DUE_SOON, OVERDUE, deadlines
-from ipstui.core.service import Caseload, SaveResult, StaleEdit
+from ipstui.core.service import Caseload, CaseloadError, SaveResult, StaleEdit
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import (
     CLOSURE_REASON_LABELS,
@@ -212,7 +212,9 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
             followed = self._follow(prev, p, was_gone=was_gone)
             if self._other_person:
                 return {}
-            if followed is not None and followed is not p:
+            if followed is None:
+                p = None  # renamed, and invalid where it is now: not available
+            elif followed is not p:
                 old, self.pid = self.pid, followed.id
                 self.details.pid = followed.id
                 return self.show_participant(followed, renumbered=old)
@@ -282,15 +284,41 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
         return summary
 
     def _note_base(self, p: Participant) -> None:
-        """Remember HEAD as the commit the shown version `p` is followed from, when HEAD
-        holds `p` at its path (or no commit is remembered yet): a version read before a
-        newer commit landed keeps the older commit, so no rename in between is missed."""
+        """Remember the commit the shown version `p` is followed from: HEAD when it
+        holds `p` at its path (the app's own save needs no git call); on first open of a
+        version read before newer commits landed, the newest commit that holds it
+        (`commit_holding`), never HEAD: a rename in between is not missed. A version
+        read before a newer commit landed keeps the older commit it had."""
+        own = self._own_save(p)
+        if own is not None:
+            self._base = own  # the app's own commit holds `p`: no git call needed
+            return
         try:
             head, blob = self.ips.service.record_base(p.rel_path)
         except Exception:  # noqa: BLE001 — no git, or git failed: keep what we had
             return
-        if head is not None and (blob == p.blob or self._base is None):
+        if head is not None and blob == p.blob:
             self._base = head
+        elif head is not None and self._base is None:
+            # Opened on a version read before newer commits landed: HEAD would hide a
+            # rename in between, so follow from the commit that holds `p` (none for an
+            # uncommitted version: the screen keeps to its path then).
+            cl = self.caseload
+            if cl is not None and p.rel_path in cl.dirty:
+                return
+            try:
+                self._base = self.ips.service.commit_holding(p.rel_path, p.blob)
+            except Exception:  # noqa: BLE001 — git failed: keep to the path
+                return
+
+    def _own_save(self, p: Participant) -> str | None:
+        """The commit of the app's latest save when it wrote exactly `p` (same path and
+        blob), else None: such a version needs no git call to be followed."""
+        saved = self.ips.last_save
+        mine = saved.participant if saved is not None else None
+        if mine is not None and mine.rel_path == p.rel_path and mine.blob == p.blob:
+            return saved.commit
+        return None
 
     def _follow(
         self, prev: Participant, p: Participant | None, *, was_gone: bool = False
@@ -309,6 +337,8 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
         submitted = self.details.submitted
         if self._base is None or (p is not None and p.data == submitted):
             return p
+        if p is not None and self._own_save(p) is not None:
+            return p  # this app's own save (a dialog's): the same record, no git call
         try:
             where = self.ips.service.where_now(self._base, prev.rel_path)
         except Exception:  # noqa: BLE001 — git cannot tell: keep to the path
@@ -324,7 +354,13 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
                     moved = None
             if moved is not None:
                 return moved
-        other = where.state == REPLACED or (where.state == UNKNOWN and was_gone)
+            if not where.replaced_path:
+                return None  # renamed and invalid there: not available, never `p`
+        other = (
+            where.state == REPLACED
+            or (where.state == MOVED and where.replaced_path)
+            or (where.state == UNKNOWN and was_gone)
+        )
         if not other or p is None:
             return p
         self._other_person = True
@@ -475,8 +511,20 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
     ) -> int:
         """One edit through the app's worker; once saved (EditSaved with its number),
         show the tab `then_tab`, or reload the form from the saved record (`then_reset`);
-        a refusal (EditRefused) is shown here. Returns the request's number (a dialog
+        a refusal (EditRefused) is shown here. Refused at once (EditRefused, this
+        screen's banner left as it is) while the screen shows no record of its own
+        (`_other_person`, or nothing valid at its id). Returns the request's number (a dialog
         that started the edit waits for it: `FormScreen.submitting`)."""
+        if self._other_person or self.participant is None:
+            # The edit names the record by id, and the id may now be another person's
+            # (or nothing valid): refused like a stale save, a dialog keeps what was typed.
+            error = CaseloadError(
+                _(
+                    "{id} is not available on this screen (its file was removed, no longer validates or now holds another participant); nothing was saved."
+                ).format(id=self.pid)
+            )
+            self.details.submitted = None
+            return self.ips.refuse_edit(label, error)
         request = self.ips.run_edit(label, func, *args, **kwargs)
         self._requests[request] = (then_tab, then_reset)
         return request
