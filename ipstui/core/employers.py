@@ -337,13 +337,14 @@ def load(
     edir = root / EMPLOYERS_DIR
     # Every entry named like an employer file, whatever its type: a folder, a link, a
     # pipe is a problem (storage.read_bytes says which), never silently left out.
+    linked = storage.linked_folder(root, EMPLOYERS_DIR)
     names = (
         sorted(e.name for e in os.scandir(edir) if e.name.endswith(".toml"))
-        if edir.is_dir()
+        if edir.is_dir() and linked is None
         else []
     )
     employers: dict[str, Employer] = {}
-    problems: list[Problem] = []
+    problems: list[Problem] = [] if linked is None else [Problem(EMPLOYERS_DIR, 1, 1, linked)]
     twins = {p.path: p for p in case_twin_problems(f"{EMPLOYERS_DIR}/{n}" for n in names)}
     for name in names:
         rel = f"{EMPLOYERS_DIR}/{name}"
@@ -461,9 +462,7 @@ def jobs_by_employer(
     return jobs_from_refs(register, ((str(p.get("id", "")), refs_row(p)) for p in participants))
 
 
-def jobs_from_refs(
-    register: Register, rows: Iterable[tuple[str, Any]]
-) -> dict[str, list[JobAt]]:
+def jobs_from_refs(register: Register, rows: Iterable[tuple[str, Any]]) -> dict[str, list[JobAt]]:
     """Employer id -> the jobs held there, from (participant id, `refs.Refs`) pairs: by a
     job's `employer_id`, else by its employer name matched to the register's names
     (trimmed, case-folded). Only jobs with a start date; oldest start first."""

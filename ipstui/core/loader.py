@@ -326,8 +326,8 @@ def _status_records(prefix: str, st: str) -> Iterator[tuple[str, str]]:
 
 def _scan_files(root: Path) -> dict[str, str | None]:
     pdir = root / PARTICIPANTS_DIR
-    if not pdir.is_dir():
-        return {}
+    if not pdir.is_dir() or pdir.is_symlink():
+        return {}  # a linked folder is refused, never read (`storage.linked_folder`)
     return {
         f"{PARTICIPANTS_DIR}/{e.name}": None
         for e in os.scandir(pdir)
@@ -485,6 +485,9 @@ def load(
         else:
             settings, sdata, problems = got_settings
     settings_problems = list(problems)
+    linked = storage.linked_folder(root, PARTICIPANTS_DIR)
+    if linked is not None:
+        problems.append(Problem(PARTICIPANTS_DIR, 1, 1, linked))
     if repo is not None:
         files, dirty = _files_from(root, repo.prefix, b.ls, b.st)
     else:

@@ -70,7 +70,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ipstui.core.i18n import _
+from ipstui.core.i18n import N_, _
 from ipstui.core.milestones import settle as settle_milestones
 from ipstui.core.model import LIST_KEYS
 from ipstui.core.storage import ParseError, dumps, loads_bytes
@@ -516,6 +516,11 @@ def driver_main(argv: Sequence[str]) -> int:
         print(_("usage: ipstui merge-driver BASE OURS THEIRS PATH"), file=sys.stderr)
         return 2
     base_p, ours_p, theirs_p, path = (Path(argv[0]), Path(argv[1]), Path(argv[2]), argv[3])
+    if _added_on_both_sides(base_p) and not _same_first_version(path):
+        # SPEC §6 "Two people never become one": ours stays as it is, git records a
+        # conflict, and `ipstui sync` (which renumbers the local record) is named.
+        print(_(ADDED_TWICE).format(path=path), file=sys.stderr)
+        return 1
     try:
         base = base_p.read_bytes() if base_p.exists() else None
         ours, theirs = ours_p.read_bytes(), theirs_p.read_bytes()
@@ -542,6 +547,71 @@ LAYOUT_LOST = (
 )
 """What the driver says on stderr after `ipstui merge: PATH: ` when a merged file could
 not keep ours' layout; `ipstui sync` looks for it to say so in its summary."""
+
+
+def _added_on_both_sides(base_p: Path) -> bool:
+    """True when git gave no base (%O missing or empty): the file was added on both sides."""
+    try:
+        return not base_p.read_bytes().strip()
+    except OSError:
+        return True
+
+
+def _theirs_full(cwd: Path | None = None) -> str | None:
+    """Full id of the commit being merged in (GITHEAD_<sha>, else MERGE_HEAD), or None."""
+    for name in os.environ:
+        m = _SHA.match(name)
+        if m:
+            return m.group(1)
+    proc = subprocess.run(
+        ["git", "rev-parse", "-q", "--verify", "MERGE_HEAD"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+    )
+    return proc.stdout.strip() or None if proc.returncode == 0 else None
+
+
+def _same_first_version(path: str, cwd: Path | None = None) -> bool:
+    """True when both sides added `path` (repository-relative, as git's %P) with the same
+    first version: one record added twice (a cherry-pick) and edited since, which merges
+    field by field (`renumber.clashes` skips it the same way). False when that cannot be
+    shown (no merge in progress, a rebase, unrelated histories): then the driver refuses."""
+    theirs = _theirs_full(cwd)
+    if theirs is None:
+        return False
+
+    def out(*args: str) -> str | None:
+        proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+        return proc.stdout.strip() or None if proc.returncode == 0 else None
+
+    base = out("merge-base", "HEAD", theirs)
+    if base is None:
+        return False
+
+    def first(tip: str) -> str | None:
+        commits = (
+            out(
+                "log",
+                "--diff-filter=A",
+                "--format=%H",
+                "--no-renames",
+                f"{base}..{tip}",
+                "--",
+                f":(top,literal){path}",
+            )
+            or ""
+        ).split()
+        return out("rev-parse", "-q", "--verify", f"{commits[-1]}:{path}") if commits else None
+
+    mine = first("HEAD")
+    return mine is not None and mine == first(theirs)
+
+
+ADDED_TWICE = N_(
+    "ipstui merge: {path}: added on both sides as two different records, which are never merged field by field; yours is left as it was: undo this merge (git merge --abort) and run `ipstui sync`, which gives yours the next free id"
+)
+"""What the driver says (one line) when it refuses an add/add of two different records."""
 
 
 def _dumps_for(path: str) -> Callable[[Mapping[str, Any]], str]:

@@ -11,6 +11,7 @@ Refused (sync pushes nothing and names the files):
   folders or as caseload.toml/erasures.toml: ipstui never reads or writes through links
   (SPEC §1), and a link pushed to the team points into each colleague's own disk;
 - a folder named like a record file (`participants/P-0009.toml/`);
+- a `participants` or `employers` entry that is a symbolic link or a file, not a folder;
 - a record file, caseload.toml or erasures.toml that does not parse, or has an *error*
   `ipstui validate` would report for it (the schema, the rules, the team at HEAD).
 
@@ -36,7 +37,9 @@ _LINK, _SUBMODULE = "120000", "160000"
 def _changed(root: Path, since: str | None, head: str) -> list[str]:
     """Caseload-relative paths of the caseload's files that differ between `since` and
     `head` (every one `head` holds when `since` is None), as `git diff` lists them."""
-    specs = [CASELOAD_FILE, ERASURES_FILE, *(f"{d}/" for d in RECORD_DIRS)]
+    # The record folders without a trailing slash: the pathspec then also names a
+    # symbolic link (or a file) standing where the folder should be.
+    specs = [CASELOAD_FILE, ERASURES_FILE, *RECORD_DIRS]
     if since is None:
         out = gitio.git(
             root, "ls-tree", "-r", "-z", "--name-only", "--full-name", head, "--", *specs
@@ -68,7 +71,9 @@ def _entries(root: Path, head: str, paths: list[str]) -> dict[str, tuple[str, st
 
 def _settings(root: Path, head: str) -> Settings | None:
     """The team settings at `head` (None when caseload.toml cannot give them)."""
-    proc = gitio.git(root, "cat-file", "blob", f"{head}:./{CASELOAD_FILE}", binary=True, check=False)
+    proc = gitio.git(
+        root, "cat-file", "blob", f"{head}:./{CASELOAD_FILE}", binary=True, check=False
+    )
     if proc.returncode != 0:
         return None
     from ipstui.core.caseload import settings_from_bytes
@@ -155,6 +160,9 @@ def outgoing_problems(root: Path, since: str | None, head: str = "HEAD") -> list
         if entry is None:
             continue  # removed: nothing of it is published
         mode, kind, obj = entry
+        if path in RECORD_DIRS:  # the folder itself is a link or a file (SPEC §1)
+            out.append(Problem(path, 1, 1, _("is a symbolic link or a file, not a folder")))
+            continue
         if mode == _LINK:
             out.append(Problem(path, 1, 1, _("is a symbolic link, not a file")))
             continue

@@ -87,6 +87,47 @@ def resolve(
     return transact(cl, pid, build)
 
 
+def is_employer_id(rid: str) -> bool:
+    """True for an employer's id (`E-0001`, any case): `ipstui resolve` routes it to the
+    employer's conflict record (its help and validate's advice name employer ids)."""
+    from ipstui.core.employers import ID_PREFIX
+
+    return rid[: len(ID_PREFIX)].upper() == ID_PREFIX
+
+
+def resolve_employer(
+    cl: Caseload,
+    eid: str,
+    field: str,
+    *,
+    side: str | None = None,
+    value: str | None = None,
+) -> Any:
+    """Settle employer `eid`'s conflict on `field` as `resolve` does a participant's;
+    one commit through the employer's save transaction. `--value` is a text field's new
+    value (`employers.set_fields`, which settles the record). Returns an employer
+    `SaveResult`; raises CaseloadError when there is no such employer or no conflict
+    record on `field`, and whatever `caseload.transact` raises."""
+    from ipstui.core.employers import EMPLOYER, load, set_fields
+
+    if (side is None) == (value is None):
+        raise CaseloadError(_("say how to settle it: --ours, --theirs or --value V"))
+    if side is not None and side not in SIDES:
+        raise CaseloadError(_("unknown side {side}; use ours or theirs").format(side=repr(side)))
+
+    if value is not None:
+        found = load(cl.root, cl.settings.team).get(eid)  # CaseloadError when none
+        settle(copy.deepcopy(dict(found.data)), eid, field, side="ours")  # the record exists
+        return set_fields(cl, eid, {field: value})
+
+    def build(_eid: str, cur: Any) -> dict[str, Any]:
+        data = copy.deepcopy(dict(cur.data))
+        settle(data, eid, field, side=side)
+        return data
+
+    return transact(cl, eid, build, kind=EMPLOYER)
+
+
 def settle(
     data: dict[str, Any], pid: str, field: str, *, side: str | None, value: Any = None
 ) -> None:

@@ -371,9 +371,14 @@ class CaseloadService:
         value: str | None = None,
     ) -> SaveResult:
         """`ipstui resolve`: settle a `[conflicts]` record with `side` ("ours" or
-        "theirs") or a `value` (text typed like `set`); one commit (`resolve.resolve`)."""
-        from ipstui.core.resolve import resolve
+        "theirs") or a `value` (text typed like `set`); one commit (`resolve.resolve`,
+        or `resolve.resolve_employer` for an employer id: then an employer SaveResult)."""
+        from ipstui.core.resolve import is_employer_id, resolve, resolve_employer
 
+        if is_employer_id(pid):  # an employer's conflict record (`resolve.resolve_employer`)
+            return resolve_employer(
+                self.load_for_edit(), pid.upper(), field, side=side, value=value
+            )
         return resolve(self._snap(snapshot), pid, field, side=side, value=value)
 
     def decide(self, snapshot: Caseload | None, pid: str, sides: dict[str, str]) -> SaveResult:

@@ -355,6 +355,18 @@ def atomic_write(path: Path, text: str | bytes, new_mode: int = 0o644) -> None:
         os.close(dfd)
 
 
+def linked_folder(root: Path, rel_folder: str) -> str | None:
+    """The error for a record folder (`participants`, `employers`) of the caseload at
+    `root` that is a symbolic link, or None when it is not one. SPEC §1: a symlinked
+    folder is refused, and nothing in it is read (a link committed to the team would
+    point into each colleague's own disk)."""
+    if not os.path.islink(root / rel_folder):
+        return None
+    return _(
+        "{folder} is a symbolic link, not a folder: ipstui never reads or writes through links, so none of the files it points to were read; put the folder itself in its place"
+    ).format(folder=rel_folder)
+
+
 def odd_entries(folder: Path, rel_folder: str) -> list[str]:
     """Caseload-relative paths of the entries of `folder` named like a record file
     (`*.toml`) that are not regular files: a folder, a symbolic link (dangling or not),
