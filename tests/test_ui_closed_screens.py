@@ -35,20 +35,25 @@ EVERY = [("p", ProblemsScreen), ("e", EmployersScreen), ("F", FidelityScreen)]
 async def a_closed_screen_is_not_kept_alive(
     app: IpsApp, pilot, key: str | None, kind: type[Screen]
 ) -> None:
-    for _ in range(3):
-        if key is None:
-            app.open_participant("P-0030")
-        else:
-            await pilot.press(key)
-        await settle(pilot)
-        assert isinstance(app.screen, kind)
-        await pilot.press("escape")
-        await settle(pilot)
-        assert not isinstance(app.screen, kind)
-    gc.collect()
-    # At most the last one: a task or thread started while it was the active screen
-    # keeps Textual's context variables (the active message pump) until it ends.
-    assert len([o for o in gc.get_objects() if isinstance(o, kind)]) <= 1
+    alive: list[int] = []
+    for _ in range(2):
+        for _ in range(3):
+            if key is None:
+                app.open_participant("P-0030")
+            else:
+                await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, kind)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert not isinstance(app.screen, kind)
+        gc.collect()
+        alive.append(len([o for o in gc.get_objects() if isinstance(o, kind)]))
+    # A few of the last ones may stay: a thread worker run while one was the active
+    # screen leaves Textual's context variables (the active worker and message pump) in
+    # the pool thread that ran it until that thread runs another job. None grows with the
+    # opens: three more opens keep no more (before the fix, every closed screen stayed).
+    assert alive[0] <= 2 and alive[1] <= alive[0], alive
 
 
 async def an_open_screen_follows_a_replaced_snapshot(app: IpsApp, pilot) -> None:
