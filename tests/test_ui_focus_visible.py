@@ -41,6 +41,9 @@ def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
 def mono(app: IpsApp, widget: Widget) -> list[tuple]:
     """The widget's cells on screen without colour: (text, bold, reverse, underline,
     italic) per segment, line by line."""
+    # Apply the :focus rules now (Textual applies them at its next style pass, which a
+    # frame taken under load can precede), then draw.
+    app.stylesheet.update_nodes(widget.walk_children(with_self=True), animate=False)
     strips = app.screen._compositor.render_strips()
     r = widget.region.intersection(app.screen.region)
     out = []
