@@ -207,33 +207,34 @@ def not_a_file_problem(root: Path) -> Problem | None:
     return None
 
 
-def register_problems_on_disk(root: Path) -> list[Problem]:
-    """[`register_problem`] of the work tree's erasures.toml; [] when valid or absent.
-    [`not_a_file_problem`] when it is a folder or a symbolic link."""
+def _register_on_disk(root: Path) -> tuple[list[Problem], bytes | None]:
+    """The work tree's erasures.toml read once: its problem (`not_a_file_problem`, else
+    `register_problem`) as a list, and its bytes (None when absent, unreadable or not a
+    plain file)."""
     odd = not_a_file_problem(root)
     if odd is not None:
-        return [odd]
+        return [odd], None
     try:
         raw = (Path(root) / ERASURES_FILE).read_bytes()
     except OSError:
-        return []
+        return [], None
     problem = register_problem(raw)
-    return [] if problem is None else [problem]
+    return ([] if problem is None else [problem]), raw
+
+
+def register_problems_on_disk(root: Path) -> list[Problem]:
+    """[`register_problem`] of the work tree's erasures.toml; [] when valid or absent.
+    [`not_a_file_problem`] when it is a folder or a symbolic link."""
+    return _register_on_disk(root)[0]
 
 
 def problems_on_disk(root: Path) -> list[Problem]:
     """What the work tree's erasures.toml finds, from one read of it: the register's own
     problem (`register_problem`, or `not_a_file_problem`), then `erased_problems` for the
     participant files."""
-    odd = not_a_file_problem(root)
-    if odd is not None:
-        return [odd]
-    try:
-        raw = (Path(root) / ERASURES_FILE).read_bytes()
-    except OSError:
-        return []
-    problem = register_problem(raw)
-    out = [] if problem is None else [problem]
+    out, raw = _register_on_disk(root)
+    if raw is None:
+        return out
     hashes = hashes_in(raw.decode("utf-8", "replace"))
     if not hashes:
         return out

@@ -581,31 +581,16 @@ def _same_first_version(path: str, cwd: Path | None = None) -> bool:
     if theirs is None:
         return False
 
-    def out(*args: str) -> str | None:
-        proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
-        return proc.stdout.strip() or None if proc.returncode == 0 else None
+    from ipstui.core import gitio
+    from ipstui.core.renumber import first_version
 
-    base = out("merge-base", "HEAD", theirs)
-    if base is None:
+    root = Path(cwd) if cwd is not None else Path.cwd()  # git runs drivers at the top
+    proc = gitio.git(root, "merge-base", "HEAD", theirs, check=False)
+    base = proc.stdout.strip() if proc.returncode == 0 else ""
+    if not base:
         return False
-
-    def first(tip: str) -> str | None:
-        commits = (
-            out(
-                "log",
-                "--diff-filter=A",
-                "--format=%H",
-                "--no-renames",
-                f"{base}..{tip}",
-                "--",
-                f":(top,literal){path}",
-            )
-            or ""
-        ).split()
-        return out("rev-parse", "-q", "--verify", f"{commits[-1]}:{path}") if commits else None
-
-    mine = first("HEAD")
-    return mine is not None and mine == first(theirs)
+    mine = first_version(root, base, "HEAD", path)
+    return mine is not None and mine == first_version(root, base, theirs, path)
 
 
 ADDED_TWICE = N_(

@@ -105,8 +105,9 @@ def _blob(root: Path, rev: str, rel: str) -> str | None:
     return proc.stdout.strip() or None if proc.returncode == 0 else None
 
 
-def _first_version(root: Path, base: str, tip: str, rel: str) -> str | None:
-    """Blob of `rel` as the commit that added it after `base` (on the way to `tip`) wrote it."""
+def first_version(root: Path, base: str, tip: str, rel: str) -> str | None:
+    """Blob of `rel` (relative to `root`) as the commit that added it after `base` (on the
+    way to `tip`) wrote it; None when no such commit. The merge driver asks it too."""
     proc = gitio.git(
         root,
         "log",
@@ -169,7 +170,7 @@ def clashes(root: Path, base: str, ours: str, theirs: str) -> list[tuple[str, st
             continue
         if _blob(root, ours, rel) == _blob(root, theirs, their_rel):
             continue  # byte-identical: one record
-        if _first_version(root, base, ours, rel) == _first_version(root, base, theirs, their_rel):
+        if first_version(root, base, ours, rel) == first_version(root, base, theirs, their_rel):
             continue  # one record, edited since on either side: merged field by field
         out.append((rel, their_rel))
     return out
