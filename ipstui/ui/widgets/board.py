@@ -190,6 +190,15 @@ class PhaseColumn(ScrollView, can_focus=False):
         self.virtual_size = Size(self.size.width, len(self.cards) * CARD_H)
         self._strips.clear()
 
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """As ScrollView's, with the cards' virtual size (`_set_virtual_height`) instead
+        of the one a layout passes (the content region: never the cards' height), so a
+        layout that leaves the column's size alone does not update and redraw its
+        scrollbar. Every layout of the board redrew them all (e.g. opening the filter)."""
+        return super()._size_updated(size, self.virtual_size, container_size, layout)
+
     def notify_style_update(self) -> None:
         # The theme or the stylesheet changed: read the card styles again at the next paint.
         """Drop the cached card styles (the theme or the stylesheet changed)."""

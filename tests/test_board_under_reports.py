@@ -1,12 +1,15 @@
-"""The key bar under another screen (issue 13, round 8): a footer whose screen is covered
-by an opaque screen is not rebuilt, and a rebuilt footer leaves its old keys to the
-garbage collector.
+"""The board under Reports (issue 13, round 8): a footer whose screen is covered by an
+opaque screen is not rebuilt, a rebuilt footer leaves its old keys to the garbage
+collector, and a layout of the board that leaves a column's size alone does not redraw
+the column's scrollbar.
 
 Opening Reports hid the `r` key in the board's footer under it and closing brought it
 back: two rebuilds, each mounting a dozen keys and laying out the board (whose column
 scrollbars were then drawn again, ~130 ms of the UI thread at 20,000 participants). And
 every rebuild kept its removed keys alive, held by a watcher of the footer's `compact`
-that Textual drops only when `compact` changes."""
+that Textual drops only when `compact` changes. A layout passed each column the content
+region as its virtual size (never the cards' height), so every layout updated and redrew
+every column's scrollbar."""
 
 from __future__ import annotations
 
@@ -15,12 +18,14 @@ import weakref
 from datetime import date
 from pathlib import Path
 
+import pytest
 from pilot_wait import settle
 from textual.widgets._footer import FooterKey
 
 from ipstui.ui.app import IpsApp
 from ipstui.ui.screens.board import BoardScreen
 from ipstui.ui.screens.reports import ReportsScreen
+from ipstui.ui.widgets.board import PhaseColumn
 from ipstui.ui.widgets.footer import KeysFooter
 
 TODAY = date(2026, 11, 16)
@@ -30,8 +35,8 @@ def keys_of(footer: KeysFooter) -> list[FooterKey]:
     return list(footer.query(FooterKey))
 
 
-async def test_a_covered_footer_is_not_rebuilt_and_old_keys_are_freed(
-    sample_caseload: Path,
+async def test_board_under_reports_keeps_its_footer_and_scrollbars(
+    sample_caseload: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -70,3 +75,20 @@ async def test_a_covered_footer_is_not_rebuilt_and_old_keys_are_freed(
         footer.compact = False
         await pilot.pause()
         assert not any(key.compact or key.has_class("-compact") for key in keys_of(footer))
+        footer.compact = True
+        await settle(pilot)
+
+        # A layout of the board that changes no column's size updates no scrollbar.
+        updated: list[str | None] = []
+        real = PhaseColumn._scroll_update
+
+        def counted(self: PhaseColumn, virtual_size) -> None:  # type: ignore[no-untyped-def]
+            updated.append(self.id)
+            real(self, virtual_size)
+
+        monkeypatch.setattr(PhaseColumn, "_scroll_update", counted)
+        sizes = {col.id: col.size for col in board.query(PhaseColumn)}
+        board.refresh(layout=True)
+        await settle(pilot)
+        assert {col.id: col.size for col in board.query(PhaseColumn)} == sizes
+        assert updated == []
