@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from pilot_wait import settle
+from textual.scrollbar import ScrollBar
 from textual.widgets._footer import FooterKey
 
 from ipstui.ui.app import IpsApp
@@ -92,3 +93,33 @@ async def test_board_under_reports_keeps_its_footer_and_scrollbars(
         await settle(pilot)
         assert {col.id: col.size for col in board.query(PhaseColumn)} == sizes
         assert updated == []
+
+        # A filter keystroke: a column whose scrollbar would be drawn the same (here:
+        # shorter than the window, before and after) keeps it as drawn, and the bar's
+        # numbers follow the cards.
+        drawn: list[str | None] = []
+        real_refresh = ScrollBar.refresh
+
+        def spy(self: ScrollBar, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if isinstance(self.parent, PhaseColumn):
+                drawn.append(self.parent.id)
+            return real_refresh(self, *args, **kwargs)
+
+        await pilot.press("slash")
+        await settle(pilot)
+        columns = [col for col in board.query(PhaseColumn) if col.size.height]
+        heights = {col.id: col.virtual_size.height for col in columns}
+        monkeypatch.setattr(ScrollBar, "refresh", spy)
+        await pilot.press("a")
+        await settle(pilot)
+        window = {col.id: col.scrollable_content_region.height for col in columns}
+        plain = [
+            col.id
+            for col in columns
+            if col.virtual_size.height != heights[col.id]
+            and max(heights[col.id], col.virtual_size.height) <= window[col.id]
+        ]
+        assert plain, "no column changed height within its window: the check says nothing"
+        assert not set(plain) & set(drawn)
+        for col in columns:
+            assert col.vertical_scrollbar.window_virtual_size == col.virtual_size.height
