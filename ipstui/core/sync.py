@@ -48,7 +48,7 @@ from pathlib import Path
 from ipstui.core import gitio, storage
 from ipstui.core.gitio import GitError, git
 from ipstui.core.i18n import _, ngettext
-from ipstui.core.merge import LAYOUT_LOST
+from ipstui.core.merge import LAYOUT_LOST, THEIRS_LAYOUT_LOST
 from ipstui.core.mergecheck import describe, introduced_problems
 from ipstui.core.model import is_valid_id
 from ipstui.core.renumber import RECORD_DIRS, Renumbered, RenumberError, clashes, renumber
@@ -116,6 +116,9 @@ class SyncResult:
     relaid: tuple[str, ...] = field(default=())
     """Records (ids) this sync wrote in the canonical layout because their own could
     not be kept (merged or renumbered: their comments or key order are gone)."""
+    unmixed: tuple[str, ...] = field(default=())
+    """Records (ids) whose layout changes made on the remote's side (comments, key
+    order) could not be carried into the merged file: it keeps this clone's layout."""
 
 
 # ------------------------------------------------------------------ merge driver config
@@ -433,6 +436,8 @@ class _Run:
         self.repaired: list[str] = []
         self.relaid: list[str] = []
         """Ids of records written in the canonical layout (SyncResult.relaid)."""
+        self.unmixed: list[str] = []
+        """Ids of records that kept ours' layout only (SyncResult.unmixed)."""
         self.known: str | None = None
         """The remote branch's commit as this clone knew it before the first fetch."""
 
@@ -473,6 +478,7 @@ class _Run:
                     )
         self.renumbered.clear()
         self.relaid.clear()
+        self.unmixed.clear()
         self.repaired = [r for r in self.repaired if r != ".gitattributes"]
         return self._verify(notes)
 
@@ -1088,6 +1094,9 @@ def _merge(run: _Run, target: _Target, remote_head: str, ahead: int, behind: int
     for rid in _relaid(proc.stdout + proc.stderr):
         if rid not in run.relaid:
             run.relaid.append(rid)
+    for rid in _unmixed(proc.stdout + proc.stderr):
+        if rid not in run.unmixed:
+            run.unmixed.append(rid)
     run.say(_("Checking the merged caseload as a whole…"))
     broken = introduced_problems(root, ours, remote_head)
     if broken:
@@ -1097,6 +1106,18 @@ def _merge(run: _Run, target: _Target, remote_head: str, ahead: int, behind: int
 _RELAID = re.compile(
     r"^ipstui merge: (?:.*/)?([^/]+)\.toml: " + re.escape(LAYOUT_LOST) + r"$", re.MULTILINE
 )
+
+
+_UNMIXED = re.compile(
+    r"^ipstui merge: (?:.*/)?([^/]+)\.toml: " + re.escape(THEIRS_LAYOUT_LOST) + r"$",
+    re.MULTILINE,
+)
+
+
+def _unmixed(output: str) -> list[str]:
+    """Ids of the records whose other side's layout changes the merge driver could not
+    carry over (it says so on stderr, `merge.THEIRS_LAYOUT_LOST`)."""
+    return list(dict.fromkeys(_UNMIXED.findall(output)))
 
 
 def _relaid(output: str) -> list[str]:
@@ -1245,6 +1266,12 @@ def _result(
             "the files of {ids} were written in the standard layout, because their own layout could not be kept (their comments and key order are gone)",
             len(run.relaid),
         ).format(ids=", ".join(run.relaid))
+    if run.unmixed:
+        msg += "; " + ngettext(
+            "the layout changes made to {ids} on the other side (comments, key order) could not be carried into the merged file, which keeps yours; its values are merged",
+            "the layout changes made to {ids} on the other side (comments, key order) could not be carried into the merged files, which keep yours; their values are merged",
+            len(run.unmixed),
+        ).format(ids=", ".join(run.unmixed))
     if conflicts:
         status = "conflicts"
         ids = ", ".join(conflicts)
@@ -1263,4 +1290,5 @@ def _result(
         tuple(run.renumbered),
         tuple(run.repaired),
         tuple(run.relaid),
+        tuple(run.unmixed),
     )

@@ -726,3 +726,118 @@ def patch_bytes(
     if bom:
         out = _BOM + out
     return out.encode("utf-8"), kept
+
+
+def _split_bytes(raw: bytes) -> tuple[str, bool, bool]:
+    """(text with "\\n" new lines and no byte order mark, had a BOM, had CRLF)."""
+    text = raw.decode("utf-8")
+    bom = text.startswith(_BOM)
+    text = text.removeprefix(_BOM)
+    nl = text.find("\n")
+    crlf = nl > 0 and text[nl - 1] == "\r"
+    if crlf:
+        text = text.replace("\r\n", "\n")
+    return text, bom, crlf
+
+
+def _to_data(
+    text: str, old: Mapping[str, Any], new: Mapping[str, Any], dumps: Callable
+) -> str | None:
+    """`text` (holding `old`) patched to hold `new` in its own layout (canonical stays
+    canonical, as in `patch_bytes`); None when its layout cannot be kept."""
+    if text == dumps(old):
+        return dumps(new)
+    return patch(text, old, new, dumps)
+
+
+def _line_merge(ours: str, base: str, theirs: str, how: str | None) -> str | None:
+    """git's line merge (`git merge-file -p`) of three texts; `how`: None (clean merges
+    only: None on a conflict), "union" or "ours" (conflicting hunks: both sides' lines,
+    or ours'). None when git cannot run."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory(prefix="ipstui-layout-") as tmp:
+        files = []
+        for name, text in (("ours", ours), ("base", base), ("theirs", theirs)):
+            p = Path(tmp) / name
+            p.write_bytes(text.encode("utf-8"))
+            files.append(str(p))
+        args = ["git", "merge-file", "-p", *([f"--{how}"] if how else []), *files]
+        try:
+            proc = subprocess.run(args, capture_output=True)
+        except OSError:
+            return None
+    if proc.returncode != 0:  # conflicts (1..127) or a failure (negative, 255)
+        return None
+    return proc.stdout.decode("utf-8")
+
+
+def merge_layouts(
+    base: bytes,
+    base_data: Mapping[str, Any],
+    ours: bytes,
+    theirs: bytes,
+    theirs_data: Mapping[str, Any],
+    new: Mapping[str, Any],
+    dumps: Callable[..., str],
+) -> tuple[bytes, bool]:
+    """`ours` (the bytes of a merged record, which parse to `new`, in ours' layout) with
+    the layout changes theirs made since base carried over as well: a comment, blank
+    line, key order, quoting or dotted key changed only in theirs survives the merge as
+    one changed only in ours does (SPEC §6: "nothing is lost").
+
+    How: base and theirs are each patched to hold `new` in their own layout, so that
+    the three texts differ only in layout; git's line merge (`git merge-file`) of the
+    three then takes each side's layout changes. Hunks both sides changed keep both
+    sides' lines (`--union`) when that still reads back as `new`, else ours' (`--ours`).
+    The BOM and CRLF line endings follow the side that changed them. Every result is
+    parsed again and must equal `new`.
+
+    Returns (bytes, True) when every layout change of theirs is in the bytes (`ours`
+    unchanged when theirs' layout is base's); (bytes, False) when some could not be
+    carried: the lines both sides changed keep ours' layout (`--ours`), or, when
+    theirs' layout cannot be patched or no line merge reads back as `new`, `ours`
+    unchanged.
+    Raises UnicodeDecodeError for bytes that are not UTF-8."""
+    from ipstui.core import toml10
+
+    b_text, b_bom, b_crlf = _split_bytes(base)
+    t_text, t_bom, t_crlf = _split_bytes(theirs)
+    o_text, o_bom, o_crlf = _split_bytes(ours)
+    bom = t_bom if o_bom == b_bom else o_bom
+    crlf = t_crlf if o_crlf == b_crlf else o_crlf
+    if (
+        t_text == dumps(theirs_data)
+        and b_text == dumps(base_data)
+        and (bom, crlf) == (o_bom, o_crlf)
+    ):
+        return ours, True  # theirs kept the canonical layout: nothing of its own to carry
+    b_new = _to_data(b_text, base_data, new, dumps)
+    t_new = _to_data(t_text, theirs_data, new, dumps)
+    if b_new is None or t_new is None:
+        return ours, False
+    # (text, True when it holds every layout change of theirs), tried in turn.
+    candidates: list[tuple[str | None, bool]]
+    if b_new == t_new:
+        candidates = [(o_text, True)]
+    elif o_text == b_new:
+        candidates = [(t_new, True)]
+    else:
+        candidates = [
+            (_line_merge(o_text, b_new, t_new, how), how != "ours")
+            for how in (None, "union", "ours")
+        ]
+    for text, whole in candidates:
+        if text is None:
+            continue
+        out = text.replace("\n", "\r\n") if crlf else text
+        try:
+            # CRLF checked as written: a multi-line string holds its new lines.
+            if not same(toml10.loads(out), new):
+                continue
+        except toml10.TomlError:
+            continue
+        return ((_BOM if bom else "") + out).encode("utf-8"), whole
+    return ours, False
