@@ -910,17 +910,37 @@ def _refuse_erased(run: _Run, target: _Target, remote_head: str | None) -> None:
 
 def _refuse_invalid_outgoing(run: _Run, target: _Target, remote_head: str | None) -> None:
     """SyncError naming the files when the push would publish a caseload file that is
-    not valid: one that does not parse or has an error `validate` reports, a symbolic
-    link, a folder named like a record (`outgoing.outgoing_problems`, SPEC §6: the
-    caseload is valid as a whole before it is pushed). The user's commits are kept."""
-    from ipstui.core.outgoing import outgoing_problems
+    not valid: first what any pushed commit writes (a symbolic link, a folder named
+    like a record, a stray file in a record folder: `outgoing.history_problems`, each
+    with its commit), then what HEAD holds (one that does not parse or has an error
+    `validate` reports: `outgoing.outgoing_problems`; SPEC §6: the caseload is valid as
+    a whole before it is pushed). The user's commits are kept. No option forces the
+    push: what is pushed reaches every clone and only a rewrite of the team's history
+    (`ipstui erase`) takes it back."""
+    from ipstui.core.outgoing import history_problems, outgoing_problems
 
-    broken = outgoing_problems(run.root, remote_head)
+    published = history_problems(run.root, remote_head)
+    named = {p.path for p in published}
+    tip = [p for p in outgoing_problems(run.root, remote_head) if p.path not in named]
+    broken = sorted([*published, *tip], key=lambda p: p.path)
     if not broken:
         return
     shown = "; ".join(str(p) for p in broken[:4])
     if len(broken) > 4:
         shown = _("{problems} and {n} more").format(problems=shown, n=len(broken) - 4)
+    if published:
+        # A commit wrote it: mending it in a new commit still publishes that one.
+        raise SyncError(
+            ngettext(
+                "{problems} — this file is not valid, and your unpushed commits would publish it even where a later commit removed it, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); take it out of those commits (git rebase -i {upstream}) and sync again",
+                "{problems} — these files are not valid, and your unpushed commits would publish them even where a later commit removed them, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); take them out of those commits or mend them (git rebase -i {upstream}) and sync again",
+                len(broken),
+            ).format(
+                problems=shown,
+                label=target.label,
+                upstream=remote_head[:7] if remote_head else "--root",
+            )
+        )
     raise SyncError(
         ngettext(
             "{problems} — this file is not valid, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); fix it (`ipstui validate`), commit, and sync again",
