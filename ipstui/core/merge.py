@@ -45,7 +45,7 @@ Rules (SPEC §6), each chosen so that nothing either side wrote is lost:
   **Layout changed in theirs** since base (a comment or blank line added or removed,
   the key order, the quoting, a dotted key) is carried in as well
   (`textpatch.merge_layouts`: base, ours and theirs each hold the merged data in their
-  own layout, and git's line merge of the three takes each side's layout changes), so
+  own layout, and a three-way line merge of the three takes each side's layout changes), so
   a comment written on either side survives. When theirs' change cannot be carried
   (both sides changed the same lines beyond what a union reads back as), the file
   keeps ours' layout and the driver says so on stderr.
