@@ -253,9 +253,7 @@ def schema_problems(
                 if k in known or str(k).startswith("x_"):
                     continue
                 line, col = loc.find(path + [k])
-                out.append(
-                    Problem(rel, line, col, unknown_key_message(str(k), path, known), "warning")
-                )
+                out.append(Problem(rel, line, col, unknown_key_message(str(k), path, known), "warning"))
             continue
         line, col = loc.find(path)
         out.append(Problem(rel, line, col, _schema_message(err)))
