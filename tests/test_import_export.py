@@ -410,7 +410,7 @@ def test_export_refuses_the_caseload_folder_and_xlsx_to_stdout(
     assert "inside the caseload" in capsys.readouterr().err
     assert not (demo / "export.csv").exists()
     assert _cli("export", "--output", str(demo / "participants" / "x.csv"), root=demo) == 1
-    assert _cli("export", "--format", "xlsx", root=demo) == 1
+    assert _cli("export", "--format", "xlsx", root=demo) == 2  # wrong usage (SPEC §7)
     assert "needs --output" in capsys.readouterr().err
 
 
