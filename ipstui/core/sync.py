@@ -12,7 +12,11 @@ One sync, in order:
    `git check-attr`, repaired in one commit when wrong).
 3. **Fetch**; a fast-forward when nothing is local. A fetched remote branch that does not
    descend from the last remote commit this clone synced (`SYNCED_REFS`, kept per remote
-   URL and branch; else the remote-tracking ref) is a rewritten history: refused.
+   URL and branch; else the remote-tracking ref) is a rewritten history: refused. A
+   remote without the branch is a first push only when it has no branch at all: a
+   branch this clone never synced (no upstream, made with `git worktree add -b`) is not
+   published beside the team's branch (refused, saying how to sync it with the team's
+   branch or publish it on purpose).
 4. **Two people never become one**: record files added on both sides with different
    content are found before merging and the local one is renumbered in its own commit
    (`core/renumber.py`).
@@ -155,8 +159,8 @@ class SyncResult:
     attempts: int = 1
     """Push attempts (more than one when the remote moved on during the sync)."""
     created: bool = False
-    """The push created `label`'s branch on the remote (a first push: the remote had
-    no branch at all, or the user set an upstream the remote does not have yet)."""
+    """The push created the branch on the remote: a first push, to a remote that had no
+    branch at all (the message says so)."""
     renumbered: tuple[Renumbered, ...] = field(default=())
     """Local records moved to a free id because the remote took theirs (pushed)."""
     repaired: tuple[str, ...] = field(default=())
