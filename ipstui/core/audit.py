@@ -56,6 +56,7 @@ from typing import Any
 from ipstui.core import gitio, storage
 from ipstui.core.caseload import CaseloadError
 from ipstui.core.changes import SUBJECT_MAX, FieldChange, body_line, diff
+from ipstui.core.folder import UsageError
 from ipstui.core.i18n import N_, Labels, _
 from ipstui.core.model import (
     CLOSURE_REASONS,
@@ -910,7 +911,7 @@ def _day(text: str, what: str) -> date:
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:
-        raise AuditError(
+        raise UsageError(
             _("{what}: {text} is not a date like 2026-11-20").format(what=what, text=repr(text))
         ) from None
 
