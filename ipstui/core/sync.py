@@ -927,13 +927,9 @@ def _branch_missing(run: _Run, target: _Target, known: str | None) -> None:
 
 def _remote_branches(run: _Run, target: _Target) -> list[str]:
     """The branch names the remote has now (`git ls-remote --heads`), in its order."""
-    proc = git(
-        run.root, *_network_args(run.root), "ls-remote", "--heads", target.remote, check=False
-    )
+    proc = git(run.root, *target.network, "ls-remote", "--heads", target.remote, check=False)
     if proc.returncode != 0:
-        raise SyncError(
-            _network_message("ask", target, run.root, gitio._last_lines(proc.stderr))
-        )
+        raise SyncError(_network_message("ask", target, run.root, gitio._last_lines(proc.stderr)))
     names = [ln.split("\t", 1)[1] for ln in proc.stdout.splitlines() if "\t" in ln]
     return [n.removeprefix("refs/heads/") for n in names]
 
