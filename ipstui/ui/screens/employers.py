@@ -29,10 +29,12 @@ from ipstui.core.service import (
     name_key,
 )
 from ipstui.core.termsafe import escape
+from ipstui.core.vocab import EMPLOYER_FIELD_LABELS, NEEDS_DECISION, SYMBOL, readable
 from ipstui.ui.keys import TranslatedBindings, key_for
 from ipstui.ui.messages import EmployerRefused, EmployerSaved, EmployersRead
 from ipstui.ui.onapp import FollowsCaseload
 from ipstui.ui.screens.forms import (
+    ConflictForm,
     DatedForm,
     FormField,
     FormScreen,
@@ -90,6 +92,20 @@ LOG_COLUMNS = (
     Column(N_("Note"), min=16),
 )
 """An employer's log, newest first: the note takes the room the others leave."""
+
+
+def employer_field_label(name: str) -> str:
+    """The label of an employer field in the current language (`EMPLOYER_FIELD_LABELS`;
+    else the name made readable), for the decision dialog."""
+    return readable(name, EMPLOYER_FIELD_LABELS)
+
+
+def conflicts_of(employer: Any) -> dict[str, Any]:
+    """The employer's `[conflicts]` records (field -> record) a sync left, or {}."""
+    found = employer.data.get("conflicts")
+    if not isinstance(found, dict):
+        return {}
+    return {k: v for k, v in found.items() if isinstance(v, dict)}
 
 
 def register_choices(service: CaseloadService, caseload: Any) -> list[tuple[str, str]]:
@@ -229,6 +245,13 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
         Binding("c", "log_contact", N_("Log contact"), id="employer_contact"),
         Binding("n", "new_employer", N_("New employer"), id="employer_new"),
         Binding("E", "edit_employer", N_("Edit"), id="employer_edit"),
+        Binding(
+            "D",
+            "decide",
+            N_("Decide conflicts"),
+            id="employer_decide",
+            tooltip=N_("Choose between the values two edits left after a sync"),
+        ),
         Binding("tab", "switch_table", N_("List / log"), id="employer_switch", show=False),
         Binding("escape", "app.pop_screen", N_("Back"), id="back"),
     ]
@@ -250,6 +273,7 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
         )
         yield DataTable(id="employers-list", cursor_type="row", zebra_stripes=True)
         yield Label("", id="employer-heading")
+        yield Label("", id="employer-conflict", classes="marker -conflict", markup=False)
         yield Clamped("", id="employer-jobs")
         yield DataTable(id="employer-log", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
@@ -293,9 +317,10 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
             e = reg.employers[eid]
             last = e.last_contact()
             held = jobs.get(eid, [])
+            mark = " " + SYMBOL[NEEDS_DECISION] if conflicts_of(e) else ""
             rows.append(
                 [
-                    escape(eid),
+                    escape(eid) + mark,
                     escape(e.name),
                     escape(str(e.data.get("sector", ""))),
                     last["on"].isoformat() if last else "—",
@@ -308,9 +333,20 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
         if current in self._ids:
             table.move_cursor(row=self._ids.index(current))
         bad = len({p.path for p in reg.problems if p.severity == "error"})
+        undecided = sum(1 for e in reg.employers.values() if conflicts_of(e))
         self.query_one("#employers-title", Static).update(
             Text(
                 _("Employers — {n} in the register").format(n=len(self._ids))
+                + (
+                    "   "
+                    + SYMBOL[NEEDS_DECISION]
+                    + " "
+                    + ngettext("{n} needs a decision", "{n} need a decision", undecided).format(
+                        n=undecided
+                    )
+                    if undecided
+                    else ""
+                )
                 + (
                     "   ✖ "
                     + ngettext(
@@ -370,8 +406,10 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
                 )
             )
             self.query_one("#employer-jobs", Static).update("")
+            self._show_conflicts(None)
             return
         e = self.register.employers[eid]
+        self._show_conflicts(e)
         contacts = e.contacts
         self.query_one("#employer-heading", Label).update(
             Text(
@@ -420,9 +458,36 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
             )
         self._fill_log(rows)
 
+    def _show_conflicts(self, employer: Any) -> None:
+        """The highlighted employer's fields that need a decision, with the key that
+        decides them (the participant screen's marker; hidden when there are none)."""
+        label = self.query_one("#employer-conflict", Label)
+        fields = conflicts_of(employer) if employer is not None else {}
+        label.display = bool(fields)
+        if fields:
+            label.update(
+                SYMBOL[NEEDS_DECISION]
+                + " "
+                + _("NEEDS A DECISION: {fields} ({key})").format(
+                    fields=", ".join(employer_field_label(str(k)) for k in fields),
+                    key=key_for(self, "employer_decide", "D"),
+                )
+            )
+        self.refresh_bindings()
+
     @on(DataTable.RowHighlighted, "#employers-list")
     def _highlighted(self) -> None:
         self._show_log()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`D` applies only to an employer with fields that need a decision."""
+        if action == "decide":
+            eid = self.current_id() if self.is_mounted else None
+            reg = self.register
+            return (
+                reg is not None and eid in reg.employers and bool(conflicts_of(reg.employers[eid]))
+            )
+        return True
 
     # ------------------------------------------------------------ edits
 
@@ -471,6 +536,30 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
             )
 
         self.app.push_screen(NewEmployerForm(others, current=dict(e.data)).submitting(edit))
+
+    def action_decide(self) -> None:
+        """Choose between the values a sync left in the highlighted employer's file (the
+        participant screen's dialog), and save the choice as one commit through the
+        service; refused, and the register read again, when the file changed since it
+        was shown."""
+        eid = self.current_id()
+        if self.register is None or eid is None:
+            return
+        e = self.register.employers[eid]
+        conflicts = conflicts_of(e)
+        if not conflicts:
+            return
+
+        def decide(result: Any) -> Hashable | None:
+            if not result.sides:
+                return None
+            sides = dict(result.sides)
+            return self.save(_("Decide"), lambda svc, reg: svc.decide_employer(reg, eid, sides))
+
+        form = ConflictForm(
+            conflicts, dict(e.data), who=f"{eid} {e.name}", label=employer_field_label
+        )
+        self.app.push_screen(form.submitting(decide))
 
     def save(
         self, label: str, func: Callable[[CaseloadService, Register | None], EmployerSaveResult]
