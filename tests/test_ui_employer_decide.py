@@ -86,8 +86,10 @@ async def test_d_decides_an_employer_conflict_left_by_a_sync(
         await wait_for(pilot, lambda: app.screen is screen, "the dialog to close")
         await wait_for(
             pilot,
-            lambda: screen.register is not None
-            and "conflicts" not in screen.register.employers["E-0001"].data,
+            lambda: (
+                screen.register is not None
+                and "conflicts" not in screen.register.employers["E-0001"].data
+            ),
             "the register read again",
         )
         assert str(table.get_row_at(0)[0]) == "E-0001"

@@ -40,6 +40,7 @@ from ipstui.ui.messages import (
     DiskChanged,
     EditRefused,
     EditSaved,
+    EmployerChoicesRead,
     FilesTouched,
     LoadFailed,
     LoadProgressed,
@@ -885,12 +886,45 @@ class IpsApp(TranslatedBindings, App[int]):
                 today=self.today,
             )
 
+        name = cl.participants[pid].name
+
+        def open_form(register: list[tuple[str, str]]) -> None:
+            form = ContactForm(team, default_by, self.today, register, who=who(pid, name))
+            self.push_screen(form.submitting(log))
+
+        self.with_employer_choices(open_form)
+
+    def with_employer_choices(self, then: Callable[[list[tuple[str, str]]], None]) -> None:
+        """Read the employer register off the UI thread, then call `then(choices)` on it
+        with its (id, name) pairs (`EmployerChoicesRead`): how a contact or job dialog
+        opens with the employers to choose from. Read fresh at each opening, so an
+        employer added a moment ago is offered; a register that cannot be read offers
+        none (the Problems screen says why)."""
+        cl = self.caseload
+        if cl is not None:
+            self._read_employer_choices(cl, then)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="employer-choices",
+        exit_on_error=False,
+        description=N_("reading employers"),
+    )
+    def _read_employer_choices(
+        self, cl: Caseload, then: Callable[[list[tuple[str, str]]], None]
+    ) -> None:
         from ipstui.ui.screens.employers import register_choices
 
-        register = register_choices(self.service, cl)
-        name = cl.participants[pid].name
-        form = ContactForm(team, default_by, self.today, register, who=who(pid, name))
-        self.push_screen(form.submitting(log))
+        try:
+            choices = register_choices(self.service, cl)
+        except OSError:
+            choices = []
+        self.post_message(EmployerChoicesRead(choices, then))
+
+    @on(EmployerChoicesRead)
+    def _employer_choices_read(self, message: EmployerChoicesRead) -> None:
+        message.then(message.choices)
 
     def new_participant(self) -> None:
         """Ask for a new participant and add them in intake (one commit)."""

@@ -11,6 +11,7 @@ Those copies do not bubble back to the app (`bubble=False`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -153,6 +154,15 @@ class EmployersRead(Message, bubble=False):
     register: Register
     jobs: dict[str, list[JobAt]]
     select: str | None = None
+
+
+@dataclass
+class EmployerChoicesRead(Message):
+    """The employer register was read for a contact or job dialog about to open:
+    `choices` are its (id, name) pairs by id; `then` opens the dialog with them."""
+
+    choices: list[tuple[str, str]]
+    then: Callable[[list[tuple[str, str]]], None]
 
 
 @dataclass
