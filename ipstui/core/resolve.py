@@ -135,9 +135,15 @@ def settle(
     conflicts = data.get("conflicts")
     if not isinstance(conflicts, dict) or field not in conflicts:
         open_ = ", ".join(conflicts) if isinstance(conflicts, dict) and conflicts else ""
+        if open_:
+            raise CaseloadError(
+                _(
+                    "{id} has no conflict on {field} to settle; fields that need a decision: "
+                    "{fields}"
+                ).format(id=pid, field=repr(field), fields=open_)
+            )
         raise CaseloadError(
-            f"{pid} has no conflict on {field!r} to settle"
-            + (f"; fields that need a decision: {open_}" if open_ else "")
+            _("{id} has no conflict on {field} to settle").format(id=pid, field=repr(field))
         )
     if side is None:
         data[field] = value
