@@ -54,16 +54,6 @@ ALLOWED: dict[str, str] = {
         "`commit_holding` ask git which commit the shown version is followed from; "
         "owned by the follow work (core/follow.py, `where_now`), another change's"
     ),
-    "ipstui.ui.screens.participant.details.DetailsPane.load": (
-        "the participant screen fills its form from the record when it opens; a record "
-        "loaded from the summary cache reads its one file then (`Participant.data`, about "
-        "1.6 KB). Reading it first in a worker means pushing the screen later, which "
-        "changes `open_participant` (push now) that the participant screen relies on: "
-        "left to that screen's owner"
-    ),
-    "ipstui.ui.screens.participant.details.DetailsPane._detail_fields": (
-        "the same first read of the opened record's file as `DetailsPane.load`"
-    ),
     "ipstui.ui.screens.participant.details.DetailsPane.action_save": (
         "the participant screen's save path (another change's): `validate_data` checks "
         "the form before the save's worker starts, and reads erasures.toml for the "

@@ -22,7 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from ipstui.core.board import Card, make_card, make_cards
 from ipstui.core.i18n import N_, _
-from ipstui.core.model import PHASES, Problem, changed_ids
+from ipstui.core.model import PHASES, Participant, Problem, changed_ids
 from ipstui.core.service import (
     Caseload,
     CaseloadError,
@@ -180,6 +180,9 @@ class IpsApp(TranslatedBindings, App[int]):
         """Published with each new snapshot, and with the same snapshot and new cards when
         the day changes (`check_date`); screens follow it through
         `onapp.FollowsCaseload`, which ends the subscription when they are removed."""
+        self._selected_record: Participant | None = None
+        """The participant selected on the board, held so its file is read once
+        (`on_board_selected`)."""
         self.findings: ProblemsRead | None = None
         """The one problem list (`ipstui validate`'s) of the latest snapshot read, as of
         its day: the header counts it and the Problems screen lists it."""
@@ -711,6 +714,28 @@ class IpsApp(TranslatedBindings, App[int]):
         )
 
     # ------------------------------------------------------------ navigation
+
+    def on_board_selected(self, event: Any) -> None:
+        """The board's cursor moved to a participant (`Board.Selected`, bubbled up from
+        the board): read that participant's file now, off the UI thread, when the
+        snapshot holds only its summary, so that opening it (`enter`) fills its screen
+        without a file read on the UI thread (`Participant.data` keeps what it read; the
+        app holds the selected one, as the snapshot's `Roster` keeps only those held)."""
+        cl = self.caseload
+        p = cl.participants.get(event.pid) if cl is not None and event.pid else None
+        self._selected_record = p  # the roster keeps a Participant only while it is held
+        if p is not None and not p.loaded:
+            self._read_record(p)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="selected-record",
+        exit_on_error=False,
+        description=N_("reading the selected participant"),
+    )
+    def _read_record(self, p: Participant) -> None:
+        p.data  # noqa: B018 — read and kept by the Participant (a broken file: its summary)
 
     def open_participant(self, pid: str) -> None:
         """Open the participant screen of `pid` (a notice when there is no such participant)."""
