@@ -68,8 +68,8 @@ async def test_d_decides_an_employer_conflict_left_by_a_sync(
         table = screen.query_one("#employers-list", DataTable)
         mark = SYMBOL[NEEDS_DECISION]
         assert str(table.get_row_at(0)[0]) == f"E-0001 {mark}"  # the board's mark
-        marker = screen.query_one("#employer-conflict", Label)
-        assert marker.display and "Sector" in str(marker.render()), marker.render()
+        heading = str(screen.query_one("#employer-heading", Label).render())
+        assert f"{mark} NEEDS A DECISION: Sector (D)" in heading, heading
         title = str(screen.query_one("#employers-title").render())
         assert f"{mark} 1 needs a decision" in title, title
 
@@ -93,7 +93,7 @@ async def test_d_decides_an_employer_conflict_left_by_a_sync(
             "the register read again",
         )
         assert str(table.get_row_at(0)[0]) == "E-0001"
-        assert not screen.query_one("#employer-conflict", Label).display
+        assert mark not in str(screen.query_one("#employer-heading", Label).render())
 
     head = run(root, "show", f"HEAD:{REL}").stdout
     data = storage.loads_bytes(head.encode())

@@ -28,6 +28,7 @@ from ipstui.core.service import (
     CaseloadError,
     CaseloadService,
     GitError,
+    Register,
     SaveResult,
     StaleEdit,
 )
@@ -180,6 +181,10 @@ class IpsApp(TranslatedBindings, App[int]):
         """Published with each new snapshot, and with the same snapshot and new cards when
         the day changes (`check_date`); screens follow it through
         `onapp.FollowsCaseload`, which ends the subscription when they are removed."""
+        self.employer_register: Register | None = None
+        """The employer register as last read off the UI thread (for each snapshot by
+        `read_findings`, and by the Employers screen): the contact and job dialogs
+        offer its employers without reading employers/ on the UI thread."""
         self._selected_record: Participant | None = None
         """The participant selected on the board, held so its file is read once
         (`on_board_selected`)."""
@@ -269,6 +274,7 @@ class IpsApp(TranslatedBindings, App[int]):
         """The one problem list of `ipstui validate` for the snapshot as of `today` (the
         service reads the employer register) and which of its uncommitted files are gone
         from disk, off the UI thread; posts ProblemsRead."""
+        register: Register | None = None
         try:
             register = self.service.employers(cl)
         except OSError as exc:
@@ -279,12 +285,14 @@ class IpsApp(TranslatedBindings, App[int]):
         else:
             problems = self.service.problems(cl, register, today=today)
         gone = frozenset(rel for rel in cl.dirty if not self.service.exists(rel))
-        self.post_message(ProblemsRead(cl, problems, today, gone))
+        self.post_message(ProblemsRead(cl, problems, today, gone, register))
 
     @on(ProblemsRead)
     def _findings_read(self, message: ProblemsRead) -> None:
         if message.snapshot is self.caseload and message.today == self.today:
             self.findings = message  # else a newer read is on its way
+            if message.register is not None:
+                self.employer_register = message.register
             self.findings_read.publish(message)
 
     # ------------------------------------------------------------ time
@@ -920,11 +928,15 @@ class IpsApp(TranslatedBindings, App[int]):
         self.with_employer_choices(open_form)
 
     def with_employer_choices(self, then: Callable[[list[tuple[str, str]]], None]) -> None:
-        """Read the employer register off the UI thread, then call `then(choices)` on it
-        with its (id, name) pairs (`EmployerChoicesRead`): how a contact or job dialog
-        opens with the employers to choose from. Read fresh at each opening, so an
-        employer added a moment ago is offered; a register that cannot be read offers
-        none (the Problems screen says why)."""
+        """Call `then(choices)` with the employer register's (id, name) pairs, by id: how
+        a contact or job dialog opens with the employers to choose from. At once from
+        the register last read off the UI thread (`employer_register`); before the first
+        read, after reading it in a worker (`EmployerChoicesRead`). A register that
+        cannot be read offers none (the Problems screen says why)."""
+        reg = self.employer_register
+        if reg is not None:
+            then([(eid, reg.employers[eid].name) for eid in sorted(reg.employers)])
+            return
         cl = self.caseload
         if cl is not None:
             self._read_employer_choices(cl, then)

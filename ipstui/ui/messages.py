@@ -206,12 +206,14 @@ class FidelityFailed(Message, bubble=False):
 class ProblemsRead(Message, bubble=False):
     """The one problem list of `snapshot` as of `today` (`CaseloadService.problems`, what
     `ipstui validate` prints), sorted by path, line and column, with the snapshot's
-    uncommitted files that are no longer on disk (`gone`, read in the same worker)."""
+    uncommitted files that are no longer on disk (`gone`, read in the same worker), and
+    the employer register read for it (None when employers/ could not be read)."""
 
     snapshot: Caseload
     problems: list[Problem]
     today: date | None = None
     gone: frozenset[str] = frozenset()
+    register: Register | None = None
 
 
 @dataclass

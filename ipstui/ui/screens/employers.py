@@ -252,6 +252,7 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
             N_("Decide conflicts"),
             id="employer_decide",
             tooltip=N_("Choose between the values two edits left after a sync"),
+            show=False,  # named where it applies: the heading of an employer with ⚑
         ),
         Binding("tab", "switch_table", N_("List / log"), id="employer_switch", show=False),
         Binding("escape", "app.pop_screen", N_("Back"), id="back"),
@@ -274,7 +275,6 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
         )
         yield DataTable(id="employers-list", cursor_type="row", zebra_stripes=True)
         yield Label("", id="employer-heading")
-        yield Label("", id="employer-conflict", classes="marker -conflict", markup=False)
         yield Clamped("", id="employer-jobs")
         yield DataTable(id="employer-log", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
@@ -310,6 +310,9 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
     def _show(self, message: EmployersRead) -> None:
         reg, jobs, select = message.register, message.jobs, message.select
         self.register, self.jobs = reg, jobs
+        # The contact and job dialogs offer the register as last read (an employer
+        # added here is offered at once, without a read on the UI thread).
+        self.app.employer_register = reg  # type: ignore[attr-defined]
         table = self.query_one("#employers-list", DataTable)
         current = select or self.current_id()
         self._ids = sorted(reg.employers)
@@ -407,10 +410,9 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
                 )
             )
             self.query_one("#employer-jobs", Static).update("")
-            self._show_conflicts(None)
+            self.refresh_bindings()
             return
         e = self.register.employers[eid]
-        self._show_conflicts(e)
         contacts = e.contacts
         self.query_one("#employer-heading", Label).update(
             Text(
@@ -419,8 +421,10 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
                     "{id} {name}: {n} contacts, newest first",
                     len(contacts),
                 ).format(id=escape(eid), name=escape(e.name), n=len(contacts))
+                + self._conflict_words(e)
             )
         )
+        self.refresh_bindings()
         held = self.jobs.get(eid, [])
         jobs_text = "; ".join(
             (
@@ -459,22 +463,22 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
             )
         self._fill_log(rows)
 
-    def _show_conflicts(self, employer: Any) -> None:
-        """The highlighted employer's fields that need a decision, with the key that
-        decides them (the participant screen's marker; hidden when there are none)."""
-        label = self.query_one("#employer-conflict", Label)
-        fields = conflicts_of(employer) if employer is not None else {}
-        label.display = bool(fields)
-        if fields:
-            label.update(
-                SYMBOL[NEEDS_DECISION]
-                + " "
-                + _("NEEDS A DECISION: {fields} ({key})").format(
-                    fields=", ".join(employer_field_label(str(k)) for k in fields),
-                    key=key_for(self, "employer_decide", "D"),
-                )
+    def _conflict_words(self, employer: Any) -> str:
+        """After the heading: the highlighted employer's fields that need a decision,
+        with the key that decides them, marked as the participant screen marks them
+        ("" when there are none)."""
+        fields = conflicts_of(employer)
+        if not fields:
+            return ""
+        return (
+            "   "
+            + SYMBOL[NEEDS_DECISION]
+            + " "
+            + _("NEEDS A DECISION: {fields} ({key})").format(
+                fields=", ".join(employer_field_label(str(k)) for k in fields),
+                key=key_for(self, "employer_decide", "D"),
             )
-        self.refresh_bindings()
+        )
 
     @on(DataTable.RowHighlighted, "#employers-list")
     def _highlighted(self) -> None:
@@ -485,8 +489,8 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
         if action == "decide":
             eid = self.current_id() if self.is_mounted else None
             reg = self.register
-            return (
-                reg is not None and eid in reg.employers and bool(conflicts_of(reg.employers[eid]))
+            return reg is not None and eid in reg.employers and bool(
+                conflicts_of(reg.employers[eid])
             )
         return True
 
