@@ -22,7 +22,7 @@ from collections import namedtuple
 from collections.abc import Mapping
 from pathlib import Path
 
-from ipstui.core.i18n import _
+from ipstui.core.i18n import N_, _
 
 # `subprocess` (with `signal`, `threading`, `selectors`, `locale`) is imported where a
 # process is started: `ipstui due` reads this module's facts (`env`, `REPO_INFO_ARGS`,
@@ -160,7 +160,10 @@ def git(
             proc.stdout if isinstance(proc.stdout, str) else proc.stdout.decode("utf-8", "replace")
         )
         words = _last_lines(err) or _last_lines(out)
-        raise GitError(words or f"git {args[0]} failed (exit {proc.returncode})", err or out)
+        failed = _("git {command} failed (exit {code})").format(
+            command=args[0], code=proc.returncode
+        )
+        raise GitError(words or failed, err or out)
     return proc
 
 
@@ -194,11 +197,13 @@ def start_many(root: Path, *commands: tuple[tuple[str, ...], str | None]) -> lis
                     env=env(),
                 )
             except FileNotFoundError:
-                raise GitError("git is not installed or not on PATH") from None
+                raise GitError(_("git is not installed or not on PATH")) from None
             except NotADirectoryError:
-                raise GitError(f"{root} is not a folder") from None
+                raise GitError(_("{path} is not a folder").format(path=root)) from None
             except OSError as exc:
-                raise GitError(f"could not run git: {exc.strerror or exc}") from None
+                raise GitError(
+                    _("could not run git: {error}").format(error=exc.strerror or exc)
+                ) from None
             children.append(child)
             if data is not None and child.stdin is not None:
                 # A few lines: they fit the pipe, so the query runs while the next starts.
@@ -354,9 +359,21 @@ class Identity(namedtuple("Identity", ("name", "email"))):
 
 
 _IDENT_HELP = (
-    'set it with `git config --global user.name "Your Name"` and '
-    "`git config --global user.email you@example.org`"
+    'git config --global user.name "Your Name"; git config --global user.email you@example.org'
 )
+"""The commands that set git's identity (shown as they are typed, in every language)."""
+
+_IDENTITY_MISSING = {
+    "author": N_(
+        "no git identity: git cannot tell who the author is ({keys} or user.name and "
+        "user.email are not set), so nothing was written; set it with: {help}"
+    ),
+    "committer": N_(
+        "no git identity: git cannot tell who the committer is ({keys} or user.name and "
+        "user.email are not set), so nothing was written; set it with: {help}"
+    ),
+}
+"""What a save says when git has no author or committer (one sentence per role)."""
 
 
 IDENT_QUERIES: tuple[tuple[tuple[str, ...], None], ...] = (
@@ -379,10 +396,7 @@ def _ident(proc: subprocess.CompletedProcess, who: str, keys: str) -> Identity:
     name, _unused, rest = line.partition("<")
     ident = Identity(name.strip(), rest.partition(">")[0].strip())
     if proc.returncode != 0 or "<" not in line or not ident.name or not ident.email:
-        raise IdentityMissing(
-            f"no git identity: git cannot tell who the {who} is ({keys} or user.name and "
-            "user.email are not set), so nothing was written; " + _IDENT_HELP
-        )
+        raise IdentityMissing(_(_IDENTITY_MISSING[who]).format(keys=keys, help=_IDENT_HELP))
     return ident
 
 

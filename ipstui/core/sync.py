@@ -51,7 +51,7 @@ from pathlib import Path
 
 from ipstui.core import gitio, storage
 from ipstui.core.gitio import GitError, git
-from ipstui.core.i18n import _, ngettext
+from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.merge import LAYOUT_LOST, THEIRS_LAYOUT_LOST
 from ipstui.core.mergecheck import describe, introduced_problems
 from ipstui.core.model import is_valid_id
@@ -464,15 +464,40 @@ def _network_args(config: dict[str, str]) -> list[str]:
 def _network_message(action: str, target: _Target, root: Path, err: str) -> str:
     # Never show a password or token kept in the URL.
     url, err = target.url, _without_secret(err)
-    low = err.lower()
-    if any(s in low for s in _AUTH):
-        why = "authentication failed"
-    else:
-        why = "the remote could not be reached"
-    return (
-        f"could not {action} {target.remote} ({url}): {why} — {err.strip()}; "
-        "nothing was lost, your local commits are kept; try again when the connection works"
+    auth = any(s in err.lower() for s in _AUTH)
+    return _(_NETWORK_MESSAGES[(action, auth)]).format(
+        remote=target.remote, url=url, error=err.strip()
     )
+
+
+_NETWORK_MESSAGES = {
+    ("ask", True): N_(
+        "could not ask {remote} ({url}): authentication failed — {error}; nothing was "
+        "lost, your local commits are kept; try again when the connection works"
+    ),
+    ("ask", False): N_(
+        "could not ask {remote} ({url}): the remote could not be reached — {error}; "
+        "nothing was lost, your local commits are kept; try again when the connection works"
+    ),
+    ("fetch from", True): N_(
+        "could not fetch from {remote} ({url}): authentication failed — {error}; nothing was "
+        "lost, your local commits are kept; try again when the connection works"
+    ),
+    ("fetch from", False): N_(
+        "could not fetch from {remote} ({url}): the remote could not be reached — {error}; "
+        "nothing was lost, your local commits are kept; try again when the connection works"
+    ),
+    ("push to", True): N_(
+        "could not push to {remote} ({url}): authentication failed — {error}; nothing was "
+        "lost, your local commits are kept; try again when the connection works"
+    ),
+    ("push to", False): N_(
+        "could not push to {remote} ({url}): the remote could not be reached — {error}; "
+        "nothing was lost, your local commits are kept; try again when the connection works"
+    ),
+}
+"""What a failed fetch or push says, by (action, authentication failed): one whole
+sentence each, as the catalogs need."""
 
 
 _LOCKS = ("index.lock", "HEAD.lock", "MERGE_HEAD.lock", "ORIG_HEAD.lock")
