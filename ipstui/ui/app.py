@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
@@ -51,6 +51,9 @@ from ipstui.ui.messages import (
     WatchFellBack,
 )
 from ipstui.ui.screensafe import DropUnsafe, visible_segments
+
+if TYPE_CHECKING:
+    from ipstui.ui.screens.forms.dialogs import EmployerChoiceForm
 
 WATCH_INTERVAL = 2.0
 DATE_CHECK = 30.0
@@ -913,48 +916,52 @@ class IpsApp(TranslatedBindings, App[int]):
             )
 
         name = cl.participants[pid].name
+        self.push_with_employer_choices(
+            lambda register: ContactForm(
+                team, default_by, self.today, register, who=who(pid, name)
+            ).submitting(log)
+        )
 
-        def open_form(register: list[tuple[str, str]]) -> None:
-            form = ContactForm(team, default_by, self.today, register, who=who(pid, name))
-            self.push_screen(form.submitting(log))
-
-        self.with_employer_choices(open_form)
-
-    def with_employer_choices(self, then: Callable[[list[tuple[str, str]]], None]) -> None:
-        """Call `then(choices)` with the employer register's (id, name) pairs, by id: how
-        a contact or job dialog opens with the employers to choose from. At once from
-        the register last read off the UI thread (`employer_register`); before the first
-        read, after reading it in a worker (`EmployerChoicesRead`). A register that
-        cannot be read offers none (the Problems screen says why)."""
+    def push_with_employer_choices(
+        self, make: Callable[[list[tuple[str, str]] | None], EmployerChoiceForm]
+    ) -> None:
+        """Open the contact or job dialog `make(choices)` builds, with the employer
+        register's (id, name) pairs by id to choose from. From the register last read
+        off the UI thread (`employer_register`) when there is one; else the dialog opens
+        at once with None ("reading employers…", so no key typed meanwhile reaches the
+        screen under it) and a worker reads the register and posts it to the dialog
+        (`EmployerChoicesRead`; a register that cannot be read: the reason, in the
+        dialog)."""
         reg = self.employer_register
         if reg is not None:
-            then([(eid, reg.employers[eid].name) for eid in sorted(reg.employers)])
+            self.push_screen(make([(eid, reg.employers[eid].name) for eid in sorted(reg.employers)]))
             return
+        form = make(None)
+        self.push_screen(form)
         cl = self.caseload
-        if cl is not None:
-            self._read_employer_choices(cl, then)
+        if cl is None:
+            form.post_message(EmployerChoicesRead([]))
+        else:
+            self._read_employer_choices(cl, form)
 
     @work(
         thread=True,
-        exclusive=True,
         group="employer-choices",
         exit_on_error=False,
         description=N_("reading employers"),
     )
-    def _read_employer_choices(
-        self, cl: Caseload, then: Callable[[list[tuple[str, str]]], None]
-    ) -> None:
+    def _read_employer_choices(self, cl: Caseload, form: EmployerChoiceForm) -> None:
         from ipstui.ui.screens.employers import register_choices
 
         try:
             choices = register_choices(self.service, cl)
-        except OSError:
-            choices = []
-        self.post_message(EmployerChoicesRead(choices, then))
-
-    @on(EmployerChoicesRead)
-    def _employer_choices_read(self, message: EmployerChoicesRead) -> None:
-        message.then(message.choices)
+        except Exception as exc:  # any failure is shown in the dialog, not lost
+            reason = _("the employer register could not be read: {error}").format(
+                error=escape(str(exc))
+            )
+            form.post_message(EmployerChoicesRead([], reason))
+            return
+        form.post_message(EmployerChoicesRead(choices))  # a closed dialog drops it
 
     def new_participant(self) -> None:
         """Ask for a new participant and add them in intake (one commit)."""

@@ -11,7 +11,6 @@ Those copies do not bubble back to the app (`bubble=False`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -157,12 +156,13 @@ class EmployersRead(Message, bubble=False):
 
 
 @dataclass
-class EmployerChoicesRead(Message):
-    """The employer register was read for a contact or job dialog about to open:
-    `choices` are its (id, name) pairs by id; `then` opens the dialog with them."""
+class EmployerChoicesRead(Message, bubble=False):
+    """The employer register was read for a contact or job dialog that opened before it
+    (posted to that dialog): `choices` are its (id, name) pairs by id; `error` says why
+    it could not be read ('' when it was; then `choices` is empty)."""
 
     choices: list[tuple[str, str]]
-    then: Callable[[list[tuple[str, str]]], None]
+    error: str = ""
 
 
 @dataclass

@@ -39,7 +39,7 @@ from ipstui.core.vocab import (
     team_label,
 )
 from ipstui.ui.keys import TranslatedBindings, key_for
-from ipstui.ui.messages import EditRefused, EditSaved
+from ipstui.ui.messages import EditRefused, EditSaved, EmployerChoicesRead
 from ipstui.ui.screens.forms.confirm import ConfirmDialog
 from ipstui.ui.screens.forms.editor import editor_dir, run_editor
 from ipstui.ui.screens.forms.fields import (
@@ -424,7 +424,23 @@ class DatedForm(FormScreen):
         self.who = who
 
 
-class ContactForm(FormScreen):
+class EmployerChoiceForm(FormScreen):
+    """A dialog that offers the employer register: built with its (id, name) pairs, or
+    with None while a worker reads it (`IpsApp.push_with_employer_choices`), which then
+    posts them here (`EmployerChoicesRead` → `set_choices`)."""
+
+    employers: list[tuple[str, str]] | None = None
+
+    def on_employer_choices_read(self, message: EmployerChoicesRead) -> None:
+        self.set_choices(message.choices, message.error)
+
+    def set_choices(self, choices: Sequence[tuple[str, str]], error: str = "") -> None:
+        """Offer `choices` ((id, name) pairs) in place of "reading employers…", keeping
+        what was typed; `error` (already translated) says why there are none."""
+        raise NotImplementedError
+
+
+class ContactForm(EmployerChoiceForm):
     """Log a contact → `ContactEntry`."""
 
     BINDINGS = [
@@ -438,16 +454,17 @@ class ContactForm(FormScreen):
         specialists: Sequence[tuple[str, str]],
         default_by: str | None,
         today: date,
-        employers: Sequence[tuple[str, str]] = (),
+        employers: Sequence[tuple[str, str]] | None = (),
         *,
         who: str = "",
     ) -> None:
-        """`employers`: the register as (id, name) pairs, offered for employer contacts."""
+        """`employers`: the register as (id, name) pairs, offered for employer contacts;
+        None while it is being read (`set_choices`)."""
         super().__init__()
         self.specialists = list(specialists)
         self.default_by = default_by
         self.today = today
-        self.employers = list(employers)
+        self.employers = None if employers is None else list(employers)
         self.who = who
 
     def compose_fields(self) -> Iterable[Widget]:
@@ -478,13 +495,15 @@ class ContactForm(FormScreen):
                 key=key_for(self, "form_editor", "ctrl+e")
             ),
         )
-        if self.employers:
+        if self.employers is None or self.employers:
+            reading = self.employers is None
             yield FormField(
                 "employer_id",
                 _("Employer met (employer contacts)"),
                 Select(
-                    [(plain(f"{name} ({eid})"), eid) for eid, name in self.employers],
-                    prompt=_("(not named)"),
+                    self._employer_options(),
+                    prompt=_("reading employers…") if reading else _("(not named)"),
+                    disabled=reading,
                 ),
                 check_choice(required=False),
             )
@@ -494,6 +513,27 @@ class ContactForm(FormScreen):
             Checkbox(_("Met in person (untick for a call or an e-mail)"), value=True),
             lambda c: (raw_value(c), None),
         )
+
+    def _employer_options(self) -> list[tuple[Text, str]]:
+        return [(plain(f"{name} ({eid})"), eid) for eid, name in self.employers or []]
+
+    def set_choices(self, choices: Sequence[tuple[str, str]], error: str = "") -> None:
+        """Fill the employer list; without employers it goes, or says `error`."""
+        self.employers = list(choices)
+        found = self.query("#field-employer_id").results(FormField) if self.is_mounted else []
+        for f in found:
+            select = f.control
+            assert isinstance(select, Select)
+            if error:
+                f.set_note(error)
+            elif not self.employers:
+                f.remove()
+                continue
+            select.prompt = _("(not named)")
+            select.set_options(self._employer_options())
+            select.disabled = not self.employers
+            if self._opened_with is not None:
+                self._opened_with[f.field_name] = raw_value(select)
 
     def cross_check(self, values: dict[str, Any]) -> dict[str, str]:
         """The employer met and face to face apply to employer contacts only."""
@@ -604,43 +644,52 @@ class ClosureForm(DatedForm):
         return ClosureEntry(reason=values["reason"])
 
 
-class JobForm(DatedForm):
+class JobForm(EmployerChoiceForm, DatedForm):
     """Add a job → `JobEntry`. With a register (`employers`: (id, name) pairs) the
     employer is picked from it, or typed under Other… and then, with `new_employer`,
-    added to it."""
+    added to it. While the register is read (None) the employer is typed; the list
+    comes in around what was typed (`set_choices`)."""
 
     title_text = N_("Add a job")
 
     def __init__(
-        self, today: date, employers: Sequence[tuple[str, str]] = (), *, who: str = ""
+        self, today: date, employers: Sequence[tuple[str, str]] | None = (), *, who: str = ""
     ) -> None:
         super().__init__(today, who=who)
-        self.employers = list(employers)
+        self.employers = None if employers is None else list(employers)
+
+    def _register_fields(self, typed: str | None = None) -> list[FormField]:
+        return [
+            FormField(
+                "employer",
+                _("Employer (from the register, or Other… to type one)"),
+                ChoiceOrText(
+                    [n for _eid, n in self.employers or []],
+                    typed,
+                    placeholder=_("the employer's name"),
+                ),
+                check_choice(what=_("the employer")),
+            ),
+            FormField(
+                "new_employer",
+                _("Register"),
+                Checkbox(_("Add a typed employer to the register"), value=True),
+                lambda c: (raw_value(c), None),
+            ),
+        ]
 
     def compose_fields(self) -> Iterable[Widget]:
         from ipstui.core.isco08 import choices
 
         if self.employers:
-            yield FormField(
-                "employer",
-                _("Employer (from the register, or Other… to type one)"),
-                ChoiceOrText(
-                    [n for _eid, n in self.employers], placeholder=_("the employer's name")
-                ),
-                check_choice(what=_("the employer")),
-            )
-            yield FormField(
-                "new_employer",
-                _("Register"),
-                Checkbox(_("Add a typed employer to the register"), value=True),
-                lambda c: (raw_value(c), None),
-            )
+            yield from self._register_fields()
         else:
             yield FormField(
                 "employer",
                 _("Employer"),
                 OneLineInput(),
                 check_text(required=True, what=_("the employer"), name=True),
+                hint=_("reading employers…") if self.employers is None else "",
             )
         yield FormField("title", _("Job title"), OneLineInput(), check_text())
         yield FormField(
@@ -668,6 +717,40 @@ class JobForm(DatedForm):
             Checkbox(_("Open-market job at the going wage"), value=True),
             lambda c: (raw_value(c), None),
         )
+
+    def set_choices(self, choices: Sequence[tuple[str, str]], error: str = "") -> None:
+        """Turn the typed employer into the register's list (what was typed kept,
+        under Other… when the register does not know it); without employers the field
+        stays typed and says `error`, if any."""
+        self.employers = list(choices)
+        if self.is_mounted:
+            self.run_worker(self._swap_employer_field(error), group="form-choices")
+
+    async def _swap_employer_field(self, error: str) -> None:
+        old = self.field("employer")
+        await old.query(".field-hint").remove()
+        if not self.employers:
+            if error:
+                old.set_note(error)
+            return
+        control = old.control
+        assert isinstance(control, Input)
+        focused = control.has_focus
+        typed = control.value.strip() or None
+        fields = self._register_fields(typed)
+        after = self.field("title")
+        await old.remove()
+        await self.query_one("#form-fields").mount_all(fields, before=after)
+        choice = fields[0].control
+        assert isinstance(choice, ChoiceOrText)
+        choice.set_value(typed)  # its own on_mount ran before it counted as mounted
+        if self._opened_with is not None:  # what was typed still counts as typed
+            opened = {f.field_name: raw_value(f.control) for f in fields}
+            if typed is not None:
+                opened.pop("employer")
+            self._opened_with.update(opened)
+        if focused:
+            fields[0].control.focus()
 
     def cross_check(self, values: dict[str, Any]) -> dict[str, str]:
         """Hours per week cannot exceed the 168 hours of a week."""

@@ -64,8 +64,6 @@ class ContactsPane(ListPane):
 
         team, by, who = owner.team(), p.specialist or None, owner.who()
 
-        def open_form(register: list[tuple[str, str]]) -> None:
-            form = ContactForm(team, by, self.today, register, who=who)
-            self.app.push_screen(form.submitting(log))
-
-        self.ips.with_employer_choices(open_form)  # the register is read off the UI thread
+        self.ips.push_with_employer_choices(  # the register is read off the UI thread
+            lambda register: ContactForm(team, by, self.today, register, who=who).submitting(log)
+        )

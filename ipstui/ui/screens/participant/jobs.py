@@ -121,11 +121,10 @@ class JobsPane(RowPane):
                 job["employer_id"] = result.employer_id
             return owner.run_edit(_("Job"), func, owner.pid, **job, then_tab=self.TAB)
 
-        def open_form(register: list[tuple[str, str]]) -> None:
-            form = JobForm(self.today, register, who=owner.who())
-            self.app.push_screen(form.submitting(add))
-
-        self.ips.with_employer_choices(open_form)  # the register is read off the UI thread
+        who = owner.who()
+        self.ips.push_with_employer_choices(  # the register is read off the UI thread
+            lambda register: JobForm(self.today, register, who=who).submitting(add)
+        )
 
     def action_end_job(self) -> None:
         """Ask when and why the selected current job ended, and end it (one commit)."""
