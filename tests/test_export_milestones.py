@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -70,13 +70,15 @@ def contact(on: date, kind: str = "meeting") -> dict[str, object]:
             [contact(D(2026, 9, 5), "employer")],  # before enrolled_on
             D(2026, 10, 1),
         ),
-        # the latest benefits session: a later logged one counts, an earlier one not
+        # the benefits date as stored, a later logged session or not (fidelity V1
+        # counts every session near a job's start; test_benefits_date_keeps_v1)
         (
             "benefits_counseling_on",
             D(2026, 9, 15),
             [contact(D(2026, 10, 3), "benefits")],
-            D(2026, 10, 3),
+            D(2026, 9, 15),
         ),
+        ("benefits_counseling_on", None, [contact(D(2026, 10, 3), "benefits")], None),
         (
             "benefits_counseling_on",
             D(2026, 10, 15),
@@ -97,6 +99,35 @@ def test_export_writes_the_milestones_the_reports_count(
     assert storage.dumps(data) == before  # the record itself is not changed
     others = {k: v for k, v in export.row(data).items() if k != field}
     assert others == {k: v for k, v in export.row(person(contacts=contacts)).items() if k != field}
+
+
+def test_benefits_date_keeps_v1_through_an_export_and_import() -> None:
+    """A benefits session 20 days before a job's start (stored) and one logged after it:
+    V1 is met here, and met in a caseload that imports the row (no contacts) and holds
+    the same job."""
+    from ipstui.core.fidelity import compute, settings_from
+    from ipstui.core.model import Settings
+    from ipstui.core.report import Quarter
+
+    start = D(2026, 10, 20)
+    job = {"employer": "Bakery Rossi", "start": start, "competitive": True}
+    data = person(
+        benefits_counseling_on=start - timedelta(days=20),
+        contacts=[contact(start + timedelta(days=10), "benefits")],
+        jobs=[job],
+    )
+    row = export.row(data)
+    imported = {k: v for k, v in row.items() if k in export.SCALARS and v is not None}
+    imported["jobs"] = [job]
+    team = {"schema": 1, "name": "T", "team": {"anna": {"name": "Anna"}}}
+    settings = settings_from(Settings.from_dict(team), team)
+
+    def v1(p: dict[str, object]) -> object:
+        review = compute([p], [], settings, Quarter(2026, 4), D(2026, 11, 30))
+        return review.get("V1").value
+
+    assert v1(data) == 1
+    assert v1(imported) == v1(data)
 
 
 def _commit_stale_first_contact(root: Path) -> None:

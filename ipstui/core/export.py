@@ -8,15 +8,18 @@ number of jobs and the current one (employer, start), and the number of open tas
 writes dates as date cells. An export is personal data: it is never written inside the
 caseload's work tree, where a `git add -A` would commit it and a sync share it.
 
-The milestone dates the contact log decides (`first_contact_on`,
-`first_employer_contact_on`, `benefits_counseling_on`; `core/milestones.py`) are exported
-as the reports and fidelity count them, not as the file last stored them: a first date
-is the earlier of the stored date and the earliest qualifying contact (a contact typed
-in later with an earlier date moves it back), the latest benefits session the later of
-the two (`milestone_view`). An export does not carry the contacts, so the stored value
-alone would give the importing caseload other figures than the exporting one's. An
-import of an export stays value for value: the importer compares a row with the same
-view of the participant (`importer.imported_as`).
+The first dates the contact log decides (`first_contact_on`,
+`first_employer_contact_on`; `core/milestones.py`) are exported as the reports and
+fidelity count them, not as the file last stored them: the earlier of the stored date
+and the earliest qualifying contact (a contact typed in later with an earlier date moves
+it back; `milestone_view`). An export does not carry the contacts, so the stored value
+alone would give the importing caseload other figures than the exporting one's.
+`benefits_counseling_on` is exported as stored: fidelity V1 counts any benefits session
+near a job's start, the stored date among them, and the board's deadlines read the
+stored date, so the latest logged session in its place would turn V1 from met to not met
+in the importing caseload (a session after the start hiding the one before). An import
+of an export stays value for value: the importer compares a row with the same view of
+the participant (`importer.imported_as`).
 """
 
 from __future__ import annotations
@@ -60,18 +63,26 @@ COLUMNS: tuple[str, ...] = SCALARS + DERIVED
 
 
 def milestone_view(data: Mapping[str, Any]) -> Mapping[str, Any]:
-    """`data` with its milestone dates as the reports count them (`milestones.settle` on
-    a shallow copy: the dates the file would store at its next contact write); `data`
-    itself when the log moves none of them. See the module docstring."""
-    from ipstui.core.milestones import settle
+    """`data` with its first dates (`milestones.FIRSTS`) as the reports count them
+    (`milestones.first_on`) in a shallow copy; `data` itself when the log moves neither.
+    A stored value that is not a plain date is left alone (the validator names it), and
+    so is `benefits_counseling_on` (see the module docstring)."""
+    from ipstui.core.milestones import FIRSTS, first_on
 
-    view = dict(data)
-    return view if settle(view) else data
+    moved = {}
+    for field in FIRSTS:
+        stored = data.get(field)
+        if stored is not None and type(stored) is not date:
+            continue
+        counted = first_on(data, field)
+        if counted != stored:
+            moved[field] = counted
+    return {**data, **moved} if moved else data
 
 
 def row(data: Mapping[str, Any]) -> dict[str, Any]:
     """One participant's row: every column of COLUMNS (None where it has no value); the
-    milestone dates as the reports count them (`milestone_view`)."""
+    first dates as the reports count them (`milestone_view`)."""
     view = milestone_view(data)
     out: dict[str, Any] = {k: view.get(k) for k in SCALARS}
     sus = data.get("suspension") if isinstance(data.get("suspension"), Mapping) else {}
