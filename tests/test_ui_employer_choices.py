@@ -24,7 +24,9 @@ from ipstui.core.caseload import load
 from ipstui.core.employers import new_employer
 from ipstui.core.init import init_caseload
 from ipstui.ui.app import IpsApp
+from ipstui.ui.messages import EmployersRead
 from ipstui.ui.screens import employers as employers_screen
+from ipstui.ui.screens.employers import EmployersScreen
 from ipstui.ui.screens.forms.dialogs import ContactForm, JobForm
 from ipstui.ui.screens.forms.fields import ChoiceOrText
 from ipstui.ui.screens.participant import ParticipantScreen
@@ -156,3 +158,29 @@ async def test_a_job_employer_typed_while_reading_is_kept(
         assert isinstance(control, ChoiceOrText)
         assert control.choices == ["Bakery Rossi"] and control.value == "Cafe Verdi"
         assert "Employer" in form.unsaved_edits()
+
+
+async def test_a_late_read_of_an_older_snapshot_keeps_the_newer_register(root: Path) -> None:
+    """The Employers screen's read of a snapshot the app has since replaced does not
+    overwrite the register the dialogs offer (review item 3)."""
+    app = IpsApp(root, today=TODAY, watch_disk=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        old = app.caseload
+        app.action_employers()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, EmployersScreen)
+        new_employer(load(root), name="Cafe Verdi")
+        app.load_caseload()
+        await settle(pilot)
+        current = app.employer_register
+        assert current is not None and len(current.employers) == 2
+        stale = app.service.employers(old)  # read as of the old snapshot, another object
+        assert stale is not current
+        screen.post_message(EmployersRead(stale, {}, None, old))
+        await settle(pilot)
+        assert app.employer_register is current
+        screen.post_message(EmployersRead(current, {}, None, app.caseload))
+        await settle(pilot)
+        assert app.employer_register is current

@@ -148,11 +148,13 @@ class HistoryFailed(Message, bubble=False):
 @dataclass
 class EmployersRead(Message, bubble=False):
     """The employer register and each employer's jobs (`Register`, {id: [JobAt]}) were
-    read; `select` is the employer to put the cursor on (None: keep it)."""
+    read from caseload snapshot `snapshot`; `select` is the employer to put the cursor
+    on (None: keep it)."""
 
     register: Register
     jobs: dict[str, list[JobAt]]
     select: str | None = None
+    snapshot: object = None
 
 
 @dataclass

@@ -304,15 +304,17 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
         service: CaseloadService = self.app.service  # type: ignore[attr-defined]
         reg = service.employers(cl)
         jobs = service.employer_jobs(reg, cl)
-        self.post_message(EmployersRead(reg, jobs, select))
+        self.post_message(EmployersRead(reg, jobs, select, cl))
 
     @on(EmployersRead)
     def _show(self, message: EmployersRead) -> None:
         reg, jobs, select = message.register, message.jobs, message.select
         self.register, self.jobs = reg, jobs
         # The contact and job dialogs offer the register as last read (an employer
-        # added here is offered at once, without a read on the UI thread).
-        self.app.employer_register = reg  # type: ignore[attr-defined]
+        # added here is offered at once, without a read on the UI thread); a read of an
+        # older snapshot arriving late does not replace a newer register.
+        if message.snapshot is getattr(self.app, "caseload", None):
+            self.app.employer_register = reg  # type: ignore[attr-defined]
         table = self.query_one("#employers-list", DataTable)
         current = select or self.current_id()
         self._ids = sorted(reg.employers)
