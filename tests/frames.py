@@ -23,11 +23,11 @@ duration; tests/test_frames.py fails loudly when Textual's code it mirrors chang
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 
 import pytest
-from textual._context import visible_screen_stack
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -42,37 +42,66 @@ _open_apps: list[App] = []
 """The apps inside `run_test` in the running test, when it opted in (else empty)."""
 
 
+_TOP = "_frames_top"
+"""The attribute of an app that holds the top screen its last `_collect_changes` saw."""
+
+_FAILED = "_frames_failed"
+"""The attribute of an app that holds the error of an outgoing screen's last frame, for
+the next checkpoint (`draw`) to raise."""
+
+
 def _collect_changes(self: Screen) -> None:
     """`Screen._compositor_refresh` for a headless app's top screen: the changed regions
     stay in the compositor (`_dirty_regions`) for `draw`; everything else as Textual does
-    it (an inline app, a background screen, a terminal's app)."""
+    it (an inline app, a background screen, a terminal's app).
+
+    When the top screen changed since the last call, the screen that was on top gets
+    its last frame drawn now: a screen opened and closed between two checkpoints (a
+    dialog) would otherwise never be drawn, and a widget there that cannot draw itself
+    would pass. Its error waits for the next checkpoint (raised there by `draw`), not
+    raised inside Textual's refresh."""
     app = self.app
     if app.is_headless and not app.is_inline and self is app.screen:
+        before = getattr(app, _TOP, None)
+        setattr(app, _TOP, self)
+        if before is not None and before is not self:
+            try:
+                _draw_screen(before, [])
+            except Exception as exc:
+                if getattr(app, _FAILED, None) is None:
+                    setattr(app, _FAILED, exc)
         self._dirty_widgets.clear()
         app._update_mouse_over(self)
         return
     _textual_frame(self)
 
 
+def _draw_screen(screen: Screen, behind: list[Screen]) -> None:
+    """Draw `screen`'s changed regions, if any, with `behind` as the screens under it.
+    Textual keeps those screens in a context variable while it draws; drawn in a copy
+    of the context, the caller's (the test's task, or Textual's) is left as it was,
+    also when the drawing fails."""
+    if screen._compositor._dirty_regions:
+        contextvars.copy_context().run(screen._compositor.render_update, screen_stack=behind)
+
+
 def draw(app: App) -> None:
     """Draw what changed on `app`'s screen since it was last drawn, as Textual's frame
     would (`Compositor.render_update`), and throw it away as a headless app does. A
-    widget that fails to draw raises here, in the test. Nothing to draw (no screen, or
-    nothing changed since the last frame): nothing done.
+    widget that fails to draw raises here, in the test, and so does one that failed in
+    the last frame of a screen no longer on top (`_collect_changes`). Nothing to draw
+    (no screen, or nothing changed since the last frame): nothing done.
 
     Textual keeps the screens behind the top one in a context variable while it draws;
-    drawn here, from the test's own task, that would keep a closed screen alive in the
-    test's context, so the variable is put back as it was."""
+    drawn from the test's own task, that would keep a closed screen alive in the test's
+    context, so it is drawn in a copy of the context (`_draw_screen`)."""
+    failed = getattr(app, _FAILED, None)
+    if failed is not None:
+        setattr(app, _FAILED, None)
+        raise failed
     if not app._screen_stack:
         return
-    screen = app.screen
-    if not screen._compositor._dirty_regions:
-        return
-    before = visible_screen_stack.get(None)
-    try:
-        screen._compositor.render_update(screen_stack=app._background_screens)
-    finally:
-        visible_screen_stack.set([] if before is None else before)
+    _draw_screen(app.screen, app._background_screens)
 
 
 def draw_open_apps() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import inspect
 
@@ -95,3 +96,53 @@ async def test_the_last_state_is_drawn_when_the_session_ends() -> None:
             await settle(pilot)
             app.query_one(Shown).update("boom")
             await settle(pilot)
+
+
+class Broken(Screen):
+    """A screen whose one widget cannot draw itself (a bad placeholder in a catalog
+    string, say)."""
+
+    def compose(self) -> ComposeResult:
+        yield Shown("boom")
+
+
+async def test_a_screen_opened_and_closed_between_checkpoints_is_drawn() -> None:
+    """Its last frame is drawn when another screen is on top: its error fails the step."""
+    app = One()
+    async with app.run_test(size=(40, 5)) as pilot:
+        await settle(pilot)
+
+        async def open_and_close() -> None:
+            await app.push_screen(Broken())
+            await settle(pilot)
+            app.pop_screen()
+            await settle(pilot)
+
+        with pytest.raises(RuntimeError, match="cannot draw boom") as raised:
+            await run_steps([("a dialog opened and closed", open_and_close)])
+        assert "in step: a dialog opened and closed" in raised.value.__notes__
+        assert visible_screen_stack.get(None) in (None, []), "the drawn stack stayed"
+
+
+async def test_a_failed_draw_leaves_the_context_as_it_was() -> None:
+    """`draw` from the test's task leaves Textual's drawn-stack variable as it found it
+    (unset here), also when the drawing fails."""
+    app = One()
+    async with app.run_test(size=(40, 5)) as pilot:
+        await settle(pilot)
+
+        def failed_draw() -> object:
+            unset = object()
+            assert visible_screen_stack.get(unset) is unset
+            with pytest.raises(RuntimeError, match="cannot draw boom"):
+                frames.draw(app)
+            return visible_screen_stack.get(unset) is unset
+
+        app.query_one(Shown).update("boom")
+        await settle(pilot)
+        fresh = contextvars.Context()
+        for var in contextvars.copy_context():
+            if var is not visible_screen_stack:
+                fresh.run(var.set, var.get())
+        assert fresh.run(failed_draw) is True
+        app.query_one(Shown).update("fine")
