@@ -68,3 +68,30 @@ def test_resolve_refuses_without_an_employer_record(
         code, out = run(capsys, root, "resolve", eid, field, *value)
         assert code != 0 and needle in out and "participant" not in out, out
     assert git(root, "rev-parse", "HEAD") == before
+
+
+@pytest.mark.parametrize(
+    ("sides", "needle"),
+    [
+        ({"side": "sideways"}, "unknown side 'sideways'"),
+        ({}, "say how to settle it"),
+        ({"side": "ours", "value": "x"}, "say how to settle it"),
+    ],
+)
+def test_resolve_employer_checks_the_side_as_decide_does(
+    caseload_dir: Path, capsys: pytest.CaptureFixture[str], sides, needle
+) -> None:
+    """The service call (the CLI offers only --ours/--theirs): a side other than ours or
+    theirs is refused with `decide`'s words, and nothing is committed."""
+    from ipstui.core.caseload import CaseloadError, load
+    from ipstui.core.resolve import resolve_employer
+
+    root = caseload_dir
+    run(capsys, root, "employer", "new", "--name", "Coop", "--sector", "retail")
+    path = root / "employers" / "E-0001.toml"
+    path.write_text(path.read_text() + RECORD)
+    git(root, "commit", "-qam", "E-0001: merge")
+    before = git(root, "rev-parse", "HEAD")
+    with pytest.raises(CaseloadError, match=needle):
+        resolve_employer(load(root), "E-0001", "sector", **sides)
+    assert git(root, "rev-parse", "HEAD") == before

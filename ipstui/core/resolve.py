@@ -108,24 +108,15 @@ def resolve_employer(
     value (`employers.set_fields`, which settles the record). Returns an employer
     `SaveResult`; raises CaseloadError when there is no such employer or no conflict
     record on `field`, and whatever `caseload.transact` raises."""
-    from ipstui.core.employers import EMPLOYER, load, set_fields
+    from ipstui.core.employers import load, set_fields
 
     if (side is None) == (value is None):
         raise CaseloadError(_("say how to settle it: --ours, --theirs or --value V"))
-    if side is not None and side not in SIDES:
-        raise CaseloadError(_("unknown side {side}; use ours or theirs").format(side=repr(side)))
-
-    if value is not None:
-        found = load(cl.root, cl.settings.team).get(eid)  # CaseloadError when none
-        settle(copy.deepcopy(dict(found.data)), eid, field, side="ours")  # the record exists
-        return set_fields(cl, eid, {field: value})
-
-    def build(_eid: str, cur: Any) -> dict[str, Any]:
-        data = copy.deepcopy(dict(cur.data))
-        settle(data, eid, field, side=side)
-        return data
-
-    return transact(cl, eid, build, kind=EMPLOYER)
+    if side is not None:
+        return decide_employer(cl, eid, {field: side})  # checks the side (`_check_sides`)
+    found = load(cl.root, cl.settings.team).get(eid)  # CaseloadError when none
+    settle(copy.deepcopy(dict(found.data)), eid, field, side="ours")  # the record exists
+    return set_fields(cl, eid, {field: value})
 
 
 def settle(
