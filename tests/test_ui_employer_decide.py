@@ -102,3 +102,25 @@ async def test_d_decides_an_employer_conflict_left_by_a_sync(
     assert after[1:] == before  # exactly one commit, made by the decision
     assert after[0].startswith("E-0001: "), after[0]
     assert run(root, "status", "--porcelain").stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("found", "records"),
+    [
+        (None, {}),
+        ([{"ours": "a"}], {}),  # a hand edit left a list
+        ({"sector": {"ours": "a", "theirs": "b"}}, {"sector": {"ours": "a", "theirs": "b"}}),
+        ({"sector": {"ours": "a"}, "name": "junk"}, {"sector": {"ours": "a"}}),
+    ],
+)
+def test_the_board_mark_and_the_dialog_read_the_same_records(found, records) -> None:
+    """The Employers screen's mark (`conflicts_of`) and the decision dialog offer the
+    same records: one rule (`conflict_records`)."""
+    from types import SimpleNamespace
+
+    from ipstui.ui.screens.employers import conflicts_of
+    from ipstui.ui.screens.forms.dialogs import ConflictForm
+
+    data = {"id": "E-0001", "name": "Coop", "conflicts": found}
+    assert conflicts_of(SimpleNamespace(data=data)) == records
+    assert ConflictForm(found, data).conflicts == records

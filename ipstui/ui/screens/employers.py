@@ -45,7 +45,7 @@ from ipstui.ui.screens.forms import (
     raw_value,
     shown_options,
 )
-from ipstui.ui.screens.forms.dialogs import _date_input, _team_options
+from ipstui.ui.screens.forms.dialogs import _date_input, _team_options, conflict_records
 from ipstui.ui.widgets.clamped import Clamped
 from ipstui.ui.widgets.columns import Column, fill_table, translated
 from ipstui.ui.widgets.footer import KeysFooter
@@ -100,12 +100,10 @@ def employer_field_label(name: str) -> str:
     return readable(name, EMPLOYER_FIELD_LABELS)
 
 
-def conflicts_of(employer: Any) -> dict[str, Any]:
-    """The employer's `[conflicts]` records (field -> record) a sync left, or {}."""
-    found = employer.data.get("conflicts")
-    if not isinstance(found, dict):
-        return {}
-    return {k: v for k, v in found.items() if isinstance(v, dict)}
+def conflicts_of(employer: Any) -> dict[str, dict[str, Any]]:
+    """The employer's `[conflicts]` records (field -> record) a sync left, or {}: the
+    records the decision dialog offers (`conflict_records`)."""
+    return conflict_records(employer.data.get("conflicts"))
 
 
 def register_choices(service: CaseloadService, caseload: Any) -> list[tuple[str, str]]:

@@ -860,10 +860,19 @@ class SuspendForm(DatedForm):
         return SuspensionEntry(since=values["since"], reason=values["reason"])
 
 
+def conflict_records(found: Any) -> dict[str, dict[str, Any]]:
+    """The `[conflicts]` records (field -> record) a sync left, from a record's
+    `conflicts` value (`found`: anything a hand edit may have left there), or {}."""
+    if not isinstance(found, dict):
+        return {}
+    return {k: v for k, v in found.items() if isinstance(v, dict)}
+
+
 class ConflictForm(FormScreen):
     """Decide fields that a sync met with two different values → `Decisions`.
 
-    `conflicts` is the record's `[conflicts]` table; `current` its data; `who` the
+    `conflicts` is the record's `[conflicts]` value (its records: `conflict_records`);
+    `current` its data; `who` the
     participant or employer it acts on ("P-0001 Giulia R."); `label` names a field in
     the current language (a participant's by default; the Employers screen passes the
     employer fields' labels). A value of None in the result means "remove the field".
@@ -873,7 +882,7 @@ class ConflictForm(FormScreen):
 
     def __init__(
         self,
-        conflicts: dict[str, Any],
+        conflicts: Any,
         current: dict[str, Any],
         *,
         who: str = "",
@@ -881,7 +890,7 @@ class ConflictForm(FormScreen):
     ) -> None:
         super().__init__()
         self.who = who
-        self.conflicts = {k: v for k, v in conflicts.items() if isinstance(v, dict)}
+        self.conflicts = conflict_records(conflicts)
         self.current = current
         self.label = label
 

@@ -707,7 +707,7 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
                 return None
             return self.run_edit(_("Decide"), self.ips.service.decide, self.pid, dict(result.sides))
 
-        form = ConflictForm(dict(p.data.get("conflicts") or {}), p.data, who=self.who())
+        form = ConflictForm(p.data.get("conflicts"), p.data, who=self.who())
         self.app.push_screen(form.submitting(decide))
 
     def action_tab(self, tab: str) -> None:
