@@ -228,3 +228,56 @@ async def test_no_git_or_file_read_on_the_ui_thread(sample_caseload: Path) -> No
         seen = list(watch.seen)
     unexplained = sorted({(who, what) for who, what in seen if who not in ALLOWED})
     assert not unexplained, "\n".join(f"{who}: {what}" for who, what in unexplained)
+
+
+async def test_a_participant_opened_before_its_file_is_read_is_read_in_a_worker(
+    sample_caseload: Path,
+) -> None:
+    """Opened from goto, the palette, the agenda or fidelity (or enter before the
+    cursor's read finished): the file is read off the UI thread, the screen opens once,
+    and a second request meanwhile does not open a second screen (review item 4)."""
+    root = sample_caseload
+    async with IpsApp(root, today=TODAY, watch_disk=False).run_test() as pilot:
+        await settle(pilot)  # the first load writes the summary cache
+    app = IpsApp(root, today=TODAY, watch_disk=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        cold = [p for p in app.caseload.participants.values() if not p.loaded]
+        assert len(cold) >= 2, "the second load reads summaries only"
+        board = app.screen
+        with watching(app, root) as watch:
+            app.open_participant(cold[0].id)
+            app.open_participant(cold[0].id)
+            await wait_for(pilot, lambda: isinstance(app.screen, ParticipantScreen), "screen")
+            await settle(pilot)
+            screens = [s for s in app.screen_stack if isinstance(s, ParticipantScreen)]
+            assert len(screens) == 1 and screens[0].pid == cold[0].id
+            await back_to(pilot, board)
+            seen = list(watch.seen)
+        unexplained = sorted({(who, what) for who, what in seen if who not in ALLOWED})
+        assert not unexplained, "\n".join(f"{who}: {what}" for who, what in unexplained)
+
+
+async def test_the_cursor_read_waits_until_the_cursor_rests(sample_caseload: Path) -> None:
+    """A run of cursor moves (an arrow key held down) starts one read, of the card the
+    cursor rests on, not one thread per card (review item 9)."""
+    from ipstui.ui.widgets.board import Board
+
+    root = sample_caseload
+    async with IpsApp(root, today=TODAY, watch_disk=False).run_test() as pilot:
+        await settle(pilot)  # the first load writes the summary cache
+    app = IpsApp(root, today=TODAY, watch_disk=False)
+    started: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        cold = [p for p in app.caseload.participants.values() if not p.loaded]
+        assert len(cold) >= 3
+        read = app._read_record
+        app._read_record = lambda p: (started.append(p.id), read(p))[1]  # type: ignore[method-assign]
+        for p in cold:
+            app.on_board_selected(Board.Selected(p.id))
+        assert started == []
+        await wait_for(pilot, lambda: cold[-1].loaded, "the resting card's read")
+        await settle(pilot)
+        assert started == [cold[-1].id]
+        assert not any(p.loaded for p in cold[:-1])

@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.signal import Signal
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from ipstui.core.board import Card, make_card, make_cards
@@ -46,6 +47,7 @@ from ipstui.ui.messages import (
     LoadFailed,
     LoadProgressed,
     ProblemsRead,
+    RecordReadToOpen,
     SyncFinished,
     SyncStatusRead,
     WatchFellBack,
@@ -56,6 +58,9 @@ if TYPE_CHECKING:
     from ipstui.ui.screens.forms.dialogs import EmployerChoiceForm
 
 WATCH_INTERVAL = 2.0
+SELECT_READ_DELAY = 0.1
+"""Seconds the board's cursor rests on a card before its file is read (a summary-only
+snapshot): `IpsApp.on_board_selected`."""
 DATE_CHECK = 30.0
 """Seconds between two looks at the clock for a new day (`IpsApp.check_date`)."""
 EDIT_WORKER = "edit:"
@@ -191,6 +196,10 @@ class IpsApp(TranslatedBindings, App[int]):
         self._selected_record: Participant | None = None
         """The participant selected on the board, held so its file is read once
         (`on_board_selected`)."""
+        self._select_timer: Timer | None = None
+        """The pending read of the board's selected record (`on_board_selected`)."""
+        self._opening: str | None = None
+        """The participant whose screen opens once its file is read (`open_participant`)."""
         self.findings: ProblemsRead | None = None
         """The one problem list (`ipstui validate`'s) of the latest snapshot read, as of
         its day: the header counts it and the Problems screen lists it."""
@@ -728,7 +737,18 @@ class IpsApp(TranslatedBindings, App[int]):
         cl = self.caseload
         p = cl.participants.get(event.pid) if cl is not None and event.pid else None
         self._selected_record = p  # the roster keeps a Participant only while it is held
+        if self._select_timer is not None:
+            self._select_timer.stop()
+            self._select_timer = None
         if p is not None and not p.loaded:
+            # After the cursor rests (SELECT_READ_DELAY): an arrow key held down over
+            # 20,000 cards starts one read, not a thread per card.
+            self._select_timer = self.set_timer(SELECT_READ_DELAY, self._read_selected)
+
+    def _read_selected(self) -> None:
+        self._select_timer = None
+        p = self._selected_record
+        if p is not None and not p.loaded and self._opening != p.id:
             self._read_record(p)
 
     @work(
@@ -742,13 +762,49 @@ class IpsApp(TranslatedBindings, App[int]):
         p.data  # noqa: B018 — read and kept by the Participant (a broken file: its summary)
 
     def open_participant(self, pid: str) -> None:
-        """Open the participant screen of `pid` (a notice when there is no such participant)."""
+        """Open the participant screen of `pid` (a notice when there is no such
+        participant): at once when its file is read, else once a worker has read it
+        (`_read_to_open`: never on the UI thread). Not in the cursor read's exclusive
+        group: a cursor read started after it would cancel it, perhaps before it ran,
+        and the screen would never open; `_opening` keeps it to one read."""
         from ipstui.ui.screens.participant import ParticipantScreen
 
         if self.caseload is None or pid not in self.caseload.participants:
             self.notify(_("No participant {id}").format(id=pid), severity="warning")
             return
-        self.push_screen(ParticipantScreen(pid))
+        p = self.caseload.participants[pid]
+        if p.loaded:
+            self._opening = None
+            self.push_screen(ParticipantScreen(pid))
+        elif self._opening != pid:  # a second enter while it is read opens it once
+            self._opening = pid
+            self._read_to_open(p)
+
+    @work(
+        thread=True,
+        group="open-record",
+        exit_on_error=False,
+        description=N_("reading the selected participant"),
+    )
+    def _read_to_open(self, p: Participant) -> None:
+        try:
+            p.data  # noqa: B018 — read and kept by the Participant (a broken file: its summary)
+        finally:
+            self.post_message(RecordReadToOpen(p.id, p))
+
+    @on(RecordReadToOpen)
+    def _record_read_to_open(self, message: RecordReadToOpen) -> None:
+        if self._opening != message.pid:
+            return  # another participant was asked for since
+        self._opening = None
+        cl = self.caseload
+        p = cl.participants.get(message.pid) if cl is not None else None
+        if p is message.participant:
+            from ipstui.ui.screens.participant import ParticipantScreen
+
+            self.push_screen(ParticipantScreen(message.pid))
+        elif p is not None:
+            self.open_participant(message.pid)  # a newer snapshot since: read its version
 
     def action_command_palette(self) -> None:
         """Open the command palette, in the current language (`commands.Palette`)."""

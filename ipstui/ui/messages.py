@@ -138,6 +138,15 @@ class HistoryRead(Message, bubble=False):
 
 
 @dataclass
+class RecordReadToOpen(Message, bubble=False):
+    """Participant `pid`'s file was read off the UI thread (`participant`, of the snapshot
+    it was asked in) so that its screen opens without a read on the UI thread."""
+
+    pid: str
+    participant: object
+
+
+@dataclass
 class HistoryFailed(Message, bubble=False):
     """The history of participant `pid` could not be read; `reason` says why."""
 
