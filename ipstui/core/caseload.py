@@ -132,6 +132,28 @@ class StaleEdit(CaseloadError):
         super().__init__(text.format(rel=rel))
 
 
+class ChangedHands(StaleEdit):
+    """The record at the edit's id is not (or may not be) the one the user saw
+    (`verdict`, an `identity.Verdict`, says why: for the app's question naming both
+    people); nothing was written. A StaleEdit, so the app shows `fresh` (the record at
+    the path now) as it does for any stale edit. `waited`: the refusal of a command-line
+    edit that waited for the lock (its wording)."""
+
+    def __init__(
+        self, pid: str, verdict: Any, fresh: Any, waited: bool, problems: Iterable[Any] = ()
+    ) -> None:
+        self.verdict = verdict
+        self.pid = pid
+        self.waited = waited
+        super().__init__(verdict.rel, fresh, gone=False, problems=problems)
+        from ipstui.core.identity import changed_hands_text
+
+        self.args = (changed_hands_text(pid, verdict, waited),)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class UncommittedFile(CaseloadError):
     """The record's file holds changes git has not committed: in the work tree, or
     (`staged`) in git's index, which a commit of the path would replace and lose."""
@@ -1032,7 +1054,7 @@ def transact(
                 # the index (status `MM`/`M `) would be replaced and lost.
                 raise UncommittedFile(rel, staged=True)
             refuse_case_twin(cl.root, rel)
-            _refuse_changed_hands(cl, pid, rel, head_blob, cur)
+            _refuse_changed_hands(cl, pid, rel, head_blob, cur, problems)
         new_data = dict(build(pid, cur))
         if new_data.get("id") != pid:
             raise CaseloadError(_(says.id_fixed))
@@ -1072,7 +1094,7 @@ def transact(
 
 
 def _refuse_changed_hands(
-    cl: Caseload, pid: str, rel: str, head_blob: str | None, cur: Any
+    cl: Caseload, pid: str, rel: str, head_blob: str | None, cur: Any, problems: Any
 ) -> None:
     """Under the lock: refuse (`identity.ChangedHands`, nothing written) when the edit
     carries the record as the user saw it (`cl.seen`, same path) and the record at the
@@ -1081,11 +1103,11 @@ def _refuse_changed_hands(
     seen = cl.seen
     if seen is None or seen.rel != rel or head_blob == seen.blob:
         return
-    from ipstui.core.identity import ChangedHands, judge
+    from ipstui.core.identity import judge
 
     verdict = judge(cl.root, seen, rel)
     if verdict is not None:
-        raise ChangedHands(pid, verdict, cur, seen.waited)
+        raise ChangedHands(pid, verdict, cur, seen.waited, problems)
 
 
 def _text_of(

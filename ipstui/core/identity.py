@@ -46,9 +46,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ipstui.core import gitio
-from ipstui.core.caseload import StaleEdit, _head_and_blob
 from ipstui.core.i18n import _
+
+# Light at import (the participant screen imports `Seen` and `Verdict`): git and the
+# save transaction are imported by the functions that use them.
 
 NAME_TYPO_RATIO = 0.8
 """Two names at least this similar (difflib's ratio of the case-folded texts, 0-1) are
@@ -81,6 +82,8 @@ class Seen:
 def seen_now(root: Path, rel: str, *, waited: bool = False) -> Seen | None:
     """The record at caseload-relative `rel` as HEAD holds it now (one `git cat-file`),
     None when HEAD or the file does not exist (nothing to compare with later)."""
+    from ipstui.core.caseload import _head_and_blob
+
     head, blob = _head_and_blob(root, f"./{rel}")
     if head is None or blob is None:
         return None
@@ -90,7 +93,7 @@ def seen_now(root: Path, rel: str, *, waited: bool = False) -> Seen | None:
 def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, dict[str, Any]]:
     """Blob id -> its TOML data, for each id git holds and that parses (one
     `git cat-file --batch`); others are left out."""
-    from ipstui.core import storage
+    from ipstui.core import gitio, storage
 
     wanted = list(dict.fromkeys(blobs))
     if not wanted:
@@ -193,6 +196,7 @@ def judge(root: Path, seen: Seen, rel: str) -> Verdict | None:
     rules); else why not. One `git cat-file` when nothing changed; a `git merge-base`,
     a `git log` and two `git cat-file` otherwise. GitError when git fails."""
     from ipstui.core import follow
+    from ipstui.core.caseload import _head_and_blob
 
     head, blob = _head_and_blob(root, f"./{rel}")
     if blob == seen.blob and rel == seen.rel:
@@ -211,23 +215,6 @@ def judge(root: Path, seen: Seen, rel: str) -> Verdict | None:
             reason = HISTORY
         moved = ""
     return Verdict(reason, rel, was, now, where.head, blob, moved)
-
-
-class ChangedHands(StaleEdit):
-    """The record at the edit's id is not (or may not be) the one the user saw
-    (`Verdict`); nothing was written. A StaleEdit, so the app shows `fresh` (the record
-    at the path now) as it does for any stale edit; `verdict` says why, for the app's
-    question naming both people."""
-
-    def __init__(self, pid: str, verdict: Verdict, fresh: Any, waited: bool) -> None:
-        self.verdict = verdict
-        self.pid = pid
-        self.waited = waited
-        super().__init__(verdict.rel, fresh, gone=False)
-        self.args = (changed_hands_text(pid, verdict, waited),)
-
-    def __str__(self) -> str:
-        return str(self.args[0])
 
 
 def changed_hands_text(pid: str, v: Verdict, waited: bool) -> str:

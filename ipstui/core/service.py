@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from ipstui.core.audit import SIGNATURE_LABELS
     from ipstui.core.caseload import (
         Caseload,
+        ChangedHands,
         EditRefused,
         NothingToSave,
         SaveFailed,
@@ -69,7 +70,7 @@ if TYPE_CHECKING:
     from ipstui.core.follow import Whereabouts
     from ipstui.core.gitio import GitError, IdentityMissing
     from ipstui.core.history import Revision, show_value
-    from ipstui.core.identity import ChangedHands, Seen
+    from ipstui.core.identity import Seen
     from ipstui.core.model import Participant, Problem
     from ipstui.core.report import Quarter, Report
     from ipstui.core.rules import Deadline
@@ -116,7 +117,7 @@ _LAZY = {
     "SaveFailed": ("ipstui.core.caseload", "SaveFailed"),
     "SaveResult": ("ipstui.core.caseload", "SaveResult"),
     "StaleEdit": ("ipstui.core.caseload", "StaleEdit"),
-    "ChangedHands": ("ipstui.core.identity", "ChangedHands"),
+    "ChangedHands": ("ipstui.core.caseload", "ChangedHands"),
     "UncommittedFile": ("ipstui.core.caseload", "UncommittedFile"),
     "ValidationFailed": ("ipstui.core.caseload", "ValidationFailed"),
     "GitError": ("ipstui.core.gitio", "GitError"),
@@ -345,13 +346,15 @@ class CaseloadService:
 
         return commit_holding(self.root, rel, blob)
 
-    def where_now(self, base: str, rel: str) -> Whereabouts:
+    def where_now(self, base: str, rel: str, *, seen_blob: str | None = None) -> Whereabouts:
         """Where the record at `rel` in commit `base` is at HEAD: the same file, renamed
         (a sync's renumber, `git mv`), deleted, or replaced by another record at its
-        path (`follow.where_now`; git's rename detection). GitError when git fails."""
+        path (`follow.where_now`; git's rename detection); with `seen_blob` (the
+        version seen), also DOUBTFUL when the record at the path may be another person
+        (`identity`). GitError when git fails."""
         from ipstui.core.follow import where_now
 
-        return where_now(self.root, base, rel)
+        return where_now(self.root, base, rel, seen_blob=seen_blob)
 
     def exists(self, rel: str) -> bool:
         """Whether a caseload-relative path (e.g. a dirty file of the snapshot) exists."""
