@@ -311,3 +311,25 @@ def _first_cat_file_done(trace: Path) -> bool:
 )  # fmt: skip
 def test_maybe_another_person_by_identity_fields(old: dict, new: dict, another: bool) -> None:
     assert identity.maybe_another("participants/P-0001.toml", old, new) is another
+
+
+def test_an_erasure_that_waited_never_erases_the_person_who_took_the_id(
+    team: tuple[Path, Path],
+) -> None:
+    """`ipstui erase P-0008 --yes` reads the record, then waits for the lock; a sync
+    meanwhile renumbers Leo to P-0010 and brings Kim to P-0008: the erasure is refused
+    before anything is rewritten (Kim's history stays whole)."""
+    from ipstui.core.erase import EraseRefused, erase, plan
+
+    mine, theirs = team
+    write_participant(mine, participant("P-0008", name="Leo Local", referral_source="Self"))
+    _commit_all(mine, "P-0008: new participant")
+    seen = identity.seen_now(mine, "participants/P-0008.toml", waited=True)
+    _sync_renumber(mine, theirs)
+    before = head(mine)
+    with pytest.raises(EraseRefused) as refused:
+        erase(mine, plan(mine, "P-0008"), today=TODAY, seen=seen)
+    assert "P-0008 changed hands" in str(refused.value) and "P-0010" in str(refused.value)
+    assert head(mine) == before
+    assert read_participant(mine, "P-0008")["name"] == "Kim Remote"
+    assert read_participant(mine, "P-0010")["name"] == "Leo Local"
