@@ -80,14 +80,23 @@ class Seen:
 
 
 def seen_now(root: Path, rel: str, *, waited: bool = False) -> Seen | None:
-    """The record at caseload-relative `rel` as HEAD holds it now (one `git cat-file`),
-    None when HEAD or the file does not exist (nothing to compare with later)."""
-    from ipstui.core.caseload import _head_and_blob
+    """The record at caseload-relative `rel` as HEAD holds it now (one `git cat-file`;
+    only `gitio` is imported, so a command-line edit asks this before it imports the
+    save transaction), None when HEAD or the file does not exist, or outside git
+    (nothing to compare with later)."""
+    from ipstui.core import gitio
 
-    head, blob = _head_and_blob(root, f"./{rel}")
-    if head is None or blob is None:
+    answer = gitio.git(
+        root,
+        "cat-file",
+        "--batch-check=%(objectname) %(objecttype)",
+        input=f"HEAD\nHEAD:./{rel}\n",
+        check=False,
+    ).stdout.splitlines()
+    words = [line.split() for line in answer[:2]]
+    if len(words) < 2 or [w[1:] for w in words] != [["commit"], ["blob"]]:
         return None
-    return Seen(head, rel, blob, waited)
+    return Seen(words[0][0], rel, words[1][0], waited)
 
 
 def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, dict[str, Any]]:

@@ -273,15 +273,14 @@ class CaseloadService:
         return replace(snapshot, seen=seen)
 
     def seen_now(self, pid: str, *, waited: bool = False) -> Seen | None:
-        """Participant `pid` as HEAD holds it now (`identity.seen_now`), None when there
-        is none, the id is not valid, or no git: what a command saw before its edit
-        waits for the lock (`waited`), or a screen when it opened the record. GitError
-        when git fails."""
+        """Participant `pid` as HEAD holds it now (`identity.seen_now`: one `git cat-file`,
+        no other query first), None when there is none, the id is not valid, or no git:
+        what a command saw before its edit waits for the lock (`waited`)."""
         from ipstui.core.identity import seen_now
         from ipstui.core.model import is_valid_id
 
-        if not is_valid_id(pid) or self.repo is None:
-            return None
+        if not is_valid_id(pid):
+            return None  # refused by the edit itself, with its own words
         return seen_now(self.root, f"{PARTICIPANTS_DIR}/{pid}.toml", waited=waited)
 
     def _snap(self, snapshot: Caseload | None, pid: str | None = None) -> Caseload:
