@@ -18,10 +18,13 @@ The decision, in order (`judge`):
 2. git's rename detection commit by commit since the commit seen (`follow.where_now`):
    renamed away (a renumber), deleted, or deleted and the id taken — another person.
 3. The record stayed at its path and changed: its *identity fields* are compared
-   (`maybe_another`). A person's name, referral and enrolment dates and the
-   append-only contact log do not change in an ordinary edit; a colleague fixing a
-   typo in the name changes one of them, and only a little. So a name changed beyond a
-   typo, or two of these signals changed together, is "maybe another person".
+   (`maybe_another`). A person's name, referral source, referral, first-contact and
+   enrolment dates and the append-only contact log do not change in an ordinary edit;
+   a colleague fixing the name (a typo, a pseudonym) changes one of them. So two of
+   these signals changed together are "maybe another person", one alone is an
+   ordinary outside edit: the screen rebases the typed values on it as for any other
+   (a typed name that differs from the new saved one is shown with both, and the
+   person decides), and a command applies its edit to it.
    Content is the only witness left when git shows a modification (small files are
    never broken into delete + add: git's break detection starts at 400 bytes, and a
    participant file is about that size), so the rule errs on asking: an honest
@@ -40,7 +43,6 @@ Reads only; the callers hold the save lock (`caseload.transact`) or run in a wor
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,12 +52,6 @@ from ipstui.core.i18n import _
 
 # Light at import (the participant screen imports `Seen` and `Verdict`): git and the
 # save transaction are imported by the functions that use them.
-
-NAME_TYPO_RATIO = 0.8
-"""Two names at least this similar (difflib's ratio of the case-folded texts, 0-1) are
-one name with a typo fixed ("Ana Bianchi" -> "Anna Bianchi": 0.96); below it they are
-two names ("Anna Bianchi" -> "Lars Holm": 0.29). A married name added in full
-("Anna Bianchi" -> "Anna Bianchi Rossi": 0.8) stays at the border, on the same side."""
 
 SIGNALS: Mapping[str, tuple[str, ...]] = {
     "participants": ("referred_on", "referral_source", "enrolled_on", "first_contact_on"),
@@ -141,14 +137,12 @@ def _name(data: Mapping[str, Any]) -> str:
 
 def identity_changes(rel: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
     """The identity signals that differ between two versions of the record at `rel`:
-    "name" (changed beyond a typo, `NAME_TYPO_RATIO`), "name typo" (a small change), each
-    field of `SIGNALS` set in `old` and different in `new`, and "contacts" when a contact
-    of `old` is not in `new` (the log is append-only, SPEC §2)."""
+    "name" (ignoring case and runs of spaces), each field of `SIGNALS` set in `old` and
+    different in `new`, and "contacts" when a contact of `old` is not in `new` (the log
+    is append-only, SPEC §2)."""
     out: list[str] = []
-    a, b = _name(old), _name(new)
-    if a != b:
-        similar = difflib.SequenceMatcher(None, a, b).ratio() >= NAME_TYPO_RATIO
-        out.append("name typo" if similar else "name")
+    if _name(old) != _name(new):
+        out.append("name")
     folder = rel.partition("/")[0]
     for key in SIGNALS.get(folder, ()):
         if old.get(key) not in (None, "") and old.get(key) != new.get(key):
@@ -163,11 +157,12 @@ def identity_changes(rel: str, old: Mapping[str, Any], new: Mapping[str, Any]) -
 
 
 def maybe_another(rel: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
-    """Whether `new` may be another person than `old` (module docstring, rule 3): the
-    name changed beyond a typo, or two identity signals changed together (a typo fix
-    counts as one)."""
-    changed = identity_changes(rel, old, new)
-    return "name" in changed or len(changed) >= 2
+    """Whether `new` may be another person than `old` (module docstring, rule 3): two
+    identity signals (`identity_changes`) changed together. One alone, the name
+    included, is an ordinary outside edit: a command applies its edit to it, and the
+    screen shows a typed name beside the new saved one for the person to decide (so a
+    colleague's correction is never refused, and never asked about twice)."""
+    return len(identity_changes(rel, old, new)) >= 2
 
 
 # ---------------------------------------------------------------- the verdict
