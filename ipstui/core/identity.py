@@ -75,24 +75,28 @@ class Seen:
     waited: bool = False
 
 
-def seen_now(root: Path, rel: str, *, waited: bool = False) -> Seen | None:
-    """The record at caseload-relative `rel` as HEAD holds it now (one `git cat-file`;
-    only `gitio` is imported, so a command-line edit asks this before it imports the
-    save transaction), None when HEAD or the file does not exist, or outside git
-    (nothing to compare with later)."""
-    from ipstui.core import gitio
+def seen_query(rel: str) -> tuple[tuple[str, ...], str]:
+    """The `git cat-file` query (args, input) of HEAD and its blob at caseload-relative
+    `rel`, for `gitio.git_many` / `gitio.start_many`; its answer goes to `seen_from`."""
+    return (("cat-file", "--batch-check=%(objectname) %(objecttype)"), f"HEAD\nHEAD:./{rel}\n")
 
-    answer = gitio.git(
-        root,
-        "cat-file",
-        "--batch-check=%(objectname) %(objecttype)",
-        input=f"HEAD\nHEAD:./{rel}\n",
-        check=False,
-    ).stdout.splitlines()
-    words = [line.split() for line in answer[:2]]
+
+def seen_from(stdout: str, rel: str, *, waited: bool = False) -> Seen | None:
+    """`Seen` from the answer to `seen_query(rel)`; None when HEAD or the file does not
+    exist, or outside git (nothing to compare with later)."""
+    words = [line.split() for line in stdout.splitlines()[:2]]
     if len(words) < 2 or [w[1:] for w in words] != [["commit"], ["blob"]]:
         return None
     return Seen(words[0][0], rel, words[1][0], waited)
+
+
+def seen_now(root: Path, rel: str, *, waited: bool = False) -> Seen | None:
+    """The record at caseload-relative `rel` as HEAD holds it now (one `git cat-file`,
+    `seen_query`); None as `seen_from` says."""
+    from ipstui.core import gitio
+
+    args, data = seen_query(rel)
+    return seen_from(gitio.git(root, *args, input=data, check=False).stdout, rel, waited=waited)
 
 
 def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, dict[str, Any]]:

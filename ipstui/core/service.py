@@ -283,6 +283,27 @@ class CaseloadService:
             return None  # refused by the edit itself, with its own words
         return seen_now(self.root, f"{PARTICIPANTS_DIR}/{pid}.toml", waited=waited)
 
+    def _load_for_edit_seeing(self, pid: str) -> tuple[Caseload, Seen | None]:
+        """`load_for_edit`, with participant `pid` as HEAD holds it asked in the same
+        round of git queries (`identity.seen_query`: no extra round before the lock,
+        issue 17), so it is what the command saw before it waits for the lock."""
+        from ipstui.core.identity import seen_from, seen_query
+        from ipstui.core.model import is_valid_id
+
+        if not is_valid_id(pid):
+            return self.load_for_edit(), None  # refused by the edit, in its own words
+        gitio = _gitio()
+        rel = f"{PARTICIPANTS_DIR}/{pid}.toml"
+        started = gitio.start_many(self.root, *gitio.FOR_EDIT_QUERIES, seen_query(rel))
+        base = len(gitio.FOR_EDIT_QUERIES)
+        try:
+            cl = _caseload().load_for_edit(self.root, started=started[:base])
+        finally:
+            (answer,) = gitio.finish_many(started[base:])
+        if self._repo is _UNSET:
+            self._repo = cl.repo
+        return cl, seen_from(answer.stdout, rel, waited=True) if cl.is_git else None
+
     def _snap(self, snapshot: Caseload | None, pid: str | None = None) -> Caseload:
         """The snapshot a save runs on: the CLI's settings-only one (`load_for_edit`), or
         the app's with git's identity attached, asked once per service (issue 17:
@@ -292,15 +313,16 @@ class CaseloadService:
         and a missing one is asked again by every save, which refuses with git's words.
 
         For the CLI (`snapshot` None) with a participant `pid`: the record at `pid` as
-        HEAD holds it before the edit waits for the save lock (`identity.seen_now`), so
+        HEAD holds it before the edit waits for the save lock (`_load_for_edit_seeing`), so
         a sync or a checkout that gives the id to another person meanwhile is refused
         (ChangedHands) instead of written onto that person. Every id-keyed command-line
         edit passes its `pid` (move, contact, set, resolve, and the job, task, suspend
         calls the CLI does not offer yet); `new` creates its record, so has no one to
         mistake."""
         if snapshot is None:
-            seen = self.seen_now(pid, waited=True) if pid is not None else None
-            cl = self.load_for_edit()
+            if pid is None:
+                return self.load_for_edit()
+            cl, seen = self._load_for_edit_seeing(pid)
             return self.seen_by(cl, seen) if seen is not None else cl
         if snapshot.identity is None and snapshot.is_git:
             answers = self._identity_answers()
