@@ -41,6 +41,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from ipstui.core.folder import UsageError
 from ipstui.core.i18n import _
 from ipstui.core.milestones import first_on
 from ipstui.core.model import Roster, Settings
@@ -98,17 +99,17 @@ class Quarter:
 
 
 def parse_quarter(text: str) -> Quarter:
-    """ "2026Q3" (also "2026q3", "2026-Q3") -> Quarter; ValueError with a one-line message."""
+    """ "2026Q3" (also "2026q3", "2026-Q3") -> Quarter; UsageError (a ValueError) with a one-line message."""
     m = _QUARTER_RE.match(text) if isinstance(text, str) else None
     if m is None:
-        raise ValueError(
+        raise UsageError(
             _("{text} is not a quarter; write a year, Q and 1 to 4, like 2026Q3").format(
                 text=repr(text)
             )
         )
     year = int(m.group(1))
     if year < 1:
-        raise ValueError(
+        raise UsageError(
             _("{text} is not a quarter; the year must be 0001 or later").format(text=repr(text))
         )
     return Quarter(year, int(m.group(2)))
@@ -559,7 +560,10 @@ def to_csv(report: Report) -> str:
 
 
 def _fmt_days(x: float | int | None) -> str:
-    return "—" if x is None else str(x)
+    """A median in days in the language in use (`12.5`, `12,5`: `i18n.decimal`), or —."""
+    from ipstui.core.i18n import decimal
+
+    return "—" if x is None else decimal(x, 1)
 
 
 def to_table(report: Report) -> str:

@@ -12,7 +12,11 @@ One sync, in order:
    `git check-attr`, repaired in one commit when wrong).
 3. **Fetch**; a fast-forward when nothing is local. A fetched remote branch that does not
    descend from the last remote commit this clone synced (`SYNCED_REFS`, kept per remote
-   URL and branch; else the remote-tracking ref) is a rewritten history: refused.
+   URL and branch; else the remote-tracking ref) is a rewritten history: refused. A
+   remote without the branch is a first push only when it has no branch at all: a
+   branch this clone never synced (no upstream, made with `git worktree add -b`) is not
+   published beside the team's branch (refused, saying how to sync it with the team's
+   branch or publish it on purpose).
 4. **Two people never become one**: record files added on both sides with different
    content are found before merging and the local one is renumbered in its own commit
    (`core/renumber.py`).
@@ -47,8 +51,8 @@ from pathlib import Path
 
 from ipstui.core import gitio, storage
 from ipstui.core.gitio import GitError, git
-from ipstui.core.i18n import _, ngettext
-from ipstui.core.merge import LAYOUT_LOST
+from ipstui.core.i18n import N_, _, ngettext
+from ipstui.core.merge import LAYOUT_LOST, THEIRS_LAYOUT_LOST
 from ipstui.core.mergecheck import describe, introduced_problems
 from ipstui.core.model import is_valid_id
 from ipstui.core.renumber import RECORD_DIRS, Renumbered, RenumberError, clashes, renumber
@@ -86,14 +90,59 @@ class SyncError(GitError):
     """Sync failed; the repository is back where it started; the message says why."""
 
 
+STATUS_STATES = (
+    "tracking",
+    "no_upstream",
+    "missing",
+    "several_remotes",
+    "detached",
+    "unborn",
+    "no_remote",
+)
+"""The kinds of `SyncStatus.state`, each with its own words (`SyncStatus.words`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class SyncStatus:
-    """Where the branch stands against its remote, as of the last fetch (no network)."""
+    """Where the branch stands against its remote, as of the last fetch (no network).
+
+    `ahead` counts the commits the remote does not have: those reachable from HEAD and
+    from none of the remote's refs this clone knows (`refs/remotes/<remote>/*`), so a
+    branch made from `main` in a worktree is 3 ahead after 3 commits, not the length of
+    its history. `behind` counts the commits a sync would merge (on the upstream's
+    remote-tracking ref, not on HEAD)."""
 
     ahead: int
     behind: int
     has_remote: bool
     upstream: str | None
+    """"origin/main": the remote branch sync would merge and push to; None without one."""
+    state: str = "tracking"
+    """One of STATUS_STATES: "tracking" (sync merges and pushes `upstream`; also a
+    first push, to a remote that has no branch at all as last fetched); "no_upstream"
+    (no upstream set and the remote has no branch of this name: sync refuses, it would
+    split the team over two branches); "missing" (the upstream is not on the remote as
+    last fetched: deleted or renamed; sync refuses); "several_remotes" (no upstream and
+    no remote to choose); "detached"; "unborn" (no commit yet); "no_remote"."""
+
+    def words(self) -> str:
+        """The header's short words for this state (translated): `2 ahead, 0 behind`,
+        `in sync`, `no upstream, 3 ahead`, `origin/wtb is not on the remote`, ..."""
+        if self.state == "no_remote" or not self.has_remote:
+            return _("no remote")
+        if self.state == "detached":
+            return _("not on a branch")
+        if self.state == "unborn":
+            return _("no commits yet")
+        if self.state in ("no_upstream", "several_remotes"):
+            if self.ahead:
+                return _("no upstream, {ahead} ahead").format(ahead=self.ahead)
+            return _("no upstream")
+        if self.state == "missing":
+            return _("{upstream} is not on the remote").format(upstream=self.upstream)
+        if self.ahead or self.behind:
+            return _("{ahead} ahead, {behind} behind").format(ahead=self.ahead, behind=self.behind)
+        return _("in sync")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +158,9 @@ class SyncResult:
     message: str = ""
     attempts: int = 1
     """Push attempts (more than one when the remote moved on during the sync)."""
+    created: bool = False
+    """The push created the branch on the remote: a first push, to a remote that had no
+    branch at all (the message says so)."""
     renumbered: tuple[Renumbered, ...] = field(default=())
     """Local records moved to a free id because the remote took theirs (pushed)."""
     repaired: tuple[str, ...] = field(default=())
@@ -116,6 +168,9 @@ class SyncResult:
     relaid: tuple[str, ...] = field(default=())
     """Records (ids) this sync wrote in the canonical layout because their own could
     not be kept (merged or renumbered: their comments or key order are gone)."""
+    unmixed: tuple[str, ...] = field(default=())
+    """Records (ids) whose layout changes made on the remote's side (comments, key
+    order) could not be carried into the merged file: it keeps this clone's layout."""
 
 
 # ------------------------------------------------------------------ merge driver config
@@ -232,15 +287,33 @@ class _Target:
     remote_branch: str
     tracking: str
     has_upstream: bool
+    url: str = ""
+    """The remote's URL (its name when it has none) without a password or token kept in
+    it."""
+    network: tuple[str, ...] = ()
+    """The `-c` options of every network command (`_network_args`)."""
 
     @property
     def label(self) -> str:
         return f"{self.remote}/{self.remote_branch}"
 
 
-def _config(root: Path, key: str) -> str | None:
-    proc = git(root, "config", "--get", key, check=False)
-    return proc.stdout.strip() or None if proc.returncode == 0 else None
+_TARGET_CONFIG = (
+    r"^(branch\..*\.(remote|merge)|remote\..*\.url|core\.sshcommand|http\.lowspeed(limit|time))$"
+)
+"""The settings a sync reads, asked in one `git config --get-regexp` (`_target`)."""
+
+
+def _config_values(root: Path) -> dict[str, str]:
+    """The `_TARGET_CONFIG` settings, key (section and name in lower case, as git prints
+    them) -> value; the last value of a key wins, as with `git config --get`."""
+    proc = git(root, "config", "-z", "--get-regexp", _TARGET_CONFIG, check=False)
+    values: dict[str, str] = {}
+    for entry in proc.stdout.split("\0"):
+        if entry:
+            key, _sep, value = entry.partition("\n")
+            values[key] = value
+    return values
 
 
 def _branch(root: Path) -> str | None:
@@ -256,8 +329,9 @@ def _target(root: Path, branch: str, remotes: list[str] | None = None) -> _Targe
         remotes = git(root, "remote").stdout.split()
     if not remotes:
         return None  # nothing to sync with, whatever the branch's config says
-    remote = _config(root, f"branch.{branch}.remote")
-    merge_ref = _config(root, f"branch.{branch}.merge")
+    config = _config_values(root)
+    remote = config.get(f"branch.{branch}.remote", "").strip() or None
+    merge_ref = config.get(f"branch.{branch}.merge", "").strip() or None
     has_upstream = bool(remote and merge_ref and remote in remotes)
     if not has_upstream:
         if "origin" in remotes:
@@ -269,7 +343,16 @@ def _target(root: Path, branch: str, remotes: list[str] | None = None) -> _Targe
         merge_ref = f"refs/heads/{branch}"
     assert remote is not None and merge_ref is not None
     rb = merge_ref.removeprefix("refs/heads/")
-    return _Target(branch, remote, rb, f"refs/remotes/{remote}/{rb}", has_upstream)
+    url = _without_secret(config.get(f"remote.{remote}.url", "").strip() or remote)
+    return _Target(
+        branch,
+        remote,
+        rb,
+        f"refs/remotes/{remote}/{rb}",
+        has_upstream,
+        url,
+        tuple(_network_args(config)),
+    )
 
 
 def _rev(root: Path, ref: str) -> str | None:
@@ -282,23 +365,42 @@ def _counts(root: Path, left: str, right: str) -> tuple[int, int]:
     return int(out[0]), int(out[1])
 
 
+def _unshared(root: Path, remote: str, rev: str = "HEAD") -> int:
+    """Commits reachable from `rev` and from none of `remote`'s remote-tracking refs:
+    what the remote does not have, as last fetched (SyncStatus.ahead)."""
+    out = git(root, "rev-list", "--count", rev, "--not", f"--remotes={remote}").stdout
+    return int(out.strip() or 0)
+
+
+def _knows_branches(root: Path, remote: str) -> bool:
+    """True when this clone has a remote-tracking ref of `remote` (it fetched a branch)."""
+    out = git(root, "for-each-ref", "--count=1", "--format=%(refname)", f"refs/remotes/{remote}/")
+    return bool(out.stdout.strip())
+
+
 def status(root: Path) -> SyncStatus:
-    """Ahead/behind against the remote branch as last fetched; never touches the network."""
+    """Ahead/behind against the remote branch as last fetched, and the branch's state
+    (`SyncStatus.state`); never touches the network."""
     branch = _branch(root)
     remotes = git(root, "remote", check=False).stdout.split()
-    has_remote = bool(remotes)
+    if not remotes:
+        return SyncStatus(0, 0, False, None, "no_remote")
     if branch is None:
-        return SyncStatus(0, 0, has_remote, None)
+        return SyncStatus(0, 0, True, None, "detached")
     target = _target(root, branch, remotes)
-    if target is None or _rev(root, target.tracking) is None:
-        ahead = 0
-        if target is not None and _rev(root, "HEAD") is not None:
-            ahead = int(git(root, "rev-list", "--count", "HEAD").stdout.strip() or 0)
-        return SyncStatus(ahead, 0, has_remote, target.label if target else None)
-    if _rev(root, "HEAD") is None:
-        return SyncStatus(0, 0, has_remote, target.label)
-    ahead, behind = _counts(root, "HEAD", target.tracking)
-    return SyncStatus(ahead, behind, has_remote, target.label)
+    unborn = _rev(root, "HEAD") is None
+    if target is None:
+        return SyncStatus(0, 0, True, None, "unborn" if unborn else "several_remotes")
+    if unborn:
+        return SyncStatus(0, 0, True, target.label, "unborn")
+    ahead = _unshared(root, target.remote)
+    if _rev(root, target.tracking) is not None:
+        behind = int(git(root, "rev-list", "--count", f"HEAD..{target.tracking}").stdout.strip())
+        return SyncStatus(ahead, behind, True, target.label)
+    if not _knows_branches(root, target.remote) and remembered(root, target) is None:
+        return SyncStatus(ahead, 0, True, target.label)  # a first push: the remote has nothing
+    state = "missing" if target.has_upstream else "no_upstream"
+    return SyncStatus(ahead, 0, True, target.label, state)
 
 
 # ------------------------------------------------------------------ sync
@@ -318,10 +420,14 @@ def _in_progress(gd: Path) -> str | None:
     return None
 
 
-def _uncommitted(root: Path, prefix: str) -> list[str]:
+def _uncommitted(root: Path, prefix: str, listing: str | None = None) -> list[str]:
     """Tracked files with changes, and new record files (participants, employers) git
-    does not track yet (paths relative to the caseload)."""
-    out = git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".").stdout
+    does not track yet (paths relative to the caseload). `listing`: git's `_STATUS` of
+    the work tree, when the caseload is its top (`prefix` ''), asked already."""
+    if listing is not None and not prefix:
+        out = listing
+    else:
+        out = git(root, *_STATUS, "--", ".").stdout
     files: list[str] = []
     entries = out.split("\0")
     i = 0
@@ -341,17 +447,11 @@ def _uncommitted(root: Path, prefix: str) -> list[str]:
     return files
 
 
-def _network_args(root: Path) -> list[str]:
-    """Fail fast instead of prompting or hanging, unless the user configured otherwise:
-    ssh in batch mode with a connect timeout; http aborts a transfer stalled for 30 s."""
-    proc = git(
-        root,
-        "config",
-        "--get-regexp",
-        r"^(core\.sshcommand|http\.lowspeed(limit|time))$",
-        check=False,
-    )
-    have = {line.split(" ", 1)[0].lower() for line in proc.stdout.splitlines()}
+def _network_args(config: dict[str, str]) -> list[str]:
+    """Fail fast instead of prompting or hanging, unless the user configured otherwise
+    (`config`: `_config_values`): ssh in batch mode with a connect timeout; http aborts
+    a transfer stalled for 30 s."""
+    have = set(config)
     args: list[str] = []
     ssh_chosen = os.environ.get("GIT_SSH_COMMAND") or os.environ.get("GIT_SSH")
     if not ssh_chosen and "core.sshcommand" not in have:
@@ -363,16 +463,41 @@ def _network_args(root: Path) -> list[str]:
 
 def _network_message(action: str, target: _Target, root: Path, err: str) -> str:
     # Never show a password or token kept in the URL.
-    url, err = _url(root, target), _without_secret(err)
-    low = err.lower()
-    if any(s in low for s in _AUTH):
-        why = "authentication failed"
-    else:
-        why = "the remote could not be reached"
-    return (
-        f"could not {action} {target.remote} ({url}): {why} — {err.strip()}; "
-        "nothing was lost, your local commits are kept; try again when the connection works"
+    url, err = target.url, _without_secret(err)
+    auth = any(s in err.lower() for s in _AUTH)
+    return _(_NETWORK_MESSAGES[(action, auth)]).format(
+        remote=target.remote, url=url, error=err.strip()
     )
+
+
+_NETWORK_MESSAGES = {
+    ("ask", True): N_(
+        "could not ask {remote} ({url}): authentication failed — {error}; nothing was "
+        "lost, your local commits are kept; try again when the connection works"
+    ),
+    ("ask", False): N_(
+        "could not ask {remote} ({url}): the remote could not be reached — {error}; "
+        "nothing was lost, your local commits are kept; try again when the connection works"
+    ),
+    ("fetch from", True): N_(
+        "could not fetch from {remote} ({url}): authentication failed — {error}; nothing was "
+        "lost, your local commits are kept; try again when the connection works"
+    ),
+    ("fetch from", False): N_(
+        "could not fetch from {remote} ({url}): the remote could not be reached — {error}; "
+        "nothing was lost, your local commits are kept; try again when the connection works"
+    ),
+    ("push to", True): N_(
+        "could not push to {remote} ({url}): authentication failed — {error}; nothing was "
+        "lost, your local commits are kept; try again when the connection works"
+    ),
+    ("push to", False): N_(
+        "could not push to {remote} ({url}): the remote could not be reached — {error}; "
+        "nothing was lost, your local commits are kept; try again when the connection works"
+    ),
+}
+"""What a failed fetch or push says, by (action, authentication failed): one whole
+sentence each, as the catalogs need."""
 
 
 _LOCKS = ("index.lock", "HEAD.lock", "MERGE_HEAD.lock", "ORIG_HEAD.lock")
@@ -410,10 +535,12 @@ class _State:
     status: str
 
 
+_STATUS = ("status", "--porcelain=v1", "-z", "--untracked-files=all")
+"""git's status listing of the whole work tree, untracked files one by one."""
+
+
 def _state(root: Path) -> _State:
-    listing = git(
-        root, "status", "--porcelain=v1", "-z", "--untracked-files=all", check=False
-    ).stdout
+    listing = git(root, *_STATUS, check=False).stdout
     return _State(_branch(root), _rev(root, "HEAD"), listing)
 
 
@@ -433,6 +560,8 @@ class _Run:
         self.repaired: list[str] = []
         self.relaid: list[str] = []
         """Ids of records written in the canonical layout (SyncResult.relaid)."""
+        self.unmixed: list[str] = []
+        """Ids of records that kept ours' layout only (SyncResult.unmixed)."""
         self.known: str | None = None
         """The remote branch's commit as this clone knew it before the first fetch."""
 
@@ -473,6 +602,7 @@ class _Run:
                     )
         self.renumbered.clear()
         self.relaid.clear()
+        self.unmixed.clear()
         self.repaired = [r for r in self.repaired if r != ".gitattributes"]
         return self._verify(notes)
 
@@ -565,7 +695,10 @@ def sync(
             ).format(busy=busy)
         )
     _wait_for_locks(info.git_dir, branch)
-    dirty = _uncommitted(root, info.prefix)
+    # The work tree's status as the sync starts (`_State`): also what is uncommitted
+    # when the caseload is the work tree's top, so one listing answers both.
+    listing = git(root, *_STATUS).stdout
+    dirty = _uncommitted(root, info.prefix, listing)
     if dirty:
         shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
         raise SyncError(
@@ -590,7 +723,8 @@ def sync(
     if start is None:
         raise SyncError(_("this caseload has no commits yet; nothing to sync"))
     run.start = start
-    run.start_state = _state(root)
+    # Nothing between the listing and here changes the work tree (config reads only).
+    run.start_state = _State(branch, start, listing)
     if prefetched is not None:
         run.known = prefetched.known
     if ensure_merge_driver(root):
@@ -651,7 +785,7 @@ def _fetch(run: _Run, target: _Target) -> str | None:
     refspec = f"+refs/heads/{target.remote_branch}:{target.tracking}"
     proc = git(
         run.root,
-        *_network_args(run.root),
+        *target.network,
         "fetch",
         "-q",
         "--no-tags",
@@ -698,7 +832,7 @@ re-clone every other clone does after an erasure) has none, so its first sync wo
 
 
 def _synced_ref(root: Path, target: _Target) -> str:
-    url = _url(root, target).rstrip("/").removesuffix(".git").rstrip("/")
+    url = target.url.rstrip("/").removesuffix(".git").rstrip("/")
     key = f"{url}\n{target.remote_branch}".encode()
     return SYNCED_REFS + hashlib.sha256(key).hexdigest()[:24]
 
@@ -715,7 +849,7 @@ def _remember(run: _Run, target: _Target, commit: str | None) -> None:
         return
     git(
         run.root, "update-ref", "-m",
-        f"ipstui sync: {_url(run.root, target)} {target.remote_branch}",
+        f"ipstui sync: {target.url} {target.remote_branch}",
         _synced_ref(run.root, target), commit,
     )  # fmt: skip
 
@@ -725,7 +859,7 @@ def _remote_default(run: _Run, target: _Target) -> str | None:
     it names none or cannot be asked."""
     proc = git(
         run.root,
-        *_network_args(run.root),
+        *target.network,
         "ls-remote",
         "--symref",
         target.remote,
@@ -745,7 +879,7 @@ def _fetch_other(run: _Run, target: _Target, branch: str) -> str | None:
     commit lands in FETCH_HEAD only); its commit, or None when it cannot be fetched."""
     proc = git(
         run.root,
-        *_network_args(run.root),
+        *target.network,
         "fetch",
         "-q",
         "--no-tags",
@@ -758,7 +892,7 @@ def _fetch_other(run: _Run, target: _Target, branch: str) -> str | None:
         return None
     ls = git(
         run.root,
-        *_network_args(run.root),
+        *target.network,
         "ls-remote",
         target.remote,
         f"refs/heads/{branch}",
@@ -777,9 +911,14 @@ def _branch_missing(run: _Run, target: _Target, known: str | None) -> None:
       push: pushing would recreate the old history (an erased participant with it) and
       split the team over two branches. Nothing is merged or pushed; the message names
       the branch the remote's HEAD names now and the recovery (a new clone).
-    - A first push (no remote-tracking ref): allowed, unless the remote's main branch
-      lists in erasures.toml a participant this push would publish (the erased-id check
-      of `_refuse_erased`, against what the remote holds)."""
+    - A first push (no remote-tracking ref) to a remote with no branch at all: allowed,
+      unless the remote's main branch lists in erasures.toml a participant this push
+      would publish (the erased-id check of `_refuse_erased`, against what the remote
+      holds).
+    - A branch this clone never synced, on a remote that has other branches (a branch
+      made with `git worktree add -b` or `git checkout -b`, no upstream set): refused
+      (`_refuse_new_branch`), as the team shares one branch (SPEC §6, docs/sync.md);
+      a new branch on the remote is published only on purpose, with `git push -u`."""
     start = run.start or _rev(run.root, "HEAD")
     new_branch = _remote_default(run, target)
     if new_branch == target.remote_branch:
@@ -790,16 +929,19 @@ def _branch_missing(run: _Run, target: _Target, known: str | None) -> None:
         from ipstui.core import erasures
 
         back = erasures.brought_back(run.root, erasures.hashes_at(run.root, other), start, other)
-    if known is None and not back:
-        return
     if back:
         raise SyncError(_erased_message(run, target, back))
+    if known is None:
+        heads = _remote_branches(run, target)
+        if not heads:
+            return  # a true first push: the remote has no branch at all
+        _refuse_new_branch(run, target, new_branch or heads[0])
     args = {
         "label": target.label,
         "remote": target.remote,
         "known": known[:7] if known else "",
         "unsynced": _unsynced(run, target, known),
-        "url": _url(run.root, target),
+        "url": target.url,
     }
     if new_branch:
         raise SyncError(
@@ -814,6 +956,37 @@ def _branch_missing(run: _Run, target: _Target, known: str | None) -> None:
     )
 
 
+def _remote_branches(run: _Run, target: _Target) -> list[str]:
+    """The branch names the remote has now (`git ls-remote --heads`), in its order."""
+    proc = git(run.root, *target.network, "ls-remote", "--heads", target.remote, check=False)
+    if proc.returncode != 0:
+        raise SyncError(_network_message("ask", target, run.root, gitio._last_lines(proc.stderr)))
+    names = [ln.split("\t", 1)[1] for ln in proc.stdout.splitlines() if "\t" in ln]
+    return [n.removeprefix("refs/heads/") for n in names]
+
+
+def _refuse_new_branch(run: _Run, target: _Target, main: str) -> None:
+    """SyncError: pushing would create `target`'s branch on a remote whose team works
+    on `main`; says how to sync with the team's branch or publish this one on purpose."""
+    args = {
+        "branch": target.branch,
+        "label": target.label,
+        "remote": target.remote,
+        "main": f"{target.remote}/{main}",
+    }
+    if target.has_upstream:
+        raise SyncError(
+            _(
+                "the upstream of {branch}, {label}, is not on the remote, and this clone never synced it; sync would create it as a new branch, which the rest of the team does not sync with, so nothing was pushed; to sync with the team's branch, run `git branch --set-upstream-to={main}` and sync again"
+            ).format(**args)
+        )
+    raise SyncError(
+        _(
+            "{branch} has no upstream and {remote} has no branch {branch}; sync would create it as a new branch, which the rest of the team does not sync with, so nothing was pushed; to share these edits with the team, run `git branch --set-upstream-to={main}` and sync again (sync merges {main} and pushes there), or publish the branch on purpose with `git push -u {remote} {branch}`"
+        ).format(**args)
+    )
+
+
 def _is_ancestor(root: Path, old: str, new: str) -> bool:
     return git(root, "merge-base", "--is-ancestor", old, new, check=False).returncode == 0
 
@@ -821,11 +994,6 @@ def _is_ancestor(root: Path, old: str, new: str) -> bool:
 def _without_secret(text: str) -> str:
     """`text` with the user-info part of every URL in it (`//user:token@`) taken out."""
     return re.sub(r"//[^/@\s]*@", "//", text)
-
-
-def _url(root: Path, target: _Target) -> str:
-    """The remote's URL without a password or token kept in it."""
-    return _without_secret(_config(root, f"remote.{target.remote}.url") or target.remote)
 
 
 def _last_synced(run: _Run, target: _Target, known: str | None) -> str | None:
@@ -883,7 +1051,7 @@ def _rewritten_message(run: _Run, target: _Target, known: str, fetched: str) -> 
         label=target.label,
         known=known[:7],
         unsynced=_unsynced(run, target, known),
-        url=_url(run.root, target),
+        url=target.url,
     )
 
 
@@ -892,11 +1060,7 @@ def _refuse_erased(run: _Run, target: _Target, remote_head: str | None) -> None:
     erasures.toml — ours, theirs or the merged one — lists as erased (SPEC §12)."""
     from ipstui.core import erasures
 
-    hashes = (
-        erasures.hashes_at(run.root, "HEAD")
-        | erasures.hashes_at(run.root, remote_head)
-        | erasures.hashes_at(run.root, run.start)
-    )
+    hashes = erasures.hashes_at_each(run.root, ["HEAD", remote_head, run.start])
     back = erasures.brought_back(run.root, hashes, "HEAD", remote_head)
     if back:
         raise SyncError(_erased_message(run, target, back))
@@ -904,17 +1068,37 @@ def _refuse_erased(run: _Run, target: _Target, remote_head: str | None) -> None:
 
 def _refuse_invalid_outgoing(run: _Run, target: _Target, remote_head: str | None) -> None:
     """SyncError naming the files when the push would publish a caseload file that is
-    not valid: one that does not parse or has an error `validate` reports, a symbolic
-    link, a folder named like a record (`outgoing.outgoing_problems`, SPEC §6: the
-    caseload is valid as a whole before it is pushed). The user's commits are kept."""
-    from ipstui.core.outgoing import outgoing_problems
+    not valid: first what any pushed commit writes (a symbolic link, a folder named
+    like a record, a stray file in a record folder: `outgoing.history_problems`, each
+    with its commit), then what HEAD holds (one that does not parse or has an error
+    `validate` reports: `outgoing.outgoing_problems`; SPEC §6: the caseload is valid as
+    a whole before it is pushed). The user's commits are kept. No option forces the
+    push: what is pushed reaches every clone and only a rewrite of the team's history
+    (`ipstui erase`) takes it back."""
+    from ipstui.core.outgoing import history_problems, outgoing_problems
 
-    broken = outgoing_problems(run.root, remote_head)
+    published = history_problems(run.root, remote_head)
+    named = {p.path for p in published}
+    tip = [p for p in outgoing_problems(run.root, remote_head) if p.path not in named]
+    broken = sorted([*published, *tip], key=lambda p: p.path)
     if not broken:
         return
     shown = "; ".join(str(p) for p in broken[:4])
     if len(broken) > 4:
         shown = _("{problems} and {n} more").format(problems=shown, n=len(broken) - 4)
+    if published:
+        # A commit wrote it: mending it in a new commit still publishes that one.
+        raise SyncError(
+            ngettext(
+                "{problems} — this file is not valid, and your unpushed commits would publish it even where a later commit removed it, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); take it out of those commits (git rebase -i {upstream}) and sync again",
+                "{problems} — these files are not valid, and your unpushed commits would publish them even where a later commit removed them, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); take them out of those commits or mend them (git rebase -i {upstream}) and sync again",
+                len(broken),
+            ).format(
+                problems=shown,
+                label=target.label,
+                upstream=remote_head[:7] if remote_head else "--root",
+            )
+        )
     raise SyncError(
         ngettext(
             "{problems} — this file is not valid, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); fix it (`ipstui validate`), commit, and sync again",
@@ -933,7 +1117,7 @@ def _erased_message(run: _Run, target: _Target, back: list[str]) -> str:
     ).format(
         ids=", ".join(back),
         unsynced=_unsynced(run, target, run.known),
-        url=_url(run.root, target),
+        url=target.url,
     )
 
 
@@ -1001,9 +1185,13 @@ def _sync_loop(
         else:
             ahead, behind = _counts(root, "HEAD", remote_head)
         if behind:
+            assert remote_head is not None
             _merge(run, target, remote_head, ahead, behind)
-            if ahead:
-                ahead += 1  # the merge commit
+        if ahead:
+            # Reported: the commits the remote did not have (a merge commit included),
+            # not the ones the branch gains, which for a first push is the whole history;
+            # all of them known on another branch of the remote: the branch's own count.
+            ahead = _unshared(root, target.remote) or ahead + (1 if behind else 0)
         if not ahead:
             conflicts = _conflicted_records(root, run.start)
             status = "pulled" if behind else "in_sync"
@@ -1018,7 +1206,9 @@ def _sync_loop(
         if not rejected:
             conflicts = _conflicted_records(root, run.start)
             _remember(run, target, _rev(root, "HEAD"))
-            return _result("pushed", ahead, behind, conflicts, target, attempts, run)
+            return _result(
+                "pushed", ahead, behind, conflicts, target, attempts, run, remote_head is None
+            )
         if attempts > max_retries:
             raise SyncError(
                 _(
@@ -1088,6 +1278,9 @@ def _merge(run: _Run, target: _Target, remote_head: str, ahead: int, behind: int
     for rid in _relaid(proc.stdout + proc.stderr):
         if rid not in run.relaid:
             run.relaid.append(rid)
+    for rid in _unmixed(proc.stdout + proc.stderr):
+        if rid not in run.unmixed:
+            run.unmixed.append(rid)
     run.say(_("Checking the merged caseload as a whole…"))
     broken = introduced_problems(root, ours, remote_head)
     if broken:
@@ -1097,6 +1290,18 @@ def _merge(run: _Run, target: _Target, remote_head: str, ahead: int, behind: int
 _RELAID = re.compile(
     r"^ipstui merge: (?:.*/)?([^/]+)\.toml: " + re.escape(LAYOUT_LOST) + r"$", re.MULTILINE
 )
+
+
+_UNMIXED = re.compile(
+    r"^ipstui merge: (?:.*/)?([^/]+)\.toml: " + re.escape(THEIRS_LAYOUT_LOST) + r"$",
+    re.MULTILINE,
+)
+
+
+def _unmixed(output: str) -> list[str]:
+    """Ids of the records whose other side's layout changes the merge driver could not
+    carry over (it says so on stderr, `merge.THEIRS_LAYOUT_LOST`)."""
+    return list(dict.fromkeys(_UNMIXED.findall(output)))
 
 
 def _relaid(output: str) -> list[str]:
@@ -1164,7 +1369,7 @@ def _push(run: _Run, target: _Target) -> bool:
         args.append("--set-upstream")
     proc = git(
         run.root,
-        *_network_args(run.root),
+        *target.network,
         *args,
         target.remote,
         f"HEAD:refs/heads/{target.remote_branch}",
@@ -1193,15 +1398,16 @@ def _push(run: _Run, target: _Target) -> bool:
 def _conflicted_records(root: Path, start: str) -> tuple[str, ...]:
     """Records changed by this sync that carry a [conflicts] table."""
     out = []
+    records = []
     for rel in _changed(root, start, "HEAD"):
         folder, _unused, name = rel.partition("/")
-        if folder not in RECORD_DIRS or "/" in name or not name.endswith(".toml"):
-            continue
-        proc = git(root, "cat-file", "blob", f"HEAD:./{rel}", check=False, binary=True)
-        if proc.returncode != 0:
+        if folder in RECORD_DIRS and "/" not in name and name.endswith(".toml"):
+            records.append(rel)
+    for rel, raw in zip(records, gitio.blobs(root, [f"HEAD:./{r}" for r in records]), strict=True):
+        if raw is None:
             continue
         try:
-            data = storage.loads_bytes(proc.stdout, rel)
+            data = storage.loads_bytes(raw, rel)
         except storage.ParseError:
             continue
         if data.get("conflicts"):
@@ -1217,9 +1423,14 @@ def _result(
     target: _Target,
     attempts: int,
     run: _Run,
+    created: bool = False,
 ) -> SyncResult:
     commits = _commits
-    if status == "in_sync":
+    if created:
+        msg = _("pushed {commits} to {label}, a new branch on the remote").format(
+            commits=commits(ahead), label=target.label
+        )
+    elif status == "in_sync":
         msg = _("already in sync with {label}").format(label=target.label)
     elif status == "pulled":
         msg = _("pulled {commits} from {label}").format(commits=commits(behind), label=target.label)
@@ -1245,6 +1456,12 @@ def _result(
             "the files of {ids} were written in the standard layout, because their own layout could not be kept (their comments and key order are gone)",
             len(run.relaid),
         ).format(ids=", ".join(run.relaid))
+    if run.unmixed:
+        msg += "; " + ngettext(
+            "the layout changes made to {ids} on the other side (comments, key order) could not be carried into the merged file, which keeps yours; its values are merged",
+            "the layout changes made to {ids} on the other side (comments, key order) could not be carried into the merged files, which keep yours; their values are merged",
+            len(run.unmixed),
+        ).format(ids=", ".join(run.unmixed))
     if conflicts:
         status = "conflicts"
         ids = ", ".join(conflicts)
@@ -1260,7 +1477,9 @@ def _result(
         conflicts,
         msg,
         attempts,
+        created,
         tuple(run.renumbered),
         tuple(run.repaired),
         tuple(run.relaid),
+        tuple(run.unmixed),
     )
