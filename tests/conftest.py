@@ -151,6 +151,17 @@ def english(monkeypatch: pytest.MonkeyPatch):
     set_language("en")
 
 
+@pytest.fixture(autouse=True)
+def stopped_typing_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's typing guard (`ipstui.ui.keys.TypingGuard`) sees no time pass between
+    keys, however slow the machine: a letter pressed right after a field is left is held
+    in every run, never only in the fast ones. A test that means a command presses a
+    navigation key or escape first, as a person pauses."""
+    import ipstui.ui.keys as keys
+
+    monkeypatch.setattr(keys, "typing_clock", lambda: 0.0)
+
+
 def git(root: Path, *args: str) -> str:
     return subprocess.run(
         ["git", "-C", str(root), *args], check=True, capture_output=True, text=True, env=os.environ

@@ -11,6 +11,7 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
@@ -34,7 +35,7 @@ from ipstui.core.service import (
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import who
 from ipstui.ui.commands import ActionsProvider, Palette, ParticipantsProvider
-from ipstui.ui.keys import TranslatedBindings, allow_letter_action
+from ipstui.ui.keys import TranslatedBindings, TypingGuard, allow_letter_action, typing_field
 from ipstui.ui.messages import (
     CaseloadLoaded,
     DiskChanged,
@@ -198,6 +199,10 @@ class IpsApp(TranslatedBindings, App[int]):
         screen that sees its record's version come back as that save's knows the commit
         holding it without asking git (`ParticipantScreen._own_save`)."""
         self._follow_on_save: dict[int, str] = {}
+        self._key_screens: WeakKeyDictionary[events.Key, Screen] = WeakKeyDictionary()
+        """The screen on top when each key in flight was read (`_on_key`)."""
+        self.typing = TypingGuard()
+        """Holds the command letters of a name typed on after its field lost focus."""
         """Edit request → the participant the board's cursor follows once it is saved
         ("": the one the edit made)."""
         self._watch_stop = threading.Event()
@@ -406,13 +411,59 @@ class IpsApp(TranslatedBindings, App[int]):
         self._sync_status(self._sync_note or message.words)
 
     async def on_event(self, event: events.Event) -> None:
-        """Every key reaches the app first: the first one after a sync's account was
+        """Every key reaches the app first: a letter typed on after its field lost focus
+        runs no command (`keys.TypingGuard`); the first key after a sync's account was
         shown means the user has acted, and the status line goes back to the state."""
+        if isinstance(event, events.MouseDown):
+            self.typing.release()
+        elif (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and self.typing.hold(event.key, event.character, typing_field(self))
+        ):
+            self._typed_after_field(event)
+            return
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self._key_screens[event] = self.screen
         if isinstance(event, events.Key) and self._sync_note:
             self._sync_note = ""
             if self._status_words:
                 self._sync_status(self._status_words)
         await super().on_event(event)
+
+    async def _on_key(self, event: events.Key) -> None:
+        """A key that reaches the app after a screen change it was typed ahead of is
+        routed again, to the screen now on top (issue 13 item 4).
+
+        Textual sends each key to the widget focused when the key is read, and checks
+        the bindings when the key comes back up, by then with the new screen's focus:
+        after `esc` left Employers, `g 6 1 enter` typed at once ran `g` on the board, the
+        digits reached no field, and Enter opened the selected card instead of P-0061.
+        Read again, each key goes where it would have gone had the app kept up."""
+        sent_to = self._key_screens.pop(event, None)
+        if event.is_forwarded and sent_to is not None and sent_to is not self.screen:
+            # Not App._on_key too (Textual calls each class's handler in turn): it would
+            # check the bindings with the new screen's focus.
+            event.prevent_default()
+            event.stop()
+            self.post_message(events.Key(event.key, event.character))
+
+    def _typed_after_field(self, event: events.Key) -> None:
+        """A key held by the typing guard: the screen takes it back into the field it
+        was typed for (`take_typed`), or it is dropped, and the first one of a burst
+        says so."""
+        take = getattr(self.screen, "take_typed", None)
+        if take is not None and event.character and take(event.character, self.typing.field):
+            return
+        if not self.typing.told:
+            self.typing.told = True
+            self.notify(
+                _(
+                    "Typing after leaving a field runs no command: pause a moment or press an arrow key, then press the key again."
+                ),
+                severity="warning",
+                timeout=5,
+            )
 
     @on(FilesTouched)
     def _files_touched(self) -> None:
@@ -786,7 +837,11 @@ class IpsApp(TranslatedBindings, App[int]):
             self.push_screen(FidelityScreen())
 
     def action_sync(self) -> None:
-        """Fetch, merge and push with the team's remote, in a worker."""
+        """Fetch, merge and push with the team's remote, in a worker.
+
+        A bare letter without a confirm, though it changes the remote: as lazygit's
+        push, it never forces and never loses a commit; a letter typed as part of a
+        name never reaches it (`keys.TypingGuard` says why and how)."""
         if self.caseload is None:
             return
         self.notify(_("Syncing with the remote…"), timeout=3)

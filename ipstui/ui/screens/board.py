@@ -162,6 +162,8 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
         """The text filter's remembered results for the current cards."""
         self._sync = ""
         self._sync_steady = ""
+        self._filter_left = False
+        """Whether focus left the filter by Enter (its text kept, the board focused)."""
 
     def compose(self) -> ComposeResult:
         yield Static("ipstui", id="title")
@@ -439,12 +441,35 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
         # Enter after a text filter: the first match (the most urgent card of the first
         # phase that has one) under the cursor, on the focused board; Enter again opens
         # it, as the status line says. Never opened at once: one match is not a choice.
+        # No match: the field keeps focus and says so, so the rest of a name typed on
+        # goes in it (issue 13: " Tedeschi" ran Employers, Sync and Contact).
         board = self.query_one(Board)
         if self.text:
             first = board.first_pid()
-            if first is not None:
-                board.select(first)
+            if first is None:
+                self.notify(
+                    _("No participant matches {text}: the filter stays open.").format(
+                        text=repr(self.text)
+                    ),
+                    severity="warning",
+                    timeout=4,
+                )
+                return
+            board.select(first)
+        self._filter_left = True
         self.set_focus(board)  # at once: the key typed right after Enter is a board key
+
+    def take_typed(self, character: str, field: object) -> bool:
+        """A letter typed on right after Enter left the filter (`keys.TypingGuard`): it
+        goes back into the filter, which takes focus again, so a name typed on in one go
+        ("Marco", Enter, " Tedeschi") filters by all of it. False (not taken) for any
+        other field, and after the id field or escape."""
+        inp = self.query_one("#filter-input", OneLineInput)
+        if field is not inp or not self._filter_left or self._goto_mode:
+            return False
+        self.action_filter()
+        inp.insert_text_at_cursor(character)
+        return True
 
     def goto(self, pid: str) -> bool:
         """Select the participant `pid` names (an id, or its number: `60` finds P-0060),
@@ -498,6 +523,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
     def action_filter(self) -> None:
         """Show the filter bar and put the cursor in it."""
         self._goto_mode = False
+        self._filter_left = False
         bar = self.query_one("#filterbar")
         bar.remove_class("hidden")
         self.query_one("#filter-label", Static).update(_("Filter:"))
@@ -515,6 +541,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
     def action_goto(self) -> None:
         """Ask for an id (or a number) and go to that participant."""
         self._goto_mode = True
+        self._filter_left = False
         self.query_one("#filterbar").remove_class("hidden")
         self.query_one("#filter-label", Static).update(_("Go to id:"))
         inp = self.query_one("#filter-input", OneLineInput)
@@ -544,6 +571,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
     def action_clear_filters(self) -> None:
         """Back to the default board: no text or specialist filter, closed hidden."""
         self._goto_mode = False
+        self._filter_left = False
         self.query_one("#filter-input", OneLineInput).value = ""
         self.query_one("#filterbar").add_class("hidden")
         self.set_focus(self.query_one(Board))
