@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
@@ -72,6 +73,9 @@ def warm_screen_modules() -> None:
         importlib.import_module(f"ipstui.ui.screens.{name}")
 
 
+MESSAGES_KEPT = 200
+"""How many notifications the messages view keeps (`IpsApp.action_messages`)."""
+
 REPORTS = "reports"
 SCREEN_OF_ACTION = {
     "agenda": "AgendaScreen",
@@ -135,6 +139,14 @@ class IpsApp(TranslatedBindings, App[int]):
             N_("Fidelity"),
             id="fidelity",
             tooltip=N_("IPS-25 self-review of the records"),
+        ),
+        Binding(
+            "m",
+            "messages",
+            N_("Messages"),
+            id="messages",
+            show=False,
+            tooltip=N_("Every message of this session, whole"),
         ),
         Binding(
             "s",
@@ -201,6 +213,8 @@ class IpsApp(TranslatedBindings, App[int]):
         self._follow_on_save: dict[int, str] = {}
         self._key_screens: WeakKeyDictionary[events.Key, Screen] = WeakKeyDictionary()
         """The screen on top when each key in flight was read (`_on_key`)."""
+        self.messages: deque[tuple[str, str]] = deque(maxlen=MESSAGES_KEPT)
+        """(title, message) of every notification, newest first, as given (unescaped)."""
         self.typing = TypingGuard()
         """Holds the command letters of a name typed on after its field lost focus."""
         """Edit request → the participant the board's cursor follows once it is saved
@@ -244,7 +258,18 @@ class IpsApp(TranslatedBindings, App[int]):
     def notify(self, message: str, *, title: str = "", **kwargs: Any) -> None:
         """Textual's toast, with `message` and `title` escaped (SPEC §13): a toast often
         quotes a file name or an error that quotes a file's text. New lines stay."""
+        self.messages.appendleft((title, message))
         super().notify(escape(message, keep="\n"), title=escape(title), **kwargs)
+
+    def action_messages(self) -> None:
+        """Every message of this session, newest first, each whole (a toast may be cut
+        to its box or gone before it was read; SPEC §9)."""
+        from ipstui.ui.widgets.reading import ReadingView
+
+        if isinstance(self.screen, ReadingView):
+            return
+        entries = list(self.messages) or [("", _("No messages yet."))]
+        self.push_screen(ReadingView(_("Messages, newest first"), entries))
 
     def validate_title(self, title: str) -> str:
         """The app's title, escaped (SPEC §13; it may name the caseload's folder)."""
@@ -778,8 +803,12 @@ class IpsApp(TranslatedBindings, App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's system commands (theme, quit, keys, screenshot...) with their title
-        and help in the current language (the words are in `keys.TEXTUAL_WORDS`)."""
+        and help in the current language (the words are in `keys.TEXTUAL_WORDS`). Its
+        Quit is left out: the app's own Quit (from the bindings) is listed, and both ran
+        the same `action_quit` (trial 9: "Quit" twice in the palette)."""
         for command in super().get_system_commands(screen):
+            if command.callback == self.action_quit:
+                continue
             yield command._replace(title=_(command.title), help=_(command.help))
 
     def action_help(self) -> None:

@@ -37,6 +37,7 @@ from ipstui.core.vocab import (
     SUSPENDED,
     SUSPENSION_REASON_LABELS,
     SYMBOL,
+    cells,
     field_label,
     readable,
     who,
@@ -133,6 +134,8 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
         """The HEAD commit at which the shown version was the committed one: where git's
         rename detection follows the record from when its file changes (`_follow`)."""
         self._other_person = False
+        self._header_cells = (0, 0)
+        """(the title's cells, the markers' cells) as last drawn (`_stack_header`)."""
         """The record's path now holds another record (its file was deleted or renamed
         away and the id was taken): nothing typed here is moved onto it, ever."""
 
@@ -155,6 +158,15 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
     def on_resize(self) -> None:
         # Narrow screens (80×24): each Details label above its field, not beside it.
         self.set_class(self.size.width < 100, "-narrow")
+        self._stack_header()
+
+    def _stack_header(self) -> None:
+        """The markers (suspended, needs a decision, overdue...) under the title when
+        both do not fit on one line: the title keeps the participant's name (trial 9:
+        `P-0057 …   ⚑ DA DECIDERE` lost it to the banner at 80 columns)."""
+        title, markers = self._header_cells
+        width = self.size.width - 2  # the header's padding
+        self.query_one("#p-header").set_class(markers > 0 and title + markers > width, "-stacked")
 
     def on_mount(self) -> None:
         self.follow_caseload(self._caseload_changed)
@@ -488,6 +500,9 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
                 text = SYMBOL[DUE_SOON] + " " + words
                 labels.append(Label(text, classes="marker -soon", markup=False))
         markers.mount_all(labels)
+        # A marker's cells: its text, padding 1 each side and a margin of 2 (the .tcss).
+        self._header_cells = (cells(title), sum(cells(str(x.content)) + 4 for x in labels))
+        self._stack_header()
 
     def banner(self, text: str, kind: str = "info") -> None:
         """The line under the header: `kind` error, warning or info; '' hides it."""
