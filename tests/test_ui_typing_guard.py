@@ -18,13 +18,16 @@ from pathlib import Path
 
 from conftest import commit_count, git
 from pilot_wait import palette_offers, settle, step, wait_for
+from textual import events
 from textual.keys import _character_to_key, key_to_character
 from textual.pilot import Pilot
+from textual.screen import ModalScreen
 
 from ipstui.ui.app import IpsApp
 from ipstui.ui.keys import live_bindings, types_a_character
 from ipstui.ui.screens.agenda import AgendaScreen
 from ipstui.ui.screens.board import BoardScreen
+from ipstui.ui.screens.employers import EmployersScreen
 from ipstui.ui.widgets.board import Board
 from ipstui.ui.widgets.inputs import OneLineInput
 
@@ -145,3 +148,45 @@ async def test_a_name_typed_after_leaving_a_field_runs_no_command(
             await pilot.press("down", "a")
             await settle(pilot)
             assert isinstance(app.screen, AgendaScreen)
+
+
+def _type_ahead(app: IpsApp, keys: list[str]) -> None:
+    """Queue `keys` as one terminal read does: no wait between them."""
+    chars = {"escape": "\x1b", "enter": "\r"}
+    for key in keys:
+        app.post_message(events.Key(key, chars.get(key, key)))
+
+
+# (what is open before, the keys typed at once, the participant the board selects)
+AHEAD = [
+    ("Employers", ["escape", "g", "5", "2", "enter"], "P-0052"),
+    ("a dialog over Employers", ["escape", "escape", "g", "5", "8", "enter"], "P-0058"),
+    ("a dialog over Employers", ["escape", "escape", "g", "4", "9", "enter"], "P-0049"),
+]
+
+
+async def test_keys_typed_ahead_of_a_closing_screen_reach_the_screen_below(
+    sample_caseload: Path,
+) -> None:
+    """Issue 13 item 4 (trial 9, not reproduced there): after stray keys opened Employers
+    and a dialog, both left with escape, `g 6 1 Enter` showed an empty id box and opened
+    the selected card. Typed at once here, each case ends on the board with the id's
+    participant selected and no screen open."""
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.caseload is not None and app.screen.query(Board))
+        board_screen = app.screen
+        assert isinstance(board_screen, BoardScreen)
+        for opened, keys, pid in AHEAD:
+            with step(f"{opened}: {' '.join(keys)}"):
+                await pilot.press("escape")  # after the id field: letters are keys again
+                await pilot.press("e")
+                await wait_for(pilot, lambda: isinstance(app.screen, EmployersScreen))
+                if opened != "Employers":
+                    await pilot.press("c")
+                    await wait_for(pilot, lambda: isinstance(app.screen, ModalScreen))
+                _type_ahead(app, keys)
+                await settle(pilot)
+                assert app.screen is board_screen, f"opened {type(app.screen).__name__}"
+                assert board_screen.query_one(Board).selected_pid == pid
+                assert isinstance(app.focused, Board)

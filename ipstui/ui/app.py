@@ -73,6 +73,15 @@ def warm_screen_modules() -> None:
         importlib.import_module(f"ipstui.ui.screens.{name}")
 
 
+CLOSING_KEYS = frozenset({"escape", "enter"})
+"""Keys that may close a screen or a dialog: the keys typed after one are read once it
+has acted, so they reach the screen then on top (`IpsApp._on_key`, issue 13 item 4:
+`esc esc g 6 1 enter` typed at once after a dialog over Employers typed `g61` into the
+closing dialog's field, and Enter opened the selected card)."""
+KEY_SETTLE = 0.25
+"""Seconds the keys after a closing key wait at most, when a widget kept the key (a
+text area's Enter) and it never comes back to the app."""
+
 MESSAGES_KEPT = 200
 """How many notifications the messages view keeps (`IpsApp.action_messages`)."""
 
@@ -215,6 +224,10 @@ class IpsApp(TranslatedBindings, App[int]):
         """The screen on top when each key in flight was read (`_on_key`)."""
         self.messages: deque[tuple[str, str]] = deque(maxlen=MESSAGES_KEPT)
         """(title, message) of every notification, newest first, as given (unescaped)."""
+        self._key_pending: events.Key | None = None
+        """A closing key (`CLOSING_KEYS`) read and not yet acted on (`_key_acted`)."""
+        self._key_backlog: list[events.Key] = []
+        """Keys read while `_key_pending` waits, read again after it."""
         self.typing = TypingGuard()
         """Holds the command letters of a name typed on after its field lost focus."""
         """Edit request → the participant the board's cursor follows once it is saved
@@ -439,6 +452,9 @@ class IpsApp(TranslatedBindings, App[int]):
         """Every key reaches the app first: a letter typed on after its field lost focus
         runs no command (`keys.TypingGuard`); the first key after a sync's account was
         shown means the user has acted, and the status line goes back to the state."""
+        if isinstance(event, events.Key) and not event.is_forwarded and self._key_pending:
+            self._key_backlog.append(event)  # read once the key before it has acted
+            return
         if isinstance(event, events.MouseDown):
             self.typing.release()
         elif (
@@ -450,6 +466,9 @@ class IpsApp(TranslatedBindings, App[int]):
             return
         if isinstance(event, events.Key) and not event.is_forwarded:
             self._key_screens[event] = self.screen
+            if event.key in CLOSING_KEYS:
+                self._key_pending = event
+                self.set_timer(KEY_SETTLE, partial(self._key_acted, event))
         if isinstance(event, events.Key) and self._sync_note:
             self._sync_note = ""
             if self._status_words:
@@ -472,6 +491,19 @@ class IpsApp(TranslatedBindings, App[int]):
             event.prevent_default()
             event.stop()
             self.post_message(events.Key(event.key, event.character))
+        # The keys read after a closing key wait for it to act (its binding runs next,
+        # in App._on_key, before the messages posted here are read).
+        self._key_acted(event)
+
+    def _key_acted(self, event: events.Key) -> None:
+        """`event` (a closing key) has acted, or KEY_SETTLE passed (a widget kept it):
+        the keys read meanwhile are read again, in order."""
+        if event is not self._key_pending:
+            return
+        self._key_pending = None
+        backlog, self._key_backlog = self._key_backlog, []
+        for key in backlog:
+            self.post_message(events.Key(key.key, key.character))
 
     def _typed_after_field(self, event: events.Key) -> None:
         """A key held by the typing guard: the screen takes it back into the field it
