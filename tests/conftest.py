@@ -152,14 +152,17 @@ def english(monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.fixture(autouse=True)
-def stopped_typing_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The app's typing guard (`ipstui.ui.keys.TypingGuard`) sees no time pass between
-    keys, however slow the machine: a letter pressed right after a field is left is held
-    in every run, never only in the fast ones. A test that means a command presses a
-    navigation key or escape first, as a person pauses."""
+def paused_typing_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's typing guard (`ipstui.ui.keys.TypingGuard`) reads a clock that moves an
+    hour on every reading: a person who pauses before each key, so a Pilot test's keys
+    are commands as they are written, however fast or slow the machine. The guard's own
+    tests (tests/test_ui_typing_guard.py) give the app a stopped clock: the fast typist."""
+    import itertools
+
     import ipstui.ui.keys as keys
 
-    monkeypatch.setattr(keys, "typing_clock", lambda: 0.0)
+    hours = itertools.count(0.0, 3600.0)
+    monkeypatch.setattr(keys, "typing_clock", lambda: next(hours))
 
 
 def git(root: Path, *args: str) -> str:

@@ -5,8 +5,8 @@ commits to the team's remote on `s` and opened a contact dialog on `c`. The rule
 (`ipstui.ui.keys.TypingGuard`) is checked for every way focus leaves a field, with a
 "name" made of every key letter the board and the app have (read from the live
 bindings), typed at once after the field is left: nothing opens, nothing is committed or
-pushed, the app keeps running. The conftest stops the guard's clock (no pause ever
-passes), so every run is the fast typist's.
+pushed, the app keeps running. The guard's clock is stopped here (no pause ever passes),
+so every run is the fast typist's.
 """
 
 from __future__ import annotations
@@ -111,6 +111,7 @@ async def test_a_name_typed_after_leaving_a_field_runs_no_command(
     remote_head = git(remote, "rev-parse", "HEAD")
 
     app = IpsApp(root, today=TODAY, watch_disk=False)
+    app.typing.clock = lambda: 0.0  # no pause between keys, ever
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.caseload is not None and app.screen.query(Board))
         board_screen = app.screen
@@ -173,6 +174,7 @@ async def test_keys_typed_ahead_of_a_closing_screen_reach_the_screen_below(
     the selected card. Typed at once here, each case ends on the board with the id's
     participant selected and no screen open."""
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    app.typing.clock = lambda: 0.0  # typed at once: no pause between keys
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.caseload is not None and app.screen.query(Board))
         board_screen = app.screen
