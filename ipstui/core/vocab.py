@@ -245,20 +245,23 @@ def deadline_line(
 
     The wordings, longest first: `✖ 4d overdue · first contact`, `✖ 4d overdue`,
     `✖ 4d late`, `✖ 4d`. The width picks one for every deadline: the longest whose widest
-    case fits (two-digit day counts, the longest rule label), so cards of one width read
-    alike; the count of other open deadlines (`+1`) follows where it fits. A deadline
+    case fits (two-digit day counts; the rule's label gets what is left, cut with `…`,
+    and at least `RULE_ROOM` cells), so cards of one width read alike; the count of
+    other open deadlines (`+1`) follows where it fits. A deadline
     wider than its wording's widest case (a three-digit count) takes the next that fits.
     `words` is the long day phrase (`4d overdue`, `Deadline.words`), `short` the short
     one (`short_words`), `rule` the rule's label, `others` the number of other open
     deadlines, `days` the day count (negative: late)."""
     more = f" +{others}" if others > 0 else ""
-    forms = (
-        f"{symbol} {words} · {rule}",
-        f"{symbol} {words}",
-        f"{symbol} {short}",
-        f"{symbol} {days_short(abs(days))}",
-    )
-    for text in forms[_form_for_width(width, current_language()) :]:
+    start = _form_for_width(width, current_language())
+    if start == 0:
+        head = f"{symbol} {words} · "
+        room = width - cells(head) - cells(more)
+        if room >= RULE_ROOM:  # the rule, cut with `…` (the status line has it whole)
+            return head + fit(rule, room, pad=False) + more
+        start = 1
+    forms = (f"{symbol} {words}", f"{symbol} {short}", f"{symbol} {days_short(abs(days))}")
+    for text in forms[start - 1 :]:
         if cells(text + more) <= width:
             return text + more
         if cells(text) <= width:
@@ -269,6 +272,10 @@ def deadline_line(
 def days_short(n: int) -> str:
     """A number of days at the narrowest: `4d`."""
     return pgettext("a number of days at the narrowest, e.g. 4d", "{n}d").format(n=n)
+
+
+RULE_ROOM = 8
+"""The fewest cells a card gives the rule's label (`deadline_line`); less: no rule."""
 
 
 @lru_cache(maxsize=512)
@@ -286,7 +293,7 @@ def _form_for_width(width: int, language: str) -> int:
     )
     wide_rule = max((cells(RULE_LABELS.get(k, k).lower()) for k in RULE_LABELS), default=0)
     widest = (
-        cells(sym) + 1 + wide_words + 3 + wide_rule,
+        cells(sym) + 1 + wide_words + 3 + min(wide_rule, RULE_ROOM + 4),
         cells(sym) + 1 + wide_words,
         cells(sym) + 1 + wide_short,
     )
