@@ -45,8 +45,8 @@ def fit_last(phrases: list[Phrase], status: str, steady: str, width: int) -> Con
     """The header: `phrases` then `sync: <status>`, packed at `width` cells
     (`phrases.fit_phrases`), `status` cut with `…` where needed so the header takes no
     more lines than it does with `sync: <steady>` (or without a sync phrase when `steady`
-    is empty). The whole status is in a toast and in the messages (`app.action_messages`).
-    """
+    is empty; left out when not even `sync: …` fits). The whole status is in a toast and
+    in the messages (`app.action_messages`)."""
 
     def with_status(words: str) -> list[Phrase]:
         return [*phrases, Phrase(shown(_("sync: {status}").format(status=words)))]
@@ -57,7 +57,10 @@ def fit_last(phrases: list[Phrase], status: str, steady: str, width: int) -> Con
     budget = len(fit_phrases(with_status(steady) if steady else phrases, width).split())
     if len(full.split()) <= budget:
         return full
-    best, lo, hi = fit_phrases(with_status(ELLIPSIS), width), 1, cells(status) - 1
+    best = fit_phrases(with_status(ELLIPSIS), width)
+    if len(best.split()) > budget:  # no room at all: the toast and the messages have it
+        return fit_phrases(phrases, width)
+    lo, hi = 1, cells(status) - 1
     while lo <= hi:
         mid = (lo + hi) // 2
         candidate = fit_phrases(with_status(fit(status, mid, pad=False)), width)
