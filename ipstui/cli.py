@@ -31,14 +31,31 @@ def _parser_class() -> type[argparse.ArgumentParser]:
 
         class _Parser(argparse.ArgumentParser):
             def error(self, message: str) -> None:  # one clear line, exit 2
-                self.exit(EXIT_USAGE, _("ipstui: {message} (see `ipstui --help`)").format(
-                    message=message) + "\n")
+                self.exit(EXIT_USAGE, _usage_line(message) + "\n")
+
+            def _check_value(self, action: argparse.Action, value: Any) -> None:
+                # An unknown command lists the commands, without the hidden ones.
+                choices = action.choices
+                if isinstance(choices, dict) and value not in choices:
+                    import copy
+
+                    action = copy.copy(action)
+                    action.choices = [c for c in choices if c not in HIDDEN_COMMANDS]
+                super()._check_value(action, value)  # type: ignore[misc]
 
         _PARSER = _Parser
     return _PARSER
 
 
 _PARSER: type[argparse.ArgumentParser] | None = None
+HIDDEN_COMMANDS = ("merge-driver",)
+"""Commands for git, not people: callable, but listed nowhere (help, unknown command)."""
+
+
+def _usage_line(message: str) -> str:
+    """The one line of a usage error (SPEC §7: exit 2), from argparse or a check made
+    after it (`UsageError`)."""
+    return _("ipstui: {message} (see `ipstui --help`)").format(message=message)
 
 
 def _date_arg(text: str) -> date:
@@ -514,10 +531,14 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 def _failed(exc: BaseException) -> int:
-    """One line on stderr and exit 1 for a failure a person can act on; anything else is
-    a bug and raised again (called from an `except` clause)."""
-    from ipstui.core.service import CaseloadError, GitError, ValidationFailed
+    """One line on stderr and exit 1 for a failure a person can act on, 2 for a usage
+    error found after parsing (`UsageError`); anything else is a bug and raised again
+    (called from an `except` clause)."""
+    from ipstui.core.service import CaseloadError, GitError, UsageError, ValidationFailed
 
+    if isinstance(exc, UsageError):  # a check made after parsing: as the parser says it
+        print(escape(_usage_line(str(exc))), file=sys.stderr)
+        return EXIT_USAGE
     if isinstance(exc, ValidationFailed):
         # One line (SPEC §7); the positions would point into text that was never written.
         print(escape(_("ipstui: error: {where}: {problem}").format(
@@ -811,9 +832,9 @@ def _edit(args: argparse.Namespace, caseload: str | None, today: date) -> int:
         for item in args.assignments:
             field, eq, value = item.partition("=")
             if not eq or not field:
-                from ipstui.core.service import CaseloadError
+                from ipstui.core.service import UsageError
 
-                raise CaseloadError(_("{item} is not FIELD=VALUE").format(item=repr(item)))
+                raise UsageError(_("{item} is not FIELD=VALUE").format(item=repr(item)))
             pairs[field.strip()] = value
         res = svc.set_fields(None, pid, pairs, today=today)
     elif cmd == "resolve":

@@ -223,9 +223,9 @@ def _edit(args: argparse.Namespace, svc: CaseloadService, today: date) -> int:
         for item in args.assignments:
             name, eq, value = item.partition("=")
             if not eq or not name.strip():
-                from ipstui.core.service import CaseloadError
+                from ipstui.core.service import UsageError
 
-                raise CaseloadError(_("{item} is not FIELD=VALUE").format(item=repr(item)))
+                raise UsageError(_("{item} is not FIELD=VALUE").format(item=repr(item)))
             pairs[name.strip()] = value
         res = svc.set_employer_fields(None, args.id, pairs)
         print(_("committed {commit}: {subject}").format(commit=res.commit[:7], subject=res.subject))

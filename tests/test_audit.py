@@ -178,7 +178,7 @@ def test_cli_audit_prints_and_rejects_bad_dates(
     )
     out = json.loads(capsys.readouterr().out)
     assert {r["record"] for r in out} == {"P-0002"}
-    assert cli.main(["audit", "-C", str(history), "--since", "2026-13-01"]) == 1
+    assert cli.main(["audit", "-C", str(history), "--since", "2026-13-01"]) == 2  # usage
     assert "not a date" in capsys.readouterr().err
 
 

@@ -672,14 +672,14 @@ def test_employer_set_fields_and_settle_a_conflict(caseload_dir: Path, run) -> N
     assert "Likes early calls" not in msg and "store manager" not in msg
     text = (root / "employers" / "E-0001.toml").read_text()
     assert "sector" not in text and 'notes = "Likes early calls"' in text
-    for args, needle in [
-        (["name=forno "], "already in the register as E-0002"),
-        (["name="], "needs a name"),
-        (["id=E-9"], "cannot set 'id'"),
-        (["sector"], "is not FIELD=VALUE"),
+    for args, needle, code in [
+        (["name=forno "], "already in the register as E-0002", 1),
+        (["name="], "needs a name", 1),
+        (["id=E-9"], "cannot set 'id'", 1),
+        (["sector"], "is not FIELD=VALUE", 2),  # wrong usage (SPEC §7)
     ]:
         r = run("employer", "set", "E-0001", *args, root=root)
-        assert r.code == 1 and needle in r.err, (args, r.err)
+        assert r.code == code and needle in r.err, (args, r.err)
     # A [conflicts] record a sync left is settled by setting the field.
     path = root / "employers" / "E-0001.toml"
     path.write_text(path.read_text() + '\n[conflicts.name]\nours = "Coop"\ntheirs = "Coop Ltd"\n')

@@ -410,7 +410,7 @@ def test_export_refuses_the_caseload_folder_and_xlsx_to_stdout(
     assert "inside the caseload" in capsys.readouterr().err
     assert not (demo / "export.csv").exists()
     assert _cli("export", "--output", str(demo / "participants" / "x.csv"), root=demo) == 1
-    assert _cli("export", "--format", "xlsx", root=demo) == 1
+    assert _cli("export", "--format", "xlsx", root=demo) == 2  # wrong usage (SPEC §7)
     assert "needs --output" in capsys.readouterr().err
 
 
@@ -465,7 +465,7 @@ def test_report_xlsx_has_one_sheet_per_table(demo: Path, tmp_path: Path) -> None
     refs = list(wb["Referrals"].iter_rows(min_row=6, values_only=True))
     assert list(wb["Referrals"].iter_rows(min_row=5, max_row=5, values_only=True))[0][0] == "year"
     assert sum(r[2] for r in refs) == sum(r["referred"] for r in want["referrals"])
-    assert _cli("report", "--format", "xlsx", root=demo) == 1
+    assert _cli("report", "--format", "xlsx", root=demo) == 2  # wrong usage (SPEC §7)
 
 
 @pytest.mark.parametrize(

@@ -101,3 +101,34 @@ def test_the_network_fetch_does_not_hold_the_save_lock(
     assert free == [True]  # one fetch, made with the lock free
     assert result.status == "pulled"
     assert (a / "participants" / "P-0002.toml").exists()  # pulled
+
+
+async def test_app_header_on_a_worktree_branch_with_no_upstream(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Trial 9 item 3: a worktree branch made from main, 1 commit of its own. The header
+    says `no upstream, 1 ahead` (not the length of the history); `s` refuses to publish
+    it as a new branch and says why; the remote gets no branch."""
+    isolate_git(tmp_path, monkeypatch)
+    (a,) = make_team(tmp_path, "a")
+    wt = tmp_path / "wt1"
+    run(a, "worktree", "add", "-q", "-b", "wtb", str(wt))
+    new(wt, "Dana D.")
+    app = IpsApp(wt, today=TODAY, watch_disk=False)
+    said: list[str] = []
+    notify = app.notify
+
+    def heard(message: str, **kwargs: object) -> None:
+        said.append(str(message))
+        notify(message, **kwargs)  # type: ignore[arg-type]
+
+    app.notify = heard  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        board = app._board_screen()
+        assert board is not None and board._sync == "no upstream, 1 ahead"
+        await pilot.press("s")
+        await settle(pilot)
+        assert any("wtb has no upstream and origin has no branch wtb" in m for m in said), said
+    branches = run(tmp_path / "remote.git", "branch", "--format=%(refname:short)").stdout.split()
+    assert branches == ["main"]

@@ -56,6 +56,7 @@ from typing import Any
 from ipstui.core import gitio, storage
 from ipstui.core.caseload import CaseloadError
 from ipstui.core.changes import SUBJECT_MAX, FieldChange, body_line, diff
+from ipstui.core.folder import UsageError
 from ipstui.core.i18n import N_, Labels, _
 from ipstui.core.model import (
     CLOSURE_REASONS,
@@ -579,9 +580,12 @@ AUTHOR_WIDTH = 32
 """The widest the author column of the audit table grows, in terminal cells."""
 
 
-def render(changes: list[Change], fmt: str) -> str:
+def render(changes: list[Change], fmt: str, history_starts: Iterable[str] = ()) -> str:
     """`table` (one line per change), `csv` (header row, one row per change) or `json`
-    (a list of objects with the keys of `Change`)."""
+    (a list of objects with the keys of `Change`, and `history_starts_at`: the full
+    ids of the commits where a shallow clone's history starts, `history_starts`
+    (`gitio.shallow_boundary`), empty for a full clone: a script sees that the listing
+    is cut without reading stderr)."""
     if fmt not in FORMATS:
         raise AuditError(
             _("unknown format {fmt}; use one of {values}").format(
@@ -593,7 +597,8 @@ def render(changes: list[Change], fmt: str) -> str:
         if not changes:
             return "[]\n"
         encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per row
-        rows = ",\n".join(encode(c.to_json()) for c in changes)
+        starts = sorted(history_starts)
+        rows = ",\n".join(encode({**c.to_json(), "history_starts_at": starts}) for c in changes)
         return "[\n" + rows + "\n]\n"
     if fmt == "csv":
         buf = io.StringIO()
@@ -900,8 +905,18 @@ def run_cli(root: Path, args: Any) -> int:
         settings=sdata,
         team=sdata.get("team") if isinstance(sdata.get("team"), Mapping) else None,
     )
-    sys.stdout.write(render(changes, args.format))
+    boundary = sorted(gitio.shallow_boundary(root))
+    if boundary:
+        # Whatever the format: the listing is not the caseload's whole history.
+        print(_(SHALLOW_NOTE).format(commits=", ".join(c[:10] for c in boundary)), file=sys.stderr)
+    sys.stdout.write(render(changes, args.format, history_starts=boundary))
     return 0
+
+
+SHALLOW_NOTE = N_(
+    "note: this clone is shallow, so its history starts at {commits}: older changes are not listed, and what that commit changed is unknown; `git fetch --unshallow` brings the rest"
+)
+"""The one line plain `ipstui audit` writes on stderr in a shallow clone."""
 
 
 def _day(text: str, what: str) -> date:
@@ -910,7 +925,7 @@ def _day(text: str, what: str) -> date:
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:
-        raise AuditError(
+        raise UsageError(
             _("{what}: {text} is not a date like 2026-11-20").format(what=what, text=repr(text))
         ) from None
 

@@ -24,6 +24,7 @@ from ipstui.core.caseload import (
     save,
     transact,
 )
+from ipstui.core.folder import UsageError
 from ipstui.core.i18n import _
 from ipstui.core.model import (
     CLOSURE_REASONS,
@@ -146,14 +147,14 @@ def move(
     _enum(phase, PHASES, _("unknown phase {value}; use one of: {values}"))
     if phase == "closed":
         if not reason:
-            raise CaseloadError(
+            raise UsageError(
                 _("closing needs a reason: one of {values}").format(
                     values=", ".join(CLOSURE_REASONS)
                 )
             )
         _enum(reason, CLOSURE_REASONS, _("unknown closure reason {value}; use one of: {values}"))
     elif reason:
-        raise CaseloadError(_("--reason is only for moving to closed"))
+        raise UsageError(_("--reason is only for moving to closed"))
 
     def change(p: Participant, data: dict[str, Any]) -> None:
         if from_phase is not None and p.phase != from_phase:

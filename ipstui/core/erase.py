@@ -42,7 +42,7 @@ from typing import Any
 from ipstui.core import gitio, storage
 from ipstui.core.caseload import CaseloadError
 from ipstui.core.erasures import ERASURES_FILE, id_hash, register_problems_on_disk
-from ipstui.core.i18n import _
+from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import is_valid_id
 
 PLACEHOLDER = "[erased]"
@@ -78,6 +78,13 @@ class ErasePlan:
     """Other commits whose message names the id (their message is rewritten)."""
     mentions: list[str] = field(default_factory=list)
     """Files at HEAD, other than the participant's own, that hold one of the names."""
+    copies: list[str] = field(default_factory=list)
+    """Other paths where some commit holds a version of the record byte for byte (a
+    `participants/P-0002.toml.orig` left by a merge tool): erased too, by blob id."""
+    strays: list[str] = field(default_factory=list)
+    """Files in a record folder that are not record files (`outgoing.is_record_name`)
+    and hold the id or one of the names in some commit, other than the copies: NOT
+    erased (erase removes the record's versions, not other files)."""
 
 
 def _lineage(root: Path, rel: str) -> tuple[set[str], set[str]]:
@@ -171,7 +178,62 @@ def plan(root: Path, pid: str) -> ErasePlan:
         ).stdout.split()
         out.mentions += [f.partition(":")[2] for f in found if f.partition(":")[2] != rel]
     out.mentions = sorted(set(out.mentions))
+    out.copies, out.strays = _elsewhere(root, out)
     return out
+
+
+def _all_paths(root: Path) -> list[tuple[str, str]]:
+    """(path, blob id) of every file version any commit on any ref wrote, repository-
+    relative: one `git log --all --raw` over the whole tree."""
+    log = gitio.git(
+        root, "log", "--all", "-z", "--raw", "--no-abbrev", "--no-renames",
+        "--diff-merges=first-parent", "--format=%x1e",
+    ).stdout  # fmt: skip
+    found = []
+    for chunk in log.split("\x1e")[1:]:
+        tokens = chunk.split("\0")
+        for i in range(len(tokens) - 1):
+            meta = tokens[i].lstrip("\n")
+            if meta.startswith(":") and not meta.startswith("::"):
+                blob = meta.split()[3]
+                if set(blob) != {"0"}:
+                    found.append((tokens[i + 1], blob))
+    return found
+
+
+def _elsewhere(root: Path, p: ErasePlan) -> tuple[list[str], list[str]]:
+    """(copies, strays) of `ErasePlan`: the record's versions at paths it never had, and
+    the files beside the records that name the person, in any commit on any ref."""
+    from ipstui.core.outgoing import is_record_name
+
+    prefix = gitio.git(root, "rev-parse", "--show-prefix").stdout.strip()
+    own = {p.path, *p.paths}
+    copies: set[str] = set()
+    others: dict[str, set[str]] = {}
+    for path, blob in _all_paths(root):
+        rel = path.removeprefix(prefix) if prefix and path.startswith(prefix) else path
+        if blob in p.blobs:
+            if rel not in own:
+                copies.add(rel)
+        elif not is_record_name(rel) and rel.partition("/")[0] in ("participants", "employers"):
+            others.setdefault(blob, set()).add(rel)
+    strays: set[str] = set()
+    if others:
+        needles = [t.casefold() for t in (p.pid, *p.names)]
+        blobs = list(others)
+        proc = gitio.git(
+            root, "cat-file", "--batch", input="".join(f"{b}\n" for b in blobs), binary=True
+        )
+        data, at = proc.stdout, 0
+        for blob in blobs:
+            header_end = data.index(b"\n", at)
+            size = int(data[at:header_end].split()[2])
+            body = data[header_end + 1 : header_end + 1 + size]
+            at = header_end + 1 + size + 1
+            text = body.decode("utf-8", "replace").casefold()
+            if any(n in text for n in needles):
+                strays |= others[blob] - copies
+    return sorted(copies), sorted(strays)
 
 
 def _git_dir(root: Path) -> Path:
@@ -313,7 +375,23 @@ def verify(root: Path, p: ErasePlan) -> list[str]:
         if gitio.git(root, "cat-file", "-e", b, check=False).returncode == 0
     ]  # fmt: skip
     if left:
-        problems.append(f"{len(left)} version(s) of the file are still in the object store")
+        held = sorted({path for path, blob in _all_paths(root) if blob in left})
+        if held:
+            problems.append(
+                ngettext(
+                    "{n} version of the record is still in the history, at {paths}",
+                    "{n} versions of the record are still in the history, at {paths}",
+                    len(left),
+                ).format(n=len(left), paths=", ".join(held))
+            )
+        else:
+            problems.append(
+                ngettext(
+                    "{n} version of the record is still in the object store, though no commit holds it",
+                    "{n} versions of the record are still in the object store, though no commit holds them",
+                    len(left),
+                ).format(n=len(left))
+            )
     for rel in (p.path, *p.paths):
         if (root / rel).is_file():
             blob = gitio.git(root, "hash-object", "--", rel).stdout.strip()
@@ -366,6 +444,12 @@ def next_steps(root: Path) -> list[str]:
     return steps
 
 
+STRAYS_NOT_ERASED = N_(
+    "files beside the records that hold the person's id or name in some commit (NOT erased — they are not the record; remove them from the history too before the force-push, e.g. git filter-repo --invert-paths --path FILE):"
+)
+"""The heading of `ErasePlan.strays` in erase's output (dry run and after `--yes`)."""
+
+
 def run_cli(root: Path, args: Any, today: date) -> int:
     """`ipstui erase ID [--yes] [--request REF]`."""
     from ipstui.core.audit import visible
@@ -400,6 +484,14 @@ def run_cli(root: Path, args: Any, today: date) -> int:
         print(_("files at HEAD that hold the person's name (NOT changed — edit them by hand):"))
         for f in p.mentions:
             print(visible(f"  {f}"))
+    if p.copies:
+        print(_("copies of the record at other paths; their versions are erased too:"))
+        for f in p.copies:
+            print(visible(f"  {f}"))
+    if p.strays:
+        print(_(STRAYS_NOT_ERASED))
+        for f in p.strays:
+            print(visible(f"  {f}"))
     if not args.yes:
         try:
             check_state(root)
@@ -429,6 +521,10 @@ def run_cli(root: Path, args: Any, today: date) -> int:
             record_commit=res.record_commit[:7],
         )
     )
+    if p.strays:
+        print(_(STRAYS_NOT_ERASED))
+        for f in p.strays:
+            print(visible(f"  {f}"))
     print(_("Now, what git cannot do from this clone:"))
     for i, step in enumerate(next_steps(root), start=1):
         print(f"  {i}. {step}")

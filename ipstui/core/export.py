@@ -24,6 +24,7 @@ from typing import Any
 
 from ipstui.core import storage
 from ipstui.core.caseload import CaseloadError
+from ipstui.core.folder import UsageError
 from ipstui.core.i18n import _, ngettext
 from ipstui.core.sheetsafe import csv_row, text_cells
 
@@ -183,7 +184,7 @@ def run_cli(root: Path, args: Any, load: Any) -> int:
     some participant files could not be read, each named on stderr."""
     fmt = args.format
     if fmt == "xlsx" and not args.output:
-        raise CaseloadError(_("--format xlsx needs --output FILE (a workbook is not text)"))
+        raise UsageError(_("--format xlsx needs --output FILE (a workbook is not text)"))
     target = check_output(root, Path(args.output)) if args.output else None
     cl = load(root)
     table = rows(p.data for p in cl.participants.values())
@@ -222,7 +223,7 @@ def report_to_file(cl: Any, args: Any, today: date) -> int:
     from ipstui.core import report as rep
 
     if not args.output:
-        raise CaseloadError(_("--format xlsx needs --output FILE (a workbook is not text)"))
+        raise UsageError(_("--format xlsx needs --output FILE (a workbook is not text)"))
     target = check_output(cl.root, Path(args.output))
     data = [p.data for p in cl.participants.values()]
     if args.format == "xlsx":

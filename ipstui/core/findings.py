@@ -20,7 +20,8 @@ def every_problem(cl: Caseload, register: Register, *, today: date | None) -> li
     line, column): the load's (each file by `caseload.file_problems`, the case twins,
     caseload.toml's, files that are not participant files), the register's, an error
     for each participant file whose id erasures.toml lists, erasures.toml's own problem
-    (`erasures.register_problem`), a warning
+    (`erasures.register_problem`), a warning for each stray file beside the records
+    (`validate.stray_file_problems`), a warning
     for each `employer_id` the register lacks (`employers.reference_problems`) and, with
     `today`, one for each event date after it (`validate.future_event_problems`).
 
@@ -43,6 +44,10 @@ def every_problem(cl: Caseload, register: Register, *, today: date | None) -> li
 
     # The register itself broken or invalid, an erased person brought back (SPEC §12).
     out += problems_on_disk(cl.root)
+    from ipstui.core.validate import stray_file_problems
+
+    # Files beside the records (a `.orig` copy, notes): out of erase's reach (SPEC §1).
+    out += stray_file_problems(cl.root, (p.path for p in out))
     if today is not None and future:
         from ipstui.core.validate import future_event_problems
 

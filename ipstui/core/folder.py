@@ -20,6 +20,14 @@ class CaseloadError(Exception):
     """A user-facing failure: the message is one clear line."""
 
 
+class UsageError(CaseloadError, ValueError):
+    """The command was used wrongly in a way its parser cannot see: options that need
+    each other or exclude each other (`--format xlsx` without `--output`), or an
+    option's value in the wrong shape (`--quarter 2026Q5`, `FIELD=VALUE` without `=`).
+    The CLI exits 2 with the parser's own one line (SPEC §7: 2 wrong usage); elsewhere
+    it is a CaseloadError (and a ValueError, for callers that catch that)."""
+
+
 class NotACaseload(CaseloadError):
     """The folder holds no caseload.toml."""
 

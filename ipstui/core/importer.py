@@ -57,6 +57,7 @@ from ipstui.core.caseload import Caseload, CaseloadError, save, validate_data
 from ipstui.core.edits import listed_source
 from ipstui.core.erasures import hashes_on_disk, id_hash
 from ipstui.core.export import CLOSURE_COLUMNS, SUMMARIES, SUSPENSION_COLUMNS
+from ipstui.core.folder import UsageError
 from ipstui.core.i18n import _, ngettext
 from ipstui.core.merge import same
 from ipstui.core.model import (
@@ -977,7 +978,7 @@ def run_cli(svc: Any, args: Any, today: date) -> int:
         print(_("template written to {target}").format(target=target), file=sys.stderr)
         return 0
     if not args.file:
-        raise CaseloadError(_("name the file to import (FILE.csv or FILE.xlsx), or use --template"))
+        raise UsageError(_("name the file to import (FILE.csv or FILE.xlsx), or use --template"))
     cl = svc.load_for_edit()
     path = Path(args.file)
     map_path = Path(args.map) if args.map else None

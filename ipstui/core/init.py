@@ -15,6 +15,7 @@ from ipstui.core.caseload import (
     caseload_lock,
     check_repo_state,
 )
+from ipstui.core.folder import UsageError
 from ipstui.core.i18n import _
 from ipstui.core.model import text_problem
 
@@ -48,7 +49,7 @@ def _team(root: Path, specialists: list[str]) -> dict[str, dict[str, str]]:
         key, eq, name = item.partition("=")
         key = key.strip().lower()
         if not eq or not _KEY.match(key) or not name.strip():
-            raise CaseloadError(
+            raise UsageError(
                 _("--specialist {item}: use KEY=Full Name, KEY in lowercase letters").format(
                     item=repr(item)
                 )

@@ -42,6 +42,13 @@ Rules (SPEC §6), each chosen so that nothing either side wrote is lost:
   (`textpatch.patch_bytes`): a field, a list entry added from theirs (written before the
   entry that follows it by date), the `[conflicts]` table. Comments, dotted keys, inline
   tables, the key order, CRLF line endings and a byte order mark written in ours stay.
+  **Layout changed in theirs** since base (a comment or blank line added or removed,
+  the key order, the quoting, a dotted key) is carried in as well
+  (`textpatch.merge_layouts`: base, ours and theirs each hold the merged data in their
+  own layout, and a three-way line merge of the three takes each side's layout changes), so
+  a comment written on either side survives. When theirs' change cannot be carried
+  (both sides changed the same lines beyond what a union reads back as), the file
+  keeps ours' layout and the driver says so on stderr.
   Only when that layout cannot be patched safely (the patched text does not parse back
   to the merged data) is the file written in the canonical layout, and the driver says
   so on stderr (`ipstui merge: PATH: merged field by field, but ...`), which `ipstui
@@ -74,7 +81,7 @@ from ipstui.core.i18n import N_, _
 from ipstui.core.milestones import settle as settle_milestones
 from ipstui.core.model import LIST_KEYS
 from ipstui.core.storage import ParseError, dumps, loads_bytes
-from ipstui.core.textpatch import patch_bytes
+from ipstui.core.textpatch import merge_layouts, patch_bytes
 from ipstui.core.tomlvalues import freeze, same
 
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "<missing>"})()
@@ -106,6 +113,11 @@ class Merged:
     layout_kept: bool
     """False when ours was written in a layout of its own that could not be kept, so
     the file was written in the canonical layout (the driver says so on stderr)."""
+    theirs_layout_kept: bool = True
+    """False when theirs changed its layout since base (a comment, a blank line, the
+    key order) and that change could not be carried into ours' text
+    (`textpatch.merge_layouts`): the values are merged, the file keeps ours' layout,
+    and the driver says so on stderr."""
 
 
 def merge_file(
@@ -116,7 +128,8 @@ def merge_file(
     dumps: Callable[[Mapping[str, Any]], str] = dumps,
 ) -> Merged:
     """Merge three versions of a record file, starting from ours' text (the merged
-    data is `merge_data`'s; only what differs from ours is rewritten). `dumps`: the
+    data is `merge_data`'s; only what differs from ours is rewritten), then carrying in
+    the layout changes theirs made since base (`textpatch.merge_layouts`). `dumps`: the
     canonical layout of this kind of record (participants: storage.dumps; employers:
     employers.dumps). Raises ParseError if ours or theirs is not TOML; `base` None (or
     unparseable) means the sides share no ancestor version."""
@@ -130,7 +143,11 @@ def merge_file(
             b = {}
     merged = merge_data(b, o, t, theirs_commit)
     raw, kept = patch_bytes(ours, o, merged, dumps)
-    return Merged(raw, kept)
+    theirs_kept = True
+    if kept and b and base is not None:
+        # Layout changed on theirs' side only survives too (SPEC §6: nothing is lost).
+        raw, theirs_kept = merge_layouts(base, b, raw, theirs, t, merged, dumps)
+    return Merged(raw, kept, theirs_kept)
 
 
 def merge_texts(base: bytes | None, ours: bytes, theirs: bytes, theirs_commit: str) -> bytes:
@@ -538,6 +555,8 @@ def driver_main(argv: Sequence[str]) -> int:
     ours_p.write_bytes(merged.raw)
     if not merged.layout_kept:
         print(f"ipstui merge: {path}: {LAYOUT_LOST}", file=sys.stderr)
+    elif not merged.theirs_layout_kept:
+        print(f"ipstui merge: {path}: {THEIRS_LAYOUT_LOST}", file=sys.stderr)
     return 0
 
 
@@ -547,6 +566,14 @@ LAYOUT_LOST = (
 )
 """What the driver says on stderr after `ipstui merge: PATH: ` when a merged file could
 not keep ours' layout; `ipstui sync` looks for it to say so in its summary."""
+
+THEIRS_LAYOUT_LOST = (
+    "merged field by field, but the layout changes made on the other side (comments, "
+    "key order) could not be carried over: the file keeps this side's layout"
+)
+"""What the driver says on stderr after `ipstui merge: PATH: ` when theirs' own layout
+changes could not be carried into the merged file (`Merged.theirs_layout_kept`);
+`ipstui sync` looks for it to say so in its summary."""
 
 
 def _added_on_both_sides(base_p: Path) -> bool:

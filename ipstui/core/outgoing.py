@@ -15,9 +15,22 @@ Refused (sync pushes nothing and names the files):
 - a record file, caseload.toml or erasures.toml that does not parse, or has an *error*
   `ipstui validate` would report for it (the schema, the rules, the team at HEAD).
 
+Every commit the push would publish is looked at too (`history_problems`, one `git
+log` for all of them), not only HEAD's tree: a symbolic link committed and removed again
+is still in the history the team receives. Refused there, naming the commit:
+- a symbolic link, a submodule, a folder named like a record, a record folder that is
+  a link or a file, as above;
+- a stray file in a record folder (`participants/P-0002.toml.orig`, `notes.txt`,
+  `sub/P-0001.toml`): SPEC §1 says a record folder holds record files; a person's data
+  in any other file is published where `ipstui erase` does not reach it. Only
+  `.gitkeep` (`ipstui init`'s placeholder) is allowed beside the records.
+Nothing forces such a push: once published it reaches every clone, and only a rewrite
+of the team's history takes it back; taking it out of unpushed commits is cheap.
+
 Not refused: warnings (an unknown key, a byte order mark, a pending `[conflicts]`
-decision: `validate` lists them and the file keeps working), and files outside the
-caseload's own ones (a README, a `docs/` folder).
+decision: `validate` lists them and the file keeps working), files outside the
+caseload's own ones (a README, a `docs/` folder), and whatever the remote already has
+(a merge counts with what it wrote itself, not with what it brought in).
 """
 
 from __future__ import annotations
@@ -170,7 +183,7 @@ def outgoing_problems(root: Path, since: str | None, head: str = "HEAD") -> list
             out.append(Problem(path, 1, 1, _("is not a plain file")))
             continue
         if folder_of(path) in RECORD_DIRS and not path.endswith(".toml"):
-            continue  # not a record file (a README in participants/): validate says so
+            continue  # not a record file: `history_problems` refuses it
         raw = gitio.git(root, "cat-file", "blob", obj, binary=True).stdout
         errors = _file_errors(raw, path, settings)
         if errors and not _had_them(root, before.get(path), path, errors, settings_before):
@@ -182,3 +195,101 @@ def folder_of(path: str) -> str:
     """The first component of a caseload-relative path ('' for a top-level file)."""
     folder, sep, _rest = path.partition("/")
     return folder if sep else ""
+
+
+# ------------------------------------------------------------------ every commit pushed
+
+KEEP_FILES = frozenset({".gitkeep"})
+"""Names allowed in a record folder beside the record files: `ipstui init`'s empty
+placeholder, which holds nothing."""
+
+
+def is_record_name(rel: str) -> bool:
+    """True when the caseload-relative path `rel` may stand in a record folder: a record
+    file `participants/<name>.toml` or `employers/<name>.toml` directly in it (its id
+    is `validate`'s to judge), or a `.gitkeep`. Anything else there (`P-0002.toml.orig`,
+    `notes.txt`, `sub/P-0001.toml`) is a stray file: it may hold a person's data outside
+    the record files, where `ipstui erase` does not look (SPEC §1 lists what a caseload
+    folder holds)."""
+    folder, _sep, name = rel.partition("/")
+    if folder not in RECORD_DIRS or not name:
+        return True  # not in a record folder: not this rule's business
+    if "/" in name:
+        return False
+    return name.endswith(".toml") or name in KEEP_FILES
+
+
+def _walk_log(out: str) -> list[tuple[str, str, str, str]]:
+    """(commit, path, mode, object id) of every path a commit added or changed, from
+    `git log -z --raw --format=%x1e%H` output (merges in git's combined format: the
+    mode and id are the merge result's); deletions left out."""
+    found: list[tuple[str, str, str, str]] = []
+    for chunk in out.split("\x1e")[1:]:
+        sha, _sep, rest = chunk.partition("\0")
+        tokens = rest.split("\0")
+        i = 0
+        while i < len(tokens) - 1:
+            meta = tokens[i].lstrip("\n")
+            if not meta.startswith(":"):
+                i += 1
+                continue
+            parents = len(meta) - len(meta.lstrip(":"))
+            fields = meta.lstrip(":").split()
+            mode, obj = fields[parents], fields[2 * parents + 1]
+            path = tokens[i + 1]
+            i += 2
+            if set(obj) != {"0"}:
+                found.append((sha.strip(), path, mode, obj))
+    return found
+
+
+def history_problems(root: Path, since: str | None, head: str = "HEAD") -> list[Problem]:
+    """One error per caseload path that any commit a push of `head` over `since` would
+    publish (every commit in `since..head`; all of `head`'s history when `since` is
+    None) writes as something the team must not receive — even when a later commit of
+    the push removed it, since git publishes every commit: a symbolic link or another
+    entry that is not a plain file, a folder named like a record, a record folder that
+    is a link or a file, a stray file in a record folder (`is_record_name`). Each names
+    the first such commit (short id). Merges count with what they wrote themselves
+    (git's dense combined diff), not what they brought in from a side already pushed.
+
+    One `git log` for all the commits (paths limited to the caseload's files); reads
+    only. Content (an invalid record) is judged on `head` alone by `outgoing_problems`:
+    a record broken in one commit and mended in the next publishes no broken caseload."""
+    specs = [CASELOAD_FILE, ERASURES_FILE, *RECORD_DIRS]
+    span = [head] if since is None else [f"{since}..{head}"]
+    out = gitio.git(
+        root, "log", "--reverse", "-z", "--raw", "--no-abbrev", "--no-renames", "--relative",
+        "--diff-merges=dense-combined", "--format=%x1e%H", *span, "--", *specs,
+    ).stdout  # fmt: skip
+    seen: dict[str, Problem] = {}
+    for sha, path, mode, _obj in _walk_log(out):
+        if path in seen:
+            continue
+        commit = sha[:7]
+        folder, _sep, rest = path.partition("/")
+        name, deeper, _tail = rest.partition("/")
+        if folder in RECORD_DIRS and deeper and name.endswith(".toml"):
+            rel = f"{folder}/{name}"
+            if rel not in seen:
+                seen[rel] = Problem(
+                    rel,
+                    1,
+                    1,
+                    _("is a folder, not a record file (commit {commit})").format(commit=commit),
+                )
+            continue
+        if path in RECORD_DIRS:
+            msg = _("is a symbolic link or a file, not a folder (commit {commit})")
+        elif mode == _LINK:
+            msg = _("is a symbolic link, not a file (commit {commit})")
+        elif mode == _SUBMODULE:
+            msg = _("is not a plain file (commit {commit})")
+        elif not is_record_name(path):
+            msg = _(
+                "is not a record file, and whatever it holds would be published outside the record files, where `ipstui erase` cannot reach it (commit {commit})"
+            )
+        else:
+            continue
+        seen[path] = Problem(path, 1, 1, msg.format(commit=commit))
+    return sorted(seen.values(), key=lambda p: p.path)

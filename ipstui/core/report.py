@@ -41,6 +41,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from ipstui.core.folder import UsageError
 from ipstui.core.i18n import _
 from ipstui.core.milestones import first_on
 from ipstui.core.model import Roster, Settings
@@ -98,17 +99,17 @@ class Quarter:
 
 
 def parse_quarter(text: str) -> Quarter:
-    """ "2026Q3" (also "2026q3", "2026-Q3") -> Quarter; ValueError with a one-line message."""
+    """ "2026Q3" (also "2026q3", "2026-Q3") -> Quarter; UsageError (a ValueError) with a one-line message."""
     m = _QUARTER_RE.match(text) if isinstance(text, str) else None
     if m is None:
-        raise ValueError(
+        raise UsageError(
             _("{text} is not a quarter; write a year, Q and 1 to 4, like 2026Q3").format(
                 text=repr(text)
             )
         )
     year = int(m.group(1))
     if year < 1:
-        raise ValueError(
+        raise UsageError(
             _("{text} is not a quarter; the year must be 0001 or later").format(text=repr(text))
         )
     return Quarter(year, int(m.group(2)))

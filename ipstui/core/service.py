@@ -40,6 +40,7 @@ from ipstui.core.folder import (
     PARTICIPANTS_DIR,
     CaseloadError,
     NotACaseload,
+    UsageError,
     find_root,
 )
 from ipstui.core.i18n import N_, _
@@ -79,6 +80,7 @@ __all__ = [
     "Caseload",
     "CaseloadError",
     "CaseloadService",
+    "UsageError",
     "EditRefused",
     "Employer",
     "EmployerSaveResult",

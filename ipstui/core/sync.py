@@ -12,7 +12,11 @@ One sync, in order:
    `git check-attr`, repaired in one commit when wrong).
 3. **Fetch**; a fast-forward when nothing is local. A fetched remote branch that does not
    descend from the last remote commit this clone synced (`SYNCED_REFS`, kept per remote
-   URL and branch; else the remote-tracking ref) is a rewritten history: refused.
+   URL and branch; else the remote-tracking ref) is a rewritten history: refused. A
+   remote without the branch is a first push only when it has no branch at all: a
+   branch this clone never synced (no upstream, made with `git worktree add -b`) is not
+   published beside the team's branch (refused, saying how to sync it with the team's
+   branch or publish it on purpose).
 4. **Two people never become one**: record files added on both sides with different
    content are found before merging and the local one is renumbered in its own commit
    (`core/renumber.py`).
@@ -48,7 +52,7 @@ from pathlib import Path
 from ipstui.core import gitio, storage
 from ipstui.core.gitio import GitError, git
 from ipstui.core.i18n import _, ngettext
-from ipstui.core.merge import LAYOUT_LOST
+from ipstui.core.merge import LAYOUT_LOST, THEIRS_LAYOUT_LOST
 from ipstui.core.mergecheck import describe, introduced_problems
 from ipstui.core.model import is_valid_id
 from ipstui.core.renumber import RECORD_DIRS, Renumbered, RenumberError, clashes, renumber
@@ -86,14 +90,59 @@ class SyncError(GitError):
     """Sync failed; the repository is back where it started; the message says why."""
 
 
+STATUS_STATES = (
+    "tracking",
+    "no_upstream",
+    "missing",
+    "several_remotes",
+    "detached",
+    "unborn",
+    "no_remote",
+)
+"""The kinds of `SyncStatus.state`, each with its own words (`SyncStatus.words`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class SyncStatus:
-    """Where the branch stands against its remote, as of the last fetch (no network)."""
+    """Where the branch stands against its remote, as of the last fetch (no network).
+
+    `ahead` counts the commits the remote does not have: those reachable from HEAD and
+    from none of the remote's refs this clone knows (`refs/remotes/<remote>/*`), so a
+    branch made from `main` in a worktree is 3 ahead after 3 commits, not the length of
+    its history. `behind` counts the commits a sync would merge (on the upstream's
+    remote-tracking ref, not on HEAD)."""
 
     ahead: int
     behind: int
     has_remote: bool
     upstream: str | None
+    """"origin/main": the remote branch sync would merge and push to; None without one."""
+    state: str = "tracking"
+    """One of STATUS_STATES: "tracking" (sync merges and pushes `upstream`; also a
+    first push, to a remote that has no branch at all as last fetched); "no_upstream"
+    (no upstream set and the remote has no branch of this name: sync refuses, it would
+    split the team over two branches); "missing" (the upstream is not on the remote as
+    last fetched: deleted or renamed; sync refuses); "several_remotes" (no upstream and
+    no remote to choose); "detached"; "unborn" (no commit yet); "no_remote"."""
+
+    def words(self) -> str:
+        """The header's short words for this state (translated): `2 ahead, 0 behind`,
+        `in sync`, `no upstream, 3 ahead`, `origin/wtb is not on the remote`, ..."""
+        if self.state == "no_remote" or not self.has_remote:
+            return _("no remote")
+        if self.state == "detached":
+            return _("not on a branch")
+        if self.state == "unborn":
+            return _("no commits yet")
+        if self.state in ("no_upstream", "several_remotes"):
+            if self.ahead:
+                return _("no upstream, {ahead} ahead").format(ahead=self.ahead)
+            return _("no upstream")
+        if self.state == "missing":
+            return _("{upstream} is not on the remote").format(upstream=self.upstream)
+        if self.ahead or self.behind:
+            return _("{ahead} ahead, {behind} behind").format(ahead=self.ahead, behind=self.behind)
+        return _("in sync")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +158,9 @@ class SyncResult:
     message: str = ""
     attempts: int = 1
     """Push attempts (more than one when the remote moved on during the sync)."""
+    created: bool = False
+    """The push created the branch on the remote: a first push, to a remote that had no
+    branch at all (the message says so)."""
     renumbered: tuple[Renumbered, ...] = field(default=())
     """Local records moved to a free id because the remote took theirs (pushed)."""
     repaired: tuple[str, ...] = field(default=())
@@ -116,6 +168,9 @@ class SyncResult:
     relaid: tuple[str, ...] = field(default=())
     """Records (ids) this sync wrote in the canonical layout because their own could
     not be kept (merged or renumbered: their comments or key order are gone)."""
+    unmixed: tuple[str, ...] = field(default=())
+    """Records (ids) whose layout changes made on the remote's side (comments, key
+    order) could not be carried into the merged file: it keeps this clone's layout."""
 
 
 # ------------------------------------------------------------------ merge driver config
@@ -282,23 +337,42 @@ def _counts(root: Path, left: str, right: str) -> tuple[int, int]:
     return int(out[0]), int(out[1])
 
 
+def _unshared(root: Path, remote: str, rev: str = "HEAD") -> int:
+    """Commits reachable from `rev` and from none of `remote`'s remote-tracking refs:
+    what the remote does not have, as last fetched (SyncStatus.ahead)."""
+    out = git(root, "rev-list", "--count", rev, "--not", f"--remotes={remote}").stdout
+    return int(out.strip() or 0)
+
+
+def _knows_branches(root: Path, remote: str) -> bool:
+    """True when this clone has a remote-tracking ref of `remote` (it fetched a branch)."""
+    out = git(root, "for-each-ref", "--count=1", "--format=%(refname)", f"refs/remotes/{remote}/")
+    return bool(out.stdout.strip())
+
+
 def status(root: Path) -> SyncStatus:
-    """Ahead/behind against the remote branch as last fetched; never touches the network."""
+    """Ahead/behind against the remote branch as last fetched, and the branch's state
+    (`SyncStatus.state`); never touches the network."""
     branch = _branch(root)
     remotes = git(root, "remote", check=False).stdout.split()
-    has_remote = bool(remotes)
+    if not remotes:
+        return SyncStatus(0, 0, False, None, "no_remote")
     if branch is None:
-        return SyncStatus(0, 0, has_remote, None)
+        return SyncStatus(0, 0, True, None, "detached")
     target = _target(root, branch, remotes)
-    if target is None or _rev(root, target.tracking) is None:
-        ahead = 0
-        if target is not None and _rev(root, "HEAD") is not None:
-            ahead = int(git(root, "rev-list", "--count", "HEAD").stdout.strip() or 0)
-        return SyncStatus(ahead, 0, has_remote, target.label if target else None)
-    if _rev(root, "HEAD") is None:
-        return SyncStatus(0, 0, has_remote, target.label)
-    ahead, behind = _counts(root, "HEAD", target.tracking)
-    return SyncStatus(ahead, behind, has_remote, target.label)
+    unborn = _rev(root, "HEAD") is None
+    if target is None:
+        return SyncStatus(0, 0, True, None, "unborn" if unborn else "several_remotes")
+    if unborn:
+        return SyncStatus(0, 0, True, target.label, "unborn")
+    ahead = _unshared(root, target.remote)
+    if _rev(root, target.tracking) is not None:
+        behind = int(git(root, "rev-list", "--count", f"HEAD..{target.tracking}").stdout.strip())
+        return SyncStatus(ahead, behind, True, target.label)
+    if not _knows_branches(root, target.remote) and remembered(root, target) is None:
+        return SyncStatus(ahead, 0, True, target.label)  # a first push: the remote has nothing
+    state = "missing" if target.has_upstream else "no_upstream"
+    return SyncStatus(ahead, 0, True, target.label, state)
 
 
 # ------------------------------------------------------------------ sync
@@ -433,6 +507,8 @@ class _Run:
         self.repaired: list[str] = []
         self.relaid: list[str] = []
         """Ids of records written in the canonical layout (SyncResult.relaid)."""
+        self.unmixed: list[str] = []
+        """Ids of records that kept ours' layout only (SyncResult.unmixed)."""
         self.known: str | None = None
         """The remote branch's commit as this clone knew it before the first fetch."""
 
@@ -473,6 +549,7 @@ class _Run:
                     )
         self.renumbered.clear()
         self.relaid.clear()
+        self.unmixed.clear()
         self.repaired = [r for r in self.repaired if r != ".gitattributes"]
         return self._verify(notes)
 
@@ -777,9 +854,14 @@ def _branch_missing(run: _Run, target: _Target, known: str | None) -> None:
       push: pushing would recreate the old history (an erased participant with it) and
       split the team over two branches. Nothing is merged or pushed; the message names
       the branch the remote's HEAD names now and the recovery (a new clone).
-    - A first push (no remote-tracking ref): allowed, unless the remote's main branch
-      lists in erasures.toml a participant this push would publish (the erased-id check
-      of `_refuse_erased`, against what the remote holds)."""
+    - A first push (no remote-tracking ref) to a remote with no branch at all: allowed,
+      unless the remote's main branch lists in erasures.toml a participant this push
+      would publish (the erased-id check of `_refuse_erased`, against what the remote
+      holds).
+    - A branch this clone never synced, on a remote that has other branches (a branch
+      made with `git worktree add -b` or `git checkout -b`, no upstream set): refused
+      (`_refuse_new_branch`), as the team shares one branch (SPEC §6, docs/sync.md);
+      a new branch on the remote is published only on purpose, with `git push -u`."""
     start = run.start or _rev(run.root, "HEAD")
     new_branch = _remote_default(run, target)
     if new_branch == target.remote_branch:
@@ -790,10 +872,13 @@ def _branch_missing(run: _Run, target: _Target, known: str | None) -> None:
         from ipstui.core import erasures
 
         back = erasures.brought_back(run.root, erasures.hashes_at(run.root, other), start, other)
-    if known is None and not back:
-        return
     if back:
         raise SyncError(_erased_message(run, target, back))
+    if known is None:
+        heads = _remote_branches(run, target)
+        if not heads:
+            return  # a true first push: the remote has no branch at all
+        _refuse_new_branch(run, target, new_branch or heads[0])
     args = {
         "label": target.label,
         "remote": target.remote,
@@ -810,6 +895,41 @@ def _branch_missing(run: _Run, target: _Target, known: str | None) -> None:
     raise SyncError(
         _(
             "{label} is gone from the remote: the branch this clone last synced ({known}) was renamed or deleted, which rewrites the caseload's history; nothing was merged or pushed, and the old branch was not recreated; {unsynced}; ask the person who manages {remote} which branch the team uses now, then clone the caseload again ({url}) and redo those edits in the new clone"
+        ).format(**args)
+    )
+
+
+def _remote_branches(run: _Run, target: _Target) -> list[str]:
+    """The branch names the remote has now (`git ls-remote --heads`), in its order."""
+    proc = git(
+        run.root, *_network_args(run.root), "ls-remote", "--heads", target.remote, check=False
+    )
+    if proc.returncode != 0:
+        raise SyncError(
+            _network_message("ask", target, run.root, gitio._last_lines(proc.stderr))
+        )
+    names = [ln.split("\t", 1)[1] for ln in proc.stdout.splitlines() if "\t" in ln]
+    return [n.removeprefix("refs/heads/") for n in names]
+
+
+def _refuse_new_branch(run: _Run, target: _Target, main: str) -> None:
+    """SyncError: pushing would create `target`'s branch on a remote whose team works
+    on `main`; says how to sync with the team's branch or publish this one on purpose."""
+    args = {
+        "branch": target.branch,
+        "label": target.label,
+        "remote": target.remote,
+        "main": f"{target.remote}/{main}",
+    }
+    if target.has_upstream:
+        raise SyncError(
+            _(
+                "the upstream of {branch}, {label}, is not on the remote, and this clone never synced it; sync would create it as a new branch, which the rest of the team does not sync with, so nothing was pushed; to sync with the team's branch, run `git branch --set-upstream-to={main}` and sync again"
+            ).format(**args)
+        )
+    raise SyncError(
+        _(
+            "{branch} has no upstream and {remote} has no branch {branch}; sync would create it as a new branch, which the rest of the team does not sync with, so nothing was pushed; to share these edits with the team, run `git branch --set-upstream-to={main}` and sync again (sync merges {main} and pushes there), or publish the branch on purpose with `git push -u {remote} {branch}`"
         ).format(**args)
     )
 
@@ -904,17 +1024,37 @@ def _refuse_erased(run: _Run, target: _Target, remote_head: str | None) -> None:
 
 def _refuse_invalid_outgoing(run: _Run, target: _Target, remote_head: str | None) -> None:
     """SyncError naming the files when the push would publish a caseload file that is
-    not valid: one that does not parse or has an error `validate` reports, a symbolic
-    link, a folder named like a record (`outgoing.outgoing_problems`, SPEC §6: the
-    caseload is valid as a whole before it is pushed). The user's commits are kept."""
-    from ipstui.core.outgoing import outgoing_problems
+    not valid: first what any pushed commit writes (a symbolic link, a folder named
+    like a record, a stray file in a record folder: `outgoing.history_problems`, each
+    with its commit), then what HEAD holds (one that does not parse or has an error
+    `validate` reports: `outgoing.outgoing_problems`; SPEC §6: the caseload is valid as
+    a whole before it is pushed). The user's commits are kept. No option forces the
+    push: what is pushed reaches every clone and only a rewrite of the team's history
+    (`ipstui erase`) takes it back."""
+    from ipstui.core.outgoing import history_problems, outgoing_problems
 
-    broken = outgoing_problems(run.root, remote_head)
+    published = history_problems(run.root, remote_head)
+    named = {p.path for p in published}
+    tip = [p for p in outgoing_problems(run.root, remote_head) if p.path not in named]
+    broken = sorted([*published, *tip], key=lambda p: p.path)
     if not broken:
         return
     shown = "; ".join(str(p) for p in broken[:4])
     if len(broken) > 4:
         shown = _("{problems} and {n} more").format(problems=shown, n=len(broken) - 4)
+    if published:
+        # A commit wrote it: mending it in a new commit still publishes that one.
+        raise SyncError(
+            ngettext(
+                "{problems} — this file is not valid, and your unpushed commits would publish it even where a later commit removed it, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); take it out of those commits (git rebase -i {upstream}) and sync again",
+                "{problems} — these files are not valid, and your unpushed commits would publish them even where a later commit removed them, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); take them out of those commits or mend them (git rebase -i {upstream}) and sync again",
+                len(broken),
+            ).format(
+                problems=shown,
+                label=target.label,
+                upstream=remote_head[:7] if remote_head else "--root",
+            )
+        )
     raise SyncError(
         ngettext(
             "{problems} — this file is not valid, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); fix it (`ipstui validate`), commit, and sync again",
@@ -1001,9 +1141,13 @@ def _sync_loop(
         else:
             ahead, behind = _counts(root, "HEAD", remote_head)
         if behind:
+            assert remote_head is not None
             _merge(run, target, remote_head, ahead, behind)
-            if ahead:
-                ahead += 1  # the merge commit
+        if ahead:
+            # Reported: the commits the remote did not have (a merge commit included),
+            # not the ones the branch gains, which for a first push is the whole history;
+            # all of them known on another branch of the remote: the branch's own count.
+            ahead = _unshared(root, target.remote) or ahead + (1 if behind else 0)
         if not ahead:
             conflicts = _conflicted_records(root, run.start)
             status = "pulled" if behind else "in_sync"
@@ -1018,7 +1162,9 @@ def _sync_loop(
         if not rejected:
             conflicts = _conflicted_records(root, run.start)
             _remember(run, target, _rev(root, "HEAD"))
-            return _result("pushed", ahead, behind, conflicts, target, attempts, run)
+            return _result(
+                "pushed", ahead, behind, conflicts, target, attempts, run, remote_head is None
+            )
         if attempts > max_retries:
             raise SyncError(
                 _(
@@ -1088,6 +1234,9 @@ def _merge(run: _Run, target: _Target, remote_head: str, ahead: int, behind: int
     for rid in _relaid(proc.stdout + proc.stderr):
         if rid not in run.relaid:
             run.relaid.append(rid)
+    for rid in _unmixed(proc.stdout + proc.stderr):
+        if rid not in run.unmixed:
+            run.unmixed.append(rid)
     run.say(_("Checking the merged caseload as a whole…"))
     broken = introduced_problems(root, ours, remote_head)
     if broken:
@@ -1097,6 +1246,18 @@ def _merge(run: _Run, target: _Target, remote_head: str, ahead: int, behind: int
 _RELAID = re.compile(
     r"^ipstui merge: (?:.*/)?([^/]+)\.toml: " + re.escape(LAYOUT_LOST) + r"$", re.MULTILINE
 )
+
+
+_UNMIXED = re.compile(
+    r"^ipstui merge: (?:.*/)?([^/]+)\.toml: " + re.escape(THEIRS_LAYOUT_LOST) + r"$",
+    re.MULTILINE,
+)
+
+
+def _unmixed(output: str) -> list[str]:
+    """Ids of the records whose other side's layout changes the merge driver could not
+    carry over (it says so on stderr, `merge.THEIRS_LAYOUT_LOST`)."""
+    return list(dict.fromkeys(_UNMIXED.findall(output)))
 
 
 def _relaid(output: str) -> list[str]:
@@ -1217,9 +1378,14 @@ def _result(
     target: _Target,
     attempts: int,
     run: _Run,
+    created: bool = False,
 ) -> SyncResult:
     commits = _commits
-    if status == "in_sync":
+    if created:
+        msg = _("pushed {commits} to {label}, a new branch on the remote").format(
+            commits=commits(ahead), label=target.label
+        )
+    elif status == "in_sync":
         msg = _("already in sync with {label}").format(label=target.label)
     elif status == "pulled":
         msg = _("pulled {commits} from {label}").format(commits=commits(behind), label=target.label)
@@ -1245,6 +1411,12 @@ def _result(
             "the files of {ids} were written in the standard layout, because their own layout could not be kept (their comments and key order are gone)",
             len(run.relaid),
         ).format(ids=", ".join(run.relaid))
+    if run.unmixed:
+        msg += "; " + ngettext(
+            "the layout changes made to {ids} on the other side (comments, key order) could not be carried into the merged file, which keeps yours; its values are merged",
+            "the layout changes made to {ids} on the other side (comments, key order) could not be carried into the merged files, which keep yours; their values are merged",
+            len(run.unmixed),
+        ).format(ids=", ".join(run.unmixed))
     if conflicts:
         status = "conflicts"
         ids = ", ".join(conflicts)
@@ -1260,7 +1432,9 @@ def _result(
         conflicts,
         msg,
         attempts,
+        created,
         tuple(run.renumbered),
         tuple(run.repaired),
         tuple(run.relaid),
+        tuple(run.unmixed),
     )

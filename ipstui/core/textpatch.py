@@ -22,7 +22,7 @@ None, and the caller writes the canonical text instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -726,3 +726,104 @@ def patch_bytes(
     if bom:
         out = _BOM + out
     return out.encode("utf-8"), kept
+
+
+def _split_bytes(raw: bytes) -> tuple[str, bool, bool]:
+    """(text with "\\n" new lines and no byte order mark, had a BOM, had CRLF)."""
+    text = raw.decode("utf-8")
+    bom = text.startswith(_BOM)
+    text = text.removeprefix(_BOM)
+    nl = text.find("\n")
+    crlf = nl > 0 and text[nl - 1] == "\r"
+    if crlf:
+        text = text.replace("\r\n", "\n")
+    return text, bom, crlf
+
+
+def _line_merges(ours: str, base: str, theirs: str) -> Iterator[tuple[str, bool]]:
+    """Three-way line merges of three texts (`merge3`, in memory: a record's text is
+    never written outside the caseload, SPEC §1), best first, as (text, True when it
+    holds every change of theirs): the clean merge when no hunk was changed on both
+    sides; else one with both sides' lines in such hunks (ours first), then one with
+    ours' lines there. The lines are matched once for all of them."""
+    from merge3 import Merge3
+
+    b, o, t = (x.splitlines(keepends=True) for x in (base, ours, theirs))
+    regions = list(Merge3(b, o, t).merge_regions())
+    clashes = any(r[0] == "conflict" for r in regions)
+    for how in ("ours+theirs", "ours") if clashes else ("clean",):
+        out: list[str] = []
+        for region in regions:
+            kind = region[0]
+            if kind == "unchanged":
+                out += b[region[1] : region[2]]
+            elif kind in ("a", "same"):
+                out += o[region[1] : region[2]]
+            elif kind == "b":
+                out += t[region[1] : region[2]]
+            else:  # "conflict": base's, ours' and theirs' spans
+                _zs, _ze, os_, oe, ts, te = region[1:]
+                out += o[os_:oe] + (t[ts:te] if how == "ours+theirs" else [])
+        yield "".join(out), how != "ours"
+
+
+def merge_layouts(
+    base: bytes,
+    base_data: Mapping[str, Any],
+    ours: bytes,
+    theirs: bytes,
+    theirs_data: Mapping[str, Any],
+    new: Mapping[str, Any],
+    dumps: Callable[..., str],
+) -> tuple[bytes, bool]:
+    """`ours` (the bytes of a merged record, which parse to `new`, in ours' layout) with
+    the layout changes theirs made since base carried over as well: a comment, blank
+    line, key order, quoting or dotted key changed only in theirs survives the merge as
+    one changed only in ours does (SPEC §6: "nothing is lost").
+
+    How: base and theirs are each patched to hold `new` in their own layout, so that
+    the three texts differ only in layout; a three-way line merge of the three
+    (`_line_merge`) then takes each side's layout changes. Hunks both sides changed keep
+    both sides' lines when that still reads back as `new`, else ours'.
+    The BOM and CRLF line endings follow the side that changed them. Every result is
+    parsed again and must equal `new`.
+
+    Returns (bytes, True) when every layout change of theirs is in the bytes (`ours`
+    unchanged when theirs' layout is base's); (bytes, False) when some could not be
+    carried: the lines both sides changed keep ours' layout, or, when
+    theirs' layout cannot be patched or no line merge reads back as `new`, `ours`
+    unchanged.
+    Raises UnicodeDecodeError for bytes that are not UTF-8."""
+    from ipstui.core import toml10
+
+    b_text, b_bom, b_crlf = _split_bytes(base)
+    t_text, t_bom, t_crlf = _split_bytes(theirs)
+    o_text, o_bom, o_crlf = _split_bytes(ours)
+    bom = t_bom if o_bom == b_bom else o_bom
+    crlf = t_crlf if o_crlf == b_crlf else o_crlf
+    b_canon, t_canon = b_text == dumps(base_data), t_text == dumps(theirs_data)
+    if b_canon and t_canon and (bom, crlf) == (o_bom, o_crlf):
+        return ours, True  # theirs kept the canonical layout: nothing of its own to carry
+    canonical = dumps(new) if b_canon or t_canon else None
+    b_new = canonical if b_canon else patch(b_text, base_data, new, dumps)
+    t_new = canonical if t_canon else patch(t_text, theirs_data, new, dumps)
+    if b_new is None or t_new is None:
+        return ours, False
+    # (text, True when it holds every layout change of theirs), tried in turn.
+    candidates: Iterable[tuple[str, bool]]
+    if b_new == t_new:
+        candidates = [(o_text, True)]
+    elif o_text == b_new:
+        candidates = [(t_new, True)]
+    else:
+        candidates = _line_merges(o_text, b_new, t_new)
+    for text, whole in candidates:
+        out = text.replace("\n", "\r\n") if crlf else text
+        try:
+            # CRLF checked as written: a multi-line string holds its new lines.
+            if not same(toml10.loads(out), new):
+                continue
+        except toml10.TomlError:
+            continue
+        return ((_BOM if bom else "") + out).encode("utf-8"), whole
+    return ours, False

@@ -649,3 +649,49 @@ def caseload_problems(data: Mapping[str, Any], rel: str, text: str) -> list[Prob
         + (number_problems(data, rel, loc))
         + names
     )
+
+
+def stray_file_problems(root: Path, named: Iterable[str] = ()) -> list[Problem]:
+    """A warning for each file in `participants/` or `employers/` (sub-folders
+    included) that is not a record file (`outgoing.is_record_name`: `P-0002.toml.orig`,
+    `notes.txt`, `sub/P-0001.toml`), committed or not, in path order. SPEC §1 says what
+    a caseload folder holds: such a file is not read, and a person's data in it is out
+    of reach of `ipstui erase`; sync refuses to push it (`outgoing.history_problems`).
+
+    Left out: paths in `named` (the load already warned of them), entries named like a
+    record that are not files (the load reports those), files git ignores, and a
+    linked record folder (refused, never read). One folder walk; one `git ls-files`
+    only when there is a stray file to ask about."""
+    from ipstui.core import gitio
+    from ipstui.core.outgoing import is_record_name
+    from ipstui.core.renumber import RECORD_DIRS
+
+    skip = set(named)
+    found: list[str] = []
+    for folder in RECORD_DIRS:
+        top = root / folder
+        if top.is_symlink() or not top.is_dir():
+            continue
+        for here, dirs, files in os.walk(top):
+            rel_here = Path(here).relative_to(root).as_posix()
+            if rel_here == folder:
+                # A folder named like a record is the load's to report.
+                dirs[:] = [d for d in dirs if not d.endswith(".toml")]
+            names = files + [d for d in dirs if (Path(here) / d).is_symlink()]
+            for name in names:
+                rel = f"{rel_here}/{name}"
+                if rel not in skip and not is_record_name(rel):
+                    found.append(rel)
+    if not found:
+        return []
+    proc = gitio.git(
+        root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *found,
+        check=False,
+    )  # fmt: skip
+    if proc.returncode == 0:
+        listed = set(proc.stdout.split("\0"))
+        found = [rel for rel in found if rel in listed]
+    message = _(
+        "not a record file: ipstui does not read it, and a person's data in it is out of reach of `ipstui erase`, and sync refuses to push it; move it out of the caseload or delete it"
+    )
+    return [Problem(rel, 1, 1, message, "warning") for rel in sorted(found)]

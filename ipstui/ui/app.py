@@ -403,18 +403,11 @@ class IpsApp(TranslatedBindings, App[int]):
     def _sync_words(self, cl: Caseload) -> str:
         """ahead / behind / in sync, without touching the network (the board's header
         counts the records that need a decision from its cards)."""
-        words = ""
         try:
             st = self.service.sync_status() if cl.is_git else None
         except Exception:  # noqa: BLE001 — the status line is informative only
             st = None
-        if st is None or not st.has_remote:
-            words = _("no remote")
-        elif st.ahead or st.behind:
-            words = _("{ahead} ahead, {behind} behind").format(ahead=st.ahead, behind=st.behind)
-        else:
-            words = _("in sync")
-        return words
+        return _("no remote") if st is None else st.words()
 
     def _ensure_driver(self) -> None:
         """A plain clone lacks the merge driver config; add it (SPEC §6)."""

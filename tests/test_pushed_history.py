@@ -1,0 +1,232 @@
+"""What a sync pushes is every commit, not only the last tree (SPEC §1, §6, §12).
+
+Files beside the records (`P-0002.toml.orig`, `sub/P-0001.toml`, `notes.txt`, under
+participants/ and employers/) are warned of by `validate` and refused by sync, and a
+symbolic link (or such a file) committed and removed again in a later commit is refused
+too, naming the commit that wrote it: git publishes every commit of a push. Each case
+is made with git alone (as a hand edit would be) in a real clone of a bare remote; a
+refused sync leaves the remote as it was and the clone on the user's own commit."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sync_helpers import head, is_clean_state, isolate_git, make_team, run
+
+from ipstui import cli
+from ipstui.core import gitio, outgoing
+from ipstui.core.outgoing import history_problems, is_record_name
+from ipstui.core.sync import SyncError, sync
+from ipstui.core.validate import stray_file_problems
+
+EMPLOYER = 'schema = 1\nid = "E-0001"\nname = "Biblioteca Lame"\n'
+
+
+@pytest.fixture
+def clone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A clone of a remote holding P-0001 and E-0001."""
+    isolate_git(tmp_path, monkeypatch)
+    (a,) = make_team(tmp_path, "a")
+    (a / "employers").mkdir()
+    (a / "employers" / "E-0001.toml").write_text(EMPLOYER)
+    commit(a, "E-0001: new employer")
+    assert sync(a).status == "pushed"
+    return a
+
+
+def commit(root: Path, message: str = "hand edit") -> str:
+    run(root, "add", "-A")
+    run(root, "commit", "-q", "-m", message)
+    return head(root)
+
+
+def copy_of(rel: str, source: str) -> Callable[[Path], None]:
+    def make(root: Path) -> None:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes((root / source).read_bytes())
+
+    return make
+
+
+def text(rel: str, body: str) -> Callable[[Path], None]:
+    def make(root: Path) -> None:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(body)
+
+    return make
+
+
+def link(rel: str) -> Callable[[Path], None]:
+    def make(root: Path) -> None:
+        outside = root.parent / "outside.toml"
+        outside.write_text('schema = 1\nid = "P-0040"\n')
+        os.symlink(outside, root / rel)
+
+    return make
+
+
+def folder(rel: str) -> Callable[[Path], None]:
+    def make(root: Path) -> None:
+        (root / rel).mkdir()
+        (root / rel / "x").write_text("x\n")
+
+    return make
+
+
+STRAYS = [
+    # (path, how it is made)
+    ("participants/P-0001.toml.orig", copy_of("participants/P-0001.toml.orig", "participants/P-0001.toml")),
+    ("participants/sub/P-0001.toml", copy_of("participants/sub/P-0001.toml", "participants/P-0001.toml")),
+    ("participants/notes.txt", text("participants/notes.txt", "Giulia R. asked for a call\n")),
+    ("employers/E-0001.toml.orig", copy_of("employers/E-0001.toml.orig", "employers/E-0001.toml")),
+    ("employers/sub/E-0001.toml", copy_of("employers/sub/E-0001.toml", "employers/E-0001.toml")),
+    ("employers/notes.txt", text("employers/notes.txt", "the manager's mobile\n")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("rel", "make"), STRAYS, ids=[s[0] for s in STRAYS])
+def test_a_stray_file_is_warned_of_and_not_pushed(
+    clone: Path, capsys: pytest.CaptureFixture[str], rel: str, make: Callable[[Path], None]
+) -> None:
+    remote = clone.parent / "remote.git"
+    before = run(remote, "rev-parse", "main").stdout
+    make(clone)
+    mine = commit(clone)
+    assert cli.main(["validate", "-C", str(clone)]) == 0  # a warning, not an error
+    out = capsys.readouterr().out
+    assert f"{rel}:1:1: warning: not a record file" in out
+    with pytest.raises(SyncError) as info:
+        sync(clone)
+    message = str(info.value)
+    assert message.startswith(f"{rel}:1:1: is not a record file")
+    assert f"(commit {mine[:7]})" in message and "nothing was pushed" in message
+    assert run(remote, "rev-parse", "main").stdout == before
+    assert head(clone) == mine and is_clean_state(clone)
+
+
+ONCE = [
+    # (path named, made in a first commit and `git rm`ed in a second)
+    ("participants/P-0040.toml", link("participants/P-0040.toml"), "symbolic link"),
+    ("employers/E-0040.toml", link("employers/E-0040.toml"), "symbolic link"),
+    ("participants/P-0041.toml", folder("participants/P-0041.toml"), "is a folder"),
+    ("participants/P-0001.toml.orig",
+     copy_of("participants/P-0001.toml.orig", "participants/P-0001.toml"), "not a record file"),
+    ("employers/notes.txt", text("employers/notes.txt", "x\n"), "not a record file"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("rel", "make", "says"), ONCE, ids=[o[0] for o in ONCE])
+def test_a_file_removed_again_before_the_push_is_still_refused(
+    clone: Path, rel: str, make: Callable[[Path], None], says: str
+) -> None:
+    remote = clone.parent / "remote.git"
+    before = run(remote, "rev-parse", "main").stdout
+    make(clone)
+    wrote = commit(clone, "first")
+    run(clone, "rm", "-r", "-q", "--", rel)
+    mine = commit(clone, "second")
+    assert run(clone, "ls-tree", "-r", "--name-only", "HEAD").stdout.count(rel) == 0
+    with pytest.raises(SyncError) as info:
+        sync(clone)
+    message = str(info.value)
+    assert message.startswith(f"{rel}:1:1: ") and says in message
+    assert f"(commit {wrote[:7]})" in message
+    assert "even where a later commit removed it" in message
+    assert f"git rebase -i {before[:7]}" in message
+    assert run(remote, "rev-parse", "main").stdout == before
+    assert head(clone) == mine and is_clean_state(clone)
+
+
+ALLOWED = [
+    ("a placeholder", text("participants/.gitkeep", "")),
+    ("a file outside the record folders", text("docs/notes.txt", "how we work\n")),
+]
+
+
+@pytest.mark.parametrize(("kind", "make"), ALLOWED, ids=[a[0] for a in ALLOWED])
+def test_what_a_caseload_holds_is_pushed(
+    clone: Path, kind: str, make: Callable[[Path], None]
+) -> None:
+    make(clone)
+    commit(clone)
+    assert history_problems(clone, None) == []
+    assert sync(clone).status == "pushed"
+
+
+def test_a_stray_file_the_remote_already_has_does_not_block_a_merge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone pushed a stray file with plain git: not this push's doing. The merge of
+    it (a merge counts with what it wrote itself) and an edit of our own go out."""
+    isolate_git(tmp_path, monkeypatch)
+    a, b = make_team(tmp_path, "a", "b")
+    (b / "participants" / "notes.txt").write_text("x\n")
+    commit(b)
+    run(b, "push", "-q", "origin", "HEAD:main")
+    path = a / "participants" / "P-0001.toml"
+    path.write_text(path.read_text().replace('referral_source = "CSM"', 'referral_source = "GP"'))
+    commit(a, "P-0001: referral_source")
+    assert sync(a).status == "pushed"
+
+
+def test_a_first_push_looks_at_the_whole_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    isolate_git(tmp_path, monkeypatch)
+    (a,) = make_team(tmp_path, "a")
+    link("participants/P-0040.toml")(a)
+    wrote = commit(a, "first")
+    run(a, "rm", "-q", "participants/P-0040.toml")
+    commit(a, "second")
+    found = history_problems(a, None)
+    assert [(p.path, wrote[:7] in p.message) for p in found] == [("participants/P-0040.toml", True)]
+
+
+@pytest.mark.parametrize("commits", [1, 12])
+def test_one_git_call_for_all_the_commits(
+    clone: Path, monkeypatch: pytest.MonkeyPatch, commits: int
+) -> None:
+    since = head(clone)
+    for i in range(commits):
+        text(f"participants/n{i}.txt", "x\n")(clone)
+        commit(clone, f"n{i}")
+    calls: list[tuple[str, ...]] = []
+    real = gitio.git
+
+    def counting(root: Path, *args: str, **kw: object):  # type: ignore[no-untyped-def]
+        calls.append(args)
+        return real(root, *args, **kw)
+
+    monkeypatch.setattr(outgoing.gitio, "git", counting)
+    found = history_problems(clone, since)
+    assert len(found) == commits
+    assert len(calls) == 1 and calls[0][0] == "log"
+
+
+@pytest.mark.parametrize(
+    ("rel", "record"),
+    [
+        ("participants/P-0001.toml", True),
+        ("employers/E-0001.toml", True),
+        ("participants/.gitkeep", True),
+        ("caseload.toml", True),
+        ("docs/x.txt", True),
+        ("participants/P-0001.toml.orig", False),
+        ("participants/sub/P-0001.toml", False),
+        ("employers/notes.txt", False),
+        ("participants/.P-0001.toml.swp", False),
+    ],
+)
+def test_what_is_a_record_name(rel: str, record: bool) -> None:
+    assert is_record_name(rel) is record
+
+
+def test_validate_leaves_out_ignored_files(clone: Path) -> None:
+    (clone / ".gitignore").write_text("*.bak\n")
+    (clone / "participants" / "P-0001.toml.bak").write_text("x\n")
+    (clone / "participants" / "kept.txt").write_text("x\n")
+    assert [p.path for p in stray_file_problems(clone)] == ["participants/kept.txt"]
+    assert stray_file_problems(clone, ["participants/kept.txt"]) == []
