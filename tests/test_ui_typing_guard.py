@@ -192,3 +192,14 @@ async def test_keys_typed_ahead_of_a_closing_screen_reach_the_screen_below(
                 assert app.screen is board_screen, f"opened {type(app.screen).__name__}"
                 assert board_screen.query_one(Board).selected_pid == pid
                 assert isinstance(app.focused, Board)
+
+        with step("`/Saga`, Enter and ` Tedeschi` in one terminal read"):
+            await pilot.press("escape")
+            for ch in "/Saga\r Tedeschi":
+                key = {"/": "slash", "\r": "enter", " ": "space"}.get(ch, ch)
+                app.post_message(events.Key(key, ch))
+            await settle(pilot)
+            # The letters after Enter reached the field first: the typing goes on there.
+            assert board_screen.text == "Saga Tedeschi"
+            assert isinstance(app.focused, OneLineInput)
+            assert app.screen is board_screen

@@ -457,7 +457,11 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
         # phase that has one) under the cursor, on the focused board; Enter again opens
         # it, as the status line says. Never opened at once: one match is not a choice.
         # No match: the field keeps focus and says so, so the rest of a name typed on
-        # goes in it (issue 13: " Tedeschi" ran Employers, Sync and Contact).
+        # goes in it (issue 13: " Tedeschi" ran Employers, Sync and Contact). Letters
+        # typed after Enter that reached the field first (one terminal read): the typing
+        # goes on, the Enter is dropped.
+        if event.input.value != event.value:
+            return
         board = self.query_one(Board)
         if self.text:
             first = board.first_pid()
