@@ -135,7 +135,8 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
         rename detection follows the record from when its file changes (`_follow`)."""
         self._other_person = False
         self._header_cells = (0, 0)
-        """(the title's cells, the markers' cells) as last drawn (`_stack_header`)."""
+        """(the cells of the title's id and name, the markers' cells) as last drawn
+        (`_stack_header`)."""
         """The record's path now holds another record (its file was deleted or renamed
         away and the id was taken): nothing typed here is moved onto it, ever."""
 
@@ -162,8 +163,8 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
 
     def _stack_header(self) -> None:
         """The markers (suspended, needs a decision, overdue...) under the title when
-        both do not fit on one line: the title keeps the participant's name (trial 9:
-        `P-0057 …   ⚑ DA DECIDERE` lost it to the banner at 80 columns)."""
+        they leave no room for the id and name (trial 9: `P-0057 …   ⚑ DA DECIDERE` lost
+        the name to the marker at 80 columns); the rest of the title may be cut."""
         title, markers = self._header_cells
         width = self.size.width - 2  # the header's padding
         self.query_one("#p-header").set_class(markers > 0 and title + markers > width, "-stacked")
@@ -501,7 +502,10 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
                 labels.append(Label(text, classes="marker -soon", markup=False))
         markers.mount_all(labels)
         # A marker's cells: its text, padding 1 each side and a margin of 2 (the .tcss).
-        self._header_cells = (cells(title), sum(cells(str(x.content)) + 4 for x in labels))
+        # Only the id and name must stay whole: the phase and specialist may be cut with
+        # `…` (both are whole in the Details tab), which keeps the header one line.
+        named = cells(escape(f"{p.id} · {p.name} · "))
+        self._header_cells = (named, sum(cells(str(x.content)) + 4 for x in labels))
         self._stack_header()
 
     def banner(self, text: str, kind: str = "info") -> None:
