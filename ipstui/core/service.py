@@ -750,19 +750,16 @@ class CaseloadService:
         facts = prepare_loaded(snapshot.participants.values())  # from the load cache
         return render(facts, snapshot.settings, quarter=quarter, today=today, fmt=fmt)
 
-    def export_report_csv(
-        self, report: Report, path: Path, *, overwrite: bool = False, inside_ok: bool = False
-    ) -> Path:
+    def export_report_csv(self, report: Report, path: Path, *, overwrite: bool = False) -> Path:
         """Write the Reports screen's `report` as CSV to `path` (`export.write_report_csv`,
-        with this caseload as the folder an export asks before writing into); returns the
-        path written. ExportRefusal (nothing written) for a folder, a missing folder, a
-        path inside the caseload unless `inside_ok`, an existing file unless `overwrite`,
+        with this caseload as the folder no export is written into, as the CLI's
+        `export.check_output`); returns the path written. ExportRefusal (nothing written)
+        for a folder, a missing folder, a path inside the caseload, an existing file unless
+        `overwrite`,
         or a write the system refuses."""
         from ipstui.core.export import write_report_csv
 
-        return write_report_csv(
-            self.root, report, Path(path), overwrite=overwrite, inside_ok=inside_ok
-        )
+        return write_report_csv(self.root, report, Path(path), overwrite=overwrite)
 
     # ------------------------------------------------------------ watching the disk
 

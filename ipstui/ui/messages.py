@@ -228,14 +228,12 @@ class ReportExported(Message, bubble=False):
 @dataclass
 class ExportRefused(Message, bubble=False):
     """The CSV export of `report` to `path` was not written: `refusal` says why
-    (`ExportRefusal.reason`; `INSIDE` and `EXISTS` are questions for the person, asked
-    before the same export is tried again); `inside_ok`: the export had been allowed
-    inside the caseload."""
+    (`ExportRefusal.reason`; `EXISTS` is a question for the person, asked before the
+    same export is tried again)."""
 
     report: Report
     path: Path
     refusal: ExportRefusal
-    inside_ok: bool = False
 
 
 @dataclass

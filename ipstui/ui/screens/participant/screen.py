@@ -46,6 +46,7 @@ from ipstui.core.vocab import (
     SUSPENDED,
     SUSPENSION_REASON_LABELS,
     SYMBOL,
+    cells,
     field_label,
     readable,
     who,
@@ -175,6 +176,9 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
         """The HEAD commit at which the shown version was the committed one: where git's
         rename detection follows the record from when its file changes (`_follow`)."""
         self._other_person = False
+        self._header_cells = (0, 0)
+        """(the cells of the title's id and name, the markers' cells) as last drawn
+        (`_stack_header`)."""
         """The record's path now holds another record (its file was deleted or renamed
         away and the id was taken): nothing typed here is moved onto it, ever."""
         self._seen: Seen | None = None
@@ -208,6 +212,15 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
     def on_resize(self) -> None:
         # Narrow screens (80×24): each Details label above its field, not beside it.
         self.set_class(self.size.width < 100, "-narrow")
+        self._stack_header()
+
+    def _stack_header(self) -> None:
+        """The markers (suspended, needs a decision, overdue...) under the title when
+        they leave no room for the id and name (trial 9: `P-0057 …   ⚑ DA DECIDERE` lost
+        the name to the marker at 80 columns); the rest of the title may be cut."""
+        title, markers = self._header_cells
+        width = self.size.width - 2  # the header's padding
+        self.query_one("#p-header").set_class(markers > 0 and title + markers > width, "-stacked")
 
     def on_mount(self) -> None:
         self.follow_caseload(self._caseload_changed)
@@ -631,6 +644,12 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
                 text = SYMBOL[DUE_SOON] + " " + words
                 labels.append(Label(text, classes="marker -soon", markup=False))
         markers.mount_all(labels)
+        # A marker's cells: its text, padding 1 each side and a margin of 2 (the .tcss).
+        # Only the id and name must stay whole: the phase and specialist may be cut with
+        # `…` (both are whole in the Details tab), which keeps the header one line.
+        named = cells(escape(f"{p.id} · {p.name} · "))
+        self._header_cells = (named, sum(cells(str(x.content)) + 4 for x in labels))
+        self._stack_header()
 
     def banner(self, text: str, kind: str = "info") -> None:
         """The line under the header: `kind` error, warning or info; '' hides it."""
