@@ -230,3 +230,61 @@ def test_validate_leaves_out_ignored_files(clone: Path) -> None:
     (clone / "participants" / "kept.txt").write_text("x\n")
     assert [p.path for p in stray_file_problems(clone)] == ["participants/kept.txt"]
     assert stray_file_problems(clone, ["participants/kept.txt"]) == []
+
+
+def _remote_moves_on(tmp_path: Path, a: Path) -> None:
+    """A teammate pushes an edit of P-0001, so `a`'s sync has a merge to make."""
+    b = tmp_path / "b"
+    run(tmp_path, "clone", "-q", str(tmp_path / "remote.git"), str(b))
+    path = b / "participants" / "P-0001.toml"
+    path.write_text(path.read_text().replace('referral_source = "CSM"', 'referral_source = "GP"'))
+    commit(b, "P-0001: referral_source")
+    run(b, "push", "-q", "origin", "HEAD:main")
+
+
+def _side_branch(a: Path, make: Callable[[Path], None], rel: str) -> str:
+    """A side branch writes `rel` and removes it again; main merges it (with an edit of
+    its own, so the merge is not a fast-forward). Returns the commit that wrote `rel`."""
+    run(a, "switch", "-q", "-c", "side")
+    make(a)
+    wrote = commit(a, "first")
+    run(a, "rm", "-r", "-q", "--", rel)
+    commit(a, "second")
+    run(a, "switch", "-q", "main")
+    (a / "docs").mkdir(exist_ok=True)
+    (a / "docs" / "how.txt").write_text("how we work\n")
+    commit(a, "docs")
+    run(a, "merge", "-q", "--no-ff", "-m", "merge side", "side")
+    return wrote
+
+
+HISTORIES = ["merged with the remote's new commit", "a side branch merged in"]
+
+
+@pytest.mark.parametrize(("rel", "make", "says"), ONCE, ids=[o[0] for o in ONCE])
+@pytest.mark.parametrize("history", HISTORIES)
+def test_a_file_removed_again_is_refused_through_a_merge(
+    clone: Path, rel: str, make: Callable[[Path], None], says: str, history: str
+) -> None:
+    """`git log -- <paths>` simplifies history: at a merge whose caseload files equal one
+    parent's it follows that parent only, and the commits that wrote and removed the
+    file would never be looked at. The merge here has the remote's caseload files (or
+    main's), so without `--full-history` the file would go out unrefused."""
+    tmp_path = clone.parent
+    remote = tmp_path / "remote.git"
+    if history == HISTORIES[0]:
+        make(clone)
+        wrote = commit(clone, "first")
+        run(clone, "rm", "-r", "-q", "--", rel)
+        commit(clone, "second")
+        _remote_moves_on(tmp_path, clone)
+    else:
+        wrote = _side_branch(clone, make, rel)
+    before = run(remote, "rev-parse", "main").stdout
+    with pytest.raises(SyncError) as info:
+        sync(clone)
+    message = str(info.value)
+    assert message.startswith(f"{rel}:1:1: ") and says in message
+    assert f"(commit {wrote[:7]})" in message
+    assert run(remote, "rev-parse", "main").stdout == before
+    assert is_clean_state(clone)

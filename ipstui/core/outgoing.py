@@ -254,13 +254,17 @@ def history_problems(root: Path, since: str | None, head: str = "HEAD") -> list[
     (git's dense combined diff), not what they brought in from a side already pushed.
 
     One `git log` for all the commits (paths limited to the caseload's files); reads
-    only. Content (an invalid record) is judged on `head` alone by `outgoing_problems`:
+    only. `--full-history`: without it, git's history simplification follows only one
+    parent of a merge whose caseload files equal that parent's, and the commits of the
+    other side (a file written and removed again there) would never be looked at
+    (git-log(1), "History Simplification"). No `--first-parent` or `--no-walk`: every
+    commit in the range is published. Content (an invalid record) is judged on `head` alone by `outgoing_problems`:
     a record broken in one commit and mended in the next publishes no broken caseload."""
     specs = [CASELOAD_FILE, ERASURES_FILE, *RECORD_DIRS]
     span = [head] if since is None else [f"{since}..{head}"]
     out = gitio.git(
         root, "log", "--reverse", "-z", "--raw", "--no-abbrev", "--no-renames", "--relative",
-        "--diff-merges=dense-combined", "--format=%x1e%H", *span, "--", *specs,
+        "--full-history", "--diff-merges=dense-combined", "--format=%x1e%H", *span, "--", *specs,
     ).stdout  # fmt: skip
     seen: dict[str, Problem] = {}
     for sha, path, mode, _obj in _walk_log(out):
