@@ -3,8 +3,9 @@
 Each row sets up a real clone of a bare remote in one branch state and checks the three
 things a user sees or depends on: the header's words (`status().words()`, no network),
 what `sync` says (its message, or the refusal), and what the remote holds afterwards.
-"ahead" is what the remote does not have: a branch made from `main` in a worktree with
-3 commits of its own is 3 ahead, not the length of its history; a branch with no
+"ahead" counts against the upstream (as `git status` does) where there is one, else
+what the remote does not have: a branch made from `main` in a worktree with 3 commits
+of its own is 3 ahead, not the length of its history; a branch with no
 upstream is never published as a new remote branch by sync (the team shares one
 branch, SPEC §6)."""
 
@@ -103,6 +104,33 @@ def same_name_on_remote(tmp: Path, a: Path) -> Path:
     _edits(a, 1)
     run(a, "push", "-q", "origin", "wtb")
     _edits(a, 1)
+    return a
+
+
+def _feature_on_remote(tmp: Path, a: Path, main_moves_on: bool) -> None:
+    """A teammate pushes 2 commits to a branch `feature` of the remote (and, when
+    `main_moves_on`, 1 to main); `a` fetches and fast-forwards its main to
+    origin/feature. The remote has those 2 commits, but not on main: they are ahead."""
+    b = tmp / "b"
+    run(tmp, "clone", "-q", str(tmp / "remote.git"), str(b))
+    run(b, "checkout", "-q", "-b", "feature")
+    _edits(b, 2)
+    run(b, "push", "-q", "origin", "feature")
+    if main_moves_on:
+        run(b, "checkout", "-q", "main")
+        _edits(b, 1, "P-0002")
+        run(b, "push", "-q", "origin", "main")
+    run(a, "fetch", "-q")
+    run(a, "merge", "-q", "--ff-only", "origin/feature")
+
+
+def fast_forwarded_to_another_branch(tmp: Path, a: Path) -> Path:
+    _feature_on_remote(tmp, a, main_moves_on=False)
+    return a
+
+
+def fast_forwarded_to_another_branch_both_ways(tmp: Path, a: Path) -> Path:
+    _feature_on_remote(tmp, a, main_moves_on=True)
     return a
 
 
@@ -207,6 +235,13 @@ CASES = [
          "pushed 2 commits to origin/main", False, main_is()),
     Case("tracking, 1 new each side", tracking_both_ways, "tracking", "1 ahead, 1 behind",
          "pushed 2 commits to origin/main after merging 1 commit from there", False, main_is()),
+    # Ahead counts against the upstream, as `git status` does: commits the remote has on
+    # another branch only are still pushed to this one.
+    Case("tracking, 2 of the remote's other branch", fast_forwarded_to_another_branch,
+         "tracking", "2 ahead, 0 behind", "pushed 2 commits to origin/main", False, main_is()),
+    Case("tracking, 2 of the remote's other branch, 1 behind",
+         fast_forwarded_to_another_branch_both_ways, "tracking", "2 ahead, 1 behind",
+         "pushed 3 commits to origin/main after merging 1 commit from there", False, main_is()),
     Case("worktree -b, no upstream", worktree_no_upstream, "no_upstream", "no upstream, 3 ahead",
          "wtb has no upstream and origin has no branch wtb", True, unchanged()),
     Case("checkout -b, no upstream", checkout_b_no_upstream, "no_upstream", "no upstream, 2 ahead",

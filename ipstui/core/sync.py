@@ -150,7 +150,8 @@ class SyncResult:
     status: str
     """"in_sync" | "pulled" | "pushed" | "conflicts" (merged and pushed; decisions needed)."""
     ahead: int
-    """Local commits the remote did not have, now pushed (a merge commit included)."""
+    """Commits the remote branch gains (a merge commit included); for a first push, the
+    ones none of the remote's branches had."""
     behind: int
     """Remote commits that were not here, now merged in."""
     conflicts: tuple[str, ...] = field(default=())
@@ -339,7 +340,8 @@ def _counts(root: Path, left: str, right: str) -> tuple[int, int]:
 
 def _unshared(root: Path, remote: str, rev: str = "HEAD") -> int:
     """Commits reachable from `rev` and from none of `remote`'s remote-tracking refs:
-    what the remote does not have, as last fetched (SyncStatus.ahead)."""
+    what the remote does not have, as last fetched (SyncStatus.ahead when there is no
+    remote branch to count against: a first push, no upstream, an upstream gone)."""
     out = git(root, "rev-list", "--count", rev, "--not", f"--remotes={remote}").stdout
     return int(out.strip() or 0)
 
@@ -365,10 +367,13 @@ def status(root: Path) -> SyncStatus:
         return SyncStatus(0, 0, True, None, "unborn" if unborn else "several_remotes")
     if unborn:
         return SyncStatus(0, 0, True, target.label, "unborn")
-    ahead = _unshared(root, target.remote)
     if _rev(root, target.tracking) is not None:
-        behind = int(git(root, "rev-list", "--count", f"HEAD..{target.tracking}").stdout.strip())
+        # Against the upstream, as `git status` does and as sync pushes: commits the
+        # remote has on another branch only are still pushed to this one.
+        ahead, behind = _counts(root, "HEAD", target.tracking)
         return SyncStatus(ahead, behind, True, target.label)
+    # No remote branch to count against: what none of the remote's branches has.
+    ahead = _unshared(root, target.remote)
     if not _knows_branches(root, target.remote) and remembered(root, target) is None:
         return SyncStatus(ahead, 0, True, target.label)  # a first push: the remote has nothing
     state = "missing" if target.has_upstream else "no_upstream"
@@ -1143,11 +1148,14 @@ def _sync_loop(
         if behind:
             assert remote_head is not None
             _merge(run, target, remote_head, ahead, behind)
-        if ahead:
-            # Reported: the commits the remote did not have (a merge commit included),
-            # not the ones the branch gains, which for a first push is the whole history;
-            # all of them known on another branch of the remote: the branch's own count.
-            ahead = _unshared(root, target.remote) or ahead + (1 if behind else 0)
+        if ahead and remote_head is None:
+            # A first push: reported are the commits none of the remote's branches has,
+            # not the ones the branch gains (its whole history); all of them known on
+            # another branch of the remote: the branch's own count.
+            ahead = _unshared(root, target.remote) or ahead
+        elif ahead and behind:
+            # What the remote branch gains, the merge commit (and any renumbering) included.
+            ahead = _counts(root, "HEAD", remote_head)[0]
         if not ahead:
             conflicts = _conflicted_records(root, run.start)
             status = "pulled" if behind else "in_sync"
