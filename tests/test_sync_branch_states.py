@@ -313,3 +313,63 @@ def test_every_state_has_a_row() -> None:
     assert {c.state for c in CASES} == set(STATUS_STATES)
     for state in STATUS_STATES[1:]:
         assert SyncStatus(0, 0, True, "origin/x", state).words() != "in sync"
+
+
+def _network_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The git subcommands sync runs that ask the remote (fetch, ls-remote, push)."""
+    import ipstui.core.sync as sync_module
+
+    calls: list[str] = []
+    real = sync_module.git
+
+    def counting(root: Path, *args: str, **kw: object):  # type: ignore[no-untyped-def]
+        asked = [a for a in args if a in ("fetch", "ls-remote", "push")]
+        calls.extend(asked[:1])
+        return real(root, *args, **kw)
+
+    monkeypatch.setattr(sync_module, "git", counting)
+    return calls
+
+
+@pytest.mark.parametrize(
+    ("setup", "asked"),
+    [
+        # The branch's fetch, one ls-remote for HEAD's branch and all branches, and the
+        # fetch of HEAD's branch (its erasures are checked).
+        (worktree_no_upstream, ["fetch", "ls-remote", "fetch"]),
+        (upstream_deleted_after_sync, ["fetch", "ls-remote", "fetch"]),
+    ],
+    ids=["no upstream", "upstream deleted"],
+)
+def test_a_missing_branch_asks_the_remote_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setup: Callable[[Path, Path], Path],
+    asked: list[str],
+) -> None:  # fmt: skip
+    isolate_git(tmp_path, monkeypatch)
+    (a,) = make_team(tmp_path, "a", participants=[participant("P-0001"), participant("P-0002")])
+    wt = setup(tmp_path, a)
+    calls = _network_calls(monkeypatch)
+    with pytest.raises(SyncError):
+        sync(wt)
+    assert calls == asked
+
+
+def test_a_remote_naming_no_main_branch_is_not_guessed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The remote's HEAD names a branch it does not have: its branches are listed, none
+    is called the team's (the first in alphabetical order would be a guess)."""
+    isolate_git(tmp_path, monkeypatch)
+    (a,) = make_team(tmp_path, "a", participants=[participant("P-0001")])
+    remote = tmp_path / "remote.git"
+    run(remote, "branch", "-q", "alpha", "main")
+    run(remote, "symbolic-ref", "HEAD", "refs/heads/trunk")
+    wt = checkout_b_no_upstream(tmp_path, a)
+    calls = _network_calls(monkeypatch)
+    with pytest.raises(SyncError) as err:
+        sync(wt)
+    message = str(err.value)
+    assert "origin does not name a main branch, and its branches are alpha, main" in message
+    assert "--set-upstream-to=origin/BRANCH" in message
+    assert "origin/alpha" not in message
+    assert calls == ["fetch", "ls-remote"]

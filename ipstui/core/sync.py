@@ -802,29 +802,42 @@ def _remember(run: _Run, target: _Target, commit: str | None) -> None:
     )  # fmt: skip
 
 
-def _remote_default(run: _Run, target: _Target) -> str | None:
-    """The branch the remote's HEAD names now (`git ls-remote --symref`), or None when
-    it names none or cannot be asked."""
+@dataclass(frozen=True, slots=True)
+class _RemoteHeads:
+    """What one `git ls-remote --symref <remote>` says of the remote's branches now."""
+
+    default: str | None
+    """The branch the remote's HEAD names (its main branch), or None when it names none
+    (a HEAD pointing at a branch that does not exist, or a server that does not say)."""
+    heads: dict[str, str]
+    """Branch name -> commit id, in the remote's order."""
+
+
+def _remote_heads(run: _Run, target: _Target) -> _RemoteHeads:
+    """The remote's HEAD branch and all its branches, from one network call (git prints
+    `ref: refs/heads/main<TAB>HEAD` for the symref, then `<id><TAB><ref>` per ref).
+    Raises SyncError when the remote cannot be asked."""
     proc = git(
-        run.root,
-        *_network_args(run.root),
-        "ls-remote",
-        "--symref",
-        target.remote,
-        "HEAD",
-        check=False,
+        run.root, *_network_args(run.root), "ls-remote", "--symref", target.remote, check=False
     )
+    if proc.returncode != 0:
+        raise SyncError(_network_message("ask", target, run.root, gitio._last_lines(proc.stderr)))
+    default: str | None = None
+    heads: dict[str, str] = {}
     for line in proc.stdout.splitlines():
-        if line.startswith("ref: ") and line.endswith("\tHEAD"):
-            ref = line[len("ref: ") : -len("\tHEAD")]
-            if ref.startswith("refs/heads/"):
-                return ref.removeprefix("refs/heads/")
-    return None
+        left, tab, ref = line.partition("\t")
+        if not tab:
+            continue
+        if left.startswith("ref: ") and ref == "HEAD":
+            default = left.removeprefix("ref: ").removeprefix("refs/heads/")
+        elif ref.startswith("refs/heads/"):
+            heads[ref.removeprefix("refs/heads/")] = left.strip()
+    return _RemoteHeads(default if default in heads else None, heads)
 
 
-def _fetch_other(run: _Run, target: _Target, branch: str) -> str | None:
-    """Fetch another branch of the remote without moving any ref of this clone (the
-    commit lands in FETCH_HEAD only); its commit, or None when it cannot be fetched."""
+def _fetch_other(run: _Run, target: _Target, branch: str, commit: str) -> str | None:
+    """Fetch another branch of the remote (`commit`: its id as listed) without moving
+    any ref of this clone; `commit`, or None when it cannot be fetched."""
     proc = git(
         run.root,
         *_network_args(run.root),
@@ -838,16 +851,7 @@ def _fetch_other(run: _Run, target: _Target, branch: str) -> str | None:
     )
     if proc.returncode != 0:
         return None
-    ls = git(
-        run.root,
-        *_network_args(run.root),
-        "ls-remote",
-        target.remote,
-        f"refs/heads/{branch}",
-        check=False,
-    )
-    commit = ls.stdout.split("\t", 1)[0].strip() if ls.returncode == 0 else ""
-    return _rev(run.root, commit) if commit else None
+    return _rev(run.root, commit)
 
 
 def _branch_missing(run: _Run, target: _Target, known: str | None) -> None:
@@ -868,10 +872,11 @@ def _branch_missing(run: _Run, target: _Target, known: str | None) -> None:
       (`_refuse_new_branch`), as the team shares one branch (SPEC §6, docs/sync.md);
       a new branch on the remote is published only on purpose, with `git push -u`."""
     start = run.start or _rev(run.root, "HEAD")
-    new_branch = _remote_default(run, target)
+    remote = _remote_heads(run, target)
+    new_branch = remote.default
     if new_branch == target.remote_branch:
         new_branch = None
-    other = _fetch_other(run, target, new_branch) if new_branch else None
+    other = _fetch_other(run, target, new_branch, remote.heads[new_branch]) if new_branch else None
     back: list[str] = []
     if other is not None and start is not None:
         from ipstui.core import erasures
@@ -880,10 +885,9 @@ def _branch_missing(run: _Run, target: _Target, known: str | None) -> None:
     if back:
         raise SyncError(_erased_message(run, target, back))
     if known is None:
-        heads = _remote_branches(run, target)
-        if not heads:
+        if not remote.heads:
             return  # a true first push: the remote has no branch at all
-        _refuse_new_branch(run, target, new_branch or heads[0])
+        _refuse_new_branch(run, target, new_branch, list(remote.heads))
     args = {
         "label": target.label,
         "remote": target.remote,
@@ -904,28 +908,31 @@ def _branch_missing(run: _Run, target: _Target, known: str | None) -> None:
     )
 
 
-def _remote_branches(run: _Run, target: _Target) -> list[str]:
-    """The branch names the remote has now (`git ls-remote --heads`), in its order."""
-    proc = git(
-        run.root, *_network_args(run.root), "ls-remote", "--heads", target.remote, check=False
-    )
-    if proc.returncode != 0:
-        raise SyncError(
-            _network_message("ask", target, run.root, gitio._last_lines(proc.stderr))
-        )
-    names = [ln.split("\t", 1)[1] for ln in proc.stdout.splitlines() if "\t" in ln]
-    return [n.removeprefix("refs/heads/") for n in names]
-
-
-def _refuse_new_branch(run: _Run, target: _Target, main: str) -> None:
-    """SyncError: pushing would create `target`'s branch on a remote whose team works
-    on `main`; says how to sync with the team's branch or publish this one on purpose."""
+def _refuse_new_branch(run: _Run, target: _Target, main: str | None, heads: list[str]) -> None:
+    """SyncError: pushing would create `target`'s branch on a remote that has the
+    branches `heads` (its order); says how to sync with the team's branch (`main`, the
+    one the remote's HEAD names) or publish this one on purpose. With no `main` the
+    remote does not say which branch is the team's: the message lists its branches
+    rather than guess one."""
     args = {
         "branch": target.branch,
         "label": target.label,
         "remote": target.remote,
         "main": f"{target.remote}/{main}",
+        "branches": ", ".join(heads[:5]) + (" …" if len(heads) > 5 else ""),
     }
+    if main is None and target.has_upstream:
+        raise SyncError(
+            _(
+                "the upstream of {branch}, {label}, is not on the remote, and this clone never synced it; sync would create it as a new branch, so nothing was pushed; {remote} does not name a main branch, and its branches are {branches}; to sync with the one the team uses, run `git branch --set-upstream-to={remote}/BRANCH` with its name and sync again"
+            ).format(**args)
+        )
+    if main is None:
+        raise SyncError(
+            _(
+                "{branch} has no upstream and {remote} has no branch {branch}; sync would create it as a new branch, so nothing was pushed; {remote} does not name a main branch, and its branches are {branches}; to share these edits with the team, run `git branch --set-upstream-to={remote}/BRANCH` with the name of the one the team uses and sync again, or publish the branch on purpose with `git push -u {remote} {branch}`"
+            ).format(**args)
+        )
     if target.has_upstream:
         raise SyncError(
             _(
