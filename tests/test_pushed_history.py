@@ -288,3 +288,57 @@ def test_a_file_removed_again_is_refused_through_a_merge(
     assert f"(commit {wrote[:7]})" in message
     assert run(remote, "rev-parse", "main").stdout == before
     assert is_clean_state(clone)
+
+
+def _invalid_record(root: Path) -> None:
+    path = root / "participants" / "P-0001.toml"
+    path.write_text(path.read_text().replace('referral_source = "CSM"', "referral_source = 3"))
+
+
+def _written_and_removed(*rels: str) -> Callable[[Path], None]:
+    def make(root: Path) -> None:
+        for rel in rels:
+            text(rel, "x\n")(root)
+        commit(root, "first")
+        run(root, "rm", "-q", "--", *rels)
+
+    return make
+
+
+REFUSALS = [
+    # (what the push holds, what the refusal must say, what it must not say)
+    ("one file in history", [_written_and_removed("employers/a.txt")],
+     ["this file is not valid", "take it out of those commits (git rebase -i"],
+     ["ipstui validate"]),
+    ("two files in history", [_written_and_removed("employers/a.txt", "employers/b.txt")],
+     ["these files are not valid", "take them out of those commits (git rebase -i"],
+     ["ipstui validate", "mend them"]),
+    ("an invalid record at HEAD", [_invalid_record],
+     ["this file is not valid", "fix it (`ipstui validate`), commit"],
+     ["rebase", "later commit removed"]),
+    ("both", [_written_and_removed("employers/a.txt"), _invalid_record],
+     ["employers/a.txt:1:1: is not a record file", "take it out of those commits (git rebase -i",
+      "participants/P-0001.toml:", "not valid in your latest commit: fix it (`ipstui validate`)"],
+     []),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("kind", "makes", "says", "never"), REFUSALS, ids=[r[0] for r in REFUSALS])
+def test_the_refusal_tells_history_from_the_last_commit(
+    clone: Path, kind: str, makes: list[Callable[[Path], None]], says: list[str], never: list[str]
+) -> None:
+    """A file some pushed commit wrote is mended only by taking it out of that commit (a
+    rebase); a record that is wrong only in the last commit, by a new commit. The
+    refusal gives each its own advice, in singular and plural alike."""
+    for make in makes:
+        make(clone)
+    commit(clone, "second")
+    with pytest.raises(SyncError) as info:
+        sync(clone)
+    message = str(info.value)
+    for words in says:
+        assert words in message
+    for words in never:
+        assert words not in message
+    if kind == "both":  # the rebase advice is for the history's file, before the record's
+        assert message.index("git rebase -i") < message.index("participants/P-0001.toml")

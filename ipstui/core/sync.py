@@ -54,7 +54,7 @@ from ipstui.core.gitio import GitError, git
 from ipstui.core.i18n import _, ngettext
 from ipstui.core.merge import LAYOUT_LOST, THEIRS_LAYOUT_LOST
 from ipstui.core.mergecheck import describe, introduced_problems
-from ipstui.core.model import is_valid_id
+from ipstui.core.model import Problem, is_valid_id
 from ipstui.core.renumber import RECORD_DIRS, Renumbered, RenumberError, clashes, renumber
 
 CASELOAD_FILE = "caseload.toml"
@@ -1048,31 +1048,46 @@ def _refuse_invalid_outgoing(run: _Run, target: _Target, remote_head: str | None
     published = history_problems(run.root, remote_head)
     named = {p.path for p in published}
     tip = [p for p in outgoing_problems(run.root, remote_head) if p.path not in named]
-    broken = sorted([*published, *tip], key=lambda p: p.path)
-    if not broken:
+    if not published and not tip:
         return
-    shown = "; ".join(str(p) for p in broken[:4])
-    if len(broken) > 4:
-        shown = _("{problems} and {n} more").format(problems=shown, n=len(broken) - 4)
-    if published:
-        # A commit wrote it: mending it in a new commit still publishes that one.
+
+    def listed(problems: list[Problem]) -> str:
+        shown = "; ".join(str(p) for p in problems[:4])
+        if len(problems) > 4:
+            shown = _("{problems} and {n} more").format(problems=shown, n=len(problems) - 4)
+        return shown
+
+    args = {
+        "label": target.label,
+        "upstream": remote_head[:7] if remote_head else "--root",
+        "published": listed(published),
+        "current": listed(tip),
+    }
+    # What a commit wrote stays published whatever a new commit does: only taking it
+    # out of those commits (a rebase) mends it. What only HEAD holds wrong (an invalid
+    # record) a new commit mends.
+    if published and tip:
         raise SyncError(
             ngettext(
-                "{problems} — this file is not valid, and your unpushed commits would publish it even where a later commit removed it, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); take it out of those commits (git rebase -i {upstream}) and sync again",
-                "{problems} — these files are not valid, and your unpushed commits would publish them even where a later commit removed them, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); take them out of those commits or mend them (git rebase -i {upstream}) and sync again",
-                len(broken),
-            ).format(
-                problems=shown,
-                label=target.label,
-                upstream=remote_head[:7] if remote_head else "--root",
-            )
+                "{published} — your unpushed commits would publish this file even where a later commit removed it: take it out of those commits (git rebase -i {upstream}); {current} — not valid in your latest commit: fix it (`ipstui validate`) and commit; nothing was pushed to {label} and your branch is back where it was (your commits are kept); sync again when both are done",
+                "{published} — your unpushed commits would publish these files even where a later commit removed them: take them out of those commits (git rebase -i {upstream}); {current} — not valid in your latest commit: fix it (`ipstui validate`) and commit; nothing was pushed to {label} and your branch is back where it was (your commits are kept); sync again when both are done",
+                len(published),
+            ).format(**args)
+        )
+    if published:
+        raise SyncError(
+            ngettext(
+                "{published} — this file is not valid, and your unpushed commits would publish it even where a later commit removed it, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); take it out of those commits (git rebase -i {upstream}) and sync again",
+                "{published} — these files are not valid, and your unpushed commits would publish them even where a later commit removed them, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); take them out of those commits (git rebase -i {upstream}) and sync again",
+                len(published),
+            ).format(**args)
         )
     raise SyncError(
         ngettext(
-            "{problems} — this file is not valid, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); fix it (`ipstui validate`), commit, and sync again",
-            "{problems} — these files are not valid, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); fix them (`ipstui validate`), commit, and sync again",
-            len(broken),
-        ).format(problems=shown, label=target.label)
+            "{current} — this file is not valid, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); fix it (`ipstui validate`), commit, and sync again",
+            "{current} — these files are not valid, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); fix them (`ipstui validate`), commit, and sync again",
+            len(tip),
+        ).format(**args)
     )
 
 
