@@ -342,3 +342,29 @@ def test_the_refusal_tells_history_from_the_last_commit(
         assert words not in message
     if kind == "both":  # the rebase advice is for the history's file, before the record's
         assert message.index("git rebase -i") < message.index("participants/P-0001.toml")
+
+
+def _folder_as_file(root: Path) -> None:
+    run(root, "rm", "-r", "-q", "employers")
+    (root / "employers").write_text("x\n")
+
+
+ENTRIES = [
+    ("a symbolic link", link("participants/P-0040.toml"), "participants/P-0040.toml"),
+    ("a record folder that is a file", _folder_as_file, "employers"),
+    ("a folder named like a record", folder("participants/P-0041.toml"), "participants/P-0041.toml"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("kind", "make", "rel"), ENTRIES, ids=[e[0] for e in ENTRIES])
+def test_history_and_head_judge_an_entry_alike(
+    clone: Path, kind: str, make: Callable[[Path], None], rel: str
+) -> None:
+    """One rule for what a tree entry may be: the last commit's check and every
+    commit's check say the same of it, the latter naming the commit."""
+    since = head(clone)
+    make(clone)
+    wrote = commit(clone)
+    at_head = [(p.path, p.message) for p in outgoing.outgoing_problems(clone, since)]
+    in_history = [(p.path, p.message) for p in history_problems(clone, since)]
+    assert at_head and in_history == [(path, f"{m} (commit {wrote[:7]})") for path, m in at_head]
