@@ -684,6 +684,18 @@ def patch(
     return out
 
 
+def _patch_kept(
+    text: str, old: Mapping[str, Any], new: Mapping[str, Any], dumps: Callable[..., str]
+) -> str | None:
+    """`patch`, with one shortcut: a `text` already canonical (`dumps(old)`) gives
+    `dumps(new)`, as the canonical layout has nothing of its own to keep (and a long
+    file is written faster than it is patched). What `patch_bytes` and `merge_layouts`
+    keep of a file's layout."""
+    if text == dumps(old):
+        return dumps(new)
+    return patch(text, old, new, dumps)
+
+
 _BOM = "\ufeff"
 
 
@@ -698,19 +710,8 @@ def patch_bytes(
     where a user sees it. Raises UnicodeDecodeError for bytes that are not UTF-8."""
     from ipstui.core import toml10
 
-    text = raw.decode("utf-8")
-    bom = text.startswith(_BOM)
-    text = text.removeprefix(_BOM)
-    nl = text.find("\n")
-    crlf = nl > 0 and text[nl - 1] == "\r"
-    if crlf:
-        text = text.replace("\r\n", "\n")
-    if text == dumps(old):
-        # The canonical layout has nothing of its own to keep: written canonically, it
-        # stays canonical (and a long file is written faster than it is patched).
-        patched: str | None = dumps(new)
-    else:
-        patched = patch(text, old, new, dumps)
+    text, bom, crlf = _split_bytes(raw)
+    patched = _patch_kept(text, old, new, dumps)
     kept = patched is not None
     out = patched if patched is not None else dumps(new)
     if crlf:
@@ -801,14 +802,12 @@ def merge_layouts(
     o_text, o_bom, o_crlf = _split_bytes(ours)
     bom = t_bom if o_bom == b_bom else o_bom
     crlf = t_crlf if o_crlf == b_crlf else o_crlf
-    b_canon, t_canon = b_text == dumps(base_data), t_text == dumps(theirs_data)
-    if b_canon and t_canon and (bom, crlf) == (o_bom, o_crlf):
-        return ours, True  # theirs kept the canonical layout: nothing of its own to carry
-    canonical = dumps(new) if b_canon or t_canon else None
-    b_new = canonical if b_canon else patch(b_text, base_data, new, dumps)
-    t_new = canonical if t_canon else patch(t_text, theirs_data, new, dumps)
+    b_new = _patch_kept(b_text, base_data, new, dumps)
+    t_new = _patch_kept(t_text, theirs_data, new, dumps)
     if b_new is None or t_new is None:
         return ours, False
+    if b_new == t_new and (bom, crlf) == (o_bom, o_crlf):
+        return ours, True  # theirs kept base's layout: nothing of its own to carry
     # (text, True when it holds every layout change of theirs), tried in turn.
     candidates: Iterable[tuple[str, bool]]
     if b_new == t_new:
