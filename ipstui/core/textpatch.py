@@ -741,6 +741,13 @@ def _split_bytes(raw: bytes) -> tuple[str, bool, bool]:
     return text, bom, crlf
 
 
+def _lines(text: str) -> list[str]:
+    """`text`'s lines, each with its "\n": TOML ends a line there only (`str.splitlines`
+    also splits at U+2028, U+2029, U+0085 and other characters a comment or a string
+    may hold, which would let a merge take half of a line from each side)."""
+    return [line for line in re.split(r"(?<=\n)", text) if line]
+
+
 def _line_merges(ours: str, base: str, theirs: str) -> Iterator[tuple[str, bool]]:
     """Three-way line merges of three texts (`merge3`, in memory: a record's text is
     never written outside the caseload, SPEC §1), best first, as (text, True when it
@@ -749,7 +756,7 @@ def _line_merges(ours: str, base: str, theirs: str) -> Iterator[tuple[str, bool]
     ours' lines there. The lines are matched once for all of them."""
     from merge3 import Merge3
 
-    b, o, t = (x.splitlines(keepends=True) for x in (base, ours, theirs))
+    b, o, t = (_lines(x) for x in (base, ours, theirs))
     regions = list(Merge3(b, o, t).merge_regions())
     clashes = any(r[0] == "conflict" for r in regions)
     for how in ("ours+theirs", "ours") if clashes else ("clean",):
