@@ -145,7 +145,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     common.add_argument(
         "-C",
         dest="caseload",
-        metavar="PATH",
+        metavar=_("PATH"),
         default=argparse.SUPPRESS,
         help=_("caseload folder (default: $IPSTUI_CASELOAD, else the current folder)"),
     )
@@ -159,7 +159,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     common.add_argument(
         "--today",
         type=_date_arg,
-        metavar="DATE",
+        metavar=_("DATE"),
         default=argparse.SUPPRESS,
         help=_("act as if today were DATE (YYYY-MM-DD)"),
     )
@@ -179,7 +179,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         # gettext), so it is given here, from our catalog.
         help=_("show program's version number and exit"),
     )
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", metavar=_("COMMAND"), parser_class=_Parser)
 
     def wanted(name: str) -> bool:
         return only is None or name == only
@@ -205,7 +205,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "identity its commits use, then open the app on it. A local demo identity is set "
         "only if git has none."),
     )
-    s.add_argument("dir", nargs="?", metavar="DIR",
+    s.add_argument("dir", nargs="?", metavar=_("DIR"),
                    help=_("a new or empty folder for it (default: a new temporary folder)"))
     s.add_argument("--no-open", action="store_true",
                    help=_("only create it and print its path (for scripts)"))
@@ -213,13 +213,13 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     s = command("init", _("create an empty caseload in PATH"),
                 description=_("Create an empty caseload: git init, caseload.toml, .gitattributes, "
                 "the merge driver's config and a first commit."))
-    s.add_argument("path", metavar="PATH", help=_("a new or empty folder"))
-    s.add_argument("--name", default="IPS team", help=_("the team's name (default: %(default)s)"))
+    s.add_argument("path", metavar=_("PATH"), help=_("a new or empty folder"))
+    s.add_argument("--name", metavar=_("NAME"), default="IPS team", help=_("the team's name (default: %(default)s)"))
     s.add_argument(
         "--specialist",
         action="append",
         default=[],
-        metavar="KEY=NAME",
+        metavar=_("KEY=NAME"),
         help=_("a team member (repeatable); KEY in lowercase letters; default: you, "
         "from git's user.name"),
     )
@@ -235,22 +235,22 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
 
     s = command("due", _("every open deadline, overdue first"))
-    s.add_argument("--specialist", metavar="KEY", help=_("only this team member's participants"))
+    s.add_argument("--specialist", metavar=_("KEY"), help=_("only this team member's participants"))
     s.add_argument("--json", action="store_true",
                    help=_("print a JSON list of {participant, specialist, rule, due, state}"))
 
     s = command("log", _("one participant's field-level history"))
-    s.add_argument("id", metavar="ID", help=_("participant id, e.g. P-0007"))
+    s.add_argument("id", metavar=_("ID"), help=_("participant id, e.g. P-0007"))
 
     s = command("report", _("outcome report: caseload, employment rate, referrals"),
                 description=_("Outcome report of one quarter: active caseload, employed, "
                 "employment rate (team and per specialist), referrals and hires by source, "
                 "rapid job search."))
-    s.add_argument("--quarter", metavar="YYYYQN",
+    s.add_argument("--quarter", metavar=_("YYYYQN"),
                    help=_("e.g. 2026Q3 (default: the quarter containing today)"))
     s.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table",
                    help=_("%(choices)s (default: %(default)s)"))
-    s.add_argument("--output", metavar="FILE", help=_("write there (needed for xlsx)"))
+    s.add_argument("--output", metavar=_("FILE"), help=_("write there (needed for xlsx)"))
 
     command("sync", _("fetch, merge, validate and push"),
             description=_("Fetch from the configured remote, merge participant files field by "
@@ -259,33 +259,33 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
     s = command("new", _("add a participant in intake"),
                 description=_("Add a participant in intake (one commit); prints the new id."))
-    s.add_argument("--name", required=True, help=_("display name (a pseudonym is fine)"))
-    s.add_argument("--specialist", required=True, metavar="KEY", help=_("a team member's key"))
-    s.add_argument("--referral-source", required=True, metavar="SRC",
+    s.add_argument("--name", metavar=_("NAME"), required=True, help=_("display name (a pseudonym is fine)"))
+    s.add_argument("--specialist", required=True, metavar=_("KEY"), help=_("a team member's key"))
+    s.add_argument("--referral-source", required=True, metavar=_("SRC"),
                    help=_("who referred (one of the caseload's referral_sources, if it lists them)"))
-    s.add_argument("--referred-on", type=_date_arg, metavar="DATE", help=_("default: today"))
-    s.add_argument("--id", dest="pid", metavar="ID", help=_("default: the next free id"))
+    s.add_argument("--referred-on", type=_date_arg, metavar=_("DATE"), help=_("default: today"))
+    s.add_argument("--id", dest="pid", metavar=_("ID"), help=_("default: the next free id"))
 
     s = command("move", _("move a participant to a phase"),
                 description=_("Move a participant to a phase (one commit); sets phase and "
                 "phase_since. Moving to closed needs a reason."),
                 epilog=_("phases: {phases}\nreasons: {reasons}").format(
                     phases=", ".join(PHASES), reasons=", ".join(CLOSURE_REASONS)))
-    s.add_argument("id", metavar="ID", help=_("participant id"))
-    s.add_argument("phase", metavar="PHASE", help=_one_of(PHASES))
-    s.add_argument("--reason", metavar="REASON",
+    s.add_argument("id", metavar=_("ID"), help=_("participant id"))
+    s.add_argument("phase", metavar=_("PHASE"), help=_one_of(PHASES))
+    s.add_argument("--reason", metavar=_("REASON"),
                    help=_("closure reason, needed for closed; {choices}").format(
                        choices=_one_of(CLOSURE_REASONS)))
 
     s = command("contact", _("log a contact"),
                 description=_("Append a contact to a participant's log (one commit)."),
                 epilog=_("kinds: {kinds}").format(kinds=", ".join(CONTACT_KINDS)))
-    s.add_argument("id", metavar="ID", help=_("participant id"))
-    s.add_argument("--kind", required=True, metavar="KIND", help=_one_of(CONTACT_KINDS))
-    s.add_argument("--on", type=_date_arg, metavar="DATE", help=_("default: today"))
-    s.add_argument("--by", metavar="KEY", help=_("key of the team member who made it (optional)"))
-    s.add_argument("--note", default="", help=_("free text; never copied into the commit message"))
-    s.add_argument("--employer", metavar="ID", help=_("kind employer, optional: the employer met (E-0003), when it is in the register"))
+    s.add_argument("id", metavar=_("ID"), help=_("participant id"))
+    s.add_argument("--kind", required=True, metavar=_("KIND"), help=_one_of(CONTACT_KINDS))
+    s.add_argument("--on", type=_date_arg, metavar=_("DATE"), help=_("default: today"))
+    s.add_argument("--by", metavar=_("KEY"), help=_("key of the team member who made it (optional)"))
+    s.add_argument("--note", metavar=_("NOTE"), default="", help=_("free text; never copied into the commit message"))
+    s.add_argument("--employer", metavar=_("ID"), help=_("kind employer, optional: the employer met (E-0003), when it is in the register"))
     s.add_argument(
         "--face-to-face",
         action=argparse.BooleanOptionalAction,
@@ -297,8 +297,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                 description=_("Set scalar fields of one participant (one commit); values are "
                 "typed by the schema."),
                 epilog=_settable_fields_epilog() if wanted("set") else None)
-    s.add_argument("id", metavar="ID", help=_("participant id"))
-    s.add_argument("assignments", nargs="+", metavar="FIELD=VALUE",
+    s.add_argument("id", metavar=_("ID"), help=_("participant id"))
+    s.add_argument("assignments", nargs="+", metavar=_("FIELD=VALUE"),
                    help=_("see the fields below"))
 
     s = command(
@@ -307,8 +307,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         description=_("Settle a field that a sync left in conflict ([conflicts] in the file): "
         "keep ours, take theirs, or put a new value; one commit."),
     )
-    s.add_argument("id", metavar="ID", help=_("participant (or employer) id"))
-    s.add_argument("field", metavar="FIELD", help=_("the field in conflict, e.g. disclosure"))
+    s.add_argument("id", metavar=_("ID"), help=_("participant (or employer) id"))
+    s.add_argument("field", metavar=_("FIELD"), help=_("the field in conflict, e.g. disclosure"))
     side = s.add_mutually_exclusive_group(required=True)
     side.add_argument(
         "--ours",
@@ -324,7 +324,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         const="theirs",
         help=_("take the other side's value"),
     )
-    side.add_argument("--value", metavar="V", help=_("put V in the field"))
+    side.add_argument("--value", metavar=_("V"), help=_("put V in the field"))
 
     s = command(
         "audit",
@@ -336,13 +336,13 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     s.add_argument(
         "--since",
         dest="since_rev",
-        metavar="D",
+        metavar=_("D"),
         help=_("from this date (YYYY-MM-DD); with --check, a revision: check REV..HEAD"),
     )
-    s.add_argument("--until", metavar="D", help=_("up to this date (YYYY-MM-DD), inclusive"))
-    s.add_argument("--by", metavar="WHO", help=_("a team key, or a pattern for author name/e-mail"))
-    s.add_argument("--participant", metavar="ID", help=_("one participant (or employer) id"))
-    s.add_argument("--field", metavar="F", help=_("one field (contacts matches contacts[3].note)"))
+    s.add_argument("--until", metavar=_("D"), help=_("up to this date (YYYY-MM-DD), inclusive"))
+    s.add_argument("--by", metavar=_("WHO"), help=_("a team key, or a pattern for author name/e-mail"))
+    s.add_argument("--participant", metavar=_("ID"), help=_("one participant (or employer) id"))
+    s.add_argument("--field", metavar=_("F"), help=_("one field (contacts matches contacts[3].note)"))
     s.add_argument("--format", choices=("table", "csv", "json"), default="table",
                    help=_("%(choices)s (default: %(default)s)"))
     s.add_argument("--check", action="store_true", help=_("verify the commit convention; exit 1"))
@@ -357,13 +357,13 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "mapped by header); every problem is reported as FILE:row:column before anything "
         "is written, then each participant is one commit."),
     )
-    s.add_argument("file", metavar="FILE.csv|FILE.xlsx", nargs="?",
+    s.add_argument("file", metavar=_("FILE.csv|FILE.xlsx"), nargs="?",
                    help=_("the spreadsheet to read"))
-    s.add_argument("--template", metavar="OUT.xlsx", help=_("copy the template spreadsheet there"))
-    s.add_argument("--map", metavar="MAP.toml", help=_("headers the built-in table does not know"))
+    s.add_argument("--template", metavar=_("OUT.xlsx"), help=_("copy the template spreadsheet there"))
+    s.add_argument("--map", metavar=_("MAP.toml"), help=_("headers the built-in table does not know"))
     s.add_argument(
         "--sheet",
-        metavar="NAME",
+        metavar=_("NAME"),
         help=_("the worksheet to read (default: the first whose header is recognised)"),
     )
     s.add_argument("--dry-run", action="store_true", help=_("show what would be created"))
@@ -373,7 +373,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     s = command("export", _("the caseload as one table, one row per participant"))
     s.add_argument("--format", choices=("csv", "xlsx", "json"), default="csv",
                    help=_("%(choices)s (default: %(default)s)"))
-    s.add_argument("--output", metavar="FILE", help=_("write there, outside the caseload"))
+    s.add_argument("--output", metavar=_("FILE"), help=_("write there, outside the caseload"))
 
     s = command(
         "erase",
@@ -383,9 +383,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "left, record the erasure without personal data, and print the steps git cannot "
         "do from one clone (force-push, re-clone every other copy)."),
     )
-    s.add_argument("id", metavar="ID", help=_("participant id"))
+    s.add_argument("id", metavar=_("ID"), help=_("participant id"))
     s.add_argument("--yes", action="store_true", help=_("rewrite the history (irreversible)"))
-    s.add_argument("--request", metavar="REF", help=_("the erasure request's reference, recorded"))
+    s.add_argument("--request", metavar=_("REF"), help=_("the erasure request's reference, recorded"))
 
     if wanted("fidelity") or wanted("employer"):
         from ipstui.cli_fidelity import add_parsers

@@ -44,13 +44,13 @@ def add_parsers(
             "team, not a fidelity review."
         ),
     )
-    s.add_argument("--quarter", metavar="YYYYQN", help=_("default: the quarter containing today"))
+    s.add_argument("--quarter", metavar=_("YYYYQN"), help=_("default: the quarter containing today"))
     s.add_argument(
         "--format", choices=FORMATS, default="table", help=_("%(choices)s (default: %(default)s)")
     )
     s.add_argument(
         "--explain",
-        metavar="ITEM",
+        metavar=_("ITEM"),
         type=str.upper,
         choices=ITEMS,
         help=_("list the records behind one item: {items}").format(items=", ".join(ITEMS)),
@@ -66,7 +66,7 @@ def add_parsers(
         ),
     )
     esub = e.add_subparsers(
-        dest="employer_command", metavar="ACTION", required=True, parser_class=type(common)
+        dest="employer_command", metavar=_("ACTION"), required=True, parser_class=type(common)
     )
     s = esub.add_parser(
         "new",
@@ -74,24 +74,24 @@ def add_parsers(
         help=_("add an employer; prints its id"),
         description=_("Add an employer to the register (one commit); prints its id."),
     )
-    s.add_argument("--name", required=True, help=_("the employer's name"))
-    s.add_argument("--sector", default="", help=_("free choice of the team, e.g. retail"))
+    s.add_argument("--name", metavar=_("NAME"), required=True, help=_("the employer's name"))
+    s.add_argument("--sector", metavar=_("SECTOR"), default="", help=_("free choice of the team, e.g. retail"))
     s.add_argument(
         "--contact-person",
         default="",
-        metavar="ROLE",
+        metavar=_("ROLE"),
         help=_("a role such as 'store manager', not a private person's details"),
     )
-    s.add_argument("--id", dest="eid", metavar="ID", help=_("default: the next free E-NNNN"))
+    s.add_argument("--id", dest="eid", metavar=_("ID"), help=_("default: the next free E-NNNN"))
     s = esub.add_parser(
         "contact",
         parents=[common],
         help=_("log a contact with an employer"),
         description=_("Append a job-development contact to an employer's log (one commit)."),
     )
-    s.add_argument("id", metavar="ID", help=_("employer id, e.g. E-0003"))
-    s.add_argument("--by", required=True, metavar="KEY", help=_("specialist key"))
-    s.add_argument("--on", type=date_arg, metavar="DATE", help=_("default: today"))
+    s.add_argument("id", metavar=_("ID"), help=_("employer id, e.g. E-0003"))
+    s.add_argument("--by", required=True, metavar=_("KEY"), help=_("specialist key"))
+    s.add_argument("--on", type=date_arg, metavar=_("DATE"), help=_("default: today"))
     s.add_argument(
         "--purpose",
         choices=PURPOSES,
@@ -104,18 +104,18 @@ def add_parsers(
         default=True,
         help=_("met in person (default); --no-face-to-face for a call or e-mail"),
     )
-    s.add_argument("--note", default="", help=_("free text; never copied into the commit message"))
+    s.add_argument("--note", metavar=_("NOTE"), default="", help=_("free text; never copied into the commit message"))
     s = esub.add_parser(
         "set",
         parents=[common],
         help=_("set fields: FIELD=VALUE ..."),
         description=_("Set fields of one employer (one commit)."),
     )
-    s.add_argument("id", metavar="ID", help=_("employer id, e.g. E-0003"))
+    s.add_argument("id", metavar=_("ID"), help=_("employer id, e.g. E-0003"))
     s.add_argument(
         "assignments",
         nargs="+",
-        metavar="FIELD=VALUE",
+        metavar=_("FIELD=VALUE"),
         help=_("name, sector, contact_person, notes; an empty value removes one"),
     )
     esub.add_parser(

@@ -5,12 +5,21 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 import textual._wait
+
+# Keep the bytecode of the test modules (as pytest rewrote their asserts) and of ipstui in
+# the git-ignored __pycache__ folders even when PYTHONDONTWRITEBYTECODE is set, as it is
+# on the shared machine: else every worker rewrites and compiles all ~130 test modules
+# on every run (about 4.5 of its 7 s of collection CPU), and every `python -m ipstui` a
+# test starts compiles the package again. Python reads a cache whatever that variable
+# says, so the later runs, the test's own child processes included, start from it.
+sys.dont_write_bytecode = False
 
 TODAY = date(2026, 11, 16)
 

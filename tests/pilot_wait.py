@@ -12,6 +12,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 
+from frames import draw_open_apps
 from textual.app import App
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
@@ -89,7 +90,10 @@ async def back_to(pilot: Pilot, screen: Screen) -> None:
 
 async def run_steps(steps: Iterable[tuple[str, Callable[..., Awaitable[object]]]], *args) -> None:
     """Run each `(name, step)` of a journey in order as `await step(*args)`, inside
-    `step(name)`: the first failure stops the journey and names its step."""
+    `step(name)`: the first failure stops the journey and names its step. In a test
+    with frames drawn only at checkpoints (tests/frames.py) each step's end is one: what
+    it left on screen is drawn, so a widget that cannot draw fails that step."""
     for name, run in steps:
         with step(name):
             await run(*args)
+            draw_open_apps()

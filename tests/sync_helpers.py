@@ -3,7 +3,11 @@ clones of it in a temporary folder. Nothing here touches the real home or git co
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
 import subprocess
+import tempfile
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
@@ -99,12 +103,36 @@ def read_participant(repo: Path, pid: str = "P-0001") -> dict[str, Any]:
     return storage.loads_bytes((repo / "participants" / f"{pid}.toml").read_bytes())
 
 
-def make_team(tmp_path: Path, *names: str, participants: list[dict] | None = None) -> list[Path]:
-    """A bare remote holding a small caseload, and one plain `git clone` per name."""
-    remote = tmp_path / "remote.git"
-    run(tmp_path, "init", "-q", "--bare", str(remote))
-    seed = tmp_path / "seed"
-    run(tmp_path, "init", "-q", str(seed))
+_TEAMS: dict[tuple[object, ...], Path] = {}
+"""Built teams of this process, by `_team_key`: each test gets a copy (`make_team`)."""
+
+
+def _team_key(names: tuple[str, ...], participants: list[dict] | None) -> tuple[object, ...]:
+    """What a built team depends on: the clones' names, the records, and the git
+    environment it was built in (identity, global config, the hooks' and the home's
+    settings), so a test that changed any of them gets a team built afresh."""
+    config = os.environ.get("GIT_CONFIG_GLOBAL", "")
+    try:
+        config_text = Path(config).read_text() if config else ""
+    except OSError:
+        config_text = None
+    git_env = tuple(
+        sorted(
+            (k, v)
+            for k, v in os.environ.items()
+            if k.startswith("GIT_") and k != "GIT_CONFIG_GLOBAL"  # its text counts, not its path
+        )
+    )
+    return (names, repr(participants), git_env, config_text)
+
+
+def _build_team(folder: Path, names: tuple[str, ...], participants: list[dict] | None) -> None:
+    """The bare remote `folder/remote.git` holding a small caseload, and one plain
+    `git clone` of it per name in `folder`."""
+    remote = folder / "remote.git"
+    run(folder, "init", "-q", "--bare", str(remote))
+    seed = folder / "seed"
+    run(folder, "init", "-q", str(seed))
     (seed / "caseload.toml").write_text(caseload_text())
     (seed / ".gitattributes").write_text(GITATTRIBUTES)
     for data in participants if participants is not None else [participant()]:
@@ -112,10 +140,38 @@ def make_team(tmp_path: Path, *names: str, participants: list[dict] | None = Non
     run(seed, "add", "-A")
     run(seed, "commit", "-q", "-m", "caseload: create")
     run(seed, "push", "-q", str(remote), "HEAD:refs/heads/main")
+    for name in names:
+        run(folder, "clone", "-q", str(remote), str(folder / name))
+
+
+def make_team(tmp_path: Path, *names: str, participants: list[dict] | None = None) -> list[Path]:
+    """A bare remote `tmp_path/remote.git` holding a small caseload, and one plain
+    `git clone` of it per name (`tmp_path/<name>`).
+
+    Built once per process for each set of names, records and git environment
+    (`_team_key`) and copied for each test: a copy costs a tenth of `git init`, the first
+    commit, the push and the clones (each clone starts three git processes). The
+    clones' `remote.origin.url` is pointed at the copy's remote, and their index is
+    refreshed as a fresh clone's is, so the copy is what `git clone` would have made
+    (but for the commit's time)."""
+    key = _team_key(names, participants)
+    built = _TEAMS.get(key)
+    if built is None:
+        built = Path(tempfile.mkdtemp(prefix="ipstui-team-"))
+        atexit.register(shutil.rmtree, built, True)
+        _build_team(built, names, participants)
+        _TEAMS[key] = built
+    remote = tmp_path / "remote.git"
+    shutil.copytree(built / "remote.git", remote, symlinks=True)
     clones = []
     for name in names:
         clone = tmp_path / name
-        run(tmp_path, "clone", "-q", str(remote), str(clone))
+        shutil.copytree(built / name, clone, symlinks=True)
+        config = clone / ".git" / "config"
+        text = config.read_text()
+        assert str(built / "remote.git") in text, text
+        config.write_text(text.replace(str(built / "remote.git"), str(remote)))
+        run(clone, "update-index", "-q", "--refresh")
         clones.append(clone)
     return clones
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TODAY
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import settle, step, wait_for
 
 from ipstui import cli

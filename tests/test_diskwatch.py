@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TODAY, git
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import wait_for
 
 from ipstui.core import diskwatch

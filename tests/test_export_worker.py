@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import settle, wait_for
 
 from ipstui.core.export import ExportRefusal

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from conftest import git
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import settle
 
 from ipstui.core import edits, gitio, storage

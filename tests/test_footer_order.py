@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import back_to, settle, step
 from textual.widgets._footer import FooterKey
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import empty_caseload, from_template
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import run_steps, settle
 from textual.widgets import DataTable, Static
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from textual.widgets import Select
 
 from ipstui import cli

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import VALID_PARTICIPANT, commit_count, git
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 
 from ipstui import cli
 from ipstui.core import names, storage

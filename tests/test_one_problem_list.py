@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from conftest import VALID_PARTICIPANT, git
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import step, wait_for
 from textual.widgets import DataTable
 

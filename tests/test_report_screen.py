@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import settle
 from rich.cells import cell_len
 from textual.app import App

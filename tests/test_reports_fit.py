@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import run_steps, settle
 from rich.cells import cell_len
 from rich.text import Text

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import VALID_PARTICIPANT, git
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import step, wait_for
 from textual.widgets import Static
 

@@ -453,7 +453,13 @@ participants = _with_extras(
     )
 )
 
-PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY_LONG = settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+"""The random searches as they were: each run draws new examples (slow: .ci/run)."""
+PROPERTY = settings(PROPERTY_LONG, max_examples=25, derandomize=True)
+"""Their quick twins in the README's run: a quarter of the examples, the same ones every
+run (a fixed seed), so a failure there is one anyone can repeat."""
 
 
 @PROPERTY
@@ -461,6 +467,23 @@ PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[Heal
 def test_property_round_trip_idempotent_and_append_only_inserts(
     data: dict[str, Any], contact: dict[str, Any]
 ) -> None:
+    _round_trip_idempotent_and_append_only_inserts(data, contact)
+
+
+@pytest.mark.slow  # the same search, four times as long and random (.ci/run: -m slow)
+@PROPERTY_LONG
+@given(participants, _contact)
+def test_property_round_trip_idempotent_and_append_only_inserts_long(
+    data: dict[str, Any], contact: dict[str, Any]
+) -> None:
+    _round_trip_idempotent_and_append_only_inserts(data, contact)
+
+
+def _round_trip_idempotent_and_append_only_inserts(
+    data: dict[str, Any], contact: dict[str, Any]
+) -> None:
+    """`dumps` is plain TOML that reads back equal and writes back the same; a contact
+    appended only inserts lines."""
     text = dumps(data)
     tomllib.loads(text)  # plain TOML, readable by any tool
     back = loads_bytes(text.encode())
@@ -488,6 +511,18 @@ _new_values: dict[str, st.SearchStrategy[Any]] = {
 @PROPERTY
 @given(participants, st.data())
 def test_property_one_scalar_edit_changes_one_line(data: dict[str, Any], draw: Any) -> None:
+    _one_scalar_edit_changes_one_line(data, draw)
+
+
+@pytest.mark.slow  # the same search, four times as long and random (.ci/run: -m slow)
+@PROPERTY_LONG
+@given(participants, st.data())
+def test_property_one_scalar_edit_changes_one_line_long(data: dict[str, Any], draw: Any) -> None:
+    _one_scalar_edit_changes_one_line(data, draw)
+
+
+def _one_scalar_edit_changes_one_line(data: dict[str, Any], draw: Any) -> None:
+    """A new value of one scalar field replaces exactly one line of `dumps`."""
     fields = sorted(k for k in _new_values if k in data)
     key = draw.draw(st.sampled_from(fields))
     value = draw.draw(_new_values[key].filter(lambda v: v != data[key]))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import git
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import wait_for
 from rich.text import Text
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import commit_count, git
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import back_to, run_steps, settle
 from textual.widgets import Label, Static
 

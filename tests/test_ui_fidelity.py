@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import commit_count, git
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import back_to, palette_offers, run_steps, wait_for
 from textual.widgets import DataTable
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import git
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import back_to, settle, step
 
 from ipstui.core import edits, storage

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import VALID_PARTICIPANT, git
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import back_to, run_steps, settle, step
 from rich.cells import cell_len
 from textual.widgets import DataTable, Input, Static

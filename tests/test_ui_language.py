@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from catalogs import Marked
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import back_to, run_steps, step, wait_for
 from rich.cells import cell_len
 from textual.widgets import Footer, Tab

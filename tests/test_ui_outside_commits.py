@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import commit_count, from_template, git
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import settle, step
 from sessions_a import back_to_board, open_participant, paolas, pid_of
 from textual.widgets import Static

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from conftest import commit_count, empty_caseload, from_template, git
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import back_to, run_steps, settle
 from textual.widgets import DataTable, Select, Static, TextArea
 from textual.widgets._footer import FooterKey

@@ -5,6 +5,7 @@ again to fit it. Checked on the size the widget ends up with, in a real app."""
 from __future__ import annotations
 
 import pytest
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical

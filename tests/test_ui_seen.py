@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import commit_count
+from frames import draw, frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import back_to, palette_offers, run_steps, settle, wait_for
 from rich.cells import cell_len
 from textual.widgets import Button, Input, Select, Static
@@ -58,6 +59,8 @@ def _text(widget: Static) -> str:
 
 
 def _column_lines(col: PhaseColumn) -> list[str]:
+    """The column's lines as drawn: the app's screen drawn first (tests/frames.py)."""
+    draw(col.app)
     return [col.render_line(y).text for y in range(col.size.height)]
 
 
@@ -380,6 +383,7 @@ async def test_wide_names_keep_card_and_agenda_borders(caseload_dir: Path) -> No
         await pilot.press("a")
         await settle(pilot)
         agenda = app.screen.query_one("#agenda-list")
+        draw(app)
         for y in range(2):
             assert cell_len(agenda.render_line(y).text) == agenda.scrollable_content_region.width
 

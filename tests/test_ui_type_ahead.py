@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import settle, step, wait_for
 from textual import events
 

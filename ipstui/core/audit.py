@@ -220,7 +220,7 @@ def _log(root: Path, args: list[str]) -> Iterator[Commit]:
         err = proc.stderr.read().decode("utf-8", "replace")
         code = proc.wait()
     if code != 0:
-        raise AuditError(gitio._last_lines(err) or "git log failed")
+        raise AuditError(gitio._last_lines(err) or _("git {command} failed").format(command="log"))
 
 
 def _commit(chunk: str) -> Commit:

@@ -360,7 +360,9 @@ def _erase_locked(root: Path, p: ErasePlan, *, today: date, request: str) -> Era
     gitio.git(root, "gc", "--quiet", "--prune=now")
     problems = verify(root, p)
     if problems:
-        raise CaseloadError("the erasure is not complete: " + "; ".join(problems))
+        raise CaseloadError(
+            _("the erasure is not complete: {problems}").format(problems="; ".join(problems))
+        )
     after = int(gitio.git(root, "rev-list", "--count", "--all").stdout.strip() or 0)
     commit = record(root, p.pid, today=today, who=who.name, request=request)
     return EraseResult(before, after, len(p.blobs), commit)

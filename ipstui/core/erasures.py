@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ipstui.core.folder import PARTICIPANTS_DIR
-from ipstui.core.gitio import git
+from ipstui.core.gitio import blobs, git
 from ipstui.core.i18n import _
 from ipstui.core.model import Problem
 
@@ -55,6 +55,17 @@ def hashes_at(root: Path, rev: str | None) -> frozenset[str]:
     if proc.returncode != 0:
         return frozenset()
     return hashes_in(proc.stdout.decode("utf-8", "replace"))
+
+
+def hashes_at_each(root: Path, revs: list[str | None]) -> frozenset[str]:
+    """The hashes in erasures.toml as any of the commits `revs` holds it (`hashes_at`
+    of each, together), read in one git process (`gitio.blobs`)."""
+    asked = sorted({rev for rev in revs if rev is not None})
+    found: set[str] = set()
+    for raw in blobs(root, [f"{rev}:./{ERASURES_FILE}" for rev in asked]):
+        if raw is not None:
+            found |= hashes_in(raw.decode("utf-8", "replace"))
+    return frozenset(found)
 
 
 def erased_among(ids: Iterable[str], hashes: frozenset[str]) -> list[str]:

@@ -7,6 +7,16 @@ number of jobs and the current one (employer, start), and the number of open tas
 `csv` and `json` go to stdout unless `--output FILE`; `xlsx` needs `--output` and
 writes dates as date cells. An export is personal data: it is never written inside the
 caseload's work tree, where a `git add -A` would commit it and a sync share it.
+
+The milestone dates the contact log decides (`first_contact_on`,
+`first_employer_contact_on`, `benefits_counseling_on`; `core/milestones.py`) are exported
+as the reports and fidelity count them, not as the file last stored them: a first date
+is the earlier of the stored date and the earliest qualifying contact (a contact typed
+in later with an earlier date moves it back), the latest benefits session the later of
+the two (`milestone_view`). An export does not carry the contacts, so the stored value
+alone would give the importing caseload other figures than the exporting one's. An
+import of an export stays value for value: the importer compares a row with the same
+view of the participant (`importer.imported_as`).
 """
 
 from __future__ import annotations
@@ -49,9 +59,21 @@ DERIVED = SUSPENSION_COLUMNS + CLOSURE_COLUMNS + SUMMARIES
 COLUMNS: tuple[str, ...] = SCALARS + DERIVED
 
 
+def milestone_view(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """`data` with its milestone dates as the reports count them (`milestones.settle` on
+    a shallow copy: the dates the file would store at its next contact write); `data`
+    itself when the log moves none of them. See the module docstring."""
+    from ipstui.core.milestones import settle
+
+    view = dict(data)
+    return view if settle(view) else data
+
+
 def row(data: Mapping[str, Any]) -> dict[str, Any]:
-    """One participant's row: every column of COLUMNS (None where it has no value)."""
-    out: dict[str, Any] = {k: data.get(k) for k in SCALARS}
+    """One participant's row: every column of COLUMNS (None where it has no value); the
+    milestone dates as the reports count them (`milestone_view`)."""
+    view = milestone_view(data)
+    out: dict[str, Any] = {k: view.get(k) for k in SCALARS}
     sus = data.get("suspension") if isinstance(data.get("suspension"), Mapping) else {}
     clo = data.get("closure") if isinstance(data.get("closure"), Mapping) else {}
     contacts = [c for c in data.get("contacts") or [] if isinstance(c, Mapping)]

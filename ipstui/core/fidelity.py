@@ -763,9 +763,12 @@ def fmt_value(item: Item) -> str:
 
 
 def band_text(item_id: str, bands: Sequence[Fraction]) -> str:
-    """The edges as `<= 20 / <= 25 / ...` for the table and screen."""
+    """The edges as `<= 20 / <= 25 / ...` for the table and screen, each number in the
+    language in use (`>= 0.85` in English, `>= 0,85` in Italian: `i18n.decimal`)."""
+    from ipstui.core.i18n import decimal
+
     op = "<=" if item_id in LOWER_IS_BETTER else ">="
-    return " / ".join(f"{op} {float(b):g}" for b in bands)
+    return " / ".join(f"{op} {decimal(float(b), 4)}" for b in bands)
 
 
 def to_table(review: Review, settings: FidelitySettings) -> str:

@@ -22,7 +22,7 @@ from collections import namedtuple
 from collections.abc import Mapping
 from pathlib import Path
 
-from ipstui.core.i18n import _
+from ipstui.core.i18n import N_, _
 
 # `subprocess` (with `signal`, `threading`, `selectors`, `locale`) is imported where a
 # process is started: `ipstui due` reads this module's facts (`env`, `REPO_INFO_ARGS`,
@@ -160,7 +160,10 @@ def git(
             proc.stdout if isinstance(proc.stdout, str) else proc.stdout.decode("utf-8", "replace")
         )
         words = _last_lines(err) or _last_lines(out)
-        raise GitError(words or f"git {args[0]} failed (exit {proc.returncode})", err or out)
+        failed = _("git {command} failed (exit {code})").format(
+            command=args[0], code=proc.returncode
+        )
+        raise GitError(words or failed, err or out)
     return proc
 
 
@@ -176,9 +179,7 @@ def git_many(
     return finish_many(start_many(root, *commands))
 
 
-def start_many(
-    root: Path, *commands: tuple[tuple[str, ...], str | None]
-) -> list[subprocess.Popen]:
+def start_many(root: Path, *commands: tuple[tuple[str, ...], str | None]) -> list[subprocess.Popen]:
     """`git_many`'s queries started, not waited for: the caller works on (imports, reads
     files) while git answers on another core, then calls `finish_many`. Raises GitError
     when git cannot be started (the ones already started are stopped)."""
@@ -196,11 +197,13 @@ def start_many(
                     env=env(),
                 )
             except FileNotFoundError:
-                raise GitError("git is not installed or not on PATH") from None
+                raise GitError(_("git is not installed or not on PATH")) from None
             except NotADirectoryError:
-                raise GitError(f"{root} is not a folder") from None
+                raise GitError(_("{path} is not a folder").format(path=root)) from None
             except OSError as exc:
-                raise GitError(f"could not run git: {exc.strerror or exc}") from None
+                raise GitError(
+                    _("could not run git: {error}").format(error=exc.strerror or exc)
+                ) from None
             children.append(child)
             if data is not None and child.stdin is not None:
                 # A few lines: they fit the pipe, so the query runs while the next starts.
@@ -356,9 +359,21 @@ class Identity(namedtuple("Identity", ("name", "email"))):
 
 
 _IDENT_HELP = (
-    'set it with `git config --global user.name "Your Name"` and '
-    "`git config --global user.email you@example.org`"
+    'git config --global user.name "Your Name"; git config --global user.email you@example.org'
 )
+"""The commands that set git's identity (shown as they are typed, in every language)."""
+
+_IDENTITY_MISSING = {
+    "author": N_(
+        "no git identity: git cannot tell who the author is ({keys} or user.name and "
+        "user.email are not set), so nothing was written; set it with: {help}"
+    ),
+    "committer": N_(
+        "no git identity: git cannot tell who the committer is ({keys} or user.name and "
+        "user.email are not set), so nothing was written; set it with: {help}"
+    ),
+}
+"""What a save says when git has no author or committer (one sentence per role)."""
 
 
 IDENT_QUERIES: tuple[tuple[tuple[str, ...], None], ...] = (
@@ -367,7 +382,10 @@ IDENT_QUERIES: tuple[tuple[tuple[str, ...], None], ...] = (
 )
 """The two `git var` queries `identity_from` reads (for `git_many`)."""
 
-FOR_EDIT_QUERIES: tuple[tuple[tuple[str, ...], None], ...] = ((REPO_INFO_ARGS, None), *IDENT_QUERIES)
+FOR_EDIT_QUERIES: tuple[tuple[tuple[str, ...], None], ...] = (
+    (REPO_INFO_ARGS, None),
+    *IDENT_QUERIES,
+)
 """What a command-line edit asks before it takes the save lock (none of it depends on
 the lock): where the repository is, the author and the committer
 (`caseload.load_for_edit`)."""
@@ -378,10 +396,7 @@ def _ident(proc: subprocess.CompletedProcess, who: str, keys: str) -> Identity:
     name, _unused, rest = line.partition("<")
     ident = Identity(name.strip(), rest.partition(">")[0].strip())
     if proc.returncode != 0 or "<" not in line or not ident.name or not ident.email:
-        raise IdentityMissing(
-            f"no git identity: git cannot tell who the {who} is ({keys} or user.name and "
-            "user.email are not set), so nothing was written; " + _IDENT_HELP
-        )
+        raise IdentityMissing(_(_IDENTITY_MISSING[who]).format(keys=keys, help=_IDENT_HELP))
     return ident
 
 
@@ -598,6 +613,51 @@ def commit_info(root: Path, rev: str = "HEAD") -> CommitInfo | None:
     return CommitInfo(
         parts[0].decode().strip(), parts[1].decode("utf-8", "replace").rstrip("\n") + "\n", changed
     )
+
+
+def blobs(root: Path, specs: list[str]) -> list[bytes | None]:
+    """The contents of the blobs `specs` name (`HEAD:./participants/P-0001.toml`: paths
+    after `:./` relative to `root`, as `git cat-file blob` reads them), in order; None
+    where git has no such object or it is not a blob.
+
+    One `git cat-file --batch` for all of them, where `git cat-file blob` costs a
+    process each (issue 12: a sync that pulls fifty records read them one process at a
+    time). A spec holding a newline cannot be a line of the batch: it is asked alone."""
+    out: list[bytes | None] = [None] * len(specs)
+    batch = [i for i, spec in enumerate(specs) if "\n" not in spec]
+    for i, spec in enumerate(specs):
+        if i not in batch:
+            proc = git(root, "cat-file", "blob", spec, check=False, binary=True)
+            out[i] = proc.stdout if proc.returncode == 0 else None
+    if not batch:
+        return out
+    proc = git(
+        root,
+        "cat-file",
+        "--batch",
+        input="".join(specs[i] + "\n" for i in batch),
+        check=False,
+        binary=True,
+    )
+    data, pos = proc.stdout, 0
+    for i in batch:
+        end = data.find(b"\n", pos)
+        if end < 0:
+            break
+        header = data[pos:end].split(b" ")
+        pos = end + 1
+        # "<id> <type> <size>", then the content and a newline; else "<spec> missing".
+        if (
+            len(header) == 3
+            and header[1] in (b"blob", b"tree", b"commit", b"tag")
+            and header[2].isdigit()
+            and all(c in b"0123456789abcdef" for c in header[0])
+        ):
+            size = int(header[2])
+            if header[1] == b"blob":
+                out[i] = data[pos : pos + size]
+            pos += size + 1
+    return out
 
 
 def ignored_changes(root: Path, rel: str) -> str | None:

@@ -337,7 +337,10 @@ def history(root: Path, pid: str, limit: int | None = None) -> list[Revision]:
         walker.join()
     if log.returncode != 0:
         err = b"".join(log_err).decode("utf-8", "replace")
-        raise gitio.GitError(gitio._last_lines(err) or "git log failed", err)
+        from ipstui.core.i18n import _
+
+        failed = _("git {command} failed").format(command="log")
+        raise gitio.GitError(gitio._last_lines(err) or failed, err)
     for rec in records[len(revisions) :]:  # blobs cat-file never answered: unknown
         for blob in rec[5:]:
             contents.setdefault(blob, None)

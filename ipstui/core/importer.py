@@ -56,7 +56,7 @@ from ipstui.core.audit import visible
 from ipstui.core.caseload import Caseload, CaseloadError, save, validate_data
 from ipstui.core.edits import listed_source
 from ipstui.core.erasures import hashes_on_disk, id_hash
-from ipstui.core.export import CLOSURE_COLUMNS, SUMMARIES, SUSPENSION_COLUMNS
+from ipstui.core.export import CLOSURE_COLUMNS, SUMMARIES, SUSPENSION_COLUMNS, milestone_view
 from ipstui.core.folder import UsageError
 from ipstui.core.i18n import _, ngettext
 from ipstui.core.merge import same
@@ -815,7 +815,10 @@ def imported_as(record: Mapping[str, Any], data: Mapping[str, Any], today: date)
     `record` (a row's converted values): the fields the row gives, and the defaults it
     implies (phase intake), but not the ones an import fills in on the day it runs
     (`phase_since`, when the row has none) nor an empty `notes`. Contacts, jobs and tasks
-    added since are not compared: an import writes none."""
+    added since are not compared: an import writes none. The milestone dates are
+    compared as `ipstui export` writes them (`export.milestone_view`: as the reports
+    count them), so an export imports back into its own caseload value for value."""
+    data = milestone_view(data)
     built = _record({**record, "id": data.get("id")}, today)
     for key, value in built.items():
         if key == "phase_since" and "phase_since" not in record:

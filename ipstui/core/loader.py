@@ -254,7 +254,8 @@ def _finish_git(root: Path, proc: subprocess.Popen | None, args: tuple[str, ...]
     out, err = proc.communicate()
     if proc.returncode != 0:
         text = err.decode("utf-8", "replace")
-        raise gitio.GitError(gitio._last_lines(text) or f"git {args[0]} failed", text)
+        failed = _("git {command} failed").format(command=args[0])
+        raise gitio.GitError(gitio._last_lines(text) or failed, text)
     return out.decode("utf-8", "replace")
 
 

@@ -82,18 +82,16 @@ def _entries(root: Path, head: str, paths: list[str]) -> dict[str, tuple[str, st
     return found
 
 
-def _settings(root: Path, head: str) -> Settings | None:
-    """The team settings at `head` (None when caseload.toml cannot give them)."""
-    proc = gitio.git(
-        root, "cat-file", "blob", f"{head}:./{CASELOAD_FILE}", binary=True, check=False
-    )
-    if proc.returncode != 0:
+def _settings(raw: bytes | None) -> Settings | None:
+    """The team settings in caseload.toml's bytes `raw` (None when there is no such file
+    or it cannot give them)."""
+    if raw is None:
         return None
     from ipstui.core.caseload import settings_from_bytes
 
     # As a load reads them: settings the schema refuses are unknown, and no participant
     # is then blamed for caseload.toml's fault.
-    settings = settings_from_bytes(proc.stdout)[0]
+    settings = settings_from_bytes(raw)[0]
     return None if settings.unknown else settings
 
 
@@ -195,8 +193,19 @@ def outgoing_problems(root: Path, since: str | None, head: str = "HEAD") -> list
             direct.append(path)  # deeper paths are stray files: `history_problems`'s
     entries = _entries(root, head, direct)
     before = _entries(root, since, direct) if since is not None else {}
-    settings = _settings(root, head)
-    settings_before = _settings(root, since) if since is not None else None
+    # caseload.toml on both sides and every plain file pushed, read in one git process.
+    plain = {
+        path: entry[2]
+        for path, entry in entries.items()
+        if entry[1] == "blob" and entry[0] not in (_LINK, _SUBMODULE)
+    }
+    specs = [f"{head}:./{CASELOAD_FILE}", f"{since}:./{CASELOAD_FILE}", *plain.values()]
+    if since is None:
+        specs[1] = specs[0]  # asked once more, never used: keeps the positions simple
+    settings_raw, before_raw, *contents = gitio.blobs(root, specs)
+    settings = _settings(settings_raw)
+    settings_before = _settings(before_raw) if since is not None else None
+    content = dict(zip(plain, contents, strict=True))
     out = list(folders_as_files.values())
     for path in direct:
         entry = entries.get(path)
@@ -209,7 +218,9 @@ def outgoing_problems(root: Path, since: str | None, head: str = "HEAD") -> list
             continue
         if folder_of(path) in RECORD_DIRS and not path.endswith(".toml"):
             continue  # not a record file: `history_problems` refuses it
-        raw = gitio.git(root, "cat-file", "blob", obj, binary=True).stdout
+        raw = content.get(path)
+        if raw is None:  # gone meanwhile: read as before, failing as it did
+            raw = gitio.git(root, "cat-file", "blob", obj, binary=True).stdout
         errors = _file_errors(raw, path, settings)
         if errors and not _had_them(root, before.get(path), path, errors, settings_before):
             out.append(errors[0])

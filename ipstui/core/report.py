@@ -560,7 +560,10 @@ def to_csv(report: Report) -> str:
 
 
 def _fmt_days(x: float | int | None) -> str:
-    return "—" if x is None else str(x)
+    """A median in days in the language in use (`12.5`, `12,5`: `i18n.decimal`), or —."""
+    from ipstui.core.i18n import decimal
+
+    return "—" if x is None else decimal(x, 1)
 
 
 def to_table(report: Report) -> str:

@@ -135,9 +135,15 @@ def settle(
     conflicts = data.get("conflicts")
     if not isinstance(conflicts, dict) or field not in conflicts:
         open_ = ", ".join(conflicts) if isinstance(conflicts, dict) and conflicts else ""
+        if open_:
+            raise CaseloadError(
+                _(
+                    "{id} has no conflict on {field} to settle; fields that need a decision: "
+                    "{fields}"
+                ).format(id=pid, field=repr(field), fields=open_)
+            )
         raise CaseloadError(
-            f"{pid} has no conflict on {field!r} to settle"
-            + (f"; fields that need a decision: {open_}" if open_ else "")
+            _("{id} has no conflict on {field} to settle").format(id=pid, field=repr(field))
         )
     if side is None:
         data[field] = value
@@ -159,6 +165,17 @@ def settle(
     settle_assigned(data, fields)
 
 
+def _check_sides(sides: dict[str, str]) -> None:
+    """CaseloadError when `sides` is empty or names a side other than ours/theirs."""
+    if not sides:
+        raise CaseloadError(_("decide at least one field"))
+    for side in sides.values():
+        if side not in SIDES:
+            raise CaseloadError(
+                _("unknown side {side}; use ours or theirs").format(side=repr(side))
+            )
+
+
 def decide(cl: Caseload, pid: str, sides: dict[str, str]) -> SaveResult:
     """Settle several of `pid`'s conflicts in one commit, each field with a side ("ours"
     keeps the value in the file, "theirs" takes the other edit's): what the app's
@@ -167,13 +184,7 @@ def decide(cl: Caseload, pid: str, sides: dict[str, str]) -> SaveResult:
     `cl` was read, so a decision is never made on a record the user did not see); a
     phase-group field settles its group together (`settle`). Raises CaseloadError when
     `sides` is empty, names an unknown side, or a field has no conflict to settle."""
-    if not sides:
-        raise CaseloadError(_("decide at least one field"))
-    for side in sides.values():
-        if side not in SIDES:
-            raise CaseloadError(
-                _("unknown side {side}; use ours or theirs").format(side=repr(side))
-            )
+    _check_sides(sides)
 
     def build(_pid: str, cur: Participant | None) -> dict[str, Any]:
         if cur is None:
@@ -190,3 +201,23 @@ def decide(cl: Caseload, pid: str, sides: dict[str, str]) -> SaveResult:
         return data
 
     return transact(cl, pid, build)
+
+
+def decide_employer(cl: Caseload, eid: str, sides: dict[str, str], *, seen: Any = None) -> Any:
+    """Settle several of employer `eid`'s conflicts in one commit, field -> "ours" /
+    "theirs" (`settle`, as `decide` does a participant's): what the app's decision
+    dialog saves on the Employers screen. `seen` is the employer as the user saw it
+    (`employers.Employer`): the edit is refused (StaleEdit) when the file changed since;
+    None reads it under the save lock. Returns an employer `SaveResult`; raises
+    CaseloadError as `decide` does, and whatever `caseload.transact` raises."""
+    from ipstui.core.employers import EMPLOYER
+
+    _check_sides(sides)
+
+    def build(_eid: str, cur: Any) -> dict[str, Any]:
+        data = copy.deepcopy(dict(cur.data))
+        for name, side in sides.items():
+            settle(data, eid, name, side=side)
+        return data
+
+    return transact(cl, eid, build, base=seen, kind=EMPLOYER)

@@ -33,21 +33,24 @@ def data_dir(package: str) -> Path:
 
     Raises ResourceMissing when the package cannot be imported or is not a folder on disk.
     """
+    from ipstui.core.i18n import _
+
+    missing = _("{package} is missing from this installation of ipstui; reinstall it")
     try:
         spec = importlib.util.find_spec(package)
     except ModuleNotFoundError as exc:
-        raise ResourceMissing(
-            f"{package} is missing from this installation of ipstui; reinstall it"
-        ) from exc
+        raise ResourceMissing(missing.format(package=package)) from exc
     if spec is None:
-        raise ResourceMissing(
-            f"{package} is missing from this installation of ipstui; reinstall it"
-        )
+        raise ResourceMissing(missing.format(package=package))
     places = list(spec.submodule_search_locations or ())
     root: object = Path(places[0]) if len(places) == 1 else places or spec.origin
     if not isinstance(root, Path) or not root.is_dir():
+        from ipstui.core.i18n import _
+
         raise ResourceMissing(
-            f"{package} is not a folder on disk ({root!r}); install ipstui as files, not a zip"
+            _(
+                "{package} is not a folder on disk ({place}); install ipstui as files, not a zip"
+            ).format(package=package, place=repr(root))
         )
     return root
 
@@ -59,7 +62,11 @@ def data_file(package: str, name: str) -> Path:
     """
     path = data_dir(package).joinpath(*name.split("/"))
     if not path.is_file():
-        raise ResourceMissing(f"{path}: shipped file missing from this installation of ipstui")
+        from ipstui.core.i18n import _
+
+        raise ResourceMissing(
+            _("{path}: shipped file missing from this installation of ipstui").format(path=path)
+        )
     return path
 
 

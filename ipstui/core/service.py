@@ -486,6 +486,17 @@ class CaseloadService:
         seen = register.get(eid) if register is not None else None
         return set_fields(self.load_for_edit(), eid, values, seen=seen)
 
+    def decide_employer(
+        self, register: Register | None, eid: str, sides: dict[str, str]
+    ) -> EmployerSaveResult:
+        """Settle several of an employer's conflicts in one commit, field -> "ours" /
+        "theirs" (`resolve.decide_employer`; refused with StaleEdit when the file changed
+        since `register` was read)."""
+        from ipstui.core.resolve import decide_employer
+
+        seen = register.get(eid) if register is not None else None
+        return decide_employer(self.load_for_edit(), eid, sides, seen=seen)
+
     def add_job_at_new_employer(
         self, snapshot: Caseload | None, pid: str, **kwargs: Any
     ) -> SaveResult:

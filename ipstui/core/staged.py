@@ -68,7 +68,7 @@ def _git(root: Path, env: dict[str, str], *args: str, data: bytes | None = None)
         raise StagedError(_("git is not installed or not on PATH")) from None
     if proc.returncode != 0:
         msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise StagedError(msg[-1] if msg else f"git {args[0]} failed")
+        raise StagedError(msg[-1] if msg else _("git {command} failed").format(command=args[0]))
     return proc.stdout
 
 

@@ -65,7 +65,7 @@ def loads_bytes(raw: bytes, path: str = "<string>") -> dict[str, Any]:
         col = (
             len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
         )
-        raise ParseError(path, line, col, "file is not valid UTF-8") from None
+        raise ParseError(path, line, col, _("file is not valid UTF-8")) from None
     text = text.removeprefix(BOM)
     from ipstui.core import toml10
 
@@ -74,17 +74,17 @@ def loads_bytes(raw: bytes, path: str = "<string>") -> dict[str, Any]:
     except toml10.TomlError as exc:
         msg, col = exc.message, exc.col
         if msg.startswith("Cannot overwrite a value") or msg.startswith("Cannot declare"):
-            msg = f"duplicate key: {msg[0].lower()}{msg[1:]}"
+            msg = _("duplicate key: {detail}").format(detail=f"{msg[0].lower()}{msg[1:]}")
             # The parser stops after the statement; the key (or header) starts the line.
             lines = text.split("\n")
             if exc.line <= len(lines):
                 line_text = lines[exc.line - 1]
                 col = len(line_text) - len(line_text.lstrip(" \t")) + 1
         if exc.syntax:
-            msg = f"TOML syntax error: {msg}"
+            msg = _("TOML syntax error: {detail}").format(detail=msg)
         raise ParseError(path, exc.line, col, msg) from None
     if not data and not text.strip(" \t\r\n"):
-        raise ParseError(path, 1, 1, "file is empty")
+        raise ParseError(path, 1, 1, _("file is empty"))
     return data
 
 

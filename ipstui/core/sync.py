@@ -51,7 +51,7 @@ from pathlib import Path
 
 from ipstui.core import gitio, storage
 from ipstui.core.gitio import GitError, git
-from ipstui.core.i18n import _, ngettext
+from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.merge import LAYOUT_LOST, THEIRS_LAYOUT_LOST
 from ipstui.core.mergecheck import describe, introduced_problems
 from ipstui.core.model import Problem, is_valid_id
@@ -288,15 +288,33 @@ class _Target:
     remote_branch: str
     tracking: str
     has_upstream: bool
+    url: str = ""
+    """The remote's URL (its name when it has none) without a password or token kept in
+    it."""
+    network: tuple[str, ...] = ()
+    """The `-c` options of every network command (`_network_args`)."""
 
     @property
     def label(self) -> str:
         return f"{self.remote}/{self.remote_branch}"
 
 
-def _config(root: Path, key: str) -> str | None:
-    proc = git(root, "config", "--get", key, check=False)
-    return proc.stdout.strip() or None if proc.returncode == 0 else None
+_TARGET_CONFIG = (
+    r"^(branch\..*\.(remote|merge)|remote\..*\.url|core\.sshcommand|http\.lowspeed(limit|time))$"
+)
+"""The settings a sync reads, asked in one `git config --get-regexp` (`_target`)."""
+
+
+def _config_values(root: Path) -> dict[str, str]:
+    """The `_TARGET_CONFIG` settings, key (section and name in lower case, as git prints
+    them) -> value; the last value of a key wins, as with `git config --get`."""
+    proc = git(root, "config", "-z", "--get-regexp", _TARGET_CONFIG, check=False)
+    values: dict[str, str] = {}
+    for entry in proc.stdout.split("\0"):
+        if entry:
+            key, _sep, value = entry.partition("\n")
+            values[key] = value
+    return values
 
 
 def _branch(root: Path) -> str | None:
@@ -312,8 +330,9 @@ def _target(root: Path, branch: str, remotes: list[str] | None = None) -> _Targe
         remotes = git(root, "remote").stdout.split()
     if not remotes:
         return None  # nothing to sync with, whatever the branch's config says
-    remote = _config(root, f"branch.{branch}.remote")
-    merge_ref = _config(root, f"branch.{branch}.merge")
+    config = _config_values(root)
+    remote = config.get(f"branch.{branch}.remote", "").strip() or None
+    merge_ref = config.get(f"branch.{branch}.merge", "").strip() or None
     has_upstream = bool(remote and merge_ref and remote in remotes)
     if not has_upstream:
         if "origin" in remotes:
@@ -325,7 +344,16 @@ def _target(root: Path, branch: str, remotes: list[str] | None = None) -> _Targe
         merge_ref = f"refs/heads/{branch}"
     assert remote is not None and merge_ref is not None
     rb = merge_ref.removeprefix("refs/heads/")
-    return _Target(branch, remote, rb, f"refs/remotes/{remote}/{rb}", has_upstream)
+    url = _without_secret(config.get(f"remote.{remote}.url", "").strip() or remote)
+    return _Target(
+        branch,
+        remote,
+        rb,
+        f"refs/remotes/{remote}/{rb}",
+        has_upstream,
+        url,
+        tuple(_network_args(config)),
+    )
 
 
 def _rev(root: Path, ref: str) -> str | None:
@@ -397,10 +425,14 @@ def _in_progress(gd: Path) -> str | None:
     return None
 
 
-def _uncommitted(root: Path, prefix: str) -> list[str]:
+def _uncommitted(root: Path, prefix: str, listing: str | None = None) -> list[str]:
     """Tracked files with changes, and new record files (participants, employers) git
-    does not track yet (paths relative to the caseload)."""
-    out = git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".").stdout
+    does not track yet (paths relative to the caseload). `listing`: git's `_STATUS` of
+    the work tree, when the caseload is its top (`prefix` ''), asked already."""
+    if listing is not None and not prefix:
+        out = listing
+    else:
+        out = git(root, *_STATUS, "--", ".").stdout
     files: list[str] = []
     entries = out.split("\0")
     i = 0
@@ -420,17 +452,11 @@ def _uncommitted(root: Path, prefix: str) -> list[str]:
     return files
 
 
-def _network_args(root: Path) -> list[str]:
-    """Fail fast instead of prompting or hanging, unless the user configured otherwise:
-    ssh in batch mode with a connect timeout; http aborts a transfer stalled for 30 s."""
-    proc = git(
-        root,
-        "config",
-        "--get-regexp",
-        r"^(core\.sshcommand|http\.lowspeed(limit|time))$",
-        check=False,
-    )
-    have = {line.split(" ", 1)[0].lower() for line in proc.stdout.splitlines()}
+def _network_args(config: dict[str, str]) -> list[str]:
+    """Fail fast instead of prompting or hanging, unless the user configured otherwise
+    (`config`: `_config_values`): ssh in batch mode with a connect timeout; http aborts
+    a transfer stalled for 30 s."""
+    have = set(config)
     args: list[str] = []
     ssh_chosen = os.environ.get("GIT_SSH_COMMAND") or os.environ.get("GIT_SSH")
     if not ssh_chosen and "core.sshcommand" not in have:
@@ -442,16 +468,41 @@ def _network_args(root: Path) -> list[str]:
 
 def _network_message(action: str, target: _Target, root: Path, err: str) -> str:
     # Never show a password or token kept in the URL.
-    url, err = _url(root, target), _without_secret(err)
-    low = err.lower()
-    if any(s in low for s in _AUTH):
-        why = "authentication failed"
-    else:
-        why = "the remote could not be reached"
-    return (
-        f"could not {action} {target.remote} ({url}): {why} — {err.strip()}; "
-        "nothing was lost, your local commits are kept; try again when the connection works"
+    url, err = target.url, _without_secret(err)
+    auth = any(s in err.lower() for s in _AUTH)
+    return _(_NETWORK_MESSAGES[(action, auth)]).format(
+        remote=target.remote, url=url, error=err.strip()
     )
+
+
+_NETWORK_MESSAGES = {
+    ("ask", True): N_(
+        "could not ask {remote} ({url}): authentication failed — {error}; nothing was "
+        "lost, your local commits are kept; try again when the connection works"
+    ),
+    ("ask", False): N_(
+        "could not ask {remote} ({url}): the remote could not be reached — {error}; "
+        "nothing was lost, your local commits are kept; try again when the connection works"
+    ),
+    ("fetch from", True): N_(
+        "could not fetch from {remote} ({url}): authentication failed — {error}; nothing was "
+        "lost, your local commits are kept; try again when the connection works"
+    ),
+    ("fetch from", False): N_(
+        "could not fetch from {remote} ({url}): the remote could not be reached — {error}; "
+        "nothing was lost, your local commits are kept; try again when the connection works"
+    ),
+    ("push to", True): N_(
+        "could not push to {remote} ({url}): authentication failed — {error}; nothing was "
+        "lost, your local commits are kept; try again when the connection works"
+    ),
+    ("push to", False): N_(
+        "could not push to {remote} ({url}): the remote could not be reached — {error}; "
+        "nothing was lost, your local commits are kept; try again when the connection works"
+    ),
+}
+"""What a failed fetch or push says, by (action, authentication failed): one whole
+sentence each, as the catalogs need."""
 
 
 _LOCKS = ("index.lock", "HEAD.lock", "MERGE_HEAD.lock", "ORIG_HEAD.lock")
@@ -489,10 +540,12 @@ class _State:
     status: str
 
 
+_STATUS = ("status", "--porcelain=v1", "-z", "--untracked-files=all")
+"""git's status listing of the whole work tree, untracked files one by one."""
+
+
 def _state(root: Path) -> _State:
-    listing = git(
-        root, "status", "--porcelain=v1", "-z", "--untracked-files=all", check=False
-    ).stdout
+    listing = git(root, *_STATUS, check=False).stdout
     return _State(_branch(root), _rev(root, "HEAD"), listing)
 
 
@@ -647,7 +700,10 @@ def sync(
             ).format(busy=busy)
         )
     _wait_for_locks(info.git_dir, branch)
-    dirty = _uncommitted(root, info.prefix)
+    # The work tree's status as the sync starts (`_State`): also what is uncommitted
+    # when the caseload is the work tree's top, so one listing answers both.
+    listing = git(root, *_STATUS).stdout
+    dirty = _uncommitted(root, info.prefix, listing)
     if dirty:
         shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
         raise SyncError(
@@ -672,7 +728,8 @@ def sync(
     if start is None:
         raise SyncError(_("this caseload has no commits yet; nothing to sync"))
     run.start = start
-    run.start_state = _state(root)
+    # Nothing between the listing and here changes the work tree (config reads only).
+    run.start_state = _State(branch, start, listing)
     if prefetched is not None:
         run.known = prefetched.known
     if ensure_merge_driver(root):
@@ -733,7 +790,7 @@ def _fetch(run: _Run, target: _Target) -> str | None:
     refspec = f"+refs/heads/{target.remote_branch}:{target.tracking}"
     proc = git(
         run.root,
-        *_network_args(run.root),
+        *target.network,
         "fetch",
         "-q",
         "--no-tags",
@@ -780,7 +837,7 @@ re-clone every other clone does after an erasure) has none, so its first sync wo
 
 
 def _synced_ref(root: Path, target: _Target) -> str:
-    url = _url(root, target).rstrip("/").removesuffix(".git").rstrip("/")
+    url = target.url.rstrip("/").removesuffix(".git").rstrip("/")
     key = f"{url}\n{target.remote_branch}".encode()
     return SYNCED_REFS + hashlib.sha256(key).hexdigest()[:24]
 
@@ -797,7 +854,7 @@ def _remember(run: _Run, target: _Target, commit: str | None) -> None:
         return
     git(
         run.root, "update-ref", "-m",
-        f"ipstui sync: {_url(run.root, target)} {target.remote_branch}",
+        f"ipstui sync: {target.url} {target.remote_branch}",
         _synced_ref(run.root, target), commit,
     )  # fmt: skip
 
@@ -817,9 +874,7 @@ def _remote_heads(run: _Run, target: _Target) -> _RemoteHeads:
     """The remote's HEAD branch and all its branches, from one network call (git prints
     `ref: refs/heads/main<TAB>HEAD` for the symref, then `<id><TAB><ref>` per ref).
     Raises SyncError when the remote cannot be asked."""
-    proc = git(
-        run.root, *_network_args(run.root), "ls-remote", "--symref", target.remote, check=False
-    )
+    proc = git(run.root, *target.network, "ls-remote", "--symref", target.remote, check=False)
     if proc.returncode != 0:
         raise SyncError(_network_message("ask", target, run.root, gitio._last_lines(proc.stderr)))
     default: str | None = None
@@ -840,7 +895,7 @@ def _fetch_other(run: _Run, target: _Target, branch: str, commit: str) -> str | 
     any ref of this clone; `commit`, or None when it cannot be fetched."""
     proc = git(
         run.root,
-        *_network_args(run.root),
+        *target.network,
         "fetch",
         "-q",
         "--no-tags",
@@ -893,7 +948,7 @@ def _branch_missing(run: _Run, target: _Target, known: str | None) -> None:
         "remote": target.remote,
         "known": known[:7] if known else "",
         "unsynced": _unsynced(run, target, known),
-        "url": _url(run.root, target),
+        "url": target.url,
     }
     if new_branch:
         raise SyncError(
@@ -955,11 +1010,6 @@ def _without_secret(text: str) -> str:
     return re.sub(r"//[^/@\s]*@", "//", text)
 
 
-def _url(root: Path, target: _Target) -> str:
-    """The remote's URL without a password or token kept in it."""
-    return _without_secret(_config(root, f"remote.{target.remote}.url") or target.remote)
-
-
 def _last_synced(run: _Run, target: _Target, known: str | None) -> str | None:
     """The newest commit the remote branch was known at (before this sync's fetch, then
     back through the remote-tracking ref's reflog) that HEAD contains: where the user's
@@ -1015,7 +1065,7 @@ def _rewritten_message(run: _Run, target: _Target, known: str, fetched: str) -> 
         label=target.label,
         known=known[:7],
         unsynced=_unsynced(run, target, known),
-        url=_url(run.root, target),
+        url=target.url,
     )
 
 
@@ -1024,11 +1074,7 @@ def _refuse_erased(run: _Run, target: _Target, remote_head: str | None) -> None:
     erasures.toml — ours, theirs or the merged one — lists as erased (SPEC §12)."""
     from ipstui.core import erasures
 
-    hashes = (
-        erasures.hashes_at(run.root, "HEAD")
-        | erasures.hashes_at(run.root, remote_head)
-        | erasures.hashes_at(run.root, run.start)
-    )
+    hashes = erasures.hashes_at_each(run.root, ["HEAD", remote_head, run.start])
     back = erasures.brought_back(run.root, hashes, "HEAD", remote_head)
     if back:
         raise SyncError(_erased_message(run, target, back))
@@ -1100,7 +1146,7 @@ def _erased_message(run: _Run, target: _Target, back: list[str]) -> str:
     ).format(
         ids=", ".join(back),
         unsynced=_unsynced(run, target, run.known),
-        url=_url(run.root, target),
+        url=target.url,
     )
 
 
@@ -1355,7 +1401,7 @@ def _push(run: _Run, target: _Target) -> bool:
         args.append("--set-upstream")
     proc = git(
         run.root,
-        *_network_args(run.root),
+        *target.network,
         *args,
         target.remote,
         f"HEAD:refs/heads/{target.remote_branch}",
@@ -1384,15 +1430,16 @@ def _push(run: _Run, target: _Target) -> bool:
 def _conflicted_records(root: Path, start: str) -> tuple[str, ...]:
     """Records changed by this sync that carry a [conflicts] table."""
     out = []
+    records = []
     for rel in _changed(root, start, "HEAD"):
         folder, _unused, name = rel.partition("/")
-        if folder not in RECORD_DIRS or "/" in name or not name.endswith(".toml"):
-            continue
-        proc = git(root, "cat-file", "blob", f"HEAD:./{rel}", check=False, binary=True)
-        if proc.returncode != 0:
+        if folder in RECORD_DIRS and "/" not in name and name.endswith(".toml"):
+            records.append(rel)
+    for rel, raw in zip(records, gitio.blobs(root, [f"HEAD:./{r}" for r in records]), strict=True):
+        if raw is None:
             continue
         try:
-            data = storage.loads_bytes(proc.stdout, rel)
+            data = storage.loads_bytes(raw, rel)
         except storage.ParseError:
             continue
         if data.get("conflicts"):

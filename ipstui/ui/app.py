@@ -22,12 +22,13 @@ from textual.worker import Worker, WorkerState
 
 from ipstui.core.board import Card, make_card, make_cards
 from ipstui.core.i18n import N_, _
-from ipstui.core.model import PHASES, Problem, changed_ids
+from ipstui.core.model import PHASES, Participant, Problem, changed_ids
 from ipstui.core.service import (
     Caseload,
     CaseloadError,
     CaseloadService,
     GitError,
+    Register,
     SaveResult,
     StaleEdit,
 )
@@ -40,6 +41,7 @@ from ipstui.ui.messages import (
     DiskChanged,
     EditRefused,
     EditSaved,
+    EmployerChoicesRead,
     FilesTouched,
     LoadFailed,
     LoadProgressed,
@@ -179,6 +181,13 @@ class IpsApp(TranslatedBindings, App[int]):
         """Published with each new snapshot, and with the same snapshot and new cards when
         the day changes (`check_date`); screens follow it through
         `onapp.FollowsCaseload`, which ends the subscription when they are removed."""
+        self.employer_register: Register | None = None
+        """The employer register as last read off the UI thread (for each snapshot by
+        `read_findings`, and by the Employers screen): the contact and job dialogs
+        offer its employers without reading employers/ on the UI thread."""
+        self._selected_record: Participant | None = None
+        """The participant selected on the board, held so its file is read once
+        (`on_board_selected`)."""
         self.findings: ProblemsRead | None = None
         """The one problem list (`ipstui validate`'s) of the latest snapshot read, as of
         its day: the header counts it and the Problems screen lists it."""
@@ -265,6 +274,7 @@ class IpsApp(TranslatedBindings, App[int]):
         """The one problem list of `ipstui validate` for the snapshot as of `today` (the
         service reads the employer register) and which of its uncommitted files are gone
         from disk, off the UI thread; posts ProblemsRead."""
+        register: Register | None = None
         try:
             register = self.service.employers(cl)
         except OSError as exc:
@@ -275,12 +285,14 @@ class IpsApp(TranslatedBindings, App[int]):
         else:
             problems = self.service.problems(cl, register, today=today)
         gone = frozenset(rel for rel in cl.dirty if not self.service.exists(rel))
-        self.post_message(ProblemsRead(cl, problems, today, gone))
+        self.post_message(ProblemsRead(cl, problems, today, gone, register))
 
     @on(ProblemsRead)
     def _findings_read(self, message: ProblemsRead) -> None:
         if message.snapshot is self.caseload and message.today == self.today:
             self.findings = message  # else a newer read is on its way
+            if message.register is not None:
+                self.employer_register = message.register
             self.findings_read.publish(message)
 
     # ------------------------------------------------------------ time
@@ -704,6 +716,28 @@ class IpsApp(TranslatedBindings, App[int]):
 
     # ------------------------------------------------------------ navigation
 
+    def on_board_selected(self, event: Any) -> None:
+        """The board's cursor moved to a participant (`Board.Selected`, bubbled up from
+        the board): read that participant's file now, off the UI thread, when the
+        snapshot holds only its summary, so that opening it (`enter`) fills its screen
+        without a file read on the UI thread (`Participant.data` keeps what it read; the
+        app holds the selected one, as the snapshot's `Roster` keeps only those held)."""
+        cl = self.caseload
+        p = cl.participants.get(event.pid) if cl is not None and event.pid else None
+        self._selected_record = p  # the roster keeps a Participant only while it is held
+        if p is not None and not p.loaded:
+            self._read_record(p)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="selected-record",
+        exit_on_error=False,
+        description=N_("reading the selected participant"),
+    )
+    def _read_record(self, p: Participant) -> None:
+        p.data  # noqa: B018 — read and kept by the Participant (a broken file: its summary)
+
     def open_participant(self, pid: str) -> None:
         """Open the participant screen of `pid` (a notice when there is no such participant)."""
         from ipstui.ui.screens.participant import ParticipantScreen
@@ -878,12 +912,49 @@ class IpsApp(TranslatedBindings, App[int]):
                 today=self.today,
             )
 
+        name = cl.participants[pid].name
+
+        def open_form(register: list[tuple[str, str]]) -> None:
+            form = ContactForm(team, default_by, self.today, register, who=who(pid, name))
+            self.push_screen(form.submitting(log))
+
+        self.with_employer_choices(open_form)
+
+    def with_employer_choices(self, then: Callable[[list[tuple[str, str]]], None]) -> None:
+        """Call `then(choices)` with the employer register's (id, name) pairs, by id: how
+        a contact or job dialog opens with the employers to choose from. At once from
+        the register last read off the UI thread (`employer_register`); before the first
+        read, after reading it in a worker (`EmployerChoicesRead`). A register that
+        cannot be read offers none (the Problems screen says why)."""
+        reg = self.employer_register
+        if reg is not None:
+            then([(eid, reg.employers[eid].name) for eid in sorted(reg.employers)])
+            return
+        cl = self.caseload
+        if cl is not None:
+            self._read_employer_choices(cl, then)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="employer-choices",
+        exit_on_error=False,
+        description=N_("reading employers"),
+    )
+    def _read_employer_choices(
+        self, cl: Caseload, then: Callable[[list[tuple[str, str]]], None]
+    ) -> None:
         from ipstui.ui.screens.employers import register_choices
 
-        register = register_choices(self.service, cl)
-        name = cl.participants[pid].name
-        form = ContactForm(team, default_by, self.today, register, who=who(pid, name))
-        self.push_screen(form.submitting(log))
+        try:
+            choices = register_choices(self.service, cl)
+        except OSError:
+            choices = []
+        self.post_message(EmployerChoicesRead(choices, then))
+
+    @on(EmployerChoicesRead)
+    def _employer_choices_read(self, message: EmployerChoicesRead) -> None:
+        message.then(message.choices)
 
     def new_participant(self) -> None:
         """Ask for a new participant and add them in intake (one commit)."""

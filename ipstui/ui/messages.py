@@ -11,6 +11,7 @@ Those copies do not bubble back to the app (`bubble=False`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -156,6 +157,15 @@ class EmployersRead(Message, bubble=False):
 
 
 @dataclass
+class EmployerChoicesRead(Message):
+    """The employer register was read for a contact or job dialog about to open:
+    `choices` are its (id, name) pairs by id; `then` opens the dialog with them."""
+
+    choices: list[tuple[str, str]]
+    then: Callable[[list[tuple[str, str]]], None]
+
+
+@dataclass
 class EmployerSaved(Message, bubble=False):
     """An employer edit named `label` was committed; `request` is the number
     `EmployersScreen.save` returned for it."""
@@ -196,12 +206,14 @@ class FidelityFailed(Message, bubble=False):
 class ProblemsRead(Message, bubble=False):
     """The one problem list of `snapshot` as of `today` (`CaseloadService.problems`, what
     `ipstui validate` prints), sorted by path, line and column, with the snapshot's
-    uncommitted files that are no longer on disk (`gone`, read in the same worker)."""
+    uncommitted files that are no longer on disk (`gone`, read in the same worker), and
+    the employer register read for it (None when employers/ could not be read)."""
 
     snapshot: Caseload
     problems: list[Problem]
     today: date | None = None
     gone: frozenset[str] = frozenset()
+    register: Register | None = None
 
 
 @dataclass

@@ -29,10 +29,12 @@ from ipstui.core.service import (
     name_key,
 )
 from ipstui.core.termsafe import escape
+from ipstui.core.vocab import EMPLOYER_FIELD_LABELS, NEEDS_DECISION, SYMBOL, readable
 from ipstui.ui.keys import TranslatedBindings, key_for
 from ipstui.ui.messages import EmployerRefused, EmployerSaved, EmployersRead
 from ipstui.ui.onapp import FollowsCaseload
 from ipstui.ui.screens.forms import (
+    ConflictForm,
     DatedForm,
     FormField,
     FormScreen,
@@ -92,9 +94,24 @@ LOG_COLUMNS = (
 """An employer's log, newest first: the note takes the room the others leave."""
 
 
+def employer_field_label(name: str) -> str:
+    """The label of an employer field in the current language (`EMPLOYER_FIELD_LABELS`;
+    else the name made readable), for the decision dialog."""
+    return readable(name, EMPLOYER_FIELD_LABELS)
+
+
+def conflicts_of(employer: Any) -> dict[str, Any]:
+    """The employer's `[conflicts]` records (field -> record) a sync left, or {}."""
+    found = employer.data.get("conflicts")
+    if not isinstance(found, dict):
+        return {}
+    return {k: v for k, v in found.items() if isinstance(v, dict)}
+
+
 def register_choices(service: CaseloadService, caseload: Any) -> list[tuple[str, str]]:
     """The employer register as (id, name) pairs for the contact and job forms, by id
-    (a small read: the file-only checks come from the cache in the git directory)."""
+    (a small read: the file-only checks come from the cache in the git directory). It
+    reads employers/: call it in a worker (`IpsApp.with_employer_choices`)."""
     if caseload is None:
         return []
     reg = service.employers(caseload)
@@ -229,6 +246,14 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
         Binding("c", "log_contact", N_("Log contact"), id="employer_contact"),
         Binding("n", "new_employer", N_("New employer"), id="employer_new"),
         Binding("E", "edit_employer", N_("Edit"), id="employer_edit"),
+        Binding(
+            "D",
+            "decide",
+            N_("Decide conflicts"),
+            id="employer_decide",
+            tooltip=N_("Choose between the values two edits left after a sync"),
+            show=False,  # named where it applies: the heading of an employer with ⚑
+        ),
         Binding("tab", "switch_table", N_("List / log"), id="employer_switch", show=False),
         Binding("escape", "app.pop_screen", N_("Back"), id="back"),
     ]
@@ -285,6 +310,9 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
     def _show(self, message: EmployersRead) -> None:
         reg, jobs, select = message.register, message.jobs, message.select
         self.register, self.jobs = reg, jobs
+        # The contact and job dialogs offer the register as last read (an employer
+        # added here is offered at once, without a read on the UI thread).
+        self.app.employer_register = reg  # type: ignore[attr-defined]
         table = self.query_one("#employers-list", DataTable)
         current = select or self.current_id()
         self._ids = sorted(reg.employers)
@@ -293,9 +321,10 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
             e = reg.employers[eid]
             last = e.last_contact()
             held = jobs.get(eid, [])
+            mark = " " + SYMBOL[NEEDS_DECISION] if conflicts_of(e) else ""
             rows.append(
                 [
-                    escape(eid),
+                    escape(eid) + mark,
                     escape(e.name),
                     escape(str(e.data.get("sector", ""))),
                     last["on"].isoformat() if last else "—",
@@ -308,9 +337,20 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
         if current in self._ids:
             table.move_cursor(row=self._ids.index(current))
         bad = len({p.path for p in reg.problems if p.severity == "error"})
+        undecided = sum(1 for e in reg.employers.values() if conflicts_of(e))
         self.query_one("#employers-title", Static).update(
             Text(
                 _("Employers — {n} in the register").format(n=len(self._ids))
+                + (
+                    "   "
+                    + SYMBOL[NEEDS_DECISION]
+                    + " "
+                    + ngettext("{n} needs a decision", "{n} need a decision", undecided).format(
+                        n=undecided
+                    )
+                    if undecided
+                    else ""
+                )
                 + (
                     "   ✖ "
                     + ngettext(
@@ -370,6 +410,7 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
                 )
             )
             self.query_one("#employer-jobs", Static).update("")
+            self.refresh_bindings()
             return
         e = self.register.employers[eid]
         contacts = e.contacts
@@ -380,8 +421,10 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
                     "{id} {name}: {n} contacts, newest first",
                     len(contacts),
                 ).format(id=escape(eid), name=escape(e.name), n=len(contacts))
+                + self._conflict_words(e)
             )
         )
+        self.refresh_bindings()
         held = self.jobs.get(eid, [])
         jobs_text = "; ".join(
             (
@@ -420,9 +463,36 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
             )
         self._fill_log(rows)
 
+    def _conflict_words(self, employer: Any) -> str:
+        """After the heading: the highlighted employer's fields that need a decision,
+        with the key that decides them, marked as the participant screen marks them
+        ("" when there are none)."""
+        fields = conflicts_of(employer)
+        if not fields:
+            return ""
+        return (
+            "   "
+            + SYMBOL[NEEDS_DECISION]
+            + " "
+            + _("NEEDS A DECISION: {fields} ({key})").format(
+                fields=", ".join(employer_field_label(str(k)) for k in fields),
+                key=key_for(self, "employer_decide", "D"),
+            )
+        )
+
     @on(DataTable.RowHighlighted, "#employers-list")
     def _highlighted(self) -> None:
         self._show_log()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`D` applies only to an employer with fields that need a decision."""
+        if action == "decide":
+            eid = self.current_id() if self.is_mounted else None
+            reg = self.register
+            return reg is not None and eid in reg.employers and bool(
+                conflicts_of(reg.employers[eid])
+            )
+        return True
 
     # ------------------------------------------------------------ edits
 
@@ -471,6 +541,30 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
             )
 
         self.app.push_screen(NewEmployerForm(others, current=dict(e.data)).submitting(edit))
+
+    def action_decide(self) -> None:
+        """Choose between the values a sync left in the highlighted employer's file (the
+        participant screen's dialog), and save the choice as one commit through the
+        service; refused, and the register read again, when the file changed since it
+        was shown."""
+        eid = self.current_id()
+        if self.register is None or eid is None:
+            return
+        e = self.register.employers[eid]
+        conflicts = conflicts_of(e)
+        if not conflicts:
+            return
+
+        def decide(result: Any) -> Hashable | None:
+            if not result.sides:
+                return None
+            sides = dict(result.sides)
+            return self.save(_("Decide"), lambda svc, reg: svc.decide_employer(reg, eid, sides))
+
+        form = ConflictForm(
+            conflicts, dict(e.data), who=f"{eid} {e.name}", label=employer_field_label
+        )
+        self.app.push_screen(form.submitting(decide))
 
     def save(
         self, label: str, func: Callable[[CaseloadService, Register | None], EmployerSaveResult]

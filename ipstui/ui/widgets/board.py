@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from math import ceil
 from operator import itemgetter
 
 from rich.segment import Segment
@@ -20,6 +21,7 @@ from textual.containers import Vertical
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
@@ -169,11 +171,40 @@ class PhaseColumn(ScrollView, can_focus=False):
         size = Size(self.size.width, height)
         if size == self.virtual_size:
             return
+        before = self.virtual_size.height
         self.set_reactive(PhaseColumn.virtual_size, size)
-        self._scroll_update(size)
         max_y = max(0, height - self.scrollable_content_region.height)
+        if self.scroll_y <= max_y and self._bar_looks_alike(before, height):
+            # The scrollbar would be drawn the same (most columns at 20,000 cards: a
+            # one-cell thumb at the top): keep its numbers right without drawing it
+            # again. Each redraw of a column's bar was about as costly as the column's
+            # own lines, on every filter keystroke (issue 13, round 8).
+            self.vertical_scrollbar.set_reactive(ScrollBar.window_virtual_size, height)
+            return
+        self._scroll_update(size)
         if self.scroll_y > max_y:
             self.scroll_to(y=max_y, animate=False, immediate=True)
+
+    def _bar_looks_alike(self, before: int, after: int) -> bool:
+        """Whether the vertical scrollbar draws the same for a virtual height of `before`
+        and `after` lines at its present size and position, by Textual's own drawing
+        (`ScrollBarRender.render_bar`, with the arguments `ScrollBar` gives it)."""
+        bar = self.vertical_scrollbar
+        height = bar.size.height
+        if height <= 0:
+            return False
+
+        def look(virtual: int) -> list[Segment]:
+            window = bar.window_size if bar.window_size < virtual else 0
+            drawn = bar.renderer.render_bar(
+                size=height,
+                virtual_size=ceil(virtual),
+                window_size=ceil(window),
+                position=bar.position,
+            )
+            return list(drawn.segments)
+
+        return look(before) == look(after)
 
     def set_selected(self, index: int | None, *, force: bool = False) -> None:
         """Move the highlight; repaints only when it moved (or the cards changed: `force`)."""
@@ -189,6 +220,15 @@ class PhaseColumn(ScrollView, can_focus=False):
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.cards) * CARD_H)
         self._strips.clear()
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """As ScrollView's, with the cards' virtual size (`_set_virtual_height`) instead
+        of the one a layout passes (the content region: never the cards' height), so a
+        layout that leaves the column's size alone does not update and redraw its
+        scrollbar. Every layout of the board redrew them all (e.g. opening the filter)."""
+        return super()._size_updated(size, self.virtual_size, container_size, layout)
 
     def notify_style_update(self) -> None:
         # The theme or the stylesheet changed: read the card styles again at the next paint.

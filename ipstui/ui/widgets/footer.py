@@ -110,13 +110,18 @@ class KeysFooter(Footer):
                 disabled=not enabled,
                 tooltip=tooltip,
             )
+            # The footer's `compact`, given to the key as it is built (`watch_compact`
+            # passes on a change), with the class already set: the key's watcher then has
+            # nothing to restyle on mount (a stylesheet pass per key, every rebuild).
+            # Not `data_bind`, as Textual's Footer does: that adds a watcher of the
+            # footer's `compact` holding the key, which Textual drops only when `compact`
+            # changes (never), so every rebuild kept its removed keys alive, ~6,700
+            # objects per open and close of Reports, and each full collection walked them
+            # all (issue 13).
+            key.set_reactive(FooterKey.compact, self.compact)
             if self.compact:
-                # The key's `compact` is bound to the footer's: on mount the bound value
-                # reaches the key's watcher, which adds `-compact` and restyles the key
-                # (a stylesheet pass per key, every rebuild). With the class already
-                # there the watcher has nothing to change.
                 key.add_class("-compact", update=False)
-            yield key.data_bind(compact=Footer.compact)
+            yield key
         if self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
             entry = active.get(app.COMMAND_PALETTE_BINDING)
             if entry is not None:
@@ -138,11 +143,30 @@ class KeysFooter(Footer):
             mark.styles.offset = (offset, 0)
         yield mark
 
+    def watch_compact(self, compact: bool) -> None:
+        """The keys follow the footer's `compact` (as Textual's data binding would)."""
+        for key in self.query(FooterKey):
+            key.compact = compact
+
     def on_resize(self) -> None:
         self.call_after_refresh(self._mark_cut)
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._mark_cut)
+        self.app.screen_change_signal.subscribe(self, self._screen_changed)
+
+    def _covered(self) -> bool:
+        """Whether an opaque screen lies over this footer's screen (it is not seen)."""
+        stack = self.app.screen_stack
+        if self.screen not in stack:
+            return True
+        above = stack[stack.index(self.screen) + 1 :]
+        return any(screen.styles.background.a >= 1 for screen in above)
+
+    def _screen_changed(self, screen: Screen) -> None:
+        """Back on top: show the keys as they are now, if they changed while covered."""
+        if screen is self.screen and self.is_attached:
+            self.call_after_refresh(self._recompose_if_changed)
 
     def _mark_cut(self) -> None:
         """Drop whole keys from the right when they do not all fit, and show `…` before
@@ -195,7 +219,13 @@ class KeysFooter(Footer):
             self.call_after_refresh(self._recompose_if_changed)
 
     async def _recompose_if_changed(self) -> None:
-        if not self.is_attached:
+        """Rebuild (or restate) the keys when they differ from those shown; not while the
+        screen is covered by another (`_screen_changed` looks again when it is back).
+        Why: opening Reports hides its key in the board's footer under it, closing
+        brings it back; each rebuild there mounted a dozen keys and laid out the board,
+        whose column scrollbars were then drawn again: ~130 ms of the UI thread at
+        20,000 participants on closing Reports (issue 13, round 8)."""
+        if not self.is_attached or self._covered():
             return
         keys = self._keys()
         if keys == self._shown:

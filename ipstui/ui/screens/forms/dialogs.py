@@ -780,19 +780,27 @@ class SuspendForm(DatedForm):
 class ConflictForm(FormScreen):
     """Decide fields that a sync met with two different values → `Decisions`.
 
-    `conflicts` is the participant's `[conflicts]` table; `current` its data. A value
-    of None in the result means "remove the field".
+    `conflicts` is the record's `[conflicts]` table; `current` its data; `who` the
+    participant or employer it acts on ("P-0001 Giulia R."); `label` names a field in
+    the current language (a participant's by default; the Employers screen passes the
+    employer fields' labels). A value of None in the result means "remove the field".
     """
 
     title_text = N_("Needs a decision: a sync met two different values of a field")
 
     def __init__(
-        self, conflicts: dict[str, Any], current: dict[str, Any], *, who: str = ""
+        self,
+        conflicts: dict[str, Any],
+        current: dict[str, Any],
+        *,
+        who: str = "",
+        label: Callable[[str], str] = field_label,
     ) -> None:
         super().__init__()
         self.who = who
         self.conflicts = {k: v for k, v in conflicts.items() if isinstance(v, dict)}
         self.current = current
+        self.label = label
 
     def compose_fields(self) -> Iterable[Widget]:
         from ipstui.core.service import show_value
@@ -818,7 +826,7 @@ class ConflictForm(FormScreen):
                 hint = _("other side: commit {commit}").format(commit=rec.get("theirs_commit", "?"))
             yield FormField(
                 name,
-                field_label(name),
+                self.label(name),
                 Select(choices, prompt=_("Leave undecided")),
                 check_choice(required=False),
                 hint=hint,

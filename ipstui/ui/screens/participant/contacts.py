@@ -62,10 +62,10 @@ class ContactsPane(ListPane):
                 then_tab=self.TAB,
             )
 
-        from ipstui.ui.screens.employers import register_choices
+        team, by, who = owner.team(), p.specialist or None, owner.who()
 
-        register = register_choices(self.ips.service, self.caseload)
-        form = ContactForm(
-            owner.team(), p.specialist or None, self.today, register, who=owner.who()
-        )
-        self.app.push_screen(form.submitting(log))
+        def open_form(register: list[tuple[str, str]]) -> None:
+            form = ContactForm(team, by, self.today, register, who=who)
+            self.app.push_screen(form.submitting(log))
+
+        self.ips.with_employer_choices(open_form)  # the register is read off the UI thread

@@ -101,11 +101,8 @@ class JobsPane(RowPane):
 
     def add_job(self) -> None:
         """Ask for a job and add it (one commit); shows this tab once saved."""
-        from ipstui.ui.screens.employers import register_choices
-
         owner = self.owner
         service = self.ips.service
-        register = register_choices(service, self.caseload)
 
         def add(result: JobEntry) -> int:
             job = dict(
@@ -124,7 +121,11 @@ class JobsPane(RowPane):
                 job["employer_id"] = result.employer_id
             return owner.run_edit(_("Job"), func, owner.pid, **job, then_tab=self.TAB)
 
-        self.app.push_screen(JobForm(self.today, register, who=owner.who()).submitting(add))
+        def open_form(register: list[tuple[str, str]]) -> None:
+            form = JobForm(self.today, register, who=owner.who())
+            self.app.push_screen(form.submitting(add))
+
+        self.ips.with_employer_choices(open_form)  # the register is read off the UI thread
 
     def action_end_job(self) -> None:
         """Ask when and why the selected current job ended, and end it (one commit)."""
