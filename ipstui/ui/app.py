@@ -549,15 +549,28 @@ class IpsApp(TranslatedBindings, App[int]):
 
     # ------------------------------------------------------------ edits
 
+    def reserve_request(self) -> int:
+        """A request number for an edit that starts later (after a question): give it
+        to `run_edit` or `refuse_edit` as `request`, so a dialog waiting for it learns
+        the outcome."""
+        self._requests += 1
+        return self._requests
+
     def run_edit(
-        self, label: str, func: Callable[..., SaveResult], *args: Any, **kwargs: Any
+        self,
+        label: str,
+        func: Callable[..., SaveResult],
+        *args: Any,
+        request: int | None = None,
+        **kwargs: Any,
     ) -> int:
         """Run `func(latest_snapshot, *args, **kwargs)` off the UI thread, one edit at a
-        time; returns the request's number. The worker posts EditSaved or EditRefused
-        with that number: the app takes the new snapshot, then hands the message on to
-        every screen (`_tell_screens`), where the one that asked recognises its number."""
-        self._requests += 1
-        request = self._requests
+        time; returns the request's number (`request` when reserved). The worker posts
+        EditSaved or EditRefused with that number: the app takes the new snapshot, then
+        hands the message on to every screen (`_tell_screens`), where the one that asked
+        recognises its number."""
+        if request is None:
+            request = self.reserve_request()
         self.run_worker(
             partial(self._edit_worker, request, label, func, args, kwargs),
             name=f"{EDIT_WORKER}{request}",
@@ -568,12 +581,13 @@ class IpsApp(TranslatedBindings, App[int]):
         )
         return request
 
-    def refuse_edit(self, label: str, error: Exception) -> int:
+    def refuse_edit(self, label: str, error: Exception, *, request: int | None = None) -> int:
         """An edit refused before it starts, like one the worker refuses: returns its
-        request number and posts EditRefused with it (handled after the caller returns,
-        so a dialog waiting for the number stays open with what was typed)."""
-        self._requests += 1
-        request = self._requests
+        request number (`request` when reserved) and posts EditRefused with it (handled
+        after the caller returns, so a dialog waiting for the number stays open with
+        what was typed)."""
+        if request is None:
+            request = self.reserve_request()
         self.post_message(EditRefused(request, label, error))
         return request
 

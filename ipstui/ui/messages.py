@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from textual.message import Message
 
@@ -235,3 +236,14 @@ class ExportRefused(Message, bubble=False):
     path: Path
     refusal: ExportRefusal
     inside_ok: bool = False
+
+
+@dataclass
+class RecordLocated(Message, bubble=False):
+    """git answered where the record a participant screen showed went (its worker):
+    `seen`, the version followed; `p`, what its path held when asked; `located`, the
+    answer (`participant.screen.Located`)."""
+
+    seen: Any
+    p: Any
+    located: Any
