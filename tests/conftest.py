@@ -160,6 +160,20 @@ def english(monkeypatch: pytest.MonkeyPatch):
     set_language("en")
 
 
+@pytest.fixture(autouse=True)
+def paused_typing_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's typing guard (`ipstui.ui.keys.TypingGuard`) reads a clock that moves an
+    hour on every reading: a person who pauses before each key, so a Pilot test's keys
+    are commands as they are written, however fast or slow the machine. The guard's own
+    tests (tests/test_ui_typing_guard.py) give the app a stopped clock: the fast typist."""
+    import itertools
+
+    import ipstui.ui.keys as keys
+
+    hours = itertools.count(0.0, 3600.0)
+    monkeypatch.setattr(keys, "typing_clock", lambda: next(hours))
+
+
 def git(root: Path, *args: str) -> str:
     return subprocess.run(
         ["git", "-C", str(root), *args], check=True, capture_output=True, text=True, env=os.environ

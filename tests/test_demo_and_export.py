@@ -96,11 +96,10 @@ async def test_the_demo_banner_and_an_export_into_the_caseload(
     caseload_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One app session (a start costs more than either check): the demo's banner is
-    under the board's title; an export into the caseload asks first."""
+    under the board's title; an export into the caseload is refused."""
     from textual.widgets import Input
 
     from ipstui.ui.app import IpsApp
-    from ipstui.ui.screens.forms import ConfirmDialog
     from ipstui.ui.screens.reports import ExportCsvScreen, ReportsScreen
 
     home = tmp_path / "home-dir"
@@ -125,23 +124,15 @@ async def test_the_demo_banner_and_an_export_into_the_caseload(
         proposed = Path(app.screen.query_one(Input).value)
         assert proposed.parent == home.resolve()
 
-        # The user types a path inside the caseload: asked first; "n" writes nothing.
+        # The user types a path inside the caseload: refused, as the CLI refuses it (one
+        # rule, `export.inside_caseload`); nothing is asked, nothing written.
         inner = caseload_dir / "report.csv"
         app.screen.query_one(Input).value = str(inner)
         await pilot.press("enter")
-        await settle(pilot)  # the export's worker asks
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)  # the export's worker refuses
         assert isinstance(app.screen, ReportsScreen)
         assert not inner.exists()
-
-        # ... and "y" writes it there, as asked.
-        await pilot.press("e")
-        await pilot.pause()
-        app.screen.query_one(Input).value = str(inner)
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.press("y")
-        await settle(pilot)
-        assert inner.read_text(encoding="utf-8").startswith("quarter,section,")
+        assert any(
+            "inside the caseload" in n.message and n.severity == "error"
+            for n in app._notifications
+        )

@@ -3,8 +3,9 @@
 The fault: the screen wrote the file on the UI thread with a flow of its own (its own
 checks, its own error handling). The write is now `CaseloadService.export_report_csv`
 (`export.write_report_csv`), run in a worker that posts `ReportExported` or
-`ExportRefused`; the refusals and the two questions (inside the caseload, an existing
-file) are the same as before, each a whole sentence."""
+`ExportRefused`; the refusals and the question (an existing file) are each a whole
+sentence. A file inside the caseload is refused, as the CLI refuses it (issue 13, trial
+9: the app asked "Write it there anyway?" and wrote)."""
 
 from __future__ import annotations
 
@@ -49,21 +50,17 @@ def _exists(tmp: Path, root: Path) -> Path:
     return tmp / "r.csv"
 
 
+INSIDE = (
+    "{real} is inside the caseload ({top}); an export holds personal data and would be "
+    "committed and shared from there — write it outside the caseload"
+)
+
 REFUSALS = {
     "a folder": (_folder, ExportRefusal.FOLDER, "Not exported: {path} is a folder; give a file name."),
     "no folder": (_missing, ExportRefusal.NO_FOLDER, "Not exported: there is no folder {parent}."),
-    "inside the caseload": (
-        _inside,
-        ExportRefusal.INSIDE,
-        "{path} is inside the caseload: the CSV would sit in the team's repository as an "
-        "untracked file. Write it there anyway?",
-    ),
-    "inside through a link": (
-        _inside_by_link,
-        ExportRefusal.INSIDE,
-        "{path} is inside the caseload: the CSV would sit in the team's repository as an "
-        "untracked file. Write it there anyway?",
-    ),
+    # Never written there, as the CLI refuses it (one rule: export.inside_caseload).
+    "inside the caseload": (_inside, ExportRefusal.INSIDE, INSIDE),
+    "inside through a link": (_inside_by_link, ExportRefusal.INSIDE, INSIDE),
     "an existing file": (_exists, ExportRefusal.EXISTS, "{path} already exists. Overwrite it?"),
 }
 """Case -> (makes the path, the refusal's reason, its message with {path} and {parent})."""
@@ -77,13 +74,14 @@ def test_refusals(case: str, caseload_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(ExportRefusal) as err:
         CaseloadService(caseload_dir).export_report_csv(REPORT, path)
     assert err.value.reason == reason
-    assert str(err.value) == words.format(path=path, parent=path.parent)
+    assert str(err.value) == words.format(
+        path=path, parent=path.parent, real=path.resolve(), top=caseload_dir.resolve()
+    )
     assert (path.read_bytes() if path.is_file() else None) == before
 
 
 ALLOWED = {
     "outside": (lambda tmp, root: tmp / "r.csv", {}),
-    "inside, once asked": (_inside, {"inside_ok": True}),
     "an existing file, once asked": (_exists, {"overwrite": True}),
 }
 

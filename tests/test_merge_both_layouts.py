@@ -268,3 +268,42 @@ def test_a_layout_change_that_cannot_be_carried_is_said(team: tuple[Path, Path, 
     assert storage.loads_bytes(text.encode())["contacts"][-1]["by"] == "marco"
     assert "# theirs" not in text.replace("# theirs-only", "")
     assert THEIRS_LAYOUT_LOST.startswith("merged field by field")
+
+
+# Characters `str.splitlines` ends a line at and TOML does not (TOML ends a line at "\n"
+# only): U+2028, U+2029 and U+0085 may stand in a comment; \x0c, \x1c and a lone \r
+# may not, but a line merge must not split there either.
+NOT_NEW_LINES = ["\u2028", "\u2029", "\x85", "\x0c", "\x1c", "\r", "\x0b"]
+
+
+@pytest.mark.parametrize("char", NOT_NEW_LINES, ids=[f"U+{ord(c):04X}" for c in NOT_NEW_LINES])
+def test_a_line_is_split_at_new_lines_only(char: str) -> None:
+    from ipstui.core.textpatch import _lines
+
+    text = f"# alpha{char}beta\nid = 1\n"
+    assert _lines(text) == [f"# alpha{char}beta\n", "id = 1\n"]
+    assert "".join(_lines(text + "x")) == text + "x"
+
+
+COMMENT_CHARS = ["\u2028", "\u2029", "\x85"]
+
+
+@pytest.mark.parametrize("char", COMMENT_CHARS, ids=[f"U+{ord(c):04X}" for c in COMMENT_CHARS])
+def test_a_merge_takes_whole_lines_of_a_comment(char: str) -> None:
+    """Base's comment `# alpha<char>mid<char>beta` is one line; ours edits its first
+    part, theirs its last. Split at <char>, the merge would build a line neither side
+    wrote out of the halves of both; it is one line both sides changed."""
+    from ipstui.core.textpatch import merge_layouts
+
+    base_text = PARTICIPANT.replace("schema = 1\n", f"schema = 1\n# alpha{char}mid{char}beta\n")
+    data = storage.loads_bytes(base_text.encode())
+    ours_text = base_text.replace("alpha", "ALPHA")
+    theirs_text = base_text.replace("beta", "BETA")
+    out, _carried = merge_layouts(
+        base_text.encode(), data, ours_text.encode(), theirs_text.encode(), data, data,
+        storage.dumps,
+    )  # fmt: skip
+    comments = [ln for ln in out.decode().split("\n") if ln.startswith("#")]
+    sides = {ln for t in (ours_text, theirs_text) for ln in t.split("\n")}
+    assert comments and all(ln in sides for ln in comments), comments
+    assert f"# ALPHA{char}mid{char}beta" in comments

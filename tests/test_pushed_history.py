@@ -230,3 +230,141 @@ def test_validate_leaves_out_ignored_files(clone: Path) -> None:
     (clone / "participants" / "kept.txt").write_text("x\n")
     assert [p.path for p in stray_file_problems(clone)] == ["participants/kept.txt"]
     assert stray_file_problems(clone, ["participants/kept.txt"]) == []
+
+
+def _remote_moves_on(tmp_path: Path, a: Path) -> None:
+    """A teammate pushes an edit of P-0001, so `a`'s sync has a merge to make."""
+    b = tmp_path / "b"
+    run(tmp_path, "clone", "-q", str(tmp_path / "remote.git"), str(b))
+    path = b / "participants" / "P-0001.toml"
+    path.write_text(path.read_text().replace('referral_source = "CSM"', 'referral_source = "GP"'))
+    commit(b, "P-0001: referral_source")
+    run(b, "push", "-q", "origin", "HEAD:main")
+
+
+def _side_branch(a: Path, make: Callable[[Path], None], rel: str) -> str:
+    """A side branch writes `rel` and removes it again; main merges it (with an edit of
+    its own, so the merge is not a fast-forward). Returns the commit that wrote `rel`."""
+    run(a, "switch", "-q", "-c", "side")
+    make(a)
+    wrote = commit(a, "first")
+    run(a, "rm", "-r", "-q", "--", rel)
+    commit(a, "second")
+    run(a, "switch", "-q", "main")
+    (a / "docs").mkdir(exist_ok=True)
+    (a / "docs" / "how.txt").write_text("how we work\n")
+    commit(a, "docs")
+    run(a, "merge", "-q", "--no-ff", "-m", "merge side", "side")
+    return wrote
+
+
+HISTORIES = ["merged with the remote's new commit", "a side branch merged in"]
+
+
+@pytest.mark.parametrize(("rel", "make", "says"), ONCE, ids=[o[0] for o in ONCE])
+@pytest.mark.parametrize("history", HISTORIES)
+def test_a_file_removed_again_is_refused_through_a_merge(
+    clone: Path, rel: str, make: Callable[[Path], None], says: str, history: str
+) -> None:
+    """`git log -- <paths>` simplifies history: at a merge whose caseload files equal one
+    parent's it follows that parent only, and the commits that wrote and removed the
+    file would never be looked at. The merge here has the remote's caseload files (or
+    main's), so without `--full-history` the file would go out unrefused."""
+    tmp_path = clone.parent
+    remote = tmp_path / "remote.git"
+    if history == HISTORIES[0]:
+        make(clone)
+        wrote = commit(clone, "first")
+        run(clone, "rm", "-r", "-q", "--", rel)
+        commit(clone, "second")
+        _remote_moves_on(tmp_path, clone)
+    else:
+        wrote = _side_branch(clone, make, rel)
+    before = run(remote, "rev-parse", "main").stdout
+    with pytest.raises(SyncError) as info:
+        sync(clone)
+    message = str(info.value)
+    assert message.startswith(f"{rel}:1:1: ") and says in message
+    assert f"(commit {wrote[:7]})" in message
+    assert run(remote, "rev-parse", "main").stdout == before
+    assert is_clean_state(clone)
+
+
+def _invalid_record(root: Path) -> None:
+    path = root / "participants" / "P-0001.toml"
+    path.write_text(path.read_text().replace('referral_source = "CSM"', "referral_source = 3"))
+
+
+def _written_and_removed(*rels: str) -> Callable[[Path], None]:
+    def make(root: Path) -> None:
+        for rel in rels:
+            text(rel, "x\n")(root)
+        commit(root, "first")
+        run(root, "rm", "-q", "--", *rels)
+
+    return make
+
+
+REFUSALS = [
+    # (what the push holds, what the refusal must say, what it must not say)
+    ("one file in history", [_written_and_removed("employers/a.txt")],
+     ["this file is not valid", "take it out of those commits (git rebase -i"],
+     ["ipstui validate"]),
+    ("two files in history", [_written_and_removed("employers/a.txt", "employers/b.txt")],
+     ["these files are not valid", "take them out of those commits (git rebase -i"],
+     ["ipstui validate", "mend them"]),
+    ("an invalid record at HEAD", [_invalid_record],
+     ["this file is not valid", "fix it (`ipstui validate`), commit"],
+     ["rebase", "later commit removed"]),
+    ("both", [_written_and_removed("employers/a.txt"), _invalid_record],
+     ["employers/a.txt:1:1: is not a record file", "take it out of those commits (git rebase -i",
+      "participants/P-0001.toml:", "not valid in your latest commit: fix it (`ipstui validate`)"],
+     []),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("kind", "makes", "says", "never"), REFUSALS, ids=[r[0] for r in REFUSALS])
+def test_the_refusal_tells_history_from_the_last_commit(
+    clone: Path, kind: str, makes: list[Callable[[Path], None]], says: list[str], never: list[str]
+) -> None:
+    """A file some pushed commit wrote is mended only by taking it out of that commit (a
+    rebase); a record that is wrong only in the last commit, by a new commit. The
+    refusal gives each its own advice, in singular and plural alike."""
+    for make in makes:
+        make(clone)
+    commit(clone, "second")
+    with pytest.raises(SyncError) as info:
+        sync(clone)
+    message = str(info.value)
+    for words in says:
+        assert words in message
+    for words in never:
+        assert words not in message
+    if kind == "both":  # the rebase advice is for the history's file, before the record's
+        assert message.index("git rebase -i") < message.index("participants/P-0001.toml")
+
+
+def _folder_as_file(root: Path) -> None:
+    run(root, "rm", "-r", "-q", "employers")
+    (root / "employers").write_text("x\n")
+
+
+ENTRIES = [
+    ("a symbolic link", link("participants/P-0040.toml"), "participants/P-0040.toml"),
+    ("a record folder that is a file", _folder_as_file, "employers"),
+    ("a folder named like a record", folder("participants/P-0041.toml"), "participants/P-0041.toml"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("kind", "make", "rel"), ENTRIES, ids=[e[0] for e in ENTRIES])
+def test_history_and_head_judge_an_entry_alike(
+    clone: Path, kind: str, make: Callable[[Path], None], rel: str
+) -> None:
+    """One rule for what a tree entry may be: the last commit's check and every
+    commit's check say the same of it, the latter naming the commit."""
+    since = head(clone)
+    make(clone)
+    wrote = commit(clone)
+    at_head = [(p.path, p.message) for p in outgoing.outgoing_problems(clone, since)]
+    in_history = [(p.path, p.message) for p in history_problems(clone, since)]
+    assert at_head and in_history == [(path, f"{m} (commit {wrote[:7]})") for path, m in at_head]

@@ -70,7 +70,9 @@ def test_a_command_line_edit_asks_git_in_four_rounds(
                      _pid(sample_caseload), "--kind", "phone"])
     assert code == 0, capsys.readouterr().err
     assert rec.rounds() == [
-        ["rev-parse", "var", "var"],  # before the lock, while the settings are read
+        # before the lock, while the settings are read; the cat-file: the record as
+        # the command saw it, checked again under the lock (s7ident)
+        ["cat-file", "rev-parse", "var", "var"],
         ["cat-file", "symbolic-ref"],  # under the lock
         ["commit"],
         ["diff-tree"],  # the verification: HEAD holds exactly what was written

@@ -3,8 +3,9 @@
 Each row sets up a real clone of a bare remote in one branch state and checks the three
 things a user sees or depends on: the header's words (`status().words()`, no network),
 what `sync` says (its message, or the refusal), and what the remote holds afterwards.
-"ahead" is what the remote does not have: a branch made from `main` in a worktree with
-3 commits of its own is 3 ahead, not the length of its history; a branch with no
+"ahead" counts against the upstream (as `git status` does) where there is one, else
+what the remote does not have: a branch made from `main` in a worktree with 3 commits
+of its own is 3 ahead, not the length of its history; a branch with no
 upstream is never published as a new remote branch by sync (the team shares one
 branch, SPEC §6)."""
 
@@ -103,6 +104,33 @@ def same_name_on_remote(tmp: Path, a: Path) -> Path:
     _edits(a, 1)
     run(a, "push", "-q", "origin", "wtb")
     _edits(a, 1)
+    return a
+
+
+def _feature_on_remote(tmp: Path, a: Path, main_moves_on: bool) -> None:
+    """A teammate pushes 2 commits to a branch `feature` of the remote (and, when
+    `main_moves_on`, 1 to main); `a` fetches and fast-forwards its main to
+    origin/feature. The remote has those 2 commits, but not on main: they are ahead."""
+    b = tmp / "b"
+    run(tmp, "clone", "-q", str(tmp / "remote.git"), str(b))
+    run(b, "checkout", "-q", "-b", "feature")
+    _edits(b, 2)
+    run(b, "push", "-q", "origin", "feature")
+    if main_moves_on:
+        run(b, "checkout", "-q", "main")
+        _edits(b, 1, "P-0002")
+        run(b, "push", "-q", "origin", "main")
+    run(a, "fetch", "-q")
+    run(a, "merge", "-q", "--ff-only", "origin/feature")
+
+
+def fast_forwarded_to_another_branch(tmp: Path, a: Path) -> Path:
+    _feature_on_remote(tmp, a, main_moves_on=False)
+    return a
+
+
+def fast_forwarded_to_another_branch_both_ways(tmp: Path, a: Path) -> Path:
+    _feature_on_remote(tmp, a, main_moves_on=True)
     return a
 
 
@@ -207,6 +235,13 @@ CASES = [
          "pushed 2 commits to origin/main", False, main_is()),
     Case("tracking, 1 new each side", tracking_both_ways, "tracking", "1 ahead, 1 behind",
          "pushed 2 commits to origin/main after merging 1 commit from there", False, main_is()),
+    # Ahead counts against the upstream, as `git status` does: commits the remote has on
+    # another branch only are still pushed to this one.
+    Case("tracking, 2 of the remote's other branch", fast_forwarded_to_another_branch,
+         "tracking", "2 ahead, 0 behind", "pushed 2 commits to origin/main", False, main_is()),
+    Case("tracking, 2 of the remote's other branch, 1 behind",
+         fast_forwarded_to_another_branch_both_ways, "tracking", "2 ahead, 1 behind",
+         "pushed 3 commits to origin/main after merging 1 commit from there", False, main_is()),
     Case("worktree -b, no upstream", worktree_no_upstream, "no_upstream", "no upstream, 3 ahead",
          "wtb has no upstream and origin has no branch wtb", True, unchanged()),
     Case("checkout -b, no upstream", checkout_b_no_upstream, "no_upstream", "no upstream, 2 ahead",
@@ -278,3 +313,63 @@ def test_every_state_has_a_row() -> None:
     assert {c.state for c in CASES} == set(STATUS_STATES)
     for state in STATUS_STATES[1:]:
         assert SyncStatus(0, 0, True, "origin/x", state).words() != "in sync"
+
+
+def _network_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The git subcommands sync runs that ask the remote (fetch, ls-remote, push)."""
+    import ipstui.core.sync as sync_module
+
+    calls: list[str] = []
+    real = sync_module.git
+
+    def counting(root: Path, *args: str, **kw: object):  # type: ignore[no-untyped-def]
+        asked = [a for a in args if a in ("fetch", "ls-remote", "push")]
+        calls.extend(asked[:1])
+        return real(root, *args, **kw)
+
+    monkeypatch.setattr(sync_module, "git", counting)
+    return calls
+
+
+@pytest.mark.parametrize(
+    ("setup", "asked"),
+    [
+        # The branch's fetch, one ls-remote for HEAD's branch and all branches, and the
+        # fetch of HEAD's branch (its erasures are checked).
+        (worktree_no_upstream, ["fetch", "ls-remote", "fetch"]),
+        (upstream_deleted_after_sync, ["fetch", "ls-remote", "fetch"]),
+    ],
+    ids=["no upstream", "upstream deleted"],
+)
+def test_a_missing_branch_asks_the_remote_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setup: Callable[[Path, Path], Path],
+    asked: list[str],
+) -> None:  # fmt: skip
+    isolate_git(tmp_path, monkeypatch)
+    (a,) = make_team(tmp_path, "a", participants=[participant("P-0001"), participant("P-0002")])
+    wt = setup(tmp_path, a)
+    calls = _network_calls(monkeypatch)
+    with pytest.raises(SyncError):
+        sync(wt)
+    assert calls == asked
+
+
+def test_a_remote_naming_no_main_branch_is_not_guessed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The remote's HEAD names a branch it does not have: its branches are listed, none
+    is called the team's (the first in alphabetical order would be a guess)."""
+    isolate_git(tmp_path, monkeypatch)
+    (a,) = make_team(tmp_path, "a", participants=[participant("P-0001")])
+    remote = tmp_path / "remote.git"
+    run(remote, "branch", "-q", "alpha", "main")
+    run(remote, "symbolic-ref", "HEAD", "refs/heads/trunk")
+    wt = checkout_b_no_upstream(tmp_path, a)
+    calls = _network_calls(monkeypatch)
+    with pytest.raises(SyncError) as err:
+        sync(wt)
+    message = str(err.value)
+    assert "origin does not name a main branch, and its branches are alpha, main" in message
+    assert "--set-upstream-to=origin/BRANCH" in message
+    assert "origin/alpha" not in message
+    assert calls == ["fetch", "ls-remote"]

@@ -129,7 +129,8 @@ def test_every_invalid_file_is_named_in_one_message(env: Path) -> None:
         sync(a)
     message = str(info.value)
     assert "participants/P-0009.toml" in message and "participants/P-0030.toml" in message
-    assert "these files are not valid" in message
+    # The link (a commit wrote it) and the broken record (HEAD only) get their own advice.
+    assert "git rebase -i" in message and "not valid in your latest commit" in message
 
 
 PUSHED = [

@@ -253,9 +253,21 @@ async def cards_keep_their_day_counts_at_80x24(app: IpsApp, pilot) -> None:
 
 @pytest.mark.parametrize(
     ("width", "text"),
-    [(40, "✖ 4d overdue · first contact"), (12, "✖ 4d overdue"), (9, "✖ 4d late"), (5, "✖ 4d")],
+    [
+        (40, "✖ 4d overdue · first contact"),
+        (28, "✖ 4d overdue · first contact"),
+        (27, "✖ 4d overdue"),  # a rule label gets 12 cells here, or none
+        (13, "✖ 4d overdue"),
+        # By the width alone (trial 9: `✖ 4d late` beside `✖ 4d overdue` in one column):
+        # at 12 a two-digit `✖ 40d overdue` would not fit, so every card says `late`.
+        (12, "✖ 4d late"),
+        (10, "✖ 4d late"),
+        (9, "✖ 4d"),
+        (5, "✖ 4d"),
+    ],
 )
 def test_deadline_line_shortens_but_keeps_the_days(width: int, text: str) -> None:
+    """The wording by the width alone (`vocab.deadline_line`), the day count always."""
     from ipstui.core.board import make_card
     from ipstui.core.model import Participant, Settings
 

@@ -259,4 +259,6 @@ def test_every_signature_status_has_a_label_and_the_table_shows_it(marked: None)
 def test_the_narrowest_card_deadline_is_translated(marked: None) -> None:
     due = Deadline("P-0001", "anna", "first_contact", date(2026, 11, 12), OVERDUE)
     card = card_of("P-0001", "X", "anna", "intake", due, 1, False, False)
-    assert deadline_text(card, TODAY, 5) == "✖ «4d»"
+    # Six cells: the marks «» take two, and a wording never overflows its width since
+    # deadline_line worded deadlines by the width alone (at five it is cut: `✖ «4…`).
+    assert deadline_text(card, TODAY, 6) == "✖ «4d»"

@@ -585,7 +585,8 @@ def render(changes: list[Change], fmt: str, history_starts: Iterable[str] = ()) 
     (a list of objects with the keys of `Change`, and `history_starts_at`: the full
     ids of the commits where a shallow clone's history starts, `history_starts`
     (`gitio.shallow_boundary`), empty for a full clone: a script sees that the listing
-    is cut without reading stderr)."""
+    is cut without reading stderr; an empty listing is `[]`, with no row to carry it,
+    and the stderr note the caller prints says it then: the listing keeps one shape)."""
     if fmt not in FORMATS:
         raise AuditError(
             _("unknown format {fmt}; use one of {values}").format(

@@ -132,6 +132,28 @@ class StaleEdit(CaseloadError):
         super().__init__(text.format(rel=rel))
 
 
+class ChangedHands(StaleEdit):
+    """The record at the edit's id is not (or may not be) the one the user saw
+    (`verdict`, an `identity.Verdict`, says why: for the app's question naming both
+    people); nothing was written. A StaleEdit, so the app shows `fresh` (the record at
+    the path now) as it does for any stale edit. `waited`: the refusal of a command-line
+    edit that waited for the lock (its wording)."""
+
+    def __init__(
+        self, pid: str, verdict: Any, fresh: Any, waited: bool, problems: Iterable[Any] = ()
+    ) -> None:
+        self.verdict = verdict
+        self.pid = pid
+        self.waited = waited
+        super().__init__(verdict.rel, fresh, gone=False, problems=problems)
+        from ipstui.core.identity import changed_hands_text
+
+        self.args = (changed_hands_text(pid, verdict, waited),)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class UncommittedFile(CaseloadError):
     """The record's file holds changes git has not committed: in the work tree, or
     (`staged`) in git's index, which a commit of the path would replace and lose."""
@@ -204,6 +226,11 @@ class Caseload:
     """git's answers to `gitio.IDENT_QUERIES` (author, committer) when they were asked
     before the save (a command-line edit asks them while it reads the settings; the app
     once per session): a save judges them instead of asking again (issue 17)."""
+    seen: Any = None
+    """The record the edit means, as the user saw it (`identity.Seen`: commit, path,
+    blob), or None: under the save lock the transaction refuses (`identity.ChangedHands`)
+    when the record at that path is no longer (or may not be) that person. Given to one
+    edit only (`CaseloadService.seen_by`), never kept in the app's snapshot."""
 
     def get(self, pid: str) -> Participant:
         try:
@@ -1027,6 +1054,7 @@ def transact(
                 # the index (status `MM`/`M `) would be replaced and lost.
                 raise UncommittedFile(rel, staged=True)
             refuse_case_twin(cl.root, rel)
+            _refuse_changed_hands(cl, pid, rel, head_blob, cur, problems)
         new_data = dict(build(pid, cur))
         if new_data.get("id") != pid:
             raise CaseloadError(_(says.id_fixed))
@@ -1063,6 +1091,23 @@ def transact(
         _warnings(info, repo, rel, message),
         tuple(found),
     )
+
+
+def _refuse_changed_hands(
+    cl: Caseload, pid: str, rel: str, head_blob: str | None, cur: Any, problems: Any
+) -> None:
+    """Under the lock: refuse (`identity.ChangedHands`, nothing written) when the edit
+    carries the record as the user saw it (`cl.seen`, same path) and the record at the
+    path now is not, or may not be, that person (`identity.judge`). Costs nothing when
+    HEAD holds the blob seen."""
+    seen = cl.seen
+    if seen is None or seen.rel != rel or head_blob == seen.blob:
+        return
+    from ipstui.core.identity import judge
+
+    verdict = judge(cl.root, seen, rel)
+    if verdict is not None:
+        raise ChangedHands(pid, verdict, cur, seen.waited, problems)
 
 
 def _text_of(

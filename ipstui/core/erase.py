@@ -303,20 +303,34 @@ class EraseResult:
     record_commit: str
 
 
-def erase(root: Path, p: ErasePlan, *, today: date, request: str = "") -> EraseResult:
+def erase(
+    root: Path, p: ErasePlan, *, today: date, request: str = "", seen: Any = None
+) -> EraseResult:
     """Rewrite the history without the participant's file, verify, record. EraseRefused
     when the repository is not in a plain state; CaseloadError when the rewrite or the
-    verification fails (the message says what is left)."""
+    verification fails (the message says what is left), or when `seen` (the record as
+    the command saw it before it waited for the lock, `identity.Seen`) is not, or may
+    not be, the person at the id once the lock is held (`identity.judge`: a sync
+    renumbered it meanwhile, another history was checked out): the wrong person's
+    record is never erased."""
     from ipstui.core.caseload import caseload_lock
 
     # Under the caseload's save lock: no save or sync of this caseload (the app in
     # another terminal, a cron job) can commit in the middle of the rewrite.
     with caseload_lock(_git_dir(root)):
-        return _erase_locked(root, p, today=today, request=request)
+        return _erase_locked(root, p, today=today, request=request, seen=seen)
 
 
-def _erase_locked(root: Path, p: ErasePlan, *, today: date, request: str) -> EraseResult:
+def _erase_locked(
+    root: Path, p: ErasePlan, *, today: date, request: str, seen: Any = None
+) -> EraseResult:
     check_state(root)
+    if seen is not None:
+        from ipstui.core.identity import changed_hands_text, judge
+
+        verdict = judge(root, seen, seen.rel)
+        if verdict is not None:
+            raise EraseRefused(changed_hands_text(p.pid, verdict, True))
     p = plan(root, p.pid)  # again, under the lock: a save may have landed since the dry run
     if not p.commits:
         raise CaseloadError(
@@ -455,7 +469,12 @@ STRAYS_NOT_ERASED = N_(
 def run_cli(root: Path, args: Any, today: date) -> int:
     """`ipstui erase ID [--yes] [--request REF]`."""
     from ipstui.core.audit import visible
+    from ipstui.core.identity import seen_now
 
+    # The record as this command sees it, before it waits for the lock (`erase`).
+    seen = None
+    if is_valid_id(args.id):
+        seen = seen_now(root, f"participants/{args.id}.toml", waited=True)
     p = plan(root, args.id)
     if not p.commits:
         raise CaseloadError(
@@ -511,7 +530,7 @@ def run_cli(root: Path, args: Any, today: date) -> int:
             )
         )
         return 0
-    res = erase(root, p, today=today, request=args.request or "")
+    res = erase(root, p, today=today, request=args.request or "", seen=seen)
     print(
         _(
             "erased: {commits_before} commit(s) before, {commits_after} after; none of the {blobs_checked} version(s) is readable (git cat-file -e); recorded in {file} ({record_commit})"

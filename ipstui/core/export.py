@@ -176,6 +176,24 @@ def check_output(root: Path, output: Path) -> Path:
     if mode is not None and not stat.S_ISREG(mode):
         return output
     target = output.resolve()
+    inside = inside_caseload(root, target)
+    if inside is not None:
+        raise CaseloadError(inside)
+    if not target.parent.is_dir():
+        raise CaseloadError(_("{parent} does not exist").format(parent=target.parent))
+    return target
+
+
+def inside_caseload(root: Path, target: Path) -> str | None:
+    """Why an export may not be written at `target`, when it lies inside the caseload at
+    `root` (its work tree, or the git work tree holding it), links resolved: the sentence
+    to show; None when it lies outside.
+
+    The one rule for every export, the CLI's and the app's (issue 13, trial 9: the CLI
+    refused, the app asked "Write it there anyway?" and wrote): an export holds personal
+    data, and a file inside the work tree is swept into the next commit and shared with
+    the team's remote (SPEC §1: the caseload's files are the records, nothing else)."""
+    target = target.expanduser().resolve()
     from ipstui.core import gitio
 
     info = gitio.repo_info(root)
@@ -188,14 +206,10 @@ def check_output(root: Path, output: Path) -> Path:
         tops.append(top)
     for top in tops:
         if target == top or top in target.parents:
-            raise CaseloadError(
-                _(
-                    "{target} is inside the caseload ({top}); an export holds personal data and would be committed and shared from there — write it outside the caseload"
-                ).format(target=target, top=top)
-            )
-    if not target.parent.is_dir():
-        raise CaseloadError(_("{parent} does not exist").format(parent=target.parent))
-    return target
+            return _(
+                "{target} is inside the caseload ({top}); an export holds personal data and would be committed and shared from there — write it outside the caseload"
+            ).format(target=target, top=top)
+    return None
 
 
 def run_cli(root: Path, args: Any, load: Any) -> int:
@@ -257,8 +271,8 @@ def report_to_file(cl: Any, args: Any, today: date) -> int:
 
 class ExportRefusal(CaseloadError):
     """A report export that was not written; `reason` says which (one of the constants
-    below) and the message is the sentence to show. `INSIDE` and `EXISTS` are questions
-    for the person: the same export with `inside_ok` or `overwrite` writes."""
+    below) and the message is the sentence to show. `EXISTS` is a question for the
+    person: the same export with `overwrite` writes."""
 
     FOLDER = "folder"
     """The path is a folder."""
@@ -266,7 +280,7 @@ class ExportRefusal(CaseloadError):
     """The path's folder does not exist."""
     INSIDE = "inside"
     """The file would sit inside the caseload (issue 12: an untracked file the next
-    `git add -A` sweeps in)."""
+    `git add -A` sweeps in); never written there (`inside_caseload`)."""
     EXISTS = "exists"
     """A file is there already."""
     UNWRITABLE = "unwritable"
@@ -294,14 +308,12 @@ def target_refusal(path: Path) -> ExportRefusal | None:
     return None
 
 
-def write_report_csv(
-    root: Path, report: Any, path: Path, *, overwrite: bool = False, inside_ok: bool = False
-) -> Path:
+def write_report_csv(root: Path, report: Any, path: Path, *, overwrite: bool = False) -> Path:
     """Write `report` (`report.Report`) as CSV (`report.to_csv`) to `path`, for the app's
     Reports screen; returns the path written, resolved.
 
     Refuses (ExportRefusal, nothing written) a folder, a missing folder, a path inside
-    the caseload at `root` unless `inside_ok`, an existing file unless `overwrite` (the
+    the caseload at `root` (`inside_caseload`: never), an existing file unless `overwrite` (the
     file is created exclusively, so one made meanwhile is never overwritten unasked), and
     a write the system refuses."""
     from ipstui.core.report import to_csv
@@ -310,14 +322,9 @@ def write_report_csv(
     refusal = target_refusal(path)
     if refusal is not None:
         raise refusal
-    if not inside_ok and path.parent.resolve().is_relative_to(root.resolve()):
-        raise ExportRefusal(
-            ExportRefusal.INSIDE,
-            _(
-                "{path} is inside the caseload: the CSV would sit in the team's repository "
-                "as an untracked file. Write it there anyway?"
-            ).format(path=path),
-        )
+    inside = inside_caseload(root, path)
+    if inside is not None:
+        raise ExportRefusal(ExportRefusal.INSIDE, inside)
     try:
         with path.open("w" if overwrite else "x", encoding="utf-8", newline="") as fh:
             fh.write(to_csv(report))

@@ -37,6 +37,19 @@ REPLACED = "replaced"
 UNKNOWN = "unknown"
 """`base` is not in HEAD's history (a rewritten history, an unknown commit): git cannot
 tell, so the caller keeps to what the path holds."""
+DOUBTFUL = "doubtful"
+"""Asked with the blob seen (`seen_blob`) only: the path holds a changed record that may
+be another person (`Whereabouts.doubt` says why: IDENTITY_DOUBT or HISTORY_DOUBT; see
+`identity`). git showed no rename, so only the content or a missing history can say."""
+
+IDENTITY_DOUBT = "identity"
+"""DOUBTFUL: the record stayed at its path, but its identity fields changed
+(`identity.maybe_another`: a swap of two files' contents, a new person written over)."""
+HISTORY_DOUBT = "history"
+"""DOUBTFUL: `base` is not in HEAD's history and the file differs from the one seen."""
+COPIED = "copied"
+"""MOVED: found by git's copy detection (the path was modified and its old content
+copied elsewhere in one commit) and confirmed by the copy's identity fields."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +66,8 @@ class Whereabouts:
     head: str | None
     replaced_path: bool = False
     """MOVED only: the asked path holds another record at HEAD (the renumber case)."""
+    doubt: str = ""
+    """DOUBTFUL: IDENTITY_DOUBT or HISTORY_DOUBT; MOVED: COPIED when found as a copy."""
 
 
 def head_and_blob(root: Path, rel: str) -> tuple[str | None, str | None]:
@@ -61,18 +76,27 @@ def head_and_blob(root: Path, rel: str) -> tuple[str | None, str | None]:
     return _head_and_blob(root, f"./{rel}")
 
 
-def where_now(root: Path, base: str, rel: str) -> Whereabouts:
+def where_now(root: Path, base: str, rel: str, *, seen_blob: str | None = None) -> Whereabouts:
     """Follow the record at caseload-relative `rel` in commit `base` to HEAD (see the
     module docstring). Reads only; one `git merge-base` and one `git log`. Whether
     another record holds `rel` at HEAD is read from the same `git cat-file` call as
-    HEAD itself, so the two cannot disagree when a commit lands meanwhile."""
+    HEAD itself, so the two cannot disagree when a commit lands meanwhile.
+
+    With `seen_blob` (the record's blob in `base`, as the user saw it), a record that
+    stayed at its path is also judged by its content (`identity.maybe_another`): DOUBTFUL
+    when it may be another person, or MOVED (`doubt` COPIED) when git's copy detection
+    found the person elsewhere; and UNKNOWN becomes SAME (same blob) or DOUBTFUL
+    (HISTORY_DOUBT): without a common history a changed file cannot be called the same
+    record. One more `git cat-file` when the content is compared."""
     head, blob = head_and_blob(root, rel)
     if head is None:
         return Whereabouts(UNKNOWN, rel, rel, None)
-    if head == base:
+    if head == base or (seen_blob is not None and blob == seen_blob):
         return Whereabouts(SAME, rel, rel, head)
     ancestor = gitio.git(root, "merge-base", "--is-ancestor", base, head, check=False)
     if ancestor.returncode != 0:
+        if seen_blob is not None and blob is not None:
+            return Whereabouts(DOUBTFUL, rel, rel, head, doubt=HISTORY_DOUBT)
         return Whereabouts(UNKNOWN, rel, rel, head)
     folder = rel.rpartition("/")[0] or "."
     log = gitio.git(
@@ -82,6 +106,7 @@ def where_now(root: Path, base: str, rel: str) -> Whereabouts:
         "--diff-merges=first-parent",
         "--reverse",
         "-M",
+        "-C",
         "--name-status",
         "-z",
         "--relative",
@@ -91,6 +116,7 @@ def where_now(root: Path, base: str, rel: str) -> Whereabouts:
         f"{folder}/",
     ).stdout
     tracked: str | None = rel
+    copies: list[str] = []
     for chunk in log.split("\x1e")[1:]:
         # One commit: "\0\n" then status\0path\0 (R and C: status\0from\0to\0).
         fields = [f.lstrip("\n") for f in chunk.split("\0")]
@@ -103,6 +129,8 @@ def where_now(root: Path, base: str, rel: str) -> Whereabouts:
             if status[:1] in ("R", "C"):
                 if status[0] == "R" and fields[i + 1 : i + 2] == [tracked]:
                     moved_to = fields[i + 2] if i + 2 < len(fields) else None
+                elif fields[i + 1 : i + 2] == [tracked] and i + 2 < len(fields):
+                    copies.append(fields[i + 2])  # C: modified here, its old text copied
                 i += 3
                 continue
             if status[:1] == "D" and fields[i + 1 : i + 2] == [tracked]:
@@ -117,7 +145,41 @@ def where_now(root: Path, base: str, rel: str) -> Whereabouts:
         return Whereabouts(REPLACED if at_path else GONE, rel, rel, head)
     if tracked != rel:
         return Whereabouts(MOVED, tracked, rel, head, replaced_path=at_path)
+    if seen_blob is not None and blob is not None and blob != seen_blob:
+        return _judged(root, rel, head, seen_blob, blob, copies)
     return Whereabouts(SAME, rel, rel, head)
+
+
+def _judged(
+    root: Path, rel: str, head: str, seen_blob: str, blob: str, copies: list[str]
+) -> Whereabouts:
+    """The record stayed at `rel` and changed from `seen_blob` to `blob`: SAME when its
+    identity fields say it is the same person, else MOVED to a copy git found whose
+    identity matches the version seen (`COPIED`), else DOUBTFUL."""
+    from ipstui.core.identity import maybe_another, read_blobs
+
+    at_copies: dict[str, str] = {}
+    if copies:
+        answer = gitio.git(
+            root,
+            "cat-file",
+            "--batch-check=%(objectname) %(objecttype)",
+            input="".join(f"{head}:./{c}\n" for c in copies),
+            check=False,
+        ).stdout.splitlines()
+        for path, line in zip(copies, answer, strict=False):
+            words = line.split()
+            if len(words) == 2 and words[1] == "blob":
+                at_copies[path] = words[0]
+    datas = read_blobs(root, [seen_blob, blob, *at_copies.values()])
+    old, new = datas.get(seen_blob), datas.get(blob)
+    if old is None or new is None or not maybe_another(rel, old, new):
+        return Whereabouts(SAME, rel, rel, head)
+    for path in reversed(copies):  # the newest copy first
+        copy = datas.get(at_copies.get(path, ""))
+        if copy is not None and not maybe_another(rel, old, copy):
+            return Whereabouts(MOVED, path, rel, head, replaced_path=True, doubt=COPIED)
+    return Whereabouts(DOUBTFUL, rel, rel, head, doubt=IDENTITY_DOUBT)
 
 
 def commit_holding(root: Path, rel: str, blob: str, *, depth: int = 20) -> str | None:

@@ -140,6 +140,44 @@ def _had_them(
     return all(rule_of(p.message) in old for p in errors)
 
 
+_FILE_MODES = frozenset({"100644", "100755"})
+"""The git modes of a plain file (and an executable one)."""
+
+
+def _folder_named_like_record(path: str) -> str | None:
+    """`participants/P-0001.toml` for a path inside a folder named like a record file
+    (`participants/P-0001.toml/x`), else None."""
+    folder, _sep, rest = path.partition("/")
+    name, deeper, _tail = rest.partition("/")
+    if folder in RECORD_DIRS and deeper and name.endswith(".toml"):
+        return f"{folder}/{name}"
+    return None
+
+
+def _entry_problem(path: str, mode: str, commit: str | None = None) -> str | None:
+    """What is wrong with a caseload tree entry `path` of git mode `mode` as a thing to
+    publish, whatever it holds (SPEC §1: record folders are folders, caseload files
+    plain files), or None: a record folder that is a link or a file, a symbolic link,
+    anything else that is not a plain file (a submodule, a folder). `commit` (a short
+    id): the message names the commit that wrote it (`history_problems`); None: the
+    entry is HEAD's (`outgoing_problems`). Used by both, so they judge alike."""
+    if path in RECORD_DIRS:
+        if commit is None:
+            return _("is a symbolic link or a file, not a folder")
+        return _("is a symbolic link or a file, not a folder (commit {commit})").format(
+            commit=commit
+        )
+    if mode == _LINK:
+        if commit is None:
+            return _("is a symbolic link, not a file")
+        return _("is a symbolic link, not a file (commit {commit})").format(commit=commit)
+    if mode not in _FILE_MODES:
+        if commit is None:
+            return _("is not a plain file")
+        return _("is not a plain file (commit {commit})").format(commit=commit)
+    return None
+
+
 def outgoing_problems(root: Path, since: str | None, head: str = "HEAD") -> list[Problem]:
     """One error per caseload file that a push of `head` over `since` (the remote
     branch's commit; None: it has none) would publish broken (module docstring), in
@@ -148,19 +186,11 @@ def outgoing_problems(root: Path, since: str | None, head: str = "HEAD") -> list
     folders_as_files: dict[str, Problem] = {}
     direct: list[str] = []
     for path in changed:
-        folder, _sep, rest = path.partition("/")
-        name, sep, _deeper = rest.partition("/")
-        if folder in RECORD_DIRS and sep:
-            if name.endswith(".toml"):
-                rel = f"{folder}/{name}"
-                folders_as_files[rel] = Problem(
-                    rel,
-                    1,
-                    1,
-                    _("is a folder, not a record file"),
-                )
-            continue
-        direct.append(path)
+        rel = _folder_named_like_record(path)
+        if rel is not None:
+            folders_as_files[rel] = Problem(rel, 1, 1, _("is a folder, not a record file"))
+        elif folder_of(path) not in RECORD_DIRS or "/" not in path.partition("/")[2]:
+            direct.append(path)  # deeper paths are stray files: `history_problems`'s
     entries = _entries(root, head, direct)
     before = _entries(root, since, direct) if since is not None else {}
     # caseload.toml on both sides and every plain file pushed, read in one git process.
@@ -181,15 +211,10 @@ def outgoing_problems(root: Path, since: str | None, head: str = "HEAD") -> list
         entry = entries.get(path)
         if entry is None:
             continue  # removed: nothing of it is published
-        mode, kind, obj = entry
-        if path in RECORD_DIRS:  # the folder itself is a link or a file (SPEC §1)
-            out.append(Problem(path, 1, 1, _("is a symbolic link or a file, not a folder")))
-            continue
-        if mode == _LINK:
-            out.append(Problem(path, 1, 1, _("is a symbolic link, not a file")))
-            continue
-        if kind != "blob" or mode == _SUBMODULE:
-            out.append(Problem(path, 1, 1, _("is not a plain file")))
+        mode, _kind, obj = entry
+        problem = _entry_problem(path, mode)
+        if problem is not None:
+            out.append(Problem(path, 1, 1, problem))
             continue
         if folder_of(path) in RECORD_DIRS and not path.endswith(".toml"):
             continue  # not a record file: `history_problems` refuses it
@@ -265,23 +290,25 @@ def history_problems(root: Path, since: str | None, head: str = "HEAD") -> list[
     (git's dense combined diff), not what they brought in from a side already pushed.
 
     One `git log` for all the commits (paths limited to the caseload's files); reads
-    only. Content (an invalid record) is judged on `head` alone by `outgoing_problems`:
+    only. `--full-history`: without it, git's history simplification follows only one
+    parent of a merge whose caseload files equal that parent's, and the commits of the
+    other side (a file written and removed again there) would never be looked at
+    (git-log(1), "History Simplification"). No `--first-parent` or `--no-walk`: every
+    commit in the range is published. Content (an invalid record) is judged on `head` alone by `outgoing_problems`:
     a record broken in one commit and mended in the next publishes no broken caseload."""
     specs = [CASELOAD_FILE, ERASURES_FILE, *RECORD_DIRS]
     span = [head] if since is None else [f"{since}..{head}"]
     out = gitio.git(
         root, "log", "--reverse", "-z", "--raw", "--no-abbrev", "--no-renames", "--relative",
-        "--diff-merges=dense-combined", "--format=%x1e%H", *span, "--", *specs,
+        "--full-history", "--diff-merges=dense-combined", "--format=%x1e%H", *span, "--", *specs,
     ).stdout  # fmt: skip
     seen: dict[str, Problem] = {}
     for sha, path, mode, _obj in _walk_log(out):
         if path in seen:
             continue
         commit = sha[:7]
-        folder, _sep, rest = path.partition("/")
-        name, deeper, _tail = rest.partition("/")
-        if folder in RECORD_DIRS and deeper and name.endswith(".toml"):
-            rel = f"{folder}/{name}"
+        rel = _folder_named_like_record(path)
+        if rel is not None:
             if rel not in seen:
                 seen[rel] = Problem(
                     rel,
@@ -290,17 +317,11 @@ def history_problems(root: Path, since: str | None, head: str = "HEAD") -> list[
                     _("is a folder, not a record file (commit {commit})").format(commit=commit),
                 )
             continue
-        if path in RECORD_DIRS:
-            msg = _("is a symbolic link or a file, not a folder (commit {commit})")
-        elif mode == _LINK:
-            msg = _("is a symbolic link, not a file (commit {commit})")
-        elif mode == _SUBMODULE:
-            msg = _("is not a plain file (commit {commit})")
-        elif not is_record_name(path):
+        msg = _entry_problem(path, mode, commit)
+        if msg is None and not is_record_name(path):
             msg = _(
                 "is not a record file, and whatever it holds would be published outside the record files, where `ipstui erase` cannot reach it (commit {commit})"
-            )
-        else:
-            continue
-        seen[path] = Problem(path, 1, 1, msg.format(commit=commit))
+            ).format(commit=commit)
+        if msg is not None:
+            seen[path] = Problem(path, 1, 1, msg)
     return sorted(seen.values(), key=lambda p: p.path)

@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from ipstui.core.audit import SIGNATURE_LABELS
     from ipstui.core.caseload import (
         Caseload,
+        ChangedHands,
         EditRefused,
         NothingToSave,
         SaveFailed,
@@ -70,6 +71,7 @@ if TYPE_CHECKING:
     from ipstui.core.follow import Whereabouts
     from ipstui.core.gitio import GitError, IdentityMissing
     from ipstui.core.history import Revision, show_value
+    from ipstui.core.identity import Seen
     from ipstui.core.model import Participant, Problem
     from ipstui.core.report import Quarter, Report
     from ipstui.core.rules import Deadline
@@ -80,6 +82,7 @@ __all__ = [
     "Caseload",
     "CaseloadError",
     "CaseloadService",
+    "ChangedHands",
     "UsageError",
     "EditRefused",
     "Employer",
@@ -116,6 +119,7 @@ _LAZY = {
     "SaveFailed": ("ipstui.core.caseload", "SaveFailed"),
     "SaveResult": ("ipstui.core.caseload", "SaveResult"),
     "StaleEdit": ("ipstui.core.caseload", "StaleEdit"),
+    "ChangedHands": ("ipstui.core.caseload", "ChangedHands"),
     "UncommittedFile": ("ipstui.core.caseload", "UncommittedFile"),
     "ValidationFailed": ("ipstui.core.caseload", "ValidationFailed"),
     "GitError": ("ipstui.core.gitio", "GitError"),
@@ -258,15 +262,70 @@ class CaseloadService:
             self._repo = cl.repo
         return cl
 
-    def _snap(self, snapshot: Caseload | None) -> Caseload:
+    def seen_by(self, snapshot: Caseload, seen: Seen | None) -> Caseload:
+        """`snapshot` for one edit of the record `seen` (`identity.Seen`: the commit, path
+        and blob the user saw, e.g. a screen's): the save refuses with ChangedHands when
+        the record at that path is no longer, or may not be, that person
+        (`identity.judge`, under the save lock). The app's snapshot itself is not
+        changed."""
+        if seen is None:
+            return snapshot
+        from dataclasses import replace
+
+        return replace(snapshot, seen=seen)
+
+    def seen_now(self, pid: str, *, waited: bool = False) -> Seen | None:
+        """Participant `pid` as HEAD holds it now (`identity.seen_now`: one `git cat-file`,
+        no other query first), None when there is none, the id is not valid, or no git:
+        what a command saw before its edit waits for the lock (`waited`)."""
+        from ipstui.core.identity import seen_now
+        from ipstui.core.model import is_valid_id
+
+        if not is_valid_id(pid):
+            return None  # refused by the edit itself, with its own words
+        return seen_now(self.root, f"{PARTICIPANTS_DIR}/{pid}.toml", waited=waited)
+
+    def _load_for_edit_seeing(self, pid: str) -> tuple[Caseload, Seen | None]:
+        """`load_for_edit`, with participant `pid` as HEAD holds it asked in the same
+        round of git queries (`identity.seen_query`: no extra round before the lock,
+        issue 17), so it is what the command saw before it waits for the lock."""
+        from ipstui.core.identity import seen_from, seen_query
+        from ipstui.core.model import is_valid_id
+
+        if not is_valid_id(pid):
+            return self.load_for_edit(), None  # refused by the edit, in its own words
+        gitio = _gitio()
+        rel = f"{PARTICIPANTS_DIR}/{pid}.toml"
+        started = gitio.start_many(self.root, *gitio.FOR_EDIT_QUERIES, seen_query(rel))
+        base = len(gitio.FOR_EDIT_QUERIES)
+        try:
+            cl = _caseload().load_for_edit(self.root, started=started[:base])
+        finally:
+            (answer,) = gitio.finish_many(started[base:])
+        if self._repo is _UNSET:
+            self._repo = cl.repo
+        return cl, seen_from(answer.stdout, rel, waited=True) if cl.is_git else None
+
+    def _snap(self, snapshot: Caseload | None, pid: str | None = None) -> Caseload:
         """The snapshot a save runs on: the CLI's settings-only one (`load_for_edit`), or
         the app's with git's identity attached, asked once per service (issue 17:
         "identity and config read once"), so that each save asks git only what must be
         asked under the lock. The identity is only checked for presence before a save
         (git itself writes it into the commit); it is kept once git gave a usable one,
-        and a missing one is asked again by every save, which refuses with git's words."""
+        and a missing one is asked again by every save, which refuses with git's words.
+
+        For the CLI (`snapshot` None) with a participant `pid`: the record at `pid` as
+        HEAD holds it before the edit waits for the save lock (`_load_for_edit_seeing`), so
+        a sync or a checkout that gives the id to another person meanwhile is refused
+        (ChangedHands) instead of written onto that person. Every id-keyed command-line
+        edit passes its `pid` (move, contact, set, resolve, and the job, task, suspend
+        calls the CLI does not offer yet); `new` creates its record, so has no one to
+        mistake."""
         if snapshot is None:
-            return self.load_for_edit()
+            if pid is None:
+                return self.load_for_edit()
+            cl, seen = self._load_for_edit_seeing(pid)
+            return self.seen_by(cl, seen) if seen is not None else cl
         if snapshot.identity is None and snapshot.is_git:
             answers = self._identity_answers()
             if answers is not None:
@@ -310,13 +369,15 @@ class CaseloadService:
 
         return commit_holding(self.root, rel, blob)
 
-    def where_now(self, base: str, rel: str) -> Whereabouts:
+    def where_now(self, base: str, rel: str, *, seen_blob: str | None = None) -> Whereabouts:
         """Where the record at `rel` in commit `base` is at HEAD: the same file, renamed
         (a sync's renumber, `git mv`), deleted, or replaced by another record at its
-        path (`follow.where_now`; git's rename detection). GitError when git fails."""
+        path (`follow.where_now`; git's rename detection); with `seen_blob` (the
+        version seen), also DOUBTFUL when the record at the path may be another person
+        (`identity`). GitError when git fails."""
         from ipstui.core.follow import where_now
 
-        return where_now(self.root, base, rel)
+        return where_now(self.root, base, rel, seen_blob=seen_blob)
 
     def exists(self, rel: str) -> bool:
         """Whether a caseload-relative path (e.g. a dirty file of the snapshot) exists."""
@@ -348,20 +409,20 @@ class CaseloadService:
         """Move to `phase`; with `from_phase`, only if the participant is still there."""
         return self._saved(
             _edits().move(
-                self._snap(snapshot), pid, phase, today=today, reason=reason, from_phase=from_phase
+                self._snap(snapshot, pid), pid, phase, today=today, reason=reason, from_phase=from_phase
             )
         )
 
     def add_contact(self, snapshot: Caseload | None, pid: str, **kwargs: Any) -> SaveResult:
         """`edits.add_contact`: kind, on, by, note; for kind employer also employer_id
         and face_to_face."""
-        return self._saved(_edits().add_contact(self._snap(snapshot), pid, **kwargs))
+        return self._saved(_edits().add_contact(self._snap(snapshot, pid), pid, **kwargs))
 
     def set_fields(
         self, snapshot: Caseload | None, pid: str, assignments: dict[str, str], *, today: date
     ) -> SaveResult:
         """`ipstui set`: FIELD=VALUE texts typed by the schema."""
-        return self._saved(_edits().set_fields(self._snap(snapshot), pid, assignments, today=today))
+        return self._saved(_edits().set_fields(self._snap(snapshot, pid), pid, assignments, today=today))
 
     def resolve(
         self,
@@ -381,14 +442,14 @@ class CaseloadService:
             return resolve_employer(
                 self.load_for_edit(), pid.upper(), field, side=side, value=value
             )
-        return resolve(self._snap(snapshot), pid, field, side=side, value=value)
+        return resolve(self._snap(snapshot, pid), pid, field, side=side, value=value)
 
     def decide(self, snapshot: Caseload | None, pid: str, sides: dict[str, str]) -> SaveResult:
         """Settle several conflicts in one commit, field -> "ours"/"theirs"
         (`resolve.decide`: through the save transaction, refused when stale)."""
         from ipstui.core.resolve import decide
 
-        return self._saved(decide(self._snap(snapshot), pid, sides))
+        return self._saved(decide(self._snap(snapshot, pid), pid, sides))
 
     def set_data(self, snapshot: Caseload, old: Participant, data: dict[str, Any]) -> SaveResult:
         """Save a whole edited record (the participant form)."""
@@ -397,29 +458,29 @@ class CaseloadService:
     def add_job(self, snapshot: Caseload | None, pid: str, **kwargs: Any) -> SaveResult:
         """`edits.add_job`: employer, start, competitive, title, hours_per_week,
         hourly_wage, employer_id, job_type."""
-        return self._saved(_edits().add_job(self._snap(snapshot), pid, **kwargs))
+        return self._saved(_edits().add_job(self._snap(snapshot, pid), pid, **kwargs))
 
     def end_job(self, snapshot: Caseload | None, pid: str, index: int, **kwargs: Any) -> SaveResult:
         """`edits.end_job`: end, reason."""
-        return self._saved(_edits().end_job(self._snap(snapshot), pid, index, **kwargs))
+        return self._saved(_edits().end_job(self._snap(snapshot, pid), pid, index, **kwargs))
 
     def add_task(self, snapshot: Caseload | None, pid: str, **kwargs: Any) -> SaveResult:
         """`edits.add_task`: due, what."""
-        return self._saved(_edits().add_task(self._snap(snapshot), pid, **kwargs))
+        return self._saved(_edits().add_task(self._snap(snapshot, pid), pid, **kwargs))
 
     def complete_task(
         self, snapshot: Caseload | None, pid: str, index: int, **kwargs: Any
     ) -> SaveResult:
         """`edits.complete_task`: on."""
-        return self._saved(_edits().complete_task(self._snap(snapshot), pid, index, **kwargs))
+        return self._saved(_edits().complete_task(self._snap(snapshot, pid), pid, index, **kwargs))
 
     def suspend(self, snapshot: Caseload | None, pid: str, **kwargs: Any) -> SaveResult:
         """`edits.suspend`: since, reason."""
-        return self._saved(_edits().suspend(self._snap(snapshot), pid, **kwargs))
+        return self._saved(_edits().suspend(self._snap(snapshot, pid), pid, **kwargs))
 
     def resume(self, snapshot: Caseload | None, pid: str) -> SaveResult:
         """`edits.resume`."""
-        return self._saved(_edits().resume(self._snap(snapshot), pid))
+        return self._saved(_edits().resume(self._snap(snapshot, pid), pid))
 
     def commit_hand_edit(self, snapshot: Caseload | None, rel: str) -> SaveResult:
         """Validate and commit a participant file changed outside ipstui (or its removal)."""
@@ -504,7 +565,7 @@ class CaseloadService:
         (two commits; the first stays when the job is refused). Keywords as `add_job`."""
         from ipstui.core.employers import add_job_at_new_employer
 
-        return add_job_at_new_employer(self._snap(snapshot), pid, **kwargs)
+        return add_job_at_new_employer(self._snap(snapshot, pid), pid, **kwargs)
 
     def problems(
         self, snapshot: Caseload, register: Register | None = None, *, today: date | None = None
@@ -689,19 +750,16 @@ class CaseloadService:
         facts = prepare_loaded(snapshot.participants.values())  # from the load cache
         return render(facts, snapshot.settings, quarter=quarter, today=today, fmt=fmt)
 
-    def export_report_csv(
-        self, report: Report, path: Path, *, overwrite: bool = False, inside_ok: bool = False
-    ) -> Path:
+    def export_report_csv(self, report: Report, path: Path, *, overwrite: bool = False) -> Path:
         """Write the Reports screen's `report` as CSV to `path` (`export.write_report_csv`,
-        with this caseload as the folder an export asks before writing into); returns the
-        path written. ExportRefusal (nothing written) for a folder, a missing folder, a
-        path inside the caseload unless `inside_ok`, an existing file unless `overwrite`,
+        with this caseload as the folder no export is written into, as the CLI's
+        `export.check_output`); returns the path written. ExportRefusal (nothing written)
+        for a folder, a missing folder, a path inside the caseload, an existing file unless
+        `overwrite`,
         or a write the system refuses."""
         from ipstui.core.export import write_report_csv
 
-        return write_report_csv(
-            self.root, report, Path(path), overwrite=overwrite, inside_ok=inside_ok
-        )
+        return write_report_csv(self.root, report, Path(path), overwrite=overwrite)
 
     # ------------------------------------------------------------ watching the disk
 

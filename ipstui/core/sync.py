@@ -54,7 +54,7 @@ from ipstui.core.gitio import GitError, git
 from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.merge import LAYOUT_LOST, THEIRS_LAYOUT_LOST
 from ipstui.core.mergecheck import describe, introduced_problems
-from ipstui.core.model import is_valid_id
+from ipstui.core.model import Problem, is_valid_id
 from ipstui.core.renumber import RECORD_DIRS, Renumbered, RenumberError, clashes, renumber
 
 CASELOAD_FILE = "caseload.toml"
@@ -150,7 +150,8 @@ class SyncResult:
     status: str
     """"in_sync" | "pulled" | "pushed" | "conflicts" (merged and pushed; decisions needed)."""
     ahead: int
-    """Local commits the remote did not have, now pushed (a merge commit included)."""
+    """Commits the remote branch gains (a merge commit included); for a first push, the
+    ones none of the remote's branches had."""
     behind: int
     """Remote commits that were not here, now merged in."""
     conflicts: tuple[str, ...] = field(default=())
@@ -367,7 +368,8 @@ def _counts(root: Path, left: str, right: str) -> tuple[int, int]:
 
 def _unshared(root: Path, remote: str, rev: str = "HEAD") -> int:
     """Commits reachable from `rev` and from none of `remote`'s remote-tracking refs:
-    what the remote does not have, as last fetched (SyncStatus.ahead)."""
+    what the remote does not have, as last fetched (SyncStatus.ahead when there is no
+    remote branch to count against: a first push, no upstream, an upstream gone)."""
     out = git(root, "rev-list", "--count", rev, "--not", f"--remotes={remote}").stdout
     return int(out.strip() or 0)
 
@@ -393,10 +395,13 @@ def status(root: Path) -> SyncStatus:
         return SyncStatus(0, 0, True, None, "unborn" if unborn else "several_remotes")
     if unborn:
         return SyncStatus(0, 0, True, target.label, "unborn")
-    ahead = _unshared(root, target.remote)
     if _rev(root, target.tracking) is not None:
-        behind = int(git(root, "rev-list", "--count", f"HEAD..{target.tracking}").stdout.strip())
+        # Against the upstream, as `git status` does and as sync pushes: commits the
+        # remote has on another branch only are still pushed to this one.
+        ahead, behind = _counts(root, "HEAD", target.tracking)
         return SyncStatus(ahead, behind, True, target.label)
+    # No remote branch to count against: what none of the remote's branches has.
+    ahead = _unshared(root, target.remote)
     if not _knows_branches(root, target.remote) and remembered(root, target) is None:
         return SyncStatus(ahead, 0, True, target.label)  # a first push: the remote has nothing
     state = "missing" if target.has_upstream else "no_upstream"
@@ -854,29 +859,40 @@ def _remember(run: _Run, target: _Target, commit: str | None) -> None:
     )  # fmt: skip
 
 
-def _remote_default(run: _Run, target: _Target) -> str | None:
-    """The branch the remote's HEAD names now (`git ls-remote --symref`), or None when
-    it names none or cannot be asked."""
-    proc = git(
-        run.root,
-        *target.network,
-        "ls-remote",
-        "--symref",
-        target.remote,
-        "HEAD",
-        check=False,
-    )
+@dataclass(frozen=True, slots=True)
+class _RemoteHeads:
+    """What one `git ls-remote --symref <remote>` says of the remote's branches now."""
+
+    default: str | None
+    """The branch the remote's HEAD names (its main branch), or None when it names none
+    (a HEAD pointing at a branch that does not exist, or a server that does not say)."""
+    heads: dict[str, str]
+    """Branch name -> commit id, in the remote's order."""
+
+
+def _remote_heads(run: _Run, target: _Target) -> _RemoteHeads:
+    """The remote's HEAD branch and all its branches, from one network call (git prints
+    `ref: refs/heads/main<TAB>HEAD` for the symref, then `<id><TAB><ref>` per ref).
+    Raises SyncError when the remote cannot be asked."""
+    proc = git(run.root, *target.network, "ls-remote", "--symref", target.remote, check=False)
+    if proc.returncode != 0:
+        raise SyncError(_network_message("ask", target, run.root, gitio._last_lines(proc.stderr)))
+    default: str | None = None
+    heads: dict[str, str] = {}
     for line in proc.stdout.splitlines():
-        if line.startswith("ref: ") and line.endswith("\tHEAD"):
-            ref = line[len("ref: ") : -len("\tHEAD")]
-            if ref.startswith("refs/heads/"):
-                return ref.removeprefix("refs/heads/")
-    return None
+        left, tab, ref = line.partition("\t")
+        if not tab:
+            continue
+        if left.startswith("ref: ") and ref == "HEAD":
+            default = left.removeprefix("ref: ").removeprefix("refs/heads/")
+        elif ref.startswith("refs/heads/"):
+            heads[ref.removeprefix("refs/heads/")] = left.strip()
+    return _RemoteHeads(default if default in heads else None, heads)
 
 
-def _fetch_other(run: _Run, target: _Target, branch: str) -> str | None:
-    """Fetch another branch of the remote without moving any ref of this clone (the
-    commit lands in FETCH_HEAD only); its commit, or None when it cannot be fetched."""
+def _fetch_other(run: _Run, target: _Target, branch: str, commit: str) -> str | None:
+    """Fetch another branch of the remote (`commit`: its id as listed) without moving
+    any ref of this clone; `commit`, or None when it cannot be fetched."""
     proc = git(
         run.root,
         *target.network,
@@ -890,16 +906,7 @@ def _fetch_other(run: _Run, target: _Target, branch: str) -> str | None:
     )
     if proc.returncode != 0:
         return None
-    ls = git(
-        run.root,
-        *target.network,
-        "ls-remote",
-        target.remote,
-        f"refs/heads/{branch}",
-        check=False,
-    )
-    commit = ls.stdout.split("\t", 1)[0].strip() if ls.returncode == 0 else ""
-    return _rev(run.root, commit) if commit else None
+    return _rev(run.root, commit)
 
 
 def _branch_missing(run: _Run, target: _Target, known: str | None) -> None:
@@ -920,10 +927,11 @@ def _branch_missing(run: _Run, target: _Target, known: str | None) -> None:
       (`_refuse_new_branch`), as the team shares one branch (SPEC §6, docs/sync.md);
       a new branch on the remote is published only on purpose, with `git push -u`."""
     start = run.start or _rev(run.root, "HEAD")
-    new_branch = _remote_default(run, target)
+    remote = _remote_heads(run, target)
+    new_branch = remote.default
     if new_branch == target.remote_branch:
         new_branch = None
-    other = _fetch_other(run, target, new_branch) if new_branch else None
+    other = _fetch_other(run, target, new_branch, remote.heads[new_branch]) if new_branch else None
     back: list[str] = []
     if other is not None and start is not None:
         from ipstui.core import erasures
@@ -932,10 +940,9 @@ def _branch_missing(run: _Run, target: _Target, known: str | None) -> None:
     if back:
         raise SyncError(_erased_message(run, target, back))
     if known is None:
-        heads = _remote_branches(run, target)
-        if not heads:
+        if not remote.heads:
             return  # a true first push: the remote has no branch at all
-        _refuse_new_branch(run, target, new_branch or heads[0])
+        _refuse_new_branch(run, target, new_branch, list(remote.heads))
     args = {
         "label": target.label,
         "remote": target.remote,
@@ -956,24 +963,31 @@ def _branch_missing(run: _Run, target: _Target, known: str | None) -> None:
     )
 
 
-def _remote_branches(run: _Run, target: _Target) -> list[str]:
-    """The branch names the remote has now (`git ls-remote --heads`), in its order."""
-    proc = git(run.root, *target.network, "ls-remote", "--heads", target.remote, check=False)
-    if proc.returncode != 0:
-        raise SyncError(_network_message("ask", target, run.root, gitio._last_lines(proc.stderr)))
-    names = [ln.split("\t", 1)[1] for ln in proc.stdout.splitlines() if "\t" in ln]
-    return [n.removeprefix("refs/heads/") for n in names]
-
-
-def _refuse_new_branch(run: _Run, target: _Target, main: str) -> None:
-    """SyncError: pushing would create `target`'s branch on a remote whose team works
-    on `main`; says how to sync with the team's branch or publish this one on purpose."""
+def _refuse_new_branch(run: _Run, target: _Target, main: str | None, heads: list[str]) -> None:
+    """SyncError: pushing would create `target`'s branch on a remote that has the
+    branches `heads` (its order); says how to sync with the team's branch (`main`, the
+    one the remote's HEAD names) or publish this one on purpose. With no `main` the
+    remote does not say which branch is the team's: the message lists its branches
+    rather than guess one."""
     args = {
         "branch": target.branch,
         "label": target.label,
         "remote": target.remote,
         "main": f"{target.remote}/{main}",
+        "branches": ", ".join(heads[:5]) + (" …" if len(heads) > 5 else ""),
     }
+    if main is None and target.has_upstream:
+        raise SyncError(
+            _(
+                "the upstream of {branch}, {label}, is not on the remote, and this clone never synced it; sync would create it as a new branch, so nothing was pushed; {remote} does not name a main branch, and its branches are {branches}; to sync with the one the team uses, run `git branch --set-upstream-to={remote}/BRANCH` with its name and sync again"
+            ).format(**args)
+        )
+    if main is None:
+        raise SyncError(
+            _(
+                "{branch} has no upstream and {remote} has no branch {branch}; sync would create it as a new branch, so nothing was pushed; {remote} does not name a main branch, and its branches are {branches}; to share these edits with the team, run `git branch --set-upstream-to={remote}/BRANCH` with the name of the one the team uses and sync again, or publish the branch on purpose with `git push -u {remote} {branch}`"
+            ).format(**args)
+        )
     if target.has_upstream:
         raise SyncError(
             _(
@@ -1080,31 +1094,46 @@ def _refuse_invalid_outgoing(run: _Run, target: _Target, remote_head: str | None
     published = history_problems(run.root, remote_head)
     named = {p.path for p in published}
     tip = [p for p in outgoing_problems(run.root, remote_head) if p.path not in named]
-    broken = sorted([*published, *tip], key=lambda p: p.path)
-    if not broken:
+    if not published and not tip:
         return
-    shown = "; ".join(str(p) for p in broken[:4])
-    if len(broken) > 4:
-        shown = _("{problems} and {n} more").format(problems=shown, n=len(broken) - 4)
-    if published:
-        # A commit wrote it: mending it in a new commit still publishes that one.
+
+    def listed(problems: list[Problem]) -> str:
+        shown = "; ".join(str(p) for p in problems[:4])
+        if len(problems) > 4:
+            shown = _("{problems} and {n} more").format(problems=shown, n=len(problems) - 4)
+        return shown
+
+    args = {
+        "label": target.label,
+        "upstream": remote_head[:7] if remote_head else "--root",
+        "published": listed(published),
+        "current": listed(tip),
+    }
+    # What a commit wrote stays published whatever a new commit does: only taking it
+    # out of those commits (a rebase) mends it. What only HEAD holds wrong (an invalid
+    # record) a new commit mends.
+    if published and tip:
         raise SyncError(
             ngettext(
-                "{problems} — this file is not valid, and your unpushed commits would publish it even where a later commit removed it, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); take it out of those commits (git rebase -i {upstream}) and sync again",
-                "{problems} — these files are not valid, and your unpushed commits would publish them even where a later commit removed them, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); take them out of those commits or mend them (git rebase -i {upstream}) and sync again",
-                len(broken),
-            ).format(
-                problems=shown,
-                label=target.label,
-                upstream=remote_head[:7] if remote_head else "--root",
-            )
+                "{published} — your unpushed commits would publish this file even where a later commit removed it: take it out of those commits (git rebase -i {upstream}); {current} — not valid in your latest commit: fix it (`ipstui validate`) and commit; nothing was pushed to {label} and your branch is back where it was (your commits are kept); sync again when both are done",
+                "{published} — your unpushed commits would publish these files even where a later commit removed them: take them out of those commits (git rebase -i {upstream}); {current} — not valid in your latest commit: fix it (`ipstui validate`) and commit; nothing was pushed to {label} and your branch is back where it was (your commits are kept); sync again when both are done",
+                len(published),
+            ).format(**args)
+        )
+    if published:
+        raise SyncError(
+            ngettext(
+                "{published} — this file is not valid, and your unpushed commits would publish it even where a later commit removed it, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); take it out of those commits (git rebase -i {upstream}) and sync again",
+                "{published} — these files are not valid, and your unpushed commits would publish them even where a later commit removed them, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); take them out of those commits (git rebase -i {upstream}) and sync again",
+                len(published),
+            ).format(**args)
         )
     raise SyncError(
         ngettext(
-            "{problems} — this file is not valid, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); fix it (`ipstui validate`), commit, and sync again",
-            "{problems} — these files are not valid, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); fix them (`ipstui validate`), commit, and sync again",
-            len(broken),
-        ).format(problems=shown, label=target.label)
+            "{current} — this file is not valid, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); fix it (`ipstui validate`), commit, and sync again",
+            "{current} — these files are not valid, so nothing was pushed to {label} and your branch is back where it was (your commits are kept); fix them (`ipstui validate`), commit, and sync again",
+            len(tip),
+        ).format(**args)
     )
 
 
@@ -1187,11 +1216,14 @@ def _sync_loop(
         if behind:
             assert remote_head is not None
             _merge(run, target, remote_head, ahead, behind)
-        if ahead:
-            # Reported: the commits the remote did not have (a merge commit included),
-            # not the ones the branch gains, which for a first push is the whole history;
-            # all of them known on another branch of the remote: the branch's own count.
-            ahead = _unshared(root, target.remote) or ahead + (1 if behind else 0)
+        if ahead and remote_head is None:
+            # A first push: reported are the commits none of the remote's branches has,
+            # not the ones the branch gains (its whole history); all of them known on
+            # another branch of the remote: the branch's own count.
+            ahead = _unshared(root, target.remote) or ahead
+        elif ahead and behind:
+            # What the remote branch gains, the merge commit (and any renumbering) included.
+            ahead = _counts(root, "HEAD", remote_head)[0]
         if not ahead:
             conflicts = _conflicted_records(root, run.start)
             status = "pulled" if behind else "in_sync"

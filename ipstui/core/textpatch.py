@@ -684,6 +684,18 @@ def patch(
     return out
 
 
+def _patch_kept(
+    text: str, old: Mapping[str, Any], new: Mapping[str, Any], dumps: Callable[..., str]
+) -> str | None:
+    """`patch`, with one shortcut: a `text` already canonical (`dumps(old)`) gives
+    `dumps(new)`, as the canonical layout has nothing of its own to keep (and a long
+    file is written faster than it is patched). What `patch_bytes` and `merge_layouts`
+    keep of a file's layout."""
+    if text == dumps(old):
+        return dumps(new)
+    return patch(text, old, new, dumps)
+
+
 _BOM = "\ufeff"
 
 
@@ -698,19 +710,8 @@ def patch_bytes(
     where a user sees it. Raises UnicodeDecodeError for bytes that are not UTF-8."""
     from ipstui.core import toml10
 
-    text = raw.decode("utf-8")
-    bom = text.startswith(_BOM)
-    text = text.removeprefix(_BOM)
-    nl = text.find("\n")
-    crlf = nl > 0 and text[nl - 1] == "\r"
-    if crlf:
-        text = text.replace("\r\n", "\n")
-    if text == dumps(old):
-        # The canonical layout has nothing of its own to keep: written canonically, it
-        # stays canonical (and a long file is written faster than it is patched).
-        patched: str | None = dumps(new)
-    else:
-        patched = patch(text, old, new, dumps)
+    text, bom, crlf = _split_bytes(raw)
+    patched = _patch_kept(text, old, new, dumps)
     kept = patched is not None
     out = patched if patched is not None else dumps(new)
     if crlf:
@@ -740,6 +741,13 @@ def _split_bytes(raw: bytes) -> tuple[str, bool, bool]:
     return text, bom, crlf
 
 
+def _lines(text: str) -> list[str]:
+    """`text`'s lines, each with its "\n": TOML ends a line there only (`str.splitlines`
+    also splits at U+2028, U+2029, U+0085 and other characters a comment or a string
+    may hold, which would let a merge take half of a line from each side)."""
+    return [line for line in re.split(r"(?<=\n)", text) if line]
+
+
 def _line_merges(ours: str, base: str, theirs: str) -> Iterator[tuple[str, bool]]:
     """Three-way line merges of three texts (`merge3`, in memory: a record's text is
     never written outside the caseload, SPEC §1), best first, as (text, True when it
@@ -748,7 +756,7 @@ def _line_merges(ours: str, base: str, theirs: str) -> Iterator[tuple[str, bool]
     ours' lines there. The lines are matched once for all of them."""
     from merge3 import Merge3
 
-    b, o, t = (x.splitlines(keepends=True) for x in (base, ours, theirs))
+    b, o, t = (_lines(x) for x in (base, ours, theirs))
     regions = list(Merge3(b, o, t).merge_regions())
     clashes = any(r[0] == "conflict" for r in regions)
     for how in ("ours+theirs", "ours") if clashes else ("clean",):
@@ -801,14 +809,12 @@ def merge_layouts(
     o_text, o_bom, o_crlf = _split_bytes(ours)
     bom = t_bom if o_bom == b_bom else o_bom
     crlf = t_crlf if o_crlf == b_crlf else o_crlf
-    b_canon, t_canon = b_text == dumps(base_data), t_text == dumps(theirs_data)
-    if b_canon and t_canon and (bom, crlf) == (o_bom, o_crlf):
-        return ours, True  # theirs kept the canonical layout: nothing of its own to carry
-    canonical = dumps(new) if b_canon or t_canon else None
-    b_new = canonical if b_canon else patch(b_text, base_data, new, dumps)
-    t_new = canonical if t_canon else patch(t_text, theirs_data, new, dumps)
+    b_new = _patch_kept(b_text, base_data, new, dumps)
+    t_new = _patch_kept(t_text, theirs_data, new, dumps)
     if b_new is None or t_new is None:
         return ours, False
+    if b_new == t_new and (bom, crlf) == (o_bom, o_crlf):
+        return ours, True  # theirs kept base's layout: nothing of its own to carry
     # (text, True when it holds every layout change of theirs), tried in turn.
     candidates: Iterable[tuple[str, bool]]
     if b_new == t_new:

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
 
-from ipstui.core.i18n import N_, Labels, _
-from ipstui.core.model import PHASE_LABELS
+from ipstui.core.i18n import N_, Labels, _, current_language, pgettext
+from ipstui.core.model import PHASE_LABELS, RULE_LABELS
 from ipstui.core.rules import DUE_SOON, OVERDUE, UPCOMING
 
 SUSPENDED = "suspended"
@@ -233,6 +234,73 @@ def short_words(due: date, today: date) -> str:
     if days == 0:
         return _("today")
     return _("in {n}d").format(n=days)
+
+
+def deadline_line(
+    symbol: str, words: str, short: str, rule: str, others: int, days: int, width: int
+) -> str:
+    """A deadline in at most `width` cells, worded by the width alone (issue 13, trial 9:
+    cards side by side read `· due in 4d` and `· in 4d`, `✖ 4d late` and `✖ 4d`, as each
+    card took the longest words its own text allowed).
+
+    The wordings, longest first: `✖ 4d overdue · first contact`, `✖ 4d overdue`,
+    `✖ 4d late`, `✖ 4d`. The width picks one for every deadline: the longest whose widest
+    case fits (two-digit day counts; the rule's label gets what is left, cut with `…`,
+    and at least `RULE_ROOM` cells), so cards of one width read alike; the count of
+    other open deadlines (`+1`) follows where it fits. A deadline
+    wider than its wording's widest case (a three-digit count) takes the next that fits.
+    `words` is the long day phrase (`4d overdue`, `Deadline.words`), `short` the short
+    one (`short_words`), `rule` the rule's label, `others` the number of other open
+    deadlines, `days` the day count (negative: late)."""
+    more = f" +{others}" if others > 0 else ""
+    start = _form_for_width(width, current_language())
+    if start == 0:
+        head = f"{symbol} {words} · "
+        room = width - cells(head) - cells(more)
+        if room >= RULE_ROOM:  # the rule, cut with `…` (the status line has it whole)
+            return head + fit(rule, room, pad=False) + more
+        start = 1
+    forms = (f"{symbol} {words}", f"{symbol} {short}", f"{symbol} {days_short(abs(days))}")
+    for text in forms[start - 1 :]:
+        if cells(text + more) <= width:
+            return text + more
+        if cells(text) <= width:
+            return text
+    return fit(forms[-1], width, pad=False)
+
+
+def days_short(n: int) -> str:
+    """A number of days at the narrowest: `4d`."""
+    return pgettext("a number of days at the narrowest, e.g. 4d", "{n}d").format(n=n)
+
+
+RULE_ROOM = 8
+"""The fewest cells a card gives the rule's label (`deadline_line`); less: no rule."""
+
+
+@lru_cache(maxsize=512)
+def _form_for_width(width: int, language: str) -> int:
+    """The index of the longest form of `deadline_line` whose widest case fits `width`
+    in `language` (the current one; a key of the cache)."""
+    sym = "✖"
+    wide_words = max(
+        cells(_("{n}d overdue").format(n=99)),
+        cells(_("due in {n}d").format(n=99)),
+        cells(_("due today")),
+    )
+    wide_short = max(
+        cells(_("{n}d late").format(n=99)), cells(_("in {n}d").format(n=99)), cells(_("today"))
+    )
+    wide_rule = max((cells(RULE_LABELS.get(k, k).lower()) for k in RULE_LABELS), default=0)
+    widest = (
+        cells(sym) + 1 + wide_words + 3 + min(wide_rule, RULE_ROOM + 4),
+        cells(sym) + 1 + wide_words,
+        cells(sym) + 1 + wide_short,
+    )
+    for i, need in enumerate(widest):
+        if need <= width:
+            return i
+    return len(widest)
 
 
 # ------------------------------------------------------------------ widths in cells

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
@@ -36,7 +38,7 @@ from ipstui.core.service import (
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import who
 from ipstui.ui.commands import ActionsProvider, Palette, ParticipantsProvider
-from ipstui.ui.keys import TranslatedBindings, allow_letter_action
+from ipstui.ui.keys import TranslatedBindings, TypingGuard, allow_letter_action, typing_field
 from ipstui.ui.messages import (
     CaseloadLoaded,
     DiskChanged,
@@ -80,6 +82,18 @@ def warm_screen_modules() -> None:
     for name in SCREEN_MODULES:
         importlib.import_module(f"ipstui.ui.screens.{name}")
 
+
+CLOSING_KEYS = frozenset({"escape", "enter"})
+"""Keys that may close a screen or a dialog: the keys typed after one are read once it
+has acted, so they reach the screen then on top (`IpsApp._on_key`, issue 13 item 4:
+`esc esc g 6 1 enter` typed at once after a dialog over Employers typed `g61` into the
+closing dialog's field, and Enter opened the selected card)."""
+KEY_SETTLE = 0.25
+"""Seconds the keys after a closing key wait at most, when a widget kept the key (a
+text area's Enter) and it never comes back to the app."""
+
+MESSAGES_KEPT = 200
+"""How many notifications the messages view keeps (`IpsApp.action_messages`)."""
 
 REPORTS = "reports"
 SCREEN_OF_ACTION = {
@@ -144,6 +158,14 @@ class IpsApp(TranslatedBindings, App[int]):
             N_("Fidelity"),
             id="fidelity",
             tooltip=N_("IPS-25 self-review of the records"),
+        ),
+        Binding(
+            "m",
+            "messages",
+            N_("Messages"),
+            id="messages",
+            show=False,
+            tooltip=N_("Every message of this session, whole"),
         ),
         Binding(
             "s",
@@ -219,6 +241,16 @@ class IpsApp(TranslatedBindings, App[int]):
         screen that sees its record's version come back as that save's knows the commit
         holding it without asking git (`ParticipantScreen._own_save`)."""
         self._follow_on_save: dict[int, str] = {}
+        self._key_screens: WeakKeyDictionary[events.Key, Screen] = WeakKeyDictionary()
+        """The screen on top when each key in flight was read (`_on_key`)."""
+        self.messages: deque[tuple[str, str]] = deque(maxlen=MESSAGES_KEPT)
+        """(title, message) of every notification, newest first, as given (unescaped)."""
+        self._key_pending: events.Key | None = None
+        """A closing key (`CLOSING_KEYS`) read and not yet acted on (`_key_acted`)."""
+        self._key_backlog: list[events.Key] = []
+        """Keys read while `_key_pending` waits, read again after it."""
+        self.typing = TypingGuard()
+        """Holds the command letters of a name typed on after its field lost focus."""
         """Edit request → the participant the board's cursor follows once it is saved
         ("": the one the edit made)."""
         self._watch_stop = threading.Event()
@@ -260,7 +292,18 @@ class IpsApp(TranslatedBindings, App[int]):
     def notify(self, message: str, *, title: str = "", **kwargs: Any) -> None:
         """Textual's toast, with `message` and `title` escaped (SPEC §13): a toast often
         quotes a file name or an error that quotes a file's text. New lines stay."""
+        self.messages.appendleft((title, message))
         super().notify(escape(message, keep="\n"), title=escape(title), **kwargs)
+
+    def action_messages(self) -> None:
+        """Every message of this session, newest first, each whole (a toast may be cut
+        to its box or gone before it was read; SPEC §9)."""
+        from ipstui.ui.widgets.reading import ReadingView
+
+        if isinstance(self.screen, ReadingView):
+            return
+        entries = list(self.messages) or [("", _("No messages yet."))]
+        self.push_screen(ReadingView(_("Messages, newest first"), entries))
 
     def validate_title(self, title: str) -> str:
         """The app's title, escaped (SPEC §13; it may name the caseload's folder)."""
@@ -423,13 +466,78 @@ class IpsApp(TranslatedBindings, App[int]):
         self._sync_status(self._sync_note or message.words)
 
     async def on_event(self, event: events.Event) -> None:
-        """Every key reaches the app first: the first one after a sync's account was
+        """Every key reaches the app first: a letter typed on after its field lost focus
+        runs no command (`keys.TypingGuard`); the first key after a sync's account was
         shown means the user has acted, and the status line goes back to the state."""
+        if isinstance(event, events.Key) and not event.is_forwarded and self._key_pending:
+            self._key_backlog.append(event)  # read once the key before it has acted
+            return
+        if isinstance(event, events.MouseDown):
+            self.typing.release()
+        elif (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and self.typing.hold(event.key, event.character, typing_field(self))
+        ):
+            self._typed_after_field(event)
+            return
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self._key_screens[event] = self.screen
+            if event.key in CLOSING_KEYS:
+                self._key_pending = event
+                self.set_timer(KEY_SETTLE, partial(self._key_acted, event))
         if isinstance(event, events.Key) and self._sync_note:
             self._sync_note = ""
             if self._status_words:
                 self._sync_status(self._status_words)
         await super().on_event(event)
+
+    async def _on_key(self, event: events.Key) -> None:
+        """A key that reaches the app after a screen change it was typed ahead of is
+        routed again, to the screen now on top (issue 13 item 4).
+
+        Textual sends each key to the widget focused when the key is read, and checks
+        the bindings when the key comes back up, by then with the new screen's focus:
+        after `esc` left Employers, `g 6 1 enter` typed at once ran `g` on the board, the
+        digits reached no field, and Enter opened the selected card instead of P-0061.
+        Read again, each key goes where it would have gone had the app kept up."""
+        sent_to = self._key_screens.pop(event, None)
+        if event.is_forwarded and sent_to is not None and sent_to is not self.screen:
+            # Not App._on_key too (Textual calls each class's handler in turn): it would
+            # check the bindings with the new screen's focus.
+            event.prevent_default()
+            event.stop()
+            self.post_message(events.Key(event.key, event.character))
+        # The keys read after a closing key wait for it to act (its binding runs next,
+        # in App._on_key, before the messages posted here are read).
+        self._key_acted(event)
+
+    def _key_acted(self, event: events.Key) -> None:
+        """`event` (a closing key) has acted, or KEY_SETTLE passed (a widget kept it):
+        the keys read meanwhile are read again, in order."""
+        if event is not self._key_pending:
+            return
+        self._key_pending = None
+        backlog, self._key_backlog = self._key_backlog, []
+        for key in backlog:
+            self.post_message(events.Key(key.key, key.character))
+
+    def _typed_after_field(self, event: events.Key) -> None:
+        """A key held by the typing guard: the screen takes it back into the field it
+        was typed for (`take_typed`), or it is dropped, and the first one of a burst
+        says so."""
+        take = getattr(self.screen, "take_typed", None)
+        if take is not None and event.character and take(event.character, self.typing.field):
+            return
+        if not self.typing.told:
+            self.typing.told = True
+            self.notify(
+                _(
+                    "Typing after leaving a field runs no command: pause a moment or press an arrow key, then press the key again."
+                ),
+                severity="warning",
+                timeout=5,
+            )
 
     @on(FilesTouched)
     def _files_touched(self) -> None:
@@ -561,15 +669,28 @@ class IpsApp(TranslatedBindings, App[int]):
 
     # ------------------------------------------------------------ edits
 
+    def reserve_request(self) -> int:
+        """A request number for an edit that starts later (after a question): give it
+        to `run_edit` or `refuse_edit` as `request`, so a dialog waiting for it learns
+        the outcome."""
+        self._requests += 1
+        return self._requests
+
     def run_edit(
-        self, label: str, func: Callable[..., SaveResult], *args: Any, **kwargs: Any
+        self,
+        label: str,
+        func: Callable[..., SaveResult],
+        *args: Any,
+        request: int | None = None,
+        **kwargs: Any,
     ) -> int:
         """Run `func(latest_snapshot, *args, **kwargs)` off the UI thread, one edit at a
-        time; returns the request's number. The worker posts EditSaved or EditRefused
-        with that number: the app takes the new snapshot, then hands the message on to
-        every screen (`_tell_screens`), where the one that asked recognises its number."""
-        self._requests += 1
-        request = self._requests
+        time; returns the request's number (`request` when reserved). The worker posts
+        EditSaved or EditRefused with that number: the app takes the new snapshot, then
+        hands the message on to every screen (`_tell_screens`), where the one that asked
+        recognises its number."""
+        if request is None:
+            request = self.reserve_request()
         self.run_worker(
             partial(self._edit_worker, request, label, func, args, kwargs),
             name=f"{EDIT_WORKER}{request}",
@@ -580,12 +701,13 @@ class IpsApp(TranslatedBindings, App[int]):
         )
         return request
 
-    def refuse_edit(self, label: str, error: Exception) -> int:
+    def refuse_edit(self, label: str, error: Exception, *, request: int | None = None) -> int:
         """An edit refused before it starts, like one the worker refuses: returns its
-        request number and posts EditRefused with it (handled after the caller returns,
-        so a dialog waiting for the number stays open with what was typed)."""
-        self._requests += 1
-        request = self._requests
+        request number (`request` when reserved) and posts EditRefused with it (handled
+        after the caller returns, so a dialog waiting for the number stays open with
+        what was typed)."""
+        if request is None:
+            request = self.reserve_request()
         self.post_message(EditRefused(request, label, error))
         return request
 
@@ -813,8 +935,12 @@ class IpsApp(TranslatedBindings, App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's system commands (theme, quit, keys, screenshot...) with their title
-        and help in the current language (the words are in `keys.TEXTUAL_WORDS`)."""
+        and help in the current language (the words are in `keys.TEXTUAL_WORDS`). Its
+        Quit is left out: the app's own Quit (from the bindings) is listed, and both ran
+        the same `action_quit` (trial 9: "Quit" twice in the palette)."""
         for command in super().get_system_commands(screen):
+            if command.callback == self.action_quit:
+                continue
             yield command._replace(title=_(command.title), help=_(command.help))
 
     def action_help(self) -> None:
@@ -872,7 +998,11 @@ class IpsApp(TranslatedBindings, App[int]):
             self.push_screen(FidelityScreen())
 
     def action_sync(self) -> None:
-        """Fetch, merge and push with the team's remote, in a worker."""
+        """Fetch, merge and push with the team's remote, in a worker.
+
+        A bare letter without a confirm, though it changes the remote: as lazygit's
+        push, it never forces and never loses a commit; a letter typed as part of a
+        name never reaches it (`keys.TypingGuard` says why and how)."""
         if self.caseload is None:
             return
         self.notify(_("Syncing with the remote…"), timeout=3)

@@ -13,6 +13,8 @@ the current language, and a language set between two apps applies to the second.
 from __future__ import annotations
 
 import string
+import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -198,3 +200,116 @@ def allow_letter_action(node: DOMNode, action: str) -> bool:
     if action not in letter_actions(node):
         return True
     return not text_entry_or_none(node.app)
+
+
+TYPING_PAUSE = 1.0
+"""Seconds without a key after which a typed letter is a command again (`TypingGuard`):
+people type a name at 3 to 8 keys a second; after leaving a field they look at the
+screen for longer than this before they press a command key."""
+
+
+def typing_field(app: App) -> Widget | None:
+    """The focused widget that takes typed text (an input, a text area, or the widget
+    holding one), else None."""
+    node: DOMNode | None = app.focused
+    while isinstance(node, Widget):
+        if isinstance(node, Input | TextArea):
+            return node
+        node = node.parent
+    return None
+
+
+def continues_typing(key: str, character: str | None) -> bool:
+    """True for a key that goes on typing text: a visible character, space, backspace.
+    False for keys nobody types inside a word: arrows, enter, escape, tab, page keys,
+    function keys, ctrl and alt combinations."""
+    if key == "backspace":
+        return True
+    return character is not None and len(character) == 1 and character.isprintable()
+
+
+def _monotonic() -> float:
+    return time.monotonic()
+
+
+typing_clock: Callable[[], float] = _monotonic
+"""The clock a new `TypingGuard` reads, in seconds (tests put a stopped one here)."""
+
+
+class TypingGuard:
+    """Holds command keys typed as part of text whose field has just lost focus.
+
+    Why (issue 13, trial 9): focus leaves a field in many ways, and a person who goes
+    on typing then sends the rest of a name to the board's one-letter commands: after
+    `/Marco` Enter, " Tedeschi" opened Employers on `e`, ran a sync that pushed five
+    commits on `s`, and opened a dialog on `c`. Guarding each way out separately
+    missed some, so the rule is about the keys, not about the ways out:
+
+    - A key pressed while a text field has focus starts (or continues) a typing burst.
+    - While the burst lasts, a key that goes on typing (`continues_typing`: letters,
+      digits, space, backspace) and reaches something that is not a text field is held:
+      it runs no command. The screen may take it back into the field it came from
+      (the board's filter does: `BoardScreen.take_typed`); else it is dropped, and the
+      first one of a burst says so.
+    - The burst ends, and letters are commands again, on escape (anywhere: it leaves
+      on purpose), on a pause of `pause` seconds since the last key, on a key nobody
+      types inside a word pressed outside a field (an arrow, enter, tab;
+      `continues_typing`), or on a mouse press. Enter and tab inside a field do not end
+      it: a name is typed on after both.
+
+    The ways focus leaves a field, and what the next typed letter does:
+
+    | way out | focus goes to | the next letter, typed at once |
+    |---|---|---|
+    | Enter in the filter, no match | stays in the filter ("no match") | typed in the filter |
+    | Enter in the filter, a match | the board, first match selected | back into the filter |
+    | `g` id field, Enter | the board, the participant selected | held (dropped, said once) |
+    | escape in a field (filter, id, dialog, form) | the board or the screen below | a command |
+    | a dialog closes on Enter, ctrl+s or tab and Enter on a button | where it opened | held |
+    | a dialog's button clicked | where it opened | a command (the mouse ended it) |
+    | a worker's result (save, sync, load) | never moves focus out of a field | typed in the field |
+
+    Sync (`s`) pushes to the team's remote, yet it stays a bare letter without a confirm:
+    lazygit pushes on a bare `P` and asks only before a force push, which ipstui never
+    does; a sync only adds the team's and the user's commits to both sides. The danger
+    was a letter meant as text, which this guard holds for every command alike.
+
+    `clock` returns seconds (default `typing_clock`, `time.monotonic`)."""
+
+    def __init__(
+        self, clock: Callable[[], float] | None = None, pause: float = TYPING_PAUSE
+    ) -> None:
+        self.clock = clock or typing_clock
+        self.pause = pause
+        self.field: Widget | None = None
+        """The text field the last burst was typed in (None before any)."""
+        self.holding = False
+        """Whether a typing burst is on: typed letters run no command."""
+        self.told = False
+        """Whether this burst's held letters were already reported."""
+        self._last = float("-inf")
+
+    def hold(self, key: str, character: str | None, field: Widget | None) -> bool:
+        """Note a key the app received while `field` (the focused text field, or None)
+        had focus; True when it must run no command (see the class)."""
+        now = self.clock()
+        paused = now - self._last >= self.pause
+        self._last = now
+        if key == "escape":  # leaving on purpose, even from inside a field
+            self.holding = False
+            return False
+        if field is not None:
+            if not self.holding or field is not self.field:
+                self.told = False
+            self.field, self.holding = field, True
+            return False
+        if not self.holding:
+            return False
+        if paused or not continues_typing(key, character):
+            self.holding = False
+            return False
+        return True
+
+    def release(self) -> None:
+        """End the burst (a mouse press: the person has turned to the screen)."""
+        self.holding = False

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from textual.message import Message
 
@@ -238,11 +239,20 @@ class ReportExported(Message, bubble=False):
 @dataclass
 class ExportRefused(Message, bubble=False):
     """The CSV export of `report` to `path` was not written: `refusal` says why
-    (`ExportRefusal.reason`; `INSIDE` and `EXISTS` are questions for the person, asked
-    before the same export is tried again); `inside_ok`: the export had been allowed
-    inside the caseload."""
+    (`ExportRefusal.reason`; `EXISTS` is a question for the person, asked before the
+    same export is tried again)."""
 
     report: Report
     path: Path
     refusal: ExportRefusal
-    inside_ok: bool = False
+
+
+@dataclass
+class RecordLocated(Message, bubble=False):
+    """git answered where the record a participant screen showed went (its worker):
+    `seen`, the version followed; `p`, what its path held when asked; `located`, the
+    answer (`participant.screen.Located`)."""
+
+    seen: Any
+    p: Any
+    located: Any

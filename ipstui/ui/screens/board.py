@@ -35,35 +35,36 @@ from ipstui.ui.screensafe import shown
 from ipstui.ui.widgets.board import Board, set_line
 from ipstui.ui.widgets.footer import KeysFooter
 from ipstui.ui.widgets.inputs import OneLineInput
+from ipstui.ui.widgets.phrases import Phrase, fit_phrases
 
 if TYPE_CHECKING:
     pass
 
 
-def _lines(markup: str, width: int) -> int:
-    return len(Content.from_markup(markup).wrap(width))
+def fit_last(phrases: list[Phrase], status: str, steady: str, width: int) -> Content:
+    """The header: `phrases` then `sync: <status>`, packed at `width` cells
+    (`phrases.fit_phrases`), `status` cut with `…` where needed so the header takes no
+    more lines than it does with `sync: <steady>` (or without a sync phrase when `steady`
+    is empty; left out when not even `sync: …` fits). The whole status is in a toast and
+    in the messages (`app.action_messages`)."""
 
+    def with_status(words: str) -> list[Phrase]:
+        return [*phrases, Phrase(shown(_("sync: {status}").format(status=words)))]
 
-def fit_last(head: str, status: str, steady: str, width: int) -> str:
-    """The header `head` (content markup) with `sync: <status>` after it, `status` cut
-    with `…` where needed so the header wraps to no more lines at `width` cells than it
-    does with `sync: <steady>` (or without a sync part when `steady` is empty)."""
-    sep = "  ·  "
-
-    def with_status(words: str) -> str:
-        return head + sep + shown(_("sync: {status}").format(status=words))
-
-    full = with_status(status)
+    full = fit_phrases(with_status(status), width)
     if status == steady:  # the steady words are the budget itself
         return full
-    budget = _lines(with_status(steady) if steady else head, width)
-    if _lines(full, width) <= budget:
+    budget = len(fit_phrases(with_status(steady) if steady else phrases, width).split())
+    if len(full.split()) <= budget:
         return full
-    best, lo, hi = with_status(ELLIPSIS), 1, cells(status) - 1
+    best = fit_phrases(with_status(ELLIPSIS), width)
+    if len(best.split()) > budget:  # no room at all: the toast and the messages have it
+        return fit_phrases(phrases, width)
+    lo, hi = 1, cells(status) - 1
     while lo <= hi:
         mid = (lo + hi) // 2
-        candidate = with_status(fit(status, mid, pad=False))
-        if _lines(candidate, width) <= budget:
+        candidate = fit_phrases(with_status(fit(status, mid, pad=False)), width)
+        if len(candidate.split()) <= budget:
             best, lo = candidate, mid + 1
         else:
             hi = mid - 1
@@ -162,6 +163,8 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
         """The text filter's remembered results for the current cards."""
         self._sync = ""
         self._sync_steady = ""
+        self._filter_left = False
+        """Whether focus left the filter by Enter (its text kept, the board focused)."""
 
     def compose(self) -> ComposeResult:
         yield Static("ipstui", id="title")
@@ -282,10 +285,16 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
         derived = self._derived()
         counts = derived.counts
         title = shown(cl.settings.name or cl.root.name)
+        # Phrases, each kept whole (`phrases.fit_phrases`); the short forms, highest
+        # rank first, give way when they save a line (SPEC §9 at 80×24).
         parts = [
-            f"[b]{title}[/b]",
-            ngettext("{n} open", "{n} open", derived.open).format(n=derived.open),
-            _("today {date}").format(date=self.ips.today.isoformat()),
+            Phrase(f"[b]{title}[/b]"),
+            Phrase(ngettext("{n} open", "{n} open", derived.open).format(n=derived.open)),
+            Phrase(
+                _("today {date}").format(date=self.ips.today.isoformat()),
+                self.ips.today.isoformat(),
+                rank=1,
+            ),
         ]
         # Participants, each counted once by their most urgent deadline (the agenda
         # counts deadlines and says so).
@@ -299,11 +308,12 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
             words = escape(ngettext("{n} due soon", "{n} due soon", n).format(n=n))
             states.append(f"[$text-warning]{SYMBOL[DUE_SOON]} {words}[/]")
         if states:
-            parts.append(_("participants {states}").format(states=", ".join(states)))
+            listed = ", ".join(states)
+            parts.append(Phrase(_("participants {states}").format(states=listed), listed, rank=2))
         if derived.conflicts:
             n = derived.conflicts
             words = ngettext("{n} needs a decision", "{n} need a decision", n).format(n=n)
-            parts.append(f"[$text-warning]{SYMBOL[NEEDS_DECISION]} {escape(words)}[/]")
+            parts.append(Phrase(f"[$text-warning]{SYMBOL[NEEDS_DECISION]} {escape(words)}[/]"))
         if cl.problems:
             # Files left out of the board are counted first: a board missing a participant
             # must say so (SPEC §7's exit 3, on screen). Team settings that could not be
@@ -320,13 +330,20 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
                     words = _(
                         "caseload.toml has an error, so the settings it could not give use the defaults — press {key}"
                     ).format(key=key)
-                parts.append(f"[$text-error]{SYMBOL[PROBLEM]} {escape(words)}[/]")
+                parts.append(Phrase(f"[$text-error]{SYMBOL[PROBLEM]} {escape(words)}[/]"))
             left = len(missing)
             if left:
                 words = ngettext(
                     "{n} file left out — press {key}", "{n} files left out — press {key}", left
                 ).format(n=left, key=key)
-                parts.append(f"[$text-error]{SYMBOL[PROBLEM]} {escape(words)}[/]")
+                short = ngettext("{n} file left out", "{n} files left out", left).format(n=left)
+                parts.append(
+                    Phrase(
+                        f"[$text-error]{SYMBOL[PROBLEM]} {escape(words)}[/]",
+                        f"[$text-error]{SYMBOL[PROBLEM]} {escape(short)}[/]",
+                        rank=3,
+                    )
+                )
         findings = self.ips.findings
         if findings is not None:
             # The Problems screen's own list and count (`findings.tally`), read by the
@@ -334,21 +351,22 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
             errs, warns = tally(findings.problems)
             if errs:
                 words = ngettext("{n} error", "{n} errors", errs).format(n=errs)
-                parts.append(f"[$text-error]{SYMBOL[PROBLEM]} {escape(words)}[/]")
+                parts.append(Phrase(f"[$text-error]{SYMBOL[PROBLEM]} {escape(words)}[/]"))
             if warns:
                 words = ngettext("{n} warning", "{n} warnings", warns).format(n=warns)
-                parts.append(f"[$text-warning]{SYMBOL[PROBLEM]} {escape(words)}[/]")
+                parts.append(Phrase(f"[$text-warning]{SYMBOL[PROBLEM]} {escape(words)}[/]"))
         if cl.dirty:
             n = len(cl.dirty)
             words = ngettext("{n} uncommitted", "{n} uncommitted", n).format(n=n)
-            parts.append(f"[$text-warning]{SYMBOL[UNCOMMITTED]} {escape(words)}[/]")
+            parts.append(Phrase(f"[$text-warning]{SYMBOL[UNCOMMITTED]} {escape(words)}[/]"))
         title_widget = self.query_one("#title", Static)
-        line = "  ·  ".join(parts)
+        width = title_widget.content_size.width or max(self.app.size.width - 2, 20)
         if self._sync:
-            width = title_widget.content_size.width or max(self.app.size.width - 2, 20)
-            line = fit_last(line, self._sync, self._sync_steady, width)
+            line = fit_last(parts, self._sync, self._sync_steady, width)
+        else:
+            line = fit_phrases(parts, width)
         if getattr(title_widget, "_ipstui_text", None) != line:
-            # The header wraps (nothing cut at any width); its height may change.
+            # Whole phrases on each line (nothing cut but an outsized phrase, with `…`).
             title_widget._ipstui_text = line  # type: ignore[attr-defined]
             title_widget.update(line)
         chips = []
@@ -418,8 +436,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._update_status)
-        if self._sync:  # the sync words are fitted to the width
-            self.call_after_refresh(self._update_header)
+        self.call_after_refresh(self._update_header)  # its phrases are packed to the width
 
     def on_input_changed(self, event: OneLineInput.Changed) -> None:
         if event.input.id == "filter-input" and not self._goto_mode:
@@ -439,12 +456,39 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
         # Enter after a text filter: the first match (the most urgent card of the first
         # phase that has one) under the cursor, on the focused board; Enter again opens
         # it, as the status line says. Never opened at once: one match is not a choice.
+        # No match: the field keeps focus and says so, so the rest of a name typed on
+        # goes in it (issue 13: " Tedeschi" ran Employers, Sync and Contact). Letters
+        # typed after Enter that reached the field first (one terminal read): the typing
+        # goes on, the Enter is dropped.
+        if event.input.value != event.value:
+            return
         board = self.query_one(Board)
         if self.text:
             first = board.first_pid()
-            if first is not None:
-                board.select(first)
+            if first is None:
+                self.notify(
+                    _("No participant matches {text}: the filter stays open.").format(
+                        text=repr(self.text)
+                    ),
+                    severity="warning",
+                    timeout=4,
+                )
+                return
+            board.select(first)
+        self._filter_left = True
         self.set_focus(board)  # at once: the key typed right after Enter is a board key
+
+    def take_typed(self, character: str, field: object) -> bool:
+        """A letter typed on right after Enter left the filter (`keys.TypingGuard`): it
+        goes back into the filter, which takes focus again, so a name typed on in one go
+        ("Marco", Enter, " Tedeschi") filters by all of it. False (not taken) for any
+        other field, and after the id field or escape."""
+        inp = self.query_one("#filter-input", OneLineInput)
+        if field is not inp or not self._filter_left or self._goto_mode:
+            return False
+        self.action_filter()
+        inp.insert_text_at_cursor(character)
+        return True
 
     def goto(self, pid: str) -> bool:
         """Select the participant `pid` names (an id, or its number: `60` finds P-0060),
@@ -498,6 +542,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
     def action_filter(self) -> None:
         """Show the filter bar and put the cursor in it."""
         self._goto_mode = False
+        self._filter_left = False
         bar = self.query_one("#filterbar")
         bar.remove_class("hidden")
         self.query_one("#filter-label", Static).update(_("Filter:"))
@@ -515,6 +560,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
     def action_goto(self) -> None:
         """Ask for an id (or a number) and go to that participant."""
         self._goto_mode = True
+        self._filter_left = False
         self.query_one("#filterbar").remove_class("hidden")
         self.query_one("#filter-label", Static).update(_("Go to id:"))
         inp = self.query_one("#filter-input", OneLineInput)
@@ -544,6 +590,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
     def action_clear_filters(self) -> None:
         """Back to the default board: no text or specialist filter, closed hidden."""
         self._goto_mode = False
+        self._filter_left = False
         self.query_one("#filter-input", OneLineInput).value = ""
         self.query_one("#filterbar").add_class("hidden")
         self.set_focus(self.query_one(Board))

@@ -29,7 +29,7 @@ from ipstui.core.service import (
     name_key,
 )
 from ipstui.core.termsafe import escape
-from ipstui.core.vocab import EMPLOYER_FIELD_LABELS, NEEDS_DECISION, SYMBOL, readable
+from ipstui.core.vocab import EMPLOYER_FIELD_LABELS, NEEDS_DECISION, SYMBOL, readable, who
 from ipstui.ui.keys import TranslatedBindings, key_for
 from ipstui.ui.messages import EmployerRefused, EmployerSaved, EmployersRead
 from ipstui.ui.onapp import FollowsCaseload
@@ -50,6 +50,7 @@ from ipstui.ui.widgets.clamped import Clamped
 from ipstui.ui.widgets.columns import Column, fill_table, translated
 from ipstui.ui.widgets.footer import KeysFooter
 from ipstui.ui.widgets.inputs import OneLineInput
+from ipstui.ui.widgets.reading import ReadingView
 
 EMPLOYER_TICKET = "employer"
 """Tags an employer edit's ticket, so it never equals an app edit's request number."""
@@ -253,6 +254,13 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
             show=False,  # named where it applies: the heading of an employer with ⚑
         ),
         Binding("tab", "switch_table", N_("List / log"), id="employer_switch", show=False),
+        Binding(
+            "v",
+            "read_entry",
+            N_("Read"),
+            id="employer_read",
+            tooltip=N_("The selected log entry whole, with its whole note"),
+        ),
         Binding("escape", "app.pop_screen", N_("Back"), id="back"),
     ]
 
@@ -623,6 +631,34 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
             self.notify(line, title=_("Committed, but"), severity="warning", timeout=10)
         self._settle_forms(message.request, None)
         self.reload(result.employer.id)
+
+    @on(DataTable.RowSelected, "#employer-log")
+    def _log_row_chosen(self) -> None:
+        self.action_read_entry()
+
+    def action_read_entry(self) -> None:
+        """The highlighted log entry whole (the log cuts the note to its column with
+        `…`; SPEC §9: nothing cut without a way to read it)."""
+        eid = self.current_id()
+        log = self.query_one("#employer-log", DataTable)
+        if self.register is None or eid is None or eid not in self.register.employers:
+            return
+        contacts = self.register.employers[eid].contacts
+        row = log.cursor_row
+        if not 0 <= row < len(contacts):
+            return
+        c = contacts[len(contacts) - 1 - row]  # the log is newest first
+        on, purpose = c.get("on"), str(c.get("purpose", ""))
+        values = [
+            on.isoformat() if isinstance(on, date) else "?",
+            str(c.get("by", "")),
+            _("no") if c.get("face_to_face") is False else _("yes"),
+            _(PURPOSE_SHORT[purpose]) if purpose in PURPOSE_SHORT else purpose or "—",
+            str(c.get("note", "")) or "—",
+        ]
+        labels = [_(col.header) for col in LOG_COLUMNS]
+        name = self.register.employers[eid].name
+        self.app.push_screen(ReadingView(who(eid, name), list(zip(labels, values, strict=True))))
 
     def action_switch_table(self) -> None:
         table = self.query_one("#employers-list", DataTable)

@@ -806,16 +806,12 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         self.app.push_screen(ExportCsvScreen(report.quarter, str(folder / name)), chosen)
 
     @work(thread=True, group="export", exit_on_error=False, description=N_("exporting"))
-    def _export(
-        self, report: Report, path: Path, *, overwrite: bool = False, inside_ok: bool = False
-    ) -> None:
+    def _export(self, report: Report, path: Path, *, overwrite: bool = False) -> None:
         """Write the CSV through the service; posts ReportExported or ExportRefused."""
         try:
-            written = self.app.service.export_report_csv(
-                report, path, overwrite=overwrite, inside_ok=inside_ok
-            )
+            written = self.app.service.export_report_csv(report, path, overwrite=overwrite)
         except ExportRefusal as refusal:
-            self.post_message(ExportRefused(report, path, refusal, inside_ok))
+            self.post_message(ExportRefused(report, path, refusal))
             return
         self.post_message(ReportExported(report, written))
 
@@ -829,16 +825,14 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
 
     @on(ExportRefused)
     def _export_refused(self, message: ExportRefused) -> None:
-        """A refusal that is a question (inside the caseload, an existing file) is asked,
-        and the export tried again when the answer is yes; any other is said."""
+        """A refusal that is a question (an existing file) is asked, and the export tried
+        again when the answer is yes; any other is said (inside the caseload: never
+        written, as the CLI, `export.inside_caseload`)."""
         report, path, refusal = message.report, message.path, message.refusal
-        if refusal.reason == ExportRefusal.INSIDE:
-            yes, no, declined = _("Write there"), _("Cancel"), _("Not exported.")
-            retry = partial(self._export, report, path, inside_ok=True)
-        elif refusal.reason == ExportRefusal.EXISTS:
+        if refusal.reason == ExportRefusal.EXISTS:
             yes, no = _("Overwrite"), _("Keep the file")
             declined = _("Not exported: {path} was kept as it is.").format(path=path)
-            retry = partial(self._export, report, path, overwrite=True, inside_ok=message.inside_ok)
+            retry = partial(self._export, report, path, overwrite=True)
         else:
             self.notify(str(refusal), severity="error")
             return

@@ -27,7 +27,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from ipstui.core.board import Card, F, deadline_of, urgent_state
-from ipstui.core.i18n import N_, _, pgettext
+from ipstui.core.i18n import N_, _
 from ipstui.core.model import PHASE_LABELS, PHASES, RULE_LABELS
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import (
@@ -35,6 +35,7 @@ from ipstui.core.vocab import (
     SUSPENDED,
     SYMBOL,
     cells,
+    deadline_line,
     fit,
     short_words,
 )
@@ -71,31 +72,22 @@ def column_title(label: str, count: int, width: int) -> str:
 
 
 def deadline_text(card: Card, today: date, width: int) -> str:
-    """The card's deadline line, as long as `width` cells allow: the symbol and the day
-    count always (`✖ 4d` at the narrowest, the symbol saying which way), then the
-    words, the rule and the number of other open deadlines."""
+    """The card's deadline line in `width` cells, worded by the width alone
+    (`vocab.deadline_line`): every card of a column reads alike."""
     u = deadline_of(card)
     if u is None:
         full = "  " + _("nothing due")
         return full if cells(full) <= width else fit("– " + _("none"), width, pad=False)
-    sym = SYMBOL[u.state]
-    n_open = card[F.OPEN_DEADLINES]
-    more = f" +{n_open - 1}" if n_open > 1 else ""
-    words = u.words(today)
-    short = short_words(u.due, today)
-    for text in (
-        f"{sym} {words} · {RULE_LABELS.get(u.rule, u.rule).lower()}{more}",
-        f"{sym} {words}{more}",
-        f"{sym} {words}",
-        f"{sym} {short}{more}",
-        f"{sym} {short}",
-    ):
-        if cells(text) <= width:
-            return text
-    days = pgettext("a number of days at the narrowest, e.g. 4d", "{n}d").format(
-        n=abs((u.due - today).days)
+    days = (u.due - today).days
+    return deadline_line(
+        SYMBOL[u.state],
+        u.words(today),
+        short_words(u.due, today),
+        RULE_LABELS.get(u.rule, u.rule).lower(),
+        card[F.OPEN_DEADLINES] - 1,
+        days,
+        width,
     )
-    return f"{sym} {days}"
 
 
 class ColumnTitle(Widget):

@@ -1,5 +1,6 @@
 """The app's one-line text field: it keeps every line of a paste, and focus leaves its
-text as it is.
+text as it is; a key typed ahead of a screen change is not typed into it once its screen
+is gone.
 
 Textual's `Input` keeps only the first line of pasted text, so pasting "Via Roma 1\n
 40100 Bologna" silently lost the town. A single-line field here joins the pasted lines
@@ -47,6 +48,15 @@ class OneLineInput(Input):
         # field's size never depends on its text here, so set it without a layout.
         self.set_reactive(Input.virtual_size, Size(self.content_width, 1))
         super()._watch_value(value)
+
+    async def _on_key(self, event: events.Key) -> None:
+        # A key typed ahead of the screen change that left this field behind (a dialog
+        # closed by the escape read just before it): read it again on the screen now on
+        # top, instead of typing it into a field no one sees (issue 13 item 4).
+        if self.screen is not self.app.screen:
+            event.prevent_default()  # not Input._on_key as well
+            event.stop()
+            self.app.post_message(events.Key(event.key, event.character))
 
     def _on_paste(self, event: events.Paste) -> None:
         event.prevent_default()  # Input's own handler would insert the first line again

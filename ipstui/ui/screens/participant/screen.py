@@ -14,22 +14,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Label, Static, TabbedContent
+from textual.worker import get_current_worker
 
 from ipstui.core.i18n import N_, _, ngettext
+from ipstui.core.identity import HISTORY, IDENTITY, Seen, Verdict
 from ipstui.core.model import PHASE_LABELS, Participant
 from ipstui.core.recordedit import SUSPEND_ALREADY, SUSPEND_CLOSED, changed_tops, why_not_suspend
 from ipstui.core.rules import DUE_SOON, OVERDUE, deadlines
-from ipstui.core.service import Caseload, CaseloadError, SaveResult, StaleEdit
+from ipstui.core.service import (
+    Caseload,
+    CaseloadError,
+    CaseloadService,
+    ChangedHands,
+    SaveResult,
+    StaleEdit,
+)
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import (
     CLOSURE_REASON_LABELS,
@@ -37,12 +46,13 @@ from ipstui.core.vocab import (
     SUSPENDED,
     SUSPENSION_REASON_LABELS,
     SYMBOL,
+    cells,
     field_label,
     readable,
     who,
 )
 from ipstui.ui.keys import TranslatedBindings, allow_letter_action, key_for
-from ipstui.ui.messages import EditRefused, EditSaved
+from ipstui.ui.messages import EditRefused, EditSaved, RecordLocated
 from ipstui.ui.onapp import FollowsCaseload, OnIpsApp
 from ipstui.ui.screens.forms import ConfirmScreen, ConflictForm, SuspendForm
 from ipstui.ui.screens.participant.base import Pane, cell
@@ -55,9 +65,42 @@ from ipstui.ui.screens.participant.tasks import TasksPane
 from ipstui.ui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
-    pass
+    from ipstui.core.follow import Whereabouts
 
 TABS = ("details", "contacts", "jobs", "tasks", "deadlines", "history")
+
+
+class Located(NamedTuple):
+    """git's answer to where a record seen went (`locate`): `where`
+    (`follow.Whereabouts`; None when git failed: the screen keeps to the path, and a
+    save is checked under the lock all the same) and, when it moved, the record at its
+    new id (`moved`; None when invalid or unreadable there)."""
+
+    where: Whereabouts | None
+    moved: Participant | None
+
+
+def locate(service: CaseloadService, cl: Caseload | None, seen: Seen) -> Located:
+    """Where the record `seen` is now (`service.where_now` with the blob seen, so a
+    record that may be another person is DOUBTFUL), and the record at its new id when
+    it moved (from the snapshot `cl`, else read from disk). Runs git: call it from a
+    worker, never the UI thread."""
+    from ipstui.core.follow import MOVED
+
+    try:
+        where = service.where_now(seen.commit, seen.rel, seen_blob=seen.blob)
+    except Exception:  # noqa: BLE001 — git cannot tell: keep to the path
+        return Located(None, None)
+    moved = None
+    if where.state == MOVED and cl is not None:
+        new_pid = where.rel.rpartition("/")[2].removesuffix(".toml")
+        moved = cl.participants.get(new_pid)
+        if moved is None:
+            try:
+                moved = service.read_participant(cl, new_pid)
+            except Exception:  # noqa: BLE001 — invalid there: shown as not available
+                moved = None
+    return Located(where, moved)
 
 
 class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[None]):
@@ -133,8 +176,22 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
         """The HEAD commit at which the shown version was the committed one: where git's
         rename detection follows the record from when its file changes (`_follow`)."""
         self._other_person = False
+        self._header_cells = (0, 0)
+        """(the cells of the title's id and name, the markers' cells) as last drawn
+        (`_stack_header`)."""
         """The record's path now holds another record (its file was deleted or renamed
         away and the id was taken): nothing typed here is moved onto it, ever."""
+        self._seen: Seen | None = None
+        """The record as the user saw it (commit, path, blob) while the screen agreed it
+        is the same person: every edit carries it (`service.seen_by`), so the save
+        refuses (ChangedHands) when the record at the id is no longer that person."""
+        self._locating: Seen | None = None
+        """The version a `_locate` worker follows now; its answer is shown only while
+        this is still it (a newer change or a refused save's answer comes first)."""
+        self._doubt: Verdict | None = None
+        """The record at the id may be another person than the one the unsaved edits
+        were made for (`identity`: its identity fields changed, or its history was
+        replaced): an edit asks first, naming both (`run_edit`)."""
 
     # ------------------------------------------------------------ layout
 
@@ -155,6 +212,15 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
     def on_resize(self) -> None:
         # Narrow screens (80×24): each Details label above its field, not beside it.
         self.set_class(self.size.width < 100, "-narrow")
+        self._stack_header()
+
+    def _stack_header(self) -> None:
+        """The markers (suspended, needs a decision, overdue...) under the title when
+        they leave no room for the id and name (trial 9: `P-0057 …   ⚑ DA DECIDERE` lost
+        the name to the marker at 80 columns); the rest of the title may be cut."""
+        title, markers = self._header_cells
+        width = self.size.width - 2  # the header's padding
+        self.query_one("#p-header").set_class(markers > 0 and title + markers > width, "-stacked")
 
     def on_mount(self) -> None:
         self.follow_caseload(self._caseload_changed)
@@ -200,16 +266,44 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
             return
         self._arrived(cl.participants.get(self.pid))
 
-    def _arrived(self, p: Participant | None) -> dict[str, Any]:
+    def _follow_from(self, prev: Participant, p: Participant | None) -> Seen | None:
+        """The version to follow with git when the path now holds `p` in place of the
+        shown `prev` (what the user saw, `_seen`); None when no git call is needed: no
+        commit to follow from, the app's own save came back (the form's or a dialog's)."""
+        if self._base is None or (p is not None and p.data == self.details.submitted):
+            return None
+        if p is not None and self._own_save(p) is not None:
+            return None
+        seen = self._seen
+        if seen is None or seen.rel != prev.rel_path:
+            seen = Seen(self._base, prev.rel_path, prev.blob)
+        return seen
+
+    def _arrived(
+        self, p: Participant | None, located: Located | None = None
+    ) -> dict[str, Any]:
         """Show what the record's path holds now (`p`, None when nothing valid): the
         record itself, or where it went when it was renamed (`_follow`); returns what
-        moved underneath the user's unsaved edits, as `show_participant` does."""
+        moved underneath the user's unsaved edits, as `show_participant` does.
+
+        Where the record went is git's answer (`locate`, a walk of the commits since
+        the version seen): given as `located` when a worker already asked (a refused
+        save's), else asked in a worker (`_locate`) and shown when it answers
+        (`_located`); the screen keeps the version it shows meanwhile, and a save sent
+        meanwhile is checked under the save lock all the same."""
         prev = self.participant
         was_gone = prev is None and self._gone is not None
         if was_gone:
             prev = self._gone  # the version shown when the file went away
+        doubt = self._doubt
         if prev is not None and (p is None or p.blob != prev.blob):
-            followed = self._follow(prev, p, was_gone=was_gone)
+            seen = self._follow_from(prev, p)
+            if seen is not None and located is None:
+                self._locating = seen
+                self._locate(seen, p)
+                return {}
+            self._locating = None
+            followed = self._follow(prev, p, was_gone=was_gone, located=located)
             if self._other_person:
                 return {}
             if followed is None:
@@ -221,7 +315,41 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
         if p is None:
             self._show_missing()
             return {}
-        return self.show_participant(p)
+        summary = self.show_participant(p)
+        if self._doubt is not None and self._doubt is not doubt:
+            self._doubted(self._doubt)
+        return summary
+
+    def _unsaved_work(self) -> bool:
+        """Whether something typed here waits to be saved: the Details form's edits, or
+        a dialog open over this screen."""
+        return bool(self.details.dirty()) or self.app.screen is not self
+
+    def _doubted(self, doubt: Verdict) -> None:
+        """The record at the id may be another person now (`_follow`): with nothing
+        typed, the screen simply shows who it holds and later edits are made on that;
+        with unsaved edits, a warning naming both, and every save asks (`run_edit`)."""
+        if not self._unsaved_work():
+            self._doubt = None
+            if doubt.head is not None and doubt.blob is not None:
+                self._seen = Seen(doubt.head, doubt.rel, doubt.blob)
+            self.banner(
+                _(
+                    "{id} was changed outside this screen and now holds {now}; it held {was} before."
+                ).format(id=self.pid, now=doubt.now, was=doubt.was),
+                "warning",
+            )
+            return
+        if doubt.reason == HISTORY:
+            text = _(
+                "{id}'s history was replaced outside this screen (a branch switch or a reset): it held {was} and now holds {now}, and it cannot be told whether this is the same participant. Your unsaved values are kept; {key} asks before saving them onto {now}."
+            )
+        else:
+            text = _(
+                "{id} may be another participant now: it held {was} when you started editing and now holds {now} (changed outside this screen). Your unsaved values are kept; {key} asks before saving them onto {now}."
+            )
+        key = key_for(self.details, "participant_save", "ctrl+s")
+        self.banner(text.format(id=self.pid, was=doubt.was, now=doubt.now, key=key), "warning")
 
     def show_participant(
         self, p: Participant, *, reset: bool = False, renumbered: str = ""
@@ -230,6 +358,7 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
         `renumbered`: the id the shown record had before it was renamed to `p.id`."""
         if p.id != self.pid or self._other_person:
             return {}  # another record's version (the one that took this path): not ours
+        self._locating = None  # what a pending `_locate` would answer is settled here
         prev = self.participant
         details = self.details
         summary: dict[str, Any] = {}
@@ -291,14 +420,14 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
         read before a newer commit landed keeps the older commit it had."""
         own = self._own_save(p)
         if own is not None:
-            self._base = own  # the app's own commit holds `p`: no git call needed
+            self._set_base(own, p)  # the app's own commit holds `p`: no git call needed
             return
         try:
             head, blob = self.ips.service.record_base(p.rel_path)
         except Exception:  # noqa: BLE001 — no git, or git failed: keep what we had
             return
         if head is not None and blob == p.blob:
-            self._base = head
+            self._set_base(head, p)
         elif head is not None and self._base is None:
             # Opened on a version read before newer commits landed: HEAD would hide a
             # rename in between, so follow from the commit that holds `p` (none for an
@@ -307,9 +436,19 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
             if cl is not None and p.rel_path in cl.dirty:
                 return
             try:
-                self._base = self.ips.service.commit_holding(p.rel_path, p.blob)
+                holding = self.ips.service.commit_holding(p.rel_path, p.blob)
             except Exception:  # noqa: BLE001 — git failed: keep to the path
                 return
+            if holding is not None:
+                self._set_base(holding, p)
+
+    def _set_base(self, commit: str, p: Participant) -> None:
+        """`commit` holds the shown version `p`: follow from it; and, unless the record
+        may be another person than the one the unsaved edits were made for (`_doubt`),
+        it is what the user saw (`_seen`)."""
+        self._base = commit
+        if self._doubt is None:
+            self._seen = Seen(commit, p.rel_path, p.blob)
 
     def _own_save(self, p: Participant) -> str | None:
         """The commit of the app's latest save when it wrote exactly `p` (same path and
@@ -320,8 +459,29 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
             return saved.commit
         return None
 
+    @work(thread=True, exclusive=True, group="participant-follow", exit_on_error=False)
+    def _locate(self, seen: Seen, p: Participant | None) -> None:
+        """Ask git where the record seen went (`locate`), off the UI thread; posts
+        RecordLocated for `_located`. A newer change cancels this one (exclusive)."""
+        located = locate(self.ips.service, self.caseload, seen)
+        if not get_current_worker().is_cancelled:
+            self.post_message(RecordLocated(seen, p, located))
+
+    @on(RecordLocated)
+    def _located(self, message: RecordLocated) -> None:
+        """git answered where the record went: show it, unless the screen moved on
+        since it asked (a newer change, a refused save that answered first)."""
+        if message.seen is not self._locating or self._other_person:
+            return
+        self._arrived(message.p, message.located)
+
     def _follow(
-        self, prev: Participant, p: Participant | None, *, was_gone: bool = False
+        self,
+        prev: Participant,
+        p: Participant | None,
+        *,
+        was_gone: bool = False,
+        located: Located | None = None,
     ) -> Participant | None:
         """The version to show when the file of the shown record `prev` now holds `p`:
         `p` when it is the same record (git's rename detection from `_base`, core
@@ -331,35 +491,31 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
         says so and refuses every save: typed values never land on another person).
         `was_gone`: `prev` is the version shown when the file went away; a different
         file at the path after a rewritten history (an erasure) is then taken for
-        another person too, as git cannot say it is the same one."""
-        from ipstui.core.follow import MOVED, REPLACED, UNKNOWN
+        another person too, as git cannot say it is the same one.
 
-        submitted = self.details.submitted
-        if self._base is None or (p is not None and p.data == submitted):
-            return p
-        if p is not None and self._own_save(p) is not None:
-            return p  # this app's own save (a dialog's): the same record, no git call
-        try:
-            where = self.ips.service.where_now(self._base, prev.rel_path)
-        except Exception:  # noqa: BLE001 — git cannot tell: keep to the path
+        `located`: git's answer (`locate`), None when no git call was needed
+        (`_follow_from`)."""
+        from ipstui.core.follow import DOUBTFUL, HISTORY_DOUBT, MOVED, REPLACED, UNKNOWN
+
+        if located is None or located.where is None:
+            return p  # no git call needed, or git could not tell: the save checks again
+        where = located.where
+        if where.state == DOUBTFUL and p is not None and not was_gone:
+            # Maybe another person: shown, the typed values kept, but nothing is saved
+            # onto them before the user says so (`run_edit` asks).
+            reason = HISTORY if where.doubt == HISTORY_DOUBT else IDENTITY
+            was = self._doubt.was if self._doubt is not None else prev.name
+            self._doubt = Verdict(reason, p.rel_path, was, p.name, where.head, p.blob)
             return p
         if where.state == MOVED:
-            new_pid = where.rel.rpartition("/")[2].removesuffix(".toml")
-            cl = self.caseload
-            moved = cl.participants.get(new_pid) if cl is not None else None
-            if moved is None and cl is not None:
-                try:
-                    moved = self.ips.service.read_participant(cl, new_pid)
-                except Exception:  # noqa: BLE001 — invalid there: shown as not available
-                    moved = None
-            if moved is not None:
-                return moved
+            if located.moved is not None:
+                return located.moved
             if not where.replaced_path:
                 return None  # renamed and invalid there: not available, never `p`
         other = (
             where.state == REPLACED
             or (where.state == MOVED and where.replaced_path)
-            or (where.state == UNKNOWN and was_gone)
+            or (where.state in (UNKNOWN, DOUBTFUL) and was_gone)
         )
         if not other or p is None:
             return p
@@ -488,6 +644,12 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
                 text = SYMBOL[DUE_SOON] + " " + words
                 labels.append(Label(text, classes="marker -soon", markup=False))
         markers.mount_all(labels)
+        # A marker's cells: its text, padding 1 each side and a margin of 2 (the .tcss).
+        # Only the id and name must stay whole: the phase and specialist may be cut with
+        # `…` (both are whole in the Details tab), which keeps the header one line.
+        named = cells(escape(f"{p.id} · {p.name} · "))
+        self._header_cells = (named, sum(cells(str(x.content)) + 4 for x in labels))
+        self._stack_header()
 
     def banner(self, text: str, kind: str = "info") -> None:
         """The line under the header: `kind` error, warning or info; '' hides it."""
@@ -525,8 +687,91 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
             )
             self.details.submitted = None
             return self.ips.refuse_edit(label, error)
-        request = self.ips.run_edit(label, func, *args, **kwargs)
+        if self._doubt is not None:
+            return self._ask_first(self._doubt, label, func, args, kwargs, then_tab, then_reset)
+        return self._start_edit(None, label, func, args, kwargs, then_tab, then_reset)
+
+    def _start_edit(
+        self,
+        request: int | None,
+        label: str,
+        func: Callable[..., SaveResult],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        then_tab: str | None,
+        then_reset: bool,
+    ) -> int:
+        """Run the edit through the app's worker, carrying the record as the user saw it
+        (`_seen`): the save refuses (ChangedHands) when the id changed hands meanwhile."""
+        seen = self._seen
+        service = self.ips.service
+        shown = self.participant
+        follow = seen
+        if shown is not None and (follow is None or follow.rel != shown.rel_path):
+            follow = Seen(self._base, shown.rel_path, shown.blob) if self._base else None
+
+        def edit(cl: Caseload, *a: Any, **k: Any) -> SaveResult:
+            try:
+                return func(service.seen_by(cl, seen), *a, **k)
+            except StaleEdit as exc:
+                # Where the record went, asked here in the edit's worker: the screen
+                # shows the answer with the refusal (`_edit_failed`), no git on the UI.
+                fresh = exc.fresh
+                if follow is not None and fresh is not None and fresh.blob != follow.blob:
+                    exc.located = locate(service, cl, follow)  # type: ignore[attr-defined]
+                raise
+
+        request = self.ips.run_edit(label, edit, *args, request=request, **kwargs)
         self._requests[request] = (then_tab, then_reset)
+        return request
+
+    def _ask_first(
+        self,
+        doubt: Verdict,
+        label: str,
+        func: Callable[..., SaveResult],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        then_tab: str | None,
+        then_reset: bool,
+    ) -> int:
+        """The record at the id may be another person (`_doubt`): ask, naming both,
+        before the edit runs; yes saves onto the one at the id now (and the screen
+        takes them as its record), no saves nothing and keeps what was typed. Returns
+        the request number reserved for the edit (a dialog waits for it)."""
+        request = self.ips.reserve_request()
+
+        def answer(yes: bool | None) -> None:
+            if yes and self._doubt is doubt and doubt.head is not None and doubt.blob:
+                self._doubt = None
+                self._seen = Seen(doubt.head, doubt.rel, doubt.blob)
+                self._start_edit(request, label, func, args, kwargs, then_tab, then_reset)
+                return
+            self.details.submitted = None
+            error = CaseloadError(
+                _("nothing was saved; your unsaved values are still on the screen")
+            )
+            self.ips.refuse_edit(label, error, request=request)
+            self._requests[request] = (None, False)
+
+        if doubt.reason == HISTORY:
+            question = _(
+                "{id}'s history was replaced (a branch switch or a reset): it held {was} when you started editing and now holds {now}. Save your edits onto {now}?"
+            )
+        else:
+            question = _(
+                "{id} may be another participant now: it held {was} when you started editing and now holds {now}. Save your edits onto {now}?"
+            )
+        text = question.format(id=self.pid, was=escape(doubt.was), now=escape(doubt.now))
+        self.app.push_screen(
+            ConfirmScreen(
+                text,
+                yes=_("Save onto {now}").format(now=escape(doubt.now)),
+                no=_("Do not save"),
+                title=_("Another participant?"),
+            ),
+            answer,
+        )
         return request
 
     @on(EditSaved)
@@ -570,7 +815,7 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
         # The app normally put the fresh version in the snapshot already (this call is a
         # no-op then, and the rebase it did is remembered).
         asked = exc.fresh.id
-        summary = self._arrived(exc.fresh)
+        summary = self._arrived(exc.fresh, getattr(exc, "located", None))
         if self._other_person:
             return
         if asked != self.pid:
@@ -586,6 +831,9 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
                 ),
                 "error",
             )
+            return
+        if isinstance(exc, ChangedHands):
+            self._changed_hands(label, exc)
             return
         if not summary and details.last_rebase and details.last_rebase[0] == exc.fresh.blob:
             summary = details.last_rebase[1]
@@ -621,6 +869,22 @@ class ParticipantScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen[No
         elif label != _("Save details"):
             text += " " + _("Do it again on the fresh version.")
         self.banner(text, "error")
+
+    def _changed_hands(self, label: str, exc: ChangedHands) -> None:
+        """The save found that the record at the id is not, or may not be, the one the
+        edits were made for (the change landed before this screen saw it): nothing was
+        written; the typed values stay, and the next save asks, naming both."""
+        v = exc.verdict
+        if self._doubt is None:
+            reason = v.reason if v.reason == HISTORY else IDENTITY
+            self._doubt = Verdict(reason, v.rel, v.was, v.now, v.head, v.blob)
+        key = key_for(self.details, "participant_save", "ctrl+s")
+        self.banner(
+            _(
+                "{action}: NOT SAVED — {why}. Your unsaved values are still on the screen; {key} asks before saving them onto {now}."
+            ).format(action=label, why=exc, key=key, now=self._doubt.now),
+            "error",
+        )
 
     def _key(self, binding_id: str, default: str) -> str:
         """The key the user has for `binding_id` (the live bindings, keymap included)."""
