@@ -41,29 +41,36 @@ if TYPE_CHECKING:
     pass
 
 
-def fit_last(phrases: list[Phrase], status: str, steady: str, width: int) -> Content:
+TALL = 30
+"""Rows from which the board's header may take two lines with its long words (SPEC §9:
+at 80×24 every row counts)."""
+
+
+def fit_last(
+    phrases: list[Phrase], status: str, steady: str, width: int, lines: int = 1
+) -> Content:
     """The header: `phrases` then `sync: <status>`, packed at `width` cells
     (`phrases.fit_phrases`), `status` cut with `…` where needed so the header takes no
     more lines than it does with `sync: <steady>` (or without a sync phrase when `steady`
     is empty; left out when not even `sync: …` fits). The whole status is in a toast and
-    in the messages (`app.action_messages`)."""
+    in the messages (`app.action_messages`). `lines`: as `fit_phrases`."""
 
     def with_status(words: str) -> list[Phrase]:
         return [*phrases, Phrase(shown(_("sync: {status}").format(status=words)))]
 
-    full = fit_phrases(with_status(status), width)
+    full = fit_phrases(with_status(status), width, lines)
     if status == steady:  # the steady words are the budget itself
         return full
-    budget = len(fit_phrases(with_status(steady) if steady else phrases, width).split())
+    budget = len(fit_phrases(with_status(steady) if steady else phrases, width, lines).split())
     if len(full.split()) <= budget:
         return full
-    best = fit_phrases(with_status(ELLIPSIS), width)
+    best = fit_phrases(with_status(ELLIPSIS), width, lines)
     if len(best.split()) > budget:  # no room at all: the toast and the messages have it
-        return fit_phrases(phrases, width)
+        return fit_phrases(phrases, width, lines)
     lo, hi = 1, cells(status) - 1
     while lo <= hi:
         mid = (lo + hi) // 2
-        candidate = fit_phrases(with_status(fit(status, mid, pad=False)), width)
+        candidate = fit_phrases(with_status(fit(status, mid, pad=False)), width, lines)
         if len(candidate.split()) <= budget:
             best, lo = candidate, mid + 1
         else:
@@ -361,10 +368,13 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
             parts.append(Phrase(f"[$text-warning]{SYMBOL[UNCOMMITTED]} {escape(words)}[/]"))
         title_widget = self.query_one("#title", Static)
         width = title_widget.content_size.width or max(self.app.size.width - 2, 20)
+        # A tall terminal spends two lines on the long words before any gives way; at
+        # 24 rows the short forms keep the header to as few lines as they can.
+        lines = 2 if self.app.size.height >= TALL else 1
         if self._sync:
-            line = fit_last(parts, self._sync, self._sync_steady, width)
+            line = fit_last(parts, self._sync, self._sync_steady, width, lines)
         else:
-            line = fit_phrases(parts, width)
+            line = fit_phrases(parts, width, lines)
         if getattr(title_widget, "_ipstui_text", None) != line:
             # Whole phrases on each line (nothing cut but an outsized phrase, with `…`).
             title_widget._ipstui_text = line  # type: ignore[attr-defined]

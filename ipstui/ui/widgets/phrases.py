@@ -55,13 +55,19 @@ def pack(phrases: Sequence[str], width: int) -> list[Content]:
     return lines
 
 
-def fit_phrases(phrases: Sequence[Phrase], width: int) -> Content:
+def fit_phrases(phrases: Sequence[Phrase], width: int, lines: int = 1) -> Content:
     """The phrases packed at `width` (`pack`) with as few lines as their short forms
     allow: short forms replace long ones, highest `rank` first, only while that lowers
-    the number of lines (so a wide screen keeps the long words). Lines joined by
-    newlines."""
+    the number of lines and the phrases take more than `lines` lines (so a wide screen
+    keeps the long words, and a tall one may spend `lines` lines on them: the board's
+    `participants ✖ 8 overdue` says what it counts, unlike the agenda's deadlines).
+    Lines joined by newlines."""
     width = max(width, 1)
-    chosen = [p.long for p in phrases]
+    # A long form wider than a whole line would be cut with `…`: its short form first.
+    chosen = [
+        p.short if p.short and Content.from_markup(p.long).cell_length > width else p.long
+        for p in phrases
+    ]
     best = pack(chosen, width)
     order = sorted(
         (i for i, p in enumerate(phrases) if p.short is not None),
@@ -69,7 +75,7 @@ def fit_phrases(phrases: Sequence[Phrase], width: int) -> Content:
     )
     shortest = pack([p.short or p.long for p in phrases], width)
     for i in order:
-        if len(best) <= len(shortest):
+        if len(best) <= max(len(shortest), lines):
             break
         chosen[i] = phrases[i].short or chosen[i]
         best = pack(chosen, width)
