@@ -10,7 +10,7 @@ import frames
 import pytest
 import textual
 from frames import _collect_changes, frames_at_checkpoints  # noqa: F401 - autouse fixture
-from pilot_wait import run_steps, settle
+from pilot_wait import run_steps, settle, wait_for
 from textual._compositor import Compositor
 from textual._context import visible_screen_stack
 from textual.app import App, ComposeResult
@@ -113,10 +113,16 @@ async def test_a_screen_opened_and_closed_between_checkpoints_is_drawn() -> None
         await settle(pilot)
 
         async def open_and_close() -> None:
-            await app.push_screen(Broken())
-            await settle(pilot)
+            # A screen is drawn only if it had a refresh while on top (as in a terminal):
+            # wait for that refresh, then for the one of the screen under it, which draws
+            # the outgoing screen (waiting on frames' own record, not on time).
+            broken = Broken()
+            await app.push_screen(broken)
+            await wait_for(pilot, lambda: getattr(app, frames._TOP, None) is broken, "a frame")
             app.pop_screen()
-            await settle(pilot)
+            await wait_for(
+                pilot, lambda: getattr(app, frames._TOP, None) is app.screen, "the frame under"
+            )
 
         with pytest.raises(RuntimeError, match="cannot draw boom") as raised:
             await run_steps([("a dialog opened and closed", open_and_close)])
