@@ -160,17 +160,8 @@ def _judged(
 
     at_copies: dict[str, str] = {}
     if copies:
-        answer = gitio.git(
-            root,
-            "cat-file",
-            "--batch-check=%(objectname) %(objecttype)",
-            input="".join(f"{head}:./{c}\n" for c in copies),
-            check=False,
-        ).stdout.splitlines()
-        for path, line in zip(copies, answer, strict=False):
-            words = line.split()
-            if len(words) == 2 and words[1] == "blob":
-                at_copies[path] = words[0]
+        ids = gitio.blob_ids(root, [f"{head}:./{c}" for c in copies])
+        at_copies = {path: oid for path, oid in zip(copies, ids, strict=True) if oid}
     datas = read_blobs(root, [seen_blob, blob, *at_copies.values()])
     old, new = datas.get(seen_blob), datas.get(blob)
     if old is None or new is None or not maybe_another(rel, old, new):
@@ -194,14 +185,8 @@ def commit_holding(root: Path, rel: str, blob: str, *, depth: int = 20) -> str |
     commits = log.stdout.split()
     if log.returncode != 0 or not commits:
         return None
-    found = gitio.git(
-        root,
-        "cat-file",
-        "--batch-check=%(objectname)",
-        input="".join(f"{c}:./{rel}\n" for c in commits),
-        check=False,
-    ).stdout.splitlines()
-    for commit, line in zip(commits, found, strict=False):
-        if line.split()[:1] == [blob]:
+    found = gitio.blob_ids(root, [f"{c}:./{rel}" for c in commits])
+    for commit, oid in zip(commits, found, strict=True):
+        if oid == blob:
             return commit
     return None

@@ -615,6 +615,26 @@ def commit_info(root: Path, rev: str = "HEAD") -> CommitInfo | None:
     )
 
 
+def blob_ids(root: Path, specs: list[str]) -> list[str | None]:
+    """The object ids of the blobs `specs` name (`HEAD:./participants/P-0001.toml`, as
+    `blobs` takes them), in order; None where git has no such object or it is not a
+    blob. One `git cat-file --batch-check` for all of them (specs holding a newline
+    cannot be a line of the batch: None)."""
+    lines = git(
+        root,
+        "cat-file",
+        "--batch-check=%(objectname) %(objecttype)",
+        input="".join(spec.replace("\n", " ") + "\n" for spec in specs),
+        check=False,
+    ).stdout.splitlines()
+    out: list[str | None] = []
+    for spec, line in zip(specs, [*lines, *[""] * len(specs)], strict=False):
+        words = line.split()
+        ok = "\n" not in spec and len(words) == 2 and words[1] == "blob"
+        out.append(words[0] if ok else None)
+    return out
+
+
 def blobs(root: Path, specs: list[str]) -> list[bytes | None]:
     """The contents of the blobs `specs` name (`HEAD:./participants/P-0001.toml`: paths
     after `:./` relative to `root`, as `git cat-file blob` reads them), in order; None
