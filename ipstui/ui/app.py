@@ -12,9 +12,8 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -37,8 +36,9 @@ from ipstui.core.service import (
 )
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import who
+from ipstui.ui.app_keys import RoutesKeys
 from ipstui.ui.commands import ActionsProvider, Palette, ParticipantsProvider
-from ipstui.ui.keys import TranslatedBindings, TypingGuard, allow_letter_action, typing_field
+from ipstui.ui.keys import TranslatedBindings, allow_letter_action
 from ipstui.ui.messages import (
     CaseloadLoaded,
     DiskChanged,
@@ -83,15 +83,6 @@ def warm_screen_modules() -> None:
         importlib.import_module(f"ipstui.ui.screens.{name}")
 
 
-CLOSING_KEYS = frozenset({"escape", "enter"})
-"""Keys that may close a screen or a dialog: the keys typed after one are read once it
-has acted, so they reach the screen then on top (`IpsApp._on_key`, issue 13 item 4:
-`esc esc g 6 1 enter` typed at once after a dialog over Employers typed `g61` into the
-closing dialog's field, and Enter opened the selected card)."""
-KEY_SETTLE = 0.25
-"""Seconds the keys after a closing key wait at most, when a widget kept the key (a
-text area's Enter) and it never comes back to the app."""
-
 MESSAGES_KEPT = 200
 """How many notifications the messages view keeps (`IpsApp.action_messages`)."""
 
@@ -107,7 +98,7 @@ SCREEN_OF_ACTION = {
 """Name of the installed Reports screen (one per app, kept between opens)."""
 
 
-class IpsApp(TranslatedBindings, App[int]):
+class IpsApp(RoutesKeys, TranslatedBindings, App[int]):
     """The caseload app. `caseload` is an immutable snapshot, replaced after each change."""
 
     CSS_PATH = Path(__file__).parent / "ipstui.tcss"
@@ -241,19 +232,12 @@ class IpsApp(TranslatedBindings, App[int]):
         screen that sees its record's version come back as that save's knows the commit
         holding it without asking git (`ParticipantScreen._own_save`)."""
         self._follow_on_save: dict[int, str] = {}
-        self._key_screens: WeakKeyDictionary[events.Key, Screen] = WeakKeyDictionary()
-        """The screen on top when each key in flight was read (`_on_key`)."""
         self.messages: deque[tuple[str, str]] = deque(maxlen=MESSAGES_KEPT)
         """(title, message) of every notification, newest first, as given (unescaped)."""
-        self._key_pending: events.Key | None = None
-        """A closing key (`CLOSING_KEYS`) read and not yet acted on (`_key_acted`)."""
-        self._key_backlog: list[events.Key] = []
-        """Keys read while `_key_pending` waits, read again after it."""
-        self.typing = TypingGuard()
-        """Holds the command letters of a name typed on after its field lost focus."""
         """Edit request → the participant the board's cursor follows once it is saved
         ("": the one the edit made)."""
         self._watch_stop = threading.Event()
+        self._setup_keys()
         self._status_words = ""
         """The sync state as last read without the network (`_sync_words`)."""
         self._sync_note = ""
@@ -464,80 +448,6 @@ class IpsApp(TranslatedBindings, App[int]):
     def _sync_status_read(self, message: SyncStatusRead) -> None:
         self._status_words = message.words
         self._sync_status(self._sync_note or message.words)
-
-    async def on_event(self, event: events.Event) -> None:
-        """Every key reaches the app first: a letter typed on after its field lost focus
-        runs no command (`keys.TypingGuard`); the first key after a sync's account was
-        shown means the user has acted, and the status line goes back to the state."""
-        if isinstance(event, events.Key) and not event.is_forwarded and self._key_pending:
-            self._key_backlog.append(event)  # read once the key before it has acted
-            return
-        if isinstance(event, events.MouseDown):
-            self.typing.release()
-        elif (
-            isinstance(event, events.Key)
-            and not event.is_forwarded
-            and self.typing.hold(event.key, event.character, typing_field(self))
-        ):
-            self._typed_after_field(event)
-            return
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            self._key_screens[event] = self.screen
-            if event.key in CLOSING_KEYS:
-                self._key_pending = event
-                self.set_timer(KEY_SETTLE, partial(self._key_acted, event))
-        if isinstance(event, events.Key) and self._sync_note:
-            self._sync_note = ""
-            if self._status_words:
-                self._sync_status(self._status_words)
-        await super().on_event(event)
-
-    async def _on_key(self, event: events.Key) -> None:
-        """A key that reaches the app after a screen change it was typed ahead of is
-        routed again, to the screen now on top (issue 13 item 4).
-
-        Textual sends each key to the widget focused when the key is read, and checks
-        the bindings when the key comes back up, by then with the new screen's focus:
-        after `esc` left Employers, `g 6 1 enter` typed at once ran `g` on the board, the
-        digits reached no field, and Enter opened the selected card instead of P-0061.
-        Read again, each key goes where it would have gone had the app kept up."""
-        sent_to = self._key_screens.pop(event, None)
-        if event.is_forwarded and sent_to is not None and sent_to is not self.screen:
-            # Not App._on_key too (Textual calls each class's handler in turn): it would
-            # check the bindings with the new screen's focus.
-            event.prevent_default()
-            event.stop()
-            self.post_message(events.Key(event.key, event.character))
-        # The keys read after a closing key wait for it to act (its binding runs next,
-        # in App._on_key, before the messages posted here are read).
-        self._key_acted(event)
-
-    def _key_acted(self, event: events.Key) -> None:
-        """`event` (a closing key) has acted, or KEY_SETTLE passed (a widget kept it):
-        the keys read meanwhile are read again, in order."""
-        if event is not self._key_pending:
-            return
-        self._key_pending = None
-        backlog, self._key_backlog = self._key_backlog, []
-        for key in backlog:
-            self.post_message(events.Key(key.key, key.character))
-
-    def _typed_after_field(self, event: events.Key) -> None:
-        """A key held by the typing guard: the screen takes it back into the field it
-        was typed for (`take_typed`), or it is dropped, and the first one of a burst
-        says so."""
-        take = getattr(self.screen, "take_typed", None)
-        if take is not None and event.character and take(event.character, self.typing.field):
-            return
-        if not self.typing.told:
-            self.typing.told = True
-            self.notify(
-                _(
-                    "Typing after leaving a field runs no command: pause a moment or press an arrow key, then press the key again."
-                ),
-                severity="warning",
-                timeout=5,
-            )
 
     @on(FilesTouched)
     def _files_touched(self) -> None:
