@@ -36,6 +36,7 @@ from ipstui.core.service import (
 )
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import who
+from ipstui.ui.app_disk import WatchesDisk
 from ipstui.ui.app_keys import RoutesKeys
 from ipstui.ui.commands import ActionsProvider, Palette, ParticipantsProvider
 from ipstui.ui.keys import TranslatedBindings, allow_letter_action
@@ -45,21 +46,18 @@ from ipstui.ui.messages import (
     EditRefused,
     EditSaved,
     EmployerChoicesRead,
-    FilesTouched,
     LoadFailed,
     LoadProgressed,
     ProblemsRead,
     RecordReadToOpen,
     SyncFinished,
     SyncStatusRead,
-    WatchFellBack,
 )
 from ipstui.ui.screensafe import DropUnsafe, visible_segments
 
 if TYPE_CHECKING:
     from ipstui.ui.screens.forms.dialogs import EmployerChoiceForm
 
-WATCH_INTERVAL = 2.0
 SELECT_READ_DELAY = 0.1
 """Seconds the board's cursor rests on a card before its file is read (a summary-only
 snapshot): `IpsApp.on_board_selected`."""
@@ -98,7 +96,7 @@ SCREEN_OF_ACTION = {
 """Name of the installed Reports screen (one per app, kept between opens)."""
 
 
-class IpsApp(RoutesKeys, TranslatedBindings, App[int]):
+class IpsApp(WatchesDisk, RoutesKeys, TranslatedBindings, App[int]):
     """The caseload app. `caseload` is an immutable snapshot, replaced after each change."""
 
     CSS_PATH = Path(__file__).parent / "ipstui.tcss"
@@ -193,8 +191,6 @@ class IpsApp(RoutesKeys, TranslatedBindings, App[int]):
         self._watch_disk = watch_disk
         self._lock = threading.Lock()
         self._latest: Caseload | None = None
-        self._fingerprint: tuple | None = None
-        self._git_file_paths: tuple[tuple[Path, ...], Path | None] | None = None
         self.cards = {}
         self.cards_delta: tuple[dict[str, Card], str] | None = None
         """(the cards before, the id that changed) after a one-participant save."""
@@ -236,8 +232,8 @@ class IpsApp(RoutesKeys, TranslatedBindings, App[int]):
         """(title, message) of every notification, newest first, as given (unescaped)."""
         """Edit request → the participant the board's cursor follows once it is saved
         ("": the one the edit made)."""
-        self._watch_stop = threading.Event()
         self._setup_keys()
+        self._setup_disk()
         self._status_words = ""
         """The sync state as last read without the network (`_sync_words`)."""
         self._sync_note = ""
@@ -440,22 +436,10 @@ class IpsApp(RoutesKeys, TranslatedBindings, App[int]):
     def _load_failure(self, message: LoadFailed) -> None:
         self._load_failed(message.reason)
 
-    @on(DiskChanged)
-    def _disk_changed(self) -> None:
-        self.load_caseload()
-
     @on(SyncStatusRead)
     def _sync_status_read(self, message: SyncStatusRead) -> None:
         self._status_words = message.words
         self._sync_status(self._sync_note or message.words)
-
-    @on(FilesTouched)
-    def _files_touched(self) -> None:
-        self._poll_disk()
-
-    @on(WatchFellBack)
-    def _watch_fell_back(self) -> None:
-        self.set_interval(WATCH_INTERVAL, self._poll_disk)
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
@@ -508,55 +492,6 @@ class IpsApp(RoutesKeys, TranslatedBindings, App[int]):
         return None
 
     # ------------------------------------------------------------ the world moves
-
-    def _start_watching(self) -> None:
-        """Reload when the disk changes: the system's file events (watchfiles, in a thread
-        of its own) where it has them, else a poll every WATCH_INTERVAL seconds."""
-        # A thread of its own, not a worker: it lives as long as the app, and waiting for
-        # the workers to finish (tests, `wait_for_complete`) must not wait for it.
-        threading.Thread(target=self._watch_thread, name="ipstui-watch", daemon=True).start()
-
-    def _watch_thread(self) -> None:
-        """Posts FilesTouched for each batch of file events (the fingerprint then decides
-        whether to reload), or WatchFellBack when the system has no file events."""
-        from ipstui.core.diskwatch import WatchUnavailable, watch
-
-        def changed(_changes: object) -> None:
-            if not self._watch_stop.is_set():
-                self.post_message(FilesTouched())
-
-        try:
-            watch(self.root, changed, self._watch_stop)
-        except WatchUnavailable:
-            if not self._watch_stop.is_set():
-                self.post_message(WatchFellBack())
-
-    def on_unmount(self) -> None:
-        self._watch_stop.set()
-
-    def _fingerprint_now(self) -> tuple:
-        """Signature of everything a pull, a hand edit or another instance changes; taken
-        after a load or an edit, and compared when the watcher reports a change: what
-        diskwatch.signature adds (the branch's ref, packed-refs, employers/), then the
-        service's (caseload.toml, git's index and HEAD, participants/), which ends with
-        (count, newest mtime, total size) of participants/."""
-        from ipstui.core.diskwatch import git_paths, signature
-
-        if self._git_file_paths is None:
-            self._git_file_paths = git_paths(self.root)
-        return (*signature(self.root, *self._git_file_paths), *self.service.fingerprint())
-
-    def _poll_disk(self) -> None:
-        if self._latest is not None:
-            self._check_disk()
-
-    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
-    def _check_disk(self) -> None:
-        if self._fingerprint is None:
-            return  # a load is establishing it
-        fp = self._fingerprint_now()
-        if fp != self._fingerprint:
-            self.post_message(DiskChanged())
 
     def check_date(self) -> None:
         """After midnight, the day change: every card recomputed for the new date
