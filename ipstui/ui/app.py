@@ -7,9 +7,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,21 +20,20 @@ from textual.signal import Signal
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from ipstui.core.board import Card, make_card, make_cards
+from ipstui.core.board import Card, make_cards
 from ipstui.core.i18n import N_, _
-from ipstui.core.model import PHASES, Participant, Problem, changed_ids
+from ipstui.core.model import PHASES, Participant, Problem
 from ipstui.core.service import (
     Caseload,
     CaseloadError,
     CaseloadService,
     GitError,
     Register,
-    SaveResult,
-    StaleEdit,
 )
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import who
 from ipstui.ui.app_disk import WatchesDisk
+from ipstui.ui.app_edits import EDIT_WORKER, RunsEdits
 from ipstui.ui.app_keys import RoutesKeys
 from ipstui.ui.commands import ActionsProvider, Palette, ParticipantsProvider
 from ipstui.ui.keys import TranslatedBindings, allow_letter_action
@@ -44,7 +41,6 @@ from ipstui.ui.messages import (
     CaseloadLoaded,
     DiskChanged,
     EditRefused,
-    EditSaved,
     EmployerChoicesRead,
     LoadFailed,
     LoadProgressed,
@@ -63,8 +59,6 @@ SELECT_READ_DELAY = 0.1
 snapshot): `IpsApp.on_board_selected`."""
 DATE_CHECK = 30.0
 """Seconds between two looks at the clock for a new day (`IpsApp.check_date`)."""
-EDIT_WORKER = "edit:"
-"""Name prefix of an edit's worker; the request number follows."""
 SCREEN_MODULES = ("participant", "reports", "agenda", "problems", "employers", "fidelity", "help")
 """The screens' modules (under ipstui.ui.screens) that are imported on their first open."""
 
@@ -96,7 +90,7 @@ SCREEN_OF_ACTION = {
 """Name of the installed Reports screen (one per app, kept between opens)."""
 
 
-class IpsApp(WatchesDisk, RoutesKeys, TranslatedBindings, App[int]):
+class IpsApp(RunsEdits, WatchesDisk, RoutesKeys, TranslatedBindings, App[int]):
     """The caseload app. `caseload` is an immutable snapshot, replaced after each change."""
 
     CSS_PATH = Path(__file__).parent / "ipstui.tcss"
@@ -221,19 +215,11 @@ class IpsApp(WatchesDisk, RoutesKeys, TranslatedBindings, App[int]):
         self.banner = ""
         """A line shown under the board's title when set (the demo's path and identity)."""
         self.load_error: str | None = None
-        self._requests = 0
-        """The number of the latest edit request (`run_edit`)."""
-        self.last_save: SaveResult | None = None
-        """The latest edit this app saved, taken before its snapshot is published: a
-        screen that sees its record's version come back as that save's knows the commit
-        holding it without asking git (`ParticipantScreen._own_save`)."""
-        self._follow_on_save: dict[int, str] = {}
         self.messages: deque[tuple[str, str]] = deque(maxlen=MESSAGES_KEPT)
         """(title, message) of every notification, newest first, as given (unescaped)."""
-        """Edit request → the participant the board's cursor follows once it is saved
-        ("": the one the edit made)."""
         self._setup_keys()
         self._setup_disk()
+        self._setup_edits()
         self._status_words = ""
         """The sync state as last read without the network (`_sync_words`)."""
         self._sync_note = ""
@@ -514,139 +500,6 @@ class IpsApp(WatchesDisk, RoutesKeys, TranslatedBindings, App[int]):
 
     # ------------------------------------------------------------ edits
 
-    def reserve_request(self) -> int:
-        """A request number for an edit that starts later (after a question): give it
-        to `run_edit` or `refuse_edit` as `request`, so a dialog waiting for it learns
-        the outcome."""
-        self._requests += 1
-        return self._requests
-
-    def run_edit(
-        self,
-        label: str,
-        func: Callable[..., SaveResult],
-        *args: Any,
-        request: int | None = None,
-        **kwargs: Any,
-    ) -> int:
-        """Run `func(latest_snapshot, *args, **kwargs)` off the UI thread, one edit at a
-        time; returns the request's number (`request` when reserved). The worker posts
-        EditSaved or EditRefused with that number: the app takes the new snapshot, then
-        hands the message on to every screen (`_tell_screens`), where the one that asked
-        recognises its number."""
-        if request is None:
-            request = self.reserve_request()
-        self.run_worker(
-            partial(self._edit_worker, request, label, func, args, kwargs),
-            name=f"{EDIT_WORKER}{request}",
-            group="edit",
-            description=f"saving: {label}",
-            exit_on_error=False,
-            thread=True,
-        )
-        return request
-
-    def refuse_edit(self, label: str, error: Exception, *, request: int | None = None) -> int:
-        """An edit refused before it starts, like one the worker refuses: returns its
-        request number (`request` when reserved) and posts EditRefused with it (handled
-        after the caller returns, so a dialog waiting for the number stays open with
-        what was typed)."""
-        if request is None:
-            request = self.reserve_request()
-        self.post_message(EditRefused(request, label, error))
-        return request
-
-    def _edit_worker(
-        self,
-        request: int,
-        label: str,
-        func: Callable[..., SaveResult],
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
-    ) -> None:
-        """One edit on the latest snapshot, under the app's edit lock (runs in a thread;
-        an error it does not expect ends the worker, see `_worker_failed`)."""
-        with self._lock:
-            cl = self._latest
-            if cl is None:
-                exc = CaseloadError(_("the caseload is still loading; try again in a moment"))
-                self.post_message(EditRefused(request, label, exc))
-                return
-            try:
-                result = func(cl, *args, **kwargs)
-            except StaleEdit as exc:
-                fresh = None
-                if exc.fresh is not None:
-                    fresh = self._latest = cl.with_participant(exc.fresh, exc.problems)
-                # Deleted or now invalid (no fresh version): load again, Problems says why.
-                self.post_message(
-                    EditRefused(request, label, exc, fresh=fresh, reload=exc.fresh is None)
-                )
-                return
-            except (CaseloadError, GitError, OSError, ValueError) as exc:
-                self.post_message(EditRefused(request, label, exc))
-                return
-            p = result.participant
-            new = cl if p is None else cl.with_participant(p, result.problems)
-            self._latest = new
-        self.post_message(EditSaved(request, label, result, new))
-        # Our own commit changed the disk: note it so the watcher does not reload for it.
-        # Taken after the message is posted, as it reads every file's stat (~40 ms at 20,000).
-        fp = self._fingerprint_now()
-        with self._lock:
-            if self._latest is new:
-                self._fingerprint = fp
-
-    @on(EditSaved)
-    def _edit_saved(self, message: EditSaved) -> None:
-        result, cl = message.result, message.caseload
-        p = result.participant
-        if p is not None:
-            prev = self.cards
-            self.cards = dict(prev)
-            self.cards[p.id] = make_card(p, cl.settings, self.today)
-            self.cards_delta = (prev, p.id)
-        self.last_save = result
-        self.caseload = cl
-        self.notify(
-            _("Saved {commit}: {subject}").format(commit=result.commit[:7], subject=result.subject),
-            title=_("Committed"),
-            timeout=4,
-        )
-        for line in result.warnings:
-            self.notify(line, title=_("Committed, but"), severity="warning", timeout=10)
-        follow = self._follow_on_save.pop(message.request, None)
-        if follow is not None and (follow or p is not None):
-            self._follow(follow or p.id)  # "": the participant the edit made
-        self._tell_screens(message)
-
-    @on(EditRefused)
-    def _edit_refused(self, message: EditRefused) -> None:
-        fresh = message.fresh
-        if fresh is not None:
-            self.cards = dict(self.cards)
-            self.cards_delta = None
-            held = self.caseload.participants if self.caseload else {}
-            for pid in changed_ids(held, fresh.participants):
-                self.cards[pid] = make_card(fresh.participants[pid], fresh.settings, self.today)
-            self.caseload = fresh
-        self._follow_on_save.pop(message.request, None)
-        self.notify(
-            str(message.error),
-            title=_("{action}: not saved").format(action=message.label),
-            severity="error",
-            timeout=12,
-        )
-        if message.reload:
-            self.load_caseload()
-        self._tell_screens(message)
-
-    def _tell_screens(self, message: EditSaved | EditRefused) -> None:
-        """Hand each screen on the stack its own copy of an edit's outcome (they do not
-        bubble back here); a screen that made the request recognises its number."""
-        for screen in self.screen_stack:
-            screen.post_message(replace(message))
-
     # ------------------------------------------------------------ leaving
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -661,37 +514,6 @@ class IpsApp(WatchesDisk, RoutesKeys, TranslatedBindings, App[int]):
         """Whether the app's `action` opens a screen of `screen`'s kind (`a` on the
         agenda): there it has nothing to do."""
         return SCREEN_OF_ACTION.get(action) == type(screen).__name__
-
-    def unsaved_edits(self) -> list[str]:
-        """What would be lost by quitting: one line per screen with unsaved edits."""
-        out = []
-        for screen in self.screen_stack:
-            describe = getattr(screen, "unsaved_edits", None)
-            if describe is not None and (text := describe()):
-                out.append(text)
-        return out
-
-    async def action_quit(self) -> None:
-        """Quit; with unsaved edits on any screen, ask first (SPEC §9)."""
-        lost = self.unsaved_edits()
-        if not lost:
-            self.exit()
-            return
-        from ipstui.ui.screens.forms import ConfirmScreen
-
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self.exit()
-
-        self.push_screen(
-            ConfirmScreen(
-                _("Quit and lose your unsaved edits?") + "\n" + "\n".join(lost),
-                yes=_("Quit, discard"),
-                no=_("Stay"),
-                title=_("Unsaved edits"),
-            ),
-            answer,
-        )
 
     # ------------------------------------------------------------ navigation
 
@@ -921,11 +743,6 @@ class IpsApp(WatchesDisk, RoutesKeys, TranslatedBindings, App[int]):
             _("Move"), self.service.move, pid, target, today=self.today, from_phase=phase
         )
         self._follow_on_save[request] = pid
-
-    def _follow(self, pid: str) -> None:
-        screen = self._board_screen()
-        if screen is not None:
-            screen.follow(pid)
 
     def add_contact_for(self, pid: str) -> None:
         """Ask for a contact with `pid` and log it (one commit)."""
