@@ -1,17 +1,38 @@
-"""The ipstui Textual app: board, agenda, problems, help and palette. Loading,
-saving, syncing and watching the disk all run in workers; the UI thread only draws."""
+"""The ipstui Textual app's shell: `IpsApp`'s state, bindings and start-up, the screens
+its actions open (agenda, problems, reports, employers, fidelity, help, messages), which
+actions apply (`check_action`), the palette's commands, the one handler of a worker's
+unexpected error, and `run`. Loading, saving, syncing and watching the disk all run in
+workers; the UI thread only draws.
+
+The rest of the app is in parts, one module each, mixed into `IpsApp` (plain mixins
+before `App` in its bases, each with a `_setup_<part>` called from `__init__`):
+
+- `app_loading.LoadsCaseload`: the load worker, what settles after it, the problem
+  list of each snapshot, the day change;
+- `app_sync.SyncsWithRemote`: `s` (sync) and the status line's sync words;
+- `app_participants.ParticipantFlows`: open a participant (their file read in a
+  worker), move phase, log a contact, add a participant, the employer choices;
+- `app_edits.RunsEdits`: the edit pipeline (`run_edit`, `EditSaved`/`EditRefused`
+  told to every screen) and quitting with unsaved edits;
+- `app_disk.WatchesDisk`: the disk watch and fingerprint;
+- `app_keys.RoutesKeys`: the typing guard and keys typed ahead of a screen change.
+
+Mixins rather than controller objects: the app's public methods (`run_edit`,
+`open_participant`...) and the workers stay methods of the app, and messages posted to
+the app reach handlers in the parts by Textual's naming convention (`_on_<message>`,
+looked up along the MRO); `@on(...)` would not work there, as Textual's message-pump
+metaclass collects decorated handlers only in its own classes."""
 
 from __future__ import annotations
 
 import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -19,60 +40,26 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
-from ipstui.core.board import Card, make_cards
+from ipstui.core.board import Card
 from ipstui.core.i18n import N_, _
-from ipstui.core.model import Problem
-from ipstui.core.service import (
-    Caseload,
-    CaseloadError,
-    CaseloadService,
-    GitError,
-    Register,
-)
+from ipstui.core.service import Caseload, CaseloadError, CaseloadService, Register
 from ipstui.core.termsafe import escape
 from ipstui.ui.app_disk import WatchesDisk
 from ipstui.ui.app_edits import EDIT_WORKER, RunsEdits
 from ipstui.ui.app_keys import RoutesKeys
+from ipstui.ui.app_loading import DATE_CHECK, LoadsCaseload
 from ipstui.ui.app_participants import ParticipantFlows
+from ipstui.ui.app_sync import SyncsWithRemote
 from ipstui.ui.commands import ActionsProvider, Palette, ParticipantsProvider
 from ipstui.ui.keys import TranslatedBindings, allow_letter_action
-from ipstui.ui.messages import (
-    CaseloadLoaded,
-    DiskChanged,
-    EditRefused,
-    LoadFailed,
-    LoadProgressed,
-    ProblemsRead,
-    SyncFinished,
-    SyncStatusRead,
-)
+from ipstui.ui.messages import EditRefused, ProblemsRead
 from ipstui.ui.screensafe import DropUnsafe, visible_segments
-
-if TYPE_CHECKING:
-    pass
-
-DATE_CHECK = 30.0
-"""Seconds between two looks at the clock for a new day (`IpsApp.check_date`)."""
-SCREEN_MODULES = ("participant", "reports", "agenda", "problems", "employers", "fidelity", "help")
-"""The screens' modules (under ipstui.ui.screens) that are imported on their first open."""
-
-
-def warm_screen_modules() -> None:
-    """Import every screen's module (SCREEN_MODULES), in the load worker once the board
-    is up: the first open of a screen then only builds it. Measured on the demo at
-    120×40: the participant screen's import was 27 ms of the first Enter, Reports' 15 ms
-    of the first `r` (bench/RESULTS.md round 7: ~12 ms of a 50 ms frame budget).
-    Start-up is unchanged: the app imports none of them before the board shows."""
-    import importlib
-
-    for name in SCREEN_MODULES:
-        importlib.import_module(f"ipstui.ui.screens.{name}")
-
 
 MESSAGES_KEPT = 200
 """How many notifications the messages view keeps (`IpsApp.action_messages`)."""
 
 REPORTS = "reports"
+"""Name of the installed Reports screen (one per app, kept between opens)."""
 SCREEN_OF_ACTION = {
     "agenda": "AgendaScreen",
     "problems": "ProblemsScreen",
@@ -81,10 +68,18 @@ SCREEN_OF_ACTION = {
     "fidelity": "FidelityScreen",
 }
 """The app's actions that open a screen, and the class of the screen each opens."""
-"""Name of the installed Reports screen (one per app, kept between opens)."""
 
 
-class IpsApp(ParticipantFlows, RunsEdits, WatchesDisk, RoutesKeys, TranslatedBindings, App[int]):
+class IpsApp(
+    LoadsCaseload,
+    SyncsWithRemote,
+    ParticipantFlows,
+    RunsEdits,
+    WatchesDisk,
+    RoutesKeys,
+    TranslatedBindings,
+    App[int],
+):
     """The caseload app. `caseload` is an immutable snapshot, replaced after each change."""
 
     CSS_PATH = Path(__file__).parent / "ipstui.tcss"
@@ -202,17 +197,14 @@ class IpsApp(ParticipantFlows, RunsEdits, WatchesDisk, RoutesKeys, TranslatedBin
         self.banner = ""
         """A line shown under the board's title when set (the demo's path and identity)."""
         self.load_error: str | None = None
+        """Why the caseload could not be loaded (None when it was)."""
         self.messages: deque[tuple[str, str]] = deque(maxlen=MESSAGES_KEPT)
         """(title, message) of every notification, newest first, as given (unescaped)."""
+        self._setup_sync()
         self._setup_keys()
         self._setup_disk()
         self._setup_edits()
         self._setup_flows()
-        self._status_words = ""
-        """The sync state as last read without the network (`_sync_words`)."""
-        self._sync_note = ""
-        """The last sync's own account (a renumbering, a failure), shown in the status line
-        in place of the state until the user presses a key: a reload must not wipe it."""
 
     def _fatal_error(self) -> None:
         """On a crash, show the stack without local variables: Textual's default prints
@@ -241,7 +233,7 @@ class IpsApp(ParticipantFlows, RunsEdits, WatchesDisk, RoutesKeys, TranslatedBin
         except Exception:  # noqa: BLE001 — Textual internals moved: use its own handler
             super()._fatal_error()
 
-    # ------------------------------------------------------------ terminal safety
+    # ------------------------------------------------------------ terminal safety, messages
 
     def notify(self, message: str, *, title: str = "", **kwargs: Any) -> None:
         """Textual's toast, with `message` and `title` escaped (SPEC §13): a toast often
@@ -267,43 +259,6 @@ class IpsApp(ParticipantFlows, RunsEdits, WatchesDisk, RoutesKeys, TranslatedBin
         """The app's sub-title, escaped (SPEC §13; it is the caseload's path)."""
         return escape(sub_title)
 
-    def watch_caseload(self, caseload: Caseload | None) -> None:
-        self.caseload_replaced.publish(caseload)
-        if caseload is not None:
-            self.read_findings(caseload, self.today)
-
-    @work(
-        thread=True,
-        exclusive=True,
-        group="findings",
-        exit_on_error=False,
-        description=N_("reading problems"),
-    )
-    def read_findings(self, cl: Caseload, today: date) -> None:
-        """The one problem list of `ipstui validate` for the snapshot as of `today` (the
-        service reads the employer register) and which of its uncommitted files are gone
-        from disk, off the UI thread; posts ProblemsRead."""
-        register: Register | None = None
-        try:
-            register = self.service.employers(cl)
-        except OSError as exc:
-            # employers/ cannot be read: said once in the list, not as an error toast after
-            # every save (this runs for every snapshot).
-            reason = _("the employer register could not be read: {error}").format(error=exc)
-            problems = [*cl.problems, Problem("employers", 0, 0, reason)]
-        else:
-            problems = self.service.problems(cl, register, today=today)
-        gone = frozenset(rel for rel in cl.dirty if not self.service.exists(rel))
-        self.post_message(ProblemsRead(cl, problems, today, gone, register))
-
-    @on(ProblemsRead)
-    def _findings_read(self, message: ProblemsRead) -> None:
-        if message.snapshot is self.caseload and message.today == self.today:
-            self.findings = message  # else a newer read is on its way
-            if message.register is not None:
-                self.employer_register = message.register
-            self.findings_read.publish(message)
-
     # ------------------------------------------------------------ time
 
     @property
@@ -313,7 +268,8 @@ class IpsApp(ParticipantFlows, RunsEdits, WatchesDisk, RoutesKeys, TranslatedBin
 
     # ------------------------------------------------------------ startup
 
-    def get_default_screen(self):
+    def get_default_screen(self) -> Screen:
+        """The board."""
         from ipstui.ui.screens.board import BoardScreen
 
         return BoardScreen()
@@ -325,6 +281,7 @@ class IpsApp(ParticipantFlows, RunsEdits, WatchesDisk, RoutesKeys, TranslatedBin
         self.load_caseload(first=True)
 
     def on_mount(self) -> None:
+        """The user's key settings, the day check, the disk watch."""
         from ipstui.core.config import load_keymap
 
         keymap, problems = load_keymap()
@@ -336,84 +293,7 @@ class IpsApp(ParticipantFlows, RunsEdits, WatchesDisk, RoutesKeys, TranslatedBin
         if self._watch_disk:
             self._start_watching()
 
-    @work(
-        thread=True,
-        exclusive=True,
-        group="load",
-        exit_on_error=False,
-        description=N_("loading caseload"),
-    )
-    def load_caseload(self, first: bool = False) -> None:
-        """Read the caseload in a worker; posts CaseloadLoaded (or LoadFailed), then settles the sync status and the disk fingerprint."""
-
-        def progress(done: int, total: int) -> None:
-            self.post_message(LoadProgressed(done, total))
-
-        started = time.time_ns()
-        try:
-            cl = self.service.load(progress=progress)
-            cards = make_cards(cl.participants, cl.settings, self.today)
-        except (CaseloadError, GitError, OSError) as exc:
-            self.post_message(LoadFailed(str(exc)))
-            return
-        # Anything else ends the worker in error: `_worker_failed` says so on the board.
-        with self._lock:
-            self._latest = cl
-            self._fingerprint = None  # taken by _settle, once the board is up
-        self.post_message(CaseloadLoaded(cl, cards))
-        self._settle(cl, started, first)
-
-    def _settle(self, cl: Caseload, started: int, first: bool) -> None:
-        """After a load is on screen (runs in a thread): merge driver, sync status, and the
-        disk fingerprint the watcher compares against."""
-        if first:
-            self._ensure_driver()
-            warm_screen_modules()
-        self.post_message(SyncStatusRead(self._sync_words(cl)))
-        fp = self._fingerprint_now()
-        with self._lock:
-            if self._latest is cl and self._fingerprint is None:
-                self._fingerprint = fp
-        if fp[-1][1] >= started:
-            # A file changed while we were loading: load again so it is not missed.
-            self.post_message(DiskChanged())
-
-    def _sync_words(self, cl: Caseload) -> str:
-        """ahead / behind / in sync, without touching the network (the board's header
-        counts the records that need a decision from its cards)."""
-        try:
-            st = self.service.sync_status() if cl.is_git else None
-        except Exception:  # noqa: BLE001 — the status line is informative only
-            st = None
-        return _("no remote") if st is None else st.words()
-
-    def _ensure_driver(self) -> None:
-        """A plain clone lacks the merge driver config; add it (SPEC §6)."""
-        try:
-            self.service.ensure_merge_driver()
-        except Exception:  # noqa: BLE001 — never block opening the caseload on this
-            pass
-
     # ------------------------------------------------------------ worker reports
-
-    @on(CaseloadLoaded)
-    def _caseload_loaded(self, message: CaseloadLoaded) -> None:
-        self._loaded(message.caseload, message.cards)
-
-    @on(LoadProgressed)
-    def _progress(self, message: LoadProgressed) -> None:
-        screen = self._board_screen()
-        if screen is not None:
-            screen.show_progress(message.done, message.total)
-
-    @on(LoadFailed)
-    def _load_failure(self, message: LoadFailed) -> None:
-        self._load_failed(message.reason)
-
-    @on(SyncStatusRead)
-    def _sync_status_read(self, message: SyncStatusRead) -> None:
-        self._status_words = message.words
-        self._sync_status(self._sync_note or message.words)
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
@@ -445,50 +325,7 @@ class IpsApp(ParticipantFlows, RunsEdits, WatchesDisk, RoutesKeys, TranslatedBin
             return
         self.notify(text, title=_("Something went wrong"), severity="error", timeout=15)
 
-    def _load_failed(self, message: str) -> None:
-        self.load_error = message
-        self.notify(message, title=_("Could not load the caseload"), severity="error", timeout=15)
-        screen = self._board_screen()
-        if screen is not None:
-            screen.show_error(message)
-
-    def _loaded(self, cl: Caseload, cards: dict[str, Card]) -> None:
-        self.cards = cards
-        self.cards_delta = None
-        self.caseload = cl
-
-    def _board_screen(self):
-        from ipstui.ui.screens.board import BoardScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, BoardScreen):
-                return screen
-        return None
-
-    # ------------------------------------------------------------ the world moves
-
-    def check_date(self) -> None:
-        """After midnight, the day change: every card recomputed for the new date
-        (`refresh_cards`), then the snapshot published again with them, which is the one
-        event everything dated follows (the board, the status line, the agenda, an open
-        participant, Problems' future-date warnings through `read_findings`, Fidelity,
-        Reports). Runs every DATE_CHECK seconds; a no-op on the same day."""
-        if self.today != self._seen_today and self.caseload is not None:
-            self._seen_today = self.today
-            self.refresh_cards()
-
-    @work(thread=True, exclusive=True, group="cards", exit_on_error=False)
-    def refresh_cards(self) -> None:
-        """Recompute every card for today's date (after midnight) in a worker; posts CaseloadLoaded."""
-        cl = self._latest
-        if cl is None:
-            return
-        cards = make_cards(cl.participants, cl.settings, self.today)
-        self.post_message(CaseloadLoaded(cl, cards))
-
-    # ------------------------------------------------------------ edits
-
-    # ------------------------------------------------------------ leaving
+    # ------------------------------------------------------------ which actions apply
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Typed letters run commands only while a list or the board has focus; a key
@@ -503,7 +340,7 @@ class IpsApp(ParticipantFlows, RunsEdits, WatchesDisk, RoutesKeys, TranslatedBin
         agenda): there it has nothing to do."""
         return SCREEN_OF_ACTION.get(action) == type(screen).__name__
 
-    # ------------------------------------------------------------ navigation
+    # ------------------------------------------------------------ screens and palette
 
     def action_command_palette(self) -> None:
         """Open the command palette, in the current language (`commands.Palette`)."""
@@ -563,57 +400,18 @@ class IpsApp(ParticipantFlows, RunsEdits, WatchesDisk, RoutesKeys, TranslatedBin
         self.push_screen(screen)
 
     def action_employers(self) -> None:
+        """Open Employers: the register and the job-development log."""
         from ipstui.ui.screens.employers import EmployersScreen
 
         if self.caseload is not None and not isinstance(self.screen, EmployersScreen):
             self.push_screen(EmployersScreen())
 
     def action_fidelity(self) -> None:
+        """Open Fidelity: the IPS-25 self-review of the records."""
         from ipstui.ui.screens.fidelity import FidelityScreen
 
         if self.caseload is not None and not isinstance(self.screen, FidelityScreen):
             self.push_screen(FidelityScreen())
-
-    def action_sync(self) -> None:
-        """Fetch, merge and push with the team's remote, in a worker.
-
-        A bare letter without a confirm, though it changes the remote: as lazygit's
-        push, it never forces and never loses a commit; a letter typed as part of a
-        name never reaches it (`keys.TypingGuard` says why and how)."""
-        if self.caseload is None:
-            return
-        self.notify(_("Syncing with the remote…"), timeout=3)
-        self._sync_worker()
-
-    @work(thread=True, exclusive=True, group="sync", exit_on_error=False, description=N_("syncing"))
-    def _sync_worker(self) -> None:
-        """Fetch, merge and push (the service's sync); posts SyncFinished. It does not
-        take the app's edit lock: the service holds the caseload's save lock only while
-        the repository changes, and the network round trip runs outside it."""
-        try:
-            result = self.service.sync()
-        except Exception as exc:  # noqa: BLE001 — every failure becomes a message
-            self.post_message(SyncFinished(False, str(exc)))
-            return
-        self.post_message(SyncFinished(True, result.message))
-
-    @on(SyncFinished)
-    def _sync_finished(self, message: SyncFinished) -> None:
-        if message.ok:
-            self.notify(message.message, title=_("Sync"), timeout=6)
-            self._sync_note = message.message
-            self.load_caseload()
-        else:
-            self.notify(message.message, title=_("Sync failed"), severity="error", timeout=15)
-            self._sync_note = _("failed: {error}").format(error=message.message)
-        self._sync_status(self._sync_note)
-
-    def _sync_status(self, text: str) -> None:
-        screen = self._board_screen()
-        if screen is not None:
-            screen.set_sync_status(text, steady=self._status_words)
-
-    # ------------------------------------------------------------ shared edit actions
 
 
 def run(root: Path, *, today: date | None = None, banner: str = "") -> int:
