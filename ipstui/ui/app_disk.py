@@ -114,4 +114,3 @@ class WatchesDisk(_Base):
     def _on_disk_changed(self) -> None:
         """The disk changed under the snapshot (`DiskChanged`): load again."""
         self.load_caseload()
-

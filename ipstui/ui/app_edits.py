@@ -242,4 +242,3 @@ class RunsEdits(_Base):
             ),
             answer,
         )
-

@@ -133,4 +133,3 @@ class RoutesKeys(_Base):
                 severity="warning",
                 timeout=5,
             )
-

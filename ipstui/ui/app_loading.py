@@ -226,4 +226,3 @@ class LoadsCaseload(_Base):
             return
         cards = make_cards(cl.participants, cl.settings, self.today)
         self.post_message(CaseloadLoaded(cl, cards))
-

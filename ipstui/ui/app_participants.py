@@ -226,7 +226,9 @@ class ParticipantFlows(_Base):
         dialog)."""
         reg = self.employer_register
         if reg is not None:
-            self.push_screen(make([(eid, reg.employers[eid].name) for eid in sorted(reg.employers)]))
+            self.push_screen(
+                make([(eid, reg.employers[eid].name) for eid in sorted(reg.employers)])
+            )
             return
         form = make(None)
         self.push_screen(form)
@@ -280,4 +282,3 @@ class ParticipantFlows(_Base):
 
         form = NewParticipantForm(team, list(cl.settings.referral_sources), self.today)
         self.push_screen(form.submitting(add))
-

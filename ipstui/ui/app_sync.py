@@ -104,4 +104,3 @@ class SyncsWithRemote(_Base):
         """The sync state read after a load, in the status line (after a sync's account)."""
         self._status_words = message.words
         self._sync_status(self._sync_note or message.words)
-

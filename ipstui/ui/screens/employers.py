@@ -42,10 +42,12 @@ from ipstui.ui.screens.forms import (
     check_choice,
     check_date,
     check_text,
+    conflict_records,
+    date_input,
     raw_value,
     shown_options,
+    team_choices,
 )
-from ipstui.ui.screens.forms.dialogs import _date_input, _team_options, conflict_records
 from ipstui.ui.widgets.clamped import Clamped
 from ipstui.ui.widgets.columns import Column, fill_table, translated
 from ipstui.ui.widgets.footer import KeysFooter
@@ -130,12 +132,12 @@ class EmployerContactForm(DatedForm):
 
     def compose_fields(self) -> Iterable[Widget]:
         keys = [k for k, _name in self.specialists]
-        yield FormField("on", _("Date"), _date_input(self.today), check_date())
+        yield FormField("on", _("Date"), date_input(self.today), check_date())
         yield FormField(
             "by",
             _("By"),
             Select(
-                _team_options(self.specialists),
+                team_choices(self.specialists),
                 value=self.by if self.by in keys else Select.NULL,
                 prompt=_("Choose"),
             ),

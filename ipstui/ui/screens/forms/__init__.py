@@ -1,28 +1,25 @@
 """Forms: dialogs that return typed results, their fields and checks, the confirm dialog
-and the hand-over to $EDITOR. Import from here; the modules are the parts."""
+and the hand-over to $EDITOR. Import from here; the modules are the parts:
 
-from ipstui.ui.screens.forms.confirm import ConfirmDialog, ConfirmScreen
-from ipstui.ui.screens.forms.dialogs import (
-    ClosureEntry,
-    ClosureForm,
-    ConflictForm,
-    ContactEntry,
-    ContactForm,
+- `results`: what each dialog returns (frozen dataclasses);
+- `base`: `FormScreen` (validate as typed, save or cancel, never drop what was typed),
+  `DatedForm`, `EmployerChoiceForm`, the date and team widgets;
+- `contact`, `jobs` (job, end job), `status` (task, suspend, closure),
+  `newparticipant`, `conflict`: the dialogs;
+- `fields`: the field widgets and checks (shared with the Details tab);
+- `confirm`: the one confirm dialog; `editor`: the hand-over to `$EDITOR`."""
+
+from ipstui.ui.screens.forms.base import (
     DatedForm,
-    Decisions,
-    EndJobForm,
-    FormResult,
+    EmployerChoiceForm,
     FormScreen,
-    JobEndEntry,
-    JobEntry,
-    JobForm,
-    NewParticipantEntry,
-    NewParticipantForm,
-    SuspendForm,
-    SuspensionEntry,
-    TaskEntry,
-    TaskForm,
+    Submit,
+    date_input,
+    team_choices,
 )
+from ipstui.ui.screens.forms.confirm import ConfirmDialog, ConfirmScreen
+from ipstui.ui.screens.forms.conflict import ConflictForm, conflict_records
+from ipstui.ui.screens.forms.contact import ContactForm
 from ipstui.ui.screens.forms.editor import editor_dir, run_editor
 from ipstui.ui.screens.forms.fields import (
     DATE_HINT,
@@ -42,6 +39,20 @@ from ipstui.ui.screens.forms.fields import (
     raw_value,
     shown_options,
 )
+from ipstui.ui.screens.forms.jobs import EndJobForm, JobForm
+from ipstui.ui.screens.forms.newparticipant import NewParticipantForm
+from ipstui.ui.screens.forms.results import (
+    ClosureEntry,
+    ContactEntry,
+    Decisions,
+    FormResult,
+    JobEndEntry,
+    JobEntry,
+    NewParticipantEntry,
+    SuspensionEntry,
+    TaskEntry,
+)
+from ipstui.ui.screens.forms.status import ClosureForm, SuspendForm, TaskForm
 
 __all__ = [
     "ClosureEntry",
@@ -62,6 +73,11 @@ __all__ = [
     "ConflictForm",
     "ContactForm",
     "DatedForm",
+    "EmployerChoiceForm",
+    "Submit",
+    "conflict_records",
+    "date_input",
+    "team_choices",
     "EndJobForm",
     "FormField",
     "FormScreen",

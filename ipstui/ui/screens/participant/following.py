@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 else:
     _Base = object
 
+
 class Located(NamedTuple):
     """git's answer to where a record seen went (`locate`): `where`
     (`follow.Whereabouts`; None when git failed: the screen keeps to the path, and a
@@ -147,9 +148,7 @@ class FollowsRecord(_Base):
             seen = Seen(self._base, prev.rel_path, prev.blob)
         return seen
 
-    def _arrived(
-        self, p: Participant | None, located: Located | None = None
-    ) -> dict[str, Any]:
+    def _arrived(self, p: Participant | None, located: Located | None = None) -> dict[str, Any]:
         """Show what the record's path holds now (`p`, None when nothing valid): the
         record itself, or where it went when it was renamed (`_follow`); returns what
         moved underneath the user's unsaved edits, as `show_participant` does.
@@ -445,4 +444,3 @@ class FollowsRecord(_Base):
             "error",
         )
         self.refresh_bindings()
-

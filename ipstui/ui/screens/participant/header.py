@@ -149,4 +149,3 @@ class DrawsHeader(_Base):
         for k in ("error", "warning", "info"):
             banner.set_class(k == kind and bool(text), f"-{k}")
         banner.set_class(bool(text), "-shown")
-

@@ -301,4 +301,3 @@ class SavesEdits(_Base):
             ).format(action=label, why=exc, key=key, now=self._doubt.now),
             "error",
         )
-
