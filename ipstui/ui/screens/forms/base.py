@@ -28,19 +28,11 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 
 from ipstui.core.i18n import N_, _, ngettext
-from ipstui.core.vocab import (
-    team_label,
-)
+from ipstui.core.vocab import team_label
 from ipstui.ui.keys import TranslatedBindings, key_for
 from ipstui.ui.messages import EditRefused, EditSaved, EmployerChoicesRead
 from ipstui.ui.screens.forms.confirm import ConfirmDialog
-from ipstui.ui.screens.forms.fields import (
-    DATE_HINT,
-    FormField,
-    field_of,
-    plain,
-    raw_value,
-)
+from ipstui.ui.screens.forms.fields import DATE_HINT, FormField, field_of, plain, raw_value
 from ipstui.ui.widgets.inputs import OneLineInput
 
 Submit = Callable[[Any], Hashable | None]

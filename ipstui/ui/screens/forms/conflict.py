@@ -10,21 +10,10 @@ from textual.widget import Widget
 from textual.widgets import Select
 
 from ipstui.core.i18n import N_, _
-from ipstui.core.vocab import (
-    field_label,
-    field_value,
-)
-from ipstui.ui.screens.forms.base import (
-    FormScreen,
-)
-from ipstui.ui.screens.forms.fields import (
-    FormField,
-    check_choice,
-    plain,
-)
-from ipstui.ui.screens.forms.results import (
-    Decisions,
-)
+from ipstui.core.vocab import field_label, field_value
+from ipstui.ui.screens.forms.base import FormScreen
+from ipstui.ui.screens.forms.fields import FormField, check_choice, plain
+from ipstui.ui.screens.forms.results import Decisions
 
 
 def conflict_records(found: Any) -> dict[str, dict[str, Any]]:

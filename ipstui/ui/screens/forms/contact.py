@@ -14,15 +14,9 @@ from textual.widgets import Checkbox, Select, TextArea
 
 from ipstui.core.i18n import N_, _
 from ipstui.core.model import CONTACT_KINDS
-from ipstui.core.vocab import (
-    CONTACT_KIND_LABELS,
-)
+from ipstui.core.vocab import CONTACT_KIND_LABELS
 from ipstui.ui.keys import key_for
-from ipstui.ui.screens.forms.base import (
-    EmployerChoiceForm,
-    date_input,
-    team_choices,
-)
+from ipstui.ui.screens.forms.base import EmployerChoiceForm, date_input, team_choices
 from ipstui.ui.screens.forms.editor import editor_dir, run_editor
 from ipstui.ui.screens.forms.fields import (
     FormField,
@@ -33,9 +27,7 @@ from ipstui.ui.screens.forms.fields import (
     raw_value,
     shown_options,
 )
-from ipstui.ui.screens.forms.results import (
-    ContactEntry,
-)
+from ipstui.ui.screens.forms.results import ContactEntry
 
 
 class ContactForm(EmployerChoiceForm):

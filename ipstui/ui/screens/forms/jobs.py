@@ -12,12 +12,7 @@ from textual.widgets import Checkbox, Input, Select
 
 from ipstui.core.i18n import N_, _
 from ipstui.core.model import HOURS_MAX
-from ipstui.ui.screens.forms.base import (
-    DatedForm,
-    EmployerChoiceForm,
-    FormScreen,
-    date_input,
-)
+from ipstui.ui.screens.forms.base import DatedForm, EmployerChoiceForm, FormScreen, date_input
 from ipstui.ui.screens.forms.fields import (
     ChoiceOrText,
     FormField,
@@ -27,10 +22,7 @@ from ipstui.ui.screens.forms.fields import (
     check_text,
     raw_value,
 )
-from ipstui.ui.screens.forms.results import (
-    JobEndEntry,
-    JobEntry,
-)
+from ipstui.ui.screens.forms.results import JobEndEntry, JobEntry
 from ipstui.ui.widgets.inputs import OneLineInput
 
 

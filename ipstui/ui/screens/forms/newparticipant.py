@@ -10,11 +10,7 @@ from textual.widget import Widget
 from textual.widgets import Select
 
 from ipstui.core.i18n import N_, _
-from ipstui.ui.screens.forms.base import (
-    FormScreen,
-    date_input,
-    team_choices,
-)
+from ipstui.ui.screens.forms.base import FormScreen, date_input, team_choices
 from ipstui.ui.screens.forms.fields import (
     ChoiceOrText,
     FormField,
@@ -23,9 +19,7 @@ from ipstui.ui.screens.forms.fields import (
     check_id,
     check_text,
 )
-from ipstui.ui.screens.forms.results import (
-    NewParticipantEntry,
-)
+from ipstui.ui.screens.forms.results import NewParticipantEntry
 from ipstui.ui.widgets.inputs import OneLineInput
 
 

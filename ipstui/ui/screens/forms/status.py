@@ -12,14 +12,8 @@ from textual.widgets import Select
 
 from ipstui.core.i18n import N_, _
 from ipstui.core.model import CLOSURE_REASONS, SUSPENSION_REASONS
-from ipstui.core.vocab import (
-    CLOSURE_REASON_LABELS,
-    SUSPENSION_REASON_LABELS,
-)
-from ipstui.ui.screens.forms.base import (
-    DatedForm,
-    date_input,
-)
+from ipstui.core.vocab import CLOSURE_REASON_LABELS, SUSPENSION_REASON_LABELS
+from ipstui.ui.screens.forms.base import DatedForm, date_input
 from ipstui.ui.screens.forms.fields import (
     FormField,
     check_choice,
@@ -27,11 +21,7 @@ from ipstui.ui.screens.forms.fields import (
     check_text,
     shown_options,
 )
-from ipstui.ui.screens.forms.results import (
-    ClosureEntry,
-    SuspensionEntry,
-    TaskEntry,
-)
+from ipstui.ui.screens.forms.results import ClosureEntry, SuspensionEntry, TaskEntry
 from ipstui.ui.widgets.inputs import OneLineInput
 
 
