@@ -5,7 +5,8 @@ and the hand-over to $EDITOR. Import from here; the modules are the parts:
 - `base`: `FormScreen` (validate as typed, save or cancel, never drop what was typed),
   `DatedForm`, `EmployerChoiceForm`, the date and team widgets;
 - `contact`, `jobs` (job, end job), `status` (task, suspend, closure),
-  `newparticipant`, `conflict`: the dialogs;
+  `newparticipant`, `conflict`, `employer` (employer contact, new or edited employer):
+  the dialogs;
 - `fields`: the field widgets and checks (shared with the Details tab);
 - `confirm`: the one confirm dialog; `editor`: the hand-over to `$EDITOR`."""
 
@@ -21,6 +22,7 @@ from ipstui.ui.screens.forms.confirm import ConfirmDialog, ConfirmScreen
 from ipstui.ui.screens.forms.conflict import ConflictForm, conflict_records
 from ipstui.ui.screens.forms.contact import ContactForm
 from ipstui.ui.screens.forms.editor import editor_dir, run_editor
+from ipstui.ui.screens.forms.employer import PURPOSE_LABELS, EmployerContactForm, NewEmployerForm
 from ipstui.ui.screens.forms.fields import (
     DATE_HINT,
     Check,
@@ -45,6 +47,8 @@ from ipstui.ui.screens.forms.results import (
     ClosureEntry,
     ContactEntry,
     Decisions,
+    EmployerContactEntry,
+    EmployerEntry,
     FormResult,
     JobEndEntry,
     JobEntry,
@@ -55,6 +59,11 @@ from ipstui.ui.screens.forms.results import (
 from ipstui.ui.screens.forms.status import ClosureForm, SuspendForm, TaskForm
 
 __all__ = [
+    "PURPOSE_LABELS",
+    "EmployerContactEntry",
+    "EmployerContactForm",
+    "EmployerEntry",
+    "NewEmployerForm",
     "ClosureEntry",
     "ContactEntry",
     "Decisions",

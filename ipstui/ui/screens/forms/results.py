@@ -118,3 +118,45 @@ class Decisions(FormResult):
 
     def __bool__(self) -> bool:
         return bool(self.chosen)
+
+
+@dataclass(frozen=True, slots=True)
+class EmployerContactEntry(FormResult):
+    """A contact with one employer to log in its job-development log (SPEC §11)."""
+
+    on: date
+    by: str | None
+    purpose: str
+    """A stored purpose code (`service.PURPOSES`)."""
+    face_to_face: bool
+    note: str
+
+    def edit_args(self) -> dict[str, Any]:
+        """The keyword arguments of `CaseloadService.add_employer_contact`."""
+        return {
+            "on": self.on,
+            "by": self.by,
+            "purpose": self.purpose,
+            "face_to_face": self.face_to_face,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class EmployerEntry(FormResult):
+    """An employer's register fields, for a new employer or an edited one (SPEC §11);
+    empty text for a field left blank."""
+
+    name: str
+    sector: str
+    contact_person: str
+    notes: str | None = None
+    """Only when an employer is edited (a new one has no notes field)."""
+
+    def edit_args(self) -> dict[str, str]:
+        """The fields as `CaseloadService.new_employer` takes them (with `notes` only
+        when the dialog edited an employer)."""
+        out = {"name": self.name, "sector": self.sector, "contact_person": self.contact_person}
+        if self.notes is not None:
+            out["notes"] = self.notes
+        return out
