@@ -77,6 +77,7 @@ class WatchesDisk(_Base):
                 self.post_message(WatchFellBack())
 
     def on_unmount(self) -> None:
+        """The app is closing: the watcher thread ends."""
         self._watch_stop.set()
 
     def _fingerprint_now(self) -> tuple:

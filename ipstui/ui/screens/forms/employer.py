@@ -82,6 +82,7 @@ class EmployerContactForm(DatedForm):
         )
 
     def result(self, values: dict[str, Any]) -> EmployerContactEntry:
+        """The contact, its note stripped."""
         return EmployerContactEntry(
             on=values["on"],
             by=values["by"],
@@ -150,6 +151,7 @@ class NewEmployerForm(FormScreen):
             )
 
     def result(self, values: dict[str, Any]) -> EmployerEntry:
+        """The fields, '' for a blank one; the notes only when editing an employer."""
         return EmployerEntry(
             name=values["name"] or "",
             sector=values["sector"] or "",
