@@ -28,7 +28,7 @@ else:
 
 CLOSING_KEYS = frozenset({"escape", "enter"})
 """Keys that may close a screen or a dialog: the keys typed after one are read once it
-has acted, so they reach the screen then on top (`IpsApp._on_key`, issue 13 item 4:
+has acted, so they reach the screen then on top (`_on_key`, issue 13 item 4:
 `esc esc g 6 1 enter` typed at once after a dialog over Employers typed `g61` into the
 closing dialog's field, and Enter opened the selected card)."""
 KEY_SETTLE = 0.25
