@@ -74,7 +74,12 @@ CASES = {
         "n",
         NewEmployerForm,
         type_new,
-        {"id": "E-0001", "name": "Bakery Rossi", "sector": "food", "contact_person": "store manager"},
+        {
+            "id": "E-0001",
+            "name": "Bakery Rossi",
+            "sector": "food",
+            "contact_person": "store manager",
+        },
         "E-0001: new employer",
     ),
     "edited employer": Case(
