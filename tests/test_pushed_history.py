@@ -33,12 +33,17 @@ EMPLOYER = 'schema = 1\nid = "E-0001"\nname = "Biblioteca Lame"\n'
 def clone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A clone of a remote holding P-0001 and E-0001."""
     isolate_git(tmp_path, monkeypatch)
-    (a,) = make_team(tmp_path, "a")
+    (a,) = make_team(tmp_path, "a", setup=_with_an_employer)
+    return a
+
+
+def _with_an_employer(clones: list[Path]) -> None:
+    """E-0001 added and pushed (once per process: `make_team` copies the result)."""
+    (a,) = clones
     (a / "employers").mkdir()
     (a / "employers" / "E-0001.toml").write_text(EMPLOYER)
     commit(a, "E-0001: new employer")
     assert sync(a).status == "pushed"
-    return a
 
 
 def commit(root: Path, message: str = "hand edit") -> str:

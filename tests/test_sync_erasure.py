@@ -56,11 +56,17 @@ def team(tmp_path: Path) -> tuple[Path, Path, Path]:
     """A remote with P-0001..P-0003 (P-0002 added after the first commit), the eraser's
     clone `a` and an old clone `b`, both in sync."""
     people = [participant(f"P-000{i}", name=f"Person {i}") for i in (1, 3)]
-    a, b = make_team(tmp_path, "a", "b", participants=people)
+    a, b = make_team(tmp_path, "a", "b", participants=people, setup=_both_in_sync)
+    return tmp_path / "remote.git", a, b
+
+
+def _both_in_sync(clones: list[Path]) -> None:
+    """`a` adds the participant to be erased and syncs, then `b` syncs (once per
+    process: `make_team` copies the result for each test)."""
+    a, b = clones
     commit_participant(a, participant(ERASED, name="Person 2"), "add")
     sync(a)
     sync(b)
-    return tmp_path / "remote.git", a, b
 
 
 def _erased_and_pushed(a: Path) -> None:

@@ -45,11 +45,17 @@ def _remote_mentions(remote: Path, pid: str = ERASED) -> str:
 def team(tmp_path: Path) -> tuple[Path, Path, Path]:
     """A remote on `main` with P-0001..P-0003, clones `a` and `b` both in sync."""
     people = [participant(f"P-000{i}", name=f"Person {i}") for i in (1, 3)]
-    a, b = make_team(tmp_path, "a", "b", participants=people)
+    a, b = make_team(tmp_path, "a", "b", participants=people, setup=_both_in_sync)
+    return tmp_path / "remote.git", a, b
+
+
+def _both_in_sync(clones: list[Path]) -> None:
+    """`a` adds the participant to be erased and syncs, then `b` syncs (once per
+    process: `make_team` copies the result for each test)."""
+    a, b = clones
     commit_participant(a, participant(ERASED, name="Person 2"), "add")
     sync(a)
     sync(b)
-    return tmp_path / "remote.git", a, b
 
 
 def _renamed(remote: Path, a: Path) -> None:
