@@ -1190,8 +1190,10 @@ def _erased_message(run: _Run, target: _Target, back: list[str]) -> str:
     )
 
 
-def _prepare(run: _Run, target: _Target, remote_head: str | None) -> None:
-    """Before merging: the .gitattributes repair and the renumbering of add/add clashes."""
+def _prepare(run: _Run, target: _Target, remote_head: str | None) -> str | None:
+    """Before merging: the .gitattributes repair and the renumbering of add/add clashes.
+    Returns HEAD as it leaves it when the remote branch holds exactly HEAD (nothing to
+    merge, count or renumber: the caller skips those queries), else None."""
     root = run.root
     fixed = ensure_gitattributes(root)
     if fixed is not None:
@@ -1199,16 +1201,18 @@ def _prepare(run: _Run, target: _Target, remote_head: str | None) -> None:
         run.repaired.append(".gitattributes")
         run.say(_("Repaired .gitattributes: record files merge field by field (one commit)"))
     if remote_head is None:
-        return
+        return None
     head = _rev(root, "HEAD")
     assert head is not None
+    if head == remote_head:
+        return head  # in sync: the merge base is HEAD itself, neither side added a record
     base_proc = git(root, "merge-base", head, remote_head, check=False)
     base = base_proc.stdout.strip()
     if base_proc.returncode != 0 or not base:
-        return  # unrelated histories: git refuses the merge and says so
+        return None  # unrelated histories: git refuses the merge and says so
     found = clashes(root, base, head, remote_head)
     if not found:
-        return
+        return None
     try:
         gitio.identity(root)
     except GitError as exc:
@@ -1231,6 +1235,7 @@ def _prepare(run: _Run, target: _Target, remote_head: str | None) -> None:
                 old=moved.old, label=target.label, words=moved.words()
             )
         )
+    return None
 
 
 def _commits_between(root: Path, old: str, new: str) -> list[str]:
@@ -1248,9 +1253,11 @@ def _sync_loop(
             remote_head = prefetched.remote_head
         else:
             remote_head = _fetch(run, target)
-        _prepare(run, target, remote_head)
+        same = _prepare(run, target, remote_head)
         if remote_head is None:
             ahead, behind = int(git(root, "rev-list", "--count", "HEAD").stdout.strip()), 0
+        elif same is not None:
+            ahead, behind = 0, 0  # HEAD is the remote branch's commit
         else:
             ahead, behind = _counts(root, "HEAD", remote_head)
         if behind:
@@ -1265,7 +1272,9 @@ def _sync_loop(
             # What the remote branch gains, the merge commit (and any renumbering) included.
             ahead = _counts(root, "HEAD", remote_head)[0]
         if not ahead:
-            conflicts = _conflicted_records(root, run.start)
+            # Unchanged by this sync (HEAD as it started): no record it changed to look at.
+            unchanged = same is not None and same == run.start
+            conflicts = () if unchanged else _conflicted_records(root, run.start)
             status = "pulled" if behind else "in_sync"
             _remember(run, target, remote_head)
             return _result(status, 0, behind, conflicts, target, attempts, run)
