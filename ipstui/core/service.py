@@ -331,8 +331,10 @@ class CaseloadService:
         the app's with git's identity attached, asked once per service (issue 17:
         "identity and config read once"), so that each save asks git only what must be
         asked under the lock. The identity is only checked for presence before a save
-        (git itself writes it into the commit); it is kept once git gave a usable one,
-        and a missing one is asked again by every save, which refuses with git's words.
+        (git itself writes it into the commit); it is kept once git gave a usable one
+        while git's configuration files and identity variables stay as they were
+        (`_identity_answers`), and a missing one is asked again by every save, which
+        refuses with git's words.
 
         For the CLI (`snapshot` None) with a participant `pid`: the record at `pid` as
         HEAD holds it before the edit waits for the save lock (`_load_for_edit_seeing`), so
