@@ -15,7 +15,7 @@ from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -458,6 +458,8 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         self._wide_need: int | None = None
         """Cells the wide layout needs for the figures drawn last (tables beside
         charts, in the language shown); None before any were drawn."""
+        self._styled: tuple[object, ...] | None = None
+        """What the page's styles were last applied from (`_styles_from`); None before."""
         self.set_reactive(ReportsScreen.quarter, quarter or quarter_of(today))
 
     def compose(self) -> ComposeResult:
@@ -537,6 +539,29 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
             self.quarter = quarter  # the watcher computes
         elif changed or self.report is None:
             self._show()
+
+    def _styles_from(self) -> tuple[object, ...]:
+        """What the CSS of this page is computed from, app-wide: the stylesheet's rules
+        (a new list object after every parse: a theme change, a stylesheet read or
+        reloaded, `Stylesheet.reparse`), the theme, ANSI colour mode and whether the
+        terminal has focus (`:focus`). A node's own classes and pseudo-classes need no
+        key: Textual restyles a node when they change, shown or not."""
+        app = self.app
+        return (app.stylesheet.rules, app.theme, app.ansi_color, app.app_focus)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Shown again: Textual's restyle of the whole page (every node matched against
+        the stylesheet again, `Screen._on_screen_resume`) only when something it depends
+        on changed since the styles were last applied (`_styles_from`). Why: at 160×50
+        that restyle was a third of the UI thread's work of a later open at 20,000
+        participants, and it cleared every widget's rendered lines, so the page was
+        painted again whole (issue 13, round 9). This handler runs before Screen's."""
+        styled = self._styles_from()
+        if self._styled is not None and all(
+            a is b or a == b for a, b in zip(styled, self._styled, strict=True)
+        ):
+            event.refresh_styles = False
+        self._styled = styled
 
     def watch_quarter(self) -> None:
         self._show()
