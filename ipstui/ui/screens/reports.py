@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -368,6 +368,98 @@ class ReportComputed(Message):
         return isinstance(message, ReportComputed)
 
 
+@dataclass
+class Page:
+    """One quarter's figures as the Reports page's texts (`build_page`)."""
+
+    title: Text
+    team: Text
+    tables: dict[str, tuple[list[str], list[list[Text]], set[int]]]
+    """Headers, rows and right-aligned columns of each table, by widget id."""
+    rapid: Text
+    fitted: dict[tuple[str, int | None], Text] = field(default_factory=dict)
+    """Each table as drawn (`text_table`), by widget id and width limit (cells)."""
+    wide_need: int | None = None
+    """Cells the wide layout needs for these figures (`ReportsScreen._set_layout`)."""
+
+
+def build_page(message: ReportComputed) -> Page:
+    """The texts of one quarter's figures: title, team line, the two tables' cells and
+    the rapid job search line (the charts come drawn with the figures). Names and
+    sources from the files pass through `escape`."""
+    q = message.quarter
+    report = message.report
+    team = report.team
+    name = f"{escape(report.team_name)} · " if report.team_name else ""
+    title = Text(
+        name
+        + _("Outcome report {quarter}  ({start} – {end}, as of {date})").format(
+            quarter=q,
+            start=q.start.isoformat(),
+            end=q.end.isoformat(),
+            date=report.report_date.isoformat(),
+        )
+    )
+    team_line = Text(
+        ngettext(
+            "Team {rate}: {employed} of {active} active participant worked a competitive job",
+            "Team {rate}: {employed} of {active} active participants worked a competitive job",
+            team.active,
+        ).format(rate=fmt_rate(team.rate), employed=team.employed, active=team.active)
+    )
+    sizes = {c.specialist: c for c in report.caseload}
+    rows: list[list[Text]] = []
+    for key, o in report.by_specialist.items():
+        c = sizes[key]
+        over = ngettext("{n} over max", "{n} over max", c.over).format(n=c.over)
+        caseload = f"{c.current:>3} / {c.maximum}" + (
+            "  " + SYMBOL[PROBLEM] + " " + over if c.over else ""
+        )
+        rows.append(
+            [
+                Text(escape(report.specialist_names.get(key, key))),
+                Text(str(o.active)),
+                Text(str(o.employed)),
+                Text(fmt_rate(o.rate)),
+                Text(caseload, style="bold" if c.over else ""),
+            ]
+        )
+    tables: dict[str, tuple[list[str], list[list[Text]], set[int]]] = {}
+    headers = [_("Specialist"), _("Active"), _("Employed"), _("Rate"), _("Caseload today")]
+    tables["#report-specialists"] = (headers, rows, {1, 2, 3})
+    headers = [_("Year"), _("Source"), _("Referred"), _("Hired"), _("Hire rate")]
+    rows = [
+        [
+            Text(str(r.year)),
+            Text(escape(r.source or _("(none)"))),
+            Text(str(r.referred)),
+            Text(str(r.hired)),
+            Text(fmt_rate(r.rate)),
+        ]
+        for r in report.referrals
+    ]
+    tables["#report-referrals"] = (headers, rows, {2, 3, 4})
+    rs = report.rapid_search
+    rapid = (
+        ngettext(
+            "{n} participant with a first employer contact: median {median} days after "
+            "enrolment; {share} ({within}/{n}) within {days} days",
+            "{n} participants with a first employer contact: median {median} days after "
+            "enrolment; {share} ({within}/{n}) within {days} days",
+            rs.participants,
+        ).format(
+            n=rs.participants,
+            median=rs.median_days,
+            share=fmt_rate(rs.share_within_30),
+            within=rs.within_30,
+            days=RAPID_SEARCH_DAYS,
+        )
+        if rs.participants
+        else _("No participant with both an enrolment and a first employer contact yet.")
+    )
+    return Page(title, team_line, tables, Text(rapid))
+
+
 class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
     """Outcome figures of one quarter; `[`/`]` change the quarter, `e` exports CSV.
 
@@ -385,6 +477,9 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
     this width (cells) the charts go under the tables instead of beside them."""
     PAGE_DRAWN_WAIT = 1.0
     """Seconds the report worker waits at most for the page to be drawn (`_show`)."""
+    MEASURES_KEPT = 4
+    """Texts whose measure `_measure` keeps per widget: the current quarter's, the one
+    shown, and two looked at before."""
     LOADING_AFTER = 0.25
     """Seconds of computing before the loading indicator shows. At 20,000 participants
     the figures take about 0.1 s; mounting and animating the indicator for that long
@@ -458,6 +553,15 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         self._wide_need: int | None = None
         """Cells the wide layout needs for the figures drawn last (tables beside
         charts, in the language shown); None before any were drawn."""
+        self._pages: list[tuple[ReportComputed, Page]] = []
+        """The texts of the figures drawn last and of the current quarter's (`_page`)."""
+        self._shown_page: Page | None = None
+        self._measures: dict[str, list[tuple[tuple[int, int, int], object, Any]]] = {}
+        """Each widget's last measured texts (`_measure`), newest first."""
+        self._drawn: ReportComputed | None = None
+        """The figures every widget of the page shows now (`_fill`)."""
+        self._drawn_width = 0
+        """The terminal width (cells) they were fitted to."""
         self._styled: tuple[object, ...] | None = None
         """What the page's styles were last applied from (`_styles_from`); None before."""
         self.set_reactive(ReportsScreen.quarter, quarter or quarter_of(today))
@@ -590,8 +694,20 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         a terminal `width`: in the stacked layout a table wider than the page has its
         text cells cut with "…" rather than wrapped."""
         limit = self._room(width)
+        page = (
+            self._shown_page
+            if self._shown_page and self._shown_page.tables is self._tables
+            else None
+        )
         for selector, (headers, rows, right) in self._tables.items():
-            put(self.query_one(selector, Static), text_table(headers, rows, right, limit))
+            if page is None:
+                text = text_table(headers, rows, right, limit)
+            else:
+                text = page.fitted.get((selector, limit)) or page.fitted.setdefault(
+                    (selector, limit), text_table(headers, rows, right, limit)
+                )
+            self._put(self.query_one(selector, Static), text)
+        self._drawn_width = width
 
     def set_caseload(self, participants: Source, settings: Settings, today: date) -> None:
         """Show the figures of a new caseload snapshot (after a save or a sync)."""
@@ -695,103 +811,74 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         with self.app.batch_update():
             self._fill(message)
 
+    def _page(self, message: ReportComputed) -> Page:
+        """The texts `message` is drawn with, built once per message (`_pages`): the
+        current quarter's figures, kept and drawn again on every open, are not turned
+        into text again, and the same text objects let `_put` skip measuring them."""
+        for kept, page in self._pages:
+            if kept is message:
+                return page
+        page = build_page(message)
+        self._pages = [(message, page), *[(m, p) for m, p in self._pages if m is self._current]][:2]
+        return page
+
+    def _put(self, widget: Static, text: Text) -> None:
+        """`put`, with each measure of a text in `widget` remembered (`_measures`, by
+        the text object and the widths it was measured at): drawing kept figures again
+        measures nothing twice (issue 13, round 9: `room` was most of the UI thread's
+        work of putting the current quarter back on a later open)."""
+        before = self._measure(widget, widget.content)
+        same = before is not None and before == self._measure(widget, text)
+        widget.update(text, layout=not same)
+
+    def _measure(self, widget: Static, content: object) -> tuple[int | None, int] | None:
+        """`room(widget, content)`, remembered for the last MEASURES_KEPT texts per widget."""
+        parent = widget.parent
+        key = (
+            id(content),
+            widget.content_size.width,
+            parent.content_size.width if isinstance(parent, Widget) else 0,
+        )
+        kept = self._measures.setdefault(widget.id or "", [])
+        for known, text, measured in kept:
+            if known == key and text is content:
+                return measured
+        measured = room(widget, content)
+        kept.insert(0, (key, content, measured))
+        del kept[self.MEASURES_KEPT :]
+        return measured
+
     def _fill(self, message: ReportComputed) -> None:
-        q = message.quarter
-        report = message.report
+        page = self._page(message)
         content = self.query_one("#report-content")
         content.loading = False
         content.visible = True
         # No header shows it on this screen: set without repainting the whole page.
-        self.set_reactive(Screen.sub_title, _("Reports {quarter}").format(quarter=q))
-        team = report.team
-        name = f"{escape(report.team_name)} · " if report.team_name else ""
-        put(
-            self.query_one("#report-title", Static),
-            Text(
-                name
-                + _("Outcome report {quarter}  ({start} – {end}, as of {date})").format(
-                    quarter=q,
-                    start=q.start.isoformat(),
-                    end=q.end.isoformat(),
-                    date=report.report_date.isoformat(),
-                )
-            ),
-        )
-        put(
-            self.query_one("#report-team", Static),
-            Text(
-                ngettext(
-                    "Team {rate}: {employed} of {active} active participant worked a "
-                    "competitive job",
-                    "Team {rate}: {employed} of {active} active participants worked a "
-                    "competitive job",
-                    team.active,
-                ).format(rate=fmt_rate(team.rate), employed=team.employed, active=team.active)
-            ),
-        )
-        sizes = {c.specialist: c for c in report.caseload}
-        rows: list[list[Text]] = []
-        for key, o in report.by_specialist.items():
-            c = sizes[key]
-            over = ngettext("{n} over max", "{n} over max", c.over).format(n=c.over)
-            caseload = f"{c.current:>3} / {c.maximum}" + (
-                "  " + SYMBOL[PROBLEM] + " " + over if c.over else ""
-            )
-            rows.append(
-                [
-                    Text(escape(report.specialist_names.get(key, key))),
-                    Text(str(o.active)),
-                    Text(str(o.employed)),
-                    Text(fmt_rate(o.rate)),
-                    Text(caseload, style="bold" if c.over else ""),
-                ]
-            )
-        headers = [_("Specialist"), _("Active"), _("Employed"), _("Rate"), _("Caseload today")]
-        self._tables["#report-specialists"] = (headers, rows, {1, 2, 3})
-        put(self.query_one("#report-rate-chart", Static), message.rate_chart)
-        put(self.query_one("#report-referrals-chart", Static), message.referrals_chart)
-        headers = [_("Year"), _("Source"), _("Referred"), _("Hired"), _("Hire rate")]
-        rows = [
-            [
-                Text(str(r.year)),
-                Text(escape(r.source or _("(none)"))),
-                Text(str(r.referred)),
-                Text(str(r.hired)),
-                Text(fmt_rate(r.rate)),
-            ]
-            for r in report.referrals
-        ]
-        self._tables["#report-referrals"] = (headers, rows, {2, 3, 4})
+        self.set_reactive(Screen.sub_title, _("Reports {quarter}").format(quarter=message.quarter))
+        if self._drawn is message and self._drawn_width == self.size.width:
+            return  # every widget shows these figures already, fitted to this width
+        self._put(self.query_one("#report-title", Static), page.title)
+        self._put(self.query_one("#report-team", Static), page.team)
+        self._tables = page.tables
+        self._shown_page = page
+        self._put(self.query_one("#report-rate-chart", Static), message.rate_chart)
+        self._put(self.query_one("#report-referrals-chart", Static), message.referrals_chart)
         # Wide or stacked from the widths these tables and charts take in the language
         # shown (a measure of cells, no layout), then the tables fitted to the room.
-        tables = max(table_width(table_widths(h, r)) for h, r, _right in self._tables.values())
-        charts = max(
-            text_width(static.content if isinstance(static.content, (Text, str)) else "")
-            for static in self.query(".report-chart-col > Static").results(Static)
-        )
-        column_gap = self.query_one(".report-col").styles.padding.right
-        self._wide_need = tables + column_gap + charts
+        if page.wide_need is None:
+            tables = max(table_width(table_widths(h, r)) for h, r, _right in page.tables.values())
+            charts = max(
+                text_width(static.content if isinstance(static.content, (Text, str)) else "")
+                for static in self.query(".report-chart-col > Static").results(Static)
+            )
+            column_gap = self.query_one(".report-col").styles.padding.right
+            page.wide_need = tables + column_gap + charts
+        self._wide_need = page.wide_need
         self._set_layout(self.size.width)
         self._fit_tables(self.size.width)
-        rs = report.rapid_search
-        rapid = (
-            ngettext(
-                "{n} participant with a first employer contact: median {median} days after "
-                "enrolment; {share} ({within}/{n}) within {days} days",
-                "{n} participants with a first employer contact: median {median} days after "
-                "enrolment; {share} ({within}/{n}) within {days} days",
-                rs.participants,
-            ).format(
-                n=rs.participants,
-                median=rs.median_days,
-                share=fmt_rate(rs.share_within_30),
-                within=rs.within_30,
-                days=RAPID_SEARCH_DAYS,
-            )
-            if rs.participants
-            else _("No participant with both an enrolment and a first employer contact yet.")
-        )
-        put(self.query_one("#report-rapid", Static), Text(rapid))
+        self._put(self.query_one("#report-rapid", Static), page.rapid)
+        self._drawn = message
+        self._drawn_width = self.size.width
 
     # ------------------------------------------------------------ actions
 
