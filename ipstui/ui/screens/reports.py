@@ -153,18 +153,26 @@ def text_width(text: Text | str) -> int:
     return max((cell_len(line) for line in plain.splitlines()), default=0)
 
 
+def inner_width(widget: Widget) -> int:
+    """Cells across `widget`'s content as last laid out (its size less padding and
+    border). Unlike `content_size`, also while it is hidden (`visible` false): Textual
+    keeps a hidden widget's size but not its place on screen, and the Reports page is
+    hidden while a quarter's figures are computed."""
+    return max(widget.outer_size.width - widget.styles.gutter.width, 0)
+
+
 def room(widget: Static, content: object) -> tuple[int | None, int] | None:
     """The room `content` takes in `widget` as laid out now, by Textual's own measure:
     (its width when the widget is as wide as its content, else None; its height at the
-    widget's width). None while the widget has no width (not laid out, or hidden)."""
-    width = widget.content_size.width
+    widget's width). None while the widget has no width (not laid out yet)."""
+    width = inner_width(widget)
     if width <= 0:
         return None
     visual = visualize(widget, content)
     rules = widget.styles
     auto = rules.width is not None and rules.width.is_auto
     parent = widget.parent
-    room_across = parent.content_size.width if isinstance(parent, Widget) else width
+    room_across = inner_width(parent) if isinstance(parent, Widget) else width
     return (
         visual.get_optimal_width(rules, room_across) if auto else None,
         visual.get_height(rules, width),
@@ -832,13 +840,13 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         widget.update(text, layout=not same)
 
     def _measure(self, widget: Static, content: object) -> tuple[int | None, int] | None:
-        """`room(widget, content)`, remembered for the last MEASURES_KEPT texts per widget."""
+        """`room(widget, content)`, remembered for the last MEASURES_KEPT texts per widget
+        (not while the widget has no width: `room` is then None at no cost)."""
+        width = inner_width(widget)
+        if width <= 0:
+            return None
         parent = widget.parent
-        key = (
-            id(content),
-            widget.content_size.width,
-            parent.content_size.width if isinstance(parent, Widget) else 0,
-        )
+        key = (id(content), width, inner_width(parent) if isinstance(parent, Widget) else 0)
         kept = self._measures.setdefault(widget.id or "", [])
         for known, text, measured in kept:
             if known == key and text is content:
