@@ -611,6 +611,9 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         # whether the report was still computing at that moment (a loading widget cannot
         # take focus); without focus, typed keys such as `q` and `?` are refused.
         self.query_one("#report-body").focus()
+        # Every node was styled as it was mounted, just now: the first show needs no
+        # restyle either (`on_screen_resume`).
+        self._styled = self._styles_from()
         self._show()
         # Inside ipstui's app, follow its caseload snapshot (saves, syncs, pulls).
         if hasattr(self.app, "caseload_replaced"):
