@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -180,13 +180,18 @@ def room(widget: Static, content: object) -> tuple[int | None, int] | None:
     )
 
 
-def put(widget: Static, text: Text) -> None:
+def put(
+    widget: Static,
+    text: Text,
+    measure: Callable[[Static, object], tuple[int | None, int] | None] = room,
+) -> None:
     """`widget.update(text)`, with no layout pass of the page when `text` takes the room
-    the content it replaces takes (`room`). Why: back on the current quarter after
-    another, a layout of the whole page made up half of the frame that shows it again
-    (issue 13), and the figures of another quarter mostly keep their shape."""
-    before = room(widget, widget.content)
-    same = before is not None and before == room(widget, text)
+    the content it replaces takes (`room`, or the `measure` given, e.g. one that
+    remembers). Why: back on the current quarter after another, a layout of the whole
+    page made up half of the frame that shows it again (issue 13), and the figures of
+    another quarter mostly keep their shape."""
+    before = measure(widget, widget.content)
+    same = before is not None and before == measure(widget, text)
     widget.update(text, layout=not same)
 
 
@@ -568,9 +573,9 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         super().__init__()
         self._participants: Source = participants
         self._snapshot: Source = participants
+        """The records as given (`_participants` becomes their `Prepared` once read)."""
         self._rates: tuple[Source | None, dict[Quarter, QuarterOutcome]] = (None, {})
         """Team figures by quarter, computed from the snapshot named (`series_yielding`)."""
-        """The records as given (`_participants` becomes their `Prepared` once read)."""
         self._settings = settings
         self._today = today
         self._export_dir = export_dir
@@ -743,12 +748,11 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
             else None
         )
         for selector, (headers, rows, right) in self._tables.items():
-            if page is None:
+            text = None if page is None else page.fitted.get((selector, limit))
+            if text is None:
                 text = text_table(headers, rows, right, limit)
-            else:
-                text = page.fitted.get((selector, limit)) or page.fitted.setdefault(
-                    (selector, limit), text_table(headers, rows, right, limit)
-                )
+                if page is not None:
+                    page.fitted[(selector, limit)] = text
             self._put(self.query_one(selector, Static), text)
         self._drawn_width = width
 
@@ -883,9 +887,7 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         the text object and the widths it was measured at): drawing kept figures again
         measures nothing twice (issue 13, round 9: `room` was most of the UI thread's
         work of putting the current quarter back on a later open)."""
-        before = self._measure(widget, widget.content)
-        same = before is not None and before == self._measure(widget, text)
-        widget.update(text, layout=not same)
+        put(widget, text, self._measure)
 
     def _measure(self, widget: Static, content: object) -> tuple[int | None, int] | None:
         """`room(widget, content)`, remembered for the last MEASURES_KEPT texts per widget
