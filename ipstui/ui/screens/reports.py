@@ -706,8 +706,7 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         the stylesheet again, `Screen._on_screen_resume`) only when something it depends
         on changed since the styles were last applied (`_styles_from`). Why: at 160×50
         that restyle was a third of the UI thread's work of a later open at 20,000
-        participants, and it cleared every widget's rendered lines, so the page was
-        painted again whole (issue 13, round 9). This handler runs before Screen's."""
+        participants (issue 13, round 9). This handler runs before Screen's."""
         styled = self._styles_from()
         if self._styled is not None and all(
             a is b or a == b for a, b in zip(styled, self._styled, strict=True)
