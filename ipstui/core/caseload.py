@@ -1220,7 +1220,7 @@ def _write_and_commit(
                 ) from None
             if isinstance(exc, gitio.RepoStateRefused):
                 raise EditRefused(_("{exc}; nothing was saved").format(exc=exc)) from None
-            refusal = gitio.identity_refusal(exc)
+            refusal = gitio.identity_refusal(exc, root)
             if refusal is not None:
                 raise refusal from None
             ignored = gitio.ignored_changes(root, rel)
@@ -1385,7 +1385,8 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
     removal), with the message convention of SPEC §5, under the caseload's lock.
 
     Raises CaseloadError for a path that is not a participant file, ValidationFailed
-    for an invalid file, and the refusals of `transact`."""
+    for an invalid file, the refusals of `transact`, and IdentityMissing when git
+    refuses the commit itself for want of an identity (`gitio.identity_refusal`)."""
     stem = Path(rel).stem
     if not is_participant_file(rel) or not is_valid_id(stem):
         raise CaseloadError(_("{rel} is not a participant file").format(rel=rel))
@@ -1407,7 +1408,13 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
             message = (
                 f"{stem}: remove participant file\n\nParticipant: {stem}\nChanged: file removed\n"
             )
-            gitio.commit(cl.root, [rel], message, git_dir=repo.git_dir)
+            try:
+                gitio.commit(cl.root, [rel], message, git_dir=repo.git_dir)
+            except gitio.GitError as exc:
+                refusal = gitio.identity_refusal(exc, cl.root)
+                if refusal is not None:
+                    raise refusal from None
+                raise
             info = _verified(cl.root, repo, rel, head, view, None)
             if info is None:
                 raise SaveFailed(_("the removal of {rel} was not committed").format(rel=rel))
@@ -1439,6 +1446,9 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
             raise EditRefused(_("{exc}; nothing was committed").format(exc=exc)) from None
         except gitio.GitError as exc:
             gitio.git(cl.root, "reset", "-q", "--", rel, check=False)
+            refusal = gitio.identity_refusal(exc, cl.root)
+            if refusal is not None:
+                raise refusal from None
             raise SaveFailed(
                 _("git refused the commit, nothing was committed: {exc}").format(exc=exc)
             ) from None
