@@ -366,7 +366,8 @@ class CaseloadService:
         time and inode of every configuration file git reads for `user.*`, `author.*`
         and `committer.*` (system, global, the repository's and the work tree's; the
         paths of the last two asked of git with the first identity, one process once
-        per service). A file pulled in by `include.path` is not watched: the commit,
+        per service; the key is the one taken before git answers, so the second save
+        asks once more, its key then covering those two files). A file pulled in by `include.path` is not watched: the commit,
         not this check, is what uses the identity (git writes the one in force into
         it), and a commit git refuses for want of one is taken back and reported as
         IdentityMissing all the same (`caseload._write_and_commit`)."""
@@ -376,6 +377,12 @@ class CaseloadService:
         queries = list(gitio.IDENT_QUERIES)
         if self._config_paths is None:
             queries.append((_CONFIG_PATH_ARGS, None))
+        # The key is taken before git answers, never after: a configuration changed
+        # while git answers then changes the next key, and the next save asks again.
+        # On the first ask the repository's config files are learned with the answers;
+        # the key taken before lists none of them, so it never equals the next one (the
+        # new files count as unknown): the next save asks once more, and from then on
+        # the key covers them.
         key = self._identity_key()
         author, committer, *paths = gitio.git_many(self.root, *queries)
         if paths and paths[0].returncode == 0:
@@ -383,7 +390,6 @@ class CaseloadService:
                 p if p.is_absolute() else self.root / p
                 for p in map(Path, paths[0].stdout.splitlines())
             )
-            key = self._identity_key()
         try:
             gitio.identity_from(author, committer)
         except gitio.IdentityMissing:
