@@ -4,7 +4,10 @@ subscription to the snapshot keeps them alive, and while open they still follow 
 They used to watch the app's `caseload` reactive; Textual keeps such a watcher, and the
 closed screen with everything it holds, until the value next changes, so every open
 without a save left a whole screen (at 20,000 participants an agenda was some 48,000
-objects) for each full garbage collection to walk."""
+objects) for each full garbage collection to walk.
+
+The module checks state (objects alive, what a screen was given), so frames are drawn
+only at checkpoints (tests/frames.py): half its CPU was frames nobody looked at."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import settle, step
 from textual.screen import Screen
 
