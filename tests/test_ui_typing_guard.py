@@ -7,6 +7,9 @@ commits to the team's remote on `s` and opened a contact dialog on `c`. The rule
 bindings), typed at once after the field is left: nothing opens, nothing is committed or
 pushed, the app keeps running. The guard's clock is stopped here (no pause ever passes),
 so every run is the fast typist's.
+
+The module checks state (the screen on top, the focus, the commits, the remote), so
+frames are drawn only at checkpoints (tests/frames.py).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from conftest import commit_count, git
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import palette_offers, settle, step, wait_for
 from textual import events
 from textual.keys import _character_to_key, key_to_character
