@@ -38,7 +38,6 @@ from pilot_wait import back_to, run_steps, settle, wait_for
 from textual.widgets import Input
 
 from ipstui.core.service import CaseloadService
-from ipstui.ui.widgets.board import Board
 from ipstui.ui.app import IpsApp
 from ipstui.ui.screens.agenda import AgendaScreen
 from ipstui.ui.screens.board import BoardScreen
@@ -49,6 +48,7 @@ from ipstui.ui.screens.help import HelpScreen
 from ipstui.ui.screens.participant import ParticipantScreen
 from ipstui.ui.screens.problems import ProblemsScreen
 from ipstui.ui.screens.reports import ReportsScreen
+from ipstui.ui.widgets.board import Board
 
 TODAY = date(2026, 11, 16)
 PID = "P-0005"  # in the sample: a current job, not suspended, not closed
