@@ -1025,6 +1025,10 @@ def transact(
                     raise StaleEdit(rel, None)
                 raise CaseloadError(_(says.missing).format(pid=repr(pid)))
             cur, problems = kind.read(cl, rel, current)
+            # Who the record is before whether it changed: a record that changed hands
+            # is also a changed file, and the user must hear the first (the app asks,
+            # naming both; a plain "changed on disk" would invite the same edit again).
+            _refuse_changed_hands(cl, pid, rel, head_blob, cur, problems)
             if base is not None and not view.matches(base.blob, current):
                 raise StaleEdit(rel, cur, gone=False, problems=problems)
             if cur is None:
@@ -1041,7 +1045,6 @@ def transact(
                 # the index (status `MM`/`M `) would be replaced and lost.
                 raise UncommittedFile(rel, staged=True)
             refuse_case_twin(cl.root, rel)
-            _refuse_changed_hands(cl, pid, rel, head_blob, cur, problems)
         new_data = dict(build(pid, cur))
         if new_data.get("id") != pid:
             raise CaseloadError(_(says.id_fixed))
@@ -1085,11 +1088,13 @@ def _refuse_changed_hands(
 ) -> None:
     """Under the lock: refuse (`identity.ChangedHands`, nothing written) when the edit
     carries the record as the user saw it (`cl.seen`, same path) and the record at the
-    path now is not, or may not be, that person (`identity.judge`). Costs nothing when
-    HEAD holds the blob seen."""
+    path now is not, or may not be, that person or employer (`identity.judge`). Costs
+    nothing when HEAD holds the blob seen. Runs before the "changed on disk" check
+    (StaleEdit) of the record the caller read: the same mechanism for every record
+    kind (participants and employers)."""
     seen = cl.seen
-    if seen is None or seen.rel != rel or head_blob == seen.blob:
-        return
+    if seen is None or seen.rel != rel or head_blob in (seen.blob, None):
+        return  # None: HEAD holds no file there; the save refuses it as uncommitted
     from ipstui.core.identity import judge
 
     verdict = judge(cl.root, seen, rel)
