@@ -40,9 +40,10 @@ def _break(root: Path) -> None:
 
 # (name, broken files, the sync text set after the load (None: the app's own), steady)
 STATES = [
-    ("problems and the sync state", True, None),
-    ("problems and a long sync outcome", True, LONG_OUTCOME),
-    ("a clean caseload", False, None),
+    ("problems and the sync state", "files", None),
+    ("problems and a long sync outcome", "files", LONG_OUTCOME),
+    ("team settings unreadable and problems", "settings", None),
+    ("a clean caseload", "", None),
 ]
 
 
@@ -50,11 +51,13 @@ STATES = [
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 @pytest.mark.parametrize(("broken", "outcome"), [s[1:] for s in STATES], ids=[s[0] for s in STATES])
 async def test_the_header_takes_at_most_two_rows(
-    sample_caseload: Path, lang: str, size: tuple[int, int], broken: bool, outcome: str | None
+    sample_caseload: Path, lang: str, size: tuple[int, int], broken: str, outcome: str | None
 ) -> None:
     root = sample_caseload
     if broken:
         _break(root)
+    if broken == "settings":  # the longest sentence the header has
+        (root / "caseload.toml").write_text("schema = \n")
     set_language(lang)
     app = IpsApp(root, today=TODAY, watch_disk=False)
     async with app.run_test(size=size) as pilot:
@@ -73,11 +76,14 @@ async def test_the_header_takes_at_most_two_rows(
         assert len(rows) <= 2, text
         assert title.size.height == len(rows), (title.size.height, text)
         assert all(len(r) <= size[0] for r in rows), text
-        # What the header always says: the team, how many are open, who is late.
-        assert "IPS team Bologna Nord" in text
-        assert ngettext("{n} open", "{n} open", 54).format(n=54) in text
-        assert ngettext("{n} overdue", "{n} overdue", 8).format(n=8) in text
-        if broken:
+        if broken == "settings":
+            assert "caseload.toml" in text and "…" not in text, text
+        else:
+            # What the header always says: the team, how many are open, who is late.
+            assert "IPS team Bologna Nord" in text
+            assert ngettext("{n} open", "{n} open", 54).format(n=54) in text
+            assert ngettext("{n} overdue", "{n} overdue", 8).format(n=8) in text
+        if broken == "files":
             # The file left out always; the Problems screen's counts, apart or together.
             assert ngettext("{n} file left out", "{n} files left out", 1).format(n=1) in text
             apart = [

@@ -356,11 +356,19 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
                     words = _(
                         "the team settings (caseload.toml) could not be read, so deadlines, due-soon days, caseload sizes and the team use the defaults — press {key}"
                     ).format(key=key)
+                    short = _("caseload.toml could not be read")
                 else:
                     words = _(
                         "caseload.toml has an error, so the settings it could not give use the defaults — press {key}"
                     ).format(key=key)
-                parts.append(Phrase(f"[$text-error]{SYMBOL[PROBLEM]} {escape(words)}[/]"))
+                    short = _("caseload.toml has an error")
+                parts.append(
+                    Phrase(
+                        f"[$text-error]{SYMBOL[PROBLEM]} {escape(words)}[/]",
+                        f"[$text-error]{SYMBOL[PROBLEM]} {escape(short)}[/]",
+                        rank=4,  # the whole sentence is on the Problems screen
+                    )
+                )
             left = len(missing)
             if left:
                 words = ngettext(
