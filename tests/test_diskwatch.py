@@ -188,7 +188,7 @@ def _person(root: Path) -> None:
 async def test_the_app_reloads_on_a_change_and_reads_nothing_while_idle(
     caseload_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ipstui.ui import app as app_module
+    from ipstui.ui import app_disk as app_module
     from ipstui.ui.app import IpsApp
 
     _person(caseload_dir)
@@ -220,7 +220,7 @@ async def test_the_app_reloads_on_a_change_and_reads_nothing_while_idle(
 async def test_the_app_polls_where_watching_is_unavailable(
     caseload_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ipstui.ui import app as app_module
+    from ipstui.ui import app_disk as app_module
     from ipstui.ui.app import IpsApp
 
     def unavailable(*args, **kwargs) -> None:

@@ -27,7 +27,7 @@ from ipstui.ui.app import IpsApp
 from ipstui.ui.messages import EmployersRead
 from ipstui.ui.screens import employers as employers_screen
 from ipstui.ui.screens.employers import EmployersScreen
-from ipstui.ui.screens.forms.dialogs import ContactForm, JobForm
+from ipstui.ui.screens.forms import ContactForm, JobForm
 from ipstui.ui.screens.forms.fields import ChoiceOrText
 from ipstui.ui.screens.participant import ParticipantScreen
 from ipstui.ui.screens.participant.jobs import JobsPane

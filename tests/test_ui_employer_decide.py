@@ -119,7 +119,7 @@ def test_the_board_mark_and_the_dialog_read_the_same_records(found, records) -> 
     from types import SimpleNamespace
 
     from ipstui.ui.screens.employers import conflicts_of
-    from ipstui.ui.screens.forms.dialogs import ConflictForm
+    from ipstui.ui.screens.forms import ConflictForm
 
     data = {"id": "E-0001", "name": "Coop", "conflicts": found}
     assert conflicts_of(SimpleNamespace(data=data)) == records

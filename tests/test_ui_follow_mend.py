@@ -28,7 +28,7 @@ from ipstui.core import edits, storage
 from ipstui.core.caseload import load
 from ipstui.core.init import init_caseload
 from ipstui.ui.app import IpsApp
-from ipstui.ui.screens.forms.dialogs import ContactForm
+from ipstui.ui.screens.forms import ContactForm
 from ipstui.ui.screens.participant import ParticipantScreen
 
 TODAY = date(2026, 11, 16)

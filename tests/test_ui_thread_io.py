@@ -49,7 +49,7 @@ PID = "P-0005"  # in the sample: a current job, not suspended, not closed
 UI = os.sep + os.path.join("ipstui", "ui") + os.sep
 
 ALLOWED: dict[str, str] = {
-    "ipstui.ui.screens.participant.screen.ParticipantScreen._note_base": (
+    "ipstui.ui.screens.participant.following.FollowsRecord._note_base": (
         "the participant screen's follow path: when the screen opens, `record_base` and "
         "`commit_holding` ask git which commit the shown version is followed from; "
         "owned by the follow work (core/follow.py, `where_now`), another change's"

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import ipstui.ui.screens
-from ipstui.ui.app import SCREEN_MODULES
+from ipstui.ui.app_loading import SCREEN_MODULES
 
 # Run in a fresh interpreter: in the test process, other tests have imported them.
 PROBE = """

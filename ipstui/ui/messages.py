@@ -267,7 +267,7 @@ class ExportRefused(Message, bubble=False):
 class RecordLocated(Message, bubble=False):
     """git answered where the record a participant screen showed went (its worker):
     `seen`, the version followed; `p`, what its path held when asked; `located`, the
-    answer (`participant.screen.Located`)."""
+    answer (`participant.following.Located`)."""
 
     seen: Any
     p: Any

@@ -5,7 +5,7 @@ run in workers; every save is one commit through the app's `CaseloadService`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Any
 
@@ -14,13 +14,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widget import Widget
-from textual.widgets import Checkbox, DataTable, Label, Select, Static, TextArea
+from textual.widgets import DataTable, Label, Static
 
 from ipstui.core.i18n import N_, NP_, _, ngettext
 from ipstui.core.identity import HISTORY, IDENTITY, REPLACED
 from ipstui.core.service import (
-    PURPOSES,
     CaseloadError,
     CaseloadService,
     ChangedHands,
@@ -28,7 +26,6 @@ from ipstui.core.service import (
     GitError,
     JobAt,
     Register,
-    name_key,
 )
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import EMPLOYER_FIELD_LABELS, NEEDS_DECISION, SYMBOL, readable, who
@@ -43,34 +40,20 @@ from ipstui.ui.onapp import FollowsCaseload
 from ipstui.ui.screens.forms import (
     ConfirmDialog,
     ConflictForm,
-    DatedForm,
-    FormField,
+    EmployerContactEntry,
+    EmployerContactForm,
+    EmployerEntry,
     FormScreen,
-    check_area,
-    check_choice,
-    check_date,
-    check_text,
-    raw_value,
-    shown_options,
+    NewEmployerForm,
+    conflict_records,
 )
-from ipstui.ui.screens.forms.dialogs import _date_input, _team_options, conflict_records
 from ipstui.ui.widgets.clamped import Clamped
 from ipstui.ui.widgets.columns import Column, fill_table, translated
 from ipstui.ui.widgets.footer import KeysFooter
-from ipstui.ui.widgets.inputs import OneLineInput
 from ipstui.ui.widgets.reading import ReadingView
 
 EMPLOYER_TICKET = "employer"
 """Tags an employer edit's ticket, so it never equals an app edit's request number."""
-
-PURPOSE_LABELS = {
-    "job_development": N_("Job development"),
-    "placement": N_("Placement (for a participant)"),
-    "follow_along": N_("Follow-along (a participant at work)"),
-    "other": N_("Other"),
-}
-"""The words of each stored purpose code (English source; translated where shown)."""
-
 
 PURPOSE_SHORT = {
     "job_development": N_("Job development"),
@@ -123,127 +106,6 @@ def register_choices(service: CaseloadService, caseload: Any) -> list[tuple[str,
         return []
     reg = service.employers(caseload)
     return [(eid, reg.employers[eid].name) for eid in sorted(reg.employers)]
-
-
-class EmployerContactForm(DatedForm):
-    """Log a contact with one employer → dict(on, by, purpose, face_to_face, note)."""
-
-    def __init__(
-        self, employer: str, specialists: Sequence[tuple[str, str]], by: str | None, today: date
-    ) -> None:
-        super().__init__(today)
-        self.title_text = _("Log a contact with {employer}").format(employer=employer)
-        self.specialists = list(specialists)
-        self.by = by
-
-    def compose_fields(self) -> Iterable[Widget]:
-        keys = [k for k, _name in self.specialists]
-        yield FormField("on", _("Date"), _date_input(self.today), check_date())
-        yield FormField(
-            "by",
-            _("By"),
-            Select(
-                _team_options(self.specialists),
-                value=self.by if self.by in keys else Select.NULL,
-                prompt=_("Choose"),
-            ),
-            check_choice(what=_("who made the contact")),
-        )
-        yield FormField(
-            "purpose",
-            _("Purpose"),
-            Select(
-                shown_options(PURPOSES, PURPOSE_LABELS), value="job_development", allow_blank=False
-            ),
-            check_choice(what=_("a purpose")),
-        )
-        yield FormField(
-            "face_to_face",
-            _("Face to face"),
-            Checkbox(_("Met in person (untick for a call or an e-mail)"), value=True),
-            lambda c: (raw_value(c), None),
-        )
-        yield FormField(
-            "note",
-            _("Note"),
-            TextArea(),
-            check_area(),
-            hint=_("never copied into the commit message"),
-        )
-
-    def result(self, values: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "on": values["on"],
-            "by": values["by"],
-            "purpose": values["purpose"],
-            "face_to_face": bool(values["face_to_face"]),
-            "note": (values["note"] or "").strip(),
-        }
-
-
-class NewEmployerForm(FormScreen):
-    """Add an employer to the register → dict(name, sector, contact_person); or, given
-    `current` (an employer's data), edit it → the same plus notes."""
-
-    title_text = N_("New employer")
-
-    def __init__(
-        self,
-        taken_names: Iterable[str] = (),
-        name: str = "",
-        current: dict[str, Any] | None = None,
-    ) -> None:
-        super().__init__()
-        self.taken = {name_key(n): n for n in taken_names}
-        self.current = current
-        self.name_value = name
-        if current is not None:
-            self.title_text = _("Edit {id} {name}").format(
-                id=current.get("id", ""), name=current.get("name", "")
-            )
-            self.name_value = str(current.get("name", ""))
-
-    def compose_fields(self) -> Iterable[Widget]:
-        def check_name(control: Widget) -> tuple[Any, str | None]:
-            value, error = check_text(required=True, what=_("a name"), name=True)(control)
-            if value and name_key(value) in self.taken:
-                return None, _("already in the register as {name}").format(
-                    name=self.taken[name_key(value)]
-                )
-            return value, error
-
-        cur = self.current or {}
-        yield FormField("name", _("Name"), OneLineInput(value=self.name_value), check_name)
-        yield FormField(
-            "sector",
-            _("Sector (optional)"),
-            OneLineInput(value=str(cur.get("sector", "")), placeholder=_("e.g. retail")),
-            check_text(),
-        )
-        yield FormField(
-            "contact_person",
-            _("Contact person (optional)"),
-            OneLineInput(
-                value=str(cur.get("contact_person", "")),
-                placeholder=_("a role, e.g. store manager"),
-            ),
-            check_text(),
-            hint=_("a role, not a private person's details"),
-        )
-        if self.current is not None:
-            yield FormField(
-                "notes",
-                _("Notes"),
-                TextArea(str(cur.get("notes", ""))),
-                check_area(),
-                hint=_("never copied into the commit message"),
-            )
-
-    def result(self, values: dict[str, Any]) -> dict[str, Any]:
-        keys = ("name", "sector", "contact_person")
-        if self.current is not None:
-            keys += ("notes",)
-        return {k: values[k] or "" for k in keys}
 
 
 class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
@@ -524,10 +386,11 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
         name = self.register.employers[eid].name
         seen = self.register  # as the dialog shows it: the save checks who holds eid then
 
-        def log(result: dict[str, Any]) -> Hashable:
+        def log(result: EmployerContactEntry) -> Hashable:
+            args = result.edit_args()
             return self.save(
                 _("Employer contact"),
-                lambda svc, reg: svc.add_employer_contact(reg, eid, **result),
+                lambda svc, reg: svc.add_employer_contact(reg, eid, **args),
                 seen,
             )
 
@@ -538,8 +401,9 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
     def action_new_employer(self) -> None:
         names = [e.name for e in self.register.employers.values()] if self.register else []
 
-        def add(result: dict[str, Any]) -> Hashable:
-            return self.save(_("New employer"), lambda svc, _reg: svc.new_employer(**result))
+        def add(result: EmployerEntry) -> Hashable:
+            args = result.edit_args()
+            return self.save(_("New employer"), lambda svc, _reg: svc.new_employer(**args))
 
         self.app.push_screen(NewEmployerForm(names).submitting(add))
 
@@ -551,8 +415,12 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
         others = [x.name for x in self.register.employers.values() if x.id != eid]
         seen = self.register
 
-        def edit(result: dict[str, Any]) -> Hashable | None:
-            changed = {k: v for k, v in result.items() if v != str(e.data.get(k, "")).strip()}
+        def edit(result: EmployerEntry) -> Hashable | None:
+            changed = {
+                k: v
+                for k, v in result.edit_args().items()
+                if v != str(e.data.get(k, "")).strip()
+            }
             if not changed:
                 return None
             return self.save(

@@ -8,8 +8,6 @@ moving unsaved edits onto a newer version are the core's (`core.recordedit`)."""
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from rich.text import Text
@@ -25,7 +23,6 @@ from ipstui.core.model import (
     DISCLOSURE,
     PHASE_LABELS,
     PHASES,
-    SETTABLE_FIELDS,
     SUPPORT_MODES,
     TOP_KEYS,
     Participant,
@@ -43,10 +40,8 @@ from ipstui.core.service import show_value
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import (
     DISCLOSURE_LABELS,
-    FIELD_LABELS,
     SUPPORT_MODE_LABELS,
     field_value,
-    readable,
 )
 from ipstui.ui.keys import allow_letter_action
 from ipstui.ui.screens.forms import (
@@ -66,67 +61,8 @@ from ipstui.ui.screens.forms import (
     shown_options,
 )
 from ipstui.ui.screens.participant.base import Pane
+from ipstui.ui.screens.participant.detail_specs import DETAIL_SPECS, raws_of
 from ipstui.ui.widgets.inputs import OneLineInput
-
-
-@dataclass(frozen=True, slots=True)
-class DetailSpec:
-    """How one scalar field is edited on the Details tab."""
-
-    name: str
-    label: str
-    """English source, marked with `N_()`; translated where shown."""
-    kind: str  # text | date | select | choice | list | area
-    required: bool = False
-
-
-def _spec(name: str, kind: str, required: bool = False) -> DetailSpec:
-    return DetailSpec(name, FIELD_LABELS.source[name], kind, required)
-
-
-_SPECS: dict[str, DetailSpec] = {
-    s.name: s
-    for s in (
-        _spec("name", "text", True),
-        _spec("specialist", "select", True),
-        _spec("phase", "select", True),
-        _spec("phase_since", "date", True),
-        _spec("referral_source", "choice"),
-        _spec("referred_on", "date"),
-        _spec("first_contact_on", "date"),
-        _spec("enrolled_on", "date"),
-        _spec("first_employer_contact_on", "date"),
-        _spec("benefits_counseling_on", "date"),
-        _spec("career_profile_updated_on", "date"),
-        _spec("disclosure", "select"),
-        _spec("support_mode", "select"),
-        _spec("goals", "list"),
-        _spec("strengths", "list"),
-        _spec("notes", "area"),
-    )
-}
-
-DETAIL_SPECS: tuple[DetailSpec, ...] = tuple(
-    _SPECS.get(name) or DetailSpec(name, readable(name), "text") for name in SETTABLE_FIELDS
-)
-
-
-def to_raw(spec: DetailSpec, value: Any) -> Any:
-    """A stored value as its control shows it (what `raw_value` reads back)."""
-    if spec.kind in ("select", "choice"):
-        return None if value is None else str(value)
-    if value is None:
-        return ""
-    if spec.kind == "date":
-        return value.isoformat() if isinstance(value, date) else str(value)
-    if spec.kind == "list":
-        return ", ".join(str(x) for x in value) if isinstance(value, list) else str(value)
-    return str(value)
-
-
-def raws_of(data: dict[str, Any]) -> dict[str, Any]:
-    """Every Details field of `data` as its control shows it."""
-    return {s.name: to_raw(s, data.get(s.name)) for s in DETAIL_SPECS}
 
 
 class DetailsPane(Pane):
