@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -62,6 +63,7 @@ def fit_last(
     width: int,
     lines: int = 1,
     most: int | None = None,
+    last: Sequence[Phrase] = (),
 ) -> Content:
     """The header: `phrases` then `sync: <status>`, packed at `width` cells
     (`phrases.fit_phrases`), `status` cut with `…` where needed so the header takes no
@@ -69,11 +71,11 @@ def fit_last(
     is empty; left out when not even `sync: …` fits). The whole status is in a toast and
     in the messages (`app.action_messages`). `lines`: as `fit_phrases`; `most`: the
     most lines, reached by leaving out phrases by their `drop` rank (the sync phrase's
-    is `DROP_SYNC`)."""
+    is `DROP_SYNC`); `last`: phrases after the sync phrase."""
 
     def with_status(words: str) -> list[Phrase]:
         sync = shown(_("sync: {status}").format(status=words))
-        return [*phrases, Phrase(sync, drop=DROP_SYNC)]
+        return [*phrases, Phrase(sync, drop=DROP_SYNC), *last]
 
     def final(chosen: list[Phrase]) -> Content:
         return fit_phrases(chosen, width, lines, most)
@@ -81,12 +83,13 @@ def fit_last(
     full = fit_phrases(with_status(status), width, lines)
     if status == steady:  # the steady words are the budget itself
         return final(with_status(status))
-    budget = len(fit_phrases(with_status(steady) if steady else phrases, width, lines).split())
+    without = [*phrases, *last]
+    budget = len(fit_phrases(with_status(steady) if steady else without, width, lines).split())
     if len(full.split()) <= budget:
         return final(with_status(status))
     best = with_status(ELLIPSIS)
     if len(fit_phrases(best, width, lines).split()) > budget:
-        return final(phrases)  # no room at all: the toast and the messages have it
+        return final(without)  # no room at all: the toast and the messages have it
     lo, hi = 1, cells(status) - 1
     while lo <= hi:
         mid = (lo + hi) // 2
@@ -344,6 +347,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
             n = derived.conflicts
             words = ngettext("{n} needs a decision", "{n} need a decision", n).format(n=n)
             parts.append(Phrase(f"[$text-warning]{SYMBOL[NEEDS_DECISION]} {escape(words)}[/]"))
+        settings_phrase: list[Phrase] = []
         if cl.problems:
             # Files left out of the board are counted first: a board missing a participant
             # must say so (SPEC §7's exit 3, on screen). Team settings that could not be
@@ -356,17 +360,19 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
                     words = _(
                         "the team settings (caseload.toml) could not be read, so deadlines, due-soon days, caseload sizes and the team use the defaults — press {key}"
                     ).format(key=key)
-                    short = _("caseload.toml could not be read")
+                    short = _("caseload.toml unreadable: defaults used")
                 else:
                     words = _(
                         "caseload.toml has an error, so the settings it could not give use the defaults — press {key}"
                     ).format(key=key)
-                    short = _("caseload.toml has an error")
-                parts.append(
+                    short = _("caseload.toml has an error: defaults used")
+                # Last in the header: the longest phrase takes a line of its own (its
+                # short form where it is wider than a line; the sentence is whole on the
+                # Problems screen).
+                settings_phrase.append(
                     Phrase(
                         f"[$text-error]{SYMBOL[PROBLEM]} {escape(words)}[/]",
                         f"[$text-error]{SYMBOL[PROBLEM]} {escape(short)}[/]",
-                        rank=4,  # the whole sentence is on the Problems screen
                     )
                 )
             left = len(missing)
@@ -424,8 +430,11 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
 
         def header(tail: list[Phrase], most: int | None) -> Content:
             if self._sync:
-                return fit_last(parts + tail, self._sync, self._sync_steady, width, lines, most)
-            return fit_phrases(parts + tail, width, lines, most)
+                return fit_last(
+                    parts + tail, self._sync, self._sync_steady, width, lines, most,
+                    last=settings_phrase,
+                )  # fmt: skip
+            return fit_phrases(parts + tail + settings_phrase, width, lines, most)
 
         line = header(counted, None)
         if len(line.split()) > HEADER_LINES:
