@@ -48,6 +48,7 @@ from ipstui.core.model import (
     Problem,
     Roster,
     Settings,
+    device_name_refusal,
     errors_only,
     is_valid_id,
     participant_path,
@@ -996,7 +997,7 @@ def transact(
     refuse_unknown_settings(cl.settings)
     repo = _repo(cl)
     if pid is not None and not is_valid_id(pid):
-        raise CaseloadError(_(says.bad_id).format(pid=repr(pid)))
+        raise CaseloadError(device_name_refusal(pid) or _(says.bad_id).format(pid=repr(pid)))
     if base is _FROM_SNAPSHOT:
         held = kind.snapshot(cl) if kind.snapshot is not None else None
         fresh = create or cl.partial or pid is None or held is None
