@@ -474,9 +474,15 @@ def _read(path: Path, rel: str, says: RecordMessages | None = None) -> bytes | N
     """The file's bytes, None when absent; a folder or unreadable file is a refusal
     (worded by `says`, the record kind's messages; a participant's by default)."""
     says = says or PARTICIPANT_MESSAGES
+    folder, sep, _name = rel.partition("/")
+    linked = storage.linked_folder(path.parents[rel.count("/")], folder) if sep else None
+    if linked is not None:  # read through nothing that is a link (SPEC §1)
+        raise EditRefused(linked)
     try:
         mode = os.lstat(path).st_mode
-        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode)):
+        if stat.S_ISLNK(mode):
+            raise EditRefused(storage.linked_file(rel))
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
             # A pipe would block the read; a socket or device is no record either.
             raise EditRefused(_("{rel} is not a regular file; nothing was written").format(rel=rel))
         return path.read_bytes()
