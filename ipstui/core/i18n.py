@@ -120,7 +120,7 @@ class Labels(Mapping[str, str]):
         self.source: dict[str, str] = dict(source)
 
     def __getitem__(self, code: str) -> str:
-        return _translations.gettext(self.source[code])
+        return _(self.source[code])  # an `NP_` label in its context
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.source)
