@@ -347,3 +347,48 @@ def write_report_csv(root: Path, report: Any, path: Path, *, overwrite: bool = F
             ),
         ) from None
     return path.resolve()
+
+
+def screenshot_folder(home: Path | None = None) -> Path:
+    """Where the app's Screenshot command saves: the user's Downloads folder when there
+    is one, else the home folder (Textual's own choice, Downloads only, failed on a
+    machine without one: trial 8, item 8). `home`: the home folder (default: the user's)."""
+    home = Path.home() if home is None else home
+    downloads = home / "Downloads"
+    return downloads if downloads.is_dir() else home
+
+
+def write_screenshot(root: Path, svg: str, path: Path) -> Path:
+    """Write the screen's picture `svg` (SVG text) to `path`, for the app's Screenshot
+    command; returns the path written, resolved. A screenshot shows participants'
+    names and deadlines, so it is an export: never inside the caseload at `root`
+    (`inside_caseload`), a new file gets mode 0600 (`storage.write_output`).
+
+    Raises ExportRefusal (nothing written) with the one line to show: the folder does
+    not exist, the path is inside the caseload, or the system refused the write (its
+    reason: permission, a read-only or full disk)."""
+    path = path.expanduser()
+    if not path.parent.is_dir():
+        raise ExportRefusal(
+            ExportRefusal.NO_FOLDER,
+            _("The screenshot was not saved: there is no folder {folder}.").format(
+                folder=path.parent
+            ),
+        )
+    if inside_caseload(root, path) is not None:
+        raise ExportRefusal(
+            ExportRefusal.INSIDE,
+            _(
+                "The screenshot was not saved: {path} is inside the caseload, and a screenshot shows participants' details, which would be committed and shared from there."
+            ).format(path=path),
+        )
+    try:
+        storage.write_output(path, svg)
+    except OSError as exc:
+        raise ExportRefusal(
+            ExportRefusal.UNWRITABLE,
+            _("The screenshot was not saved: cannot write {path}: {reason}.").format(
+                path=path, reason=exc.strerror or str(exc)
+            ),
+        ) from None
+    return path.resolve()
