@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -144,9 +145,20 @@ def _build_team(folder: Path, names: tuple[str, ...], participants: list[dict] |
         run(folder, "clone", "-q", str(remote), str(folder / name))
 
 
-def make_team(tmp_path: Path, *names: str, participants: list[dict] | None = None) -> list[Path]:
+def make_team(
+    tmp_path: Path,
+    *names: str,
+    participants: list[dict] | None = None,
+    setup: Callable[[list[Path]], object] | None = None,
+) -> list[Path]:
     """A bare remote `tmp_path/remote.git` holding a small caseload, and one plain
     `git clone` of it per name (`tmp_path/<name>`).
+
+    `setup(clones)`: what every test of a fixture does next (commits, a first sync), run
+    once on the built team, so each test copies its result (issue 12: a fixture's sync
+    per test was most of some tests' time). A module-level function: its name is part
+    of the key. The sync memory it leaves (`sync.SYNCED_REFS`, keyed by the remote's
+    URL) is moved to the copy's URL with the rest.
 
     Built once per process for each set of names, records and git environment
     (`_team_key`) and copied for each test: a copy costs a tenth of `git init`, the first
@@ -154,12 +166,17 @@ def make_team(tmp_path: Path, *names: str, participants: list[dict] | None = Non
     clones' `remote.origin.url` is pointed at the copy's remote, and their index is
     refreshed as a fresh clone's is, so the copy is what `git clone` would have made
     (but for the commit's time)."""
-    key = _team_key(names, participants)
+    key = (
+        *_team_key(names, participants),
+        None if setup is None else f"{setup.__module__}.{setup.__qualname__}",
+    )
     built = _TEAMS.get(key)
     if built is None:
         built = Path(tempfile.mkdtemp(prefix="ipstui-team-"))
         atexit.register(shutil.rmtree, built, True)
         _build_team(built, names, participants)
+        if setup is not None:
+            setup([built / name for name in names])
         _TEAMS[key] = built
     remote = tmp_path / "remote.git"
     shutil.copytree(built / "remote.git", remote, symlinks=True)
@@ -171,9 +188,32 @@ def make_team(tmp_path: Path, *names: str, participants: list[dict] | None = Non
         text = config.read_text()
         assert str(built / "remote.git") in text, text
         config.write_text(text.replace(str(built / "remote.git"), str(remote)))
+        _move_sync_memory(clone, built / "remote.git", remote)
         run(clone, "update-index", "-q", "--refresh")
         clones.append(clone)
     return clones
+
+
+def _move_sync_memory(clone: Path, old: Path, new: Path) -> None:
+    """The clone's sync memory of the remote at `old` (one ref per remote branch,
+    `sync.SYNCED_REFS`), moved to the names it has for the remote at `new`."""
+    from ipstui.core.sync import SYNCED_REFS, _synced_ref, _Target
+
+    refs = run(clone, "for-each-ref", "--format=%(refname) %(objectname)", SYNCED_REFS).stdout
+    if not refs.strip():
+        return
+    held = dict(line.split() for line in refs.splitlines())
+    branches = run(new, "for-each-ref", "--format=%(refname:short)", "refs/heads/").stdout.split()
+    for branch in branches:
+
+        def name(url: Path, branch: str = branch) -> str:
+            target = _Target(branch, "origin", branch, f"refs/remotes/origin/{branch}", True, str(url))
+            return _synced_ref(clone, target)
+
+        commit = held.get(name(old))
+        if commit is not None:
+            run(clone, "update-ref", name(new), commit)
+            run(clone, "update-ref", "-d", name(old))
 
 
 def is_clean_state(repo: Path) -> bool:

@@ -362,10 +362,10 @@ def test_missing_required_column_and_unknown_map_field(caseload_dir: Path, tmp_p
         importer.plan(f, load_for_edit(caseload_dir, None), today=date(2026, 11, 30), map_path=m)
 
 
-def test_the_shipped_template_imports_into_the_demo(tmp_path: Path) -> None:
-    from ipstui.core.demo import make_demo
-
-    root = make_demo(tmp_path / "demo", today=date(2026, 11, 30))
+def test_the_shipped_template_imports_into_the_demo(sample_caseload: Path, tmp_path: Path) -> None:
+    """Into the demo as `make_demo` builds it (the session's copy of the sample, not a
+    new build: issue 12)."""
+    root = sample_caseload
     before = commit_count(root)
     assert importer.TEMPLATE.is_file()
     assert _cli("import", str(importer.TEMPLATE), root=root) == 0

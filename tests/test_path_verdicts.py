@@ -5,6 +5,9 @@ valid also depends on where they are (the id equals the file name, the name is a
 id, ids unique ignoring case). A copy of a valid participant under another name must be
 an error at the copy's path only, whichever path was parsed first, cold or warm, and the
 agenda, report, export and `validate --staged` must agree with it.
+
+The quick run (issue 12) checks each kind of copy once, uncommitted and committed in
+turn; the other pairs are `slow`.
 """
 
 from __future__ import annotations
@@ -150,8 +153,18 @@ def cache_from(root: Path, present: list[str] | None) -> None:
     assert (root / ".git" / CACHE_NAME).exists()
 
 
-@pytest.mark.parametrize("committed", [False, True], ids=["uncommitted", "committed"])
-@pytest.mark.parametrize("kind", KINDS, ids=[k.name for k in KINDS])
+def _kinds_committed() -> list:
+    """Every kind of copy, uncommitted and committed; the quick run keeps each kind once,
+    the two states in turn (each kind and each state runs), the other half `slow`."""
+    return [
+        pytest.param(kind, committed, id=f"{kind.name}-{word}",
+                     marks=() if i % 2 == j else pytest.mark.slow)
+        for i, kind in enumerate(KINDS)
+        for j, (committed, word) in enumerate([(False, "uncommitted"), (True, "committed")])
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(("kind", "committed"), _kinds_committed())
 def test_each_path_gets_its_own_verdict_cold_and_warm(
     caseload_dir: Path, capsys: pytest.CaptureFixture[str], kind: Copy, committed: bool
 ) -> None:

@@ -5,7 +5,11 @@ participants/ and employers/) are warned of by `validate` and refused by sync, a
 symbolic link (or such a file) committed and removed again in a later commit is refused
 too, naming the commit that wrote it: git publishes every commit of a push. Each case
 is made with git alone (as a hand edit would be) in a real clone of a bare remote; a
-refused sync leaves the remote as it was and the clone on the user's own commit."""
+refused sync leaves the remote as it was and the clone on the user's own commit.
+
+The quick run (issue 12) makes each kind of stray file once and each file removed
+again once (through each kind of merge in turn); the others (half of each of those
+three tables) are `slow`."""
 
 from __future__ import annotations
 
@@ -29,12 +33,17 @@ EMPLOYER = 'schema = 1\nid = "E-0001"\nname = "Biblioteca Lame"\n'
 def clone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A clone of a remote holding P-0001 and E-0001."""
     isolate_git(tmp_path, monkeypatch)
-    (a,) = make_team(tmp_path, "a")
+    (a,) = make_team(tmp_path, "a", setup=_with_an_employer)
+    return a
+
+
+def _with_an_employer(clones: list[Path]) -> None:
+    """E-0001 added and pushed (once per process: `make_team` copies the result)."""
+    (a,) = clones
     (a / "employers").mkdir()
     (a / "employers" / "E-0001.toml").write_text(EMPLOYER)
     commit(a, "E-0001: new employer")
     assert sync(a).status == "pushed"
-    return a
 
 
 def commit(root: Path, message: str = "hand edit") -> str:
@@ -87,7 +96,17 @@ STRAYS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("rel", "make"), STRAYS, ids=[s[0] for s in STRAYS])
+def _quick(cases: list, quick: set[int]) -> list:
+    """`cases` as parameters (their first item names them), those at the indexes in
+    `quick` in the quick run and the others `slow` (issue 12)."""
+    return [
+        pytest.param(*c, id=c[0], marks=() if i in quick else pytest.mark.slow)
+        for i, c in enumerate(cases)
+    ]
+
+
+# Each kind of stray once (`.orig`, a sub-folder, another name), in both folders.
+@pytest.mark.parametrize(("rel", "make"), _quick(STRAYS, {0, 2, 4}))
 def test_a_stray_file_is_warned_of_and_not_pushed(
     clone: Path, capsys: pytest.CaptureFixture[str], rel: str, make: Callable[[Path], None]
 ) -> None:
@@ -118,7 +137,8 @@ ONCE = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("rel", "make", "says"), ONCE, ids=[o[0] for o in ONCE])
+# Each kind once: a link, a folder, a file not a record.
+@pytest.mark.parametrize(("rel", "make", "says"), _quick(ONCE, {0, 2, 4}))
 def test_a_file_removed_again_before_the_push_is_still_refused(
     clone: Path, rel: str, make: Callable[[Path], None], says: str
 ) -> None:
@@ -261,8 +281,18 @@ def _side_branch(a: Path, make: Callable[[Path], None], rel: str) -> str:
 HISTORIES = ["merged with the remote's new commit", "a side branch merged in"]
 
 
-@pytest.mark.parametrize(("rel", "make", "says"), ONCE, ids=[o[0] for o in ONCE])
-@pytest.mark.parametrize("history", HISTORIES)
+def _through_a_merge() -> list:
+    """Every ONCE file × both HISTORIES; the quick run keeps each file once, the
+    histories alternating (each history and each kind runs), the rest `slow`."""
+    return [
+        pytest.param(*o, history, id=f"{history}-{o[0]}",
+                     marks=() if i % 2 == j else pytest.mark.slow)
+        for j, history in enumerate(HISTORIES)
+        for i, o in enumerate(ONCE)
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(("rel", "make", "says", "history"), _through_a_merge())
 def test_a_file_removed_again_is_refused_through_a_merge(
     clone: Path, rel: str, make: Callable[[Path], None], says: str, history: str
 ) -> None:

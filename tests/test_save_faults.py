@@ -2,7 +2,11 @@
 tested in real repositories (no mocks): case twins hidden from the disk, SIGINT to
 ipstui alone, OSErrors of a save, `init` inside other repositories, committer identity,
 autocrlf with safecrlf, commit message cleanup, hooks that commit more, and the small
-ones (sequencer, links inside the caseload, skip-worktree)."""
+ones (sequencer, links inside the caseload, skip-worktree).
+
+The quick run (issue 12) keeps one case of each rule of the line-ending tables, two of
+the four message cleanups, and each commit hook once (with the two kinds of edit in
+turn); the cases that repeat a rule or a path are `slow`."""
 
 from __future__ import annotations
 
@@ -387,14 +391,18 @@ def _attribute(line: str, **cfg: str) -> Callable[[Path], None]:
     "setup,crlf",
     [
         (_config(core_autocrlf="true", core_safecrlf="true"), True),
-        (_config(core_autocrlf="input", core_safecrlf="true"), False),
+        # the same rule as core.eol=crlf alone (no text attribute, autocrlf not true)
+        pytest.param(_config(core_autocrlf="input", core_safecrlf="true"), False, marks=pytest.mark.slow),
         (_config(core_eol="crlf", core_safecrlf="true"), False),  # core.eol needs `text`
         (_attribute("*.toml text", core_eol="crlf", core_safecrlf="true"), True),
-        (_attribute("*.toml text=auto", core_eol="crlf", core_safecrlf="true"), True),
+        # the same rule as `text` with core.eol=crlf
+        pytest.param(
+            _attribute("*.toml text=auto", core_eol="crlf", core_safecrlf="true"), True, marks=pytest.mark.slow
+        ),
         (_attribute("*.toml eol=crlf", core_safecrlf="true"), True),
         (_attribute("*.toml eol=lf", core_autocrlf="true", core_safecrlf="true"), False),
         (_attribute("*.toml -text", core_autocrlf="true", core_safecrlf="true"), False),
-        (_config(core_safecrlf="true"), False),
+        pytest.param(_config(core_safecrlf="true"), False, marks=pytest.mark.slow),  # as core.eol=crlf alone
     ],
     ids=[
         "autocrlf=true",
@@ -453,9 +461,9 @@ def test_init_in_an_autocrlf_safecrlf_setup_works(
     "cfg",
     [
         {"core.commentChar": "P", "commit.cleanup": "strip"},
-        {"core.commentChar": "P"},
+        pytest.param({"core.commentChar": "P"}, marks=pytest.mark.slow),
         {"core.commentChar": "P", "commit.cleanup": "scissors"},
-        {"commit.cleanup": "strip", "core.commentChar": "auto"},
+        pytest.param({"commit.cleanup": "strip", "core.commentChar": "auto"}, marks=pytest.mark.slow),
     ],
     ids=["commentChar=P strip", "commentChar=P default", "scissors", "auto"],
 )
@@ -493,16 +501,25 @@ def test_a_subject_changed_by_a_hook_is_what_is_printed_with_a_warning(
 # ------------------------------------------------- 8. a hook commits more files
 
 
+HOOKS = [
+    ("adds stamp.txt", "date > stamp.txt\ngit add stamp.txt\n", "stamp.txt"),
+    ("adds two files", "date > a.txt\ndate > b.txt\ngit add a.txt b.txt\n", "a.txt, b.txt"),
+    ("removes caseload.toml",
+     "rm -f README.md\ngit rm -q --cached --ignore-unmatch caseload.toml\n", "caseload.toml"),
+]  # fmt: skip
+"""(id, the pre-commit hook's body, what the warning names)."""
+
+
 @pytest.mark.parametrize(
-    "body,extra",
+    "body,extra,how",
     [
-        ("date > stamp.txt\ngit add stamp.txt\n", "stamp.txt"),
-        ("date > a.txt\ndate > b.txt\ngit add a.txt b.txt\n", "a.txt, b.txt"),
-        ("rm -f README.md\ngit rm -q --cached --ignore-unmatch caseload.toml\n", "caseload.toml"),
+        # The quick run: each hook once, the edit kinds in turn; the other pairs slow.
+        pytest.param(body, extra, how, id=f"{name}-{how}",
+                     marks=() if i % 2 == j else pytest.mark.slow)
+        for j, how in enumerate(["contact", "new"])
+        for i, (name, body, extra) in enumerate(HOOKS)
     ],
-    ids=["adds stamp.txt", "adds two files", "removes caseload.toml"],
-)
-@pytest.mark.parametrize("how", ["contact", "new"])
+)  # fmt: skip
 def test_a_hook_that_commits_more_is_reported_with_a_warning(
     cl: Path, run: Callable[..., Result], body: str, extra: str, how: str
 ) -> None:

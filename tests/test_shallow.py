@@ -1,6 +1,11 @@
 """A shallow clone's boundary commit is not a creation nor a breach (trial 7, item 8):
 `audit --check` checks its message only and says the clone is shallow; `log ID` says
-the history starts there."""
+the history starts there.
+
+The quick run (issue 12) keeps a boundary at the newest commit (`depth 1`) and one with
+commits above it (`since 5th`); `depth 3` (a boundary above commits, as `since 5th`) and
+the full clone (no boundary: every participant's whole history walked, the slowest
+case; full clones are the rest of the suite's audits and histories) are `slow`."""
 
 from __future__ import annotations
 
@@ -39,7 +44,13 @@ def clone(source: Path, dest: Path, how: str) -> Path:
 
 
 @pytest.mark.parametrize(
-    ("how", "commits"), [("depth 1", 1), ("depth 3", 3), ("since 5th", 5), ("full", None)]
+    ("how", "commits"),
+    [
+        ("depth 1", 1),
+        pytest.param("depth 3", 3, marks=pytest.mark.slow),
+        ("since 5th", 5),
+        pytest.param("full", None, marks=pytest.mark.slow),
+    ],
 )
 def test_the_boundary_is_named_not_reported(
     sample_caseload: Path,

@@ -5,7 +5,10 @@ would recreate it (an erased participant with it) and split the team over two br
 Sync refuses, says what happened (the remote's new main branch when its HEAD moved) and
 how to recover (a new clone), and changes nothing here or on the remote. A true first
 push (the clone never had a remote-tracking ref) is still allowed, unless it would
-publish a participant the remote's erasures.toml lists."""
+publish a participant the remote's erasures.toml lists.
+
+The quick run (issue 12) refuses each kind of gone branch once, with and without a
+local edit in turn; the other four pairs are `slow` (`_kinds_and_locals`)."""
 
 from __future__ import annotations
 
@@ -42,11 +45,17 @@ def _remote_mentions(remote: Path, pid: str = ERASED) -> str:
 def team(tmp_path: Path) -> tuple[Path, Path, Path]:
     """A remote on `main` with P-0001..P-0003, clones `a` and `b` both in sync."""
     people = [participant(f"P-000{i}", name=f"Person {i}") for i in (1, 3)]
-    a, b = make_team(tmp_path, "a", "b", participants=people)
+    a, b = make_team(tmp_path, "a", "b", participants=people, setup=_both_in_sync)
+    return tmp_path / "remote.git", a, b
+
+
+def _both_in_sync(clones: list[Path]) -> None:
+    """`a` adds the participant to be erased and syncs, then `b` syncs (once per
+    process: `make_team` copies the result for each test)."""
+    a, b = clones
     commit_participant(a, participant(ERASED, name="Person 2"), "add")
     sync(a)
     sync(b)
-    return tmp_path / "remote.git", a, b
 
 
 def _renamed(remote: Path, a: Path) -> None:
@@ -79,8 +88,19 @@ KINDS: list[tuple[str, Any, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("kind", "then", "said"), KINDS, ids=[k[0] for k in KINDS])
-@pytest.mark.parametrize("local", ["an edit", "nothing local"])
+def _kinds_and_locals() -> list:
+    """Every kind × both local states; the quick run keeps each kind once, the local
+    state alternating (each kind and each local state runs), the rest `slow`."""
+    return [
+        pytest.param(
+            *k, local, id=f"{local}-{k[0]}", marks=() if i % 2 == j else pytest.mark.slow
+        )
+        for i, k in enumerate(KINDS)
+        for j, local in enumerate(["an edit", "nothing local"])
+    ]
+
+
+@pytest.mark.parametrize(("kind", "then", "said", "local"), _kinds_and_locals())
 def test_a_known_branch_gone_from_the_remote_is_refused(
     team: tuple[Path, Path, Path], kind: str, then: Any, said: str, local: str
 ) -> None:

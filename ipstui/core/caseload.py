@@ -1220,6 +1220,9 @@ def _write_and_commit(
                 ) from None
             if isinstance(exc, gitio.RepoStateRefused):
                 raise EditRefused(_("{exc}; nothing was saved").format(exc=exc)) from None
+            refusal = gitio.identity_refusal(exc)
+            if refusal is not None:
+                raise refusal from None
             ignored = gitio.ignored_changes(root, rel)
             if ignored is not None:
                 exc = gitio.GitError(

@@ -431,6 +431,29 @@ def identity(root: Path) -> Identity:
     return identity_from(*git_many(root, *IDENT_QUERIES))
 
 
+_IDENT_REFUSALS = (
+    ("Author identity unknown", "author"),
+    ("Committer identity unknown", "committer"),
+    ("empty ident name", "author"),
+    ("no email was given and auto-detection is disabled", "author"),
+    ("unable to auto-detect email address", "author"),
+)
+"""What `git commit` says (C locale, `env`) when it has no usable identity, and whose."""
+
+
+def identity_refusal(exc: GitError) -> IdentityMissing | None:
+    """The IdentityMissing a save reports when `git commit` itself refused for want of
+    an identity (`exc`: its GitError), else None: the identity checked before the commit
+    may be one kept from an earlier save (`CaseloadService`), and the commit is what
+    uses the one in force."""
+    said = exc.stderr or str(exc)
+    for words, who in _IDENT_REFUSALS:
+        if words in said:
+            keys = f"{who}.name/{who}.email"
+            return IdentityMissing(_(_IDENTITY_MISSING[who]).format(keys=keys, help=_IDENT_HELP))
+    return None
+
+
 def in_progress(git_dir: Path) -> str | None:
     """What git operation is stopped half-way in this (per-worktree) git dir, or None."""
     for name, what in IN_PROGRESS:
@@ -631,6 +654,15 @@ def blob_ids(root: Path, specs: list[str]) -> list[str | None]:
     `blobs` takes them), in order; None where git has no such object or it is not a
     blob. One `git cat-file --batch-check` for all of them (specs holding a newline
     cannot be a line of the batch: None)."""
+    return object_ids(root, specs, "blob")
+
+
+def object_ids(root: Path, specs: list[str], kind: str) -> list[str | None]:
+    """The ids of the objects of type `kind` ("blob", "commit") `specs` name (any
+    revision `git cat-file` reads: `HEAD:./x.toml`, `refs/remotes/origin/main^{commit}`),
+    in order; None where git has no such object or it is of another type. One `git
+    cat-file --batch-check` for all of them (a spec holding a newline cannot be a line
+    of the batch: None)."""
     lines = git(
         root,
         "cat-file",
@@ -641,7 +673,7 @@ def blob_ids(root: Path, specs: list[str]) -> list[str | None]:
     out: list[str | None] = []
     for spec, line in zip(specs, [*lines, *[""] * len(specs)], strict=False):
         words = line.split()
-        ok = "\n" not in spec and len(words) == 2 and words[1] == "blob"
+        ok = "\n" not in spec and len(words) == 2 and words[1] == kind
         out.append(words[0] if ok else None)
     return out
 

@@ -589,6 +589,7 @@ def load(
         dirty=frozenset(dirty),
         is_git=is_git,
         stats=stats,
+        repo=repo,
     )
 
 

@@ -107,6 +107,23 @@ __all__ = [
     "show_value",
 ]
 
+_CONFIG_PATH_ARGS = ("rev-parse", "--git-path", "config", "--git-path", "config.worktree")
+"""Where git keeps the repository's config and the work tree's (a linked work tree's
+repository config is in the common git directory): `CaseloadService._identity_key`."""
+
+_IDENTITY_ENV = frozenset(
+    (
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+        "EMAIL",
+        "HOME",
+        "XDG_CONFIG_HOME",
+    )
+)
+"""The variables besides `GIT_CONFIG*` that change the identity git would use."""
+
 _UNSET: Any = object()
 
 # Re-exported names whose modules load on first use: a command that only reads the load
@@ -198,7 +215,10 @@ class CaseloadService:
         """`root` is the caseload folder (holding caseload.toml); see `find`."""
         self.root = Path(root)
         self._repo: gitio.RepoInfo | None = _UNSET
-        self._identity: tuple[Any, Any] | None = None
+        self._identity: tuple[tuple, tuple[Any, Any]] | None = None
+        """(`_identity_key` when asked, git's answers to the identity queries)."""
+        self._config_paths: tuple[Path, ...] | None = None
+        """The repository's and the work tree's config files, as git names them."""
 
     @classmethod
     def find(cls, path: Path | str | None) -> CaseloadService:
@@ -311,8 +331,10 @@ class CaseloadService:
         the app's with git's identity attached, asked once per service (issue 17:
         "identity and config read once"), so that each save asks git only what must be
         asked under the lock. The identity is only checked for presence before a save
-        (git itself writes it into the commit); it is kept once git gave a usable one,
-        and a missing one is asked again by every save, which refuses with git's words.
+        (git itself writes it into the commit); it is kept once git gave a usable one
+        while git's configuration files and identity variables stay as they were
+        (`_identity_answers`), and a missing one is asked again by every save, which
+        refuses with git's words.
 
         For the CLI (`snapshot` None) with a participant `pid`: the record at `pid` as
         HEAD holds it before the edit waits for the save lock (`_load_for_edit_seeing`), so
@@ -335,17 +357,68 @@ class CaseloadService:
         return snapshot
 
     def _identity_answers(self) -> tuple[Any, Any] | None:
-        """git's answers to `gitio.IDENT_QUERIES`, asked on the first save and kept while
-        they name an identity; None when git has none (the save then refuses)."""
-        if self._identity is None:
-            gitio = _gitio()
-            author, committer = gitio.git_many(self.root, *gitio.IDENT_QUERIES)
+        """git's answers to `gitio.IDENT_QUERIES`, kept while they name an identity and
+        git's configuration and the identity variables stay as they were; None when git
+        has none (the save then refuses, and the next save asks again).
+
+        What invalidates them (`_identity_key`): the `GIT_AUTHOR_*`, `GIT_COMMITTER_*`,
+        `EMAIL`, `HOME`, `XDG_CONFIG_HOME` and `GIT_CONFIG_*` variables, and the size,
+        time and inode of every configuration file git reads for `user.*`, `author.*`
+        and `committer.*` (system, global, the repository's and the work tree's; the
+        paths of the last two asked of git with the first identity, one process once
+        per service). A file pulled in by `include.path` is not watched: the commit,
+        not this check, is what uses the identity (git writes the one in force into
+        it), and a commit git refuses for want of one is taken back and reported as
+        IdentityMissing all the same (`caseload._write_and_commit`)."""
+        gitio = _gitio()
+        if self._identity is not None and self._identity_key() == self._identity[0]:
+            return self._identity[1]
+        queries = list(gitio.IDENT_QUERIES)
+        if self._config_paths is None:
+            queries.append((_CONFIG_PATH_ARGS, None))
+        key = self._identity_key()
+        author, committer, *paths = gitio.git_many(self.root, *queries)
+        if paths and paths[0].returncode == 0:
+            self._config_paths = tuple(
+                p if p.is_absolute() else self.root / p
+                for p in map(Path, paths[0].stdout.splitlines())
+            )
+            key = self._identity_key()
+        try:
+            gitio.identity_from(author, committer)
+        except gitio.IdentityMissing:
+            self._identity = None
+            return None
+        self._identity = (key, (author, committer))
+        return self._identity[1]
+
+    def _identity_key(self) -> tuple:
+        """What the kept identity answers depend on (`_identity_answers`): the variables
+        and each configuration file's (size, mtime_ns, inode), None for a missing one."""
+        env = os.environ
+        files: list[Path] = []
+        if not env.get("GIT_CONFIG_NOSYSTEM"):
+            files.append(Path(env.get("GIT_CONFIG_SYSTEM") or "/etc/gitconfig"))
+        home = Path(env.get("HOME") or "~").expanduser()
+        if env.get("GIT_CONFIG_GLOBAL"):
+            files.append(Path(env["GIT_CONFIG_GLOBAL"]))
+        else:
+            xdg = env.get("XDG_CONFIG_HOME")
+            files += [Path(xdg) / "git" / "config" if xdg else home / ".config/git/config"]
+            files.append(home / ".gitconfig")
+        files += self._config_paths or ()
+        stats: list[tuple[int, int, int] | None] = []
+        for path in files:
             try:
-                gitio.identity_from(author, committer)
-            except gitio.IdentityMissing:
-                return None
-            self._identity = (author, committer)
-        return self._identity
+                st = path.stat()
+            except OSError:
+                stats.append(None)
+            else:
+                stats.append((st.st_size, st.st_mtime_ns, st.st_ino))
+        names = tuple(
+            (k, v) for k, v in sorted(env.items()) if k in _IDENTITY_ENV or k.startswith("GIT_CONFIG")
+        )
+        return names, tuple(files), tuple(stats)
 
     def read_participant(self, snapshot: Caseload, pid: str) -> Participant | None:
         """`pid` as it is on disk now (None when gone); ValidationFailed when invalid."""
@@ -683,9 +756,9 @@ class CaseloadService:
                     root=self.root
                 )
             )
-        fetched = prefetch(self.root, progress=progress)
+        fetched = prefetch(self.root, progress=progress, info=repo)
         with _caseload().caseload_lock(repo.git_dir):
-            result = sync(self.root, progress=progress, prefetched=fetched)
+            result = sync(self.root, progress=progress, prefetched=fetched, info=repo)
         from ipstui.core.history import GRAPH_BATCH, keep_commit_graph
 
         keep_commit_graph(self.root, repo.git_dir, commits=GRAPH_BATCH)  # what it fetched

@@ -46,7 +46,7 @@ import shutil
 import site
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -199,14 +199,20 @@ def _on_site_path(path: Path) -> bool:
     return any(Path(d).resolve() == path for d in dirs if d)
 
 
-def ensure_merge_driver(root: Path) -> bool:
-    """Register the merge driver in the repository's local config; True when it wrote."""
+def ensure_merge_driver(root: Path, local: Mapping[str, str] | None = None) -> bool:
+    """Register the merge driver in the repository's local config; True when it wrote.
+
+    `local`: the repository's local `merge.ipstui.*` settings as `_config_values` read
+    them (a sync asks them with its other settings in one `git config`); None asks git."""
     want = {"merge.ipstui.name": DRIVER_NAME, "merge.ipstui.driver": driver_command()}
-    proc = git(root, "config", "--local", "--get-regexp", r"^merge\.ipstui\.", check=False)
-    have = {}
-    for line in proc.stdout.splitlines():
-        key, _unused, value = line.partition(" ")
-        have[key] = value
+    if local is None:
+        proc = git(root, "config", "--local", "--get-regexp", r"^merge\.ipstui\.", check=False)
+        have = {}
+        for line in proc.stdout.splitlines():
+            key, _unused, value = line.partition(" ")
+            have[key] = value
+    else:
+        have = {k: v for k, v in local.items() if k.startswith(_DRIVER_PREFIX)}
     changed = False
     for key, value in want.items():
         if have.get(key) != value:
@@ -301,20 +307,29 @@ class _Target:
 
 
 _TARGET_CONFIG = (
-    r"^(branch\..*\.(remote|merge)|remote\..*\.url|core\.sshcommand|http\.lowspeed(limit|time))$"
+    r"^(branch\..*\.(remote|merge)|remote\..*\.url|core\.sshcommand|http\.lowspeed(limit|time)"
+    r"|merge\.ipstui\..*)$"
 )
-"""The settings a sync reads, asked in one `git config --get-regexp` (`_target`)."""
+"""The settings a sync reads, asked in one `git config --get-regexp` (`_config_values`):
+where the branch syncs to, the network options, and the merge driver's registration
+(`ensure_merge_driver`, which counts only the repository's own, local, config)."""
+
+_DRIVER_PREFIX = "merge.ipstui."
 
 
 def _config_values(root: Path) -> dict[str, str]:
     """The `_TARGET_CONFIG` settings, key (section and name in lower case, as git prints
-    them) -> value; the last value of a key wins, as with `git config --get`."""
-    proc = git(root, "config", "-z", "--get-regexp", _TARGET_CONFIG, check=False)
+    them) -> value; the last value of a key wins, as with `git config --get`. The merge
+    driver's keys are kept only from the local scope (`git config --local`), where
+    `ensure_merge_driver` writes them: one process for what took two (issue 12)."""
+    proc = git(root, "config", "-z", "--show-scope", "--get-regexp", _TARGET_CONFIG, check=False)
     values: dict[str, str] = {}
-    for entry in proc.stdout.split("\0"):
-        if entry:
-            key, _sep, value = entry.partition("\n")
-            values[key] = value
+    entries = proc.stdout.split("\0")
+    for scope, entry in zip(entries[::2], entries[1::2], strict=False):
+        key, _sep, value = entry.partition("\n")
+        if key.startswith(_DRIVER_PREFIX) and scope != "local":
+            continue
+        values[key] = value
     return values
 
 
@@ -346,15 +361,21 @@ def detached_message(root: Path) -> str:
     )
 
 
-def _target(root: Path, branch: str, remotes: list[str] | None = None) -> _Target | None:
+def _target(
+    root: Path,
+    branch: str,
+    remotes: list[str] | None = None,
+    config: Mapping[str, str] | None = None,
+) -> _Target | None:
     """The remote branch `branch` syncs with (its upstream, else origin's or the only
     remote's branch of the same name); None without one. `remotes`: `git remote`'s
-    names when the caller has them already."""
+    names, `config`: `_config_values`, when the caller has them already."""
     if remotes is None:
         remotes = git(root, "remote").stdout.split()
     if not remotes:
         return None  # nothing to sync with, whatever the branch's config says
-    config = _config_values(root)
+    if config is None:
+        config = _config_values(root)
     remote = config.get(f"branch.{branch}.remote", "").strip() or None
     merge_ref = config.get(f"branch.{branch}.merge", "").strip() or None
     has_upstream = bool(remote and merge_ref and remote in remotes)
@@ -383,6 +404,13 @@ def _target(root: Path, branch: str, remotes: list[str] | None = None) -> _Targe
 def _rev(root: Path, ref: str) -> str | None:
     proc = git(root, "rev-parse", "-q", "--verify", f"{ref}^{{commit}}", check=False)
     return proc.stdout.strip() or None if proc.returncode == 0 else None
+
+
+def _revs(root: Path, *refs: str) -> list[str | None]:
+    """`_rev` of each of `refs` in one `git cat-file --batch-check` (issue 12: a process
+    each cost a sync a few of its ~20 git processes): the commit each names, None where
+    it names none."""
+    return gitio.object_ids(root, [f"{ref}^{{commit}}" for ref in refs], "commit")
 
 
 def _counts(root: Path, left: str, right: str) -> tuple[int, int]:
@@ -476,7 +504,7 @@ def _uncommitted(root: Path, prefix: str, listing: str | None = None) -> list[st
     return files
 
 
-def _network_args(config: dict[str, str]) -> list[str]:
+def _network_args(config: Mapping[str, str]) -> list[str]:
     """Fail fast instead of prompting or hanging, unless the user configured otherwise
     (`config`: `_config_values`): ssh in batch mode with a connect timeout; http aborts
     a transfer stalled for 30 s."""
@@ -761,15 +789,22 @@ class Prefetched:
     """The remote branch's commit as this clone knew it before that fetch."""
 
 
-def prefetch(root: Path, progress: Callable[[str], None] | None = None) -> Prefetched | None:
+def prefetch(
+    root: Path,
+    progress: Callable[[str], None] | None = None,
+    *,
+    info: gitio.RepoInfo | None = None,
+) -> Prefetched | None:
     """The network part of a sync's first step: fetch the remote branch into its
     remote-tracking ref. It changes nothing a save reads or writes (no branch, no
     working file), so it runs before the save lock is taken and edits are not held up
     by the network; `sync(..., prefetched=...)` then starts from it. None when there
     is nothing to fetch from (no repository, detached HEAD, no remote: `sync` says
-    why). Raises SyncError on a network failure (nothing was changed)."""
+    why). `info`: where the repository is, when the caller knows (`sync`'s too).
+    Raises SyncError on a network failure (nothing was changed)."""
     root = Path(root)
-    info = gitio.repo_info(root)
+    if info is None:
+        info = gitio.repo_info(root)
     branch = _branch(root) if info is not None else None
     target = _target(root, branch) if info is not None and branch is not None else None
     if info is None or target is None:
@@ -784,15 +819,19 @@ def sync(
     max_retries: int = 3,
     progress: Callable[[str], None] | None = None,
     prefetched: Prefetched | None = None,
+    info: gitio.RepoInfo | None = None,
 ) -> SyncResult:
     """Fetch, merge, validate and push the current branch (module docstring).
 
     `progress` receives one line per step. `prefetched`: the first fetch was made by
     `prefetch` (outside the save lock); the first attempt starts from it. Returns what
     happened; raises SyncError (one line, fit to show a user) on any failure, after the
-    repository was put back and checked to be exactly as it started."""
+    repository was put back and checked to be exactly as it started. `info`: where the
+    repository is (`gitio.RepoInfo`), when the caller asked git already (the service
+    asks once; a work tree's git directory does not move while it runs)."""
     root = Path(root)
-    info = gitio.repo_info(root)
+    if info is None:
+        info = gitio.repo_info(root)
     if info is None:
         raise SyncError(
             _("{root} is not in a git repository, so there is nothing to sync").format(root=root)
@@ -820,7 +859,8 @@ def sync(
                 shown=shown
             )
         )
-    target = _target(root, branch)
+    config = _config_values(root)
+    target = _target(root, branch, config=config)
     if target is None:
         if git(root, "remote").stdout.split():
             raise SyncError(
@@ -841,7 +881,7 @@ def sync(
     run.start_state = _State(branch, start, listing)
     if prefetched is not None:
         run.known = prefetched.known
-    if ensure_merge_driver(root):
+    if ensure_merge_driver(root, config):
         run.repaired.append("merge driver config")
     try:
         return _sync_loop(run, target, max_retries, prefetched)
@@ -892,8 +932,8 @@ def _fetch(run: _Run, target: _Target) -> str | None:
     remote-tracking ref is put back to what it was (every later sync refuses too, until
     the clone is replaced) and nothing is merged or pushed."""
     run.say(_("Fetching from {remote}…").format(remote=target.remote))
-    tracked = _rev(run.root, target.tracking)
-    known = remembered(run.root, target) or tracked
+    tracked, synced = _revs(run.root, target.tracking, _synced_ref(run.root, target))
+    known = synced or tracked
     if run.known is None:
         run.known = known
     refspec = f"+refs/heads/{target.remote_branch}:{target.tracking}"
@@ -1261,8 +1301,10 @@ def _erased_message(run: _Run, target: _Target, back: list[str]) -> str:
     )
 
 
-def _prepare(run: _Run, target: _Target, remote_head: str | None) -> None:
-    """Before merging: the .gitattributes repair and the renumbering of add/add clashes."""
+def _prepare(run: _Run, target: _Target, remote_head: str | None) -> str | None:
+    """Before merging: the .gitattributes repair and the renumbering of add/add clashes.
+    Returns HEAD as it leaves it when the remote branch holds exactly HEAD (nothing to
+    merge, count or renumber: the caller skips those queries), else None."""
     root = run.root
     fixed = ensure_gitattributes(root)
     if fixed is not None:
@@ -1270,16 +1312,18 @@ def _prepare(run: _Run, target: _Target, remote_head: str | None) -> None:
         run.repaired.append(".gitattributes")
         run.say(_("Repaired .gitattributes: record files merge field by field (one commit)"))
     if remote_head is None:
-        return
+        return None
     head = _rev(root, "HEAD")
     assert head is not None
+    if head == remote_head:
+        return head  # in sync: the merge base is HEAD itself, neither side added a record
     base_proc = git(root, "merge-base", head, remote_head, check=False)
     base = base_proc.stdout.strip()
     if base_proc.returncode != 0 or not base:
-        return  # unrelated histories: git refuses the merge and says so
+        return None  # unrelated histories: git refuses the merge and says so
     found = clashes(root, base, head, remote_head)
     if not found:
-        return
+        return None
     try:
         gitio.identity(root)
     except GitError as exc:
@@ -1302,6 +1346,7 @@ def _prepare(run: _Run, target: _Target, remote_head: str | None) -> None:
                 old=moved.old, label=target.label, words=moved.words()
             )
         )
+    return None
 
 
 def _commits_between(root: Path, old: str, new: str) -> list[str]:
@@ -1319,9 +1364,11 @@ def _sync_loop(
             remote_head = prefetched.remote_head
         else:
             remote_head = _fetch(run, target)
-        _prepare(run, target, remote_head)
+        same = _prepare(run, target, remote_head)
         if remote_head is None:
             ahead, behind = int(git(root, "rev-list", "--count", "HEAD").stdout.strip()), 0
+        elif same is not None:
+            ahead, behind = 0, 0  # HEAD is the remote branch's commit
         else:
             ahead, behind = _counts(root, "HEAD", remote_head)
         if behind:
@@ -1336,7 +1383,9 @@ def _sync_loop(
             # What the remote branch gains, the merge commit (and any renumbering) included.
             ahead = _counts(root, "HEAD", remote_head)[0]
         if not ahead:
-            conflicts = _conflicted_records(root, run.start)
+            # Unchanged by this sync (HEAD as it started): no record it changed to look at.
+            unchanged = same is not None and same == run.start
+            conflicts = () if unchanged else _conflicted_records(root, run.start)
             status = "pulled" if behind else "in_sync"
             _remember(run, target, remote_head)
             return _result(status, 0, behind, conflicts, target, attempts, run)
