@@ -17,6 +17,13 @@ none), and `full_gc`, three `gc.collect()` calls timed after the load; `_cpu`: t
 in CPU time of the collecting thread. `open_cpu` and `quarter_cpu`: the longest CPU time
 the UI thread spent in one step of the event loop (one frame's own cost, `Steps`), which
 a busy machine moves far less than the stall; the stall is what a user sees.
+`open_gap_cpu`, `quarter_gap_cpu`, `close_gap_cpu`: the UI thread's CPU in all the
+steps that ran inside the worst gap. The stall is made of these, not of the longest step
+alone: asyncio runs the steps queued at the start of a loop pass one after another, and
+the timer's own wake-up needs two passes, so a key's step, the screen's resume and the
+frame that paints it can all land in one gap (round 9). A gap with little CPU in it was
+the UI thread waiting: for a core on a busy machine, or for the interpreter lock while the
+report worker computes.
 
 The figures count as on screen once the screen has refreshed after they were put there
 (`painted`), so the frame that lays them out and paints them is measured too.
@@ -83,22 +90,33 @@ class Steps:
     def __init__(self) -> None:
         self.on = False
         self.worst = 0.0
+        self.steps: list[tuple[float, float]] = []
+        """(wall-clock start, CPU seconds) of every step while `on`."""
         run = asyncio.events.Handle._run
 
         def timed(handle: asyncio.Handle) -> None:
             if not self.on:
                 return run(handle)
-            start = time.thread_time()
+            wall, start = time.perf_counter(), time.thread_time()
             try:
                 return run(handle)
             finally:
-                self.worst = max(self.worst, time.thread_time() - start)
+                cpu = time.thread_time() - start
+                self.worst = max(self.worst, cpu)
+                self.steps.append((wall, cpu))
 
         asyncio.events.Handle._run = timed  # type: ignore[method-assign]
 
     def take(self) -> float:
         worst, self.worst = self.worst, 0.0
         return worst
+
+    def within(self, start: float, end: float) -> float:
+        """The UI thread's CPU seconds in the steps that began between two wall-clock
+        times (`perf_counter`), then forgets every step recorded."""
+        cpu = sum(c for wall, c in self.steps if start <= wall <= end)
+        self.steps.clear()
+        return cpu
 
 
 async def measure(root: Path, today: date, runs: int) -> tuple[dict[str, list[float]], int]:
@@ -115,6 +133,9 @@ async def measure(root: Path, today: date, runs: int) -> tuple[dict[str, list[fl
         "quarter_cpu": [],
         "close_stall": [],
         "close_cpu": [],
+        "open_gap_cpu": [],
+        "quarter_gap_cpu": [],
+        "close_gap_cpu": [],
         "gen2_ms": [],
         "gen2_cpu": [],
         "full_gc": [],
@@ -150,8 +171,11 @@ async def measure(root: Path, today: date, runs: int) -> tuple[dict[str, list[fl
                 app.screen.call_after_refresh(refreshed.set)
                 await refreshed.wait()
 
+        gap_cpu: list[float] = []
+        """The UI thread's CPU in the steps inside the worst gap, per `stall_while`."""
+
         async def stall_while(action, done) -> tuple[float, float]:
-            gaps = [0.0]
+            gaps = [(0.0, 0.0, 0.0)]
             stop = False
 
             async def ticker() -> None:
@@ -159,11 +183,12 @@ async def measure(root: Path, today: date, runs: int) -> tuple[dict[str, list[fl
                 while not stop:
                     await asyncio.sleep(0.002)
                     now = time.perf_counter()
-                    gaps.append(now - last)
+                    gaps.append((now - last, last, now))
                     last = now
 
             task = asyncio.create_task(ticker())
             steps.take()
+            steps.steps.clear()
             steps.on = True
             t0 = time.perf_counter()
             await action()
@@ -174,7 +199,9 @@ async def measure(root: Path, today: date, runs: int) -> tuple[dict[str, list[fl
             steps.on = False
             stop = True
             await task
-            return max(gaps), drawn
+            worst, start, end = max(gaps)
+            gap_cpu.append(steps.within(start, end))
+            return worst, drawn
 
         for _ in range(runs):
             # The noise floor: the same timer for a second with nothing to do.
@@ -205,6 +232,7 @@ async def measure(root: Path, today: date, runs: int) -> tuple[dict[str, list[fl
             full.cpu.clear()
             out["open_stall"].append(stall)
             out["open_cpu"].append(steps.take())
+            out["open_gap_cpu"].append(gap_cpu[-1])
             out["open_drawn"].append(drawn)
             screen = app.screen
             before = screen.report
@@ -217,6 +245,7 @@ async def measure(root: Path, today: date, runs: int) -> tuple[dict[str, list[fl
             )
             out["quarter_stall"].append(stall)
             out["quarter_cpu"].append(steps.take())
+            out["quarter_gap_cpu"].append(gap_cpu[-1])
 
             async def press_escape() -> None:
                 app.simulate_key("escape")
@@ -224,6 +253,7 @@ async def measure(root: Path, today: date, runs: int) -> tuple[dict[str, list[fl
             stall, _ = await stall_while(press_escape, lambda s=screen: app.screen is not s)
             out["close_stall"].append(stall)
             out["close_cpu"].append(steps.take())
+            out["close_gap_cpu"].append(gap_cpu[-1])
             await pilot.pause()
         app.exit()
     return out, tracked

@@ -8,6 +8,9 @@ periodic ones (reports, employers, fidelity), quit last.
 
 The screens of one language share an app session (bindings are translated when an app
 starts, so each language needs its own): an app start costs more CPU than a check.
+The quick run (`pytest`) has Danish (the trial's language) and Swedish; English and
+Italian (the same order, other words) run in `pytest -m slow` (English footers are
+checked in the quick run by tests/test_trial_faults.py and test_ui_honest.py too).
 """
 
 from __future__ import annotations
@@ -53,7 +56,11 @@ async def _footer_in_priority(app: IpsApp, first: list[str]) -> None:
         assert k.description in page, k.description
 
 
-@pytest.mark.parametrize("lang", ["en", "da", "it", "sv"])
+@pytest.mark.parametrize(
+    "lang",
+    [pytest.param("en", marks=pytest.mark.slow), "da", pytest.param("it", marks=pytest.mark.slow),
+     "sv"],
+)  # fmt: skip
 async def test_help_first_then_the_screen_then_the_app_in_priority(
     sample_caseload: Path, lang: str
 ) -> None:

@@ -4,7 +4,10 @@ column titles take one form, `Label (n)`, at every width; a cut table cell ends 
 key hints in titles come from the live bindings (a remapped key shows).
 
 One app session per language, its checks named steps (`pilot_wait.step`) at each size in
-turn (the terminal resized): an app start on the sample costs more CPU than the checks."""
+turn (the terminal resized): an app start on the sample costs more CPU than the checks.
+The quick run (`pytest`) has English (every check) and Danish (the longest column
+titles); Italian and Swedish (the board's checks again, with shorter words) run in
+`pytest -m slow`."""
 
 from __future__ import annotations
 
@@ -146,7 +149,10 @@ async def employers_title_shows_the_remapped_keys(app: IpsApp, pilot) -> None:
     assert "c: log a contact" not in title
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize(
+    "lang", [lang if lang in ("en", "da") else pytest.param(lang, marks=pytest.mark.slow)
+             for lang in LANGUAGES]
+)  # fmt: skip
 async def test_screen_faults(sample_caseload: Path, lang: str) -> None:
     """The board's checks in every language and size; the History and Employers ones
     (not about words) in English only (Employers at the last size: the keymap stays)."""

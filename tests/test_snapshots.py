@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from pilot_wait import back_to, settle, step
+from pilot_wait import back_to, settle, step, wait_for
 from pytest_textual_snapshot import (
     PseudoApp,
     PseudoConsole,
@@ -31,6 +31,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from ipstui.ui.app import IpsApp
+from ipstui.ui.widgets.footer import KeysFooter
 
 TODAY = date(2026, 11, 16)
 SIZES = [(80, 24), (120, 40)]
@@ -53,7 +54,15 @@ def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
 
 async def _picture(pilot: Pilot, title: str) -> str:
     """The screen as an SVG, taken as pytest-textual-snapshot's `take_svg_screenshot`
-    takes it once its `run_before` is done (animations finished, then two pauses)."""
+    takes it once its `run_before` is done (animations finished, then two pauses), and
+    once the key bar shows the screen's keys cut to its width (`KeysFooter.settled`: the
+    cut waits for a refresh after a rebuild, and a loaded machine took the picture in
+    between, the keys uncut, about one run in four at load 9)."""
+    await wait_for(
+        pilot,
+        lambda: all(footer.settled for footer in pilot.app.screen.query(KeysFooter)),
+        "the key bar cut to its width",
+    )
     await pilot.pause()
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()

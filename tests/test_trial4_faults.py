@@ -7,6 +7,11 @@
   their closure and suspension), the summary columns are named, unknown referral
   sources are refused on one line that says how to add them;
 - `validate` warns about event dates after today and says what a pending decision holds.
+
+The app checks run in one session on the sample (`test_the_sample_on_screen`): at 80×24
+the refused saves of REFUSED_QUICK (a date after today, a value not in its list) and a
+failed sync, then at 120×40 the failed sync again. `pytest -m slow` has the other two
+date fields' refusals (the same rule on other fields: `test_the_other_refused_dates`).
 """
 
 from __future__ import annotations
@@ -252,27 +257,43 @@ SYNC = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("size", "steps"),
-    [
-        ((80, 24), [
-            *((f"a refused {field} save is shown on the field",
-               _refused_details_save_is_shown_on_the_field(field, typed, words))
-              for field, typed, words in REFUSED),
-            *SYNC,
-        ]),
-        ((120, 40), SYNC),
-    ],
-    ids=["80x24", "120x40"],
-)  # fmt: skip
-async def test_the_sample_on_screen(
-    sample_caseload: Path, size: tuple[int, int], steps: list
-) -> None:
-    """One app session on the sample per size (starting it costs more than a check)."""
+REFUSED_QUICK = ("first_contact_on", "referral_source")
+"""The fields of REFUSED whose refusal the quick run shows; the others run with -m slow."""
+
+
+def _refusals(quick: bool) -> list:
+    """The steps of the refused saves of REFUSED in this run (REFUSED_QUICK or the rest)."""
+    return [
+        (f"a refused {field} save is shown on the field",
+         _refused_details_save_is_shown_on_the_field(field, typed, words))
+        for field, typed, words in REFUSED
+        if (field in REFUSED_QUICK) == quick
+    ]  # fmt: skip
+
+
+async def at_120x40(app: IpsApp, pilot, root: Path) -> None:
+    await back_to(pilot, _board(app))
+    await pilot.resize_terminal(120, 40)
+    await settle(pilot)
+
+
+async def test_the_sample_on_screen(sample_caseload: Path) -> None:
+    """One app session on the sample (starting it costs more than a check): at 80×24
+    the refusals of REFUSED_QUICK and a failed sync, then the failed sync at 120×40."""
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        steps = [*_refusals(quick=True), *SYNC, ("resized to 120×40", at_120x40), *SYNC]
         await run_steps(steps, app, pilot, sample_caseload)
+
+
+@pytest.mark.slow
+async def test_the_other_refused_dates(sample_caseload: Path) -> None:
+    """The refusals of REFUSED not in REFUSED_QUICK, at 80×24, in one app session."""
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await run_steps(_refusals(quick=False), app, pilot, sample_caseload)
 
 
 # ------------------------------------------------------------------ import an export

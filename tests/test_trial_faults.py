@@ -6,6 +6,11 @@
   "Met" is "met in person", not a fidelity criterion met);
 - every command palette entry, Textual's own too, speaks the user's language;
 - the Problems screen names a file whose name is not a participant id for what it is.
+
+The quick run (`pytest`) checks the footer of every screen at 80 columns (cut), and of
+the board and a participant at 220 (not cut), and the palette in Italian; `pytest -m
+slow` has the other screens at 220 (the same check, uncut) and the palette in Danish and
+Swedish.
 """
 
 from __future__ import annotations
@@ -49,51 +54,78 @@ SCREENS = [
 ]
 
 
+WIDE_QUICK = ("board", "participant")
+"""The screens whose uncut footer (220 columns) the quick run checks; the others run
+with `-m slow` (`test_an_uncut_footer_on_the_other_screens`)."""
+
+
+async def _footers(app, pilot: Pilot, board, width: int, cut: bool, screens) -> None:
+    """From the board at `width` columns, each of `screens` (name, keys from the one
+    before) in turn: its footer ends in `…` exactly when `cut`, and the help screen lists
+    every key the footer shows."""
+    from textual.widgets._footer import FooterKey
+
+    from ipstui.ui.screens.help import help_text
+
+    await back_to(pilot, board)
+    await pilot.resize_terminal(width, 24)
+    await settle(pilot)
+    for name, keys in screens:
+        with step(f"{name} at {width}"):
+            for key in keys:
+                await pilot.press(key)
+                await settle(pilot)
+            await pilot.pause()
+            assert app.size.width == width
+            line = _last_line(app).rstrip()
+            palette = line.rsplit("▏", 1)
+            assert len(palette) == 2, (name, line)
+            assert palette[0].rstrip().endswith("…") is cut, (name, line)
+            page = help_text(app.screen).plain
+            for key in app.screen.query(FooterKey):
+                if "-command-palette" in key.classes:
+                    continue
+                shown = f"{key.key_display} "
+                rows = [r for r in page.splitlines() if r.strip().startswith(shown.strip())]
+                assert any(key.description in r for r in rows), (
+                    name,
+                    key.key_display,
+                    page,
+                )
+
+
 async def test_a_cut_footer_ends_in_an_ellipsis_and_help_lists_its_keys(
     sample_caseload: Path,
 ) -> None:
     """Every screen of SCREENS at 80 columns (the footer cut), then the terminal widened
-    to 220 (nothing cut); then, at 120×40, focus arriving in a field (below): one app
-    session."""
-    from textual.widgets._footer import FooterKey
-
+    to 220 (nothing cut) on the screens of WIDE_QUICK; then, at 120×40, focus arriving in
+    a field (below): one app session."""
     from ipstui.ui.app import IpsApp
-    from ipstui.ui.screens.help import help_text
 
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await _ready(app, pilot)
         board = app.screen
-        for width, cut in [(80, True), (220, False)]:
-            await back_to(pilot, board)
-            await pilot.resize_terminal(width, 24)
-            await settle(pilot)
-            for name, keys in SCREENS:
-                with step(f"{name} at {width}"):
-                    for key in keys:
-                        await pilot.press(key)
-                        await settle(pilot)
-                    await pilot.pause()
-                    assert app.size.width == width
-                    line = _last_line(app).rstrip()
-                    palette = line.rsplit("▏", 1)
-                    assert len(palette) == 2, (name, line)
-                    assert palette[0].rstrip().endswith("…") is cut, (name, line)
-                    page = help_text(app.screen).plain
-                    for key in app.screen.query(FooterKey):
-                        if "-command-palette" in key.classes:
-                            continue
-                        shown = f"{key.key_display} "
-                        rows = [r for r in page.splitlines() if r.strip().startswith(shown.strip())]
-                        assert any(key.description in r for r in rows), (
-                            name,
-                            key.key_display,
-                            page,
-                        )
+        await _footers(app, pilot, board, 80, True, SCREENS)
+        wide = [(name, keys) for name, keys in SCREENS if name in WIDE_QUICK]
+        await _footers(app, pilot, board, 220, False, wide)
         await back_to(pilot, board)
         await pilot.resize_terminal(120, 40)
         with step("focus keeps a field's text and typing adds to it"):
             await focus_keeps_a_fields_text_and_typing_adds_to_it(app, pilot)
+
+
+@pytest.mark.slow
+async def test_an_uncut_footer_on_the_other_screens(sample_caseload: Path) -> None:
+    """The screens of SCREENS not in WIDE_QUICK at 220 columns: nothing cut, and help
+    lists every key shown (the quick run's check, on the rest of the screens)."""
+    from ipstui.ui.app import IpsApp
+
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    async with app.run_test(size=(220, 24)) as pilot:
+        await _ready(app, pilot)
+        rest = [(name, keys) for name, keys in SCREENS if name not in WIDE_QUICK]
+        await _footers(app, pilot, app.screen, 220, False, rest)
 
 
 # ------------------------------------------------------------------ text fields

@@ -9,6 +9,9 @@ branch where the id is another person; and the outside edits that must still sav
 typo fixed in the name, another field). When the screen cannot tell, it keeps the
 typed values, says so naming both people, and every save asks first (the one confirm
 dialog); "no" writes nothing, "yes" saves onto the person at the id now.
+
+The module checks state (the files, the commits, the typed values), so frames are drawn
+only at checkpoints (tests/frames.py).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from conftest import git
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import back_to, settle, step
 from sync_helpers import participant
 

@@ -4,7 +4,12 @@ subscription to the snapshot keeps them alive, and while open they still follow 
 They used to watch the app's `caseload` reactive; Textual keeps such a watcher, and the
 closed screen with everything it holds, until the value next changes, so every open
 without a save left a whole screen (at 20,000 participants an agenda was some 48,000
-objects) for each full garbage collection to walk."""
+objects) for each full garbage collection to walk.
+
+The module checks state (objects alive, what a screen was given), so frames are drawn
+only at checkpoints (tests/frames.py): half its CPU was frames nobody looked at. The quick
+run checks the agenda (the mechanism is one for every screen); the participant screen,
+Problems, Employers and Fidelity run in `pytest -m slow`."""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import settle, step
 from textual.screen import Screen
 
@@ -26,10 +32,15 @@ from ipstui.ui.screens.problems import ProblemsScreen
 TODAY = date(2026, 11, 16)  # the sample's as-of date
 
 
-# The same mechanism (onapp.FollowsCaseload) on every screen: the quick run checks two
-# kinds of screen in one app, .ci/run (pytest -m slow) the other three, an app each.
-QUICK = [("a", AgendaScreen), (None, ParticipantScreen)]
-EVERY = [("p", ProblemsScreen), ("e", EmployersScreen), ("F", FidelityScreen)]
+# The same mechanism (onapp.FollowsCaseload) on every screen: the quick run checks one
+# screen (the agenda) in one app, .ci/run (pytest -m slow) the other four, an app each.
+QUICK = [("a", AgendaScreen)]
+EVERY = [
+    (None, ParticipantScreen),
+    ("p", ProblemsScreen),
+    ("e", EmployersScreen),
+    ("F", FidelityScreen),
+]
 
 
 async def a_closed_screen_is_not_kept_alive(
@@ -92,7 +103,7 @@ async def test_closed_screens_go_and_an_open_one_follows(sample_caseload: Path) 
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("key", "kind"), EVERY, ids=lambda v: getattr(v, "__name__", v))
+@pytest.mark.parametrize(("key", "kind"), EVERY, ids=lambda v: getattr(v, "__name__", str(v)))
 async def test_a_closed_screen_is_not_kept_alive(
     sample_caseload: Path, key: str | None, kind: type[Screen]
 ) -> None:

@@ -2,7 +2,10 @@
 SPEC §6 "resolved in the app (`D`)", §11): after a real sync between two clones changed
 an employer's sector differently on each, the Employers screen marks the employer with
 the board's ⚑ and `D` opens the participant screen's decision dialog (the one
-`ConflictForm`), whose choice is saved as one commit through the service."""
+`ConflictForm`), whose choice is saved as one commit through the service.
+
+The module checks state (the commits, the register, what a widget holds), so frames are
+drawn only at checkpoints (tests/frames.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import settle, wait_for
 from sync_helpers import make_team, run
 from textual.widgets import DataTable, Label, Select

@@ -22,9 +22,9 @@ from ipstui.core.caseload import load
 from ipstui.core.report import quarter_of
 from ipstui.ui.app import IpsApp
 from ipstui.ui.screens.board import BoardScreen
-from ipstui.ui.screens.employers import EmployerContactForm, EmployersScreen, NewEmployerForm
+from ipstui.ui.screens.employers import EmployersScreen
 from ipstui.ui.screens.fidelity import FidelityScreen
-from ipstui.ui.screens.forms import ChoiceOrText, JobForm
+from ipstui.ui.screens.forms import ChoiceOrText, EmployerContactForm, JobForm, NewEmployerForm
 from ipstui.ui.screens.participant import ParticipantScreen
 
 TODAY = date(2026, 11, 16)

@@ -13,6 +13,11 @@ clears after a save.
 
 Every outage runs in one app session, each on a participant of its own (`sessions_a`):
 an app start costs more CPU than a case.
+
+The quick run (`pytest`) has the outages of QUICK, with the banner's list: each way away
+(deleted, broken, renamed) once, and each way back (unchanged, another saved name,
+another field changed) once. The other three combine them otherwise; they run in
+`pytest -m slow` (an outage costs about a second of CPU).
 """
 
 from __future__ import annotations
@@ -89,6 +94,13 @@ OUTAGES = [
     Outage("broken, fixed with another saved name", _break, {"name": "Paola CLI"}),
     Outage("renamed, back with another field changed", _rename, {"disclosure": "yes"}),
 ]
+
+QUICK = {
+    "deleted then restored",
+    "broken, fixed with another saved name",
+    "renamed, back with another field changed",
+}
+"""The outages of the quick run (module docstring); the others run with `-m slow`."""
 
 
 def _text(widget) -> str:
@@ -176,17 +188,26 @@ async def the_banner_names_every_outside_commit_until_a_save(
     assert field_label("disclosure") not in shown, shown
 
 
-async def test_a_typed_value_survives_the_file_going_away(root: Path) -> None:
-    """Each outage of OUTAGES, then the banner's list of outside commits: one app, each
-    on a participant of its own, the board between them."""
+@pytest.mark.parametrize(
+    "quick",
+    [pytest.param(True, id="quick"), pytest.param(False, id="rest", marks=pytest.mark.slow)],
+)
+async def test_a_typed_value_survives_the_file_going_away(root: Path, quick: bool) -> None:
+    """Each outage of OUTAGES in this run (QUICK, or the rest), then in the quick run the
+    banner's list of outside commits: one app, each on a participant of its own, the
+    board between them."""
     app = IpsApp(root, today=TODAY, watch_disk=False)
     async with app.run_test(size=SIZE) as pilot:
         for index, outage in enumerate(OUTAGES):
+            if (outage.name in QUICK) != quick:
+                continue
             with step(outage.name):
                 await a_typed_value_survives_the_file_going_away(
                     app, pilot, root, pid_of(index), outage
                 )
                 await back_to_board(app, pilot)
+        if not quick:
+            return
         with step("the banner names every outside commit until a save"):
             await the_banner_names_every_outside_commit_until_a_save(
                 app, pilot, root, pid_of(len(OUTAGES))

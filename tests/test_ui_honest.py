@@ -4,7 +4,12 @@ with the app open, no screen's key hides an app key the footer or help shows, th
 drops whole keys, and Enter after a board filter lands on the first match.
 
 One journey on one app session (`pilot_wait.run_steps`): a caseload with one of each kind
-of thing the app counts, at a fixed date, on a clock the test moves."""
+of thing the app counts, at a fixed date, on a clock the test moves.
+
+The quick run (`pytest`) has every step, with the filters of FILTER_QUICK and the keys
+and footers of every screen at 80×24 and of the board and a participant at 120×40;
+`pytest -m slow` has the other filters and the other screens at 120×40 (the same checks,
+in a session of their own: `test_the_rest_of_the_filters_and_screens`)."""
 
 from __future__ import annotations
 
@@ -300,10 +305,20 @@ FILTER_ENTER = [
 ]
 
 
-async def enter_after_a_filter_opens_the_first_match(j: Journey) -> None:
+FILTER_QUICK = {"hank", "mette"}
+"""The filters of the quick run (any case; two matches, the more urgent first)."""
+
+
+async def enter_after_a_filter_opens_the_first_match(
+    j: Journey, quick: bool = True
+) -> None:
+    """Each filter of FILTER_ENTER in this run (FILTER_QUICK when `quick`, the rest when
+    False) and Enter: the cursor on its first match, a second Enter opens it."""
     app, pilot = j.app, j.pilot
     board = j.board.query_one(Board)
     for text, pid in FILTER_ENTER:
+        if (text in FILTER_QUICK) != quick:
+            continue
         with step(f"filter {text!r}"):
             await back_to(pilot, j.board)
             board.action_move_cursor(5, 0)  # a column with no match under the cursor
@@ -330,6 +345,8 @@ SCREENS = [
     ("participant", lambda app: app.open_participant("P-0001"), ParticipantScreen),
 ]
 SIZES = [(80, 24), (120, 40)]
+BIG_QUICK = {"board", "participant"}
+"""The screens checked at 120×40 in the quick run (every screen is checked at 80×24)."""
 OWN_KEYS_MAY_HIDE = {"reports"}
 """Screens whose keys may still hide an app key (Reports' `e` exports; another change
 owns that screen): there the help must list the hidden action with the palette."""
@@ -378,13 +395,24 @@ def _every_app_action_reachable(app: IpsApp, screen) -> None:
                 assert f"{b.description}: {b.tooltip}" in page, b.action
 
 
-async def keys_and_footers_on_every_screen(j: Journey) -> None:
+def _in_run(name: str, size: tuple[int, int], quick: bool) -> bool:
+    """Whether the screen `name` at `size` is checked in the quick run (`quick`) or the
+    slow one: every screen at 80×24 and those of BIG_QUICK at 120×40 are quick."""
+    return (size == SIZES[0] or name in BIG_QUICK) == quick
+
+
+async def keys_and_footers_on_every_screen(j: Journey, quick: bool = True) -> None:
+    """Each screen of SCREENS at each size of SIZES in this run (`_in_run`): its footer
+    whole, every app action reachable, no app key hidden; in the quick run then the
+    participant screen's `s` and `S`."""
     app, pilot = j.app, j.pilot
     for size in SIZES:
         await back_to(pilot, j.board)
         await pilot.resize_terminal(*size)
         await settle(pilot)
         for name, open_it, kind in SCREENS:
+            if not _in_run(name, size, quick):
+                continue
             with step(f"{name} at {size[0]}×{size[1]}"):
                 await back_to(pilot, j.board)
                 if open_it is not None:
@@ -397,6 +425,8 @@ async def keys_and_footers_on_every_screen(j: Journey) -> None:
                 _every_app_action_reachable(app, screen)
                 if name not in OWN_KEYS_MAY_HIDE:
                     assert not shadowed_app_bindings(screen), name
+    if not quick:
+        return
     # The participant screen: `s` is the app's Sync, `S` suspends (or resumes).
     await back_to(pilot, j.board)
     app.open_participant("P-0001")
@@ -423,3 +453,30 @@ async def test_the_app_says_what_it_shows(root: Path) -> None:
         j = Journey(app, pilot, clock)
         j.board = app.screen
         await run_steps(JOURNEY, j)
+
+
+async def the_rest_of_the_filters(j: Journey) -> None:
+    await enter_after_a_filter_opens_the_first_match(j, quick=False)
+
+
+async def the_rest_of_the_screens(j: Journey) -> None:
+    await keys_and_footers_on_every_screen(j, quick=False)
+
+
+@pytest.mark.slow
+async def test_the_rest_of_the_filters_and_screens(root: Path) -> None:
+    """The filters not in FILTER_QUICK and the screens not in BIG_QUICK at 120×40: the
+    quick journey's checks on the rest of their tables."""
+    clock = Clock()
+    app = IpsApp(root, clock=clock, watch_disk=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        j = Journey(app, pilot, clock)
+        j.board = app.screen
+        await run_steps(
+            [
+                ("enter after a filter (the rest)", the_rest_of_the_filters),
+                ("keys and footers (the rest)", the_rest_of_the_screens),
+            ],
+            j,
+        )

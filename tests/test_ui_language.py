@@ -8,7 +8,9 @@ The catalogs are stand-ins (`gettext.NullTranslations` subclasses), so these tes
 nothing about the shipped translations; they prove the app asks for them.
 
 The checks in the marked catalog share one app session as named steps
-(`pilot_wait.step`): an app start on the sample costs more CPU than a check."""
+(`pilot_wait.step`): an app start on the sample costs more CPU than a check. With long
+words the quick run opens the screens of LONG_QUICK (help, Reports, a participant, a
+dialog: the most words); the other five run in `pytest -m slow`."""
 
 from __future__ import annotations
 
@@ -144,18 +146,35 @@ async def long_words_fit_the_board_at_80x24(app: IpsApp, pilot) -> None:
     status = str(board.query_one("#status").render())
     assert cell_len(status) <= 80
 
-    # Every screen and dialog reachable from the board opens and draws.
-    for key, screen_name in (
-        ("question_mark", "HelpScreen"),
-        ("a", "AgendaScreen"),
-        ("p", "ProblemsScreen"),
-        ("r", "ReportsScreen"),
-        ("F", "FidelityScreen"),
-        ("e", "EmployersScreen"),
-        ("enter", "ParticipantScreen"),
-        ("c", "ContactForm"),
-        ("n", "NewParticipantForm"),
-    ):
+    # Every screen and dialog reachable from the board opens and draws (those of
+    # LONG_QUICK here; the others in `test_the_other_screens_draw_long_words`).
+    await _screens_open_and_draw(app, pilot, LONG_QUICK)
+
+
+LONG_WORDS_SCREENS = [
+    ("question_mark", "HelpScreen"),
+    ("a", "AgendaScreen"),
+    ("p", "ProblemsScreen"),
+    ("r", "ReportsScreen"),
+    ("F", "FidelityScreen"),
+    ("e", "EmployersScreen"),
+    ("enter", "ParticipantScreen"),
+    ("c", "ContactForm"),
+    ("n", "NewParticipantForm"),
+]
+"""Every screen and dialog reachable from the board: (the key that opens it, its class)."""
+
+LONG_QUICK = [s for s in LONG_WORDS_SCREENS if s[1] in (
+    "HelpScreen", "ReportsScreen", "ParticipantScreen", "ContactForm"
+)]  # fmt: skip
+"""The screens the quick run opens with long words (the most words: help, the report's
+tables, the participant's tabs and fields, a dialog); the others run with -m slow."""
+
+
+async def _screens_open_and_draw(app: IpsApp, pilot, screens: list[tuple[str, str]]) -> None:
+    """Each `(key, class name)` of `screens` opens from the board and draws (its last
+    frame is drawn when it leaves the top: tests/frames.py), then the board is back."""
+    for key, screen_name in screens:
         await pilot.press(key)
         await wait_for(pilot, lambda name=screen_name: type(app.screen).__name__ == name)
         assert type(app.screen).__name__ == screen_name
@@ -277,3 +296,15 @@ async def test_the_words_go_through_gettext_and_a_new_app_speaks_the_new_languag
             assert title.label == f"{label} {label}"
         with step("long words fit the board at 80x24"):
             await long_words_fit_the_board_at_80x24(second, pilot)
+
+
+@pytest.mark.slow
+async def test_the_other_screens_draw_long_words(sample_caseload: Path, catalog) -> None:
+    """The screens of LONG_WORDS_SCREENS not in LONG_QUICK open and draw at 80×24 with
+    the doubled catalog (the quick test's last check, on the rest of the screens)."""
+    catalog(Doubled())
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(app, pilot)
+        rest = [s for s in LONG_WORDS_SCREENS if s not in LONG_QUICK]
+        await _screens_open_and_draw(app, pilot, rest)

@@ -8,6 +8,11 @@ or takes the saved one. A dialog open meanwhile keeps what was typed in it too.
 
 Every case runs in one app session, each on a participant of its own (`sessions_a`):
 an app start costs more CPU than a case.
+
+The quick run (`pytest`) has the cases of QUICK, with taking the saved value and the
+dialog: one by one and back to back, a collision and none, the same field saved twice,
+three commits, the typed value saved outside. The rest of CASES are the same kinds
+combined otherwise; they run in `pytest -m slow` (a case costs about a second of CPU).
 """
 
 from __future__ import annotations
@@ -85,6 +90,14 @@ CASES = [
     ),
     Case("one commit saving the typed value itself", ({"name": TYPED},), True, False, TYPED),
 ]  # fmt: skip
+
+QUICK = {
+    "two back to back, same then other field (the trial)",
+    "two one by one, same field twice",
+    "three back to back, other fields only",
+    "one commit saving the typed value itself",
+}
+"""The cases of the quick run (module docstring); the others run with `-m slow`."""
 
 
 def _outside(root: Path, pid: str, values: dict[str, str]) -> None:
@@ -201,15 +214,24 @@ async def a_dialog_keeps_what_was_typed_in_it(app: IpsApp, pilot, root: Path, pi
     assert git(root, "status", "--porcelain") == ""
 
 
-async def test_a_typed_value_survives_outside_commits(root: Path) -> None:
-    """Each case of CASES, then taking the saved value instead, then a dialog: one app,
-    each on a participant of its own, the board between them."""
+@pytest.mark.parametrize(
+    "quick",
+    [pytest.param(True, id="quick"), pytest.param(False, id="rest", marks=pytest.mark.slow)],
+)
+async def test_a_typed_value_survives_outside_commits(root: Path, quick: bool) -> None:
+    """Each case of CASES in this run (QUICK, or the rest), then in the quick run taking
+    the saved value instead and a dialog: one app, each on a participant of its own, the
+    board between them."""
     app = IpsApp(root, today=TODAY, watch_disk=False)
     async with app.run_test(size=SIZE) as pilot:
         for index, case in enumerate(CASES):
+            if (case.name in QUICK) != quick:
+                continue
             with step(case.name):
                 await a_typed_value_survives_outside_commits(app, pilot, root, pid_of(index), case)
                 await back_to_board(app, pilot)
+        if not quick:
+            return
         with step("take the saved value instead"):
             await take_the_saved_value_instead(app, pilot, root, pid_of(len(CASES)))
             await back_to_board(app, pilot)

@@ -5,7 +5,12 @@ Textual's message-pump metaclass collects `@on(...)` handlers only in the classe
 builds (`textual.message_pump._MessagePumpMeta`), and looks a named handler up along the
 MRO (`MessagePump._get_dispatch_methods`). These tests hold the parts to that: no `@on`
 where it would never fire, no handler named for a message that does not exist, and each
-message the parts handle reaches its part's handler on the real classes."""
+message the parts handle reaches its part's handler on the real classes. And each part's
+state is set when its host is made (`parts.set_up_parts`), not at its first use.
+
+They rely on Textual's private `MessagePump._get_dispatch_methods` (`dispatched`) and
+the `_textual_on` mark `@on` leaves on a method: check both when Textual is upgraded (a
+rename fails these tests; a changed lookup is what they are for)."""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.app import App
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.worker import Worker, WorkerState
@@ -26,12 +32,15 @@ from ipstui.ui import messages as m
 from ipstui.ui.app import IpsApp
 from ipstui.ui.app_disk import WatchesDisk
 from ipstui.ui.app_edits import RunsEdits
+from ipstui.ui.app_keys import RoutesKeys
 from ipstui.ui.app_loading import LoadsCaseload
-from ipstui.ui.app_participants import ParticipantFlows
+from ipstui.ui.app_participants import OpensParticipants
 from ipstui.ui.app_sync import SyncsWithRemote
+from ipstui.ui.parts import AppPart, ScreenPart, set_up_parts
 from ipstui.ui.screens.participant import ParticipantScreen
 from ipstui.ui.screens.participant.following import FollowsRecord
 from ipstui.ui.screens.participant.saving import SavesEdits
+from ipstui.ui.widgets.board import Board
 
 TODAY = date(2026, 11, 16)
 
@@ -93,6 +102,9 @@ def _worker_state() -> Worker.StateChanged:
 
 
 APP_HANDLERS = [
+    (events.Key("a", "a"), [RoutesKeys._on_key, App._on_key]),  # the part's first
+    (events.Unmount(), WatchesDisk.on_unmount),
+    (Board.Selected("P-0001"), OpensParticipants.on_board_selected),
     (m.CaseloadLoaded(None, {}), LoadsCaseload._on_caseload_loaded),  # type: ignore[arg-type]
     (m.LoadProgressed(1, 2), LoadsCaseload._on_load_progressed),
     (m.LoadFailed("no caseload.toml"), LoadsCaseload._on_load_failed),
@@ -104,7 +116,7 @@ APP_HANDLERS = [
     (m.WatchFellBack(), WatchesDisk._on_watch_fell_back),
     (m.EditSaved(1, "Save", None, None), RunsEdits._on_edit_saved),  # type: ignore[arg-type]
     (m.EditRefused(1, "Save", ValueError("x")), RunsEdits._on_edit_refused),
-    (m.RecordReadToOpen("P-0001", None), ParticipantFlows._on_record_read_to_open),
+    (m.RecordReadToOpen("P-0001", None), OpensParticipants._on_record_read_to_open),
     (_worker_state(), IpsApp._worker_failed),  # the shell's own, with @on (a MessagePump)
 ]
 
@@ -116,11 +128,17 @@ SCREEN_HANDLERS = [
 
 
 def dispatched(host: MessagePump, message: Message) -> list[object]:
-    """The functions Textual calls for `message` on `host`, in order."""
+    """The functions Textual calls for `message` on `host`, in order (Textual's private
+    lookup: see the module's docstring)."""
     return [
         method.__func__
         for _cls, method in host._get_dispatch_methods(message.handler_name, message)
     ]
+
+
+def handlers(expected: object) -> list[object]:
+    """A table's handler, or its handlers in the order they are called."""
+    return expected if isinstance(expected, list) else [expected]
 
 
 @pytest.mark.parametrize(
@@ -130,7 +148,7 @@ def test_the_app_dispatches_each_message_to_its_part(
     message: Message, handler: object, tmp_path: Path
 ) -> None:
     app = IpsApp(tmp_path, today=TODAY, watch_disk=False)
-    assert dispatched(app, message) == [handler]
+    assert dispatched(app, message) == handlers(handler)
 
 
 @pytest.mark.parametrize(
@@ -154,3 +172,50 @@ def test_a_plain_mixin_with_on_would_not_fire() -> None:
         pass
 
     assert dispatched(Host(), m.DiskChanged()) == []
+
+
+@pytest.mark.parametrize(
+    ("host", "part"),
+    [
+        (lambda root: IpsApp(root, today=TODAY, watch_disk=False), AppPart),
+        (lambda _root: ParticipantScreen("P-0001"), ScreenPart),
+    ],
+    ids=["IpsApp", "ParticipantScreen"],
+)
+def test_every_part_has_its_state_once_its_host_is_made(host, part, tmp_path: Path) -> None:
+    """Each part of the app and of the participant screen has one `_setup_<part>`,
+    which the host's `__init__` ran (`set_up_parts`): every attribute the part declares
+    as its own state is set before anything uses it."""
+    made = host(tmp_path)
+    parts = [cls for cls in type(made).__mro__ if part in cls.__bases__]
+    assert len(parts) == {AppPart: 7, ScreenPart: 3}[part]
+    unset = []
+    for cls in parts:
+        setups = [name for name in vars(cls) if name.startswith("_setup_")]
+        assert len(setups) == 1, (cls.__name__, setups)
+        unset += [
+            f"{cls.__name__}.{name}"
+            for name in vars(cls).get("__annotations__", {})
+            if not hasattr(made, name)
+        ]
+    assert unset == []
+
+
+def test_set_up_parts_calls_each_part_setup_in_the_host_bases_order() -> None:
+    """A part's setup is called without the host naming it (one forgotten in
+    `__init__` was an AttributeError at the state's first use)."""
+    calls = []
+
+    class One(AppPart):
+        def _setup_one(self) -> None:
+            calls.append("one")
+
+    class Two(AppPart):
+        def _setup_two(self) -> None:
+            calls.append("two")
+
+    class Host(One, Two):
+        pass
+
+    assert set_up_parts(Host(), AppPart) == ["_setup_one", "_setup_two"]
+    assert calls == ["one", "two"]

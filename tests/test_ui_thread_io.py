@@ -11,7 +11,11 @@ the thread Textual draws on (the main thread; workers run in their own threads):
 
 The walk fails on anything recorded outside `ALLOWED`, a named list whose every entry
 says why that call may stay on the UI thread. An audit hook cannot be removed, so one is
-added per process and does nothing unless a walk is under way."""
+added per process and does nothing unless a walk is under way.
+
+The module checks state (what was called on which thread), so frames are drawn only at
+checkpoints (tests/frames.py): the end of each step of the walk, inside the watch, so a
+widget that read a file while drawing would still be recorded."""
 
 from __future__ import annotations
 
@@ -29,7 +33,8 @@ from typing import Any
 
 import pytest
 from conftest import commit_count, git
-from pilot_wait import back_to, settle, wait_for
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
+from pilot_wait import back_to, run_steps, settle, wait_for
 from textual.widgets import Input
 
 from ipstui.core.service import CaseloadService
@@ -43,6 +48,7 @@ from ipstui.ui.screens.help import HelpScreen
 from ipstui.ui.screens.participant import ParticipantScreen
 from ipstui.ui.screens.problems import ProblemsScreen
 from ipstui.ui.screens.reports import ReportsScreen
+from ipstui.ui.widgets.board import Board
 
 TODAY = date(2026, 11, 16)
 PID = "P-0005"  # in the sample: a current job, not suspended, not closed
@@ -181,103 +187,127 @@ async def test_no_git_or_file_read_on_the_ui_thread(sample_caseload: Path) -> No
             await settle(pilot)
             board = app.screen
             assert isinstance(board, BoardScreen)
-            board.follow(PID)
-            await settle(pilot)
-            await _dialog(pilot, "c")  # log a contact from the board
-            await _dialog(pilot, "n")  # new participant
-            screen = await _open(pilot, "enter", ParticipantScreen)
-            await settle(pilot)
-            for tab in ("details", "contacts", "jobs", "tasks", "deadlines", "history"):
-                screen.show_tab(tab)
+
+            async def board_dialogs() -> None:
+                board.follow(PID)
                 await settle(pilot)
-            for tab, key in (("contacts", "c"), ("jobs", "j"), ("tasks", "t"), ("tasks", "S")):
-                screen.show_tab(tab)
+                await _dialog(pilot, "c")  # log a contact from the board
+                await _dialog(pilot, "n")  # new participant
+
+            async def participant_tabs_and_dialogs() -> None:
+                screen = await _open(pilot, "enter", ParticipantScreen)
                 await settle(pilot)
-                await _dialog(pilot, key)
-            screen.show_tab("details")
-            await settle(pilot)
-            commits = unwatched(commit_count, root)
-            screen.details.field("name").control.value = "Renamed Person"
-            await settle(pilot)
-            assert screen.details.dirty()
-            await pilot.press("ctrl+s")  # the details form saved: one commit, in a worker
-            await wait_for(pilot, lambda: unwatched(commit_count, root) == commits + 1, "the save")
-            await back_to(pilot, board)
-            await pilot.press("]")  # a move: one commit, in a worker
-            await settle(pilot)
-            for action, kind in (
-                (app.action_agenda, AgendaScreen),
-                (app.action_reports, ReportsScreen),
-                (app.action_problems, ProblemsScreen),
-                (app.action_fidelity, FidelityScreen),
-                (app.action_help, HelpScreen),
-                (app.action_employers, EmployersScreen),
-            ):
-                action()
-                await wait_for(pilot, lambda k=kind: isinstance(app.screen, k), kind.__name__)
-                if kind is not EmployersScreen:
-                    await back_to(pilot, board)
-            employers = app.screen
-            await wait_for(pilot, lambda: employers.register is not None, "the register")
-            for key in ("c", "n", "E"):
-                await _dialog(pilot, key)
-            await back_to(pilot, board)
-            app.action_sync()  # no remote: refused, in a worker
-            await settle(pilot)
-            await back_to(pilot, board)
+                for tab in ("details", "contacts", "jobs", "tasks", "deadlines", "history"):
+                    screen.show_tab(tab)
+                    await settle(pilot)
+                for tab, key in (("contacts", "c"), ("jobs", "j"), ("tasks", "t"), ("tasks", "S")):
+                    screen.show_tab(tab)
+                    await settle(pilot)
+                    await _dialog(pilot, key)
+                screen.show_tab("details")
+                await settle(pilot)
+
+            async def save_then_move() -> None:
+                screen = app.screen
+                assert isinstance(screen, ParticipantScreen)
+                commits = unwatched(commit_count, root)
+                screen.details.field("name").control.value = "Renamed Person"
+                await settle(pilot)
+                assert screen.details.dirty()
+                await pilot.press("ctrl+s")  # the details form saved: one commit, in a worker
+                await wait_for(
+                    pilot, lambda: unwatched(commit_count, root) == commits + 1, "the save"
+                )
+                await back_to(pilot, board)
+                await pilot.press("]")  # a move: one commit, in a worker
+                await settle(pilot)
+
+            async def every_screen() -> None:
+                for action, kind in (
+                    (app.action_agenda, AgendaScreen),
+                    (app.action_reports, ReportsScreen),
+                    (app.action_problems, ProblemsScreen),
+                    (app.action_fidelity, FidelityScreen),
+                    (app.action_help, HelpScreen),
+                    (app.action_employers, EmployersScreen),
+                ):
+                    action()
+                    await wait_for(pilot, lambda k=kind: isinstance(app.screen, k), kind.__name__)
+                    if kind is not EmployersScreen:
+                        await back_to(pilot, board)
+
+            async def employer_dialogs_and_sync() -> None:
+                employers = app.screen
+                assert isinstance(employers, EmployersScreen)
+                await wait_for(pilot, lambda: employers.register is not None, "the register")
+                for key in ("c", "n", "E"):
+                    await _dialog(pilot, key)
+                await back_to(pilot, board)
+                app.action_sync()  # no remote: refused, in a worker
+                await settle(pilot)
+                await back_to(pilot, board)
+
+            await run_steps(
+                [
+                    ("board dialogs", board_dialogs),
+                    ("participant tabs and dialogs", participant_tabs_and_dialogs),
+                    ("save, then a move", save_then_move),
+                    ("every screen", every_screen),
+                    ("employer dialogs, sync", employer_dialogs_and_sync),
+                ]
+            )
         seen = list(watch.seen)
     unexplained = sorted({(who, what) for who, what in seen if who not in ALLOWED})
     assert not unexplained, "\n".join(f"{who}: {what}" for who, what in unexplained)
 
 
-async def test_a_participant_opened_before_its_file_is_read_is_read_in_a_worker(
-    sample_caseload: Path,
-) -> None:
-    """Opened from goto, the palette, the agenda or fidelity (or enter before the
-    cursor's read finished): the file is read off the UI thread, the screen opens once,
-    and a second request meanwhile does not open a second screen (review item 4)."""
+async def test_reads_of_a_participant_not_yet_read_run_in_workers(sample_caseload: Path) -> None:
+    """On a caseload loaded from its summary cache (participants not read yet), one app:
+
+    - opened from goto, the palette, the agenda or fidelity (or enter before the cursor's
+      read finished): the file is read off the UI thread, the screen opens once, and a
+      second request meanwhile does not open a second screen (review item 4);
+    - a run of cursor moves (an arrow key held down) starts one read, of the card the
+      cursor rests on, not one thread per card (review item 9)."""
     root = sample_caseload
-    async with IpsApp(root, today=TODAY, watch_disk=False).run_test() as pilot:
-        await settle(pilot)  # the first load writes the summary cache
+    CaseloadService(root).load()  # the first load writes the summary cache
     app = IpsApp(root, today=TODAY, watch_disk=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         cold = [p for p in app.caseload.participants.values() if not p.loaded]
-        assert len(cold) >= 2, "the second load reads summaries only"
+        assert len(cold) >= 4, "the second load reads summaries only"
         board = app.screen
-        with watching(app, root) as watch:
-            app.open_participant(cold[0].id)
-            app.open_participant(cold[0].id)
-            await wait_for(pilot, lambda: isinstance(app.screen, ParticipantScreen), "screen")
+
+        async def opened_twice_before_its_read() -> None:
+            with watching(app, root) as watch:
+                app.open_participant(cold[0].id)
+                app.open_participant(cold[0].id)
+                await wait_for(pilot, lambda: isinstance(app.screen, ParticipantScreen), "screen")
+                await settle(pilot)
+                screens = [s for s in app.screen_stack if isinstance(s, ParticipantScreen)]
+                assert len(screens) == 1 and screens[0].pid == cold[0].id
+                await back_to(pilot, board)
+                seen = list(watch.seen)
+            unexplained = sorted({(who, what) for who, what in seen if who not in ALLOWED})
+            assert not unexplained, "\n".join(f"{who}: {what}" for who, what in unexplained)
+
+        async def the_cursor_read_waits_until_the_cursor_rests() -> None:
+            rest = [p for p in cold[1:] if not p.loaded]
+            assert len(rest) >= 3
+            started: list[str] = []
+            read = app._read_record
+            app._read_record = lambda p: (started.append(p.id), read(p))[1]  # type: ignore[method-assign]
+            for p in rest:
+                app.on_board_selected(Board.Selected(p.id))
+            assert started == []
+            await wait_for(pilot, lambda: rest[-1].loaded, "the resting card's read")
             await settle(pilot)
-            screens = [s for s in app.screen_stack if isinstance(s, ParticipantScreen)]
-            assert len(screens) == 1 and screens[0].pid == cold[0].id
-            await back_to(pilot, board)
-            seen = list(watch.seen)
-        unexplained = sorted({(who, what) for who, what in seen if who not in ALLOWED})
-        assert not unexplained, "\n".join(f"{who}: {what}" for who, what in unexplained)
+            assert started == [rest[-1].id]
+            assert not any(p.loaded for p in rest[:-1])
 
-
-async def test_the_cursor_read_waits_until_the_cursor_rests(sample_caseload: Path) -> None:
-    """A run of cursor moves (an arrow key held down) starts one read, of the card the
-    cursor rests on, not one thread per card (review item 9)."""
-    from ipstui.ui.widgets.board import Board
-
-    root = sample_caseload
-    async with IpsApp(root, today=TODAY, watch_disk=False).run_test() as pilot:
-        await settle(pilot)  # the first load writes the summary cache
-    app = IpsApp(root, today=TODAY, watch_disk=False)
-    started: list[str] = []
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        cold = [p for p in app.caseload.participants.values() if not p.loaded]
-        assert len(cold) >= 3
-        read = app._read_record
-        app._read_record = lambda p: (started.append(p.id), read(p))[1]  # type: ignore[method-assign]
-        for p in cold:
-            app.on_board_selected(Board.Selected(p.id))
-        assert started == []
-        await wait_for(pilot, lambda: cold[-1].loaded, "the resting card's read")
-        await settle(pilot)
-        assert started == [cold[-1].id]
-        assert not any(p.loaded for p in cold[:-1])
+        await run_steps(
+            [
+                ("opened twice before its read", opened_twice_before_its_read),
+                ("the cursor read waits until the cursor rests", the_cursor_read_waits_until_the_cursor_rests),
+            ]
+        )

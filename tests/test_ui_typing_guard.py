@@ -7,6 +7,13 @@ commits to the team's remote on `s` and opened a contact dialog on `c`. The rule
 bindings), typed at once after the field is left: nothing opens, nothing is committed or
 pushed, the app keeps running. The guard's clock is stopped here (no pause ever passes),
 so every run is the fast typist's.
+
+The module checks state (the screen on top, the focus, the commits, the remote), so
+frames are drawn only at checkpoints (tests/frames.py).
+
+Keys typed ahead of a closing screen: the quick run has the first two cases of AHEAD
+(Employers, and a dialog over it); the third (a dialog over Employers again, another id)
+runs in `pytest -m slow`.
 """
 
 from __future__ import annotations
@@ -16,7 +23,9 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
 
+import pytest
 from conftest import commit_count, git
+from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import palette_offers, settle, step, wait_for
 from textual import events
 from textual.keys import _character_to_key, key_to_character
@@ -166,32 +175,39 @@ AHEAD = [
 ]
 
 
+async def _typed_ahead(app: IpsApp, pilot: Pilot, board_screen: BoardScreen, cases) -> None:
+    """Each `(opened, keys, pid)` of `cases`: Employers (and a dialog over it) opened
+    from the board, `keys` typed at once; the board selects `pid`, nothing left open."""
+    for opened, keys, pid in cases:
+        with step(f"{opened}: {' '.join(keys)}"):
+            await pilot.press("escape")  # after the id field: letters are keys again
+            await pilot.press("e")
+            await wait_for(pilot, lambda: isinstance(app.screen, EmployersScreen))
+            if opened != "Employers":
+                await pilot.press("c")
+                await wait_for(pilot, lambda: isinstance(app.screen, ModalScreen))
+            _type_ahead(app, keys)
+            await settle(pilot)
+            assert app.screen is board_screen, f"opened {type(app.screen).__name__}"
+            assert board_screen.query_one(Board).selected_pid == pid
+            assert isinstance(app.focused, Board)
+
+
 async def test_keys_typed_ahead_of_a_closing_screen_reach_the_screen_below(
     sample_caseload: Path,
 ) -> None:
     """Issue 13 item 4 (trial 9, not reproduced there): after stray keys opened Employers
     and a dialog, both left with escape, `g 6 1 Enter` showed an empty id box and opened
-    the selected card. Typed at once here, each case ends on the board with the id's
-    participant selected and no screen open."""
+    the selected card. Typed at once here, each case of AHEAD[:2] ends on the board with
+    the id's participant selected and no screen open (the rest of AHEAD, the same kinds
+    with other ids, run with -m slow)."""
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
     app.typing.clock = lambda: 0.0  # typed at once: no pause between keys
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.caseload is not None and app.screen.query(Board))
         board_screen = app.screen
         assert isinstance(board_screen, BoardScreen)
-        for opened, keys, pid in AHEAD:
-            with step(f"{opened}: {' '.join(keys)}"):
-                await pilot.press("escape")  # after the id field: letters are keys again
-                await pilot.press("e")
-                await wait_for(pilot, lambda: isinstance(app.screen, EmployersScreen))
-                if opened != "Employers":
-                    await pilot.press("c")
-                    await wait_for(pilot, lambda: isinstance(app.screen, ModalScreen))
-                _type_ahead(app, keys)
-                await settle(pilot)
-                assert app.screen is board_screen, f"opened {type(app.screen).__name__}"
-                assert board_screen.query_one(Board).selected_pid == pid
-                assert isinstance(app.focused, Board)
+        await _typed_ahead(app, pilot, board_screen, AHEAD[:2])
 
         with step("`/Saga`, Enter and ` Tedeschi` in one terminal read"):
             await pilot.press("escape")
@@ -203,3 +219,15 @@ async def test_keys_typed_ahead_of_a_closing_screen_reach_the_screen_below(
             assert board_screen.text == "Saga Tedeschi"
             assert isinstance(app.focused, OneLineInput)
             assert app.screen is board_screen
+
+
+@pytest.mark.slow
+async def test_the_other_keys_typed_ahead(sample_caseload: Path) -> None:
+    """The cases of AHEAD after the first two, as the quick test runs them."""
+    app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
+    app.typing.clock = lambda: 0.0  # typed at once: no pause between keys
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.caseload is not None and app.screen.query(Board))
+        board_screen = app.screen
+        assert isinstance(board_screen, BoardScreen)
+        await _typed_ahead(app, pilot, board_screen, AHEAD[2:])

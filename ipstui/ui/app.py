@@ -5,12 +5,13 @@ unexpected error, and `run`. Loading, saving, syncing and watching the disk all 
 workers; the UI thread only draws.
 
 The rest of the app is in parts, one module each, mixed into `IpsApp` (plain mixins
-before `App` in its bases, each with a `_setup_<part>` called from `__init__`):
+before `App` in its bases, each a `parts.AppPart` with a `_setup_<part>` that
+`__init__` calls through `parts.set_up_parts`):
 
 - `app_loading.LoadsCaseload`: the load worker, what settles after it, the problem
   list of each snapshot, the day change;
 - `app_sync.SyncsWithRemote`: `s` (sync) and the status line's sync words;
-- `app_participants.ParticipantFlows`: open a participant (their file read in a
+- `app_participants.OpensParticipants`: open a participant (their file read in a
   worker), move phase, log a contact, add a participant, the employer choices;
 - `app_edits.RunsEdits`: the edit pipeline (`run_edit`, `EditSaved`/`EditRefused`
   told to every screen) and quitting with unsaved edits;
@@ -19,9 +20,8 @@ before `App` in its bases, each with a `_setup_<part>` called from `__init__`):
 
 Mixins rather than controller objects: the app's public methods (`run_edit`,
 `open_participant`...) and the workers stay methods of the app, and messages posted to
-the app reach handlers in the parts by Textual's naming convention (`_on_<message>`,
-looked up along the MRO); `@on(...)` would not work there, as Textual's message-pump
-metaclass collects decorated handlers only in its own classes."""
+the app reach handlers in the parts by Textual's naming convention (`parts` says why
+not `@on`, and declares what the parts use of the app and of each other)."""
 
 from __future__ import annotations
 
@@ -42,18 +42,19 @@ from textual.worker import Worker, WorkerState
 
 from ipstui.core.board import Card
 from ipstui.core.i18n import N_, _
-from ipstui.core.service import Caseload, CaseloadError, CaseloadService, Register
+from ipstui.core.service import Caseload, CaseloadError, CaseloadService
 from ipstui.core.termsafe import escape
 from ipstui.ui.app_disk import WatchesDisk
 from ipstui.ui.app_edits import EDIT_WORKER, RunsEdits
 from ipstui.ui.app_keys import RoutesKeys
-from ipstui.ui.app_loading import DATE_CHECK, LoadsCaseload
-from ipstui.ui.app_participants import ParticipantFlows
+from ipstui.ui.app_loading import LoadsCaseload
+from ipstui.ui.app_participants import OpensParticipants
 from ipstui.ui.app_screenshot import SavesScreenshots
 from ipstui.ui.app_sync import SyncsWithRemote
 from ipstui.ui.commands import ActionsProvider, Palette, ParticipantsProvider
 from ipstui.ui.keys import TranslatedBindings, allow_letter_action
-from ipstui.ui.messages import EditRefused, ProblemsRead
+from ipstui.ui.messages import EditRefused
+from ipstui.ui.parts import AppPart, set_up_parts
 from ipstui.ui.screensafe import DropUnsafe, visible_segments
 
 MESSAGES_KEPT = 200
@@ -74,7 +75,7 @@ SCREEN_OF_ACTION = {
 class IpsApp(
     LoadsCaseload,
     SyncsWithRemote,
-    ParticipantFlows,
+    OpensParticipants,
     RunsEdits,
     WatchesDisk,
     RoutesKeys,
@@ -165,14 +166,14 @@ class IpsApp(
         watch_disk: bool = True,
     ) -> None:
         """`today` fixes the date (`--today`); else `clock()` is read for it, and the app
-        notices the day change within DATE_CHECK seconds (`check_date`)."""
+        notices the day change within `app_loading.DATE_CHECK` seconds (`check_date`).
+        The app's own state is set here, then each part's (`parts.set_up_parts`)."""
         super().__init__()
         self.root = root
         self.service = CaseloadService(root)
         """The one way to the caseload on disk: loads, edits, history, sync."""
         self._fixed_today = today
         self._clock = clock
-        self._seen_today = self.today
         self._watch_disk = watch_disk
         self._lock = threading.Lock()
         self._latest: Caseload | None = None
@@ -183,30 +184,15 @@ class IpsApp(
         """Published with each new snapshot, and with the same snapshot and new cards when
         the day changes (`check_date`); screens follow it through
         `onapp.FollowsCaseload`, which ends the subscription when they are removed."""
-        self.employer_register: Register | None = None
-        """The employer register as last read off the UI thread (for each snapshot by
-        `read_findings`, and by the Employers screen): the contact and job dialogs
-        offer its employers without reading employers/ on the UI thread."""
-        self.findings: ProblemsRead | None = None
-        """The one problem list (`ipstui validate`'s) of the latest snapshot read, as of
-        its day: the header counts it and the Problems screen lists it."""
-        self.findings_read: Signal[ProblemsRead] = Signal(self, "findings_read")
-        """Published with each new `findings`."""
         self.unsafe_filter = DropUnsafe()
         """The last choke point of SPEC §13 (`screensafe.DropUnsafe`), on every line drawn."""
         self._filters.append(self.unsafe_filter)
         self.sub_title = str(root)
         self.banner = ""
         """A line shown under the board's title when set (the demo's path and identity)."""
-        self.load_error: str | None = None
-        """Why the caseload could not be loaded (None when it was)."""
         self.messages: deque[tuple[str, str]] = deque(maxlen=MESSAGES_KEPT)
         """(title, message) of every notification, newest first, as given (unescaped)."""
-        self._setup_sync()
-        self._setup_keys()
-        self._setup_disk()
-        self._setup_edits()
-        self._setup_flows()
+        set_up_parts(self, AppPart)
 
     def _fatal_error(self) -> None:
         """On a crash, show the stack without local variables: Textual's default prints
@@ -291,7 +277,7 @@ class IpsApp(
             self.set_keymap(keymap)
         for problem in problems:
             self.notify(problem, title=_("Key settings ignored"), severity="warning", timeout=10)
-        self.set_interval(DATE_CHECK, self.check_date)
+        self._start_day_check()
         if self._watch_disk:
             self._start_watching()
 

@@ -3,40 +3,33 @@ disk (a pull, a hand edit, another instance) and loading it again.
 
 It owns the watcher thread (watchfiles' file events, or a poll every WATCH_INTERVAL
 seconds where the system has none), the disk fingerprint it compares against, and the
-messages that say the disk moved (`FilesTouched`, `WatchFellBack`, `DiskChanged`). A
-plain mixin: its handlers are named `_on_<message>` and found by Textual's naming
-convention through the MRO (`@on` is collected only in classes built by Textual's
-message-pump metaclass)."""
+messages that say the disk moved (`FilesTouched`, `WatchFellBack`, `DiskChanged`). The
+loading and edit parts note the fingerprint of each snapshot they make through
+`_forget_fingerprint` and `_note_fingerprint`. A part (`parts.AppPart` says what that
+means for its handlers and state)."""
 
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
 
 from ipstui.ui.messages import DiskChanged, FilesTouched, WatchFellBack
+from ipstui.ui.parts import AppPart
 
 if TYPE_CHECKING:
-    from textual.app import App
+    from pathlib import Path
 
-    from ipstui.core.service import Caseload, CaseloadService
-
-    _Base = App[int]
-else:
-    _Base = object
+    from ipstui.core.service import Caseload
 
 WATCH_INTERVAL = 2.0
 """Seconds between two polls of the disk where the system has no file events."""
 
 
-class WatchesDisk(_Base):
-    """Mixin of `IpsApp`, before `App` in its bases: the disk watch and its fingerprint."""
+class WatchesDisk(AppPart):
+    """Part of `IpsApp`: the disk watch and its fingerprint."""
 
-    root: Path
-    service: CaseloadService
-    _latest: Caseload | None
     _fingerprint: tuple | None
     """The disk's fingerprint (`_fingerprint_now`) as of the latest snapshot loaded or
     saved; None while a load is establishing it."""
@@ -44,12 +37,9 @@ class WatchesDisk(_Base):
     """git's files the fingerprint stats (`diskwatch.git_paths`), found once."""
     _watch_stop: threading.Event
     """Set when the app unmounts: the watcher thread ends."""
-    if TYPE_CHECKING:
-
-        def load_caseload(self, first: bool = False) -> None: ...  # the loading part's
 
     def _setup_disk(self) -> None:
-        """The watch's state (called from `IpsApp.__init__`)."""
+        """The watch's state (called from `IpsApp.__init__`, `parts.set_up_parts`)."""
         self._fingerprint = None
         self._git_file_paths = None
         self._watch_stop = threading.Event()
@@ -91,6 +81,22 @@ class WatchesDisk(_Base):
         if self._git_file_paths is None:
             self._git_file_paths = git_paths(self.root)
         return (*signature(self.root, *self._git_file_paths), *self.service.fingerprint())
+
+    def _forget_fingerprint(self) -> None:
+        """A load is taking a new snapshot: no fingerprint until its settle notes one
+        (`_check_disk` waits meanwhile). Call it holding `_lock`, with `_latest` set."""
+        self._fingerprint = None
+
+    def _note_fingerprint(
+        self, snapshot: Caseload, fp: tuple, *, unless_noted: bool = False
+    ) -> None:
+        """Take `fp` (`_fingerprint_now`, taken after `snapshot` was made) as the disk's
+        fingerprint, under `_lock`, when `snapshot` is still the latest (a newer load or
+        save notes its own); with `unless_noted` (a load's settle), only when none is
+        noted yet. Called from a worker."""
+        with self._lock:
+            if self._latest is snapshot and not (unless_noted and self._fingerprint is not None):
+                self._fingerprint = fp
 
     def _poll_disk(self) -> None:
         if self._latest is not None:

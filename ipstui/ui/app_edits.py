@@ -7,44 +7,29 @@ new snapshot, then hands the message on to every screen on the stack (`_tell_scr
 where the one that asked recognises its number. Quitting with unsaved edits asks first
 (`action_quit`, SPEC §9).
 
-A plain mixin: its handlers are named `_on_<message>` and found by Textual's naming
-convention through the MRO (`@on` is collected only in classes built by Textual's
-message-pump metaclass)."""
+A part (`parts.AppPart` says what that means for its handlers and state)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ipstui.core.board import Card, make_card
+from ipstui.core.board import make_card
 from ipstui.core.i18n import _
 from ipstui.core.model import changed_ids
-from ipstui.core.service import Caseload, CaseloadError, GitError, SaveResult, StaleEdit
+from ipstui.core.service import CaseloadError, GitError, SaveResult, StaleEdit
 from ipstui.ui.messages import EditRefused, EditSaved
-
-if TYPE_CHECKING:
-    from textual.app import App
-
-    _Base = App[int]
-else:
-    _Base = object
+from ipstui.ui.parts import AppPart
 
 EDIT_WORKER = "edit:"
 """Name prefix of an edit's worker; the request number follows."""
 
 
-class RunsEdits(_Base):
-    """Mixin of `IpsApp`, before `App` in its bases: edits in a worker, their outcome."""
+class RunsEdits(AppPart):
+    """Part of `IpsApp`: edits in a worker, their outcome."""
 
-    caseload: Caseload | None
-    cards: dict[str, Card]
-    cards_delta: tuple[dict[str, Card], str] | None
-    _lock: threading.Lock
-    _latest: Caseload | None
-    _fingerprint: tuple | None
     _requests: int
     """The number of the latest edit request (`run_edit`)."""
     last_save: SaveResult | None
@@ -53,20 +38,10 @@ class RunsEdits(_Base):
     holding it without asking git (`ParticipantScreen._own_save`)."""
     _follow_on_save: dict[int, str]
     """Edit request → the participant the board's cursor follows once it is saved
-    ("": the one the edit made)."""
-    if TYPE_CHECKING:
-        from datetime import date
-
-        today: date
-
-        def _fingerprint_now(self) -> tuple: ...  # the disk part's
-
-        def load_caseload(self, first: bool = False) -> None: ...  # the loading part's
-
-        def _board_screen(self) -> Any: ...  # the loading part's
+    ("": the one the edit made): `follow_on_save`."""
 
     def _setup_edits(self) -> None:
-        """The pipeline's state (called from `IpsApp.__init__`)."""
+        """The pipeline's state (called from `IpsApp.__init__`, `parts.set_up_parts`)."""
         self._requests = 0
         self.last_save = None
         self._follow_on_save = {}
@@ -102,6 +77,11 @@ class RunsEdits(_Base):
             thread=True,
         )
         return request
+
+    def follow_on_save(self, request: int, pid: str) -> None:
+        """Once edit `request` is saved, put the board's cursor on `pid` ("": on the
+        participant the edit made); nothing when it is refused."""
+        self._follow_on_save[request] = pid
 
     def refuse_edit(self, label: str, error: Exception, *, request: int | None = None) -> int:
         """An edit refused before it starts, like one the worker refuses: returns its
@@ -149,10 +129,7 @@ class RunsEdits(_Base):
         self.post_message(EditSaved(request, label, result, new))
         # Our own commit changed the disk: note it so the watcher does not reload for it.
         # Taken after the message is posted, as it reads every file's stat (~40 ms at 20,000).
-        fp = self._fingerprint_now()
-        with self._lock:
-            if self._latest is new:
-                self._fingerprint = fp
+        self._note_fingerprint(new, self._fingerprint_now())
 
     def _on_edit_saved(self, message: EditSaved) -> None:
         """An edit was committed: take its snapshot (and the saved card), say so, move the
@@ -175,7 +152,7 @@ class RunsEdits(_Base):
             self.notify(line, title=_("Committed, but"), severity="warning", timeout=10)
         follow = self._follow_on_save.pop(message.request, None)
         if follow is not None and (follow or p is not None):
-            self._follow(follow or p.id)  # "": the participant the edit made
+            self._point_board_at(follow or p.id)  # "": the participant the edit made
         self._tell_screens(message)
 
     def _on_edit_refused(self, message: EditRefused) -> None:
@@ -206,7 +183,7 @@ class RunsEdits(_Base):
         for screen in self.screen_stack:
             screen.post_message(replace(message))
 
-    def _follow(self, pid: str) -> None:
+    def _point_board_at(self, pid: str) -> None:
         """Put the board's cursor on `pid` (after a save that moved or made them)."""
         screen = self._board_screen()
         if screen is not None:

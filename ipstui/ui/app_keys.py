@@ -3,14 +3,12 @@
 It owns the typing guard (a letter typed on after its field lost focus runs no command:
 `keys.TypingGuard`), the re-routing of keys typed ahead of a screen change to the screen
 then on top, and the wait of the keys read after a closing key (`CLOSING_KEYS`) until it
-has acted. A plain mixin: `on_event` is an override (it calls Textual's), and `_on_key`
-is found by Textual's naming convention through the MRO (no `@on` here: those are
-collected only in classes built by Textual's message-pump metaclass)."""
+has acted. A part (`parts.AppPart`): `on_event` is an override (it calls Textual's),
+and `_on_key` is a handler found by Textual's naming convention."""
 
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from textual import events
@@ -18,13 +16,7 @@ from textual.screen import Screen
 
 from ipstui.core.i18n import _
 from ipstui.ui.keys import TypingGuard, typing_field
-
-if TYPE_CHECKING:
-    from textual.app import App
-
-    _Base = App[int]
-else:
-    _Base = object
+from ipstui.ui.parts import AppPart
 
 CLOSING_KEYS = frozenset({"escape", "enter"})
 """Keys that may close a screen or a dialog: the keys typed after one are read once it
@@ -36,8 +28,8 @@ KEY_SETTLE = 0.25
 text area's Enter) and it never comes back to the app."""
 
 
-class RoutesKeys(_Base):
-    """Mixin of `IpsApp`, before `App` in its bases: the app's key routing."""
+class RoutesKeys(AppPart):
+    """Part of `IpsApp`: the app's key routing."""
 
     typing: TypingGuard
     """Holds the command letters of a name typed on after its field lost focus."""
@@ -47,14 +39,9 @@ class RoutesKeys(_Base):
     """A closing key (`CLOSING_KEYS`) read and not yet acted on (`_key_acted`)."""
     _key_backlog: list[events.Key]
     """Keys read while `_key_pending` waits, read again after it."""
-    _sync_note: str
-    _status_words: str
-    if TYPE_CHECKING:
-
-        def _sync_status(self, text: str) -> None: ...  # the sync part's
 
     def _setup_keys(self) -> None:
-        """The routing's state (called from `IpsApp.__init__`)."""
+        """The routing's state (called from `IpsApp.__init__`, `parts.set_up_parts`)."""
         self.typing = TypingGuard()
         self._key_screens = WeakKeyDictionary()
         self._key_pending = None
@@ -81,10 +68,8 @@ class RoutesKeys(_Base):
             if event.key in CLOSING_KEYS:
                 self._key_pending = event
                 self.set_timer(KEY_SETTLE, partial(self._key_acted, event))
-        if isinstance(event, events.Key) and self._sync_note:
-            self._sync_note = ""
-            if self._status_words:
-                self._sync_status(self._status_words)
+        if isinstance(event, events.Key):
+            self._user_acted()
         await super().on_event(event)
 
     async def _on_key(self, event: events.Key) -> None:

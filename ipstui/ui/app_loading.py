@@ -3,22 +3,22 @@
 It owns the load worker (posts `LoadProgressed`, then `CaseloadLoaded` or `LoadFailed`),
 what settles after a load (the merge driver, the sync status, the disk fingerprint, the
 screens' modules warmed), the problem list read for each snapshot (`ProblemsRead`), and
-the day change (every card recomputed after midnight). The snapshot and the signals the
-screens follow are the app's (`IpsApp.__init__`).
+the day change (every card recomputed after midnight, `_start_day_check`). The snapshot,
+its cards and `caseload_replaced` are the app's (`IpsApp.__init__`); the problem list,
+the register read with it, the load's error and the day seen are this part's.
 
-A plain mixin: its handlers are named `_on_<message>` and found by Textual's naming
-convention through the MRO (`@on` is collected only in classes built by Textual's
-message-pump metaclass); `watch_caseload` is the reactive's watcher, found by name."""
+A part (`parts.AppPart` says what that means for its handlers and state);
+`watch_caseload` is the reactive's watcher, found by name."""
 
 from __future__ import annotations
 
 import importlib
-import threading
 import time
 from datetime import date
 from typing import TYPE_CHECKING
 
 from textual import work
+from textual.signal import Signal
 
 from ipstui.core.board import Card, make_cards
 from ipstui.core.i18n import N_, _
@@ -32,22 +32,15 @@ from ipstui.ui.messages import (
     ProblemsRead,
     SyncStatusRead,
 )
+from ipstui.ui.parts import AppPart
 
 if TYPE_CHECKING:
-    from textual.app import App
-    from textual.signal import Signal
-
-    from ipstui.core.service import CaseloadService
     from ipstui.ui.screens.board import BoardScreen
-
-    _Base = App[int]
-else:
-    _Base = object
 
 SCREEN_MODULES = ("participant", "reports", "agenda", "problems", "employers", "fidelity", "help")
 """The screens' modules (under ipstui.ui.screens) that are imported on their first open."""
 DATE_CHECK = 30.0
-"""Seconds between two looks at the clock for a new day (`IpsApp.check_date`)."""
+"""Seconds between two looks at the clock for a new day (`LoadsCaseload.check_date`)."""
 
 
 def warm_screen_modules() -> None:
@@ -60,28 +53,36 @@ def warm_screen_modules() -> None:
         importlib.import_module(f"ipstui.ui.screens.{name}")
 
 
-class LoadsCaseload(_Base):
-    """Mixin of `IpsApp`, before `App` in its bases: load, settle, findings, the day."""
+class LoadsCaseload(AppPart):
+    """Part of `IpsApp`: load, settle, findings, the day."""
 
-    service: CaseloadService
-    caseload: Caseload | None
-    cards: dict[str, Card]
-    cards_delta: tuple[dict[str, Card], str] | None
-    caseload_replaced: Signal[Caseload | None]
     findings: ProblemsRead | None
+    """The one problem list (`ipstui validate`'s) of the latest snapshot read, as of
+    its day: the header counts it and the Problems screen lists it."""
     findings_read: Signal[ProblemsRead]
+    """Published with each new `findings`."""
     employer_register: Register | None
+    """The employer register as last read off the UI thread (for each snapshot by
+    `read_findings`, and by the Employers screen): the contact and job dialogs
+    offer its employers without reading employers/ on the UI thread."""
     load_error: str | None
-    _lock: threading.Lock
-    _latest: Caseload | None
-    _fingerprint: tuple | None
+    """Why the caseload could not be loaded (None when it was)."""
     _seen_today: date
-    if TYPE_CHECKING:
-        today: date
+    """The day the cards were last computed for (`check_date`)."""
 
-        def _fingerprint_now(self) -> tuple: ...  # the disk part's
+    def _setup_loading(self) -> None:
+        """Nothing read yet (called from `IpsApp.__init__`, `parts.set_up_parts`, once
+        the app's date is set)."""
+        self.findings = None
+        self.findings_read = Signal(self, "findings_read")
+        self.employer_register = None
+        self.load_error = None
+        self._seen_today = self.today
 
-        def _sync_words(self, cl: Caseload) -> str: ...  # the sync part's
+    def _start_day_check(self) -> None:
+        """Look at the clock every DATE_CHECK seconds for a new day (`check_date`);
+        from the app's mount."""
+        self.set_interval(DATE_CHECK, self.check_date)
 
     def watch_caseload(self, caseload: Caseload | None) -> None:
         """A new snapshot: published to the screens, and its problem list read."""
@@ -145,7 +146,7 @@ class LoadsCaseload(_Base):
         # Anything else ends the worker in error: `_worker_failed` says so on the board.
         with self._lock:
             self._latest = cl
-            self._fingerprint = None  # taken by _settle, once the board is up
+            self._forget_fingerprint()  # noted by _settle, once the board is up
         self.post_message(CaseloadLoaded(cl, cards))
         self._settle(cl, started, first)
 
@@ -157,9 +158,7 @@ class LoadsCaseload(_Base):
             warm_screen_modules()
         self.post_message(SyncStatusRead(self._sync_words(cl)))
         fp = self._fingerprint_now()
-        with self._lock:
-            if self._latest is cl and self._fingerprint is None:
-                self._fingerprint = fp
+        self._note_fingerprint(cl, fp, unless_noted=True)
         if fp[-1][1] >= started:
             # A file changed while we were loading: load again so it is not missed.
             self.post_message(DiskChanged())

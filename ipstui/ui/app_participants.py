@@ -1,4 +1,4 @@
-"""`ParticipantFlows`, a part of `IpsApp` (ui/app.py): what the app does for one
+"""`OpensParticipants`, a part of `IpsApp` (ui/app.py): what the app does for one
 participant from any screen.
 
 It owns opening a participant (their file read in a worker first, never on the UI
@@ -7,9 +7,7 @@ next or previous phase (closing asks why first), logging a contact, adding a new
 participant, and the employer choices the contact and job dialogs offer (the register
 read off the UI thread). Every change goes through the edit pipeline (`app_edits`).
 
-A plain mixin: its handlers are named `_on_<message>` (or `on_<message>`, as
-`on_board_selected`) and found by Textual's naming convention through the MRO (`@on` is
-collected only in classes built by Textual's message-pump metaclass)."""
+A part (`parts.AppPart` says what that means for its handlers and state)."""
 
 from __future__ import annotations
 
@@ -20,36 +18,25 @@ from textual import work
 
 from ipstui.core.i18n import N_, _
 from ipstui.core.model import PHASES, Participant
-from ipstui.core.service import Caseload, Register
+from ipstui.core.service import Caseload
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import who
 from ipstui.ui.messages import EmployerChoicesRead, RecordReadToOpen
+from ipstui.ui.parts import AppPart
 
 if TYPE_CHECKING:
-    from datetime import date
-
-    from textual.app import App
     from textual.timer import Timer
 
-    from ipstui.core.service import CaseloadService, SaveResult
     from ipstui.ui.screens.forms import EmployerChoiceForm
-
-    _Base = App[int]
-else:
-    _Base = object
 
 SELECT_READ_DELAY = 0.1
 """Seconds the board's cursor rests on a card before its file is read (a summary-only
 snapshot): `IpsApp.on_board_selected`."""
 
 
-class ParticipantFlows(_Base):
-    """Mixin of `IpsApp`, before `App` in its bases: open, move, contact, add."""
+class OpensParticipants(AppPart):
+    """Part of `IpsApp`: open, move, contact, add."""
 
-    caseload: Caseload | None
-    service: CaseloadService
-    employer_register: Register | None
-    _follow_on_save: dict[int, str]
     _selected_record: Participant | None
     """The participant selected on the board, held so its file is read once
     (`on_board_selected`)."""
@@ -57,15 +44,10 @@ class ParticipantFlows(_Base):
     """The pending read of the board's selected record (`on_board_selected`)."""
     _opening: str | None
     """The participant whose screen opens once its file is read (`open_participant`)."""
-    if TYPE_CHECKING:
-        today: date
 
-        def run_edit(
-            self, label: str, func: Callable[..., SaveResult], *args: Any, **kwargs: Any
-        ) -> int: ...  # the edit pipeline's
-
-    def _setup_flows(self) -> None:
-        """The flows' state (called from `IpsApp.__init__`)."""
+    def _setup_participants(self) -> None:
+        """Nothing selected or opening (called from `IpsApp.__init__`,
+        `parts.set_up_parts`)."""
         self._selected_record = None
         self._select_timer = None
         self._opening = None
@@ -177,7 +159,7 @@ class ParticipantFlows(_Base):
                     today=self.today,
                     reason=result.reason,
                 )
-                self._follow_on_save[request] = pid
+                self.follow_on_save(request, pid)
                 return request
 
             form = ClosureForm(self.today, who=who(pid, cl.participants[pid].name))
@@ -186,7 +168,7 @@ class ParticipantFlows(_Base):
         request = self.run_edit(
             _("Move"), self.service.move, pid, target, today=self.today, from_phase=phase
         )
-        self._follow_on_save[request] = pid
+        self.follow_on_save(request, pid)
 
     def add_contact_for(self, pid: str) -> None:
         """Ask for a contact with `pid` and log it (one commit)."""
@@ -277,7 +259,7 @@ class ParticipantFlows(_Base):
                 referred_on=result.referred_on,
                 pid=result.pid or None,
             )
-            self._follow_on_save[request] = ""
+            self.follow_on_save(request, "")  # the participant it makes
             return request
 
         form = NewParticipantForm(team, list(cl.settings.referral_sources), self.today)

@@ -11,27 +11,23 @@ escapes the path, `IpsApp.notify`)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 from textual import work
 
 from ipstui.core.export import ExportRefusal
 from ipstui.core.i18n import _
-
-if TYPE_CHECKING:
-    from textual.app import App
-
-    from ipstui.core.service import CaseloadService
-
-    _Base = App[int]
-else:
-    _Base = object
+from ipstui.ui.parts import AppPart
 
 
-class SavesScreenshots(_Base):
-    """Mixin of `IpsApp`, before `App` in its bases: the Screenshot command."""
+class SavesScreenshots(AppPart):
+    """A part of `IpsApp` (`parts.AppPart`): the Screenshot command."""
 
-    service: CaseloadService
+    screenshots: list[Path]
+    """The pictures saved in this session, oldest first."""
+
+    def _setup_screenshots(self) -> None:
+        self.screenshots = []
 
     def deliver_screenshot(
         self,
@@ -50,8 +46,6 @@ class SavesScreenshots(_Base):
 
     @work(thread=True, group="screenshot", exit_on_error=False)
     def _save_screenshot(self, svg: str, name: str, folder: str | None) -> None:
-        from pathlib import Path
-
         try:
             written = self.service.save_screenshot(svg, name, Path(folder) if folder else None)
         except ExportRefusal as refusal:
@@ -63,6 +57,7 @@ class SavesScreenshots(_Base):
                 timeout=10,
             )
             return
+        self.screenshots.append(written)
         self.call_from_thread(
             self.notify,
             _("Screenshot saved to {path}").format(path=written),

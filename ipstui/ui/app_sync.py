@@ -3,51 +3,31 @@
 It owns the `s` action (fetch, merge and push in a worker, posting `SyncFinished`), the
 sync state read without the network after each load (`SyncStatusRead`), and the sync's
 own account, which stays in the status line until the user presses a key
-(`app_keys.RoutesKeys.on_event` clears it).
+(`app_keys.RoutesKeys.on_event` tells `_user_acted`).
 
-A plain mixin: its handlers are named `_on_<message>` and found by Textual's naming
-convention through the MRO (`@on` is collected only in classes built by Textual's
-message-pump metaclass)."""
+A part (`parts.AppPart` says what that means for its handlers and state)."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from textual import work
 
 from ipstui.core.i18n import N_, _
 from ipstui.core.service import Caseload
 from ipstui.ui.messages import SyncFinished, SyncStatusRead
-
-if TYPE_CHECKING:
-    from textual.app import App
-
-    from ipstui.core.service import CaseloadService
-    from ipstui.ui.screens.board import BoardScreen
-
-    _Base = App[int]
-else:
-    _Base = object
+from ipstui.ui.parts import AppPart
 
 
-class SyncsWithRemote(_Base):
-    """Mixin of `IpsApp`, before `App` in its bases: sync, and the status line's words."""
+class SyncsWithRemote(AppPart):
+    """Part of `IpsApp`: sync, and the status line's words."""
 
-    service: CaseloadService
-    caseload: Caseload | None
     _status_words: str
     """The sync state as last read without the network (`_sync_words`)."""
     _sync_note: str
     """The last sync's own account (a renumbering, a failure), shown in the status line
     in place of the state until the user presses a key: a reload must not wipe it."""
-    if TYPE_CHECKING:
-
-        def load_caseload(self, first: bool = False) -> None: ...  # the loading part's
-
-        def _board_screen(self) -> BoardScreen | None: ...  # the loading part's
 
     def _setup_sync(self) -> None:
-        """The status line's state (called from `IpsApp.__init__`)."""
+        """The status line's state (called from `IpsApp.__init__`, `parts.set_up_parts`)."""
         self._status_words = ""
         self._sync_note = ""
 
@@ -84,6 +64,14 @@ class SyncsWithRemote(_Base):
             self.notify(message.message, title=_("Sync failed"), severity="error", timeout=15)
             self._sync_note = _("failed: {error}").format(error=message.message)
         self._sync_status(self._sync_note)
+
+    def _user_acted(self) -> None:
+        """The user pressed a key (`RoutesKeys.on_event`): the last sync's own account
+        gives way to the sync state in the status line."""
+        if self._sync_note:
+            self._sync_note = ""
+            if self._status_words:
+                self._sync_status(self._status_words)
 
     def _sync_status(self, text: str) -> None:
         """Show `text` in the board's status line (`steady`: the state to go back to)."""

@@ -93,7 +93,7 @@ def conflicts_of(employer: Any) -> dict[str, dict[str, Any]]:
 def register_choices(service: CaseloadService, caseload: Any) -> list[tuple[str, str]]:
     """The employer register as (id, name) pairs for the contact and job forms, by id
     (a small read: the file-only checks come from the cache in the git directory). It
-    reads employers/: call it in a worker (`IpsApp.with_employer_choices`)."""
+    reads employers/: call it in a worker (`IpsApp.push_with_employer_choices`)."""
     if caseload is None:
         return []
     reg = service.employers(caseload)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -15,7 +15,7 @@ from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -35,6 +35,7 @@ from ipstui.core.report import (
     Participants,
     Prepared,
     Quarter,
+    QuarterOutcome,
     Report,
     compute,
     fmt_rate,
@@ -153,40 +154,53 @@ def text_width(text: Text | str) -> int:
     return max((cell_len(line) for line in plain.splitlines()), default=0)
 
 
+def inner_width(widget: Widget) -> int:
+    """Cells across `widget`'s content as last laid out (its size less padding and
+    border). Unlike `content_size`, also while it is hidden (`visible` false): Textual
+    keeps a hidden widget's size but not its place on screen, and the Reports page is
+    hidden while a quarter's figures are computed."""
+    return max(widget.outer_size.width - widget.styles.gutter.width, 0)
+
+
 def room(widget: Static, content: object) -> tuple[int | None, int] | None:
     """The room `content` takes in `widget` as laid out now, by Textual's own measure:
     (its width when the widget is as wide as its content, else None; its height at the
-    widget's width). None while the widget has no width (not laid out, or hidden)."""
-    width = widget.content_size.width
+    widget's width). None while the widget has no width (not laid out yet)."""
+    width = inner_width(widget)
     if width <= 0:
         return None
     visual = visualize(widget, content)
     rules = widget.styles
     auto = rules.width is not None and rules.width.is_auto
     parent = widget.parent
-    room_across = parent.content_size.width if isinstance(parent, Widget) else width
+    room_across = inner_width(parent) if isinstance(parent, Widget) else width
     return (
         visual.get_optimal_width(rules, room_across) if auto else None,
         visual.get_height(rules, width),
     )
 
 
-def put(widget: Static, text: Text) -> None:
+def put(
+    widget: Static,
+    text: Text,
+    measure: Callable[[Static, object], tuple[int | None, int] | None] = room,
+) -> None:
     """`widget.update(text)`, with no layout pass of the page when `text` takes the room
-    the content it replaces takes (`room`). Why: back on the current quarter after
-    another, a layout of the whole page made up half of the frame that shows it again
-    (issue 13), and the figures of another quarter mostly keep their shape."""
-    before = room(widget, widget.content)
-    same = before is not None and before == room(widget, text)
+    the content it replaces takes (`room`, or the `measure` given, e.g. one that
+    remembers). Why: back on the current quarter after another, a layout of the whole
+    page made up half of the frame that shows it again (issue 13), and the figures of
+    another quarter mostly keep their shape."""
+    before = measure(widget, widget.content)
+    same = before is not None and before == measure(widget, text)
     widget.update(text, layout=not same)
 
 
-def rate_chart(report: Report, participants: Participants, settings: Settings) -> Text:
-    """Lines like `▶ 2026Q3 ████████░░░░  43.9%  (18/41)`, oldest quarter first."""
+def chart_text(series: Sequence[QuarterOutcome], shown: Quarter) -> Text:
+    """Lines like `▶ 2026Q3 ████████░░░░  43.9%  (18/41)` for a series of quarters'
+    team figures (`rate_series`), oldest first, the `shown` quarter marked."""
     out = Text()
-    series = rate_series(participants, settings, report.quarter, CHART_QUARTERS)
     for i, item in enumerate(series):
-        current = item.quarter == report.quarter
+        current = item.quarter == shown
         o = item.outcome
         line = (
             f"{'▶' if current else ' '} {item.quarter}  {bar(o.rate)}  "
@@ -195,6 +209,35 @@ def rate_chart(report: Report, participants: Participants, settings: Settings) -
         out.append(line, style="bold" if current else "")
         if i < len(series) - 1:
             out.append("\n")
+    return out
+
+
+def series_yielding(
+    prepared: Participants,
+    settings: Settings,
+    report: Report,
+    known: dict[Quarter, QuarterOutcome],
+) -> list[QuarterOutcome]:
+    """`rate_series(prepared, settings, report.quarter, CHART_QUARTERS)`, for the report
+    worker: the shown quarter's entry is the report's own team figures (what
+    `rate_series` promises it equals), a quarter in `known` (the snapshot's quarters
+    computed before) is not computed again and one computed is added to it, with a 1 ms
+    sleep after each. Why: a quarter's figures are one pass over every participant
+    (about 5 ms at 20,000), the chart has eight, and the seven it shares with the next
+    quarter's chart were computed again on every `[`; and a sleep hands the interpreter
+    lock to the UI thread for certain (see `prepare_yielding`)."""
+    out = []
+    for i in range(CHART_QUARTERS - 1, -1, -1):
+        try:
+            q = report.quarter.shift(-i)
+        except ValueError:  # before year 1
+            continue
+        if q == report.quarter:
+            item = QuarterOutcome(q, report.team)
+        elif (item := known.get(q)) is None:
+            item = known[q] = rate_series(prepared, settings, q, 1)[0]
+            time.sleep(0.001)
+        out.append(item)
     return out
 
 
@@ -368,6 +411,98 @@ class ReportComputed(Message):
         return isinstance(message, ReportComputed)
 
 
+@dataclass
+class Page:
+    """One quarter's figures as the Reports page's texts (`build_page`)."""
+
+    title: Text
+    team: Text
+    tables: dict[str, tuple[list[str], list[list[Text]], set[int]]]
+    """Headers, rows and right-aligned columns of each table, by widget id."""
+    rapid: Text
+    fitted: dict[tuple[str, int | None], Text] = field(default_factory=dict)
+    """Each table as drawn (`text_table`), by widget id and width limit (cells)."""
+    wide_need: int | None = None
+    """Cells the wide layout needs for these figures (`ReportsScreen._set_layout`)."""
+
+
+def build_page(message: ReportComputed) -> Page:
+    """The texts of one quarter's figures: title, team line, the two tables' cells and
+    the rapid job search line (the charts come drawn with the figures). Names and
+    sources from the files pass through `escape`."""
+    q = message.quarter
+    report = message.report
+    team = report.team
+    name = f"{escape(report.team_name)} · " if report.team_name else ""
+    title = Text(
+        name
+        + _("Outcome report {quarter}  ({start} – {end}, as of {date})").format(
+            quarter=q,
+            start=q.start.isoformat(),
+            end=q.end.isoformat(),
+            date=report.report_date.isoformat(),
+        )
+    )
+    team_line = Text(
+        ngettext(
+            "Team {rate}: {employed} of {active} active participant worked a competitive job",
+            "Team {rate}: {employed} of {active} active participants worked a competitive job",
+            team.active,
+        ).format(rate=fmt_rate(team.rate), employed=team.employed, active=team.active)
+    )
+    sizes = {c.specialist: c for c in report.caseload}
+    rows: list[list[Text]] = []
+    for key, o in report.by_specialist.items():
+        c = sizes[key]
+        over = ngettext("{n} over max", "{n} over max", c.over).format(n=c.over)
+        caseload = f"{c.current:>3} / {c.maximum}" + (
+            "  " + SYMBOL[PROBLEM] + " " + over if c.over else ""
+        )
+        rows.append(
+            [
+                Text(escape(report.specialist_names.get(key, key))),
+                Text(str(o.active)),
+                Text(str(o.employed)),
+                Text(fmt_rate(o.rate)),
+                Text(caseload, style="bold" if c.over else ""),
+            ]
+        )
+    tables: dict[str, tuple[list[str], list[list[Text]], set[int]]] = {}
+    headers = [_("Specialist"), _("Active"), _("Employed"), _("Rate"), _("Caseload today")]
+    tables["#report-specialists"] = (headers, rows, {1, 2, 3})
+    headers = [_("Year"), _("Source"), _("Referred"), _("Hired"), _("Hire rate")]
+    rows = [
+        [
+            Text(str(r.year)),
+            Text(escape(r.source or _("(none)"))),
+            Text(str(r.referred)),
+            Text(str(r.hired)),
+            Text(fmt_rate(r.rate)),
+        ]
+        for r in report.referrals
+    ]
+    tables["#report-referrals"] = (headers, rows, {2, 3, 4})
+    rs = report.rapid_search
+    rapid = (
+        ngettext(
+            "{n} participant with a first employer contact: median {median} days after "
+            "enrolment; {share} ({within}/{n}) within {days} days",
+            "{n} participants with a first employer contact: median {median} days after "
+            "enrolment; {share} ({within}/{n}) within {days} days",
+            rs.participants,
+        ).format(
+            n=rs.participants,
+            median=rs.median_days,
+            share=fmt_rate(rs.share_within_30),
+            within=rs.within_30,
+            days=RAPID_SEARCH_DAYS,
+        )
+        if rs.participants
+        else _("No participant with both an enrolment and a first employer contact yet.")
+    )
+    return Page(title, team_line, tables, Text(rapid))
+
+
 class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
     """Outcome figures of one quarter; `[`/`]` change the quarter, `e` exports CSV.
 
@@ -385,6 +520,9 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
     this width (cells) the charts go under the tables instead of beside them."""
     PAGE_DRAWN_WAIT = 1.0
     """Seconds the report worker waits at most for the page to be drawn (`_show`)."""
+    MEASURES_KEPT = 4
+    """Texts whose measure `_measure` keeps per widget: the current quarter's, the one
+    shown, and two looked at before."""
     LOADING_AFTER = 0.25
     """Seconds of computing before the loading indicator shows. At 20,000 participants
     the figures take about 0.1 s; mounting and animating the indicator for that long
@@ -436,6 +574,8 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         self._participants: Source = participants
         self._snapshot: Source = participants
         """The records as given (`_participants` becomes their `Prepared` once read)."""
+        self._rates: tuple[Source | None, dict[Quarter, QuarterOutcome]] = (None, {})
+        """Team figures by quarter, computed from the snapshot named (`series_yielding`)."""
         self._settings = settings
         self._today = today
         self._export_dir = export_dir
@@ -458,6 +598,17 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         self._wide_need: int | None = None
         """Cells the wide layout needs for the figures drawn last (tables beside
         charts, in the language shown); None before any were drawn."""
+        self._pages: list[tuple[ReportComputed, Page]] = []
+        """The texts of the figures drawn last and of the current quarter's (`_page`)."""
+        self._shown_page: Page | None = None
+        self._measures: dict[str, list[tuple[tuple[int, int, int], object, Any]]] = {}
+        """Each widget's last measured texts (`_measure`), newest first."""
+        self._drawn: ReportComputed | None = None
+        """The figures every widget of the page shows now (`_fill`)."""
+        self._drawn_width = 0
+        """The terminal width (cells) they were fitted to."""
+        self._styled: tuple[object, ...] | None = None
+        """What the page's styles were last applied from (`_styles_from`); None before."""
         self.set_reactive(ReportsScreen.quarter, quarter or quarter_of(today))
 
     def compose(self) -> ComposeResult:
@@ -497,6 +648,9 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         # whether the report was still computing at that moment (a loading widget cannot
         # take focus); without focus, typed keys such as `q` and `?` are refused.
         self.query_one("#report-body").focus()
+        # Every node was styled as it was mounted, just now: the first show needs no
+        # restyle either (`on_screen_resume`).
+        self._styled = self._styles_from()
         self._show()
         # Inside ipstui's app, follow its caseload snapshot (saves, syncs, pulls).
         if hasattr(self.app, "caseload_replaced"):
@@ -538,6 +692,28 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         elif changed or self.report is None:
             self._show()
 
+    def _styles_from(self) -> tuple[object, ...]:
+        """What the CSS of this page is computed from, app-wide: the stylesheet's rules
+        (a new list object after every parse: a theme change, a stylesheet read or
+        reloaded, `Stylesheet.reparse`), the theme, ANSI colour mode and whether the
+        terminal has focus (`:focus`). A node's own classes and pseudo-classes need no
+        key: Textual restyles a node when they change, shown or not."""
+        app = self.app
+        return (app.stylesheet.rules, app.theme, app.ansi_color, app.app_focus)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Shown again: Textual's restyle of the whole page (every node matched against
+        the stylesheet again, `Screen._on_screen_resume`) only when something it depends
+        on changed since the styles were last applied (`_styles_from`). Why: at 160×50
+        that restyle was a third of the UI thread's work of a later open at 20,000
+        participants (issue 13, round 9). This handler runs before Screen's."""
+        styled = self._styles_from()
+        if self._styled is not None and all(
+            a is b or a == b for a, b in zip(styled, self._styled, strict=True)
+        ):
+            event.refresh_styles = False
+        self._styled = styled
+
     def watch_quarter(self) -> None:
         self._show()
 
@@ -565,8 +741,19 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         a terminal `width`: in the stacked layout a table wider than the page has its
         text cells cut with "…" rather than wrapped."""
         limit = self._room(width)
+        page = (
+            self._shown_page
+            if self._shown_page and self._shown_page.tables is self._tables
+            else None
+        )
         for selector, (headers, rows, right) in self._tables.items():
-            put(self.query_one(selector, Static), text_table(headers, rows, right, limit))
+            text = None if page is None else page.fitted.get((selector, limit))
+            if text is None:
+                text = text_table(headers, rows, right, limit)
+                if page is not None:
+                    page.fitted[(selector, limit)] = text
+            self._put(self.query_one(selector, Static), text)
+        self._drawn_width = width
 
     def set_caseload(self, participants: Source, settings: Settings, today: date) -> None:
         """Show the figures of a new caseload snapshot (after a save or a sync)."""
@@ -609,8 +796,16 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         self._shown += 1
         drawn = threading.Event()
         self.call_after_refresh(drawn.set)
+        if self._rates[0] is not self._snapshot:
+            self._rates = (self._snapshot, {})
         self._compute(
-            self.quarter, self._participants, self._settings, self._today, self._shown, drawn
+            self.quarter,
+            self._participants,
+            self._settings,
+            self._today,
+            self._shown,
+            drawn,
+            self._rates[1],
         )
 
     def _say_loading(self) -> None:
@@ -634,16 +829,21 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         today: date,
         shown: int,
         drawn: threading.Event,
+        rates: dict[Quarter, QuarterOutcome] | None = None,
     ) -> None:
         """The figures of `q`, posted as ReportComputed; computing starts once `drawn` is
         set (the page drawn, see `_show`) or after PAGE_DRAWN_WAIT seconds, and not at
-        all when a newer `_show` has replaced this worker meanwhile (`exclusive`)."""
+        all when a newer `_show` has replaced this worker meanwhile (`exclusive`).
+        `rates`: the team figures of quarters computed before from the same snapshot
+        (`series_yielding`), added to."""
         drawn.wait(self.PAGE_DRAWN_WAIT)
         if get_current_worker().is_cancelled:
             return
         prepared = prepare_yielding(participants)
         report = compute(prepared, settings, q, today)
-        chart = rate_chart(report, prepared, settings)
+        chart = chart_text(
+            series_yielding(prepared, settings, report, {} if rates is None else rates), q
+        )
         self.post_message(
             ReportComputed(q, report, chart, referrals_chart(report), participants, prepared, shown)
         )
@@ -670,103 +870,72 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         with self.app.batch_update():
             self._fill(message)
 
+    def _page(self, message: ReportComputed) -> Page:
+        """The texts `message` is drawn with, built once per message (`_pages`): the
+        current quarter's figures, kept and drawn again on every open, are not turned
+        into text again, and the same text objects let `_put` skip measuring them."""
+        for kept, page in self._pages:
+            if kept is message:
+                return page
+        page = build_page(message)
+        self._pages = [(message, page), *[(m, p) for m, p in self._pages if m is self._current]][:2]
+        return page
+
+    def _put(self, widget: Static, text: Text) -> None:
+        """`put`, with each measure of a text in `widget` remembered (`_measures`, by
+        the text object and the widths it was measured at): drawing kept figures again
+        measures nothing twice (issue 13, round 9: `room` was most of the UI thread's
+        work of putting the current quarter back on a later open)."""
+        put(widget, text, self._measure)
+
+    def _measure(self, widget: Static, content: object) -> tuple[int | None, int] | None:
+        """`room(widget, content)`, remembered for the last MEASURES_KEPT texts per widget
+        (not while the widget has no width: `room` is then None at no cost)."""
+        width = inner_width(widget)
+        if width <= 0:
+            return None
+        parent = widget.parent
+        key = (id(content), width, inner_width(parent) if isinstance(parent, Widget) else 0)
+        kept = self._measures.setdefault(widget.id or "", [])
+        for known, text, measured in kept:
+            if known == key and text is content:
+                return measured
+        measured = room(widget, content)
+        kept.insert(0, (key, content, measured))
+        del kept[self.MEASURES_KEPT :]
+        return measured
+
     def _fill(self, message: ReportComputed) -> None:
-        q = message.quarter
-        report = message.report
+        page = self._page(message)
         content = self.query_one("#report-content")
         content.loading = False
         content.visible = True
         # No header shows it on this screen: set without repainting the whole page.
-        self.set_reactive(Screen.sub_title, _("Reports {quarter}").format(quarter=q))
-        team = report.team
-        name = f"{escape(report.team_name)} · " if report.team_name else ""
-        put(
-            self.query_one("#report-title", Static),
-            Text(
-                name
-                + _("Outcome report {quarter}  ({start} – {end}, as of {date})").format(
-                    quarter=q,
-                    start=q.start.isoformat(),
-                    end=q.end.isoformat(),
-                    date=report.report_date.isoformat(),
-                )
-            ),
-        )
-        put(
-            self.query_one("#report-team", Static),
-            Text(
-                ngettext(
-                    "Team {rate}: {employed} of {active} active participant worked a "
-                    "competitive job",
-                    "Team {rate}: {employed} of {active} active participants worked a "
-                    "competitive job",
-                    team.active,
-                ).format(rate=fmt_rate(team.rate), employed=team.employed, active=team.active)
-            ),
-        )
-        sizes = {c.specialist: c for c in report.caseload}
-        rows: list[list[Text]] = []
-        for key, o in report.by_specialist.items():
-            c = sizes[key]
-            over = ngettext("{n} over max", "{n} over max", c.over).format(n=c.over)
-            caseload = f"{c.current:>3} / {c.maximum}" + (
-                "  " + SYMBOL[PROBLEM] + " " + over if c.over else ""
-            )
-            rows.append(
-                [
-                    Text(escape(report.specialist_names.get(key, key))),
-                    Text(str(o.active)),
-                    Text(str(o.employed)),
-                    Text(fmt_rate(o.rate)),
-                    Text(caseload, style="bold" if c.over else ""),
-                ]
-            )
-        headers = [_("Specialist"), _("Active"), _("Employed"), _("Rate"), _("Caseload today")]
-        self._tables["#report-specialists"] = (headers, rows, {1, 2, 3})
-        put(self.query_one("#report-rate-chart", Static), message.rate_chart)
-        put(self.query_one("#report-referrals-chart", Static), message.referrals_chart)
-        headers = [_("Year"), _("Source"), _("Referred"), _("Hired"), _("Hire rate")]
-        rows = [
-            [
-                Text(str(r.year)),
-                Text(escape(r.source or _("(none)"))),
-                Text(str(r.referred)),
-                Text(str(r.hired)),
-                Text(fmt_rate(r.rate)),
-            ]
-            for r in report.referrals
-        ]
-        self._tables["#report-referrals"] = (headers, rows, {2, 3, 4})
+        self.set_reactive(Screen.sub_title, _("Reports {quarter}").format(quarter=message.quarter))
+        if self._drawn is message and self._drawn_width == self.size.width:
+            return  # every widget shows these figures already, fitted to this width
+        self._put(self.query_one("#report-title", Static), page.title)
+        self._put(self.query_one("#report-team", Static), page.team)
+        self._tables = page.tables
+        self._shown_page = page
+        self._put(self.query_one("#report-rate-chart", Static), message.rate_chart)
+        self._put(self.query_one("#report-referrals-chart", Static), message.referrals_chart)
         # Wide or stacked from the widths these tables and charts take in the language
         # shown (a measure of cells, no layout), then the tables fitted to the room.
-        tables = max(table_width(table_widths(h, r)) for h, r, _right in self._tables.values())
-        charts = max(
-            text_width(static.content if isinstance(static.content, (Text, str)) else "")
-            for static in self.query(".report-chart-col > Static").results(Static)
-        )
-        column_gap = self.query_one(".report-col").styles.padding.right
-        self._wide_need = tables + column_gap + charts
+        if page.wide_need is None:
+            tables = max(table_width(table_widths(h, r)) for h, r, _right in page.tables.values())
+            charts = max(
+                text_width(static.content if isinstance(static.content, (Text, str)) else "")
+                for static in self.query(".report-chart-col > Static").results(Static)
+            )
+            column_gap = self.query_one(".report-col").styles.padding.right
+            page.wide_need = tables + column_gap + charts
+        self._wide_need = page.wide_need
         self._set_layout(self.size.width)
         self._fit_tables(self.size.width)
-        rs = report.rapid_search
-        rapid = (
-            ngettext(
-                "{n} participant with a first employer contact: median {median} days after "
-                "enrolment; {share} ({within}/{n}) within {days} days",
-                "{n} participants with a first employer contact: median {median} days after "
-                "enrolment; {share} ({within}/{n}) within {days} days",
-                rs.participants,
-            ).format(
-                n=rs.participants,
-                median=rs.median_days,
-                share=fmt_rate(rs.share_within_30),
-                within=rs.within_30,
-                days=RAPID_SEARCH_DAYS,
-            )
-            if rs.participants
-            else _("No participant with both an enrolment and a first employer contact yet.")
-        )
-        put(self.query_one("#report-rapid", Static), Text(rapid))
+        self._put(self.query_one("#report-rapid", Static), page.rapid)
+        self._drawn = message
+        self._drawn_width = self.size.width
 
     # ------------------------------------------------------------ actions
 

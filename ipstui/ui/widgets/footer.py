@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
 
@@ -68,6 +69,10 @@ class KeysFooter(Footer):
     """What the last compose drew (`_keys()` at that time); None before the first."""
     _mark: tuple[bool, int] = (True, 0)
     """The `…` mark as `_mark_cut` last left it: (hidden, horizontal offset)."""
+    _composed = 0
+    """How many times `compose` ran (each rebuild mounts keys `_mark_cut` has not measured)."""
+    _cut_for: tuple[int, object] | None = None
+    """(`_composed`, size) when `_mark_cut` last measured the keys; None before."""
 
     def _keys(self) -> Hashable:
         """Everything `Footer.compose` reads from the screen and the app, as a value:
@@ -95,6 +100,7 @@ class KeysFooter(Footer):
     def compose(self) -> ComposeResult:
         """Textual's Footer (ipstui binds no key groups), keys in `footer_order`."""
         self._shown = self._keys()
+        self._composed += 1
         if not self._bindings_ready:
             return
         app = self.app
@@ -176,17 +182,18 @@ class KeysFooter(Footer):
         more = self.query("#footer-more")
         if not more:
             return
+        self._cut_for = (self._composed, self.size)
         keys = [key for key in self.query(FooterKey) if not key.has_class("-command-palette")]
         # Both are docked right, where Textual lays them over each other: the mark moves
-        # left by the palette key's width (which depends on the language).
+        # left by the palette key's width (which depends on the language). Every width is
+        # measured from the widget's content and styles, never from its laid-out size:
+        # a key mounted by the last rebuild has none yet (its `outer_size` is 0 until
+        # the next layout), and a cut measured then let the keys run under the palette
+        # key (a loaded machine, test_snapshots).
         palette = self.query(".-command-palette")
-        pal = palette.first().outer_size.width if palette else 0
+        pal = self._cells(palette.first()) if palette else 0
         width = self.scrollable_content_region.width
-        # A key's cells: its label, and the gap after it (a compact footer's margin).
-        need = [
-            key.get_content_width(self.size, self.app.size) + key.styles.margin.width
-            for key in keys
-        ]
+        need = [self._cells(key) for key in keys]
         kept = len(keys)
         if sum(need) > width - pal:
             room = width - pal - MARK_CELLS
@@ -204,6 +211,30 @@ class KeysFooter(Footer):
         mark.set_class(not cut, "hidden")
         mark.styles.offset = (-pal, 0)
         self._mark = (not cut, -pal)
+
+    def _cells(self, widget: Widget) -> int:
+        """The cells `widget` takes in this footer's row: its content (its label), its
+        gutter (padding and border: the palette key's `▏`) and its margin (a compact
+        footer's gap)."""
+        styles = widget.styles
+        return (
+            widget.get_content_width(self.size, self.app.size)
+            + styles.gutter.width
+            + styles.margin.width
+        )
+
+    @property
+    def settled(self) -> bool:
+        """Whether the footer shows its screen's keys as they are now, cut to its width:
+        the keys composed are the current ones and `_mark_cut` measured them at this
+        size. Between a change and the refresh that follows it (a rebuild and the cut
+        each wait for one, `call_after_refresh`) a frame may show the keys uncut; a test
+        that pictures the screen waits for this (tests/test_snapshots.py)."""
+        return (
+            self._shown == self._keys()
+            and self._shown is not None
+            and self._cut_for == (self._composed, self.size)
+        )
 
     def shown_keys(self) -> list[FooterKey]:
         """The keys drawn, in order (the palette key last), without those dropped for

@@ -12,8 +12,9 @@ class FormResult:
     """Base of the dialogs' typed results (frozen dataclasses).
 
     Reading a field by name (`result["kind"]`, `result.get("by")`) also works, so the
-    callers in app.py and the participant screen can move to attributes when their save
-    paths move to the caseload service (issue 9), without a change of behaviour now."""
+    callers in the app's parts (ui/app_*.py) and the participant screen can move to
+    attributes when their save paths move to the caseload service (issue 9), without a
+    change of behaviour now."""
 
     def __getitem__(self, name: str) -> Any:
         try:

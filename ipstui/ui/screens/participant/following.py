@@ -10,9 +10,8 @@ never moving typed values onto another person. Where the record went is git's an
 record the user saw (`_seen`, `_base`) and whether it may be another person (`_doubt`,
 `_other_person`), which the saving part (`saving.SavesEdits`) carries with each edit.
 
-A plain mixin: its handler is named `_on_record_located` and found by Textual's naming
-convention through the MRO (`@on` is collected only in classes built by Textual's
-message-pump metaclass)."""
+A part (`parts.ScreenPart` says what that means for its handlers and state): its
+handler is `_on_record_located`."""
 
 from __future__ import annotations
 
@@ -29,18 +28,10 @@ from ipstui.core.service import Caseload, CaseloadService
 from ipstui.core.vocab import field_label
 from ipstui.ui.keys import key_for
 from ipstui.ui.messages import RecordLocated
+from ipstui.ui.parts import ScreenPart
 
 if TYPE_CHECKING:
-    from textual.screen import Screen
-
     from ipstui.core.follow import Whereabouts
-    from ipstui.ui.app import IpsApp
-    from ipstui.ui.screens.participant.base import Pane
-    from ipstui.ui.screens.participant.details import DetailsPane
-
-    _Base = Screen[None]
-else:
-    _Base = object
 
 
 class Located(NamedTuple):
@@ -76,11 +67,9 @@ def locate(service: CaseloadService, cl: Caseload | None, seen: Seen) -> Located
     return Located(where, moved)
 
 
-class FollowsRecord(_Base):
-    """Mixin of `ParticipantScreen`, before `Screen` in its bases: follow the record."""
+class FollowsRecord(ScreenPart):
+    """Part of `ParticipantScreen`: follow the record."""
 
-    pid: str
-    participant: Participant | None
     _gone: Participant | None
     """The version the form showed when the file went away (deleted, broken,
     renamed): the one a returning file is rebased from, so nothing typed is lost."""
@@ -104,23 +93,10 @@ class FollowsRecord(_Base):
     """The record at the id may be another person than the one the unsaved edits
     were made for (`identity`: its identity fields changed, or its history was
     replaced): an edit asks first, naming both (`run_edit`)."""
-    if TYPE_CHECKING:
-        _requests: dict[int, tuple[str | None, bool]]
-        _banner_kind: str
-        ips: IpsApp
-        caseload: Caseload | None
-        details: DetailsPane
-
-        def panes(self) -> list[Pane]: ...
-
-        def banner(self, text: str, kind: str = "info") -> None: ...
-
-        def _draw_header(self, p: Participant) -> None: ...
-
-        def _key(self, binding_id: str, default: str) -> str: ...
 
     def _setup_following(self) -> None:
-        """The followed record's state (called from `ParticipantScreen.__init__`)."""
+        """The followed record's state (called from `ParticipantScreen.__init__`,
+        `parts.set_up_parts`)."""
         self._gone = None
         self._outside = []
         self._base = None

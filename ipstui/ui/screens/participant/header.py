@@ -3,12 +3,12 @@
 The title (id, name, phase, specialist), the markers of the record's state (suspended,
 closed, needs a decision, overdue, due soon; each with its symbol and words), stacked
 under the title when they leave no room for the id and name, and the banner line under
-them (`banner`: an error, a warning or a notice, '' hides it)."""
+them (`banner`: an error, a warning or a notice, '' hides it). A part
+(`parts.ScreenPart`)."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.containers import Horizontal
@@ -28,34 +28,22 @@ from ipstui.core.vocab import (
     field_label,
     readable,
 )
+from ipstui.ui.parts import ScreenPart
 from ipstui.ui.screens.participant.base import cell
 
-if TYPE_CHECKING:
-    from textual.screen import Screen
 
-    from ipstui.core.service import Caseload
-
-    _Base = Screen[None]
-else:
-    _Base = object
-
-
-class DrawsHeader(_Base):
-    """Mixin of `ParticipantScreen`, before `Screen` in its bases: header and banner."""
+class DrawsHeader(ScreenPart):
+    """Part of `ParticipantScreen`: header and banner."""
 
     _banner_kind: str
     """The kind of the banner shown ('' when hidden): error, warning or info."""
     _header_cells: tuple[int, int]
     """(the cells of the title's id and name, the markers' cells) as last drawn
     (`_stack_header`)."""
-    if TYPE_CHECKING:
-        caseload: Caseload | None
-        today: date
-
-        def _key(self, binding_id: str, default: str) -> str: ...
 
     def _setup_header(self) -> None:
-        """Nothing drawn yet (called from `ParticipantScreen.__init__`)."""
+        """Nothing drawn yet (called from `ParticipantScreen.__init__`,
+        `parts.set_up_parts`)."""
         self._banner_kind = ""
         self._header_cells = (0, 0)
 

@@ -8,9 +8,7 @@ When the record may be another person (`_doubt`), an edit asks first, naming bot
 outcome comes back as the app's copy of `EditSaved`/`EditRefused`; this screen
 recognises its own by request number and says plainly what was and was not saved.
 
-A plain mixin: its handlers are named `_on_<message>` and found by Textual's naming
-convention through the MRO (`@on` is collected only in classes built by Textual's
-message-pump metaclass)."""
+A part (`parts.ScreenPart` says what that means for its handlers and state)."""
 
 from __future__ import annotations
 
@@ -25,54 +23,24 @@ from ipstui.core.termsafe import escape
 from ipstui.core.vocab import field_label
 from ipstui.ui.keys import key_for
 from ipstui.ui.messages import EditRefused, EditSaved
+from ipstui.ui.parts import ScreenPart
 from ipstui.ui.screens.forms import ConfirmScreen
-from ipstui.ui.screens.participant.following import Located, locate
+from ipstui.ui.screens.participant.following import locate
 
 if TYPE_CHECKING:
-    from textual.screen import Screen
-
-    from ipstui.core.model import Participant
-    from ipstui.ui.app import IpsApp
-    from ipstui.ui.screens.participant.details import DetailsPane
-
-    _Base = Screen[None]
-else:
-    _Base = object
+    pass
 
 
-class SavesEdits(_Base):
-    """Mixin of `ParticipantScreen`, before `Screen` in its bases: edits and outcomes."""
+class SavesEdits(ScreenPart):
+    """Part of `ParticipantScreen`: edits and outcomes."""
 
     _requests: dict[int, tuple[str | None, bool]]
     """Edits of this screen in flight, by request number: (tab to show, reload the
     form) once saved. A snapshot change meanwhile is (likely) ours."""
-    if TYPE_CHECKING:
-        pid: str
-        participant: Participant | None
-        ips: IpsApp
-        details: DetailsPane
-        _banner_kind: str
-        _base: str | None
-        _seen: Seen | None
-        _doubt: Verdict | None
-        _other_person: bool
-
-        def banner(self, text: str, kind: str = "info") -> None: ...
-
-        def show_tab(self, tab: str) -> None: ...
-
-        def show_participant(
-            self, p: Participant, *, reset: bool = False, renumbered: str = ""
-        ) -> dict[str, Any]: ...
-
-        def _arrived(
-            self, p: Participant | None, located: Located | None = None
-        ) -> dict[str, Any]: ...
-
-        def _key(self, binding_id: str, default: str) -> str: ...
 
     def _setup_saving(self) -> None:
-        """The edits in flight (called from `ParticipantScreen.__init__`)."""
+        """The edits in flight (called from `ParticipantScreen.__init__`,
+        `parts.set_up_parts`)."""
         self._requests = {}
 
     def run_edit(

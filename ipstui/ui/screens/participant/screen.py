@@ -5,7 +5,9 @@ tab (this package's other modules), each owning the keys of what it shows.
 This module is the screen itself: its layout (header, banner, the tabs' panes, the
 footer), the keys that act on the participant from any tab (log a contact, add a job or
 a task, suspend or resume, decide conflicts, the tab numbers, back), which of them apply
-now, and leaving with unsaved edits. Its parts, mixed in (plain mixins before `Screen`):
+now, and leaving with unsaved edits. Its parts, mixed in (plain mixins before `Screen`,
+each a `parts.ScreenPart` whose `_setup_<part>` `__init__` calls through
+`parts.set_up_parts`):
 
 - `following.FollowsRecord`: the record followed through snapshots, renames and
   outside edits (git asked in a worker);
@@ -37,6 +39,7 @@ from ipstui.core.recordedit import SUSPEND_ALREADY, SUSPEND_CLOSED, why_not_susp
 from ipstui.core.vocab import field_label, who
 from ipstui.ui.keys import TranslatedBindings, allow_letter_action, key_for
 from ipstui.ui.onapp import FollowsCaseload, OnIpsApp
+from ipstui.ui.parts import ScreenPart, set_up_parts
 from ipstui.ui.screens.forms import ConfirmScreen, ConflictForm, SuspendForm
 from ipstui.ui.screens.participant.base import Pane
 from ipstui.ui.screens.participant.contacts import ContactsPane
@@ -121,9 +124,7 @@ class ParticipantScreen(
         self.pid = pid
         self.participant: Participant | None = None
         """The version the form and lists show; the one a save must find on disk."""
-        self._setup_header()
-        self._setup_following()
-        self._setup_saving()
+        set_up_parts(self, ScreenPart)
 
     # ------------------------------------------------------------ layout
 
