@@ -15,7 +15,7 @@ from pathlib import Path
 
 from textual import work
 
-from ipstui.core.export import ExportRefusal
+from ipstui.core.service import ExportRefusal
 from ipstui.core.i18n import _
 from ipstui.ui.parts import AppPart
 
