@@ -15,8 +15,8 @@ from pathlib import Path
 
 from textual import work
 
-from ipstui.core.service import ExportRefusal
 from ipstui.core.i18n import _
+from ipstui.core.service import ExportRefusal
 from ipstui.ui.parts import AppPart
 
 
