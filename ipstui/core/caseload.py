@@ -695,11 +695,6 @@ def check_inside(root: Path, rel: str) -> None:
         )
 
 
-_BOM = b"\xef\xbb\xbf"
-"""The UTF-8 byte order mark: accepted at the start of a file (SPEC §2) and kept there
-when the app rewrites it."""
-
-
 def refuse_case_twin(root: Path, rel: str) -> None:
     """Refuse (EditRefused) to rewrite `rel` while a file whose name differs only in case
     sits beside it (`P-0008.toml` and `p-0008.toml`): validate reports both (ids are
@@ -723,14 +718,6 @@ def refuse_case_twin(root: Path, rel: str) -> None:
                     "{rel} and {twin} differ only in case, so on macOS and Windows they are one file; rename or remove one of them first, nothing was written"
                 ).format(rel=rel, twin=f"{folder}/{other}")
             )
-
-
-def _uses_crlf(raw: bytes | None) -> bool:
-    """True when the file's lines end in CRLF (its first line decides)."""
-    if not raw:
-        return False
-    nl = raw.find(b"\n")
-    return nl > 0 and raw[nl - 1 : nl] == b"\r"
 
 
 class _GitView:
@@ -1038,6 +1025,10 @@ def transact(
                     raise StaleEdit(rel, None)
                 raise CaseloadError(_(says.missing).format(pid=repr(pid)))
             cur, problems = kind.read(cl, rel, current)
+            # Who the record is before whether it changed: a record that changed hands
+            # is also a changed file, and the user must hear the first (the app asks,
+            # naming both; a plain "changed on disk" would invite the same edit again).
+            _refuse_changed_hands(cl, pid, rel, head_blob, cur, problems)
             if base is not None and not view.matches(base.blob, current):
                 raise StaleEdit(rel, cur, gone=False, problems=problems)
             if cur is None:
@@ -1054,7 +1045,6 @@ def transact(
                 # the index (status `MM`/`M `) would be replaced and lost.
                 raise UncommittedFile(rel, staged=True)
             refuse_case_twin(cl.root, rel)
-            _refuse_changed_hands(cl, pid, rel, head_blob, cur, problems)
         new_data = dict(build(pid, cur))
         if new_data.get("id") != pid:
             raise CaseloadError(_(says.id_fixed))
@@ -1062,15 +1052,15 @@ def transact(
         problems = kind.validate(cl, rel, new_data)
         if problems:
             raise ValidationFailed(problems)
-        raw = _text_of(kind, current, cur.data if cur is not None else None, new_data)
-        if current is not None and current.startswith(_BOM):
-            raw = _BOM + raw  # keep the file's byte order mark: one field, one changed line
-        if _uses_crlf(current):
-            raw = raw.replace(b"\n", b"\r\n")  # keep the file's line endings (SPEC §2)
-        elif current is None and gitio.checkout_newline(cl.root, rel) == "\r\n":
+        if current is not None and cur is not None:
+            # The file's byte order mark and line endings kept: one field, one changed
+            # line (SPEC §2).
+            raw = _bytes_of(kind, storage.decode_text(current, rel), cur.data, new_data)
+        else:
             # A new file as git would check it out (autocrlf, eol attributes), so git
             # converts nothing when it adds it and core.safecrlf has nothing to refuse.
-            raw = raw.replace(b"\n", b"\r\n")
+            crlf = gitio.checkout_newline(cl.root, rel) == "\r\n"
+            raw = storage.FileText("", False, crlf).encode(kind.dumps(new_data))
         if current is not None and raw == current:
             raise NothingToSave()
         old_data = cur.data if cur is not None else None
@@ -1098,11 +1088,13 @@ def _refuse_changed_hands(
 ) -> None:
     """Under the lock: refuse (`identity.ChangedHands`, nothing written) when the edit
     carries the record as the user saw it (`cl.seen`, same path) and the record at the
-    path now is not, or may not be, that person (`identity.judge`). Costs nothing when
-    HEAD holds the blob seen."""
+    path now is not, or may not be, that person or employer (`identity.judge`). Costs
+    nothing when HEAD holds the blob seen. Runs before the "changed on disk" check
+    (StaleEdit) of the record the caller read: the same mechanism for every record
+    kind (participants and employers)."""
     seen = cl.seen
-    if seen is None or seen.rel != rel or head_blob == seen.blob:
-        return
+    if seen is None or seen.rel != rel or head_blob in (seen.blob, None):
+        return  # None: HEAD holds no file there; the save refuses it as uncommitted
     from ipstui.core.identity import judge
 
     verdict = judge(cl.root, seen, rel)
@@ -1110,25 +1102,20 @@ def _refuse_changed_hands(
         raise ChangedHands(pid, verdict, cur, seen.waited, problems)
 
 
-def _text_of(
-    kind: RecordKind, current: bytes | None, old: Mapping[str, Any] | None, new: Mapping[str, Any]
+def _bytes_of(
+    kind: RecordKind, got: storage.FileText, old: Mapping[str, Any], new: Mapping[str, Any]
 ) -> bytes:
-    """The bytes to write for `new` (new lines "\\n", no byte order mark): the file's own
-    text with only the changed values' lines patched (`textpatch.patch`: comments, dotted
-    keys and layout stay, SPEC §2), or the canonical text when the file is new, already
-    canonical, or laid out in a way the patcher cannot follow."""
-    canonical = kind.dumps(new)
-    if current is None or old is None:
-        return canonical.encode("utf-8")
-    text = current.decode("utf-8").removeprefix("\ufeff")
-    if _uses_crlf(current):
-        text = text.replace("\r\n", "\n")
-    if text == kind.dumps(old):
-        return canonical.encode("utf-8")
+    """The bytes to write for `new` over a file read as `got` (`storage.decode_text`,
+    whose data is `old`): the file's own text with only the changed values' lines
+    patched (`textpatch.patch`: comments, dotted keys and layout stay, SPEC §2), or the
+    canonical text when the file is already canonical or laid out in a way the patcher
+    cannot follow; in the file's byte order mark and line endings (`FileText.encode`)."""
+    if got.text == kind.dumps(old):
+        return got.encode(kind.dumps(new))
     from ipstui.core.textpatch import patch
 
-    patched = patch(text, old, new, kind.dumps)
-    return (canonical if patched is None else patched).encode("utf-8")
+    patched = patch(got.text, old, new, kind.dumps)
+    return got.encode(kind.dumps(new) if patched is None else patched)
 
 
 def _verified(

@@ -212,6 +212,10 @@ class Register:
     team: tuple[str, ...] = ()
     known_ids: frozenset[str] = frozenset()
     """Ids of every file in employers/, readable or not (new ids avoid them all)."""
+    head: str | None = None
+    """HEAD when the register was read (asked before the files: no commit that landed
+    before the read is newer than it), or None when not asked: the commit an edit made
+    from this register follows each employer from (`identity.Seen`)."""
 
     def get(self, eid: str) -> Employer:
         """The employer `eid`; CaseloadError (one line) when there is none."""

@@ -163,7 +163,7 @@ def register_problem(raw: bytes, rel: str = ERASURES_FILE) -> Problem | None:
         return Problem(exc.path, exc.line, exc.col, exc.message)
 
     def at(path: list[Any], message: str) -> Problem:
-        line, col = Locator(raw.decode("utf-8").removeprefix("\ufeff")).find(path)
+        line, col = Locator(storage.decode_text(raw, rel).text).find(path)
         return Problem(rel, line, col, message)
 
     for key in data:

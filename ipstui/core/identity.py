@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ipstui.core.i18n import _
+from ipstui.core.i18n import N_, _
 
 # Light at import (the participant screen imports `Seen` and `Verdict`): git and the
 # save transaction are imported by the functions that use them.
@@ -181,12 +181,16 @@ IDENTITY = "identity"
 """The file stayed and its identity fields changed: maybe another person."""
 HISTORY = "history"
 """The commit seen is not in HEAD's history (a branch switch, a reset): cannot tell."""
+REMOVED = "removed"
+"""No file holds the id at HEAD: the record's file was deleted, or renamed where git's
+rename detection could not follow it (`follow.GONE`, or another history without it).
+`Verdict.now` is '' (nobody holds the id)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """Why the record at `rel` may not be the one seen: `reason` (RENUMBERED, REPLACED,
-    IDENTITY or HISTORY), the name seen (`was`) and the name at the path now (`now`;
+    IDENTITY, HISTORY or REMOVED), the name seen (`was`) and the name at the path now (`now`;
     '' when unknown), `moved_to` (the record's id now, RENUMBERED only), `head` and
     `blob` (HEAD and its blob at `rel` when judged: what a confirmed save expects)."""
 
@@ -221,45 +225,89 @@ def judge(root: Path, seen: Seen, rel: str) -> Verdict | None:
         reason = {follow.DOUBTFUL: IDENTITY, follow.UNKNOWN: HISTORY}.get(where.state, REPLACED)
         if where.state == follow.DOUBTFUL and where.doubt == follow.HISTORY_DOUBT:
             reason = HISTORY
+        if blob is None:
+            reason = REMOVED  # nobody holds the id: say so, not "now holds ?"
         moved = ""
     return Verdict(reason, rel, was, now, where.head, blob, moved)
 
 
+_WAITED_TEXTS: Mapping[tuple[str, str], str] = {
+    ("participants", RENUMBERED): N_(
+        "{pid} changed hands while this command waited for another ipstui (a sync renumbered it, or its file was renamed): the participant it held is now {new}; check `ipstui log {pid}` and `ipstui log {new}`, then run the command again; nothing was written"
+    ),
+    ("participants", HISTORY): N_(
+        "{pid} changed while this command waited for another ipstui and its history was replaced (a branch switch or a reset): it cannot be told whether it is the same participant; check `ipstui log {pid}` and run the command again; nothing was written"
+    ),
+    ("participants", IDENTITY): N_(
+        "{pid} changed hands while this command waited for another ipstui: it held {was} and now holds {now}; check `ipstui log {pid}` and run the command again; nothing was written"
+    ),
+    ("participants", REPLACED): N_(
+        "{pid} changed hands while this command waited for another ipstui: its record was removed or renamed and the id now holds {now}; check `ipstui log {pid}` and run the command again; nothing was written"
+    ),
+    ("participants", REMOVED): N_(
+        "{pid} is gone: while this command waited for another ipstui, its file was deleted or renamed (where git cannot follow it), and no participant holds the id now; check `ipstui log {pid}`; nothing was written"
+    ),
+    ("employers", RENUMBERED): N_(
+        "{pid} changed hands while this command waited for another ipstui (a sync renumbered it, or its file was renamed): the employer it held is now {new}; check `ipstui employer list`, then run the command again; nothing was written"
+    ),
+    ("employers", HISTORY): N_(
+        "{pid} changed while this command waited for another ipstui and its history was replaced (a branch switch or a reset): it cannot be told whether it is the same employer; check `ipstui employer list` and run the command again; nothing was written"
+    ),
+    ("employers", IDENTITY): N_(
+        "{pid} changed hands while this command waited for another ipstui: it held the employer {was} and now holds {now}; check `ipstui employer list` and run the command again; nothing was written"
+    ),
+    ("employers", REPLACED): N_(
+        "{pid} changed hands while this command waited for another ipstui: its employer was removed or renamed and the id now holds {now}; check `ipstui employer list` and run the command again; nothing was written"
+    ),
+    ("employers", REMOVED): N_(
+        "{pid} is gone: while this command waited for another ipstui, its file was deleted or renamed (where git cannot follow it), and no employer holds the id now; check `ipstui employer list`; nothing was written"
+    ),
+}
+"""A command-line edit's refusal after it waited for the save lock, by record folder and
+`Verdict.reason`; whole sentences, one per case (SPEC §13)."""
+
+_OPENED_TEXTS: Mapping[tuple[str, str], str] = {
+    ("participants", RENUMBERED): N_(
+        "{pid} changed hands since you opened it (a sync renumbered it, or its file was renamed): the participant you were editing is now {new}; nothing was written"
+    ),
+    ("participants", HISTORY): N_(
+        "{pid} changed and its history was replaced since you opened it (a branch switch or a reset): it cannot be told whether it is still {was}; it now holds {now}; nothing was written"
+    ),
+    ("participants", IDENTITY): N_(
+        "{pid} may be another participant now: it held {was} when you opened it and now holds {now}; nothing was written"
+    ),
+    ("participants", REPLACED): N_(
+        "{pid}'s record was removed or renamed since you opened it and the id now holds {now}; nothing was written"
+    ),
+    ("participants", REMOVED): N_(
+        "{pid} is gone: since you opened it, its file was deleted or renamed (where git cannot follow it), and no participant holds the id now; nothing was written"
+    ),
+    ("employers", RENUMBERED): N_(
+        "{pid} changed hands since you opened it (a sync renumbered it, or its file was renamed): the employer you were editing is now {new}; nothing was written"
+    ),
+    ("employers", HISTORY): N_(
+        "{pid} changed and its history was replaced since you opened it (a branch switch or a reset): it cannot be told whether it is still the employer {was}; it now holds {now}; nothing was written"
+    ),
+    ("employers", IDENTITY): N_(
+        "{pid} may be another employer now: it held {was} when you opened it and now holds {now}; nothing was written"
+    ),
+    ("employers", REPLACED): N_(
+        "{pid}'s employer was removed or renamed since you opened it and the id now holds {now}; nothing was written"
+    ),
+    ("employers", REMOVED): N_(
+        "{pid} is gone: since you opened it, its file was deleted or renamed (where git cannot follow it), and no employer holds the id now; nothing was written"
+    ),
+}
+"""The app's refusal (the record as a screen or dialog showed it), by record folder and
+`Verdict.reason`."""
+
+
 def changed_hands_text(pid: str, v: Verdict, waited: bool) -> str:
-    """One line (SPEC §7) saying what happened to `pid` and what to do; names as stored
-    (the caller escapes them for a terminal)."""
-    if waited:
-        if v.reason == RENUMBERED:
-            text = _(
-                "{pid} changed hands while this command waited for another ipstui (a sync renumbered it, or its file was renamed): the participant it held is now {new}; check `ipstui log {pid}` and `ipstui log {new}`, then run the command again; nothing was written"
-            )
-        elif v.reason == HISTORY:
-            text = _(
-                "{pid} changed while this command waited for another ipstui and its history was replaced (a branch switch or a reset): it cannot be told whether it is the same participant; check `ipstui log {pid}` and run the command again; nothing was written"
-            )
-        elif v.reason == IDENTITY:
-            text = _(
-                "{pid} changed hands while this command waited for another ipstui: it held {was} and now holds {now}; check `ipstui log {pid}` and run the command again; nothing was written"
-            )
-        else:
-            text = _(
-                "{pid} changed hands while this command waited for another ipstui: its record was removed or renamed and the id now holds {now}; check `ipstui log {pid}` and run the command again; nothing was written"
-            )
-    else:
-        if v.reason == RENUMBERED:
-            text = _(
-                "{pid} changed hands since you opened it (a sync renumbered it, or its file was renamed): the participant you were editing is now {new}; nothing was written"
-            )
-        elif v.reason == HISTORY:
-            text = _(
-                "{pid} changed and its history was replaced since you opened it (a branch switch or a reset): it cannot be told whether it is still {was}; it now holds {now}; nothing was written"
-            )
-        elif v.reason == IDENTITY:
-            text = _(
-                "{pid} may be another participant now: it held {was} when you opened it and now holds {now}; nothing was written"
-            )
-        else:
-            text = _(
-                "{pid}'s record was removed or renamed since you opened it and the id now holds {now}; nothing was written"
-            )
+    """One line (SPEC §7) saying what happened to `pid` (a participant's or an
+    employer's id, as `v.rel`'s folder says) and what to do; names as stored (the
+    caller escapes them for a terminal). A name that cannot be read (a file that does
+    not parse) is shown as `?`."""
+    folder = "employers" if v.rel.startswith("employers/") else "participants"
+    texts = _WAITED_TEXTS if waited else _OPENED_TEXTS
+    text = _(texts[(folder, v.reason)])
     return text.format(pid=pid, new=v.moved_to, was=v.was or "?", now=v.now or "?")

@@ -305,17 +305,20 @@ class CaseloadService:
             return None  # refused by the edit itself, with its own words
         return seen_now(self.root, f"{PARTICIPANTS_DIR}/{pid}.toml", waited=waited)
 
-    def _load_for_edit_seeing(self, pid: str) -> tuple[Caseload, Seen | None]:
-        """`load_for_edit`, with participant `pid` as HEAD holds it asked in the same
-        round of git queries (`identity.seen_query`: no extra round before the lock,
-        issue 17), so it is what the command saw before it waits for the lock."""
+    def _load_for_edit_seeing(
+        self, pid: str, folder: str = PARTICIPANTS_DIR
+    ) -> tuple[Caseload, Seen | None]:
+        """`load_for_edit`, with the record `pid` in `folder` (participants/ or
+        employers/) as HEAD holds it asked in the same round of git queries
+        (`identity.seen_query`: no extra round before the lock, issue 17), so it is
+        what the command saw before it waits for the lock."""
         from ipstui.core.identity import seen_from, seen_query
         from ipstui.core.model import is_valid_id
 
         if not is_valid_id(pid):
             return self.load_for_edit(), None  # refused by the edit, in its own words
         gitio = _gitio()
-        rel = f"{PARTICIPANTS_DIR}/{pid}.toml"
+        rel = f"{folder}/{pid}.toml"
         started = gitio.start_many(self.root, *gitio.FOR_EDIT_QUERIES, seen_query(rel))
         base = len(gitio.FOR_EDIT_QUERIES)
         try:
@@ -576,14 +579,26 @@ class CaseloadService:
     # the user saw: the edit is refused (StaleEdit) when the employer's file changed
     # since; None (the CLI) reads the employer under the save lock instead.
 
-    def employers(self, snapshot: Caseload | None = None) -> Register:
+    def employers(self, snapshot: Caseload | None = None, *, head: bool = False) -> Register:
         """The employer register as on disk now, checked against the snapshot's team (or
         caseload.toml's). Broken files are problems, never exceptions; OSError only when
-        the folder cannot be read."""
+        the folder cannot be read. `head`: also HEAD as it was before the files were
+        read (`Register.head`, one `git rev-parse`): a register an edit will be made
+        from (the app's), so the save can tell whether the employer at an id is still
+        the one shown."""
         from ipstui.core.employers import load
 
         team = (snapshot if snapshot is not None else self.load_for_edit()).settings.team_keys
-        return load(self.root, team, git_dir=self.git_dir)
+        commit = None
+        if head and self.repo is not None:
+            proc = _gitio().git(self.root, "rev-parse", "--verify", "-q", "HEAD", check=False)
+            commit = proc.stdout.strip() or None
+        register = load(self.root, team, git_dir=self.git_dir)
+        if commit is None:
+            return register
+        from dataclasses import replace
+
+        return replace(register, head=commit)
 
     def employer_jobs(self, register: Register, snapshot: Caseload) -> dict[str, list[JobAt]]:
         """Employer id -> the jobs held there, from the snapshot's participants (by
@@ -602,34 +617,67 @@ class CaseloadService:
 
         return new_employer(self.load_for_edit(), **kwargs)
 
+    def _employer_edit(
+        self, register: Register | None, eid: str
+    ) -> tuple[Caseload, Employer | None]:
+        """The snapshot and the base of one edit of employer `eid`, carrying who the user
+        meant (`seen_by`: under the save lock the edit refuses with ChangedHands when
+        another employer holds the id now, `identity.judge`, the participants' rule).
+
+        With `register` (the app: the register as the dialog showed it) the base is its
+        `eid` (a file changed since is refused, StaleEdit), and what was seen is that
+        version in the commit HEAD was when it was read (`Register.head`), or else in
+        the newest commit that holds it (`follow.commit_holding`; none for a version
+        never committed, which the save refuses as uncommitted anyway). Without (the
+        command line): the employer as HEAD holds it when the command starts, before it
+        may wait for the lock (`_load_for_edit_seeing`)."""
+        from ipstui.core.employers import EMPLOYERS_DIR
+
+        if register is None:
+            cl, seen = self._load_for_edit_seeing(eid, EMPLOYERS_DIR)
+            return self.seen_by(cl, seen), None
+        base = register.get(eid)
+        from ipstui.core.follow import commit_holding
+        from ipstui.core.identity import Seen
+
+        cl = self.load_for_edit()
+        commit = register.head
+        if commit is None and cl.is_git:
+            commit = commit_holding(self.root, base.rel_path, base.blob)
+        if commit is None:
+            return cl, base
+        return self.seen_by(cl, Seen(commit, base.rel_path, base.blob)), base
+
     def add_employer_contact(
         self, register: Register | None, eid: str, **kwargs: Any
     ) -> EmployerSaveResult:
-        """`employers.add_contact`: by, on, purpose, face_to_face, note."""
+        """`employers.add_contact`: by, on, purpose, face_to_face, note. `register`: the
+        register the user saw (None from the command line), as `_employer_edit` uses it."""
         from ipstui.core.employers import add_contact
 
-        seen = register.get(eid) if register is not None else None
-        return add_contact(self.load_for_edit(), eid, seen=seen, **kwargs)
+        cl, seen = self._employer_edit(register, eid)
+        return add_contact(cl, eid, seen=seen, **kwargs)
 
     def set_employer_fields(
         self, register: Register | None, eid: str, values: Mapping[str, str]
     ) -> EmployerSaveResult:
-        """`employers.set_fields`: name, sector, contact_person, notes."""
+        """`employers.set_fields`: name, sector, contact_person, notes. `register` as
+        `add_employer_contact`'s."""
         from ipstui.core.employers import set_fields
 
-        seen = register.get(eid) if register is not None else None
-        return set_fields(self.load_for_edit(), eid, values, seen=seen)
+        cl, seen = self._employer_edit(register, eid)
+        return set_fields(cl, eid, values, seen=seen)
 
     def decide_employer(
         self, register: Register | None, eid: str, sides: dict[str, str]
     ) -> EmployerSaveResult:
         """Settle several of an employer's conflicts in one commit, field -> "ours" /
         "theirs" (`resolve.decide_employer`; refused with StaleEdit when the file changed
-        since `register` was read)."""
+        since `register` was read, ChangedHands when another employer holds the id)."""
         from ipstui.core.resolve import decide_employer
 
-        seen = register.get(eid) if register is not None else None
-        return decide_employer(self.load_for_edit(), eid, sides, seen=seen)
+        cl, seen = self._employer_edit(register, eid)
+        return decide_employer(cl, eid, sides, seen=seen)
 
     def add_job_at_new_employer(
         self, snapshot: Caseload | None, pid: str, **kwargs: Any

@@ -30,6 +30,7 @@ from ipstui.core.validate import (
     caseload_problems,
     future_event_problems,
     participant_team_problems,
+    stray_problems,
 )
 
 _PATH_VARS = (
@@ -141,7 +142,9 @@ def _record_files(
 def staged_problems(
     root: Path, environ: Mapping[str, str] | None = None, *, today: date | None = None
 ) -> tuple[list[Problem], int, int]:
-    """Problems of the staged caseload.toml, participant and employer files, and how many
+    """Problems of the staged caseload.toml, participant and employer files, a warning
+    for each staged file in a record folder that is not a record file (`validate.
+    stray_problems`, the rule plain `validate` applies to the work tree), and how many
     participant and employer files were checked; with `today`, also a warning for each
     event date after it (`validate.future_event_problems`: a hand edit is what a
     pre-commit hook sees). Raises StagedError when git cannot read the index."""
@@ -218,6 +221,8 @@ def staged_problems(
         broken = register_problem(register)
         if broken is not None:
             problems.append(broken)
+    # Files beside the records: the same rule as the work tree's (`validate` warns).
+    problems.extend(stray_problems(entries.keys() | unmerged))
     problems.extend(case_twin_problems(sorted(people)))
     problems.extend(case_twin_problems(sorted(firms)))
     known = [Path(path).stem for path in firms]

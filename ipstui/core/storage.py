@@ -15,6 +15,7 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,55 @@ def blob_id(raw: bytes) -> str:
 
 
 BOM = "\ufeff"
+
+
+@dataclass(frozen=True, slots=True)
+class FileText:
+    """A record file's bytes as text (`decode_text`): `text` with "\\n" line ends and
+    no byte order mark, `bom` (the file starts with the UTF-8 byte order mark) and
+    `crlf` (its first line ends in CRLF: the file's line ending, SPEC §2 "kept")."""
+
+    text: str
+    bom: bool
+    crlf: bool
+
+    def encode(self, text: str) -> bytes:
+        """`text` ("\\n" line ends, no byte order mark) as bytes in this file's way:
+        its byte order mark and line ending put back (every line gets the file's
+        ending: a mixed file comes back in its first line's)."""
+        if self.crlf:
+            text = text.replace("\n", "\r\n")
+        return ((BOM if self.bom else "") + text).encode("utf-8")
+
+
+def decode_text(raw: bytes, path: str = "<string>") -> FileText:
+    """Decode a record file's bytes: the one place that reads a byte order mark and a
+    line ending (loading, saving, merging and renumbering all call it).
+
+    UTF-8 only (SPEC §2). A leading byte order mark is taken off (`bom`). The first
+    line's ending is the file's: when it is CRLF (`crlf`), every CRLF becomes "\\n"
+    (a later line ending in a bare "\\n" stays as it is); a lone CR is not a line
+    ending in TOML and is left for the parser to report. A last line without a line
+    ending keeps none. Raises ParseError ("file is not valid UTF-8", with the line and
+    column of the first bad byte, 1-based) for bytes that are not UTF-8."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = (
+            len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
+        )
+        raise ParseError(path, line, col, _("file is not valid UTF-8")) from None
+    bom = text.startswith(BOM)
+    if bom:
+        text = text[1:]
+    nl = text.find("\n")
+    crlf = nl > 0 and text[nl - 1] == "\r"
+    if crlf:
+        text = text.replace("\r\n", "\n")
+    return FileText(text, bom, crlf)
+
+
 MAX_FILE_BYTES = 16 * 1024 * 1024
 """Larger files are refused unread: a participant file is a few kilobytes."""
 
@@ -58,15 +108,7 @@ def loads_bytes(raw: bytes, path: str = "<string>") -> dict[str, Any]:
     Raises ParseError with a line and column for bytes that are not UTF-8, text that
     is not TOML 1.0, a document without keys ("file is empty") and values nested
     deeper than `toml10.MAX_DEPTH` levels (valid TOML, but not a file ipstui reads)."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = (
-            len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
-        )
-        raise ParseError(path, line, col, _("file is not valid UTF-8")) from None
-    text = text.removeprefix(BOM)
+    text = decode_text(raw, path).text
     from ipstui.core import toml10
 
     try:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ipstui.core.locate import Locator, _Stop
+from ipstui.core.storage import BOM, FileText, decode_text
 from ipstui.core.tomlvalues import freeze, same
 
 
@@ -696,49 +697,31 @@ def _patch_kept(
     return patch(text, old, new, dumps)
 
 
-_BOM = "\ufeff"
-
-
 def patch_bytes(
     raw: bytes, old: Mapping[str, Any], new: Mapping[str, Any], dumps: Callable[..., str]
 ) -> tuple[bytes, bool]:
     """The bytes of a record file `raw` (which parses to `old`) changed to hold `new`:
-    `patch` on its text, its byte order mark and CRLF line endings kept (SPEC §2).
+    `patch` on its text, its byte order mark and CRLF line endings kept (SPEC §2;
+    `storage.decode_text` reads them, `FileText.encode` puts them back).
     Returns (bytes, True), or (the canonical text `dumps(new)` in the file's line
     endings, False) when the file's own layout (one that is not already canonical)
     cannot be kept; the caller says so
-    where a user sees it. Raises UnicodeDecodeError for bytes that are not UTF-8."""
+    where a user sees it. Raises storage.ParseError for bytes that are not UTF-8."""
     from ipstui.core import toml10
 
-    text, bom, crlf = _split_bytes(raw)
-    patched = _patch_kept(text, old, new, dumps)
+    got = decode_text(raw)
+    patched = _patch_kept(got.text, old, new, dumps)
     kept = patched is not None
-    out = patched if patched is not None else dumps(new)
-    if crlf:
-        out = out.replace("\n", "\r\n")
-    if kept and crlf:
+    out = got.encode(patched if patched is not None else dumps(new))
+    if kept and got.crlf:
         # A multi-line string written with CRLF inside: check the bytes as they will be.
         try:
-            kept = same(toml10.loads(out), new)
+            kept = same(toml10.loads(out.decode("utf-8").removeprefix(BOM)), new)
         except toml10.TomlError:
             kept = False
         if not kept:
-            out = dumps(new).replace("\n", "\r\n")
-    if bom:
-        out = _BOM + out
-    return out.encode("utf-8"), kept
-
-
-def _split_bytes(raw: bytes) -> tuple[str, bool, bool]:
-    """(text with "\\n" new lines and no byte order mark, had a BOM, had CRLF)."""
-    text = raw.decode("utf-8")
-    bom = text.startswith(_BOM)
-    text = text.removeprefix(_BOM)
-    nl = text.find("\n")
-    crlf = nl > 0 and text[nl - 1] == "\r"
-    if crlf:
-        text = text.replace("\r\n", "\n")
-    return text, bom, crlf
+            out = got.encode(dumps(new))
+    return out, kept
 
 
 def _lines(text: str) -> list[str]:
@@ -801,19 +784,19 @@ def merge_layouts(
     carried: the lines both sides changed keep ours' layout, or, when
     theirs' layout cannot be patched or no line merge reads back as `new`, `ours`
     unchanged.
-    Raises UnicodeDecodeError for bytes that are not UTF-8."""
+    Raises storage.ParseError for bytes that are not UTF-8."""
     from ipstui.core import toml10
 
-    b_text, b_bom, b_crlf = _split_bytes(base)
-    t_text, t_bom, t_crlf = _split_bytes(theirs)
-    o_text, o_bom, o_crlf = _split_bytes(ours)
-    bom = t_bom if o_bom == b_bom else o_bom
-    crlf = t_crlf if o_crlf == b_crlf else o_crlf
+    b, t, o = decode_text(base), decode_text(theirs), decode_text(ours)
+    b_text, t_text, o_text = b.text, t.text, o.text
+    bom = t.bom if o.bom == b.bom else o.bom
+    crlf = t.crlf if o.crlf == b.crlf else o.crlf
+    kind = FileText("", bom, crlf)
     b_new = _patch_kept(b_text, base_data, new, dumps)
     t_new = _patch_kept(t_text, theirs_data, new, dumps)
     if b_new is None or t_new is None:
         return ours, False
-    if b_new == t_new and (bom, crlf) == (o_bom, o_crlf):
+    if b_new == t_new and (bom, crlf) == (o.bom, o.crlf):
         return ours, True  # theirs kept base's layout: nothing of its own to carry
     # (text, True when it holds every layout change of theirs), tried in turn.
     candidates: Iterable[tuple[str, bool]]
@@ -824,12 +807,12 @@ def merge_layouts(
     else:
         candidates = _line_merges(o_text, b_new, t_new)
     for text, whole in candidates:
-        out = text.replace("\n", "\r\n") if crlf else text
+        out = kind.encode(text)
         try:
             # CRLF checked as written: a multi-line string holds its new lines.
-            if not same(toml10.loads(out), new):
+            if not same(toml10.loads(out.decode("utf-8").removeprefix(BOM)), new):
                 continue
         except toml10.TomlError:
             continue
-        return ((_BOM if bom else "") + out).encode("utf-8"), whole
+        return out, whole
     return ours, False

@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ipstui.core.i18n import _
+from ipstui.core.i18n import N_, _
 from ipstui.core.locate import Locator
 from ipstui.core.model import (
     CONTROL_IN_LINE,
@@ -651,19 +651,44 @@ def caseload_problems(data: Mapping[str, Any], rel: str, text: str) -> list[Prob
     )
 
 
+STRAY_MESSAGE = N_(
+    "not a record file: ipstui does not read it, and a person's data in it is out of reach of `ipstui erase`, and sync refuses to push it; move it out of the caseload or delete it"
+)
+"""The warning of `stray_problems`, one for each stray file."""
+
+
+def stray_problems(paths: Iterable[str]) -> list[Problem]:
+    """A warning for each of the caseload-relative `paths` ('/'-separated: a folder
+    walk's, or git's index entries for `validate --staged`) that stands in
+    `participants/` or `employers/` (sub-folders included) and is not a record file
+    (`outgoing.is_record_name`: `P-0002.toml.orig`, `notes.txt`, `sub/P-0001.toml`), in
+    path order. SPEC §1 says what a caseload folder holds: such a file is not read, and
+    a person's data in it is out of reach of `ipstui erase`; sync refuses to push it
+    (`outgoing.history_problems`). Paths inside a folder named like a record
+    (`participants/P-0001.toml/x`) are left out: the load reports that folder. Paths
+    outside the record folders are not this rule's business."""
+    from ipstui.core.outgoing import is_record_name
+
+    found: set[str] = set()
+    for rel in paths:
+        _folder, _sep, name = rel.partition("/")
+        if "/" in name and name.split("/", 1)[0].endswith(".toml"):
+            continue
+        if not is_record_name(rel):
+            found.add(rel)
+    message = _(STRAY_MESSAGE)
+    return [Problem(rel, 1, 1, message, "warning") for rel in sorted(found)]
+
+
 def stray_file_problems(root: Path, named: Iterable[str] = ()) -> list[Problem]:
-    """A warning for each file in `participants/` or `employers/` (sub-folders
-    included) that is not a record file (`outgoing.is_record_name`: `P-0002.toml.orig`,
-    `notes.txt`, `sub/P-0001.toml`), committed or not, in path order. SPEC §1 says what
-    a caseload folder holds: such a file is not read, and a person's data in it is out
-    of reach of `ipstui erase`; sync refuses to push it (`outgoing.history_problems`).
+    """`stray_problems` of the files in `participants/` and `employers/` on disk
+    (sub-folders included), committed or not.
 
     Left out: paths in `named` (the load already warned of them), entries named like a
     record that are not files (the load reports those), files git ignores, and a
     linked record folder (refused, never read). One folder walk; one `git ls-files`
     only when there is a stray file to ask about."""
     from ipstui.core import gitio
-    from ipstui.core.outgoing import is_record_name
     from ipstui.core.renumber import RECORD_DIRS
 
     skip = set(named)
@@ -678,10 +703,8 @@ def stray_file_problems(root: Path, named: Iterable[str] = ()) -> list[Problem]:
                 # A folder named like a record is the load's to report.
                 dirs[:] = [d for d in dirs if not d.endswith(".toml")]
             names = files + [d for d in dirs if (Path(here) / d).is_symlink()]
-            for name in names:
-                rel = f"{rel_here}/{name}"
-                if rel not in skip and not is_record_name(rel):
-                    found.append(rel)
+            found += (f"{rel_here}/{name}" for name in names)
+    found = [p.path for p in stray_problems(rel for rel in found if rel not in skip)]
     if not found:
         return []
     proc = gitio.git(
@@ -691,7 +714,4 @@ def stray_file_problems(root: Path, named: Iterable[str] = ()) -> list[Problem]:
     if proc.returncode == 0:
         listed = set(proc.stdout.split("\0"))
         found = [rel for rel in found if rel in listed]
-    message = _(
-        "not a record file: ipstui does not read it, and a person's data in it is out of reach of `ipstui erase`, and sync refuses to push it; move it out of the caseload or delete it"
-    )
-    return [Problem(rel, 1, 1, message, "warning") for rel in sorted(found)]
+    return stray_problems(found)

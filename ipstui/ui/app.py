@@ -229,6 +229,12 @@ class IpsApp(
         self.messages.appendleft((title, message))
         super().notify(escape(message, keep="\n"), title=escape(title), **kwargs)
 
+    def remember(self, message: str, *, title: str = "") -> None:
+        """Put `message` in the messages view (`action_messages`) without a toast: the
+        whole text of something a screen had no room to show (the board's header at
+        80×24 leaves out its sync state)."""
+        self.messages.appendleft((title, message))
+
     def action_messages(self) -> None:
         """Every message of this session, newest first, each whole (a toast may be cut
         to its box or gone before it was read; SPEC §9)."""

@@ -11,6 +11,7 @@ Those copies do not bubble back to the app (`bubble=False`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ from ipstui.core.model import Problem
 from ipstui.core.report import Report
 from ipstui.core.service import (
     Caseload,
+    ChangedHands,
     EmployerSaveResult,
     ExportRefusal,
     JobAt,
@@ -194,6 +196,20 @@ class EmployerRefused(Message, bubble=False):
 
     label: str
     reason: str
+    request: int = 0
+
+
+@dataclass
+class EmployerChangedHands(Message, bubble=False):
+    """An employer edit named `label` was refused because another employer may hold its
+    id now (`refusal`, a `ChangedHands`: its verdict names both, its `fresh` is the
+    employer at the id now); `retry(register)` runs the same edit again against
+    `register`; `request` as `EmployerRefused`'s."""
+
+    label: str
+    refusal: ChangedHands
+    register: Register | None
+    retry: Callable[[Register], object]
     request: int = 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -46,36 +47,58 @@ TALL = 30
 at 80×24 every row counts)."""
 
 
+HEADER_LINES = 2
+"""The most lines the board's header takes, at any size and in every language (SPEC §9:
+at 80×24 a third line costs the board a row of cards)."""
+
+DROP_SYNC, DROP_DATE = 2, 1
+"""`Phrase.drop` ranks of the header: past `HEADER_LINES`, the sync state goes first
+(its whole text is in the messages log, `m`), then today's date."""
+
+
 def fit_last(
-    phrases: list[Phrase], status: str, steady: str, width: int, lines: int = 1
+    phrases: list[Phrase],
+    status: str,
+    steady: str,
+    width: int,
+    lines: int = 1,
+    most: int | None = None,
+    last: Sequence[Phrase] = (),
 ) -> Content:
     """The header: `phrases` then `sync: <status>`, packed at `width` cells
     (`phrases.fit_phrases`), `status` cut with `…` where needed so the header takes no
     more lines than it does with `sync: <steady>` (or without a sync phrase when `steady`
     is empty; left out when not even `sync: …` fits). The whole status is in a toast and
-    in the messages (`app.action_messages`). `lines`: as `fit_phrases`."""
+    in the messages (`app.action_messages`). `lines`: as `fit_phrases`; `most`: the
+    most lines, reached by leaving out phrases by their `drop` rank (the sync phrase's
+    is `DROP_SYNC`); `last`: phrases after the sync phrase."""
 
     def with_status(words: str) -> list[Phrase]:
-        return [*phrases, Phrase(shown(_("sync: {status}").format(status=words)))]
+        sync = shown(_("sync: {status}").format(status=words))
+        return [*phrases, Phrase(sync, drop=DROP_SYNC), *last]
+
+    def final(chosen: list[Phrase]) -> Content:
+        return fit_phrases(chosen, width, lines, most)
 
     full = fit_phrases(with_status(status), width, lines)
     if status == steady:  # the steady words are the budget itself
-        return full
-    budget = len(fit_phrases(with_status(steady) if steady else phrases, width, lines).split())
+        return final(with_status(status))
+    without = [*phrases, *last]
+    budget = len(fit_phrases(with_status(steady) if steady else without, width, lines).split())
     if len(full.split()) <= budget:
-        return full
-    best = fit_phrases(with_status(ELLIPSIS), width, lines)
-    if len(best.split()) > budget:  # no room at all: the toast and the messages have it
-        return fit_phrases(phrases, width, lines)
+        return final(with_status(status))
+    best = with_status(ELLIPSIS)
+    if len(fit_phrases(best, width, lines).split()) > budget:
+        return final(without)  # no room at all: the toast and the messages have it
     lo, hi = 1, cells(status) - 1
     while lo <= hi:
         mid = (lo + hi) // 2
-        candidate = fit_phrases(with_status(fit(status, mid, pad=False)), width, lines)
-        if len(candidate.split()) <= budget:
+        candidate = with_status(fit(status, mid, pad=False))
+        if len(fit_phrases(candidate, width, lines).split()) <= budget:
             best, lo = candidate, mid + 1
         else:
             hi = mid - 1
-    return best
+    return final(best)
 
 
 class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
@@ -170,6 +193,8 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
         """The text filter's remembered results for the current cards."""
         self._sync = ""
         self._sync_steady = ""
+        self._sync_remembered = ""
+        """The sync state last put in the messages for want of room in the header."""
         self._filter_left = False
         """Whether focus left the filter by Enter (its text kept, the board focused)."""
 
@@ -301,6 +326,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
                 _("today {date}").format(date=self.ips.today.isoformat()),
                 self.ips.today.isoformat(),
                 rank=1,
+                drop=DROP_DATE,
             ),
         ]
         # Participants, each counted once by their most urgent deadline (the agenda
@@ -321,6 +347,7 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
             n = derived.conflicts
             words = ngettext("{n} needs a decision", "{n} need a decision", n).format(n=n)
             parts.append(Phrase(f"[$text-warning]{SYMBOL[NEEDS_DECISION]} {escape(words)}[/]"))
+        settings_phrase: list[Phrase] = []
         if cl.problems:
             # Files left out of the board are counted first: a board missing a participant
             # must say so (SPEC §7's exit 3, on screen). Team settings that could not be
@@ -333,11 +360,21 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
                     words = _(
                         "the team settings (caseload.toml) could not be read, so deadlines, due-soon days, caseload sizes and the team use the defaults — press {key}"
                     ).format(key=key)
+                    short = _("caseload.toml unreadable: defaults used")
                 else:
                     words = _(
                         "caseload.toml has an error, so the settings it could not give use the defaults — press {key}"
                     ).format(key=key)
-                parts.append(Phrase(f"[$text-error]{SYMBOL[PROBLEM]} {escape(words)}[/]"))
+                    short = _("caseload.toml has an error: defaults used")
+                # Last in the header: the longest phrase takes a line of its own (its
+                # short form where it is wider than a line; the sentence is whole on the
+                # Problems screen).
+                settings_phrase.append(
+                    Phrase(
+                        f"[$text-error]{SYMBOL[PROBLEM]} {escape(words)}[/]",
+                        f"[$text-error]{SYMBOL[PROBLEM]} {escape(short)}[/]",
+                    )
+                )
             left = len(missing)
             if left:
                 words = ngettext(
@@ -351,30 +388,63 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
                         rank=3,
                     )
                 )
+        # The Problems screen's own list and count (`findings.tally`), read by the
+        # app's worker for the latest snapshot and day (future dates are warnings), and
+        # the uncommitted files it lists: each counted, or all in one phrase when that
+        # keeps the header to its lines.
         findings = self.ips.findings
-        if findings is not None:
-            # The Problems screen's own list and count (`findings.tally`), read by the
-            # app's worker for the latest snapshot and day (future dates are warnings).
-            errs, warns = tally(findings.problems)
-            if errs:
-                words = ngettext("{n} error", "{n} errors", errs).format(n=errs)
-                parts.append(Phrase(f"[$text-error]{SYMBOL[PROBLEM]} {escape(words)}[/]"))
-            if warns:
-                words = ngettext("{n} warning", "{n} warnings", warns).format(n=warns)
-                parts.append(Phrase(f"[$text-warning]{SYMBOL[PROBLEM]} {escape(words)}[/]"))
-        if cl.dirty:
-            n = len(cl.dirty)
-            words = ngettext("{n} uncommitted", "{n} uncommitted", n).format(n=n)
-            parts.append(Phrase(f"[$text-warning]{SYMBOL[UNCOMMITTED]} {escape(words)}[/]"))
+        errs, warns = tally(findings.problems) if findings is not None else (0, 0)
+        dirty = len(cl.dirty)
+        counted = []
+        if errs:
+            words = ngettext("{n} error", "{n} errors", errs).format(n=errs)
+            counted.append(Phrase(f"[$text-error]{SYMBOL[PROBLEM]} {escape(words)}[/]"))
+        if warns:
+            words = ngettext("{n} warning", "{n} warnings", warns).format(n=warns)
+            counted.append(Phrase(f"[$text-warning]{SYMBOL[PROBLEM]} {escape(words)}[/]"))
+        if dirty:
+            words = ngettext("{n} uncommitted", "{n} uncommitted", dirty).format(n=dirty)
+            counted.append(Phrase(f"[$text-warning]{SYMBOL[UNCOMMITTED]} {escape(words)}[/]"))
+        together = []
+        if len(counted) > 1:
+            n, key = errs + warns + dirty, key_for(self, "problems", "p")
+            words = ngettext(
+                "{n} problem to see — press {key}", "{n} problems to see — press {key}", n
+            ).format(n=n, key=key)
+            short = ngettext("{n} problem to see", "{n} problems to see", n).format(n=n)
+            style = "$text-error" if errs else "$text-warning"
+            together = [
+                Phrase(
+                    f"[{style}]{SYMBOL[PROBLEM]} {escape(words)}[/]",
+                    f"[{style}]{SYMBOL[PROBLEM]} {escape(short)}[/]",
+                    rank=3,
+                )
+            ]
         title_widget = self.query_one("#title", Static)
         width = title_widget.content_size.width or max(self.app.size.width - 2, 20)
         # A tall terminal spends two lines on the long words before any gives way; at
-        # 24 rows the short forms keep the header to as few lines as they can.
+        # 24 rows the short forms keep the header to as few lines as they can; never
+        # more than HEADER_LINES (counts together, then the sync state, then the date
+        # give way).
         lines = 2 if self.app.size.height >= TALL else 1
+
+        def header(tail: list[Phrase], most: int | None) -> Content:
+            if self._sync:
+                return fit_last(
+                    parts + tail, self._sync, self._sync_steady, width, lines, most,
+                    last=settings_phrase,
+                )  # fmt: skip
+            return fit_phrases(parts + tail + settings_phrase, width, lines, most)
+
+        line = header(counted, None)
+        if len(line.split()) > HEADER_LINES:
+            line = header(together or counted, HEADER_LINES)
         if self._sync:
-            line = fit_last(parts, self._sync, self._sync_steady, width, lines)
-        else:
-            line = fit_phrases(parts, width, lines)
+            said = _("sync: {status}").format(status=escape(self._sync))
+            if said not in line.plain and self._sync != self._sync_remembered:
+                # Left out or cut to fit: whole in the messages (`m`).
+                self._sync_remembered = self._sync
+                self.ips.remember(said, title=_("Sync"))
         if getattr(title_widget, "_ipstui_text", None) != line:
             # Whole phrases on each line (nothing cut but an outsized phrase, with `…`).
             title_widget._ipstui_text = line  # type: ignore[attr-defined]

@@ -17,9 +17,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
 from ipstui.core.i18n import N_, NP_, _, ngettext
+from ipstui.core.identity import HISTORY, IDENTITY, REPLACED
 from ipstui.core.service import (
     CaseloadError,
     CaseloadService,
+    ChangedHands,
     EmployerSaveResult,
     GitError,
     JobAt,
@@ -28,9 +30,15 @@ from ipstui.core.service import (
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import EMPLOYER_FIELD_LABELS, NEEDS_DECISION, SYMBOL, readable, who
 from ipstui.ui.keys import TranslatedBindings, key_for
-from ipstui.ui.messages import EmployerRefused, EmployerSaved, EmployersRead
+from ipstui.ui.messages import (
+    EmployerChangedHands,
+    EmployerRefused,
+    EmployerSaved,
+    EmployersRead,
+)
 from ipstui.ui.onapp import FollowsCaseload
 from ipstui.ui.screens.forms import (
+    ConfirmDialog,
     ConflictForm,
     EmployerContactEntry,
     EmployerContactForm,
@@ -170,7 +178,7 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
     )
     def _read(self, cl: Any, select: str | None) -> None:
         service: CaseloadService = self.app.service  # type: ignore[attr-defined]
-        reg = service.employers(cl)
+        reg = service.employers(cl, head=True)  # an edit follows its employers from HEAD
         jobs = service.employer_jobs(reg, cl)
         self.post_message(EmployersRead(reg, jobs, select, cl))
 
@@ -376,12 +384,14 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
             self.notify(_("Choose an employer first (n adds one)"), severity="warning")
             return
         name = self.register.employers[eid].name
+        seen = self.register  # as the dialog shows it: the save checks who holds eid then
 
         def log(result: EmployerContactEntry) -> Hashable:
             args = result.edit_args()
             return self.save(
                 _("Employer contact"),
                 lambda svc, reg: svc.add_employer_contact(reg, eid, **args),
+                seen,
             )
 
         by = self._team()[0][0] if len(self._team()) == 1 else None
@@ -403,6 +413,7 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
             return
         e = self.register.employers[eid]
         others = [x.name for x in self.register.employers.values() if x.id != eid]
+        seen = self.register
 
         def edit(result: EmployerEntry) -> Hashable | None:
             changed = {
@@ -413,7 +424,9 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
             if not changed:
                 return None
             return self.save(
-                _("Edit employer"), lambda svc, reg: svc.set_employer_fields(reg, eid, changed)
+                _("Edit employer"),
+                lambda svc, reg: svc.set_employer_fields(reg, eid, changed),
+                seen,
             )
 
         self.app.push_screen(NewEmployerForm(others, current=dict(e.data)).submitting(edit))
@@ -430,12 +443,15 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
         conflicts = conflicts_of(e)
         if not conflicts:
             return
+        seen = self.register
 
         def decide(result: Any) -> Hashable | None:
             if not result.sides:
                 return None
             sides = dict(result.sides)
-            return self.save(_("Decide"), lambda svc, reg: svc.decide_employer(reg, eid, sides))
+            return self.save(
+                _("Decide"), lambda svc, reg: svc.decide_employer(reg, eid, sides), seen
+            )
 
         form = ConflictForm(
             conflicts, dict(e.data), who=f"{eid} {e.name}", label=employer_field_label
@@ -443,15 +459,21 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
         self.app.push_screen(form.submitting(decide))
 
     def save(
-        self, label: str, func: Callable[[CaseloadService, Register | None], EmployerSaveResult]
+        self,
+        label: str,
+        func: Callable[[CaseloadService, Register | None], EmployerSaveResult],
+        seen: Register | None = None,
     ) -> Hashable:
         """Run one employer edit off the UI thread (one commit through the service's
-        save transaction), then show the result. `func(service, register)` gets the
-        register on screen (None while it loads): a file changed since it was read is
-        refused, not overwritten. Returns the edit's ticket, which the dialog that
-        started it waits for (`FormScreen.settle`)."""
+        save transaction), then show the result. `func(service, register)` gets `seen`,
+        the register as the dialog that asked for the edit showed it (default: the one
+        on screen; None while it loads): a file changed since is refused, not
+        overwritten, and when another employer may hold the id now (a sync renumbered
+        it, a checkout), the screen asks before saving onto that one
+        (`_changed_hands`). Returns the edit's ticket, which the dialog that started it
+        waits for (`FormScreen.settle`)."""
         self._requests += 1
-        self._save(label, func, self.register, self._requests)
+        self._save(label, func, seen or self.register, self._requests)
         return (EMPLOYER_TICKET, self._requests)
 
     def _settle_forms(self, request: int, refusal: str | None) -> None:
@@ -471,6 +493,17 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
         service: CaseloadService = self.app.service  # type: ignore[attr-defined]
         try:
             result = func(service, register)
+        except ChangedHands as exc:
+            self.post_message(
+                EmployerChangedHands(
+                    label,
+                    exc,
+                    register,
+                    lambda reg: self._save(label, func, reg, request),
+                    request,
+                )
+            )
+            return
         except (CaseloadError, GitError, OSError, ValueError) as exc:
             self.post_message(EmployerRefused(label, str(exc), request))
             return
@@ -486,6 +519,49 @@ class EmployersScreen(FollowsCaseload, TranslatedBindings, Screen):
         )
         self._settle_forms(message.request, message.reason)
         self.reload()
+
+    @on(EmployerChangedHands)
+    def _changed_hands(self, message: EmployerChangedHands) -> None:
+        """Another employer may hold the id the dialog's edit was for (SPEC §6 "two
+        people never become one", for employers as for participants): nothing was
+        written. When the employer at the id now is readable and git cannot say the
+        one seen went elsewhere, ask, naming both: yes saves the same edit onto the one
+        at the id now; no keeps the dialog open with what was typed. Otherwise (it was
+        renumbered or removed) the refusal is shown and the register read again."""
+        exc, register = message.refusal, message.register
+        v, fresh = exc.verdict, exc.fresh
+        if v.reason not in (IDENTITY, HISTORY, REPLACED) or fresh is None or register is None:
+            self._refused(EmployerRefused(message.label, str(exc), message.request))
+            return
+        request = message.request
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                message.retry(register.with_employer(fresh))
+                return
+            self._settle_forms(
+                request, _("nothing was saved; your unsaved values are still on the screen")
+            )
+            self.reload()
+
+        if v.reason == HISTORY:
+            question = _(
+                "{id}'s history was replaced (a branch switch or a reset): it held the employer {was} when you opened it and now holds {now}. Save onto {now}?"
+            )
+        else:
+            question = _(
+                "{id} may be another employer now: it held {was} when you opened it and now holds {now}. Save onto {now}?"
+            )
+        was, now = escape(v.was or "?"), escape(v.now or "?")
+        self.app.push_screen(
+            ConfirmDialog(
+                question.format(id=fresh.id, was=was, now=now),
+                yes=_("Save onto {now}").format(now=now),
+                no=_("Do not save"),
+                title=_("Another employer?"),
+            ),
+            answer,
+        )
 
     @on(EmployerSaved)
     def _saved(self, message: EmployerSaved) -> None:

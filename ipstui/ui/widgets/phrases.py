@@ -32,6 +32,11 @@ class Phrase:
     long: str
     short: str | None = None
     rank: int = 0
+    drop: int = 0
+    """Above 0: the phrase may be left out, highest `drop` first, when even the short
+    forms take more than `fit_phrases`'s `most` lines; what it says must be found
+    elsewhere (the board's sync state in the messages log, its counts on the Problems
+    screen)."""
 
 
 def pack(phrases: Sequence[str], width: int) -> list[Content]:
@@ -55,14 +60,29 @@ def pack(phrases: Sequence[str], width: int) -> list[Content]:
     return lines
 
 
-def fit_phrases(phrases: Sequence[Phrase], width: int, lines: int = 1) -> Content:
+def fit_phrases(
+    phrases: Sequence[Phrase], width: int, lines: int = 1, most: int | None = None
+) -> Content:
     """The phrases packed at `width` (`pack`) with as few lines as their short forms
     allow: short forms replace long ones, highest `rank` first, only while that lowers
     the number of lines and the phrases take more than `lines` lines (so a wide screen
     keeps the long words, and a tall one may spend `lines` lines on them: the board's
     `participants ✖ 8 overdue` says what it counts, unlike the agenda's deadlines).
+
+    `most`: the most lines the phrases may take (the board's header: 2, so that at
+    80×24 it never costs the board a card row, in any language). When even every short
+    form takes more, phrases with a `drop` rank are left out, highest first, one at a
+    time (the others get their long forms back where they then fit). Only phrases
+    without a `drop` rank may still take more than `most` lines.
     Lines joined by newlines."""
     width = max(width, 1)
+    if most is not None:
+        fitted = fit_phrases(phrases, width, lines)
+        droppable = [p for p in phrases if p.drop > 0]
+        if len(fitted.split()) <= most or not droppable:
+            return fitted
+        victim = max(droppable, key=lambda p: p.drop)  # the first of the highest rank
+        return fit_phrases([p for p in phrases if p is not victim], width, lines, most)
     # A long form wider than a whole line would be cut with `…`: its short form first.
     chosen = [
         p.short if p.short and Content.from_markup(p.long).cell_length > width else p.long

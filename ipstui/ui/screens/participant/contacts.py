@@ -1,15 +1,58 @@
-"""The Contacts tab: every contact, oldest first; logging one is the screen-wide `c`."""
+"""The Contacts tab: every contact, oldest first; logging one is the screen-wide `c`,
+reading the selected one whole is `v` (or enter)."""
 
 from __future__ import annotations
 
-from rich.text import Text
+from typing import Any
+
+from textual import on
+from textual.binding import Binding
+from textual.widgets import DataTable
 
 from ipstui.core.i18n import N_, _, ngettext
 from ipstui.core.model import Participant
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import CONTACT_KIND_LABELS, readable
+from ipstui.ui.keys import allow_letter_action
 from ipstui.ui.screens.forms import ContactEntry, ContactForm
 from ipstui.ui.screens.participant.base import ListPane, cell
+from ipstui.ui.widgets.columns import Column
+from ipstui.ui.widgets.reading import ReadingView
+
+
+def contact_rows(contacts: list[dict[str, Any]]) -> list[list[str]]:
+    """The table's cells of each contact (date, kind, by, note), escaped for a terminal;
+    a note's new lines shown as ` ⏎ ` on its one line. Whole: the table fits them to its
+    width and ends a cut cell in `…` (SPEC §9)."""
+    rows = []
+    for c in contacts:
+        note = str(c.get("note", "")).replace("\n", " ⏎ ")
+        rows.append(
+            [
+                cell(c.get("on")),
+                _(readable(str(c.get("kind", "")), CONTACT_KIND_LABELS)),
+                escape(str(c.get("by", ""))),
+                escape(note),
+            ]
+        )
+    return rows
+
+
+def contact_entries(c: dict[str, Any]) -> list[tuple[str, str]]:
+    """One contact whole, as (label, text) pairs for the reading view: date, kind, by,
+    the employer met and whether in person (a contact with an employer), and the note
+    with its own lines. Texts as stored (the view escapes them)."""
+    out = [
+        (_("Date"), cell(c.get("on"))),
+        (_("Kind"), _(readable(str(c.get("kind", "")), CONTACT_KIND_LABELS))),
+        (_("By"), str(c.get("by", ""))),
+    ]
+    if c.get("employer_id"):
+        out.append((_("Employer"), str(c["employer_id"])))
+    if c.get("kind") == "employer":
+        out.append((_("Face to face"), _("no") if c.get("face_to_face") is False else _("yes")))
+    out.append((_("Note"), str(c.get("note", "")) or "—"))
+    return out
 
 
 class ContactsPane(ListPane):
@@ -17,24 +60,35 @@ class ContactsPane(ListPane):
 
     TAB = "contacts"
     TITLE = N_("Contacts")
-    COLUMNS = (N_("Date"), N_("Kind"), N_("By"), N_("Note"))
+    FIT = (
+        Column(N_("Date")),
+        Column(N_("Kind"), min=6),
+        Column(N_("By"), min=6),
+        Column(N_("Note"), min=12),
+    )
+    BINDINGS = [
+        Binding(
+            "v",
+            "read_contact",
+            N_("Read"),
+            id="participant_read_contact",
+            tooltip=N_("The selected contact whole, with its whole note"),
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._contacts: list[dict[str, Any]] = []
+        """The contacts shown, in table order (oldest first)."""
 
     def draw(self, p: Participant) -> None:
-        """One row per contact; the note on one line, cut at 120 characters."""
-        table = self.table
-        table.clear()
+        """One row per contact; the note on one line, fitted to the pane's width (cut
+        with `…`; `v` reads it whole)."""
         contacts = [c for c in p.data.get("contacts") or () if isinstance(c, dict)]
-        for i, c in enumerate(contacts):
-            note = str(c.get("note", "")).replace("\n", " ⏎ ")
-            table.add_row(
-                cell(c.get("on")),
-                _(readable(str(c.get("kind", "")), CONTACT_KIND_LABELS)),
-                Text(escape(str(c.get("by", "")))),
-                Text(escape(note[:120] + ("…" if len(note) > 120 else ""))),
-                key=str(i),
-            )
+        self._contacts = contacts
+        self.show_rows(contact_rows(contacts), [str(i) for i in range(len(contacts))])
         if contacts:
-            table.move_cursor(row=len(contacts) - 1)  # the newest, in view
+            self.table.move_cursor(row=len(contacts) - 1)  # the newest, in view
         n = len(contacts)
         self.summary.update(
             ngettext(
@@ -44,6 +98,26 @@ class ContactsPane(ListPane):
             ).format(n=n, key=self.key("participant_contact", "c"))
         )
         self.set_label(_("Contacts ({n})").format(n=n))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`v` only with a contact to read, and not while typing in a field."""
+        if action != "read_contact":
+            return True
+        if not allow_letter_action(self, action):
+            return None
+        return bool(self._contacts)
+
+    @on(DataTable.RowSelected, "#contacts-table")
+    def _row_chosen(self) -> None:
+        self.action_read_contact()
+
+    def action_read_contact(self) -> None:
+        """The selected contact whole (the table cuts its note to the column with `…`;
+        SPEC §9: nothing cut without a way to read it)."""
+        row = self.table.cursor_row
+        if not 0 <= row < len(self._contacts):
+            return
+        self.app.push_screen(ReadingView(self.owner.who(), contact_entries(self._contacts[row])))
 
     def add_contact(self) -> None:
         """Ask for a contact and log it (one commit); shows this tab once saved."""
