@@ -978,7 +978,7 @@ def run_cli(svc: Any, args: Any, today: date) -> int:
     if args.template:
         from ipstui.core.export import check_output
 
-        target = check_output(root, Path(args.template))
+        target = check_output(root, Path(args.template), template=True)
         storage.write_output(target, TEMPLATE.read_bytes())
         print(_("template written to {target}").format(target=target), file=sys.stderr)
         return 0

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-from ipstui.core.i18n import N_, Labels, _
+from ipstui.core.i18n import N_, NP_, Labels, _
 from ipstui.core.termsafe import UNSAFE
 
 SCHEMA_VERSION = 1
@@ -154,6 +154,20 @@ PHASE_LABELS: Labels = Labels(
         "closed": N_("Closed"),
     }
 )
+PHASE_SHORT_LABELS: Labels = Labels(
+    {
+        "intake": NP_("short phase label, a board column at 80 columns", "Intake"),
+        "engagement": NP_("short phase label, a board column at 80 columns", "Engage"),
+        "assessment": NP_("short phase label, a board column at 80 columns", "Profile"),
+        "plan": NP_("short phase label, a board column at 80 columns", "Plan"),
+        "job_search": NP_("short phase label, a board column at 80 columns", "Hunt"),
+        "follow_up": NP_("short phase label, a board column at 80 columns", "In job"),
+        "closed": NP_("short phase label, a board column at 80 columns", "Closed"),
+    }
+)
+"""A phase's label in a short word (about six letters), as a board column's title reads when the
+whole label does not fit (`ui.widgets.board.column_title`): a short word of its own,
+not a cut one ("Hunt (16)" for "Job search", not "Job … (16)": trial 8, item 11)."""
 BOARD_PHASES: tuple[str, ...] = PHASES[:-1]
 
 CONTACT_KINDS = (
