@@ -68,7 +68,7 @@ async def test_a_long_description_hangs_under_its_column(
     assert width > DESC_COLUMN + 20
     start = lines.index(next(ln for ln in lines if ln.strip())) + 2  # after the title
     wrapped = 0
-    for keys, desc, ident in entries:
+    for _keys, desc, ident in entries:
         lead = lines[start]
         assert lead.startswith("  ") and lead[2] != " ", lead
         assert cell_len(lead) <= width, lead
