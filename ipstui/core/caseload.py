@@ -48,6 +48,7 @@ from ipstui.core.model import (
     Problem,
     Roster,
     Settings,
+    device_name_refusal,
     errors_only,
     is_valid_id,
     participant_path,
@@ -473,9 +474,15 @@ def _read(path: Path, rel: str, says: RecordMessages | None = None) -> bytes | N
     """The file's bytes, None when absent; a folder or unreadable file is a refusal
     (worded by `says`, the record kind's messages; a participant's by default)."""
     says = says or PARTICIPANT_MESSAGES
+    folder, sep, _name = rel.partition("/")
+    linked = storage.linked_folder(path.parents[rel.count("/")], folder) if sep else None
+    if linked is not None:  # read through nothing that is a link (SPEC §1)
+        raise EditRefused(linked)
     try:
         mode = os.lstat(path).st_mode
-        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode)):
+        if stat.S_ISLNK(mode):
+            raise EditRefused(storage.linked_file(rel))
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
             # A pipe would block the read; a socket or device is no record either.
             raise EditRefused(_("{rel} is not a regular file; nothing was written").format(rel=rel))
         return path.read_bytes()
@@ -983,7 +990,7 @@ def transact(
     refuse_unknown_settings(cl.settings)
     repo = _repo(cl)
     if pid is not None and not is_valid_id(pid):
-        raise CaseloadError(_(says.bad_id).format(pid=repr(pid)))
+        raise CaseloadError(device_name_refusal(pid) or _(says.bad_id).format(pid=repr(pid)))
     if base is _FROM_SNAPSHOT:
         held = kind.snapshot(cl) if kind.snapshot is not None else None
         fresh = create or cl.partial or pid is None or held is None

@@ -285,9 +285,20 @@ def _stop(child: subprocess.Popen) -> None:
 
 
 def _last_lines(text: str, n: int = 3) -> str:
+    """git's last `n` non-empty lines of `text` as one line, without `fatal:` and
+    without the closing full stop: callers set it inside a sentence of their own
+    ("… — {error}; nothing was lost"), where git's "exists." would read "exists.;"."""
     lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
     lines = [ln[6:].strip() if ln.startswith("fatal:") else ln for ln in lines]
-    return " ".join(lines[-n:])
+    return without_end_stop(" ".join(lines[-n:]))
+
+
+def without_end_stop(text: str) -> str:
+    """`text` without the sentence punctuation (. ; : ,) and spaces it ends with, so a
+    message quoting it can go on with its own punctuation; an ellipsis (`...`) stays."""
+    if text.endswith("..."):
+        return text
+    return text.rstrip(" .;:,")
 
 
 class RepoInfo(namedtuple("RepoInfo", ("git_dir", "prefix", "top"), defaults=(None,))):

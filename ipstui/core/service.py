@@ -917,6 +917,16 @@ class CaseloadService:
 
         return write_report_csv(self.root, report, Path(path), overwrite=overwrite)
 
+    def save_screenshot(self, svg: str, name: str, folder: Path | None = None) -> Path:
+        """Write the app's screen picture `svg` as `name` in `folder` (default:
+        `export.screenshot_folder`, Downloads else home); returns the path written.
+        ExportRefusal (nothing written, the one line to show) for a missing folder, a
+        path inside this caseload, or a write the system refuses (`export.write_screenshot`)."""
+        from ipstui.core.export import screenshot_folder, write_screenshot
+
+        where = screenshot_folder() if folder is None else Path(folder)
+        return write_screenshot(self.root, svg, where / name)
+
     # ------------------------------------------------------------ watching the disk
 
     def fingerprint(self) -> tuple:
