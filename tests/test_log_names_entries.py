@@ -163,3 +163,33 @@ def test_the_log_command_after_a_merge(caseload_dir: Path, capsys: pytest.Captur
         "contacts[3]: — -> on=2026-11-06, kind=meeting, by=anna, note=",
         "contacts[2]: — -> on=2026-11-05, kind=phone, by=mette, note=",
     ]
+
+
+@pytest.fixture
+def subfolder_caseload(tmp_path: Path) -> Path:
+    """A caseload in `team/` of a larger repository (its git dir moved up a folder)."""
+    from conftest import empty_caseload
+
+    top = tmp_path / "top"
+    sub = top / "team"
+    empty_caseload(sub)
+    (sub / ".git").rename(top / ".git")
+    git(top, "add", "-A")
+    git(top, "commit", "-qm", "caseload in a sub-folder")
+    return sub
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_log_names_entries_in_a_subfolder_caseload(case: Case, subfolder_caseload: Path) -> None:
+    """The caseload is `team/` of the repository: HEAD's version is asked relative to the
+    caseload (`HEAD:./…`), not to the repository's top, so entries present now are named
+    by their place now (a name `contacts[i@sha]` here was the kind of fault)."""
+    repo = Repo(subfolder_caseload)
+    case.build(repo)
+    got = {
+        rev.subject: [ch.field for ch in rev.changes if ch.top in ("contacts", "jobs", "tasks")]
+        for rev in history(subfolder_caseload, PID)
+        if rev.subject in case.names
+    }
+    want = {s: [n.format(**repo.sha) for n in names] for s, names in case.names.items()}
+    assert got == want

@@ -319,11 +319,12 @@ def history(root: Path, pid: str, limit: int | None = None) -> list[Revision]:
             )
 
     # The file as it is now (HEAD's version), asked first: list entries are named by
-    # their place in it (`_anchored`).
+    # their place in it (`_anchored`). `./`: the path is the caseload's (cat-file runs
+    # there), which may be a sub-folder of the repository; `HEAD:rel` reads from its top.
     assert cat.stdin is not None and cat.stdout is not None
     current_blob: str | None = None
     try:
-        cat.stdin.write(f"HEAD:{rel}\n".encode())
+        cat.stdin.write(f"HEAD:./{rel}\n".encode())
         cat.stdin.flush()
         first = cat.stdout.readline().split()
         if len(first) >= 3:
