@@ -117,6 +117,26 @@ def removed_and_another_in_its_place(r: Repo) -> None:
     r.commit("right", BASE + OLD + contact("2026-11-05", "meeting"))
 
 
+def removed_and_another_like_it_added(r: Repo) -> None:
+    """A contact added (note "wrong") and removed, then another of the same date, kind and
+    author (note "right"): only the last is in the file now."""
+    r.commit("base", BASE + OLD)
+    r.commit("wrong", BASE + OLD + contact("2026-11-05", "phone").replace('""', '"wrong"'))
+    r.commit("removed", BASE + OLD)
+    r.commit("right", BASE + OLD + contact("2026-11-05", "phone").replace('""', '"right"'))
+
+
+def the_same_added_twice_one_removed_added_again(r: Repo) -> None:
+    """X added twice, one removed, X added again: two in the file now, the first and the
+    last added; the removal and what it removed are not."""
+    x = contact("2026-11-05", "phone")
+    r.commit("base", BASE + OLD)
+    r.commit("first", BASE + OLD + x)
+    r.commit("second", BASE + OLD + x + x)
+    r.commit("removed", BASE + OLD + x)
+    r.commit("again", BASE + OLD + x + x)
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -136,6 +156,13 @@ CASES = [
     Case("removed, and another in its place", removed_and_another_in_its_place,
          {"wrong": ["contacts[2@{wrong}]"], "removed": ["contacts[2@{removed}]"],
           "right": ["contacts[2]"]}),
+    Case("removed, and another like it added", removed_and_another_like_it_added,
+         {"wrong": ["contacts[2@{wrong}]"], "removed": ["contacts[2@{removed}]"],
+          "right": ["contacts[2]"]}),
+    Case("the same added twice, one removed, added again",
+         the_same_added_twice_one_removed_added_again,
+         {"first": ["contacts[2]"], "second": ["contacts[3@{second}]"],
+          "removed": ["contacts[3@{removed}]"], "again": ["contacts[3]"]}),
 ]  # fmt: skip
 
 

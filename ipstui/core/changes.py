@@ -51,9 +51,11 @@ class MessagePolicy:
 
 @dataclass(frozen=True, slots=True)
 class EntryAt:
-    """A list entry named by its place in one commit's version of the file, for a
-    participant's history when the entry is no longer in the file as it is now
-    (`history.history` names the others by their place now): shown `3@1a2b3c4`."""
+    """A list entry named by its place in the file around one commit, for a participant's
+    history when the entry is no longer in the file as it is now (`history.history`
+    names the others by their place now): shown `3@1a2b3c4`. `index` is the place in the
+    version `commit` left, except for a change removing the entry: there it is the place
+    in the version before (`commit`'s parent), as the removed entry is in no other."""
 
     index: int
     commit: str

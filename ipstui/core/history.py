@@ -402,25 +402,73 @@ def _anchored(
     """`revisions` with every list entry named by its place in the file as it is now
     (`current`: HEAD's version), so that two entries are never one name: a commit's own
     indices are places in that commit's version only, and after a merge two teammates'
-    new contacts were both `contacts[47]`. An entry is found now by being equal to what
-    the commit left, else (edited since) by its `_STABLE` sub-fields when exactly one
-    entry has them; entries that two commits added with equal content take successive
-    places (oldest commit first). An entry not in the file now is named by its place in
-    that commit (`EntryAt`, `contacts[47@1a2b3c4]`)."""
-    claimed: dict[str, set[int]] = {}
+    new contacts were both `contacts[47]`.
+
+    Additions are followed oldest first: a removal takes back the latest addition still
+    standing of an equal entry (else of one with the same `_STABLE` sub-fields: it was
+    edited in between), so that addition and the removal are named by their place in
+    their own commit (`EntryAt`, `contacts[47@1a2b3c4]`). The additions left are given
+    places now: first every one equal to an entry now (equal content: successive places,
+    oldest commit first), then, for the places still unclaimed, one whose `_STABLE`
+    sub-fields match exactly one entry (edited since). An edit is named by the first
+    entry now equal to what it left, else by the one entry with its `_STABLE` sub-fields
+    unless a later addition claimed that place. Anything else is not in the file now."""
+    order = list(zip(reversed(revisions), reversed(entries), strict=True))  # oldest first
+    ItemKey = tuple[int, int]  # (revision's position in `order`, change's position)
+    additions: dict[str, list[ItemKey]] = {}
+    removed: set[ItemKey] = set()
+    for r, (rev, touched) in enumerate(order):
+        for c, (ch, entry) in enumerate(zip(rev.changes, touched, strict=True)):
+            if entry is _NO_ENTRY or len(ch.path) != 2:
+                continue
+            key = ch.path[0]
+            standing = additions.setdefault(key, [])
+            if ch.old is None:
+                standing.append((r, c))
+            elif ch.new is None:
+                removed.add((r, c))
+                gone = _latest_like(entry, key, [order[i][1][j] for i, j in standing])
+                if gone is not None:
+                    removed.add(standing.pop(gone))
+    place: dict[ItemKey, int] = {}
+    claimed_by: dict[tuple[str, int], int] = {}  # (list, place now) -> adding revision
+    for key, standing in additions.items():
+        now = current.get(key) if current is not None else None
+        now = now if isinstance(now, list) else []
+        for item in standing:  # equal content first, across all revisions
+            entry = order[item[0]][1][item[1]]
+            free = [j for j, x in enumerate(now) if _equal(x, entry) and (key, j) not in claimed_by]
+            if free:
+                place[item] = free[0]
+                claimed_by[(key, free[0])] = item[0]
+        for item in standing:  # then the sub-fields kept, for places still unclaimed
+            if item not in place:
+                j = _stable_place(order[item[0]][1][item[1]], now, key)
+                if j is not None and (key, j) not in claimed_by:
+                    place[item] = j
+                    claimed_by[(key, j)] = item[0]
     out: list[Revision] = []
-    for rev, touched in zip(reversed(revisions), reversed(entries), strict=True):
+    for r, (rev, touched) in enumerate(order):
         changes = []
-        for ch, entry in zip(rev.changes, touched, strict=True):
+        for c, (ch, entry) in enumerate(zip(rev.changes, touched, strict=True)):
             if entry is _NO_ENTRY:
                 changes.append(ch)
                 continue
             key, index = ch.path[0], ch.path[1]
-            now = current.get(key) if current is not None else None
-            place = _place_now(entry, now if isinstance(now, list) else [], key,
-                               claimed.setdefault(key, set()),
-                               added=len(ch.path) == 2 and ch.old is None)  # fmt: skip
-            name = place if place is not None else EntryAt(index, rev.commit)
+            found: int | None = None
+            if len(ch.path) == 2 and (ch.old is None or ch.new is None):
+                found = None if (r, c) in removed else place.get((r, c))
+            else:
+                now = current.get(key) if current is not None else None
+                now = now if isinstance(now, list) else []
+                equal = [j for j, x in enumerate(now) if _equal(x, entry)]
+                if equal:
+                    found = equal[0]
+                else:
+                    j = _stable_place(entry, now, key)
+                    if j is not None and claimed_by.get((key, j), -1) <= r:
+                        found = j
+            name = found if found is not None else EntryAt(index, rev.commit)
             changes.append(FieldChange((key, name, *ch.path[2:]), ch.old, ch.new))
         out.append(
             Revision(rev.commit, rev.author, rev.email, rev.when, rev.subject,
@@ -430,29 +478,36 @@ def _anchored(
     return out
 
 
-def _place_now(entry: Any, now: list[Any], key: str, claimed: set[int], *, added: bool) -> int | None:
-    """Where `entry` is in the list `now` (None: not there); see `_anchored`. An addition
-    claims the place it is given."""
-    equal = [j for j, x in enumerate(now) if x == entry and type(x) is type(entry)]
-    if added:
-        free = [j for j in equal if j not in claimed]
-        if free:
-            claimed.add(free[0])
-            return free[0]
-        if equal:
-            return None  # as many added as there are now: this one is not there
-    elif equal:
-        return equal[0]
+def _equal(a: Any, b: Any) -> bool:
+    """Equal entries, of one type (`1 == True` is not one entry)."""
+    return a == b and type(a) is type(b)
+
+
+def _stable_place(entry: Any, now: list[Any], key: str) -> int | None:
+    """The one place in `now` whose entry has `entry`'s `_STABLE` sub-fields (None: no
+    such place, or more than one)."""
+    stable = _STABLE.get(key, ())
+    if not (isinstance(entry, dict) and stable):
+        return None
+    same = [
+        j for j, x in enumerate(now)
+        if isinstance(x, dict) and all(x.get(k) == entry.get(k) for k in stable)
+    ]  # fmt: skip
+    return same[0] if len(same) == 1 else None
+
+
+def _latest_like(entry: Any, key: str, standing: list[Any]) -> int | None:
+    """The position in `standing` (entries added, oldest first) of the latest one equal
+    to `entry`, else of the latest with its `_STABLE` sub-fields; None: neither."""
+    for j in range(len(standing) - 1, -1, -1):
+        if _equal(standing[j], entry):
+            return j
     stable = _STABLE.get(key, ())
     if isinstance(entry, dict) and stable:
-        same = [
-            j for j, x in enumerate(now)
-            if isinstance(x, dict) and all(x.get(k) == entry.get(k) for k in stable)
-        ]  # fmt: skip
-        if len(same) == 1 and not (added and same[0] in claimed):
-            if added:
-                claimed.add(same[0])
-            return same[0]
+        for j in range(len(standing) - 1, -1, -1):
+            x = standing[j]
+            if isinstance(x, dict) and all(x.get(k) == entry.get(k) for k in stable):
+                return j
     return None
 
 
