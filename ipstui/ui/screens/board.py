@@ -440,8 +440,11 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
         if len(line.split()) > HEADER_LINES:
             line = header(together or counted, HEADER_LINES)
         if self._sync:
-            said = _("sync: {status}").format(status=escape(self._sync))
-            if said not in line.plain and self._sync != self._sync_remembered:
+            said = _("sync: {status}").format(status=self._sync)
+            # Whole in the header when the phrase it was given (`shown(said)`, read as
+            # markup) is in it; the log gets the text itself (its view escapes it).
+            given = Content.from_markup(shown(said)).plain
+            if given not in line.plain and self._sync != self._sync_remembered:
                 # Left out or cut to fit: whole in the messages (`m`).
                 self._sync_remembered = self._sync
                 self.ips.remember(said, title=_("Sync"))
