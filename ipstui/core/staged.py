@@ -142,7 +142,8 @@ def _record_files(
 def staged_problems(
     root: Path, environ: Mapping[str, str] | None = None, *, today: date | None = None
 ) -> tuple[list[Problem], int, int]:
-    """Problems of the staged caseload.toml, participant and employer files, a warning
+    """Problems of the staged caseload.toml, participant and employer files (and a record
+    folder staged as a symbolic link: `storage.linked_folder_message`), a warning
     for each staged file in a record folder that is not a record file (`validate.
     stray_problems`, the rule plain `validate` applies to the work tree), and how many
     participant and employer files were checked; with `today`, also a warning for each
@@ -154,6 +155,12 @@ def staged_problems(
         Problem(path, 1, 1, "unmerged: the merge conflict in this file is not resolved")
         for path in sorted(unmerged)
     ]
+    # A record folder staged as a symbolic link: refused as plain `validate` refuses it.
+    problems.extend(
+        Problem(folder, 1, 1, storage.linked_folder_message(folder))
+        for folder in (PARTICIPANTS_DIR, EMPLOYERS_DIR)
+        if entries.get(folder, ("",))[0] == "120000"
+    )
     people, found = _record_files(entries, PARTICIPANTS_DIR, "participant")
     problems.extend(found)
     firms, found = _record_files(entries, EMPLOYERS_DIR, "employer")

@@ -410,6 +410,13 @@ def linked_folder(root: Path, rel_folder: str) -> str | None:
     point into each colleague's own disk)."""
     if not os.path.islink(root / rel_folder):
         return None
+    return linked_folder_message(rel_folder)
+
+
+def linked_folder_message(rel_folder: str) -> str:
+    """The error for the record folder `rel_folder` (`participants`, `employers`) being
+    a symbolic link: the one rule of `linked_folder` (the work tree) and of
+    `staged.staged_problems` (a link staged in the index, mode 120000)."""
     return _(
         "{folder} is a symbolic link, not a folder: ipstui never reads or writes through links, so none of the files it points to were read; put the folder itself in its place"
     ).format(folder=rel_folder)
