@@ -53,32 +53,55 @@ BOM = "\ufeff"
 @dataclass(frozen=True, slots=True)
 class FileText:
     """A record file's bytes as text (`decode_text`): `text` with "\\n" line ends and
-    no byte order mark, `bom` (the file starts with the UTF-8 byte order mark) and
-    `crlf` (its first line ends in CRLF: the file's line ending, SPEC §2 "kept")."""
+    no byte order mark, `bom` (the file starts with the UTF-8 byte order mark), `crlf`
+    (its first line ends in CRLF: the file's line ending, SPEC §2 "kept") and, for a file
+    whose lines end in both ways, `mixed`: per line of `text` (but the last, which has no
+    ending), True where it ended in CRLF (empty: every line ends in the file's ending)."""
 
     text: str
     bom: bool
     crlf: bool
+    mixed: tuple[bool, ...] = ()
+
+    @property
+    def any_crlf(self) -> bool:
+        """Some line of the file ends in CRLF."""
+        return self.crlf or any(self.mixed)
 
     def encode(self, text: str) -> bytes:
         """`text` ("\\n" line ends, no byte order mark) as bytes in this file's way:
-        its byte order mark and line ending put back (every line gets the file's
-        ending: a mixed file comes back in its first line's)."""
-        if self.crlf:
-            text = text.replace("\n", "\r\n")
-        return ((BOM if self.bom else "") + text).encode("utf-8")
+        its byte order mark and line endings put back. In a mixed file each line the
+        same as one of `self.text` (matched in order, `difflib.SequenceMatcher`) keeps
+        that line's own ending, and a new or changed line takes the file's (its first
+        line's), so a one-field save changes one line's bytes (SPEC §2)."""
+        if not self.mixed:
+            if self.crlf:
+                text = text.replace("\n", "\r\n")
+            return ((BOM if self.bom else "") + text).encode("utf-8")
+        import difflib
+
+        was, now = self.text.split("\n"), text.split("\n")
+        ends = [self.crlf] * (len(now) - 1)
+        matcher = difflib.SequenceMatcher(None, was, now, autojunk=False)
+        for tag, i1, i2, j1, _j2 in matcher.get_opcodes():
+            if tag == "equal":
+                for k in range(i2 - i1):
+                    if j1 + k < len(ends) and i1 + k < len(self.mixed):
+                        ends[j1 + k] = self.mixed[i1 + k]
+        out = "".join(line + ("\r\n" if end else "\n") for line, end in zip(now, ends, strict=False))
+        return ((BOM if self.bom else "") + out + now[-1]).encode("utf-8")
 
 
 def decode_text(raw: bytes, path: str = "<string>") -> FileText:
     """Decode a record file's bytes: the one place that reads a byte order mark and a
     line ending (loading, saving, merging and renumbering all call it).
 
-    UTF-8 only (SPEC §2). A leading byte order mark is taken off (`bom`). The first
-    line's ending is the file's: when it is CRLF (`crlf`), every CRLF becomes "\\n"
-    (a later line ending in a bare "\\n" stays as it is); a lone CR is not a line
-    ending in TOML and is left for the parser to report. A last line without a line
-    ending keeps none. Raises ParseError ("file is not valid UTF-8", with the line and
-    column of the first bad byte, 1-based) for bytes that are not UTF-8."""
+    UTF-8 only (SPEC §2). A leading byte order mark is taken off (`bom`). Every CRLF
+    becomes "\\n"; the first line's ending is the file's (`crlf`), and a file whose
+    lines end in both ways keeps each line's (`mixed`); a lone CR is not a line ending
+    in TOML and is left for the parser to report. A last line without a line ending
+    keeps none. Raises ParseError ("file is not valid UTF-8", with the line and column of
+    the first bad byte, 1-based) for bytes that are not UTF-8."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -90,11 +113,12 @@ def decode_text(raw: bytes, path: str = "<string>") -> FileText:
     bom = text.startswith(BOM)
     if bom:
         text = text[1:]
-    nl = text.find("\n")
-    crlf = nl > 0 and text[nl - 1] == "\r"
-    if crlf:
-        text = text.replace("\r\n", "\n")
-    return FileText(text, bom, crlf)
+    if "\r" not in text:
+        return FileText(text, bom, False)
+    ends = tuple(line.endswith("\r") for line in text.split("\n")[:-1])
+    crlf = bool(ends) and ends[0]
+    text = text.replace("\r\n", "\n")
+    return FileText(text, bom, crlf, ends if len(set(ends)) > 1 else ())
 
 
 MAX_FILE_BYTES = 16 * 1024 * 1024

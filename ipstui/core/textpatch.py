@@ -713,7 +713,7 @@ def patch_bytes(
     patched = _patch_kept(got.text, old, new, dumps)
     kept = patched is not None
     out = got.encode(patched if patched is not None else dumps(new))
-    if kept and got.crlf:
+    if kept and got.any_crlf:
         # A multi-line string written with CRLF inside: check the bytes as they will be.
         try:
             kept = same(toml10.loads(out.decode("utf-8").removeprefix(BOM)), new)
