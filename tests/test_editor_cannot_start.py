@@ -63,7 +63,7 @@ CASES = [
     Case("exits with status 1", {"EDITOR": "false"},
          "The editor (false) exited with status 1" + KEPT, True),
     Case("killed", {"EDITOR": "{tmp}/killed.sh"},
-         "The editor ({tmp}/killed.sh) exited with status -9" + KEPT, True),
+         "The editor ({tmp}/killed.sh) was stopped by signal 9 (SIGKILL)" + KEPT, True),
 ]  # fmt: skip
 
 
@@ -148,3 +148,18 @@ async def test_an_editor_that_cannot_start_keeps_the_text_and_the_app(
         assert isinstance(app.screen, ConfirmDialog)
     # No temporary note left in the caseload's git directory.
     assert not list((sample_caseload / ".git").glob("ipstui-note-*"))
+
+
+@pytest.mark.parametrize(
+    ("code", "said"),
+    [
+        (2, "The editor (vi) exited with status 2" + KEPT),
+        (-9, "The editor (vi) was stopped by signal 9 (SIGKILL)" + KEPT),
+        (-15, "The editor (vi) was stopped by signal 15 (SIGTERM)" + KEPT),
+        (-200, "The editor (vi) was stopped by signal 200" + KEPT),  # no such signal
+    ],
+)
+def test_how_the_editor_ended_is_said(code: int, said: str) -> None:
+    from ipstui.ui.screens.forms.editor import _ended
+
+    assert _ended("vi", code) == said

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -99,12 +100,7 @@ def run_editor(app: App, text: str, *, work_dir: Path | None = None) -> str | No
         if isinstance(outcome, OSError):
             raise outcome
         if outcome != 0:
-            _say(
-                app,
-                _(
-                    "The editor ({editor}) exited with status {code}; the text was kept as it was"
-                ).format(editor=command[0], code=outcome),
-            )
+            _say(app, _ended(command[0], outcome))
             return None
         return path.read_text(encoding="utf-8").rstrip("\n")
     except (OSError, UnicodeDecodeError) as exc:
@@ -118,6 +114,24 @@ def run_editor(app: App, text: str, *, work_dir: Path | None = None) -> str | No
         return None
     finally:
         path.unlink(missing_ok=True)
+
+
+def _ended(editor: str, code: int) -> str:
+    """What the toast says of an editor that ended with `code` (not 0), as
+    `subprocess` gives it: a status, or minus the number of the signal that stopped it."""
+    if code >= 0:
+        return _(
+            "The editor ({editor}) exited with status {code}; the text was kept as it was"
+        ).format(editor=editor, code=code)
+    try:
+        name = signal.Signals(-code).name
+    except ValueError:
+        return _(
+            "The editor ({editor}) was stopped by signal {number}; the text was kept as it was"
+        ).format(editor=editor, number=-code)
+    return _(
+        "The editor ({editor}) was stopped by signal {number} ({name}); the text was kept as it was"
+    ).format(editor=editor, number=-code, name=name)
 
 
 def _say(app: App, message: str) -> None:
