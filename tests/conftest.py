@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -80,8 +81,26 @@ def _hermetic_env(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.delenv("IPSTUI_CONFIG", raising=False)
     monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
-    for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "EMAIL"):
+    for var in (*GIT_STEERING, "EMAIL"):
         monkeypatch.delenv(var, raising=False)
+    # Config a wrapper or hook passed on (`git -c`, GIT_CONFIG_COUNT's pairs).
+    for var in [v for v in os.environ if re.fullmatch(r"GIT_CONFIG_(KEY|VALUE)_\d+", v)]:
+        monkeypatch.delenv(var)
+
+
+GIT_STEERING = (
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_CONFIG_COUNT",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_CEILING_DIRECTORIES",
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+)
+"""Variables a wrapper or a git hook may have set that steer every git a test runs
+(config, the repository, its objects, its index): the hermetic environment clears them,
+as .ci/run does (with GIT_CONFIG_KEY_<n> and GIT_CONFIG_VALUE_<n>)."""
 
 
 _TEMPLATES: dict[str, Path] = {}

@@ -57,3 +57,64 @@ def test_commit_after_undo_uses_the_fixed_identity(
         check=True, capture_output=True, text=True,
     ).stdout.strip()  # fmt: skip
     assert author == "Anna Bianchi <anna@example.org>|Anna Bianchi <anna@example.org>"
+
+
+# Variables a wrapper or git hook may set that steer git (conftest `GIT_STEERING`, and
+# the numbered config pairs): the hermetic environment clears each.
+CLEARED = [
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_CONFIG_COUNT",
+    "GIT_CONFIG_KEY_0",
+    "GIT_CONFIG_VALUE_0",
+    "GIT_CONFIG_KEY_12",
+    "GIT_CONFIG_VALUE_12",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_CEILING_DIRECTORIES",
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+]
+
+
+@pytest.mark.parametrize("var", CLEARED)
+def test_hermetic_env_clears_what_steers_git(
+    var: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from conftest import _hermetic_env
+
+    monkeypatch.setenv(var, "set by a wrapper")
+    _hermetic_env(monkeypatch, tmp_path)
+    assert var not in os.environ
+
+
+@pytest.mark.parametrize(
+    "passed",
+    [
+        {"GIT_CONFIG_PARAMETERS": "'commit.gpgsign'='true'"},  # a wrapper's `git -c`
+        {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "commit.gpgsign", "GIT_CONFIG_VALUE_0": "true"},
+    ],
+    ids=["git -c", "GIT_CONFIG_COUNT"],
+)
+def test_config_a_wrapper_passed_on_does_not_reach_a_commit(
+    passed: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Config a wrapper passed on (here: sign every commit, which fails with no key)
+    is cleared: a commit is made, unsigned, with the fixed identity."""
+    from conftest import _hermetic_env
+
+    for var, value in passed.items():
+        monkeypatch.setenv(var, value)
+    home = tmp_path / "home"
+    home.mkdir()
+    _hermetic_env(monkeypatch, home)
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / "a.txt").write_text("a\n", encoding="utf-8")
+    subprocess.run(["git", "-C", str(repo), "add", "a.txt"], check=True)
+    subprocess.run(["git", "-C", str(repo), "commit", "-qm", "a"], check=True)
+    got = subprocess.run(
+        ["git", "-C", str(repo), "log", "-1", "--format=%ae %G?"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    assert got == "anna@example.org N"
