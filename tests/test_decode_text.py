@@ -29,11 +29,11 @@ CASES = [
     ("bom crlf", BOM + b"a = 1\r\nb = 2\r\n", "a = 1\nb = 2\n", True, True, None),
     # A lone CR is no line ending in TOML: left in place, for the parser to report.
     ("cr only", b"a = 1\rb = 2\r", "a = 1\rb = 2\r", False, False, None),
-    # The first line decides; CRLF elsewhere becomes "\n", a bare "\n" stays. Written
-    # back, every line gets the file's ending.
+    # The first line's ending is the file's; every CRLF becomes "\n", and each line is
+    # written back with its own ending (`FileText.mixed`).
     ("mixed, crlf first", b"a = 1\r\nb = 2\nc = 3\r\n", "a = 1\nb = 2\nc = 3\n", False, True,
-     b"a = 1\r\nb = 2\r\nc = 3\r\n"),
-    ("mixed, lf first", b"a = 1\nb = 2\r\nc = 3\n", "a = 1\nb = 2\r\nc = 3\n", False, False, None),
+     None),
+    ("mixed, lf first", b"a = 1\nb = 2\r\nc = 3\n", "a = 1\nb = 2\nc = 3\n", False, False, None),
     ("no final newline, lf", b"a = 1\nb = 2", "a = 1\nb = 2", False, False, None),
     ("no final newline, crlf", b"a = 1\r\nb = 2", "a = 1\nb = 2", False, True, None),
     ("one line, no newline", b"a = 1", "a = 1", False, False, None),
@@ -41,7 +41,7 @@ CASES = [
     ("bom only", BOM, "", True, False, None),
     # A CR at the very start is not the end of a first line.
     ("first line empty, crlf", b"\r\na = 1\r\n", "\na = 1\n", False, True, None),
-    ("first line empty, lf", b"\na = 1\r\n", "\na = 1\r\n", False, False, None),
+    ("first line empty, lf", b"\na = 1\r\n", "\na = 1\n", False, False, None),
     # A BOM further in is text, not a mark.
     ("bom inside", b'a = "\xef\xbb\xbf"\n', 'a = "\ufeff"\n', False, False, None),
     ("non-ascii", 'name = "Åsa Nørgård 王"\r\n'.encode(), 'name = "Åsa Nørgård 王"\n', False, True,
@@ -112,10 +112,12 @@ SAVED = [
     # (how the file is laid out, its bytes, what the set edit leaves)
     ("bom crlf", lambda t: BOM + t.replace("\n", "\r\n").encode(),
      lambda t: BOM + t.replace("\n", "\r\n").encode()),
+    # Mixed: the lines left alone keep their own ending, the edited one (notes, the
+    # last) takes the file's, its first line's (tests/test_mixed_line_endings.py).
     ("mixed, crlf first", lambda t: t.replace("\n", "\r\n", 2).encode(),
-     lambda t: t.replace("\n", "\r\n").encode()),
+     lambda t: t.replace("\n", "\r\n", 2).replace('notes = "x"\n', 'notes = "x"\r\n').encode()),
     ("mixed, lf first", lambda t: t.replace('notes = ""\n', 'notes = ""\r\n').encode(),
-     lambda t: t.replace('notes = "x"\n', 'notes = "x"\r\n').encode()),
+     lambda t: t.encode()),
     ("no final newline", lambda t: t.rstrip("\n").encode(),
      lambda t: t.rstrip("\n").encode()),
     ("bom, crlf, no final newline", lambda t: BOM + t.rstrip("\n").replace("\n", "\r\n").encode(),
@@ -128,7 +130,7 @@ def test_a_save_writes_the_file_back_as_decode_read_it(
     caseload_dir: Path, capsys: pytest.CaptureFixture[str], before: object, after: object
 ) -> None:
     """`ipstui set` through the save transaction: the edited line changes, and the file
-    keeps its mark and (first line's) line ending."""
+    keeps its mark and line endings (a changed line: the first line's)."""
     root = caseload_dir
     git(root, "config", "core.autocrlf", "false")
     rel = "participants/P-0004.toml"
