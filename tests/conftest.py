@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -47,11 +47,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
-def hermetic_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Never read or write the user's home or git config; a fixed author for every commit."""
+def hermetic_git(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Never read or write the user's home or git config; a fixed author for every commit.
+
+    The environment is set on a MonkeyPatch of its own, not the test's `monkeypatch`: a
+    test that calls `monkeypatch.undo()` (to put a patched function back mid-test) then
+    undoes only its own changes and keeps this hermetic home and identity. On the shared
+    `monkeypatch` that undo also dropped HOME and the GIT_* identity, so the rest of the
+    test ran on the user's ~/.gitconfig (and failed where there is none: .ci/run runs the
+    suite with an empty HOME to prove no test needs it)."""
     home = tmp_path_factory.mktemp("home")
-    _hermetic_env(monkeypatch, home)
-    return home
+    with pytest.MonkeyPatch.context() as mp:
+        _hermetic_env(mp, home)
+        yield home
 
 
 def _hermetic_env(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:

@@ -258,9 +258,9 @@ def test_the_resolve_refusal_reads_whole_in_italian() -> None:
 @pytest.mark.parametrize(
     ("lang", "show", "expected"),
     [
-        ("en", lambda: band_text("V8", [Fraction(85, 100), Fraction(7, 10)]), ">= 0.85 / >= 0.7"),
-        ("it", lambda: band_text("V8", [Fraction(85, 100), Fraction(7, 10)]), ">= 0,85 / >= 0,7"),
-        ("da", lambda: band_text("V8", [Fraction(85, 100), Fraction(7, 10)]), ">= 0,85 / >= 0,7"),
+        ("en", lambda: band_text("V8", [Fraction(85, 100), Fraction(7, 10)]), ">= 85% / >= 70%"),
+        ("it", lambda: band_text("V6", [Fraction(6), Fraction(45, 10)]), ">= 6 / >= 4,5"),
+        ("da", lambda: band_text("V10", [Fraction(625, 1000), Fraction(6, 10)]), ">= 62,5% / >= 60%"),
         ("sv", lambda: band_text("S1", [Fraction(20), Fraction(25)]), "<= 20 / <= 25"),
         ("en", lambda: _fmt_days(12.5), "12.5"),
         ("it", lambda: _fmt_days(12.5), "12,5"),

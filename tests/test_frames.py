@@ -14,26 +14,56 @@ from pilot_wait import run_steps, settle, wait_for
 from textual._compositor import Compositor
 from textual._context import visible_screen_stack
 from textual.app import App, ComposeResult
+from textual.css.stylesheet import Stylesheet
+from textual.message_pump import MessagePump
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
-PINNED = {
+PINNED: dict[str, tuple[object, str]] = {
     "Screen._compositor_refresh": (frames._textual_frame, "7a40efe563816a06"),
     "Screen._on_timer_update": (Screen._on_timer_update, "421401660de142c5"),
     "Compositor.render_update": (Compositor.render_update, "772c6b21953aff0e"),
+    # What ReportsScreen.on_screen_resume's restyle skip relies on (s8reports, s8mend2):
+    # our handler runs before Screen's (the MRO walked subclass first), Screen's honours
+    # `refresh_styles`, pushing a screen looks at no `_css_update_count`, popping one
+    # resumes the screen under it without a restyle, a parse or reparse puts a new
+    # `rules` list in place, and the app-level pseudo-classes are the ones its key
+    # covers (`ReportsScreen._styles_from`). tests/test_ui_parts_dispatch.py relies on
+    # the MRO walk too.
+    "MessagePump._get_dispatch_methods": (
+        MessagePump._get_dispatch_methods, "42cf0aeddecf314f"
+    ),
+    "Screen._on_screen_resume": (Screen._on_screen_resume, "f39caa8ec4424d3c"),
+    "App.push_screen": (App.push_screen, "d14a25c7a650f288"),
+    "App.pop_screen": (App.pop_screen, "1cdc82f7eb09b01f"),
+    "Stylesheet.parse": (Stylesheet.parse, "21678f7a02b1178c"),
+    "Stylesheet.reparse": (Stylesheet.reparse, "dd193eb05f8baeb5"),
+    "Stylesheet.rules": (Stylesheet.rules.fget, "aa8da2bbca91a1bd"),
+    "App._PSEUDO_CLASSES": (App._PSEUDO_CLASSES, "f53f676ba68b5871"),
+    "Widget._PSEUDO_CLASSES": (Widget._PSEUDO_CLASSES, "9a969335cb1afe7d"),
 }
-"""Textual's code that tests/frames.py replaces or calls as it stands in Textual 8.2.8:
-name → (function, first 16 hex digits of the SHA-256 of its source)."""
+"""Textual's code that tests/frames.py replaces or calls, and that the Reports page's
+restyle skip relies on, as it stands in Textual 8.2.8 (pyproject bounds Textual to 8.2.x):
+name → (function, or a dict of pseudo-class name → function; first 16 hex digits of the
+SHA-256 of its source)."""
+
+
+def _source(pinned: object) -> str:
+    """The source of a pinned function, or of each entry of a pinned dict of them."""
+    if isinstance(pinned, dict):
+        return "".join(f"{key}: {inspect.getsource(fn)}" for key, fn in pinned.items())
+    return inspect.getsource(pinned)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("name", PINNED)
-def test_textual_frame_code_is_the_one_frames_mirrors(name: str) -> None:
-    """Textual changed: re-read `name` and tests/frames.py (what a frame does, where the
-    changed regions wait, the context variable put back) before updating the pin."""
-    function, digest = PINNED[name]
-    source = inspect.getsource(function)
-    assert hashlib.sha256(source.encode()).hexdigest()[:16] == digest, (
-        f"Textual {textual.__version__} changed {name}: tests/frames.py mirrors 8.2.8's"
+def test_textual_code_is_the_one_ipstui_mirrors_or_relies_on(name: str) -> None:
+    """Textual changed: re-read `name` and what relies on it (tests/frames.py: what a
+    frame does, where the changed regions wait, the context variable put back; the
+    comment above the Reports entries) before updating the pin."""
+    pinned, digest = PINNED[name]
+    assert hashlib.sha256(_source(pinned).encode()).hexdigest()[:16] == digest, (
+        f"Textual {textual.__version__} changed {name}: ipstui relies on 8.2.8's"
     )
 
 

@@ -32,7 +32,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 TODAY = "2026-11-16"
 # What a wheel is built from: the files pyproject.toml names (nothing else is copied, so a
 # file the build needs but the project does not declare fails here, not on a user's machine).
-BUILD_INPUTS = ("pyproject.toml", "README.md", "ipstui", "schema", "sample_caseload")
+BUILD_INPUTS = ("pyproject.toml", "README.md", "ipstui", "schema", "sample_caseload", "docs")
 
 
 def source_files(folder: str, pattern: str) -> list[str]:

@@ -403,6 +403,9 @@ def _attribute(line: str, **cfg: str) -> Callable[[Path], None]:
         (_attribute("*.toml eol=lf", core_autocrlf="true", core_safecrlf="true"), False),
         (_attribute("*.toml -text", core_autocrlf="true", core_safecrlf="true"), False),
         pytest.param(_config(core_safecrlf="true"), False, marks=pytest.mark.slow),  # as core.eol=crlf alone
+        # autocrlf=input beats core.eol=crlf for a `text` file (git's output_eol): the
+        # quick case of autocrlf=input
+        (_attribute("*.toml text", core_autocrlf="input", core_eol="crlf", core_safecrlf="true"), False),
     ],
     ids=[
         "autocrlf=true",
@@ -414,6 +417,7 @@ def _attribute(line: str, **cfg: str) -> Callable[[Path], None]:
         "eol=lf beats autocrlf",
         "-text",
         "defaults",
+        "text + autocrlf=input + core.eol=crlf",
     ],
 )
 def test_a_new_file_has_the_line_endings_git_checks_out(

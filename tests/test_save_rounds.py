@@ -3,8 +3,8 @@
 where the repository is and who the author and committer are before it takes the lock,
 side by side and while it reads the settings; under the lock it asks only what the lock
 protects (is HEAD on a branch, HEAD and the file's blob), then commits and verifies.
-The app asks where the repository is when it loads, and the identity on its first save,
-kept while git's configuration and the identity variables stay as they were; a missing
+The app asks where the repository is when it loads, and the identity on its first save
+and once more on its second (the first learns the repository's config files), kept while git's configuration and the identity variables stay as they were; a missing
 identity is never kept: each save asks again and refuses with git's words."""
 
 from __future__ import annotations
@@ -87,13 +87,16 @@ def test_the_app_asks_the_identity_once_per_session(
     cl = svc.load()
     pid = _pid(sample_caseload)
     rec = Recorder(monkeypatch)
-    for note in ("first", "second"):
+    for note in ("first", "second", "third"):
         res = svc.add_contact(cl, pid, kind="phone", on=TODAY, by=None, note=note,
                               employer_id=None, face_to_face=True)
         cl = cl.with_participant(res.participant)
     asked = [cmd for _r, cmd in rec.started]
-    assert asked.count("var") == 2  # author and committer, on the first save only
-    assert asked.count("symbolic-ref") == asked.count("cat-file") == asked.count("commit") == 2
+    # Author and committer, on the first save and once more on the second: the first
+    # learns where the repository's config files are, which its key (taken before git
+    # answered) could not cover (s8mend2).
+    assert asked.count("var") == 4
+    assert asked.count("symbolic-ref") == asked.count("cat-file") == asked.count("commit") == 3
 
 
 def test_a_missing_identity_is_asked_again_and_refused(
@@ -130,13 +133,14 @@ def _contact(svc: CaseloadService, cl, pid: str, note: str):  # type: ignore[no-
 def test_an_app_save_starts_four_git_processes(
     sample_caseload: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """After the session's first save (which also asks the identity), a save of the app
+    """After the session's first two saves (which also ask the identity), a save of the app
     starts four git processes in three rounds: where the repository is comes from the
     load (it was asked again by every save), the identity is kept (below)."""
     svc = CaseloadService(sample_caseload)
     cl = svc.load()
     pid = _pid(sample_caseload)
     cl = cl.with_participant(_contact(svc, cl, pid, "first").participant)
+    cl = cl.with_participant(_contact(svc, cl, pid, "again").participant)  # identity kept
     rec = Recorder(monkeypatch)
     _contact(svc, cl, pid, "second")
     assert rec.rounds() == [["cat-file", "symbolic-ref"], ["commit"], ["diff-tree"]]

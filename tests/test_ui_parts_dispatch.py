@@ -188,7 +188,7 @@ def test_every_part_has_its_state_once_its_host_is_made(host, part, tmp_path: Pa
     as its own state is set before anything uses it."""
     made = host(tmp_path)
     parts = [cls for cls in type(made).__mro__ if part in cls.__bases__]
-    assert len(parts) == {AppPart: 6, ScreenPart: 3}[part]
+    assert len(parts) == {AppPart: 7, ScreenPart: 3}[part]
     unset = []
     for cls in parts:
         setups = [name for name in vars(cls) if name.startswith("_setup_")]

@@ -48,6 +48,7 @@ from ipstui.core.model import (
     Problem,
     Roster,
     Settings,
+    device_name_refusal,
     errors_only,
     is_valid_id,
     participant_path,
@@ -473,9 +474,15 @@ def _read(path: Path, rel: str, says: RecordMessages | None = None) -> bytes | N
     """The file's bytes, None when absent; a folder or unreadable file is a refusal
     (worded by `says`, the record kind's messages; a participant's by default)."""
     says = says or PARTICIPANT_MESSAGES
+    folder, sep, _name = rel.partition("/")
+    linked = storage.linked_folder(path.parents[rel.count("/")], folder) if sep else None
+    if linked is not None:  # read through nothing that is a link (SPEC §1)
+        raise EditRefused(linked)
     try:
         mode = os.lstat(path).st_mode
-        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode)):
+        if stat.S_ISLNK(mode):
+            raise EditRefused(storage.linked_file(rel))
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
             # A pipe would block the read; a socket or device is no record either.
             raise EditRefused(_("{rel} is not a regular file; nothing was written").format(rel=rel))
         return path.read_bytes()
@@ -983,7 +990,7 @@ def transact(
     refuse_unknown_settings(cl.settings)
     repo = _repo(cl)
     if pid is not None and not is_valid_id(pid):
-        raise CaseloadError(_(says.bad_id).format(pid=repr(pid)))
+        raise CaseloadError(device_name_refusal(pid) or _(says.bad_id).format(pid=repr(pid)))
     if base is _FROM_SNAPSHOT:
         held = kind.snapshot(cl) if kind.snapshot is not None else None
         fresh = create or cl.partial or pid is None or held is None
@@ -1207,7 +1214,7 @@ def _write_and_commit(
                 ) from None
             if isinstance(exc, gitio.RepoStateRefused):
                 raise EditRefused(_("{exc}; nothing was saved").format(exc=exc)) from None
-            refusal = gitio.identity_refusal(exc)
+            refusal = gitio.identity_refusal(exc, root)
             if refusal is not None:
                 raise refusal from None
             ignored = gitio.ignored_changes(root, rel)
@@ -1372,7 +1379,8 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
     removal), with the message convention of SPEC §5, under the caseload's lock.
 
     Raises CaseloadError for a path that is not a participant file, ValidationFailed
-    for an invalid file, and the refusals of `transact`."""
+    for an invalid file, the refusals of `transact`, and IdentityMissing when git
+    refuses the commit itself for want of an identity (`gitio.identity_refusal`)."""
     stem = Path(rel).stem
     if not is_participant_file(rel) or not is_valid_id(stem):
         raise CaseloadError(_("{rel} is not a participant file").format(rel=rel))
@@ -1394,7 +1402,13 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
             message = (
                 f"{stem}: remove participant file\n\nParticipant: {stem}\nChanged: file removed\n"
             )
-            gitio.commit(cl.root, [rel], message, git_dir=repo.git_dir)
+            try:
+                gitio.commit(cl.root, [rel], message, git_dir=repo.git_dir)
+            except gitio.GitError as exc:
+                refusal = gitio.identity_refusal(exc, cl.root)
+                if refusal is not None:
+                    raise refusal from None
+                raise
             info = _verified(cl.root, repo, rel, head, view, None)
             if info is None:
                 raise SaveFailed(_("the removal of {rel} was not committed").format(rel=rel))
@@ -1426,6 +1440,9 @@ def commit_hand_edit(cl: Caseload, rel: str) -> SaveResult:
             raise EditRefused(_("{exc}; nothing was committed").format(exc=exc)) from None
         except gitio.GitError as exc:
             gitio.git(cl.root, "reset", "-q", "--", rel, check=False)
+            refusal = gitio.identity_refusal(exc, cl.root)
+            if refusal is not None:
+                raise refusal from None
             raise SaveFailed(
                 _("git refused the commit, nothing was committed: {exc}").format(exc=exc)
             ) from None

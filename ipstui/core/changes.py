@@ -50,8 +50,22 @@ class MessagePolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class EntryAt:
+    """A list entry named by its place in one commit's version of the file, for a
+    participant's history when the entry is no longer in the file as it is now
+    (`history.history` names the others by their place now): shown `3@1a2b3c4`."""
+
+    index: int
+    commit: str
+
+    def __str__(self) -> str:
+        return f"{self.index}@{self.commit[:7]}"
+
+
+@dataclass(frozen=True, slots=True)
 class FieldChange:
-    """One changed field: `path` like ('phase',), ('contacts', 3) or ('jobs', 0, 'end')."""
+    """One changed field: `path` like ('phase',), ('contacts', 3) or ('jobs', 0, 'end');
+    a history may name an entry by an `EntryAt` instead of an index."""
 
     path: tuple
     old: Any
@@ -59,9 +73,10 @@ class FieldChange:
 
     @property
     def field(self) -> str:
+        """The path as written in messages and the log: `jobs[0].end`, `contacts[3@1a2b3c4]`."""
         out = str(self.path[0])
         for p in self.path[1:]:
-            out += f"[{p}]" if isinstance(p, int) else f".{p}"
+            out += f"[{p}]" if isinstance(p, (int, EntryAt)) else f".{p}"
         return out
 
     @property

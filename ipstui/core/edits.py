@@ -38,6 +38,7 @@ from ipstui.core.model import (
     SETTABLE_FIELDS,
     SUSPENSION_REASONS,
     Participant,
+    device_name_refusal,
     is_valid_id,
 )
 from ipstui.core.vocab import field_word
@@ -88,7 +89,8 @@ def new_participant(
     save lock, so two at once get two ids)."""
     if pid is not None and not is_valid_id(pid):
         raise CaseloadError(
-            _("not a valid participant id: {pid} (letters, digits, _ and -, up to 64)").format(
+            device_name_refusal(pid)
+            or _("not a valid participant id: {pid} (letters, digits, _ and -, up to 64)").format(
                 pid=repr(pid)
             )
         )

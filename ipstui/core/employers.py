@@ -43,9 +43,21 @@ from ipstui.core.caseload import (
 )
 from ipstui.core.changes import SUBJECT_MAX, FieldChange, diff
 from ipstui.core.i18n import N_, _, current_language
-from ipstui.core.model import SCHEMA_VERSION, Problem, case_twin_problems, is_valid_id
+from ipstui.core.model import (
+    SCHEMA_VERSION,
+    Problem,
+    case_twin_problems,
+    device_name_refusal,
+    is_valid_id,
+)
 from ipstui.core.resources import SCHEMA_DIR
-from ipstui.core.validate import _LazyLocator, errors_only, name_problems, schema_problems
+from ipstui.core.validate import (
+    _LazyLocator,
+    errors_only,
+    id_file_problem,
+    name_problems,
+    schema_problems,
+)
 
 EMPLOYERS_DIR = "employers"
 EMPLOYER_SCHEMA = SCHEMA_DIR / "employer.schema.json"
@@ -127,7 +139,7 @@ def content_problems(data: Mapping[str, Any], rel: str, text: str) -> list[Probl
     stem = Path(rel).stem
     eid = data.get("id")
     if not is_valid_id(stem):
-        out.append(Problem(rel, 1, 1, f"file name {Path(rel).name!r} is not a safe employer id"))
+        out.append(Problem(rel, 1, 1, id_file_problem(Path(rel).name, stem, "employer")))
     if isinstance(eid, str) and eid != stem:
         line, col = loc.find(["id"])
         out.append(
@@ -672,7 +684,8 @@ def _add_employer(
         raise CaseloadError(_("an employer needs a name"))
     if eid is not None and not is_valid_id(eid):
         raise CaseloadError(
-            _("not a valid employer id: {eid} (letters, digits, _ and -, up to 64)").format(
+            device_name_refusal(eid)
+            or _("not a valid employer id: {eid} (letters, digits, _ and -, up to 64)").format(
                 eid=repr(eid)
             )
         )

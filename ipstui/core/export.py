@@ -161,11 +161,12 @@ def save_workbook(wb: Any, path: Path) -> None:
     storage.write_output(path, buf.getvalue())
 
 
-def check_output(root: Path, output: Path) -> Path:
+def check_output(root: Path, output: Path, *, template: bool = False) -> Path:
     """`output` resolved; CaseloadError when it lies inside the caseload's work tree
     (or its git directory), where it would be committed and shared, is a directory, or
     its directory does not exist. An existing device, pipe or socket (`/dev/stdout`) is
-    returned as named: nothing is stored there."""
+    returned as named: nothing is stored there. `template`: `output` is for the empty
+    import template, refused inside the caseload for what it will hold (`inside_caseload`)."""
     output = output.expanduser()
     try:
         mode = os.stat(output).st_mode
@@ -176,7 +177,7 @@ def check_output(root: Path, output: Path) -> Path:
     if mode is not None and not stat.S_ISREG(mode):
         return output
     target = output.resolve()
-    inside = inside_caseload(root, target)
+    inside = inside_caseload(root, target, template=template)
     if inside is not None:
         raise CaseloadError(inside)
     if not target.parent.is_dir():
@@ -184,7 +185,7 @@ def check_output(root: Path, output: Path) -> Path:
     return target
 
 
-def inside_caseload(root: Path, target: Path) -> str | None:
+def inside_caseload(root: Path, target: Path, *, template: bool = False) -> str | None:
     """Why an export may not be written at `target`, when it lies inside the caseload at
     `root` (its work tree, or the git work tree holding it), links resolved: the sentence
     to show; None when it lies outside.
@@ -192,7 +193,9 @@ def inside_caseload(root: Path, target: Path) -> str | None:
     The one rule for every export, the CLI's and the app's (issue 13, trial 9: the CLI
     refused, the app asked "Write it there anyway?" and wrote): an export holds personal
     data, and a file inside the work tree is swept into the next commit and shared with
-    the team's remote (SPEC §1: the caseload's files are the records, nothing else)."""
+    the team's remote (SPEC §1: the caseload's files are the records, nothing else).
+    `template`: the empty import template, which holds no personal data yet but is where
+    participants' details get typed, so it is refused for that reason (trial 8, item 14)."""
     target = target.expanduser().resolve()
     from ipstui.core import gitio
 
@@ -205,6 +208,10 @@ def inside_caseload(root: Path, target: Path) -> str | None:
             top = top.parent
         tops.append(top)
     for top in tops:
+        if template and (target == top or top in target.parents):
+            return _(
+                "{target} is inside the caseload ({top}); the import template is where participants' details get typed, and a file there would be committed and shared from there — write it outside the caseload"
+            ).format(target=target, top=top)
         if target == top or top in target.parents:
             return _(
                 "{target} is inside the caseload ({top}); an export holds personal data and would be committed and shared from there — write it outside the caseload"
@@ -336,6 +343,51 @@ def write_report_csv(root: Path, report: Any, path: Path, *, overwrite: bool = F
         raise ExportRefusal(
             ExportRefusal.UNWRITABLE,
             _("Not exported: cannot write {path}: {reason}").format(
+                path=path, reason=exc.strerror or str(exc)
+            ),
+        ) from None
+    return path.resolve()
+
+
+def screenshot_folder(home: Path | None = None) -> Path:
+    """Where the app's Screenshot command saves: the user's Downloads folder when there
+    is one, else the home folder (Textual's own choice, Downloads only, failed on a
+    machine without one: trial 8, item 8). `home`: the home folder (default: the user's)."""
+    home = Path.home() if home is None else home
+    downloads = home / "Downloads"
+    return downloads if downloads.is_dir() else home
+
+
+def write_screenshot(root: Path, svg: str, path: Path) -> Path:
+    """Write the screen's picture `svg` (SVG text) to `path`, for the app's Screenshot
+    command; returns the path written, resolved. A screenshot shows participants'
+    names and deadlines, so it is an export: never inside the caseload at `root`
+    (`inside_caseload`), a new file gets mode 0600 (`storage.write_output`).
+
+    Raises ExportRefusal (nothing written) with the one line to show: the folder does
+    not exist, the path is inside the caseload, or the system refused the write (its
+    reason: permission, a read-only or full disk)."""
+    path = path.expanduser()
+    if not path.parent.is_dir():
+        raise ExportRefusal(
+            ExportRefusal.NO_FOLDER,
+            _("The screenshot was not saved: there is no folder {folder}.").format(
+                folder=path.parent
+            ),
+        )
+    if inside_caseload(root, path) is not None:
+        raise ExportRefusal(
+            ExportRefusal.INSIDE,
+            _(
+                "The screenshot was not saved: {path} is inside the caseload, and a screenshot shows participants' details, which would be committed and shared from there."
+            ).format(path=path),
+        )
+    try:
+        storage.write_output(path, svg)
+    except OSError as exc:
+        raise ExportRefusal(
+            ExportRefusal.UNWRITABLE,
+            _("The screenshot was not saved: cannot write {path}: {reason}.").format(
                 path=path, reason=exc.strerror or str(exc)
             ),
         ) from None

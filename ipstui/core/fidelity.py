@@ -762,12 +762,21 @@ def fmt_value(item: Item) -> str:
     return percent(v)
 
 
+SHARE_ITEMS = frozenset({"V8", "V9", "V10"})
+"""The scored items whose value is a share (a percentage, `fmt_value`); their band
+edges are written as shares in caseload.toml (0.85) and shown as percentages too."""
+
+
 def band_text(item_id: str, bands: Sequence[Fraction]) -> str:
     """The edges as `<= 20 / <= 25 / ...` for the table and screen, each number in the
-    language in use (`>= 0.85` in English, `>= 0,85` in Italian: `i18n.decimal`)."""
-    from ipstui.core.i18n import decimal
+    language in use (`>= 0.85` in English, `>= 0,85` in Italian: `i18n.decimal`), in the
+    value's own unit: a share's edges as percentages (`>= 85% / >= 70%`, `>= 85 %` in
+    Danish), as `fmt_value` shows its value (trial 8, item 12: "80.0%" against ">= 0.85")."""
+    from ipstui.core.i18n import decimal, percent
 
     op = "<=" if item_id in LOWER_IS_BETTER else ">="
+    if item_id in SHARE_ITEMS:
+        return " / ".join(f"{op} {percent(float(b), least=0)}" for b in bands)
     return " / ".join(f"{op} {decimal(float(b), 4)}" for b in bands)
 
 

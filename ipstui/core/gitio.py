@@ -285,9 +285,20 @@ def _stop(child: subprocess.Popen) -> None:
 
 
 def _last_lines(text: str, n: int = 3) -> str:
+    """git's last `n` non-empty lines of `text` as one line, without `fatal:` and
+    without the closing full stop: callers set it inside a sentence of their own
+    ("… — {error}; nothing was lost"), where git's "exists." would read "exists.;"."""
     lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
     lines = [ln[6:].strip() if ln.startswith("fatal:") else ln for ln in lines]
-    return " ".join(lines[-n:])
+    return without_end_stop(" ".join(lines[-n:]))
+
+
+def without_end_stop(text: str) -> str:
+    """`text` without the sentence punctuation (. ; : ,) and spaces it ends with, so a
+    message quoting it can go on with its own punctuation; an ellipsis (`...`) stays."""
+    if text.endswith("..."):
+        return text
+    return text.rstrip(" .;:,")
 
 
 class RepoInfo(namedtuple("RepoInfo", ("git_dir", "prefix", "top"), defaults=(None,))):
@@ -423,21 +434,30 @@ def identity(root: Path) -> Identity:
 _IDENT_REFUSALS = (
     ("Author identity unknown", "author"),
     ("Committer identity unknown", "committer"),
-    ("empty ident name", "author"),
-    ("no email was given and auto-detection is disabled", "author"),
-    ("unable to auto-detect email address", "author"),
+    ("empty ident name", None),
+    ("name consists only of disallowed characters", None),
+    ("no name was given and auto-detection is disabled", None),
+    ("no email was given and auto-detection is disabled", None),
+    ("unable to auto-detect email address", None),
 )
-"""What `git commit` says (C locale, `env`) when it has no usable identity, and whose."""
+"""What `git commit` says (C locale, `env`; git 2.39's ident.c) when it has no usable
+identity, and whose: None where the words do not say (git forms the author's identity
+first, then the committer's, and dies at the first it cannot form)."""
 
 
-def identity_refusal(exc: GitError) -> IdentityMissing | None:
+def identity_refusal(exc: GitError, root: Path | None = None) -> IdentityMissing | None:
     """The IdentityMissing a save reports when `git commit` itself refused for want of
     an identity (`exc`: its GitError), else None: the identity checked before the commit
     may be one kept from an earlier save (`CaseloadService`), and the commit is what
-    uses the one in force."""
+    uses the one in force. When git's words do not say whose identity it refused, the
+    author's is asked again of git in `root` (`git var GIT_AUTHOR_IDENT`): refused, it
+    was the author's, else the committer's (without `root`: the author's)."""
     said = exc.stderr or str(exc)
     for words, who in _IDENT_REFUSALS:
         if words in said:
+            if who is None:
+                asked = None if root is None else git(root, *IDENT_QUERIES[0][0], check=False)
+                who = "committer" if asked is not None and asked.returncode == 0 else "author"
             keys = f"{who}.name/{who}.email"
             return IdentityMissing(_(_IDENTITY_MISSING[who]).format(keys=keys, help=_IDENT_HELP))
     return None

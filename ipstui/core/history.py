@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from ipstui.core import gitio, storage
-from ipstui.core.changes import FieldChange, diff
-from ipstui.core.model import participant_path
+from ipstui.core.changes import EntryAt, FieldChange, diff
+from ipstui.core.model import LIST_KEYS, participant_path
 
 _ZERO = "0" * 40
 
@@ -289,6 +289,8 @@ def history(root: Path, pid: str, limit: int | None = None) -> list[Revision]:
         return parsed[blob]
 
     revisions: list[Revision] = []
+    entries: list[tuple[Any, ...]] = []
+    """Per revision, per change: the list entry it touches (`_entry_of`), or _NO_ENTRY."""
 
     def advance() -> None:
         """Compare every version pair, in order, whose both sides have been read."""
@@ -311,13 +313,35 @@ def history(root: Path, pid: str, limit: int | None = None) -> list[Revision]:
                 changes = tuple(diff(a or None, b or None))
                 if not b:
                     note = "file removed"
+            entries.append(tuple(_entry_of(ch, a or {}, b or {}) for ch in changes))
             revisions.append(
                 Revision(sha, author, email, datetime.fromisoformat(when), subject, changes, note)
             )
 
+    # The file as it is now (HEAD's version), asked first: list entries are named by
+    # their place in it (`_anchored`).
+    assert cat.stdin is not None and cat.stdout is not None
+    current_blob: str | None = None
+    try:
+        cat.stdin.write(f"HEAD:{rel}\n".encode())
+        cat.stdin.flush()
+        first = cat.stdout.readline().split()
+        if len(first) >= 3:
+            data = cat.stdout.read(int(first[2]))
+            cat.stdout.read(1)
+            if first[1] == b"blob":
+                current_blob = first[0].decode()
+                contents[current_blob] = data
+    except OSError:
+        pass
+    current: dict[str, Any] | None = None
+    if current_blob is not None:
+        try:
+            current = VersionParser(rel).parse(contents[current_blob] or b"")
+        except storage.ParseError:
+            current = None
     walker = threading.Thread(target=walk, daemon=True)
     walker.start()
-    assert cat.stdout is not None
     try:
         # The versions are compared as they arrive, while git log is still walking.
         while header := cat.stdout.readline():
@@ -345,7 +369,90 @@ def history(root: Path, pid: str, limit: int | None = None) -> list[Revision]:
         for blob in rec[5:]:
             contents.setdefault(blob, None)
     advance()
-    return revisions
+    return _anchored(revisions, entries, current)
+
+
+_NO_ENTRY = object()
+_STABLE: dict[str, tuple[str, ...]] = {
+    "contacts": ("on", "kind", "by"),
+    "jobs": ("start", "employer", "title"),
+    "tasks": ("what", "due"),
+}
+"""Per list, the sub-fields an entry keeps once written (an edit sets a job's `end`, a
+task's `done_on`): how an entry edited since is still found in the file as it is now."""
+
+
+def _entry_of(change: FieldChange, old: dict[str, Any], new: dict[str, Any]) -> Any:
+    """The list entry `change` touches, as the commit left it (as it was, for a removal),
+    or _NO_ENTRY when the change is not inside a list of entries."""
+    path = change.path
+    if len(path) < 2 or path[0] not in LIST_KEYS or type(path[1]) is not int:
+        return _NO_ENTRY
+    for version in (new, old):
+        items = version.get(path[0])
+        if isinstance(items, list) and path[1] < len(items):
+            return items[path[1]]
+    return _NO_ENTRY
+
+
+def _anchored(
+    revisions: list[Revision], entries: list[tuple[Any, ...]], current: dict[str, Any] | None
+) -> list[Revision]:
+    """`revisions` with every list entry named by its place in the file as it is now
+    (`current`: HEAD's version), so that two entries are never one name: a commit's own
+    indices are places in that commit's version only, and after a merge two teammates'
+    new contacts were both `contacts[47]`. An entry is found now by being equal to what
+    the commit left, else (edited since) by its `_STABLE` sub-fields when exactly one
+    entry has them; entries that two commits added with equal content take successive
+    places (oldest commit first). An entry not in the file now is named by its place in
+    that commit (`EntryAt`, `contacts[47@1a2b3c4]`)."""
+    claimed: dict[str, set[int]] = {}
+    out: list[Revision] = []
+    for rev, touched in zip(reversed(revisions), reversed(entries), strict=True):
+        changes = []
+        for ch, entry in zip(rev.changes, touched, strict=True):
+            if entry is _NO_ENTRY:
+                changes.append(ch)
+                continue
+            key, index = ch.path[0], ch.path[1]
+            now = current.get(key) if current is not None else None
+            place = _place_now(entry, now if isinstance(now, list) else [], key,
+                               claimed.setdefault(key, set()),
+                               added=len(ch.path) == 2 and ch.old is None)  # fmt: skip
+            name = place if place is not None else EntryAt(index, rev.commit)
+            changes.append(FieldChange((key, name, *ch.path[2:]), ch.old, ch.new))
+        out.append(
+            Revision(rev.commit, rev.author, rev.email, rev.when, rev.subject,
+                     tuple(changes), rev.note)  # fmt: skip
+        )
+    out.reverse()
+    return out
+
+
+def _place_now(entry: Any, now: list[Any], key: str, claimed: set[int], *, added: bool) -> int | None:
+    """Where `entry` is in the list `now` (None: not there); see `_anchored`. An addition
+    claims the place it is given."""
+    equal = [j for j, x in enumerate(now) if x == entry and type(x) is type(entry)]
+    if added:
+        free = [j for j in equal if j not in claimed]
+        if free:
+            claimed.add(free[0])
+            return free[0]
+        if equal:
+            return None  # as many added as there are now: this one is not there
+    elif equal:
+        return equal[0]
+    stable = _STABLE.get(key, ())
+    if isinstance(entry, dict) and stable:
+        same = [
+            j for j, x in enumerate(now)
+            if isinstance(x, dict) and all(x.get(k) == entry.get(k) for k in stable)
+        ]  # fmt: skip
+        if len(same) == 1 and not (added and same[0] in claimed):
+            if added:
+                claimed.add(same[0])
+            return same[0]
+    return None
 
 
 def ever_existed(root: Path, pid: str) -> bool:

@@ -120,7 +120,7 @@ class Labels(Mapping[str, str]):
         self.source: dict[str, str] = dict(source)
 
     def __getitem__(self, code: str) -> str:
-        return _translations.gettext(self.source[code])
+        return _(self.source[code])  # an `NP_` label in its context
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.source)
@@ -233,13 +233,15 @@ def set_language(code: str) -> str:
     return found
 
 
-def percent(fraction: float) -> str:
+def percent(fraction: float, *, least: int = 1) -> str:
     """`fraction` (0.417) as a percentage with one decimal in the language in use:
     `41.7%` in English, `41,7%` in Danish, Italian and Swedish (their decimal comma;
-    Babel's CLDR data, the same source the catalogs' tooling uses)."""
+    Babel's CLDR data, the same source the catalogs' tooling uses). `least`: decimals
+    always shown (0: `85%` for 0.85, `62.5%` for 0.625, as a band edge is written)."""
     from babel.numbers import format_percent
 
-    return format_percent(fraction, format="#,##0.0%", locale=current_language())
+    pattern = "#,##0." + "0" * least + "#" * (1 - least) + "%" if least < 1 else "#,##0.0%"
+    return format_percent(fraction, format=pattern, locale=current_language())
 
 
 def decimal(value: float, places: int, *, least: int = 0) -> str:

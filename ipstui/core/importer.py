@@ -69,6 +69,7 @@ from ipstui.core.model import (
     SCHEMA_VERSION,
     SUPPORT_MODES,
     SUSPENSION_REASONS,
+    device_name_refusal,
     is_valid_id,
 )
 from ipstui.core.resources import data_file
@@ -617,7 +618,8 @@ def _convert(fieldname: str, value: Any, cl: Caseload, vmap: Mapping[str, str]) 
     if fieldname == "id":
         if not is_valid_id(text):
             raise ValueError(
-                _("{text} is not a valid id (letters, digits, _ and -, up to 64)").format(
+                device_name_refusal(text)
+                or _("{text} is not a valid id (letters, digits, _ and -, up to 64)").format(
                     text=repr(text)
                 )
             )
@@ -976,7 +978,7 @@ def run_cli(svc: Any, args: Any, today: date) -> int:
     if args.template:
         from ipstui.core.export import check_output
 
-        target = check_output(root, Path(args.template))
+        target = check_output(root, Path(args.template), template=True)
         storage.write_output(target, TEMPLATE.read_bytes())
         print(_("template written to {target}").format(target=target), file=sys.stderr)
         return 0

@@ -21,7 +21,8 @@ from ipstui.core.model import text_problem
 
 GITATTRIBUTES = "participants/*.toml merge=ipstui\nemployers/*.toml merge=ipstui\n"
 RULES_TEMPLATE = """
-# Deadline rules (SPEC §4). Defaults shown; `<rule> = false` switches one off,
+# Deadline rules, described in ipstui's docs/deadlines.md (installed with ipstui
+# as ipstui/docs/deadlines.md). Defaults shown; `<rule> = false` switches one off,
 # `<rule>_days` sets its number of days.
 [rules]
 # first_contact_days = 7
@@ -55,7 +56,13 @@ def _team(root: Path, specialists: list[str]) -> dict[str, dict[str, str]]:
                 )
             )
         name = names.normal(name.strip())
-        problem = text_problem(name) or names.name_problem(name)
+        if key in team:
+            raise UsageError(
+                _(
+                    "--specialist {item}: {key} is given twice (first as {first}); give each team member once"
+                ).format(item=repr(item), key=key, first=repr(f"{key}={team[key]['name']}"))
+            )
+        problem = _line_problem(name) or names.name_problem(name)
         if problem:
             raise CaseloadError(
                 _("--specialist {item}: the name {problem}").format(
@@ -72,12 +79,28 @@ def _team(root: Path, specialists: list[str]) -> dict[str, dict[str, str]]:
     return team
 
 
+def _line_problem(text: str) -> str | None:
+    """Why `text` cannot be a name on one line (SPEC §2, `model.text_problem`), worded to
+    follow "the name" as `names.name_problem` is ("the team name holds the control
+    character U+001B, …"); None when it can."""
+    if text_problem(text) is None:
+        return None
+    c = next(ch for ch in text if text_problem(ch) is not None)
+    if c >= "\u202a":
+        return _(
+            "holds the bidirectional override U+{code}, which single-line text may not hold"
+        ).format(code=f"{ord(c):04X}")
+    return _("holds the control character U+{code}, which single-line text may not hold").format(
+        code=f"{ord(c):04X}"
+    )
+
+
 def _team_name(name: str) -> str:
     """The team's name as written to caseload.toml (NFC, trimmed); CaseloadError when it
     is not single-line text (SPEC §2) or breaks the names rule (`core/names.py`), the
     same rules as a specialist's name."""
     cleaned = names.normal(name.strip())
-    problem = text_problem(cleaned) or names.name_problem(cleaned)
+    problem = _line_problem(cleaned) or names.name_problem(cleaned)
     if not cleaned:
         problem = _("is empty")
     if problem:

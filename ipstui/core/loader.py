@@ -488,12 +488,16 @@ def load(
     settings_problems = list(problems)
     linked = storage.linked_folder(root, PARTICIPANTS_DIR)
     if linked is not None:
+        # Refused whole, as the message says: no file is listed, so none is read through
+        # the link (git's index still names the committed files, and git status names
+        # them deleted: read from the work tree, they would come through the link).
         problems.append(Problem(PARTICIPANTS_DIR, 1, 1, linked))
-    if repo is not None:
+        files, dirty = {}, set()
+    elif repo is not None:
         files, dirty = _files_from(root, repo.prefix, b.ls, b.st)
     else:
         files, dirty = _scan_files(root), set()
-    if repo is not None:
+    if repo is not None and linked is None:
         # What git does not list: an empty folder, a pipe, a socket named like a file.
         for rel in storage.odd_entries(root / PARTICIPANTS_DIR, PARTICIPANTS_DIR):
             files.setdefault(rel, None)

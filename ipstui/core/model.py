@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-from ipstui.core.i18n import N_, Labels, _
+from ipstui.core.i18n import N_, NP_, Labels, _
 from ipstui.core.termsafe import UNSAFE
 
 SCHEMA_VERSION = 1
@@ -83,7 +83,56 @@ def in_date_range(day: object) -> bool:
 
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+"""The characters and length of an id (participant or employer; the file name without
+.toml): letters, digits, _ and -, starting with a letter or digit, 1-64 characters. It
+leaves out every character Windows, macOS or Linux refuses in a file name (`<>:"/\\|?*`,
+control characters) and a trailing dot or space (Windows drops those); what it lets
+through that still cannot be a file on Windows is `DEVICE_NAMES` (`is_valid_id`)."""
 ID_RE = re.compile(ID_PATTERN)
+ID_MAX = 64
+"""The longest id, in characters (as ID_PATTERN says)."""
+
+DEVICE_NAMES: frozenset[str] = frozenset(
+    {"CON", "PRN", "AUX", "NUL"} | {f"{dev}{n}" for dev in ("COM", "LPT") for n in range(10)}
+)
+"""Windows' reserved device names, which no file can have on Windows in any case and with
+any extension (`CON.toml`, `nul.toml`, `Com1.toml`): a Windows clone of the caseload
+cannot check such a file out. Source: Microsoft, "Naming Files, Paths, and Namespaces"
+(learn.microsoft.com/windows/win32/fileio/naming-a-file), which lists CON, PRN, AUX,
+NUL, COM0-COM9 and LPT0-LPT9 (and COM/LPT with superscript digits, which ID_PATTERN
+already leaves out; so do CONIN$ and CONOUT$)."""
+DEVICE_NAME_PATTERN = r"^(?:[Cc][Oo][Nn]|[Pp][Rr][Nn]|[Aa][Uu][Xx]|[Nn][Uu][Ll]|[Cc][Oo][Mm][0-9]|[Ll][Pp][Tt][0-9])$"
+"""DEVICE_NAMES as a JSON Schema pattern (no case-insensitive flag there): the schemas'
+`id` and `employer_id` say `"not": {"pattern": DEVICE_NAME_PATTERN}`."""
+
+
+def is_device_name(value: str) -> bool:
+    """True when `value` (an id, the file name without .toml) is a Windows device name in
+    any case (`CON`, `nul`, `Com1`): see DEVICE_NAMES."""
+    return value.upper() in DEVICE_NAMES
+
+
+def device_name_refusal(value: object) -> str | None:
+    """The one message (translated) that refuses `value` as an id because it is a Windows
+    device name, for `new --id`, the app's id field, import and the employer register;
+    None when `value` is not one (it may still be invalid for other reasons: the
+    caller's own message says those), so `device_name_refusal(x) or <that message>`."""
+    if not (isinstance(value, str) and ID_RE.fullmatch(value) and is_device_name(value)):
+        return None
+    return _(
+        "{id} is a device name on Windows (CON, PRN, AUX, NUL, COM0 to COM9, LPT0 to LPT9), "
+        "so a Windows clone of the caseload could not have its file; choose another id"
+    ).format(id=repr(value))
+
+
+def device_name_problem(value: str, what: str) -> str:
+    """The `validate` finding (English, as every file finding) for an existing file or id
+    `value` that is a Windows device name; `what` says which ("file name", "id")."""
+    return (
+        f"{what} {value!r} is a device name on Windows (CON, PRN, AUX, NUL, COM0-COM9, "
+        "LPT0-LPT9 in any case): a Windows clone cannot check the file out; rename it "
+        "(docs/file-format.md)"
+    )
 
 PHASES: tuple[str, ...] = (
     "intake",
@@ -105,6 +154,20 @@ PHASE_LABELS: Labels = Labels(
         "closed": N_("Closed"),
     }
 )
+PHASE_SHORT_LABELS: Labels = Labels(
+    {
+        "intake": NP_("short phase label, a board column at 80 columns", "Intake"),
+        "engagement": NP_("short phase label, a board column at 80 columns", "Engage"),
+        "assessment": NP_("short phase label, a board column at 80 columns", "Profile"),
+        "plan": NP_("short phase label, a board column at 80 columns", "Plan"),
+        "job_search": NP_("short phase label, a board column at 80 columns", "Hunt"),
+        "follow_up": NP_("short phase label, a board column at 80 columns", "In job"),
+        "closed": NP_("short phase label, a board column at 80 columns", "Closed"),
+    }
+)
+"""A phase's label in a short word (about six letters), as a board column's title reads when the
+whole label does not fit (`ui.widgets.board.column_title`): a short word of its own,
+not a cut one ("Hunt (16)" for "Job search", not "Job … (16)": trial 8, item 11)."""
 BOARD_PHASES: tuple[str, ...] = PHASES[:-1]
 
 CONTACT_KINDS = (
@@ -213,8 +276,13 @@ LIST_FIELDS = frozenset({"goals", "strengths"})
 
 
 def is_valid_id(value: object) -> bool:
-    """True when `value` is a participant id that is also a safe file name."""
-    return isinstance(value, str) and ID_RE.fullmatch(value) is not None
+    """True when `value` is an id (participant or employer) that is a file name on every
+    platform a team member may clone on: ID_PATTERN, and not a Windows device name
+    (DEVICE_NAMES). The one id rule: every path built from an id and every id accepted
+    (new, import, the register, a renumbering) goes through it."""
+    return (
+        isinstance(value, str) and ID_RE.fullmatch(value) is not None and not is_device_name(value)
+    )
 
 
 def participant_path(root: Path, pid: str) -> Path:

@@ -39,6 +39,7 @@ from typing import Any
 from ipstui.core import gitio, storage
 from ipstui.core.changes import commit_message
 from ipstui.core.i18n import _
+from ipstui.core.model import ID_MAX, is_valid_id
 from ipstui.core.textpatch import patch_bytes
 from ipstui.core.tomlvalues import same
 
@@ -137,24 +138,33 @@ _NUMBERED = re.compile(r"^(.*?)(\d+)$")
 def next_free_id(old: str, taken: Iterable[str]) -> str:
     """The id a renumbered record gets: one past the highest number with `old`'s prefix
     among `taken` (casefolded ids), as wide as `old`'s number; `old-2`, `old-3`, ... for
-    an id without a number. Never an id in `taken`, compared ignoring case."""
+    an id without a number. Never an id in `taken`, compared ignoring case, and always a
+    valid id (`model.is_valid_id`): a Windows device name is passed over (`COM1` clashing
+    goes to `COM10`, not `COM2`), and the id stays within its 64 characters (a numbered
+    id whose number would outgrow them, or a long id without a number, is cut before its
+    `-2`)."""
     taken = {t.casefold() for t in taken}
+
+    def free(candidate: str) -> bool:
+        return candidate.casefold() not in taken and is_valid_id(candidate)
+
     m = _NUMBERED.match(old)
-    if m is None:
-        n = 2
-        while f"{old}-{n}".casefold() in taken:
+    if m is not None:
+        prefix, digits = m.group(1), m.group(2)
+        top = int(digits)
+        for t in taken:
+            tm = _NUMBERED.match(t)
+            if tm is not None and tm.group(1) == prefix.casefold():
+                top = max(top, int(tm.group(2)))
+        n = top + 1
+        while len(candidate := f"{prefix}{n:0{len(digits)}d}") <= ID_MAX:
+            if free(candidate):
+                return candidate
             n += 1
-        return f"{old}-{n}"
-    prefix, digits = m.group(1), m.group(2)
-    top = int(digits)
-    for t in taken:
-        tm = _NUMBERED.match(t)
-        if tm is not None and tm.group(1) == prefix.casefold():
-            top = max(top, int(tm.group(2)))
-    n = top + 1
-    while f"{prefix}{n:0{len(digits)}d}".casefold() in taken:
+    n = 2
+    while not free(candidate := f"{old[: ID_MAX - len(str(n)) - 1]}-{n}"):
         n += 1
-    return f"{prefix}{n:0{len(digits)}d}"
+    return candidate
 
 
 def clashes(root: Path, base: str, ours: str, theirs: str) -> list[tuple[str, str]]:

@@ -111,6 +111,20 @@ _CONFIG_PATH_ARGS = ("rev-parse", "--git-path", "config", "--git-path", "config.
 """Where git keeps the repository's config and the work tree's (a linked work tree's
 repository config is in the common git directory): `CaseloadService._identity_key`."""
 
+_SYSTEM_CONFIG_ARGS = ("config", "--system", "--show-origin", "--name-only", "--list")
+"""Where git reads its system configuration (`GIT_CONFIG_SYSTEM`, else the path built
+into git: `/etc/gitconfig`, or under another prefix), as the origin of each setting:
+"file:<path><TAB><name>" lines, none when that file is missing or empty."""
+
+
+def _system_config(listed: str) -> Path | None:
+    """The file git names as the origin of its system settings (`_SYSTEM_CONFIG_ARGS`'s
+    output), None when it names none or one quoted (a path git had to escape)."""
+    origin = listed.partition("\t")[0]
+    if not origin.startswith("file:") or origin.startswith('file:"'):
+        return None
+    return Path(origin.removeprefix("file:"))
+
 _IDENTITY_ENV = frozenset(
     (
         "GIT_AUTHOR_NAME",
@@ -219,6 +233,9 @@ class CaseloadService:
         """(`_identity_key` when asked, git's answers to the identity queries)."""
         self._config_paths: tuple[Path, ...] | None = None
         """The repository's and the work tree's config files, as git names them."""
+        self._system_path: Path | None = None
+        """git's system config file as git named it (`_SYSTEM_CONFIG_ARGS`); None
+        before the first identity ask, or when git named none (missing or empty)."""
 
     @classmethod
     def find(cls, path: Path | str | None) -> CaseloadService:
@@ -368,17 +385,30 @@ class CaseloadService:
         `EMAIL`, `HOME`, `XDG_CONFIG_HOME` and `GIT_CONFIG_*` variables, and the size,
         time and inode of every configuration file git reads for `user.*`, `author.*`
         and `committer.*` (system, global, the repository's and the work tree's; the
-        paths of the last two asked of git with the first identity, one process once
-        per service). A file pulled in by `include.path` is not watched: the commit,
-        not this check, is what uses the identity (git writes the one in force into
-        it), and a commit git refuses for want of one is taken back and reported as
-        IdentityMissing all the same (`caseload._write_and_commit`)."""
+        paths of the last two, and of the system's unless `GIT_CONFIG_SYSTEM` names it,
+        asked of git with the first identity, two processes once per service; the key is
+        the one taken before git answers, so the second save asks once more, its key
+        then covering those files). A file pulled in by `include.path` is not
+        watched: the commit, not this check, is what uses the identity (git writes the
+        one in force into it), and a commit git refuses for want of one is taken back
+        and reported as IdentityMissing all the same (`caseload._write_and_commit`). Nor
+        is a system config that git named no file for at the first ask (missing or empty
+        then, at a path built into git that git says only of a file with settings): its
+        scope is unknown here, and a file created there later is not watched, with the
+        same consequence (the answers are only checked for presence; the commit uses the
+        identity in force)."""
         gitio = _gitio()
         if self._identity is not None and self._identity_key() == self._identity[0]:
             return self._identity[1]
         queries = list(gitio.IDENT_QUERIES)
         if self._config_paths is None:
-            queries.append((_CONFIG_PATH_ARGS, None))
+            queries += [(_CONFIG_PATH_ARGS, None), (_SYSTEM_CONFIG_ARGS, None)]
+        # The key is taken before git answers, never after: a configuration changed
+        # while git answers then changes the next key, and the next save asks again.
+        # On the first ask the repository's config files are learned with the answers;
+        # the key taken before lists none of them, so it never equals the next one (the
+        # new files count as unknown): the next save asks once more, and from then on
+        # the key covers them.
         key = self._identity_key()
         author, committer, *paths = gitio.git_many(self.root, *queries)
         if paths and paths[0].returncode == 0:
@@ -386,7 +416,8 @@ class CaseloadService:
                 p if p.is_absolute() else self.root / p
                 for p in map(Path, paths[0].stdout.splitlines())
             )
-            key = self._identity_key()
+            if paths[1].returncode == 0:
+                self._system_path = _system_config(paths[1].stdout)
         try:
             gitio.identity_from(author, committer)
         except gitio.IdentityMissing:
@@ -400,8 +431,12 @@ class CaseloadService:
         and each configuration file's (size, mtime_ns, inode), None for a missing one."""
         env = os.environ
         files: list[Path] = []
-        if not env.get("GIT_CONFIG_NOSYSTEM"):
-            files.append(Path(env.get("GIT_CONFIG_SYSTEM") or "/etc/gitconfig"))
+        if env.get("GIT_CONFIG_NOSYSTEM"):
+            pass
+        elif env.get("GIT_CONFIG_SYSTEM"):
+            files.append(Path(env["GIT_CONFIG_SYSTEM"]))
+        elif self._system_path is not None:
+            files.append(self._system_path)
         home = Path(env.get("HOME") or "~").expanduser()
         if env.get("GIT_CONFIG_GLOBAL"):
             files.append(Path(env["GIT_CONFIG_GLOBAL"]))
@@ -881,6 +916,16 @@ class CaseloadService:
         from ipstui.core.export import write_report_csv
 
         return write_report_csv(self.root, report, Path(path), overwrite=overwrite)
+
+    def save_screenshot(self, svg: str, name: str, folder: Path | None = None) -> Path:
+        """Write the app's screen picture `svg` as `name` in `folder` (default:
+        `export.screenshot_folder`, Downloads else home); returns the path written.
+        ExportRefusal (nothing written, the one line to show) for a missing folder, a
+        path inside this caseload, or a write the system refuses (`export.write_screenshot`)."""
+        from ipstui.core.export import screenshot_folder, write_screenshot
+
+        where = screenshot_folder() if folder is None else Path(folder)
+        return write_screenshot(self.root, svg, where / name)
 
     # ------------------------------------------------------------ watching the disk
 

@@ -143,17 +143,7 @@ def read_bytes(path: Path, rel: str | None = None) -> bytes:
         raise StorageError(_("{name}: file not found").format(name=name)) from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            if name.startswith("employers/"):
-                raise StorageError(
-                    _("{name}: is a symbolic link; employer files must be plain files").format(
-                        name=name
-                    )
-                ) from None
-            raise StorageError(
-                _("{name}: is a symbolic link; participant files must be plain files").format(
-                    name=name
-                )
-            ) from None
+            raise StorageError(linked_file(name)) from None
         if exc.errno == errno.ENXIO:  # a socket (or a device without its driver)
             raise StorageError(_("{name}: is not a regular file").format(name=name)) from None
         raise StorageError(
@@ -395,6 +385,22 @@ def atomic_write(path: Path, text: str | bytes, new_mode: int = 0o644) -> None:
         pass
     finally:
         os.close(dfd)
+
+
+def linked_file(name: str) -> str:
+    """The refusal for a file that is a symbolic link (`name`: caseload-relative, e.g.
+    `participants/P-0001.toml`, `caseload.toml`): nothing is read through it (SPEC §1)."""
+    if name.startswith("employers/"):
+        return _("{name}: is a symbolic link; employer files must be plain files").format(
+            name=name
+        )
+    if name.startswith("participants/"):
+        return _("{name}: is a symbolic link; participant files must be plain files").format(
+            name=name
+        )
+    return _(
+        "{name}: is a symbolic link: ipstui never reads or writes through links, so the file it points to was not read; put the file itself in its place"
+    ).format(name=name)
 
 
 def linked_folder(root: Path, rel_folder: str) -> str | None:

@@ -42,6 +42,7 @@ import hashlib
 import os
 import re
 import shlex
+import shutil
 import site
 import sys
 import time
@@ -337,6 +338,29 @@ def _branch(root: Path) -> str | None:
     return proc.stdout.strip() or None if proc.returncode == 0 else None
 
 
+def detached_message(root: Path) -> str:
+    """What sync says on a detached HEAD: the `git switch` that gets back, naming the
+    real branch (trial 8, item 6: not a hard-coded `main` when the branch is `master`):
+    the branch checked out before HEAD was detached (`@{-1}`), else the only local
+    branch; with several, their names; with none, how to make one."""
+    before = git(root, "rev-parse", "--symbolic-full-name", "@{-1}", check=False).stdout.strip()
+    heads = git(root, "for-each-ref", "--format=%(refname:short)", "refs/heads/", check=False)
+    names = heads.stdout.split()
+    if before.startswith("refs/heads/") and before.removeprefix("refs/heads/") in names:
+        names = [before.removeprefix("refs/heads/")]
+    if len(names) == 1:
+        return _(
+            "HEAD is detached (not on a branch); check out your branch (git switch {branch}) and sync again"
+        ).format(branch=names[0])
+    if names:
+        return _(
+            "HEAD is detached (not on a branch); check out your branch with git switch and one of {branches}, then sync again"
+        ).format(branches=", ".join(names))
+    return _(
+        "HEAD is detached (not on a branch) and this repository has no branch; make one where you are (git switch -c BRANCH) and sync again"
+    )
+
+
 def _target(
     root: Path,
     branch: str,
@@ -492,6 +516,95 @@ def _network_args(config: Mapping[str, str]) -> list[str]:
     if not have & {"http.lowspeedlimit", "http.lowspeedtime"}:
         args += ["-c", "http.lowSpeedLimit=1", "-c", "http.lowSpeedTime=30"]
     return args
+
+
+_LOCAL_CAUSES = (
+    ("read_only", ("read-only file system",)),
+    ("disk_full", ("no space left on device", "disk quota exceeded", "file too large")),
+    ("permission", ("permission denied", "operation not permitted")),
+    ("lock", ("file exists",)),
+)
+"""What a local failure's words say of its cause, in the order they are asked: a lock
+that cannot be created on a read-only or full disk is the disk's fault, not a lock's."""
+
+_LOCAL_REFS = ("cannot lock ref", "cannot update ref", "unable to update local ref")
+"""git's words for a ref of this clone it could not write (fetch writes the
+remote-tracking ref; a remote's refusal comes as `remote:` or `!` lines instead)."""
+
+_FETCH_WRITES = ("read-only file system", "no space left on device", "disk quota exceeded")
+"""Write errors a fetch can only have met in this clone: it writes nothing remotely."""
+
+
+def _local_cause(action: str, root: Path, stderr: str) -> str | None:
+    """Why git failed in this clone rather than at the remote, from its stderr: a key
+    of `_LOCAL_CAUSE_MESSAGES`, or None when nothing says the local side failed.
+
+    A failure is local when one of git's own lines (not the remote's `remote:` lines)
+    names a path of this repository (its work tree, its git directory or the common
+    one a worktree shares: `'.git/FETCH_HEAD'`, `'/…/.git/refs/…/main.lock'`), says a
+    ref of it could not be written, or (`action` "fetch from", which writes only here)
+    names a write error. Classified by what failed, so a read-only clone, a full disk
+    or a lock left behind is not reported as an unreachable remote (trial 8, item 5)."""
+    own = [ln.strip() for ln in stderr.splitlines() if ln.strip() and not ln.startswith("remote:")]
+    text = "\n".join(own).lower()
+    places = {str(root)}
+    info = git(root, "rev-parse", "--absolute-git-dir", "--git-common-dir", check=False)
+    for line in info.stdout.splitlines():
+        if line.strip():
+            places.add(str((root / line.strip()).resolve()))
+    quoted = ["'.git/"] + [f"'{p.lower()}{end}" for p in places for end in ("/", "'")]
+    local = (
+        any(q in text for q in quoted)
+        or any(w in text for w in _LOCAL_REFS)
+        or (action == "fetch from" and any(w in text for w in _FETCH_WRITES))
+    )
+    if not local:
+        return None
+    for cause, words in _LOCAL_CAUSES:
+        if any(w in text for w in words):
+            return cause
+    # git says only "couldn't write" when a full disk cut the write short.
+    try:
+        full = shutil.disk_usage(root).free < _FULL_BELOW
+    except OSError:
+        full = False
+    return "disk_full" if full else "other"
+
+
+_FULL_BELOW = 64 * 1024
+"""Free bytes under which a local write failure git gives no reason for is put down to
+a full disk (a ref or FETCH_HEAD is a few hundred bytes; a received pack is more)."""
+
+
+_LOCAL_CAUSE_MESSAGES = {
+    "read_only": N_(
+        "git could not write to this clone because its file system is read-only ({error}); the remote was not the problem; nothing was lost, your local commits are kept; sync from a copy of the caseload you can write to"
+    ),
+    "disk_full": N_(
+        "git could not write to this clone because the disk is full ({error}); the remote was not the problem; nothing was lost, your local commits are kept; free some space and sync again"
+    ),
+    "lock": N_(
+        "git could not write to this clone because a lock file exists ({error}): another git program is working in this caseload, or one stopped and left the lock behind; the remote was not the problem; nothing was lost — if no git program is running, delete that file and sync again"
+    ),
+    "permission": N_(
+        "git could not write to this clone because permission was denied ({error}); the remote was not the problem; nothing was lost, your local commits are kept; sync as the user who owns the caseload's files"
+    ),
+    "other": N_(
+        "git could not write to this clone ({error}); the remote was not the problem; nothing was lost, your local commits are kept; fix that and sync again"
+    ),
+}
+"""What sync says when git failed in this clone, by `_local_cause`: one whole sentence
+each, as the catalogs need."""
+
+
+def _failure_message(action: str, target: _Target, root: Path, stderr: str, err: str) -> str:
+    """The one line a failed `git fetch`, `ls-remote` or `push` is reported with:
+    by what failed (`_local_cause`: this clone), else the remote (`_network_message`).
+    `stderr`: all git said; `err`: its words for the network message."""
+    cause = _local_cause(action, root, stderr)
+    if cause is None:
+        return _network_message(action, target, root, err)
+    return _(_LOCAL_CAUSE_MESSAGES[cause]).format(error=_without_secret(_git_words(stderr)))
 
 
 def _network_message(action: str, target: _Target, root: Path, err: str) -> str:
@@ -726,11 +839,7 @@ def sync(
     run = _Run(root, info, progress)
     branch = _branch(root)
     if branch is None:
-        raise SyncError(
-            _(
-                "HEAD is detached (not on a branch); check out your branch (git switch main) and sync again"
-            )
-        )
+        raise SyncError(detached_message(root))
     busy = _in_progress(info.git_dir)
     if busy:
         raise SyncError(
@@ -846,7 +955,7 @@ def _fetch(run: _Run, target: _Target) -> str | None:
         said = _remote_lines(proc.stderr)
         if said and said not in err:
             err = f"the remote said: {said}; {err}"
-        raise SyncError(_network_message("fetch from", target, run.root, err))
+        raise SyncError(_failure_message("fetch from", target, run.root, proc.stderr, err))
     fetched = _rev(run.root, target.tracking)
     if known is not None and fetched is not None and fetched != known:
         if not _is_ancestor(run.root, known, fetched):
@@ -916,7 +1025,9 @@ def _remote_heads(run: _Run, target: _Target) -> _RemoteHeads:
     Raises SyncError when the remote cannot be asked."""
     proc = git(run.root, *target.network, "ls-remote", "--symref", target.remote, check=False)
     if proc.returncode != 0:
-        raise SyncError(_network_message("ask", target, run.root, gitio._last_lines(proc.stderr)))
+        raise SyncError(
+            _failure_message("ask", target, run.root, proc.stderr, gitio._last_lines(proc.stderr))
+        )
     default: str | None = None
     heads: dict[str, str] = {}
     for line in proc.stdout.splitlines():
@@ -1434,7 +1545,7 @@ def _git_words(output: str) -> str:
         for tag in ("fatal:", "error:"):
             if ln.startswith(tag) and ln[len(tag) :].strip() not in said:
                 said.append(ln[len(tag) :].strip())
-    return " ".join(said) if said else gitio._last_lines(output)
+    return gitio.without_end_stop(" ".join(said)) if said else gitio._last_lines(output)
 
 
 def _changed(root: Path, a: str, b: str) -> list[str]:
@@ -1473,7 +1584,9 @@ def _push(run: _Run, target: _Target) -> bool:
                 "{label} refused the push ({reason}){words}; nothing was pushed, your local commits are kept and your branch is back where it was"
             ).format(label=target.label, reason=reason, words=words)
         )
-    raise SyncError(_network_message("push to", target, run.root, gitio._last_lines(proc.stderr)))
+    raise SyncError(
+        _failure_message("push to", target, run.root, proc.stderr, gitio._last_lines(proc.stderr))
+    )
 
 
 def _conflicted_records(root: Path, start: str) -> tuple[str, ...]:

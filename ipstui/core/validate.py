@@ -20,8 +20,11 @@ from ipstui.core.model import (
     CONTROL_IN_NOTES,
     DATE_MAX,
     DATE_MIN,
+    DEVICE_NAME_PATTERN,
     EVENT_DATES,
+    ID_RE,
     Problem,
+    device_name_problem,
     is_valid_id,
 )
 from ipstui.core.model import errors_only as errors_only  # where they lived before; kept
@@ -151,6 +154,8 @@ def _schema_message(err: Any) -> str:
         return f"{where}: expected a date like 2026-11-20, found {err.instance!r}"
     if v == "not" and isinstance(err.instance, str):
         sub = err.validator_value if isinstance(err.validator_value, Mapping) else {}
+        if sub.get("pattern") == DEVICE_NAME_PATTERN:
+            return device_name_problem(err.instance, f"{where}:")
         free_text = "u000B" in str(sub.get("pattern", ""))  # the notes rule lets \t and \n in
         bad = (_FORBIDDEN if free_text else _CONTROL).search(err.instance)
         if bad is not None:
@@ -348,6 +353,15 @@ def name_problems(name: object, rel: str, loc: Any, path: list[Any]) -> list[Pro
     ]
 
 
+def id_file_problem(name: str, stem: str, kind: str) -> str:
+    """The finding for a record file `name` whose `stem` is not a valid id: a Windows
+    device name said as one (model.DEVICE_NAMES), anything else as not a safe id. `kind`:
+    "participant" or "employer"."""
+    if ID_RE.fullmatch(stem) is not None:
+        return device_name_problem(name, "file name")
+    return f"file name {name!r} is not a safe {kind} id"
+
+
 def participant_path_problems(pid: object, rel: str, text: str | Any | None) -> list[Problem]:
     """The checks of SPEC §2 that depend on where the file is, not on its bytes: the file
     name is a safe id, and the `id` key (`pid`, as parsed) equals it.
@@ -361,7 +375,7 @@ def participant_path_problems(pid: object, rel: str, text: str | Any | None) -> 
     dot = name.rfind(".")
     stem = name[:dot] if 0 < dot < len(name) - 1 else name
     if not is_valid_id(stem):
-        out.append(Problem(rel, 1, 1, f"file name {name!r} is not a safe participant id"))
+        out.append(Problem(rel, 1, 1, id_file_problem(name, stem, "participant")))
     if isinstance(pid, str) and pid != stem:
         loc = _LazyLocator(text) if isinstance(text, str) else text
         line, col = loc.find(["id"]) if loc is not None else (1, 1)

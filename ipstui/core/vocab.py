@@ -308,7 +308,8 @@ def _form_for_width(width: int, language: str) -> int:
 
 def fit(text: str, width: int, *, pad: bool = True) -> str:
     """`text` in exactly `width` terminal cells (at most, with `pad=False`): cut with a
-    final `…` when longer, padded with spaces when shorter.
+    final `…` when longer (right after the last character kept: never a space before
+    it), padded with spaces when shorter.
 
     Widths are cells, not characters (a CJK character or an emoji is two cells; a family
     emoji joined by zero-width joiners is one grapheme and is never split). A wide
@@ -319,8 +320,14 @@ def fit(text: str, width: int, *, pad: bool = True) -> str:
     if size <= width:
         return text + " " * (width - size) if pad else text
     t = Text(text, end="")
-    t.truncate(width, overflow="ellipsis", pad=pad)
+    t.truncate(width, overflow="ellipsis", pad=False)
     out = t.plain
+    # A cut never leaves a space before the `…` ("Job …" reads as a word "Job" and an
+    # unrelated mark): what the cut left at the end of the kept part goes, the `…` moves
+    # up to the last letter kept (trial 8, item 11).
+    if out.endswith("…"):
+        kept = out[:-1].rstrip()
+        out = kept + "…" if kept else "…"
     return out + " " * (width - cell_len(out)) if pad else out
 
 

@@ -49,6 +49,7 @@ from ipstui.ui.app_edits import EDIT_WORKER, RunsEdits
 from ipstui.ui.app_keys import RoutesKeys
 from ipstui.ui.app_loading import LoadsCaseload
 from ipstui.ui.app_participants import OpensParticipants
+from ipstui.ui.app_screenshot import SavesScreenshots
 from ipstui.ui.app_sync import SyncsWithRemote
 from ipstui.ui.commands import ActionsProvider, Palette, ParticipantsProvider
 from ipstui.ui.keys import TranslatedBindings, allow_letter_action
@@ -78,6 +79,7 @@ class IpsApp(
     RunsEdits,
     WatchesDisk,
     RoutesKeys,
+    SavesScreenshots,
     TranslatedBindings,
     App[int],
 ):

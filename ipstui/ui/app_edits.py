@@ -206,16 +206,18 @@ class RunsEdits(AppPart):
             return
         from ipstui.ui.screens.forms import ConfirmScreen
 
+        if getattr(self.screen, "asks_quit", False):
+            return  # ctrl+q again on the question itself: it is already asked
+
         def answer(yes: bool | None) -> None:
             if yes:
                 self.exit()
 
-        self.push_screen(
-            ConfirmScreen(
-                _("Quit and lose your unsaved edits?") + "\n" + "\n".join(lost),
-                yes=_("Quit, discard"),
-                no=_("Stay"),
-                title=_("Unsaved edits"),
-            ),
-            answer,
+        question = ConfirmScreen(
+            _("Quit and lose your unsaved edits?") + "\n" + "\n".join(lost),
+            yes=_("Quit, discard"),
+            no=_("Stay"),
+            title=_("Unsaved edits"),
         )
+        question.asks_quit = True  # type: ignore[attr-defined]
+        self.push_screen(question, answer)

@@ -102,6 +102,21 @@ class RoutesKeys(AppPart):
         for key in backlog:
             self.post_message(events.Key(key.key, key.character))
 
+    binding_key: str | None = None
+    """The key whose bindings Textual is running now (`_check_bindings`), else None (a
+    palette entry, a button): `keys.allow_letter_action` lets a command that has a
+    letter key run from its other keys (ctrl+q for Quit) while a field takes text."""
+
+    async def _check_bindings(self, key: str, priority: bool = False) -> bool:
+        """Textual's, noting `key` while its bindings run (`binding_key`): a command's
+        check cannot tell its letter from its other keys else (trial 8, item 7: ctrl+q
+        did nothing while a form had text, because `q`, also Quit, types a letter)."""
+        outer, self.binding_key = self.binding_key, key
+        try:
+            return await super()._check_bindings(key, priority)  # type: ignore[misc]
+        finally:
+            self.binding_key = outer
+
     def _typed_after_field(self, event: events.Key) -> None:
         """A key held by the typing guard: the screen takes it back into the field it
         was typed for (`take_typed`), or it is dropped, and the first one of a burst

@@ -196,8 +196,13 @@ def allow_letter_action(node: DOMNode, action: str) -> bool:
     in a state where typing must not run commands (see `text_entry_or_none`).
 
     Textual asks `check_action` before it runs a key's binding; a palette entry calls
-    its function directly, so the palette is never blocked."""
+    its function directly, so the palette is never blocked. The same action run from a
+    key that types no character (ctrl+q for Quit beside `q`; the app's `binding_key`)
+    is never blocked either: only the letter would have been text."""
     if action not in letter_actions(node):
+        return True
+    key = getattr(node.app, "binding_key", None)
+    if key is not None and not types_a_character(key):
         return True
     return not text_entry_or_none(node.app)
 

@@ -72,7 +72,7 @@ def set_up_parts(host: object, part: type) -> list[str]:
 
 class AppPart(_AppBase):
     """Base of a part of `IpsApp` (app_loading, app_sync, app_participants, app_edits,
-    app_disk, app_keys): a plain mixin before `App` in the app's bases."""
+    app_disk, app_keys, app_screenshot): a plain mixin before `App` in the app's bases."""
 
     if TYPE_CHECKING:
         # The app's own state and methods (IpsApp.__init__, ui/app.py).

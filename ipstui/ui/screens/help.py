@@ -5,12 +5,16 @@ key is shown as it is, and never read as a markup tag."""
 
 from __future__ import annotations
 
+import io
+
+from rich.console import Console
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
+from textual.widget import Widget
 
 from ipstui.core.config import config_path
 from ipstui.core.i18n import N_, _
@@ -75,30 +79,57 @@ def shadowed_app_bindings(screen: Screen) -> list[Binding]:
     return out
 
 
-def help_text(screen: Screen) -> Text:
-    """The whole help page for `screen`, as plain styled text."""
+_MEASURE = Console(file=io.StringIO(), width=1000, color_system=None, legacy_windows=False)
+"""Only for `Text.wrap`'s measuring (tabs, cell widths); never printed to."""
+
+
+def _row(out: Text, lead: Text, body: Text, width: int | None) -> None:
+    """Append `lead` then `body` as one entry: with a `width` (cells) the body wraps
+    in the column after `lead`, each further line indented by `lead`'s width (a hanging
+    indent: trial 8, item 10, where a long description went on at the panel's left edge);
+    a word longer than that column is cut with `…`. Without one, a single line."""
+    room = (width or 0) - lead.cell_len
+    if width is None or room < 8 or body.cell_len <= room:
+        out.append_text(lead)
+        out.append_text(body)
+        out.append("\n")
+        return
+    lines = body.wrap(_MEASURE, room, overflow="ellipsis", no_wrap=False)
+    for i, line in enumerate(lines):
+        line.rstrip()
+        out.append_text(lead if i == 0 else Text(" " * lead.cell_len))
+        out.append_text(line)
+        out.append("\n")
+
+
+def _key_lead(keys: str) -> Text:
+    lead = Text("  ")
+    lead.append(fit(keys, KEY_CELLS), style="bold")
+    lead.append(" ")
+    return lead
+
+
+def help_text(screen: Screen, width: int | None = None) -> Text:
+    """The whole help page for `screen`, as plain styled text. `width`: the panel's
+    width in cells; each key's description then wraps under its own column (hanging
+    under the description, not at the panel's left edge); None: one line per key."""
     out = Text()
     out.append(_("Keys on this screen") + "\n\n", style="bold")
     for keys, desc, ident in describe_bindings(screen):
-        out.append("  ")
-        out.append(fit(keys, KEY_CELLS), style="bold")
-        out.append(" ")
-        out.append(desc)
+        body = Text(desc)
         if ident:
-            out.append(f"  [{ident}]", style="dim")
-        out.append("\n")
-    out.append("\n  ")
-    out.append(fit("ctrl+p", KEY_CELLS), style="bold")
-    out.append(" " + _("Command palette: every action, every participant") + "\n")
+            body.append(f"  [{ident}]", style="dim")
+        _row(out, _key_lead(keys), body, width)
+    out.append("\n")
+    _row(out, _key_lead("ctrl+p"), Text(_("Command palette: every action, every participant")), width)
     shadowed = shadowed_app_bindings(screen)
     if shadowed:
         out.append(_("Not on a key on this screen, in the command palette:") + "\n")
         for b in shadowed:
-            desc = f"{b.description}: {b.tooltip}" if b.tooltip else b.description
-            out.append("  " + " " * (KEY_CELLS + 1) + desc)
+            body = Text(f"{b.description}: {b.tooltip}" if b.tooltip else b.description)
             if b.id:
-                out.append(f"  [{b.id}]", style="dim")
-            out.append("\n")
+                body.append(f"  [{b.id}]", style="dim")
+            _row(out, Text("  " + " " * (KEY_CELLS + 1)), body, width)
     out.append("\n")
     out.append(_("Marks"), style="bold")
     out.append(" " + _("(they do not rely on colour)") + "\n")
@@ -110,8 +141,8 @@ def help_text(screen: Screen) -> Text:
         (NEEDS_DECISION, _("needs a decision after a sync")),
     ]
     for state, words in legend:
-        # One mark a line: translated words are often longer (and wrap, never cut).
-        out.append(f"  {SYMBOL[state]} {words}\n")
+        # One mark a line: translated words are often longer (and wrap under the words).
+        _row(out, Text(f"  {SYMBOL[state]} "), Text(words), width)
     out.append("\n")
     out.append(_("Every save is one git commit; `git log` shows who changed what.") + "\n")
     out.append(
@@ -136,4 +167,24 @@ class HelpScreen(TranslatedBindings, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(help_text(self.under), id="help-text")
+            yield HelpPage(self.under)
+
+
+class HelpPage(Widget):
+    """The help page (`help_text`) laid out for the width it is given: a key's long
+    description wraps under the description column, at every panel width."""
+
+    DEFAULT_CSS = "HelpPage { height: auto; }"
+
+    def __init__(self, under: Screen) -> None:
+        super().__init__(id="help-text")
+        self.under = under
+
+    def render(self) -> Text:
+        return help_text(self.under, self.content_region.width or None)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(help_text(self.under, width).wrap(_MEASURE, max(width, 1)))
+
+    def on_resize(self) -> None:
+        self.refresh(layout=True)

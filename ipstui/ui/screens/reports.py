@@ -706,7 +706,17 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
         the stylesheet again, `Screen._on_screen_resume`) only when something it depends
         on changed since the styles were last applied (`_styles_from`). Why: at 160×50
         that restyle was a third of the UI thread's work of a later open at 20,000
-        participants (issue 13, round 9). This handler runs before Screen's."""
+        participants (issue 13, round 9). This handler runs before Screen's. What this
+        relies on of Textual's internals (handler order, Screen's handler honouring
+        `refresh_styles`, a new `rules` list per parse, the app-level pseudo-classes)
+        is pinned by source hash in tests/test_frames.py, and pyproject bounds Textual
+        to that series (8.2.x).
+
+        A resume that asks no restyle (a dialog or the palette closed over the page)
+        records nothing: the page's styles were not applied again then, so what they
+        were last applied from stays as it was."""
+        if not event.refresh_styles:
+            return
         styled = self._styles_from()
         if self._styled is not None and all(
             a is b or a == b for a, b in zip(styled, self._styled, strict=True)

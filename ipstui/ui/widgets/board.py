@@ -28,7 +28,7 @@ from textual.widgets import Static
 
 from ipstui.core.board import Card, F, deadline_of, urgent_state
 from ipstui.core.i18n import N_, _
-from ipstui.core.model import PHASE_LABELS, PHASES, RULE_LABELS
+from ipstui.core.model import PHASE_LABELS, PHASE_SHORT_LABELS, PHASES, RULE_LABELS
 from ipstui.core.termsafe import escape
 from ipstui.core.vocab import (
     NEEDS_DECISION,
@@ -56,18 +56,21 @@ def set_line(widget: Static, text: str | Text) -> None:
         widget.update(text, layout=False)
 
 
-def column_title(label: str, count: int, width: int) -> str:
+def column_title(label: str, count: int, width: int, short: str = "") -> str:
     """`Career profile (12)`, in one form at every width: when it does not fit in `width`
-    cells the label is cut with `…` and the count kept, `Career p… (12)`. The count is
-    never the part that is lost; below `… (12)` only `(12)` is left (issue 13: titles
-    used to switch to `Name 12` when narrow, beside `Name (6)` in the next column)."""
+    cells the phase's `short` label is shown (`model.PHASE_SHORT_LABELS`: `Profile (12)`,
+    a word of its own rather than a cut one: trial 8, item 11), and when that does not
+    fit either it is cut with `…` right after its last letter and the count kept,
+    `Prof… (12)`. The count is never the part that is lost; below `… (12)` only `(12)` is
+    left (issue 13: titles used to switch to `Name 12` when narrow, beside `Name (6)` in
+    the next column)."""
     tail = f" ({count})"
-    full = label + tail
-    if cells(full) <= width:
-        return full
+    for form in (label, short):
+        if form and cells(form + tail) <= width:
+            return form + tail
     room = width - cells(tail)
     if room >= 1:
-        return fit(label, room, pad=False) + tail
+        return fit(short or label, room, pad=False) + tail
     return tail.lstrip()
 
 
@@ -96,6 +99,7 @@ class ColumnTitle(Widget):
     def __init__(self, phase: str) -> None:
         super().__init__(id=f"title-{phase}", classes="column-title")
         self.label = _(PHASE_LABELS[phase])
+        self.short = PHASE_SHORT_LABELS[phase]
         self.count = 0
 
     def set_count(self, count: int) -> None:
@@ -106,7 +110,7 @@ class ColumnTitle(Widget):
 
     def render(self) -> Text:
         width = self.content_region.width or cells(self.label) + 8
-        return Text(column_title(self.label, self.count, width), no_wrap=True, end="")
+        return Text(column_title(self.label, self.count, width, self.short), no_wrap=True, end="")
 
 
 class PhaseColumn(ScrollView, can_focus=False):

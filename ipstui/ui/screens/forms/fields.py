@@ -19,7 +19,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from ipstui.core import names
 from ipstui.core.i18n import N_, _
-from ipstui.core.model import is_valid_id, parse_date, text_problem
+from ipstui.core.model import device_name_refusal, is_valid_id, parse_date, text_problem
 from ipstui.core.vocab import options
 from ipstui.ui.screensafe import plain
 from ipstui.ui.widgets.inputs import OneLineInput
@@ -171,9 +171,9 @@ def check_id(taken: Iterable[str] = ()) -> Check:
         if not text:
             return None, None
         if not is_valid_id(text):
-            return None, _("{id}: use letters, digits, _ and - (up to 64, no space)").format(
-                id=repr(text)
-            )
+            return None, device_name_refusal(text) or _(
+                "{id}: use letters, digits, _ and - (up to 64, no space)"
+            ).format(id=repr(text))
         if text in used:
             return None, _("{id} already exists").format(id=text)
         return text, None
