@@ -1,6 +1,6 @@
 """Snapshot tests (pytest-textual-snapshot) of the main screens (board, participant,
 agenda, reports, employers, fidelity) on the sample caseload at a fixed date, at 80×24
-(the quick run) and 120×40 (`pytest -m slow`: the same session and screens, wider). The cursor does not blink and every worker has finished before the picture
+and 120×40. The cursor does not blink and every worker has finished before the picture
 is taken, so a snapshot changes only when what the user sees changes.
 
 One app session per size visits every screen from the board and back (starting the app
@@ -34,9 +34,7 @@ from ipstui.ui.app import IpsApp
 from ipstui.ui.widgets.footer import KeysFooter
 
 TODAY = date(2026, 11, 16)
-SIZES = [(80, 24), pytest.param((120, 40), marks=pytest.mark.slow)]
-"""80×24 in the quick run; 120×40 (the same screens through the same session, wider) with
-`pytest -m slow` (issue 12)."""
+SIZES = [(80, 24), (120, 40)]
 
 SCREENS: list[tuple[str, Callable[[Pilot], object]]] = [
     ("board", lambda pilot: None),
@@ -99,7 +97,7 @@ def _compare(snapshot: SnapshotAssertion, request: pytest.FixtureRequest, name: 
     return result
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 async def test_screens(
     snapshot: SnapshotAssertion,
     request: pytest.FixtureRequest,
