@@ -116,11 +116,15 @@ async def test_the_demo_banner_and_an_export_into_the_caseload(
             assert "Anna Bianchi" in banner
 
         await pilot.press("r")
-        await pilot.pause()
-        assert isinstance(app.screen, ReportsScreen)
+        # `e` exports the figures shown: wait for them (a worker computes them), then for
+        # the dialog (one pause was not enough on a loaded machine).
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, ReportsScreen) and app.screen.report is not None,
+            "the report's figures",
+        )
         await pilot.press("e")
-        await pilot.pause()
-        assert isinstance(app.screen, ExportCsvScreen)
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportCsvScreen), "the export dialog")
         proposed = Path(app.screen.query_one(Input).value)
         assert proposed.parent == home.resolve()
 

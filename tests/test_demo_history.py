@@ -82,12 +82,14 @@ def test_steps_are_in_date_order_by_team_members_within_each_record() -> None:
             assert moves[-1].on == p["phase_since"] and moves[-1].data["phase"] == p["phase"]
 
 
-def test_demo_history_spans_months_and_passes_the_convention(tmp_path: Path) -> None:
+def test_demo_history_spans_months_and_passes_the_convention(sample_caseload: Path) -> None:
+    """On the sample as `make_demo` builds it at its as-of date (conftest's template; the
+    demo moved to a later day is tests/test_cli_edits.py's `demo` command test)."""
     people, as_of, settings = _sample()
-    root = make_demo(tmp_path / "demo", today=date(2026, 11, 30))
+    root = sample_caseload
     assert git(root, "status", "--porcelain") == ""
     dates = [datetime.fromisoformat(x).date() for x in git(root, "log", "--format=%aI").split()]
-    assert max(dates) <= date(2026, 11, 30) and (max(dates) - min(dates)).days > 365
+    assert max(dates) <= as_of and (max(dates) - min(dates)).days > 365
     authors = set(git(root, "log", "--format=%an").split("\n")) - {""}
     assert authors == {m["name"] for m in settings["team"].values()}
     # Every commit touches one record with the convention; the only breaches are

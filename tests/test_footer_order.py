@@ -8,8 +8,8 @@ periodic ones (reports, employers, fidelity), quit last.
 
 The screens of one language share an app session (bindings are translated when an app
 starts, so each language needs its own): an app start costs more CPU than a check.
-The quick run (`pytest`) has Danish (the trial's language) and Swedish; English and
-Italian (the same order, other words) run in `pytest -m slow` (English footers are
+The quick run (`pytest`) has Danish (the trial's language); English, Italian and
+Swedish (the same order, other words) run in `pytest -m slow` (English footers are
 checked in the quick run by tests/test_trial_faults.py and test_ui_honest.py too).
 """
 
@@ -59,7 +59,7 @@ async def _footer_in_priority(app: IpsApp, first: list[str]) -> None:
 @pytest.mark.parametrize(
     "lang",
     [pytest.param("en", marks=pytest.mark.slow), "da", pytest.param("it", marks=pytest.mark.slow),
-     "sv"],
+     pytest.param("sv", marks=pytest.mark.slow)],
 )  # fmt: skip
 async def test_help_first_then_the_screen_then_the_app_in_priority(
     sample_caseload: Path, lang: str

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import git
+from conftest import empty_caseload, from_template, git
 from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import wait_for
 from rich.text import Text
@@ -82,6 +82,18 @@ def _hostile_caseload(root: Path) -> None:
     second.write_text(second.read_text().replace('"Mads K."', '"\\u001b[2J"'))
 
 
+@pytest.fixture
+def hostile(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test caseload made hostile (`_hostile_caseload`), built once per worker and
+    copied for each test."""
+
+    def build(folder: Path) -> None:
+        from_template("empty", empty_caseload, folder, tmp_path_factory)
+        _hostile_caseload(folder)
+
+    return from_template("termsafe-hostile", build, tmp_path / "cl", tmp_path_factory)
+
+
 def _ipstui(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
     return subprocess.run(
@@ -103,16 +115,30 @@ def _ipstui(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
         (("due", "--json"), 3),
     ],
 )
-def test_no_control_byte_reaches_the_terminal(caseload_dir: Path, args: tuple, code: int) -> None:
-    _hostile_caseload(caseload_dir)
-    proc = _ipstui(caseload_dir, *args)
-    assert proc.returncode == code, proc.stderr
-    for stream in (proc.stdout, proc.stderr):
+def test_no_control_byte_reaches_the_terminal(
+    hostile: Path, capsys: pytest.CaptureFixture[str], args: tuple, code: int
+) -> None:
+    """`validate` as a real `python -m ipstui` process; the other commands through
+    `cli.main` in this process, the same stream and choke point (every command's real
+    process is in tests/test_termsafe_everywhere.py; issue 12: a process start was most
+    of each case's time)."""
+    if args == ("validate",):
+        proc = _ipstui(hostile, *args)
+        returncode, stdout, stderr = proc.returncode, proc.stdout, proc.stderr
+    else:
+        from ipstui import cli
+
+        capsys.readouterr()
+        returncode = cli.main(["-C", str(hostile), "--today", "2026-11-16", *args])
+        out, err = capsys.readouterr()
+        stdout, stderr = out.encode(), err.encode()
+    assert returncode == code, stderr
+    for stream in (stdout, stderr):
         assert UNSAFE_BYTES.search(stream) is None, stream
     if args == ("log", "P-0001"):
-        assert b"\\x1b]0;pwned\\x07" in proc.stdout  # shown, visibly
+        assert b"\\x1b]0;pwned\\x07" in stdout  # shown, visibly
     if args == ("validate",):
-        assert b"participants/X\\x1b]0;pwned\\x07.toml:1:1:" in proc.stdout
+        assert b"participants/X\\x1b]0;pwned\\x07.toml:1:1:" in stdout
 
 
 def _cells(table) -> list[str]:
@@ -123,14 +149,13 @@ def _cells(table) -> list[str]:
     return out
 
 
-async def test_the_app_shows_hostile_text_escaped(caseload_dir: Path) -> None:
+async def test_the_app_shows_hostile_text_escaped(hostile: Path) -> None:
     from ipstui.ui.app import IpsApp
     from ipstui.ui.screens.participant import ParticipantScreen
     from ipstui.ui.screens.problems import ProblemsScreen
     from ipstui.ui.widgets.board import Board
 
-    _hostile_caseload(caseload_dir)
-    app = IpsApp(caseload_dir, today=date(2026, 11, 16), watch_disk=False)
+    app = IpsApp(hostile, today=date(2026, 11, 16), watch_disk=False)
     async with app.run_test(size=(140, 44)) as pilot:
         await wait_for(pilot, lambda: app.caseload is not None and app.screen.query(Board))
         await pilot.pause()

@@ -224,3 +224,25 @@ def test_real_full_disk_puts_the_file_back(
     code, _out, err = run(capsys, root, *TODAY, "contact", "P-0009", "--kind", "phone")
     assert code == 0, err
     assert git(root, "status", "--porcelain") == ""
+
+
+# git's words when it cannot create the index's lock (LC_ALL=C), whether it is busy
+LOCK_FAILURES = [
+    (
+        "fatal: Unable to create '/c/.git/index.lock': File exists.\n\nAnother git process "
+        "seems to be running in this repository",
+        True,
+    ),
+    ("fatal: Unable to create '/c/.git/index.lock': No space left on device", False),
+    ("fatal: Unable to create '/c/.git/index.lock': Read-only file system", False),
+    ("error: insufficient permission for adding an object to repository database", False),
+]
+
+
+@pytest.mark.parametrize(("stderr", "busy"), LOCK_FAILURES, ids=["busy", "full", "ro", "other"])
+def test_only_a_lock_that_exists_is_waited_for(stderr: str, busy: bool) -> None:
+    """A full disk fails git's lock too: refused at once, not retried for
+    INDEX_LOCK_WAIT seconds as if another git held the index."""
+    from ipstui.core.gitio import GitError, is_index_lock_error
+
+    assert is_index_lock_error(GitError(stderr.splitlines()[-1], stderr)) is busy

@@ -489,9 +489,14 @@ def wait_index_lock(git_dir: Path, timeout: float | None = None) -> None:
 
 
 def is_index_lock_error(exc: GitError) -> bool:
-    """True when git failed because another process holds the index (its message names
-    `index.lock` in a line above the last ones the short message keeps)."""
-    return "index.lock" in (exc.stderr or str(exc))
+    """True when git failed because another process holds the index: its message names
+    `index.lock` (in a line above the last ones the short message keeps) and says the
+    file exists (git's `unable_to_lock_message`, read with LC_ALL=C). Any other failure
+    to create the lock (`No space left on device`, `Read-only file system`) is not a
+    busy index: waiting for it spun `commit` for INDEX_LOCK_WAIT seconds, a git run
+    every few milliseconds, before the refusal came (issue 12, a full disk)."""
+    text = exc.stderr or str(exc)
+    return "index.lock" in text and "File exists" in text
 
 
 def commit(
