@@ -260,7 +260,7 @@ def test_the_resolve_refusal_reads_whole_in_italian() -> None:
     [
         ("en", lambda: band_text("V8", [Fraction(85, 100), Fraction(7, 10)]), ">= 85% / >= 70%"),
         ("it", lambda: band_text("V6", [Fraction(6), Fraction(45, 10)]), ">= 6 / >= 4,5"),
-        ("da", lambda: band_text("V10", [Fraction(625, 1000), Fraction(6, 10)]), ">= 62,5% / >= 60%"),
+        ("da", lambda: band_text("V10", [Fraction(625, 1000), Fraction(6, 10)]), ">= 62,5\u00a0% / >= 60\u00a0%"),
         ("sv", lambda: band_text("S1", [Fraction(20), Fraction(25)]), "<= 20 / <= 25"),
         ("en", lambda: _fmt_days(12.5), "12.5"),
         ("it", lambda: _fmt_days(12.5), "12,5"),

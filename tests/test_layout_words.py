@@ -18,7 +18,13 @@ from textual.app import App, ComposeResult
 from ipstui.core.i18n import set_language
 from ipstui.core.rules import DUE_SOON, OVERDUE, UPCOMING, Deadline
 from ipstui.ui.app import IpsApp
-from ipstui.ui.screens.agenda import AgendaScreen, agenda_columns, column, state_cells
+from ipstui.ui.screens.agenda import (
+    STATE_GAP,
+    AgendaScreen,
+    agenda_columns,
+    column,
+    state_cells,
+)
 from ipstui.ui.widgets.clamped import Clamped
 
 TODAY = date(2026, 11, 30)
@@ -67,7 +73,7 @@ def test_the_state_column_ends_in_a_gap_in_every_language(
         if words:
             assert cell.rstrip() == text  # whole, never cut, at the widths the rows need
     if width == 118:
-        assert cols["when"] == full + 1 and cols["due"] == 11  # the due date stays
+        assert cols["when"] == full + STATE_GAP and cols["due"] == 11  # the due date stays
 
 
 async def test_the_agenda_rows_in_italian_at_both_sizes(

@@ -683,8 +683,26 @@ def _ask_before_save(
     return _Before(sym, author, committer, *_parse_head_and_blob(heads), index_blob)
 
 
+def first_link(root: Path, rel: str) -> str | None:
+    """The first of `rel`'s paths (`participants`, then `participants/P-0001.toml`;
+    caseload-relative, `/`-separated) that is a symbolic link in the caseload at `root`,
+    or None when none is."""
+    parts = rel.split("/")
+    for i in range(1, len(parts) + 1):
+        sub = "/".join(parts[:i])
+        if os.path.islink(root / sub):
+            return sub
+    return None
+
+
 def check_inside(root: Path, rel: str) -> None:
-    """Refuse a path that resolves outside the caseload through a symlink (SPEC §1)."""
+    """Refuse (EditRefused) a path reached through a symlink (SPEC §1), naming the path
+    that is the link: a linked folder on the way (`participants -> p2`) is refused as
+    `storage.linked_folder` words it (as a load shows it); the file itself being a link,
+    or a path resolving elsewhere, as the file's own refusal."""
+    link = first_link(root, rel)
+    if link is not None and link != rel:
+        raise EditRefused(storage.linked_folder(root, link) or link)
     real_root = os.path.realpath(root)
     real = os.path.realpath(root / rel)
     if real != os.path.join(real_root, *rel.split("/")):

@@ -24,7 +24,9 @@ looked up at call time, so a test may switch language between two apps in one pr
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -234,14 +236,31 @@ def set_language(code: str) -> str:
 
 
 def percent(fraction: float, *, least: int = 1) -> str:
-    """`fraction` (0.417) as a percentage with one decimal in the language in use:
-    `41.7%` in English, `41,7%` in Danish, Italian and Swedish (their decimal comma;
-    Babel's CLDR data, the same source the catalogs' tooling uses). `least`: decimals
-    always shown (0: `85%` for 0.85, `62.5%` for 0.625, as a band edge is written)."""
+    """`fraction` (0.417) as a percentage with one decimal in the language in use, in
+    that language's own percent pattern (Babel's CLDR data, the same source the
+    catalogs' tooling uses): `41.7%` in English and Italian, `41,7 %` (a no-break space)
+    in Danish and Swedish. `least`: decimals always shown (0: `85%` for 0.85, `62.5%` for
+    0.625, as a band edge is written). Every percentage the app and CLI show comes from
+    here, so one screen never mixes `31 %` and `41,7%`."""
     from babel.numbers import format_percent
 
-    pattern = "#,##0." + "0" * least + "#" * (1 - least) + "%" if least < 1 else "#,##0.0%"
-    return format_percent(fraction, format=pattern, locale=current_language())
+    lang = current_language()
+    return format_percent(fraction, format=_percent_pattern(lang, least), locale=lang)
+
+
+@functools.lru_cache(maxsize=32)
+def _percent_pattern(lang: str, least: int) -> str:
+    """`lang`'s CLDR percent pattern (`#,##0%`, `#,##0\u00a0%`) with one decimal,
+    `least` of them always shown: `#,##0.0%` (least 1), `#,##0.#%` (least 0)."""
+    from babel import Locale
+
+    base = Locale.parse(lang).percent_formats[None].pattern
+    places = "." + "0" * min(least, 1) + "#" * (1 - min(least, 1))
+    # The integer part's last digit is the last `0` before the suffix (`%` and spacing):
+    # the decimals go right after it, in each of the positive and negative subpatterns.
+    return ";".join(
+        re.sub(r"0(?=[^0#,.]*$)", "0" + places, part, count=1) for part in base.split(";")
+    )
 
 
 def decimal(value: float, places: int, *, least: int = 0) -> str:

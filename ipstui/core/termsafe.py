@@ -45,6 +45,24 @@ def escape_lines(text: str) -> str:
     return escape(text, keep="\n")
 
 
+LINE_BREAK = re.compile("\r?\n")
+"""A line break in stored text: LF, or CRLF (a note typed on Windows or pasted)."""
+
+
+def shown_lines(text: object) -> list[str]:
+    """`text`'s own lines (split at LF or CRLF), each `escape`d: for a widget that shows
+    a multi-line note as lines and wraps them (the reading view, a banner, a toast).
+
+    A line break that ends the text ends its last line (no empty line after it); any
+    other control character, a lone CR or a tab included, stays visible as an escape
+    (SPEC §13). `"a\\r\\nb\\x1b\\n"` gives `["a", "b\\\\x1b"]`; `""` gives `[""]`."""
+    s = text if isinstance(text, str) else str(text)
+    parts = LINE_BREAK.split(s)
+    if len(parts) > 1 and parts[-1] == "":
+        parts.pop()
+    return [escape(part) for part in parts]
+
+
 class SafeStream:
     """A text stream that writes everything through `escape` (new lines kept) to
     `stream`: the CLI's one choke point (SPEC §13). `ipstui.cli.main` puts one in front

@@ -43,7 +43,7 @@ from textual.worker import Worker, WorkerState
 from ipstui.core.board import Card
 from ipstui.core.i18n import N_, _
 from ipstui.core.service import Caseload, CaseloadError, CaseloadService
-from ipstui.core.termsafe import escape
+from ipstui.core.termsafe import escape, shown_lines
 from ipstui.ui.app_disk import WatchesDisk
 from ipstui.ui.app_edits import EDIT_WORKER, RunsEdits
 from ipstui.ui.app_keys import RoutesKeys
@@ -227,7 +227,7 @@ class IpsApp(
         """Textual's toast, with `message` and `title` escaped (SPEC §13): a toast often
         quotes a file name or an error that quotes a file's text. New lines stay."""
         self.messages.appendleft((title, message))
-        super().notify(escape(message, keep="\n"), title=escape(title), **kwargs)
+        super().notify("\n".join(shown_lines(message)), title=escape(title), **kwargs)
 
     def remember(self, message: str, *, title: str = "") -> None:
         """Put `message` in the messages view (`action_messages`) without a toast: the

@@ -30,18 +30,22 @@ if TYPE_CHECKING:
     pass
 
 CLS = {"overdue": "line--overdue", "due_soon": "line--soon", "upcoming": ""}
+STATE_GAP = 2
+"""Cells between the state words and the id, in every language: the words themselves hold
+spaces (`✖ 40 d sen`, `✖ frist +8 d`, `· due in 4d`), so one cell read as one more word
+(`✖ 40 d sen P-0047`); the CLI's `due` also leaves two after its first column."""
 
 
 def agenda_columns(
     width: int, id_cells: int, when_cells: int = 14, short_cells: int = 10
 ) -> dict[str, int]:
-    """Cells for each column at `width`, its one-cell gap included: when, due date, id,
-    name, specialist; "what" gets the rest. `when_cells` and `short_cells` are the
-    widest state words of the rows in the language shown (`✖ 40d overdue`, `✖ 40d
+    """Cells for each column at `width`, its gap included (`STATE_GAP` cells after the
+    state words, one after the others): when, due date, id, name, specialist; "what"
+    gets the rest. `when_cells` and `short_cells` are the widest state words of the rows in the language shown (`✖ 40d overdue`, `✖ 40d
     late`: "scade tra 11g" is wider than "due in 11d"), measured by the caller. Narrow
     screens drop the due date, shrink the name, and use the short words first."""
-    cols = {"when": when_cells + 1, "due": 11, "id": id_cells + 1, "name": 23, "spec": 11}
-    steps = (("due", 0), ("name", 15), ("spec", 8), ("when", min(when_cells, short_cells) + 1),
+    cols = {"when": when_cells + STATE_GAP, "due": 11, "id": id_cells + 1, "name": 23, "spec": 11}
+    steps = (("due", 0), ("name", 15), ("spec", 8), ("when", min(when_cells, short_cells) + STATE_GAP),
              ("name", 12))  # fmt: skip
     for key, smaller in steps:
         if width - sum(cols.values()) >= 24:
@@ -61,10 +65,10 @@ def state_cells(items: list[Deadline], today: date) -> tuple[int, int]:
     return full, short
 
 
-def column(text: str, width: int) -> str:
-    """`text` in a column of `width` cells that ends in a one-cell gap: cut with `…`
+def column(text: str, width: int, gap: int = 1) -> str:
+    """`text` in a column of `width` cells that ends in a gap of `gap` cells: cut with `…`
     (`vocab.fit`) so it never touches the next column, whatever the language's words."""
-    return fit(text, width - 1) + " " if width > 0 else ""
+    return fit(text, width - gap) + " " * gap if width > gap else " " * max(width, 0)
 
 
 class AgendaScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen):
@@ -153,8 +157,9 @@ class AgendaScreen(FollowsCaseload, OnIpsApp, TranslatedBindings, Screen):
         label = _(RULE_LABELS[d.rule]) if d.rule in RULE_LABELS else d.rule
         if d.what:
             label += f": {d.what}"
-        when = d.words(today) if cols["when"] > when_cells else short_words(d.due, today)
-        row: Row = [(column(f"{SYMBOL[d.state]} {when}", cols["when"]), CLS[d.state])]
+        roomy = cols["when"] - STATE_GAP >= when_cells
+        when = d.words(today) if roomy else short_words(d.due, today)
+        row: Row = [(column(f"{SYMBOL[d.state]} {when}", cols["when"], STATE_GAP), CLS[d.state])]
         if cols["due"]:
             row.append((column(d.due.isoformat(), cols["due"]), "line--muted"))
         row += [

@@ -28,7 +28,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 from textual.worker import get_current_worker
 
-from ipstui.core.i18n import N_, _, ngettext
+from ipstui.core.i18n import N_, _, ngettext, percent
 from ipstui.core.model import Settings
 from ipstui.core.report import (
     RAPID_SEARCH_DAYS,
@@ -57,8 +57,10 @@ from ipstui.ui.widgets.inputs import OneLineInput
 CHART_QUARTERS = 8
 BAR_WIDTH = 16
 FULL, TRACK, REST, EMPTY = "█", "░", "▒", "·"
-# IPS Employment Center benchmarks for the quarterly employment rate (DOMAIN.md).
-BENCHMARKS = N_("IPS benchmarks: 31% minimal,\n41% average, 50% excellent")
+# IPS Employment Center benchmarks for the quarterly employment rate (DOMAIN.md), shown
+# in the language's percent format (`i18n.percent`), as every rate on the screen is.
+BENCHMARKS = N_("IPS benchmarks: {minimal} minimal,\n{average} average, {excellent} excellent")
+BENCHMARK_RATES = {"minimal": 0.31, "average": 0.41, "excellent": 0.50}
 
 
 def bar(fraction: float | None, width: int = BAR_WIDTH) -> str:
@@ -628,7 +630,12 @@ class ReportsScreen(FollowsCaseload, TranslatedBindings, Screen[None]):
                             classes="report-heading",
                         )
                         yield Static(id="report-rate-chart", classes="report-chart")
-                        yield Static(_(BENCHMARKS), classes="report-note")
+                        yield Static(
+                            _(BENCHMARKS).format(
+                                **{k: percent(v, least=0) for k, v in BENCHMARK_RATES.items()}
+                            ),
+                            classes="report-note",
+                        )
                 with Horizontal(classes="report-row"):
                     with Vertical(classes="report-col"):
                         yield Static(_("Referrals by year and source"), classes="report-heading")

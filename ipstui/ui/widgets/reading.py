@@ -16,13 +16,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ipstui.core.i18n import N_, _
-from ipstui.core.termsafe import escape
+from ipstui.core.termsafe import shown_lines
 from ipstui.ui.keys import TranslatedBindings, key_for
 
 
 class ReadingView(TranslatedBindings, ModalScreen[None]):
     """`title` over (label, text) pairs, each text whole and wrapped, in a scrolling box;
-    escape (or enter) closes it. Text from files is escaped (`termsafe.escape`) here."""
+    escape (or enter) closes it. Text from files is shown as its own lines (LF or CRLF),
+    each escaped (`termsafe.shown_lines`), so a note's line breaks are line breaks while
+    every other control character stays visible (SPEC §13)."""
 
     BINDINGS = [
         Binding("escape,enter", "close", N_("Close"), id="reading_close"),
@@ -44,7 +46,7 @@ class ReadingView(TranslatedBindings, ModalScreen[None]):
             for label, text in self.entries:
                 if label:
                     yield Static(Text(label), classes="reading-label")
-                yield Static(Text(escape(text)), classes="reading-text")
+                yield Static(Text("\n".join(shown_lines(text))), classes="reading-text")
 
     def on_mount(self) -> None:
         self.query_one("#reading", VerticalScroll).focus()

@@ -17,7 +17,7 @@ from textual.widgets import Label, Static
 from ipstui.core.i18n import _, ngettext
 from ipstui.core.model import PHASE_LABELS, Participant
 from ipstui.core.rules import DUE_SOON, OVERDUE, deadlines
-from ipstui.core.termsafe import escape
+from ipstui.core.termsafe import escape, shown_lines
 from ipstui.core.vocab import (
     CLOSURE_REASON_LABELS,
     NEEDS_DECISION,
@@ -133,7 +133,7 @@ class DrawsHeader(ScreenPart):
         """The line under the header: `kind` error, warning or info; '' hides it."""
         banner = self.query_one("#p-banner", Static)
         self._banner_kind = kind if text else ""
-        banner.update(escape(text, keep="\n"))
+        banner.update("\n".join(shown_lines(text)))
         for k in ("error", "warning", "info"):
             banner.set_class(k == kind and bool(text), f"-{k}")
         banner.set_class(bool(text), "-shown")
