@@ -532,34 +532,68 @@ _LOCAL_REFS = ("cannot lock ref", "cannot update ref", "unable to update local r
 remote-tracking ref; a remote's refusal comes as `remote:` or `!` lines instead)."""
 
 _FETCH_WRITES = ("read-only file system", "no space left on device", "disk quota exceeded")
-"""Write errors a fetch can only have met in this clone: it writes nothing remotely."""
+"""Write errors a fetch meets in this clone when git's own `error:`/`fatal:` line says
+them and the connection did not fail (`_TRANSPORT`)."""
+
+_TRANSPORT = (
+    "could not read from remote repository",
+    "the remote end hung up",
+    "host key verification failed",
+    "connection refused",
+    "connection timed out",
+    "operation timed out",
+    "connection closed by",
+    "could not resolve hostname",
+    "could not resolve host",
+    "no route to host",
+    "network is unreachable",
+)
+"""git's and ssh's words for a connection to the remote that failed: over ssh neither
+ssh's own lines nor the server's stderr carry `remote:`, so a write error beside these
+(ssh's `Could not create directory '/home/u/.ssh' (Read-only file system)`, a server
+shell's `No space left on device`) is not this clone's."""
 
 
 def _local_cause(action: str, root: Path, stderr: str) -> str | None:
     """Why git failed in this clone rather than at the remote, from its stderr: a key
     of `_LOCAL_CAUSE_MESSAGES`, or None when nothing says the local side failed.
 
-    A failure is local when one of git's own lines (not the remote's `remote:` lines)
+    A failure is local when one of git's lines (not the remote's `remote:` lines)
     names a path of this repository (its work tree, its git directory or the common
-    one a worktree shares: `'.git/FETCH_HEAD'`, `'/…/.git/refs/…/main.lock'`), says a
-    ref of it could not be written, or (`action` "fetch from", which writes only here)
-    names a write error. Classified by what failed, so a read-only clone, a full disk
-    or a lock left behind is not reported as an unreachable remote (trial 8, item 5)."""
+    one a worktree shares: `'.git/FETCH_HEAD'`, `'/…/.git/refs/…/main.lock'`) or says a
+    ref of it could not be written; its cause (read-only, full disk, lock, ...) is read
+    from those lines only. For a fetch (`action` "fetch from", which writes only here)
+    git's own `error:`/`fatal:` line with a write error counts too; any other line with
+    one does not: over ssh, ssh and the server's shell print theirs without `remote:`
+    (`Could not create directory '/home/u/.ssh' (Read-only file system).`). After a
+    transport failure (`_TRANSPORT`: `Host key verification failed`, `the remote end
+    hung up unexpectedly`) only a line naming this clone's paths counts. Classified
+    by what failed, so a read-only clone, a full disk or a lock left behind is not
+    reported as an unreachable remote (trial 8, item 5), nor the other way round."""
     own = [ln.strip() for ln in stderr.splitlines() if ln.strip() and not ln.startswith("remote:")]
-    text = "\n".join(own).lower()
     places = {str(root)}
     info = git(root, "rev-parse", "--absolute-git-dir", "--git-common-dir", check=False)
-    for line in info.stdout.splitlines():
-        if line.strip():
-            places.add(str((root / line.strip()).resolve()))
+    dirs = [(root / ln.strip()).resolve() for ln in info.stdout.splitlines() if ln.strip()]
+    places.update(str(d) for d in dirs)
     quoted = ["'.git/"] + [f"'{p.lower()}{end}" for p in places for end in ("/", "'")]
-    local = (
-        any(q in text for q in quoted)
-        or any(w in text for w in _LOCAL_REFS)
-        or (action == "fetch from" and any(w in text for w in _FETCH_WRITES))
-    )
-    if not local:
+    named = [ln.lower() for ln in own if any(q in ln.lower() for q in quoted)]
+    refs = [ln.lower() for ln in own if any(w in ln.lower() for w in _LOCAL_REFS)]
+    transport = any(w in ln.lower() for ln in own for w in _TRANSPORT)
+    # A fetch writes only here: git's own `error:`/`fatal:` write errors
+    # (`unable to write loose object file: No space left on device`) are this clone's,
+    # unless the connection failed (then they may be the server's git, over ssh).
+    writes = [
+        ln.lower()
+        for ln in own
+        if action == "fetch from"
+        and ln.lower().startswith(("error:", "fatal:"))
+        and any(w in ln.lower() for w in _FETCH_WRITES)
+    ]
+    # A connection that failed: only a line naming this clone's own paths makes it local.
+    lines = named if transport else list(dict.fromkeys(named + refs + writes))
+    if not lines:
         return None
+    text = "\n".join(lines)
     for cause, words in _LOCAL_CAUSES:
         if any(w in text for w in words):
             return cause
