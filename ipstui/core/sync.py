@@ -567,7 +567,11 @@ def _local_cause(action: str, root: Path, stderr: str) -> str | None:
     one does not: over ssh, ssh and the server's shell print theirs without `remote:`
     (`Could not create directory '/home/u/.ssh' (Read-only file system).`). After a
     transport failure (`_TRANSPORT`: `Host key verification failed`, `the remote end
-    hung up unexpectedly`) only a line naming this clone's paths counts. Classified
+    hung up unexpectedly`) only a line naming this clone's paths counts.
+    A local failure git gives no reason for (`couldn't write`) is put down to a full
+    disk when the disk of the common git directory (where objects and refs are written;
+    a worktree's may be on another disk than its work tree) has under `_FULL_BELOW`
+    bytes free: a fallback guess, else "other". Classified
     by what failed, so a read-only clone, a full disk or a lock left behind is not
     reported as an unreachable remote (trial 8, item 5), nor the other way round."""
     own = [ln.strip() for ln in stderr.splitlines() if ln.strip() and not ln.startswith("remote:")]
@@ -597,17 +601,20 @@ def _local_cause(action: str, root: Path, stderr: str) -> str | None:
     for cause, words in _LOCAL_CAUSES:
         if any(w in text for w in words):
             return cause
-    # git says only "couldn't write" when a full disk cut the write short.
+    # git says only "couldn't write" when a full disk cut the write short: a guess, from
+    # the free space where git writes (the common git dir: objects, refs, FETCH_HEAD's
+    # neighbours), which for a worktree may be on another disk than the work tree.
     try:
-        full = shutil.disk_usage(root).free < _FULL_BELOW
+        full = shutil.disk_usage(dirs[-1] if dirs else root).free < _FULL_BELOW
     except OSError:
         full = False
     return "disk_full" if full else "other"
 
 
 _FULL_BELOW = 64 * 1024
-"""Free bytes under which a local write failure git gives no reason for is put down to
-a full disk (a ref or FETCH_HEAD is a few hundred bytes; a received pack is more)."""
+"""Free bytes (at the common git directory) under which a local write failure git gives
+no reason for is guessed to be a full disk (a ref or FETCH_HEAD is a few hundred bytes;
+a received pack is more)."""
 
 
 _LOCAL_CAUSE_MESSAGES = {
