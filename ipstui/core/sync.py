@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import re
 import shlex
 import shutil
@@ -1436,13 +1437,20 @@ def _sync_loop(
             _("Pushing {commits} to {label}…").format(commits=_commits(ahead), label=target.label)
         )
         rejected = _push(run, target)
-        if not rejected:
+        if rejected is None:
             conflicts = _conflicted_records(root, run.start)
             _remember(run, target, _rev(root, "HEAD"))
             return _result(
                 "pushed", ahead, behind, conflicts, target, attempts, run, remote_head is None
             )
         if attempts > max_retries:
+            lock = _remote_lock(rejected)
+            if lock is not None:
+                raise SyncError(
+                    _(
+                        "{label} refused the push because a lock file exists on the remote ({path}): another push may be running there, or one stopped and left the lock behind; nothing was lost, your local commits are kept — if no push is running, whoever looks after the remote can delete that file; then sync again"
+                    ).format(label=target.label, path=lock)
+                )
             raise SyncError(
                 _(
                     "{label} kept moving on while pushing ({attempts} tries); nothing was lost, your local commits are kept; sync again in a moment"
@@ -1595,8 +1603,10 @@ def _changed(root: Path, a: str, b: str) -> list[str]:
     return [p for p in out.split("\0") if p]
 
 
-def _push(run: _Run, target: _Target) -> bool:
-    """Push HEAD to the remote branch; True when rejected because the remote moved on."""
+def _push(run: _Run, target: _Target) -> str | None:
+    """Push HEAD to the remote branch: None when pushed; git's stderr when rejected
+    because the remote moved on (or its ref could not be locked: a race, retried, or a
+    lock file left behind, `_remote_lock`). Raises SyncError for any other failure."""
     args = ["push", "--porcelain"]
     if not target.has_upstream:
         args.append("--set-upstream")
@@ -1609,14 +1619,14 @@ def _push(run: _Run, target: _Target) -> bool:
         check=False,
     )
     if proc.returncode == 0:
-        return False
+        return None
     said = _remote_lines(proc.stderr)
     rejected = [ln for ln in proc.stdout.splitlines() if ln.startswith("!")]
     reasons = " ".join(ln.split("\t")[-1] for ln in rejected).lower()
     if any(s in reasons for s in _RACE) or (
         not rejected and not said and any(s in proc.stderr.lower() for s in _RACE)
     ):
-        return True
+        return proc.stderr
     if rejected or said:
         reason = rejected[0].split("\t")[-1] if rejected else gitio._last_lines(proc.stderr, 1)
         words = f"; the remote said: {said}" if said else ""
@@ -1628,6 +1638,20 @@ def _push(run: _Run, target: _Target) -> bool:
     raise SyncError(
         _failure_message("push to", target, run.root, proc.stderr, gitio._last_lines(proc.stderr))
     )
+
+
+_LOCK_FILE = re.compile(r"unable to create '([^']+\.lock)': file exists", re.IGNORECASE)
+
+
+def _remote_lock(stderr: str) -> str | None:
+    """The remote's lock file a refused push names (git's `Unable to create
+    '/srv/team.git/./refs/heads/main.lock': File exists.`, said by the remote), its path
+    tidied (`/srv/team.git/refs/heads/main.lock`); None when git names none. A lock that
+    outlasts every retry was left behind or belongs to a push still running."""
+    found = _LOCK_FILE.search(stderr)
+    if found is None:
+        return None
+    return posixpath.normpath(found.group(1))
 
 
 def _conflicted_records(root: Path, start: str) -> tuple[str, ...]:
