@@ -30,6 +30,7 @@ from pathlib import Path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # not imported at run time: `typing` costs every command (issue 17)
+    from decimal import Decimal
     from typing import Any
 
 DOMAIN = "ipstui"
@@ -233,14 +234,17 @@ def set_language(code: str) -> str:
     return found
 
 
-def percent(fraction: float, *, least: int = 1) -> str:
+def percent(fraction: float | Decimal, *, least: int = 1, most: int = 1) -> str:
     """`fraction` (0.417) as a percentage with one decimal in the language in use:
     `41.7%` in English, `41,7%` in Danish, Italian and Swedish (their decimal comma;
     Babel's CLDR data, the same source the catalogs' tooling uses). `least`: decimals
-    always shown (0: `85%` for 0.85, `62.5%` for 0.625, as a band edge is written)."""
+    always shown (0: `85%` for 0.85, `62.5%` for 0.625, as a band edge is written);
+    `most`: decimals at most (4: `64.25%` for 0.6425, `3.33%` for 0.0333), rounded half
+    to even. Pass a `Decimal` for a value that must show exactly."""
     from babel.numbers import format_percent
 
-    pattern = "#,##0." + "0" * least + "#" * (1 - least) + "%" if least < 1 else "#,##0.0%"
+    most = max(most, least)
+    pattern = "#,##0." + "0" * least + "#" * (most - least) + "%" if most else "#,##0%"
     return format_percent(fraction, format=pattern, locale=current_language())
 
 
