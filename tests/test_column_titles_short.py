@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ipstui.core.i18n import set_language
+from ipstui.core.model import PHASE_SHORT_LABELS
 from ipstui.core.vocab import fit
 from ipstui.ui.app import IpsApp
 from ipstui.ui.widgets.board import ColumnTitle, column_title
@@ -63,17 +64,17 @@ BOARD = {
          "Follow-up (14)"],
     ),
     "it": (
-        ["Avvio (6)", "Aggan. (6)", "Profilo (6)", "Piano (6)", "Cerca (16)", "Lavoro (14)"],
+        ["Avvio (6)", "Legame (6)", "Profilo (6)", "Piano (6)", "Cerca (16)", "Lavoro (14)"],
         ["Ingresso (6)", "Aggancio (6)", "Profilo (6)", "Piano (6)", "Ricerca (16)",
          "Supporto (14)"],
     ),
     "da": (
-        ["Start (6)", "Engag. (6)", "Profil (6)", "Plan (6)", "Søger (16)", "I job (14)"],
+        ["Start (6)", "Dialog (6)", "Profil (6)", "Plan (6)", "Søger (16)", "I job (14)"],
         ["Indskrivning (6)", "Engagement (6)", "Profil (6)", "Plan (6)", "Jobsøgning (16)",
          "Opfølgning (14)"],
     ),
     "sv": (
-        ["Remiss (6)", "Relat. (6)", "Profil (6)", "Plan (6)", "Sök (16)", "I jobb (14)"],
+        ["Remiss (6)", "Dialog (6)", "Profil (6)", "Plan (6)", "Sök (16)", "I jobb (14)"],
         ["Remiss (6)", "Relation (6)", "Arbetsprofil (6)", "Plan (6)", "Jobbsök (16)",
          "Uppföljning (14)"],
     ),
@@ -94,3 +95,25 @@ async def test_the_boards_titles_at_80_and_120_columns(lang: str, sample_caseloa
             shown = [t.render().plain for t in titles]
         assert shown == expected, (size, shown)
         assert not any(" …" in s for s in shown)
+
+
+SHORT_WORDS = {
+    # language: {phase: its short label}: each a word of its own, never a cut one with a
+    # full stop ("Engag.", "Aggan.", "Relat."), and Swedish "Closed" the word the catalog
+    # uses for a closed participant ("Avslutad", not "Klar": done, ready)
+    "it": {"engagement": "Legame", "closed": "Chiuso"},
+    "da": {"engagement": "Dialog", "closed": "Slut"},
+    "sv": {"engagement": "Dialog", "closed": "Avslutad"},
+}
+
+
+@pytest.mark.parametrize("lang", list(SHORT_WORDS))
+def test_short_phase_labels_are_words_of_their_own(lang: str) -> None:
+    set_language(lang)
+    try:
+        shown = {phase: PHASE_SHORT_LABELS[phase] for phase in PHASE_SHORT_LABELS}
+    finally:
+        set_language("en")
+    for phase, word in SHORT_WORDS[lang].items():
+        assert shown[phase] == word
+    assert not [w for w in shown.values() if "." in w or "…" in w], shown

@@ -43,6 +43,23 @@ def _a_folder_has_the_name(home: Path, caseload: Path) -> Path | None:
     return home / "shots"
 
 
+def _a_file_has_the_name(home: Path, caseload: Path) -> Path | None:
+    (home / "shots").mkdir()
+    (home / "shots" / "s.svg").write_text("the first")
+    return home / "shots"
+
+
+def _two_files_have_the_name(home: Path, caseload: Path) -> Path | None:
+    _a_file_has_the_name(home, caseload)
+    (home / "shots" / "s-2.svg").write_text("the second")
+    return home / "shots"
+
+
+def _name_too_long(home: Path, caseload: Path) -> Path | None:
+    (home / "shots").mkdir()
+    return home / "shots"
+
+
 CASES: list[tuple[str, Callable[[Path, Path], Path | None], str, str | None]] = [
     # (case, set up and the folder asked for, the one line, the file written (from home))
     ("Downloads there", _downloads, "", "Downloads/s.svg"),
@@ -61,10 +78,15 @@ CASES: list[tuple[str, Callable[[Path, Path], Path | None], str, str | None]] = 
         "The screenshot was not saved: there is no folder {home}/no-such-folder.",
         None,
     ),
+    # A taken name is never written over: the next free one (s8fixB review, item 6).
+    ("a folder has its name", _a_folder_has_the_name, "", "shots/s-2.svg"),
+    ("a file has its name", _a_file_has_the_name, "", "shots/s-2.svg"),
+    ("two files have", _two_files_have_the_name, "", "shots/s-3.svg"),
     (
-        "a folder has its name",
-        _a_folder_has_the_name,
-        "The screenshot was not saved: cannot write {home}/shots/s.svg: Is a directory.",
+        "a name too long",
+        _name_too_long,
+        "The screenshot was not saved: cannot write {home}/shots/" + "s" * 300 + ".svg: "
+        "File name too long.",
         None,
     ),
 ]
@@ -81,15 +103,18 @@ def test_a_screenshot_is_saved_or_says_why_not(
 ) -> None:
     home = hermetic_git
     folder = setup(home, sample_caseload)
+    name = "s" * 300 + ".svg" if setup is _name_too_long else "s.svg"
     svc = CaseloadService(sample_caseload)
     if written is None:
         with pytest.raises(ExportRefusal) as info:
-            svc.save_screenshot(SVG, "s.svg", folder)
+            svc.save_screenshot(SVG, name, folder)
         assert str(info.value) == line.format(home=home, caseload=sample_caseload)
         assert not (sample_caseload / "participants" / "s.svg").exists()
         return
+    before = {p: p.read_bytes() for p in home.rglob("s*.svg") if p.is_file()}
     path = svc.save_screenshot(SVG, "s.svg", folder)
     assert path == (home / written).resolve()
+    assert {p: p.read_bytes() for p in before} == before  # nothing written over
     assert path.read_text() == SVG
     assert stat.S_IMODE(path.stat().st_mode) == 0o600  # it shows personal data
 

@@ -125,6 +125,57 @@ def test_a_read_only_or_full_clone_is_not_the_remote(
     assert head(a) == before
 
 
+SSH_FAILURES: list[tuple[str, str, int]] = [
+    # (case, what ssh and the server print on stderr, ssh's exit status)
+    (
+        "ssh cannot write its home, then the host key fails",
+        "Could not create directory '/home/u/.ssh' (Read-only file system).\n"
+        "Host key verification failed.",
+        255,
+    ),
+    (
+        "the server's shell has a full disk, then hangs up",
+        "bash: cannot create temp file for here-document: No space left on device\n"
+        "fatal: the remote end hung up unexpectedly",
+        128,
+    ),
+    (
+        "the server's git has no quota, the connection is refused",
+        "fatal: Disk quota exceeded\nssh: connect to host h port 22: Connection refused",
+        255,
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "said", "status"), SSH_FAILURES, ids=[s[0] for s in SSH_FAILURES])
+def test_a_write_error_over_ssh_is_the_remote_not_this_clone(
+    team: list[Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    case: str,
+    said: str,
+    status: int,
+) -> None:
+    """ssh's own lines and the server's stderr carry no `remote:`: a write error among
+    them, beside a connection that failed, is not this clone's (a fake ssh prints them)."""
+    a, _b = team
+    fake = tmp_path / "fake-ssh"
+    fake.write_text(f"#!/bin/sh\ncat >&2 <<'END'\n{said}\nEND\nexit {status}\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("GIT_SSH_COMMAND", str(fake))
+    run(a, "remote", "set-url", "origin", "ssh://h/srv/team.git")
+    before = head(a)
+    with pytest.raises(SyncError) as info:
+        sync(a)
+    msg = str(info.value)
+    assert (
+        "could not fetch from origin (ssh://h/srv/team.git): the remote could not be reached" in msg
+    ), msg
+    assert "could not read from remote repository" in msg.lower(), msg
+    assert "this clone" not in msg and "the remote was not the problem" not in msg
+    assert head(a) == before
+
+
 def test_an_unreachable_remote_is_still_the_remote_and_git_words_end_cleanly(
     team: list[Path],
 ) -> None:

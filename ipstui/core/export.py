@@ -340,12 +340,7 @@ def write_report_csv(root: Path, report: Any, path: Path, *, overwrite: bool = F
             ExportRefusal.EXISTS, _("{path} already exists. Overwrite it?").format(path=path)
         ) from None
     except OSError as exc:
-        raise ExportRefusal(
-            ExportRefusal.UNWRITABLE,
-            _("Not exported: cannot write {path}: {reason}").format(
-                path=path, reason=exc.strerror or str(exc)
-            ),
-        ) from None
+        raise _refused_write(_("Not exported: cannot write {path}: {reason}"), path, exc) from None
     return path.resolve()
 
 
@@ -362,7 +357,8 @@ def write_screenshot(root: Path, svg: str, path: Path) -> Path:
     """Write the screen's picture `svg` (SVG text) to `path`, for the app's Screenshot
     command; returns the path written, resolved. A screenshot shows participants'
     names and deadlines, so it is an export: never inside the caseload at `root`
-    (`inside_caseload`), a new file gets mode 0600 (`storage.write_output`).
+    (`inside_caseload`), never over a file already there: a taken name gets `-2`, `-3`
+    (`storage.write_new`: two screenshots in one second keep both), mode 0600.
 
     Raises ExportRefusal (nothing written) with the one line to show: the folder does
     not exist, the path is inside the caseload, or the system refused the write (its
@@ -383,12 +379,19 @@ def write_screenshot(root: Path, svg: str, path: Path) -> Path:
             ).format(path=path),
         )
     try:
-        storage.write_output(path, svg)
+        written = storage.write_new(path, svg)
     except OSError as exc:
-        raise ExportRefusal(
-            ExportRefusal.UNWRITABLE,
-            _("The screenshot was not saved: cannot write {path}: {reason}.").format(
-                path=path, reason=exc.strerror or str(exc)
-            ),
+        raise _refused_write(
+            _("The screenshot was not saved: cannot write {path}: {reason}."), path, exc
         ) from None
-    return path.resolve()
+    return written.resolve()
+
+
+def _refused_write(message: str, path: Path, exc: OSError) -> ExportRefusal:
+    """The `UNWRITABLE` refusal of a write the system refused with `exc`: `message`
+    (translated, with `{path}` and `{reason}`) filled with `path` and the system's
+    reason (`strerror`: "Permission denied", "No space left on device")."""
+    return ExportRefusal(
+        ExportRefusal.UNWRITABLE,
+        message.format(path=path, reason=exc.strerror or str(exc)),
+    )

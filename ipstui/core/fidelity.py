@@ -74,6 +74,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -744,8 +745,12 @@ def compute(
 # ---------------------------------------------------------------- formatting
 
 
-def fmt_value(item: Item) -> str:
-    """The value in words fit for a table: per FTE, days, per week or a percentage."""
+def fmt_value(item: Item, bands: Sequence[Fraction] = ()) -> str:
+    """The value in words fit for a table: per FTE, days, per week or a percentage.
+
+    A share shown beside its band edges (`bands`, as `band_text` shows them) never
+    contradicts them: one decimal (`64.2%`), more where one would put the value on the
+    other side of an edge than its score (0.64249 is `64.249%` beside `>= 64.25%`)."""
     v = item.shown()
     if v is None:
         return "—"
@@ -759,7 +764,37 @@ def fmt_value(item: Item) -> str:
             return ngettext("{n} day", "{n} days", n).format(n=n)
         days = decimal(v, 1)
         return pgettext("a number of days with a decimal, e.g. 42.5", "{n} days").format(n=days)
+    if bands and item.value is not None:
+        places, shown = _beside_edges(item.id, Fraction(item.value), bands)
+        return percent(_exact_decimal(shown), least=1, most=places)
     return percent(v)
+
+
+_MOST_PLACES = 6
+"""Decimals of a percentage at most, when fewer would contradict a band edge."""
+
+
+def _beside_edges(item_id: str, value: Fraction, bands: Sequence[Fraction]) -> tuple[int, Fraction]:
+    """(decimals, the share rounded to them) for the fewest decimals of its percentage,
+    from one, at which it meets exactly the edges `value` meets (`score`'s rule); past
+    `_MOST_PLACES` rounded towards failing, which an edge of that many decimals keeps."""
+
+    def meets(x: Fraction, edge: Fraction) -> bool:
+        return x <= edge if item_id in LOWER_IS_BETTER else x >= edge
+
+    for places in range(1, _MOST_PLACES + 1):
+        unit = 100 * 10**places
+        shown = Fraction(round(value * unit), unit)
+        if all(meets(shown, e) == meets(value, e) for e in bands):
+            return places, shown
+    unit = 100 * 10**_MOST_PLACES
+    down = value * unit // 1 if item_id not in LOWER_IS_BETTER else -(-value * unit // 1)
+    return _MOST_PLACES, Fraction(down, unit)
+
+
+def _exact_decimal(x: Fraction) -> Decimal:
+    """`x` (a finite decimal: an edge from caseload.toml, a rounded share) as a Decimal."""
+    return Decimal(x.numerator) / Decimal(x.denominator)
 
 
 SHARE_ITEMS = frozenset({"V8", "V9", "V10"})
@@ -770,13 +805,14 @@ edges are written as shares in caseload.toml (0.85) and shown as percentages too
 def band_text(item_id: str, bands: Sequence[Fraction]) -> str:
     """The edges as `<= 20 / <= 25 / ...` for the table and screen, each number in the
     language in use (`>= 0.85` in English, `>= 0,85` in Italian: `i18n.decimal`), in the
-    value's own unit: a share's edges as percentages (`>= 85% / >= 70%`, `>= 85 %` in
-    Danish), as `fmt_value` shows its value (trial 8, item 12: "80.0%" against ">= 0.85")."""
+    value's own unit: a share's edges as percentages with as many decimals as make them
+    exact, up to four (`>= 85% / >= 64.25% / >= 3.33%`; `85%` in Danish too, no space),
+    as `fmt_value` shows its value (trial 8, item 12: "80.0%" against ">= 0.85")."""
     from ipstui.core.i18n import decimal, percent
 
     op = "<=" if item_id in LOWER_IS_BETTER else ">="
     if item_id in SHARE_ITEMS:
-        return " / ".join(f"{op} {percent(float(b), least=0)}" for b in bands)
+        return " / ".join(f"{op} {percent(_exact_decimal(b), least=0, most=4)}" for b in bands)
     return " / ".join(f"{op} {decimal(float(b), 4)}" for b in bands)
 
 
@@ -802,7 +838,7 @@ def to_table(review: Review, settings: FidelitySettings) -> str:
     for it in review.items:
         sc = "—" if it.score is None else str(it.score)
         lines.append(
-            f"  {it.id:<{wi}}  {it.title:<{wt}}  {fmt_value(it):>{wv}}  {sc:>{ws}}  {it.n:>4}  "
+            f"  {it.id:<{wi}}  {it.title:<{wt}}  {fmt_value(it, settings.bands[it.id]):>{wv}}  {sc:>{ws}}  {it.n:>4}  "
             f"{band_text(it.id, settings.bands[it.id])}"
         )
     scored = sum(i.score is not None for i in review.items)

@@ -32,6 +32,7 @@ from pathlib import Path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # not imported at run time: `typing` costs every command (issue 17)
+    from decimal import Decimal
     from typing import Any
 
 DOMAIN = "ipstui"
@@ -235,27 +236,31 @@ def set_language(code: str) -> str:
     return found
 
 
-def percent(fraction: float, *, least: int = 1) -> str:
-    """`fraction` (0.417) as a percentage with one decimal in the language in use, in
-    that language's own percent pattern (Babel's CLDR data, the same source the
-    catalogs' tooling uses): `41.7%` in English and Italian, `41,7 %` (a no-break space)
-    in Danish and Swedish. `least`: decimals always shown (0: `85%` for 0.85, `62.5%` for
-    0.625, as a band edge is written). Every percentage the app and CLI show comes from
-    here, so one screen never mixes `31 %` and `41,7%`."""
+def percent(fraction: float | Decimal, *, least: int = 1, most: int = 1) -> str:
+    """`fraction` (0.417) as a percentage in the language in use, in that language's own
+    percent pattern (Babel's CLDR data, the same source the catalogs' tooling uses):
+    `41.7%` in English and Italian, `41,7 %` (a no-break space) in Danish and Swedish.
+    `least`: decimals always shown (0: `85%` for 0.85, `62.5%` for 0.625, as a band edge
+    is written); `most`: decimals at most (4: `64.25%` for 0.6425, `3.33%` for 0.0333),
+    rounded half to even. Pass a `Decimal` for a value that must show exactly. Every
+    percentage the app and CLI show comes from here, so one screen never mixes `31 %`
+    and `41,7%`."""
     from babel.numbers import format_percent
 
     lang = current_language()
-    return format_percent(fraction, format=_percent_pattern(lang, least), locale=lang)
+    pattern = _percent_pattern(lang, least, max(most, least))
+    return format_percent(fraction, format=pattern, locale=lang)
 
 
-@functools.lru_cache(maxsize=32)
-def _percent_pattern(lang: str, least: int) -> str:
-    """`lang`'s CLDR percent pattern (`#,##0%`, `#,##0\u00a0%`) with one decimal,
-    `least` of them always shown: `#,##0.0%` (least 1), `#,##0.#%` (least 0)."""
+@functools.lru_cache(maxsize=64)
+def _percent_pattern(lang: str, least: int, most: int) -> str:
+    """`lang`'s CLDR percent pattern (`#,##0%`, `#,##0\u00a0%`) with `least` decimals
+    always shown and up to `most`: `#,##0.0%` (1, 1), `#,##0.#%` (0, 1), `#,##0.0###%`
+    (1, 4), `#,##0%` (0, 0)."""
     from babel import Locale
 
     base = Locale.parse(lang).percent_formats[None].pattern
-    places = "." + "0" * min(least, 1) + "#" * (1 - min(least, 1))
+    places = "." + "0" * least + "#" * (most - least) if most else ""
     # The integer part's last digit is the last `0` before the suffix (`%` and spacing):
     # the decimals go right after it, in each of the positive and negative subpatterns.
     return ";".join(

@@ -1,9 +1,12 @@
-"""The files ipstui ships with its code: the JSON Schemas and the sample caseload.
+"""The files ipstui ships with its code: the JSON Schemas, the sample caseload and the
+documentation.
 
-They live in the repository at `schema/` and `sample_caseload/` (where editors and
-check-jsonschema point) and are installed as the data-only packages `ipstui.schema` and
-`ipstui.sample` (pyproject.toml maps those package names onto the two folders), so a
-wheel, `pip install .` and an editable install all hold them. They are found with
+They live in the repository at `schema/`, `sample_caseload/` (where editors and
+check-jsonschema point) and `docs/` (`*.md`: the guides a caseload's comments point to,
+e.g. `ipstui/docs/deadlines.md`), and are installed as the data-only packages
+`ipstui.schema`, `ipstui.sample` and `ipstui.docs` (pyproject.toml maps those package
+names onto the three folders), so a wheel, `pip install .` and an editable install all
+hold them. They are found with
 the import system (the package's spec, what `importlib.resources.files` reads too,
 without the ~5 ms of imports `importlib.resources` costs every command: issue 17) —
 never from a path computed relative to this file, which is wrong once the package is

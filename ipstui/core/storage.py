@@ -374,6 +374,34 @@ def write_output(path: Path, data: str | bytes) -> None:
         atomic_write(path, raw, new_mode=0o600)
 
 
+def write_new(path: Path, data: str | bytes, new_mode: int = 0o600) -> Path:
+    """Write `data` to a file made afresh at `path`, or, when that name is taken (a file,
+    a folder, anything), at the first free `<stem>-2<suffix>`, `-3`, ...: never over
+    what is there (two screenshots in one second keep both). Each name is created
+    exclusively (`O_EXCL`), so one made meanwhile by another program is not overwritten
+    either; mode `new_mode` (0600: the file shows personal data). Returns the path
+    written; a write cut short leaves no file. Raises OSError."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    n = 1
+    while True:
+        target = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
+        try:
+            fd = os.open(target, flags, new_mode)
+        except FileExistsError:
+            n += 1
+            continue
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(raw)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+        return target
+
+
 def atomic_write(path: Path, text: str | bytes, new_mode: int = 0o644) -> None:
     """Write a file so a reader sees either the old or the new content, never a mix: a
     temporary file beside it, fsync, rename over it, fsync of the directory. An existing
@@ -415,9 +443,7 @@ def linked_file(name: str) -> str:
     """The refusal for a file that is a symbolic link (`name`: caseload-relative, e.g.
     `participants/P-0001.toml`, `caseload.toml`): nothing is read through it (SPEC §1)."""
     if name.startswith("employers/"):
-        return _("{name}: is a symbolic link; employer files must be plain files").format(
-            name=name
-        )
+        return _("{name}: is a symbolic link; employer files must be plain files").format(name=name)
     if name.startswith("participants/"):
         return _("{name}: is a symbolic link; participant files must be plain files").format(
             name=name

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import re
 import shlex
 import shutil
@@ -532,48 +533,89 @@ _LOCAL_REFS = ("cannot lock ref", "cannot update ref", "unable to update local r
 remote-tracking ref; a remote's refusal comes as `remote:` or `!` lines instead)."""
 
 _FETCH_WRITES = ("read-only file system", "no space left on device", "disk quota exceeded")
-"""Write errors a fetch can only have met in this clone: it writes nothing remotely."""
+"""Write errors a fetch meets in this clone when git's own `error:`/`fatal:` line says
+them and the connection did not fail (`_TRANSPORT`)."""
+
+_TRANSPORT = (
+    "could not read from remote repository",
+    "the remote end hung up",
+    "host key verification failed",
+    "connection refused",
+    "connection timed out",
+    "operation timed out",
+    "connection closed by",
+    "could not resolve hostname",
+    "could not resolve host",
+    "no route to host",
+    "network is unreachable",
+)
+"""git's and ssh's words for a connection to the remote that failed: over ssh neither
+ssh's own lines nor the server's stderr carry `remote:`, so a write error beside these
+(ssh's `Could not create directory '/home/u/.ssh' (Read-only file system)`, a server
+shell's `No space left on device`) is not this clone's."""
 
 
 def _local_cause(action: str, root: Path, stderr: str) -> str | None:
     """Why git failed in this clone rather than at the remote, from its stderr: a key
     of `_LOCAL_CAUSE_MESSAGES`, or None when nothing says the local side failed.
 
-    A failure is local when one of git's own lines (not the remote's `remote:` lines)
+    A failure is local when one of git's lines (not the remote's `remote:` lines)
     names a path of this repository (its work tree, its git directory or the common
-    one a worktree shares: `'.git/FETCH_HEAD'`, `'/…/.git/refs/…/main.lock'`), says a
-    ref of it could not be written, or (`action` "fetch from", which writes only here)
-    names a write error. Classified by what failed, so a read-only clone, a full disk
-    or a lock left behind is not reported as an unreachable remote (trial 8, item 5)."""
+    one a worktree shares: `'.git/FETCH_HEAD'`, `'/…/.git/refs/…/main.lock'`) or says a
+    ref of it could not be written; its cause (read-only, full disk, lock, ...) is read
+    from those lines only. For a fetch (`action` "fetch from", which writes only here)
+    git's own `error:`/`fatal:` line with a write error counts too; any other line with
+    one does not: over ssh, ssh and the server's shell print theirs without `remote:`
+    (`Could not create directory '/home/u/.ssh' (Read-only file system).`). After a
+    transport failure (`_TRANSPORT`: `Host key verification failed`, `the remote end
+    hung up unexpectedly`) only a line naming this clone's paths counts.
+    A local failure git gives no reason for (`couldn't write`) is put down to a full
+    disk when the disk of the common git directory (where objects and refs are written;
+    a worktree's may be on another disk than its work tree) has under `_FULL_BELOW`
+    bytes free: a fallback guess, else "other". Classified
+    by what failed, so a read-only clone, a full disk or a lock left behind is not
+    reported as an unreachable remote (trial 8, item 5), nor the other way round."""
     own = [ln.strip() for ln in stderr.splitlines() if ln.strip() and not ln.startswith("remote:")]
-    text = "\n".join(own).lower()
     places = {str(root)}
     info = git(root, "rev-parse", "--absolute-git-dir", "--git-common-dir", check=False)
-    for line in info.stdout.splitlines():
-        if line.strip():
-            places.add(str((root / line.strip()).resolve()))
+    dirs = [(root / ln.strip()).resolve() for ln in info.stdout.splitlines() if ln.strip()]
+    places.update(str(d) for d in dirs)
     quoted = ["'.git/"] + [f"'{p.lower()}{end}" for p in places for end in ("/", "'")]
-    local = (
-        any(q in text for q in quoted)
-        or any(w in text for w in _LOCAL_REFS)
-        or (action == "fetch from" and any(w in text for w in _FETCH_WRITES))
-    )
-    if not local:
+    named = [ln.lower() for ln in own if any(q in ln.lower() for q in quoted)]
+    refs = [ln.lower() for ln in own if any(w in ln.lower() for w in _LOCAL_REFS)]
+    transport = any(w in ln.lower() for ln in own for w in _TRANSPORT)
+    # A fetch writes only here: git's own `error:`/`fatal:` write errors
+    # (`unable to write loose object file: No space left on device`) are this clone's,
+    # unless the connection failed (then they may be the server's git, over ssh).
+    writes = [
+        ln.lower()
+        for ln in own
+        if action == "fetch from"
+        and ln.lower().startswith(("error:", "fatal:"))
+        and any(w in ln.lower() for w in _FETCH_WRITES)
+    ]
+    # A connection that failed: only a line naming this clone's own paths makes it local.
+    lines = named if transport else list(dict.fromkeys(named + refs + writes))
+    if not lines:
         return None
+    text = "\n".join(lines)
     for cause, words in _LOCAL_CAUSES:
         if any(w in text for w in words):
             return cause
-    # git says only "couldn't write" when a full disk cut the write short.
+    # git says only "couldn't write" when a full disk cut the write short: a guess, from
+    # the free space where git writes (the common git dir: objects, refs, FETCH_HEAD's
+    # neighbours), which for a worktree may be on another disk than the work tree.
     try:
-        full = shutil.disk_usage(root).free < _FULL_BELOW
+        full = shutil.disk_usage(dirs[-1] if dirs else root).free < _FULL_BELOW
     except OSError:
         full = False
     return "disk_full" if full else "other"
 
 
 _FULL_BELOW = 64 * 1024
-"""Free bytes under which a local write failure git gives no reason for is put down to
-a full disk (a ref or FETCH_HEAD is a few hundred bytes; a received pack is more)."""
+"""Free bytes (at the common git directory) under which a local write failure git gives
+no reason for is guessed to be a full disk (a ref or FETCH_HEAD is a few hundred bytes;
+a received pack is more)."""
 
 
 _LOCAL_CAUSE_MESSAGES = {
@@ -1395,13 +1437,20 @@ def _sync_loop(
             _("Pushing {commits} to {label}…").format(commits=_commits(ahead), label=target.label)
         )
         rejected = _push(run, target)
-        if not rejected:
+        if rejected is None:
             conflicts = _conflicted_records(root, run.start)
             _remember(run, target, _rev(root, "HEAD"))
             return _result(
                 "pushed", ahead, behind, conflicts, target, attempts, run, remote_head is None
             )
         if attempts > max_retries:
+            lock = _remote_lock(rejected)
+            if lock is not None:
+                raise SyncError(
+                    _(
+                        "{label} refused the push because a lock file exists on the remote ({path}): another push may be running there, or one stopped and left the lock behind; nothing was lost, your local commits are kept — if no push is running, whoever looks after the remote can delete that file; then sync again"
+                    ).format(label=target.label, path=lock)
+                )
             raise SyncError(
                 _(
                     "{label} kept moving on while pushing ({attempts} tries); nothing was lost, your local commits are kept; sync again in a moment"
@@ -1554,8 +1603,10 @@ def _changed(root: Path, a: str, b: str) -> list[str]:
     return [p for p in out.split("\0") if p]
 
 
-def _push(run: _Run, target: _Target) -> bool:
-    """Push HEAD to the remote branch; True when rejected because the remote moved on."""
+def _push(run: _Run, target: _Target) -> str | None:
+    """Push HEAD to the remote branch: None when pushed; git's stderr when rejected
+    because the remote moved on (or its ref could not be locked: a race, retried, or a
+    lock file left behind, `_remote_lock`). Raises SyncError for any other failure."""
     args = ["push", "--porcelain"]
     if not target.has_upstream:
         args.append("--set-upstream")
@@ -1568,14 +1619,14 @@ def _push(run: _Run, target: _Target) -> bool:
         check=False,
     )
     if proc.returncode == 0:
-        return False
+        return None
     said = _remote_lines(proc.stderr)
     rejected = [ln for ln in proc.stdout.splitlines() if ln.startswith("!")]
     reasons = " ".join(ln.split("\t")[-1] for ln in rejected).lower()
     if any(s in reasons for s in _RACE) or (
         not rejected and not said and any(s in proc.stderr.lower() for s in _RACE)
     ):
-        return True
+        return proc.stderr
     if rejected or said:
         reason = rejected[0].split("\t")[-1] if rejected else gitio._last_lines(proc.stderr, 1)
         words = f"; the remote said: {said}" if said else ""
@@ -1587,6 +1638,20 @@ def _push(run: _Run, target: _Target) -> bool:
     raise SyncError(
         _failure_message("push to", target, run.root, proc.stderr, gitio._last_lines(proc.stderr))
     )
+
+
+_LOCK_FILE = re.compile(r"unable to create '([^']+\.lock)': file exists", re.IGNORECASE)
+
+
+def _remote_lock(stderr: str) -> str | None:
+    """The remote's lock file a refused push names (git's `Unable to create
+    '/srv/team.git/./refs/heads/main.lock': File exists.`, said by the remote), its path
+    tidied (`/srv/team.git/refs/heads/main.lock`); None when git names none. A lock that
+    outlasts every retry was left behind or belongs to a push still running."""
+    found = _LOCK_FILE.search(stderr)
+    if found is None:
+        return None
+    return posixpath.normpath(found.group(1))
 
 
 def _conflicted_records(root: Path, start: str) -> tuple[str, ...]:

@@ -36,8 +36,8 @@ class SavesScreenshots(AppPart):
         time_format: str | None = None,
     ) -> str | None:
         """Save a picture of the screen (SVG; Textual's `export_screenshot`) as `filename`
-        (default `ipstui_<date>T<time>.svg`) in `path` (default: Downloads, else home),
-        and say where, or why it was not saved. Returns None: nothing is delivered to a
+        (default `ipstui_<date>T<time>.svg`; a taken name gets `-2`, `-3`: never overwritten)
+        in `path` (default: Downloads, else home), and say where, or why it was not saved. Returns None: nothing is delivered to a
         browser (Textual's return value is a web delivery's key)."""
         stamp = datetime.now().strftime(time_format or "%Y-%m-%dT%H_%M_%S")
         name = filename or f"ipstui_{stamp}.svg"

@@ -194,7 +194,7 @@ class FidelityScreen(FollowsCaseload, TranslatedBindings, Screen):
                 [
                     it.id,
                     _(it.title),
-                    fidelity.fmt_value(it),
+                    fidelity.fmt_value(it, settings.bands[it.id]),
                     score,
                     str(it.n),
                     fidelity.band_text(it.id, settings.bands[it.id]),
