@@ -33,8 +33,8 @@ LANGS = ["en", "it", "da", "sv"]
 SIZES = [(120, 40), (80, 24)]
 TABLES = ["#report-specialists", "#report-referrals"]
 FIGURE = {  # a figure every data line holds whole, per table: the rate
-    "#report-specialists": re.compile(r"\d+[.,]\d%"),
-    "#report-referrals": re.compile(r"\d+[.,]\d%$"),
+    "#report-specialists": re.compile(r"\d+[.,]\d\u00a0?%"),
+    "#report-referrals": re.compile(r"\d+[.,]\d\u00a0?%$"),
 }
 
 

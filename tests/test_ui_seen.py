@@ -170,9 +170,17 @@ async def help_shows_keys_without_markup(app: IpsApp, pilot) -> None:
     assert isinstance(app.screen, HelpScreen)
     text = _text(app.screen.query_one("#help-text"))
     assert "[/" not in text and "[b]" not in text
-    prev = next(line for line in text.splitlines() if "[prev_phase]" in line)
+    # An entry's description may wrap under its column (a line that starts further in):
+    # each entry is its first line with its continuations joined.
+    entries: list[str] = []
+    for line in text.splitlines():
+        if entries and line.startswith("    ") and line.strip():
+            entries[-1] += " " + line.strip()
+        elif line.strip():
+            entries.append(line)
+    prev = next(entry for entry in entries if "[prev_phase]" in entry)
     assert prev.lstrip().startswith("[ ") and "Prev" in prev
-    closed = next(line for line in text.splitlines() if "[show_closed]" in line)
+    closed = next(entry for entry in entries if "[show_closed]" in entry)
     assert closed.lstrip().startswith("C ")
     await _to_board(app, pilot)
 
