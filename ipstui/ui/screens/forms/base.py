@@ -275,6 +275,19 @@ def team_choices(specialists: Sequence[tuple[str, str]]) -> list[tuple[Text, str
     return [(plain(team_label(key, name)), key) for key, name in specialists]
 
 
+def team_select(
+    specialists: Sequence[tuple[str, str]], default: str | None, *, prompt: str
+) -> Select[str]:
+    """A choice of the team's (key, name) pairs (`team_choices`), on `default` when it is
+    one of the team's keys, else on nobody (`prompt` shown)."""
+    keys = {key for key, _name in specialists}
+    return Select(
+        team_choices(specialists),
+        value=default if default in keys else Select.NULL,
+        prompt=prompt,
+    )
+
+
 class DatedForm(FormScreen):
     """A form about one participant (`who`) whose dates default to today."""
 

@@ -16,7 +16,7 @@ from ipstui.core.i18n import N_, _
 from ipstui.core.model import CONTACT_KINDS
 from ipstui.core.vocab import CONTACT_KIND_LABELS
 from ipstui.ui.keys import key_for
-from ipstui.ui.screens.forms.base import EmployerChoiceForm, date_input, team_choices
+from ipstui.ui.screens.forms.base import EmployerChoiceForm, date_input, team_select
 from ipstui.ui.screens.forms.editor import editor_dir, run_editor
 from ipstui.ui.screens.forms.fields import (
     FormField,
@@ -58,7 +58,6 @@ class ContactForm(EmployerChoiceForm):
         self.who = who
 
     def compose_fields(self) -> Iterable[Widget]:
-        keys = [k for k, _name in self.specialists]
         yield FormField(
             "kind",
             _("Kind of contact"),
@@ -69,11 +68,7 @@ class ContactForm(EmployerChoiceForm):
         yield FormField(
             "by",
             _("By"),
-            Select(
-                team_choices(self.specialists),
-                value=self.default_by if self.default_by in keys else Select.NULL,
-                prompt=_("(nobody in particular)"),
-            ),
+            team_select(self.specialists, self.default_by, prompt=_("(nobody in particular)")),
             check_choice(required=False),
         )
         yield FormField(

@@ -13,7 +13,7 @@ from textual.widgets import Checkbox, Select, TextArea
 
 from ipstui.core.i18n import N_, _
 from ipstui.core.service import PURPOSES, name_key
-from ipstui.ui.screens.forms.base import DatedForm, FormScreen, date_input, team_choices
+from ipstui.ui.screens.forms.base import DatedForm, FormScreen, date_input, team_select
 from ipstui.ui.screens.forms.fields import (
     FormField,
     check_area,
@@ -47,16 +47,11 @@ class EmployerContactForm(DatedForm):
         self.by = by
 
     def compose_fields(self) -> Iterable[Widget]:
-        keys = [k for k, _name in self.specialists]
         yield FormField("on", _("Date"), date_input(self.today), check_date())
         yield FormField(
             "by",
             _("By"),
-            Select(
-                team_choices(self.specialists),
-                value=self.by if self.by in keys else Select.NULL,
-                prompt=_("Choose"),
-            ),
+            team_select(self.specialists, self.by, prompt=_("Choose")),
             check_choice(what=_("who made the contact")),
         )
         yield FormField(
