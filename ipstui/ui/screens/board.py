@@ -312,7 +312,9 @@ class BoardScreen(OnIpsApp, TranslatedBindings, Screen):
 
     def _update_header(self) -> None:
         cl = self.ips.caseload
-        if cl is None:
+        # Not composed yet: a sync state read before the board was composed (a loaded
+        # machine) is kept in `_sync` and drawn when the board mounts (its caseload watch).
+        if cl is None or not self.query("#title"):
             return
         derived = self._derived()
         counts = derived.counts
