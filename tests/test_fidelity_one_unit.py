@@ -10,6 +10,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from pilot_wait import wait_for
 from textual.widgets import DataTable
 
 from ipstui import cli
@@ -64,12 +65,14 @@ async def test_the_fidelity_screen_shows_shares_and_their_bands_in_percent(
     app = IpsApp(sample_caseload, today=date(2026, 11, 16), watch_disk=False)
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.press("F")
-        for _unused in range(200):
-            if isinstance(app.screen, FidelityScreen) and app.screen.query(DataTable):
-                table = app.screen.query(DataTable).first()
-                if table.row_count:
-                    break
-            await pilot.pause(0.02)
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, FidelityScreen)
+            and app.screen.query(DataTable)
+            and app.screen.query(DataTable).first().row_count,
+            "the fidelity table",
+        )
+        table = app.screen.query(DataTable).first()
         cells = {
             str(table.get_row_at(i)[0]): [str(c) for c in table.get_row_at(i)]
             for i in range(table.row_count)
