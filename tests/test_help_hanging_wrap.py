@@ -10,11 +10,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pilot_wait import wait_for
 from rich.cells import cell_len
 
 from ipstui.core.i18n import set_language
 from ipstui.ui.app import IpsApp
 from ipstui.ui.screens.help import KEY_CELLS, HelpPage, HelpScreen, describe_bindings
+from ipstui.ui.screens.participant import ParticipantScreen
 
 DESC_COLUMN = 2 + KEY_CELLS + 1
 """Where a key's description starts: two spaces, the keys column, one space."""
@@ -26,22 +28,14 @@ def _screen_lines(app: IpsApp) -> list[str]:
 
 
 async def _open_help(app: IpsApp, pilot, where: str) -> None:
-    for _unused in range(400):
-        if app.screen.query("ColumnTitle"):
-            break
-        await pilot.pause(0.02)
+    await wait_for(pilot, lambda: app.screen.query("ColumnTitle"), "the board's columns")
     if where == "participant":
         await pilot.press("enter")
-        for _unused in range(400):
-            if type(app.screen).__name__ == "ParticipantScreen":
-                break
-            await pilot.pause(0.02)
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, ParticipantScreen), "the participant's screen"
+        )
     await pilot.press("question_mark")
-    for _unused in range(200):
-        if isinstance(app.screen, HelpScreen):
-            break
-        await pilot.pause(0.02)
-    await pilot.pause(0.05)
+    await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "the help panel")
 
 
 CASES = [
@@ -52,6 +46,7 @@ CASES = [
 ]
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 @pytest.mark.parametrize(("lang", "size", "where"), CASES)
 async def test_a_long_description_hangs_under_its_column(
     lang: str, size: tuple[int, int], where: str, sample_caseload: Path
