@@ -36,6 +36,7 @@ def keys_of(footer: KeysFooter) -> list[FooterKey]:
     return list(footer.query(FooterKey))
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_board_under_reports_keeps_its_footer_and_scrollbars(
     sample_caseload: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

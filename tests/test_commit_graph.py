@@ -77,6 +77,7 @@ def test_first_save_writes_the_graph_with_changed_path_filters(sample_caseload: 
     )
 
 
+@pytest.mark.slow  # a long test: run by .ci/run (pytest -m slow), not the README's quick run
 def test_later_saves_add_a_layer_every_batch(sample_caseload: Path) -> None:
     svc = CaseloadService.find(sample_caseload)
     contact(svc, 0)

@@ -1,8 +1,9 @@
 """The demo's past (SPEC §12): the sample replayed as one commit per step, on each step's
 own date, by its specialist — and the commits are the ones `caseload.save` makes.
 
-The quick run (issue 12) replays one participant through both paths; the three-record
-replay (`THREE`, 129 saves) is `slow`."""
+The check that every step is a valid record and both replays through the two paths
+(one participant, and the three of `THREE`, 129 saves) run under `pytest -m slow`
+(.ci/run), outside the README's quick run (issue 12: the quick run under 2 minutes)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ def _employers() -> list[dict]:
     return [storage.read_file(f)[0] for f in sorted((SAMPLE_DIR / "employers").glob("*.toml"))]
 
 
+@pytest.mark.slow  # a long test: run by .ci/run (pytest -m slow), not the README's quick run
 def test_every_step_is_a_valid_record_written_as_the_app_writes_it(
     sample_caseload: Path,
 ) -> None:
@@ -82,6 +84,7 @@ def test_steps_are_in_date_order_by_team_members_within_each_record() -> None:
             assert moves[-1].on == p["phase_since"] and moves[-1].data["phase"] == p["phase"]
 
 
+@pytest.mark.slow  # a long test: run by .ci/run (pytest -m slow), not the README's quick run
 def test_demo_history_spans_months_and_passes_the_convention(sample_caseload: Path) -> None:
     """On the sample as `make_demo` builds it at its as-of date (conftest's template; the
     demo moved to a later day is tests/test_cli_edits.py's `demo` command test)."""
@@ -114,12 +117,12 @@ fewest steps (129) whose commits hold every kind of message the first closed, fi
 jobs and tasks and first suspended did (181 steps, each a save), and notes edits."""
 
 
+@pytest.mark.slow  # a long test: run by .ci/run (pytest -m slow), not the README's quick run
 @pytest.mark.parametrize(
     "ids",
     [
-        # The quick run (issue 12): the one with jobs, tasks and a suspension alone.
         pytest.param(("P-0019",), id="jobs-tasks-suspended"),
-        pytest.param(THREE, id="three", marks=pytest.mark.slow),
+        pytest.param(THREE, id="three"),
     ],
 )
 def test_fast_import_makes_the_commits_caseload_save_makes(
@@ -128,8 +131,8 @@ def test_fast_import_makes_the_commits_caseload_save_makes(
     """Part of the sample replayed twice: through `edits`/`caseload.save` (one git commit
     per step, dates in the environment) and through the fast path; same log, same tree.
 
-    The three of THREE (129 saves, interleaved by date) are `slow`; the quick run
-    replays the one with jobs, tasks and a suspension alone, the most kinds of step."""
+    The three of THREE (129 saves, interleaved by date), and the one with jobs, tasks and
+    a suspension alone (the most kinds of step) as a shorter case."""
     people, as_of, settings = _sample()
     # None has an empty list (`jobs = []`): a new participant is written without one.
     chosen = [p for p in people if p["id"] in ids]

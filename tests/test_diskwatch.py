@@ -76,9 +76,10 @@ def real(p: Path) -> str:
 
 @pytest.mark.parametrize(
     ("what", "rel"),
+    # the participant file in the quick run; both in .ci/run (pytest -m slow)
     [
         ("a participant file written in place", "participants/P-0009.toml"),
-        ("caseload.toml replaced by a rename", "caseload.toml"),
+        pytest.param("caseload.toml replaced by a rename", "caseload.toml", marks=pytest.mark.slow),
     ],
 )
 def test_a_change_to_the_caseload_is_reported(

@@ -70,6 +70,7 @@ def _exists(root: Path, obj: str) -> bool:
     return subprocess.run(["git", "-C", str(root), "cat-file", "-e", obj]).returncode == 0
 
 
+@pytest.mark.slow  # a long test: run by .ci/run (pytest -m slow), not the README's quick run
 def test_dry_run_lists_every_commit_and_changes_nothing(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -120,6 +121,7 @@ def test_erase_removes_every_version_and_keeps_the_others(
     assert "force-push" in out and "clone again" in out
 
 
+@pytest.mark.slow  # a long test: run by .ci/run (pytest -m slow), not the README's quick run
 def test_erase_keeps_the_remote_and_names_the_push(
     repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

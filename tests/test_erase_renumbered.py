@@ -82,7 +82,12 @@ def _exists(root: Path, obj: str) -> bool:
     return subprocess.run(["git", "-C", str(root), "cat-file", "-e", obj]).returncode == 0
 
 
-@pytest.mark.parametrize("build", [_git_mv_then_new, _sync_renumber], ids=["git-mv", "sync"])
+@pytest.mark.parametrize(
+    # a sync's renumbering in the quick run; a hand's `git mv` too in .ci/run (-m slow)
+    "build",
+    [pytest.param(_git_mv_then_new, marks=pytest.mark.slow), _sync_renumber],
+    ids=["git-mv", "sync"],
+)
 def test_erase_follows_the_renumber_and_keeps_the_new_holder_of_the_old_id(
     tmp_path: Path, build, capsys: pytest.CaptureFixture[str]
 ) -> None:

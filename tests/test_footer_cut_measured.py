@@ -35,6 +35,7 @@ def _cut(footer: KeysFooter) -> tuple[tuple[str, ...], bool, int]:
     )
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 @pytest.mark.parametrize("size", [(80, 24)], ids=["80x24"])
 async def test_a_cut_before_layout_equals_the_cut_after(
     sample_caseload: Path, size: tuple[int, int]

@@ -56,6 +56,7 @@ def root(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return from_template("paola", _participant, tmp_path / "cl", tmp_path_factory)
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_the_outside_change_notice_names_lists_in_the_language(
     root: Path, english_after: object
 ) -> None:

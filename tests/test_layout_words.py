@@ -76,6 +76,7 @@ def test_the_state_column_ends_in_a_gap_in_every_language(
         assert cols["when"] == full + STATE_GAP and cols["due"] == 11  # the due date stays
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_the_agenda_rows_in_italian_at_both_sizes(
     sample_caseload: Path, english_after: object
 ) -> None:

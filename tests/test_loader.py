@@ -179,7 +179,12 @@ def test_worker_processes_and_in_process_give_one_agenda_on_odd_files(
         assert any(f"participants/{name}" in p for p in problems), name
 
 
-@pytest.mark.parametrize("cached", [False, True], ids=["parsed", "from the cache"])
+@pytest.mark.parametrize(
+    # parsed in the quick run; from the cache too in .ci/run (pytest -m slow)
+    "cached",
+    [False, pytest.param(True, marks=pytest.mark.slow)],
+    ids=["parsed", "from the cache"],
+)
 def test_a_loaded_snapshot_keeps_rows_not_participants(sample_caseload: Path, cached) -> None:
     """The snapshot lives as long as the app shows it: what it keeps per participant must
     be plain tuples of atoms, which the garbage collector stops tracking, not objects

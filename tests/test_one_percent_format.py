@@ -24,6 +24,7 @@ from pilot_wait import settle, wait_for
 from rich.cells import cell_len
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
+from tiers import slow_except
 
 from ipstui.core.i18n import percent, set_language
 from ipstui.ui.app import IpsApp
@@ -69,7 +70,10 @@ def screen_text(screen: Screen) -> str:
     return "\n".join(texts)
 
 
-@pytest.mark.parametrize(("lang", "shape"), [(f[0], f[4]) for f in FORMATS], ids=LANGS)
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
+@pytest.mark.parametrize(
+    ("lang", "shape"), [(f[0], f[4]) for f in FORMATS], ids=LANGS
+)
 async def test_every_percentage_on_reports_and_fidelity_has_one_format(
     sample_caseload: Path, english_after: None, lang: str, shape: str
 ) -> None:
@@ -96,8 +100,15 @@ async def test_every_percentage_on_reports_and_fidelity_has_one_format(
             await settle(pilot)
 
 
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize(
+    ("size", "lang"),
+    # Swedish at 80×24 in the quick run; every language at both sizes in .ci/run (-m slow)
+    slow_except(
+        [pytest.param(size, lang, id=f"{ident}-{lang}")
+         for size, ident in (((80, 24), "80x24"), ((120, 40), "120x40")) for lang in LANGS],
+        keep=lambda size, lang: (size, lang) == ((80, 24), "sv"),
+    ),
+)  # fmt: skip
 async def test_the_agenda_state_column_ends_in_two_cells_in_every_language(
     sample_caseload: Path, english_after: None, lang: str, size: tuple[int, int]
 ) -> None:

@@ -20,6 +20,7 @@ from contextlib import redirect_stdout
 from datetime import date
 from pathlib import Path
 
+import pytest
 from conftest import VALID_PARTICIPANT, git
 from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import step, wait_for
@@ -191,6 +192,7 @@ async def problems_screen_follows_a_save(app: IpsApp, pilot, root: Path) -> None
     assert any("unknown key 'refered_on'" in line for line in shown)
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_validate_and_problems_screen_agree(caseload_dir: Path) -> None:
     """Each case of CASES, then a save: one app with the Problems screen open, each
     case's files committed on the caseload as it was before the first case."""

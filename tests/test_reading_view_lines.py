@@ -126,6 +126,7 @@ VIEWS: list[tuple[str, Opener, list[tuple[str, str, list[str]]]]] = [
 ]
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 @pytest.mark.parametrize(("opener", "notes"), [v[1:] for v in VIEWS], ids=[v[0] for v in VIEWS])
 async def test_every_reading_view_shows_a_notes_own_lines(
     root: Path, opener: Opener, notes: list[tuple[str, str, list[str]]]

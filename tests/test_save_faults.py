@@ -134,7 +134,11 @@ def test_a_case_twin_in_head_or_the_index_is_refused(
 
 @pytest.mark.parametrize(
     "args",
-    [("contact", "P-0001", "--kind", "phone", "--by", "anna"), (*NEW, "--name", "Cleo")],
+    # a commit in the quick run; an add, then a commit, too in .ci/run (pytest -m slow)
+    [
+        ("contact", "P-0001", "--kind", "phone", "--by", "anna"),
+        pytest.param((*NEW, "--name", "Cleo"), marks=pytest.mark.slow),
+    ],
     ids=["contact (commit)", "new (add, then commit)"],
 )
 def test_sigint_to_ipstui_alone_leaves_no_git_lock(

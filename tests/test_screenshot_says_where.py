@@ -119,6 +119,7 @@ def test_a_screenshot_is_saved_or_says_why_not(
     assert stat.S_IMODE(path.stat().st_mode) == 0o600  # it shows personal data
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 @pytest.mark.parametrize("downloads", [True, False])
 async def test_the_palettes_screenshot_says_where(
     downloads: bool, sample_caseload: Path, hermetic_git: Path

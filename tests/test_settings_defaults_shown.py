@@ -91,6 +91,7 @@ async def test_the_board_header_says_the_defaults_stand_in(root: Path) -> None:
                 assert "file left out" not in header  # caseload.toml is not counted twice
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_the_board_header_in_italian(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from ipstui.core import i18n
 

@@ -97,7 +97,12 @@ def _compare(snapshot: SnapshotAssertion, request: pytest.FixtureRequest, name: 
     return result
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize(
+    # 80×24 in the quick run, both sizes in .ci/run (pytest -m slow)
+    "size",
+    [pytest.param(s, id=f"{s[0]}x{s[1]}", marks=() if s == (80, 24) else pytest.mark.slow)
+     for s in SIZES],
+)  # fmt: skip
 async def test_screens(
     snapshot: SnapshotAssertion,
     request: pytest.FixtureRequest,

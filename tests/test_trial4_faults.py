@@ -10,8 +10,10 @@
 
 The app checks run in one session on the sample (`test_the_sample_on_screen`): at 80×24
 the refused saves of REFUSED_QUICK (a date after today, a value not in its list) and a
-failed sync, then at 120×40 the failed sync again. `pytest -m slow` has the other two
-date fields' refusals (the same rule on other fields: `test_the_other_refused_dates`).
+failed sync, then at 120×40 the failed sync again; the other two date fields' refusals
+(the same rule on other fields) in `test_the_other_refused_dates`. Both run under
+`pytest -m slow` (.ci/run), outside the README's quick run (issue 12: the quick run under
+2 minutes); split in two, the slow run spreads them over two workers.
 """
 
 from __future__ import annotations
@@ -258,11 +260,12 @@ SYNC = [
 
 
 REFUSED_QUICK = ("first_contact_on", "referral_source")
-"""The fields of REFUSED whose refusal the quick run shows; the others run with -m slow."""
+"""The fields of REFUSED whose refusal `test_the_sample_on_screen` shows; the others
+are in `test_the_other_refused_dates`."""
 
 
 def _refusals(quick: bool) -> list:
-    """The steps of the refused saves of REFUSED in this run (REFUSED_QUICK or the rest)."""
+    """The steps of the refused saves of REFUSED in one test (REFUSED_QUICK or the rest)."""
     return [
         (f"a refused {field} save is shown on the field",
          _refused_details_save_is_shown_on_the_field(field, typed, words))
@@ -277,6 +280,7 @@ async def at_120x40(app: IpsApp, pilot, root: Path) -> None:
     await settle(pilot)
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_the_sample_on_screen(sample_caseload: Path) -> None:
     """One app session on the sample (starting it costs more than a check): at 80×24
     the refusals of REFUSED_QUICK and a failed sync, then the failed sync at 120×40."""
@@ -320,6 +324,7 @@ def _export(root: Path) -> str:
     return export.to_csv(export.rows(p.data for p in load(root).participants.values()))
 
 
+@pytest.mark.slow  # a long test: run by .ci/run (pytest -m slow), not the README's quick run
 def test_a_whole_export_imports_into_a_new_caseload_and_exports_back_the_same(
     sample_caseload: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

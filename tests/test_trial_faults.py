@@ -7,10 +7,11 @@
 - every command palette entry, Textual's own too, speaks the user's language;
 - the Problems screen names a file whose name is not a participant id for what it is.
 
-The quick run (`pytest`) checks the footer of every screen at 80 columns (cut), and of
-the board and a participant at 220 (not cut), and the palette in Italian; `pytest -m
-slow` has the other screens at 220 (the same check, uncut) and the palette in Danish and
-Swedish.
+The app walks here run under `pytest -m slow` (.ci/run), outside the README's quick run
+(issue 12: the quick run under 2 minutes): the footer of every screen at 80 columns
+(cut) and of the board and a participant at 220 (not cut) in one test, the other
+screens at 220 in another (so the slow run spreads them over two workers), and the
+palette in Italian, Danish and Swedish.
 """
 
 from __future__ import annotations
@@ -55,8 +56,8 @@ SCREENS = [
 
 
 WIDE_QUICK = ("board", "participant")
-"""The screens whose uncut footer (220 columns) the quick run checks; the others run
-with `-m slow` (`test_an_uncut_footer_on_the_other_screens`)."""
+"""The screens whose uncut footer (220 columns) the cut footers' test checks too; the
+others are checked in `test_an_uncut_footer_on_the_other_screens`."""
 
 
 async def _footers(app, pilot: Pilot, board, width: int, cut: bool, screens) -> None:
@@ -94,6 +95,7 @@ async def _footers(app, pilot: Pilot, board, width: int, cut: bool, screens) -> 
                 )
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_a_cut_footer_ends_in_an_ellipsis_and_help_lists_its_keys(
     sample_caseload: Path,
 ) -> None:
@@ -118,7 +120,7 @@ async def test_a_cut_footer_ends_in_an_ellipsis_and_help_lists_its_keys(
 @pytest.mark.slow
 async def test_an_uncut_footer_on_the_other_screens(sample_caseload: Path) -> None:
     """The screens of SCREENS not in WIDE_QUICK at 220 columns: nothing cut, and help
-    lists every key shown (the quick run's check, on the rest of the screens)."""
+    lists every key shown (the first test's check, on the rest of the screens)."""
     from ipstui.ui.app import IpsApp
 
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
@@ -227,11 +229,8 @@ async def _palette_lines(root: Path, lang: str) -> set[str]:
         return lines
 
 
-@pytest.mark.parametrize(
-    # one language in the quick run, all three in .ci/run (pytest -m slow)
-    "lang",
-    ["it", pytest.param("da", marks=pytest.mark.slow), pytest.param("sv", marks=pytest.mark.slow)],
-)
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
+@pytest.mark.parametrize("lang", ["it", "da", "sv"])
 async def test_every_palette_entry_is_in_the_language(sample_caseload: Path, lang: str) -> None:
     """Each line of each entry (name, help) differs from the English one, unless the
     catalog translates it to the same words (`Agenda`, `palette` in Italian)."""
@@ -255,6 +254,7 @@ ODD_FILES = [
 """(a file put in participants/ with P-0005's text, its status in the Problems screen)"""
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_problems_names_a_file_not_named_by_an_id(sample_caseload: Path) -> None:
     """Every file of ODD_FILES at once, in one app: each row's status, and a save asked
     on each row commits nothing (and says why when it is not a participant file)."""

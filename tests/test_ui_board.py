@@ -260,7 +260,12 @@ PROBLEMS_AND_STALE = [
 
 @pytest.mark.parametrize(
     ("steps", "setup"),
-    [(LOOK_AROUND, None), (MOVES, None), (PROBLEMS_AND_STALE, broken_and_hand_edited)],
+    # the moves (each one commit) in the quick run; the other walks in .ci/run (-m slow)
+    [
+        pytest.param(LOOK_AROUND, None, marks=pytest.mark.slow),
+        (MOVES, None),
+        pytest.param(PROBLEMS_AND_STALE, broken_and_hand_edited, marks=pytest.mark.slow),
+    ],
     ids=["look around", "moves", "problems and a stale move"],
 )
 async def test_board_journeys(people: Path, steps: list, setup) -> None:
@@ -293,6 +298,7 @@ async def test_crash_shows_no_record_contents(caseload_dir: Path, capfd) -> None
     assert "Private Person" not in text
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_keys_remapped_from_config(people: Path, tmp_path: Path, monkeypatch) -> None:
     caseload_dir = people
     config = tmp_path / "config.toml"

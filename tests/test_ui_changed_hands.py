@@ -19,6 +19,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from conftest import git
 from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import back_to, settle, step
@@ -97,6 +98,7 @@ async def _open(app: IpsApp, pilot, pid: str) -> ParticipantScreen:
     return screen
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_a_screen_never_saves_onto_another_person(tmp_path: Path) -> None:
     root = _caseload(tmp_path)
     app = IpsApp(root, today=TODAY, watch_disk=False)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import settle, step
 from textual.widgets import Input, Select, Tabs, TextArea
@@ -82,6 +83,7 @@ async def a_name_typed_after_tab_into_name_is_text(
     assert name.value == "APPEDIT2cstD"
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_tab_lands_on_a_field_or_the_tab_bar(sample_caseload: Path) -> None:
     """Letters typed after Tab into Name, on the screen as it opened; then each move of
     MOVES."""

@@ -212,6 +212,7 @@ CASES = [
 ]  # fmt: skip
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_dialogs_before_the_register_is_read(root: Path, reads: Reads) -> None:
     """Each case of CASES in order, in one app at 120×40."""
     app = IpsApp(root, today=TODAY, watch_disk=False)

@@ -52,6 +52,7 @@ def subjects(root: Path) -> list[str]:
     return run(root, "log", "--format=%s").stdout.splitlines()
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 @pytest.mark.parametrize(
     ("pick", "sector"),
     [("theirs", "food"), ("ours", "bakery")],

@@ -117,7 +117,12 @@ def commits(root: Path) -> list[str]:
     return git(root, "log", "--format=%H").split()
 
 
-@pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
+@pytest.mark.parametrize(
+    # a new employer in the quick run; every dialog in .ci/run (pytest -m slow)
+    "case",
+    [pytest.param(c, id=k, marks=() if k == "new employer" else pytest.mark.slow)
+     for k, c in CASES.items()],
+)  # fmt: skip
 async def test_a_dialog_of_the_employers_screen_saves_one_commit(
     caseload_dir: Path, case: Case
 ) -> None:

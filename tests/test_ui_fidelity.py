@@ -357,6 +357,7 @@ AT_80x24 = [
 ]  # fmt: skip
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 @pytest.mark.parametrize(("size", "steps"), [((120, 40), AT_120x40), ((80, 24), AT_80x24)])
 async def test_fidelity_and_employers(
     sample_caseload: Path, size: tuple[int, int], steps: list

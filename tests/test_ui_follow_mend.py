@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import git
 from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import back_to, settle, step
@@ -87,6 +88,7 @@ def _count(service: Any, names: tuple[str, ...]) -> dict[str, int]:
     return calls
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_typed_values_never_land_on_another_person(tmp_path: Path) -> None:
     root = init_caseload(tmp_path / "cl", name="Team", specialists=["anna=Anna B."])
     for name in ("Alice Local", "Bob Local", "Carl Local"):

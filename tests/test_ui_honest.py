@@ -6,10 +6,12 @@ drops whole keys, and Enter after a board filter lands on the first match.
 One journey on one app session (`pilot_wait.run_steps`): a caseload with one of each kind
 of thing the app counts, at a fixed date, on a clock the test moves.
 
-The quick run (`pytest`) has every step, with the filters of FILTER_QUICK and the keys
-and footers of every screen at 80×24 and of the board and a participant at 120×40;
-`pytest -m slow` has the other filters and the other screens at 120×40 (the same checks,
-in a session of their own: `test_the_rest_of_the_filters_and_screens`)."""
+The journey has every step, with the filters of FILTER_QUICK and the keys and footers
+of every screen at 80×24 and of the board and a participant at 120×40; the other filters
+and the other screens at 120×40 get the same checks in a session of their own
+(`test_the_rest_of_the_filters_and_screens`). Both run under `pytest -m slow` (.ci/run),
+outside the README's quick run (issue 12: the quick run under 2 minutes); split in two,
+the slow run spreads them over two workers."""
 
 from __future__ import annotations
 
@@ -306,14 +308,14 @@ FILTER_ENTER = [
 
 
 FILTER_QUICK = {"hank", "mette"}
-"""The filters of the quick run (any case; two matches, the more urgent first)."""
+"""The filters of the journey (any case; two matches, the more urgent first)."""
 
 
 async def enter_after_a_filter_opens_the_first_match(
     j: Journey, quick: bool = True
 ) -> None:
-    """Each filter of FILTER_ENTER in this run (FILTER_QUICK when `quick`, the rest when
-    False) and Enter: the cursor on its first match, a second Enter opens it."""
+    """Each filter of FILTER_ENTER in this session (FILTER_QUICK when `quick`, the rest
+    when False) and Enter: the cursor on its first match, a second Enter opens it."""
     app, pilot = j.app, j.pilot
     board = j.board.query_one(Board)
     for text, pid in FILTER_ENTER:
@@ -346,7 +348,7 @@ SCREENS = [
 ]
 SIZES = [(80, 24), (120, 40)]
 BIG_QUICK = {"board", "participant"}
-"""The screens checked at 120×40 in the quick run (every screen is checked at 80×24)."""
+"""The screens the journey checks at 120×40 (it checks every screen at 80×24)."""
 OWN_KEYS_MAY_HIDE = {"reports"}
 """Screens whose keys may still hide an app key (Reports' `e` exports; another change
 owns that screen): there the help must list the hidden action with the palette."""
@@ -396,14 +398,14 @@ def _every_app_action_reachable(app: IpsApp, screen) -> None:
 
 
 def _in_run(name: str, size: tuple[int, int], quick: bool) -> bool:
-    """Whether the screen `name` at `size` is checked in the quick run (`quick`) or the
-    slow one: every screen at 80×24 and those of BIG_QUICK at 120×40 are quick."""
+    """Whether the screen `name` at `size` is checked in the journey (`quick`) or in the
+    rest: every screen at 80×24 and those of BIG_QUICK at 120×40 are the journey's."""
     return (size == SIZES[0] or name in BIG_QUICK) == quick
 
 
 async def keys_and_footers_on_every_screen(j: Journey, quick: bool = True) -> None:
-    """Each screen of SCREENS at each size of SIZES in this run (`_in_run`): its footer
-    whole, every app action reachable, no app key hidden; in the quick run then the
+    """Each screen of SCREENS at each size of SIZES in this session (`_in_run`): its
+    footer whole, every app action reachable, no app key hidden; in the journey then the
     participant screen's `s` and `S`."""
     app, pilot = j.app, j.pilot
     for size in SIZES:
@@ -445,6 +447,7 @@ JOURNEY = [
 ]
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_the_app_says_what_it_shows(root: Path) -> None:
     clock = Clock()
     app = IpsApp(root, clock=clock, watch_disk=False)
@@ -466,7 +469,7 @@ async def the_rest_of_the_screens(j: Journey) -> None:
 @pytest.mark.slow
 async def test_the_rest_of_the_filters_and_screens(root: Path) -> None:
     """The filters not in FILTER_QUICK and the screens not in BIG_QUICK at 120×40: the
-    quick journey's checks on the rest of their tables."""
+    journey's checks on the rest of their tables."""
     clock = Clock()
     app = IpsApp(root, clock=clock, watch_disk=False)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -826,6 +826,7 @@ CONFLICTS: list[tuple[str, Step]] = [
 ]  # fmt: skip
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_conflicts_and_user_text(
     root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

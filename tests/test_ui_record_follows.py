@@ -73,6 +73,7 @@ async def _outside(app: IpsApp, pilot) -> None:
     await settle(pilot)
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_the_open_screen_follows_its_record_never_its_path(tmp_path: Path) -> None:
     mine, theirs = _team(tmp_path)
     _new(theirs, "Bob Remote", "Self")

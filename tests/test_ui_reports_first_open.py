@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pilot_wait import settle
 from textual.app import App
 from textual.geometry import Size
@@ -155,6 +156,7 @@ async def test_narrow_from_the_first_frame_and_after_a_resize() -> None:
         assert chart.region.y > table.region.y
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_closed_before_the_figures_came_then_reopened(
     sample_caseload: Path, monkeypatch
 ) -> None:

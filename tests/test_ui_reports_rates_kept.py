@@ -40,6 +40,7 @@ def expected_chart(app: IpsApp, quarter: Quarter) -> str:
     return str(chart_text(real(prepared, cl.settings, quarter, CHART_QUARTERS), quarter))
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_each_quarter_is_computed_once_per_snapshot(
     sample_caseload: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

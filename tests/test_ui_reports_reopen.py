@@ -167,6 +167,7 @@ STEPS = [
 ]  # fmt: skip
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_reports_is_one_screen_shown_again(
     sample_caseload: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

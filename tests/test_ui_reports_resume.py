@@ -90,21 +90,9 @@ async def open_reports(pilot) -> ReportsScreen:
     return screen
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 @pytest.mark.parametrize(
-    ("change", "restyled"),
-    # Quick: nothing changed (kept) and a theme (restyled); the other changes take the
-    # same branch (another item of `_styles_from`'s key) and run with `-m slow` (issue 12).
-    [
-        pytest.param(
-            change,
-            restyled,
-            marks=[pytest.mark.slow]
-            if change.__name__ in {"stylesheet_read_again", "ansi_colours", "terminal_blurred"}
-            else [],
-        )
-        for change, restyled in WHILE_HIDDEN
-    ],
-    ids=lambda v: getattr(v, "__name__", str(v)),
+    ("change", "restyled"), WHILE_HIDDEN, ids=lambda v: getattr(v, "__name__", str(v))
 )
 async def test_a_reopened_page_is_restyled_only_when_its_styles_can_have_changed(
     sample_caseload: Path,
@@ -143,6 +131,7 @@ async def test_a_reopened_page_is_restyled_only_when_its_styles_can_have_changed
         await assert_styled_as_a_full_restyle_would(pilot, screen)
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_putting_the_kept_quarter_back_builds_and_measures_nothing_again(
     sample_caseload: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -200,6 +189,7 @@ async def test_putting_the_kept_quarter_back_builds_and_measures_nothing_again(
         assert all(screen.query_one(sel, Static).content is c for sel, c in contents.items())
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_a_terminal_resized_while_reports_is_hidden_gets_the_tables_fitted_again(
     sample_caseload: Path,
 ) -> None:

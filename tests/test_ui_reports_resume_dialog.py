@@ -27,6 +27,7 @@ class Dialog(ModalScreen[None]):
         yield Static("a dialog")
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_a_dialog_closed_over_the_page_records_no_styles(
     sample_caseload: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

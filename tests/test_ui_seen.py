@@ -361,6 +361,7 @@ SMALL_SAMPLE = [
 ]  # fmt: skip
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_the_sample_at_80x24(sample_caseload: Path) -> None:
     broken_participant(sample_caseload)
     app = _app(sample_caseload)
@@ -618,6 +619,7 @@ REMAPPED = [
 ]  # fmt: skip
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_the_sample_with_a_remapped_key(
     sample_caseload: Path, tmp_path: Path, monkeypatch
 ) -> None:

@@ -179,6 +179,7 @@ def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_no_git_or_file_read_on_the_ui_thread(sample_caseload: Path) -> None:
     root = sample_caseload
     app = IpsApp(root, today=TODAY, watch_disk=False)
@@ -261,6 +262,7 @@ async def test_no_git_or_file_read_on_the_ui_thread(sample_caseload: Path) -> No
     assert not unexplained, "\n".join(f"{who}: {what}" for who, what in unexplained)
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_reads_of_a_participant_not_yet_read_run_in_workers(sample_caseload: Path) -> None:
     """On a caseload loaded from its summary cache (participants not read yet), one app:
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from frames import frames_at_checkpoints  # noqa: F401 - autouse fixture
 from pilot_wait import settle, step, wait_for
 from textual import events
@@ -42,6 +43,7 @@ CASES = [
 ]
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_keys_typed_ahead_of_the_app_reach_the_field_the_key_opened(
     sample_caseload: Path,
 ) -> None:

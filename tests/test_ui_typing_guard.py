@@ -11,9 +11,10 @@ so every run is the fast typist's.
 The module checks state (the screen on top, the focus, the commits, the remote), so
 frames are drawn only at checkpoints (tests/frames.py).
 
-Keys typed ahead of a closing screen: the quick run has the first two cases of AHEAD
-(Employers, and a dialog over it); the third (a dialog over Employers again, another id)
-runs in `pytest -m slow`.
+Keys typed ahead of a closing screen: one test has the first two cases of AHEAD
+(Employers, and a dialog over it), another the third (a dialog over Employers again,
+another id). Every app test here runs under `pytest -m slow` (.ci/run), outside the
+README's quick run (issue 12: the quick run under 2 minutes).
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ WAYS: list[tuple[str, Callable[[Pilot, BoardScreen], Awaitable[None]], str | Non
 ]
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_a_name_typed_after_leaving_a_field_runs_no_command(
     sample_caseload: Path, tmp_path: Path
 ) -> None:
@@ -193,6 +195,7 @@ async def _typed_ahead(app: IpsApp, pilot: Pilot, board_screen: BoardScreen, cas
             assert isinstance(app.focused, Board)
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_keys_typed_ahead_of_a_closing_screen_reach_the_screen_below(
     sample_caseload: Path,
 ) -> None:
@@ -200,7 +203,7 @@ async def test_keys_typed_ahead_of_a_closing_screen_reach_the_screen_below(
     and a dialog, both left with escape, `g 6 1 Enter` showed an empty id box and opened
     the selected card. Typed at once here, each case of AHEAD[:2] ends on the board with
     the id's participant selected and no screen open (the rest of AHEAD, the same kinds
-    with other ids, run with -m slow)."""
+    with other ids, in `test_the_other_keys_typed_ahead`)."""
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
     app.typing.clock = lambda: 0.0  # typed at once: no pause between keys
     async with app.run_test(size=(80, 24)) as pilot:
@@ -223,7 +226,7 @@ async def test_keys_typed_ahead_of_a_closing_screen_reach_the_screen_below(
 
 @pytest.mark.slow
 async def test_the_other_keys_typed_ahead(sample_caseload: Path) -> None:
-    """The cases of AHEAD after the first two, as the quick test runs them."""
+    """The cases of AHEAD after the first two, as the test above runs them."""
     app = IpsApp(sample_caseload, today=TODAY, watch_disk=False)
     app.typing.clock = lambda: 0.0  # typed at once: no pause between keys
     async with app.run_test(size=(80, 24)) as pilot:
