@@ -81,10 +81,8 @@ BOARD = {
 }  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    # Danish (the longest words at 80 columns) in the quick run, all four in .ci/run
-    "lang", [lang if lang == "da" else pytest.param(lang, marks=pytest.mark.slow) for lang in BOARD]
-)
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
+@pytest.mark.parametrize("lang", list(BOARD))
 async def test_the_boards_titles_at_80_and_120_columns(lang: str, sample_caseload: Path) -> None:
     set_language(lang)
     for size, expected in zip(((80, 24), (120, 40)), BOARD[lang], strict=True):

@@ -41,6 +41,7 @@ def test_demo_prints_path_and_identity_before_opening_the_app(
     assert "Anna Bianchi <anna@example.org>" in str(seen["banner"])
 
 
+@pytest.mark.slow  # a long test: run by .ci/run (pytest -m slow), not the README's quick run
 def test_demo_names_its_own_identity_when_git_has_none(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

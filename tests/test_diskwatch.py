@@ -114,6 +114,7 @@ def test_a_commit_from_the_terminal_is_reported_through_gits_files(
     assert not any(p.endswith(("notes.txt", ".lock")) or "/objects/" in p for p in watching.paths())
 
 
+@pytest.mark.slow  # a long test: run by .ci/run (pytest -m slow), not the README's quick run
 def test_a_new_refs_folder_is_watched_too(caseload_dir: Path, watching: Recorder) -> None:
     """`refs/remotes/origin/` appears on the first fetch; a ref inside it is seen."""
     head = git(caseload_dir, "rev-parse", "HEAD").strip()

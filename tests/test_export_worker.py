@@ -109,6 +109,7 @@ def test_a_write_the_system_refuses(
     assert str(err.value) == f"Not exported: cannot write {path}: No space left on device"
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_the_app_writes_in_a_worker(
     caseload_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -80,6 +80,7 @@ def test_broken_cache_is_rebuilt(sample_caseload: Path, damage: bytes) -> None:
     assert _snapshot(load(sample_caseload)) == good
 
 
+@pytest.mark.slow  # a long test: run by .ci/run (pytest -m slow), not the README's quick run
 def test_worker_processes_agree_with_in_process(
     sample_caseload: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -72,6 +72,7 @@ def test_fidelity_warns_and_exits_as_report_does(
     assert err.count(DEFAULTS_LINE) == 1
 
 
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_the_board_header_says_the_defaults_stand_in(root: Path) -> None:
     """Each breakage of BREAKAGES in one app: caseload.toml put back as committed, broken
     that way, and loaded again (as on a disk change)."""

@@ -33,12 +33,8 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "whole", "logged"),
-    # the control character in the quick run; every case in .ci/run (pytest -m slow)
-    [pytest.param(*c[1:], id=c[0], marks=() if "control" in c[0] else pytest.mark.slow)
-     for c in CASES],
-)  # fmt: skip
+@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
+@pytest.mark.parametrize(("text", "whole", "logged"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 async def test_sync_text_in_the_messages_as_said(
     sample_caseload: Path, text: str, whole: bool, logged: bool
 ) -> None:
