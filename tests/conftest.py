@@ -64,9 +64,12 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     try:
         room = shutil.disk_usage(TMPFS).free
+        # Tests run programs and git hooks from their folders: not on a noexec mount
+        # (a container's /dev/shm often is).
+        noexec = os.statvfs(TMPFS).f_flag & os.ST_NOEXEC
     except OSError:
         return
-    if room >= TMPFS_ROOM and os.access(TMPFS, os.W_OK | os.X_OK):
+    if room >= TMPFS_ROOM and not noexec and os.access(TMPFS, os.W_OK | os.X_OK):
         # pytest reads it when it first makes a folder (`TempPathFactory.getbasetemp`),
         # and makes its own `pytest-of-USER/pytest-N` folders, locked per run, under it.
         os.environ["PYTEST_DEBUG_TEMPROOT"] = str(TMPFS)
@@ -79,19 +82,31 @@ _REMOVING = pytest.StashKey[threading.Thread]()
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """A passed run's folders in memory removed (a failed run's are kept to look into,
-    until pytest removes them with a later run: `tmp_path_retention_count`): in a thread
-    while xdist waits for its workers to exit (seconds), joined in `pytest_unconfigure`.
-    Every test has ended here (a worker reports its end after its last teardown)."""
+    """A passed run's folders in memory removed, and those of earlier runs that ended
+    (failed ones, kept to look into until a run passes): in a thread while xdist waits
+    for its workers to exit (seconds), joined in `pytest_unconfigure`. Every test has
+    ended here (a worker reports its end after its last teardown)."""
     config = session.config
     if exitstatus != 0 or _IN_MEMORY not in config.stash:
         return
     factory: pytest.TempPathFactory = config._tmp_path_factory  # type: ignore[attr-defined]
     basetemp = factory.getbasetemp()
     if basetemp.is_relative_to(config.stash[_IN_MEMORY]):
-        removing = threading.Thread(target=shutil.rmtree, args=(basetemp, True), daemon=True)
+        removing = threading.Thread(target=_remove_runs, args=(basetemp,), daemon=True)
         removing.start()
         config.stash[_REMOVING] = removing
+
+
+def _remove_runs(basetemp: Path) -> None:
+    """`basetemp` removed, and its siblings of runs that ended: pytest's `pytest-N`
+    folders without the `.lock` a run holds while it lasts (pytest keeps the newest
+    `tmp_path_retention_count` folders, so after a passed run removed its own a failed
+    run's would stay in memory for good). A run killed before it removed its lock
+    stays, for pytest's own cleanup."""
+    shutil.rmtree(basetemp, ignore_errors=True)
+    for run in basetemp.parent.glob("pytest-[0-9]*"):
+        if run.is_dir() and not run.is_symlink() and not (run / ".lock").exists():
+            shutil.rmtree(run, ignore_errors=True)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

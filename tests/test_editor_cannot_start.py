@@ -97,7 +97,6 @@ def _tools(tmp: Path) -> None:
     writes.chmod(writes.stat().st_mode | stat.S_IEXEC)
 
 
-@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
 async def test_an_editor_that_cannot_start_keeps_the_text_and_the_app(
     sample_caseload: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -285,8 +285,13 @@ def test_employer_contact_on_the_command_line_refuses_when_a_sync_renumbers_whil
     assert len(read(mine, "E-0006")["contacts"]) == 1
 
 
-@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
-@pytest.mark.parametrize("yes", [True, False], ids=["save onto the holder", "do not save"])
+@pytest.mark.parametrize(
+    # refusing in the quick run (the app's one check of a save onto another record);
+    # saving onto the holder too in .ci/run (pytest -m slow)
+    "yes",
+    [pytest.param(True, marks=pytest.mark.slow), False],
+    ids=["save onto the holder", "do not save"],
+)
 async def test_the_employers_screen_asks_naming_both_before_saving_onto_another(
     team: tuple[Path, Path], yes: bool
 ) -> None:

@@ -1,10 +1,11 @@
 """The quick run and the slow run of one parametrised table (issue 12).
 
 The README's test command runs the quick run (`-m 'not slow'`, pyproject.toml); .ci/run
-runs it and then `pytest -m slow`. A sweep over languages, terminal sizes or screens keeps
-in the quick run the cases most likely to break (the smallest terminal, the language with
-the longest words, English) and runs the rest under `-m slow`: every case keeps its id, so
-`-k` and `-m slow` still name each one, and nothing leaves CI."""
+runs it and then `pytest -m slow`. A sweep over languages, terminal sizes or screens that
+keeps cases in the quick run keeps those most likely to break (the smallest terminal, the
+language with the longest words, English) and runs the rest under `-m slow` (a sweep of
+whole-app walks may run wholly slow: its test says so): every case keeps its id, so `-k`
+and `-m slow` still name each one, and nothing leaves CI."""
 
 from __future__ import annotations
 
