@@ -47,8 +47,8 @@ TMPFS_ROOM = 4 * 2**30
 """Bytes free in TMPFS for the tests' folders to go there: a quick run leaves about
 1.2 GiB of them (each test's git repositories), removed at its end when it passed."""
 
-_IN_MEMORY = pytest.StashKey[Path]()
-"""The controller's folder for this run's temporary folders, when in TMPFS."""
+_IN_MEMORY = pytest.StashKey[bool]()
+"""Whether `pytest_configure` put this run's temporary folders in TMPFS."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -73,7 +73,7 @@ def pytest_configure(config: pytest.Config) -> None:
         # pytest reads it when it first makes a folder (`TempPathFactory.getbasetemp`),
         # and makes its own `pytest-of-USER/pytest-N` folders, locked per run, under it.
         os.environ["PYTEST_DEBUG_TEMPROOT"] = str(TMPFS)
-        config.stash[_IN_MEMORY] = TMPFS
+        config.stash[_IN_MEMORY] = True
 
 
 _REMOVING = pytest.StashKey[threading.Thread]()
@@ -91,7 +91,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     factory: pytest.TempPathFactory = config._tmp_path_factory  # type: ignore[attr-defined]
     basetemp = factory.getbasetemp()
-    if basetemp.is_relative_to(config.stash[_IN_MEMORY]):
+    if basetemp.is_relative_to(TMPFS):
         removing = threading.Thread(target=_remove_runs, args=(basetemp,), daemon=True)
         removing.start()
         config.stash[_REMOVING] = removing

@@ -109,7 +109,7 @@ def test_a_write_the_system_refuses(
     assert str(err.value) == f"Not exported: cannot write {path}: No space left on device"
 
 
-@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
+@pytest.mark.slow  # the app's view of what this module's quick tests check: .ci/run (-m slow)
 async def test_the_app_writes_in_a_worker(
     caseload_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -58,7 +58,7 @@ def test_the_cli_review_shows_shares_and_their_bands_in_percent(
     assert "%" not in rows["V4"] and "%" not in rows["V6"]
 
 
-@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
+@pytest.mark.slow  # the app's view of what this module's quick tests check: .ci/run (-m slow)
 async def test_the_fidelity_screen_shows_shares_and_their_bands_in_percent(
     sample_caseload: Path,
 ) -> None:

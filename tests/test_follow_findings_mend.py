@@ -143,7 +143,7 @@ def test_problems_survive_a_file_broken_meanwhile(
     assert all("is after today (2026-11-16)" in p.message for p in mine), fault
 
 
-@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
+@pytest.mark.slow  # the app's view of what this module's quick tests check: .ci/run (-m slow)
 async def test_app_problem_list_blames_the_file_and_keeps_updating(tmp_path: Path) -> None:
     root = _caseload(tmp_path, referred=LATER)
     app = IpsApp(root, today=TODAY, watch_disk=False)

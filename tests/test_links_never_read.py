@@ -137,7 +137,7 @@ def test_the_one_record_read_refuses_a_linked_folder(link: Link, sample_caseload
         assert got is not None and got.name == "Rasmus H."
 
 
-@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
+@pytest.mark.slow  # the app's view of what this module's quick tests check: .ci/run (-m slow)
 async def test_the_app_reads_nothing_through_a_linked_folder(sample_caseload: Path) -> None:
     root = sample_caseload
     link_out(root, LINKS[0])

@@ -148,7 +148,7 @@ def test_employer_save_keeps_its_warnings(caseload_dir: Path) -> None:
     assert any("unknown key 'sektor'" in p.message for p in after.problems)
 
 
-@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
+@pytest.mark.slow  # the app's view of what this module's quick tests check: .ci/run (-m slow)
 async def test_app_problems_keep_a_saved_files_warning(caseload_dir: Path) -> None:
     """In the app: a field saved in a file with an unknown key; the app's snapshot still
     lists the warning, without a reload."""

@@ -72,7 +72,7 @@ def test_fidelity_warns_and_exits_as_report_does(
     assert err.count(DEFAULTS_LINE) == 1
 
 
-@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
+@pytest.mark.slow  # the app's view of what this module's quick tests check: .ci/run (-m slow)
 async def test_the_board_header_says_the_defaults_stand_in(root: Path) -> None:
     """Each breakage of BREAKAGES in one app: caseload.toml put back as committed, broken
     that way, and loaded again (as on a disk change)."""
@@ -92,7 +92,7 @@ async def test_the_board_header_says_the_defaults_stand_in(root: Path) -> None:
                 assert "file left out" not in header  # caseload.toml is not counted twice
 
 
-@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
+@pytest.mark.slow  # the app's view of what this module's quick tests check: .ci/run (-m slow)
 async def test_the_board_header_in_italian(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from ipstui.core import i18n
 

@@ -29,6 +29,7 @@ from rich.console import Console
 from syrupy import SnapshotAssertion
 from textual.pilot import Pilot
 from textual.widgets import Input
+from tiers import slow_except
 
 from ipstui.ui.app import IpsApp
 from ipstui.ui.widgets.footer import KeysFooter
@@ -100,9 +101,8 @@ def _compare(snapshot: SnapshotAssertion, request: pytest.FixtureRequest, name: 
 @pytest.mark.parametrize(
     # 80×24 in the quick run, both sizes in .ci/run (pytest -m slow)
     "size",
-    [pytest.param(s, id=f"{s[0]}x{s[1]}", marks=() if s == (80, 24) else pytest.mark.slow)
-     for s in SIZES],
-)  # fmt: skip
+    slow_except([pytest.param(s, id=f"{s[0]}x{s[1]}") for s in SIZES], keep=lambda s: s == (80, 24)),
+)
 async def test_screens(
     snapshot: SnapshotAssertion,
     request: pytest.FixtureRequest,

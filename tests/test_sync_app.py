@@ -104,7 +104,7 @@ def test_the_network_fetch_does_not_hold_the_save_lock(
     assert (a / "participants" / "P-0002.toml").exists()  # pulled
 
 
-@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
+@pytest.mark.slow  # the app's view of what this module's quick tests check: .ci/run (-m slow)
 async def test_app_header_on_a_worktree_branch_with_no_upstream(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -16,6 +16,7 @@ import pytest
 from conftest import git
 from pilot_wait import settle, wait_for
 from textual.widgets import Checkbox, Select, TextArea
+from tiers import slow_except
 
 from ipstui.core import storage
 from ipstui.core.service import CaseloadService
@@ -120,9 +121,10 @@ def commits(root: Path) -> list[str]:
 @pytest.mark.parametrize(
     # a new employer in the quick run; every dialog in .ci/run (pytest -m slow)
     "case",
-    [pytest.param(c, id=k, marks=() if k == "new employer" else pytest.mark.slow)
-     for k, c in CASES.items()],
-)  # fmt: skip
+    slow_except(
+        [pytest.param(c, id=k) for k, c in CASES.items()], keep=lambda c: c is CASES["new employer"]
+    ),
+)
 async def test_a_dialog_of_the_employers_screen_saves_one_commit(
     caseload_dir: Path, case: Case
 ) -> None:

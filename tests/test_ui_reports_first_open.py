@@ -66,7 +66,7 @@ class Recorder:
         return compute(prepared, settings, quarter, today)
 
 
-@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
+@pytest.mark.slow  # the app's view of what this module's quick tests check: .ci/run (-m slow)
 async def test_worker_starts_after_the_page_is_laid_out(monkeypatch) -> None:
     app = Host()
     recorder = Recorder(app)
@@ -84,7 +84,7 @@ async def test_worker_starts_after_the_page_is_laid_out(monkeypatch) -> None:
         assert screen.query_one("#report-content").visible
 
 
-@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
+@pytest.mark.slow  # the app's view of what this module's quick tests check: .ci/run (-m slow)
 async def test_quarter_keys_pressed_together_draw_the_last_quarter(monkeypatch) -> None:
     app = Host()
     recorder = Recorder(app)
@@ -107,7 +107,7 @@ async def test_quarter_keys_pressed_together_draw_the_last_quarter(monkeypatch) 
         assert "2026Q1" in str(screen.query_one("#report-title").render())
 
 
-@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
+@pytest.mark.slow  # the app's view of what this module's quick tests check: .ci/run (-m slow)
 async def test_figures_of_a_replaced_caseload_are_not_drawn(monkeypatch) -> None:
     """A worker still computing the old caseload when a new one arrives: its figures are
     never drawn, whichever worker finishes first (here the old one, released first)."""
@@ -159,7 +159,7 @@ async def test_narrow_from_the_first_frame_and_after_a_resize() -> None:
         assert chart.region.y > table.region.y
 
 
-@pytest.mark.slow  # a whole-app walk: run by .ci/run (pytest -m slow), not the README's quick run
+@pytest.mark.slow  # the app's view of what this module's quick tests check: .ci/run (-m slow)
 async def test_closed_before_the_figures_came_then_reopened(
     sample_caseload: Path, monkeypatch
 ) -> None:
